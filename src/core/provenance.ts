@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto'
+import { createReadStream, readFileSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import os from 'node:os'
+
+const require = createRequire(import.meta.url)
+
+export interface MachineInfo {
+  cpu: string
+  cores: number
+  memoryBytes: number
+  os: string
+  arch: string
+  node: string
+}
+
+export function machineInfo(): MachineInfo {
+  const cpus = os.cpus()
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryBytes: os.totalmem(),
+    os: `${os.type()} ${os.release()}`,
+    arch: os.arch(),
+    node: process.version,
+  }
+}
+
+export function toolVersion(): string {
+  return (require('../../package.json') as { version: string }).version
+}
+
+/** Versions of the packages a result depends on, read from their package.json files. */
+export function packageVersions(names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const name of names) {
+    try {
+      out[name] = (require(`${name}/package.json`) as { version: string }).version
+    } catch {
+      out[name] = 'not installed'
+    }
+  }
+  return out
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+export function sha256Text(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+export function fileBytes(file: string): number {
+  return statSync(file).size
+}
+
+export function readJson(file: string): unknown {
+  return JSON.parse(readFileSync(file, 'utf8'))
+}
+
+/**
+ * Digest of a dataset as evaluated: sha256 over `id\tlabel\n` lines in evaluation order. Two
+ * results with the same digest scored the same samples with the same truth labels.
+ */
+export class DatasetDigest {
+  private readonly hash = createHash('sha256')
+  add(id: string, label: string): void {
+    this.hash.update(`${id}\t${label}\n`)
+  }
+  hex(): string {
+    return this.hash.digest('hex')
+  }
+}

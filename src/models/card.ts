@@ -1,0 +1,81 @@
+import { z } from 'zod'
+import { EMOTIONS, parseEmotion, type Emotion } from '../labels/emotions.js'
+
+/**
+ * The model card: how a model wants its input and what its outputs mean. A JSON sidecar
+ * `<model>.ferbench.json`, a file given with --card, or a preset. Input fields the model's own
+ * input shape answers unambiguously may be left out (see resolveCard).
+ */
+const emotionName = z.string().transform((name, ctx): Emotion => {
+  const emotion = parseEmotion(name)
+  if (!emotion) {
+    ctx.addIssue({ code: 'custom', message: `'${name}' is not an emotion; use one of ${EMOTIONS.join(', ')}` })
+    return z.NEVER
+  }
+  return emotion
+})
+
+export const scaleKinds = ['raw255', 'unit', 'symmetric', 'meanstd'] as const
+export const resizeKinds = ['bilinear', 'bicubic', 'nearest', 'lanczos3'] as const
+export const ttaKinds = ['none', 'flip', 'tencrop'] as const
+
+export const cardInputSchema = z.strictObject({
+  height: z.number().int().positive().optional(),
+  width: z.number().int().positive().optional(),
+  channels: z.union([z.literal(1), z.literal(3)]).optional(),
+  layout: z.enum(['NCHW', 'NHWC']).optional(),
+  name: z.string().min(1).optional(),
+})
+
+export const cardFileSchema = z
+  .strictObject({
+    $comment: z.string().optional(),
+    input: cardInputSchema.default({}),
+    scale: z.enum(scaleKinds),
+    mean: z.array(z.number()).min(1).max(3).optional(),
+    std: z.array(z.number().positive()).min(1).max(3).optional(),
+    resize: z.enum(resizeKinds).default('bilinear'),
+    /** Center crop (or ten-crop with tta) of this side, taken after resizing to input size + margin. */
+    crop: z.strictObject({ size: z.number().int().positive(), from: z.number().int().positive().optional() }).optional(),
+    tta: z.enum(ttaKinds).default('none'),
+    /** What TTA averages over: the card's output kind by default. */
+    ttaAverage: z.enum(['logits', 'probabilities']).optional(),
+    labels: z.array(emotionName).min(2),
+    output: z.enum(['logits', 'probabilities']).default('logits'),
+    /** A batch size the model's graph fixes (e.g. 1); inferred from the input shape when left out. */
+    batch: z.number().int().positive().optional(),
+    source: z.string().optional(),
+  })
+  .superRefine((card, ctx) => {
+    if (card.scale === 'meanstd' && (!card.mean || !card.std)) {
+      ctx.addIssue({ code: 'custom', path: ['scale'], message: "scale 'meanstd' needs both 'mean' and 'std' arrays" })
+    }
+    const seen = new Set<Emotion>()
+    card.labels.forEach((label, i) => {
+      if (seen.has(label)) ctx.addIssue({ code: 'custom', path: ['labels', i], message: `label '${label}' appears twice` })
+      seen.add(label)
+    })
+  })
+
+export type CardFile = z.infer<typeof cardFileSchema>
+export type ScaleKind = (typeof scaleKinds)[number]
+export type ResizeKind = (typeof resizeKinds)[number]
+export type TtaKind = (typeof ttaKinds)[number]
+
+/** A card with every input field known: what the pipeline runs on. */
+export interface ModelCard {
+  input: { height: number; width: number; channels: 1 | 3; layout: 'NCHW' | 'NHWC'; name: string }
+  scale: ScaleKind
+  mean?: number[]
+  std?: number[]
+  resize: ResizeKind
+  crop?: { size: number; from?: number }
+  tta: TtaKind
+  ttaAverage: 'logits' | 'probabilities'
+  labels: Emotion[]
+  output: 'logits' | 'probabilities'
+  /** Batch size fixed by the model graph, or undefined when the batch dimension is dynamic. */
+  fixedBatch?: number
+  /** Where the card came from: a file path, `preset:<name>`, and which fields were inferred from the model. */
+  origin: { source: string; inferred: string[] }
+}

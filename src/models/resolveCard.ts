@@ -1,0 +1,80 @@
+import { cardError, modelError } from '../core/errors.js'
+import type { CardFile, ModelCard } from './card.js'
+
+/** What a runner knows about the model's image input. Symbolic dimensions are strings or -1. */
+export interface ModelInputInfo {
+  name: string
+  shape: ReadonlyArray<number | string>
+}
+
+const known = (d: number | string | undefined): number | undefined => (typeof d === 'number' && d > 0 ? d : undefined)
+
+/**
+ * Completes a card against the model's input shape. A field the card gives must agree with the
+ * shape; a field it leaves out is taken from the shape when that is unambiguous, else an error
+ * names the field.
+ */
+export function resolveCard(card: CardFile, input: ModelInputInfo, source: string): ModelCard {
+  const shape = input.shape
+  const where = `model input '${input.name}' with shape [${shape.join(', ')}]`
+  if (shape.length !== 4) throw modelError(`${where}: expected a 4-D image input (N,C,H,W or N,H,W,C)`)
+  const inferred: string[] = []
+  const c1 = known(shape[1])
+  const c3 = known(shape[3])
+  const isChannels = (d: number | undefined): boolean => d === 1 || d === 3
+  let layout = card.input.layout
+  if (!layout) {
+    if (isChannels(c1) && !isChannels(c3)) layout = 'NCHW'
+    else if (isChannels(c3) && !isChannels(c1)) layout = 'NHWC'
+    else throw cardError(`${source}: input.layout is missing and ${where} does not settle it; add "layout": "NCHW" or "NHWC"`)
+    inferred.push('input.layout')
+  }
+  const [cDim, hDim, wDim] = layout === 'NCHW' ? [shape[1], shape[2], shape[3]] : [shape[3], shape[1], shape[2]]
+  const pick = (field: 'height' | 'width' | 'channels', fromCard: number | undefined, dim: number | string | undefined): number => {
+    const fromModel = known(dim)
+    if (fromCard !== undefined) {
+      if (fromModel !== undefined && fromModel !== fromCard) {
+        throw modelError(`${where}: card says input.${field} ${fromCard} but the model's ${layout} shape has ${fromModel}`)
+      }
+      return fromCard
+    }
+    if (fromModel === undefined) throw cardError(`${source}: input.${field} is missing and ${where} leaves it dynamic; add it to the card`)
+    inferred.push(`input.${field}`)
+    return fromModel
+  }
+  const channels = pick('channels', card.input.channels, cDim)
+  if (channels !== 1 && channels !== 3) throw modelError(`${where}: ${channels} input channels; ferbench feeds 1 (gray) or 3 (RGB)`)
+  const height = pick('height', card.input.height, hDim)
+  const width = pick('width', card.input.width, wDim)
+  if (card.input.name && card.input.name !== input.name) {
+    throw modelError(`card input.name '${card.input.name}' is not the model's image input '${input.name}'`)
+  }
+  const batchDim = known(shape[0])
+  if (card.batch !== undefined && batchDim !== undefined && card.batch !== batchDim) {
+    throw modelError(`${where}: card says batch ${card.batch} but the model fixes batch ${batchDim}`)
+  }
+  const perChannel = (values: number[] | undefined, field: string): number[] | undefined => {
+    if (!values) return undefined
+    if (values.length === 1) return Array.from({ length: channels }, () => values[0]!)
+    if (values.length !== channels) throw cardError(`${source}: ${field} has ${values.length} values for ${channels} channel(s)`)
+    return values
+  }
+  const resolved: ModelCard = {
+    input: { height, width, channels, layout, name: input.name },
+    scale: card.scale,
+    resize: card.resize,
+    tta: card.tta,
+    ttaAverage: card.ttaAverage ?? card.output,
+    labels: card.labels,
+    output: card.output,
+    origin: { source, inferred },
+  }
+  const mean = perChannel(card.mean, 'mean')
+  const std = perChannel(card.std, 'std')
+  if (mean) resolved.mean = mean
+  if (std) resolved.std = std
+  if (card.crop) resolved.crop = card.crop
+  const fixedBatch = card.batch ?? batchDim
+  if (fixedBatch !== undefined) resolved.fixedBatch = fixedBatch
+  return resolved
+}

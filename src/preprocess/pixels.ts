@@ -1,0 +1,85 @@
+import sharp from 'sharp'
+import type { RawImage } from '../datasets/types.js'
+import type { ResizeKind } from '../models/card.js'
+
+/** ITU-R BT.601 luma, the formula ferbench uses for RGB → gray: Y = 0.299 R + 0.587 G + 0.114 B, rounded. */
+export function toGray(image: RawImage): RawImage {
+  if (image.channels === 1) return image
+  const n = image.width * image.height
+  const out = new Uint8Array(n)
+  const d = image.data
+  for (let i = 0, j = 0; i < n; i++, j += 3) out[i] = Math.round(0.299 * d[j]! + 0.587 * d[j + 1]! + 0.114 * d[j + 2]!)
+  return { data: out, width: image.width, height: image.height, channels: 1 }
+}
+
+/** Gray → RGB by replicating the one channel (what FER2013 models trained on 3-channel input expect). */
+export function toRgb(image: RawImage): RawImage {
+  if (image.channels === 3) return image
+  const n = image.width * image.height
+  const out = new Uint8Array(n * 3)
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    const v = image.data[i]!
+    out[j] = v
+    out[j + 1] = v
+    out[j + 2] = v
+  }
+  return { data: out, width: image.width, height: image.height, channels: 3 }
+}
+
+export function toChannels(image: RawImage, channels: 1 | 3): RawImage {
+  return channels === 1 ? toGray(image) : toRgb(image)
+}
+
+/** Resizes with sharp's kernel of that name; returns the image itself when the size already matches. */
+export async function resize(image: RawImage, width: number, height: number, kernel: ResizeKind): Promise<RawImage> {
+  if (image.width === width && image.height === height) return image
+  const sharpKernel = kernel === 'bilinear' ? 'linear' : kernel === 'bicubic' ? 'cubic' : kernel
+  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
+    .resize(width, height, { kernel: sharpKernel, fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  if (info.channels !== image.channels) throw new Error(`resize changed channels ${image.channels} → ${info.channels}`)
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height, channels: image.channels }
+}
+
+/** The window (left, top) of side `size` at one of the five ten-crop positions. */
+export function cropWindow(image: RawImage, size: number, at: 'center' | 'tl' | 'tr' | 'bl' | 'br'): { left: number; top: number } {
+  const maxLeft = image.width - size
+  const maxTop = image.height - size
+  if (maxLeft < 0 || maxTop < 0) throw new Error(`crop ${size}×${size} is larger than the ${image.width}×${image.height} image`)
+  switch (at) {
+    case 'center':
+      return { left: Math.floor(maxLeft / 2), top: Math.floor(maxTop / 2) }
+    case 'tl':
+      return { left: 0, top: 0 }
+    case 'tr':
+      return { left: maxLeft, top: 0 }
+    case 'bl':
+      return { left: 0, top: maxTop }
+    case 'br':
+      return { left: maxLeft, top: maxTop }
+  }
+}
+
+export function crop(image: RawImage, left: number, top: number, width: number, height: number): RawImage {
+  const c = image.channels
+  const out = new Uint8Array(width * height * c)
+  for (let y = 0; y < height; y++) {
+    const from = ((top + y) * image.width + left) * c
+    out.set(image.data.subarray(from, from + width * c), y * width * c)
+  }
+  return { data: out, width, height, channels: image.channels }
+}
+
+export function flipHorizontal(image: RawImage): RawImage {
+  const c = image.channels
+  const out = new Uint8Array(image.data.length)
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const from = (y * image.width + x) * c
+      const to = (y * image.width + (image.width - 1 - x)) * c
+      for (let k = 0; k < c; k++) out[to + k] = image.data[from + k]!
+    }
+  }
+  return { data: out, width: image.width, height: image.height, channels: image.channels }
+}

@@ -1,0 +1,82 @@
+import type { RawImage } from '../datasets/types.js'
+import type { ModelCard } from '../models/card.js'
+import { crop, cropWindow, flipHorizontal, resize, toChannels } from './pixels.js'
+
+/**
+ * Writes one image into `out` at `offset` as the card says: scale mode, then layout.
+ *  raw255: x · unit: x/255 · symmetric: (x/255 − 0.5)·2 · meanstd: (x/255 − mean[c]) / std[c]
+ */
+export function writeTensor(image: RawImage, card: ModelCard, out: Float32Array, offset: number): void {
+  const { height, width, channels, layout } = card.input
+  if (image.width !== width || image.height !== height || image.channels !== channels) {
+    throw new Error(`internal: image ${image.width}×${image.height}×${image.channels} does not match input ${width}×${height}×${channels}`)
+  }
+  const mul = new Float32Array(channels)
+  const add = new Float32Array(channels)
+  for (let c = 0; c < channels; c++) {
+    switch (card.scale) {
+      case 'raw255':
+        mul[c] = 1
+        add[c] = 0
+        break
+      case 'unit':
+        mul[c] = 1 / 255
+        add[c] = 0
+        break
+      case 'symmetric':
+        mul[c] = 2 / 255
+        add[c] = -1
+        break
+      case 'meanstd': {
+        const mean = card.mean![c]!
+        const std = card.std![c]!
+        mul[c] = 1 / (255 * std)
+        add[c] = -mean / std
+        break
+      }
+    }
+  }
+  const plane = width * height
+  const d = image.data
+  if (layout === 'NHWC') {
+    for (let i = 0, n = plane * channels; i < n; i++) {
+      const c = i % channels
+      out[offset + i] = d[i]! * mul[c]! + add[c]!
+    }
+  } else {
+    for (let p = 0; p < plane; p++) {
+      for (let c = 0; c < channels; c++) out[offset + c * plane + p] = d[p * channels + c]! * mul[c]! + add[c]!
+    }
+  }
+}
+
+/** Number of views one sample becomes under the card's test-time augmentation. */
+export function viewCount(card: ModelCard): number {
+  return card.tta === 'tencrop' ? 10 : card.tta === 'flip' ? 2 : 1
+}
+
+/**
+ * The model-ready views of one image: resize (to crop.from, or the input size), optional crop,
+ * channel conversion, and TTA views (flip: original + mirror; tencrop: 4 corners + center, each
+ * also mirrored). Returned as pixel images; writeTensor turns each into floats.
+ */
+export async function prepareViews(image: RawImage, card: ModelCard): Promise<RawImage[]> {
+  const { width, height, channels } = card.input
+  const converted = toChannels(image, channels)
+  if (!card.crop) {
+    const resized = await resize(converted, width, height, card.resize)
+    if (card.tta === 'none') return [resized]
+    if (card.tta === 'flip') return [resized, flipHorizontal(resized)]
+    throw new Error(`tta 'tencrop' needs a crop in the card (crop.size smaller than the image)`)
+  }
+  const from = card.crop.from ?? Math.max(width, height)
+  const resized = await resize(converted, from, from, card.resize)
+  const positions = card.tta === 'tencrop' ? (['tl', 'tr', 'bl', 'br', 'center'] as const) : (['center'] as const)
+  const views: RawImage[] = []
+  for (const at of positions) {
+    const { left, top } = cropWindow(resized, card.crop.size, at)
+    views.push(crop(resized, left, top, width, height))
+  }
+  if (card.tta === 'none') return views
+  return card.tta === 'tencrop' ? [...views, ...views.map(flipHorizontal)] : [views[0]!, flipHorizontal(views[0]!)]
+}

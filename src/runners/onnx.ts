@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import * as ort from 'onnxruntime-node'
+import { modelError, runnerError, messageOf } from '../core/errors.js'
+import type { Runner, RunnerFactory, RunnerInfo, RunnerOptions } from './types.js'
+
+const require = createRequire(import.meta.url)
+
+export function onnxRuntimeVersion(): string {
+  return (require('onnxruntime-node/package.json') as { version: string }).version
+}
+
+type Dim = number | string
+
+function tensorShape(meta: ort.InferenceSession.ValueMetadata): Dim[] {
+  if (!meta.isTensor) return []
+  return meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : String(d)))
+}
+
+class OnnxRunner implements Runner {
+  constructor(
+    private readonly session: ort.InferenceSession,
+    readonly info: RunnerInfo,
+    readonly input: { name: string; shape: Dim[] },
+    readonly outputs: Array<{ name: string; shape: Dim[] }>,
+    private readonly modelPath: string,
+  ) {}
+
+  async run(batch: Float32Array, dims: readonly number[]): Promise<Float32Array> {
+    const tensor = new ort.Tensor('float32', batch, dims)
+    let result: ort.InferenceSession.OnnxValueMapType
+    try {
+      result = await this.session.run({ [this.input.name]: tensor })
+    } catch (error) {
+      throw modelError(
+        `${this.modelPath}: inference failed for input '${this.input.name}' with shape [${dims.join(', ')}] ` +
+          `(model expects [${this.input.shape.join(', ')}]): ${messageOf(error)}`,
+      )
+    }
+    const first = result[this.outputs[0]!.name] as ort.Tensor
+    if (first.type !== 'float32') throw modelError(`${this.modelPath}: output '${this.outputs[0]!.name}' is ${first.type}, expected float32 scores`)
+    return first.data as Float32Array
+  }
+
+  async release(): Promise<void> {
+    await this.session.release()
+  }
+}
+
+async function createSession(modelPath: string, options: RunnerOptions): Promise<{ session: ort.InferenceSession; backend: string; notes: string[] }> {
+  const base: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: options.graphOptimization ?? 'all',
+    ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
+  }
+  const notes: string[] = []
+  if (options.device === 'cpu') {
+    return { session: await ort.InferenceSession.create(modelPath, { ...base, executionProviders: ['cpu'] }), backend: 'onnxruntime-node/cpu', notes }
+  }
+  const failures: string[] = []
+  for (const provider of ['cuda', 'webgpu'] as const) {
+    try {
+      const session = await ort.InferenceSession.create(modelPath, { ...base, executionProviders: [provider] })
+      if (failures.length > 0) notes.push(`GPU: ${failures.join('; ')}; using ${provider}`)
+      return { session, backend: `onnxruntime-node/${provider}`, notes }
+    } catch (error) {
+      failures.push(`${provider} execution provider failed: ${messageOf(error).split('\n')[0]}`)
+    }
+  }
+  throw runnerError(
+    `--device gpu: no GPU execution provider could start (${failures.join('; ')}). ` +
+      'Install the CUDA binaries with `npm rebuild onnxruntime-node --onnxruntime-node-install=true` (needs CUDA 12 and network), ' +
+      'or make a WebGPU adapter available, or use --device cpu.',
+  )
+}
+
+export const onnxRunnerFactory: RunnerFactory = {
+  name: 'onnx',
+  devices: ['cpu', 'gpu'],
+  accepts: (modelPath) => /\.onnx$/i.test(modelPath),
+  async available(device) {
+    const backends = ort.listSupportedBackends().map((b) => b.name)
+    if (device === 'cpu') return backends.includes('cpu') ? true : 'onnxruntime-node has no cpu backend in this build'
+    const gpu = backends.filter((b) => b === 'cuda' || b === 'webgpu')
+    return gpu.length > 0 ? true : `no GPU provider in this onnxruntime-node build (has: ${backends.join(', ')})`
+  },
+  async create(modelPath, options) {
+    if (!existsSync(modelPath)) throw modelError(`${modelPath}: model file not found`)
+    const head = readFileSync(modelPath).subarray(0, 2)
+    if (head.length === 0) throw modelError(`${modelPath}: model file is empty`)
+    let created: Awaited<ReturnType<typeof createSession>>
+    try {
+      created = await createSession(modelPath, options)
+    } catch (error) {
+      if (error instanceof Error && error.name === 'FerbenchError') throw error
+      throw modelError(`${modelPath}: onnxruntime could not load it as an ONNX model: ${messageOf(error).split('\n')[0]}`)
+    }
+    const { session, backend, notes } = created
+    const inputs = session.inputMetadata.filter((m) => m.isTensor)
+    if (inputs.length !== 1) {
+      throw modelError(`${modelPath}: expected one image input, found ${inputs.length} (${session.inputNames.join(', ')})`)
+    }
+    const inputMeta = inputs[0]!
+    const outputs = session.outputMetadata.map((m) => ({ name: m.name, shape: tensorShape(m) }))
+    const info: RunnerInfo = {
+      name: 'onnx',
+      backend,
+      device: options.device,
+      version: onnxRuntimeVersion(),
+      graphOptimization: options.graphOptimization ?? 'all',
+      notes,
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    }
+    return new OnnxRunner(session, info, { name: inputMeta.name, shape: tensorShape(inputMeta) }, outputs, modelPath)
+  },
+}

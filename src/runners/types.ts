@@ -1,0 +1,45 @@
+import type { ModelInputInfo } from '../models/resolveCard.js'
+
+export type Device = 'cpu' | 'gpu'
+
+export interface RunnerOptions {
+  device: Device
+  /** Intra-op threads; undefined lets the engine choose. */
+  threads?: number
+  /** Engine graph optimisation level, recorded in results. */
+  graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all'
+}
+
+export interface RunnerInfo {
+  /** `onnx`, `tfjs`. */
+  name: string
+  /** The engine that actually ran: `onnxruntime-node/cpu`, `tfjs/wasm`, ... */
+  backend: string
+  device: Device
+  version: string
+  threads?: number
+  graphOptimization?: string
+  /** Fallbacks taken while creating the runner, each said out loud. */
+  notes: string[]
+}
+
+export interface Runner {
+  readonly info: RunnerInfo
+  /** The model's image input (name and shape, symbolic dims as strings). */
+  readonly input: ModelInputInfo
+  /** The model's output names and shapes. */
+  readonly outputs: ReadonlyArray<{ name: string; shape: ReadonlyArray<number | string> }>
+  /** Runs one batch: `batch` holds dims.reduce(*) floats; returns the first output, row-major [N, classes]. */
+  run(batch: Float32Array, dims: readonly number[]): Promise<Float32Array>
+  release(): Promise<void>
+}
+
+export interface RunnerFactory {
+  name: string
+  devices: Device[]
+  /** Whether this runner can load this file at all (by format). */
+  accepts(modelPath: string): boolean
+  /** true, or the reason it cannot run here. */
+  available(device: Device): Promise<true | string>
+  create(modelPath: string, options: RunnerOptions): Promise<Runner>
+}
