@@ -4,20 +4,25 @@ import { EXIT_CODES } from '../core/exitCodes.js'
 
 /**
  * Base of every ferbench command: maps FerbenchError to its documented exit code and prints only
- * the message (no stack) — as JSON `{error}` when --json is on.
+ * the message (no stack, no wrapping) as `Error: …` on stderr — or as JSON `{error}` on stdout when
+ * --json is on.
  */
 export abstract class FerbenchCommand extends Command {
   static override enableJsonFlag = true
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
-    if (err instanceof FerbenchError) {
-      process.exitCode = err.exitCode
-      const cli = new Errors.CLIError(err.message, { exit: err.exitCode, code: err.kind })
-      return super.catch(Object.assign(cli, { exitCode: err.exitCode }))
+    let failure: FerbenchError | undefined
+    if (err instanceof FerbenchError) failure = err
+    else if (err instanceof Errors.CLIError && err.oclif?.exit === 2) failure = new FerbenchError('usage', err.message)
+    if (!failure) return super.catch(err)
+    process.exitCode = failure.exitCode
+    if (this.jsonEnabled()) {
+      this.logJson({ error: { kind: failure.kind, exitCode: failure.exitCode, message: failure.message } })
+      return undefined
     }
-    if (err instanceof Errors.CLIError && err.oclif?.exit === 2) {
-      process.exitCode = EXIT_CODES.usage.code
-    }
-    return super.catch(err)
+    process.stderr.write(`Error: ${failure.message}\n`)
+    throw new Errors.ExitError(failure.exitCode)
   }
 }
+
+export { EXIT_CODES }
