@@ -1,0 +1,132 @@
+import { createReadStream, statSync } from 'node:fs'
+import { parse as parseCsvLine } from 'csv-parse/sync'
+import { dataError } from '../core/errors.js'
+
+/**
+ * Streaming reader of fer2013.csv-shaped files (one image per line). The hot path splits lines
+ * and fields on the raw bytes, because a full CSV tokenizer costs several seconds on the 290 MB
+ * file; any line holding a quote character, and the header, go through csv-parse, so quoted fields
+ * are read exactly as CSV defines them. Pixel text stays bytes until a caller asks for it.
+ */
+export interface Fer2013Row {
+  /** 1-based data row number (the header is row 0). */
+  row: number
+  emotion: string
+  usage: string
+  /** The pixels field as raw bytes (ASCII digits and spaces). */
+  pixelBytes: Uint8Array
+  /** The pixels field as text (decoded on demand). */
+  readonly pixels: string
+}
+
+interface Columns {
+  emotion: number
+  pixels: number
+  usage: number
+  width: number
+}
+
+const NEWLINE = 10
+const CR = 13
+const COMMA = 44
+const QUOTE = 34
+
+function columnsOf(headerLine: string, file: string): Columns {
+  const header = (parseCsvLine(headerLine, { bom: true, relax_column_count: true }) as string[][])[0] ?? []
+  const names = header.map((h) => h.trim().replace(/^\uFEFF/, '').toLowerCase())
+  const find = (name: string): number => {
+    const at = names.indexOf(name)
+    if (at >= 0) return at
+    const delimiter = [';', '\t', '|'].find((d) => headerLine.includes(d) && !headerLine.includes(','))
+    const hint = delimiter ? `; the file seems to use '${delimiter === '\t' ? '\\t' : delimiter}' as delimiter, FER2013 uses ','` : ''
+    throw dataError(`${file}: header has no '${name}' column (got: ${headerLine.slice(0, 80)}); expected 'emotion,pixels,Usage'${hint}`)
+  }
+  const emotion = find('emotion')
+  const pixels = find('pixels')
+  const usage = find('usage')
+  return { emotion, pixels, usage, width: Math.max(emotion, pixels, usage) + 1 }
+}
+
+class Row implements Fer2013Row {
+  constructor(readonly row: number, readonly emotion: string, readonly usage: string, readonly pixelBytes: Uint8Array) {}
+  get pixels(): string {
+    return Buffer.from(this.pixelBytes.buffer, this.pixelBytes.byteOffset, this.pixelBytes.byteLength).toString('latin1')
+  }
+}
+
+/** Splits one line (bytes start..end, no newline) into fields; quoted lines go through csv-parse. */
+function fieldsOf(buf: Buffer, start: number, end: number, file: string, row: number): Array<Uint8Array> {
+  const quote = buf.indexOf(QUOTE, start)
+  if (quote >= 0 && quote < end) {
+    let record: string[]
+    try {
+      record = (parseCsvLine(buf.toString('utf8', start, end), { relax_column_count: true }) as string[][])[0] ?? []
+    } catch (error) {
+      throw dataError(`${file} row ${row}: malformed CSV: ${(error as Error).message}`)
+    }
+    return record.map((f) => Buffer.from(f, 'utf8'))
+  }
+  const fields: Uint8Array[] = []
+  let from = start
+  for (;;) {
+    const comma = buf.indexOf(COMMA, from)
+    if (comma < 0 || comma >= end) {
+      fields.push(buf.subarray(from, end))
+      return fields
+    }
+    fields.push(buf.subarray(from, comma))
+    from = comma + 1
+  }
+}
+
+const text = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').trim()
+
+/** Streams the data rows of a fer2013.csv-shaped file; the header decides the column order. */
+export async function* readFer2013Rows(file: string): AsyncGenerator<Fer2013Row> {
+  let size: number
+  try {
+    size = statSync(file).size
+  } catch {
+    throw dataError(`${file}: no such file (expected FER2013's fer2013.csv)`)
+  }
+  if (size === 0) throw dataError(`${file}: file is empty (expected FER2013's fer2013.csv with header 'emotion,pixels,Usage')`)
+  let cols: Columns | undefined
+  let row = 0
+  let carry: Buffer = Buffer.alloc(0)
+  const lineOf = function* (buf: Buffer, last: boolean): Generator<[number, number]> {
+    let start = 0
+    for (;;) {
+      const nl = buf.indexOf(NEWLINE, start)
+      if (nl < 0) {
+        carry = last ? Buffer.alloc(0) : buf.subarray(start)
+        if (last && start < buf.length) yield [start, buf.length]
+        return
+      }
+      yield [start, nl]
+      start = nl + 1
+    }
+  }
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 })
+  let done = false
+  const chunks = stream[Symbol.asyncIterator]()
+  while (!done) {
+    const next = await chunks.next()
+    done = next.done === true
+    const buf: Buffer = done ? carry : carry.length > 0 ? Buffer.concat([carry, next.value as Buffer]) : (next.value as Buffer)
+    for (const [start, rawEnd] of lineOf(buf, done)) {
+      const end = rawEnd > start && buf[rawEnd - 1] === CR ? rawEnd - 1 : rawEnd
+      if (!cols) {
+        cols = columnsOf(buf.toString('utf8', start, end), file)
+        continue
+      }
+      if (end === start) continue // blank line
+      row += 1
+      const fields = fieldsOf(buf, start, end, file, row)
+      if (fields.length < cols.width) {
+        throw dataError(`${file} row ${row}: expected ${cols.width} comma-separated columns (emotion, pixels, Usage), got ${fields.length}`)
+      }
+      yield new Row(row, text(fields[cols.emotion]!), text(fields[cols.usage]!), fields[cols.pixels]!)
+    }
+  }
+  if (!cols) throw dataError(`${file}: no header row (expected 'emotion,pixels,Usage')`)
+}
