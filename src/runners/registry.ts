@@ -1,8 +1,9 @@
-import { runnerError, usageError } from '../core/errors.js'
+import { FerbenchError, messageOf, runnerError, usageError } from '../core/errors.js'
 import { onnxRunnerFactory } from './onnx.js'
+import { tfjsRunnerFactory } from './tfjs.js'
 import type { Device, Runner, RunnerFactory, RunnerOptions } from './types.js'
 
-const FACTORIES: RunnerFactory[] = [onnxRunnerFactory]
+const FACTORIES: RunnerFactory[] = [onnxRunnerFactory, tfjsRunnerFactory]
 
 export function runnerFactories(): readonly RunnerFactory[] {
   return FACTORIES
@@ -14,24 +15,56 @@ export function registerRunner(factory: RunnerFactory): void {
   else FACTORIES.push(factory)
 }
 
-/** The runner named, or the first that accepts the model file's format. */
-export function pickRunner(modelPath: string, name?: string): RunnerFactory {
+/**
+ * The candidate runners for a model, in priority order: the one --runner names, else every runner
+ * that accepts the model file's format (`.onnx` → onnx, `model.json` → tfjs).
+ */
+export function candidateRunners(modelPath: string, name?: string): RunnerFactory[] {
   if (name) {
     const named = FACTORIES.find((f) => f.name === name)
     if (!named) throw usageError(`--runner ${name}: unknown runner; known: ${FACTORIES.map((f) => f.name).join(', ')}`)
-    return named
+    return [named]
   }
-  const accepting = FACTORIES.find((f) => f.accepts(modelPath))
-  if (!accepting) {
-    throw usageError(`${modelPath}: no runner takes this file type (${FACTORIES.map((f) => f.name).join(', ')}); use --runner`)
+  const accepting = FACTORIES.filter((f) => f.accepts(modelPath))
+  if (accepting.length === 0) {
+    throw usageError(`${modelPath}: no runner takes this file type (onnx takes .onnx, tfjs takes model.json); rename it or use --runner ${FACTORIES.map((f) => f.name).join('|')}`)
   }
   return accepting
 }
 
+/** The runner named, or the first that accepts the model file's format. */
+export function pickRunner(modelPath: string, name?: string): RunnerFactory {
+  return candidateRunners(modelPath, name)[0]!
+}
+
+/**
+ * Creates the first candidate that can run the model on the device (as onnxruntime's js/common
+ * backend resolution does). Model and card errors pass through as they are; when every candidate
+ * fails for runner reasons, the error lists each candidate and why.
+ */
 export async function createRunner(modelPath: string, options: RunnerOptions & { runner?: string }): Promise<Runner> {
-  const factory = pickRunner(modelPath, options.runner)
-  if (!factory.devices.includes(options.device as Device)) {
-    throw runnerError(`--device ${options.device}: runner ${factory.name} supports ${factory.devices.join(', ')}`)
+  const candidates = candidateRunners(modelPath, options.runner)
+  const failures: string[] = []
+  for (const factory of candidates) {
+    if (!factory.devices.includes(options.device as Device)) {
+      failures.push(`${factory.name}: supports --device ${factory.devices.join('|')}, not ${options.device}`)
+      continue
+    }
+    if (options.runner && !factory.accepts(modelPath)) {
+      failures.push(`${factory.name}: does not read this file type (${factory.name === 'onnx' ? 'needs a .onnx file' : 'needs a tfjs model.json'})`)
+      continue
+    }
+    const available = await factory.available(options.device)
+    if (available !== true) {
+      failures.push(`${factory.name}: ${available}`)
+      continue
+    }
+    try {
+      return await factory.create(modelPath, options)
+    } catch (error) {
+      if (!(error instanceof FerbenchError) || error.kind !== 'runner') throw error
+      failures.push(`${factory.name}: ${messageOf(error)}`)
+    }
   }
-  return factory.create(modelPath, options)
+  throw runnerError(`${modelPath}: no runner can run this model on --device ${options.device}: ${failures.join(' | ')}`)
 }

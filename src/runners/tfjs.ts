@@ -1,0 +1,137 @@
+import * as tf from '@tensorflow/tfjs-core'
+import * as tfconv from '@tensorflow/tfjs-converter'
+import * as tfl from '@tensorflow/tfjs-layers'
+import { messageOf, modelError } from '../core/errors.js'
+import { fileLoadHandler, isTfjsModelPath, readTfjsModelJson, type TfjsModelKind } from '../models/tfjsModelFile.js'
+import { chooseTfjsBackend, packageVersion, tfjsBackendCandidates } from './tfjsBackends.js'
+import type { Runner, RunnerFactory, RunnerInfo, RunnerOptions } from './types.js'
+
+type Dim = number | string
+
+/** tfjs marks an unknown dimension as null or -1; ferbench keeps -1 ("dynamic"). */
+export function tfjsShape(shape: ReadonlyArray<number | null> | undefined): Dim[] {
+  return (shape ?? []).map((d) => (typeof d === 'number' && d >= 0 ? d : -1))
+}
+
+interface LoadedModel {
+  kind: TfjsModelKind
+  inputs: Array<{ name: string; shape: Dim[]; dtype: string }>
+  outputs: Array<{ name: string; shape: Dim[]; dtype: string }>
+  /** Runs the model on one input tensor and returns its first output (inside the caller's tidy). */
+  forward(x: tf.Tensor): tf.Tensor
+  dispose(): void
+}
+
+function firstTensor(out: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap): tf.Tensor {
+  if (out instanceof tf.Tensor) return out
+  if (Array.isArray(out)) return out[0]!
+  return Object.values(out)[0]!
+}
+
+/** Loads a graph or layers model.json and its shards from disk with ferbench's file IOHandler. */
+export async function loadTfjsModel(modelPath: string): Promise<LoadedModel> {
+  const { kind } = readTfjsModelJson(modelPath)
+  if (kind === 'graph') {
+    let model: tfconv.GraphModel
+    try {
+      model = await tfconv.loadGraphModel(fileLoadHandler(modelPath))
+    } catch (error) {
+      if (error instanceof Error && error.name === 'FerbenchError') throw error
+      throw modelError(`${modelPath}: tfjs could not load it as a graph model: ${messageOf(error).split('\n')[0]}`)
+    }
+    const info = (t: tfconv.GraphModel['inputs'][number]) => ({ name: t.name, shape: tfjsShape(t.shape), dtype: String(t.dtype) })
+    return {
+      kind,
+      inputs: model.inputs.map(info),
+      outputs: model.outputs.map(info),
+      forward: (x) => firstTensor(model.execute(x)),
+      dispose: () => model.dispose(),
+    }
+  }
+  let model: tfl.LayersModel
+  try {
+    model = await tfl.loadLayersModel(fileLoadHandler(modelPath))
+  } catch (error) {
+    if (error instanceof Error && error.name === 'FerbenchError') throw error
+    throw modelError(`${modelPath}: tfjs could not load it as a layers model: ${messageOf(error).split('\n')[0]}`)
+  }
+  return {
+    kind,
+    inputs: model.inputs.map((t) => ({ name: t.name, shape: tfjsShape(t.shape), dtype: String(t.dtype) })),
+    outputs: model.outputs.map((t) => ({ name: t.name, shape: tfjsShape(t.shape), dtype: String(t.dtype) })),
+    forward: (x) => firstTensor(model.predict(x, { batchSize: x.shape[0] ?? 1 })),
+    dispose: () => model.dispose(),
+  }
+}
+
+class TfjsRunner implements Runner {
+  constructor(
+    private readonly model: LoadedModel,
+    readonly info: RunnerInfo,
+    private readonly modelPath: string,
+  ) {}
+
+  get input(): { name: string; shape: Dim[] } {
+    return this.model.inputs[0]!
+  }
+
+  get outputs(): Array<{ name: string; shape: Dim[] }> {
+    return this.model.outputs
+  }
+
+  async run(batch: Float32Array, dims: readonly number[]): Promise<Float32Array> {
+    let y: tf.Tensor
+    try {
+      y = tf.tidy(() => this.model.forward(tf.tensor(batch, [...dims], 'float32')))
+    } catch (error) {
+      throw modelError(
+        `${this.modelPath}: inference failed for input '${this.input.name}' with shape [${dims.join(', ')}] ` +
+          `(model expects [${this.input.shape.join(', ')}]): ${messageOf(error).split('\n')[0]}`,
+      )
+    }
+    try {
+      if (y.dtype !== 'float32') throw modelError(`${this.modelPath}: output '${this.outputs[0]?.name}' is ${y.dtype}, expected float32 scores`)
+      return (await y.data()) as Float32Array
+    } finally {
+      y.dispose()
+    }
+  }
+
+  async release(): Promise<void> {
+    this.model.dispose()
+  }
+}
+
+export function tfjsVersion(): string {
+  return packageVersion('@tensorflow/tfjs-core') ?? 'unknown'
+}
+
+export const tfjsRunnerFactory: RunnerFactory = {
+  name: 'tfjs',
+  devices: ['cpu', 'gpu'],
+  accepts: (modelPath) => isTfjsModelPath(modelPath),
+  async available(device) {
+    const packages = tfjsBackendCandidates(device).map((c) => c.packageName)
+    const present = packages.filter((p) => packageVersion(p) !== undefined)
+    return present.length > 0 ? true : `none of ${packages.join(', ')} is installed`
+  },
+  async create(modelPath: string, options: RunnerOptions) {
+    // Read the JSON first so a bad file is a model error (exit 4) before any backend question.
+    readTfjsModelJson(modelPath)
+    const chosen = await chooseTfjsBackend(options.device, options.threads)
+    const model = await loadTfjsModel(modelPath)
+    if (model.inputs.length !== 1) {
+      model.dispose()
+      throw modelError(`${modelPath}: expected one image input, found ${model.inputs.length} (${model.inputs.map((i) => i.name).join(', ')})`)
+    }
+    const info: RunnerInfo = {
+      name: 'tfjs',
+      backend: chosen.candidate.label,
+      device: options.device,
+      version: tfjsVersion(),
+      notes: chosen.notes,
+      ...(chosen.threads !== undefined ? { threads: chosen.threads } : {}),
+    }
+    return new TfjsRunner(model, info, modelPath)
+  },
+}
