@@ -1,5 +1,13 @@
 import { usageError } from '../core/errors.js'
+import { AffectnetAdapter, affectnetInfo } from './affectnet.js'
+import { CkplusAdapter, ckplusInfo } from './ckplus.js'
 import { Fer2013Adapter, fer2013Info } from './fer2013.js'
+import { FerplusAdapter, ferplusInfo } from './ferplus.js'
+import { FolderAdapter, folderInfo } from './folder.js'
+import { withFolds } from './foldOptions.js'
+import { JaffeAdapter, jaffeInfo } from './jaffe.js'
+import { ManifestAdapter, manifestInfo } from './manifest.js'
+import { RafdbAdapter, rafdbInfo } from './rafdb.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions } from './types.js'
 
 export interface DatasetFactory {
@@ -9,6 +17,13 @@ export interface DatasetFactory {
 
 const FACTORIES: DatasetFactory[] = [
   { info: fer2013Info, create: (o) => new Fer2013Adapter(o.data) },
+  { info: ferplusInfo, create: (o) => new FerplusAdapter(o) },
+  { info: ckplusInfo, create: (o) => new CkplusAdapter(o) },
+  { info: jaffeInfo, create: (o) => new JaffeAdapter(o) },
+  { info: rafdbInfo, create: (o) => new RafdbAdapter(o) },
+  { info: affectnetInfo, create: (o) => new AffectnetAdapter(o) },
+  { info: folderInfo, create: (o) => new FolderAdapter(o) },
+  { info: manifestInfo, create: (o) => new ManifestAdapter(o) },
 ]
 
 export function datasetNames(): string[] {
@@ -29,5 +44,6 @@ export function registerDataset(factory: DatasetFactory): void {
 }
 
 export function createDataset(name: string, options: DatasetOptions): DatasetAdapter {
-  return datasetFactory(name).create(options)
+  const factory = datasetFactory(name)
+  return withFolds(factory.create(options), factory.info, options)
 }

@@ -23,6 +23,30 @@ export interface DatasetOptions {
   /** The file or folder the user downloaded. */
   data: string
   split?: string
+  /** FER+: the fer2013new.csv votes file (default: fer2013new.csv beside fer2013.csv). */
+  labels?: string
+  /** Folder/manifest: numeric (or other) class names → emotion, e.g. `0=neutral,1=happiness` (parsed by parseClassMap). */
+  classMap?: string
+  /** CK+: add the first frame of each labelled sequence as class neutral. */
+  ckplusNeutral?: boolean
+  /** AffectNet: 7 (contempt dropped) or 8 classes. */
+  classes?: 7 | 8
+  /** Subject-independent folds: number of folds (default: the dataset's own, e.g. CK+ 10). */
+  folds?: number
+  /** 1-based test fold; with it, the adapter yields only that fold of the split. */
+  fold?: number
+}
+
+/** Which fold of which split an adapter yields (set by the fold wrapper in folds.ts). */
+export interface FoldInfo {
+  fold: number
+  folds: number
+  /** The split the folds were made from. */
+  split: string
+  /** The documented assignment rule. */
+  rule: string
+  /** Subjects in this (test) fold. */
+  subjects: string[]
 }
 
 export interface DatasetAdapter {
@@ -36,6 +60,8 @@ export interface DatasetAdapter {
   samples(split: string): AsyncIterable<Sample>
   /** Non-fatal observations made while reading (skipped files, counts that differ from the canonical ones). */
   readonly warnings: string[]
+  /** Set when the adapter yields one subject-independent fold (see folds.ts). */
+  readonly fold?: FoldInfo
 }
 
 export interface DatasetInfo {
@@ -45,4 +71,8 @@ export interface DatasetInfo {
   splits: readonly string[]
   /** Canonical sample counts per split where the dataset's owners publish them. */
   canonicalCounts?: Readonly<Record<string, number>>
+  /** Folds used when --fold is given without --folds (CK+ 10, JAFFE 10 = leave-one-subject-out). */
+  defaultFolds?: number
+  /** How to point --data at it, for `datasets list` and the README. */
+  dataHint?: string
 }

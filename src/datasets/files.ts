@@ -1,0 +1,89 @@
+import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs'
+import { readdir } from 'node:fs/promises'
+import path from 'node:path'
+import { dataError } from '../core/errors.js'
+import { isImagePath } from './decode.js'
+
+/** Code-point order (not locale order): the same on every machine. */
+export const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+export function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+export function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile()
+  } catch {
+    return false
+  }
+}
+
+/** Sub-folder names of `dir`, sorted by code point, hidden ones (`.x`, `__MACOSX`) left out. */
+export function subfolders(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && d.name !== '__MACOSX')
+    .map((d) => d.name)
+    .sort(byCodePoint)
+}
+
+export function requireDirectory(dir: string, what: string): void {
+  if (!existsSync(dir)) throw dataError(`${dir}: no such folder (expected ${what})`)
+  if (!isDirectory(dir)) throw dataError(`${dir}: is a file, expected a folder (${what})`)
+}
+
+/** Counts of files skipped because they are not images (.DS_Store, Thumbs.db, text), for warnings. */
+export class SkippedFiles {
+  private count = 0
+  private readonly examples: string[] = []
+  add(file: string): void {
+    this.count += 1
+    if (this.examples.length < 5) this.examples.push(file)
+  }
+  get size(): number {
+    return this.count
+  }
+  /** The warning text, or undefined when nothing was skipped. */
+  message(where: string): string | undefined {
+    if (this.count === 0) return undefined
+    return `skipped ${this.count} non-image file(s) under ${where} (e.g. ${this.examples.join(', ')})`
+  }
+}
+
+/** Adds a warning once: adapters may be read several times (folds, inspect) and must not repeat themselves. */
+export function warnOnce(warnings: string[], message: string | undefined): void {
+  if (message !== undefined && !warnings.includes(message)) warnings.push(message)
+}
+
+/**
+ * Streams the image files under `dir` recursively, folder by folder in code-point order (so ids and
+ * order are the same on every machine). Files that are not images are counted in `skipped`.
+ */
+export async function* walkImages(dir: string, skipped: SkippedFiles): AsyncGenerator<string> {
+  let entries: Dirent[]
+  try {
+    entries = await readdir(dir, { withFileTypes: true })
+  } catch (error) {
+    throw dataError(`${dir}: cannot list folder (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
+  }
+  entries.sort((a, b) => byCodePoint(a.name, b.name))
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) {
+      if (entry.name === '__MACOSX') continue
+      yield* walkImages(full, skipped)
+    } else if (entry.isFile() || entry.isSymbolicLink()) {
+      if (isImagePath(entry.name) && !entry.name.startsWith('._')) yield full
+      else skipped.add(path.relative(dir, full) === entry.name ? entry.name : full)
+    }
+  }
+}
+
+/** Path relative to `root` with forward slashes: a sample id that is the same on every OS. */
+export function relativeId(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join('/')
+}
