@@ -4,7 +4,10 @@ import { progressOnStderr } from '../cli/progress.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
 import { usageError } from '../core/errors.js'
 import { EXIT_CODES } from '../core/exitCodes.js'
-import { evaluate } from '../core/evaluate.js'
+import { DEFAULT_CONCURRENCY, evaluate, type EvalOptions } from '../core/evaluate.js'
+import { DEFAULT_PARTIAL_FILE, readPartialResult, resumedPaths } from '../core/resume.js'
+import { parseShard } from '../core/shard.js'
+import { watchInterrupts } from '../cli/interrupt.js'
 import { DEMO } from '../core/paths.js'
 import { datasetNames } from '../datasets/registry.js'
 import type { EvalResult } from '../report/evalResult.js'
@@ -40,19 +43,29 @@ export default class Eval extends FerbenchCommand {
     output: Flags.string({ char: 'o', description: 'write the result JSON to this file (atomically)' }),
     'embed-predictions': Flags.boolean({ description: 'include per-sample predictions in the result JSON' }),
     strict: Flags.boolean({ description: 'stop at the first sample that fails to load' }),
+    concurrency: Flags.integer({
+      description: 'samples decoded and preprocessed ahead of inference (1 = serial); results are identical for every value',
+      default: DEFAULT_CONCURRENCY,
+      min: 1,
+    }),
+    shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`' }),
+    resume: Flags.string({
+      description: `continue an interrupted run from its partial result (written on SIGINT/SIGTERM to --output, else ./${DEFAULT_PARTIAL_FILE}); the final result replaces it unless --output is given`,
+    }),
   }
 
+  /** Flags that define what is evaluated: taken from the partial result under --resume, never given again. */
+  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'extra-classes', 'embed-predictions', 'strict', 'shard']
+
   async run(): Promise<EvalResult> {
-    const { flags } = await this.parse(Eval)
+    const { flags, raw } = await this.parse(Eval)
+    if (flags.resume) return this.resumeRun(flags.resume, flags.concurrency, flags.output, raw)
     const demo = flags.model === undefined && flags.data === undefined
     if (!demo && (flags.model === undefined || flags.data === undefined)) {
       throw usageError(`eval needs both --model and --data (or neither, for the bundled demo); missing ${flags.model === undefined ? '--model' : '--data'}`)
     }
     if (demo && !this.jsonEnabled()) this.logToStderr('ferbench eval: no --model/--data given, running the bundled demo (oracle model on fixtures/fer2013/fer2013.csv)')
-    const progress = progressOnStderr(!this.jsonEnabled(), 'evaluating')
-    let result: EvalResult
-    try {
-      result = await evaluate({
+    const result = await this.runInterruptible({
         model: flags.model ?? DEMO.model,
         dataset: demo ? DEMO.dataset : flags.dataset,
         data: flags.data ?? DEMO.data,
@@ -67,12 +80,66 @@ export default class Eval extends FerbenchCommand {
         predictions: flags['embed-predictions'],
         strict: flags.strict,
         demo,
-        onProgress: (done) => progress.update(done),
+        concurrency: flags.concurrency,
+        ...(flags.shard ? { shard: parseShard(flags.shard) } : {}),
       })
+    return this.finish(result, flags.output)
+  }
+
+  /** Runs an evaluation with SIGINT/SIGTERM turned into a partial result. */
+  private async runInterruptible(options: Omit<EvalOptions, 'signal' | 'onProgress'>): Promise<EvalResult> {
+    const progress = progressOnStderr(!this.jsonEnabled(), 'evaluating')
+    const interrupts = watchInterrupts()
+    try {
+      return await evaluate({ ...options, signal: interrupts.signal, onProgress: (done) => progress.update(done) })
     } finally {
+      interrupts.dispose()
       progress.stop()
     }
-    if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
+  }
+
+  private async resumeRun(file: string, concurrency: number, output: string | undefined, raw: ReadonlyArray<{ type: string; flag?: string }>): Promise<EvalResult> {
+    const given = raw.filter((r) => r.type === 'flag' && r.flag !== undefined && Eval.fixedByResume.includes(r.flag)).map((r) => `--${r.flag}`)
+    if (given.length > 0) {
+      throw usageError(`--resume ${file}: ${given.join(', ')} cannot be given with --resume; the partial result fixes them (only --concurrency, --output and --json may be given)`)
+    }
+    const partial = readPartialResult(file)
+    const o = resumedPaths(partial.resume!.options)
+    const result = await this.runInterruptible({
+      model: o.model,
+      ...(o.card ? { card: o.card } : {}),
+      ...(o.preset ? { preset: o.preset } : {}),
+      dataset: o.dataset,
+      data: o.data,
+      split: o.split,
+      batch: o.batch,
+      ...(o.threads !== undefined ? { threads: o.threads } : {}),
+      device: o.device as 'cpu' | 'gpu',
+      ...(o.runner ? { runner: o.runner } : {}),
+      extraClasses: o.extraClasses as 'drop' | 'keep',
+      predictions: o.predictions,
+      strict: o.strict,
+      demo: o.demo,
+      concurrency,
+      ...(o.shard ? { shard: o.shard } : {}),
+      resumeFrom: { file, result: partial },
+    })
+    return this.finish(result, output ?? file)
+  }
+
+  /** Writes the result (a partial one too, then exit code 9) and prints the tables. */
+  private finish(result: EvalResult, output: string | undefined): EvalResult {
+    if (!result.complete) {
+      const file = output ?? DEFAULT_PARTIAL_FILE
+      writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`)
+      this.logToStderr(
+        `ferbench eval: interrupted after ${result.resume?.settled ?? 0} sample(s); partial result (complete:false) written to ${file}; ` +
+          `continue with: ferbench eval --resume ${file}`,
+      )
+      process.exitCode = EXIT_CODES.interrupted.code
+      return result
+    }
+    if (output) writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)
     if (!this.jsonEnabled()) this.log(renderEvalTables(result))
     if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
     return result

@@ -61,16 +61,5 @@ export function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8'))
 }
 
-/**
- * Digest of a dataset as evaluated: sha256 over `id\tlabel\n` lines in evaluation order. Two
- * results with the same digest scored the same samples with the same truth labels.
- */
-export class DatasetDigest {
-  private readonly hash = createHash('sha256')
-  add(id: string, label: string): void {
-    this.hash.update(`${id}\t${label}\n`)
-  }
-  hex(): string {
-    return this.hash.digest('hex')
-  }
-}
+/** The dataset digest (order-independent, resumable, mergeable): see datasetDigest.ts. */
+export { DatasetDigest } from './datasetDigest.js'

@@ -19,6 +19,38 @@ export interface SampleFailure {
   error: string
 }
 
+/** Options a partial result records so that `eval --resume` runs the same evaluation. */
+export interface ResumeOptions {
+  /** Working directory of the interrupted run: relative paths below are relative to it. */
+  cwd: string
+  model: string
+  card?: string
+  preset?: string
+  dataset: string
+  data: string
+  split: string
+  batch: number
+  threads?: number
+  device: string
+  runner?: string
+  extraClasses: string
+  predictions: boolean
+  strict: boolean
+  demo: boolean
+  shard?: { index: number; count: number }
+}
+
+/** Only in a partial result (complete:false): where to continue from. */
+export interface ResumePoint {
+  /** Samples of the (sharded) split stream settled (scored or failed), in stream order: a prefix. */
+  settled: number
+  /** Digest (as dataset.digest) of every settled sample, failed ones included: checked against the data on resume. */
+  settledDigest: string
+  /** What signal stopped the run. */
+  signal: string
+  options: ResumeOptions
+}
+
 export interface EvalResult {
   schema: typeof EVAL_SCHEMA
   /** false for a partial result (interrupted run): metrics cover `dataset.samples` samples so far. */
@@ -33,9 +65,14 @@ export interface EvalResult {
     split: string
     /** Samples scored (failures excluded). */
     samples: number
-    /** sha256 over `id\tlabel` of every scored sample in order: equal digests mean the same test set. */
+    /**
+     * Sum modulo 2^256 of sha256(`id\tlabel\n`) over the scored samples, 64 hex digits: independent of
+     * order, so resumed runs and merged shards give the digest of the whole run (src/core/datasetDigest.ts).
+     */
     digest: string
     labels: string[]
+    /** Present when the run evaluated one shard (--shard index/count) of the split. */
+    shard?: { index: number; count: number; hash: string }
   }
   labelMapping: Pick<LabelMapping, 'policy' | 'modelLabels' | 'datasetLabels' | 'columns' | 'extraModelClasses' | 'missingModelClasses'>
   runner: {
@@ -58,9 +95,16 @@ export interface EvalResult {
   timing: {
     wallSeconds: number
     imagesPerSecond: number
+    /** Per-stage times summed over samples; with --concurrency > 1 read and preprocess overlap inference. */
     stagesMs: { read: number; preprocess: number; infer: number; metrics: number }
+    /** Number of process runs that made this result (> 1 after --resume); wallSeconds sums them. */
+    segments?: number
   }
   warnings: string[]
   failures: SampleFailure[]
   predictions?: SamplePrediction[]
+  /** Only in a partial result (complete:false): what `eval --resume` needs to continue. */
+  resume?: ResumePoint
+  /** Only in a merged result (`ferbench merge`): the shards it was made from. */
+  merged?: { shards: Array<{ index: number; count: number; file: string; samples: number; failures: number; machine: MachineInfo; wallSeconds: number }> }
 }

@@ -1,0 +1,212 @@
+import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { DatasetAdapter, RawImage, Sample } from '../datasets/types.js'
+import { predictColumn, type LabelMapping } from '../labels/mapping.js'
+import type { ModelCard } from '../models/card.js'
+import { prepareViews, writeTensor } from '../preprocess/tensor.js'
+import type { Runner } from '../runners/types.js'
+import { DatasetDigest } from './datasetDigest.js'
+import { FerbenchError, dataError, messageOf, modelError } from './errors.js'
+import type { EvalState } from './evalState.js'
+import { prefetch } from './prefetch.js'
+import { combineViews, nonFiniteScores, topScores } from './scoring.js'
+import { inShard, type Shard } from './shard.js'
+
+/**
+ * Test hook: FERBENCH_DEBUG_SAMPLE_DELAY_MS slows each sample's preparation by that many ms and
+ * reports settled counts on stderr, so tests can interrupt a run part-way. Not a user setting.
+ */
+const DEBUG_DELAY_MS = Number(process.env.FERBENCH_DEBUG_SAMPLE_DELAY_MS ?? 0)
+
+export interface LoopInput {
+  adapter: DatasetAdapter
+  split: string
+  data: string
+  modelPath: string
+  runner: Runner
+  card: ModelCard
+  mapping: LabelMapping
+  /** Samples per inference call; rows per call (views × samples, or the fixed batch). */
+  batch: number
+  rowsPerCall: number
+  /** Samples prepared ahead of inference (1 = serial). */
+  concurrency: number
+  strict: boolean
+  shard?: Shard
+  /** Samples of the (sharded) stream already settled by an earlier run, and their digest. */
+  skip?: { settled: number; settledDigest: string; from: string }
+  signal?: AbortSignal
+  onProgress?: (samplesDone: number) => void
+}
+
+/** Iterates `source`, adding the time spent waiting on it (CSV parsing, directory listing) to the read stage. */
+async function* timed<T>(source: AsyncIterable<T>, state: EvalState): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]()
+  try {
+    for (;;) {
+      const t0 = performance.now()
+      const next = await iterator.next()
+      state.stagesMs.read += performance.now() - t0
+      if (next.done) return
+      yield next.value
+    }
+  } finally {
+    await iterator.return?.(undefined)
+  }
+}
+
+/** A sample ready for inference (its views), or one whose image could not be loaded. */
+type Prepared = { sample: Sample; views: RawImage[]; readMs: number; preprocessMs: number } | { sample: Sample; error: unknown; readMs: number }
+
+async function prepare(sample: Sample, card: ModelCard): Promise<Prepared> {
+  const t0 = performance.now()
+  let image: RawImage
+  try {
+    image = await sample.load()
+  } catch (error) {
+    return { sample, error, readMs: performance.now() - t0 }
+  }
+  const t1 = performance.now()
+  const views = await prepareViews(image, card)
+  if (DEBUG_DELAY_MS > 0) await sleep(DEBUG_DELAY_MS)
+  return { sample, views, readMs: t1 - t0, preprocessMs: performance.now() - t1 }
+}
+
+/** The adapter's samples of one split, restricted to one shard, with the already-settled prefix skipped and checked. */
+async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator<Sample> {
+  let index = 0
+  const seen = new DatasetDigest()
+  const skip = input.skip
+  for await (const sample of timed(input.adapter.samples(input.split), state)) {
+    if (input.shard && !inShard(sample.id, input.shard)) continue
+    if (skip && index < skip.settled) {
+      seen.add(sample.id, sample.label)
+      index += 1
+      if (index === skip.settled && seen.hex() !== skip.settledDigest) {
+        throw dataError(
+          `${input.data}: the first ${skip.settled} samples of split ${input.split} are not those the partial result ${skip.from} settled ` +
+            '(ids or labels differ): the dataset changed since; run again without --resume',
+        )
+      }
+      continue
+    }
+    yield sample
+  }
+  if (skip && index < skip.settled) {
+    throw dataError(`${input.data}: split ${input.split} has ${index} samples but the partial result ${skip.from} already settled ${skip.settled}: the dataset changed since; run again without --resume`)
+  }
+}
+
+interface Pending {
+  sample: Sample
+  column: number
+  /** Rows this sample fills, or 0 for a sample that failed to load. */
+  views: number
+  error?: unknown
+}
+
+/**
+ * The streaming eval loop: samples → (prefetched) load and preprocess → batches → runner →
+ * scores → state. Samples are settled in stream order, so a stopped run has settled exactly a
+ * prefix of the stream. Returns false when stopped by `signal` before the stream ended.
+ */
+export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<boolean> {
+  const { runner, card, mapping } = input
+  const classes = card.labels.length
+  const { height, width, channels, layout } = card.input
+  const rowFloats = height * width * channels
+  const dims = layout === 'NCHW' ? [input.rowsPerCall, channels, height, width] : [input.rowsPerCall, height, width, channels]
+  const buffer = new Float32Array(input.rowsPerCall * rowFloats)
+  let rows = 0
+  let pending: Pending[] = []
+  const rowScores: Float32Array[] = []
+
+  const flushRows = async (): Promise<void> => {
+    if (rows === 0) return
+    const callRows = card.fixedBatch ?? rows
+    const batch = buffer.length === callRows * rowFloats ? buffer : buffer.subarray(0, callRows * rowFloats)
+    if (card.fixedBatch !== undefined && rows < card.fixedBatch) batch.fill(0, rows * rowFloats)
+    const t0 = performance.now()
+    const out = await runner.run(batch, [callRows, ...dims.slice(1)])
+    state.stagesMs.infer += performance.now() - t0
+    if (out.length !== callRows * classes) {
+      throw modelError(`${input.modelPath}: returned ${out.length} scores for ${callRows} rows; expected ${callRows}×${classes} (card labels)`)
+    }
+    rowScores.push(out.slice(0, rows * classes))
+    rows = 0
+  }
+
+  const scorePending = (): void => {
+    const t0 = performance.now()
+    const all = rowScores.length === 1 ? rowScores[0]! : concat(rowScores)
+    rowScores.length = 0
+    let row = 0
+    for (const p of pending) {
+      const { sample } = p
+      if (p.views === 0) {
+        state.fail(sample.id, sample.label, { id: sample.id, source: sample.source, error: messageOf(p.error) })
+        continue
+      }
+      const combined = combineViews(all, row, p.views, classes, card)
+      row += p.views
+      const notFinite = nonFiniteScores(combined, mapping)
+      if (notFinite) {
+        state.fail(sample.id, sample.label, { id: sample.id, source: sample.source, error: notFinite })
+        continue
+      }
+      const predicted = predictColumn(combined, 0, mapping)
+      state.score(sample.id, sample.label, p.column, predicted)
+      state.predictions?.push({
+        id: sample.id,
+        truth: sample.label,
+        predicted: mapping.columns[predicted]!,
+        top: topScores(combined, mapping.modelToColumn, mapping.columns, 3),
+      })
+    }
+    pending = []
+    state.stagesMs.metrics += performance.now() - t0
+    input.onProgress?.(state.settled)
+    if (DEBUG_DELAY_MS > 0) process.stderr.write(`ferbench debug: ${state.settled} samples settled\n`)
+  }
+
+  let stopped = false
+  for await (const outcome of prefetch(samplesToRun(input, state), input.concurrency, (s) => prepare(s, card))) {
+    if (!outcome.ok) throw outcome.error // preprocessing bug or card problem: not a per-sample failure
+    const item = outcome.value
+    const column = mapping.columns.indexOf(item.sample.label)
+    state.stagesMs.read += item.readMs
+    if ('error' in item) {
+      if (input.strict || item.error instanceof FerbenchError) throw item.error instanceof FerbenchError ? item.error : dataError(`${item.sample.source}: ${messageOf(item.error)} (--strict)`)
+      pending.push({ sample: item.sample, column, views: 0, error: item.error })
+    } else {
+      state.stagesMs.preprocess += item.preprocessMs
+      for (const view of item.views) {
+        if (rows === input.rowsPerCall) await flushRows()
+        writeTensor(view, card, buffer, rows * rowFloats)
+        rows += 1
+      }
+      pending.push({ sample: item.sample, column, views: item.views.length })
+    }
+    if (rows === input.rowsPerCall && pending.length >= input.batch) {
+      await flushRows()
+      scorePending()
+    }
+    if (input.signal?.aborted) {
+      stopped = true
+      break
+    }
+  }
+  await flushRows()
+  scorePending()
+  return !stopped
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}

@@ -1,0 +1,93 @@
+import { emptyConfusion } from '../metrics/classification.js'
+import type { SampleFailure, SamplePrediction } from '../report/evalResult.js'
+import { DatasetDigest } from './datasetDigest.js'
+
+/** Stage times in milliseconds, summed over samples (they overlap when --concurrency > 1). */
+export interface StagesMs {
+  read: number
+  preprocess: number
+  infer: number
+  metrics: number
+}
+
+/**
+ * Everything an eval run has settled so far, in stream order: the confusion counts, the digest of
+ * the scored samples, failures, optional predictions, and how many samples of the (sharded)
+ * stream are settled. A partial result stores it; a resumed run starts from it.
+ */
+export class EvalState {
+  counts: number[][]
+  readonly digest: DatasetDigest
+  /** Digest over every settled sample (failed ones too): checked against the data on resume. */
+  readonly settledDigest: DatasetDigest
+  scored: number
+  /** Samples taken from the stream in order and settled (scored or failed). */
+  settled: number
+  readonly failures: SampleFailure[]
+  readonly predictions: SamplePrediction[] | undefined
+  readonly stagesMs: StagesMs
+  /** Wall time of earlier segments of a resumed run, in seconds. */
+  priorWallSeconds: number
+  segments: number
+
+  constructor(columns: number, keepPredictions: boolean) {
+    this.counts = emptyConfusion(columns)
+    this.digest = new DatasetDigest()
+    this.settledDigest = new DatasetDigest()
+    this.scored = 0
+    this.settled = 0
+    this.failures = []
+    this.predictions = keepPredictions ? [] : undefined
+    this.stagesMs = { read: 0, preprocess: 0, infer: 0, metrics: 0 }
+    this.priorWallSeconds = 0
+    this.segments = 1
+  }
+
+  static restore(saved: SavedState, columns: number): EvalState {
+    const state = new EvalState(columns, saved.predictions !== undefined)
+    if (saved.counts.length !== columns || saved.counts.some((row) => row.length !== columns)) {
+      throw new RangeError(`saved confusion matrix is not ${columns}×${columns}`)
+    }
+    state.counts = saved.counts.map((row) => [...row])
+    Object.assign(state, {
+      digest: new DatasetDigest(saved.digest),
+      settledDigest: new DatasetDigest(saved.settledDigest),
+      scored: saved.scored,
+      settled: saved.settled,
+      priorWallSeconds: saved.wallSeconds,
+      segments: saved.segments + 1,
+    })
+    state.failures.push(...saved.failures)
+    state.predictions?.push(...(saved.predictions ?? []))
+    Object.assign(state.stagesMs, saved.stagesMs)
+    return state
+  }
+
+  score(id: string, label: string, truthColumn: number, predictedColumn: number): void {
+    this.counts[truthColumn]![predictedColumn]! += 1
+    this.digest.add(id, label)
+    this.settledDigest.add(id, label)
+    this.scored += 1
+    this.settled += 1
+  }
+
+  fail(id: string, label: string, failure: SampleFailure): void {
+    this.failures.push(failure)
+    this.settledDigest.add(id, label)
+    this.settled += 1
+  }
+}
+
+/** What a partial result's `resume.state` part holds beyond the regular result fields. */
+export interface SavedState {
+  counts: number[][]
+  digest: string
+  settledDigest: string
+  scored: number
+  settled: number
+  failures: SampleFailure[]
+  predictions?: SamplePrediction[]
+  stagesMs: StagesMs
+  wallSeconds: number
+  segments: number
+}
