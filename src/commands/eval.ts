@@ -11,7 +11,8 @@ import { watchInterrupts } from '../cli/interrupt.js'
 import { DEMO } from '../core/paths.js'
 import { datasetNames } from '../datasets/registry.js'
 import type { EvalResult } from '../report/evalResult.js'
-import { renderEvalTables } from '../report/evalTable.js'
+import { formatFlag, writeReports } from '../cli/reportFlags.js'
+import { writePredictionsCsv } from '../report/predictionsCsv.js'
 
 export default class Eval extends FerbenchCommand {
   static override summary = 'Evaluate a model on a dataset: accuracy with a 95% interval, per-class metrics, confusion matrix.'
@@ -35,6 +36,7 @@ export default class Eval extends FerbenchCommand {
     threads: Flags.integer({ description: 'intra-op threads for the runner (default: engine decides)', min: 1 }),
     device: Flags.string({ description: 'device to run on', options: ['cpu', 'gpu'], default: 'cpu' }),
     runner: Flags.string({ description: 'runner (default: chosen from the model file type)', options: ['onnx', 'tfjs'] }),
+    tta: Flags.string({ description: "test-time augmentation, overriding the card's: none, flip (image + mirror), tencrop (4 corners + center, each mirrored; needs the card's crop)", options: ['none', 'flip', 'tencrop'] }),
     'extra-classes': Flags.string({
       description: 'model classes the dataset lacks (e.g. contempt on FER2013): drop = exclude from the argmax, keep = count as wrong',
       options: ['drop', 'keep'],
@@ -42,6 +44,9 @@ export default class Eval extends FerbenchCommand {
     }),
     output: Flags.string({ char: 'o', description: 'write the result JSON to this file (atomically)' }),
     'embed-predictions': Flags.boolean({ description: 'include per-sample predictions in the result JSON' }),
+    predictions: Flags.string({ description: 'write per-sample predictions to this CSV (id, truth, predicted, correct, top-3 labels with scores), atomically' }),
+    format: formatFlag,
+    report: Flags.string({ char: 'r', description: 'write a report file (format from --format or the extension: .md, .html, .png, .json, .txt); repeatable', multiple: true }),
     strict: Flags.boolean({ description: 'stop at the first sample that fails to load' }),
     concurrency: Flags.integer({
       description: 'samples decoded and preprocessed ahead of inference (1 = serial); results are identical for every value',
@@ -76,14 +81,17 @@ export default class Eval extends FerbenchCommand {
         ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
         device: flags.device as 'cpu' | 'gpu',
         ...(flags.runner ? { runner: flags.runner } : {}),
+        ...(flags.tta ? { tta: flags.tta as 'none' | 'flip' | 'tencrop' } : {}),
         extraClasses: flags['extra-classes'] as 'drop' | 'keep',
-        predictions: flags['embed-predictions'],
+        predictions: flags['embed-predictions'] || flags.predictions !== undefined,
         strict: flags.strict,
         demo,
         concurrency: flags.concurrency,
         ...(flags.shard ? { shard: parseShard(flags.shard) } : {}),
       })
-    return this.finish(result, flags.output)
+    if (result.complete && flags.predictions) writePredictionsCsv(flags.predictions, result.predictions ?? [])
+    if (result.complete && !flags['embed-predictions']) delete result.predictions
+    return this.finish(result, flags.output, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
   }
 
   /** Runs an evaluation with SIGINT/SIGTERM turned into a partial result. */
@@ -128,7 +136,7 @@ export default class Eval extends FerbenchCommand {
   }
 
   /** Writes the result (a partial one too, then exit code 9) and prints the tables. */
-  private finish(result: EvalResult, output: string | undefined): EvalResult {
+  private async finish(result: EvalResult, output: string | undefined, reports: { format?: string; files?: string[] } = {}): Promise<EvalResult> {
     if (!result.complete) {
       const file = output ?? DEFAULT_PARTIAL_FILE
       writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`)
@@ -140,7 +148,8 @@ export default class Eval extends FerbenchCommand {
       return result
     }
     if (output) writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)
-    if (!this.jsonEnabled()) this.log(renderEvalTables(result))
+    const text = await writeReports({ kind: 'eval', result }, { ...reports, json: this.jsonEnabled() })
+    if (text !== undefined) this.log(text)
     if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
     return result
   }

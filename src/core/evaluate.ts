@@ -3,8 +3,11 @@ import { performance } from 'node:perf_hooks'
 import { createDataset } from '../datasets/registry.js'
 import { mapLabels, type ExtraClassPolicy } from '../labels/mapping.js'
 import { classificationMetrics } from '../metrics/classification.js'
+import { checkLabelOrder } from '../metrics/labelOrder.js'
 import { cardFor } from '../models/cardFor.js'
 import { resolveCard } from '../models/resolveCard.js'
+import type { TtaKind } from '../models/card.js'
+import { withTta } from '../preprocess/tta.js'
 import { viewCount } from '../preprocess/tensor.js'
 import { EVAL_SCHEMA, type EvalResult, type ResumeOptions } from '../report/evalResult.js'
 import { createRunner } from '../runners/registry.js'
@@ -31,6 +34,8 @@ export interface EvalOptions {
   threads?: number
   device: Device
   runner?: string
+  /** --tta: overrides the card's test-time augmentation. */
+  tta?: TtaKind
   extraClasses: ExtraClassPolicy
   /** Keep per-sample predictions in the result. */
   predictions?: boolean
@@ -62,7 +67,9 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
   })
   try {
     warnings.push(...runner.info.notes)
-    const card = resolveCard(cardSource.card, runner.input, cardSource.source)
+    const cardAsGiven = resolveCard(cardSource.card, runner.input, cardSource.source)
+    const card = withTta(cardAsGiven, options.tta)
+    if (card !== cardAsGiven) warnings.push(`--tta ${card.tta} overrides the card's tta '${cardAsGiven.tta}'`)
     const classes = card.labels.length
     const outShape = runner.outputs[0]?.shape ?? []
     const outClasses = outShape[outShape.length - 1]
@@ -123,6 +130,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     }
     const wallSeconds = state.priorWallSeconds + (performance.now() - started) / 1000
     const metrics = classificationMetrics(mapping.columns, state.counts)
+    const labelOrder = checkLabelOrder(metrics.confusionMatrix, card.labels, mapping.modelToColumn)
+    if (labelOrder.warning) warnings.push(labelOrder.warning)
     return {
       schema: EVAL_SCHEMA,
       complete: finished,
@@ -161,6 +170,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       machine: machineInfo(),
       versions: { ferbench: toolVersion(), ...packageVersions(['onnxruntime-node', 'sharp', 'csv-parse']) },
       metrics,
+      labelOrderCheck: labelOrder.check,
       timing: { wallSeconds, imagesPerSecond: wallSeconds > 0 ? scored / wallSeconds : 0, stagesMs, ...(state.segments > 1 ? { segments: state.segments } : {}) },
       warnings,
       failures,

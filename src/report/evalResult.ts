@@ -1,6 +1,7 @@
 import type { MachineInfo } from '../core/provenance.js'
 import type { LabelMapping } from '../labels/mapping.js'
 import type { ClassificationMetrics } from '../metrics/classification.js'
+import type { LabelOrderCheck } from '../metrics/labelOrder.js'
 import type { ModelCard } from '../models/card.js'
 
 export const EVAL_SCHEMA = 'ferbench/eval@1'
@@ -92,6 +93,8 @@ export interface EvalResult {
   machine: MachineInfo
   versions: Record<string, string>
   metrics: ClassificationMetrics
+  /** Would another order of the card's labels fit much better? (src/metrics/labelOrder.ts) */
+  labelOrderCheck?: LabelOrderCheck
   timing: {
     wallSeconds: number
     imagesPerSecond: number

@@ -1,0 +1,24 @@
+import { Flags } from '@oclif/core'
+import { usageError } from '../core/errors.js'
+import { emitReport, formatFor, REPORT_FORMATS, type ReportSubject } from '../report/render.js'
+
+/** --format: how a result is shown on stdout (or written to each report file). */
+export const formatFlag = Flags.string({
+  description: `report format: ${REPORT_FORMATS.join(', ')} (for files, the default comes from the extension: .md .xml .html .png .json .txt)`,
+  options: [...REPORT_FORMATS],
+})
+
+/**
+ * Writes every requested report file, then returns what to print on stdout: the --format view
+ * when no file is given, else the table (nothing in --json mode: oclif prints the JSON).
+ */
+export async function writeReports(subject: ReportSubject, options: { format?: string; files?: string[]; json: boolean }): Promise<string | undefined> {
+  const files = options.files ?? []
+  if (options.format !== undefined && files.length > 1) {
+    throw usageError(`--format ${options.format} with ${files.length} report files: give one file per format and let the extensions choose (e.g. report.md, gate.xml, report.html)`)
+  }
+  for (const file of files) await emitReport(subject, formatFor(options.format, file), file)
+  if (options.json) return undefined
+  const stdoutFormat = files.length === 0 ? formatFor(options.format, undefined) : 'table'
+  return emitReport(subject, stdoutFormat, undefined)
+}

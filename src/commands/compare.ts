@@ -1,0 +1,35 @@
+import { Args, Flags } from '@oclif/core'
+import { FerbenchCommand } from '../cli/baseCommand.js'
+import { formatFlag, writeReports } from '../cli/reportFlags.js'
+import { compareFiles } from '../core/compare.js'
+import type { CompareResult } from '../report/schemas/compareDocument.js'
+
+export default class Compare extends FerbenchCommand {
+  static override summary = 'Compare two eval results on the same test set: metric and per-class recall deltas, McNemar\'s exact test.'
+  static override description =
+    'Reads two eval documents (ferbench eval --output/--json); never re-runs a model. Refuses (exit 3) when their dataset digests differ. ' +
+    'When both carry per-sample predictions (eval --embed-predictions), pairs them by sample id and runs McNemar\'s exact test on the accuracy difference.'
+  static override examples = [
+    '<%= config.bin %> compare base.json cur.json',
+    '<%= config.bin %> compare base.json cur.json --json',
+    '<%= config.bin %> compare base.json cur.json --output compare.md',
+  ]
+
+  static override args = {
+    a: Args.string({ description: 'first eval result (a)', required: true }),
+    b: Args.string({ description: 'second eval result (b); deltas are b − a', required: true }),
+  }
+
+  static override flags = {
+    format: formatFlag,
+    output: Flags.string({ char: 'o', description: 'write the comparison to this file (format from --format or the extension: .md, .json, .txt)', multiple: true }),
+  }
+
+  async run(): Promise<CompareResult> {
+    const { args, flags } = await this.parse(Compare)
+    const result = compareFiles(args.a, args.b)
+    const text = await writeReports({ kind: 'compare', result }, { ...(flags.format ? { format: flags.format } : {}), ...(flags.output ? { files: flags.output } : {}), json: this.jsonEnabled() })
+    if (text !== undefined) this.log(text)
+    return result
+  }
+}

@@ -1,0 +1,58 @@
+import { Flags } from '@oclif/core'
+import { FerbenchCommand } from '../cli/baseCommand.js'
+import { formatFlag, writeReports } from '../cli/reportFlags.js'
+import { usageError } from '../core/errors.js'
+import { EXIT_CODES } from '../core/exitCodes.js'
+import { DEFAULT_MAX_ACCURACY_DROP, gateFiles } from '../core/gate.js'
+import type { GateResult } from '../report/schemas/gateDocument.js'
+
+function number(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n)) throw usageError(`--${flag} ${value}: expected a number`)
+  return n
+}
+
+export default class Gate extends FerbenchCommand {
+  static override summary = 'Fail CI on a regression: compare a current result with a baseline, check by check, with significance.'
+  static override description =
+    `Exit ${EXIT_CODES.ok.code} when every check passes, ${EXIT_CODES.regression.code} when at least one fails (a regression). ` +
+    'Eval documents: accuracy (and per-class recall) may not drop by more than the threshold in percentage points; when both results carry ' +
+    'per-sample predictions (eval --embed-predictions) a drop fails only if McNemar\'s exact test also finds it significant (p < alpha). ' +
+    'Speed documents (ferbench speed --reference <model>): the latency ratio to the reference model, timed in the same run, may not grow by more than --max-latency-increase percent; absolute times are never compared across machines.'
+  static override examples = [
+    '<%= config.bin %> gate --baseline base.json --current cur.json --max-accuracy-drop 1',
+    '<%= config.bin %> gate --baseline base.json --current cur.json --max-class-recall-drop 5 --output gate.xml --output gate.md',
+    '<%= config.bin %> gate --baseline speed-base.json --current speed-cur.json --max-latency-increase 10',
+  ]
+
+  static override flags = {
+    baseline: Flags.string({ description: 'baseline result document (eval or speed JSON)', required: true }),
+    current: Flags.string({ description: 'current result document of the same kind', required: true }),
+    'max-accuracy-drop': Flags.string({ description: `largest allowed accuracy drop, percentage points (eval documents; default ${DEFAULT_MAX_ACCURACY_DROP})` }),
+    'max-class-recall-drop': Flags.string({ description: 'largest allowed drop of any class\'s recall, percentage points (eval documents; off unless given)' }),
+    'max-latency-increase': Flags.string({ description: 'largest allowed increase of the latency ratio to the reference model, percent (speed documents)' }),
+    alpha: Flags.string({ description: 'significance level of McNemar\'s exact test', default: '0.05' }),
+    format: formatFlag,
+    output: Flags.string({ char: 'o', description: 'write the gate report to this file (format from --format or the extension: .xml = JUnit, .md, .html, .json, .txt); repeatable', multiple: true }),
+  }
+
+  async run(): Promise<GateResult> {
+    const { flags } = await this.parse(Gate)
+    const maxAccuracyDrop = number('max-accuracy-drop', flags['max-accuracy-drop'])
+    const maxClassRecallDrop = number('max-class-recall-drop', flags['max-class-recall-drop'])
+    const maxLatencyIncrease = number('max-latency-increase', flags['max-latency-increase'])
+    const result = gateFiles({
+      baseline: flags.baseline,
+      current: flags.current,
+      alpha: number('alpha', flags.alpha)!,
+      ...(maxAccuracyDrop !== undefined ? { maxAccuracyDrop } : {}),
+      ...(maxClassRecallDrop !== undefined ? { maxClassRecallDrop } : {}),
+      ...(maxLatencyIncrease !== undefined ? { maxLatencyIncrease } : {}),
+    })
+    const text = await writeReports({ kind: 'gate', result }, { ...(flags.format ? { format: flags.format } : {}), ...(flags.output ? { files: flags.output } : {}), json: this.jsonEnabled() })
+    if (text !== undefined) this.log(text)
+    if (!result.passed) process.exitCode = EXIT_CODES.regression.code
+    return result
+  }
+}

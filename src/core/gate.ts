@@ -1,0 +1,156 @@
+import { mcnemarFromPairs, type PairedOutcome } from '../metrics/stats.js'
+import { readResultDocument, type ResultDocument } from '../report/readDocument.js'
+import type { EvalDocument } from '../report/schemas/evalDocument.js'
+import { GATE_SCHEMA, type GateCheck, type GateResult } from '../report/schemas/gateDocument.js'
+import type { SpeedCell, SpeedDocument } from '../report/schemas/speedDocument.js'
+import { dataError, usageError } from './errors.js'
+import { pairPredictions, requireSameDataset } from './pairing.js'
+
+/**
+ * The regression gate. Rules (README "Compare and gate"):
+ * - accuracy: fails when the drop exceeds --max-accuracy-drop points AND, when both results carry
+ *   per-sample predictions of the same samples, McNemar's exact test finds the difference
+ *   significant (p < alpha). Without per-sample data the threshold alone decides (and a note says so).
+ * - recall:<class> (only with --max-class-recall-drop): the same rule per class, McNemar on that
+ *   class's samples.
+ * - latencyRatio:batch=B,threads=T (only with --max-latency-increase, speed documents only): the
+ *   ratio of the model's mean latency to the reference model's, timed in the same run, may grow by
+ *   at most the given percent. Absolute milliseconds are never compared (CI runners differ).
+ */
+export interface GateOptions {
+  baseline: string
+  current: string
+  /** Largest allowed accuracy drop in percentage points (eval documents; default 1). */
+  maxAccuracyDrop?: number
+  maxClassRecallDrop?: number
+  /** Largest allowed increase of the latency ratio, in percent (speed documents). */
+  maxLatencyIncrease?: number
+  alpha: number
+}
+
+export const DEFAULT_MAX_ACCURACY_DROP = 1
+
+const points = (x: number): number => x * 100
+const f2 = (x: number): string => x.toFixed(2)
+const pv = (p: number): string => (p < 1e-4 ? p.toExponential(1) : p.toPrecision(2))
+
+function dropCheck(
+  name: string,
+  baseline: number,
+  current: number,
+  threshold: number,
+  alpha: number,
+  pairs: PairedOutcome[] | undefined,
+  unpairedReason: string | undefined,
+): GateCheck {
+  const change = points(current) - points(baseline)
+  const drop = -change
+  const exceeds = drop > threshold + 1e-9
+  const base = { name, unit: 'percent' as const, baseline: points(baseline), current: points(current), change, threshold }
+  const figures = `${f2(points(baseline))}% → ${f2(points(current))}% (${change >= 0 ? '+' : ''}${f2(change)} points; allowed drop ${threshold} points)`
+  if (pairs === undefined) {
+    return { ...base, passed: !exceeds, detail: `${figures}; ${exceeds ? 'drop above threshold' : 'within threshold'}; threshold only: ${unpairedReason}` }
+  }
+  const { b01, b10, pValue } = mcnemarFromPairs(pairs)
+  const significant = pValue < alpha
+  const passed = !exceeds || !significant
+  const test = `McNemar exact p=${pv(pValue)} (b01=${b01}, b10=${b10}, α=${alpha})`
+  const verdict = !exceeds ? 'within threshold' : significant ? 'drop above threshold and significant' : 'drop above threshold but not significant'
+  return { ...base, pValue, passed, detail: `${figures}; ${verdict}; ${test}` }
+}
+
+function gateEval(b: EvalDocument, bFile: string, c: EvalDocument, cFile: string, options: GateOptions, notes: string[]): GateCheck[] {
+  if (options.maxLatencyIncrease !== undefined) {
+    throw usageError(`--max-latency-increase needs two speed documents (ferbench speed --reference <model>); ${bFile} and ${cFile} are eval documents`)
+  }
+  requireSameDataset(b, bFile, c, cFile, 'gate')
+  const pairing = pairPredictions(b, bFile, c, cFile)
+  if (pairing.unavailable) notes.push(`no significance test: ${pairing.unavailable}; drops are judged on the threshold alone`)
+  const pairs = pairing.unavailable ? undefined : pairing.pairs
+  const checks = [
+    dropCheck('accuracy', b.metrics.accuracy, c.metrics.accuracy, options.maxAccuracyDrop ?? DEFAULT_MAX_ACCURACY_DROP, options.alpha, pairs, pairing.unavailable),
+  ]
+  if (options.maxClassRecallDrop !== undefined) {
+    const currentRecall = new Map(c.metrics.perClass.map((p) => [p.label, p.recall]))
+    for (const cls of b.metrics.perClass) {
+      if (cls.support === 0) continue
+      const classPairs = pairs?.filter((_, i) => pairing.truths[i] === cls.label)
+      checks.push(dropCheck(`recall:${cls.label}`, cls.recall, currentRecall.get(cls.label) ?? 0, options.maxClassRecallDrop, options.alpha, classPairs, pairing.unavailable))
+    }
+  }
+  return checks
+}
+
+const cellKey = (cell: SpeedCell): string => `batch=${cell.batch},threads=${cell.threads ?? 'default'}`
+
+function gateSpeed(b: SpeedDocument, bFile: string, c: SpeedDocument, cFile: string, options: GateOptions): GateCheck[] {
+  if (options.maxAccuracyDrop !== undefined || options.maxClassRecallDrop !== undefined) {
+    throw usageError('--max-accuracy-drop and --max-class-recall-drop need eval documents; the baseline and current are speed documents')
+  }
+  if (options.maxLatencyIncrease === undefined) {
+    throw usageError('gate on speed documents needs --max-latency-increase <percent>: there is nothing else to check')
+  }
+  for (const [doc, file] of [[b, bFile], [c, cFile]] as const) {
+    if (!doc.reference) {
+      throw dataError(`${file}: speed document has no 'reference': absolute latencies are not compared across machines; run ferbench speed --reference <model> so the gate can compare latency ratios`)
+    }
+  }
+  const refB = b.reference!
+  const refC = c.reference!
+  if (refB.model.sha256 !== refC.model.sha256) {
+    throw dataError(`the reference models differ (${bFile}: ${refB.model.path} sha256 ${refB.model.sha256.slice(0, 12)}…, ${cFile}: ${refC.model.path} sha256 ${refC.model.sha256.slice(0, 12)}…): latency ratios to different references are not comparable`)
+  }
+  const baseCells = new Map(b.results.filter((r) => r.latencyRatio !== undefined).map((r) => [cellKey(r), r]))
+  const checks: GateCheck[] = []
+  const threshold = options.maxLatencyIncrease
+  for (const cell of c.results) {
+    const base = baseCells.get(cellKey(cell))
+    if (!base || cell.latencyRatio === undefined) continue
+    const change = (cell.latencyRatio / base.latencyRatio! - 1) * 100
+    const passed = change <= threshold + 1e-9
+    checks.push({
+      name: `latencyRatio:${cellKey(cell)}`,
+      unit: 'ratio',
+      baseline: base.latencyRatio!,
+      current: cell.latencyRatio,
+      change,
+      threshold,
+      passed,
+      detail: `latency / reference latency ${base.latencyRatio!.toFixed(3)} → ${cell.latencyRatio.toFixed(3)} (${change >= 0 ? '+' : ''}${f2(change)}%; allowed increase ${threshold}%)`,
+    })
+  }
+  if (checks.length === 0) {
+    throw dataError(`no batch×threads setting has a latencyRatio in both ${bFile} and ${cFile}: nothing to compare`)
+  }
+  return checks
+}
+
+export function gateDocuments(baseline: ResultDocument, current: ResultDocument, options: GateOptions): GateResult {
+  if (!(options.alpha > 0 && options.alpha < 1)) throw usageError(`--alpha must be between 0 and 1 (exclusive); got ${options.alpha}`)
+  for (const [flag, value] of [['--max-accuracy-drop', options.maxAccuracyDrop], ['--max-class-recall-drop', options.maxClassRecallDrop], ['--max-latency-increase', options.maxLatencyIncrease]] as const) {
+    if (value !== undefined && !(value >= 0)) throw usageError(`${flag} must be a number ≥ 0; got ${value}`)
+  }
+  if (baseline.kind !== current.kind) {
+    throw dataError(`gate compares documents of one kind: ${baseline.file} is a ${baseline.kind} document, ${current.file} is a ${current.kind} document`)
+  }
+  const notes: string[] = []
+  const checks =
+    baseline.kind === 'eval' && current.kind === 'eval'
+      ? gateEval(baseline.doc, baseline.file, current.doc, current.file, options, notes)
+      : gateSpeed(baseline.doc as SpeedDocument, baseline.file, current.doc as SpeedDocument, current.file, options)
+  if (baseline.kind === 'eval' && current.kind === 'eval' && (!baseline.doc.complete || !current.doc.complete)) notes.push('at least one result is partial (complete: false)')
+  return {
+    schema: GATE_SCHEMA,
+    passed: checks.every((c) => c.passed),
+    kind: baseline.kind,
+    baseline: { file: baseline.file, model: baseline.doc.model.path },
+    current: { file: current.file, model: current.doc.model.path },
+    alpha: options.alpha,
+    checks,
+    notes,
+  }
+}
+
+export function gateFiles(options: GateOptions): GateResult {
+  return gateDocuments(readResultDocument(options.baseline), readResultDocument(options.current), options)
+}

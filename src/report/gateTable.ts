@@ -1,0 +1,49 @@
+import Table from 'cli-table3'
+import type { CompareResult } from './schemas/compareDocument.js'
+import type { GateResult } from './schemas/gateDocument.js'
+
+const pv = (p: number | undefined): string => (p === undefined ? '–' : p < 1e-4 ? p.toExponential(1) : p.toPrecision(2))
+const signed = (x: number, digits = 2): string => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`
+
+/** Terminal view of a gate result: one line per check with its figures, then the verdict. */
+export function renderGateTable(result: GateResult): string {
+  const t = new Table({ style: { compact: true }, head: ['check', 'baseline', 'current', 'change', 'threshold', 'McNemar p', 'result'] })
+  for (const c of result.checks) {
+    const ratio = c.unit === 'ratio'
+    t.push([
+      c.name,
+      ratio ? c.baseline.toFixed(3) : `${c.baseline.toFixed(2)}%`,
+      ratio ? c.current.toFixed(3) : `${c.current.toFixed(2)}%`,
+      ratio ? `${signed(c.change)}%` : `${signed(c.change)} pts`,
+      ratio ? `max +${c.threshold}%` : `max drop ${c.threshold} pts`,
+      pv(c.pValue),
+      c.passed ? 'pass' : 'FAIL',
+    ])
+  }
+  const failed = result.checks.filter((c) => !c.passed)
+  const lines = [t.toString(), ...result.checks.map((c) => `${c.passed ? 'pass' : 'FAIL'} ${c.name}: ${c.detail}`)]
+  if (result.notes.length > 0) lines.push(...result.notes.map((n) => `note: ${n}`))
+  lines.push(result.passed ? `gate passed (${result.checks.length} checks)` : `gate FAILED: ${failed.map((c) => c.name).join(', ')}`)
+  return lines.join('\n')
+}
+
+/** Terminal view of a compare result. */
+export function renderCompareTable(result: CompareResult): string {
+  const f = (x: number | null, asPct: boolean): string => (x === null ? '–' : asPct ? `${(x * 100).toFixed(2)}%` : x.toFixed(3))
+  const d = (x: number | null, asPct: boolean): string => (x === null ? '–' : asPct ? `${signed(x * 100)} pts` : signed(x, 3))
+  const t = new Table({ style: { compact: true }, head: ['metric', 'a', 'b', 'delta (b − a)'] })
+  for (const [name, v] of Object.entries(result.metrics)) t.push([name, f(v.a, name !== 'macroF1'), f(v.b, name !== 'macroF1'), d(v.delta, name !== 'macroF1')])
+  for (const [name, v] of Object.entries(result.perClassRecall)) t.push([`recall ${name}`, f(v.a, true), f(v.b, true), d(v.delta, true)])
+  const lines = [
+    `a: ${result.a.file} (${result.a.model.path})`,
+    `b: ${result.b.file} (${result.b.model.path})`,
+    `dataset: ${result.dataset.name} ${result.dataset.split}, ${result.dataset.samples} samples`,
+    t.toString(),
+  ]
+  if (result.mcnemar) {
+    const m = result.mcnemar
+    lines.push(`McNemar exact test on ${m.pairs} paired samples: b01 (a wrong, b right) = ${m.b01}, b10 (a right, b wrong) = ${m.b10}, p = ${pv(m.pValue)}`)
+  }
+  lines.push(...result.notes.map((n) => `note: ${n}`))
+  return lines.join('\n')
+}

@@ -1,0 +1,96 @@
+import path from 'node:path'
+import type { CompareResult } from './schemas/compareDocument.js'
+import type { EvalDocument } from './schemas/evalDocument.js'
+import type { GateCheck, GateResult } from './schemas/gateDocument.js'
+import { escapeMarkdownCell as cell } from './escape.js'
+
+/** Markdown views, fit for a CI job summary ($GITHUB_STEP_SUMMARY): GitHub-flavoured tables, no HTML. */
+
+const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
+const row = (cells: readonly string[]): string => `| ${cells.map(cell).join(' | ')} |`
+const table = (head: readonly string[], rows: readonly (readonly string[])[]): string[] => [row(head), row(head.map(() => '---')), ...rows.map(row)]
+const signed = (x: number, digits = 2): string => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`
+const pValue = (p: number | undefined): string => (p === undefined ? '–' : p < 1e-4 ? p.toExponential(1) : p.toPrecision(2))
+
+export function evalMarkdown(result: EvalDocument): string {
+  const m = result.metrics
+  const lines = [
+    `## ferbench eval: ${path.basename(result.model.path)} on ${result.dataset.name} ${result.dataset.split}${result.demo ? ' (bundled demo)' : ''}`,
+    '',
+    ...table(
+      ['metric', 'value'],
+      [
+        ['accuracy', `${pct(m.accuracy)} (${m.correct}/${m.samples})`],
+        ['accuracy 95% CI (Wilson)', `${pct(m.accuracyCI95[0])} – ${pct(m.accuracyCI95[1])}`],
+        ['balanced accuracy', pct(m.balancedAccuracy)],
+        ['macro-F1', m.macroF1.toFixed(3)],
+        ['model', `${result.model.path} (${result.model.bytes} bytes, sha256 ${result.model.sha256.slice(0, 12)}…)`],
+        ['card', result.model.card.origin.source],
+        ['dataset', `${result.dataset.name} ${result.dataset.split}, ${result.dataset.samples} samples, digest ${result.dataset.digest.slice(0, 12)}…`],
+        ['runner', `${result.runner.backend} ${result.runner.version} on ${result.runner.device}, ${result.runner.rowsPerCall} row(s)/call`],
+        ['machine', `${result.machine.cpu} × ${result.machine.cores}, ${result.machine.os}`],
+        ['complete', result.complete ? 'yes' : 'NO (partial result)'],
+      ],
+    ),
+    '',
+    '### Per class',
+    '',
+    ...table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)])),
+    '',
+    '### Confusion matrix (rows = truth, columns = prediction)',
+    '',
+    ...table(['truth \\ predicted', ...m.confusionMatrix.labels], m.confusionMatrix.counts.map((r, i) => [m.confusionMatrix.labels[i]!, ...r.map((n, j) => (i === j ? `**${n}**` : String(n)))])),
+  ]
+  if (result.warnings.length > 0) lines.push('', '### Warnings', '', ...result.warnings.map((w) => `- ${w}`))
+  if (result.failures.length > 0) lines.push('', `### Failures (${result.failures.length})`, '', ...result.failures.slice(0, 20).map((f) => `- \`${f.id}\` (${f.source}): ${f.error}`))
+  return `${lines.join('\n')}\n`
+}
+
+function checkFigures(c: GateCheck): [string, string, string, string] {
+  if (c.unit === 'percent') return [`${c.baseline.toFixed(2)}%`, `${c.current.toFixed(2)}%`, `${signed(c.change)} pts`, `max drop ${c.threshold} pts`]
+  return [c.baseline.toFixed(3), c.current.toFixed(3), `${signed(c.change)}%`, `max +${c.threshold}%`]
+}
+
+export function gateMarkdown(result: GateResult): string {
+  const failed = result.checks.filter((c) => !c.passed).length
+  const lines = [
+    `## ferbench gate: ${result.passed ? '✅ passed' : `❌ failed (${failed} of ${result.checks.length} checks)`}`,
+    '',
+    `Baseline \`${result.baseline.file}\` vs current \`${result.current.file}\` (α = ${result.alpha}).`,
+    '',
+    ...table(['check', 'baseline', 'current', 'change', 'threshold', 'McNemar p', 'result'], result.checks.map((c) => [c.name, ...checkFigures(c), pValue(c.pValue), c.passed ? '✅ pass' : '❌ FAIL'])),
+    '',
+    '<details><summary>Details</summary>',
+    '',
+    ...result.checks.map((c) => `- **${c.name}**: ${c.detail}`),
+    '',
+    '</details>',
+  ]
+  if (result.notes.length > 0) lines.push('', ...result.notes.map((n) => `> ${n}`))
+  return `${lines.join('\n')}\n`
+}
+
+const deltaCells = (d: { a: number | null; b: number | null; delta: number | null }, asPct: boolean): string[] => {
+  const f = (x: number | null): string => (x === null ? '–' : asPct ? pct(x) : x.toFixed(3))
+  return [f(d.a), f(d.b), d.delta === null ? '–' : asPct ? `${signed(d.delta * 100)} pts` : signed(d.delta, 3)]
+}
+
+export function compareMarkdown(result: CompareResult): string {
+  const lines = [
+    `## ferbench compare: ${result.dataset.name} ${result.dataset.split} (${result.dataset.samples} samples)`,
+    '',
+    `a = \`${result.a.file}\` (${path.basename(result.a.model.path)}), b = \`${result.b.file}\` (${path.basename(result.b.model.path)}); delta = b − a.`,
+    '',
+    ...table(['metric', 'a', 'b', 'delta'], Object.entries(result.metrics).map(([name, d]) => [name, ...deltaCells(d, name !== 'macroF1')])),
+    '',
+    '### Per-class recall',
+    '',
+    ...table(['class', 'a', 'b', 'delta'], Object.entries(result.perClassRecall).map(([name, d]) => [name, ...deltaCells(d, true)])),
+  ]
+  if (result.mcnemar) {
+    const { b01, b10, pValue: p, pairs } = result.mcnemar
+    lines.push('', `McNemar's exact test on ${pairs} paired samples: b01 (a wrong, b right) = ${b01}, b10 (a right, b wrong) = ${b10}, p = ${pValue(p)}.`)
+  }
+  if (result.notes.length > 0) lines.push('', ...result.notes.map((n) => `> ${n}`))
+  return `${lines.join('\n')}\n`
+}

@@ -1,0 +1,77 @@
+import path from 'node:path'
+import { writeFileAtomic } from '../core/atomicWrite.js'
+import { usageError } from '../core/errors.js'
+import type { EvalResult } from './evalResult.js'
+import { renderEvalTables } from './evalTable.js'
+import { compareMarkdown, evalMarkdown, gateMarkdown } from './markdown.js'
+import { evalHtml, gateHtml } from './html.js'
+import { gateJunit } from './junit.js'
+import { heatmapPng } from './png.js'
+import type { CompareResult } from './schemas/compareDocument.js'
+import type { EvalDocument } from './schemas/evalDocument.js'
+import type { GateResult } from './schemas/gateDocument.js'
+import { renderCompareTable, renderGateTable } from './gateTable.js'
+
+export const REPORT_FORMATS = ['table', 'json', 'markdown', 'junit', 'html', 'png'] as const
+export type ReportFormat = (typeof REPORT_FORMATS)[number]
+
+export type ReportSubject = { kind: 'eval'; result: EvalDocument } | { kind: 'compare'; result: CompareResult } | { kind: 'gate'; result: GateResult }
+
+/** Which formats each document can be shown in. */
+export const FORMATS_OF: Record<ReportSubject['kind'], readonly ReportFormat[]> = {
+  eval: ['table', 'json', 'markdown', 'html', 'png'],
+  compare: ['table', 'json', 'markdown'],
+  gate: ['table', 'json', 'markdown', 'junit', 'html'],
+}
+
+const EXTENSIONS: Record<string, ReportFormat> = { '.md': 'markdown', '.markdown': 'markdown', '.xml': 'junit', '.html': 'html', '.htm': 'html', '.png': 'png', '.json': 'json', '.txt': 'table' }
+
+/** The format for an output file: --format when given, else from the file's extension. */
+export function formatFor(format: string | undefined, output: string | undefined): ReportFormat {
+  if (format !== undefined) {
+    if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw usageError(`--format ${format}: expected one of ${REPORT_FORMATS.join(', ')}`)
+    return format as ReportFormat
+  }
+  if (output !== undefined) {
+    const fromExt = EXTENSIONS[path.extname(output).toLowerCase()]
+    if (!fromExt) throw usageError(`${output}: cannot tell the report format from the extension; give --format (${REPORT_FORMATS.join(', ')})`)
+    return fromExt
+  }
+  return 'table'
+}
+
+/** Renders a document in a format; png is binary, the rest text. */
+export async function renderReport(subject: ReportSubject, format: ReportFormat): Promise<string | Buffer> {
+  if (!FORMATS_OF[subject.kind].includes(format)) {
+    throw usageError(`--format ${format} is not available for a ${subject.kind} result; choose one of ${FORMATS_OF[subject.kind].join(', ')}${format === 'junit' ? ' (JUnit has one test case per gate check: use it with ferbench gate)' : ''}`)
+  }
+  if (format === 'json') return `${JSON.stringify(subject.result, null, 2)}\n`
+  switch (subject.kind) {
+    case 'eval':
+      if (format === 'markdown') return evalMarkdown(subject.result)
+      if (format === 'html') return evalHtml(subject.result)
+      if (format === 'png') return heatmapPng(subject.result)
+      return renderEvalTables(subject.result as EvalResult)
+    case 'compare':
+      return format === 'markdown' ? compareMarkdown(subject.result) : renderCompareTable(subject.result)
+    case 'gate':
+      if (format === 'markdown') return gateMarkdown(subject.result)
+      if (format === 'junit') return gateJunit(subject.result)
+      if (format === 'html') return gateHtml(subject.result)
+      return renderGateTable(subject.result)
+  }
+}
+
+/**
+ * Writes a report to `output` atomically, or returns the text to print when no output is given
+ * (png needs a file).
+ */
+export async function emitReport(subject: ReportSubject, format: ReportFormat, output: string | undefined): Promise<string | undefined> {
+  if (format === 'png' && output === undefined) throw usageError('--format png needs --output <file.png> (a PNG is not printed to the terminal)')
+  const rendered = await renderReport(subject, format)
+  if (output !== undefined) {
+    writeFileAtomic(output, rendered)
+    return undefined
+  }
+  return typeof rendered === 'string' ? rendered.replace(/\n$/, '') : undefined
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod'
+
+export const COMPARE_SCHEMA = 'ferbench/compare@1'
+
+const side = z.object({
+  file: z.string(),
+  model: z.object({ path: z.string(), sha256: z.string() }),
+  createdAt: z.string(),
+})
+
+/** a = the first document, b = the second; delta = b − a (fractions, as in the eval document). */
+const delta = z.object({ a: z.number().nullable(), b: z.number().nullable(), delta: z.number().nullable() })
+
+export const compareDocumentSchema = z
+  .object({
+    schema: z.literal(COMPARE_SCHEMA),
+    a: side,
+    b: side,
+    dataset: z.object({ name: z.string(), split: z.string(), samples: z.number().int().nonnegative(), digest: z.string() }),
+    metrics: z.record(z.string(), delta),
+    perClassRecall: z.record(z.string(), delta),
+    /** McNemar's exact test on the samples paired by id: b01 = a wrong & b right, b10 = a right & b wrong. */
+    mcnemar: z.object({ b01: z.number().int(), b10: z.number().int(), pValue: z.number(), pairs: z.number().int() }).optional(),
+    notes: z.array(z.string()),
+  })
+  .meta({ title: 'ferbench compare result', description: `schema ${COMPARE_SCHEMA}: metric deltas between two eval documents on the same test set` })
+
+export type CompareResult = z.infer<typeof compareDocumentSchema>
+export type MetricDelta = z.infer<typeof delta>

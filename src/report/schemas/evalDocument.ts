@@ -1,0 +1,158 @@
+import { z } from 'zod'
+import { EMOTIONS } from '../../labels/emotions.js'
+import { resizeKinds, scaleKinds, ttaKinds } from '../../models/card.js'
+import { EVAL_SCHEMA } from '../evalResult.js'
+
+/**
+ * The eval document ('ferbench/eval@1', src/report/evalResult.ts) as a zod schema. It serves
+ * twice: `compare`, `gate` and `report` parse result files with it (unknown fields are ignored,
+ * a missing or mistyped field is an error naming its path), and `npm run schemas` turns it into
+ * schemas/eval.schema.json (where objects are closed: tests/gate/schema.test.ts validates every
+ * document the tests produce, so a field added to EvalResult but not here fails a test).
+ */
+const emotion = z.enum(EMOTIONS)
+const count = z.number().int().nonnegative()
+const fraction = z.number().min(0).max(1)
+
+export const modelCardSchema = z.object({
+  input: z.object({
+    height: z.number().int().positive(),
+    width: z.number().int().positive(),
+    channels: z.union([z.literal(1), z.literal(3)]),
+    layout: z.enum(['NCHW', 'NHWC']),
+    name: z.string(),
+  }),
+  scale: z.enum(scaleKinds),
+  mean: z.array(z.number()).optional(),
+  std: z.array(z.number()).optional(),
+  resize: z.enum(resizeKinds),
+  crop: z.object({ size: z.number().int().positive(), from: z.number().int().positive().optional() }).optional(),
+  tta: z.enum(ttaKinds),
+  ttaAverage: z.enum(['logits', 'probabilities']),
+  labels: z.array(emotion),
+  output: z.enum(['logits', 'probabilities']),
+  fixedBatch: z.number().int().positive().optional(),
+  origin: z.object({ source: z.string(), inferred: z.array(z.string()) }),
+})
+
+export const perClassSchema = z.object({ label: z.string(), precision: fraction, recall: fraction, f1: fraction, support: count })
+
+export const classificationMetricsSchema = z.object({
+  samples: count,
+  correct: count,
+  accuracy: fraction,
+  accuracyCI95: z.tuple([fraction, fraction]),
+  balancedAccuracy: fraction,
+  macroF1: fraction,
+  perClass: z.array(perClassSchema),
+  confusionMatrix: z.object({ labels: z.array(z.string()), counts: z.array(z.array(count)) }),
+})
+
+export const labelOrderCheckSchema = z.object({
+  accuracy: fraction,
+  bestAccuracy: fraction,
+  gain: z.number(),
+  pValue: fraction,
+  suspicious: z.boolean(),
+  minGain: z.number(),
+  alpha: z.number(),
+  moves: z.array(z.object({ predicted: z.string(), bestMatch: z.string() })),
+  suggestedCardLabels: z.array(z.string()).optional(),
+})
+
+export const samplePredictionSchema = z.object({
+  id: z.string(),
+  truth: z.string(),
+  predicted: z.string(),
+  top: z.array(z.object({ label: z.string(), score: z.number() })),
+})
+
+export const machineSchema = z.object({ cpu: z.string(), cores: count, memoryBytes: count, os: z.string(), arch: z.string(), node: z.string() })
+
+const shardSchema = z.object({ index: z.number().int().positive(), count: z.number().int().positive() })
+
+export const resumePointSchema = z.object({
+  settled: count,
+  settledDigest: z.string(),
+  signal: z.string(),
+  options: z.object({
+    cwd: z.string(),
+    model: z.string(),
+    card: z.string().optional(),
+    preset: z.string().optional(),
+    dataset: z.string(),
+    data: z.string(),
+    split: z.string(),
+    batch: z.number().int().positive(),
+    threads: z.number().int().positive().optional(),
+    device: z.string(),
+    runner: z.string().optional(),
+    extraClasses: z.string(),
+    predictions: z.boolean(),
+    strict: z.boolean(),
+    demo: z.boolean(),
+    shard: shardSchema.optional(),
+  }),
+})
+
+export const evalDocumentSchema = z
+  .object({
+    schema: z.literal(EVAL_SCHEMA),
+    complete: z.boolean(),
+    demo: z.boolean(),
+    createdAt: z.string(),
+    tool: z.object({ name: z.literal('ferbench'), version: z.string() }),
+    model: z.object({ path: z.string(), sha256: z.string(), bytes: count, card: modelCardSchema }),
+    dataset: z.object({
+      name: z.string(),
+      path: z.string(),
+      split: z.string(),
+      samples: count,
+      digest: z.string(),
+      labels: z.array(z.string()),
+      shard: shardSchema.extend({ hash: z.string() }).optional(),
+    }),
+    labelMapping: z.object({
+      policy: z.enum(['drop', 'keep']),
+      modelLabels: z.array(emotion),
+      datasetLabels: z.array(emotion),
+      columns: z.array(emotion),
+      extraModelClasses: z.array(emotion),
+      missingModelClasses: z.array(emotion),
+    }),
+    runner: z.object({
+      name: z.string(),
+      backend: z.string(),
+      device: z.string(),
+      version: z.string(),
+      threads: z.number().int().nullable(),
+      graphOptimization: z.string().nullable(),
+      batch: z.number().int().positive(),
+      rowsPerCall: z.number().int().positive(),
+      fixedBatch: z.boolean(),
+    }),
+    machine: machineSchema,
+    versions: z.record(z.string(), z.string()),
+    metrics: classificationMetricsSchema,
+    labelOrderCheck: labelOrderCheckSchema.optional(),
+    timing: z.object({
+      wallSeconds: z.number().nonnegative(),
+      imagesPerSecond: z.number().nonnegative(),
+      stagesMs: z.object({ read: z.number(), preprocess: z.number(), infer: z.number(), metrics: z.number() }),
+      segments: z.number().int().positive().optional(),
+    }),
+    warnings: z.array(z.string()),
+    failures: z.array(z.object({ id: z.string(), source: z.string(), error: z.string() })),
+    predictions: z.array(samplePredictionSchema).optional(),
+    resume: resumePointSchema.optional(),
+    merged: z
+      .object({
+        shards: z.array(
+          z.object({ index: z.number().int(), count: z.number().int(), file: z.string(), samples: count, failures: count, machine: machineSchema, wallSeconds: z.number() }),
+        ),
+      })
+      .optional(),
+  })
+  .meta({ title: 'ferbench eval result', description: `schema ${EVAL_SCHEMA}: one evaluation of one model on one dataset split` })
+
+export type EvalDocument = z.infer<typeof evalDocumentSchema>

@@ -1,0 +1,37 @@
+import { z } from 'zod'
+
+export const GATE_SCHEMA = 'ferbench/gate@1'
+
+export const gateCheckSchema = z.object({
+  /** 'accuracy', 'recall:<class>', 'latencyRatio:batch=<b>,threads=<t>'. */
+  name: z.string(),
+  /** 'percent' (accuracy, recall: baseline/current in %, change and threshold in points) or 'ratio' (latency ratio to the reference; change and threshold in %). */
+  unit: z.enum(['percent', 'ratio']),
+  baseline: z.number(),
+  current: z.number(),
+  /** current − baseline in points (percent unit) or the relative change in % (ratio unit). */
+  change: z.number(),
+  /** Largest allowed drop (points) or increase (%). */
+  threshold: z.number(),
+  /** McNemar's exact p-value when per-sample predictions pair the two runs. */
+  pValue: z.number().optional(),
+  passed: z.boolean(),
+  /** The reasoning in words: what was compared and why it passed or failed. */
+  detail: z.string(),
+})
+
+export const gateDocumentSchema = z
+  .object({
+    schema: z.literal(GATE_SCHEMA),
+    passed: z.boolean(),
+    kind: z.enum(['eval', 'speed']),
+    baseline: z.object({ file: z.string(), model: z.string() }),
+    current: z.object({ file: z.string(), model: z.string() }),
+    alpha: z.number(),
+    checks: z.array(gateCheckSchema),
+    notes: z.array(z.string()),
+  })
+  .meta({ title: 'ferbench gate result', description: `schema ${GATE_SCHEMA}: regression checks of a current result against a baseline` })
+
+export type GateResult = z.infer<typeof gateDocumentSchema>
+export type GateCheck = z.infer<typeof gateCheckSchema>
