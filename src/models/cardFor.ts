@@ -1,6 +1,7 @@
 import { cardError } from '../core/errors.js'
 import type { CardFile } from './card.js'
 import { findSidecar, readCardFile, sidecarCandidates } from './loadCard.js'
+import { presetCard, presetNames as builtInPresetNames } from './presets.js'
 
 export interface CardSource {
   card: CardFile
@@ -38,3 +39,6 @@ export function cardFor(modelPath: string, choice: CardChoice): CardSource {
       `(needs at least "labels" and "scale"; input size, channels and layout are read from the model where unambiguous)`,
   )
 }
+
+// The built-in presets (src/models/presets.ts), registered here so every caller of cardFor sees them.
+setPresetLookup(presetCard, builtInPresetNames)

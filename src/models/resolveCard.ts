@@ -73,7 +73,18 @@ export function resolveCard(card: CardFile, input: ModelInputInfo, source: strin
   const std = perChannel(card.std, 'std')
   if (mean) resolved.mean = mean
   if (std) resolved.std = std
-  if (card.crop) resolved.crop = card.crop
+  if (card.crop) {
+    // The crop window is the model input: resize to from×from, then crop size×size.
+    if (card.crop.size !== height || card.crop.size !== width) {
+      throw cardError(`${source}: crop.size ${card.crop.size} must equal the input size ${height}×${width} (the crop is what the model sees)`)
+    }
+    if (card.crop.from !== undefined && card.crop.from < card.crop.size) {
+      throw cardError(`${source}: crop.from ${card.crop.from} is smaller than crop.size ${card.crop.size}; from is the side the image is resized to before cropping`)
+    }
+    resolved.crop = card.crop
+  } else if (card.tta === 'tencrop') {
+    throw cardError(`${source}: tta 'tencrop' needs "crop": {"size": ${width}, "from": <larger side>} (ten-crop windows are cut from a larger image)`)
+  }
   const fixedBatch = card.batch ?? batchDim
   if (fixedBatch !== undefined) resolved.fixedBatch = fixedBatch
   return resolved

@@ -1,6 +1,7 @@
 import sharp from 'sharp'
 import type { RawImage } from '../datasets/types.js'
 import type { ResizeKind } from '../models/card.js'
+import { resample } from './resample.js'
 
 /** ITU-R BT.601 luma, the formula ferbench uses for RGB → gray: Y = 0.299 R + 0.587 G + 0.114 B, rounded. */
 export function toGray(image: RawImage): RawImage {
@@ -30,16 +31,29 @@ export function toChannels(image: RawImage, channels: 1 | 3): RawImage {
   return channels === 1 ? toGray(image) : toRgb(image)
 }
 
-/** Resizes with sharp's kernel of that name; returns the image itself when the size already matches. */
+/**
+ * Resizes to width×height (aspect not kept, like cv2.resize / torchvision Resize((h, w))); returns
+ * the image itself when the size already matches. nearest, bilinear and bicubic follow OpenCV's
+ * cv2.resize conventions exactly (src/preprocess/resample.ts); lanczos3 is sharp's (libvips,
+ * antialiased) kernel.
+ */
 export async function resize(image: RawImage, width: number, height: number, kernel: ResizeKind): Promise<RawImage> {
   if (image.width === width && image.height === height) return image
-  const sharpKernel = kernel === 'bilinear' ? 'linear' : kernel === 'bicubic' ? 'cubic' : kernel
-  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
-    .resize(width, height, { kernel: sharpKernel, fit: 'fill' })
-    .raw()
-    .toBuffer({ resolveWithObject: true })
+  if (kernel !== 'lanczos3') return resample(image, width, height, kernel)
+  let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }).resize(width, height, {
+    kernel: 'lanczos3',
+    fit: 'fill',
+  })
+  // libvips widens a one-band raw image to sRGB on output; keep the single band.
+  if (image.channels === 1) pipeline = pipeline.extractChannel(0)
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true })
   if (info.channels !== image.channels) throw new Error(`resize changed channels ${image.channels} → ${info.channels}`)
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height, channels: image.channels }
+}
+
+function roundHalfEven(x: number): number {
+  const r = Math.round(x)
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r
 }
 
 /** The window (left, top) of side `size` at one of the five ten-crop positions. */
@@ -49,7 +63,8 @@ export function cropWindow(image: RawImage, size: number, at: 'center' | 'tl' | 
   if (maxLeft < 0 || maxTop < 0) throw new Error(`crop ${size}×${size} is larger than the ${image.width}×${image.height} image`)
   switch (at) {
     case 'center':
-      return { left: Math.floor(maxLeft / 2), top: Math.floor(maxTop / 2) }
+      // torchvision center_crop: int(round(margin / 2.0)) with Python's round-half-to-even.
+      return { left: roundHalfEven(maxLeft / 2), top: roundHalfEven(maxTop / 2) }
     case 'tl':
       return { left: 0, top: 0 }
     case 'tr':

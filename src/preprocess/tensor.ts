@@ -1,3 +1,4 @@
+import { cardError, dataError } from '../core/errors.js'
 import type { RawImage } from '../datasets/types.js'
 import type { ModelCard } from '../models/card.js'
 import { crop, cropWindow, flipHorizontal, resize, toChannels } from './pixels.js'
@@ -56,9 +57,13 @@ export function viewCount(card: ModelCard): number {
 }
 
 /**
- * The model-ready views of one image: resize (to crop.from, or the input size), optional crop,
- * channel conversion, and TTA views (flip: original + mirror; tencrop: 4 corners + center, each
- * also mirrored). Returned as pixel images; writeTensor turns each into floats.
+ * The model-ready views of one image: channel conversion, resize, optional crop, and TTA views.
+ *  - no crop: resize to the input size; flip adds the mirror image.
+ *  - crop {size, from}: resize to from×from (or keep the image as given when `from` is absent),
+ *    then take size×size windows (size = the input side, checked by resolveCard): the center, or
+ *    for tencrop the 4 corners + center, each also mirrored (torchvision TenCrop order:
+ *    tl, tr, bl, br, center, then the same five flipped); flip = center + its mirror.
+ * Returned as pixel images; writeTensor turns each into floats.
  */
 export async function prepareViews(image: RawImage, card: ModelCard): Promise<RawImage[]> {
   const { width, height, channels } = card.input
@@ -67,15 +72,18 @@ export async function prepareViews(image: RawImage, card: ModelCard): Promise<Ra
     const resized = await resize(converted, width, height, card.resize)
     if (card.tta === 'none') return [resized]
     if (card.tta === 'flip') return [resized, flipHorizontal(resized)]
-    throw new Error(`tta 'tencrop' needs a crop in the card (crop.size smaller than the image)`)
+    throw cardError(`tta 'tencrop' needs "crop": {"size": <input side>, "from": <side to resize to first>} in the card`)
   }
-  const from = card.crop.from ?? Math.max(width, height)
-  const resized = await resize(converted, from, from, card.resize)
+  const { size, from } = card.crop
+  const source = from !== undefined ? await resize(converted, from, from, card.resize) : converted
+  if (source.width < size || source.height < size) {
+    throw dataError(`image ${source.width}×${source.height} is smaller than the card's ${size}×${size} crop; set crop.from to resize it first`)
+  }
   const positions = card.tta === 'tencrop' ? (['tl', 'tr', 'bl', 'br', 'center'] as const) : (['center'] as const)
   const views: RawImage[] = []
   for (const at of positions) {
-    const { left, top } = cropWindow(resized, card.crop.size, at)
-    views.push(crop(resized, left, top, width, height))
+    const { left, top } = cropWindow(source, size, at)
+    views.push(crop(source, left, top, width, height))
   }
   if (card.tta === 'none') return views
   return card.tta === 'tencrop' ? [...views, ...views.map(flipHorizontal)] : [views[0]!, flipHorizontal(views[0]!)]

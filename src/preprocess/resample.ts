@@ -1,0 +1,103 @@
+import type { RawImage } from '../datasets/types.js'
+
+/**
+ * Resampling with OpenCV's `cv2.resize` conventions (what most FER training code calls):
+ * half-pixel centres — destination pixel x samples source position (x + 0.5)·(src/dst) − 0.5 —
+ * edges replicated, no antialiasing filter when shrinking.
+ *  - nearest:  source index ⌊x·src/dst⌋ (cv2.INTER_NEAREST)
+ *  - bilinear: 2 taps, cv2.INTER_LINEAR (equal to PIL BILINEAR when enlarging)
+ *  - bicubic:  4 taps, Keys kernel a = −0.75, cv2.INTER_CUBIC
+ * Separable, computed in float64 and rounded half away from zero to 0–255 once at the end (cv2
+ * uses 11-bit fixed point in between, so a value may differ from cv2 by 1 at a rounding edge).
+ * sharp (libvips) is not used for these: its 'linear' kernel samples about 0.4 px off the
+ * half-pixel grid when enlarging 48 → 64, which shifts every FER2013 face.
+ */
+export type ResampleKernel = 'nearest' | 'bilinear' | 'bicubic'
+
+interface Taps {
+  /** For each destination index: `taps` source indices and weights. */
+  index: Int32Array
+  weight: Float64Array
+  taps: number
+}
+
+const CUBIC_A = -0.75
+
+function cubicWeights(t: number): [number, number, number, number] {
+  const A = CUBIC_A
+  const w0 = ((A * (t + 1) - 5 * A) * (t + 1) + 8 * A) * (t + 1) - 4 * A
+  const w1 = ((A + 2) * t - (A + 3)) * t * t + 1
+  const w2 = ((A + 2) * (1 - t) - (A + 3)) * (1 - t) * (1 - t) + 1
+  return [w0, w1, w2, 1 - w0 - w1 - w2]
+}
+
+export function axisTaps(srcLen: number, dstLen: number, kernel: ResampleKernel): Taps {
+  const scale = srcLen / dstLen
+  const taps = kernel === 'nearest' ? 1 : kernel === 'bilinear' ? 2 : 4
+  const index = new Int32Array(dstLen * taps)
+  const weight = new Float64Array(dstLen * taps)
+  const clamp = (i: number): number => (i < 0 ? 0 : i >= srcLen ? srcLen - 1 : i)
+  for (let x = 0; x < dstLen; x++) {
+    const at = x * taps
+    if (kernel === 'nearest') {
+      index[at] = Math.min(Math.floor(x * scale), srcLen - 1)
+      weight[at] = 1
+      continue
+    }
+    const f = (x + 0.5) * scale - 0.5
+    let s = Math.floor(f)
+    let t = f - s
+    if (kernel === 'bilinear') {
+      if (s < 0) {
+        s = 0
+        t = 0
+      }
+      if (s >= srcLen - 1) {
+        s = srcLen - 1
+        t = 0
+      }
+      index[at] = s
+      index[at + 1] = clamp(s + 1)
+      weight[at] = 1 - t
+      weight[at + 1] = t
+    } else {
+      const w = cubicWeights(t)
+      for (let k = 0; k < 4; k++) {
+        index[at + k] = clamp(s - 1 + k)
+        weight[at + k] = w[k]!
+      }
+    }
+  }
+  return { index, weight, taps }
+}
+
+export function resample(image: RawImage, width: number, height: number, kernel: ResampleKernel): RawImage {
+  const c = image.channels
+  const sw = image.width
+  const sh = image.height
+  const hx = axisTaps(sw, width, kernel)
+  const hy = axisTaps(sh, height, kernel)
+  // Horizontal pass: sh rows × width columns, float.
+  const mid = new Float64Array(sh * width * c)
+  const d = image.data
+  for (let y = 0; y < sh; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let k = 0; k < c; k++) {
+        let sum = 0
+        for (let t = 0; t < hx.taps; t++) sum += d[(y * sw + hx.index[x * hx.taps + t]!) * c + k]! * hx.weight[x * hx.taps + t]!
+        mid[(y * width + x) * c + k] = sum
+      }
+    }
+  }
+  const out = new Uint8Array(width * height * c)
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let k = 0; k < c; k++) {
+        let sum = 0
+        for (let t = 0; t < hy.taps; t++) sum += mid[(hy.index[y * hy.taps + t]! * width + x) * c + k]! * hy.weight[y * hy.taps + t]!
+        out[(y * width + x) * c + k] = sum <= 0 ? 0 : sum >= 255 ? 255 : Math.round(sum)
+      }
+    }
+  }
+  return { data: out, width, height, channels: image.channels }
+}
