@@ -1,0 +1,77 @@
+import { Flags } from '@oclif/core'
+import { FerbenchCommand } from '../cli/baseCommand.js'
+import { writeFileAtomic } from '../core/atomicWrite.js'
+import { benchmark } from '../core/benchmark.js'
+import { usageError } from '../core/errors.js'
+import type { SpeedResult } from '../report/speedResult.js'
+import { renderSpeedTables } from '../report/speedTable.js'
+
+function intList(flag: string, value: string): number[] {
+  const parts = value.split(',').map((s) => s.trim())
+  if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) throw usageError(`--${flag} ${value}: expected positive integers separated by commas, e.g. 1,8,32`)
+  return parts.map(Number)
+}
+
+export default class Speed extends FerbenchCommand {
+  static override summary = 'Measure latency and throughput: session creation, first inference, and warmed latency statistics per batch × threads.'
+  static override description =
+    'Times the runner call only, on a synthetic batch shaped by the model card (or the model input shape). Each cell runs at least ' +
+    '--iterations calls AND --duration seconds after --warmup calls. Latency: mean, std, min, p50, p90, p95, p99 (nearest rank), max. ' +
+    'Model bytes, parameters and multiply-accumulates come from the file. --reference times a second model in the same cells; ' +
+    '--e2e also times the whole evaluation pipeline per stage on a dataset.'
+  static override examples = [
+    '<%= config.bin %> speed --model m.onnx',
+    '<%= config.bin %> speed --model m.onnx --batch 1,8,32 --threads 1,2 --iterations 200 --duration 5 --json --output speed.json',
+    '<%= config.bin %> speed --model new.onnx --reference old.onnx --batch 1',
+    '<%= config.bin %> speed --model m.onnx --e2e --dataset fer2013 --data fer2013.csv --split PrivateTest',
+  ]
+
+  static override flags = {
+    model: Flags.string({ char: 'm', description: 'model file (.onnx, or a tfjs model.json)', required: true }),
+    card: Flags.string({ description: 'model card JSON (default: <model>.ferbench.json; without any card the input shape is read from the model)' }),
+    preset: Flags.string({ description: 'a built-in model card by name' }),
+    runner: Flags.string({ description: 'runner (default: chosen from the model file type)', options: ['onnx', 'tfjs'] }),
+    device: Flags.string({ description: 'device to run on', options: ['cpu', 'gpu'], default: 'cpu' }),
+    batch: Flags.string({ char: 'b', description: 'images per call, comma-separated: one cell each', default: '1' }),
+    threads: Flags.string({ description: 'intra-op threads, comma-separated: one session each (default: the engine decides)' }),
+    warmup: Flags.integer({ description: 'untimed calls before each cell', default: 10, min: 0 }),
+    iterations: Flags.integer({ description: 'minimum timed calls per cell', default: 50, min: 1 }),
+    duration: Flags.string({ description: 'minimum seconds per cell (both minimums must be met)', default: '2' }),
+    reference: Flags.string({ description: 'a reference model timed in the same run and cells; each cell gets latencyRatio = mean / reference mean' }),
+    'reference-card': Flags.string({ description: 'model card of the reference (default: its sidecar, else its input shape)' }),
+    e2e: Flags.boolean({ description: 'also time the whole pipeline (read → decode → preprocess → infer → metrics) on --dataset/--data' }),
+    dataset: Flags.string({ char: 'd', description: 'with --e2e: dataset adapter', default: 'fer2013' }),
+    data: Flags.string({ description: 'with --e2e: the dataset file or folder' }),
+    split: Flags.string({ char: 's', description: 'with --e2e: split' }),
+    output: Flags.string({ char: 'o', description: 'write the result JSON to this file (atomically)' }),
+  }
+
+  async run(): Promise<SpeedResult> {
+    const { flags } = await this.parse(Speed)
+    const duration = Number(flags.duration)
+    if (!Number.isFinite(duration) || duration < 0) throw usageError(`--duration ${flags.duration}: expected seconds ≥ 0`)
+    if (flags.e2e && !flags.data) throw usageError('--e2e needs --data (and --dataset if not fer2013)')
+    if (!flags.e2e && flags.data) throw usageError('--data is only used with --e2e; add --e2e or drop --data')
+    const showProgress = !this.jsonEnabled() && process.stderr.isTTY === true
+    const result = await benchmark({
+      model: flags.model,
+      ...(flags.card ? { card: flags.card } : {}),
+      ...(flags.preset ? { preset: flags.preset } : {}),
+      ...(flags.runner ? { runner: flags.runner } : {}),
+      device: flags.device as 'cpu' | 'gpu',
+      batches: intList('batch', flags.batch),
+      threads: flags.threads ? intList('threads', flags.threads) : [null],
+      warmup: flags.warmup,
+      minIterations: flags.iterations,
+      minDurationS: duration,
+      ...(flags.reference ? { reference: flags.reference } : {}),
+      ...(flags['reference-card'] ? { referenceCard: flags['reference-card'] } : {}),
+      ...(flags.e2e ? { e2e: { dataset: flags.dataset, data: flags.data!, ...(flags.split ? { split: flags.split } : {}) } } : {}),
+      onProgress: showProgress ? (message) => process.stderr.write(`\r\x1b[2Kferbench speed: ${message}`) : undefined,
+    })
+    if (showProgress) process.stderr.write('\r\x1b[2K')
+    if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
+    if (!this.jsonEnabled()) this.log(renderSpeedTables(result))
+    return result
+  }
+}

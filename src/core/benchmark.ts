@@ -1,0 +1,300 @@
+import path from 'node:path'
+import { evaluate } from './evaluate.js'
+import { usageError } from './errors.js'
+import { fileBytes, machineInfo, packageVersions, sha256File, toolVersion } from './provenance.js'
+import { EMOTIONS } from '../labels/emotions.js'
+import { summarizeLatencies } from '../metrics/timing.js'
+import type { CardFile, ModelCard } from '../models/card.js'
+import { cardFor } from '../models/cardFor.js'
+import { findSidecar } from '../models/loadCard.js'
+import { onnxModelStats } from '../models/onnxStats.js'
+import { seededRandom } from '../models/onnxBuilder.js'
+import { resolveCard } from '../models/resolveCard.js'
+import { writeTensor } from '../preprocess/tensor.js'
+import { SPEED_SCHEMA, type E2eCell, type ModelSize, type SessionTiming, type SkippedCell, type SpeedCell, type SpeedResult } from '../report/speedResult.js'
+import { createRunner as createRegisteredRunner } from '../runners/registry.js'
+import type { Device, Runner, RunnerOptions } from '../runners/types.js'
+
+export type CreateRunner = (modelPath: string, options: RunnerOptions & { runner?: string }) => Promise<Runner>
+
+export interface SpeedOptions {
+  model: string
+  card?: string
+  preset?: string
+  runner?: string
+  device: Device
+  /** Images per runner call, one cell each. */
+  batches: readonly number[]
+  /** Intra-op threads, one session each; `null` lets the engine choose. */
+  threads: ReadonlyArray<number | null>
+  /** Untimed calls before each cell. */
+  warmup: number
+  /** A cell runs at least this many timed calls … */
+  minIterations: number
+  /** … and at least this many seconds (MLPerf SingleStream style: both minimums must be met). */
+  minDurationS: number
+  /** Time this model too, in the same cells, and report per-cell latency ratios. */
+  reference?: string
+  referenceCard?: string
+  /** Also time the whole pipeline on a dataset (via evaluate()). */
+  e2e?: { dataset: string; data: string; split?: string }
+  onProgress?: (message: string) => void
+  /** Injection point for tests (a slowed or fake runner); defaults to the runner registry. */
+  createRunner?: CreateRunner
+}
+
+/** Seed of the synthetic input pixels: the same input on every run and machine. */
+export const SPEED_INPUT_SEED = 20240605
+
+const msSince = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6
+
+/**
+ * The card the synthetic input is shaped by: --card / --preset / sidecar as in eval. Without any
+ * card, speed can still run: the input is read from the model's input shape, with a warning.
+ */
+function cardSourceFor(model: string, card: string | undefined, preset: string | undefined, warnings: string[]): { card: CardFile; source: string } {
+  if (card || preset || findSidecar(model)) return cardFor(model, { ...(card ? { card } : {}), ...(preset ? { preset } : {}) })
+  warnings.push(`${model}: no model card; synthetic input shaped from the model's input shape, pixel scale raw 0–255 (speed does not depend on the labels)`)
+  return { card: { input: {}, scale: 'raw255', resize: 'bilinear', tta: 'none', labels: [...EMOTIONS], output: 'logits' }, source: 'none (input shape from the model)' }
+}
+
+async function modelSize(model: string): Promise<ModelSize> {
+  const base = { path: path.resolve(model), sha256: await sha256File(model), bytes: fileBytes(model) }
+  if (!/\.onnx$/i.test(model)) return { ...base, params: null, trainableParams: null, macs: null, macsComplete: null, opset: null }
+  const stats = onnxModelStats(model)
+  return { ...base, params: stats.params, trainableParams: stats.trainableParams, macs: stats.macs, macsComplete: stats.macsComplete, opset: stats.opset }
+}
+
+/** A deterministic synthetic batch of `batch` images scaled as the card says, allocated once per cell. */
+export function syntheticBatch(card: ModelCard, batch: number, seed = SPEED_INPUT_SEED): { data: Float32Array; dims: number[] } {
+  const { height, width, channels, layout } = card.input
+  const rowFloats = height * width * channels
+  const data = new Float32Array(batch * rowFloats)
+  const random = seededRandom(seed)
+  const pixels = new Uint8Array(rowFloats)
+  for (let row = 0; row < batch; row++) {
+    for (let i = 0; i < rowFloats; i++) pixels[i] = Math.floor(random() * 256)
+    writeTensor({ data: pixels, width, height, channels }, card, data, row * rowFloats)
+  }
+  return { data, dims: layout === 'NCHW' ? [batch, channels, height, width] : [batch, height, width, channels] }
+}
+
+/**
+ * The timed loop: `warmup` untimed calls, then timed calls until at least `minIterations` calls
+ * AND `minDurationS` seconds. Only the runner call is inside the timer (process.hrtime.bigint);
+ * the latency array is preallocated and grown by doubling, nothing else is allocated per call.
+ */
+export async function timeCell(
+  runner: Runner,
+  input: { data: Float32Array; dims: readonly number[] },
+  settings: { warmup: number; minIterations: number; minDurationS: number },
+): Promise<{ latenciesMs: Float64Array; durationS: number }> {
+  for (let i = 0; i < settings.warmup; i++) await runner.run(input.data, input.dims)
+  const minNs = BigInt(Math.round(settings.minDurationS * 1e9))
+  let latencies = new Float64Array(Math.max(16, settings.minIterations))
+  let n = 0
+  const loopStart = process.hrtime.bigint()
+  let end = loopStart
+  for (;;) {
+    const t0 = process.hrtime.bigint()
+    await runner.run(input.data, input.dims)
+    end = process.hrtime.bigint()
+    if (n === latencies.length) {
+      const grown = new Float64Array(latencies.length * 2)
+      grown.set(latencies)
+      latencies = grown
+    }
+    latencies[n++] = Number(end - t0) / 1e6
+    if (n >= settings.minIterations && end - loopStart >= minNs) break
+  }
+  return { latenciesMs: latencies.subarray(0, n), durationS: Number(end - loopStart) / 1e9 }
+}
+
+function cellOf(batch: number, threads: number | null, timed: { latenciesMs: Float64Array; durationS: number }): SpeedCell {
+  const iterations = timed.latenciesMs.length
+  return {
+    batch,
+    threads,
+    iterations,
+    durationS: timed.durationS,
+    latencyMs: summarizeLatencies(timed.latenciesMs),
+    imagesPerSecond: timed.durationS > 0 ? (batch * iterations) / timed.durationS : 0,
+  }
+}
+
+interface Opened {
+  runner: Runner
+  card: ModelCard
+  timing: SessionTiming
+}
+
+async function open(
+  create: CreateRunner,
+  model: string,
+  cardSource: { card: CardFile; source: string },
+  options: SpeedOptions,
+  threads: number | null,
+  batches: readonly number[],
+): Promise<Opened> {
+  const t0 = process.hrtime.bigint()
+  const runner = await create(model, { device: options.device, ...(threads !== null ? { threads } : {}), ...(options.runner ? { runner: options.runner } : {}) })
+  const sessionCreateMs = msSince(t0)
+  try {
+    const card = resolveCard(cardSource.card, runner.input, cardSource.source)
+    const firstBatch = card.fixedBatch ?? batches[0]!
+    const input = syntheticBatch(card, firstBatch)
+    const t1 = process.hrtime.bigint()
+    await runner.run(input.data, input.dims)
+    const firstInferenceMs = msSince(t1)
+    return { runner, card, timing: { threads, sessionCreateMs, firstInferenceMs, firstInferenceBatch: firstBatch } }
+  } catch (error) {
+    await runner.release()
+    throw error
+  }
+}
+
+function validate(options: SpeedOptions): void {
+  const bad = (flag: string, value: unknown, want: string): never => {
+    throw usageError(`${flag} ${String(value)}: expected ${want}`)
+  }
+  if (options.batches.length === 0) bad('--batch', '(empty)', 'one or more positive integers, e.g. 1,8,32')
+  for (const b of options.batches) if (!Number.isInteger(b) || b < 1) bad('--batch', b, 'positive integers, e.g. 1,8,32')
+  if (options.threads.length === 0) bad('--threads', '(empty)', 'one or more positive integers, e.g. 1,2')
+  for (const t of options.threads) if (t !== null && (!Number.isInteger(t) || t < 1)) bad('--threads', t, 'positive integers, e.g. 1,2')
+  if (!Number.isInteger(options.warmup) || options.warmup < 0) bad('--warmup', options.warmup, 'an integer ≥ 0')
+  if (!Number.isInteger(options.minIterations) || options.minIterations < 1) bad('--iterations', options.minIterations, 'an integer ≥ 1')
+  if (!(options.minDurationS >= 0) || !Number.isFinite(options.minDurationS)) bad('--duration', options.minDurationS, 'seconds ≥ 0')
+}
+
+/**
+ * `ferbench speed`: per threads value a fresh session (creation and first inference timed apart),
+ * then per batch a warmed, timed cell. With a reference model, each cell is timed for the model
+ * and then for the reference, sessions open side by side, so both see the same machine state.
+ */
+export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
+  validate(options)
+  const create = options.createRunner ?? createRegisteredRunner
+  const warnings: string[] = []
+  const settings = { warmup: options.warmup, minIterations: options.minIterations, minDurationS: options.minDurationS }
+  const cardSource = cardSourceFor(options.model, options.card, options.preset, warnings)
+  const refCardSource = options.reference ? cardSourceFor(options.reference, options.referenceCard, undefined, warnings) : undefined
+  const model = await modelSize(options.model)
+  const reference = options.reference ? await modelSize(options.reference) : undefined
+
+  const sessions: SessionTiming[] = []
+  const refSessions: SessionTiming[] = []
+  const results: SpeedCell[] = []
+  const refResults: SpeedCell[] = []
+  const skipped: SkippedCell[] = []
+  let card: ModelCard | undefined
+  let runnerInfo: SpeedResult['runner'] | undefined
+  let refRunnerInfo: NonNullable<SpeedResult['reference']>['runner'] | undefined
+
+  for (const threads of options.threads) {
+    const threadsLabel = threads === null ? 'engine default' : String(threads)
+    options.onProgress?.(`threads ${threadsLabel}: creating session`)
+    const main = await open(create, options.model, cardSource, options, threads, options.batches)
+    let ref: Opened | undefined
+    try {
+      if (!runnerInfo) {
+        warnings.push(...main.runner.info.notes)
+        card = main.card
+        const i = main.runner.info
+        runnerInfo = { name: i.name, backend: i.backend, device: i.device, version: i.version, graphOptimization: i.graphOptimization ?? null }
+      }
+      sessions.push(main.timing)
+      if (options.reference && refCardSource) {
+        ref = await open(create, options.reference, refCardSource, options, threads, options.batches)
+        refSessions.push(ref.timing)
+        if (!refRunnerInfo) {
+          const i = ref.runner.info
+          refRunnerInfo = { name: i.name, backend: i.backend, device: i.device, version: i.version }
+        }
+      }
+      for (const batch of options.batches) {
+        const fixed = [main.card.fixedBatch, ref?.card.fixedBatch].find((f) => f !== undefined && f !== batch)
+        if (fixed !== undefined) {
+          const who = main.card.fixedBatch !== undefined && main.card.fixedBatch !== batch ? options.model : options.reference!
+          skipped.push({ batch, threads, reason: `${who} fixes its batch dimension at ${fixed}; batch ${batch} cannot run (not run at ${fixed} in its place)` })
+          continue
+        }
+        options.onProgress?.(`threads ${threadsLabel}, batch ${batch}: timing`)
+        const cell = cellOf(batch, threads, await timeCell(main.runner, syntheticBatch(main.card, batch), settings))
+        if (ref) {
+          options.onProgress?.(`threads ${threadsLabel}, batch ${batch}: timing the reference`)
+          const refCell = cellOf(batch, threads, await timeCell(ref.runner, syntheticBatch(ref.card, batch), settings))
+          refResults.push(refCell)
+          cell.latencyRatio = cell.latencyMs.mean / refCell.latencyMs.mean
+        }
+        results.push(cell)
+      }
+    } finally {
+      await main.runner.release()
+      await ref?.runner.release()
+    }
+  }
+  if (results.length === 0) {
+    throw usageError(`no cell could run: ${skipped.map((s) => `batch ${s.batch}: ${s.reason}`).join('; ')}. Use --batch ${card?.fixedBatch ?? 1}`)
+  }
+  for (const s of skipped) warnings.push(`batch ${s.batch}, threads ${s.threads ?? 'default'} skipped: ${s.reason}`)
+
+  let e2e: E2eCell[] | undefined
+  if (options.e2e) {
+    e2e = []
+    for (const threads of options.threads) {
+      for (const batch of options.batches) {
+        if (skipped.some((s) => s.batch === batch && s.threads === threads)) continue
+        options.onProgress?.(`end to end: threads ${threads ?? 'default'}, batch ${batch}`)
+        const run = await evaluate({
+          model: options.model,
+          ...(options.card ? { card: options.card } : {}),
+          ...(options.preset ? { preset: options.preset } : {}),
+          dataset: options.e2e.dataset,
+          data: options.e2e.data,
+          ...(options.e2e.split ? { split: options.e2e.split } : {}),
+          batch,
+          ...(threads !== null ? { threads } : {}),
+          device: options.device,
+          ...(options.runner ? { runner: options.runner } : {}),
+          extraClasses: 'drop',
+        })
+        const stagesMs: Record<string, number> = { ...run.timing.stagesMs }
+        const total = Object.values(stagesMs).reduce((a, b) => a + b, 0)
+        const stageShare = Object.fromEntries(Object.entries(stagesMs).map(([k, v]) => [k, total > 0 ? v / total : 0]))
+        e2e.push({
+          batch,
+          threads,
+          dataset: run.dataset.name,
+          split: run.dataset.split,
+          samples: run.dataset.samples,
+          wallSeconds: run.timing.wallSeconds,
+          imagesPerSecond: run.timing.imagesPerSecond,
+          stagesMs,
+          stageShare,
+        })
+        if (run.failures.length > 0) warnings.push(`end to end (batch ${batch}): ${run.failures.length} sample(s) failed to load and were not timed`)
+      }
+    }
+  }
+
+  const first = sessions[0]!
+  return {
+    schema: SPEED_SCHEMA,
+    createdAt: new Date().toISOString(),
+    tool: { name: 'ferbench', version: toolVersion() },
+    model: { ...model, card: card! },
+    runner: runnerInfo!,
+    machine: machineInfo(),
+    versions: { ferbench: toolVersion(), node: process.version, ...packageVersions(['onnxruntime-node', '@tensorflow/tfjs-core']) },
+    settings: { ...settings, input: 'synthetic', inputSeed: SPEED_INPUT_SEED },
+    sessionCreateMs: first.sessionCreateMs,
+    firstInferenceMs: first.firstInferenceMs,
+    sessions,
+    results,
+    skipped,
+    ...(reference && refRunnerInfo ? { reference: { model: reference, runner: refRunnerInfo, sessions: refSessions, results: refResults } } : {}),
+    ...(e2e ? { e2e } : {}),
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    warnings,
+  }
+}

@@ -1,0 +1,50 @@
+import Table from 'cli-table3'
+import type { SpeedCell, SpeedResult } from './speedResult.js'
+
+const ms = (x: number): string => (x >= 100 ? x.toFixed(1) : x >= 10 ? x.toFixed(2) : x.toFixed(3))
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`
+const count = (n: number | null): string => (n === null ? 'n/a' : n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n))
+
+function cellTable(cells: readonly SpeedCell[], withRatio: boolean): string {
+  const head = ['batch', 'threads', 'iters', 'time s', 'mean ms', 'std', 'min', 'p50', 'p90', 'p95', 'p99', 'max', 'images/s']
+  if (withRatio) head.push('× ref')
+  const table = new Table({ style: { compact: true }, head })
+  for (const c of cells) {
+    const l = c.latencyMs
+    const row = [String(c.batch), c.threads === null ? 'default' : String(c.threads), String(c.iterations), c.durationS.toFixed(2), ms(l.mean), ms(l.std), ms(l.min), ms(l.p50), ms(l.p90), ms(l.p95), ms(l.p99), ms(l.max), c.imagesPerSecond.toFixed(1)]
+    if (withRatio) row.push(c.latencyRatio === undefined ? '' : c.latencyRatio.toFixed(3))
+    table.push(row)
+  }
+  return table.toString()
+}
+
+/** Human view of a speed result: model size, sessions, the latency table and the machine. */
+export function renderSpeedTables(result: SpeedResult): string {
+  const m = result.model
+  const summary = new Table({ style: { compact: true }, head: ['', 'value'] })
+  summary.push(
+    ['model', `${m.path}`],
+    ['size', `${mb(m.bytes)} (${m.bytes} bytes), sha256 ${m.sha256.slice(0, 12)}…`],
+    ['parameters', m.params === null ? 'n/a' : `${count(m.params)} (${m.params}; trainable ${m.trainableParams})`],
+    ['MACs / image', m.macs === null ? 'n/a' : `${count(m.macs)}${m.macsComplete === false ? ' (lower bound: some shapes unknown)' : ''}`],
+    ['runner', `${result.runner.backend} ${result.runner.version} on ${result.runner.device}`],
+    ['machine', `${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.os}, Node ${result.machine.node}`],
+    ['settings', `warm-up ${result.settings.warmup}, at least ${result.settings.minIterations} iterations and ${result.settings.minDurationS} s per cell`],
+    ...result.sessions.map((s) => [`threads ${s.threads ?? 'default'}`, `session create ${ms(s.sessionCreateMs)} ms, first inference (batch ${s.firstInferenceBatch}) ${ms(s.firstInferenceMs)} ms`]),
+    ['peak RSS', mb(result.peakRssBytes)],
+  )
+  const lines = [summary.toString(), 'Warmed latency per runner call (ms) and throughput:', cellTable(result.results, result.reference !== undefined)]
+  if (result.reference) {
+    lines.push(`Reference ${result.reference.model.path} (${mb(result.reference.model.bytes)}):`, cellTable(result.reference.results, false))
+  }
+  if (result.e2e) {
+    const table = new Table({ style: { compact: true }, head: ['batch', 'threads', 'samples', 'images/s', 'read ms', 'preprocess ms', 'infer ms', 'metrics ms'] })
+    for (const e of result.e2e) {
+      const stage = (k: string): string => `${(e.stagesMs[k] ?? 0).toFixed(1)} (${((e.stageShare[k] ?? 0) * 100).toFixed(0)}%)`
+      table.push([String(e.batch), e.threads === null ? 'default' : String(e.threads), String(e.samples), e.imagesPerSecond.toFixed(1), stage('read'), stage('preprocess'), stage('infer'), stage('metrics')])
+    }
+    lines.push(`End to end on ${result.e2e[0]?.dataset ?? ''} ${result.e2e[0]?.split ?? ''} (read includes decode):`, table.toString())
+  }
+  if (result.warnings.length > 0) lines.push('Warnings:', ...result.warnings.map((w) => `  - ${w}`))
+  return lines.join('\n')
+}

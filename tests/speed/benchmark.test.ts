@@ -1,0 +1,114 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { benchmark, syntheticBatch, type CreateRunner, type SpeedOptions } from '../../src/core/benchmark.js'
+import { FerbenchError } from '../../src/core/errors.js'
+import type { SpeedCell } from '../../src/report/speedResult.js'
+import { createRunner } from '../../src/runners/registry.js'
+import type { Runner } from '../../src/runners/types.js'
+import { FIXTURES } from '../helpers/cli.js'
+
+const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
+const ORACLE_B1 = path.join(FIXTURES, 'models', 'oracle-batch1.onnx')
+
+const base: SpeedOptions = { model: ORACLE, device: 'cpu', batches: [1, 4], threads: [1], warmup: 2, minIterations: 25, minDurationS: 0.05 }
+
+/** A runner that waits `delayMs` before each real call: a deliberately slowed runner. */
+function slowed(delayMs: number): CreateRunner {
+  return async (model, options) => {
+    const inner: Runner = await createRunner(model, options)
+    return {
+      info: inner.info,
+      input: inner.input,
+      outputs: inner.outputs,
+      async run(batch, dims) {
+        await new Promise((resolve) => setTimeout(resolve, delayMs))
+        return inner.run(batch, dims)
+      },
+      release: () => inner.release(),
+    }
+  }
+}
+
+function expectWellFormed(cell: SpeedCell, options: SpeedOptions): void {
+  const l = cell.latencyMs
+  expect(cell.iterations).toBeGreaterThanOrEqual(options.minIterations)
+  expect(cell.durationS).toBeGreaterThanOrEqual(options.minDurationS)
+  expect(l.min).toBeLessThanOrEqual(l.mean)
+  expect(l.mean).toBeLessThanOrEqual(l.max)
+  expect(l.min).toBeLessThanOrEqual(l.p50)
+  expect(l.p50).toBeLessThanOrEqual(l.p90)
+  expect(l.p90).toBeLessThanOrEqual(l.p95)
+  expect(l.p95).toBeLessThanOrEqual(l.p99)
+  expect(l.p99).toBeLessThanOrEqual(l.max)
+  expect(l.std).toBeGreaterThanOrEqual(0)
+  expect(cell.imagesPerSecond).toBeCloseTo((cell.batch * cell.iterations) / cell.durationS, 6)
+}
+
+describe('benchmark() on the oracle model', () => {
+  it('one session per threads value, one cell per batch × threads, every cell meets both minimums', async () => {
+    const options: SpeedOptions = { ...base, threads: [1, 2] }
+    const r = await benchmark(options)
+    expect(r.schema).toBe('ferbench/speed@1')
+    expect(r.results.map((c) => [c.batch, c.threads])).toEqual([[1, 1], [4, 1], [1, 2], [4, 2]])
+    for (const cell of r.results) expectWellFormed(cell, options)
+    expect(r.sessions.map((s) => s.threads)).toEqual([1, 2])
+    for (const s of r.sessions) {
+      expect(s.sessionCreateMs).toBeGreaterThan(0)
+      expect(s.firstInferenceMs).toBeGreaterThan(0)
+      expect(s.firstInferenceBatch).toBe(1)
+    }
+    expect(r.sessionCreateMs).toBe(r.sessions[0]!.sessionCreateMs)
+    expect(r.model.params).toBe(48 * 48 * 8) // the oracle's one weight matrix
+    expect(r.model.macs).toBe(48 * 48 * 8)
+    expect(r.model.sha256).toMatch(/^[0-9a-f]{64}$/)
+    expect(r.runner.backend).toBe('onnxruntime-node/cpu')
+    expect(r.settings).toMatchObject({ warmup: 2, minIterations: 25, minDurationS: 0.05 })
+    expect(r.peakRssBytes).toBeGreaterThan(0)
+    expect(r.machine.cores).toBeGreaterThan(0)
+  })
+
+  it('a deliberately slowed runner (injected factory) shows up as slower', async () => {
+    const fast = await benchmark({ ...base, batches: [1], minIterations: 15 })
+    const slow = await benchmark({ ...base, batches: [1], minIterations: 15, createRunner: slowed(4) })
+    expect(slow.results[0]!.latencyMs.mean).toBeGreaterThan(fast.results[0]!.latencyMs.mean)
+    expect(slow.results[0]!.imagesPerSecond).toBeLessThan(fast.results[0]!.imagesPerSecond)
+  })
+
+  it('--reference times both models in the same cells and records latencyRatio = mean / reference mean', async () => {
+    const r = await benchmark({ ...base, reference: ORACLE_B1, batches: [1] })
+    expect(r.reference!.model.path).toBe(ORACLE_B1)
+    expect(r.reference!.model.sha256).toMatch(/^[0-9a-f]{64}$/)
+    expect(r.reference!.results).toHaveLength(1)
+    expectWellFormed(r.reference!.results[0]!, base)
+    const cell = r.results[0]!
+    expect(cell.latencyRatio).toBeCloseTo(cell.latencyMs.mean / r.reference!.results[0]!.latencyMs.mean, 12)
+  })
+
+  it('a model with a fixed batch of 1: batch > 1 cells are skipped and said, never run at 1', async () => {
+    const r = await benchmark({ ...base, model: ORACLE_B1, batches: [1, 8] })
+    expect(r.results.map((c) => c.batch)).toEqual([1])
+    expect(r.skipped).toEqual([{ batch: 8, threads: 1, reason: expect.stringMatching(/fixes its batch dimension at 1/) }])
+    expect(r.warnings.join('\n')).toMatch(/batch 8, threads 1 skipped/)
+    await expect(benchmark({ ...base, model: ORACLE_B1, batches: [8] })).rejects.toThrow(/no cell could run.*Use --batch 1/)
+  })
+
+  it('bad settings are usage errors (exit 2) naming the flag', async () => {
+    for (const [patch, flag] of [[{ batches: [0] }, '--batch'], [{ threads: [0] }, '--threads'], [{ minIterations: 0 }, '--iterations'], [{ minDurationS: -1 }, '--duration']] as const) {
+      const error = await benchmark({ ...base, ...patch }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(FerbenchError)
+      expect((error as FerbenchError).exitCode).toBe(2)
+      expect((error as FerbenchError).message).toContain(flag)
+    }
+  })
+
+  it('the synthetic batch is deterministic and scaled as the card says', async () => {
+    const r = await benchmark({ ...base, batches: [1], minIterations: 1, minDurationS: 0 })
+    const a = syntheticBatch(r.model.card, 3)
+    const b = syntheticBatch(r.model.card, 3)
+    expect(a.dims).toEqual([3, 1, 48, 48])
+    expect(Buffer.from(a.data.buffer).equals(Buffer.from(b.data.buffer))).toBe(true)
+    expect(Math.min(...a.data)).toBeGreaterThanOrEqual(0) // raw255 card
+    expect(Math.max(...a.data)).toBeLessThanOrEqual(255)
+    expect(new Set(a.data).size).toBeGreaterThan(200)
+  })
+})
