@@ -1,0 +1,31 @@
+import { Args, Flags } from '@oclif/core'
+import { FerbenchCommand } from '../cli/baseCommand.js'
+import { writeFileAtomic } from '../core/atomicWrite.js'
+import { EXIT_CODES } from '../core/exitCodes.js'
+import { mergeShards, readShardFile } from '../core/merge.js'
+import type { EvalResult } from '../report/evalResult.js'
+import { renderEvalTables } from '../report/evalTable.js'
+
+export default class Merge extends FerbenchCommand {
+  static override summary = 'Merge the results of `eval --shard i/n` (i = 1..n) into the result of the unsharded run.'
+  static override description =
+    'Adds the shards\' confusion counts and recomputes every metric and interval from them; the dataset digest of the merge equals ' +
+    'the unsharded run\'s. Refuses shards of different models, cards, datasets, splits or shard counts, a shard given twice, a missing ' +
+    'shard and partial (interrupted) shards.'
+  static override strict = false
+  static override examples = ['<%= config.bin %> merge shard-1.json shard-2.json shard-3.json --output result.json', '<%= config.bin %> merge results/shard-*.json --json']
+  static override args = { shards: Args.string({ description: 'shard result files (ferbench eval --shard i/n --output ...)', required: true }) }
+  static override flags = {
+    output: Flags.string({ char: 'o', description: 'write the merged result JSON to this file (atomically)' }),
+  }
+
+  async run(): Promise<EvalResult> {
+    const { argv, flags } = await this.parse(Merge)
+    const files = argv.map(String)
+    const result = mergeShards(files.map(readShardFile))
+    if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
+    if (!this.jsonEnabled()) this.log(renderEvalTables(result))
+    if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
+    return result
+  }
+}

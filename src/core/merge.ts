@@ -1,0 +1,133 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { classificationMetrics, emptyConfusion } from '../metrics/classification.js'
+import type { ModelCard } from '../models/card.js'
+import { EVAL_SCHEMA, type EvalResult } from '../report/evalResult.js'
+import { DatasetDigest } from './datasetDigest.js'
+import { dataError, messageOf, usageError } from './errors.js'
+
+export interface ShardFile {
+  file: string
+  result: EvalResult
+}
+
+/** Reads one shard result; a file that is not a ferbench eval document is a data error naming it. */
+export function readShardFile(file: string): ShardFile {
+  if (!existsSync(file)) throw dataError(`${file}: result file not found (expected a shard result of \`ferbench eval --shard i/n --output ...\`)`)
+  let doc: unknown
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw dataError(`${file}: not a JSON document (${messageOf(error)})`)
+  }
+  const result = doc as Partial<EvalResult> | null
+  if (result === null || typeof result !== 'object' || result.schema !== EVAL_SCHEMA) {
+    throw dataError(`${file}: field 'schema' is ${JSON.stringify(result?.schema)}; expected '${EVAL_SCHEMA}' (a shard result of ferbench eval)`)
+  }
+  if (!result.metrics?.confusionMatrix || !result.dataset || !result.model) throw dataError(`${file}: ${EVAL_SCHEMA} document lacks metrics.confusionMatrix, dataset or model`)
+  return { file, result: result as EvalResult }
+}
+
+/** Sorted-key JSON, so comparisons ignore key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+  )
+}
+
+const cardWithoutOrigin = (card: ModelCard): unknown => ({ ...card, origin: undefined })
+
+const PER_RUN_WARNINGS = [/sample\(s\) failed and are not scored/, /^no samples were scored/]
+
+/**
+ * Merges the results of `eval --shard i/n` for i = 1..n into the result of the unsharded run:
+ * confusion counts are added and every metric is recomputed from them; dataset digests add up
+ * (they are order-independent sums); failures and predictions are concatenated in shard order.
+ * Refuses shards of different models, cards, datasets, splits, label mappings or shard counts,
+ * a shard given twice, a missing shard, and partial (interrupted) shards.
+ */
+export function mergeShards(shards: readonly ShardFile[]): EvalResult {
+  if (shards.length === 0) throw usageError('merge: no shard files given')
+  const described = shards.map(({ file, result }) => {
+    const shard = result.dataset.shard
+    if (!shard) throw usageError(`${file}: not a shard result (no dataset.shard); merge takes the results of \`ferbench eval --shard i/n\``)
+    if (!result.complete) throw usageError(`${file}: shard ${shard.index}/${shard.count} is partial (complete:false); finish it with \`ferbench eval --resume ${file}\` first`)
+    return { file, result, shard }
+  })
+  const first = described[0]!
+  const count = first.shard.count
+  const same = (what: string, pick: (r: EvalResult) => unknown): void => {
+    const expected = canonical(pick(first.result))
+    for (const d of described) {
+      const got = canonical(pick(d.result))
+      if (got !== expected) throw usageError(`merge: ${d.file} has a different ${what} than ${first.file} (${got} vs ${expected}); shards must come from the same evaluation`)
+    }
+  }
+  same('shard count', (r) => r.dataset.shard?.count)
+  same('shard hash', (r) => r.dataset.shard?.hash)
+  same('model (sha256)', (r) => r.model.sha256)
+  same('model card', (r) => cardWithoutOrigin(r.model.card))
+  same('dataset', (r) => ({ name: r.dataset.name, split: r.dataset.split, labels: r.dataset.labels }))
+  same('label mapping', (r) => r.labelMapping)
+  same('confusion-matrix labels', (r) => r.metrics.confusionMatrix.labels)
+  const byIndex = new Map<number, string>()
+  for (const d of described) {
+    const earlier = byIndex.get(d.shard.index)
+    if (earlier !== undefined) throw usageError(`merge: shard ${d.shard.index}/${count} is given twice (${earlier} and ${d.file}); shards must not overlap`)
+    byIndex.set(d.shard.index, d.file)
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i))
+  if (missing.length > 0) throw usageError(`merge: missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}; got ${[...byIndex.keys()].sort((a, b) => a - b).map((i) => `${i}/${count}`).join(', ')}`)
+  const ordered = [...described].sort((a, b) => a.shard.index - b.shard.index)
+
+  const labels = first.result.metrics.confusionMatrix.labels
+  const counts = emptyConfusion(labels.length)
+  for (const { result } of ordered) {
+    result.metrics.confusionMatrix.counts.forEach((row, t) => row.forEach((n, p) => (counts[t]![p]! += n)))
+  }
+  const metrics = classificationMetrics(labels, counts)
+  const samples = ordered.reduce((n, d) => n + d.result.dataset.samples, 0)
+  const failures = ordered.flatMap((d) => d.result.failures)
+  const warnings: string[] = []
+  const addWarning = (w: string): void => {
+    if (!warnings.includes(w)) warnings.push(w)
+  }
+  for (const d of ordered) for (const w of d.result.warnings) if (!PER_RUN_WARNINGS.some((re) => re.test(w))) addWarning(w)
+  const backends = [...new Set(ordered.map((d) => `${d.result.runner.backend} (${d.result.runner.version})`))]
+  if (backends.length > 1) addWarning(`shards ran on different runners: ${backends.join(', ')}; scores may differ in the last digits`)
+  const tools = [...new Set(ordered.map((d) => d.result.tool.version))]
+  if (tools.length > 1) addWarning(`shards were made by different ferbench versions: ${tools.join(', ')}`)
+  if (failures.length > 0) addWarning(`${failures.length} sample(s) failed and are not scored; see failures`)
+  if (samples === 0) addWarning(`no samples were scored from ${first.result.dataset.path} split ${first.result.dataset.split}`)
+  const withPredictions = ordered.filter((d) => d.result.predictions !== undefined).length
+  if (withPredictions > 0 && withPredictions < ordered.length) addWarning('only some shards embed predictions; the merged result has none')
+
+  const wallSeconds = Math.max(...ordered.map((d) => d.result.timing.wallSeconds))
+  const stagesMs = { read: 0, preprocess: 0, infer: 0, metrics: 0 }
+  for (const d of ordered) for (const k of Object.keys(stagesMs) as Array<keyof typeof stagesMs>) stagesMs[k] += d.result.timing.stagesMs[k]
+  const { shard: _shard, ...dataset } = first.result.dataset
+  const { labelOrderCheck: _check, ...base } = first.result as EvalResult & { labelOrderCheck?: unknown }
+  const merged: EvalResult = {
+    ...base,
+    complete: true,
+    createdAt: new Date().toISOString(),
+    dataset: { ...dataset, samples, digest: DatasetDigest.combine(ordered.map((d) => d.result.dataset.digest)) },
+    metrics,
+    timing: { wallSeconds, imagesPerSecond: wallSeconds > 0 ? samples / wallSeconds : 0, stagesMs },
+    warnings,
+    failures,
+    merged: {
+      shards: ordered.map((d) => ({
+        index: d.shard.index,
+        count,
+        file: d.file,
+        samples: d.result.dataset.samples,
+        failures: d.result.failures.length,
+        machine: d.result.machine,
+        wallSeconds: d.result.timing.wallSeconds,
+      })),
+    },
+  }
+  delete merged.predictions
+  if (withPredictions === ordered.length) merged.predictions = ordered.flatMap((d) => d.result.predictions ?? [])
+  return merged
+}
