@@ -12,6 +12,9 @@ import { DEMO } from '../core/paths.js'
 import { datasetNames } from '../datasets/registry.js'
 import type { EvalResult } from '../report/evalResult.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
+import { crossValidate, modelForFold, type CvResult } from '../core/crossValidate.js'
+import { renderCvTables } from '../report/cvTable.js'
+import { evalDatasetOptions, type CvFlags } from '../cli/datasetFlags.js'
 import { writePredictionsCsv } from '../report/predictionsCsv.js'
 
 export default class Eval extends FerbenchCommand {
@@ -48,6 +51,12 @@ export default class Eval extends FerbenchCommand {
     format: formatFlag,
     report: Flags.string({ char: 'r', description: 'write a report file (format from --format or the extension: .md, .html, .png, .json, .txt); repeatable', multiple: true }),
     strict: Flags.boolean({ description: 'stop at the first sample that fails to load' }),
+    labels: Flags.string({ description: 'ferplus: the fer2013new.csv votes file (default: fer2013new.csv beside --data)' }),
+    'class-map': Flags.string({ description: "folder/manifest: class names → emotions, e.g. '0=neutral,1=happiness,2=surprise'" }),
+    'ckplus-neutral': Flags.boolean({ description: 'ckplus (original layout): add the first frame of each labelled sequence as neutral' }),
+    classes: Flags.string({ description: 'affectnet: 8 classes, or 7 (contempt dropped)', options: ['7', '8'] }),
+    folds: Flags.integer({ description: 'subject-independent folds of the split (CK+ and JAFFE default to 10); without --fold, every fold is evaluated (--model may contain {fold})', min: 2 }),
+    fold: Flags.integer({ description: 'evaluate only this fold (1-based) of --folds', min: 1 }),
     concurrency: Flags.integer({
       description: 'samples decoded and preprocessed ahead of inference (1 = serial); results are identical for every value',
       default: DEFAULT_CONCURRENCY,
@@ -60,10 +69,12 @@ export default class Eval extends FerbenchCommand {
   }
 
   /** Flags that define what is evaluated: taken from the partial result under --resume, never given again. */
-  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'extra-classes', 'embed-predictions', 'strict', 'shard']
+  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'extra-classes', 'embed-predictions', 'strict', 'shard', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold']
 
-  async run(): Promise<EvalResult> {
+  async run(): Promise<EvalResult | CvResult> {
     const { flags, raw } = await this.parse(Eval)
+    const datasetOptions = evalDatasetOptions(flags)
+    if (flags.folds !== undefined && flags.fold === undefined && !flags.resume) return this.crossValidateRun(flags, datasetOptions)
     if (flags.resume) return this.resumeRun(flags.resume, flags.concurrency, flags.output, raw)
     const demo = flags.model === undefined && flags.data === undefined
     if (!demo && (flags.model === undefined || flags.data === undefined)) {
@@ -71,8 +82,9 @@ export default class Eval extends FerbenchCommand {
     }
     if (demo && !this.jsonEnabled()) this.logToStderr('ferbench eval: no --model/--data given, running the bundled demo (oracle model on fixtures/fer2013/fer2013.csv)')
     const result = await this.runInterruptible({
-        model: flags.model ?? DEMO.model,
+        model: flags.model === undefined ? DEMO.model : flags.fold !== undefined ? modelForFold(flags.model, flags.fold) : flags.model,
         dataset: demo ? DEMO.dataset : flags.dataset,
+        ...(Object.keys(datasetOptions).length > 0 ? { datasetOptions } : {}),
         data: flags.data ?? DEMO.data,
         ...(flags.split ? { split: flags.split } : demo ? { split: DEMO.split } : {}),
         ...(flags.card ? { card: flags.card } : {}),
@@ -92,6 +104,40 @@ export default class Eval extends FerbenchCommand {
     if (result.complete && flags.predictions) writePredictionsCsv(flags.predictions, result.predictions ?? [])
     if (result.complete && !flags['embed-predictions']) delete result.predictions
     return this.finish(result, flags.output, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
+  }
+
+  /** --folds N without --fold: every fold, per-fold metrics, mean ± std and the pooled confusion matrix (schema ferbench/cv@1). */
+  private async crossValidateRun(flags: CvFlags, datasetOptions: EvalOptions['datasetOptions'] & object): Promise<CvResult> {
+    if (flags.model === undefined || flags.data === undefined) throw usageError(`--folds without --fold evaluates every fold and needs --model and --data`)
+    for (const flag of ['shard', 'predictions', 'report'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
+    const progress = progressOnStderr(!this.jsonEnabled(), 'cross-validating')
+    let result: CvResult
+    try {
+      result = await crossValidate({
+        model: flags.model,
+        dataset: flags.dataset,
+        data: flags.data,
+        ...(flags.split ? { split: flags.split } : {}),
+        ...(flags.card ? { card: flags.card } : {}),
+        ...(flags.preset ? { preset: flags.preset } : {}),
+        batch: flags.batch,
+        ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
+        device: flags.device as 'cpu' | 'gpu',
+        ...(flags.runner ? { runner: flags.runner } : {}),
+        ...(flags.tta ? { tta: flags.tta as 'none' | 'flip' | 'tencrop' } : {}),
+        extraClasses: flags['extra-classes'] as 'drop' | 'keep',
+        strict: flags.strict,
+        concurrency: flags.concurrency,
+        datasetOptions,
+        onProgress: (done) => progress.update(done),
+      })
+    } finally {
+      progress.stop()
+    }
+    if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
+    if (!this.jsonEnabled()) this.log(renderCvTables(result))
+    if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
+    return result
   }
 
   /** Runs an evaluation with SIGINT/SIGTERM turned into a partial result. */

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createDataset } from '../datasets/registry.js'
+import type { DatasetOptions } from '../datasets/types.js'
 import { mapLabels, type ExtraClassPolicy } from '../labels/mapping.js'
 import { classificationMetrics } from '../metrics/classification.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
@@ -51,13 +52,15 @@ export interface EvalOptions {
   /** Continue from this partial result (made by an interrupted run with the same options). */
   resumeFrom?: { file: string; result: EvalResult }
   onProgress?: (samplesDone: number) => void
+  /** Adapter options beyond data/split: --labels, --class-map, --ckplus-neutral, --classes, --folds, --fold (src/datasets/types.ts). */
+  datasetOptions?: Omit<DatasetOptions, 'data' | 'split'>
 }
 
 export async function evaluate(options: EvalOptions): Promise<EvalResult> {
   const started = performance.now()
   const warnings: string[] = []
 
-  const adapter = createDataset(options.dataset, { data: options.data, ...(options.split ? { split: options.split } : {}) })
+  const adapter = createDataset(options.dataset, { ...options.datasetOptions, data: options.data, ...(options.split ? { split: options.split } : {}) })
   const split = options.split ?? adapter.defaultSplit
   const cardSource = cardFor(options.model, { ...(options.card ? { card: options.card } : {}), ...(options.preset ? { preset: options.preset } : {}) })
   const runner: Runner = await createRunner(options.model, {
@@ -147,6 +150,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
         digest: state.digest.hex(),
         labels: [...adapter.labels],
         ...(options.shard ? { shard: { ...options.shard, hash: SHARD_HASH } } : {}),
+        ...(adapter.fold ? { fold: adapter.fold } : {}),
       },
       labelMapping: {
         policy: mapping.policy,

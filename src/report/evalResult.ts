@@ -1,4 +1,5 @@
 import type { MachineInfo } from '../core/provenance.js'
+import type { FoldInfo } from '../datasets/types.js'
 import type { LabelMapping } from '../labels/mapping.js'
 import type { ClassificationMetrics } from '../metrics/classification.js'
 import type { LabelOrderCheck } from '../metrics/labelOrder.js'
@@ -74,6 +75,8 @@ export interface EvalResult {
     labels: string[]
     /** Present when the run evaluated one shard (--shard index/count) of the split. */
     shard?: { index: number; count: number; hash: string }
+    /** Present when the run evaluated one subject-independent fold (--folds N --fold k); rule in src/datasets/folds.ts. */
+    fold?: FoldInfo
   }
   labelMapping: Pick<LabelMapping, 'policy' | 'modelLabels' | 'datasetLabels' | 'columns' | 'extraModelClasses' | 'missingModelClasses'>
   runner: {

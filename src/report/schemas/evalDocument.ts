@@ -111,6 +111,9 @@ export const evalDocumentSchema = z
       digest: z.string(),
       labels: z.array(z.string()),
       shard: shardSchema.extend({ hash: z.string() }).optional(),
+      fold: z
+        .object({ fold: z.number().int().positive(), folds: z.number().int().positive(), split: z.string(), rule: z.string(), subjects: z.array(z.string()) })
+        .optional(),
     }),
     labelMapping: z.object({
       policy: z.enum(['drop', 'keep']),

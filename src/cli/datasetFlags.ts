@@ -1,0 +1,44 @@
+import type { DatasetOptions } from '../datasets/types.js'
+
+/** The eval flags that reach the dataset adapter (beyond --data and --split). */
+export interface DatasetFlagValues {
+  labels?: string | undefined
+  'class-map'?: string | undefined
+  'ckplus-neutral'?: boolean | undefined
+  classes?: string | undefined
+  folds?: number | undefined
+  fold?: number | undefined
+}
+
+/** The flags an all-fold run reads. */
+export interface CvFlags extends DatasetFlagValues {
+  model?: string | undefined
+  dataset: string
+  data?: string | undefined
+  split?: string | undefined
+  card?: string | undefined
+  preset?: string | undefined
+  batch: number
+  threads?: number | undefined
+  device: string
+  runner?: string | undefined
+  tta?: string | undefined
+  'extra-classes': string
+  strict: boolean
+  concurrency: number
+  output?: string | undefined
+  shard?: string | undefined
+  predictions?: string | undefined
+  report?: string[] | undefined
+}
+
+export function evalDatasetOptions(flags: DatasetFlagValues): Omit<DatasetOptions, 'data' | 'split'> {
+  return {
+    ...(flags.labels !== undefined ? { labels: flags.labels } : {}),
+    ...(flags['class-map'] !== undefined ? { classMap: flags['class-map'] } : {}),
+    ...(flags['ckplus-neutral'] ? { ckplusNeutral: true } : {}),
+    ...(flags.classes !== undefined ? { classes: Number(flags.classes) as 7 | 8 } : {}),
+    ...(flags.folds !== undefined ? { folds: flags.folds } : {}),
+    ...(flags.fold !== undefined ? { fold: flags.fold } : {}),
+  }
+}

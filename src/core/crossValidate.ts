@@ -1,0 +1,124 @@
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { FOLD_RULE } from '../datasets/folds.js'
+import { foldCount } from '../datasets/foldOptions.js'
+import { datasetFactory } from '../datasets/registry.js'
+import { classificationMetrics, type ClassificationMetrics } from '../metrics/classification.js'
+import type { EvalResult, SampleFailure } from '../report/evalResult.js'
+import { modelError, usageError } from './errors.js'
+import { evaluate, type EvalOptions } from './evaluate.js'
+import { machineInfo, toolVersion } from './provenance.js'
+
+export const CV_SCHEMA = 'ferbench/cv@1'
+export const SAME_MODEL_NOTE =
+  'one model tested on every fold: this is cross-dataset testing of that model on subject-independent parts of the data, not k-fold training'
+export const PER_FOLD_MODEL_NOTE = 'each fold k was tested with the model trained for it (--model pattern with {fold})'
+
+export interface CvFold {
+  fold: number
+  model: { path: string; sha256: string }
+  subjects: string[]
+  samples: number
+  digest: string
+  metrics: ClassificationMetrics
+  warnings: string[]
+  failures: SampleFailure[]
+}
+
+export interface CvResult {
+  schema: typeof CV_SCHEMA
+  complete: boolean
+  createdAt: string
+  tool: { name: 'ferbench'; version: string }
+  protocol: { folds: number; rule: string; split: string; model: string; sameModelEveryFold: boolean; note: string }
+  dataset: { name: string; path: string; split: string; samples: number; labels: string[] }
+  labelMapping: EvalResult['labelMapping']
+  runner: EvalResult['runner']
+  machine: EvalResult['machine']
+  versions: Record<string, string>
+  /** One entry per fold, in fold order. */
+  folds: CvFold[]
+  /** Pooled over all folds (the confusion matrices summed), plus the mean and population std (ddof 0) of the per-fold accuracies. */
+  metrics: ClassificationMetrics & { accuracyFoldMean: number; accuracyFoldStd: number }
+  timing: { wallSeconds: number }
+  warnings: string[]
+  failures: Array<SampleFailure & { fold: number }>
+}
+
+/** `models/fold{fold}.onnx` → `models/fold3.onnx`; a path without `{fold}` is returned as it is. */
+export function modelForFold(pattern: string, fold: number): string {
+  return pattern.split('{fold}').join(String(fold))
+}
+
+/** Mean and population standard deviation (ddof 0, numpy's default). */
+export function meanStd(values: readonly number[]): { mean: number; std: number } {
+  if (values.length === 0) return { mean: 0, std: 0 }
+  const mean = values.reduce((a, b) => a + b, 0) / values.length
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length
+  return { mean, std: Math.sqrt(variance) }
+}
+
+export type CrossValidateOptions = Omit<EvalOptions, 'resumeFrom' | 'shard'>
+
+/**
+ * Evaluates every subject-independent fold (--folds N without --fold): fold k's test samples with
+ * the model for fold k, then per-fold metrics, mean ± std of accuracy, and the pooled confusion matrix.
+ */
+export async function crossValidate(options: CrossValidateOptions): Promise<CvResult> {
+  const started = performance.now()
+  const info = datasetFactory(options.dataset).info
+  const folds = foldCount(info, { ...(options.datasetOptions?.folds !== undefined ? { folds: options.datasetOptions.folds } : {}), fold: 1 })!
+  if (options.datasetOptions?.fold !== undefined) throw usageError('crossValidate runs every fold; --fold selects one (use evaluate)')
+  const sameModel = !options.model.includes('{fold}')
+  const results: EvalResult[] = []
+  for (let k = 1; k <= folds; k++) {
+    const result = await evaluate({ ...options, model: modelForFold(options.model, k), datasetOptions: { ...options.datasetOptions, folds, fold: k } })
+    results.push(result)
+    if (!result.complete) break
+  }
+  const first = results[0]!
+  const labels = first.metrics.confusionMatrix.labels
+  const pooled = labels.map(() => new Array<number>(labels.length).fill(0))
+  for (const [i, r] of results.entries()) {
+    const m = r.metrics.confusionMatrix
+    if (m.labels.join(',') !== labels.join(',')) {
+      throw modelError(`fold ${i + 1}: confusion columns [${m.labels.join(', ')}] differ from fold 1's [${labels.join(', ')}]; every fold's model must have the same labels`)
+    }
+    m.counts.forEach((row, t) => row.forEach((n, p) => (pooled[t]![p]! += n)))
+  }
+  const { mean, std } = meanStd(results.map((r) => r.metrics.accuracy))
+  const warnings = [...new Set(results.flatMap((r) => r.warnings))]
+  warnings.unshift(sameModel ? SAME_MODEL_NOTE : PER_FOLD_MODEL_NOTE)
+  return {
+    schema: CV_SCHEMA,
+    complete: results.length === folds && results.every((r) => r.complete),
+    createdAt: new Date().toISOString(),
+    tool: { name: 'ferbench', version: toolVersion() },
+    protocol: { folds, rule: FOLD_RULE, split: first.dataset.fold?.split ?? first.dataset.split, model: options.model, sameModelEveryFold: sameModel, note: sameModel ? SAME_MODEL_NOTE : PER_FOLD_MODEL_NOTE },
+    dataset: {
+      name: first.dataset.name,
+      path: path.resolve(options.data),
+      split: first.dataset.fold?.split ?? first.dataset.split,
+      samples: results.reduce((n, r) => n + r.dataset.samples, 0),
+      labels: first.dataset.labels,
+    },
+    labelMapping: first.labelMapping,
+    runner: first.runner,
+    machine: machineInfo(),
+    versions: first.versions,
+    folds: results.map((r, i) => ({
+      fold: i + 1,
+      model: { path: r.model.path, sha256: r.model.sha256 },
+      subjects: r.dataset.fold?.subjects ?? [],
+      samples: r.dataset.samples,
+      digest: r.dataset.digest,
+      metrics: r.metrics,
+      warnings: r.warnings,
+      failures: r.failures,
+    })),
+    metrics: { ...classificationMetrics(labels, pooled), accuracyFoldMean: mean, accuracyFoldStd: std },
+    timing: { wallSeconds: (performance.now() - started) / 1000 },
+    warnings,
+    failures: results.flatMap((r, i) => r.failures.map((f) => ({ ...f, fold: i + 1 }))),
+  }
+}
