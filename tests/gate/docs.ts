@@ -1,0 +1,82 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { runCli } from '../helpers/cli.js'
+
+/** Minimal typed view of the eval document fields these tests touch. */
+export interface Prediction { id: string; truth: string; predicted: string; top: Array<{ label: string; score: number }> }
+export interface EvalDoc {
+  schema: string
+  dataset: { digest: string; samples: number; split: string }
+  metrics: {
+    samples: number
+    correct: number
+    accuracy: number
+    accuracyCI95: [number, number]
+    balancedAccuracy: number
+    macroF1: number
+    perClass: Array<{ label: string; precision: number; recall: number; f1: number; support: number }>
+    confusionMatrix: { labels: string[]; counts: number[][] }
+  }
+  predictions?: Prediction[]
+  warnings: string[]
+  labelOrderCheck?: { suspicious: boolean; accuracy: number; bestAccuracy: number; suggestedCardLabels?: string[]; pValue: number }
+  [key: string]: unknown
+}
+
+/** Runs `ferbench eval` (demo model and data unless args say otherwise) and returns the written document. */
+export function evalDoc(dir: string, name: string, args: string[] = []): { file: string; doc: EvalDoc } {
+  const file = path.join(dir, name)
+  const run = runCli(['eval', '--output', file, ...args])
+  if (run.status !== 0) throw new Error(`eval failed (${run.status}): ${run.stderr}`)
+  return { file, doc: JSON.parse(readFileSync(file, 'utf8')) as EvalDoc }
+}
+
+/**
+ * A copy of `doc` whose first `n` correct predictions (in document order, optionally only of one
+ * truth class) become wrong, with the metrics the gate reads recomputed here from the predictions.
+ */
+export function degrade(doc: EvalDoc, n: number, onlyClass?: string): EvalDoc {
+  const copy = JSON.parse(JSON.stringify(doc)) as EvalDoc
+  const labels = copy.metrics.confusionMatrix.labels
+  let left = n
+  for (const p of copy.predictions!) {
+    if (left === 0) break
+    if (p.predicted !== p.truth || (onlyClass && p.truth !== onlyClass)) continue
+    p.predicted = labels.find((l) => l !== p.truth)!
+    left -= 1
+  }
+  if (left !== 0) throw new Error(`could not flip ${n} predictions`)
+  return recompute(copy)
+}
+
+/** Metrics recomputed from the predictions (test-side arithmetic, not ferbench's). */
+export function recompute(doc: EvalDoc): EvalDoc {
+  const labels = doc.metrics.confusionMatrix.labels
+  const counts = labels.map(() => labels.map(() => 0))
+  for (const p of doc.predictions!) counts[labels.indexOf(p.truth)]![labels.indexOf(p.predicted)]! += 1
+  const correct = labels.reduce((s, _, i) => s + counts[i]![i]!, 0)
+  const samples = doc.predictions!.length
+  doc.metrics.confusionMatrix.counts = counts
+  doc.metrics.correct = correct
+  doc.metrics.accuracy = correct / samples
+  doc.metrics.perClass = labels.map((label, i) => {
+    const support = counts[i]!.reduce((a, b) => a + b, 0)
+    const col = counts.reduce((a, row) => a + row[i]!, 0)
+    const recall = support ? counts[i]![i]! / support : 0
+    const precision = col ? counts[i]![i]! / col : 0
+    return { label, support, recall, precision, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0 }
+  })
+  return doc
+}
+
+export function write(dir: string, name: string, doc: unknown): string {
+  const file = path.join(dir, name)
+  writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`)
+  return file
+}
+
+export function withoutPredictions(doc: EvalDoc): EvalDoc {
+  const copy = JSON.parse(JSON.stringify(doc)) as EvalDoc
+  delete copy.predictions
+  return copy
+}
