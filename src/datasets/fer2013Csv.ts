@@ -32,7 +32,12 @@ const COMMA = 44
 const QUOTE = 34
 
 function columnsOf(headerLine: string, file: string): Columns {
-  const header = (parseCsvLine(headerLine, { bom: true, relax_column_count: true }) as string[][])[0] ?? []
+  let header: string[]
+  try {
+    header = (parseCsvLine(headerLine, { bom: true, relax_column_count: true }) as string[][])[0] ?? []
+  } catch (error) {
+    throw dataError(`${file}: malformed CSV header (${(error as Error).message}); expected 'emotion,pixels,Usage'`)
+  }
   const names = header.map((h) => h.trim().replace(/^\uFEFF/, '').toLowerCase())
   const find = (name: string): number => {
     const at = names.indexOf(name)

@@ -77,6 +77,7 @@ const cases: Case[] = [
   csvCase('pixel above 255', `${HEADER}\n${good.replace(/^(\d),(\d+)/, '$1,256')}\n`, /row 1: pixel 1 is above 255/),
   csvCase('emotion code outside 0–6', `${HEADER}\n${good.replace(/^\d/, '9')}\n`, /row 1: emotion '9' is not a FER2013 code 0–6/),
   csvCase('unknown Usage', `${HEADER}\n${good.replace(/PrivateTest$/, 'Validation')}\n`, /row 1: Usage 'Validation' is not one of Training, PublicTest, PrivateTest/),
+  csvCase('unclosed quote in the header (found by the fuzz test)', `"emotion,pixels,Usage\n${good}\n`, /malformed CSV header .*expected 'emotion,pixels,Usage'/),
   csvCase('unterminated quote', `${HEADER}\n${good}\n3,"1 2 3\n`, /row 2: malformed CSV|row 2: expected/),
   // images (manifest adapter): per-sample failures, exit 7, named in failures (checked below)
   // models: exit 4
