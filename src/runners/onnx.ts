@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import * as ort from 'onnxruntime-node'
 import { modelError, runnerError, messageOf } from '../core/errors.js'
+import { CUDA_INSTALL_HINT, cudaProviderInstalled } from './onnxDevices.js'
 import type { Runner, RunnerFactory, RunnerInfo, RunnerOptions } from './types.js'
 
 const require = createRequire(import.meta.url)
@@ -58,18 +59,27 @@ async function createSession(modelPath: string, options: RunnerOptions): Promise
   }
   const failures: string[] = []
   for (const provider of ['cuda', 'webgpu'] as const) {
+    if (provider === 'cuda') {
+      // Checked first: asking onnxruntime for a missing CUDA provider prints native errors on stderr.
+      const installed = cudaProviderInstalled()
+      if (installed !== true) {
+        failures.push(`cuda: ${installed}`)
+        continue
+      }
+    }
     try {
       const session = await ort.InferenceSession.create(modelPath, { ...base, executionProviders: [provider] })
       if (failures.length > 0) notes.push(`GPU: ${failures.join('; ')}; using ${provider}`)
       return { session, backend: `onnxruntime-node/${provider}`, notes }
     } catch (error) {
-      failures.push(`${provider} execution provider failed: ${messageOf(error).split('\n')[0]}`)
+      const message = messageOf(error)
+      failures.push(`${provider}: ${/Failed to get a WebGPU adapter[^.\n]*/.exec(message)?.[0] ?? message.split('\n')[0]}`)
     }
   }
   throw runnerError(
     `--device gpu: no GPU execution provider could start (${failures.join('; ')}). ` +
-      'Install the CUDA binaries with `npm rebuild onnxruntime-node --onnxruntime-node-install=true` (needs CUDA 12 and network), ' +
-      'or make a WebGPU adapter available, or use --device cpu.',
+      `To run on an NVIDIA GPU install the CUDA provider: ${CUDA_INSTALL_HINT}; ` +
+      'or make a WebGPU adapter available (GPU driver with Vulkan), or use --device cpu.',
   )
 }
 

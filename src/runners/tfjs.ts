@@ -28,6 +28,25 @@ function firstTensor(out: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap): tf.Tenso
   return Object.values(out)[0]!
 }
 
+interface SignatureEntry {
+  name?: string
+  dtype?: string
+  tensorShape?: { dim?: Array<{ size?: string | number }> }
+}
+
+/** Node name → shape and dtype from a graph model's `signature` (TensorFlow SignatureDef JSON). */
+function signatureTensors(signature: unknown): Map<string, { shape: Dim[]; dtype: string }> {
+  const out = new Map<string, { shape: Dim[]; dtype: string }>()
+  const sig = signature as { inputs?: Record<string, SignatureEntry>; outputs?: Record<string, SignatureEntry> } | undefined
+  for (const entry of [...Object.values(sig?.inputs ?? {}), ...Object.values(sig?.outputs ?? {})]) {
+    if (!entry.name) continue
+    const shape = (entry.tensorShape?.dim ?? []).map((d) => Number(d.size ?? -1)).map((d) => (d >= 0 ? d : -1))
+    const dtype = entry.dtype === 'DT_FLOAT' ? 'float32' : entry.dtype === 'DT_INT32' ? 'int32' : (entry.dtype ?? 'unknown').toLowerCase()
+    out.set(entry.name.replace(/:\d+$/, ''), { shape, dtype })
+  }
+  return out
+}
+
 /** Loads a graph or layers model.json and its shards from disk with ferbench's file IOHandler. */
 export async function loadTfjsModel(modelPath: string): Promise<LoadedModel> {
   const { kind } = readTfjsModelJson(modelPath)
@@ -39,7 +58,16 @@ export async function loadTfjsModel(modelPath: string): Promise<LoadedModel> {
       if (error instanceof Error && error.name === 'FerbenchError') throw error
       throw modelError(`${modelPath}: tfjs could not load it as a graph model: ${messageOf(error).split('\n')[0]}`)
     }
-    const info = (t: tfconv.GraphModel['inputs'][number]) => ({ name: t.name, shape: tfjsShape(t.shape), dtype: String(t.dtype) })
+    // GraphDef nodes carry no shapes except on placeholders; the converter's signature has them.
+    const signature = signatureTensors(readTfjsModelJson(modelPath).json.signature)
+    const info = (t: tfconv.GraphModel['inputs'][number]) => {
+      const fromSignature = signature.get(t.name)
+      return {
+        name: t.name,
+        shape: t.shape ? tfjsShape(t.shape) : (fromSignature?.shape ?? []),
+        dtype: t.dtype ? String(t.dtype) : (fromSignature?.dtype ?? 'unknown'),
+      }
+    }
     return {
       kind,
       inputs: model.inputs.map(info),

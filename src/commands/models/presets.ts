@@ -1,0 +1,19 @@
+import Table from 'cli-table3'
+import { FerbenchCommand } from '../../cli/baseCommand.js'
+import { presetSummaries, type PresetSummary } from '../../models/presets.js'
+
+export default class ModelsPresets extends FerbenchCommand {
+  static override summary = 'List the built-in model cards (--preset <name>) with their preprocessing and sources.'
+  static override examples = ['<%= config.bin %> models presets', '<%= config.bin %> models presets --json']
+
+  async run(): Promise<{ presets: PresetSummary[] }> {
+    const presets = presetSummaries()
+    if (!this.jsonEnabled()) {
+      const table = new Table({ style: { compact: true }, head: ['preset', 'input', 'scale', 'tta', 'output', 'labels (model order)'] })
+      for (const p of presets) table.push([p.name, p.input, p.scale, p.tta, p.output, p.labels.join(', ')])
+      this.log(table.toString())
+      for (const p of presets) this.log(`${p.name}: ${p.source}`)
+    }
+    return { presets }
+  }
+}

@@ -1,0 +1,24 @@
+import Table from 'cli-table3'
+import { FerbenchCommand } from '../cli/baseCommand.js'
+import { runnersReport, type RunnersReport } from '../core/runnersReport.js'
+
+export default class Runners extends FerbenchCommand {
+  static override summary = 'List the runners, their backends and devices, and whether each can run here (with the reason and what to install when not).'
+  static override description =
+    'Each backend is tried for real (an ONNX session on a one-node model, a tfjs backend start). ' +
+    'eval and speed pick the runner from the model file (.onnx → onnx, model.json → tfjs) unless --runner says otherwise, ' +
+    'and the first available backend for --device in the order listed.'
+  static override examples = ['<%= config.bin %> runners', '<%= config.bin %> runners --json']
+
+  async run(): Promise<RunnersReport> {
+    const report = await runnersReport()
+    if (!this.jsonEnabled()) {
+      const table = new Table({ style: { compact: true }, head: ['runner', 'reads', 'device', 'backend (in order tried)', 'available'] })
+      for (const r of report.runners) {
+        for (const b of r.backends) table.push([`${r.name} (${r.version})`, r.accepts, b.device, b.backend, b.available ? 'yes' : `no: ${b.reason}`])
+      }
+      this.log(table.toString())
+    }
+    return report
+  }
+}
