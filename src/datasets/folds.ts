@@ -55,7 +55,7 @@ export class FoldAdapter implements DatasetAdapter {
 
   constructor(
     private readonly inner: DatasetAdapter,
-    private readonly baseSplit: string,
+    readonly baseSplit: string,
     readonly folds: number,
     private readonly testFold?: number,
   ) {

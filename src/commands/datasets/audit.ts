@@ -1,0 +1,38 @@
+import { Flags } from '@oclif/core'
+import { FerbenchCommand } from '../../cli/baseCommand.js'
+import { datasetSelectionFlags } from '../../cli/datasetCommandFlags.js'
+import { evalDatasetOptions } from '../../cli/datasetFlags.js'
+import { writeFileAtomic } from '../../core/atomicWrite.js'
+import { auditDataset, NEAR_DUPLICATE_MAX_BITS, type AuditResult } from '../../core/auditDataset.js'
+import { EXIT_CODES } from '../../core/exitCodes.js'
+import { renderAudit } from '../../report/datasetTables.js'
+
+export default class DatasetsAudit extends FerbenchCommand {
+  static override summary = 'Find exact duplicate images (same decoded pixels) and near-duplicates (dHash) across splits, listed by id.'
+  static override description =
+    `A test image that also sits in training inflates accuracy. Exact: sha256 of the decoded pixels. Near: 64-bit dHash, Hamming distance ≤ ${NEAR_DUPLICATE_MAX_BITS}. ` +
+    'Images that fail to decode are listed in failures (exit code 7).'
+  static override examples = ['<%= config.bin %> datasets audit --dataset rafdb --data RAF-DB/basic', '<%= config.bin %> datasets audit --dataset fer2013 --data fer2013.csv --json']
+
+  static override flags = {
+    ...datasetSelectionFlags,
+    split: Flags.string({ char: 's', description: 'only this split (default: every split, which is what finds leaks between them)' }),
+    concurrency: Flags.integer({ description: 'images decoded at once', default: 4, min: 1 }),
+    output: Flags.string({ char: 'o', description: 'write the audit JSON to this file (atomically)' }),
+  }
+
+  async run(): Promise<AuditResult> {
+    const { flags } = await this.parse(DatasetsAudit)
+    const result = await auditDataset({
+      dataset: flags.dataset,
+      data: flags.data,
+      ...(flags.split ? { split: flags.split } : {}),
+      concurrency: flags.concurrency,
+      ...evalDatasetOptions(flags),
+    })
+    if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
+    if (!this.jsonEnabled()) this.log(renderAudit(result))
+    if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
+    return result
+  }
+}

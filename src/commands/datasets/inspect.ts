@@ -1,0 +1,32 @@
+import { Flags } from '@oclif/core'
+import { FerbenchCommand } from '../../cli/baseCommand.js'
+import { datasetSelectionFlags } from '../../cli/datasetCommandFlags.js'
+import { evalDatasetOptions } from '../../cli/datasetFlags.js'
+import { inspectDataset, type InspectResult } from '../../core/inspectDataset.js'
+import { renderInspect } from '../../report/datasetTables.js'
+
+export default class DatasetsInspect extends FerbenchCommand {
+  static override summary = 'Count samples, classes and subjects per split (or per subject-independent fold), compared with the canonical counts.'
+  static override description = 'Reads labels and file lists only (no image is decoded). A count that differs from the one in FORMATS.md is a warning.'
+  static override examples = [
+    '<%= config.bin %> datasets inspect --dataset fer2013 --data fer2013.csv',
+    '<%= config.bin %> datasets inspect --dataset ckplus --data CK+48 --folds 10 --json',
+  ]
+
+  static override flags = {
+    ...datasetSelectionFlags,
+    folds: Flags.integer({ description: 'show subject-independent folds of the split (default split unless --split) instead of splits', min: 2 }),
+  }
+
+  async run(): Promise<InspectResult> {
+    const { flags } = await this.parse(DatasetsInspect)
+    const result = await inspectDataset({
+      dataset: flags.dataset,
+      data: flags.data,
+      ...(flags.split ? { split: flags.split } : {}),
+      ...evalDatasetOptions(flags),
+    })
+    if (!this.jsonEnabled()) this.log(renderInspect(result))
+    return result
+  }
+}
