@@ -1,0 +1,32 @@
+import { Flags } from '@oclif/core'
+import Table from 'cli-table3'
+import { FerbenchCommand } from '../cli/baseCommand.js'
+import { allClaims } from '../claims/claims.js'
+import type { Claim } from '../claims/schema.js'
+
+export default class Claims extends FerbenchCommand {
+  static override summary = 'List the published claims ferbench can check (system, dataset, protocol, metric, value, source).'
+  static override description =
+    'The claims table is data in the repository (src/claims/claimsData.ts). Check one with `ferbench reproduce <claim-id> --model … --data …`. ' +
+    'Claims that disagree (e.g. Auto-FERNet on CK+) are listed each with its source.'
+  static override examples = ['<%= config.bin %> claims', '<%= config.bin %> claims --json', '<%= config.bin %> claims --fixtures']
+
+  static override flags = {
+    fixtures: Flags.boolean({ description: 'also list the fixture claims (about ferbench\'s test models)' }),
+  }
+
+  async run(): Promise<{ claims: Claim[] }> {
+    const { flags } = await this.parse(Claims)
+    const claims = allClaims().filter((c) => flags.fixtures || !c.fixture)
+    if (!this.jsonEnabled()) {
+      const t = new Table({ style: { compact: true }, head: ['id', 'system', 'dataset', 'protocol', 'claimed', 'runnable'], wordWrap: true, colWidths: [34, 40, 10, 30, 12, 12] })
+      for (const c of claims) {
+        const p = c.protocol
+        const protocol = [p.kind === 'split' ? p.split : p.kind === 'kfold' ? `${p.folds}-fold` : 'not stated', p.tta !== 'unspecified' ? `TTA ${p.tta}` : '', p.preset ? `preset ${p.preset}` : ''].filter(Boolean).join(', ')
+        t.push([c.id, c.system, c.dataset, protocol, `${c.comparator === '<' ? '< ' : ''}${Number(c.value.toFixed(3))} ${c.unit}`, c.cannotRun ? 'no (see --json)' : c.metric === 'fps' ? 'ratio only' : 'yes'])
+      }
+      this.log(t.toString())
+    }
+    return { claims }
+  }
+}

@@ -1,0 +1,74 @@
+import { Args, Flags } from '@oclif/core'
+import { FerbenchCommand } from '../cli/baseCommand.js'
+import { progressOnStderr } from '../cli/progress.js'
+import { reproduceClaim, type ReproduceResult } from '../claims/reproduce.js'
+
+export default class Reproduce extends FerbenchCommand {
+  static override summary = 'Check a published claim: run its protocol and print claimed vs measured, the difference, the 95% interval and a verdict.'
+  static override description =
+    'Verdicts: "reproduced" (accuracy: the claimed value lies inside the measured 95% Wilson interval; size: within the claimed bound), ' +
+    '"not reproduced", or "not comparable" (the protocol differs — each difference named —, ferbench cannot run it, or a speed claim on other hardware, ' +
+    'reported as a ratio). The exit code is 0 whatever the verdict; read `verdict` in --json.'
+  static override examples = [
+    '<%= config.bin %> reproduce vgg19-fer2013-privatetest --model vgg19.onnx --data fer2013.csv',
+    '<%= config.bin %> reproduce fixture-oracle-fer2013-privatetest --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv',
+  ]
+
+  static override args = { claim: Args.string({ description: 'claim id (see ferbench claims)', required: true }) }
+
+  static override flags = {
+    model: Flags.string({ char: 'm', description: 'the model to check' }),
+    data: Flags.string({ description: 'the claim\'s dataset, as downloaded (accuracy claims)' }),
+    card: Flags.string({ description: 'model card (default: the claim\'s preset, else the sidecar)' }),
+    preset: Flags.string({ description: 'a built-in model card instead of the claim\'s preset' }),
+    batch: Flags.integer({ char: 'b', description: 'samples per inference call', default: 32, min: 1 }),
+    threads: Flags.integer({ description: 'intra-op threads', min: 1 }),
+    device: Flags.string({ description: 'device to run on', options: ['cpu', 'gpu'], default: 'cpu' }),
+    runner: Flags.string({ description: 'runner', options: ['onnx', 'tfjs'] }),
+  }
+
+  async run(): Promise<ReproduceResult> {
+    const { args, flags } = await this.parse(Reproduce)
+    const progress = progressOnStderr(!this.jsonEnabled(), 'reproducing')
+    let result: ReproduceResult
+    try {
+      result = await reproduceClaim({
+        claimId: args.claim,
+        ...(flags.model ? { model: flags.model } : {}),
+        ...(flags.data ? { data: flags.data } : {}),
+        ...(flags.card ? { card: flags.card } : {}),
+        ...(flags.preset ? { preset: flags.preset } : {}),
+        batch: flags.batch,
+        ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
+        device: flags.device as 'cpu' | 'gpu',
+        ...(flags.runner ? { runner: flags.runner } : {}),
+        onProgress: (done) => progress.update(done),
+      })
+    } finally {
+      progress.stop()
+    }
+    if (!this.jsonEnabled()) this.log(renderReproduce(result))
+    return result
+  }
+}
+
+export function renderReproduce(r: ReproduceResult): string {
+  const c = r.claim
+  const unit = (x: number): string => (c.unit === '%' ? `${x.toFixed(2)}%` : `${x.toFixed(c.unit === 'MB' ? 3 : 1)} ${c.unit}`)
+  const lines = [
+    `claim     ${c.id}: ${c.system}`,
+    `source    ${c.source}`,
+    `protocol  ${c.protocolNotes}`,
+    `claimed   ${c.comparator === '<' ? '< ' : ''}${unit(c.value)}`,
+  ]
+  if (r.measured) {
+    lines.push(`measured  ${unit(r.measured.value)}${r.measured.ci95 ? ` (95% CI ${r.measured.ci95[0].toFixed(2)}–${r.measured.ci95[1].toFixed(2)}%)` : ''}; ${r.measured.detail}`)
+    if (r.difference !== null) lines.push(`difference ${r.difference >= 0 ? '+' : ''}${c.unit === '%' ? `${r.difference.toFixed(2)} points` : unit(r.difference)} (measured − claimed)`)
+    if (r.ratio !== undefined) lines.push(`ratio     ${r.ratio.toFixed(3)}× the claim`)
+  } else {
+    lines.push('measured  (nothing measured)')
+  }
+  lines.push(`verdict   ${r.verdict.toUpperCase()}`, ...r.reasons.map((x) => `  - ${x}`))
+  if (r.warnings.length > 0) lines.push('warnings:', ...r.warnings.map((w) => `  - ${w}`))
+  return lines.join('\n')
+}
