@@ -47,7 +47,8 @@ export class FolderAdapter implements DatasetAdapter {
         this.splitDirs.set(split, path.join(this.root, split))
         seen.push(...classes)
       }
-      if (this.splitDirs.size === 0) throw dataError(`${this.root}: no class folders under ${top.join(', ')} (expected <split>/<class>/images)`)
+      // Folders of images whose names are not classes (e.g. 0/ … 6/): class folders that need a mapping.
+      if (this.splitDirs.size === 0) throw usageError(`${this.root}: folder(s) ${top.join(', ')} are not classes (${hint})`)
     }
     const unknown = [...new Set(seen.filter((d) => this.classOf(d) === undefined))]
     if (unknown.length > 0) throw usageError(`${this.root}: folder(s) ${unknown.join(', ')} are not classes (${hint})`)
