@@ -6,7 +6,7 @@ export const EXIT_CODES = {
   ok: { code: 0, meaning: 'success (for gate: every check passed)' },
   internal: { code: 1, meaning: 'unexpected internal error (a bug: please report it with the message)' },
   usage: { code: 2, meaning: 'bad command line: unknown flag, missing or conflicting value' },
-  data: { code: 3, meaning: 'dataset input is missing or malformed (file, row or sample named in the message)' },
+  data: { code: 3, meaning: 'dataset input is missing or malformed (file, row or sample named in the message); for compare/gate/report: a result document is missing, malformed or not comparable (different test sets)' },
   model: { code: 4, meaning: 'model file missing or unusable, or its input/output shape does not match the card' },
   card: { code: 5, meaning: 'model card invalid or incomplete (field and value named in the message)' },
   runner: { code: 6, meaning: 'requested runner, backend or device is not available here' },
