@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { evaluate } from './evaluate.js'
 import { usageError } from './errors.js'
 import { fileBytes, machineInfo, packageVersions, sha256File, toolVersion } from './provenance.js'
@@ -81,8 +82,9 @@ export function syntheticBatch(card: ModelCard, batch: number, seed = SPEED_INPU
 
 /**
  * The timed loop: `warmup` untimed calls, then timed calls until at least `minIterations` calls
- * AND `minDurationS` seconds. Only the runner call is inside the timer (process.hrtime.bigint);
- * the latency array is preallocated and grown by doubling, nothing else is allocated per call.
+ * AND `minDurationS` seconds. Only the runner call is inside the timer. The clock is
+ * performance.now() (a double; process.hrtime.bigint() would allocate a BigInt per reading); the
+ * latency array is preallocated and grown by doubling, so nothing else is allocated per call.
  */
 export async function timeCell(
   runner: Runner,
@@ -90,24 +92,25 @@ export async function timeCell(
   settings: { warmup: number; minIterations: number; minDurationS: number },
 ): Promise<{ latenciesMs: Float64Array; durationS: number }> {
   for (let i = 0; i < settings.warmup; i++) await runner.run(input.data, input.dims)
-  const minNs = BigInt(Math.round(settings.minDurationS * 1e9))
-  let latencies = new Float64Array(Math.max(16, settings.minIterations))
+  const minMs = settings.minDurationS * 1000
+  const minIterations = settings.minIterations
+  let latencies = new Float64Array(Math.max(16, minIterations))
   let n = 0
-  const loopStart = process.hrtime.bigint()
+  const loopStart = performance.now()
   let end = loopStart
   for (;;) {
-    const t0 = process.hrtime.bigint()
+    const t0 = performance.now()
     await runner.run(input.data, input.dims)
-    end = process.hrtime.bigint()
+    end = performance.now()
     if (n === latencies.length) {
       const grown = new Float64Array(latencies.length * 2)
       grown.set(latencies)
       latencies = grown
     }
-    latencies[n++] = Number(end - t0) / 1e6
-    if (n >= settings.minIterations && end - loopStart >= minNs) break
+    latencies[n++] = end - t0
+    if (n >= minIterations && end - loopStart >= minMs) break
   }
-  return { latenciesMs: latencies.subarray(0, n), durationS: Number(end - loopStart) / 1e9 }
+  return { latenciesMs: latencies.subarray(0, n), durationS: (end - loopStart) / 1000 }
 }
 
 function cellOf(batch: number, threads: number | null, timed: { latenciesMs: Float64Array; durationS: number }): SpeedCell {
