@@ -1,6 +1,8 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { allClaims } from '../../src/claims/claims.js'
+import type { ReproduceResult } from '../../src/claims/reproduce.js'
+import { renderReproduce } from '../../src/commands/reproduce.js'
 import { FIXTURES, runCli, runJson } from '../helpers/cli.js'
 import { FER2013_ORDER, oraclePredict, readFixtureCsv, CANONICAL } from '../helpers/oracle.js'
 
@@ -56,9 +58,9 @@ describe('ferbench reproduce', () => {
     expect(json.measured!.ci95![1]).toBeCloseTo(hi, 9)
     expect(json.difference).toBeCloseTo(acc.pct - json.claimed.value, 9)
     expect(json.verdict).toBe('reproduced')
-    const text = runCli(['reproduce', 'fixture-oracle-fer2013-privatetest', '--model', model, '--data', data])
-    expect(text.stdout).toMatch(/verdict\s+REPRODUCED/)
-    expect(text.stdout).toMatch(/95% CI/)
+    const text = renderReproduce(json as unknown as ReproduceResult)
+    expect(text).toMatch(/verdict\s+REPRODUCED/)
+    expect(text).toMatch(/95% CI/)
   })
 
   it('says "not reproduced" when the claimed value is outside the measured interval', () => {
