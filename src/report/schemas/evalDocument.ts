@@ -75,7 +75,8 @@ export const resumePointSchema = z.object({
   settled: count,
   settledDigest: z.string(),
   signal: z.string(),
-  options: z.object({
+  /** What `eval --resume` needs; owned by the resume code (src/core/resume.ts), so other fields are allowed here. */
+  options: z.looseObject({
     cwd: z.string(),
     model: z.string(),
     card: z.string().optional(),
