@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type { EvalDocument } from './schemas/evalDocument.js'
+import type { EvalView } from './render.js'
 import type { GateResult } from './schemas/gateDocument.js'
 import { escapeXml as esc } from './escape.js'
 import { confusionHeatmapSvg, perClassBarsSvg } from './svg.js'
@@ -26,7 +26,7 @@ const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
 const tr = (cells: readonly string[], numeric: readonly boolean[] = []): string => `<tr>${cells.map((c, i) => `<td${numeric[i] ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`
 const th = (cells: readonly string[]): string => `<tr>${cells.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`
 
-export function evalHtml(result: EvalDocument): string {
+export function evalHtml(result: EvalView): string {
   const m = result.metrics
   const title = `ferbench eval: ${path.basename(result.model.path)} on ${result.dataset.name} ${result.dataset.split}`
   const summary = [

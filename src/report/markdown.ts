@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { CompareResult } from './schemas/compareDocument.js'
-import type { EvalDocument } from './schemas/evalDocument.js'
+import type { EvalView } from './render.js'
 import type { GateCheck, GateResult } from './schemas/gateDocument.js'
 import { escapeMarkdownCell as cell } from './escape.js'
 
@@ -12,7 +12,7 @@ const table = (head: readonly string[], rows: readonly (readonly string[])[]): s
 const signed = (x: number, digits = 2): string => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`
 const pValue = (p: number | undefined): string => (p === undefined ? '–' : p < 1e-4 ? p.toExponential(1) : p.toPrecision(2))
 
-export function evalMarkdown(result: EvalDocument): string {
+export function evalMarkdown(result: EvalView): string {
   const m = result.metrics
   const lines = [
     `## ferbench eval: ${path.basename(result.model.path)} on ${result.dataset.name} ${result.dataset.split}${result.demo ? ' (bundled demo)' : ''}`,

@@ -15,7 +15,13 @@ import { renderCompareTable, renderGateTable } from './gateTable.js'
 export const REPORT_FORMATS = ['table', 'json', 'markdown', 'junit', 'html', 'png'] as const
 export type ReportFormat = (typeof REPORT_FORMATS)[number]
 
-export type ReportSubject = { kind: 'eval'; result: EvalDocument } | { kind: 'compare'; result: CompareResult } | { kind: 'gate'; result: GateResult }
+/**
+ * What the eval views read: the fields an EvalResult (eval's own output) and a parsed EvalDocument
+ * (a saved file) share, so either can be rendered without tying the two types together.
+ */
+export type EvalView = Pick<EvalDocument, 'schema' | 'complete' | 'demo' | 'createdAt' | 'tool' | 'model' | 'dataset' | 'runner' | 'machine' | 'metrics' | 'warnings' | 'failures'>
+
+export type ReportSubject = { kind: 'eval'; result: EvalView } | { kind: 'compare'; result: CompareResult } | { kind: 'gate'; result: GateResult }
 
 /** Which formats each document can be shown in. */
 export const FORMATS_OF: Record<ReportSubject['kind'], readonly ReportFormat[]> = {
@@ -51,7 +57,8 @@ export async function renderReport(subject: ReportSubject, format: ReportFormat)
       if (format === 'markdown') return evalMarkdown(subject.result)
       if (format === 'html') return evalHtml(subject.result)
       if (format === 'png') return heatmapPng(subject.result)
-      return renderEvalTables(subject.result as EvalResult)
+      // the terminal table (evalTable.ts) also shows timing, present in eval's result and in saved files alike
+      return renderEvalTables(subject.result as unknown as EvalResult)
     case 'compare':
       return format === 'markdown' ? compareMarkdown(subject.result) : renderCompareTable(subject.result)
     case 'gate':
