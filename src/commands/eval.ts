@@ -69,13 +69,13 @@ export default class Eval extends FerbenchCommand {
   }
 
   /** Flags that define what is evaluated: taken from the partial result under --resume, never given again. */
-  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'extra-classes', 'embed-predictions', 'strict', 'shard', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold']
+  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'tta', 'extra-classes', 'embed-predictions', 'strict', 'shard', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold']
 
   async run(): Promise<EvalResult | CvResult> {
     const { flags, raw } = await this.parse(Eval)
     const datasetOptions = evalDatasetOptions(flags)
     if (flags.folds !== undefined && flags.fold === undefined && !flags.resume) return this.crossValidateRun(flags, datasetOptions)
-    if (flags.resume) return this.resumeRun(flags.resume, flags.concurrency, flags.output, raw)
+    if (flags.resume) return this.resumeRun(flags.resume, flags, raw)
     const demo = flags.model === undefined && flags.data === undefined
     if (!demo && (flags.model === undefined || flags.data === undefined)) {
       throw usageError(`eval needs both --model and --data (or neither, for the bundled demo); missing ${flags.model === undefined ? '--model' : '--data'}`)
@@ -103,6 +103,7 @@ export default class Eval extends FerbenchCommand {
       })
     if (result.complete && flags.predictions) writePredictionsCsv(flags.predictions, result.predictions ?? [])
     if (result.complete && !flags['embed-predictions']) delete result.predictions
+    if (result.resume) result.resume.options.embedPredictions = flags['embed-predictions']
     return this.finish(result, flags.output, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
   }
 
@@ -152,10 +153,17 @@ export default class Eval extends FerbenchCommand {
     }
   }
 
-  private async resumeRun(file: string, concurrency: number, output: string | undefined, raw: ReadonlyArray<{ type: string; flag?: string }>): Promise<EvalResult> {
+  private async resumeRun(
+    file: string,
+    flags: { concurrency: number; output?: string | undefined; predictions?: string | undefined; format?: string | undefined; report?: string[] | undefined },
+    raw: ReadonlyArray<{ type: string; flag?: string }>,
+  ): Promise<EvalResult> {
     const given = raw.filter((r) => r.type === 'flag' && r.flag !== undefined && Eval.fixedByResume.includes(r.flag)).map((r) => `--${r.flag}`)
     if (given.length > 0) {
-      throw usageError(`--resume ${file}: ${given.join(', ')} cannot be given with --resume; the partial result fixes them (only --concurrency, --output and --json may be given)`)
+      throw usageError(
+        `--resume ${file}: ${given.join(', ')} cannot be given with --resume; the partial result fixes them ` +
+          '(only --concurrency and the output flags --output, --predictions, --report, --format, --json may be given)',
+      )
     }
     const partial = readPartialResult(file)
     const o = resumedPaths(partial.resume!.options)
@@ -170,15 +178,20 @@ export default class Eval extends FerbenchCommand {
       ...(o.threads !== undefined ? { threads: o.threads } : {}),
       device: o.device as 'cpu' | 'gpu',
       ...(o.runner ? { runner: o.runner } : {}),
+      ...(o.tta ? { tta: o.tta as 'none' | 'flip' | 'tencrop' } : {}),
+      ...(o.datasetOptions ? { datasetOptions: o.datasetOptions as EvalOptions['datasetOptions'] & object } : {}),
       extraClasses: o.extraClasses as 'drop' | 'keep',
       predictions: o.predictions,
       strict: o.strict,
       demo: o.demo,
-      concurrency,
+      concurrency: flags.concurrency,
       ...(o.shard ? { shard: o.shard } : {}),
       resumeFrom: { file, result: partial },
     })
-    return this.finish(result, output ?? file)
+    if (result.complete && flags.predictions) writePredictionsCsv(flags.predictions, result.predictions ?? [])
+    if (result.complete && !o.embedPredictions) delete result.predictions
+    if (result.resume) result.resume.options.embedPredictions = o.embedPredictions
+    return this.finish(result, flags.output ?? file, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
   }
 
   /** Writes the result (a partial one too, then exit code 9) and prints the tables. */

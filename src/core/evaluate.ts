@@ -13,7 +13,7 @@ import { viewCount } from '../preprocess/tensor.js'
 import { EVAL_SCHEMA, type EvalResult, type ResumeOptions } from '../report/evalResult.js'
 import { createRunner } from '../runners/registry.js'
 import type { Device, Runner } from '../runners/types.js'
-import { modelError } from './errors.js'
+import { FerbenchError, modelError } from './errors.js'
 import { runEvalLoop } from './evalLoop.js'
 import { EvalState } from './evalState.js'
 import { fileBytes, machineInfo, packageVersions, sha256File, toolVersion } from './provenance.js'
@@ -70,7 +70,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
   })
   try {
     warnings.push(...runner.info.notes)
-    const cardAsGiven = resolveCard(cardSource.card, runner.input, cardSource.source)
+    const cardAsGiven = withModelPath(options.model, () => resolveCard(cardSource.card, runner.input, cardSource.source))
     const card = withTta(cardAsGiven, options.tta)
     if (card !== cardAsGiven) warnings.push(`--tta ${card.tta} overrides the card's tta '${cardAsGiven.tta}'`)
     const classes = card.labels.length
@@ -202,10 +202,25 @@ function resumeOptions(options: EvalOptions, split: string): ResumeOptions {
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     device: options.device,
     ...(options.runner ? { runner: options.runner } : {}),
+    ...(options.tta ? { tta: options.tta } : {}),
+    ...(options.datasetOptions ? { datasetOptions: { ...options.datasetOptions } } : {}),
     extraClasses: options.extraClasses,
     predictions: options.predictions ?? false,
+    embedPredictions: options.predictions ?? false,
     strict: options.strict ?? false,
     demo: options.demo ?? false,
     ...(options.shard ? { shard: options.shard } : {}),
+  }
+}
+
+/** Runs `fn`; a model-shape error that does not name the model file gets its path in front. */
+function withModelPath<T>(model: string, fn: () => T): T {
+  try {
+    return fn()
+  } catch (error) {
+    if (error instanceof FerbenchError && error.kind === 'model' && !error.message.includes(model)) {
+      throw new FerbenchError(error.kind, `${model}: ${error.message}`, { cause: error })
+    }
+    throw error
   }
 }

@@ -35,8 +35,14 @@ export interface ResumeOptions {
   threads?: number
   device: string
   runner?: string
+  tta?: string
+  /** Adapter options beyond data/split (EvalOptions.datasetOptions). */
+  datasetOptions?: Record<string, unknown>
   extraClasses: string
+  /** Predictions kept during the run (embedded, or for a predictions CSV). */
   predictions: boolean
+  /** Predictions kept in the final document (--embed-predictions). */
+  embedPredictions: boolean
   strict: boolean
   demo: boolean
   shard?: { index: number; count: number }
