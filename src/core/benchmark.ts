@@ -1,13 +1,14 @@
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { evaluate } from './evaluate.js'
-import { usageError } from './errors.js'
+import { messageOf, usageError } from './errors.js'
 import { fileBytes, machineInfo, packageVersions, sha256File, toolVersion } from './provenance.js'
 import { EMOTIONS } from '../labels/emotions.js'
 import { summarizeLatencies } from '../metrics/timing.js'
 import type { CardFile, ModelCard } from '../models/card.js'
 import { cardFor } from '../models/cardFor.js'
 import { findSidecar } from '../models/loadCard.js'
+import { inspectModel } from '../models/inspect.js'
 import { onnxModelStats } from '../models/onnxStats.js'
 import { seededRandom } from '../models/onnxBuilder.js'
 import { resolveCard } from '../models/resolveCard.js'
@@ -59,9 +60,18 @@ function cardSourceFor(model: string, card: string | undefined, preset: string |
   return { card: { input: {}, scale: 'raw255', resize: 'bilinear', tta: 'none', labels: [...EMOTIONS], output: 'logits' }, source: 'none (input shape from the model)' }
 }
 
-async function modelSize(model: string): Promise<ModelSize> {
+async function modelSize(model: string, warnings: string[]): Promise<ModelSize> {
   const base = { path: path.resolve(model), sha256: await sha256File(model), bytes: fileBytes(model) }
-  if (!/\.onnx$/i.test(model)) return { ...base, params: null, trainableParams: null, macs: null, macsComplete: null, opset: null }
+  if (!/\.onnx$/i.test(model)) {
+    // tfjs and other formats: what `ferbench models inspect` reads (bytes incl. weight shards, params, MACs)
+    try {
+      const info = await inspectModel(model)
+      return { ...base, bytes: info.bytes, params: info.params, trainableParams: null, macs: info.macs, macsComplete: info.macsComplete, opset: null }
+    } catch (error) {
+      warnings.push(`${model}: parameters and MACs not counted (${messageOf(error)})`)
+      return { ...base, params: null, trainableParams: null, macs: null, macsComplete: null, opset: null }
+    }
+  }
   const stats = onnxModelStats(model)
   return { ...base, params: stats.params, trainableParams: stats.trainableParams, macs: stats.macs, macsComplete: stats.macsComplete, opset: stats.opset }
 }
@@ -181,8 +191,8 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
   const settings = { warmup: options.warmup, minIterations: options.minIterations, minDurationS: options.minDurationS }
   const cardSource = cardSourceFor(options.model, options.card, options.preset, warnings)
   const refCardSource = options.reference ? cardSourceFor(options.reference, options.referenceCard, undefined, warnings) : undefined
-  const model = await modelSize(options.model)
-  const reference = options.reference ? await modelSize(options.reference) : undefined
+  const model = await modelSize(options.model, warnings)
+  const reference = options.reference ? await modelSize(options.reference, warnings) : undefined
 
   const sessions: SessionTiming[] = []
   const refSessions: SessionTiming[] = []

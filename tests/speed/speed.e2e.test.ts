@@ -70,6 +70,16 @@ describe('ferbench speed (CLI)', () => {
     expect(Object.values(e.stageShare).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9)
   })
 
+  it('a tfjs model: timed on the tfjs runner, size and MACs as `models inspect` reads them (equal to its ONNX twin)', () => {
+    const tfjs = runJson<SpeedResult>(['speed', '--model', path.join(FIXTURES, 'models', 'tinyconv-graph', 'model.json'), ...FAST])
+    const onnx = runJson<SpeedResult>(['speed', '--model', path.join(FIXTURES, 'models', 'tinyconv.onnx'), ...FAST])
+    expect(tfjs.status).toBe(0)
+    expect(tfjs.json.runner.name).toBe('tfjs')
+    expect(tfjs.json.results[0]!.iterations).toBeGreaterThanOrEqual(20)
+    expect(tfjs.json.model.params).toBe(onnx.json.model.params)
+    expect(tfjs.json.model.macs).toBe(onnx.json.model.macs)
+  })
+
   it('--device gpu fails clearly with exit 6 where no GPU provider starts', () => {
     const run = runCli(['speed', '--model', ORACLE, '--device', 'gpu', ...FAST])
     expect(run.status).toBe(6)
