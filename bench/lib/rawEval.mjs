@@ -1,0 +1,49 @@
+// The minimal hand-written baseline for bench/fer2013-vs-raw.mjs: reads fer2013.csv line by line,
+// parses the pixels of one split, runs the oracle ONNX model in batches with onnxruntime-node and
+// counts correct argmax predictions. No validation, no card, no provenance: just the work.
+//   node bench/lib/rawEval.mjs <fer2013.csv> <model.onnx> <split> <batch>
+import { createReadStream } from 'node:fs'
+import { createInterface } from 'node:readline'
+import * as ort from 'onnxruntime-node'
+
+const [csv, model, split, batchText] = process.argv.slice(2)
+const batch = Number(batchText)
+// FER2013 code → the oracle's output index (canonical order neutral, happiness, surprise, sadness, anger, disgust, fear, contempt)
+const FER_TO_OUT = [4, 5, 6, 1, 3, 2, 0]
+const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'] })
+const input = new Float32Array(batch * 2304)
+const truths = []
+let samples = 0
+let correct = 0
+
+async function flush() {
+  const n = truths.length
+  if (n === 0) return
+  const out = await session.run({ image: new ort.Tensor('float32', input.subarray(0, n * 2304), [n, 1, 48, 48]) })
+  const scores = out.scores.data
+  for (let i = 0; i < n; i++) {
+    let best = -1
+    for (const k of FER_TO_OUT) if (best < 0 || scores[i * 8 + k] > scores[i * 8 + best]) best = k
+    if (best === FER_TO_OUT[truths[i]]) correct += 1
+  }
+  samples += n
+  truths.length = 0
+}
+
+let header = true
+for await (const line of createInterface({ input: createReadStream(csv), crlfDelay: Infinity })) {
+  if (header) {
+    header = false
+    continue
+  }
+  const a = line.indexOf(',')
+  const b = line.lastIndexOf(',')
+  if (line.slice(b + 1).trim() !== split) continue
+  const pixels = line.slice(a + 1, b).split(' ')
+  const at = truths.length * 2304
+  for (let i = 0; i < 2304; i++) input[at + i] = Number(pixels[i])
+  truths.push(Number(line.slice(0, a)))
+  if (truths.length === batch) await flush()
+}
+await flush()
+console.log(JSON.stringify({ samples, correct, accuracy: correct / samples }))
