@@ -3,7 +3,7 @@ import { classificationMetrics, emptyConfusion } from '../metrics/classification
 import type { ModelCard } from '../models/card.js'
 import { EVAL_SCHEMA, type EvalResult } from '../report/evalResult.js'
 import { DatasetDigest } from './datasetDigest.js'
-import { dataError, messageOf, usageError } from './errors.js'
+import { dataError, messageOf } from './errors.js'
 
 export interface ShardFile {
   file: string
@@ -46,11 +46,11 @@ const PER_RUN_WARNINGS = [/sample\(s\) failed and are not scored/, /^no samples 
  * a shard given twice, a missing shard, and partial (interrupted) shards.
  */
 export function mergeShards(shards: readonly ShardFile[]): EvalResult {
-  if (shards.length === 0) throw usageError('merge: no shard files given')
+  if (shards.length === 0) throw dataError('merge: no shard files given')
   const described = shards.map(({ file, result }) => {
     const shard = result.dataset.shard
-    if (!shard) throw usageError(`${file}: not a shard result (no dataset.shard); merge takes the results of \`ferbench eval --shard i/n\``)
-    if (!result.complete) throw usageError(`${file}: shard ${shard.index}/${shard.count} is partial (complete:false); finish it with \`ferbench eval --resume ${file}\` first`)
+    if (!shard) throw dataError(`${file}: not a shard result (no dataset.shard); merge takes the results of \`ferbench eval --shard i/n\``)
+    if (!result.complete) throw dataError(`${file}: shard ${shard.index}/${shard.count} is partial (complete:false); finish it with \`ferbench eval --resume ${file}\` first`)
     return { file, result, shard }
   })
   const first = described[0]!
@@ -59,7 +59,7 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
     const expected = canonical(pick(first.result))
     for (const d of described) {
       const got = canonical(pick(d.result))
-      if (got !== expected) throw usageError(`merge: ${d.file} has a different ${what} than ${first.file} (${got} vs ${expected}); shards must come from the same evaluation`)
+      if (got !== expected) throw dataError(`merge: ${d.file} has a different ${what} than ${first.file} (${got} vs ${expected}); shards must come from the same evaluation`)
     }
   }
   same('shard count', (r) => r.dataset.shard?.count)
@@ -72,11 +72,11 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   const byIndex = new Map<number, string>()
   for (const d of described) {
     const earlier = byIndex.get(d.shard.index)
-    if (earlier !== undefined) throw usageError(`merge: shard ${d.shard.index}/${count} is given twice (${earlier} and ${d.file}); shards must not overlap`)
+    if (earlier !== undefined) throw dataError(`merge: shard ${d.shard.index}/${count} is given twice (${earlier} and ${d.file}); shards must not overlap`)
     byIndex.set(d.shard.index, d.file)
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i))
-  if (missing.length > 0) throw usageError(`merge: missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}; got ${[...byIndex.keys()].sort((a, b) => a - b).map((i) => `${i}/${count}`).join(', ')}`)
+  if (missing.length > 0) throw dataError(`merge: missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}; got ${[...byIndex.keys()].sort((a, b) => a - b).map((i) => `${i}/${count}`).join(', ')}`)
   const ordered = [...described].sort((a, b) => a.shard.index - b.shard.index)
 
   const labels = first.result.metrics.confusionMatrix.labels

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { ModelCard } from '../models/card.js'
 import { EVAL_SCHEMA, type EvalResult, type ResumeOptions } from '../report/evalResult.js'
-import { cardError, messageOf, modelError, usageError } from './errors.js'
+import { cardError, dataError, messageOf, modelError } from './errors.js'
 import { EvalState } from './evalState.js'
 
 /** Where an interrupted eval writes its partial result when no --output is given (in the working directory). */
@@ -10,21 +10,21 @@ export const DEFAULT_PARTIAL_FILE = 'ferbench-eval.partial.json'
 
 /** Reads a partial result for --resume; the message names the file and what was expected. */
 export function readPartialResult(file: string): EvalResult {
-  if (!existsSync(file)) throw usageError(`--resume ${file}: no such file (expected a partial result written by an interrupted \`ferbench eval\`)`)
+  if (!existsSync(file)) throw dataError(`--resume ${file}: no such file (expected a partial result written by an interrupted \`ferbench eval\`)`)
   let doc: unknown
   try {
     doc = JSON.parse(readFileSync(file, 'utf8'))
   } catch (error) {
-    throw usageError(`--resume ${file}: not valid JSON (${messageOf(error)}); expected a partial result written by an interrupted \`ferbench eval\``)
+    throw dataError(`--resume ${file}: not valid JSON (${messageOf(error)}); expected a partial result written by an interrupted \`ferbench eval\``)
   }
   const result = doc as Partial<EvalResult> | null
   if (result === null || typeof result !== 'object' || result.schema !== EVAL_SCHEMA) {
-    throw usageError(`--resume ${file}: not a ${EVAL_SCHEMA} result document`)
+    throw dataError(`--resume ${file}: not a ${EVAL_SCHEMA} result document`)
   }
-  if (result.complete === true) throw usageError(`--resume ${file}: this result is complete (complete:true); there is nothing to resume`)
+  if (result.complete === true) throw dataError(`--resume ${file}: this result is complete (complete:true); there is nothing to resume`)
   const resume = result.resume
   if (!resume || typeof resume.settled !== 'number' || typeof resume.settledDigest !== 'string' || typeof resume.options !== 'object') {
-    throw usageError(`--resume ${file}: partial result has no usable 'resume' section (settled, settledDigest, options)`)
+    throw dataError(`--resume ${file}: partial result has no usable 'resume' section (settled, settledDigest, options)`)
   }
   return result as EvalResult
 }
@@ -58,7 +58,7 @@ export function restoreState(from: { file: string; result: EvalResult }, current
   }
   const columns = result.metrics.confusionMatrix.labels
   if (columns.join(',') !== current.columns.join(',')) {
-    throw usageError(`--resume ${file}: confusion-matrix columns were [${columns.join(', ')}], now [${current.columns.join(', ')}]`)
+    throw dataError(`--resume ${file}: confusion-matrix columns were [${columns.join(', ')}], now [${current.columns.join(', ')}]`)
   }
   return EvalState.restore(
     {

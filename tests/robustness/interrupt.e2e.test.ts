@@ -99,7 +99,7 @@ describe('interrupt and resume', () => {
     expect(withModel.stderr).toMatch(/--model cannot be given with --resume/)
 
     const missing = runCli(['eval', '--resume', path.join(dir, 'nope.json')])
-    expect(missing.status, missing.stderr).toBe(2)
+    expect(missing.status, missing.stderr).toBe(3)
     expect(missing.stderr).toMatch(/nope.json: no such file/)
 
     // the first PrivateTest row gets another label: the settled prefix no longer matches
@@ -116,7 +116,7 @@ describe('interrupt and resume', () => {
     const finished = runCli(['eval', '--resume', out])
     expect(finished.status, finished.stderr).toBe(0)
     const again = runCli(['eval', '--resume', out])
-    expect(again.status, again.stderr).toBe(2)
+    expect(again.status, again.stderr).toBe(3)
     expect(again.stderr).toMatch(/this result is complete \(complete:true\); there is nothing to resume/)
   })
 })

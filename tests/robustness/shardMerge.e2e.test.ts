@@ -64,8 +64,8 @@ describe('--shard i/n and ferbench merge', () => {
   })
 
   it.each([
-    ['a shard given twice', () => [shardFiles[0]!, shardFiles[0]!, shardFiles[1]!, shardFiles[2]!], 2, /shard 1\/3 is given twice/],
-    ['a missing shard', () => [shardFiles[0]!, shardFiles[2]!], 2, /missing shard\(s\) 2\/3/],
+    ['a shard given twice', () => [shardFiles[0]!, shardFiles[0]!, shardFiles[1]!, shardFiles[2]!], 3, /shard 1\/3 is given twice/],
+    ['a missing shard', () => [shardFiles[0]!, shardFiles[2]!], 3, /missing shard\(s\) 2\/3/],
     [
       'shards of a different model',
       () => {
@@ -74,7 +74,7 @@ describe('--shard i/n and ferbench merge', () => {
         writeFileSync(other, JSON.stringify({ ...doc, model: { ...doc.model, sha256: 'f'.repeat(64) } }))
         return [shardFiles[0]!, other, shardFiles[2]!]
       },
-      2,
+      3,
       /other-model.json has a different model \(sha256\)/,
     ],
     [
@@ -84,7 +84,7 @@ describe('--shard i/n and ferbench merge', () => {
         expect(runCli(['eval', '--model', ORACLE, '--data', CSV, '--split', 'Training', '--shard', '2/4', '--output', other]).status).toBe(0)
         return [shardFiles[0]!, other, shardFiles[2]!]
       },
-      2,
+      3,
       /of4.json has a different shard count/,
     ],
     [
@@ -94,7 +94,7 @@ describe('--shard i/n and ferbench merge', () => {
         expect(runCli(['eval', '--model', ORACLE, '--data', CSV, '--split', 'PublicTest', '--shard', '2/3', '--output', other]).status).toBe(0)
         return [shardFiles[0]!, other, shardFiles[2]!]
       },
-      2,
+      3,
       /public.json has a different dataset/,
     ],
     [
@@ -105,7 +105,7 @@ describe('--shard i/n and ferbench merge', () => {
         writeFileSync(other, JSON.stringify({ ...doc, complete: false }))
         return [shardFiles[0]!, other, shardFiles[2]!]
       },
-      2,
+      3,
       /shard 2\/3 is partial \(complete:false\); finish it with `ferbench eval --resume/,
     ],
     [
@@ -115,7 +115,7 @@ describe('--shard i/n and ferbench merge', () => {
         writeFileSync(other, JSON.stringify(full))
         return [other]
       },
-      2,
+      3,
       /whole.json: not a shard result/,
     ],
     [
