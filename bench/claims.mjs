@@ -30,6 +30,7 @@ if (missing.length > 0) writeReplicas(undefined, missing.map((r) => r.id))
 
 const rows = []
 let machine
+const loads = []
 for (const replica of REPLICAS) {
   process.stderr.write(`${replica.id}…\n`)
   const r = await benchmark({
@@ -42,6 +43,7 @@ for (const replica of REPLICAS) {
     minDurationS: duration,
   })
   machine = r.machine
+  loads.push(r.loadAverage.before[0], r.loadAverage.after[0])
   const cell = r.results[0]
   rows.push({ id: replica.id, title: replica.title, claim: replica.claim, bytes: r.model.bytes, params: r.model.params, trainableParams: r.model.trainableParams, macs: r.model.macs, latencyMs: cell.latencyMs, fps: 1000 / cell.latencyMs.mean, threads: cell.threads, runner: `${r.runner.backend} ${r.runner.version}` })
 }
@@ -57,7 +59,7 @@ for (const r of rows) {
   if (r.claim?.fps) vs.push(`FPS ${(r.fps / r.claim.fps).toFixed(1)}× claim (claim on ${r.claim.machine}: a ratio, not a verdict)`)
   lines.push(`| ${r.title} | ${r.claim?.text ?? ''} | ${mb(r.bytes)} | ${m(r.params)} / ${m(r.trainableParams)} | ${m(r.macs)} | ${r.latencyMs.mean.toFixed(3)} (${r.latencyMs.p50.toFixed(3)}, ${r.latencyMs.p99.toFixed(3)}) | ${r.fps.toFixed(0)} | ${vs.join('; ') || 'no size/speed claim'} |`)
 }
-const header = `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.os}, Node ${machine.node}; ${rows[0].runner}, threads ${rows[0].threads ?? 'engine default'}, batch 1, at least ${iterations} calls and ${duration} s per model.`
+const header = `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.os}, Node ${machine.node}, 1-min load average ${loads[0].toFixed(1)} → ${loads[loads.length - 1].toFixed(1)} (shared machine); ${rows[0].runner}, threads ${rows[0].threads ?? 'engine default'}, batch 1, at least ${iterations} calls and ${duration} s per model.`
 const markdown = `${header}\n\n${lines.join('\n')}\n`
 console.log(markdown)
 mkdirSync(path.join(ROOT, 'bench', 'out'), { recursive: true })

@@ -12,7 +12,7 @@
 //   CLI      : `node bin/run.js speed --json` in a child process, a few whole runs (coarse check:
 //              it cannot be interleaved finely because each run is a new process and session).
 // ferbench and raw run in ABBA-interleaved blocks (`rounds` × 2 blocks each, about --block-s
-// seconds per block, 1 untimed call before each block), so drift and neighbours on a shared
+// seconds per block, 1 untimed call before each block of 3 calls or more), so drift and neighbours on a shared
 // machine hit both alike. Reported: mean latency of all timed calls, and ratio = ferbench / raw.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
@@ -45,10 +45,10 @@ const WARMUP = 1
 const missing = REPLICAS.filter((r) => ids.includes(r.id) && !existsSync(replicaPath(r)))
 if (missing.length > 0) writeReplicas(undefined, missing.map((r) => r.id))
 
-async function rawLoop(session, input, iterations) {
+async function rawLoop(session, input, iterations, warmup = WARMUP) {
   const tensor = new ort.Tensor('float32', input.data, input.dims)
   const feeds = { [session.inputNames[0]]: tensor }
-  for (let i = 0; i < WARMUP; i++) await session.run(feeds)
+  for (let i = 0; i < warmup; i++) await session.run(feeds)
   const latencies = new Float64Array(iterations)
   for (let i = 0; i < iterations; i++) {
     const t0 = performance.now()
@@ -78,22 +78,29 @@ for (const id of ids) {
     if (input.dims.join() !== dims.join()) throw new Error('shape mismatch')
     // probe: iterations so that one block lasts about blockS seconds
     const probe = await rawLoop(session, input, 3)
-    const iterations = Math.max(3, Math.round((blockS * 1000) / median(probe)))
-    // heavy cells (e.g. VGG19 at batch 32, ~1 s per call): fewer rounds, so one cell stays under ~40 s
-    const cellRounds = Math.max(4, Math.min(rounds, Math.floor(40_000 / (2 * iterations * median(probe)))))
+    const iterations = Math.max(1, Math.round((blockS * 1000) / median(probe)))
+    // heavy cells (e.g. VGG19 at batch 32, ~1 s per call): one call per block, no per-block warm-up
+    // (the sessions are warm), and fewer rounds so that one cell stays under about a minute
+    const warmup = iterations >= 3 ? WARMUP : 0
+    const cellRounds = Math.max(6, Math.min(rounds, Math.floor(60_000 / (2 * iterations * median(probe)))))
     const runner = await createRunner(model, { device: 'cpu', threads })
     const samples = { core: [], cli: [], raw: [] }
     const contenders = {
       raw: async () => {
-        const latencies = await rawLoop(session, input, iterations)
-        samples.raw.push({ mean: latencies.reduce((a, b) => a + b, 0) / latencies.length, n: latencies.length })
+        const c0 = process.cpuUsage()
+        const latencies = await rawLoop(session, input, iterations, warmup)
+        const cpu = process.cpuUsage(c0)
+        samples.raw.push({ mean: latencies.reduce((a, b) => a + b, 0) / latencies.length, n: latencies.length, cpuMs: (cpu.user + cpu.system) / 1000 / (latencies.length + warmup) })
       },
       core: async () => {
-        const timed = await timeCell(runner, input, { warmup: WARMUP, minIterations: iterations, minDurationS: 0 })
-        samples.core.push({ mean: timed.latenciesMs.reduce((a, b) => a + b, 0) / timed.latenciesMs.length, n: timed.latenciesMs.length })
+        const c0 = process.cpuUsage()
+        const timed = await timeCell(runner, input, { warmup, minIterations: iterations, minDurationS: 0 })
+        const cpu = process.cpuUsage(c0)
+        const n = timed.latenciesMs.length
+        samples.core.push({ mean: timed.latenciesMs.reduce((a, b) => a + b, 0) / n, n, cpuMs: (cpu.user + cpu.system) / 1000 / (n + warmup) })
       },
       cli: async () => {
-        const out = execFileSync(process.execPath, [path.join(ROOT, 'bin/run.js'), 'speed', '--model', model, '--batch', String(batch), '--threads', String(threads), '--warmup', '5', '--iterations', String(iterations * 2), '--duration', '0', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 })
+        const out = execFileSync(process.execPath, [path.join(ROOT, 'bin/run.js'), 'speed', '--model', model, '--batch', String(batch), '--threads', String(threads), '--warmup', String(warmup > 0 ? 5 : 1), '--iterations', String(Math.max(2, iterations * 2)), '--duration', '0', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 })
         const cell = JSON.parse(out).results[0]
         samples.cli.push({ mean: cell.latencyMs.mean, n: cell.iterations })
       },
@@ -120,10 +127,14 @@ for (const id of ids) {
       coreMeanMs: pooled(samples.core),
       coreRatio: pooled(samples.core) / rawMean,
       pairedMedianRatio: paired,
+      // CPU time of the process per call (user + system, all threads): insensitive to waiting for a busy CPU
+      rawCpuMs: median(samples.raw.map((b) => b.cpuMs)),
+      coreCpuMs: median(samples.core.map((b) => b.cpuMs)),
+      cpuRatio: median(samples.core.map((c, i) => c.cpuMs / samples.raw[i].cpuMs)),
       ...(withCli ? { cliMeanMs: pooled(samples.cli), cliRatio: pooled(samples.cli) / rawMean } : {}),
     }
     rows.push(row)
-    process.stderr.write(`\r${id} batch ${batch}: raw ${rawMean.toFixed(3)} ms, core ×${row.coreRatio.toFixed(3)} (paired median ×${row.pairedMedianRatio.toFixed(3)})${withCli ? `, cli ×${row.cliRatio.toFixed(3)}` : ''}\n`)
+    process.stderr.write(`\r${id} batch ${batch}: raw ${rawMean.toFixed(3)} ms, core ×${row.coreRatio.toFixed(3)} (paired median ×${row.pairedMedianRatio.toFixed(3)}, CPU ×${row.cpuRatio.toFixed(3)})${withCli ? `, cli ×${row.cliRatio.toFixed(3)}` : ''}\n`)
   }
   await session.release()
 }
@@ -132,10 +143,10 @@ const m = machineInfo()
 const machine = `${m.cpu}, ${m.cores} cores (${os.loadavg()[0].toFixed(2)} load at end), ${m.os}, Node ${m.node}, onnxruntime-node ${ort.env.versions?.node ?? ''}`.replace(/, onnxruntime-node $/, '')
 const fmt = (x) => (x >= 100 ? x.toFixed(1) : x >= 10 ? x.toFixed(2) : x.toFixed(3))
 const pct = (r) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`
-const head = ['model', 'batch', 'threads', 'calls × blocks', 'raw ort ms', 'ferbench ms', 'ferbench vs raw (means)', 'median of paired blocks', ...(withCli ? ['CLI ms (coarse)', 'CLI vs raw'] : [])]
+const head = ['model', 'batch', 'threads', 'calls × blocks', 'raw ort ms', 'ferbench ms', 'ferbench vs raw (means)', 'median of paired blocks', 'CPU ms/call raw → ferbench', 'CPU vs raw', ...(withCli ? ['CLI ms (coarse)', 'CLI vs raw'] : [])]
 const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`]
 for (const r of rows) {
-  lines.push(`| ${[r.model, r.batch, r.threads, `${r.iterationsPerBlock} × ${r.rounds}`, fmt(r.rawMeanMs), fmt(r.coreMeanMs), pct(r.coreRatio), pct(r.pairedMedianRatio), ...(withCli ? [fmt(r.cliMeanMs), pct(r.cliRatio)] : [])].join(' | ')} |`)
+  lines.push(`| ${[r.model, r.batch, r.threads, `${r.iterationsPerBlock} × ${r.rounds}`, fmt(r.rawMeanMs), fmt(r.coreMeanMs), pct(r.coreRatio), pct(r.pairedMedianRatio), `${fmt(r.rawCpuMs)} → ${fmt(r.coreCpuMs)}`, pct(r.cpuRatio), ...(withCli ? [fmt(r.cliMeanMs), pct(r.cliRatio)] : [])].join(' | ')} |`)
 }
 const markdown = `Machine: ${machine}\n\n${lines.join('\n')}\n`
 console.log(markdown)

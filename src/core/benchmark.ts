@@ -1,3 +1,4 @@
+import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { evaluate } from './evaluate.js'
@@ -186,6 +187,7 @@ function validate(options: SpeedOptions): void {
  */
 export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
   validate(options)
+  const loadBefore = os.loadavg()
   const create = options.createRunner ?? createRegisteredRunner
   const warnings: string[] = []
   const settings = { warmup: options.warmup, minIterations: options.minIterations, minDurationS: options.minDurationS }
@@ -298,6 +300,7 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
     model: { ...model, card: card! },
     runner: runnerInfo!,
     machine: machineInfo(),
+    loadAverage: { before: loadBefore, after: os.loadavg() },
     versions: { ferbench: toolVersion(), node: process.version, ...packageVersions(['onnxruntime-node', '@tensorflow/tfjs-core']) },
     settings: { ...settings, input: 'synthetic', inputSeed: SPEED_INPUT_SEED },
     sessionCreateMs: first.sessionCreateMs,

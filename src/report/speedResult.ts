@@ -73,6 +73,8 @@ export interface SpeedResult {
   model: ModelSize & { card: ModelCard }
   runner: { name: string; backend: string; device: string; version: string; graphOptimization: string | null }
   machine: MachineInfo
+  /** os.loadavg() (1, 5, 15 min) before and after: on a shared machine, how busy it was. */
+  loadAverage: { before: number[]; after: number[] }
   versions: Record<string, string>
   /** What the timed loop was asked for: warm-up calls, minimum iterations and minimum duration. */
   settings: { warmup: number; minIterations: number; minDurationS: number; input: 'synthetic'; inputSeed: number }

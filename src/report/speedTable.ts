@@ -29,6 +29,7 @@ export function renderSpeedTables(result: SpeedResult): string {
     ['MACs / image', m.macs === null ? 'n/a' : `${count(m.macs)}${m.macsComplete === false ? ' (lower bound: some shapes unknown)' : ''}`],
     ['runner', `${result.runner.backend} ${result.runner.version} on ${result.runner.device}`],
     ['machine', `${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.os}, Node ${result.machine.node}`],
+    ['load average', `${result.loadAverage.before[0]!.toFixed(2)} before, ${result.loadAverage.after[0]!.toFixed(2)} after (1 min; ${result.machine.cores} cores)`],
     ['settings', `warm-up ${result.settings.warmup}, at least ${result.settings.minIterations} iterations and ${result.settings.minDurationS} s per cell`],
     ...result.sessions.map((s) => [`threads ${s.threads ?? 'default'}`, `session create ${ms(s.sessionCreateMs)} ms, first inference (batch ${s.firstInferenceBatch}) ${ms(s.firstInferenceMs)} ms`]),
     ['peak RSS', mb(result.peakRssBytes)],

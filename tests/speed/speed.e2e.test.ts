@@ -40,6 +40,8 @@ describe('ferbench speed (CLI)', () => {
     expect(run.stderr).not.toMatch(/timing/) // progress only on a TTY
     const doc = JSON.parse(readFileSync(out, 'utf8')) as SpeedResult
     expect(doc.results).toHaveLength(1)
+    expect(doc.results[0]!.threads).toBeNull() // no --threads: the engine's default, recorded as null
+    expect(doc.sessions).toHaveLength(1)
     expect(readdirSync(dir)).toEqual(['speed.json'])
   })
 
