@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { onnxModelStats } from '../../src/models/onnxStats.js'
 import type { SpeedResult } from '../../src/report/speedResult.js'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 
@@ -74,12 +75,12 @@ describe('ferbench speed (CLI)', () => {
 
   it('a tfjs model: timed on the tfjs runner, size and MACs as `models inspect` reads them (equal to its ONNX twin)', () => {
     const tfjs = runJson<SpeedResult>(['speed', '--model', path.join(FIXTURES, 'models', 'tinyconv-graph', 'model.json'), ...FAST])
-    const onnx = runJson<SpeedResult>(['speed', '--model', path.join(FIXTURES, 'models', 'tinyconv.onnx'), ...FAST])
+    const onnx = onnxModelStats(path.join(FIXTURES, 'models', 'tinyconv.onnx'))
     expect(tfjs.status).toBe(0)
     expect(tfjs.json.runner.name).toBe('tfjs')
     expect(tfjs.json.results[0]!.iterations).toBeGreaterThanOrEqual(20)
-    expect(tfjs.json.model.params).toBe(onnx.json.model.params)
-    expect(tfjs.json.model.macs).toBe(onnx.json.model.macs)
+    expect(tfjs.json.model.params).toBe(onnx.params)
+    expect(tfjs.json.model.macs).toBe(onnx.macs)
   })
 
   it('--device gpu fails clearly with exit 6 where no GPU provider starts', () => {
@@ -90,7 +91,6 @@ describe('ferbench speed (CLI)', () => {
 
   it('bad flags: exit 2 naming the flag', () => {
     expect(runCli(['speed', '--model', ORACLE, '--batch', '1,x']).stderr).toMatch(/--batch 1,x: expected positive integers/)
-    expect(runCli(['speed', '--model', ORACLE, '--batch', '0']).status).toBe(2)
     expect(runCli(['speed', '--model', ORACLE, '--e2e']).status).toBe(2)
   })
 })
