@@ -39,6 +39,25 @@ function bmpToRaw(buffer: Buffer): RawImage {
   return { data: out, width: bmp.width, height: bmp.height, channels: 3 }
 }
 
+const JPEG_EXTENSIONS = ['.jpg', '.jpeg']
+
+/**
+ * The fast path for JPEG files (most FER folder copies): one sharp pipeline that reads the file on
+ * libuv's threadpool, no metadata pass and no Node-side read. JPEG is 8-bit; sharp returns gray as
+ * R = G = B, which collapseGray turns back into one channel, so the pixels equal the general path's.
+ * Returns undefined (the caller takes the general path, which also names the file in its error)
+ * when the file fails here or is not an 8-bit 1- or 3-channel image (e.g. a PNG named .jpg).
+ */
+async function decodeJpegFast(file: string): Promise<RawImage | undefined> {
+  try {
+    const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true })
+    if ((info.channels !== 1 && info.channels !== 3) || data.length !== info.width * info.height * info.channels) return undefined
+    return collapseGray({ data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels })
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Decodes PNG, JPEG, TIFF (palette and 16-bit included), WebP (sharp) and BMP (bmp-ts, since
  * sharp/libvips has no BMP reader) into 8-bit pixels: gray images (and colour images whose pixels
@@ -46,6 +65,10 @@ function bmpToRaw(buffer: Buffer): RawImage {
  * sharp. Throws an Error naming the file when it cannot be decoded.
  */
 export async function decodeImageFile(file: string): Promise<RawImage> {
+  if (JPEG_EXTENSIONS.includes(path.extname(file).toLowerCase())) {
+    const image = await decodeJpegFast(file)
+    if (image) return image
+  }
   let buffer: Buffer
   try {
     buffer = await readFile(file)

@@ -80,6 +80,8 @@ export class FolderAdapter implements DatasetAdapter {
         for await (const file of walkImages(path.join(splitDir, folder), skipped)) {
           if (prefix && !path.basename(file).startsWith(prefix)) continue
           count += 1
+          // said as soon as the prefix matches, so a run stopped part-way records it too
+          if (prefix && count === 1) warnOnce(this.warnings, prefixWarning(split, prefix, dirs))
           yield { id: relativeId(this.root, file), label, source: file, load: () => decodeImageFile(file) }
         }
       }
@@ -87,7 +89,11 @@ export class FolderAdapter implements DatasetAdapter {
     warnOnce(this.warnings, skipped.message(this.root))
     if (prefix) {
       if (count === 0) throw usageError(`--split ${split}: no folder of that name and no files named ${prefix}* under ${this.root}`)
-      warnOnce(this.warnings, `folder: split ${split} taken from file-name prefixes (${prefix}*) across ${dirs.map(([s]) => s).join(', ')}`)
     }
   }
+}
+
+/** The announcement that a split was derived from FER2013 JPEG file-name prefixes (FORMATS.md). */
+function prefixWarning(split: string, prefix: string, dirs: ReadonlyArray<readonly [string, string]>): string {
+  return `folder: split ${split} taken from file-name prefixes (${prefix}*) across ${dirs.map(([s]) => s).join(', ')}: there is no ${split}/ folder, so only files named ${prefix}* are used`
 }
