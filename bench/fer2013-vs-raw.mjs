@@ -39,23 +39,26 @@ for (let r = 0; r < rounds; r++) {
     if (m.code !== 0) throw new Error(`${name} exited ${m.code}: ${m.stderr.slice(-2000)}`)
     const doc = JSON.parse(m.stdout)
     accuracy[name] = name === 'ferbench' ? doc.metrics.accuracy : doc.accuracy
-    runs[name].push({ wallSeconds: m.wallSeconds, peakRssMiB: m.peakRssMiB })
-    console.error(`round ${r + 1} ${name}: ${m.wallSeconds.toFixed(2)} s, peak RSS ${m.peakRssMiB.toFixed(0)} MiB`)
+    runs[name].push({ wallSeconds: m.wallSeconds, cpuSeconds: m.cpuSeconds, peakRssMiB: m.peakRssMiB })
+    console.error(`round ${r + 1} ${name}: ${m.wallSeconds.toFixed(2)} s wall, ${m.cpuSeconds.toFixed(2)} s CPU, peak RSS ${m.peakRssMiB.toFixed(0)} MiB`)
   }
 }
 if (Math.abs(accuracy.ferbench - accuracy.raw) > 1e-12) throw new Error(`accuracies differ: ferbench ${accuracy.ferbench}, raw ${accuracy.raw}`)
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
 const summary = Object.fromEntries(
-  Object.entries(runs).map(([name, rs]) => [name, { medianWallSeconds: median(rs.map((x) => x.wallSeconds)), medianPeakRssMiB: median(rs.map((x) => x.peakRssMiB)), runs: rs }]),
+  Object.entries(runs).map(([name, rs]) => [name, { medianWallSeconds: median(rs.map((x) => x.wallSeconds)), medianCpuSeconds: median(rs.map((x) => x.cpuSeconds)), medianPeakRssMiB: median(rs.map((x) => x.peakRssMiB)), runs: rs }]),
 )
 const ratio = summary.ferbench.medianWallSeconds / summary.raw.medianWallSeconds
-const report = { machine: machineInfo(), data: { file: path.basename(csv), mib: fileMiB(csv), split }, batch: Number(batch), concurrency: Number(concurrency), rounds, accuracy: accuracy.raw, summary, ratio }
+const cpuRatio = summary.ferbench.medianCpuSeconds / summary.raw.medianCpuSeconds
+const report = { machine: machineInfo(), data: { file: path.basename(csv), mib: fileMiB(csv), split }, batch: Number(batch), concurrency: Number(concurrency), rounds, accuracy: accuracy.raw, summary, ratio, cpuRatio }
 writeFileSync(path.join(OUT, 'fer2013-vs-raw.json'), `${JSON.stringify(report, null, 2)}\n`)
 const m = report.machine
 console.log(`machine: ${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, ${m.os}, Node ${m.node}`)
 console.log(`data: ${path.basename(csv)} (${fileMiB(csv).toFixed(0)} MiB, 35,887 rows), split ${split}, batch ${batch}, oracle model; median of ${rounds} alternating runs; both agree on accuracy ${accuracy.raw.toFixed(4)}\n`)
-console.log('| contender | wall s (median) | peak RSS MiB (median) |')
-console.log('| --- | ---: | ---: |')
-console.log(`| ferbench eval (--concurrency ${concurrency}) | ${summary.ferbench.medianWallSeconds.toFixed(2)} | ${summary.ferbench.medianPeakRssMiB.toFixed(0)} |`)
-console.log(`| hand-written script (bench/lib/rawEval.mjs) | ${summary.raw.medianWallSeconds.toFixed(2)} | ${summary.raw.medianPeakRssMiB.toFixed(0)} |`)
-console.log(`\nratio ferbench / raw (wall time): ${ratio.toFixed(2)}`)
+console.log('| contender | wall s (median) | CPU s, user+system (median) | peak RSS MiB (median) |')
+console.log('| --- | ---: | ---: | ---: |')
+for (const [name, label] of [['ferbench', `ferbench eval (--concurrency ${concurrency})`], ['raw', 'hand-written script (bench/lib/rawEval.mjs)']]) {
+  const x = summary[name]
+  console.log(`| ${label} | ${x.medianWallSeconds.toFixed(2)} | ${x.medianCpuSeconds.toFixed(2)} | ${x.medianPeakRssMiB.toFixed(0)} |`)
+}
+console.log(`\nratio ferbench / raw: wall time ${ratio.toFixed(2)}, CPU time ${cpuRatio.toFixed(2)}`)

@@ -23,7 +23,7 @@ export async function measure(script, args, { cwd, env = {} } = {}) {
   })
   const wallSeconds = (performance.now() - t0) / 1000
   const rss = JSON.parse(readFileSync(rssFile, 'utf8'))
-  return { code, stdout, stderr, wallSeconds, peakRssMiB: rss.peakRssBytes / 2 ** 20, samples: rss.samples.map(([ms, b]) => [ms, b / 2 ** 20]) }
+  return { code, stdout, stderr, wallSeconds, cpuSeconds: rss.cpuSeconds, peakRssMiB: rss.peakRssBytes / 2 ** 20, samples: rss.samples.map(([ms, b]) => [ms, b / 2 ** 20]) }
 }
 
 /** Quartiles of the RSS samples taken after the first `skipMs` (start-up), in MiB. */

@@ -1,6 +1,6 @@
 // Loaded with `node --import bench/lib/rssProbe.mjs ...`: samples this process's resident set
 // every FERBENCH_RSS_EVERY_MS (default 250) and, at exit, writes to FERBENCH_RSS_OUT a JSON object
-// { peakRssBytes (getrusage ru_maxrss), samples: [[ms since start, rssBytes], ...] }.
+// { peakRssBytes (getrusage ru_maxrss), cpuSeconds (user + system, all threads), samples: [[ms since start, rssBytes], ...] }.
 import { writeFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 
@@ -13,6 +13,7 @@ if (out) {
   setInterval(sample, every).unref()
   process.on('exit', () => {
     sample()
-    writeFileSync(out, JSON.stringify({ peakRssBytes: process.resourceUsage().maxRSS * 1024, samples }))
+    const usage = process.resourceUsage()
+    writeFileSync(out, JSON.stringify({ peakRssBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, samples }))
   })
 }
