@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../core/atomicWrite.js'
 import { usageError } from '../core/errors.js'
 import { EXIT_CODES } from '../core/exitCodes.js'
 import { DEFAULT_CONCURRENCY, evaluate, type EvalOptions } from '../core/evaluate.js'
+import { PartialResultError } from '../core/partialResult.js'
 import { DEFAULT_PARTIAL_FILE, readPartialResult, resumedPaths } from '../core/resume.js'
 import { parseShard } from '../core/shard.js'
 import { watchInterrupts } from '../cli/interrupt.js'
@@ -100,7 +101,9 @@ export default class Eval extends FerbenchCommand {
         demo,
         concurrency: flags.concurrency,
         ...(flags.shard ? { shard: parseShard(flags.shard) } : {}),
-      })
+      },
+      { output: flags.output, embedPredictions: flags['embed-predictions'] },
+    )
     if (result.complete && flags.predictions) writePredictionsCsv(flags.predictions, result.predictions ?? [])
     if (result.complete && !flags['embed-predictions']) delete result.predictions
     if (result.resume) result.resume.options.embedPredictions = flags['embed-predictions']
@@ -142,11 +145,22 @@ export default class Eval extends FerbenchCommand {
   }
 
   /** Runs an evaluation with SIGINT/SIGTERM turned into a partial result. */
-  private async runInterruptible(options: Omit<EvalOptions, 'signal' | 'onProgress'>): Promise<EvalResult> {
+  private async runInterruptible(options: Omit<EvalOptions, 'signal' | 'onProgress'>, partial: { output: string | undefined; embedPredictions: boolean }): Promise<EvalResult> {
     const progress = progressOnStderr(!this.jsonEnabled(), 'evaluating')
     const interrupts = watchInterrupts()
     try {
       return await evaluate({ ...options, signal: interrupts.signal, onProgress: (done) => progress.update(done) })
+    } catch (error) {
+      if (error instanceof PartialResultError) {
+        if (error.partial.resume) error.partial.resume.options.embedPredictions = partial.embedPredictions
+        const file = partial.output ?? DEFAULT_PARTIAL_FILE
+        writeFileAtomic(file, `${JSON.stringify(error.partial, null, 2)}\n`)
+        this.logToStderr(
+          `ferbench eval: stopped by an error after ${error.partial.resume?.settled ?? 0} sample(s); partial result (complete:false) written to ${file}; ` +
+            `fix the input, then continue with: ferbench eval --resume ${file}`,
+        )
+      }
+      throw error
     } finally {
       interrupts.dispose()
       progress.stop()
@@ -187,7 +201,7 @@ export default class Eval extends FerbenchCommand {
       concurrency: flags.concurrency,
       ...(o.shard ? { shard: o.shard } : {}),
       resumeFrom: { file, result: partial },
-    })
+    }, { output: flags.output ?? file, embedPredictions: o.embedPredictions })
     if (result.complete && flags.predictions) writePredictionsCsv(flags.predictions, result.predictions ?? [])
     if (result.complete && !o.embedPredictions) delete result.predictions
     if (result.resume) result.resume.options.embedPredictions = o.embedPredictions

@@ -17,6 +17,7 @@ import { FerbenchError, modelError } from './errors.js'
 import { runEvalLoop } from './evalLoop.js'
 import { EvalState } from './evalState.js'
 import { fileBytes, machineInfo, packageVersions, sha256File, toolVersion } from './provenance.js'
+import { PartialResultError } from './partialResult.js'
 import { restoreState } from './resume.js'
 import { SHARD_HASH, type Shard } from './shard.js'
 
@@ -100,7 +101,10 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     const state = options.resumeFrom
       ? restoreState(options.resumeFrom, { modelSha256, card, columns: mapping.columns })
       : new EvalState(mapping.columns.length, options.predictions ?? false)
-    const finished = await runEvalLoop(
+    let finished = false
+    let stoppedBy: FerbenchError | undefined
+    try {
+      finished = await runEvalLoop(
       {
         adapter,
         split,
@@ -121,21 +125,29 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       },
       state,
-    )
+      )
+    } catch (error) {
+      // An error after progress keeps what was settled: the caller writes it as a partial result.
+      if (!(error instanceof FerbenchError) || state.settled === (options.resumeFrom?.result.resume?.settled ?? 0)) throw error
+      stoppedBy = error
+    }
+    const stopReason = stoppedBy ? `${stoppedBy.kind} error` : String(options.signal?.reason ?? 'abort')
     const { failures, predictions, stagesMs } = state
     const scored = state.scored
 
     warnings.push(...adapter.warnings)
     if (failures.length > 0) warnings.push(`${failures.length} sample(s) failed and are not scored; see failures`)
     if (scored === 0) warnings.push(`no samples were scored from ${options.data} split ${split}`)
-    if (!finished) {
-      warnings.push(`interrupted (${String(options.signal?.reason ?? 'abort')}) after ${state.settled} sample(s): partial result; continue with \`ferbench eval --resume <this file>\``)
+    if (stoppedBy) {
+      warnings.push(`stopped by an error after ${state.settled} sample(s): ${stoppedBy.message}; partial result: fix the input, then continue with \`ferbench eval --resume <this file>\``)
+    } else if (!finished) {
+      warnings.push(`interrupted (${stopReason}) after ${state.settled} sample(s): partial result; continue with \`ferbench eval --resume <this file>\``)
     }
     const wallSeconds = state.priorWallSeconds + (performance.now() - started) / 1000
     const metrics = classificationMetrics(mapping.columns, state.counts)
     const labelOrder = checkLabelOrder(metrics.confusionMatrix, card.labels, mapping.modelToColumn)
     if (labelOrder.warning) warnings.push(labelOrder.warning)
-    return {
+    const result: EvalResult = {
       schema: EVAL_SCHEMA,
       complete: finished,
       demo: options.demo ?? false,
@@ -181,8 +193,10 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       ...(predictions ? { predictions } : {}),
       ...(finished
         ? {}
-        : { resume: { settled: state.settled, settledDigest: state.settledDigest.hex(), signal: String(options.signal?.reason ?? 'abort'), options: resumeOptions(options, split) } }),
+        : { resume: { settled: state.settled, settledDigest: state.settledDigest.hex(), signal: stopReason, options: resumeOptions(options, split) } }),
     }
+    if (stoppedBy) throw new PartialResultError(stoppedBy, result)
+    return result
   } finally {
     await runner.release()
   }

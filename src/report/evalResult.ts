@@ -54,7 +54,7 @@ export interface ResumePoint {
   settled: number
   /** Digest (as dataset.digest) of every settled sample, failed ones included: checked against the data on resume. */
   settledDigest: string
-  /** What signal stopped the run. */
+  /** What stopped the run: the signal (`SIGINT`, `SIGTERM`), or `<kind> error` for an error after progress (see warnings). */
   signal: string
   options: ResumeOptions
 }

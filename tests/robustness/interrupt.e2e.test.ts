@@ -119,4 +119,36 @@ describe('interrupt and resume', () => {
     expect(again.status, again.stderr).toBe(3)
     expect(again.stderr).toMatch(/this result is complete \(complete:true\); there is nothing to resume/)
   })
+
+  it('a malformed row after progress: exit 3 naming the row, the settled samples kept as a partial result; fix the row and resume', () => {
+    const dir = tempDir()
+    const data = path.join(dir, 'fer2013.csv')
+    const lines = readFileSync(CSV, 'utf8').split('\n')
+    const privateRows = rows.filter((r) => r.usage === 'PrivateTest')
+    const bad = privateRows[12]!
+    const good = lines[bad.row]!
+    lines[bad.row] = good.replace(/,PrivateTest$/, ' 300,PrivateTest')
+    writeFileSync(data, lines.join('\n'))
+    const out = path.join(dir, 'result.json')
+    const args = ['eval', '--model', ORACLE, '--data', data, '--batch', '4', '--output', out]
+    const run = runCli(args)
+    expect(run.status, run.stderr).toBe(3)
+    expect(run.stderr).toContain(`${data} row ${bad.row}: pixel 2305 is above 255`)
+    expect(run.stderr).toMatch(/stopped by an error after \d+ sample\(s\); partial result \(complete:false\) written to/)
+    const partial = JSON.parse(readFileSync(out, 'utf8')) as EvalResult
+    expect(partial.complete).toBe(false)
+    expect(partial.resume!.signal).toBe('data error')
+    const k = partial.resume!.settled
+    expect(k).toBeGreaterThan(0)
+    expect(k).toBeLessThanOrEqual(12)
+    expect(partial.metrics.confusionMatrix.counts).toEqual(expectedConfusion(privateRows.slice(0, k), 'PrivateTest', SEVEN))
+
+    lines[bad.row] = good
+    writeFileSync(data, lines.join('\n'))
+    const resumed = runCli(['eval', '--resume', out])
+    expect(resumed.status, resumed.stderr).toBe(0)
+    const final = JSON.parse(readFileSync(out, 'utf8')) as EvalResult
+    const uninterrupted = runJson<EvalResult>(args.slice(0, -2)).json
+    expect(JSON.stringify(withoutTiming(final))).toBe(JSON.stringify(withoutTiming(uninterrupted)))
+  })
 })
