@@ -71,32 +71,87 @@ export function axisTaps(srcLen: number, dstLen: number, kernel: ResampleKernel)
   return { index, weight, taps }
 }
 
+const tapsCache = new Map<string, Taps>()
+
+/** axisTaps, memoised: a dataset resamples every image with the same few (source, destination) pairs. */
+function cachedTaps(srcLen: number, dstLen: number, kernel: ResampleKernel): Taps {
+  const key = `${kernel}:${srcLen}:${dstLen}`
+  let taps = tapsCache.get(key)
+  if (taps === undefined) {
+    if (tapsCache.size > 64) tapsCache.clear()
+    taps = axisTaps(srcLen, dstLen, kernel)
+    tapsCache.set(key, taps)
+  }
+  return taps
+}
+
+/** Scratch for the horizontal pass, reused across calls (one resample runs at a time: it is synchronous). */
+let scratch = new Float64Array(0)
+
+/**
+ * The separable resample. Each output value is the same float64 sum, in the same tap order, as a
+ * plain per-pixel loop (`sum = 0; sum += src·w` per tap) computes; the loops only hoist the tap
+ * tables and index arithmetic, unroll the 2-tap (bilinear) case and reuse the intermediate buffer.
+ */
 export function resample(image: RawImage, width: number, height: number, kernel: ResampleKernel): RawImage {
   const c = image.channels
   const sw = image.width
   const sh = image.height
-  const hx = axisTaps(sw, width, kernel)
-  const hy = axisTaps(sh, height, kernel)
-  // Horizontal pass: sh rows × width columns, float.
-  const mid = new Float64Array(sh * width * c)
+  const hx = cachedTaps(sw, width, kernel)
+  const hy = cachedTaps(sh, height, kernel)
   const d = image.data
-  for (let y = 0; y < sh; y++) {
-    for (let x = 0; x < width; x++) {
-      for (let k = 0; k < c; k++) {
-        let sum = 0
-        for (let t = 0; t < hx.taps; t++) sum += d[(y * sw + hx.index[x * hx.taps + t]!) * c + k]! * hx.weight[x * hx.taps + t]!
-        mid[(y * width + x) * c + k] = sum
+  const rowLen = width * c
+  // Horizontal pass: sh rows × width columns, float64.
+  if (scratch.length < sh * rowLen) scratch = new Float64Array(sh * rowLen)
+  const mid = scratch
+  const xIndex = hx.index
+  const xWeight = hx.weight
+  const xTaps = hx.taps
+  if (xTaps === 2 && c === 1) {
+    for (let y = 0; y < sh; y++) {
+      const srcRow = y * sw
+      const midRow = y * rowLen
+      for (let x = 0, at = 0; x < width; x++, at += 2) {
+        mid[midRow + x] = 0 + d[srcRow + xIndex[at]!]! * xWeight[at]! + d[srcRow + xIndex[at + 1]!]! * xWeight[at + 1]!
+      }
+    }
+  } else {
+    for (let y = 0; y < sh; y++) {
+      const srcRow = y * sw * c
+      const midRow = y * rowLen
+      for (let x = 0; x < width; x++) {
+        const at = x * xTaps
+        for (let k = 0; k < c; k++) {
+          let sum = 0
+          for (let t = 0; t < xTaps; t++) sum += d[srcRow + xIndex[at + t]! * c + k]! * xWeight[at + t]!
+          mid[midRow + x * c + k] = sum
+        }
       }
     }
   }
-  const out = new Uint8Array(width * height * c)
+  // Vertical pass: every value of an output row takes the same rows of `mid` with the same weights.
+  const out = new Uint8Array(height * rowLen)
+  const yIndex = hy.index
+  const yWeight = hy.weight
+  const yTaps = hy.taps
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      for (let k = 0; k < c; k++) {
-        let sum = 0
-        for (let t = 0; t < hy.taps; t++) sum += mid[(hy.index[y * hy.taps + t]! * width + x) * c + k]! * hy.weight[y * hy.taps + t]!
-        out[(y * width + x) * c + k] = sum <= 0 ? 0 : sum >= 255 ? 255 : Math.round(sum)
+    const at = y * yTaps
+    const outRow = y * rowLen
+    if (yTaps === 2) {
+      const r0 = yIndex[at]! * rowLen
+      const r1 = yIndex[at + 1]! * rowLen
+      const w0 = yWeight[at]!
+      const w1 = yWeight[at + 1]!
+      for (let i = 0; i < rowLen; i++) {
+        const sum = 0 + mid[r0 + i]! * w0 + mid[r1 + i]! * w1
+        out[outRow + i] = sum <= 0 ? 0 : sum >= 255 ? 255 : Math.round(sum)
       }
+      continue
+    }
+    for (let i = 0; i < rowLen; i++) {
+      let sum = 0
+      for (let t = 0; t < yTaps; t++) sum += mid[yIndex[at + t]! * rowLen + i]! * yWeight[at + t]!
+      out[outRow + i] = sum <= 0 ? 0 : sum >= 255 ? 255 : Math.round(sum)
     }
   }
   return { data: out, width, height, channels: image.channels }

@@ -39,7 +39,12 @@ export function writeTensor(image: RawImage, card: ModelCard, out: Float32Array,
   }
   const plane = width * height
   const d = image.data
-  if (layout === 'NHWC') {
+  if (channels === 1) {
+    // One channel: NHWC and NCHW are the same order (the same arithmetic, without the per-value channel lookup).
+    const m = mul[0]!
+    const a = add[0]!
+    for (let i = 0; i < plane; i++) out[offset + i] = d[i]! * m + a
+  } else if (layout === 'NHWC') {
     for (let i = 0, n = plane * channels; i < n; i++) {
       const c = i % channels
       out[offset + i] = d[i]! * mul[c]! + add[c]!
