@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { benchmark, syntheticBatch, type CreateRunner, type SpeedOptions } from '../../src/core/benchmark.js'
+import { benchmark, syntheticBatch, timeCell, type CreateRunner, type SpeedOptions } from '../../src/core/benchmark.js'
 import { FerbenchError } from '../../src/core/errors.js'
 import type { SpeedCell } from '../../src/report/speedResult.js'
 import { createRunner } from '../../src/runners/registry.js'
@@ -110,5 +110,40 @@ describe('benchmark() on the oracle model', () => {
     expect(Math.min(...a.data)).toBeGreaterThanOrEqual(0) // raw255 card
     expect(Math.max(...a.data)).toBeLessThanOrEqual(255)
     expect(new Set(a.data).size).toBeGreaterThan(200)
+  })
+})
+
+describe('timeCell: the timed loop', () => {
+  /** A fake runner that counts its calls and answers at once. */
+  function counting(): { runner: Runner; calls: () => number } {
+    let calls = 0
+    const runner: Runner = {
+      info: { name: 'fake', backend: 'fake', device: 'cpu', version: '0', notes: [] },
+      input: { name: 'x', shape: ['N', 1, 2, 2] },
+      outputs: [{ name: 'y', shape: ['N', 2] }],
+      run: async () => {
+        calls += 1
+        return new Float32Array(2)
+      },
+      release: async () => undefined,
+    }
+    return { runner, calls: () => calls }
+  }
+  const input = { data: new Float32Array(4), dims: [1, 1, 2, 2] }
+
+  it('with no minimum duration it runs exactly the minimum iterations, after exactly the warm-up calls', async () => {
+    const fake = counting()
+    const timed = await timeCell(fake.runner, input, { warmup: 7, minIterations: 300, minDurationS: 0 })
+    expect(timed.latenciesMs.length).toBe(300) // more than the initial capacity: the array grew
+    expect(fake.calls()).toBe(307)
+    expect(timed.latenciesMs.every((x) => x >= 0)).toBe(true)
+  })
+
+  it('with a minimum duration it goes on past the minimum iterations until the duration is reached', async () => {
+    const fake = counting()
+    const timed = await timeCell(fake.runner, input, { warmup: 0, minIterations: 3, minDurationS: 0.03 })
+    expect(timed.durationS).toBeGreaterThanOrEqual(0.03)
+    expect(timed.latenciesMs.length).toBeGreaterThanOrEqual(3)
+    expect(fake.calls()).toBe(timed.latenciesMs.length)
   })
 })
