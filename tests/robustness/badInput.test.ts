@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { EvalResult } from '../../src/report/evalResult.js'
 import { FIXTURES, runCli, tempDir } from '../helpers/cli.js'
 import { CANONICAL, FER2013_ORDER, bandMeans, expectedConfusion, readFixtureCsv } from '../helpers/oracle.js'
+import { runCliAsync } from './docs.js'
 import { grayPng, hugePngHeader, infModel, nanModel, oracleWithInput, sixOutputModel, writeModel } from './builders.js'
 
 const CSV = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
@@ -100,11 +101,11 @@ const cases: Case[] = [
 ]
 
 describe('bad input: each case exits with the table code and names the file, row or field', () => {
-  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+  it.concurrent.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const dir = tempDir()
     const { args, names } = c.setup(dir)
     const out = path.join(dir, 'out.json')
-    const run = runCli(['eval', ...args, '--output', out])
+    const run = await runCliAsync(['eval', ...args, '--output', out])
     expect(run.stderr).toMatch(c.message)
     expect(run.stderr).toContain(names)
     expect(run.status).toBe(c.exit)

@@ -23,7 +23,7 @@ describe('determinism', () => {
     expect(a.json.predictions).toHaveLength(a.json.dataset.samples)
   })
 
-  it.each([2, 3, 16])('--concurrency %i gives the same document as a serial run (--concurrency 1)', (n) => {
+  it.each([2, 16])('--concurrency %i gives the same document as a serial run (--concurrency 1)', (n) => {
     const serial = runJson<EvalResult>([...args, '--concurrency', '1'])
     const parallel = runJson<EvalResult>([...args, '--concurrency', String(n)])
     expect(parallel.status).toBe(0)
