@@ -89,6 +89,9 @@ export const speedDocumentSchema = z
       )
       .optional(),
     peakRssBytes: z.number().int().nonnegative(),
+    loadAverage: z
+      .object({ before: z.array(z.number()), after: z.array(z.number()) })
+      .meta({ description: '1, 5 and 15 minute load averages (os.loadavg) before and after timing: how busy the machine was' }),
     warnings: z.array(z.string()),
   })
   .meta({ title: 'ferbench speed result', description: `schema ${SPEED_SCHEMA}: latency, throughput and size of one model (and optionally a reference model timed in the same run)` })
