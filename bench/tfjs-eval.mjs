@@ -186,13 +186,18 @@ async function compare(label, modelPath, bareFactory, layoutDims) {
   const ms = { ferbench: 0, bare: 0 }
   const stages = { read: 0, preprocess: 0, infer: 0, metrics: 0 }
   let last
+  const perRunMs = []
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? ['ferbench', 'bare', 'bare', 'ferbench'] : ['bare', 'ferbench', 'ferbench', 'bare']
     for (const who of order) {
-      if (who === 'bare') ms.bare += (await runBare()).ms
-      else {
+      if (who === 'bare') {
+        const t = (await runBare()).ms
+        ms.bare += t
+        perRunMs.push(['bare', Math.round(t)])
+      } else {
         const { ms: t, result } = await runFerbench()
         ms.ferbench += t
+        perRunMs.push(['ferbench', Math.round(t)])
         for (const k of Object.keys(stages)) stages[k] += result.timing.stagesMs[k]
         last = result
       }
@@ -203,6 +208,7 @@ async function compare(label, modelPath, bareFactory, layoutDims) {
   // time spent waiting behind inference on the one JS thread, so they overlap and overstate).
   const serial = await runFerbench(1)
   await bare.dispose()
+  console.error(`${label}: runs in order (ms): ${perRunMs.map(([w, t]) => `${w} ${t}`).join(', ')}; serial ${Math.round(serial.ms)}`)
   const runs = rounds * 2
   const images = runs * last.dataset.samples
   const throughput = { ferbench: images / (ms.ferbench / 1000), bare: images / (ms.bare / 1000) }
@@ -213,6 +219,7 @@ async function compare(label, modelPath, bareFactory, layoutDims) {
     samples: last.dataset.samples,
     runs,
     msPerRun: { ferbench: ms.ferbench / runs, bare: ms.bare / runs },
+    runsInOrderMs: perRunMs,
     throughput,
     ratio: throughput.ferbench / throughput.bare,
     stagesMsPerRun: perRun,
