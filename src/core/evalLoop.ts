@@ -190,6 +190,8 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
     if (rows === input.rowsPerCall && pending.length >= input.batch) {
       await flushRows()
       scorePending()
+    } else if (rows === 0 && pending.length > 0) {
+      scorePending() // only failed samples are waiting: settle them now (a long run of bad files holds nothing)
     }
     if (input.signal?.aborted) {
       stopped = true
