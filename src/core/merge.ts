@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { classificationMetrics, emptyConfusion } from '../metrics/classification.js'
+import { checkLabelOrder } from '../metrics/labelOrder.js'
 import type { ModelCard } from '../models/card.js'
 import { EVAL_SCHEMA, type EvalResult } from '../report/evalResult.js'
 import { DatasetDigest } from './datasetDigest.js'
@@ -36,7 +37,8 @@ function canonical(value: unknown): string {
 
 const cardWithoutOrigin = (card: ModelCard): unknown => ({ ...card, origin: undefined })
 
-const PER_RUN_WARNINGS = [/sample\(s\) failed and are not scored/, /^no samples were scored/]
+/** Warnings that describe one shard's samples: recomputed for the merge instead of copied. */
+const PER_RUN_WARNINGS = [/sample\(s\) failed and are not scored/, /^no samples were scored/, /^label order check: /]
 
 /**
  * Merges the results of `eval --shard i/n` for i = 1..n into the result of the unsharded run:
@@ -85,6 +87,8 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
     result.metrics.confusionMatrix.counts.forEach((row, t) => row.forEach((n, p) => (counts[t]![p]! += n)))
   }
   const metrics = classificationMetrics(labels, counts)
+  const { modelLabels, columns } = first.result.labelMapping
+  const labelOrder = checkLabelOrder(metrics.confusionMatrix, modelLabels, modelLabels.map((l) => (columns as readonly string[]).indexOf(l)))
   const samples = ordered.reduce((n, d) => n + d.result.dataset.samples, 0)
   const failures = ordered.flatMap((d) => d.result.failures)
   const warnings: string[] = []
@@ -97,6 +101,7 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   const tools = [...new Set(ordered.map((d) => d.result.tool.version))]
   if (tools.length > 1) addWarning(`shards were made by different ferbench versions: ${tools.join(', ')}`)
   if (failures.length > 0) addWarning(`${failures.length} sample(s) failed and are not scored; see failures`)
+  if (labelOrder.warning) addWarning(labelOrder.warning)
   if (samples === 0) addWarning(`no samples were scored from ${first.result.dataset.path} split ${first.result.dataset.split}`)
   const withPredictions = ordered.filter((d) => d.result.predictions !== undefined).length
   if (withPredictions > 0 && withPredictions < ordered.length) addWarning('only some shards embed predictions; the merged result has none')
@@ -105,13 +110,14 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   const stagesMs = { read: 0, preprocess: 0, infer: 0, metrics: 0 }
   for (const d of ordered) for (const k of Object.keys(stagesMs) as Array<keyof typeof stagesMs>) stagesMs[k] += d.result.timing.stagesMs[k]
   const { shard: _shard, ...dataset } = first.result.dataset
-  const { labelOrderCheck: _check, ...base } = first.result as EvalResult & { labelOrderCheck?: unknown }
+  const base = first.result
   const merged: EvalResult = {
     ...base,
     complete: true,
     createdAt: new Date().toISOString(),
     dataset: { ...dataset, samples, digest: DatasetDigest.combine(ordered.map((d) => d.result.dataset.digest)) },
     metrics,
+    labelOrderCheck: labelOrder.check,
     timing: { wallSeconds, imagesPerSecond: wallSeconds > 0 ? samples / wallSeconds : 0, stagesMs },
     warnings,
     failures,

@@ -52,6 +52,7 @@ describe('--shard i/n and ferbench merge', () => {
     expect(merged.dataset.samples).toBe(full.dataset.samples)
     expect(merged.dataset.digest).toBe(full.dataset.digest)
     expect(merged.dataset.shard).toBeUndefined()
+    expect(merged.labelOrderCheck).toEqual(full.labelOrderCheck)
     expect(merged.complete).toBe(true)
     expect(merged.merged?.shards.map((s) => s.index)).toEqual([1, 2, 3])
     expect(JSON.parse(readFileSync(path.join(dir, 'merged.json'), 'utf8'))).toMatchObject({ metrics: full.metrics })
