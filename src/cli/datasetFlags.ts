@@ -1,3 +1,4 @@
+import type { EvalOptions } from '../core/evaluate.js'
 import type { DatasetOptions } from '../datasets/types.js'
 
 /** The eval flags that reach the dataset adapter (beyond --data and --split). */
@@ -40,5 +41,23 @@ export function evalDatasetOptions(flags: DatasetFlagValues): Omit<DatasetOption
     ...(flags.classes !== undefined ? { classes: Number(flags.classes) as 7 | 8 } : {}),
     ...(flags.folds !== undefined ? { folds: flags.folds } : {}),
     ...(flags.fold !== undefined ? { fold: flags.fold } : {}),
+  }
+}
+
+/** The run settings every evaluation shares (single split, one fold, or all folds), from the eval flags. */
+export function runSettingsFromFlags(
+  flags: CvFlags,
+): Pick<EvalOptions, 'card' | 'preset' | 'batch' | 'threads' | 'device' | 'runner' | 'tta' | 'extraClasses' | 'strict' | 'concurrency'> {
+  return {
+    ...(flags.card ? { card: flags.card } : {}),
+    ...(flags.preset ? { preset: flags.preset } : {}),
+    batch: flags.batch,
+    ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
+    device: flags.device as 'cpu' | 'gpu',
+    ...(flags.runner ? { runner: flags.runner } : {}),
+    ...(flags.tta ? { tta: flags.tta as 'none' | 'flip' | 'tencrop' } : {}),
+    extraClasses: flags['extra-classes'] as 'drop' | 'keep',
+    strict: flags.strict,
+    concurrency: flags.concurrency,
   }
 }

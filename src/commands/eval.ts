@@ -15,7 +15,7 @@ import type { EvalResult } from '../report/evalResult.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
 import { crossValidate, modelForFold, type CvResult } from '../core/crossValidate.js'
 import { renderCvTables } from '../report/cvTable.js'
-import { evalDatasetOptions, type CvFlags } from '../cli/datasetFlags.js'
+import { evalDatasetOptions, runSettingsFromFlags, type CvFlags } from '../cli/datasetFlags.js'
 import { writePredictionsCsv } from '../report/predictionsCsv.js'
 
 export default class Eval extends FerbenchCommand {
@@ -88,18 +88,9 @@ export default class Eval extends FerbenchCommand {
         ...(Object.keys(datasetOptions).length > 0 ? { datasetOptions } : {}),
         data: flags.data ?? DEMO.data,
         ...(flags.split ? { split: flags.split } : demo ? { split: DEMO.split } : {}),
-        ...(flags.card ? { card: flags.card } : {}),
-        ...(flags.preset ? { preset: flags.preset } : {}),
-        batch: flags.batch,
-        ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
-        device: flags.device as 'cpu' | 'gpu',
-        ...(flags.runner ? { runner: flags.runner } : {}),
-        ...(flags.tta ? { tta: flags.tta as 'none' | 'flip' | 'tencrop' } : {}),
-        extraClasses: flags['extra-classes'] as 'drop' | 'keep',
+        ...runSettingsFromFlags(flags),
         predictions: flags['embed-predictions'] || flags.predictions !== undefined,
-        strict: flags.strict,
         demo,
-        concurrency: flags.concurrency,
         ...(flags.shard ? { shard: parseShard(flags.shard) } : {}),
       },
       { output: flags.output, embedPredictions: flags['embed-predictions'] },
@@ -122,16 +113,7 @@ export default class Eval extends FerbenchCommand {
         dataset: flags.dataset,
         data: flags.data,
         ...(flags.split ? { split: flags.split } : {}),
-        ...(flags.card ? { card: flags.card } : {}),
-        ...(flags.preset ? { preset: flags.preset } : {}),
-        batch: flags.batch,
-        ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
-        device: flags.device as 'cpu' | 'gpu',
-        ...(flags.runner ? { runner: flags.runner } : {}),
-        ...(flags.tta ? { tta: flags.tta as 'none' | 'flip' | 'tencrop' } : {}),
-        extraClasses: flags['extra-classes'] as 'drop' | 'keep',
-        strict: flags.strict,
-        concurrency: flags.concurrency,
+        ...runSettingsFromFlags(flags),
         datasetOptions,
         onProgress: (done) => progress.update(done),
       })
