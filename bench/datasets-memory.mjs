@@ -15,6 +15,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { mulberry32 as rng } from './lib/synth.mjs'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const OUT = path.join(ROOT, 'bench', 'out')
@@ -29,16 +30,6 @@ const ENTRIES = Number(opt('entries', '100000'))
 const AFFECTNET = path.join(DIR, 'affectnet')
 const MANIFEST = path.join(DIR, 'manifest', 'manifest.csv')
 
-function rng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Writes lines through a stream with backpressure. */
 async function writeLines(file, header, count, line) {

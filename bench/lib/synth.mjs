@@ -7,16 +7,10 @@ import { deflateSync } from 'node:zlib'
 /** FER2013's real split sizes: 28,709 + 3,589 + 3,589 = 35,887 rows. */
 export const FER2013_SPLIT_ROWS = { Training: 28709, PublicTest: 3589, PrivateTest: 3589 }
 
-export function mulberry32(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The project's seeded PRNG (mulberry32, src/models/onnxBuilder.ts), from the build. */
+import { seededRandom as mulberry32 } from '../../dist/models/onnxBuilder.js'
+
+export { mulberry32 }
 
 /** A 48×48 gray image: noise 0–255 with one brighter band of 6 rows (so the oracle's answer varies). */
 function image(random) {
