@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Issue 2 benchmark: `ferbench eval` against a minimal hand-written Node script
 // (bench/lib/rawEval.mjs: readline + split + onnxruntime-node) on a synthetic 35,887-row
-// fer2013.csv, same model (the oracle), split and batch. Whole-process wall time (Node start-up
+// fer2013.csv, same model (the oracle, or --model tinyconv), split and batch. Whole-process wall time (Node start-up
 // included) and peak RSS of each; the runs alternate (ABAB...) so drift on a shared machine hits
 // both; the median of --rounds runs is reported with the ratio ferbench / raw. The two must agree on
 // the accuracy (checked). Data is synthesised into bench/out/robustness/ (git-ignored). Build first.
 //
-//   node bench/fer2013-vs-raw.mjs [--rounds 3] [--split Training] [--batch 32] [--concurrency 4]
+//   node bench/fer2013-vs-raw.mjs [--rounds 3] [--split Training] [--batch 32] [--concurrency 4] [--model oracle|tinyconv]
+// --model tinyconv uses the small CNN fixture (conv → depthwise conv → dense, NHWC, x/255).
 import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -23,13 +24,16 @@ const batch = opt('batch', '32')
 const concurrency = opt('concurrency', '4')
 if (!existsSync(path.join(ROOT, 'dist', 'commands', 'eval.js'))) throw new Error('build first: npm run build')
 const { machineInfo } = await import(path.join(ROOT, 'dist', 'core', 'provenance.js'))
-const ORACLE = path.join(ROOT, 'fixtures', 'models', 'oracle.onnx')
+const modelName = opt('model', 'oracle')
+const MODELS = { oracle: { file: 'oracle.onnx', scale: 'raw255', layout: 'NCHW' }, tinyconv: { file: 'tinyconv.onnx', scale: 'unit', layout: 'NHWC' } }
+if (!MODELS[modelName]) throw new Error(`--model ${modelName}: use oracle or tinyconv`)
+const ORACLE = path.join(ROOT, 'fixtures', 'models', MODELS[modelName].file)
 
 console.error('synthesising fer2013.csv (first run only) ...')
 const csv = await synthFer2013Csv(OUT)
 const contenders = {
   ferbench: () => measure(path.join(ROOT, 'bin', 'run.js'), ['eval', '--model', ORACLE, '--data', csv, '--split', split, '--batch', batch, '--concurrency', concurrency, '--json']),
-  raw: () => measure(path.join(ROOT, 'bench', 'lib', 'rawEval.mjs'), [csv, ORACLE, split, batch]),
+  raw: () => measure(path.join(ROOT, 'bench', 'lib', 'rawEval.mjs'), [csv, ORACLE, split, batch, MODELS[modelName].scale, MODELS[modelName].layout]),
 }
 const runs = { ferbench: [], raw: [] }
 const accuracy = {}
@@ -54,7 +58,7 @@ const report = { machine: machineInfo(), data: { file: path.basename(csv), mib: 
 writeFileSync(path.join(OUT, 'fer2013-vs-raw.json'), `${JSON.stringify(report, null, 2)}\n`)
 const m = report.machine
 console.log(`machine: ${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, ${m.os}, Node ${m.node}`)
-console.log(`data: ${path.basename(csv)} (${fileMiB(csv).toFixed(0)} MiB, 35,887 rows), split ${split}, batch ${batch}, oracle model; median of ${rounds} alternating runs; both agree on accuracy ${accuracy.raw.toFixed(4)}\n`)
+console.log(`data: ${path.basename(csv)} (${fileMiB(csv).toFixed(0)} MiB, 35,887 rows), split ${split}, batch ${batch}, ${modelName} model; median of ${rounds} alternating runs; both agree on accuracy ${accuracy.raw.toFixed(4)}\n`)
 console.log('| contender | wall s (median) | CPU s, user+system (median) | peak RSS MiB (median) |')
 console.log('| --- | ---: | ---: | ---: |')
 for (const [name, label] of [['ferbench', `ferbench eval (--concurrency ${concurrency})`], ['raw', 'hand-written script (bench/lib/rawEval.mjs)']]) {
