@@ -60,7 +60,7 @@ for (const r of rows) {
   if (r.claim?.fps) vs.push(`FPS ${(r.fps / r.claim.fps).toFixed(1)}× claim (claim on ${r.claim.machine}: a ratio, not a verdict)`)
   lines.push(`| ${r.title} | ${r.claim?.text ?? ''} | ${mb(r.bytes)} | ${m(r.params)} / ${m(r.trainableParams)} | ${m(r.macs)} | ${r.latencyMs.mean.toFixed(3)} (${r.latencyMs.p50.toFixed(3)}, ${r.latencyMs.p99.toFixed(3)}) | ${r.fps.toFixed(0)} (${(1000 / r.latencyMs.p50).toFixed(0)}) | ${vs.join('; ') || 'no size/speed claim'} |`)
 }
-const header = `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.os}, Node ${machine.node}, 1-min load average ${loads[0].toFixed(1)} → ${loads[loads.length - 1].toFixed(1)} (shared machine); ${rows[0].runner}, threads ${rows[0].threads ?? 'engine default'}, batch 1, at least ${iterations} calls and ${duration} s per model.`
+const header = `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.os}, Node ${machine.node}, 1-min load average ${loads[0].toFixed(1)} → ${loads[loads.length - 1].toFixed(1)} on ${machine.cores} cores; ${rows[0].runner}, threads ${rows[0].threads ?? 'engine default'}, batch 1, at least ${iterations} calls and ${duration} s per model.`
 const markdown = `${header}\n\n${lines.join('\n')}\n`
 console.log(markdown)
 mkdirSync(path.join(ROOT, 'bench', 'out'), { recursive: true })
