@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core'
-import Table from 'cli-table3'
+import Table from '../report/table.js'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { allClaims } from '../claims/claims.js'
 import type { Claim } from '../claims/schema.js'

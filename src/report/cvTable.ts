@@ -1,4 +1,4 @@
-import Table from 'cli-table3'
+import Table from './table.js'
 import type { CvResult } from '../core/crossValidate.js'
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`

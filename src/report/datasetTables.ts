@@ -1,4 +1,4 @@
-import Table from 'cli-table3'
+import Table from './table.js'
 import type { AuditResult } from '../core/auditDataset.js'
 import type { InspectResult } from '../core/inspectDataset.js'
 import type { DatasetInfo } from '../datasets/types.js'

@@ -1,4 +1,4 @@
-import Table from 'cli-table3'
+import Table from './table.js'
 import type { CompareResult } from './schemas/compareDocument.js'
 import type { GateResult } from './schemas/gateDocument.js'
 

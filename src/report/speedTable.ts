@@ -1,4 +1,4 @@
-import Table from 'cli-table3'
+import Table from './table.js'
 import type { SpeedCell, SpeedResult } from './speedResult.js'
 
 const ms = (x: number): string => (x >= 100 ? x.toFixed(1) : x >= 10 ? x.toFixed(2) : x.toFixed(3))

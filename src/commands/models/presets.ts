@@ -1,4 +1,4 @@
-import Table from 'cli-table3'
+import Table from '../../report/table.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
 import { presetSummaries, type PresetSummary } from '../../models/presets.js'
 
