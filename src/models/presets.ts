@@ -8,6 +8,18 @@ import { parseCard } from './loadCard.js'
  * state are left out where the model file settles them (input size, layout), or marked as an
  * assumption in `$comment`.
  */
+/** The test transform of the FER2013 VGG19/ResNet18 repository (see the comment on 'vgg19-fer2013'). */
+const FER2013_TENCROP_44 = {
+  input: { height: 44, width: 44, channels: 3, layout: 'NCHW' },
+  scale: 'unit',
+  resize: 'bilinear',
+  crop: { size: 44, from: 48 },
+  tta: 'tencrop',
+  ttaAverage: 'logits',
+  labels: ['anger', 'disgust', 'fear', 'happiness', 'sadness', 'surprise', 'neutral'],
+  output: 'logits',
+}
+
 const RAW_PRESETS: Record<string, unknown> = {
   // ONNX model zoo, validated/vision/body_analysis/emotion_ferplus (Barsoum et al. 2016, arXiv:1608.01041):
   // README "Preprocessing": gray 64×64, input shape (1,1,64,64), pixel values 0–255 not normalised;
@@ -43,27 +55,13 @@ const RAW_PRESETS: Record<string, unknown> = {
   // (outputs.view(bs, ncrops, -1).mean(1)); class order Angry, Disgust, Fear, Happy, Sad, Surprise, Neutral.
   'vgg19-fer2013': {
     $comment: 'VGG19 on FER2013 (PyTorch repo in CLAIMS.md): gray → 3 channels, ten 44×44 crops of the 48×48 image (4 corners + center, each flipped), unit scale, logits averaged.',
-    input: { height: 44, width: 44, channels: 3, layout: 'NCHW' },
-    scale: 'unit',
-    resize: 'bilinear',
-    crop: { size: 44, from: 48 },
-    tta: 'tencrop',
-    ttaAverage: 'logits',
-    labels: ['anger', 'disgust', 'fear', 'happiness', 'sadness', 'surprise', 'neutral'],
-    output: 'logits',
+    ...FER2013_TENCROP_44,
     source: 'https://github.com/WuJie1010/Facial-Expression-Recognition.Pytorch (mainpro_FER.py, PrivateTest)',
   },
   // Same repository and test transform as vgg19-fer2013 (ResNet18 row of its results table).
   'resnet18-fer2013': {
     $comment: 'ResNet18 on FER2013 (same repo and protocol as vgg19-fer2013): gray → 3 channels, ten 44×44 crops of 48×48, unit scale, logits averaged.',
-    input: { height: 44, width: 44, channels: 3, layout: 'NCHW' },
-    scale: 'unit',
-    resize: 'bilinear',
-    crop: { size: 44, from: 48 },
-    tta: 'tencrop',
-    ttaAverage: 'logits',
-    labels: ['anger', 'disgust', 'fear', 'happiness', 'sadness', 'surprise', 'neutral'],
-    output: 'logits',
+    ...FER2013_TENCROP_44,
     source: 'https://github.com/WuJie1010/Facial-Expression-Recognition.Pytorch (mainpro_FER.py)',
   },
   // Cugu, Sener, Akbas 2017, "MicroExpNet" (arXiv:1711.07011), github.com/cuguilke/microexpnet:

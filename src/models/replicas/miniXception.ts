@@ -1,6 +1,6 @@
 import { LayerBuilder } from '../onnxLayers.js'
 import type { Replica } from './types.js'
-import { FER2013_LABELS } from './vgg19Fer.js'
+import { FER2013_LABELS } from '../../datasets/fer2013.js'
 
 /**
  * mini-Xception (Arriaga, Valdenegro-Toro, Plöger 2017, arXiv:1710.07557), from mini_XCEPTION in

@@ -1,6 +1,6 @@
 import { LayerBuilder, type LayerTensor } from '../onnxLayers.js'
+import { presetCard } from '../presets.js'
 import type { Replica } from './types.js'
-import { FER2013_LABELS } from './vgg19Fer.js'
 
 /**
  * ResNet18 of Facial-Expression-Recognition.Pytorch models/resnet.py (the CIFAR-style ResNet of
@@ -23,14 +23,8 @@ export const resnet18Fer: Replica = {
   input: [3, 44, 44],
   classes: 7,
   card: {
+    ...presetCard('resnet18-fer2013')!,
     $comment: 'Architecture replica of the FER2013 ResNet18 with random weights: for size and speed only, never for accuracy.',
-    input: { height: 44, width: 44, channels: 3, layout: 'NCHW' },
-    scale: 'unit',
-    resize: 'bilinear',
-    crop: { size: 44, from: 48 },
-    tta: 'tencrop',
-    labels: [...FER2013_LABELS],
-    output: 'logits',
   },
   claim: { text: 'PublicTest 72.290%, PrivateTest 72.975% (accuracy only; no size or speed claim)' },
   build() {

@@ -1,10 +1,10 @@
 import { LayerBuilder } from '../onnxLayers.js'
+import { presetCard } from '../presets.js'
 import type { Replica } from './types.js'
 
 /** VGG19 configuration of the FER2013 repository (channels; 'M' = 2×2 max pool, stride 2). */
 export const VGG19_CFG = [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M'] as const
 
-export const FER2013_LABELS = ['anger', 'disgust', 'fear', 'happiness', 'sadness', 'surprise', 'neutral'] as const
 
 /**
  * The FER2013 VGG19 of Facial-Expression-Recognition.Pytorch (WuJie1010; the
@@ -28,14 +28,8 @@ export const vgg19Fer: Replica = {
   input: [3, 44, 44],
   classes: 7,
   card: {
+    ...presetCard('vgg19-fer2013')!,
     $comment: 'Architecture replica of the FER2013 VGG19 with random weights: for size and speed only, never for accuracy.',
-    input: { height: 44, width: 44, channels: 3, layout: 'NCHW' },
-    scale: 'unit',
-    resize: 'bilinear',
-    crop: { size: 44, from: 48 },
-    tta: 'tencrop',
-    labels: [...FER2013_LABELS],
-    output: 'logits',
   },
   claim: { text: 'PublicTest 72.596%, PrivateTest 73.212% (accuracy only; no size or speed claim)' },
   build() {
