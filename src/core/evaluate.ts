@@ -184,7 +184,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
         fixedBatch: card.fixedBatch !== undefined,
       },
       machine: machineInfo(),
-      versions: { ferbench: toolVersion(), ...packageVersions(['onnxruntime-node', 'sharp', 'csv-parse']) },
+      versions: { ferbench: toolVersion(), ...packageVersions(['onnxruntime-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', 'sharp', 'csv-parse']) },
       metrics,
       labelOrderCheck: labelOrder.check,
       timing: { wallSeconds, imagesPerSecond: wallSeconds > 0 ? scored / wallSeconds : 0, stagesMs, ...(state.segments > 1 ? { segments: state.segments } : {}) },
