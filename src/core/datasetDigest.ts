@@ -33,8 +33,17 @@ export class DatasetDigest {
     return toHex(hexes.reduce((acc, h) => (acc + DatasetDigest.parse(h)) % MODULUS, 0n))
   }
 
+  /** The hash one sample adds, for callers that add the same sample to several digests. */
+  static sampleHash(id: string, label: string): bigint {
+    return lineHash(id, label)
+  }
+
   add(id: string, label: string): void {
-    this.sum = (this.sum + lineHash(id, label)) % MODULUS
+    this.addHash(lineHash(id, label))
+  }
+
+  addHash(hash: bigint): void {
+    this.sum = (this.sum + hash) % MODULUS
   }
 
   hex(): string {

@@ -65,8 +65,9 @@ export class EvalState {
 
   score(id: string, label: string, truthColumn: number, predictedColumn: number): void {
     this.counts[truthColumn]![predictedColumn]! += 1
-    this.digest.add(id, label)
-    this.settledDigest.add(id, label)
+    const hash = DatasetDigest.sampleHash(id, label) // one sha256 for both digests
+    this.digest.addHash(hash)
+    this.settledDigest.addHash(hash)
     this.scored += 1
     this.settled += 1
   }
