@@ -1,27 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import type { EvalResult } from '../../src/report/evalResult.js'
 import { runCli } from '../helpers/cli.js'
 
-/** Minimal typed view of the eval document fields these tests touch. */
-export interface Prediction { id: string; truth: string; predicted: string; top: Array<{ label: string; score: number }> }
-export interface EvalDoc {
-  schema: string
-  dataset: { digest: string; samples: number; split: string }
-  metrics: {
-    samples: number
-    correct: number
-    accuracy: number
-    accuracyCI95: [number, number]
-    balancedAccuracy: number
-    macroF1: number
-    perClass: Array<{ label: string; precision: number; recall: number; f1: number; support: number }>
-    confusionMatrix: { labels: string[]; counts: number[][] }
-  }
-  predictions?: Prediction[]
-  warnings: string[]
-  labelOrderCheck?: { suspicious: boolean; accuracy: number; bestAccuracy: number; suggestedCardLabels?: string[]; pValue: number }
-  [key: string]: unknown
-}
+/** The eval document as ferbench writes it (the code's own type, so the tests follow it). */
+export type { SamplePrediction as Prediction } from '../../src/report/evalResult.js'
+export type EvalDoc = EvalResult
 
 /** Runs `ferbench eval` (demo model and data unless args say otherwise) and returns the written document. */
 export function evalDoc(dir: string, name: string, args: string[] = []): { file: string; doc: EvalDoc } {
