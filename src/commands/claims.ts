@@ -19,7 +19,7 @@ export default class Claims extends FerbenchCommand {
     const { flags } = await this.parse(Claims)
     const claims = allClaims().filter((c) => flags.fixtures || !c.fixture)
     if (!this.jsonEnabled()) {
-      const t = new Table({ style: { compact: true }, head: ['id', 'system', 'dataset', 'protocol', 'claimed', 'runnable'], wordWrap: true, colWidths: [34, 40, 10, 30, 12, 12] })
+      const t = new Table({ head: ['id', 'system', 'dataset', 'protocol', 'claimed', 'runnable'], wordWrap: true, colWidths: [34, 40, 10, 30, 12, 12] })
       for (const c of claims) {
         const p = c.protocol
         const protocol = [p.kind === 'split' ? p.split : p.kind === 'kfold' ? `${p.folds}-fold` : 'not stated', p.tta !== 'unspecified' ? `TTA ${p.tta}` : '', p.preset ? `preset ${p.preset}` : ''].filter(Boolean).join(', ')

@@ -13,7 +13,7 @@ export default class Runners extends FerbenchCommand {
   async run(): Promise<RunnersReport> {
     const report = await runnersReport()
     if (!this.jsonEnabled()) {
-      const table = new Table({ style: { compact: true }, head: ['runner', 'reads', 'device', 'backend (in order tried)', 'available'] })
+      const table = new Table({ head: ['runner', 'reads', 'device', 'backend (in order tried)', 'available'] })
       for (const r of report.runners) {
         for (const b of r.backends) table.push([`${r.name} (${r.version})`, r.accepts, b.device, b.backend, b.available ? 'yes' : `no: ${b.reason}`])
       }

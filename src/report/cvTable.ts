@@ -1,17 +1,17 @@
-import Table from './table.js'
+import Table, { confusionTable } from './table.js'
 import type { CvResult } from '../core/crossValidate.js'
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
 
 /** Human view of a cross-validation result: per-fold metrics, mean ± std, pooled metrics and confusion matrix. */
 export function renderCvTables(result: CvResult): string {
-  const perFold = new Table({ style: { compact: true }, head: ['fold', 'subjects', 'samples', 'accuracy', 'balanced acc.', 'macro-F1', 'failures'] })
+  const perFold = new Table({ head: ['fold', 'subjects', 'samples', 'accuracy', 'balanced acc.', 'macro-F1', 'failures'] })
   for (const f of result.folds) {
     const subjects = f.subjects.length <= 4 ? f.subjects.join(' ') : `${f.subjects.slice(0, 4).join(' ')} … (${f.subjects.length})`
     perFold.push([String(f.fold), subjects, String(f.samples), pct(f.metrics.accuracy), pct(f.metrics.balancedAccuracy), f.metrics.macroF1.toFixed(3), String(f.failures.length)])
   }
   const m = result.metrics
-  const summary = new Table({ style: { compact: true }, head: ['metric', 'value'] })
+  const summary = new Table({ head: ['metric', 'value'] })
   summary.push(
     ['dataset', `${result.dataset.name} ${result.dataset.split}, ${result.protocol.folds} subject-independent folds (${result.dataset.samples} samples)`],
     ['model', result.protocol.model],
@@ -20,10 +20,7 @@ export function renderCvTables(result: CvResult): string {
     ['pooled balanced accuracy', pct(m.balancedAccuracy)],
     ['pooled macro-F1', m.macroF1.toFixed(3)],
   )
-  const labels = m.confusionMatrix.labels
-  const confusion = new Table({ style: { compact: true }, head: ['truth \\ predicted', ...labels.map((l) => l.slice(0, 8))] })
-  m.confusionMatrix.counts.forEach((row, i) => confusion.push([labels[i]!, ...row.map(String)]))
-  const lines = [perFold.toString(), summary.toString(), 'Pooled confusion matrix (rows = truth, columns = prediction):', confusion.toString()]
+  const lines = [perFold.toString(), summary.toString(), 'Pooled confusion matrix (rows = truth, columns = prediction):', confusionTable(m.confusionMatrix)]
   if (result.warnings.length > 0) lines.push('Warnings:', ...result.warnings.map((w) => `  - ${w}`))
   if (result.failures.length > 0) {
     lines.push(`Failures (${result.failures.length}):`, ...result.failures.slice(0, 20).map((f) => `  - fold ${f.fold}: ${f.id} (${f.source}): ${f.error}`))

@@ -4,7 +4,7 @@ import type { InspectResult } from '../core/inspectDataset.js'
 import type { DatasetInfo } from '../datasets/types.js'
 
 export function renderDatasetList(infos: readonly DatasetInfo[]): string {
-  const table = new Table({ style: { compact: true }, head: ['dataset', 'splits', 'native label order', '--data'], wordWrap: true, colWidths: [11, 26, 44, 50] })
+  const table = new Table({ head: ['dataset', 'splits', 'native label order', '--data'], wordWrap: true, colWidths: [11, 26, 44, 50] })
   for (const i of infos) {
     table.push([i.name, i.splits.join(', '), i.labels.length > 0 ? i.labels.join(', ') : '(from the data)', i.dataHint ?? '--data <file>'])
   }
@@ -13,7 +13,7 @@ export function renderDatasetList(infos: readonly DatasetInfo[]): string {
 
 export function renderInspect(result: InspectResult): string {
   const head = ['split', 'samples', 'canonical', 'subjects', ...result.labels.map((l) => l.slice(0, 8))]
-  const table = new Table({ style: { compact: true }, head })
+  const table = new Table({ head })
   for (const s of result.splits) {
     table.push([s.name, String(s.samples), s.canonicalSamples === undefined ? '—' : String(s.canonicalSamples), String(s.subjects.length), ...result.labels.map((l) => String(s.classes[l] ?? 0))])
   }

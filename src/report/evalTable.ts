@@ -1,4 +1,4 @@
-import Table from './table.js'
+import Table, { confusionTable } from './table.js'
 import type { EvalResult } from './evalResult.js'
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
@@ -7,7 +7,7 @@ const fixed = (x: number, digits = 3): string => x.toFixed(digits)
 /** Human view of an eval result: summary, per-class metrics and the confusion matrix. */
 export function renderEvalTables(result: EvalResult): string {
   const m = result.metrics
-  const summary = new Table({ style: { compact: true }, head: ['metric', 'value'] })
+  const summary = new Table({ head: ['metric', 'value'] })
   summary.push(
     ['model', `${result.model.path} (${result.model.bytes} bytes, sha256 ${result.model.sha256.slice(0, 12)}…)`],
     ['card', result.model.card.origin.source + (result.model.card.origin.inferred.length ? ` (inferred: ${result.model.card.origin.inferred.join(', ')})` : '')],
@@ -19,12 +19,9 @@ export function renderEvalTables(result: EvalResult): string {
     ['macro-F1', fixed(m.macroF1)],
     ['time', `${result.timing.wallSeconds.toFixed(2)} s, ${result.timing.imagesPerSecond.toFixed(1)} images/s`],
   )
-  const perClass = new Table({ style: { compact: true }, head: ['class', 'precision', 'recall', 'f1', 'support'] })
+  const perClass = new Table({ head: ['class', 'precision', 'recall', 'f1', 'support'] })
   for (const c of m.perClass) perClass.push([c.label, fixed(c.precision), fixed(c.recall), fixed(c.f1), String(c.support)])
-  const labels = m.confusionMatrix.labels
-  const confusion = new Table({ style: { compact: true }, head: ['truth \\ predicted', ...labels.map((l) => l.slice(0, 8))] })
-  m.confusionMatrix.counts.forEach((row, i) => confusion.push([labels[i]!, ...row.map(String)]))
-  const lines = [summary.toString(), perClass.toString(), 'Confusion matrix (rows = truth, columns = prediction):', confusion.toString()]
+  const lines = [summary.toString(), perClass.toString(), 'Confusion matrix (rows = truth, columns = prediction):', confusionTable(m.confusionMatrix)]
   if (result.warnings.length > 0) lines.push('Warnings:', ...result.warnings.map((w) => `  - ${w}`))
   if (result.failures.length > 0) {
     lines.push(`Failures (${result.failures.length}):`, ...result.failures.slice(0, 20).map((f) => `  - ${f.id} (${f.source}): ${f.error}`))

@@ -7,7 +7,7 @@ const signed = (x: number, digits = 2): string => `${x >= 0 ? '+' : ''}${x.toFix
 
 /** Terminal view of a gate result: one line per check with its figures, then the verdict. */
 export function renderGateTable(result: GateResult): string {
-  const t = new Table({ style: { compact: true }, head: ['check', 'baseline', 'current', 'change', 'threshold', 'McNemar p', 'result'] })
+  const t = new Table({ head: ['check', 'baseline', 'current', 'change', 'threshold', 'McNemar p', 'result'] })
   for (const c of result.checks) {
     const ratio = c.unit === 'ratio'
     t.push([
@@ -31,7 +31,7 @@ export function renderGateTable(result: GateResult): string {
 export function renderCompareTable(result: CompareResult): string {
   const f = (x: number | null, asPct: boolean): string => (x === null ? '–' : asPct ? `${(x * 100).toFixed(2)}%` : x.toFixed(3))
   const d = (x: number | null, asPct: boolean): string => (x === null ? '–' : asPct ? `${signed(x * 100)} pts` : signed(x, 3))
-  const t = new Table({ style: { compact: true }, head: ['metric', 'a', 'b', 'delta (b − a)'] })
+  const t = new Table({ head: ['metric', 'a', 'b', 'delta (b − a)'] })
   for (const [name, v] of Object.entries(result.metrics)) t.push([name, f(v.a, name !== 'macroF1'), f(v.b, name !== 'macroF1'), d(v.delta, name !== 'macroF1')])
   for (const [name, v] of Object.entries(result.perClassRecall)) t.push([`recall ${name}`, f(v.a, true), f(v.b, true), d(v.delta, true)])
   const lines = [

@@ -8,7 +8,7 @@ const count = (n: number | null): string => (n === null ? 'n/a' : n >= 1e9 ? `${
 function cellTable(cells: readonly SpeedCell[], withRatio: boolean): string {
   const head = ['batch', 'threads', 'iters', 'time s', 'mean ms', 'std', 'min', 'p50', 'p90', 'p95', 'p99', 'max', 'images/s']
   if (withRatio) head.push('× ref')
-  const table = new Table({ style: { compact: true }, head })
+  const table = new Table({ head })
   for (const c of cells) {
     const l = c.latencyMs
     const row = [String(c.batch), c.threads === null ? 'default' : String(c.threads), String(c.iterations), c.durationS.toFixed(2), ms(l.mean), ms(l.std), ms(l.min), ms(l.p50), ms(l.p90), ms(l.p95), ms(l.p99), ms(l.max), c.imagesPerSecond.toFixed(1)]
@@ -21,7 +21,7 @@ function cellTable(cells: readonly SpeedCell[], withRatio: boolean): string {
 /** Human view of a speed result: model size, sessions, the latency table and the machine. */
 export function renderSpeedTables(result: SpeedResult): string {
   const m = result.model
-  const summary = new Table({ style: { compact: true }, head: ['', 'value'] })
+  const summary = new Table({ head: ['', 'value'] })
   summary.push(
     ['model', `${m.path}`],
     ['size', `${mb(m.bytes)} (${m.bytes} bytes), sha256 ${m.sha256.slice(0, 12)}…`],
@@ -39,7 +39,7 @@ export function renderSpeedTables(result: SpeedResult): string {
     lines.push(`Reference ${result.reference.model.path} (${mb(result.reference.model.bytes)}):`, cellTable(result.reference.results, false))
   }
   if (result.e2e) {
-    const table = new Table({ style: { compact: true }, head: ['batch', 'threads', 'samples', 'images/s', 'read ms', 'preprocess ms', 'infer ms', 'metrics ms'] })
+    const table = new Table({ head: ['batch', 'threads', 'samples', 'images/s', 'read ms', 'preprocess ms', 'infer ms', 'metrics ms'] })
     for (const e of result.e2e) {
       const stage = (k: string): string => `${(e.stagesMs[k] ?? 0).toFixed(1)} (${((e.stageShare[k] ?? 0) * 100).toFixed(0)}%)`
       table.push([String(e.batch), e.threads === null ? 'default' : String(e.threads), String(e.samples), e.imagesPerSecond.toFixed(1), stage('read'), stage('preprocess'), stage('infer'), stage('metrics')])

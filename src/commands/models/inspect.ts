@@ -26,7 +26,7 @@ export default class ModelsInspect extends FerbenchCommand {
     const { flags } = await this.parse(ModelsInspect)
     const result = await inspectModel(flags.model, { ...(flags.card ? { card: flags.card } : {}), ...(flags.preset ? { preset: flags.preset } : {}) })
     if (!this.jsonEnabled()) {
-      const table = new Table({ style: { compact: true }, head: ['field', 'value'] })
+      const table = new Table({ head: ['field', 'value'] })
       table.push(
         ['model', result.path],
         ['format', result.format + (result.opset !== null ? ` (opset ${result.opset})` : '')],

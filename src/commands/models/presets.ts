@@ -9,7 +9,7 @@ export default class ModelsPresets extends FerbenchCommand {
   async run(): Promise<{ presets: PresetSummary[] }> {
     const presets = presetSummaries()
     if (!this.jsonEnabled()) {
-      const table = new Table({ style: { compact: true }, head: ['preset', 'input', 'scale', 'tta', 'output', 'labels (model order)'] })
+      const table = new Table({ head: ['preset', 'input', 'scale', 'tta', 'output', 'labels (model order)'] })
       for (const p of presets) table.push([p.name, p.input, p.scale, p.tta, p.output, p.labels.join(', ')])
       this.log(table.toString())
       for (const p of presets) this.log(`${p.name}: ${p.source}`)
