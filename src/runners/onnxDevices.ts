@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import * as ort from 'onnxruntime-node'
 import { messageOf } from '../core/errors.js'
 import { OnnxGraphBuilder } from '../models/onnxBuilder.js'
+import { loadOnnxRuntime, type OnnxRuntime } from './onnxModule.js'
 
 const require = createRequire(import.meta.url)
 
@@ -16,7 +16,7 @@ export function onnxBinDir(): string {
 }
 
 /** true when the CUDA provider's shared libraries are installed, else why not (checked before asking onnxruntime, which prints native errors). */
-export function cudaProviderInstalled(): true | string {
+export function cudaProviderInstalled(ort: OnnxRuntime): true | string {
   if (!ort.listSupportedBackends().some((b) => b.name === 'cuda')) return 'this onnxruntime-node build has no CUDA provider'
   if (process.platform !== 'linux' && process.platform !== 'win32') return `no CUDA provider for ${process.platform}`
   const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'
@@ -34,8 +34,9 @@ function probeModel(): Uint8Array {
 
 /** Tries to start a session on one provider; true or the first line of why it cannot. */
 export async function probeProvider(provider: 'cpu' | 'cuda' | 'webgpu'): Promise<true | string> {
+  const ort = await loadOnnxRuntime()
   if (provider === 'cuda') {
-    const installed = cudaProviderInstalled()
+    const installed = cudaProviderInstalled(ort)
     if (installed !== true) return installed
   }
   if (provider === 'webgpu' && !ort.listSupportedBackends().some((b) => b.name === 'webgpu')) return 'this onnxruntime-node build has no WebGPU provider'
