@@ -76,11 +76,10 @@ export function scatterSpec(protocol: LeaderboardProtocol, axis: ChartAxis, inde
   }
 }
 
-/** Both scatters of one protocol side by side. */
+/** Both scatters of one protocol side by side (the HTML page titles each protocol itself). */
 export function protocolChartSpec(protocol: LeaderboardProtocol): VegaLiteSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `${protocol.dataset} — ${protocol.protocol}`, fontSize: 14 },
     hconcat: [scatterSpec(protocol, 'latency'), scatterSpec(protocol, 'size')],
     resolve: { scale: { x: 'independent', y: 'independent' } },
     config: { font: 'sans-serif', background: 'white' },

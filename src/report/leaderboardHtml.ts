@@ -12,7 +12,7 @@ const STYLE = `
 body { font-family: -apple-system, "Segoe UI", "DejaVu Sans", Arial, sans-serif; margin: 2rem; color: #1f2328; max-width: 1200px; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
 table { border-collapse: collapse; margin: 0.5rem 0; } th, td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; }
-th { background: #f6f8fa; cursor: pointer; user-select: none; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f6f8fa; cursor: pointer; user-select: none; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th[aria-sort="ascending"]::after { content: " ▲"; } th[aria-sort="descending"]::after { content: " ▼"; }
 .warn { background: #fff8c5; border: 1px solid #d4a72c; padding: 0.5rem 1rem; }
 .front { color: #1a7f37; font-weight: bold; } .tie { color: #9a6700; }
