@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import * as ort from 'onnxruntime-node'
 import { messageOf } from '../core/errors.js'
 import { OnnxGraphBuilder } from '../models/onnxBuilder.js'
+import { loadOnnxRuntime, type OnnxRuntime } from './onnxModule.js'
 
 const require = createRequire(import.meta.url)
 
@@ -19,7 +19,7 @@ export function onnxBinDir(): string {
 }
 
 /** true when the CUDA provider's shared libraries are installed, else why not (checked before asking onnxruntime, which prints native errors). */
-export function cudaProviderInstalled(): true | string {
+export function cudaProviderInstalled(ort: OnnxRuntime): true | string {
   if (!ort.listSupportedBackends().some((b) => b.name === 'cuda')) return 'this onnxruntime-node build has no CUDA provider'
   if (process.platform !== 'linux' && process.platform !== 'win32') return `no CUDA provider for ${process.platform}`
   const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'
@@ -33,7 +33,7 @@ export function cudaProviderInstalled(): true | string {
  * warning on stderr and then fails, so the loader is looked up first with the system's dynamic
  * loader (process.dlopen: "did not self-register" means the library loaded, it is just not a Node addon).
  */
-export function webgpuPrerequisite(): true | string {
+export function webgpuPrerequisite(ort: OnnxRuntime): true | string {
   if (!ort.listSupportedBackends().some((b) => b.name === 'webgpu')) return 'this onnxruntime-node build has no WebGPU provider'
   if (process.platform !== 'linux') return true
   try {
@@ -45,9 +45,9 @@ export function webgpuPrerequisite(): true | string {
 }
 
 /** true when `provider` may be asked to start a session here, else why not (native errors avoided). */
-export function providerPrerequisite(provider: 'cpu' | 'cuda' | 'webgpu'): true | string {
-  if (provider === 'cuda') return cudaProviderInstalled()
-  if (provider === 'webgpu') return webgpuPrerequisite()
+export function providerPrerequisite(ort: OnnxRuntime, provider: 'cpu' | 'cuda' | 'webgpu'): true | string {
+  if (provider === 'cuda') return cudaProviderInstalled(ort)
+  if (provider === 'webgpu') return webgpuPrerequisite(ort)
   return true
 }
 
@@ -61,7 +61,8 @@ function probeModel(): Uint8Array {
 
 /** Tries to start a session on one provider; true or the first line of why it cannot. */
 export async function probeProvider(provider: 'cpu' | 'cuda' | 'webgpu'): Promise<true | string> {
-  const ready = providerPrerequisite(provider)
+  const ort = await loadOnnxRuntime()
+  const ready = providerPrerequisite(ort, provider)
   if (ready !== true) return ready
   try {
     const session = await ort.InferenceSession.create(probeModel(), { executionProviders: [provider] })
