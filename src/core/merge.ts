@@ -1,7 +1,9 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import path from 'node:path'
 import { classificationMetrics, emptyConfusion } from '../metrics/classification.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
 import type { ModelCard } from '../models/card.js'
-import type { EvalResult } from '../report/evalResult.js'
+import { EVAL_SCHEMA, type EvalResult } from '../report/evalResult.js'
 import { readEvalDocumentFor } from '../report/readDocument.js'
 import { canonicalJson, checkEvalDocument } from './documentChecks.js'
 import { DatasetDigest } from './datasetDigest.js'
@@ -21,6 +23,31 @@ export function readShardFile(file: string): ShardFile {
   checkEvalDocument(result, file)
   return { file, result }
 }
+
+/**
+ * The shard files to merge: named files as they are; a named folder contributes its *.json files
+ * that are eval documents with a dataset.shard (other JSON there is ignored), in name order.
+ */
+export function expandShardInputs(inputs: readonly string[]): string[] {
+  return inputs.flatMap((input) => {
+    if (!existsSync(input) || !statSync(input).isDirectory()) return [input]
+    const files = readdirSync(input)
+      .filter((n) => n.endsWith('.json'))
+      .sort()
+      .map((n) => path.join(input, n))
+      .filter((file) => {
+        try {
+          const doc = JSON.parse(readFileSync(file, 'utf8')) as { schema?: unknown; dataset?: { shard?: unknown } }
+          return doc.schema === EVAL_SCHEMA && doc.dataset?.shard !== undefined
+        } catch {
+          return false
+        }
+      })
+    if (files.length === 0) throw dataError(`${input}: folder holds no shard results (${EVAL_SCHEMA} documents with dataset.shard)`)
+    return files
+  })
+}
+
 
 const cardWithoutOrigin = (card: ModelCard): unknown => ({ ...card, origin: undefined })
 
