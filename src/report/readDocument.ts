@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import type { z } from 'zod'
 import { FerbenchError, dataError, messageOf } from '../core/errors.js'
-import { EVAL_SCHEMA } from './evalResult.js'
+import { EVAL_SCHEMA, type EvalResult } from './evalResult.js'
 import { evalDocumentSchema, type EvalDocument } from './schemas/evalDocument.js'
 import { SPEED_SCHEMA, speedDocumentSchema, type SpeedDocument } from './schemas/speedDocument.js'
 
@@ -77,10 +77,15 @@ export function readEvalDocument(file: string, what: string): EvalDocument {
   return read.doc
 }
 
-/** Reads an eval document for `purpose` (`--resume`, `merge`): the same reader, with the purpose in the messages. */
-export function readEvalDocumentFor(file: string, expected: string): EvalDocument {
+/**
+ * Reads an eval document whose counts are carried into a new result (`eval --resume`, `merge`):
+ * the same reader, with what was expected in the messages. Typed as the EvalResult the code
+ * builds (the zod schema has checked every field of it; where the two types' optional markers
+ * drift apart, the schema is the definition).
+ */
+export function readEvalDocumentFor(file: string, expected: string): EvalResult {
   const raw = readJsonDocument(file, expected)
   const schema = schemaOf(raw)
   if (schema !== EVAL_SCHEMA) throw dataError(`${file}: field 'schema' is ${JSON.stringify(schema)}; expected '${EVAL_SCHEMA}' (${expected})`)
-  return parseDocument(raw, evalDocumentSchema, file, EVAL_SCHEMA)
+  return parseDocument(raw, evalDocumentSchema, file, EVAL_SCHEMA) as EvalResult
 }
