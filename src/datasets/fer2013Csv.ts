@@ -125,24 +125,28 @@ export async function* readFer2013Rows(file: string): AsyncGenerator<Fer2013Row>
   const stream = createReadStream(file, { highWaterMark: 1 << 20 })
   let done = false
   const chunks = stream[Symbol.asyncIterator]()
-  while (!done) {
-    const next = await chunks.next()
-    done = next.done === true
-    const buf: Buffer = done ? carry : carry.length > 0 ? Buffer.concat([carry, next.value as Buffer]) : (next.value as Buffer)
-    for (const [start, rawEnd] of lineOf(buf, done)) {
-      const end = rawEnd > start && buf[rawEnd - 1] === CR ? rawEnd - 1 : rawEnd
-      if (!cols) {
-        cols = columnsOf(buf.toString('utf8', start, end), file)
-        continue
+  try {
+    while (!done) {
+      const next = await chunks.next()
+      done = next.done === true
+      const buf: Buffer = done ? carry : carry.length > 0 ? Buffer.concat([carry, next.value as Buffer]) : (next.value as Buffer)
+      for (const [start, rawEnd] of lineOf(buf, done)) {
+        const end = rawEnd > start && buf[rawEnd - 1] === CR ? rawEnd - 1 : rawEnd
+        if (!cols) {
+          cols = columnsOf(buf.toString('utf8', start, end), file)
+          continue
+        }
+        if (end === start) continue // blank line
+        row += 1
+        const fields = fieldsOf(buf, start, end, file, row)
+        if (fields.length < cols.width) {
+          throw dataError(`${file} row ${row}: expected ${cols.width} comma-separated columns (emotion, pixels, Usage), got ${fields.length}`)
+        }
+        yield new Row(row, text(fields[cols.emotion]!), text(fields[cols.usage]!), fields[cols.pixels]!)
       }
-      if (end === start) continue // blank line
-      row += 1
-      const fields = fieldsOf(buf, start, end, file, row)
-      if (fields.length < cols.width) {
-        throw dataError(`${file} row ${row}: expected ${cols.width} comma-separated columns (emotion, pixels, Usage), got ${fields.length}`)
-      }
-      yield new Row(row, text(fields[cols.emotion]!), text(fields[cols.usage]!), fields[cols.pixels]!)
     }
+  } finally {
+    stream.destroy() // an error part-way (a line over the limit) stops reading the file
   }
   if (!cols) throw dataError(`${file}: no header row (expected 'emotion,pixels,Usage')`)
 }
