@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import path from 'node:path'
 import pLimit from 'p-limit'
-import sharp from 'sharp'
 import { DECODE_SLOTS } from '../datasets/decode.js'
+import { loadSharp } from '../preprocess/sharpModule.js'
 import { createDataset } from '../datasets/registry.js'
 import type { DatasetOptions, RawImage, Sample } from '../datasets/types.js'
 import { toGray } from '../preprocess/pixels.js'
@@ -50,6 +50,7 @@ export function pixelHash(image: RawImage): string {
 /** 64-bit difference hash as [high 32 bits, low 32 bits]. */
 export async function dHash(image: RawImage): Promise<[number, number]> {
   const gray = toGray(image)
+  const sharp = await loadSharp()
   const small = await sharp(gray.data, { raw: { width: gray.width, height: gray.height, channels: 1 } })
     .resize(9, 8, { kernel: 'linear', fit: 'fill' })
     .toColourspace('b-w')

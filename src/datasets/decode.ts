@@ -1,9 +1,9 @@
 import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { decode as decodeBmp } from 'bmp-ts'
-import sharp from 'sharp'
 import { messageOf } from '../core/errors.js'
 import { MAX_IMAGE_BYTES, openRegularFile } from '../core/inputFile.js'
+import { loadSharp } from '../preprocess/sharpModule.js'
 import type { RawImage } from './types.js'
 
 /** File extensions ferbench decodes as images (case-insensitive). */
@@ -102,6 +102,7 @@ function pixelLimitError(file: string, width: number, height: number, limits: De
  */
 async function decodeJpegFast(file: string, limits: DecodeLimits): Promise<RawImage | undefined> {
   try {
+    const sharp = await loadSharp()
     const { data, info } = await sharp(file, { limitInputPixels: limits.maxPixels }).raw().toBuffer({ resolveWithObject: true })
     if ((info.channels !== 1 && info.channels !== 3) || data.length !== info.width * info.height * info.channels) return undefined
     return collapseGray({ data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels })
@@ -163,6 +164,7 @@ export async function decodeImageFile(file: string, limits: DecodeLimits = DEFAU
       if (width * height > limits.maxPixels) throw pixelLimitError(file, width, height, limits)
       return collapseGray(bmpToRaw(buffer))
     }
+    const sharp = await loadSharp()
     const meta = await sharp(buffer, { limitInputPixels: false }).metadata()
     if (meta.format !== format) {
       throw new Error(`${file}: starts like ${format.toUpperCase()} but decodes as '${meta.format}'; ferbench decodes ${FORMATS_READ} files only`)

@@ -5,6 +5,7 @@ import { LIMITS } from '../../core/limits.js'
 import { DECODE_SLOTS } from '../../datasets/decode.js'
 import { evalDatasetOptions } from '../../cli/datasetFlags.js'
 import { writeFileAtomic } from '../../core/atomicWrite.js'
+import { checkOutputs } from '../../cli/outputs.js'
 import { auditDataset, NEAR_DUPLICATE_MAX_BITS, type AuditResult } from '../../core/auditDataset.js'
 import { EXIT_CODES } from '../../core/exitCodes.js'
 import { renderAudit } from '../../report/datasetTables.js'
@@ -26,6 +27,7 @@ export default class DatasetsAudit extends FerbenchCommand {
 
   async run(): Promise<AuditResult> {
     const { flags } = await this.parse(DatasetsAudit)
+    checkOutputs([{ flag: '--output', file: flags.output }], [{ flag: '--data', file: flags.data }, { flag: '--labels', file: flags.labels }])
     const result = await auditDataset({
       dataset: flags.dataset,
       data: flags.data,
