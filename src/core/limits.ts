@@ -21,6 +21,8 @@ export const LIMITS = {
   warmup: 100_000,
   iterations: 1_000_000,
   durationS: 3600,
+  /** speed --repeats (interleaved blocks per cell with --reference). */
+  repeats: 1000,
 } as const
 
 /**
