@@ -19,6 +19,7 @@ import { evalDatasetOptions, runSettingsFromFlags, type CvFlags } from '../cli/d
 import { writePredictionsCsv } from '../report/predictionsCsv.js'
 import { checkOutputs, writeOutputs, type NamedPath } from '../cli/outputs.js'
 import type { SamplePrediction } from '../report/evalResult.js'
+import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
 
 /** The output paths of an eval command line, main result first. */
 function outputPaths(flags: { output?: string | undefined; predictions?: string | undefined; report?: string[] | undefined }, output = flags.output): NamedPath[] {
@@ -246,6 +247,7 @@ export default class Eval extends FerbenchCommand {
       process.exitCode = EXIT_CODES.interrupted.code
       return result
     }
+    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) process.stderr.write(`ferbench eval: warning: ${w}\n`)
     let text: string | undefined
     await writeOutputs([
       output !== undefined && (() => writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)),

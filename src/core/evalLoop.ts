@@ -133,6 +133,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
       throw modelError(`${input.modelPath}: returned ${out.length} scores for ${callRows} rows; expected ${callRows}×${classes} (card labels)`)
     }
     rowScores.push(out.slice(0, rows * classes))
+    state.outputs?.addRows(out, rows)
     rows = 0
   }
 
