@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { progressOnStderr } from '../cli/progress.js'
@@ -17,6 +18,7 @@ import { crossValidate, modelForFold, type CvResult } from '../core/crossValidat
 import { renderCvTables } from '../report/cvTable.js'
 import { evalDatasetOptions, runSettingsFromFlags, type CvFlags } from '../cli/datasetFlags.js'
 import { writePredictionsCsv } from '../report/predictionsCsv.js'
+import { stageTimingsText } from '../report/stageTimings.js'
 
 export default class Eval extends FerbenchCommand {
   static override summary = 'Evaluate a model on a dataset: accuracy with a 95% interval, per-class metrics, confusion matrix.'
@@ -63,6 +65,7 @@ export default class Eval extends FerbenchCommand {
       default: DEFAULT_CONCURRENCY,
       min: 1,
     }),
+    timings: Flags.boolean({ description: 'print on stderr where the time went: start-up, read, decode, preprocess, infer, metrics, write (also in the JSON as timing.split)' }),
     shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`' }),
     resume: Flags.string({
       description: `continue an interrupted run from its partial result (written on SIGINT/SIGTERM to --output, else ./${DEFAULT_PARTIAL_FILE}); the final result replaces it unless --output is given`,
@@ -98,7 +101,7 @@ export default class Eval extends FerbenchCommand {
     if (result.complete && flags.predictions) writePredictionsCsv(flags.predictions, result.predictions ?? [])
     if (result.complete && !flags['embed-predictions']) delete result.predictions
     if (result.resume) result.resume.options.embedPredictions = flags['embed-predictions']
-    return this.finish(result, flags.output, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
+    return this.finish(result, flags.output, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) }, flags.timings)
   }
 
   /** --folds N without --fold: every fold, per-fold metrics, mean ± std and the pooled confusion matrix (schema ferbench/cv@1). */
@@ -151,7 +154,7 @@ export default class Eval extends FerbenchCommand {
 
   private async resumeRun(
     file: string,
-    flags: { concurrency: number; output?: string | undefined; predictions?: string | undefined; format?: string | undefined; report?: string[] | undefined },
+    flags: { concurrency: number; output?: string | undefined; predictions?: string | undefined; format?: string | undefined; report?: string[] | undefined; timings?: boolean },
     raw: ReadonlyArray<{ type: string; flag?: string }>,
   ): Promise<EvalResult> {
     const given = raw.filter((r) => r.type === 'flag' && r.flag !== undefined && Eval.fixedByResume.includes(r.flag)).map((r) => `--${r.flag}`)
@@ -187,11 +190,11 @@ export default class Eval extends FerbenchCommand {
     if (result.complete && flags.predictions) writePredictionsCsv(flags.predictions, result.predictions ?? [])
     if (result.complete && !o.embedPredictions) delete result.predictions
     if (result.resume) result.resume.options.embedPredictions = o.embedPredictions
-    return this.finish(result, flags.output ?? file, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
+    return this.finish(result, flags.output ?? file, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) }, flags.timings)
   }
 
   /** Writes the result (a partial one too, then exit code 9) and prints the tables. */
-  private async finish(result: EvalResult, output: string | undefined, reports: { format?: string; files?: string[] } = {}): Promise<EvalResult> {
+  private async finish(result: EvalResult, output: string | undefined, reports: { format?: string; files?: string[] } = {}, timings = false): Promise<EvalResult> {
     if (!result.complete) {
       const file = output ?? DEFAULT_PARTIAL_FILE
       writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`)
@@ -202,9 +205,13 @@ export default class Eval extends FerbenchCommand {
       process.exitCode = EXIT_CODES.interrupted.code
       return result
     }
+    const writeStarted = performance.now()
     if (output) writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)
     const text = await writeReports({ kind: 'eval', result }, { ...reports, json: this.jsonEnabled() })
+    const writeMs = performance.now() - writeStarted
     if (text !== undefined) this.log(text)
+    // On stderr even with --json (stdout stays the document).
+    if (timings && result.timing.split) process.stderr.write(`${stageTimingsText(result.timing.split, writeMs, performance.now())}\n`)
     if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
     return result
   }

@@ -29,6 +29,9 @@ export class EvalState {
   /** Wall time of earlier segments of a resumed run, in seconds. */
   priorWallSeconds: number
   segments: number
+  /** This segment only (not saved): ms waiting on the dataset stream, and in sample.load(). */
+  streamMs = 0
+  loadMs = 0
 
   constructor(columns: number, keepPredictions: boolean) {
     this.counts = emptyConfusion(columns)

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import { readFer2013Rows } from './fer2013Csv.js'
 import { dataError, usageError } from '../core/errors.js'
 import type { Emotion } from '../labels/emotions.js'
@@ -62,6 +63,7 @@ export class Fer2013Adapter implements DatasetAdapter {
   readonly labels = FER2013_LABELS
   readonly defaultSplit = 'PrivateTest'
   readonly warnings: string[] = []
+  decodeMs = 0
 
   constructor(private readonly file: string) {}
 
@@ -78,7 +80,9 @@ export class Fer2013Adapter implements DatasetAdapter {
       checkUsage(r.usage, where)
       if (r.usage !== split) continue // pixels of other splits are never parsed
       const label = fer2013Label(r.emotion, where)
+      const t0 = performance.now()
       const pixels = parseFer2013Pixels(r.pixelBytes, where)
+      this.decodeMs += performance.now() - t0
       const image: RawImage = { data: pixels, width: SIDE_PX, height: SIDE_PX, channels: 1 }
       yield { id: `row-${r.row}`, label, source: where, load: async () => image }
     }

@@ -62,6 +62,8 @@ export interface DatasetAdapter {
   readonly warnings: string[]
   /** Set when the adapter yields one subject-independent fold (see folds.ts). */
   readonly fold?: FoldInfo
+  /** Milliseconds spent inside samples() turning stored pixels into images (FER2013's pixel text), where the adapter measures it. */
+  readonly decodeMs?: number
 }
 
 export interface DatasetInfo {

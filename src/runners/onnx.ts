@@ -4,6 +4,7 @@ import type * as ort from 'onnxruntime-node'
 import { modelError, runnerError, messageOf } from '../core/errors.js'
 import { CUDA_INSTALL_HINT, cudaProviderInstalled } from './onnxDevices.js'
 import { loadOnnxRuntime, type OnnxRuntime } from './onnxModule.js'
+import { createOnnxThreadRunner } from './onnxThread.js'
 import type { Runner, RunnerFactory, RunnerInfo, RunnerOptions } from './types.js'
 
 const require = createRequire(import.meta.url)
@@ -97,6 +98,7 @@ export const onnxRunnerFactory: RunnerFactory = {
     return gpu.length > 0 ? true : `no GPU provider in this onnxruntime-node build (has: ${backends.join(', ')})`
   },
   async create(modelPath, options) {
+    if (options.offThread) return createOnnxThreadRunner(modelPath, { ...options, offThread: false })
     if (!existsSync(modelPath)) throw modelError(`${modelPath}: model file not found`)
     const head = readFileSync(modelPath).subarray(0, 2)
     if (head.length === 0) throw modelError(`${modelPath}: model file is empty`)
