@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type * as ort from 'onnxruntime-node'
 import { modelError, runnerError, messageOf } from '../core/errors.js'
-import { CUDA_INSTALL_HINT, cudaProviderInstalled } from './onnxDevices.js'
+import { CUDA_INSTALL_HINT, providerPrerequisite } from './onnxDevices.js'
 import { loadOnnxRuntime, type OnnxRuntime } from './onnxModule.js'
 import { createOnnxThreadRunner } from './onnxThread.js'
 import type { Runner, RunnerFactory, RunnerInfo, RunnerOptions } from './types.js'
@@ -63,13 +63,11 @@ async function createSession(modelPath: string, options: RunnerOptions): Promise
   }
   const failures: string[] = []
   for (const provider of ['cuda', 'webgpu'] as const) {
-    if (provider === 'cuda') {
-      // Checked first: asking onnxruntime for a missing CUDA provider prints native errors on stderr.
-      const installed = cudaProviderInstalled(ort)
-      if (installed !== true) {
-        failures.push(`cuda: ${installed}`)
-        continue
-      }
+    // Checked first: asking onnxruntime for a provider that cannot start prints native errors on stderr.
+    const ready = providerPrerequisite(ort, provider)
+    if (ready !== true) {
+      failures.push(`${provider}: ${ready}`)
+      continue
     }
     try {
       const session = await ort.InferenceSession.create(modelPath, { ...base, executionProviders: [provider] })
