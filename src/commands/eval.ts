@@ -7,7 +7,7 @@ import { FerbenchError, usageError } from '../core/errors.js'
 import { EXIT_CODES } from '../core/exitCodes.js'
 import { DEFAULT_CONCURRENCY, evaluate, type EvalOptions } from '../core/evaluate.js'
 import { PartialResultError } from '../core/partialResult.js'
-import { DEFAULT_PARTIAL_FILE, readPartialResult, resumedPaths } from '../core/resume.js'
+import { DEFAULT_PARTIAL_FILE, evalOptionsFromPartial, readPartialResult, resumedPaths } from '../core/resume.js'
 import { parseShard, type Shard } from '../core/shard.js'
 import { shardFromEnvironment } from '../core/shardAuto.js'
 import { watchInterrupts } from '../cli/interrupt.js'
@@ -123,6 +123,7 @@ export default class Eval extends FerbenchCommand {
     if (demo && !this.jsonEnabled()) this.logToStderr('ferbench eval: no --model/--data given, running the bundled demo (oracle model on fixtures/fer2013/fer2013.csv)')
     const model = flags.model === undefined ? DEMO.model : flags.fold !== undefined ? modelForFold(flags.model, flags.fold) : flags.model
     checkOutputs(outputPaths(flags), inputPaths({ model, card: flags.card, data: flags.data ?? DEMO.data, datasetOptions }))
+    const embedPredictions = flags['embed-predictions'] === true // an absent boolean flag is undefined
     const result = await this.runInterruptible({
         model,
         dataset: demo ? DEMO.dataset : flags.dataset,
@@ -130,15 +131,15 @@ export default class Eval extends FerbenchCommand {
         data: flags.data ?? DEMO.data,
         ...(flags.split ? { split: flags.split } : demo ? { split: DEMO.split } : {}),
         ...runSettingsFromFlags(flags),
-        predictions: flags['embed-predictions'] || flags.predictions !== undefined,
+        predictions: embedPredictions || flags.predictions !== undefined,
         demo,
         ...(flags.shard ? { shard: this.shardFromFlags(flags.shard, flags['shard-count']) } : {}),
       },
-      { output: flags.output, embedPredictions: flags['embed-predictions'] },
+      { output: flags.output, embedPredictions },
     )
     const predictions = result.predictions
-    if (result.complete && !flags['embed-predictions']) delete result.predictions
-    if (result.resume) result.resume.options.embedPredictions = flags['embed-predictions']
+    if (result.complete && !embedPredictions) delete result.predictions
+    if (result.resume) result.resume.options.embedPredictions = embedPredictions
     return this.finish(result, flags.output, { predictionsCsv: flags.predictions, predictions, ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) }, flags.timings)
   }
 
@@ -205,27 +206,7 @@ export default class Eval extends FerbenchCommand {
     const partial = readPartialResult(file)
     const o = resumedPaths(partial.resume!.options)
     checkOutputs(outputPaths(flags, flags.output ?? file), inputPaths(o))
-    const result = await this.runInterruptible({
-      model: o.model,
-      ...(o.card ? { card: o.card } : {}),
-      ...(o.preset ? { preset: o.preset } : {}),
-      dataset: o.dataset,
-      data: o.data,
-      split: o.split,
-      batch: o.batch,
-      ...(o.threads !== undefined ? { threads: o.threads } : {}),
-      device: o.device as 'cpu' | 'gpu',
-      ...(o.runner ? { runner: o.runner } : {}),
-      ...(o.tta ? { tta: o.tta as 'none' | 'flip' | 'tencrop' } : {}),
-      ...(o.datasetOptions ? { datasetOptions: o.datasetOptions as EvalOptions['datasetOptions'] & object } : {}),
-      extraClasses: o.extraClasses as 'drop' | 'keep',
-      predictions: o.predictions,
-      strict: o.strict,
-      demo: o.demo,
-      concurrency: flags.concurrency,
-      ...(o.shard ? { shard: o.shard } : {}),
-      resumeFrom: { file, result: partial },
-    }, { output: flags.output ?? file, embedPredictions: o.embedPredictions })
+    const result = await this.runInterruptible(evalOptionsFromPartial(file, partial, flags.concurrency), { output: flags.output ?? file, embedPredictions: o.embedPredictions })
     const predictions = result.predictions
     if (result.complete && !o.embedPredictions) delete result.predictions
     if (result.resume) result.resume.options.embedPredictions = o.embedPredictions

@@ -228,22 +228,26 @@ function stageSplit(state: EvalState, before: StagesMs, startupMs: number, adapt
   }
 }
 
-/** The options a partial result records, so that `eval --resume` repeats the same evaluation. */
+/**
+ * The options a partial result records, so that `eval --resume` repeats the same evaluation; file
+ * paths are stored resolved, so that a resume from another working directory reads the same files.
+ */
 function resumeOptions(options: EvalOptions, split: string): ResumeOptions {
+  const labels = options.datasetOptions?.labels
   return {
     cwd: process.cwd(),
-    model: options.model,
-    ...(options.card ? { card: options.card } : {}),
+    model: path.resolve(options.model),
+    ...(options.card ? { card: path.resolve(options.card) } : {}),
     ...(options.preset ? { preset: options.preset } : {}),
     dataset: options.dataset,
-    data: options.data,
+    data: path.resolve(options.data),
     split,
     batch: options.batch,
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     device: options.device,
     ...(options.runner ? { runner: options.runner } : {}),
     ...(options.tta ? { tta: options.tta } : {}),
-    ...(options.datasetOptions ? { datasetOptions: { ...options.datasetOptions } } : {}),
+    ...(options.datasetOptions ? { datasetOptions: { ...options.datasetOptions, ...(labels !== undefined ? { labels: path.resolve(labels) } : {}) } } : {}),
     extraClasses: options.extraClasses,
     predictions: options.predictions ?? false,
     embedPredictions: options.predictions ?? false,

@@ -23,7 +23,7 @@ export interface SampleFailure {
 
 /** Options a partial result records so that `eval --resume` runs the same evaluation. */
 export interface ResumeOptions {
-  /** Working directory of the interrupted run: relative paths below are relative to it. */
+  /** Working directory of the interrupted run (paths below are stored resolved; older partial results held them relative to it). */
   cwd: string
   model: string
   card?: string

@@ -101,10 +101,23 @@ export const resumePointSchema = z.object({
     split: z.string(),
     batch: z.number().int().positive(),
     threads: z.number().int().positive().optional(),
-    device: z.string(),
+    device: z.enum(['cpu', 'gpu']),
     runner: z.string().optional(),
-    extraClasses: z.string(),
+    tta: z.enum(ttaKinds).optional(),
+    /** Adapter options (src/datasets/types.ts); open, so that an adapter's new option is kept. */
+    datasetOptions: z
+      .looseObject({
+        labels: z.string().optional(),
+        classMap: z.string().optional(),
+        ckplusNeutral: z.boolean().optional(),
+        classes: z.union([z.literal(7), z.literal(8)]).optional(),
+        folds: z.number().int().min(2).optional(),
+        fold: z.number().int().positive().optional(),
+      })
+      .optional(),
+    extraClasses: z.enum(['drop', 'keep']),
     predictions: z.boolean(),
+    embedPredictions: z.boolean(),
     strict: z.boolean(),
     demo: z.boolean(),
     shard: shardSchema.optional(),
