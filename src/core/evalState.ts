@@ -32,6 +32,9 @@ export class EvalState {
   segments: number
   /** Statistics of the raw output rows, for the degenerate-output check (set by evaluate). */
   outputs?: OutputStats
+  /** This segment only (not saved): ms waiting on the dataset stream, and in sample.load(). */
+  streamMs = 0
+  loadMs = 0
 
   constructor(columns: number, keepPredictions: boolean) {
     this.counts = emptyConfusion(columns)

@@ -11,14 +11,14 @@ import { resolveCard } from '../models/resolveCard.js'
 import type { TtaKind } from '../models/card.js'
 import { withTta } from '../preprocess/tta.js'
 import { viewCount } from '../preprocess/tensor.js'
-import { EVAL_SCHEMA, type EvalResult, type ResumeOptions } from '../report/evalResult.js'
+import { EVAL_SCHEMA, type EvalResult, type ResumeOptions, type StageSplit } from '../report/evalResult.js'
 import { createRunner } from '../runners/registry.js'
 import type { Device, Runner } from '../runners/types.js'
 import { FerbenchError, modelError } from './errors.js'
 import { runEvalLoop } from './evalLoop.js'
 import { checkBatchTensor } from './limits.js'
 import { requireModelFile } from './inputFile.js'
-import { EvalState } from './evalState.js'
+import { EvalState, type StagesMs } from './evalState.js'
 import { fileBytes, machineInfo, packageVersions, sha256File, toolVersion } from './provenance.js'
 import { PartialResultError } from './partialResult.js'
 import { restoreState } from './resume.js'
@@ -72,6 +72,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     device: options.device,
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(options.runner ? { runner: options.runner } : {}),
+    // ONNX on the CPU runs on a worker thread, so reading and preprocessing overlap inference.
+    offThread: options.device === 'cpu',
   })
   try {
     warnings.push(...runner.info.notes)
@@ -109,6 +111,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     state.outputs = OutputStats.restore(classes, options.resumeFrom?.result.resume?.outputStats)
     let finished = false
     let stoppedBy: FerbenchError | undefined
+    const before = { ...state.stagesMs }
+    const startupMs = performance.now()
     try {
       finished = await runEvalLoop(
       {
@@ -196,7 +200,13 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       metrics,
       labelOrderCheck: labelOrder.check,
       outputCheck: outputs.check,
-      timing: { wallSeconds, imagesPerSecond: wallSeconds > 0 ? scored / wallSeconds : 0, stagesMs, ...(state.segments > 1 ? { segments: state.segments } : {}) },
+      timing: {
+        wallSeconds,
+        imagesPerSecond: wallSeconds > 0 ? scored / wallSeconds : 0,
+        stagesMs,
+        ...(state.segments > 1 ? { segments: state.segments } : {}),
+        split: stageSplit(state, before, startupMs, adapter.decodeMs ?? 0),
+      },
       warnings,
       failures,
       ...(predictions ? { predictions } : {}),
@@ -208,6 +218,18 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     return result
   } finally {
     await runner.release()
+  }
+}
+
+/** Where this segment's time went (src/report/schemas/evalDocument.ts timing.split). */
+function stageSplit(state: EvalState, before: StagesMs, startupMs: number, adapterDecodeMs: number): StageSplit {
+  return {
+    startupMs,
+    readMs: Math.max(0, state.streamMs - adapterDecodeMs),
+    decodeMs: state.loadMs + adapterDecodeMs,
+    preprocessMs: state.stagesMs.preprocess - before.preprocess,
+    inferMs: state.stagesMs.infer - before.infer,
+    metricsMs: state.stagesMs.metrics - before.metrics,
   }
 }
 

@@ -62,6 +62,16 @@ export interface ResumePoint {
   options: ResumeOptions
 }
 
+/** `timing.split` of an eval result: this segment's time per stage, in ms. */
+export interface StageSplit {
+  startupMs: number
+  readMs: number
+  decodeMs: number
+  preprocessMs: number
+  inferMs: number
+  metricsMs: number
+}
+
 export interface EvalResult {
   schema: typeof EVAL_SCHEMA
   /** false for a partial result (interrupted run): metrics cover `dataset.samples` samples so far. */
@@ -116,6 +126,8 @@ export interface EvalResult {
     stagesMs: { read: number; preprocess: number; infer: number; metrics: number }
     /** Number of process runs that made this result (> 1 after --resume); wallSeconds sums them. */
     segments?: number
+    /** Where this run segment's time went, ms (stages overlap; see the schema). */
+    split?: StageSplit
   }
   warnings: string[]
   failures: SampleFailure[]
