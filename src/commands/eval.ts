@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { progressOnStderr } from '../cli/progress.js'
@@ -21,8 +22,10 @@ import { allowOutsideRootFlag, maxPixelsFlag } from '../cli/datasetCommandFlags.
 import { LIMITS } from '../core/limits.js'
 import { DECODE_SLOTS } from '../datasets/decode.js'
 import { writePredictionsCsv } from '../report/predictionsCsv.js'
+import { stageTimingsText } from '../report/stageTimings.js'
 import { checkOutputs, writeOutputs, type NamedPath } from '../cli/outputs.js'
 import type { SamplePrediction } from '../report/evalResult.js'
+import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
 
 /** The output paths of an eval command line, main result first. */
 function outputPaths(flags: { output?: string | undefined; predictions?: string | undefined; report?: string[] | undefined }, output = flags.output): NamedPath[] {
@@ -85,6 +88,7 @@ export default class Eval extends FerbenchCommand {
       min: 1,
       max: LIMITS.concurrency,
     }),
+    timings: Flags.boolean({ description: 'print on stderr where the time went: start-up, read, decode, preprocess, infer, metrics, write (also in the JSON as timing.split)' }),
     'max-pixels': maxPixelsFlag,
     'allow-outside-root': allowOutsideRootFlag,
     shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`. `auto`: i/n from the engine running it (Kubernetes Indexed Job, SLURM array, GitLab/CircleCI/Buildkite parallel)' }),
@@ -137,7 +141,7 @@ export default class Eval extends FerbenchCommand {
     const predictions = result.predictions
     if (result.complete && !embedPredictions) delete result.predictions
     if (result.resume) result.resume.options.embedPredictions = embedPredictions
-    return this.finish(result, flags.output, { predictionsCsv: flags.predictions, predictions, ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
+    return this.finish(result, flags.output, { predictionsCsv: flags.predictions, predictions, ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) }, flags.timings)
   }
 
   /** --folds N without --fold: every fold, per-fold metrics, mean ± std and the pooled confusion matrix (schema ferbench/cv@1). */
@@ -190,7 +194,7 @@ export default class Eval extends FerbenchCommand {
 
   private async resumeRun(
     file: string,
-    flags: { concurrency: number; output?: string | undefined; predictions?: string | undefined; format?: string | undefined; report?: string[] | undefined },
+    flags: { concurrency: number; output?: string | undefined; predictions?: string | undefined; format?: string | undefined; report?: string[] | undefined; timings?: boolean },
     raw: ReadonlyArray<{ type: string; flag?: string }>,
   ): Promise<EvalResult> {
     const given = raw.filter((r) => r.type === 'flag' && r.flag !== undefined && Eval.fixedByResume.includes(r.flag)).map((r) => `--${r.flag}`)
@@ -207,7 +211,7 @@ export default class Eval extends FerbenchCommand {
     const predictions = result.predictions
     if (result.complete && !o.embedPredictions) delete result.predictions
     if (result.resume) result.resume.options.embedPredictions = o.embedPredictions
-    return this.finish(result, flags.output ?? file, { predictionsCsv: flags.predictions, predictions, ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
+    return this.finish(result, flags.output ?? file, { predictionsCsv: flags.predictions, predictions, ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) }, flags.timings)
   }
 
   /**
@@ -236,6 +240,7 @@ export default class Eval extends FerbenchCommand {
     result: EvalResult,
     output: string | undefined,
     side: { predictionsCsv?: string | undefined; predictions?: SamplePrediction[] | undefined; format?: string; files?: string[] } = {},
+    timings = false,
   ): Promise<EvalResult> {
     if (!result.complete) {
       const file = this.writePartial(result, output)
@@ -246,6 +251,8 @@ export default class Eval extends FerbenchCommand {
       process.exitCode = EXIT_CODES.interrupted.code
       return result
     }
+    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) process.stderr.write(`ferbench eval: warning: ${w}\n`)
+    const writeStarted = performance.now()
     let text: string | undefined
     await writeOutputs([
       output !== undefined && (() => writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)),
@@ -254,7 +261,10 @@ export default class Eval extends FerbenchCommand {
         text = await writeReports({ kind: 'eval', result }, { ...(side.format ? { format: side.format } : {}), ...(side.files ? { files: side.files } : {}), json: this.jsonEnabled() })
       },
     ])
+    const writeMs = performance.now() - writeStarted
     if (text !== undefined) this.log(text)
+    // On stderr even with --json (stdout stays the document).
+    if (timings && result.timing.split) process.stderr.write(`${stageTimingsText(result.timing.split, writeMs, performance.now())}\n`)
     if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
     return result
   }
