@@ -188,36 +188,45 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
 
   let stopped = false
   const decodeSlots = pLimit(DECODE_SLOTS)
-  for await (const outcome of prefetch(samplesToRun(input, state), input.concurrency, (s) => decodeSlots(() => prepare(s, card)))) {
-    if (!outcome.ok) throw outcome.error // preprocessing bug or card problem: not a per-sample failure
-    const item = outcome.value
-    const column = mapping.columns.indexOf(item.sample.label)
-    state.stagesMs.read += item.readMs
-    if ('error' in item) {
-      if (input.strict || item.error instanceof FerbenchError) throw item.error instanceof FerbenchError ? item.error : dataError(`${item.sample.source}: ${messageOf(item.error)} (--strict)`)
-      pending.push({ sample: item.sample, column, views: 0, error: item.error })
-    } else {
-      state.stagesMs.preprocess += item.preprocessMs
-      for (const view of item.views) {
-        if (rows === input.rowsPerCall) await flushRows()
-        writeTensor(view, card, buffer, rows * rowFloats)
-        rows += 1
+  let dataStop: FerbenchError | undefined
+  try {
+    for await (const outcome of prefetch(samplesToRun(input, state), input.concurrency, (s) => decodeSlots(() => prepare(s, card)))) {
+      if (!outcome.ok) throw outcome.error // preprocessing bug or card problem: not a per-sample failure
+      const item = outcome.value
+      const column = mapping.columns.indexOf(item.sample.label)
+      state.stagesMs.read += item.readMs
+      if ('error' in item) {
+        if (input.strict || item.error instanceof FerbenchError) throw item.error instanceof FerbenchError ? item.error : dataError(`${item.sample.source}: ${messageOf(item.error)} (--strict)`)
+        pending.push({ sample: item.sample, column, views: 0, error: item.error })
+      } else {
+        state.stagesMs.preprocess += item.preprocessMs
+        for (const view of item.views) {
+          if (rows === input.rowsPerCall) await flushRows()
+          writeTensor(view, card, buffer, rows * rowFloats)
+          rows += 1
+        }
+        pending.push({ sample: item.sample, column, views: item.views.length })
       }
-      pending.push({ sample: item.sample, column, views: item.views.length })
+      if (rows === input.rowsPerCall && pending.length >= input.batch) {
+        await flushRows()
+        scorePending()
+      } else if (rows === 0 && pending.length > 0) {
+        scorePending() // only failed samples are waiting: settle them now (a long run of bad files holds nothing)
+      }
+      if (input.signal?.aborted) {
+        stopped = true
+        break
+      }
     }
-    if (rows === input.rowsPerCall && pending.length >= input.batch) {
-      await flushRows()
-      scorePending()
-    } else if (rows === 0 && pending.length > 0) {
-      scorePending() // only failed samples are waiting: settle them now (a long run of bad files holds nothing)
-    }
-    if (input.signal?.aborted) {
-      stopped = true
-      break
-    }
+  } catch (error) {
+    // A data error (a bad row in the list, --strict) ends the stream here: the samples read before
+    // it are settled first, so the partial result keeps every one of them.
+    if (!(error instanceof FerbenchError) || error.kind !== 'data') throw error
+    dataStop = error
   }
   await flushRows()
   scorePending()
+  if (dataStop) throw dataStop
   return !stopped
 }
 
