@@ -25,6 +25,7 @@ import { writePredictionsCsv } from '../report/predictionsCsv.js'
 import { stageTimingsText } from '../report/stageTimings.js'
 import { checkOutputs, writeOutputs, type NamedPath } from '../cli/outputs.js'
 import type { SamplePrediction } from '../report/evalResult.js'
+import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
 
 /** The output paths of an eval command line, main result first. */
 function outputPaths(flags: { output?: string | undefined; predictions?: string | undefined; report?: string[] | undefined }, output = flags.output): NamedPath[] {
@@ -250,6 +251,7 @@ export default class Eval extends FerbenchCommand {
       process.exitCode = EXIT_CODES.interrupted.code
       return result
     }
+    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) process.stderr.write(`ferbench eval: warning: ${w}\n`)
     const writeStarted = performance.now()
     let text: string | undefined
     await writeOutputs([

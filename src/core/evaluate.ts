@@ -5,6 +5,7 @@ import type { DatasetOptions } from '../datasets/types.js'
 import { mapLabels, type ExtraClassPolicy } from '../labels/mapping.js'
 import { classificationMetrics } from '../metrics/classification.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
+import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import { cardFor } from '../models/cardFor.js'
 import { resolveCard } from '../models/resolveCard.js'
 import type { TtaKind } from '../models/card.js'
@@ -107,6 +108,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     const state = options.resumeFrom
       ? restoreState(options.resumeFrom, { modelSha256, card, columns: mapping.columns })
       : new EvalState(mapping.columns.length, options.predictions ?? false)
+    state.outputs = OutputStats.restore(classes, options.resumeFrom?.result.resume?.outputStats)
     let finished = false
     let stoppedBy: FerbenchError | undefined
     const before = { ...state.stagesMs }
@@ -155,6 +157,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     const metrics = classificationMetrics(mapping.columns, state.counts)
     const labelOrder = checkLabelOrder(metrics.confusionMatrix, card.labels, mapping.modelToColumn)
     if (labelOrder.warning) warnings.push(labelOrder.warning)
+    const outputs = checkOutputs(state.outputs, metrics.confusionMatrix, metrics.accuracyCI95, card.output, { model: options.model, dataset: options.dataset, data: options.data })
+    if (finished) warnings.push(...outputs.warnings)
     const result: EvalResult = {
       schema: EVAL_SCHEMA,
       complete: finished,
@@ -195,6 +199,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       versions: { ferbench: toolVersion(), ...packageVersions(['onnxruntime-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', 'sharp', 'csv-parse']) },
       metrics,
       labelOrderCheck: labelOrder.check,
+      outputCheck: outputs.check,
       timing: {
         wallSeconds,
         imagesPerSecond: wallSeconds > 0 ? scored / wallSeconds : 0,
@@ -207,7 +212,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       ...(predictions ? { predictions } : {}),
       ...(finished
         ? {}
-        : { resume: { settled: state.settled, settledDigest: state.settledDigest.hex(), signal: stopReason, options: resumeOptions(options, split) } }),
+        : { resume: { settled: state.settled, settledDigest: state.settledDigest.hex(), signal: stopReason, outputStats: state.outputs.state(), options: resumeOptions(options, split) } }),
     }
     if (stoppedBy) throw new PartialResultError(stoppedBy, result)
     return result
