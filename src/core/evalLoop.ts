@@ -1,12 +1,14 @@
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
+import pLimit from 'p-limit'
+import { DECODE_SLOTS } from '../datasets/decode.js'
 import type { DatasetAdapter, RawImage, Sample } from '../datasets/types.js'
 import { predictColumn, type LabelMapping } from '../labels/mapping.js'
 import type { ModelCard } from '../models/card.js'
 import { prepareViews, writeTensor } from '../preprocess/tensor.js'
 import type { Runner } from '../runners/types.js'
 import { DatasetDigest } from './datasetDigest.js'
-import { FerbenchError, dataError, messageOf, modelError } from './errors.js'
+import { FerbenchError, dataError, messageOf, modelError, usageError } from './errors.js'
 import type { EvalState } from './evalState.js'
 import { prefetch } from './prefetch.js'
 import { combineViews, nonFiniteScores, topScores } from './scoring.js'
@@ -46,7 +48,9 @@ async function* timed<T>(source: AsyncIterable<T>, state: EvalState): AsyncGener
     for (;;) {
       const t0 = performance.now()
       const next = await iterator.next()
-      state.stagesMs.read += performance.now() - t0
+      const ms = performance.now() - t0
+      state.stagesMs.read += ms
+      state.streamMs += ms
       if (next.done) return
       yield next.value
     }
@@ -75,11 +79,14 @@ async function prepare(sample: Sample, card: ModelCard): Promise<Prepared> {
 /** The adapter's samples of one split, restricted to one shard, with the already-settled prefix skipped and checked. */
 async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator<Sample> {
   let index = 0
+  let streamed = 0
   const seen = new DatasetDigest()
   const skip = input.skip
   for await (const sample of timed(input.adapter.samples(input.split), state)) {
+    streamed += 1
     if (input.shard && !inShard(sample.id, input.shard)) continue
-    if (skip && index < skip.settled) {
+    if (streamed === 0) throw usageError(emptySplitMessage(input))
+  if (skip && index < skip.settled) {
       seen.add(sample.id, sample.label)
       index += 1
       if (index === skip.settled && seen.hex() !== skip.settledDigest) {
@@ -92,9 +99,21 @@ async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator
     }
     yield sample
   }
+  if (streamed === 0) throw usageError(emptySplitMessage(input))
   if (skip && index < skip.settled) {
     throw dataError(`${input.data}: split ${input.split} has ${index} samples but the partial result ${skip.from} already settled ${skip.settled}: the dataset changed since; run again without --resume`)
   }
+}
+
+/** An empty split is a usage error naming the splits that do hold samples. */
+function emptySplitMessage(input: LoopInput): string {
+  const found = input.adapter.splitsFound?.()
+  const present = found
+    ? Object.entries(found)
+        .filter(([, n]) => n > 0)
+        .map(([name, n]) => `${name} (${n} rows)`)
+    : [...input.adapter.splits()]
+  return `--split ${input.split}: ${input.data} has no ${input.adapter.name} samples in split ${input.split}; ${found ? 'splits present' : 'its splits'}: ${present.join(', ') || 'none'}`
 }
 
 interface Pending {
@@ -117,29 +136,43 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
   const rowFloats = height * width * channels
   const dims = layout === 'NCHW' ? [input.rowsPerCall, channels, height, width] : [input.rowsPerCall, height, width, channels]
   const buffer = new Float32Array(input.rowsPerCall * rowFloats)
+  // A runner off the main thread has copied the batch when run() returns: the next batch is read
+  // and preprocessed while this one runs, and a group of samples is scored when the next is sent.
+  const overlap = runner.busyMs !== undefined
+  const busyAtStart = runner.busyMs ?? 0
   let rows = 0
-  let pending: Pending[] = []
-  const rowScores: Float32Array[] = []
+  let group: Group = { pending: [], calls: [] }
+  /** Closed groups not yet scored, in stream order (at most one, running, when overlapping). */
+  const unscored: Group[] = []
 
   const flushRows = async (): Promise<void> => {
     if (rows === 0) return
     const callRows = card.fixedBatch ?? rows
+    const used = rows
     const batch = buffer.length === callRows * rowFloats ? buffer : buffer.subarray(0, callRows * rowFloats)
     if (card.fixedBatch !== undefined && rows < card.fixedBatch) batch.fill(0, rows * rowFloats)
-    const t0 = performance.now()
-    const out = await runner.run(batch, [callRows, ...dims.slice(1)])
-    state.stagesMs.infer += performance.now() - t0
-    if (out.length !== callRows * classes) {
-      throw modelError(`${input.modelPath}: returned ${out.length} scores for ${callRows} rows; expected ${callRows}×${classes} (card labels)`)
-    }
-    rowScores.push(out.slice(0, rows * classes))
     rows = 0
+    const t0 = performance.now()
+    const call = runner.run(batch, [callRows, ...dims.slice(1)]).then((out) => {
+      if (out.length !== callRows * classes) {
+        throw modelError(`${input.modelPath}: returned ${out.length} scores for ${callRows} rows; expected ${callRows}×${classes} (card labels)`)
+      }
+      return out.slice(0, used * classes)
+    })
+    if (overlap) {
+      call.catch(() => undefined) // awaited (and thrown) when its group is scored
+      group.calls.push(call)
+      return
+    }
+    group.calls.push(Promise.resolve(await call))
+    state.stagesMs.infer += performance.now() - t0
   }
 
-  const scorePending = (): void => {
+  const score = async ({ pending, calls }: Group): Promise<void> => {
+    const outs = await Promise.all(calls)
+    for (const out of outs) state.outputs?.addRows(out, out.length / classes)
     const t0 = performance.now()
-    const all = rowScores.length === 1 ? rowScores[0]! : concat(rowScores)
-    rowScores.length = 0
+    const all = outs.length === 1 ? outs[0]! : concat(outs)
     let row = 0
     for (const p of pending) {
       const { sample } = p
@@ -163,44 +196,77 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
         top: topScores(combined, mapping.modelToColumn, mapping.columns, 3),
       })
     }
-    pending = []
     state.stagesMs.metrics += performance.now() - t0
     input.onProgress?.(state.settled)
     if (DEBUG_DELAY_MS > 0) process.stderr.write(`ferbench debug: ${state.settled} samples settled\n`)
   }
 
-  let stopped = false
-  for await (const outcome of prefetch(samplesToRun(input, state), input.concurrency, (s) => prepare(s, card))) {
-    if (!outcome.ok) throw outcome.error // preprocessing bug or card problem: not a per-sample failure
-    const item = outcome.value
-    const column = mapping.columns.indexOf(item.sample.label)
-    state.stagesMs.read += item.readMs
-    if ('error' in item) {
-      if (input.strict || item.error instanceof FerbenchError) throw item.error instanceof FerbenchError ? item.error : dataError(`${item.sample.source}: ${messageOf(item.error)} (--strict)`)
-      pending.push({ sample: item.sample, column, views: 0, error: item.error })
-    } else {
-      state.stagesMs.preprocess += item.preprocessMs
-      for (const view of item.views) {
-        if (rows === input.rowsPerCall) await flushRows()
-        writeTensor(view, card, buffer, rows * rowFloats)
-        rows += 1
-      }
-      pending.push({ sample: item.sample, column, views: item.views.length })
-    }
-    if (rows === input.rowsPerCall && pending.length >= input.batch) {
-      await flushRows()
-      scorePending()
-    } else if (rows === 0 && pending.length > 0) {
-      scorePending() // only failed samples are waiting: settle them now (a long run of bad files holds nothing)
-    }
-    if (input.signal?.aborted) {
-      stopped = true
-      break
-    }
+  /** Scores the oldest unscored group (stream order, so the settled samples stay a prefix of the stream). */
+  const scoreOldest = async (): Promise<void> => {
+    await score(unscored[0]!)
+    unscored.shift()
   }
-  await flushRows()
-  scorePending()
+
+  /** Ends the group being filled: scores it now, or (overlap) scores the one in flight and leaves this one running. */
+  const closeGroup = async (): Promise<void> => {
+    unscored.push(group)
+    group = { pending: [], calls: [] }
+    while (unscored.length > (overlap ? 1 : 0)) await scoreOldest()
+  }
+
+  let stopped = false
+  const decodeSlots = pLimit(DECODE_SLOTS)
+  try {
+    for await (const outcome of prefetch(samplesToRun(input, state), input.concurrency, (s) => decodeSlots(() => prepare(s, card)))) {
+      if (!outcome.ok) throw outcome.error // preprocessing bug or card problem: not a per-sample failure
+      const item = outcome.value
+      const column = mapping.columns.indexOf(item.sample.label)
+      state.stagesMs.read += item.readMs
+      state.loadMs += item.readMs
+      if ('error' in item) {
+        if (input.strict || item.error instanceof FerbenchError) throw item.error instanceof FerbenchError ? item.error : dataError(`${item.sample.source}: ${messageOf(item.error)} (--strict)`)
+        group.pending.push({ sample: item.sample, column, views: 0, error: item.error })
+      } else {
+        state.stagesMs.preprocess += item.preprocessMs
+        for (const view of item.views) {
+          if (rows === input.rowsPerCall) await flushRows()
+          writeTensor(view, card, buffer, rows * rowFloats)
+          rows += 1
+        }
+        group.pending.push({ sample: item.sample, column, views: item.views.length })
+      }
+      if (rows === input.rowsPerCall && group.pending.length >= input.batch) {
+        await flushRows()
+        await closeGroup()
+      } else if (rows === 0 && group.pending.length > 0) {
+        await closeGroup() // only failed samples are waiting: settle them now (a long run of bad files holds nothing)
+      }
+      if (input.signal?.aborted) {
+        stopped = true
+        break
+      }
+    }
+    await flushRows()
+    await closeGroup()
+    while (unscored.length > 0) await scoreOldest()
+  } catch (error) {
+    // Settle what already ran before the error ends the run, as a serial loop would have.
+    try {
+      while (unscored.length > 0) await scoreOldest()
+    } catch {
+      // that group's inference failed too: the samples before it stay settled
+    }
+    throw error
+  } finally {
+    if (overlap) state.stagesMs.infer += (runner.busyMs ?? 0) - busyAtStart
+  }
   return !stopped
+}
+
+/** Samples whose rows went into the same inference calls, scored together. */
+interface Group {
+  pending: Pending[]
+  calls: Array<Promise<Float32Array>>
 }
 
 function concat(parts: Float32Array[]): Float32Array {

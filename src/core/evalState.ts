@@ -1,6 +1,7 @@
 import { emptyConfusion } from '../metrics/classification.js'
 import type { SampleFailure, SamplePrediction } from '../report/evalResult.js'
 import { DatasetDigest } from './datasetDigest.js'
+import type { OutputStats } from '../metrics/degenerate.js'
 
 /** Stage times in milliseconds, summed over samples (they overlap when --concurrency > 1). */
 export interface StagesMs {
@@ -29,6 +30,11 @@ export class EvalState {
   /** Wall time of earlier segments of a resumed run, in seconds. */
   priorWallSeconds: number
   segments: number
+  /** Statistics of the raw output rows, for the degenerate-output check (set by evaluate). */
+  outputs?: OutputStats
+  /** This segment only (not saved): ms waiting on the dataset stream, and in sample.load(). */
+  streamMs = 0
+  loadMs = 0
 
   constructor(columns: number, keepPredictions: boolean) {
     this.counts = emptyConfusion(columns)

@@ -5,17 +5,20 @@ import type { DatasetOptions } from '../datasets/types.js'
 import { mapLabels, type ExtraClassPolicy } from '../labels/mapping.js'
 import { classificationMetrics } from '../metrics/classification.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
+import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import { cardFor } from '../models/cardFor.js'
 import { resolveCard } from '../models/resolveCard.js'
 import type { TtaKind } from '../models/card.js'
 import { withTta } from '../preprocess/tta.js'
 import { viewCount } from '../preprocess/tensor.js'
-import { EVAL_SCHEMA, type EvalResult, type ResumeOptions } from '../report/evalResult.js'
+import { EVAL_SCHEMA, type EvalResult, type ResumeOptions, type StageSplit } from '../report/evalResult.js'
 import { createRunner } from '../runners/registry.js'
 import type { Device, Runner } from '../runners/types.js'
 import { FerbenchError, modelError } from './errors.js'
 import { runEvalLoop } from './evalLoop.js'
-import { EvalState } from './evalState.js'
+import { checkBatchTensor } from './limits.js'
+import { requireModelFile } from './inputFile.js'
+import { EvalState, type StagesMs } from './evalState.js'
 import { fileBytes, machineInfo, packageVersions, sha256File, toolVersion } from './provenance.js'
 import { PartialResultError } from './partialResult.js'
 import { restoreState } from './resume.js'
@@ -63,11 +66,14 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
 
   const adapter = createDataset(options.dataset, { ...options.datasetOptions, data: options.data, ...(options.split ? { split: options.split } : {}) })
   const split = options.split ?? adapter.defaultSplit
+  requireModelFile(options.model) // before the card: a folder, FIFO or device named as a model is a model error (exit 4)
   const cardSource = cardFor(options.model, { ...(options.card ? { card: options.card } : {}), ...(options.preset ? { preset: options.preset } : {}) })
   const runner: Runner = await createRunner(options.model, {
     device: options.device,
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(options.runner ? { runner: options.runner } : {}),
+    // ONNX on the CPU runs on a worker thread, so reading and preprocessing overlap inference.
+    offThread: options.device === 'cpu',
   })
   try {
     warnings.push(...runner.info.notes)
@@ -94,6 +100,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
 
     const views = viewCount(card)
     const rowsPerCall = card.fixedBatch ?? options.batch * views
+    checkBatchTensor(rowsPerCall, card.input, card.fixedBatch !== undefined ? 'model' : 'usage', card.fixedBatch !== undefined ? `${options.model}: fixed batch ${card.fixedBatch}` : `--batch ${options.batch} (× ${views} view(s))`)
     if (card.fixedBatch !== undefined && card.fixedBatch !== options.batch * views) {
       warnings.push(`model fixes its batch dimension at ${card.fixedBatch}: running ${card.fixedBatch} row(s) per call (--batch ${options.batch} not used)`)
     }
@@ -101,8 +108,11 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     const state = options.resumeFrom
       ? restoreState(options.resumeFrom, { modelSha256, card, columns: mapping.columns })
       : new EvalState(mapping.columns.length, options.predictions ?? false)
+    state.outputs = OutputStats.restore(classes, options.resumeFrom?.result.resume?.outputStats)
     let finished = false
     let stoppedBy: FerbenchError | undefined
+    const before = { ...state.stagesMs }
+    const startupMs = performance.now()
     try {
       finished = await runEvalLoop(
       {
@@ -147,6 +157,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     const metrics = classificationMetrics(mapping.columns, state.counts)
     const labelOrder = checkLabelOrder(metrics.confusionMatrix, card.labels, mapping.modelToColumn)
     if (labelOrder.warning) warnings.push(labelOrder.warning)
+    const outputs = checkOutputs(state.outputs, metrics.confusionMatrix, metrics.accuracyCI95, card.output, { model: options.model, dataset: options.dataset, data: options.data })
+    if (finished) warnings.push(...outputs.warnings)
     const result: EvalResult = {
       schema: EVAL_SCHEMA,
       complete: finished,
@@ -187,13 +199,20 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       versions: { ferbench: toolVersion(), ...packageVersions(['onnxruntime-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', 'sharp', 'csv-parse']) },
       metrics,
       labelOrderCheck: labelOrder.check,
-      timing: { wallSeconds, imagesPerSecond: wallSeconds > 0 ? scored / wallSeconds : 0, stagesMs, ...(state.segments > 1 ? { segments: state.segments } : {}) },
+      outputCheck: outputs.check,
+      timing: {
+        wallSeconds,
+        imagesPerSecond: wallSeconds > 0 ? scored / wallSeconds : 0,
+        stagesMs,
+        ...(state.segments > 1 ? { segments: state.segments } : {}),
+        split: stageSplit(state, before, startupMs, adapter.decodeMs ?? 0),
+      },
       warnings,
       failures,
       ...(predictions ? { predictions } : {}),
       ...(finished
         ? {}
-        : { resume: { settled: state.settled, settledDigest: state.settledDigest.hex(), signal: stopReason, options: resumeOptions(options, split) } }),
+        : { resume: { settled: state.settled, settledDigest: state.settledDigest.hex(), signal: stopReason, outputStats: state.outputs.state(), options: resumeOptions(options, split) } }),
     }
     if (stoppedBy) throw new PartialResultError(stoppedBy, result)
     return result
@@ -202,22 +221,38 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
   }
 }
 
-/** The options a partial result records, so that `eval --resume` repeats the same evaluation. */
+/** Where this segment's time went (src/report/schemas/evalDocument.ts timing.split). */
+function stageSplit(state: EvalState, before: StagesMs, startupMs: number, adapterDecodeMs: number): StageSplit {
+  return {
+    startupMs,
+    readMs: Math.max(0, state.streamMs - adapterDecodeMs),
+    decodeMs: state.loadMs + adapterDecodeMs,
+    preprocessMs: state.stagesMs.preprocess - before.preprocess,
+    inferMs: state.stagesMs.infer - before.infer,
+    metricsMs: state.stagesMs.metrics - before.metrics,
+  }
+}
+
+/**
+ * The options a partial result records, so that `eval --resume` repeats the same evaluation; file
+ * paths are stored resolved, so that a resume from another working directory reads the same files.
+ */
 function resumeOptions(options: EvalOptions, split: string): ResumeOptions {
+  const labels = options.datasetOptions?.labels
   return {
     cwd: process.cwd(),
-    model: options.model,
-    ...(options.card ? { card: options.card } : {}),
+    model: path.resolve(options.model),
+    ...(options.card ? { card: path.resolve(options.card) } : {}),
     ...(options.preset ? { preset: options.preset } : {}),
     dataset: options.dataset,
-    data: options.data,
+    data: path.resolve(options.data),
     split,
     batch: options.batch,
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     device: options.device,
     ...(options.runner ? { runner: options.runner } : {}),
     ...(options.tta ? { tta: options.tta } : {}),
-    ...(options.datasetOptions ? { datasetOptions: { ...options.datasetOptions } } : {}),
+    ...(options.datasetOptions ? { datasetOptions: { ...options.datasetOptions, ...(labels !== undefined ? { labels: path.resolve(labels) } : {}) } } : {}),
     extraClasses: options.extraClasses,
     predictions: options.predictions ?? false,
     embedPredictions: options.predictions ?? false,

@@ -1,12 +1,8 @@
 import CliTable from 'cli-table3'
+import { plainOutput } from './escape.js'
 import { fitColumns, terminalColumns, textWidth, wrapCell } from './fit.js'
 
 export { terminalColumns, wrapProse } from './fit.js'
-
-/** No colour codes when stdout is not a terminal (pipes, CI logs) or NO_COLOR is set. */
-function plainOutput(): boolean {
-  return !process.stdout.isTTY || process.env.NO_COLOR !== undefined || process.env.FORCE_COLOR === '0'
-}
 
 export interface FitOptions {
   /** Widest line allowed, in columns (default: the terminal's width on a TTY, else 100). */
