@@ -250,8 +250,15 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
     await closeGroup()
     while (unscored.length > 0) await scoreOldest()
   } catch (error) {
-    // Settle what already ran before the error ends the run, as a serial loop would have.
+    // Settle what already ran before the error ends the run, as a serial loop would have. A data
+    // error (a bad row in the list, --strict) also runs the samples read before it, so the partial
+    // result keeps every one of them.
     try {
+      if (error instanceof FerbenchError && error.kind === 'data') {
+        await flushRows()
+        unscored.push(group)
+        group = { pending: [], calls: [] }
+      }
       while (unscored.length > 0) await scoreOldest()
     } catch {
       // that group's inference failed too: the samples before it stay settled
