@@ -1,5 +1,6 @@
 import type { DoctorResult } from '../doctor/result.js'
 import Table from './table.js'
+import { fitText } from './fit.js'
 
 const pct = (x: number): string => (100 * x).toFixed(1)
 const pValue = (p: number): string => (p >= 0.001 ? p.toPrecision(2) : p.toExponential(0))
@@ -62,5 +63,5 @@ export function renderDoctor(result: DoctorResult): string {
     out.push('recommended: none — the candidates marked ✗ above tie; see what would separate them')
   }
   if (result.warnings.length > 0) out.push(['warnings:', ...result.warnings.map((w) => wrap(`- ${w}`.split(' '), 100, '  '))].join('\n'))
-  return out.join('\n')
+  return fitText(out.join('\n'))
 }
