@@ -17,6 +17,19 @@ import { crossValidate, modelForFold, type CvResult } from '../core/crossValidat
 import { renderCvTables } from '../report/cvTable.js'
 import { evalDatasetOptions, runSettingsFromFlags, type CvFlags } from '../cli/datasetFlags.js'
 import { writePredictionsCsv } from '../report/predictionsCsv.js'
+import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
+
+/** --slice-by, --slice-min-samples, --calibrate and --calibration-split as evaluate options. */
+function sliceAndCalibrationOptions(flags: { 'slice-by'?: string[] | undefined; 'slice-min-samples'?: number | undefined; calibrate?: string | undefined; 'calibration-split'?: string | undefined }): Pick<EvalOptions, 'sliceBy' | 'sliceMinSamples' | 'calibrate'> {
+  if (flags.calibrate !== undefined && flags['calibration-split'] === undefined) throw usageError('--calibrate temperature needs --calibration-split <split> (a split other than the one scored)')
+  if (flags.calibrate === undefined && flags['calibration-split'] !== undefined) throw usageError('--calibration-split needs --calibrate temperature')
+  if (flags['slice-min-samples'] !== undefined && flags['slice-by'] === undefined) throw usageError('--slice-min-samples needs --slice-by <attribute>')
+  return {
+    ...(flags['slice-by'] ? { sliceBy: flags['slice-by'] } : {}),
+    ...(flags['slice-min-samples'] !== undefined ? { sliceMinSamples: flags['slice-min-samples'] } : {}),
+    ...(flags.calibrate ? { calibrate: { method: 'temperature' as const, split: flags['calibration-split']! } } : {}),
+  }
+}
 
 export default class Eval extends FerbenchCommand {
   static override summary = 'Evaluate a model on a dataset: accuracy with a 95% interval, per-class metrics, confusion matrix.'
@@ -64,13 +77,20 @@ export default class Eval extends FerbenchCommand {
       min: 1,
     }),
     shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`' }),
+    'slice-by': Flags.string({
+      description: 'per-group metrics by this attribute (repeatable): rafdb gender, race, age (from basic/Annotation/manual); subject (CK+, JAFFE, a manifest subject column); a manifest\'s extra columns',
+      multiple: true,
+    }),
+    'slice-min-samples': Flags.integer({ description: `groups with fewer samples are reported but not ranked for the largest gap (default ${DEFAULT_SLICE_MIN_SAMPLES})`, min: 1 }),
+    calibrate: Flags.string({ description: 'fit a calibration on --calibration-split and report calibration before and after: temperature (one scalar dividing the logits)', options: ['temperature'] }),
+    'calibration-split': Flags.string({ description: 'the split the --calibrate temperature is fitted on (never the scored split)' }),
     resume: Flags.string({
       description: `continue an interrupted run from its partial result (written on SIGINT/SIGTERM to --output, else ./${DEFAULT_PARTIAL_FILE}); the final result replaces it unless --output is given`,
     }),
   }
 
   /** Flags that define what is evaluated: taken from the partial result under --resume, never given again. */
-  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'tta', 'extra-classes', 'embed-predictions', 'strict', 'shard', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold']
+  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'tta', 'extra-classes', 'embed-predictions', 'strict', 'shard', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold', 'slice-by', 'slice-min-samples', 'calibrate', 'calibration-split']
 
   async run(): Promise<EvalResult | CvResult> {
     const { flags, raw } = await this.parse(Eval)
@@ -92,6 +112,7 @@ export default class Eval extends FerbenchCommand {
         predictions: flags['embed-predictions'] || flags.predictions !== undefined,
         demo,
         ...(flags.shard ? { shard: parseShard(flags.shard) } : {}),
+        ...sliceAndCalibrationOptions(flags),
       },
       { output: flags.output, embedPredictions: flags['embed-predictions'] },
     )
@@ -182,6 +203,8 @@ export default class Eval extends FerbenchCommand {
       demo: o.demo,
       concurrency: flags.concurrency,
       ...(o.shard ? { shard: o.shard } : {}),
+      ...(o.sliceBy ? { sliceBy: o.sliceBy, ...(o.sliceMinSamples !== undefined ? { sliceMinSamples: o.sliceMinSamples } : {}) } : {}),
+      ...(o.calibrate ? { calibrate: o.calibrate } : {}),
       resumeFrom: { file, result: partial },
     }, { output: flags.output ?? file, embedPredictions: o.embedPredictions })
     if (result.complete && flags.predictions) writePredictionsCsv(flags.predictions, result.predictions ?? [])

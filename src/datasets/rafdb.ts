@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline'
 import { dataError, usageError } from '../core/errors.js'
 import type { Emotion } from '../labels/emotions.js'
 import { decodeImageFile } from './decode.js'
+import { RAFDB_ATTRIBUTE_NAMES, RAFDB_MANUAL_DIR, readRafdbAttributes } from './rafdbAttributes.js'
 import { isDirectory, isFile, relativeId, SkippedFiles, subfolders, walkImages, warnOnce } from './files.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'
 
@@ -55,6 +56,11 @@ export class RafdbAdapter implements DatasetAdapter {
     return ['train', 'test']
   }
 
+  /** gender, race, age when the official layout has basic/Annotation/manual/. */
+  sliceAttributes(): readonly string[] {
+    return this.layout === 'official' && isDirectory(path.join(this.root, RAFDB_MANUAL_DIR)) ? RAFDB_ATTRIBUTE_NAMES : []
+  }
+
   samples(split: string): AsyncIterable<Sample> {
     if (split !== 'train' && split !== 'test') throw usageError(`--split ${split}: RAF-DB splits are train, test`)
     return this.layout === 'official' ? this.officialSamples(split) : this.efficientFaceSamples(split)
@@ -85,6 +91,7 @@ export class RafdbAdapter implements DatasetAdapter {
           if (!existsSync(file)) throw new Error(`${file}: listed in ${where} but missing (expected the aligned image ${stem}_aligned.${m[3]})`)
           return decodeImageFile(file)
         },
+        attributes: () => readRafdbAttributes(this.root, stem),
       }
     }
   }

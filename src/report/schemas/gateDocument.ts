@@ -3,17 +3,20 @@ import { z } from 'zod'
 export const GATE_SCHEMA = 'ferbench/gate@1'
 
 export const gateCheckSchema = z.object({
-  /** 'accuracy', 'recall:<class>', 'latencyRatio:batch=<b>,threads=<t>'. */
+  /** 'accuracy', 'recall:<class>', 'groupGap:<attribute>', 'latencyRatio:batch=<b>,threads=<t>'. */
   name: z.string(),
-  /** 'percent' (accuracy, recall: baseline/current in %, change and threshold in points) or 'ratio' (latency ratio to the reference; change and threshold in %). */
-  unit: z.enum(['percent', 'ratio']),
+  /**
+   * 'percent' (accuracy, recall: baseline/current in %, change and threshold in points), 'gap' (largest accuracy gap between
+   * groups: baseline/current, change and threshold in points; fails on an increase) or 'ratio' (latency ratio to the reference; change and threshold in %).
+   */
+  unit: z.enum(['percent', 'gap', 'ratio']),
   baseline: z.number(),
   current: z.number(),
   /** current − baseline in points (percent unit) or the relative change in % (ratio unit). */
   change: z.number(),
   /** Largest allowed drop (points) or increase (%). */
   threshold: z.number(),
-  /** McNemar's exact p-value when per-sample predictions pair the two runs. */
+  /** McNemar's exact p-value when per-sample predictions pair the two runs; for a group gap, the Fisher exact p-value of the current gap. */
   pValue: z.number().optional(),
   passed: z.boolean(),
   /** The reasoning in words: what was compared and why it passed or failed. */

@@ -3,6 +3,7 @@ import { compareDocumentSchema } from './compareDocument.js'
 import { evalDocumentSchema } from './evalDocument.js'
 import { gateDocumentSchema } from './gateDocument.js'
 import { speedDocumentSchema } from './speedDocument.js'
+import { robustDocumentSchema } from './robustDocument.js'
 
 /**
  * The versioned documents ferbench writes, each with the JSON Schema committed under schemas/
@@ -14,6 +15,7 @@ export const DOCUMENT_SCHEMAS = {
   speed: { version: 'ferbench/speed@1', schema: speedDocumentSchema },
   compare: { version: 'ferbench/compare@1', schema: compareDocumentSchema },
   gate: { version: 'ferbench/gate@1', schema: gateDocumentSchema },
+  robust: { version: 'ferbench/robust@1', schema: robustDocumentSchema },
 } as const
 
 export type DocumentKind = keyof typeof DOCUMENT_SCHEMAS
