@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { EvalResult } from '../../src/report/evalResult.js'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 import { CANONICAL, FER2013_ORDER, bandMeans, readFixtureCsv } from '../helpers/oracle.js'
+import { fisherBrute } from '../helpers/fisher.js'
 
 const CSV = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
@@ -130,10 +131,16 @@ describe('eval --slice-by', () => {
     expect(status).toBe(0)
     const glasses = json.metrics.slices!.glasses!
     const acc = (g: string): number => glasses.groups[g]!.accuracy
-    const [a, b] = acc('yes') >= acc('no') ? ['yes', 'no'] : ['no', 'yes']
+    // a tie goes to the first group by code point ('no')
+    const [a, b] = acc('yes') > acc('no') ? ['yes', 'no'] : ['no', 'yes']
     expect(glasses.maxGap!.a).toBe(a)
     expect(glasses.maxGap!.b).toBe(b)
     expect(glasses.maxGap!.difference).toBeCloseTo(acc(a!) - acc(b!), 12)
+    const ga = glasses.groups[a!]!
+    const gb = glasses.groups[b!]!
+    expect(glasses.maxGap!.pValue).toBeCloseTo(fisherBrute(ga.correct, ga.samples - ga.correct, gb.correct, gb.samples - gb.correct), 12)
+    // the groups follow the column: every other test row has glasses
+    expect(ga.samples + gb.samples).toBe(json.dataset.samples)
     expect(json.metrics.slices!.subject).toBeDefined()
     const run = runCli(['eval', '--model', ORACLE, '--dataset', 'manifest', '--data', file, '--slice-by', 'hat'])
     expect(run.status).toBe(2)
