@@ -2,12 +2,13 @@ import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { progressOnStderr } from '../cli/progress.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
-import { usageError } from '../core/errors.js'
+import { FerbenchError, usageError } from '../core/errors.js'
 import { EXIT_CODES } from '../core/exitCodes.js'
 import { DEFAULT_CONCURRENCY, evaluate, type EvalOptions } from '../core/evaluate.js'
 import { PartialResultError } from '../core/partialResult.js'
 import { DEFAULT_PARTIAL_FILE, readPartialResult, resumedPaths } from '../core/resume.js'
-import { parseShard } from '../core/shard.js'
+import { parseShard, type Shard } from '../core/shard.js'
+import { shardFromEnvironment } from '../core/shardAuto.js'
 import { watchInterrupts } from '../cli/interrupt.js'
 import { DEMO } from '../core/paths.js'
 import { datasetNames } from '../datasets/registry.js'
@@ -18,6 +19,8 @@ import { renderCvTables } from '../report/cvTable.js'
 import { evalDatasetOptions, runSettingsFromFlags, type CvFlags } from '../cli/datasetFlags.js'
 import { writePredictionsCsv } from '../report/predictionsCsv.js'
 import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
+import { checkOutputs, writeOutputs, type NamedPath } from '../cli/outputs.js'
+import type { SamplePrediction } from '../report/evalResult.js'
 
 /** --slice-by, --slice-min-samples, --calibrate and --calibration-split as evaluate options. */
 function sliceAndCalibrationOptions(flags: { 'slice-by'?: string[] | undefined; 'slice-min-samples'?: number | undefined; calibrate?: string | undefined; 'calibration-split'?: string | undefined }): Pick<EvalOptions, 'sliceBy' | 'sliceMinSamples' | 'calibrate'> {
@@ -29,6 +32,21 @@ function sliceAndCalibrationOptions(flags: { 'slice-by'?: string[] | undefined; 
     ...(flags['slice-min-samples'] !== undefined ? { sliceMinSamples: flags['slice-min-samples'] } : {}),
     ...(flags.calibrate ? { calibrate: { method: 'temperature' as const, split: flags['calibration-split']! } } : {}),
   }
+}
+
+/** The output paths of an eval command line, main result first. */
+function outputPaths(flags: { output?: string | undefined; predictions?: string | undefined; report?: string[] | undefined }, output = flags.output): NamedPath[] {
+  return [{ flag: '--output', file: output }, { flag: '--predictions', file: flags.predictions }, ...(flags.report ?? []).map((file) => ({ flag: '--report', file }))]
+}
+
+/** The input paths of an evaluation (never overwritten by an output). */
+function inputPaths(o: { model: string; card?: string | undefined; data: string; datasetOptions?: { labels?: string | undefined } | undefined }): NamedPath[] {
+  return [
+    { flag: '--model', file: o.model },
+    { flag: '--card', file: o.card },
+    { flag: '--data', file: o.data },
+    { flag: '--labels', file: o.datasetOptions?.labels },
+  ]
 }
 
 export default class Eval extends FerbenchCommand {
@@ -76,7 +94,8 @@ export default class Eval extends FerbenchCommand {
       default: DEFAULT_CONCURRENCY,
       min: 1,
     }),
-    shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`' }),
+    shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`. `auto`: i/n from the engine running it (Kubernetes Indexed Job, SLURM array, GitLab/CircleCI/Buildkite parallel)' }),
+    'shard-count': Flags.integer({ description: 'with --shard auto: the number of shards where the engine gives only an index (Kubernetes: .spec.completions)', min: 1 }),
     'slice-by': Flags.string({
       description: 'per-group metrics by this attribute (repeatable): rafdb gender, race, age (from basic/Annotation/manual); subject (CK+, JAFFE, a manifest subject column); a manifest\'s extra columns',
       multiple: true,
@@ -90,7 +109,18 @@ export default class Eval extends FerbenchCommand {
   }
 
   /** Flags that define what is evaluated: taken from the partial result under --resume, never given again. */
-  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'tta', 'extra-classes', 'embed-predictions', 'strict', 'shard', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold', 'slice-by', 'slice-min-samples', 'calibrate', 'calibration-split']
+  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'tta', 'extra-classes', 'embed-predictions', 'strict', 'shard', 'shard-count', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold', 'slice-by', 'slice-min-samples', 'calibrate', 'calibration-split']
+
+  /** --shard i/n, or --shard auto read from the engine's environment (announced on stderr). */
+  private shardFromFlags(text: string, shardCount: number | undefined): Shard {
+    if (text.trim() !== 'auto') {
+      if (shardCount !== undefined) throw usageError('--shard-count goes with --shard auto')
+      return parseShard(text)
+    }
+    const auto = shardFromEnvironment(process.env, shardCount)
+    if (!this.jsonEnabled()) this.logToStderr(`ferbench eval: shard ${auto.shard.index}/${auto.shard.count} from ${auto.source}`)
+    return auto.shard
+  }
 
   async run(): Promise<EvalResult | CvResult> {
     const { flags, raw } = await this.parse(Eval)
@@ -102,8 +132,10 @@ export default class Eval extends FerbenchCommand {
       throw usageError(`eval needs both --model and --data (or neither, for the bundled demo); missing ${flags.model === undefined ? '--model' : '--data'}`)
     }
     if (demo && !this.jsonEnabled()) this.logToStderr('ferbench eval: no --model/--data given, running the bundled demo (oracle model on fixtures/fer2013/fer2013.csv)')
+    const model = flags.model === undefined ? DEMO.model : flags.fold !== undefined ? modelForFold(flags.model, flags.fold) : flags.model
+    checkOutputs(outputPaths(flags), inputPaths({ model, card: flags.card, data: flags.data ?? DEMO.data, datasetOptions }))
     const result = await this.runInterruptible({
-        model: flags.model === undefined ? DEMO.model : flags.fold !== undefined ? modelForFold(flags.model, flags.fold) : flags.model,
+        model,
         dataset: demo ? DEMO.dataset : flags.dataset,
         ...(Object.keys(datasetOptions).length > 0 ? { datasetOptions } : {}),
         data: flags.data ?? DEMO.data,
@@ -111,21 +143,22 @@ export default class Eval extends FerbenchCommand {
         ...runSettingsFromFlags(flags),
         predictions: flags['embed-predictions'] || flags.predictions !== undefined,
         demo,
-        ...(flags.shard ? { shard: parseShard(flags.shard) } : {}),
+        ...(flags.shard ? { shard: this.shardFromFlags(flags.shard, flags['shard-count']) } : {}),
         ...sliceAndCalibrationOptions(flags),
       },
       { output: flags.output, embedPredictions: flags['embed-predictions'] },
     )
-    if (result.complete && flags.predictions) writePredictionsCsv(flags.predictions, result.predictions ?? [])
+    const predictions = result.predictions
     if (result.complete && !flags['embed-predictions']) delete result.predictions
     if (result.resume) result.resume.options.embedPredictions = flags['embed-predictions']
-    return this.finish(result, flags.output, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
+    return this.finish(result, flags.output, { predictionsCsv: flags.predictions, predictions, ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
   }
 
   /** --folds N without --fold: every fold, per-fold metrics, mean ± std and the pooled confusion matrix (schema ferbench/cv@1). */
   private async crossValidateRun(flags: CvFlags, datasetOptions: EvalOptions['datasetOptions'] & object): Promise<CvResult> {
     if (flags.model === undefined || flags.data === undefined) throw usageError(`--folds without --fold evaluates every fold and needs --model and --data`)
     for (const flag of ['shard', 'predictions', 'report'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
+    checkOutputs(outputPaths(flags), inputPaths({ model: flags.model, card: flags.card, data: flags.data, datasetOptions }))
     const progress = progressOnStderr(!this.jsonEnabled(), 'cross-validating')
     let result: CvResult
     try {
@@ -156,8 +189,7 @@ export default class Eval extends FerbenchCommand {
     } catch (error) {
       if (error instanceof PartialResultError) {
         if (error.partial.resume) error.partial.resume.options.embedPredictions = partial.embedPredictions
-        const file = partial.output ?? DEFAULT_PARTIAL_FILE
-        writeFileAtomic(file, `${JSON.stringify(error.partial, null, 2)}\n`)
+        const file = this.writePartial(error.partial, partial.output)
         this.logToStderr(
           `ferbench eval: stopped by an error after ${error.partial.resume?.settled ?? 0} sample(s); partial result (complete:false) written to ${file}; ` +
             `fix the input, then continue with: ferbench eval --resume ${file}`,
@@ -184,6 +216,7 @@ export default class Eval extends FerbenchCommand {
     }
     const partial = readPartialResult(file)
     const o = resumedPaths(partial.resume!.options)
+    checkOutputs(outputPaths(flags, flags.output ?? file), inputPaths(o))
     const result = await this.runInterruptible({
       model: o.model,
       ...(o.card ? { card: o.card } : {}),
@@ -207,17 +240,41 @@ export default class Eval extends FerbenchCommand {
       ...(o.calibrate ? { calibrate: o.calibrate } : {}),
       resumeFrom: { file, result: partial },
     }, { output: flags.output ?? file, embedPredictions: o.embedPredictions })
-    if (result.complete && flags.predictions) writePredictionsCsv(flags.predictions, result.predictions ?? [])
+    const predictions = result.predictions
     if (result.complete && !o.embedPredictions) delete result.predictions
     if (result.resume) result.resume.options.embedPredictions = o.embedPredictions
-    return this.finish(result, flags.output ?? file, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
+    return this.finish(result, flags.output ?? file, { predictionsCsv: flags.predictions, predictions, ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
   }
 
-  /** Writes the result (a partial one too, then exit code 9) and prints the tables. */
-  private async finish(result: EvalResult, output: string | undefined, reports: { format?: string; files?: string[] } = {}): Promise<EvalResult> {
+  /**
+   * Writes a partial result to `output` (else ./ferbench-eval.partial.json); when that cannot be
+   * written, to ./ferbench-eval.partial.json, so that what was scored is not lost. Returns the file written.
+   */
+  private writePartial(result: EvalResult, output: string | undefined): string {
+    const text = `${JSON.stringify(result, null, 2)}\n`
+    const file = output ?? DEFAULT_PARTIAL_FILE
+    try {
+      writeFileAtomic(file, text)
+      return file
+    } catch (error) {
+      if (!(error instanceof FerbenchError) || file === DEFAULT_PARTIAL_FILE) throw error
+      writeFileAtomic(DEFAULT_PARTIAL_FILE, text)
+      this.logToStderr(`ferbench eval: ${error.message}; the partial result was written to ${DEFAULT_PARTIAL_FILE} instead`)
+      return DEFAULT_PARTIAL_FILE
+    }
+  }
+
+  /**
+   * Writes the result (a partial one too, then exit code 9), then the side outputs (predictions
+   * CSV, reports), each failure named (exit 10), and prints the tables.
+   */
+  private async finish(
+    result: EvalResult,
+    output: string | undefined,
+    side: { predictionsCsv?: string | undefined; predictions?: SamplePrediction[] | undefined; format?: string; files?: string[] } = {},
+  ): Promise<EvalResult> {
     if (!result.complete) {
-      const file = output ?? DEFAULT_PARTIAL_FILE
-      writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`)
+      const file = this.writePartial(result, output)
       this.logToStderr(
         `ferbench eval: interrupted after ${result.resume?.settled ?? 0} sample(s); partial result (complete:false) written to ${file}; ` +
           `continue with: ferbench eval --resume ${file}`,
@@ -225,8 +282,14 @@ export default class Eval extends FerbenchCommand {
       process.exitCode = EXIT_CODES.interrupted.code
       return result
     }
-    if (output) writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)
-    const text = await writeReports({ kind: 'eval', result }, { ...reports, json: this.jsonEnabled() })
+    let text: string | undefined
+    await writeOutputs([
+      output !== undefined && (() => writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)),
+      side.predictionsCsv !== undefined && (() => writePredictionsCsv(side.predictionsCsv!, side.predictions ?? [])),
+      async () => {
+        text = await writeReports({ kind: 'eval', result }, { ...(side.format ? { format: side.format } : {}), ...(side.files ? { files: side.files } : {}), json: this.jsonEnabled() })
+      },
+    ])
     if (text !== undefined) this.log(text)
     if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
     return result

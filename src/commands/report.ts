@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
+import { checkOutputs } from '../cli/outputs.js'
 import { readEvalDocument } from '../report/readDocument.js'
 import type { EvalDocument } from '../report/schemas/evalDocument.js'
 
@@ -26,6 +27,7 @@ export default class Report extends FerbenchCommand {
 
   async run(): Promise<EvalDocument> {
     const { args, flags } = await this.parse(Report)
+    checkOutputs((flags.output ?? []).map((file) => ({ flag: '--output', file })), [{ flag: 'result', file: args.result }])
     const result = readEvalDocument(args.result, 'report')
     const text = await writeReports({ kind: 'eval', result }, { ...(flags.format ? { format: flags.format } : {}), ...(flags.output ? { files: flags.output } : {}), json: this.jsonEnabled() })
     if (text !== undefined) this.log(text)

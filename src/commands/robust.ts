@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { evalDatasetOptions, runSettingsFromFlags } from '../cli/datasetFlags.js'
+import { checkOutputs } from '../cli/outputs.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
 import { usageError } from '../core/errors.js'
@@ -72,6 +73,10 @@ export default class Robust extends FerbenchCommand {
     const corruptions = list<Corruption>('corruptions', flags.corruptions, CORRUPTIONS, (s) => s as Corruption)
     const severities = list<number>('severities', flags.severities, SEVERITIES, Number)
     const datasetOptions = evalDatasetOptions(flags)
+    checkOutputs(
+      [{ flag: '--output', file: flags.output }, ...(flags.report ?? []).map((file) => ({ flag: '--report', file }))],
+      [{ flag: '--model', file: flags.model }, { flag: '--card', file: flags.card }, { flag: '--data', file: flags.data }, { flag: '--labels', file: flags.labels }],
+    )
     const bar = this.progress()
     let result: RobustResult
     try {

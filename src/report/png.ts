@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import { loadSharp } from '../preprocess/sharpModule.js'
 import type { EvalDocument } from './schemas/evalDocument.js'
 import { reliabilityDiagramSvg, sliceBarsSvg, tileSvgs } from './beyondSvg.js'
 import { confusionHeatmapSvg } from './svg.js'
@@ -13,5 +13,6 @@ export async function heatmapPng(result: Pick<EvalDocument, 'metrics' | 'model' 
   const figures = [confusionHeatmapSvg(result.metrics, title)]
   if (result.metrics.calibration) figures.push(reliabilityDiagramSvg(result.metrics.calibration))
   for (const [attribute, slice] of Object.entries(result.metrics.slices ?? {})) figures.push(sliceBarsSvg(attribute, slice))
+  const sharp = await loadSharp()
   return sharp(Buffer.from(figures.length === 1 ? figures[0]! : tileSvgs(figures)), { density: 144 }).png().toBuffer()
 }

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import sharp from 'sharp'
+import { loadSharp } from '../preprocess/sharpModule.js'
 import { escapeMarkdownCell, escapeXml as esc } from './escape.js'
 import { page } from './html.js'
 import { tileSvgs } from './beyondSvg.js'
@@ -114,5 +114,6 @@ export function robustHtml(r: RobustResult): string {
 }
 
 export async function robustPng(r: RobustResult): Promise<Buffer> {
+  const sharp = await loadSharp()
   return sharp(Buffer.from(tileSvgs(r.corruptions.map((c) => robustLineChartSvg(r, c)), 1450)), { density: 144 }).png().toBuffer()
 }

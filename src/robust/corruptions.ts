@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto'
-import sharp, { type Sharp } from 'sharp'
+import type SharpModule from 'sharp'
+import type { Sharp } from 'sharp'
+import { loadSharp } from '../preprocess/sharpModule.js'
 import type { RawImage } from '../datasets/types.js'
 import { seededRandom } from '../models/onnxBuilder.js'
 
@@ -65,7 +67,7 @@ export function occlusionBox(corruption: 'occlusion-eyes' | 'occlusion-mouth', s
   return [Math.max(0, x0), Math.max(0, y0), Math.min(width, x0 + Math.round(boxW)), Math.min(height, y0 + Math.round(boxH))]
 }
 
-function pipeline(image: RawImage): Sharp {
+function pipeline(sharp: typeof SharpModule, image: RawImage): Sharp {
   return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw: { width: image.width, height: image.height, channels: image.channels } })
 }
 
@@ -112,6 +114,7 @@ export async function corrupt(image: RawImage, corruption: Corruption, severity:
   if (!Number.isInteger(severity) || severity < 1 || severity > 5) throw new RangeError(`severity ${severity}: expected 0–5`)
   const v = CORRUPTION_PARAMETERS[corruption].values[severity - 1]!
   const side = Math.min(image.width, image.height)
+  const sharp = await loadSharp()
   const { channels } = image
   switch (corruption) {
     case 'gaussian-noise': {
@@ -120,37 +123,37 @@ export async function corrupt(image: RawImage, corruption: Corruption, severity:
       return { ...image, data: out }
     }
     case 'gaussian-blur':
-      return back(pipeline(image).blur(Math.max(0.6, (v * side) / 100)), channels)
+      return back(pipeline(sharp, image).blur(Math.max(0.6, (v * side) / 100)), channels)
     case 'motion-blur': {
       const angle = (random() - 0.5) * (Math.PI / 2)
       const k = motionKernel(Math.max(2, Math.round((v * side) / 100)), angle)
-      return back(pipeline(image).convolve(k), channels)
+      return back(pipeline(sharp, image).convolve(k), channels)
     }
     case 'jpeg': {
-      const encoded = await pipeline(image).jpeg({ quality: v }).toBuffer()
+      const encoded = await pipeline(sharp, image).jpeg({ quality: v }).toBuffer()
       return back(sharp(encoded), channels)
     }
     case 'low-resolution': {
       const w = Math.max(1, Math.round(image.width / v))
       const h = Math.max(1, Math.round(image.height / v))
-      const small = await back(pipeline(image).resize(w, h, { fit: 'fill' }), channels)
-      return back(pipeline(small).resize(image.width, image.height, { fit: 'fill', kernel: 'linear' }), channels)
+      const small = await back(pipeline(sharp, image).resize(w, h, { fit: 'fill' }), channels)
+      return back(pipeline(sharp, small).resize(image.width, image.height, { fit: 'fill', kernel: 'linear' }), channels)
     }
     case 'brightness':
-      return back(pipeline(image).linear(1, v * 255), channels)
+      return back(pipeline(sharp, image).linear(1, v * 255), channels)
     case 'contrast': {
       const means = channelMeans(image)
-      return back(pipeline(image).linear(new Array<number>(channels).fill(v), means.map((m) => m * (1 - v))), channels)
+      return back(pipeline(sharp, image).linear(new Array<number>(channels).fill(v), means.map((m) => m * (1 - v))), channels)
     }
     case 'rotation': {
       const angle = random() < 0.5 ? -v : v
       const mean = channelMeans(image)
       const grey = Math.round(mean.reduce((a, b) => a + b, 0) / mean.length)
       const rgb = channels === 1 ? { r: grey, g: grey, b: grey } : { r: Math.round(mean[0]!), g: Math.round(mean[1]!), b: Math.round(mean[2]!) }
-      const rotated = await back(pipeline(image).rotate(angle, { background: { ...rgb, alpha: 1 } }), channels)
+      const rotated = await back(pipeline(sharp, image).rotate(angle, { background: { ...rgb, alpha: 1 } }), channels)
       const left = Math.floor((rotated.width - image.width) / 2)
       const top = Math.floor((rotated.height - image.height) / 2)
-      return back(pipeline(rotated).extract({ left, top, width: image.width, height: image.height }), channels)
+      return back(pipeline(sharp, rotated).extract({ left, top, width: image.width, height: image.height }), channels)
     }
     case 'occlusion-eyes':
     case 'occlusion-mouth': {

@@ -54,7 +54,7 @@ export async function robust(options: RobustOptions): Promise<RobustResult> {
   for (const corruption of corruptions) {
     for (const severity of severities) {
       const r = await run(`${corruption} ${severity}`, (image, sample) => corrupt(image, corruption, severity, corruptionRandom(seed, corruption, sample.id)))
-      if (r.dataset.digest !== clean.dataset.digest) warnings.push(`${corruption} severity ${severity}: ${r.failures.length} sample(s) failed (see the count); its accuracy covers ${r.metrics.samples} samples`)
+      if (r.dataset.digest !== clean.dataset.digest) warnings.push(`${corruption} severity ${severity}: ${r.failures.length} sample(s) failed to load or to corrupt; its accuracy covers ${r.metrics.samples} samples`)
       results.push({ corruption, severity, ...outcomeOf(r) })
     }
   }

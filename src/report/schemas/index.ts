@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import { compareDocumentSchema } from './compareDocument.js'
+import { doctorDocumentSchema } from './doctorDocument.js'
 import { evalDocumentSchema } from './evalDocument.js'
 import { gateDocumentSchema } from './gateDocument.js'
+import { LEADERBOARD_SCHEMA, leaderboardDocumentSchema } from './leaderboardDocument.js'
 import { speedDocumentSchema } from './speedDocument.js'
 import { robustDocumentSchema } from './robustDocument.js'
 
@@ -16,6 +18,8 @@ export const DOCUMENT_SCHEMAS = {
   compare: { version: 'ferbench/compare@1', schema: compareDocumentSchema },
   gate: { version: 'ferbench/gate@1', schema: gateDocumentSchema },
   robust: { version: 'ferbench/robust@1', schema: robustDocumentSchema },
+  leaderboard: { version: LEADERBOARD_SCHEMA, schema: leaderboardDocumentSchema },
+  doctor: { version: 'ferbench/doctor@1', schema: doctorDocumentSchema },
 } as const
 
 export type DocumentKind = keyof typeof DOCUMENT_SCHEMAS
