@@ -157,7 +157,7 @@ export default class Eval extends FerbenchCommand {
   /** --folds N without --fold: every fold, per-fold metrics, mean ± std and the pooled confusion matrix (schema ferbench/cv@1). */
   private async crossValidateRun(flags: CvFlags, datasetOptions: EvalOptions['datasetOptions'] & object): Promise<CvResult> {
     if (flags.model === undefined || flags.data === undefined) throw usageError(`--folds without --fold evaluates every fold and needs --model and --data`)
-    for (const flag of ['shard', 'predictions', 'report'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
+    for (const flag of ['shard', 'predictions', 'report', 'slice-by', 'calibrate'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
     checkOutputs(outputPaths(flags), inputPaths({ model: flags.model, card: flags.card, data: flags.data, datasetOptions }))
     const progress = progressOnStderr(!this.jsonEnabled(), 'cross-validating')
     let result: CvResult
