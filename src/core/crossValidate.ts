@@ -4,12 +4,14 @@ import { FOLD_RULE } from '../datasets/folds.js'
 import { foldCount } from '../datasets/foldOptions.js'
 import { datasetFactory } from '../datasets/registry.js'
 import { classificationMetrics, type ClassificationMetrics } from '../metrics/classification.js'
+import { checkLabelOrderOfMapping, drivingPart, type LabelOrderCheck } from '../metrics/labelOrder.js'
 import type { EvalResult, SampleFailure } from '../report/evalResult.js'
 import { modelError, usageError } from './errors.js'
 import { evaluate, type EvalOptions } from './evaluate.js'
 import { machineInfo, toolVersion } from './provenance.js'
 
 export const CV_SCHEMA = 'ferbench/cv@1'
+const LABEL_ORDER_WARNING = 'label order check'
 export const SAME_MODEL_NOTE =
   'one model tested on every fold: this is cross-dataset testing of that model on subject-independent parts of the data, not k-fold training'
 export const PER_FOLD_MODEL_NOTE = 'each fold k was tested with the model trained for it (--model pattern with {fold})'
@@ -40,6 +42,8 @@ export interface CvResult {
   folds: CvFold[]
   /** Pooled over all folds (the confusion matrices summed), plus the mean and population std (ddof 0) of the per-fold accuracies. */
   metrics: ClassificationMetrics & { accuracyFoldMean: number; accuracyFoldStd: number }
+  /** One label-order check on the pooled confusion matrix (not one per fold); drivingFold = the fold its moves gain most on. */
+  labelOrderCheck: LabelOrderCheck & { drivingFold: number | null }
   timing: { wallSeconds: number }
   warnings: string[]
   failures: Array<SampleFailure & { fold: number }>
@@ -87,8 +91,16 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
     m.counts.forEach((row, t) => row.forEach((n, p) => (pooled[t]![p]! += n)))
   }
   const { mean, std } = meanStd(results.map((r) => r.metrics.accuracy))
-  const warnings = [...new Set(results.flatMap((r) => r.warnings))]
+  // the label-order check runs once, on the pooled matrix: a per-fold check sees few samples and contradicts itself across folds
+  const perFoldWarnings = (r: EvalResult): string[] => r.warnings.filter((w) => !w.startsWith(LABEL_ORDER_WARNING))
+  const pooledMatrix = { labels, counts: pooled }
+  const labelOrder = checkLabelOrderOfMapping(pooledMatrix, first.labelMapping)
+  const drivingFold = drivingPart(labelOrder.check, results.map((r) => r.metrics.confusionMatrix))
+  const warnings = [...new Set(results.flatMap(perFoldWarnings))]
   warnings.unshift(sameModel ? SAME_MODEL_NOTE : PER_FOLD_MODEL_NOTE)
+  if (labelOrder.warning) {
+    warnings.push(labelOrder.warning.replace(LABEL_ORDER_WARNING, `${LABEL_ORDER_WARNING} (pooled over ${results.length} folds; fold ${drivingFold} gains most)`))
+  }
   return {
     schema: CV_SCHEMA,
     complete: results.length === folds && results.every((r) => r.complete),
@@ -113,10 +125,11 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
       samples: r.dataset.samples,
       digest: r.dataset.digest,
       metrics: r.metrics,
-      warnings: r.warnings,
+      warnings: perFoldWarnings(r),
       failures: r.failures,
     })),
     metrics: { ...classificationMetrics(labels, pooled), accuracyFoldMean: mean, accuracyFoldStd: std },
+    labelOrderCheck: { ...labelOrder.check, drivingFold },
     timing: { wallSeconds: (performance.now() - started) / 1000 },
     warnings,
     failures: results.flatMap((r, i) => r.failures.map((f) => ({ ...f, fold: i + 1 }))),

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { classificationMetrics, emptyConfusion } from '../metrics/classification.js'
 import { CalibrationAccumulator, type CalibrationReport } from '../metrics/calibration.js'
-import { checkLabelOrder } from '../metrics/labelOrder.js'
+import { checkLabelOrderOfMapping } from '../metrics/labelOrder.js'
 import { SliceAccumulator } from '../metrics/slices.js'
 import type { ModelCard } from '../models/card.js'
 import { EVAL_SCHEMA, type EvalResult } from '../report/evalResult.js'
@@ -114,8 +114,7 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
     result.metrics.confusionMatrix.counts.forEach((row, t) => row.forEach((n, p) => (counts[t]![p]! += n)))
   }
   const metrics: EvalResult['metrics'] = { ...classificationMetrics(labels, counts), ...mergedCalibrationAndSlices(ordered, labels) }
-  const { modelLabels, columns } = first.result.labelMapping
-  const labelOrder = checkLabelOrder(metrics.confusionMatrix, modelLabels, modelLabels.map((l) => (columns as readonly string[]).indexOf(l)))
+  const labelOrder = checkLabelOrderOfMapping(metrics.confusionMatrix, first.result.labelMapping)
   const samples = ordered.reduce((n, d) => n + d.result.dataset.samples, 0)
   const failures = ordered.flatMap((d) => d.result.failures)
   const warnings: string[] = []

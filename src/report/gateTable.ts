@@ -8,7 +8,7 @@ const signed = (x: number, digits = 2): string => `${x >= 0 ? '+' : ''}${x.toFix
 
 /** Terminal view of a gate result: one line per check with its figures, then the verdict. */
 export function renderGateTable(result: GateResult): string {
-  const t = new Table({ head: ['check', 'baseline', 'current', 'change', 'threshold', 'McNemar p', 'result'] })
+  const t = new Table({ head: ['check', 'baseline', 'current', 'change [95% CI]', 'threshold', 'McNemar p', 'result'] })
   for (const c of result.checks) {
     const ratio = c.unit === 'ratio'
     const gap = c.unit === 'gap'
@@ -16,7 +16,7 @@ export function renderGateTable(result: GateResult): string {
       c.name,
       ratio ? c.baseline.toFixed(3) : `${c.baseline.toFixed(2)}${gap ? ' pts' : '%'}`,
       ratio ? c.current.toFixed(3) : `${c.current.toFixed(2)}${gap ? ' pts' : '%'}`,
-      ratio ? `${signed(c.change)}%` : `${signed(c.change)} pts`,
+      ratio ? `${signed(c.change)}%${c.changeCI95 ? ` [${signed(c.changeCI95[0])}, ${signed(c.changeCI95[1])}]` : ''}` : `${signed(c.change)} pts`,
       ratio ? `max +${c.threshold}%` : gap ? `max +${c.threshold} pts` : `max drop ${c.threshold} pts`,
       pv(c.pValue),
       c.passed ? 'pass' : 'FAIL',
