@@ -3,6 +3,8 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { evaluate } from './evaluate.js'
 import { messageOf, usageError } from './errors.js'
+import { checkBatchTensor, LIMITS } from './limits.js'
+import { requireModelFile } from './inputFile.js'
 import { fileBytes, machineInfo, packageVersions, sha256File, toolVersion } from './provenance.js'
 import { EMOTIONS } from '../labels/emotions.js'
 import { ratioCI95, ratioEstimate } from '../metrics/ratioInterval.js'
@@ -224,6 +226,7 @@ async function open(
   const sessionCreateMs = msSince(t0)
   try {
     const card = resolveCard(cardSource.card, runner.input, cardSource.source)
+    for (const batch of card.fixedBatch !== undefined ? [card.fixedBatch] : batches) checkBatchTensor(batch, card.input, 'usage', `--batch ${batch} for ${model}`)
     const firstBatch = card.fixedBatch ?? batches[0]!
     const input = syntheticBatch(card, firstBatch)
     const t1 = process.hrtime.bigint()
@@ -241,13 +244,15 @@ function validate(options: SpeedOptions): void {
     throw usageError(`${flag} ${String(value)}: expected ${want}`)
   }
   if (options.batches.length === 0) bad('--batch', '(empty)', 'one or more positive integers, e.g. 1,8,32')
-  for (const b of options.batches) if (!Number.isInteger(b) || b < 1) bad('--batch', b, 'positive integers, e.g. 1,8,32')
+  for (const b of options.batches) if (!Number.isInteger(b) || b < 1 || b > LIMITS.batch) bad('--batch', b, `integers 1–${LIMITS.batch}, e.g. 1,8,32`)
   if (options.threads.length === 0) bad('--threads', '(empty)', 'one or more positive integers, e.g. 1,2')
-  for (const t of options.threads) if (t !== null && (!Number.isInteger(t) || t < 1)) bad('--threads', t, 'positive integers, e.g. 1,2')
-  if (!Number.isInteger(options.warmup) || options.warmup < 0) bad('--warmup', options.warmup, 'an integer ≥ 0')
-  if (!Number.isInteger(options.minIterations) || options.minIterations < 1) bad('--iterations', options.minIterations, 'an integer ≥ 1')
-  if (!(options.minDurationS >= 0) || !Number.isFinite(options.minDurationS)) bad('--duration', options.minDurationS, 'seconds ≥ 0')
-  if (options.repeats !== undefined && (!Number.isInteger(options.repeats) || options.repeats < 1)) bad('--repeats', options.repeats, 'an integer ≥ 1')
+  for (const t of options.threads) if (t !== null && (!Number.isInteger(t) || t < 1 || t > LIMITS.threads)) bad('--threads', t, `integers 1–${LIMITS.threads}, e.g. 1,2`)
+  if (!Number.isInteger(options.warmup) || options.warmup < 0 || options.warmup > LIMITS.warmup) bad('--warmup', options.warmup, `an integer 0–${LIMITS.warmup}`)
+  if (!Number.isInteger(options.minIterations) || options.minIterations < 1 || options.minIterations > LIMITS.iterations) {
+    bad('--iterations', options.minIterations, `an integer 1–${LIMITS.iterations}`)
+  }
+  if (!(options.minDurationS >= 0) || !(options.minDurationS <= LIMITS.durationS)) bad('--duration', options.minDurationS, `seconds 0–${LIMITS.durationS}`)
+  if (options.repeats !== undefined && (!Number.isInteger(options.repeats) || options.repeats < 1 || options.repeats > LIMITS.repeats)) bad('--repeats', options.repeats, `an integer 1–${LIMITS.repeats}`)
 }
 
 /**
@@ -262,6 +267,7 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
   const create = options.createRunner ?? createRegisteredRunner
   const warnings: string[] = []
   const settings = { warmup: options.warmup, minIterations: options.minIterations, minDurationS: options.minDurationS }
+  for (const file of [options.model, ...(options.reference ? [options.reference] : [])]) requireModelFile(file)
   const repeats = options.repeats ?? DEFAULT_REPEATS
   const cardSource = cardSourceFor(options.model, options.card, options.preset, warnings)
   const refCardSource = options.reference ? cardSourceFor(options.reference, options.referenceCard, undefined, warnings) : undefined

@@ -40,6 +40,10 @@ export interface DatasetOptions {
   folds?: number
   /** 1-based test fold; with it, the adapter yields only that fold of the split. */
   fold?: number
+  /** --max-pixels: images larger than this (width × height, from the header) are per-sample failures. */
+  maxPixels?: number
+  /** --allow-outside-root: list-based adapters may read image paths outside the dataset root. */
+  allowOutsideRoot?: boolean
 }
 
 /** Which fold of which split an adapter yields (set by the fold wrapper in folds.ts). */
@@ -69,6 +73,8 @@ export interface DatasetAdapter {
   readonly fold?: FoldInfo
   /** Attribute names `eval --slice-by` can use with this data (`subject` where samples carry one). */
   sliceAttributes?(): readonly string[]
+  /** Rows per split value found by the last complete read (FER2013's Usage column), for messages. */
+  splitsFound?(): Readonly<Record<string, number>> | undefined
 }
 
 export interface DatasetInfo {
