@@ -119,7 +119,7 @@ describe('eval --slice-by', () => {
     const dir = tempDir('ferbench-slices-')
     const manifest = readFileSync(path.join(FIXTURES, 'manifest', 'manifest.csv'), 'utf8').trim().split('\n')
     const images = path.relative(dir, path.join(FIXTURES, 'manifest'))
-    // glasses = yes on the first half of the test rows, no on the rest
+    // glasses = yes on every other row; the images stay in fixtures/ (--allow-outside-root)
     let i = 0
     const body = manifest.slice(1).map((line) => {
       const [p, ...rest] = line.split(',')
@@ -127,7 +127,7 @@ describe('eval --slice-by', () => {
     })
     const file = path.join(dir, 'manifest.csv')
     writeFileSync(file, [`${manifest[0]},glasses`, ...body].join('\n') + '\n')
-    const { status, json } = runJson<EvalResult>(['eval', '--model', ORACLE, '--dataset', 'manifest', '--data', file, '--slice-by', 'glasses', '--slice-by', 'subject', '--slice-min-samples', '1', '--embed-predictions'])
+    const { status, json } = runJson<EvalResult>(['eval', '--model', ORACLE, '--dataset', 'manifest', '--data', file, '--slice-by', 'glasses', '--slice-by', 'subject', '--slice-min-samples', '1', '--embed-predictions', '--allow-outside-root'])
     expect(status).toBe(0)
     const glasses = json.metrics.slices!.glasses!
     const acc = (g: string): number => glasses.groups[g]!.accuracy
@@ -142,7 +142,7 @@ describe('eval --slice-by', () => {
     // the groups follow the column: every other test row has glasses
     expect(ga.samples + gb.samples).toBe(json.dataset.samples)
     expect(json.metrics.slices!.subject).toBeDefined()
-    const run = runCli(['eval', '--model', ORACLE, '--dataset', 'manifest', '--data', file, '--slice-by', 'hat'])
+    const run = runCli(['eval', '--model', ORACLE, '--dataset', 'manifest', '--data', file, '--slice-by', 'hat', '--allow-outside-root'])
     expect(run.status).toBe(2)
     expect(run.stderr).toMatch(/--slice-by hat: .*attribute\(s\) subject, glasses/)
   })
