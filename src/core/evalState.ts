@@ -38,6 +38,9 @@ export class EvalState {
   readonly slices: SliceAccumulator | undefined
   /** With `--calibrate temperature`: the fitted temperature and the calibration sums after scaling. */
   scaled: { temperature: number; calibration: CalibrationAccumulator } | undefined
+  /** This segment only (not saved): ms waiting on the dataset stream, and in sample.load(). */
+  streamMs = 0
+  loadMs = 0
 
   constructor(columns: number, keepPredictions: boolean, sliceBy?: { attributes: readonly string[]; minSamples: number }) {
     this.counts = emptyConfusion(columns)

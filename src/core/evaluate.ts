@@ -13,7 +13,7 @@ import { resolveCard } from '../models/resolveCard.js'
 import type { TtaKind } from '../models/card.js'
 import { withTta } from '../preprocess/tta.js'
 import { viewCount } from '../preprocess/tensor.js'
-import { EVAL_SCHEMA, type EvalResult, type ResumeOptions } from '../report/evalResult.js'
+import { EVAL_SCHEMA, type EvalResult, type ResumeOptions, type StageSplit } from '../report/evalResult.js'
 import { createRunner } from '../runners/registry.js'
 import type { Device, Runner } from '../runners/types.js'
 import { FerbenchError, modelError, usageError } from './errors.js'
@@ -21,7 +21,7 @@ import { runEvalLoop, type LoopInput } from './evalLoop.js'
 import { fitTemperatureOnSplit } from './temperatureFit.js'
 import { checkBatchTensor } from './limits.js'
 import { requireModelFile } from './inputFile.js'
-import { EvalState } from './evalState.js'
+import { EvalState, type StagesMs } from './evalState.js'
 import { fileBytes, machineInfo, packageVersions, sha256File, toolVersion } from './provenance.js'
 import { PartialResultError } from './partialResult.js'
 import { restoreState } from './resume.js'
@@ -82,6 +82,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     device: options.device,
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(options.runner ? { runner: options.runner } : {}),
+    // ONNX on the CPU runs on a worker thread, so reading and preprocessing overlap inference.
+    offThread: options.device === 'cpu',
   })
   try {
     warnings.push(...runner.info.notes)
@@ -153,6 +155,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     }
     let finished = false
     let stoppedBy: FerbenchError | undefined
+    const before = { ...state.stagesMs }
+    const startupMs = performance.now()
     try {
       finished = await runEvalLoop(
       {
@@ -240,7 +244,13 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       versions: { ferbench: toolVersion(), ...packageVersions(['onnxruntime-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', 'sharp', 'csv-parse']) },
       metrics,
       labelOrderCheck: labelOrder.check,
-      timing: { wallSeconds, imagesPerSecond: wallSeconds > 0 ? scored / wallSeconds : 0, stagesMs, ...(state.segments > 1 ? { segments: state.segments } : {}) },
+      timing: {
+        wallSeconds,
+        imagesPerSecond: wallSeconds > 0 ? scored / wallSeconds : 0,
+        stagesMs,
+        ...(state.segments > 1 ? { segments: state.segments } : {}),
+        split: stageSplit(state, before, startupMs, adapter.decodeMs ?? 0),
+      },
       warnings,
       failures,
       ...(predictions ? { predictions } : {}),
@@ -255,22 +265,38 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
   }
 }
 
-/** The options a partial result records, so that `eval --resume` repeats the same evaluation. */
+/** Where this segment's time went (src/report/schemas/evalDocument.ts timing.split). */
+function stageSplit(state: EvalState, before: StagesMs, startupMs: number, adapterDecodeMs: number): StageSplit {
+  return {
+    startupMs,
+    readMs: Math.max(0, state.streamMs - adapterDecodeMs),
+    decodeMs: state.loadMs + adapterDecodeMs,
+    preprocessMs: state.stagesMs.preprocess - before.preprocess,
+    inferMs: state.stagesMs.infer - before.infer,
+    metricsMs: state.stagesMs.metrics - before.metrics,
+  }
+}
+
+/**
+ * The options a partial result records, so that `eval --resume` repeats the same evaluation; file
+ * paths are stored resolved, so that a resume from another working directory reads the same files.
+ */
 function resumeOptions(options: EvalOptions, split: string): ResumeOptions {
+  const labels = options.datasetOptions?.labels
   return {
     cwd: process.cwd(),
-    model: options.model,
-    ...(options.card ? { card: options.card } : {}),
+    model: path.resolve(options.model),
+    ...(options.card ? { card: path.resolve(options.card) } : {}),
     ...(options.preset ? { preset: options.preset } : {}),
     dataset: options.dataset,
-    data: options.data,
+    data: path.resolve(options.data),
     split,
     batch: options.batch,
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     device: options.device,
     ...(options.runner ? { runner: options.runner } : {}),
     ...(options.tta ? { tta: options.tta } : {}),
-    ...(options.datasetOptions ? { datasetOptions: { ...options.datasetOptions } } : {}),
+    ...(options.datasetOptions ? { datasetOptions: { ...options.datasetOptions, ...(labels !== undefined ? { labels: path.resolve(labels) } : {}) } } : {}),
     extraClasses: options.extraClasses,
     predictions: options.predictions ?? false,
     embedPredictions: options.predictions ?? false,

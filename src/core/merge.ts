@@ -6,29 +6,24 @@ import { checkLabelOrderOfMapping } from '../metrics/labelOrder.js'
 import { SliceAccumulator } from '../metrics/slices.js'
 import type { ModelCard } from '../models/card.js'
 import { EVAL_SCHEMA, type EvalResult } from '../report/evalResult.js'
+import { readEvalDocumentFor } from '../report/readDocument.js'
+import { canonicalJson, checkEvalDocument } from './documentChecks.js'
 import { DatasetDigest } from './datasetDigest.js'
-import { dataError, messageOf } from './errors.js'
+import { dataError } from './errors.js'
 
 export interface ShardFile {
   file: string
   result: EvalResult
 }
 
-/** Reads one shard result; a file that is not a ferbench eval document is a data error naming it. */
+/**
+ * Reads one shard result with the one document reader: schema-validated, then checked for
+ * consistency (checkEvalDocument); any problem is exit 3 naming the file and the field.
+ */
 export function readShardFile(file: string): ShardFile {
-  if (!existsSync(file)) throw dataError(`${file}: result file not found (expected a shard result of \`ferbench eval --shard i/n --output ...\`)`)
-  let doc: unknown
-  try {
-    doc = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (error) {
-    throw dataError(`${file}: not a JSON document (${messageOf(error)})`)
-  }
-  const result = doc as Partial<EvalResult> | null
-  if (result === null || typeof result !== 'object' || result.schema !== EVAL_SCHEMA) {
-    throw dataError(`${file}: field 'schema' is ${JSON.stringify(result?.schema)}; expected '${EVAL_SCHEMA}' (a shard result of ferbench eval)`)
-  }
-  if (!result.metrics?.confusionMatrix || !result.dataset || !result.model) throw dataError(`${file}: ${EVAL_SCHEMA} document lacks metrics.confusionMatrix, dataset or model`)
-  return { file, result: result as EvalResult }
+  const result: EvalResult = readEvalDocumentFor(file, 'a shard result of `ferbench eval --shard i/n --output ...`')
+  checkEvalDocument(result, file)
+  return { file, result }
 }
 
 /**
@@ -55,12 +50,6 @@ export function expandShardInputs(inputs: readonly string[]): string[] {
   })
 }
 
-/** Sorted-key JSON, so comparisons ignore key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
-  )
-}
 
 const cardWithoutOrigin = (card: ModelCard): unknown => ({ ...card, origin: undefined })
 
@@ -85,9 +74,9 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   const first = described[0]!
   const count = first.shard.count
   const same = (what: string, pick: (r: EvalResult) => unknown): void => {
-    const expected = canonical(pick(first.result))
+    const expected = canonicalJson(pick(first.result))
     for (const d of described) {
-      const got = canonical(pick(d.result))
+      const got = canonicalJson(pick(d.result))
       if (got !== expected) throw dataError(`merge: ${d.file} has a different ${what} than ${first.file} (${got} vs ${expected}); shards must come from the same evaluation`)
     }
   }

@@ -25,7 +25,7 @@ export interface SampleFailure {
 
 /** Options a partial result records so that `eval --resume` runs the same evaluation. */
 export interface ResumeOptions {
-  /** Working directory of the interrupted run: relative paths below are relative to it. */
+  /** Working directory of the interrupted run (paths below are stored resolved; older partial results held them relative to it). */
   cwd: string
   model: string
   card?: string
@@ -62,6 +62,16 @@ export interface ResumePoint {
   /** What stopped the run: the signal (`SIGINT`, `SIGTERM`), or `<kind> error` for an error after progress (see warnings). */
   signal: string
   options: ResumeOptions
+}
+
+/** `timing.split` of an eval result: this segment's time per stage, in ms. */
+export interface StageSplit {
+  startupMs: number
+  readMs: number
+  decodeMs: number
+  preprocessMs: number
+  inferMs: number
+  metricsMs: number
 }
 
 export interface EvalResult {
@@ -121,6 +131,8 @@ export interface EvalResult {
     stagesMs: { read: number; preprocess: number; infer: number; metrics: number }
     /** Number of process runs that made this result (> 1 after --resume); wallSeconds sums them. */
     segments?: number
+    /** Where this run segment's time went, ms (stages overlap; see the schema). */
+    split?: StageSplit
   }
   warnings: string[]
   failures: SampleFailure[]
