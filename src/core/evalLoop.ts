@@ -188,6 +188,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
 
   const score = async ({ pending, calls }: Group): Promise<void> => {
     const outs = await Promise.all(calls)
+    for (const out of outs) state.outputs?.addRows(out, out.length / classes)
     const t0 = performance.now()
     const all = outs.length === 1 ? outs[0]! : concat(outs)
     let row = 0
@@ -271,8 +272,15 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
     await closeGroup()
     while (unscored.length > 0) await scoreOldest()
   } catch (error) {
-    // Settle what already ran before the error ends the run, as a serial loop would have.
+    // Settle what already ran before the error ends the run, as a serial loop would have. A data
+    // error (a bad row in the list, --strict) also runs the samples read before it, so the partial
+    // result keeps every one of them.
     try {
+      if (error instanceof FerbenchError && error.kind === 'data') {
+        await flushRows()
+        unscored.push(group)
+        group = { pending: [], calls: [] }
+      }
       while (unscored.length > 0) await scoreOldest()
     } catch {
       // that group's inference failed too: the samples before it stay settled

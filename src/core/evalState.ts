@@ -4,6 +4,7 @@ import { SliceAccumulator, type SliceMetrics } from '../metrics/slices.js'
 import type { SampleFailure, SamplePrediction } from '../report/evalResult.js'
 import { DatasetDigest } from './datasetDigest.js'
 import { dataError } from './errors.js'
+import type { OutputStats } from '../metrics/degenerate.js'
 
 /** Stage times in milliseconds, summed over samples (they overlap when --concurrency > 1). */
 export interface StagesMs {
@@ -38,6 +39,8 @@ export class EvalState {
   readonly slices: SliceAccumulator | undefined
   /** With `--calibrate temperature`: the fitted temperature and the calibration sums after scaling. */
   scaled: { temperature: number; calibration: CalibrationAccumulator } | undefined
+  /** Statistics of the raw output rows, for the degenerate-output check (set by evaluate). */
+  outputs?: OutputStats
   /** This segment only (not saved): ms waiting on the dataset stream, and in sample.load(). */
   streamMs = 0
   loadMs = 0

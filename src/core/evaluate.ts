@@ -8,6 +8,7 @@ import { classificationMetrics } from '../metrics/classification.js'
 import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
 import { TEMPERATURE_RANGE } from '../metrics/temperature.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
+import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import { cardFor } from '../models/cardFor.js'
 import { resolveCard } from '../models/resolveCard.js'
 import type { TtaKind } from '../models/card.js'
@@ -127,6 +128,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     const state = options.resumeFrom
       ? restoreState(options.resumeFrom, { modelSha256, card, columns: mapping.columns }, slicing)
       : new EvalState(mapping.columns.length, options.predictions ?? false, slicing)
+    state.outputs = OutputStats.restore(classes, options.resumeFrom?.result.resume?.outputStats)
     const loopBase = {
       adapter,
       data: options.data,
@@ -204,6 +206,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     if (temperatureFit && (temperatureFit.temperature <= TEMPERATURE_RANGE[0] * 1.001 || temperatureFit.temperature >= TEMPERATURE_RANGE[1] * 0.999)) {
       warnings.push(`--calibrate temperature: the fitted temperature ${temperatureFit.temperature.toFixed(4)} lies at the edge of the searched range ${TEMPERATURE_RANGE.join('–')} (the NLL on ${temperatureFit.split} keeps falling that way, e.g. every sample already right with confidence near 1)`)
     }
+    const outputs = checkOutputs(state.outputs, metrics.confusionMatrix, metrics.accuracyCI95, card.output, { model: options.model, dataset: options.dataset, data: options.data })
+    if (finished) warnings.push(...outputs.warnings)
     const result: EvalResult = {
       schema: EVAL_SCHEMA,
       complete: finished,
@@ -244,6 +248,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       versions: { ferbench: toolVersion(), ...packageVersions(['onnxruntime-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', 'sharp', 'csv-parse']) },
       metrics,
       labelOrderCheck: labelOrder.check,
+      outputCheck: outputs.check,
       timing: {
         wallSeconds,
         imagesPerSecond: wallSeconds > 0 ? scored / wallSeconds : 0,
@@ -256,7 +261,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       ...(predictions ? { predictions } : {}),
       ...(finished
         ? {}
-        : { resume: { settled: state.settled, settledDigest: state.settledDigest.hex(), signal: stopReason, options: resumeOptions(options, split) } }),
+        : { resume: { settled: state.settled, settledDigest: state.settledDigest.hex(), signal: stopReason, outputStats: state.outputs.state(), options: resumeOptions(options, split) } }),
     }
     if (stoppedBy) throw new PartialResultError(stoppedBy, result)
     return result

@@ -4,6 +4,7 @@ import { classificationMetrics, emptyConfusion } from '../metrics/classification
 import { CalibrationAccumulator, type CalibrationReport } from '../metrics/calibration.js'
 import { checkLabelOrderOfMapping } from '../metrics/labelOrder.js'
 import { SliceAccumulator } from '../metrics/slices.js'
+import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import type { ModelCard } from '../models/card.js'
 import { EVAL_SCHEMA, type EvalResult } from '../report/evalResult.js'
 import { readEvalDocumentFor } from '../report/readDocument.js'
@@ -54,7 +55,7 @@ export function expandShardInputs(inputs: readonly string[]): string[] {
 const cardWithoutOrigin = (card: ModelCard): unknown => ({ ...card, origin: undefined })
 
 /** Warnings that describe one shard's samples: recomputed for the merge instead of copied. */
-const PER_RUN_WARNINGS = [/sample\(s\) failed and are not scored/, /^no samples were scored/, /^label order check: /]
+const PER_RUN_WARNINGS = [/sample\(s\) failed and are not scored/, /^no samples were scored/, /^label order check: /, /^degenerate output: /]
 
 /**
  * Merges the results of `eval --shard i/n` for i = 1..n into the result of the unsharded run:
@@ -104,6 +105,10 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   }
   const metrics: EvalResult['metrics'] = { ...classificationMetrics(labels, counts), ...mergedCalibrationAndSlices(ordered, labels) }
   const labelOrder = checkLabelOrderOfMapping(metrics.confusionMatrix, first.result.labelMapping)
+  const shardOutputs = ordered.map((d) => d.result.outputCheck)
+  const outputs = shardOutputs.every((o) => o !== undefined)
+    ? checkOutputs(OutputStats.pool(first.result.labelMapping.modelLabels.length, shardOutputs as NonNullable<(typeof shardOutputs)[number]>[]), metrics.confusionMatrix, metrics.accuracyCI95, first.result.model.card.output)
+    : undefined
   const samples = ordered.reduce((n, d) => n + d.result.dataset.samples, 0)
   const failures = ordered.flatMap((d) => d.result.failures)
   const warnings: string[] = []
@@ -117,6 +122,7 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   if (tools.length > 1) addWarning(`shards were made by different ferbench versions: ${tools.join(', ')}`)
   if (failures.length > 0) addWarning(`${failures.length} sample(s) failed and are not scored; see failures`)
   if (labelOrder.warning) addWarning(labelOrder.warning)
+  for (const w of outputs?.warnings ?? []) addWarning(w)
   if (samples === 0) addWarning(`no samples were scored from ${first.result.dataset.path} split ${first.result.dataset.split}`)
   const withPredictions = ordered.filter((d) => d.result.predictions !== undefined).length
   if (withPredictions > 0 && withPredictions < ordered.length) addWarning('only some shards embed predictions; the merged result has none')
@@ -133,6 +139,7 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
     dataset: { ...dataset, samples, digest: DatasetDigest.combine(ordered.map((d) => d.result.dataset.digest)) },
     metrics,
     labelOrderCheck: labelOrder.check,
+    ...(outputs ? { outputCheck: outputs.check } : {}),
     timing: { wallSeconds, imagesPerSecond: wallSeconds > 0 ? samples / wallSeconds : 0, stagesMs },
     warnings,
     failures,
@@ -149,6 +156,7 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
     },
   }
   delete merged.predictions
+  if (!outputs) delete merged.outputCheck
   if (withPredictions === ordered.length) merged.predictions = ordered.flatMap((d) => d.result.predictions ?? [])
   return merged
 }

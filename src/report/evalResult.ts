@@ -5,6 +5,7 @@ import type { CalibrationReport } from '../metrics/calibration.js'
 import type { ClassificationMetrics } from '../metrics/classification.js'
 import type { SliceMetrics } from '../metrics/slices.js'
 import type { LabelOrderCheck } from '../metrics/labelOrder.js'
+import type { OutputCheck, OutputStatsState } from '../metrics/degenerate.js'
 import type { ModelCard } from '../models/card.js'
 
 export const EVAL_SCHEMA = 'ferbench/eval@1'
@@ -61,6 +62,8 @@ export interface ResumePoint {
   settledDigest: string
   /** What stopped the run: the signal (`SIGINT`, `SIGTERM`), or `<kind> error` for an error after progress (see warnings). */
   signal: string
+  /** Accumulators of the degenerate-output check, continued on resume. */
+  outputStats?: OutputStatsState
   options: ResumeOptions
 }
 
@@ -124,6 +127,8 @@ export interface EvalResult {
   }
   /** Would another order of the card's labels fit much better? (src/metrics/labelOrder.ts) */
   labelOrderCheck?: LabelOrderCheck
+  /** The degenerate-output check (src/metrics/degenerate.ts): output statistics and the flags raised. */
+  outputCheck?: OutputCheck
   timing: {
     wallSeconds: number
     imagesPerSecond: number

@@ -114,6 +114,21 @@ export const labelOrderCheckSchema = z.object({
   note: z.string().optional(),
 })
 
+export const outputCheckSchema = z.object({
+  rows: count,
+  probabilityRows: count,
+  nonFiniteRows: count,
+  softmaxMean: z.array(z.number()),
+  softmaxStd: z.array(z.number()),
+  rawMean: z.array(z.number()),
+  rawStd: z.array(z.number()),
+  relativeStd: z.number().nonnegative(),
+  softmaxStdMax: z.number().nonnegative(),
+  topPrediction: z.object({ label: z.string(), share: fraction }).nullable(),
+  chanceAccuracy: fraction,
+  flags: z.array(z.enum(['one-class', 'constant-outputs', 'chance-accuracy', 'probabilities-as-logits', 'logits-as-probabilities'])),
+})
+
 export const samplePredictionSchema = z.object({
   id: z.string(),
   truth: z.string(),
@@ -129,6 +144,10 @@ export const resumePointSchema = z.object({
   settled: count,
   settledDigest: z.string(),
   signal: z.string(),
+  /** Exact accumulators of the degenerate-output check (src/metrics/degenerate.ts), continued on resume. */
+  outputStats: z
+    .object({ rows: count, probabilityRows: count, nonFiniteRows: count, mean: z.array(z.number()), m2: z.array(z.number()), rawMean: z.array(z.number()), rawM2: z.array(z.number()) })
+    .optional(),
   /** What `eval --resume` needs; owned by the resume code (src/core/resume.ts), so other fields are allowed here. */
   options: z.looseObject({
     cwd: z.string(),
@@ -209,6 +228,7 @@ export const evalDocumentSchema = z
     versions: z.record(z.string(), z.string()),
     metrics: classificationMetricsSchema.extend({ calibration: calibrationSchema.optional(), slices: slicesSchema.optional() }),
     labelOrderCheck: labelOrderCheckSchema.optional(),
+    outputCheck: outputCheckSchema.optional(),
     timing: z.object({
       wallSeconds: z.number().nonnegative(),
       imagesPerSecond: z.number().nonnegative(),
