@@ -1,5 +1,6 @@
 import type { DoctorResult } from '../doctor/result.js'
 import Table from './table.js'
+import { fitText } from './fit.js'
 
 const pct = (x: number): string => (100 * x).toFixed(1)
 const withInterval = (x: number, ci: readonly [number, number]): string => `${pct(x)} [${pct(ci[0])}–${pct(ci[1])}]`
@@ -55,5 +56,5 @@ export function renderDoctor(result: DoctorResult): string {
     out.push('recommended: none — the candidates marked ✗ above tie; see what would separate them')
   }
   if (result.warnings.length > 0) out.push(['warnings:', ...result.warnings.map((w) => wrap(`- ${w}`.split(' '), 100, '  '))].join('\n'))
-  return out.join('\n')
+  return fitText(out.join('\n'))
 }

@@ -1,6 +1,7 @@
 import Table, { confusionTable } from './table.js'
 import type { EvalResult } from './evalResult.js'
 import { calibrationRows, SLICE_HEAD, sliceGapLines, sliceRows } from './beyondRows.js'
+import { fitText } from './fit.js'
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
 const fixed = (x: number, digits = 3): string => x.toFixed(digits)
@@ -37,5 +38,5 @@ export function renderEvalTables(result: EvalResult): string {
   if (result.failures.length > 0) {
     lines.push(`Failures (${result.failures.length}):`, ...result.failures.slice(0, 20).map((f) => `  - ${f.id} (${f.source}): ${f.error}`))
   }
-  return lines.join('\n')
+  return fitText(lines.join('\n'))
 }

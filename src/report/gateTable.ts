@@ -2,6 +2,7 @@ import Table from './table.js'
 import { shownAsPercent } from '../core/compare.js'
 import type { CompareResult } from './schemas/compareDocument.js'
 import type { GateResult } from './schemas/gateDocument.js'
+import { fitText } from './fit.js'
 
 const pv = (p: number | undefined): string => (p === undefined ? '–' : p < 1e-4 ? p.toExponential(1) : p.toPrecision(2))
 const signed = (x: number, digits = 2): string => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`
@@ -26,7 +27,7 @@ export function renderGateTable(result: GateResult): string {
   const lines = [t.toString(), ...result.checks.map((c) => `${c.passed ? 'pass' : 'FAIL'} ${c.name}: ${c.detail}`)]
   if (result.notes.length > 0) lines.push(...result.notes.map((n) => `note: ${n}`))
   lines.push(result.passed ? `gate passed (${result.checks.length} checks)` : `gate FAILED: ${failed.map((c) => c.name).join(', ')}`)
-  return lines.join('\n')
+  return fitText(lines.join('\n'))
 }
 
 /** Terminal view of a compare result. */
@@ -51,5 +52,5 @@ export function renderCompareTable(result: CompareResult): string {
     lines.push(`McNemar exact test on ${m.pairs} paired samples: b01 (a wrong, b right) = ${m.b01}, b10 (a right, b wrong) = ${m.b10}, p = ${pv(m.pValue)}`)
   }
   lines.push(...result.notes.map((n) => `note: ${n}`))
-  return lines.join('\n')
+  return fitText(lines.join('\n'))
 }

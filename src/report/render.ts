@@ -56,7 +56,7 @@ export function formatFor(format: string | undefined, output: string | undefined
 /** Renders a document in a format; png is binary, the rest text. */
 export async function renderReport(subject: ReportSubject, format: ReportFormat): Promise<string | Buffer> {
   if (!FORMATS_OF[subject.kind].includes(format)) {
-    throw usageError(`--format ${format} is not available for a ${subject.kind} result; choose one of ${FORMATS_OF[subject.kind].join(', ')}${format === 'junit' ? ' (JUnit has one test case per gate check: use it with ferbench gate)' : ''}`)
+    throw usageError(`--format ${format} is not available for ${/^[aeiou]/.test(subject.kind) ? 'an' : 'a'} ${subject.kind} result; choose one of ${FORMATS_OF[subject.kind].join(', ')}${format === 'junit' ? ' (JUnit has one test case per gate check: use it with ferbench gate)' : ''}`)
   }
   if (format === 'json') return `${JSON.stringify(subject.result, null, 2)}\n`
   switch (subject.kind) {
