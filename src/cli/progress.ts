@@ -5,11 +5,11 @@ export interface Progress {
   stop(): void
 }
 
-/** A sample counter on stderr, shown only on a TTY and never in --json mode. */
-export function progressOnStderr(enabled: boolean, label: string): Progress {
+/** A counter (of samples, unless `unit` says otherwise) on stderr, shown only on a TTY and never in --json mode. */
+export function progressOnStderr(enabled: boolean, label: string, unit = 'samples'): Progress {
   if (!enabled || !process.stderr.isTTY) return { update: () => undefined, stop: () => undefined }
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: `${label} {value} samples | {duration_formatted}`, hideCursor: true, clearOnComplete: true },
+    { stream: process.stderr, format: `${label} {value} ${unit} | {duration_formatted}`, hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   )
   bar.start(0, 0)
