@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
-import { progressOnStderr } from '../cli/progress.js'
+import { countInBackground, progressOnStderr } from '../cli/progress.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
 import { FerbenchError, usageError } from '../core/errors.js'
 import { EXIT_CODES } from '../core/exitCodes.js'
@@ -150,6 +150,8 @@ export default class Eval extends FerbenchCommand {
     for (const flag of ['shard', 'predictions', 'report'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
     checkOutputs(outputPaths(flags), inputPaths({ model: flags.model, card: flags.card, data: flags.data, datasetOptions }))
     const progress = progressOnStderr(!this.jsonEnabled(), 'cross-validating')
+    // every sample of the split is in exactly one fold: the split's count is the total over all folds
+    const counting = progress.active ? countInBackground(progress, { dataset: flags.dataset, datasetOptions: { ...datasetOptions, data: flags.data, ...(flags.split ? { split: flags.split } : {}) } }) : undefined
     let result: CvResult
     try {
       result = await crossValidate({
@@ -162,6 +164,7 @@ export default class Eval extends FerbenchCommand {
         onProgress: (done) => progress.update(done),
       })
     } finally {
+      counting?.abort()
       progress.stop()
     }
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
@@ -173,6 +176,13 @@ export default class Eval extends FerbenchCommand {
   /** Runs an evaluation with SIGINT/SIGTERM turned into a partial result. */
   private async runInterruptible(options: Omit<EvalOptions, 'signal' | 'onProgress'>, partial: { output: string | undefined; embedPredictions: boolean }): Promise<EvalResult> {
     const progress = progressOnStderr(!this.jsonEnabled(), 'evaluating')
+    const counting = progress.active
+      ? countInBackground(progress, {
+          dataset: options.dataset,
+          datasetOptions: { ...options.datasetOptions, data: options.data, ...(options.split ? { split: options.split } : {}) },
+          ...(options.shard ? { shard: options.shard } : {}),
+        })
+      : undefined
     const interrupts = watchInterrupts()
     try {
       return await evaluate({ ...options, signal: interrupts.signal, onProgress: (done) => progress.update(done) })
@@ -187,6 +197,7 @@ export default class Eval extends FerbenchCommand {
       }
       throw error
     } finally {
+      counting?.abort()
       interrupts.dispose()
       progress.stop()
     }

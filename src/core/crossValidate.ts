@@ -75,8 +75,12 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
   if (options.datasetOptions?.fold !== undefined) throw usageError('crossValidate runs every fold; --fold selects one (use evaluate)')
   const sameModel = !options.model.includes('{fold}')
   const results: EvalResult[] = []
+  let doneBefore = 0
   for (let k = 1; k <= folds; k++) {
-    const result = await evaluate({ ...options, model: modelForFold(options.model, k), datasetOptions: { ...options.datasetOptions, folds, fold: k } })
+    // progress counts over all folds: each fold's count is added to the folds before it
+    const onProgress = options.onProgress ? (done: number) => options.onProgress!(doneBefore + done) : undefined
+    const result = await evaluate({ ...options, model: modelForFold(options.model, k), datasetOptions: { ...options.datasetOptions, folds, fold: k }, ...(onProgress ? { onProgress } : {}) })
+    doneBefore += result.dataset.samples
     results.push(result)
     if (!result.complete) break
   }
