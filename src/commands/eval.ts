@@ -10,12 +10,14 @@ import { PartialResultError } from '../core/partialResult.js'
 import { DEFAULT_PARTIAL_FILE, evalOptionsFromPartial, readPartialResult, resumedPaths } from '../core/resume.js'
 import { parseShard, type Shard } from '../core/shard.js'
 import { shardFromEnvironment } from '../core/shardAuto.js'
-import { watchInterrupts } from '../cli/interrupt.js'
+import { debugPauseAfterPartial, watchInterrupts, type InterruptWatch } from '../cli/interrupt.js'
 import { DEMO } from '../core/paths.js'
 import { datasetNames } from '../datasets/registry.js'
 import type { EvalResult } from '../report/evalResult.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
-import { crossValidate, modelForFold, type CvResult } from '../core/crossValidate.js'
+import { CV_SCHEMA, crossValidate, modelForFold, type CrossValidateOptions, type CvResult } from '../core/crossValidate.js'
+import { cvOptionsFromPartial, readCvPartial } from '../core/cvResume.js'
+import { readJsonDocument, schemaOf } from '../report/readDocument.js'
 import { renderCvTables } from '../report/cvTable.js'
 import { evalDatasetOptions, runSettingsFromFlags, type CvFlags } from '../cli/datasetFlags.js'
 import { allowOutsideRootFlag, maxPixelsFlag } from '../cli/datasetCommandFlags.js'
@@ -112,7 +114,23 @@ export default class Eval extends FerbenchCommand {
     return auto.shard
   }
 
+  /** SIGINT/SIGTERM for the whole command: the first stops the run, a later one exits 9 (after the partial is written, it stays as written). */
+  private interrupts: InterruptWatch | undefined
+
+  private get signal(): AbortSignal {
+    this.interrupts ??= watchInterrupts()
+    return this.interrupts.signal
+  }
+
   async run(): Promise<EvalResult | CvResult> {
+    try {
+      return await this.evalCommand()
+    } finally {
+      this.interrupts?.dispose()
+    }
+  }
+
+  private async evalCommand(): Promise<EvalResult | CvResult> {
     const { flags, raw } = await this.parse(Eval)
     const datasetOptions = evalDatasetOptions(flags)
     if (flags.folds !== undefined && flags.fold === undefined && !flags.resume) return this.crossValidateRun(flags, datasetOptions)
@@ -149,25 +167,45 @@ export default class Eval extends FerbenchCommand {
     if (flags.model === undefined || flags.data === undefined) throw usageError(`--folds without --fold evaluates every fold and needs --model and --data`)
     for (const flag of ['shard', 'predictions', 'report'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
     checkOutputs(outputPaths(flags), inputPaths({ model: flags.model, card: flags.card, data: flags.data, datasetOptions }))
-    const progress = progressOnStderr(!this.jsonEnabled(), 'cross-validating')
-    // every sample of the split is in exactly one fold: the split's count is the total over all folds
-    const counting = progress.active ? countInBackground(progress, { dataset: flags.dataset, datasetOptions: { ...datasetOptions, data: flags.data, ...(flags.split ? { split: flags.split } : {}) } }) : undefined
-    let result: CvResult
-    try {
-      result = await crossValidate({
+    return this.runCv(
+      {
         model: flags.model,
         dataset: flags.dataset,
         data: flags.data,
         ...(flags.split ? { split: flags.split } : {}),
         ...runSettingsFromFlags(flags),
         datasetOptions,
-        onProgress: (done) => progress.update(done),
-      })
+      },
+      flags.output,
+    )
+  }
+
+  /** Runs every fold with SIGINT/SIGTERM turned into a partial all-fold result (the folds done, the fold in progress), then writes it. */
+  private async runCv(options: Omit<CrossValidateOptions, 'signal' | 'onProgress'>, output: string | undefined): Promise<CvResult> {
+    const progress = progressOnStderr(!this.jsonEnabled(), 'cross-validating')
+    // every sample of the split is in exactly one fold: the split's count is the total over all folds
+    const { folds: _folds, fold: _fold, ...unfolded } = options.datasetOptions ?? {}
+    const counting = progress.active
+      ? countInBackground(progress, { dataset: options.dataset, datasetOptions: { ...unfolded, data: options.data, ...(options.split ? { split: options.split } : {}) } })
+      : undefined
+    let result: CvResult
+    try {
+      result = await crossValidate({ ...options, signal: this.signal, onProgress: (done) => progress.update(done) })
     } finally {
       counting?.abort()
       progress.stop()
     }
-    if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
+    if (!result.complete) {
+      const file = this.writePartial(result, output)
+      this.logToStderr(
+        `ferbench eval: interrupted after ${result.folds.length} of ${result.protocol.folds} fold(s); partial result (complete:false) written to ${file}; ` +
+          `continue with: ferbench eval --resume ${file}`,
+      )
+      process.exitCode = EXIT_CODES.interrupted.code
+      await debugPauseAfterPartial()
+      return result
+    }
+    if (output) writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)
     if (!this.jsonEnabled()) this.log(renderCvTables(result))
     if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
     return result
@@ -183,9 +221,8 @@ export default class Eval extends FerbenchCommand {
           ...(options.shard ? { shard: options.shard } : {}),
         })
       : undefined
-    const interrupts = watchInterrupts()
     try {
-      return await evaluate({ ...options, signal: interrupts.signal, onProgress: (done) => progress.update(done) })
+      return await evaluate({ ...options, signal: this.signal, onProgress: (done) => progress.update(done) })
     } catch (error) {
       if (error instanceof PartialResultError) {
         if (error.partial.resume) error.partial.resume.options.embedPredictions = partial.embedPredictions
@@ -198,7 +235,6 @@ export default class Eval extends FerbenchCommand {
       throw error
     } finally {
       counting?.abort()
-      interrupts.dispose()
       progress.stop()
     }
   }
@@ -207,13 +243,20 @@ export default class Eval extends FerbenchCommand {
     file: string,
     flags: { concurrency: number; output?: string | undefined; predictions?: string | undefined; format?: string | undefined; report?: string[] | undefined; timings?: boolean },
     raw: ReadonlyArray<{ type: string; flag?: string }>,
-  ): Promise<EvalResult> {
+  ): Promise<EvalResult | CvResult> {
     const given = raw.filter((r) => r.type === 'flag' && r.flag !== undefined && Eval.fixedByResume.includes(r.flag)).map((r) => `--${r.flag}`)
     if (given.length > 0) {
       throw usageError(
         `--resume ${file}: ${given.join(', ')} cannot be given with --resume; the partial result fixes them ` +
           '(only --concurrency and the output flags --output, --predictions, --report, --format, --json may be given)',
       )
+    }
+    const document = readJsonDocument(file, 'a partial result written by an interrupted `ferbench eval`')
+    if (schemaOf(document) === CV_SCHEMA) {
+      for (const flag of ['predictions', 'report'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
+      const options = cvOptionsFromPartial(file, readCvPartial(file, document), flags.concurrency)
+      checkOutputs(outputPaths(flags, flags.output ?? file), inputPaths(options))
+      return this.runCv(options, flags.output ?? file)
     }
     const partial = readPartialResult(file)
     const o = resumedPaths(partial.resume!.options)
@@ -229,7 +272,7 @@ export default class Eval extends FerbenchCommand {
    * Writes a partial result to `output` (else ./ferbench-eval.partial.json); when that cannot be
    * written, to ./ferbench-eval.partial.json, so that what was scored is not lost. Returns the file written.
    */
-  private writePartial(result: EvalResult, output: string | undefined): string {
+  private writePartial(result: EvalResult | CvResult, output: string | undefined): string {
     const text = `${JSON.stringify(result, null, 2)}\n`
     const file = output ?? DEFAULT_PARTIAL_FILE
     try {
@@ -260,9 +303,10 @@ export default class Eval extends FerbenchCommand {
           `continue with: ferbench eval --resume ${file}`,
       )
       process.exitCode = EXIT_CODES.interrupted.code
+      await debugPauseAfterPartial()
       return result
     }
-    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) process.stderr.write(`ferbench eval: warning: ${w}\n`)
+    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) this.logToStderr(`ferbench eval: warning: ${w}`)
     const writeStarted = performance.now()
     let text: string | undefined
     await writeOutputs([
