@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
-import { progressOnStderr } from '../cli/progress.js'
+import { countInBackground, progressOnStderr } from '../cli/progress.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
 import { FerbenchError, usageError } from '../core/errors.js'
 import { EXIT_CODES } from '../core/exitCodes.js'
@@ -24,10 +24,23 @@ import { allowOutsideRootFlag, maxPixelsFlag } from '../cli/datasetCommandFlags.
 import { LIMITS } from '../core/limits.js'
 import { DECODE_SLOTS } from '../datasets/decode.js'
 import { writePredictionsCsv } from '../report/predictionsCsv.js'
+import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
 import { stageTimingsText } from '../report/stageTimings.js'
 import { checkOutputs, writeOutputs, type NamedPath } from '../cli/outputs.js'
 import type { SamplePrediction } from '../report/evalResult.js'
 import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
+
+/** --slice-by, --slice-min-samples, --calibrate and --calibration-split as evaluate options. */
+function sliceAndCalibrationOptions(flags: { 'slice-by'?: string[] | undefined; 'slice-min-samples'?: number | undefined; calibrate?: string | undefined; 'calibration-split'?: string | undefined }): Pick<EvalOptions, 'sliceBy' | 'sliceMinSamples' | 'calibrate'> {
+  if (flags.calibrate !== undefined && flags['calibration-split'] === undefined) throw usageError('--calibrate temperature needs --calibration-split <split> (a split other than the one scored)')
+  if (flags.calibrate === undefined && flags['calibration-split'] !== undefined) throw usageError('--calibration-split needs --calibrate temperature')
+  if (flags['slice-min-samples'] !== undefined && flags['slice-by'] === undefined) throw usageError('--slice-min-samples needs --slice-by <attribute>')
+  return {
+    ...(flags['slice-by'] ? { sliceBy: flags['slice-by'] } : {}),
+    ...(flags['slice-min-samples'] !== undefined ? { sliceMinSamples: flags['slice-min-samples'] } : {}),
+    ...(flags.calibrate ? { calibrate: { method: 'temperature' as const, split: flags['calibration-split']! } } : {}),
+  }
+}
 
 /** The output paths of an eval command line, main result first. */
 function outputPaths(flags: { output?: string | undefined; predictions?: string | undefined; report?: string[] | undefined }, output = flags.output): NamedPath[] {
@@ -95,13 +108,20 @@ export default class Eval extends FerbenchCommand {
     'allow-outside-root': allowOutsideRootFlag,
     shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`. `auto`: i/n from the engine running it (Kubernetes Indexed Job, SLURM array, GitLab/CircleCI/Buildkite parallel)' }),
     'shard-count': Flags.integer({ description: 'with --shard auto: the number of shards where the engine gives only an index (Kubernetes: .spec.completions)', min: 1 }),
+    'slice-by': Flags.string({
+      description: 'per-group metrics by this attribute (repeatable): rafdb gender, race, age (from basic/Annotation/manual); subject (CK+, JAFFE, a manifest subject column); a manifest\'s extra columns',
+      multiple: true,
+    }),
+    'slice-min-samples': Flags.integer({ description: `groups with fewer samples are reported but not ranked for the largest gap (default ${DEFAULT_SLICE_MIN_SAMPLES})`, min: 1 }),
+    calibrate: Flags.string({ description: 'fit a calibration on --calibration-split and report calibration before and after: temperature (one scalar dividing the logits)', options: ['temperature'] }),
+    'calibration-split': Flags.string({ description: 'the split the --calibrate temperature is fitted on (never the scored split)' }),
     resume: Flags.string({
       description: `continue an interrupted run from its partial result (written on SIGINT/SIGTERM to --output, else ./${DEFAULT_PARTIAL_FILE}); the final result replaces it unless --output is given`,
     }),
   }
 
   /** Flags that define what is evaluated: taken from the partial result under --resume, never given again. */
-  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'tta', 'extra-classes', 'embed-predictions', 'strict', 'shard', 'shard-count', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold', 'max-pixels', 'allow-outside-root']
+  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'tta', 'extra-classes', 'embed-predictions', 'strict', 'shard', 'shard-count', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold', 'max-pixels', 'allow-outside-root', 'slice-by', 'slice-min-samples', 'calibrate', 'calibration-split']
 
   /** --shard i/n, or --shard auto read from the engine's environment (announced on stderr). */
   private shardFromFlags(text: string, shardCount: number | undefined): Shard {
@@ -153,6 +173,7 @@ export default class Eval extends FerbenchCommand {
         predictions: embedPredictions || flags.predictions !== undefined,
         demo,
         ...(flags.shard ? { shard: this.shardFromFlags(flags.shard, flags['shard-count']) } : {}),
+        ...sliceAndCalibrationOptions(flags),
       },
       { output: flags.output, embedPredictions },
     )
@@ -165,7 +186,7 @@ export default class Eval extends FerbenchCommand {
   /** --folds N without --fold: every fold, per-fold metrics, mean ± std and the pooled confusion matrix (schema ferbench/cv@1). */
   private async crossValidateRun(flags: CvFlags, datasetOptions: EvalOptions['datasetOptions'] & object): Promise<CvResult> {
     if (flags.model === undefined || flags.data === undefined) throw usageError(`--folds without --fold evaluates every fold and needs --model and --data`)
-    for (const flag of ['shard', 'predictions', 'report'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
+    for (const flag of ['shard', 'predictions', 'report', 'slice-by', 'calibrate'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
     checkOutputs(outputPaths(flags), inputPaths({ model: flags.model, card: flags.card, data: flags.data, datasetOptions }))
     return this.runCv(
       {
@@ -183,10 +204,16 @@ export default class Eval extends FerbenchCommand {
   /** Runs every fold with SIGINT/SIGTERM turned into a partial all-fold result (the folds done, the fold in progress), then writes it. */
   private async runCv(options: Omit<CrossValidateOptions, 'signal' | 'onProgress'>, output: string | undefined): Promise<CvResult> {
     const progress = progressOnStderr(!this.jsonEnabled(), 'cross-validating')
+    // every sample of the split is in exactly one fold: the split's count is the total over all folds
+    const { folds: _folds, fold: _fold, ...unfolded } = options.datasetOptions ?? {}
+    const counting = progress.active
+      ? countInBackground(progress, { dataset: options.dataset, datasetOptions: { ...unfolded, data: options.data, ...(options.split ? { split: options.split } : {}) } })
+      : undefined
     let result: CvResult
     try {
       result = await crossValidate({ ...options, signal: this.signal, onProgress: (done) => progress.update(done) })
     } finally {
+      counting?.abort()
       progress.stop()
     }
     if (!result.complete) {
@@ -208,6 +235,13 @@ export default class Eval extends FerbenchCommand {
   /** Runs an evaluation with SIGINT/SIGTERM turned into a partial result. */
   private async runInterruptible(options: Omit<EvalOptions, 'signal' | 'onProgress'>, partial: { output: string | undefined; embedPredictions: boolean }): Promise<EvalResult> {
     const progress = progressOnStderr(!this.jsonEnabled(), 'evaluating')
+    const counting = progress.active
+      ? countInBackground(progress, {
+          dataset: options.dataset,
+          datasetOptions: { ...options.datasetOptions, data: options.data, ...(options.split ? { split: options.split } : {}) },
+          ...(options.shard ? { shard: options.shard } : {}),
+        })
+      : undefined
     try {
       return await evaluate({ ...options, signal: this.signal, onProgress: (done) => progress.update(done) })
     } catch (error) {
@@ -221,6 +255,7 @@ export default class Eval extends FerbenchCommand {
       }
       throw error
     } finally {
+      counting?.abort()
       progress.stop()
     }
   }
@@ -292,7 +327,7 @@ export default class Eval extends FerbenchCommand {
       await debugPauseAfterPartial()
       return result
     }
-    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) this.logToStderr(`ferbench eval: warning: ${w}`)
+    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) this.warnToStderr(`ferbench eval: warning: ${w}`)
     const writeStarted = performance.now()
     let text: string | undefined
     await writeOutputs([
