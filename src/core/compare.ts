@@ -3,6 +3,8 @@ import { readEvalDocument } from '../report/readDocument.js'
 import { COMPARE_SCHEMA, type CompareResult, type MetricDelta } from '../report/schemas/compareDocument.js'
 import type { EvalDocument } from '../report/schemas/evalDocument.js'
 import { pairPredictions, requireSameDataset } from './pairing.js'
+import { compareRobust } from '../robust/compareRobust.js'
+import { isRobustFile, readRobustDocument } from '../robust/mergeRobust.js'
 
 const d = (a: number | undefined, b: number | undefined): MetricDelta => ({
   a: a ?? null,
@@ -17,7 +19,7 @@ export const COMPARED_CALIBRATION = ['ece', 'mce', 'nll', 'brier'] as const
 
 /** Whether a compared metric is a share shown in percent (accuracy, ECE) or a plain number (macro-F1, NLL, Brier). */
 export function shownAsPercent(name: string): boolean {
-  return !['macroF1', 'calibration.nll', 'calibration.brier'].includes(name)
+  return !['macroF1', 'calibration.nll', 'calibration.brier', 'robust.relativeRobustness'].includes(name)
 }
 
 /** Per attribute both results are sliced by: accuracy deltas per group and the delta of the largest gap (b − a). */
@@ -70,5 +72,6 @@ export function compareDocuments(a: EvalDocument, aFile: string, b: EvalDocument
 }
 
 export function compareFiles(aFile: string, bFile: string): CompareResult {
+  if (isRobustFile(aFile) && isRobustFile(bFile)) return compareRobust(readRobustDocument(aFile), aFile, readRobustDocument(bFile), bFile)
   return compareDocuments(readEvalDocument(aFile, 'compare'), aFile, readEvalDocument(bFile, 'compare'), bFile)
 }
