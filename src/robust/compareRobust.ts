@@ -1,8 +1,9 @@
 import { requireSameDataset } from '../core/pairing.js'
-import { COMPARE_SCHEMA, type CompareResult, type MetricDelta } from '../report/schemas/compareDocument.js'
+import { compareHead, metricDelta } from '../core/compareHead.js'
+import type { CompareResult, MetricDelta } from '../report/schemas/compareDocument.js'
 import type { RobustResult } from '../report/schemas/robustDocument.js'
 
-const d = (a: number | undefined, b: number | undefined): MetricDelta => ({ a: a ?? null, b: b ?? null, delta: a === undefined || b === undefined ? null : b - a })
+const d = metricDelta
 
 /**
  * Compares two robust documents of the same test set (b − a): clean accuracy, mean corruption
@@ -25,10 +26,7 @@ export function compareRobust(a: RobustResult, aFile: string, b: RobustResult, b
   const aSet = a.results.map(key).join(',')
   if (aSet !== b.results.map(key).join(',')) notes.push('the two runs ran different corruptions or severities: their mean corruption accuracies average different sets')
   return {
-    schema: COMPARE_SCHEMA,
-    a: { file: aFile, model: { path: a.model.path, sha256: a.model.sha256 }, createdAt: a.createdAt },
-    b: { file: bFile, model: { path: b.model.path, sha256: b.model.sha256 }, createdAt: b.createdAt },
-    dataset: { name: a.dataset.name, split: a.dataset.split, samples: a.dataset.samples, digest: a.dataset.digest },
+    ...compareHead(a, aFile, b, bFile),
     metrics,
     perClassRecall: {},
     notes,
