@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
-import { progressOnStderr } from '../cli/progress.js'
+import { countInBackground, progressOnStderr } from '../cli/progress.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
 import { FerbenchError, usageError } from '../core/errors.js'
 import { EXIT_CODES } from '../core/exitCodes.js'
@@ -204,10 +204,16 @@ export default class Eval extends FerbenchCommand {
   /** Runs every fold with SIGINT/SIGTERM turned into a partial all-fold result (the folds done, the fold in progress), then writes it. */
   private async runCv(options: Omit<CrossValidateOptions, 'signal' | 'onProgress'>, output: string | undefined): Promise<CvResult> {
     const progress = progressOnStderr(!this.jsonEnabled(), 'cross-validating')
+    // every sample of the split is in exactly one fold: the split's count is the total over all folds
+    const { folds: _folds, fold: _fold, ...unfolded } = options.datasetOptions ?? {}
+    const counting = progress.active
+      ? countInBackground(progress, { dataset: options.dataset, datasetOptions: { ...unfolded, data: options.data, ...(options.split ? { split: options.split } : {}) } })
+      : undefined
     let result: CvResult
     try {
       result = await crossValidate({ ...options, signal: this.signal, onProgress: (done) => progress.update(done) })
     } finally {
+      counting?.abort()
       progress.stop()
     }
     if (!result.complete) {
@@ -229,6 +235,13 @@ export default class Eval extends FerbenchCommand {
   /** Runs an evaluation with SIGINT/SIGTERM turned into a partial result. */
   private async runInterruptible(options: Omit<EvalOptions, 'signal' | 'onProgress'>, partial: { output: string | undefined; embedPredictions: boolean }): Promise<EvalResult> {
     const progress = progressOnStderr(!this.jsonEnabled(), 'evaluating')
+    const counting = progress.active
+      ? countInBackground(progress, {
+          dataset: options.dataset,
+          datasetOptions: { ...options.datasetOptions, data: options.data, ...(options.split ? { split: options.split } : {}) },
+          ...(options.shard ? { shard: options.shard } : {}),
+        })
+      : undefined
     try {
       return await evaluate({ ...options, signal: this.signal, onProgress: (done) => progress.update(done) })
     } catch (error) {
@@ -242,6 +255,7 @@ export default class Eval extends FerbenchCommand {
       }
       throw error
     } finally {
+      counting?.abort()
       progress.stop()
     }
   }

@@ -103,8 +103,12 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
     }
     if (options.signal?.aborted) break // stopped between folds: the next fold starts afresh on resume
     const resumeFold = k === (resumeFrom?.point.folds.length ?? 0) + 1 ? resumeFrom?.point.current : undefined
+    // progress counts over all folds: the samples of the folds before this one are added
+    const before = results.reduce((n, r) => n + r.dataset.samples, 0)
+    const onProgress = options.onProgress ? (done: number) => options.onProgress!(before + done) : undefined
     const result = await evaluate({
       ...evalOptions,
+      ...(onProgress ? { onProgress } : {}),
       model: modelForFold(options.model, k),
       datasetOptions: { ...options.datasetOptions, folds, fold: k },
       ...(resumeFold ? { resumeFrom: { file: resumeFrom!.file, result: resumeFold } } : {}),
