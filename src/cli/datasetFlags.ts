@@ -33,6 +33,8 @@ export interface CvFlags extends DatasetFlagValues {
   shard?: string | undefined
   predictions?: string | undefined
   report?: string[] | undefined
+  'slice-by'?: string[] | undefined
+  calibrate?: string | undefined
 }
 
 export function evalDatasetOptions(flags: DatasetFlagValues): Omit<DatasetOptions, 'data' | 'split'> {

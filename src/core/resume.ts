@@ -45,7 +45,11 @@ export function resumedPaths(options: ResumeOptions): ResumeOptions {
  * The run state stored in a partial result, after checking that it belongs to this run: same
  * model bytes, same resolved card (origin aside), same confusion-matrix columns.
  */
-export function restoreState(from: { file: string; result: EvalResult }, current: { modelSha256: string; card: ModelCard; columns: readonly string[] }): EvalState {
+export function restoreState(
+  from: { file: string; result: EvalResult },
+  current: { modelSha256: string; card: ModelCard; columns: readonly string[] },
+  sliceBy?: { attributes: readonly string[]; minSamples: number },
+): EvalState {
   const { file, result } = from
   if (result.model.sha256 !== current.modelSha256) {
     throw modelError(`--resume ${file}: the model file changed since the partial result (sha256 ${result.model.sha256.slice(0, 12)}… then, ${current.modelSha256.slice(0, 12)}… now); run again without --resume`)
@@ -70,8 +74,11 @@ export function restoreState(from: { file: string; result: EvalResult }, current
       stagesMs: result.timing.stagesMs,
       wallSeconds: result.timing.wallSeconds,
       segments: result.timing.segments ?? 1,
+      ...(result.metrics.calibration ? { calibration: result.metrics.calibration } : {}),
+      ...(result.metrics.slices ? { slices: result.metrics.slices } : {}),
     },
     current.columns.length,
+    sliceBy,
   )
 }
 
@@ -97,6 +104,8 @@ export function evalOptionsFromPartial(file: string, partial: EvalResult, concur
     demo: o.demo,
     concurrency,
     ...(o.shard ? { shard: o.shard } : {}),
+    ...(o.sliceBy ? { sliceBy: o.sliceBy, ...(o.sliceMinSamples !== undefined ? { sliceMinSamples: o.sliceMinSamples } : {}) } : {}),
+    ...(o.calibrate ? { calibrate: o.calibrate } : {}),
     resumeFrom: { file, result: partial },
   }
 }
