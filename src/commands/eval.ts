@@ -331,7 +331,7 @@ export default class Eval extends FerbenchCommand {
       await debugPauseAfterPartial()
       return result
     }
-    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) this.logToStderr(`ferbench eval: warning: ${w}`)
+    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) this.warnToStderr(`ferbench eval: warning: ${w}`)
     const writeStarted = performance.now()
     let text: string | undefined
     await writeOutputs([

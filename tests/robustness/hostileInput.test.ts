@@ -7,6 +7,7 @@ import { EXIT_CODES } from '../../src/core/exitCodes.js'
 import { AffectnetAdapter } from '../../src/datasets/affectnet.js'
 import { decodeImageFile } from '../../src/datasets/decode.js'
 import { readFer2013Rows } from '../../src/datasets/fer2013Csv.js'
+import { readFerplusRows } from '../../src/datasets/ferplus.js'
 import { FolderAdapter } from '../../src/datasets/folder.js'
 import { ManifestAdapter } from '../../src/datasets/manifest.js'
 import { RafdbAdapter } from '../../src/datasets/rafdb.js'
@@ -227,6 +228,24 @@ describe('fer2013.csv: line ends and line lengths', () => {
     const error = await ferbenchError(() => rows(file))
     expect(error.exitCode).toBe(EXIT_CODES.data.code)
     expect(error.message).toBe(`${file} row 1: a line longer than 1048576 bytes (a FER2013 row is about 9 KB); expected one 'emotion,pixels,Usage' row per line`)
+  }, 20_000)
+
+  it('FER+ votes and an AffectNet list with a line with no end: errors after a bounded read (found beside the FER2013 reader)', async () => {
+    const votes = path.join(tempDir(), 'fer2013new.csv')
+    writeFileSync(votes, 'Usage,Image name,neutral,happiness,surprise,sadness,anger,disgust,fear,contempt,unknown,NF\nTraining,')
+    truncateSync(votes, 8 * 1024 ** 3)
+    const ferplusError = await ferbenchError(async () => {
+      for await (const _row of readFerplusRows(votes)) void _row
+    })
+    expect(ferplusError.message).toMatch(new RegExp(`^${votes.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: malformed CSV \\(Max Record Size.*at line 2\\); expected one row of vote counts per image, each line under 65536 bytes$`))
+    const root = tempDir()
+    mkdirSync(path.join(root, 'Manually_Annotated_file_lists'))
+    const list = path.join(root, 'Manually_Annotated_file_lists', 'validation.csv')
+    writeFileSync(list, 'subDirectory_filePath,face_x,face_y,face_width,face_height,facial_landmarks,expression\n1/a.jpg,')
+    truncateSync(list, 8 * 1024 ** 3)
+    const affectnetError = await ferbenchError(() => ids(new AffectnetAdapter({ data: root }), 'validation'))
+    expect(affectnetError.exitCode).toBe(EXIT_CODES.data.code)
+    expect(affectnetError.message).toContain(`${list}: malformed CSV (Max Record Size`)
   }, 20_000)
 
   it('a manifest line with no end is an error after a bounded read too', async () => {
