@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FerbenchError } from '../../src/core/errors.js'
 import { EXIT_CODES } from '../../src/core/exitCodes.js'
 import { AffectnetAdapter } from '../../src/datasets/affectnet.js'
+import { CkplusAdapter } from '../../src/datasets/ckplus.js'
 import { decodeImageFile } from '../../src/datasets/decode.js'
 import { readFer2013Rows } from '../../src/datasets/fer2013Csv.js'
 import { readFerplusRows } from '../../src/datasets/ferplus.js'
@@ -50,6 +51,27 @@ describe('special files: only regular files are read, nothing blocks', () => {
     await expect(decodeImageFile(file)).rejects.toThrow(message)
     await expect(decodeImageFile(file)).rejects.toThrow(file)
   }, 10_000)
+
+  it('CK+: an emotion file that is a FIFO is a data error; a landmarks file that is a FIFO fails its sample', async () => {
+    const root = path.join(tempDir(), 'ckplus')
+    cpSync(path.join(FIXTURES, 'ckplus', 'original'), root, { recursive: true })
+    const emotion = path.join(root, 'Emotion', 'S010', '004', 'S010_004_00000004_emotion.txt')
+    rmSync(emotion)
+    mkfifo(emotion)
+    const error = await ferbenchError(() => ids(new CkplusAdapter({ data: root }), 'all'))
+    expect(error.exitCode).toBe(EXIT_CODES.data.code)
+    expect(error.message).toBe(`${emotion}: is a FIFO (named pipe), not a regular file (expected a CK+ emotion file)`)
+    rmSync(emotion)
+    cpSync(path.join(FIXTURES, 'ckplus', 'original', 'Emotion', 'S010', '004', 'S010_004_00000004_emotion.txt'), emotion)
+    const landmarks = path.join(root, 'Landmarks', 'S010', '006', 'S010_006_00000003_landmarks.txt')
+    rmSync(landmarks)
+    mkfifo(landmarks)
+    const failures: string[] = []
+    for await (const sample of new CkplusAdapter({ data: root }).samples('all')) {
+      await sample.load().catch((e: Error) => failures.push(e.message))
+    }
+    expect(failures).toEqual([`${landmarks}: is a FIFO (named pipe), not a regular file (expected a CK+ landmarks file (CK+ faces are cropped from the landmarks' box))`])
+  }, 20_000)
 
   it('a tfjs model.json whose weight shard is a FIFO is refused as a model error', async () => {
     const dir = tempDir()
