@@ -34,6 +34,7 @@ export default class Robust extends FerbenchCommand {
   static override examples = [
     '<%= config.bin %> robust',
     '<%= config.bin %> robust --model m.onnx --data fer2013.csv --corruptions gaussian-noise,jpeg --severities 1,3,5 --output robust.json --report robust.html',
+    '<%= config.bin %> robust --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv --corruptions gaussian-noise --severities 1,3',
   ]
 
   static override flags = {
