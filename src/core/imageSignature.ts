@@ -77,15 +77,18 @@ function cachedWeights(inSize: number, from: number, to: number, outSize: number
 
 /** Area-averaged resample of the rectangle `rect` of a one-channel image to outW × outH (floats). */
 export function areaResize(data: Float32Array, width: number, height: number, rect: Rect, outW: number, outH: number): Float32Array {
-  const wx = cachedWeights(width, rect.x0, rect.x1, outW)
-  const wy = cachedWeights(height, rect.y0, rect.y1, outH)
-  const out = new Float32Array(outW * outH)
-  const row = new Float32Array(outW)
+  return resampleInto(data, width, cachedWeights(width, rect.x0, rect.x1, outW), cachedWeights(height, rect.y0, rect.y1, outH), new Float32Array(outW * outH), new Float32Array(outW))
+}
+
+/** The resample with precomputed weights into `out` (zeroed here), `row` a scratch buffer of the output width. */
+function resampleInto(data: Float32Array, width: number, wx: Weights, wy: Weights, out: Float32Array, row: Float32Array): Float32Array {
+  const outW = wx.offsets.length - 1
+  const outH = wy.offsets.length - 1
+  out.fill(0)
   for (let o = 0; o < outH; o++) {
     for (let t = wy.offsets[o]!; t < wy.offsets[o + 1]!; t++) {
-      const y = wy.index[t]!
+      const base = wy.index[t]! * width
       const wyt = wy.weight[t]!
-      const base = y * width
       for (let x = 0; x < outW; x++) {
         let sum = 0
         for (let u = wx.offsets[x]!; u < wx.offsets[x + 1]!; u++) sum += data[base + wx.index[u]!]! * wx.weight[u]!
@@ -157,6 +160,13 @@ const VIEW_DEFS: ReadonlyArray<{ name: string; rect: Rect; inverse: string }> = 
   return defs
 })()
 const DEF_BY_NAME = new Map(VIEW_DEFS.map((d) => [d.name, d]))
+/** Per view: the weights of its 9×8 grid and of its thumbnail, computed once. */
+const VIEW_WEIGHTS = VIEW_DEFS.map((d) => ({
+  grid: [areaWeights(BASE_SIDE, d.rect.x0, d.rect.x1, 9), areaWeights(BASE_SIDE, d.rect.y0, d.rect.y1, 8)] as const,
+  thumb: [areaWeights(BASE_SIDE, d.rect.x0, d.rect.x1, THUMB_SIDE), areaWeights(BASE_SIDE, d.rect.y0, d.rect.y1, THUMB_SIDE)] as const,
+}))
+const gridScratch = new Float32Array(72)
+const rowScratch = new Float32Array(THUMB_SIDE)
 
 /** The thumbnail of a named view (not 'mirrored') of a stored 32×32 base. */
 export function viewThumb(base: Uint8Array, name: string): Float32Array {
@@ -178,13 +188,16 @@ export interface ImageSignature {
 /** The image's own signature and every view to query the index with (identity first, mirrored last). */
 export function imageViews(image: RawImage): { signature: ImageSignature; views: View[] } {
   const base = baseOf(image)
-  const views: View[] = VIEW_DEFS.map((def) => {
+  const views: View[] = VIEW_DEFS.map((def, k) => {
     let thumb: Float32Array | undefined
-    return { name: def.name, hash: dHashOfGrid(areaResize(base, BASE_SIDE, BASE_SIDE, def.rect, 9, 8), false), thumb: () => (thumb ??= normalise(areaResize(base, BASE_SIDE, BASE_SIDE, def.rect, THUMB_SIDE, THUMB_SIDE))) }
+    const w = VIEW_WEIGHTS[k]!
+    const thumbOf = (): Float32Array => (thumb ??= normalise(resampleInto(base, BASE_SIDE, w.thumb[0], w.thumb[1], new Float32Array(THUMB_SIDE * THUMB_SIDE), rowScratch)))
+    return { name: def.name, hash: dHashOfGrid(resampleInto(base, BASE_SIDE, w.grid[0], w.grid[1], gridScratch, rowScratch), false), thumb: thumbOf }
   })
   const identity = views[0]!
   let mirrored: Float32Array | undefined
-  views.push({ name: 'mirrored', hash: dHashOfGrid(areaResize(base, BASE_SIDE, BASE_SIDE, VIEW_DEFS[0]!.rect, 9, 8), true), thumb: () => (mirrored ??= mirrorThumb(identity.thumb())) })
+  const mirrorHash = dHashOfGrid(resampleInto(base, BASE_SIDE, VIEW_WEIGHTS[0]!.grid[0], VIEW_WEIGHTS[0]!.grid[1], gridScratch, rowScratch), true)
+  views.push({ name: 'mirrored', hash: mirrorHash, thumb: () => (mirrored ??= mirrorThumb(identity.thumb())) })
   return { signature: { hash: identity.hash, thumb: identity.thumb(), base: Uint8Array.from(base, (v) => Math.round(v)) }, views }
 }
 
