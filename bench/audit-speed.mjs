@@ -8,7 +8,8 @@
 //   node bench/audit-speed.mjs [--rows 35887]
 //
 // Times auditDataset() (what the command runs: CSV read, decode, sha256, views, index, confirmation)
-// in this process, and `ferbench datasets audit --json` as a child process; prints the wall times,
+// in this process (wall and CPU seconds: on a shared machine the CPU time is what the audit costs),
+// and `ferbench datasets audit --json` as a child process; prints the wall times,
 // the candidate and pair counts, whether every planted copy was found and how many other pairs were
 // reported, and the load average. The CSV is written once to bench/out/audit-speed/ (git-ignored).
 import { execFileSync } from 'node:child_process'
@@ -59,8 +60,11 @@ if (!existsSync(file)) {
 
 const load = [os.loadavg()[0]]
 let t0 = performance.now()
+const cpu0 = process.cpuUsage()
 const result = await auditDataset({ dataset: 'fer2013', data: file })
 const inProcessS = (performance.now() - t0) / 1000
+const cpu = process.cpuUsage(cpu0)
+const inProcessCpuS = (cpu.user + cpu.system) / 1e6
 load.push(os.loadavg()[0])
 t0 = performance.now()
 execFileSync(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'datasets', 'audit', '--dataset', 'fer2013', '--data', file, '--json'], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'inherit'] })
@@ -74,6 +78,7 @@ const summary = {
   rows,
   samples: result.samples,
   inProcessSeconds: inProcessS,
+  inProcessCpuSeconds: inProcessCpuS,
   cliSeconds: cliS,
   nearCandidates: result.method.nearCandidates,
   exactGroups: result.exactDuplicates.length,

@@ -11,6 +11,7 @@ import {
 import type { SpeedDocument } from '../report/schemas/speedDocument.js'
 import type { BoardDocument, Collected } from './collect.js'
 import { paretoStandings } from './pareto.js'
+import { presetFor } from './presetMatch.js'
 
 /** 1 MB in a claim = 10^6 bytes; 1 M parameters = 10^6. */
 const MEGA = 1_000_000
@@ -48,11 +49,15 @@ interface SpeedFigures {
   name: string
 }
 
-const presetOf = (source: string): string | undefined => (source.startsWith('preset:') ? source.slice('preset:'.length) : undefined)
-
+/** A model's display name: the preset it was run with, else its file name (a tfjs model.json: its folder's name). */
 function modelName(modelPath: string, source: string): string {
-  return presetOf(source) ?? path.basename(modelPath)
+  if (source.startsWith('preset:')) return source.slice('preset:'.length)
+  const base = path.basename(modelPath)
+  return base === 'model.json' ? path.basename(path.dirname(modelPath)) : base
 }
+
+type Scores = Pick<Scored, 'accuracy' | 'accuracyCI95' | 'macroF1' | 'balancedAccuracy' | 'samples'>
+const scores = (m: Scores): Scores => ({ accuracy: m.accuracy, accuracyCI95: m.accuracyCI95, macroF1: m.macroF1, balancedAccuracy: m.balancedAccuracy, samples: m.samples })
 
 function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefined {
   if (entry.kind === 'eval') {
@@ -65,17 +70,13 @@ function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefine
       createdAt: d.createdAt,
       sha256: d.model.sha256,
       name: modelName(d.model.path, d.model.card.origin.source),
-      preset: presetOf(d.model.card.origin.source),
+      preset: presetFor(d.model.path, d.model.card),
       dataset: d.dataset.name,
       split: fold ? `fold ${fold.fold} of ${fold.folds}` : d.dataset.split,
       claimKind: { kind: 'split', split: d.dataset.split },
       tta: d.model.card.tta,
       labels: d.labelMapping.columns,
-      accuracy: d.metrics.accuracy,
-      accuracyCI95: d.metrics.accuracyCI95,
-      macroF1: d.metrics.macroF1,
-      balancedAccuracy: d.metrics.balancedAccuracy,
-      samples: d.metrics.samples,
+      ...scores(d.metrics),
       bytes: d.model.bytes,
     }
   }
@@ -95,11 +96,7 @@ function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefine
       claimKind: { kind: 'kfold', folds: d.protocol.folds },
       tta: d.model?.card?.tta ?? 'unrecorded',
       labels: d.labelMapping.columns,
-      accuracy: d.metrics.accuracy,
-      accuracyCI95: d.metrics.accuracyCI95,
-      macroF1: d.metrics.macroF1,
-      balancedAccuracy: d.metrics.balancedAccuracy,
-      samples: d.metrics.samples,
+      ...scores(d.metrics),
       bytes: null,
     }
   }
@@ -131,7 +128,7 @@ function newest<T extends { createdAt: string; file: string }>(items: T[], what:
   return sorted[0]!
 }
 
-function claimedFor(s: Scored, claims: readonly Claim[]): LeaderboardRow['claimed'] {
+function claimedFor(s: Scored, claims: readonly Claim[], warnings: string[]): LeaderboardRow['claimed'] {
   if (!s.preset) return undefined
   const matching = claims.filter((c) => {
     if (c.protocol.preset !== s.preset || c.cannotRun || c.fixture) return false
@@ -143,8 +140,10 @@ function claimedFor(s: Scored, claims: readonly Claim[]): LeaderboardRow['claime
   })
   if (matching.length === 0) return undefined
   const claimed: NonNullable<LeaderboardRow['claimed']> = { claimIds: matching.map((c) => c.id) }
+  const accuracyClaims = matching.filter((c) => c.metric === 'accuracy')
+  if (accuracyClaims.length > 1) warnings.push(`${s.name}: ${accuracyClaims.length} accuracy claims match its preset ${s.preset} (${accuracyClaims.map((c) => `${c.id} ${c.value}%`).join(', ')}); none is drawn as its claim`)
   for (const c of matching) {
-    if (c.metric === 'accuracy') claimed.accuracy = c.value / 100
+    if (c.metric === 'accuracy' && accuracyClaims.length === 1) claimed.accuracy = c.value / 100
     if (c.metric === 'modelBytes') claimed.modelBytes = c.value * MEGA
     if (c.metric === 'fps') claimed.imagesPerSecond = c.value
     if (c.metric === 'params') claimed.params = c.value * MEGA
@@ -169,8 +168,7 @@ export function buildLeaderboard(collected: Collected, now: Date = new Date()): 
       speeds.set(entry.doc.model.sha256, list)
     } else if (entry.kind === 'robust') {
       const list = robust.get(entry.doc.model.sha256) ?? []
-      const created = typeof entry.doc.createdAt === 'string' ? entry.doc.createdAt : ''
-      list.push({ file: entry.file, createdAt: created, value: entry.doc.meanCorruptionAccuracy })
+      list.push({ file: entry.file, createdAt: entry.doc.createdAt, value: entry.doc.meanCorruptionAccuracy })
       robust.set(entry.doc.model.sha256, list)
     } else {
       const s = scoredFrom(entry, warnings)
@@ -193,7 +191,7 @@ export function buildLeaderboard(collected: Collected, now: Date = new Date()): 
     const picked = [...bySha.entries()].map(([sha, list]) => newest(list, `model ${sha.slice(0, 12)} on ${first.dataset} ${first.split}`, warnings))
     const rows: LeaderboardRow[] = picked.map((s) => {
       const speed = speedOf.get(s.sha256)
-      const claimed = claimedFor(s, claims)
+      const claimed = claimedFor(s, claims, warnings)
       const robustness = robustOf.get(s.sha256)
       return {
         model: { sha256: s.sha256, name: s.name },

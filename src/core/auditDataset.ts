@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto'
 import path from 'node:path'
+import pLimit from 'p-limit'
+import { DECODE_SLOTS } from '../datasets/decode.js'
 import { assignFolds, FOLD_RULE } from '../datasets/folds.js'
 import { PREFIX_SPLITS, prefixSplitOf } from '../datasets/folder.js'
 import { createDataset, datasetFactory } from '../datasets/registry.js'
@@ -73,7 +75,7 @@ export interface AuditOptions extends Omit<DatasetOptions, 'fold'> {
   concurrency?: number
   maxDistance?: number
   minSimilarity?: number
-  /** Called with the number of images decoded and searched so far. */
+  /** Called with the number of images settled (hashed and searched, or failed) so far. */
   onProgress?: (done: number) => void
 }
 
@@ -112,33 +114,40 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
   const groupOf: number[] = []
   const matches: Array<{ item: number; other: number; kind: 'near' | 'mirrored'; distance: number; similarity: number }> = []
   const failures: AuditResult['failures'] = []
+  const decodeSlots = pLimit(DECODE_SLOTS)
   /** Position in the near-duplicate index → item index. */
   const representatives: number[] = []
   const splitOf = (split: string, s: Sample): string => (dataset === 'folder' ? (prefixSplitOf(s.id) ?? split) : split)
   for (const split of adapterSplits) {
     const inFlight = new Set<Promise<void>>()
     const hashOne = async (s: Sample): Promise<void> => {
-      let image: RawImage
+      let analysed: { exact: string; views: ReturnType<typeof imageViews> | undefined }
       try {
-        image = await s.load()
+        // a decoded image is held only inside a slot: memory stays bounded whatever --concurrency is
+        analysed = await decodeSlots(async () => {
+          const image = await s.load()
+          const exact = pixelHash(image)
+          return { exact, views: firstOfHash.has(exact) ? undefined : imageViews(image) }
+        })
       } catch (error) {
         if (error instanceof FerbenchError) throw error
         failures.push({ split, id: s.id, source: s.source, error: messageOf(error) })
+        onProgress?.(items.length + failures.length)
         return
       }
       const i = items.length
       items.push({ split: splitOf(split, s), id: s.id, ...(s.subject !== undefined && s.subject !== '' ? { subject: s.subject } : {}) })
-      const exact = pixelHash(image)
-      const first = firstOfHash.get(exact)
+      const first = firstOfHash.get(analysed.exact)
       if (first !== undefined) groupOf.push(first)
       else {
-        firstOfHash.set(exact, i)
+        firstOfHash.set(analysed.exact, i)
         groupOf.push(i)
-        const { signature, views } = imageViews(image)
+        const { signature, views } = analysed.views ?? { signature: undefined, views: [] }
+        if (!signature) throw new Error('internal: an image new to the audit has no signature')
         representatives.push(i)
         for (const m of index.add(signature, views)) matches.push({ item: i, other: representatives[m.other]!, kind: m.kind, distance: m.distance, similarity: m.similarity })
       }
-      if (onProgress && (items.length & 255) === 0) onProgress(items.length)
+      onProgress?.(items.length + failures.length)
     }
     for await (const s of adapter.samples(split)) {
       const p = hashOne(s).finally(() => inFlight.delete(p))
@@ -147,7 +156,6 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
     }
     await Promise.all(inFlight)
   }
-  onProgress?.(items.length)
 
   const splits = [...new Set(adapterSplits.flatMap((s) => (dataset === 'folder' ? [...PREFIX_SPLITS, s] : [s])))].filter((s) => items.some((i) => i.split === s))
   const folds = assignSubjectFolds(dataset, items, foldsOption)

@@ -3,6 +3,8 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { evaluate } from './evaluate.js'
 import { messageOf, usageError } from './errors.js'
+import { checkBatchTensor, LIMITS } from './limits.js'
+import { requireModelFile } from './inputFile.js'
 import { fileBytes, machineInfo, packageVersions, sha256File, toolVersion } from './provenance.js'
 import { EMOTIONS } from '../labels/emotions.js'
 import { ratioCI95, ratioEstimate } from '../metrics/ratioInterval.js'
@@ -18,6 +20,7 @@ import { writeTensor } from '../preprocess/tensor.js'
 import { SPEED_SCHEMA, type E2eCell, type ModelSize, type SessionTiming, type SkippedCell, type SpeedCell, type SpeedResult } from '../report/speedResult.js'
 import { createRunner as createRegisteredRunner } from '../runners/registry.js'
 import type { Device, Runner, RunnerOptions } from '../runners/types.js'
+import { checkSyntheticOutputs } from '../metrics/degenerate.js'
 
 export type CreateRunner = (modelPath: string, options: RunnerOptions & { runner?: string }) => Promise<Runner>
 
@@ -209,6 +212,8 @@ interface Opened {
   runner: Runner
   card: ModelCard
   timing: SessionTiming
+  /** The degenerate-output check on the first inference (all zeros, NaN): warnings, empty when fine. */
+  outputWarnings: string[]
 }
 
 async function open(
@@ -224,12 +229,13 @@ async function open(
   const sessionCreateMs = msSince(t0)
   try {
     const card = resolveCard(cardSource.card, runner.input, cardSource.source)
+    for (const batch of card.fixedBatch !== undefined ? [card.fixedBatch] : batches) checkBatchTensor(batch, card.input, 'usage', `--batch ${batch} for ${model}`)
     const firstBatch = card.fixedBatch ?? batches[0]!
     const input = syntheticBatch(card, firstBatch)
     const t1 = process.hrtime.bigint()
-    await runner.run(input.data, input.dims)
+    const firstOutput = await runner.run(input.data, input.dims)
     const firstInferenceMs = msSince(t1)
-    return { runner, card, timing: { threads, sessionCreateMs, firstInferenceMs, firstInferenceBatch: firstBatch } }
+    return { runner, card, timing: { threads, sessionCreateMs, firstInferenceMs, firstInferenceBatch: firstBatch }, outputWarnings: checkSyntheticOutputs(model, firstOutput) }
   } catch (error) {
     await runner.release()
     throw error
@@ -241,13 +247,15 @@ function validate(options: SpeedOptions): void {
     throw usageError(`${flag} ${String(value)}: expected ${want}`)
   }
   if (options.batches.length === 0) bad('--batch', '(empty)', 'one or more positive integers, e.g. 1,8,32')
-  for (const b of options.batches) if (!Number.isInteger(b) || b < 1) bad('--batch', b, 'positive integers, e.g. 1,8,32')
+  for (const b of options.batches) if (!Number.isInteger(b) || b < 1 || b > LIMITS.batch) bad('--batch', b, `integers 1–${LIMITS.batch}, e.g. 1,8,32`)
   if (options.threads.length === 0) bad('--threads', '(empty)', 'one or more positive integers, e.g. 1,2')
-  for (const t of options.threads) if (t !== null && (!Number.isInteger(t) || t < 1)) bad('--threads', t, 'positive integers, e.g. 1,2')
-  if (!Number.isInteger(options.warmup) || options.warmup < 0) bad('--warmup', options.warmup, 'an integer ≥ 0')
-  if (!Number.isInteger(options.minIterations) || options.minIterations < 1) bad('--iterations', options.minIterations, 'an integer ≥ 1')
-  if (!(options.minDurationS >= 0) || !Number.isFinite(options.minDurationS)) bad('--duration', options.minDurationS, 'seconds ≥ 0')
-  if (options.repeats !== undefined && (!Number.isInteger(options.repeats) || options.repeats < 1)) bad('--repeats', options.repeats, 'an integer ≥ 1')
+  for (const t of options.threads) if (t !== null && (!Number.isInteger(t) || t < 1 || t > LIMITS.threads)) bad('--threads', t, `integers 1–${LIMITS.threads}, e.g. 1,2`)
+  if (!Number.isInteger(options.warmup) || options.warmup < 0 || options.warmup > LIMITS.warmup) bad('--warmup', options.warmup, `an integer 0–${LIMITS.warmup}`)
+  if (!Number.isInteger(options.minIterations) || options.minIterations < 1 || options.minIterations > LIMITS.iterations) {
+    bad('--iterations', options.minIterations, `an integer 1–${LIMITS.iterations}`)
+  }
+  if (!(options.minDurationS >= 0) || !(options.minDurationS <= LIMITS.durationS)) bad('--duration', options.minDurationS, `seconds 0–${LIMITS.durationS}`)
+  if (options.repeats !== undefined && (!Number.isInteger(options.repeats) || options.repeats < 1 || options.repeats > LIMITS.repeats)) bad('--repeats', options.repeats, `an integer 1–${LIMITS.repeats}`)
 }
 
 /**
@@ -262,6 +270,7 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
   const create = options.createRunner ?? createRegisteredRunner
   const warnings: string[] = []
   const settings = { warmup: options.warmup, minIterations: options.minIterations, minDurationS: options.minDurationS }
+  for (const file of [options.model, ...(options.reference ? [options.reference] : [])]) requireModelFile(file)
   const repeats = options.repeats ?? DEFAULT_REPEATS
   const cardSource = cardSourceFor(options.model, options.card, options.preset, warnings)
   const refCardSource = options.reference ? cardSourceFor(options.reference, options.referenceCard, undefined, warnings) : undefined
@@ -284,7 +293,7 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
     let ref: Opened | undefined
     try {
       if (!runnerInfo) {
-        warnings.push(...main.runner.info.notes)
+        warnings.push(...main.runner.info.notes, ...main.outputWarnings)
         card = main.card
         const i = main.runner.info
         runnerInfo = { name: i.name, backend: i.backend, device: i.device, version: i.version, graphOptimization: i.graphOptimization ?? null }
@@ -294,6 +303,7 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
         ref = await open(create, options.reference, refCardSource, options, threads, options.batches)
         refSessions.push(ref.timing)
         if (!refRunnerInfo) {
+          warnings.push(...ref.outputWarnings)
           const i = ref.runner.info
           refRunnerInfo = { name: i.name, backend: i.backend, device: i.device, version: i.version }
         }

@@ -12,12 +12,39 @@ const d = (a: number | undefined, b: number | undefined): MetricDelta => ({
 
 /** The metrics compare reports, all fractions (as in the eval document). */
 export const COMPARED_METRICS = ['accuracy', 'balancedAccuracy', 'macroF1'] as const
+/** Calibration metrics compared when both results have them (src/metrics/calibration.ts), as `calibration.<name>`. */
+export const COMPARED_CALIBRATION = ['ece', 'mce', 'nll', 'brier'] as const
+
+/** Whether a compared metric is a share shown in percent (accuracy, ECE) or a plain number (macro-F1, NLL, Brier). */
+export function shownAsPercent(name: string): boolean {
+  return !['macroF1', 'calibration.nll', 'calibration.brier'].includes(name)
+}
+
+/** Per attribute both results are sliced by: accuracy deltas per group and the delta of the largest gap (b − a). */
+function sliceDeltas(a: EvalDocument, b: EvalDocument): CompareResult['slices'] {
+  const sa = a.metrics.slices
+  const sb = b.metrics.slices
+  if (!sa || !sb) return undefined
+  const out: NonNullable<CompareResult['slices']> = {}
+  for (const attribute of Object.keys(sa).filter((k) => sb[k] !== undefined)) {
+    const ga = sa[attribute]!.groups
+    const gb = sb[attribute]!.groups
+    const groups: Record<string, MetricDelta> = {}
+    for (const value of [...new Set([...Object.keys(ga), ...Object.keys(gb)])].sort()) groups[value] = d(ga[value]?.accuracy, gb[value]?.accuracy)
+    out[attribute] = { groups, maxGap: d(sa[attribute]!.maxGap?.difference, sb[attribute]!.maxGap?.difference) }
+  }
+  return Object.keys(out).length > 0 ? out : undefined
+}
 
 /** Compares two eval documents of the same test set: b relative to a. */
 export function compareDocuments(a: EvalDocument, aFile: string, b: EvalDocument, bFile: string): CompareResult {
   requireSameDataset(a, aFile, b, bFile, 'compare')
   const metrics: Record<string, MetricDelta> = {}
   for (const name of COMPARED_METRICS) metrics[name] = d(a.metrics[name], b.metrics[name])
+  if (a.metrics.calibration && b.metrics.calibration) {
+    for (const name of COMPARED_CALIBRATION) metrics[`calibration.${name}`] = d(a.metrics.calibration[name], b.metrics.calibration[name])
+  }
+  const slices = sliceDeltas(a, b)
   const recall = (doc: EvalDocument): Map<string, number> => new Map(doc.metrics.perClass.filter((c) => c.support > 0).map((c) => [c.label, c.recall]))
   const ra = recall(a)
   const rb = recall(b)
@@ -36,6 +63,7 @@ export function compareDocuments(a: EvalDocument, aFile: string, b: EvalDocument
     dataset: { name: a.dataset.name, split: a.dataset.split, samples: a.dataset.samples, digest: a.dataset.digest },
     metrics,
     perClassRecall,
+    ...(slices ? { slices } : {}),
     ...(mcnemar ? { mcnemar } : {}),
     notes,
   }

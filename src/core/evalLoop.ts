@@ -1,15 +1,17 @@
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
+import pLimit from 'p-limit'
+import { DECODE_SLOTS } from '../datasets/decode.js'
 import type { DatasetAdapter, RawImage, Sample } from '../datasets/types.js'
 import { predictColumn, type LabelMapping } from '../labels/mapping.js'
 import type { ModelCard } from '../models/card.js'
 import { prepareViews, writeTensor } from '../preprocess/tensor.js'
 import type { Runner } from '../runners/types.js'
 import { DatasetDigest } from './datasetDigest.js'
-import { FerbenchError, dataError, messageOf, modelError } from './errors.js'
+import { FerbenchError, dataError, messageOf, modelError, usageError } from './errors.js'
 import type { EvalState } from './evalState.js'
 import { prefetch } from './prefetch.js'
-import { combineViews, nonFiniteScores, topScores } from './scoring.js'
+import { columnProbabilities, combineViews, nonFiniteScores, topScores } from './scoring.js'
 import { inShard, type Shard } from './shard.js'
 
 /**
@@ -37,6 +39,12 @@ export interface LoopInput {
   skip?: { settled: number; settledDigest: string; from: string }
   signal?: AbortSignal
   onProgress?: (samplesDone: number) => void
+  /** Attributes to read per sample for per-group metrics (`eval --slice-by`). */
+  sliceBy?: readonly string[]
+  /** Applied to each decoded image before the card's preprocessing (`ferbench robust`'s corruptions). */
+  transform?: (image: RawImage, sample: Sample) => Promise<RawImage>
+  /** Called with each scored sample's combined score row (model order, after TTA) and its truth column. */
+  onScores?: (row: Float32Array, truthColumn: number) => void
 }
 
 /** Iterates `source`, adding the time spent waiting on it (CSV parsing, directory listing) to the read stage. */
@@ -46,7 +54,9 @@ async function* timed<T>(source: AsyncIterable<T>, state: EvalState): AsyncGener
     for (;;) {
       const t0 = performance.now()
       const next = await iterator.next()
-      state.stagesMs.read += performance.now() - t0
+      const ms = performance.now() - t0
+      state.stagesMs.read += ms
+      state.streamMs += ms
       if (next.done) return
       yield next.value
     }
@@ -56,30 +66,43 @@ async function* timed<T>(source: AsyncIterable<T>, state: EvalState): AsyncGener
 }
 
 /** A sample ready for inference (its views), or one whose image could not be loaded. */
-type Prepared = { sample: Sample; views: RawImage[]; readMs: number; preprocessMs: number } | { sample: Sample; error: unknown; readMs: number }
+type Prepared =
+  | { sample: Sample; views: RawImage[]; readMs: number; preprocessMs: number; attributes?: Record<string, string> }
+  | { sample: Sample; error: unknown; readMs: number }
 
-async function prepare(sample: Sample, card: ModelCard): Promise<Prepared> {
+/** The attributes of one sample that slicing can use: the subject, then the adapter's own. */
+export async function sampleAttributes(sample: Sample): Promise<Record<string, string>> {
+  return { ...(sample.subject !== undefined ? { subject: sample.subject } : {}), ...(sample.attributes ? await sample.attributes() : {}) }
+}
+
+async function prepare(sample: Sample, input: LoopInput): Promise<Prepared> {
   const t0 = performance.now()
   let image: RawImage
+  let attributes: Record<string, string> | undefined
   try {
     image = await sample.load()
+    if (input.transform) image = await input.transform(image, sample)
+    if (input.sliceBy && input.sliceBy.length > 0) attributes = await sampleAttributes(sample)
   } catch (error) {
     return { sample, error, readMs: performance.now() - t0 }
   }
   const t1 = performance.now()
-  const views = await prepareViews(image, card)
+  const views = await prepareViews(image, input.card)
   if (DEBUG_DELAY_MS > 0) await sleep(DEBUG_DELAY_MS)
-  return { sample, views, readMs: t1 - t0, preprocessMs: performance.now() - t1 }
+  return { sample, views, readMs: t1 - t0, preprocessMs: performance.now() - t1, ...(attributes ? { attributes } : {}) }
 }
 
 /** The adapter's samples of one split, restricted to one shard, with the already-settled prefix skipped and checked. */
 async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator<Sample> {
   let index = 0
+  let streamed = 0
   const seen = new DatasetDigest()
   const skip = input.skip
   for await (const sample of timed(input.adapter.samples(input.split), state)) {
+    streamed += 1
     if (input.shard && !inShard(sample.id, input.shard)) continue
-    if (skip && index < skip.settled) {
+    if (streamed === 0) throw usageError(emptySplitMessage(input))
+  if (skip && index < skip.settled) {
       seen.add(sample.id, sample.label)
       index += 1
       if (index === skip.settled && seen.hex() !== skip.settledDigest) {
@@ -92,9 +115,21 @@ async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator
     }
     yield sample
   }
+  if (streamed === 0) throw usageError(emptySplitMessage(input))
   if (skip && index < skip.settled) {
     throw dataError(`${input.data}: split ${input.split} has ${index} samples but the partial result ${skip.from} already settled ${skip.settled}: the dataset changed since; run again without --resume`)
   }
+}
+
+/** An empty split is a usage error naming the splits that do hold samples. */
+function emptySplitMessage(input: LoopInput): string {
+  const found = input.adapter.splitsFound?.()
+  const present = found
+    ? Object.entries(found)
+        .filter(([, n]) => n > 0)
+        .map(([name, n]) => `${name} (${n} rows)`)
+    : [...input.adapter.splits()]
+  return `--split ${input.split}: ${input.data} has no ${input.adapter.name} samples in split ${input.split}; ${found ? 'splits present' : 'its splits'}: ${present.join(', ') || 'none'}`
 }
 
 interface Pending {
@@ -103,6 +138,7 @@ interface Pending {
   /** Rows this sample fills, or 0 for a sample that failed to load. */
   views: number
   error?: unknown
+  attributes?: Record<string, string>
 }
 
 /**
@@ -117,29 +153,44 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
   const rowFloats = height * width * channels
   const dims = layout === 'NCHW' ? [input.rowsPerCall, channels, height, width] : [input.rowsPerCall, height, width, channels]
   const buffer = new Float32Array(input.rowsPerCall * rowFloats)
+  // A runner off the main thread has copied the batch when run() returns: the next batch is read
+  // and preprocessed while this one runs, and a group of samples is scored when the next is sent.
+  const overlap = runner.busyMs !== undefined
+  const busyAtStart = runner.busyMs ?? 0
   let rows = 0
-  let pending: Pending[] = []
-  const rowScores: Float32Array[] = []
+  let group: Group = { pending: [], calls: [] }
+  /** Closed groups not yet scored, in stream order (at most one, running, when overlapping). */
+  const unscored: Group[] = []
+  const probabilities = new Float64Array(mapping.columns.length)
 
   const flushRows = async (): Promise<void> => {
     if (rows === 0) return
     const callRows = card.fixedBatch ?? rows
+    const used = rows
     const batch = buffer.length === callRows * rowFloats ? buffer : buffer.subarray(0, callRows * rowFloats)
     if (card.fixedBatch !== undefined && rows < card.fixedBatch) batch.fill(0, rows * rowFloats)
-    const t0 = performance.now()
-    const out = await runner.run(batch, [callRows, ...dims.slice(1)])
-    state.stagesMs.infer += performance.now() - t0
-    if (out.length !== callRows * classes) {
-      throw modelError(`${input.modelPath}: returned ${out.length} scores for ${callRows} rows; expected ${callRows}×${classes} (card labels)`)
-    }
-    rowScores.push(out.slice(0, rows * classes))
     rows = 0
+    const t0 = performance.now()
+    const call = runner.run(batch, [callRows, ...dims.slice(1)]).then((out) => {
+      if (out.length !== callRows * classes) {
+        throw modelError(`${input.modelPath}: returned ${out.length} scores for ${callRows} rows; expected ${callRows}×${classes} (card labels)`)
+      }
+      return out.slice(0, used * classes)
+    })
+    if (overlap) {
+      call.catch(() => undefined) // awaited (and thrown) when its group is scored
+      group.calls.push(call)
+      return
+    }
+    group.calls.push(Promise.resolve(await call))
+    state.stagesMs.infer += performance.now() - t0
   }
 
-  const scorePending = (): void => {
+  const score = async ({ pending, calls }: Group): Promise<void> => {
+    const outs = await Promise.all(calls)
+    for (const out of outs) state.outputs?.addRows(out, out.length / classes)
     const t0 = performance.now()
-    const all = rowScores.length === 1 ? rowScores[0]! : concat(rowScores)
-    rowScores.length = 0
+    const all = outs.length === 1 ? outs[0]! : concat(outs)
     let row = 0
     for (const p of pending) {
       const { sample } = p
@@ -156,6 +207,10 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
       }
       const predicted = predictColumn(combined, 0, mapping)
       state.score(sample.id, sample.label, p.column, predicted)
+      state.calibration.add(columnProbabilities(combined, mapping, card.output, 1, probabilities), p.column)
+      if (state.scaled) state.scaled.calibration.add(columnProbabilities(combined, mapping, card.output, state.scaled.temperature, probabilities), p.column)
+      input.onScores?.(combined, p.column)
+      state.slices?.add(p.attributes, p.column, predicted)
       state.predictions?.push({
         id: sample.id,
         truth: sample.label,
@@ -163,44 +218,84 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
         top: topScores(combined, mapping.modelToColumn, mapping.columns, 3),
       })
     }
-    pending = []
     state.stagesMs.metrics += performance.now() - t0
     input.onProgress?.(state.settled)
     if (DEBUG_DELAY_MS > 0) process.stderr.write(`ferbench debug: ${state.settled} samples settled\n`)
   }
 
-  let stopped = false
-  for await (const outcome of prefetch(samplesToRun(input, state), input.concurrency, (s) => prepare(s, card))) {
-    if (!outcome.ok) throw outcome.error // preprocessing bug or card problem: not a per-sample failure
-    const item = outcome.value
-    const column = mapping.columns.indexOf(item.sample.label)
-    state.stagesMs.read += item.readMs
-    if ('error' in item) {
-      if (input.strict || item.error instanceof FerbenchError) throw item.error instanceof FerbenchError ? item.error : dataError(`${item.sample.source}: ${messageOf(item.error)} (--strict)`)
-      pending.push({ sample: item.sample, column, views: 0, error: item.error })
-    } else {
-      state.stagesMs.preprocess += item.preprocessMs
-      for (const view of item.views) {
-        if (rows === input.rowsPerCall) await flushRows()
-        writeTensor(view, card, buffer, rows * rowFloats)
-        rows += 1
-      }
-      pending.push({ sample: item.sample, column, views: item.views.length })
-    }
-    if (rows === input.rowsPerCall && pending.length >= input.batch) {
-      await flushRows()
-      scorePending()
-    } else if (rows === 0 && pending.length > 0) {
-      scorePending() // only failed samples are waiting: settle them now (a long run of bad files holds nothing)
-    }
-    if (input.signal?.aborted) {
-      stopped = true
-      break
-    }
+  /** Scores the oldest unscored group (stream order, so the settled samples stay a prefix of the stream). */
+  const scoreOldest = async (): Promise<void> => {
+    await score(unscored[0]!)
+    unscored.shift()
   }
-  await flushRows()
-  scorePending()
+
+  /** Ends the group being filled: scores it now, or (overlap) scores the one in flight and leaves this one running. */
+  const closeGroup = async (): Promise<void> => {
+    unscored.push(group)
+    group = { pending: [], calls: [] }
+    while (unscored.length > (overlap ? 1 : 0)) await scoreOldest()
+  }
+
+  let stopped = false
+  const decodeSlots = pLimit(DECODE_SLOTS)
+  try {
+    for await (const outcome of prefetch(samplesToRun(input, state), input.concurrency, (s) => decodeSlots(() => prepare(s, input)))) {
+      if (!outcome.ok) throw outcome.error // preprocessing bug or card problem: not a per-sample failure
+      const item = outcome.value
+      const column = mapping.columns.indexOf(item.sample.label)
+      state.stagesMs.read += item.readMs
+      state.loadMs += item.readMs
+      if ('error' in item) {
+        if (input.strict || item.error instanceof FerbenchError) throw item.error instanceof FerbenchError ? item.error : dataError(`${item.sample.source}: ${messageOf(item.error)} (--strict)`)
+        group.pending.push({ sample: item.sample, column, views: 0, error: item.error })
+      } else {
+        state.stagesMs.preprocess += item.preprocessMs
+        for (const view of item.views) {
+          if (rows === input.rowsPerCall) await flushRows()
+          writeTensor(view, card, buffer, rows * rowFloats)
+          rows += 1
+        }
+        group.pending.push({ sample: item.sample, column, views: item.views.length, ...(item.attributes ? { attributes: item.attributes } : {}) })
+      }
+      if (rows === input.rowsPerCall && group.pending.length >= input.batch) {
+        await flushRows()
+        await closeGroup()
+      } else if (rows === 0 && group.pending.length > 0) {
+        await closeGroup() // only failed samples are waiting: settle them now (a long run of bad files holds nothing)
+      }
+      if (input.signal?.aborted) {
+        stopped = true
+        break
+      }
+    }
+    await flushRows()
+    await closeGroup()
+    while (unscored.length > 0) await scoreOldest()
+  } catch (error) {
+    // Settle what already ran before the error ends the run, as a serial loop would have. A data
+    // error (a bad row in the list, --strict) also runs the samples read before it, so the partial
+    // result keeps every one of them.
+    try {
+      if (error instanceof FerbenchError && error.kind === 'data') {
+        await flushRows()
+        unscored.push(group)
+        group = { pending: [], calls: [] }
+      }
+      while (unscored.length > 0) await scoreOldest()
+    } catch {
+      // that group's inference failed too: the samples before it stay settled
+    }
+    throw error
+  } finally {
+    if (overlap) state.stagesMs.infer += (runner.busyMs ?? 0) - busyAtStart
+  }
   return !stopped
+}
+
+/** Samples whose rows went into the same inference calls, scored together. */
+interface Group {
+  pending: Pending[]
+  calls: Array<Promise<Float32Array>>
 }
 
 function concat(parts: Float32Array[]): Float32Array {

@@ -3,19 +3,26 @@ import { performance } from 'node:perf_hooks'
 import { createDataset } from '../datasets/registry.js'
 import type { DatasetOptions } from '../datasets/types.js'
 import { mapLabels, type ExtraClassPolicy } from '../labels/mapping.js'
+import type { CalibrationReport, TemperatureScaling } from '../metrics/calibration.js'
 import { classificationMetrics } from '../metrics/classification.js'
+import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
+import { TEMPERATURE_RANGE } from '../metrics/temperature.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
+import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import { cardFor } from '../models/cardFor.js'
 import { resolveCard } from '../models/resolveCard.js'
 import type { TtaKind } from '../models/card.js'
 import { withTta } from '../preprocess/tta.js'
 import { viewCount } from '../preprocess/tensor.js'
-import { EVAL_SCHEMA, type EvalResult, type ResumeOptions } from '../report/evalResult.js'
+import { EVAL_SCHEMA, type EvalResult, type ResumeOptions, type StageSplit } from '../report/evalResult.js'
 import { createRunner } from '../runners/registry.js'
 import type { Device, Runner } from '../runners/types.js'
-import { FerbenchError, modelError } from './errors.js'
-import { runEvalLoop } from './evalLoop.js'
-import { EvalState } from './evalState.js'
+import { FerbenchError, modelError, usageError } from './errors.js'
+import { runEvalLoop, type LoopInput } from './evalLoop.js'
+import { fitTemperatureOnSplit } from './temperatureFit.js'
+import { checkBatchTensor } from './limits.js'
+import { requireModelFile } from './inputFile.js'
+import { EvalState, type StagesMs } from './evalState.js'
 import { fileBytes, machineInfo, packageVersions, sha256File, toolVersion } from './provenance.js'
 import { PartialResultError } from './partialResult.js'
 import { restoreState } from './resume.js'
@@ -55,6 +62,13 @@ export interface EvalOptions {
   onProgress?: (samplesDone: number) => void
   /** Adapter options beyond data/split: --labels, --class-map, --ckplus-neutral, --classes, --folds, --fold (src/datasets/types.ts). */
   datasetOptions?: Omit<DatasetOptions, 'data' | 'split'>
+  /** Per-group metrics for these attributes (--slice-by), groups under sliceMinSamples reported but not ranked. */
+  sliceBy?: string[]
+  sliceMinSamples?: number
+  /** --calibrate temperature --calibration-split S: fit a temperature on split S and report calibration before and after. */
+  calibrate?: { method: 'temperature'; split: string }
+  /** Applied to each decoded image before preprocessing (ferbench robust). */
+  transform?: LoopInput['transform']
 }
 
 export async function evaluate(options: EvalOptions): Promise<EvalResult> {
@@ -63,11 +77,14 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
 
   const adapter = createDataset(options.dataset, { ...options.datasetOptions, data: options.data, ...(options.split ? { split: options.split } : {}) })
   const split = options.split ?? adapter.defaultSplit
+  requireModelFile(options.model) // before the card: a folder, FIFO or device named as a model is a model error (exit 4)
   const cardSource = cardFor(options.model, { ...(options.card ? { card: options.card } : {}), ...(options.preset ? { preset: options.preset } : {}) })
   const runner: Runner = await createRunner(options.model, {
     device: options.device,
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(options.runner ? { runner: options.runner } : {}),
+    // ONNX on the CPU runs on a worker thread, so reading and preprocessing overlap inference.
+    offThread: options.device === 'cpu',
   })
   try {
     warnings.push(...runner.info.notes)
@@ -94,29 +111,60 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
 
     const views = viewCount(card)
     const rowsPerCall = card.fixedBatch ?? options.batch * views
+    checkBatchTensor(rowsPerCall, card.input, card.fixedBatch !== undefined ? 'model' : 'usage', card.fixedBatch !== undefined ? `${options.model}: fixed batch ${card.fixedBatch}` : `--batch ${options.batch} (× ${views} view(s))`)
     if (card.fixedBatch !== undefined && card.fixedBatch !== options.batch * views) {
       warnings.push(`model fixes its batch dimension at ${card.fixedBatch}: running ${card.fixedBatch} row(s) per call (--batch ${options.batch} not used)`)
     }
+    const sliceBy = options.sliceBy ?? []
+    if (sliceBy.length > 0) {
+      const available = adapter.sliceAttributes?.() ?? []
+      for (const a of sliceBy) {
+        if (!available.includes(a)) throw usageError(`--slice-by ${a}: ${adapter.name} data ${options.data} has ${available.length > 0 ? `attribute(s) ${available.join(', ')}` : 'no per-sample attributes'}`)
+      }
+      if (new Set(sliceBy).size !== sliceBy.length) throw usageError(`--slice-by: an attribute is given twice (${sliceBy.join(', ')})`)
+    }
+    const slicing = sliceBy.length > 0 ? { attributes: sliceBy, minSamples: options.sliceMinSamples ?? DEFAULT_SLICE_MIN_SAMPLES } : undefined
     const modelSha256 = await sha256File(options.model)
     const state = options.resumeFrom
-      ? restoreState(options.resumeFrom, { modelSha256, card, columns: mapping.columns })
-      : new EvalState(mapping.columns.length, options.predictions ?? false)
+      ? restoreState(options.resumeFrom, { modelSha256, card, columns: mapping.columns }, slicing)
+      : new EvalState(mapping.columns.length, options.predictions ?? false, slicing)
+    state.outputs = OutputStats.restore(classes, options.resumeFrom?.result.resume?.outputStats)
+    const loopBase = {
+      adapter,
+      data: options.data,
+      modelPath: options.model,
+      runner,
+      card,
+      mapping,
+      batch: options.batch,
+      rowsPerCall,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      strict: options.strict ?? false,
+      ...(options.transform ? { transform: options.transform } : {}),
+    }
+    let temperatureFit: Omit<TemperatureScaling, 'after'> | undefined
+    if (options.calibrate) {
+      if (options.calibrate.split === split) throw usageError(`--calibration-split ${split}: the temperature must be fitted on another split than the one scored (${split})`)
+      const saved = options.resumeFrom?.result.metrics.calibration?.temperatureScaling
+      if (saved) {
+        const { after, ...fit } = saved // a resumed run keeps the temperature fitted before the interruption
+        temperatureFit = fit
+        state.scaleBy(fit.temperature, after)
+      } else {
+        temperatureFit = await fitTemperatureOnSplit({ ...loopBase, split: options.calibrate.split })
+        state.scaleBy(temperatureFit.temperature)
+      }
+    }
     let finished = false
     let stoppedBy: FerbenchError | undefined
+    const before = { ...state.stagesMs }
+    const startupMs = performance.now()
     try {
       finished = await runEvalLoop(
       {
-        adapter,
+        ...loopBase,
         split,
-        data: options.data,
-        modelPath: options.model,
-        runner,
-        card,
-        mapping,
-        batch: options.batch,
-        rowsPerCall,
-        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-        strict: options.strict ?? false,
+        ...(slicing ? { sliceBy: slicing.attributes } : {}),
         ...(options.shard ? { shard: options.shard } : {}),
         ...(options.resumeFrom?.result.resume
           ? { skip: { settled: options.resumeFrom.result.resume.settled, settledDigest: options.resumeFrom.result.resume.settledDigest, from: options.resumeFrom.file } }
@@ -144,9 +192,22 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       warnings.push(`interrupted (${stopReason}) after ${state.settled} sample(s): partial result; continue with \`ferbench eval --resume <this file>\``)
     }
     const wallSeconds = state.priorWallSeconds + (performance.now() - started) / 1000
-    const metrics = classificationMetrics(mapping.columns, state.counts)
+    const calibration: CalibrationReport = {
+      ...state.calibration.metrics(),
+      ...(temperatureFit && state.scaled ? { temperatureScaling: { ...temperatureFit, after: state.scaled.calibration.metrics() } } : {}),
+    }
+    const metrics: EvalResult['metrics'] = {
+      ...classificationMetrics(mapping.columns, state.counts),
+      calibration,
+      ...(state.slices ? { slices: state.slices.metrics(mapping.columns) } : {}),
+    }
     const labelOrder = checkLabelOrder(metrics.confusionMatrix, card.labels, mapping.modelToColumn)
     if (labelOrder.warning) warnings.push(labelOrder.warning)
+    if (temperatureFit && (temperatureFit.temperature <= TEMPERATURE_RANGE[0] * 1.001 || temperatureFit.temperature >= TEMPERATURE_RANGE[1] * 0.999)) {
+      warnings.push(`--calibrate temperature: the fitted temperature ${temperatureFit.temperature.toFixed(4)} lies at the edge of the searched range ${TEMPERATURE_RANGE.join('–')} (the NLL on ${temperatureFit.split} keeps falling that way, e.g. every sample already right with confidence near 1)`)
+    }
+    const outputs = checkOutputs(state.outputs, metrics.confusionMatrix, metrics.accuracyCI95, card.output, { model: options.model, dataset: options.dataset, data: options.data })
+    if (finished) warnings.push(...outputs.warnings)
     const result: EvalResult = {
       schema: EVAL_SCHEMA,
       complete: finished,
@@ -187,13 +248,20 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       versions: { ferbench: toolVersion(), ...packageVersions(['onnxruntime-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', 'sharp', 'csv-parse']) },
       metrics,
       labelOrderCheck: labelOrder.check,
-      timing: { wallSeconds, imagesPerSecond: wallSeconds > 0 ? scored / wallSeconds : 0, stagesMs, ...(state.segments > 1 ? { segments: state.segments } : {}) },
+      outputCheck: outputs.check,
+      timing: {
+        wallSeconds,
+        imagesPerSecond: wallSeconds > 0 ? scored / wallSeconds : 0,
+        stagesMs,
+        ...(state.segments > 1 ? { segments: state.segments } : {}),
+        split: stageSplit(state, before, startupMs, adapter.decodeMs ?? 0),
+      },
       warnings,
       failures,
       ...(predictions ? { predictions } : {}),
       ...(finished
         ? {}
-        : { resume: { settled: state.settled, settledDigest: state.settledDigest.hex(), signal: stopReason, options: resumeOptions(options, split) } }),
+        : { resume: { settled: state.settled, settledDigest: state.settledDigest.hex(), signal: stopReason, outputStats: state.outputs.state(), options: resumeOptions(options, split) } }),
     }
     if (stoppedBy) throw new PartialResultError(stoppedBy, result)
     return result
@@ -202,28 +270,46 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
   }
 }
 
-/** The options a partial result records, so that `eval --resume` repeats the same evaluation. */
+/** Where this segment's time went (src/report/schemas/evalDocument.ts timing.split). */
+function stageSplit(state: EvalState, before: StagesMs, startupMs: number, adapterDecodeMs: number): StageSplit {
+  return {
+    startupMs,
+    readMs: Math.max(0, state.streamMs - adapterDecodeMs),
+    decodeMs: state.loadMs + adapterDecodeMs,
+    preprocessMs: state.stagesMs.preprocess - before.preprocess,
+    inferMs: state.stagesMs.infer - before.infer,
+    metricsMs: state.stagesMs.metrics - before.metrics,
+  }
+}
+
+/**
+ * The options a partial result records, so that `eval --resume` repeats the same evaluation; file
+ * paths are stored resolved, so that a resume from another working directory reads the same files.
+ */
 function resumeOptions(options: EvalOptions, split: string): ResumeOptions {
+  const labels = options.datasetOptions?.labels
   return {
     cwd: process.cwd(),
-    model: options.model,
-    ...(options.card ? { card: options.card } : {}),
+    model: path.resolve(options.model),
+    ...(options.card ? { card: path.resolve(options.card) } : {}),
     ...(options.preset ? { preset: options.preset } : {}),
     dataset: options.dataset,
-    data: options.data,
+    data: path.resolve(options.data),
     split,
     batch: options.batch,
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     device: options.device,
     ...(options.runner ? { runner: options.runner } : {}),
     ...(options.tta ? { tta: options.tta } : {}),
-    ...(options.datasetOptions ? { datasetOptions: { ...options.datasetOptions } } : {}),
+    ...(options.datasetOptions ? { datasetOptions: { ...options.datasetOptions, ...(labels !== undefined ? { labels: path.resolve(labels) } : {}) } } : {}),
     extraClasses: options.extraClasses,
     predictions: options.predictions ?? false,
     embedPredictions: options.predictions ?? false,
     strict: options.strict ?? false,
     demo: options.demo ?? false,
     ...(options.shard ? { shard: options.shard } : {}),
+    ...(options.sliceBy && options.sliceBy.length > 0 ? { sliceBy: [...options.sliceBy], sliceMinSamples: options.sliceMinSamples ?? DEFAULT_SLICE_MIN_SAMPLES } : {}),
+    ...(options.calibrate ? { calibrate: options.calibrate } : {}),
   }
 }
 

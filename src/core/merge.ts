@@ -1,32 +1,30 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { classificationMetrics, emptyConfusion } from '../metrics/classification.js'
+import { CalibrationAccumulator, type CalibrationReport } from '../metrics/calibration.js'
 import { checkLabelOrderOfMapping } from '../metrics/labelOrder.js'
+import { SliceAccumulator } from '../metrics/slices.js'
+import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import type { ModelCard } from '../models/card.js'
 import { EVAL_SCHEMA, type EvalResult } from '../report/evalResult.js'
+import { readEvalDocumentFor } from '../report/readDocument.js'
+import { canonicalJson, checkEvalDocument } from './documentChecks.js'
 import { DatasetDigest } from './datasetDigest.js'
-import { dataError, messageOf } from './errors.js'
+import { dataError } from './errors.js'
 
 export interface ShardFile {
   file: string
   result: EvalResult
 }
 
-/** Reads one shard result; a file that is not a ferbench eval document is a data error naming it. */
+/**
+ * Reads one shard result with the one document reader: schema-validated, then checked for
+ * consistency (checkEvalDocument); any problem is exit 3 naming the file and the field.
+ */
 export function readShardFile(file: string): ShardFile {
-  if (!existsSync(file)) throw dataError(`${file}: result file not found (expected a shard result of \`ferbench eval --shard i/n --output ...\`)`)
-  let doc: unknown
-  try {
-    doc = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (error) {
-    throw dataError(`${file}: not a JSON document (${messageOf(error)})`)
-  }
-  const result = doc as Partial<EvalResult> | null
-  if (result === null || typeof result !== 'object' || result.schema !== EVAL_SCHEMA) {
-    throw dataError(`${file}: field 'schema' is ${JSON.stringify(result?.schema)}; expected '${EVAL_SCHEMA}' (a shard result of ferbench eval)`)
-  }
-  if (!result.metrics?.confusionMatrix || !result.dataset || !result.model) throw dataError(`${file}: ${EVAL_SCHEMA} document lacks metrics.confusionMatrix, dataset or model`)
-  return { file, result: result as EvalResult }
+  const result: EvalResult = readEvalDocumentFor(file, 'a shard result of `ferbench eval --shard i/n --output ...`')
+  checkEvalDocument(result, file)
+  return { file, result }
 }
 
 /**
@@ -53,17 +51,11 @@ export function expandShardInputs(inputs: readonly string[]): string[] {
   })
 }
 
-/** Sorted-key JSON, so comparisons ignore key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
-  )
-}
 
 const cardWithoutOrigin = (card: ModelCard): unknown => ({ ...card, origin: undefined })
 
 /** Warnings that describe one shard's samples: recomputed for the merge instead of copied. */
-const PER_RUN_WARNINGS = [/sample\(s\) failed and are not scored/, /^no samples were scored/, /^label order check: /]
+const PER_RUN_WARNINGS = [/sample\(s\) failed and are not scored/, /^no samples were scored/, /^label order check: /, /^degenerate output: /]
 
 /**
  * Merges the results of `eval --shard i/n` for i = 1..n into the result of the unsharded run:
@@ -83,9 +75,9 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   const first = described[0]!
   const count = first.shard.count
   const same = (what: string, pick: (r: EvalResult) => unknown): void => {
-    const expected = canonical(pick(first.result))
+    const expected = canonicalJson(pick(first.result))
     for (const d of described) {
-      const got = canonical(pick(d.result))
+      const got = canonicalJson(pick(d.result))
       if (got !== expected) throw dataError(`merge: ${d.file} has a different ${what} than ${first.file} (${got} vs ${expected}); shards must come from the same evaluation`)
     }
   }
@@ -111,8 +103,12 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   for (const { result } of ordered) {
     result.metrics.confusionMatrix.counts.forEach((row, t) => row.forEach((n, p) => (counts[t]![p]! += n)))
   }
-  const metrics = classificationMetrics(labels, counts)
+  const metrics: EvalResult['metrics'] = { ...classificationMetrics(labels, counts), ...mergedCalibrationAndSlices(ordered, labels) }
   const labelOrder = checkLabelOrderOfMapping(metrics.confusionMatrix, first.result.labelMapping)
+  const shardOutputs = ordered.map((d) => d.result.outputCheck)
+  const outputs = shardOutputs.every((o) => o !== undefined)
+    ? checkOutputs(OutputStats.pool(first.result.labelMapping.modelLabels.length, shardOutputs as NonNullable<(typeof shardOutputs)[number]>[]), metrics.confusionMatrix, metrics.accuracyCI95, first.result.model.card.output)
+    : undefined
   const samples = ordered.reduce((n, d) => n + d.result.dataset.samples, 0)
   const failures = ordered.flatMap((d) => d.result.failures)
   const warnings: string[] = []
@@ -126,6 +122,7 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   if (tools.length > 1) addWarning(`shards were made by different ferbench versions: ${tools.join(', ')}`)
   if (failures.length > 0) addWarning(`${failures.length} sample(s) failed and are not scored; see failures`)
   if (labelOrder.warning) addWarning(labelOrder.warning)
+  for (const w of outputs?.warnings ?? []) addWarning(w)
   if (samples === 0) addWarning(`no samples were scored from ${first.result.dataset.path} split ${first.result.dataset.split}`)
   const withPredictions = ordered.filter((d) => d.result.predictions !== undefined).length
   if (withPredictions > 0 && withPredictions < ordered.length) addWarning('only some shards embed predictions; the merged result has none')
@@ -142,6 +139,7 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
     dataset: { ...dataset, samples, digest: DatasetDigest.combine(ordered.map((d) => d.result.dataset.digest)) },
     metrics,
     labelOrderCheck: labelOrder.check,
+    ...(outputs ? { outputCheck: outputs.check } : {}),
     timing: { wallSeconds, imagesPerSecond: wallSeconds > 0 ? samples / wallSeconds : 0, stagesMs },
     warnings,
     failures,
@@ -158,6 +156,48 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
     },
   }
   delete merged.predictions
+  if (!outputs) delete merged.outputCheck
   if (withPredictions === ordered.length) merged.predictions = ordered.flatMap((d) => d.result.predictions ?? [])
   return merged
+}
+
+/**
+ * Calibration and slices of the merged result: the shards' additive sums (calibration bins, NLL
+ * and Brier sums; per-group confusion counts) are added and the metrics recomputed. Every shard
+ * must carry them (and the same temperature and slice attributes); floating-point sums are added
+ * in shard order, so ECE, NLL and Brier can differ from an unsharded run's in the last digits.
+ */
+function mergedCalibrationAndSlices(ordered: ReadonlyArray<{ file: string; result: EvalResult }>, labels: readonly string[]): Pick<EvalResult['metrics'], 'calibration' | 'slices'> {
+  const out: Pick<EvalResult['metrics'], 'calibration' | 'slices'> = {}
+  const withCalibration = ordered.filter((d) => d.result.metrics.calibration !== undefined)
+  if (withCalibration.length === ordered.length) {
+    const before = new CalibrationAccumulator()
+    for (const d of ordered) before.addSaved(d.result.metrics.calibration!)
+    const calibration: CalibrationReport = before.metrics()
+    const scalings = ordered.map((d) => d.result.metrics.calibration!.temperatureScaling)
+    const first = scalings[0]
+    if (first) {
+      for (const [i, t] of scalings.entries()) {
+        if (!t || t.temperature !== first.temperature || t.split !== first.split) {
+          throw dataError(`merge: ${ordered[i]!.file} has ${t ? `temperature ${t.temperature} fitted on ${t.split}` : 'no temperature scaling'}, ${ordered[0]!.file} ${first.temperature} on ${first.split}; shards must come from the same evaluation`)
+        }
+      }
+      const after = new CalibrationAccumulator()
+      for (const t of scalings) after.addSaved(t!.after)
+      calibration.temperatureScaling = { ...first, after: after.metrics() }
+    }
+    out.calibration = calibration
+  }
+  const attributes = Object.keys(ordered[0]!.result.metrics.slices ?? {})
+  for (const d of ordered) {
+    const mine = Object.keys(d.result.metrics.slices ?? {})
+    if (mine.join('\n') !== attributes.join('\n')) throw dataError(`merge: ${d.file} is sliced by [${mine.join(', ')}], ${ordered[0]!.file} by [${attributes.join(', ')}]; shards must come from the same evaluation`)
+  }
+  if (attributes.length > 0) {
+    const minSamples = ordered[0]!.result.metrics.slices![attributes[0]!]!.minSamples
+    const slices = new SliceAccumulator(attributes, labels.length, minSamples)
+    for (const d of ordered) slices.addSaved(d.result.metrics.slices!)
+    out.slices = slices.metrics(labels)
+  }
+  return out
 }

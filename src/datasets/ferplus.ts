@@ -1,10 +1,10 @@
-import { createReadStream, statSync } from 'node:fs'
 import path from 'node:path'
-import { parse } from 'csv-parse'
 import { dataError, usageError } from '../core/errors.js'
+import { requireRegularFile } from '../core/inputFile.js'
 import { EMOTIONS, type Emotion } from '../labels/emotions.js'
 import { checkUsage, FER2013_SPLITS, parseFer2013Pixels, readFer2013Rows } from './fer2013.js'
 import { isDirectory, warnOnce } from './files.js'
+import { csvRecords } from './lines.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, RawImage, Sample } from './types.js'
 
 /** fer2013new.csv vote columns after `Usage,Image name`: the 8 emotions in FER+ order, then unknown and NF. */
@@ -43,18 +43,13 @@ export interface FerplusRow {
 
 /** Streams fer2013new.csv rows (1-based data rows, the header is row 0), columns matched by name. */
 export async function* readFerplusRows(file: string): AsyncGenerator<FerplusRow> {
-  try {
-    if (statSync(file).size === 0) throw dataError(`${file}: file is empty (expected FER+ fer2013new.csv)`)
-  } catch (error) {
-    if (error instanceof Error && error.name === 'FerbenchError') throw error
-    throw dataError(`${file}: no such file (expected FER+ fer2013new.csv; pass it with --labels)`)
-  }
-  const parser = createReadStream(file).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true }))
+  const size = requireRegularFile(file, { what: 'FER+ fer2013new.csv; pass it with --labels', fail: dataError })
+  if (size === 0) throw dataError(`${file}: file is empty (expected FER+ fer2013new.csv)`)
   let cols: number[] | undefined
   let usageCol = -1
   let nameCol = -1
   let row = 0
-  for await (const record of parser as AsyncIterable<string[]>) {
+  for await (const record of csvRecords(file, 'one row of vote counts per image')) {
     if (!cols) {
       const names = record.map((h) => h.trim())
       usageCol = names.indexOf('Usage')

@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { FerbenchError, modelError, usageError } from '../core/errors.js'
+import { FerbenchError, usageError } from '../core/errors.js'
+import { requireModelFile } from '../core/inputFile.js'
 import { loadTfjsModel } from '../runners/tfjs.js'
 import { chooseTfjsBackend } from '../runners/tfjsBackends.js'
 import type { ModelCard } from './card.js'
 import { cardFor, type CardChoice } from './cardFor.js'
+import type { CardSkeleton } from './cardSkeleton.js'
 import { onnxModelStats } from './onnxStats.js'
 import { resolveCard } from './resolveCard.js'
 import { isTfjsModelPath, readTfjsModelJson, tfjsModelBytes } from './tfjsModelFile.js'
@@ -39,6 +40,8 @@ export interface InspectResult {
   /** Where the card came from: `given` (--card), `preset`, `sidecar` (found beside the model). */
   cardKind: 'given' | 'preset' | 'sidecar' | null
   cardNote?: string
+  /** With --card-skeleton: the card fields the model settles and those to fill (src/models/cardSkeleton.ts). */
+  cardSkeleton?: CardSkeleton
   warnings: string[]
 }
 
@@ -56,7 +59,7 @@ function applicableCard(modelPath: string, choice: CardChoice, input: TensorDesc
 }
 
 export async function inspectModel(modelPath: string, choice: CardChoice = {}): Promise<InspectResult> {
-  if (!existsSync(modelPath)) throw modelError(`${modelPath}: model file not found`)
+  requireModelFile(modelPath)
   const resolved = path.resolve(modelPath)
   if (/\.onnx$/i.test(modelPath)) {
     const stats = onnxModelStats(modelPath)

@@ -1,5 +1,6 @@
 import Table, { confusionTable } from './table.js'
 import type { CvResult } from '../core/crossValidate.js'
+import { fitText } from './fit.js'
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
 
@@ -25,5 +26,5 @@ export function renderCvTables(result: CvResult): string {
   if (result.failures.length > 0) {
     lines.push(`Failures (${result.failures.length}):`, ...result.failures.slice(0, 20).map((f) => `  - fold ${f.fold}: ${f.id} (${f.source}): ${f.error}`))
   }
-  return lines.join('\n')
+  return fitText(lines.join('\n'))
 }

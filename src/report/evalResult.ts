@@ -1,8 +1,11 @@
 import type { MachineInfo } from '../core/provenance.js'
 import type { FoldInfo } from '../datasets/types.js'
 import type { LabelMapping } from '../labels/mapping.js'
+import type { CalibrationReport } from '../metrics/calibration.js'
 import type { ClassificationMetrics } from '../metrics/classification.js'
+import type { SliceMetrics } from '../metrics/slices.js'
 import type { LabelOrderCheck } from '../metrics/labelOrder.js'
+import type { OutputCheck, OutputStatsState } from '../metrics/degenerate.js'
 import type { ModelCard } from '../models/card.js'
 
 export const EVAL_SCHEMA = 'ferbench/eval@1'
@@ -23,7 +26,7 @@ export interface SampleFailure {
 
 /** Options a partial result records so that `eval --resume` runs the same evaluation. */
 export interface ResumeOptions {
-  /** Working directory of the interrupted run: relative paths below are relative to it. */
+  /** Working directory of the interrupted run (paths below are stored resolved; older partial results held them relative to it). */
   cwd: string
   model: string
   card?: string
@@ -46,6 +49,9 @@ export interface ResumeOptions {
   strict: boolean
   demo: boolean
   shard?: { index: number; count: number }
+  sliceBy?: string[]
+  sliceMinSamples?: number
+  calibrate?: { method: 'temperature'; split: string }
 }
 
 /** Only in a partial result (complete:false): where to continue from. */
@@ -56,7 +62,19 @@ export interface ResumePoint {
   settledDigest: string
   /** What stopped the run: the signal (`SIGINT`, `SIGTERM`), or `<kind> error` for an error after progress (see warnings). */
   signal: string
+  /** Accumulators of the degenerate-output check, continued on resume. */
+  outputStats?: OutputStatsState
   options: ResumeOptions
+}
+
+/** `timing.split` of an eval result: this segment's time per stage, in ms. */
+export interface StageSplit {
+  startupMs: number
+  readMs: number
+  decodeMs: number
+  preprocessMs: number
+  inferMs: number
+  metricsMs: number
 }
 
 export interface EvalResult {
@@ -101,9 +119,16 @@ export interface EvalResult {
   }
   machine: MachineInfo
   versions: Record<string, string>
-  metrics: ClassificationMetrics
+  metrics: ClassificationMetrics & {
+    /** Calibration of the probabilities (src/metrics/calibration.ts); absent only in results of older versions. */
+    calibration?: CalibrationReport
+    /** Per-group metrics, one entry per `--slice-by` attribute (src/metrics/slices.ts). */
+    slices?: SliceMetrics
+  }
   /** Would another order of the card's labels fit much better? (src/metrics/labelOrder.ts) */
   labelOrderCheck?: LabelOrderCheck
+  /** The degenerate-output check (src/metrics/degenerate.ts): output statistics and the flags raised. */
+  outputCheck?: OutputCheck
   timing: {
     wallSeconds: number
     imagesPerSecond: number
@@ -111,6 +136,8 @@ export interface EvalResult {
     stagesMs: { read: number; preprocess: number; infer: number; metrics: number }
     /** Number of process runs that made this result (> 1 after --resume); wallSeconds sums them. */
     segments?: number
+    /** Where this run segment's time went, ms (stages overlap; see the schema). */
+    split?: StageSplit
   }
   warnings: string[]
   failures: SampleFailure[]

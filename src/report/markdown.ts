@@ -2,20 +2,24 @@ import path from 'node:path'
 import type { CompareResult } from './schemas/compareDocument.js'
 import type { EvalView } from './render.js'
 import type { GateCheck, GateResult } from './schemas/gateDocument.js'
-import { escapeMarkdownCell as cell } from './escape.js'
+import { escapeMarkdownText as t } from './escape.js'
+import { shownAsPercent } from '../core/compare.js'
+import { calibrationRows, SLICE_HEAD, sliceGapLines, sliceRows } from './beyondRows.js'
 
 /** Markdown views, fit for a CI job summary ($GITHUB_STEP_SUMMARY): GitHub-flavoured tables, no HTML. */
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
-const row = (cells: readonly string[]): string => `| ${cells.map(cell).join(' | ')} |`
-const table = (head: readonly string[], rows: readonly (readonly string[])[]): string[] => [row(head), row(head.map(() => '---')), ...rows.map(row)]
+/** A table cell: text (escaped) or markdown ferbench wrote itself ({ md }). Every value from a document is text. */
+type Cell = string | { md: string }
+const row = (cells: readonly Cell[]): string => `| ${cells.map((c) => (typeof c === 'string' ? t(c) : c.md)).join(' | ')} |`
+const table = (head: readonly Cell[], rows: readonly (readonly Cell[])[]): string[] => [row(head), row(head.map(() => ({ md: '---' }))), ...rows.map(row)]
 const signed = (x: number, digits = 2): string => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`
 const pValue = (p: number | undefined): string => (p === undefined ? '–' : p < 1e-4 ? p.toExponential(1) : p.toPrecision(2))
 
 export function evalMarkdown(result: EvalView): string {
   const m = result.metrics
   const lines = [
-    `## ferbench eval: ${path.basename(result.model.path)} on ${result.dataset.name} ${result.dataset.split}${result.demo ? ' (bundled demo)' : ''}`,
+    `## ferbench eval: ${t(path.basename(result.model.path))} on ${t(result.dataset.name)} ${t(result.dataset.split)}${result.demo ? ' (bundled demo)' : ''}`,
     '',
     ...table(
       ['metric', 'value'],
@@ -39,14 +43,21 @@ export function evalMarkdown(result: EvalView): string {
     '',
     '### Confusion matrix (rows = truth, columns = prediction)',
     '',
-    ...table(['truth \\ predicted', ...m.confusionMatrix.labels], m.confusionMatrix.counts.map((r, i) => [m.confusionMatrix.labels[i]!, ...r.map((n, j) => (i === j ? `**${n}**` : String(n)))])),
+    ...table(['truth \\ predicted', ...m.confusionMatrix.labels], m.confusionMatrix.counts.map((r, i) => [m.confusionMatrix.labels[i]!, ...r.map((n, j) => (i === j ? { md: `**${n}**` } : String(n)))])),
   ]
+  if (m.calibration) {
+    lines.push('', '### Calibration', '', ...table(['metric', 'value'], calibrationRows(m.calibration)))
+    lines.push('', ...table(['confidence bin', 'samples', 'mean confidence', 'accuracy'], m.calibration.bins.filter((b) => b.samples > 0).map((b) => [`${b.low.toFixed(3)}–${b.high.toFixed(3)}`, String(b.samples), b.confidence.toFixed(3), b.accuracy.toFixed(3)])))
+  }
+  if (m.slices) lines.push('', '### Per group', '', ...table(SLICE_HEAD, sliceRows(m.slices)), '', ...sliceGapLines(m.slices).map((l) => `- ${t(l)}`))
   if (result.warnings.length > 0) lines.push('', '### Warnings', '', ...result.warnings.map((w) => `- ${w}`))
-  if (result.failures.length > 0) lines.push('', `### Failures (${result.failures.length})`, '', ...result.failures.slice(0, 20).map((f) => `- \`${f.id}\` (${f.source}): ${f.error}`))
+  if (result.warnings.length > 0) lines.push('', '### Warnings', '', ...result.warnings.map((w) => `- ${t(w)}`))
+  if (result.failures.length > 0) lines.push('', `### Failures (${result.failures.length})`, '', ...result.failures.slice(0, 20).map((f) => `- ${t(f.id)} (${t(f.source)}): ${t(f.error)}`))
   return `${lines.join('\n')}\n`
 }
 
 function checkFigures(c: GateCheck): [string, string, string, string] {
+  if (c.unit === 'gap') return [`${c.baseline.toFixed(2)} pts`, `${c.current.toFixed(2)} pts`, `${signed(c.change)} pts`, `max +${c.threshold} pts`]
   if (c.unit === 'percent') return [`${c.baseline.toFixed(2)}%`, `${c.current.toFixed(2)}%`, `${signed(c.change)} pts`, `max drop ${c.threshold} pts`]
   const ci = c.changeCI95 ? ` [${signed(c.changeCI95[0])}, ${signed(c.changeCI95[1])}]` : ''
   return [c.baseline.toFixed(3), c.current.toFixed(3), `${signed(c.change)}%${ci}`, `max +${c.threshold}% (low end)`]
@@ -57,17 +68,17 @@ export function gateMarkdown(result: GateResult): string {
   const lines = [
     `## ferbench gate: ${result.passed ? '✅ passed' : `❌ failed (${failed} of ${result.checks.length} checks)`}`,
     '',
-    `Baseline \`${result.baseline.file}\` vs current \`${result.current.file}\` (α = ${result.alpha}).`,
+    `Baseline ${t(result.baseline.file)} vs current ${t(result.current.file)} (α = ${result.alpha}).`,
     '',
     ...table(['check', 'baseline', 'current', 'change', 'threshold', 'McNemar p', 'result'], result.checks.map((c) => [c.name, ...checkFigures(c), pValue(c.pValue), c.passed ? '✅ pass' : '❌ FAIL'])),
     '',
     '<details><summary>Details</summary>',
     '',
-    ...result.checks.map((c) => `- **${c.name}**: ${c.detail}`),
+    ...result.checks.map((c) => `- **${t(c.name)}**: ${t(c.detail)}`),
     '',
     '</details>',
   ]
-  if (result.notes.length > 0) lines.push('', ...result.notes.map((n) => `> ${n}`))
+  if (result.notes.length > 0) lines.push('', ...result.notes.map((n) => `> ${t(n)}`))
   return `${lines.join('\n')}\n`
 }
 
@@ -78,20 +89,27 @@ const deltaCells = (d: { a: number | null; b: number | null; delta: number | nul
 
 export function compareMarkdown(result: CompareResult): string {
   const lines = [
-    `## ferbench compare: ${result.dataset.name} ${result.dataset.split} (${result.dataset.samples} samples)`,
+    `## ferbench compare: ${t(result.dataset.name)} ${t(result.dataset.split)} (${result.dataset.samples} samples)`,
     '',
-    `a = \`${result.a.file}\` (${path.basename(result.a.model.path)}), b = \`${result.b.file}\` (${path.basename(result.b.model.path)}); delta = b − a.`,
+    `a = ${t(result.a.file)} (${t(path.basename(result.a.model.path))}), b = ${t(result.b.file)} (${t(path.basename(result.b.model.path))}); delta = b − a.`,
     '',
-    ...table(['metric', 'a', 'b', 'delta'], Object.entries(result.metrics).map(([name, d]) => [name, ...deltaCells(d, name !== 'macroF1')])),
+    ...table(['metric', 'a', 'b', 'delta'], Object.entries(result.metrics).map(([name, d]) => [name, ...deltaCells(d, shownAsPercent(name))])),
     '',
     '### Per-class recall',
     '',
     ...table(['class', 'a', 'b', 'delta'], Object.entries(result.perClassRecall).map(([name, d]) => [name, ...deltaCells(d, true)])),
   ]
+  if (result.slices) {
+    const rows = Object.entries(result.slices).flatMap(([attribute, s]) => [
+      ...Object.entries(s.groups).map(([value, d]) => [`${attribute}=${value} accuracy`, ...deltaCells(d, true)]),
+      [`${attribute} largest gap`, ...deltaCells(s.maxGap, true)],
+    ])
+    lines.push('', '### Per group', '', ...table(['group', 'a', 'b', 'delta'], rows))
+  }
   if (result.mcnemar) {
     const { b01, b10, pValue: p, pairs } = result.mcnemar
     lines.push('', `McNemar's exact test on ${pairs} paired samples: b01 (a wrong, b right) = ${b01}, b10 (a right, b wrong) = ${b10}, p = ${pValue(p)}.`)
   }
-  if (result.notes.length > 0) lines.push('', ...result.notes.map((n) => `> ${n}`))
+  if (result.notes.length > 0) lines.push('', ...result.notes.map((n) => `> ${t(n)}`))
   return `${lines.join('\n')}\n`
 }

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type * as ort from 'onnxruntime-node'
 import { modelError, runnerError, messageOf } from '../core/errors.js'
+import { requireModelFile } from '../core/inputFile.js'
 import { CUDA_INSTALL_HINT, providerPrerequisite } from './onnxDevices.js'
 import { loadOnnxRuntime, type OnnxRuntime } from './onnxModule.js'
+import { createOnnxThreadRunner } from './onnxThread.js'
 import type { Runner, RunnerFactory, RunnerInfo, RunnerOptions } from './types.js'
 
 const require = createRequire(import.meta.url)
@@ -53,6 +54,8 @@ class OnnxRunner implements Runner {
 async function createSession(modelPath: string, options: RunnerOptions): Promise<{ session: ort.InferenceSession; backend: string; notes: string[] }> {
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: options.graphOptimization ?? 'all',
+    // Off the main thread, idle engine threads sleep instead of spinning: the main thread needs the cores meanwhile.
+    ...(options.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
     ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
   }
   const ort = await loadOnnxRuntime()
@@ -95,9 +98,8 @@ export const onnxRunnerFactory: RunnerFactory = {
     return gpu.length > 0 ? true : `no GPU provider in this onnxruntime-node build (has: ${backends.join(', ')})`
   },
   async create(modelPath, options) {
-    if (!existsSync(modelPath)) throw modelError(`${modelPath}: model file not found`)
-    const head = readFileSync(modelPath).subarray(0, 2)
-    if (head.length === 0) throw modelError(`${modelPath}: model file is empty`)
+    requireModelFile(modelPath, 'an ONNX model file')
+    if (options.offThread) return createOnnxThreadRunner(modelPath, { ...options, offThread: false, spinning: false })
     let created: Awaited<ReturnType<typeof createSession>>
     try {
       created = await createSession(modelPath, options)

@@ -1,9 +1,11 @@
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
-import { datasetSelectionFlags } from '../../cli/datasetCommandFlags.js'
+import { datasetSelectionFlags, maxPixelsFlag } from '../../cli/datasetCommandFlags.js'
+import { LIMITS } from '../../core/limits.js'
+import { DECODE_SLOTS } from '../../datasets/decode.js'
 import { evalDatasetOptions } from '../../cli/datasetFlags.js'
 import { checkOutputs } from '../../cli/outputs.js'
-import { progressOnStderr } from '../../cli/progress.js'
+import { countInBackground, progressOnStderr } from '../../cli/progress.js'
 import { writeFileAtomic } from '../../core/atomicWrite.js'
 import { auditDataset, type AuditResult } from '../../core/auditDataset.js'
 import { usageError } from '../../core/errors.js'
@@ -31,7 +33,8 @@ export default class DatasetsAudit extends FerbenchCommand {
     'max-distance': Flags.integer({ description: `near candidates: dHash Hamming distance of some view at most this (0–64; larger finds more, slower)`, default: NEAR_MAX_DISTANCE, min: 0, max: 64 }),
     'min-similarity': Flags.string({ description: `near confirmation: thumbnail correlation at least this (−1 to 1; lower reports more pairs)`, default: String(NEAR_MIN_SIMILARITY) }),
     top: Flags.integer({ description: 'closest pairs shown in the terminal summary', default: 10, min: 0 }),
-    concurrency: Flags.integer({ description: 'images decoded at once', default: 4, min: 1 }),
+    concurrency: Flags.integer({ description: `images hashed at once (1–${LIMITS.concurrency}; at most ${DECODE_SLOTS} are decoded at a time)`, default: 4, min: 1, max: LIMITS.concurrency }),
+    'max-pixels': maxPixelsFlag,
     output: Flags.string({ char: 'o', description: 'write the full audit JSON to this file (atomically)' }),
   }
 
@@ -40,21 +43,22 @@ export default class DatasetsAudit extends FerbenchCommand {
     const minSimilarity = Number(flags['min-similarity'])
     if (flags['min-similarity'].trim() === '' || !(minSimilarity >= -1 && minSimilarity <= 1)) throw usageError(`--min-similarity ${flags['min-similarity']}: expected a correlation between -1 and 1, e.g. ${NEAR_MIN_SIMILARITY}`)
     checkOutputs([{ flag: '--output', file: flags.output }], [{ flag: '--data', file: flags.data }, { flag: '--labels', file: flags.labels }])
-    const progress = progressOnStderr(!this.jsonEnabled(), 'auditing')
+    const progress = progressOnStderr(!this.jsonEnabled(), 'auditing', 'images')
+    const datasetOptions = { data: flags.data, ...(flags.split ? { split: flags.split } : {}), ...evalDatasetOptions(flags) }
+    const counting = progress.active ? countInBackground(progress, { dataset: flags.dataset, datasetOptions, ...(flags.split ? {} : { splits: 'all' as const }) }) : undefined
     let result: AuditResult
     try {
       result = await auditDataset({
         dataset: flags.dataset,
-        data: flags.data,
-        ...(flags.split ? { split: flags.split } : {}),
+        ...datasetOptions,
         concurrency: flags.concurrency,
         maxDistance: flags['max-distance'],
         minSimilarity,
         onProgress: (done) => progress.update(done),
-        ...evalDatasetOptions(flags),
         ...(flags.folds !== undefined ? { folds: flags.folds } : {}),
       })
     } finally {
+      counting?.abort()
       progress.stop()
     }
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)

@@ -19,6 +19,8 @@ export const compareDocumentSchema = z
     dataset: z.object({ name: z.string(), split: z.string(), samples: z.number().int().nonnegative(), digest: z.string() }),
     metrics: z.record(z.string(), delta),
     perClassRecall: z.record(z.string(), delta),
+    /** Per attribute both results are sliced by (eval --slice-by): group accuracy deltas and the delta of the largest ranked gap. */
+    slices: z.record(z.string(), z.object({ groups: z.record(z.string(), delta), maxGap: delta })).optional(),
     /** McNemar's exact test on the samples paired by id: b01 = a wrong & b right, b10 = a right & b wrong. */
     mcnemar: z.object({ b01: z.number().int(), b10: z.number().int(), pValue: z.number(), pairs: z.number().int() }).optional(),
     notes: z.array(z.string()),
