@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { FerbenchError, usageError } from '../core/errors.js'
 import { evaluate } from '../core/evaluate.js'
+import { requireModelFile } from '../core/inputFile.js'
 import { fileBytes, machineInfo, sha256File, type MachineInfo } from '../core/provenance.js'
 import { datasetNames } from '../datasets/registry.js'
 import type { Device } from '../runners/types.js'
@@ -83,6 +84,7 @@ function publishedTolerance(value: number): number {
 
 async function reproduceSize(claim: Claim, options: ReproduceOptions): Promise<ReproduceResult> {
   const model = requireFile('--model', options.model, claim)
+  requireModelFile(model)
   const bytes = fileBytes(model)
   const mb = bytes / 1e6
   const run = { model: { path: model, sha256: await sha256File(model), bytes }, machine: machineInfo() }

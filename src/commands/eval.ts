@@ -27,6 +27,7 @@ import { writePredictionsCsv } from '../report/predictionsCsv.js'
 import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
 import { stageTimingsText } from '../report/stageTimings.js'
 import { checkOutputs, writeOutputs, type NamedPath } from '../cli/outputs.js'
+import { reportFormats } from '../report/render.js'
 import type { SamplePrediction } from '../report/evalResult.js'
 import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
 
@@ -162,6 +163,7 @@ export default class Eval extends FerbenchCommand {
     if (demo && !this.jsonEnabled()) this.logToStderr('ferbench eval: no --model/--data given, running the bundled demo (oracle model on fixtures/fer2013/fer2013.csv)')
     const model = flags.model === undefined ? DEMO.model : flags.fold !== undefined ? modelForFold(flags.model, flags.fold) : flags.model
     checkOutputs(outputPaths(flags), inputPaths({ model, card: flags.card, data: flags.data ?? DEMO.data, datasetOptions }))
+    reportFormats('eval', flags.format, flags.report ?? []) // each --report file's format, checked before the run
     const embedPredictions = flags['embed-predictions'] === true // an absent boolean flag is undefined
     const result = await this.runInterruptible({
         model,
@@ -277,11 +279,13 @@ export default class Eval extends FerbenchCommand {
       for (const flag of ['predictions', 'report'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
       const options = cvOptionsFromPartial(file, readCvPartial(file, document), flags.concurrency)
       checkOutputs(outputPaths(flags, flags.output ?? file), inputPaths(options))
+      reportFormats('eval', flags.format, flags.report ?? []) // each --report file's format, checked before the run
       return this.runCv(options, flags.output ?? file)
     }
     const partial = readPartialResult(file)
     const o = resumedPaths(partial.resume!.options)
     checkOutputs(outputPaths(flags, flags.output ?? file), inputPaths(o))
+    reportFormats('eval', flags.format, flags.report ?? []) // each --report file's format, checked before the run
     const result = await this.runInterruptible(evalOptionsFromPartial(file, partial, flags.concurrency), { output: flags.output ?? file, embedPredictions: o.embedPredictions })
     const predictions = result.predictions
     if (result.complete && !o.embedPredictions) delete result.predictions

@@ -4,9 +4,12 @@ import { formatFlag, writeReports } from '../cli/reportFlags.js'
 import { checkOutputs } from '../cli/outputs.js'
 import { readEvalDocument } from '../report/readDocument.js'
 import type { EvalDocument } from '../report/schemas/evalDocument.js'
+import type { ReportSubject } from '../report/render.js'
+import type { RobustResult } from '../report/schemas/robustDocument.js'
+import { isRobustFile, readRobustDocument } from '../robust/mergeRobust.js'
 
 export default class Report extends FerbenchCommand {
-  static override summary = 'Render an eval result document as a table, markdown, a self-contained HTML page or a PNG heatmap.'
+  static override summary = 'Render an eval (or robust) result document as a table, markdown, a self-contained HTML page or a PNG.'
   static override description =
     'Every report is a view of the one result document (ferbench eval --output result.json); nothing is re-measured. ' +
     'HTML embeds the confusion matrix as an SVG heatmap and per-class bars, with no external resources.'
@@ -17,7 +20,7 @@ export default class Report extends FerbenchCommand {
   ]
 
   static override args = {
-    result: Args.string({ description: 'eval result document (JSON)', required: true }),
+    result: Args.string({ description: 'eval or robust result document (JSON)', required: true }),
   }
 
   static override flags = {
@@ -25,11 +28,12 @@ export default class Report extends FerbenchCommand {
     output: Flags.string({ char: 'o', description: 'write the report to this file (format from --format or the extension: .md, .html, .png, .json, .txt); repeatable', multiple: true }),
   }
 
-  async run(): Promise<EvalDocument> {
+  async run(): Promise<EvalDocument | RobustResult> {
     const { args, flags } = await this.parse(Report)
     checkOutputs((flags.output ?? []).map((file) => ({ flag: '--output', file })), [{ flag: 'result', file: args.result }])
-    const result = readEvalDocument(args.result, 'report')
-    const text = await writeReports({ kind: 'eval', result }, { ...(flags.format ? { format: flags.format } : {}), ...(flags.output ? { files: flags.output } : {}), json: this.jsonEnabled() })
+    const subject: ReportSubject = isRobustFile(args.result) ? { kind: 'robust', result: readRobustDocument(args.result) } : { kind: 'eval', result: readEvalDocument(args.result, 'report') }
+    const result = subject.result as EvalDocument | RobustResult
+    const text = await writeReports(subject, { ...(flags.format ? { format: flags.format } : {}), ...(flags.output ? { files: flags.output } : {}), json: this.jsonEnabled() })
     if (text !== undefined) this.log(text)
     return result
   }

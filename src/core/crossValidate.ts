@@ -7,7 +7,7 @@ import { classificationMetrics, type ClassificationMetrics } from '../metrics/cl
 import { checkLabelOrderOfMapping, drivingPart, type LabelOrderCheck } from '../metrics/labelOrder.js'
 import type { EvalResult, ResumeOptions, SampleFailure } from '../report/evalResult.js'
 import { dataError, modelError, usageError } from './errors.js'
-import { evaluate, type EvalOptions } from './evaluate.js'
+import { evaluate, resumeOptions, type EvalOptions } from './evaluate.js'
 import { machineInfo, sha256File, toolVersion } from './provenance.js'
 
 export const CV_SCHEMA = 'ferbench/cv@1'
@@ -179,7 +179,7 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
       : {
           resume: {
             signal: String(options.signal?.reason ?? 'abort'),
-            options: cvResumeOptions(options),
+            options: resumeOptions({ ...evalOptions, demo: false }, options.split ?? ''),
             folds: results,
             ...(current ? { current } : {}),
           },
@@ -193,30 +193,5 @@ async function checkFinishedFold(file: string, done: EvalResult, k: number, mode
   const sha256 = await sha256File(model)
   if (sha256 !== done.model.sha256) {
     throw modelError(`--resume ${file}: the model of fold ${k} (${model}) changed since the partial result (sha256 ${done.model.sha256.slice(0, 12)}… then, ${sha256.slice(0, 12)}… now); run again without --resume`)
-  }
-}
-
-/** The options an all-fold partial result records (as a fold's partial result would, with the --model pattern and no fold). */
-function cvResumeOptions(options: CrossValidateOptions): ResumeOptions {
-  const labels = options.datasetOptions?.labels
-  return {
-    cwd: process.cwd(),
-    model: path.resolve(options.model),
-    ...(options.card ? { card: path.resolve(options.card) } : {}),
-    ...(options.preset ? { preset: options.preset } : {}),
-    dataset: options.dataset,
-    data: path.resolve(options.data),
-    split: options.split ?? '',
-    batch: options.batch,
-    ...(options.threads !== undefined ? { threads: options.threads } : {}),
-    device: options.device,
-    ...(options.runner ? { runner: options.runner } : {}),
-    ...(options.tta ? { tta: options.tta } : {}),
-    ...(options.datasetOptions ? { datasetOptions: { ...options.datasetOptions, ...(labels !== undefined ? { labels: path.resolve(labels) } : {}) } } : {}),
-    extraClasses: options.extraClasses,
-    predictions: options.predictions ?? false,
-    embedPredictions: options.predictions ?? false,
-    strict: options.strict ?? false,
-    demo: false,
   }
 }

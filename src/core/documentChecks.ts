@@ -36,6 +36,13 @@ export function checkEvalDocument(doc: EvalResult, file: string): void {
     if (canonicalJson(recomputed[key]) !== canonicalJson(doc.metrics[key])) fail(`metrics.${key}`, `is ${JSON.stringify(doc.metrics[key])} but the confusion matrix gives ${JSON.stringify(recomputed[key])}`)
   }
   if (!HEX64.test(doc.dataset.digest)) fail('dataset.digest', `'${doc.dataset.digest}' is not 64 lowercase hex digits`)
+  const check = doc.outputCheck
+  if (check) {
+    const classes = doc.model.card.labels.length
+    for (const key of ['softmaxMean', 'softmaxStd', 'rawMean', 'rawStd'] as const) {
+      if (check[key].length !== classes) fail(`outputCheck.${key}`, `has ${check[key].length} entries for the card's ${classes} labels`)
+    }
+  }
   const predictions = doc.predictions
   if (Array.isArray(predictions)) {
     if (predictions.length !== total) fail('predictions', `has ${predictions.length} entries for ${total} scored samples`)
@@ -67,6 +74,14 @@ export function checkPartialResult(doc: EvalResult, file: string): void {
       `${file}: resume.settled is ${resume.settled} but the result holds ${doc.dataset.samples} scored and ${doc.failures.length} failed samples (${expected}); ` +
         'the document was changed after ferbench wrote it (or damaged): run again without --resume',
     )
+  }
+  const stats = resume.outputStats
+  if (stats) {
+    const classes = doc.model.card.labels.length
+    for (const key of ['mean', 'm2', 'rawMean', 'rawM2'] as const) {
+      if (stats[key].length !== classes) throw dataError(`${file}: resume.outputStats.${key} has ${stats[key].length} entries for the card's ${classes} labels`)
+    }
+    if (stats.rows < 2 && [...stats.m2, ...stats.rawM2].some((v) => v !== 0)) throw dataError(`${file}: resume.outputStats.m2 is not 0 for ${stats.rows} row(s); the document was changed after ferbench wrote it (or damaged)`)
   }
   if (!HEX64.test(resume.settledDigest)) throw dataError(`${file}: resume.settledDigest '${resume.settledDigest}' is not 64 lowercase hex digits`)
   if (doc.failures.length === 0 && resume.settledDigest !== doc.dataset.digest) {

@@ -10,7 +10,7 @@ import { TEMPERATURE_RANGE } from '../metrics/temperature.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import { cardFor } from '../models/cardFor.js'
-import { resolveCard } from '../models/resolveCard.js'
+import { cardDefaultsNote, resolveCard } from '../models/resolveCard.js'
 import type { TtaKind } from '../models/card.js'
 import { withTta } from '../preprocess/tta.js'
 import { viewCount } from '../preprocess/tensor.js'
@@ -91,6 +91,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     const cardAsGiven = withModelPath(options.model, () => resolveCard(cardSource.card, runner.input, cardSource.source))
     const card = withTta(cardAsGiven, options.tta)
     if (card !== cardAsGiven) warnings.push(`--tta ${card.tta} overrides the card's tta '${cardAsGiven.tta}'`)
+    const defaultsNote = cardDefaultsNote(cardAsGiven)
+    if (defaultsNote) warnings.push(defaultsNote)
     const classes = card.labels.length
     const outShape = runner.outputs[0]?.shape ?? []
     const outClasses = outShape[outShape.length - 1]
@@ -286,7 +288,7 @@ function stageSplit(state: EvalState, before: StagesMs, startupMs: number, adapt
  * The options a partial result records, so that `eval --resume` repeats the same evaluation; file
  * paths are stored resolved, so that a resume from another working directory reads the same files.
  */
-function resumeOptions(options: EvalOptions, split: string): ResumeOptions {
+export function resumeOptions(options: Omit<EvalOptions, 'resumeFrom'>, split: string): ResumeOptions {
   const labels = options.datasetOptions?.labels
   return {
     cwd: process.cwd(),

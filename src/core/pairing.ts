@@ -3,7 +3,10 @@ import type { EvalDocument } from '../report/schemas/evalDocument.js'
 import { dataError } from './errors.js'
 
 /** Same test set: equal dataset digests (a digest covers every scored sample id and truth label) and sample counts. */
-export function requireSameDataset(a: EvalDocument, aFile: string, b: EvalDocument, bFile: string, what: string): void {
+/** The dataset fields of a result (eval or robust) that identify its test set. */
+type TestSet = { dataset: Pick<EvalDocument['dataset'], 'name' | 'split' | 'samples' | 'digest'> }
+
+export function requireSameDataset(a: TestSet, aFile: string, b: TestSet, bFile: string, what: string): void {
   if (a.dataset.digest === b.dataset.digest && a.dataset.samples === b.dataset.samples) return
   throw dataError(
     `${what} needs both results on the same test set, but the datasets differ: ` +

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FerbenchError } from '../../src/core/errors.js'
 import { EXIT_CODES } from '../../src/core/exitCodes.js'
+import { checkBatchTensor } from '../../src/core/limits.js'
 import { AffectnetAdapter } from '../../src/datasets/affectnet.js'
+import { CkplusAdapter } from '../../src/datasets/ckplus.js'
 import { decodeImageFile } from '../../src/datasets/decode.js'
 import { readFer2013Rows } from '../../src/datasets/fer2013Csv.js'
 import { readFerplusRows } from '../../src/datasets/ferplus.js'
@@ -12,7 +14,7 @@ import { FolderAdapter } from '../../src/datasets/folder.js'
 import { ManifestAdapter } from '../../src/datasets/manifest.js'
 import { RafdbAdapter } from '../../src/datasets/rafdb.js'
 import type { DatasetAdapter, DatasetOptions } from '../../src/datasets/types.js'
-import { parseCard } from '../../src/models/loadCard.js'
+import { parseCard, readCardFile } from '../../src/models/loadCard.js'
 import { resolveCard } from '../../src/models/resolveCard.js'
 import { readTfjsModelJson } from '../../src/models/tfjsModelFile.js'
 import { FIXTURES, tempDir } from '../helpers/cli.js'
@@ -50,6 +52,27 @@ describe('special files: only regular files are read, nothing blocks', () => {
     await expect(decodeImageFile(file)).rejects.toThrow(message)
     await expect(decodeImageFile(file)).rejects.toThrow(file)
   }, 10_000)
+
+  it('CK+: an emotion file that is a FIFO is a data error; a landmarks file that is a FIFO fails its sample', async () => {
+    const root = path.join(tempDir(), 'ckplus')
+    cpSync(path.join(FIXTURES, 'ckplus', 'original'), root, { recursive: true })
+    const emotion = path.join(root, 'Emotion', 'S010', '004', 'S010_004_00000004_emotion.txt')
+    rmSync(emotion)
+    mkfifo(emotion)
+    const error = await ferbenchError(() => ids(new CkplusAdapter({ data: root }), 'all'))
+    expect(error.exitCode).toBe(EXIT_CODES.data.code)
+    expect(error.message).toBe(`${emotion}: is a FIFO (named pipe), not a regular file (expected a CK+ emotion file)`)
+    rmSync(emotion)
+    cpSync(path.join(FIXTURES, 'ckplus', 'original', 'Emotion', 'S010', '004', 'S010_004_00000004_emotion.txt'), emotion)
+    const landmarks = path.join(root, 'Landmarks', 'S010', '006', 'S010_006_00000003_landmarks.txt')
+    rmSync(landmarks)
+    mkfifo(landmarks)
+    const failures: string[] = []
+    for await (const sample of new CkplusAdapter({ data: root }).samples('all')) {
+      await sample.load().catch((e: Error) => failures.push(e.message))
+    }
+    expect(failures).toEqual([`${landmarks}: is a FIFO (named pipe), not a regular file (expected a CK+ landmarks file (CK+ faces are cropped from the landmarks' box))`])
+  }, 20_000)
 
   it('a tfjs model.json whose weight shard is a FIFO is refused as a model error', async () => {
     const dir = tempDir()
@@ -255,6 +278,31 @@ describe('fer2013.csv: line ends and line lengths', () => {
     const error = await ferbenchError(() => new ManifestAdapter({ data: file }))
     expect(error.message).toBe(`${file} line 2: longer than 65536 bytes without a line end (expected one short CSV row per line)`)
   }, 20_000)
+})
+
+describe('reads are bounded by a size limit', () => {
+  it('an image file over 64 MiB is a per-sample failure before anything is read; a card over 64 MiB is exit 5', async () => {
+    const dir = tempDir()
+    const image = path.join(dir, 'huge.png')
+    writeFileSync(image, png48())
+    truncateSync(image, 64 * 1024 * 1024 + 1)
+    await expect(decodeImageFile(image)).rejects.toThrow(`${image}: 67108865 bytes is over the 67108864-byte limit for an image file`)
+    const card = path.join(dir, 'card.json')
+    writeFileSync(card, '{')
+    truncateSync(card, 64 * 1024 * 1024 + 1)
+    const error = await ferbenchError(() => readCardFile(card))
+    expect(error.exitCode).toBe(EXIT_CODES.card.code)
+    expect(error.message).toBe(`${card}: 67108865 bytes is over the 67108864-byte limit for a model card JSON file`)
+  })
+
+  it('an inference call over 1 GiB of input is refused naming the sizes (exit 2 for --batch, 4 for a batch the model fixes)', async () => {
+    const input = { height: 1024, width: 1024, channels: 3 }
+    const error = await ferbenchError(() => checkBatchTensor(32 * 10, input, 'usage', '--batch 32 (× 10 view(s))'))
+    expect(error.exitCode).toBe(EXIT_CODES.usage.code)
+    expect(error.message).toBe('--batch 32 (× 10 view(s)): 320 row(s) × 1024×1024×3 float32 = 4026531840 bytes per inference call, over the 1073741824-byte limit; use a smaller batch')
+    expect(() => checkBatchTensor(85, input, 'usage', '--batch 85')).not.toThrow() // 85 × 12 MiB = 1020 MiB
+    expect((await ferbenchError(() => checkBatchTensor(86, input, 'model', 'm.onnx: fixed batch 86'))).exitCode).toBe(EXIT_CODES.model.code)
+  })
 })
 
 describe('sizes that would overflow: card and model bounds', () => {
