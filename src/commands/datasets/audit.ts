@@ -22,8 +22,9 @@ export default class DatasetsAudit extends FerbenchCommand {
     'Images that fail to decode are listed in failures (exit code 7).'
   static override examples = [
     '<%= config.bin %> datasets audit --dataset rafdb --data RAF-DB/basic',
-    '<%= config.bin %> datasets audit --dataset fer2013 --data fer2013.csv --output audit.json',
-    '<%= config.bin %> datasets audit --dataset ckplus --data CK+48 --folds 10',
+    '<%= config.bin %> datasets audit --dataset fer2013 --data fixtures/fer2013/fer2013.csv --output audit.json',
+    '<%= config.bin %> datasets audit --dataset ckplus --data fixtures/ckplus/CK+48 --folds 5 --top 3',
+    '<%= config.bin %> datasets audit --dataset rafdb --data fixtures/rafdb/basic --json',
   ]
 
   static override flags = {
