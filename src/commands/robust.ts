@@ -3,6 +3,7 @@ import { FerbenchCommand } from '../cli/baseCommand.js'
 import { evalDatasetOptions, runSettingsFromFlags } from '../cli/datasetFlags.js'
 import { checkOutputs } from '../cli/outputs.js'
 import { progressOnStderr } from '../cli/progress.js'
+import { reportFormats } from '../report/render.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
 import { usageError } from '../core/errors.js'
@@ -34,6 +35,7 @@ export default class Robust extends FerbenchCommand {
   static override examples = [
     '<%= config.bin %> robust',
     '<%= config.bin %> robust --model m.onnx --data fer2013.csv --corruptions gaussian-noise,jpeg --severities 1,3,5 --output robust.json --report robust.html',
+    '<%= config.bin %> robust --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv --corruptions gaussian-noise --severities 1,3',
   ]
 
   static override flags = {
@@ -57,7 +59,9 @@ export default class Robust extends FerbenchCommand {
     fold: f.fold,
     strict: f.strict,
     concurrency: f.concurrency,
-    shard: f.shard,
+    'max-pixels': f['max-pixels'],
+    'allow-outside-root': f['allow-outside-root'],
+    shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id, under every condition; combine with `ferbench merge`' }),
     corruptions: Flags.string({ description: `comma-separated subset of: ${CORRUPTIONS.join(', ')} (default: all)` }),
     severities: Flags.string({ description: 'comma-separated subset of 1,2,3,4,5 (default: all)' }),
     seed: Flags.integer({ description: 'seed of the random parts (noise, motion direction, rotation sign); with the sample id it fixes every corrupted image', default: DEFAULT_ROBUST_SEED }),
@@ -78,6 +82,7 @@ export default class Robust extends FerbenchCommand {
       [{ flag: '--output', file: flags.output }, ...(flags.report ?? []).map((file) => ({ flag: '--report', file }))],
       [{ flag: '--model', file: flags.model }, { flag: '--card', file: flags.card }, { flag: '--data', file: flags.data }, { flag: '--labels', file: flags.labels }],
     )
+    reportFormats('robust', flags.format, flags.report ?? []) // each --report file's format, checked before the run
     const progress = progressOnStderr(!this.jsonEnabled(), 'robust')
     const current = { pass: 1, done: 0, base: 0 }
     let result: RobustResult
