@@ -31,6 +31,8 @@ export interface CvFlags extends DatasetFlagValues {
   shard?: string | undefined
   predictions?: string | undefined
   report?: string[] | undefined
+  format?: string | undefined
+  'embed-predictions': boolean
 }
 
 export function evalDatasetOptions(flags: DatasetFlagValues): Omit<DatasetOptions, 'data' | 'split'> {

@@ -14,9 +14,22 @@ import { datasetNames } from '../datasets/registry.js'
 import type { EvalResult } from '../report/evalResult.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
 import { crossValidate, modelForFold, type CvResult } from '../core/crossValidate.js'
-import { renderCvTables } from '../report/cvTable.js'
 import { evalDatasetOptions, runSettingsFromFlags, type CvFlags } from '../cli/datasetFlags.js'
 import { writePredictionsCsv } from '../report/predictionsCsv.js'
+import { decodePredictions } from '../report/predictions.js'
+
+/**
+ * A complete result: writes the --predictions CSV, then keeps the embedded predictions (without
+ * the scores the CSV needed) or drops them (--no-embed-predictions). A partial result keeps all
+ * it has, for --resume.
+ */
+function settlePredictions(result: EvalResult, csv: string | undefined, embed: boolean): void {
+  if (result.resume) result.resume.options.embedPredictions = embed
+  if (!result.complete) return
+  if (csv) writePredictionsCsv(csv, result.predictions ? decodePredictions(result.predictions) : [])
+  if (!embed) delete result.predictions
+  else if (result.predictions && !Array.isArray(result.predictions)) delete result.predictions.top
+}
 
 export default class Eval extends FerbenchCommand {
   static override summary = 'Evaluate a model on a dataset: accuracy with a 95% interval, per-class metrics, confusion matrix.'
@@ -47,7 +60,11 @@ export default class Eval extends FerbenchCommand {
       default: 'drop',
     }),
     output: Flags.string({ char: 'o', description: 'write the result JSON to this file (atomically)' }),
-    'embed-predictions': Flags.boolean({ description: 'include per-sample predictions in the result JSON' }),
+    'embed-predictions': Flags.boolean({
+      description: 'embed per-sample predictions (compact columns: ids, truth, prediction, pixel-content key) in the result JSON, which compare and gate need for McNemar\'s test (default; --no-embed-predictions omits them)',
+      allowNo: true,
+      default: true,
+    }),
     predictions: Flags.string({ description: 'write per-sample predictions to this CSV (id, truth, predicted, correct, top-3 labels with scores), atomically' }),
     format: formatFlag,
     report: Flags.string({ char: 'r', description: 'write a report file (format from --format or the extension: .md, .html, .png, .json, .txt); repeatable', multiple: true }),
@@ -90,21 +107,20 @@ export default class Eval extends FerbenchCommand {
         ...(flags.split ? { split: flags.split } : demo ? { split: DEMO.split } : {}),
         ...runSettingsFromFlags(flags),
         predictions: flags['embed-predictions'] || flags.predictions !== undefined,
+        predictionScores: flags.predictions !== undefined,
         demo,
         ...(flags.shard ? { shard: parseShard(flags.shard) } : {}),
       },
       { output: flags.output, embedPredictions: flags['embed-predictions'] },
     )
-    if (result.complete && flags.predictions) writePredictionsCsv(flags.predictions, result.predictions ?? [])
-    if (result.complete && !flags['embed-predictions']) delete result.predictions
-    if (result.resume) result.resume.options.embedPredictions = flags['embed-predictions']
+    settlePredictions(result, flags.predictions, flags['embed-predictions'])
     return this.finish(result, flags.output, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
   }
 
   /** --folds N without --fold: every fold, per-fold metrics, mean ± std and the pooled confusion matrix (schema ferbench/cv@1). */
   private async crossValidateRun(flags: CvFlags, datasetOptions: EvalOptions['datasetOptions'] & object): Promise<CvResult> {
     if (flags.model === undefined || flags.data === undefined) throw usageError(`--folds without --fold evaluates every fold and needs --model and --data`)
-    for (const flag of ['shard', 'predictions', 'report'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
+    for (const flag of ['shard', 'predictions'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
     const progress = progressOnStderr(!this.jsonEnabled(), 'cross-validating')
     let result: CvResult
     try {
@@ -114,6 +130,7 @@ export default class Eval extends FerbenchCommand {
         data: flags.data,
         ...(flags.split ? { split: flags.split } : {}),
         ...runSettingsFromFlags(flags),
+        predictions: flags['embed-predictions'],
         datasetOptions,
         onProgress: (done) => progress.update(done),
       })
@@ -121,7 +138,8 @@ export default class Eval extends FerbenchCommand {
       progress.stop()
     }
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
-    if (!this.jsonEnabled()) this.log(renderCvTables(result))
+    const text = await writeReports({ kind: 'cv', result }, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}), json: this.jsonEnabled() })
+    if (text !== undefined) this.log(text)
     if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
     return result
   }
@@ -178,15 +196,14 @@ export default class Eval extends FerbenchCommand {
       ...(o.datasetOptions ? { datasetOptions: o.datasetOptions as EvalOptions['datasetOptions'] & object } : {}),
       extraClasses: o.extraClasses as 'drop' | 'keep',
       predictions: o.predictions,
+      predictionScores: o.predictionScores ?? false,
       strict: o.strict,
       demo: o.demo,
       concurrency: flags.concurrency,
       ...(o.shard ? { shard: o.shard } : {}),
       resumeFrom: { file, result: partial },
     }, { output: flags.output ?? file, embedPredictions: o.embedPredictions })
-    if (result.complete && flags.predictions) writePredictionsCsv(flags.predictions, result.predictions ?? [])
-    if (result.complete && !o.embedPredictions) delete result.predictions
-    if (result.resume) result.resume.options.embedPredictions = o.embedPredictions
+    settlePredictions(result, flags.predictions, o.embedPredictions)
     return this.finish(result, flags.output ?? file, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
   }
 

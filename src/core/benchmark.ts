@@ -3,7 +3,8 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { evaluate } from './evaluate.js'
 import { messageOf, usageError } from './errors.js'
-import { fileBytes, machineInfo, packageVersions, sha256File, toolVersion } from './provenance.js'
+import { modelIdentity } from './modelFiles.js'
+import { machineInfo, packageVersions, toolVersion } from './provenance.js'
 import { EMOTIONS } from '../labels/emotions.js'
 import { summarizeLatencies } from '../metrics/timing.js'
 import type { CardFile, ModelCard } from '../models/card.js'
@@ -62,7 +63,8 @@ function cardSourceFor(model: string, card: string | undefined, preset: string |
 }
 
 async function modelSize(model: string, warnings: string[]): Promise<ModelSize> {
-  const base = { path: path.resolve(model), sha256: await sha256File(model), bytes: fileBytes(model) }
+  const identity = await modelIdentity(model)
+  const base = { path: path.resolve(model), sha256: identity.sha256, bytes: identity.bytes }
   if (!/\.onnx$/i.test(model)) {
     // tfjs and other formats: what `ferbench models inspect` reads (bytes incl. weight shards, params, MACs)
     try {

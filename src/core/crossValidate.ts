@@ -4,46 +4,19 @@ import { FOLD_RULE } from '../datasets/folds.js'
 import { foldCount } from '../datasets/foldOptions.js'
 import { datasetFactory } from '../datasets/registry.js'
 import { classificationMetrics, type ClassificationMetrics } from '../metrics/classification.js'
-import type { EvalResult, SampleFailure } from '../report/evalResult.js'
+import { CV_SCHEMA, type CvResult } from '../report/cvResult.js'
+import type { EvalResult } from '../report/evalResult.js'
+import { decodePredictions, encodePredictions } from '../report/predictions.js'
+import { DatasetDigest } from './datasetDigest.js'
 import { modelError, usageError } from './errors.js'
 import { evaluate, type EvalOptions } from './evaluate.js'
 import { machineInfo, toolVersion } from './provenance.js'
 
-export const CV_SCHEMA = 'ferbench/cv@1'
+export { CV_SCHEMA, type CvFold, type CvResult } from '../report/cvResult.js'
+
 export const SAME_MODEL_NOTE =
   'one model tested on every fold: this is cross-dataset testing of that model on subject-independent parts of the data, not k-fold training'
 export const PER_FOLD_MODEL_NOTE = 'each fold k was tested with the model trained for it (--model pattern with {fold})'
-
-export interface CvFold {
-  fold: number
-  model: { path: string; sha256: string }
-  subjects: string[]
-  samples: number
-  digest: string
-  metrics: ClassificationMetrics
-  warnings: string[]
-  failures: SampleFailure[]
-}
-
-export interface CvResult {
-  schema: typeof CV_SCHEMA
-  complete: boolean
-  createdAt: string
-  tool: { name: 'ferbench'; version: string }
-  protocol: { folds: number; rule: string; split: string; model: string; sameModelEveryFold: boolean; note: string }
-  dataset: { name: string; path: string; split: string; samples: number; labels: string[] }
-  labelMapping: EvalResult['labelMapping']
-  runner: EvalResult['runner']
-  machine: EvalResult['machine']
-  versions: Record<string, string>
-  /** One entry per fold, in fold order. */
-  folds: CvFold[]
-  /** Pooled over all folds (the confusion matrices summed), plus the mean and population std (ddof 0) of the per-fold accuracies. */
-  metrics: ClassificationMetrics & { accuracyFoldMean: number; accuracyFoldStd: number }
-  timing: { wallSeconds: number }
-  warnings: string[]
-  failures: Array<SampleFailure & { fold: number }>
-}
 
 /** `models/fold{fold}.onnx` → `models/fold3.onnx`; a path without `{fold}` is returned as it is. */
 export function modelForFold(pattern: string, fold: number): string {
@@ -100,6 +73,9 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
       path: path.resolve(options.data),
       split: first.dataset.fold?.split ?? first.dataset.split,
       samples: results.reduce((n, r) => n + r.dataset.samples, 0),
+      digest: DatasetDigest.combine(results.map((r) => r.dataset.digest)),
+      contentDigest: DatasetDigest.combine(results.map((r) => r.dataset.contentDigest!)),
+      idDigest: DatasetDigest.combine(results.map((r) => r.dataset.idDigest!)),
       labels: first.dataset.labels,
     },
     labelMapping: first.labelMapping,
@@ -112,6 +88,8 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
       subjects: r.dataset.fold?.subjects ?? [],
       samples: r.dataset.samples,
       digest: r.dataset.digest,
+      ...(r.dataset.contentDigest ? { contentDigest: r.dataset.contentDigest } : {}),
+      ...(r.dataset.idDigest ? { idDigest: r.dataset.idDigest } : {}),
       metrics: r.metrics,
       warnings: r.warnings,
       failures: r.failures,
@@ -120,5 +98,6 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
     timing: { wallSeconds: (performance.now() - started) / 1000 },
     warnings,
     failures: results.flatMap((r, i) => r.failures.map((f) => ({ ...f, fold: i + 1 }))),
+    ...(results.every((r) => r.predictions) ? { predictions: encodePredictions(results.flatMap((r) => decodePredictions(r.predictions!)), labels) } : {}),
   }
 }

@@ -5,7 +5,7 @@ import { predictColumn, type LabelMapping } from '../labels/mapping.js'
 import type { ModelCard } from '../models/card.js'
 import { prepareViews, writeTensor } from '../preprocess/tensor.js'
 import type { Runner } from '../runners/types.js'
-import { DatasetDigest } from './datasetDigest.js'
+import { DatasetDigest, UNREADABLE, contentHash, contentKey } from './datasetDigest.js'
 import { FerbenchError, dataError, messageOf, modelError } from './errors.js'
 import type { EvalState } from './evalState.js'
 import { prefetch } from './prefetch.js'
@@ -56,7 +56,7 @@ async function* timed<T>(source: AsyncIterable<T>, state: EvalState): AsyncGener
 }
 
 /** A sample ready for inference (its views), or one whose image could not be loaded. */
-type Prepared = { sample: Sample; views: RawImage[]; readMs: number; preprocessMs: number } | { sample: Sample; error: unknown; readMs: number }
+type Prepared = { sample: Sample; views: RawImage[]; content: string; readMs: number; preprocessMs: number } | { sample: Sample; error: unknown; readMs: number }
 
 async function prepare(sample: Sample, card: ModelCard): Promise<Prepared> {
   const t0 = performance.now()
@@ -66,13 +66,27 @@ async function prepare(sample: Sample, card: ModelCard): Promise<Prepared> {
   } catch (error) {
     return { sample, error, readMs: performance.now() - t0 }
   }
+  const content = contentHash(image) // before preprocessing: the decoded pixels as read
   const t1 = performance.now()
   const views = await prepareViews(image, card)
   if (DEBUG_DELAY_MS > 0) await sleep(DEBUG_DELAY_MS)
-  return { sample, views, readMs: t1 - t0, preprocessMs: performance.now() - t1 }
+  return { sample, views, content, readMs: t1 - t0, preprocessMs: performance.now() - t1 }
 }
 
-/** The adapter's samples of one split, restricted to one shard, with the already-settled prefix skipped and checked. */
+/** The content hash of a sample's decoded pixels, or UNREADABLE when it does not decode. */
+async function contentOf(sample: Sample): Promise<string> {
+  try {
+    return contentHash(await sample.load())
+  } catch {
+    return UNREADABLE
+  }
+}
+
+/**
+ * The adapter's samples of one split, restricted to one shard, with the already-settled prefix
+ * skipped and checked: its samples are decoded again (not run through the model) so that their
+ * ids, labels and pixels can be checked against the partial result's settled digest.
+ */
 async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator<Sample> {
   let index = 0
   const seen = new DatasetDigest()
@@ -80,12 +94,14 @@ async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator
   for await (const sample of timed(input.adapter.samples(input.split), state)) {
     if (input.shard && !inShard(sample.id, input.shard)) continue
     if (skip && index < skip.settled) {
-      seen.add(sample.id, sample.label)
+      const t0 = performance.now()
+      seen.add({ id: sample.id, label: sample.label, content: await contentOf(sample) })
+      state.stagesMs.read += performance.now() - t0
       index += 1
       if (index === skip.settled && seen.hex() !== skip.settledDigest) {
         throw dataError(
           `${input.data}: the first ${skip.settled} samples of split ${input.split} are not those the partial result ${skip.from} settled ` +
-            '(ids or labels differ): the dataset changed since; run again without --resume',
+            '(their ids, labels or pixels differ): the dataset changed since; run again without --resume',
         )
       }
       continue
@@ -99,6 +115,8 @@ async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator
 
 interface Pending {
   sample: Sample
+  /** Content hash of the decoded pixels (UNREADABLE for a sample that failed to load). */
+  content: string
   column: number
   /** Rows this sample fills, or 0 for a sample that failed to load. */
   views: number
@@ -143,23 +161,25 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
     let row = 0
     for (const p of pending) {
       const { sample } = p
+      const identity = { id: sample.id, label: sample.label, content: p.content }
       if (p.views === 0) {
-        state.fail(sample.id, sample.label, { id: sample.id, source: sample.source, error: messageOf(p.error) })
+        state.fail(identity, { id: sample.id, source: sample.source, error: messageOf(p.error) })
         continue
       }
       const combined = combineViews(all, row, p.views, classes, card)
       row += p.views
       const notFinite = nonFiniteScores(combined, mapping)
       if (notFinite) {
-        state.fail(sample.id, sample.label, { id: sample.id, source: sample.source, error: notFinite })
+        state.fail(identity, { id: sample.id, source: sample.source, error: notFinite })
         continue
       }
       const predicted = predictColumn(combined, 0, mapping)
-      state.score(sample.id, sample.label, p.column, predicted)
+      state.score(identity, p.column, predicted)
       state.predictions?.push({
         id: sample.id,
         truth: sample.label,
         predicted: mapping.columns[predicted]!,
+        content: contentKey(p.content),
         top: topScores(combined, mapping.modelToColumn, mapping.columns, 3),
       })
     }
@@ -177,7 +197,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
     state.stagesMs.read += item.readMs
     if ('error' in item) {
       if (input.strict || item.error instanceof FerbenchError) throw item.error instanceof FerbenchError ? item.error : dataError(`${item.sample.source}: ${messageOf(item.error)} (--strict)`)
-      pending.push({ sample: item.sample, column, views: 0, error: item.error })
+      pending.push({ sample: item.sample, content: UNREADABLE, column, views: 0, error: item.error })
     } else {
       state.stagesMs.preprocess += item.preprocessMs
       for (const view of item.views) {
@@ -185,7 +205,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
         writeTensor(view, card, buffer, rows * rowFloats)
         rows += 1
       }
-      pending.push({ sample: item.sample, column, views: item.views.length })
+      pending.push({ sample: item.sample, content: item.content, column, views: item.views.length })
     }
     if (rows === input.rowsPerCall && pending.length >= input.batch) {
       await flushRows()

@@ -1,6 +1,7 @@
 import { emptyConfusion } from '../metrics/classification.js'
 import type { SampleFailure, SamplePrediction } from '../report/evalResult.js'
-import { DatasetDigest } from './datasetDigest.js'
+import { decodePredictions, type PredictionsField } from '../report/predictions.js'
+import { DatasetDigest, SampleDigests, sampleHashes, type SampleIdentity } from './datasetDigest.js'
 
 /** Stage times in milliseconds, summed over samples (they overlap when --concurrency > 1). */
 export interface StagesMs {
@@ -17,7 +18,8 @@ export interface StagesMs {
  */
 export class EvalState {
   counts: number[][]
-  readonly digest: DatasetDigest
+  /** digest, contentDigest and idDigest of the scored samples (src/core/datasetDigest.ts). */
+  readonly digests: SampleDigests
   /** Digest over every settled sample (failed ones too): checked against the data on resume. */
   readonly settledDigest: DatasetDigest
   scored: number
@@ -32,7 +34,7 @@ export class EvalState {
 
   constructor(columns: number, keepPredictions: boolean) {
     this.counts = emptyConfusion(columns)
-    this.digest = new DatasetDigest()
+    this.digests = new SampleDigests()
     this.settledDigest = new DatasetDigest()
     this.scored = 0
     this.settled = 0
@@ -50,7 +52,7 @@ export class EvalState {
     }
     state.counts = saved.counts.map((row) => [...row])
     Object.assign(state, {
-      digest: new DatasetDigest(saved.digest),
+      digests: new SampleDigests(saved),
       settledDigest: new DatasetDigest(saved.settledDigest),
       scored: saved.scored,
       settled: saved.settled,
@@ -58,23 +60,23 @@ export class EvalState {
       segments: saved.segments + 1,
     })
     state.failures.push(...saved.failures)
-    state.predictions?.push(...(saved.predictions ?? []))
+    state.predictions?.push(...(saved.predictions ? decodePredictions(saved.predictions) : []))
     Object.assign(state.stagesMs, saved.stagesMs)
     return state
   }
 
-  score(id: string, label: string, truthColumn: number, predictedColumn: number): void {
+  score(sample: SampleIdentity, truthColumn: number, predictedColumn: number): void {
     this.counts[truthColumn]![predictedColumn]! += 1
-    const hash = DatasetDigest.sampleHash(id, label) // one sha256 for both digests
-    this.digest.addHash(hash)
-    this.settledDigest.addHash(hash)
+    const hashes = sampleHashes(sample)
+    this.digests.add(hashes)
+    this.settledDigest.addHash(hashes.digest)
     this.scored += 1
     this.settled += 1
   }
 
-  fail(id: string, label: string, failure: SampleFailure): void {
+  fail(sample: SampleIdentity, failure: SampleFailure): void {
     this.failures.push(failure)
-    this.settledDigest.add(id, label)
+    this.settledDigest.add(sample)
     this.settled += 1
   }
 }
@@ -83,11 +85,13 @@ export class EvalState {
 export interface SavedState {
   counts: number[][]
   digest: string
+  contentDigest: string
+  idDigest: string
   settledDigest: string
   scored: number
   settled: number
   failures: SampleFailure[]
-  predictions?: SamplePrediction[]
+  predictions?: PredictionsField
   stagesMs: StagesMs
   wallSeconds: number
   segments: number

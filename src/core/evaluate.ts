@@ -10,13 +10,15 @@ import { resolveCard } from '../models/resolveCard.js'
 import type { TtaKind } from '../models/card.js'
 import { withTta } from '../preprocess/tta.js'
 import { viewCount } from '../preprocess/tensor.js'
+import { encodePredictions } from '../report/predictions.js'
 import { EVAL_SCHEMA, type EvalResult, type ResumeOptions } from '../report/evalResult.js'
 import { createRunner } from '../runners/registry.js'
 import type { Device, Runner } from '../runners/types.js'
 import { FerbenchError, modelError } from './errors.js'
 import { runEvalLoop } from './evalLoop.js'
 import { EvalState } from './evalState.js'
-import { fileBytes, machineInfo, packageVersions, sha256File, toolVersion } from './provenance.js'
+import { modelIdentity } from './modelFiles.js'
+import { machineInfo, packageVersions, toolVersion } from './provenance.js'
 import { PartialResultError } from './partialResult.js'
 import { restoreState } from './resume.js'
 import { SHARD_HASH, type Shard } from './shard.js'
@@ -41,6 +43,8 @@ export interface EvalOptions {
   extraClasses: ExtraClassPolicy
   /** Keep per-sample predictions in the result. */
   predictions?: boolean
+  /** Keep each sample's top-3 classes and scores with them (for a --predictions CSV). */
+  predictionScores?: boolean
   /** Stop at the first sample that fails to load instead of recording it and going on. */
   strict?: boolean
   demo?: boolean
@@ -97,9 +101,9 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     if (card.fixedBatch !== undefined && card.fixedBatch !== options.batch * views) {
       warnings.push(`model fixes its batch dimension at ${card.fixedBatch}: running ${card.fixedBatch} row(s) per call (--batch ${options.batch} not used)`)
     }
-    const modelSha256 = await sha256File(options.model)
+    const identity = await modelIdentity(options.model)
     const state = options.resumeFrom
-      ? restoreState(options.resumeFrom, { modelSha256, card, columns: mapping.columns })
+      ? restoreState(options.resumeFrom, { modelSha256: identity.sha256, files: identity.files, card, columns: mapping.columns })
       : new EvalState(mapping.columns.length, options.predictions ?? false)
     let finished = false
     let stoppedBy: FerbenchError | undefined
@@ -153,13 +157,13 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       demo: options.demo ?? false,
       createdAt: new Date().toISOString(),
       tool: { name: 'ferbench', version: toolVersion() },
-      model: { path: path.resolve(options.model), sha256: modelSha256, bytes: fileBytes(options.model), card },
+      model: { path: path.resolve(options.model), sha256: identity.sha256, bytes: identity.bytes, files: identity.files, card },
       dataset: {
         name: adapter.name,
         path: path.resolve(options.data),
         split,
         samples: scored,
-        digest: state.digest.hex(),
+        ...state.digests.fields(),
         labels: [...adapter.labels],
         ...(options.shard ? { shard: { ...options.shard, hash: SHARD_HASH } } : {}),
         ...(adapter.fold ? { fold: adapter.fold } : {}),
@@ -190,7 +194,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       timing: { wallSeconds, imagesPerSecond: wallSeconds > 0 ? scored / wallSeconds : 0, stagesMs, ...(state.segments > 1 ? { segments: state.segments } : {}) },
       warnings,
       failures,
-      ...(predictions ? { predictions } : {}),
+      ...(predictions ? { predictions: encodePredictions(predictions, mapping.columns, options.predictionScores ?? false) } : {}),
       ...(finished
         ? {}
         : { resume: { settled: state.settled, settledDigest: state.settledDigest.hex(), signal: stopReason, options: resumeOptions(options, split) } }),
@@ -221,6 +225,7 @@ function resumeOptions(options: EvalOptions, split: string): ResumeOptions {
     extraClasses: options.extraClasses,
     predictions: options.predictions ?? false,
     embedPredictions: options.predictions ?? false,
+    predictionScores: options.predictionScores ?? false,
     strict: options.strict ?? false,
     demo: options.demo ?? false,
     ...(options.shard ? { shard: options.shard } : {}),

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { ModelCard } from '../models/card.js'
+import type { ModelFileEntry } from './modelFiles.js'
 import { EVAL_SCHEMA, type EvalResult, type ResumeOptions } from '../report/evalResult.js'
 import { cardError, dataError, messageOf, modelError } from './errors.js'
 import { EvalState } from './evalState.js'
@@ -36,6 +37,15 @@ export function resumedPaths(options: ResumeOptions): ResumeOptions {
   return { ...options, model: at(options.model), data: at(options.data), ...(options.card ? { card: at(options.card) } : {}) }
 }
 
+/** `: group1-shard1of1.bin differs` — the files whose hashes differ, when both lists are known. */
+function changedFiles(then: readonly ModelFileEntry[] | undefined, now: readonly ModelFileEntry[] | undefined): string {
+  if (!then || !now) return ''
+  const before = new Map(then.map((f) => [f.path, f.sha256]))
+  const after = new Map(now.map((f) => [f.path, f.sha256]))
+  const changed = [...new Set([...before.keys(), ...after.keys()])].filter((p) => before.get(p) !== after.get(p))
+  return changed.length > 0 ? `; changed: ${changed.join(', ')}` : ''
+}
+
 /** Sorted-key JSON, so that card comparisons ignore key order. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
@@ -47,10 +57,22 @@ function canonical(value: unknown): string {
  * The run state stored in a partial result, after checking that it belongs to this run: same
  * model bytes, same resolved card (origin aside), same confusion-matrix columns.
  */
-export function restoreState(from: { file: string; result: EvalResult }, current: { modelSha256: string; card: ModelCard; columns: readonly string[] }): EvalState {
+export function restoreState(
+  from: { file: string; result: EvalResult },
+  current: { modelSha256: string; files?: readonly ModelFileEntry[]; card: ModelCard; columns: readonly string[] },
+): EvalState {
   const { file, result } = from
+  if (result.dataset.contentDigest === undefined || result.dataset.idDigest === undefined) {
+    throw dataError(
+      `--resume ${file}: this partial result was written by an older ferbench whose dataset digest does not cover the pixels ` +
+        '(no dataset.contentDigest), so the samples it settled cannot be checked; run again without --resume',
+    )
+  }
   if (result.model.sha256 !== current.modelSha256) {
-    throw modelError(`--resume ${file}: the model file changed since the partial result (sha256 ${result.model.sha256.slice(0, 12)}… then, ${current.modelSha256.slice(0, 12)}… now); run again without --resume`)
+    throw modelError(
+      `--resume ${file}: the model changed since the partial result (sha256 over its files ${result.model.sha256.slice(0, 12)}… then, ${current.modelSha256.slice(0, 12)}… now` +
+        `${changedFiles(result.model.files, current.files)}); run again without --resume`,
+    )
   }
   const strip = (card: ModelCard): unknown => ({ ...card, origin: undefined })
   if (canonical(strip(result.model.card)) !== canonical(strip(current.card))) {
@@ -64,6 +86,8 @@ export function restoreState(from: { file: string; result: EvalResult }, current
     {
       counts: result.metrics.confusionMatrix.counts,
       digest: result.dataset.digest,
+      contentDigest: result.dataset.contentDigest,
+      idDigest: result.dataset.idDigest,
       settledDigest: result.resume!.settledDigest,
       scored: result.dataset.samples,
       settled: result.resume!.settled,

@@ -3,6 +3,8 @@ import type { CompareResult } from './schemas/compareDocument.js'
 import type { EvalView } from './render.js'
 import type { GateCheck, GateResult } from './schemas/gateDocument.js'
 import { escapeMarkdownCell as cell } from './escape.js'
+import { significanceLine } from './gateTable.js'
+import { CV_FOLD_HEAD, cvFoldRows, cvSummaryRows, type CvView } from './cvReport.js'
 
 /** Markdown views, fit for a CI job summary ($GITHUB_STEP_SUMMARY): GitHub-flavoured tables, no HTML. */
 
@@ -46,6 +48,30 @@ export function evalMarkdown(result: EvalView): string {
   return `${lines.join('\n')}\n`
 }
 
+export function cvMarkdown(result: CvView): string {
+  const m = result.metrics
+  const lines = [
+    `## ferbench cross-validation: ${path.basename(result.protocol.model)} on ${result.dataset.name} ${result.dataset.split}, ${result.protocol.folds} folds`,
+    '',
+    ...table(['metric', 'value'], cvSummaryRows(result)),
+    '',
+    '### Per fold',
+    '',
+    ...table(CV_FOLD_HEAD, cvFoldRows(result)),
+    '',
+    '### Pooled per class',
+    '',
+    ...table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)])),
+    '',
+    '### Pooled confusion matrix (rows = truth, columns = prediction)',
+    '',
+    ...table(['truth \\ predicted', ...m.confusionMatrix.labels], m.confusionMatrix.counts.map((r, i) => [m.confusionMatrix.labels[i]!, ...r.map((n, j) => (i === j ? `**${n}**` : String(n)))])),
+  ]
+  if (result.warnings.length > 0) lines.push('', '### Warnings', '', ...result.warnings.map((w) => `- ${w}`))
+  if (result.failures.length > 0) lines.push('', `### Failures (${result.failures.length})`, '', ...result.failures.slice(0, 20).map((f) => `- fold ${f.fold}: \`${f.id}\` (${f.source}): ${f.error}`))
+  return `${lines.join('\n')}\n`
+}
+
 function checkFigures(c: GateCheck): [string, string, string, string] {
   if (c.unit === 'percent') return [`${c.baseline.toFixed(2)}%`, `${c.current.toFixed(2)}%`, `${signed(c.change)} pts`, `max drop ${c.threshold} pts`]
   return [c.baseline.toFixed(3), c.current.toFixed(3), `${signed(c.change)}%`, `max +${c.threshold}%`]
@@ -58,6 +84,7 @@ export function gateMarkdown(result: GateResult): string {
     '',
     `Baseline \`${result.baseline.file}\` vs current \`${result.current.file}\` (α = ${result.alpha}).`,
     '',
+    ...(significanceLine(result) ? [`**${significanceLine(result)!.replace(/^significance: /, 'Significance: ')}**`, ''] : []),
     ...table(['check', 'baseline', 'current', 'change', 'threshold', 'McNemar p', 'result'], result.checks.map((c) => [c.name, ...checkFigures(c), pValue(c.pValue), c.passed ? '✅ pass' : '❌ FAIL'])),
     '',
     '<details><summary>Details</summary>',

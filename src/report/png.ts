@@ -3,7 +3,7 @@ import type { EvalDocument } from './schemas/evalDocument.js'
 import { confusionHeatmapSvg } from './svg.js'
 
 /** The confusion-matrix heatmap as a PNG, rasterised from the same SVG the HTML report embeds (sharp/librsvg, 2× density). */
-export async function heatmapPng(result: Pick<EvalDocument, 'metrics' | 'model' | 'dataset'>): Promise<Buffer> {
+export async function heatmapPng(result: { metrics: EvalDocument['metrics']; dataset: Pick<EvalDocument['dataset'], 'name' | 'split'> }): Promise<Buffer> {
   const title = `Confusion matrix — ${result.dataset.name} ${result.dataset.split}`
   const svg = confusionHeatmapSvg(result.metrics, title)
   return sharp(Buffer.from(svg), { density: 144 }).png().toBuffer()

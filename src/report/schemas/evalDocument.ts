@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { EMOTIONS } from '../../labels/emotions.js'
 import { resizeKinds, scaleKinds, ttaKinds } from '../../models/card.js'
 import { EVAL_SCHEMA } from '../evalResult.js'
+import { PREDICTIONS_ENCODING } from '../predictions.js'
 
 /**
  * The eval document ('ferbench/eval@1', src/report/evalResult.ts) as a zod schema. It serves
@@ -35,6 +36,9 @@ export const modelCardSchema = z.object({
   origin: z.object({ source: z.string(), inferred: z.array(z.string()) }),
 })
 
+/** One file of a model (src/core/modelFiles.ts): path relative to the model file's folder. */
+export const modelFileSchema = z.object({ path: z.string(), bytes: count, sha256: z.string() })
+
 export const perClassSchema = z.object({ label: z.string(), precision: fraction, recall: fraction, f1: fraction, support: count })
 
 export const classificationMetricsSchema = z.object({
@@ -60,12 +64,29 @@ export const labelOrderCheckSchema = z.object({
   suggestedCardLabels: z.array(z.string()).optional(),
 })
 
+/** One sample's prediction as older versions embedded it (an array of these). */
 export const samplePredictionSchema = z.object({
   id: z.string(),
   truth: z.string(),
   predicted: z.string(),
+  content: z.string().optional(),
   top: z.array(z.object({ label: z.string(), score: z.number() })),
 })
+
+/** Per-sample predictions, column by column (src/report/predictions.ts). */
+export const compactPredictionsSchema = z.object({
+  encoding: z.literal(PREDICTIONS_ENCODING),
+  labels: z.array(z.string()),
+  ids: z.array(z.string()),
+  truth: z.string(),
+  predicted: z.string(),
+  content: z.string(),
+  top: z.object({ k: count, labels: z.string(), scores: z.array(z.number()) }).optional(),
+})
+
+export const predictionsFieldSchema = z.union([compactPredictionsSchema, z.array(samplePredictionSchema)])
+
+const digestHex = z.string().regex(/^[0-9a-f]{64}$/)
 
 export const machineSchema = z.object({ cpu: z.string(), cores: count, memoryBytes: count, os: z.string(), arch: z.string(), node: z.string() })
 
@@ -103,13 +124,15 @@ export const evalDocumentSchema = z
     demo: z.boolean(),
     createdAt: z.string(),
     tool: z.object({ name: z.literal('ferbench'), version: z.string() }),
-    model: z.object({ path: z.string(), sha256: z.string(), bytes: count, card: modelCardSchema }),
+    model: z.object({ path: z.string(), sha256: z.string(), bytes: count, files: z.array(modelFileSchema).optional(), card: modelCardSchema }),
     dataset: z.object({
       name: z.string(),
       path: z.string(),
       split: z.string(),
       samples: count,
-      digest: z.string(),
+      digest: digestHex,
+      contentDigest: digestHex.optional(),
+      idDigest: digestHex.optional(),
       labels: z.array(z.string()),
       shard: shardSchema.extend({ hash: z.string() }).optional(),
       fold: z
@@ -147,7 +170,7 @@ export const evalDocumentSchema = z
     }),
     warnings: z.array(z.string()),
     failures: z.array(z.object({ id: z.string(), source: z.string(), error: z.string() })),
-    predictions: z.array(samplePredictionSchema).optional(),
+    predictions: predictionsFieldSchema.optional(),
     resume: resumePointSchema.optional(),
     merged: z
       .object({

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { compareDocumentSchema } from './compareDocument.js'
+import { cvDocumentSchema } from './cvDocument.js'
 import { evalDocumentSchema } from './evalDocument.js'
 import { gateDocumentSchema } from './gateDocument.js'
 import { speedDocumentSchema } from './speedDocument.js'
@@ -12,6 +13,7 @@ import { speedDocumentSchema } from './speedDocument.js'
 export const DOCUMENT_SCHEMAS = {
   eval: { version: 'ferbench/eval@1', schema: evalDocumentSchema },
   speed: { version: 'ferbench/speed@1', schema: speedDocumentSchema },
+  cv: { version: 'ferbench/cv@1', schema: cvDocumentSchema },
   compare: { version: 'ferbench/compare@1', schema: compareDocumentSchema },
   gate: { version: 'ferbench/gate@1', schema: gateDocumentSchema },
 } as const
