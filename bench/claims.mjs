@@ -5,7 +5,7 @@
 //   node bench/claims.mjs [--threads 1] [--iterations 50] [--duration 3]
 //
 // Runs benchmark() (what `ferbench speed` runs) at batch 1 on each replica and prints a markdown
-// table: claim (../shared/docs/CLAIMS.md) beside the measured file size, parameters, MACs, batch-1
+// table: claim (src/claims/claimsData.ts, docs/claims.md) beside the measured file size, parameters, MACs, batch-1
 // latency and FPS (= 1000 / mean latency; 1000 / p50 beside it, less sensitive to a busy shared
 // machine), with the machine. Writes bench/out/claims.{json,md}.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
@@ -51,7 +51,7 @@ for (const replica of REPLICAS) {
 const mb = (b) => `${(b / 1e6).toFixed(2)} MB`
 const m = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(1)} k`)
 const lines = [
-  '| model (replica) | claim (CLAIMS.md) | file size | params (all / trainable) | MACs/image | batch-1 latency mean (p50, p99) ms | FPS at batch 1: 1000/mean (1000/p50) | measured vs claimed |',
+  '| model (replica) | claim (`ferbench claims`) | file size | params (all / trainable) | MACs/image | batch-1 latency mean (p50, p99) ms | FPS at batch 1: 1000/mean (1000/p50) | measured vs claimed |',
   '| --- | --- | --- | --- | --- | --- | --- | --- |',
 ]
 for (const r of rows) {

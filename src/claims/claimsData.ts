@@ -1,7 +1,7 @@
 import type { ClaimInput } from './schema.js'
 
 /**
- * ../shared/docs/CLAIMS.md as data. Values are as published; where two publications of one
+ * The published claims of docs/claims.md as data. Values are as published; where two publications of one
  * system disagree (Auto-FERNet CK+), both are kept, each with its source. Validated by
  * claimSchema when loaded (src/claims/claims.ts) and in tests.
  */

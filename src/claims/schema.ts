@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 /**
- * A published claim as data (../shared/docs/CLAIMS.md): what was claimed, by whom, where, and under
+ * A published claim as data (docs/claims.md): what was claimed, by whom, where, and under
  * which protocol. `ferbench reproduce` runs the protocol where ferbench can, and says what differs
  * where it cannot.
  */

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core'
 import { usageError } from '../core/errors.js'
+import { writeOutputs } from './outputs.js'
 import { emitReport, formatFor, REPORT_FORMATS, type ReportSubject } from '../report/render.js'
 
 /** --format: how a result is shown on stdout (or written to each report file). */
@@ -9,7 +10,7 @@ export const formatFlag = Flags.string({
 })
 
 /**
- * Writes every requested report file, then returns what to print on stdout: the --format view
+ * Writes every requested report file (each one tried; the failures named together, exit 10), then returns what to print on stdout: the --format view
  * when no file is given, else the table (nothing in --json mode: oclif prints the JSON).
  */
 export async function writeReports(subject: ReportSubject, options: { format?: string; files?: string[]; json: boolean }): Promise<string | undefined> {
@@ -17,7 +18,8 @@ export async function writeReports(subject: ReportSubject, options: { format?: s
   if (options.format !== undefined && files.length > 1) {
     throw usageError(`--format ${options.format} with ${files.length} report files: give one file per format and let the extensions choose (e.g. report.md, gate.xml, report.html)`)
   }
-  for (const file of files) await emitReport(subject, formatFor(options.format, file), file)
+  const formats = files.map((file) => formatFor(options.format, file))
+  await writeOutputs(files.map((file, i) => () => emitReport(subject, formats[i]!, file)))
   if (options.json) return undefined
   const stdoutFormat = files.length === 0 ? formatFor(options.format, undefined) : 'table'
   return emitReport(subject, stdoutFormat, undefined)

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
+import { checkOutputs } from '../cli/outputs.js'
 import { compareFiles } from '../core/compare.js'
 import type { CompareResult } from '../report/schemas/compareDocument.js'
 
@@ -28,6 +29,7 @@ export default class Compare extends FerbenchCommand {
 
   async run(): Promise<CompareResult> {
     const { args, flags } = await this.parse(Compare)
+    checkOutputs((flags.output ?? []).map((file) => ({ flag: '--output', file })), [{ flag: 'a', file: args.a }, { flag: 'b', file: args.b }])
     const result = compareFiles(args.a, args.b)
     const text = await writeReports({ kind: 'compare', result }, { ...(flags.format ? { format: flags.format } : {}), ...(flags.output ? { files: flags.output } : {}), json: this.jsonEnabled() })
     if (text !== undefined) this.log(text)

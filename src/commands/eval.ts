@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { progressOnStderr } from '../cli/progress.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
-import { usageError } from '../core/errors.js'
+import { FerbenchError, usageError } from '../core/errors.js'
 import { EXIT_CODES } from '../core/exitCodes.js'
 import { DEFAULT_CONCURRENCY, evaluate, type EvalOptions } from '../core/evaluate.js'
 import { PartialResultError } from '../core/partialResult.js'
@@ -16,19 +16,37 @@ import { formatFlag, writeReports } from '../cli/reportFlags.js'
 import { crossValidate, modelForFold, type CvResult } from '../core/crossValidate.js'
 import { evalDatasetOptions, runSettingsFromFlags, type CvFlags } from '../cli/datasetFlags.js'
 import { writePredictionsCsv } from '../report/predictionsCsv.js'
+import { checkOutputs, writeOutputs, type NamedPath } from '../cli/outputs.js'
+import type { SamplePrediction } from '../report/evalResult.js'
 import { decodePredictions } from '../report/predictions.js'
 
 /**
- * A complete result: writes the --predictions CSV, then keeps the embedded predictions (without
- * the scores the CSV needed) or drops them (--no-embed-predictions). A partial result keeps all
- * it has, for --resume.
+ * What a finished run keeps: the rows for a --predictions CSV (decoded before the embedded
+ * predictions lose their scores), then the embedded predictions without those scores, or none
+ * with --no-embed-predictions. A partial result keeps all it has, for --resume.
  */
-function settlePredictions(result: EvalResult, csv: string | undefined, embed: boolean): void {
+function settlePredictions(result: EvalResult, csv: string | undefined, embed: boolean): SamplePrediction[] | undefined {
   if (result.resume) result.resume.options.embedPredictions = embed
-  if (!result.complete) return
-  if (csv) writePredictionsCsv(csv, result.predictions ? decodePredictions(result.predictions) : [])
+  if (!result.complete) return undefined
+  const rows = csv !== undefined && result.predictions ? decodePredictions(result.predictions) : undefined
   if (!embed) delete result.predictions
   else if (result.predictions && !Array.isArray(result.predictions)) delete result.predictions.top
+  return rows
+}
+
+/** The output paths of an eval command line, main result first. */
+function outputPaths(flags: { output?: string | undefined; predictions?: string | undefined; report?: string[] | undefined }, output = flags.output): NamedPath[] {
+  return [{ flag: '--output', file: output }, { flag: '--predictions', file: flags.predictions }, ...(flags.report ?? []).map((file) => ({ flag: '--report', file }))]
+}
+
+/** The input paths of an evaluation (never overwritten by an output). */
+function inputPaths(o: { model: string; card?: string | undefined; data: string; datasetOptions?: { labels?: string | undefined } | undefined }): NamedPath[] {
+  return [
+    { flag: '--model', file: o.model },
+    { flag: '--card', file: o.card },
+    { flag: '--data', file: o.data },
+    { flag: '--labels', file: o.datasetOptions?.labels },
+  ]
 }
 
 export default class Eval extends FerbenchCommand {
@@ -99,8 +117,10 @@ export default class Eval extends FerbenchCommand {
       throw usageError(`eval needs both --model and --data (or neither, for the bundled demo); missing ${flags.model === undefined ? '--model' : '--data'}`)
     }
     if (demo && !this.jsonEnabled()) this.logToStderr('ferbench eval: no --model/--data given, running the bundled demo (oracle model on fixtures/fer2013/fer2013.csv)')
+    const model = flags.model === undefined ? DEMO.model : flags.fold !== undefined ? modelForFold(flags.model, flags.fold) : flags.model
+    checkOutputs(outputPaths(flags), inputPaths({ model, card: flags.card, data: flags.data ?? DEMO.data, datasetOptions }))
     const result = await this.runInterruptible({
-        model: flags.model === undefined ? DEMO.model : flags.fold !== undefined ? modelForFold(flags.model, flags.fold) : flags.model,
+        model,
         dataset: demo ? DEMO.dataset : flags.dataset,
         ...(Object.keys(datasetOptions).length > 0 ? { datasetOptions } : {}),
         data: flags.data ?? DEMO.data,
@@ -113,14 +133,15 @@ export default class Eval extends FerbenchCommand {
       },
       { output: flags.output, embedPredictions: flags['embed-predictions'] },
     )
-    settlePredictions(result, flags.predictions, flags['embed-predictions'])
-    return this.finish(result, flags.output, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
+    const predictions = settlePredictions(result, flags.predictions, flags['embed-predictions'])
+    return this.finish(result, flags.output, { predictionsCsv: flags.predictions, predictions, ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
   }
 
   /** --folds N without --fold: every fold, per-fold metrics, mean ± std and the pooled confusion matrix (schema ferbench/cv@1). */
   private async crossValidateRun(flags: CvFlags, datasetOptions: EvalOptions['datasetOptions'] & object): Promise<CvResult> {
     if (flags.model === undefined || flags.data === undefined) throw usageError(`--folds without --fold evaluates every fold and needs --model and --data`)
     for (const flag of ['shard', 'predictions'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
+    checkOutputs(outputPaths(flags), inputPaths({ model: flags.model, card: flags.card, data: flags.data, datasetOptions }))
     const progress = progressOnStderr(!this.jsonEnabled(), 'cross-validating')
     let result: CvResult
     try {
@@ -137,8 +158,13 @@ export default class Eval extends FerbenchCommand {
     } finally {
       progress.stop()
     }
-    if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
-    const text = await writeReports({ kind: 'cv', result }, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}), json: this.jsonEnabled() })
+    let text: string | undefined
+    await writeOutputs([
+      flags.output !== undefined && (() => writeFileAtomic(flags.output!, `${JSON.stringify(result, null, 2)}\n`)),
+      async () => {
+        text = await writeReports({ kind: 'cv', result }, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}), json: this.jsonEnabled() })
+      },
+    ])
     if (text !== undefined) this.log(text)
     if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
     return result
@@ -153,8 +179,7 @@ export default class Eval extends FerbenchCommand {
     } catch (error) {
       if (error instanceof PartialResultError) {
         if (error.partial.resume) error.partial.resume.options.embedPredictions = partial.embedPredictions
-        const file = partial.output ?? DEFAULT_PARTIAL_FILE
-        writeFileAtomic(file, `${JSON.stringify(error.partial, null, 2)}\n`)
+        const file = this.writePartial(error.partial, partial.output)
         this.logToStderr(
           `ferbench eval: stopped by an error after ${error.partial.resume?.settled ?? 0} sample(s); partial result (complete:false) written to ${file}; ` +
             `fix the input, then continue with: ferbench eval --resume ${file}`,
@@ -181,6 +206,7 @@ export default class Eval extends FerbenchCommand {
     }
     const partial = readPartialResult(file)
     const o = resumedPaths(partial.resume!.options)
+    checkOutputs(outputPaths(flags, flags.output ?? file), inputPaths(o))
     const result = await this.runInterruptible({
       model: o.model,
       ...(o.card ? { card: o.card } : {}),
@@ -203,15 +229,39 @@ export default class Eval extends FerbenchCommand {
       ...(o.shard ? { shard: o.shard } : {}),
       resumeFrom: { file, result: partial },
     }, { output: flags.output ?? file, embedPredictions: o.embedPredictions })
-    settlePredictions(result, flags.predictions, o.embedPredictions)
-    return this.finish(result, flags.output ?? file, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
+    const predictions = settlePredictions(result, flags.predictions, o.embedPredictions)
+    return this.finish(result, flags.output ?? file, { predictionsCsv: flags.predictions, predictions, ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
   }
 
-  /** Writes the result (a partial one too, then exit code 9) and prints the tables. */
-  private async finish(result: EvalResult, output: string | undefined, reports: { format?: string; files?: string[] } = {}): Promise<EvalResult> {
+  /**
+   * Writes a partial result to `output` (else ./ferbench-eval.partial.json); when that cannot be
+   * written, to ./ferbench-eval.partial.json, so that what was scored is not lost. Returns the file written.
+   */
+  private writePartial(result: EvalResult, output: string | undefined): string {
+    const text = `${JSON.stringify(result, null, 2)}\n`
+    const file = output ?? DEFAULT_PARTIAL_FILE
+    try {
+      writeFileAtomic(file, text)
+      return file
+    } catch (error) {
+      if (!(error instanceof FerbenchError) || file === DEFAULT_PARTIAL_FILE) throw error
+      writeFileAtomic(DEFAULT_PARTIAL_FILE, text)
+      this.logToStderr(`ferbench eval: ${error.message}; the partial result was written to ${DEFAULT_PARTIAL_FILE} instead`)
+      return DEFAULT_PARTIAL_FILE
+    }
+  }
+
+  /**
+   * Writes the result (a partial one too, then exit code 9), then the side outputs (predictions
+   * CSV, reports), each failure named (exit 10), and prints the tables.
+   */
+  private async finish(
+    result: EvalResult,
+    output: string | undefined,
+    side: { predictionsCsv?: string | undefined; predictions?: SamplePrediction[] | undefined; format?: string; files?: string[] } = {},
+  ): Promise<EvalResult> {
     if (!result.complete) {
-      const file = output ?? DEFAULT_PARTIAL_FILE
-      writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`)
+      const file = this.writePartial(result, output)
       this.logToStderr(
         `ferbench eval: interrupted after ${result.resume?.settled ?? 0} sample(s); partial result (complete:false) written to ${file}; ` +
           `continue with: ferbench eval --resume ${file}`,
@@ -219,8 +269,14 @@ export default class Eval extends FerbenchCommand {
       process.exitCode = EXIT_CODES.interrupted.code
       return result
     }
-    if (output) writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)
-    const text = await writeReports({ kind: 'eval', result }, { ...reports, json: this.jsonEnabled() })
+    let text: string | undefined
+    await writeOutputs([
+      output !== undefined && (() => writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)),
+      side.predictionsCsv !== undefined && (() => writePredictionsCsv(side.predictionsCsv!, side.predictions ?? [])),
+      async () => {
+        text = await writeReports({ kind: 'eval', result }, { ...(side.format ? { format: side.format } : {}), ...(side.files ? { files: side.files } : {}), json: this.jsonEnabled() })
+      },
+    ])
     if (text !== undefined) this.log(text)
     if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
     return result

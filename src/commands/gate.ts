@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
+import { checkOutputs } from '../cli/outputs.js'
 import { usageError } from '../core/errors.js'
 import { EXIT_CODES } from '../core/exitCodes.js'
 import { DEFAULT_MAX_ACCURACY_DROP, gateFiles } from '../core/gate.js'
@@ -43,6 +44,7 @@ export default class Gate extends FerbenchCommand {
     const maxAccuracyDrop = number('max-accuracy-drop', flags['max-accuracy-drop'])
     const maxClassRecallDrop = number('max-class-recall-drop', flags['max-class-recall-drop'])
     const maxLatencyIncrease = number('max-latency-increase', flags['max-latency-increase'])
+    checkOutputs((flags.output ?? []).map((file) => ({ flag: '--output', file })), [{ flag: '--baseline', file: flags.baseline }, { flag: '--current', file: flags.current }])
     const result = gateFiles({
       baseline: flags.baseline,
       current: flags.current,

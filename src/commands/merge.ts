@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
+import { checkOutputs } from '../cli/outputs.js'
 import { EXIT_CODES } from '../core/exitCodes.js'
 import { mergeShards, readShardFile } from '../core/merge.js'
 import type { EvalResult } from '../report/evalResult.js'
@@ -22,6 +23,7 @@ export default class Merge extends FerbenchCommand {
   async run(): Promise<EvalResult> {
     const { argv, flags } = await this.parse(Merge)
     const files = argv.map(String)
+    checkOutputs([{ flag: '--output', file: flags.output }], files.map((file) => ({ flag: 'shard', file })))
     const result = mergeShards(files.map(readShardFile))
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
     if (!this.jsonEnabled()) this.log(renderEvalTables(result))

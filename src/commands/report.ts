@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
+import { checkOutputs } from '../cli/outputs.js'
 import { readScoredDocument } from '../report/readDocument.js'
 import type { ReportSubject } from '../report/render.js'
 import type { CvDocument } from '../report/schemas/cvDocument.js'
@@ -28,6 +29,7 @@ export default class Report extends FerbenchCommand {
 
   async run(): Promise<EvalDocument | CvDocument> {
     const { args, flags } = await this.parse(Report)
+    checkOutputs((flags.output ?? []).map((file) => ({ flag: '--output', file })), [{ flag: 'result', file: args.result }])
     const read = readScoredDocument(args.result, 'report')
     const result = read.doc
     const subject: ReportSubject = read.kind === 'cv' ? { kind: 'cv', result: read.doc } : { kind: 'eval', result: read.doc }

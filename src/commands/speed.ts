@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
+import { checkOutputs } from '../cli/outputs.js'
 import { benchmark } from '../core/benchmark.js'
 import { usageError } from '../core/errors.js'
 import type { SpeedResult } from '../report/speedResult.js'
@@ -52,6 +53,13 @@ export default class Speed extends FerbenchCommand {
     if (!Number.isFinite(duration) || duration < 0) throw usageError(`--duration ${flags.duration}: expected seconds ≥ 0`)
     if (flags.e2e && !flags.data) throw usageError('--e2e needs --data (and --dataset if not fer2013)')
     if (!flags.e2e && flags.data) throw usageError('--data is only used with --e2e; add --e2e or drop --data')
+    checkOutputs([{ flag: '--output', file: flags.output }], [
+      { flag: '--model', file: flags.model },
+      { flag: '--card', file: flags.card },
+      { flag: '--reference', file: flags.reference },
+      { flag: '--reference-card', file: flags['reference-card'] },
+      { flag: '--data', file: flags.data },
+    ])
     const showProgress = !this.jsonEnabled() && process.stderr.isTTY === true
     const result = await benchmark({
       model: flags.model,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import path from 'node:path'
-import sharp from 'sharp'
+import { loadSharp } from '../preprocess/sharpModule.js'
 import { createDataset } from '../datasets/registry.js'
 import type { DatasetOptions, RawImage, Sample } from '../datasets/types.js'
 import { toGray } from '../preprocess/pixels.js'
@@ -48,6 +48,7 @@ export function pixelHash(image: RawImage): string {
 /** 64-bit difference hash as [high 32 bits, low 32 bits]. */
 export async function dHash(image: RawImage): Promise<[number, number]> {
   const gray = toGray(image)
+  const sharp = await loadSharp()
   const small = await sharp(gray.data, { raw: { width: gray.width, height: gray.height, channels: 1 } })
     .resize(9, 8, { kernel: 'linear', fit: 'fill' })
     .toColourspace('b-w')

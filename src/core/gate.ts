@@ -6,7 +6,7 @@ import { dataError, usageError } from './errors.js'
 import { pairPredictions, requireSameDataset, scoredView, type ScoredView } from './pairing.js'
 
 /**
- * The regression gate. Rules (README "Compare and gate"):
+ * The regression gate. Rules (docs/results-and-gates.md, "Compare and gate"):
  * - accuracy: fails when the drop exceeds --max-accuracy-drop points AND, when both results carry
  *   per-sample predictions of the same samples (embedded by default), McNemar's exact test finds
  *   the difference significant (p < alpha). Without per-sample data the threshold alone decides,

@@ -13,7 +13,7 @@ export interface InspectSplit {
   classes: Record<string, number>
   /** Subject ids in this split (sorted); empty when the dataset has no subjects. */
   subjects: string[]
-  /** The canonical count of FORMATS.md for this split, where one exists. */
+  /** The canonical count (docs/datasets.md) for this split, where one exists. */
   canonicalSamples?: number
 }
 
@@ -44,7 +44,7 @@ function canonicalCounts(options: InspectOptions): Readonly<Record<string, numbe
 
 /**
  * Counts samples, classes and subjects per split (or per fold with --folds) without decoding any
- * image, and compares the counts with FORMATS.md's canonical ones.
+ * image, and compares the counts with the canonical ones of docs/datasets.md.
  */
 export async function inspectDataset(options: InspectOptions): Promise<InspectResult> {
   const { dataset, ...datasetOptions } = options
@@ -72,7 +72,7 @@ export async function inspectDataset(options: InspectOptions): Promise<InspectRe
     }
     const expected = canonical?.[name]
     if (expected !== undefined && expected !== samples) {
-      warnings.push(`${dataset} ${name}: ${samples} samples, but the full dataset has ${expected} (FORMATS.md): a partial copy, another release, or a reading problem`)
+      warnings.push(`${dataset} ${name}: ${samples} samples, but the full dataset has ${expected} (docs/datasets.md): a partial copy, another release, or a reading problem`)
     }
     splits.push({ name, samples, classes, subjects: [...subjects].sort(byCodePoint), ...(expected !== undefined ? { canonicalSamples: expected } : {}) })
   }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { decode as decodeBmp } from 'bmp-ts'
-import sharp from 'sharp'
+import { loadSharp } from '../preprocess/sharpModule.js'
 import type { RawImage } from './types.js'
 
 /** File extensions ferbench decodes as images (case-insensitive). */
@@ -50,6 +50,7 @@ const JPEG_EXTENSIONS = ['.jpg', '.jpeg']
  */
 async function decodeJpegFast(file: string): Promise<RawImage | undefined> {
   try {
+    const sharp = await loadSharp()
     const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true })
     if ((info.channels !== 1 && info.channels !== 3) || data.length !== info.width * info.height * info.channels) return undefined
     return collapseGray({ data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels })
@@ -77,6 +78,7 @@ export async function decodeImageFile(file: string): Promise<RawImage> {
   }
   try {
     if (buffer.length >= 2 && buffer[0] === 0x42 && buffer[1] === 0x4d) return collapseGray(bmpToRaw(buffer))
+    const sharp = await loadSharp()
     const meta = await sharp(buffer).metadata()
     const gray = (meta.space === 'b-w' || meta.space === 'grey16') && (meta.channels ?? 3) <= 2
     const pipeline = gray ? sharp(buffer).toColourspace('b-w') : sharp(buffer).removeAlpha().toColourspace('srgb')

@@ -3,7 +3,7 @@ import { dataError, usageError } from '../core/errors.js'
 import type { Emotion } from '../labels/emotions.js'
 import type { DatasetAdapter, DatasetInfo, RawImage, Sample } from './types.js'
 
-/** FER2013 emotion codes 0–6 in canonical names (FORMATS.md). */
+/** FER2013 emotion codes 0–6 in canonical names (docs/datasets.md). */
 export const FER2013_LABELS: readonly Emotion[] = ['anger', 'disgust', 'fear', 'happiness', 'sadness', 'surprise', 'neutral']
 export const FER2013_SPLITS = ['Training', 'PublicTest', 'PrivateTest'] as const
 const SIDE_PX = 48

@@ -93,7 +93,7 @@ export class FolderAdapter implements DatasetAdapter {
   }
 }
 
-/** The announcement that a split was derived from FER2013 JPEG file-name prefixes (FORMATS.md). */
+/** The announcement that a split was derived from FER2013 JPEG file-name prefixes (docs/datasets.md). */
 function prefixWarning(split: string, prefix: string, dirs: ReadonlyArray<readonly [string, string]>): string {
   return `folder: split ${split} taken from file-name prefixes (${prefix}*) across ${dirs.map(([s]) => s).join(', ')}: there is no ${split}/ folder, so only files named ${prefix}* are used`
 }

@@ -73,6 +73,6 @@ export interface DatasetInfo {
   canonicalCounts?: Readonly<Record<string, number>>
   /** Folds used when --fold is given without --folds (CK+ 10, JAFFE 10 = leave-one-subject-out). */
   defaultFolds?: number
-  /** How to point --data at it, for `datasets list` and the README. */
+  /** How to point --data at it, for `datasets list` and docs/datasets.md. */
   dataHint?: string
 }

@@ -12,7 +12,7 @@
  * today but would not scale. Ties are broken towards the card's own order (identity), so a
  * relabelling is proposed only when it strictly raises the number of correct samples.
  *
- * Margin (documented in the README): the check warns when the best relabelling raises accuracy
+ * Margin (documented in docs/results-and-gates.md): the check warns when the best relabelling raises accuracy
  * by MORE than 5 percentage points AND the rise is significant by McNemar's exact test on the
  * samples the relabelling changes (p < 0.01). The second condition keeps small or weak
  * evaluations, where column swaps gain a few samples by chance, quiet.

@@ -3,7 +3,7 @@ import { parseCard } from './loadCard.js'
 
 /**
  * Built-in model cards (`--preset <name>`) for published FER models whose preprocessing is stated
- * by their authors (see ../shared/docs/CLAIMS.md). Each card is plain data validated by the same
+ * by their authors (see docs/claims.md). Each card is plain data validated by the same
  * zod schema as a user's card; each cites where its values come from. Fields a source does not
  * state are left out where the model file settles them (input size, layout), or marked as an
  * assumption in `$comment`.
@@ -50,11 +50,11 @@ const RAW_PRESETS: Record<string, unknown> = {
     source: 'https://github.com/oarriaga/face_classification (src/utils/preprocessor.py, src/utils/datasets.py)',
   },
   // "Facial_expression_recognition_DeepCNN_Light" / WuJie1010 Facial-Expression-Recognition.Pytorch
-  // (CLAIMS.md): the 48×48 gray image is stacked to 3 channels, transform_test = TenCrop(44) + ToTensor
+  // (docs/claims.md): the 48×48 gray image is stacked to 3 channels, transform_test = TenCrop(44) + ToTensor
   // (→ 0–1, 'unit', NCHW), and the ten crops' outputs are averaged as logits
   // (outputs.view(bs, ncrops, -1).mean(1)); class order Angry, Disgust, Fear, Happy, Sad, Surprise, Neutral.
   'vgg19-fer2013': {
-    $comment: 'VGG19 on FER2013 (PyTorch repo in CLAIMS.md): gray → 3 channels, ten 44×44 crops of the 48×48 image (4 corners + center, each flipped), unit scale, logits averaged.',
+    $comment: 'VGG19 on FER2013 (github.com/WuJie1010/Facial-Expression-Recognition.Pytorch, docs/claims.md): gray → 3 channels, ten 44×44 crops of the 48×48 image (4 corners + center, each flipped), unit scale, logits averaged.',
     ...FER2013_TENCROP_44,
     source: 'https://github.com/WuJie1010/Facial-Expression-Recognition.Pytorch (mainpro_FER.py, PrivateTest)',
   },

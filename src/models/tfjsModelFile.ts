@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
-import * as tf from '@tensorflow/tfjs-core'
+import type * as tf from '@tensorflow/tfjs-core'
 import { messageOf, modelError } from '../core/errors.js'
+import { loadTfjs } from '../runners/tfjsModule.js'
 
 /**
  * TensorFlow.js model files on disk: `model.json` (a graph model as tfjs-converter emits it, or a
@@ -86,7 +87,8 @@ export function fileLoadHandler(file: string): tf.io.IOHandler {
   return {
     async load(): Promise<tf.io.ModelArtifacts> {
       const { json } = readTfjsModelJson(file)
-      return tf.io.getModelArtifactsForJSON(json, async (manifest) => readWeights(file, manifest))
+      const { core } = await loadTfjs()
+      return core.io.getModelArtifactsForJSON(json, async (manifest) => readWeights(file, manifest))
     },
   }
 }

@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core'
-import * as tfconv from '@tensorflow/tfjs-converter'
-import * as tfl from '@tensorflow/tfjs-layers'
+import type * as tfconv from '@tensorflow/tfjs-converter'
+import type * as tfl from '@tensorflow/tfjs-layers'
 import { messageOf, modelError } from '../core/errors.js'
 import { chooseTfjsBackend } from '../runners/tfjsBackends.js'
+import { loadTfjs, type Tfjs } from '../runners/tfjsModule.js'
 import { fileLoadHandler, readTfjsModelJson, type TfjsModelKind } from './tfjsModelFile.js'
 
 /**
@@ -30,7 +30,7 @@ function add(byOp: Record<string, number>, op: string, macs: number): void {
   byOp[op] = (byOp[op] ?? 0) + macs
 }
 
-function layersStats(model: tfl.LayersModel): TfjsModelStats {
+function layersStats(tfl: Tfjs['layers'], model: tfl.LayersModel): TfjsModelStats {
   const byOp: Record<string, number> = {}
   const warnings: string[] = []
   const visit = (layer: tfl.layers.Layer): void => {
@@ -74,7 +74,7 @@ interface GraphNode {
 
 const COUNTED_GRAPH_OPS = ['Conv2D', '_FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2dNative', 'MatMul', '_FusedMatMul', 'BatchMatMul', 'BatchMatMulV2']
 
-function graphStats(file: string, model: tfconv.GraphModel, inputShape: number[] | undefined): TfjsModelStats {
+function graphStats(tf: Tfjs['core'], file: string, model: tfconv.GraphModel, inputShape: number[] | undefined): TfjsModelStats {
   const { json } = readTfjsModelJson(file)
   const specs = new Map((json.weightsManifest ?? []).flatMap((g) => g.weights).map((w) => [w.name, w]))
   const params = [...specs.values()].filter((w) => w.dtype === 'float32' || w.quantization?.dtype !== undefined).reduce((n, w) => n + prod(w.shape), 0)
@@ -129,11 +129,12 @@ function graphStats(file: string, model: tfconv.GraphModel, inputShape: number[]
 export async function tfjsModelStats(file: string, inputShape?: number[]): Promise<TfjsModelStats> {
   const { kind } = readTfjsModelJson(file)
   await chooseTfjsBackend('cpu')
+  const { core: tf, converter: tfconv, layers: tfl } = await loadTfjs()
   try {
     if (kind === 'layers') {
       const model = await tfl.loadLayersModel(fileLoadHandler(file))
       try {
-        return layersStats(model)
+        return layersStats(tfl, model)
       } finally {
         model.dispose()
       }
@@ -142,7 +143,7 @@ export async function tfjsModelStats(file: string, inputShape?: number[]): Promi
     try {
       const declared = model.inputs[0]?.shape?.map((d) => (d === null || d < 0 ? -1 : d))
       const shape = declared && declared.slice(1).every((d) => d > 0) ? declared : inputShape
-      return graphStats(file, model, shape)
+      return graphStats(tf, file, model, shape)
     } finally {
       model.dispose()
     }

@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import { loadSharp } from './sharpModule.js'
 import type { RawImage } from '../datasets/types.js'
 import type { ResizeKind } from '../models/card.js'
 import { resample } from './resample.js'
@@ -40,6 +40,7 @@ export function toChannels(image: RawImage, channels: 1 | 3): RawImage {
 export async function resize(image: RawImage, width: number, height: number, kernel: ResizeKind): Promise<RawImage> {
   if (image.width === width && image.height === height) return image
   if (kernel !== 'lanczos3') return resample(image, width, height, kernel)
+  const sharp = await loadSharp()
   let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }).resize(width, height, {
     kernel: 'lanczos3',
     fit: 'fill',

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import * as ort from 'onnxruntime-node'
+import type * as ort from 'onnxruntime-node'
 import { modelError, runnerError, messageOf } from '../core/errors.js'
-import { CUDA_INSTALL_HINT, cudaProviderInstalled } from './onnxDevices.js'
+import { CUDA_INSTALL_HINT, providerPrerequisite } from './onnxDevices.js'
+import { loadOnnxRuntime, type OnnxRuntime } from './onnxModule.js'
 import type { Runner, RunnerFactory, RunnerInfo, RunnerOptions } from './types.js'
 
 const require = createRequire(import.meta.url)
@@ -20,6 +21,7 @@ function tensorShape(meta: ort.InferenceSession.ValueMetadata): Dim[] {
 
 class OnnxRunner implements Runner {
   constructor(
+    private readonly runtime: OnnxRuntime,
     private readonly session: ort.InferenceSession,
     readonly info: RunnerInfo,
     readonly input: { name: string; shape: Dim[] },
@@ -28,7 +30,7 @@ class OnnxRunner implements Runner {
   ) {}
 
   async run(batch: Float32Array, dims: readonly number[]): Promise<Float32Array> {
-    const tensor = new ort.Tensor('float32', batch, dims)
+    const tensor = new this.runtime.Tensor('float32', batch, dims)
     let result: ort.InferenceSession.OnnxValueMapType
     try {
       result = await this.session.run({ [this.input.name]: tensor })
@@ -53,19 +55,18 @@ async function createSession(modelPath: string, options: RunnerOptions): Promise
     graphOptimizationLevel: options.graphOptimization ?? 'all',
     ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
   }
+  const ort = await loadOnnxRuntime()
   const notes: string[] = []
   if (options.device === 'cpu') {
     return { session: await ort.InferenceSession.create(modelPath, { ...base, executionProviders: ['cpu'] }), backend: 'onnxruntime-node/cpu', notes }
   }
   const failures: string[] = []
   for (const provider of ['cuda', 'webgpu'] as const) {
-    if (provider === 'cuda') {
-      // Checked first: asking onnxruntime for a missing CUDA provider prints native errors on stderr.
-      const installed = cudaProviderInstalled()
-      if (installed !== true) {
-        failures.push(`cuda: ${installed}`)
-        continue
-      }
+    // Checked first: asking onnxruntime for a provider that cannot start prints native errors on stderr.
+    const ready = providerPrerequisite(ort, provider)
+    if (ready !== true) {
+      failures.push(`${provider}: ${ready}`)
+      continue
     }
     try {
       const session = await ort.InferenceSession.create(modelPath, { ...base, executionProviders: [provider] })
@@ -88,7 +89,7 @@ export const onnxRunnerFactory: RunnerFactory = {
   devices: ['cpu', 'gpu'],
   accepts: (modelPath) => /\.onnx$/i.test(modelPath),
   async available(device) {
-    const backends = ort.listSupportedBackends().map((b) => b.name)
+    const backends = (await loadOnnxRuntime()).listSupportedBackends().map((b) => b.name)
     if (device === 'cpu') return backends.includes('cpu') ? true : 'onnxruntime-node has no cpu backend in this build'
     const gpu = backends.filter((b) => b === 'cuda' || b === 'webgpu')
     return gpu.length > 0 ? true : `no GPU provider in this onnxruntime-node build (has: ${backends.join(', ')})`
@@ -120,6 +121,6 @@ export const onnxRunnerFactory: RunnerFactory = {
       notes,
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
     }
-    return new OnnxRunner(session, info, { name: inputMeta.name, shape: tensorShape(inputMeta) }, outputs, modelPath)
+    return new OnnxRunner(await loadOnnxRuntime(), session, info, { name: inputMeta.name, shape: tensorShape(inputMeta) }, outputs, modelPath)
   },
 }

@@ -1,9 +1,10 @@
-import * as tf from '@tensorflow/tfjs-core'
-import * as tfconv from '@tensorflow/tfjs-converter'
-import * as tfl from '@tensorflow/tfjs-layers'
+import type * as tf from '@tensorflow/tfjs-core'
+import type * as tfconv from '@tensorflow/tfjs-converter'
+import type * as tfl from '@tensorflow/tfjs-layers'
 import { messageOf, modelError } from '../core/errors.js'
 import { fileLoadHandler, isTfjsModelPath, readTfjsModelJson, type TfjsModelKind } from '../models/tfjsModelFile.js'
 import { chooseTfjsBackend, packageVersion, tfjsBackendCandidates } from './tfjsBackends.js'
+import { loadTfjs, type Tfjs } from './tfjsModule.js'
 import type { Runner, RunnerFactory, RunnerInfo, RunnerOptions } from './types.js'
 
 type Dim = number | string
@@ -22,8 +23,8 @@ interface LoadedModel {
   dispose(): void
 }
 
-function firstTensor(out: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap): tf.Tensor {
-  if (out instanceof tf.Tensor) return out
+function firstTensor(core: Tfjs['core'], out: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap): tf.Tensor {
+  if (out instanceof core.Tensor) return out
   if (Array.isArray(out)) return out[0]!
   return Object.values(out)[0]!
 }
@@ -50,6 +51,7 @@ function signatureTensors(signature: unknown): Map<string, { shape: Dim[]; dtype
 /** Loads a graph or layers model.json and its shards from disk with ferbench's file IOHandler. */
 export async function loadTfjsModel(modelPath: string): Promise<LoadedModel> {
   const { kind } = readTfjsModelJson(modelPath)
+  const { core, converter: tfconv, layers: tfl } = await loadTfjs()
   if (kind === 'graph') {
     let model: tfconv.GraphModel
     try {
@@ -72,7 +74,7 @@ export async function loadTfjsModel(modelPath: string): Promise<LoadedModel> {
       kind,
       inputs: model.inputs.map(info),
       outputs: model.outputs.map(info),
-      forward: (x) => firstTensor(model.execute(x)),
+      forward: (x) => firstTensor(core, model.execute(x)),
       dispose: () => model.dispose(),
     }
   }
@@ -87,13 +89,14 @@ export async function loadTfjsModel(modelPath: string): Promise<LoadedModel> {
     kind,
     inputs: model.inputs.map((t) => ({ name: t.name, shape: tfjsShape(t.shape), dtype: String(t.dtype) })),
     outputs: model.outputs.map((t) => ({ name: t.name, shape: tfjsShape(t.shape), dtype: String(t.dtype) })),
-    forward: (x) => firstTensor(model.predict(x, { batchSize: x.shape[0] ?? 1 })),
+    forward: (x) => firstTensor(core, model.predict(x, { batchSize: x.shape[0] ?? 1 })),
     dispose: () => model.dispose(),
   }
 }
 
 class TfjsRunner implements Runner {
   constructor(
+    private readonly core: Tfjs['core'],
     private readonly model: LoadedModel,
     readonly info: RunnerInfo,
     private readonly modelPath: string,
@@ -110,7 +113,7 @@ class TfjsRunner implements Runner {
   async run(batch: Float32Array, dims: readonly number[]): Promise<Float32Array> {
     let y: tf.Tensor
     try {
-      y = tf.tidy(() => this.model.forward(tf.tensor(batch, [...dims], 'float32')))
+      y = this.core.tidy(() => this.model.forward(this.core.tensor(batch, [...dims], 'float32')))
     } catch (error) {
       throw modelError(
         `${this.modelPath}: inference failed for input '${this.input.name}' with shape [${dims.join(', ')}] ` +
@@ -160,6 +163,6 @@ export const tfjsRunnerFactory: RunnerFactory = {
       notes: chosen.notes,
       ...(chosen.threads !== undefined ? { threads: chosen.threads } : {}),
     }
-    return new TfjsRunner(model, info, modelPath)
+    return new TfjsRunner((await loadTfjs()).core, model, info, modelPath)
   },
 }

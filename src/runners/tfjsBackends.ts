@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import * as tf from '@tensorflow/tfjs-core'
 import { messageOf, runnerError } from '../core/errors.js'
+import { loadTfjs } from './tfjsModule.js'
 import type { Device } from './types.js'
 
 const require = createRequire(import.meta.url)
@@ -71,6 +71,7 @@ async function initialise(candidate: TfjsBackendCandidate, threads: number | und
   } catch (error) {
     return `${candidate.packageName} failed to load: ${messageOf(error).split('\n')[0]}`
   }
+  const tf = (await loadTfjs()).core
   if (tf.findBackendFactory(candidate.name) === null) return `${candidate.packageName} loaded but registered no '${candidate.name}' backend`
   try {
     const ok = await tf.setBackend(candidate.name)

@@ -8,7 +8,7 @@ const CANON = ['neutral', 'happiness', 'surprise', 'sadness', 'anger', 'disgust'
 const FER = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
 const NEW = path.join(FIXTURES, 'ferplus', 'fer2013new.csv')
 
-/** The protocol as FORMATS.md writes it, re-implemented here. */
+/** The protocol as docs/datasets.md writes it, re-implemented here. */
 function expectedLabel(votes: number[]): string | undefined {
   const v = votes.map((x) => (x <= 1 ? 0 : x))
   const s = v.reduce((a, b) => a + b, 0)

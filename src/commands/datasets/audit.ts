@@ -3,6 +3,7 @@ import { FerbenchCommand } from '../../cli/baseCommand.js'
 import { datasetSelectionFlags } from '../../cli/datasetCommandFlags.js'
 import { evalDatasetOptions } from '../../cli/datasetFlags.js'
 import { writeFileAtomic } from '../../core/atomicWrite.js'
+import { checkOutputs } from '../../cli/outputs.js'
 import { auditDataset, NEAR_DUPLICATE_MAX_BITS, type AuditResult } from '../../core/auditDataset.js'
 import { EXIT_CODES } from '../../core/exitCodes.js'
 import { renderAudit } from '../../report/datasetTables.js'
@@ -23,6 +24,7 @@ export default class DatasetsAudit extends FerbenchCommand {
 
   async run(): Promise<AuditResult> {
     const { flags } = await this.parse(DatasetsAudit)
+    checkOutputs([{ flag: '--output', file: flags.output }], [{ flag: '--data', file: flags.data }, { flag: '--labels', file: flags.labels }])
     const result = await auditDataset({
       dataset: flags.dataset,
       data: flags.data,

@@ -7,7 +7,7 @@ import { vgg19Fer } from './vgg19Fer.js'
 
 export type { Replica } from './types.js'
 
-/** Architecture replicas of the seed models in ../shared/docs/CLAIMS.md, smallest first. */
+/** Architecture replicas of the published models of docs/claims.md, smallest first. */
 export const REPLICAS: readonly Replica[] = [microExpNet, miniXception, ferplusVgg13, resnet18Fer, vgg19Fer]
 
 export function replicaById(id: string): Replica | undefined {

@@ -10,7 +10,7 @@ export interface StatedParams {
   source: string
 }
 
-/** Speed/size claims from ../shared/docs/CLAIMS.md, to print beside the measured numbers. */
+/** Speed/size claims from docs/claims.md, to print beside the measured numbers. */
 export interface ReplicaClaim {
   text: string
   sizeBytes?: number

@@ -1,0 +1,86 @@
+import { spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { BIN, ROOT, tempDir } from '../helpers/cli.js'
+
+const PRELOAD = path.join(ROOT, 'tests', 'helpers', 'loadedModules.mjs')
+
+/** Packages with native bindings or large module graphs that only the code paths using them may import. */
+const HEAVY = ['onnxruntime-node', 'onnxruntime-common', '@tensorflow/', 'sharp', '@img/', 'zod', 'onnx-proto', 'protobufjs', 'csv-parse', 'cli-table3', 'cli-progress']
+
+/** Runs the built CLI with the module-recording preload; returns its stdout and the code files it loaded (package.json reads excluded). */
+function loadedBy(args: readonly string[]): { status: number | null; stdout: string; modules: string[] } {
+  const out = path.join(tempDir('ferbench-modules-'), 'loaded.txt')
+  const run = spawnSync(process.execPath, ['--import', PRELOAD, BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', FERBENCH_LOADED_MODULES_OUT: out },
+    encoding: 'utf8',
+  })
+  const modules = readFileSync(out, 'utf8')
+    .split('\n')
+    .filter((m) => m !== '' && !m.endsWith('/package.json'))
+  return { status: run.status, stdout: run.stdout, modules }
+}
+
+/** Files of ferbench's own build (dist/) among the loaded modules. */
+function ownCode(modules: readonly string[]): string[] {
+  const dist = path.join(ROOT, 'dist') + path.sep
+  return modules.filter((m) => m.replace(/^file:\/\//, '').startsWith(dist))
+}
+
+function heavyIn(modules: readonly string[]): string[] {
+  return modules.filter((m) => HEAVY.some((pkg) => m.includes(`/node_modules/${pkg}`)))
+}
+
+describe('start-up: what --version, --help and listing commands import', () => {
+  it('--version prints the version and imports no command module and no heavy package', () => {
+    const run = loadedBy(['--version'])
+    expect(run.status).toBe(0)
+    const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
+    expect(run.stdout).toContain(`ferbench/${version}`)
+    // The recorder itself works: oclif's core was seen loading.
+    expect(run.modules.some((m) => m.includes('/node_modules/@oclif/core/'))).toBe(true)
+    expect(heavyIn(run.modules)).toEqual([])
+    expect(ownCode(run.modules)).toEqual([])
+  })
+
+  it('eval --help prints the flags from the manifest without importing the eval command', () => {
+    const run = loadedBy(['eval', '--help'])
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('--model')
+    expect(run.stdout).toContain('--split')
+    expect(heavyIn(run.modules)).toEqual([])
+    expect(ownCode(run.modules)).toEqual([])
+  })
+
+  it('datasets list imports neither a runner engine nor sharp', () => {
+    const run = loadedBy(['datasets', 'list', '--json'])
+    expect(run.status).toBe(0)
+    expect(run.modules.some((m) => m.includes('/dist/commands/datasets/list.js'))).toBe(true)
+    expect(heavyIn(run.modules).filter((m) => /onnxruntime|@tensorflow|sharp|@img/.test(m))).toEqual([])
+  })
+
+  it('an ONNX eval imports onnxruntime but not tfjs', () => {
+    const run = loadedBy(['eval', '--json'])
+    expect(run.status).toBe(0)
+    const heavy = heavyIn(run.modules)
+    expect(heavy.some((m) => m.includes('/node_modules/onnxruntime-node/'))).toBe(true)
+    expect(heavy.filter((m) => m.includes('/node_modules/@tensorflow/'))).toEqual([])
+  })
+})
+
+describe('oclif.manifest.json', () => {
+  it('lists exactly the commands built into dist/commands, at the package version', () => {
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, 'oclif.manifest.json'), 'utf8')) as { version: string; commands: Record<string, unknown> }
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }
+    expect(manifest.version).toBe(pkg.version)
+    const dir = path.join(ROOT, 'dist', 'commands')
+    const built = (readdirSync(dir, { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => f.replace(/\.js$/, '').split(path.sep).join(':'))
+      .map((id) => id.replace(/:index$/, ''))
+      .sort()
+    expect(Object.keys(manifest.commands).sort()).toEqual(built)
+  })
+})
