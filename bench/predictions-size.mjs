@@ -30,9 +30,10 @@ const run = async (name, extra) => {
   const output = path.join(OUT, `${name}.json`)
   const r = await measure(BIN, ['eval', '--model', ORACLE, '--data', csv, '--split', 'PrivateTest', '--output', output, ...extra])
   if (r.code !== 0) throw new Error(`${name}: exit ${r.code}\n${r.stderr.slice(-2000)}`)
-  return { output, wallSeconds: r.wallSeconds }
+  return { output, wallSeconds: r.wallSeconds, peakRssMiB: r.peakRssMiB }
 }
 const walls = { embedded: [], omitted: [] }
+const rss = { embedded: [], omitted: [] }
 let embedded
 let omitted
 for (let i = 0; i < rounds; i++) {
@@ -40,6 +41,7 @@ for (let i = 0; i < rounds; i++) {
   for (const name of order) {
     const r = await run(name, name === 'omitted' ? ['--no-embed-predictions'] : [])
     walls[name].push(r.wallSeconds)
+    rss[name].push(r.peakRssMiB)
     if (name === 'embedded') embedded = r.output
     else omitted = r.output
   }
@@ -66,4 +68,5 @@ const rows = [
 console.log(`samples: ${doc.dataset.samples}; machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; commit ${execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']).toString().trim()}`)
 console.log('| document | bytes | gzip | per sample |\n| --- | ---: | ---: | ---: |')
 for (const [name, bytes, gz] of rows) console.log(`| ${name} | ${mib(bytes)} | ${kib(gz)} | ${((bytes - size(omitted)) / doc.dataset.samples).toFixed(1)} B over the bare document |`)
-console.log(`wall seconds (median of ${rounds}, alternating): embedded ${median(walls.embedded).toFixed(2)}, omitted ${median(walls.omitted).toFixed(2)}; withScores run exit ${withScores.code}`)
+console.log(`median of ${rounds} alternating runs: wall s embedded ${median(walls.embedded).toFixed(2)}, omitted ${median(walls.omitted).toFixed(2)}; peak RSS MiB embedded ${median(rss.embedded).toFixed(0)}, omitted ${median(rss.omitted).toFixed(0)}`)
+if (withScores.code !== 0) throw new Error(`run with --predictions CSV: exit ${withScores.code}`)

@@ -180,7 +180,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
         truth: sample.label,
         predicted: mapping.columns[predicted]!,
         content: contentKey(p.content),
-        top: topScores(combined, mapping.modelToColumn, mapping.columns, 3),
+        top: state.keepScores ? topScores(combined, mapping.modelToColumn, mapping.columns, 3) : [],
       })
     }
     pending = []

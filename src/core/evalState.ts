@@ -32,7 +32,11 @@ export class EvalState {
   priorWallSeconds: number
   segments: number
 
-  constructor(columns: number, keepPredictions: boolean) {
+  /** Keep each prediction's top-3 classes and scores (only a --predictions CSV needs them). */
+  readonly keepScores: boolean
+
+  constructor(columns: number, keepPredictions: boolean, keepScores = false) {
+    this.keepScores = keepScores
     this.counts = emptyConfusion(columns)
     this.digests = new SampleDigests()
     this.settledDigest = new DatasetDigest()
@@ -45,8 +49,8 @@ export class EvalState {
     this.segments = 1
   }
 
-  static restore(saved: SavedState, columns: number): EvalState {
-    const state = new EvalState(columns, saved.predictions !== undefined)
+  static restore(saved: SavedState, columns: number, keepScores = false): EvalState {
+    const state = new EvalState(columns, saved.predictions !== undefined, keepScores)
     if (saved.counts.length !== columns || saved.counts.some((row) => row.length !== columns)) {
       throw new RangeError(`saved confusion matrix is not ${columns}×${columns}`)
     }

@@ -103,8 +103,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     }
     const identity = await modelIdentity(options.model)
     const state = options.resumeFrom
-      ? restoreState(options.resumeFrom, { modelSha256: identity.sha256, files: identity.files, card, columns: mapping.columns })
-      : new EvalState(mapping.columns.length, options.predictions ?? false)
+      ? restoreState(options.resumeFrom, { modelSha256: identity.sha256, files: identity.files, card, columns: mapping.columns, keepScores: options.predictionScores ?? false })
+      : new EvalState(mapping.columns.length, options.predictions ?? false, options.predictionScores ?? false)
     let finished = false
     let stoppedBy: FerbenchError | undefined
     try {

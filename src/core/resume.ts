@@ -59,7 +59,7 @@ function canonical(value: unknown): string {
  */
 export function restoreState(
   from: { file: string; result: EvalResult },
-  current: { modelSha256: string; files?: readonly ModelFileEntry[]; card: ModelCard; columns: readonly string[] },
+  current: { modelSha256: string; files?: readonly ModelFileEntry[]; card: ModelCard; columns: readonly string[]; keepScores?: boolean },
 ): EvalState {
   const { file, result } = from
   if (result.dataset.contentDigest === undefined || result.dataset.idDigest === undefined) {
@@ -98,5 +98,6 @@ export function restoreState(
       segments: result.timing.segments ?? 1,
     },
     current.columns.length,
+    current.keepScores ?? false,
   )
 }

@@ -52,7 +52,7 @@ export function renderCompareTable(result: CompareResult): string {
   ]
   if (result.mcnemar) {
     const m = result.mcnemar
-    lines.push(`McNemar exact test on ${m.pairs} paired samples: b01 (a wrong, b right) = ${m.b01}, b10 (a right, b wrong) = ${m.b10}, p = ${pv(m.pValue)}`)
+    lines.push(`McNemar exact test on ${m.pairs} samples paired by ${m.pairedBy === 'id' ? 'sample id' : 'pixel content and label'}: b01 (a wrong, b right) = ${m.b01}, b10 (a right, b wrong) = ${m.b10}, p = ${pv(m.pValue)}`)
   }
   lines.push(...result.notes.map((n) => `note: ${n}`))
   return lines.join('\n')

@@ -115,8 +115,8 @@ export function compareMarkdown(result: CompareResult): string {
     ...table(['class', 'a', 'b', 'delta'], Object.entries(result.perClassRecall).map(([name, d]) => [name, ...deltaCells(d, true)])),
   ]
   if (result.mcnemar) {
-    const { b01, b10, pValue: p, pairs } = result.mcnemar
-    lines.push('', `McNemar's exact test on ${pairs} paired samples: b01 (a wrong, b right) = ${b01}, b10 (a right, b wrong) = ${b10}, p = ${pValue(p)}.`)
+    const { b01, b10, pValue: p, pairs, pairedBy } = result.mcnemar
+    lines.push('', `McNemar's exact test on ${pairs} samples paired by ${pairedBy === 'id' ? 'sample id' : 'pixel content and label'}: b01 (a wrong, b right) = ${b01}, b10 (a right, b wrong) = ${b10}, p = ${pValue(p)}.`)
   }
   if (result.notes.length > 0) lines.push('', ...result.notes.map((n) => `> ${n}`))
   return `${lines.join('\n')}\n`
