@@ -7,7 +7,8 @@ import { EXIT_CODES } from '../core/exitCodes.js'
 import { DEFAULT_CONCURRENCY, evaluate, type EvalOptions } from '../core/evaluate.js'
 import { PartialResultError } from '../core/partialResult.js'
 import { DEFAULT_PARTIAL_FILE, readPartialResult, resumedPaths } from '../core/resume.js'
-import { parseShard } from '../core/shard.js'
+import { parseShard, type Shard } from '../core/shard.js'
+import { shardFromEnvironment } from '../core/shardAuto.js'
 import { watchInterrupts } from '../cli/interrupt.js'
 import { DEMO } from '../core/paths.js'
 import { datasetNames } from '../datasets/registry.js'
@@ -98,14 +99,26 @@ export default class Eval extends FerbenchCommand {
       default: DEFAULT_CONCURRENCY,
       min: 1,
     }),
-    shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`' }),
+    shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`. `auto`: i/n from the engine running it (Kubernetes Indexed Job, SLURM array, GitLab/CircleCI/Buildkite parallel)' }),
+    'shard-count': Flags.integer({ description: 'with --shard auto: the number of shards where the engine gives only an index (Kubernetes: .spec.completions)', min: 1 }),
     resume: Flags.string({
       description: `continue an interrupted run from its partial result (written on SIGINT/SIGTERM to --output, else ./${DEFAULT_PARTIAL_FILE}); the final result replaces it unless --output is given`,
     }),
   }
 
   /** Flags that define what is evaluated: taken from the partial result under --resume, never given again. */
-  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'tta', 'extra-classes', 'embed-predictions', 'strict', 'shard', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold']
+  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'tta', 'extra-classes', 'embed-predictions', 'strict', 'shard', 'shard-count', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold']
+
+  /** --shard i/n, or --shard auto read from the engine's environment (announced on stderr). */
+  private shardFromFlags(text: string, shardCount: number | undefined): Shard {
+    if (text.trim() !== 'auto') {
+      if (shardCount !== undefined) throw usageError('--shard-count goes with --shard auto')
+      return parseShard(text)
+    }
+    const auto = shardFromEnvironment(process.env, shardCount)
+    if (!this.jsonEnabled()) this.logToStderr(`ferbench eval: shard ${auto.shard.index}/${auto.shard.count} from ${auto.source}`)
+    return auto.shard
+  }
 
   async run(): Promise<EvalResult | CvResult> {
     const { flags, raw } = await this.parse(Eval)
@@ -129,7 +142,7 @@ export default class Eval extends FerbenchCommand {
         predictions: flags['embed-predictions'] || flags.predictions !== undefined,
         predictionScores: flags.predictions !== undefined,
         demo,
-        ...(flags.shard ? { shard: parseShard(flags.shard) } : {}),
+        ...(flags.shard ? { shard: this.shardFromFlags(flags.shard, flags['shard-count']) } : {}),
       },
       { output: flags.output, embedPredictions: flags['embed-predictions'] },
     )

@@ -5,6 +5,8 @@ import { checkOutputs } from '../cli/outputs.js'
 import { usageError } from '../core/errors.js'
 import { EXIT_CODES } from '../core/exitCodes.js'
 import { DEFAULT_MAX_ACCURACY_DROP, gateFiles } from '../core/gate.js'
+import { resolveBaseline } from '../board/resolveBaseline.js'
+import { DEFAULT_HISTORY_STORE } from '../board/historyStore.js'
 import type { GateResult } from '../report/schemas/gateDocument.js'
 
 function number(flag: string, value: string | undefined): number | undefined {
@@ -26,10 +28,12 @@ export default class Gate extends FerbenchCommand {
     '<%= config.bin %> gate --baseline base.json --current cur.json --max-accuracy-drop 1',
     '<%= config.bin %> gate --baseline base.json --current cur.json --max-class-recall-drop 5 --output gate.xml --output gate.md',
     '<%= config.bin %> gate --baseline speed-base.json --current speed-cur.json --max-latency-increase 10',
+    '<%= config.bin %> gate --baseline history:main --current cur.json --store .ferbench-history',
   ]
 
   static override flags = {
-    baseline: Flags.string({ description: 'baseline result document (eval, cross-validation or speed JSON)', required: true }),
+    baseline: Flags.string({ description: 'baseline result document (eval, cross-validation or speed JSON), or history:<branch> for the last comparable document recorded on that branch (ferbench history add)', required: true }),
+    store: Flags.string({ description: 'history store for --baseline history:<branch>', default: DEFAULT_HISTORY_STORE }),
     current: Flags.string({ description: 'current result document of the same kind', required: true }),
     'max-accuracy-drop': Flags.string({ description: `largest allowed accuracy drop, percentage points (eval documents; default ${DEFAULT_MAX_ACCURACY_DROP})` }),
     'max-class-recall-drop': Flags.string({ description: 'largest allowed drop of any class\'s recall, percentage points (eval documents; off unless given)' }),
@@ -46,7 +50,7 @@ export default class Gate extends FerbenchCommand {
     const maxLatencyIncrease = number('max-latency-increase', flags['max-latency-increase'])
     checkOutputs((flags.output ?? []).map((file) => ({ flag: '--output', file })), [{ flag: '--baseline', file: flags.baseline }, { flag: '--current', file: flags.current }])
     const result = gateFiles({
-      baseline: flags.baseline,
+      baseline: resolveBaseline(flags.baseline, flags.current, flags.store),
       current: flags.current,
       alpha: number('alpha', flags.alpha)!,
       ...(maxAccuracyDrop !== undefined ? { maxAccuracyDrop } : {}),

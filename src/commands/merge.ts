@@ -3,7 +3,7 @@ import { FerbenchCommand } from '../cli/baseCommand.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
 import { checkOutputs } from '../cli/outputs.js'
 import { EXIT_CODES } from '../core/exitCodes.js'
-import { mergeShards, readShardFile } from '../core/merge.js'
+import { expandShardInputs, mergeShards, readShardFile } from '../core/merge.js'
 import type { EvalResult } from '../report/evalResult.js'
 import { renderEvalTables } from '../report/evalTable.js'
 
@@ -14,15 +14,15 @@ export default class Merge extends FerbenchCommand {
     'the unsharded run\'s. Refuses shards of different models, cards, datasets, splits or shard counts, a shard given twice, a missing ' +
     'shard and partial (interrupted) shards.'
   static override strict = false
-  static override examples = ['<%= config.bin %> merge shard-1.json shard-2.json shard-3.json --output result.json', '<%= config.bin %> merge results/shard-*.json --json']
-  static override args = { shards: Args.string({ description: 'shard result files (ferbench eval --shard i/n --output ...)', required: true }) }
+  static override examples = ['<%= config.bin %> merge shard-1.json shard-2.json shard-3.json --output result.json', '<%= config.bin %> merge results/shard-*.json --json', '<%= config.bin %> merge shards/ --output result.json']
+  static override args = { shards: Args.string({ description: 'shard result files (ferbench eval --shard i/n --output ...), or a folder holding them', required: true }) }
   static override flags = {
     output: Flags.string({ char: 'o', description: 'write the merged result JSON to this file (atomically)' }),
   }
 
   async run(): Promise<EvalResult> {
     const { argv, flags } = await this.parse(Merge)
-    const files = argv.map(String)
+    const files = expandShardInputs(argv.map(String))
     checkOutputs([{ flag: '--output', file: flags.output }], files.map((file) => ({ flag: 'shard', file })))
     const result = mergeShards(files.map(readShardFile))
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import path from 'node:path'
 import { classificationMetrics, emptyConfusion } from '../metrics/classification.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
 import type { ModelCard } from '../models/card.js'
@@ -27,6 +28,30 @@ export function readShardFile(file: string): ShardFile {
   }
   if (!result.metrics?.confusionMatrix || !result.dataset || !result.model) throw dataError(`${file}: ${EVAL_SCHEMA} document lacks metrics.confusionMatrix, dataset or model`)
   return { file, result: result as EvalResult }
+}
+
+/**
+ * The shard files to merge: named files as they are; a named folder contributes its *.json files
+ * that are eval documents with a dataset.shard (other JSON there is ignored), in name order.
+ */
+export function expandShardInputs(inputs: readonly string[]): string[] {
+  return inputs.flatMap((input) => {
+    if (!existsSync(input) || !statSync(input).isDirectory()) return [input]
+    const files = readdirSync(input)
+      .filter((n) => n.endsWith('.json'))
+      .sort()
+      .map((n) => path.join(input, n))
+      .filter((file) => {
+        try {
+          const doc = JSON.parse(readFileSync(file, 'utf8')) as { schema?: unknown; dataset?: { shard?: unknown } }
+          return doc.schema === EVAL_SCHEMA && doc.dataset?.shard !== undefined
+        } catch {
+          return false
+        }
+      })
+    if (files.length === 0) throw dataError(`${input}: folder holds no shard results (${EVAL_SCHEMA} documents with dataset.shard)`)
+    return files
+  })
 }
 
 /** Sorted-key JSON, so comparisons ignore key order. */

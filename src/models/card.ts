@@ -18,12 +18,19 @@ const emotionName = z.string().transform((name, ctx): Emotion => {
 export const scaleKinds = ['raw255', 'unit', 'symmetric', 'meanstd'] as const
 export const resizeKinds = ['bilinear', 'bicubic', 'nearest', 'lanczos3'] as const
 export const ttaKinds = ['none', 'flip', 'tencrop'] as const
+/**
+ * What a 3-channel input carries: RGB (the default), BGR (OpenCV's order: cv2.imread) or gray (the
+ * BT.601 luma replicated into all three channels, as for models trained on gray FER2013 faces).
+ */
+export const channelOrders = ['RGB', 'BGR', 'gray'] as const
 
 export const cardInputSchema = z.strictObject({
   height: z.number().int().positive().optional(),
   width: z.number().int().positive().optional(),
   channels: z.union([z.literal(1), z.literal(3)]).optional(),
   layout: z.enum(['NCHW', 'NHWC']).optional(),
+  /** 3-channel inputs only; default RGB. */
+  channelOrder: z.enum(channelOrders).optional(),
   name: z.string().min(1).optional(),
 })
 
@@ -45,6 +52,8 @@ export const cardFileSchema = z
     /** A batch size the model's graph fixes (e.g. 1); inferred from the input shape when left out. */
     batch: z.number().int().positive().optional(),
     source: z.string().optional(),
+    /** Written by `ferbench models doctor --write-card`: which fields it inferred, and the evidence. */
+    origin: z.strictObject({ inferred: z.array(z.string()), evidence: z.record(z.string(), z.unknown()) }).optional(),
   })
   .superRefine((card, ctx) => {
     if (card.scale === 'meanstd' && (!card.mean || !card.std)) {
@@ -61,10 +70,12 @@ export type CardFile = z.infer<typeof cardFileSchema>
 export type ScaleKind = (typeof scaleKinds)[number]
 export type ResizeKind = (typeof resizeKinds)[number]
 export type TtaKind = (typeof ttaKinds)[number]
+export type ChannelOrder = (typeof channelOrders)[number]
 
 /** A card with every input field known: what the pipeline runs on. */
 export interface ModelCard {
-  input: { height: number; width: number; channels: 1 | 3; layout: 'NCHW' | 'NHWC'; name: string }
+  /** channelOrder: present only when a 3-channel card says BGR or gray (absent = RGB). */
+  input: { height: number; width: number; channels: 1 | 3; layout: 'NCHW' | 'NHWC'; name: string; channelOrder?: 'BGR' | 'gray' }
   scale: ScaleKind
   mean?: number[]
   std?: number[]

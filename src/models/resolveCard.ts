@@ -49,6 +49,10 @@ export function resolveCard(card: CardFile, input: ModelInputInfo, source: strin
   if (card.input.name && card.input.name !== input.name) {
     throw modelError(`card input.name '${card.input.name}' is not the model's image input '${input.name}'`)
   }
+  const channelOrder = card.input.channelOrder
+  if (channelOrder !== undefined && channelOrder !== 'gray' && channels === 1) {
+    throw cardError(`${source}: input.channelOrder '${channelOrder}' needs a 3-channel input; ${where} takes 1 channel (gray)`)
+  }
   const batchDim = known(shape[0])
   if (card.batch !== undefined && batchDim !== undefined && card.batch !== batchDim) {
     throw modelError(`${where}: card says batch ${card.batch} but the model fixes batch ${batchDim}`)
@@ -71,6 +75,7 @@ export function resolveCard(card: CardFile, input: ModelInputInfo, source: strin
   }
   const mean = perChannel(card.mean, 'mean')
   const std = perChannel(card.std, 'std')
+  if (channels === 3 && (channelOrder === 'BGR' || channelOrder === 'gray')) resolved.input.channelOrder = channelOrder
   if (mean) resolved.mean = mean
   if (std) resolved.std = std
   if (card.crop) {

@@ -31,6 +31,30 @@ export function toChannels(image: RawImage, channels: 1 | 3): RawImage {
   return channels === 1 ? toGray(image) : toRgb(image)
 }
 
+/** RGB → BGR (the channel order cv2.imread gives): swaps the first and third channel. */
+export function toBgr(image: RawImage): RawImage {
+  const rgb = toRgb(image)
+  const out = new Uint8Array(rgb.data.length)
+  const d = rgb.data
+  for (let j = 0; j < d.length; j += 3) {
+    out[j] = d[j + 2]!
+    out[j + 1] = d[j + 1]!
+    out[j + 2] = d[j]!
+  }
+  return { data: out, width: rgb.width, height: rgb.height, channels: 3 }
+}
+
+/**
+ * The image in the channels the card's input takes: gray (1 channel, BT.601), RGB (gray images
+ * replicated), BGR (channels swapped), or `gray` for a 3-channel input (luma replicated).
+ */
+export function toInputChannels(image: RawImage, input: { channels: 1 | 3; channelOrder?: 'BGR' | 'gray' }): RawImage {
+  if (input.channels === 1) return toGray(image)
+  if (input.channelOrder === 'BGR') return toBgr(image)
+  if (input.channelOrder === 'gray') return toRgb(toGray(image))
+  return toRgb(image)
+}
+
 /**
  * Resizes to width×height (aspect not kept, like cv2.resize / torchvision Resize((h, w))); returns
  * the image itself when the size already matches. nearest, bilinear and bicubic follow OpenCV's

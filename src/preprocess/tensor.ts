@@ -1,7 +1,7 @@
 import { cardError, dataError } from '../core/errors.js'
 import type { RawImage } from '../datasets/types.js'
 import type { ModelCard } from '../models/card.js'
-import { crop, cropWindow, flipHorizontal, resize, toChannels } from './pixels.js'
+import { crop, cropWindow, flipHorizontal, resize, toInputChannels } from './pixels.js'
 
 /**
  * Writes one image into `out` at `offset` as the card says: scale mode, then layout.
@@ -62,7 +62,7 @@ export function viewCount(card: ModelCard): number {
 }
 
 /**
- * The model-ready views of one image: channel conversion, resize, optional crop, and TTA views.
+ * The model-ready views of one image: channel conversion (gray, RGB, BGR), resize, optional crop, and TTA views.
  *  - no crop: resize to the input size; flip adds the mirror image.
  *  - crop {size, from}: resize to from×from (or keep the image as given when `from` is absent),
  *    then take size×size windows (size = the input side, checked by resolveCard): the center, or
@@ -71,8 +71,8 @@ export function viewCount(card: ModelCard): number {
  * Returned as pixel images; writeTensor turns each into floats.
  */
 export async function prepareViews(image: RawImage, card: ModelCard): Promise<RawImage[]> {
-  const { width, height, channels } = card.input
-  const converted = toChannels(image, channels)
+  const { width, height } = card.input
+  const converted = toInputChannels(image, card.input)
   if (!card.crop) {
     const resized = await resize(converted, width, height, card.resize)
     if (card.tta === 'none') return [resized]

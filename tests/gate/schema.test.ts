@@ -23,7 +23,7 @@ describe('committed JSON Schemas', () => {
 
 describe('documents the tests produce validate against the committed schemas', () => {
   let dir: string
-  const docs: Record<DocumentKind, unknown[]> = { eval: [], speed: [], cv: [], compare: [], gate: [] }
+  const docs: Record<DocumentKind, unknown[]> = { eval: [], speed: [], cv: [], compare: [], gate: [], leaderboard: [], doctor: [] }
   const model = path.join(FIXTURES, 'models', 'oracle.onnx')
 
   beforeAll(() => {
@@ -51,6 +51,8 @@ describe('documents the tests produce validate against the committed schemas', (
     if (speed.status !== 0) throw new Error(`speed failed: ${speed.stderr}`)
     docs.speed.push(JSON.parse(readFileSync(speedFile, 'utf8')))
     docs.gate.push(runJson(['gate', '--baseline', speedFile, '--current', speedFile, '--max-latency-increase', '10']).json)
+    docs.leaderboard.push(runJson(['leaderboard', dir]).json)
+    docs.doctor.push(runJson(['models', 'doctor', '--model', model, '--dataset', 'fer2013', '--data', path.join(FIXTURES, 'fer2013', 'fer2013.csv'), '--split', 'PrivateTest']).json)
   })
 
   it.each(kinds)('%s documents', (kind) => {

@@ -22,6 +22,7 @@ export const modelCardSchema = z.object({
     channels: z.union([z.literal(1), z.literal(3)]),
     layout: z.enum(['NCHW', 'NHWC']),
     name: z.string(),
+    channelOrder: z.enum(['BGR', 'gray']).optional(),
   }),
   scale: z.enum(scaleKinds),
   mean: z.array(z.number()).optional(),

@@ -1,8 +1,10 @@
 import { z } from 'zod'
 import { compareDocumentSchema } from './compareDocument.js'
 import { cvDocumentSchema } from './cvDocument.js'
+import { doctorDocumentSchema } from './doctorDocument.js'
 import { evalDocumentSchema } from './evalDocument.js'
 import { gateDocumentSchema } from './gateDocument.js'
+import { LEADERBOARD_SCHEMA, leaderboardDocumentSchema } from './leaderboardDocument.js'
 import { speedDocumentSchema } from './speedDocument.js'
 
 /**
@@ -16,6 +18,8 @@ export const DOCUMENT_SCHEMAS = {
   cv: { version: 'ferbench/cv@1', schema: cvDocumentSchema },
   compare: { version: 'ferbench/compare@1', schema: compareDocumentSchema },
   gate: { version: 'ferbench/gate@1', schema: gateDocumentSchema },
+  leaderboard: { version: LEADERBOARD_SCHEMA, schema: leaderboardDocumentSchema },
+  doctor: { version: 'ferbench/doctor@1', schema: doctorDocumentSchema },
 } as const
 
 export type DocumentKind = keyof typeof DOCUMENT_SCHEMAS

@@ -1,0 +1,112 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+import { dataError, messageOf } from '../core/errors.js'
+import { evalDocumentSchema, type EvalDocument } from '../report/schemas/evalDocument.js'
+import { SPEED_SCHEMA, speedDocumentSchema, type SpeedDocument } from '../report/schemas/speedDocument.js'
+import { EVAL_SCHEMA } from '../report/evalResult.js'
+
+const CV_SCHEMA = 'ferbench/cv@1'
+const ROBUST_SCHEMA = 'ferbench/robust@1'
+const fraction = z.number().min(0).max(1)
+
+/** The fields of a cross-validation document (ferbench/cv@1) the leaderboard reads. */
+const cvFieldsSchema = z.looseObject({
+  schema: z.literal(CV_SCHEMA),
+  complete: z.boolean(),
+  createdAt: z.string(),
+  protocol: z.looseObject({ folds: z.number().int().positive(), rule: z.string(), split: z.string(), model: z.string(), sameModelEveryFold: z.boolean() }),
+  dataset: z.looseObject({ name: z.string(), split: z.string(), samples: z.number().int().nonnegative() }),
+  labelMapping: z.looseObject({ columns: z.array(z.string()) }),
+  folds: z.array(z.looseObject({ fold: z.number().int(), model: z.looseObject({ path: z.string(), sha256: z.string() }) })).min(1),
+  metrics: z.looseObject({ accuracy: fraction, accuracyCI95: z.tuple([fraction, fraction]), macroF1: fraction, balancedAccuracy: fraction, samples: z.number().int().nonnegative() }),
+  model: z.looseObject({ card: z.looseObject({ tta: z.string() }).optional() }).optional(),
+})
+export type CvFields = z.infer<typeof cvFieldsSchema>
+
+/** The fields of a robustness document (ferbench/robust@1) the leaderboard reads. */
+const robustFieldsSchema = z.looseObject({
+  schema: z.literal(ROBUST_SCHEMA),
+  model: z.looseObject({ sha256: z.string() }),
+  meanCorruptionAccuracy: fraction,
+})
+export type RobustFields = z.infer<typeof robustFieldsSchema>
+
+export type BoardDocument =
+  | { kind: 'eval'; file: string; doc: EvalDocument }
+  | { kind: 'speed'; file: string; doc: SpeedDocument }
+  | { kind: 'cv'; file: string; doc: CvFields }
+  | { kind: 'robust'; file: string; doc: RobustFields }
+
+const SCHEMAS = {
+  [EVAL_SCHEMA]: { kind: 'eval', schema: evalDocumentSchema },
+  [SPEED_SCHEMA]: { kind: 'speed', schema: speedDocumentSchema },
+  [CV_SCHEMA]: { kind: 'cv', schema: cvFieldsSchema },
+  [ROBUST_SCHEMA]: { kind: 'robust', schema: robustFieldsSchema },
+} as const
+
+export interface Collected {
+  documents: BoardDocument[]
+  /** Files inside a named folder that are not ferbench result documents: skipped, each with why. */
+  skipped: string[]
+}
+
+function issues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`)
+    .join('; ')
+}
+
+/** Reads one file as a ferbench result document; returns why not when it is not one. */
+function readOne(file: string): BoardDocument | string {
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    return `not a JSON document (${messageOf(error)})`
+  }
+  const tag = typeof raw === 'object' && raw !== null && 'schema' in raw ? (raw as { schema: unknown }).schema : undefined
+  const entry = typeof tag === 'string' && tag in SCHEMAS ? SCHEMAS[tag as keyof typeof SCHEMAS] : undefined
+  if (!entry) return `field 'schema' is ${JSON.stringify(tag)}; expected one of ${Object.keys(SCHEMAS).join(', ')}`
+  const parsed = entry.schema.safeParse(raw)
+  if (!parsed.success) return `not a valid ${String(tag)} document: ${issues(parsed.error)}`
+  return { kind: entry.kind, file, doc: parsed.data } as BoardDocument
+}
+
+function jsonFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.json') && !e.name.endsWith('.ferbench.json'))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort()
+}
+
+/**
+ * Reads the named files and every *.json under the named folders (model cards `*.ferbench.json`
+ * excluded). A named file that is not a result document is an error (exit 3); a file found in a
+ * folder that is not one is skipped and listed.
+ */
+export function collectDocuments(inputs: readonly string[]): Collected {
+  const documents: BoardDocument[] = []
+  const skipped: string[] = []
+  for (const input of inputs) {
+    let isDir: boolean
+    try {
+      isDir = statSync(input).isDirectory()
+    } catch {
+      throw dataError(`${input}: no such file or folder`)
+    }
+    if (!isDir) {
+      const read = readOne(input)
+      if (typeof read === 'string') throw dataError(`${input}: ${read}`)
+      documents.push(read)
+      continue
+    }
+    for (const file of jsonFilesUnder(input)) {
+      const read = readOne(file)
+      if (typeof read === 'string') skipped.push(`${file}: ${read}`)
+      else documents.push(read)
+    }
+  }
+  return { documents, skipped }
+}

@@ -1,0 +1,42 @@
+import { Args, Flags } from '@oclif/core'
+import { collectDocuments } from '../../board/collect.js'
+import { gitContext } from '../../board/gitContext.js'
+import { addToHistory, DEFAULT_HISTORY_STORE, type HistoryEntry } from '../../board/historyStore.js'
+import { FerbenchCommand } from '../../cli/baseCommand.js'
+import { usageError } from '../../core/errors.js'
+
+export default class HistoryAdd extends FerbenchCommand {
+  static override summary = 'Record result documents in the history store with their git commit, branch and time.'
+  static override description =
+    'The commit and branch come from the CI\'s variables (GitHub Actions, GitLab CI, CircleCI, Buildkite, Jenkins), else from git in the current ' +
+    'folder, unless --commit/--branch say otherwise. The store is a plain folder (documents/ and index/, one file per entry, each written ' +
+    'atomically under a unique name), safe for parallel CI jobs appending at once.'
+  static override strict = false
+  static override examples = [
+    '<%= config.bin %> history add result.json',
+    '<%= config.bin %> history add result.json speed.json --store .ferbench-history --branch main',
+  ]
+  static override args = { documents: Args.string({ description: 'result documents (eval, cv, robust, speed JSON)', required: true }) }
+  static override flags = {
+    store: Flags.string({ description: 'history store folder', default: DEFAULT_HISTORY_STORE }),
+    commit: Flags.string({ description: 'commit to record (default: from CI variables or git)' }),
+    branch: Flags.string({ description: 'branch to record (default: from CI variables or git)' }),
+  }
+
+  async run(): Promise<{ store: string; entries: HistoryEntry[] }> {
+    const { argv, flags } = await this.parse(HistoryAdd)
+    const files = argv.map(String)
+    const { documents } = collectDocuments(files)
+    if (documents.length === 0) throw usageError(`${files.join(', ')}: no result documents to record`)
+    const git = gitContext()
+    const commit = flags.commit ?? git.commit
+    const branch = flags.branch ?? git.branch
+    const gitSource = flags.commit || flags.branch ? `command line${git.commit ? `; ${git.source}` : ''}` : git.source
+    const entries = documents.map((d) => addToHistory(d, { store: flags.store, commit, branch, gitSource }))
+    if (!this.jsonEnabled()) {
+      for (const e of entries) this.log(`recorded ${e.kind} ${e.model.name}${e.dataset ? ` on ${e.dataset} ${e.split}` : ''} at ${e.commit?.slice(0, 8) ?? '(no commit)'} on ${e.branch ?? '(no branch)'} as ${e.id}`)
+      if (commit === null) this.warn(`no commit recorded: ${git.source}; pass --commit`)
+    }
+    return { store: flags.store, entries }
+  }
+}

@@ -1,0 +1,74 @@
+import { Flags } from '@oclif/core'
+import { FerbenchCommand } from '../../cli/baseCommand.js'
+import { datasetSelectionFlags } from '../../cli/datasetCommandFlags.js'
+import { evalDatasetOptions } from '../../cli/datasetFlags.js'
+import { progressOnStderr } from '../../cli/progress.js'
+import { writeFileAtomic } from '../../core/atomicWrite.js'
+import { doctor, DOCTOR_DEFAULT_SAMPLES, DOCTOR_DEFAULT_SEED } from '../../doctor/doctor.js'
+import type { DoctorResult } from '../../doctor/result.js'
+import { renderDoctor } from '../../report/doctorTable.js'
+
+export default class ModelsDoctor extends FerbenchCommand {
+  static override summary = 'Find the card a model wants: try every scale, channel order, layout, resize and crop its input allows on a labelled sample.'
+  static override description =
+    'Takes a seeded stratified sample of the split, decodes each image once, runs the model under every candidate card and ranks them ' +
+    'by accuracy under the best label assignment. Recommends a card only when McNemar\'s exact test separates it from every other ' +
+    'candidate (p < 0.01); otherwise lists the ties and what data would separate them. See docs/doctor.md.'
+  static override examples = [
+    '<%= config.bin %> models doctor --model m.onnx --dataset fer2013 --data fer2013.csv --split PublicTest',
+    '<%= config.bin %> models doctor --model m.onnx --dataset rafdb --data RAF-DB/basic --write-card m.onnx.ferbench.json',
+    '<%= config.bin %> models doctor --model m.onnx --card m.card.json --dataset folder --data faces/ --json',
+  ]
+
+  static override flags = {
+    model: Flags.string({ char: 'm', description: 'model file (.onnx, or a tfjs model.json)', required: true }),
+    ...datasetSelectionFlags,
+    split: Flags.string({ char: 's', description: "split to sample (default: the adapter's default split)" }),
+    samples: Flags.integer({ char: 'n', description: 'images to sample, in equal shares per class', default: DOCTOR_DEFAULT_SAMPLES, min: 1 }),
+    seed: Flags.integer({ description: 'sampling seed', default: DOCTOR_DEFAULT_SEED }),
+    card: Flags.string({ description: 'a card to check: its labels are the declared order and its values win ties (default: the sidecar, if any)' }),
+    preset: Flags.string({ description: 'a built-in card to check (see `ferbench models presets`)' }),
+    'write-card': Flags.string({ description: 'write the recommended card here (atomically), with origin {inferred, evidence}; nothing is written when candidates tie' }),
+    device: Flags.string({ description: 'device to run on', options: ['cpu', 'gpu'], default: 'cpu' }),
+    runner: Flags.string({ description: 'runner (default: chosen from the model file type)', options: ['onnx', 'tfjs'] }),
+    threads: Flags.integer({ description: 'intra-op threads for the runner (default: engine decides)', min: 1 }),
+    batch: Flags.integer({ char: 'b', description: 'images per inference call (ignored when the model fixes its batch)', default: 32, min: 1 }),
+  }
+
+  async run(): Promise<DoctorResult> {
+    const { flags } = await this.parse(ModelsDoctor)
+    const progress = progressOnStderr(!this.jsonEnabled(), 'models doctor: candidates')
+    let result: DoctorResult
+    try {
+      result = await doctor({
+        model: flags.model,
+        dataset: flags.dataset,
+        data: flags.data,
+        ...(flags.split ? { split: flags.split } : {}),
+        samples: flags.samples,
+        seed: flags.seed,
+        ...(flags.card ? { card: flags.card } : {}),
+        ...(flags.preset ? { preset: flags.preset } : {}),
+        device: flags.device as 'cpu' | 'gpu',
+        ...(flags.runner ? { runner: flags.runner } : {}),
+        ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
+        batch: flags.batch,
+        datasetOptions: evalDatasetOptions(flags),
+        onProgress: (done) => progress.update(done),
+      })
+    } finally {
+      progress.stop()
+    }
+    if (!this.jsonEnabled()) this.log(renderDoctor(result))
+    const target = flags['write-card']
+    if (target) {
+      if (result.recommended) {
+        writeFileAtomic(target, `${JSON.stringify(result.recommended.card, null, 2)}\n`)
+        this.logToStderr(`ferbench models doctor: wrote the recommended card (${result.recommended.name}) to ${target}`)
+      } else {
+        this.logToStderr(`ferbench models doctor: no card written to ${target}: no candidate is separated from the others (see ties)`)
+      }
+    }
+    return result
+  }
+}

@@ -1,0 +1,183 @@
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { createDataset } from '../datasets/registry.js'
+import type { DatasetOptions, RawImage } from '../datasets/types.js'
+import { EMOTIONS, type Emotion } from '../labels/emotions.js'
+import type { CardFile } from '../models/card.js'
+import { cardFor } from '../models/cardFor.js'
+import { findSidecar, readCardFile } from '../models/loadCard.js'
+import { createRunner } from '../runners/registry.js'
+import type { Device } from '../runners/types.js'
+import { cardError, dataError } from '../core/errors.js'
+import { fileBytes, machineInfo, sha256File, toolVersion } from '../core/provenance.js'
+import { inputChoices, sameSpec, specOfCard, stage1Specs, stage2Specs, type CandidateSpec } from './candidates.js'
+import { DOCTOR_ALPHA, decide, evaluated, rank, type Evaluated } from './decide.js'
+import { DOCTOR_SCHEMA, type DoctorResult } from './result.js'
+import { runCandidates, type RunStats } from './runCandidates.js'
+import { stratifiedSample } from './sample.js'
+
+export const DOCTOR_DEFAULT_SAMPLES = 350
+export const DOCTOR_DEFAULT_SEED = 1
+
+export interface DoctorOptions {
+  model: string
+  dataset: string
+  data: string
+  split?: string
+  samples?: number
+  seed?: number
+  /** A card to check (its labels are the declared order; its values win ties); else --preset, else the sidecar. */
+  card?: string
+  preset?: string
+  device?: Device
+  runner?: string
+  threads?: number
+  batch?: number
+  datasetOptions?: Omit<DatasetOptions, 'data' | 'split'>
+  onProgress?: (candidatesDone: number) => void
+}
+
+/** The declared label order: the card's, else the dataset's order followed by the canonical classes it lacks, cut to the output count. */
+export function defaultLabels(datasetLabels: readonly Emotion[], classes: number): Emotion[] {
+  return [...datasetLabels, ...EMOTIONS.filter((e) => !datasetLabels.includes(e))].slice(0, classes)
+}
+
+/** Whether any sampled image has colour (a 3-channel image whose channels differ somewhere). */
+function hasColour(images: readonly RawImage[]): boolean {
+  return images.some((img) => {
+    if (img.channels !== 3) return false
+    const d = img.data
+    for (let j = 0; j < d.length; j += 3) if (d[j] !== d[j + 1] || d[j + 1] !== d[j + 2]) return true
+    return false
+  })
+}
+
+function commonSize(images: readonly RawImage[]): { width: number; height: number } {
+  const counts = new Map<string, number>()
+  for (const img of images) counts.set(`${img.width}x${img.height}`, (counts.get(`${img.width}x${img.height}`) ?? 0) + 1)
+  const [key] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]!
+  const [width, height] = key.split('x').map(Number) as [number, number]
+  return { width, height }
+}
+
+function declaredCard(options: DoctorOptions): { card: CardFile; source: string } | undefined {
+  if (options.card || options.preset) return cardFor(options.model, { ...(options.card ? { card: options.card } : {}), ...(options.preset ? { preset: options.preset } : {}) })
+  const sidecar = findSidecar(options.model)
+  return sidecar ? { card: readCardFile(sidecar), source: sidecar } : undefined
+}
+
+/**
+ * `ferbench models doctor`: which card does this model want? Samples the split (stratified,
+ * seeded), decodes each image once, runs every candidate card the input shape allows, and ranks
+ * them by accuracy under the best label assignment (src/doctor/decide.ts says when one is
+ * recommended).
+ */
+export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
+  const started = performance.now()
+  const warnings: string[] = []
+  const requested = options.samples ?? DOCTOR_DEFAULT_SAMPLES
+  const seed = options.seed ?? DOCTOR_DEFAULT_SEED
+  const adapter = createDataset(options.dataset, { ...options.datasetOptions, data: options.data, ...(options.split ? { split: options.split } : {}) })
+  const split = options.split ?? adapter.defaultSplit
+  const declared = declaredCard(options)
+  const runner = await createRunner(options.model, {
+    device: options.device ?? 'cpu',
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.runner ? { runner: options.runner } : {}),
+  })
+  try {
+    warnings.push(...runner.info.notes)
+    const t0 = performance.now()
+    const sample = await stratifiedSample(adapter, split, requested, seed)
+    const decodeSeconds = (performance.now() - t0) / 1000
+    warnings.push(...adapter.warnings)
+    for (const failure of sample.failures) warnings.push(`sample skipped (could not be decoded): ${failure}`)
+    if (sample.images.length === 0) throw dataError(`${options.data}: split ${split} gave no decodable samples to try the model on`)
+    if (sample.images.length < requested) warnings.push(`${sample.images.length} samples in split ${split} (asked for ${requested})`)
+    const images = sample.images.map((s) => s.image)
+    const truth = sample.images.map((s) => s.label)
+    const datasetLabels = [...adapter.labels]
+
+    const outShape = runner.outputs[0]?.shape ?? []
+    const outDim = outShape[outShape.length - 1]
+    const classes = typeof outDim === 'number' && outDim > 0 ? outDim : declared?.card.labels.length
+    if (classes === undefined) throw cardError(`${options.model}: the output's class count is dynamic; give a card (--card) whose labels say how many outputs there are`)
+    if (classes < 2 || classes > EMOTIONS.length) throw cardError(`${options.model}: ${classes} outputs per sample; the doctor labels 2 to ${EMOTIONS.length} emotion outputs`)
+    if (declared && declared.card.labels.length !== classes) {
+      throw cardError(`${declared.source}: lists ${declared.card.labels.length} labels but ${options.model} has ${classes} outputs per sample`)
+    }
+    const declaredLabels = declared ? [...declared.card.labels] : defaultLabels(datasetLabels, classes)
+    const declaredSource = declared ? declared.source : `${adapter.name} label order (no card given)`
+
+    const size = commonSize(images)
+    const choices = inputChoices(runner.input, declared?.card.input, size)
+    const shapeOpen = runner.input.shape.slice(1).some((d) => typeof d !== 'number' || d <= 0)
+    if (shapeOpen) warnings.push(`the model input [${runner.input.shape.join(', ')}] leaves dimensions open; tried ${choices.map((c) => `${c.layout} ${c.channels}×${c.height}×${c.width}`).join(', ')}`)
+    const colour = hasColour(images)
+    if (!colour && choices.some((c) => c.channels === 3)) warnings.push('the sampled images are gray: RGB, BGR and gray channel orders give the same input, so channel order is not tried')
+    const declaredSpec = declared ? specOfCard(declared.card, choices) : undefined
+    const fixedBatch = typeof runner.input.shape[0] === 'number' && runner.input.shape[0] > 0 ? runner.input.shape[0] : undefined
+    const stats: RunStats = { inferMs: 0, preprocessMs: 0, rows: 0 }
+    let done = 0
+    const runOptions = { batch: options.batch ?? 32, fixedBatch, modelPath: options.model, stats, onCandidate: () => options.onProgress?.(++done) }
+    const all: Evaluated[] = []
+    const runStage = async (specs: CandidateSpec[], stage: 1 | 2): Promise<void> => {
+      const fresh = specs.filter((s) => !all.some((e) => sameSpec(e.spec, s)))
+      const scores = await runCandidates(runner, fresh, images, declaredLabels, runOptions)
+      fresh.forEach((spec, i) => {
+        const isDeclared = declaredSpec !== undefined && sameSpec(spec, declaredSpec)
+        all.push(evaluated(spec, stage, scores[i]!, truth, declaredLabels, datasetLabels, isDeclared, all.length))
+      })
+    }
+    const stage1 = stage1Specs(choices, colour)
+    if (declaredSpec && !stage1.some((s) => sameSpec(s, declaredSpec))) stage1.push(declaredSpec)
+    await runStage(stage1, 1)
+    const best1 = rank(all)[0]!.spec
+    const resizes = images.some((img) => img.width !== best1.width || img.height !== best1.height)
+    await runStage(stage2Specs(best1, resizes), 2)
+    if (!resizes) warnings.push(`the sampled images are already ${best1.width}×${best1.height}: no resizing happens, so the resize kernel is not tried`)
+
+    const untried = [...(resizes ? [] : ['resize']), ...(!colour && choices.some((c) => c.channels === 3) ? ['input.channelOrder'] : [])]
+    const decision = decide(all, datasetLabels, { declaredSource, samples: images.length, dataset: adapter.name, split, seed, untried })
+    const top = decision.candidates[0]!
+    const chance = 1 / Object.keys(sample.perClass).length
+    if (top.bestAssignment.accuracyCI95[0] <= chance) {
+      warnings.push(
+        `no candidate scores above chance (${(100 * chance).toFixed(1)}% on this balanced sample): the best, ${top.name}, has ${(100 * top.bestAssignment.accuracy).toFixed(1)}% ` +
+          `[${top.bestAssignment.accuracyCI95.map((x) => (100 * x).toFixed(1)).join(', ')}]. Check that the images are face crops like the model's training data and that the file is the trained model`,
+      )
+    }
+    return {
+      schema: DOCTOR_SCHEMA,
+      createdAt: new Date().toISOString(),
+      tool: { name: 'ferbench', version: toolVersion() },
+      model: { path: path.resolve(options.model), sha256: await sha256File(options.model), bytes: fileBytes(options.model), input: { name: runner.input.name, shape: runner.input.shape.map((d) => (typeof d === 'number' && d > 0 ? d : -1)) }, outputs: classes },
+      dataset: { name: adapter.name, path: path.resolve(options.data), split, labels: datasetLabels },
+      samples: images.length,
+      sampling: {
+        seed,
+        requested,
+        perClass: sample.perClass,
+        available: sample.available,
+        rule: 'per class, the samples with the smallest sha256(seed, id), in equal shares (a class with fewer gives the rest to the others)',
+      },
+      declared: { labels: declaredLabels, source: declaredSource },
+      rule: { test: "McNemar's exact test on the samples where exactly one of two candidates is right (each under its best label assignment)", alpha: DOCTOR_ALPHA },
+      candidates: decision.candidates,
+      recommended: decision.recommended,
+      ties: decision.ties,
+      runner: { name: runner.info.name, backend: runner.info.backend, device: runner.info.device, version: runner.info.version },
+      machine: machineInfo(),
+      timing: {
+        wallSeconds: (performance.now() - started) / 1000,
+        decodeSeconds,
+        preprocessSeconds: stats.preprocessMs / 1000,
+        inferSeconds: stats.inferMs / 1000,
+        rowsRun: stats.rows,
+      },
+      warnings,
+    }
+  } finally {
+    await runner.release()
+  }
+}

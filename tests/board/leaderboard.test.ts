@@ -1,0 +1,150 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { buildLeaderboard } from '../../src/board/leaderboard.js'
+import { collectDocuments } from '../../src/board/collect.js'
+import { leaderboardDocumentSchema } from '../../src/report/schemas/leaderboardDocument.js'
+import type { EvalResult } from '../../src/report/evalResult.js'
+import type { SpeedDocument } from '../../src/report/schemas/speedDocument.js'
+import { runCli, runJson, tempDir } from '../helpers/cli.js'
+import { clone, ORACLE, realEval, realSpeed, TINYCONV } from './docs.js'
+
+let dir: string
+let oracleEval: EvalResult
+let tinyEval: EvalResult
+let oracleSpeed: SpeedDocument
+let tinySpeed: SpeedDocument
+
+function put(name: string, doc: unknown): string {
+  const file = path.join(dir, name)
+  mkdirSync(path.dirname(file), { recursive: true })
+  writeFileSync(file, JSON.stringify(doc))
+  return file
+}
+
+/** A copy of an eval document posing as another model with the given accuracy and interval. */
+function variant(doc: EvalResult, sha: string, name: string, accuracy: number, ci: [number, number], createdAt = doc.createdAt): EvalResult {
+  const c = clone(doc)
+  c.model.sha256 = sha
+  c.model.path = `/models/${name}`
+  c.metrics.accuracy = accuracy
+  c.metrics.accuracyCI95 = ci
+  c.createdAt = createdAt
+  return c
+}
+
+beforeAll(() => {
+  dir = tempDir('ferbench-board-')
+  oracleEval = realEval(dir, 'real/oracle-private.json', ORACLE, 'PrivateTest').doc
+  tinyEval = realEval(dir, 'real/tiny-private.json', TINYCONV, 'PrivateTest').doc
+  realEval(dir, 'real/oracle-public.json', ORACLE, 'PublicTest')
+  oracleSpeed = realSpeed(dir, 'real/oracle-speed.json', ORACLE).doc
+  tinySpeed = realSpeed(dir, 'real/tiny-speed.json', TINYCONV).doc
+}, 120_000)
+
+describe('leaderboard over real documents', () => {
+  it('joins eval and speed by model sha256, one protocol per split, never mixing them', () => {
+    const doc = buildLeaderboard(collectDocuments([path.join(dir, 'real')]))
+    expect(leaderboardDocumentSchema.safeParse(doc).success).toBe(true)
+    expect(doc.protocols.map((p) => p.split)).toEqual(['PrivateTest', 'PublicTest'])
+    const priv = doc.protocols[0]!
+    expect(priv.rows.map((r) => r.model.sha256).sort()).toEqual([oracleEval.model.sha256, tinyEval.model.sha256].sort())
+    const oracleRow = priv.rows.find((r) => r.model.sha256 === oracleEval.model.sha256)!
+    expect(oracleRow.accuracy).toBe(oracleEval.metrics.accuracy)
+    expect(oracleRow.accuracyCI95).toEqual(oracleEval.metrics.accuracyCI95)
+    expect(oracleRow.params).toBe(oracleSpeed.model.params)
+    expect(oracleRow.bytes).toBe(oracleSpeed.model.bytes)
+    const batch1 = oracleSpeed.results.filter((c) => c.batch === 1)
+    expect(oracleRow.latencyP50Ms).toBe(Math.min(...batch1.map((c) => c.latencyMs.p50)))
+    expect(oracleRow.imagesPerSecond).toBe(Math.max(...oracleSpeed.results.map((c) => c.imagesPerSecond)))
+    expect(oracleRow.machine).toBe(oracleSpeed.machine.cpu)
+    const tinyRow = priv.rows.find((r) => r.model.sha256 === tinyEval.model.sha256)!
+    expect(tinyRow.params).toBe(tinySpeed.model.params)
+    // PublicTest holds the oracle only; its speed still joins by sha256.
+    expect(doc.protocols[1]!.rows).toHaveLength(1)
+    expect(doc.protocols[1]!.rows[0]!.latencyP50Ms).toBe(oracleRow.latencyP50Ms)
+  })
+
+  it('the CLI writes JSON, HTML and PNG; --json prints the same document', () => {
+    const json = path.join(dir, 'out', 'board.json')
+    const run = runJson<{ schema: string; protocols: unknown[] }>(['leaderboard', path.join(dir, 'real'), '--output', json, '--html', path.join(dir, 'out', 'board.html'), '--png', path.join(dir, 'out', 'board.png')])
+    expect(run.status).toBe(0)
+    expect(run.json.schema).toBe('ferbench/leaderboard@1')
+    expect(JSON.parse(readFileSync(json, 'utf8')).protocols).toEqual(run.json.protocols)
+    const png = readFileSync(path.join(dir, 'out', 'board.png'))
+    expect(png.subarray(1, 4).toString()).toBe('PNG')
+    const html = readFileSync(path.join(dir, 'out', 'board.html'), 'utf8')
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!www\.w3\.org)/)
+  })
+
+  it('a named file that is not a result document is exit 3; in a folder it is skipped and listed', () => {
+    const bad = put('mixed/notes.json', { hello: 'world' })
+    put('mixed/ok.json', oracleEval)
+    expect(runCli(['leaderboard', bad]).status).toBe(3)
+    const doc = buildLeaderboard(collectDocuments([path.join(dir, 'mixed')]))
+    expect(doc.protocols[0]!.rows).toHaveLength(1)
+    expect(doc.warnings.some((w) => w.includes('notes.json'))).toBe(true)
+  })
+})
+
+describe('leaderboard rules on constructed documents', () => {
+  it('Pareto per protocol from known accuracies and speeds; speed-only models listed apart', () => {
+    const fast = variant(oracleEval, 'a'.repeat(64), 'fast.onnx', 0.8, [0.75, 0.85])
+    const accurate = variant(oracleEval, 'b'.repeat(64), 'accurate.onnx', 0.95, [0.93, 0.97])
+    const loser = variant(oracleEval, 'c'.repeat(64), 'loser.onnx', 0.6, [0.55, 0.65])
+    const speed = (sha: string, p50: number, bytes: number): SpeedDocument => {
+      const s = clone(oracleSpeed)
+      s.model.sha256 = sha
+      s.model.bytes = bytes
+      s.results = s.results.filter((c) => c.batch === 1).map((c) => ({ ...c, latencyMs: { ...c.latencyMs, p50 } }))
+      return s
+    }
+    const docs = collectDocuments([
+      put('built/fast.json', fast),
+      put('built/accurate.json', accurate),
+      put('built/loser.json', loser),
+      put('built/fast-speed.json', speed('a'.repeat(64), 1, 5_000_000)),
+      put('built/accurate-speed.json', speed('b'.repeat(64), 10, 1_000_000)),
+      put('built/loser-speed.json', speed('c'.repeat(64), 20, 9_000_000)),
+      put('built/orphan-speed.json', speed('d'.repeat(64), 3, 100)),
+    ])
+    const doc = buildLeaderboard(docs)
+    const rows = Object.fromEntries(doc.protocols[0]!.rows.map((r) => [r.model.name, r.pareto]))
+    expect(rows['fast.onnx']).toEqual({ accuracyLatency: 'front', accuracySize: 'dominated' })
+    expect(rows['accurate.onnx']).toEqual({ accuracyLatency: 'front', accuracySize: 'front' })
+    expect(rows['loser.onnx']).toEqual({ accuracyLatency: 'dominated', accuracySize: 'dominated' })
+    expect(doc.protocols[0]!.rows.map((r) => r.model.name)).toEqual(['accurate.onnx', 'fast.onnx', 'loser.onnx'])
+    expect(doc.speedOnly.map((s) => s.model.sha256)).toEqual(['d'.repeat(64)])
+  })
+
+  it('leaves out unmerged shards and interrupted runs, and keeps the newest of two runs of one model, each with a warning', () => {
+    const shard = clone(oracleEval)
+    shard.dataset.shard = { index: 1, count: 2, hash: 'x' }
+    const partial = variant(oracleEval, 'e'.repeat(64), 'partial.onnx', 0.5, [0.4, 0.6])
+    partial.complete = false
+    const older = variant(oracleEval, 'f'.repeat(64), 'twice.onnx', 0.5, [0.4, 0.6], '2020-01-01T00:00:00.000Z')
+    const newer = variant(oracleEval, 'f'.repeat(64), 'twice.onnx', 0.7, [0.6, 0.8], '2021-01-01T00:00:00.000Z')
+    const doc = buildLeaderboard(collectDocuments([put('rules/shard.json', shard), put('rules/partial.json', partial), put('rules/older.json', older), put('rules/newer.json', newer)]))
+    expect(doc.protocols[0]!.rows.map((r) => [r.model.name, r.accuracy])).toEqual([['twice.onnx', 0.7]])
+    expect(doc.warnings.filter((w) => /shard 1\/2|interrupted|newest/.test(w))).toHaveLength(3)
+  })
+
+  it('different TTA or label sets are different protocols', () => {
+    const tencrop = variant(oracleEval, '1'.repeat(64), 'tta.onnx', 0.9, [0.8, 0.95])
+    tencrop.model.card.tta = 'tencrop'
+    const doc = buildLeaderboard(collectDocuments([put('tta/a.json', oracleEval), put('tta/b.json', tencrop)]))
+    expect(doc.protocols).toHaveLength(2)
+    expect(doc.protocols.map((p) => p.tta).sort()).toEqual(['none', 'tencrop'])
+  })
+
+  it('attaches the published claim of a preset on the same dataset and split', () => {
+    const vgg = variant(oracleEval, '2'.repeat(64), 'vgg.onnx', 0.7, [0.68, 0.72])
+    vgg.model.card.origin.source = 'preset:vgg19-fer2013'
+    vgg.model.card.tta = 'tencrop'
+    const doc = buildLeaderboard(collectDocuments([put('claims/vgg.json', vgg)]))
+    const claimed = doc.protocols[0]!.rows[0]!.claimed!
+    expect(claimed.claimIds).toContain('vgg19-fer2013-privatetest')
+    expect(claimed.accuracy).toBeGreaterThan(0.7)
+    expect(existsSync(path.join(dir, 'claims'))).toBe(true)
+  })
+})
