@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import crypto, { createHash } from 'node:crypto'
 
 const LIMBS = 8 // 8 × 32 bits = 256 bits, most significant first
 const LIMB = 2 ** 32
@@ -45,11 +45,10 @@ export class DatasetDigest {
   }
 
   /** Adds one sample's 32-byte hash (a sha256 digest). */
-  addHash(hash: Uint8Array): void {
-    const view = new DataView(hash.buffer, hash.byteOffset, hash.byteLength)
+  addHash(hash: Buffer): void {
     let carry = 0
     for (let i = LIMBS - 1; i >= 0; i--) {
-      const s = this.limbs[i]! + view.getUint32(i * 4) + carry
+      const s = this.limbs[i]! + hash.readUInt32BE(i * 4) + carry
       carry = s >= LIMB ? 1 : 0
       this.limbs[i] = s - carry * LIMB
     }
@@ -90,7 +89,9 @@ export function contentHash(image: { width: number; height: number; channels: nu
 /** The first 16 hex digits of a content hash: the key per-sample predictions carry to pair samples across files. */
 export const contentKey = (content: string): string => content.slice(0, 16)
 
-const sha = (text: string): Buffer => createHash('sha256').update(text).digest()
+/** Node's one-shot crypto.hash (Node ≥ 20.12; about twice as fast on short texts), else createHash. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, outputEncoding: 'buffer') => Buffer }).hash
+const sha = (text: string): Buffer => (oneShot ? oneShot('sha256', text, 'buffer') : createHash('sha256').update(text).digest())
 
 /**
  * The three hashes one sample adds:

@@ -1,9 +1,8 @@
 import { z } from 'zod'
 import { CV_SCHEMA } from '../cvResult.js'
-import { classificationMetricsSchema, evalDocumentSchema, machineSchema, predictionsFieldSchema } from './evalDocument.js'
+import { classificationMetricsSchema, digestHex, evalDocumentSchema, machineSchema, predictionsFieldSchema } from './evalDocument.js'
 
 const count = z.number().int().nonnegative()
-const digestHex = z.string().regex(/^[0-9a-f]{64}$/)
 const failureSchema = z.object({ id: z.string(), source: z.string(), error: z.string() })
 const evalShape = evalDocumentSchema.shape
 

@@ -87,7 +87,7 @@ export const compactPredictionsSchema = z.object({
 
 export const predictionsFieldSchema = z.union([compactPredictionsSchema, z.array(samplePredictionSchema)])
 
-const digestHex = z.string().regex(/^[0-9a-f]{64}$/)
+export const digestHex = z.string().regex(/^[0-9a-f]{64}$/)
 
 export const machineSchema = z.object({ cpu: z.string(), cores: count, memoryBytes: count, os: z.string(), arch: z.string(), node: z.string() })
 
