@@ -11,6 +11,7 @@ import {
 import type { SpeedDocument } from '../report/schemas/speedDocument.js'
 import type { BoardDocument, Collected } from './collect.js'
 import { paretoStandings } from './pareto.js'
+import { presetFor } from './presetMatch.js'
 
 /** 1 MB in a claim = 10^6 bytes; 1 M parameters = 10^6. */
 const MEGA = 1_000_000
@@ -48,10 +49,11 @@ interface SpeedFigures {
   name: string
 }
 
-const presetOf = (source: string): string | undefined => (source.startsWith('preset:') ? source.slice('preset:'.length) : undefined)
-
+/** A model's display name: the preset it was run with, else its file name (a tfjs model.json: its folder's name). */
 function modelName(modelPath: string, source: string): string {
-  return presetOf(source) ?? path.basename(modelPath)
+  if (source.startsWith('preset:')) return source.slice('preset:'.length)
+  const base = path.basename(modelPath)
+  return base === 'model.json' ? path.basename(path.dirname(modelPath)) : base
 }
 
 function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefined {
@@ -65,7 +67,7 @@ function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefine
       createdAt: d.createdAt,
       sha256: d.model.sha256,
       name: modelName(d.model.path, d.model.card.origin.source),
-      preset: presetOf(d.model.card.origin.source),
+      preset: presetFor(d.model.path, d.model.card),
       dataset: d.dataset.name,
       split: fold ? `fold ${fold.fold} of ${fold.folds}` : d.dataset.split,
       claimKind: { kind: 'split', split: d.dataset.split },
@@ -131,7 +133,7 @@ function newest<T extends { createdAt: string; file: string }>(items: T[], what:
   return sorted[0]!
 }
 
-function claimedFor(s: Scored, claims: readonly Claim[]): LeaderboardRow['claimed'] {
+function claimedFor(s: Scored, claims: readonly Claim[], warnings: string[]): LeaderboardRow['claimed'] {
   if (!s.preset) return undefined
   const matching = claims.filter((c) => {
     if (c.protocol.preset !== s.preset || c.cannotRun || c.fixture) return false
@@ -143,8 +145,10 @@ function claimedFor(s: Scored, claims: readonly Claim[]): LeaderboardRow['claime
   })
   if (matching.length === 0) return undefined
   const claimed: NonNullable<LeaderboardRow['claimed']> = { claimIds: matching.map((c) => c.id) }
+  const accuracyClaims = matching.filter((c) => c.metric === 'accuracy')
+  if (accuracyClaims.length > 1) warnings.push(`${s.name}: ${accuracyClaims.length} accuracy claims match its preset ${s.preset} (${accuracyClaims.map((c) => `${c.id} ${c.value}%`).join(', ')}); none is drawn as its claim`)
   for (const c of matching) {
-    if (c.metric === 'accuracy') claimed.accuracy = c.value / 100
+    if (c.metric === 'accuracy' && accuracyClaims.length === 1) claimed.accuracy = c.value / 100
     if (c.metric === 'modelBytes') claimed.modelBytes = c.value * MEGA
     if (c.metric === 'fps') claimed.imagesPerSecond = c.value
     if (c.metric === 'params') claimed.params = c.value * MEGA
@@ -193,7 +197,7 @@ export function buildLeaderboard(collected: Collected, now: Date = new Date()): 
     const picked = [...bySha.entries()].map(([sha, list]) => newest(list, `model ${sha.slice(0, 12)} on ${first.dataset} ${first.split}`, warnings))
     const rows: LeaderboardRow[] = picked.map((s) => {
       const speed = speedOf.get(s.sha256)
-      const claimed = claimedFor(s, claims)
+      const claimed = claimedFor(s, claims, warnings)
       const robustness = robustOf.get(s.sha256)
       return {
         model: { sha256: s.sha256, name: s.name },

@@ -9,6 +9,8 @@ export interface DatasetFlagValues {
   classes?: string | undefined
   folds?: number | undefined
   fold?: number | undefined
+  'max-pixels'?: number | undefined
+  'allow-outside-root'?: boolean | undefined
 }
 
 /** The flags an all-fold run reads. */
@@ -43,6 +45,8 @@ export function evalDatasetOptions(flags: DatasetFlagValues): Omit<DatasetOption
     ...(flags.classes !== undefined ? { classes: Number(flags.classes) as 7 | 8 } : {}),
     ...(flags.folds !== undefined ? { folds: flags.folds } : {}),
     ...(flags.fold !== undefined ? { fold: flags.fold } : {}),
+    ...(flags['max-pixels'] !== undefined ? { maxPixels: flags['max-pixels'] } : {}),
+    ...(flags['allow-outside-root'] ? { allowOutsideRoot: true } : {}),
   }
 }
 

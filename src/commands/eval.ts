@@ -16,6 +16,9 @@ import type { EvalResult } from '../report/evalResult.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
 import { crossValidate, modelForFold, type CvResult } from '../core/crossValidate.js'
 import { evalDatasetOptions, runSettingsFromFlags, type CvFlags } from '../cli/datasetFlags.js'
+import { allowOutsideRootFlag, maxPixelsFlag } from '../cli/datasetCommandFlags.js'
+import { LIMITS } from '../core/limits.js'
+import { DECODE_SLOTS } from '../datasets/decode.js'
 import { writePredictionsCsv } from '../report/predictionsCsv.js'
 import { checkOutputs, writeOutputs, type NamedPath } from '../cli/outputs.js'
 import type { SamplePrediction } from '../report/evalResult.js'
@@ -68,8 +71,8 @@ export default class Eval extends FerbenchCommand {
     dataset: Flags.string({ char: 'd', description: `dataset adapter (${datasetNames().join(', ')}, ...)`, default: 'fer2013' }),
     data: Flags.string({ description: 'the dataset file or folder as downloaded' }),
     split: Flags.string({ char: 's', description: 'split to evaluate (fer2013: Training, PublicTest, PrivateTest; default PrivateTest)' }),
-    batch: Flags.integer({ char: 'b', description: 'samples per inference call', default: 32, min: 1 }),
-    threads: Flags.integer({ description: 'intra-op threads for the runner (default: engine decides)', min: 1 }),
+    batch: Flags.integer({ char: 'b', description: `samples per inference call (1–${LIMITS.batch})`, default: 32, min: 1, max: LIMITS.batch }),
+    threads: Flags.integer({ description: `intra-op threads for the runner, 1–${LIMITS.threads} (default: engine decides)`, min: 1, max: LIMITS.threads }),
     device: Flags.string({ description: 'device to run on', options: ['cpu', 'gpu'], default: 'cpu' }),
     runner: Flags.string({ description: 'runner (default: chosen from the model file type)', options: ['onnx', 'tfjs'] }),
     tta: Flags.string({ description: "test-time augmentation, overriding the card's: none, flip (image + mirror), tencrop (4 corners + center, each mirrored; needs the card's crop)", options: ['none', 'flip', 'tencrop'] }),
@@ -95,10 +98,13 @@ export default class Eval extends FerbenchCommand {
     folds: Flags.integer({ description: 'subject-independent folds of the split (CK+ and JAFFE default to 10); without --fold, every fold is evaluated (--model may contain {fold})', min: 2 }),
     fold: Flags.integer({ description: 'evaluate only this fold (1-based) of --folds', min: 1 }),
     concurrency: Flags.integer({
-      description: 'samples decoded and preprocessed ahead of inference (1 = serial); results are identical for every value',
+      description: `samples prepared ahead of inference (1 = serial, max ${LIMITS.concurrency}; at most ${DECODE_SLOTS} are decoded at a time); results are identical for every value`,
       default: DEFAULT_CONCURRENCY,
       min: 1,
+      max: LIMITS.concurrency,
     }),
+    'max-pixels': maxPixelsFlag,
+    'allow-outside-root': allowOutsideRootFlag,
     shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`. `auto`: i/n from the engine running it (Kubernetes Indexed Job, SLURM array, GitLab/CircleCI/Buildkite parallel)' }),
     'shard-count': Flags.integer({ description: 'with --shard auto: the number of shards where the engine gives only an index (Kubernetes: .spec.completions)', min: 1 }),
     resume: Flags.string({
@@ -107,7 +113,7 @@ export default class Eval extends FerbenchCommand {
   }
 
   /** Flags that define what is evaluated: taken from the partial result under --resume, never given again. */
-  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'tta', 'extra-classes', 'embed-predictions', 'strict', 'shard', 'shard-count', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold']
+  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'tta', 'extra-classes', 'embed-predictions', 'strict', 'shard', 'shard-count', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold', 'max-pixels', 'allow-outside-root']
 
   /** --shard i/n, or --shard auto read from the engine's environment (announced on stderr). */
   private shardFromFlags(text: string, shardCount: number | undefined): Shard {

@@ -23,7 +23,8 @@ export default class Gate extends FerbenchCommand {
     'Eval and cross-validation (eval --folds N) documents: accuracy (and per-class recall, pooled over folds) may not drop by more than the threshold in percentage points; ' +
     'when both results carry per-sample predictions (embedded by default) a drop fails only if McNemar\'s exact test also finds it significant (p < alpha); ' +
     'without them the gate says so and judges on the threshold alone. Samples are paired by pixel content, so results read from different files of the same pictures compare. ' +
-    'Speed documents (ferbench speed --reference <model>): the latency ratio to the reference model, timed in the same run, may not grow by more than --max-latency-increase percent; absolute times are never compared across machines.'
+    'Speed documents (ferbench speed --reference <model>): the latency ratio to the reference model, timed in the same run, may not grow by more than --max-latency-increase percent; ' +
+    'a cell fails only when the whole 95% interval of the change (from both runs\' ABBA blocks) lies above it, so noise alone does not fail the gate (docs/detectors.md). Absolute times are never compared across machines.'
   static override examples = [
     '<%= config.bin %> gate --baseline base.json --current cur.json --max-accuracy-drop 1',
     '<%= config.bin %> gate --baseline base.json --current cur.json --max-class-recall-drop 5 --output gate.xml --output gate.md',
@@ -37,7 +38,7 @@ export default class Gate extends FerbenchCommand {
     current: Flags.string({ description: 'current result document of the same kind', required: true }),
     'max-accuracy-drop': Flags.string({ description: `largest allowed accuracy drop, percentage points (eval documents; default ${DEFAULT_MAX_ACCURACY_DROP})` }),
     'max-class-recall-drop': Flags.string({ description: 'largest allowed drop of any class\'s recall, percentage points (eval documents; off unless given)' }),
-    'max-latency-increase': Flags.string({ description: 'largest allowed increase of the latency ratio to the reference model, percent (speed documents)' }),
+    'max-latency-increase': Flags.string({ description: 'largest allowed increase of the latency ratio to the reference model, percent (speed documents): fails when the 95% interval\'s low end is above it' }),
     alpha: Flags.string({ description: 'significance level of McNemar\'s exact test', default: '0.05' }),
     format: formatFlag,
     output: Flags.string({ char: 'o', description: 'write the gate report to this file (format from --format or the extension: .xml = JUnit, .md, .html, .json, .txt); repeatable', multiple: true }),

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
 import { checkOutputs } from '../cli/outputs.js'
-import { benchmark } from '../core/benchmark.js'
+import { benchmark, DEFAULT_REPEATS } from '../core/benchmark.js'
 import { usageError } from '../core/errors.js'
 import type { SpeedResult } from '../report/speedResult.js'
 import { renderSpeedTables } from '../report/speedTable.js'
@@ -18,7 +18,8 @@ export default class Speed extends FerbenchCommand {
   static override description =
     'Times the runner call only, on a synthetic batch shaped by the model card (or the model input shape). Each cell runs at least ' +
     '--iterations calls AND --duration seconds after --warmup calls. Latency: mean, std, min, p50, p90, p95, p99 (nearest rank), max. ' +
-    'Model bytes, parameters and multiply-accumulates come from the file. --reference times a second model in the same cells; ' +
+    'Model bytes, parameters and multiply-accumulates come from the file. --reference times a second model in the same cells, interleaved ' +
+    'in --repeats ABBA blocks, and records the latency ratio with a 95% interval (docs/detectors.md); ' +
     '--e2e also times the whole evaluation pipeline per stage on a dataset.'
   static override examples = [
     '<%= config.bin %> speed --model m.onnx',
@@ -38,7 +39,8 @@ export default class Speed extends FerbenchCommand {
     warmup: Flags.integer({ description: 'untimed calls before each cell', default: 10, min: 0 }),
     iterations: Flags.integer({ description: 'minimum timed calls per cell', default: 50, min: 1 }),
     duration: Flags.string({ description: 'minimum seconds per cell (both minimums must be met)', default: '2' }),
-    reference: Flags.string({ description: 'a reference model timed in the same run and cells; each cell gets latencyRatio = mean / reference mean' }),
+    reference: Flags.string({ description: 'a reference model timed in the same run and cells, interleaved in ABBA blocks; each cell gets latencyRatio (median call latency / the reference\'s, geometric mean over blocks) and latencyRatioCI95' }),
+    repeats: Flags.integer({ description: 'with --reference: ABBA blocks per cell (the --iterations and --duration minimums are split over them)', default: DEFAULT_REPEATS, min: 1 }),
     'reference-card': Flags.string({ description: 'model card of the reference (default: its sidecar, else its input shape)' }),
     e2e: Flags.boolean({ description: 'also time the whole pipeline (read → decode → preprocess → infer → metrics) on --dataset/--data' }),
     dataset: Flags.string({ char: 'd', description: 'with --e2e: dataset adapter', default: 'fer2013' }),
@@ -72,7 +74,7 @@ export default class Speed extends FerbenchCommand {
       warmup: flags.warmup,
       minIterations: flags.iterations,
       minDurationS: duration,
-      ...(flags.reference ? { reference: flags.reference } : {}),
+      ...(flags.reference ? { reference: flags.reference, repeats: flags.repeats } : {}),
       ...(flags['reference-card'] ? { referenceCard: flags['reference-card'] } : {}),
       ...(flags.e2e ? { e2e: { dataset: flags.dataset, data: flags.data!, ...(flags.split ? { split: flags.split } : {}) } } : {}),
       onProgress: showProgress ? (message) => process.stderr.write(`\r\x1b[2Kferbench speed: ${message}`) : undefined,

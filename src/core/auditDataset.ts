@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto'
 import path from 'node:path'
+import pLimit from 'p-limit'
+import { DECODE_SLOTS } from '../datasets/decode.js'
 import { loadSharp } from '../preprocess/sharpModule.js'
 import { createDataset } from '../datasets/registry.js'
 import type { DatasetOptions, RawImage, Sample } from '../datasets/types.js'
@@ -95,12 +97,17 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
   const splits = options.split ? [options.split] : [...adapter.splits()]
   const hashed: Hashed[] = []
   const failures: AuditResult['failures'] = []
+  const decodeSlots = pLimit(DECODE_SLOTS)
   for (const split of splits) {
     const inFlight = new Set<Promise<void>>()
     const hashOne = async (s: Sample): Promise<void> => {
       try {
-        const image = await s.load()
-        hashed.push({ item: { split, id: s.id }, exact: pixelHash(image), near: await dHash(image) })
+        // a decoded image is held only inside a slot: memory stays bounded whatever --concurrency is
+        const entry = await decodeSlots(async (): Promise<Hashed> => {
+          const image = await s.load()
+          return { item: { split, id: s.id }, exact: pixelHash(image), near: await dHash(image) }
+        })
+        hashed.push(entry)
       } catch (error) {
         if (error instanceof FerbenchError) throw error
         failures.push({ split, id: s.id, source: s.source, error: messageOf(error) })

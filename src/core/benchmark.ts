@@ -3,10 +3,13 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { evaluate } from './evaluate.js'
 import { messageOf, usageError } from './errors.js'
+import { checkBatchTensor, LIMITS } from './limits.js'
+import { requireModelFile } from './inputFile.js'
 import { modelIdentity } from './modelFiles.js'
 import { machineInfo, packageVersions, toolVersion } from './provenance.js'
 import { EMOTIONS } from '../labels/emotions.js'
-import { summarizeLatencies } from '../metrics/timing.js'
+import { ratioCI95, ratioEstimate } from '../metrics/ratioInterval.js'
+import { percentile, summarizeLatencies } from '../metrics/timing.js'
 import type { CardFile, ModelCard } from '../models/card.js'
 import { cardFor } from '../models/cardFor.js'
 import { findSidecar } from '../models/loadCard.js'
@@ -39,6 +42,8 @@ export interface SpeedOptions {
   minDurationS: number
   /** Time this model too, in the same cells, and report per-cell latency ratios. */
   reference?: string
+  /** With a reference: interleaved A B B A blocks per cell (the ratio's interval comes from their spread). */
+  repeats?: number
   referenceCard?: string
   /** Also time the whole pipeline on a dataset (via evaluate()). */
   e2e?: { dataset: string; data: string; split?: string }
@@ -46,6 +51,9 @@ export interface SpeedOptions {
   /** Injection point for tests (a slowed or fake runner); defaults to the runner registry. */
   createRunner?: CreateRunner
 }
+
+/** ABBA blocks per cell with --reference (docs/detectors.md: false-alarm and detection rates at this setting). */
+export const DEFAULT_REPEATS = 6
 
 /** Seed of the synthetic input pixels: the same input on every run and machine. */
 export const SPEED_INPUT_SEED = 20240605
@@ -93,37 +101,100 @@ export function syntheticBatch(card: ModelCard, batch: number, seed = SPEED_INPU
   return { data, dims: layout === 'NCHW' ? [batch, channels, height, width] : [batch, height, width, channels] }
 }
 
+/** A latency array grown by doubling, so nothing else is allocated per timed call. */
+class Latencies {
+  private values: Float64Array
+  length = 0
+  constructor(capacity: number) {
+    this.values = new Float64Array(Math.max(16, capacity))
+  }
+  push(ms: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2)
+      grown.set(this.values)
+      this.values = grown
+    }
+    this.values[this.length++] = ms
+  }
+  view(): Float64Array {
+    return this.values.subarray(0, this.length)
+  }
+}
+
 /**
- * The timed loop: `warmup` untimed calls, then timed calls until at least `minIterations` calls
- * AND `minDurationS` seconds. Only the runner call is inside the timer. The clock is
- * performance.now() (a double; process.hrtime.bigint() would allocate a BigInt per reading); the
- * latency array is preallocated and grown by doubling, so nothing else is allocated per call.
+ * Timed calls until at least `minIterations` calls AND `minMs` milliseconds; only the runner call
+ * is inside the timer. The clock is performance.now() (a double; process.hrtime.bigint() would
+ * allocate a BigInt per reading). Returns the segment's calls and summed call time.
  */
-export async function timeCell(
+async function timeSegment(
   runner: Runner,
   input: { data: Float32Array; dims: readonly number[] },
-  settings: { warmup: number; minIterations: number; minDurationS: number },
-): Promise<{ latenciesMs: Float64Array; durationS: number }> {
-  for (let i = 0; i < settings.warmup; i++) await runner.run(input.data, input.dims)
-  const minMs = settings.minDurationS * 1000
-  const minIterations = settings.minIterations
-  let latencies = new Float64Array(Math.max(16, minIterations))
-  let n = 0
+  minIterations: number,
+  minMs: number,
+  into: Latencies,
+): Promise<{ calls: number; callMs: number; wallMs: number }> {
+  let calls = 0
+  let callMs = 0
   const loopStart = performance.now()
   let end = loopStart
   for (;;) {
     const t0 = performance.now()
     await runner.run(input.data, input.dims)
     end = performance.now()
-    if (n === latencies.length) {
-      const grown = new Float64Array(latencies.length * 2)
-      grown.set(latencies)
-      latencies = grown
-    }
-    latencies[n++] = end - t0
-    if (n >= minIterations && end - loopStart >= minMs) break
+    into.push(end - t0)
+    callMs += end - t0
+    calls += 1
+    if (calls >= minIterations && end - loopStart >= minMs) break
   }
-  return { latenciesMs: latencies.subarray(0, n), durationS: (end - loopStart) / 1000 }
+  return { calls, callMs, wallMs: end - loopStart }
+}
+
+/** `warmup` untimed calls, then one timed segment of at least `minIterations` calls AND `minDurationS` seconds. */
+export async function timeCell(
+  runner: Runner,
+  input: { data: Float32Array; dims: readonly number[] },
+  settings: { warmup: number; minIterations: number; minDurationS: number },
+): Promise<{ latenciesMs: Float64Array; durationS: number }> {
+  for (let i = 0; i < settings.warmup; i++) await runner.run(input.data, input.dims)
+  const latencies = new Latencies(settings.minIterations)
+  const { wallMs } = await timeSegment(runner, input, settings.minIterations, settings.minDurationS * 1000, latencies)
+  return { latenciesMs: latencies.view(), durationS: wallMs / 1000 }
+}
+
+/**
+ * Model (A) and reference (B) timed in `repeats` interleaved blocks A B B A, each segment at
+ * least minIterations / (2·repeats) calls and minDurationS / (2·repeats) seconds, so both see the
+ * same machine state and the totals match one timeCell each. Block ratio = A's median call time /
+ * B's in that block (medians: calls the OS preempts on a busy machine do not move them; block
+ * ratios of means varied ±40 % between identical runs at load 20 on 2 cores, medians ±10 %).
+ * latencyRatio is their geometric mean, latencyRatioCI95 comes from their spread.
+ */
+export async function timeInterleaved(
+  a: { runner: Runner; input: { data: Float32Array; dims: readonly number[] } },
+  b: { runner: Runner; input: { data: Float32Array; dims: readonly number[] } },
+  settings: { warmup: number; minIterations: number; minDurationS: number },
+  repeats: number,
+): Promise<{ a: { latenciesMs: Float64Array; durationS: number }; b: { latenciesMs: Float64Array; durationS: number }; blockRatios: number[] }> {
+  for (const x of [a, b]) for (let i = 0; i < settings.warmup; i++) await x.runner.run(x.input.data, x.input.dims)
+  const segmentIterations = Math.max(1, Math.ceil(settings.minIterations / (2 * repeats)))
+  const segmentMs = (settings.minDurationS * 1000) / (2 * repeats)
+  const latencies = { a: new Latencies(settings.minIterations), b: new Latencies(settings.minIterations) }
+  const wallMs = { a: 0, b: 0 }
+  const blockRatios: number[] = []
+  for (let block = 0; block < repeats; block++) {
+    const first = { a: latencies.a.length, b: latencies.b.length }
+    for (const who of ['a', 'b', 'b', 'a'] as const) {
+      const x = who === 'a' ? a : b
+      wallMs[who] += (await timeSegment(x.runner, x.input, segmentIterations, segmentMs, latencies[who])).wallMs
+    }
+    const blockMedian = (who: 'a' | 'b'): number => percentile(latencies[who].view().subarray(first[who]), 50)
+    blockRatios.push(blockMedian('a') / blockMedian('b'))
+  }
+  return {
+    a: { latenciesMs: latencies.a.view(), durationS: wallMs.a / 1000 },
+    b: { latenciesMs: latencies.b.view(), durationS: wallMs.b / 1000 },
+    blockRatios,
+  }
 }
 
 function cellOf(batch: number, threads: number | null, timed: { latenciesMs: Float64Array; durationS: number }): SpeedCell {
@@ -157,6 +228,7 @@ async function open(
   const sessionCreateMs = msSince(t0)
   try {
     const card = resolveCard(cardSource.card, runner.input, cardSource.source)
+    for (const batch of card.fixedBatch !== undefined ? [card.fixedBatch] : batches) checkBatchTensor(batch, card.input, 'usage', `--batch ${batch} for ${model}`)
     const firstBatch = card.fixedBatch ?? batches[0]!
     const input = syntheticBatch(card, firstBatch)
     const t1 = process.hrtime.bigint()
@@ -174,18 +246,22 @@ function validate(options: SpeedOptions): void {
     throw usageError(`${flag} ${String(value)}: expected ${want}`)
   }
   if (options.batches.length === 0) bad('--batch', '(empty)', 'one or more positive integers, e.g. 1,8,32')
-  for (const b of options.batches) if (!Number.isInteger(b) || b < 1) bad('--batch', b, 'positive integers, e.g. 1,8,32')
+  for (const b of options.batches) if (!Number.isInteger(b) || b < 1 || b > LIMITS.batch) bad('--batch', b, `integers 1–${LIMITS.batch}, e.g. 1,8,32`)
   if (options.threads.length === 0) bad('--threads', '(empty)', 'one or more positive integers, e.g. 1,2')
-  for (const t of options.threads) if (t !== null && (!Number.isInteger(t) || t < 1)) bad('--threads', t, 'positive integers, e.g. 1,2')
-  if (!Number.isInteger(options.warmup) || options.warmup < 0) bad('--warmup', options.warmup, 'an integer ≥ 0')
-  if (!Number.isInteger(options.minIterations) || options.minIterations < 1) bad('--iterations', options.minIterations, 'an integer ≥ 1')
-  if (!(options.minDurationS >= 0) || !Number.isFinite(options.minDurationS)) bad('--duration', options.minDurationS, 'seconds ≥ 0')
+  for (const t of options.threads) if (t !== null && (!Number.isInteger(t) || t < 1 || t > LIMITS.threads)) bad('--threads', t, `integers 1–${LIMITS.threads}, e.g. 1,2`)
+  if (!Number.isInteger(options.warmup) || options.warmup < 0 || options.warmup > LIMITS.warmup) bad('--warmup', options.warmup, `an integer 0–${LIMITS.warmup}`)
+  if (!Number.isInteger(options.minIterations) || options.minIterations < 1 || options.minIterations > LIMITS.iterations) {
+    bad('--iterations', options.minIterations, `an integer 1–${LIMITS.iterations}`)
+  }
+  if (!(options.minDurationS >= 0) || !(options.minDurationS <= LIMITS.durationS)) bad('--duration', options.minDurationS, `seconds 0–${LIMITS.durationS}`)
+  if (options.repeats !== undefined && (!Number.isInteger(options.repeats) || options.repeats < 1 || options.repeats > LIMITS.repeats)) bad('--repeats', options.repeats, `an integer 1–${LIMITS.repeats}`)
 }
 
 /**
  * `ferbench speed`: per threads value a fresh session (creation and first inference timed apart),
- * then per batch a warmed, timed cell. With a reference model, each cell is timed for the model
- * and then for the reference, sessions open side by side, so both see the same machine state.
+ * then per batch a warmed, timed cell. With a reference model, sessions open side by side, each
+ * cell times model and reference in interleaved ABBA blocks (timeInterleaved), so both see the
+ * same machine state and the ratio gets an interval.
  */
 export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
   validate(options)
@@ -193,6 +269,8 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
   const create = options.createRunner ?? createRegisteredRunner
   const warnings: string[] = []
   const settings = { warmup: options.warmup, minIterations: options.minIterations, minDurationS: options.minDurationS }
+  for (const file of [options.model, ...(options.reference ? [options.reference] : [])]) requireModelFile(file)
+  const repeats = options.repeats ?? DEFAULT_REPEATS
   const cardSource = cardSourceFor(options.model, options.card, options.preset, warnings)
   const refCardSource = options.reference ? cardSourceFor(options.reference, options.referenceCard, undefined, warnings) : undefined
   const model = await modelSize(options.model, warnings)
@@ -235,15 +313,26 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
           skipped.push({ batch, threads, reason: `${who} fixes its batch dimension at ${fixed}; batch ${batch} cannot run (not run at ${fixed} in its place)` })
           continue
         }
-        options.onProgress?.(`threads ${threadsLabel}, batch ${batch}: timing`)
-        const cell = cellOf(batch, threads, await timeCell(main.runner, syntheticBatch(main.card, batch), settings))
         if (ref) {
-          options.onProgress?.(`threads ${threadsLabel}, batch ${batch}: timing the reference`)
-          const refCell = cellOf(batch, threads, await timeCell(ref.runner, syntheticBatch(ref.card, batch), settings))
+          options.onProgress?.(`threads ${threadsLabel}, batch ${batch}: timing model and reference in ${repeats} ABBA block(s)`)
+          const timed = await timeInterleaved(
+            { runner: main.runner, input: syntheticBatch(main.card, batch) },
+            { runner: ref.runner, input: syntheticBatch(ref.card, batch) },
+            settings,
+            repeats,
+          )
+          const cell = cellOf(batch, threads, timed.a)
+          const refCell = cellOf(batch, threads, timed.b)
           refResults.push(refCell)
-          cell.latencyRatio = cell.latencyMs.mean / refCell.latencyMs.mean
+          cell.latencyRatio = ratioEstimate(timed.blockRatios)
+          const interval = ratioCI95(timed.blockRatios)
+          if (interval) cell.latencyRatioCI95 = interval
+          cell.latencyRatioBlocks = timed.blockRatios
+          results.push(cell)
+          continue
         }
-        results.push(cell)
+        options.onProgress?.(`threads ${threadsLabel}, batch ${batch}: timing`)
+        results.push(cellOf(batch, threads, await timeCell(main.runner, syntheticBatch(main.card, batch), settings)))
       }
     } finally {
       await main.runner.release()
@@ -304,7 +393,7 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
     machine: machineInfo(),
     loadAverage: { before: loadBefore, after: os.loadavg() },
     versions: { ferbench: toolVersion(), node: process.version, ...packageVersions(['onnxruntime-node', '@tensorflow/tfjs-core']) },
-    settings: { ...settings, input: 'synthetic', inputSeed: SPEED_INPUT_SEED },
+    settings: { ...settings, ...(options.reference ? { repeats } : {}), input: 'synthetic', inputSeed: SPEED_INPUT_SEED },
     sessionCreateMs: first.sessionCreateMs,
     firstInferenceMs: first.firstInferenceMs,
     sessions,

@@ -4,6 +4,7 @@ import { FOLD_RULE } from '../datasets/folds.js'
 import { foldCount } from '../datasets/foldOptions.js'
 import { datasetFactory } from '../datasets/registry.js'
 import { classificationMetrics, type ClassificationMetrics } from '../metrics/classification.js'
+import { checkLabelOrderOfMapping, drivingPart } from '../metrics/labelOrder.js'
 import { CV_SCHEMA, type CvResult } from '../report/cvResult.js'
 import type { EvalResult } from '../report/evalResult.js'
 import { decodePredictions, encodePredictions } from '../report/predictions.js'
@@ -14,6 +15,7 @@ import { machineInfo, toolVersion } from './provenance.js'
 
 export { CV_SCHEMA, type CvFold, type CvResult } from '../report/cvResult.js'
 
+const LABEL_ORDER_WARNING = 'label order check'
 export const SAME_MODEL_NOTE =
   'one model tested on every fold: this is cross-dataset testing of that model on subject-independent parts of the data, not k-fold training'
 export const PER_FOLD_MODEL_NOTE = 'each fold k was tested with the model trained for it (--model pattern with {fold})'
@@ -60,8 +62,16 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
     m.counts.forEach((row, t) => row.forEach((n, p) => (pooled[t]![p]! += n)))
   }
   const { mean, std } = meanStd(results.map((r) => r.metrics.accuracy))
-  const warnings = [...new Set(results.flatMap((r) => r.warnings))]
+  // the label-order check runs once, on the pooled matrix: a per-fold check sees few samples and contradicts itself across folds
+  const perFoldWarnings = (r: EvalResult): string[] => r.warnings.filter((w) => !w.startsWith(LABEL_ORDER_WARNING))
+  const pooledMatrix = { labels, counts: pooled }
+  const labelOrder = checkLabelOrderOfMapping(pooledMatrix, first.labelMapping)
+  const drivingFold = drivingPart(labelOrder.check, results.map((r) => r.metrics.confusionMatrix))
+  const warnings = [...new Set(results.flatMap(perFoldWarnings))]
   warnings.unshift(sameModel ? SAME_MODEL_NOTE : PER_FOLD_MODEL_NOTE)
+  if (labelOrder.warning) {
+    warnings.push(labelOrder.warning.replace(LABEL_ORDER_WARNING, `${LABEL_ORDER_WARNING} (pooled over ${results.length} folds; fold ${drivingFold} gains most)`))
+  }
   return {
     schema: CV_SCHEMA,
     complete: results.length === folds && results.every((r) => r.complete),
@@ -91,10 +101,11 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
       ...(r.dataset.contentDigest ? { contentDigest: r.dataset.contentDigest } : {}),
       ...(r.dataset.idDigest ? { idDigest: r.dataset.idDigest } : {}),
       metrics: r.metrics,
-      warnings: r.warnings,
+      warnings: perFoldWarnings(r),
       failures: r.failures,
     })),
     metrics: { ...classificationMetrics(labels, pooled), accuracyFoldMean: mean, accuracyFoldStd: std },
+    labelOrderCheck: { ...labelOrder.check, drivingFold },
     timing: { wallSeconds: (performance.now() - started) / 1000 },
     warnings,
     failures: results.flatMap((r, i) => r.failures.map((f) => ({ ...f, fold: i + 1 }))),

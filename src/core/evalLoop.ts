@@ -1,12 +1,14 @@
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
+import pLimit from 'p-limit'
+import { DECODE_SLOTS } from '../datasets/decode.js'
 import type { DatasetAdapter, RawImage, Sample } from '../datasets/types.js'
 import { predictColumn, type LabelMapping } from '../labels/mapping.js'
 import type { ModelCard } from '../models/card.js'
 import { prepareViews, writeTensor } from '../preprocess/tensor.js'
 import type { Runner } from '../runners/types.js'
 import { DatasetDigest, UNREADABLE, contentHash, contentKey } from './datasetDigest.js'
-import { FerbenchError, dataError, messageOf, modelError } from './errors.js'
+import { FerbenchError, dataError, messageOf, modelError, usageError } from './errors.js'
 import type { EvalState } from './evalState.js'
 import { prefetch } from './prefetch.js'
 import { combineViews, nonFiniteScores, topScores } from './scoring.js'
@@ -89,10 +91,13 @@ async function contentOf(sample: Sample): Promise<string> {
  */
 async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator<Sample> {
   let index = 0
+  let streamed = 0
   const seen = new DatasetDigest()
   const skip = input.skip
   for await (const sample of timed(input.adapter.samples(input.split), state)) {
+    streamed += 1
     if (input.shard && !inShard(sample.id, input.shard)) continue
+    if (streamed === 0) throw usageError(emptySplitMessage(input))
     if (skip && index < skip.settled) {
       const t0 = performance.now()
       seen.add({ id: sample.id, label: sample.label, content: await contentOf(sample) })
@@ -108,9 +113,21 @@ async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator
     }
     yield sample
   }
+  if (streamed === 0) throw usageError(emptySplitMessage(input))
   if (skip && index < skip.settled) {
     throw dataError(`${input.data}: split ${input.split} has ${index} samples but the partial result ${skip.from} already settled ${skip.settled}: the dataset changed since; run again without --resume`)
   }
+}
+
+/** An empty split is a usage error naming the splits that do hold samples. */
+function emptySplitMessage(input: LoopInput): string {
+  const found = input.adapter.splitsFound?.()
+  const present = found
+    ? Object.entries(found)
+        .filter(([, n]) => n > 0)
+        .map(([name, n]) => `${name} (${n} rows)`)
+    : [...input.adapter.splits()]
+  return `--split ${input.split}: ${input.data} has no ${input.adapter.name} samples in split ${input.split}; ${found ? 'splits present' : 'its splits'}: ${present.join(', ') || 'none'}`
 }
 
 interface Pending {
@@ -190,7 +207,8 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
   }
 
   let stopped = false
-  for await (const outcome of prefetch(samplesToRun(input, state), input.concurrency, (s) => prepare(s, card))) {
+  const decodeSlots = pLimit(DECODE_SLOTS)
+  for await (const outcome of prefetch(samplesToRun(input, state), input.concurrency, (s) => decodeSlots(() => prepare(s, card)))) {
     if (!outcome.ok) throw outcome.error // preprocessing bug or card problem: not a per-sample failure
     const item = outcome.value
     const column = mapping.columns.indexOf(item.sample.label)

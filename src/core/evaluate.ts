@@ -16,6 +16,8 @@ import { createRunner } from '../runners/registry.js'
 import type { Device, Runner } from '../runners/types.js'
 import { FerbenchError, modelError } from './errors.js'
 import { runEvalLoop } from './evalLoop.js'
+import { checkBatchTensor } from './limits.js'
+import { requireModelFile } from './inputFile.js'
 import { EvalState } from './evalState.js'
 import { modelIdentity } from './modelFiles.js'
 import { machineInfo, packageVersions, toolVersion } from './provenance.js'
@@ -67,6 +69,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
 
   const adapter = createDataset(options.dataset, { ...options.datasetOptions, data: options.data, ...(options.split ? { split: options.split } : {}) })
   const split = options.split ?? adapter.defaultSplit
+  requireModelFile(options.model) // before the card: a folder, FIFO or device named as a model is a model error (exit 4)
   const cardSource = cardFor(options.model, { ...(options.card ? { card: options.card } : {}), ...(options.preset ? { preset: options.preset } : {}) })
   const runner: Runner = await createRunner(options.model, {
     device: options.device,
@@ -98,6 +101,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
 
     const views = viewCount(card)
     const rowsPerCall = card.fixedBatch ?? options.batch * views
+    checkBatchTensor(rowsPerCall, card.input, card.fixedBatch !== undefined ? 'model' : 'usage', card.fixedBatch !== undefined ? `${options.model}: fixed batch ${card.fixedBatch}` : `--batch ${options.batch} (× ${views} view(s))`)
     if (card.fixedBatch !== undefined && card.fixedBatch !== options.batch * views) {
       warnings.push(`model fixes its batch dimension at ${card.fixedBatch}: running ${card.fixedBatch} row(s) per call (--batch ${options.batch} not used)`)
     }

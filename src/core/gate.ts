@@ -1,3 +1,4 @@
+import { ratioChangeCI95 } from '../metrics/ratioInterval.js'
 import { mcnemarFromPairs, type PairedOutcome } from '../metrics/stats.js'
 import { readResultDocument, type ResultDocument } from '../report/readDocument.js'
 import { GATE_SCHEMA, type GateCheck, type GateResult } from '../report/schemas/gateDocument.js'
@@ -15,8 +16,9 @@ import { pairPredictions, requireSameDataset, scoredView, type ScoredView } from
  * - recall:<class> (only with --max-class-recall-drop): the same rule per class, McNemar on that
  *   class's samples.
  * - latencyRatio:batch=B,threads=T (only with --max-latency-increase, speed documents only): the
- *   ratio of the model's mean latency to the reference model's, timed in the same run, may grow by
- *   at most the given percent. Absolute milliseconds are never compared (CI runners differ).
+ *   ratio of the model's median call latency to the reference model's, timed in the same run (ABBA blocks), may grow by
+ *   at most the given percent: the check fails only when the 95 % interval of the change (from both
+ *   runs' ABBA block ratios) lies wholly above it. Absolute milliseconds are never compared.
  */
 export interface GateOptions {
   baseline: string
@@ -90,9 +92,36 @@ function gateEval(b: ScoredView, c: ScoredView, options: GateOptions, notes: str
   return { checks, significance }
 }
 
+const signedPct = (x: number): string => `${x >= 0 ? '+' : ''}${f2(x)}%`
+
+/**
+ * One latency cell: change = current ratio / baseline ratio − 1. With both runs' block ratios the
+ * 95 % interval of the change (Welch, log scale; src/metrics/ratioInterval.ts) decides: the check
+ * fails only when its LOW end exceeds the allowed increase, so noise alone does not fail a gate.
+ */
+function latencyCheck(key: string, base: SpeedCell, cell: SpeedCell, threshold: number, pointOnly: string[]): GateCheck {
+  const change = (cell.latencyRatio! / base.latencyRatio! - 1) * 100
+  const name = `latencyRatio:${key}`
+  const figures = `latency / reference latency ${base.latencyRatio!.toFixed(3)} → ${cell.latencyRatio!.toFixed(3)} (${signedPct(change)}; allowed increase ${threshold}%)`
+  const common = { name, unit: 'ratio' as const, baseline: base.latencyRatio!, current: cell.latencyRatio!, change, threshold }
+  const ci = ratioChangeCI95(cell.latencyRatioBlocks ?? [], base.latencyRatioBlocks ?? [])
+  if (!ci) {
+    pointOnly.push(name)
+    const passed = change <= threshold + 1e-9
+    return { ...common, passed, detail: `${figures}; ${passed ? 'within' : 'above'} the allowed increase (point estimate only: no per-block ratios)` }
+  }
+  const changeCI95: [number, number] = [(ci.interval[0] - 1) * 100, (ci.interval[1] - 1) * 100]
+  const passed = changeCI95[0] <= threshold + 1e-9
+  const interval = `95% interval of the change [${signedPct(changeCI95[0])}, ${signedPct(changeCI95[1])}] from ${base.latencyRatioBlocks!.length} + ${cell.latencyRatioBlocks!.length} ABBA blocks`
+  const verdict = passed
+    ? changeCI95[1] > threshold ? 'not shown to exceed the allowed increase (the interval straddles it)' : 'within the allowed increase'
+    : 'slower beyond the allowed increase (the whole interval is above it)'
+  return { ...common, changeCI95, passed, detail: `${figures}; ${interval}; ${verdict}` }
+}
+
 const cellKey = (cell: SpeedCell): string => `batch=${cell.batch},threads=${cell.threads ?? 'default'}`
 
-function gateSpeed(b: SpeedDocument, bFile: string, c: SpeedDocument, cFile: string, options: GateOptions): GateCheck[] {
+function gateSpeed(b: SpeedDocument, bFile: string, c: SpeedDocument, cFile: string, options: GateOptions, notes: string[]): GateCheck[] {
   if (options.maxAccuracyDrop !== undefined || options.maxClassRecallDrop !== undefined) {
     throw usageError('--max-accuracy-drop and --max-class-recall-drop need eval documents; the baseline and current are speed documents')
   }
@@ -112,21 +141,17 @@ function gateSpeed(b: SpeedDocument, bFile: string, c: SpeedDocument, cFile: str
   const baseCells = new Map(b.results.filter((r) => r.latencyRatio !== undefined).map((r) => [cellKey(r), r]))
   const checks: GateCheck[] = []
   const threshold = options.maxLatencyIncrease
+  const pointOnly: string[] = []
   for (const cell of c.results) {
     const base = baseCells.get(cellKey(cell))
     if (!base || cell.latencyRatio === undefined) continue
-    const change = (cell.latencyRatio / base.latencyRatio! - 1) * 100
-    const passed = change <= threshold + 1e-9
-    checks.push({
-      name: `latencyRatio:${cellKey(cell)}`,
-      unit: 'ratio',
-      baseline: base.latencyRatio!,
-      current: cell.latencyRatio,
-      change,
-      threshold,
-      passed,
-      detail: `latency / reference latency ${base.latencyRatio!.toFixed(3)} → ${cell.latencyRatio.toFixed(3)} (${change >= 0 ? '+' : ''}${f2(change)}%; allowed increase ${threshold}%)`,
-    })
+    checks.push(latencyCheck(cellKey(cell), base, cell, threshold, pointOnly))
+  }
+  if (pointOnly.length > 0) {
+    notes.push(
+      `no interval for ${pointOnly.join(', ')}: a document lacks per-block ratios (made with --repeats 1 or an older ferbench); judged on the point estimate, ` +
+        'which noise on a busy machine can move by tens of percent; rerun ferbench speed --reference with --repeats ≥ 2 (the default)',
+    )
   }
   if (checks.length === 0) {
     throw dataError(`no batch×threads setting has a latencyRatio in both ${bFile} and ${cFile}: nothing to compare`)
@@ -160,7 +185,7 @@ export function gateDocuments(baseline: ResultDocument, current: ResultDocument,
       notes,
     }
   }
-  const checks = gateSpeed(baseline.doc as SpeedDocument, baseline.file, current.doc as SpeedDocument, current.file, options)
+  const checks = gateSpeed(baseline.doc as SpeedDocument, baseline.file, current.doc as SpeedDocument, current.file, options, notes)
   return {
     schema: GATE_SCHEMA,
     passed: checks.every((c) => c.passed),

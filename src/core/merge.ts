@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { classificationMetrics, emptyConfusion } from '../metrics/classification.js'
-import { checkLabelOrder } from '../metrics/labelOrder.js'
+import { checkLabelOrderOfMapping } from '../metrics/labelOrder.js'
 import type { ModelCard } from '../models/card.js'
 import { EVAL_SCHEMA, type EvalResult } from '../report/evalResult.js'
 import { DatasetDigest } from './datasetDigest.js'
@@ -125,8 +125,7 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
     result.metrics.confusionMatrix.counts.forEach((row, t) => row.forEach((n, p) => (counts[t]![p]! += n)))
   }
   const metrics = classificationMetrics(labels, counts)
-  const { modelLabels, columns } = first.result.labelMapping
-  const labelOrder = checkLabelOrder(metrics.confusionMatrix, modelLabels, modelLabels.map((l) => (columns as readonly string[]).indexOf(l)))
+  const labelOrder = checkLabelOrderOfMapping(metrics.confusionMatrix, first.result.labelMapping)
   const samples = ordered.reduce((n, d) => n + d.result.dataset.samples, 0)
   const failures = ordered.flatMap((d) => d.result.failures)
   const warnings: string[] = []

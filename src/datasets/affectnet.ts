@@ -2,10 +2,12 @@ import { createReadStream } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'csv-parse'
 import { dataError, usageError } from '../core/errors.js'
+import { requireRegularFile } from '../core/inputFile.js'
 import type { Emotion } from '../labels/emotions.js'
-import { decodeImageFile } from './decode.js'
+import { decodeImageFile, decodeLimitsOf, type DecodeLimits } from './decode.js'
 import { cropBox } from './faceCrop.js'
-import { isDirectory, isFile, warnOnce } from './files.js'
+import { isDirectory, isFile, resolveListedPath, rootRule, warnOnce, type RootRule } from './files.js'
+import { MAX_LIST_LINE_BYTES } from './lines.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'
 
 /** AffectNet expression codes 0–7 in canonical names; 8 None, 9 Uncertain, 10 No-Face are not emotions. */
@@ -29,10 +31,13 @@ export class AffectnetAdapter implements DatasetAdapter {
   readonly labels: readonly Emotion[]
   readonly defaultSplit = 'validation'
   readonly warnings: string[] = []
+  private readonly limits: DecodeLimits
   private readonly root: string
   private readonly classes: 7 | 8
+  private readonly rule: RootRule
 
   constructor(options: DatasetOptions) {
+    this.limits = decodeLimitsOf(options)
     this.classes = options.classes ?? 8
     if (this.classes !== 7 && this.classes !== 8) throw usageError(`--classes ${String(options.classes)}: AffectNet is read with 7 or 8 classes`)
     this.root = isFile(options.data) ? path.dirname(path.dirname(options.data)) : options.data
@@ -40,6 +45,7 @@ export class AffectnetAdapter implements DatasetAdapter {
       throw dataError(`${options.data}: no ${LISTS}/ folder (expected the AffectNet folder holding ${LISTS}/ and ${IMAGES}/)`)
     }
     this.labels = this.classes === 8 ? AFFECTNET_LABELS : AFFECTNET_LABELS.slice(0, 7)
+    this.rule = rootRule(path.join(this.root, IMAGES), options)
   }
 
   splits(): readonly string[] {
@@ -50,13 +56,17 @@ export class AffectnetAdapter implements DatasetAdapter {
     const fileName = SPLIT_FILES[split]
     if (!fileName) throw usageError(`--split ${split}: AffectNet splits are training, validation`)
     const list = path.join(this.root, LISTS, fileName)
-    if (!isFile(list)) throw dataError(`${list}: no such file (AffectNet's ${split} list)`)
-    const parser = createReadStream(list).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true }))
+    requireRegularFile(list, { what: `AffectNet's ${split} list`, fail: dataError })
+    const parser = createReadStream(list).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_LIST_LINE_BYTES }))
     let cols: Record<(typeof COLUMNS)[number], number> | undefined
     let row = 0
     const dropped = new Map<string, number>()
     const drop = (what: string): void => void dropped.set(what, (dropped.get(what) ?? 0) + 1)
-    for await (const record of parser as AsyncIterable<string[]>) {
+    // image → [code, row]: listed twice with the same code is a warning, with another code an error
+    const listed = new Map<string, [number, number]>()
+    let duplicates = 0
+    const duplicateExamples: string[] = []
+    for await (const record of readRecords(parser, list)) {
       if (!cols) {
         const names = record.map((h) => h.trim())
         const missing = COLUMNS.filter((c) => !names.includes(c))
@@ -83,19 +93,39 @@ export class AffectnetAdapter implements DatasetAdapter {
       if (box.some((v) => !Number.isInteger(v))) throw dataError(`${where}: face box '${box.join(',')}' is not four whole numbers`)
       const relative = get('subDirectory_filePath')
       if (relative === '') throw dataError(`${where}: empty subDirectory_filePath`)
-      const file = path.join(this.root, IMAGES, ...relative.split('/'))
+      const file = resolveListedPath(this.rule, relative, where)
+      const before = listed.get(file)
+      if (before === undefined) listed.set(file, [code, row])
+      else if (before[0] !== code) {
+        throw dataError(`${where}: '${relative}' has expression ${code}, but row ${before[1]} lists the same image with ${before[0]} (expected one label per image)`)
+      } else {
+        duplicates += 1
+        if (duplicateExamples.length < 5) duplicateExamples.push(`'${relative}' (rows ${before[1]} and ${row})`)
+        continue
+      }
       const [left, top, width, height] = box as [number, number, number, number]
       yield {
         id: relative,
         label: AFFECTNET_LABELS[code]!,
         source: `${where} (${file})`,
-        load: async () => cropBox(await decodeImageFile(file), { left, top, width, height }, `${where} (${relative})`),
+        load: async () => cropBox(await decodeImageFile(file, this.limits), { left, top, width, height }, `${where} (${relative})`),
       }
     }
     if (!cols) throw dataError(`${list}: no header row (expected '${COLUMNS.join(',')},…')`)
+    if (duplicates > 0) warnOnce(this.warnings, `affectnet ${split}: ${duplicates} row(s) repeat an image already listed with the same label; counted once: ${duplicateExamples.join(', ')}`)
     if (dropped.size > 0) {
       const detail = [...dropped].map(([what, n]) => `${n} × code ${what}`).join(', ')
       warnOnce(this.warnings, `affectnet ${split}: ${[...dropped.values()].reduce((a, b) => a + b, 0)} row(s) dropped (not among the ${this.classes} classes): ${detail}`)
     }
+  }
+}
+
+/** The list's records; csv-parse errors (a line over MAX_LIST_LINE_BYTES, a broken quote) become data errors naming the file. */
+async function* readRecords(parser: AsyncIterable<unknown>, list: string): AsyncGenerator<string[]> {
+  try {
+    for await (const record of parser) yield record as string[]
+  } catch (error) {
+    if (error instanceof Error && error.name === 'FerbenchError') throw error
+    throw dataError(`${list}: malformed CSV (${error instanceof Error ? error.message : String(error)}); expected one row per image, each under ${MAX_LIST_LINE_BYTES} bytes`)
   }
 }

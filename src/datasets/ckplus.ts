@@ -1,11 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { dataError, usageError } from '../core/errors.js'
+import { dataError, messageOf, usageError } from '../core/errors.js'
+import { readSmallTextFile } from '../core/inputFile.js'
 import { parseEmotion, type Emotion } from '../labels/emotions.js'
-import { decodeImageFile, isImagePath } from './decode.js'
+import { decodeImageFile, decodeLimitsOf, isImagePath, type DecodeLimits } from './decode.js'
 import { cropBox, landmarkSquare } from './faceCrop.js'
-import { byCodePoint, isDirectory, requireDirectory, SkippedFiles, subfolders, walkImages, warnOnce } from './files.js'
+import { byCodePoint, isDirectory, requireDirectory, rootRule, SkippedFiles, subfolders, walkImages, warnOnce, type RootRule } from './files.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'
 
 /** CK+ emotion codes 0–7 (Emotion/…_emotion.txt) in canonical names. */
@@ -13,6 +13,8 @@ export const CKPLUS_CODES: readonly Emotion[] = ['neutral', 'anger', 'contempt',
 /** The usual 7-class protocol: codes 1–7 (no neutral). */
 export const CKPLUS_LABELS: readonly Emotion[] = CKPLUS_CODES.slice(1)
 const FRAMES_PER_SEQUENCE = 3
+/** An emotion file is one number, a landmarks file 68 short lines: 1 MiB is far above either. */
+const CKPLUS_TEXT_BYTES = 1024 * 1024
 
 export const ckplusInfo: DatasetInfo = {
   name: 'ckplus',
@@ -55,12 +57,12 @@ export function ckplusSubject(stem: string): string | undefined {
 
 type Layout = { kind: 'original'; root: string } | { kind: 'ck48'; root: string }
 
-function detectLayout(data: string): Layout {
+function detectLayout(data: string, options: DatasetOptions): Layout {
   requireDirectory(data, 'the CK+ folder (cohn-kanade-images/, Emotion/, Landmarks/) or the CK+48 class folders')
   for (const root of [data, path.dirname(data)]) {
     if (isDirectory(path.join(root, 'cohn-kanade-images')) && isDirectory(path.join(root, 'Emotion'))) return { kind: 'original', root }
   }
-  const classes = subfolders(data).filter((d) => parseEmotion(d) !== undefined)
+  const classes = subfolders(data, rootRule(data, options)).filter((d) => parseEmotion(d) !== undefined)
   if (classes.length > 0) return { kind: 'ck48', root: data }
   throw dataError(`${data}: neither the CK+ original layout (cohn-kanade-images/ and Emotion/) nor CK+48 class folders (anger/, contempt/, …)`)
 }
@@ -70,17 +72,21 @@ export class CkplusAdapter implements DatasetAdapter {
   readonly labels: readonly Emotion[]
   readonly defaultSplit = 'all'
   readonly warnings: string[] = []
+  private readonly limits: DecodeLimits
   readonly layout: Layout['kind']
   private readonly root: string
+  private readonly rule: RootRule
   private readonly neutral: boolean
 
   constructor(options: DatasetOptions) {
-    const layout = detectLayout(options.data)
+    this.limits = decodeLimitsOf(options)
+    const layout = detectLayout(options.data, options)
     this.layout = layout.kind
     this.root = layout.root
+    this.rule = rootRule(layout.root, options)
     this.neutral = options.ckplusNeutral === true
     if (layout.kind === 'ck48') {
-      const classes = subfolders(layout.root).map((d) => parseEmotion(d))
+      const classes = subfolders(layout.root, this.rule).map((d) => parseEmotion(d))
       this.labels = classes.includes('neutral') ? CKPLUS_CODES : CKPLUS_LABELS
       if (this.neutral) warnOnce(this.warnings, '--ckplus-neutral applies to the original CK+ layout only; CK+48 folders are read as they are')
     } else {
@@ -100,7 +106,7 @@ export class CkplusAdapter implements DatasetAdapter {
   private async *ck48Samples(): AsyncIterable<Sample> {
     const skipped = new SkippedFiles()
     const unparsed: string[] = []
-    for (const folder of subfolders(this.root)) {
+    for (const folder of subfolders(this.root, this.rule)) {
       const label = parseEmotion(folder)
       if (label === undefined) {
         warnOnce(this.warnings, `ckplus: folder '${folder}' is not an emotion name: skipped`)
@@ -113,7 +119,7 @@ export class CkplusAdapter implements DatasetAdapter {
           unparsed.push(`${folder}/${path.basename(file)}`)
           continue
         }
-        yield { id: stem, subject, label, source: file, load: () => decodeImageFile(file) }
+        yield { id: stem, subject, label, source: file, load: () => decodeImageFile(file, this.limits) }
       }
     }
     warnOnce(this.warnings, skipped.message(this.root))
@@ -128,8 +134,8 @@ export class CkplusAdapter implements DatasetAdapter {
     const landmarkRoot = path.join(this.root, 'Landmarks')
     let labelled = 0
     let unlabelled = 0
-    for (const subject of subfolders(imageRoot)) {
-      for (const sequence of subfolders(path.join(imageRoot, subject))) {
+    for (const subject of subfolders(imageRoot, this.rule)) {
+      for (const sequence of subfolders(path.join(imageRoot, subject), this.rule)) {
         const seqDir = path.join(imageRoot, subject, sequence)
         const emotionDir = path.join(emotionRoot, subject, sequence)
         const emotionFiles = existsSync(emotionDir) ? readdirSync(emotionDir).filter((f) => f.endsWith('_emotion.txt')).sort(byCodePoint) : []
@@ -139,7 +145,13 @@ export class CkplusAdapter implements DatasetAdapter {
         }
         if (emotionFiles.length > 1) throw dataError(`${emotionDir}: ${emotionFiles.length} emotion files; expected one per sequence`)
         const emotionFile = path.join(emotionDir, emotionFiles[0]!)
-        const label = parseCkplusEmotion(await readFile(emotionFile, 'utf8'), emotionFile)
+        let emotionText: string
+        try {
+          emotionText = await readSmallTextFile(emotionFile, CKPLUS_TEXT_BYTES, 'a CK+ emotion file')
+        } catch (error) {
+          throw dataError(messageOf(error))
+        }
+        const label = parseCkplusEmotion(emotionText, emotionFile)
         const frames = readdirSync(seqDir).filter((f) => isImagePath(f) && !f.startsWith('.')).sort(byCodePoint)
         if (frames.length < FRAMES_PER_SEQUENCE + (this.neutral ? 1 : 0)) {
           throw dataError(`${seqDir}: ${frames.length} frame(s); the protocol needs the last ${FRAMES_PER_SEQUENCE}${this.neutral ? ' and the first' : ''} (labelled by ${emotionFile})`)
@@ -157,12 +169,13 @@ export class CkplusAdapter implements DatasetAdapter {
             label: frameLabel,
             source: file,
             load: async () => {
-              const image = await decodeImageFile(file)
+              const image = await decodeImageFile(file, this.limits)
               let text: string
               try {
-                text = await readFile(landmarks, 'utf8')
-              } catch {
-                throw new Error(`${landmarks}: landmarks file missing; CK+ faces are cropped from the landmarks' box`)
+                text = await readSmallTextFile(landmarks, CKPLUS_TEXT_BYTES, "a CK+ landmarks file (CK+ faces are cropped from the landmarks' box)")
+              } catch (error) {
+                const missing = (error as Error).message.includes('no such file')
+                throw missing ? new Error(`${landmarks}: landmarks file missing; CK+ faces are cropped from the landmarks' box`) : error
               }
               return cropBox(image, landmarkSquare(parseLandmarks(text, landmarks), image.width, image.height), file)
             },

@@ -62,8 +62,13 @@ export class Fer2013Adapter implements DatasetAdapter {
   readonly labels = FER2013_LABELS
   readonly defaultSplit = 'PrivateTest'
   readonly warnings: string[] = []
+  private found: Record<string, number> | undefined
 
   constructor(private readonly file: string) {}
+
+  splitsFound(): Readonly<Record<string, number>> | undefined {
+    return this.found
+  }
 
   splits(): readonly string[] {
     return FER2013_SPLITS
@@ -73,14 +78,17 @@ export class Fer2013Adapter implements DatasetAdapter {
     if (!(FER2013_SPLITS as readonly string[]).includes(split)) {
       throw usageError(`--split ${split}: FER2013 splits are ${FER2013_SPLITS.join(', ')}`)
     }
+    const found: Record<string, number> = {}
     for await (const r of readFer2013Rows(this.file)) {
       const where = `${this.file} row ${r.row}`
       checkUsage(r.usage, where)
+      found[r.usage] = (found[r.usage] ?? 0) + 1
       if (r.usage !== split) continue // pixels of other splits are never parsed
       const label = fer2013Label(r.emotion, where)
       const pixels = parseFer2013Pixels(r.pixelBytes, where)
       const image: RawImage = { data: pixels, width: SIDE_PX, height: SIDE_PX, channels: 1 }
       yield { id: `row-${r.row}`, label, source: where, load: async () => image }
     }
+    this.found = found
   }
 }

@@ -1,6 +1,7 @@
-import { createReadStream, statSync } from 'node:fs'
+import { createReadStream } from 'node:fs'
 import { parse as parseCsvLine } from 'csv-parse/sync'
 import { dataError } from '../core/errors.js'
+import { requireRegularFile } from '../core/inputFile.js'
 
 /**
  * Streaming reader of fer2013.csv-shaped files (one image per line). The hot path splits lines
@@ -30,6 +31,11 @@ const NEWLINE = 10
 const CR = 13
 const COMMA = 44
 const QUOTE = 34
+/**
+ * The longest line read: a FER2013 row is about 9 KB (2,304 values of up to 3 digits), so a line
+ * of 1 MiB without a line end is not a row; it is an error after reading at most about 2 MiB.
+ */
+export const MAX_ROW_BYTES = 1 << 20
 
 function columnsOf(headerLine: string, file: string): Columns {
   let header: string[]
@@ -88,25 +94,30 @@ const text = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byte
 
 /** Streams the data rows of a fer2013.csv-shaped file; the header decides the column order. */
 export async function* readFer2013Rows(file: string): AsyncGenerator<Fer2013Row> {
-  let size: number
-  try {
-    size = statSync(file).size
-  } catch {
-    throw dataError(`${file}: no such file (expected FER2013's fer2013.csv)`)
-  }
+  const size = requireRegularFile(file, { what: "FER2013's fer2013.csv", fail: dataError })
   if (size === 0) throw dataError(`${file}: file is empty (expected FER2013's fer2013.csv with header 'emotion,pixels,Usage')`)
   let cols: Columns | undefined
   let row = 0
   let carry: Buffer = Buffer.alloc(0)
+  // \n (with \r\n stripped to the line) unless the first chunk holds a \r and no \n: an old Mac file, lines end in \r
+  let lineEnd = -1
+  const tooLong = (): Error =>
+    dataError(
+      `${file} ${cols ? `row ${row + 1}` : 'header'}: a line longer than ${MAX_ROW_BYTES} bytes (a FER2013 row is about 9 KB); ` +
+        "expected one 'emotion,pixels,Usage' row per line",
+    )
   const lineOf = function* (buf: Buffer, last: boolean): Generator<[number, number]> {
+    if (lineEnd < 0) lineEnd = buf.indexOf(NEWLINE) < 0 && buf.indexOf(CR) >= 0 ? CR : NEWLINE
     let start = 0
     for (;;) {
-      const nl = buf.indexOf(NEWLINE, start)
+      const nl = buf.indexOf(lineEnd, start)
       if (nl < 0) {
         carry = last ? Buffer.alloc(0) : buf.subarray(start)
+        if (carry.length > MAX_ROW_BYTES || (last && buf.length - start > MAX_ROW_BYTES)) throw tooLong()
         if (last && start < buf.length) yield [start, buf.length]
         return
       }
+      if (nl - start > MAX_ROW_BYTES) throw tooLong()
       yield [start, nl]
       start = nl + 1
     }
@@ -114,24 +125,28 @@ export async function* readFer2013Rows(file: string): AsyncGenerator<Fer2013Row>
   const stream = createReadStream(file, { highWaterMark: 1 << 20 })
   let done = false
   const chunks = stream[Symbol.asyncIterator]()
-  while (!done) {
-    const next = await chunks.next()
-    done = next.done === true
-    const buf: Buffer = done ? carry : carry.length > 0 ? Buffer.concat([carry, next.value as Buffer]) : (next.value as Buffer)
-    for (const [start, rawEnd] of lineOf(buf, done)) {
-      const end = rawEnd > start && buf[rawEnd - 1] === CR ? rawEnd - 1 : rawEnd
-      if (!cols) {
-        cols = columnsOf(buf.toString('utf8', start, end), file)
-        continue
+  try {
+    while (!done) {
+      const next = await chunks.next()
+      done = next.done === true
+      const buf: Buffer = done ? carry : carry.length > 0 ? Buffer.concat([carry, next.value as Buffer]) : (next.value as Buffer)
+      for (const [start, rawEnd] of lineOf(buf, done)) {
+        const end = rawEnd > start && buf[rawEnd - 1] === CR ? rawEnd - 1 : rawEnd
+        if (!cols) {
+          cols = columnsOf(buf.toString('utf8', start, end), file)
+          continue
+        }
+        if (end === start) continue // blank line
+        row += 1
+        const fields = fieldsOf(buf, start, end, file, row)
+        if (fields.length < cols.width) {
+          throw dataError(`${file} row ${row}: expected ${cols.width} comma-separated columns (emotion, pixels, Usage), got ${fields.length}`)
+        }
+        yield new Row(row, text(fields[cols.emotion]!), text(fields[cols.usage]!), fields[cols.pixels]!)
       }
-      if (end === start) continue // blank line
-      row += 1
-      const fields = fieldsOf(buf, start, end, file, row)
-      if (fields.length < cols.width) {
-        throw dataError(`${file} row ${row}: expected ${cols.width} comma-separated columns (emotion, pixels, Usage), got ${fields.length}`)
-      }
-      yield new Row(row, text(fields[cols.emotion]!), text(fields[cols.usage]!), fields[cols.pixels]!)
     }
+  } finally {
+    stream.destroy() // an error part-way (a line over the limit) stops reading the file
   }
   if (!cols) throw dataError(`${file}: no header row (expected 'emotion,pixels,Usage')`)
 }

@@ -1,7 +1,8 @@
-import { createReadStream, statSync } from 'node:fs'
+import { createReadStream } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'csv-parse'
 import { dataError, usageError } from '../core/errors.js'
+import { requireRegularFile } from '../core/inputFile.js'
 import { EMOTIONS, type Emotion } from '../labels/emotions.js'
 import { checkUsage, FER2013_SPLITS, parseFer2013Pixels, readFer2013Rows } from './fer2013.js'
 import { isDirectory, warnOnce } from './files.js'
@@ -43,12 +44,8 @@ export interface FerplusRow {
 
 /** Streams fer2013new.csv rows (1-based data rows, the header is row 0), columns matched by name. */
 export async function* readFerplusRows(file: string): AsyncGenerator<FerplusRow> {
-  try {
-    if (statSync(file).size === 0) throw dataError(`${file}: file is empty (expected FER+ fer2013new.csv)`)
-  } catch (error) {
-    if (error instanceof Error && error.name === 'FerbenchError') throw error
-    throw dataError(`${file}: no such file (expected FER+ fer2013new.csv; pass it with --labels)`)
-  }
+  const size = requireRegularFile(file, { what: 'FER+ fer2013new.csv; pass it with --labels', fail: dataError })
+  if (size === 0) throw dataError(`${file}: file is empty (expected FER+ fer2013new.csv)`)
   const parser = createReadStream(file).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true }))
   let cols: number[] | undefined
   let usageCol = -1

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs'
+import { existsSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { dataError } from '../core/errors.js'
+import { isInside } from '../core/inputFile.js'
 import { isImagePath } from './decode.js'
 
 /** Code-point order (not locale order): the same on every machine. */
@@ -23,10 +24,55 @@ export function isFile(p: string): boolean {
   }
 }
 
-/** Sub-folder names of `dir`, sorted by code point, hidden ones (`.x`, `__MACOSX`) left out. */
-export function subfolders(dir: string): string[] {
+/**
+ * The dataset-root rule: image paths (list entries, symlinked folders) must lie inside the
+ * dataset root unless --allow-outside-root is given (docs/robustness.md).
+ */
+export interface RootRule {
+  root: string
+  allowOutside: boolean
+}
+
+export function rootRule(root: string, options: { allowOutsideRoot?: boolean | undefined }): RootRule {
+  return { root, allowOutside: options.allowOutsideRoot === true }
+}
+
+
+const OUTSIDE_HINT = 'paths are relative to the dataset root and must stay inside it; --allow-outside-root reads them anyway'
+
+/**
+ * A path from a list file (manifest, AffectNet list), resolved against the dataset root. An
+ * absolute path or one that leaves the root (`../`) is a data error naming the row, unless the
+ * rule allows it.
+ */
+export function resolveListedPath(rule: RootRule, listed: string, where: string): string {
+  const file = path.resolve(rule.root, listed)
+  if (!rule.allowOutside && (path.isAbsolute(listed) || path.win32.isAbsolute(listed) || !isInside(rule.root, file))) {
+    throw dataError(`${where}: path '${listed}' is outside the dataset root ${rule.root} (${OUTSIDE_HINT})`)
+  }
+  return file
+}
+
+/** A symlink in `dir` that points to a folder: followed inside the root, else a data error (unless allowed). */
+function isLinkedFolder(link: string, rule: RootRule): boolean {
+  let target: string
+  try {
+    if (!statSync(link).isDirectory()) return false
+    target = realpathSync(link)
+  } catch {
+    return false // a broken link: not a folder
+  }
+  if (rule.allowOutside || isInside(realpathSync(rule.root), target)) return true
+  throw dataError(`${link}: symlinked folder points to ${target}, outside the dataset root ${rule.root} (${OUTSIDE_HINT})`)
+}
+
+/**
+ * Sub-folder names of `dir`, sorted by code point, hidden ones (`.x`, `__MACOSX`) left out.
+ * Symlinks to folders count as folders when their target lies inside the dataset root.
+ */
+export function subfolders(dir: string, rule: RootRule): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && d.name !== '__MACOSX')
+    .filter((d) => !d.name.startsWith('.') && d.name !== '__MACOSX' && (d.isDirectory() || (d.isSymbolicLink() && isLinkedFolder(path.join(dir, d.name), rule))))
     .map((d) => d.name)
     .sort(byCodePoint)
 }

@@ -15,5 +15,5 @@ export function withFolds(adapter: DatasetAdapter, info: DatasetInfo, options: D
   const folds = foldCount(info, options)
   if (folds === undefined) return adapter
   if (!Number.isInteger(folds) || folds < 2) throw usageError(`--folds ${folds}: need an integer ≥ 2`)
-  return new FoldAdapter(adapter, options.split ?? adapter.defaultSplit, folds, options.fold)
+  return new FoldAdapter(adapter, options.split ?? adapter.defaultSplit, folds, options.fold, options.folds === undefined)
 }

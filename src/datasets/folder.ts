@@ -2,8 +2,8 @@ import path from 'node:path'
 import { dataError, usageError } from '../core/errors.js'
 import { parseEmotion, type Emotion } from '../labels/emotions.js'
 import { parseClassMap } from './classMap.js'
-import { decodeImageFile } from './decode.js'
-import { relativeId, requireDirectory, SkippedFiles, subfolders, walkImages, warnOnce } from './files.js'
+import { decodeImageFile, decodeLimitsOf, type DecodeLimits } from './decode.js'
+import { relativeId, requireDirectory, rootRule, SkippedFiles, subfolders, walkImages, warnOnce, type RootRule } from './files.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'
 
 /** Split names that FER2013 JPEG copies keep as a file-name prefix (`PrivateTest_10077120.jpg`). */
@@ -22,18 +22,22 @@ export class FolderAdapter implements DatasetAdapter {
   readonly labels: readonly Emotion[]
   readonly defaultSplit: string
   readonly warnings: string[] = []
+  private readonly limits: DecodeLimits
   private readonly root: string
+  private readonly rule: RootRule
   private readonly classOf: (name: string) => Emotion | undefined
   /** Split name → folder (undefined key 'all' = the root holds the class folders). */
   private readonly splitDirs: Map<string, string>
 
   constructor(options: DatasetOptions) {
+    this.limits = decodeLimitsOf(options)
     this.root = options.data
     requireDirectory(this.root, 'a folder of class folders, <root>/[<split>/]<class>/*')
+    this.rule = rootRule(this.root, options)
     const map = options.classMap ? new Map(parseClassMap(options.classMap)) : undefined
     this.classOf = map ? (name) => map.get(name) : (name) => parseEmotion(name)
     const hint = map ? `--class-map names: ${[...map.keys()].join(', ')}` : "emotion names or synonyms; for numeric folders pass --class-map '0=neutral,1=happiness,…'"
-    const top = subfolders(this.root)
+    const top = subfolders(this.root, this.rule)
     if (top.length === 0) throw dataError(`${this.root}: empty folder (expected class folders such as happy/, sad/ … or split folders train/, test/)`)
     this.splitDirs = new Map()
     const seen: string[] = []
@@ -42,7 +46,7 @@ export class FolderAdapter implements DatasetAdapter {
       seen.push(...top)
     } else {
       for (const split of top) {
-        const classes = subfolders(path.join(this.root, split))
+        const classes = subfolders(path.join(this.root, split), this.rule)
         if (classes.length === 0) continue
         this.splitDirs.set(split, path.join(this.root, split))
         seen.push(...classes)
@@ -75,14 +79,14 @@ export class FolderAdapter implements DatasetAdapter {
     const skipped = new SkippedFiles()
     let count = 0
     for (const [, splitDir] of dirs) {
-      for (const folder of subfolders(splitDir)) {
+      for (const folder of subfolders(splitDir, this.rule)) {
         const label = this.classOf(folder)!
         for await (const file of walkImages(path.join(splitDir, folder), skipped)) {
           if (prefix && !path.basename(file).startsWith(prefix)) continue
           count += 1
           // said as soon as the prefix matches, so a run stopped part-way records it too
           if (prefix && count === 1) warnOnce(this.warnings, prefixWarning(split, prefix, dirs))
-          yield { id: relativeId(this.root, file), label, source: file, load: () => decodeImageFile(file) }
+          yield { id: relativeId(this.root, file), label, source: file, load: () => decodeImageFile(file, this.limits) }
         }
       }
     }

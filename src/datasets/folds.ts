@@ -34,11 +34,13 @@ export async function subjectsOf(adapter: DatasetAdapter, split: string): Promis
   return new Map([...subjects].sort(byCodePoint).map((s, i) => [s, i]))
 }
 
-export function checkFoldCount(folds: number, subjects: number, dataset: string, split: string): void {
+/** `foldsDefaulted`: the count is the dataset's default (only --fold was given), so the message says so. */
+export function checkFoldCount(folds: number, subjects: number, dataset: string, split: string, foldsDefaulted = false): void {
   if (!Number.isInteger(folds) || folds < 2) throw usageError(`--folds ${folds}: need an integer ≥ 2`)
   if (subjects === 0) throw dataError(`${dataset} split ${split}: no samples, so no subjects to make folds from`)
   if (folds > subjects) {
-    throw usageError(`--folds ${folds}: ${dataset} split ${split} has only ${subjects} subject(s); folds are subject-independent, so at most ${subjects}`)
+    const given = foldsDefaulted ? `--fold without --folds uses ${dataset}'s default of ${folds} folds, but` : `--folds ${folds}:`
+    throw usageError(`${given} ${dataset} split ${split} has only ${subjects} subject(s); folds are subject-independent, so give --folds ${subjects} or fewer`)
   }
 }
 
@@ -58,6 +60,8 @@ export class FoldAdapter implements DatasetAdapter {
     readonly baseSplit: string,
     readonly folds: number,
     private readonly testFold?: number,
+    /** true when `folds` is the dataset's default rather than --folds. */
+    private readonly foldsDefaulted = false,
   ) {
     this.name = inner.name
     this.labels = inner.labels
@@ -79,7 +83,7 @@ export class FoldAdapter implements DatasetAdapter {
   async assignmentOf(): Promise<Map<string, number>> {
     if (!this.assignment) {
       const subjects = await subjectsOf(this.inner, this.baseSplit)
-      checkFoldCount(this.folds, subjects.size, this.name, this.baseSplit)
+      checkFoldCount(this.folds, subjects.size, this.name, this.baseSplit, this.foldsDefaulted)
       this.assignment = assignFolds(subjects.keys(), this.folds)
     }
     return this.assignment

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { dataError, usageError } from '../core/errors.js'
 import type { Emotion } from '../labels/emotions.js'
-import { decodeImageFile } from './decode.js'
+import { decodeImageFile, decodeLimitsOf, type DecodeLimits } from './decode.js'
 import { requireDirectory, SkippedFiles, walkImages, warnOnce, relativeId } from './files.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'
 
@@ -41,8 +41,10 @@ export class JaffeAdapter implements DatasetAdapter {
   readonly labels = JAFFE_LABELS
   readonly defaultSplit = 'all'
   readonly warnings: string[] = []
+  private readonly limits: DecodeLimits
 
   constructor(private readonly options: DatasetOptions) {
+    this.limits = decodeLimitsOf(options)
     requireDirectory(options.data, 'the JAFFE folder of .tiff images')
   }
 
@@ -64,7 +66,7 @@ export class JaffeAdapter implements DatasetAdapter {
       }
       count += 1
       const id = path.basename(file, path.extname(file))
-      yield { id, subject: parsed.subject, label: JAFFE_CODES[parsed.code]!, source: file, load: () => decodeImageFile(file) }
+      yield { id, subject: parsed.subject, label: JAFFE_CODES[parsed.code]!, source: file, load: () => decodeImageFile(file, this.limits) }
     }
     warnOnce(this.warnings, skipped.message(root))
     if (unparsed.length > 0) {

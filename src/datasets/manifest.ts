@@ -1,11 +1,13 @@
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
+import { createReadStream } from 'node:fs'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { dataError, usageError } from '../core/errors.js'
 import { EMOTIONS, parseEmotion, type Emotion } from '../labels/emotions.js'
 import { parseClassMap } from './classMap.js'
-import { decodeImageFile } from './decode.js'
-import { byCodePoint, isFile } from './files.js'
+import { decodeImageFile, decodeLimitsOf, type DecodeLimits } from './decode.js'
+import { byCodePoint, resolveListedPath, rootRule, warnOnce, type RootRule } from './files.js'
+import { requireRegularFile } from '../core/inputFile.js'
+import { forEachLineSync } from './lines.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'
 
 export const manifestInfo: DatasetInfo = {
@@ -39,27 +41,6 @@ export function splitCsvLine(line: string): string[] {
   return out.map((f) => f.trim())
 }
 
-/** Reads a file's lines synchronously in 64 KiB chunks (memory stays flat for any file size). */
-function forEachLineSync(file: string, onLine: (line: string, lineNo: number) => void): void {
-  const fd = openSync(file, 'r')
-  try {
-    const chunk = Buffer.alloc(1 << 16)
-    let rest = ''
-    let lineNo = 0
-    for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null)
-      if (n === 0) break
-      const text = rest + chunk.toString('utf8', 0, n)
-      const lines = text.split('\n')
-      rest = lines.pop()!
-      for (const l of lines) onLine(l.replace(/\r$/, ''), ++lineNo)
-    }
-    if (rest !== '') onLine(rest.replace(/\r$/, ''), ++lineNo)
-  } finally {
-    closeSync(fd)
-  }
-}
-
 interface Columns {
   path: number
   label: number
@@ -72,21 +53,31 @@ export class ManifestAdapter implements DatasetAdapter {
   readonly labels: readonly Emotion[]
   readonly defaultSplit: string
   readonly warnings: string[] = []
+  private readonly limits: DecodeLimits
   private readonly file: string
   private readonly dir: string
+  private readonly rule: RootRule
+  /** Line numbers of rows that repeat an earlier row's image in the same split (skipped). */
+  private readonly duplicateLines = new Set<number>()
   private readonly cols: Columns
   private readonly splitNames: string[]
   private readonly labelOf: (text: string) => Emotion | undefined
 
   constructor(options: DatasetOptions) {
+    this.limits = decodeLimitsOf(options)
     this.file = options.data
-    if (!isFile(this.file)) throw dataError(`${this.file}: no such file (expected a CSV manifest with header path,label[,subject][,split])`)
+    requireRegularFile(this.file, { what: 'a CSV manifest with header path,label[,subject][,split]', fail: dataError })
     this.dir = path.dirname(this.file)
+    this.rule = rootRule(this.dir, options)
     const map = options.classMap ? new Map(parseClassMap(options.classMap)) : undefined
     this.labelOf = map ? (t) => map.get(t) ?? parseEmotion(t) : (t) => parseEmotion(t)
     let cols: Columns | undefined
     const present = new Set<Emotion>()
     const splits = new Set<string>()
+    // path → [label, line]: one image listed with two labels is an error; the same row twice in a split is a warning
+    const listed = new Map<string, [Emotion, number]>()
+    const inSplit = new Set<string>()
+    const duplicateExamples: string[] = []
     // One light pass (labels and splits only) so the native label set is known before streaming.
     forEachLineSync(this.file, (line, lineNo) => {
       if (line.trim() === '') return
@@ -104,7 +95,23 @@ export class ManifestAdapter implements DatasetAdapter {
       }
       present.add(label)
       if (cols.split >= 0) splits.add(fields[cols.split] ?? '')
+      const rel = fields[cols.path] ?? ''
+      if (rel === '') throw dataError(`${this.file} line ${lineNo}: empty path`)
+      const file = resolveListedPath(this.rule, rel, `${this.file} line ${lineNo}`)
+      const before = listed.get(file)
+      if (before === undefined) listed.set(file, [label, lineNo])
+      else if (before[0] !== label) {
+        throw dataError(`${this.file} line ${lineNo}: '${rel}' is labelled ${label}, but line ${before[1]} lists the same image as ${before[0]} (expected one label per image)`)
+      }
+      const key = `${cols.split >= 0 ? (fields[cols.split] ?? '') : ''}\0${file}`
+      if (inSplit.has(key)) {
+        this.duplicateLines.add(lineNo)
+        if (duplicateExamples.length < 5) duplicateExamples.push(`'${rel}' (line ${lineNo})`)
+      } else inSplit.add(key)
     })
+    if (this.duplicateLines.size > 0) {
+      warnOnce(this.warnings, `manifest: ${this.duplicateLines.size} row(s) repeat an image already listed in the same split with the same label; each image is counted once: ${duplicateExamples.join(', ')}`)
+    }
     if (!cols) throw dataError(`${this.file}: empty manifest (expected header path,label[,subject][,split])`)
     this.cols = cols
     this.labels = map ? [...map.values()].filter((e) => present.has(e)) : EMOTIONS.filter((e) => present.has(e))
@@ -128,18 +135,19 @@ export class ManifestAdapter implements DatasetAdapter {
         header = false
         continue
       }
+      if (this.duplicateLines.has(lineNo)) continue
       const f = splitCsvLine(line)
       if (this.cols.split >= 0 && (f[this.cols.split] ?? '') !== split) continue
       const rel = f[this.cols.path] ?? ''
       if (rel === '') throw dataError(`${this.file} line ${lineNo}: empty path`)
-      const file = path.resolve(this.dir, rel)
+      const file = resolveListedPath(this.rule, rel, `${this.file} line ${lineNo}`)
       const subject = this.cols.subject >= 0 && (f[this.cols.subject] ?? '') !== '' ? f[this.cols.subject] : undefined
       yield {
         id: rel.split(path.sep).join('/'),
         ...(subject !== undefined ? { subject } : {}),
         label: this.labelOf(f[this.cols.label] ?? '')!,
         source: `${this.file} line ${lineNo} (${rel})`,
-        load: () => decodeImageFile(file),
+        load: () => decodeImageFile(file, this.limits),
       }
     }
   }

@@ -1,10 +1,11 @@
-import { createReadStream, existsSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { createInterface } from 'node:readline'
 import { dataError, usageError } from '../core/errors.js'
+import { requireRegularFile } from '../core/inputFile.js'
+import { forEachLineSync } from './lines.js'
 import type { Emotion } from '../labels/emotions.js'
-import { decodeImageFile } from './decode.js'
-import { isDirectory, isFile, relativeId, SkippedFiles, subfolders, walkImages, warnOnce } from './files.js'
+import { decodeImageFile, decodeLimitsOf, type DecodeLimits } from './decode.js'
+import { isDirectory, isFile, relativeId, rootRule, SkippedFiles, subfolders, walkImages, warnOnce } from './files.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'
 
 /** RAF-DB basic codes 1–7 in canonical names (index 0 = code 1). */
@@ -24,12 +25,13 @@ export const rafdbInfo: DatasetInfo = {
 
 type Layout = { kind: 'official'; root: string } | { kind: 'efficientface'; root: string }
 
-function detectLayout(data: string): Layout {
+function detectLayout(data: string, options: DatasetOptions): Layout {
+  const rule = rootRule(data, options)
   if (isFile(data) && path.basename(data) === 'list_patition_label.txt') return { kind: 'official', root: path.dirname(path.dirname(data)) }
   for (const root of [data, path.join(data, 'basic')]) if (isFile(path.join(root, LIST))) return { kind: 'official', root }
   if (!isDirectory(data)) throw dataError(`${data}: no such folder (expected RAF-DB's basic/ folder)`)
-  const splits = subfolders(data).filter((s) => s === 'train' || s === 'test')
-  if (splits.length > 0 && splits.every((s) => subfolders(path.join(data, s)).some((c) => /^[0-6]$/.test(c)))) return { kind: 'efficientface', root: data }
+  const splits = subfolders(data, rule).filter((s) => s === 'train' || s === 'test')
+  if (splits.length > 0 && splits.every((s) => subfolders(path.join(data, s), rule).some((c) => /^[0-6]$/.test(c)))) return { kind: 'efficientface', root: data }
   throw dataError(`${data}: no ${LIST} (official RAF-DB layout) and no train/0..6 or test/0..6 folders (EfficientFace layout)`)
 }
 
@@ -38,11 +40,15 @@ export class RafdbAdapter implements DatasetAdapter {
   readonly labels: readonly Emotion[]
   readonly defaultSplit = 'test'
   readonly warnings: string[] = []
+  private readonly limits: DecodeLimits
   readonly layout: Layout['kind']
   private readonly root: string
+  private readonly allowOutsideRoot: boolean
 
   constructor(options: DatasetOptions) {
-    const layout = detectLayout(options.data)
+    this.limits = decodeLimitsOf(options)
+    const layout = detectLayout(options.data, options)
+    this.allowOutsideRoot = options.allowOutsideRoot === true
     this.layout = layout.kind
     this.root = layout.root
     this.labels = layout.kind === 'official' ? RAFDB_LABELS : EFFICIENTFACE_LABELS
@@ -62,9 +68,16 @@ export class RafdbAdapter implements DatasetAdapter {
 
   private async *officialSamples(split: string): AsyncIterable<Sample> {
     const list = path.join(this.root, LIST)
-    const lines = createInterface({ input: createReadStream(list), crlfDelay: Infinity })
+    requireRegularFile(list, { what: "RAF-DB's list_patition_label.txt", fail: dataError })
+    // about 15,000 short lines: read whole (bounded per line), then streamed as samples
+    const lines: string[] = []
+    forEachLineSync(list, (l) => void lines.push(l))
+    // image → [code, line]: listed twice with the same code is a warning (counted once), with another code an error
+    const listed = new Map<string, [number, number]>()
+    const duplicateExamples: string[] = []
+    let duplicates = 0
     let lineNo = 0
-    for await (const raw of lines) {
+    for (const raw of lines) {
       lineNo += 1
       const line = raw.trim()
       if (line === '') continue
@@ -73,6 +86,16 @@ export class RafdbAdapter implements DatasetAdapter {
       if (!m || !(code >= 1 && code <= 7)) {
         throw dataError(`${list} line ${lineNo}: expected '<train|test>_NNNNN.jpg <code 1–7>', got '${line.slice(0, 60)}'`)
       }
+      const before = listed.get(m[1]!.toLowerCase())
+      if (before && before[0] !== code) {
+        throw dataError(`${list} line ${lineNo}: ${m[1]} has code ${code}, but line ${before[1]} lists it with code ${before[0]} (expected one label per image)`)
+      }
+      if (before) {
+        duplicates += 1
+        if (duplicateExamples.length < 5) duplicateExamples.push(`${m[1]} (lines ${before[1]} and ${lineNo})`)
+        continue
+      }
+      listed.set(m[1]!.toLowerCase(), [code, lineNo])
       if (m[2]!.toLowerCase() !== split) continue
       const stem = m[1]!
       const file = path.join(this.root, 'Image', 'aligned', `${stem}_aligned.${m[3]}`)
@@ -83,24 +106,25 @@ export class RafdbAdapter implements DatasetAdapter {
         source: file,
         load: async () => {
           if (!existsSync(file)) throw new Error(`${file}: listed in ${where} but missing (expected the aligned image ${stem}_aligned.${m[3]})`)
-          return decodeImageFile(file)
+          return decodeImageFile(file, this.limits)
         },
       }
     }
+    if (duplicates > 0) warnOnce(this.warnings, `rafdb: ${duplicates} line(s) of ${list} repeat an image with the same code; counted once: ${duplicateExamples.join(', ')}`)
   }
 
   private async *efficientFaceSamples(split: string): AsyncIterable<Sample> {
     const dir = path.join(this.root, split)
     if (!isDirectory(dir)) throw dataError(`${dir}: no such folder (EfficientFace layout has train/ and test/)`)
     const skipped = new SkippedFiles()
-    for (const folder of subfolders(dir)) {
+    for (const folder of subfolders(dir, rootRule(this.root, { allowOutsideRoot: this.allowOutsideRoot }))) {
       const label = /^[0-6]$/.test(folder) ? EFFICIENTFACE_LABELS[Number(folder)] : undefined
       if (!label) {
         warnOnce(this.warnings, `rafdb: folder ${split}/${folder} is not a class 0–6: skipped`)
         continue
       }
       for await (const file of walkImages(path.join(dir, folder), skipped)) {
-        yield { id: relativeId(this.root, file), label, source: file, load: () => decodeImageFile(file) }
+        yield { id: relativeId(this.root, file), label, source: file, load: () => decodeImageFile(file, this.limits) }
       }
     }
     warnOnce(this.warnings, skipped.message(dir))

@@ -35,6 +35,10 @@ export interface DatasetOptions {
   folds?: number
   /** 1-based test fold; with it, the adapter yields only that fold of the split. */
   fold?: number
+  /** --max-pixels: images larger than this (width × height, from the header) are per-sample failures. */
+  maxPixels?: number
+  /** --allow-outside-root: list-based adapters may read image paths outside the dataset root. */
+  allowOutsideRoot?: boolean
 }
 
 /** Which fold of which split an adapter yields (set by the fold wrapper in folds.ts). */
@@ -62,6 +66,8 @@ export interface DatasetAdapter {
   readonly warnings: string[]
   /** Set when the adapter yields one subject-independent fold (see folds.ts). */
   readonly fold?: FoldInfo
+  /** Rows per split value found by the last complete read (FER2013's Usage column), for messages. */
+  splitsFound?(): Readonly<Record<string, number>> | undefined
 }
 
 export interface DatasetInfo {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { LIMITS } from '../core/limits.js'
 import { EMOTIONS, parseEmotion, type Emotion } from '../labels/emotions.js'
 
 /**
@@ -25,8 +26,8 @@ export const ttaKinds = ['none', 'flip', 'tencrop'] as const
 export const channelOrders = ['RGB', 'BGR', 'gray'] as const
 
 export const cardInputSchema = z.strictObject({
-  height: z.number().int().positive().optional(),
-  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().max(LIMITS.inputSide).optional(),
+  width: z.number().int().positive().max(LIMITS.inputSide).optional(),
   channels: z.union([z.literal(1), z.literal(3)]).optional(),
   layout: z.enum(['NCHW', 'NHWC']).optional(),
   /** 3-channel inputs only; default RGB. */
@@ -43,14 +44,14 @@ export const cardFileSchema = z
     std: z.array(z.number().positive()).min(1).max(3).optional(),
     resize: z.enum(resizeKinds).default('bilinear'),
     /** Center crop (or ten-crop with tta) of this side, taken after resizing to input size + margin. */
-    crop: z.strictObject({ size: z.number().int().positive(), from: z.number().int().positive().optional() }).optional(),
+    crop: z.strictObject({ size: z.number().int().positive().max(LIMITS.inputSide), from: z.number().int().positive().max(LIMITS.inputSide).optional() }).optional(),
     tta: z.enum(ttaKinds).default('none'),
     /** What TTA averages over: the card's output kind by default. */
     ttaAverage: z.enum(['logits', 'probabilities']).optional(),
     labels: z.array(emotionName).min(2),
     output: z.enum(['logits', 'probabilities']).default('logits'),
     /** A batch size the model's graph fixes (e.g. 1); inferred from the input shape when left out. */
-    batch: z.number().int().positive().optional(),
+    batch: z.number().int().positive().max(LIMITS.batch).optional(),
     source: z.string().optional(),
     /** Written by `ferbench models doctor --write-card`: which fields it inferred, and the evidence. */
     origin: z.strictObject({ inferred: z.array(z.string()), evidence: z.record(z.string(), z.unknown()) }).optional(),

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { FerbenchError, modelError, usageError } from '../core/errors.js'
+import { FerbenchError, usageError } from '../core/errors.js'
+import { requireModelFile } from '../core/inputFile.js'
 import { loadTfjsModel } from '../runners/tfjs.js'
 import { chooseTfjsBackend } from '../runners/tfjsBackends.js'
 import type { ModelCard } from './card.js'
@@ -56,7 +56,7 @@ function applicableCard(modelPath: string, choice: CardChoice, input: TensorDesc
 }
 
 export async function inspectModel(modelPath: string, choice: CardChoice = {}): Promise<InspectResult> {
-  if (!existsSync(modelPath)) throw modelError(`${modelPath}: model file not found`)
+  requireModelFile(modelPath)
   const resolved = path.resolve(modelPath)
   if (/\.onnx$/i.test(modelPath)) {
     const stats = onnxModelStats(modelPath)

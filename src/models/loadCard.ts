@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import type { z } from 'zod'
 import { cardError } from '../core/errors.js'
+import { MAX_JSON_BYTES, requireRegularFile } from '../core/inputFile.js'
 import { cardFileSchema, type CardFile } from './card.js'
 
 /** `issue at path: message (received: value)` for each zod issue, so a user sees field and value. */
@@ -25,7 +26,7 @@ export function parseCard(raw: unknown, source: string): CardFile {
 }
 
 export function readCardFile(file: string): CardFile {
-  if (!existsSync(file)) throw cardError(`${file}: model card not found`)
+  requireRegularFile(file, { what: 'a model card JSON file', fail: cardError, maxBytes: MAX_JSON_BYTES, missing: 'model card not found' })
   let raw: unknown
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'))

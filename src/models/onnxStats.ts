@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import onnxProto from 'onnx-proto'
 import { messageOf, modelError } from '../core/errors.js'
+import { requireModelFile } from '../core/inputFile.js'
 
 const { onnx } = onnxProto
 type INode = onnxProto.onnx.INodeProto
@@ -404,6 +405,7 @@ export function onnxModelStatsFromBytes(bytes: Uint8Array, label: string): Omit<
 
 /** Reads an ONNX file and returns its static statistics (see OnnxModelStats). Errors name the file (exit 4). */
 export function onnxModelStats(path: string): OnnxModelStats {
+  requireModelFile(path, 'an ONNX model file')
   let bytes: Uint8Array
   try {
     bytes = readFileSync(path)

@@ -1,4 +1,5 @@
 import { cardError, modelError } from '../core/errors.js'
+import { LIMITS } from '../core/limits.js'
 import type { CardFile, ModelCard } from './card.js'
 
 /** What a runner knows about the model's image input. Symbolic dimensions are strings or -1. */
@@ -32,6 +33,9 @@ export function resolveCard(card: CardFile, input: ModelInputInfo, source: strin
   const [cDim, hDim, wDim] = layout === 'NCHW' ? [shape[1], shape[2], shape[3]] : [shape[3], shape[1], shape[2]]
   const pick = (field: 'height' | 'width' | 'channels', fromCard: number | undefined, dim: number | string | undefined): number => {
     const fromModel = known(dim)
+    if (fromModel !== undefined && fromModel > LIMITS.inputSide) {
+      throw modelError(`${where}: input ${field} ${fromModel} is over ferbench's limit of ${LIMITS.inputSide} (expected a face-image model input)`)
+    }
     if (fromCard !== undefined) {
       if (fromModel !== undefined && fromModel !== fromCard) {
         throw modelError(`${where}: card says input.${field} ${fromCard} but the model's ${layout} shape has ${fromModel}`)
@@ -54,6 +58,7 @@ export function resolveCard(card: CardFile, input: ModelInputInfo, source: strin
     throw cardError(`${source}: input.channelOrder '${channelOrder}' needs a 3-channel input; ${where} takes 1 channel (gray)`)
   }
   const batchDim = known(shape[0])
+  if (batchDim !== undefined && batchDim > LIMITS.batch) throw modelError(`${where}: fixed batch ${batchDim} is over ferbench's limit of ${LIMITS.batch}`)
   if (card.batch !== undefined && batchDim !== undefined && card.batch !== batchDim) {
     throw modelError(`${where}: card says batch ${card.batch} but the model fixes batch ${batchDim}`)
   }

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import type * as tf from '@tensorflow/tfjs-core'
 import { messageOf, modelError } from '../core/errors.js'
+import { isInside, MAX_JSON_BYTES, requireModelFile, requireRegularFile } from '../core/inputFile.js'
 import { loadTfjs } from '../runners/tfjsModule.js'
 
 /**
@@ -33,7 +34,7 @@ export function tfjsModelKind(json: tf.io.ModelJSON, file: string): TfjsModelKin
 }
 
 export function readTfjsModelJson(file: string): TfjsModelJson {
-  if (!existsSync(file)) throw modelError(`${file}: model file not found`)
+  requireRegularFile(file, { what: 'a TensorFlow.js model.json', fail: modelError, maxBytes: MAX_JSON_BYTES, missing: 'model file not found' })
   let json: tf.io.ModelJSON
   try {
     json = JSON.parse(readFileSync(file, 'utf8')) as tf.io.ModelJSON
@@ -45,13 +46,26 @@ export function readTfjsModelJson(file: string): TfjsModelJson {
   }
   const kind = tfjsModelKind(json, file)
   const dir = path.dirname(file)
-  const shards = (json.weightsManifest ?? []).flatMap((group) => group.paths.map((p) => path.resolve(dir, p)))
+  const shards = (json.weightsManifest ?? []).flatMap((group) => group.paths.map((p) => shardPath(file, dir, p)))
   return { kind, json, shards }
 }
 
-/** Bytes of the JSON plus every weight shard (what a user downloads). */
+/**
+ * A weightsManifest path resolved beside model.json. Shards must lie inside the model's folder:
+ * an absolute path or one with `../` that leaves it is refused (exit 4), never read.
+ */
+function shardPath(file: string, dir: string, listed: unknown): string {
+  if (typeof listed !== 'string' || listed === '') throw modelError(`${file}: weightsManifest path ${JSON.stringify(listed)} is not a file name (expected shard files beside model.json)`)
+  const resolved = path.resolve(dir, listed)
+  if (path.isAbsolute(listed) || path.win32.isAbsolute(listed) || !isInside(dir, resolved)) {
+    throw modelError(`${file}: weightsManifest path '${listed}' lies outside the model's folder ${path.resolve(dir)} (weight shards must be files inside the folder of model.json)`)
+  }
+  return resolved
+}
+
+/** Bytes of the JSON plus every weight shard (what a user downloads); shards must be regular files. */
 export function tfjsModelBytes(file: string, model: TfjsModelJson): number {
-  return [file, ...model.shards].reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0)
+  return model.shards.reduce((n, f) => n + requireModelFile(f, `a weight shard listed in ${file}`), statSync(file).size)
 }
 
 /** Reads every shard and checks the bytes match what the manifest's weight specs need. */
@@ -61,9 +75,9 @@ function readWeights(file: string, manifest: tf.io.WeightsManifestConfig): [tf.i
   const buffers: Buffer[] = []
   for (const group of manifest) {
     for (const shard of group.paths) {
-      const shardPath = path.resolve(dir, shard)
-      if (!existsSync(shardPath)) throw modelError(`${file}: weight shard '${shard}' listed in weightsManifest is missing (looked for ${shardPath})`)
-      buffers.push(readFileSync(shardPath))
+      const resolved = shardPath(file, dir, shard)
+      requireModelFile(resolved, `weight shard '${shard}' listed in the weightsManifest of ${file}`)
+      buffers.push(readFileSync(resolved))
     }
   }
   const all = Buffer.concat(buffers)

@@ -1,4 +1,5 @@
 import type { ClassificationMetrics } from '../metrics/classification.js'
+import type { LabelOrderCheck } from '../metrics/labelOrder.js'
 import type { EvalResult, SampleFailure } from './evalResult.js'
 import type { PredictionsField } from './predictions.js'
 
@@ -34,6 +35,8 @@ export interface CvResult {
   folds: CvFold[]
   /** Pooled over all folds (the confusion matrices summed), plus the mean and population std (ddof 0) of the per-fold accuracies. */
   metrics: ClassificationMetrics & { accuracyFoldMean: number; accuracyFoldStd: number }
+  /** One label-order check on the pooled confusion matrix (not one per fold); drivingFold = the fold its moves gain most on. */
+  labelOrderCheck: LabelOrderCheck & { drivingFold: number | null }
   timing: { wallSeconds: number }
   warnings: string[]
   failures: Array<SampleFailure & { fold: number }>

@@ -15,14 +15,14 @@ export function significanceLine(result: GateResult): string | undefined {
 
 /** Terminal view of a gate result: one line per check with its figures, then the verdict. */
 export function renderGateTable(result: GateResult): string {
-  const t = new Table({ head: ['check', 'baseline', 'current', 'change', 'threshold', 'McNemar p', 'result'] })
+  const t = new Table({ head: ['check', 'baseline', 'current', 'change [95% CI]', 'threshold', 'McNemar p', 'result'] })
   for (const c of result.checks) {
     const ratio = c.unit === 'ratio'
     t.push([
       c.name,
       ratio ? c.baseline.toFixed(3) : `${c.baseline.toFixed(2)}%`,
       ratio ? c.current.toFixed(3) : `${c.current.toFixed(2)}%`,
-      ratio ? `${signed(c.change)}%` : `${signed(c.change)} pts`,
+      ratio ? `${signed(c.change)}%${c.changeCI95 ? ` [${signed(c.changeCI95[0])}, ${signed(c.changeCI95[1])}]` : ''}` : `${signed(c.change)} pts`,
       ratio ? `max +${c.threshold}%` : `max drop ${c.threshold} pts`,
       pv(c.pValue),
       c.passed ? 'pass' : 'FAIL',

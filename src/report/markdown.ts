@@ -74,7 +74,8 @@ export function cvMarkdown(result: CvView): string {
 
 function checkFigures(c: GateCheck): [string, string, string, string] {
   if (c.unit === 'percent') return [`${c.baseline.toFixed(2)}%`, `${c.current.toFixed(2)}%`, `${signed(c.change)} pts`, `max drop ${c.threshold} pts`]
-  return [c.baseline.toFixed(3), c.current.toFixed(3), `${signed(c.change)}%`, `max +${c.threshold}%`]
+  const ci = c.changeCI95 ? ` [${signed(c.changeCI95[0])}, ${signed(c.changeCI95[1])}]` : ''
+  return [c.baseline.toFixed(3), c.current.toFixed(3), `${signed(c.change)}%${ci}`, `max +${c.threshold}% (low end)`]
 }
 
 export function gateMarkdown(result: GateResult): string {

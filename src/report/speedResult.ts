@@ -17,8 +17,12 @@ export interface SpeedCell {
   latencyMs: LatencySummary
   /** batch × iterations / durationS. */
   imagesPerSecond: number
-  /** With --reference: this cell's mean latency / the reference's mean latency in the same cell. */
+  /** With --reference: the model's median call latency / the reference's, per interleaved ABBA block, geometric mean over the blocks. */
   latencyRatio?: number
+  /** With --reference and ≥ 2 blocks: 95 % interval of the ratio from the ABBA blocks (src/metrics/ratioInterval.ts). */
+  latencyRatioCI95?: [number, number]
+  /** With --reference: each ABBA block's ratio, in block order (the gate's interval of a change uses them). */
+  latencyRatioBlocks?: number[]
 }
 
 /** A cell that was not run, and why (e.g. the model fixes its batch dimension). */
@@ -76,8 +80,8 @@ export interface SpeedResult {
   /** os.loadavg() (1, 5, 15 min) before and after: on a shared machine, how busy it was. */
   loadAverage: { before: number[]; after: number[] }
   versions: Record<string, string>
-  /** What the timed loop was asked for: warm-up calls, minimum iterations and minimum duration. */
-  settings: { warmup: number; minIterations: number; minDurationS: number; input: 'synthetic'; inputSeed: number }
+  /** What the timed loop was asked for: warm-up calls, minimum iterations and minimum duration (per model and cell), ABBA blocks with a reference. */
+  settings: { warmup: number; minIterations: number; minDurationS: number; repeats?: number; input: 'synthetic'; inputSeed: number }
   /** Of the first threads value; every threads value is in `sessions`. */
   sessionCreateMs: number
   firstInferenceMs: number

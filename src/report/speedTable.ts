@@ -7,12 +7,15 @@ const count = (n: number | null): string => (n === null ? 'n/a' : n >= 1e9 ? `${
 
 function cellTable(cells: readonly SpeedCell[], withRatio: boolean): string {
   const head = ['batch', 'threads', 'iters', 'time s', 'mean ms', 'std', 'min', 'p50', 'p90', 'p95', 'p99', 'max', 'images/s']
-  if (withRatio) head.push('× ref')
+  if (withRatio) head.push('× ref (95% CI)')
   const table = new Table({ head })
   for (const c of cells) {
     const l = c.latencyMs
     const row = [String(c.batch), c.threads === null ? 'default' : String(c.threads), String(c.iterations), c.durationS.toFixed(2), ms(l.mean), ms(l.std), ms(l.min), ms(l.p50), ms(l.p90), ms(l.p95), ms(l.p99), ms(l.max), c.imagesPerSecond.toFixed(1)]
-    if (withRatio) row.push(c.latencyRatio === undefined ? '' : c.latencyRatio.toFixed(3))
+    if (withRatio) {
+      const ci = c.latencyRatioCI95 ? ` (${c.latencyRatioCI95[0].toFixed(3)}–${c.latencyRatioCI95[1].toFixed(3)})` : ''
+      row.push(c.latencyRatio === undefined ? '' : `${c.latencyRatio.toFixed(3)}${ci}`)
+    }
     table.push(row)
   }
   return table.toString()

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type * as ort from 'onnxruntime-node'
 import { modelError, runnerError, messageOf } from '../core/errors.js'
+import { requireModelFile } from '../core/inputFile.js'
 import { CUDA_INSTALL_HINT, providerPrerequisite } from './onnxDevices.js'
 import { loadOnnxRuntime, type OnnxRuntime } from './onnxModule.js'
 import type { Runner, RunnerFactory, RunnerInfo, RunnerOptions } from './types.js'
@@ -95,9 +95,7 @@ export const onnxRunnerFactory: RunnerFactory = {
     return gpu.length > 0 ? true : `no GPU provider in this onnxruntime-node build (has: ${backends.join(', ')})`
   },
   async create(modelPath, options) {
-    if (!existsSync(modelPath)) throw modelError(`${modelPath}: model file not found`)
-    const head = readFileSync(modelPath).subarray(0, 2)
-    if (head.length === 0) throw modelError(`${modelPath}: model file is empty`)
+    requireModelFile(modelPath, 'an ONNX model file')
     let created: Awaited<ReturnType<typeof createSession>>
     try {
       created = await createSession(modelPath, options)

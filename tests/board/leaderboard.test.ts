@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildLeaderboard } from '../../src/board/leaderboard.js'
 import { collectDocuments } from '../../src/board/collect.js'
 import { leaderboardDocumentSchema } from '../../src/report/schemas/leaderboardDocument.js'
+import { presetCard } from '../../src/models/presets.js'
+import { findClaim } from '../../src/claims/claims.js'
 import type { EvalResult } from '../../src/report/evalResult.js'
 import type { SpeedDocument } from '../../src/report/schemas/speedDocument.js'
 import { runCli, runJson, tempDir } from '../helpers/cli.js'
@@ -137,14 +139,32 @@ describe('leaderboard rules on constructed documents', () => {
     expect(doc.protocols.map((p) => p.tta).sort()).toEqual(['none', 'tencrop'])
   })
 
-  it('attaches the published claim of a preset on the same dataset and split', () => {
-    const vgg = variant(oracleEval, '2'.repeat(64), 'vgg.onnx', 0.7, [0.68, 0.72])
+  it('attaches the published claim of a preset on the same dataset and split; two disagreeing claims are named, not drawn', () => {
+    const resnet = variant(oracleEval, '2'.repeat(64), 'resnet.onnx', 0.7, [0.68, 0.72])
+    resnet.model.card.origin.source = 'preset:resnet18-fer2013'
+    resnet.model.card.tta = 'tencrop'
+    const vgg = variant(oracleEval, '3'.repeat(64), 'vgg.onnx', 0.7, [0.68, 0.72])
     vgg.model.card.origin.source = 'preset:vgg19-fer2013'
     vgg.model.card.tta = 'tencrop'
-    const doc = buildLeaderboard(collectDocuments([put('claims/vgg.json', vgg)]))
-    const claimed = doc.protocols[0]!.rows[0]!.claimed!
-    expect(claimed.claimIds).toContain('vgg19-fer2013-privatetest')
-    expect(claimed.accuracy).toBeGreaterThan(0.7)
-    expect(existsSync(path.join(dir, 'claims'))).toBe(true)
+    const doc = buildLeaderboard(collectDocuments([put('claims/resnet.json', resnet), put('claims/vgg.json', vgg)]))
+    const rows = Object.fromEntries(doc.protocols[0]!.rows.map((r) => [r.model.name, r.claimed]))
+    expect(rows['resnet18-fer2013']).toEqual({ claimIds: ['resnet18-fer2013-privatetest'], accuracy: findClaim('resnet18-fer2013-privatetest').value / 100 })
+    expect(rows['vgg19-fer2013']!.claimIds).toEqual(['vgg19-fer2013-privatetest', 'vgg19-slimmed-fer2013-privatetest'])
+    expect(rows['vgg19-fer2013']!.accuracy).toBeUndefined()
+    expect(doc.warnings.some((w) => w.includes('2 accuracy claims match its preset vgg19-fer2013'))).toBe(true)
+  })
+
+  it('a model file named after a preset matches it only when its card equals the preset\'s', () => {
+    const replica = variant(oracleEval, '4'.repeat(64), 'resnet18-fer2013.onnx', 0.2, [0.1, 0.3])
+    const preset = presetCard('resnet18-fer2013')!
+    Object.assign(replica.model.card, { input: { ...replica.model.card.input, ...preset.input }, scale: preset.scale, crop: preset.crop, tta: preset.tta, labels: preset.labels, output: preset.output, resize: preset.resize })
+    replica.model.card.origin.source = '/models/resnet18-fer2013.onnx.ferbench.json'
+    const other = clone(replica)
+    other.model.sha256 = '5'.repeat(64)
+    other.model.card.scale = 'raw255'
+    const a = buildLeaderboard(collectDocuments([put('named/replica.json', replica)]))
+    expect(a.protocols[0]!.rows[0]!.claimed?.claimIds).toEqual(['resnet18-fer2013-privatetest'])
+    const b = buildLeaderboard(collectDocuments([put('named2/other.json', other)]))
+    expect(b.protocols[0]!.rows[0]!.claimed).toBeUndefined()
   })
 })

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { deflateSync } from 'node:zlib'
+import { createDeflate, deflateSync } from 'node:zlib'
 import { OnnxGraphBuilder } from '../../src/models/onnxBuilder.js'
 
 /** The oracle's band weights: score k = mean of rows 6k..6k+5 (written from the rule). */
@@ -103,3 +103,30 @@ export function writeModel(dir: string, name: string, bytes: Uint8Array, card?: 
   if (card) writeFileSync(`${file}.ferbench.json`, JSON.stringify(card))
   return file
 }
+
+/**
+ * A valid gray PNG of side × side zero pixels, compressed row by row (a 16000×16000 image is a
+ * file of under 1 MB but 256 MB of pixels once decoded: a decompression bomb).
+ */
+export async function blankPng(side: number): Promise<Buffer> {
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(side, 0)
+  ihdr.writeUInt32BE(side, 4)
+  ihdr[8] = 8
+  ihdr[9] = 0
+  const deflate = createDeflate({ level: 9 })
+  const parts: Buffer[] = []
+  deflate.on('data', (b: Buffer) => parts.push(b))
+  const done = new Promise((resolve) => deflate.on('end', resolve))
+  const row = Buffer.alloc(side + 1)
+  for (let y = 0; y < side; y++) if (!deflate.write(row)) await new Promise((resolve) => deflate.once('drain', resolve))
+  deflate.end()
+  await done
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', Buffer.concat(parts)), chunk('IEND', new Uint8Array())])
+}
+
+/** An SVG document (sharp would rasterise it with librsvg if asked to decode it). */
+export const SVG_TEXT = '<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48"><rect width="48" height="48" fill="#888"/></svg>\n'
+
+/** The first bytes of a PDF document. */
+export const PDF_TEXT = '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'

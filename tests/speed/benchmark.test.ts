@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { benchmark, syntheticBatch, timeCell, type CreateRunner, type SpeedOptions } from '../../src/core/benchmark.js'
+import { benchmark, syntheticBatch, timeCell, timeInterleaved, type CreateRunner, type SpeedOptions } from '../../src/core/benchmark.js'
 import { FerbenchError } from '../../src/core/errors.js'
 import type { SpeedCell } from '../../src/report/speedResult.js'
 import { createRunner } from '../../src/runners/registry.js'
@@ -74,14 +74,26 @@ describe('benchmark() on the oracle model', () => {
     expect(slow.results[0]!.imagesPerSecond).toBeLessThan(fast.results[0]!.imagesPerSecond)
   })
 
-  it('--reference times both models in the same cells and records latencyRatio = mean / reference mean', async () => {
-    const r = await benchmark({ ...base, reference: ORACLE_B1, batches: [1] })
+  it('--reference times both models in the same cells in ABBA blocks; latencyRatio = geometric mean of the block ratios', async () => {
+    const r = await benchmark({ ...base, reference: ORACLE_B1, batches: [1], repeats: 3 })
     expect(r.reference!.model.path).toBe(ORACLE_B1)
     expect(r.reference!.model.sha256).toMatch(/^[0-9a-f]{64}$/)
     expect(r.reference!.results).toHaveLength(1)
     expectWellFormed(r.reference!.results[0]!, base)
     const cell = r.results[0]!
-    expect(cell.latencyRatio).toBeCloseTo(cell.latencyMs.mean / r.reference!.results[0]!.latencyMs.mean, 12)
+    expectWellFormed(cell, base)
+    expect(r.settings.repeats).toBe(3)
+    const blocks = cell.latencyRatioBlocks!
+    expect(blocks).toHaveLength(3)
+    expect(cell.latencyRatio).toBeCloseTo(Math.exp(blocks.reduce((a, b) => a + Math.log(b), 0) / 3), 12)
+    expect(cell.latencyRatioCI95![0]).toBeLessThanOrEqual(cell.latencyRatio!)
+    expect(cell.latencyRatioCI95![1]).toBeGreaterThanOrEqual(cell.latencyRatio!)
+  })
+
+  it('--repeats must be a positive integer (exit 2)', async () => {
+    const error = await benchmark({ ...base, reference: ORACLE_B1, repeats: 0 }).catch((e: unknown) => e)
+    expect((error as FerbenchError).exitCode).toBe(2)
+    expect((error as FerbenchError).message).toContain('--repeats')
   })
 
   it('a model with a fixed batch of 1: batch > 1 cells are skipped and said, never run at 1', async () => {
@@ -145,5 +157,21 @@ describe('timeCell: the timed loop', () => {
     expect(timed.durationS).toBeGreaterThanOrEqual(0.03)
     expect(timed.latenciesMs.length).toBeGreaterThanOrEqual(3)
     expect(fake.calls()).toBe(timed.latenciesMs.length)
+  })
+
+  it('timeInterleaved: per block A B B A segments, each at least its share of the minimum iterations, one ratio per block', async () => {
+    const order: string[] = []
+    const named = (name: string): Runner => ({ ...counting().runner, run: async () => (order.push(name), new Float32Array(2)) })
+    const timed = await timeInterleaved({ runner: named('A'), input }, { runner: named('B'), input }, { warmup: 2, minIterations: 12, minDurationS: 0 }, 3)
+    // warm-up 2 + 2, then 3 blocks of A B B A segments of ceil(12 / 6) = 2 calls each
+    expect(order.join('')).toBe(`AABB${'AABBBBAA'.repeat(3)}`)
+    expect(timed.a.latenciesMs.length).toBe(12)
+    expect(timed.b.latenciesMs.length).toBe(12)
+    expect(timed.blockRatios).toHaveLength(3)
+    // each block ratio is the median A call over the median B call of that block (4 calls each)
+    const median4 = (xs: Float64Array): number => [...xs].sort((x, y) => x - y)[1]!
+    timed.blockRatios.forEach((ratio, k) => {
+      expect(ratio).toBeCloseTo(median4(timed.a.latenciesMs.subarray(4 * k, 4 * k + 4)) / median4(timed.b.latenciesMs.subarray(4 * k, 4 * k + 4)), 12)
+    })
   })
 })

@@ -1,6 +1,8 @@
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
-import { datasetSelectionFlags } from '../../cli/datasetCommandFlags.js'
+import { datasetSelectionFlags, maxPixelsFlag } from '../../cli/datasetCommandFlags.js'
+import { LIMITS } from '../../core/limits.js'
+import { DECODE_SLOTS } from '../../datasets/decode.js'
 import { evalDatasetOptions } from '../../cli/datasetFlags.js'
 import { writeFileAtomic } from '../../core/atomicWrite.js'
 import { checkOutputs } from '../../cli/outputs.js'
@@ -18,7 +20,8 @@ export default class DatasetsAudit extends FerbenchCommand {
   static override flags = {
     ...datasetSelectionFlags,
     split: Flags.string({ char: 's', description: 'only this split (default: every split, which is what finds leaks between them)' }),
-    concurrency: Flags.integer({ description: 'images decoded at once', default: 4, min: 1 }),
+    concurrency: Flags.integer({ description: `images hashed at once (1–${LIMITS.concurrency}; at most ${DECODE_SLOTS} are decoded at a time)`, default: 4, min: 1, max: LIMITS.concurrency }),
+    'max-pixels': maxPixelsFlag,
     output: Flags.string({ char: 'o', description: 'write the audit JSON to this file (atomically)' }),
   }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CV_SCHEMA } from '../cvResult.js'
-import { classificationMetricsSchema, digestHex, evalDocumentSchema, machineSchema, predictionsFieldSchema } from './evalDocument.js'
+import { classificationMetricsSchema, digestHex, labelOrderCheckSchema, evalDocumentSchema, machineSchema, predictionsFieldSchema } from './evalDocument.js'
 
 const count = z.number().int().nonnegative()
 const failureSchema = z.object({ id: z.string(), source: z.string(), error: z.string() })
@@ -48,6 +48,8 @@ export const cvDocumentSchema = z
       }),
     ),
     metrics: classificationMetricsSchema.extend({ accuracyFoldMean: z.number(), accuracyFoldStd: z.number() }),
+    /** One label-order check on the pooled confusion matrix; drivingFold = the fold its moves gain most on. Absent in older cv documents. */
+    labelOrderCheck: labelOrderCheckSchema.extend({ drivingFold: z.number().int().positive().nullable() }).optional(),
     timing: z.object({ wallSeconds: z.number().nonnegative() }),
     warnings: z.array(z.string()),
     failures: z.array(failureSchema.extend({ fold: z.number().int().positive() })),

@@ -58,11 +58,25 @@ export const labelOrderCheckSchema = z.object({
   bestAccuracy: fraction,
   gain: z.number(),
   pValue: fraction,
+  // the fields below `supported` … `mislabelled` came with the per-class evidence rule; optional so older documents still read
+  supported: z.object({ accuracy: fraction, gain: z.number(), pValue: fraction }).nullable().optional(),
   suspicious: z.boolean(),
   minGain: z.number(),
   alpha: z.number(),
-  moves: z.array(z.object({ predicted: z.string(), bestMatch: z.string() })),
+  chance: fraction.optional(),
+  minPermutedRecall: z.number().optional(),
+  moves: z.array(
+    z.object({
+      predicted: z.string(),
+      bestMatch: z.string(),
+      support: count.optional(),
+      declaredRecall: fraction.optional(),
+      permutedRecall: fraction.optional(),
+      mislabelled: z.boolean().optional(),
+    }),
+  ),
   suggestedCardLabels: z.array(z.string()).optional(),
+  note: z.string().optional(),
 })
 
 /** One sample's prediction as older versions embedded it (an array of these). */

@@ -13,6 +13,8 @@ export const gateCheckSchema = z.object({
   change: z.number(),
   /** Largest allowed drop (points) or increase (%). */
   threshold: z.number(),
+  /** Ratio unit: 95% interval of the change in % (from both runs' ABBA block ratios); the check fails only when its low end exceeds the threshold. */
+  changeCI95: z.tuple([z.number(), z.number()]).optional(),
   /** McNemar's exact p-value when per-sample predictions pair the two runs. */
   pValue: z.number().optional(),
   passed: z.boolean(),

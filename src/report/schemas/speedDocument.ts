@@ -8,8 +8,9 @@ export { SPEED_SCHEMA }
  * The speed document ('ferbench/speed@1', src/report/speedResult.ts, written by `ferbench speed`)
  * as a zod schema: `gate` parses speed files with it and `npm run schemas` writes
  * schemas/speed.schema.json from it. The gate relies on: `reference` (present with
- * `speed --reference <model>`) and each result cell's `latencyRatio` = the model's mean latency /
- * the reference's mean latency at the same batch and threads. Ratios, unlike milliseconds,
+ * `speed --reference <model>`) and each result cell's `latencyRatio` = the model's median call
+ * latency / the reference's at the same batch and threads, per interleaved ABBA block, geometric
+ * mean over the blocks (`latencyRatioBlocks`, `latencyRatioCI95`). Ratios, unlike milliseconds,
  * survive a change of CI runner.
  */
 const nullableCount = z.number().int().nonnegative().nullable()
@@ -33,6 +34,8 @@ export const speedCellSchema = z.object({
   latencyMs: latencySummarySchema,
   imagesPerSecond: z.number().nonnegative(),
   latencyRatio: z.number().positive().optional(),
+  latencyRatioCI95: z.tuple([z.number().positive(), z.number().positive()]).optional().meta({ description: '95% interval of latencyRatio from the ABBA blocks (log scale, Student t)' }),
+  latencyRatioBlocks: z.array(z.number().positive()).optional().meta({ description: 'the latency ratio of each interleaved ABBA block, in order' }),
 })
 
 const sessionTimingSchema = z.object({
@@ -64,7 +67,14 @@ export const speedDocumentSchema = z
     runner: runnerSchema.extend({ graphOptimization: z.string().nullable() }),
     machine: machineSchema,
     versions: z.record(z.string(), z.string()),
-    settings: z.object({ warmup: z.number().int(), minIterations: z.number().int(), minDurationS: z.number(), input: z.literal('synthetic'), inputSeed: z.number().int() }),
+    settings: z.object({
+      warmup: z.number().int(),
+      minIterations: z.number().int(),
+      minDurationS: z.number(),
+      repeats: z.number().int().positive().optional(),
+      input: z.literal('synthetic'),
+      inputSeed: z.number().int(),
+    }),
     sessionCreateMs: z.number(),
     firstInferenceMs: z.number(),
     sessions: z.array(sessionTimingSchema),
