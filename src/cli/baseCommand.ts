@@ -1,14 +1,24 @@
 import { Command, Errors } from '@oclif/core'
 import { FerbenchError } from '../core/errors.js'
 import { EXIT_CODES } from '../core/exitCodes.js'
+import { plainOutput, terminalText } from '../report/escape.js'
 
 /**
  * Base of every ferbench command: maps FerbenchError to its documented exit code and prints only
  * the message (no stack, no wrapping) as `Error: …` on stderr — or as JSON `{error}` on stdout when
- * --json is on.
+ * --json is on. Everything it prints to the terminal has its control characters escaped (a file
+ * name with an escape sequence is shown as `\x1B[…`, never run by the terminal).
  */
 export abstract class FerbenchCommand extends Command {
   static override enableJsonFlag = true
+
+  override log(message = '', ...args: unknown[]): void {
+    super.log(terminalText(message, !plainOutput()), ...args)
+  }
+
+  override logToStderr(message = '', ...args: unknown[]): void {
+    super.logToStderr(terminalText(message, false), ...args)
+  }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     let failure: FerbenchError | undefined
@@ -20,7 +30,7 @@ export abstract class FerbenchCommand extends Command {
       this.logJson({ error: { kind: failure.kind, exitCode: failure.exitCode, message: failure.message } })
       return undefined
     }
-    process.stderr.write(`Error: ${failure.message}\n`)
+    process.stderr.write(`Error: ${terminalText(failure.message, false)}\n`)
     throw new Errors.ExitError(failure.exitCode)
   }
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { progressOnStderr } from '../cli/progress.js'
@@ -6,7 +7,7 @@ import { FerbenchError, usageError } from '../core/errors.js'
 import { EXIT_CODES } from '../core/exitCodes.js'
 import { DEFAULT_CONCURRENCY, evaluate, type EvalOptions } from '../core/evaluate.js'
 import { PartialResultError } from '../core/partialResult.js'
-import { DEFAULT_PARTIAL_FILE, readPartialResult, resumedPaths } from '../core/resume.js'
+import { DEFAULT_PARTIAL_FILE, evalOptionsFromPartial, readPartialResult, resumedPaths } from '../core/resume.js'
 import { parseShard, type Shard } from '../core/shard.js'
 import { shardFromEnvironment } from '../core/shardAuto.js'
 import { watchInterrupts } from '../cli/interrupt.js'
@@ -20,8 +21,10 @@ import { allowOutsideRootFlag, maxPixelsFlag } from '../cli/datasetCommandFlags.
 import { LIMITS } from '../core/limits.js'
 import { DECODE_SLOTS } from '../datasets/decode.js'
 import { writePredictionsCsv } from '../report/predictionsCsv.js'
+import { stageTimingsText } from '../report/stageTimings.js'
 import { checkOutputs, writeOutputs, type NamedPath } from '../cli/outputs.js'
 import type { SamplePrediction } from '../report/evalResult.js'
+import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
 import { decodePredictions } from '../report/predictions.js'
 
 /**
@@ -103,6 +106,7 @@ export default class Eval extends FerbenchCommand {
       min: 1,
       max: LIMITS.concurrency,
     }),
+    timings: Flags.boolean({ description: 'print on stderr where the time went: start-up, read, decode, preprocess, infer, metrics, write (also in the JSON as timing.split)' }),
     'max-pixels': maxPixelsFlag,
     'allow-outside-root': allowOutsideRootFlag,
     shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`. `auto`: i/n from the engine running it (Kubernetes Indexed Job, SLURM array, GitLab/CircleCI/Buildkite parallel)' }),
@@ -138,6 +142,7 @@ export default class Eval extends FerbenchCommand {
     if (demo && !this.jsonEnabled()) this.logToStderr('ferbench eval: no --model/--data given, running the bundled demo (oracle model on fixtures/fer2013/fer2013.csv)')
     const model = flags.model === undefined ? DEMO.model : flags.fold !== undefined ? modelForFold(flags.model, flags.fold) : flags.model
     checkOutputs(outputPaths(flags), inputPaths({ model, card: flags.card, data: flags.data ?? DEMO.data, datasetOptions }))
+    const embedPredictions = flags['embed-predictions'] === true // an absent boolean flag is undefined
     const result = await this.runInterruptible({
         model,
         dataset: demo ? DEMO.dataset : flags.dataset,
@@ -145,15 +150,15 @@ export default class Eval extends FerbenchCommand {
         data: flags.data ?? DEMO.data,
         ...(flags.split ? { split: flags.split } : demo ? { split: DEMO.split } : {}),
         ...runSettingsFromFlags(flags),
-        predictions: flags['embed-predictions'] || flags.predictions !== undefined,
+        predictions: embedPredictions || flags.predictions !== undefined,
         predictionScores: flags.predictions !== undefined,
         demo,
         ...(flags.shard ? { shard: this.shardFromFlags(flags.shard, flags['shard-count']) } : {}),
       },
-      { output: flags.output, embedPredictions: flags['embed-predictions'] },
+      { output: flags.output, embedPredictions },
     )
-    const predictions = settlePredictions(result, flags.predictions, flags['embed-predictions'])
-    return this.finish(result, flags.output, { predictionsCsv: flags.predictions, predictions, ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
+    const predictions = settlePredictions(result, flags.predictions, embedPredictions)
+    return this.finish(result, flags.output, { predictionsCsv: flags.predictions, predictions, ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) }, flags.timings)
   }
 
   /** --folds N without --fold: every fold, per-fold metrics, mean ± std and the pooled confusion matrix (schema ferbench/cv@1). */
@@ -213,7 +218,7 @@ export default class Eval extends FerbenchCommand {
 
   private async resumeRun(
     file: string,
-    flags: { concurrency: number; output?: string | undefined; predictions?: string | undefined; format?: string | undefined; report?: string[] | undefined },
+    flags: { concurrency: number; output?: string | undefined; predictions?: string | undefined; format?: string | undefined; report?: string[] | undefined; timings?: boolean },
     raw: ReadonlyArray<{ type: string; flag?: string }>,
   ): Promise<EvalResult> {
     const given = raw.filter((r) => r.type === 'flag' && r.flag !== undefined && Eval.fixedByResume.includes(r.flag)).map((r) => `--${r.flag}`)
@@ -226,30 +231,9 @@ export default class Eval extends FerbenchCommand {
     const partial = readPartialResult(file)
     const o = resumedPaths(partial.resume!.options)
     checkOutputs(outputPaths(flags, flags.output ?? file), inputPaths(o))
-    const result = await this.runInterruptible({
-      model: o.model,
-      ...(o.card ? { card: o.card } : {}),
-      ...(o.preset ? { preset: o.preset } : {}),
-      dataset: o.dataset,
-      data: o.data,
-      split: o.split,
-      batch: o.batch,
-      ...(o.threads !== undefined ? { threads: o.threads } : {}),
-      device: o.device as 'cpu' | 'gpu',
-      ...(o.runner ? { runner: o.runner } : {}),
-      ...(o.tta ? { tta: o.tta as 'none' | 'flip' | 'tencrop' } : {}),
-      ...(o.datasetOptions ? { datasetOptions: o.datasetOptions as EvalOptions['datasetOptions'] & object } : {}),
-      extraClasses: o.extraClasses as 'drop' | 'keep',
-      predictions: o.predictions,
-      predictionScores: o.predictionScores ?? false,
-      strict: o.strict,
-      demo: o.demo,
-      concurrency: flags.concurrency,
-      ...(o.shard ? { shard: o.shard } : {}),
-      resumeFrom: { file, result: partial },
-    }, { output: flags.output ?? file, embedPredictions: o.embedPredictions })
+    const result = await this.runInterruptible(evalOptionsFromPartial(file, partial, flags.concurrency), { output: flags.output ?? file, embedPredictions: o.embedPredictions })
     const predictions = settlePredictions(result, flags.predictions, o.embedPredictions)
-    return this.finish(result, flags.output ?? file, { predictionsCsv: flags.predictions, predictions, ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) })
+    return this.finish(result, flags.output ?? file, { predictionsCsv: flags.predictions, predictions, ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) }, flags.timings)
   }
 
   /**
@@ -278,6 +262,7 @@ export default class Eval extends FerbenchCommand {
     result: EvalResult,
     output: string | undefined,
     side: { predictionsCsv?: string | undefined; predictions?: SamplePrediction[] | undefined; format?: string; files?: string[] } = {},
+    timings = false,
   ): Promise<EvalResult> {
     if (!result.complete) {
       const file = this.writePartial(result, output)
@@ -288,6 +273,8 @@ export default class Eval extends FerbenchCommand {
       process.exitCode = EXIT_CODES.interrupted.code
       return result
     }
+    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) process.stderr.write(`ferbench eval: warning: ${w}\n`)
+    const writeStarted = performance.now()
     let text: string | undefined
     await writeOutputs([
       output !== undefined && (() => writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)),
@@ -296,7 +283,10 @@ export default class Eval extends FerbenchCommand {
         text = await writeReports({ kind: 'eval', result }, { ...(side.format ? { format: side.format } : {}), ...(side.files ? { files: side.files } : {}), json: this.jsonEnabled() })
       },
     ])
+    const writeMs = performance.now() - writeStarted
     if (text !== undefined) this.log(text)
+    // On stderr even with --json (stdout stays the document).
+    if (timings && result.timing.split) process.stderr.write(`${stageTimingsText(result.timing.split, writeMs, performance.now())}\n`)
     if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
     return result
   }

@@ -27,7 +27,7 @@ export default class Export extends FerbenchCommand {
   async run(): Promise<{ format: string; documents: number; text: string }> {
     const { argv, flags } = await this.parse(Export)
     const { documents, skipped } = collectDocuments(argv.map(String))
-    for (const s of skipped) process.stderr.write(`warning: skipped ${s}\n`)
+    for (const s of skipped) this.logToStderr(`warning: skipped ${s}`)
     const text = exportDocuments(documents, flags.format, flags.direction)
     if (flags.output) writeFileAtomic(flags.output, text)
     else if (!this.jsonEnabled()) process.stdout.write(text)

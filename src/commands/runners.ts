@@ -11,6 +11,7 @@ export default class Runners extends FerbenchCommand {
   static override examples = ['<%= config.bin %> runners', '<%= config.bin %> runners --json']
 
   async run(): Promise<RunnersReport> {
+    await this.parse(Runners)
     const report = await runnersReport()
     if (!this.jsonEnabled()) {
       const table = new Table({ head: ['runner', 'reads', 'device', 'backend (in order tried)', 'available'] })

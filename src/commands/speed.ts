@@ -6,6 +6,7 @@ import { benchmark, DEFAULT_REPEATS } from '../core/benchmark.js'
 import { usageError } from '../core/errors.js'
 import type { SpeedResult } from '../report/speedResult.js'
 import { renderSpeedTables } from '../report/speedTable.js'
+import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
 
 function intList(flag: string, value: string): number[] {
   const parts = value.split(',').map((s) => s.trim())
@@ -80,6 +81,7 @@ export default class Speed extends FerbenchCommand {
       onProgress: showProgress ? (message) => process.stderr.write(`\r\x1b[2Kferbench speed: ${message}`) : undefined,
     })
     if (showProgress) process.stderr.write('\r\x1b[2K')
+    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) process.stderr.write(`ferbench speed: warning: ${w}\n`)
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
     if (!this.jsonEnabled()) this.log(renderSpeedTables(result))
     return result

@@ -21,6 +21,7 @@ import { writeTensor } from '../preprocess/tensor.js'
 import { SPEED_SCHEMA, type E2eCell, type ModelSize, type SessionTiming, type SkippedCell, type SpeedCell, type SpeedResult } from '../report/speedResult.js'
 import { createRunner as createRegisteredRunner } from '../runners/registry.js'
 import type { Device, Runner, RunnerOptions } from '../runners/types.js'
+import { checkSyntheticOutputs } from '../metrics/degenerate.js'
 
 export type CreateRunner = (modelPath: string, options: RunnerOptions & { runner?: string }) => Promise<Runner>
 
@@ -213,6 +214,8 @@ interface Opened {
   runner: Runner
   card: ModelCard
   timing: SessionTiming
+  /** The degenerate-output check on the first inference (all zeros, NaN): warnings, empty when fine. */
+  outputWarnings: string[]
 }
 
 async function open(
@@ -232,9 +235,9 @@ async function open(
     const firstBatch = card.fixedBatch ?? batches[0]!
     const input = syntheticBatch(card, firstBatch)
     const t1 = process.hrtime.bigint()
-    await runner.run(input.data, input.dims)
+    const firstOutput = await runner.run(input.data, input.dims)
     const firstInferenceMs = msSince(t1)
-    return { runner, card, timing: { threads, sessionCreateMs, firstInferenceMs, firstInferenceBatch: firstBatch } }
+    return { runner, card, timing: { threads, sessionCreateMs, firstInferenceMs, firstInferenceBatch: firstBatch }, outputWarnings: checkSyntheticOutputs(model, firstOutput) }
   } catch (error) {
     await runner.release()
     throw error
@@ -292,7 +295,7 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
     let ref: Opened | undefined
     try {
       if (!runnerInfo) {
-        warnings.push(...main.runner.info.notes)
+        warnings.push(...main.runner.info.notes, ...main.outputWarnings)
         card = main.card
         const i = main.runner.info
         runnerInfo = { name: i.name, backend: i.backend, device: i.device, version: i.version, graphOptimization: i.graphOptimization ?? null }
@@ -302,6 +305,7 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
         ref = await open(create, options.reference, refCardSource, options, threads, options.batches)
         refSessions.push(ref.timing)
         if (!refRunnerInfo) {
+          warnings.push(...ref.outputWarnings)
           const i = ref.runner.info
           refRunnerInfo = { name: i.name, backend: i.backend, device: i.device, version: i.version }
         }

@@ -48,7 +48,9 @@ async function* timed<T>(source: AsyncIterable<T>, state: EvalState): AsyncGener
     for (;;) {
       const t0 = performance.now()
       const next = await iterator.next()
-      state.stagesMs.read += performance.now() - t0
+      const ms = performance.now() - t0
+      state.stagesMs.read += ms
+      state.streamMs += ms
       if (next.done) return
       yield next.value
     }
@@ -152,29 +154,43 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
   const rowFloats = height * width * channels
   const dims = layout === 'NCHW' ? [input.rowsPerCall, channels, height, width] : [input.rowsPerCall, height, width, channels]
   const buffer = new Float32Array(input.rowsPerCall * rowFloats)
+  // A runner off the main thread has copied the batch when run() returns: the next batch is read
+  // and preprocessed while this one runs, and a group of samples is scored when the next is sent.
+  const overlap = runner.busyMs !== undefined
+  const busyAtStart = runner.busyMs ?? 0
   let rows = 0
-  let pending: Pending[] = []
-  const rowScores: Float32Array[] = []
+  let group: Group = { pending: [], calls: [] }
+  /** Closed groups not yet scored, in stream order (at most one, running, when overlapping). */
+  const unscored: Group[] = []
 
   const flushRows = async (): Promise<void> => {
     if (rows === 0) return
     const callRows = card.fixedBatch ?? rows
+    const used = rows
     const batch = buffer.length === callRows * rowFloats ? buffer : buffer.subarray(0, callRows * rowFloats)
     if (card.fixedBatch !== undefined && rows < card.fixedBatch) batch.fill(0, rows * rowFloats)
-    const t0 = performance.now()
-    const out = await runner.run(batch, [callRows, ...dims.slice(1)])
-    state.stagesMs.infer += performance.now() - t0
-    if (out.length !== callRows * classes) {
-      throw modelError(`${input.modelPath}: returned ${out.length} scores for ${callRows} rows; expected ${callRows}×${classes} (card labels)`)
-    }
-    rowScores.push(out.slice(0, rows * classes))
     rows = 0
+    const t0 = performance.now()
+    const call = runner.run(batch, [callRows, ...dims.slice(1)]).then((out) => {
+      if (out.length !== callRows * classes) {
+        throw modelError(`${input.modelPath}: returned ${out.length} scores for ${callRows} rows; expected ${callRows}×${classes} (card labels)`)
+      }
+      return out.slice(0, used * classes)
+    })
+    if (overlap) {
+      call.catch(() => undefined) // awaited (and thrown) when its group is scored
+      group.calls.push(call)
+      return
+    }
+    group.calls.push(Promise.resolve(await call))
+    state.stagesMs.infer += performance.now() - t0
   }
 
-  const scorePending = (): void => {
+  const score = async ({ pending, calls }: Group): Promise<void> => {
+    const outs = await Promise.all(calls)
+    for (const out of outs) state.outputs?.addRows(out, out.length / classes)
     const t0 = performance.now()
-    const all = rowScores.length === 1 ? rowScores[0]! : concat(rowScores)
-    rowScores.length = 0
+    const all = outs.length === 1 ? outs[0]! : concat(outs)
     let row = 0
     for (const p of pending) {
       const { sample } = p
@@ -200,45 +216,77 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
         top: state.keepScores ? topScores(combined, mapping.modelToColumn, mapping.columns, 3) : [],
       })
     }
-    pending = []
     state.stagesMs.metrics += performance.now() - t0
     input.onProgress?.(state.settled)
     if (DEBUG_DELAY_MS > 0) process.stderr.write(`ferbench debug: ${state.settled} samples settled\n`)
   }
 
+  /** Scores the oldest unscored group (stream order, so the settled samples stay a prefix of the stream). */
+  const scoreOldest = async (): Promise<void> => {
+    await score(unscored[0]!)
+    unscored.shift()
+  }
+
+  /** Ends the group being filled: scores it now, or (overlap) scores the one in flight and leaves this one running. */
+  const closeGroup = async (): Promise<void> => {
+    unscored.push(group)
+    group = { pending: [], calls: [] }
+    while (unscored.length > (overlap ? 1 : 0)) await scoreOldest()
+  }
+
   let stopped = false
   const decodeSlots = pLimit(DECODE_SLOTS)
-  for await (const outcome of prefetch(samplesToRun(input, state), input.concurrency, (s) => decodeSlots(() => prepare(s, card)))) {
-    if (!outcome.ok) throw outcome.error // preprocessing bug or card problem: not a per-sample failure
-    const item = outcome.value
-    const column = mapping.columns.indexOf(item.sample.label)
-    state.stagesMs.read += item.readMs
-    if ('error' in item) {
-      if (input.strict || item.error instanceof FerbenchError) throw item.error instanceof FerbenchError ? item.error : dataError(`${item.sample.source}: ${messageOf(item.error)} (--strict)`)
-      pending.push({ sample: item.sample, content: UNREADABLE, column, views: 0, error: item.error })
-    } else {
-      state.stagesMs.preprocess += item.preprocessMs
-      for (const view of item.views) {
-        if (rows === input.rowsPerCall) await flushRows()
-        writeTensor(view, card, buffer, rows * rowFloats)
-        rows += 1
+  try {
+    for await (const outcome of prefetch(samplesToRun(input, state), input.concurrency, (s) => decodeSlots(() => prepare(s, card)))) {
+      if (!outcome.ok) throw outcome.error // preprocessing bug or card problem: not a per-sample failure
+      const item = outcome.value
+      const column = mapping.columns.indexOf(item.sample.label)
+      state.stagesMs.read += item.readMs
+      state.loadMs += item.readMs
+      if ('error' in item) {
+        if (input.strict || item.error instanceof FerbenchError) throw item.error instanceof FerbenchError ? item.error : dataError(`${item.sample.source}: ${messageOf(item.error)} (--strict)`)
+        group.pending.push({ sample: item.sample, content: UNREADABLE, column, views: 0, error: item.error })
+      } else {
+        state.stagesMs.preprocess += item.preprocessMs
+        for (const view of item.views) {
+          if (rows === input.rowsPerCall) await flushRows()
+          writeTensor(view, card, buffer, rows * rowFloats)
+          rows += 1
+        }
+        group.pending.push({ sample: item.sample, content: item.content, column, views: item.views.length })
       }
-      pending.push({ sample: item.sample, content: item.content, column, views: item.views.length })
+      if (rows === input.rowsPerCall && group.pending.length >= input.batch) {
+        await flushRows()
+        await closeGroup()
+      } else if (rows === 0 && group.pending.length > 0) {
+        await closeGroup() // only failed samples are waiting: settle them now (a long run of bad files holds nothing)
+      }
+      if (input.signal?.aborted) {
+        stopped = true
+        break
+      }
     }
-    if (rows === input.rowsPerCall && pending.length >= input.batch) {
-      await flushRows()
-      scorePending()
-    } else if (rows === 0 && pending.length > 0) {
-      scorePending() // only failed samples are waiting: settle them now (a long run of bad files holds nothing)
+    await flushRows()
+    await closeGroup()
+    while (unscored.length > 0) await scoreOldest()
+  } catch (error) {
+    // Settle what already ran before the error ends the run, as a serial loop would have.
+    try {
+      while (unscored.length > 0) await scoreOldest()
+    } catch {
+      // that group's inference failed too: the samples before it stay settled
     }
-    if (input.signal?.aborted) {
-      stopped = true
-      break
-    }
+    throw error
+  } finally {
+    if (overlap) state.stagesMs.infer += (runner.busyMs ?? 0) - busyAtStart
   }
-  await flushRows()
-  scorePending()
   return !stopped
+}
+
+/** Samples whose rows went into the same inference calls, scored together. */
+interface Group {
+  pending: Pending[]
+  calls: Array<Promise<Float32Array>>
 }
 
 function concat(parts: Float32Array[]): Float32Array {

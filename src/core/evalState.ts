@@ -2,6 +2,7 @@ import { emptyConfusion } from '../metrics/classification.js'
 import type { SampleFailure, SamplePrediction } from '../report/evalResult.js'
 import { decodePredictions, type PredictionsField } from '../report/predictions.js'
 import { DatasetDigest, SampleDigests, sampleHashes, type SampleIdentity } from './datasetDigest.js'
+import type { OutputStats } from '../metrics/degenerate.js'
 
 /** Stage times in milliseconds, summed over samples (they overlap when --concurrency > 1). */
 export interface StagesMs {
@@ -31,6 +32,11 @@ export class EvalState {
   /** Wall time of earlier segments of a resumed run, in seconds. */
   priorWallSeconds: number
   segments: number
+  /** Statistics of the raw output rows, for the degenerate-output check (set by evaluate). */
+  outputs?: OutputStats
+  /** This segment only (not saved): ms waiting on the dataset stream, and in sample.load(). */
+  streamMs = 0
+  loadMs = 0
 
   /** Keep each prediction's top-3 classes and scores (only a --predictions CSV needs them). */
   readonly keepScores: boolean

@@ -5,20 +5,21 @@ import type { DatasetOptions } from '../datasets/types.js'
 import { mapLabels, type ExtraClassPolicy } from '../labels/mapping.js'
 import { classificationMetrics } from '../metrics/classification.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
+import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import { cardFor } from '../models/cardFor.js'
 import { resolveCard } from '../models/resolveCard.js'
 import type { TtaKind } from '../models/card.js'
 import { withTta } from '../preprocess/tta.js'
 import { viewCount } from '../preprocess/tensor.js'
 import { encodePredictions } from '../report/predictions.js'
-import { EVAL_SCHEMA, type EvalResult, type ResumeOptions } from '../report/evalResult.js'
+import { EVAL_SCHEMA, type EvalResult, type ResumeOptions, type StageSplit } from '../report/evalResult.js'
 import { createRunner } from '../runners/registry.js'
 import type { Device, Runner } from '../runners/types.js'
 import { FerbenchError, modelError } from './errors.js'
 import { runEvalLoop } from './evalLoop.js'
 import { checkBatchTensor } from './limits.js'
 import { requireModelFile } from './inputFile.js'
-import { EvalState } from './evalState.js'
+import { EvalState, type StagesMs } from './evalState.js'
 import { modelIdentity } from './modelFiles.js'
 import { machineInfo, packageVersions, toolVersion } from './provenance.js'
 import { PartialResultError } from './partialResult.js'
@@ -75,6 +76,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     device: options.device,
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(options.runner ? { runner: options.runner } : {}),
+    // ONNX on the CPU runs on a worker thread, so reading and preprocessing overlap inference.
+    offThread: options.device === 'cpu',
   })
   try {
     warnings.push(...runner.info.notes)
@@ -109,8 +112,11 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     const state = options.resumeFrom
       ? restoreState(options.resumeFrom, { modelSha256: identity.sha256, files: identity.files, card, columns: mapping.columns, keepScores: options.predictionScores ?? false })
       : new EvalState(mapping.columns.length, options.predictions ?? false, options.predictionScores ?? false)
+    state.outputs = OutputStats.restore(classes, options.resumeFrom?.result.resume?.outputStats)
     let finished = false
     let stoppedBy: FerbenchError | undefined
+    const before = { ...state.stagesMs }
+    const startupMs = performance.now()
     try {
       finished = await runEvalLoop(
       {
@@ -155,6 +161,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     const metrics = classificationMetrics(mapping.columns, state.counts)
     const labelOrder = checkLabelOrder(metrics.confusionMatrix, card.labels, mapping.modelToColumn)
     if (labelOrder.warning) warnings.push(labelOrder.warning)
+    const outputs = checkOutputs(state.outputs, metrics.confusionMatrix, metrics.accuracyCI95, card.output, { model: options.model, dataset: options.dataset, data: options.data })
+    if (finished) warnings.push(...outputs.warnings)
     const result: EvalResult = {
       schema: EVAL_SCHEMA,
       complete: finished,
@@ -195,13 +203,20 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       versions: { ferbench: toolVersion(), ...packageVersions(['onnxruntime-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', 'sharp', 'csv-parse']) },
       metrics,
       labelOrderCheck: labelOrder.check,
-      timing: { wallSeconds, imagesPerSecond: wallSeconds > 0 ? scored / wallSeconds : 0, stagesMs, ...(state.segments > 1 ? { segments: state.segments } : {}) },
+      outputCheck: outputs.check,
+      timing: {
+        wallSeconds,
+        imagesPerSecond: wallSeconds > 0 ? scored / wallSeconds : 0,
+        stagesMs,
+        ...(state.segments > 1 ? { segments: state.segments } : {}),
+        split: stageSplit(state, before, startupMs, adapter.decodeMs ?? 0),
+      },
       warnings,
       failures,
       ...(predictions ? { predictions: encodePredictions(predictions, mapping.columns, options.predictionScores ?? false) } : {}),
       ...(finished
         ? {}
-        : { resume: { settled: state.settled, settledDigest: state.settledDigest.hex(), signal: stopReason, options: resumeOptions(options, split) } }),
+        : { resume: { settled: state.settled, settledDigest: state.settledDigest.hex(), signal: stopReason, outputStats: state.outputs.state(), options: resumeOptions(options, split) } }),
     }
     if (stoppedBy) throw new PartialResultError(stoppedBy, result)
     return result
@@ -210,22 +225,38 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
   }
 }
 
-/** The options a partial result records, so that `eval --resume` repeats the same evaluation. */
+/** Where this segment's time went (src/report/schemas/evalDocument.ts timing.split). */
+function stageSplit(state: EvalState, before: StagesMs, startupMs: number, adapterDecodeMs: number): StageSplit {
+  return {
+    startupMs,
+    readMs: Math.max(0, state.streamMs - adapterDecodeMs),
+    decodeMs: state.loadMs + adapterDecodeMs,
+    preprocessMs: state.stagesMs.preprocess - before.preprocess,
+    inferMs: state.stagesMs.infer - before.infer,
+    metricsMs: state.stagesMs.metrics - before.metrics,
+  }
+}
+
+/**
+ * The options a partial result records, so that `eval --resume` repeats the same evaluation; file
+ * paths are stored resolved, so that a resume from another working directory reads the same files.
+ */
 function resumeOptions(options: EvalOptions, split: string): ResumeOptions {
+  const labels = options.datasetOptions?.labels
   return {
     cwd: process.cwd(),
-    model: options.model,
-    ...(options.card ? { card: options.card } : {}),
+    model: path.resolve(options.model),
+    ...(options.card ? { card: path.resolve(options.card) } : {}),
     ...(options.preset ? { preset: options.preset } : {}),
     dataset: options.dataset,
-    data: options.data,
+    data: path.resolve(options.data),
     split,
     batch: options.batch,
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     device: options.device,
     ...(options.runner ? { runner: options.runner } : {}),
     ...(options.tta ? { tta: options.tta } : {}),
-    ...(options.datasetOptions ? { datasetOptions: { ...options.datasetOptions } } : {}),
+    ...(options.datasetOptions ? { datasetOptions: { ...options.datasetOptions, ...(labels !== undefined ? { labels: path.resolve(labels) } : {}) } } : {}),
     extraClasses: options.extraClasses,
     predictions: options.predictions ?? false,
     embedPredictions: options.predictions ?? false,

@@ -2,32 +2,28 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { classificationMetrics, emptyConfusion } from '../metrics/classification.js'
 import { checkLabelOrderOfMapping } from '../metrics/labelOrder.js'
+import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import type { ModelCard } from '../models/card.js'
 import { EVAL_SCHEMA, type EvalResult } from '../report/evalResult.js'
+import { readEvalDocumentFor } from '../report/readDocument.js'
+import { canonicalJson, checkEvalDocument } from './documentChecks.js'
 import { DatasetDigest } from './datasetDigest.js'
 import { decodePredictions, encodePredictions } from '../report/predictions.js'
-import { dataError, messageOf } from './errors.js'
+import { dataError } from './errors.js'
 
 export interface ShardFile {
   file: string
   result: EvalResult
 }
 
-/** Reads one shard result; a file that is not a ferbench eval document is a data error naming it. */
+/**
+ * Reads one shard result with the one document reader: schema-validated, then checked for
+ * consistency (checkEvalDocument); any problem is exit 3 naming the file and the field.
+ */
 export function readShardFile(file: string): ShardFile {
-  if (!existsSync(file)) throw dataError(`${file}: result file not found (expected a shard result of \`ferbench eval --shard i/n --output ...\`)`)
-  let doc: unknown
-  try {
-    doc = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (error) {
-    throw dataError(`${file}: not a JSON document (${messageOf(error)})`)
-  }
-  const result = doc as Partial<EvalResult> | null
-  if (result === null || typeof result !== 'object' || result.schema !== EVAL_SCHEMA) {
-    throw dataError(`${file}: field 'schema' is ${JSON.stringify(result?.schema)}; expected '${EVAL_SCHEMA}' (a shard result of ferbench eval)`)
-  }
-  if (!result.metrics?.confusionMatrix || !result.dataset || !result.model) throw dataError(`${file}: ${EVAL_SCHEMA} document lacks metrics.confusionMatrix, dataset or model`)
-  return { file, result: result as EvalResult }
+  const result: EvalResult = readEvalDocumentFor(file, 'a shard result of `ferbench eval --shard i/n --output ...`')
+  checkEvalDocument(result, file)
+  return { file, result }
 }
 
 /**
@@ -54,17 +50,11 @@ export function expandShardInputs(inputs: readonly string[]): string[] {
   })
 }
 
-/** Sorted-key JSON, so comparisons ignore key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
-  )
-}
 
 const cardWithoutOrigin = (card: ModelCard): unknown => ({ ...card, origin: undefined })
 
 /** Warnings that describe one shard's samples: recomputed for the merge instead of copied. */
-const PER_RUN_WARNINGS = [/sample\(s\) failed and are not scored/, /^no samples were scored/, /^label order check: /]
+const PER_RUN_WARNINGS = [/sample\(s\) failed and are not scored/, /^no samples were scored/, /^label order check: /, /^degenerate output: /]
 
 /** The shards' digests added up (each is an additive multiset hash); older shards have only `digest`. */
 function combinedDigests(datasets: ReadonlyArray<EvalResult['dataset']>): Pick<EvalResult['dataset'], 'digest' | 'contentDigest' | 'idDigest'> {
@@ -95,9 +85,9 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   const first = described[0]!
   const count = first.shard.count
   const same = (what: string, pick: (r: EvalResult) => unknown): void => {
-    const expected = canonical(pick(first.result))
+    const expected = canonicalJson(pick(first.result))
     for (const d of described) {
-      const got = canonical(pick(d.result))
+      const got = canonicalJson(pick(d.result))
       if (got !== expected) throw dataError(`merge: ${d.file} has a different ${what} than ${first.file} (${got} vs ${expected}); shards must come from the same evaluation`)
     }
   }
@@ -126,6 +116,10 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   }
   const metrics = classificationMetrics(labels, counts)
   const labelOrder = checkLabelOrderOfMapping(metrics.confusionMatrix, first.result.labelMapping)
+  const shardOutputs = ordered.map((d) => d.result.outputCheck)
+  const outputs = shardOutputs.every((o) => o !== undefined)
+    ? checkOutputs(OutputStats.pool(first.result.labelMapping.modelLabels.length, shardOutputs as NonNullable<(typeof shardOutputs)[number]>[]), metrics.confusionMatrix, metrics.accuracyCI95, first.result.model.card.output)
+    : undefined
   const samples = ordered.reduce((n, d) => n + d.result.dataset.samples, 0)
   const failures = ordered.flatMap((d) => d.result.failures)
   const warnings: string[] = []
@@ -139,6 +133,7 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   if (tools.length > 1) addWarning(`shards were made by different ferbench versions: ${tools.join(', ')}`)
   if (failures.length > 0) addWarning(`${failures.length} sample(s) failed and are not scored; see failures`)
   if (labelOrder.warning) addWarning(labelOrder.warning)
+  for (const w of outputs?.warnings ?? []) addWarning(w)
   if (samples === 0) addWarning(`no samples were scored from ${first.result.dataset.path} split ${first.result.dataset.split}`)
   const withPredictions = ordered.filter((d) => d.result.predictions !== undefined).length
   if (withPredictions > 0 && withPredictions < ordered.length) addWarning('only some shards embed predictions; the merged result has none')
@@ -155,6 +150,7 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
     dataset: { ...dataset, samples, ...combinedDigests(ordered.map((d) => d.result.dataset)) },
     metrics,
     labelOrderCheck: labelOrder.check,
+    ...(outputs ? { outputCheck: outputs.check } : {}),
     timing: { wallSeconds, imagesPerSecond: wallSeconds > 0 ? samples / wallSeconds : 0, stagesMs },
     warnings,
     failures,
@@ -171,6 +167,7 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
     },
   }
   delete merged.predictions
+  if (!outputs) delete merged.outputCheck
   if (withPredictions === ordered.length) merged.predictions = encodePredictions(ordered.flatMap((d) => decodePredictions(d.result.predictions!)), labels)
   return merged
 }

@@ -1,40 +1,45 @@
-import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { ModelCard } from '../models/card.js'
 import type { ModelFileEntry } from './modelFiles.js'
-import { EVAL_SCHEMA, type EvalResult, type ResumeOptions } from '../report/evalResult.js'
-import { cardError, dataError, messageOf, modelError } from './errors.js'
+import type { EvalResult, ResumeOptions } from '../report/evalResult.js'
+import type { EvalOptions } from './evaluate.js'
+import { readEvalDocumentFor } from '../report/readDocument.js'
+import { canonicalJson, checkPartialResult } from './documentChecks.js'
+import { cardError, dataError, modelError } from './errors.js'
 import { EvalState } from './evalState.js'
 
 /** Where an interrupted eval writes its partial result when no --output is given (in the working directory). */
 export const DEFAULT_PARTIAL_FILE = 'ferbench-eval.partial.json'
 
-/** Reads a partial result for --resume; the message names the file and what was expected. */
+/** What --resume expects, for messages. */
+const PARTIAL_EXPECTED = 'a partial result written by an interrupted `ferbench eval`'
+
+/**
+ * Reads a partial result for --resume with the one document reader: schema-validated (a wrong
+ * field is named), then checked for consistency (checkPartialResult); any problem is exit 3
+ * naming the file.
+ */
 export function readPartialResult(file: string): EvalResult {
-  if (!existsSync(file)) throw dataError(`--resume ${file}: no such file (expected a partial result written by an interrupted \`ferbench eval\`)`)
-  let doc: unknown
-  try {
-    doc = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (error) {
-    throw dataError(`--resume ${file}: not valid JSON (${messageOf(error)}); expected a partial result written by an interrupted \`ferbench eval\``)
-  }
-  const result = doc as Partial<EvalResult> | null
-  if (result === null || typeof result !== 'object' || result.schema !== EVAL_SCHEMA) {
-    throw dataError(`--resume ${file}: not a ${EVAL_SCHEMA} result document`)
-  }
-  if (result.complete === true) throw dataError(`--resume ${file}: this result is complete (complete:true); there is nothing to resume`)
-  const resume = result.resume
-  if (!resume || typeof resume.settled !== 'number' || typeof resume.settledDigest !== 'string' || typeof resume.options !== 'object') {
-    throw dataError(`--resume ${file}: partial result has no usable 'resume' section (settled, settledDigest, options)`)
-  }
-  return result as EvalResult
+  const doc: EvalResult = readEvalDocumentFor(file, PARTIAL_EXPECTED)
+  if (doc.complete) throw dataError(`--resume ${file}: this result is complete (complete:true); there is nothing to resume`)
+  checkPartialResult(doc, file)
+  return doc
 }
 
-/** The stored options with relative paths made relative to the interrupted run's directory when run from elsewhere. */
+/**
+ * The stored options with every path absolute. Partial results store resolved paths; one written
+ * by an older ferbench may hold paths relative to its working directory (options.cwd).
+ */
 export function resumedPaths(options: ResumeOptions): ResumeOptions {
-  if (path.resolve(options.cwd) === process.cwd()) return options
   const at = (p: string): string => path.resolve(options.cwd, p)
-  return { ...options, model: at(options.model), data: at(options.data), ...(options.card ? { card: at(options.card) } : {}) }
+  const labels = options.datasetOptions?.['labels']
+  return {
+    ...options,
+    model: at(options.model),
+    data: at(options.data),
+    ...(options.card ? { card: at(options.card) } : {}),
+    ...(typeof labels === 'string' ? { datasetOptions: { ...options.datasetOptions, labels: at(labels) } } : {}),
+  }
 }
 
 /** `: group1-shard1of1.bin differs` — the files whose hashes differ, when both lists are known. */
@@ -44,13 +49,6 @@ function changedFiles(then: readonly ModelFileEntry[] | undefined, now: readonly
   const after = new Map(now.map((f) => [f.path, f.sha256]))
   const changed = [...new Set([...before.keys(), ...after.keys()])].filter((p) => before.get(p) !== after.get(p))
   return changed.length > 0 ? `; changed: ${changed.join(', ')}` : ''
-}
-
-/** Sorted-key JSON, so that card comparisons ignore key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
-  )
 }
 
 /**
@@ -75,7 +73,7 @@ export function restoreState(
     )
   }
   const strip = (card: ModelCard): unknown => ({ ...card, origin: undefined })
-  if (canonical(strip(result.model.card)) !== canonical(strip(current.card))) {
+  if (canonicalJson(strip(result.model.card)) !== canonicalJson(strip(current.card))) {
     throw cardError(`--resume ${file}: the model card resolves differently now than in the partial result; run again without --resume`)
   }
   const columns = result.metrics.confusionMatrix.labels
@@ -100,4 +98,31 @@ export function restoreState(
     current.columns.length,
     current.keepScores ?? false,
   )
+}
+
+/** The evaluation a partial result continues: its stored options (paths resolved), with `concurrency` the only setting taken from now. */
+export function evalOptionsFromPartial(file: string, partial: EvalResult, concurrency: number): Omit<EvalOptions, 'signal' | 'onProgress'> {
+  const o = resumedPaths(partial.resume!.options)
+  return {
+    model: o.model,
+    ...(o.card ? { card: o.card } : {}),
+    ...(o.preset ? { preset: o.preset } : {}),
+    dataset: o.dataset,
+    data: o.data,
+    split: o.split,
+    batch: o.batch,
+    ...(o.threads !== undefined ? { threads: o.threads } : {}),
+    device: o.device as EvalOptions['device'],
+    ...(o.runner ? { runner: o.runner } : {}),
+    ...(o.tta ? { tta: o.tta as EvalOptions['tta'] & string } : {}),
+    ...(o.datasetOptions ? { datasetOptions: o.datasetOptions as EvalOptions['datasetOptions'] & object } : {}),
+    extraClasses: o.extraClasses as EvalOptions['extraClasses'],
+    predictions: o.predictions,
+    predictionScores: o.predictionScores ?? false,
+    strict: o.strict,
+    demo: o.demo,
+    concurrency,
+    ...(o.shard ? { shard: o.shard } : {}),
+    resumeFrom: { file, result: partial },
+  }
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import { readFer2013Rows } from './fer2013Csv.js'
 import { dataError, usageError } from '../core/errors.js'
 import type { Emotion } from '../labels/emotions.js'
@@ -63,6 +64,7 @@ export class Fer2013Adapter implements DatasetAdapter {
   readonly defaultSplit = 'PrivateTest'
   readonly warnings: string[] = []
   private found: Record<string, number> | undefined
+  decodeMs = 0
 
   constructor(private readonly file: string) {}
 
@@ -85,7 +87,9 @@ export class Fer2013Adapter implements DatasetAdapter {
       found[r.usage] = (found[r.usage] ?? 0) + 1
       if (r.usage !== split) continue // pixels of other splits are never parsed
       const label = fer2013Label(r.emotion, where)
+      const t0 = performance.now()
       const pixels = parseFer2013Pixels(r.pixelBytes, where)
+      this.decodeMs += performance.now() - t0
       const image: RawImage = { data: pixels, width: SIDE_PX, height: SIDE_PX, channels: 1 }
       yield { id: `row-${r.row}`, label, source: where, load: async () => image }
     }

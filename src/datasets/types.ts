@@ -68,6 +68,8 @@ export interface DatasetAdapter {
   readonly fold?: FoldInfo
   /** Rows per split value found by the last complete read (FER2013's Usage column), for messages. */
   splitsFound?(): Readonly<Record<string, number>> | undefined
+  /** Milliseconds spent inside samples() turning stored pixels into images (FER2013's pixel text), where the adapter measures it. */
+  readonly decodeMs?: number
 }
 
 export interface DatasetInfo {

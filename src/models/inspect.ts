@@ -5,6 +5,7 @@ import { loadTfjsModel } from '../runners/tfjs.js'
 import { chooseTfjsBackend } from '../runners/tfjsBackends.js'
 import type { ModelCard } from './card.js'
 import { cardFor, type CardChoice } from './cardFor.js'
+import type { CardSkeleton } from './cardSkeleton.js'
 import { onnxModelStats } from './onnxStats.js'
 import { resolveCard } from './resolveCard.js'
 import { isTfjsModelPath, readTfjsModelJson, tfjsModelBytes } from './tfjsModelFile.js'
@@ -39,6 +40,8 @@ export interface InspectResult {
   /** Where the card came from: `given` (--card), `preset`, `sidecar` (found beside the model). */
   cardKind: 'given' | 'preset' | 'sidecar' | null
   cardNote?: string
+  /** With --card-skeleton: the card fields the model settles and those to fill (src/models/cardSkeleton.ts). */
+  cardSkeleton?: CardSkeleton
   warnings: string[]
 }
 

@@ -4,6 +4,7 @@ import type { FoldInfo } from '../datasets/types.js'
 import type { LabelMapping } from '../labels/mapping.js'
 import type { ClassificationMetrics } from '../metrics/classification.js'
 import type { LabelOrderCheck } from '../metrics/labelOrder.js'
+import type { OutputCheck, OutputStatsState } from '../metrics/degenerate.js'
 import type { ModelCard } from '../models/card.js'
 import type { PredictionsField } from './predictions.js'
 
@@ -27,7 +28,7 @@ export interface SampleFailure {
 
 /** Options a partial result records so that `eval --resume` runs the same evaluation. */
 export interface ResumeOptions {
-  /** Working directory of the interrupted run: relative paths below are relative to it. */
+  /** Working directory of the interrupted run (paths below are stored resolved; older partial results held them relative to it). */
   cwd: string
   model: string
   card?: string
@@ -62,7 +63,19 @@ export interface ResumePoint {
   settledDigest: string
   /** What stopped the run: the signal (`SIGINT`, `SIGTERM`), or `<kind> error` for an error after progress (see warnings). */
   signal: string
+  /** Accumulators of the degenerate-output check, continued on resume. */
+  outputStats?: OutputStatsState
   options: ResumeOptions
+}
+
+/** `timing.split` of an eval result: this segment's time per stage, in ms. */
+export interface StageSplit {
+  startupMs: number
+  readMs: number
+  decodeMs: number
+  preprocessMs: number
+  inferMs: number
+  metricsMs: number
 }
 
 export interface EvalResult {
@@ -116,6 +129,8 @@ export interface EvalResult {
   metrics: ClassificationMetrics
   /** Would another order of the card's labels fit much better? (src/metrics/labelOrder.ts) */
   labelOrderCheck?: LabelOrderCheck
+  /** The degenerate-output check (src/metrics/degenerate.ts): output statistics and the flags raised. */
+  outputCheck?: OutputCheck
   timing: {
     wallSeconds: number
     imagesPerSecond: number
@@ -123,6 +138,8 @@ export interface EvalResult {
     stagesMs: { read: number; preprocess: number; infer: number; metrics: number }
     /** Number of process runs that made this result (> 1 after --resume); wallSeconds sums them. */
     segments?: number
+    /** Where this run segment's time went, ms (stages overlap; see the schema). */
+    split?: StageSplit
   }
   warnings: string[]
   failures: SampleFailure[]

@@ -2,22 +2,24 @@ import path from 'node:path'
 import type { CompareResult } from './schemas/compareDocument.js'
 import type { EvalView } from './render.js'
 import type { GateCheck, GateResult } from './schemas/gateDocument.js'
-import { escapeMarkdownCell as cell } from './escape.js'
+import { escapeMarkdownCell as cell, escapeMarkdownText as t } from './escape.js'
 import { significanceLine } from './gateTable.js'
 import { CV_FOLD_HEAD, cvFoldRows, cvSummaryRows, type CvView } from './cvReport.js'
 
 /** Markdown views, fit for a CI job summary ($GITHUB_STEP_SUMMARY): GitHub-flavoured tables, no HTML. */
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
-const row = (cells: readonly string[]): string => `| ${cells.map(cell).join(' | ')} |`
-const table = (head: readonly string[], rows: readonly (readonly string[])[]): string[] => [row(head), row(head.map(() => '---')), ...rows.map(row)]
+/** A table cell: text (escaped) or markdown ferbench wrote itself ({ md }). Every value from a document is text. */
+type Cell = string | { md: string }
+const row = (cells: readonly Cell[]): string => `| ${cells.map((c) => (typeof c === 'string' ? t(c) : c.md)).join(' | ')} |`
+const table = (head: readonly Cell[], rows: readonly (readonly Cell[])[]): string[] => [row(head), row(head.map(() => ({ md: '---' }))), ...rows.map(row)]
 const signed = (x: number, digits = 2): string => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`
 const pValue = (p: number | undefined): string => (p === undefined ? '–' : p < 1e-4 ? p.toExponential(1) : p.toPrecision(2))
 
 export function evalMarkdown(result: EvalView): string {
   const m = result.metrics
   const lines = [
-    `## ferbench eval: ${path.basename(result.model.path)} on ${result.dataset.name} ${result.dataset.split}${result.demo ? ' (bundled demo)' : ''}`,
+    `## ferbench eval: ${t(path.basename(result.model.path))} on ${t(result.dataset.name)} ${t(result.dataset.split)}${result.demo ? ' (bundled demo)' : ''}`,
     '',
     ...table(
       ['metric', 'value'],
@@ -41,10 +43,10 @@ export function evalMarkdown(result: EvalView): string {
     '',
     '### Confusion matrix (rows = truth, columns = prediction)',
     '',
-    ...table(['truth \\ predicted', ...m.confusionMatrix.labels], m.confusionMatrix.counts.map((r, i) => [m.confusionMatrix.labels[i]!, ...r.map((n, j) => (i === j ? `**${n}**` : String(n)))])),
+    ...table(['truth \\ predicted', ...m.confusionMatrix.labels], m.confusionMatrix.counts.map((r, i) => [m.confusionMatrix.labels[i]!, ...r.map((n, j) => (i === j ? { md: `**${n}**` } : String(n)))])),
   ]
-  if (result.warnings.length > 0) lines.push('', '### Warnings', '', ...result.warnings.map((w) => `- ${w}`))
-  if (result.failures.length > 0) lines.push('', `### Failures (${result.failures.length})`, '', ...result.failures.slice(0, 20).map((f) => `- \`${f.id}\` (${f.source}): ${f.error}`))
+  if (result.warnings.length > 0) lines.push('', '### Warnings', '', ...result.warnings.map((w) => `- ${t(w)}`))
+  if (result.failures.length > 0) lines.push('', `### Failures (${result.failures.length})`, '', ...result.failures.slice(0, 20).map((f) => `- ${t(f.id)} (${t(f.source)}): ${t(f.error)}`))
   return `${lines.join('\n')}\n`
 }
 
@@ -83,18 +85,18 @@ export function gateMarkdown(result: GateResult): string {
   const lines = [
     `## ferbench gate: ${result.passed ? '✅ passed' : `❌ failed (${failed} of ${result.checks.length} checks)`}`,
     '',
-    `Baseline \`${result.baseline.file}\` vs current \`${result.current.file}\` (α = ${result.alpha}).`,
+    `Baseline ${t(result.baseline.file)} vs current ${t(result.current.file)} (α = ${result.alpha}).`,
     '',
     ...(significanceLine(result) ? [`**${significanceLine(result)!.replace(/^significance: /, 'Significance: ')}**`, ''] : []),
     ...table(['check', 'baseline', 'current', 'change', 'threshold', 'McNemar p', 'result'], result.checks.map((c) => [c.name, ...checkFigures(c), pValue(c.pValue), c.passed ? '✅ pass' : '❌ FAIL'])),
     '',
     '<details><summary>Details</summary>',
     '',
-    ...result.checks.map((c) => `- **${c.name}**: ${c.detail}`),
+    ...result.checks.map((c) => `- **${t(c.name)}**: ${t(c.detail)}`),
     '',
     '</details>',
   ]
-  if (result.notes.length > 0) lines.push('', ...result.notes.map((n) => `> ${n}`))
+  if (result.notes.length > 0) lines.push('', ...result.notes.map((n) => `> ${t(n)}`))
   return `${lines.join('\n')}\n`
 }
 
@@ -105,9 +107,9 @@ const deltaCells = (d: { a: number | null; b: number | null; delta: number | nul
 
 export function compareMarkdown(result: CompareResult): string {
   const lines = [
-    `## ferbench compare: ${result.dataset.name} ${result.dataset.split} (${result.dataset.samples} samples)`,
+    `## ferbench compare: ${t(result.dataset.name)} ${t(result.dataset.split)} (${result.dataset.samples} samples)`,
     '',
-    `a = \`${result.a.file}\` (${path.basename(result.a.model.path)}), b = \`${result.b.file}\` (${path.basename(result.b.model.path)}); delta = b − a.`,
+    `a = ${t(result.a.file)} (${t(path.basename(result.a.model.path))}), b = ${t(result.b.file)} (${t(path.basename(result.b.model.path))}); delta = b − a.`,
     '',
     ...table(['metric', 'a', 'b', 'delta'], Object.entries(result.metrics).map(([name, d]) => [name, ...deltaCells(d, name !== 'macroF1')])),
     '',
@@ -119,6 +121,6 @@ export function compareMarkdown(result: CompareResult): string {
     const { b01, b10, pValue: p, pairs, pairedBy } = result.mcnemar
     lines.push('', `McNemar's exact test on ${pairs} samples paired by ${pairedBy === 'id' ? 'sample id' : 'pixel content and label'}: b01 (a wrong, b right) = ${b01}, b10 (a right, b wrong) = ${b10}, p = ${pValue(p)}.`)
   }
-  if (result.notes.length > 0) lines.push('', ...result.notes.map((n) => `> ${n}`))
+  if (result.notes.length > 0) lines.push('', ...result.notes.map((n) => `> ${t(n)}`))
   return `${lines.join('\n')}\n`
 }

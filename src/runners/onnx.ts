@@ -4,6 +4,7 @@ import { modelError, runnerError, messageOf } from '../core/errors.js'
 import { requireModelFile } from '../core/inputFile.js'
 import { CUDA_INSTALL_HINT, providerPrerequisite } from './onnxDevices.js'
 import { loadOnnxRuntime, type OnnxRuntime } from './onnxModule.js'
+import { createOnnxThreadRunner } from './onnxThread.js'
 import type { Runner, RunnerFactory, RunnerInfo, RunnerOptions } from './types.js'
 
 const require = createRequire(import.meta.url)
@@ -96,6 +97,7 @@ export const onnxRunnerFactory: RunnerFactory = {
   },
   async create(modelPath, options) {
     requireModelFile(modelPath, 'an ONNX model file')
+    if (options.offThread) return createOnnxThreadRunner(modelPath, { ...options, offThread: false })
     let created: Awaited<ReturnType<typeof createSession>>
     try {
       created = await createSession(modelPath, options)

@@ -8,6 +8,8 @@ export interface RunnerOptions {
   threads?: number
   /** Engine graph optimisation level, recorded in results. */
   graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all'
+  /** Run the engine on a worker thread where the runner can (ONNX), so run() returns while the batch runs. */
+  offThread?: boolean
 }
 
 export interface RunnerInfo {
@@ -32,6 +34,8 @@ export interface Runner {
   /** Runs one batch: `batch` holds dims.reduce(*) floats; returns the first output, row-major [N, classes]. */
   run(batch: Float32Array, dims: readonly number[]): Promise<Float32Array>
   release(): Promise<void>
+  /** Milliseconds the engine itself spent running batches so far, where it runs off the main thread (waits in its queue excluded). */
+  readonly busyMs?: number
 }
 
 export interface RunnerFactory {

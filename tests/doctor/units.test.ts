@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { generateFixtures } from '../../src/fixtures/generate.js'
+import { cardSkeleton } from '../../src/models/cardSkeleton.js'
+import { runJson } from '../helpers/cli.js'
 import { parseCard } from '../../src/models/loadCard.js'
 import { resolveCard } from '../../src/models/resolveCard.js'
 import { prepareViews } from '../../src/preprocess/tensor.js'
@@ -74,5 +76,34 @@ describe('card input.channelOrder', () => {
     for (const file of ['colourband.onnx', 'colourband.card.json', 'colourband-merged.onnx', 'colourband-merged.card.json']) {
       expect(readFileSync(path.join(dir, 'models', file)).equals(readFileSync(path.join(FIXTURES, 'models', file))), file).toBe(true)
     }
+  })
+})
+
+describe('card skeleton', () => {
+  it('settles what the input shape says and lists the rest with allowed values', () => {
+    const s = cardSkeleton({ name: 'image', shape: ['N', 3, 48, 48] }, { shape: ['N', 8] })
+    expect(s.settled.map((f) => [f.field, f.value])).toEqual([['input.layout', 'NCHW'], ['input.channels', 3], ['input.height', 48], ['input.width', 48]])
+    expect(s.toFill.map((f) => f.field)).toEqual(['input.channelOrder', 'scale', 'resize', 'crop', 'labels', 'output'])
+    expect(s.toFill.find((f) => f.field === 'scale')!.allowed).toEqual(['raw255', 'unit', 'symmetric', 'meanstd'])
+    expect((s.template.labels as string[]).length).toBe(8)
+  })
+
+  it('asks for the layout and sizes when the shape leaves them open; a 1-channel input needs no channel order', () => {
+    const open = cardSkeleton({ name: 'x', shape: ['N', 'C', 'H', 'W'] }, undefined)
+    expect(open.settled).toEqual([])
+    expect(open.toFill.slice(0, 4).map((f) => f.field)).toEqual(['input.layout', 'input.channels', 'input.height', 'input.width'])
+    const gray = cardSkeleton({ name: 'x', shape: [1, 64, 64, 1] }, { shape: [1, 7] })
+    expect(gray.settled.map((f) => f.field)).toEqual(['input.layout', 'input.channels', 'input.height', 'input.width', 'batch'])
+    expect(gray.toFill.map((f) => f.field)).not.toContain('input.channelOrder')
+  })
+
+  it('models inspect --card-skeleton prints it; with --data it runs the doctor', () => {
+    const model = path.join(FIXTURES, 'models', 'oracle.onnx')
+    const inspect = runJson<{ cardSkeleton: { settled: Array<{ field: string }> } }>(['models', 'inspect', '--model', model, '--card-skeleton'])
+    expect(inspect.status).toBe(0)
+    expect(inspect.json.cardSkeleton.settled.map((f) => f.field)).toContain('input.layout')
+    const doctored = runJson<{ schema: string; samples: number }>(['models', 'inspect', '--model', model, '--card-skeleton', '--dataset', 'fer2013', '--data', path.join(FIXTURES, 'fer2013', 'fer2013.csv'), '--split', 'PrivateTest'])
+    expect(doctored.status).toBe(0)
+    expect(doctored.json).toMatchObject({ schema: 'ferbench/doctor@1', samples: 28 })
   })
 })

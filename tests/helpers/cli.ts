@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const FIXTURES = path.join(ROOT, 'fixtures')
@@ -14,8 +16,29 @@ export interface CliRun {
   stderr: string
 }
 
-/** Runs the built CLI (dist/, made by `npm run build` / `npm ci`) as a user would. */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
+export interface CliOptions {
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+}
+
+/** How long runCli waits for one in-process command before giving up on it. */
+const IN_PROCESS_LIMIT_MS = 300_000
+
+/**
+ * Runs the built CLI (dist/, made by `npm run build` / `npm ci`) as a user would, with NO_COLOR=1
+ * and stdout/stderr not a terminal. By default the command runs in process: in a worker thread of
+ * this test file (tests/helpers/cliWorker.mjs) through oclif's run() and error handler, as bin/run.js
+ * does, without paying Node's and oclif's start-up for every case; process-global state (exit code,
+ * argv, environment, signal listeners) is reset between runs. It runs as a child process instead
+ * (runCliProcess) when `cwd` is given (a worker cannot change directory) or FERBENCH_TEST_SPAWN=1.
+ */
+export function runCli(args: readonly string[], options: CliOptions = {}): CliRun {
+  const inProcess = process.env.FERBENCH_TEST_SPAWN !== '1' && (options.cwd === undefined || path.resolve(options.cwd) === ROOT)
+  return inProcess ? runInProcess(args, options.env ?? {}) : runCliProcess(args, options)
+}
+
+/** Runs the CLI as a child process (`node bin/run.js …`): for what needs a real process (signals, exit, stdin, cwd). */
+export function runCliProcess(args: readonly string[], options: CliOptions = {}): CliRun {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
@@ -26,7 +49,7 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: N
 }
 
 /** Runs with --json and parses stdout; fails the test with stderr when stdout is not JSON. */
-export function runJson<T>(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { status: number | null; json: T; stderr: string } {
+export function runJson<T>(args: readonly string[], options: CliOptions = {}): { status: number | null; json: T; stderr: string } {
   const run = runCli([...args, '--json'], options)
   try {
     return { status: run.status, json: JSON.parse(run.stdout) as T, stderr: run.stderr }
@@ -37,4 +60,43 @@ export function runJson<T>(args: readonly string[], options: { cwd?: string; env
 
 export function tempDir(prefix = 'ferbench-test-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix))
+}
+
+interface InProcessCli {
+  worker: Worker
+  port: MessagePort
+  signal: Int32Array
+}
+
+let cli: InProcessCli | undefined
+
+function startWorker(): InProcessCli {
+  // sharp's native library must be loaded by the main thread before any worker loads it, or
+  // unloading it when the worker ends can crash the process (sharp's documented worker caveat).
+  createRequire(BIN)('sharp')
+  const { port1, port2 } = new MessageChannel()
+  const signal = new Int32Array(new SharedArrayBuffer(4))
+  const worker = new Worker(new URL('./cliWorker.mjs', import.meta.url), {
+    workerData: { port: port2, signal, bin: BIN },
+    transferList: [port2],
+    stdout: true,
+    stderr: true,
+  })
+  worker.unref()
+  return { worker, port: port1, signal }
+}
+
+function runInProcess(args: readonly string[], env: NodeJS.ProcessEnv): CliRun {
+  cli ??= startWorker()
+  const { port, signal } = cli
+  Atomics.store(signal, 0, 0)
+  port.postMessage({ args: [...args], env: { NO_COLOR: '1', ...env } })
+  if (Atomics.wait(signal, 0, 0, IN_PROCESS_LIMIT_MS) === 'timed-out') {
+    void cli.worker.terminate()
+    cli = undefined
+    throw new Error(`ferbench ${args.join(' ')}: no answer from the in-process run within ${IN_PROCESS_LIMIT_MS / 1000} s`)
+  }
+  const answer = receiveMessageOnPort(port)
+  if (!answer) throw new Error(`ferbench ${args.join(' ')}: the in-process run signalled but sent no result`)
+  return answer.message as CliRun
 }

@@ -7,6 +7,7 @@ export default class ModelsPresets extends FerbenchCommand {
   static override examples = ['<%= config.bin %> models presets', '<%= config.bin %> models presets --json']
 
   async run(): Promise<{ presets: PresetSummary[] }> {
+    await this.parse(ModelsPresets)
     const presets = presetSummaries()
     if (!this.jsonEnabled()) {
       const table = new Table({ head: ['preset', 'input', 'scale', 'tta', 'output', 'labels (model order)'] })

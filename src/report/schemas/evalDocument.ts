@@ -79,6 +79,21 @@ export const labelOrderCheckSchema = z.object({
   note: z.string().optional(),
 })
 
+export const outputCheckSchema = z.object({
+  rows: count,
+  probabilityRows: count,
+  nonFiniteRows: count,
+  softmaxMean: z.array(z.number()),
+  softmaxStd: z.array(z.number()),
+  rawMean: z.array(z.number()),
+  rawStd: z.array(z.number()),
+  relativeStd: z.number().nonnegative(),
+  softmaxStdMax: z.number().nonnegative(),
+  topPrediction: z.object({ label: z.string(), share: fraction }).nullable(),
+  chanceAccuracy: fraction,
+  flags: z.array(z.enum(['one-class', 'constant-outputs', 'chance-accuracy', 'probabilities-as-logits', 'logits-as-probabilities'])),
+})
+
 /** One sample's prediction as older versions embedded it (an array of these). */
 export const samplePredictionSchema = z.object({
   id: z.string(),
@@ -111,6 +126,10 @@ export const resumePointSchema = z.object({
   settled: count,
   settledDigest: z.string(),
   signal: z.string(),
+  /** Exact accumulators of the degenerate-output check (src/metrics/degenerate.ts), continued on resume. */
+  outputStats: z
+    .object({ rows: count, probabilityRows: count, nonFiniteRows: count, mean: z.array(z.number()), m2: z.array(z.number()), rawMean: z.array(z.number()), rawM2: z.array(z.number()) })
+    .optional(),
   /** What `eval --resume` needs; owned by the resume code (src/core/resume.ts), so other fields are allowed here. */
   options: z.looseObject({
     cwd: z.string(),
@@ -122,10 +141,23 @@ export const resumePointSchema = z.object({
     split: z.string(),
     batch: z.number().int().positive(),
     threads: z.number().int().positive().optional(),
-    device: z.string(),
+    device: z.enum(['cpu', 'gpu']),
     runner: z.string().optional(),
-    extraClasses: z.string(),
+    tta: z.enum(ttaKinds).optional(),
+    /** Adapter options (src/datasets/types.ts); open, so that an adapter's new option is kept. */
+    datasetOptions: z
+      .looseObject({
+        labels: z.string().optional(),
+        classMap: z.string().optional(),
+        ckplusNeutral: z.boolean().optional(),
+        classes: z.union([z.literal(7), z.literal(8)]).optional(),
+        folds: z.number().int().min(2).optional(),
+        fold: z.number().int().positive().optional(),
+      })
+      .optional(),
+    extraClasses: z.enum(['drop', 'keep']),
     predictions: z.boolean(),
+    embedPredictions: z.boolean(),
     strict: z.boolean(),
     demo: z.boolean(),
     shard: shardSchema.optional(),
@@ -177,11 +209,23 @@ export const evalDocumentSchema = z
     versions: z.record(z.string(), z.string()),
     metrics: classificationMetricsSchema,
     labelOrderCheck: labelOrderCheckSchema.optional(),
+    outputCheck: outputCheckSchema.optional(),
     timing: z.object({
       wallSeconds: z.number().nonnegative(),
       imagesPerSecond: z.number().nonnegative(),
       stagesMs: z.object({ read: z.number(), preprocess: z.number(), infer: z.number(), metrics: z.number() }),
       segments: z.number().int().positive().optional(),
+      split: z
+        .object({
+          startupMs: z.number().nonnegative().describe('process start until the first sample is requested: Node, modules, card, model load and session'),
+          readMs: z.number().nonnegative().describe('reading the dataset: file bytes, rows, directory listing'),
+          decodeMs: z.number().nonnegative().describe('stored pixels into images: FER2013 pixel text, image file decoding'),
+          preprocessMs: z.number().nonnegative(),
+          inferMs: z.number().nonnegative().describe('the engine running batches (on its worker thread when it has one: overlaps the stages before it)'),
+          metricsMs: z.number().nonnegative(),
+        })
+        .optional()
+        .describe('where this run segment spent its time, ms; stages overlap, so they can sum to more than the wall time'),
     }),
     warnings: z.array(z.string()),
     failures: z.array(z.object({ id: z.string(), source: z.string(), error: z.string() })),

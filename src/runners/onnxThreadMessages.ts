@@ -1,0 +1,29 @@
+import { FerbenchError } from '../core/errors.js'
+import type { ExitCodeName } from '../core/exitCodes.js'
+import type { ModelInputInfo } from '../models/resolveCard.js'
+import type { RunnerInfo } from './types.js'
+
+/** Messages between the off-thread ONNX runner and its worker (src/runners/onnxWorker.ts). */
+export type WorkerRequest = { kind: 'run'; id: number; batch: Float32Array; dims: number[] } | { kind: 'release' }
+
+export interface SerializedError {
+  ferbench?: ExitCodeName
+  message: string
+}
+
+export type WorkerReply =
+  | { kind: 'ready'; info: RunnerInfo; input: ModelInputInfo; outputs: ReadonlyArray<{ name: string; shape: ReadonlyArray<number | string> }> }
+  | { kind: 'failed'; error: SerializedError }
+  | { kind: 'scores'; id: number; scores: Float32Array; busyMs: number }
+  | { kind: 'error'; id: number; error: SerializedError; busyMs: number }
+  | { kind: 'released' }
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof FerbenchError) return { ferbench: error.kind, message: error.message }
+  return { message: error instanceof Error ? error.message : String(error) }
+}
+
+/** The error as the main thread throws it: a FerbenchError keeps its kind (and so its exit code). */
+export function deserializeError(error: SerializedError): Error {
+  return error.ferbench ? new FerbenchError(error.ferbench, error.message) : new Error(error.message)
+}
