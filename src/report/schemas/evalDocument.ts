@@ -116,7 +116,8 @@ export const compactPredictionsSchema = z.object({
 
 export const predictionsFieldSchema = z.union([compactPredictionsSchema, z.array(samplePredictionSchema)])
 
-export const digestHex = z.string().regex(/^[0-9a-f]{64}$/)
+/** A dataset digest: 64 lowercase hex digits (checked, with the file and field named, by src/core/documentChecks.ts). */
+export const digestHex = z.string()
 
 export const machineSchema = z.object({ cpu: z.string(), cores: count, memoryBytes: count, os: z.string(), arch: z.string(), node: z.string() })
 
