@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { csvTextCell } from '../report/escape.js'
 import type { BoardDocument } from './collect.js'
 
 /** The formats `ferbench export` writes: dashboards' own input formats and a flat CSV. */
@@ -84,12 +85,10 @@ export function toGithubActionBenchmark(measures: readonly Measure[], direction:
     }))
 }
 
-/** A CSV cell: quoted when needed; a leading = + - @ tab or CR is prefixed with ' so spreadsheets do not run it as a formula. */
+/** A CSV cell: text through the spreadsheet-safe rule (src/report/escape.ts), numbers as written, nothing for a missing value. */
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return ''
-  let text = String(value)
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+  return typeof value === 'number' ? String(value) : csvTextCell(value)
 }
 
 export const CSV_COLUMNS = ['file', 'kind', 'benchmark', 'measure', 'unit', 'value', 'lower', 'upper', 'bigger_is_better'] as const

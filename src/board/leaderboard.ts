@@ -56,6 +56,9 @@ function modelName(modelPath: string, source: string): string {
   return base === 'model.json' ? path.basename(path.dirname(modelPath)) : base
 }
 
+type Scores = Pick<Scored, 'accuracy' | 'accuracyCI95' | 'macroF1' | 'balancedAccuracy' | 'samples'>
+const scores = (m: Scores): Scores => ({ accuracy: m.accuracy, accuracyCI95: m.accuracyCI95, macroF1: m.macroF1, balancedAccuracy: m.balancedAccuracy, samples: m.samples })
+
 function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefined {
   if (entry.kind === 'eval') {
     const d = entry.doc
@@ -73,11 +76,7 @@ function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefine
       claimKind: { kind: 'split', split: d.dataset.split },
       tta: d.model.card.tta,
       labels: d.labelMapping.columns,
-      accuracy: d.metrics.accuracy,
-      accuracyCI95: d.metrics.accuracyCI95,
-      macroF1: d.metrics.macroF1,
-      balancedAccuracy: d.metrics.balancedAccuracy,
-      samples: d.metrics.samples,
+      ...scores(d.metrics),
       bytes: d.model.bytes,
     }
   }
@@ -97,11 +96,7 @@ function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefine
       claimKind: { kind: 'kfold', folds: d.protocol.folds },
       tta: d.model?.card?.tta ?? 'unrecorded',
       labels: d.labelMapping.columns,
-      accuracy: d.metrics.accuracy,
-      accuracyCI95: d.metrics.accuracyCI95,
-      macroF1: d.metrics.macroF1,
-      balancedAccuracy: d.metrics.balancedAccuracy,
-      samples: d.metrics.samples,
+      ...scores(d.metrics),
       bytes: null,
     }
   }

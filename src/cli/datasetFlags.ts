@@ -34,7 +34,9 @@ export interface CvFlags extends DatasetFlagValues {
   predictions?: string | undefined
   report?: string[] | undefined
   format?: string | undefined
-  'embed-predictions': boolean
+  'embed-predictions'?: boolean | undefined
+  'slice-by'?: string[] | undefined
+  calibrate?: string | undefined
 }
 
 export function evalDatasetOptions(flags: DatasetFlagValues): Omit<DatasetOptions, 'data' | 'split'> {

@@ -8,8 +8,10 @@ export interface InterruptWatch {
 
 /**
  * Turns the first SIGINT/SIGTERM into an abort, so that the run stops after the batch in flight
- * and its partial result can be written; a second signal exits at once (exit code 9) without
- * writing anything.
+ * and its partial result can be written; a second signal exits at once with exit code 9 (a
+ * partial result already written stays as written; before that, nothing more is written). The
+ * command keeps the watch until it has written everything, so no signal falls through to
+ * Node's default (exit 130, nothing written).
  */
 export function watchInterrupts(): InterruptWatch {
   const controller = new AbortController()
@@ -30,4 +32,15 @@ export function watchInterrupts(): InterruptWatch {
       process.off('SIGTERM', handler)
     },
   }
+}
+
+/**
+ * Test hook (FERBENCH_DEBUG_SAMPLE_DELAY_MS set, as for the per-sample delay in evalLoop.ts): after
+ * a partial result is written, say so on stderr and wait a second, so that a test can send the
+ * second signal at a known point. Not a user setting.
+ */
+export async function debugPauseAfterPartial(): Promise<void> {
+  if (Number(process.env.FERBENCH_DEBUG_SAMPLE_DELAY_MS ?? 0) <= 0) return
+  process.stderr.write('ferbench debug: partial result written\n')
+  await new Promise((resolve) => setTimeout(resolve, 1000))
 }

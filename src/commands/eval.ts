@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
-import { progressOnStderr } from '../cli/progress.js'
+import { countInBackground, progressOnStderr } from '../cli/progress.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
 import { FerbenchError, usageError } from '../core/errors.js'
 import { EXIT_CODES } from '../core/exitCodes.js'
@@ -10,17 +10,20 @@ import { PartialResultError } from '../core/partialResult.js'
 import { DEFAULT_PARTIAL_FILE, evalOptionsFromPartial, readPartialResult, resumedPaths } from '../core/resume.js'
 import { parseShard, type Shard } from '../core/shard.js'
 import { shardFromEnvironment } from '../core/shardAuto.js'
-import { watchInterrupts } from '../cli/interrupt.js'
+import { debugPauseAfterPartial, watchInterrupts, type InterruptWatch } from '../cli/interrupt.js'
 import { DEMO } from '../core/paths.js'
 import { datasetNames } from '../datasets/registry.js'
 import type { EvalResult } from '../report/evalResult.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
-import { crossValidate, modelForFold, type CvResult } from '../core/crossValidate.js'
+import { CV_SCHEMA, crossValidate, modelForFold, type CrossValidateOptions, type CvResult } from '../core/crossValidate.js'
+import { cvOptionsFromPartial, readCvPartial } from '../core/cvResume.js'
+import { readJsonDocument, schemaOf } from '../report/readDocument.js'
 import { evalDatasetOptions, runSettingsFromFlags, type CvFlags } from '../cli/datasetFlags.js'
 import { allowOutsideRootFlag, maxPixelsFlag } from '../cli/datasetCommandFlags.js'
 import { LIMITS } from '../core/limits.js'
 import { DECODE_SLOTS } from '../datasets/decode.js'
 import { writePredictionsCsv } from '../report/predictionsCsv.js'
+import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
 import { stageTimingsText } from '../report/stageTimings.js'
 import { checkOutputs, writeOutputs, type NamedPath } from '../cli/outputs.js'
 import type { SamplePrediction } from '../report/evalResult.js'
@@ -39,6 +42,18 @@ function settlePredictions(result: EvalResult, csv: string | undefined, embed: b
   if (!embed) delete result.predictions
   else if (result.predictions && !Array.isArray(result.predictions)) delete result.predictions.top
   return rows
+}
+
+/** --slice-by, --slice-min-samples, --calibrate and --calibration-split as evaluate options. */
+function sliceAndCalibrationOptions(flags: { 'slice-by'?: string[] | undefined; 'slice-min-samples'?: number | undefined; calibrate?: string | undefined; 'calibration-split'?: string | undefined }): Pick<EvalOptions, 'sliceBy' | 'sliceMinSamples' | 'calibrate'> {
+  if (flags.calibrate !== undefined && flags['calibration-split'] === undefined) throw usageError('--calibrate temperature needs --calibration-split <split> (a split other than the one scored)')
+  if (flags.calibrate === undefined && flags['calibration-split'] !== undefined) throw usageError('--calibration-split needs --calibrate temperature')
+  if (flags['slice-min-samples'] !== undefined && flags['slice-by'] === undefined) throw usageError('--slice-min-samples needs --slice-by <attribute>')
+  return {
+    ...(flags['slice-by'] ? { sliceBy: flags['slice-by'] } : {}),
+    ...(flags['slice-min-samples'] !== undefined ? { sliceMinSamples: flags['slice-min-samples'] } : {}),
+    ...(flags.calibrate ? { calibrate: { method: 'temperature' as const, split: flags['calibration-split']! } } : {}),
+  }
 }
 
 /** The output paths of an eval command line, main result first. */
@@ -111,13 +126,20 @@ export default class Eval extends FerbenchCommand {
     'allow-outside-root': allowOutsideRootFlag,
     shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`. `auto`: i/n from the engine running it (Kubernetes Indexed Job, SLURM array, GitLab/CircleCI/Buildkite parallel)' }),
     'shard-count': Flags.integer({ description: 'with --shard auto: the number of shards where the engine gives only an index (Kubernetes: .spec.completions)', min: 1 }),
+    'slice-by': Flags.string({
+      description: 'per-group metrics by this attribute (repeatable): rafdb gender, race, age (from basic/Annotation/manual); subject (CK+, JAFFE, a manifest subject column); a manifest\'s extra columns',
+      multiple: true,
+    }),
+    'slice-min-samples': Flags.integer({ description: `groups with fewer samples are reported but not ranked for the largest gap (default ${DEFAULT_SLICE_MIN_SAMPLES})`, min: 1 }),
+    calibrate: Flags.string({ description: 'fit a calibration on --calibration-split and report calibration before and after: temperature (one scalar dividing the logits)', options: ['temperature'] }),
+    'calibration-split': Flags.string({ description: 'the split the --calibrate temperature is fitted on (never the scored split)' }),
     resume: Flags.string({
       description: `continue an interrupted run from its partial result (written on SIGINT/SIGTERM to --output, else ./${DEFAULT_PARTIAL_FILE}); the final result replaces it unless --output is given`,
     }),
   }
 
   /** Flags that define what is evaluated: taken from the partial result under --resume, never given again. */
-  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'tta', 'extra-classes', 'embed-predictions', 'strict', 'shard', 'shard-count', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold', 'max-pixels', 'allow-outside-root']
+  static readonly fixedByResume = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'tta', 'extra-classes', 'embed-predictions', 'strict', 'shard', 'shard-count', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold', 'max-pixels', 'allow-outside-root', 'slice-by', 'slice-min-samples', 'calibrate', 'calibration-split']
 
   /** --shard i/n, or --shard auto read from the engine's environment (announced on stderr). */
   private shardFromFlags(text: string, shardCount: number | undefined): Shard {
@@ -130,7 +152,23 @@ export default class Eval extends FerbenchCommand {
     return auto.shard
   }
 
+  /** SIGINT/SIGTERM for the whole command: the first stops the run, a later one exits 9 (after the partial is written, it stays as written). */
+  private interrupts: InterruptWatch | undefined
+
+  private get signal(): AbortSignal {
+    this.interrupts ??= watchInterrupts()
+    return this.interrupts.signal
+  }
+
   async run(): Promise<EvalResult | CvResult> {
+    try {
+      return await this.evalCommand()
+    } finally {
+      this.interrupts?.dispose()
+    }
+  }
+
+  private async evalCommand(): Promise<EvalResult | CvResult> {
     const { flags, raw } = await this.parse(Eval)
     const datasetOptions = evalDatasetOptions(flags)
     if (flags.folds !== undefined && flags.fold === undefined && !flags.resume) return this.crossValidateRun(flags, datasetOptions)
@@ -154,6 +192,7 @@ export default class Eval extends FerbenchCommand {
         predictionScores: flags.predictions !== undefined,
         demo,
         ...(flags.shard ? { shard: this.shardFromFlags(flags.shard, flags['shard-count']) } : {}),
+        ...sliceAndCalibrationOptions(flags),
       },
       { output: flags.output, embedPredictions },
     )
@@ -164,29 +203,57 @@ export default class Eval extends FerbenchCommand {
   /** --folds N without --fold: every fold, per-fold metrics, mean ± std and the pooled confusion matrix (schema ferbench/cv@1). */
   private async crossValidateRun(flags: CvFlags, datasetOptions: EvalOptions['datasetOptions'] & object): Promise<CvResult> {
     if (flags.model === undefined || flags.data === undefined) throw usageError(`--folds without --fold evaluates every fold and needs --model and --data`)
-    for (const flag of ['shard', 'predictions'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
+    for (const flag of ['shard', 'predictions', 'slice-by', 'calibrate'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
     checkOutputs(outputPaths(flags), inputPaths({ model: flags.model, card: flags.card, data: flags.data, datasetOptions }))
-    const progress = progressOnStderr(!this.jsonEnabled(), 'cross-validating')
-    let result: CvResult
-    try {
-      result = await crossValidate({
+    return this.runCv(
+      {
         model: flags.model,
         dataset: flags.dataset,
         data: flags.data,
         ...(flags.split ? { split: flags.split } : {}),
         ...runSettingsFromFlags(flags),
-        predictions: flags['embed-predictions'],
+        predictions: flags['embed-predictions'] !== false,
         datasetOptions,
-        onProgress: (done) => progress.update(done),
-      })
+      },
+      flags.output,
+      { format: flags.format, files: flags.report },
+    )
+  }
+
+  /** Runs every fold with SIGINT/SIGTERM turned into a partial all-fold result (the folds done, the fold in progress), then writes it. */
+  private async runCv(
+    options: Omit<CrossValidateOptions, 'signal' | 'onProgress'>,
+    output: string | undefined,
+    reports: { format?: string | undefined; files?: string[] | undefined } = {},
+  ): Promise<CvResult> {
+    const progress = progressOnStderr(!this.jsonEnabled(), 'cross-validating')
+    // every sample of the split is in exactly one fold: the split's count is the total over all folds
+    const { folds: _folds, fold: _fold, ...unfolded } = options.datasetOptions ?? {}
+    const counting = progress.active
+      ? countInBackground(progress, { dataset: options.dataset, datasetOptions: { ...unfolded, data: options.data, ...(options.split ? { split: options.split } : {}) } })
+      : undefined
+    let result: CvResult
+    try {
+      result = await crossValidate({ ...options, signal: this.signal, onProgress: (done) => progress.update(done) })
     } finally {
+      counting?.abort()
       progress.stop()
+    }
+    if (!result.complete) {
+      const file = this.writePartial(result, output)
+      this.logToStderr(
+        `ferbench eval: interrupted after ${result.folds.length} of ${result.protocol.folds} fold(s); partial result (complete:false) written to ${file}; ` +
+          `continue with: ferbench eval --resume ${file}`,
+      )
+      process.exitCode = EXIT_CODES.interrupted.code
+      await debugPauseAfterPartial()
+      return result
     }
     let text: string | undefined
     await writeOutputs([
-      flags.output !== undefined && (() => writeFileAtomic(flags.output!, `${JSON.stringify(result, null, 2)}\n`)),
+      output !== undefined && (() => writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)),
       async () => {
-        text = await writeReports({ kind: 'cv', result }, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}), json: this.jsonEnabled() })
+        text = await writeReports({ kind: 'cv', result }, { ...(reports.format ? { format: reports.format } : {}), ...(reports.files ? { files: reports.files } : {}), json: this.jsonEnabled() })
       },
     ])
     if (text !== undefined) this.log(text)
@@ -197,9 +264,15 @@ export default class Eval extends FerbenchCommand {
   /** Runs an evaluation with SIGINT/SIGTERM turned into a partial result. */
   private async runInterruptible(options: Omit<EvalOptions, 'signal' | 'onProgress'>, partial: { output: string | undefined; embedPredictions: boolean }): Promise<EvalResult> {
     const progress = progressOnStderr(!this.jsonEnabled(), 'evaluating')
-    const interrupts = watchInterrupts()
+    const counting = progress.active
+      ? countInBackground(progress, {
+          dataset: options.dataset,
+          datasetOptions: { ...options.datasetOptions, data: options.data, ...(options.split ? { split: options.split } : {}) },
+          ...(options.shard ? { shard: options.shard } : {}),
+        })
+      : undefined
     try {
-      return await evaluate({ ...options, signal: interrupts.signal, onProgress: (done) => progress.update(done) })
+      return await evaluate({ ...options, signal: this.signal, onProgress: (done) => progress.update(done) })
     } catch (error) {
       if (error instanceof PartialResultError) {
         if (error.partial.resume) error.partial.resume.options.embedPredictions = partial.embedPredictions
@@ -211,7 +284,7 @@ export default class Eval extends FerbenchCommand {
       }
       throw error
     } finally {
-      interrupts.dispose()
+      counting?.abort()
       progress.stop()
     }
   }
@@ -220,13 +293,20 @@ export default class Eval extends FerbenchCommand {
     file: string,
     flags: { concurrency: number; output?: string | undefined; predictions?: string | undefined; format?: string | undefined; report?: string[] | undefined; timings?: boolean },
     raw: ReadonlyArray<{ type: string; flag?: string }>,
-  ): Promise<EvalResult> {
+  ): Promise<EvalResult | CvResult> {
     const given = raw.filter((r) => r.type === 'flag' && r.flag !== undefined && Eval.fixedByResume.includes(r.flag)).map((r) => `--${r.flag}`)
     if (given.length > 0) {
       throw usageError(
         `--resume ${file}: ${given.join(', ')} cannot be given with --resume; the partial result fixes them ` +
           '(only --concurrency and the output flags --output, --predictions, --report, --format, --json may be given)',
       )
+    }
+    const document = readJsonDocument(file, 'a partial result written by an interrupted `ferbench eval`')
+    if (schemaOf(document) === CV_SCHEMA) {
+      if (flags.predictions !== undefined) throw usageError('--predictions is not available for an all-fold run (--folds without --fold)')
+      const options = cvOptionsFromPartial(file, readCvPartial(file, document), flags.concurrency)
+      checkOutputs(outputPaths(flags, flags.output ?? file), inputPaths(options))
+      return this.runCv(options, flags.output ?? file, { format: flags.format, files: flags.report })
     }
     const partial = readPartialResult(file)
     const o = resumedPaths(partial.resume!.options)
@@ -240,7 +320,7 @@ export default class Eval extends FerbenchCommand {
    * Writes a partial result to `output` (else ./ferbench-eval.partial.json); when that cannot be
    * written, to ./ferbench-eval.partial.json, so that what was scored is not lost. Returns the file written.
    */
-  private writePartial(result: EvalResult, output: string | undefined): string {
+  private writePartial(result: EvalResult | CvResult, output: string | undefined): string {
     const text = `${JSON.stringify(result, null, 2)}\n`
     const file = output ?? DEFAULT_PARTIAL_FILE
     try {
@@ -271,9 +351,10 @@ export default class Eval extends FerbenchCommand {
           `continue with: ferbench eval --resume ${file}`,
       )
       process.exitCode = EXIT_CODES.interrupted.code
+      await debugPauseAfterPartial()
       return result
     }
-    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) process.stderr.write(`ferbench eval: warning: ${w}\n`)
+    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) this.logToStderr(`ferbench eval: warning: ${w}`)
     const writeStarted = performance.now()
     let text: string | undefined
     await writeOutputs([

@@ -28,6 +28,7 @@ export default class Gate extends FerbenchCommand {
   static override examples = [
     '<%= config.bin %> gate --baseline base.json --current cur.json --max-accuracy-drop 1',
     '<%= config.bin %> gate --baseline base.json --current cur.json --max-class-recall-drop 5 --output gate.xml --output gate.md',
+    '<%= config.bin %> gate --baseline base.json --current cur.json --max-group-gap 5',
     '<%= config.bin %> gate --baseline speed-base.json --current speed-cur.json --max-latency-increase 10',
     '<%= config.bin %> gate --baseline history:main --current cur.json --store .ferbench-history',
   ]
@@ -38,6 +39,7 @@ export default class Gate extends FerbenchCommand {
     current: Flags.string({ description: 'current result document of the same kind', required: true }),
     'max-accuracy-drop': Flags.string({ description: `largest allowed accuracy drop, percentage points (eval documents; default ${DEFAULT_MAX_ACCURACY_DROP})` }),
     'max-class-recall-drop': Flags.string({ description: 'largest allowed drop of any class\'s recall, percentage points (eval documents; off unless given)' }),
+    'max-group-gap': Flags.string({ description: 'largest allowed growth, in points, of the accuracy gap between groups of an eval --slice-by attribute; fails only when the current gap is also significant (Fisher exact p < alpha)' }),
     'max-latency-increase': Flags.string({ description: 'largest allowed increase of the latency ratio to the reference model, percent (speed documents): fails when the 95% interval\'s low end is above it' }),
     alpha: Flags.string({ description: 'significance level of McNemar\'s exact test', default: '0.05' }),
     format: formatFlag,
@@ -49,6 +51,7 @@ export default class Gate extends FerbenchCommand {
     const maxAccuracyDrop = number('max-accuracy-drop', flags['max-accuracy-drop'])
     const maxClassRecallDrop = number('max-class-recall-drop', flags['max-class-recall-drop'])
     const maxLatencyIncrease = number('max-latency-increase', flags['max-latency-increase'])
+    const maxGroupGap = number('max-group-gap', flags['max-group-gap'])
     checkOutputs((flags.output ?? []).map((file) => ({ flag: '--output', file })), [{ flag: '--baseline', file: flags.baseline }, { flag: '--current', file: flags.current }])
     const result = gateFiles({
       baseline: resolveBaseline(flags.baseline, flags.current, flags.store),
@@ -57,6 +60,7 @@ export default class Gate extends FerbenchCommand {
       ...(maxAccuracyDrop !== undefined ? { maxAccuracyDrop } : {}),
       ...(maxClassRecallDrop !== undefined ? { maxClassRecallDrop } : {}),
       ...(maxLatencyIncrease !== undefined ? { maxLatencyIncrease } : {}),
+      ...(maxGroupGap !== undefined ? { maxGroupGap } : {}),
     })
     const text = await writeReports({ kind: 'gate', result }, { ...(flags.format ? { format: flags.format } : {}), ...(flags.output ? { files: flags.output } : {}), json: this.jsonEnabled() })
     if (text !== undefined) this.log(text)

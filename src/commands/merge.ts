@@ -6,9 +6,12 @@ import { EXIT_CODES } from '../core/exitCodes.js'
 import { expandShardInputs, mergeShards, readShardFile } from '../core/merge.js'
 import type { EvalResult } from '../report/evalResult.js'
 import { renderEvalTables } from '../report/evalTable.js'
+import { robustTable } from '../report/robustViews.js'
+import type { RobustResult } from '../report/schemas/robustDocument.js'
+import { isRobustFile, mergeRobustShards, readRobustShard } from '../robust/mergeRobust.js'
 
 export default class Merge extends FerbenchCommand {
-  static override summary = 'Merge the results of `eval --shard i/n` (i = 1..n) into the result of the unsharded run.'
+  static override summary = 'Merge the results of `eval --shard i/n` (or `robust --shard i/n`), i = 1..n, into the result of the unsharded run.'
   static override description =
     'Adds the shards\' confusion counts and recomputes every metric and interval from them; the dataset digest of the merge equals ' +
     'the unsharded run\'s. Refuses shards of different models, cards, datasets, splits or shard counts, a shard given twice, a missing ' +
@@ -20,10 +23,16 @@ export default class Merge extends FerbenchCommand {
     output: Flags.string({ char: 'o', description: 'write the merged result JSON to this file (atomically)' }),
   }
 
-  async run(): Promise<EvalResult> {
+  async run(): Promise<EvalResult | RobustResult> {
     const { argv, flags } = await this.parse(Merge)
     const files = expandShardInputs(argv.map(String))
     checkOutputs([{ flag: '--output', file: flags.output }], files.map((file) => ({ flag: 'shard', file })))
+    if (files.length > 0 && isRobustFile(files[0]!)) {
+      const robust = mergeRobustShards(files.map(readRobustShard))
+      if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(robust, null, 2)}\n`)
+      if (!this.jsonEnabled()) this.log(robustTable(robust))
+      return robust
+    }
     const result = mergeShards(files.map(readShardFile))
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
     if (!this.jsonEnabled()) this.log(renderEvalTables(result))

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { progressOnStderr } from '../cli/progress.js'
 import { reproduceClaim, type ReproduceResult } from '../claims/reproduce.js'
+import { fitText } from '../report/fit.js'
 
 export default class Reproduce extends FerbenchCommand {
   static override summary = 'Check a published claim: run its protocol and print claimed vs measured, the difference, the 95% interval and a verdict.'
@@ -70,5 +71,5 @@ export function renderReproduce(r: ReproduceResult): string {
   }
   lines.push(`verdict   ${r.verdict.toUpperCase()}`, ...r.reasons.map((x) => `  - ${x}`))
   if (r.warnings.length > 0) lines.push('warnings:', ...r.warnings.map((w) => `  - ${w}`))
-  return lines.join('\n')
+  return fitText(lines.join('\n'))
 }

@@ -14,11 +14,13 @@ export default class Runners extends FerbenchCommand {
     await this.parse(Runners)
     const report = await runnersReport()
     if (!this.jsonEnabled()) {
-      const table = new Table({ head: ['runner', 'reads', 'device', 'backend (in order tried)', 'available'] })
+      const parts: string[] = []
       for (const r of report.runners) {
-        for (const b of r.backends) table.push([`${r.name} (${r.version})`, r.accepts, b.device, b.backend, b.available ? 'yes' : `no: ${b.reason}`])
+        const table = new Table({ head: ['device', 'backend (in order tried)', 'available'], fit: { keep: [0, 1] } })
+        for (const b of r.backends) table.push([b.device, b.backend, b.available ? 'yes' : `no: ${b.reason}`])
+        parts.push(`${r.name} runner (${r.version}) reads ${r.accepts}`, table.toString())
       }
-      this.log(table.toString())
+      this.log(parts.join('\n'))
     }
     return report
   }

@@ -7,6 +7,7 @@ import { usageError } from '../core/errors.js'
 import type { SpeedResult } from '../report/speedResult.js'
 import { renderSpeedTables } from '../report/speedTable.js'
 import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
+import { progressOnStderr } from '../cli/progress.js'
 
 function intList(flag: string, value: string): number[] {
   const parts = value.split(',').map((s) => s.trim())
@@ -63,24 +64,37 @@ export default class Speed extends FerbenchCommand {
       { flag: '--reference-card', file: flags['reference-card'] },
       { flag: '--data', file: flags.data },
     ])
-    const showProgress = !this.jsonEnabled() && process.stderr.isTTY === true
-    const result = await benchmark({
-      model: flags.model,
-      ...(flags.card ? { card: flags.card } : {}),
-      ...(flags.preset ? { preset: flags.preset } : {}),
-      ...(flags.runner ? { runner: flags.runner } : {}),
-      device: flags.device as 'cpu' | 'gpu',
-      batches: intList('batch', flags.batch),
-      threads: flags.threads ? intList('threads', flags.threads) : [null],
-      warmup: flags.warmup,
-      minIterations: flags.iterations,
-      minDurationS: duration,
-      ...(flags.reference ? { reference: flags.reference, repeats: flags.repeats } : {}),
-      ...(flags['reference-card'] ? { referenceCard: flags['reference-card'] } : {}),
-      ...(flags.e2e ? { e2e: { dataset: flags.dataset, data: flags.data!, ...(flags.split ? { split: flags.split } : {}) } } : {}),
-      onProgress: showProgress ? (message) => process.stderr.write(`\r\x1b[2Kferbench speed: ${message}`) : undefined,
-    })
-    if (showProgress) process.stderr.write('\r\x1b[2K')
+    const batches = intList('batch', flags.batch)
+    const threads = flags.threads ? intList('threads', flags.threads) : [null]
+    // one timed cell per batch × threads (and as many end-to-end runs with --e2e): done/total and ETA
+    const progress = progressOnStderr(!this.jsonEnabled(), 'ferbench speed', 'cells')
+    progress.setTotal(batches.length * threads.length * (flags.e2e ? 2 : 1))
+    let cellsStarted = 0
+    const onProgress = (message: string): void => {
+      if (/: timing|^end to end/.test(message)) progress.update(cellsStarted++)
+      progress.note(message)
+    }
+    let result: Awaited<ReturnType<typeof benchmark>>
+    try {
+      result = await benchmark({
+        model: flags.model,
+        ...(flags.card ? { card: flags.card } : {}),
+        ...(flags.preset ? { preset: flags.preset } : {}),
+        ...(flags.runner ? { runner: flags.runner } : {}),
+        device: flags.device as 'cpu' | 'gpu',
+        batches,
+        threads,
+        warmup: flags.warmup,
+        minIterations: flags.iterations,
+        minDurationS: duration,
+        ...(flags.reference ? { reference: flags.reference, repeats: flags.repeats } : {}),
+        ...(flags['reference-card'] ? { referenceCard: flags['reference-card'] } : {}),
+        ...(flags.e2e ? { e2e: { dataset: flags.dataset, data: flags.data!, ...(flags.split ? { split: flags.split } : {}) } } : {}),
+        ...(progress.active ? { onProgress } : {}),
+      })
+    } finally {
+      progress.stop()
+    }
     for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) process.stderr.write(`ferbench speed: warning: ${w}\n`)
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
     if (!this.jsonEnabled()) this.log(renderSpeedTables(result))

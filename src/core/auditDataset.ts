@@ -41,6 +41,8 @@ export interface AuditOptions extends Omit<DatasetOptions, 'fold' | 'folds'> {
   dataset: string
   /** Images decoded at once. */
   concurrency?: number
+  /** Called with the number of images settled (hashed or failed) so far. */
+  onProgress?: (done: number) => void
 }
 
 export function pixelHash(image: RawImage): string {
@@ -92,7 +94,7 @@ interface Hashed {
  * Near-duplicate search compares all pairs (n²/2 Hamming distances on 64-bit hashes).
  */
 export async function auditDataset(options: AuditOptions): Promise<AuditResult> {
-  const { dataset, concurrency = 4, ...datasetOptions } = options
+  const { dataset, concurrency = 4, onProgress, ...datasetOptions } = options
   const adapter = createDataset(dataset, datasetOptions)
   const splits = options.split ? [options.split] : [...adapter.splits()]
   const hashed: Hashed[] = []
@@ -112,6 +114,7 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
         if (error instanceof FerbenchError) throw error
         failures.push({ split, id: s.id, source: s.source, error: messageOf(error) })
       }
+      onProgress?.(hashed.length + failures.length)
     }
     for await (const s of adapter.samples(split)) {
       const p = hashOne(s).finally(() => inFlight.delete(p))

@@ -11,6 +11,29 @@ const d = (a: number | undefined, b: number | undefined): MetricDelta => ({
 
 /** The metrics compare reports, all fractions (as in the eval document). */
 export const COMPARED_METRICS = ['accuracy', 'balancedAccuracy', 'macroF1'] as const
+/** Calibration metrics compared when both results have them (src/metrics/calibration.ts), as `calibration.<name>`. */
+export const COMPARED_CALIBRATION = ['ece', 'mce', 'nll', 'brier'] as const
+
+/** Whether a compared metric is a share shown in percent (accuracy, ECE) or a plain number (macro-F1, NLL, Brier). */
+export function shownAsPercent(name: string): boolean {
+  return !['macroF1', 'calibration.nll', 'calibration.brier'].includes(name)
+}
+
+/** Per attribute both results are sliced by: accuracy deltas per group and the delta of the largest gap (b − a). */
+function sliceDeltas(a: ScoredView, b: ScoredView): CompareResult['slices'] {
+  const sa = a.metrics.slices
+  const sb = b.metrics.slices
+  if (!sa || !sb) return undefined
+  const out: NonNullable<CompareResult['slices']> = {}
+  for (const attribute of Object.keys(sa).filter((k) => sb[k] !== undefined)) {
+    const ga = sa[attribute]!.groups
+    const gb = sb[attribute]!.groups
+    const groups: Record<string, MetricDelta> = {}
+    for (const value of [...new Set([...Object.keys(ga), ...Object.keys(gb)])].sort()) groups[value] = d(ga[value]?.accuracy, gb[value]?.accuracy)
+    out[attribute] = { groups, maxGap: d(sa[attribute]!.maxGap?.difference, sb[attribute]!.maxGap?.difference) }
+  }
+  return Object.keys(out).length > 0 ? out : undefined
+}
 
 /** Compares two eval or cross-validation documents of the same test set: b relative to a (cv: pooled metrics). */
 export function compareDocuments(a: ScoredView, b: ScoredView): CompareResult {
@@ -23,6 +46,10 @@ export function compareDocuments(a: ScoredView, b: ScoredView): CompareResult {
     const mean = (v: ScoredView): number => v.folds!.reduce((s, f) => s + f.accuracy, 0) / Math.max(1, v.folds!.length)
     metrics.accuracyFoldMean = d(mean(a), mean(b))
   }
+  if (a.metrics.calibration && b.metrics.calibration) {
+    for (const name of COMPARED_CALIBRATION) metrics[`calibration.${name}`] = d(a.metrics.calibration[name], b.metrics.calibration[name])
+  }
+  const slices = sliceDeltas(a, b)
   const recall = (doc: ScoredView): Map<string, number> => new Map(doc.metrics.perClass.filter((c) => c.support > 0).map((c) => [c.label, c.recall]))
   const ra = recall(a)
   const rb = recall(b)
@@ -48,6 +75,7 @@ export function compareDocuments(a: ScoredView, b: ScoredView): CompareResult {
     },
     metrics,
     perClassRecall,
+    ...(slices ? { slices } : {}),
     ...(mcnemar ? { mcnemar } : {}),
     notes,
   }

@@ -3,17 +3,18 @@ import { performance } from 'node:perf_hooks'
 import { FOLD_RULE } from '../datasets/folds.js'
 import { foldCount } from '../datasets/foldOptions.js'
 import { datasetFactory } from '../datasets/registry.js'
-import { classificationMetrics, type ClassificationMetrics } from '../metrics/classification.js'
+import { classificationMetrics } from '../metrics/classification.js'
 import { checkLabelOrderOfMapping, drivingPart } from '../metrics/labelOrder.js'
-import { CV_SCHEMA, type CvResult } from '../report/cvResult.js'
-import type { EvalResult } from '../report/evalResult.js'
+import { CV_SCHEMA, type CvResult, type CvResumePoint } from '../report/cvResult.js'
+import type { EvalResult, ResumeOptions } from '../report/evalResult.js'
 import { decodePredictions, encodePredictions } from '../report/predictions.js'
 import { DatasetDigest } from './datasetDigest.js'
-import { modelError, usageError } from './errors.js'
+import { dataError, modelError, usageError } from './errors.js'
 import { evaluate, type EvalOptions } from './evaluate.js'
+import { modelIdentity } from './modelFiles.js'
 import { machineInfo, toolVersion } from './provenance.js'
 
-export { CV_SCHEMA, type CvFold, type CvResult } from '../report/cvResult.js'
+export { CV_SCHEMA, type CvFold, type CvResult, type CvResumePoint } from '../report/cvResult.js'
 
 const LABEL_ORDER_WARNING = 'label order check'
 export const SAME_MODEL_NOTE =
@@ -33,7 +34,11 @@ export function meanStd(values: readonly number[]): { mean: number; std: number 
   return { mean, std: Math.sqrt(variance) }
 }
 
-export type CrossValidateOptions = Omit<EvalOptions, 'resumeFrom' | 'shard'>
+export type CrossValidateOptions = Omit<EvalOptions, 'resumeFrom' | 'shard'> & {
+  /** Continue an interrupted all-fold run from its partial result (src/core/cvResume.ts). */
+  resumeFrom?: { file: string; point: CvResumePoint; wallSeconds: number }
+}
+
 
 /**
  * Evaluates every subject-independent fold (--folds N without --fold): fold k's test samples with
@@ -45,13 +50,36 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
   const folds = foldCount(info, { ...(options.datasetOptions?.folds !== undefined ? { folds: options.datasetOptions.folds } : {}), fold: 1 })!
   if (options.datasetOptions?.fold !== undefined) throw usageError('crossValidate runs every fold; --fold selects one (use evaluate)')
   const sameModel = !options.model.includes('{fold}')
+  const { resumeFrom, ...evalOptions } = options
   const results: EvalResult[] = []
+  let current: EvalResult | undefined
   for (let k = 1; k <= folds; k++) {
-    const result = await evaluate({ ...options, model: modelForFold(options.model, k), datasetOptions: { ...options.datasetOptions, folds, fold: k } })
+    const done = resumeFrom?.point.folds[k - 1]
+    if (done) {
+      await checkFinishedFold(resumeFrom!.file, done, k, modelForFold(options.model, k))
+      results.push(done)
+      continue
+    }
+    if (options.signal?.aborted) break // stopped between folds: the next fold starts afresh on resume
+    const resumeFold = k === (resumeFrom?.point.folds.length ?? 0) + 1 ? resumeFrom?.point.current : undefined
+    // progress counts over all folds: the samples of the folds before this one are added
+    const before = results.reduce((n, r) => n + r.dataset.samples, 0)
+    const onProgress = options.onProgress ? (done: number) => options.onProgress!(before + done) : undefined
+    const result = await evaluate({
+      ...evalOptions,
+      ...(onProgress ? { onProgress } : {}),
+      model: modelForFold(options.model, k),
+      datasetOptions: { ...options.datasetOptions, folds, fold: k },
+      ...(resumeFold ? { resumeFrom: { file: resumeFrom!.file, result: resumeFold } } : {}),
+    })
+    if (!result.complete) {
+      current = result
+      break
+    }
     results.push(result)
-    if (!result.complete) break
   }
-  const first = results[0]!
+  const first = results[0] ?? current
+  if (!first) throw usageError('all-fold run interrupted before its first fold started; nothing to write')
   const labels = first.metrics.confusionMatrix.labels
   const pooled = labels.map(() => new Array<number>(labels.length).fill(0))
   for (const [i, r] of results.entries()) {
@@ -72,9 +100,10 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
   if (labelOrder.warning) {
     warnings.push(labelOrder.warning.replace(LABEL_ORDER_WARNING, `${LABEL_ORDER_WARNING} (pooled over ${results.length} folds; fold ${drivingFold} gains most)`))
   }
+  const complete = results.length === folds
   return {
     schema: CV_SCHEMA,
-    complete: results.length === folds && results.every((r) => r.complete),
+    complete,
     createdAt: new Date().toISOString(),
     tool: { name: 'ferbench', version: toolVersion() },
     protocol: { folds, rule: FOLD_RULE, split: first.dataset.fold?.split ?? first.dataset.split, model: options.model, sameModelEveryFold: sameModel, note: sameModel ? SAME_MODEL_NOTE : PER_FOLD_MODEL_NOTE },
@@ -83,9 +112,7 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
       path: path.resolve(options.data),
       split: first.dataset.fold?.split ?? first.dataset.split,
       samples: results.reduce((n, r) => n + r.dataset.samples, 0),
-      digest: DatasetDigest.combine(results.map((r) => r.dataset.digest)),
-      contentDigest: DatasetDigest.combine(results.map((r) => r.dataset.contentDigest!)),
-      idDigest: DatasetDigest.combine(results.map((r) => r.dataset.idDigest!)),
+      ...foldDigests(results),
       labels: first.dataset.labels,
     },
     labelMapping: first.labelMapping,
@@ -106,9 +133,63 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
     })),
     metrics: { ...classificationMetrics(labels, pooled), accuracyFoldMean: mean, accuracyFoldStd: std },
     labelOrderCheck: { ...labelOrder.check, drivingFold },
-    timing: { wallSeconds: (performance.now() - started) / 1000 },
+    timing: { wallSeconds: (resumeFrom?.wallSeconds ?? 0) + (performance.now() - started) / 1000 },
     warnings,
     failures: results.flatMap((r, i) => r.failures.map((f) => ({ ...f, fold: i + 1 }))),
-    ...(results.every((r) => r.predictions) ? { predictions: encodePredictions(results.flatMap((r) => decodePredictions(r.predictions!)), labels) } : {}),
+    ...(results.length > 0 && results.every((r) => r.predictions) ? { predictions: encodePredictions(results.flatMap((r) => decodePredictions(r.predictions!)), labels) } : {}),
+    ...(complete
+      ? {}
+      : {
+          resume: {
+            signal: String(options.signal?.reason ?? 'abort'),
+            options: cvResumeOptions(options),
+            folds: results,
+            ...(current ? { current } : {}),
+          },
+        }),
+  }
+}
+
+/** A fold a partial all-fold result finished: it must be that fold, complete, and its model file unchanged since. */
+async function checkFinishedFold(file: string, done: EvalResult, k: number, model: string): Promise<void> {
+  if (done.dataset.fold?.fold !== k || !done.complete) throw dataError(`--resume ${file}: resume.folds.${k - 1} is not the finished result of fold ${k}`)
+  const { sha256 } = await modelIdentity(model) // every file of the model (docs/identity.md)
+  if (sha256 !== done.model.sha256) {
+    throw modelError(`--resume ${file}: the model of fold ${k} (${model}) changed since the partial result (sha256 ${done.model.sha256.slice(0, 12)}… then, ${sha256.slice(0, 12)}… now); run again without --resume`)
+  }
+}
+
+/** The folds' three digests added up (each is an additive multiset hash; docs/identity.md). */
+function foldDigests(results: readonly EvalResult[]): Pick<CvResult['dataset'], 'digest' | 'contentDigest' | 'idDigest'> {
+  if (results.length === 0 || results.some((r) => r.dataset.contentDigest === undefined || r.dataset.idDigest === undefined)) return {}
+  return {
+    digest: DatasetDigest.combine(results.map((r) => r.dataset.digest)),
+    contentDigest: DatasetDigest.combine(results.map((r) => r.dataset.contentDigest!)),
+    idDigest: DatasetDigest.combine(results.map((r) => r.dataset.idDigest!)),
+  }
+}
+
+/** The options an all-fold partial result records (as a fold's partial result would, with the --model pattern and no fold). */
+function cvResumeOptions(options: CrossValidateOptions): ResumeOptions {
+  const labels = options.datasetOptions?.labels
+  return {
+    cwd: process.cwd(),
+    model: path.resolve(options.model),
+    ...(options.card ? { card: path.resolve(options.card) } : {}),
+    ...(options.preset ? { preset: options.preset } : {}),
+    dataset: options.dataset,
+    data: path.resolve(options.data),
+    split: options.split ?? '',
+    batch: options.batch,
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    device: options.device,
+    ...(options.runner ? { runner: options.runner } : {}),
+    ...(options.tta ? { tta: options.tta } : {}),
+    ...(options.datasetOptions ? { datasetOptions: { ...options.datasetOptions, ...(labels !== undefined ? { labels: path.resolve(labels) } : {}) } } : {}),
+    extraClasses: options.extraClasses,
+    predictions: options.predictions ?? false,
+    embedPredictions: options.predictions ?? false,
+    strict: options.strict ?? false,
+    demo: false,
   }
 }

@@ -11,7 +11,7 @@ import { DatasetDigest, UNREADABLE, contentHash, contentKey } from './datasetDig
 import { FerbenchError, dataError, messageOf, modelError, usageError } from './errors.js'
 import type { EvalState } from './evalState.js'
 import { prefetch } from './prefetch.js'
-import { combineViews, nonFiniteScores, topScores } from './scoring.js'
+import { columnProbabilities, combineViews, nonFiniteScores, topScores } from './scoring.js'
 import { inShard, type Shard } from './shard.js'
 
 /**
@@ -39,6 +39,12 @@ export interface LoopInput {
   skip?: { settled: number; settledDigest: string; from: string }
   signal?: AbortSignal
   onProgress?: (samplesDone: number) => void
+  /** Attributes to read per sample for per-group metrics (`eval --slice-by`). */
+  sliceBy?: readonly string[]
+  /** Applied to each decoded image before the card's preprocessing (`ferbench robust`'s corruptions). */
+  transform?: (image: RawImage, sample: Sample) => Promise<RawImage>
+  /** Called with each scored sample's combined score row (model order, after TTA) and its truth column. */
+  onScores?: (row: Float32Array, truthColumn: number) => void
 }
 
 /** Iterates `source`, adding the time spent waiting on it (CSV parsing, directory listing) to the read stage. */
@@ -60,21 +66,32 @@ async function* timed<T>(source: AsyncIterable<T>, state: EvalState): AsyncGener
 }
 
 /** A sample ready for inference (its views), or one whose image could not be loaded. */
-type Prepared = { sample: Sample; views: RawImage[]; content: string; readMs: number; preprocessMs: number } | { sample: Sample; error: unknown; readMs: number }
+type Prepared =
+  | { sample: Sample; views: RawImage[]; content: string; readMs: number; preprocessMs: number; attributes?: Record<string, string> }
+  | { sample: Sample; error: unknown; readMs: number }
 
-async function prepare(sample: Sample, card: ModelCard): Promise<Prepared> {
+/** The attributes of one sample that slicing can use: the subject, then the adapter's own. */
+export async function sampleAttributes(sample: Sample): Promise<Record<string, string>> {
+  return { ...(sample.subject !== undefined ? { subject: sample.subject } : {}), ...(sample.attributes ? await sample.attributes() : {}) }
+}
+
+async function prepare(sample: Sample, input: LoopInput): Promise<Prepared> {
   const t0 = performance.now()
   let image: RawImage
+  let content: string
+  let attributes: Record<string, string> | undefined
   try {
     image = await sample.load()
+    content = contentHash(image) // the decoded pixels as read, before any transform or preprocessing
+    if (input.transform) image = await input.transform(image, sample)
+    if (input.sliceBy && input.sliceBy.length > 0) attributes = await sampleAttributes(sample)
   } catch (error) {
     return { sample, error, readMs: performance.now() - t0 }
   }
-  const content = contentHash(image) // before preprocessing: the decoded pixels as read
   const t1 = performance.now()
-  const views = await prepareViews(image, card)
+  const views = await prepareViews(image, input.card)
   if (DEBUG_DELAY_MS > 0) await sleep(DEBUG_DELAY_MS)
-  return { sample, views, content, readMs: t1 - t0, preprocessMs: performance.now() - t1 }
+  return { sample, views, content, readMs: t1 - t0, preprocessMs: performance.now() - t1, ...(attributes ? { attributes } : {}) }
 }
 
 /** The content hash of a sample's decoded pixels, or UNREADABLE when it does not decode. */
@@ -140,6 +157,7 @@ interface Pending {
   /** Rows this sample fills, or 0 for a sample that failed to load. */
   views: number
   error?: unknown
+  attributes?: Record<string, string>
 }
 
 /**
@@ -162,6 +180,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
   let group: Group = { pending: [], calls: [] }
   /** Closed groups not yet scored, in stream order (at most one, running, when overlapping). */
   const unscored: Group[] = []
+  const probabilities = new Float64Array(mapping.columns.length)
 
   const flushRows = async (): Promise<void> => {
     if (rows === 0) return
@@ -208,6 +227,10 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
       }
       const predicted = predictColumn(combined, 0, mapping)
       state.score(identity, p.column, predicted)
+      state.calibration.add(columnProbabilities(combined, mapping, card.output, 1, probabilities), p.column)
+      if (state.scaled) state.scaled.calibration.add(columnProbabilities(combined, mapping, card.output, state.scaled.temperature, probabilities), p.column)
+      input.onScores?.(combined, p.column)
+      state.slices?.add(p.attributes, p.column, predicted)
       state.predictions?.push({
         id: sample.id,
         truth: sample.label,
@@ -237,7 +260,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
   let stopped = false
   const decodeSlots = pLimit(DECODE_SLOTS)
   try {
-    for await (const outcome of prefetch(samplesToRun(input, state), input.concurrency, (s) => decodeSlots(() => prepare(s, card)))) {
+    for await (const outcome of prefetch(samplesToRun(input, state), input.concurrency, (s) => decodeSlots(() => prepare(s, input)))) {
       if (!outcome.ok) throw outcome.error // preprocessing bug or card problem: not a per-sample failure
       const item = outcome.value
       const column = mapping.columns.indexOf(item.sample.label)
@@ -253,7 +276,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
           writeTensor(view, card, buffer, rows * rowFloats)
           rows += 1
         }
-        group.pending.push({ sample: item.sample, content: item.content, column, views: item.views.length })
+        group.pending.push({ sample: item.sample, content: item.content, column, views: item.views.length, ...(item.attributes ? { attributes: item.attributes } : {}) })
       }
       if (rows === input.rowsPerCall && group.pending.length >= input.batch) {
         await flushRows()
@@ -270,8 +293,15 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
     await closeGroup()
     while (unscored.length > 0) await scoreOldest()
   } catch (error) {
-    // Settle what already ran before the error ends the run, as a serial loop would have.
+    // Settle what already ran before the error ends the run, as a serial loop would have. A data
+    // error (a bad row in the list, --strict) also runs the samples read before it, so the partial
+    // result keeps every one of them.
     try {
+      if (error instanceof FerbenchError && error.kind === 'data') {
+        await flushRows()
+        unscored.push(group)
+        group = { pending: [], calls: [] }
+      }
       while (unscored.length > 0) await scoreOldest()
     } catch {
       // that group's inference failed too: the samples before it stay settled

@@ -1,7 +1,10 @@
+import { CalibrationAccumulator, type CalibrationMetrics } from '../metrics/calibration.js'
 import { emptyConfusion } from '../metrics/classification.js'
+import { SliceAccumulator, type SliceMetrics } from '../metrics/slices.js'
 import type { SampleFailure, SamplePrediction } from '../report/evalResult.js'
 import { decodePredictions, type PredictionsField } from '../report/predictions.js'
 import { DatasetDigest, SampleDigests, sampleHashes, type SampleIdentity } from './datasetDigest.js'
+import { dataError } from './errors.js'
 import type { OutputStats } from '../metrics/degenerate.js'
 
 /** Stage times in milliseconds, summed over samples (they overlap when --concurrency > 1). */
@@ -32,6 +35,12 @@ export class EvalState {
   /** Wall time of earlier segments of a resumed run, in seconds. */
   priorWallSeconds: number
   segments: number
+  /** Calibration sums of the scored samples (src/metrics/calibration.ts). */
+  readonly calibration = new CalibrationAccumulator()
+  /** Per-group confusion counts for `eval --slice-by` (src/metrics/slices.ts). */
+  readonly slices: SliceAccumulator | undefined
+  /** With `--calibrate temperature`: the fitted temperature and the calibration sums after scaling. */
+  scaled: { temperature: number; calibration: CalibrationAccumulator } | undefined
   /** Statistics of the raw output rows, for the degenerate-output check (set by evaluate). */
   outputs?: OutputStats
   /** This segment only (not saved): ms waiting on the dataset stream, and in sample.load(). */
@@ -41,7 +50,7 @@ export class EvalState {
   /** Keep each prediction's top-3 classes and scores (only a --predictions CSV needs them). */
   readonly keepScores: boolean
 
-  constructor(columns: number, keepPredictions: boolean, keepScores = false) {
+  constructor(columns: number, keepPredictions: boolean, sliceBy?: { attributes: readonly string[]; minSamples: number }, keepScores = false) {
     this.keepScores = keepScores
     this.counts = emptyConfusion(columns)
     this.digests = new SampleDigests()
@@ -53,10 +62,24 @@ export class EvalState {
     this.stagesMs = { read: 0, preprocess: 0, infer: 0, metrics: 0 }
     this.priorWallSeconds = 0
     this.segments = 1
+    this.slices = sliceBy && sliceBy.attributes.length > 0 ? new SliceAccumulator(sliceBy.attributes, columns, sliceBy.minSamples) : undefined
+    this.scaled = undefined
   }
 
-  static restore(saved: SavedState, columns: number, keepScores = false): EvalState {
-    const state = new EvalState(columns, saved.predictions !== undefined, keepScores)
+  /** Starts accumulating calibration after temperature scaling (`--calibrate temperature`). */
+  scaleBy(temperature: number, saved?: CalibrationMetrics): void {
+    this.scaled = { temperature, calibration: new CalibrationAccumulator() }
+    if (saved) this.scaled.calibration.addSaved(saved)
+  }
+
+  static restore(saved: SavedState, columns: number, sliceBy?: { attributes: readonly string[]; minSamples: number }, keepScores = false): EvalState {
+    const state = new EvalState(columns, saved.predictions !== undefined, sliceBy, keepScores)
+    if (saved.calibration) state.calibration.addSaved(saved.calibration)
+    else if (saved.scored > 0) throw dataError('the partial result has no metrics.calibration (written by an older ferbench); run again without --resume')
+    if (state.slices) {
+      if (!saved.slices) throw dataError('the partial result has no metrics.slices for --slice-by; run again without --resume')
+      state.slices.addSaved(saved.slices)
+    }
     if (saved.counts.length !== columns || saved.counts.some((row) => row.length !== columns)) {
       throw new RangeError(`saved confusion matrix is not ${columns}×${columns}`)
     }
@@ -105,4 +128,6 @@ export interface SavedState {
   stagesMs: StagesMs
   wallSeconds: number
   segments: number
+  calibration?: CalibrationMetrics
+  slices?: SliceMetrics
 }

@@ -3,7 +3,10 @@ import { performance } from 'node:perf_hooks'
 import { createDataset } from '../datasets/registry.js'
 import type { DatasetOptions } from '../datasets/types.js'
 import { mapLabels, type ExtraClassPolicy } from '../labels/mapping.js'
+import type { CalibrationReport, TemperatureScaling } from '../metrics/calibration.js'
 import { classificationMetrics } from '../metrics/classification.js'
+import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
+import { TEMPERATURE_RANGE } from '../metrics/temperature.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import { cardFor } from '../models/cardFor.js'
@@ -15,8 +18,9 @@ import { encodePredictions } from '../report/predictions.js'
 import { EVAL_SCHEMA, type EvalResult, type ResumeOptions, type StageSplit } from '../report/evalResult.js'
 import { createRunner } from '../runners/registry.js'
 import type { Device, Runner } from '../runners/types.js'
-import { FerbenchError, modelError } from './errors.js'
-import { runEvalLoop } from './evalLoop.js'
+import { FerbenchError, modelError, usageError } from './errors.js'
+import { runEvalLoop, type LoopInput } from './evalLoop.js'
+import { fitTemperatureOnSplit } from './temperatureFit.js'
 import { checkBatchTensor } from './limits.js'
 import { requireModelFile } from './inputFile.js'
 import { EvalState, type StagesMs } from './evalState.js'
@@ -62,6 +66,13 @@ export interface EvalOptions {
   onProgress?: (samplesDone: number) => void
   /** Adapter options beyond data/split: --labels, --class-map, --ckplus-neutral, --classes, --folds, --fold (src/datasets/types.ts). */
   datasetOptions?: Omit<DatasetOptions, 'data' | 'split'>
+  /** Per-group metrics for these attributes (--slice-by), groups under sliceMinSamples reported but not ranked. */
+  sliceBy?: string[]
+  sliceMinSamples?: number
+  /** --calibrate temperature --calibration-split S: fit a temperature on split S and report calibration before and after. */
+  calibrate?: { method: 'temperature'; split: string }
+  /** Applied to each decoded image before preprocessing (ferbench robust). */
+  transform?: LoopInput['transform']
 }
 
 export async function evaluate(options: EvalOptions): Promise<EvalResult> {
@@ -108,11 +119,46 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     if (card.fixedBatch !== undefined && card.fixedBatch !== options.batch * views) {
       warnings.push(`model fixes its batch dimension at ${card.fixedBatch}: running ${card.fixedBatch} row(s) per call (--batch ${options.batch} not used)`)
     }
+    const sliceBy = options.sliceBy ?? []
+    if (sliceBy.length > 0) {
+      const available = adapter.sliceAttributes?.() ?? []
+      for (const a of sliceBy) {
+        if (!available.includes(a)) throw usageError(`--slice-by ${a}: ${adapter.name} data ${options.data} has ${available.length > 0 ? `attribute(s) ${available.join(', ')}` : 'no per-sample attributes'}`)
+      }
+      if (new Set(sliceBy).size !== sliceBy.length) throw usageError(`--slice-by: an attribute is given twice (${sliceBy.join(', ')})`)
+    }
+    const slicing = sliceBy.length > 0 ? { attributes: sliceBy, minSamples: options.sliceMinSamples ?? DEFAULT_SLICE_MIN_SAMPLES } : undefined
     const identity = await modelIdentity(options.model)
     const state = options.resumeFrom
-      ? restoreState(options.resumeFrom, { modelSha256: identity.sha256, files: identity.files, card, columns: mapping.columns, keepScores: options.predictionScores ?? false })
-      : new EvalState(mapping.columns.length, options.predictions ?? false, options.predictionScores ?? false)
+      ? restoreState(options.resumeFrom, { modelSha256: identity.sha256, files: identity.files, card, columns: mapping.columns, keepScores: options.predictionScores ?? false }, slicing)
+      : new EvalState(mapping.columns.length, options.predictions ?? false, slicing, options.predictionScores ?? false)
     state.outputs = OutputStats.restore(classes, options.resumeFrom?.result.resume?.outputStats)
+    const loopBase = {
+      adapter,
+      data: options.data,
+      modelPath: options.model,
+      runner,
+      card,
+      mapping,
+      batch: options.batch,
+      rowsPerCall,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      strict: options.strict ?? false,
+      ...(options.transform ? { transform: options.transform } : {}),
+    }
+    let temperatureFit: Omit<TemperatureScaling, 'after'> | undefined
+    if (options.calibrate) {
+      if (options.calibrate.split === split) throw usageError(`--calibration-split ${split}: the temperature must be fitted on another split than the one scored (${split})`)
+      const saved = options.resumeFrom?.result.metrics.calibration?.temperatureScaling
+      if (saved) {
+        const { after, ...fit } = saved // a resumed run keeps the temperature fitted before the interruption
+        temperatureFit = fit
+        state.scaleBy(fit.temperature, after)
+      } else {
+        temperatureFit = await fitTemperatureOnSplit({ ...loopBase, split: options.calibrate.split })
+        state.scaleBy(temperatureFit.temperature)
+      }
+    }
     let finished = false
     let stoppedBy: FerbenchError | undefined
     const before = { ...state.stagesMs }
@@ -120,17 +166,9 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     try {
       finished = await runEvalLoop(
       {
-        adapter,
+        ...loopBase,
         split,
-        data: options.data,
-        modelPath: options.model,
-        runner,
-        card,
-        mapping,
-        batch: options.batch,
-        rowsPerCall,
-        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-        strict: options.strict ?? false,
+        ...(slicing ? { sliceBy: slicing.attributes } : {}),
         ...(options.shard ? { shard: options.shard } : {}),
         ...(options.resumeFrom?.result.resume
           ? { skip: { settled: options.resumeFrom.result.resume.settled, settledDigest: options.resumeFrom.result.resume.settledDigest, from: options.resumeFrom.file } }
@@ -158,9 +196,20 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       warnings.push(`interrupted (${stopReason}) after ${state.settled} sample(s): partial result; continue with \`ferbench eval --resume <this file>\``)
     }
     const wallSeconds = state.priorWallSeconds + (performance.now() - started) / 1000
-    const metrics = classificationMetrics(mapping.columns, state.counts)
+    const calibration: CalibrationReport = {
+      ...state.calibration.metrics(),
+      ...(temperatureFit && state.scaled ? { temperatureScaling: { ...temperatureFit, after: state.scaled.calibration.metrics() } } : {}),
+    }
+    const metrics: EvalResult['metrics'] = {
+      ...classificationMetrics(mapping.columns, state.counts),
+      calibration,
+      ...(state.slices ? { slices: state.slices.metrics(mapping.columns) } : {}),
+    }
     const labelOrder = checkLabelOrder(metrics.confusionMatrix, card.labels, mapping.modelToColumn)
     if (labelOrder.warning) warnings.push(labelOrder.warning)
+    if (temperatureFit && (temperatureFit.temperature <= TEMPERATURE_RANGE[0] * 1.001 || temperatureFit.temperature >= TEMPERATURE_RANGE[1] * 0.999)) {
+      warnings.push(`--calibrate temperature: the fitted temperature ${temperatureFit.temperature.toFixed(4)} lies at the edge of the searched range ${TEMPERATURE_RANGE.join('–')} (the NLL on ${temperatureFit.split} keeps falling that way, e.g. every sample already right with confidence near 1)`)
+    }
     const outputs = checkOutputs(state.outputs, metrics.confusionMatrix, metrics.accuracyCI95, card.output, { model: options.model, dataset: options.dataset, data: options.data })
     if (finished) warnings.push(...outputs.warnings)
     const result: EvalResult = {
@@ -264,6 +313,8 @@ function resumeOptions(options: EvalOptions, split: string): ResumeOptions {
     strict: options.strict ?? false,
     demo: options.demo ?? false,
     ...(options.shard ? { shard: options.shard } : {}),
+    ...(options.sliceBy && options.sliceBy.length > 0 ? { sliceBy: [...options.sliceBy], sliceMinSamples: options.sliceMinSamples ?? DEFAULT_SLICE_MIN_SAMPLES } : {}),
+    ...(options.calibrate ? { calibrate: options.calibrate } : {}),
   }
 }
 

@@ -28,6 +28,8 @@ export interface GateOptions {
   maxClassRecallDrop?: number
   /** Largest allowed increase of the latency ratio, in percent (speed documents). */
   maxLatencyIncrease?: number
+  /** Largest allowed growth of an attribute's largest group accuracy gap, in points (eval documents with metrics.slices). */
+  maxGroupGap?: number
   alpha: number
 }
 
@@ -89,7 +91,56 @@ function gateEval(b: ScoredView, c: ScoredView, options: GateOptions, notes: str
       checks.push(dropCheck(`recall:${cls.label}`, cls.recall, currentRecall.get(cls.label) ?? 0, options.maxClassRecallDrop, options.alpha, classPairs, pairing.unavailable))
     }
   }
+  if (options.maxGroupGap !== undefined) checks.push(...groupGapChecks(b, b.file, c, c.file, options.maxGroupGap, options.alpha, notes))
   return { checks, significance }
+}
+
+/**
+ * groupGap:<attribute> (only with --max-group-gap): for each attribute the current result is sliced
+ * by, the current largest gap (groups a, b) is compared with the gap between the same two groups
+ * in the baseline (its own largest gap when either group is absent or unranked there). Fails when
+ * the gap grew by more than the threshold AND the current gap is significant (Fisher exact p < alpha).
+ */
+function groupGapChecks(b: Pick<ScoredView, 'metrics'>, bFile: string, c: Pick<ScoredView, 'metrics'>, cFile: string, threshold: number, alpha: number, notes: string[]): GateCheck[] {
+  if (!c.metrics.slices || Object.keys(c.metrics.slices).length === 0) {
+    throw dataError(`--max-group-gap: ${cFile} has no per-group metrics (metrics.slices); evaluate with --slice-by <attribute>`)
+  }
+  const checks: GateCheck[] = []
+  for (const [attribute, slice] of Object.entries(c.metrics.slices)) {
+    const base = b.metrics.slices?.[attribute]
+    if (!base) {
+      notes.push(`groupGap:${attribute} not checked: ${bFile} is not sliced by ${attribute}`)
+      continue
+    }
+    const gap = slice.maxGap
+    if (!gap) {
+      notes.push(`groupGap:${attribute} not checked: ${cFile} has fewer than two groups of at least ${slice.minSamples} samples`)
+      continue
+    }
+    const ga = base.groups[gap.a]
+    const gb = base.groups[gap.b]
+    const same = ga !== undefined && gb !== undefined && ga.ranked && gb.ranked
+    const baseline = same ? (ga.accuracy - gb.accuracy) * 100 : (base.maxGap?.difference ?? 0) * 100
+    const current = gap.difference * 100
+    const change = current - baseline
+    const exceeds = change > threshold + 1e-9
+    const significant = gap.pValue < alpha
+    const verdict = !exceeds ? 'within threshold' : significant ? 'gap grew above threshold and is significant' : 'gap grew above threshold but is not significant'
+    checks.push({
+      name: `groupGap:${attribute}`,
+      unit: 'gap',
+      baseline,
+      current,
+      change,
+      threshold,
+      pValue: gap.pValue,
+      passed: !exceeds || !significant,
+      detail:
+        `${gap.a} − ${gap.b} accuracy: ${f2(baseline)} → ${f2(current)} points (${change >= 0 ? '+' : ''}${f2(change)}; allowed growth ${threshold} points; ` +
+        `baseline ${same ? 'gap between the same groups' : `largest gap${base.maxGap ? ` (${base.maxGap.a} − ${base.maxGap.b})` : ' (none ranked: 0)'}`}); ${verdict}; Fisher exact p=${pv(gap.pValue)} (α=${alpha})`,
+    })
+  }
+  return checks
 }
 
 const signedPct = (x: number): string => `${x >= 0 ? '+' : ''}${f2(x)}%`
@@ -122,8 +173,8 @@ function latencyCheck(key: string, base: SpeedCell, cell: SpeedCell, threshold: 
 const cellKey = (cell: SpeedCell): string => `batch=${cell.batch},threads=${cell.threads ?? 'default'}`
 
 function gateSpeed(b: SpeedDocument, bFile: string, c: SpeedDocument, cFile: string, options: GateOptions, notes: string[]): GateCheck[] {
-  if (options.maxAccuracyDrop !== undefined || options.maxClassRecallDrop !== undefined) {
-    throw usageError('--max-accuracy-drop and --max-class-recall-drop need eval documents; the baseline and current are speed documents')
+  if (options.maxAccuracyDrop !== undefined || options.maxClassRecallDrop !== undefined || options.maxGroupGap !== undefined) {
+    throw usageError('--max-accuracy-drop, --max-class-recall-drop and --max-group-gap need eval documents; the baseline and current are speed documents')
   }
   if (options.maxLatencyIncrease === undefined) {
     throw usageError('gate on speed documents needs --max-latency-increase <percent>: there is nothing else to check')
@@ -161,7 +212,7 @@ function gateSpeed(b: SpeedDocument, bFile: string, c: SpeedDocument, cFile: str
 
 export function gateDocuments(baseline: ResultDocument, current: ResultDocument, options: GateOptions): GateResult {
   if (!(options.alpha > 0 && options.alpha < 1)) throw usageError(`--alpha must be between 0 and 1 (exclusive); got ${options.alpha}`)
-  for (const [flag, value] of [['--max-accuracy-drop', options.maxAccuracyDrop], ['--max-class-recall-drop', options.maxClassRecallDrop], ['--max-latency-increase', options.maxLatencyIncrease]] as const) {
+  for (const [flag, value] of [['--max-accuracy-drop', options.maxAccuracyDrop], ['--max-class-recall-drop', options.maxClassRecallDrop], ['--max-latency-increase', options.maxLatencyIncrease], ['--max-group-gap', options.maxGroupGap]] as const) {
     if (value !== undefined && !(value >= 0)) throw usageError(`${flag} must be a number ≥ 0; got ${value}`)
   }
   if ((baseline.kind === 'speed') !== (current.kind === 'speed')) {

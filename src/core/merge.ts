@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { classificationMetrics, emptyConfusion } from '../metrics/classification.js'
+import { CalibrationAccumulator, type CalibrationReport } from '../metrics/calibration.js'
 import { checkLabelOrderOfMapping } from '../metrics/labelOrder.js'
+import { SliceAccumulator } from '../metrics/slices.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import type { ModelCard } from '../models/card.js'
 import { EVAL_SCHEMA, type EvalResult } from '../report/evalResult.js'
@@ -114,7 +116,7 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   for (const { result } of ordered) {
     result.metrics.confusionMatrix.counts.forEach((row, t) => row.forEach((n, p) => (counts[t]![p]! += n)))
   }
-  const metrics = classificationMetrics(labels, counts)
+  const metrics: EvalResult['metrics'] = { ...classificationMetrics(labels, counts), ...mergedCalibrationAndSlices(ordered, labels) }
   const labelOrder = checkLabelOrderOfMapping(metrics.confusionMatrix, first.result.labelMapping)
   const shardOutputs = ordered.map((d) => d.result.outputCheck)
   const outputs = shardOutputs.every((o) => o !== undefined)
@@ -170,4 +172,45 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   if (!outputs) delete merged.outputCheck
   if (withPredictions === ordered.length) merged.predictions = encodePredictions(ordered.flatMap((d) => decodePredictions(d.result.predictions!)), labels)
   return merged
+}
+
+/**
+ * Calibration and slices of the merged result: the shards' additive sums (calibration bins, NLL
+ * and Brier sums; per-group confusion counts) are added and the metrics recomputed. Every shard
+ * must carry them (and the same temperature and slice attributes); floating-point sums are added
+ * in shard order, so ECE, NLL and Brier can differ from an unsharded run's in the last digits.
+ */
+function mergedCalibrationAndSlices(ordered: ReadonlyArray<{ file: string; result: EvalResult }>, labels: readonly string[]): Pick<EvalResult['metrics'], 'calibration' | 'slices'> {
+  const out: Pick<EvalResult['metrics'], 'calibration' | 'slices'> = {}
+  const withCalibration = ordered.filter((d) => d.result.metrics.calibration !== undefined)
+  if (withCalibration.length === ordered.length) {
+    const before = new CalibrationAccumulator()
+    for (const d of ordered) before.addSaved(d.result.metrics.calibration!)
+    const calibration: CalibrationReport = before.metrics()
+    const scalings = ordered.map((d) => d.result.metrics.calibration!.temperatureScaling)
+    const first = scalings[0]
+    if (first) {
+      for (const [i, t] of scalings.entries()) {
+        if (!t || t.temperature !== first.temperature || t.split !== first.split) {
+          throw dataError(`merge: ${ordered[i]!.file} has ${t ? `temperature ${t.temperature} fitted on ${t.split}` : 'no temperature scaling'}, ${ordered[0]!.file} ${first.temperature} on ${first.split}; shards must come from the same evaluation`)
+        }
+      }
+      const after = new CalibrationAccumulator()
+      for (const t of scalings) after.addSaved(t!.after)
+      calibration.temperatureScaling = { ...first, after: after.metrics() }
+    }
+    out.calibration = calibration
+  }
+  const attributes = Object.keys(ordered[0]!.result.metrics.slices ?? {})
+  for (const d of ordered) {
+    const mine = Object.keys(d.result.metrics.slices ?? {})
+    if (mine.join('\n') !== attributes.join('\n')) throw dataError(`merge: ${d.file} is sliced by [${mine.join(', ')}], ${ordered[0]!.file} by [${attributes.join(', ')}]; shards must come from the same evaluation`)
+  }
+  if (attributes.length > 0) {
+    const minSamples = ordered[0]!.result.metrics.slices![attributes[0]!]!.minSamples
+    const slices = new SliceAccumulator(attributes, labels.length, minSamples)
+    for (const d of ordered) slices.addSaved(d.result.metrics.slices!)
+    out.slices = slices.metrics(labels)
+  }
+  return out
 }

@@ -58,6 +58,7 @@ function changedFiles(then: readonly ModelFileEntry[] | undefined, now: readonly
 export function restoreState(
   from: { file: string; result: EvalResult },
   current: { modelSha256: string; files?: readonly ModelFileEntry[]; card: ModelCard; columns: readonly string[]; keepScores?: boolean },
+  sliceBy?: { attributes: readonly string[]; minSamples: number },
 ): EvalState {
   const { file, result } = from
   if (result.dataset.contentDigest === undefined || result.dataset.idDigest === undefined) {
@@ -94,8 +95,11 @@ export function restoreState(
       stagesMs: result.timing.stagesMs,
       wallSeconds: result.timing.wallSeconds,
       segments: result.timing.segments ?? 1,
+      ...(result.metrics.calibration ? { calibration: result.metrics.calibration } : {}),
+      ...(result.metrics.slices ? { slices: result.metrics.slices } : {}),
     },
     current.columns.length,
+    sliceBy,
     current.keepScores ?? false,
   )
 }
@@ -123,6 +127,8 @@ export function evalOptionsFromPartial(file: string, partial: EvalResult, concur
     demo: o.demo,
     concurrency,
     ...(o.shard ? { shard: o.shard } : {}),
+    ...(o.sliceBy ? { sliceBy: o.sliceBy, ...(o.sliceMinSamples !== undefined ? { sliceMinSamples: o.sliceMinSamples } : {}) } : {}),
+    ...(o.calibrate ? { calibrate: o.calibrate } : {}),
     resumeFrom: { file, result: partial },
   }
 }

@@ -53,3 +53,28 @@ export function nonFiniteScores(row: Float32Array, mapping: LabelMapping): strin
   if (bad.length === 0) return undefined
   return `model output is not finite (${bad.join(', ')}); expected finite scores; sample not scored and not counted as any class`
 }
+
+/**
+ * One sample's probabilities over the confusion-matrix columns, for calibration: softmax of the
+ * (TTA-combined) logits divided by `temperature`, or the card's probabilities (negatives read as 0;
+ * with a temperature, p^(1/T)), in both cases renormalised over the model outputs that map to a
+ * column (an excluded extra class's share is spread over the rest). A column no model output
+ * maps to gets 0. An all-zero probability row gives equal shares.
+ */
+export function columnProbabilities(row: Float32Array, mapping: LabelMapping, output: ModelCard['output'], temperature = 1, out = new Float64Array(mapping.columns.length)): Float64Array {
+  out.fill(0)
+  const m = mapping.modelToColumn
+  let max = -Infinity
+  if (output === 'logits') for (let i = 0; i < m.length; i++) if (m[i]! >= 0) max = Math.max(max, row[i]! / temperature)
+  let sum = 0
+  for (let i = 0; i < m.length; i++) {
+    const column = m[i]!
+    if (column < 0) continue
+    const v = output === 'logits' ? Math.exp(row[i]! / temperature - max) : temperature === 1 ? Math.max(0, row[i]!) : Math.max(0, row[i]!) ** (1 / temperature)
+    out[column] = v
+    sum += v
+  }
+  const mapped = m.filter((c) => c >= 0)
+  for (const column of mapped) out[column] = sum > 0 ? out[column]! / sum : 1 / mapped.length
+  return out
+}

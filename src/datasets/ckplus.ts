@@ -98,6 +98,10 @@ export class CkplusAdapter implements DatasetAdapter {
     return ['all']
   }
 
+  sliceAttributes(): readonly string[] {
+    return ['subject']
+  }
+
   samples(split: string): AsyncIterable<Sample> {
     if (split !== 'all') throw usageError(`--split ${split}: CK+ has one split, 'all' (use --folds/--fold for subject-independent folds)`)
     return this.layout === 'original' ? this.originalSamples() : this.ck48Samples()

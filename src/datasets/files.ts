@@ -122,9 +122,10 @@ export async function* walkImages(dir: string, skipped: SkippedFiles): AsyncGene
     if (entry.isDirectory()) {
       if (entry.name === '__MACOSX') continue
       yield* walkImages(full, skipped)
-    } else if (entry.isFile() || entry.isSymbolicLink()) {
-      if (isImagePath(entry.name) && !entry.name.startsWith('._')) yield full
-      else skipped.add(path.relative(dir, full) === entry.name ? entry.name : full)
+    } else if (isImagePath(entry.name) && !entry.name.startsWith('._')) {
+      yield full // whatever it is (a FIFO, a device, a link): the decoder reads regular files only and names anything else
+    } else {
+      skipped.add(path.relative(dir, full) === entry.name ? entry.name : full)
     }
   }
 }

@@ -75,6 +75,10 @@ export class FoldAdapter implements DatasetAdapter {
     return this.inner.warnings
   }
 
+  sliceAttributes(): readonly string[] {
+    return this.inner.sliceAttributes?.() ?? []
+  }
+
   splits(): readonly string[] {
     return Array.from({ length: this.folds }, (_, i) => `fold-${i + 1}`)
   }

@@ -52,6 +52,10 @@ export class JaffeAdapter implements DatasetAdapter {
     return ['all']
   }
 
+  sliceAttributes(): readonly string[] {
+    return ['subject']
+  }
+
   async *samples(split: string): AsyncIterable<Sample> {
     if (split !== 'all') throw usageError(`--split ${split}: JAFFE has one split, 'all' (use --folds/--fold for leave-one-subject-out)`)
     const root = this.options.data

@@ -46,6 +46,8 @@ interface Columns {
   label: number
   subject: number
   split: number
+  /** Columns beyond path, label, subject and split: per-sample attributes for --slice-by, by header name. */
+  extra: Array<{ name: string; index: number }>
 }
 
 export class ManifestAdapter implements DatasetAdapter {
@@ -84,7 +86,13 @@ export class ManifestAdapter implements DatasetAdapter {
       const fields = splitCsvLine(line.replace(/^\uFEFF/, ''))
       if (!cols) {
         const names = fields.map((f) => f.toLowerCase())
-        cols = { path: names.indexOf('path'), label: names.indexOf('label'), subject: names.indexOf('subject'), split: names.indexOf('split') }
+        cols = {
+          path: names.indexOf('path'),
+          label: names.indexOf('label'),
+          subject: names.indexOf('subject'),
+          split: names.indexOf('split'),
+          extra: fields.map((name, index) => ({ name, index })).filter((c) => !['path', 'label', 'subject', 'split'].includes(c.name.toLowerCase()) && c.name !== ''),
+        }
         if (cols.path < 0 || cols.label < 0) throw dataError(`${this.file} line ${lineNo}: header must name columns path,label[,subject][,split]; got '${line.slice(0, 80)}'`)
         return
       }
@@ -123,6 +131,11 @@ export class ManifestAdapter implements DatasetAdapter {
     return this.splitNames
   }
 
+  /** `subject` when the manifest has that column, and every extra column by its header name. */
+  sliceAttributes(): readonly string[] {
+    return [...(this.cols.subject >= 0 ? ['subject'] : []), ...this.cols.extra.map((c) => c.name)]
+  }
+
   async *samples(split: string): AsyncIterable<Sample> {
     if (!this.splitNames.includes(split)) throw usageError(`--split ${split}: ${this.file} has split(s) ${this.splitNames.join(', ')}`)
     const lines = createInterface({ input: createReadStream(this.file), crlfDelay: Infinity })
@@ -148,7 +161,18 @@ export class ManifestAdapter implements DatasetAdapter {
         label: this.labelOf(f[this.cols.label] ?? '')!,
         source: `${this.file} line ${lineNo} (${rel})`,
         load: () => decodeImageFile(file, this.limits),
+        ...(this.cols.extra.length > 0 ? { attributes: async () => extraAttributes(f, this.cols.extra) } : {}),
       }
     }
   }
+}
+
+/** A row's extra-column values by header name; empty cells are absent (the '(none)' group). */
+function extraAttributes(fields: readonly string[], extra: Columns['extra']): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const c of extra) {
+    const v = fields[c.index] ?? ''
+    if (v !== '') out[c.name] = v
+  }
+  return out
 }

@@ -5,6 +5,7 @@ import { requireRegularFile } from '../core/inputFile.js'
 import { forEachLineSync } from './lines.js'
 import type { Emotion } from '../labels/emotions.js'
 import { decodeImageFile, decodeLimitsOf, type DecodeLimits } from './decode.js'
+import { RAFDB_ATTRIBUTE_NAMES, RAFDB_MANUAL_DIR, readRafdbAttributes } from './rafdbAttributes.js'
 import { isDirectory, isFile, relativeId, rootRule, SkippedFiles, subfolders, walkImages, warnOnce } from './files.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'
 
@@ -61,6 +62,11 @@ export class RafdbAdapter implements DatasetAdapter {
     return ['train', 'test']
   }
 
+  /** gender, race, age when the official layout has basic/Annotation/manual/. */
+  sliceAttributes(): readonly string[] {
+    return this.layout === 'official' && isDirectory(path.join(this.root, RAFDB_MANUAL_DIR)) ? RAFDB_ATTRIBUTE_NAMES : []
+  }
+
   samples(split: string): AsyncIterable<Sample> {
     if (split !== 'train' && split !== 'test') throw usageError(`--split ${split}: RAF-DB splits are train, test`)
     return this.layout === 'official' ? this.officialSamples(split) : this.efficientFaceSamples(split)
@@ -108,6 +114,7 @@ export class RafdbAdapter implements DatasetAdapter {
           if (!existsSync(file)) throw new Error(`${file}: listed in ${where} but missing (expected the aligned image ${stem}_aligned.${m[3]})`)
           return decodeImageFile(file, this.limits)
         },
+        attributes: () => readRafdbAttributes(this.root, stem),
       }
     }
     if (duplicates > 0) warnOnce(this.warnings, `rafdb: ${duplicates} line(s) of ${list} repeat an image with the same code; counted once: ${duplicateExamples.join(', ')}`)

@@ -17,6 +17,11 @@ export interface Sample {
   /** Where the sample came from, for messages: `fer2013.csv row 17`, a file path. */
   source: string
   load(): Promise<RawImage>
+  /**
+   * Per-sample attributes for `eval --slice-by` beyond the subject (RAF-DB's gender/race/age,
+   * a manifest's extra columns); read only when slicing. Missing ones are absent keys.
+   */
+  attributes?(): Promise<Record<string, string>>
 }
 
 export interface DatasetOptions {
@@ -66,6 +71,8 @@ export interface DatasetAdapter {
   readonly warnings: string[]
   /** Set when the adapter yields one subject-independent fold (see folds.ts). */
   readonly fold?: FoldInfo
+  /** Attribute names `eval --slice-by` can use with this data (`subject` where samples carry one). */
+  sliceAttributes?(): readonly string[]
   /** Rows per split value found by the last complete read (FER2013's Usage column), for messages. */
   splitsFound?(): Readonly<Record<string, number>> | undefined
   /** Milliseconds spent inside samples() turning stored pixels into images (FER2013's pixel text), where the adapter measures it. */

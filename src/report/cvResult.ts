@@ -1,6 +1,6 @@
 import type { ClassificationMetrics } from '../metrics/classification.js'
 import type { LabelOrderCheck } from '../metrics/labelOrder.js'
-import type { EvalResult, SampleFailure } from './evalResult.js'
+import type { EvalResult, ResumeOptions, SampleFailure } from './evalResult.js'
 import type { PredictionsField } from './predictions.js'
 
 /** The cross-validation document written by `ferbench eval --folds N` without --fold (src/core/crossValidate.ts). */
@@ -42,5 +42,19 @@ export interface CvResult {
   failures: Array<SampleFailure & { fold: number }>
   /** Per-sample predictions of every fold, pooled in fold order (src/report/predictions.ts). */
   predictions?: PredictionsField
+  /** Only in a partial result (complete:false, an interrupted run): what `eval --resume` needs. */
+  resume?: CvResumePoint
+}
+
+/** Only in a partial all-fold result (complete:false): what `eval --resume` needs to continue. */
+export interface CvResumePoint {
+  /** What stopped the run (`SIGINT`, `SIGTERM`). */
+  signal: string
+  /** The options of the run, as a partial eval result stores them (model: the --model pattern; paths resolved). */
+  options: ResumeOptions
+  /** Every fold finished before the stop, in fold order: the whole eval result of each. */
+  folds: EvalResult[]
+  /** The fold in progress when the run stopped: its partial eval result, resumed where it stopped. */
+  current?: EvalResult
 }
 

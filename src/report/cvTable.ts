@@ -1,5 +1,6 @@
 import Table, { confusionTable } from './table.js'
 import { CV_FOLD_HEAD, cvFoldRows, cvSummaryRows, type CvView } from './cvReport.js'
+import { fitText } from './fit.js'
 
 /** Human view of a cross-validation result: per-fold metrics, mean ± std, pooled metrics and confusion matrix. */
 export function renderCvTables(result: CvView): string {
@@ -13,5 +14,5 @@ export function renderCvTables(result: CvView): string {
   if (result.failures.length > 0) {
     lines.push(`Failures (${result.failures.length}):`, ...result.failures.slice(0, 20).map((f) => `  - fold ${f.fold}: ${f.id} (${f.source}): ${f.error}`))
   }
-  return lines.join('\n')
+  return fitText(lines.join('\n'))
 }

@@ -1,10 +1,11 @@
-import Table from './table.js'
+import Table, { labelColumnsTable, wrapProse } from './table.js'
 import type { AuditResult } from '../core/auditDataset.js'
 import type { InspectResult } from '../core/inspectDataset.js'
 import type { DatasetInfo } from '../datasets/types.js'
+import { fitText } from './fit.js'
 
 export function renderDatasetList(infos: readonly DatasetInfo[]): string {
-  const table = new Table({ head: ['dataset', 'splits', 'native label order', '--data'], wordWrap: true, colWidths: [11, 26, 44, 50] })
+  const table = new Table({ head: ['dataset', 'splits', 'native label order', '--data'], fit: { keep: [0] } })
   for (const i of infos) {
     table.push([i.name, i.splits.join(', '), i.labels.length > 0 ? i.labels.join(', ') : '(from the data)', i.dataHint ?? '--data <file>'])
   }
@@ -12,18 +13,15 @@ export function renderDatasetList(infos: readonly DatasetInfo[]): string {
 }
 
 export function renderInspect(result: InspectResult): string {
-  const head = ['split', 'samples', 'canonical', 'subjects', ...result.labels.map((l) => l.slice(0, 8))]
-  const table = new Table({ head })
-  for (const s of result.splits) {
-    table.push([s.name, String(s.samples), s.canonicalSamples === undefined ? '—' : String(s.canonicalSamples), String(s.subjects.length), ...result.labels.map((l) => String(s.classes[l] ?? 0))])
-  }
-  table.push(['total', String(result.samples), '', String(result.subjects), ...result.labels.map((l) => String(result.classes[l] ?? 0))])
-  const lines = [`${result.dataset} at ${result.path}`, table.toString()]
-  if (result.folds) lines.push(`folds: ${result.folds.folds} of split ${result.folds.split}; rule: ${result.folds.rule}`)
+  const rows = result.splits.map((s) => [s.name, String(s.samples), s.canonicalSamples === undefined ? '—' : String(s.canonicalSamples), String(s.subjects.length), ...result.labels.map((l) => String(s.classes[l] ?? 0))])
+  rows.push(['total', String(result.samples), '', String(result.subjects), ...result.labels.map((l) => String(result.classes[l] ?? 0))])
+  const table = labelColumnsTable(['split', 'samples', 'canonical', 'subjects'], result.labels, rows)
+  const lines = [`${result.dataset} at ${result.path}`, table]
+  if (result.folds) lines.push(...wrapProse([`folds: ${result.folds.folds} of split ${result.folds.split}; rule: ${result.folds.rule}`]))
   const withSubjects = result.splits.filter((s) => s.subjects.length > 0)
-  if (withSubjects.length > 0) lines.push('Subjects:', ...withSubjects.map((s) => `  ${s.name}: ${s.subjects.join(' ')}`))
-  if (result.warnings.length > 0) lines.push('Warnings:', ...result.warnings.map((w) => `  - ${w}`))
-  return lines.join('\n')
+  if (withSubjects.length > 0) lines.push('Subjects:', ...wrapProse(withSubjects.map((s) => `  ${s.name}: ${s.subjects.join(' ')}`)))
+  if (result.warnings.length > 0) lines.push('Warnings:', ...wrapProse(result.warnings.map((w) => `  - ${w}`)))
+  return fitText(lines.join('\n'))
 }
 
 const item = (i: { split: string; id: string }): string => `${i.split}:${i.id}`
@@ -38,5 +36,5 @@ export function renderAudit(result: AuditResult): string {
   ]
   if (result.warnings.length > 0) lines.push('Warnings:', ...result.warnings.map((w) => `  - ${w}`))
   if (result.failures.length > 0) lines.push(`Failures (${result.failures.length}):`, ...result.failures.slice(0, 20).map((f) => `  - ${f.split}:${f.id} (${f.source}): ${f.error}`))
-  return lines.join('\n')
+  return fitText(lines.join('\n'))
 }

@@ -1,7 +1,9 @@
 import type { DoctorResult } from '../doctor/result.js'
 import Table from './table.js'
+import { fitText } from './fit.js'
 
 const pct = (x: number): string => (100 * x).toFixed(1)
+const pValue = (p: number): string => (p >= 0.001 ? p.toPrecision(2) : p.toExponential(0))
 const withInterval = (x: number, ci: readonly [number, number]): string => `${pct(x)} [${pct(ci[0])}–${pct(ci[1])}]`
 
 /** Candidate names without the words every candidate shares (e.g. the layout when the shape settles it). */
@@ -38,16 +40,22 @@ export function renderDoctor(result: DoctorResult): string {
   out.push(`candidates${common.length > 0 ? ` (all: ${common.join(' ')})` : ''}, accuracy % [95% Wilson interval]:`)
   const table = new Table({ head: ['#', 'candidate', 'declared order', 'best labels', 'output', 'vs #1'] })
   result.candidates.forEach((c, i) => {
-    const vs = c.vsBest === null ? '—' : c.verdict === 'equivalent' ? 'identical' : `${c.verdict} p=${c.vsBest.pValue.toPrecision(2)}`
+    const vs = c.vsBest === null ? '—' : c.verdict === 'equivalent' ? 'identical' : `${c.verdict} p=${pValue(c.vsBest.pValue)}`
     table.push([String(i + 1), short[i]!, withInterval(c.accuracy, c.accuracyCI95), withInterval(c.bestAssignment.accuracy, c.bestAssignment.accuracyCI95), c.output === 'probabilities' ? 'probs' : 'logits', vs])
   })
   out.push(table.toString())
   out.push(`best labels of #1 (model output order):`)
   out.push(wrap(result.candidates[0]!.bestAssignment.labels, 100, '  '))
-  out.push(`rule: ${result.rule.test}; told apart when p < ${result.rule.alpha}`)
+  out.push(wrap(`rule: ${result.rule.test}; told apart when p < ${result.rule.alpha}`.split(' '), 100, ''))
+  const labelTies = result.ties.filter((t) => t.kind === 'labels' && t.blocking)
+  const shown = labelTies.length > 3 ? result.ties.filter((t) => !labelTies.includes(t)) : result.ties
   if (result.ties.length > 0) {
-    out.push('ties:')
-    for (const tie of result.ties) out.push(wrap(`${tie.blocking ? '✗' : '·'} ${tie.kind}: ${tie.detail}`.split(' '), 100, '  '))
+    out.push('ties (✗ keeps the doctor from recommending; · does not):')
+    for (const tie of shown) out.push(wrap(`${tie.blocking ? '✗' : '·'} ${tie.kind}: ${tie.detail}`.split(' '), 100, '  '))
+    if (labelTies.length > 3) {
+      const pairs = labelTies.map((t) => `${t.labels![0]}/${t.labels![1]}`)
+      out.push(wrap(`✗ labels: the label order of ${labelTies.length} pairs of classes cannot be told apart on this sample: ${pairs.join(', ')}; more images per class (--samples) would separate them (details in --json)`.split(' '), 100, '  '))
+    }
   }
   if (result.recommended) {
     out.push(`recommended: ${result.recommended.name}, ${withInterval(result.recommended.accuracy, result.recommended.accuracyCI95)} (write it with --write-card <file>)`)
@@ -55,5 +63,5 @@ export function renderDoctor(result: DoctorResult): string {
     out.push('recommended: none — the candidates marked ✗ above tie; see what would separate them')
   }
   if (result.warnings.length > 0) out.push(['warnings:', ...result.warnings.map((w) => wrap(`- ${w}`.split(' '), 100, '  '))].join('\n'))
-  return out.join('\n')
+  return fitText(out.join('\n'))
 }

@@ -2,7 +2,9 @@ import type { ModelFileEntry } from '../core/modelFiles.js'
 import type { MachineInfo } from '../core/provenance.js'
 import type { FoldInfo } from '../datasets/types.js'
 import type { LabelMapping } from '../labels/mapping.js'
+import type { CalibrationReport } from '../metrics/calibration.js'
 import type { ClassificationMetrics } from '../metrics/classification.js'
+import type { SliceMetrics } from '../metrics/slices.js'
 import type { LabelOrderCheck } from '../metrics/labelOrder.js'
 import type { OutputCheck, OutputStatsState } from '../metrics/degenerate.js'
 import type { ModelCard } from '../models/card.js'
@@ -53,6 +55,9 @@ export interface ResumeOptions {
   strict: boolean
   demo: boolean
   shard?: { index: number; count: number }
+  sliceBy?: string[]
+  sliceMinSamples?: number
+  calibrate?: { method: 'temperature'; split: string }
 }
 
 /** Only in a partial result (complete:false): where to continue from. */
@@ -126,7 +131,12 @@ export interface EvalResult {
   }
   machine: MachineInfo
   versions: Record<string, string>
-  metrics: ClassificationMetrics
+  metrics: ClassificationMetrics & {
+    /** Calibration of the probabilities (src/metrics/calibration.ts); absent only in results of older versions. */
+    calibration?: CalibrationReport
+    /** Per-group metrics, one entry per `--slice-by` attribute (src/metrics/slices.ts). */
+    slices?: SliceMetrics
+  }
   /** Would another order of the card's labels fit much better? (src/metrics/labelOrder.ts) */
   labelOrderCheck?: LabelOrderCheck
   /** The degenerate-output check (src/metrics/degenerate.ts): output statistics and the flags raised. */

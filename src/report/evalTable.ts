@@ -1,5 +1,7 @@
 import Table, { confusionTable } from './table.js'
 import type { EvalResult } from './evalResult.js'
+import { calibrationRows, SLICE_HEAD, sliceGapLines, sliceRows } from './beyondRows.js'
+import { fitText } from './fit.js'
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
 const fixed = (x: number, digits = 3): string => x.toFixed(digits)
@@ -22,9 +24,19 @@ export function renderEvalTables(result: EvalResult): string {
   const perClass = new Table({ head: ['class', 'precision', 'recall', 'f1', 'support'] })
   for (const c of m.perClass) perClass.push([c.label, fixed(c.precision), fixed(c.recall), fixed(c.f1), String(c.support)])
   const lines = [summary.toString(), perClass.toString(), 'Confusion matrix (rows = truth, columns = prediction):', confusionTable(m.confusionMatrix)]
+  if (m.calibration) {
+    const calibration = new Table({ head: ['calibration', 'value'] })
+    calibration.push(...calibrationRows(m.calibration))
+    lines.push(calibration.toString())
+  }
+  if (m.slices) {
+    const slices = new Table({ head: SLICE_HEAD })
+    slices.push(...sliceRows(m.slices))
+    lines.push(slices.toString(), ...sliceGapLines(m.slices))
+  }
   if (result.warnings.length > 0) lines.push('Warnings:', ...result.warnings.map((w) => `  - ${w}`))
   if (result.failures.length > 0) {
     lines.push(`Failures (${result.failures.length}):`, ...result.failures.slice(0, 20).map((f) => `  - ${f.id} (${f.source}): ${f.error}`))
   }
-  return lines.join('\n')
+  return fitText(lines.join('\n'))
 }

@@ -1,6 +1,8 @@
 import Table from './table.js'
+import { shownAsPercent } from '../core/compare.js'
 import type { CompareResult } from './schemas/compareDocument.js'
 import type { GateResult } from './schemas/gateDocument.js'
+import { fitText } from './fit.js'
 
 const pv = (p: number | undefined): string => (p === undefined ? '–' : p < 1e-4 ? p.toExponential(1) : p.toPrecision(2))
 const signed = (x: number, digits = 2): string => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`
@@ -18,12 +20,13 @@ export function renderGateTable(result: GateResult): string {
   const t = new Table({ head: ['check', 'baseline', 'current', 'change [95% CI]', 'threshold', 'McNemar p', 'result'] })
   for (const c of result.checks) {
     const ratio = c.unit === 'ratio'
+    const gap = c.unit === 'gap'
     t.push([
       c.name,
-      ratio ? c.baseline.toFixed(3) : `${c.baseline.toFixed(2)}%`,
-      ratio ? c.current.toFixed(3) : `${c.current.toFixed(2)}%`,
+      ratio ? c.baseline.toFixed(3) : `${c.baseline.toFixed(2)}${gap ? ' pts' : '%'}`,
+      ratio ? c.current.toFixed(3) : `${c.current.toFixed(2)}${gap ? ' pts' : '%'}`,
       ratio ? `${signed(c.change)}%${c.changeCI95 ? ` [${signed(c.changeCI95[0])}, ${signed(c.changeCI95[1])}]` : ''}` : `${signed(c.change)} pts`,
-      ratio ? `max +${c.threshold}%` : `max drop ${c.threshold} pts`,
+      ratio ? `max +${c.threshold}%` : gap ? `max +${c.threshold} pts` : `max drop ${c.threshold} pts`,
       pv(c.pValue),
       c.passed ? 'pass' : 'FAIL',
     ])
@@ -34,7 +37,7 @@ export function renderGateTable(result: GateResult): string {
   if (significance) lines.push(significance)
   if (result.notes.length > 0) lines.push(...result.notes.map((n) => `note: ${n}`))
   lines.push(result.passed ? `gate passed (${result.checks.length} checks)` : `gate FAILED: ${failed.map((c) => c.name).join(', ')}`)
-  return lines.join('\n')
+  return fitText(lines.join('\n'))
 }
 
 /** Terminal view of a compare result. */
@@ -42,8 +45,12 @@ export function renderCompareTable(result: CompareResult): string {
   const f = (x: number | null, asPct: boolean): string => (x === null ? '–' : asPct ? `${(x * 100).toFixed(2)}%` : x.toFixed(3))
   const d = (x: number | null, asPct: boolean): string => (x === null ? '–' : asPct ? `${signed(x * 100)} pts` : signed(x, 3))
   const t = new Table({ head: ['metric', 'a', 'b', 'delta (b − a)'] })
-  for (const [name, v] of Object.entries(result.metrics)) t.push([name, f(v.a, name !== 'macroF1'), f(v.b, name !== 'macroF1'), d(v.delta, name !== 'macroF1')])
+  for (const [name, v] of Object.entries(result.metrics)) t.push([name, f(v.a, shownAsPercent(name)), f(v.b, shownAsPercent(name)), d(v.delta, shownAsPercent(name))])
   for (const [name, v] of Object.entries(result.perClassRecall)) t.push([`recall ${name}`, f(v.a, true), f(v.b, true), d(v.delta, true)])
+  for (const [attribute, s] of Object.entries(result.slices ?? {})) {
+    for (const [value, v] of Object.entries(s.groups)) t.push([`${attribute}=${value} accuracy`, f(v.a, true), f(v.b, true), d(v.delta, true)])
+    t.push([`${attribute} largest gap`, f(s.maxGap.a, true), f(s.maxGap.b, true), d(s.maxGap.delta, true)])
+  }
   const lines = [
     `a: ${result.a.file} (${result.a.model.path})`,
     `b: ${result.b.file} (${result.b.model.path})`,
@@ -55,5 +62,5 @@ export function renderCompareTable(result: CompareResult): string {
     lines.push(`McNemar exact test on ${m.pairs} samples paired by ${m.pairedBy === 'id' ? 'sample id' : 'pixel content and label'}: b01 (a wrong, b right) = ${m.b01}, b10 (a right, b wrong) = ${m.b10}, p = ${pv(m.pValue)}`)
   }
   lines.push(...result.notes.map((n) => `note: ${n}`))
-  return lines.join('\n')
+  return fitText(lines.join('\n'))
 }

@@ -1,5 +1,6 @@
 import type { LeaderboardDocument, LeaderboardRow, ParetoStanding } from './schemas/leaderboardDocument.js'
 import Table from './table.js'
+import { fitText } from './fit.js'
 
 const pct = (x: number): string => (x * 100).toFixed(2)
 const ci = (x: number): string => (x * 100).toFixed(1)
@@ -41,5 +42,5 @@ export function renderLeaderboardTables(doc: LeaderboardDocument): string {
   if (doc.protocols.length === 0 && doc.speedOnly.length === 0) out.push('No result documents found.')
   out.push(LEADERBOARD_LEGEND)
   for (const w of doc.warnings) out.push(`warning: ${w}`)
-  return out.join('\n')
+  return fitText(out.join('\n'))
 }

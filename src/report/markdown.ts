@@ -5,6 +5,8 @@ import type { GateCheck, GateResult } from './schemas/gateDocument.js'
 import { escapeMarkdownCell as cell, escapeMarkdownText as t } from './escape.js'
 import { significanceLine } from './gateTable.js'
 import { CV_FOLD_HEAD, cvFoldRows, cvSummaryRows, type CvView } from './cvReport.js'
+import { shownAsPercent } from '../core/compare.js'
+import { calibrationRows, SLICE_HEAD, sliceGapLines, sliceRows } from './beyondRows.js'
 
 /** Markdown views, fit for a CI job summary ($GITHUB_STEP_SUMMARY): GitHub-flavoured tables, no HTML. */
 
@@ -45,6 +47,12 @@ export function evalMarkdown(result: EvalView): string {
     '',
     ...table(['truth \\ predicted', ...m.confusionMatrix.labels], m.confusionMatrix.counts.map((r, i) => [m.confusionMatrix.labels[i]!, ...r.map((n, j) => (i === j ? { md: `**${n}**` } : String(n)))])),
   ]
+  if (m.calibration) {
+    lines.push('', '### Calibration', '', ...table(['metric', 'value'], calibrationRows(m.calibration)))
+    lines.push('', ...table(['confidence bin', 'samples', 'mean confidence', 'accuracy'], m.calibration.bins.filter((b) => b.samples > 0).map((b) => [`${b.low.toFixed(3)}–${b.high.toFixed(3)}`, String(b.samples), b.confidence.toFixed(3), b.accuracy.toFixed(3)])))
+  }
+  if (m.slices) lines.push('', '### Per group', '', ...table(SLICE_HEAD, sliceRows(m.slices)), '', ...sliceGapLines(m.slices).map((l) => `- ${t(l)}`))
+  if (result.warnings.length > 0) lines.push('', '### Warnings', '', ...result.warnings.map((w) => `- ${w}`))
   if (result.warnings.length > 0) lines.push('', '### Warnings', '', ...result.warnings.map((w) => `- ${t(w)}`))
   if (result.failures.length > 0) lines.push('', `### Failures (${result.failures.length})`, '', ...result.failures.slice(0, 20).map((f) => `- ${t(f.id)} (${t(f.source)}): ${t(f.error)}`))
   return `${lines.join('\n')}\n`
@@ -75,6 +83,7 @@ export function cvMarkdown(result: CvView): string {
 }
 
 function checkFigures(c: GateCheck): [string, string, string, string] {
+  if (c.unit === 'gap') return [`${c.baseline.toFixed(2)} pts`, `${c.current.toFixed(2)} pts`, `${signed(c.change)} pts`, `max +${c.threshold} pts`]
   if (c.unit === 'percent') return [`${c.baseline.toFixed(2)}%`, `${c.current.toFixed(2)}%`, `${signed(c.change)} pts`, `max drop ${c.threshold} pts`]
   const ci = c.changeCI95 ? ` [${signed(c.changeCI95[0])}, ${signed(c.changeCI95[1])}]` : ''
   return [c.baseline.toFixed(3), c.current.toFixed(3), `${signed(c.change)}%${ci}`, `max +${c.threshold}% (low end)`]
@@ -111,12 +120,19 @@ export function compareMarkdown(result: CompareResult): string {
     '',
     `a = ${t(result.a.file)} (${t(path.basename(result.a.model.path))}), b = ${t(result.b.file)} (${t(path.basename(result.b.model.path))}); delta = b − a.`,
     '',
-    ...table(['metric', 'a', 'b', 'delta'], Object.entries(result.metrics).map(([name, d]) => [name, ...deltaCells(d, name !== 'macroF1')])),
+    ...table(['metric', 'a', 'b', 'delta'], Object.entries(result.metrics).map(([name, d]) => [name, ...deltaCells(d, shownAsPercent(name))])),
     '',
     '### Per-class recall',
     '',
     ...table(['class', 'a', 'b', 'delta'], Object.entries(result.perClassRecall).map(([name, d]) => [name, ...deltaCells(d, true)])),
   ]
+  if (result.slices) {
+    const rows = Object.entries(result.slices).flatMap(([attribute, s]) => [
+      ...Object.entries(s.groups).map(([value, d]) => [`${attribute}=${value} accuracy`, ...deltaCells(d, true)]),
+      [`${attribute} largest gap`, ...deltaCells(s.maxGap, true)],
+    ])
+    lines.push('', '### Per group', '', ...table(['group', 'a', 'b', 'delta'], rows))
+  }
   if (result.mcnemar) {
     const { b01, b10, pValue: p, pairs, pairedBy } = result.mcnemar
     lines.push('', `McNemar's exact test on ${pairs} samples paired by ${pairedBy === 'id' ? 'sample id' : 'pixel content and label'}: b01 (a wrong, b right) = ${b01}, b10 (a right, b wrong) = ${b10}, p = ${pValue(p)}.`)

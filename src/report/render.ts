@@ -13,6 +13,8 @@ import type { CompareResult } from './schemas/compareDocument.js'
 import type { EvalDocument } from './schemas/evalDocument.js'
 import type { GateResult } from './schemas/gateDocument.js'
 import { renderCompareTable, renderGateTable } from './gateTable.js'
+import { robustHtml, robustMarkdown, robustPng, robustTable } from './robustViews.js'
+import type { RobustResult } from './schemas/robustDocument.js'
 
 export const REPORT_FORMATS = ['table', 'json', 'markdown', 'junit', 'html', 'png'] as const
 export type ReportFormat = (typeof REPORT_FORMATS)[number]
@@ -23,7 +25,12 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number]
  */
 export type EvalView = Pick<EvalDocument, 'schema' | 'complete' | 'demo' | 'createdAt' | 'tool' | 'model' | 'dataset' | 'runner' | 'machine' | 'metrics' | 'warnings' | 'failures'>
 
-export type ReportSubject = { kind: 'eval'; result: EvalView } | { kind: 'cv'; result: CvView } | { kind: 'compare'; result: CompareResult } | { kind: 'gate'; result: GateResult }
+export type ReportSubject =
+  | { kind: 'eval'; result: EvalView }
+  | { kind: 'cv'; result: CvView }
+  | { kind: 'compare'; result: CompareResult }
+  | { kind: 'gate'; result: GateResult }
+  | { kind: 'robust'; result: RobustResult }
 
 /** Which formats each document can be shown in. */
 export const FORMATS_OF: Record<ReportSubject['kind'], readonly ReportFormat[]> = {
@@ -31,6 +38,7 @@ export const FORMATS_OF: Record<ReportSubject['kind'], readonly ReportFormat[]> 
   cv: ['table', 'json', 'markdown', 'html', 'png'],
   compare: ['table', 'json', 'markdown'],
   gate: ['table', 'json', 'markdown', 'junit', 'html'],
+  robust: ['table', 'json', 'markdown', 'html', 'png'],
 }
 
 const EXTENSIONS: Record<string, ReportFormat> = { '.md': 'markdown', '.markdown': 'markdown', '.xml': 'junit', '.html': 'html', '.htm': 'html', '.png': 'png', '.json': 'json', '.txt': 'table' }
@@ -52,7 +60,7 @@ export function formatFor(format: string | undefined, output: string | undefined
 /** Renders a document in a format; png is binary, the rest text. */
 export async function renderReport(subject: ReportSubject, format: ReportFormat): Promise<string | Buffer> {
   if (!FORMATS_OF[subject.kind].includes(format)) {
-    throw usageError(`--format ${format} is not available for a ${subject.kind} result; choose one of ${FORMATS_OF[subject.kind].join(', ')}${format === 'junit' ? ' (JUnit has one test case per gate check: use it with ferbench gate)' : ''}`)
+    throw usageError(`--format ${format} is not available for ${/^[aeiou]/.test(subject.kind) ? 'an' : 'a'} ${subject.kind} result; choose one of ${FORMATS_OF[subject.kind].join(', ')}${format === 'junit' ? ' (JUnit has one test case per gate check: use it with ferbench gate)' : ''}`)
   }
   if (format === 'json') return `${JSON.stringify(subject.result, null, 2)}\n`
   switch (subject.kind) {
@@ -74,6 +82,11 @@ export async function renderReport(subject: ReportSubject, format: ReportFormat)
       if (format === 'junit') return gateJunit(subject.result)
       if (format === 'html') return gateHtml(subject.result)
       return renderGateTable(subject.result)
+    case 'robust':
+      if (format === 'markdown') return robustMarkdown(subject.result)
+      if (format === 'html') return robustHtml(subject.result)
+      if (format === 'png') return robustPng(subject.result)
+      return robustTable(subject.result)
   }
 }
 

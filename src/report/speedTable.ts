@@ -1,22 +1,33 @@
 import Table from './table.js'
 import type { SpeedCell, SpeedResult } from './speedResult.js'
+import { fitText } from './fit.js'
 
 const ms = (x: number): string => (x >= 100 ? x.toFixed(1) : x >= 10 ? x.toFixed(2) : x.toFixed(3))
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`
 const count = (n: number | null): string => (n === null ? 'n/a' : n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n))
 
+/** Per cell: calls, time, mean and spread, throughput (and the ratio to the reference). */
 function cellTable(cells: readonly SpeedCell[], withRatio: boolean): string {
-  const head = ['batch', 'threads', 'iters', 'time s', 'mean ms', 'std', 'min', 'p50', 'p90', 'p95', 'p99', 'max', 'images/s']
+  const head = ['batch', 'threads', 'iters', 'time s', 'mean ms', 'std ms', 'images/s']
   if (withRatio) head.push('× ref (95% CI)')
   const table = new Table({ head })
   for (const c of cells) {
-    const l = c.latencyMs
-    const row = [String(c.batch), c.threads === null ? 'default' : String(c.threads), String(c.iterations), c.durationS.toFixed(2), ms(l.mean), ms(l.std), ms(l.min), ms(l.p50), ms(l.p90), ms(l.p95), ms(l.p99), ms(l.max), c.imagesPerSecond.toFixed(1)]
+    const row = [String(c.batch), c.threads === null ? 'default' : String(c.threads), String(c.iterations), c.durationS.toFixed(2), ms(c.latencyMs.mean), ms(c.latencyMs.std), c.imagesPerSecond.toFixed(1)]
     if (withRatio) {
       const ci = c.latencyRatioCI95 ? ` (${c.latencyRatioCI95[0].toFixed(3)}–${c.latencyRatioCI95[1].toFixed(3)})` : ''
       row.push(c.latencyRatio === undefined ? '' : `${c.latencyRatio.toFixed(3)}${ci}`)
     }
     table.push(row)
+  }
+  return table.toString()
+}
+
+/** Per cell: the latency distribution (nearest-rank percentiles), in ms. */
+function percentileTable(cells: readonly SpeedCell[]): string {
+  const table = new Table({ head: ['batch', 'threads', 'min', 'p50', 'p90', 'p95', 'p99', 'max'] })
+  for (const c of cells) {
+    const l = c.latencyMs
+    table.push([String(c.batch), c.threads === null ? 'default' : String(c.threads), ms(l.min), ms(l.p50), ms(l.p90), ms(l.p95), ms(l.p99), ms(l.max)])
   }
   return table.toString()
 }
@@ -28,7 +39,7 @@ export function renderSpeedTables(result: SpeedResult): string {
   summary.push(
     ['model', `${m.path}`],
     ['size', `${mb(m.bytes)} (${m.bytes} bytes), sha256 ${m.sha256.slice(0, 12)}…`],
-    ['parameters', m.params === null ? 'n/a' : `${count(m.params)} (${m.params}; trainable ${m.trainableParams})`],
+    ['parameters', m.params === null ? 'n/a' : `${count(m.params)} (${m.params}${m.trainableParams === null || m.trainableParams === undefined ? '' : `; trainable ${m.trainableParams}`})`],
     ['MACs / image', m.macs === null ? 'n/a' : `${count(m.macs)}${m.macsComplete === false ? ' (lower bound: some shapes unknown)' : ''}`],
     ['runner', `${result.runner.backend} ${result.runner.version} on ${result.runner.device}`],
     ['machine', `${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.os}, Node ${result.machine.node}`],
@@ -37,9 +48,15 @@ export function renderSpeedTables(result: SpeedResult): string {
     ...result.sessions.map((s) => [`threads ${s.threads ?? 'default'}`, `session create ${ms(s.sessionCreateMs)} ms, first inference (batch ${s.firstInferenceBatch}) ${ms(s.firstInferenceMs)} ms`]),
     ['peak RSS', mb(result.peakRssBytes)],
   )
-  const lines = [summary.toString(), 'Warmed latency per runner call (ms) and throughput:', cellTable(result.results, result.reference !== undefined)]
+  const lines = [
+    summary.toString(),
+    'Warmed latency per runner call and throughput:',
+    cellTable(result.results, result.reference !== undefined),
+    'Latency percentiles per runner call (ms, nearest rank):',
+    percentileTable(result.results),
+  ]
   if (result.reference) {
-    lines.push(`Reference ${result.reference.model.path} (${mb(result.reference.model.bytes)}):`, cellTable(result.reference.results, false))
+    lines.push(`Reference ${result.reference.model.path} (${mb(result.reference.model.bytes)}):`, cellTable(result.reference.results, false), percentileTable(result.reference.results))
   }
   if (result.e2e) {
     const table = new Table({ head: ['batch', 'threads', 'samples', 'images/s', 'read ms', 'preprocess ms', 'infer ms', 'metrics ms'] })
@@ -50,5 +67,5 @@ export function renderSpeedTables(result: SpeedResult): string {
     lines.push(`End to end on ${result.e2e[0]?.dataset ?? ''} ${result.e2e[0]?.split ?? ''} (read includes decode):`, table.toString())
   }
   if (result.warnings.length > 0) lines.push('Warnings:', ...result.warnings.map((w) => `  - ${w}`))
-  return lines.join('\n')
+  return fitText(lines.join('\n'))
 }

@@ -54,6 +54,8 @@ class OnnxRunner implements Runner {
 async function createSession(modelPath: string, options: RunnerOptions): Promise<{ session: ort.InferenceSession; backend: string; notes: string[] }> {
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: options.graphOptimization ?? 'all',
+    // Off the main thread, idle engine threads sleep instead of spinning: the main thread needs the cores meanwhile.
+    ...(options.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
     ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
   }
   const ort = await loadOnnxRuntime()
@@ -97,7 +99,7 @@ export const onnxRunnerFactory: RunnerFactory = {
   },
   async create(modelPath, options) {
     requireModelFile(modelPath, 'an ONNX model file')
-    if (options.offThread) return createOnnxThreadRunner(modelPath, { ...options, offThread: false })
+    if (options.offThread) return createOnnxThreadRunner(modelPath, { ...options, offThread: false, spinning: false })
     let created: Awaited<ReturnType<typeof createSession>>
     try {
       created = await createSession(modelPath, options)

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { messageOf } from '../core/errors.js'
-import { OnnxGraphBuilder } from '../models/onnxBuilder.js'
 import { loadOnnxRuntime, type OnnxRuntime } from './onnxModule.js'
 
 const require = createRequire(import.meta.url)
@@ -51,8 +50,9 @@ export function providerPrerequisite(ort: OnnxRuntime, provider: 'cpu' | 'cuda' 
   return true
 }
 
-/** A 1-node model used to ask whether an execution provider can start a session here. */
-function probeModel(): Uint8Array {
+/** A 1-node model used to ask whether an execution provider can start a session here (the ONNX writer is imported only for it). */
+async function probeModel(): Promise<Uint8Array> {
+  const { OnnxGraphBuilder } = await import('../models/onnxBuilder.js')
   const g = new OnnxGraphBuilder('ferbench_probe')
   const x = g.input('x', [1, 1])
   g.output(g.node('Relu', [x], {}, 'y'), [1, 1])
@@ -65,7 +65,7 @@ export async function probeProvider(provider: 'cpu' | 'cuda' | 'webgpu'): Promis
   const ready = providerPrerequisite(ort, provider)
   if (ready !== true) return ready
   try {
-    const session = await ort.InferenceSession.create(probeModel(), { executionProviders: [provider] })
+    const session = await ort.InferenceSession.create(await probeModel(), { executionProviders: [provider] })
     await session.release()
     return true
   } catch (error) {

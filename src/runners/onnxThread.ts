@@ -52,8 +52,9 @@ class OnnxThreadRunner implements Runner {
     const id = this.nextId++
     return new Promise<Float32Array>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject })
-      // The batch is copied now (structured clone): the caller may refill its buffer at once.
-      this.worker.postMessage({ kind: 'run', id, batch, dims: [...dims] } satisfies WorkerRequest)
+      // The batch is copied now and the copy moved to the worker: the caller may refill its buffer at once.
+      const copy = batch.slice()
+      this.worker.postMessage({ kind: 'run', id, batch: copy, dims: [...dims] } satisfies WorkerRequest, [copy.buffer])
     })
   }
 

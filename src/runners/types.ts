@@ -10,6 +10,8 @@ export interface RunnerOptions {
   graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all'
   /** Run the engine on a worker thread where the runner can (ONNX), so run() returns while the batch runs. */
   offThread?: boolean
+  /** false: the engine's idle threads sleep instead of spinning (set by the off-thread ONNX runner). */
+  spinning?: boolean
 }
 
 export interface RunnerInfo {

@@ -148,14 +148,15 @@ describe('ferbench eval rejects bad input with a named place and a documented ex
     ['a label outside 0–6', `7,${good.pixels.join(' ')},PrivateTest`, /row 2: emotion '7' is not a FER2013 code 0–6/],
     ['an unknown Usage', `3,${good.pixels.join(' ')},Validation`, /row 2: Usage 'Validation' is not one of Training, PublicTest, PrivateTest/],
     ['a non-numeric pixel', `3,${good.pixels.slice(1).join(' ')} x,PrivateTest`, /row 2: pixel 2304 is not an integer 0–255/],
-  ])('%s: exit 3 naming the file and row, and no output file', (_name, line, message) => {
+  ])('%s: exit 3 naming the file and row; the good row before it is kept in a partial result', (_name, line, message) => {
     const file = csvWith([goodLine, line])
     const out = path.join(path.dirname(file), 'out.json')
     const run = runCli(['eval', '--model', ORACLE, '--data', file, '--output', out])
     expect(run.status).toBe(3)
     expect(run.stderr).toContain(file)
     expect(run.stderr).toMatch(message)
-    expect(existsSync(out)).toBe(false)
+    const partial = JSON.parse(readFileSync(out, 'utf8')) as EvalResult
+    expect({ complete: partial.complete, settled: partial.resume?.settled, samples: partial.dataset.samples }).toEqual({ complete: false, settled: 1, samples: 1 })
   })
 
   it('a missing data file: exit 3 naming it', () => {

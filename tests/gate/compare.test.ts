@@ -30,7 +30,12 @@ describe('ferbench compare', () => {
     expect(json.metrics.accuracy!.a).toBeCloseTo(base.doc.metrics.correct / n, 12)
     expect(json.metrics.accuracy!.b).toBeCloseTo((base.doc.metrics.correct - 3 + 1) / n, 12)
     expect(json.metrics.accuracy!.delta).toBeCloseTo(-2 / n, 12)
-    expect(Object.keys(json.metrics).sort()).toEqual(['accuracy', 'balancedAccuracy', 'macroF1'])
+    expect(Object.keys(json.metrics).sort()).toEqual(['accuracy', 'balancedAccuracy', 'calibration.brier', 'calibration.ece', 'calibration.mce', 'calibration.nll', 'macroF1'])
+    // calibration deltas come from the two documents' metrics.calibration
+    for (const name of ['ece', 'mce', 'nll', 'brier'] as const) {
+      expect(json.metrics[`calibration.${name}`]!.a).toBe(base.doc.metrics.calibration![name])
+      expect(json.metrics[`calibration.${name}`]!.delta).toBeCloseTo(b.metrics.calibration![name] - base.doc.metrics.calibration![name], 12)
+    }
     for (const c of base.doc.metrics.perClass) expect(json.perClassRecall[c.label]!.a).toBeCloseTo(c.recall, 12)
     // b01 = 1 (a wrong, b right), b10 = 3 (a right, b wrong): p = 2·(C(4,0)+C(4,1))/16 = 10/16
     expect(json.mcnemar).toEqual({ b01: 1, b10: 3, pValue: expect.closeTo(10 / 16, 12), pairs: n, pairedBy: 'content' })

@@ -48,7 +48,11 @@ describe('reports', () => {
     expect(html).not.toMatch(/<script|<link|<img|@import|url\(/i)
     // the only URL is the SVG namespace
     expect([...html.matchAll(/https?:\/\/[^"\s]+/g)].map((x) => x[0]).filter((u) => u !== 'http://www.w3.org/2000/svg')).toEqual([])
-    expect(html.match(/<svg /g)!.length).toBe(2)
+    // heatmap, per-class bars, reliability diagram
+    expect(html.match(/<svg /g)!.length).toBe(3)
+    expect(html).toContain('aria-label="Reliability diagram"')
+    const filled = base.doc.metrics.calibration!.bins.filter((b) => b.samples > 0)
+    for (const b of filled) expect(html).toContain(`${b.samples} samples, accuracy ${b.accuracy.toFixed(3)}, mean confidence ${b.confidence.toFixed(3)}`)
     const counts = base.doc.metrics.confusionMatrix.counts
     const labels = base.doc.metrics.confusionMatrix.labels
     // each cell carries a tooltip with its count

@@ -23,7 +23,7 @@ describe('committed JSON Schemas', () => {
 
 describe('documents the tests produce validate against the committed schemas', () => {
   let dir: string
-  const docs: Record<DocumentKind, unknown[]> = { eval: [], speed: [], cv: [], compare: [], gate: [], leaderboard: [], doctor: [] }
+  const docs: Record<DocumentKind, unknown[]> = { eval: [], speed: [], cv: [], compare: [], gate: [], leaderboard: [], doctor: [], robust: [] }
   const model = path.join(FIXTURES, 'models', 'oracle.onnx')
 
   beforeAll(() => {
@@ -36,6 +36,13 @@ describe('documents the tests produce validate against the committed schemas', (
     const permutedCard = path.join(dir, 'permuted.json')
     writeFileSync(permutedCard, JSON.stringify({ ...card, labels: [...card.labels.slice(1, 7), card.labels[0], card.labels[7]] }))
     docs.eval.push(runJson<EvalDoc>(['eval', '--model', model, '--card', permutedCard, '--data', path.join(FIXTURES, 'fer2013', 'fer2013.csv')]).json)
+    // slices and temperature scaling
+    docs.eval.push(
+      runJson<EvalDoc>(['eval', '--model', model, '--dataset', 'rafdb', '--data', path.join(FIXTURES, 'rafdb', 'basic'), '--slice-by', 'gender', '--slice-min-samples', '2', '--calibrate', 'temperature', '--calibration-split', 'train']).json,
+    )
+    const sliced = write(dir, 'sliced.json', docs.eval[docs.eval.length - 1] as EvalDoc)
+    docs.gate.push(runJson(['gate', '--baseline', sliced, '--current', sliced, '--max-group-gap', '5']).json)
+    docs.robust.push(runJson(['robust', '--corruptions', 'jpeg,occlusion-eyes', '--severities', '1,5']).json)
     const base = write(dir, 'base.json', evalRun.json)
     const cur = write(dir, 'cur.json', degrade(evalRun.json, 8))
     docs.compare.push(runJson(['compare', base, cur]).json)

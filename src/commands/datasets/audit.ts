@@ -9,6 +9,7 @@ import { checkOutputs } from '../../cli/outputs.js'
 import { auditDataset, NEAR_DUPLICATE_MAX_BITS, type AuditResult } from '../../core/auditDataset.js'
 import { EXIT_CODES } from '../../core/exitCodes.js'
 import { renderAudit } from '../../report/datasetTables.js'
+import { countInBackground, progressOnStderr } from '../../cli/progress.js'
 
 export default class DatasetsAudit extends FerbenchCommand {
   static override summary = 'Find exact duplicate images (same decoded pixels) and near-duplicates (dHash) across splits, listed by id.'
@@ -28,13 +29,16 @@ export default class DatasetsAudit extends FerbenchCommand {
   async run(): Promise<AuditResult> {
     const { flags } = await this.parse(DatasetsAudit)
     checkOutputs([{ flag: '--output', file: flags.output }], [{ flag: '--data', file: flags.data }, { flag: '--labels', file: flags.labels }])
-    const result = await auditDataset({
-      dataset: flags.dataset,
-      data: flags.data,
-      ...(flags.split ? { split: flags.split } : {}),
-      concurrency: flags.concurrency,
-      ...evalDatasetOptions(flags),
-    })
+    const progress = progressOnStderr(!this.jsonEnabled(), 'auditing', 'images')
+    const datasetOptions = { data: flags.data, ...(flags.split ? { split: flags.split } : {}), ...evalDatasetOptions(flags) }
+    const counting = progress.active ? countInBackground(progress, { dataset: flags.dataset, datasetOptions, ...(flags.split ? {} : { splits: 'all' as const }) }) : undefined
+    let result: AuditResult
+    try {
+      result = await auditDataset({ dataset: flags.dataset, ...datasetOptions, concurrency: flags.concurrency, onProgress: (done) => progress.update(done) })
+    } finally {
+      counting?.abort()
+      progress.stop()
+    }
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
     if (!this.jsonEnabled()) this.log(renderAudit(result))
     if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code

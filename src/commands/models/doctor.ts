@@ -37,7 +37,7 @@ export default class ModelsDoctor extends FerbenchCommand {
 
   async run(): Promise<DoctorResult> {
     const { flags } = await this.parse(ModelsDoctor)
-    const progress = progressOnStderr(!this.jsonEnabled(), 'models doctor: candidates')
+    const progress = progressOnStderr(!this.jsonEnabled(), 'models doctor:', 'candidates run')
     let result: DoctorResult
     try {
       result = await doctor({

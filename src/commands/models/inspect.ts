@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core'
 import Table from '../../report/table.js'
+import { fitText } from '../../report/fit.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
 import { inspectModel, type InspectResult } from '../../models/inspect.js'
 import { cardSkeleton, type CardSkeleton } from '../../models/cardSkeleton.js'
@@ -9,6 +10,9 @@ import { renderDoctor } from '../../report/doctorTable.js'
 import { usageError } from '../../core/errors.js'
 
 const shape = (dims: ReadonlyArray<number | string>): string => `[${dims.join(', ')}]`
+/** A tensor's shape and dtype; a tfjs graph model without a signature records neither for its outputs. */
+const tensor = (t: { shape: ReadonlyArray<number | string>; dtype: string }): string =>
+  t.shape.length === 0 && t.dtype === 'unknown' ? 'shape and dtype not recorded in the model file' : `${shape(t.shape)} ${t.dtype}`
 
 function renderSkeleton(skeleton: CardSkeleton): string {
   const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v))
@@ -71,8 +75,8 @@ export default class ModelsInspect extends FerbenchCommand {
       table.push(
         ['model', result.path],
         ['format', result.format + (result.opset !== null ? ` (opset ${result.opset})` : '')],
-        ...result.inputs.map((t) => [`input ${t.name}`, `${shape(t.shape)} ${t.dtype}`]),
-        ...result.outputs.map((t) => [`output ${t.name}`, `${shape(t.shape)} ${t.dtype}`]),
+        ...result.inputs.map((t) => [`input ${t.name}`, tensor(t)]),
+        ...result.outputs.map((t) => [`output ${t.name}`, tensor(t)]),
         ['bytes', String(result.bytes)],
         ['params', result.params.toLocaleString('en-US')],
         ['MACs (batch 1)', `${result.macs.toLocaleString('en-US')}${result.macsComplete ? '' : ' (incomplete, see warnings)'} ${JSON.stringify(result.macsByOp)}`],
@@ -85,7 +89,7 @@ export default class ModelsInspect extends FerbenchCommand {
       }
       this.log(table.toString())
       if (result.cardSkeleton) this.log(renderSkeleton(result.cardSkeleton))
-      if (result.warnings.length > 0) this.log(['Warnings:', ...result.warnings.map((w) => `  - ${w}`)].join('\n'))
+      if (result.warnings.length > 0) this.log(fitText(['Warnings:', ...result.warnings.map((w) => `  - ${w}`)].join('\n')))
     }
     return result
   }

@@ -1,4 +1,5 @@
 import Table from '../../report/table.js'
+import { fitText } from '../../report/fit.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
 import { presetSummaries, type PresetSummary } from '../../models/presets.js'
 
@@ -13,7 +14,7 @@ export default class ModelsPresets extends FerbenchCommand {
       const table = new Table({ head: ['preset', 'input', 'scale', 'tta', 'output', 'labels (model order)'] })
       for (const p of presets) table.push([p.name, p.input, p.scale, p.tta, p.output, p.labels.join(', ')])
       this.log(table.toString())
-      for (const p of presets) this.log(`${p.name}: ${p.source}`)
+      for (const p of presets) this.log(fitText(`${p.name}: ${p.source}`))
     }
     return { presets }
   }

@@ -55,6 +55,8 @@ export const cvDocumentSchema = z
     failures: z.array(failureSchema.extend({ fold: z.number().int().positive() })),
     /** Per-sample predictions of every fold, pooled in fold order (absent with --no-embed-predictions). */
     predictions: predictionsFieldSchema.optional(),
+    /** Only in a partial result (an interrupted all-fold run): what `eval --resume` needs (src/core/cvResume.ts checks it). */
+    resume: z.looseObject({ signal: z.string() }).optional(),
   })
   .meta({ title: 'ferbench cross-validation result', description: `schema ${CV_SCHEMA}: one model (or one per fold) tested on every subject-independent fold of a split` })
 

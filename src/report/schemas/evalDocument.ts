@@ -53,6 +53,45 @@ export const classificationMetricsSchema = z.object({
   confusionMatrix: z.object({ labels: z.array(z.string()), counts: z.array(z.array(count)) }),
 })
 
+const calibrationCoreSchema = z.object({
+  samples: count,
+  ece: fraction,
+  mce: fraction,
+  nll: z.number().nonnegative(),
+  brier: z.number().min(0).max(2),
+  nllSum: z.number().nonnegative(),
+  brierSum: z.number().nonnegative(),
+  bins: z.array(z.object({ low: fraction, high: fraction, samples: count, confidence: fraction, accuracy: fraction, correct: count, confidenceSum: z.number().nonnegative() })),
+})
+
+/** metrics.calibration (src/metrics/calibration.ts): top-label ECE/MCE over 15 bins (m/15, (m+1)/15], NLL, Brier. */
+export const calibrationSchema = calibrationCoreSchema.extend({
+  temperatureScaling: z
+    .object({
+      method: z.literal('temperature'),
+      split: z.string(),
+      samples: count,
+      temperature: z.number().positive(),
+      fitNllBefore: z.number().nonnegative(),
+      fitNllAfter: z.number().nonnegative(),
+      after: calibrationCoreSchema,
+    })
+    .optional(),
+})
+
+/** metrics.slices (src/metrics/slices.ts): per attribute, per value, and the largest ranked gap. */
+export const slicesSchema = z.record(
+  z.string(),
+  z.object({
+    minSamples: count,
+    groups: z.record(
+      z.string(),
+      z.object({ samples: count, correct: count, accuracy: fraction, accuracyCI95: z.tuple([fraction, fraction]), macroF1: fraction, ranked: z.boolean(), counts: z.array(z.array(count)) }),
+    ),
+    maxGap: z.object({ a: z.string(), b: z.string(), difference: z.number().min(-1).max(1), pValue: fraction, test: z.literal('fisher-exact') }).nullable(),
+  }),
+)
+
 export const labelOrderCheckSchema = z.object({
   accuracy: fraction,
   bestAccuracy: fraction,
@@ -162,6 +201,9 @@ export const resumePointSchema = z.object({
     strict: z.boolean(),
     demo: z.boolean(),
     shard: shardSchema.optional(),
+    sliceBy: z.array(z.string()).optional(),
+    sliceMinSamples: count.optional(),
+    calibrate: z.object({ method: z.literal('temperature'), split: z.string() }).optional(),
   }),
 })
 
@@ -208,7 +250,7 @@ export const evalDocumentSchema = z
     }),
     machine: machineSchema,
     versions: z.record(z.string(), z.string()),
-    metrics: classificationMetricsSchema,
+    metrics: classificationMetricsSchema.extend({ calibration: calibrationSchema.optional(), slices: slicesSchema.optional() }),
     labelOrderCheck: labelOrderCheckSchema.optional(),
     outputCheck: outputCheckSchema.optional(),
     timing: z.object({

@@ -3,10 +3,13 @@ import { z } from 'zod'
 export const GATE_SCHEMA = 'ferbench/gate@1'
 
 export const gateCheckSchema = z.object({
-  /** 'accuracy', 'recall:<class>', 'latencyRatio:batch=<b>,threads=<t>'. */
+  /** 'accuracy', 'recall:<class>', 'groupGap:<attribute>', 'latencyRatio:batch=<b>,threads=<t>'. */
   name: z.string(),
-  /** 'percent' (accuracy, recall: baseline/current in %, change and threshold in points) or 'ratio' (latency ratio to the reference; change and threshold in %). */
-  unit: z.enum(['percent', 'ratio']),
+  /**
+   * 'percent' (accuracy, recall: baseline/current in %, change and threshold in points), 'gap' (largest accuracy gap between
+   * groups: baseline/current, change and threshold in points; fails on an increase) or 'ratio' (latency ratio to the reference; change and threshold in %).
+   */
+  unit: z.enum(['percent', 'gap', 'ratio']),
   baseline: z.number(),
   current: z.number(),
   /** current − baseline in points (percent unit) or the relative change in % (ratio unit). */
@@ -15,7 +18,7 @@ export const gateCheckSchema = z.object({
   threshold: z.number(),
   /** Ratio unit: 95% interval of the change in % (from both runs' ABBA block ratios); the check fails only when its low end exceeds the threshold. */
   changeCI95: z.tuple([z.number(), z.number()]).optional(),
-  /** McNemar's exact p-value when per-sample predictions pair the two runs. */
+  /** McNemar's exact p-value when per-sample predictions pair the two runs; for a group gap, the Fisher exact p-value of the current gap. */
   pValue: z.number().optional(),
   passed: z.boolean(),
   /** The reasoning in words: what was compared and why it passed or failed. */

@@ -6,6 +6,7 @@ import { evalDocumentSchema } from './evalDocument.js'
 import { gateDocumentSchema } from './gateDocument.js'
 import { LEADERBOARD_SCHEMA, leaderboardDocumentSchema } from './leaderboardDocument.js'
 import { speedDocumentSchema } from './speedDocument.js'
+import { robustDocumentSchema } from './robustDocument.js'
 
 /**
  * The versioned documents ferbench writes, each with the JSON Schema committed under schemas/
@@ -18,6 +19,7 @@ export const DOCUMENT_SCHEMAS = {
   cv: { version: 'ferbench/cv@1', schema: cvDocumentSchema },
   compare: { version: 'ferbench/compare@1', schema: compareDocumentSchema },
   gate: { version: 'ferbench/gate@1', schema: gateDocumentSchema },
+  robust: { version: 'ferbench/robust@1', schema: robustDocumentSchema },
   leaderboard: { version: LEADERBOARD_SCHEMA, schema: leaderboardDocumentSchema },
   doctor: { version: 'ferbench/doctor@1', schema: doctorDocumentSchema },
 } as const

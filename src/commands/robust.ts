@@ -1,0 +1,115 @@
+import { Flags } from '@oclif/core'
+import { FerbenchCommand } from '../cli/baseCommand.js'
+import { evalDatasetOptions, runSettingsFromFlags } from '../cli/datasetFlags.js'
+import { checkOutputs } from '../cli/outputs.js'
+import { formatFlag, writeReports } from '../cli/reportFlags.js'
+import { writeFileAtomic } from '../core/atomicWrite.js'
+import { usageError } from '../core/errors.js'
+import { EXIT_CODES } from '../core/exitCodes.js'
+import { DEMO } from '../core/paths.js'
+import { parseShard } from '../core/shard.js'
+import type { RobustResult } from '../report/schemas/robustDocument.js'
+import { CORRUPTIONS, SEVERITIES, type Corruption } from '../robust/corruptions.js'
+import { DEFAULT_ROBUST_SEED, robust } from '../robust/robust.js'
+import Eval from './eval.js'
+
+/** Comma-separated values of a list flag, each checked against the allowed ones. */
+function list<T extends string | number>(flag: string, text: string | undefined, allowed: readonly T[], parse: (s: string) => T): T[] {
+  if (text === undefined) return [...allowed]
+  const values = text.split(',').map((s) => s.trim()).filter((s) => s !== '').map(parse)
+  const bad = values.filter((v) => !allowed.includes(v))
+  if (values.length === 0 || bad.length > 0) throw usageError(`--${flag} ${text}: expected a comma-separated subset of ${allowed.join(', ')}`)
+  return allowed.filter((a) => values.includes(a))
+}
+
+const f = Eval.flags
+
+export default class Robust extends FerbenchCommand {
+  static override summary = 'Accuracy under seeded image corruptions (noise, blur, JPEG, low resolution, brightness, contrast, rotation, occlusion) at severities 1–5.'
+  static override description =
+    'Evaluates the model on the clean split, then once per corruption × severity, each decoded image corrupted before the card\'s preprocessing. ' +
+    'Every corrupted image is seeded by the sample id and --seed: two runs give identical documents (ferbench/robust@1), whatever --concurrency. ' +
+    'Definitions and parameters: docs/beyond-accuracy.md.'
+  static override examples = [
+    '<%= config.bin %> robust',
+    '<%= config.bin %> robust --model m.onnx --data fer2013.csv --corruptions gaussian-noise,jpeg --severities 1,3,5 --output robust.json --report robust.html',
+  ]
+
+  static override flags = {
+    model: f.model,
+    card: f.card,
+    preset: f.preset,
+    dataset: f.dataset,
+    data: f.data,
+    split: f.split,
+    batch: f.batch,
+    threads: f.threads,
+    device: f.device,
+    runner: f.runner,
+    tta: f.tta,
+    'extra-classes': f['extra-classes'],
+    labels: f.labels,
+    'class-map': f['class-map'],
+    'ckplus-neutral': f['ckplus-neutral'],
+    classes: f.classes,
+    folds: f.folds,
+    fold: f.fold,
+    strict: f.strict,
+    concurrency: f.concurrency,
+    shard: f.shard,
+    corruptions: Flags.string({ description: `comma-separated subset of: ${CORRUPTIONS.join(', ')} (default: all)` }),
+    severities: Flags.string({ description: 'comma-separated subset of 1,2,3,4,5 (default: all)' }),
+    seed: Flags.integer({ description: 'seed of the random parts (noise, motion direction, rotation sign); with the sample id it fixes every corrupted image', default: DEFAULT_ROBUST_SEED }),
+    output: Flags.string({ char: 'o', description: 'write the ferbench/robust@1 JSON to this file (atomically)' }),
+    format: formatFlag,
+    report: Flags.string({ char: 'r', description: 'write a report file (.md, .html, .png with a line chart per corruption, .json, .txt); repeatable', multiple: true }),
+  }
+
+  async run(): Promise<RobustResult> {
+    const { flags } = await this.parse(Robust)
+    const demo = flags.model === undefined && flags.data === undefined
+    if (!demo && (flags.model === undefined || flags.data === undefined)) throw usageError(`robust needs both --model and --data (or neither, for the bundled demo); missing ${flags.model === undefined ? '--model' : '--data'}`)
+    if (flags.folds !== undefined && flags.fold === undefined) throw usageError('robust evaluates one split or one fold: give --fold with --folds')
+    const corruptions = list<Corruption>('corruptions', flags.corruptions, CORRUPTIONS, (s) => s as Corruption)
+    const severities = list<number>('severities', flags.severities, SEVERITIES, Number)
+    const datasetOptions = evalDatasetOptions(flags)
+    checkOutputs(
+      [{ flag: '--output', file: flags.output }, ...(flags.report ?? []).map((file) => ({ flag: '--report', file }))],
+      [{ flag: '--model', file: flags.model }, { flag: '--card', file: flags.card }, { flag: '--data', file: flags.data }, { flag: '--labels', file: flags.labels }],
+    )
+    const bar = this.progress()
+    let result: RobustResult
+    try {
+      result = await robust({
+        model: flags.model ?? DEMO.model,
+        dataset: demo ? DEMO.dataset : flags.dataset,
+        data: flags.data ?? DEMO.data,
+        ...(flags.split ? { split: flags.split } : demo ? { split: DEMO.split } : {}),
+        ...(Object.keys(datasetOptions).length > 0 ? { datasetOptions } : {}),
+        ...runSettingsFromFlags(flags),
+        demo,
+        ...(flags.shard ? { shard: parseShard(flags.shard) } : {}),
+        corruptions,
+        severities,
+        seed: flags.seed,
+        onProgress: bar,
+      })
+    } finally {
+      bar.stop()
+    }
+    if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
+    const text = await writeReports({ kind: 'robust', result }, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}), json: this.jsonEnabled() })
+    if (text !== undefined) this.log(text)
+    if (result.clean.failures > 0 || result.results.some((r) => r.failures > 0)) process.exitCode = EXIT_CODES.incomplete.code
+    return result
+  }
+
+  /** One line on stderr per condition, rewritten as samples settle: only on a TTY and never with --json. */
+  private progress(): ((condition: string, pass: number, passes: number, done: number) => void) & { stop(): void } {
+    const on = !this.jsonEnabled() && process.stderr.isTTY === true
+    const update = (condition: string, pass: number, passes: number, done: number): void => {
+      if (on) process.stderr.write(`\r\x1b[Krobust ${pass}/${passes} ${condition}: ${done} samples`)
+    }
+    return Object.assign(update, { stop: () => (on ? void process.stderr.write('\r\x1b[K') : undefined) })
+  }
+}

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto'
+import type SharpModule from 'sharp'
+import type { Sharp } from 'sharp'
+import { loadSharp } from '../preprocess/sharpModule.js'
+import type { RawImage } from '../datasets/types.js'
+import { seededRandom } from '../models/onnxBuilder.js'
+
+/**
+ * Seeded image corruptions at severities 1–5 (0 = the image unchanged), applied to the decoded
+ * image before the model card's preprocessing. Parameters follow ImageNet-C (Hendrycks & Dietterich
+ * 2019) where it defines the corruption (noise σ, JPEG quality, contrast factor, brightness shift);
+ * sizes in pixels are relative to the image's shorter side s, so a 48×48 FER2013 face and a
+ * 100×100 RAF-DB face get the same relative damage. sharp (libvips) does blur, convolution, JPEG,
+ * resizing and rotation; noise and occlusion boxes are written here.
+ */
+export const CORRUPTIONS = [
+  'gaussian-noise',
+  'gaussian-blur',
+  'motion-blur',
+  'jpeg',
+  'low-resolution',
+  'brightness',
+  'contrast',
+  'rotation',
+  'occlusion-eyes',
+  'occlusion-mouth',
+] as const
+export type Corruption = (typeof CORRUPTIONS)[number]
+export const SEVERITIES = [1, 2, 3, 4, 5] as const
+
+/** The parameter of each corruption per severity 1–5 (index 0 = severity 1). */
+export const CORRUPTION_PARAMETERS: Record<Corruption, { values: readonly number[]; meaning: string }> = {
+  'gaussian-noise': { values: [0.08, 0.12, 0.18, 0.26, 0.38], meaning: 'σ of added N(0, σ²) noise, in units of the 0–255 range (ImageNet-C)' },
+  'gaussian-blur': { values: [1.5, 2, 3, 4, 6], meaning: 'σ = value · s / 100 pixels (at least 0.6: libvips leaves an image unchanged below about 0.5), sharp blur' },
+  'motion-blur': { values: [4, 7, 10, 14, 19], meaning: 'line kernel of length max(2, round(value · s / 100)) pixels at a seeded angle in [−45°, 45°], sharp convolve' },
+  jpeg: { values: [25, 18, 15, 10, 7], meaning: 'JPEG quality (ImageNet-C), encoded and decoded by sharp' },
+  'low-resolution': { values: [1.5, 2, 3, 4, 6], meaning: 'down-sampled by this factor (sharp lanczos3), then up to the original size (sharp linear)' },
+  brightness: { values: [0.1, 0.2, 0.3, 0.4, 0.5], meaning: 'value · 255 added to every channel, clipped (ImageNet-C brightness shift)' },
+  contrast: { values: [0.4, 0.3, 0.2, 0.1, 0.05], meaning: 'x → (x − mean) · value + mean per channel (ImageNet-C)' },
+  rotation: { values: [5, 10, 15, 20, 25], meaning: 'rotated by ± value degrees (sign seeded), same size, corners filled with the image mean, sharp rotate' },
+  'occlusion-eyes': { values: [0.1, 0.14, 0.18, 0.22, 0.26], meaning: 'black box of height value · h centred on row 0.42 · h, columns 0.1 · w to 0.9 · w' },
+  'occlusion-mouth': { values: [0.1, 0.14, 0.18, 0.22, 0.26], meaning: 'black box of height value · h centred on row 0.75 · h, width (0.3 + (value − 0.1) · 1.5) · w centred' },
+}
+
+/** Row of the eye band and of the mouth, as a share of the height of an aligned face (RAF-DB aligned, FER2013 crops). */
+export const EYE_ROW = 0.42
+export const MOUTH_ROW = 0.75
+
+/**
+ * A seeded PRNG for one (seed, corruption, sample): the same corrupted image on every run and at any
+ * --concurrency. The severity is not part of the seed, so one sample gets the same draws (noise
+ * pattern, motion direction, rotation sign) at every severity and severities differ in strength only.
+ */
+export function corruptionRandom(seed: number, corruption: Corruption, sampleId: string): () => number {
+  const digest = createHash('sha256').update(`${seed}\t${corruption}\t${sampleId}`).digest()
+  return seededRandom(digest.readUInt32BE(0))
+}
+
+/** A box [x0, y0, x1, y1) in pixels: the documented occlusion region of a corruption at a severity. */
+export function occlusionBox(corruption: 'occlusion-eyes' | 'occlusion-mouth', severity: number, width: number, height: number): [number, number, number, number] {
+  const v = CORRUPTION_PARAMETERS[corruption].values[severity - 1]!
+  const centreY = (corruption === 'occlusion-eyes' ? EYE_ROW : MOUTH_ROW) * height
+  const boxH = v * height
+  const boxW = corruption === 'occlusion-eyes' ? 0.8 * width : (0.3 + (v - 0.1) * 1.5) * width
+  const x0 = Math.round(width / 2 - boxW / 2)
+  const y0 = Math.round(centreY - boxH / 2)
+  return [Math.max(0, x0), Math.max(0, y0), Math.min(width, x0 + Math.round(boxW)), Math.min(height, y0 + Math.round(boxH))]
+}
+
+function pipeline(sharp: typeof SharpModule, image: RawImage): Sharp {
+  return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw: { width: image.width, height: image.height, channels: image.channels } })
+}
+
+/** Runs a sharp pipeline back to a raw image with the input's channel count and (unless resized) size. */
+async function back(p: Sharp, channels: 1 | 3): Promise<RawImage> {
+  const { data, info } = await p.toColourspace(channels === 1 ? 'b-w' : 'srgb').raw().toBuffer({ resolveWithObject: true })
+  if (info.channels === channels) return { data: new Uint8Array(data), width: info.width, height: info.height, channels }
+  // drop an alpha channel sharp added (rotate's background): keep the first `channels` of each pixel
+  const n = info.width * info.height
+  const out = new Uint8Array(n * channels)
+  for (let i = 0; i < n; i++) for (let c = 0; c < channels; c++) out[i * channels + c] = data[i * info.channels + c]!
+  return { data: out, width: info.width, height: info.height, channels }
+}
+
+function channelMeans(image: RawImage): number[] {
+  const sums = new Array<number>(image.channels).fill(0)
+  for (let i = 0; i < image.data.length; i++) sums[i % image.channels]! += image.data[i]!
+  return sums.map((s) => s / (image.width * image.height))
+}
+
+/**
+ * A line kernel (odd size) of `length` pixels through the centre at `angle` radians: integer hit
+ * counts with scale = their sum (libvips rounds a fractional mask on 8-bit images, so the kernel
+ * is kept in integers and normalised by the scale).
+ */
+export function motionKernel(length: number, angle: number): { width: number; height: number; kernel: number[]; scale: number } {
+  const half = Math.floor(length / 2)
+  const size = 2 * half + 1
+  const kernel = new Array<number>(size * size).fill(0)
+  // one hit per pixel step t = −⌊L/2⌋ … L − 1 − ⌊L/2⌋ along the line, rounded to the grid
+  for (let t = -half; t < length - half; t++) kernel[(half + Math.round(t * Math.sin(angle))) * size + half + Math.round(t * Math.cos(angle))]! += 1
+  return { width: size, height: size, kernel, scale: kernel.reduce((a, b) => a + b, 0) }
+}
+
+function gaussian(random: () => number): number {
+  const u = Math.max(random(), 1e-12)
+  const v = random()
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
+}
+
+/** Applies one corruption at one severity (0 = identity) to a decoded image. */
+export async function corrupt(image: RawImage, corruption: Corruption, severity: number, random: () => number): Promise<RawImage> {
+  if (severity === 0) return image
+  if (!Number.isInteger(severity) || severity < 1 || severity > 5) throw new RangeError(`severity ${severity}: expected 0–5`)
+  const v = CORRUPTION_PARAMETERS[corruption].values[severity - 1]!
+  const side = Math.min(image.width, image.height)
+  const sharp = await loadSharp()
+  const { channels } = image
+  switch (corruption) {
+    case 'gaussian-noise': {
+      const out = new Uint8Array(image.data.length)
+      for (let i = 0; i < out.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(image.data[i]! + v * 255 * gaussian(random))))
+      return { ...image, data: out }
+    }
+    case 'gaussian-blur':
+      return back(pipeline(sharp, image).blur(Math.max(0.6, (v * side) / 100)), channels)
+    case 'motion-blur': {
+      const angle = (random() - 0.5) * (Math.PI / 2)
+      const k = motionKernel(Math.max(2, Math.round((v * side) / 100)), angle)
+      return back(pipeline(sharp, image).convolve(k), channels)
+    }
+    case 'jpeg': {
+      const encoded = await pipeline(sharp, image).jpeg({ quality: v }).toBuffer()
+      return back(sharp(encoded), channels)
+    }
+    case 'low-resolution': {
+      const w = Math.max(1, Math.round(image.width / v))
+      const h = Math.max(1, Math.round(image.height / v))
+      const small = await back(pipeline(sharp, image).resize(w, h, { fit: 'fill' }), channels)
+      return back(pipeline(sharp, small).resize(image.width, image.height, { fit: 'fill', kernel: 'linear' }), channels)
+    }
+    case 'brightness':
+      return back(pipeline(sharp, image).linear(1, v * 255), channels)
+    case 'contrast': {
+      const means = channelMeans(image)
+      return back(pipeline(sharp, image).linear(new Array<number>(channels).fill(v), means.map((m) => m * (1 - v))), channels)
+    }
+    case 'rotation': {
+      const angle = random() < 0.5 ? -v : v
+      const mean = channelMeans(image)
+      const grey = Math.round(mean.reduce((a, b) => a + b, 0) / mean.length)
+      const rgb = channels === 1 ? { r: grey, g: grey, b: grey } : { r: Math.round(mean[0]!), g: Math.round(mean[1]!), b: Math.round(mean[2]!) }
+      const rotated = await back(pipeline(sharp, image).rotate(angle, { background: { ...rgb, alpha: 1 } }), channels)
+      const left = Math.floor((rotated.width - image.width) / 2)
+      const top = Math.floor((rotated.height - image.height) / 2)
+      return back(pipeline(sharp, rotated).extract({ left, top, width: image.width, height: image.height }), channels)
+    }
+    case 'occlusion-eyes':
+    case 'occlusion-mouth': {
+      const [x0, y0, x1, y1] = occlusionBox(corruption, severity, image.width, image.height)
+      const out = new Uint8Array(image.data)
+      for (let y = y0; y < y1; y++) out.fill(0, (y * image.width + x0) * channels, (y * image.width + x1) * channels)
+      return { ...image, data: out }
+    }
+  }
+}

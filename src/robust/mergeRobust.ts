@@ -1,0 +1,79 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { DatasetDigest } from '../core/datasetDigest.js'
+import { dataError, messageOf } from '../core/errors.js'
+import { ROBUST_SCHEMA, robustDocumentSchema, type RobustResult } from '../report/schemas/robustDocument.js'
+import { outcomeFromCounts, summarise } from './robust.js'
+
+/** Whether a file holds a ferbench/robust@1 document (so `merge` takes the robust path). */
+export function isRobustFile(file: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { schema?: unknown } | null)?.schema === ROBUST_SCHEMA
+  } catch {
+    return false
+  }
+}
+
+export function readRobustShard(file: string): { file: string; result: RobustResult } {
+  if (!existsSync(file)) throw dataError(`${file}: result file not found (expected a shard result of \`ferbench robust --shard i/n --output ...\`)`)
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw dataError(`${file}: not a JSON document (${messageOf(error)})`)
+  }
+  const parsed = robustDocumentSchema.safeParse(raw)
+  if (!parsed.success) throw dataError(`${file}: not a valid ${ROBUST_SCHEMA} document: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+  return { file, result: parsed.data }
+}
+
+/**
+ * Merges `robust --shard i/n` results (i = 1..n) into the unsharded run's: per condition the
+ * shards' correct and sample counts are added and accuracy, interval, mCA and relative robustness
+ * recomputed; digests add up. Refuses shards of different models, data, seeds or condition sets,
+ * a shard given twice and a missing one.
+ */
+export function mergeRobustShards(shards: ReadonlyArray<{ file: string; result: RobustResult }>): RobustResult {
+  if (shards.length === 0) throw dataError('merge: no shard files given')
+  const first = shards[0]!
+  const key = (r: RobustResult): string =>
+    JSON.stringify([r.model.sha256, r.dataset.name, r.dataset.split, r.seed, r.corruptions, r.severities, r.dataset.shard?.count ?? null, r.dataset.shard?.hash ?? null])
+  const seen = new Map<number, string>()
+  for (const s of shards) {
+    const shard = s.result.dataset.shard
+    if (!shard) throw dataError(`${s.file}: not a shard result (no dataset.shard); merge takes the results of \`ferbench robust --shard i/n\``)
+    if (key(s.result) !== key(first.result)) throw dataError(`merge: ${s.file} has a different model, dataset, seed, corruptions, severities or shard count than ${first.file}; shards must come from the same robust run`)
+    const earlier = seen.get(shard.index)
+    if (earlier !== undefined) throw dataError(`merge: shard ${shard.index}/${shard.count} is given twice (${earlier} and ${s.file})`)
+    seen.set(shard.index, s.file)
+  }
+  const count = first.result.dataset.shard!.count
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i))
+  if (missing.length > 0) throw dataError(`merge: missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}`)
+  const ordered = [...shards].sort((a, b) => a.result.dataset.shard!.index - b.result.dataset.shard!.index)
+  const sum = (pick: (r: RobustResult) => { correct: number; samples: number; failures: number }) => {
+    const t = { correct: 0, samples: 0, failures: 0 }
+    for (const s of ordered) {
+      const o = pick(s.result)
+      t.correct += o.correct
+      t.samples += o.samples
+      t.failures += o.failures
+    }
+    return outcomeFromCounts(t.correct, t.samples, t.failures)
+  }
+  const clean = sum((r) => r.clean)
+  const results = first.result.results.map((c, i) => ({ corruption: c.corruption, severity: c.severity, ...sum((r) => r.results[i]!) }))
+  const { shard: _shard, ...dataset } = first.result.dataset
+  const warnings: string[] = []
+  for (const s of ordered) for (const w of s.result.warnings) if (!warnings.includes(w)) warnings.push(w)
+  return {
+    ...first.result,
+    createdAt: new Date().toISOString(),
+    dataset: { ...dataset, samples: clean.samples, digest: DatasetDigest.combine(ordered.map((s) => s.result.dataset.digest)) },
+    clean,
+    results,
+    ...summarise(clean, results),
+    timing: { wallSeconds: Math.max(...ordered.map((s) => s.result.timing.wallSeconds)) },
+    warnings,
+    merged: { shards: ordered.map((s) => ({ index: s.result.dataset.shard!.index, count, file: s.file, samples: s.result.dataset.samples })) },
+  }
+}
