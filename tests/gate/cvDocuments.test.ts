@@ -107,6 +107,6 @@ describe('cross-validation documents are first-class', () => {
     expect(runCli([...cvArgs, '--no-embed-predictions', '--output', bare]).status).toBe(0)
     const run = runCli(['gate', '--baseline', bare, '--current', cvFile])
     expect(run.status, run.stderr).toBe(0)
-    expect(run.stdout).toMatch(/significance: NONE — McNemar's test could not run: .*cv-bare\.json carries no per-sample predictions \(made with --no-embed-predictions/)
+    expect(run.stdout.replace(/\s+/g, ' ')).toMatch(/significance: NONE — McNemar's test could not run: .*cv-bare\.json carries no per-sample predictions \(made with --no-embed-predictions/)
   })
 })

@@ -42,7 +42,7 @@ export const cvDocumentSchema = z
         digest: z.string(),
         contentDigest: digestHex.optional(),
         idDigest: digestHex.optional(),
-        metrics: classificationMetricsSchema,
+        metrics: evalShape.metrics,
         warnings: z.array(z.string()),
         failures: z.array(failureSchema),
       }),
