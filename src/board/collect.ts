@@ -5,9 +5,9 @@ import { dataError, messageOf } from '../core/errors.js'
 import { evalDocumentSchema, type EvalDocument } from '../report/schemas/evalDocument.js'
 import { SPEED_SCHEMA, speedDocumentSchema, type SpeedDocument } from '../report/schemas/speedDocument.js'
 import { EVAL_SCHEMA } from '../report/evalResult.js'
+import { ROBUST_SCHEMA, robustDocumentSchema, type RobustResult } from '../report/schemas/robustDocument.js'
 
 const CV_SCHEMA = 'ferbench/cv@1'
-const ROBUST_SCHEMA = 'ferbench/robust@1'
 const fraction = z.number().min(0).max(1)
 
 /** The fields of a cross-validation document (ferbench/cv@1) the leaderboard reads. */
@@ -24,25 +24,17 @@ const cvFieldsSchema = z.looseObject({
 })
 export type CvFields = z.infer<typeof cvFieldsSchema>
 
-/** The fields of a robustness document (ferbench/robust@1) the leaderboard reads. */
-const robustFieldsSchema = z.looseObject({
-  schema: z.literal(ROBUST_SCHEMA),
-  model: z.looseObject({ sha256: z.string() }),
-  meanCorruptionAccuracy: fraction,
-})
-export type RobustFields = z.infer<typeof robustFieldsSchema>
-
 export type BoardDocument =
   | { kind: 'eval'; file: string; doc: EvalDocument }
   | { kind: 'speed'; file: string; doc: SpeedDocument }
   | { kind: 'cv'; file: string; doc: CvFields }
-  | { kind: 'robust'; file: string; doc: RobustFields }
+  | { kind: 'robust'; file: string; doc: RobustResult }
 
 const SCHEMAS = {
   [EVAL_SCHEMA]: { kind: 'eval', schema: evalDocumentSchema },
   [SPEED_SCHEMA]: { kind: 'speed', schema: speedDocumentSchema },
   [CV_SCHEMA]: { kind: 'cv', schema: cvFieldsSchema },
-  [ROBUST_SCHEMA]: { kind: 'robust', schema: robustFieldsSchema },
+  [ROBUST_SCHEMA]: { kind: 'robust', schema: robustDocumentSchema },
 } as const
 
 export interface Collected {

@@ -37,8 +37,12 @@ export function measuresOf(entry: BoardDocument): Measure[] {
     ]
   }
   if (entry.kind === 'robust') {
-    const benchmark = `${entry.doc.model.sha256.slice(0, 12)}/robust`
-    return [{ benchmark, measure: 'mean-corruption-accuracy', unit: '%', value: entry.doc.meanCorruptionAccuracy * 100, biggerIsBetter: true }]
+    const d = entry.doc
+    const benchmark = `${presetOrFile(d.model.path, d.model.card.origin.source)}/${d.dataset.name}/${d.dataset.split}/robust`
+    return [
+      { benchmark, measure: 'mean-corruption-accuracy', unit: '%', value: d.meanCorruptionAccuracy * 100, biggerIsBetter: true },
+      { benchmark, measure: 'relative-robustness', unit: 'ratio', value: d.relativeRobustness, biggerIsBetter: true },
+    ]
   }
   const d = entry.doc
   const model = presetOrFile(d.model.path, d.model.card.origin.source)

@@ -43,12 +43,11 @@ function newId(now: Date): string {
 }
 
 function modelOf(entry: BoardDocument): { sha256: string; name: string } {
-  if (entry.kind === 'eval' || entry.kind === 'speed') {
+  if (entry.kind === 'eval' || entry.kind === 'speed' || entry.kind === 'robust') {
     const source = entry.doc.model.card.origin.source
     return { sha256: entry.doc.model.sha256, name: source.startsWith('preset:') ? source.slice(7) : path.basename(entry.doc.model.path) }
   }
-  if (entry.kind === 'cv') return { sha256: entry.doc.folds[0]!.model.sha256, name: path.basename(entry.doc.folds[0]!.model.path) }
-  return { sha256: entry.doc.model.sha256, name: entry.doc.model.sha256.slice(0, 12) }
+  return { sha256: entry.doc.folds[0]!.model.sha256, name: path.basename(entry.doc.folds[0]!.model.path) }
 }
 
 /** The scalar metrics an entry keeps for trends: accuracy-like values as fractions, latencies in ms. */
@@ -90,8 +89,8 @@ export function addToHistory(entry: BoardDocument, options: AddOptions): History
     sourceFile: path.resolve(entry.file),
     document: documentPath,
     model: modelOf(entry),
-    dataset: entry.kind === 'eval' || entry.kind === 'cv' ? entry.doc.dataset.name : null,
-    split: entry.kind === 'eval' ? entry.doc.dataset.split : entry.kind === 'cv' ? `${entry.doc.protocol.folds}-fold` : null,
+    dataset: entry.kind === 'speed' ? null : entry.doc.dataset.name,
+    split: entry.kind === 'eval' || entry.kind === 'robust' ? entry.doc.dataset.split : entry.kind === 'cv' ? `${entry.doc.protocol.folds}-fold` : null,
     metrics: entryMetrics(entry),
   }
   mkdirSync(path.join(options.store, 'documents'), { recursive: true })

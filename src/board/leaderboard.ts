@@ -168,8 +168,7 @@ export function buildLeaderboard(collected: Collected, now: Date = new Date()): 
       speeds.set(entry.doc.model.sha256, list)
     } else if (entry.kind === 'robust') {
       const list = robust.get(entry.doc.model.sha256) ?? []
-      const created = typeof entry.doc.createdAt === 'string' ? entry.doc.createdAt : ''
-      list.push({ file: entry.file, createdAt: created, value: entry.doc.meanCorruptionAccuracy })
+      list.push({ file: entry.file, createdAt: entry.doc.createdAt, value: entry.doc.meanCorruptionAccuracy })
       robust.set(entry.doc.model.sha256, list)
     } else {
       const s = scoredFrom(entry, warnings)

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { FerbenchError, usageError } from '../core/errors.js'
 import { evaluate } from '../core/evaluate.js'
+import { requireModelFile } from '../core/inputFile.js'
 import { modelIdentity } from '../core/modelFiles.js'
 import { machineInfo, type MachineInfo } from '../core/provenance.js'
 import { datasetNames } from '../datasets/registry.js'
@@ -84,6 +85,7 @@ function publishedTolerance(value: number): number {
 
 async function reproduceSize(claim: Claim, options: ReproduceOptions): Promise<ReproduceResult> {
   const model = requireFile('--model', options.model, claim)
+  requireModelFile(model)
   const { sha256, bytes } = await modelIdentity(model) // every file of the model (tfjs shards, ONNX external data)
   const mb = bytes / 1e6
   const run = { model: { path: model, sha256, bytes }, machine: machineInfo() }

@@ -20,6 +20,11 @@ export abstract class FerbenchCommand extends Command {
     super.logToStderr(terminalText(message, false), ...args)
   }
 
+  /** A warning on stderr that shows with --json too (oclif's logToStderr is silent then): stdout stays the JSON document. */
+  warnToStderr(message: string): void {
+    process.stderr.write(`${terminalText(message, false)}\n`)
+  }
+
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     let failure: FerbenchError | undefined
     if (err instanceof FerbenchError) failure = err

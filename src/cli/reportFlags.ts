@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { usageError } from '../core/errors.js'
 import { writeOutputs } from './outputs.js'
-import { emitReport, formatFor, REPORT_FORMATS, type ReportSubject } from '../report/render.js'
+import { checkFormatFor, emitReport, formatFor, REPORT_FORMATS, reportFormats, type ReportSubject } from '../report/render.js'
 
 /** --format: how a result is shown on stdout (or written to each report file). */
 export const formatFlag = Flags.string({
@@ -18,9 +18,11 @@ export async function writeReports(subject: ReportSubject, options: { format?: s
   if (options.format !== undefined && files.length > 1) {
     throw usageError(`--format ${options.format} with ${files.length} report files: give one file per format and let the extensions choose (e.g. report.md, gate.xml, report.html)`)
   }
-  const formats = files.map((file) => formatFor(options.format, file))
+  // every file's format is checked before any is written: no first file left behind by a bad second one
+  const formats = reportFormats(subject.kind, options.format, files)
+  const stdoutFormat = files.length === 0 ? formatFor(options.format, undefined) : 'table'
+  if (!options.json) checkFormatFor(subject.kind, stdoutFormat, undefined)
   await writeOutputs(files.map((file, i) => () => emitReport(subject, formats[i]!, file)))
   if (options.json) return undefined
-  const stdoutFormat = files.length === 0 ? formatFor(options.format, undefined) : 'table'
   return emitReport(subject, stdoutFormat, undefined)
 }

@@ -26,6 +26,7 @@ import { writePredictionsCsv } from '../report/predictionsCsv.js'
 import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
 import { stageTimingsText } from '../report/stageTimings.js'
 import { checkOutputs, writeOutputs, type NamedPath } from '../cli/outputs.js'
+import { reportFormats } from '../report/render.js'
 import type { SamplePrediction } from '../report/evalResult.js'
 import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
 import { decodePredictions } from '../report/predictions.js'
@@ -180,6 +181,7 @@ export default class Eval extends FerbenchCommand {
     if (demo && !this.jsonEnabled()) this.logToStderr('ferbench eval: no --model/--data given, running the bundled demo (oracle model on fixtures/fer2013/fer2013.csv)')
     const model = flags.model === undefined ? DEMO.model : flags.fold !== undefined ? modelForFold(flags.model, flags.fold) : flags.model
     checkOutputs(outputPaths(flags), inputPaths({ model, card: flags.card, data: flags.data ?? DEMO.data, datasetOptions }))
+    reportFormats('eval', flags.format, flags.report ?? []) // each --report file's format, checked before the run
     const embedPredictions = flags['embed-predictions'] === true // an absent boolean flag is undefined
     const result = await this.runInterruptible({
         model,
@@ -205,6 +207,7 @@ export default class Eval extends FerbenchCommand {
     if (flags.model === undefined || flags.data === undefined) throw usageError(`--folds without --fold evaluates every fold and needs --model and --data`)
     for (const flag of ['shard', 'predictions', 'slice-by', 'calibrate'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
     checkOutputs(outputPaths(flags), inputPaths({ model: flags.model, card: flags.card, data: flags.data, datasetOptions }))
+    reportFormats('cv', flags.format, flags.report ?? []) // each --report file's format, checked before the run
     return this.runCv(
       {
         model: flags.model,
@@ -306,11 +309,13 @@ export default class Eval extends FerbenchCommand {
       if (flags.predictions !== undefined) throw usageError('--predictions is not available for an all-fold run (--folds without --fold)')
       const options = cvOptionsFromPartial(file, readCvPartial(file, document), flags.concurrency)
       checkOutputs(outputPaths(flags, flags.output ?? file), inputPaths(options))
+      reportFormats('cv', flags.format, flags.report ?? []) // each --report file's format, checked before the run
       return this.runCv(options, flags.output ?? file, { format: flags.format, files: flags.report })
     }
     const partial = readPartialResult(file)
     const o = resumedPaths(partial.resume!.options)
     checkOutputs(outputPaths(flags, flags.output ?? file), inputPaths(o))
+    reportFormats('eval', flags.format, flags.report ?? []) // each --report file's format, checked before the run
     const result = await this.runInterruptible(evalOptionsFromPartial(file, partial, flags.concurrency), { output: flags.output ?? file, embedPredictions: o.embedPredictions })
     const predictions = settlePredictions(result, flags.predictions, o.embedPredictions)
     return this.finish(result, flags.output ?? file, { predictionsCsv: flags.predictions, predictions, ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) }, flags.timings)
@@ -354,7 +359,7 @@ export default class Eval extends FerbenchCommand {
       await debugPauseAfterPartial()
       return result
     }
-    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) this.logToStderr(`ferbench eval: warning: ${w}`)
+    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) this.warnToStderr(`ferbench eval: warning: ${w}`)
     const writeStarted = performance.now()
     let text: string | undefined
     await writeOutputs([

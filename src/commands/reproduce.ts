@@ -1,3 +1,4 @@
+import { LIMITS } from '../core/limits.js'
 import { Args, Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { progressOnStderr } from '../cli/progress.js'
@@ -22,8 +23,8 @@ export default class Reproduce extends FerbenchCommand {
     data: Flags.string({ description: 'the claim\'s dataset, as downloaded (accuracy claims)' }),
     card: Flags.string({ description: 'model card (default: the claim\'s preset, else the sidecar)' }),
     preset: Flags.string({ description: 'a built-in model card instead of the claim\'s preset' }),
-    batch: Flags.integer({ char: 'b', description: 'samples per inference call', default: 32, min: 1 }),
-    threads: Flags.integer({ description: 'intra-op threads', min: 1 }),
+    batch: Flags.integer({ char: 'b', description: `samples per inference call (1–${LIMITS.batch})`, default: 32, min: 1, max: LIMITS.batch }),
+    threads: Flags.integer({ description: `intra-op threads (1–${LIMITS.threads})`, min: 1, max: LIMITS.threads }),
     device: Flags.string({ description: 'device to run on', options: ['cpu', 'gpu'], default: 'cpu' }),
     runner: Flags.string({ description: 'runner', options: ['onnx', 'tfjs'] }),
   }

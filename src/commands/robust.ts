@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { evalDatasetOptions, runSettingsFromFlags } from '../cli/datasetFlags.js'
 import { checkOutputs } from '../cli/outputs.js'
+import { progressOnStderr } from '../cli/progress.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
 import { usageError } from '../core/errors.js'
@@ -77,7 +78,8 @@ export default class Robust extends FerbenchCommand {
       [{ flag: '--output', file: flags.output }, ...(flags.report ?? []).map((file) => ({ flag: '--report', file }))],
       [{ flag: '--model', file: flags.model }, { flag: '--card', file: flags.card }, { flag: '--data', file: flags.data }, { flag: '--labels', file: flags.labels }],
     )
-    const bar = this.progress()
+    const progress = progressOnStderr(!this.jsonEnabled(), 'robust')
+    const current = { pass: 1, done: 0, base: 0 }
     let result: RobustResult
     try {
       result = await robust({
@@ -92,24 +94,25 @@ export default class Robust extends FerbenchCommand {
         corruptions,
         severities,
         seed: flags.seed,
-        onProgress: bar,
+        onProgress: (condition, pass, passes, done) => {
+          // cumulative over passes: every pass settles as many samples as the clean one did
+          if (pass !== current.pass) {
+            if (current.pass === 1) progress.setTotal(current.done * passes)
+            current.base += current.done
+            current.pass = pass
+          }
+          current.done = done
+          progress.note(`${pass}/${passes} ${condition}`)
+          progress.update(current.base + done)
+        },
       })
     } finally {
-      bar.stop()
+      progress.stop()
     }
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
     const text = await writeReports({ kind: 'robust', result }, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}), json: this.jsonEnabled() })
     if (text !== undefined) this.log(text)
     if (result.clean.failures > 0 || result.results.some((r) => r.failures > 0)) process.exitCode = EXIT_CODES.incomplete.code
     return result
-  }
-
-  /** One line on stderr per condition, rewritten as samples settle: only on a TTY and never with --json. */
-  private progress(): ((condition: string, pass: number, passes: number, done: number) => void) & { stop(): void } {
-    const on = !this.jsonEnabled() && process.stderr.isTTY === true
-    const update = (condition: string, pass: number, passes: number, done: number): void => {
-      if (on) process.stderr.write(`\r\x1b[Krobust ${pass}/${passes} ${condition}: ${done} samples`)
-    }
-    return Object.assign(update, { stop: () => (on ? void process.stderr.write('\r\x1b[K') : undefined) })
   }
 }

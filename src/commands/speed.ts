@@ -95,7 +95,7 @@ export default class Speed extends FerbenchCommand {
     } finally {
       progress.stop()
     }
-    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) process.stderr.write(`ferbench speed: warning: ${w}\n`)
+    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) this.warnToStderr(`ferbench speed: warning: ${w}`)
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
     if (!this.jsonEnabled()) this.log(renderSpeedTables(result))
     return result

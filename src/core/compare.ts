@@ -1,13 +1,12 @@
 import { mcnemarFromPairs } from '../metrics/stats.js'
 import { readScoredDocument } from '../report/readDocument.js'
-import { COMPARE_SCHEMA, type CompareResult, type MetricDelta } from '../report/schemas/compareDocument.js'
+import type { CompareResult, MetricDelta } from '../report/schemas/compareDocument.js'
 import { pairPredictions, requireSameDataset, scoredView, type ScoredView } from './pairing.js'
+import { compareHead, metricDelta } from './compareHead.js'
+import { compareRobust } from '../robust/compareRobust.js'
+import { isRobustFile, readRobustDocument } from '../robust/mergeRobust.js'
 
-const d = (a: number | undefined, b: number | undefined): MetricDelta => ({
-  a: a ?? null,
-  b: b ?? null,
-  delta: a === undefined || b === undefined ? null : b - a,
-})
+const d = metricDelta
 
 /** The metrics compare reports, all fractions (as in the eval document). */
 export const COMPARED_METRICS = ['accuracy', 'balancedAccuracy', 'macroF1'] as const
@@ -16,7 +15,7 @@ export const COMPARED_CALIBRATION = ['ece', 'mce', 'nll', 'brier'] as const
 
 /** Whether a compared metric is a share shown in percent (accuracy, ECE) or a plain number (macro-F1, NLL, Brier). */
 export function shownAsPercent(name: string): boolean {
-  return !['macroF1', 'calibration.nll', 'calibration.brier'].includes(name)
+  return !['macroF1', 'calibration.nll', 'calibration.brier', 'robust.relativeRobustness'].includes(name)
 }
 
 /** Per attribute both results are sliced by: accuracy deltas per group and the delta of the largest gap (b − a). */
@@ -63,16 +62,7 @@ export function compareDocuments(a: ScoredView, b: ScoredView): CompareResult {
   if (a.kind === 'cv' || b.kind === 'cv') notes.push('cross-validation: metrics pooled over all folds; McNemar on the pooled per-sample predictions')
   if (!a.complete || !b.complete) notes.push('at least one result is partial (complete: false)')
   return {
-    schema: COMPARE_SCHEMA,
-    a: { file: aFile, kind: a.kind, model: { path: a.model.path, sha256: a.model.sha256 }, createdAt: a.createdAt },
-    b: { file: bFile, kind: b.kind, model: { path: b.model.path, sha256: b.model.sha256 }, createdAt: b.createdAt },
-    dataset: {
-      name: a.dataset.name,
-      split: a.dataset.split,
-      samples: a.dataset.samples,
-      ...(a.dataset.digest ? { digest: a.dataset.digest } : {}),
-      ...(a.dataset.contentDigest ? { contentDigest: a.dataset.contentDigest } : {}),
-    },
+    ...compareHead(a, aFile, b, bFile),
     metrics,
     perClassRecall,
     ...(slices ? { slices } : {}),
@@ -82,5 +72,6 @@ export function compareDocuments(a: ScoredView, b: ScoredView): CompareResult {
 }
 
 export function compareFiles(aFile: string, bFile: string): CompareResult {
+  if (isRobustFile(aFile) && isRobustFile(bFile)) return compareRobust(readRobustDocument(aFile), aFile, readRobustDocument(bFile), bFile)
   return compareDocuments(scoredView(readScoredDocument(aFile, 'compare')), scoredView(readScoredDocument(bFile, 'compare')))
 }

@@ -10,7 +10,7 @@ import { TEMPERATURE_RANGE } from '../metrics/temperature.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import { cardFor } from '../models/cardFor.js'
-import { resolveCard } from '../models/resolveCard.js'
+import { cardDefaultsNote, resolveCard } from '../models/resolveCard.js'
 import type { TtaKind } from '../models/card.js'
 import { withTta } from '../preprocess/tta.js'
 import { viewCount } from '../preprocess/tensor.js'
@@ -95,6 +95,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
     const cardAsGiven = withModelPath(options.model, () => resolveCard(cardSource.card, runner.input, cardSource.source))
     const card = withTta(cardAsGiven, options.tta)
     if (card !== cardAsGiven) warnings.push(`--tta ${card.tta} overrides the card's tta '${cardAsGiven.tta}'`)
+    const defaultsNote = cardDefaultsNote(cardAsGiven)
+    if (defaultsNote) warnings.push(defaultsNote)
     const classes = card.labels.length
     const outShape = runner.outputs[0]?.shape ?? []
     const outClasses = outShape[outShape.length - 1]

@@ -1,4 +1,4 @@
-import { constants, statSync, type Stats } from 'node:fs'
+import { accessSync, constants, statSync, type Stats } from 'node:fs'
 import path from 'node:path'
 import { open, type FileHandle } from 'node:fs/promises'
 import { modelError, type FerbenchError } from './errors.js'
@@ -57,6 +57,11 @@ export function requireRegularFile(file: string, check: RegularFileCheck): numbe
     throw check.fail(`${file}: ${errnoReason(error, check.missing)} (expected ${check.what})`)
   }
   if (!stats.isFile()) throw check.fail(`${file}: is ${describeKind(stats)}, not a regular file (expected ${check.what})`)
+  try {
+    accessSync(file, constants.R_OK) // stat needs no read permission: a file we may not read fails here, not in a stream later
+  } catch (error) {
+    throw check.fail(`${file}: ${errnoReason(error, check.missing)} (expected ${check.what})`)
+  }
   if (check.maxBytes !== undefined && stats.size > check.maxBytes) {
     throw check.fail(`${file}: ${stats.size} bytes is over the ${check.maxBytes}-byte limit for ${check.what}`)
   }

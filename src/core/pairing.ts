@@ -49,7 +49,10 @@ export function scoredView(read: ScoredDocument): ScoredView {
 export type PairBy = 'content' | 'id'
 
 const short = (hex: string | undefined): string => (hex === undefined ? 'none' : `${hex.slice(0, 12)}…`)
-const describe = (v: ScoredView): string => `${v.file} scored ${v.dataset.name} ${v.dataset.split} (${v.dataset.samples} samples)`
+/** What the test-set rule reads of a result (eval, cross-validation or robust): its file and dataset identity. */
+export type TestSetView = Pick<ScoredView, 'file' | 'dataset'>
+
+const describe = (v: TestSetView): string => `${v.file} scored ${v.dataset.name} ${v.dataset.split} (${v.dataset.samples} samples)`
 
 /**
  * Same test set, or a data error (exit 3) that says what differs:
@@ -60,7 +63,7 @@ const describe = (v: ScoredView): string => `${v.file} scored ${v.dataset.name} 
  *   `digest` against the other's `idDigest`), paired by id, with a note that pixels are unchecked.
  * Returns the notes to show and how to pair samples.
  */
-export function requireSameDataset(a: ScoredView, b: ScoredView, what: string): { pairBy: PairBy; notes: string[] } {
+export function requireSameDataset(a: TestSetView, b: TestSetView, what: string): { pairBy: PairBy; notes: string[] } {
   const differ = (extra: string): never => {
     throw dataError(
       `${what} needs both results on the same test set, but the datasets differ: ${describe(a)}, ${describe(b)}. ${extra}` +
@@ -83,7 +86,7 @@ export function requireSameDataset(a: ScoredView, b: ScoredView, what: string): 
     return differ(`Content digests: ${short(ca)} vs ${short(cb)}. `)
   }
   // At least one document was made before pixels were hashed: compare ids and labels only.
-  const idsOf = (v: ScoredView): string | undefined => (v.dataset.contentDigest === undefined ? v.dataset.digest : v.dataset.idDigest)
+  const idsOf = (v: TestSetView): string | undefined => (v.dataset.contentDigest === undefined ? v.dataset.digest : v.dataset.idDigest)
   const ia = idsOf(a)
   const ib = idsOf(b)
   if (ia === undefined || ib === undefined || ia !== ib || a.dataset.samples !== b.dataset.samples) return differ(`Digests of ids and labels: ${short(ia)} vs ${short(ib)}. `)

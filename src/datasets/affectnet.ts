@@ -1,13 +1,11 @@
-import { createReadStream } from 'node:fs'
 import path from 'node:path'
-import { parse } from 'csv-parse'
 import { dataError, usageError } from '../core/errors.js'
 import { requireRegularFile } from '../core/inputFile.js'
 import type { Emotion } from '../labels/emotions.js'
 import { decodeImageFile, decodeLimitsOf, type DecodeLimits } from './decode.js'
 import { cropBox } from './faceCrop.js'
 import { isDirectory, isFile, resolveListedPath, rootRule, warnOnce, type RootRule } from './files.js'
-import { MAX_LIST_LINE_BYTES } from './lines.js'
+import { csvRecords } from './lines.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'
 
 /** AffectNet expression codes 0–7 in canonical names; 8 None, 9 Uncertain, 10 No-Face are not emotions. */
@@ -57,7 +55,6 @@ export class AffectnetAdapter implements DatasetAdapter {
     if (!fileName) throw usageError(`--split ${split}: AffectNet splits are training, validation`)
     const list = path.join(this.root, LISTS, fileName)
     requireRegularFile(list, { what: `AffectNet's ${split} list`, fail: dataError })
-    const parser = createReadStream(list).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_LIST_LINE_BYTES }))
     let cols: Record<(typeof COLUMNS)[number], number> | undefined
     let row = 0
     const dropped = new Map<string, number>()
@@ -66,7 +63,7 @@ export class AffectnetAdapter implements DatasetAdapter {
     const listed = new Map<string, [number, number]>()
     let duplicates = 0
     const duplicateExamples: string[] = []
-    for await (const record of readRecords(parser, list)) {
+    for await (const record of csvRecords(list, 'one row per image')) {
       if (!cols) {
         const names = record.map((h) => h.trim())
         const missing = COLUMNS.filter((c) => !names.includes(c))
@@ -120,12 +117,3 @@ export class AffectnetAdapter implements DatasetAdapter {
   }
 }
 
-/** The list's records; csv-parse errors (a line over MAX_LIST_LINE_BYTES, a broken quote) become data errors naming the file. */
-async function* readRecords(parser: AsyncIterable<unknown>, list: string): AsyncGenerator<string[]> {
-  try {
-    for await (const record of parser) yield record as string[]
-  } catch (error) {
-    if (error instanceof Error && error.name === 'FerbenchError') throw error
-    throw dataError(`${list}: malformed CSV (${error instanceof Error ? error.message : String(error)}); expected one row per image, each under ${MAX_LIST_LINE_BYTES} bytes`)
-  }
-}

@@ -1,11 +1,10 @@
-import { createReadStream } from 'node:fs'
 import path from 'node:path'
-import { parse } from 'csv-parse'
 import { dataError, usageError } from '../core/errors.js'
 import { requireRegularFile } from '../core/inputFile.js'
 import { EMOTIONS, type Emotion } from '../labels/emotions.js'
 import { checkUsage, FER2013_SPLITS, parseFer2013Pixels, readFer2013Rows } from './fer2013.js'
 import { isDirectory, warnOnce } from './files.js'
+import { csvRecords } from './lines.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, RawImage, Sample } from './types.js'
 
 /** fer2013new.csv vote columns after `Usage,Image name`: the 8 emotions in FER+ order, then unknown and NF. */
@@ -46,12 +45,11 @@ export interface FerplusRow {
 export async function* readFerplusRows(file: string): AsyncGenerator<FerplusRow> {
   const size = requireRegularFile(file, { what: 'FER+ fer2013new.csv; pass it with --labels', fail: dataError })
   if (size === 0) throw dataError(`${file}: file is empty (expected FER+ fer2013new.csv)`)
-  const parser = createReadStream(file).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true }))
   let cols: number[] | undefined
   let usageCol = -1
   let nameCol = -1
   let row = 0
-  for await (const record of parser as AsyncIterable<string[]>) {
+  for await (const record of csvRecords(file, 'one row of vote counts per image')) {
     if (!cols) {
       const names = record.map((h) => h.trim())
       usageCol = names.indexOf('Usage')

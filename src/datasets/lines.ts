@@ -1,5 +1,6 @@
-import { closeSync, openSync, readSync } from 'node:fs'
-import { dataError } from '../core/errors.js'
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
+import { parse } from 'csv-parse'
+import { dataError, FerbenchError, messageOf } from '../core/errors.js'
 
 /** The longest line a list file (manifest, RAF-DB list) may hold: a path, a label, a subject, a split. */
 export const MAX_LIST_LINE_BYTES = 64 * 1024
@@ -33,5 +34,23 @@ export function forEachLineSync(file: string, onLine: (line: string, lineNo: num
     if (last !== '') onLine(last, ++lineNo)
   } finally {
     closeSync(fd)
+  }
+}
+
+/**
+ * The records of a CSV list (AffectNet lists, FER+ votes) through csv-parse, each line at most
+ * MAX_LIST_LINE_BYTES: a longer line, or a broken quote, is a data error naming the file after a
+ * bounded read. `expected` says what a row should be, for the message.
+ */
+export async function* csvRecords(file: string, expected: string): AsyncGenerator<string[]> {
+  const stream = createReadStream(file)
+  const parser = stream.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_LIST_LINE_BYTES }))
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) yield record
+  } catch (error) {
+    if (error instanceof FerbenchError) throw error
+    throw dataError(`${file}: malformed CSV (${messageOf(error)}); expected ${expected}, each line under ${MAX_LIST_LINE_BYTES} bytes`)
+  } finally {
+    stream.destroy()
   }
 }

@@ -2,6 +2,7 @@ import type { CardFile, ChannelOrder, ModelCard, ResizeKind, ScaleKind } from '.
 import type { ModelInputInfo } from '../models/resolveCard.js'
 import type { Emotion } from '../labels/emotions.js'
 import { modelError } from '../core/errors.js'
+import { CARD_DEFAULTS } from '../models/card.js'
 
 /** ImageNet's per-channel mean and std (RGB order), as torchvision's Normalize uses them. */
 export const IMAGENET_MEANSTD = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }
@@ -124,7 +125,7 @@ export function specOfCard(card: CardFile, choices: readonly InputChoice[]): Can
     height: card.input.height ?? choice.height,
     width: card.input.width ?? choice.width,
     scale: card.scale,
-    resize: card.resize,
+    resize: card.resize ?? CARD_DEFAULTS.resize,
   }
   const perChannel = (values: number[] | undefined): number[] | undefined => (values ? (values.length === 1 ? Array.from({ length: choice.channels }, () => values[0]!) : values) : undefined)
   const mean = perChannel(card.mean)

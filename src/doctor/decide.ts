@@ -154,6 +154,7 @@ function recommendation(
   const undetermined = union([...equivalent.map((e) => differingFields(top.spec, e.spec)), context.untried])
   const inferred = ['input.layout', 'input.channels', 'input.channelOrder', 'scale', 'resize', 'crop', 'labels', 'output'].filter((f) => !undetermined.includes(f) && (f !== 'input.channelOrder' || top.spec.channels === 3))
   const card: DoctorCard = {
+    $comment: `Written by ferbench models doctor from ${context.samples} ${context.dataset} ${context.split} images; origin says which fields it inferred and on what evidence.`,
     ...base,
     origin: {
       inferred,

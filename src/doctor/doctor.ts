@@ -8,9 +8,9 @@ import { cardFor } from '../models/cardFor.js'
 import { findSidecar, readCardFile } from '../models/loadCard.js'
 import { createRunner } from '../runners/registry.js'
 import type { Device } from '../runners/types.js'
-import { cardError, dataError } from '../core/errors.js'
+import { cardError, dataError, modelError } from '../core/errors.js'
 import { fileBytes, machineInfo, sha256File, toolVersion } from '../core/provenance.js'
-import { inputChoices, sameSpec, specOfCard, stage1Specs, stage2Specs, type CandidateSpec } from './candidates.js'
+import { candidateName, inputChoices, sameSpec, specOfCard, stage1Specs, stage2Specs, type CandidateSpec } from './candidates.js'
 import { DOCTOR_ALPHA, decide, evaluated, rank, type Evaluated } from './decide.js'
 import { DOCTOR_SCHEMA, type DoctorResult } from './result.js'
 import { runCandidates, type RunStats } from './runCandidates.js'
@@ -121,13 +121,20 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
     let done = 0
     const runOptions = { batch: options.batch ?? 32, fixedBatch, modelPath: options.model, stats, onCandidate: () => options.onProgress?.(++done) }
     const all: Evaluated[] = []
+    const failed: Array<{ name: string; error: string }> = []
     const runStage = async (specs: CandidateSpec[], stage: 1 | 2): Promise<void> => {
       const fresh = specs.filter((s) => !all.some((e) => sameSpec(e.spec, s)))
       const scores = await runCandidates(runner, fresh, images, declaredLabels, runOptions)
       fresh.forEach((spec, i) => {
+        const got = scores[i]!
+        if (typeof got === 'string') {
+          failed.push({ name: candidateName(spec), error: got })
+          return
+        }
         const isDeclared = declaredSpec !== undefined && sameSpec(spec, declaredSpec)
-        all.push(evaluated(spec, stage, scores[i]!, truth, declaredLabels, datasetLabels, isDeclared, all.length))
+        all.push(evaluated(spec, stage, got, truth, declaredLabels, datasetLabels, isDeclared, all.length))
       })
+      if (all.length === 0) throw modelError(`${options.model}: the model ran under none of the candidate cards; ${failed[0]?.name}: ${failed[0]?.error}`)
     }
     const stage1 = stage1Specs(choices, colour)
     if (declaredSpec && !stage1.some((s) => sameSpec(s, declaredSpec))) stage1.push(declaredSpec)
@@ -137,6 +144,7 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
     await runStage(stage2Specs(best1, resizes), 2)
     if (!resizes) warnings.push(`the sampled images are already ${best1.width}×${best1.height}: no resizing happens, so the resize kernel is not tried`)
 
+    for (const f of failed) warnings.push(`candidate ${f.name} did not run (the model rejects that input): ${f.error}`)
     const untried = [...(resizes ? [] : ['resize']), ...(!colour && choices.some((c) => c.channels === 3) ? ['input.channelOrder'] : [])]
     const decision = decide(all, datasetLabels, { declaredSource, samples: images.length, dataset: adapter.name, split, seed, untried })
     const top = decision.candidates[0]!

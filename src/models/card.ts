@@ -42,14 +42,14 @@ export const cardFileSchema = z
     scale: z.enum(scaleKinds),
     mean: z.array(z.number()).min(1).max(3).optional(),
     std: z.array(z.number().positive()).min(1).max(3).optional(),
-    resize: z.enum(resizeKinds).default('bilinear'),
+    resize: z.enum(resizeKinds).optional(),
     /** Center crop (or ten-crop with tta) of this side, taken after resizing to input size + margin. */
     crop: z.strictObject({ size: z.number().int().positive().max(LIMITS.inputSide), from: z.number().int().positive().max(LIMITS.inputSide).optional() }).optional(),
-    tta: z.enum(ttaKinds).default('none'),
+    tta: z.enum(ttaKinds).optional(),
     /** What TTA averages over: the card's output kind by default. */
     ttaAverage: z.enum(['logits', 'probabilities']).optional(),
     labels: z.array(emotionName).min(2),
-    output: z.enum(['logits', 'probabilities']).default('logits'),
+    output: z.enum(['logits', 'probabilities']).optional(),
     /** A batch size the model's graph fixes (e.g. 1); inferred from the input shape when left out. */
     batch: z.number().int().positive().max(LIMITS.batch).optional(),
     source: z.string().optional(),
@@ -68,6 +68,12 @@ export const cardFileSchema = z
   })
 
 export type CardFile = z.infer<typeof cardFileSchema>
+
+/**
+ * What a card that leaves these fields out gets. resolveCard applies them and lists each applied
+ * one in the resolved card's origin.inferred (`resize=bilinear (default)`); eval and speed say so once.
+ */
+export const CARD_DEFAULTS = { resize: 'bilinear', tta: 'none', output: 'logits' } as const satisfies Partial<Record<keyof CardFile, string>>
 export type ScaleKind = (typeof scaleKinds)[number]
 export type ResizeKind = (typeof resizeKinds)[number]
 export type TtaKind = (typeof ttaKinds)[number]

@@ -1,4 +1,4 @@
-import type { CardFile } from './card.js'
+import { CARD_DEFAULTS, type CardFile } from './card.js'
 import { parseCard } from './loadCard.js'
 
 /**
@@ -129,9 +129,9 @@ export function presetSummaries(): PresetSummary[] {
       name,
       input: `${size}×${channels ?? '?'} ${layout ?? '(layout from model)'}${card.batch ? `, batch ${card.batch}` : ''}`,
       scale: card.scale === 'meanstd' ? `meanstd mean=[${card.mean!.join(', ')}] std=[${card.std!.join(', ')}]` : card.scale,
-      tta: card.tta === 'none' ? 'none' : `${card.tta}${card.crop ? ` (${card.crop.size} from ${card.crop.from ?? 'image'})` : ''}, average ${card.ttaAverage ?? card.output}`,
+      tta: (card.tta ?? CARD_DEFAULTS.tta) === 'none' ? 'none' : `${card.tta}${card.crop ? ` (${card.crop.size} from ${card.crop.from ?? 'image'})` : ''}, average ${card.ttaAverage ?? card.output ?? CARD_DEFAULTS.output}`,
       labels: card.labels,
-      output: card.output,
+      output: card.output ?? CARD_DEFAULTS.output,
       source: card.source ?? '',
       comment: card.$comment ?? '',
     }

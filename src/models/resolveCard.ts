@@ -1,6 +1,6 @@
 import { cardError, modelError } from '../core/errors.js'
 import { LIMITS } from '../core/limits.js'
-import type { CardFile, ModelCard } from './card.js'
+import { CARD_DEFAULTS, type CardFile, type ModelCard } from './card.js'
 
 /** What a runner knows about the model's image input. Symbolic dimensions are strings or -1. */
 export interface ModelInputInfo {
@@ -11,9 +11,34 @@ export interface ModelInputInfo {
 const known = (d: number | string | undefined): number | undefined => (typeof d === 'number' && d > 0 ? d : undefined)
 
 /**
+ * The two readings side by side: what the card expects (`NCHW 1×64×64`, in its layout's order) and
+ * what the model's shape is when read in the layout it settles by itself (`NHWC 48×48×1`).
+ */
+function shapeMismatch(card: CardFile, layout: 'NCHW' | 'NHWC', shape: ReadonlyArray<number | string>, source: string): string {
+  const dim = (d: number | string | undefined): string => String(known(d) ?? '?')
+  const i = card.input
+  const expects = layout === 'NCHW' ? `NCHW ${dim(i.channels)}×${dim(i.height)}×${dim(i.width)}` : `NHWC ${dim(i.height)}×${dim(i.width)}×${dim(i.channels)}`
+  const isChannels = (d: number | string | undefined): boolean => known(d) === 1 || known(d) === 3
+  const own = isChannels(shape[3]) && !isChannels(shape[1]) ? 'NHWC' : isChannels(shape[1]) && !isChannels(shape[3]) ? 'NCHW' : undefined
+  const model = own === 'NHWC' ? `NHWC ${dim(shape[1])}×${dim(shape[2])}×${dim(shape[3])}` : own === 'NCHW' ? `NCHW ${dim(shape[1])}×${dim(shape[2])}×${dim(shape[3])}` : `[${shape.join(', ')}]`
+  return `${source} expects ${expects} (${layout === 'NCHW' ? 'channels×height×width' : 'height×width×channels'}) and the model is ${model}: this card is not for this model`
+}
+
+/**
  * Completes a card against the model's input shape. A field the card gives must agree with the
- * shape; a field it leaves out is taken from the shape when that is unambiguous, else an error
- * names the field.
+ * shape; an input field it leaves out is taken from the shape when that is unambiguous, else an
+ * error names the field; resize, tta and output left out take CARD_DEFAULTS. Every field filled in
+ * is listed in origin.inferred.
+ */
+/** The note eval and speed give once when a card's defaults were applied (undefined when none were). */
+export function cardDefaultsNote(card: ModelCard): string | undefined {
+  const applied = card.origin.inferred.filter((f) => f.endsWith(' (default)')).map((f) => f.replace(' (default)', ''))
+  if (applied.length === 0) return undefined
+  return `card ${card.origin.source} leaves out ${applied.map((a) => a.split('=')[0]).join(', ')}: the defaults ${applied.join(', ')} apply (listed in model.card.origin.inferred; set them in the card to silence this)`
+}
+
+/**
+ * Completes a card (see above).
  */
 export function resolveCard(card: CardFile, input: ModelInputInfo, source: string): ModelCard {
   const shape = input.shape
@@ -38,7 +63,7 @@ export function resolveCard(card: CardFile, input: ModelInputInfo, source: strin
     }
     if (fromCard !== undefined) {
       if (fromModel !== undefined && fromModel !== fromCard) {
-        throw modelError(`${where}: card says input.${field} ${fromCard} but the model's ${layout} shape has ${fromModel}`)
+        throw modelError(`${where}: card says input.${field} ${fromCard} but the model's ${layout} shape has ${fromModel}; ${shapeMismatch(card, layout!, shape, source)}`)
       }
       return fromCard
     }
@@ -68,14 +93,20 @@ export function resolveCard(card: CardFile, input: ModelInputInfo, source: strin
     if (values.length !== channels) throw cardError(`${source}: ${field} has ${values.length} values for ${channels} channel(s)`)
     return values
   }
+  const withDefault = <K extends keyof typeof CARD_DEFAULTS>(field: K, given: CardFile[K]): NonNullable<CardFile[K]> => {
+    if (given !== undefined) return given as NonNullable<CardFile[K]>
+    inferred.push(`${field}=${CARD_DEFAULTS[field]} (default)`)
+    return CARD_DEFAULTS[field] as NonNullable<CardFile[K]>
+  }
+  const output = withDefault('output', card.output)
   const resolved: ModelCard = {
     input: { height, width, channels, layout, name: input.name },
     scale: card.scale,
-    resize: card.resize,
-    tta: card.tta,
-    ttaAverage: card.ttaAverage ?? card.output,
+    resize: withDefault('resize', card.resize),
+    tta: withDefault('tta', card.tta),
+    ttaAverage: card.ttaAverage ?? output,
     labels: card.labels,
-    output: card.output,
+    output,
     origin: { source, inferred },
   }
   const mean = perChannel(card.mean, 'mean')

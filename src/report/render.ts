@@ -43,25 +43,49 @@ export const FORMATS_OF: Record<ReportSubject['kind'], readonly ReportFormat[]> 
 
 const EXTENSIONS: Record<string, ReportFormat> = { '.md': 'markdown', '.markdown': 'markdown', '.xml': 'junit', '.html': 'html', '.htm': 'html', '.png': 'png', '.json': 'json', '.txt': 'table' }
 
-/** The format for an output file: --format when given, else from the file's extension. */
+/**
+ * The format for an output file: its extension's, or --format's; both given and disagreeing (markdown
+ * into `flip.html`) is a usage error, never a file whose contents contradict its name. A file with no
+ * known extension needs --format.
+ */
 export function formatFor(format: string | undefined, output: string | undefined): ReportFormat {
+  if (format !== undefined && !(REPORT_FORMATS as readonly string[]).includes(format)) throw usageError(`--format ${format}: expected one of ${REPORT_FORMATS.join(', ')}`)
+  if (output === undefined) return (format as ReportFormat | undefined) ?? 'table'
+  const ext = path.extname(output).toLowerCase()
+  const fromExt = EXTENSIONS[ext]
   if (format !== undefined) {
-    if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw usageError(`--format ${format}: expected one of ${REPORT_FORMATS.join(', ')}`)
+    if (fromExt !== undefined && fromExt !== format) {
+      throw usageError(`--format ${format} but ${output} is named as ${fromExt} (${ext}): drop --format and let the extension choose, or name the file for ${format}`)
+    }
     return format as ReportFormat
   }
-  if (output !== undefined) {
-    const fromExt = EXTENSIONS[path.extname(output).toLowerCase()]
-    if (!fromExt) throw usageError(`${output}: cannot tell the report format from the extension; give --format (${REPORT_FORMATS.join(', ')})`)
-    return fromExt
+  if (!fromExt) throw usageError(`${output}: cannot tell the report format from the extension; give --format (${REPORT_FORMATS.join(', ')})`)
+  return fromExt
+}
+
+/** Refuses a format the document cannot be shown in (usage error naming the choices). */
+export function checkFormatFor(kind: ReportSubject['kind'], format: ReportFormat, output: string | undefined): void {
+  if (!FORMATS_OF[kind].includes(format)) {
+    const what = output !== undefined ? `${output}: ${format}` : `--format ${format}`
+    throw usageError(
+      `${what} is not available for ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} result; choose one of ${FORMATS_OF[kind].join(', ')}${format === 'junit' ? ' (JUnit has one test case per gate check: use it with ferbench gate)' : ''}`,
+    )
   }
-  return 'table'
+  if (format === 'png' && output === undefined) throw usageError('--format png needs --output <file.png> (a PNG is not printed to the terminal)')
+}
+
+/** The format of every report file, each checked against the document kind before anything is written. */
+export function reportFormats(kind: ReportSubject['kind'], format: string | undefined, files: readonly string[]): ReportFormat[] {
+  return files.map((file) => {
+    const f = formatFor(format, file)
+    checkFormatFor(kind, f, file)
+    return f
+  })
 }
 
 /** Renders a document in a format; png is binary, the rest text. */
 export async function renderReport(subject: ReportSubject, format: ReportFormat): Promise<string | Buffer> {
-  if (!FORMATS_OF[subject.kind].includes(format)) {
-    throw usageError(`--format ${format} is not available for ${/^[aeiou]/.test(subject.kind) ? 'an' : 'a'} ${subject.kind} result; choose one of ${FORMATS_OF[subject.kind].join(', ')}${format === 'junit' ? ' (JUnit has one test case per gate check: use it with ferbench gate)' : ''}`)
-  }
+  if (!FORMATS_OF[subject.kind].includes(format)) checkFormatFor(subject.kind, format, undefined)
   if (format === 'json') return `${JSON.stringify(subject.result, null, 2)}\n`
   switch (subject.kind) {
     case 'eval':

@@ -1,29 +1,38 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { closeSync, openSync, readSync } from 'node:fs'
 import { DatasetDigest } from '../core/datasetDigest.js'
-import { dataError, messageOf } from '../core/errors.js'
+import { dataError } from '../core/errors.js'
+import { parseDocument, readJsonDocument, schemaOf } from '../report/readDocument.js'
 import { ROBUST_SCHEMA, robustDocumentSchema, type RobustResult } from '../report/schemas/robustDocument.js'
 import { outcomeFromCounts, summarise } from './robust.js'
 
-/** Whether a file holds a ferbench/robust@1 document (so `merge` takes the robust path). */
+/**
+ * Whether a file holds a ferbench/robust@1 document (so `merge`, `report` and `compare` take the
+ * robust path): its first 4 KiB name the schema (ferbench writes `schema` as the first field), so
+ * a large eval document is not parsed twice.
+ */
 export function isRobustFile(file: string): boolean {
+  let fd: number | undefined
   try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { schema?: unknown } | null)?.schema === ROBUST_SCHEMA
+    fd = openSync(file, 'r')
+    const head = Buffer.alloc(4096)
+    const n = readSync(fd, head, 0, head.length, 0)
+    return /"schema"\s*:\s*"ferbench\/robust@1"/.test(head.toString('utf8', 0, n))
   } catch {
     return false
+  } finally {
+    if (fd !== undefined) closeSync(fd)
   }
 }
 
+/** Reads and validates a robust document; every problem is a data error naming the file (exit 3). */
+export function readRobustDocument(file: string, expected = `a ${ROBUST_SCHEMA} document (ferbench robust --output)`): RobustResult {
+  const raw = readJsonDocument(file, expected)
+  if (schemaOf(raw) !== ROBUST_SCHEMA) throw dataError(`${file}: field 'schema' is ${JSON.stringify(schemaOf(raw))}; expected '${ROBUST_SCHEMA}' (${expected})`)
+  return parseDocument(raw, robustDocumentSchema, file, ROBUST_SCHEMA)
+}
+
 export function readRobustShard(file: string): { file: string; result: RobustResult } {
-  if (!existsSync(file)) throw dataError(`${file}: result file not found (expected a shard result of \`ferbench robust --shard i/n --output ...\`)`)
-  let raw: unknown
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (error) {
-    throw dataError(`${file}: not a JSON document (${messageOf(error)})`)
-  }
-  const parsed = robustDocumentSchema.safeParse(raw)
-  if (!parsed.success) throw dataError(`${file}: not a valid ${ROBUST_SCHEMA} document: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
-  return { file, result: parsed.data }
+  return { file, result: readRobustDocument(file, 'a shard result of `ferbench robust --shard i/n --output ...`') }
 }
 
 /**

@@ -61,6 +61,27 @@ describe('ferbench robust', () => {
     expect(JSON.parse(readFileSync(files[0]!, 'utf8')).dataset.shard.index).toBe(1)
   })
 
+  it('compare gives per-condition deltas of two robust documents; report renders one as markdown and PNG', () => {
+    const dir = tempDir('ferbench-robust-compare-')
+    const a = path.join(dir, 'a.json')
+    const b = path.join(dir, 'b.json')
+    expect(runCli(['robust', '--corruptions', 'rotation', '--severities', '1,5', '--output', a]).status).toBe(0)
+    expect(runCli(['robust', '--corruptions', 'rotation', '--severities', '1,5', '--seed', '3', '--output', b]).status).toBe(0)
+    const ra = JSON.parse(readFileSync(a, 'utf8')) as RobustResult
+    const rb = JSON.parse(readFileSync(b, 'utf8')) as RobustResult
+    const { status, json } = runJson<{ metrics: Record<string, { a: number; b: number; delta: number }>; notes: string[] }>(['compare', a, b])
+    expect(status).toBe(0)
+    expect(Object.keys(json.metrics)).toEqual(['robust.clean', 'robust.meanCorruptionAccuracy', 'robust.relativeRobustness', 'robust.rotation@1', 'robust.rotation@5'])
+    expect(json.metrics['robust.rotation@5']!.delta).toBeCloseTo(rb.results[1]!.accuracy - ra.results[1]!.accuracy, 12)
+    expect(json.notes.join(' ')).toMatch(/different seeds \(15, 3\)/)
+    const md = runCli(['report', a, '--format', 'markdown'])
+    expect(md.status).toBe(0)
+    expect(md.stdout).toContain(`| rotation | ${(ra.results[0]!.accuracy * 100).toFixed(2)}% | ${(ra.results[1]!.accuracy * 100).toFixed(2)}% |`)
+    const png = path.join(dir, 'r.png')
+    expect(runCli(['report', a, '--output', png]).status).toBe(0)
+    expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG')
+  })
+
   it('bad --corruptions / --severities values are usage errors (exit 2) listing the allowed ones', () => {
     const run = runCli(['robust', '--corruptions', 'fog'])
     expect(run.status).toBe(2)

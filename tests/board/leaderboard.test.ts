@@ -9,7 +9,8 @@ import { findClaim } from '../../src/claims/claims.js'
 import type { EvalResult } from '../../src/report/evalResult.js'
 import type { SpeedDocument } from '../../src/report/schemas/speedDocument.js'
 import { runCli, runJson, tempDir } from '../helpers/cli.js'
-import { clone, ORACLE, realEval, realSpeed, TINYCONV } from './docs.js'
+import { clone, FER_CSV, ORACLE, realEval, realSpeed, TINYCONV } from './docs.js'
+import { exportDocuments } from '../../src/board/exportFormats.js'
 
 let dir: string
 let oracleEval: EvalResult
@@ -65,6 +66,19 @@ describe('leaderboard over real documents', () => {
     // PublicTest holds the oracle only; its speed still joins by sha256.
     expect(doc.protocols[1]!.rows).toHaveLength(1)
     expect(doc.protocols[1]!.rows[0]!.latencyP50Ms).toBe(oracleRow.latencyP50Ms)
+  })
+
+  it('a robust document of the same model adds its mean corruption accuracy; export and history read it', () => {
+    const robustFile = path.join(dir, 'robust', 'oracle-robust.json')
+    const run = runCli(['robust', '--model', ORACLE, '--dataset', 'fer2013', '--data', FER_CSV, '--split', 'PrivateTest', '--corruptions', 'gaussian-noise,jpeg', '--severities', '1,3', '--output', robustFile])
+    expect(run.status, run.stderr).toBe(0)
+    const robust = JSON.parse(readFileSync(robustFile, 'utf8')) as { meanCorruptionAccuracy: number; relativeRobustness: number }
+    const doc = buildLeaderboard(collectDocuments([path.join(dir, 'real'), path.join(dir, 'robust')]))
+    const row = doc.protocols[0]!.rows.find((r) => r.model.sha256 === oracleEval.model.sha256)!
+    expect(row.meanCorruptionAccuracy).toBe(robust.meanCorruptionAccuracy)
+    expect(row.sources).toContain(robustFile)
+    const bmf = JSON.parse(exportDocuments(collectDocuments([robustFile]).documents, 'bmf')) as Record<string, Record<string, { value: number }>>
+    expect(bmf['oracle.onnx/fer2013/PrivateTest/robust']!['relative-robustness']!.value).toBe(robust.relativeRobustness)
   })
 
   it('the CLI writes JSON, HTML and PNG; --json prints the same document', () => {

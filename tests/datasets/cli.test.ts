@@ -179,11 +179,15 @@ describe('bad inputs', () => {
     const short = path.join(dir, 'fer2013new.csv')
     writeFileSync(short, votes.slice(0, -1).join('\n') + '\n')
     const fer = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
-    const run = runJson<{ error: { message: string } }>(['eval', '--model', ORACLE, '--dataset', 'ferplus', '--data', fer, '--labels', short])
+    const out = path.join(dir, 'out.json')
+    const run = runJson<{ error: { message: string } }>(['eval', '--model', ORACLE, '--dataset', 'ferplus', '--data', fer, '--labels', short, '--output', out])
     expect(run.status).toBe(3)
     expect(run.json.error.message).toContain(short)
     expect(run.json.error.message).toContain(fer)
     expect(run.json.error.message).toContain(`first differing row: ${votes.length - 1}`)
+    // the rows read before the mismatch are kept: a partial result to --resume once the files agree
+    const partial = JSON.parse(readFileSync(out, 'utf8')) as { complete: boolean; resume: { signal: string } }
+    expect([partial.complete, partial.resume.signal]).toEqual([false, 'data error'])
   })
 
   it('an empty folder exits 3; an unparseable JAFFE name is reported in warnings', () => {

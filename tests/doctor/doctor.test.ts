@@ -3,7 +3,7 @@ import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { doctor } from '../../src/doctor/doctor.js'
 import type { DoctorResult } from '../../src/doctor/result.js'
-import { bandFer2013Csv, writeColourBandFolder } from '../../src/fixtures/doctorFixtures.js'
+import { bandFer2013Csv, colourBandModel, writeColourBandFolder } from '../../src/fixtures/doctorFixtures.js'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 import { CANONICAL } from '../helpers/oracle.js'
 
@@ -49,6 +49,18 @@ describe('models doctor', () => {
     // RGB and gray orders, and the other scales, are significantly worse
     for (const c of result.candidates.slice(1)) expect(c.verdict).toBe('worse')
     expect(result.ties.filter((t) => t.blocking)).toEqual([])
+  })
+
+  it('tries both layouts and both channel counts when the input shape is all symbolic, and skips the candidates the model rejects', async () => {
+    const model = path.join(dir, 'colourband-dynamic.onnx')
+    writeFileSync(model, colourBandModel(undefined, { dynamicInput: true }))
+    const result = await doctor({ model, dataset: 'folder', data: colour, samples: 320 })
+    const tried = new Set(result.candidates.map((c) => `${c.card.input.layout}/${c.card.input.channels}`))
+    expect(tried.has('NCHW/3')).toBe(true)
+    // the graph reduces over axis 3 and expects 3×48 rows: NHWC and 1-channel inputs fail to run, said per candidate
+    expect(result.warnings.some((w) => /^candidate .*NHWC.* did not run/.test(w))).toBe(true)
+    expect(result.warnings.some((w) => /open; tried NCHW 1×48×48, NCHW 3×48×48, NHWC 1×48×48, NHWC 3×48×48/.test(w))).toBe(true)
+    expect(essentials(result.recommended!.card as unknown as Record<string, unknown>)).toEqual(essentials(readJson(path.join(MODELS, 'colourband.card.json'))))
   })
 
   it('reports two classes the model never separates as a label tie and recommends nothing', async () => {

@@ -6,7 +6,7 @@ import { generateFixtures } from '../../src/fixtures/generate.js'
 import { mapLabels, predictColumn } from '../../src/labels/mapping.js'
 import { classificationMetrics, confusionFromPairs, wilsonInterval } from '../../src/metrics/classification.js'
 import { parseCard } from '../../src/models/loadCard.js'
-import { resolveCard } from '../../src/models/resolveCard.js'
+import { cardDefaultsNote, resolveCard } from '../../src/models/resolveCard.js'
 import { FIXTURES, tempDir } from '../helpers/cli.js'
 
 describe('classification metrics', () => {
@@ -66,8 +66,18 @@ describe('model card resolution', () => {
   it('infers layout, size and channels from an unambiguous input shape and says which', () => {
     const card = resolveCard(parseCard({ scale: 'unit', labels }, 'c.json'), { name: 'x', shape: ['N', 64, 64, 1] }, 'c.json')
     expect(card.input).toEqual({ height: 64, width: 64, channels: 1, layout: 'NHWC', name: 'x' })
-    expect(card.origin.inferred).toEqual(['input.layout', 'input.channels', 'input.height', 'input.width'])
+    expect(card.origin.inferred).toEqual(['input.layout', 'input.channels', 'input.height', 'input.width', 'output=logits (default)', 'resize=bilinear (default)', 'tta=none (default)'])
     expect(card.fixedBatch).toBeUndefined()
+  })
+
+  it('applies the documented defaults for resize, tta and output, lists them, and words one note', () => {
+    const card = resolveCard(parseCard({ scale: 'unit', labels, resize: 'bicubic' }, 'c.json'), { name: 'x', shape: ['N', 1, 48, 48] }, 'c.json')
+    expect([card.resize, card.tta, card.output, card.ttaAverage]).toEqual(['bicubic', 'none', 'logits', 'logits'])
+    expect(card.origin.inferred.filter((f) => f.endsWith('(default)'))).toEqual(['output=logits (default)', 'tta=none (default)'])
+    expect(cardDefaultsNote(card)).toBe('card c.json leaves out output, tta: the defaults output=logits, tta=none apply (listed in model.card.origin.inferred; set them in the card to silence this)')
+    const full = resolveCard(parseCard({ scale: 'unit', labels, resize: 'bilinear', tta: 'none', output: 'probabilities' }, 'c.json'), { name: 'x', shape: ['N', 1, 48, 48] }, 'c.json')
+    expect(cardDefaultsNote(full)).toBeUndefined()
+    expect(full.ttaAverage).toBe('probabilities')
   })
 
   it('asks for the layout when the shape cannot settle it (3×3 image or channels at both ends)', () => {

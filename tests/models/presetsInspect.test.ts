@@ -54,6 +54,12 @@ describe('presets', () => {
     expect(run.status).toBe(4)
     expect(run.stderr).toMatch(/card says input.height 64 but the model's NCHW shape has 48/)
   })
+
+  it('a preset for another layout says what it expects and what the model is (ferplus on the 48×48 NHWC tinyconv)', () => {
+    const run = runCli(['models', 'inspect', '--model', path.join(MODELS, 'tinyconv.onnx'), '--preset', 'ferplus'])
+    expect(run.status).toBe(4)
+    expect(run.stderr).toContain('preset:ferplus expects NCHW 1×64×64 (channels×height×width) and the model is NHWC 48×48×1: this card is not for this model')
+  })
 })
 
 describe('ferbench models inspect', () => {

@@ -100,6 +100,8 @@ describe('every human output fits 100 columns (stdout is not a TTY here)', () =>
     ['models inspect onnx', ['models', 'inspect', '--model', oracle]],
     ['models inspect tfjs', ['models', 'inspect', '--model', path.join(FIXTURES, 'models', 'tinyconv-graph', 'model.json')]],
     ['models presets', ['models', 'presets']],
+    ['models doctor', ['models', 'doctor', '--model', oracle, '--dataset', 'fer2013', '--data', csv, '--split', 'PrivateTest']],
+    ['models inspect --card-skeleton', ['models', 'inspect', '--model', path.join(FIXTURES, 'models', 'colourband.onnx'), '--card-skeleton']],
     ['eval (8-class model, ferplus labels)', ['eval', '--model', oracle, '--dataset', 'ferplus', '--data', csv, '--labels', path.join(FIXTURES, 'ferplus', 'fer2013new.csv')]],
     ['eval folds', ['eval', '--model', oracle, '--dataset', 'ckplus', '--data', path.join(FIXTURES, 'ckplus', 'original'), '--folds', '3']],
     ['speed', ['speed', '--model', oracle, '--reference', path.join(FIXTURES, 'models', 'tinyconv.onnx'), '--batch', '1,2', '--iterations', '5', '--duration', '0.05']],

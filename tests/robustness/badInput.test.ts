@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { EvalResult } from '../../src/report/evalResult.js'
 import { FIXTURES, runCli, tempDir } from '../helpers/cli.js'
 import { CANONICAL, FER2013_ORDER, bandMeans, expectedConfusion, oraclePredict, readFixtureCsv } from '../helpers/oracle.js'
-import { runCliAsync } from './docs.js'
+import { runAndInterrupt, runCliAsync } from './docs.js'
 import { PDF_TEXT, SVG_TEXT, blankPng, grayPng, hugePngHeader, infModel, nanModel, oracleWithInput, sixOutputModel, writeModel } from './builders.js'
 import { decodePredictions } from '../../src/report/predictions.js'
 
@@ -306,6 +306,29 @@ describe('hostile images: special files, non-raster formats and decompression bo
       expect(f.error).toContain(path.join(dir, f.id))
       expect(f.error).toMatch(bad[f.id]!)
     }
+  }, 60_000)
+
+  it('SIGINT while a FIFO is among the next samples still writes the partial result (nothing blocks on the FIFO)', async () => {
+    const dir = tempDir()
+    mkdirSync(path.join(dir, 'img'))
+    const lines = ['path,label']
+    privateRows.slice(0, 12).forEach((r, i) => {
+      if (i === 2) {
+        execFileSync('mkfifo', [path.join(dir, 'img', 'fifo.png')]) // read 3rd, while the first batch of 2 is scored
+        lines.push('img/fifo.png,happy')
+      }
+      writeFileSync(path.join(dir, 'img', `good${i}.png`), grayPng(48, 48, Uint8Array.from(r.pixels)))
+      lines.push(`img/good${i}.png,${FER2013_ORDER[r.emotion]}`)
+    })
+    const manifest = path.join(dir, 'manifest.csv')
+    writeFileSync(manifest, `${lines.join('\n')}\n`)
+    const out = path.join(dir, 'out.json')
+    const run = await runAndInterrupt(['eval', '--model', ORACLE, '--dataset', 'manifest', '--data', manifest, '--batch', '2', '--concurrency', '4', '--output', out], 'SIGINT')
+    expect(run.status, run.stderr).toBe(9)
+    const partial = JSON.parse(readFileSync(out, 'utf8')) as EvalResult
+    expect(partial.complete).toBe(false)
+    expect(partial.resume!.settled).toBeGreaterThanOrEqual(2)
+    expect(partial.resume!.settled).toBeLessThan(lines.length - 1)
   }, 60_000)
 
   it('folder and datasets audit: a FIFO and a link to /dev/zero in a class folder are failures, never read', async () => {

@@ -1,12 +1,14 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FerbenchError } from '../../src/core/errors.js'
 import { EXIT_CODES } from '../../src/core/exitCodes.js'
 import { AffectnetAdapter } from '../../src/datasets/affectnet.js'
+import { CkplusAdapter } from '../../src/datasets/ckplus.js'
 import { decodeImageFile } from '../../src/datasets/decode.js'
 import { readFer2013Rows } from '../../src/datasets/fer2013Csv.js'
+import { readFerplusRows } from '../../src/datasets/ferplus.js'
 import { FolderAdapter } from '../../src/datasets/folder.js'
 import { ManifestAdapter } from '../../src/datasets/manifest.js'
 import { RafdbAdapter } from '../../src/datasets/rafdb.js'
@@ -49,6 +51,27 @@ describe('special files: only regular files are read, nothing blocks', () => {
     await expect(decodeImageFile(file)).rejects.toThrow(message)
     await expect(decodeImageFile(file)).rejects.toThrow(file)
   }, 10_000)
+
+  it('CK+: an emotion file that is a FIFO is a data error; a landmarks file that is a FIFO fails its sample', async () => {
+    const root = path.join(tempDir(), 'ckplus')
+    cpSync(path.join(FIXTURES, 'ckplus', 'original'), root, { recursive: true })
+    const emotion = path.join(root, 'Emotion', 'S010', '004', 'S010_004_00000004_emotion.txt')
+    rmSync(emotion)
+    mkfifo(emotion)
+    const error = await ferbenchError(() => ids(new CkplusAdapter({ data: root }), 'all'))
+    expect(error.exitCode).toBe(EXIT_CODES.data.code)
+    expect(error.message).toBe(`${emotion}: is a FIFO (named pipe), not a regular file (expected a CK+ emotion file)`)
+    rmSync(emotion)
+    cpSync(path.join(FIXTURES, 'ckplus', 'original', 'Emotion', 'S010', '004', 'S010_004_00000004_emotion.txt'), emotion)
+    const landmarks = path.join(root, 'Landmarks', 'S010', '006', 'S010_006_00000003_landmarks.txt')
+    rmSync(landmarks)
+    mkfifo(landmarks)
+    const failures: string[] = []
+    for await (const sample of new CkplusAdapter({ data: root }).samples('all')) {
+      await sample.load().catch((e: Error) => failures.push(e.message))
+    }
+    expect(failures).toEqual([`${landmarks}: is a FIFO (named pipe), not a regular file (expected a CK+ landmarks file (CK+ faces are cropped from the landmarks' box))`])
+  }, 20_000)
 
   it('a tfjs model.json whose weight shard is a FIFO is refused as a model error', async () => {
     const dir = tempDir()
@@ -227,6 +250,24 @@ describe('fer2013.csv: line ends and line lengths', () => {
     const error = await ferbenchError(() => rows(file))
     expect(error.exitCode).toBe(EXIT_CODES.data.code)
     expect(error.message).toBe(`${file} row 1: a line longer than 1048576 bytes (a FER2013 row is about 9 KB); expected one 'emotion,pixels,Usage' row per line`)
+  }, 20_000)
+
+  it('FER+ votes and an AffectNet list with a line with no end: errors after a bounded read (found beside the FER2013 reader)', async () => {
+    const votes = path.join(tempDir(), 'fer2013new.csv')
+    writeFileSync(votes, 'Usage,Image name,neutral,happiness,surprise,sadness,anger,disgust,fear,contempt,unknown,NF\nTraining,')
+    truncateSync(votes, 8 * 1024 ** 3)
+    const ferplusError = await ferbenchError(async () => {
+      for await (const _row of readFerplusRows(votes)) void _row
+    })
+    expect(ferplusError.message).toMatch(new RegExp(`^${votes.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: malformed CSV \\(Max Record Size.*at line 2\\); expected one row of vote counts per image, each line under 65536 bytes$`))
+    const root = tempDir()
+    mkdirSync(path.join(root, 'Manually_Annotated_file_lists'))
+    const list = path.join(root, 'Manually_Annotated_file_lists', 'validation.csv')
+    writeFileSync(list, 'subDirectory_filePath,face_x,face_y,face_width,face_height,facial_landmarks,expression\n1/a.jpg,')
+    truncateSync(list, 8 * 1024 ** 3)
+    const affectnetError = await ferbenchError(() => ids(new AffectnetAdapter({ data: root }), 'validation'))
+    expect(affectnetError.exitCode).toBe(EXIT_CODES.data.code)
+    expect(affectnetError.message).toContain(`${list}: malformed CSV (Max Record Size`)
   }, 20_000)
 
   it('a manifest line with no end is an error after a bounded read too', async () => {

@@ -1,41 +1,17 @@
-import { spawn } from 'node:child_process'
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { EvalResult } from '../../src/report/evalResult.js'
 import { decodePredictions } from '../../src/report/predictions.js'
-import { BIN, FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
+import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 import { CANONICAL, expectedConfusion, readFixtureCsv } from '../helpers/oracle.js'
-import { withoutTiming } from './docs.js'
+import { runAndInterrupt, withoutTiming } from './docs.js'
 
 const CSV = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
 const rows = readFixtureCsv(CSV)
 const SEVEN = CANONICAL.filter((l) => l !== 'contempt')
 const PRIVATE = rows.filter((r) => r.usage === 'PrivateTest').length
-
-/**
- * Runs the CLI slowed down by the test hook (FERBENCH_DEBUG_SAMPLE_DELAY_MS) and sends `signal`
- * once it reports its first settled batch, i.e. after partial progress.
- */
-function runAndInterrupt(args: string[], signal: NodeJS.Signals, cwd?: string): Promise<{ status: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1', FERBENCH_DEBUG_SAMPLE_DELAY_MS: '60' } })
-    let stderr = ''
-    let stdout = ''
-    let sent = false
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString()
-      if (!sent && /ferbench debug: \d+ samples settled/.test(stderr)) {
-        sent = true
-        child.kill(signal)
-      }
-    })
-    child.on('error', reject)
-    child.on('close', (status) => resolve({ status, stderr, stdout }))
-  })
-}
 
 const evalArgs = ['eval', '--model', ORACLE, '--data', CSV, '--batch', '2', '--concurrency', '1', '--embed-predictions']
 

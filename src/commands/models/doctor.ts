@@ -1,3 +1,4 @@
+import { LIMITS } from '../../core/limits.js'
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
 import { datasetSelectionFlags } from '../../cli/datasetCommandFlags.js'
@@ -31,13 +32,13 @@ export default class ModelsDoctor extends FerbenchCommand {
     'write-card': Flags.string({ description: 'write the recommended card here (atomically), with origin {inferred, evidence}; nothing is written when candidates tie' }),
     device: Flags.string({ description: 'device to run on', options: ['cpu', 'gpu'], default: 'cpu' }),
     runner: Flags.string({ description: 'runner (default: chosen from the model file type)', options: ['onnx', 'tfjs'] }),
-    threads: Flags.integer({ description: 'intra-op threads for the runner (default: engine decides)', min: 1 }),
-    batch: Flags.integer({ char: 'b', description: 'images per inference call (ignored when the model fixes its batch)', default: 32, min: 1 }),
+    threads: Flags.integer({ description: `intra-op threads for the runner, 1–${LIMITS.threads} (default: engine decides)`, min: 1, max: LIMITS.threads }),
+    batch: Flags.integer({ char: 'b', description: `images per inference call, 1–${LIMITS.batch} (ignored when the model fixes its batch)`, default: 32, min: 1, max: LIMITS.batch }),
   }
 
   async run(): Promise<DoctorResult> {
     const { flags } = await this.parse(ModelsDoctor)
-    const progress = progressOnStderr(!this.jsonEnabled(), 'models doctor:', 'candidates run')
+    const progress = progressOnStderr(!this.jsonEnabled(), 'ferbench models doctor', 'candidates')
     let result: DoctorResult
     try {
       result = await doctor({
