@@ -46,6 +46,7 @@ export function checkEvalDocument(doc: EvalResult, file: string): void {
   } catch (error) {
     fail('predictions', `cannot be decoded (${messageOf(error)})`)
   }
+  checkOutputNumbers(doc, fail)
   if (predictions) {
     if (predictions.length !== total) fail('predictions', `has ${predictions.length} entries for ${total} scored samples`)
     const column = new Map(labels.map((l, i) => [l, i]))
@@ -58,6 +59,29 @@ export function checkEvalDocument(doc: EvalResult, file: string): void {
     })
     if (canonicalJson(fromPredictions) !== canonicalJson(counts)) fail('predictions', 'do not add up to the confusion matrix')
   }
+}
+
+/**
+ * The degenerate-output figures (outputCheck) and, in a partial result, the accumulators they come
+ * from (resume.outputStats): one value per model output, finite, spreads never negative. A shard
+ * or partial result whose arrays were cut or whose sums were changed would otherwise merge or
+ * resume into NaN.
+ */
+function checkOutputNumbers(doc: EvalResult, fail: (field: string, what: string) => never): void {
+  const classes = doc.labelMapping.modelLabels.length
+  const arrays = (prefix: string, record: Record<string, unknown>, names: readonly string[], nonNegative: readonly string[]): void => {
+    for (const name of names) {
+      const values = record[name]
+      if (!Array.isArray(values)) continue
+      if (values.length !== classes) fail(`${prefix}.${name}`, `has ${values.length} values for ${classes} model outputs`)
+      values.forEach((v: unknown, i) => {
+        if (typeof v !== 'number' || !Number.isFinite(v) || (nonNegative.includes(name) && v < 0)) fail(`${prefix}.${name}.${i}`, `is ${String(v)}; expected a finite number${nonNegative.includes(name) ? ' ≥ 0' : ''}`)
+      })
+    }
+  }
+  if (doc.outputCheck) arrays('outputCheck', doc.outputCheck as unknown as Record<string, unknown>, ['softmaxMean', 'softmaxStd', 'rawMean', 'rawStd'], ['softmaxStd', 'rawStd'])
+  const stats = doc.resume?.outputStats
+  if (stats) arrays('resume.outputStats', stats as unknown as Record<string, unknown>, ['mean', 'm2', 'rawMean', 'rawM2'], ['m2', 'rawM2'])
 }
 
 /**

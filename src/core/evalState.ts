@@ -69,16 +69,16 @@ export class EvalState {
   /** Starts accumulating calibration after temperature scaling (`--calibrate temperature`). */
   scaleBy(temperature: number, saved?: CalibrationMetrics): void {
     this.scaled = { temperature, calibration: new CalibrationAccumulator() }
-    if (saved) this.scaled.calibration.addSaved(saved)
+    if (saved) savedPart('metrics.calibration', () => this.scaled!.calibration.addSaved(saved))
   }
 
   static restore(saved: SavedState, columns: number, sliceBy?: { attributes: readonly string[]; minSamples: number }, keepScores = false): EvalState {
     const state = new EvalState(columns, saved.predictions !== undefined, sliceBy, keepScores)
-    if (saved.calibration) state.calibration.addSaved(saved.calibration)
+    if (saved.calibration) savedPart('metrics.calibration', () => state.calibration.addSaved(saved.calibration!))
     else if (saved.scored > 0) throw dataError('the partial result has no metrics.calibration (written by an older ferbench); run again without --resume')
     if (state.slices) {
       if (!saved.slices) throw dataError('the partial result has no metrics.slices for --slice-by; run again without --resume')
-      state.slices.addSaved(saved.slices)
+      savedPart('metrics.slices', () => state.slices!.addSaved(saved.slices!))
     }
     if (saved.counts.length !== columns || saved.counts.some((row) => row.length !== columns)) {
       throw new RangeError(`saved confusion matrix is not ${columns}×${columns}`)
@@ -130,4 +130,14 @@ export interface SavedState {
   segments: number
   calibration?: CalibrationMetrics
   slices?: SliceMetrics
+}
+
+/** Restores one saved part of a partial result; a part that does not fit (cut or changed by hand) is a data error naming it. */
+function savedPart(field: string, restore: () => void): void {
+  try {
+    restore()
+  } catch (error) {
+    if (error instanceof RangeError) throw dataError(`the partial result's ${field} does not fit this run (${error.message}); the document was changed after ferbench wrote it (or damaged): run again without --resume`)
+    throw error
+  }
 }
