@@ -15,6 +15,8 @@ export default class Compare extends FerbenchCommand {
     '<%= config.bin %> compare base.json cur.json',
     '<%= config.bin %> compare base.json cur.json --json',
     '<%= config.bin %> compare base.json cur.json --output compare.md',
+    '<%= config.bin %> eval --embed-predictions --output base.json && <%= config.bin %> eval --model fixtures/models/tinyconv.onnx --data fixtures/fer2013/fer2013.csv --embed-predictions --output cur.json && <%= config.bin %> compare base.json cur.json',
+    '<%= config.bin %> eval --embed-predictions --output result.json && <%= config.bin %> compare result.json result.json --output compare.md',
   ]
 
   static override args = {

@@ -81,6 +81,7 @@ export default class Eval extends FerbenchCommand {
     '<%= config.bin %> eval',
     '<%= config.bin %> eval --model m.onnx --dataset fer2013 --data fer2013.csv --split PrivateTest',
     '<%= config.bin %> eval --model m.onnx --card m.card.json --data fer2013.csv --json --output result.json',
+    '<%= config.bin %> eval --model fixtures/models/tinyconv.onnx --data fixtures/fer2013/fer2013.csv --split PublicTest',
   ]
 
   static override flags = {

@@ -16,6 +16,8 @@ export default class Export extends FerbenchCommand {
     '<%= config.bin %> export --format bmf results/ --output bencher.json',
     '<%= config.bin %> export --format github-action-benchmark --direction smaller speed.json --output smaller.json',
     '<%= config.bin %> export --format csv results/ > results.csv',
+    '<%= config.bin %> eval --output result.json && <%= config.bin %> export --format csv result.json --output results.csv',
+    '<%= config.bin %> eval --output result.json && <%= config.bin %> export --format bmf result.json --output bencher.json',
   ]
   static override args = { inputs: Args.string({ description: 'result documents (eval, cv, robust, speed JSON) or folders of them', required: true }) }
   static override flags = {

@@ -31,6 +31,8 @@ export default class Gate extends FerbenchCommand {
     '<%= config.bin %> gate --baseline base.json --current cur.json --max-group-gap 5',
     '<%= config.bin %> gate --baseline speed-base.json --current speed-cur.json --max-latency-increase 10',
     '<%= config.bin %> gate --baseline history:main --current cur.json --store .ferbench-history',
+    '<%= config.bin %> eval --embed-predictions --output base.json && <%= config.bin %> eval --model fixtures/models/tinyconv.onnx --data fixtures/fer2013/fer2013.csv --embed-predictions --output cur.json && <%= config.bin %> gate --baseline base.json --current cur.json --max-accuracy-drop 1',
+    '<%= config.bin %> eval --embed-predictions --output result.json && <%= config.bin %> gate --baseline result.json --current result.json --output gate.xml --output gate.md',
   ]
 
   static override flags = {

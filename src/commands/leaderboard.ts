@@ -18,6 +18,8 @@ export default class Leaderboard extends FerbenchCommand {
   static override examples = [
     '<%= config.bin %> leaderboard results/',
     '<%= config.bin %> leaderboard results/ speed/ --html board.html --png board.png --output board.json',
+    '<%= config.bin %> eval --output result.json && <%= config.bin %> leaderboard result.json',
+    '<%= config.bin %> eval --output result.json && <%= config.bin %> speed --model fixtures/models/oracle.onnx --duration 0.2 --output speed.json && <%= config.bin %> leaderboard result.json speed.json --html board.html',
   ]
   static override args = { inputs: Args.string({ description: 'result documents (eval, cv, robust, speed JSON) or folders of them', required: true }) }
   static override flags = {

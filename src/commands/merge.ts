@@ -17,7 +17,13 @@ export default class Merge extends FerbenchCommand {
     'the unsharded run\'s. Refuses shards of different models, cards, datasets, splits or shard counts, a shard given twice, a missing ' +
     'shard and partial (interrupted) shards.'
   static override strict = false
-  static override examples = ['<%= config.bin %> merge shard-1.json shard-2.json shard-3.json --output result.json', '<%= config.bin %> merge results/shard-*.json --json', '<%= config.bin %> merge shards/ --output result.json']
+  static override examples = [
+    '<%= config.bin %> merge shard-1.json shard-2.json shard-3.json --output result.json',
+    '<%= config.bin %> merge results/shard-*.json --json',
+    '<%= config.bin %> merge shards/ --output result.json',
+    '<%= config.bin %> eval --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv --shard 1/2 --output shard-1.json && <%= config.bin %> eval --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv --shard 2/2 --output shard-2.json && <%= config.bin %> merge shard-1.json shard-2.json --output result.json',
+    '<%= config.bin %> eval --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv --shard 1/3 --output shard-1.json && <%= config.bin %> eval --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv --shard 2/3 --output shard-2.json && <%= config.bin %> eval --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv --shard 3/3 --output shard-3.json && <%= config.bin %> merge shard-1.json shard-2.json shard-3.json --json',
+  ]
   static override args = { shards: Args.string({ description: 'shard result files (ferbench eval --shard i/n --output ...), or a folder holding them', required: true }) }
   static override flags = {
     output: Flags.string({ char: 'o', description: 'write the merged result JSON to this file (atomically)' }),

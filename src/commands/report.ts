@@ -18,6 +18,8 @@ export default class Report extends FerbenchCommand {
     '<%= config.bin %> report result.json',
     '<%= config.bin %> report result.json --format markdown >> "$GITHUB_STEP_SUMMARY"',
     '<%= config.bin %> report result.json --output report.html --output confusion.png',
+    '<%= config.bin %> eval --output result.json && <%= config.bin %> report result.json',
+    '<%= config.bin %> eval --output result.json && <%= config.bin %> report result.json --output report.html --output confusion.png',
   ]
 
   static override args = {

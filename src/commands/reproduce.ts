@@ -14,6 +14,7 @@ export default class Reproduce extends FerbenchCommand {
   static override examples = [
     '<%= config.bin %> reproduce vgg19-fer2013-privatetest --model vgg19.onnx --data fer2013.csv',
     '<%= config.bin %> reproduce fixture-oracle-fer2013-privatetest --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv',
+    '<%= config.bin %> reproduce fixture-oracle-fer2013-64px --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv',
   ]
 
   static override args = { claim: Args.string({ description: 'claim id (see ferbench claims)', required: true }) }

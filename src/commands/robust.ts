@@ -34,6 +34,7 @@ export default class Robust extends FerbenchCommand {
   static override examples = [
     '<%= config.bin %> robust',
     '<%= config.bin %> robust --model m.onnx --data fer2013.csv --corruptions gaussian-noise,jpeg --severities 1,3,5 --output robust.json --report robust.html',
+    '<%= config.bin %> robust --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv --corruptions gaussian-noise --severities 1,3',
   ]
 
   static override flags = {
@@ -57,7 +58,9 @@ export default class Robust extends FerbenchCommand {
     fold: f.fold,
     strict: f.strict,
     concurrency: f.concurrency,
-    shard: f.shard,
+    'max-pixels': f['max-pixels'],
+    'allow-outside-root': f['allow-outside-root'],
+    shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id, under every condition; combine with `ferbench merge`' }),
     corruptions: Flags.string({ description: `comma-separated subset of: ${CORRUPTIONS.join(', ')} (default: all)` }),
     severities: Flags.string({ description: 'comma-separated subset of 1,2,3,4,5 (default: all)' }),
     seed: Flags.integer({ description: 'seed of the random parts (noise, motion direction, rotation sign); with the sample id it fixes every corrupted image', default: DEFAULT_ROBUST_SEED }),

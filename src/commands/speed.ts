@@ -28,6 +28,8 @@ export default class Speed extends FerbenchCommand {
     '<%= config.bin %> speed --model m.onnx --batch 1,8,32 --threads 1,2 --iterations 200 --duration 5 --json --output speed.json',
     '<%= config.bin %> speed --model new.onnx --reference old.onnx --batch 1',
     '<%= config.bin %> speed --model m.onnx --e2e --dataset fer2013 --data fer2013.csv --split PrivateTest',
+    '<%= config.bin %> speed --model fixtures/models/tinyconv.onnx --duration 0.2',
+    '<%= config.bin %> speed --model fixtures/models/tinyconv.onnx --reference fixtures/models/oracle.onnx --batch 1,4 --duration 0.2 --json --output speed.json',
   ]
 
   static override flags = {

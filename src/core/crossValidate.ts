@@ -10,7 +10,7 @@ import type { EvalResult, ResumeOptions } from '../report/evalResult.js'
 import { decodePredictions, encodePredictions } from '../report/predictions.js'
 import { DatasetDigest } from './datasetDigest.js'
 import { dataError, modelError, usageError } from './errors.js'
-import { evaluate, type EvalOptions } from './evaluate.js'
+import { evaluate, resumeOptions, type EvalOptions } from './evaluate.js'
 import { modelIdentity } from './modelFiles.js'
 import { machineInfo, toolVersion } from './provenance.js'
 
@@ -142,7 +142,7 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
       : {
           resume: {
             signal: String(options.signal?.reason ?? 'abort'),
-            options: cvResumeOptions(options),
+            options: resumeOptions({ ...evalOptions, demo: false }, options.split ?? ''),
             folds: results,
             ...(current ? { current } : {}),
           },
@@ -166,30 +166,5 @@ function foldDigests(results: readonly EvalResult[]): Pick<CvResult['dataset'], 
     digest: DatasetDigest.combine(results.map((r) => r.dataset.digest)),
     contentDigest: DatasetDigest.combine(results.map((r) => r.dataset.contentDigest!)),
     idDigest: DatasetDigest.combine(results.map((r) => r.dataset.idDigest!)),
-  }
-}
-
-/** The options an all-fold partial result records (as a fold's partial result would, with the --model pattern and no fold). */
-function cvResumeOptions(options: CrossValidateOptions): ResumeOptions {
-  const labels = options.datasetOptions?.labels
-  return {
-    cwd: process.cwd(),
-    model: path.resolve(options.model),
-    ...(options.card ? { card: path.resolve(options.card) } : {}),
-    ...(options.preset ? { preset: options.preset } : {}),
-    dataset: options.dataset,
-    data: path.resolve(options.data),
-    split: options.split ?? '',
-    batch: options.batch,
-    ...(options.threads !== undefined ? { threads: options.threads } : {}),
-    device: options.device,
-    ...(options.runner ? { runner: options.runner } : {}),
-    ...(options.tta ? { tta: options.tta } : {}),
-    ...(options.datasetOptions ? { datasetOptions: { ...options.datasetOptions, ...(labels !== undefined ? { labels: path.resolve(labels) } : {}) } } : {}),
-    extraClasses: options.extraClasses,
-    predictions: options.predictions ?? false,
-    embedPredictions: options.predictions ?? false,
-    strict: options.strict ?? false,
-    demo: false,
   }
 }

@@ -5,7 +5,7 @@ import { evalDocumentSchema, resumePointSchema } from '../report/schemas/evalDoc
 import type { CrossValidateOptions, CvResumePoint } from './crossValidate.js'
 import { checkEvalDocument, checkPartialResult } from './documentChecks.js'
 import { dataError } from './errors.js'
-import { resumedPaths } from './resume.js'
+import { evalOptionsFromStored, resumedPaths } from './resume.js'
 
 /** The parts of a partial all-fold (ferbench/cv@1, complete:false) document that --resume reads. */
 const cvPartialSchema = z.looseObject({
@@ -49,24 +49,6 @@ export function readCvPartial(file: string, raw: unknown): { point: CvResumePoin
 
 /** The all-fold run a partial result continues: its stored options (paths resolved), with `concurrency` the only setting taken from now. */
 export function cvOptionsFromPartial(file: string, read: { point: CvResumePoint; wallSeconds: number }, concurrency: number): CrossValidateOptions {
-  const o = resumedPaths(read.point.options)
-  return {
-    model: o.model,
-    ...(o.card ? { card: o.card } : {}),
-    ...(o.preset ? { preset: o.preset } : {}),
-    dataset: o.dataset,
-    data: o.data,
-    ...(o.split ? { split: o.split } : {}),
-    batch: o.batch,
-    ...(o.threads !== undefined ? { threads: o.threads } : {}),
-    device: o.device as CrossValidateOptions['device'],
-    ...(o.runner ? { runner: o.runner } : {}),
-    ...(o.tta ? { tta: o.tta as CrossValidateOptions['tta'] & string } : {}),
-    ...(o.datasetOptions ? { datasetOptions: o.datasetOptions as CrossValidateOptions['datasetOptions'] & object } : {}),
-    extraClasses: o.extraClasses as CrossValidateOptions['extraClasses'],
-    predictions: o.predictions,
-    strict: o.strict,
-    concurrency,
-    resumeFrom: { file, point: read.point, wallSeconds: read.wallSeconds },
-  }
+  const { split, shard: _shard, ...options } = evalOptionsFromStored(resumedPaths(read.point.options), concurrency)
+  return { ...options, ...(split ? { split } : {}), resumeFrom: { file, point: read.point, wallSeconds: read.wallSeconds } }
 }

@@ -101,6 +101,14 @@ export function checkPartialResult(doc: EvalResult, file: string): void {
         'the document was changed after ferbench wrote it (or damaged): run again without --resume',
     )
   }
+  const stats = resume.outputStats
+  if (stats) {
+    const classes = doc.model.card.labels.length
+    for (const key of ['mean', 'm2', 'rawMean', 'rawM2'] as const) {
+      if (stats[key].length !== classes) throw dataError(`${file}: resume.outputStats.${key} has ${stats[key].length} entries for the card's ${classes} labels`)
+    }
+    if (stats.rows < 2 && [...stats.m2, ...stats.rawM2].some((v) => v !== 0)) throw dataError(`${file}: resume.outputStats.m2 is not 0 for ${stats.rows} row(s); the document was changed after ferbench wrote it (or damaged)`)
+  }
   if (!HEX64.test(resume.settledDigest)) throw dataError(`${file}: resume.settledDigest '${resume.settledDigest}' is not 64 lowercase hex digits`)
   if (doc.failures.length === 0 && resume.settledDigest !== doc.dataset.digest) {
     throw dataError(`${file}: resume.settledDigest differs from dataset.digest although no sample failed; the document was changed after ferbench wrote it (or damaged): run again without --resume`)

@@ -292,7 +292,7 @@ function stageSplit(state: EvalState, before: StagesMs, startupMs: number, adapt
  * The options a partial result records, so that `eval --resume` repeats the same evaluation; file
  * paths are stored resolved, so that a resume from another working directory reads the same files.
  */
-function resumeOptions(options: EvalOptions, split: string): ResumeOptions {
+export function resumeOptions(options: Omit<EvalOptions, 'resumeFrom'>, split: string): ResumeOptions {
   const labels = options.datasetOptions?.labels
   return {
     cwd: process.cwd(),

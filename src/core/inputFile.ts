@@ -6,7 +6,7 @@ import { modelError, type FerbenchError } from './errors.js'
 /**
  * Input files are stat'ed before they are read: only regular files are read (a FIFO would block
  * the read forever, /dev/zero never ends), and every read is bounded by a size limit. The
- * limits are documented in docs/robustness.md.
+ * limits are documented in docs/bad-input.md.
  */
 export const MiB = 1024 * 1024
 /** Model cards, tfjs model.json files and other JSON inputs. */

@@ -104,9 +104,8 @@ export function restoreState(
   )
 }
 
-/** The evaluation a partial result continues: its stored options (paths resolved), with `concurrency` the only setting taken from now. */
-export function evalOptionsFromPartial(file: string, partial: EvalResult, concurrency: number): Omit<EvalOptions, 'signal' | 'onProgress'> {
-  const o = resumedPaths(partial.resume!.options)
+/** The evaluation stored options describe (paths as stored), with `concurrency` the only setting taken from now. */
+export function evalOptionsFromStored(o: ResumeOptions, concurrency: number): Omit<EvalOptions, 'signal' | 'onProgress' | 'resumeFrom'> {
   return {
     model: o.model,
     ...(o.card ? { card: o.card } : {}),
@@ -129,6 +128,10 @@ export function evalOptionsFromPartial(file: string, partial: EvalResult, concur
     ...(o.shard ? { shard: o.shard } : {}),
     ...(o.sliceBy ? { sliceBy: o.sliceBy, ...(o.sliceMinSamples !== undefined ? { sliceMinSamples: o.sliceMinSamples } : {}) } : {}),
     ...(o.calibrate ? { calibrate: o.calibrate } : {}),
-    resumeFrom: { file, result: partial },
   }
+}
+
+/** The evaluation a partial result continues: its stored options (paths resolved), with `concurrency` the only setting taken from now. */
+export function evalOptionsFromPartial(file: string, partial: EvalResult, concurrency: number): Omit<EvalOptions, 'signal' | 'onProgress'> {
+  return { ...evalOptionsFromStored(resumedPaths(partial.resume!.options), concurrency), resumeFrom: { file, result: partial } }
 }

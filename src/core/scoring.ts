@@ -74,7 +74,11 @@ export function columnProbabilities(row: Float32Array, mapping: LabelMapping, ou
     out[column] = v
     sum += v
   }
-  const mapped = m.filter((c) => c >= 0)
-  for (const column of mapped) out[column] = sum > 0 ? out[column]! / sum : 1 / mapped.length
+  let mapped = 0
+  for (let i = 0; i < m.length; i++) if (m[i]! >= 0) mapped += 1
+  for (let i = 0; i < m.length; i++) {
+    const column = m[i]!
+    if (column >= 0) out[column] = sum > 0 ? out[column]! / sum : 1 / mapped
+  }
   return out
 }

@@ -132,7 +132,7 @@ async function readAll(handle: FileHandle, size: number): Promise<Buffer> {
  * is refused from its header. Throws an Error naming the file when it cannot be decoded.
  */
 export async function decodeImageFile(file: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<RawImage> {
-  const { handle, size } = await openRegularFile(file, MAX_IMAGE_BYTES, `an image file of at most ${MAX_IMAGE_BYTES} bytes`)
+  const { handle, size } = await openRegularFile(file, MAX_IMAGE_BYTES, 'an image file')
   let buffer: Buffer
   let format: RasterFormat
   try {

@@ -17,7 +17,7 @@ export function significanceLine(result: GateResult): string | undefined {
 
 /** Terminal view of a gate result: one line per check with its figures, then the verdict. */
 export function renderGateTable(result: GateResult): string {
-  const t = new Table({ head: ['check', 'baseline', 'current', 'change [95% CI]', 'threshold', 'McNemar p', 'result'] })
+  const t = new Table({ head: ['check', 'baseline', 'current', 'change [95% CI]', 'threshold', 'p-value', 'result'] })
   for (const c of result.checks) {
     const ratio = c.unit === 'ratio'
     const gap = c.unit === 'gap'

@@ -97,7 +97,7 @@ export function gateHtml(result: GateResult): string {
     `<h1 class="${result.passed ? 'pass' : 'fail'}">${esc(title)}</h1>`,
     `<p>Baseline <code>${esc(result.baseline.file)}</code> vs current <code>${esc(result.current.file)}</code>, α = ${result.alpha}.</p>`,
     significanceLine(result) ? `<p class="${result.significance?.test === 'none' ? 'warn' : ''}"><strong>${esc(significanceLine(result)!)}</strong></p>` : '',
-    `<table>${th(['check', 'baseline', 'current', result.kind === 'speed' ? 'change (%)' : 'change (pts)', 'threshold', 'McNemar p', 'result', 'detail'])}${rows.join('')}</table>`,
+    `<table>${th(['check', 'baseline', 'current', result.kind === 'speed' ? 'change (%)' : 'change (pts)', 'threshold', 'p-value', 'result', 'detail'])}${rows.join('')}</table>`,
     result.notes.length > 0 ? `<div class="warn">${result.notes.map((n) => `<p>${esc(n)}</p>`).join('')}</div>` : '',
   ]
   return page(title, body.filter((b) => b !== '').join('\n'))

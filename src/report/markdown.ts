@@ -97,7 +97,7 @@ export function gateMarkdown(result: GateResult): string {
     `Baseline ${t(result.baseline.file)} vs current ${t(result.current.file)} (α = ${result.alpha}).`,
     '',
     ...(significanceLine(result) ? [`**${significanceLine(result)!.replace(/^significance: /, 'Significance: ')}**`, ''] : []),
-    ...table(['check', 'baseline', 'current', 'change', 'threshold', 'McNemar p', 'result'], result.checks.map((c) => [c.name, ...checkFigures(c), pValue(c.pValue), c.passed ? '✅ pass' : '❌ FAIL'])),
+    ...table(['check', 'baseline', 'current', 'change', 'threshold', 'p-value', 'result'], result.checks.map((c) => [c.name, ...checkFigures(c), pValue(c.pValue), c.passed ? '✅ pass' : '❌ FAIL'])),
     '',
     '<details><summary>Details</summary>',
     '',

@@ -148,6 +148,31 @@ describe('eval --slice-by', () => {
     expect(run.stderr).toMatch(/--slice-by hat: .*attribute\(s\) subject, glasses/)
   })
 
+  it('CK+ subjects: one group per subject id of the file names, with its samples and accuracy', () => {
+    const root = path.join(FIXTURES, 'ckplus', 'CK+48')
+    const { status, json } = runJson<EvalResult>(['eval', '--model', ORACLE, '--dataset', 'ckplus', '--data', root, '--slice-by', 'subject', '--slice-min-samples', '1', '--embed-predictions'])
+    expect(status).toBe(0)
+    // subject = the S### prefix of S010_004_00000017.png, read here from the folders
+    const expected = new Map<string, { n: number; right: number }>()
+    const predicted = new Map(json.predictions!.map((p) => [p.id, p.predicted === p.truth]))
+    for (const folder of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
+      for (const file of readdirSync(path.join(root, folder))) {
+        const m = /^(S\d+)_\d+_\d+\./.exec(file)
+        if (!m) continue
+        const e = expected.get(m[1]!) ?? { n: 0, right: 0 }
+        e.n += 1
+        if (predicted.get(file.replace(/\.[^.]+$/, ''))) e.right += 1
+        expected.set(m[1]!, e)
+      }
+    }
+    const groups = json.metrics.slices!.subject!.groups
+    expect(Object.keys(groups).sort()).toEqual([...expected.keys()].sort())
+    for (const [subject, e] of expected) {
+      expect(groups[subject]!.samples).toBe(e.n)
+      expect(groups[subject]!.correct).toBe(e.right)
+    }
+  })
+
   it('shards merge to the unsharded slices and calibration', () => {
     const dir = tempDir('ferbench-slices-shards-')
     const args = ['eval', '--model', ORACLE, '--dataset', 'rafdb', '--data', RAFDB, '--split', 'train', '--slice-by', 'gender', '--slice-min-samples', '2']

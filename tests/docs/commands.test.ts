@@ -1,31 +1,8 @@
-import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { BIN, ROOT, tempDir } from '../helpers/cli.js'
-
-/** A command from a fenced `sh` block of the user docs. */
-interface DocCommand {
-  file: string
-  line: number
-  text: string
-  /** 0, or the code a trailing comment names ("# exit 8: …"). */
-  expectedExit: number
-}
-
-/** Flags whose value is a file ferbench writes (it need not exist before). */
-const OUTPUT_FLAGS = new Set(['--output', '-o', '--report', '--predictions', '--write-card'])
-
-/** Words of a command line: blanks split, single and double quotes group (enough for the docs). */
-function words(line: string): string[] {
-  return [...line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!)
-}
-
-/** The line without its trailing comment (a # after blanks, outside quotes). */
-function withoutComment(line: string): { command: string; comment: string } {
-  const m = /^((?:[^'"#]|'[^']*'|"[^"]*")*?)\s+#\s?(.*)$/.exec(line)
-  return m ? { command: m[1]!.trim(), comment: m[2]! } : { command: line.trim(), comment: '' }
-}
+import { ROOT, tempDir } from '../helpers/cli.js'
+import { notRunnable, runIn, withoutComment, type DocCommand } from '../helpers/shellCommands.js'
 
 function docCommands(file: string): DocCommand[] {
   const out: DocCommand[] = []
@@ -44,38 +21,6 @@ function docCommands(file: string): DocCommand[] {
     for (const text of segments) out.push({ file, line: i + 1, text, expectedExit: exit ? Number(exit[1]) : 0 })
   })
   return out
-}
-
-/**
- * Why a command cannot run on the bundled files alone (it is then not run), or undefined:
- * not a ferbench command, a placeholder (`[--json]`, `<id>`, `…`), or an input file that is not
- * in the repository and that no earlier command of the same file writes.
- */
-function notRunnable(cmd: DocCommand, cwd: string): string | undefined {
-  const w = words(cmd.text)
-  const start = w[0] === 'npx' ? 1 : 0
-  if (w[start] !== 'ferbench') return 'not a ferbench command'
-  if (/[[\]<>…|$`]/.test(cmd.text.replace(/'[^']*'/g, ''))) return 'placeholder syntax'
-  for (let i = start + 1; i < w.length; i++) {
-    if (OUTPUT_FLAGS.has(w[i - 1]!)) continue
-    const word = w[i]!
-    if (word.startsWith('-') || !/\/|\.(onnx|csv|json|md|html|png|xml|txt|tiff?)$/.test(word)) continue
-    if (!existsSync(path.join(cwd, word))) return `input ${word} is not bundled`
-  }
-  return undefined
-}
-
-function runIn(cwd: string, cmd: DocCommand): Promise<{ status: number | null; output: string }> {
-  const w = words(cmd.text)
-  const args = w.slice(w[0] === 'npx' ? 2 : 1)
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } })
-    let output = ''
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()))
-    child.on('error', reject)
-    child.on('close', (status) => resolve({ status, output }))
-  })
 }
 
 const DOCS = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f))]

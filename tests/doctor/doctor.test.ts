@@ -2,6 +2,8 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { doctor } from '../../src/doctor/doctor.js'
+import { FolderAdapter, folderInfo } from '../../src/datasets/folder.js'
+import { registerDataset } from '../../src/datasets/registry.js'
 import type { DoctorResult } from '../../src/doctor/result.js'
 import { bandFer2013Csv, colourBandModel, writeColourBandFolder } from '../../src/fixtures/doctorFixtures.js'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
@@ -61,6 +63,29 @@ describe('models doctor', () => {
     expect(result.warnings.some((w) => /^candidate .*NHWC.* did not run/.test(w))).toBe(true)
     expect(result.warnings.some((w) => /open; tried NCHW 1×48×48, NCHW 3×48×48, NHWC 1×48×48, NHWC 3×48×48/.test(w))).toBe(true)
     expect(essentials(result.recommended!.card as unknown as Record<string, unknown>)).toEqual(essentials(readJson(path.join(MODELS, 'colourband.card.json'))))
+  })
+
+  it('decodes each sampled image once, however many candidates it runs', async () => {
+    const loads = new Map<string, number>()
+    registerDataset({
+      info: { ...folderInfo, name: 'counting-folder' },
+      create: (options) => {
+        const inner = new FolderAdapter(options)
+        return Object.assign(Object.create(inner) as typeof inner, {
+          name: 'counting-folder',
+          async *samples(split: string) {
+            for await (const s of inner.samples(split)) {
+              yield { ...s, load: () => (loads.set(s.id, (loads.get(s.id) ?? 0) + 1), s.load()) }
+            }
+          },
+        })
+      },
+    })
+    const result = await doctor({ model: path.join(MODELS, 'colourband.onnx'), dataset: 'counting-folder', data: colour, samples: 80 })
+    expect(result.candidates.length).toBeGreaterThan(10)
+    expect(result.samples).toBe(80)
+    expect(loads.size).toBe(80)
+    expect([...loads.values()].every((n) => n === 1)).toBe(true)
   })
 
   it('reports two classes the model never separates as a label tie and recommends nothing', async () => {

@@ -213,16 +213,22 @@ describe('tolerated encodings give the same result as the plain file', () => {
   })
 })
 
+/** `count` PrivateTest rows as PNGs in `dir`/img and their manifest lines (header first). */
+function goodManifestRows(dir: string, count: number): { goodRows: typeof privateRows; lines: string[] } {
+  mkdirSync(path.join(dir, 'img'))
+  const goodRows = privateRows.slice(0, count)
+  const lines = ['path,label']
+  goodRows.forEach((r, i) => {
+    writeFileSync(path.join(dir, 'img', `good${i}.png`), grayPng(48, 48, Uint8Array.from(r.pixels)))
+    lines.push(`img/good${i}.png,${FER2013_ORDER[r.emotion]}`)
+  })
+  return { goodRows, lines }
+}
+
 describe('bad images: recorded per sample (exit 7), the rest scored', () => {
   it('corrupt, zero-byte, huge-header and missing images in a manifest', () => {
     const dir = tempDir()
-    mkdirSync(path.join(dir, 'img'))
-    const goodRows = privateRows.slice(0, 4)
-    const lines = ['path,label']
-    goodRows.forEach((r, i) => {
-      writeFileSync(path.join(dir, 'img', `good${i}.png`), grayPng(48, 48, Uint8Array.from(r.pixels)))
-      lines.push(`img/good${i}.png,${FER2013_ORDER[r.emotion]}`)
-    })
+    const { goodRows, lines } = goodManifestRows(dir, 4)
     writeFileSync(path.join(dir, 'img', 'corrupt.png'), Buffer.concat([grayPng(48, 48, new Uint8Array(2304)).subarray(0, 40), Buffer.from('garbage')]))
     writeFileSync(path.join(dir, 'img', 'empty.png'), new Uint8Array())
     writeFileSync(path.join(dir, 'img', 'huge.png'), hugePngHeader())
@@ -273,13 +279,7 @@ describe('non-finite model outputs: reported per sample, never counted as a clas
 describe('hostile images: special files, non-raster formats and decompression bombs are per-sample failures (exit 7), the rest scored', () => {
   it('manifest: FIFO, link to /dev/zero, SVG and PDF named .png, four 16000×16000 PNGs at --concurrency 4', async () => {
     const dir = tempDir()
-    mkdirSync(path.join(dir, 'img'))
-    const goodRows = privateRows.slice(0, 4)
-    const lines = ['path,label']
-    goodRows.forEach((r, i) => {
-      writeFileSync(path.join(dir, 'img', `good${i}.png`), grayPng(48, 48, Uint8Array.from(r.pixels)))
-      lines.push(`img/good${i}.png,${FER2013_ORDER[r.emotion]}`)
-    })
+    const { goodRows, lines } = goodManifestRows(dir, 4)
     execFileSync('mkfifo', [path.join(dir, 'img', 'fifo.png')])
     symlinkSync('/dev/zero', path.join(dir, 'img', 'zero.png'))
     writeFileSync(path.join(dir, 'img', 'vector.png'), SVG_TEXT)

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FerbenchError } from '../../src/core/errors.js'
 import { EXIT_CODES } from '../../src/core/exitCodes.js'
+import { checkBatchTensor } from '../../src/core/limits.js'
 import { AffectnetAdapter } from '../../src/datasets/affectnet.js'
 import { CkplusAdapter } from '../../src/datasets/ckplus.js'
 import { decodeImageFile } from '../../src/datasets/decode.js'
@@ -13,7 +14,7 @@ import { FolderAdapter } from '../../src/datasets/folder.js'
 import { ManifestAdapter } from '../../src/datasets/manifest.js'
 import { RafdbAdapter } from '../../src/datasets/rafdb.js'
 import type { DatasetAdapter, DatasetOptions } from '../../src/datasets/types.js'
-import { parseCard } from '../../src/models/loadCard.js'
+import { parseCard, readCardFile } from '../../src/models/loadCard.js'
 import { resolveCard } from '../../src/models/resolveCard.js'
 import { readTfjsModelJson } from '../../src/models/tfjsModelFile.js'
 import { FIXTURES, tempDir } from '../helpers/cli.js'
@@ -277,6 +278,31 @@ describe('fer2013.csv: line ends and line lengths', () => {
     const error = await ferbenchError(() => new ManifestAdapter({ data: file }))
     expect(error.message).toBe(`${file} line 2: longer than 65536 bytes without a line end (expected one short CSV row per line)`)
   }, 20_000)
+})
+
+describe('reads are bounded by a size limit', () => {
+  it('an image file over 64 MiB is a per-sample failure before anything is read; a card over 64 MiB is exit 5', async () => {
+    const dir = tempDir()
+    const image = path.join(dir, 'huge.png')
+    writeFileSync(image, png48())
+    truncateSync(image, 64 * 1024 * 1024 + 1)
+    await expect(decodeImageFile(image)).rejects.toThrow(`${image}: 67108865 bytes is over the 67108864-byte limit for an image file`)
+    const card = path.join(dir, 'card.json')
+    writeFileSync(card, '{')
+    truncateSync(card, 64 * 1024 * 1024 + 1)
+    const error = await ferbenchError(() => readCardFile(card))
+    expect(error.exitCode).toBe(EXIT_CODES.card.code)
+    expect(error.message).toBe(`${card}: 67108865 bytes is over the 67108864-byte limit for a model card JSON file`)
+  })
+
+  it('an inference call over 1 GiB of input is refused naming the sizes (exit 2 for --batch, 4 for a batch the model fixes)', async () => {
+    const input = { height: 1024, width: 1024, channels: 3 }
+    const error = await ferbenchError(() => checkBatchTensor(32 * 10, input, 'usage', '--batch 32 (× 10 view(s))'))
+    expect(error.exitCode).toBe(EXIT_CODES.usage.code)
+    expect(error.message).toBe('--batch 32 (× 10 view(s)): 320 row(s) × 1024×1024×3 float32 = 4026531840 bytes per inference call, over the 1073741824-byte limit; use a smaller batch')
+    expect(() => checkBatchTensor(85, input, 'usage', '--batch 85')).not.toThrow() // 85 × 12 MiB = 1020 MiB
+    expect((await ferbenchError(() => checkBatchTensor(86, input, 'model', 'm.onnx: fixed batch 86'))).exitCode).toBe(EXIT_CODES.model.code)
+  })
 })
 
 describe('sizes that would overflow: card and model bounds', () => {

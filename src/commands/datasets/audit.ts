@@ -16,7 +16,12 @@ export default class DatasetsAudit extends FerbenchCommand {
   static override description =
     `A test image that also sits in training inflates accuracy. Exact: sha256 of the decoded pixels. Near: 64-bit dHash, Hamming distance ≤ ${NEAR_DUPLICATE_MAX_BITS}. ` +
     'Images that fail to decode are listed in failures (exit code 7).'
-  static override examples = ['<%= config.bin %> datasets audit --dataset rafdb --data RAF-DB/basic', '<%= config.bin %> datasets audit --dataset fer2013 --data fer2013.csv --json']
+  static override examples = [
+    '<%= config.bin %> datasets audit --dataset rafdb --data RAF-DB/basic',
+    '<%= config.bin %> datasets audit --dataset fer2013 --data fer2013.csv --json',
+    '<%= config.bin %> datasets audit --dataset fer2013 --data fixtures/fer2013/fer2013.csv',
+    '<%= config.bin %> datasets audit --dataset rafdb --data fixtures/rafdb/basic --json',
+  ]
 
   static override flags = {
     ...datasetSelectionFlags,

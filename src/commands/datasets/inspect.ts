@@ -11,6 +11,8 @@ export default class DatasetsInspect extends FerbenchCommand {
   static override examples = [
     '<%= config.bin %> datasets inspect --dataset fer2013 --data fer2013.csv',
     '<%= config.bin %> datasets inspect --dataset ckplus --data CK+48 --folds 10 --json',
+    '<%= config.bin %> datasets inspect --dataset fer2013 --data fixtures/fer2013/fer2013.csv',
+    '<%= config.bin %> datasets inspect --dataset ckplus --data fixtures/ckplus/CK+48 --folds 3 --json',
   ]
 
   static override flags = {

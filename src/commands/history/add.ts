@@ -15,6 +15,8 @@ export default class HistoryAdd extends FerbenchCommand {
   static override examples = [
     '<%= config.bin %> history add result.json',
     '<%= config.bin %> history add result.json speed.json --store .ferbench-history --branch main',
+    '<%= config.bin %> eval --output result.json && <%= config.bin %> history add result.json --store history --branch main',
+    '<%= config.bin %> eval --output result.json && <%= config.bin %> speed --model fixtures/models/oracle.onnx --duration 0.2 --output speed.json && <%= config.bin %> history add result.json speed.json --store history --commit 0123abc --branch main',
   ]
   static override args = { documents: Args.string({ description: 'result documents (eval, cv, robust, speed JSON)', required: true }) }
   static override flags = {

@@ -13,8 +13,9 @@ const FRACTIONS = new Set(['accuracy', 'accuracyLow', 'accuracyHigh', 'balancedA
 export default class HistoryShow extends FerbenchCommand {
   static override summary = 'Show how a metric moved across recorded commits, as a table and an HTML/PNG trend chart.'
   static override examples = [
-    '<%= config.bin %> history show --metric accuracy',
-    '<%= config.bin %> history show --metric latencyP50Ms --branch main --html trend.html --png trend.png',
+    '<%= config.bin %> eval --output result.json && <%= config.bin %> history add result.json --store history --branch main && <%= config.bin %> history show --store history --metric accuracy --html trend.html',
+    '<%= config.bin %> speed --model fixtures/models/oracle.onnx --duration 0.2 --output speed.json && <%= config.bin %> history add speed.json --store history --branch main && <%= config.bin %> history show --store history --metric latencyP50Ms --branch main --html trend.html --png trend.png',
+    '<%= config.bin %> eval --output result.json && <%= config.bin %> history add result.json --store history --branch main && <%= config.bin %> history show --store history --metric accuracy',
   ]
   static override flags = {
     store: Flags.string({ description: 'history store folder', default: DEFAULT_HISTORY_STORE }),

@@ -19,6 +19,8 @@ export default class ModelsDoctor extends FerbenchCommand {
     '<%= config.bin %> models doctor --model m.onnx --dataset fer2013 --data fer2013.csv --split PublicTest',
     '<%= config.bin %> models doctor --model m.onnx --dataset rafdb --data RAF-DB/basic --write-card m.onnx.ferbench.json',
     '<%= config.bin %> models doctor --model m.onnx --card m.card.json --dataset folder --data faces/ --json',
+    '<%= config.bin %> models doctor --model fixtures/models/oracle.onnx --dataset fer2013 --data fixtures/fer2013/fer2013.csv --split PrivateTest',
+    '<%= config.bin %> models doctor --model fixtures/models/oracle.onnx --dataset fer2013 --data fixtures/fer2013/fer2013.csv --split PrivateTest --write-card card.json',
   ]
 
   static override flags = {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { EMOTIONS } from '../../labels/emotions.js'
+import { CALIBRATION_BINS } from '../../metrics/calibration.js'
 import { resizeKinds, scaleKinds, ttaKinds } from '../../models/card.js'
 import { EVAL_SCHEMA } from '../evalResult.js'
 import { PREDICTIONS_ENCODING } from '../predictions.js'
@@ -61,7 +62,9 @@ const calibrationCoreSchema = z.object({
   brier: z.number().min(0).max(2),
   nllSum: z.number().nonnegative(),
   brierSum: z.number().nonnegative(),
-  bins: z.array(z.object({ low: fraction, high: fraction, samples: count, confidence: fraction, accuracy: fraction, correct: count, confidenceSum: z.number().nonnegative() })),
+  bins: z
+    .array(z.object({ low: fraction, high: fraction, samples: count, confidence: fraction, accuracy: fraction, correct: count, confidenceSum: z.number().nonnegative() }))
+    .length(CALIBRATION_BINS),
 })
 
 /** metrics.calibration (src/metrics/calibration.ts): top-label ECE/MCE over 15 bins (m/15, (m+1)/15], NLL, Brier. */
@@ -123,9 +126,9 @@ export const outputCheckSchema = z.object({
   probabilityRows: count,
   nonFiniteRows: count,
   softmaxMean: z.array(z.number()),
-  softmaxStd: z.array(z.number()),
+  softmaxStd: z.array(z.number().nonnegative()),
   rawMean: z.array(z.number()),
-  rawStd: z.array(z.number()),
+  rawStd: z.array(z.number().nonnegative()),
   relativeStd: z.number().nonnegative(),
   softmaxStdMax: z.number().nonnegative(),
   topPrediction: z.object({ label: z.string(), share: fraction }).nullable(),
@@ -168,7 +171,15 @@ export const resumePointSchema = z.object({
   signal: z.string(),
   /** Exact accumulators of the degenerate-output check (src/metrics/degenerate.ts), continued on resume. */
   outputStats: z
-    .object({ rows: count, probabilityRows: count, nonFiniteRows: count, mean: z.array(z.number()), m2: z.array(z.number()), rawMean: z.array(z.number()), rawM2: z.array(z.number()) })
+    .object({
+      rows: count,
+      probabilityRows: count,
+      nonFiniteRows: count,
+      mean: z.array(z.number()),
+      m2: z.array(z.number().nonnegative()),
+      rawMean: z.array(z.number()),
+      rawM2: z.array(z.number().nonnegative()),
+    })
     .optional(),
   /** What `eval --resume` needs; owned by the resume code (src/core/resume.ts), so other fields are allowed here. */
   options: z.looseObject({

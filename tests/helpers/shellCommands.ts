@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { BIN } from './cli.js'
+
+/** A command from a fenced `sh` block of the user docs. */
+export interface DocCommand {
+  file: string
+  line: number
+  text: string
+  /** 0, or the code a trailing comment names ("# exit 8: …"). */
+  expectedExit: number
+}
+
+/** Flags whose value is a file ferbench writes (it need not exist before). */
+export const OUTPUT_FLAGS = new Set(['--output', '-o', '--report', '--predictions', '--write-card', '--html', '--png', '--store'])
+/** Flags whose value is a file or folder ferbench reads: it must be bundled (or written by an earlier step). */
+const INPUT_FLAGS = new Set(['--data', '-d', '--model', '-m', '--card', '--labels', '--reference', '--reference-card', '--baseline', '--current', '--resume'])
+
+/** Words of a command line: blanks split, single and double quotes group (enough for the docs). */
+export function words(line: string): string[] {
+  return [...line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!)
+}
+
+/** The line without its trailing comment (a # after blanks, outside quotes). */
+export function withoutComment(line: string): { command: string; comment: string } {
+  const m = /^((?:[^'"#]|'[^']*'|"[^"]*")*?)\s+#\s?(.*)$/.exec(line)
+  return m ? { command: m[1]!.trim(), comment: m[2]! } : { command: line.trim(), comment: '' }
+}
+
+/**
+ * Why a command cannot run on the bundled files alone (it is then not run), or undefined:
+ * not a ferbench command, a placeholder (`[--json]`, `<id>`, `…`), or an input file that is not
+ * in the repository and that no earlier command of the same file writes.
+ */
+export function notRunnable(cmd: DocCommand, cwd: string): string | undefined {
+  const w = words(cmd.text)
+  const start = w[0] === 'npx' ? 1 : 0
+  if (w[start] !== 'ferbench') return 'not a ferbench command'
+  if (/[[\]<>…|$`]/.test(cmd.text.replace(/'[^']*'/g, ''))) return 'placeholder syntax'
+  for (let i = start + 1; i < w.length; i++) {
+    if (OUTPUT_FLAGS.has(w[i - 1]!)) continue
+    const word = w[i]!
+    const isInput = INPUT_FLAGS.has(w[i - 1]!)
+    // a shard (`1/2`) or a `key=value` map is not a path
+    if (word.startsWith('-') || /^\d+\/\d+$/.test(word) || (!isInput && !/\/|\.(onnx|csv|json|md|html|png|xml|txt|tiff?)$/.test(word))) continue
+    if (!existsSync(path.join(cwd, word))) return `input ${word} is not bundled`
+  }
+  return undefined
+}
+
+export function runIn(cwd: string, cmd: DocCommand): Promise<{ status: number | null; output: string }> {
+  const w = words(cmd.text)
+  const args = w.slice(w[0] === 'npx' ? 2 : 1)
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } })
+    let output = ''
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()))
+    child.on('error', reject)
+    child.on('close', (status) => resolve({ status, output }))
+  })
+}
+
