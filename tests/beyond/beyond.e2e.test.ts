@@ -154,7 +154,7 @@ describe('eval --slice-by', () => {
     expect(status).toBe(0)
     // subject = the S### prefix of S010_004_00000017.png, read here from the folders
     const expected = new Map<string, { n: number; right: number }>()
-    const predicted = new Map(json.predictions!.map((p) => [p.id, p.predicted === p.truth]))
+    const predicted = new Map(decodePredictions(json.predictions!).map((p) => [p.id, p.predicted === p.truth]))
     for (const folder of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
       for (const file of readdirSync(path.join(root, folder))) {
         const m = /^(S\d+)_\d+_\d+\./.exec(file)
