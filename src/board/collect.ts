@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { dataError, messageOf } from '../core/errors.js'
 import { evalDocumentSchema, type EvalDocument } from '../report/schemas/evalDocument.js'
 import { SPEED_SCHEMA, speedDocumentSchema, type SpeedDocument } from '../report/schemas/speedDocument.js'
 import { EVAL_SCHEMA } from '../report/evalResult.js'
+import { describeIssues, readJsonDocument, schemaOf } from '../report/readDocument.js'
 import { ROBUST_SCHEMA, robustDocumentSchema, type RobustResult } from '../report/schemas/robustDocument.js'
 
 const CV_SCHEMA = 'ferbench/cv@1'
@@ -43,26 +44,19 @@ export interface Collected {
   skipped: string[]
 }
 
-function issues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`)
-    .join('; ')
-}
-
 /** Reads one file as a ferbench result document; returns why not when it is not one. */
 function readOne(file: string): BoardDocument | string {
   let raw: unknown
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'))
+    raw = readJsonDocument(file, 'a ferbench result document')
   } catch (error) {
-    return `not a JSON document (${messageOf(error)})`
+    return messageOf(error).replace(`${file}: `, '')
   }
-  const tag = typeof raw === 'object' && raw !== null && 'schema' in raw ? (raw as { schema: unknown }).schema : undefined
+  const tag = schemaOf(raw)
   const entry = typeof tag === 'string' && tag in SCHEMAS ? SCHEMAS[tag as keyof typeof SCHEMAS] : undefined
   if (!entry) return `field 'schema' is ${JSON.stringify(tag)}; expected one of ${Object.keys(SCHEMAS).join(', ')}`
   const parsed = entry.schema.safeParse(raw)
-  if (!parsed.success) return `not a valid ${String(tag)} document: ${issues(parsed.error)}`
+  if (!parsed.success) return `not a valid ${String(tag)} document: ${describeIssues(parsed.error)}`
   return { kind: entry.kind, file, doc: parsed.data } as BoardDocument
 }
 

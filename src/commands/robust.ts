@@ -3,6 +3,7 @@ import { FerbenchCommand } from '../cli/baseCommand.js'
 import { evalDatasetOptions, runSettingsFromFlags } from '../cli/datasetFlags.js'
 import { checkOutputs } from '../cli/outputs.js'
 import { progressOnStderr } from '../cli/progress.js'
+import { reportFormats } from '../report/render.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
 import { writeFileAtomic } from '../core/atomicWrite.js'
 import { usageError } from '../core/errors.js'
@@ -81,6 +82,7 @@ export default class Robust extends FerbenchCommand {
       [{ flag: '--output', file: flags.output }, ...(flags.report ?? []).map((file) => ({ flag: '--report', file }))],
       [{ flag: '--model', file: flags.model }, { flag: '--card', file: flags.card }, { flag: '--data', file: flags.data }, { flag: '--labels', file: flags.labels }],
     )
+    reportFormats('robust', flags.format, flags.report ?? []) // each --report file's format, checked before the run
     const progress = progressOnStderr(!this.jsonEnabled(), 'robust')
     const current = { pass: 1, done: 0, base: 0 }
     let result: RobustResult

@@ -7,7 +7,13 @@ import { relativeId, requireDirectory, rootRule, SkippedFiles, subfolders, walkI
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'
 
 /** Split names that FER2013 JPEG copies keep as a file-name prefix (`PrivateTest_10077120.jpg`). */
-const PREFIX_SPLITS = ['Training', 'PublicTest', 'PrivateTest']
+export const PREFIX_SPLITS = ['Training', 'PublicTest', 'PrivateTest']
+
+/** The split a FER2013 JPEG file name carries as its prefix (`test/angry/PrivateTest_10077120.jpg` → PrivateTest), if any. */
+export function prefixSplitOf(id: string): string | undefined {
+  const base = id.slice(id.lastIndexOf('/') + 1)
+  return PREFIX_SPLITS.find((s) => base.startsWith(`${s}_`))
+}
 
 export const folderInfo: DatasetInfo = {
   name: 'folder',

@@ -1,5 +1,5 @@
 import Table, { labelColumnsTable, wrapProse } from './table.js'
-import type { AuditResult } from '../core/auditDataset.js'
+import type { AuditItem, AuditResult } from '../core/auditDataset.js'
 import type { InspectResult } from '../core/inspectDataset.js'
 import type { DatasetInfo } from '../datasets/types.js'
 import { fitText } from './fit.js'
@@ -24,17 +24,39 @@ export function renderInspect(result: InspectResult): string {
   return fitText(lines.join('\n'))
 }
 
-const item = (i: { split: string; id: string }): string => `${i.split}:${i.id}`
+const item = (i: AuditItem): string => `${i.split}:${i.id}${i.subject !== undefined ? ` (${i.subject}${i.fold !== undefined ? `, fold ${i.fold}` : ''})` : ''}`
 
-export function renderAudit(result: AuditResult): string {
+/** Terminal summary of an audit: counts per pair of splits, the closest pairs, subject conflicts; the full lists are in the JSON. */
+export function renderAudit(result: AuditResult, top = 10, output?: string): string {
+  const mirrored = result.nearDuplicates.filter((p) => p.kind === 'mirrored').length
   const lines = [
     `${result.dataset} at ${result.path}: ${result.samples} images decoded over ${result.splits.join(', ')}`,
-    `exact duplicates: ${result.exactDuplicates.length} group(s), ${result.crossSplitExact} across splits (${result.method.exact})`,
-    ...result.exactDuplicates.map((g) => `  ${g.crossSplit ? '[cross-split] ' : ''}${g.items.map(item).join('  =  ')}`),
-    `near-duplicates: ${result.nearDuplicates.length} pair(s), ${result.crossSplitNear} across splits (${result.method.near})`,
-    ...result.nearDuplicates.map((p) => `  ${p.crossSplit ? '[cross-split] ' : ''}${item(p.a)}  ~  ${item(p.b)}  (${p.distance} bits)`),
+    `exact duplicates: ${result.exactDuplicates.length} group(s), ${result.crossSplitExact} across splits`,
+    `near duplicates: ${result.nearDuplicates.length - mirrored} re-saved and ${mirrored} mirrored cop(ies), ${result.crossSplitNear} across splits ` +
+      `(${result.method.nearCandidates} candidates within ${result.method.nearMaxDistance} bits, confirmed at similarity ≥ ${result.method.nearMinSimilarity})`,
   ]
-  if (result.warnings.length > 0) lines.push('Warnings:', ...result.warnings.map((w) => `  - ${w}`))
+  if (result.splitPairs.length > 0) {
+    const table = new Table({ head: ['splits', 'exact groups', 'near pairs', 'mirrored pairs'] })
+    for (const p of result.splitPairs) table.push([p.splits[0] === p.splits[1] ? `within ${p.splits[0]}` : `${p.splits[0]} × ${p.splits[1]}`, String(p.exactGroups), String(p.nearPairs), String(p.mirroredPairs)])
+    lines.push(table.toString())
+  }
+  const exact = result.exactDuplicates.filter((g) => g.crossSplit).concat(result.exactDuplicates.filter((g) => !g.crossSplit)).slice(0, top)
+  if (exact.length > 0) lines.push(`Exact groups (${exact.length} of ${result.exactDuplicates.length}, cross-split first):`, ...exact.map((g) => `  ${g.crossSplit ? '[cross-split] ' : ''}${g.items.map(item).join('  =  ')}`))
+  const near = result.nearDuplicates.slice(0, top)
+  if (near.length > 0) {
+    lines.push(
+      `Closest near pairs (${near.length} of ${result.nearDuplicates.length}):`,
+      ...near.map((p) => `  ${p.crossSplit ? '[cross-split] ' : ''}${item(p.a)}  ${p.kind === 'mirrored' ? '~mirror~' : '~'}  ${item(p.b)}  (similarity ${p.similarity.toFixed(3)}, ${p.distance} bits)`),
+    )
+  }
+  if (result.subjectConflicts.length > 0) {
+    lines.push(
+      `Pictures under two subject ids (${result.subjectConflicts.length}):`,
+      ...result.subjectConflicts.slice(0, top).map((c) => `  ${c.crossFold ? '[two folds] ' : ''}${c.kind}: ${c.items.map(item).join('  /  ')}`),
+    )
+  }
+  if (result.exactDuplicates.length + result.nearDuplicates.length > 2 * top) lines.push(`Full lists: ${output ?? '--output <file> or --json'}`)
+  if (result.warnings.length > 0) lines.push('Warnings:', ...wrapProse(result.warnings.map((w) => `  - ${w}`)))
   if (result.failures.length > 0) lines.push(`Failures (${result.failures.length}):`, ...result.failures.slice(0, 20).map((f) => `  - ${f.split}:${f.id} (${f.source}): ${f.error}`))
   return fitText(lines.join('\n'))
 }

@@ -5,6 +5,7 @@ import { page } from './html.js'
 import { tileSvgs } from './beyondSvg.js'
 import type { RobustResult } from './schemas/robustDocument.js'
 import Table from './table.js'
+import { fitText } from './fit.js'
 
 /** Views of a ferbench/robust@1 document: terminal table, markdown, HTML with one line chart per corruption, PNG of the charts. */
 
@@ -43,7 +44,7 @@ export function robustTable(r: RobustResult): string {
   const { head, rows } = robustGrid(r)
   const grid = new Table({ head })
   grid.push(...rows)
-  return [summary.toString(), grid.toString(), ...r.warnings.map((w) => `warning: ${w}`)].join('\n')
+  return fitText([summary.toString(), grid.toString(), ...r.warnings.map((w) => `warning: ${w}`)].join('\n'))
 }
 
 export function robustMarkdown(r: RobustResult): string {

@@ -71,6 +71,20 @@ describe('calibration in eval (oracle on the FER2013 fixture)', () => {
     expect(json.metrics.calibration!.nll).toBeCloseTo(expectedCalibration('PrivateTest').nll, 4)
   })
 
+  it('--calibrate with --shard: every shard fits the same temperature on the whole calibration split; merge adds the "after" sums', () => {
+    const dir = tempDir('ferbench-temperature-shards-')
+    const args = ['eval', '--model', ORACLE, '--data', CSV, '--split', 'Training', '--calibrate', 'temperature', '--calibration-split', 'PublicTest']
+    const full = runJson<EvalResult>(args).json.metrics.calibration!.temperatureScaling!
+    const files = [1, 2].map((i) => path.join(dir, `t${i}.json`))
+    files.forEach((f, i) => expect(runCli([...args, '--shard', `${i + 1}/2`, '--output', f]).status).toBe(0))
+    const merged = runJson<EvalResult>(['merge', ...files]).json.metrics.calibration!.temperatureScaling!
+    expect(merged.temperature).toBe(full.temperature)
+    expect(merged.samples).toBe(rows.filter((r) => r.usage === 'PublicTest').length)
+    expect(merged.after.bins.map((b) => b.samples)).toEqual(full.after.bins.map((b) => b.samples))
+    expect(merged.after.nll).toBeCloseTo(full.after.nll, 12)
+    expect(merged.after.ece).toBeCloseTo(full.after.ece, 12)
+  })
+
   it('--calibration-split equal to the scored split is refused (exit 2)', () => {
     const run = runCli(['eval', '--model', ORACLE, '--data', CSV, '--split', 'PrivateTest', '--calibrate', 'temperature', '--calibration-split', 'PrivateTest'])
     expect(run.status).toBe(2)

@@ -38,6 +38,11 @@ export function notRunnable(cmd: DocCommand, cwd: string): string | undefined {
   const start = w[0] === 'npx' ? 1 : 0
   if (w[start] !== 'ferbench') return 'not a ferbench command'
   if (/[[\]<>…|$`]/.test(cmd.text.replace(/'[^']*'/g, ''))) return 'placeholder syntax'
+  // `history show` reads a store (--store, default .ferbench-history) that an earlier step must have written
+  if (w[start + 1] === 'history' && w[start + 2] === 'show') {
+    const store = w[w.indexOf('--store') + 1] ?? '.ferbench-history'
+    if (!existsSync(path.join(cwd, w.includes('--store') ? store : '.ferbench-history'))) return 'reads a history store that is not there'
+  }
   for (let i = start + 1; i < w.length; i++) {
     if (OUTPUT_FLAGS.has(w[i - 1]!)) continue
     const word = w[i]!

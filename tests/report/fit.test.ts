@@ -108,6 +108,8 @@ describe('every human output fits 100 columns (stdout is not a TTY here)', () =>
     ['compare', ['compare', base, cur]],
     ['gate', ['gate', '--baseline', base, '--current', cur]],
     ['report', ['report', cur]],
+    ['eval slices and calibration', ['eval', '--model', oracle, '--dataset', 'rafdb', '--data', path.join(FIXTURES, 'rafdb', 'basic'), '--slice-by', 'gender', '--slice-by', 'age', '--slice-min-samples', '3', '--calibrate', 'temperature', '--calibration-split', 'train']],
+    ['robust', ['robust', '--corruptions', 'gaussian-noise,occlusion-mouth']],
     ['reproduce', ['reproduce', 'fixture-oracle-fer2013-privatetest', '--model', oracle, '--data', csv]],
   ]
 

@@ -4,48 +4,66 @@ import { datasetSelectionFlags, maxPixelsFlag } from '../../cli/datasetCommandFl
 import { LIMITS } from '../../core/limits.js'
 import { DECODE_SLOTS } from '../../datasets/decode.js'
 import { evalDatasetOptions } from '../../cli/datasetFlags.js'
-import { writeFileAtomic } from '../../core/atomicWrite.js'
 import { checkOutputs } from '../../cli/outputs.js'
-import { auditDataset, NEAR_DUPLICATE_MAX_BITS, type AuditResult } from '../../core/auditDataset.js'
-import { EXIT_CODES } from '../../core/exitCodes.js'
-import { renderAudit } from '../../report/datasetTables.js'
 import { countInBackground, progressOnStderr } from '../../cli/progress.js'
+import { writeFileAtomic } from '../../core/atomicWrite.js'
+import { auditDataset, type AuditResult } from '../../core/auditDataset.js'
+import { usageError } from '../../core/errors.js'
+import { EXIT_CODES } from '../../core/exitCodes.js'
+import { NEAR_MAX_DISTANCE, NEAR_MIN_SIMILARITY } from '../../core/nearDuplicates.js'
+import { renderAudit } from '../../report/datasetTables.js'
 
 export default class DatasetsAudit extends FerbenchCommand {
-  static override summary = 'Find exact duplicate images (same decoded pixels) and near-duplicates (dHash) across splits, listed by id.'
+  static override summary = 'Find exact duplicate images (same decoded pixels) and re-saved or mirrored copies across splits, folds and subjects.'
   static override description =
-    `A test image that also sits in training inflates accuracy. Exact: sha256 of the decoded pixels. Near: 64-bit dHash, Hamming distance ≤ ${NEAR_DUPLICATE_MAX_BITS}. ` +
+    'A test image that also sits in training inflates accuracy. Exact: sha256 of the decoded pixels. Near: perceptual-hash candidates (dHash of the image and of ' +
+    `its shifted, zoomed and mirrored views within --max-distance bits, default ${NEAR_MAX_DISTANCE}, found through an index) confirmed by thumbnail correlation ≥ --min-similarity (default ${NEAR_MIN_SIMILARITY}). ` +
+    'The terminal shows a summary (counts per pair of splits, the closest pairs); --json and --output carry the full lists. Calibrated precision and recall: docs/detectors.md. ' +
     'Images that fail to decode are listed in failures (exit code 7).'
   static override examples = [
     '<%= config.bin %> datasets audit --dataset rafdb --data RAF-DB/basic',
-    '<%= config.bin %> datasets audit --dataset fer2013 --data fer2013.csv --json',
-    '<%= config.bin %> datasets audit --dataset fer2013 --data fixtures/fer2013/fer2013.csv',
+    '<%= config.bin %> datasets audit --dataset fer2013 --data fixtures/fer2013/fer2013.csv --output audit.json',
+    '<%= config.bin %> datasets audit --dataset ckplus --data fixtures/ckplus/CK+48 --folds 5 --top 3',
     '<%= config.bin %> datasets audit --dataset rafdb --data fixtures/rafdb/basic --json',
   ]
 
   static override flags = {
     ...datasetSelectionFlags,
     split: Flags.string({ char: 's', description: 'only this split (default: every split, which is what finds leaks between them)' }),
+    folds: Flags.integer({ description: 'datasets with subjects: the subject-independent folds to check (default: the dataset\'s own, e.g. CK+ 10)', min: 2 }),
+    'max-distance': Flags.integer({ description: `near candidates: dHash Hamming distance of some view at most this (0–64; larger finds more, slower)`, default: NEAR_MAX_DISTANCE, min: 0, max: 64 }),
+    'min-similarity': Flags.string({ description: `near confirmation: thumbnail correlation at least this (−1 to 1; lower reports more pairs)`, default: String(NEAR_MIN_SIMILARITY) }),
+    top: Flags.integer({ description: 'closest pairs shown in the terminal summary', default: 10, min: 0 }),
     concurrency: Flags.integer({ description: `images hashed at once (1–${LIMITS.concurrency}; at most ${DECODE_SLOTS} are decoded at a time)`, default: 4, min: 1, max: LIMITS.concurrency }),
     'max-pixels': maxPixelsFlag,
-    output: Flags.string({ char: 'o', description: 'write the audit JSON to this file (atomically)' }),
+    output: Flags.string({ char: 'o', description: 'write the full audit JSON to this file (atomically)' }),
   }
 
   async run(): Promise<AuditResult> {
     const { flags } = await this.parse(DatasetsAudit)
+    const minSimilarity = Number(flags['min-similarity'])
+    if (flags['min-similarity'].trim() === '' || !(minSimilarity >= -1 && minSimilarity <= 1)) throw usageError(`--min-similarity ${flags['min-similarity']}: expected a correlation between -1 and 1, e.g. ${NEAR_MIN_SIMILARITY}`)
     checkOutputs([{ flag: '--output', file: flags.output }], [{ flag: '--data', file: flags.data }, { flag: '--labels', file: flags.labels }])
     const progress = progressOnStderr(!this.jsonEnabled(), 'auditing', 'images')
     const datasetOptions = { data: flags.data, ...(flags.split ? { split: flags.split } : {}), ...evalDatasetOptions(flags) }
     const counting = progress.active ? countInBackground(progress, { dataset: flags.dataset, datasetOptions, ...(flags.split ? {} : { splits: 'all' as const }) }) : undefined
     let result: AuditResult
     try {
-      result = await auditDataset({ dataset: flags.dataset, ...datasetOptions, concurrency: flags.concurrency, onProgress: (done) => progress.update(done) })
+      result = await auditDataset({
+        dataset: flags.dataset,
+        ...datasetOptions,
+        concurrency: flags.concurrency,
+        maxDistance: flags['max-distance'],
+        minSimilarity,
+        onProgress: (done) => progress.update(done),
+        ...(flags.folds !== undefined ? { folds: flags.folds } : {}),
+      })
     } finally {
       counting?.abort()
       progress.stop()
     }
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
-    if (!this.jsonEnabled()) this.log(renderAudit(result))
+    if (!this.jsonEnabled()) this.log(renderAudit(result, flags.top, flags.output))
     if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
     return result
   }
