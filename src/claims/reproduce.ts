@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs'
 import { FerbenchError, usageError } from '../core/errors.js'
 import { evaluate } from '../core/evaluate.js'
 import { requireModelFile } from '../core/inputFile.js'
-import { fileBytes, machineInfo, sha256File, type MachineInfo } from '../core/provenance.js'
+import { modelIdentity } from '../core/modelFiles.js'
+import { machineInfo, type MachineInfo } from '../core/provenance.js'
 import { datasetNames } from '../datasets/registry.js'
 import type { Device } from '../runners/types.js'
 import { findClaim } from './claims.js'
@@ -85,9 +86,9 @@ function publishedTolerance(value: number): number {
 async function reproduceSize(claim: Claim, options: ReproduceOptions): Promise<ReproduceResult> {
   const model = requireFile('--model', options.model, claim)
   requireModelFile(model)
-  const bytes = fileBytes(model)
+  const { sha256, bytes } = await modelIdentity(model) // every file of the model (tfjs shards, ONNX external data)
   const mb = bytes / 1e6
-  const run = { model: { path: model, sha256: await sha256File(model), bytes }, machine: machineInfo() }
+  const run = { model: { path: model, sha256, bytes }, machine: machineInfo() }
   const ok = claim.comparator === '<' ? mb < claim.value : Math.abs(mb - claim.value) <= publishedTolerance(claim.value)
   const rule = claim.comparator === '<' ? `file must be under ${claim.value} MB` : `file must be within ±${publishedTolerance(claim.value)} MB of ${claim.value} MB`
   return {

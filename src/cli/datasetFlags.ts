@@ -33,6 +33,8 @@ export interface CvFlags extends DatasetFlagValues {
   shard?: string | undefined
   predictions?: string | undefined
   report?: string[] | undefined
+  format?: string | undefined
+  'embed-predictions'?: boolean | undefined
   'slice-by'?: string[] | undefined
   calibrate?: string | undefined
 }

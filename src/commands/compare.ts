@@ -6,10 +6,11 @@ import { compareFiles } from '../core/compare.js'
 import type { CompareResult } from '../report/schemas/compareDocument.js'
 
 export default class Compare extends FerbenchCommand {
-  static override summary = 'Compare two eval results on the same test set: metric and per-class recall deltas, McNemar\'s exact test.'
+  static override summary = 'Compare two eval (or cross-validation) results on the same test set: metric and per-class recall deltas, McNemar\'s exact test.'
   static override description =
-    'Reads two eval documents (ferbench eval --output/--json); never re-runs a model. Refuses (exit 3) when their dataset digests differ. ' +
-    'When both carry per-sample predictions (eval --embed-predictions), pairs them by sample id and runs McNemar\'s exact test on the accuracy difference.'
+    'Reads two eval or cross-validation documents (ferbench eval --output/--json, eval --folds N); never re-runs a model. Refuses (exit 3) when they scored different pictures or labels, ' +
+    'and says so when the same sample ids carry different pixels (the data changed). When both carry per-sample predictions (embedded by default), pairs them by pixel content ' +
+    '(a test-only CSV and the full fer2013.csv pair up) and runs McNemar\'s exact test on the accuracy difference. Cross-validation documents are compared on their pooled metrics.'
   static override examples = [
     '<%= config.bin %> compare base.json cur.json',
     '<%= config.bin %> compare base.json cur.json --json',

@@ -18,7 +18,6 @@ import { formatFlag, writeReports } from '../cli/reportFlags.js'
 import { CV_SCHEMA, CvPartialError, crossValidate, modelForFold, type CrossValidateOptions, type CvResult } from '../core/crossValidate.js'
 import { cvOptionsFromPartial, readCvPartial } from '../core/cvResume.js'
 import { readJsonDocument, schemaOf } from '../report/readDocument.js'
-import { renderCvTables } from '../report/cvTable.js'
 import { evalDatasetOptions, runSettingsFromFlags, type CvFlags } from '../cli/datasetFlags.js'
 import { allowOutsideRootFlag, maxPixelsFlag } from '../cli/datasetCommandFlags.js'
 import { LIMITS } from '../core/limits.js'
@@ -30,6 +29,21 @@ import { checkOutputs, writeOutputs, type NamedPath } from '../cli/outputs.js'
 import { reportFormats } from '../report/render.js'
 import type { SamplePrediction } from '../report/evalResult.js'
 import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
+import { decodePredictions } from '../report/predictions.js'
+
+/**
+ * What a finished run keeps: the rows for a --predictions CSV (decoded before the embedded
+ * predictions lose their scores), then the embedded predictions without those scores, or none
+ * with --no-embed-predictions. A partial result keeps all it has, for --resume.
+ */
+function settlePredictions(result: EvalResult, csv: string | undefined, embed: boolean): SamplePrediction[] | undefined {
+  if (result.resume) result.resume.options.embedPredictions = embed
+  if (!result.complete) return undefined
+  const rows = csv !== undefined && result.predictions ? decodePredictions(result.predictions) : undefined
+  if (!embed) delete result.predictions
+  else if (result.predictions && !Array.isArray(result.predictions)) delete result.predictions.top
+  return rows
+}
 
 /** --slice-by, --slice-min-samples, --calibrate and --calibration-split as evaluate options. */
 function sliceAndCalibrationOptions(flags: { 'slice-by'?: string[] | undefined; 'slice-min-samples'?: number | undefined; calibrate?: string | undefined; 'calibration-split'?: string | undefined }): Pick<EvalOptions, 'sliceBy' | 'sliceMinSamples' | 'calibrate'> {
@@ -88,7 +102,11 @@ export default class Eval extends FerbenchCommand {
       default: 'drop',
     }),
     output: Flags.string({ char: 'o', description: 'write the result JSON to this file (atomically)' }),
-    'embed-predictions': Flags.boolean({ description: 'include per-sample predictions in the result JSON' }),
+    'embed-predictions': Flags.boolean({
+      description: 'embed per-sample predictions (compact columns: ids, truth, prediction, pixel-content key) in the result JSON, which compare and gate need for McNemar\'s test (default; --no-embed-predictions omits them)',
+      allowNo: true,
+      default: true,
+    }),
     predictions: Flags.string({ description: 'write per-sample predictions to this CSV (id, truth, predicted, correct, top-3 labels with scores), atomically' }),
     format: formatFlag,
     report: Flags.string({ char: 'r', description: 'write a report file (format from --format or the extension: .md, .html, .png, .json, .txt); repeatable', multiple: true }),
@@ -174,23 +192,23 @@ export default class Eval extends FerbenchCommand {
         ...(flags.split ? { split: flags.split } : demo ? { split: DEMO.split } : {}),
         ...runSettingsFromFlags(flags),
         predictions: embedPredictions || flags.predictions !== undefined,
+        predictionScores: flags.predictions !== undefined,
         demo,
         ...(flags.shard ? { shard: this.shardFromFlags(flags.shard, flags['shard-count']) } : {}),
         ...sliceAndCalibrationOptions(flags),
       },
       { output: flags.output, embedPredictions },
     )
-    const predictions = result.predictions
-    if (result.complete && !embedPredictions) delete result.predictions
-    if (result.resume) result.resume.options.embedPredictions = embedPredictions
+    const predictions = settlePredictions(result, flags.predictions, embedPredictions)
     return this.finish(result, flags.output, { predictionsCsv: flags.predictions, predictions, ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) }, flags.timings)
   }
 
   /** --folds N without --fold: every fold, per-fold metrics, mean ± std and the pooled confusion matrix (schema ferbench/cv@1). */
   private async crossValidateRun(flags: CvFlags, datasetOptions: EvalOptions['datasetOptions'] & object): Promise<CvResult> {
     if (flags.model === undefined || flags.data === undefined) throw usageError(`--folds without --fold evaluates every fold and needs --model and --data`)
-    for (const flag of ['shard', 'predictions', 'report', 'slice-by', 'calibrate'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
+    for (const flag of ['shard', 'predictions', 'slice-by', 'calibrate'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
     checkOutputs(outputPaths(flags), inputPaths({ model: flags.model, card: flags.card, data: flags.data, datasetOptions }))
+    reportFormats('cv', flags.format, flags.report ?? []) // each --report file's format, checked before the run
     return this.runCv(
       {
         model: flags.model,
@@ -198,14 +216,20 @@ export default class Eval extends FerbenchCommand {
         data: flags.data,
         ...(flags.split ? { split: flags.split } : {}),
         ...runSettingsFromFlags(flags),
+        predictions: flags['embed-predictions'] !== false,
         datasetOptions,
       },
       flags.output,
+      { format: flags.format, files: flags.report },
     )
   }
 
   /** Runs every fold with SIGINT/SIGTERM turned into a partial all-fold result (the folds done, the fold in progress), then writes it. */
-  private async runCv(options: Omit<CrossValidateOptions, 'signal' | 'onProgress'>, output: string | undefined): Promise<CvResult> {
+  private async runCv(
+    options: Omit<CrossValidateOptions, 'signal' | 'onProgress'>,
+    output: string | undefined,
+    reports: { format?: string | undefined; files?: string[] | undefined } = {},
+  ): Promise<CvResult> {
     const progress = progressOnStderr(!this.jsonEnabled(), 'cross-validating')
     // every sample of the split is in exactly one fold: the split's count is the total over all folds
     const { folds: _folds, fold: _fold, ...unfolded } = options.datasetOptions ?? {}
@@ -238,8 +262,14 @@ export default class Eval extends FerbenchCommand {
       await debugPauseAfterPartial()
       return result
     }
-    if (output) writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)
-    if (!this.jsonEnabled()) this.log(renderCvTables(result))
+    let text: string | undefined
+    await writeOutputs([
+      output !== undefined && (() => writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)),
+      async () => {
+        text = await writeReports({ kind: 'cv', result }, { ...(reports.format ? { format: reports.format } : {}), ...(reports.files ? { files: reports.files } : {}), json: this.jsonEnabled() })
+      },
+    ])
+    if (text !== undefined) this.log(text)
     if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
     return result
   }
@@ -286,20 +316,18 @@ export default class Eval extends FerbenchCommand {
     }
     const document = readJsonDocument(file, 'a partial result written by an interrupted `ferbench eval`')
     if (schemaOf(document) === CV_SCHEMA) {
-      for (const flag of ['predictions', 'report'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
+      if (flags.predictions !== undefined) throw usageError('--predictions is not available for an all-fold run (--folds without --fold)')
       const options = cvOptionsFromPartial(file, readCvPartial(file, document), flags.concurrency)
       checkOutputs(outputPaths(flags, flags.output ?? file), inputPaths(options))
-      reportFormats('eval', flags.format, flags.report ?? []) // each --report file's format, checked before the run
-      return this.runCv(options, flags.output ?? file)
+      reportFormats('cv', flags.format, flags.report ?? []) // each --report file's format, checked before the run
+      return this.runCv(options, flags.output ?? file, { format: flags.format, files: flags.report })
     }
     const partial = readPartialResult(file)
     const o = resumedPaths(partial.resume!.options)
     checkOutputs(outputPaths(flags, flags.output ?? file), inputPaths(o))
     reportFormats('eval', flags.format, flags.report ?? []) // each --report file's format, checked before the run
     const result = await this.runInterruptible(evalOptionsFromPartial(file, partial, flags.concurrency), { output: flags.output ?? file, embedPredictions: o.embedPredictions })
-    const predictions = result.predictions
-    if (result.complete && !o.embedPredictions) delete result.predictions
-    if (result.resume) result.resume.options.embedPredictions = o.embedPredictions
+    const predictions = settlePredictions(result, flags.predictions, o.embedPredictions)
     return this.finish(result, flags.output ?? file, { predictionsCsv: flags.predictions, predictions, ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}) }, flags.timings)
   }
 

@@ -20,8 +20,9 @@ export default class Gate extends FerbenchCommand {
   static override summary = 'Fail CI on a regression: compare a current result with a baseline, check by check, with significance.'
   static override description =
     `Exit ${EXIT_CODES.ok.code} when every check passes, ${EXIT_CODES.regression.code} when at least one fails (a regression). ` +
-    'Eval documents: accuracy (and per-class recall) may not drop by more than the threshold in percentage points; when both results carry ' +
-    'per-sample predictions (eval --embed-predictions) a drop fails only if McNemar\'s exact test also finds it significant (p < alpha). ' +
+    'Eval and cross-validation (eval --folds N) documents: accuracy (and per-class recall, pooled over folds) may not drop by more than the threshold in percentage points; ' +
+    'when both results carry per-sample predictions (embedded by default) a drop fails only if McNemar\'s exact test also finds it significant (p < alpha); ' +
+    'without them the gate says so and judges on the threshold alone. Samples are paired by pixel content, so results read from different files of the same pictures compare. ' +
     'Speed documents (ferbench speed --reference <model>): the latency ratio to the reference model, timed in the same run, may not grow by more than --max-latency-increase percent; ' +
     'a cell fails only when the whole 95% interval of the change (from both runs\' ABBA blocks) lies above it, so noise alone does not fail the gate (docs/detectors.md). Absolute times are never compared across machines.'
   static override examples = [
@@ -35,7 +36,7 @@ export default class Gate extends FerbenchCommand {
   ]
 
   static override flags = {
-    baseline: Flags.string({ description: 'baseline result document (eval or speed JSON), or history:<branch> for the last comparable document recorded on that branch (ferbench history add)', required: true }),
+    baseline: Flags.string({ description: 'baseline result document (eval, cross-validation or speed JSON), or history:<branch> for the last comparable document recorded on that branch (ferbench history add)', required: true }),
     store: Flags.string({ description: 'history store for --baseline history:<branch>', default: DEFAULT_HISTORY_STORE }),
     current: Flags.string({ description: 'current result document of the same kind', required: true }),
     'max-accuracy-drop': Flags.string({ description: `largest allowed accuracy drop, percentage points (eval documents; default ${DEFAULT_MAX_ACCURACY_DROP})` }),

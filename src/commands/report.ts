@@ -2,14 +2,15 @@ import { Args, Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
 import { checkOutputs } from '../cli/outputs.js'
-import { readEvalDocument } from '../report/readDocument.js'
+import { readScoredDocument } from '../report/readDocument.js'
+import type { CvDocument } from '../report/schemas/cvDocument.js'
 import type { EvalDocument } from '../report/schemas/evalDocument.js'
 import type { ReportSubject } from '../report/render.js'
 import type { RobustResult } from '../report/schemas/robustDocument.js'
 import { isRobustFile, readRobustDocument } from '../robust/mergeRobust.js'
 
 export default class Report extends FerbenchCommand {
-  static override summary = 'Render an eval (or robust) result document as a table, markdown, a self-contained HTML page or a PNG.'
+  static override summary = 'Render an eval, cross-validation or robust result document as a table, markdown, a self-contained HTML page or a PNG.'
   static override description =
     'Every report is a view of the one result document (ferbench eval --output result.json); nothing is re-measured. ' +
     'HTML embeds the confusion matrix as an SVG heatmap and per-class bars, with no external resources.'
@@ -22,7 +23,7 @@ export default class Report extends FerbenchCommand {
   ]
 
   static override args = {
-    result: Args.string({ description: 'eval or robust result document (JSON)', required: true }),
+    result: Args.string({ description: 'eval, cross-validation (eval --folds N) or robust result document (JSON)', required: true }),
   }
 
   static override flags = {
@@ -30,11 +31,16 @@ export default class Report extends FerbenchCommand {
     output: Flags.string({ char: 'o', description: 'write the report to this file (format from --format or the extension: .md, .html, .png, .json, .txt); repeatable', multiple: true }),
   }
 
-  async run(): Promise<EvalDocument | RobustResult> {
+  async run(): Promise<EvalDocument | CvDocument | RobustResult> {
     const { args, flags } = await this.parse(Report)
     checkOutputs((flags.output ?? []).map((file) => ({ flag: '--output', file })), [{ flag: 'result', file: args.result }])
-    const subject: ReportSubject = isRobustFile(args.result) ? { kind: 'robust', result: readRobustDocument(args.result) } : { kind: 'eval', result: readEvalDocument(args.result, 'report') }
-    const result = subject.result as EvalDocument | RobustResult
+    const scored = isRobustFile(args.result) ? undefined : readScoredDocument(args.result, 'report')
+    const subject: ReportSubject = !scored
+      ? { kind: 'robust', result: readRobustDocument(args.result) }
+      : scored.kind === 'cv'
+        ? { kind: 'cv', result: scored.doc }
+        : { kind: 'eval', result: scored.doc }
+    const result = subject.result as EvalDocument | CvDocument | RobustResult
     const text = await writeReports(subject, { ...(flags.format ? { format: flags.format } : {}), ...(flags.output ? { files: flags.output } : {}), json: this.jsonEnabled() })
     if (text !== undefined) this.log(text)
     return result

@@ -5,7 +5,8 @@ import { evaluate } from './evaluate.js'
 import { messageOf, usageError } from './errors.js'
 import { checkBatchTensor, LIMITS } from './limits.js'
 import { requireModelFile } from './inputFile.js'
-import { fileBytes, machineInfo, packageVersions, sha256File, toolVersion } from './provenance.js'
+import { modelIdentity } from './modelFiles.js'
+import { machineInfo, packageVersions, toolVersion } from './provenance.js'
 import { EMOTIONS } from '../labels/emotions.js'
 import { ratioCI95, ratioEstimate } from '../metrics/ratioInterval.js'
 import { percentile, summarizeLatencies } from '../metrics/timing.js'
@@ -71,7 +72,8 @@ function cardSourceFor(model: string, card: string | undefined, preset: string |
 }
 
 async function modelSize(model: string, warnings: string[]): Promise<ModelSize> {
-  const base = { path: path.resolve(model), sha256: await sha256File(model), bytes: fileBytes(model) }
+  const identity = await modelIdentity(model)
+  const base = { path: path.resolve(model), sha256: identity.sha256, bytes: identity.bytes }
   if (!/\.onnx$/i.test(model)) {
     // tfjs and other formats: what `ferbench models inspect` reads (bytes incl. weight shards, params, MACs)
     try {

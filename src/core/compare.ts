@@ -1,8 +1,7 @@
 import { mcnemarFromPairs } from '../metrics/stats.js'
-import { readEvalDocument } from '../report/readDocument.js'
+import { readScoredDocument } from '../report/readDocument.js'
 import type { CompareResult, MetricDelta } from '../report/schemas/compareDocument.js'
-import type { EvalDocument } from '../report/schemas/evalDocument.js'
-import { pairPredictions, requireSameDataset } from './pairing.js'
+import { pairPredictions, requireSameDataset, scoredView, type ScoredView } from './pairing.js'
 import { compareHead, metricDelta } from './compareHead.js'
 import { compareRobust } from '../robust/compareRobust.js'
 import { isRobustFile, readRobustDocument } from '../robust/mergeRobust.js'
@@ -20,7 +19,7 @@ export function shownAsPercent(name: string): boolean {
 }
 
 /** Per attribute both results are sliced by: accuracy deltas per group and the delta of the largest gap (b − a). */
-function sliceDeltas(a: EvalDocument, b: EvalDocument): CompareResult['slices'] {
+function sliceDeltas(a: ScoredView, b: ScoredView): CompareResult['slices'] {
   const sa = a.metrics.slices
   const sb = b.metrics.slices
   if (!sa || !sb) return undefined
@@ -35,25 +34,32 @@ function sliceDeltas(a: EvalDocument, b: EvalDocument): CompareResult['slices'] 
   return Object.keys(out).length > 0 ? out : undefined
 }
 
-/** Compares two eval documents of the same test set: b relative to a. */
-export function compareDocuments(a: EvalDocument, aFile: string, b: EvalDocument, bFile: string): CompareResult {
-  requireSameDataset(a, aFile, b, bFile, 'compare')
+/** Compares two eval or cross-validation documents of the same test set: b relative to a (cv: pooled metrics). */
+export function compareDocuments(a: ScoredView, b: ScoredView): CompareResult {
+  const aFile = a.file
+  const bFile = b.file
+  const testSet = requireSameDataset(a, b, 'compare')
   const metrics: Record<string, MetricDelta> = {}
   for (const name of COMPARED_METRICS) metrics[name] = d(a.metrics[name], b.metrics[name])
+  if (a.folds && b.folds) {
+    const mean = (v: ScoredView): number => v.folds!.reduce((s, f) => s + f.accuracy, 0) / Math.max(1, v.folds!.length)
+    metrics.accuracyFoldMean = d(mean(a), mean(b))
+  }
   if (a.metrics.calibration && b.metrics.calibration) {
     for (const name of COMPARED_CALIBRATION) metrics[`calibration.${name}`] = d(a.metrics.calibration[name], b.metrics.calibration[name])
   }
   const slices = sliceDeltas(a, b)
-  const recall = (doc: EvalDocument): Map<string, number> => new Map(doc.metrics.perClass.filter((c) => c.support > 0).map((c) => [c.label, c.recall]))
+  const recall = (doc: ScoredView): Map<string, number> => new Map(doc.metrics.perClass.filter((c) => c.support > 0).map((c) => [c.label, c.recall]))
   const ra = recall(a)
   const rb = recall(b)
   const perClassRecall: Record<string, MetricDelta> = {}
   for (const label of new Set([...ra.keys(), ...rb.keys()])) perClassRecall[label] = d(ra.get(label), rb.get(label))
-  const notes: string[] = []
-  const pairing = pairPredictions(a, aFile, b, bFile)
+  const notes: string[] = [...testSet.notes]
+  const pairing = pairPredictions(a, b, testSet.pairBy)
   let mcnemar: CompareResult['mcnemar']
   if (pairing.unavailable) notes.push(`McNemar's test not run: ${pairing.unavailable}`)
-  else mcnemar = { ...mcnemarFromPairs(pairing.pairs), pairs: pairing.pairs.length }
+  else mcnemar = { ...mcnemarFromPairs(pairing.pairs), pairs: pairing.pairs.length, pairedBy: pairing.pairedBy! }
+  if (a.kind === 'cv' || b.kind === 'cv') notes.push('cross-validation: metrics pooled over all folds; McNemar on the pooled per-sample predictions')
   if (!a.complete || !b.complete) notes.push('at least one result is partial (complete: false)')
   return {
     ...compareHead(a, aFile, b, bFile),
@@ -67,5 +73,5 @@ export function compareDocuments(a: EvalDocument, aFile: string, b: EvalDocument
 
 export function compareFiles(aFile: string, bFile: string): CompareResult {
   if (isRobustFile(aFile) && isRobustFile(bFile)) return compareRobust(readRobustDocument(aFile), aFile, readRobustDocument(bFile), bFile)
-  return compareDocuments(readEvalDocument(aFile, 'compare'), aFile, readEvalDocument(bFile, 'compare'), bFile)
+  return compareDocuments(scoredView(readScoredDocument(aFile, 'compare')), scoredView(readScoredDocument(bFile, 'compare')))
 }

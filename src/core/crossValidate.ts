@@ -3,54 +3,24 @@ import { performance } from 'node:perf_hooks'
 import { FOLD_RULE } from '../datasets/folds.js'
 import { foldCount } from '../datasets/foldOptions.js'
 import { datasetFactory } from '../datasets/registry.js'
-import { classificationMetrics, type ClassificationMetrics } from '../metrics/classification.js'
-import { checkLabelOrderOfMapping, drivingPart, type LabelOrderCheck } from '../metrics/labelOrder.js'
-import type { EvalResult, ResumeOptions, SampleFailure } from '../report/evalResult.js'
+import { classificationMetrics } from '../metrics/classification.js'
+import { checkLabelOrderOfMapping, drivingPart } from '../metrics/labelOrder.js'
+import { CV_SCHEMA, type CvResult, type CvResumePoint } from '../report/cvResult.js'
+import type { EvalResult, ResumeOptions } from '../report/evalResult.js'
+import { decodePredictions, encodePredictions } from '../report/predictions.js'
+import { DatasetDigest } from './datasetDigest.js'
 import { FerbenchError, dataError, modelError, usageError } from './errors.js'
 import { PartialResultError } from './partialResult.js'
 import { evaluate, resumeOptions, type EvalOptions } from './evaluate.js'
-import { machineInfo, sha256File, toolVersion } from './provenance.js'
+import { modelIdentity } from './modelFiles.js'
+import { machineInfo, toolVersion } from './provenance.js'
 
-export const CV_SCHEMA = 'ferbench/cv@1'
+export { CV_SCHEMA, type CvFold, type CvResult, type CvResumePoint } from '../report/cvResult.js'
+
 const LABEL_ORDER_WARNING = 'label order check'
 export const SAME_MODEL_NOTE =
   'one model tested on every fold: this is cross-dataset testing of that model on subject-independent parts of the data, not k-fold training'
 export const PER_FOLD_MODEL_NOTE = 'each fold k was tested with the model trained for it (--model pattern with {fold})'
-
-export interface CvFold {
-  fold: number
-  model: { path: string; sha256: string }
-  subjects: string[]
-  samples: number
-  digest: string
-  metrics: ClassificationMetrics
-  warnings: string[]
-  failures: SampleFailure[]
-}
-
-export interface CvResult {
-  schema: typeof CV_SCHEMA
-  complete: boolean
-  createdAt: string
-  tool: { name: 'ferbench'; version: string }
-  protocol: { folds: number; rule: string; split: string; model: string; sameModelEveryFold: boolean; note: string }
-  dataset: { name: string; path: string; split: string; samples: number; labels: string[] }
-  labelMapping: EvalResult['labelMapping']
-  runner: EvalResult['runner']
-  machine: EvalResult['machine']
-  versions: Record<string, string>
-  /** One entry per fold, in fold order. */
-  folds: CvFold[]
-  /** Pooled over all folds (the confusion matrices summed), plus the mean and population std (ddof 0) of the per-fold accuracies. */
-  metrics: ClassificationMetrics & { accuracyFoldMean: number; accuracyFoldStd: number }
-  /** One label-order check on the pooled confusion matrix (not one per fold); drivingFold = the fold its moves gain most on. */
-  labelOrderCheck: LabelOrderCheck & { drivingFold: number | null }
-  timing: { wallSeconds: number }
-  warnings: string[]
-  failures: Array<SampleFailure & { fold: number }>
-  /** Only in a partial result (complete:false, an interrupted run): what `eval --resume` needs. */
-  resume?: CvResumePoint
-}
 
 /** `models/fold{fold}.onnx` → `models/fold3.onnx`; a path without `{fold}` is returned as it is. */
 export function modelForFold(pattern: string, fold: number): string {
@@ -70,17 +40,6 @@ export type CrossValidateOptions = Omit<EvalOptions, 'resumeFrom' | 'shard'> & {
   resumeFrom?: { file: string; point: CvResumePoint; wallSeconds: number }
 }
 
-/** Only in a partial all-fold result (complete:false): what `eval --resume` needs to continue. */
-export interface CvResumePoint {
-  /** What stopped the run (`SIGINT`, `SIGTERM`). */
-  signal: string
-  /** The options of the run, as a partial eval result stores them (model: the --model pattern; paths resolved). */
-  options: ResumeOptions
-  /** Every fold finished before the stop, in fold order: the whole eval result of each. */
-  folds: EvalResult[]
-  /** The fold in progress when the run stopped: its partial eval result, resumed where it stopped. */
-  current?: EvalResult
-}
 
 /**
  * Evaluates every subject-independent fold (--folds N without --fold): fold k's test samples with
@@ -166,6 +125,7 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
       path: path.resolve(options.data),
       split: first.dataset.fold?.split ?? first.dataset.split,
       samples: results.reduce((n, r) => n + r.dataset.samples, 0),
+      ...foldDigests(results),
       labels: first.dataset.labels,
     },
     labelMapping: first.labelMapping,
@@ -178,6 +138,8 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
       subjects: r.dataset.fold?.subjects ?? [],
       samples: r.dataset.samples,
       digest: r.dataset.digest,
+      ...(r.dataset.contentDigest ? { contentDigest: r.dataset.contentDigest } : {}),
+      ...(r.dataset.idDigest ? { idDigest: r.dataset.idDigest } : {}),
       metrics: r.metrics,
       warnings: perFoldWarnings(r),
       failures: r.failures,
@@ -187,6 +149,7 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
     timing: { wallSeconds: (resumeFrom?.wallSeconds ?? 0) + (performance.now() - started) / 1000 },
     warnings,
     failures: results.flatMap((r, i) => r.failures.map((f) => ({ ...f, fold: i + 1 }))),
+    ...(results.length > 0 && results.every((r) => r.predictions) ? { predictions: encodePredictions(results.flatMap((r) => decodePredictions(r.predictions!)), labels) } : {}),
     ...(complete
       ? {}
       : {
@@ -215,8 +178,18 @@ export class CvPartialError extends FerbenchError {
 /** A fold a partial all-fold result finished: it must be that fold, complete, and its model file unchanged since. */
 async function checkFinishedFold(file: string, done: EvalResult, k: number, model: string): Promise<void> {
   if (done.dataset.fold?.fold !== k || !done.complete) throw dataError(`--resume ${file}: resume.folds.${k - 1} is not the finished result of fold ${k}`)
-  const sha256 = await sha256File(model)
+  const { sha256 } = await modelIdentity(model) // every file of the model (docs/identity.md)
   if (sha256 !== done.model.sha256) {
     throw modelError(`--resume ${file}: the model of fold ${k} (${model}) changed since the partial result (sha256 ${done.model.sha256.slice(0, 12)}… then, ${sha256.slice(0, 12)}… now); run again without --resume`)
+  }
+}
+
+/** The folds' three digests added up (each is an additive multiset hash; docs/identity.md). */
+function foldDigests(results: readonly EvalResult[]): Pick<CvResult['dataset'], 'digest' | 'contentDigest' | 'idDigest'> {
+  if (results.length === 0 || results.some((r) => r.dataset.contentDigest === undefined || r.dataset.idDigest === undefined)) return {}
+  return {
+    digest: DatasetDigest.combine(results.map((r) => r.dataset.digest)),
+    contentDigest: DatasetDigest.combine(results.map((r) => r.dataset.contentDigest!)),
+    idDigest: DatasetDigest.combine(results.map((r) => r.dataset.idDigest!)),
   }
 }

@@ -1,6 +1,7 @@
 import { classificationMetrics } from '../metrics/classification.js'
-import type { EvalResult } from '../report/evalResult.js'
-import { dataError } from './errors.js'
+import type { EvalResult, SamplePrediction } from '../report/evalResult.js'
+import { decodePredictions } from '../report/predictions.js'
+import { dataError, messageOf } from './errors.js'
 
 /** Sorted-key JSON, so that comparisons ignore key order. */
 export function canonicalJson(value: unknown): string {
@@ -35,16 +36,18 @@ export function checkEvalDocument(doc: EvalResult, file: string): void {
   for (const key of Object.keys(recomputed) as Array<keyof typeof recomputed>) {
     if (canonicalJson(recomputed[key]) !== canonicalJson(doc.metrics[key])) fail(`metrics.${key}`, `is ${JSON.stringify(doc.metrics[key])} but the confusion matrix gives ${JSON.stringify(recomputed[key])}`)
   }
-  if (!HEX64.test(doc.dataset.digest)) fail('dataset.digest', `'${doc.dataset.digest}' is not 64 lowercase hex digits`)
-  const check = doc.outputCheck
-  if (check) {
-    const classes = doc.model.card.labels.length
-    for (const key of ['softmaxMean', 'softmaxStd', 'rawMean', 'rawStd'] as const) {
-      if (check[key].length !== classes) fail(`outputCheck.${key}`, `has ${check[key].length} entries for the card's ${classes} labels`)
-    }
+  for (const field of ['digest', 'contentDigest', 'idDigest'] as const) {
+    const hex = doc.dataset[field]
+    if (hex !== undefined && !HEX64.test(hex)) fail(`dataset.${field}`, `'${hex}' is not 64 lowercase hex digits`)
   }
-  const predictions = doc.predictions
-  if (Array.isArray(predictions)) {
+  let predictions: SamplePrediction[] | undefined
+  try {
+    predictions = doc.predictions ? decodePredictions(doc.predictions) : undefined
+  } catch (error) {
+    fail('predictions', `cannot be decoded (${messageOf(error)})`)
+  }
+  checkOutputNumbers(doc, fail)
+  if (predictions) {
     if (predictions.length !== total) fail('predictions', `has ${predictions.length} entries for ${total} scored samples`)
     const column = new Map(labels.map((l, i) => [l, i]))
     const fromPredictions = labels.map(() => new Array<number>(labels.length).fill(0))
@@ -56,6 +59,29 @@ export function checkEvalDocument(doc: EvalResult, file: string): void {
     })
     if (canonicalJson(fromPredictions) !== canonicalJson(counts)) fail('predictions', 'do not add up to the confusion matrix')
   }
+}
+
+/**
+ * The degenerate-output figures (outputCheck) and, in a partial result, the accumulators they come
+ * from (resume.outputStats): one value per model output, finite, spreads never negative. A shard
+ * or partial result whose arrays were cut or whose sums were changed would otherwise merge or
+ * resume into NaN.
+ */
+function checkOutputNumbers(doc: EvalResult, fail: (field: string, what: string) => never): void {
+  const classes = doc.labelMapping.modelLabels.length
+  const arrays = (prefix: string, record: Record<string, unknown>, names: readonly string[], nonNegative: readonly string[]): void => {
+    for (const name of names) {
+      const values = record[name]
+      if (!Array.isArray(values)) continue
+      if (values.length !== classes) fail(`${prefix}.${name}`, `has ${values.length} values for ${classes} model outputs`)
+      values.forEach((v: unknown, i) => {
+        if (typeof v !== 'number' || !Number.isFinite(v) || (nonNegative.includes(name) && v < 0)) fail(`${prefix}.${name}.${i}`, `is ${String(v)}; expected a finite number${nonNegative.includes(name) ? ' ≥ 0' : ''}`)
+      })
+    }
+  }
+  if (doc.outputCheck) arrays('outputCheck', doc.outputCheck as unknown as Record<string, unknown>, ['softmaxMean', 'softmaxStd', 'rawMean', 'rawStd'], ['softmaxStd', 'rawStd'])
+  const stats = doc.resume?.outputStats
+  if (stats) arrays('resume.outputStats', stats as unknown as Record<string, unknown>, ['mean', 'm2', 'rawMean', 'rawM2'], ['m2', 'rawM2'])
 }
 
 /**

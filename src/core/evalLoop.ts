@@ -7,7 +7,7 @@ import { predictColumn, type LabelMapping } from '../labels/mapping.js'
 import type { ModelCard } from '../models/card.js'
 import { prepareViews, writeTensor } from '../preprocess/tensor.js'
 import type { Runner } from '../runners/types.js'
-import { DatasetDigest } from './datasetDigest.js'
+import { DatasetDigest, UNREADABLE, contentHash, contentKey } from './datasetDigest.js'
 import { FerbenchError, dataError, messageOf, modelError, usageError } from './errors.js'
 import type { EvalState } from './evalState.js'
 import { prefetch } from './prefetch.js'
@@ -67,7 +67,7 @@ async function* timed<T>(source: AsyncIterable<T>, state: EvalState): AsyncGener
 
 /** A sample ready for inference (its views), or one whose image could not be loaded. */
 type Prepared =
-  | { sample: Sample; views: RawImage[]; readMs: number; preprocessMs: number; attributes?: Record<string, string> }
+  | { sample: Sample; views: RawImage[]; content: string; readMs: number; preprocessMs: number; attributes?: Record<string, string> }
   | { sample: Sample; error: unknown; readMs: number }
 
 /** The attributes of one sample that slicing can use: the subject, then the adapter's own. */
@@ -78,9 +78,11 @@ export async function sampleAttributes(sample: Sample): Promise<Record<string, s
 async function prepare(sample: Sample, input: LoopInput): Promise<Prepared> {
   const t0 = performance.now()
   let image: RawImage
+  let content: string
   let attributes: Record<string, string> | undefined
   try {
     image = await sample.load()
+    content = contentHash(image) // the decoded pixels as read, before any transform or preprocessing
     if (input.transform) image = await input.transform(image, sample)
     if (input.sliceBy && input.sliceBy.length > 0) attributes = await sampleAttributes(sample)
   } catch (error) {
@@ -89,10 +91,23 @@ async function prepare(sample: Sample, input: LoopInput): Promise<Prepared> {
   const t1 = performance.now()
   const views = await prepareViews(image, input.card)
   if (DEBUG_DELAY_MS > 0) await sleep(DEBUG_DELAY_MS)
-  return { sample, views, readMs: t1 - t0, preprocessMs: performance.now() - t1, ...(attributes ? { attributes } : {}) }
+  return { sample, views, content, readMs: t1 - t0, preprocessMs: performance.now() - t1, ...(attributes ? { attributes } : {}) }
 }
 
-/** The adapter's samples of one split, restricted to one shard, with the already-settled prefix skipped and checked. */
+/** The content hash of a sample's decoded pixels, or UNREADABLE when it does not decode. */
+async function contentOf(sample: Sample): Promise<string> {
+  try {
+    return contentHash(await sample.load())
+  } catch {
+    return UNREADABLE
+  }
+}
+
+/**
+ * The adapter's samples of one split, restricted to one shard, with the already-settled prefix
+ * skipped and checked: its samples are decoded again (not run through the model) so that their
+ * ids, labels and pixels can be checked against the partial result's settled digest.
+ */
 async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator<Sample> {
   let index = 0
   let streamed = 0
@@ -102,13 +117,15 @@ async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator
     streamed += 1
     if (input.shard && !inShard(sample.id, input.shard)) continue
     if (streamed === 0) throw usageError(emptySplitMessage(input))
-  if (skip && index < skip.settled) {
-      seen.add(sample.id, sample.label)
+    if (skip && index < skip.settled) {
+      const t0 = performance.now()
+      seen.add({ id: sample.id, label: sample.label, content: await contentOf(sample) })
+      state.stagesMs.read += performance.now() - t0
       index += 1
       if (index === skip.settled && seen.hex() !== skip.settledDigest) {
         throw dataError(
           `${input.data}: the first ${skip.settled} samples of split ${input.split} are not those the partial result ${skip.from} settled ` +
-            '(ids or labels differ): the dataset changed since; run again without --resume',
+            '(their ids, labels or pixels differ): the dataset changed since; run again without --resume',
         )
       }
       continue
@@ -134,6 +151,8 @@ function emptySplitMessage(input: LoopInput): string {
 
 interface Pending {
   sample: Sample
+  /** Content hash of the decoded pixels (UNREADABLE for a sample that failed to load). */
+  content: string
   column: number
   /** Rows this sample fills, or 0 for a sample that failed to load. */
   views: number
@@ -194,19 +213,20 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
     let row = 0
     for (const p of pending) {
       const { sample } = p
+      const identity = { id: sample.id, label: sample.label, content: p.content }
       if (p.views === 0) {
-        state.fail(sample.id, sample.label, { id: sample.id, source: sample.source, error: messageOf(p.error) })
+        state.fail(identity, { id: sample.id, source: sample.source, error: messageOf(p.error) })
         continue
       }
       const combined = combineViews(all, row, p.views, classes, card)
       row += p.views
       const notFinite = nonFiniteScores(combined, mapping)
       if (notFinite) {
-        state.fail(sample.id, sample.label, { id: sample.id, source: sample.source, error: notFinite })
+        state.fail(identity, { id: sample.id, source: sample.source, error: notFinite })
         continue
       }
       const predicted = predictColumn(combined, 0, mapping)
-      state.score(sample.id, sample.label, p.column, predicted)
+      state.score(identity, p.column, predicted)
       state.calibration.add(columnProbabilities(combined, mapping, card.output, 1, probabilities), p.column)
       if (state.scaled) state.scaled.calibration.add(columnProbabilities(combined, mapping, card.output, state.scaled.temperature, probabilities), p.column)
       input.onScores?.(combined, p.column)
@@ -215,7 +235,8 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
         id: sample.id,
         truth: sample.label,
         predicted: mapping.columns[predicted]!,
-        top: topScores(combined, mapping.modelToColumn, mapping.columns, 3),
+        content: contentKey(p.content),
+        top: state.keepScores ? topScores(combined, mapping.modelToColumn, mapping.columns, 3) : [],
       })
     }
     state.stagesMs.metrics += performance.now() - t0
@@ -247,7 +268,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
       state.loadMs += item.readMs
       if ('error' in item) {
         if (input.strict || item.error instanceof FerbenchError) throw item.error instanceof FerbenchError ? item.error : dataError(`${item.sample.source}: ${messageOf(item.error)} (--strict)`)
-        group.pending.push({ sample: item.sample, column, views: 0, error: item.error })
+        group.pending.push({ sample: item.sample, content: UNREADABLE, column, views: 0, error: item.error })
       } else {
         state.stagesMs.preprocess += item.preprocessMs
         for (const view of item.views) {
@@ -255,7 +276,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
           writeTensor(view, card, buffer, rows * rowFloats)
           rows += 1
         }
-        group.pending.push({ sample: item.sample, column, views: item.views.length, ...(item.attributes ? { attributes: item.attributes } : {}) })
+        group.pending.push({ sample: item.sample, content: item.content, column, views: item.views.length, ...(item.attributes ? { attributes: item.attributes } : {}) })
       }
       if (rows === input.rowsPerCall && group.pending.length >= input.batch) {
         await flushRows()

@@ -2,7 +2,8 @@ import { CalibrationAccumulator, type CalibrationMetrics } from '../metrics/cali
 import { emptyConfusion } from '../metrics/classification.js'
 import { SliceAccumulator, type SliceMetrics } from '../metrics/slices.js'
 import type { SampleFailure, SamplePrediction } from '../report/evalResult.js'
-import { DatasetDigest } from './datasetDigest.js'
+import { decodePredictions, type PredictionsField } from '../report/predictions.js'
+import { DatasetDigest, SampleDigests, sampleHashes, type SampleIdentity } from './datasetDigest.js'
 import { dataError } from './errors.js'
 import type { OutputStats } from '../metrics/degenerate.js'
 
@@ -21,7 +22,8 @@ export interface StagesMs {
  */
 export class EvalState {
   counts: number[][]
-  readonly digest: DatasetDigest
+  /** digest, contentDigest and idDigest of the scored samples (src/core/datasetDigest.ts). */
+  readonly digests: SampleDigests
   /** Digest over every settled sample (failed ones too): checked against the data on resume. */
   readonly settledDigest: DatasetDigest
   scored: number
@@ -45,9 +47,13 @@ export class EvalState {
   streamMs = 0
   loadMs = 0
 
-  constructor(columns: number, keepPredictions: boolean, sliceBy?: { attributes: readonly string[]; minSamples: number }) {
+  /** Keep each prediction's top-3 classes and scores (only a --predictions CSV needs them). */
+  readonly keepScores: boolean
+
+  constructor(columns: number, keepPredictions: boolean, sliceBy?: { attributes: readonly string[]; minSamples: number }, keepScores = false) {
+    this.keepScores = keepScores
     this.counts = emptyConfusion(columns)
-    this.digest = new DatasetDigest()
+    this.digests = new SampleDigests()
     this.settledDigest = new DatasetDigest()
     this.scored = 0
     this.settled = 0
@@ -63,23 +69,23 @@ export class EvalState {
   /** Starts accumulating calibration after temperature scaling (`--calibrate temperature`). */
   scaleBy(temperature: number, saved?: CalibrationMetrics): void {
     this.scaled = { temperature, calibration: new CalibrationAccumulator() }
-    if (saved) this.scaled.calibration.addSaved(saved)
+    if (saved) savedPart('metrics.calibration', () => this.scaled!.calibration.addSaved(saved))
   }
 
-  static restore(saved: SavedState, columns: number, sliceBy?: { attributes: readonly string[]; minSamples: number }): EvalState {
-    const state = new EvalState(columns, saved.predictions !== undefined, sliceBy)
-    if (saved.calibration) state.calibration.addSaved(saved.calibration)
+  static restore(saved: SavedState, columns: number, sliceBy?: { attributes: readonly string[]; minSamples: number }, keepScores = false): EvalState {
+    const state = new EvalState(columns, saved.predictions !== undefined, sliceBy, keepScores)
+    if (saved.calibration) savedPart('metrics.calibration', () => state.calibration.addSaved(saved.calibration!))
     else if (saved.scored > 0) throw dataError('the partial result has no metrics.calibration (written by an older ferbench); run again without --resume')
     if (state.slices) {
       if (!saved.slices) throw dataError('the partial result has no metrics.slices for --slice-by; run again without --resume')
-      state.slices.addSaved(saved.slices)
+      savedPart('metrics.slices', () => state.slices!.addSaved(saved.slices!))
     }
     if (saved.counts.length !== columns || saved.counts.some((row) => row.length !== columns)) {
       throw new RangeError(`saved confusion matrix is not ${columns}×${columns}`)
     }
     state.counts = saved.counts.map((row) => [...row])
     Object.assign(state, {
-      digest: new DatasetDigest(saved.digest),
+      digests: new SampleDigests(saved),
       settledDigest: new DatasetDigest(saved.settledDigest),
       scored: saved.scored,
       settled: saved.settled,
@@ -87,23 +93,23 @@ export class EvalState {
       segments: saved.segments + 1,
     })
     state.failures.push(...saved.failures)
-    state.predictions?.push(...(saved.predictions ?? []))
+    state.predictions?.push(...(saved.predictions ? decodePredictions(saved.predictions) : []))
     Object.assign(state.stagesMs, saved.stagesMs)
     return state
   }
 
-  score(id: string, label: string, truthColumn: number, predictedColumn: number): void {
+  score(sample: SampleIdentity, truthColumn: number, predictedColumn: number): void {
     this.counts[truthColumn]![predictedColumn]! += 1
-    const hash = DatasetDigest.sampleHash(id, label) // one sha256 for both digests
-    this.digest.addHash(hash)
-    this.settledDigest.addHash(hash)
+    const hashes = sampleHashes(sample)
+    this.digests.add(hashes)
+    this.settledDigest.addHash(hashes.digest)
     this.scored += 1
     this.settled += 1
   }
 
-  fail(id: string, label: string, failure: SampleFailure): void {
+  fail(sample: SampleIdentity, failure: SampleFailure): void {
     this.failures.push(failure)
-    this.settledDigest.add(id, label)
+    this.settledDigest.add(sample)
     this.settled += 1
   }
 }
@@ -112,14 +118,26 @@ export class EvalState {
 export interface SavedState {
   counts: number[][]
   digest: string
+  contentDigest: string
+  idDigest: string
   settledDigest: string
   scored: number
   settled: number
   failures: SampleFailure[]
-  predictions?: SamplePrediction[]
+  predictions?: PredictionsField
   stagesMs: StagesMs
   wallSeconds: number
   segments: number
   calibration?: CalibrationMetrics
   slices?: SliceMetrics
+}
+
+/** Restores one saved part of a partial result; a part that does not fit (cut or changed by hand) is a data error naming it. */
+function savedPart(field: string, restore: () => void): void {
+  try {
+    restore()
+  } catch (error) {
+    if (error instanceof RangeError) throw dataError(`the partial result's ${field} does not fit this run (${error.message}); the document was changed after ferbench wrote it (or damaged): run again without --resume`)
+    throw error
+  }
 }

@@ -14,6 +14,7 @@ import { cardDefaultsNote, resolveCard } from '../models/resolveCard.js'
 import type { TtaKind } from '../models/card.js'
 import { withTta } from '../preprocess/tta.js'
 import { viewCount } from '../preprocess/tensor.js'
+import { encodePredictions } from '../report/predictions.js'
 import { EVAL_SCHEMA, type EvalResult, type ResumeOptions, type StageSplit } from '../report/evalResult.js'
 import { createRunner } from '../runners/registry.js'
 import type { Device, Runner } from '../runners/types.js'
@@ -23,7 +24,8 @@ import { fitTemperatureOnSplit } from './temperatureFit.js'
 import { checkBatchTensor } from './limits.js'
 import { requireModelFile } from './inputFile.js'
 import { EvalState, type StagesMs } from './evalState.js'
-import { fileBytes, machineInfo, packageVersions, sha256File, toolVersion } from './provenance.js'
+import { modelIdentity } from './modelFiles.js'
+import { machineInfo, packageVersions, toolVersion } from './provenance.js'
 import { PartialResultError } from './partialResult.js'
 import { restoreState } from './resume.js'
 import { SHARD_HASH, type Shard } from './shard.js'
@@ -48,6 +50,8 @@ export interface EvalOptions {
   extraClasses: ExtraClassPolicy
   /** Keep per-sample predictions in the result. */
   predictions?: boolean
+  /** Keep each sample's top-3 classes and scores with them (for a --predictions CSV). */
+  predictionScores?: boolean
   /** Stop at the first sample that fails to load instead of recording it and going on. */
   strict?: boolean
   demo?: boolean
@@ -126,10 +130,10 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       if (new Set(sliceBy).size !== sliceBy.length) throw usageError(`--slice-by: an attribute is given twice (${sliceBy.join(', ')})`)
     }
     const slicing = sliceBy.length > 0 ? { attributes: sliceBy, minSamples: options.sliceMinSamples ?? DEFAULT_SLICE_MIN_SAMPLES } : undefined
-    const modelSha256 = await sha256File(options.model)
+    const identity = await modelIdentity(options.model)
     const state = options.resumeFrom
-      ? restoreState(options.resumeFrom, { modelSha256, card, columns: mapping.columns }, slicing)
-      : new EvalState(mapping.columns.length, options.predictions ?? false, slicing)
+      ? restoreState(options.resumeFrom, { modelSha256: identity.sha256, files: identity.files, card, columns: mapping.columns, keepScores: options.predictionScores ?? false }, slicing)
+      : new EvalState(mapping.columns.length, options.predictions ?? false, slicing, options.predictionScores ?? false)
     state.outputs = OutputStats.restore(classes, options.resumeFrom?.result.resume?.outputStats)
     const loopBase = {
       adapter,
@@ -216,13 +220,13 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       demo: options.demo ?? false,
       createdAt: new Date().toISOString(),
       tool: { name: 'ferbench', version: toolVersion() },
-      model: { path: path.resolve(options.model), sha256: modelSha256, bytes: fileBytes(options.model), card },
+      model: { path: path.resolve(options.model), sha256: identity.sha256, bytes: identity.bytes, files: identity.files, card },
       dataset: {
         name: adapter.name,
         path: path.resolve(options.data),
         split,
         samples: scored,
-        digest: state.digest.hex(),
+        ...state.digests.fields(),
         labels: [...adapter.labels],
         ...(options.shard ? { shard: { ...options.shard, hash: SHARD_HASH } } : {}),
         ...(adapter.fold ? { fold: adapter.fold } : {}),
@@ -260,7 +264,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       },
       warnings,
       failures,
-      ...(predictions ? { predictions } : {}),
+      ...(predictions ? { predictions: encodePredictions(predictions, mapping.columns, options.predictionScores ?? false) } : {}),
       ...(finished
         ? {}
         : { resume: { settled: state.settled, settledDigest: state.settledDigest.hex(), signal: stopReason, outputStats: state.outputs.state(), options: resumeOptions(options, split) } }),
@@ -307,6 +311,7 @@ export function resumeOptions(options: Omit<EvalOptions, 'resumeFrom'>, split: s
     extraClasses: options.extraClasses,
     predictions: options.predictions ?? false,
     embedPredictions: options.predictions ?? false,
+    predictionScores: options.predictionScores ?? false,
     strict: options.strict ?? false,
     demo: options.demo ?? false,
     ...(options.shard ? { shard: options.shard } : {}),

@@ -1,17 +1,18 @@
 import { ratioChangeCI95 } from '../metrics/ratioInterval.js'
 import { mcnemarFromPairs, type PairedOutcome } from '../metrics/stats.js'
 import { readResultDocument, type ResultDocument } from '../report/readDocument.js'
-import type { EvalDocument } from '../report/schemas/evalDocument.js'
 import { GATE_SCHEMA, type GateCheck, type GateResult } from '../report/schemas/gateDocument.js'
 import type { SpeedCell, SpeedDocument } from '../report/schemas/speedDocument.js'
 import { dataError, usageError } from './errors.js'
-import { pairPredictions, requireSameDataset } from './pairing.js'
+import { pairPredictions, requireSameDataset, scoredView, type ScoredView } from './pairing.js'
 
 /**
  * The regression gate. Rules (docs/results-and-gates.md, "Compare and gate"):
  * - accuracy: fails when the drop exceeds --max-accuracy-drop points AND, when both results carry
- *   per-sample predictions of the same samples, McNemar's exact test finds the difference
- *   significant (p < alpha). Without per-sample data the threshold alone decides (and a note says so).
+ *   per-sample predictions of the same samples (embedded by default), McNemar's exact test finds
+ *   the difference significant (p < alpha). Without per-sample data the threshold alone decides,
+ *   and `significance` and a note say why. Eval and cross-validation documents (pooled metrics and
+ *   predictions) are both accepted; the test sets must match (src/core/pairing.ts).
  * - recall:<class> (only with --max-class-recall-drop): the same rule per class, McNemar on that
  *   class's samples.
  * - latencyRatio:batch=B,threads=T (only with --max-latency-increase, speed documents only): the
@@ -63,13 +64,21 @@ function dropCheck(
   return { ...base, pValue, passed, detail: `${figures}; ${verdict}; ${test}` }
 }
 
-function gateEval(b: EvalDocument, bFile: string, c: EvalDocument, cFile: string, options: GateOptions, notes: string[]): GateCheck[] {
+/** Which significance test the eval checks used, or why none could run. */
+type Significance = GateResult['significance']
+
+function gateEval(b: ScoredView, c: ScoredView, options: GateOptions, notes: string[]): { checks: GateCheck[]; significance: Significance } {
   if (options.maxLatencyIncrease !== undefined) {
-    throw usageError(`--max-latency-increase needs two speed documents (ferbench speed --reference <model>); ${bFile} and ${cFile} are eval documents`)
+    throw usageError(`--max-latency-increase needs two speed documents (ferbench speed --reference <model>); ${b.file} and ${c.file} are ${b.kind} and ${c.kind} documents`)
   }
-  requireSameDataset(b, bFile, c, cFile, 'gate')
-  const pairing = pairPredictions(b, bFile, c, cFile)
-  if (pairing.unavailable) notes.push(`no significance test: ${pairing.unavailable}; drops are judged on the threshold alone`)
+  const testSet = requireSameDataset(b, c, 'gate')
+  notes.push(...testSet.notes)
+  const pairing = pairPredictions(b, c, testSet.pairBy)
+  const significance: Significance = pairing.unavailable
+    ? { test: 'none', reason: pairing.unavailable }
+    : { test: 'mcnemar', pairs: pairing.pairs.length, pairedBy: pairing.pairedBy! }
+  if (pairing.unavailable) notes.push(`ran WITHOUT McNemar's test: ${pairing.unavailable}; drops are judged on the threshold alone`)
+  if (b.kind === 'cv' || c.kind === 'cv') notes.push('cross-validation: accuracy and recall pooled over all folds; McNemar on the pooled per-sample predictions')
   const pairs = pairing.unavailable ? undefined : pairing.pairs
   const checks = [
     dropCheck('accuracy', b.metrics.accuracy, c.metrics.accuracy, options.maxAccuracyDrop ?? DEFAULT_MAX_ACCURACY_DROP, options.alpha, pairs, pairing.unavailable),
@@ -82,8 +91,8 @@ function gateEval(b: EvalDocument, bFile: string, c: EvalDocument, cFile: string
       checks.push(dropCheck(`recall:${cls.label}`, cls.recall, currentRecall.get(cls.label) ?? 0, options.maxClassRecallDrop, options.alpha, classPairs, pairing.unavailable))
     }
   }
-  if (options.maxGroupGap !== undefined) checks.push(...groupGapChecks(b, bFile, c, cFile, options.maxGroupGap, options.alpha, notes))
-  return checks
+  if (options.maxGroupGap !== undefined) checks.push(...groupGapChecks(b, b.file, c, c.file, options.maxGroupGap, options.alpha, notes))
+  return { checks, significance }
 }
 
 /**
@@ -92,7 +101,7 @@ function gateEval(b: EvalDocument, bFile: string, c: EvalDocument, cFile: string
  * in the baseline (its own largest gap when either group is absent or unranked there). Fails when
  * the gap grew by more than the threshold AND the current gap is significant (Fisher exact p < alpha).
  */
-function groupGapChecks(b: EvalDocument, bFile: string, c: EvalDocument, cFile: string, threshold: number, alpha: number, notes: string[]): GateCheck[] {
+function groupGapChecks(b: Pick<ScoredView, 'metrics'>, bFile: string, c: Pick<ScoredView, 'metrics'>, cFile: string, threshold: number, alpha: number, notes: string[]): GateCheck[] {
   if (!c.metrics.slices || Object.keys(c.metrics.slices).length === 0) {
     throw dataError(`--max-group-gap: ${cFile} has no per-group metrics (metrics.slices); evaluate with --slice-by <attribute>`)
   }
@@ -206,21 +215,34 @@ export function gateDocuments(baseline: ResultDocument, current: ResultDocument,
   for (const [flag, value] of [['--max-accuracy-drop', options.maxAccuracyDrop], ['--max-class-recall-drop', options.maxClassRecallDrop], ['--max-latency-increase', options.maxLatencyIncrease], ['--max-group-gap', options.maxGroupGap]] as const) {
     if (value !== undefined && !(value >= 0)) throw usageError(`${flag} must be a number ≥ 0; got ${value}`)
   }
-  if (baseline.kind !== current.kind) {
+  if ((baseline.kind === 'speed') !== (current.kind === 'speed')) {
     throw dataError(`gate compares documents of one kind: ${baseline.file} is a ${baseline.kind} document, ${current.file} is a ${current.kind} document`)
   }
   const notes: string[] = []
-  const checks =
-    baseline.kind === 'eval' && current.kind === 'eval'
-      ? gateEval(baseline.doc, baseline.file, current.doc, current.file, options, notes)
-      : gateSpeed(baseline.doc as SpeedDocument, baseline.file, current.doc as SpeedDocument, current.file, options, notes)
-  if (baseline.kind === 'eval' && current.kind === 'eval' && (!baseline.doc.complete || !current.doc.complete)) notes.push('at least one result is partial (complete: false)')
+  if (baseline.kind !== 'speed' && current.kind !== 'speed') {
+    const b = scoredView(baseline)
+    const c = scoredView(current)
+    const { checks, significance } = gateEval(b, c, options, notes)
+    if (!b.complete || !c.complete) notes.push('at least one result is partial (complete: false)')
+    return {
+      schema: GATE_SCHEMA,
+      passed: checks.every((check) => check.passed),
+      kind: baseline.kind,
+      baseline: { file: baseline.file, model: b.model.path },
+      current: { file: current.file, model: c.model.path },
+      alpha: options.alpha,
+      significance,
+      checks,
+      notes,
+    }
+  }
+  const checks = gateSpeed(baseline.doc as SpeedDocument, baseline.file, current.doc as SpeedDocument, current.file, options, notes)
   return {
     schema: GATE_SCHEMA,
     passed: checks.every((c) => c.passed),
     kind: baseline.kind,
-    baseline: { file: baseline.file, model: baseline.doc.model.path },
-    current: { file: current.file, model: current.doc.model.path },
+    baseline: { file: baseline.file, model: (baseline.doc as SpeedDocument).model.path },
+    current: { file: current.file, model: (current.doc as SpeedDocument).model.path },
     alpha: options.alpha,
     checks,
     notes,

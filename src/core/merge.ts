@@ -10,6 +10,7 @@ import { EVAL_SCHEMA, type EvalResult } from '../report/evalResult.js'
 import { readEvalDocumentFor } from '../report/readDocument.js'
 import { canonicalJson, checkEvalDocument } from './documentChecks.js'
 import { DatasetDigest } from './datasetDigest.js'
+import { decodePredictions, encodePredictions } from '../report/predictions.js'
 import { dataError } from './errors.js'
 
 export interface ShardFile {
@@ -57,6 +58,17 @@ const cardWithoutOrigin = (card: ModelCard): unknown => ({ ...card, origin: unde
 /** Warnings that describe one shard's samples: recomputed for the merge instead of copied. */
 const PER_RUN_WARNINGS = [/sample\(s\) failed and are not scored/, /^no samples were scored/, /^label order check: /, /^degenerate output: /]
 
+/** The shards' digests added up (each is an additive multiset hash); older shards have only `digest`. */
+function combinedDigests(datasets: ReadonlyArray<EvalResult['dataset']>): Pick<EvalResult['dataset'], 'digest' | 'contentDigest' | 'idDigest'> {
+  const sum = (pick: (d: EvalResult['dataset']) => string | undefined): string | undefined => {
+    const hexes = datasets.map(pick)
+    return hexes.every((h) => h !== undefined) ? DatasetDigest.combine(hexes as string[]) : undefined
+  }
+  const contentDigest = sum((d) => d.contentDigest)
+  const idDigest = sum((d) => d.idDigest)
+  return { digest: sum((d) => d.digest)!, ...(contentDigest ? { contentDigest } : {}), ...(idDigest ? { idDigest } : {}) }
+}
+
 /**
  * Merges the results of `eval --shard i/n` for i = 1..n into the result of the unsharded run:
  * confusion counts are added and every metric is recomputed from them; dataset digests add up
@@ -81,9 +93,10 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
       if (got !== expected) throw dataError(`merge: ${d.file} has a different ${what} than ${first.file} (${got} vs ${expected}); shards must come from the same evaluation`)
     }
   }
+  same('digest definition (dataset.contentDigest present: pixels hashed)', (r) => r.dataset.contentDigest !== undefined)
   same('shard count', (r) => r.dataset.shard?.count)
   same('shard hash', (r) => r.dataset.shard?.hash)
-  same('model (sha256)', (r) => r.model.sha256)
+  same('model (sha256 over every file of the model)', (r) => r.model.sha256)
   same('model card', (r) => cardWithoutOrigin(r.model.card))
   same('dataset', (r) => ({ name: r.dataset.name, split: r.dataset.split, labels: r.dataset.labels }))
   same('label mapping', (r) => r.labelMapping)
@@ -136,7 +149,7 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
     ...base,
     complete: true,
     createdAt: new Date().toISOString(),
-    dataset: { ...dataset, samples, digest: DatasetDigest.combine(ordered.map((d) => d.result.dataset.digest)) },
+    dataset: { ...dataset, samples, ...combinedDigests(ordered.map((d) => d.result.dataset)) },
     metrics,
     labelOrderCheck: labelOrder.check,
     ...(outputs ? { outputCheck: outputs.check } : {}),
@@ -157,7 +170,7 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   }
   delete merged.predictions
   if (!outputs) delete merged.outputCheck
-  if (withPredictions === ordered.length) merged.predictions = ordered.flatMap((d) => d.result.predictions ?? [])
+  if (withPredictions === ordered.length) merged.predictions = encodePredictions(ordered.flatMap((d) => decodePredictions(d.result.predictions!)), labels)
   return merged
 }
 

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import type { ModelCard } from '../models/card.js'
+import type { ModelFileEntry } from './modelFiles.js'
 import type { EvalResult, ResumeOptions } from '../report/evalResult.js'
 import type { EvalOptions } from './evaluate.js'
 import { readEvalDocumentFor } from '../report/readDocument.js'
@@ -41,18 +42,36 @@ export function resumedPaths(options: ResumeOptions): ResumeOptions {
   }
 }
 
+/** `: group1-shard1of1.bin differs` — the files whose hashes differ, when both lists are known. */
+function changedFiles(then: readonly ModelFileEntry[] | undefined, now: readonly ModelFileEntry[] | undefined): string {
+  if (!then || !now) return ''
+  const before = new Map(then.map((f) => [f.path, f.sha256]))
+  const after = new Map(now.map((f) => [f.path, f.sha256]))
+  const changed = [...new Set([...before.keys(), ...after.keys()])].filter((p) => before.get(p) !== after.get(p))
+  return changed.length > 0 ? `; changed: ${changed.join(', ')}` : ''
+}
+
 /**
  * The run state stored in a partial result, after checking that it belongs to this run: same
  * model bytes, same resolved card (origin aside), same confusion-matrix columns.
  */
 export function restoreState(
   from: { file: string; result: EvalResult },
-  current: { modelSha256: string; card: ModelCard; columns: readonly string[] },
+  current: { modelSha256: string; files?: readonly ModelFileEntry[]; card: ModelCard; columns: readonly string[]; keepScores?: boolean },
   sliceBy?: { attributes: readonly string[]; minSamples: number },
 ): EvalState {
   const { file, result } = from
+  if (result.dataset.contentDigest === undefined || result.dataset.idDigest === undefined) {
+    throw dataError(
+      `--resume ${file}: this partial result was written by an older ferbench whose dataset digest does not cover the pixels ` +
+        '(no dataset.contentDigest), so the samples it settled cannot be checked; run again without --resume',
+    )
+  }
   if (result.model.sha256 !== current.modelSha256) {
-    throw modelError(`--resume ${file}: the model file changed since the partial result (sha256 ${result.model.sha256.slice(0, 12)}… then, ${current.modelSha256.slice(0, 12)}… now); run again without --resume`)
+    throw modelError(
+      `--resume ${file}: the model changed since the partial result (sha256 over its files ${result.model.sha256.slice(0, 12)}… then, ${current.modelSha256.slice(0, 12)}… now` +
+        `${changedFiles(result.model.files, current.files)}); run again without --resume`,
+    )
   }
   const strip = (card: ModelCard): unknown => ({ ...card, origin: undefined })
   if (canonicalJson(strip(result.model.card)) !== canonicalJson(strip(current.card))) {
@@ -66,6 +85,8 @@ export function restoreState(
     {
       counts: result.metrics.confusionMatrix.counts,
       digest: result.dataset.digest,
+      contentDigest: result.dataset.contentDigest,
+      idDigest: result.dataset.idDigest,
       settledDigest: result.resume!.settledDigest,
       scored: result.dataset.samples,
       settled: result.resume!.settled,
@@ -79,6 +100,7 @@ export function restoreState(
     },
     current.columns.length,
     sliceBy,
+    current.keepScores ?? false,
   )
 }
 
@@ -99,6 +121,7 @@ export function evalOptionsFromStored(o: ResumeOptions, concurrency: number): Om
     ...(o.datasetOptions ? { datasetOptions: o.datasetOptions as EvalOptions['datasetOptions'] & object } : {}),
     extraClasses: o.extraClasses as EvalOptions['extraClasses'],
     predictions: o.predictions,
+    predictionScores: o.predictionScores ?? false,
     strict: o.strict,
     demo: o.demo,
     concurrency,

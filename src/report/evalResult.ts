@@ -1,3 +1,4 @@
+import type { ModelFileEntry } from '../core/modelFiles.js'
 import type { MachineInfo } from '../core/provenance.js'
 import type { FoldInfo } from '../datasets/types.js'
 import type { LabelMapping } from '../labels/mapping.js'
@@ -7,6 +8,7 @@ import type { SliceMetrics } from '../metrics/slices.js'
 import type { LabelOrderCheck } from '../metrics/labelOrder.js'
 import type { OutputCheck, OutputStatsState } from '../metrics/degenerate.js'
 import type { ModelCard } from '../models/card.js'
+import type { PredictionsField } from './predictions.js'
 
 export const EVAL_SCHEMA = 'ferbench/eval@1'
 
@@ -14,6 +16,8 @@ export interface SamplePrediction {
   id: string
   truth: string
   predicted: string
+  /** The first 16 hex digits of the sha256 of the decoded pixels (src/core/datasetDigest.ts); absent in older documents. */
+  content?: string
   /** The best three classes among those the argmax considers, with their scores (probabilities where the card says so, else the raw/averaged logits). */
   top: Array<{ label: string; score: number }>
 }
@@ -44,8 +48,10 @@ export interface ResumeOptions {
   extraClasses: string
   /** Predictions kept during the run (embedded, or for a predictions CSV). */
   predictions: boolean
-  /** Predictions kept in the final document (--embed-predictions). */
+  /** Predictions kept in the final document (default; --no-embed-predictions omits them). */
   embedPredictions: boolean
+  /** Top-3 scores kept for a --predictions CSV (absent in older partial results: false). */
+  predictionScores?: boolean
   strict: boolean
   demo: boolean
   shard?: { index: number; count: number }
@@ -84,7 +90,8 @@ export interface EvalResult {
   demo: boolean
   createdAt: string
   tool: { name: 'ferbench'; version: string }
-  model: { path: string; sha256: string; bytes: number; card: ModelCard }
+  /** sha256 and bytes cover every file of the model (src/core/modelFiles.ts, docs/identity.md); `files` lists them. */
+  model: { path: string; sha256: string; bytes: number; files?: ModelFileEntry[]; card: ModelCard }
   dataset: {
     name: string
     path: string
@@ -92,10 +99,15 @@ export interface EvalResult {
     /** Samples scored (failures excluded). */
     samples: number
     /**
-     * Sum modulo 2^256 of sha256(`id\tlabel\n`) over the scored samples, 64 hex digits: independent of
-     * order, so resumed runs and merged shards give the digest of the whole run (src/core/datasetDigest.ts).
+     * Sum modulo 2^256 of sha256(`id\tlabel\tcontent\n`) over the scored samples (content = sha256 of
+     * the decoded pixels), 64 hex digits: independent of order, so resumed runs and merged shards give
+     * the digest of the whole run (src/core/datasetDigest.ts, docs/identity.md).
      */
     digest: string
+    /** The same sum of sha256(`label\tcontent\n`): the pictures and labels, whatever file or row they came from. Absent in older documents. */
+    contentDigest?: string
+    /** The same sum of sha256(`id\tlabel\n`): ids and labels only (the digest older versions wrote). Absent in older documents. */
+    idDigest?: string
     labels: string[]
     /** Present when the run evaluated one shard (--shard index/count) of the split. */
     shard?: { index: number; count: number; hash: string }
@@ -141,7 +153,8 @@ export interface EvalResult {
   }
   warnings: string[]
   failures: SampleFailure[]
-  predictions?: SamplePrediction[]
+  /** Per-sample predictions, embedded by default (columns, src/report/predictions.ts); older documents hold an array. */
+  predictions?: PredictionsField
   /** Only in a partial result (complete:false): what `eval --resume` needs to continue. */
   resume?: ResumePoint
   /** Only in a merged result (`ferbench merge`): the shards it was made from. */

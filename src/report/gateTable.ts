@@ -7,6 +7,14 @@ import { fitText } from './fit.js'
 const pv = (p: number | undefined): string => (p === undefined ? '–' : p < 1e-4 ? p.toExponential(1) : p.toPrecision(2))
 const signed = (x: number, digits = 2): string => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`
 
+/** One line on the significance test the eval checks used, or why they ran without one; undefined for speed gates. */
+export function significanceLine(result: GateResult): string | undefined {
+  const s = result.significance
+  if (!s) return undefined
+  if (s.test === 'mcnemar') return `significance: McNemar's exact test on ${s.pairs} samples paired by ${s.pairedBy === 'content' ? 'pixel content and label' : 'sample id'} (α = ${result.alpha})`
+  return `significance: NONE — McNemar's test could not run: ${s.reason}; drops were judged on the threshold alone`
+}
+
 /** Terminal view of a gate result: one line per check with its figures, then the verdict. */
 export function renderGateTable(result: GateResult): string {
   const t = new Table({ head: ['check', 'baseline', 'current', 'change [95% CI]', 'threshold', 'p-value', 'result'] })
@@ -25,6 +33,8 @@ export function renderGateTable(result: GateResult): string {
   }
   const failed = result.checks.filter((c) => !c.passed)
   const lines = [t.toString(), ...result.checks.map((c) => `${c.passed ? 'pass' : 'FAIL'} ${c.name}: ${c.detail}`)]
+  const significance = significanceLine(result)
+  if (significance) lines.push(significance)
   if (result.notes.length > 0) lines.push(...result.notes.map((n) => `note: ${n}`))
   lines.push(result.passed ? `gate passed (${result.checks.length} checks)` : `gate FAILED: ${failed.map((c) => c.name).join(', ')}`)
   return fitText(lines.join('\n'))
@@ -49,7 +59,7 @@ export function renderCompareTable(result: CompareResult): string {
   ]
   if (result.mcnemar) {
     const m = result.mcnemar
-    lines.push(`McNemar exact test on ${m.pairs} paired samples: b01 (a wrong, b right) = ${m.b01}, b10 (a right, b wrong) = ${m.b10}, p = ${pv(m.pValue)}`)
+    lines.push(`McNemar exact test on ${m.pairs} samples paired by ${m.pairedBy === 'id' ? 'sample id' : 'pixel content and label'}: b01 (a wrong, b right) = ${m.b01}, b10 (a right, b wrong) = ${m.b10}, p = ${pv(m.pValue)}`)
   }
   lines.push(...result.notes.map((n) => `note: ${n}`))
   return fitText(lines.join('\n'))

@@ -2,7 +2,9 @@ import path from 'node:path'
 import type { CompareResult } from './schemas/compareDocument.js'
 import type { EvalView } from './render.js'
 import type { GateCheck, GateResult } from './schemas/gateDocument.js'
-import { escapeMarkdownText as t } from './escape.js'
+import { escapeMarkdownCell as cell, escapeMarkdownText as t } from './escape.js'
+import { significanceLine } from './gateTable.js'
+import { CV_FOLD_HEAD, cvFoldRows, cvSummaryRows, type CvView } from './cvReport.js'
 import { shownAsPercent } from '../core/compare.js'
 import { calibrationRows, SLICE_HEAD, sliceGapLines, sliceRows } from './beyondRows.js'
 
@@ -56,6 +58,30 @@ export function evalMarkdown(result: EvalView): string {
   return `${lines.join('\n')}\n`
 }
 
+export function cvMarkdown(result: CvView): string {
+  const m = result.metrics
+  const lines = [
+    `## ferbench cross-validation: ${path.basename(result.protocol.model)} on ${result.dataset.name} ${result.dataset.split}, ${result.protocol.folds} folds`,
+    '',
+    ...table(['metric', 'value'], cvSummaryRows(result)),
+    '',
+    '### Per fold',
+    '',
+    ...table(CV_FOLD_HEAD, cvFoldRows(result)),
+    '',
+    '### Pooled per class',
+    '',
+    ...table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)])),
+    '',
+    '### Pooled confusion matrix (rows = truth, columns = prediction)',
+    '',
+    ...table(['truth \\ predicted', ...m.confusionMatrix.labels], m.confusionMatrix.counts.map((r, i) => [m.confusionMatrix.labels[i]!, ...r.map((n, j) => (i === j ? `**${n}**` : String(n)))])),
+  ]
+  if (result.warnings.length > 0) lines.push('', '### Warnings', '', ...result.warnings.map((w) => `- ${w}`))
+  if (result.failures.length > 0) lines.push('', `### Failures (${result.failures.length})`, '', ...result.failures.slice(0, 20).map((f) => `- fold ${f.fold}: \`${f.id}\` (${f.source}): ${f.error}`))
+  return `${lines.join('\n')}\n`
+}
+
 function checkFigures(c: GateCheck): [string, string, string, string] {
   if (c.unit === 'gap') return [`${c.baseline.toFixed(2)} pts`, `${c.current.toFixed(2)} pts`, `${signed(c.change)} pts`, `max +${c.threshold} pts`]
   if (c.unit === 'percent') return [`${c.baseline.toFixed(2)}%`, `${c.current.toFixed(2)}%`, `${signed(c.change)} pts`, `max drop ${c.threshold} pts`]
@@ -70,6 +96,7 @@ export function gateMarkdown(result: GateResult): string {
     '',
     `Baseline ${t(result.baseline.file)} vs current ${t(result.current.file)} (α = ${result.alpha}).`,
     '',
+    ...(significanceLine(result) ? [`**${significanceLine(result)!.replace(/^significance: /, 'Significance: ')}**`, ''] : []),
     ...table(['check', 'baseline', 'current', 'change', 'threshold', 'p-value', 'result'], result.checks.map((c) => [c.name, ...checkFigures(c), pValue(c.pValue), c.passed ? '✅ pass' : '❌ FAIL'])),
     '',
     '<details><summary>Details</summary>',
@@ -107,8 +134,8 @@ export function compareMarkdown(result: CompareResult): string {
     lines.push('', '### Per group', '', ...table(['group', 'a', 'b', 'delta'], rows))
   }
   if (result.mcnemar) {
-    const { b01, b10, pValue: p, pairs } = result.mcnemar
-    lines.push('', `McNemar's exact test on ${pairs} paired samples: b01 (a wrong, b right) = ${b01}, b10 (a right, b wrong) = ${b10}, p = ${pValue(p)}.`)
+    const { b01, b10, pValue: p, pairs, pairedBy } = result.mcnemar
+    lines.push('', `McNemar's exact test on ${pairs} samples paired by ${pairedBy === 'id' ? 'sample id' : 'pixel content and label'}: b01 (a wrong, b right) = ${b01}, b10 (a right, b wrong) = ${b10}, p = ${pValue(p)}.`)
   }
   if (result.notes.length > 0) lines.push('', ...result.notes.map((n) => `> ${t(n)}`))
   return `${lines.join('\n')}\n`

@@ -6,9 +6,10 @@ import { confusionHeatmapSvg } from './svg.js'
 /**
  * The eval figures as one PNG, rasterised from the same SVGs the HTML report embeds (sharp/librsvg,
  * 2× density): the confusion-matrix heatmap, the reliability diagram (when the result has
- * calibration) and one accuracy-by-group chart per --slice-by attribute.
+ * calibration) and one accuracy-by-group chart per --slice-by attribute. A cross-validation result
+ * gives its pooled heatmap.
  */
-export async function heatmapPng(result: Pick<EvalDocument, 'metrics' | 'model' | 'dataset'>): Promise<Buffer> {
+export async function heatmapPng(result: { metrics: EvalDocument['metrics']; dataset: Pick<EvalDocument['dataset'], 'name' | 'split'> }): Promise<Buffer> {
   const title = `Confusion matrix — ${result.dataset.name} ${result.dataset.split}`
   const figures = [confusionHeatmapSvg(result.metrics, title)]
   if (result.metrics.calibration) figures.push(reliabilityDiagramSvg(result.metrics.calibration))

@@ -4,8 +4,13 @@ import { FerbenchError, dataError, messageOf } from '../core/errors.js'
 import { EVAL_SCHEMA, type EvalResult } from './evalResult.js'
 import { evalDocumentSchema, type EvalDocument } from './schemas/evalDocument.js'
 import { SPEED_SCHEMA, speedDocumentSchema, type SpeedDocument } from './schemas/speedDocument.js'
+import { CV_SCHEMA } from './cvResult.js'
+import { cvDocumentSchema, type CvDocument } from './schemas/cvDocument.js'
 
-export type ResultDocument = { kind: 'eval'; file: string; doc: EvalDocument } | { kind: 'speed'; file: string; doc: SpeedDocument }
+export type ResultDocument = { kind: 'eval'; file: string; doc: EvalDocument } | { kind: 'cv'; file: string; doc: CvDocument } | { kind: 'speed'; file: string; doc: SpeedDocument }
+
+/** An eval or cross-validation document: what report, compare and gate read scores from. */
+export type ScoredDocument = Extract<ResultDocument, { kind: 'eval' | 'cv' }>
 
 /** Larger than any result document ferbench writes (a 300,000-sample run with embedded predictions is about 100 MB). */
 export const MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
@@ -62,19 +67,29 @@ export function parseDocument<T>(raw: unknown, schema: z.ZodType<T>, file: strin
   return parsed.data
 }
 
-/** Reads a ferbench eval or speed document; anything else is a data error naming the file and the field. */
+/** Reads a ferbench eval, cross-validation or speed document; anything else is a data error naming the file and the field. */
 export function readResultDocument(file: string): ResultDocument {
-  const raw = readJsonDocument(file, `a ferbench result document (${EVAL_SCHEMA} or ${SPEED_SCHEMA})`)
+  const raw = readJsonDocument(file, `a ferbench result document (${EVAL_SCHEMA}, ${CV_SCHEMA} or ${SPEED_SCHEMA})`)
   const schema = schemaOf(raw)
   if (schema === EVAL_SCHEMA) return { kind: 'eval', file, doc: parseDocument(raw, evalDocumentSchema, file, EVAL_SCHEMA) }
+  if (schema === CV_SCHEMA) return { kind: 'cv', file, doc: parseDocument(raw, cvDocumentSchema, file, CV_SCHEMA) }
   if (schema === SPEED_SCHEMA) return { kind: 'speed', file, doc: parseDocument(raw, speedDocumentSchema, file, SPEED_SCHEMA) }
-  throw dataError(`${file}: field 'schema' is ${JSON.stringify(schema)}; expected '${EVAL_SCHEMA}' (ferbench eval --json/--output) or '${SPEED_SCHEMA}' (ferbench speed)`)
+  throw dataError(
+    `${file}: field 'schema' is ${JSON.stringify(schema)}; expected '${EVAL_SCHEMA}' (ferbench eval --json/--output), '${CV_SCHEMA}' (ferbench eval --folds N) or '${SPEED_SCHEMA}' (ferbench speed)`,
+  )
 }
 
 export function readEvalDocument(file: string, what: string): EvalDocument {
   const read = readResultDocument(file)
   if (read.kind !== 'eval') throw dataError(`${file}: ${what} needs an eval document (${EVAL_SCHEMA}); this is a ${read.doc.schema} document`)
   return read.doc
+}
+
+/** Reads an eval or cross-validation document; a speed document is a data error naming the file. */
+export function readScoredDocument(file: string, what: string): ScoredDocument {
+  const read = readResultDocument(file)
+  if (read.kind === 'speed') throw dataError(`${file}: ${what} needs an eval (${EVAL_SCHEMA}) or cross-validation (${CV_SCHEMA}) document; this is a ${read.doc.schema} document`)
+  return read
 }
 
 /**

@@ -3,8 +3,10 @@ import { writeFileAtomic } from '../core/atomicWrite.js'
 import { usageError } from '../core/errors.js'
 import type { EvalResult } from './evalResult.js'
 import { renderEvalTables } from './evalTable.js'
-import { compareMarkdown, evalMarkdown, gateMarkdown } from './markdown.js'
-import { evalHtml, gateHtml } from './html.js'
+import { compareMarkdown, cvMarkdown, evalMarkdown, gateMarkdown } from './markdown.js'
+import { cvHtml, evalHtml, gateHtml } from './html.js'
+import { renderCvTables } from './cvTable.js'
+import type { CvView } from './cvReport.js'
 import { gateJunit } from './junit.js'
 import { heatmapPng } from './png.js'
 import type { CompareResult } from './schemas/compareDocument.js'
@@ -25,6 +27,7 @@ export type EvalView = Pick<EvalDocument, 'schema' | 'complete' | 'demo' | 'crea
 
 export type ReportSubject =
   | { kind: 'eval'; result: EvalView }
+  | { kind: 'cv'; result: CvView }
   | { kind: 'compare'; result: CompareResult }
   | { kind: 'gate'; result: GateResult }
   | { kind: 'robust'; result: RobustResult }
@@ -32,6 +35,7 @@ export type ReportSubject =
 /** Which formats each document can be shown in. */
 export const FORMATS_OF: Record<ReportSubject['kind'], readonly ReportFormat[]> = {
   eval: ['table', 'json', 'markdown', 'html', 'png'],
+  cv: ['table', 'json', 'markdown', 'html', 'png'],
   compare: ['table', 'json', 'markdown'],
   gate: ['table', 'json', 'markdown', 'junit', 'html'],
   robust: ['table', 'json', 'markdown', 'html', 'png'],
@@ -90,6 +94,11 @@ export async function renderReport(subject: ReportSubject, format: ReportFormat)
       if (format === 'png') return heatmapPng(subject.result)
       // the terminal table (evalTable.ts) also shows timing, present in eval's result and in saved files alike
       return renderEvalTables(subject.result as unknown as EvalResult)
+    case 'cv':
+      if (format === 'markdown') return cvMarkdown(subject.result)
+      if (format === 'html') return cvHtml(subject.result)
+      if (format === 'png') return heatmapPng(subject.result)
+      return renderCvTables(subject.result)
     case 'compare':
       return format === 'markdown' ? compareMarkdown(subject.result) : renderCompareTable(subject.result)
     case 'gate':

@@ -11,7 +11,7 @@ const d = metricDelta
  * `robust.<corruption>@<severity>` (null where one of them did not run it).
  */
 export function compareRobust(a: RobustResult, aFile: string, b: RobustResult, bFile: string): CompareResult {
-  requireSameDataset(a, aFile, b, bFile, 'compare')
+  requireSameDataset({ file: aFile, dataset: a.dataset }, { file: bFile, dataset: b.dataset }, 'compare')
   const metrics: Record<string, MetricDelta> = {
     'robust.clean': d(a.clean.accuracy, b.clean.accuracy),
     'robust.meanCorruptionAccuracy': d(a.meanCorruptionAccuracy, b.meanCorruptionAccuracy),

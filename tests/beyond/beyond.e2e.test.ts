@@ -5,6 +5,7 @@ import type { EvalResult } from '../../src/report/evalResult.js'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 import { CANONICAL, FER2013_ORDER, bandMeans, readFixtureCsv } from '../helpers/oracle.js'
 import { fisherBrute } from '../helpers/fisher.js'
+import { decodePredictions } from '../../src/report/predictions.js'
 
 const CSV = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
@@ -111,7 +112,7 @@ describe('eval --slice-by', () => {
     expect(readdirSync(path.join(RAFDB, 'Annotation', 'manual')).length).toBe(27) // 28 listed images, one left without a file
     for (const attribute of ['gender', 'race', 'age'] as const) {
       const expected = new Map<string, { n: number; right: number }>()
-      for (const p of json.predictions!) {
+      for (const p of decodePredictions(json.predictions!)) {
         const g = attributeOf(p.id, attribute)
         const e = expected.get(g) ?? { n: 0, right: 0 }
         e.n += 1
@@ -167,7 +168,7 @@ describe('eval --slice-by', () => {
     expect(status).toBe(0)
     // subject = the S### prefix of S010_004_00000017.png, read here from the folders
     const expected = new Map<string, { n: number; right: number }>()
-    const predicted = new Map(json.predictions!.map((p) => [p.id, p.predicted === p.truth]))
+    const predicted = new Map(decodePredictions(json.predictions!).map((p) => [p.id, p.predicted === p.truth]))
     for (const folder of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
       for (const file of readdirSync(path.join(root, folder))) {
         const m = /^(S\d+)_\d+_\d+\./.exec(file)

@@ -77,6 +77,7 @@ describe('history store', () => {
     const worse = clone(doc!)
     const w = worse.doc as EvalResult
     w.metrics.accuracy = evalDoc.metrics.accuracy + 0.1
+    delete w.predictions // accuracy edited by hand: without per-sample predictions the gate judges on the threshold alone
     addToHistory(doc!, { store, commit: 'old', branch: 'main', gitSource: 'test', now: new Date(Date.UTC(2026, 0, 1)) })
     addToHistory(worse, { store, commit: 'new', branch: 'main', gitSource: 'test', now: new Date(Date.UTC(2026, 0, 2)) })
     addToHistory(doc!, { store, commit: 'side', branch: 'feature', gitSource: 'test', now: new Date(Date.UTC(2026, 0, 3)) })

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
-import { degrade, evalDoc, recompute, write, withoutPredictions, type EvalDoc } from './docs.js'
+import { degrade, evalDoc, predictionsOf, recompute, setPredictions, write, withoutPredictions, type EvalDoc } from './docs.js'
 
 interface D { a: number | null; b: number | null; delta: number | null }
 interface CompareJson { metrics: Record<string, D>; perClassRecall: Record<string, D>; mcnemar?: { b01: number; b10: number; pValue: number }; notes: string[] }
@@ -18,8 +18,11 @@ describe('ferbench compare', () => {
   it('reports deltas of every metric and per-class recall, and McNemar on paired samples', () => {
     const b = degrade(base.doc, 3)
     // one wrong prediction of the baseline made right: b01 = 1
-    const fixed = b.predictions!.find((p) => p.predicted !== p.truth && base.doc.predictions!.find((q) => q.id === p.id)!.predicted !== p.truth)!
+    const rows = predictionsOf(b)
+    const baseRows = predictionsOf(base.doc)
+    const fixed = rows.find((p) => p.predicted !== p.truth && baseRows.find((q) => q.id === p.id)!.predicted !== p.truth)!
     fixed.predicted = fixed.truth
+    setPredictions(b, rows)
     const bFile = write(dir, 'b.json', recompute(b))
     const { status, json } = runJson<CompareJson>(['compare', base.file, bFile])
     expect(status).toBe(0)
@@ -35,14 +38,14 @@ describe('ferbench compare', () => {
     }
     for (const c of base.doc.metrics.perClass) expect(json.perClassRecall[c.label]!.a).toBeCloseTo(c.recall, 12)
     // b01 = 1 (a wrong, b right), b10 = 3 (a right, b wrong): p = 2·(C(4,0)+C(4,1))/16 = 10/16
-    expect(json.mcnemar).toEqual({ b01: 1, b10: 3, pValue: expect.closeTo(10 / 16, 12), pairs: n })
+    expect(json.mcnemar).toEqual({ b01: 1, b10: 3, pValue: expect.closeTo(10 / 16, 12), pairs: n, pairedBy: 'content' })
   })
 
   it('omits McNemar, with a note, when predictions are missing', () => {
     const a = write(dir, 'a-nopred.json', withoutPredictions(base.doc))
     const { json } = runJson<CompareJson>(['compare', a, base.file])
     expect(json.mcnemar).toBeUndefined()
-    expect(json.notes.join(' ')).toMatch(/--embed-predictions/)
+    expect(json.notes.join(' ')).toMatch(/McNemar's test not run: .*a-nopred\.json carries no per-sample predictions \(made with --no-embed-predictions/)
   })
 
   it('refuses different datasets with exit 3 and a clear message', () => {

@@ -1,11 +1,23 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { EvalResult } from '../../src/report/evalResult.js'
+import type { EvalResult, SamplePrediction } from '../../src/report/evalResult.js'
+import { decodePredictions, encodePredictions } from '../../src/report/predictions.js'
 import { runCli } from '../helpers/cli.js'
 
 /** The eval document as ferbench writes it (the code's own type, so the tests follow it). */
 export type { SamplePrediction as Prediction } from '../../src/report/evalResult.js'
 export type EvalDoc = EvalResult
+
+/** The document's per-sample predictions, one record per sample (decoded from the embedded columns). */
+export function predictionsOf(doc: EvalDoc): SamplePrediction[] {
+  if (!doc.predictions) throw new Error('document has no predictions')
+  return decodePredictions(doc.predictions)
+}
+
+/** Replaces the document's predictions (encoded as ferbench embeds them). */
+export function setPredictions(doc: EvalDoc, rows: SamplePrediction[]): void {
+  doc.predictions = encodePredictions(rows, doc.metrics.confusionMatrix.labels)
+}
 
 /** Runs `ferbench eval` (demo model and data unless args say otherwise) and returns the written document. */
 export function evalDoc(dir: string, name: string, args: string[] = []): { file: string; doc: EvalDoc } {
@@ -23,13 +35,15 @@ export function degrade(doc: EvalDoc, n: number, onlyClass?: string): EvalDoc {
   const copy = JSON.parse(JSON.stringify(doc)) as EvalDoc
   const labels = copy.metrics.confusionMatrix.labels
   let left = n
-  for (const p of copy.predictions!) {
+  const rows = predictionsOf(copy)
+  for (const p of rows) {
     if (left === 0) break
     if (p.predicted !== p.truth || (onlyClass && p.truth !== onlyClass)) continue
     p.predicted = labels.find((l) => l !== p.truth)!
     left -= 1
   }
   if (left !== 0) throw new Error(`could not flip ${n} predictions`)
+  setPredictions(copy, rows)
   return recompute(copy)
 }
 
@@ -37,9 +51,10 @@ export function degrade(doc: EvalDoc, n: number, onlyClass?: string): EvalDoc {
 export function recompute(doc: EvalDoc): EvalDoc {
   const labels = doc.metrics.confusionMatrix.labels
   const counts = labels.map(() => labels.map(() => 0))
-  for (const p of doc.predictions!) counts[labels.indexOf(p.truth)]![labels.indexOf(p.predicted)]! += 1
+  const rows = predictionsOf(doc)
+  for (const p of rows) counts[labels.indexOf(p.truth)]![labels.indexOf(p.predicted)]! += 1
   const correct = labels.reduce((s, _, i) => s + counts[i]![i]!, 0)
-  const samples = doc.predictions!.length
+  const samples = rows.length
   doc.metrics.confusionMatrix.counts = counts
   doc.metrics.correct = correct
   doc.metrics.accuracy = correct / samples

@@ -66,7 +66,8 @@ describe('ferbench gate on eval documents', () => {
     const { status, json } = runJson<GateJson>(['gate', '--baseline', b, '--current', c, '--max-accuracy-drop', '2'])
     expect(status).toBe(8)
     expect(json.checks[0]!.pValue).toBeUndefined()
-    expect(json.notes.join(' ')).toMatch(/no per-sample predictions/)
+    expect(json.notes.join(' ')).toMatch(/ran WITHOUT McNemar's test: .*carry no per-sample predictions \(made with --no-embed-predictions/)
+    expect((json as GateJson & { significance: unknown }).significance).toEqual({ test: 'none', reason: expect.stringMatching(/no per-sample predictions/) })
   })
 
   it('checks per-class recall with McNemar on that class', () => {

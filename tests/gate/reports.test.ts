@@ -12,11 +12,11 @@ let csv: string
 beforeAll(() => {
   dir = tempDir('ferbench-reports-')
   csv = path.join(dir, 'pred.csv')
-  base = evalDoc(dir, 'result.json', ['--predictions', csv, '--report', path.join(dir, 'eval.html'), '--report', path.join(dir, 'eval.md')])
+  base = evalDoc(dir, 'result.json', ['--predictions', csv, '--no-embed-predictions', '--report', path.join(dir, 'eval.html'), '--report', path.join(dir, 'eval.md')])
 })
 
 describe('eval --predictions', () => {
-  it('writes one CSV row per scored sample with the top-3 labels and scores, without embedding them in the JSON', () => {
+  it('writes one CSV row per scored sample with the top-3 labels and scores, without embedding them in the JSON (--no-embed-predictions)', () => {
     expect(base.doc.predictions).toBeUndefined()
     const lines = readFileSync(csv, 'utf8').trim().split('\n')
     expect(lines[0]).toBe('id,truth,predicted,correct,top1,top1_score,top2,top2_score,top3,top3_score')

@@ -23,7 +23,7 @@ describe('committed JSON Schemas', () => {
 
 describe('documents the tests produce validate against the committed schemas', () => {
   let dir: string
-  const docs: Record<DocumentKind, unknown[]> = { eval: [], speed: [], compare: [], gate: [], leaderboard: [], doctor: [], robust: [] }
+  const docs: Record<DocumentKind, unknown[]> = { eval: [], speed: [], cv: [], compare: [], gate: [], leaderboard: [], doctor: [], robust: [] }
   const model = path.join(FIXTURES, 'models', 'oracle.onnx')
 
   beforeAll(() => {
@@ -47,6 +47,12 @@ describe('documents the tests produce validate against the committed schemas', (
     const cur = write(dir, 'cur.json', degrade(evalRun.json, 8))
     docs.compare.push(runJson(['compare', base, cur]).json)
     docs.gate.push(runJson(['gate', '--baseline', base, '--current', cur, '--max-class-recall-drop', '5']).json)
+    const cv = runJson(['eval', '--model', model, '--dataset', 'jaffe', '--data', path.join(FIXTURES, 'jaffe', 'jaffe'), '--folds', '3'])
+    docs.cv.push(cv.json)
+    const cvFile = write(dir, 'cv.json', cv.json)
+    docs.compare.push(runJson(['compare', cvFile, cvFile]).json)
+    docs.gate.push(runJson(['gate', '--baseline', cvFile, '--current', cvFile]).json)
+    docs.eval.push(runJson<EvalDoc>(['eval', '--no-embed-predictions']).json)
     const speedFile = path.join(dir, 'speed.json')
     const speed = runCli(['speed', '--model', model, '--reference', model, '--warmup', '1', '--iterations', '3', '--duration', '0', '--output', speedFile])
     if (speed.status !== 0) throw new Error(`speed failed: ${speed.stderr}`)

@@ -7,6 +7,7 @@ import { FIXTURES, runCli, tempDir } from '../helpers/cli.js'
 import { CANONICAL, FER2013_ORDER, bandMeans, expectedConfusion, oraclePredict, readFixtureCsv } from '../helpers/oracle.js'
 import { runAndInterrupt, runCliAsync } from './docs.js'
 import { PDF_TEXT, SVG_TEXT, blankPng, grayPng, hugePngHeader, infModel, nanModel, oracleWithInput, sixOutputModel, writeModel } from './builders.js'
+import { decodePredictions } from '../../src/report/predictions.js'
 
 const CSV = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
@@ -299,7 +300,7 @@ describe('hostile images: special files, non-raster formats and decompression bo
     expect(run.status).toBe(7)
     const doc = JSON.parse(run.stdout) as EvalResult
     expect(doc.dataset.samples).toBe(goodRows.length)
-    expect(doc.predictions!.map((p) => [p.id, p.predicted])).toEqual(goodRows.map((r, i) => [`img/good${i}.png`, oraclePredict(r.pixels, doc.dataset.labels)]))
+    expect(decodePredictions(doc.predictions!).map((p) => [p.id, p.predicted])).toEqual(goodRows.map((r, i) => [`img/good${i}.png`, oraclePredict(r.pixels, doc.dataset.labels)]))
     expect(doc.failures.map((f) => f.id).sort()).toEqual(Object.keys(bad).sort())
     for (const f of doc.failures) {
       expect(f.error).toContain(path.join(dir, f.id))

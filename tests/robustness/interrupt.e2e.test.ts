@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } fr
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { EvalResult } from '../../src/report/evalResult.js'
+import { decodePredictions } from '../../src/report/predictions.js'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 import { CANONICAL, expectedConfusion, readFixtureCsv } from '../helpers/oracle.js'
 import { runAndInterrupt, withoutTiming } from './docs.js'
@@ -33,7 +34,7 @@ describe('interrupt and resume', () => {
     // metrics so far = the oracle on the first k PrivateTest rows, computed independently
     const firstK = rows.filter((r) => r.usage === 'PrivateTest').slice(0, k)
     expect(partial.metrics.confusionMatrix.counts).toEqual(expectedConfusion(firstK, 'PrivateTest', SEVEN))
-    expect(partial.predictions?.map((p) => p.id)).toEqual(firstK.map((r) => `row-${r.row}`))
+    expect(decodePredictions(partial.predictions!).map((p) => p.id)).toEqual(firstK.map((r) => `row-${r.row}`))
 
     const resumed = runCli(['eval', '--resume', out, '--json'])
     expect(resumed.status).toBe(0)

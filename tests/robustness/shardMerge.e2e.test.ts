@@ -76,7 +76,7 @@ describe('--shard i/n and ferbench merge', () => {
         return [shardFiles[0]!, other, shardFiles[2]!]
       },
       3,
-      /other-model.json has a different model \(sha256\)/,
+      /other-model.json has a different model \(sha256 over every file of the model\)/,
     ],
     [
       'different shard counts',

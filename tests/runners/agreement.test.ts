@@ -6,6 +6,7 @@ import { createRunner } from '../../src/runners/registry.js'
 import type { Runner } from '../../src/runners/types.js'
 import { FIXTURES, runJson } from '../helpers/cli.js'
 import { readFixtureCsv } from '../helpers/oracle.js'
+import { decodePredictions, type PredictionsField } from '../../src/report/predictions.js'
 
 const MODELS = path.join(FIXTURES, 'models')
 const ONNX = path.join(MODELS, 'tinyconv.onnx')
@@ -106,9 +107,9 @@ describe('cross-runner agreement (tinyconv as ONNX, tfjs graph, tfjs layers)', (
 
   it('eval gives identical per-sample predictions through the CLI for all three files', () => {
     const predictions = [ONNX, GRAPH, LAYERS].map((model) => {
-      const run = runJson<{ runner: { name: string }; predictions: Array<{ id: string; predicted: string }> }>(['eval', '--model', model, '--data', CSV, '--embed-predictions'])
+      const run = runJson<{ runner: { name: string }; predictions: PredictionsField }>(['eval', '--model', model, '--data', CSV, '--embed-predictions'])
       expect(run.status).toBe(0)
-      return run.json
+      return { runner: run.json.runner, predictions: decodePredictions(run.json.predictions) }
     })
     expect(predictions.map((p) => p.runner.name)).toEqual(['onnx', 'tfjs', 'tfjs'])
     expect(predictions[0]!.predictions.length).toBeGreaterThan(0)

@@ -3,6 +3,7 @@ import { EMOTIONS } from '../../labels/emotions.js'
 import { CALIBRATION_BINS } from '../../metrics/calibration.js'
 import { resizeKinds, scaleKinds, ttaKinds } from '../../models/card.js'
 import { EVAL_SCHEMA } from '../evalResult.js'
+import { PREDICTIONS_ENCODING } from '../predictions.js'
 
 /**
  * The eval document ('ferbench/eval@1', src/report/evalResult.ts) as a zod schema. It serves
@@ -36,6 +37,9 @@ export const modelCardSchema = z.object({
   fixedBatch: z.number().int().positive().optional(),
   origin: z.object({ source: z.string(), inferred: z.array(z.string()) }),
 })
+
+/** One file of a model (src/core/modelFiles.ts): path relative to the model file's folder. */
+export const modelFileSchema = z.object({ path: z.string(), bytes: count, sha256: z.string() })
 
 export const perClassSchema = z.object({ label: z.string(), precision: fraction, recall: fraction, f1: fraction, support: count })
 
@@ -132,12 +136,30 @@ export const outputCheckSchema = z.object({
   flags: z.array(z.enum(['one-class', 'constant-outputs', 'chance-accuracy', 'probabilities-as-logits', 'logits-as-probabilities'])),
 })
 
+/** One sample's prediction as older versions embedded it (an array of these). */
 export const samplePredictionSchema = z.object({
   id: z.string(),
   truth: z.string(),
   predicted: z.string(),
+  content: z.string().optional(),
   top: z.array(z.object({ label: z.string(), score: z.number() })),
 })
+
+/** Per-sample predictions, column by column (src/report/predictions.ts). */
+export const compactPredictionsSchema = z.object({
+  encoding: z.literal(PREDICTIONS_ENCODING),
+  labels: z.array(z.string()),
+  ids: z.array(z.string()),
+  truth: z.string(),
+  predicted: z.string(),
+  content: z.string(),
+  top: z.object({ k: count, labels: z.string(), scores: z.array(z.number()) }).optional(),
+})
+
+export const predictionsFieldSchema = z.union([compactPredictionsSchema, z.array(samplePredictionSchema)])
+
+/** A dataset digest: 64 lowercase hex digits (checked, with the file and field named, by src/core/documentChecks.ts). */
+export const digestHex = z.string()
 
 export const machineSchema = z.object({ cpu: z.string(), cores: count, memoryBytes: count, os: z.string(), arch: z.string(), node: z.string() })
 
@@ -203,13 +225,15 @@ export const evalDocumentSchema = z
     demo: z.boolean(),
     createdAt: z.string(),
     tool: z.object({ name: z.literal('ferbench'), version: z.string() }),
-    model: z.object({ path: z.string(), sha256: z.string(), bytes: count, card: modelCardSchema }),
+    model: z.object({ path: z.string(), sha256: z.string(), bytes: count, files: z.array(modelFileSchema).optional(), card: modelCardSchema }),
     dataset: z.object({
       name: z.string(),
       path: z.string(),
       split: z.string(),
       samples: count,
-      digest: z.string(),
+      digest: digestHex,
+      contentDigest: digestHex.optional(),
+      idDigest: digestHex.optional(),
       labels: z.array(z.string()),
       shard: shardSchema.extend({ hash: z.string() }).optional(),
       fold: z
@@ -259,7 +283,7 @@ export const evalDocumentSchema = z
     }),
     warnings: z.array(z.string()),
     failures: z.array(z.object({ id: z.string(), source: z.string(), error: z.string() })),
-    predictions: z.array(samplePredictionSchema).optional(),
+    predictions: predictionsFieldSchema.optional(),
     resume: resumePointSchema.optional(),
     merged: z
       .object({

@@ -29,10 +29,14 @@ export const gateDocumentSchema = z
   .object({
     schema: z.literal(GATE_SCHEMA),
     passed: z.boolean(),
-    kind: z.enum(['eval', 'speed']),
+    kind: z.enum(['eval', 'cv', 'speed']),
     baseline: z.object({ file: z.string(), model: z.string() }),
     current: z.object({ file: z.string(), model: z.string() }),
     alpha: z.number(),
+    /** Eval/cv documents: McNemar's exact test on the paired samples, or 'none' with the reason (drops then judged on the threshold alone). */
+    significance: z
+      .object({ test: z.enum(['mcnemar', 'none']), pairs: z.number().int().nonnegative().optional(), pairedBy: z.enum(['content', 'id']).optional(), reason: z.string().optional() })
+      .optional(),
     checks: z.array(gateCheckSchema),
     notes: z.array(z.string()),
   })

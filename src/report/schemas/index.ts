@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { compareDocumentSchema } from './compareDocument.js'
+import { cvDocumentSchema } from './cvDocument.js'
 import { doctorDocumentSchema } from './doctorDocument.js'
 import { evalDocumentSchema } from './evalDocument.js'
 import { gateDocumentSchema } from './gateDocument.js'
@@ -15,6 +16,7 @@ import { robustDocumentSchema } from './robustDocument.js'
 export const DOCUMENT_SCHEMAS = {
   eval: { version: 'ferbench/eval@1', schema: evalDocumentSchema },
   speed: { version: 'ferbench/speed@1', schema: speedDocumentSchema },
+  cv: { version: 'ferbench/cv@1', schema: cvDocumentSchema },
   compare: { version: 'ferbench/compare@1', schema: compareDocumentSchema },
   gate: { version: 'ferbench/gate@1', schema: gateDocumentSchema },
   robust: { version: 'ferbench/robust@1', schema: robustDocumentSchema },

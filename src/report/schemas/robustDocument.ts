@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CORRUPTIONS } from '../../robust/corruptions.js'
-import { machineSchema, modelCardSchema } from './evalDocument.js'
+import { evalDocumentSchema, machineSchema } from './evalDocument.js'
 
 export const ROBUST_SCHEMA = 'ferbench/robust@1'
 
@@ -19,7 +19,7 @@ export const robustDocumentSchema = z
     schema: z.literal(ROBUST_SCHEMA),
     createdAt: z.string(),
     tool: z.object({ name: z.literal('ferbench'), version: z.string() }),
-    model: z.object({ path: z.string(), sha256: z.string(), bytes: count, card: modelCardSchema }),
+    model: evalDocumentSchema.shape.model,
     dataset: z.object({
       name: z.string(),
       path: z.string(),
