@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { EVAL_SCHEMA, type EvalResult } from '../report/evalResult.js'
 import { parseDocument } from '../report/readDocument.js'
+import { cvDocumentSchema } from '../report/schemas/cvDocument.js'
 import { evalDocumentSchema, resumePointSchema } from '../report/schemas/evalDocument.js'
 import type { CrossValidateOptions, CvResumePoint } from './crossValidate.js'
 import { checkEvalDocument, checkPartialResult } from './documentChecks.js'
@@ -26,6 +27,7 @@ const cvPartialSchema = z.looseObject({
  * checked like any document ferbench reads back (exit 3 naming the file and field).
  */
 export function readCvPartial(file: string, raw: unknown): { point: CvResumePoint; wallSeconds: number } {
+  parseDocument(raw, cvDocumentSchema, file, 'ferbench/cv@1') // the document as a whole, by its own schema
   const doc = parseDocument(raw, cvPartialSchema, file, 'partial ferbench/cv@1')
   const evalDoc = (value: unknown, field: string): EvalResult => {
     if (typeof value !== 'object' || value === null || (value as { schema?: unknown }).schema !== EVAL_SCHEMA) throw dataError(`${file}: ${field} is not a ${EVAL_SCHEMA} document`)
