@@ -15,7 +15,7 @@ import { DEMO } from '../core/paths.js'
 import { datasetNames } from '../datasets/registry.js'
 import type { EvalResult } from '../report/evalResult.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
-import { CV_SCHEMA, crossValidate, modelForFold, type CrossValidateOptions, type CvResult } from '../core/crossValidate.js'
+import { CV_SCHEMA, CvPartialError, crossValidate, modelForFold, type CrossValidateOptions, type CvResult } from '../core/crossValidate.js'
 import { cvOptionsFromPartial, readCvPartial } from '../core/cvResume.js'
 import { readJsonDocument, schemaOf } from '../report/readDocument.js'
 import { evalDatasetOptions, runSettingsFromFlags, type CvFlags } from '../cli/datasetFlags.js'
@@ -239,6 +239,15 @@ export default class Eval extends FerbenchCommand {
     let result: CvResult
     try {
       result = await crossValidate({ ...options, signal: this.signal, onProgress: (done) => progress.update(done) })
+    } catch (error) {
+      if (error instanceof CvPartialError) {
+        const file = this.writePartial(error.partial, output)
+        this.logToStderr(
+          `ferbench eval: stopped by an error after ${error.partial.folds.length} of ${error.partial.protocol.folds} fold(s); partial result (complete:false) written to ${file}; ` +
+            `fix the input, then continue with: ferbench eval --resume ${file}`,
+        )
+      }
+      throw error
     } finally {
       counting?.abort()
       progress.stop()

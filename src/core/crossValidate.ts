@@ -9,7 +9,8 @@ import { CV_SCHEMA, type CvResult, type CvResumePoint } from '../report/cvResult
 import type { EvalResult, ResumeOptions } from '../report/evalResult.js'
 import { decodePredictions, encodePredictions } from '../report/predictions.js'
 import { DatasetDigest } from './datasetDigest.js'
-import { dataError, modelError, usageError } from './errors.js'
+import { FerbenchError, dataError, modelError, usageError } from './errors.js'
+import { PartialResultError } from './partialResult.js'
 import { evaluate, resumeOptions, type EvalOptions } from './evaluate.js'
 import { modelIdentity } from './modelFiles.js'
 import { machineInfo, toolVersion } from './provenance.js'
@@ -53,6 +54,7 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
   const { resumeFrom, ...evalOptions } = options
   const results: EvalResult[] = []
   let current: EvalResult | undefined
+  let stoppedBy: FerbenchError | undefined
   for (let k = 1; k <= folds; k++) {
     const done = resumeFrom?.point.folds[k - 1]
     if (done) {
@@ -65,13 +67,24 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
     // progress counts over all folds: the samples of the folds before this one are added
     const before = results.reduce((n, r) => n + r.dataset.samples, 0)
     const onProgress = options.onProgress ? (done: number) => options.onProgress!(before + done) : undefined
-    const result = await evaluate({
-      ...evalOptions,
-      ...(onProgress ? { onProgress } : {}),
-      model: modelForFold(options.model, k),
-      datasetOptions: { ...options.datasetOptions, folds, fold: k },
-      ...(resumeFold ? { resumeFrom: { file: resumeFrom!.file, result: resumeFold } } : {}),
-    })
+    let result: EvalResult
+    try {
+      result = await evaluate({
+        ...evalOptions,
+        ...(onProgress ? { onProgress } : {}),
+        model: modelForFold(options.model, k),
+        datasetOptions: { ...options.datasetOptions, folds, fold: k },
+        ...(resumeFold ? { resumeFrom: { file: resumeFrom!.file, result: resumeFold } } : {}),
+      })
+    } catch (error) {
+      // an error in fold k keeps the folds done (and what fold k settled): the caller writes them as a partial result
+      if (!(error instanceof FerbenchError)) throw error
+      if (error instanceof PartialResultError) current = error.partial
+      else if (results.length === 0 && !resumeFold) throw error
+      else if (resumeFold) current = resumeFold
+      stoppedBy = error
+      break
+    }
     if (!result.complete) {
       current = result
       break
@@ -101,7 +114,7 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
     warnings.push(labelOrder.warning.replace(LABEL_ORDER_WARNING, `${LABEL_ORDER_WARNING} (pooled over ${results.length} folds; fold ${drivingFold} gains most)`))
   }
   const complete = results.length === folds
-  return {
+  const cv: CvResult = {
     schema: CV_SCHEMA,
     complete,
     createdAt: new Date().toISOString(),
@@ -141,12 +154,24 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
       ? {}
       : {
           resume: {
-            signal: String(options.signal?.reason ?? 'abort'),
+            signal: stoppedBy ? `${stoppedBy.kind} error` : String(options.signal?.reason ?? 'abort'),
             options: resumeOptions({ ...evalOptions, demo: false }, options.split ?? ''),
             folds: results,
             ...(current ? { current } : {}),
           },
         }),
+  }
+  if (stoppedBy) throw new CvPartialError(stoppedBy, cv)
+  return cv
+}
+
+/** An all-fold run stopped by an error after some progress: the error, and the partial result of the folds done (to write, then --resume). */
+export class CvPartialError extends FerbenchError {
+  readonly partial: CvResult
+
+  constructor(cause: FerbenchError, partial: CvResult) {
+    super(cause.kind, cause.message, { cause })
+    this.partial = partial
   }
 }
 

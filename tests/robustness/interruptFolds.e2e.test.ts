@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { readFileSync, readdirSync } from 'node:fs'
+import { copyFileSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { CvResult } from '../../src/core/crossValidate.js'
@@ -72,5 +72,30 @@ describe('SIGINT during an all-fold run (--folds without --fold)', () => {
     const uninterrupted = runJson<CvResult>(cvArgs).json
     expect(uninterrupted.folds).toHaveLength(3)
     expect(JSON.stringify(withoutTiming(final))).toBe(JSON.stringify(withoutTiming(uninterrupted)))
+  })
+})
+
+describe('an error in a later fold of an all-fold run', () => {
+  it('keeps the folds done: the error\'s exit code, a partial result of them, and --resume after the fix gives the uninterrupted result', () => {
+    const dir = tempDir()
+    const card = `${ORACLE}.ferbench.json`
+    copyFileSync(ORACLE, path.join(dir, 'fold1.onnx'))
+    copyFileSync(ORACLE, path.join(dir, 'fold2.onnx')) // fold3.onnx is missing
+    const args = ['eval', '--model', path.join(dir, 'fold{fold}.onnx'), '--card', card, '--dataset', 'jaffe', '--data', JAFFE, '--folds', '3']
+    const out = path.join(dir, 'cv.json')
+    const run = runCli([...args, '--output', out])
+    expect(run.status, run.stderr).toBe(4)
+    expect(run.stderr).toContain(path.join(dir, 'fold3.onnx'))
+    expect(run.stderr).toMatch(/stopped by an error after 2 of 3 fold\(s\); partial result \(complete:false\) written to/)
+    const partial = JSON.parse(readFileSync(out, 'utf8')) as CvResult
+    expect(partial.complete).toBe(false)
+    expect(partial.folds.map((f) => f.fold)).toEqual([1, 2])
+    expect(partial.resume!.signal).toBe('model error')
+
+    copyFileSync(ORACLE, path.join(dir, 'fold3.onnx'))
+    const resumed = runCli(['eval', '--resume', out])
+    expect(resumed.status, resumed.stderr).toBe(0)
+    const uninterrupted = runJson<CvResult>(args).json
+    expect(JSON.stringify(withoutTiming(JSON.parse(readFileSync(out, 'utf8')) as CvResult))).toBe(JSON.stringify(withoutTiming(uninterrupted)))
   })
 })
