@@ -1,40 +1,24 @@
 import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { z } from 'zod'
 import { dataError, messageOf } from '../core/errors.js'
 import { evalDocumentSchema, type EvalDocument } from '../report/schemas/evalDocument.js'
 import { SPEED_SCHEMA, speedDocumentSchema, type SpeedDocument } from '../report/schemas/speedDocument.js'
 import { EVAL_SCHEMA } from '../report/evalResult.js'
+import { CV_SCHEMA } from '../report/cvResult.js'
+import { cvDocumentSchema, type CvDocument } from '../report/schemas/cvDocument.js'
 import { describeIssues, readJsonDocument, schemaOf } from '../report/readDocument.js'
 import { ROBUST_SCHEMA, robustDocumentSchema, type RobustResult } from '../report/schemas/robustDocument.js'
-
-const CV_SCHEMA = 'ferbench/cv@1'
-const fraction = z.number().min(0).max(1)
-
-/** The fields of a cross-validation document (ferbench/cv@1) the leaderboard reads. */
-const cvFieldsSchema = z.looseObject({
-  schema: z.literal(CV_SCHEMA),
-  complete: z.boolean(),
-  createdAt: z.string(),
-  protocol: z.looseObject({ folds: z.number().int().positive(), rule: z.string(), split: z.string(), model: z.string(), sameModelEveryFold: z.boolean() }),
-  dataset: z.looseObject({ name: z.string(), split: z.string(), samples: z.number().int().nonnegative() }),
-  labelMapping: z.looseObject({ columns: z.array(z.string()) }),
-  folds: z.array(z.looseObject({ fold: z.number().int(), model: z.looseObject({ path: z.string(), sha256: z.string() }) })).min(1),
-  metrics: z.looseObject({ accuracy: fraction, accuracyCI95: z.tuple([fraction, fraction]), macroF1: fraction, balancedAccuracy: fraction, samples: z.number().int().nonnegative() }),
-  model: z.looseObject({ card: z.looseObject({ tta: z.string() }).optional() }).optional(),
-})
-export type CvFields = z.infer<typeof cvFieldsSchema>
 
 export type BoardDocument =
   | { kind: 'eval'; file: string; doc: EvalDocument }
   | { kind: 'speed'; file: string; doc: SpeedDocument }
-  | { kind: 'cv'; file: string; doc: CvFields }
+  | { kind: 'cv'; file: string; doc: CvDocument }
   | { kind: 'robust'; file: string; doc: RobustResult }
 
 const SCHEMAS = {
   [EVAL_SCHEMA]: { kind: 'eval', schema: evalDocumentSchema },
   [SPEED_SCHEMA]: { kind: 'speed', schema: speedDocumentSchema },
-  [CV_SCHEMA]: { kind: 'cv', schema: cvFieldsSchema },
+  [CV_SCHEMA]: { kind: 'cv', schema: cvDocumentSchema },
   [ROBUST_SCHEMA]: { kind: 'robust', schema: robustDocumentSchema },
 } as const
 

@@ -94,7 +94,7 @@ function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefine
       dataset: d.dataset.name,
       split: `${d.protocol.folds}-fold subject-independent (${d.protocol.split})`,
       claimKind: { kind: 'kfold', folds: d.protocol.folds },
-      tta: d.model?.card?.tta ?? 'unrecorded',
+      tta: 'unrecorded', // a cv document records no card
       labels: d.labelMapping.columns,
       ...scores(d.metrics),
       bytes: null,

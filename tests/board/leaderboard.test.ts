@@ -8,7 +8,7 @@ import { presetCard } from '../../src/models/presets.js'
 import { findClaim } from '../../src/claims/claims.js'
 import type { EvalResult } from '../../src/report/evalResult.js'
 import type { SpeedDocument } from '../../src/report/schemas/speedDocument.js'
-import { runCli, runJson, tempDir } from '../helpers/cli.js'
+import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 import { clone, FER_CSV, ORACLE, realEval, realSpeed, TINYCONV } from './docs.js'
 import { exportDocuments } from '../../src/board/exportFormats.js'
 
@@ -79,6 +79,21 @@ describe('leaderboard over real documents', () => {
     expect(row.sources).toContain(robustFile)
     const bmf = JSON.parse(exportDocuments(collectDocuments([robustFile]).documents, 'bmf')) as Record<string, Record<string, { value: number }>>
     expect(bmf['oracle.onnx/fer2013/PrivateTest/robust']!['relative-robustness']!.value).toBe(robust.relativeRobustness)
+  })
+
+  it('a cross-validation document is its own fold protocol, scored by its pooled metrics', () => {
+    const cvFile = path.join(dir, 'cv', 'oracle-ck48.json')
+    const run = runCli(['eval', '--model', ORACLE, '--dataset', 'ckplus', '--data', path.join(FIXTURES, 'ckplus', 'CK+48'), '--folds', '3', '--output', cvFile])
+    expect(run.status, run.stderr).toBe(0)
+    const cv = JSON.parse(readFileSync(cvFile, 'utf8')) as { schema: string; metrics: { accuracy: number; accuracyCI95: [number, number] }; protocol: { folds: number } }
+    expect(cv.schema).toBe('ferbench/cv@1')
+    const doc = buildLeaderboard(collectDocuments([path.join(dir, 'cv'), path.join(dir, 'real', 'oracle-speed.json')]))
+    expect(doc.protocols).toHaveLength(1)
+    const p = doc.protocols[0]!
+    expect([p.dataset, p.split]).toEqual(['ckplus', `3-fold subject-independent (${p.split.match(/\((.*)\)/)![1]})`])
+    expect(p.rows[0]!.accuracy).toBe(cv.metrics.accuracy)
+    expect(p.rows[0]!.accuracyCI95).toEqual(cv.metrics.accuracyCI95)
+    expect(p.rows[0]!.latencyP50Ms).not.toBeNull()
   })
 
   it('the CLI writes JSON, HTML and PNG; --json prints the same document', () => {
