@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { csvTextCell } from '../report/escape.js'
 import type { BoardDocument } from './collect.js'
+import { presetOrFileName as presetOrFile } from './modelName.js'
 
 /** The formats `ferbench export` writes: dashboards' own input formats and a flat CSV. */
 export const EXPORT_FORMATS = ['bmf', 'github-action-benchmark', 'junit', 'csv'] as const
@@ -19,8 +20,6 @@ export interface Measure {
   upper?: number
   biggerIsBetter: boolean
 }
-
-const presetOrFile = (modelPath: string, source: string | undefined): string => (source?.startsWith('preset:') ? source.slice(7) : path.basename(modelPath))
 
 /** The measures of one document; the benchmark name is `model/dataset/split` (eval, cv, robust) or `model/batch-B/threads-T` (speed). */
 export function measuresOf(entry: BoardDocument): Measure[] {

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { writeFileAtomic } from '../core/atomicWrite.js'
 import { dataError, usageError } from '../core/errors.js'
 import type { BoardDocument } from './collect.js'
+import { presetOrFileName } from './modelName.js'
 import { speedFigures } from './leaderboard.js'
 
 /**
@@ -44,8 +45,7 @@ function newId(now: Date): string {
 
 function modelOf(entry: BoardDocument): { sha256: string; name: string } {
   if (entry.kind === 'eval' || entry.kind === 'speed' || entry.kind === 'robust') {
-    const source = entry.doc.model.card.origin.source
-    return { sha256: entry.doc.model.sha256, name: source.startsWith('preset:') ? source.slice(7) : path.basename(entry.doc.model.path) }
+    return { sha256: entry.doc.model.sha256, name: presetOrFileName(entry.doc.model.path, entry.doc.model.card.origin.source) }
   }
   return { sha256: entry.doc.folds[0]!.model.sha256, name: path.basename(entry.doc.folds[0]!.model.path) }
 }

@@ -10,6 +10,7 @@ import {
 } from '../report/schemas/leaderboardDocument.js'
 import type { SpeedDocument } from '../report/schemas/speedDocument.js'
 import type { BoardDocument, Collected } from './collect.js'
+import { rowModelName } from './modelName.js'
 import { paretoStandings } from './pareto.js'
 import { presetFor } from './presetMatch.js'
 
@@ -49,13 +50,6 @@ interface SpeedFigures {
   name: string
 }
 
-/** A model's display name: the preset it was run with, else its file name (a tfjs model.json: its folder's name). */
-function modelName(modelPath: string, source: string): string {
-  if (source.startsWith('preset:')) return source.slice('preset:'.length)
-  const base = path.basename(modelPath)
-  return base === 'model.json' ? path.basename(path.dirname(modelPath)) : base
-}
-
 type Scores = Pick<Scored, 'accuracy' | 'accuracyCI95' | 'macroF1' | 'balancedAccuracy' | 'samples'>
 const scores = (m: Scores): Scores => ({ accuracy: m.accuracy, accuracyCI95: m.accuracyCI95, macroF1: m.macroF1, balancedAccuracy: m.balancedAccuracy, samples: m.samples })
 
@@ -69,7 +63,7 @@ function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefine
       file: entry.file,
       createdAt: d.createdAt,
       sha256: d.model.sha256,
-      name: modelName(d.model.path, d.model.card.origin.source),
+      name: rowModelName(d.model.path, d.model.card.origin.source),
       preset: presetFor(d.model.path, d.model.card),
       dataset: d.dataset.name,
       split: fold ? `fold ${fold.fold} of ${fold.folds}` : d.dataset.split,
@@ -118,7 +112,7 @@ export function speedFigures(file: string, d: SpeedDocument): SpeedFigures {
     imagesPerSecond: busiest ? busiest.imagesPerSecond : null,
     throughputBatch: busiest ? busiest.batch : null,
     machine: d.machine.cpu,
-    name: modelName(d.model.path, d.model.card.origin.source),
+    name: rowModelName(d.model.path, d.model.card.origin.source),
   }
 }
 

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { presetCard, presetNames } from '../models/presets.js'
 import type { EvalDocument } from '../report/schemas/evalDocument.js'
+import { presetOfSource } from './modelName.js'
 
 type RecordedCard = EvalDocument['model']['card']
 
@@ -16,7 +17,8 @@ function essence(card: { input?: { height?: number; width?: number; channels?: n
  * what the model sees and says. Otherwise none: a claim is never attached on a guess.
  */
 export function presetFor(modelPath: string, card: RecordedCard): string | undefined {
-  if (card.origin.source.startsWith('preset:')) return card.origin.source.slice('preset:'.length)
+  const named = presetOfSource(card.origin.source)
+  if (named !== undefined) return named
   const stem = path.basename(modelPath).replace(/\.(onnx|json)$/, '')
   if (!presetNames().includes(stem)) return undefined
   const preset = presetCard(stem)

@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto'
 import path from 'node:path'
 import pLimit from 'p-limit'
 import { DECODE_SLOTS } from '../datasets/decode.js'
 import { assignFolds, FOLD_RULE } from '../datasets/folds.js'
 import { PREFIX_SPLITS, prefixSplitOf } from '../datasets/folder.js'
 import { createDataset, datasetFactory } from '../datasets/registry.js'
-import type { DatasetOptions, RawImage, Sample } from '../datasets/types.js'
+import type { DatasetOptions, Sample } from '../datasets/types.js'
 import type { SampleFailure } from '../report/evalResult.js'
 import { FerbenchError, messageOf } from './errors.js'
+import { contentHash } from './datasetDigest.js'
 import { imageViews } from './imageSignature.js'
 import { naturalCompare } from './naturalOrder.js'
 import { NearDuplicateIndex } from './nearDuplicates.js'
@@ -90,9 +90,6 @@ function assignSubjectFolds(dataset: string, items: AuditItem[], foldsOption: nu
   return { folds, rule: FOLD_RULE }
 }
 
-export function pixelHash(image: RawImage): string {
-  return createHash('sha256').update(`${image.width}x${image.height}x${image.channels}\n`).update(image.data).digest('hex')
-}
 
 const itemOrder = (splits: readonly string[]) => (a: AuditItem, b: AuditItem): number => splits.indexOf(a.split) - splits.indexOf(b.split) || naturalCompare(a.id, b.id)
 
@@ -126,7 +123,7 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
         // a decoded image is held only inside a slot: memory stays bounded whatever --concurrency is
         analysed = await decodeSlots(async () => {
           const image = await s.load()
-          const exact = pixelHash(image)
+          const exact = contentHash(image)
           return { exact, views: firstOfHash.has(exact) ? undefined : imageViews(image) }
         })
       } catch (error) {
