@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `ferbench --version` prints oclif's user agent (name/version platform-arch node-version) without
 // loading oclif, so CI scripts that ask for it pay only Node's start-up; the text is the one oclif
-// prints (tests/foundation/startup.test.ts compares them). Everything else goes through oclif.
+// prints (tests/cli/startup.test.ts compares them). Everything else goes through oclif.
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
 

@@ -1,13 +1,13 @@
 import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { dataError, messageOf } from '../core/errors.js'
-import { evalDocumentSchema, type EvalDocument } from '../report/schemas/evalDocument.js'
-import { SPEED_SCHEMA, speedDocumentSchema, type SpeedDocument } from '../report/schemas/speedDocument.js'
-import { EVAL_SCHEMA } from '../report/evalResult.js'
-import { CV_SCHEMA } from '../report/cvResult.js'
-import { cvDocumentSchema, type CvDocument } from '../report/schemas/cvDocument.js'
-import { describeIssues, readJsonDocument, schemaOf } from '../report/readDocument.js'
-import { ROBUST_SCHEMA, robustDocumentSchema, type RobustResult } from '../report/schemas/robustDocument.js'
+import { dataError, messageOf } from '../base/errors.js'
+import { evalDocumentSchema, type EvalDocument } from '../documents/evalDocument.js'
+import { SPEED_SCHEMA, speedDocumentSchema, type SpeedDocument } from '../documents/speedDocument.js'
+import { EVAL_SCHEMA } from '../documents/evalResult.js'
+import { CV_SCHEMA } from '../documents/cvResult.js'
+import { cvDocumentSchema, type CvDocument } from '../documents/cvDocument.js'
+import { describeIssues, readJsonDocument, schemaOf } from '../documents/readDocument.js'
+import { ROBUST_SCHEMA, robustDocumentSchema, type RobustResult } from '../documents/robustDocument.js'
 
 export type BoardDocument =
   | { kind: 'eval'; file: string; doc: EvalDocument }

@@ -1,4 +1,4 @@
-import { dataError } from '../core/errors.js'
+import { dataError } from '../base/errors.js'
 import type { BoardDocument } from './collect.js'
 import { readHistory, storedDocumentPath, type HistoryEntry } from './historyStore.js'
 

@@ -1,14 +1,14 @@
 import path from 'node:path'
 import { allClaims } from '../claims/claims.js'
 import type { Claim } from '../claims/schema.js'
-import { toolVersion } from '../core/provenance.js'
+import { toolVersion } from '../identity/provenance.js'
 import {
   LEADERBOARD_SCHEMA,
   type LeaderboardDocument,
   type LeaderboardProtocol,
   type LeaderboardRow,
-} from '../report/schemas/leaderboardDocument.js'
-import type { SpeedDocument } from '../report/schemas/speedDocument.js'
+} from '../documents/leaderboardDocument.js'
+import type { SpeedDocument } from '../documents/speedDocument.js'
 import type { BoardDocument, Collected } from './collect.js'
 import { rowModelName } from './modelName.js'
 import { paretoStandings } from './pareto.js'

@@ -1,4 +1,4 @@
-import type { ParetoStanding } from '../report/schemas/leaderboardDocument.js'
+import type { ParetoStanding } from '../documents/leaderboardDocument.js'
 
 export interface ParetoPoint {
   accuracy: number

@@ -1,6 +1,6 @@
 import path from 'node:path'
-import { presetCard, presetNames } from '../models/presets.js'
-import type { EvalDocument } from '../report/schemas/evalDocument.js'
+import { presetCard, presetNames } from '../card/presets.js'
+import type { EvalDocument } from '../documents/evalDocument.js'
 import { presetOfSource } from './modelName.js'
 
 type RecordedCard = EvalDocument['model']['card']

@@ -1,4 +1,4 @@
-import { usageError } from '../core/errors.js'
+import { usageError } from '../base/errors.js'
 import { CLAIMS_DATA } from './claimsData.js'
 import { claimSchema, type Claim } from './schema.js'
 

@@ -233,7 +233,7 @@ export const CLAIMS_DATA: ClaimInput[] = [
     metric: 'accuracy',
     value: (24 / 28) * 100,
     unit: '%',
-    source: 'src/fixtures/fer2013Fixture.ts: PrivateTest holds 21 clean images, 3 contempt traps (right with contempt dropped) and 4 mislabelled rows: 24/28',
+    source: 'tools/fixtures/fer2013Fixture.ts: PrivateTest holds 21 clean images, 3 contempt traps (right with contempt dropped) and 4 mislabelled rows: 24/28',
     protocol: { kind: 'split', split: 'PrivateTest', tta: 'none', input: { height: 48, width: 48, channels: 1 } },
     protocolNotes: 'fixture: the oracle model (fixtures/models/oracle.onnx) on fixtures/fer2013/fer2013.csv, contempt excluded from the argmax',
     fixture: true,

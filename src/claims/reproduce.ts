@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs'
-import { FerbenchError, usageError } from '../core/errors.js'
-import { evaluate } from '../core/evaluate.js'
-import { requireModelFile } from '../core/inputFile.js'
-import { modelIdentity } from '../core/modelFiles.js'
-import { machineInfo, type MachineInfo } from '../core/provenance.js'
+import { FerbenchError, usageError } from '../base/errors.js'
+import { evaluate } from '../eval/evaluate.js'
+import { requireModelFile } from '../base/inputFile.js'
+import { modelIdentity } from '../identity/modelFiles.js'
+import { machineInfo, type MachineInfo } from '../identity/provenance.js'
 import { datasetNames } from '../datasets/registry.js'
 import type { Device } from '../runners/types.js'
 import { findClaim } from './claims.js'
@@ -104,7 +104,7 @@ async function reproduceSize(claim: Claim, options: ReproduceOptions): Promise<R
 
 async function reproduceSpeed(claim: Claim, options: ReproduceOptions): Promise<ReproduceResult> {
   const model = requireFile('--model', options.model, claim)
-  const { benchmark } = await import('../core/benchmark.js')
+  const { benchmark } = await import('../speed/benchmark.js')
   const timing = options.speed ?? { warmup: 10, minIterations: 50, minDurationS: 2 }
   const result = await benchmark({
     model,

@@ -1,6 +1,6 @@
 import { Command, Errors } from '@oclif/core'
-import { FerbenchError } from '../core/errors.js'
-import { EXIT_CODES } from '../core/exitCodes.js'
+import { FerbenchError } from '../base/errors.js'
+import { EXIT_CODES } from '../base/exitCodes.js'
 import { plainOutput, terminalText } from '../report/escape.js'
 
 /**

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core'
-import { LIMITS } from '../core/limits.js'
+import { LIMITS } from '../base/limits.js'
 import { DEFAULT_MAX_PIXELS } from '../datasets/decode.js'
 import { datasetNames } from '../datasets/registry.js'
 

@@ -1,4 +1,4 @@
-import type { EvalOptions } from '../core/evaluate.js'
+import type { EvalOptions } from '../eval/evaluate.js'
 import type { DatasetOptions } from '../datasets/types.js'
 
 /** The eval flags that reach the dataset adapter (beyond --data and --split). */

@@ -1,4 +1,4 @@
-import { EXIT_CODES } from '../core/exitCodes.js'
+import { EXIT_CODES } from '../base/exitCodes.js'
 
 export interface InterruptWatch {
   /** Aborted (reason: the signal name) at the first SIGINT or SIGTERM. */

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs'
 import path from 'node:path'
-import { assertWritable } from '../core/atomicWrite.js'
-import { FerbenchError, usageError } from '../core/errors.js'
+import { assertWritable } from '../base/atomicWrite.js'
+import { FerbenchError, usageError } from '../base/errors.js'
 
 /** A path given on the command line, with the flag (or argument) that gave it, for messages. */
 export interface NamedPath {

@@ -1,6 +1,6 @@
 import type { SingleBar } from 'cli-progress'
 import { createRequire } from 'node:module'
-import { countSamples, type CountOptions } from '../core/countSamples.js'
+import { countSamples, type CountOptions } from '../eval/countSamples.js'
 
 export interface Progress {
   /** false when nothing is shown (--json, or stderr is not a terminal): callers skip extra work. */

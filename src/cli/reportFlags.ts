@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core'
-import { usageError } from '../core/errors.js'
+import { usageError } from '../base/errors.js'
 import { writeOutputs } from './outputs.js'
 import { checkFormatFor, emitReport, formatFor, REPORT_FORMATS, reportFormats, type ReportSubject } from '../report/render.js'
 

@@ -2,8 +2,8 @@ import { Args, Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
 import { checkOutputs } from '../cli/outputs.js'
-import { compareFiles } from '../core/compare.js'
-import type { CompareResult } from '../report/schemas/compareDocument.js'
+import { compareFiles } from '../verdicts/compare.js'
+import type { CompareResult } from '../documents/compareDocument.js'
 
 export default class Compare extends FerbenchCommand {
   static override summary = 'Compare two eval (or cross-validation) results on the same test set: metric and per-class recall deltas, McNemar\'s exact test.'

@@ -1,8 +1,8 @@
 import { Args, Flags } from '@oclif/core'
 import { collectDocuments } from '../board/collect.js'
-import { EXPORT_FORMATS, exportDocuments, GAB_DIRECTIONS } from '../board/exportFormats.js'
+import { EXPORT_FORMATS, exportDocuments, GAB_DIRECTIONS } from '../report/exportFormats.js'
 import { FerbenchCommand } from '../cli/baseCommand.js'
-import { writeFileAtomic } from '../core/atomicWrite.js'
+import { writeFileAtomic } from '../base/atomicWrite.js'
 
 export default class Export extends FerbenchCommand {
   static override summary = 'Export result documents to the formats dashboards read: Bencher (BMF), github-action-benchmark, JUnit, CSV.'

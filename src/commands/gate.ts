@@ -2,12 +2,12 @@ import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { formatFlag, writeReports } from '../cli/reportFlags.js'
 import { checkOutputs } from '../cli/outputs.js'
-import { usageError } from '../core/errors.js'
-import { EXIT_CODES } from '../core/exitCodes.js'
-import { DEFAULT_MAX_ACCURACY_DROP, gateFiles } from '../core/gate.js'
+import { usageError } from '../base/errors.js'
+import { EXIT_CODES } from '../base/exitCodes.js'
+import { DEFAULT_MAX_ACCURACY_DROP, gateFiles } from '../verdicts/gate.js'
 import { resolveBaseline } from '../board/resolveBaseline.js'
 import { DEFAULT_HISTORY_STORE } from '../board/historyStore.js'
-import type { GateResult } from '../report/schemas/gateDocument.js'
+import type { GateResult } from '../documents/gateDocument.js'
 
 function number(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined

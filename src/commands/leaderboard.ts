@@ -1,10 +1,10 @@
 import { Args, Flags } from '@oclif/core'
 import { buildLeaderboard } from '../board/leaderboard.js'
 import { collectDocuments } from '../board/collect.js'
-import { writeLeaderboardOutputs } from '../board/writeLeaderboard.js'
+import { writeLeaderboardOutputs } from '../report/writeLeaderboard.js'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { renderLeaderboardTables } from '../report/leaderboardTable.js'
-import type { LeaderboardDocument } from '../report/schemas/leaderboardDocument.js'
+import type { LeaderboardDocument } from '../documents/leaderboardDocument.js'
 
 export default class Leaderboard extends FerbenchCommand {
   static override summary = 'Size–speed–accuracy leaderboard of many result documents, grouped by protocol, with the Pareto front.'

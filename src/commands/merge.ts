@@ -1,13 +1,13 @@
 import { Args, Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
-import { writeFileAtomic } from '../core/atomicWrite.js'
+import { writeFileAtomic } from '../base/atomicWrite.js'
 import { checkOutputs } from '../cli/outputs.js'
-import { EXIT_CODES } from '../core/exitCodes.js'
-import { expandShardInputs, mergeShards, readShardFile } from '../core/merge.js'
-import type { EvalResult } from '../report/evalResult.js'
+import { EXIT_CODES } from '../base/exitCodes.js'
+import { expandShardInputs, mergeShards, readShardFile } from '../eval/merge.js'
+import type { EvalResult } from '../documents/evalResult.js'
 import { renderEvalTables } from '../report/evalTable.js'
 import { robustTable } from '../report/robustViews.js'
-import type { RobustResult } from '../report/schemas/robustDocument.js'
+import type { RobustResult } from '../documents/robustDocument.js'
 import { isRobustFile, mergeRobustShards, readRobustShard } from '../robust/mergeRobust.js'
 
 export default class Merge extends FerbenchCommand {

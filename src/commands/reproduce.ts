@@ -1,4 +1,4 @@
-import { LIMITS } from '../core/limits.js'
+import { LIMITS } from '../base/limits.js'
 import { Args, Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { progressOnStderr } from '../cli/progress.js'

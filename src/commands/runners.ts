@@ -1,6 +1,6 @@
 import Table from '../report/table.js'
 import { FerbenchCommand } from '../cli/baseCommand.js'
-import { runnersReport, type RunnersReport } from '../core/runnersReport.js'
+import { runnersReport, type RunnersReport } from '../runners/runnersReport.js'
 
 export default class Runners extends FerbenchCommand {
   static override summary = 'List the runners, their backends and devices, and whether each can run here (with the reason and what to install when not).'

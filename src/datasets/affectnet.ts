@@ -1,6 +1,6 @@
 import path from 'node:path'
-import { dataError, usageError } from '../core/errors.js'
-import { requireRegularFile } from '../core/inputFile.js'
+import { dataError, usageError } from '../base/errors.js'
+import { requireRegularFile } from '../base/inputFile.js'
 import type { Emotion } from '../labels/emotions.js'
 import { decodeImageFile, decodeLimitsOf, type DecodeLimits } from './decode.js'
 import { cropBox } from './faceCrop.js'

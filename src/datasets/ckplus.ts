@@ -1,11 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
-import { dataError, messageOf, usageError } from '../core/errors.js'
-import { readSmallTextFile } from '../core/inputFile.js'
+import { dataError, messageOf, usageError } from '../base/errors.js'
+import { readSmallTextFile } from '../base/inputFile.js'
 import { parseEmotion, type Emotion } from '../labels/emotions.js'
 import { decodeImageFile, decodeLimitsOf, isImagePath, type DecodeLimits } from './decode.js'
 import { cropBox, landmarkSquare } from './faceCrop.js'
-import { byCodePoint, isDirectory, requireDirectory, rootRule, SkippedFiles, subfolders, walkImages, warnOnce, type RootRule } from './files.js'
+import { isDirectory, requireDirectory, rootRule, SkippedFiles, subfolders, walkImages, warnOnce, type RootRule } from './files.js'
+import { byCodePoint } from '../base/naturalOrder.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'
 
 /** CK+ emotion codes 0–7 (Emotion/…_emotion.txt) in canonical names. */

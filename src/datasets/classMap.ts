@@ -1,4 +1,4 @@
-import { usageError } from '../core/errors.js'
+import { usageError } from '../base/errors.js'
 import { EMOTIONS, parseEmotion, type Emotion } from '../labels/emotions.js'
 
 /** `--class-map '0=neutral,1=happiness,…'` → ordered entries (folder or label name → emotion). */

@@ -1,10 +1,10 @@
 import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { decode as decodeBmp } from 'bmp-ts'
-import { messageOf } from '../core/errors.js'
-import { MAX_IMAGE_BYTES, openRegularFile } from '../core/inputFile.js'
-import { loadSharp } from '../preprocess/sharpModule.js'
-import type { RawImage } from './types.js'
+import { messageOf } from '../base/errors.js'
+import { MAX_IMAGE_BYTES, openRegularFile } from '../base/inputFile.js'
+import { loadSharp } from '../base/sharpModule.js'
+import type { RawImage } from '../base/image.js'
 
 /** File extensions ferbench decodes as images (case-insensitive). */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp'] as const

@@ -1,5 +1,5 @@
 import { crop } from '../preprocess/pixels.js'
-import type { RawImage } from './types.js'
+import type { RawImage } from '../base/image.js'
 
 /** CK+ crop margin: the square side is this many times the larger side of the landmarks' box. */
 export const LANDMARK_CROP_SCALE = 1.2

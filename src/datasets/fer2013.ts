@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks'
 import { readFer2013Rows } from './fer2013Csv.js'
-import { dataError, usageError } from '../core/errors.js'
+import { dataError, usageError } from '../base/errors.js'
 import type { Emotion } from '../labels/emotions.js'
-import type { DatasetAdapter, DatasetInfo, RawImage, Sample } from './types.js'
+import type { DatasetAdapter, DatasetInfo, Sample } from './types.js'
+import type { RawImage } from '../base/image.js'
 
 /** FER2013 emotion codes 0–6 in canonical names (docs/datasets.md). */
 export const FER2013_LABELS: readonly Emotion[] = ['anger', 'disgust', 'fear', 'happiness', 'sadness', 'surprise', 'neutral']

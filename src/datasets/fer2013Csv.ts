@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { parse as parseCsvLine } from 'csv-parse/sync'
-import { dataError } from '../core/errors.js'
-import { requireRegularFile } from '../core/inputFile.js'
+import { dataError } from '../base/errors.js'
+import { requireRegularFile } from '../base/inputFile.js'
 
 /**
  * Streaming reader of fer2013.csv-shaped files (one image per line). The hot path splits lines

@@ -1,11 +1,12 @@
 import path from 'node:path'
-import { dataError, usageError } from '../core/errors.js'
-import { requireRegularFile } from '../core/inputFile.js'
+import { dataError, usageError } from '../base/errors.js'
+import { requireRegularFile } from '../base/inputFile.js'
 import { EMOTIONS, type Emotion } from '../labels/emotions.js'
 import { checkUsage, FER2013_SPLITS, parseFer2013Pixels, readFer2013Rows } from './fer2013.js'
 import { isDirectory, warnOnce } from './files.js'
 import { csvRecords } from './lines.js'
-import type { DatasetAdapter, DatasetInfo, DatasetOptions, RawImage, Sample } from './types.js'
+import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'
+import type { RawImage } from '../base/image.js'
 
 /** fer2013new.csv vote columns after `Usage,Image name`: the 8 emotions in FER+ order, then unknown and NF. */
 export const FERPLUS_VOTE_COLUMNS = [...EMOTIONS, 'unknown', 'NF'] as const

@@ -1,12 +1,11 @@
+import { byCodePoint } from '../base/naturalOrder.js'
 import { existsSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
-import { dataError } from '../core/errors.js'
-import { isInside } from '../core/inputFile.js'
+import { dataError } from '../base/errors.js'
+import { isInside } from '../base/inputFile.js'
 import { isImagePath } from './decode.js'
 
-/** Code-point order (not locale order): the same on every machine. */
-export const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 export function isDirectory(p: string): boolean {
   try {

@@ -1,4 +1,4 @@
-import { usageError } from '../core/errors.js'
+import { usageError } from '../base/errors.js'
 import { FoldAdapter } from './folds.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions } from './types.js'
 

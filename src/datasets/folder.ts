@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { dataError, usageError } from '../core/errors.js'
+import { dataError, usageError } from '../base/errors.js'
 import { parseEmotion, type Emotion } from '../labels/emotions.js'
 import { parseClassMap } from './classMap.js'
 import { decodeImageFile, decodeLimitsOf, type DecodeLimits } from './decode.js'

@@ -1,5 +1,5 @@
-import { dataError, usageError } from '../core/errors.js'
-import { byCodePoint } from './files.js'
+import { dataError, usageError } from '../base/errors.js'
+import { byCodePoint } from '../base/naturalOrder.js'
 import type { DatasetAdapter, FoldInfo, Sample } from './types.js'
 
 export const FOLD_RULE =

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { dataError, usageError } from '../core/errors.js'
+import { dataError, usageError } from '../base/errors.js'
 import type { Emotion } from '../labels/emotions.js'
 import { decodeImageFile, decodeLimitsOf, type DecodeLimits } from './decode.js'
 import { requireDirectory, SkippedFiles, walkImages, warnOnce, relativeId } from './files.js'

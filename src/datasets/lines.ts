@@ -1,6 +1,6 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
 import { parse } from 'csv-parse'
-import { dataError, FerbenchError, messageOf } from '../core/errors.js'
+import { dataError, FerbenchError, messageOf } from '../base/errors.js'
 
 /** The longest line a list file (manifest, RAF-DB list) may hold: a path, a label, a subject, a split. */
 export const MAX_LIST_LINE_BYTES = 64 * 1024

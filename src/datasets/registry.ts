@@ -1,4 +1,4 @@
-import { usageError } from '../core/errors.js'
+import { usageError } from '../base/errors.js'
 import { AffectnetAdapter, affectnetInfo } from './affectnet.js'
 import { CkplusAdapter, ckplusInfo } from './ckplus.js'
 import { Fer2013Adapter, fer2013Info } from './fer2013.js'

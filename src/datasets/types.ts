@@ -1,13 +1,7 @@
+import type { RawImage } from '../base/image.js'
 import type { Emotion } from '../labels/emotions.js'
 
 /** Decoded pixels, interleaved (HWC), 8 bits per channel. */
-export interface RawImage {
-  data: Uint8Array
-  width: number
-  height: number
-  channels: 1 | 3
-}
-
 export interface Sample {
   /** Stable id: unique in the dataset, the same on every machine (row number, relative path). */
   id: string

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks'
 import type { Emotion } from '../labels/emotions.js'
 import { prepareViews, writeTensor } from '../preprocess/tensor.js'
-import type { RawImage } from '../datasets/types.js'
+import type { RawImage } from '../base/image.js'
 import type { Runner } from '../runners/types.js'
-import { messageOf, modelError } from '../core/errors.js'
-import type { ModelCard } from '../models/card.js'
+import { messageOf, modelError } from '../base/errors.js'
+import type { ModelCard } from '../card/card.js'
 import { specModelCard, type CandidateSpec } from './candidates.js'
 
 export interface RunStats {

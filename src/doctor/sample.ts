@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
-import type { DatasetAdapter, RawImage, Sample } from '../datasets/types.js'
+import type { DatasetAdapter, Sample } from '../datasets/types.js'
+import type { RawImage } from '../base/image.js'
 import type { Emotion } from '../labels/emotions.js'
-import { messageOf } from '../core/errors.js'
+import { messageOf } from '../base/errors.js'
 
 /** One sampled image, decoded once and reused by every candidate card. */
 export interface SampledImage {

@@ -18,7 +18,7 @@
  * The first three need at least MIN_SAMPLES scored samples (a handful of images says little).
  * Calibration (precision and recall on correct and broken models): docs/doctor.md.
  */
-import { softmaxRow } from '../core/scoring.js'
+import { softmaxRow } from './softmax.js'
 
 export const ONE_CLASS_SHARE = 0.9
 export const ONE_CLASS_MAX_TRUTH_SHARE = 0.5

@@ -18,7 +18,7 @@
  *     least twice chance, and c the column class t is most often predicted as;
  * and, for the cycles that pass, together: a gain of MORE than 5 percentage points, significant by
  * McNemar's exact test on the samples the relabelling changes (p < 0.01). Anything less leaves at
- * most a `note` in the check with the numbers. Calibration: tests/gate/labelOrder.test.ts and
+ * most a `note` in the check with the numbers. Calibration: tests/metrics/labelOrder.test.ts and
  * docs/detectors.md.
  */
 import type { Emotion } from '../labels/emotions.js'

@@ -1,4 +1,4 @@
-import { byCodePoint } from '../datasets/files.js'
+import { byCodePoint } from '../base/naturalOrder.js'
 import { classificationMetrics, emptyConfusion, wilsonInterval } from './classification.js'
 import { fisherExact } from './fisher.js'
 

@@ -1,4 +1,4 @@
-import type { RawImage } from '../datasets/types.js'
+import type { RawImage } from '../base/image.js'
 
 /**
  * Resampling with OpenCV's `cv2.resize` conventions (what most FER training code calls):

@@ -1,4 +1,4 @@
-import type { EvalDocument } from './schemas/evalDocument.js'
+import type { EvalDocument } from '../documents/evalDocument.js'
 
 /**
  * Calibration and per-group rows shared by the terminal, markdown and HTML views of an eval

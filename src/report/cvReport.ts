@@ -1,4 +1,4 @@
-import type { CvDocument } from './schemas/cvDocument.js'
+import type { CvDocument } from '../documents/cvDocument.js'
 
 /** What the cross-validation views read: a cv document as written or as parsed from a file. */
 export type CvView = Pick<CvDocument, 'schema' | 'complete' | 'createdAt' | 'tool' | 'protocol' | 'dataset' | 'runner' | 'machine' | 'folds' | 'metrics' | 'warnings' | 'failures'>

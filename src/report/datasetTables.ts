@@ -1,6 +1,6 @@
 import Table, { labelColumnsTable, wrapProse } from './table.js'
-import type { AuditItem, AuditResult } from '../core/auditDataset.js'
-import type { InspectResult } from '../core/inspectDataset.js'
+import type { AuditItem, AuditResult } from '../audit/auditDataset.js'
+import type { InspectResult } from '../audit/inspectDataset.js'
 import type { DatasetInfo } from '../datasets/types.js'
 import { fitText } from './fit.js'
 

@@ -1,4 +1,4 @@
-import type { DoctorResult } from '../doctor/result.js'
+import type { DoctorResult } from '../documents/doctorResult.js'
 import Table from './table.js'
 import { fitText } from './fit.js'
 

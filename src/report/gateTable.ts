@@ -1,7 +1,7 @@
 import Table from './table.js'
-import { shownAsPercent } from '../core/compare.js'
-import type { CompareResult } from './schemas/compareDocument.js'
-import type { GateResult } from './schemas/gateDocument.js'
+import { shownAsPercent } from '../verdicts/compare.js'
+import type { CompareResult } from '../documents/compareDocument.js'
+import type { GateResult } from '../documents/gateDocument.js'
 import { fitText } from './fit.js'
 
 const pv = (p: number | undefined): string => (p === undefined ? '–' : p < 1e-4 ? p.toExponential(1) : p.toPrecision(2))

@@ -1,4 +1,4 @@
-import type { GateResult } from './schemas/gateDocument.js'
+import type { GateResult } from '../documents/gateDocument.js'
 import { escapeXml } from './escape.js'
 
 /**

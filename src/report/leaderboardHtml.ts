@@ -1,6 +1,6 @@
 import { escapeXml as esc } from './escape.js'
 import { protocolChartSpec } from './leaderboardChart.js'
-import type { LeaderboardDocument, LeaderboardRow } from './schemas/leaderboardDocument.js'
+import type { LeaderboardDocument, LeaderboardRow } from '../documents/leaderboardDocument.js'
 import { renderSvg } from './vegaRender.js'
 
 /**

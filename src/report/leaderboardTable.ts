@@ -1,4 +1,4 @@
-import type { LeaderboardDocument, LeaderboardRow, ParetoStanding } from './schemas/leaderboardDocument.js'
+import type { LeaderboardDocument, LeaderboardRow, ParetoStanding } from '../documents/leaderboardDocument.js'
 import Table from './table.js'
 import { fitText } from './fit.js'
 

@@ -1,11 +1,11 @@
 import path from 'node:path'
-import type { CompareResult } from './schemas/compareDocument.js'
+import type { CompareResult } from '../documents/compareDocument.js'
 import type { EvalView } from './render.js'
-import type { GateCheck, GateResult } from './schemas/gateDocument.js'
+import type { GateCheck, GateResult } from '../documents/gateDocument.js'
 import { escapeMarkdownCell as cell, escapeMarkdownText as t } from './escape.js'
 import { significanceLine } from './gateTable.js'
 import { CV_FOLD_HEAD, cvFoldRows, cvSummaryRows, type CvView } from './cvReport.js'
-import { shownAsPercent } from '../core/compare.js'
+import { shownAsPercent } from '../verdicts/compare.js'
 import { calibrationRows, SLICE_HEAD, sliceGapLines, sliceRows } from './beyondRows.js'
 
 /** Markdown views, fit for a CI job summary ($GITHUB_STEP_SUMMARY): GitHub-flavoured tables, no HTML. */

@@ -1,5 +1,5 @@
-import { loadSharp } from '../preprocess/sharpModule.js'
-import type { EvalDocument } from './schemas/evalDocument.js'
+import { loadSharp } from '../base/sharpModule.js'
+import type { EvalDocument } from '../documents/evalDocument.js'
 import { reliabilityDiagramSvg, sliceBarsSvg, tileSvgs } from './beyondSvg.js'
 import { confusionHeatmapSvg } from './svg.js'
 

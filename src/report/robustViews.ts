@@ -1,9 +1,9 @@
 import path from 'node:path'
-import { loadSharp } from '../preprocess/sharpModule.js'
+import { loadSharp } from '../base/sharpModule.js'
 import { escapeMarkdownCell, escapeXml as esc } from './escape.js'
 import { page } from './html.js'
 import { tileSvgs } from './beyondSvg.js'
-import type { RobustResult } from './schemas/robustDocument.js'
+import type { RobustResult } from '../documents/robustDocument.js'
 import Table from './table.js'
 import { fitText } from './fit.js'
 

@@ -1,4 +1,4 @@
-import type { EvalDocument } from './schemas/evalDocument.js'
+import type { EvalDocument } from '../documents/evalDocument.js'
 import { escapeXml } from './escape.js'
 
 type Metrics = EvalDocument['metrics']

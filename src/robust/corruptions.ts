@@ -1,9 +1,10 @@
+import type { Corruption } from '../documents/robustDocument.js'
 import { createHash } from 'node:crypto'
 import type SharpModule from 'sharp'
 import type { Sharp } from 'sharp'
-import { loadSharp } from '../preprocess/sharpModule.js'
-import type { RawImage } from '../datasets/types.js'
-import { seededRandom } from '../models/onnxBuilder.js'
+import { loadSharp } from '../base/sharpModule.js'
+import type { RawImage } from '../base/image.js'
+import { seededRandom } from '../base/prng.js'
 
 /**
  * Seeded image corruptions at severities 1–5 (0 = the image unchanged), applied to the decoded
@@ -13,20 +14,6 @@ import { seededRandom } from '../models/onnxBuilder.js'
  * 100×100 RAF-DB face get the same relative damage. sharp (libvips) does blur, convolution, JPEG,
  * resizing and rotation; noise and occlusion boxes are written here.
  */
-export const CORRUPTIONS = [
-  'gaussian-noise',
-  'gaussian-blur',
-  'motion-blur',
-  'jpeg',
-  'low-resolution',
-  'brightness',
-  'contrast',
-  'rotation',
-  'occlusion-eyes',
-  'occlusion-mouth',
-] as const
-export type Corruption = (typeof CORRUPTIONS)[number]
-export const SEVERITIES = [1, 2, 3, 4, 5] as const
 
 /** The parameter of each corruption per severity 1–5 (index 0 = severity 1). */
 export const CORRUPTION_PARAMETERS: Record<Corruption, { values: readonly number[]; meaning: string }> = {

@@ -1,8 +1,8 @@
 import { closeSync, openSync, readSync } from 'node:fs'
-import { DatasetDigest } from '../core/datasetDigest.js'
-import { dataError } from '../core/errors.js'
-import { parseDocument, readJsonDocument, schemaOf } from '../report/readDocument.js'
-import { ROBUST_SCHEMA, robustDocumentSchema, type RobustResult } from '../report/schemas/robustDocument.js'
+import { DatasetDigest } from '../identity/datasetDigest.js'
+import { dataError } from '../base/errors.js'
+import { parseDocument, readJsonDocument, schemaOf } from '../documents/readDocument.js'
+import { ROBUST_SCHEMA, robustDocumentSchema, type RobustResult } from '../documents/robustDocument.js'
 import { outcomeFromCounts, summarise } from './robust.js'
 
 /**

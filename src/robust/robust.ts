@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks'
 import { wilsonInterval } from '../metrics/classification.js'
-import { ROBUST_SCHEMA, type RobustOutcome, type RobustResult } from '../report/schemas/robustDocument.js'
-import type { EvalResult } from '../report/evalResult.js'
-import { evaluate, type EvalOptions } from '../core/evaluate.js'
-import { machineInfo, toolVersion } from '../core/provenance.js'
-import { corrupt, corruptionRandom, type Corruption } from './corruptions.js'
+import { ROBUST_SCHEMA, type RobustOutcome, type RobustResult } from '../documents/robustDocument.js'
+import type { EvalResult } from '../documents/evalResult.js'
+import { evaluate, type EvalOptions } from '../eval/evaluate.js'
+import { machineInfo, toolVersion } from '../identity/provenance.js'
+import { corrupt, corruptionRandom } from './corruptions.js'
+import { type Corruption } from '../documents/robustDocument.js'
 
 export interface RobustOptions extends Omit<EvalOptions, 'transform' | 'resumeFrom' | 'signal' | 'onProgress' | 'sliceBy' | 'calibrate' | 'predictions'> {
   corruptions: readonly Corruption[]

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { messageOf } from '../core/errors.js'
+import { messageOf } from '../base/errors.js'
 import { loadOnnxRuntime, type OnnxRuntime } from './onnxModule.js'
 
 const require = createRequire(import.meta.url)
@@ -52,7 +52,7 @@ export function providerPrerequisite(ort: OnnxRuntime, provider: 'cpu' | 'cuda' 
 
 /** A 1-node model used to ask whether an execution provider can start a session here (the ONNX writer is imported only for it). */
 async function probeModel(): Promise<Uint8Array> {
-  const { OnnxGraphBuilder } = await import('../models/onnxBuilder.js')
+  const { OnnxGraphBuilder } = await import('./onnxBuilder.js')
   const g = new OnnxGraphBuilder('ferbench_probe')
   const x = g.input('x', [1, 1])
   g.output(g.node('Relu', [x], {}, 'y'), [1, 1])

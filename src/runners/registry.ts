@@ -1,4 +1,4 @@
-import { FerbenchError, messageOf, runnerError, usageError } from '../core/errors.js'
+import { FerbenchError, messageOf, runnerError, usageError } from '../base/errors.js'
 import { onnxRunnerFactory } from './onnx.js'
 import { tfjsRunnerFactory } from './tfjs.js'
 import type { Device, Runner, RunnerFactory, RunnerOptions } from './types.js'

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { messageOf, runnerError } from '../core/errors.js'
+import { messageOf, runnerError } from '../base/errors.js'
 import { loadTfjs } from './tfjsModule.js'
 import type { Device } from './types.js'
 

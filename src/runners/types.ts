@@ -1,4 +1,4 @@
-import type { ModelInputInfo } from '../models/resolveCard.js'
+import type { ModelInputInfo } from '../card/resolveCard.js'
 
 export type Device = 'cpu' | 'gpu'
 

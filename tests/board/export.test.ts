@@ -4,11 +4,11 @@ import { Ajv } from 'ajv'
 import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { collectDocuments } from '../../src/board/collect.js'
-import { csvCell, exportDocuments } from '../../src/board/exportFormats.js'
-import type { EvalResult } from '../../src/report/evalResult.js'
-import type { SpeedDocument } from '../../src/report/schemas/speedDocument.js'
+import { csvCell, exportDocuments } from '../../src/report/exportFormats.js'
+import type { EvalResult } from '../../src/documents/evalResult.js'
+import type { SpeedDocument } from '../../src/documents/speedDocument.js'
 import { runCli, tempDir } from '../helpers/cli.js'
-import { ORACLE, realEval, realSpeed } from './docs.js'
+import { ORACLE, realEval, realSpeed } from '../helpers/boardDocs.js'
 
 /** Bencher Metric Format's published JSON Schema (bencher.dev/docs/reference/bencher-metric-format), restated. */
 const BMF_SCHEMA = {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { decodeImageFile } from '../../src/datasets/decode.js'
-import { bmp, tiff, webp, png } from '../../src/fixtures/imageFixture.js'
+import { bmp, tiff, webp, png } from '../../tools/fixtures/imageFixture.js'
 import { tempDir } from '../helpers/cli.js'
 
 const W = 5

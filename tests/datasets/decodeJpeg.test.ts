@@ -3,7 +3,7 @@ import path from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { decodeImageFile } from '../../src/datasets/decode.js'
-import { png, tiff } from '../../src/fixtures/imageFixture.js'
+import { png, tiff } from '../../tools/fixtures/imageFixture.js'
 import { tempDir } from '../helpers/cli.js'
 
 const W = 6

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { EXIT_CODES } from '../../src/core/exitCodes.js'
+import { EXIT_CODES } from '../../src/base/exitCodes.js'
 import { ROOT } from '../helpers/cli.js'
 
 /** README.md and every docs/*.md, as [path relative to the repo, text]. */
@@ -58,7 +58,7 @@ describe('user docs stand alone', () => {
     expect(broken).toEqual([])
   })
 
-  it("the README's exit-code table says what src/core/exitCodes.ts says", () => {
+  it("the README's exit-code table says what src/base/exitCodes.ts says", () => {
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
     const rows = Object.values(EXIT_CODES).map((e) => `| ${e.code} | ${e.meaning} |`)
     const table = ['| code | meaning |', '| --- | --- |', ...rows].join('\n')

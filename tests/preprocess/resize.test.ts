@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RawImage } from '../../src/datasets/types.js'
+import type { RawImage } from '../../src/base/image.js'
 import { resize, toGray, toRgb } from '../../src/preprocess/pixels.js'
 
 /**

@@ -4,7 +4,7 @@ import { fitColumns, terminalColumns, textWidth, wrapCell, wrapProse } from '../
 import Table, { abbreviations, confusionTable } from '../../src/report/table.js'
 import { allClaims } from '../../src/claims/claims.js'
 import { FIXTURES, tempDir } from '../helpers/cli.js'
-import { runCliAsync } from '../robustness/docs.js'
+import { runCliAsync } from '../helpers/robustnessDocs.js'
 
 const widest = (text: string): number => Math.max(...text.split('\n').map(textWidth))
 const words = (text: string): string => text.replace(/\s+/g, '')

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
 import { datasetSelectionFlags } from '../../cli/datasetCommandFlags.js'
 import { evalDatasetOptions } from '../../cli/datasetFlags.js'
-import { inspectDataset, type InspectResult } from '../../core/inspectDataset.js'
+import { inspectDataset, type InspectResult } from '../../audit/inspectDataset.js'
 import { renderInspect } from '../../report/datasetTables.js'
 
 export default class DatasetsInspect extends FerbenchCommand {

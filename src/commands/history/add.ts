@@ -3,7 +3,7 @@ import { collectDocuments } from '../../board/collect.js'
 import { gitContext } from '../../board/gitContext.js'
 import { addToHistory, DEFAULT_HISTORY_STORE, type HistoryEntry } from '../../board/historyStore.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
-import { usageError } from '../../core/errors.js'
+import { usageError } from '../../base/errors.js'
 
 export default class HistoryAdd extends FerbenchCommand {
   static override summary = 'Record result documents in the history store with their git commit, branch and time.'

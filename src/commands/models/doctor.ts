@@ -1,12 +1,12 @@
-import { LIMITS } from '../../core/limits.js'
+import { LIMITS } from '../../base/limits.js'
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
 import { datasetSelectionFlags } from '../../cli/datasetCommandFlags.js'
 import { evalDatasetOptions } from '../../cli/datasetFlags.js'
 import { progressOnStderr } from '../../cli/progress.js'
-import { writeFileAtomic } from '../../core/atomicWrite.js'
+import { writeFileAtomic } from '../../base/atomicWrite.js'
 import { doctor, DOCTOR_DEFAULT_SAMPLES, DOCTOR_DEFAULT_SEED } from '../../doctor/doctor.js'
-import type { DoctorResult } from '../../doctor/result.js'
+import type { DoctorResult } from '../../documents/doctorResult.js'
 import { renderDoctor } from '../../report/doctorTable.js'
 
 export default class ModelsDoctor extends FerbenchCommand {

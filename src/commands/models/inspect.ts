@@ -2,12 +2,12 @@ import { Flags } from '@oclif/core'
 import Table from '../../report/table.js'
 import { fitText } from '../../report/fit.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
-import { inspectModel, type InspectResult } from '../../models/inspect.js'
-import { cardSkeleton, type CardSkeleton } from '../../models/cardSkeleton.js'
+import { inspectModel, type InspectResult } from '../../modelinfo/inspect.js'
+import { cardSkeleton, type CardSkeleton } from '../../card/cardSkeleton.js'
 import { doctor } from '../../doctor/doctor.js'
-import type { DoctorResult } from '../../doctor/result.js'
+import type { DoctorResult } from '../../documents/doctorResult.js'
 import { renderDoctor } from '../../report/doctorTable.js'
-import { usageError } from '../../core/errors.js'
+import { usageError } from '../../base/errors.js'
 
 const shape = (dims: ReadonlyArray<number | string>): string => `[${dims.join(', ')}]`
 /** A tensor's shape and dtype; a tfjs graph model without a signature records neither for its outputs. */

@@ -1,7 +1,7 @@
 import Table from '../../report/table.js'
 import { fitText } from '../../report/fit.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
-import { presetSummaries, type PresetSummary } from '../../models/presets.js'
+import { presetSummaries, type PresetSummary } from '../../card/presets.js'
 
 export default class ModelsPresets extends FerbenchCommand {
   static override summary = 'List the built-in model cards (--preset <name>) with their preprocessing and sources.'

@@ -1,0 +1,232 @@
+import path from 'node:path'
+import pLimit from 'p-limit'
+import { DECODE_SLOTS } from '../datasets/decode.js'
+import { assignFolds, FOLD_RULE } from '../datasets/folds.js'
+import { PREFIX_SPLITS, prefixSplitOf } from '../datasets/folder.js'
+import { createDataset, datasetFactory } from '../datasets/registry.js'
+import type { DatasetOptions, Sample } from '../datasets/types.js'
+import type { SampleFailure } from '../documents/evalResult.js'
+import { FerbenchError, messageOf } from '../base/errors.js'
+import { contentHash } from '../identity/datasetDigest.js'
+import { imageViews } from './imageSignature.js'
+import { naturalCompare } from '../base/naturalOrder.js'
+import { NearDuplicateIndex } from './nearDuplicates.js'
+
+export const AUDIT_SCHEMA = 'ferbench/dataset-audit@1'
+export const EXACT_METHOD = 'sha256 of the decoded 8-bit pixels with their width, height and channels'
+const nearMethod = (maxDistance: number, minSimilarity: number): string =>
+  `candidates: 64-bit dHash (gray, area-averaged to 9×8, bit = left < right) of the image or of one of its views (shifted 1 or 2 px per 48, zoomed 0.9 or 1.1, mirrored) within ${maxDistance} bits of the other image's, found through a multi-index hash (no all-pairs scan); ` +
+  `confirmed when the 16×16 area-averaged thumbnails correlate at ≥ ${minSimilarity} (Pearson, best over ±1 thumbnail pixel); pairs through the mirrored view are kind 'mirrored'; copies inside an exact group are represented by its first item`
+
+export interface AuditItem {
+  split: string
+  id: string
+  /** Datasets with subjects (CK+, JAFFE, manifests with a subject column). */
+  subject?: string
+  /** The subject's fold under the documented fold rule (datasets with folds). */
+  fold?: number
+}
+
+export interface NearDuplicatePair {
+  crossSplit: boolean
+  /** 'near': the same picture re-saved (re-encoded, brighter, shifted, rescaled); 'mirrored': a left-right mirrored copy. */
+  kind: 'near' | 'mirrored'
+  /** dHash Hamming distance of the view that matched. */
+  distance: number
+  /** Thumbnail correlation that confirmed the pair. */
+  similarity: number
+  a: AuditItem
+  b: AuditItem
+}
+
+/** One picture found under two subject ids (exact or near copy): the same person then sits in two folds when the folds differ. */
+export interface SubjectConflict {
+  kind: 'exact' | 'near' | 'mirrored'
+  items: AuditItem[]
+  subjects: string[]
+  /** The items span more than one fold: subject-independent folds are not. */
+  crossFold: boolean
+}
+
+export interface AuditResult {
+  schema: typeof AUDIT_SCHEMA
+  dataset: string
+  path: string
+  splits: string[]
+  samples: number
+  method: { exact: string; near: string; nearMaxDistance: number; nearMinSimilarity: number; nearCandidates: number; folds?: { folds: number; rule: string } }
+  /** Groups of samples with identical decoded pixels (crossSplit: the group spans more than one split), items in natural id order. */
+  exactDuplicates: Array<{ crossSplit: boolean; items: AuditItem[] }>
+  /** Confirmed pairs of re-saved or mirrored copies (different pixels), most similar first. */
+  nearDuplicates: NearDuplicatePair[]
+  crossSplitExact: number
+  crossSplitNear: number
+  /** Per pair of splits (the same split twice: within it): exact groups, near and mirrored pairs. */
+  splitPairs: Array<{ splits: [string, string]; exactGroups: number; nearPairs: number; mirroredPairs: number }>
+  /** Datasets with subjects: one picture under two subject ids. */
+  subjectConflicts: SubjectConflict[]
+  warnings: string[]
+  failures: Array<SampleFailure & { split: string }>
+}
+
+export interface AuditOptions extends Omit<DatasetOptions, 'fold'> {
+  dataset: string
+  /** Images decoded at once. */
+  concurrency?: number
+  maxDistance?: number
+  minSimilarity?: number
+  /** Called with the number of images settled (hashed and searched, or failed) so far. */
+  onProgress?: (done: number) => void
+}
+
+/** Datasets with subjects and folds (CK+, JAFFE, or --folds): each item's fold by the documented rule. */
+function assignSubjectFolds(dataset: string, items: AuditItem[], foldsOption: number | undefined): { folds: number; rule: string } | undefined {
+  const subjects = items.flatMap((i) => (i.subject !== undefined ? [i.subject] : []))
+  const wanted = foldsOption ?? datasetFactory(dataset).info.defaultFolds
+  if (subjects.length === 0 || wanted === undefined) return undefined
+  const folds = Math.min(wanted, new Set(subjects).size)
+  const assignment = assignFolds(subjects, folds)
+  for (const item of items) if (item.subject !== undefined) item.fold = assignment.get(item.subject)!
+  return { folds, rule: FOLD_RULE }
+}
+
+
+const itemOrder = (splits: readonly string[]) => (a: AuditItem, b: AuditItem): number => splits.indexOf(a.split) - splits.indexOf(b.split) || naturalCompare(a.id, b.id)
+
+/**
+ * Decodes every sample of every split (bounded concurrency), groups identical pixels and finds
+ * re-saved and mirrored copies (src/audit/nearDuplicates.ts): a test image that also sits in
+ * training inflates accuracy. FER2013 JPEG folders: the file-name prefix (PublicTest_…) is the
+ * split, as in eval. Datasets with subjects: a picture under two subject ids is listed, with the
+ * folds it spans.
+ */
+export async function auditDataset(options: AuditOptions): Promise<AuditResult> {
+  const { dataset, concurrency = 4, maxDistance, minSimilarity, onProgress, folds: foldsOption, ...datasetOptions } = options
+  const adapter = createDataset(dataset, datasetOptions)
+  const adapterSplits = options.split ? [options.split] : [...adapter.splits()]
+  const index = new NearDuplicateIndex({ ...(maxDistance !== undefined ? { maxDistance } : {}), ...(minSimilarity !== undefined ? { minSimilarity } : {}) })
+  const items: AuditItem[] = []
+  /** Exact hash → first item index (the one the near search uses); items[i] → its exact group's first. */
+  const firstOfHash = new Map<string, number>()
+  const groupOf: number[] = []
+  const matches: Array<{ item: number; other: number; kind: 'near' | 'mirrored'; distance: number; similarity: number }> = []
+  const failures: AuditResult['failures'] = []
+  const decodeSlots = pLimit(DECODE_SLOTS)
+  /** Position in the near-duplicate index → item index. */
+  const representatives: number[] = []
+  const splitOf = (split: string, s: Sample): string => (dataset === 'folder' ? (prefixSplitOf(s.id) ?? split) : split)
+  for (const split of adapterSplits) {
+    const inFlight = new Set<Promise<void>>()
+    const hashOne = async (s: Sample): Promise<void> => {
+      let analysed: { exact: string; views: ReturnType<typeof imageViews> | undefined }
+      try {
+        // a decoded image is held only inside a slot: memory stays bounded whatever --concurrency is
+        analysed = await decodeSlots(async () => {
+          const image = await s.load()
+          const exact = contentHash(image)
+          return { exact, views: firstOfHash.has(exact) ? undefined : imageViews(image) }
+        })
+      } catch (error) {
+        if (error instanceof FerbenchError) throw error
+        failures.push({ split, id: s.id, source: s.source, error: messageOf(error) })
+        onProgress?.(items.length + failures.length)
+        return
+      }
+      const i = items.length
+      items.push({ split: splitOf(split, s), id: s.id, ...(s.subject !== undefined && s.subject !== '' ? { subject: s.subject } : {}) })
+      const first = firstOfHash.get(analysed.exact)
+      if (first !== undefined) groupOf.push(first)
+      else {
+        firstOfHash.set(analysed.exact, i)
+        groupOf.push(i)
+        const { signature, views } = analysed.views ?? { signature: undefined, views: [] }
+        if (!signature) throw new Error('internal: an image new to the audit has no signature')
+        representatives.push(i)
+        for (const m of index.add(signature, views)) matches.push({ item: i, other: representatives[m.other]!, kind: m.kind, distance: m.distance, similarity: m.similarity })
+      }
+      onProgress?.(items.length + failures.length)
+    }
+    for await (const s of adapter.samples(split)) {
+      const p = hashOne(s).finally(() => inFlight.delete(p))
+      inFlight.add(p)
+      if (inFlight.size >= concurrency) await Promise.race(inFlight)
+    }
+    await Promise.all(inFlight)
+  }
+
+  const splits = [...new Set(adapterSplits.flatMap((s) => (dataset === 'folder' ? [...PREFIX_SPLITS, s] : [s])))].filter((s) => items.some((i) => i.split === s))
+  const folds = assignSubjectFolds(dataset, items, foldsOption)
+  const order = itemOrder(splits)
+
+  const groups = new Map<number, AuditItem[]>()
+  items.forEach((item, i) => groups.set(groupOf[i]!, [...(groups.get(groupOf[i]!) ?? []), item]))
+  const exactDuplicates = [...groups.values()]
+    .filter((g) => g.length > 1)
+    .map((g) => g.sort(order))
+    .sort((x, y) => order(x[0]!, y[0]!))
+    .map((g) => ({ crossSplit: new Set(g.map((i) => i.split)).size > 1, items: g }))
+  const nearDuplicates: NearDuplicatePair[] = matches
+    .map((m) => {
+      const [a, b] = [items[m.other]!, items[m.item]!].sort(order) as [AuditItem, AuditItem]
+      return { crossSplit: a.split !== b.split, kind: m.kind, distance: m.distance, similarity: m.similarity, a, b }
+    })
+    .sort((x, y) => y.similarity - x.similarity || order(x.a, y.a) || order(x.b, y.b))
+
+  const subjectConflicts: SubjectConflict[] = []
+  const conflict = (kind: SubjectConflict['kind'], group: AuditItem[]): void => {
+    const subjects = [...new Set(group.map((i) => i.subject).filter((s): s is string => s !== undefined))]
+    if (subjects.length < 2) return
+    subjectConflicts.push({ kind, items: group, subjects, crossFold: new Set(group.map((i) => i.fold)).size > 1 })
+  }
+  for (const g of exactDuplicates) conflict('exact', g.items)
+  for (const p of nearDuplicates) conflict(p.kind, [p.a, p.b])
+
+  const pairKey = (x: string, y: string): string => JSON.stringify(splits.indexOf(x) <= splits.indexOf(y) ? [x, y] : [y, x])
+  const perPair = new Map<string, AuditResult['splitPairs'][number]>()
+  const bump = (x: string, y: string, field: 'exactGroups' | 'nearPairs' | 'mirroredPairs'): void => {
+    const key = pairKey(x, y)
+    const entry = perPair.get(key) ?? { splits: JSON.parse(key) as [string, string], exactGroups: 0, nearPairs: 0, mirroredPairs: 0 }
+    entry[field] += 1
+    perPair.set(key, entry)
+  }
+  for (const g of exactDuplicates) {
+    const present = splits.filter((s) => g.items.some((i) => i.split === s))
+    for (let i = 0; i < present.length; i++) for (let j = i; j < present.length; j++) if (i !== j || g.items.filter((x) => x.split === present[i]).length > 1) bump(present[i]!, present[j]!, 'exactGroups')
+  }
+  for (const p of nearDuplicates) bump(p.a.split, p.b.split, p.kind === 'near' ? 'nearPairs' : 'mirroredPairs')
+  const splitPairs = [...perPair.values()].sort((x, y) => splits.indexOf(x.splits[0]) - splits.indexOf(y.splits[0]) || splits.indexOf(x.splits[1]) - splits.indexOf(y.splits[1]))
+
+  const warnings = [...adapter.warnings]
+  const crossSplitExact = exactDuplicates.filter((g) => g.crossSplit).length
+  const crossSplitNear = nearDuplicates.filter((p) => p.crossSplit).length
+  if (crossSplitExact > 0) warnings.push(`${crossSplitExact} group(s) of identical images span splits: test images also in another split inflate accuracy`)
+  if (crossSplitNear > 0) warnings.push(`${crossSplitNear} re-saved or mirrored cop(ies) of one picture span splits`)
+  const crossFold = subjectConflicts.filter((c) => c.crossFold).length
+  if (subjectConflicts.length > 0) {
+    warnings.push(`${subjectConflicts.length} picture(s) appear under two subject ids${folds ? `; ${crossFold} of them in two folds, so those folds are not subject-independent` : ''}`)
+  }
+  if (splits.length < 2 && !folds) warnings.push(`${dataset} has one split here (${splits.join(', ')}): duplicates listed are within it`)
+  return {
+    schema: AUDIT_SCHEMA,
+    dataset,
+    path: path.resolve(options.data),
+    splits,
+    samples: items.length,
+    method: {
+      exact: EXACT_METHOD,
+      near: nearMethod(index.maxDistance, index.minSimilarity),
+      nearMaxDistance: index.maxDistance,
+      nearMinSimilarity: index.minSimilarity,
+      nearCandidates: index.candidates,
+      ...(folds ? { folds } : {}),
+    },
+    exactDuplicates,
+    nearDuplicates,
+    crossSplitExact,
+    crossSplitNear,
+    splitPairs,
+    subjectConflicts,
+    warnings,
+    failures,
+  }
+}

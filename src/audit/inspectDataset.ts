@@ -1,0 +1,92 @@
+import path from 'node:path'
+import { createDataset, datasetFactory } from '../datasets/registry.js'
+import type { DatasetOptions } from '../datasets/types.js'
+import { byCodePoint } from '../base/naturalOrder.js'
+import { FOLD_RULE, FoldAdapter } from '../datasets/folds.js'
+
+export const INSPECT_SCHEMA = 'ferbench/dataset-inspect@1'
+
+export interface InspectSplit {
+  name: string
+  samples: number
+  /** Samples per class, canonical names, in the dataset's native label order. */
+  classes: Record<string, number>
+  /** Subject ids in this split (sorted); empty when the dataset has no subjects. */
+  subjects: string[]
+  /** The canonical count (docs/datasets.md) for this split, where one exists. */
+  canonicalSamples?: number
+}
+
+export interface InspectResult {
+  schema: typeof INSPECT_SCHEMA
+  dataset: string
+  path: string
+  labels: string[]
+  samples: number
+  classes: Record<string, number>
+  /** Distinct subjects over the inspected splits. */
+  subjects: number
+  splits: InspectSplit[]
+  folds?: { folds: number; split: string; rule: string }
+  warnings: string[]
+}
+
+export interface InspectOptions extends Omit<DatasetOptions, 'fold'> {
+  dataset: string
+}
+
+/** Canonical counts, adjusted where an option changes the protocol (CK+ with neutral: 981 + 327 first frames). */
+function canonicalCounts(options: InspectOptions): Readonly<Record<string, number>> | undefined {
+  const counts = datasetFactory(options.dataset).info.canonicalCounts
+  if (options.dataset === 'ckplus' && options.ckplusNeutral && counts?.all !== undefined) return { all: counts.all + 327 }
+  return counts
+}
+
+/**
+ * Counts samples, classes and subjects per split (or per fold with --folds) without decoding any
+ * image, and compares the counts with the canonical ones of docs/datasets.md.
+ */
+export async function inspectDataset(options: InspectOptions): Promise<InspectResult> {
+  const { dataset, ...datasetOptions } = options
+  const adapter = createDataset(dataset, datasetOptions)
+  const names = options.folds !== undefined ? adapter.splits() : options.split ? [options.split] : adapter.splits()
+  const labels = [...adapter.labels]
+  const zero = (): Record<string, number> => Object.fromEntries(labels.map((l) => [l, 0]))
+  const total = zero()
+  const allSubjects = new Set<string>()
+  const splits: InspectSplit[] = []
+  const warnings: string[] = []
+  const canonical = options.folds === undefined ? canonicalCounts(options) : undefined
+  for (const name of names) {
+    const classes = zero()
+    const subjects = new Set<string>()
+    let samples = 0
+    for await (const s of adapter.samples(name)) {
+      samples += 1
+      classes[s.label] = (classes[s.label] ?? 0) + 1
+      total[s.label] = (total[s.label] ?? 0) + 1
+      if (s.subject !== undefined) {
+        subjects.add(s.subject)
+        allSubjects.add(s.subject)
+      }
+    }
+    const expected = canonical?.[name]
+    if (expected !== undefined && expected !== samples) {
+      warnings.push(`${dataset} ${name}: ${samples} samples, but the full dataset has ${expected} (docs/datasets.md): a partial copy, another release, or a reading problem`)
+    }
+    splits.push({ name, samples, classes, subjects: [...subjects].sort(byCodePoint), ...(expected !== undefined ? { canonicalSamples: expected } : {}) })
+  }
+  for (const w of adapter.warnings) if (!warnings.includes(w)) warnings.push(w)
+  return {
+    schema: INSPECT_SCHEMA,
+    dataset,
+    path: path.resolve(options.data),
+    labels,
+    samples: splits.reduce((n, s) => n + s.samples, 0),
+    classes: total,
+    subjects: allSubjects.size,
+    splits,
+    ...(adapter instanceof FoldAdapter ? { folds: { folds: adapter.folds, split: adapter.baseSplit, rule: FOLD_RULE } } : {}),
+    warnings,
+  }
+}

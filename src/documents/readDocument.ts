@@ -1,0 +1,106 @@
+import { readFileSync, statSync } from 'node:fs'
+import type { z } from 'zod'
+import { FerbenchError, dataError, messageOf } from '../base/errors.js'
+import { EVAL_SCHEMA, type EvalResult } from './evalResult.js'
+import { evalDocumentSchema, type EvalDocument } from './evalDocument.js'
+import { SPEED_SCHEMA, speedDocumentSchema, type SpeedDocument } from './speedDocument.js'
+import { CV_SCHEMA } from './cvResult.js'
+import { cvDocumentSchema, type CvDocument } from './cvDocument.js'
+
+export type ResultDocument = { kind: 'eval'; file: string; doc: EvalDocument } | { kind: 'cv'; file: string; doc: CvDocument } | { kind: 'speed'; file: string; doc: SpeedDocument }
+
+/** An eval or cross-validation document: what report, compare and gate read scores from. */
+export type ScoredDocument = Extract<ResultDocument, { kind: 'eval' | 'cv' }>
+
+/** Larger than any result document ferbench writes (a 300,000-sample run with embedded predictions is about 100 MB). */
+export const MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
+
+/** The first few schema issues as `path.to.field: message`, for error messages. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`)
+    .join('; ')
+}
+
+/**
+ * Reads and parses a JSON document ferbench reads back (a result, a partial result, a shard);
+ * `expected` says what it should be, for messages. Every way it can fail is a data error (exit 3)
+ * naming the file: missing, a directory or other non-file, unreadable, empty, too large, not JSON.
+ */
+export function readJsonDocument(file: string, expected: string): unknown {
+  let size: number
+  try {
+    const st = statSync(file)
+    if (st.isDirectory()) throw dataError(`${file}: is a directory; expected ${expected}`)
+    if (!st.isFile()) throw dataError(`${file}: is not a regular file; expected ${expected}`)
+    size = st.size
+  } catch (error) {
+    if (error instanceof FerbenchError) throw error
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') throw dataError(`${file}: no such file (expected ${expected})`)
+    throw dataError(`${file}: cannot be read (${messageOf(error)}); expected ${expected}`)
+  }
+  if (size === 0) throw dataError(`${file}: file is empty; expected ${expected}`)
+  if (size > MAX_DOCUMENT_BYTES) throw dataError(`${file}: ${size} bytes, more than the ${MAX_DOCUMENT_BYTES} a result document can have; expected ${expected}`)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw dataError(`${file}: cannot be read (${messageOf(error)}); expected ${expected}`)
+  }
+  try {
+    return JSON.parse(text) as unknown
+  } catch (error) {
+    throw dataError(`${file}: not a JSON document (${messageOf(error)}); expected ${expected}`)
+  }
+}
+
+/** The document's `schema` field, when it has one. */
+export function schemaOf(raw: unknown): unknown {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'schema' in raw ? (raw as { schema: unknown }).schema : undefined
+}
+
+/** Validates a parsed document with its zod schema: the first issues, by field path, name what is wrong (exit 3). */
+export function parseDocument<T>(raw: unknown, schema: z.ZodType<T>, file: string, name: string): T {
+  const parsed = schema.safeParse(raw)
+  if (!parsed.success) throw dataError(`${file}: not a valid ${name} document: ${describeIssues(parsed.error)}`)
+  return parsed.data
+}
+
+/** Reads a ferbench eval, cross-validation or speed document; anything else is a data error naming the file and the field. */
+export function readResultDocument(file: string): ResultDocument {
+  const raw = readJsonDocument(file, `a ferbench result document (${EVAL_SCHEMA}, ${CV_SCHEMA} or ${SPEED_SCHEMA})`)
+  const schema = schemaOf(raw)
+  if (schema === EVAL_SCHEMA) return { kind: 'eval', file, doc: parseDocument(raw, evalDocumentSchema, file, EVAL_SCHEMA) }
+  if (schema === CV_SCHEMA) return { kind: 'cv', file, doc: parseDocument(raw, cvDocumentSchema, file, CV_SCHEMA) }
+  if (schema === SPEED_SCHEMA) return { kind: 'speed', file, doc: parseDocument(raw, speedDocumentSchema, file, SPEED_SCHEMA) }
+  throw dataError(
+    `${file}: field 'schema' is ${JSON.stringify(schema)}; expected '${EVAL_SCHEMA}' (ferbench eval --json/--output), '${CV_SCHEMA}' (ferbench eval --folds N) or '${SPEED_SCHEMA}' (ferbench speed)`,
+  )
+}
+
+export function readEvalDocument(file: string, what: string): EvalDocument {
+  const read = readResultDocument(file)
+  if (read.kind !== 'eval') throw dataError(`${file}: ${what} needs an eval document (${EVAL_SCHEMA}); this is a ${read.doc.schema} document`)
+  return read.doc
+}
+
+/** Reads an eval or cross-validation document; a speed document is a data error naming the file. */
+export function readScoredDocument(file: string, what: string): ScoredDocument {
+  const read = readResultDocument(file)
+  if (read.kind === 'speed') throw dataError(`${file}: ${what} needs an eval (${EVAL_SCHEMA}) or cross-validation (${CV_SCHEMA}) document; this is a ${read.doc.schema} document`)
+  return read
+}
+
+/**
+ * Reads an eval document whose counts are carried into a new result (`eval --resume`, `merge`):
+ * the same reader, with what was expected in the messages. Typed as the EvalResult the code
+ * builds (the zod schema has checked every field of it; where the two types' optional markers
+ * drift apart, the schema is the definition).
+ */
+export function readEvalDocumentFor(file: string, expected: string): EvalResult {
+  const raw = readJsonDocument(file, expected)
+  const schema = schemaOf(raw)
+  if (schema !== EVAL_SCHEMA) throw dataError(`${file}: field 'schema' is ${JSON.stringify(schema)}; expected '${EVAL_SCHEMA}' (${expected})`)
+  return parseDocument(raw, evalDocumentSchema, file, EVAL_SCHEMA) as EvalResult
+}

@@ -1,0 +1,16 @@
+import type { EvalResult } from '../documents/evalResult.js'
+import { FerbenchError } from '../base/errors.js'
+
+/**
+ * A run that stopped on an error after it had settled some samples: carries the error's kind,
+ * message and exit code, and the partial result (complete:false) of the samples settled before
+ * it, so that the command can write it and the user can fix the input and `eval --resume`.
+ */
+export class PartialResultError extends FerbenchError {
+  readonly partial: EvalResult
+
+  constructor(cause: FerbenchError, partial: EvalResult) {
+    super(cause.kind, cause.message, { cause })
+    this.partial = partial
+  }
+}

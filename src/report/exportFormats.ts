@@ -1,0 +1,134 @@
+import path from 'node:path'
+import { csvTextCell } from './escape.js'
+import type { BoardDocument } from '../board/collect.js'
+import { presetOrFileName as presetOrFile } from '../board/modelName.js'
+
+/** The formats `ferbench export` writes: dashboards' own input formats and a flat CSV. */
+export const EXPORT_FORMATS = ['bmf', 'github-action-benchmark', 'junit', 'csv'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+export const GAB_DIRECTIONS = ['bigger', 'smaller'] as const
+export type GabDirection = (typeof GAB_DIRECTIONS)[number]
+
+/** One measured value of one benchmark, the common ground of every export format. */
+export interface Measure {
+  benchmark: string
+  /** kebab-case slug (Bencher measures are ≤ 64 characters). */
+  measure: string
+  unit: string
+  value: number
+  lower?: number
+  upper?: number
+  biggerIsBetter: boolean
+}
+
+/** The measures of one document; the benchmark name is `model/dataset/split` (eval, cv, robust) or `model/batch-B/threads-T` (speed). */
+export function measuresOf(entry: BoardDocument): Measure[] {
+  if (entry.kind === 'eval' || entry.kind === 'cv') {
+    const d = entry.doc
+    const model = entry.kind === 'eval' ? presetOrFile(entry.doc.model.path, entry.doc.model.card.origin.source) : path.basename(entry.doc.folds[0]!.model.path)
+    const split = entry.kind === 'eval' ? entry.doc.dataset.split : `${entry.doc.protocol.folds}-fold`
+    const benchmark = `${model}/${d.dataset.name}/${split}`
+    const m = d.metrics
+    return [
+      { benchmark, measure: 'accuracy', unit: '%', value: m.accuracy * 100, lower: m.accuracyCI95[0] * 100, upper: m.accuracyCI95[1] * 100, biggerIsBetter: true },
+      { benchmark, measure: 'macro-f1', unit: 'F1', value: m.macroF1, biggerIsBetter: true },
+      { benchmark, measure: 'balanced-accuracy', unit: '%', value: m.balancedAccuracy * 100, biggerIsBetter: true },
+    ]
+  }
+  if (entry.kind === 'robust') {
+    const d = entry.doc
+    const benchmark = `${presetOrFile(d.model.path, d.model.card.origin.source)}/${d.dataset.name}/${d.dataset.split}/robust`
+    return [
+      { benchmark, measure: 'mean-corruption-accuracy', unit: '%', value: d.meanCorruptionAccuracy * 100, biggerIsBetter: true },
+      { benchmark, measure: 'relative-robustness', unit: 'ratio', value: d.relativeRobustness, biggerIsBetter: true },
+    ]
+  }
+  const d = entry.doc
+  const model = presetOrFile(d.model.path, d.model.card.origin.source)
+  return d.results.flatMap((c): Measure[] => {
+    const benchmark = `${model}/batch-${c.batch}/threads-${c.threads ?? 'default'}`
+    return [
+      { benchmark, measure: 'latency-p50', unit: 'ms', value: c.latencyMs.p50, biggerIsBetter: false },
+      { benchmark, measure: 'latency-p99', unit: 'ms', value: c.latencyMs.p99, biggerIsBetter: false },
+      { benchmark, measure: 'throughput', unit: 'images/s', value: c.imagesPerSecond, biggerIsBetter: true },
+    ]
+  })
+}
+
+/** Bencher Metric Format: { benchmark: { measure: { value, lower_value?, upper_value? } } }. */
+export function toBmf(measures: readonly Measure[]): Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>> {
+  const out: Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>> = {}
+  for (const m of measures) {
+    out[m.benchmark] ??= {}
+    out[m.benchmark]![m.measure] = { value: m.value, ...(m.lower !== undefined ? { lower_value: m.lower } : {}), ...(m.upper !== undefined ? { upper_value: m.upper } : {}) }
+  }
+  return out
+}
+
+export interface GabEntry {
+  name: string
+  unit: string
+  value: number
+  range?: string
+  extra?: string
+}
+
+/**
+ * github-action-benchmark's `customBiggerIsBetter` / `customSmallerIsBetter` input: an array of
+ * {name, unit, value, range?, extra?}. One direction per file, as the action reads one tool per step.
+ */
+export function toGithubActionBenchmark(measures: readonly Measure[], direction: GabDirection): GabEntry[] {
+  return measures
+    .filter((m) => m.biggerIsBetter === (direction === 'bigger'))
+    .map((m) => ({
+      name: `${m.benchmark} ${m.measure}`,
+      unit: m.unit,
+      value: m.value,
+      ...(m.lower !== undefined && m.upper !== undefined ? { range: `${m.lower.toPrecision(4)}–${m.upper.toPrecision(4)}` } : {}),
+    }))
+}
+
+/** A CSV cell: text through the spreadsheet-safe rule (src/report/escape.ts), numbers as written, nothing for a missing value. */
+export function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return ''
+  return typeof value === 'number' ? String(value) : csvTextCell(value)
+}
+
+export const CSV_COLUMNS = ['file', 'kind', 'benchmark', 'measure', 'unit', 'value', 'lower', 'upper', 'bigger_is_better'] as const
+
+/** One row per measure: every document flattened for spreadsheets. */
+export function toCsv(rows: ReadonlyArray<{ file: string; kind: string; measure: Measure }>): string {
+  const lines = [CSV_COLUMNS.join(',')]
+  for (const { file, kind, measure: m } of rows) {
+    lines.push([file, kind, m.benchmark, m.measure, m.unit, m.value, m.lower, m.upper, m.biggerIsBetter ? 'true' : 'false'].map(csvCell).join(','))
+  }
+  return `${lines.join('\n')}\n`
+}
+
+const xml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+
+/**
+ * JUnit XML: one testsuite per document, one testcase per measure (its value as a property). A testcase
+ * fails when the document is incomplete (interrupted) or recorded failed samples.
+ */
+export function toJunit(entries: ReadonlyArray<{ entry: BoardDocument; measures: Measure[] }>): string {
+  const suites = entries.map(({ entry, measures }) => {
+    const doc = entry.doc as { complete?: boolean; failures?: unknown[] }
+    const problem = doc.complete === false ? 'the run was interrupted (complete: false)' : Array.isArray(doc.failures) && doc.failures.length > 0 ? `${doc.failures.length} samples failed` : undefined
+    const cases = measures.map(
+      (m) =>
+        `    <testcase classname="${xml(m.benchmark)}" name="${xml(m.measure)}">\n      <properties><property name="value" value="${m.value}"/><property name="unit" value="${xml(m.unit)}"/></properties>\n${problem ? `      <failure message="${xml(problem)}"/>\n` : ''}    </testcase>`,
+    )
+    return `  <testsuite name="${xml(entry.file)}" tests="${measures.length}" failures="${problem ? measures.length : 0}">\n${cases.join('\n')}\n  </testsuite>`
+  })
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ferbench export">\n${suites.join('\n')}\n</testsuites>\n`
+}
+
+export function exportDocuments(documents: readonly BoardDocument[], format: ExportFormat, direction: GabDirection = 'bigger'): string {
+  const perDoc = documents.map((entry) => ({ entry, measures: measuresOf(entry) }))
+  const all = perDoc.flatMap((d) => d.measures)
+  if (format === 'bmf') return `${JSON.stringify(toBmf(all), null, 2)}\n`
+  if (format === 'github-action-benchmark') return `${JSON.stringify(toGithubActionBenchmark(all, direction), null, 2)}\n`
+  if (format === 'junit') return toJunit(perDoc)
+  return toCsv(perDoc.flatMap((d) => d.measures.map((measure) => ({ file: d.entry.file, kind: d.entry.kind, measure }))))
+}

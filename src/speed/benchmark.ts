@@ -1,0 +1,411 @@
+import os from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { evaluate } from '../eval/evaluate.js'
+import { messageOf, usageError } from '../base/errors.js'
+import { checkBatchTensor, LIMITS } from '../base/limits.js'
+import { requireModelFile } from '../base/inputFile.js'
+import { modelIdentity } from '../identity/modelFiles.js'
+import { machineInfo, packageVersions, toolVersion } from '../identity/provenance.js'
+import { EMOTIONS } from '../labels/emotions.js'
+import { ratioCI95, ratioEstimate } from '../metrics/ratioInterval.js'
+import { percentile, summarizeLatencies } from '../metrics/timing.js'
+import type { CardFile, ModelCard } from '../card/card.js'
+import { cardFor } from '../card/cardFor.js'
+import { findSidecar } from '../card/loadCard.js'
+import { inspectModel } from '../modelinfo/inspect.js'
+import { onnxModelStats } from '../modelinfo/onnxStats.js'
+import { seededRandom } from '../base/prng.js'
+import { resolveCard } from '../card/resolveCard.js'
+import { writeTensor } from '../preprocess/tensor.js'
+import { SPEED_SCHEMA, type E2eCell, type ModelSize, type SessionTiming, type SkippedCell, type SpeedCell, type SpeedResult } from '../documents/speedResult.js'
+import { createRunner as createRegisteredRunner } from '../runners/registry.js'
+import type { Device, Runner, RunnerOptions } from '../runners/types.js'
+import { checkSyntheticOutputs } from '../metrics/degenerate.js'
+
+export type CreateRunner = (modelPath: string, options: RunnerOptions & { runner?: string }) => Promise<Runner>
+
+export interface SpeedOptions {
+  model: string
+  card?: string
+  preset?: string
+  runner?: string
+  device: Device
+  /** Images per runner call, one cell each. */
+  batches: readonly number[]
+  /** Intra-op threads, one session each; `null` lets the engine choose. */
+  threads: ReadonlyArray<number | null>
+  /** Untimed calls before each cell. */
+  warmup: number
+  /** A cell runs at least this many timed calls … */
+  minIterations: number
+  /** … and at least this many seconds (MLPerf SingleStream style: both minimums must be met). */
+  minDurationS: number
+  /** Time this model too, in the same cells, and report per-cell latency ratios. */
+  reference?: string
+  /** With a reference: interleaved A B B A blocks per cell (the ratio's interval comes from their spread). */
+  repeats?: number
+  referenceCard?: string
+  /** Also time the whole pipeline on a dataset (via evaluate()). */
+  e2e?: { dataset: string; data: string; split?: string }
+  onProgress?: (message: string) => void
+  /** Injection point for tests (a slowed or fake runner); defaults to the runner registry. */
+  createRunner?: CreateRunner
+}
+
+/** ABBA blocks per cell with --reference (docs/detectors.md: false-alarm and detection rates at this setting). */
+export const DEFAULT_REPEATS = 6
+
+/** Seed of the synthetic input pixels: the same input on every run and machine. */
+export const SPEED_INPUT_SEED = 20240605
+
+const msSince = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6
+
+/**
+ * The card the synthetic input is shaped by: --card / --preset / sidecar as in eval. Without any
+ * card, speed can still run: the input is read from the model's input shape, with a warning.
+ */
+function cardSourceFor(model: string, card: string | undefined, preset: string | undefined, warnings: string[]): { card: CardFile; source: string } {
+  if (card || preset || findSidecar(model)) return cardFor(model, { ...(card ? { card } : {}), ...(preset ? { preset } : {}) })
+  warnings.push(`${model}: no model card; synthetic input shaped from the model's input shape, pixel scale raw 0–255 (speed does not depend on the labels)`)
+  return { card: { input: {}, scale: 'raw255', resize: 'bilinear', tta: 'none', labels: [...EMOTIONS], output: 'logits' }, source: 'none (input shape from the model)' }
+}
+
+async function modelSize(model: string, warnings: string[]): Promise<ModelSize> {
+  const identity = await modelIdentity(model)
+  const base = { path: path.resolve(model), sha256: identity.sha256, bytes: identity.bytes }
+  if (!/\.onnx$/i.test(model)) {
+    // tfjs and other formats: what `ferbench models inspect` reads (bytes incl. weight shards, params, MACs)
+    try {
+      const info = await inspectModel(model)
+      return { ...base, bytes: info.bytes, params: info.params, trainableParams: null, macs: info.macs, macsComplete: info.macsComplete, opset: null }
+    } catch (error) {
+      warnings.push(`${model}: parameters and MACs not counted (${messageOf(error)})`)
+      return { ...base, params: null, trainableParams: null, macs: null, macsComplete: null, opset: null }
+    }
+  }
+  const stats = onnxModelStats(model)
+  return { ...base, params: stats.params, trainableParams: stats.trainableParams, macs: stats.macs, macsComplete: stats.macsComplete, opset: stats.opset }
+}
+
+/** A deterministic synthetic batch of `batch` images scaled as the card says, allocated once per cell. */
+export function syntheticBatch(card: ModelCard, batch: number, seed = SPEED_INPUT_SEED): { data: Float32Array; dims: number[] } {
+  const { height, width, channels, layout } = card.input
+  const rowFloats = height * width * channels
+  const data = new Float32Array(batch * rowFloats)
+  const random = seededRandom(seed)
+  const pixels = new Uint8Array(rowFloats)
+  for (let row = 0; row < batch; row++) {
+    for (let i = 0; i < rowFloats; i++) pixels[i] = Math.floor(random() * 256)
+    writeTensor({ data: pixels, width, height, channels }, card, data, row * rowFloats)
+  }
+  return { data, dims: layout === 'NCHW' ? [batch, channels, height, width] : [batch, height, width, channels] }
+}
+
+/** A latency array grown by doubling, so nothing else is allocated per timed call. */
+class Latencies {
+  private values: Float64Array
+  length = 0
+  constructor(capacity: number) {
+    this.values = new Float64Array(Math.max(16, capacity))
+  }
+  push(ms: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2)
+      grown.set(this.values)
+      this.values = grown
+    }
+    this.values[this.length++] = ms
+  }
+  view(): Float64Array {
+    return this.values.subarray(0, this.length)
+  }
+}
+
+/**
+ * Timed calls until at least `minIterations` calls AND `minMs` milliseconds; only the runner call
+ * is inside the timer. The clock is performance.now() (a double; process.hrtime.bigint() would
+ * allocate a BigInt per reading). Returns the segment's calls and summed call time.
+ */
+async function timeSegment(
+  runner: Runner,
+  input: { data: Float32Array; dims: readonly number[] },
+  minIterations: number,
+  minMs: number,
+  into: Latencies,
+): Promise<{ calls: number; callMs: number; wallMs: number }> {
+  let calls = 0
+  let callMs = 0
+  const loopStart = performance.now()
+  let end = loopStart
+  for (;;) {
+    const t0 = performance.now()
+    await runner.run(input.data, input.dims)
+    end = performance.now()
+    into.push(end - t0)
+    callMs += end - t0
+    calls += 1
+    if (calls >= minIterations && end - loopStart >= minMs) break
+  }
+  return { calls, callMs, wallMs: end - loopStart }
+}
+
+/** `warmup` untimed calls, then one timed segment of at least `minIterations` calls AND `minDurationS` seconds. */
+export async function timeCell(
+  runner: Runner,
+  input: { data: Float32Array; dims: readonly number[] },
+  settings: { warmup: number; minIterations: number; minDurationS: number },
+): Promise<{ latenciesMs: Float64Array; durationS: number }> {
+  for (let i = 0; i < settings.warmup; i++) await runner.run(input.data, input.dims)
+  const latencies = new Latencies(settings.minIterations)
+  const { wallMs } = await timeSegment(runner, input, settings.minIterations, settings.minDurationS * 1000, latencies)
+  return { latenciesMs: latencies.view(), durationS: wallMs / 1000 }
+}
+
+/**
+ * Model (A) and reference (B) timed in `repeats` interleaved blocks A B B A, each segment at
+ * least minIterations / (2·repeats) calls and minDurationS / (2·repeats) seconds, so both see the
+ * same machine state and the totals match one timeCell each. Block ratio = A's median call time /
+ * B's in that block (medians: calls the OS preempts on a busy machine do not move them; block
+ * ratios of means varied ±40 % between identical runs at load 20 on 2 cores, medians ±10 %).
+ * latencyRatio is their geometric mean, latencyRatioCI95 comes from their spread.
+ */
+export async function timeInterleaved(
+  a: { runner: Runner; input: { data: Float32Array; dims: readonly number[] } },
+  b: { runner: Runner; input: { data: Float32Array; dims: readonly number[] } },
+  settings: { warmup: number; minIterations: number; minDurationS: number },
+  repeats: number,
+): Promise<{ a: { latenciesMs: Float64Array; durationS: number }; b: { latenciesMs: Float64Array; durationS: number }; blockRatios: number[] }> {
+  for (const x of [a, b]) for (let i = 0; i < settings.warmup; i++) await x.runner.run(x.input.data, x.input.dims)
+  const segmentIterations = Math.max(1, Math.ceil(settings.minIterations / (2 * repeats)))
+  const segmentMs = (settings.minDurationS * 1000) / (2 * repeats)
+  const latencies = { a: new Latencies(settings.minIterations), b: new Latencies(settings.minIterations) }
+  const wallMs = { a: 0, b: 0 }
+  const blockRatios: number[] = []
+  for (let block = 0; block < repeats; block++) {
+    const first = { a: latencies.a.length, b: latencies.b.length }
+    for (const who of ['a', 'b', 'b', 'a'] as const) {
+      const x = who === 'a' ? a : b
+      wallMs[who] += (await timeSegment(x.runner, x.input, segmentIterations, segmentMs, latencies[who])).wallMs
+    }
+    const blockMedian = (who: 'a' | 'b'): number => percentile(latencies[who].view().subarray(first[who]), 50)
+    blockRatios.push(blockMedian('a') / blockMedian('b'))
+  }
+  return {
+    a: { latenciesMs: latencies.a.view(), durationS: wallMs.a / 1000 },
+    b: { latenciesMs: latencies.b.view(), durationS: wallMs.b / 1000 },
+    blockRatios,
+  }
+}
+
+function cellOf(batch: number, threads: number | null, timed: { latenciesMs: Float64Array; durationS: number }): SpeedCell {
+  const iterations = timed.latenciesMs.length
+  return {
+    batch,
+    threads,
+    iterations,
+    durationS: timed.durationS,
+    latencyMs: summarizeLatencies(timed.latenciesMs),
+    imagesPerSecond: timed.durationS > 0 ? (batch * iterations) / timed.durationS : 0,
+  }
+}
+
+interface Opened {
+  runner: Runner
+  card: ModelCard
+  timing: SessionTiming
+  /** The degenerate-output check on the first inference (all zeros, NaN): warnings, empty when fine. */
+  outputWarnings: string[]
+}
+
+async function open(
+  create: CreateRunner,
+  model: string,
+  cardSource: { card: CardFile; source: string },
+  options: SpeedOptions,
+  threads: number | null,
+  batches: readonly number[],
+): Promise<Opened> {
+  const t0 = process.hrtime.bigint()
+  const runner = await create(model, { device: options.device, ...(threads !== null ? { threads } : {}), ...(options.runner ? { runner: options.runner } : {}) })
+  const sessionCreateMs = msSince(t0)
+  try {
+    const card = resolveCard(cardSource.card, runner.input, cardSource.source)
+    for (const batch of card.fixedBatch !== undefined ? [card.fixedBatch] : batches) checkBatchTensor(batch, card.input, 'usage', `--batch ${batch} for ${model}`)
+    const firstBatch = card.fixedBatch ?? batches[0]!
+    const input = syntheticBatch(card, firstBatch)
+    const t1 = process.hrtime.bigint()
+    const firstOutput = await runner.run(input.data, input.dims)
+    const firstInferenceMs = msSince(t1)
+    return { runner, card, timing: { threads, sessionCreateMs, firstInferenceMs, firstInferenceBatch: firstBatch }, outputWarnings: checkSyntheticOutputs(model, firstOutput) }
+  } catch (error) {
+    await runner.release()
+    throw error
+  }
+}
+
+function validate(options: SpeedOptions): void {
+  const bad = (flag: string, value: unknown, want: string): never => {
+    throw usageError(`${flag} ${String(value)}: expected ${want}`)
+  }
+  if (options.batches.length === 0) bad('--batch', '(empty)', 'one or more positive integers, e.g. 1,8,32')
+  for (const b of options.batches) if (!Number.isInteger(b) || b < 1 || b > LIMITS.batch) bad('--batch', b, `integers 1–${LIMITS.batch}, e.g. 1,8,32`)
+  if (options.threads.length === 0) bad('--threads', '(empty)', 'one or more positive integers, e.g. 1,2')
+  for (const t of options.threads) if (t !== null && (!Number.isInteger(t) || t < 1 || t > LIMITS.threads)) bad('--threads', t, `integers 1–${LIMITS.threads}, e.g. 1,2`)
+  if (!Number.isInteger(options.warmup) || options.warmup < 0 || options.warmup > LIMITS.warmup) bad('--warmup', options.warmup, `an integer 0–${LIMITS.warmup}`)
+  if (!Number.isInteger(options.minIterations) || options.minIterations < 1 || options.minIterations > LIMITS.iterations) {
+    bad('--iterations', options.minIterations, `an integer 1–${LIMITS.iterations}`)
+  }
+  if (!(options.minDurationS >= 0) || !(options.minDurationS <= LIMITS.durationS)) bad('--duration', options.minDurationS, `seconds 0–${LIMITS.durationS}`)
+  if (options.repeats !== undefined && (!Number.isInteger(options.repeats) || options.repeats < 1 || options.repeats > LIMITS.repeats)) bad('--repeats', options.repeats, `an integer 1–${LIMITS.repeats}`)
+}
+
+/**
+ * `ferbench speed`: per threads value a fresh session (creation and first inference timed apart),
+ * then per batch a warmed, timed cell. With a reference model, sessions open side by side, each
+ * cell times model and reference in interleaved ABBA blocks (timeInterleaved), so both see the
+ * same machine state and the ratio gets an interval.
+ */
+export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
+  validate(options)
+  const loadBefore = os.loadavg()
+  const create = options.createRunner ?? createRegisteredRunner
+  const warnings: string[] = []
+  const settings = { warmup: options.warmup, minIterations: options.minIterations, minDurationS: options.minDurationS }
+  for (const file of [options.model, ...(options.reference ? [options.reference] : [])]) requireModelFile(file)
+  const repeats = options.repeats ?? DEFAULT_REPEATS
+  const cardSource = cardSourceFor(options.model, options.card, options.preset, warnings)
+  const refCardSource = options.reference ? cardSourceFor(options.reference, options.referenceCard, undefined, warnings) : undefined
+  const model = await modelSize(options.model, warnings)
+  const reference = options.reference ? await modelSize(options.reference, warnings) : undefined
+
+  const sessions: SessionTiming[] = []
+  const refSessions: SessionTiming[] = []
+  const results: SpeedCell[] = []
+  const refResults: SpeedCell[] = []
+  const skipped: SkippedCell[] = []
+  let card: ModelCard | undefined
+  let runnerInfo: SpeedResult['runner'] | undefined
+  let refRunnerInfo: NonNullable<SpeedResult['reference']>['runner'] | undefined
+
+  for (const threads of options.threads) {
+    const threadsLabel = threads === null ? 'engine default' : String(threads)
+    options.onProgress?.(`threads ${threadsLabel}: creating session`)
+    const main = await open(create, options.model, cardSource, options, threads, options.batches)
+    let ref: Opened | undefined
+    try {
+      if (!runnerInfo) {
+        warnings.push(...main.runner.info.notes, ...main.outputWarnings)
+        card = main.card
+        const i = main.runner.info
+        runnerInfo = { name: i.name, backend: i.backend, device: i.device, version: i.version, graphOptimization: i.graphOptimization ?? null }
+      }
+      sessions.push(main.timing)
+      if (options.reference && refCardSource) {
+        ref = await open(create, options.reference, refCardSource, options, threads, options.batches)
+        refSessions.push(ref.timing)
+        if (!refRunnerInfo) {
+          warnings.push(...ref.outputWarnings)
+          const i = ref.runner.info
+          refRunnerInfo = { name: i.name, backend: i.backend, device: i.device, version: i.version }
+        }
+      }
+      for (const batch of options.batches) {
+        const fixed = [main.card.fixedBatch, ref?.card.fixedBatch].find((f) => f !== undefined && f !== batch)
+        if (fixed !== undefined) {
+          const who = main.card.fixedBatch !== undefined && main.card.fixedBatch !== batch ? options.model : options.reference!
+          skipped.push({ batch, threads, reason: `${who} fixes its batch dimension at ${fixed}; batch ${batch} cannot run (not run at ${fixed} in its place)` })
+          continue
+        }
+        if (ref) {
+          options.onProgress?.(`threads ${threadsLabel}, batch ${batch}: timing model and reference in ${repeats} ABBA block(s)`)
+          const timed = await timeInterleaved(
+            { runner: main.runner, input: syntheticBatch(main.card, batch) },
+            { runner: ref.runner, input: syntheticBatch(ref.card, batch) },
+            settings,
+            repeats,
+          )
+          const cell = cellOf(batch, threads, timed.a)
+          const refCell = cellOf(batch, threads, timed.b)
+          refResults.push(refCell)
+          cell.latencyRatio = ratioEstimate(timed.blockRatios)
+          const interval = ratioCI95(timed.blockRatios)
+          if (interval) cell.latencyRatioCI95 = interval
+          cell.latencyRatioBlocks = timed.blockRatios
+          results.push(cell)
+          continue
+        }
+        options.onProgress?.(`threads ${threadsLabel}, batch ${batch}: timing`)
+        results.push(cellOf(batch, threads, await timeCell(main.runner, syntheticBatch(main.card, batch), settings)))
+      }
+    } finally {
+      await main.runner.release()
+      await ref?.runner.release()
+    }
+  }
+  if (results.length === 0) {
+    throw usageError(`no cell could run: ${skipped.map((s) => `batch ${s.batch}: ${s.reason}`).join('; ')}. Use --batch ${card?.fixedBatch ?? 1}`)
+  }
+  for (const s of skipped) warnings.push(`batch ${s.batch}, threads ${s.threads ?? 'default'} skipped: ${s.reason}`)
+
+  let e2e: E2eCell[] | undefined
+  if (options.e2e) {
+    e2e = []
+    for (const threads of options.threads) {
+      for (const batch of options.batches) {
+        if (skipped.some((s) => s.batch === batch && s.threads === threads)) continue
+        options.onProgress?.(`end to end: threads ${threads ?? 'default'}, batch ${batch}`)
+        const run = await evaluate({
+          model: options.model,
+          ...(options.card ? { card: options.card } : {}),
+          ...(options.preset ? { preset: options.preset } : {}),
+          dataset: options.e2e.dataset,
+          data: options.e2e.data,
+          ...(options.e2e.split ? { split: options.e2e.split } : {}),
+          batch,
+          ...(threads !== null ? { threads } : {}),
+          device: options.device,
+          ...(options.runner ? { runner: options.runner } : {}),
+          extraClasses: 'drop',
+        })
+        const stagesMs: Record<string, number> = { ...run.timing.stagesMs }
+        const total = Object.values(stagesMs).reduce((a, b) => a + b, 0)
+        const stageShare = Object.fromEntries(Object.entries(stagesMs).map(([k, v]) => [k, total > 0 ? v / total : 0]))
+        e2e.push({
+          batch,
+          threads,
+          dataset: run.dataset.name,
+          split: run.dataset.split,
+          samples: run.dataset.samples,
+          wallSeconds: run.timing.wallSeconds,
+          imagesPerSecond: run.timing.imagesPerSecond,
+          stagesMs,
+          stageShare,
+        })
+        if (run.failures.length > 0) warnings.push(`end to end (batch ${batch}): ${run.failures.length} sample(s) failed to load and were not timed`)
+      }
+    }
+  }
+
+  const first = sessions[0]!
+  return {
+    schema: SPEED_SCHEMA,
+    createdAt: new Date().toISOString(),
+    tool: { name: 'ferbench', version: toolVersion() },
+    model: { ...model, card: card! },
+    runner: runnerInfo!,
+    machine: machineInfo(),
+    loadAverage: { before: loadBefore, after: os.loadavg() },
+    versions: { ferbench: toolVersion(), node: process.version, ...packageVersions(['onnxruntime-node', '@tensorflow/tfjs-core']) },
+    settings: { ...settings, ...(options.reference ? { repeats } : {}), input: 'synthetic', inputSeed: SPEED_INPUT_SEED },
+    sessionCreateMs: first.sessionCreateMs,
+    firstInferenceMs: first.firstInferenceMs,
+    sessions,
+    results,
+    skipped,
+    ...(reference && refRunnerInfo ? { reference: { model: reference, runner: refRunnerInfo, sessions: refSessions, results: refResults } } : {}),
+    ...(e2e ? { e2e } : {}),
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    warnings,
+  }
+}

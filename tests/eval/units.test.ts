@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { FerbenchError } from '../../src/base/errors.js'
+import { generateFixtures } from '../../tools/fixtures/generate.js'
+import { mapLabels, predictColumn } from '../../src/labels/mapping.js'
+import { classificationMetrics, confusionFromPairs, wilsonInterval } from '../../src/metrics/classification.js'
+import { parseCard } from '../../src/card/loadCard.js'
+import { cardDefaultsNote, resolveCard } from '../../src/card/resolveCard.js'
+import { FIXTURES, tempDir } from '../helpers/cli.js'
+
+describe('classification metrics', () => {
+  it('match a hand-worked 3-class example', () => {
+    // truth:     a a a a b b b c c c
+    // predicted: a a b c b b a c c b
+    const counts = confusionFromPairs([0, 0, 0, 0, 1, 1, 1, 2, 2, 2], [0, 0, 1, 2, 1, 1, 0, 2, 2, 1], 3)
+    expect(counts).toEqual([[2, 1, 1], [1, 2, 0], [0, 1, 2]])
+    const m = classificationMetrics(['a', 'b', 'c'], counts)
+    expect(m.accuracy).toBe(6 / 10)
+    expect(m.perClass.map((c) => c.precision)).toEqual([2 / 3, 2 / 4, 2 / 3])
+    expect(m.perClass.map((c) => c.recall)).toEqual([2 / 4, 2 / 3, 2 / 3])
+    expect(m.balancedAccuracy).toBeCloseTo((1 / 2 + 2 / 3 + 2 / 3) / 3, 15)
+    const f1a = (2 * (2 / 3) * (1 / 2)) / (2 / 3 + 1 / 2)
+    const f1b = (2 * (1 / 2) * (2 / 3)) / (1 / 2 + 2 / 3)
+    expect(m.macroF1).toBeCloseTo((f1a + f1b + 2 / 3) / 3, 15)
+  })
+
+  it('never yields NaN for a class with no support or no predictions', () => {
+    const m = classificationMetrics(['a', 'b'], [[3, 0], [0, 0]])
+    expect(m.perClass[1]).toEqual({ label: 'b', precision: 0, recall: 0, f1: 0, support: 0 })
+    expect(m.balancedAccuracy).toBe(1)
+  })
+
+  it('Wilson interval matches published values (Newcombe 1998, 81/263: 0.2553–0.3662)', () => {
+    const [lo, hi] = wilsonInterval(81, 263)
+    expect(lo).toBeCloseTo(0.2553, 4)
+    expect(hi).toBeCloseTo(0.3662, 4)
+    expect(wilsonInterval(0, 0)).toEqual([0, 0])
+    expect(wilsonInterval(10, 10)[1]).toBeCloseTo(1, 12)
+  })
+
+  it('rejects a non-square matrix naming the expected size', () => {
+    expect(() => classificationMetrics(['a', 'b'], [[1, 2, 3], [1, 2, 3]])).toThrow(/2×2/)
+  })
+})
+
+describe('label mapping', () => {
+  it('maps model order to dataset order through canonical names and drops extra classes from the argmax', () => {
+    const mapping = mapLabels(['neutral', 'happiness', 'contempt'], ['happiness', 'neutral'], 'drop')
+    expect(mapping.columns).toEqual(['happiness', 'neutral'])
+    expect(mapping.modelToColumn).toEqual([1, 0, -1])
+    // contempt has the highest score but is excluded
+    expect(predictColumn(new Float32Array([0.2, 0.3, 0.9]), 0, mapping)).toBe(0)
+    const keep = mapLabels(['neutral', 'happiness', 'contempt'], ['happiness', 'neutral'], 'keep')
+    expect(keep.columns).toEqual(['happiness', 'neutral', 'contempt'])
+    expect(predictColumn(new Float32Array([0.2, 0.3, 0.9]), 0, keep)).toBe(2)
+  })
+
+  it('reports dataset classes the model cannot output', () => {
+    expect(mapLabels(['neutral', 'happiness'], ['happiness', 'neutral', 'fear'], 'drop').missingModelClasses).toEqual(['fear'])
+  })
+})
+
+describe('model card resolution', () => {
+  const labels = ['neutral', 'happiness']
+  it('infers layout, size and channels from an unambiguous input shape and says which', () => {
+    const card = resolveCard(parseCard({ scale: 'unit', labels }, 'c.json'), { name: 'x', shape: ['N', 64, 64, 1] }, 'c.json')
+    expect(card.input).toEqual({ height: 64, width: 64, channels: 1, layout: 'NHWC', name: 'x' })
+    expect(card.origin.inferred).toEqual(['input.layout', 'input.channels', 'input.height', 'input.width', 'output=logits (default)', 'resize=bilinear (default)', 'tta=none (default)'])
+    expect(card.fixedBatch).toBeUndefined()
+  })
+
+  it('applies the documented defaults for resize, tta and output, lists them, and words one note', () => {
+    const card = resolveCard(parseCard({ scale: 'unit', labels, resize: 'bicubic' }, 'c.json'), { name: 'x', shape: ['N', 1, 48, 48] }, 'c.json')
+    expect([card.resize, card.tta, card.output, card.ttaAverage]).toEqual(['bicubic', 'none', 'logits', 'logits'])
+    expect(card.origin.inferred.filter((f) => f.endsWith('(default)'))).toEqual(['output=logits (default)', 'tta=none (default)'])
+    expect(cardDefaultsNote(card)).toBe('card c.json leaves out output, tta: the defaults output=logits, tta=none apply (listed in model.card.origin.inferred; set them in the card to silence this)')
+    const full = resolveCard(parseCard({ scale: 'unit', labels, resize: 'bilinear', tta: 'none', output: 'probabilities' }, 'c.json'), { name: 'x', shape: ['N', 1, 48, 48] }, 'c.json')
+    expect(cardDefaultsNote(full)).toBeUndefined()
+    expect(full.ttaAverage).toBe('probabilities')
+  })
+
+  it('asks for the layout when the shape cannot settle it (3×3 image or channels at both ends)', () => {
+    expect(() => resolveCard(parseCard({ scale: 'unit', labels }, 'c.json'), { name: 'x', shape: [1, 3, 3, 3] }, 'c.json')).toThrow(/input.layout is missing/)
+  })
+
+  it('asks for a dynamic size the card does not give', () => {
+    expect(() => resolveCard(parseCard({ scale: 'unit', labels }, 'c.json'), { name: 'x', shape: ['N', 1, 'H', 'W'] }, 'c.json')).toThrow(/input.height is missing/)
+  })
+
+  it('records a fixed batch dimension and expands one mean/std value to every channel', () => {
+    const card = resolveCard(parseCard({ scale: 'meanstd', mean: [0.5], std: [0.25], labels }, 'c.json'), { name: 'x', shape: [1, 3, 8, 8] }, 'c.json')
+    expect(card.fixedBatch).toBe(1)
+    expect(card.mean).toEqual([0.5, 0.5, 0.5])
+    expect(card.std).toEqual([0.25, 0.25, 0.25])
+  })
+
+  it('names the field and the value received for invalid cards', () => {
+    const fail = (raw: unknown): string => {
+      try {
+        parseCard(raw, 'c.json')
+      } catch (error) {
+        expect(error).toBeInstanceOf(FerbenchError)
+        return (error as Error).message
+      }
+      throw new Error('expected a card error')
+    }
+    expect(fail({ scale: 'float', labels })).toMatch(/scale: .*\(received: "float"\)/)
+    expect(fail({ scale: 'meanstd', labels })).toMatch(/'meanstd' needs both 'mean' and 'std'/)
+    expect(fail({ scale: 'unit', labels: ['happy', 'joy'] })).toMatch(/labels.1: label 'happiness' appears twice/)
+    expect(fail({ scale: 'unit', labels, inptu: {} })).toMatch(/inptu/)
+  })
+})
+
+describe('fixtures', () => {
+  it('the committed fer2013 fixtures and oracle models are exactly what the seeded script writes', async () => {
+    const dir = tempDir()
+    await generateFixtures(dir, ['oracle models', 'fer2013'])
+    for (const file of ['fer2013/fer2013.csv', 'fer2013/icml_face_data.csv', 'models/oracle.onnx', 'models/oracle-batch1.onnx', 'models/oracle.onnx.ferbench.json']) {
+      expect(readFileSync(path.join(dir, file)).equals(readFileSync(path.join(FIXTURES, file))), file).toBe(true)
+    }
+  })
+})
