@@ -27,10 +27,6 @@ export function toRgb(image: RawImage): RawImage {
   return { data: out, width: image.width, height: image.height, channels: 3 }
 }
 
-export function toChannels(image: RawImage, channels: 1 | 3): RawImage {
-  return channels === 1 ? toGray(image) : toRgb(image)
-}
-
 /** RGB → BGR (the channel order cv2.imread gives): swaps the first and third channel. */
 export function toBgr(image: RawImage): RawImage {
   const rgb = toRgb(image)
