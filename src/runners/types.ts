@@ -1,4 +1,4 @@
-import type { ModelInputInfo } from '../card/resolveCard.js'
+import type { ModelInputInfo } from '../card/resolve.js'
 
 /** The devices a runner can be asked for (`--device`). */
 export const DEVICES = ['cpu', 'gpu'] as const
