@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { LIMITS } from '../../base/limits.js'
-import { ttaKinds } from '../../card/card.js'
+import { ttaKinds } from '../../card/schema.js'
 import { DECODE_SLOTS } from '../../datasets/decode.js'
 import { DEFAULT_CONCURRENCY } from '../../eval/evaluate.js'
 import { EXTRA_CLASS_POLICIES } from '../../labels/mapping.js'
