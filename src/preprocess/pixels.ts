@@ -1,6 +1,6 @@
 import { loadSharp } from '../base/sharpModule.js'
 import type { RawImage } from '../base/image.js'
-import type { ResizeKind } from '../card/card.js'
+import type { ResizeKind } from '../card/schema.js'
 import { resample } from './resample.js'
 
 /** ITU-R BT.601 luma, the formula ferbench uses for RGB → gray: Y = 0.299 R + 0.587 G + 0.114 B, rounded. */
