@@ -1,6 +1,7 @@
 import type { CardFile, ChannelOrder, ModelCard, ResizeKind, ScaleKind } from '../card/card.js'
 import type { ModelInputInfo } from '../card/resolveCard.js'
 import type { Emotion } from '../labels/emotions.js'
+import type { DoctorCard } from '../documents/doctorDocument.js'
 import { modelError } from '../base/errors.js'
 import { CARD_DEFAULTS } from '../card/card.js'
 
@@ -172,7 +173,7 @@ export function differingFields(a: CandidateSpec, b: CandidateSpec): string[] {
 }
 
 /** A card file for a candidate with these labels and output kind. */
-export function specCard(spec: CandidateSpec, labels: readonly Emotion[], output: 'logits' | 'probabilities'): CardFile {
+export function specCard(spec: CandidateSpec, labels: readonly Emotion[], output: 'logits' | 'probabilities'): DoctorCard {
   return {
     input: { height: spec.height, width: spec.width, channels: spec.channels, layout: spec.layout, ...(spec.channels === 3 ? { channelOrder: spec.channelOrder } : {}) },
     scale: spec.scale,

@@ -13,7 +13,7 @@ import { cardError, dataError, modelError } from '../base/errors.js'
 import { fileBytes, machineInfo, sha256File, toolVersion } from '../identity/provenance.js'
 import { candidateName, inputChoices, sameSpec, specOfCard, stage1Specs, stage2Specs, type CandidateSpec } from './candidates.js'
 import { DOCTOR_ALPHA, decide, evaluated, rank, type Evaluated } from './decide.js'
-import { DOCTOR_SCHEMA, type DoctorResult } from '../documents/doctorResult.js'
+import { DOCTOR_SCHEMA, type DoctorResult } from '../documents/doctorDocument.js'
 import { runCandidates, type RunStats } from './runCandidates.js'
 import { stratifiedSample } from './sample.js'
 

@@ -1,7 +1,7 @@
-import type { CvDocument } from '../documents/cvDocument.js'
+import type { CvResult } from '../documents/cvDocument.js'
 
 /** What the cross-validation views read: a cv document as written or as parsed from a file. */
-export type CvView = Pick<CvDocument, 'schema' | 'complete' | 'createdAt' | 'tool' | 'protocol' | 'dataset' | 'runner' | 'machine' | 'folds' | 'metrics' | 'warnings' | 'failures'>
+export type CvView = Pick<CvResult, 'schema' | 'complete' | 'createdAt' | 'tool' | 'protocol' | 'dataset' | 'runner' | 'machine' | 'folds' | 'metrics' | 'warnings' | 'failures'>
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
 

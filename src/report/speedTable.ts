@@ -1,5 +1,5 @@
 import Table from './table.js'
-import type { SpeedCell, SpeedResult } from '../documents/speedResult.js'
+import type { SpeedCell, SpeedResult } from '../documents/speedDocument.js'
 import { fitText } from './fit.js'
 
 const ms = (x: number): string => (x >= 100 ? x.toFixed(1) : x >= 10 ? x.toFixed(2) : x.toFixed(3))

@@ -1,7 +1,7 @@
-import type { EvalDocument } from '../documents/evalDocument.js'
+import type { EvalResult } from '../documents/evalDocument.js'
 import { escapeXml } from './escape.js'
 
-type Metrics = EvalDocument['metrics']
+type Metrics = EvalResult['metrics']
 
 const FONT = "font-family=\"DejaVu Sans, Verdana, Arial, sans-serif\""
 

@@ -5,7 +5,7 @@ import { FerbenchCommand } from '../../cli/baseCommand.js'
 import { inspectModel, type InspectResult } from '../../modelinfo/inspect.js'
 import { cardSkeleton, type CardSkeleton } from '../../card/cardSkeleton.js'
 import { doctor } from '../../doctor/doctor.js'
-import type { DoctorResult } from '../../documents/doctorResult.js'
+import type { DoctorResult } from '../../documents/doctorDocument.js'
 import { renderDoctor } from '../../report/doctorTable.js'
 import { usageError } from '../../base/errors.js'
 
