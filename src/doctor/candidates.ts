@@ -1,9 +1,9 @@
-import type { CardFile, ChannelOrder, ModelCard, ResizeKind, ScaleKind } from '../card/card.js'
-import type { ModelInputInfo } from '../card/resolveCard.js'
+import type { CardFile, ChannelOrder, ModelCard, ResizeKind, ScaleKind } from '../card/schema.js'
+import type { ModelInputInfo } from '../card/resolve.js'
 import type { Emotion } from '../labels/emotions.js'
 import type { DoctorCard } from '../documents/doctorDocument.js'
 import { modelError } from '../base/errors.js'
-import { CARD_DEFAULTS } from '../card/card.js'
+import { CARD_DEFAULTS } from '../card/schema.js'
 
 /** ImageNet's per-channel mean and std (RGB order), as torchvision's Normalize uses them. */
 export const IMAGENET_MEANSTD = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }

@@ -4,9 +4,8 @@ import { createDataset } from '../datasets/registry.js'
 import type { DatasetOptions } from '../datasets/types.js'
 import type { RawImage } from '../base/image.js'
 import { EMOTIONS, type Emotion } from '../labels/emotions.js'
-import type { CardFile } from '../card/card.js'
-import { cardFor } from '../card/cardFor.js'
-import { findSidecar, readCardFile } from '../card/loadCard.js'
+import type { CardFile } from '../card/schema.js'
+import { loadCard } from '../card/load.js'
 import { createRunner } from '../runners/registry.js'
 import type { Device } from '../runners/types.js'
 import { cardError, dataError, modelError } from '../base/errors.js'
@@ -62,9 +61,7 @@ function commonSize(images: readonly RawImage[]): { width: number; height: numbe
 }
 
 function declaredCard(options: DoctorOptions): { card: CardFile; source: string } | undefined {
-  if (options.card || options.preset) return cardFor(options.model, { ...(options.card ? { card: options.card } : {}), ...(options.preset ? { preset: options.preset } : {}) })
-  const sidecar = findSidecar(options.model)
-  return sidecar ? { card: readCardFile(sidecar), source: sidecar } : undefined
+  return loadCard(options.model, { card: options.card, preset: options.preset }, () => undefined)
 }
 
 /**

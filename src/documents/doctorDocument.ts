@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { EMOTIONS } from '../labels/emotions.js'
-import { channelOrders, resizeKinds, scaleKinds, ttaKinds } from '../card/card.js'
+import { statedCardSchema } from '../card/schema.js'
 import { machineSchema } from './evalDocument.js'
 
 export const DOCTOR_SCHEMA = 'ferbench/doctor@1'
@@ -11,38 +11,13 @@ const fraction = z.number().min(0).max(1)
 const interval = z.tuple([fraction, fraction])
 const count = z.number().int().nonnegative()
 
-/** A card the doctor writes: a card file (src/card/card.ts), with `origin` saying which values it inferred and on what evidence. */
-export const doctorCardSchema = z.object({
-  $comment: z.string().optional(),
-  input: z.object({
-    height: z.number().int().positive().optional(),
-    width: z.number().int().positive().optional(),
-    channels: z.union([z.literal(1), z.literal(3)]).optional(),
-    layout: z.enum(['NCHW', 'NHWC']).optional(),
-    channelOrder: z.enum(channelOrders).optional(),
-    name: z.string().optional(),
-  }),
-  scale: z.enum(scaleKinds),
-  mean: z.array(z.number()).optional(),
-  std: z.array(z.number()).optional(),
-  resize: z.enum(resizeKinds),
-  crop: z.object({ size: z.number().int().positive(), from: z.number().int().positive().optional() }).optional(),
-  tta: z.enum(ttaKinds),
-  ttaAverage: z.enum(['logits', 'probabilities']).optional(),
-  labels: z.array(emotion),
-  output: z.enum(['logits', 'probabilities']),
-  batch: z.number().int().positive().optional(),
-  source: z.string().optional(),
-  origin: z.object({ inferred: z.array(z.string()), evidence: z.record(z.string(), z.unknown()) }).optional(),
-})
-
 const doctorCandidateSchema = z.object({
   /** Short name, e.g. `unit BGR NCHW bilinear`. */
   name: z.string(),
   /** 1: scale × channel order × layout; 2: resize kernel and crop around the best of stage 1. */
   stage: z.union([z.literal(1), z.literal(2)]),
   /** The candidate's card, with the declared labels and the output kind its scores show. */
-  card: doctorCardSchema,
+  card: statedCardSchema,
   /** Accuracy under the declared label order. */
   accuracy: fraction,
   accuracyCI95: interval,
@@ -89,7 +64,7 @@ export const doctorDocumentSchema = z
     /** The separation rule, in words. */
     rule: z.object({ test: z.string(), alpha: fraction }),
     candidates: z.array(doctorCandidateSchema),
-    recommended: z.object({ name: z.string(), card: doctorCardSchema, accuracy: fraction, accuracyCI95: interval }).nullable(),
+    recommended: z.object({ name: z.string(), card: statedCardSchema, accuracy: fraction, accuracyCI95: interval }).nullable(),
     ties: z.array(doctorTieSchema),
     runner: z.object({ name: z.string(), backend: z.string(), device: z.string(), version: z.string() }),
     machine: machineSchema,
@@ -99,6 +74,7 @@ export const doctorDocumentSchema = z
   .meta({ title: 'ferbench models doctor result', description: `schema ${DOCTOR_SCHEMA}: which model card a model wants, tried on a sample of a labelled dataset` })
 
 export type DoctorResult = z.infer<typeof doctorDocumentSchema>
-export type DoctorCard = z.infer<typeof doctorCardSchema>
+/** A card the doctor writes (src/card/schema.ts statedCardSchema): a card file stating resize, tta and output, with `origin` saying which values it inferred and on what evidence. */
+export type DoctorCard = z.infer<typeof statedCardSchema>
 export type DoctorCandidate = z.infer<typeof doctorCandidateSchema>
 export type DoctorTie = z.infer<typeof doctorTieSchema>

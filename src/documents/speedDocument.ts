@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { machineSchema, modelCardSchema } from './evalDocument.js'
+import { modelCardSchema } from '../card/schema.js'
+import { machineSchema } from './evalDocument.js'
 
 export const SPEED_SCHEMA = 'ferbench/speed@1' as const
 

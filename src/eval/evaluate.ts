@@ -9,9 +9,9 @@ import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
 import { TEMPERATURE_RANGE } from '../metrics/temperature.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
-import { cardFor } from '../card/cardFor.js'
-import { cardDefaultsNote, resolveCard } from '../card/resolveCard.js'
-import type { TtaKind } from '../card/card.js'
+import { loadCard } from '../card/load.js'
+import { cardDefaultsNote, resolveCard } from '../card/resolve.js'
+import type { TtaKind } from '../card/schema.js'
 import { withTta } from '../preprocess/tta.js'
 import { viewCount } from '../preprocess/tensor.js'
 import { encodePredictions } from '../documents/predictions.js'
@@ -82,7 +82,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
   const adapter = createDataset(options.dataset, { ...options.datasetOptions, data: options.data, ...(options.split ? { split: options.split } : {}) })
   const split = options.split ?? adapter.defaultSplit
   requireModelFile(options.model) // before the card: a folder, FIFO or device named as a model is a model error (exit 4)
-  const cardSource = cardFor(options.model, { ...(options.card ? { card: options.card } : {}), ...(options.preset ? { preset: options.preset } : {}) })
+  const cardSource = loadCard(options.model, { card: options.card, preset: options.preset })
   const runner: Runner = await createRunner(options.model, {
     device: options.device,
     ...(options.threads !== undefined ? { threads: options.threads } : {}),

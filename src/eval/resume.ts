@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type { ModelCard } from '../card/card.js'
+import type { ModelCard } from '../card/schema.js'
 import type { ModelFileEntry } from '../identity/modelFiles.js'
 import type { EvalResult, ResumeOptions } from '../documents/evalDocument.js'
 import type { EvalOptions } from './evaluate.js'

@@ -1,4 +1,4 @@
-import type { ModelInputInfo } from '../card/resolveCard.js'
+import type { ModelInputInfo } from '../card/resolve.js'
 
 export type Device = 'cpu' | 'gpu'
 

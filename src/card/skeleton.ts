@@ -1,5 +1,5 @@
 import { EMOTIONS } from '../labels/emotions.js'
-import { channelOrders, resizeKinds, scaleKinds } from './card.js'
+import { channelOrders, resizeKinds, scaleKinds } from './schema.js'
 
 /** One card field: settled by the model file, or to be filled by the user from the allowed values. */
 export interface SkeletonField {

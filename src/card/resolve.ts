@@ -1,6 +1,6 @@
 import { cardError, modelError } from '../base/errors.js'
 import { LIMITS } from '../base/limits.js'
-import { CARD_DEFAULTS, type CardFile, type ModelCard } from './card.js'
+import { CARD_DEFAULTS, type CardFile, type ModelCard } from './schema.js'
 
 /** What a runner knows about the model's image input. Symbolic dimensions are strings or -1. */
 export interface ModelInputInfo {
@@ -24,12 +24,6 @@ function shapeMismatch(card: CardFile, layout: 'NCHW' | 'NHWC', shape: ReadonlyA
   return `${source} expects ${expects} (${layout === 'NCHW' ? 'channels×height×width' : 'height×width×channels'}) and the model is ${model}: this card is not for this model`
 }
 
-/**
- * Completes a card against the model's input shape. A field the card gives must agree with the
- * shape; an input field it leaves out is taken from the shape when that is unambiguous, else an
- * error names the field; resize, tta and output left out take CARD_DEFAULTS. Every field filled in
- * is listed in origin.inferred.
- */
 /** The note eval and speed give once when a card's defaults were applied (undefined when none were). */
 export function cardDefaultsNote(card: ModelCard): string | undefined {
   const applied = card.origin.inferred.filter((f) => f.endsWith(' (default)')).map((f) => f.replace(' (default)', ''))
@@ -38,7 +32,10 @@ export function cardDefaultsNote(card: ModelCard): string | undefined {
 }
 
 /**
- * Completes a card (see above).
+ * Completes a card against the model's input shape: the one step from a card file to the card the
+ * pipeline runs on. A field the card gives must agree with the shape; an input field it leaves out
+ * is taken from the shape when that is unambiguous, else an error names the field; resize, tta and
+ * output left out take CARD_DEFAULTS. Every field filled in is listed in origin.inferred.
  */
 export function resolveCard(card: CardFile, input: ModelInputInfo, source: string): ModelCard {
   const shape = input.shape
