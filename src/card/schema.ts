@@ -81,7 +81,7 @@ function checkCard(card: { scale: ScaleKind; mean?: number[] | undefined; std?: 
 }
 
 /** A card file as a user writes it (--card, a sidecar) and as a preset is written. */
-export const cardFileSchema = z.strictObject(cardFileFields).superRefine(checkCard)
+const cardFileSchema = z.strictObject(cardFileFields).superRefine(checkCard)
 
 /**
  * A card file that states every field with a default (resize, tta, output): the card

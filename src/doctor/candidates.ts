@@ -1,5 +1,5 @@
 import type { CardFile, ChannelOrder, ModelCard, ResizeKind, ScaleKind } from '../card/schema.js'
-import type { ModelInputInfo } from '../card/resolve.js'
+import { knownDim as known, shapeLayout, type ModelInputInfo } from '../card/resolve.js'
 import type { Emotion } from '../labels/emotions.js'
 import type { DoctorCard } from '../documents/doctorDocument.js'
 import { modelError } from '../base/errors.js'
@@ -37,8 +37,6 @@ export interface InputChoice {
   settled: string[]
 }
 
-const known = (d: number | string | undefined): number | undefined => (typeof d === 'number' && d > 0 ? d : undefined)
-
 /**
  * Layouts and sizes the model input allows. A dimension the shape leaves open is taken from the
  * declared card, else (height/width) from the sampled images' most common size, else (channels)
@@ -47,15 +45,9 @@ const known = (d: number | string | undefined): number | undefined => (typeof d 
 export function inputChoices(input: ModelInputInfo, declared: CardFile['input'] | undefined, imageSize: { width: number; height: number }): InputChoice[] {
   const shape = input.shape
   if (shape.length !== 4) throw modelError(`model input '${input.name}' with shape [${shape.join(', ')}]: expected a 4-D image input (N,C,H,W or N,H,W,C)`)
-  const isChannels = (d: number | undefined): boolean => d === 1 || d === 3
-  const c1 = known(shape[1])
-  const c3 = known(shape[3])
-  let layouts: Array<'NCHW' | 'NHWC'>
+  const own = shapeLayout(shape)
+  const layouts: Array<'NCHW' | 'NHWC'> = declared?.layout ? [declared.layout] : own ? [own] : ['NCHW', 'NHWC']
   const settled: string[] = []
-  if (declared?.layout) layouts = [declared.layout]
-  else if (isChannels(c1) && !isChannels(c3)) layouts = ['NCHW']
-  else if (isChannels(c3) && !isChannels(c1)) layouts = ['NHWC']
-  else layouts = ['NCHW', 'NHWC']
   if (layouts.length === 1 && !declared?.layout) settled.push('input.layout')
   const out: InputChoice[] = []
   for (const layout of layouts) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { FerbenchError } from '../../src/base/errors.js'
 import { parseCard } from '../../src/card/schema.js'
-import { cardDefaultsNote, resolveCard } from '../../src/card/resolve.js'
+import { cardDefaultsNote, knownDim, resolveCard, shapeLayout } from '../../src/card/resolve.js'
 
 describe('model card resolution', () => {
   const labels = ['neutral', 'happiness']
@@ -51,5 +51,21 @@ describe('model card resolution', () => {
     expect(fail({ scale: 'meanstd', labels })).toMatch(/'meanstd' needs both 'mean' and 'std'/)
     expect(fail({ scale: 'unit', labels: ['happy', 'joy'] })).toMatch(/labels.1: label 'happiness' appears twice/)
     expect(fail({ scale: 'unit', labels, inptu: {} })).toMatch(/inptu/)
+  })
+})
+
+describe('what an input shape settles by itself', () => {
+  it('a layout only when 1 or 3 channels sit at exactly one end of a 4-D shape', () => {
+    expect(shapeLayout(['N', 1, 48, 48])).toBe('NCHW')
+    expect(shapeLayout(['N', 1, 'H', 'W'])).toBe('NCHW')
+    expect(shapeLayout([-1, 64, 64, 3])).toBe('NHWC')
+    expect(shapeLayout([1, 3, 3, 3])).toBeUndefined()
+    expect(shapeLayout([1, 1, 48, 1])).toBeUndefined()
+    expect(shapeLayout(['N', 'C', 'H', 'W'])).toBeUndefined()
+    expect(shapeLayout([1, 48, 48])).toBeUndefined()
+  })
+
+  it('a dimension only when it is a positive number', () => {
+    expect([knownDim(48), knownDim(-1), knownDim(0), knownDim('N'), knownDim(undefined)]).toEqual([48, undefined, undefined, undefined, undefined])
   })
 })
