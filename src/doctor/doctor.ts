@@ -15,6 +15,7 @@ import { DOCTOR_ALPHA, decide, evaluated, rank, type Evaluated } from './decide.
 import { DOCTOR_SCHEMA, type DoctorResult } from '../documents/doctorDocument.js'
 import { runCandidates, type RunStats } from './runCandidates.js'
 import { stratifiedSample } from './sample.js'
+import { percent, percentFigure } from '../base/format.js'
 
 export const DOCTOR_DEFAULT_SAMPLES = 350
 export const DOCTOR_DEFAULT_SEED = 1
@@ -149,8 +150,8 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
     const chance = 1 / Object.keys(sample.perClass).length
     if (top.bestAssignment.accuracyCI95[0] <= chance) {
       warnings.push(
-        `no candidate scores above chance (${(100 * chance).toFixed(1)}% on this balanced sample): the best, ${top.name}, has ${(100 * top.bestAssignment.accuracy).toFixed(1)}% ` +
-          `[${top.bestAssignment.accuracyCI95.map((x) => (100 * x).toFixed(1)).join(', ')}]. Check that the images are face crops like the model's training data and that the file is the trained model`,
+        `no candidate scores above chance (${percent(chance, 1)} on this balanced sample): the best, ${top.name}, has ${percent(top.bestAssignment.accuracy, 1)} ` +
+          `[${top.bestAssignment.accuracyCI95.map((x) => percentFigure(x, 1)).join(', ')}]. Check that the images are face crops like the model's training data and that the file is the trained model`,
       )
     }
     return {
