@@ -1,6 +1,7 @@
 import type { CardFile, ChannelOrder, ModelCard, ResizeKind, ScaleKind } from '../card/schema.js'
 import { knownDim as known, shapeLayout, type ModelInputInfo } from '../card/resolve.js'
 import type { Emotion } from '../labels/emotions.js'
+import type { DoctorCard } from '../documents/doctorDocument.js'
 import { modelError } from '../base/errors.js'
 import { CARD_DEFAULTS } from '../card/schema.js'
 
@@ -164,7 +165,7 @@ export function differingFields(a: CandidateSpec, b: CandidateSpec): string[] {
 }
 
 /** A card file for a candidate with these labels and output kind. */
-export function specCard(spec: CandidateSpec, labels: readonly Emotion[], output: 'logits' | 'probabilities'): CardFile {
+export function specCard(spec: CandidateSpec, labels: readonly Emotion[], output: 'logits' | 'probabilities'): DoctorCard {
   return {
     input: { height: spec.height, width: spec.width, channels: spec.channels, layout: spec.layout, ...(spec.channels === 3 ? { channelOrder: spec.channelOrder } : {}) },
     scale: spec.scale,

@@ -1,8 +1,7 @@
 import { z } from 'zod'
-import { EVAL_SCHEMA, type EvalResult } from '../documents/evalResult.js'
+import { EVAL_SCHEMA, evalDocumentSchema, resumeOptionsSchema, type EvalResult } from '../documents/evalDocument.js'
 import { parseDocument } from '../documents/readDocument.js'
 import { cvDocumentSchema } from '../documents/cvDocument.js'
-import { evalDocumentSchema, resumePointSchema } from '../documents/evalDocument.js'
 import type { CrossValidateOptions, CvResumePoint } from './crossValidate.js'
 import { checkEvalDocument, checkPartialResult } from './documentChecks.js'
 import { dataError } from '../base/errors.js'
@@ -15,7 +14,7 @@ const cvPartialSchema = z.looseObject({
   timing: z.looseObject({ wallSeconds: z.number().nonnegative() }),
   resume: z.object({
     signal: z.string(),
-    options: resumePointSchema.shape.options,
+    options: resumeOptionsSchema,
     folds: z.array(z.unknown()),
     current: z.unknown().optional(),
   }),
@@ -31,7 +30,7 @@ export function readCvPartial(file: string, raw: unknown): { point: CvResumePoin
   const doc = parseDocument(raw, cvPartialSchema, file, 'partial ferbench/cv@1')
   const evalDoc = (value: unknown, field: string): EvalResult => {
     if (typeof value !== 'object' || value === null || (value as { schema?: unknown }).schema !== EVAL_SCHEMA) throw dataError(`${file}: ${field} is not a ${EVAL_SCHEMA} document`)
-    return parseDocument(value, evalDocumentSchema, `${file} ${field}`, EVAL_SCHEMA) as EvalResult
+    return parseDocument(value, evalDocumentSchema, `${file} ${field}`, EVAL_SCHEMA)
   }
   const folds = doc.resume.folds.map((value, i) => {
     const fold = evalDoc(value, `resume.folds.${i}`)
@@ -45,7 +44,7 @@ export function readCvPartial(file: string, raw: unknown): { point: CvResumePoin
     if (current.complete) throw dataError(`${file}: resume.current is complete (complete:true); expected the partial result of the fold in progress`)
     checkPartialResult(current, `${file} resume.current`)
   }
-  const point: CvResumePoint = { signal: doc.resume.signal, options: doc.resume.options as CvResumePoint['options'], folds, ...(current ? { current } : {}) }
+  const point: CvResumePoint = { signal: doc.resume.signal, options: doc.resume.options, folds, ...(current ? { current } : {}) }
   return { point, wallSeconds: doc.timing.wallSeconds }
 }
 

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type { ModelCard } from '../card/schema.js'
 import type { ModelFileEntry } from '../identity/modelFiles.js'
-import type { EvalResult, ResumeOptions } from '../documents/evalResult.js'
+import type { EvalResult, ResumeOptions } from '../documents/evalDocument.js'
 import type { EvalOptions } from './evaluate.js'
 import { readEvalDocumentFor } from '../documents/readDocument.js'
 import { canonicalJson, checkPartialResult } from './documentChecks.js'

@@ -1,6 +1,6 @@
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { csvTextCell } from './escape.js'
-import type { SamplePrediction } from '../documents/evalResult.js'
+import type { SamplePrediction } from '../documents/predictions.js'
 
 const PREDICTIONS_CSV_HEADER = ['id', 'truth', 'predicted', 'correct', 'top1', 'top1_score', 'top2', 'top2_score', 'top3', 'top3_score'] as const
 

@@ -7,7 +7,7 @@ import { FerbenchError } from '../../src/base/errors.js'
 import { evaluate, type EvalOptions } from '../../src/eval/evaluate.js'
 import { mergeShards, readShardFile } from '../../src/eval/merge.js'
 import { evalOptionsFromPartial, readPartialResult } from '../../src/eval/resume.js'
-import type { EvalResult } from '../../src/documents/evalResult.js'
+import type { EvalResult } from '../../src/documents/evalDocument.js'
 import { FIXTURES, ROOT, tempDir } from '../helpers/cli.js'
 import { CANONICAL, expectedConfusion, readFixtureCsv } from '../helpers/oracle.js'
 
