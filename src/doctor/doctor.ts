@@ -39,7 +39,7 @@ export interface DoctorOptions {
 }
 
 /** The declared label order: the card's, else the dataset's order followed by the canonical classes it lacks, cut to the output count. */
-export function defaultLabels(datasetLabels: readonly Emotion[], classes: number): Emotion[] {
+function defaultLabels(datasetLabels: readonly Emotion[], classes: number): Emotion[] {
   return [...datasetLabels, ...EMOTIONS.filter((e) => !datasetLabels.includes(e))].slice(0, classes)
 }
 

@@ -10,7 +10,7 @@ export const AUDIT_SCHEMA = 'ferbench/dataset-audit@1'
 
 const count = z.number().int().nonnegative()
 
-export const auditItemSchema = z.object({
+const auditItemSchema = z.object({
   split: z.string(),
   id: z.string(),
   /** Datasets with subjects (CK+, JAFFE, manifests with a subject column). */
@@ -19,7 +19,7 @@ export const auditItemSchema = z.object({
   fold: z.number().int().positive().optional(),
 })
 
-export const nearDuplicatePairSchema = z.object({
+const nearDuplicatePairSchema = z.object({
   crossSplit: z.boolean(),
   /** 'near': the same picture re-saved (re-encoded, brighter, shifted, rescaled); 'mirrored': a left-right mirrored copy. */
   kind: z.enum(['near', 'mirrored']),
@@ -32,7 +32,7 @@ export const nearDuplicatePairSchema = z.object({
 })
 
 /** One picture found under two subject ids (exact or near copy): the same person then sits in two folds when the folds differ. */
-export const subjectConflictSchema = z.object({
+const subjectConflictSchema = z.object({
   kind: z.enum(['exact', 'near', 'mirrored']),
   items: z.array(auditItemSchema),
   subjects: z.array(z.string()),

@@ -9,7 +9,7 @@ export const DATASET_INSPECT_SCHEMA = 'ferbench/dataset-inspect@1'
 
 const count = z.number().int().nonnegative()
 
-export const datasetInspectSplitSchema = z.object({
+const datasetInspectSplitSchema = z.object({
   name: z.string(),
   samples: count,
   /** Samples per class, canonical names, in the dataset's native label order. */

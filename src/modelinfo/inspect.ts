@@ -18,7 +18,7 @@ export interface TensorDescription {
   dtype: string
 }
 
-export const INSPECT_SCHEMA = 'ferbench/inspect@1'
+const INSPECT_SCHEMA = 'ferbench/inspect@1'
 
 export interface InspectResult {
   schema: typeof INSPECT_SCHEMA

@@ -29,7 +29,7 @@ export type ReportSubject =
   | { kind: 'robust'; result: RobustResult }
 
 /** Which formats each document can be shown in. */
-export const FORMATS_OF: Record<ReportSubject['kind'], readonly ReportFormat[]> = {
+const FORMATS_OF: Record<ReportSubject['kind'], readonly ReportFormat[]> = {
   eval: ['table', 'json', 'markdown', 'html', 'png'],
   cv: ['table', 'json', 'markdown', 'html', 'png'],
   compare: ['table', 'json', 'markdown'],
@@ -80,7 +80,7 @@ export function reportFormats(kind: ReportSubject['kind'], format: string | unde
 }
 
 /** Renders a document in a format; png is binary, the rest text. */
-export async function renderReport(subject: ReportSubject, format: ReportFormat): Promise<string | Buffer> {
+async function renderReport(subject: ReportSubject, format: ReportFormat): Promise<string | Buffer> {
   if (!FORMATS_OF[subject.kind].includes(format)) checkFormatFor(subject.kind, format, undefined)
   if (format === 'json') return `${JSON.stringify(subject.result, null, 2)}\n`
   switch (subject.kind) {
