@@ -1,6 +1,7 @@
 import type { ClassificationMetrics } from '../metrics/classification.js'
 import type { LabelOrderCheck } from '../metrics/labelOrder.js'
-import type { EvalResult, ResumeOptions, SampleFailure } from './evalResult.js'
+import type { EvalResult, SampleFailure } from './evalResult.js'
+import type { StoredSpec } from './storedSpec.js'
 import type { PredictionsField } from './predictions.js'
 
 /** The cross-validation document written by `ferbench eval --folds N` without --fold (src/eval/crossValidate.ts). */
@@ -51,7 +52,7 @@ export interface CvResumePoint {
   /** What stopped the run (`SIGINT`, `SIGTERM`). */
   signal: string
   /** The options of the run, as a partial eval result stores them (model: the --model pattern; paths resolved). */
-  options: ResumeOptions
+  options: StoredSpec
   /** Every fold finished before the stop, in fold order: the whole eval result of each. */
   folds: EvalResult[]
   /** The fold in progress when the run stopped: its partial eval result, resumed where it stopped. */

@@ -4,6 +4,7 @@ import { CALIBRATION_BINS } from '../metrics/calibration.js'
 import { resizeKinds, scaleKinds, ttaKinds } from '../card/card.js'
 import { EVAL_SCHEMA } from './evalResult.js'
 import { PREDICTIONS_ENCODING } from './predictions.js'
+import { shardSchema, storedSpecSchema } from './storedSpec.js'
 
 /**
  * The eval document ('ferbench/eval@1', src/documents/evalResult.ts) as a zod schema. It serves
@@ -163,8 +164,6 @@ export const digestHex = z.string()
 
 export const machineSchema = z.object({ cpu: z.string(), cores: count, memoryBytes: count, os: z.string(), arch: z.string(), node: z.string() })
 
-const shardSchema = z.object({ index: z.number().int().positive(), count: z.number().int().positive() })
-
 export const resumePointSchema = z.object({
   settled: count,
   settledDigest: z.string(),
@@ -181,41 +180,8 @@ export const resumePointSchema = z.object({
       rawM2: z.array(z.number().nonnegative()),
     })
     .optional(),
-  /** What `eval --resume` needs; owned by the resume code (src/eval/resume.ts), so other fields are allowed here. */
-  options: z.looseObject({
-    cwd: z.string(),
-    model: z.string(),
-    card: z.string().optional(),
-    preset: z.string().optional(),
-    dataset: z.string(),
-    data: z.string(),
-    split: z.string(),
-    batch: z.number().int().positive(),
-    threads: z.number().int().positive().optional(),
-    device: z.enum(['cpu', 'gpu']),
-    runner: z.string().optional(),
-    tta: z.enum(ttaKinds).optional(),
-    /** Adapter options (src/datasets/types.ts); open, so that an adapter's new option is kept. */
-    datasetOptions: z
-      .looseObject({
-        labels: z.string().optional(),
-        classMap: z.string().optional(),
-        ckplusNeutral: z.boolean().optional(),
-        classes: z.union([z.literal(7), z.literal(8)]).optional(),
-        folds: z.number().int().min(2).optional(),
-        fold: z.number().int().positive().optional(),
-      })
-      .optional(),
-    extraClasses: z.enum(['drop', 'keep']),
-    predictions: z.boolean(),
-    embedPredictions: z.boolean(),
-    strict: z.boolean(),
-    demo: z.boolean(),
-    shard: shardSchema.optional(),
-    sliceBy: z.array(z.string()).optional(),
-    sliceMinSamples: count.optional(),
-    calibrate: z.object({ method: z.literal('temperature'), split: z.string() }).optional(),
-  }),
+  /** What `eval --resume` needs: the run's spec as stored (src/documents/storedSpec.ts, src/eval/spec.ts). */
+  options: storedSpecSchema,
 })
 
 export const evalDocumentSchema = z

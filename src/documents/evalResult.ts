@@ -9,6 +9,7 @@ import type { LabelOrderCheck } from '../metrics/labelOrder.js'
 import type { OutputCheck, OutputStatsState } from '../metrics/degenerate.js'
 import type { ModelCard } from '../card/card.js'
 import type { PredictionsField } from './predictions.js'
+import type { StoredSpec } from './storedSpec.js'
 
 export const EVAL_SCHEMA = 'ferbench/eval@1'
 
@@ -28,38 +29,6 @@ export interface SampleFailure {
   error: string
 }
 
-/** Options a partial result records so that `eval --resume` runs the same evaluation. */
-export interface ResumeOptions {
-  /** Working directory of the interrupted run (paths below are stored resolved; older partial results held them relative to it). */
-  cwd: string
-  model: string
-  card?: string
-  preset?: string
-  dataset: string
-  data: string
-  split: string
-  batch: number
-  threads?: number
-  device: string
-  runner?: string
-  tta?: string
-  /** Adapter options beyond data/split (EvalOptions.datasetOptions). */
-  datasetOptions?: Record<string, unknown>
-  extraClasses: string
-  /** Predictions kept during the run (embedded, or for a predictions CSV). */
-  predictions: boolean
-  /** Predictions kept in the final document (default; --no-embed-predictions omits them). */
-  embedPredictions: boolean
-  /** Top-3 scores kept for a --predictions CSV (absent in older partial results: false). */
-  predictionScores?: boolean
-  strict: boolean
-  demo: boolean
-  shard?: { index: number; count: number }
-  sliceBy?: string[]
-  sliceMinSamples?: number
-  calibrate?: { method: 'temperature'; split: string }
-}
-
 /** Only in a partial result (complete:false): where to continue from. */
 export interface ResumePoint {
   /** Samples of the (sharded) split stream settled (scored or failed), in stream order: a prefix. */
@@ -70,7 +39,8 @@ export interface ResumePoint {
   signal: string
   /** Accumulators of the degenerate-output check, continued on resume. */
   outputStats?: OutputStatsState
-  options: ResumeOptions
+  /** The run's spec as stored (src/documents/storedSpec.ts). */
+  options: StoredSpec
 }
 
 /** `timing.split` of an eval result: this segment's time per stage, in ms. */

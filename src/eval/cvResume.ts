@@ -3,10 +3,10 @@ import { EVAL_SCHEMA, type EvalResult } from '../documents/evalResult.js'
 import { parseDocument } from '../documents/readDocument.js'
 import { cvDocumentSchema } from '../documents/cvDocument.js'
 import { evalDocumentSchema, resumePointSchema } from '../documents/evalDocument.js'
-import type { CrossValidateOptions, CvResumePoint } from './crossValidate.js'
+import type { CvRun, CvResumePoint } from './crossValidate.js'
 import { checkEvalDocument, checkPartialResult } from './documentChecks.js'
 import { dataError } from '../base/errors.js'
-import { evalOptionsFromStored, resumedPaths } from './resume.js'
+import { specFromStored, type EvalSpec } from './spec.js'
 
 /** The parts of a partial all-fold (ferbench/cv@1, complete:false) document that --resume reads. */
 const cvPartialSchema = z.looseObject({
@@ -45,12 +45,12 @@ export function readCvPartial(file: string, raw: unknown): { point: CvResumePoin
     if (current.complete) throw dataError(`${file}: resume.current is complete (complete:true); expected the partial result of the fold in progress`)
     checkPartialResult(current, `${file} resume.current`)
   }
-  const point: CvResumePoint = { signal: doc.resume.signal, options: doc.resume.options as CvResumePoint['options'], folds, ...(current ? { current } : {}) }
+  const point: CvResumePoint = { signal: doc.resume.signal, options: doc.resume.options, folds, ...(current ? { current } : {}) }
   return { point, wallSeconds: doc.timing.wallSeconds }
 }
 
-/** The all-fold run a partial result continues: its stored options (paths resolved), with `concurrency` the only setting taken from now. */
-export function cvOptionsFromPartial(file: string, read: { point: CvResumePoint; wallSeconds: number }, concurrency: number): CrossValidateOptions {
-  const { split, shard: _shard, ...options } = evalOptionsFromStored(resumedPaths(read.point.options), concurrency)
-  return { ...options, ...(split ? { split } : {}), resumeFrom: { file, point: read.point, wallSeconds: read.wallSeconds } }
+/** The all-fold run a partial result continues: its stored spec (paths resolved), with `concurrency` the only setting taken from now. */
+export function cvResumeFromPartial(file: string, read: { point: CvResumePoint; wallSeconds: number }, concurrency: number): { spec: EvalSpec; resumeFrom: CvRun['resumeFrom'] } {
+  const { split, shard: _shard, ...spec } = specFromStored(file, read.point.options, concurrency)
+  return { spec: { ...spec, split: split || undefined }, resumeFrom: { file, point: read.point, wallSeconds: read.wallSeconds } }
 }

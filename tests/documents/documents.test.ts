@@ -59,7 +59,7 @@ describe('--resume on a tampered partial result: exit 3 naming the file and fiel
     ['a digest that is not a digest', (d) => (d.dataset.digest = 'abc'), /dataset\.digest 'abc' is not 64 lowercase hex digits/],
     ['settledDigest changed', (d) => (d.resume!.settledDigest = '0'.repeat(64)), /resume\.settledDigest differs from dataset\.digest although no sample failed/],
     ['batch 0', (d) => (d.resume!.options.batch = 0), /resume\.options\.batch: Too small/],
-    ['an unknown device', (d) => (d.resume!.options.device = 'tpu'), /resume\.options\.device: Invalid option/],
+    ['an unknown device', (d) => ((d.resume!.options as Record<string, unknown>).device = 'tpu'), /resume\.options\.device: Invalid option/],
     ['no resume section', (d) => delete d.resume, /field 'resume' is missing/],
     ['the schema field', (d) => (d.schema = 'ferbench/eval@0' as Doc['schema']), /field 'schema' is "ferbench\/eval@0"; expected 'ferbench\/eval@1'/],
   ]
