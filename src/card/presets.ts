@@ -1,5 +1,4 @@
-import { CARD_DEFAULTS, type CardFile } from './card.js'
-import { parseCard } from './loadCard.js'
+import { CARD_DEFAULTS, parseCard, type CardFile } from './schema.js'
 
 /**
  * Built-in model cards (`--preset <name>`) for published FER models whose preprocessing is stated

@@ -16,10 +16,10 @@ export interface EvalSpecFlags extends DatasetFlagValues {
   split?: string | undefined
   batch: number
   threads?: number | undefined
-  device: string
+  device: EvalSpec['device']
   runner?: string | undefined
-  tta?: string | undefined
-  'extra-classes': string
+  tta?: EvalSpec['tta']
+  'extra-classes': EvalSpec['extraClasses']
   strict: boolean
   concurrency: number
   'slice-by'?: string[] | undefined
@@ -62,10 +62,10 @@ export function evalSpecFromFlags(command: 'eval' | 'robust', flags: EvalSpecFla
     datasetOptions: evalDatasetOptions(flags),
     batch: flags.batch,
     threads: flags.threads,
-    device: flags.device as EvalSpec['device'],
+    device: flags.device,
     runner: flags.runner,
-    tta: flags.tta as EvalSpec['tta'],
-    extraClasses: flags['extra-classes'] as EvalSpec['extraClasses'],
+    tta: flags.tta,
+    extraClasses: flags['extra-classes'],
     strict: flags.strict,
     concurrency: flags.concurrency,
     demo,

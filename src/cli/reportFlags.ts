@@ -1,13 +1,6 @@
-import { Flags } from '@oclif/core'
 import { usageError } from '../base/errors.js'
 import { writeOutputs } from './outputs.js'
-import { checkFormatFor, emitReport, formatFor, REPORT_FORMATS, reportFormats, type ReportSubject } from '../report/render.js'
-
-/** --format: how a result is shown on stdout (or written to each report file). */
-export const formatFlag = Flags.string({
-  description: `report format: ${REPORT_FORMATS.join(', ')} (for files, the default comes from the extension: .md .xml .html .png .json .txt)`,
-  options: [...REPORT_FORMATS],
-})
+import { checkFormatFor, emitReport, formatFor, reportFormats, type ReportSubject } from '../report/render.js'
 
 /**
  * Writes every requested report file (each one tried; the failures named together, exit 10), then returns what to print on stdout: the --format view

@@ -1,6 +1,7 @@
-import { Args, Flags } from '@oclif/core'
+import { Args } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
-import { formatFlag, writeReports } from '../cli/reportFlags.js'
+import { writeReports } from '../cli/reportFlags.js'
+import { formatFlag, outputFlag } from '../cli/flags/output.js'
 import { checkOutputs } from '../cli/outputs.js'
 import { compareFiles } from '../verdicts/compare.js'
 import type { CompareResult } from '../documents/compareDocument.js'
@@ -25,8 +26,8 @@ export default class Compare extends FerbenchCommand {
   }
 
   static override flags = {
-    format: formatFlag,
-    output: Flags.string({ char: 'o', description: 'write the comparison to this file (format from --format or the extension: .md, .json, .txt)', multiple: true }),
+    format: formatFlag(),
+    output: outputFlag({ description: 'write the comparison to this file (format from --format or the extension: .md, .json, .txt)', multiple: true }),
   }
 
   async run(): Promise<CompareResult> {

@@ -1,15 +1,14 @@
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { usageError } from '../base/errors.js'
-import { DEFAULT_CONCURRENCY } from '../eval/spec.js'
 import { DEFAULT_PARTIAL_FILE } from '../eval/resume.js'
-import { datasetNames } from '../datasets/registry.js'
 import type { EvalResult } from '../documents/evalResult.js'
-import { formatFlag } from '../cli/reportFlags.js'
 import type { CvResult } from '../eval/crossValidate.js'
-import { allowOutsideRootFlag, maxPixelsFlag } from '../cli/datasetCommandFlags.js'
-import { LIMITS } from '../base/limits.js'
-import { DECODE_SLOTS } from '../datasets/decode.js'
+import { modelFlags } from '../cli/flags/model.js'
+import { runnerFlags } from '../cli/flags/runner.js'
+import { adapterFlags, dataFlags, foldFlags, imageLimitFlags } from '../cli/flags/dataset.js'
+import { concurrencyFlag, scoringFlags, strictFlag } from '../cli/flags/evalRun.js'
+import { formatFlag, outputFlag, reportFlag } from '../cli/flags/output.js'
 import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
 import { EvalSession, FIXED_BY_RESUME } from '../cli/evalRun.js'
 import { evalSpecFromFlags } from '../cli/evalSpecFlags.js'
@@ -27,47 +26,25 @@ export default class Eval extends FerbenchCommand {
   ]
 
   static override flags = {
-    model: Flags.string({ char: 'm', description: 'model file (.onnx, or a tfjs model.json)' }),
-    card: Flags.string({ description: 'model card JSON (default: <model>.ferbench.json beside the model)' }),
-    preset: Flags.string({ description: 'a built-in model card by name (see `ferbench models presets`)' }),
-    dataset: Flags.string({ char: 'd', description: `dataset adapter (${datasetNames().join(', ')}, ...)`, default: 'fer2013' }),
-    data: Flags.string({ description: 'the dataset file or folder as downloaded' }),
-    split: Flags.string({ char: 's', description: 'split to evaluate (fer2013: Training, PublicTest, PrivateTest; default PrivateTest)' }),
-    batch: Flags.integer({ char: 'b', description: `samples per inference call (1–${LIMITS.batch})`, default: 32, min: 1, max: LIMITS.batch }),
-    threads: Flags.integer({ description: `intra-op threads for the runner, 1–${LIMITS.threads} (default: engine decides)`, min: 1, max: LIMITS.threads }),
-    device: Flags.string({ description: 'device to run on', options: ['cpu', 'gpu'], default: 'cpu' }),
-    runner: Flags.string({ description: 'runner (default: chosen from the model file type)', options: ['onnx', 'tfjs'] }),
-    tta: Flags.string({ description: "test-time augmentation, overriding the card's: none, flip (image + mirror), tencrop (4 corners + center, each mirrored; needs the card's crop)", options: ['none', 'flip', 'tencrop'] }),
-    'extra-classes': Flags.string({
-      description: 'model classes the dataset lacks (e.g. contempt on FER2013): drop = exclude from the argmax, keep = count as wrong',
-      options: ['drop', 'keep'],
-      default: 'drop',
-    }),
-    output: Flags.string({ char: 'o', description: 'write the result JSON to this file (atomically)' }),
+    ...modelFlags,
+    ...dataFlags,
+    ...runnerFlags,
+    ...scoringFlags,
+    output: outputFlag(),
     'embed-predictions': Flags.boolean({
       description: 'embed per-sample predictions (compact columns: ids, truth, prediction, pixel-content key) in the result JSON, which compare and gate need for McNemar\'s test (default; --no-embed-predictions omits them)',
       allowNo: true,
       default: true,
     }),
     predictions: Flags.string({ description: 'write per-sample predictions to this CSV (id, truth, predicted, correct, top-3 labels with scores), atomically' }),
-    format: formatFlag,
-    report: Flags.string({ char: 'r', description: 'write a report file (format from --format or the extension: .md, .html, .png, .json, .txt); repeatable', multiple: true }),
-    strict: Flags.boolean({ description: 'stop at the first sample that fails to load' }),
-    labels: Flags.string({ description: 'ferplus: the fer2013new.csv votes file (default: fer2013new.csv beside --data)' }),
-    'class-map': Flags.string({ description: "folder/manifest: class names → emotions, e.g. '0=neutral,1=happiness,2=surprise'" }),
-    'ckplus-neutral': Flags.boolean({ description: 'ckplus (original layout): add the first frame of each labelled sequence as neutral' }),
-    classes: Flags.string({ description: 'affectnet: 8 classes, or 7 (contempt dropped)', options: ['7', '8'] }),
-    folds: Flags.integer({ description: 'subject-independent folds of the split (CK+ and JAFFE default to 10); without --fold, every fold is evaluated (--model may contain {fold})', min: 2 }),
-    fold: Flags.integer({ description: 'evaluate only this fold (1-based) of --folds', min: 1 }),
-    concurrency: Flags.integer({
-      description: `samples prepared ahead of inference (1 = serial, max ${LIMITS.concurrency}; at most ${DECODE_SLOTS} are decoded at a time); results are identical for every value`,
-      default: DEFAULT_CONCURRENCY,
-      min: 1,
-      max: LIMITS.concurrency,
-    }),
+    format: formatFlag(),
+    report: reportFlag(),
+    strict: strictFlag,
+    ...adapterFlags,
+    ...foldFlags,
+    concurrency: concurrencyFlag,
     timings: Flags.boolean({ description: 'print on stderr where the time went: start-up, read, decode, preprocess, infer, metrics, write (also in the JSON as timing.split)' }),
-    'max-pixels': maxPixelsFlag,
-    'allow-outside-root': allowOutsideRootFlag,
+    ...imageLimitFlags,
     shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`. `auto`: i/n from the engine running it (Kubernetes Indexed Job, SLURM array, GitLab/CircleCI/Buildkite parallel)' }),
     'shard-count': Flags.integer({ description: 'with --shard auto: the number of shards where the engine gives only an index (Kubernetes: .spec.completions)', min: 1 }),
     'slice-by': Flags.string({
@@ -75,7 +52,7 @@ export default class Eval extends FerbenchCommand {
       multiple: true,
     }),
     'slice-min-samples': Flags.integer({ description: `groups with fewer samples are reported but not ranked for the largest gap (default ${DEFAULT_SLICE_MIN_SAMPLES})`, min: 1 }),
-    calibrate: Flags.string({ description: 'fit a calibration on --calibration-split and report calibration before and after: temperature (one scalar dividing the logits)', options: ['temperature'] }),
+    calibrate: Flags.option({ description: 'fit a calibration on --calibration-split and report calibration before and after: temperature (one scalar dividing the logits)', options: ['temperature'] as const })(),
     'calibration-split': Flags.string({ description: 'the split the --calibrate temperature is fitted on (never the scored split)' }),
     resume: Flags.string({
       description: `continue an interrupted run from its partial result (written on SIGINT/SIGTERM to --output, else ./${DEFAULT_PARTIAL_FILE}); the final result replaces it unless --output is given`,

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core'
 import { collectDocuments } from '../board/collect.js'
 import { EXPORT_FORMATS, exportDocuments, GAB_DIRECTIONS } from '../report/exportFormats.js'
 import { FerbenchCommand } from '../cli/baseCommand.js'
+import { outputFlag } from '../cli/flags/output.js'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 
 export default class Export extends FerbenchCommand {
@@ -23,7 +24,7 @@ export default class Export extends FerbenchCommand {
   static override flags = {
     format: Flags.option({ description: 'output format', options: EXPORT_FORMATS, required: true })(),
     direction: Flags.option({ description: 'github-action-benchmark only: which measures (the action takes one direction per step)', options: GAB_DIRECTIONS, default: 'bigger' })(),
-    output: Flags.string({ char: 'o', description: 'write to this file (atomically) instead of stdout' }),
+    output: outputFlag({ description: 'write to this file (atomically) instead of stdout' }),
   }
 
   async run(): Promise<{ format: string; documents: number; text: string }> {

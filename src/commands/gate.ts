@@ -1,12 +1,13 @@
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
-import { formatFlag, writeReports } from '../cli/reportFlags.js'
+import { writeReports } from '../cli/reportFlags.js'
+import { formatFlag, outputFlag } from '../cli/flags/output.js'
 import { checkOutputs } from '../cli/outputs.js'
 import { usageError } from '../base/errors.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
 import { DEFAULT_MAX_ACCURACY_DROP, gateFiles } from '../verdicts/gate.js'
 import { resolveBaseline } from '../board/resolveBaseline.js'
-import { DEFAULT_HISTORY_STORE } from '../board/historyStore.js'
+import { storeFlag } from '../cli/flags/history.js'
 import type { GateResult } from '../documents/gateDocument.js'
 
 function number(flag: string, value: string | undefined): number | undefined {
@@ -37,15 +38,15 @@ export default class Gate extends FerbenchCommand {
 
   static override flags = {
     baseline: Flags.string({ description: 'baseline result document (eval, cross-validation or speed JSON), or history:<branch> for the last comparable document recorded on that branch (ferbench history add)', required: true }),
-    store: Flags.string({ description: 'history store for --baseline history:<branch>', default: DEFAULT_HISTORY_STORE }),
+    store: storeFlag({ description: 'history store for --baseline history:<branch>' }),
     current: Flags.string({ description: 'current result document of the same kind', required: true }),
     'max-accuracy-drop': Flags.string({ description: `largest allowed accuracy drop, percentage points (eval documents; default ${DEFAULT_MAX_ACCURACY_DROP})` }),
     'max-class-recall-drop': Flags.string({ description: 'largest allowed drop of any class\'s recall, percentage points (eval documents; off unless given)' }),
     'max-group-gap': Flags.string({ description: 'largest allowed growth, in points, of the accuracy gap between groups of an eval --slice-by attribute; fails only when the current gap is also significant (Fisher exact p < alpha)' }),
     'max-latency-increase': Flags.string({ description: 'largest allowed increase of the latency ratio to the reference model, percent (speed documents): fails when the 95% interval\'s low end is above it' }),
     alpha: Flags.string({ description: 'significance level of McNemar\'s exact test', default: '0.05' }),
-    format: formatFlag,
-    output: Flags.string({ char: 'o', description: 'write the gate report to this file (format from --format or the extension: .xml = JUnit, .md, .html, .json, .txt); repeatable', multiple: true }),
+    format: formatFlag(),
+    output: outputFlag({ description: 'write the gate report to this file (format from --format or the extension: .xml = JUnit, .md, .html, .json, .txt); repeatable', multiple: true }),
   }
 
   async run(): Promise<GateResult> {

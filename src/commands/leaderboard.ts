@@ -3,6 +3,7 @@ import { buildLeaderboard } from '../board/leaderboard.js'
 import { collectDocuments } from '../board/collect.js'
 import { writeLeaderboardOutputs } from '../report/writeLeaderboard.js'
 import { FerbenchCommand } from '../cli/baseCommand.js'
+import { outputFlag } from '../cli/flags/output.js'
 import { renderLeaderboardTables } from '../report/leaderboardTable.js'
 import type { LeaderboardDocument } from '../documents/leaderboardDocument.js'
 
@@ -23,7 +24,7 @@ export default class Leaderboard extends FerbenchCommand {
   ]
   static override args = { inputs: Args.string({ description: 'result documents (eval, cv, robust, speed JSON) or folders of them', required: true }) }
   static override flags = {
-    output: Flags.string({ char: 'o', description: 'write the leaderboard JSON (ferbench/leaderboard@1) to this file' }),
+    output: outputFlag({ description: 'write the leaderboard JSON (ferbench/leaderboard@1) to this file' }),
     html: Flags.string({ description: 'write a self-contained HTML page (scatters and sortable tables, no network)' }),
     png: Flags.string({ description: 'write the scatters (accuracy vs latency and vs size, per protocol) as a PNG' }),
   }

@@ -1,5 +1,6 @@
-import { Args, Flags } from '@oclif/core'
+import { Args } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
+import { outputFlag } from '../cli/flags/output.js'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { checkOutputs } from '../cli/outputs.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
@@ -26,7 +27,7 @@ export default class Merge extends FerbenchCommand {
   ]
   static override args = { shards: Args.string({ description: 'shard result files (ferbench eval --shard i/n --output ...), or a folder holding them', required: true }) }
   static override flags = {
-    output: Flags.string({ char: 'o', description: 'write the merged result JSON to this file (atomically)' }),
+    output: outputFlag({ description: 'write the merged result JSON to this file (atomically)' }),
   }
 
   async run(): Promise<EvalResult | RobustResult> {

@@ -1,6 +1,7 @@
-import { Args, Flags } from '@oclif/core'
+import { Args } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
-import { formatFlag, writeReports } from '../cli/reportFlags.js'
+import { writeReports } from '../cli/reportFlags.js'
+import { formatFlag, outputFlag } from '../cli/flags/output.js'
 import { checkOutputs } from '../cli/outputs.js'
 import { readScoredDocument } from '../documents/readDocument.js'
 import type { CvDocument } from '../documents/cvDocument.js'
@@ -27,8 +28,8 @@ export default class Report extends FerbenchCommand {
   }
 
   static override flags = {
-    format: formatFlag,
-    output: Flags.string({ char: 'o', description: 'write the report to this file (format from --format or the extension: .md, .html, .png, .json, .txt); repeatable', multiple: true }),
+    format: formatFlag(),
+    output: outputFlag({ description: 'write the report to this file (format from --format or the extension: .md, .html, .png, .json, .txt); repeatable', multiple: true }),
   }
 
   async run(): Promise<EvalDocument | CvDocument | RobustResult> {

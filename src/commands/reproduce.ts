@@ -1,7 +1,10 @@
 import { LIMITS } from '../base/limits.js'
-import { Args, Flags } from '@oclif/core'
+import { Args } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { progressOnStderr } from '../cli/progress.js'
+import { cardFlag, modelFlag, presetFlag } from '../cli/flags/model.js'
+import { dataFlag } from '../cli/flags/dataset.js'
+import { batchFlag, deviceFlag, runnerFlag, threadsFlag } from '../cli/flags/runner.js'
 import { reproduceClaim, type ReproduceResult } from '../claims/reproduce.js'
 import { fitText } from '../report/fit.js'
 
@@ -20,14 +23,14 @@ export default class Reproduce extends FerbenchCommand {
   static override args = { claim: Args.string({ description: 'claim id (see ferbench claims)', required: true }) }
 
   static override flags = {
-    model: Flags.string({ char: 'm', description: 'the model to check' }),
-    data: Flags.string({ description: 'the claim\'s dataset, as downloaded (accuracy claims)' }),
-    card: Flags.string({ description: 'model card (default: the claim\'s preset, else the sidecar)' }),
-    preset: Flags.string({ description: 'a built-in model card instead of the claim\'s preset' }),
-    batch: Flags.integer({ char: 'b', description: `samples per inference call (1–${LIMITS.batch})`, default: 32, min: 1, max: LIMITS.batch }),
-    threads: Flags.integer({ description: `intra-op threads (1–${LIMITS.threads})`, min: 1, max: LIMITS.threads }),
-    device: Flags.string({ description: 'device to run on', options: ['cpu', 'gpu'], default: 'cpu' }),
-    runner: Flags.string({ description: 'runner', options: ['onnx', 'tfjs'] }),
+    model: modelFlag({ description: 'the model to check' }),
+    data: dataFlag({ description: 'the claim\'s dataset, as downloaded (accuracy claims)' }),
+    card: cardFlag({ description: 'model card (default: the claim\'s preset, else the sidecar)' }),
+    preset: presetFlag({ description: 'a built-in model card instead of the claim\'s preset' }),
+    batch: batchFlag(),
+    threads: threadsFlag(`intra-op threads (1–${LIMITS.threads})`),
+    device: deviceFlag(),
+    runner: runnerFlag({ description: 'runner' }),
   }
 
   async run(): Promise<ReproduceResult> {
@@ -43,7 +46,7 @@ export default class Reproduce extends FerbenchCommand {
         ...(flags.preset ? { preset: flags.preset } : {}),
         batch: flags.batch,
         ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
-        device: flags.device as 'cpu' | 'gpu',
+        device: flags.device,
         ...(flags.runner ? { runner: flags.runner } : {}),
         onProgress: (done) => progress.update(done),
       })

@@ -4,14 +4,18 @@ import { evalSpecFromFlags } from '../cli/evalSpecFlags.js'
 import { checkOutputs } from '../cli/outputs.js'
 import { passProgress, progressOnStderr } from '../cli/progress.js'
 import { reportFormats } from '../report/render.js'
-import { formatFlag, writeReports } from '../cli/reportFlags.js'
+import { writeReports } from '../cli/reportFlags.js'
+import { modelFlags } from '../cli/flags/model.js'
+import { runnerFlags } from '../cli/flags/runner.js'
+import { adapterFlags, dataFlags, foldFlags, imageLimitFlags } from '../cli/flags/dataset.js'
+import { concurrencyFlag, scoringFlags, strictFlag } from '../cli/flags/evalRun.js'
+import { formatFlag, outputFlag, reportFlag } from '../cli/flags/output.js'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { usageError } from '../base/errors.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
 import type { RobustResult } from '../documents/robustDocument.js'
 import { CORRUPTIONS, SEVERITIES, type Corruption } from '../documents/robustDocument.js'
 import { DEFAULT_ROBUST_SEED, robust } from '../robust/robust.js'
-import Eval from './eval.js'
 
 /** Comma-separated values of a list flag, each checked against the allowed ones. */
 function list<T extends string | number>(flag: string, text: string | undefined, allowed: readonly T[], parse: (s: string) => T): T[] {
@@ -21,8 +25,6 @@ function list<T extends string | number>(flag: string, text: string | undefined,
   if (values.length === 0 || bad.length > 0) throw usageError(`--${flag} ${text}: expected a comma-separated subset of ${allowed.join(', ')}`)
   return allowed.filter((a) => values.includes(a))
 }
-
-const f = Eval.flags
 
 export default class Robust extends FerbenchCommand {
   static override summary = 'Accuracy under seeded image corruptions (noise, blur, JPEG, low resolution, brightness, contrast, rotation, occlusion) at severities 1–5.'
@@ -37,35 +39,22 @@ export default class Robust extends FerbenchCommand {
   ]
 
   static override flags = {
-    model: f.model,
-    card: f.card,
-    preset: f.preset,
-    dataset: f.dataset,
-    data: f.data,
-    split: f.split,
-    batch: f.batch,
-    threads: f.threads,
-    device: f.device,
-    runner: f.runner,
-    tta: f.tta,
-    'extra-classes': f['extra-classes'],
-    labels: f.labels,
-    'class-map': f['class-map'],
-    'ckplus-neutral': f['ckplus-neutral'],
-    classes: f.classes,
-    folds: f.folds,
-    fold: f.fold,
-    strict: f.strict,
-    concurrency: f.concurrency,
-    'max-pixels': f['max-pixels'],
-    'allow-outside-root': f['allow-outside-root'],
+    ...modelFlags,
+    ...dataFlags,
+    ...runnerFlags,
+    ...scoringFlags,
+    ...adapterFlags,
+    ...foldFlags,
+    strict: strictFlag,
+    concurrency: concurrencyFlag,
+    ...imageLimitFlags,
     shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id, under every condition; combine with `ferbench merge`' }),
     corruptions: Flags.string({ description: `comma-separated subset of: ${CORRUPTIONS.join(', ')} (default: all)` }),
     severities: Flags.string({ description: 'comma-separated subset of 1,2,3,4,5 (default: all)' }),
     seed: Flags.integer({ description: 'seed of the random parts (noise, motion direction, rotation sign); with the sample id it fixes every corrupted image', default: DEFAULT_ROBUST_SEED }),
-    output: Flags.string({ char: 'o', description: 'write the ferbench/robust@1 JSON to this file (atomically)' }),
-    format: formatFlag,
-    report: Flags.string({ char: 'r', description: 'write a report file (.md, .html, .png with a line chart per corruption, .json, .txt); repeatable', multiple: true }),
+    output: outputFlag({ description: 'write the ferbench/robust@1 JSON to this file (atomically)' }),
+    format: formatFlag(),
+    report: reportFlag({ description: 'write a report file (.md, .html, .png with a line chart per corruption, .json, .txt); repeatable' }),
   }
 
   async run(): Promise<RobustResult> {

@@ -8,6 +8,10 @@ import type { SpeedResult } from '../documents/speedResult.js'
 import { renderSpeedTables } from '../report/speedTable.js'
 import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
 import { progressOnStderr } from '../cli/progress.js'
+import { cardFlag, modelFlag, presetFlag } from '../cli/flags/model.js'
+import { deviceFlag, runnerFlag } from '../cli/flags/runner.js'
+import { dataFlag, datasetFlag, splitFlag } from '../cli/flags/dataset.js'
+import { outputFlag } from '../cli/flags/output.js'
 
 function intList(flag: string, value: string): number[] {
   const parts = value.split(',').map((s) => s.trim())
@@ -33,11 +37,11 @@ export default class Speed extends FerbenchCommand {
   ]
 
   static override flags = {
-    model: Flags.string({ char: 'm', description: 'model file (.onnx, or a tfjs model.json)', required: true }),
-    card: Flags.string({ description: 'model card JSON (default: <model>.ferbench.json; without any card the input shape is read from the model)' }),
-    preset: Flags.string({ description: 'a built-in model card by name' }),
-    runner: Flags.string({ description: 'runner (default: chosen from the model file type)', options: ['onnx', 'tfjs'] }),
-    device: Flags.string({ description: 'device to run on', options: ['cpu', 'gpu'], default: 'cpu' }),
+    model: modelFlag({ required: true }),
+    card: cardFlag({ description: 'model card JSON (default: <model>.ferbench.json; without any card the input shape is read from the model)' }),
+    preset: presetFlag({ description: 'a built-in model card by name' }),
+    runner: runnerFlag(),
+    device: deviceFlag(),
     batch: Flags.string({ char: 'b', description: 'images per call, comma-separated: one cell each', default: '1' }),
     threads: Flags.string({ description: 'intra-op threads, comma-separated: one session each (default: the engine decides)' }),
     warmup: Flags.integer({ description: 'untimed calls before each cell', default: 10, min: 0 }),
@@ -47,10 +51,10 @@ export default class Speed extends FerbenchCommand {
     repeats: Flags.integer({ description: 'with --reference: ABBA blocks per cell (the --iterations and --duration minimums are split over them)', default: DEFAULT_REPEATS, min: 1 }),
     'reference-card': Flags.string({ description: 'model card of the reference (default: its sidecar, else its input shape)' }),
     e2e: Flags.boolean({ description: 'also time the whole pipeline (read → decode → preprocess → infer → metrics) on --dataset/--data' }),
-    dataset: Flags.string({ char: 'd', description: 'with --e2e: dataset adapter', default: 'fer2013' }),
-    data: Flags.string({ description: 'with --e2e: the dataset file or folder' }),
-    split: Flags.string({ char: 's', description: 'with --e2e: split' }),
-    output: Flags.string({ char: 'o', description: 'write the result JSON to this file (atomically)' }),
+    dataset: datasetFlag({ description: 'with --e2e: dataset adapter', default: 'fer2013' }),
+    data: dataFlag({ description: 'with --e2e: the dataset file or folder' }),
+    split: splitFlag({ description: 'with --e2e: split' }),
+    output: outputFlag(),
   }
 
   async run(): Promise<SpeedResult> {
@@ -83,7 +87,7 @@ export default class Speed extends FerbenchCommand {
         ...(flags.card ? { card: flags.card } : {}),
         ...(flags.preset ? { preset: flags.preset } : {}),
         ...(flags.runner ? { runner: flags.runner } : {}),
-        device: flags.device as 'cpu' | 'gpu',
+        device: flags.device,
         batches,
         threads,
         warmup: flags.warmup,

@@ -15,7 +15,7 @@ export interface DatasetFactory {
   create(options: DatasetOptions): DatasetAdapter
 }
 
-const FACTORIES: DatasetFactory[] = [
+const FACTORIES: readonly DatasetFactory[] = [
   { info: fer2013Info, create: (o) => new Fer2013Adapter(o.data) },
   { info: ferplusInfo, create: (o) => new FerplusAdapter(o) },
   { info: ckplusInfo, create: (o) => new CkplusAdapter(o) },
@@ -34,13 +34,6 @@ export function datasetFactory(name: string): DatasetFactory {
   const factory = FACTORIES.find((f) => f.info.name === name)
   if (!factory) throw usageError(`--dataset ${name}: unknown dataset; known: ${datasetNames().join(', ')}`)
   return factory
-}
-
-/** Adds an adapter family (used by the adapters module that registers the other datasets). */
-export function registerDataset(factory: DatasetFactory): void {
-  const at = FACTORIES.findIndex((f) => f.info.name === factory.info.name)
-  if (at >= 0) FACTORIES[at] = factory
-  else FACTORIES.push(factory)
 }
 
 export function createDataset(name: string, options: DatasetOptions): DatasetAdapter {

@@ -1,8 +1,8 @@
-import type { CardFile, ChannelOrder, ModelCard, ResizeKind, ScaleKind } from '../card/card.js'
-import type { ModelInputInfo } from '../card/resolveCard.js'
+import type { CardFile, ChannelOrder, ModelCard, ResizeKind, ScaleKind } from '../card/schema.js'
+import { knownDim as known, shapeLayout, type ModelInputInfo } from '../card/resolve.js'
 import type { Emotion } from '../labels/emotions.js'
 import { modelError } from '../base/errors.js'
-import { CARD_DEFAULTS } from '../card/card.js'
+import { CARD_DEFAULTS } from '../card/schema.js'
 
 /** ImageNet's per-channel mean and std (RGB order), as torchvision's Normalize uses them. */
 export const IMAGENET_MEANSTD = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }
@@ -36,8 +36,6 @@ export interface InputChoice {
   settled: string[]
 }
 
-const known = (d: number | string | undefined): number | undefined => (typeof d === 'number' && d > 0 ? d : undefined)
-
 /**
  * Layouts and sizes the model input allows. A dimension the shape leaves open is taken from the
  * declared card, else (height/width) from the sampled images' most common size, else (channels)
@@ -46,15 +44,9 @@ const known = (d: number | string | undefined): number | undefined => (typeof d 
 export function inputChoices(input: ModelInputInfo, declared: CardFile['input'] | undefined, imageSize: { width: number; height: number }): InputChoice[] {
   const shape = input.shape
   if (shape.length !== 4) throw modelError(`model input '${input.name}' with shape [${shape.join(', ')}]: expected a 4-D image input (N,C,H,W or N,H,W,C)`)
-  const isChannels = (d: number | undefined): boolean => d === 1 || d === 3
-  const c1 = known(shape[1])
-  const c3 = known(shape[3])
-  let layouts: Array<'NCHW' | 'NHWC'>
+  const own = shapeLayout(shape)
+  const layouts: Array<'NCHW' | 'NHWC'> = declared?.layout ? [declared.layout] : own ? [own] : ['NCHW', 'NHWC']
   const settled: string[] = []
-  if (declared?.layout) layouts = [declared.layout]
-  else if (isChannels(c1) && !isChannels(c3)) layouts = ['NCHW']
-  else if (isChannels(c3) && !isChannels(c1)) layouts = ['NHWC']
-  else layouts = ['NCHW', 'NHWC']
   if (layouts.length === 1 && !declared?.layout) settled.push('input.layout')
   const out: InputChoice[] = []
   for (const layout of layouts) {

@@ -2,6 +2,7 @@ import type { Emotion } from '../labels/emotions.js'
 import { analyseScores, labelTies, pairedTest, samplesToSeparate, type CandidateAnalysis } from './analyse.js'
 import { candidateName, differingFields, specCard, type CandidateSpec } from './candidates.js'
 import type { DoctorCandidate, DoctorCard, DoctorResult, DoctorTie } from '../documents/doctorResult.js'
+import { percent } from '../base/format.js'
 
 /** Two candidates are told apart when McNemar's exact test on the sample gives p below this. */
 export const DOCTOR_ALPHA = 0.01
@@ -31,7 +32,7 @@ export function rank(list: readonly Evaluated[]): Evaluated[] {
   )
 }
 
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`
+const pct = (x: number): string => percent(x, 1)
 
 function union(lists: string[][]): string[] {
   return [...new Set(lists.flat())]

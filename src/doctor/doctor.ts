@@ -4,9 +4,8 @@ import { openDataset } from '../datasets/registry.js'
 import type { DatasetOptions } from '../datasets/types.js'
 import type { RawImage } from '../base/image.js'
 import { EMOTIONS, type Emotion } from '../labels/emotions.js'
-import type { CardFile } from '../card/card.js'
-import { cardFor } from '../card/cardFor.js'
-import { findSidecar, readCardFile } from '../card/loadCard.js'
+import type { CardFile } from '../card/schema.js'
+import { loadCard } from '../card/load.js'
 import { createRunner } from '../runners/registry.js'
 import type { Device } from '../runners/types.js'
 import { cardError, dataError, modelError } from '../base/errors.js'
@@ -16,6 +15,7 @@ import { DOCTOR_ALPHA, decide, evaluated, rank, type Evaluated } from './decide.
 import { DOCTOR_SCHEMA, type DoctorResult } from '../documents/doctorResult.js'
 import { runCandidates, type RunStats } from './runCandidates.js'
 import { stratifiedSample } from './sample.js'
+import { percent, percentFigure } from '../base/format.js'
 
 export const DOCTOR_DEFAULT_SAMPLES = 350
 export const DOCTOR_DEFAULT_SEED = 1
@@ -62,9 +62,7 @@ function commonSize(images: readonly RawImage[]): { width: number; height: numbe
 }
 
 function declaredCard(options: DoctorOptions): { card: CardFile; source: string } | undefined {
-  if (options.card || options.preset) return cardFor(options.model, { ...(options.card ? { card: options.card } : {}), ...(options.preset ? { preset: options.preset } : {}) })
-  const sidecar = findSidecar(options.model)
-  return sidecar ? { card: readCardFile(sidecar), source: sidecar } : undefined
+  return loadCard(options.model, { card: options.card, preset: options.preset }, () => undefined)
 }
 
 /**
@@ -151,8 +149,8 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
     const chance = 1 / Object.keys(sample.perClass).length
     if (top.bestAssignment.accuracyCI95[0] <= chance) {
       warnings.push(
-        `no candidate scores above chance (${(100 * chance).toFixed(1)}% on this balanced sample): the best, ${top.name}, has ${(100 * top.bestAssignment.accuracy).toFixed(1)}% ` +
-          `[${top.bestAssignment.accuracyCI95.map((x) => (100 * x).toFixed(1)).join(', ')}]. Check that the images are face crops like the model's training data and that the file is the trained model`,
+        `no candidate scores above chance (${percent(chance, 1)} on this balanced sample): the best, ${top.name}, has ${percent(top.bestAssignment.accuracy, 1)} ` +
+          `[${top.bestAssignment.accuracyCI95.map((x) => percentFigure(x, 1)).join(', ')}]. Check that the images are face crops like the model's training data and that the file is the trained model`,
       )
     }
     return {

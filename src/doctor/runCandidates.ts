@@ -4,7 +4,7 @@ import { prepareViews, writeTensor } from '../preprocess/tensor.js'
 import type { RawImage } from '../base/image.js'
 import type { Runner } from '../runners/types.js'
 import { messageOf, modelError } from '../base/errors.js'
-import type { ModelCard } from '../card/card.js'
+import type { ModelCard } from '../card/schema.js'
 import { specModelCard, type CandidateSpec } from './candidates.js'
 
 export interface RunStats {

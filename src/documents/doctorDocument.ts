@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { EMOTIONS } from '../labels/emotions.js'
-import { channelOrders, resizeKinds, scaleKinds, ttaKinds } from '../card/card.js'
+import { statedCardSchema } from '../card/schema.js'
 import { DOCTOR_SCHEMA } from './doctorResult.js'
 import { machineSchema } from './evalDocument.js'
 
@@ -9,31 +9,6 @@ const emotion = z.enum(EMOTIONS)
 const fraction = z.number().min(0).max(1)
 const interval = z.tuple([fraction, fraction])
 const count = z.number().int().nonnegative()
-
-/** A model card as the doctor writes it (the card file format, src/card/card.ts). */
-export const doctorCardSchema = z.object({
-  $comment: z.string().optional(),
-  input: z.object({
-    height: z.number().int().positive().optional(),
-    width: z.number().int().positive().optional(),
-    channels: z.union([z.literal(1), z.literal(3)]).optional(),
-    layout: z.enum(['NCHW', 'NHWC']).optional(),
-    channelOrder: z.enum(channelOrders).optional(),
-    name: z.string().optional(),
-  }),
-  scale: z.enum(scaleKinds),
-  mean: z.array(z.number()).optional(),
-  std: z.array(z.number()).optional(),
-  resize: z.enum(resizeKinds),
-  crop: z.object({ size: z.number().int().positive(), from: z.number().int().positive().optional() }).optional(),
-  tta: z.enum(ttaKinds),
-  ttaAverage: z.enum(['logits', 'probabilities']).optional(),
-  labels: z.array(emotion),
-  output: z.enum(['logits', 'probabilities']),
-  batch: z.number().int().positive().optional(),
-  source: z.string().optional(),
-  origin: z.object({ inferred: z.array(z.string()), evidence: z.record(z.string(), z.unknown()) }).optional(),
-})
 
 export const doctorDocumentSchema = z
   .object({
@@ -57,7 +32,7 @@ export const doctorDocumentSchema = z
       z.object({
         name: z.string(),
         stage: z.union([z.literal(1), z.literal(2)]),
-        card: doctorCardSchema,
+        card: statedCardSchema,
         accuracy: fraction,
         accuracyCI95: interval,
         bestAssignment: z.object({ labels: z.array(emotion), accuracy: fraction, accuracyCI95: interval }),
@@ -66,7 +41,7 @@ export const doctorDocumentSchema = z
         verdict: z.enum(['best', 'equivalent', 'tied', 'worse']),
       }),
     ),
-    recommended: z.object({ name: z.string(), card: doctorCardSchema, accuracy: fraction, accuracyCI95: interval }).nullable(),
+    recommended: z.object({ name: z.string(), card: statedCardSchema, accuracy: fraction, accuracyCI95: interval }).nullable(),
     ties: z.array(
       z.object({
         kind: z.enum(['candidates', 'equivalent', 'labels']),

@@ -1,6 +1,6 @@
 import type { MachineInfo } from '../identity/provenance.js'
 import type { Emotion } from '../labels/emotions.js'
-import type { CardFile } from '../card/card.js'
+import type { CardFile } from '../card/schema.js'
 
 export const DOCTOR_SCHEMA = 'ferbench/doctor@1'
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { EMOTIONS } from '../labels/emotions.js'
 import { CALIBRATION_BINS } from '../metrics/calibration.js'
-import { resizeKinds, scaleKinds, ttaKinds } from '../card/card.js'
+import { modelCardSchema, ttaKinds } from '../card/schema.js'
 import { EVAL_SCHEMA } from './evalResult.js'
 import { PREDICTIONS_ENCODING } from './predictions.js'
 import { shardSchema, storedSpecSchema } from './storedSpec.js'
@@ -16,28 +16,6 @@ import { shardSchema, storedSpecSchema } from './storedSpec.js'
 const emotion = z.enum(EMOTIONS)
 const count = z.number().int().nonnegative()
 const fraction = z.number().min(0).max(1)
-
-export const modelCardSchema = z.object({
-  input: z.object({
-    height: z.number().int().positive(),
-    width: z.number().int().positive(),
-    channels: z.union([z.literal(1), z.literal(3)]),
-    layout: z.enum(['NCHW', 'NHWC']),
-    name: z.string(),
-    channelOrder: z.enum(['BGR', 'gray']).optional(),
-  }),
-  scale: z.enum(scaleKinds),
-  mean: z.array(z.number()).optional(),
-  std: z.array(z.number()).optional(),
-  resize: z.enum(resizeKinds),
-  crop: z.object({ size: z.number().int().positive(), from: z.number().int().positive().optional() }).optional(),
-  tta: z.enum(ttaKinds),
-  ttaAverage: z.enum(['logits', 'probabilities']),
-  labels: z.array(emotion),
-  output: z.enum(['logits', 'probabilities']),
-  fixedBatch: z.number().int().positive().optional(),
-  origin: z.object({ source: z.string(), inferred: z.array(z.string()) }),
-})
 
 /** One file of a model (src/identity/modelFiles.ts): path relative to the model file's folder. */
 export const modelFileSchema = z.object({ path: z.string(), bytes: count, sha256: z.string() })

@@ -7,7 +7,7 @@ import type { ClassificationMetrics } from '../metrics/classification.js'
 import type { SliceMetrics } from '../metrics/slices.js'
 import type { LabelOrderCheck } from '../metrics/labelOrder.js'
 import type { OutputCheck, OutputStatsState } from '../metrics/degenerate.js'
-import type { ModelCard } from '../card/card.js'
+import type { ModelCard } from '../card/schema.js'
 import type { PredictionsField } from './predictions.js'
 import type { StoredSpec } from './storedSpec.js'
 

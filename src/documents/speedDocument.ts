@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { SPEED_SCHEMA } from './speedResult.js'
-import { machineSchema, modelCardSchema } from './evalDocument.js'
+import { modelCardSchema } from '../card/schema.js'
+import { machineSchema } from './evalDocument.js'
 
 export { SPEED_SCHEMA }
 

@@ -1,4 +1,4 @@
-import type { ModelCard } from '../card/card.js'
+import type { ModelCard } from '../card/schema.js'
 import type { LatencySummary } from '../metrics/timing.js'
 import type { MachineInfo } from '../identity/provenance.js'
 

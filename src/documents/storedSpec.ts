@@ -1,5 +1,7 @@
 import { z } from 'zod'
-import { ttaKinds } from '../card/card.js'
+import { ttaKinds } from '../card/schema.js'
+import { EXTRA_CLASS_POLICIES } from '../labels/mapping.js'
+import { DEVICES } from '../runners/types.js'
 
 const count = z.number().int().nonnegative()
 
@@ -34,12 +36,12 @@ export const storedSpecSchema = z.looseObject({
   split: z.string(),
   batch: z.number().int().positive(),
   threads: z.number().int().positive().optional(),
-  device: z.enum(['cpu', 'gpu']),
+  device: z.enum(DEVICES),
   runner: z.string().optional(),
   tta: z.enum(ttaKinds).optional(),
   /** Open, so that an adapter's new option is kept. */
   datasetOptions: datasetOptionsSchema.loose().optional(),
-  extraClasses: z.enum(['drop', 'keep']),
+  extraClasses: z.enum(EXTRA_CLASS_POLICIES),
   /** Predictions kept during the run (embedded, or for a predictions CSV). */
   predictions: z.boolean(),
   /** Predictions kept in the final document (default; --no-embed-predictions omits them). */

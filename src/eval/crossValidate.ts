@@ -5,6 +5,7 @@ import { foldCount } from '../datasets/foldOptions.js'
 import { datasetFactory } from '../datasets/registry.js'
 import { classificationMetrics } from '../metrics/classification.js'
 import { checkLabelOrderOfMapping, drivingPart } from '../metrics/labelOrder.js'
+import { meanVariance } from '../metrics/spread.js'
 import { CV_SCHEMA, type CvResult, type CvResumePoint } from '../documents/cvResult.js'
 import type { EvalResult } from '../documents/evalResult.js'
 import { decodePredictions, encodePredictions } from '../documents/predictions.js'
@@ -26,14 +27,6 @@ export const PER_FOLD_MODEL_NOTE = 'each fold k was tested with the model traine
 /** `models/fold{fold}.onnx` → `models/fold3.onnx`; a path without `{fold}` is returned as it is. */
 export function modelForFold(pattern: string, fold: number): string {
   return pattern.split('{fold}').join(String(fold))
-}
-
-/** Mean and population standard deviation (ddof 0, numpy's default). */
-export function meanStd(values: readonly number[]): { mean: number; std: number } {
-  if (values.length === 0) return { mean: 0, std: 0 }
-  const mean = values.reduce((a, b) => a + b, 0) / values.length
-  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length
-  return { mean, std: Math.sqrt(variance) }
 }
 
 /** What an all-fold run adds to its spec: the stop signal, progress over all folds, the partial result it continues. */
@@ -101,7 +94,9 @@ export async function crossValidate(spec: EvalSpec, run: CvRun = {}): Promise<Cv
     }
     m.counts.forEach((row, t) => row.forEach((n, p) => (pooled[t]![p]! += n)))
   }
-  const { mean, std } = meanStd(results.map((r) => r.metrics.accuracy))
+  // spread over folds: population standard deviation (ddof 0, numpy's default)
+  const { mean, variance } = meanVariance(results.map((r) => r.metrics.accuracy), 0)
+  const std = Math.sqrt(variance)
   // the label-order check runs once, on the pooled matrix: a per-fold check sees few samples and contradicts itself across folds
   const perFoldWarnings = (r: EvalResult): string[] => r.warnings.filter((w) => !w.startsWith(LABEL_ORDER_WARNING))
   const pooledMatrix = { labels, counts: pooled }

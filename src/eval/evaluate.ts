@@ -8,8 +8,8 @@ import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
 import { TEMPERATURE_RANGE } from '../metrics/temperature.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
-import { cardFor } from '../card/cardFor.js'
-import { cardDefaultsNote, resolveCard } from '../card/resolveCard.js'
+import { loadCard } from '../card/load.js'
+import { cardDefaultsNote, resolveCard } from '../card/resolve.js'
 import { withTta } from '../preprocess/tta.js'
 import { viewCount } from '../preprocess/tensor.js'
 import { encodePredictions } from '../documents/predictions.js'
@@ -46,7 +46,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
 
   const { adapter, split } = openDataset(spec.dataset, { ...spec.datasetOptions, data: spec.data, split: spec.split })
   requireModelFile(spec.model) // before the card: a folder, FIFO or device named as a model is a model error (exit 4)
-  const cardSource = cardFor(spec.model, { card: spec.card, preset: spec.preset })
+  const cardSource = loadCard(spec.model, { card: spec.card, preset: spec.preset })
   const runner: Runner = await createRunner(spec.model, {
     device: spec.device,
     threads: spec.threads,

@@ -5,7 +5,7 @@ import { CalibrationAccumulator, type CalibrationReport } from '../metrics/calib
 import { checkLabelOrderOfMapping } from '../metrics/labelOrder.js'
 import { SliceAccumulator } from '../metrics/slices.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
-import type { ModelCard } from '../card/card.js'
+import type { ModelCard } from '../card/schema.js'
 import { EVAL_SCHEMA, type EvalResult } from '../documents/evalResult.js'
 import { readEvalDocumentFor } from '../documents/readDocument.js'
 import { canonicalJson, checkEvalDocument } from './documentChecks.js'

@@ -1,4 +1,4 @@
-import type { ModelCard } from '../card/card.js'
+import type { ModelCard } from '../card/schema.js'
 import type { ModelFileEntry } from '../identity/modelFiles.js'
 import type { EvalResult } from '../documents/evalResult.js'
 import { specFromStored, type EvalSpec } from './spec.js'

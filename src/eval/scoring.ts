@@ -1,6 +1,6 @@
 import { softmaxRow } from '../metrics/softmax.js'
 import type { LabelMapping } from '../labels/mapping.js'
-import type { ModelCard } from '../card/card.js'
+import type { ModelCard } from '../card/schema.js'
 
 
 /**

@@ -49,10 +49,6 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest('hex')
 }
 
-export function sha256Text(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
-}
-
 export function fileBytes(file: string): number {
   return statSync(file).size
 }

@@ -19,7 +19,3 @@ const SYNONYMS: Readonly<Record<string, Emotion>> = {
 export function parseEmotion(name: string): Emotion | undefined {
   return SYNONYMS[name.trim().toLowerCase()]
 }
-
-export function isEmotion(name: string): name is Emotion {
-  return (EMOTIONS as readonly string[]).includes(name)
-}

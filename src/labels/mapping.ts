@@ -1,7 +1,8 @@
 import type { Emotion } from './emotions.js'
 
 /** What to do with a model class the dataset does not have (e.g. contempt on FER2013). */
-export type ExtraClassPolicy = 'drop' | 'keep'
+export const EXTRA_CLASS_POLICIES = ['drop', 'keep'] as const
+export type ExtraClassPolicy = (typeof EXTRA_CLASS_POLICIES)[number]
 
 export interface LabelMapping {
   policy: ExtraClassPolicy

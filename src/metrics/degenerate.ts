@@ -19,6 +19,7 @@
  * Calibration (precision and recall on correct and broken models): docs/doctor.md.
  */
 import { softmaxRow } from './softmax.js'
+import { percent } from '../base/format.js'
 
 export const ONE_CLASS_SHARE = 0.9
 export const ONE_CLASS_MAX_TRUTH_SHARE = 0.5
@@ -206,7 +207,7 @@ export interface OutputCheck extends OutputStatsSnapshot {
   flags: DegenerateFlag[]
 }
 
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`
+const pct = (x: number): string => percent(x, 1)
 
 /** Where every warning points: the doctor command for this run, when known. */
 export function doctorHint(run?: { model: string; dataset?: string; data?: string }): string {

@@ -23,6 +23,7 @@
  */
 import type { Emotion } from '../labels/emotions.js'
 import { mcnemarExact } from './stats.js'
+import { percent } from '../base/format.js'
 
 export const LABEL_ORDER_MIN_GAIN = 0.05
 export const LABEL_ORDER_ALPHA = 0.01
@@ -128,7 +129,7 @@ export function maxWeightAssignment(weight: readonly (readonly number[])[]): num
   return assign
 }
 
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
+const pct = (x: number): string => percent(x, 1)
 
 /** Splits a permutation (column → truth index, identity outside moved columns) into its cycles of moved columns. */
 function cyclesOf(truthOf: ReadonlyMap<number, number>): number[][] {

@@ -9,19 +9,16 @@
  * Student's t quantile: jstat.
  */
 import jstat from 'jstat'
+import { meanVariance } from './spread.js'
 
 const logs = (ratios: readonly number[]): number[] => ratios.map((r) => Math.log(r))
 
-function meanVar(values: readonly number[]): { mean: number; variance: number; n: number } {
-  const n = values.length
-  const mean = values.reduce((a, b) => a + b, 0) / n
-  const variance = n > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1) : 0
-  return { mean, variance, n }
-}
+/** Mean and sample variance (ddof 1) of the log ratios. */
+const logMeanVar = (ratios: readonly number[]): { mean: number; variance: number; n: number } => meanVariance(logs(ratios), 1)
 
 /** Geometric mean of the block ratios: the run's latency ratio. */
 export function ratioEstimate(blockRatios: readonly number[]): number {
-  return Math.exp(meanVar(logs(blockRatios)).mean)
+  return Math.exp(logMeanVar(blockRatios).mean)
 }
 
 export const t975 = (df: number): number => jstat.jStat.studentt.inv(0.975, df)
@@ -29,7 +26,7 @@ export const t975 = (df: number): number => jstat.jStat.studentt.inv(0.975, df)
 /** 95 % interval of the geometric-mean ratio of one run's blocks; undefined with fewer than 2 blocks. */
 export function ratioCI95(blockRatios: readonly number[]): [number, number] | undefined {
   if (blockRatios.length < 2) return undefined
-  const { mean, variance, n } = meanVar(logs(blockRatios))
+  const { mean, variance, n } = logMeanVar(blockRatios)
   const half = t975(n - 1) * Math.sqrt(variance / n)
   return [Math.exp(mean - half), Math.exp(mean + half)]
 }
@@ -40,8 +37,8 @@ export function ratioCI95(blockRatios: readonly number[]): [number, number] | un
  */
 export function ratioChangeCI95(current: readonly number[], baseline: readonly number[]): { estimate: number; interval: [number, number]; df: number } | undefined {
   if (current.length < 2 || baseline.length < 2) return undefined
-  const c = meanVar(logs(current))
-  const b = meanVar(logs(baseline))
+  const c = logMeanVar(current)
+  const b = logMeanVar(baseline)
   const vc = c.variance / c.n
   const vb = b.variance / b.n
   const se = Math.sqrt(vc + vb)

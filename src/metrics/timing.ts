@@ -6,6 +6,7 @@
  * returns an observed latency (never an interpolated one), and p100 is the maximum.
  * The standard deviation is the sample standard deviation (divisor n − 1; 0 for one value).
  */
+import { meanVariance } from './spread.js'
 
 export interface LatencySummary {
   mean: number
@@ -32,11 +33,7 @@ export function mean(values: ArrayLike<number>): number {
 /** Sample standard deviation (n − 1 divisor); 0 for a single value. */
 export function std(values: ArrayLike<number>): number {
   requireValues(values, 'std')
-  if (values.length === 1) return 0
-  const m = mean(values)
-  let ss = 0
-  for (let i = 0; i < values.length; i++) ss += (values[i]! - m) ** 2
-  return Math.sqrt(ss / (values.length - 1))
+  return Math.sqrt(meanVariance(values, 1).variance)
 }
 
 export function min(values: ArrayLike<number>): number {

@@ -3,11 +3,11 @@ import { FerbenchError, usageError } from '../base/errors.js'
 import { requireModelFile } from '../base/inputFile.js'
 import { loadTfjsModel } from '../runners/tfjs.js'
 import { chooseTfjsBackend } from '../runners/tfjsBackends.js'
-import type { ModelCard } from '../card/card.js'
-import { cardFor, type CardChoice } from '../card/cardFor.js'
-import type { CardSkeleton } from '../card/cardSkeleton.js'
+import type { ModelCard } from '../card/schema.js'
+import { loadCard, type CardChoice } from '../card/load.js'
+import type { CardSkeleton } from '../card/skeleton.js'
 import { onnxModelStats } from './onnxStats.js'
-import { resolveCard } from '../card/resolveCard.js'
+import { resolveCard } from '../card/resolve.js'
 import { isTfjsModelPath, readTfjsModelJson, tfjsModelBytes } from '../runners/tfjsModelFile.js'
 import { tfjsModelStats } from './tfjsStats.js'
 
@@ -40,7 +40,7 @@ export interface InspectResult {
   /** Where the card came from: `given` (--card), `preset`, `sidecar` (found beside the model). */
   cardKind: 'given' | 'preset' | 'sidecar' | null
   cardNote?: string
-  /** With --card-skeleton: the card fields the model settles and those to fill (src/card/cardSkeleton.ts). */
+  /** With --card-skeleton: the card fields the model settles and those to fill (src/card/skeleton.ts). */
   cardSkeleton?: CardSkeleton
   warnings: string[]
 }
@@ -48,7 +48,7 @@ export interface InspectResult {
 function applicableCard(modelPath: string, choice: CardChoice, input: TensorDescription | undefined): Pick<InspectResult, 'card' | 'cardKind' | 'cardNote'> {
   const kind: InspectResult['cardKind'] = choice.card ? 'given' : choice.preset ? 'preset' : 'sidecar'
   try {
-    const source = cardFor(modelPath, choice)
+    const source = loadCard(modelPath, choice)
     if (!input) return { card: null, cardKind: kind, cardNote: 'the model has no tensor input to resolve the card against' }
     return { card: resolveCard(source.card, input, source.source), cardKind: kind }
   } catch (error) {

@@ -1,6 +1,6 @@
 import { loadSharp } from '../base/sharpModule.js'
 import type { RawImage } from '../base/image.js'
-import type { ResizeKind } from '../card/card.js'
+import type { ResizeKind } from '../card/schema.js'
 import { resample } from './resample.js'
 
 /** ITU-R BT.601 luma, the formula ferbench uses for RGB → gray: Y = 0.299 R + 0.587 G + 0.114 B, rounded. */
@@ -25,10 +25,6 @@ export function toRgb(image: RawImage): RawImage {
     out[j + 2] = v
   }
   return { data: out, width: image.width, height: image.height, channels: 3 }
-}
-
-export function toChannels(image: RawImage, channels: 1 | 3): RawImage {
-  return channels === 1 ? toGray(image) : toRgb(image)
 }
 
 /** RGB → BGR (the channel order cv2.imread gives): swaps the first and third channel. */

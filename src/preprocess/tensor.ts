@@ -1,6 +1,6 @@
 import { cardError, dataError } from '../base/errors.js'
 import type { RawImage } from '../base/image.js'
-import type { ModelCard } from '../card/card.js'
+import type { ModelCard } from '../card/schema.js'
 import { crop, cropWindow, flipHorizontal, resize, toInputChannels } from './pixels.js'
 
 /**

@@ -1,5 +1,5 @@
 import { cardError } from '../base/errors.js'
-import type { ModelCard, TtaKind } from '../card/card.js'
+import type { ModelCard, TtaKind } from '../card/schema.js'
 
 /**
  * The card with `--tta` applied: the flag overrides the card's own `tta` (the caller says so in

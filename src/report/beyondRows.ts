@@ -1,4 +1,5 @@
 import type { EvalDocument } from '../documents/evalDocument.js'
+import { percent as pct, percentFigure, pValue } from './format.js'
 
 /**
  * Calibration and per-group rows shared by the terminal, markdown and HTML views of an eval
@@ -8,8 +9,6 @@ type Metrics = EvalDocument['metrics']
 export type Calibration = NonNullable<Metrics['calibration']>
 export type Slices = NonNullable<Metrics['slices']>
 
-const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
-const pValue = (p: number): string => (p < 1e-4 ? p.toExponential(1) : p.toPrecision(2))
 
 /** [metric, value] rows: ECE, MCE, NLL, Brier, and the temperature scaling when fitted. */
 export function calibrationRows(c: Calibration): string[][] {
@@ -43,7 +42,7 @@ export function sliceRows(slices: Slices): string[][] {
 export function sliceGapLines(slices: Slices): string[] {
   return Object.entries(slices).map(([attribute, s]) =>
     s.maxGap
-      ? `${attribute}: largest gap ${(s.maxGap.difference * 100).toFixed(2)} points, ${s.maxGap.a} (${pct(s.groups[s.maxGap.a]!.accuracy)}) vs ${s.maxGap.b} (${pct(s.groups[s.maxGap.b]!.accuracy)}), Fisher exact p = ${pValue(s.maxGap.pValue)}`
+      ? `${attribute}: largest gap ${percentFigure(s.maxGap.difference)} points, ${s.maxGap.a} (${pct(s.groups[s.maxGap.a]!.accuracy)}) vs ${s.maxGap.b} (${pct(s.groups[s.maxGap.b]!.accuracy)}), Fisher exact p = ${pValue(s.maxGap.pValue)}`
       : `${attribute}: fewer than two groups with at least ${s.minSamples} samples; no gap ranked`,
   )
 }

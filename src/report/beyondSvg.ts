@@ -1,4 +1,5 @@
 import { escapeXml } from './escape.js'
+import { percent, percentFigure } from './format.js'
 import type { Calibration, Slices } from './beyondRows.js'
 
 const FONT = 'font-family="DejaVu Sans, Verdana, Arial, sans-serif"'
@@ -47,7 +48,7 @@ export function reliabilityDiagramSvg(c: Calibration, title = 'Reliability diagr
     `<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#333" stroke-dasharray="4 3"/>`,
     `<text x="${left + size / 2}" y="${height - 44}" ${FONT} font-size="11" fill="#333" text-anchor="middle">confidence (top label); grey strip: samples per bin</text>`,
     `<text x="16" y="${top + size / 2}" ${FONT} font-size="11" fill="#333" text-anchor="middle" transform="rotate(-90 16 ${top + size / 2})">accuracy</text>`,
-    `<text x="${left}" y="${height - 26}" ${FONT} font-size="11" fill="#555">ECE ${(c.ece * 100).toFixed(2)}%, MCE ${(c.mce * 100).toFixed(2)}% (15 bins)</text>`,
+    `<text x="${left}" y="${height - 26}" ${FONT} font-size="11" fill="#555">ECE ${percent(c.ece)}, MCE ${percent(c.mce)} (15 bins)</text>`,
     `<text x="${left}" y="${height - 10}" ${FONT} font-size="11" fill="#555">NLL ${c.nll.toFixed(3)}, Brier ${c.brier.toFixed(3)}, ${c.samples} samples</text>`,
     '</svg>',
   )
@@ -71,13 +72,13 @@ export function sliceBarsSvg(attribute: string, slice: Slices[string]): string {
     parts.push(
       `<text x="${left - 8}" y="${yy + barH - 4}" ${FONT} font-size="11" fill="#222" text-anchor="end">${escapeXml(`${value} (${g.samples})`)}</text>`,
       `<rect x="${left}" y="${yy}" width="${scale}" height="${barH}" fill="#f0f2f5"/>`,
-      `<rect x="${left}" y="${yy}" width="${(g.accuracy * scale).toFixed(1)}" height="${barH}" fill="${fill}"><title>${escapeXml(`${attribute}=${value}: accuracy ${(g.accuracy * 100).toFixed(2)}% of ${g.samples}`)}</title></rect>`,
+      `<rect x="${left}" y="${yy}" width="${(g.accuracy * scale).toFixed(1)}" height="${barH}" fill="${fill}"><title>${escapeXml(`${attribute}=${value}: accuracy ${percent(g.accuracy)} of ${g.samples}`)}</title></rect>`,
       `<line x1="${left + g.accuracyCI95[0] * scale}" y1="${yy + barH / 2}" x2="${left + g.accuracyCI95[1] * scale}" y2="${yy + barH / 2}" stroke="#111" stroke-width="1.5"/>`,
-      `<text x="${left + scale + 6}" y="${yy + barH - 4}" ${FONT} font-size="10" fill="#333">${(g.accuracy * 100).toFixed(1)}%</text>`,
+      `<text x="${left + scale + 6}" y="${yy + barH - 4}" ${FONT} font-size="10" fill="#333">${percent(g.accuracy, 1)}</text>`,
     )
   })
   const gap = slice.maxGap
-  const note = gap ? `largest gap ${(gap.difference * 100).toFixed(2)} pts, ${gap.a} vs ${gap.b}, Fisher p = ${gap.pValue.toPrecision(2)}` : `no gap ranked (groups need ≥ ${slice.minSamples} samples)`
+  const note = gap ? `largest gap ${percentFigure(gap.difference)} pts, ${gap.a} vs ${gap.b}, Fisher p = ${gap.pValue.toPrecision(2)}` : `no gap ranked (groups need ≥ ${slice.minSamples} samples)`
   parts.push(
     `<text x="${left}" y="${height - 26}" ${FONT} font-size="11" fill="#555">${escapeXml(note)}</text>`,
     `<text x="${left}" y="${height - 10}" ${FONT} font-size="11" fill="#555">line = 95% Wilson interval; grey = not ranked</text>`,

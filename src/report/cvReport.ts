@@ -1,9 +1,9 @@
 import type { CvDocument } from '../documents/cvDocument.js'
+import { percent as pct } from './format.js'
 
 /** What the cross-validation views read: a cv document as written or as parsed from a file. */
 export type CvView = Pick<CvDocument, 'schema' | 'complete' | 'createdAt' | 'tool' | 'protocol' | 'dataset' | 'runner' | 'machine' | 'folds' | 'metrics' | 'warnings' | 'failures'>
 
-const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
 
 /** One row per fold: fold, subjects, samples, accuracy, balanced accuracy, macro-F1, failures. */
 export function cvFoldRows(result: CvView): string[][] {

@@ -1,8 +1,9 @@
 import type { DoctorResult } from '../documents/doctorResult.js'
 import Table from './table.js'
 import { fitText } from './fit.js'
+import { percentFigure } from './format.js'
 
-const pct = (x: number): string => (100 * x).toFixed(1)
+const pct = (x: number): string => percentFigure(x, 1)
 const pValue = (p: number): string => (p >= 0.001 ? p.toPrecision(2) : p.toExponential(0))
 const withInterval = (x: number, ci: readonly [number, number]): string => `${pct(x)} [${pct(ci[0])}–${pct(ci[1])}]`
 

@@ -2,8 +2,8 @@ import Table, { confusionTable } from './table.js'
 import type { EvalResult } from '../documents/evalResult.js'
 import { calibrationRows, SLICE_HEAD, sliceGapLines, sliceRows } from './beyondRows.js'
 import { fitText } from './fit.js'
+import { percent as pct } from './format.js'
 
-const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
 const fixed = (x: number, digits = 3): string => x.toFixed(digits)
 
 /** Human view of an eval result: summary, per-class metrics and the confusion matrix. */

@@ -3,9 +3,8 @@ import { shownAsPercent } from '../verdicts/compare.js'
 import type { CompareResult } from '../documents/compareDocument.js'
 import type { GateResult } from '../documents/gateDocument.js'
 import { fitText } from './fit.js'
+import { compareCells, pValue, pValueCell, signed } from './format.js'
 
-const pv = (p: number | undefined): string => (p === undefined ? '–' : p < 1e-4 ? p.toExponential(1) : p.toPrecision(2))
-const signed = (x: number, digits = 2): string => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`
 
 /** One line on the significance test the eval checks used, or why they ran without one; undefined for speed gates. */
 export function significanceLine(result: GateResult): string | undefined {
@@ -27,7 +26,7 @@ export function renderGateTable(result: GateResult): string {
       ratio ? c.current.toFixed(3) : `${c.current.toFixed(2)}${gap ? ' pts' : '%'}`,
       ratio ? `${signed(c.change)}%${c.changeCI95 ? ` [${signed(c.changeCI95[0])}, ${signed(c.changeCI95[1])}]` : ''}` : `${signed(c.change)} pts`,
       ratio ? `max +${c.threshold}%` : gap ? `max +${c.threshold} pts` : `max drop ${c.threshold} pts`,
-      pv(c.pValue),
+      pValueCell(c.pValue),
       c.passed ? 'pass' : 'FAIL',
     ])
   }
@@ -42,14 +41,12 @@ export function renderGateTable(result: GateResult): string {
 
 /** Terminal view of a compare result. */
 export function renderCompareTable(result: CompareResult): string {
-  const f = (x: number | null, asPct: boolean): string => (x === null ? '–' : asPct ? `${(x * 100).toFixed(2)}%` : x.toFixed(3))
-  const d = (x: number | null, asPct: boolean): string => (x === null ? '–' : asPct ? `${signed(x * 100)} pts` : signed(x, 3))
   const t = new Table({ head: ['metric', 'a', 'b', 'delta (b − a)'] })
-  for (const [name, v] of Object.entries(result.metrics)) t.push([name, f(v.a, shownAsPercent(name)), f(v.b, shownAsPercent(name)), d(v.delta, shownAsPercent(name))])
-  for (const [name, v] of Object.entries(result.perClassRecall)) t.push([`recall ${name}`, f(v.a, true), f(v.b, true), d(v.delta, true)])
+  for (const [name, v] of Object.entries(result.metrics)) t.push([name, ...compareCells(v, shownAsPercent(name))])
+  for (const [name, v] of Object.entries(result.perClassRecall)) t.push([`recall ${name}`, ...compareCells(v, true)])
   for (const [attribute, s] of Object.entries(result.slices ?? {})) {
-    for (const [value, v] of Object.entries(s.groups)) t.push([`${attribute}=${value} accuracy`, f(v.a, true), f(v.b, true), d(v.delta, true)])
-    t.push([`${attribute} largest gap`, f(s.maxGap.a, true), f(s.maxGap.b, true), d(s.maxGap.delta, true)])
+    for (const [value, v] of Object.entries(s.groups)) t.push([`${attribute}=${value} accuracy`, ...compareCells(v, true)])
+    t.push([`${attribute} largest gap`, ...compareCells(s.maxGap, true)])
   }
   const lines = [
     `a: ${result.a.file} (${result.a.model.path})`,
@@ -59,7 +56,7 @@ export function renderCompareTable(result: CompareResult): string {
   ]
   if (result.mcnemar) {
     const m = result.mcnemar
-    lines.push(`McNemar exact test on ${m.pairs} samples paired by ${m.pairedBy === 'id' ? 'sample id' : 'pixel content and label'}: b01 (a wrong, b right) = ${m.b01}, b10 (a right, b wrong) = ${m.b10}, p = ${pv(m.pValue)}`)
+    lines.push(`McNemar exact test on ${m.pairs} samples paired by ${m.pairedBy === 'id' ? 'sample id' : 'pixel content and label'}: b01 (a wrong, b right) = ${m.b01}, b10 (a right, b wrong) = ${m.b10}, p = ${pValue(m.pValue)}`)
   }
   lines.push(...result.notes.map((n) => `note: ${n}`))
   return fitText(lines.join('\n'))

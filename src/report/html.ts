@@ -7,6 +7,7 @@ import { confusionHeatmapSvg, perClassBarsSvg } from './svg.js'
 import { CV_FOLD_HEAD, cvFoldRows, cvSummaryRows, type CvView } from './cvReport.js'
 import { calibrationRows, SLICE_HEAD, sliceGapLines, sliceRows } from './beyondRows.js'
 import { reliabilityDiagramSvg, sliceBarsSvg } from './beyondSvg.js'
+import { percent as pct, perClassCells } from './format.js'
 
 /**
  * Self-contained HTML pages: inline CSS and inline SVG only — no scripts, fonts, images or links
@@ -26,7 +27,6 @@ footer { margin-top: 2rem; color: #57606a; font-size: 0.85rem; }
 export const page = (title: string, body: string): string =>
   `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${esc(title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n${body}\n</body>\n</html>\n`
 
-const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
 const tr = (cells: readonly string[], numeric: readonly boolean[] = []): string => `<tr>${cells.map((c, i) => `<td${numeric[i] ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`
 const th = (cells: readonly string[]): string => `<tr>${cells.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`
 
@@ -45,7 +45,7 @@ export function evalHtml(result: EvalView): string {
     ['machine', `${result.machine.cpu} × ${result.machine.cores}, ${result.machine.os}, Node ${result.machine.node}`],
     ['created', `${result.createdAt} by ferbench ${result.tool.version}${result.demo ? ' (bundled demo)' : ''}${result.complete ? '' : ' — PARTIAL result'}`],
   ]
-  const perClass = m.perClass.map((c) => tr([esc(c.label), c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)], [false, true, true, true, true]))
+  const perClass = m.perClass.map((c) => tr([esc(c.label), ...perClassCells(c)], [false, true, true, true, true]))
   const body = [
     `<h1>${esc(title)}</h1>`,
     result.warnings.length > 0 ? `<div class="warn"><strong>Warnings</strong><ul>${result.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>` : '',
@@ -69,7 +69,7 @@ export function cvHtml(result: CvView): string {
   const m = result.metrics
   const title = `ferbench cross-validation: ${path.basename(result.protocol.model)} on ${result.dataset.name} ${result.dataset.split}, ${result.protocol.folds} folds`
   const numeric = [false, false, true, true, true, true, true]
-  const perClass = m.perClass.map((c) => tr([esc(c.label), c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)], [false, true, true, true, true]))
+  const perClass = m.perClass.map((c) => tr([esc(c.label), ...perClassCells(c)], [false, true, true, true, true]))
   const body = [
     `<h1>${esc(title)}</h1>`,
     result.warnings.length > 0 ? `<div class="warn"><strong>Warnings</strong><ul>${result.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>` : '',

@@ -2,6 +2,8 @@ import { escapeXml as esc } from './escape.js'
 import { protocolChartSpec } from './leaderboardChart.js'
 import type { LeaderboardDocument, LeaderboardRow } from '../documents/leaderboardDocument.js'
 import { renderSvg } from './vegaRender.js'
+import { percent as pct } from './format.js'
+import { claimedValues } from './leaderboardTable.js'
 
 /**
  * The leaderboard as one self-contained HTML page: the scatters are rendered to inline SVG at
@@ -40,13 +42,12 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
 });
 `
 
-const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
 const cell = (text: string, sortValue: string | number | null, numeric = false, cls = ''): string =>
   `<td${numeric ? ' class="num"' : cls ? ` class="${cls}"` : ''} data-v="${esc(String(sortValue ?? ''))}">${esc(text)}</td>`
 const num = (x: number | null, digits: number): string => (x === null ? 'n/a' : x.toFixed(digits))
 
 function rowHtml(r: LeaderboardRow): string {
-  const claimed = r.claimed ? [r.claimed.accuracy !== undefined ? pct(r.claimed.accuracy) : '', r.claimed.imagesPerSecond !== undefined ? `${r.claimed.imagesPerSecond} FPS` : '', r.claimed.modelBytes !== undefined ? `${(r.claimed.modelBytes / 1e6).toFixed(2)} MB` : ''].filter(Boolean).join(', ') : ''
+  const claimed = claimedValues(r)
   return `<tr>${[
     cell(r.model.name, r.model.name),
     cell(pct(r.accuracy), r.accuracy, true),

@@ -7,16 +7,14 @@ import { significanceLine } from './gateTable.js'
 import { CV_FOLD_HEAD, cvFoldRows, cvSummaryRows, type CvView } from './cvReport.js'
 import { shownAsPercent } from '../verdicts/compare.js'
 import { calibrationRows, SLICE_HEAD, sliceGapLines, sliceRows } from './beyondRows.js'
+import { compareCells, percent as pct, perClassCells, pValue, pValueCell, signed } from './format.js'
 
 /** Markdown views, fit for a CI job summary ($GITHUB_STEP_SUMMARY): GitHub-flavoured tables, no HTML. */
 
-const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
 /** A table cell: text (escaped) or markdown ferbench wrote itself ({ md }). Every value from a document is text. */
 type Cell = string | { md: string }
 const row = (cells: readonly Cell[]): string => `| ${cells.map((c) => (typeof c === 'string' ? t(c) : c.md)).join(' | ')} |`
 const table = (head: readonly Cell[], rows: readonly (readonly Cell[])[]): string[] => [row(head), row(head.map(() => ({ md: '---' }))), ...rows.map(row)]
-const signed = (x: number, digits = 2): string => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`
-const pValue = (p: number | undefined): string => (p === undefined ? '–' : p < 1e-4 ? p.toExponential(1) : p.toPrecision(2))
 
 export function evalMarkdown(result: EvalView): string {
   const m = result.metrics
@@ -41,7 +39,7 @@ export function evalMarkdown(result: EvalView): string {
     '',
     '### Per class',
     '',
-    ...table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)])),
+    ...table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, ...perClassCells(c)])),
     '',
     '### Confusion matrix (rows = truth, columns = prediction)',
     '',
@@ -71,7 +69,7 @@ export function cvMarkdown(result: CvView): string {
     '',
     '### Pooled per class',
     '',
-    ...table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)])),
+    ...table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, ...perClassCells(c)])),
     '',
     '### Pooled confusion matrix (rows = truth, columns = prediction)',
     '',
@@ -97,7 +95,7 @@ export function gateMarkdown(result: GateResult): string {
     `Baseline ${t(result.baseline.file)} vs current ${t(result.current.file)} (α = ${result.alpha}).`,
     '',
     ...(significanceLine(result) ? [`**${significanceLine(result)!.replace(/^significance: /, 'Significance: ')}**`, ''] : []),
-    ...table(['check', 'baseline', 'current', 'change', 'threshold', 'p-value', 'result'], result.checks.map((c) => [c.name, ...checkFigures(c), pValue(c.pValue), c.passed ? '✅ pass' : '❌ FAIL'])),
+    ...table(['check', 'baseline', 'current', 'change', 'threshold', 'p-value', 'result'], result.checks.map((c) => [c.name, ...checkFigures(c), pValueCell(c.pValue), c.passed ? '✅ pass' : '❌ FAIL'])),
     '',
     '<details><summary>Details</summary>',
     '',
@@ -109,27 +107,22 @@ export function gateMarkdown(result: GateResult): string {
   return `${lines.join('\n')}\n`
 }
 
-const deltaCells = (d: { a: number | null; b: number | null; delta: number | null }, asPct: boolean): string[] => {
-  const f = (x: number | null): string => (x === null ? '–' : asPct ? pct(x) : x.toFixed(3))
-  return [f(d.a), f(d.b), d.delta === null ? '–' : asPct ? `${signed(d.delta * 100)} pts` : signed(d.delta, 3)]
-}
-
 export function compareMarkdown(result: CompareResult): string {
   const lines = [
     `## ferbench compare: ${t(result.dataset.name)} ${t(result.dataset.split)} (${result.dataset.samples} samples)`,
     '',
     `a = ${t(result.a.file)} (${t(path.basename(result.a.model.path))}), b = ${t(result.b.file)} (${t(path.basename(result.b.model.path))}); delta = b − a.`,
     '',
-    ...table(['metric', 'a', 'b', 'delta'], Object.entries(result.metrics).map(([name, d]) => [name, ...deltaCells(d, shownAsPercent(name))])),
+    ...table(['metric', 'a', 'b', 'delta'], Object.entries(result.metrics).map(([name, d]) => [name, ...compareCells(d, shownAsPercent(name))])),
     '',
     '### Per-class recall',
     '',
-    ...table(['class', 'a', 'b', 'delta'], Object.entries(result.perClassRecall).map(([name, d]) => [name, ...deltaCells(d, true)])),
+    ...table(['class', 'a', 'b', 'delta'], Object.entries(result.perClassRecall).map(([name, d]) => [name, ...compareCells(d, true)])),
   ]
   if (result.slices) {
     const rows = Object.entries(result.slices).flatMap(([attribute, s]) => [
-      ...Object.entries(s.groups).map(([value, d]) => [`${attribute}=${value} accuracy`, ...deltaCells(d, true)]),
-      [`${attribute} largest gap`, ...deltaCells(s.maxGap, true)],
+      ...Object.entries(s.groups).map(([value, d]) => [`${attribute}=${value} accuracy`, ...compareCells(d, true)]),
+      [`${attribute} largest gap`, ...compareCells(s.maxGap, true)],
     ])
     lines.push('', '### Per group', '', ...table(['group', 'a', 'b', 'delta'], rows))
   }

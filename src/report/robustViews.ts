@@ -6,10 +6,10 @@ import { tileSvgs } from './beyondSvg.js'
 import type { RobustResult } from '../documents/robustDocument.js'
 import Table from './table.js'
 import { fitText } from './fit.js'
+import { percent as pct } from './format.js'
 
 /** Views of a ferbench/robust@1 document: terminal table, markdown, HTML with one line chart per corruption, PNG of the charts. */
 
-const pct = (x: number): string => `${(x * 100).toFixed(2)}%`
 const FONT = 'font-family="DejaVu Sans, Verdana, Arial, sans-serif"'
 
 function summaryRows(r: RobustResult): string[][] {

@@ -1,10 +1,11 @@
 import Table from './table.js'
 import type { SpeedCell, SpeedResult } from '../documents/speedResult.js'
 import { fitText } from './fit.js'
+import { megabytes, percent, siCount } from './format.js'
 
 const ms = (x: number): string => (x >= 100 ? x.toFixed(1) : x >= 10 ? x.toFixed(2) : x.toFixed(3))
-const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`
-const count = (n: number | null): string => (n === null ? 'n/a' : n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n))
+const mb = (bytes: number): string => `${megabytes(bytes)} MB`
+const count = (n: number | null): string => siCount(n, ' ')
 
 /** Per cell: calls, time, mean and spread, throughput (and the ratio to the reference). */
 function cellTable(cells: readonly SpeedCell[], withRatio: boolean): string {
@@ -61,7 +62,7 @@ export function renderSpeedTables(result: SpeedResult): string {
   if (result.e2e) {
     const table = new Table({ head: ['batch', 'threads', 'samples', 'images/s', 'read ms', 'preprocess ms', 'infer ms', 'metrics ms'] })
     for (const e of result.e2e) {
-      const stage = (k: string): string => `${(e.stagesMs[k] ?? 0).toFixed(1)} (${((e.stageShare[k] ?? 0) * 100).toFixed(0)}%)`
+      const stage = (k: string): string => `${(e.stagesMs[k] ?? 0).toFixed(1)} (${percent(e.stageShare[k] ?? 0, 0)})`
       table.push([String(e.batch), e.threads === null ? 'default' : String(e.threads), String(e.samples), e.imagesPerSecond.toFixed(1), stage('read'), stage('preprocess'), stage('infer'), stage('metrics')])
     }
     lines.push(`End to end on ${result.e2e[0]?.dataset ?? ''} ${result.e2e[0]?.split ?? ''} (read includes decode):`, table.toString())

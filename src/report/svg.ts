@@ -1,5 +1,6 @@
 import type { EvalDocument } from '../documents/evalDocument.js'
 import { escapeXml } from './escape.js'
+import { percent } from './format.js'
 
 type Metrics = EvalDocument['metrics']
 
@@ -44,7 +45,7 @@ export function confusionHeatmapSvg(metrics: Metrics, title = 'Confusion matrix'
       const y = top + i * cell
       const ink = share > 0.5 ? '#ffffff' : '#111111'
       parts.push(
-        `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${blue(share)}" stroke="#d0d7de" stroke-width="1"><title>${escapeXml(`${labels[i]} → ${labels[j]}: ${n} (${(share * 100).toFixed(1)}% of ${labels[i]})`)}</title></rect>`,
+        `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${blue(share)}" stroke="#d0d7de" stroke-width="1"><title>${escapeXml(`${labels[i]} → ${labels[j]}: ${n} (${percent(share, 1)} of ${labels[i]})`)}</title></rect>`,
         `<text x="${x + cell / 2}" y="${y + cell / 2 + 2}" ${FONT} font-size="15" font-weight="bold" fill="${ink}" text-anchor="middle">${n}</text>`,
         `<text x="${x + cell / 2}" y="${y + cell / 2 + 18}" ${FONT} font-size="10" fill="${ink}" text-anchor="middle">${rowTotal === 0 ? '–' : `${Math.round(share * 100)}%`}</text>`,
       )
@@ -54,7 +55,7 @@ export function confusionHeatmapSvg(metrics: Metrics, title = 'Confusion matrix'
   for (let i = 0; i < k; i++) parts.push(`<rect x="${left + i * cell + 1}" y="${top + i * cell + 1}" width="${cell - 2}" height="${cell - 2}" fill="none" stroke="#e4572e" stroke-width="2"/>`)
   parts.push(
     `<text x="${left}" y="${height - 30}" ${FONT} font-size="11" fill="#555">rows = truth, columns = prediction, shade = share of the row</text>`,
-    `<text x="${left}" y="${height - 14}" ${FONT} font-size="11" fill="#555">accuracy ${(metrics.accuracy * 100).toFixed(2)}% (${metrics.correct}/${metrics.samples})</text>`,
+    `<text x="${left}" y="${height - 14}" ${FONT} font-size="11" fill="#555">accuracy ${percent(metrics.accuracy)} (${metrics.correct}/${metrics.samples})</text>`,
     '</svg>',
   )
   return parts.join('\n')

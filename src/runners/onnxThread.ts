@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { ModelInputInfo } from '../card/resolveCard.js'
+import type { ModelInputInfo } from '../card/resolve.js'
 import { deserializeError, type WorkerReply, type WorkerRequest } from './onnxThreadMessages.js'
 import type { Runner, RunnerInfo, RunnerOptions } from './types.js'
 

@@ -1,6 +1,6 @@
 import { FerbenchError } from '../base/errors.js'
 import type { ExitCodeName } from '../base/exitCodes.js'
-import type { ModelInputInfo } from '../card/resolveCard.js'
+import type { ModelInputInfo } from '../card/resolve.js'
 import type { RunnerInfo } from './types.js'
 
 /** Messages between the off-thread ONNX runner and its worker (src/runners/onnxWorker.ts). */

@@ -3,16 +3,10 @@ import { onnxRunnerFactory } from './onnx.js'
 import { tfjsRunnerFactory } from './tfjs.js'
 import type { Device, Runner, RunnerFactory, RunnerOptions } from './types.js'
 
-const FACTORIES: RunnerFactory[] = [onnxRunnerFactory, tfjsRunnerFactory]
+const FACTORIES: readonly RunnerFactory[] = [onnxRunnerFactory, tfjsRunnerFactory]
 
 export function runnerFactories(): readonly RunnerFactory[] {
   return FACTORIES
-}
-
-export function registerRunner(factory: RunnerFactory): void {
-  const at = FACTORIES.findIndex((f) => f.name === factory.name)
-  if (at >= 0) FACTORIES[at] = factory
-  else FACTORIES.push(factory)
 }
 
 /**
@@ -30,11 +24,6 @@ export function candidateRunners(modelPath: string, name?: string): RunnerFactor
     throw usageError(`${modelPath}: no runner takes this file type (onnx takes .onnx, tfjs takes model.json); rename it or use --runner ${FACTORIES.map((f) => f.name).join('|')}`)
   }
   return accepting
-}
-
-/** The runner named, or the first that accepts the model file's format. */
-export function pickRunner(modelPath: string, name?: string): RunnerFactory {
-  return candidateRunners(modelPath, name)[0]!
 }
 
 /**

@@ -1,6 +1,11 @@
-import type { ModelInputInfo } from '../card/resolveCard.js'
+import type { ModelInputInfo } from '../card/resolve.js'
 
-export type Device = 'cpu' | 'gpu'
+/** The devices a runner can be asked for (`--device`). */
+export const DEVICES = ['cpu', 'gpu'] as const
+export type Device = (typeof DEVICES)[number]
+
+/** The runners by name (`--runner`): `onnx` (onnxruntime-node), `tfjs` (TensorFlow.js). */
+export const RUNNER_NAMES = ['onnx', 'tfjs'] as const
 
 export interface RunnerOptions {
   device: Device

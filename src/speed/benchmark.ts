@@ -11,13 +11,12 @@ import { machineInfo, packageVersions, toolVersion } from '../identity/provenanc
 import { EMOTIONS } from '../labels/emotions.js'
 import { ratioCI95, ratioEstimate } from '../metrics/ratioInterval.js'
 import { percentile, summarizeLatencies } from '../metrics/timing.js'
-import type { CardFile, ModelCard } from '../card/card.js'
-import { cardFor } from '../card/cardFor.js'
-import { findSidecar } from '../card/loadCard.js'
+import type { CardFile, ModelCard } from '../card/schema.js'
+import { loadCard } from '../card/load.js'
 import { inspectModel } from '../modelinfo/inspect.js'
 import { onnxModelStats } from '../modelinfo/onnxStats.js'
 import { seededRandom } from '../base/prng.js'
-import { resolveCard } from '../card/resolveCard.js'
+import { resolveCard } from '../card/resolve.js'
 import { writeTensor } from '../preprocess/tensor.js'
 import { SPEED_SCHEMA, type E2eCell, type ModelSize, type SessionTiming, type SkippedCell, type SpeedCell, type SpeedResult } from '../documents/speedResult.js'
 import { createRunner as createRegisteredRunner } from '../runners/registry.js'
@@ -67,9 +66,10 @@ const msSince = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1
  * card, speed can still run: the input is read from the model's input shape, with a warning.
  */
 function cardSourceFor(model: string, card: string | undefined, preset: string | undefined, warnings: string[]): { card: CardFile; source: string } {
-  if (card || preset || findSidecar(model)) return cardFor(model, { ...(card ? { card } : {}), ...(preset ? { preset } : {}) })
-  warnings.push(`${model}: no model card; synthetic input shaped from the model's input shape, pixel scale raw 0–255 (speed does not depend on the labels)`)
-  return { card: { input: {}, scale: 'raw255', resize: 'bilinear', tta: 'none', labels: [...EMOTIONS], output: 'logits' }, source: 'none (input shape from the model)' }
+  return loadCard(model, { card, preset }, (): { card: CardFile; source: string } => {
+    warnings.push(`${model}: no model card; synthetic input shaped from the model's input shape, pixel scale raw 0–255 (speed does not depend on the labels)`)
+    return { card: { input: {}, scale: 'raw255', resize: 'bilinear', tta: 'none', labels: [...EMOTIONS], output: 'logits' }, source: 'none (input shape from the model)' }
+  })
 }
 
 async function modelSize(model: string, warnings: string[]): Promise<ModelSize> {

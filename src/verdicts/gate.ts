@@ -4,6 +4,7 @@ import { readResultDocument, type ResultDocument } from '../documents/readDocume
 import { GATE_SCHEMA, type GateCheck, type GateResult } from '../documents/gateDocument.js'
 import type { SpeedCell, SpeedDocument } from '../documents/speedDocument.js'
 import { dataError, usageError } from '../base/errors.js'
+import { percent, pValue as pv, signed } from '../base/format.js'
 import { pairPredictions, requireSameDataset, scoredView, type ScoredView } from './pairing.js'
 
 /**
@@ -36,8 +37,6 @@ export interface GateOptions {
 export const DEFAULT_MAX_ACCURACY_DROP = 1
 
 const points = (x: number): number => x * 100
-const f2 = (x: number): string => x.toFixed(2)
-const pv = (p: number): string => (p < 1e-4 ? p.toExponential(1) : p.toPrecision(2))
 
 function dropCheck(
   name: string,
@@ -52,7 +51,7 @@ function dropCheck(
   const drop = -change
   const exceeds = drop > threshold + 1e-9
   const base = { name, unit: 'percent' as const, baseline: points(baseline), current: points(current), change, threshold }
-  const figures = `${f2(points(baseline))}% → ${f2(points(current))}% (${change >= 0 ? '+' : ''}${f2(change)} points; allowed drop ${threshold} points)`
+  const figures = `${percent(baseline)} → ${percent(current)} (${signed(change)} points; allowed drop ${threshold} points)`
   if (pairs === undefined) {
     return { ...base, passed: !exceeds, detail: `${figures}; ${exceeds ? 'drop above threshold' : 'within threshold'}; threshold only: ${unpairedReason}` }
   }
@@ -136,14 +135,14 @@ function groupGapChecks(b: Pick<ScoredView, 'metrics'>, bFile: string, c: Pick<S
       pValue: gap.pValue,
       passed: !exceeds || !significant,
       detail:
-        `${gap.a} − ${gap.b} accuracy: ${f2(baseline)} → ${f2(current)} points (${change >= 0 ? '+' : ''}${f2(change)}; allowed growth ${threshold} points; ` +
+        `${gap.a} − ${gap.b} accuracy: ${baseline.toFixed(2)} → ${current.toFixed(2)} points (${signed(change)}; allowed growth ${threshold} points; ` +
         `baseline ${same ? 'gap between the same groups' : `largest gap${base.maxGap ? ` (${base.maxGap.a} − ${base.maxGap.b})` : ' (none ranked: 0)'}`}); ${verdict}; Fisher exact p=${pv(gap.pValue)} (α=${alpha})`,
     })
   }
   return checks
 }
 
-const signedPct = (x: number): string => `${x >= 0 ? '+' : ''}${f2(x)}%`
+const signedPct = (x: number): string => `${signed(x)}%`
 
 /**
  * One latency cell: change = current ratio / baseline ratio − 1. With both runs' block ratios the

@@ -30,7 +30,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 const { readFer2013Rows } = await import('../../src/datasets/fer2013Csv.js')
 const { decodeImageFile } = await import('../../src/datasets/decode.js')
 const { requireModelFile } = await import('../../src/base/inputFile.js')
-const { readCardFile } = await import('../../src/card/loadCard.js')
+const { loadCard } = await import('../../src/card/load.js')
 
 async function caught(fn: () => unknown): Promise<unknown> {
   try {
@@ -52,7 +52,7 @@ describe('an unreadable file (EACCES) is a named error with its documented code,
   it.each([
     ['fer2013.csv (exit 3)', () => readFer2013Rows(file('DENIED.csv')).next(), EXIT_CODES.data.code, "permission denied (EACCES) (expected FER2013's fer2013.csv)"],
     ['a model file (exit 4)', () => requireModelFile(file('DENIED.onnx')), EXIT_CODES.model.code, 'permission denied (EACCES) (expected a model file: .onnx, or a tfjs model.json)'],
-    ['a card (exit 5)', () => readCardFile(file('DENIED.json')), EXIT_CODES.card.code, 'permission denied (EACCES) (expected a model card JSON file)'],
+    ['a card (exit 5)', () => loadCard('model.onnx', { card: file('DENIED.json') }), EXIT_CODES.card.code, 'permission denied (EACCES) (expected a model card JSON file)'],
   ] as const)('%s', async (_name, fn, exitCode, message) => {
     const error = await caught(fn)
     expect(error).toBeInstanceOf(FerbenchError)

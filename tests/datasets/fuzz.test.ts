@@ -4,7 +4,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { FerbenchError } from '../../src/base/errors.js'
 import { Fer2013Adapter } from '../../src/datasets/fer2013.js'
-import { parseCard, readCardFile } from '../../src/card/loadCard.js'
+import { loadCard } from '../../src/card/load.js'
+import { parseCard } from '../../src/card/schema.js'
 import { tempDir } from '../helpers/cli.js'
 
 /** Runs `work`; passes when it succeeds or fails with a FerbenchError (a documented exit code), fails on any other error. */
@@ -99,7 +100,7 @@ describe('fuzz: the card parser never crashes with anything but a FerbenchError 
       fc.asyncProperty(fc.oneof(fc.string({ maxLength: 200 }), fc.jsonValue().map((v) => JSON.stringify(v))), async (text) => {
         const file = path.join(dir, `c${n++}.json`)
         writeFileSync(file, text)
-        await onlyFerbenchErrors(() => readCardFile(file))
+        await onlyFerbenchErrors(() => loadCard('model.onnx', { card: file }))
       }),
       { numRuns: 200, seed: 17 },
     )

@@ -14,8 +14,9 @@ import { FolderAdapter } from '../../src/datasets/folder.js'
 import { ManifestAdapter } from '../../src/datasets/manifest.js'
 import { RafdbAdapter } from '../../src/datasets/rafdb.js'
 import type { DatasetAdapter, DatasetOptions } from '../../src/datasets/types.js'
-import { parseCard, readCardFile } from '../../src/card/loadCard.js'
-import { resolveCard } from '../../src/card/resolveCard.js'
+import { loadCard } from '../../src/card/load.js'
+import { parseCard } from '../../src/card/schema.js'
+import { resolveCard } from '../../src/card/resolve.js'
 import { readTfjsModelJson } from '../../src/runners/tfjsModelFile.js'
 import { FIXTURES, tempDir } from '../helpers/cli.js'
 import { PDF_TEXT, SVG_TEXT, blankPng, grayPng } from '../helpers/builders.js'
@@ -290,7 +291,7 @@ describe('reads are bounded by a size limit', () => {
     const card = path.join(dir, 'card.json')
     writeFileSync(card, '{')
     truncateSync(card, 64 * 1024 * 1024 + 1)
-    const error = await ferbenchError(() => readCardFile(card))
+    const error = await ferbenchError(() => loadCard('model.onnx', { card }))
     expect(error.exitCode).toBe(EXIT_CODES.card.code)
     expect(error.message).toBe(`${card}: 67108865 bytes is over the 67108864-byte limit for a model card JSON file`)
   })

@@ -1,9 +1,8 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { doctor } from '../../src/doctor/doctor.js'
-import { FolderAdapter, folderInfo } from '../../src/datasets/folder.js'
-import { registerDataset } from '../../src/datasets/registry.js'
+import { FolderAdapter } from '../../src/datasets/folder.js'
 import type { DoctorResult } from '../../src/documents/doctorResult.js'
 import { bandFer2013Csv, colourBandModel, writeColourBandFolder } from '../../tools/fixtures/doctorFixtures.js'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
@@ -67,21 +66,13 @@ describe('models doctor', () => {
 
   it('decodes each sampled image once, however many candidates it runs', async () => {
     const loads = new Map<string, number>()
-    registerDataset({
-      info: { ...folderInfo, name: 'counting-folder' },
-      create: (options) => {
-        const inner = new FolderAdapter(options)
-        return Object.assign(Object.create(inner) as typeof inner, {
-          name: 'counting-folder',
-          async *samples(split: string) {
-            for await (const s of inner.samples(split)) {
-              yield { ...s, load: () => (loads.set(s.id, (loads.get(s.id) ?? 0) + 1), s.load()) }
-            }
-          },
-        })
-      },
+    const samples = FolderAdapter.prototype.samples
+    const counting = vi.spyOn(FolderAdapter.prototype, 'samples').mockImplementation(async function* (this: FolderAdapter, split: string) {
+      for await (const s of samples.call(this, split)) {
+        yield { ...s, load: () => (loads.set(s.id, (loads.get(s.id) ?? 0) + 1), s.load()) }
+      }
     })
-    const result = await doctor({ model: path.join(MODELS, 'colourband.onnx'), dataset: 'counting-folder', data: colour, samples: 80 })
+    const result = await doctor({ model: path.join(MODELS, 'colourband.onnx'), dataset: 'folder', data: colour, samples: 80 }).finally(() => counting.mockRestore())
     expect(result.candidates.length).toBeGreaterThan(10)
     expect(result.samples).toBe(80)
     expect(loads.size).toBe(80)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RawImage } from '../../src/base/image.js'
-import type { CardFile, ModelCard } from '../../src/card/card.js'
-import { resolveCard } from '../../src/card/resolveCard.js'
+import type { CardFile, ModelCard } from '../../src/card/schema.js'
+import { resolveCard } from '../../src/card/resolve.js'
 import { prepareViews, viewCount, writeTensor } from '../../src/preprocess/tensor.js'
 import { withTta } from '../../src/preprocess/tta.js'
 

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node'
 import { describe, expect, it } from 'vitest'
-import { parseCard } from '../../src/card/loadCard.js'
+import { parseCard } from '../../src/card/schema.js'
 import { onnxModelStatsFromBytes } from '../../src/modelinfo/onnxStats.js'
 import { REPLICAS, replicaById } from '../../tools/replicas/index.js'
 

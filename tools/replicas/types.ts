@@ -1,4 +1,4 @@
-import type { CardFile } from '../../src/card/card.js'
+import type { CardFile } from '../../src/card/schema.js'
 
 /** A parameter count a paper or repository states, to check a replica against. */
 export interface StatedParams {

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
-import { datasetSelectionFlags, maxPixelsFlag } from '../../cli/datasetCommandFlags.js'
+import { datasetSelectionFlags, foldsFlag, maxPixelsFlag, splitFlag } from '../../cli/flags/dataset.js'
+import { outputFlag } from '../../cli/flags/output.js'
 import { LIMITS } from '../../base/limits.js'
 import { DECODE_SLOTS } from '../../datasets/decode.js'
 import { evalDatasetOptions } from '../../cli/datasetFlags.js'
@@ -29,14 +30,14 @@ export default class DatasetsAudit extends FerbenchCommand {
 
   static override flags = {
     ...datasetSelectionFlags,
-    split: Flags.string({ char: 's', description: 'only this split (default: every split, which is what finds leaks between them)' }),
-    folds: Flags.integer({ description: 'datasets with subjects: the subject-independent folds to check (default: the dataset\'s own, e.g. CK+ 10)', min: 2 }),
+    split: splitFlag({ description: 'only this split (default: every split, which is what finds leaks between them)' }),
+    folds: foldsFlag('datasets with subjects: the subject-independent folds to check (default: the dataset\'s own, e.g. CK+ 10)'),
     'max-distance': Flags.integer({ description: `near candidates: dHash Hamming distance of some view at most this (0–64; larger finds more, slower)`, default: NEAR_MAX_DISTANCE, min: 0, max: 64 }),
     'min-similarity': Flags.string({ description: `near confirmation: thumbnail correlation at least this (−1 to 1; lower reports more pairs)`, default: String(NEAR_MIN_SIMILARITY) }),
     top: Flags.integer({ description: 'closest pairs shown in the terminal summary', default: 10, min: 0 }),
     concurrency: Flags.integer({ description: `images hashed at once (1–${LIMITS.concurrency}; at most ${DECODE_SLOTS} are decoded at a time)`, default: 4, min: 1, max: LIMITS.concurrency }),
     'max-pixels': maxPixelsFlag,
-    output: Flags.string({ char: 'o', description: 'write the full audit JSON to this file (atomically)' }),
+    output: outputFlag({ description: 'write the full audit JSON to this file (atomically)' }),
   }
 
   async run(): Promise<AuditResult> {

@@ -1,6 +1,5 @@
-import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
-import { datasetSelectionFlags } from '../../cli/datasetCommandFlags.js'
+import { datasetSelectionFlags, foldsFlag } from '../../cli/flags/dataset.js'
 import { evalDatasetOptions } from '../../cli/datasetFlags.js'
 import { inspectDataset, type InspectResult } from '../../audit/inspectDataset.js'
 import { renderInspect } from '../../report/datasetTables.js'
@@ -17,7 +16,7 @@ export default class DatasetsInspect extends FerbenchCommand {
 
   static override flags = {
     ...datasetSelectionFlags,
-    folds: Flags.integer({ description: 'show subject-independent folds of the split (default split unless --split) instead of splits', min: 2 }),
+    folds: foldsFlag('show subject-independent folds of the split (default split unless --split) instead of splits'),
   }
 
   async run(): Promise<InspectResult> {

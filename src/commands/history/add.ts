@@ -1,8 +1,9 @@
 import { Args, Flags } from '@oclif/core'
 import { collectDocuments } from '../../board/collect.js'
 import { gitContext } from '../../board/gitContext.js'
-import { addToHistory, DEFAULT_HISTORY_STORE, type HistoryEntry } from '../../board/historyStore.js'
+import { addToHistory, type HistoryEntry } from '../../board/historyStore.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
+import { storeFlag } from '../../cli/flags/history.js'
 import { usageError } from '../../base/errors.js'
 
 export default class HistoryAdd extends FerbenchCommand {
@@ -20,7 +21,7 @@ export default class HistoryAdd extends FerbenchCommand {
   ]
   static override args = { documents: Args.string({ description: 'result documents (eval, cv, robust, speed JSON)', required: true }) }
   static override flags = {
-    store: Flags.string({ description: 'history store folder', default: DEFAULT_HISTORY_STORE }),
+    store: storeFlag(),
     commit: Flags.string({ description: 'commit to record (default: from CI variables or git)' }),
     branch: Flags.string({ description: 'branch to record (default: from CI variables or git)' }),
   }

@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core'
 import { trend, type TrendPoint } from '../../board/historyQuery.js'
-import { DEFAULT_HISTORY_STORE, readHistory } from '../../board/historyStore.js'
+import { readHistory } from '../../board/historyStore.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
+import { storeFlag } from '../../cli/flags/history.js'
 import { writeFileAtomic } from '../../base/atomicWrite.js'
 import { escapeXml } from '../../report/escape.js'
 import { trendChartSpec } from '../../report/historyChart.js'
@@ -18,7 +19,7 @@ export default class HistoryShow extends FerbenchCommand {
     '<%= config.bin %> eval --output result.json && <%= config.bin %> history add result.json --store history --branch main && <%= config.bin %> history show --store history --metric accuracy',
   ]
   static override flags = {
-    store: Flags.string({ description: 'history store folder', default: DEFAULT_HISTORY_STORE }),
+    store: storeFlag(),
     metric: Flags.string({ description: 'accuracy, macroF1, balancedAccuracy, latencyP50Ms, imagesPerSecond, modelBytes or meanCorruptionAccuracy', default: 'accuracy' }),
     model: Flags.string({ description: 'only this model (name or sha256 prefix)' }),
     branch: Flags.string({ description: 'only this branch' }),

@@ -1,7 +1,9 @@
-import { LIMITS } from '../../base/limits.js'
 import { Flags } from '@oclif/core'
+import { LIMITS } from '../../base/limits.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
-import { datasetSelectionFlags } from '../../cli/datasetCommandFlags.js'
+import { datasetSelectionFlags, splitFlag } from '../../cli/flags/dataset.js'
+import { cardFlag, modelFlag, presetFlag } from '../../cli/flags/model.js'
+import { batchFlag, deviceFlag, runnerFlag, threadsFlag } from '../../cli/flags/runner.js'
 import { evalDatasetOptions } from '../../cli/datasetFlags.js'
 import { progressOnStderr } from '../../cli/progress.js'
 import { writeFileAtomic } from '../../base/atomicWrite.js'
@@ -24,18 +26,18 @@ export default class ModelsDoctor extends FerbenchCommand {
   ]
 
   static override flags = {
-    model: Flags.string({ char: 'm', description: 'model file (.onnx, or a tfjs model.json)', required: true }),
+    model: modelFlag({ required: true }),
     ...datasetSelectionFlags,
-    split: Flags.string({ char: 's', description: "split to sample (default: the adapter's default split)" }),
+    split: splitFlag({ description: "split to sample (default: the adapter's default split)" }),
     samples: Flags.integer({ char: 'n', description: 'images to sample, in equal shares per class', default: DOCTOR_DEFAULT_SAMPLES, min: 1 }),
     seed: Flags.integer({ description: 'sampling seed', default: DOCTOR_DEFAULT_SEED }),
-    card: Flags.string({ description: 'a card to check: its labels are the declared order and its values win ties (default: the sidecar, if any)' }),
-    preset: Flags.string({ description: 'a built-in card to check (see `ferbench models presets`)' }),
+    card: cardFlag({ description: 'a card to check: its labels are the declared order and its values win ties (default: the sidecar, if any)' }),
+    preset: presetFlag({ description: 'a built-in card to check (see `ferbench models presets`)' }),
     'write-card': Flags.string({ description: 'write the recommended card here (atomically), with origin {inferred, evidence}; nothing is written when candidates tie' }),
-    device: Flags.string({ description: 'device to run on', options: ['cpu', 'gpu'], default: 'cpu' }),
-    runner: Flags.string({ description: 'runner (default: chosen from the model file type)', options: ['onnx', 'tfjs'] }),
-    threads: Flags.integer({ description: `intra-op threads for the runner, 1–${LIMITS.threads} (default: engine decides)`, min: 1, max: LIMITS.threads }),
-    batch: Flags.integer({ char: 'b', description: `images per inference call, 1–${LIMITS.batch} (ignored when the model fixes its batch)`, default: 32, min: 1, max: LIMITS.batch }),
+    device: deviceFlag(),
+    runner: runnerFlag(),
+    threads: threadsFlag(),
+    batch: batchFlag(`images per inference call, 1–${LIMITS.batch} (ignored when the model fixes its batch)`),
   }
 
   async run(): Promise<DoctorResult> {
@@ -52,7 +54,7 @@ export default class ModelsDoctor extends FerbenchCommand {
         seed: flags.seed,
         ...(flags.card ? { card: flags.card } : {}),
         ...(flags.preset ? { preset: flags.preset } : {}),
-        device: flags.device as 'cpu' | 'gpu',
+        device: flags.device,
         ...(flags.runner ? { runner: flags.runner } : {}),
         ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
         batch: flags.batch,

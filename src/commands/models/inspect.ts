@@ -2,8 +2,10 @@ import { Flags } from '@oclif/core'
 import Table from '../../report/table.js'
 import { fitText } from '../../report/fit.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
+import { cardFlag, modelFlag, presetFlag } from '../../cli/flags/model.js'
+import { dataFlag, datasetFlag, splitFlag } from '../../cli/flags/dataset.js'
 import { inspectModel, type InspectResult } from '../../modelinfo/inspect.js'
-import { cardSkeleton, type CardSkeleton } from '../../card/cardSkeleton.js'
+import { cardSkeleton, type CardSkeleton } from '../../card/skeleton.js'
 import { doctor } from '../../doctor/doctor.js'
 import type { DoctorResult } from '../../documents/doctorResult.js'
 import { renderDoctor } from '../../report/doctorTable.js'
@@ -42,15 +44,15 @@ export default class ModelsInspect extends FerbenchCommand {
   ]
 
   static override flags = {
-    model: Flags.string({ char: 'm', description: 'model file (.onnx, or a tfjs model.json)', required: true }),
-    card: Flags.string({ description: 'model card JSON to resolve against the model' }),
-    preset: Flags.string({ description: 'a built-in model card by name (see `ferbench models presets`)' }),
+    model: modelFlag({ required: true }),
+    card: cardFlag({ description: 'model card JSON to resolve against the model' }),
+    preset: presetFlag(),
     'card-skeleton': Flags.boolean({
       description: 'list the card fields the model settles and those to fill, with the allowed values; with --data, run `models doctor` to fill them from labelled images',
     }),
-    dataset: Flags.string({ char: 'd', description: 'with --card-skeleton --data: dataset adapter for the doctor', default: 'fer2013' }),
-    data: Flags.string({ description: 'with --card-skeleton: labelled images to run `models doctor` on' }),
-    split: Flags.string({ char: 's', description: 'with --card-skeleton --data: split to sample' }),
+    dataset: datasetFlag({ description: 'with --card-skeleton --data: dataset adapter for the doctor', default: 'fer2013' }),
+    data: dataFlag({ description: 'with --card-skeleton: labelled images to run `models doctor` on' }),
+    split: splitFlag({ description: 'with --card-skeleton --data: split to sample' }),
   }
 
   async run(): Promise<InspectResult | DoctorResult> {

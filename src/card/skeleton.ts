@@ -1,5 +1,6 @@
 import { EMOTIONS } from '../labels/emotions.js'
-import { channelOrders, resizeKinds, scaleKinds } from './card.js'
+import { knownDim, shapeLayout } from './resolve.js'
+import { channelOrders, resizeKinds, scaleKinds } from './schema.js'
 
 /** One card field: settled by the model file, or to be filled by the user from the allowed values. */
 export interface SkeletonField {
@@ -20,9 +21,6 @@ export interface CardSkeleton {
   template: Record<string, unknown>
 }
 
-const known = (d: number | string | undefined): number | undefined => (typeof d === 'number' && d > 0 ? d : undefined)
-const isChannels = (d: number | undefined): boolean => d === 1 || d === 3
-
 /**
  * What a model's input and output shapes settle about its card, and what the user must fill
  * (with the allowed values). `ferbench models doctor` finds the rest from labelled images.
@@ -31,9 +29,7 @@ export function cardSkeleton(input: { name: string; shape: ReadonlyArray<number 
   const settled: SkeletonField[] = []
   const toFill: SkeletonField[] = []
   const shape = input.shape
-  const c1 = known(shape[1])
-  const c3 = known(shape[3])
-  const layout = shape.length !== 4 ? undefined : isChannels(c1) && !isChannels(c3) ? 'NCHW' : isChannels(c3) && !isChannels(c1) ? 'NHWC' : undefined
+  const layout = shapeLayout(shape)
   const template: Record<string, unknown> = {}
   const input_: Record<string, unknown> = {}
   if (layout) settled.push({ field: 'input.layout', value: layout, note: `the channel dimension is the ${layout === 'NCHW' ? 'second' : 'last'} of [${shape.join(', ')}]` })
@@ -41,12 +37,12 @@ export function cardSkeleton(input: { name: string; shape: ReadonlyArray<number 
   input_.layout = layout ?? '<NCHW|NHWC>'
   const dims = layout === 'NCHW' ? { channels: shape[1], height: shape[2], width: shape[3] } : layout === 'NHWC' ? { channels: shape[3], height: shape[1], width: shape[2] } : undefined
   for (const field of ['channels', 'height', 'width'] as const) {
-    const value = known(dims?.[field])
+    const value = knownDim(dims?.[field])
     if (value !== undefined) settled.push({ field: `input.${field}`, value, note: 'from the input shape' })
     else toFill.push({ field: `input.${field}`, allowed: field === 'channels' ? [1, 3] : 'a positive integer (pixels)', note: 'the input shape leaves it dynamic' })
     input_[field] = value ?? `<${field === 'channels' ? '1|3' : 'pixels'}>`
   }
-  const channels = known(dims?.channels)
+  const channels = knownDim(dims?.channels)
   if (channels !== 1) {
     toFill.push({ field: 'input.channelOrder', allowed: [...channelOrders], default: 'RGB', note: '3-channel input: RGB, BGR (OpenCV cv2.imread), or gray replicated to 3 channels' })
     input_.channelOrder = '<RGB|BGR|gray>'
@@ -57,7 +53,7 @@ export function cardSkeleton(input: { name: string; shape: ReadonlyArray<number 
   toFill.push({ field: 'resize', allowed: [...resizeKinds], default: 'bilinear', note: 'how images are resized to the input size (OpenCV conventions)' })
   template.resize = 'bilinear'
   toFill.push({ field: 'crop', allowed: '{"size": <input side>, "from": <side resized to first>} or leave out', note: 'a centre crop after resizing, if the model was evaluated that way' })
-  const classes = known(output?.shape[output.shape.length - 1])
+  const classes = knownDim(output?.shape[output.shape.length - 1])
   toFill.push({
     field: 'labels',
     allowed: [...EMOTIONS],
@@ -66,7 +62,7 @@ export function cardSkeleton(input: { name: string; shape: ReadonlyArray<number 
   template.labels = classes !== undefined ? Array.from({ length: classes }, (_, i) => `<label of output ${i}>`) : ['<label of output 0>', '…']
   toFill.push({ field: 'output', allowed: ['logits', 'probabilities'], default: 'logits', note: 'whether the model ends in a softmax' })
   template.output = '<logits|probabilities>'
-  const batch = known(shape[0])
+  const batch = knownDim(shape[0])
   if (batch !== undefined) settled.push({ field: 'batch', value: batch, note: 'the model fixes its batch dimension' })
   return { settled, toFill, template }
 }

@@ -1,6 +1,6 @@
 import { cardError, modelError } from '../base/errors.js'
 import { LIMITS } from '../base/limits.js'
-import { CARD_DEFAULTS, type CardFile, type ModelCard } from './card.js'
+import { CARD_DEFAULTS, type CardFile, type ModelCard } from './schema.js'
 
 /** What a runner knows about the model's image input. Symbolic dimensions are strings or -1. */
 export interface ModelInputInfo {
@@ -8,28 +8,31 @@ export interface ModelInputInfo {
   shape: ReadonlyArray<number | string>
 }
 
-const known = (d: number | string | undefined): number | undefined => (typeof d === 'number' && d > 0 ? d : undefined)
+/** A dimension the model fixes (a positive number); undefined for a symbolic or −1 one. */
+export const knownDim = (d: number | string | undefined): number | undefined => (typeof d === 'number' && d > 0 ? d : undefined)
+
+/** The layout a 4-D input shape settles by itself: 1 or 3 channels at one end only; undefined when it does not. */
+export function shapeLayout(shape: ReadonlyArray<number | string>): 'NCHW' | 'NHWC' | undefined {
+  if (shape.length !== 4) return undefined
+  const isChannels = (d: number | string | undefined): boolean => knownDim(d) === 1 || knownDim(d) === 3
+  if (isChannels(shape[1]) && !isChannels(shape[3])) return 'NCHW'
+  if (isChannels(shape[3]) && !isChannels(shape[1])) return 'NHWC'
+  return undefined
+}
 
 /**
  * The two readings side by side: what the card expects (`NCHW 1×64×64`, in its layout's order) and
  * what the model's shape is when read in the layout it settles by itself (`NHWC 48×48×1`).
  */
 function shapeMismatch(card: CardFile, layout: 'NCHW' | 'NHWC', shape: ReadonlyArray<number | string>, source: string): string {
-  const dim = (d: number | string | undefined): string => String(known(d) ?? '?')
+  const dim = (d: number | string | undefined): string => String(knownDim(d) ?? '?')
   const i = card.input
   const expects = layout === 'NCHW' ? `NCHW ${dim(i.channels)}×${dim(i.height)}×${dim(i.width)}` : `NHWC ${dim(i.height)}×${dim(i.width)}×${dim(i.channels)}`
-  const isChannels = (d: number | string | undefined): boolean => known(d) === 1 || known(d) === 3
-  const own = isChannels(shape[3]) && !isChannels(shape[1]) ? 'NHWC' : isChannels(shape[1]) && !isChannels(shape[3]) ? 'NCHW' : undefined
+  const own = shapeLayout(shape)
   const model = own === 'NHWC' ? `NHWC ${dim(shape[1])}×${dim(shape[2])}×${dim(shape[3])}` : own === 'NCHW' ? `NCHW ${dim(shape[1])}×${dim(shape[2])}×${dim(shape[3])}` : `[${shape.join(', ')}]`
   return `${source} expects ${expects} (${layout === 'NCHW' ? 'channels×height×width' : 'height×width×channels'}) and the model is ${model}: this card is not for this model`
 }
 
-/**
- * Completes a card against the model's input shape. A field the card gives must agree with the
- * shape; an input field it leaves out is taken from the shape when that is unambiguous, else an
- * error names the field; resize, tta and output left out take CARD_DEFAULTS. Every field filled in
- * is listed in origin.inferred.
- */
 /** The note eval and speed give once when a card's defaults were applied (undefined when none were). */
 export function cardDefaultsNote(card: ModelCard): string | undefined {
   const applied = card.origin.inferred.filter((f) => f.endsWith(' (default)')).map((f) => f.replace(' (default)', ''))
@@ -38,26 +41,25 @@ export function cardDefaultsNote(card: ModelCard): string | undefined {
 }
 
 /**
- * Completes a card (see above).
+ * Completes a card against the model's input shape: the one step from a card file to the card the
+ * pipeline runs on. A field the card gives must agree with the shape; an input field it leaves out
+ * is taken from the shape when that is unambiguous, else an error names the field; resize, tta and
+ * output left out take CARD_DEFAULTS. Every field filled in is listed in origin.inferred.
  */
 export function resolveCard(card: CardFile, input: ModelInputInfo, source: string): ModelCard {
   const shape = input.shape
   const where = `model input '${input.name}' with shape [${shape.join(', ')}]`
   if (shape.length !== 4) throw modelError(`${where}: expected a 4-D image input (N,C,H,W or N,H,W,C)`)
   const inferred: string[] = []
-  const c1 = known(shape[1])
-  const c3 = known(shape[3])
-  const isChannels = (d: number | undefined): boolean => d === 1 || d === 3
   let layout = card.input.layout
   if (!layout) {
-    if (isChannels(c1) && !isChannels(c3)) layout = 'NCHW'
-    else if (isChannels(c3) && !isChannels(c1)) layout = 'NHWC'
-    else throw cardError(`${source}: input.layout is missing and ${where} does not settle it; add "layout": "NCHW" or "NHWC"`)
+    layout = shapeLayout(shape)
+    if (!layout) throw cardError(`${source}: input.layout is missing and ${where} does not settle it; add "layout": "NCHW" or "NHWC"`)
     inferred.push('input.layout')
   }
   const [cDim, hDim, wDim] = layout === 'NCHW' ? [shape[1], shape[2], shape[3]] : [shape[3], shape[1], shape[2]]
   const pick = (field: 'height' | 'width' | 'channels', fromCard: number | undefined, dim: number | string | undefined): number => {
-    const fromModel = known(dim)
+    const fromModel = knownDim(dim)
     if (fromModel !== undefined && fromModel > LIMITS.inputSide) {
       throw modelError(`${where}: input ${field} ${fromModel} is over ferbench's limit of ${LIMITS.inputSide} (expected a face-image model input)`)
     }
@@ -82,7 +84,7 @@ export function resolveCard(card: CardFile, input: ModelInputInfo, source: strin
   if (channelOrder !== undefined && channelOrder !== 'gray' && channels === 1) {
     throw cardError(`${source}: input.channelOrder '${channelOrder}' needs a 3-channel input; ${where} takes 1 channel (gray)`)
   }
-  const batchDim = known(shape[0])
+  const batchDim = knownDim(shape[0])
   if (batchDim !== undefined && batchDim > LIMITS.batch) throw modelError(`${where}: fixed batch ${batchDim} is over ferbench's limit of ${LIMITS.batch}`)
   if (card.batch !== undefined && batchDim !== undefined && card.batch !== batchDim) {
     throw modelError(`${where}: card says batch ${card.batch} but the model fixes batch ${batchDim}`)

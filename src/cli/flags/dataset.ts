@@ -1,0 +1,80 @@
+import { Flags } from '@oclif/core'
+import { LIMITS } from '../../base/limits.js'
+import { DEFAULT_MAX_PIXELS } from '../../datasets/decode.js'
+import { datasetNames } from '../../datasets/registry.js'
+
+/**
+ * Which dataset, where, and the adapter options: each flag declared once here, as eval words it;
+ * a command that narrows a flag's meaning passes its own description (`splitFlag({ description })`).
+ */
+export const datasetFlag = Flags.custom<string>({ char: 'd', description: `dataset adapter (${datasetNames().join(', ')}, ...)` })
+
+export const dataFlag = Flags.custom<string>({ description: 'the dataset file or folder as downloaded' })
+
+export const splitFlag = Flags.custom<string>({ char: 's', description: 'split to evaluate (fer2013: Training, PublicTest, PrivateTest; default PrivateTest)' })
+
+export const labelsFlag = Flags.custom<string>({ description: 'ferplus: the fer2013new.csv votes file (default: fer2013new.csv beside --data)' })
+
+export const classMapFlag = Flags.custom<string>({ description: "folder/manifest: class names → emotions, e.g. '0=neutral,1=happiness,2=surprise'" })
+
+export const ckplusNeutralFlag = Flags.boolean({ description: 'ckplus (original layout): add the first frame of each labelled sequence as neutral' })
+
+export const classesFlag = Flags.option({ description: 'affectnet: 8 classes, or 7 (contempt dropped)', options: ['7', '8'] as const })
+
+/** --folds: subject-independent folds (at least 2). */
+export function foldsFlag(description = 'subject-independent folds of the split (CK+ and JAFFE default to 10); without --fold, every fold is evaluated (--model may contain {fold})') {
+  return Flags.integer({ description, min: 2 })
+}
+
+export const foldFlag = Flags.integer({ description: 'evaluate only this fold (1-based) of --folds', min: 1 })
+
+/** --allow-outside-root: the dataset-root rule's escape hatch (docs/robustness.md). */
+export const allowOutsideRootFlag = Flags.boolean({
+  description: 'read image paths (manifest/AffectNet list entries, symlinked class folders) that lie outside the dataset root; by default they are refused',
+})
+
+/** --max-pixels: the per-image pixel limit, checked from the header before decoding. */
+export const maxPixelsFlag = Flags.integer({
+  description: `images with more pixels (width × height) than this are per-sample failures, refused from the header (default ${DEFAULT_MAX_PIXELS} = 4096², max ${LIMITS.maxPixels})`,
+  min: 1,
+  max: LIMITS.maxPixels,
+})
+
+/** --dataset (default fer2013), --data, --split: what eval and robust score. */
+export const dataFlags = {
+  dataset: datasetFlag({ default: 'fer2013' }),
+  data: dataFlag(),
+  split: splitFlag(),
+}
+
+/** The adapter options eval and robust pass to the dataset (beyond --data and --split). */
+export const adapterFlags = {
+  labels: labelsFlag(),
+  'class-map': classMapFlag(),
+  'ckplus-neutral': ckplusNeutralFlag,
+  classes: classesFlag(),
+}
+
+/** --folds and --fold: one fold (or, for eval, every fold) of a subject-independent split. */
+export const foldFlags = {
+  folds: foldsFlag(),
+  fold: foldFlag,
+}
+
+/** What a decoded image may be: its pixel count and where its file may lie. */
+export const imageLimitFlags = {
+  'max-pixels': maxPixelsFlag,
+  'allow-outside-root': allowOutsideRootFlag,
+}
+
+/** Flags shared by `datasets inspect` and `datasets audit`: which dataset, where, and adapter options. */
+export const datasetSelectionFlags = {
+  dataset: datasetFlag({ description: `dataset adapter (${datasetNames().join(', ')})`, required: true }),
+  data: dataFlag({ required: true }),
+  split: splitFlag({ description: 'only this split (default: every split)' }),
+  labels: labelsFlag({ description: 'ferplus: the fer2013new.csv votes file (default: beside --data)' }),
+  'class-map': classMapFlag({ description: "folder/manifest: class names → emotions, e.g. '0=neutral,1=happiness'" }),
+  'ckplus-neutral': ckplusNeutralFlag,
+  classes: classesFlag(),
+  'allow-outside-root': allowOutsideRootFlag,
+}

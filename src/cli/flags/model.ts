@@ -1,0 +1,19 @@
+import { Flags } from '@oclif/core'
+
+/**
+ * --model, --card, --preset: which model, and the card that says how to feed it. Each is an oclif
+ * flag definition: `modelFlag()` as eval words it, `modelFlag({ required: true })` or
+ * `cardFlag({ description })` where a command narrows its meaning.
+ */
+export const modelFlag = Flags.custom<string>({ char: 'm', description: 'model file (.onnx, or a tfjs model.json)' })
+
+export const cardFlag = Flags.custom<string>({ description: 'model card JSON (default: <model>.ferbench.json beside the model)' })
+
+export const presetFlag = Flags.custom<string>({ description: 'a built-in model card by name (see `ferbench models presets`)' })
+
+/** The model and its card, as eval and robust take them. */
+export const modelFlags = {
+  model: modelFlag(),
+  card: cardFlag(),
+  preset: presetFlag(),
+}

@@ -1,0 +1,27 @@
+import { Flags } from '@oclif/core'
+import { LIMITS } from '../../base/limits.js'
+import { DEVICES, RUNNER_NAMES } from '../../runners/types.js'
+
+/** --device: cpu (default) or gpu; typed `Device` by its options. */
+export const deviceFlag = Flags.option({ description: 'device to run on', options: DEVICES, default: 'cpu' })
+
+/** --runner: onnx or tfjs; absent = chosen from the model file type. */
+export const runnerFlag = Flags.option({ description: 'runner (default: chosen from the model file type)', options: RUNNER_NAMES })
+
+/** --batch (-b): samples per inference call, 1–LIMITS.batch, default 32. */
+export function batchFlag(description = `samples per inference call (1–${LIMITS.batch})`) {
+  return Flags.integer({ char: 'b', description, default: 32, min: 1, max: LIMITS.batch })
+}
+
+/** --threads: the runner's intra-op threads, 1–LIMITS.threads; absent = the engine decides. */
+export function threadsFlag(description = `intra-op threads for the runner, 1–${LIMITS.threads} (default: engine decides)`) {
+  return Flags.integer({ description, min: 1, max: LIMITS.threads })
+}
+
+/** How the model runs, as eval and robust take it: batch, threads, device, runner. */
+export const runnerFlags = {
+  batch: batchFlag(),
+  threads: threadsFlag(),
+  device: deviceFlag(),
+  runner: runnerFlag(),
+}
