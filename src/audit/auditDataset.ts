@@ -5,15 +5,15 @@ import { assignFolds, FOLD_RULE } from '../datasets/folds.js'
 import { PREFIX_SPLITS, prefixSplitOf } from '../datasets/folder.js'
 import { createDataset, datasetFactory } from '../datasets/registry.js'
 import type { DatasetOptions, Sample } from '../datasets/types.js'
-import type { SampleFailure } from '../documents/evalResult.js'
+import type { SampleFailure } from '../documents/evalDocument.js'
 import { FerbenchError, messageOf } from '../base/errors.js'
 import { contentHash } from '../identity/datasetDigest.js'
 import { imageViews } from './imageSignature.js'
 import { naturalCompare } from '../base/naturalOrder.js'
 import { NearDuplicateIndex } from './nearDuplicates.js'
 
-export const AUDIT_SCHEMA = 'ferbench/dataset-audit@1'
-export const EXACT_METHOD = 'sha256 of the decoded 8-bit pixels with their width, height and channels'
+const AUDIT_SCHEMA = 'ferbench/dataset-audit@1'
+const EXACT_METHOD = 'sha256 of the decoded 8-bit pixels with their width, height and channels'
 const nearMethod = (maxDistance: number, minSimilarity: number): string =>
   `candidates: 64-bit dHash (gray, area-averaged to 9×8, bit = left < right) of the image or of one of its views (shifted 1 or 2 px per 48, zoomed 0.9 or 1.1, mirrored) within ${maxDistance} bits of the other image's, found through a multi-index hash (no all-pairs scan); ` +
   `confirmed when the 16×16 area-averaged thumbnails correlate at ≥ ${minSimilarity} (Pearson, best over ±1 thumbnail pixel); pairs through the mirrored view are kind 'mirrored'; copies inside an exact group are represented by its first item`

@@ -14,12 +14,12 @@ import type { RawImage } from '../base/image.js'
 import { toGray } from '../preprocess/pixels.js'
 
 /** Side of the confirmation thumbnail (pixels). */
-export const THUMB_SIDE = 16
+const THUMB_SIDE = 16
 /** Side of the intermediate every view is cut from. */
-export const BASE_SIDE = 32
+const BASE_SIDE = 32
 /** Shift of the shifted views, as a fraction of the side (2 px of a 48 px face). */
-export const VIEW_SHIFT = 2 / 48
-export const VIEW_SCALES = [0.9, 1.1] as const
+const VIEW_SHIFT = 2 / 48
+const VIEW_SCALES = [0.9, 1.1] as const
 
 export interface View {
   /** 'identity', 'shift(dx,dy)' in view-shift steps, 'zoom 0.9', 'mirrored'. */
@@ -76,7 +76,7 @@ function cachedWeights(inSize: number, from: number, to: number, outSize: number
 }
 
 /** Area-averaged resample of the rectangle `rect` of a one-channel image to outW × outH (floats). */
-export function areaResize(data: Float32Array, width: number, height: number, rect: Rect, outW: number, outH: number): Float32Array {
+function areaResize(data: Float32Array, width: number, height: number, rect: Rect, outW: number, outH: number): Float32Array {
   return resampleInto(data, width, cachedWeights(width, rect.x0, rect.x1, outW), cachedWeights(height, rect.y0, rect.y1, outH), new Float32Array(outW * outH), new Float32Array(outW))
 }
 
@@ -118,7 +118,7 @@ function dHashOfGrid(grid: Float32Array, mirrored: boolean): [number, number] {
 }
 
 /** Zero mean, unit length (in place); a flat image stays all zeros. */
-export function normalise(v: Float32Array): Float32Array {
+function normalise(v: Float32Array): Float32Array {
   let mean = 0
   for (const x of v) mean += x
   mean /= v.length

@@ -4,7 +4,7 @@ import type { DatasetOptions } from '../datasets/types.js'
 import { byCodePoint } from '../base/naturalOrder.js'
 import { FOLD_RULE, FoldAdapter } from '../datasets/folds.js'
 
-export const INSPECT_SCHEMA = 'ferbench/dataset-inspect@1'
+const INSPECT_SCHEMA = 'ferbench/dataset-inspect@1'
 
 export interface InspectSplit {
   name: string

@@ -16,7 +16,7 @@ import { inverseView, popcount32, similarity, viewThumb, type ImageSignature, ty
 /** Candidate rule: dHash Hamming distance of the image (or its mirror) at most this many bits … */
 export const NEAR_MAX_DISTANCE = 7
 /** … or of one of its shifted or zoomed views at most this many (a view that undoes a copy's shift or zoom lands within a few bits). */
-export const NEAR_VIEW_MAX_DISTANCE = 3
+const NEAR_VIEW_MAX_DISTANCE = 3
 /** Confirmation rule: thumbnail correlation (best over ±1 thumbnail-pixel shifts) at least this. */
 export const NEAR_MIN_SIMILARITY = 0.995
 

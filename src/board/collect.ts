@@ -1,18 +1,16 @@
 import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { dataError, messageOf } from '../base/errors.js'
-import { evalDocumentSchema, type EvalDocument } from '../documents/evalDocument.js'
-import { SPEED_SCHEMA, speedDocumentSchema, type SpeedDocument } from '../documents/speedDocument.js'
-import { EVAL_SCHEMA } from '../documents/evalResult.js'
-import { CV_SCHEMA } from '../documents/cvResult.js'
-import { cvDocumentSchema, type CvDocument } from '../documents/cvDocument.js'
+import { EVAL_SCHEMA, evalDocumentSchema, type EvalResult } from '../documents/evalDocument.js'
+import { SPEED_SCHEMA, speedDocumentSchema, type SpeedResult } from '../documents/speedDocument.js'
+import { CV_SCHEMA, cvDocumentSchema, type CvResult } from '../documents/cvDocument.js'
 import { describeIssues, readJsonDocument, schemaOf } from '../documents/readDocument.js'
 import { ROBUST_SCHEMA, robustDocumentSchema, type RobustResult } from '../documents/robustDocument.js'
 
 export type BoardDocument =
-  | { kind: 'eval'; file: string; doc: EvalDocument }
-  | { kind: 'speed'; file: string; doc: SpeedDocument }
-  | { kind: 'cv'; file: string; doc: CvDocument }
+  | { kind: 'eval'; file: string; doc: EvalResult }
+  | { kind: 'speed'; file: string; doc: SpeedResult }
+  | { kind: 'cv'; file: string; doc: CvResult }
   | { kind: 'robust'; file: string; doc: RobustResult }
 
 const SCHEMAS = {

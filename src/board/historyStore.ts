@@ -19,7 +19,7 @@ import { speedFigures } from './leaderboard.js'
  */
 export const DEFAULT_HISTORY_STORE = '.ferbench-history'
 
-export const historyEntrySchema = z.object({
+const historyEntrySchema = z.object({
   id: z.string(),
   recordedAt: z.string(),
   commit: z.string().nullable(),
@@ -51,7 +51,7 @@ function modelOf(entry: BoardDocument): { sha256: string; name: string } {
 }
 
 /** The scalar metrics an entry keeps for trends: accuracy-like values as fractions, latencies in ms. */
-export function entryMetrics(entry: BoardDocument): Record<string, number> {
+function entryMetrics(entry: BoardDocument): Record<string, number> {
   if (entry.kind === 'eval' || entry.kind === 'cv') {
     const m = entry.doc.metrics
     return { accuracy: m.accuracy, accuracyLow: m.accuracyCI95[0], accuracyHigh: m.accuracyCI95[1], macroF1: m.macroF1, balancedAccuracy: m.balancedAccuracy }

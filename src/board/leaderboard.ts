@@ -8,7 +8,7 @@ import {
   type LeaderboardProtocol,
   type LeaderboardRow,
 } from '../documents/leaderboardDocument.js'
-import type { SpeedDocument } from '../documents/speedDocument.js'
+import type { SpeedResult } from '../documents/speedDocument.js'
 import type { BoardDocument, Collected } from './collect.js'
 import { rowModelName } from './modelName.js'
 import { paretoStandings } from './pareto.js'
@@ -98,7 +98,7 @@ function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefine
 }
 
 /** Batch-1 median latency (the fastest batch-1 cell) and the best throughput of any cell. */
-export function speedFigures(file: string, d: SpeedDocument): SpeedFigures {
+export function speedFigures(file: string, d: SpeedResult): SpeedFigures {
   const batch1 = d.results.filter((c) => c.batch === 1)
   const fastest = batch1.length ? batch1.reduce((a, b) => (b.latencyMs.p50 < a.latencyMs.p50 ? b : a)) : undefined
   const busiest = d.results.length ? d.results.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a)) : undefined

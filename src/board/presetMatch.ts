@@ -1,9 +1,9 @@
 import path from 'node:path'
 import { presetCard, presetNames } from '../card/presets.js'
-import type { EvalDocument } from '../documents/evalDocument.js'
+import type { EvalResult } from '../documents/evalDocument.js'
 import { presetOfSource } from './modelName.js'
 
-type RecordedCard = EvalDocument['model']['card']
+type RecordedCard = EvalResult['model']['card']
 
 /** The card fields that decide what a model sees and says, as comparable text. */
 function essence(card: { input?: { height?: number; width?: number; channels?: number }; scale?: unknown; resize?: unknown; crop?: { size?: number } | undefined; tta?: unknown; labels?: unknown; output?: unknown }): string {

@@ -1,7 +1,7 @@
 import { collectDocuments } from './collect.js'
 import { historyBaseline } from './historyQuery.js'
 
-export const HISTORY_PREFIX = 'history:'
+const HISTORY_PREFIX = 'history:'
 
 /** `--baseline history:<branch>` → the stored document to compare with; any other value is a file path, returned as it is. */
 export function resolveBaseline(baseline: string, currentFile: string, store: string): string {

@@ -21,7 +21,7 @@ import type { Claim } from './schema.js'
  *   reason said), or the claim is about speed on other hardware (a ratio is reported, never a
  *   pass/fail).
  */
-export const REPRODUCE_SCHEMA = 'ferbench/reproduce@1'
+const REPRODUCE_SCHEMA = 'ferbench/reproduce@1'
 
 export type Verdict = 'reproduced' | 'not reproduced' | 'not comparable'
 

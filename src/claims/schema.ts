@@ -5,7 +5,7 @@ import { z } from 'zod'
  * which protocol. `ferbench reproduce` runs the protocol where ferbench can, and says what differs
  * where it cannot.
  */
-export const claimMetrics = ['accuracy', 'modelBytes', 'fps', 'params', 'sizeRatio'] as const
+const claimMetrics = ['accuracy', 'modelBytes', 'fps', 'params', 'sizeRatio'] as const
 
 export const claimSchema = z
   .strictObject({

@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core'
-import Table from '../report/table.js'
-import { fitText } from '../report/fit.js'
 import { FerbenchCommand } from '../cli/baseCommand.js'
+import { renderClaims } from '../report/claimsTable.js'
 import { allClaims } from '../claims/claims.js'
 import type { Claim } from '../claims/schema.js'
 
@@ -19,16 +18,7 @@ export default class Claims extends FerbenchCommand {
   async run(): Promise<{ claims: Claim[] }> {
     const { flags } = await this.parse(Claims)
     const claims = allClaims().filter((c) => flags.fixtures || !c.fixture)
-    if (!this.jsonEnabled()) {
-      const t = new Table({ head: ['id', 'system', 'dataset, protocol', 'claimed', 'runs'], fit: { keep: [0] } })
-      for (const c of claims) {
-        const p = c.protocol
-        const protocol = [c.dataset, p.kind === 'split' ? p.split : p.kind === 'kfold' ? `${p.folds}-fold` : 'not stated', p.tta !== 'unspecified' ? `TTA ${p.tta}` : '', p.preset ? `preset ${p.preset}` : ''].filter(Boolean).join(', ')
-        t.push([c.id, c.system, protocol, `${c.comparator === '<' ? '< ' : ''}${Number(c.value.toFixed(3))} ${c.unit}`, c.cannotRun ? 'no' : c.metric === 'fps' ? 'ratio' : 'yes'])
-      }
-      this.log(t.toString())
-      this.log(fitText('runs: yes = `ferbench reproduce <id>` runs the protocol; ratio = a speed claim, reported as a ratio to this machine; no = ferbench cannot run the protocol (the reason is in --json)'))
-    }
+    if (!this.jsonEnabled()) this.log(renderClaims(claims))
     return { claims }
   }
 }

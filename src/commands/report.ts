@@ -4,8 +4,8 @@ import { writeReports } from '../cli/reportFlags.js'
 import { formatFlag, outputFlag } from '../cli/flags/output.js'
 import { checkOutputs } from '../cli/outputs.js'
 import { readScoredDocument } from '../documents/readDocument.js'
-import type { CvDocument } from '../documents/cvDocument.js'
-import type { EvalDocument } from '../documents/evalDocument.js'
+import type { CvResult } from '../documents/cvDocument.js'
+import type { EvalResult } from '../documents/evalDocument.js'
 import type { ReportSubject } from '../report/render.js'
 import type { RobustResult } from '../documents/robustDocument.js'
 import { isRobustFile, readRobustDocument } from '../robust/mergeRobust.js'
@@ -32,7 +32,7 @@ export default class Report extends FerbenchCommand {
     output: outputFlag({ description: 'write the report to this file (format from --format or the extension: .md, .html, .png, .json, .txt); repeatable', multiple: true }),
   }
 
-  async run(): Promise<EvalDocument | CvDocument | RobustResult> {
+  async run(): Promise<EvalResult | CvResult | RobustResult> {
     const { args, flags } = await this.parse(Report)
     checkOutputs((flags.output ?? []).map((file) => ({ flag: '--output', file })), [{ flag: 'result', file: args.result }])
     const scored = isRobustFile(args.result) ? undefined : readScoredDocument(args.result, 'report')
@@ -41,7 +41,7 @@ export default class Report extends FerbenchCommand {
       : scored.kind === 'cv'
         ? { kind: 'cv', result: scored.doc }
         : { kind: 'eval', result: scored.doc }
-    const result = subject.result as EvalDocument | CvDocument | RobustResult
+    const result = subject.result as EvalResult | CvResult | RobustResult
     const text = await writeReports(subject, { ...(flags.format ? { format: flags.format } : {}), ...(flags.output ? { files: flags.output } : {}), json: this.jsonEnabled() })
     if (text !== undefined) this.log(text)
     return result

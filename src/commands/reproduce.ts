@@ -6,7 +6,7 @@ import { cardFlag, modelFlag, presetFlag } from '../cli/flags/model.js'
 import { dataFlag } from '../cli/flags/dataset.js'
 import { batchFlag, deviceFlag, runnerFlag, threadsFlag } from '../cli/flags/runner.js'
 import { reproduceClaim, type ReproduceResult } from '../claims/reproduce.js'
-import { fitText } from '../report/fit.js'
+import { renderReproduce } from '../report/reproduceView.js'
 
 export default class Reproduce extends FerbenchCommand {
   static override summary = 'Check a published claim: run its protocol and print claimed vs measured, the difference, the 95% interval and a verdict.'
@@ -56,25 +56,4 @@ export default class Reproduce extends FerbenchCommand {
     if (!this.jsonEnabled()) this.log(renderReproduce(result))
     return result
   }
-}
-
-export function renderReproduce(r: ReproduceResult): string {
-  const c = r.claim
-  const unit = (x: number): string => (c.unit === '%' ? `${x.toFixed(2)}%` : `${x.toFixed(c.unit === 'MB' ? 3 : 1)} ${c.unit}`)
-  const lines = [
-    `claim     ${c.id}: ${c.system}`,
-    `source    ${c.source}`,
-    `protocol  ${c.protocolNotes}`,
-    `claimed   ${c.comparator === '<' ? '< ' : ''}${unit(c.value)}`,
-  ]
-  if (r.measured) {
-    lines.push(`measured  ${unit(r.measured.value)}${r.measured.ci95 ? ` (95% CI ${r.measured.ci95[0].toFixed(2)}–${r.measured.ci95[1].toFixed(2)}%)` : ''}; ${r.measured.detail}`)
-    if (r.difference !== null) lines.push(`difference ${r.difference >= 0 ? '+' : ''}${c.unit === '%' ? `${r.difference.toFixed(2)} points` : unit(r.difference)} (measured − claimed)`)
-    if (r.ratio !== undefined) lines.push(`ratio     ${r.ratio.toFixed(3)}× the claim`)
-  } else {
-    lines.push('measured  (nothing measured)')
-  }
-  lines.push(`verdict   ${r.verdict.toUpperCase()}`, ...r.reasons.map((x) => `  - ${x}`))
-  if (r.warnings.length > 0) lines.push('warnings:', ...r.warnings.map((w) => `  - ${w}`))
-  return fitText(lines.join('\n'))
 }

@@ -1,6 +1,6 @@
-import Table from '../report/table.js'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { runnersReport, type RunnersReport } from '../runners/runnersReport.js'
+import { renderRunners } from '../report/runnersTable.js'
 
 export default class Runners extends FerbenchCommand {
   static override summary = 'List the runners, their backends and devices, and whether each can run here (with the reason and what to install when not).'
@@ -13,15 +13,7 @@ export default class Runners extends FerbenchCommand {
   async run(): Promise<RunnersReport> {
     await this.parse(Runners)
     const report = await runnersReport()
-    if (!this.jsonEnabled()) {
-      const parts: string[] = []
-      for (const r of report.runners) {
-        const table = new Table({ head: ['device', 'backend (in order tried)', 'available'], fit: { keep: [0, 1] } })
-        for (const b of r.backends) table.push([b.device, b.backend, b.available ? 'yes' : `no: ${b.reason}`])
-        parts.push(`${r.name} runner (${r.version}) reads ${r.accepts}`, table.toString())
-      }
-      this.log(parts.join('\n'))
-    }
+    if (!this.jsonEnabled()) this.log(renderRunners(report))
     return report
   }
 }

@@ -12,7 +12,7 @@ import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './type
 /** CK+ emotion codes 0–7 (Emotion/…_emotion.txt) in canonical names. */
 export const CKPLUS_CODES: readonly Emotion[] = ['neutral', 'anger', 'contempt', 'disgust', 'fear', 'happiness', 'sadness', 'surprise']
 /** The usual 7-class protocol: codes 1–7 (no neutral). */
-export const CKPLUS_LABELS: readonly Emotion[] = CKPLUS_CODES.slice(1)
+const CKPLUS_LABELS: readonly Emotion[] = CKPLUS_CODES.slice(1)
 const FRAMES_PER_SEQUENCE = 3
 /** An emotion file is one number, a landmarks file 68 short lines: 1 MiB is far above either. */
 const CKPLUS_TEXT_BYTES = 1024 * 1024
@@ -28,7 +28,7 @@ export const ckplusInfo: DatasetInfo = {
 }
 
 /** Parses an emotion file: one float such as `   3.0000000e+00`, an integer code 0–7. */
-export function parseCkplusEmotion(text: string, where: string): Emotion {
+function parseCkplusEmotion(text: string, where: string): Emotion {
   const t = text.trim()
   const v = Number(t)
   const label = Number.isInteger(v) ? CKPLUS_CODES[v] : undefined
@@ -37,7 +37,7 @@ export function parseCkplusEmotion(text: string, where: string): Emotion {
 }
 
 /** Parses a landmarks file: 68 lines of `x y` floats. */
-export function parseLandmarks(text: string, where: string): Array<[number, number]> {
+function parseLandmarks(text: string, where: string): Array<[number, number]> {
   const points = text
     .split(/\r?\n/)
     .map((l) => l.trim())
@@ -52,7 +52,7 @@ export function parseLandmarks(text: string, where: string): Array<[number, numb
 }
 
 /** `S005_001_00000011` → subject `S005`. */
-export function ckplusSubject(stem: string): string | undefined {
+function ckplusSubject(stem: string): string | undefined {
   return /^(S\d+)_\d+_\d+$/i.exec(stem)?.[1]?.toUpperCase()
 }
 

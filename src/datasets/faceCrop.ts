@@ -2,7 +2,7 @@ import { crop } from '../preprocess/pixels.js'
 import type { RawImage } from '../base/image.js'
 
 /** CK+ crop margin: the square side is this many times the larger side of the landmarks' box. */
-export const LANDMARK_CROP_SCALE = 1.2
+const LANDMARK_CROP_SCALE = 1.2
 
 export interface Box {
   left: number

@@ -46,7 +46,7 @@ export function parseFer2013Pixels(field: string | Uint8Array, where: string): U
   return out
 }
 
-export function fer2013Label(code: string, where: string): Emotion {
+function fer2013Label(code: string, where: string): Emotion {
   const n = /^\d+$/.test(code) ? Number(code) : NaN
   const label = FER2013_LABELS[n]
   if (label === undefined) throw dataError(`${where}: emotion '${code}' is not a FER2013 code 0–6`)

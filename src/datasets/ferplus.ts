@@ -9,7 +9,7 @@ import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './type
 import type { RawImage } from '../base/image.js'
 
 /** fer2013new.csv vote columns after `Usage,Image name`: the 8 emotions in FER+ order, then unknown and NF. */
-export const FERPLUS_VOTE_COLUMNS = [...EMOTIONS, 'unknown', 'NF'] as const
+const FERPLUS_VOTE_COLUMNS = [...EMOTIONS, 'unknown', 'NF'] as const
 const FERPLUS_ALIASES: Readonly<Record<string, string>> = { FER2013Train: 'Training', FER2013Valid: 'PublicTest', FER2013Test: 'PrivateTest' }
 
 export const ferplusInfo: DatasetInfo = {

@@ -6,7 +6,7 @@ export const FOLD_RULE =
   'subjects sorted by code point; the i-th subject (0-based) goes to fold (i mod N) + 1; every image of a subject is in its fold'
 
 /** `fold-3` → 3, or undefined when the name is not a fold name. */
-export function foldNumber(name: string): number | undefined {
+function foldNumber(name: string): number | undefined {
   const m = /^fold-(\d+)$/.exec(name)
   return m ? Number(m[1]) : undefined
 }
@@ -28,14 +28,14 @@ function subjectOf(sample: Sample, dataset: string): string {
   return sample.subject
 }
 
-export async function subjectsOf(adapter: DatasetAdapter, split: string): Promise<Map<string, number>> {
+async function subjectsOf(adapter: DatasetAdapter, split: string): Promise<Map<string, number>> {
   const subjects = new Set<string>()
   for await (const s of adapter.samples(split)) subjects.add(subjectOf(s, adapter.name))
   return new Map([...subjects].sort(byCodePoint).map((s, i) => [s, i]))
 }
 
 /** `foldsDefaulted`: the count is the dataset's default (only --fold was given), so the message says so. */
-export function checkFoldCount(folds: number, subjects: number, dataset: string, split: string, foldsDefaulted = false): void {
+function checkFoldCount(folds: number, subjects: number, dataset: string, split: string, foldsDefaulted = false): void {
   if (!Number.isInteger(folds) || folds < 2) throw usageError(`--folds ${folds}: need an integer ≥ 2`)
   if (subjects === 0) throw dataError(`${dataset} split ${split}: no samples, so no subjects to make folds from`)
   if (folds > subjects) {

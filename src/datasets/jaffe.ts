@@ -10,7 +10,7 @@ export const JAFFE_CODES: Readonly<Record<string, Emotion>> = {
   NE: 'neutral', HA: 'happiness', SA: 'sadness', SU: 'surprise', AN: 'anger', DI: 'disgust', FE: 'fear',
 }
 /** JAFFE's native order (as its codes are usually listed): NE HA SA SU AN DI FE. */
-export const JAFFE_LABELS: readonly Emotion[] = Object.values(JAFFE_CODES)
+const JAFFE_LABELS: readonly Emotion[] = Object.values(JAFFE_CODES)
 
 export const jaffeInfo: DatasetInfo = {
   name: 'jaffe',
@@ -30,7 +30,7 @@ export interface JaffeName {
 }
 
 /** `KA.AN1.39.tiff` → {subject KA, code AN, index 1, imageId 39}; undefined when the name does not parse. */
-export function parseJaffeName(fileName: string): JaffeName | undefined {
+function parseJaffeName(fileName: string): JaffeName | undefined {
   const m = /^([A-Za-z]{2})\.([A-Za-z]{2})(\d+)\.(\d+)\.[A-Za-z]+$/.exec(fileName)
   if (!m || JAFFE_CODES[m[2]!.toUpperCase()] === undefined) return undefined
   return { subject: m[1]!.toUpperCase(), code: m[2]!.toUpperCase(), index: Number(m[3]), imageId: Number(m[4]) }

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse'
 import { dataError, FerbenchError, messageOf } from '../base/errors.js'
 
 /** The longest line a list file (manifest, RAF-DB list) may hold: a path, a label, a subject, a split. */
-export const MAX_LIST_LINE_BYTES = 64 * 1024
+const MAX_LIST_LINE_BYTES = 64 * 1024
 
 /**
  * Reads a text file's lines synchronously in 64 KiB chunks: memory stays flat for any file size,

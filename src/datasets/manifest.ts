@@ -20,7 +20,7 @@ export const manifestInfo: DatasetInfo = {
 }
 
 /** Splits one CSV line into fields (RFC 4180 quotes; a field may not span lines). */
-export function splitCsvLine(line: string): string[] {
+function splitCsvLine(line: string): string[] {
   const out: string[] = []
   let field = ''
   let quoted = false

@@ -9,7 +9,7 @@ import path from 'node:path'
  * (0 Caucasian, 1 African-American, 2 Asian), age group (0: 0–3, 1: 4–19, 2: 20–39, 3: 40–69, 4: 70+),
  * as RAF-DB's readme defines them. Values are reported by name.
  */
-export const RAFDB_ATTRIBUTES = {
+const RAFDB_ATTRIBUTES = {
   gender: ['male', 'female', 'unsure'],
   race: ['caucasian', 'african-american', 'asian'],
   age: ['0-3', '4-19', '20-39', '40-69', '70+'],
@@ -18,12 +18,12 @@ export type RafdbAttribute = keyof typeof RAFDB_ATTRIBUTES
 export const RAFDB_ATTRIBUTE_NAMES = Object.keys(RAFDB_ATTRIBUTES) as RafdbAttribute[]
 export const RAFDB_MANUAL_DIR = path.join('Annotation', 'manual')
 
-export function rafdbAttributeFile(root: string, stem: string): string {
+function rafdbAttributeFile(root: string, stem: string): string {
   return path.join(root, RAFDB_MANUAL_DIR, `${stem}_manu_attri.txt`)
 }
 
 /** Parses one attribute file's text; the message names the file and line when it does not parse. */
-export function parseRafdbAttributes(text: string, file: string): Record<RafdbAttribute, string> {
+function parseRafdbAttributes(text: string, file: string): Record<RafdbAttribute, string> {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '')
   if (lines.length < 8) throw new Error(`${file}: ${lines.length} non-empty line(s); expected 5 landmark lines, then gender, race and age codes`)
   for (let i = 0; i < 5; i++) {

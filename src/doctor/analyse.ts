@@ -3,6 +3,7 @@ import { mapLabels, predictColumn } from '../labels/mapping.js'
 import { wilsonInterval } from '../metrics/classification.js'
 import { maxWeightAssignment } from '../metrics/labelOrder.js'
 import { mcnemarExact } from '../metrics/stats.js'
+import { isProbabilityRow } from '../metrics/softmax.js'
 
 /** How one candidate scores under one labelling of the model's outputs. */
 export interface LabelledOutcome {
@@ -16,21 +17,11 @@ export interface LabelledOutcome {
   predicted: Int16Array
 }
 
-/** Rows whose values all lie in [0, 1] and sum to 1 (within 1e-3) look like probabilities (softmax outputs). */
-export const PROBABILITY_SUM_TOLERANCE = 1e-3
-
+/** Outputs whose rows all look like probabilities (values in [0, 1] summing to 1, see isProbabilityRow) are softmax outputs. */
 export function looksLikeProbabilities(scores: Float32Array, classes: number): boolean {
   const rows = scores.length / classes
   if (rows === 0) return false
-  for (let r = 0; r < rows; r++) {
-    let sum = 0
-    for (let i = 0; i < classes; i++) {
-      const v = scores[r * classes + i]!
-      if (!(v >= -1e-6 && v <= 1 + 1e-6)) return false
-      sum += v
-    }
-    if (Math.abs(sum - 1) > PROBABILITY_SUM_TOLERANCE) return false
-  }
+  for (let r = 0; r < rows; r++) if (!isProbabilityRow(scores, r * classes, classes)) return false
   return true
 }
 
@@ -38,7 +29,7 @@ export function looksLikeProbabilities(scores: Float32Array, classes: number): b
  * Accuracy when the outputs are labelled `labels`, scored as `ferbench eval` scores by default
  * (model classes the dataset lacks are left out of the argmax).
  */
-export function outcomeUnder(scores: Float32Array, truth: readonly Emotion[], labels: readonly Emotion[], datasetLabels: readonly Emotion[]): LabelledOutcome {
+function outcomeUnder(scores: Float32Array, truth: readonly Emotion[], labels: readonly Emotion[], datasetLabels: readonly Emotion[]): LabelledOutcome {
   const classes = labels.length
   const mapping = mapLabels(labels, datasetLabels, 'drop')
   const n = truth.length
@@ -57,7 +48,7 @@ export function outcomeUnder(scores: Float32Array, truth: readonly Emotion[], la
 }
 
 /** counts[i][e]: samples of canonical class EMOTIONS[e] whose highest output (over all outputs) is output i. */
-export function argmaxConfusion(scores: Float32Array, classes: number, truth: readonly Emotion[]): number[][] {
+function argmaxConfusion(scores: Float32Array, classes: number, truth: readonly Emotion[]): number[][] {
   const counts = Array.from({ length: classes }, () => new Array<number>(EMOTIONS.length).fill(0))
   for (let s = 0; s < truth.length; s++) {
     let best = 0
@@ -72,7 +63,7 @@ export function argmaxConfusion(scores: Float32Array, classes: number, truth: re
  * assignment of outputs to the eight canonical emotions (src/metrics/labelOrder.ts's Hungarian
  * solver). Among equally good labellings the declared one wins (a +1 bonus below any real count).
  */
-export function bestLabels(confusion: readonly (readonly number[])[], declared: readonly Emotion[]): Emotion[] {
+function bestLabels(confusion: readonly (readonly number[])[], declared: readonly Emotion[]): Emotion[] {
   const k = EMOTIONS.length
   const weight = Array.from({ length: k }, (_, i) =>
     EMOTIONS.map((e, j) => (i < confusion.length ? confusion[i]![j]! * (k + 1) + (declared[i] === e ? 1 : 0) : 0)),

@@ -1,15 +1,16 @@
 import type { CardFile, ChannelOrder, ModelCard, ResizeKind, ScaleKind } from '../card/schema.js'
 import { knownDim as known, shapeLayout, type ModelInputInfo } from '../card/resolve.js'
 import type { Emotion } from '../labels/emotions.js'
+import type { DoctorCard } from '../documents/doctorDocument.js'
 import { modelError } from '../base/errors.js'
 import { CARD_DEFAULTS } from '../card/schema.js'
 
 /** ImageNet's per-channel mean and std (RGB order), as torchvision's Normalize uses them. */
-export const IMAGENET_MEANSTD = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }
+const IMAGENET_MEANSTD = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }
 /** The gray variant: the average of ImageNet's three means and stds (a common choice for 1-channel models). */
-export const GRAY_MEANSTD = { mean: [0.449], std: [0.226] }
+const GRAY_MEANSTD = { mean: [0.449], std: [0.226] }
 /** Centre crop candidates cut the input side from a resize to side / 0.875 (torchvision's Resize(256) + CenterCrop(224)). */
-export const CROP_RATIO = 0.875
+const CROP_RATIO = 0.875
 
 /** One way to feed the model: everything a card says about the input except the labels. */
 export interface CandidateSpec {
@@ -139,7 +140,7 @@ export function sameSpec(a: CandidateSpec, b: CandidateSpec): boolean {
 }
 
 /** The scale as it reads in a table: meanstd says which mean/std. */
-export function scaleName(spec: CandidateSpec): string {
+function scaleName(spec: CandidateSpec): string {
   if (spec.scale !== 'meanstd') return spec.scale
   if (sameNumbers(spec.mean, GRAY_MEANSTD.mean) || spec.mean?.every((m) => m === GRAY_MEANSTD.mean[0])) return 'meanstd-gray'
   if (sameNumbers(spec.mean, IMAGENET_MEANSTD.mean) || sameNumbers(spec.mean, [...IMAGENET_MEANSTD.mean].reverse())) return 'meanstd-imagenet'
@@ -164,7 +165,7 @@ export function differingFields(a: CandidateSpec, b: CandidateSpec): string[] {
 }
 
 /** A card file for a candidate with these labels and output kind. */
-export function specCard(spec: CandidateSpec, labels: readonly Emotion[], output: 'logits' | 'probabilities'): CardFile {
+export function specCard(spec: CandidateSpec, labels: readonly Emotion[], output: 'logits' | 'probabilities'): DoctorCard {
   return {
     input: { height: spec.height, width: spec.width, channels: spec.channels, layout: spec.layout, ...(spec.channels === 3 ? { channelOrder: spec.channelOrder } : {}) },
     scale: spec.scale,

@@ -12,7 +12,7 @@ import { cardError, dataError, modelError } from '../base/errors.js'
 import { fileBytes, machineInfo, sha256File, toolVersion } from '../identity/provenance.js'
 import { candidateName, inputChoices, sameSpec, specOfCard, stage1Specs, stage2Specs, type CandidateSpec } from './candidates.js'
 import { DOCTOR_ALPHA, decide, evaluated, rank, type Evaluated } from './decide.js'
-import { DOCTOR_SCHEMA, type DoctorResult } from '../documents/doctorResult.js'
+import { DOCTOR_SCHEMA, type DoctorResult } from '../documents/doctorDocument.js'
 import { runCandidates, type RunStats } from './runCandidates.js'
 import { stratifiedSample } from './sample.js'
 import { percent, percentFigure } from '../base/format.js'
@@ -39,7 +39,7 @@ export interface DoctorOptions {
 }
 
 /** The declared label order: the card's, else the dataset's order followed by the canonical classes it lacks, cut to the output count. */
-export function defaultLabels(datasetLabels: readonly Emotion[], classes: number): Emotion[] {
+function defaultLabels(datasetLabels: readonly Emotion[], classes: number): Emotion[] {
   return [...datasetLabels, ...EMOTIONS.filter((e) => !datasetLabels.includes(e))].slice(0, classes)
 }
 

@@ -1,15 +1,55 @@
 import { z } from 'zod'
-import { CV_SCHEMA } from './cvResult.js'
-import { classificationMetricsSchema, digestHex, labelOrderCheckSchema, evalDocumentSchema, machineSchema, predictionsFieldSchema } from './evalDocument.js'
+import {
+  classificationMetricsSchema,
+  digestHex,
+  evalDocumentSchema,
+  labelOrderCheckSchema,
+  machineSchema,
+  sampleFailureSchema as failureSchema,
+} from './evalDocument.js'
+import { predictionsFieldSchema } from './predictions.js'
+import { storedSpecSchema } from './storedSpec.js'
+
+/** The cross-validation document written by `ferbench eval --folds N` without --fold (src/eval/crossValidate.ts). */
+export const CV_SCHEMA = 'ferbench/cv@1'
 
 const count = z.number().int().nonnegative()
-const failureSchema = z.object({ id: z.string(), source: z.string(), error: z.string() })
 const evalShape = evalDocumentSchema.shape
 
 /**
- * The cross-validation document ('ferbench/cv@1', written by `ferbench eval --folds N` without
- * --fold; type in src/documents/cvResult.ts) as a zod schema: report, compare and gate parse cv files
- * with it, and `npm run schemas` writes schemas/cv.schema.json from it.
+ * Only in a partial all-fold result (complete:false): what `eval --resume` needs to continue. The
+ * cv document schema keeps `resume` open; src/eval/cvResume.ts reads it field by field, each fold
+ * by the eval schema, so that its messages name the fold.
+ */
+export const cvResumePointSchema = z.object({
+  /** What stopped the run (`SIGINT`, `SIGTERM`). */
+  signal: z.string(),
+  /** The run's spec, as a partial eval result stores it (model: the --model pattern; paths resolved). */
+  options: storedSpecSchema,
+  /** Every fold finished before the stop, in fold order: the whole eval result of each. */
+  folds: z.array(evalDocumentSchema),
+  /** The fold in progress when the run stopped: its partial eval result, resumed where it stopped. */
+  current: evalDocumentSchema.optional(),
+})
+
+/** One fold of the run: its model, test subjects, digests and metrics. */
+export const cvFoldSchema = z.object({
+  fold: z.number().int().positive(),
+  model: z.object({ path: z.string(), sha256: z.string() }),
+  subjects: z.array(z.string()),
+  samples: count,
+  digest: z.string(),
+  contentDigest: digestHex.optional(),
+  idDigest: digestHex.optional(),
+  metrics: evalShape.metrics,
+  warnings: z.array(z.string()),
+  failures: z.array(failureSchema),
+})
+
+/**
+ * The cross-validation document ('ferbench/cv@1') as a zod schema, and its type inferred from it:
+ * report, compare and gate parse cv files with it, and `npm run schemas` writes
+ * schemas/cv.schema.json from it.
  */
 export const cvDocumentSchema = z
   .object({
@@ -33,20 +73,9 @@ export const cvDocumentSchema = z
     runner: evalShape.runner,
     machine: machineSchema,
     versions: z.record(z.string(), z.string()),
-    folds: z.array(
-      z.object({
-        fold: z.number().int().positive(),
-        model: z.object({ path: z.string(), sha256: z.string() }),
-        subjects: z.array(z.string()),
-        samples: count,
-        digest: z.string(),
-        contentDigest: digestHex.optional(),
-        idDigest: digestHex.optional(),
-        metrics: evalShape.metrics,
-        warnings: z.array(z.string()),
-        failures: z.array(failureSchema),
-      }),
-    ),
+    /** One entry per fold, in fold order. */
+    folds: z.array(cvFoldSchema),
+    /** Pooled over all folds (the confusion matrices summed), plus the mean and population std (ddof 0) of the per-fold accuracies. */
     metrics: classificationMetricsSchema.extend({ accuracyFoldMean: z.number(), accuracyFoldStd: z.number() }),
     /** One label-order check on the pooled confusion matrix; drivingFold = the fold its moves gain most on. Absent in older cv documents. */
     labelOrderCheck: labelOrderCheckSchema.extend({ drivingFold: z.number().int().positive().nullable() }).optional(),
@@ -60,4 +89,6 @@ export const cvDocumentSchema = z
   })
   .meta({ title: 'ferbench cross-validation result', description: `schema ${CV_SCHEMA}: one model (or one per fold) tested on every subject-independent fold of a split` })
 
-export type CvDocument = z.infer<typeof cvDocumentSchema>
+export type CvResult = z.infer<typeof cvDocumentSchema>
+export type CvFold = z.infer<typeof cvFoldSchema>
+export type CvResumePoint = z.infer<typeof cvResumePointSchema>

@@ -1,17 +1,18 @@
 import { z } from 'zod'
 import { EMOTIONS } from '../labels/emotions.js'
 import { CALIBRATION_BINS } from '../metrics/calibration.js'
-import { modelCardSchema, ttaKinds } from '../card/schema.js'
-import { EVAL_SCHEMA } from './evalResult.js'
-import { PREDICTIONS_ENCODING } from './predictions.js'
+import { modelCardSchema } from '../card/schema.js'
+import { predictionsFieldSchema } from './predictions.js'
 import { shardSchema, storedSpecSchema } from './storedSpec.js'
 
+export const EVAL_SCHEMA = 'ferbench/eval@1'
+
 /**
- * The eval document ('ferbench/eval@1', src/documents/evalResult.ts) as a zod schema. It serves
- * twice: `compare`, `gate` and `report` parse result files with it (unknown fields are ignored,
- * a missing or mistyped field is an error naming its path), and `npm run schemas` turns it into
- * schemas/eval.schema.json (where objects are closed: tests/documents/schema.test.ts validates every
- * document the tests produce, so a field added to EvalResult but not here fails a test).
+ * The eval document ('ferbench/eval@1') as a zod schema, and its TypeScript type inferred from it:
+ * the one definition. `compare`, `gate`, `report`, `merge` and `eval --resume` parse result files
+ * with it (src/documents/readDocument.ts: unknown fields are ignored, a missing or mistyped field is
+ * an error naming its path), and `npm run schemas` turns it into schemas/eval.schema.json (where
+ * objects are closed: tests/documents/schema.test.ts validates every document the tests produce).
  */
 const emotion = z.enum(EMOTIONS)
 const count = z.number().int().nonnegative()
@@ -115,36 +116,21 @@ export const outputCheckSchema = z.object({
   flags: z.array(z.enum(['one-class', 'constant-outputs', 'chance-accuracy', 'probabilities-as-logits', 'logits-as-probabilities'])),
 })
 
-/** One sample's prediction as older versions embedded it (an array of these). */
-export const samplePredictionSchema = z.object({
-  id: z.string(),
-  truth: z.string(),
-  predicted: z.string(),
-  content: z.string().optional(),
-  top: z.array(z.object({ label: z.string(), score: z.number() })),
-})
-
-/** Per-sample predictions, column by column (src/documents/predictions.ts). */
-export const compactPredictionsSchema = z.object({
-  encoding: z.literal(PREDICTIONS_ENCODING),
-  labels: z.array(z.string()),
-  ids: z.array(z.string()),
-  truth: z.string(),
-  predicted: z.string(),
-  content: z.string(),
-  top: z.object({ k: count, labels: z.string(), scores: z.array(z.number()) }).optional(),
-})
-
-export const predictionsFieldSchema = z.union([compactPredictionsSchema, z.array(samplePredictionSchema)])
-
 /** A dataset digest: 64 lowercase hex digits (checked, with the file and field named, by src/eval/documentChecks.ts). */
 export const digestHex = z.string()
 
 export const machineSchema = z.object({ cpu: z.string(), cores: count, memoryBytes: count, os: z.string(), arch: z.string(), node: z.string() })
 
+/** A sample that could not be read, decoded or run: it is left out of the metrics and listed. */
+export const sampleFailureSchema = z.object({ id: z.string(), source: z.string(), error: z.string() })
+
+/** Only in a partial result (complete:false): where to continue from. */
 export const resumePointSchema = z.object({
+  /** Samples of the (sharded) split stream settled (scored or failed), in stream order: a prefix. */
   settled: count,
+  /** Digest (as dataset.digest) of every settled sample, failed ones included: checked against the data on resume. */
   settledDigest: z.string(),
+  /** What stopped the run: the signal (`SIGINT`, `SIGTERM`), or `<kind> error` for an error after progress (see warnings). */
   signal: z.string(),
   /** Exact accumulators of the degenerate-output check (src/metrics/degenerate.ts), continued on resume. */
   outputStats: z
@@ -162,24 +148,46 @@ export const resumePointSchema = z.object({
   options: storedSpecSchema,
 })
 
+/** `timing.split` of an eval result: this segment's time per stage, in ms. */
+export const stageSplitSchema = z.object({
+  startupMs: z.number().nonnegative().describe('process start until the first sample is requested: Node, modules, card, model load and session'),
+  readMs: z.number().nonnegative().describe('reading the dataset: file bytes, rows, directory listing'),
+  decodeMs: z.number().nonnegative().describe('stored pixels into images: FER2013 pixel text, image file decoding'),
+  preprocessMs: z.number().nonnegative(),
+  inferMs: z.number().nonnegative().describe('the engine running batches (on its worker thread when it has one: overlaps the stages before it)'),
+  metricsMs: z.number().nonnegative(),
+})
+
 export const evalDocumentSchema = z
   .object({
     schema: z.literal(EVAL_SCHEMA),
+    /** false for a partial result (interrupted run): metrics cover `dataset.samples` samples so far. */
     complete: z.boolean(),
     demo: z.boolean(),
     createdAt: z.string(),
     tool: z.object({ name: z.literal('ferbench'), version: z.string() }),
+    /** sha256 and bytes cover every file of the model (src/identity/modelFiles.ts, docs/identity.md); `files` lists them. */
     model: z.object({ path: z.string(), sha256: z.string(), bytes: count, files: z.array(modelFileSchema).optional(), card: modelCardSchema }),
     dataset: z.object({
       name: z.string(),
       path: z.string(),
       split: z.string(),
+      /** Samples scored (failures excluded). */
       samples: count,
+      /**
+       * Sum modulo 2^256 of sha256(`id\tlabel\tcontent\n`) over the scored samples (content = sha256 of
+       * the decoded pixels), 64 hex digits: independent of order, so resumed runs and merged shards give
+       * the digest of the whole run (src/identity/datasetDigest.ts, docs/identity.md).
+       */
       digest: digestHex,
+      /** The same sum of sha256(`label\tcontent\n`): the pictures and labels, whatever file or row they came from. Absent in older documents. */
       contentDigest: digestHex.optional(),
+      /** The same sum of sha256(`id\tlabel\n`): ids and labels only (the digest older versions wrote). Absent in older documents. */
       idDigest: digestHex.optional(),
       labels: z.array(z.string()),
+      /** Present when the run evaluated one shard (--shard index/count) of the split. */
       shard: shardSchema.extend({ hash: z.string() }).optional(),
+      /** Present when the run evaluated one subject-independent fold (--folds N --fold k); rule in src/datasets/folds.ts. */
       fold: z
         .object({ fold: z.number().int().positive(), folds: z.number().int().positive(), split: z.string(), rule: z.string(), subjects: z.array(z.string()) })
         .optional(),
@@ -199,36 +207,39 @@ export const evalDocumentSchema = z
       version: z.string(),
       threads: z.number().int().nullable(),
       graphOptimization: z.string().nullable(),
+      /** Samples per inference call requested. */
       batch: z.number().int().positive(),
+      /** Rows actually sent per inference call (views × samples, or the model's fixed batch). */
       rowsPerCall: z.number().int().positive(),
+      /** True when the model's graph fixes the batch dimension and ferbench ran it at that size. */
       fixedBatch: z.boolean(),
     }),
     machine: machineSchema,
     versions: z.record(z.string(), z.string()),
+    /** calibration: absent only in results of older versions; slices: one entry per `--slice-by` attribute. */
     metrics: classificationMetricsSchema.extend({ calibration: calibrationSchema.optional(), slices: slicesSchema.optional() }),
+    /** Would another order of the card's labels fit much better? (src/metrics/labelOrder.ts) */
     labelOrderCheck: labelOrderCheckSchema.optional(),
+    /** The degenerate-output check (src/metrics/degenerate.ts): output statistics and the flags raised. */
     outputCheck: outputCheckSchema.optional(),
     timing: z.object({
       wallSeconds: z.number().nonnegative(),
       imagesPerSecond: z.number().nonnegative(),
+      /** Per-stage times summed over samples; with --concurrency > 1 read and preprocess overlap inference. */
       stagesMs: z.object({ read: z.number(), preprocess: z.number(), infer: z.number(), metrics: z.number() }),
+      /** Number of process runs that made this result (> 1 after --resume); wallSeconds sums them. */
       segments: z.number().int().positive().optional(),
-      split: z
-        .object({
-          startupMs: z.number().nonnegative().describe('process start until the first sample is requested: Node, modules, card, model load and session'),
-          readMs: z.number().nonnegative().describe('reading the dataset: file bytes, rows, directory listing'),
-          decodeMs: z.number().nonnegative().describe('stored pixels into images: FER2013 pixel text, image file decoding'),
-          preprocessMs: z.number().nonnegative(),
-          inferMs: z.number().nonnegative().describe('the engine running batches (on its worker thread when it has one: overlaps the stages before it)'),
-          metricsMs: z.number().nonnegative(),
-        })
+      split: stageSplitSchema
         .optional()
         .describe('where this run segment spent its time, ms; stages overlap, so they can sum to more than the wall time'),
     }),
     warnings: z.array(z.string()),
-    failures: z.array(z.object({ id: z.string(), source: z.string(), error: z.string() })),
+    failures: z.array(sampleFailureSchema),
+    /** Per-sample predictions, embedded by default (columns, src/documents/predictions.ts); older documents hold an array. */
     predictions: predictionsFieldSchema.optional(),
+    /** Only in a partial result (complete:false): what `eval --resume` needs to continue. */
     resume: resumePointSchema.optional(),
+    /** Only in a merged result (`ferbench merge`): the shards it was made from. */
     merged: z
       .object({
         shards: z.array(
@@ -239,4 +250,7 @@ export const evalDocumentSchema = z
   })
   .meta({ title: 'ferbench eval result', description: `schema ${EVAL_SCHEMA}: one evaluation of one model on one dataset split` })
 
-export type EvalDocument = z.infer<typeof evalDocumentSchema>
+export type EvalResult = z.infer<typeof evalDocumentSchema>
+export type SampleFailure = z.infer<typeof sampleFailureSchema>
+export type ResumePoint = z.infer<typeof resumePointSchema>
+export type StageSplit = z.infer<typeof stageSplitSchema>

@@ -1,4 +1,4 @@
-import type { SamplePrediction } from './evalResult.js'
+import { z } from 'zod'
 
 /**
  * Per-sample predictions as an eval document embeds them (`predictions`), column by column so that
@@ -14,18 +14,34 @@ import type { SamplePrediction } from './evalResult.js'
  */
 export const PREDICTIONS_ENCODING = 'columns@1'
 
-export interface CompactPredictions {
-  encoding: typeof PREDICTIONS_ENCODING
-  labels: string[]
-  ids: string[]
-  truth: string
-  predicted: string
-  content: string
-  top?: { k: number; labels: string; scores: number[] }
-}
+/** One sample's prediction (the array form older versions embedded, and the decoded form). */
+export const samplePredictionSchema = z.object({
+  id: z.string(),
+  truth: z.string(),
+  predicted: z.string(),
+  /** The first 16 hex digits of the sha256 of the decoded pixels (src/identity/datasetDigest.ts); absent in older documents. */
+  content: z.string().optional(),
+  /** The best three classes among those the argmax considers, with their scores (probabilities where the card says so, else the raw/averaged logits). */
+  top: z.array(z.object({ label: z.string(), score: z.number() })),
+})
+
+/** Per-sample predictions, column by column. */
+export const compactPredictionsSchema = z.object({
+  encoding: z.literal(PREDICTIONS_ENCODING),
+  labels: z.array(z.string()),
+  ids: z.array(z.string()),
+  truth: z.string(),
+  predicted: z.string(),
+  content: z.string(),
+  top: z.object({ k: z.number().int().nonnegative(), labels: z.string(), scores: z.array(z.number()) }).optional(),
+})
 
 /** What a document's `predictions` may hold: the compact columns, or the array older versions wrote. */
-export type PredictionsField = CompactPredictions | SamplePrediction[]
+export const predictionsFieldSchema = z.union([compactPredictionsSchema, z.array(samplePredictionSchema)])
+
+export type SamplePrediction = z.infer<typeof samplePredictionSchema>
+export type CompactPredictions = z.infer<typeof compactPredictionsSchema>
+export type PredictionsField = z.infer<typeof predictionsFieldSchema>
 
 const CODES = '0123456789abcdefghijklmnopqrstuvwxyz'
 const KEY_DIGITS = 16

@@ -1,13 +1,11 @@
 import { readFileSync, statSync } from 'node:fs'
 import type { z } from 'zod'
 import { FerbenchError, dataError, messageOf } from '../base/errors.js'
-import { EVAL_SCHEMA, type EvalResult } from './evalResult.js'
-import { evalDocumentSchema, type EvalDocument } from './evalDocument.js'
-import { SPEED_SCHEMA, speedDocumentSchema, type SpeedDocument } from './speedDocument.js'
-import { CV_SCHEMA } from './cvResult.js'
-import { cvDocumentSchema, type CvDocument } from './cvDocument.js'
+import { EVAL_SCHEMA, evalDocumentSchema, type EvalResult } from './evalDocument.js'
+import { SPEED_SCHEMA, speedDocumentSchema, type SpeedResult } from './speedDocument.js'
+import { CV_SCHEMA, cvDocumentSchema, type CvResult } from './cvDocument.js'
 
-export type ResultDocument = { kind: 'eval'; file: string; doc: EvalDocument } | { kind: 'cv'; file: string; doc: CvDocument } | { kind: 'speed'; file: string; doc: SpeedDocument }
+export type ResultDocument = { kind: 'eval'; file: string; doc: EvalResult } | { kind: 'cv'; file: string; doc: CvResult } | { kind: 'speed'; file: string; doc: SpeedResult }
 
 /** An eval or cross-validation document: what report, compare and gate read scores from. */
 export type ScoredDocument = Extract<ResultDocument, { kind: 'eval' | 'cv' }>
@@ -79,7 +77,7 @@ export function readResultDocument(file: string): ResultDocument {
   )
 }
 
-export function readEvalDocument(file: string, what: string): EvalDocument {
+export function readEvalDocument(file: string, what: string): EvalResult {
   const read = readResultDocument(file)
   if (read.kind !== 'eval') throw dataError(`${file}: ${what} needs an eval document (${EVAL_SCHEMA}); this is a ${read.doc.schema} document`)
   return read.doc
@@ -94,13 +92,11 @@ export function readScoredDocument(file: string, what: string): ScoredDocument {
 
 /**
  * Reads an eval document whose counts are carried into a new result (`eval --resume`, `merge`):
- * the same reader, with what was expected in the messages. Typed as the EvalResult the code
- * builds (the zod schema has checked every field of it; where the two types' optional markers
- * drift apart, the schema is the definition).
+ * the same reader, with what was expected in the messages.
  */
 export function readEvalDocumentFor(file: string, expected: string): EvalResult {
   const raw = readJsonDocument(file, expected)
   const schema = schemaOf(raw)
   if (schema !== EVAL_SCHEMA) throw dataError(`${file}: field 'schema' is ${JSON.stringify(schema)}; expected '${EVAL_SCHEMA}' (${expected})`)
-  return parseDocument(raw, evalDocumentSchema, file, EVAL_SCHEMA) as EvalResult
+  return parseDocument(raw, evalDocumentSchema, file, EVAL_SCHEMA)
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { EVAL_SCHEMA, type EvalResult } from '../documents/evalResult.js'
+import { EVAL_SCHEMA, evalDocumentSchema, type EvalResult } from '../documents/evalDocument.js'
 import { parseDocument } from '../documents/readDocument.js'
 import { cvDocumentSchema } from '../documents/cvDocument.js'
-import { evalDocumentSchema, resumePointSchema } from '../documents/evalDocument.js'
+import { storedSpecSchema } from '../documents/storedSpec.js'
 import type { CvRun, CvResumePoint } from './crossValidate.js'
 import { checkEvalDocument, checkPartialResult } from './documentChecks.js'
 import { dataError } from '../base/errors.js'
@@ -15,7 +15,7 @@ const cvPartialSchema = z.looseObject({
   timing: z.looseObject({ wallSeconds: z.number().nonnegative() }),
   resume: z.object({
     signal: z.string(),
-    options: resumePointSchema.shape.options,
+    options: storedSpecSchema,
     folds: z.array(z.unknown()),
     current: z.unknown().optional(),
   }),
@@ -31,7 +31,7 @@ export function readCvPartial(file: string, raw: unknown): { point: CvResumePoin
   const doc = parseDocument(raw, cvPartialSchema, file, 'partial ferbench/cv@1')
   const evalDoc = (value: unknown, field: string): EvalResult => {
     if (typeof value !== 'object' || value === null || (value as { schema?: unknown }).schema !== EVAL_SCHEMA) throw dataError(`${file}: ${field} is not a ${EVAL_SCHEMA} document`)
-    return parseDocument(value, evalDocumentSchema, `${file} ${field}`, EVAL_SCHEMA) as EvalResult
+    return parseDocument(value, evalDocumentSchema, `${file} ${field}`, EVAL_SCHEMA)
   }
   const folds = doc.resume.folds.map((value, i) => {
     const fold = evalDoc(value, `resume.folds.${i}`)

@@ -1,5 +1,6 @@
 import { classificationMetrics } from '../metrics/classification.js'
-import type { EvalResult, SamplePrediction } from '../documents/evalResult.js'
+import type { EvalResult } from '../documents/evalDocument.js'
+import type { SamplePrediction } from '../documents/predictions.js'
 import { decodePredictions } from '../documents/predictions.js'
 import { dataError, messageOf } from '../base/errors.js'
 

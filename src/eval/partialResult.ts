@@ -1,4 +1,4 @@
-import type { EvalResult } from '../documents/evalResult.js'
+import type { EvalResult } from '../documents/evalDocument.js'
 import { FerbenchError } from '../base/errors.js'
 
 /**

@@ -1,6 +1,6 @@
 import type { ModelCard } from '../card/schema.js'
 import type { ModelFileEntry } from '../identity/modelFiles.js'
-import type { EvalResult } from '../documents/evalResult.js'
+import type { EvalResult } from '../documents/evalDocument.js'
 import { specFromStored, type EvalSpec } from './spec.js'
 import { readEvalDocumentFor } from '../documents/readDocument.js'
 import { canonicalJson, checkPartialResult } from './documentChecks.js'

@@ -29,7 +29,7 @@ export interface ModelIdentity {
 }
 
 /** The files besides `model` that it loads (absolute), or [] for a one-file model. */
-export async function modelCompanionFiles(model: string): Promise<string[]> {
+async function modelCompanionFiles(model: string): Promise<string[]> {
   if (/\.json$/i.test(model)) return tfjsWeightFiles(model)
   if (/\.onnx$/i.test(model)) return onnxExternalDataFiles(model)
   return []

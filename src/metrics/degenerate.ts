@@ -18,17 +18,16 @@
  * The first three need at least MIN_SAMPLES scored samples (a handful of images says little).
  * Calibration (precision and recall on correct and broken models): docs/doctor.md.
  */
-import { softmaxRow } from './softmax.js'
+import { isProbabilityRow, softmaxRow } from './softmax.js'
 import { percent } from '../base/format.js'
 
-export const ONE_CLASS_SHARE = 0.9
-export const ONE_CLASS_MAX_TRUTH_SHARE = 0.5
+const ONE_CLASS_SHARE = 0.9
+const ONE_CLASS_MAX_TRUTH_SHARE = 0.5
 /** Largest per-output std across rows, relative to the RMS of all outputs, below which outputs count as constant. */
-export const CONSTANT_RELATIVE_STD = 0.01
+const CONSTANT_RELATIVE_STD = 0.01
 /** Largest per-class std of the softmax below which it counts as constant. */
-export const CONSTANT_SOFTMAX_STD = 1e-4
-export const MIN_SAMPLES = 20
-const PROBABILITY_SUM_TOLERANCE = 1e-3
+const CONSTANT_SOFTMAX_STD = 1e-4
+const MIN_SAMPLES = 20
 
 export type DegenerateFlag = 'one-class' | 'constant-outputs' | 'chance-accuracy' | 'probabilities-as-logits' | 'logits-as-probabilities'
 
@@ -58,19 +57,12 @@ export class OutputStats {
     for (let r = 0; r < rows; r++) {
       const offset = r * k
       let finite = true
-      let inUnit = true
-      let sum = 0
-      for (let i = 0; i < k; i++) {
-        const v = scores[offset + i]!
-        if (!Number.isFinite(v)) finite = false
-        if (!(v >= -1e-6 && v <= 1 + 1e-6)) inUnit = false
-        sum += v
-      }
+      for (let i = 0; i < k; i++) if (!Number.isFinite(scores[offset + i]!)) finite = false
       if (!finite) {
         this.nonFiniteRows += 1
         continue
       }
-      const probability = inUnit && Math.abs(sum - 1) <= PROBABILITY_SUM_TOLERANCE
+      const probability = isProbabilityRow(scores, offset, k)
       if (probability) {
         this.probabilityRows += 1
         for (let i = 0; i < k; i++) this.tmp[i] = scores[offset + i]!
@@ -210,7 +202,7 @@ export interface OutputCheck extends OutputStatsSnapshot {
 const pct = (x: number): string => percent(x, 1)
 
 /** Where every warning points: the doctor command for this run, when known. */
-export function doctorHint(run?: { model: string; dataset?: string; data?: string }): string {
+function doctorHint(run?: { model: string; dataset?: string; data?: string }): string {
   const args = run ? `--model ${run.model} --dataset ${run.dataset ?? '<dataset>'} --data ${run.data ?? '<path>'}` : '--model <model> --dataset <dataset> --data <path>'
   return `run \`ferbench models doctor ${args}\` to find the card the model wants (docs/doctor.md)`
 }

@@ -25,10 +25,10 @@ import type { Emotion } from '../labels/emotions.js'
 import { mcnemarExact } from './stats.js'
 import { percent } from '../base/format.js'
 
-export const LABEL_ORDER_MIN_GAIN = 0.05
-export const LABEL_ORDER_ALPHA = 0.01
+const LABEL_ORDER_MIN_GAIN = 0.05
+const LABEL_ORDER_ALPHA = 0.01
 /** A moved class must be predicted under its permuted name at least this many times chance. */
-export const LABEL_ORDER_PERMUTED_RECALL_CHANCES = 2
+const LABEL_ORDER_PERMUTED_RECALL_CHANCES = 2
 
 /** One column the best relabelling moves, with the per-class evidence. */
 export interface LabelOrderMove {

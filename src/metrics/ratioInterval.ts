@@ -21,7 +21,7 @@ export function ratioEstimate(blockRatios: readonly number[]): number {
   return Math.exp(logMeanVar(blockRatios).mean)
 }
 
-export const t975 = (df: number): number => jstat.jStat.studentt.inv(0.975, df)
+const t975 = (df: number): number => jstat.jStat.studentt.inv(0.975, df)
 
 /** 95 % interval of the geometric-mean ratio of one run's blocks; undefined with fewer than 2 blocks. */
 export function ratioCI95(blockRatios: readonly number[]): [number, number] | undefined {

@@ -109,7 +109,7 @@ export function sliceOf(labels: readonly string[], groupCounts: ReadonlyMap<stri
   return { minSamples, groups, maxGap: maxGapOf(groups) }
 }
 
-export function maxGapOf(groups: Readonly<Record<string, SliceGroup>>): SliceGap | null {
+function maxGapOf(groups: Readonly<Record<string, SliceGroup>>): SliceGap | null {
   const ranked = Object.entries(groups).filter(([, g]) => g.ranked)
   if (ranked.length < 2) return null
   let best = ranked[0]!

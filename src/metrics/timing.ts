@@ -51,7 +51,7 @@ export function max(values: ArrayLike<number>): number {
 }
 
 /** Nearest-rank percentile of values already sorted ascending; p in (0, 100]. */
-export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
+function percentileSorted(sorted: ArrayLike<number>, p: number): number {
   requireValues(sorted, `percentile p${p}`)
   if (!(p > 0 && p <= 100)) throw new RangeError(`percentile: p must be in (0, 100], got ${p}`)
   const rank = Math.ceil((p / 100) * sorted.length)

@@ -5,7 +5,7 @@ import { loadTfjsModel } from '../runners/tfjs.js'
 import { chooseTfjsBackend } from '../runners/tfjsBackends.js'
 import type { ModelCard } from '../card/schema.js'
 import { loadCard, type CardChoice } from '../card/load.js'
-import type { CardSkeleton } from '../card/skeleton.js'
+import { cardSkeleton, type CardSkeleton } from '../card/skeleton.js'
 import { onnxModelStats } from './onnxStats.js'
 import { resolveCard } from '../card/resolve.js'
 import { isTfjsModelPath, readTfjsModelJson, tfjsModelBytes } from '../runners/tfjsModelFile.js'
@@ -18,7 +18,7 @@ export interface TensorDescription {
   dtype: string
 }
 
-export const INSPECT_SCHEMA = 'ferbench/inspect@1'
+const INSPECT_SCHEMA = 'ferbench/inspect@1'
 
 export interface InspectResult {
   schema: typeof INSPECT_SCHEMA
@@ -58,7 +58,17 @@ function applicableCard(modelPath: string, choice: CardChoice, input: TensorDesc
   }
 }
 
-export async function inspectModel(modelPath: string, choice: CardChoice = {}): Promise<InspectResult> {
+/**
+ * Reads a model file's format, inputs, outputs, bytes, parameters and MACs, and the card that
+ * applies; with `cardSkeleton`, also the card fields the model settles and those left to fill.
+ */
+export async function inspectModel(modelPath: string, choice: CardChoice = {}, options: { cardSkeleton?: boolean } = {}): Promise<InspectResult> {
+  const result = await inspectModelFile(modelPath, choice)
+  if (options.cardSkeleton && result.inputs[0]) result.cardSkeleton = cardSkeleton(result.inputs[0], result.outputs[0])
+  return result
+}
+
+async function inspectModelFile(modelPath: string, choice: CardChoice): Promise<InspectResult> {
   requireModelFile(modelPath)
   const resolved = path.resolve(modelPath)
   if (/\.onnx$/i.test(modelPath)) {

@@ -28,7 +28,7 @@ export function toRgb(image: RawImage): RawImage {
 }
 
 /** RGB → BGR (the channel order cv2.imread gives): swaps the first and third channel. */
-export function toBgr(image: RawImage): RawImage {
+function toBgr(image: RawImage): RawImage {
   const rgb = toRgb(image)
   const out = new Uint8Array(rgb.data.length)
   const d = rgb.data

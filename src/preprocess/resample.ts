@@ -31,7 +31,7 @@ function cubicWeights(t: number): [number, number, number, number] {
   return [w0, w1, w2, 1 - w0 - w1 - w2]
 }
 
-export function axisTaps(srcLen: number, dstLen: number, kernel: ResampleKernel): Taps {
+function axisTaps(srcLen: number, dstLen: number, kernel: ResampleKernel): Taps {
   const scale = srcLen / dstLen
   const taps = kernel === 'nearest' ? 1 : kernel === 'bilinear' ? 2 : 4
   const index = new Int32Array(dstLen * taps)

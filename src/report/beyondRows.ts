@@ -1,11 +1,11 @@
-import type { EvalDocument } from '../documents/evalDocument.js'
+import type { EvalResult } from '../documents/evalDocument.js'
 import { percent as pct, percentFigure, pValue } from './format.js'
 
 /**
  * Calibration and per-group rows shared by the terminal, markdown and HTML views of an eval
  * result (text cells only; each view escapes them its own way).
  */
-type Metrics = EvalDocument['metrics']
+type Metrics = EvalResult['metrics']
 export type Calibration = NonNullable<Metrics['calibration']>
 export type Slices = NonNullable<Metrics['slices']>
 

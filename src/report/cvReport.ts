@@ -1,8 +1,8 @@
-import type { CvDocument } from '../documents/cvDocument.js'
+import type { CvResult } from '../documents/cvDocument.js'
 import { percent as pct } from './format.js'
 
 /** What the cross-validation views read: a cv document as written or as parsed from a file. */
-export type CvView = Pick<CvDocument, 'schema' | 'complete' | 'createdAt' | 'tool' | 'protocol' | 'dataset' | 'runner' | 'machine' | 'folds' | 'metrics' | 'warnings' | 'failures'>
+export type CvView = Pick<CvResult, 'schema' | 'complete' | 'createdAt' | 'tool' | 'protocol' | 'dataset' | 'runner' | 'machine' | 'folds' | 'metrics' | 'warnings' | 'failures'>
 
 
 /** One row per fold: fold, subjects, samples, accuracy, balanced accuracy, macro-F1, failures. */

@@ -1,4 +1,4 @@
-import type { DoctorResult } from '../documents/doctorResult.js'
+import type { DoctorResult } from '../documents/doctorDocument.js'
 import Table from './table.js'
 import { fitText } from './fit.js'
 import { percentFigure } from './format.js'

@@ -14,7 +14,7 @@ function visible(c: string): string {
 }
 
 /** Control characters shown as `\xHH` (tab and newline kept). */
-export function escapeControl(text: string): string {
+function escapeControl(text: string): string {
   return text.replace(CONTROL, visible)
 }
 

@@ -1,5 +1,5 @@
 import Table, { confusionTable } from './table.js'
-import type { EvalResult } from '../documents/evalResult.js'
+import type { EvalResult } from '../documents/evalDocument.js'
 import { calibrationRows, SLICE_HEAD, sliceGapLines, sliceRows } from './beyondRows.js'
 import { fitText } from './fit.js'
 import { percent as pct } from './format.js'

@@ -22,7 +22,7 @@ export interface Measure {
 }
 
 /** The measures of one document; the benchmark name is `model/dataset/split` (eval, cv, robust) or `model/batch-B/threads-T` (speed). */
-export function measuresOf(entry: BoardDocument): Measure[] {
+function measuresOf(entry: BoardDocument): Measure[] {
   if (entry.kind === 'eval' || entry.kind === 'cv') {
     const d = entry.doc
     const model = entry.kind === 'eval' ? presetOrFile(entry.doc.model.path, entry.doc.model.card.origin.source) : path.basename(entry.doc.folds[0]!.model.path)
@@ -56,7 +56,7 @@ export function measuresOf(entry: BoardDocument): Measure[] {
 }
 
 /** Bencher Metric Format: { benchmark: { measure: { value, lower_value?, upper_value? } } }. */
-export function toBmf(measures: readonly Measure[]): Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>> {
+function toBmf(measures: readonly Measure[]): Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>> {
   const out: Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>> = {}
   for (const m of measures) {
     out[m.benchmark] ??= {}
@@ -77,7 +77,7 @@ export interface GabEntry {
  * github-action-benchmark's `customBiggerIsBetter` / `customSmallerIsBetter` input: an array of
  * {name, unit, value, range?, extra?}. One direction per file, as the action reads one tool per step.
  */
-export function toGithubActionBenchmark(measures: readonly Measure[], direction: GabDirection): GabEntry[] {
+function toGithubActionBenchmark(measures: readonly Measure[], direction: GabDirection): GabEntry[] {
   return measures
     .filter((m) => m.biggerIsBetter === (direction === 'bigger'))
     .map((m) => ({
@@ -94,10 +94,10 @@ export function csvCell(value: string | number | null | undefined): string {
   return typeof value === 'number' ? String(value) : csvTextCell(value)
 }
 
-export const CSV_COLUMNS = ['file', 'kind', 'benchmark', 'measure', 'unit', 'value', 'lower', 'upper', 'bigger_is_better'] as const
+const CSV_COLUMNS = ['file', 'kind', 'benchmark', 'measure', 'unit', 'value', 'lower', 'upper', 'bigger_is_better'] as const
 
 /** One row per measure: every document flattened for spreadsheets. */
-export function toCsv(rows: ReadonlyArray<{ file: string; kind: string; measure: Measure }>): string {
+function toCsv(rows: ReadonlyArray<{ file: string; kind: string; measure: Measure }>): string {
   const lines = [CSV_COLUMNS.join(',')]
   for (const { file, kind, measure: m } of rows) {
     lines.push([file, kind, m.benchmark, m.measure, m.unit, m.value, m.lower, m.upper, m.biggerIsBetter ? 'true' : 'false'].map(csvCell).join(','))
@@ -111,7 +111,7 @@ const xml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, 
  * JUnit XML: one testsuite per document, one testcase per measure (its value as a property). A testcase
  * fails when the document is incomplete (interrupted) or recorded failed samples.
  */
-export function toJunit(entries: ReadonlyArray<{ entry: BoardDocument; measures: Measure[] }>): string {
+function toJunit(entries: ReadonlyArray<{ entry: BoardDocument; measures: Measure[] }>): string {
   const suites = entries.map(({ entry, measures }) => {
     const doc = entry.doc as { complete?: boolean; failures?: unknown[] }
     const problem = doc.complete === false ? 'the run was interrupted (complete: false)' : Array.isArray(doc.failures) && doc.failures.length > 0 ? `${doc.failures.length} samples failed` : undefined

@@ -36,7 +36,7 @@ const STANDINGS = ['front', 'tie', 'dominated']
  * 95 % interval bars and are coloured by Pareto standing; the front is drawn as a line; claimed
  * values (from `ferbench claims`) are crosses beside the measured point of the same model.
  */
-export function scatterSpec(protocol: LeaderboardProtocol, axis: ChartAxis, index = 0): VegaLiteSpec {
+function scatterSpec(protocol: LeaderboardProtocol, axis: ChartAxis, index = 0): VegaLiteSpec {
   const a = AXES[axis]
   /** Layer names must be unique in the whole chart (Vega-Lite names its scales and data after them). */
   const id = (layer: string): string => `${layer}_${axis}_${index}`

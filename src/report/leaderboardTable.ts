@@ -8,7 +8,7 @@ const ms = (x: number | null): string => (x === null ? 'n/a' : x >= 100 ? x.toFi
 const MARK: Record<NonNullable<ParetoStanding>, string> = { front: '*', tie: '~', dominated: '' }
 const mark = (s: ParetoStanding): string => (s === null ? '?' : MARK[s])
 
-export const LEADERBOARD_LEGEND = 'L = Pareto on accuracy vs latency, S = on accuracy vs size:\n  * on the front, ~ tied with it within the accuracy intervals, ? cost unknown'
+const LEADERBOARD_LEGEND = 'L = Pareto on accuracy vs latency, S = on accuracy vs size:\n  * on the front, ~ tied with it within the accuracy intervals, ? cost unknown'
 
 /** The published claims of a row (accuracy, FPS, MB), comma-separated; empty when there are none or they disagree. */
 export function claimedValues(r: LeaderboardRow): string {

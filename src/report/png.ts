@@ -1,5 +1,5 @@
 import { loadSharp } from '../base/sharpModule.js'
-import type { EvalDocument } from '../documents/evalDocument.js'
+import type { EvalResult } from '../documents/evalDocument.js'
 import { reliabilityDiagramSvg, sliceBarsSvg, tileSvgs } from './beyondSvg.js'
 import { confusionHeatmapSvg } from './svg.js'
 
@@ -9,7 +9,7 @@ import { confusionHeatmapSvg } from './svg.js'
  * calibration) and one accuracy-by-group chart per --slice-by attribute. A cross-validation result
  * gives its pooled heatmap.
  */
-export async function heatmapPng(result: { metrics: EvalDocument['metrics']; dataset: Pick<EvalDocument['dataset'], 'name' | 'split'> }): Promise<Buffer> {
+export async function heatmapPng(result: { metrics: EvalResult['metrics']; dataset: Pick<EvalResult['dataset'], 'name' | 'split'> }): Promise<Buffer> {
   const title = `Confusion matrix — ${result.dataset.name} ${result.dataset.split}`
   const figures = [confusionHeatmapSvg(result.metrics, title)]
   if (result.metrics.calibration) figures.push(reliabilityDiagramSvg(result.metrics.calibration))

@@ -1,8 +1,8 @@
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { csvTextCell } from './escape.js'
-import type { SamplePrediction } from '../documents/evalResult.js'
+import type { SamplePrediction } from '../documents/predictions.js'
 
-export const PREDICTIONS_CSV_HEADER = ['id', 'truth', 'predicted', 'correct', 'top1', 'top1_score', 'top2', 'top2_score', 'top3', 'top3_score'] as const
+const PREDICTIONS_CSV_HEADER = ['id', 'truth', 'predicted', 'correct', 'top1', 'top1_score', 'top2', 'top2_score', 'top3', 'top3_score'] as const
 
 /**
  * Per-sample predictions as CSV: id, truth, predicted, correct (1/0), then the top-3 labels with

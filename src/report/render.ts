@@ -1,7 +1,6 @@
 import path from 'node:path'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { usageError } from '../base/errors.js'
-import type { EvalResult } from '../documents/evalResult.js'
 import { renderEvalTables } from './evalTable.js'
 import { compareMarkdown, cvMarkdown, evalMarkdown, gateMarkdown } from './markdown.js'
 import { cvHtml, evalHtml, gateHtml } from './html.js'
@@ -10,7 +9,7 @@ import type { CvView } from './cvReport.js'
 import { gateJunit } from './junit.js'
 import { heatmapPng } from './png.js'
 import type { CompareResult } from '../documents/compareDocument.js'
-import type { EvalDocument } from '../documents/evalDocument.js'
+import type { EvalResult } from '../documents/evalDocument.js'
 import type { GateResult } from '../documents/gateDocument.js'
 import { renderCompareTable, renderGateTable } from './gateTable.js'
 import { robustHtml, robustMarkdown, robustPng, robustTable } from './robustViews.js'
@@ -19,21 +18,18 @@ import type { RobustResult } from '../documents/robustDocument.js'
 export const REPORT_FORMATS = ['table', 'json', 'markdown', 'junit', 'html', 'png'] as const
 export type ReportFormat = (typeof REPORT_FORMATS)[number]
 
-/**
- * What the eval views read: the fields an EvalResult (eval's own output) and a parsed EvalDocument
- * (a saved file) share, so either can be rendered without tying the two types together.
- */
-export type EvalView = Pick<EvalDocument, 'schema' | 'complete' | 'demo' | 'createdAt' | 'tool' | 'model' | 'dataset' | 'runner' | 'machine' | 'metrics' | 'warnings' | 'failures'>
+/** What the eval views (Markdown, HTML) read of an eval document. */
+export type EvalView = Pick<EvalResult, 'schema' | 'complete' | 'demo' | 'createdAt' | 'tool' | 'model' | 'dataset' | 'runner' | 'machine' | 'metrics' | 'warnings' | 'failures'>
 
 export type ReportSubject =
-  | { kind: 'eval'; result: EvalView }
+  | { kind: 'eval'; result: EvalResult }
   | { kind: 'cv'; result: CvView }
   | { kind: 'compare'; result: CompareResult }
   | { kind: 'gate'; result: GateResult }
   | { kind: 'robust'; result: RobustResult }
 
 /** Which formats each document can be shown in. */
-export const FORMATS_OF: Record<ReportSubject['kind'], readonly ReportFormat[]> = {
+const FORMATS_OF: Record<ReportSubject['kind'], readonly ReportFormat[]> = {
   eval: ['table', 'json', 'markdown', 'html', 'png'],
   cv: ['table', 'json', 'markdown', 'html', 'png'],
   compare: ['table', 'json', 'markdown'],
@@ -84,7 +80,7 @@ export function reportFormats(kind: ReportSubject['kind'], format: string | unde
 }
 
 /** Renders a document in a format; png is binary, the rest text. */
-export async function renderReport(subject: ReportSubject, format: ReportFormat): Promise<string | Buffer> {
+async function renderReport(subject: ReportSubject, format: ReportFormat): Promise<string | Buffer> {
   if (!FORMATS_OF[subject.kind].includes(format)) checkFormatFor(subject.kind, format, undefined)
   if (format === 'json') return `${JSON.stringify(subject.result, null, 2)}\n`
   switch (subject.kind) {
@@ -92,8 +88,7 @@ export async function renderReport(subject: ReportSubject, format: ReportFormat)
       if (format === 'markdown') return evalMarkdown(subject.result)
       if (format === 'html') return evalHtml(subject.result)
       if (format === 'png') return heatmapPng(subject.result)
-      // the terminal table (evalTable.ts) also shows timing, present in eval's result and in saved files alike
-      return renderEvalTables(subject.result as unknown as EvalResult)
+      return renderEvalTables(subject.result)
     case 'cv':
       if (format === 'markdown') return cvMarkdown(subject.result)
       if (format === 'html') return cvHtml(subject.result)

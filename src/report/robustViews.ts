@@ -25,7 +25,7 @@ function summaryRows(r: RobustResult): string[][] {
 }
 
 /** One row per corruption: accuracy at each severity run, then the corruption's mean. */
-export function robustGrid(r: RobustResult): { head: string[]; rows: string[][] } {
+function robustGrid(r: RobustResult): { head: string[]; rows: string[][] } {
   const head = ['corruption', ...r.severities.map((s) => `severity ${s}`), 'mean']
   const rows = r.corruptions.map((c) => {
     const mine = r.results.filter((x) => x.corruption === c)
@@ -68,7 +68,7 @@ export function robustMarkdown(r: RobustResult): string {
 }
 
 /** Accuracy against severity for one corruption, with the 95% interval as whiskers and the clean accuracy as a dashed line. */
-export function robustLineChartSvg(r: RobustResult, corruption: string): string {
+function robustLineChartSvg(r: RobustResult, corruption: string): string {
   const points = r.results.filter((x) => x.corruption === corruption).sort((a, b) => a.severity - b.severity)
   const left = 50
   const top = 36

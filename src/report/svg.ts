@@ -1,8 +1,8 @@
-import type { EvalDocument } from '../documents/evalDocument.js'
+import type { EvalResult } from '../documents/evalDocument.js'
 import { escapeXml } from './escape.js'
 import { percent } from './format.js'
 
-type Metrics = EvalDocument['metrics']
+type Metrics = EvalResult['metrics']
 
 const FONT = "font-family=\"DejaVu Sans, Verdana, Arial, sans-serif\""
 

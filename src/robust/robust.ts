@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { wilsonInterval } from '../metrics/classification.js'
 import { ROBUST_SCHEMA, type RobustOutcome, type RobustResult } from '../documents/robustDocument.js'
-import type { EvalResult } from '../documents/evalResult.js'
+import type { EvalResult } from '../documents/evalDocument.js'
 import { evaluate, type EvalRun } from '../eval/evaluate.js'
 import type { EvalSpec } from '../eval/spec.js'
 import { machineInfo, toolVersion } from '../identity/provenance.js'

@@ -13,12 +13,12 @@ const require = createRequire(import.meta.url)
 export const CUDA_INSTALL_HINT = 'ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js (in the folder holding node_modules; needs Linux x64, an NVIDIA GPU, CUDA 12 + cuDNN 9, and network; see docs/runners.md)'
 
 /** The folder onnxruntime-node loads its native binding and provider libraries from. */
-export function onnxBinDir(): string {
+function onnxBinDir(): string {
   return path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch)
 }
 
 /** true when the CUDA provider's shared libraries are installed, else why not (checked before asking onnxruntime, which prints native errors). */
-export function cudaProviderInstalled(ort: OnnxRuntime): true | string {
+function cudaProviderInstalled(ort: OnnxRuntime): true | string {
   if (!ort.listSupportedBackends().some((b) => b.name === 'cuda')) return 'this onnxruntime-node build has no CUDA provider'
   if (process.platform !== 'linux' && process.platform !== 'win32') return `no CUDA provider for ${process.platform}`
   const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'
@@ -32,7 +32,7 @@ export function cudaProviderInstalled(ort: OnnxRuntime): true | string {
  * warning on stderr and then fails, so the loader is looked up first with the system's dynamic
  * loader (process.dlopen: "did not self-register" means the library loaded, it is just not a Node addon).
  */
-export function webgpuPrerequisite(ort: OnnxRuntime): true | string {
+function webgpuPrerequisite(ort: OnnxRuntime): true | string {
   if (!ort.listSupportedBackends().some((b) => b.name === 'webgpu')) return 'this onnxruntime-node build has no WebGPU provider'
   if (process.platform !== 'linux') return true
   try {

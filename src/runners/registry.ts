@@ -13,7 +13,7 @@ export function runnerFactories(): readonly RunnerFactory[] {
  * The candidate runners for a model, in priority order: the one --runner names, else every runner
  * that accepts the model file's format (`.onnx` → onnx, `model.json` → tfjs).
  */
-export function candidateRunners(modelPath: string, name?: string): RunnerFactory[] {
+function candidateRunners(modelPath: string, name?: string): RunnerFactory[] {
   if (name) {
     const named = FACTORIES.find((f) => f.name === name)
     if (!named) throw usageError(`--runner ${name}: unknown runner; known: ${FACTORIES.map((f) => f.name).join(', ')}`)

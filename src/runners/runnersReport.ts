@@ -23,7 +23,7 @@ export interface RunnerStatus {
   backends: BackendStatus[]
 }
 
-export const RUNNERS_SCHEMA = 'ferbench/runners@1'
+const RUNNERS_SCHEMA = 'ferbench/runners@1'
 
 export interface RunnersReport {
   schema: typeof RUNNERS_SCHEMA

@@ -10,7 +10,7 @@ import type { Runner, RunnerFactory, RunnerInfo, RunnerOptions } from './types.j
 type Dim = number | string
 
 /** tfjs marks an unknown dimension as null or -1; ferbench keeps -1 ("dynamic"). */
-export function tfjsShape(shape: ReadonlyArray<number | null> | undefined): Dim[] {
+function tfjsShape(shape: ReadonlyArray<number | null> | undefined): Dim[] {
   return (shape ?? []).map((d) => (typeof d === 'number' && d >= 0 ? d : -1))
 }
 

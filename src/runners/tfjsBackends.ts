@@ -47,7 +47,7 @@ export function packageVersion(pkg: string): string | undefined {
 }
 
 /** The folder holding the tfjs wasm binaries (setWasmPaths needs it in Node: they are not fetched from a CDN). */
-export function wasmDistDir(): string {
+function wasmDistDir(): string {
   return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')
 }
 

@@ -9,9 +9,9 @@ import { isRobustFile, readRobustDocument } from '../robust/mergeRobust.js'
 const d = metricDelta
 
 /** The metrics compare reports, all fractions (as in the eval document). */
-export const COMPARED_METRICS = ['accuracy', 'balancedAccuracy', 'macroF1'] as const
+const COMPARED_METRICS = ['accuracy', 'balancedAccuracy', 'macroF1'] as const
 /** Calibration metrics compared when both results have them (src/metrics/calibration.ts), as `calibration.<name>`. */
-export const COMPARED_CALIBRATION = ['ece', 'mce', 'nll', 'brier'] as const
+const COMPARED_CALIBRATION = ['ece', 'mce', 'nll', 'brier'] as const
 
 /** Whether a compared metric is a share shown in percent (accuracy, ECE) or a plain number (macro-F1, NLL, Brier). */
 export function shownAsPercent(name: string): boolean {
@@ -35,7 +35,7 @@ function sliceDeltas(a: ScoredView, b: ScoredView): CompareResult['slices'] {
 }
 
 /** Compares two eval or cross-validation documents of the same test set: b relative to a (cv: pooled metrics). */
-export function compareDocuments(a: ScoredView, b: ScoredView): CompareResult {
+function compareDocuments(a: ScoredView, b: ScoredView): CompareResult {
   const aFile = a.file
   const bFile = b.file
   const testSet = requireSameDataset(a, b, 'compare')

@@ -2,7 +2,7 @@ import { ratioChangeCI95 } from '../metrics/ratioInterval.js'
 import { mcnemarFromPairs, type PairedOutcome } from '../metrics/stats.js'
 import { readResultDocument, type ResultDocument } from '../documents/readDocument.js'
 import { GATE_SCHEMA, type GateCheck, type GateResult } from '../documents/gateDocument.js'
-import type { SpeedCell, SpeedDocument } from '../documents/speedDocument.js'
+import type { SpeedCell, SpeedResult } from '../documents/speedDocument.js'
 import { dataError, usageError } from '../base/errors.js'
 import { percent, pValue as pv, signed } from '../base/format.js'
 import { pairPredictions, requireSameDataset, scoredView, type ScoredView } from './pairing.js'
@@ -171,7 +171,7 @@ function latencyCheck(key: string, base: SpeedCell, cell: SpeedCell, threshold: 
 
 const cellKey = (cell: SpeedCell): string => `batch=${cell.batch},threads=${cell.threads ?? 'default'}`
 
-function gateSpeed(b: SpeedDocument, bFile: string, c: SpeedDocument, cFile: string, options: GateOptions, notes: string[]): GateCheck[] {
+function gateSpeed(b: SpeedResult, bFile: string, c: SpeedResult, cFile: string, options: GateOptions, notes: string[]): GateCheck[] {
   if (options.maxAccuracyDrop !== undefined || options.maxClassRecallDrop !== undefined || options.maxGroupGap !== undefined) {
     throw usageError('--max-accuracy-drop, --max-class-recall-drop and --max-group-gap need eval documents; the baseline and current are speed documents')
   }
@@ -235,13 +235,13 @@ export function gateDocuments(baseline: ResultDocument, current: ResultDocument,
       notes,
     }
   }
-  const checks = gateSpeed(baseline.doc as SpeedDocument, baseline.file, current.doc as SpeedDocument, current.file, options, notes)
+  const checks = gateSpeed(baseline.doc as SpeedResult, baseline.file, current.doc as SpeedResult, current.file, options, notes)
   return {
     schema: GATE_SCHEMA,
     passed: checks.every((c) => c.passed),
     kind: baseline.kind,
-    baseline: { file: baseline.file, model: (baseline.doc as SpeedDocument).model.path },
-    current: { file: current.file, model: (current.doc as SpeedDocument).model.path },
+    baseline: { file: baseline.file, model: (baseline.doc as SpeedResult).model.path },
+    current: { file: current.file, model: (current.doc as SpeedResult).model.path },
     alpha: options.alpha,
     checks,
     notes,

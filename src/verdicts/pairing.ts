@@ -1,8 +1,8 @@
 import type { PairedOutcome } from '../metrics/stats.js'
-import type { SamplePrediction } from '../documents/evalResult.js'
+import type { SamplePrediction } from '../documents/predictions.js'
 import { decodePredictions, type PredictionsField } from '../documents/predictions.js'
 import type { ScoredDocument } from '../documents/readDocument.js'
-import type { EvalDocument } from '../documents/evalDocument.js'
+import type { EvalResult } from '../documents/evalDocument.js'
 import { combinedSha256 } from '../identity/modelFiles.js'
 import { dataError } from '../base/errors.js'
 
@@ -17,7 +17,7 @@ export interface ScoredView {
   createdAt: string
   model: { path: string; sha256: string }
   dataset: { name: string; split: string; samples: number; digest?: string | undefined; contentDigest?: string | undefined; idDigest?: string | undefined }
-  metrics: EvalDocument['metrics']
+  metrics: EvalResult['metrics']
   predictions?: PredictionsField | undefined
   /** Cross-validation only: each fold's accuracy. */
   folds?: Array<{ fold: number; samples: number; accuracy: number }>

@@ -5,8 +5,8 @@ import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { collectDocuments } from '../../src/board/collect.js'
 import { csvCell, exportDocuments } from '../../src/report/exportFormats.js'
-import type { EvalResult } from '../../src/documents/evalResult.js'
-import type { SpeedDocument } from '../../src/documents/speedDocument.js'
+import type { EvalResult } from '../../src/documents/evalDocument.js'
+import type { SpeedResult } from '../../src/documents/speedDocument.js'
 import { runCli, tempDir } from '../helpers/cli.js'
 import { ORACLE, realEval, realSpeed } from '../helpers/boardDocs.js'
 
@@ -36,7 +36,7 @@ const GAB_SCHEMA = {
 
 let dir: string
 let evalDoc: EvalResult
-let speedDoc: SpeedDocument
+let speedDoc: SpeedResult
 let files: string[]
 
 beforeAll(() => {

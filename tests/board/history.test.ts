@@ -7,7 +7,7 @@ import { collectDocuments } from '../../src/board/collect.js'
 import { gitContext } from '../../src/board/gitContext.js'
 import { historyBaseline, trend } from '../../src/board/historyQuery.js'
 import { addToHistory, readHistory } from '../../src/board/historyStore.js'
-import type { EvalResult } from '../../src/documents/evalResult.js'
+import type { EvalResult } from '../../src/documents/evalDocument.js'
 import { ROOT, runCli, runJson, tempDir } from '../helpers/cli.js'
 import { clone, ORACLE, realEval } from '../helpers/boardDocs.js'
 

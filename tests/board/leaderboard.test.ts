@@ -6,8 +6,8 @@ import { collectDocuments } from '../../src/board/collect.js'
 import { leaderboardDocumentSchema } from '../../src/documents/leaderboardDocument.js'
 import { presetCard } from '../../src/card/presets.js'
 import { findClaim } from '../../src/claims/claims.js'
-import type { EvalResult } from '../../src/documents/evalResult.js'
-import type { SpeedDocument } from '../../src/documents/speedDocument.js'
+import type { EvalResult } from '../../src/documents/evalDocument.js'
+import type { SpeedResult } from '../../src/documents/speedDocument.js'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 import { clone, FER_CSV, ORACLE, realEval, realSpeed, TINYCONV } from '../helpers/boardDocs.js'
 import { exportDocuments } from '../../src/report/exportFormats.js'
@@ -15,8 +15,8 @@ import { exportDocuments } from '../../src/report/exportFormats.js'
 let dir: string
 let oracleEval: EvalResult
 let tinyEval: EvalResult
-let oracleSpeed: SpeedDocument
-let tinySpeed: SpeedDocument
+let oracleSpeed: SpeedResult
+let tinySpeed: SpeedResult
 
 function put(name: string, doc: unknown): string {
   const file = path.join(dir, name)
@@ -123,7 +123,7 @@ describe('leaderboard rules on constructed documents', () => {
     const fast = variant(oracleEval, 'a'.repeat(64), 'fast.onnx', 0.8, [0.75, 0.85])
     const accurate = variant(oracleEval, 'b'.repeat(64), 'accurate.onnx', 0.95, [0.93, 0.97])
     const loser = variant(oracleEval, 'c'.repeat(64), 'loser.onnx', 0.6, [0.55, 0.65])
-    const speed = (sha: string, p50: number, bytes: number): SpeedDocument => {
+    const speed = (sha: string, p50: number, bytes: number): SpeedResult => {
       const s = clone(oracleSpeed)
       s.model.sha256 = sha
       s.model.bytes = bytes

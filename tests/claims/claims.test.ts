@@ -2,7 +2,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { allClaims } from '../../src/claims/claims.js'
 import type { ReproduceResult } from '../../src/claims/reproduce.js'
-import { renderReproduce } from '../../src/commands/reproduce.js'
+import { renderReproduce } from '../../src/report/reproduceView.js'
 import { FIXTURES, runCli, runJson } from '../helpers/cli.js'
 import { FER2013_ORDER, oraclePredict, readFixtureCsv, CANONICAL } from '../helpers/oracle.js'
 

@@ -8,7 +8,7 @@ import { evaluate } from '../../src/eval/evaluate.js'
 import { evalSpec, type EvalSpecInput } from '../../src/eval/spec.js'
 import { mergeShards, readShardFile } from '../../src/eval/merge.js'
 import { resumeFromPartial } from '../../src/eval/resume.js'
-import type { EvalResult } from '../../src/documents/evalResult.js'
+import type { EvalResult } from '../../src/documents/evalDocument.js'
 import { FIXTURES, ROOT, tempDir } from '../helpers/cli.js'
 import { CANONICAL, expectedConfusion, readFixtureCsv } from '../helpers/oracle.js'
 

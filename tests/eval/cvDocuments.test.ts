@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { CvResult } from '../../src/documents/cvResult.js'
+import type { CvResult } from '../../src/documents/cvDocument.js'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 import { predictionsOf, recompute, setPredictions, write, type EvalDoc } from '../helpers/gateDocs.js'
 

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { EvalResult } from '../../src/documents/evalResult.js'
+import type { EvalResult } from '../../src/documents/evalDocument.js'
 import { FIXTURES, runJson, tempDir } from '../helpers/cli.js'
 import { FER2013_ORDER, readFixtureCsv } from '../helpers/oracle.js'
 import { grayPng } from '../helpers/builders.js'

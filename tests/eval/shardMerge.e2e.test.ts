@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { EvalResult } from '../../src/documents/evalResult.js'
+import type { EvalResult } from '../../src/documents/evalDocument.js'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 import { CANONICAL, expectedConfusion, readFixtureCsv } from '../helpers/oracle.js'
 

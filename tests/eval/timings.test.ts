@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { EvalResult } from '../../src/documents/evalResult.js'
+import type { EvalResult } from '../../src/documents/evalDocument.js'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 
 const STAGES = ['start-up', 'read', 'decode', 'preprocess', 'infer', 'metrics', 'write']

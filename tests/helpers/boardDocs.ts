@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { EvalResult } from '../../src/documents/evalResult.js'
-import type { SpeedDocument } from '../../src/documents/speedDocument.js'
+import type { EvalResult } from '../../src/documents/evalDocument.js'
+import type { SpeedResult } from '../../src/documents/speedDocument.js'
 import { FIXTURES, runCli } from './cli.js'
 
 export const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
@@ -21,10 +21,10 @@ export function realEval(dir: string, name: string, model: string, split: string
 }
 
 /** A real, short speed document written by the CLI (few iterations: the figures are not the point). */
-export function realSpeed(dir: string, name: string, model: string): { file: string; doc: SpeedDocument } {
+export function realSpeed(dir: string, name: string, model: string): { file: string; doc: SpeedResult } {
   const file = path.join(dir, name)
   run(['speed', '--model', model, '--batch', '1,4', '--warmup', '1', '--iterations', '5', '--duration', '0.05', '--output', file])
-  return { file, doc: JSON.parse(readFileSync(file, 'utf8')) as SpeedDocument }
+  return { file, doc: JSON.parse(readFileSync(file, 'utf8')) as SpeedResult }
 }
 
 export const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T

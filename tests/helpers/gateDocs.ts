@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { EvalResult, SamplePrediction } from '../../src/documents/evalResult.js'
+import type { EvalResult } from '../../src/documents/evalDocument.js'
+import type { SamplePrediction } from '../../src/documents/predictions.js'
 import { decodePredictions, encodePredictions } from '../../src/documents/predictions.js'
 import { runCli } from './cli.js'
 
 /** The eval document as ferbench writes it (the code's own type, so the tests follow it). */
-export type { SamplePrediction as Prediction } from '../../src/documents/evalResult.js'
+export type { SamplePrediction as Prediction } from '../../src/documents/predictions.js'
 export type EvalDoc = EvalResult
 
 /** The document's per-sample predictions, one record per sample (decoded from the embedded columns). */

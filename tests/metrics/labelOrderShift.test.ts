@@ -196,9 +196,9 @@ describe('cross-validation: one label-order check on the pooled matrix', () => {
     expect(labelWarnings).toHaveLength(1)
     for (const f of result.folds) expect(f.warnings.some((w) => w.startsWith('label order check'))).toBe(false)
     // subjects sorted p1..p6 → fold (i mod 3) + 1: p4 (the subject with twice the images) is in fold 1
-    expect(result.labelOrderCheck.drivingFold).toBe(1)
+    expect(result.labelOrderCheck!.drivingFold).toBe(1)
     expect(labelWarnings[0]).toContain('pooled over 3 folds; fold 1 gains most')
-    expect(result.labelOrderCheck.suspicious).toBe(true)
-    expect(result.labelOrderCheck.moves.map((m) => m.bestMatch).sort()).toEqual(['happiness', 'sadness'])
+    expect(result.labelOrderCheck!.suspicious).toBe(true)
+    expect(result.labelOrderCheck!.moves.map((m) => m.bestMatch).sort()).toEqual(['happiness', 'sadness'])
   })
 })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { fisherExact } from '../../src/metrics/fisher.js'
 import { MISSING_GROUP, SliceAccumulator, sliceOf } from '../../src/metrics/slices.js'
 import { gateDocuments } from '../../src/verdicts/gate.js'
-import type { EvalDocument } from '../../src/documents/evalDocument.js'
+import type { EvalResult } from '../../src/documents/evalDocument.js'
 import { fisherBrute } from '../helpers/fisher.js'
 
 describe('Fisher exact test', () => {
@@ -75,7 +75,7 @@ describe('per-group metrics', () => {
   })
 })
 
-function docWithSlice(a: [number, number], b: [number, number]): EvalDocument {
+function docWithSlice(a: [number, number], b: [number, number]): EvalResult {
   const slices = { gender: sliceOf(['x', 'y'], new Map([['female', counts(...a)], ['male', counts(...b)]]), 30) }
   const n = a[0] + a[1] + b[0] + b[1]
   return {
@@ -84,11 +84,11 @@ function docWithSlice(a: [number, number], b: [number, number]): EvalDocument {
     model: { path: 'm.onnx', sha256: 'x' },
     dataset: { name: 'd', split: 's', samples: n, digest: 'd'.repeat(64) },
     metrics: { accuracy: (a[0] + b[0]) / n, perClass: [], slices },
-  } as unknown as EvalDocument
+  } as unknown as EvalResult
 }
 
 describe('gate --max-group-gap', () => {
-  const run = (base: EvalDocument, cur: EvalDocument, gap = 5) =>
+  const run = (base: EvalResult, cur: EvalResult, gap = 5) =>
     gateDocuments({ kind: 'eval', file: 'base.json', doc: base }, { kind: 'eval', file: 'cur.json', doc: cur }, { baseline: 'base.json', current: 'cur.json', alpha: 0.05, maxAccuracyDrop: 100, maxGroupGap: gap })
 
   it('fails when the gap grew beyond the threshold and the current gap is significant', () => {

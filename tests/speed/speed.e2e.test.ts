@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { onnxModelStats } from '../../src/modelinfo/onnxStats.js'
-import type { SpeedResult } from '../../src/documents/speedResult.js'
+import type { SpeedResult } from '../../src/documents/speedDocument.js'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')

@@ -1,10 +1,8 @@
 import { Args, Flags } from '@oclif/core'
-import { collectDocuments } from '../../board/collect.js'
-import { gitContext } from '../../board/gitContext.js'
-import { addToHistory, type HistoryEntry } from '../../board/historyStore.js'
+import type { HistoryEntry } from '../../board/historyStore.js'
+import { recordInHistory } from '../../board/recordHistory.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
 import { storeFlag } from '../../cli/flags/history.js'
-import { usageError } from '../../base/errors.js'
 
 export default class HistoryAdd extends FerbenchCommand {
   static override summary = 'Record result documents in the history store with their git commit, branch and time.'
@@ -28,14 +26,7 @@ export default class HistoryAdd extends FerbenchCommand {
 
   async run(): Promise<{ store: string; entries: HistoryEntry[] }> {
     const { argv, flags } = await this.parse(HistoryAdd)
-    const files = argv.map(String)
-    const { documents } = collectDocuments(files)
-    if (documents.length === 0) throw usageError(`${files.join(', ')}: no result documents to record`)
-    const git = gitContext()
-    const commit = flags.commit ?? git.commit
-    const branch = flags.branch ?? git.branch
-    const gitSource = flags.commit || flags.branch ? `command line${git.commit ? `; ${git.source}` : ''}` : git.source
-    const entries = documents.map((d) => addToHistory(d, { store: flags.store, commit, branch, gitSource }))
+    const { entries, commit, git } = recordInHistory(argv.map(String), { store: flags.store, commit: flags.commit, branch: flags.branch })
     if (!this.jsonEnabled()) {
       for (const e of entries) this.log(`recorded ${e.kind} ${e.model.name}${e.dataset ? ` on ${e.dataset} ${e.split}` : ''} at ${e.commit?.slice(0, 8) ?? '(no commit)'} on ${e.branch ?? '(no branch)'} as ${e.id}`)
       if (commit === null) this.warn(`no commit recorded: ${git.source}; pass --commit`)

@@ -8,7 +8,7 @@ import { evalDatasetOptions } from '../../cli/datasetFlags.js'
 import { progressOnStderr } from '../../cli/progress.js'
 import { writeFileAtomic } from '../../base/atomicWrite.js'
 import { doctor, DOCTOR_DEFAULT_SAMPLES, DOCTOR_DEFAULT_SEED } from '../../doctor/doctor.js'
-import type { DoctorResult } from '../../documents/doctorResult.js'
+import type { DoctorResult } from '../../documents/doctorDocument.js'
 import { renderDoctor } from '../../report/doctorTable.js'
 
 export default class ModelsDoctor extends FerbenchCommand {

@@ -1,34 +1,13 @@
 import { Flags } from '@oclif/core'
-import Table from '../../report/table.js'
-import { fitText } from '../../report/fit.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
 import { cardFlag, modelFlag, presetFlag } from '../../cli/flags/model.js'
 import { dataFlag, datasetFlag, splitFlag } from '../../cli/flags/dataset.js'
 import { inspectModel, type InspectResult } from '../../modelinfo/inspect.js'
-import { cardSkeleton, type CardSkeleton } from '../../card/skeleton.js'
 import { doctor } from '../../doctor/doctor.js'
-import type { DoctorResult } from '../../documents/doctorResult.js'
+import type { DoctorResult } from '../../documents/doctorDocument.js'
 import { renderDoctor } from '../../report/doctorTable.js'
+import { renderModelInspect } from '../../report/modelTables.js'
 import { usageError } from '../../base/errors.js'
-
-const shape = (dims: ReadonlyArray<number | string>): string => `[${dims.join(', ')}]`
-/** A tensor's shape and dtype; a tfjs graph model without a signature records neither for its outputs. */
-const tensor = (t: { shape: ReadonlyArray<number | string>; dtype: string }): string =>
-  t.shape.length === 0 && t.dtype === 'unknown' ? 'shape and dtype not recorded in the model file' : `${shape(t.shape)} ${t.dtype}`
-
-function renderSkeleton(skeleton: CardSkeleton): string {
-  const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v))
-  const settled = new Table({ head: ['settled by the model', 'value', 'why'] })
-  for (const f of skeleton.settled) settled.push([f.field, show(f.value), f.note])
-  const fill = new Table({ head: ['to fill', 'allowed', 'default'] })
-  for (const f of skeleton.toFill) fill.push([f.field, Array.isArray(f.allowed) ? f.allowed.join(', ') : String(f.allowed), f.default === undefined ? '—' : show(f.default)])
-  return [
-    settled.toString(),
-    fill.toString(),
-    'card template (fill the <…> values; `ferbench models doctor --data <labelled images>` finds them):',
-    JSON.stringify(skeleton.template, null, 2),
-  ].join('\n')
-}
 
 export default class ModelsInspect extends FerbenchCommand {
   static override summary = 'Show a model file: format, opset, inputs and outputs, bytes, parameters, multiply-accumulates, and the card that applies.'
@@ -70,29 +49,8 @@ export default class ModelsInspect extends FerbenchCommand {
       if (!this.jsonEnabled()) this.log(renderDoctor(result))
       return result
     }
-    const result = await inspectModel(flags.model, { ...(flags.card ? { card: flags.card } : {}), ...(flags.preset ? { preset: flags.preset } : {}) })
-    if (flags['card-skeleton'] && result.inputs[0]) result.cardSkeleton = cardSkeleton(result.inputs[0], result.outputs[0])
-    if (!this.jsonEnabled()) {
-      const table = new Table({ head: ['field', 'value'] })
-      table.push(
-        ['model', result.path],
-        ['format', result.format + (result.opset !== null ? ` (opset ${result.opset})` : '')],
-        ...result.inputs.map((t) => [`input ${t.name}`, tensor(t)]),
-        ...result.outputs.map((t) => [`output ${t.name}`, tensor(t)]),
-        ['bytes', String(result.bytes)],
-        ['params', result.params.toLocaleString('en-US')],
-        ['MACs (batch 1)', `${result.macs.toLocaleString('en-US')}${result.macsComplete ? '' : ' (incomplete, see warnings)'} ${JSON.stringify(result.macsByOp)}`],
-        ['card', result.card ? `${result.cardKind}: ${result.card.origin.source}` : result.cardSkeleton ? 'none: see the card skeleton below' : `none (${result.cardNote ?? ''})`],
-      )
-      if (result.card) {
-        const c = result.card
-        table.push(['preprocess', `${c.input.height}×${c.input.width}×${c.input.channels} ${c.input.layout}, scale ${c.scale}, resize ${c.resize}${c.crop ? `, crop ${c.crop.size} from ${c.crop.from ?? 'image'}` : ''}, tta ${c.tta}`])
-        table.push(['labels', c.labels.join(', ')])
-      }
-      this.log(table.toString())
-      if (result.cardSkeleton) this.log(renderSkeleton(result.cardSkeleton))
-      if (result.warnings.length > 0) this.log(fitText(['Warnings:', ...result.warnings.map((w) => `  - ${w}`)].join('\n')))
-    }
+    const result = await inspectModel(flags.model, { ...(flags.card ? { card: flags.card } : {}), ...(flags.preset ? { preset: flags.preset } : {}) }, { cardSkeleton: flags['card-skeleton'] })
+    if (!this.jsonEnabled()) this.log(renderModelInspect(result))
     return result
   }
 }
