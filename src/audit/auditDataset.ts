@@ -5,69 +5,17 @@ import { assignFolds, FOLD_RULE } from '../datasets/folds.js'
 import { PREFIX_SPLITS, prefixSplitOf } from '../datasets/folder.js'
 import { createDataset, datasetFactory } from '../datasets/registry.js'
 import type { DatasetOptions, Sample } from '../datasets/types.js'
-import type { SampleFailure } from '../documents/evalDocument.js'
+import { AUDIT_SCHEMA, type AuditItem, type AuditResult, type NearDuplicatePair, type SubjectConflict } from '../documents/auditDocument.js'
 import { FerbenchError, messageOf } from '../base/errors.js'
 import { contentHash } from '../identity/datasetDigest.js'
 import { imageViews } from './imageSignature.js'
 import { naturalCompare } from '../base/naturalOrder.js'
 import { NearDuplicateIndex } from './nearDuplicates.js'
 
-const AUDIT_SCHEMA = 'ferbench/dataset-audit@1'
 const EXACT_METHOD = 'sha256 of the decoded 8-bit pixels with their width, height and channels'
 const nearMethod = (maxDistance: number, minSimilarity: number): string =>
   `candidates: 64-bit dHash (gray, area-averaged to 9×8, bit = left < right) of the image or of one of its views (shifted 1 or 2 px per 48, zoomed 0.9 or 1.1, mirrored) within ${maxDistance} bits of the other image's, found through a multi-index hash (no all-pairs scan); ` +
   `confirmed when the 16×16 area-averaged thumbnails correlate at ≥ ${minSimilarity} (Pearson, best over ±1 thumbnail pixel); pairs through the mirrored view are kind 'mirrored'; copies inside an exact group are represented by its first item`
-
-export interface AuditItem {
-  split: string
-  id: string
-  /** Datasets with subjects (CK+, JAFFE, manifests with a subject column). */
-  subject?: string
-  /** The subject's fold under the documented fold rule (datasets with folds). */
-  fold?: number
-}
-
-export interface NearDuplicatePair {
-  crossSplit: boolean
-  /** 'near': the same picture re-saved (re-encoded, brighter, shifted, rescaled); 'mirrored': a left-right mirrored copy. */
-  kind: 'near' | 'mirrored'
-  /** dHash Hamming distance of the view that matched. */
-  distance: number
-  /** Thumbnail correlation that confirmed the pair. */
-  similarity: number
-  a: AuditItem
-  b: AuditItem
-}
-
-/** One picture found under two subject ids (exact or near copy): the same person then sits in two folds when the folds differ. */
-export interface SubjectConflict {
-  kind: 'exact' | 'near' | 'mirrored'
-  items: AuditItem[]
-  subjects: string[]
-  /** The items span more than one fold: subject-independent folds are not. */
-  crossFold: boolean
-}
-
-export interface AuditResult {
-  schema: typeof AUDIT_SCHEMA
-  dataset: string
-  path: string
-  splits: string[]
-  samples: number
-  method: { exact: string; near: string; nearMaxDistance: number; nearMinSimilarity: number; nearCandidates: number; folds?: { folds: number; rule: string } }
-  /** Groups of samples with identical decoded pixels (crossSplit: the group spans more than one split), items in natural id order. */
-  exactDuplicates: Array<{ crossSplit: boolean; items: AuditItem[] }>
-  /** Confirmed pairs of re-saved or mirrored copies (different pixels), most similar first. */
-  nearDuplicates: NearDuplicatePair[]
-  crossSplitExact: number
-  crossSplitNear: number
-  /** Per pair of splits (the same split twice: within it): exact groups, near and mirrored pairs. */
-  splitPairs: Array<{ splits: [string, string]; exactGroups: number; nearPairs: number; mirroredPairs: number }>
-  /** Datasets with subjects: one picture under two subject ids. */
-  subjectConflicts: SubjectConflict[]
-  warnings: string[]
-  failures: Array<SampleFailure & { split: string }>
-}
 
 export interface AuditOptions extends Omit<DatasetOptions, 'fold'> {
   dataset: string

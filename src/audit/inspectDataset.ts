@@ -3,33 +3,7 @@ import { createDataset, datasetFactory } from '../datasets/registry.js'
 import type { DatasetOptions } from '../datasets/types.js'
 import { byCodePoint } from '../base/naturalOrder.js'
 import { FOLD_RULE, FoldAdapter } from '../datasets/folds.js'
-
-const INSPECT_SCHEMA = 'ferbench/dataset-inspect@1'
-
-export interface InspectSplit {
-  name: string
-  samples: number
-  /** Samples per class, canonical names, in the dataset's native label order. */
-  classes: Record<string, number>
-  /** Subject ids in this split (sorted); empty when the dataset has no subjects. */
-  subjects: string[]
-  /** The canonical count (docs/datasets.md) for this split, where one exists. */
-  canonicalSamples?: number
-}
-
-export interface InspectResult {
-  schema: typeof INSPECT_SCHEMA
-  dataset: string
-  path: string
-  labels: string[]
-  samples: number
-  classes: Record<string, number>
-  /** Distinct subjects over the inspected splits. */
-  subjects: number
-  splits: InspectSplit[]
-  folds?: { folds: number; split: string; rule: string }
-  warnings: string[]
-}
+import { DATASET_INSPECT_SCHEMA, type DatasetInspectResult, type DatasetInspectSplit } from '../documents/datasetInspectDocument.js'
 
 export interface InspectOptions extends Omit<DatasetOptions, 'fold'> {
   dataset: string
@@ -46,7 +20,7 @@ function canonicalCounts(options: InspectOptions): Readonly<Record<string, numbe
  * Counts samples, classes and subjects per split (or per fold with --folds) without decoding any
  * image, and compares the counts with the canonical ones of docs/datasets.md.
  */
-export async function inspectDataset(options: InspectOptions): Promise<InspectResult> {
+export async function inspectDataset(options: InspectOptions): Promise<DatasetInspectResult> {
   const { dataset, ...datasetOptions } = options
   const adapter = createDataset(dataset, datasetOptions)
   const names = options.folds !== undefined ? adapter.splits() : options.split ? [options.split] : adapter.splits()
@@ -54,7 +28,7 @@ export async function inspectDataset(options: InspectOptions): Promise<InspectRe
   const zero = (): Record<string, number> => Object.fromEntries(labels.map((l) => [l, 0]))
   const total = zero()
   const allSubjects = new Set<string>()
-  const splits: InspectSplit[] = []
+  const splits: DatasetInspectSplit[] = []
   const warnings: string[] = []
   const canonical = options.folds === undefined ? canonicalCounts(options) : undefined
   for (const name of names) {
@@ -78,7 +52,7 @@ export async function inspectDataset(options: InspectOptions): Promise<InspectRe
   }
   for (const w of adapter.warnings) if (!warnings.includes(w)) warnings.push(w)
   return {
-    schema: INSPECT_SCHEMA,
+    schema: DATASET_INSPECT_SCHEMA,
     dataset,
     path: path.resolve(options.data),
     labels,

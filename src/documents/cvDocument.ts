@@ -33,7 +33,7 @@ export const cvResumePointSchema = z.object({
 })
 
 /** One fold of the run: its model, test subjects, digests and metrics. */
-export const cvFoldSchema = z.object({
+const cvFoldSchema = z.object({
   fold: z.number().int().positive(),
   model: z.object({ path: z.string(), sha256: z.string() }),
   subjects: z.array(z.string()),

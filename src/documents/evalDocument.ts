@@ -19,9 +19,9 @@ const count = z.number().int().nonnegative()
 const fraction = z.number().min(0).max(1)
 
 /** One file of a model (src/identity/modelFiles.ts): path relative to the model file's folder. */
-export const modelFileSchema = z.object({ path: z.string(), bytes: count, sha256: z.string() })
+const modelFileSchema = z.object({ path: z.string(), bytes: count, sha256: z.string() })
 
-export const perClassSchema = z.object({ label: z.string(), precision: fraction, recall: fraction, f1: fraction, support: count })
+const perClassSchema = z.object({ label: z.string(), precision: fraction, recall: fraction, f1: fraction, support: count })
 
 export const classificationMetricsSchema = z.object({
   samples: count,
@@ -125,7 +125,7 @@ export const machineSchema = z.object({ cpu: z.string(), cores: count, memoryByt
 export const sampleFailureSchema = z.object({ id: z.string(), source: z.string(), error: z.string() })
 
 /** Only in a partial result (complete:false): where to continue from. */
-export const resumePointSchema = z.object({
+const resumePointSchema = z.object({
   /** Samples of the (sharded) split stream settled (scored or failed), in stream order: a prefix. */
   settled: count,
   /** Digest (as dataset.digest) of every settled sample, failed ones included: checked against the data on resume. */
@@ -149,7 +149,7 @@ export const resumePointSchema = z.object({
 })
 
 /** `timing.split` of an eval result: this segment's time per stage, in ms. */
-export const stageSplitSchema = z.object({
+const stageSplitSchema = z.object({
   startupMs: z.number().nonnegative().describe('process start until the first sample is requested: Node, modules, card, model load and session'),
   readMs: z.number().nonnegative().describe('reading the dataset: file bytes, rows, directory listing'),
   decodeMs: z.number().nonnegative().describe('stored pixels into images: FER2013 pixel text, image file decoding'),

@@ -15,7 +15,7 @@ import { z } from 'zod'
 export const PREDICTIONS_ENCODING = 'columns@1'
 
 /** One sample's prediction (the array form older versions embedded, and the decoded form). */
-export const samplePredictionSchema = z.object({
+const samplePredictionSchema = z.object({
   id: z.string(),
   truth: z.string(),
   predicted: z.string(),
@@ -26,7 +26,7 @@ export const samplePredictionSchema = z.object({
 })
 
 /** Per-sample predictions, column by column. */
-export const compactPredictionsSchema = z.object({
+const compactPredictionsSchema = z.object({
   encoding: z.literal(PREDICTIONS_ENCODING),
   labels: z.array(z.string()),
   ids: z.array(z.string()),

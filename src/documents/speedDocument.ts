@@ -15,7 +15,7 @@ export const SPEED_SCHEMA = 'ferbench/speed@1' as const
  */
 const nullableCount = z.number().int().nonnegative().nullable()
 
-export const latencySummarySchema = z.object({
+const latencySummarySchema = z.object({
   mean: z.number(),
   std: z.number(),
   min: z.number(),
@@ -27,7 +27,7 @@ export const latencySummarySchema = z.object({
 })
 
 /** One batch × threads cell: warmed latency of the runner call, and throughput. */
-export const speedCellSchema = z.object({
+const speedCellSchema = z.object({
   batch: z.number().int().positive(),
   /** Intra-op threads asked of the runner; null = the engine's default. */
   threads: z.number().int().positive().nullable(),

@@ -1,6 +1,6 @@
 import Table, { labelColumnsTable, wrapProse } from './table.js'
-import type { AuditItem, AuditResult } from '../audit/auditDataset.js'
-import type { InspectResult } from '../audit/inspectDataset.js'
+import type { AuditItem, AuditResult } from '../documents/auditDocument.js'
+import type { DatasetInspectResult } from '../documents/datasetInspectDocument.js'
 import type { DatasetInfo } from '../datasets/types.js'
 import { fitText } from './fit.js'
 
@@ -12,7 +12,7 @@ export function renderDatasetList(infos: readonly DatasetInfo[]): string {
   return table.toString()
 }
 
-export function renderInspect(result: InspectResult): string {
+export function renderInspect(result: DatasetInspectResult): string {
   const rows = result.splits.map((s) => [s.name, String(s.samples), s.canonicalSamples === undefined ? '—' : String(s.canonicalSamples), String(s.subjects.length), ...result.labels.map((l) => String(s.classes[l] ?? 0))])
   rows.push(['total', String(result.samples), '', String(result.subjects), ...result.labels.map((l) => String(result.classes[l] ?? 0))])
   const table = labelColumnsTable(['split', 'samples', 'canonical', 'subjects'], result.labels, rows)

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { auditDataset, type AuditResult } from '../../src/audit/auditDataset.js'
+import { auditDataset } from '../../src/audit/auditDataset.js'
+import { auditDocumentSchema, type AuditResult } from '../../src/documents/auditDocument.js'
 import { imageViews, hamming } from '../../src/audit/imageSignature.js'
 import { naturalCompare } from '../../src/base/naturalOrder.js'
 import { png, put, type GrayImage } from '../../tools/fixtures/imageFixture.js'
@@ -139,6 +140,7 @@ describe('splits and subjects', () => {
     put(path.join(root, 'surprise', 'S034_002_00000009.png'), await png(await jpegRoundTrip(shared, 80)))
     const r = await auditDataset({ dataset: 'ckplus', data: root, folds: 4 })
     // folds: subjects sorted S010, S011, S022, S034 → folds 1, 2, 3, 4
+    expect(auditDocumentSchema.parse(r)).toStrictEqual(r)
     expect(r.method.folds?.folds).toBe(4)
     expect(r.subjectConflicts).toEqual([
       {
@@ -157,6 +159,8 @@ describe('splits and subjects', () => {
   it('the JSON keeps exactDuplicates, nearDuplicates (pairs), crossSplitExact and crossSplitNear', () => {
     const run = runJson<AuditResult>(['datasets', 'audit', '--dataset', 'fer2013', '--data', csv, '--split', 'PublicTest', '--json'])
     expect(run.status).toBe(0)
+    // the document's zod schema holds every field it prints (parsing drops and changes nothing)
+    expect(auditDocumentSchema.parse(run.json)).toStrictEqual(run.json)
     expect(Object.keys(run.json)).toEqual(expect.arrayContaining(['exactDuplicates', 'nearDuplicates', 'crossSplitExact', 'crossSplitNear']))
     expect(Array.isArray(run.json.nearDuplicates)).toBe(true)
   })

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'no
 import path from 'node:path'
 import sharp from 'sharp'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { datasetInspectDocumentSchema, type DatasetInspectResult } from '../../src/documents/datasetInspectDocument.js'
 import { FIXTURES, runJson, tempDir } from '../helpers/cli.js'
 import { oraclePredict } from '../helpers/oracle.js'
 
@@ -25,19 +26,14 @@ const present = ORDER.filter((c) => rows.some((r) => r.label === c))
 const countClasses = (rs: Row[]): Record<string, number> => Object.fromEntries(present.map((c) => [c, rs.filter((r) => r.label === c).length]))
 const subjectsOf = (rs: Row[]): string[] => [...new Set(rs.map((r) => r.subject))].sort()
 
-interface InspectJson {
-  dataset: string
-  samples: number
-  classes: Record<string, number>
-  subjects: number
-  splits: Array<{ name: string; samples: number; classes: Record<string, number>; subjects: string[] }>
-  warnings: string[]
-}
+type InspectJson = DatasetInspectResult
 
 describe('inspect JSON contract', () => {
   it('manifest: every field, per split', () => {
     const { status, json } = runJson<InspectJson>(['datasets', 'inspect', '--dataset', 'manifest', '--data', MANIFEST])
     expect(status).toBe(0)
+    // the document's zod schema holds every field it prints (parsing drops and changes nothing)
+    expect(datasetInspectDocumentSchema.parse(json)).toStrictEqual(json)
     expect(json.dataset).toBe('manifest')
     expect(json.samples).toBe(rows.length)
     expect(json.classes).toEqual(countClasses(rows))
@@ -55,6 +51,7 @@ describe('inspect JSON contract', () => {
   it('manifest --split test --folds 2: splits are fold-1, fold-2 by the documented rule', () => {
     const { status, json } = runJson<InspectJson>(['datasets', 'inspect', '--dataset', 'manifest', '--data', MANIFEST, '--split', 'test', '--folds', '2'])
     expect(status).toBe(0)
+    expect(datasetInspectDocumentSchema.parse(json)).toStrictEqual(json)
     const test = rows.filter((r) => r.split === 'test')
     const sorted = subjectsOf(test)
     const foldOf = (s: string): number => (sorted.indexOf(s) % 2) + 1

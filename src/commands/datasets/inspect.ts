@@ -1,7 +1,8 @@
 import { FerbenchCommand } from '../../cli/baseCommand.js'
 import { datasetSelectionFlags, foldsFlag } from '../../cli/flags/dataset.js'
 import { evalDatasetOptions } from '../../cli/datasetFlags.js'
-import { inspectDataset, type InspectResult } from '../../audit/inspectDataset.js'
+import { inspectDataset } from '../../audit/inspectDataset.js'
+import type { DatasetInspectResult } from '../../documents/datasetInspectDocument.js'
 import { renderInspect } from '../../report/datasetTables.js'
 
 export default class DatasetsInspect extends FerbenchCommand {
@@ -19,7 +20,7 @@ export default class DatasetsInspect extends FerbenchCommand {
     folds: foldsFlag('show subject-independent folds of the split (default split unless --split) instead of splits'),
   }
 
-  async run(): Promise<InspectResult> {
+  async run(): Promise<DatasetInspectResult> {
     const { flags } = await this.parse(DatasetsInspect)
     const result = await inspectDataset({
       dataset: flags.dataset,

@@ -1,0 +1,74 @@
+import { z } from 'zod'
+import { sampleFailureSchema } from './evalDocument.js'
+
+/**
+ * The dataset audit (`ferbench datasets audit --json`, src/audit/auditDataset.ts) as a zod schema,
+ * and its type inferred from it: exact and near duplicates, within and across splits, and one
+ * picture under two subject ids.
+ */
+export const AUDIT_SCHEMA = 'ferbench/dataset-audit@1'
+
+const count = z.number().int().nonnegative()
+
+const auditItemSchema = z.object({
+  split: z.string(),
+  id: z.string(),
+  /** Datasets with subjects (CK+, JAFFE, manifests with a subject column). */
+  subject: z.string().optional(),
+  /** The subject's fold under the documented fold rule (datasets with folds). */
+  fold: z.number().int().positive().optional(),
+})
+
+const nearDuplicatePairSchema = z.object({
+  crossSplit: z.boolean(),
+  /** 'near': the same picture re-saved (re-encoded, brighter, shifted, rescaled); 'mirrored': a left-right mirrored copy. */
+  kind: z.enum(['near', 'mirrored']),
+  /** dHash Hamming distance of the view that matched. */
+  distance: count,
+  /** Thumbnail correlation that confirmed the pair. */
+  similarity: z.number(),
+  a: auditItemSchema,
+  b: auditItemSchema,
+})
+
+/** One picture found under two subject ids (exact or near copy): the same person then sits in two folds when the folds differ. */
+const subjectConflictSchema = z.object({
+  kind: z.enum(['exact', 'near', 'mirrored']),
+  items: z.array(auditItemSchema),
+  subjects: z.array(z.string()),
+  /** The items span more than one fold: subject-independent folds are not. */
+  crossFold: z.boolean(),
+})
+
+export const auditDocumentSchema = z.object({
+  schema: z.literal(AUDIT_SCHEMA),
+  dataset: z.string(),
+  path: z.string(),
+  splits: z.array(z.string()),
+  samples: count,
+  method: z.object({
+    exact: z.string(),
+    near: z.string(),
+    nearMaxDistance: count,
+    nearMinSimilarity: z.number(),
+    nearCandidates: count,
+    folds: z.object({ folds: z.number().int().positive(), rule: z.string() }).optional(),
+  }),
+  /** Groups of samples with identical decoded pixels (crossSplit: the group spans more than one split), items in natural id order. */
+  exactDuplicates: z.array(z.object({ crossSplit: z.boolean(), items: z.array(auditItemSchema) })),
+  /** Confirmed pairs of re-saved or mirrored copies (different pixels), most similar first. */
+  nearDuplicates: z.array(nearDuplicatePairSchema),
+  crossSplitExact: count,
+  crossSplitNear: count,
+  /** Per pair of splits (the same split twice: within it): exact groups, near and mirrored pairs. */
+  splitPairs: z.array(z.object({ splits: z.tuple([z.string(), z.string()]), exactGroups: count, nearPairs: count, mirroredPairs: count })),
+  /** Datasets with subjects: one picture under two subject ids. */
+  subjectConflicts: z.array(subjectConflictSchema),
+  warnings: z.array(z.string()),
+  failures: z.array(sampleFailureSchema.extend({ split: z.string() })),
+})
+
+export type AuditResult = z.infer<typeof auditDocumentSchema>
+export type AuditItem = z.infer<typeof auditItemSchema>
+export type NearDuplicatePair = z.infer<typeof nearDuplicatePairSchema>
+export type SubjectConflict = z.infer<typeof subjectConflictSchema>
