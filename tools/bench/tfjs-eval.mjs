@@ -33,6 +33,7 @@ const { fileLoadHandler } = await dist('runners/tfjsModelFile.js')
 const { writeTfjsFiles } = await tools('fixtures/tfjsFixture.js')
 const { seededRandom } = await dist('base/prng.js')
 const { evaluate } = await dist('eval/evaluate.js')
+const { evalSpec } = await dist('eval/spec.js')
 const { machineInfo } = await dist('identity/provenance.js')
 const { createDataset } = await dist('datasets/registry.js')
 const { loadCard } = await dist('card/load.js')
@@ -173,7 +174,7 @@ async function compare(label, modelPath, bareFactory, layoutDims) {
   const bare = await bareFactory()
   const runFerbench = async (ahead = concurrency) => {
     const t0 = performance.now()
-    const r = await evaluate({ model: modelPath, dataset: 'fer2013', data: csv, split: 'PrivateTest', batch, device: 'cpu', extraClasses: 'drop', ...(ahead ? { concurrency: ahead } : {}) })
+    const r = await evaluate(evalSpec({ model: modelPath, dataset: 'fer2013', data: csv, split: 'PrivateTest', batch, device: 'cpu', extraClasses: 'drop', ...(ahead ? { concurrency: ahead } : {}) }))
     return { ms: performance.now() - t0, result: r }
   }
   const runBare = async () => {

@@ -28,6 +28,7 @@ const { fileLoadHandler } = await dist('runners/tfjsModelFile.js')
 const { tinyConvWeights, tinyConvGraphModel, tinyConvCard, writeTfjsFiles } = await tools('fixtures/tfjsFixture.js')
 const { seededRandom } = await dist('base/prng.js')
 const { evaluate } = await dist('eval/evaluate.js')
+const { evalSpec } = await dist('eval/spec.js')
 const { machineInfo } = await dist('identity/provenance.js')
 
 const args = process.argv.slice(2)
@@ -104,7 +105,7 @@ for (const [label, model] of [
   ['tfjs graph 64×64 (resize 48→64)', modelJson],
   ['onnx tinyconv 48×48', path.join(ROOT, 'fixtures', 'models', 'tinyconv.onnx')],
 ]) {
-  const result = await evaluate({ model, dataset: 'fer2013', data: csv, split: 'PrivateTest', batch, device: 'cpu', extraClasses: 'drop' })
+  const result = await evaluate(evalSpec({ model, dataset: 'fer2013', data: csv, split: 'PrivateTest', batch, device: 'cpu', extraClasses: 'drop' }))
   evals.push({ label, backend: result.runner.backend, samples: result.dataset.samples, imagesPerSecond: result.timing.imagesPerSecond, stagesMs: result.timing.stagesMs })
 }
 
