@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { FerbenchError, usageError } from '../base/errors.js'
 import { evaluate } from '../eval/evaluate.js'
+import { evalSpec } from '../eval/spec.js'
 import { requireModelFile } from '../base/inputFile.js'
 import { modelIdentity } from '../identity/modelFiles.js'
 import { machineInfo, type MachineInfo } from '../identity/provenance.js'
@@ -144,20 +145,19 @@ async function reproduceAccuracy(claim: Claim, options: ReproduceOptions): Promi
   const card = options.card ? { card: options.card } : options.preset ? { preset: options.preset } : p.preset ? { preset: p.preset } : {}
   let result
   try {
-    result = await evaluate({
+    const spec = evalSpec({
       model,
       ...card,
       dataset: claim.dataset,
       data,
       split: p.split,
       batch: options.batch,
-      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      threads: options.threads,
       device: options.device,
-      ...(options.runner ? { runner: options.runner } : {}),
-      ...(p.tta !== 'unspecified' ? { tta: p.tta } : {}),
-      extraClasses: 'drop',
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      runner: options.runner,
+      tta: p.tta !== 'unspecified' ? p.tta : undefined,
     })
+    result = await evaluate(spec, { onProgress: options.onProgress })
   } catch (error) {
     // the card cannot run the claim's TTA (e.g. ten-crop without a crop): the protocols differ
     if (error instanceof FerbenchError && error.kind === 'card' && /--tta/.test(error.message)) {

@@ -2,6 +2,7 @@ import { Command, Errors } from '@oclif/core'
 import { FerbenchError } from '../base/errors.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
 import { plainOutput, terminalText } from '../report/escape.js'
+import type { Terminal } from './terminal.js'
 
 /**
  * Base of every ferbench command: maps FerbenchError to its documented exit code and prints only
@@ -23,6 +24,11 @@ export abstract class FerbenchCommand extends Command {
   /** A warning on stderr that shows with --json too (oclif's logToStderr is silent then): stdout stays the JSON document. */
   warnToStderr(message: string): void {
     process.stderr.write(`${terminalText(message, false)}\n`)
+  }
+
+  /** This command's output, for the layers that print (src/cli/terminal.ts). */
+  protected terminal(): Terminal {
+    return { json: this.jsonEnabled(), log: (text) => this.log(text), note: (text) => this.logToStderr(text), warn: (text) => this.warnToStderr(text) }
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {

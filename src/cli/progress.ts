@@ -92,3 +92,21 @@ export function countInBackground(progress: Progress, options: Omit<CountOptions
   })
   return controller
 }
+
+/**
+ * Progress over passes of one split (robust: the clean pass, then one per condition), cumulative:
+ * every pass settles as many samples as the first did, so the total is known after it.
+ */
+export function passProgress(progress: Progress): (condition: string, pass: number, passes: number, done: number) => void {
+  const current = { pass: 1, done: 0, base: 0 }
+  return (condition, pass, passes, done) => {
+    if (pass !== current.pass) {
+      if (current.pass === 1) progress.setTotal(current.done * passes)
+      current.base += current.done
+      current.pass = pass
+    }
+    current.done = done
+    progress.note(`${pass}/${passes} ${condition}`)
+    progress.update(current.base + done)
+  }
+}

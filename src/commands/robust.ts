@@ -1,20 +1,18 @@
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
-import { evalDatasetOptions, runSettingsFromFlags } from '../cli/datasetFlags.js'
+import { evalSpecFromFlags } from '../cli/evalSpecFlags.js'
 import { checkOutputs } from '../cli/outputs.js'
-import { progressOnStderr } from '../cli/progress.js'
+import { passProgress, progressOnStderr } from '../cli/progress.js'
 import { reportFormats } from '../report/render.js'
 import { writeReports } from '../cli/reportFlags.js'
 import { modelFlags } from '../cli/flags/model.js'
 import { runnerFlags } from '../cli/flags/runner.js'
 import { adapterFlags, dataFlags, foldFlags, imageLimitFlags } from '../cli/flags/dataset.js'
-import { concurrencyFlag, scoringFlags, strictFlag } from '../cli/flags/evalRun.js'
+import { concurrencyFlag, scoringFlags, strictFlag } from '../cli/flags/evaluation.js'
 import { formatFlag, outputFlag, reportFlag } from '../cli/flags/output.js'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { usageError } from '../base/errors.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
-import { DEMO } from '../base/paths.js'
-import { parseShard } from '../eval/shard.js'
 import type { RobustResult } from '../documents/robustDocument.js'
 import { CORRUPTIONS, SEVERITIES, type Corruption } from '../documents/robustDocument.js'
 import { DEFAULT_ROBUST_SEED, robust } from '../robust/robust.js'
@@ -61,50 +59,24 @@ export default class Robust extends FerbenchCommand {
 
   async run(): Promise<RobustResult> {
     const { flags } = await this.parse(Robust)
-    const demo = flags.model === undefined && flags.data === undefined
-    if (!demo && (flags.model === undefined || flags.data === undefined)) throw usageError(`robust needs both --model and --data (or neither, for the bundled demo); missing ${flags.model === undefined ? '--model' : '--data'}`)
+    const spec = evalSpecFromFlags('robust', flags, {})
     if (flags.folds !== undefined && flags.fold === undefined) throw usageError('robust evaluates one split or one fold: give --fold with --folds')
     const corruptions = list<Corruption>('corruptions', flags.corruptions, CORRUPTIONS, (s) => s as Corruption)
     const severities = list<number>('severities', flags.severities, SEVERITIES, Number)
-    const datasetOptions = evalDatasetOptions(flags)
     checkOutputs(
       [{ flag: '--output', file: flags.output }, ...(flags.report ?? []).map((file) => ({ flag: '--report', file }))],
       [{ flag: '--model', file: flags.model }, { flag: '--card', file: flags.card }, { flag: '--data', file: flags.data }, { flag: '--labels', file: flags.labels }],
     )
     reportFormats('robust', flags.format, flags.report ?? []) // each --report file's format, checked before the run
     const progress = progressOnStderr(!this.jsonEnabled(), 'robust')
-    const current = { pass: 1, done: 0, base: 0 }
     let result: RobustResult
     try {
-      result = await robust({
-        model: flags.model ?? DEMO.model,
-        dataset: demo ? DEMO.dataset : flags.dataset,
-        data: flags.data ?? DEMO.data,
-        ...(flags.split ? { split: flags.split } : demo ? { split: DEMO.split } : {}),
-        ...(Object.keys(datasetOptions).length > 0 ? { datasetOptions } : {}),
-        ...runSettingsFromFlags(flags),
-        demo,
-        ...(flags.shard ? { shard: parseShard(flags.shard) } : {}),
-        corruptions,
-        severities,
-        seed: flags.seed,
-        onProgress: (condition, pass, passes, done) => {
-          // cumulative over passes: every pass settles as many samples as the clean one did
-          if (pass !== current.pass) {
-            if (current.pass === 1) progress.setTotal(current.done * passes)
-            current.base += current.done
-            current.pass = pass
-          }
-          current.done = done
-          progress.note(`${pass}/${passes} ${condition}`)
-          progress.update(current.base + done)
-        },
-      })
+      result = await robust(spec, { corruptions, severities, seed: flags.seed, onProgress: passProgress(progress) })
     } finally {
       progress.stop()
     }
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
-    const text = await writeReports({ kind: 'robust', result }, { ...(flags.format ? { format: flags.format } : {}), ...(flags.report ? { files: flags.report } : {}), json: this.jsonEnabled() })
+    const text = await writeReports({ kind: 'robust', result }, { format: flags.format, files: flags.report, json: this.jsonEnabled() })
     if (text !== undefined) this.log(text)
     if (result.clean.failures > 0 || result.results.some((r) => r.failures > 0)) process.exitCode = EXIT_CODES.incomplete.code
     return result

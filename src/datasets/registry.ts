@@ -40,3 +40,13 @@ export function createDataset(name: string, options: DatasetOptions): DatasetAda
   const factory = datasetFactory(name)
   return withFolds(factory.create(options), factory.info, options)
 }
+
+/**
+ * The adapter for these options and the split a run reads from it: the one given, else the
+ * adapter's default (which may depend on the data, e.g. a folder's `test`). The one place a run's
+ * split default is resolved (eval, the progress count, doctor).
+ */
+export function openDataset(name: string, options: DatasetOptions): { adapter: DatasetAdapter; split: string } {
+  const adapter = createDataset(name, options)
+  return { adapter, split: options.split ?? adapter.defaultSplit }
+}

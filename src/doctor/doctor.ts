@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { createDataset } from '../datasets/registry.js'
+import { openDataset } from '../datasets/registry.js'
 import type { DatasetOptions } from '../datasets/types.js'
 import type { RawImage } from '../base/image.js'
 import { EMOTIONS, type Emotion } from '../labels/emotions.js'
@@ -76,8 +76,7 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
   const warnings: string[] = []
   const requested = options.samples ?? DOCTOR_DEFAULT_SAMPLES
   const seed = options.seed ?? DOCTOR_DEFAULT_SEED
-  const adapter = createDataset(options.dataset, { ...options.datasetOptions, data: options.data, ...(options.split ? { split: options.split } : {}) })
-  const split = options.split ?? adapter.defaultSplit
+  const { adapter, split } = openDataset(options.dataset, { ...options.datasetOptions, data: options.data, split: options.split })
   const declared = declaredCard(options)
   const runner = await createRunner(options.model, {
     device: options.device ?? 'cpu',

@@ -5,10 +5,10 @@ import {
   evalDocumentSchema,
   labelOrderCheckSchema,
   machineSchema,
-  resumeOptionsSchema,
   sampleFailureSchema as failureSchema,
 } from './evalDocument.js'
 import { predictionsFieldSchema } from './predictions.js'
+import { storedSpecSchema } from './storedSpec.js'
 
 /** The cross-validation document written by `ferbench eval --folds N` without --fold (src/eval/crossValidate.ts). */
 export const CV_SCHEMA = 'ferbench/cv@1'
@@ -24,8 +24,8 @@ const evalShape = evalDocumentSchema.shape
 export const cvResumePointSchema = z.object({
   /** What stopped the run (`SIGINT`, `SIGTERM`). */
   signal: z.string(),
-  /** The options of the run, as a partial eval result stores them (model: the --model pattern; paths resolved). */
-  options: resumeOptionsSchema,
+  /** The run's spec, as a partial eval result stores it (model: the --model pattern; paths resolved). */
+  options: storedSpecSchema,
   /** Every fold finished before the stop, in fold order: the whole eval result of each. */
   folds: z.array(evalDocumentSchema),
   /** The fold in progress when the run stopped: its partial eval result, resumed where it stopped. */

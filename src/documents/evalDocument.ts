@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import { EMOTIONS } from '../labels/emotions.js'
 import { CALIBRATION_BINS } from '../metrics/calibration.js'
-import { modelCardSchema, ttaKinds } from '../card/schema.js'
+import { modelCardSchema } from '../card/schema.js'
 import { predictionsFieldSchema } from './predictions.js'
+import { shardSchema, storedSpecSchema } from './storedSpec.js'
 
 export const EVAL_SCHEMA = 'ferbench/eval@1'
 
@@ -120,51 +121,8 @@ export const digestHex = z.string()
 
 export const machineSchema = z.object({ cpu: z.string(), cores: count, memoryBytes: count, os: z.string(), arch: z.string(), node: z.string() })
 
-const shardSchema = z.object({ index: z.number().int().positive(), count: z.number().int().positive() })
-
 /** A sample that could not be read, decoded or run: it is left out of the metrics and listed. */
 export const sampleFailureSchema = z.object({ id: z.string(), source: z.string(), error: z.string() })
-
-/** Options a partial result records so that `eval --resume` runs the same evaluation; owned by the resume code (src/eval/resume.ts), so other fields are allowed here. */
-export const resumeOptionsSchema = z.looseObject({
-  /** Working directory of the interrupted run (paths below are stored resolved; older partial results held them relative to it). */
-  cwd: z.string(),
-  model: z.string(),
-  card: z.string().optional(),
-  preset: z.string().optional(),
-  dataset: z.string(),
-  data: z.string(),
-  split: z.string(),
-  batch: z.number().int().positive(),
-  threads: z.number().int().positive().optional(),
-  device: z.enum(['cpu', 'gpu']),
-  runner: z.string().optional(),
-  tta: z.enum(ttaKinds).optional(),
-  /** Adapter options beyond data/split (src/datasets/types.ts); open, so that an adapter's new option is kept. */
-  datasetOptions: z
-    .looseObject({
-      labels: z.string().optional(),
-      classMap: z.string().optional(),
-      ckplusNeutral: z.boolean().optional(),
-      classes: z.union([z.literal(7), z.literal(8)]).optional(),
-      folds: z.number().int().min(2).optional(),
-      fold: z.number().int().positive().optional(),
-    })
-    .optional(),
-  extraClasses: z.enum(['drop', 'keep']),
-  /** Predictions kept during the run (embedded, or for a predictions CSV). */
-  predictions: z.boolean(),
-  /** Predictions kept in the final document (default; --no-embed-predictions omits them). */
-  embedPredictions: z.boolean(),
-  /** Top-3 scores kept for a --predictions CSV (absent in older partial results: false). */
-  predictionScores: z.boolean().optional(),
-  strict: z.boolean(),
-  demo: z.boolean(),
-  shard: shardSchema.optional(),
-  sliceBy: z.array(z.string()).optional(),
-  sliceMinSamples: count.optional(),
-  calibrate: z.object({ method: z.literal('temperature'), split: z.string() }).optional(),
-})
 
 /** Only in a partial result (complete:false): where to continue from. */
 const resumePointSchema = z.object({
@@ -186,7 +144,8 @@ const resumePointSchema = z.object({
       rawM2: z.array(z.number().nonnegative()),
     })
     .optional(),
-  options: resumeOptionsSchema,
+  /** What `eval --resume` needs: the run's spec as stored (src/documents/storedSpec.ts, src/eval/spec.ts). */
+  options: storedSpecSchema,
 })
 
 /** `timing.split` of an eval result: this segment's time per stage, in ms. */
@@ -293,6 +252,5 @@ export const evalDocumentSchema = z
 
 export type EvalResult = z.infer<typeof evalDocumentSchema>
 export type SampleFailure = z.infer<typeof sampleFailureSchema>
-export type ResumeOptions = z.infer<typeof resumeOptionsSchema>
 export type ResumePoint = z.infer<typeof resumePointSchema>
 export type StageSplit = z.infer<typeof stageSplitSchema>

@@ -1,4 +1,4 @@
-import { createDataset } from '../datasets/registry.js'
+import { openDataset } from '../datasets/registry.js'
 import type { DatasetOptions } from '../datasets/types.js'
 import { inShard, type Shard } from './shard.js'
 
@@ -19,9 +19,9 @@ export interface CountOptions {
  */
 export async function countSamples(options: CountOptions): Promise<number | undefined> {
   try {
-    const adapter = createDataset(options.dataset, options.datasetOptions)
+    const { adapter, split } = openDataset(options.dataset, options.datasetOptions)
     let n = 0
-    const splits = options.splits === 'all' ? adapter.splits() : [options.datasetOptions.split ?? adapter.defaultSplit]
+    const splits = options.splits === 'all' ? adapter.splits() : [split]
     for (const split of splits) {
       for await (const s of adapter.samples(split)) {
         if (options.signal?.aborted) return undefined

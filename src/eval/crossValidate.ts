@@ -7,12 +7,13 @@ import { classificationMetrics } from '../metrics/classification.js'
 import { checkLabelOrderOfMapping, drivingPart } from '../metrics/labelOrder.js'
 import { meanVariance } from '../metrics/spread.js'
 import { CV_SCHEMA, type CvResult, type CvResumePoint } from '../documents/cvDocument.js'
-import type { EvalResult, ResumeOptions } from '../documents/evalDocument.js'
+import type { EvalResult } from '../documents/evalDocument.js'
 import { decodePredictions, encodePredictions } from '../documents/predictions.js'
 import { DatasetDigest } from '../identity/datasetDigest.js'
 import { FerbenchError, dataError, modelError, usageError } from '../base/errors.js'
 import { PartialResultError } from './partialResult.js'
-import { evaluate, resumeOptions, type EvalOptions } from './evaluate.js'
+import { evaluate, type EvalRun } from './evaluate.js'
+import { storedSpec, type EvalSpec } from './spec.js'
 import { modelIdentity } from '../identity/modelFiles.js'
 import { machineInfo, toolVersion } from '../identity/provenance.js'
 
@@ -28,9 +29,10 @@ export function modelForFold(pattern: string, fold: number): string {
   return pattern.split('{fold}').join(String(fold))
 }
 
-export type CrossValidateOptions = Omit<EvalOptions, 'resumeFrom' | 'shard'> & {
+/** What an all-fold run adds to its spec: the stop signal, progress over all folds, the partial result it continues. */
+export interface CvRun extends Pick<EvalRun, 'signal' | 'onProgress'> {
   /** Continue an interrupted all-fold run from its partial result (src/eval/cvResume.ts). */
-  resumeFrom?: { file: string; point: CvResumePoint; wallSeconds: number }
+  resumeFrom?: { file: string; point: CvResumePoint; wallSeconds: number } | undefined
 }
 
 
@@ -38,37 +40,34 @@ export type CrossValidateOptions = Omit<EvalOptions, 'resumeFrom' | 'shard'> & {
  * Evaluates every subject-independent fold (--folds N without --fold): fold k's test samples with
  * the model for fold k, then per-fold metrics, mean ± std of accuracy, and the pooled confusion matrix.
  */
-export async function crossValidate(options: CrossValidateOptions): Promise<CvResult> {
+export async function crossValidate(spec: EvalSpec, run: CvRun = {}): Promise<CvResult> {
   const started = performance.now()
-  const info = datasetFactory(options.dataset).info
-  const folds = foldCount(info, { ...(options.datasetOptions?.folds !== undefined ? { folds: options.datasetOptions.folds } : {}), fold: 1 })!
-  if (options.datasetOptions?.fold !== undefined) throw usageError('crossValidate runs every fold; --fold selects one (use evaluate)')
-  const sameModel = !options.model.includes('{fold}')
-  const { resumeFrom, ...evalOptions } = options
+  const info = datasetFactory(spec.dataset).info
+  const folds = foldCount(info, { folds: spec.datasetOptions?.folds, fold: 1 })!
+  if (spec.datasetOptions?.fold !== undefined) throw usageError('crossValidate runs every fold; --fold selects one (use evaluate)')
+  const sameModel = !spec.model.includes('{fold}')
+  const { resumeFrom } = run
   const results: EvalResult[] = []
   let current: EvalResult | undefined
   let stoppedBy: FerbenchError | undefined
   for (let k = 1; k <= folds; k++) {
     const done = resumeFrom?.point.folds[k - 1]
     if (done) {
-      await checkFinishedFold(resumeFrom!.file, done, k, modelForFold(options.model, k))
+      await checkFinishedFold(resumeFrom!.file, done, k, modelForFold(spec.model, k))
       results.push(done)
       continue
     }
-    if (options.signal?.aborted) break // stopped between folds: the next fold starts afresh on resume
+    if (run.signal?.aborted) break // stopped between folds: the next fold starts afresh on resume
     const resumeFold = k === (resumeFrom?.point.folds.length ?? 0) + 1 ? resumeFrom?.point.current : undefined
     // progress counts over all folds: the samples of the folds before this one are added
     const before = results.reduce((n, r) => n + r.dataset.samples, 0)
-    const onProgress = options.onProgress ? (done: number) => options.onProgress!(before + done) : undefined
+    const onProgress = run.onProgress ? (done: number) => run.onProgress!(before + done) : undefined
     let result: EvalResult
     try {
-      result = await evaluate({
-        ...evalOptions,
-        ...(onProgress ? { onProgress } : {}),
-        model: modelForFold(options.model, k),
-        datasetOptions: { ...options.datasetOptions, folds, fold: k },
-        ...(resumeFold ? { resumeFrom: { file: resumeFrom!.file, result: resumeFold } } : {}),
-      })
+      result = await evaluate(
+        { ...spec, model: modelForFold(spec.model, k), datasetOptions: { ...spec.datasetOptions, folds, fold: k } },
+        { signal: run.signal, onProgress, resumeFrom: resumeFold ? { file: resumeFrom!.file, result: resumeFold } : undefined },
+      )
     } catch (error) {
       // an error in fold k keeps the folds done (and what fold k settled): the caller writes them as a partial result
       if (!(error instanceof FerbenchError)) throw error
@@ -114,10 +113,10 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
     complete,
     createdAt: new Date().toISOString(),
     tool: { name: 'ferbench', version: toolVersion() },
-    protocol: { folds, rule: FOLD_RULE, split: first.dataset.fold?.split ?? first.dataset.split, model: options.model, sameModelEveryFold: sameModel, note: sameModel ? SAME_MODEL_NOTE : PER_FOLD_MODEL_NOTE },
+    protocol: { folds, rule: FOLD_RULE, split: first.dataset.fold?.split ?? first.dataset.split, model: spec.model, sameModelEveryFold: sameModel, note: sameModel ? SAME_MODEL_NOTE : PER_FOLD_MODEL_NOTE },
     dataset: {
       name: first.dataset.name,
-      path: path.resolve(options.data),
+      path: path.resolve(spec.data),
       split: first.dataset.fold?.split ?? first.dataset.split,
       samples: results.reduce((n, r) => n + r.dataset.samples, 0),
       ...foldDigests(results),
@@ -149,8 +148,8 @@ export async function crossValidate(options: CrossValidateOptions): Promise<CvRe
       ? {}
       : {
           resume: {
-            signal: stoppedBy ? `${stoppedBy.kind} error` : String(options.signal?.reason ?? 'abort'),
-            options: resumeOptions({ ...evalOptions, demo: false }, options.split ?? ''),
+            signal: stoppedBy ? `${stoppedBy.kind} error` : String(run.signal?.reason ?? 'abort'),
+            options: storedSpec({ ...spec, demo: false }, spec.split ?? ''),
             folds: results,
             ...(current ? { current } : {}),
           },

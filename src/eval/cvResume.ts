@@ -1,11 +1,12 @@
 import { z } from 'zod'
-import { EVAL_SCHEMA, evalDocumentSchema, resumeOptionsSchema, type EvalResult } from '../documents/evalDocument.js'
+import { EVAL_SCHEMA, evalDocumentSchema, type EvalResult } from '../documents/evalDocument.js'
 import { parseDocument } from '../documents/readDocument.js'
 import { cvDocumentSchema } from '../documents/cvDocument.js'
-import type { CrossValidateOptions, CvResumePoint } from './crossValidate.js'
+import { storedSpecSchema } from '../documents/storedSpec.js'
+import type { CvRun, CvResumePoint } from './crossValidate.js'
 import { checkEvalDocument, checkPartialResult } from './documentChecks.js'
 import { dataError } from '../base/errors.js'
-import { evalOptionsFromStored, resumedPaths } from './resume.js'
+import { specFromStored, type EvalSpec } from './spec.js'
 
 /** The parts of a partial all-fold (ferbench/cv@1, complete:false) document that --resume reads. */
 const cvPartialSchema = z.looseObject({
@@ -14,7 +15,7 @@ const cvPartialSchema = z.looseObject({
   timing: z.looseObject({ wallSeconds: z.number().nonnegative() }),
   resume: z.object({
     signal: z.string(),
-    options: resumeOptionsSchema,
+    options: storedSpecSchema,
     folds: z.array(z.unknown()),
     current: z.unknown().optional(),
   }),
@@ -48,8 +49,8 @@ export function readCvPartial(file: string, raw: unknown): { point: CvResumePoin
   return { point, wallSeconds: doc.timing.wallSeconds }
 }
 
-/** The all-fold run a partial result continues: its stored options (paths resolved), with `concurrency` the only setting taken from now. */
-export function cvOptionsFromPartial(file: string, read: { point: CvResumePoint; wallSeconds: number }, concurrency: number): CrossValidateOptions {
-  const { split, shard: _shard, ...options } = evalOptionsFromStored(resumedPaths(read.point.options), concurrency)
-  return { ...options, ...(split ? { split } : {}), resumeFrom: { file, point: read.point, wallSeconds: read.wallSeconds } }
+/** The all-fold run a partial result continues: its stored spec (paths resolved), with `concurrency` the only setting taken from now. */
+export function cvResumeFromPartial(file: string, read: { point: CvResumePoint; wallSeconds: number }, concurrency: number): { spec: EvalSpec; resumeFrom: CvRun['resumeFrom'] } {
+  const { split, shard: _shard, ...spec } = specFromStored(file, read.point.options, concurrency)
+  return { spec: { ...spec, split: split || undefined }, resumeFrom: { file, point: read.point, wallSeconds: read.wallSeconds } }
 }

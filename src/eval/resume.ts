@@ -1,8 +1,7 @@
-import path from 'node:path'
 import type { ModelCard } from '../card/schema.js'
 import type { ModelFileEntry } from '../identity/modelFiles.js'
-import type { EvalResult, ResumeOptions } from '../documents/evalDocument.js'
-import type { EvalOptions } from './evaluate.js'
+import type { EvalResult } from '../documents/evalDocument.js'
+import { specFromStored, type EvalSpec } from './spec.js'
 import { readEvalDocumentFor } from '../documents/readDocument.js'
 import { canonicalJson, checkPartialResult } from './documentChecks.js'
 import { cardError, dataError, modelError } from '../base/errors.js'
@@ -24,22 +23,6 @@ export function readPartialResult(file: string): EvalResult {
   if (doc.complete) throw dataError(`--resume ${file}: this result is complete (complete:true); there is nothing to resume`)
   checkPartialResult(doc, file)
   return doc
-}
-
-/**
- * The stored options with every path absolute. Partial results store resolved paths; one written
- * by an older ferbench may hold paths relative to its working directory (options.cwd).
- */
-export function resumedPaths(options: ResumeOptions): ResumeOptions {
-  const at = (p: string): string => path.resolve(options.cwd, p)
-  const labels = options.datasetOptions?.['labels']
-  return {
-    ...options,
-    model: at(options.model),
-    data: at(options.data),
-    ...(options.card ? { card: at(options.card) } : {}),
-    ...(typeof labels === 'string' ? { datasetOptions: { ...options.datasetOptions, labels: at(labels) } } : {}),
-  }
 }
 
 /** `: group1-shard1of1.bin differs` — the files whose hashes differ, when both lists are known. */
@@ -104,34 +87,11 @@ export function restoreState(
   )
 }
 
-/** The evaluation stored options describe (paths as stored), with `concurrency` the only setting taken from now. */
-export function evalOptionsFromStored(o: ResumeOptions, concurrency: number): Omit<EvalOptions, 'signal' | 'onProgress' | 'resumeFrom'> {
-  return {
-    model: o.model,
-    ...(o.card ? { card: o.card } : {}),
-    ...(o.preset ? { preset: o.preset } : {}),
-    dataset: o.dataset,
-    data: o.data,
-    split: o.split,
-    batch: o.batch,
-    ...(o.threads !== undefined ? { threads: o.threads } : {}),
-    device: o.device as EvalOptions['device'],
-    ...(o.runner ? { runner: o.runner } : {}),
-    ...(o.tta ? { tta: o.tta as EvalOptions['tta'] & string } : {}),
-    ...(o.datasetOptions ? { datasetOptions: o.datasetOptions as EvalOptions['datasetOptions'] & object } : {}),
-    extraClasses: o.extraClasses as EvalOptions['extraClasses'],
-    predictions: o.predictions,
-    predictionScores: o.predictionScores ?? false,
-    strict: o.strict,
-    demo: o.demo,
-    concurrency,
-    ...(o.shard ? { shard: o.shard } : {}),
-    ...(o.sliceBy ? { sliceBy: o.sliceBy, ...(o.sliceMinSamples !== undefined ? { sliceMinSamples: o.sliceMinSamples } : {}) } : {}),
-    ...(o.calibrate ? { calibrate: o.calibrate } : {}),
-  }
-}
-
-/** The evaluation a partial result continues: its stored options (paths resolved), with `concurrency` the only setting taken from now. */
-export function evalOptionsFromPartial(file: string, partial: EvalResult, concurrency: number): Omit<EvalOptions, 'signal' | 'onProgress'> {
-  return { ...evalOptionsFromStored(resumedPaths(partial.resume!.options), concurrency), resumeFrom: { file, result: partial } }
+/**
+ * What `eval --resume <file>` runs: the spec the partial result stores (validated by its schema,
+ * paths resolved), with `concurrency` the only setting taken from now, and the partial to continue.
+ */
+export function resumeFromPartial(file: string, concurrency: number): { spec: EvalSpec; resumeFrom: { file: string; result: EvalResult } } {
+  const result = readPartialResult(file)
+  return { spec: specFromStored(file, result.resume!.options, concurrency), resumeFrom: { file, result } }
 }

@@ -2,12 +2,14 @@ import { performance } from 'node:perf_hooks'
 import { wilsonInterval } from '../metrics/classification.js'
 import { ROBUST_SCHEMA, type RobustOutcome, type RobustResult } from '../documents/robustDocument.js'
 import type { EvalResult } from '../documents/evalDocument.js'
-import { evaluate, type EvalOptions } from '../eval/evaluate.js'
+import { evaluate, type EvalRun } from '../eval/evaluate.js'
+import type { EvalSpec } from '../eval/spec.js'
 import { machineInfo, toolVersion } from '../identity/provenance.js'
 import { corrupt, corruptionRandom } from './corruptions.js'
 import { type Corruption } from '../documents/robustDocument.js'
 
-export interface RobustOptions extends Omit<EvalOptions, 'transform' | 'resumeFrom' | 'signal' | 'onProgress' | 'sliceBy' | 'calibrate' | 'predictions'> {
+/** What robust runs beyond the spec of its clean pass. */
+export interface RobustConditions {
   corruptions: readonly Corruption[]
   severities: readonly number[]
   seed: number
@@ -39,15 +41,15 @@ export function summarise(clean: RobustOutcome, results: readonly RobustOutcome[
  * image corrupted (seeded by sample id, so identical on every run and at any --concurrency) before
  * the card's preprocessing.
  */
-export async function robust(options: RobustOptions): Promise<RobustResult> {
+export async function robust(spec: EvalSpec, conditions: RobustConditions): Promise<RobustResult> {
   const started = performance.now()
-  const { corruptions, severities, seed, onProgress, ...evalOptions } = options
+  const { corruptions, severities, seed, onProgress } = conditions
   const passes = 1 + corruptions.length * severities.length
   let pass = 0
-  const run = async (condition: string, transform?: EvalOptions['transform']): Promise<EvalResult> => {
+  const run = async (condition: string, transform?: EvalRun['transform']): Promise<EvalResult> => {
     pass += 1
     const p = pass
-    return evaluate({ ...evalOptions, ...(transform ? { transform } : {}), onProgress: (done) => onProgress?.(condition, p, passes, done) })
+    return evaluate(spec, { transform, onProgress: (done) => onProgress?.(condition, p, passes, done) })
   }
   const clean = await run('clean')
   const warnings = [...clean.warnings]

@@ -2,6 +2,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { evaluate } from '../eval/evaluate.js'
+import { evalSpec } from '../eval/spec.js'
 import { messageOf, usageError } from '../base/errors.js'
 import { checkBatchTensor, LIMITS } from '../base/limits.js'
 import { requireModelFile } from '../base/inputFile.js'
@@ -355,19 +356,20 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
       for (const batch of options.batches) {
         if (skipped.some((s) => s.batch === batch && s.threads === threads)) continue
         options.onProgress?.(`end to end: threads ${threads ?? 'default'}, batch ${batch}`)
-        const run = await evaluate({
-          model: options.model,
-          ...(options.card ? { card: options.card } : {}),
-          ...(options.preset ? { preset: options.preset } : {}),
-          dataset: options.e2e.dataset,
-          data: options.e2e.data,
-          ...(options.e2e.split ? { split: options.e2e.split } : {}),
-          batch,
-          ...(threads !== null ? { threads } : {}),
-          device: options.device,
-          ...(options.runner ? { runner: options.runner } : {}),
-          extraClasses: 'drop',
-        })
+        const run = await evaluate(
+          evalSpec({
+            model: options.model,
+            card: options.card,
+            preset: options.preset,
+            dataset: options.e2e.dataset,
+            data: options.e2e.data,
+            split: options.e2e.split,
+            batch,
+            threads: threads ?? undefined,
+            device: options.device,
+            runner: options.runner,
+          }),
+        )
         const stagesMs: Record<string, number> = { ...run.timing.stagesMs }
         const total = Object.values(stagesMs).reduce((a, b) => a + b, 0)
         const stageShare = Object.fromEntries(Object.entries(stagesMs).map(([k, v]) => [k, total > 0 ? v / total : 0]))

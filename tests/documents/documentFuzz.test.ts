@@ -4,9 +4,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { FerbenchError } from '../../src/base/errors.js'
-import { evaluate, type EvalOptions } from '../../src/eval/evaluate.js'
+import { evaluate } from '../../src/eval/evaluate.js'
+import { evalSpec, type EvalSpecInput } from '../../src/eval/spec.js'
 import { mergeShards, readShardFile } from '../../src/eval/merge.js'
-import { evalOptionsFromPartial, readPartialResult } from '../../src/eval/resume.js'
+import { resumeFromPartial } from '../../src/eval/resume.js'
 import type { EvalResult } from '../../src/documents/evalDocument.js'
 import { FIXTURES, ROOT, tempDir } from '../helpers/cli.js'
 import { CANONICAL, expectedConfusion, readFixtureCsv } from '../helpers/oracle.js'
@@ -15,7 +16,7 @@ const CSV = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
 const SEVEN = CANONICAL.filter((l) => l !== 'contempt')
 const EXPECTED = expectedConfusion(readFixtureCsv(CSV), 'PrivateTest', SEVEN)
-const BASE: EvalOptions = { model: ORACLE, dataset: 'fer2013', data: CSV, split: 'PrivateTest', batch: 4, device: 'cpu', extraClasses: 'drop', predictions: true, concurrency: 1 }
+const BASE: EvalSpecInput = { model: ORACLE, dataset: 'fer2013', data: CSV, split: 'PrivateTest', batch: 4, device: 'cpu', extraClasses: 'drop', predictions: true, concurrency: 1 }
 
 /** The committed (closed) JSON Schema of eval documents: what every document ferbench writes must pass. */
 function evalSchemaErrors(): (doc: unknown) => string[] {
@@ -95,7 +96,7 @@ describe('property: a mutated shard is rejected (exit 3, file named) or merges t
 
   beforeAll(async () => {
     for (const [i, file] of files.entries()) {
-      const doc = await evaluate({ ...BASE, shard: { index: i + 1, count: 3 } })
+      const doc = await evaluate(evalSpec({ ...BASE, shard: { index: i + 1, count: 3 } }))
       texts.push(JSON.stringify(doc))
       writeFileSync(file, texts[i]!)
     }
@@ -134,7 +135,7 @@ describe('property: a mutated partial result is rejected with a documented code 
 
   beforeAll(async () => {
     const stop = new AbortController()
-    const partial = await evaluate({ ...BASE, signal: stop.signal, onProgress: (done) => done >= 8 && stop.abort('SIGINT') })
+    const partial = await evaluate(evalSpec(BASE), { signal: stop.signal, onProgress: (done) => done >= 8 && stop.abort('SIGINT') })
     expect(partial.complete).toBe(false)
     text = JSON.stringify(partial)
   })
@@ -148,7 +149,8 @@ describe('property: a mutated partial result is rejected with a documented code 
         writeFileSync(file, mutated)
         let result: EvalResult
         try {
-          result = await evaluate(evalOptionsFromPartial(file, readPartialResult(file), 1))
+          const { spec, resumeFrom } = resumeFromPartial(file, 1)
+          result = await evaluate(spec, { resumeFrom })
         } catch (error) {
           expectDocumentedRejection(error, what)
           return

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { evaluate } from '../../src/eval/evaluate.js'
+import { evalSpec } from '../../src/eval/spec.js'
 import { FIXTURES, tempDir } from '../helpers/cli.js'
 import { grayPng } from '../helpers/builders.js'
 
@@ -21,16 +22,18 @@ describe('eval loop: failed samples are settled as they come, in stream order', 
     const manifest = path.join(dir, 'manifest.csv')
     writeFileSync(manifest, `${lines.join('\n')}\n`)
     const progress: number[] = []
-    const result = await evaluate({
-      model: ORACLE,
-      dataset: 'manifest',
-      data: manifest,
-      batch: 32,
-      device: 'cpu',
-      extraClasses: 'drop',
-      concurrency: 3,
-      onProgress: (n) => progress.push(n),
-    })
+    const result = await evaluate(
+      evalSpec({
+        model: ORACLE,
+        dataset: 'manifest',
+        data: manifest,
+        batch: 32,
+        device: 'cpu',
+        extraClasses: 'drop',
+        concurrency: 3,
+      }),
+      { onProgress: (n) => progress.push(n) },
+    )
     expect(progress.slice(0, 10)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     expect(result.failures.map((f) => f.id)).toEqual(Array.from({ length: 10 }, (_, i) => `img/${String(i).padStart(2, '0')}.png`))
     expect(result.dataset.samples).toBe(2)

@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { benchmark } from '../../src/speed/benchmark.js'
-import { evaluate, type EvalOptions } from '../../src/eval/evaluate.js'
+import { evaluate } from '../../src/eval/evaluate.js'
+import { evalSpec, type EvalSpecInput } from '../../src/eval/spec.js'
 import { checkSyntheticOutputs, OutputStats } from '../../src/metrics/degenerate.js'
 import { colourBandModel, writeColourBandFolder } from '../../tools/fixtures/doctorFixtures.js'
 import { FIXTURES, runCli, tempDir } from '../helpers/cli.js'
@@ -20,7 +21,7 @@ describe('degenerate-output detector', () => {
     writeFileSync(file, JSON.stringify({ ...trueCard, ...changes }))
     return file
   }
-  const run = (options: Partial<EvalOptions>) => evaluate({ ...base, model: COLOUR_MODEL, dataset: 'folder', data: colour, ...options } as EvalOptions)
+  const run = (options: Partial<EvalSpecInput>) => evaluate(evalSpec({ ...base, model: COLOUR_MODEL, dataset: 'folder', data: colour, ...options }))
 
   beforeAll(async () => {
     dir = tempDir('ferbench-degenerate-')
@@ -34,7 +35,7 @@ describe('degenerate-output detector', () => {
     expect(good.outputCheck?.flags).toEqual([])
     expect(good.warnings.filter((w) => w.startsWith('degenerate output'))).toEqual([])
     for (const model of ['oracle.onnx', 'tinyconv.onnx']) {
-      const r = await evaluate({ ...base, model: path.join(MODELS, model), dataset: 'fer2013', data: path.join(FIXTURES, 'fer2013', 'fer2013.csv'), split: 'PrivateTest' })
+      const r = await evaluate(evalSpec({ ...base, model: path.join(MODELS, model), dataset: 'fer2013', data: path.join(FIXTURES, 'fer2013', 'fer2013.csv'), split: 'PrivateTest' }))
       expect(r.outputCheck?.flags, model).toEqual([])
     }
   })

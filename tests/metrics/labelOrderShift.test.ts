@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { crossValidate } from '../../src/eval/crossValidate.js'
+import { evalSpec } from '../../src/eval/spec.js'
 import { bandFace, png, put } from '../../tools/fixtures/imageFixture.js'
 import type { Emotion } from '../../src/labels/emotions.js'
 import { checkLabelOrder } from '../../src/metrics/labelOrder.js'
@@ -178,7 +179,7 @@ describe('cross-validation: one label-order check on the pooled matrix', () => {
     const card = CANONICAL.map((l) => (l === 'happiness' ? 'sadness' : l === 'sadness' ? 'happiness' : l))
     const cardFile = path.join(root, 'card.json')
     put(cardFile, JSON.stringify({ input: { height: 48, width: 48, channels: 1, layout: 'NCHW' }, scale: 'raw255', resize: 'bilinear', labels: card, output: 'logits' }))
-    const result = await crossValidate({
+    const result = await crossValidate(evalSpec({
       model: path.join(FIXTURES, 'models', 'oracle.onnx'),
       card: cardFile,
       dataset: 'manifest',
@@ -190,7 +191,7 @@ describe('cross-validation: one label-order check on the pooled matrix', () => {
       extraClasses: 'drop',
       strict: false,
       concurrency: 4,
-    })
+    }))
     const labelWarnings = result.warnings.filter((w) => w.startsWith('label order check'))
     expect(labelWarnings).toHaveLength(1)
     for (const f of result.folds) expect(f.warnings.some((w) => w.startsWith('label order check'))).toBe(false)

@@ -67,7 +67,8 @@ function listFiles() {
 async function child() {
   const { createDataset } = await import(path.join(ROOT, 'dist/datasets/registry.js'))
   const { prefetch } = await import(path.join(ROOT, 'dist/eval/prefetch.js'))
-  const { evaluate, DEFAULT_CONCURRENCY } = await import(path.join(ROOT, 'dist/eval/evaluate.js'))
+  const { evaluate } = await import(path.join(ROOT, 'dist/eval/evaluate.js'))
+  const { evalSpec, DEFAULT_CONCURRENCY } = await import(path.join(ROOT, 'dist/eval/spec.js'))
   const rounds = Number(opt('rounds', '3'))
   const concurrency = Number(opt('concurrency', String(DEFAULT_CONCURRENCY)))
   const withEval = opt('eval', '1') !== '0'
@@ -99,16 +100,18 @@ async function child() {
   }
   const evalRun = async () => {
     const t0 = performance.now()
-    const r = await evaluate({
-      model: path.join(ROOT, 'fixtures/models/oracle.onnx'),
-      dataset: 'folder',
-      data: DATA,
-      split: 'test',
-      batch: 32,
-      device: 'cpu',
-      extraClasses: 'drop',
-      concurrency,
-    })
+    const r = await evaluate(
+      evalSpec({
+        model: path.join(ROOT, 'fixtures/models/oracle.onnx'),
+        dataset: 'folder',
+        data: DATA,
+        split: 'test',
+        batch: 32,
+        device: 'cpu',
+        extraClasses: 'drop',
+        concurrency,
+      }),
+    )
     return { ms: performance.now() - t0, images: r.dataset.samples, stagesMs: r.timing.stagesMs }
   }
 

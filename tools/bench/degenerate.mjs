@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { evaluate } from '../../dist/eval/evaluate.js'
+import { evalSpec } from '../../dist/eval/spec.js'
 import { benchmark } from '../../dist/speed/benchmark.js'
 import { bandFer2013Csv, colourBandModel, writeColourBandFolder } from '../dist/tools/fixtures/doctorFixtures.js'
 
@@ -57,7 +58,7 @@ const evalCases = [
 
 const rows = []
 for (const [name, broken, o] of evalCases) {
-  const r = await evaluate({ batch: 32, device: 'cpu', extraClasses: 'drop', ...o })
+  const r = await evaluate(evalSpec({ batch: 32, device: 'cpu', extraClasses: 'drop', ...o }))
   rows.push({ kind: 'eval', name, broken, flags: r.outputCheck.flags, accuracy: r.metrics.accuracy })
 }
 const speedCases = [

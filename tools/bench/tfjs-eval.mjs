@@ -31,7 +31,8 @@ const { chooseTfjsBackend } = await dist('runners/tfjsBackends.js')
 const { fileLoadHandler } = await dist('models/tfjsModelFile.js')
 const { writeTfjsFiles } = await dist('fixtures/tfjsFixture.js')
 const { seededRandom } = await dist('models/onnxBuilder.js')
-const { evaluate } = await dist('core/evaluate.js')
+const { evaluate } = await dist('eval/evaluate.js')
+const { evalSpec } = await dist('eval/spec.js')
 const { machineInfo } = await dist('core/provenance.js')
 const { createDataset } = await dist('datasets/registry.js')
 const { cardFor } = await dist('models/cardFor.js')
@@ -172,7 +173,7 @@ async function compare(label, modelPath, bareFactory, layoutDims) {
   const bare = await bareFactory()
   const runFerbench = async (ahead = concurrency) => {
     const t0 = performance.now()
-    const r = await evaluate({ model: modelPath, dataset: 'fer2013', data: csv, split: 'PrivateTest', batch, device: 'cpu', extraClasses: 'drop', ...(ahead ? { concurrency: ahead } : {}) })
+    const r = await evaluate(evalSpec({ model: modelPath, dataset: 'fer2013', data: csv, split: 'PrivateTest', batch, device: 'cpu', extraClasses: 'drop', ...(ahead ? { concurrency: ahead } : {}) }))
     return { ms: performance.now() - t0, result: r }
   }
   const runBare = async () => {

@@ -26,7 +26,8 @@ const { createRunner } = await dist('runners/registry.js')
 const { fileLoadHandler } = await dist('models/tfjsModelFile.js')
 const { tinyConvWeights, tinyConvGraphModel, tinyConvCard, writeTfjsFiles } = await dist('fixtures/tfjsFixture.js')
 const { seededRandom } = await dist('models/onnxBuilder.js')
-const { evaluate } = await dist('core/evaluate.js')
+const { evaluate } = await dist('eval/evaluate.js')
+const { evalSpec } = await dist('eval/spec.js')
 const { machineInfo } = await dist('core/provenance.js')
 
 const args = process.argv.slice(2)
@@ -103,7 +104,7 @@ for (const [label, model] of [
   ['tfjs graph 64×64 (resize 48→64)', modelJson],
   ['onnx tinyconv 48×48', path.join(ROOT, 'fixtures', 'models', 'tinyconv.onnx')],
 ]) {
-  const result = await evaluate({ model, dataset: 'fer2013', data: csv, split: 'PrivateTest', batch, device: 'cpu', extraClasses: 'drop' })
+  const result = await evaluate(evalSpec({ model, dataset: 'fer2013', data: csv, split: 'PrivateTest', batch, device: 'cpu', extraClasses: 'drop' }))
   evals.push({ label, backend: result.runner.backend, samples: result.dataset.samples, imagesPerSecond: result.timing.imagesPerSecond, stagesMs: result.timing.stagesMs })
 }
 

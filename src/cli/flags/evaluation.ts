@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import { LIMITS } from '../../base/limits.js'
 import { ttaKinds } from '../../card/schema.js'
 import { DECODE_SLOTS } from '../../datasets/decode.js'
-import { DEFAULT_CONCURRENCY } from '../../eval/evaluate.js'
+import { DEFAULT_CONCURRENCY } from '../../eval/spec.js'
 import { EXTRA_CLASS_POLICIES } from '../../labels/mapping.js'
 
 /** How an evaluation scores (eval and robust): --tta over the card's, and what to do with the model's extra classes. */
