@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { writeFileAtomic } from '../base/atomicWrite.js'
-import { dataError, usageError } from '../base/errors.js'
+import { usageError } from '../base/errors.js'
+import { parseDocument, readJsonDocument } from '../documents/readDocument.js'
 import type { BoardDocument } from './collect.js'
 import { presetOrFileName } from './modelName.js'
 import { speedFigures } from './leaderboard.js'
@@ -114,15 +115,7 @@ export function readHistory(store: string): HistoryEntry[] {
     .sort()
     .map((n) => {
       const file = path.join(dir, n)
-      let raw: unknown
-      try {
-        raw = JSON.parse(readFileSync(file, 'utf8'))
-      } catch {
-        throw dataError(`${file}: history entry is not JSON`)
-      }
-      const parsed = historyEntrySchema.safeParse(raw)
-      if (!parsed.success) throw dataError(`${file}: not a history entry: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
-      return parsed.data
+      return parseDocument(readJsonDocument(file, 'a ferbench history index entry'), historyEntrySchema, file, 'history entry')
     })
 }
 

@@ -5,7 +5,7 @@ export interface DatasetFlagValues {
   labels?: string | undefined
   'class-map'?: string | undefined
   'ckplus-neutral'?: boolean | undefined
-  classes?: string | undefined
+  classes?: '7' | '8' | undefined
   folds?: number | undefined
   fold?: number | undefined
   'max-pixels'?: number | undefined
@@ -18,7 +18,7 @@ export function evalDatasetOptions(flags: DatasetFlagValues): Omit<DatasetOption
     ...(flags.labels !== undefined ? { labels: flags.labels } : {}),
     ...(flags['class-map'] !== undefined ? { classMap: flags['class-map'] } : {}),
     ...(flags['ckplus-neutral'] ? { ckplusNeutral: true } : {}),
-    ...(flags.classes !== undefined ? { classes: Number(flags.classes) as 7 | 8 } : {}),
+    ...(flags.classes !== undefined ? { classes: flags.classes === '7' ? 7 : 8 } : {}),
     ...(flags.folds !== undefined ? { folds: flags.folds } : {}),
     ...(flags.fold !== undefined ? { fold: flags.fold } : {}),
     ...(flags['max-pixels'] !== undefined ? { maxPixels: flags['max-pixels'] } : {}),

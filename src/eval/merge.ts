@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { classificationMetrics, emptyConfusion } from '../metrics/classification.js'
 import { CalibrationAccumulator, type CalibrationReport } from '../metrics/calibration.js'
@@ -7,7 +7,7 @@ import { SliceAccumulator } from '../metrics/slices.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import type { ModelCard } from '../card/schema.js'
 import { EVAL_SCHEMA, type EvalResult } from '../documents/evalDocument.js'
-import { readEvalDocumentFor } from '../documents/readDocument.js'
+import { readEvalDocumentFor, readJsonDocument, schemaOf } from '../documents/readDocument.js'
 import { canonicalJson, checkEvalDocument } from './documentChecks.js'
 import { DatasetDigest } from '../identity/datasetDigest.js'
 import { decodePredictions, encodePredictions } from '../documents/predictions.js'
@@ -41,10 +41,10 @@ export function expandShardInputs(inputs: readonly string[]): string[] {
       .map((n) => path.join(input, n))
       .filter((file) => {
         try {
-          const doc = JSON.parse(readFileSync(file, 'utf8')) as { schema?: unknown; dataset?: { shard?: unknown } }
-          return doc.schema === EVAL_SCHEMA && doc.dataset?.shard !== undefined
+          const doc = readJsonDocument(file, `a shard result (${EVAL_SCHEMA} with dataset.shard)`)
+          return schemaOf(doc) === EVAL_SCHEMA && (doc as { dataset?: { shard?: unknown } }).dataset?.shard !== undefined
         } catch {
-          return false
+          return false // not a shard result: skipped, as the folder rule says
         }
       })
     if (files.length === 0) throw dataError(`${input}: folder holds no shard results (${EVAL_SCHEMA} documents with dataset.shard)`)

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { modelError } from '../base/errors.js'
+import { readJsonFile } from '../base/jsonFile.js'
 import { sha256File } from './provenance.js'
 
 /** One file a model is made of: its path relative to the model file's folder ('/' separators). */
@@ -36,9 +37,9 @@ async function modelCompanionFiles(model: string): Promise<string[]> {
 }
 
 function tfjsWeightFiles(model: string): string[] {
-  let json: { weightsManifest?: Array<{ paths?: unknown }> }
+  let json: { weightsManifest?: Array<{ paths?: unknown }> } | null
   try {
-    json = JSON.parse(readFileSync(model, 'utf8')) as typeof json
+    json = readJsonFile(model, { what: 'a TensorFlow.js model.json', fail: modelError }) as typeof json
   } catch {
     return [] // not a tfjs model.json: the runner says why
   }

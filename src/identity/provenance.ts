@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { createReadStream, readFileSync, statSync } from 'node:fs'
+import { createReadStream, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 
@@ -51,10 +51,6 @@ export async function sha256File(file: string): Promise<string> {
 
 export function fileBytes(file: string): number {
   return statSync(file).size
-}
-
-export function readJson(file: string): unknown {
-  return JSON.parse(readFileSync(file, 'utf8'))
 }
 
 /** The dataset digest (order-independent, resumable, mergeable): see datasetDigest.ts. */

@@ -1,8 +1,9 @@
 import { readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import type * as tf from '@tensorflow/tfjs-core'
-import { messageOf, modelError } from '../base/errors.js'
-import { isInside, MAX_JSON_BYTES, requireModelFile, requireRegularFile } from '../base/inputFile.js'
+import { modelError } from '../base/errors.js'
+import { isInside, requireModelFile } from '../base/inputFile.js'
+import { readJsonFile } from '../base/jsonFile.js'
 import { loadTfjs } from './tfjsModule.js'
 
 /**
@@ -34,13 +35,7 @@ export function tfjsModelKind(json: tf.io.ModelJSON, file: string): TfjsModelKin
 }
 
 export function readTfjsModelJson(file: string): TfjsModelJson {
-  requireRegularFile(file, { what: 'a TensorFlow.js model.json', fail: modelError, maxBytes: MAX_JSON_BYTES, missing: 'model file not found' })
-  let json: tf.io.ModelJSON
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8')) as tf.io.ModelJSON
-  } catch (error) {
-    throw modelError(`${file}: not valid JSON: ${messageOf(error)}`)
-  }
+  const json = readJsonFile(file, { what: 'a TensorFlow.js model.json', fail: modelError, missing: 'model file not found' }) as tf.io.ModelJSON
   if (json === null || typeof json !== 'object' || json.modelTopology === undefined) {
     throw modelError(`${file}: not a TensorFlow.js model.json (missing "modelTopology")`)
   }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -38,6 +38,8 @@ function concurrentWriters(store: string, writers: number, each: number): Promis
   )
 }
 
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
 describe('history store', () => {
   it('parallel writers lose no entry: 6 processes × 15 appends = 90 entries, each with its document', async () => {
     const store = path.join(dir, 'concurrent')
@@ -49,6 +51,17 @@ describe('history store', () => {
     for (const e of entries.slice(0, 5)) expect(JSON.parse(readFileSync(path.join(store, e.document), 'utf8')).metrics.accuracy).toBe(evalDoc.metrics.accuracy)
     expect(readdirSync(path.join(store, 'index')).filter((n) => n.endsWith('.tmp'))).toEqual([])
   }, 120_000)
+
+  it('an index entry that is not JSON, or not an entry, is a data error (exit 3) naming the file', () => {
+    const store = path.join(dir, 'broken')
+    const [doc] = collectDocuments([evalFile]).documents
+    const entry = addToHistory(doc!, { store, commit: 'c0', branch: 'main', gitSource: 'test', now: new Date(Date.UTC(2026, 0, 1)) })
+    const file = path.join(store, 'index', `${entry.id}.json`)
+    writeFileSync(file, '{ "id": ')
+    expect(() => readHistory(store)).toThrow(expect.objectContaining({ exitCode: 3, message: expect.stringMatching(new RegExp(`^${escape(file)}: not a JSON document`)) }))
+    writeFileSync(file, '{ "id": 7 }')
+    expect(() => readHistory(store)).toThrow(expect.objectContaining({ exitCode: 3, message: expect.stringMatching(new RegExp(`^${escape(file)}: not a valid history entry document: id: `)) }))
+  })
 
   it('trend: per series, in time order, with the change from the previous point', () => {
     const store = path.join(dir, 'trend')

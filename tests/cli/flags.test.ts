@@ -9,7 +9,7 @@ import DatasetsInspect from '../../src/commands/datasets/inspect.js'
 import DatasetsAudit from '../../src/commands/datasets/audit.js'
 import { runnerFlags } from '../../src/cli/flags/runner.js'
 import { adapterFlags } from '../../src/cli/flags/dataset.js'
-import { scoringFlags } from '../../src/cli/flags/evalRun.js'
+import { scoringFlags } from '../../src/cli/flags/evaluation.js'
 import { formatFlag } from '../../src/cli/flags/output.js'
 
 describe('shared flags: declared once in src/cli/flags/, spread into each command', () => {
