@@ -2,7 +2,7 @@ import { FerbenchError } from './errors.js'
 
 /**
  * Upper bounds of every numeric input (flags and card fields), so that no value can make ferbench
- * allocate without bound or start without end. Listed in docs/robustness.md.
+ * allocate without bound or start without end. Listed in docs/bad-input.md.
  */
 export const LIMITS = {
   /** --batch (eval, speed) and a card's fixed `batch`. */

@@ -1,6 +1,7 @@
 import type { SingleBar } from 'cli-progress'
 import { createRequire } from 'node:module'
 import { countSamples, type CountOptions } from '../eval/countSamples.js'
+import { percent } from '../base/format.js'
 
 export interface Progress {
   /** false when nothing is shown (--json, or stderr is not a terminal): callers skip extra work. */
@@ -39,7 +40,7 @@ export function progressLine(p: { label: string; unit: string; done: number; tot
   const fraction = Math.min(1, p.done / p.total)
   const filled = Math.round(fraction * BAR_WIDTH)
   const left = rate > 0 ? formatSeconds((p.total - p.done) / rate) : '?'
-  return `${p.label} [${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${p.done}/${p.total} ${p.unit} (${(fraction * 100).toFixed(0)}%) | ${rateText} | ${formatSeconds(p.elapsedS)} elapsed, ETA ${left}`
+  return `${p.label} [${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${p.done}/${p.total} ${p.unit} (${percent(fraction, 0)}) | ${rateText} | ${formatSeconds(p.elapsedS)} elapsed, ETA ${left}`
 }
 
 /**

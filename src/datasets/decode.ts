@@ -44,7 +44,7 @@ function bmpToRaw(buffer: Buffer): RawImage {
 /** The default --max-pixels: 4096 × 4096. Face images are far smaller (FER2013 48², RAF-DB 100², CK+ 640×490). */
 export const DEFAULT_MAX_PIXELS = 4096 * 4096
 
-/** Limits applied to every image before its pixels are decoded (docs/robustness.md). */
+/** Limits applied to every image before its pixels are decoded (docs/bad-input.md). */
 export interface DecodeLimits {
   /** Width × height above which an image is a per-sample failure, decided from its header. */
   maxPixels: number

@@ -25,7 +25,7 @@ export function isFile(p: string): boolean {
 
 /**
  * The dataset-root rule: image paths (list entries, symlinked folders) must lie inside the
- * dataset root unless --allow-outside-root is given (docs/robustness.md).
+ * dataset root unless --allow-outside-root is given (docs/bad-input.md).
  */
 export interface RootRule {
   root: string

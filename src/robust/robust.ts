@@ -30,7 +30,7 @@ export function outcomeFromCounts(correct: number, samples: number, failures: nu
   return { accuracy: samples === 0 ? 0 : correct / samples, accuracyCI95: wilsonInterval(correct, samples), samples, correct, failures }
 }
 
-/** meanCorruptionAccuracy and relativeRobustness (definitions in the schema and docs/robustness-metrics.md). */
+/** meanCorruptionAccuracy and relativeRobustness (definitions in the schema and docs/beyond-accuracy.md). */
 export function summarise(clean: RobustOutcome, results: readonly RobustOutcome[]): { meanCorruptionAccuracy: number; relativeRobustness: number } {
   const meanCorruptionAccuracy = results.length === 0 ? 0 : results.reduce((s, r) => s + r.accuracy, 0) / results.length
   return { meanCorruptionAccuracy, relativeRobustness: clean.accuracy === 0 ? 0 : meanCorruptionAccuracy / clean.accuracy }

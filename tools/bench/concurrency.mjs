@@ -16,7 +16,7 @@ const args = process.argv.slice(2)
 const opt = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback)
 const rounds = Number(opt('rounds', '3'))
 const n = opt('n', '4')
-const { machineInfo } = await import(path.join(ROOT, 'dist', 'core', 'provenance.js'))
+const { machineInfo } = await import(path.join(ROOT, 'dist', 'identity', 'provenance.js'))
 const ORACLE = path.join(ROOT, 'fixtures', 'models', 'oracle.onnx')
 const cases = {
   [`manifest of ${opt('images', '2000')} PNGs`]: ['--dataset', 'manifest', '--data', synthManifest(OUT, Number(opt('images', '2000')))],

@@ -23,7 +23,7 @@ const split = opt('split', 'Training')
 const batch = opt('batch', '32')
 const concurrency = opt('concurrency', '4')
 if (!existsSync(path.join(ROOT, 'dist', 'commands', 'eval.js'))) throw new Error('build first: npm run tools')
-const { machineInfo } = await import(path.join(ROOT, 'dist', 'core', 'provenance.js'))
+const { machineInfo } = await import(path.join(ROOT, 'dist', 'identity', 'provenance.js'))
 const modelName = opt('model', 'oracle')
 const MODELS = { oracle: { file: 'oracle.onnx', scale: 'raw255', layout: 'NCHW' }, tinyconv: { file: 'tinyconv.onnx', scale: 'unit', layout: 'NHWC' } }
 if (!MODELS[modelName]) throw new Error(`--model ${modelName}: use oracle or tinyconv`)

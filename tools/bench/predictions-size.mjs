@@ -22,7 +22,7 @@ const args = process.argv.slice(2)
 const rounds = Number(args.includes('--rounds') ? args[args.indexOf('--rounds') + 1] : 3)
 const BIN = path.join(ROOT, 'bin', 'run.js')
 const ORACLE = path.join(ROOT, 'fixtures', 'models', 'oracle.onnx')
-const { decodePredictions } = await import(path.join(ROOT, 'dist', 'report', 'predictions.js'))
+const { decodePredictions } = await import(path.join(ROOT, 'dist', 'documents', 'predictions.js'))
 mkdirSync(OUT, { recursive: true })
 
 const csv = await synthFer2013Csv(OUT, { PrivateTest: 35887 })

@@ -24,22 +24,23 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const dist = (p) => import(path.join(ROOT, 'dist', p))
+const tools = (p) => import(path.join(ROOT, 'tools', 'dist', 'tools', p))
 const tf = await import('@tensorflow/tfjs-core')
 const tfl = await import('@tensorflow/tfjs-layers')
 const ort = (await import('onnxruntime-node')).default
 const { chooseTfjsBackend } = await dist('runners/tfjsBackends.js')
-const { fileLoadHandler } = await dist('models/tfjsModelFile.js')
-const { writeTfjsFiles } = await dist('fixtures/tfjsFixture.js')
-const { seededRandom } = await dist('models/onnxBuilder.js')
+const { fileLoadHandler } = await dist('runners/tfjsModelFile.js')
+const { writeTfjsFiles } = await tools('fixtures/tfjsFixture.js')
+const { seededRandom } = await dist('base/prng.js')
 const { evaluate } = await dist('eval/evaluate.js')
 const { evalSpec } = await dist('eval/spec.js')
-const { machineInfo } = await dist('core/provenance.js')
+const { machineInfo } = await dist('identity/provenance.js')
 const { createDataset } = await dist('datasets/registry.js')
-const { cardFor } = await dist('models/cardFor.js')
-const { resolveCard } = await dist('models/resolveCard.js')
+const { loadCard } = await dist('card/load.js')
+const { resolveCard } = await dist('card/resolve.js')
 const { prepareViews, writeTensor } = await dist('preprocess/tensor.js')
-const { writeReplicas, replicaPath } = await dist('models/replicas/generate.js')
-const { REPLICAS } = await dist('models/replicas/index.js')
+const { writeReplicas, replicaPath } = await tools('replicas/generate.js')
+const { REPLICAS } = await tools('replicas/index.js')
 
 const args = process.argv.slice(2)
 const opt = (name, fallback) => {
@@ -147,7 +148,7 @@ const card = {
 
 // ---- the same batches, preprocessed beforehand with ferbench's own functions ------------------
 async function preparedBatches(modelPath, layoutDims) {
-  const source = cardFor(modelPath, {})
+  const source = loadCard(modelPath, {})
   const adapter = createDataset('fer2013', { data: csv })
   const list = []
   for await (const s of adapter.samples('PrivateTest')) list.push(s)

@@ -20,15 +20,16 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const dist = (p) => import(path.join(ROOT, 'dist', p))
+const tools = (p) => import(path.join(ROOT, 'tools', 'dist', 'tools', p))
 const tf = await import('@tensorflow/tfjs-core')
 const tfconv = await import('@tensorflow/tfjs-converter')
 const { createRunner } = await dist('runners/registry.js')
-const { fileLoadHandler } = await dist('models/tfjsModelFile.js')
-const { tinyConvWeights, tinyConvGraphModel, tinyConvCard, writeTfjsFiles } = await dist('fixtures/tfjsFixture.js')
-const { seededRandom } = await dist('models/onnxBuilder.js')
+const { fileLoadHandler } = await dist('runners/tfjsModelFile.js')
+const { tinyConvWeights, tinyConvGraphModel, tinyConvCard, writeTfjsFiles } = await tools('fixtures/tfjsFixture.js')
+const { seededRandom } = await dist('base/prng.js')
 const { evaluate } = await dist('eval/evaluate.js')
 const { evalSpec } = await dist('eval/spec.js')
-const { machineInfo } = await dist('core/provenance.js')
+const { machineInfo } = await dist('identity/provenance.js')
 
 const args = process.argv.slice(2)
 const opt = (name, fallback) => {

@@ -28,7 +28,7 @@ export function foldsFlag(description = 'subject-independent folds of the split 
 
 export const foldFlag = Flags.integer({ description: 'evaluate only this fold (1-based) of --folds', min: 1 })
 
-/** --allow-outside-root: the dataset-root rule's escape hatch (docs/robustness.md). */
+/** --allow-outside-root: the dataset-root rule's escape hatch (docs/bad-input.md). */
 export const allowOutsideRootFlag = Flags.boolean({
   description: 'read image paths (manifest/AffectNet list entries, symlinked class folders) that lie outside the dataset root; by default they are refused',
 })

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
-const { seededRandom } = await import(path.join(ROOT, 'dist/runners/onnxBuilder.js'))
+const { seededRandom } = await import(path.join(ROOT, 'dist/base/prng.js'))
 const { synthFace } = await import(path.join(ROOT, 'tools/dist/tools/fixtures/synthFace.js'))
 const { bandFace } = await import(path.join(ROOT, 'tools/dist/tools/fixtures/imageFixture.js'))
 export { seededRandom, synthFace, bandFace }
