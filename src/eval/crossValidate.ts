@@ -17,7 +17,6 @@ import { storedSpec, type EvalSpec } from './spec.js'
 import { modelIdentity } from '../identity/modelFiles.js'
 import { machineInfo, toolVersion } from '../identity/provenance.js'
 
-export { CV_SCHEMA, type CvFold, type CvResult, type CvResumePoint } from '../documents/cvDocument.js'
 
 const LABEL_ORDER_WARNING = 'label order check'
 export const SAME_MODEL_NOTE =
