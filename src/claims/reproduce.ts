@@ -106,18 +106,18 @@ async function reproduceSize(claim: Claim, options: ReproduceOptions): Promise<R
 async function reproduceSpeed(claim: Claim, options: ReproduceOptions): Promise<ReproduceResult> {
   const model = requireFile('--model', options.model, claim)
   const { benchmark } = await import('../speed/benchmark.js')
-  const timing = options.speed ?? { warmup: 10, minIterations: 50, minDurationS: 2 }
-  const result = await benchmark({
-    model,
-    ...(options.card ? { card: options.card } : options.preset ? { preset: options.preset } : claim.protocol.preset ? { preset: claim.protocol.preset } : {}),
-    ...(options.runner ? { runner: options.runner } : {}),
-    device: options.device,
-    batches: [1],
-    threads: [options.threads ?? null],
-    warmup: timing.warmup,
-    minIterations: timing.minIterations,
-    minDurationS: timing.minDurationS,
-  })
+  const { speedSpec } = await import('../speed/spec.js')
+  const result = await benchmark(
+    speedSpec({
+      model,
+      ...(options.card ? { card: options.card } : options.preset ? { preset: options.preset } : claim.protocol.preset ? { preset: claim.protocol.preset } : {}),
+      runner: options.runner,
+      device: options.device,
+      batches: [1],
+      threads: [options.threads ?? null],
+      ...options.speed, // else the speed defaults (src/speed/spec.ts)
+    }),
+  )
   const cell = result.results[0]
   if (!cell) return notComparable(claim, [`the model could not be timed at batch 1: ${result.skipped.map((s) => s.reason).join('; ')}`], result.warnings)
   const fps = cell.imagesPerSecond

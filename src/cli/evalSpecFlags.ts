@@ -58,7 +58,7 @@ export function evalSpecFromFlags(command: 'eval' | 'robust', flags: EvalSpecFla
     preset: flags.preset,
     dataset: demo ? DEMO.dataset : flags.dataset,
     data: flags.data ?? DEMO.data,
-    split: flags.split ?? (demo ? DEMO.split : undefined),
+    split: flags.split || (demo ? DEMO.split : undefined), // an empty --split is none
     datasetOptions: evalDatasetOptions(flags),
     batch: flags.batch,
     threads: flags.threads,

@@ -111,3 +111,16 @@ export function passProgress(progress: Progress): (condition: string, pass: numb
     progress.update(current.base + done)
   }
 }
+
+/**
+ * Progress over `total` timed cells (speed): a message about timing a cell, or running one end
+ * to end, starts the next cell; every message is shown as the line's detail.
+ */
+export function cellProgress(progress: Progress, total: number): (message: string) => void {
+  progress.setTotal(total)
+  let cellsStarted = 0
+  return (message) => {
+    if (/: timing|^end to end/.test(message)) progress.update(cellsStarted++)
+    progress.note(message)
+  }
+}

@@ -2,22 +2,17 @@ import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { checkOutputs } from '../cli/outputs.js'
-import { benchmark, DEFAULT_REPEATS } from '../speed/benchmark.js'
-import { usageError } from '../base/errors.js'
+import { benchmark } from '../speed/benchmark.js'
+import { DEFAULT_REPEATS } from '../speed/spec.js'
+import { speedSpecFromFlags } from '../cli/speedSpecFlags.js'
 import type { SpeedResult } from '../documents/speedDocument.js'
 import { renderSpeedTables } from '../report/speedTable.js'
 import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
-import { progressOnStderr } from '../cli/progress.js'
+import { cellProgress, progressOnStderr } from '../cli/progress.js'
 import { cardFlag, modelFlag, presetFlag } from '../cli/flags/model.js'
 import { deviceFlag, runnerFlag } from '../cli/flags/runner.js'
 import { dataFlag, datasetFlag, splitFlag } from '../cli/flags/dataset.js'
 import { outputFlag } from '../cli/flags/output.js'
-
-function intList(flag: string, value: string): number[] {
-  const parts = value.split(',').map((s) => s.trim())
-  if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) throw usageError(`--${flag} ${value}: expected positive integers separated by commas, e.g. 1,8,32`)
-  return parts.map(Number)
-}
 
 export default class Speed extends FerbenchCommand {
   static override summary = 'Measure latency and throughput: session creation, first inference, and warmed latency statistics per batch × threads.'
@@ -59,10 +54,7 @@ export default class Speed extends FerbenchCommand {
 
   async run(): Promise<SpeedResult> {
     const { flags } = await this.parse(Speed)
-    const duration = Number(flags.duration)
-    if (!Number.isFinite(duration) || duration < 0) throw usageError(`--duration ${flags.duration}: expected seconds ≥ 0`)
-    if (flags.e2e && !flags.data) throw usageError('--e2e needs --data (and --dataset if not fer2013)')
-    if (!flags.e2e && flags.data) throw usageError('--data is only used with --e2e; add --e2e or drop --data')
+    const spec = speedSpecFromFlags(flags)
     checkOutputs([{ flag: '--output', file: flags.output }], [
       { flag: '--model', file: flags.model },
       { flag: '--card', file: flags.card },
@@ -70,34 +62,11 @@ export default class Speed extends FerbenchCommand {
       { flag: '--reference-card', file: flags['reference-card'] },
       { flag: '--data', file: flags.data },
     ])
-    const batches = intList('batch', flags.batch)
-    const threads = flags.threads ? intList('threads', flags.threads) : [null]
     // one timed cell per batch × threads (and as many end-to-end runs with --e2e): done/total and ETA
     const progress = progressOnStderr(!this.jsonEnabled(), 'ferbench speed', 'cells')
-    progress.setTotal(batches.length * threads.length * (flags.e2e ? 2 : 1))
-    let cellsStarted = 0
-    const onProgress = (message: string): void => {
-      if (/: timing|^end to end/.test(message)) progress.update(cellsStarted++)
-      progress.note(message)
-    }
-    let result: Awaited<ReturnType<typeof benchmark>>
+    let result: SpeedResult
     try {
-      result = await benchmark({
-        model: flags.model,
-        ...(flags.card ? { card: flags.card } : {}),
-        ...(flags.preset ? { preset: flags.preset } : {}),
-        ...(flags.runner ? { runner: flags.runner } : {}),
-        device: flags.device,
-        batches,
-        threads,
-        warmup: flags.warmup,
-        minIterations: flags.iterations,
-        minDurationS: duration,
-        ...(flags.reference ? { reference: flags.reference, repeats: flags.repeats } : {}),
-        ...(flags['reference-card'] ? { referenceCard: flags['reference-card'] } : {}),
-        ...(flags.e2e ? { e2e: { dataset: flags.dataset, data: flags.data!, ...(flags.split ? { split: flags.split } : {}) } } : {}),
-        ...(progress.active ? { onProgress } : {}),
-      })
+      result = await benchmark(spec, { onProgress: progress.active ? cellProgress(progress, spec.batches.length * spec.threads.length * (spec.e2e ? 2 : 1)) : undefined })
     } finally {
       progress.stop()
     }

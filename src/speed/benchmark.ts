@@ -3,6 +3,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { evaluate } from '../eval/evaluate.js'
 import { evalSpec } from '../eval/spec.js'
+import { DEFAULT_REPEATS, type SpeedSpec } from './spec.js'
 import { messageOf, usageError } from '../base/errors.js'
 import { checkBatchTensor, LIMITS } from '../base/limits.js'
 import { requireModelFile } from '../base/inputFile.js'
@@ -25,36 +26,12 @@ import { checkSyntheticOutputs } from '../metrics/degenerate.js'
 
 export type CreateRunner = (modelPath: string, options: RunnerOptions & { runner?: string }) => Promise<Runner>
 
-export interface SpeedOptions {
-  model: string
-  card?: string
-  preset?: string
-  runner?: string
-  device: Device
-  /** Images per runner call, one cell each. */
-  batches: readonly number[]
-  /** Intra-op threads, one session each; `null` lets the engine choose. */
-  threads: ReadonlyArray<number | null>
-  /** Untimed calls before each cell. */
-  warmup: number
-  /** A cell runs at least this many timed calls … */
-  minIterations: number
-  /** … and at least this many seconds (MLPerf SingleStream style: both minimums must be met). */
-  minDurationS: number
-  /** Time this model too, in the same cells, and report per-cell latency ratios. */
-  reference?: string
-  /** With a reference: interleaved A B B A blocks per cell (the ratio's interval comes from their spread). */
-  repeats?: number
-  referenceCard?: string
-  /** Also time the whole pipeline on a dataset (via evaluate()). */
-  e2e?: { dataset: string; data: string; split?: string }
-  onProgress?: (message: string) => void
-  /** Injection point for tests (a slowed or fake runner); defaults to the runner registry. */
-  createRunner?: CreateRunner
+/** What a speed run adds to its spec: progress messages, and the runner factory (tests inject a slowed or fake runner). */
+export interface SpeedHooks {
+  onProgress?: ((message: string) => void) | undefined
+  /** Defaults to the runner registry. */
+  createRunner?: CreateRunner | undefined
 }
-
-/** ABBA blocks per cell with --reference (docs/detectors.md: false-alarm and detection rates at this setting). */
-export const DEFAULT_REPEATS = 6
 
 /** Seed of the synthetic input pixels: the same input on every run and machine. */
 export const SPEED_INPUT_SEED = 20240605
@@ -223,12 +200,12 @@ async function open(
   create: CreateRunner,
   model: string,
   cardSource: { card: CardFile; source: string },
-  options: SpeedOptions,
+  spec: SpeedSpec,
   threads: number | null,
   batches: readonly number[],
 ): Promise<Opened> {
   const t0 = process.hrtime.bigint()
-  const runner = await create(model, { device: options.device, ...(threads !== null ? { threads } : {}), ...(options.runner ? { runner: options.runner } : {}) })
+  const runner = await create(model, { device: spec.device, threads: threads ?? undefined, runner: spec.runner })
   const sessionCreateMs = msSince(t0)
   try {
     const card = resolveCard(cardSource.card, runner.input, cardSource.source)
@@ -245,40 +222,23 @@ async function open(
   }
 }
 
-function validate(options: SpeedOptions): void {
-  const bad = (flag: string, value: unknown, want: string): never => {
-    throw usageError(`${flag} ${String(value)}: expected ${want}`)
-  }
-  if (options.batches.length === 0) bad('--batch', '(empty)', 'one or more positive integers, e.g. 1,8,32')
-  for (const b of options.batches) if (!Number.isInteger(b) || b < 1 || b > LIMITS.batch) bad('--batch', b, `integers 1–${LIMITS.batch}, e.g. 1,8,32`)
-  if (options.threads.length === 0) bad('--threads', '(empty)', 'one or more positive integers, e.g. 1,2')
-  for (const t of options.threads) if (t !== null && (!Number.isInteger(t) || t < 1 || t > LIMITS.threads)) bad('--threads', t, `integers 1–${LIMITS.threads}, e.g. 1,2`)
-  if (!Number.isInteger(options.warmup) || options.warmup < 0 || options.warmup > LIMITS.warmup) bad('--warmup', options.warmup, `an integer 0–${LIMITS.warmup}`)
-  if (!Number.isInteger(options.minIterations) || options.minIterations < 1 || options.minIterations > LIMITS.iterations) {
-    bad('--iterations', options.minIterations, `an integer 1–${LIMITS.iterations}`)
-  }
-  if (!(options.minDurationS >= 0) || !(options.minDurationS <= LIMITS.durationS)) bad('--duration', options.minDurationS, `seconds 0–${LIMITS.durationS}`)
-  if (options.repeats !== undefined && (!Number.isInteger(options.repeats) || options.repeats < 1 || options.repeats > LIMITS.repeats)) bad('--repeats', options.repeats, `an integer 1–${LIMITS.repeats}`)
-}
-
 /**
  * `ferbench speed`: per threads value a fresh session (creation and first inference timed apart),
  * then per batch a warmed, timed cell. With a reference model, sessions open side by side, each
  * cell times model and reference in interleaved ABBA blocks (timeInterleaved), so both see the
  * same machine state and the ratio gets an interval.
  */
-export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
-  validate(options)
+export async function benchmark(spec: SpeedSpec, hooks: SpeedHooks = {}): Promise<SpeedResult> {
   const loadBefore = os.loadavg()
-  const create = options.createRunner ?? createRegisteredRunner
+  const create = hooks.createRunner ?? createRegisteredRunner
   const warnings: string[] = []
-  const settings = { warmup: options.warmup, minIterations: options.minIterations, minDurationS: options.minDurationS }
-  for (const file of [options.model, ...(options.reference ? [options.reference] : [])]) requireModelFile(file)
-  const repeats = options.repeats ?? DEFAULT_REPEATS
-  const cardSource = cardSourceFor(options.model, options.card, options.preset, warnings)
-  const refCardSource = options.reference ? cardSourceFor(options.reference, options.referenceCard, undefined, warnings) : undefined
-  const model = await modelSize(options.model, warnings)
-  const reference = options.reference ? await modelSize(options.reference, warnings) : undefined
+  const settings = { warmup: spec.warmup, minIterations: spec.minIterations, minDurationS: spec.minDurationS }
+  for (const file of [spec.model, ...(spec.reference ? [spec.reference] : [])]) requireModelFile(file)
+  const repeats = spec.repeats ?? DEFAULT_REPEATS
+  const cardSource = cardSourceFor(spec.model, spec.card, spec.preset, warnings)
+  const refCardSource = spec.reference ? cardSourceFor(spec.reference, spec.referenceCard, undefined, warnings) : undefined
+  const model = await modelSize(spec.model, warnings)
+  const reference = spec.reference ? await modelSize(spec.reference, warnings) : undefined
 
   const sessions: SessionTiming[] = []
   const refSessions: SessionTiming[] = []
@@ -289,10 +249,10 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
   let runnerInfo: SpeedResult['runner'] | undefined
   let refRunnerInfo: NonNullable<SpeedResult['reference']>['runner'] | undefined
 
-  for (const threads of options.threads) {
+  for (const threads of spec.threads) {
     const threadsLabel = threads === null ? 'engine default' : String(threads)
-    options.onProgress?.(`threads ${threadsLabel}: creating session`)
-    const main = await open(create, options.model, cardSource, options, threads, options.batches)
+    hooks.onProgress?.(`threads ${threadsLabel}: creating session`)
+    const main = await open(create, spec.model, cardSource, spec, threads, spec.batches)
     let ref: Opened | undefined
     try {
       if (!runnerInfo) {
@@ -302,8 +262,8 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
         runnerInfo = { name: i.name, backend: i.backend, device: i.device, version: i.version, graphOptimization: i.graphOptimization ?? null }
       }
       sessions.push(main.timing)
-      if (options.reference && refCardSource) {
-        ref = await open(create, options.reference, refCardSource, options, threads, options.batches)
+      if (spec.reference && refCardSource) {
+        ref = await open(create, spec.reference, refCardSource, spec, threads, spec.batches)
         refSessions.push(ref.timing)
         if (!refRunnerInfo) {
           warnings.push(...ref.outputWarnings)
@@ -311,15 +271,15 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
           refRunnerInfo = { name: i.name, backend: i.backend, device: i.device, version: i.version }
         }
       }
-      for (const batch of options.batches) {
+      for (const batch of spec.batches) {
         const fixed = [main.card.fixedBatch, ref?.card.fixedBatch].find((f) => f !== undefined && f !== batch)
         if (fixed !== undefined) {
-          const who = main.card.fixedBatch !== undefined && main.card.fixedBatch !== batch ? options.model : options.reference!
+          const who = main.card.fixedBatch !== undefined && main.card.fixedBatch !== batch ? spec.model : spec.reference!
           skipped.push({ batch, threads, reason: `${who} fixes its batch dimension at ${fixed}; batch ${batch} cannot run (not run at ${fixed} in its place)` })
           continue
         }
         if (ref) {
-          options.onProgress?.(`threads ${threadsLabel}, batch ${batch}: timing model and reference in ${repeats} ABBA block(s)`)
+          hooks.onProgress?.(`threads ${threadsLabel}, batch ${batch}: timing model and reference in ${repeats} ABBA block(s)`)
           const timed = await timeInterleaved(
             { runner: main.runner, input: syntheticBatch(main.card, batch) },
             { runner: ref.runner, input: syntheticBatch(ref.card, batch) },
@@ -336,7 +296,7 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
           results.push(cell)
           continue
         }
-        options.onProgress?.(`threads ${threadsLabel}, batch ${batch}: timing`)
+        hooks.onProgress?.(`threads ${threadsLabel}, batch ${batch}: timing`)
         results.push(cellOf(batch, threads, await timeCell(main.runner, syntheticBatch(main.card, batch), settings)))
       }
     } finally {
@@ -350,24 +310,24 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
   for (const s of skipped) warnings.push(`batch ${s.batch}, threads ${s.threads ?? 'default'} skipped: ${s.reason}`)
 
   let e2e: E2eCell[] | undefined
-  if (options.e2e) {
+  if (spec.e2e) {
     e2e = []
-    for (const threads of options.threads) {
-      for (const batch of options.batches) {
+    for (const threads of spec.threads) {
+      for (const batch of spec.batches) {
         if (skipped.some((s) => s.batch === batch && s.threads === threads)) continue
-        options.onProgress?.(`end to end: threads ${threads ?? 'default'}, batch ${batch}`)
+        hooks.onProgress?.(`end to end: threads ${threads ?? 'default'}, batch ${batch}`)
         const run = await evaluate(
           evalSpec({
-            model: options.model,
-            card: options.card,
-            preset: options.preset,
-            dataset: options.e2e.dataset,
-            data: options.e2e.data,
-            split: options.e2e.split,
+            model: spec.model,
+            card: spec.card,
+            preset: spec.preset,
+            dataset: spec.e2e.dataset,
+            data: spec.e2e.data,
+            split: spec.e2e.split,
             batch,
             threads: threads ?? undefined,
-            device: options.device,
-            runner: options.runner,
+            device: spec.device,
+            runner: spec.runner,
           }),
         )
         const stagesMs: Record<string, number> = { ...run.timing.stagesMs }
@@ -399,7 +359,7 @@ export async function benchmark(options: SpeedOptions): Promise<SpeedResult> {
     machine: machineInfo(),
     loadAverage: { before: loadBefore, after: os.loadavg() },
     versions: { ferbench: toolVersion(), node: process.version, ...packageVersions(['onnxruntime-node', '@tensorflow/tfjs-core']) },
-    settings: { ...settings, ...(options.reference ? { repeats } : {}), input: 'synthetic', inputSeed: SPEED_INPUT_SEED },
+    settings: { ...settings, ...(spec.reference ? { repeats } : {}), input: 'synthetic', inputSeed: SPEED_INPUT_SEED },
     sessionCreateMs: first.sessionCreateMs,
     firstInferenceMs: first.firstInferenceMs,
     sessions,

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { benchmark } from '../../src/speed/benchmark.js'
+import { speedSpec } from '../../src/speed/spec.js'
 import { evaluate } from '../../src/eval/evaluate.js'
 import { evalSpec, type EvalSpecInput } from '../../src/eval/spec.js'
 import { checkSyntheticOutputs, OutputStats } from '../../src/metrics/degenerate.js'
@@ -78,7 +79,7 @@ describe('degenerate-output detector', () => {
 
   it('speed: flags all-zero outputs on the synthetic input, not a working model', async () => {
     const speed = (cardFile: string) =>
-      benchmark({ model: COLOUR_MODEL, card: cardFile, device: 'cpu', batches: [2], threads: [null], warmup: 0, minIterations: 1, minDurationS: 0 })
+      benchmark(speedSpec({ model: COLOUR_MODEL, card: cardFile, device: 'cpu', batches: [2], threads: [null], warmup: 0, minIterations: 1, minDurationS: 0 }))
     const bad = await speed(card('raw255-speed', { scale: 'raw255' }))
     expect(bad.warnings.filter((w) => w.startsWith('degenerate output'))).toEqual([expect.stringContaining('every output on the synthetic input is exactly 0')])
     const good = await speed(path.join(MODELS, 'colourband.card.json'))

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { benchmark, syntheticBatch, timeCell, timeInterleaved, type CreateRunner, type SpeedOptions } from '../../src/speed/benchmark.js'
+import { benchmark, syntheticBatch, timeCell, timeInterleaved, type CreateRunner, type SpeedHooks } from '../../src/speed/benchmark.js'
+import { speedSpec, type SpeedSpec, type SpeedSpecInput } from '../../src/speed/spec.js'
 import { FerbenchError } from '../../src/base/errors.js'
 import type { SpeedCell } from '../../src/documents/speedDocument.js'
 import { createRunner } from '../../src/runners/registry.js'
@@ -9,6 +10,12 @@ import { FIXTURES } from '../helpers/cli.js'
 
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
 const ORACLE_B1 = path.join(FIXTURES, 'models', 'oracle-batch1.onnx')
+
+/** The settings of a run: its spec as given, with the minimums the cells are checked against. */
+type SpeedOptions = SpeedSpecInput & Pick<SpeedSpec, 'minIterations' | 'minDurationS'>
+
+/** A speed run as `ferbench speed` makes it: the spec (validated, defaults resolved), then the benchmark; a bad setting rejects. */
+const run = async (input: SpeedSpecInput, hooks?: SpeedHooks) => benchmark(speedSpec(input), hooks)
 
 const base: SpeedOptions = { model: ORACLE, device: 'cpu', batches: [1, 4], threads: [1], warmup: 2, minIterations: 25, minDurationS: 0.05 }
 
@@ -47,7 +54,7 @@ function expectWellFormed(cell: SpeedCell, options: SpeedOptions): void {
 describe('benchmark() on the oracle model', () => {
   it('one session per threads value, one cell per batch × threads, every cell meets both minimums', async () => {
     const options: SpeedOptions = { ...base, threads: [1, 2] }
-    const r = await benchmark(options)
+    const r = await run(options)
     expect(r.schema).toBe('ferbench/speed@1')
     expect(r.results.map((c) => [c.batch, c.threads])).toEqual([[1, 1], [4, 1], [1, 2], [4, 2]])
     for (const cell of r.results) expectWellFormed(cell, options)
@@ -68,14 +75,14 @@ describe('benchmark() on the oracle model', () => {
   })
 
   it('a deliberately slowed runner (injected factory) shows up as slower', async () => {
-    const fast = await benchmark({ ...base, batches: [1], minIterations: 15 })
-    const slow = await benchmark({ ...base, batches: [1], minIterations: 15, createRunner: slowed(4) })
+    const fast = await run({ ...base, batches: [1], minIterations: 15 })
+    const slow = await run({ ...base, batches: [1], minIterations: 15 }, { createRunner: slowed(4) })
     expect(slow.results[0]!.latencyMs.mean).toBeGreaterThan(fast.results[0]!.latencyMs.mean)
     expect(slow.results[0]!.imagesPerSecond).toBeLessThan(fast.results[0]!.imagesPerSecond)
   })
 
   it('--reference times both models in the same cells in ABBA blocks; latencyRatio = geometric mean of the block ratios', async () => {
-    const r = await benchmark({ ...base, reference: ORACLE_B1, batches: [1], repeats: 3 })
+    const r = await run({ ...base, reference: ORACLE_B1, batches: [1], repeats: 3 })
     expect(r.reference!.model.path).toBe(ORACLE_B1)
     expect(r.reference!.model.sha256).toMatch(/^[0-9a-f]{64}$/)
     expect(r.reference!.results).toHaveLength(1)
@@ -91,22 +98,22 @@ describe('benchmark() on the oracle model', () => {
   })
 
   it('--repeats must be a positive integer (exit 2)', async () => {
-    const error = await benchmark({ ...base, reference: ORACLE_B1, repeats: 0 }).catch((e: unknown) => e)
+    const error = await run({ ...base, reference: ORACLE_B1, repeats: 0 }).catch((e: unknown) => e)
     expect((error as FerbenchError).exitCode).toBe(2)
     expect((error as FerbenchError).message).toContain('--repeats')
   })
 
   it('a model with a fixed batch of 1: batch > 1 cells are skipped and said, never run at 1', async () => {
-    const r = await benchmark({ ...base, model: ORACLE_B1, batches: [1, 8] })
+    const r = await run({ ...base, model: ORACLE_B1, batches: [1, 8] })
     expect(r.results.map((c) => c.batch)).toEqual([1])
     expect(r.skipped).toEqual([{ batch: 8, threads: 1, reason: expect.stringMatching(/fixes its batch dimension at 1/) }])
     expect(r.warnings.join('\n')).toMatch(/batch 8, threads 1 skipped/)
-    await expect(benchmark({ ...base, model: ORACLE_B1, batches: [8] })).rejects.toThrow(/no cell could run.*Use --batch 1/)
+    await expect(run({ ...base, model: ORACLE_B1, batches: [8] })).rejects.toThrow(/no cell could run.*Use --batch 1/)
   })
 
   it('bad settings are usage errors (exit 2) naming the flag', async () => {
     for (const [patch, flag] of [[{ batches: [0] }, '--batch'], [{ threads: [0] }, '--threads'], [{ minIterations: 0 }, '--iterations'], [{ minDurationS: -1 }, '--duration']] as const) {
-      const error = await benchmark({ ...base, ...patch }).catch((e: unknown) => e)
+      const error = await run({ ...base, ...patch }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(FerbenchError)
       expect((error as FerbenchError).exitCode).toBe(2)
       expect((error as FerbenchError).message).toContain(flag)
@@ -114,7 +121,7 @@ describe('benchmark() on the oracle model', () => {
   })
 
   it('the synthetic batch is deterministic and scaled as the card says', async () => {
-    const r = await benchmark({ ...base, batches: [1], minIterations: 1, minDurationS: 0 })
+    const r = await run({ ...base, batches: [1], minIterations: 1, minDurationS: 0 })
     const a = syntheticBatch(r.model.card, 3)
     const b = syntheticBatch(r.model.card, 3)
     expect(a.dims).toEqual([3, 1, 48, 48])

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const { benchmark } = await import(path.join(ROOT, 'dist/speed/benchmark.js'))
+const { speedSpec } = await import(path.join(ROOT, 'dist/speed/spec.js'))
 const { REPLICAS } = await import(path.join(ROOT, 'tools/dist/tools/replicas/index.js'))
 const { writeReplicas, replicaPath } = await import(path.join(ROOT, 'tools/dist/tools/replicas/generate.js'))
 
@@ -34,7 +35,7 @@ let machine
 const loads = []
 for (const replica of REPLICAS) {
   process.stderr.write(`${replica.id}…\n`)
-  const r = await benchmark({
+  const r = await benchmark(speedSpec({
     model: replicaPath(replica),
     device: 'cpu',
     batches: [1],
@@ -42,7 +43,7 @@ for (const replica of REPLICAS) {
     warmup: 10,
     minIterations: iterations,
     minDurationS: duration,
-  })
+  }))
   machine = r.machine
   loads.push(r.loadAverage.before[0], r.loadAverage.after[0])
   const cell = r.results[0]

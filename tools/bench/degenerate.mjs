@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { evaluate } from '../../dist/eval/evaluate.js'
 import { evalSpec } from '../../dist/eval/spec.js'
 import { benchmark } from '../../dist/speed/benchmark.js'
+import { speedSpec } from '../../dist/speed/spec.js'
 import { bandFer2013Csv, colourBandModel, writeColourBandFolder } from '../dist/tools/fixtures/doctorFixtures.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -71,7 +72,7 @@ const at = process.argv.indexOf('--replicas')
 const replicas = at > 0 ? process.argv[at + 1] : path.join(root, 'tools', 'bench', 'out', 'replicas')
 if (existsSync(replicas)) for (const f of readdirSync(replicas).filter((f) => f.endsWith('.onnx')).sort()) speedCases.push([`replica ${f}`, false, { model: path.join(replicas, f) }])
 for (const [name, broken, o] of speedCases) {
-  const r = await benchmark({ device: 'cpu', batches: [1], threads: [null], warmup: 0, minIterations: 1, minDurationS: 0, ...o })
+  const r = await benchmark(speedSpec({ device: 'cpu', batches: [1], threads: [null], warmup: 0, minIterations: 1, minDurationS: 0, ...o }))
   rows.push({ kind: 'speed', name, broken, flags: r.warnings.some((w) => w.startsWith('degenerate output')) ? ['synthetic-zero-or-nan'] : [] })
 }
 

@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const { benchmark, syntheticBatch, timeCell } = await import(path.join(ROOT, 'dist/speed/benchmark.js'))
+const { speedSpec } = await import(path.join(ROOT, 'dist/speed/spec.js'))
 const { gateDocuments } = await import(path.join(ROOT, 'dist/verdicts/gate.js'))
 const { LayerBuilder } = await import(path.join(ROOT, 'tools/dist/tools/replicas/onnxLayers.js'))
 const { createRunner } = await import(path.join(ROOT, 'dist/runners/registry.js'))
@@ -68,7 +69,7 @@ if (!existsSync(REF)) {
 }
 
 const settings = { device: 'cpu', batches: [1], threads: [null], warmup: 10, minIterations: 50, minDurationS: duration }
-const speed = async (model) => ({ kind: 'speed', file: path.basename(model), doc: await benchmark({ ...settings, model, reference: REF, repeats }) })
+const speed = async (model) => ({ kind: 'speed', file: path.basename(model), doc: await benchmark(speedSpec({ ...settings, model, reference: REF, repeats })) })
 const gate = (base, cur) => gateDocuments(base, cur, { maxLatencyIncrease: threshold, alpha: 0.05 })
 const pointFails = (base, cur) => (cur.doc.results[0].latencyRatio / base.doc.results[0].latencyRatio - 1) * 100 > threshold
 
