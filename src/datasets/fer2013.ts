@@ -19,7 +19,7 @@ export const fer2013Info: DatasetInfo = {
   canonicalCounts: { Training: 28709, PublicTest: 3589, PrivateTest: 3589 },
 }
 
-export { readFer2013Rows, type Fer2013Row } from './fer2013Csv.js'
+export { readFer2013Rows } from './fer2013Csv.js'
 
 /** Parses the 2,304 space-separated pixel values of one row (text or its ASCII bytes). */
 export function parseFer2013Pixels(field: string | Uint8Array, where: string): Uint8Array {

@@ -90,5 +90,4 @@ export const cvDocumentSchema = z
   .meta({ title: 'ferbench cross-validation result', description: `schema ${CV_SCHEMA}: one model (or one per fold) tested on every subject-independent fold of a split` })
 
 export type CvResult = z.infer<typeof cvDocumentSchema>
-export type CvFold = z.infer<typeof cvFoldSchema>
 export type CvResumePoint = z.infer<typeof cvResumePointSchema>

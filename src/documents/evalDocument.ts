@@ -48,7 +48,7 @@ const calibrationCoreSchema = z.object({
 })
 
 /** metrics.calibration (src/metrics/calibration.ts): top-label ECE/MCE over 15 bins (m/15, (m+1)/15], NLL, Brier. */
-export const calibrationSchema = calibrationCoreSchema.extend({
+const calibrationSchema = calibrationCoreSchema.extend({
   temperatureScaling: z
     .object({
       method: z.literal('temperature'),
@@ -63,7 +63,7 @@ export const calibrationSchema = calibrationCoreSchema.extend({
 })
 
 /** metrics.slices (src/metrics/slices.ts): per attribute, per value, and the largest ranked gap. */
-export const slicesSchema = z.record(
+const slicesSchema = z.record(
   z.string(),
   z.object({
     minSamples: count,
@@ -101,7 +101,7 @@ export const labelOrderCheckSchema = z.object({
   note: z.string().optional(),
 })
 
-export const outputCheckSchema = z.object({
+const outputCheckSchema = z.object({
   rows: count,
   probabilityRows: count,
   nonFiniteRows: count,
@@ -252,5 +252,4 @@ export const evalDocumentSchema = z
 
 export type EvalResult = z.infer<typeof evalDocumentSchema>
 export type SampleFailure = z.infer<typeof sampleFailureSchema>
-export type ResumePoint = z.infer<typeof resumePointSchema>
 export type StageSplit = z.infer<typeof stageSplitSchema>

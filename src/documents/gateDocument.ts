@@ -2,7 +2,7 @@ import { z } from 'zod'
 
 export const GATE_SCHEMA = 'ferbench/gate@1'
 
-export const gateCheckSchema = z.object({
+const gateCheckSchema = z.object({
   /** 'accuracy', 'recall:<class>', 'groupGap:<attribute>', 'latencyRatio:batch=<b>,threads=<t>'. */
   name: z.string(),
   /**

@@ -26,10 +26,10 @@ export const DOCUMENT_SCHEMAS = {
 
 export type DocumentKind = keyof typeof DOCUMENT_SCHEMAS
 
-export const SCHEMA_BASE_URL = 'urn:ferbench:schemas'
+const SCHEMA_BASE_URL = 'urn:ferbench:schemas'
 
 /** The JSON Schema (draft 2020-12) of one document kind; objects are closed (additionalProperties: false). */
-export function jsonSchemaFor(kind: DocumentKind): Record<string, unknown> {
+function jsonSchemaFor(kind: DocumentKind): Record<string, unknown> {
   const { version, schema } = DOCUMENT_SCHEMAS[kind]
   const json = z.toJSONSchema(schema, { target: 'draft-2020-12' }) as Record<string, unknown>
   const { $schema, ...rest } = json

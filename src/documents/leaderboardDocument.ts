@@ -13,9 +13,9 @@ const nullableCount = z.number().int().nonnegative().nullable()
  * 'dominated' — a row at least as cheap is more accurate beyond the intervals;
  * null — the cost is unknown (no speed document / no size for the model).
  */
-export const paretoStanding = z.enum(['front', 'tie', 'dominated']).nullable()
+const paretoStanding = z.enum(['front', 'tie', 'dominated']).nullable()
 
-export const claimedValuesSchema = z.object({
+const claimedValuesSchema = z.object({
   claimIds: z.array(z.string()),
   accuracy: fraction.optional(),
   modelBytes: z.number().nonnegative().optional(),
@@ -23,7 +23,7 @@ export const claimedValuesSchema = z.object({
   params: z.number().nonnegative().optional(),
 })
 
-export const leaderboardRowSchema = z.object({
+const leaderboardRowSchema = z.object({
   model: z.object({ sha256: z.string(), name: z.string() }),
   accuracy: fraction,
   accuracyCI95: z.tuple([fraction, fraction]),
@@ -43,7 +43,7 @@ export const leaderboardRowSchema = z.object({
   sources: z.array(z.string()).meta({ description: 'the documents this row was built from' }),
 })
 
-export const leaderboardProtocolSchema = z.object({
+const leaderboardProtocolSchema = z.object({
   dataset: z.string(),
   split: z.string(),
   protocol: z.string().meta({ description: 'fold protocol or single split, TTA and label set: rows are ranked only within one protocol' }),

@@ -12,7 +12,7 @@ import { z } from 'zod'
  *   (`-` = none) and `k` scores per sample.
  * Documents of older versions hold an array of {id, truth, predicted, top}; both are read.
  */
-export const PREDICTIONS_ENCODING = 'columns@1'
+const PREDICTIONS_ENCODING = 'columns@1'
 
 /** One sample's prediction (the array form older versions embedded, and the decoded form). */
 const samplePredictionSchema = z.object({
@@ -40,7 +40,7 @@ const compactPredictionsSchema = z.object({
 export const predictionsFieldSchema = z.union([compactPredictionsSchema, z.array(samplePredictionSchema)])
 
 export type SamplePrediction = z.infer<typeof samplePredictionSchema>
-export type CompactPredictions = z.infer<typeof compactPredictionsSchema>
+type CompactPredictions = z.infer<typeof compactPredictionsSchema>
 export type PredictionsField = z.infer<typeof predictionsFieldSchema>
 
 const CODES = '0123456789abcdefghijklmnopqrstuvwxyz'
@@ -111,6 +111,3 @@ export function decodePredictions(field: PredictionsField): SamplePrediction[] {
     return row
   })
 }
-
-/** Number of samples with predictions. */
-export const predictionCount = (field: PredictionsField): number => (Array.isArray(field) ? field.length : field.ids.length)

@@ -11,7 +11,7 @@ export type ResultDocument = { kind: 'eval'; file: string; doc: EvalResult } | {
 export type ScoredDocument = Extract<ResultDocument, { kind: 'eval' | 'cv' }>
 
 /** Larger than any result document ferbench writes (a 300,000-sample run with embedded predictions is about 100 MB). */
-export const MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
+const MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
 
 /** The first few schema issues as `path.to.field: message`, for error messages. */
 export function describeIssues(error: z.ZodError): string {
@@ -75,12 +75,6 @@ export function readResultDocument(file: string): ResultDocument {
   throw dataError(
     `${file}: field 'schema' is ${JSON.stringify(schema)}; expected '${EVAL_SCHEMA}' (ferbench eval --json/--output), '${CV_SCHEMA}' (ferbench eval --folds N) or '${SPEED_SCHEMA}' (ferbench speed)`,
   )
-}
-
-export function readEvalDocument(file: string, what: string): EvalResult {
-  const read = readResultDocument(file)
-  if (read.kind !== 'eval') throw dataError(`${file}: ${what} needs an eval document (${EVAL_SCHEMA}); this is a ${read.doc.schema} document`)
-  return read.doc
 }
 
 /** Reads an eval or cross-validation document; a speed document is a data error naming the file. */

@@ -52,6 +52,3 @@ export async function sha256File(file: string): Promise<string> {
 export function fileBytes(file: string): number {
   return statSync(file).size
 }
-
-/** The dataset digest (order-independent, resumable, mergeable): see datasetDigest.ts. */
-export { DatasetDigest } from './datasetDigest.js'

@@ -2,9 +2,7 @@ import Table, { confusionTable } from './table.js'
 import type { EvalResult } from '../documents/evalDocument.js'
 import { calibrationRows, SLICE_HEAD, sliceGapLines, sliceRows } from './beyondRows.js'
 import { fitText } from './fit.js'
-import { percent as pct } from './format.js'
-
-const fixed = (x: number, digits = 3): string => x.toFixed(digits)
+import { accuracyRows, perClassCells } from './format.js'
 
 /** Human view of an eval result: summary, per-class metrics and the confusion matrix. */
 export function renderEvalTables(result: EvalResult): string {
@@ -15,14 +13,11 @@ export function renderEvalTables(result: EvalResult): string {
     ['card', result.model.card.origin.source + (result.model.card.origin.inferred.length ? ` (inferred: ${result.model.card.origin.inferred.join(', ')})` : '')],
     ['dataset', `${result.dataset.name} ${result.dataset.split} (${result.dataset.samples} samples, digest ${result.dataset.digest.slice(0, 12)}…)`],
     ['runner', `${result.runner.backend} ${result.runner.version}, ${result.runner.rowsPerCall} row(s)/call${result.runner.fixedBatch ? ' (fixed by model)' : ''}`],
-    ['accuracy', `${pct(m.accuracy)} (${m.correct}/${m.samples})`],
-    ['accuracy 95% CI (Wilson)', `${pct(m.accuracyCI95[0])} – ${pct(m.accuracyCI95[1])}`],
-    ['balanced accuracy', pct(m.balancedAccuracy)],
-    ['macro-F1', fixed(m.macroF1)],
+    ...accuracyRows(m),
     ['time', `${result.timing.wallSeconds.toFixed(2)} s, ${result.timing.imagesPerSecond.toFixed(1)} images/s`],
   )
   const perClass = new Table({ head: ['class', 'precision', 'recall', 'f1', 'support'] })
-  for (const c of m.perClass) perClass.push([c.label, fixed(c.precision), fixed(c.recall), fixed(c.f1), String(c.support)])
+  for (const c of m.perClass) perClass.push([c.label, ...perClassCells(c)])
   const lines = [summary.toString(), perClass.toString(), 'Confusion matrix (rows = truth, columns = prediction):', confusionTable(m.confusionMatrix)]
   if (m.calibration) {
     const calibration = new Table({ head: ['calibration', 'value'] })

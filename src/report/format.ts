@@ -16,6 +16,16 @@ export const megabytes = (bytes: number): string => (bytes / 1e6).toFixed(2)
 export const siCount = (n: number | null, separator = ''): string =>
   n === null ? 'n/a' : n >= 1e9 ? `${(n / 1e9).toFixed(2)}${separator}G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)}${separator}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}${separator}k` : String(n)
 
+/** The [metric, value] rows every eval view leads with: accuracy with counts, its Wilson interval, balanced accuracy, macro-F1. */
+export function accuracyRows(m: { accuracy: number; correct: number; samples: number; accuracyCI95: readonly [number, number]; balancedAccuracy: number; macroF1: number }): [string, string][] {
+  return [
+    ['accuracy', `${percent(m.accuracy)} (${m.correct}/${m.samples})`],
+    ['accuracy 95% CI (Wilson)', `${percent(m.accuracyCI95[0])} – ${percent(m.accuracyCI95[1])}`],
+    ['balanced accuracy', percent(m.balancedAccuracy)],
+    ['macro-F1', m.macroF1.toFixed(3)],
+  ]
+}
+
 /** Precision, recall and F1 (three decimals) and support of one class: the per-class table row after the label. */
 export const perClassCells = (c: { precision: number; recall: number; f1: number; support: number }): string[] => [c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)]
 

@@ -7,7 +7,7 @@ import { confusionHeatmapSvg, perClassBarsSvg } from './svg.js'
 import { CV_FOLD_HEAD, cvFoldRows, cvSummaryRows, type CvView } from './cvReport.js'
 import { calibrationRows, SLICE_HEAD, sliceGapLines, sliceRows } from './beyondRows.js'
 import { reliabilityDiagramSvg, sliceBarsSvg } from './beyondSvg.js'
-import { percent as pct, perClassCells } from './format.js'
+import { accuracyRows, perClassCells } from './format.js'
 
 /**
  * Self-contained HTML pages: inline CSS and inline SVG only — no scripts, fonts, images or links
@@ -34,10 +34,7 @@ export function evalHtml(result: EvalView): string {
   const m = result.metrics
   const title = `ferbench eval: ${path.basename(result.model.path)} on ${result.dataset.name} ${result.dataset.split}`
   const summary = [
-    ['accuracy', `${pct(m.accuracy)} (${m.correct}/${m.samples})`],
-    ['accuracy 95% CI (Wilson)', `${pct(m.accuracyCI95[0])} – ${pct(m.accuracyCI95[1])}`],
-    ['balanced accuracy', pct(m.balancedAccuracy)],
-    ['macro-F1', m.macroF1.toFixed(3)],
+    ...accuracyRows(m),
     ['model', `${result.model.path} (${result.model.bytes} bytes, sha256 ${result.model.sha256.slice(0, 16)}…)`],
     ['card', `${result.model.card.origin.source}; labels ${result.model.card.labels.join(', ')}`],
     ['dataset', `${result.dataset.name} ${result.dataset.split}, ${result.dataset.samples} samples, digest ${result.dataset.digest.slice(0, 16)}…`],

@@ -7,7 +7,7 @@ import { significanceLine } from './gateTable.js'
 import { CV_FOLD_HEAD, cvFoldRows, cvSummaryRows, type CvView } from './cvReport.js'
 import { shownAsPercent } from '../verdicts/compare.js'
 import { calibrationRows, SLICE_HEAD, sliceGapLines, sliceRows } from './beyondRows.js'
-import { compareCells, percent as pct, perClassCells, pValue, pValueCell, signed } from './format.js'
+import { accuracyRows, compareCells, perClassCells, pValue, pValueCell, signed } from './format.js'
 
 /** Markdown views, fit for a CI job summary ($GITHUB_STEP_SUMMARY): GitHub-flavoured tables, no HTML. */
 
@@ -24,10 +24,7 @@ export function evalMarkdown(result: EvalView): string {
     ...table(
       ['metric', 'value'],
       [
-        ['accuracy', `${pct(m.accuracy)} (${m.correct}/${m.samples})`],
-        ['accuracy 95% CI (Wilson)', `${pct(m.accuracyCI95[0])} – ${pct(m.accuracyCI95[1])}`],
-        ['balanced accuracy', pct(m.balancedAccuracy)],
-        ['macro-F1', m.macroF1.toFixed(3)],
+        ...accuracyRows(m),
         ['model', `${result.model.path} (${result.model.bytes} bytes, sha256 ${result.model.sha256.slice(0, 12)}…)`],
         ['card', result.model.card.origin.source],
         ['dataset', `${result.dataset.name} ${result.dataset.split}, ${result.dataset.samples} samples, digest ${result.dataset.digest.slice(0, 12)}…`],
