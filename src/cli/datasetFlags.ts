@@ -12,16 +12,16 @@ export interface DatasetFlagValues {
   'allow-outside-root'?: boolean | undefined
 }
 
-/** The adapter options these flags give (absent ones left out). */
+/** The adapter options these flags give (an absent flag is undefined, an unset switch too). */
 export function evalDatasetOptions(flags: DatasetFlagValues): Omit<DatasetOptions, 'data' | 'split'> {
   return {
-    ...(flags.labels !== undefined ? { labels: flags.labels } : {}),
-    ...(flags['class-map'] !== undefined ? { classMap: flags['class-map'] } : {}),
-    ...(flags['ckplus-neutral'] ? { ckplusNeutral: true } : {}),
-    ...(flags.classes !== undefined ? { classes: flags.classes === '7' ? 7 : 8 } : {}),
-    ...(flags.folds !== undefined ? { folds: flags.folds } : {}),
-    ...(flags.fold !== undefined ? { fold: flags.fold } : {}),
-    ...(flags['max-pixels'] !== undefined ? { maxPixels: flags['max-pixels'] } : {}),
-    ...(flags['allow-outside-root'] ? { allowOutsideRoot: true } : {}),
+    labels: flags.labels,
+    classMap: flags['class-map'],
+    ckplusNeutral: flags['ckplus-neutral'] || undefined,
+    classes: flags.classes === undefined ? undefined : flags.classes === '7' ? 7 : 8,
+    folds: flags.folds,
+    fold: flags.fold,
+    maxPixels: flags['max-pixels'],
+    allowOutsideRoot: flags['allow-outside-root'] || undefined,
   }
 }

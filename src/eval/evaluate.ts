@@ -134,7 +134,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
       {
         ...loopBase,
         split,
-        ...(slicing ? { sliceBy: slicing.attributes } : {}),
+        sliceBy: slicing?.attributes,
         shard: spec.shard,
         skip: run.resumeFrom?.result.resume
           ? { settled: run.resumeFrom.result.resume.settled, settledDigest: run.resumeFrom.result.resume.settledDigest, from: run.resumeFrom.file }

@@ -73,7 +73,7 @@ export function storedSpec(spec: EvalSpec, split: string): StoredSpec {
     cwd: process.cwd(),
     ...fixed,
     model: path.resolve(spec.model),
-    ...(spec.card ? { card: path.resolve(spec.card) } : {}),
+    card: spec.card ? path.resolve(spec.card) : undefined,
     data: path.resolve(spec.data),
     split,
     ...(spec.datasetOptions && labels !== undefined ? { datasetOptions: { ...spec.datasetOptions, labels: path.resolve(labels) } } : {}),
