@@ -1,13 +1,7 @@
 import { escapeXml } from './escape.js'
 import { percent, percentFigure } from './format.js'
 import type { Calibration, Slices } from './beyondRows.js'
-
-const FONT = 'font-family="DejaVu Sans, Verdana, Arial, sans-serif"'
-
-const open = (width: number, height: number, label: string): string[] => [
-  `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(label)}">`,
-  `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-]
+import { FONT, svgOpen } from './svg.js'
 
 /**
  * Reliability diagram: per confidence bin, a bar up to the bin's accuracy (blue) and the gap to
@@ -23,7 +17,7 @@ export function reliabilityDiagramSvg(c: Calibration, title = 'Reliability diagr
   const height = top + size + strip + 84
   const x = (v: number): number => left + v * size
   const y = (v: number): number => top + size - v * size
-  const parts = open(width, height, title)
+  const parts = svgOpen(width, height, title)
   parts.push(
     `<text x="${left}" y="22" ${FONT} font-size="15" font-weight="bold" fill="#111">${escapeXml(title)}</text>`,
     `<rect x="${left}" y="${top}" width="${size}" height="${size}" fill="#f6f8fa" stroke="#d0d7de"/>`,
@@ -64,7 +58,7 @@ export function sliceBarsSvg(attribute: string, slice: Slices[string]): string {
   const top = 40
   const width = left + scale + 90
   const height = top + groups.length * (barH + 8) + 56
-  const parts = open(width, height, `Accuracy by ${attribute}`)
+  const parts = svgOpen(width, height, `Accuracy by ${attribute}`)
   parts.push(`<text x="${left}" y="22" ${FONT} font-size="15" font-weight="bold" fill="#111">${escapeXml(`Accuracy by ${attribute}`)}</text>`)
   groups.forEach(([value, g], i) => {
     const yy = top + i * (barH + 8)

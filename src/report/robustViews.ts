@@ -7,10 +7,9 @@ import type { RobustResult } from '../documents/robustDocument.js'
 import Table from './table.js'
 import { fitText } from './fit.js'
 import { percent as pct } from './format.js'
+import { FONT, svgOpen } from './svg.js'
 
 /** Views of a ferbench/robust@1 document: terminal table, markdown, HTML with one line chart per corruption, PNG of the charts. */
-
-const FONT = 'font-family="DejaVu Sans, Verdana, Arial, sans-serif"'
 
 function summaryRows(r: RobustResult): string[][] {
   return [
@@ -79,8 +78,7 @@ function robustLineChartSvg(r: RobustResult, corruption: string): string {
   const x = (s: number): number => left + ((s - 1) / 4) * w
   const y = (a: number): number => top + h - a * h
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(`accuracy under ${corruption}`)}">`,
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    ...svgOpen(width, height, `accuracy under ${corruption}`),
     `<text x="${left}" y="20" ${FONT} font-size="13" font-weight="bold" fill="#111">${esc(corruption)}</text>`,
     `<rect x="${left}" y="${top}" width="${w}" height="${h}" fill="#f6f8fa" stroke="#d0d7de"/>`,
     `<line x1="${left}" y1="${y(r.clean.accuracy)}" x2="${left + w}" y2="${y(r.clean.accuracy)}" stroke="#54a24b" stroke-dasharray="5 3"><title>clean ${pct(r.clean.accuracy)}</title></line>`,

@@ -4,7 +4,14 @@ import { percent } from './format.js'
 
 type Metrics = EvalResult['metrics']
 
-const FONT = "font-family=\"DejaVu Sans, Verdana, Arial, sans-serif\""
+/** The font every SVG view asks for (DejaVu Sans is what the PNG renderer has). */
+export const FONT = 'font-family="DejaVu Sans, Verdana, Arial, sans-serif"'
+
+/** The opening of a standalone SVG view: the root element labelled for screen readers, on a white background. */
+export const svgOpen = (width: number, height: number, label: string): string[] => [
+  `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(label)}">`,
+  `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+]
 
 /** White → deep blue; t in [0, 1]. */
 function blue(t: number): string {
@@ -26,8 +33,7 @@ export function confusionHeatmapSvg(metrics: Metrics, title = 'Confusion matrix'
   const width = left + k * cell + 20
   const height = top + k * cell + 62
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(title)}">`,
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    ...svgOpen(width, height, title),
     `<text x="${left}" y="24" ${FONT} font-size="16" font-weight="bold" fill="#111">${escapeXml(title)}</text>`,
     `<text x="${left + (k * cell) / 2}" y="48" ${FONT} font-size="13" fill="#333" text-anchor="middle">predicted</text>`,
     `<text x="18" y="${top + (k * cell) / 2}" ${FONT} font-size="13" fill="#333" text-anchor="middle" transform="rotate(-90 18 ${top + (k * cell) / 2})">truth</text>`,
@@ -76,8 +82,7 @@ export function perClassBarsSvg(metrics: Metrics): string {
   const width = left + scale + 80
   const height = top + metrics.perClass.length * group + 30
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Per-class precision, recall and F1">`,
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    ...svgOpen(width, height, 'Per-class precision, recall and F1'),
     `<text x="${left}" y="20" ${FONT} font-size="15" font-weight="bold" fill="#111">Per-class precision, recall, F1</text>`,
   ]
   series.forEach((s, i) => {
