@@ -19,9 +19,9 @@ import { machineInfo, toolVersion } from '../identity/provenance.js'
 
 
 const LABEL_ORDER_WARNING = 'label order check'
-export const SAME_MODEL_NOTE =
+const SAME_MODEL_NOTE =
   'one model tested on every fold: this is cross-dataset testing of that model on subject-independent parts of the data, not k-fold training'
-export const PER_FOLD_MODEL_NOTE = 'each fold k was tested with the model trained for it (--model pattern with {fold})'
+const PER_FOLD_MODEL_NOTE = 'each fold k was tested with the model trained for it (--model pattern with {fold})'
 
 /** `models/fold{fold}.onnx` → `models/fold3.onnx`; a path without `{fold}` is returned as it is. */
 export function modelForFold(pattern: string, fold: number): string {

@@ -72,7 +72,7 @@ type Prepared =
   | { sample: Sample; error: unknown; readMs: number }
 
 /** The attributes of one sample that slicing can use: the subject, then the adapter's own. */
-export async function sampleAttributes(sample: Sample): Promise<Record<string, string>> {
+async function sampleAttributes(sample: Sample): Promise<Record<string, string>> {
   return { ...(sample.subject !== undefined ? { subject: sample.subject } : {}), ...(sample.attributes ? await sample.attributes() : {}) }
 }
 

@@ -18,7 +18,7 @@ const PARTIAL_EXPECTED = 'a partial result written by an interrupted `ferbench e
  * field is named), then checked for consistency (checkPartialResult); any problem is exit 3
  * naming the file.
  */
-export function readPartialResult(file: string): EvalResult {
+function readPartialResult(file: string): EvalResult {
   const doc: EvalResult = readEvalDocumentFor(file, PARTIAL_EXPECTED)
   if (doc.complete) throw dataError(`--resume ${file}: this result is complete (complete:true); there is nothing to resume`)
   checkPartialResult(doc, file)

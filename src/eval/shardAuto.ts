@@ -10,7 +10,7 @@ export interface AutoShard {
 }
 
 /** The engines `--shard auto` reads, in the order they are tried. GitHub Actions has no such variables: pass --shard i/n from the matrix. */
-export const SHARD_ENGINES = [
+const SHARD_ENGINES = [
   'Kubernetes Indexed Job: JOB_COMPLETION_INDEX (0-based) + --shard-count',
   'SLURM job array: SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT, or SLURM_ARRAY_TASK_MIN/MAX (and STEP)',
   'GitLab CI parallel: CI_NODE_INDEX (1-based) / CI_NODE_TOTAL',

@@ -30,8 +30,8 @@ export const CORRUPTION_PARAMETERS: Record<Corruption, { values: readonly number
 }
 
 /** Row of the eye band and of the mouth, as a share of the height of an aligned face (RAF-DB aligned, FER2013 crops). */
-export const EYE_ROW = 0.42
-export const MOUTH_ROW = 0.75
+const EYE_ROW = 0.42
+const MOUTH_ROW = 0.75
 
 /**
  * A seeded PRNG for one (seed, corruption, sample): the same corrupted image on every run and at any
@@ -80,7 +80,7 @@ function channelMeans(image: RawImage): number[] {
  * counts with scale = their sum (libvips rounds a fractional mask on 8-bit images, so the kernel
  * is kept in integers and normalised by the scale).
  */
-export function motionKernel(length: number, angle: number): { width: number; height: number; kernel: number[]; scale: number } {
+function motionKernel(length: number, angle: number): { width: number; height: number; kernel: number[]; scale: number } {
   const half = Math.floor(length / 2)
   const size = 2 * half + 1
   const kernel = new Array<number>(size * size).fill(0)

@@ -20,7 +20,7 @@ export interface RobustConditions {
 export const DEFAULT_ROBUST_SEED = 15
 
 /** One condition's outcome from its eval result (a failed sample is neither right nor wrong: it is counted apart). */
-export function outcomeOf(result: Pick<EvalResult, 'metrics' | 'failures'>): RobustOutcome {
+function outcomeOf(result: Pick<EvalResult, 'metrics' | 'failures'>): RobustOutcome {
   const { correct, samples } = result.metrics
   return { accuracy: samples === 0 ? 0 : correct / samples, accuracyCI95: wilsonInterval(correct, samples), samples, correct, failures: result.failures.length }
 }

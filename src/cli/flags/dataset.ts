@@ -13,23 +13,23 @@ export const dataFlag = Flags.custom<string>({ description: 'the dataset file or
 
 export const splitFlag = Flags.custom<string>({ char: 's', description: 'split to evaluate (fer2013: Training, PublicTest, PrivateTest; default PrivateTest)' })
 
-export const labelsFlag = Flags.custom<string>({ description: 'ferplus: the fer2013new.csv votes file (default: fer2013new.csv beside --data)' })
+const labelsFlag = Flags.custom<string>({ description: 'ferplus: the fer2013new.csv votes file (default: fer2013new.csv beside --data)' })
 
-export const classMapFlag = Flags.custom<string>({ description: "folder/manifest: class names → emotions, e.g. '0=neutral,1=happiness,2=surprise'" })
+const classMapFlag = Flags.custom<string>({ description: "folder/manifest: class names → emotions, e.g. '0=neutral,1=happiness,2=surprise'" })
 
-export const ckplusNeutralFlag = Flags.boolean({ description: 'ckplus (original layout): add the first frame of each labelled sequence as neutral' })
+const ckplusNeutralFlag = Flags.boolean({ description: 'ckplus (original layout): add the first frame of each labelled sequence as neutral' })
 
-export const classesFlag = Flags.option({ description: 'affectnet: 8 classes, or 7 (contempt dropped)', options: ['7', '8'] as const })
+const classesFlag = Flags.option({ description: 'affectnet: 8 classes, or 7 (contempt dropped)', options: ['7', '8'] as const })
 
 /** --folds: subject-independent folds (at least 2). */
 export function foldsFlag(description = 'subject-independent folds of the split (CK+ and JAFFE default to 10); without --fold, every fold is evaluated (--model may contain {fold})') {
   return Flags.integer({ description, min: 2 })
 }
 
-export const foldFlag = Flags.integer({ description: 'evaluate only this fold (1-based) of --folds', min: 1 })
+const foldFlag = Flags.integer({ description: 'evaluate only this fold (1-based) of --folds', min: 1 })
 
 /** --allow-outside-root: the dataset-root rule's escape hatch (docs/bad-input.md). */
-export const allowOutsideRootFlag = Flags.boolean({
+const allowOutsideRootFlag = Flags.boolean({
   description: 'read image paths (manifest/AffectNet list entries, symlinked class folders) that lie outside the dataset root; by default they are refused',
 })
 
