@@ -20,5 +20,4 @@ export const DEMO = {
   model: path.join(FIXTURES_DIR, 'models', 'oracle.onnx'),
   dataset: 'fer2013',
   data: path.join(FIXTURES_DIR, 'fer2013', 'fer2013.csv'),
-  split: 'PrivateTest',
 } as const

@@ -42,7 +42,7 @@ export interface SpecChoices {
 
 /**
  * The spec of one evaluation from the command line, built once: with neither --model nor --data,
- * the bundled demo (its model, data, dataset and split).
+ * the bundled demo (its model, data and dataset).
  */
 export function evalSpecFromFlags(command: 'eval' | 'robust', flags: EvalSpecFlags, extras: SpecExtras, choices: SpecChoices = {}): EvalSpec {
   const demo = flags.model === undefined && flags.data === undefined
@@ -58,7 +58,7 @@ export function evalSpecFromFlags(command: 'eval' | 'robust', flags: EvalSpecFla
     preset: flags.preset,
     dataset: demo ? DEMO.dataset : flags.dataset,
     data: flags.data ?? DEMO.data,
-    split: flags.split || (demo ? DEMO.split : undefined), // an empty --split is none
+    split: flags.split || undefined, // none (or an empty one): the dataset's default, resolved by the adapter (the demo's: PrivateTest)
     datasetOptions: evalDatasetOptions(flags),
     batch: flags.batch,
     threads: flags.threads,
