@@ -6,7 +6,7 @@ import { datasetOptionsSchema, storedSpecSchema, type StoredSpec } from '../docu
 import { describeIssues } from '../documents/readDocument.js'
 
 /** Samples per inference call when --batch is not given. */
-export const DEFAULT_BATCH = 32
+const DEFAULT_BATCH = 32
 
 /** Samples decoded and preprocessed ahead of inference when --concurrency is not given. */
 export const DEFAULT_CONCURRENCY = 4
@@ -21,7 +21,7 @@ const stored = storedSpecSchema.shape
  * DEFAULT_SLICE_MIN_SAMPLES samples not ranked. `split` absent: the dataset's default split,
  * which only the adapter knows (it may depend on the data, e.g. a folder's `test`; openDataset).
  */
-export const evalSpecSchema = z
+const evalSpecSchema = z
   .object(stored)
   .omit({ cwd: true })
   .extend({
@@ -84,7 +84,7 @@ export function storedSpec(spec: EvalSpec, split: string): StoredSpec {
  * The stored spec with every path absolute. Partial results store resolved paths; one written by
  * an older ferbench may hold paths relative to its working directory (`cwd`).
  */
-export function resumedPaths(options: StoredSpec): StoredSpec {
+function resumedPaths(options: StoredSpec): StoredSpec {
   const at = (p: string): string => path.resolve(options.cwd, p)
   const labels = options.datasetOptions?.labels
   return {
