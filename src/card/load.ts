@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { cardError } from '../base/errors.js'
-import { MAX_JSON_BYTES, requireRegularFile } from '../base/inputFile.js'
+import { readJsonFile } from '../base/jsonFile.js'
 import { presetCard, presetNames } from './presets.js'
 import { parseCard, type CardFile } from './schema.js'
 
@@ -11,13 +11,7 @@ export interface CardChoice {
 }
 
 function readCardFile(file: string): CardFile {
-  requireRegularFile(file, { what: 'a model card JSON file', fail: cardError, maxBytes: MAX_JSON_BYTES, missing: 'model card not found' })
-  let raw: unknown
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (error) {
-    throw cardError(`${file}: model card is not valid JSON: ${(error as Error).message}`)
-  }
+  const raw = readJsonFile(file, { what: 'a model card JSON file', fail: cardError, missing: 'model card not found', notJson: 'model card is not valid JSON' })
   return parseCard(raw, file)
 }
 

@@ -85,6 +85,15 @@ export class EvalSession {
     this.interrupts?.dispose()
   }
 
+  /** A run stopped by an error keeps what it settled: writes the partial result and says how to continue. */
+  private keepPartial(partial: EvalResult | CvResult, outputs: EvalOutputs, settled: string): void {
+    const file = this.writePartial(partial, outputs.output)
+    this.term.note(
+      `ferbench eval: stopped by an error after ${settled}; partial result (complete:false) written to ${file}; ` +
+        `fix the input, then continue with: ferbench eval --resume ${file}`,
+    )
+  }
+
   /** One split (or one fold, or one shard) of one model. */
   async single(spec: EvalSpec, outputs: EvalOutputs, resumeFrom?: EvalRun['resumeFrom']): Promise<EvalResult> {
     checkOutputs(outputPaths(outputs), inputPaths(spec))
@@ -97,13 +106,7 @@ export class EvalSession {
     try {
       result = await evaluate(spec, { signal: this.signal, onProgress: (done) => progress.update(done), resumeFrom })
     } catch (error) {
-      if (error instanceof PartialResultError) {
-        const file = this.writePartial(error.partial, outputs.output)
-        this.term.note(
-          `ferbench eval: stopped by an error after ${error.partial.resume?.settled ?? 0} sample(s); partial result (complete:false) written to ${file}; ` +
-            `fix the input, then continue with: ferbench eval --resume ${file}`,
-        )
-      }
+      if (error instanceof PartialResultError) this.keepPartial(error.partial, outputs, `${error.partial.resume?.settled ?? 0} sample(s)`)
       throw error
     } finally {
       counting?.abort()
@@ -124,13 +127,7 @@ export class EvalSession {
     try {
       result = await crossValidate(spec, { signal: this.signal, onProgress: (done) => progress.update(done), resumeFrom })
     } catch (error) {
-      if (error instanceof CvPartialError) {
-        const file = this.writePartial(error.partial, outputs.output)
-        this.term.note(
-          `ferbench eval: stopped by an error after ${error.partial.folds.length} of ${error.partial.protocol.folds} fold(s); partial result (complete:false) written to ${file}; ` +
-            `fix the input, then continue with: ferbench eval --resume ${file}`,
-        )
-      }
+      if (error instanceof CvPartialError) this.keepPartial(error.partial, outputs, `${error.partial.folds.length} of ${error.partial.protocol.folds} fold(s)`)
       throw error
     } finally {
       counting?.abort()

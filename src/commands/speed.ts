@@ -3,7 +3,7 @@ import { FerbenchCommand } from '../cli/baseCommand.js'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { checkOutputs } from '../cli/outputs.js'
 import { benchmark } from '../speed/benchmark.js'
-import { DEFAULT_REPEATS } from '../speed/spec.js'
+import { DEFAULT_REPEATS, SPEED_DEFAULTS } from '../speed/spec.js'
 import { speedSpecFromFlags } from '../cli/speedSpecFlags.js'
 import type { SpeedResult } from '../documents/speedDocument.js'
 import { renderSpeedTables } from '../report/speedTable.js'
@@ -37,11 +37,11 @@ export default class Speed extends FerbenchCommand {
     preset: presetFlag({ description: 'a built-in model card by name' }),
     runner: runnerFlag(),
     device: deviceFlag(),
-    batch: Flags.string({ char: 'b', description: 'images per call, comma-separated: one cell each', default: '1' }),
+    batch: Flags.string({ char: 'b', description: 'images per call, comma-separated: one cell each', default: SPEED_DEFAULTS.batches.join(',') }),
     threads: Flags.string({ description: 'intra-op threads, comma-separated: one session each (default: the engine decides)' }),
-    warmup: Flags.integer({ description: 'untimed calls before each cell', default: 10, min: 0 }),
-    iterations: Flags.integer({ description: 'minimum timed calls per cell', default: 50, min: 1 }),
-    duration: Flags.string({ description: 'minimum seconds per cell (both minimums must be met)', default: '2' }),
+    warmup: Flags.integer({ description: 'untimed calls before each cell', default: SPEED_DEFAULTS.warmup, min: 0 }),
+    iterations: Flags.integer({ description: 'minimum timed calls per cell', default: SPEED_DEFAULTS.minIterations, min: 1 }),
+    duration: Flags.string({ description: 'minimum seconds per cell (both minimums must be met)', default: String(SPEED_DEFAULTS.minDurationS) }),
     reference: Flags.string({ description: 'a reference model timed in the same run and cells, interleaved in ABBA blocks; each cell gets latencyRatio (median call latency / the reference\'s, geometric mean over blocks) and latencyRatioCI95' }),
     repeats: Flags.integer({ description: 'with --reference: ABBA blocks per cell (the --iterations and --duration minimums are split over them)', default: DEFAULT_REPEATS, min: 1 }),
     'reference-card': Flags.string({ description: 'model card of the reference (default: its sidecar, else its input shape)' }),

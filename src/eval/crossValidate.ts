@@ -159,14 +159,7 @@ export async function crossValidate(spec: EvalSpec, run: CvRun = {}): Promise<Cv
 }
 
 /** An all-fold run stopped by an error after some progress: the error, and the partial result of the folds done (to write, then --resume). */
-export class CvPartialError extends FerbenchError {
-  readonly partial: CvResult
-
-  constructor(cause: FerbenchError, partial: CvResult) {
-    super(cause.kind, cause.message, { cause })
-    this.partial = partial
-  }
-}
+export class CvPartialError extends PartialResultError<CvResult> {}
 
 /** A fold a partial all-fold result finished: it must be that fold, complete, and its model file unchanged since. */
 async function checkFinishedFold(file: string, done: EvalResult, k: number, model: string): Promise<void> {

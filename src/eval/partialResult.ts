@@ -6,10 +6,10 @@ import { FerbenchError } from '../base/errors.js'
  * message and exit code, and the partial result (complete:false) of the samples settled before
  * it, so that the command can write it and the user can fix the input and `eval --resume`.
  */
-export class PartialResultError extends FerbenchError {
-  readonly partial: EvalResult
+export class PartialResultError<T = EvalResult> extends FerbenchError {
+  readonly partial: T
 
-  constructor(cause: FerbenchError, partial: EvalResult) {
+  constructor(cause: FerbenchError, partial: T) {
     super(cause.kind, cause.message, { cause })
     this.partial = partial
   }

@@ -4,9 +4,10 @@ import { dataError, usageError } from '../base/errors.js'
 import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
 import { datasetOptionsSchema, storedSpecSchema, type StoredSpec } from '../documents/storedSpec.js'
 import { describeIssues } from '../documents/readDocument.js'
+import { DEFAULT_DEVICE } from '../runners/types.js'
 
 /** Samples per inference call when --batch is not given. */
-const DEFAULT_BATCH = 32
+export const DEFAULT_BATCH = 32
 
 /** Samples decoded and preprocessed ahead of inference when --concurrency is not given. */
 export const DEFAULT_CONCURRENCY = 4
@@ -27,7 +28,7 @@ const evalSpecSchema = z
   .extend({
     split: z.string().optional(),
     batch: stored.batch.default(DEFAULT_BATCH),
-    device: stored.device.default('cpu'),
+    device: stored.device.default(DEFAULT_DEVICE),
     datasetOptions: datasetOptionsSchema.optional(),
     extraClasses: stored.extraClasses.default('drop'),
     /** Keep per-sample predictions during the run (embedded, or for a --predictions CSV). */

@@ -3,6 +3,8 @@ import type { ModelInputInfo } from '../card/resolve.js'
 /** The devices a runner can be asked for (`--device`). */
 export const DEVICES = ['cpu', 'gpu'] as const
 export type Device = (typeof DEVICES)[number]
+/** Every command that runs a model runs it on the CPU unless told otherwise. */
+export const DEFAULT_DEVICE: Device = 'cpu'
 
 /** The runners by name (`--runner`): `onnx` (onnxruntime-node), `tfjs` (TensorFlow.js). */
 export const RUNNER_NAMES = ['onnx', 'tfjs'] as const

@@ -2,10 +2,13 @@ import { z } from 'zod'
 import { usageError } from '../base/errors.js'
 import { LIMITS } from '../base/limits.js'
 import { describeIssues } from '../documents/readDocument.js'
-import { DEVICES } from '../runners/types.js'
+import { DEFAULT_DEVICE, DEVICES } from '../runners/types.js'
 
 /** ABBA blocks per cell with --reference (docs/detectors.md: false-alarm and detection rates at this setting). */
 export const DEFAULT_REPEATS = 6
+
+/** The cells and timing a plain `ferbench speed` uses (the flags show these as their defaults). */
+export const SPEED_DEFAULTS = { batches: [1], warmup: 10, minIterations: 50, minDurationS: 2 } as const
 
 /**
  * What one `ferbench speed` run measures: the model (and a reference), the cells (batch × threads),
@@ -19,17 +22,17 @@ export const speedSpecSchema = z
     card: z.string().optional(),
     preset: z.string().optional(),
     runner: z.string().optional(),
-    device: z.enum(DEVICES).default('cpu'),
+    device: z.enum(DEVICES).default(DEFAULT_DEVICE),
     /** Images per runner call, one cell each. */
-    batches: z.array(z.number()).readonly().default([1]),
+    batches: z.array(z.number()).readonly().default(SPEED_DEFAULTS.batches),
     /** Intra-op threads, one session each; `null` lets the engine choose. */
     threads: z.array(z.number().nullable()).readonly().default([null]),
     /** Untimed calls before each cell. */
-    warmup: z.number().default(10),
+    warmup: z.number().default(SPEED_DEFAULTS.warmup),
     /** A cell runs at least this many timed calls … */
-    minIterations: z.number().default(50),
+    minIterations: z.number().default(SPEED_DEFAULTS.minIterations),
     /** … and at least this many seconds (MLPerf SingleStream style: both minimums must be met). */
-    minDurationS: z.number().default(2),
+    minDurationS: z.number().default(SPEED_DEFAULTS.minDurationS),
     /** Time this model too, in the same cells, and report per-cell latency ratios. */
     reference: z.string().optional(),
     /** With a reference: interleaved A B B A blocks per cell (the ratio's interval comes from their spread). */

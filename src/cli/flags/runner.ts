@@ -1,16 +1,17 @@
 import { Flags } from '@oclif/core'
 import { LIMITS } from '../../base/limits.js'
-import { DEVICES, RUNNER_NAMES } from '../../runners/types.js'
+import { DEFAULT_BATCH } from '../../eval/spec.js'
+import { DEFAULT_DEVICE, DEVICES, RUNNER_NAMES } from '../../runners/types.js'
 
 /** --device: cpu (default) or gpu; typed `Device` by its options. */
-export const deviceFlag = Flags.option({ description: 'device to run on', options: DEVICES, default: 'cpu' })
+export const deviceFlag = Flags.option({ description: 'device to run on', options: DEVICES, default: DEFAULT_DEVICE })
 
 /** --runner: onnx or tfjs; absent = chosen from the model file type. */
 export const runnerFlag = Flags.option({ description: 'runner (default: chosen from the model file type)', options: RUNNER_NAMES })
 
 /** --batch (-b): samples per inference call, 1–LIMITS.batch, default 32. */
 export function batchFlag(description = `samples per inference call (1–${LIMITS.batch})`) {
-  return Flags.integer({ char: 'b', description, default: 32, min: 1, max: LIMITS.batch })
+  return Flags.integer({ char: 'b', description, default: DEFAULT_BATCH, min: 1, max: LIMITS.batch })
 }
 
 /** --threads: the runner's intra-op threads, 1–LIMITS.threads; absent = the engine decides. */
