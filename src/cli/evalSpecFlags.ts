@@ -97,3 +97,11 @@ function shardFromFlags(text: string, shardCount: number | undefined, announce: 
   announce(`ferbench eval: shard ${auto.shard.index}/${auto.shard.count} from ${auto.source}`)
   return auto.shard
 }
+
+/** `--folds N` without `--fold`: every fold (the --model pattern may contain {fold}); refuses the flags an all-fold run cannot honour. */
+export function allFoldSpecFromFlags(flags: EvalSpecFlags & { predictions?: string | undefined; 'embed-predictions'?: boolean | undefined }): EvalSpec {
+  if (flags.model === undefined || flags.data === undefined) throw usageError(`--folds without --fold evaluates every fold and needs --model and --data`)
+  for (const flag of ['shard', 'predictions', 'slice-by', 'calibrate'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
+  const embed = flags['embed-predictions'] !== false
+  return evalSpecFromFlags('eval', flags, { predictions: embed, embedPredictions: embed })
+}

@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
-import { usageError } from '../base/errors.js'
 import { DEFAULT_PARTIAL_FILE } from '../eval/resume.js'
 import type { EvalResult } from '../documents/evalDocument.js'
 import type { CvResult } from '../documents/cvDocument.js'
@@ -11,7 +10,7 @@ import { concurrencyFlag, scoringFlags, strictFlag } from '../cli/flags/evaluati
 import { formatFlag, outputFlag, reportFlag } from '../cli/flags/output.js'
 import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
 import { EvalSession, FIXED_BY_RESUME } from '../cli/evalRun.js'
-import { evalSpecFromFlags } from '../cli/evalSpecFlags.js'
+import { allFoldSpecFromFlags, evalSpecFromFlags } from '../cli/evalSpecFlags.js'
 
 export default class Eval extends FerbenchCommand {
   static override summary = 'Evaluate a model on a dataset: accuracy with a 95% interval, per-class metrics, confusion matrix.'
@@ -65,13 +64,7 @@ export default class Eval extends FerbenchCommand {
     const session = new EvalSession(term)
     const outputs = { output: flags.output, predictions: flags.predictions, format: flags.format, report: flags.report, timings: flags.timings }
     try {
-      if (flags.folds !== undefined && flags.fold === undefined && !flags.resume) {
-        // --folds N without --fold: every fold (the --model pattern may contain {fold})
-        if (flags.model === undefined || flags.data === undefined) throw usageError(`--folds without --fold evaluates every fold and needs --model and --data`)
-        for (const flag of ['shard', 'predictions', 'slice-by', 'calibrate'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
-        const embed = flags['embed-predictions'] !== false
-        return await session.allFolds(evalSpecFromFlags('eval', flags, { predictions: embed, embedPredictions: embed }), outputs)
-      }
+      if (flags.folds !== undefined && flags.fold === undefined && !flags.resume) return await session.allFolds(allFoldSpecFromFlags(flags), outputs)
       if (flags.resume) {
         const given = raw.flatMap((r) => (r.type === 'flag' && r.flag !== undefined && FIXED_BY_RESUME.includes(r.flag) ? [r.flag] : []))
         return await session.resume(flags.resume, given, flags.concurrency, outputs)
