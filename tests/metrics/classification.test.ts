@@ -1,10 +1,5 @@
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { generateFixtures } from '../../tools/fixtures/generate.js'
-import { mapLabels, predictColumn } from '../../src/labels/mapping.js'
 import { classificationMetrics, confusionFromPairs, wilsonInterval } from '../../src/metrics/classification.js'
-import { FIXTURES, tempDir } from '../helpers/cli.js'
 
 describe('classification metrics', () => {
   it('match a hand-worked 3-class example', () => {
@@ -38,32 +33,5 @@ describe('classification metrics', () => {
 
   it('rejects a non-square matrix naming the expected size', () => {
     expect(() => classificationMetrics(['a', 'b'], [[1, 2, 3], [1, 2, 3]])).toThrow(/2×2/)
-  })
-})
-
-describe('label mapping', () => {
-  it('maps model order to dataset order through canonical names and drops extra classes from the argmax', () => {
-    const mapping = mapLabels(['neutral', 'happiness', 'contempt'], ['happiness', 'neutral'], 'drop')
-    expect(mapping.columns).toEqual(['happiness', 'neutral'])
-    expect(mapping.modelToColumn).toEqual([1, 0, -1])
-    // contempt has the highest score but is excluded
-    expect(predictColumn(new Float32Array([0.2, 0.3, 0.9]), 0, mapping)).toBe(0)
-    const keep = mapLabels(['neutral', 'happiness', 'contempt'], ['happiness', 'neutral'], 'keep')
-    expect(keep.columns).toEqual(['happiness', 'neutral', 'contempt'])
-    expect(predictColumn(new Float32Array([0.2, 0.3, 0.9]), 0, keep)).toBe(2)
-  })
-
-  it('reports dataset classes the model cannot output', () => {
-    expect(mapLabels(['neutral', 'happiness'], ['happiness', 'neutral', 'fear'], 'drop').missingModelClasses).toEqual(['fear'])
-  })
-})
-
-describe('fixtures', () => {
-  it('the committed fer2013 fixtures and oracle models are exactly what the seeded script writes', async () => {
-    const dir = tempDir()
-    await generateFixtures(dir, ['oracle models', 'fer2013'])
-    for (const file of ['fer2013/fer2013.csv', 'fer2013/icml_face_data.csv', 'models/oracle.onnx', 'models/oracle-batch1.onnx', 'models/oracle.onnx.ferbench.json']) {
-      expect(readFileSync(path.join(dir, file)).equals(readFileSync(path.join(FIXTURES, file))), file).toBe(true)
-    }
   })
 })
