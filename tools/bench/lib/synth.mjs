@@ -8,7 +8,7 @@ import { deflateSync } from 'node:zlib'
 export const FER2013_SPLIT_ROWS = { Training: 28709, PublicTest: 3589, PrivateTest: 3589 }
 
 /** The project's seeded PRNG (mulberry32, src/runners/onnxBuilder.ts), from the build. */
-import { seededRandom as mulberry32 } from '../../../dist/runners/onnxBuilder.js'
+import { seededRandom as mulberry32 } from '../../../dist/base/prng.js'
 
 export { mulberry32 }
 
