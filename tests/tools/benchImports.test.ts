@@ -57,4 +57,18 @@ describe('tools/bench: every imported name exists', () => {
     }
     expect(problems).toEqual([])
   })
+
+  it('each script or module a benchmark names by a literal path under the root exists', () => {
+    const missing: string[] = []
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8')
+      for (const m of text.matchAll(/path\.join\(ROOT((?:,\s*'[^']+')+)\)/g)) {
+        const parts = [...m[1]!.matchAll(/'([^']+)'/g)].map((p) => p[1]!)
+        if (!/\.(mjs|js)$/.test(parts.at(-1)!)) continue
+        const target = path.join(ROOT, ...parts)
+        if (!existsSync(sourceOf(target))) missing.push(`${path.relative(ROOT, file)}: ${parts.join('/')}`)
+      }
+    }
+    expect(missing).toEqual([])
+  })
 })

@@ -52,7 +52,7 @@ for (const [label, csv] of Object.entries(files)) {
         runs.split.push(doc.timing.split)
         console.error(`${label} round ${r + 1} ferbench: ${m.wallSeconds.toFixed(2)} s, infer ${doc.timing.split.inferMs.toFixed(0)} ms, peak RSS ${m.peakRssMiB.toFixed(0)} MiB`)
       } else if (name === 'raw') {
-        const m = await measure(path.join(ROOT, 'bench', 'lib', 'rawEval.mjs'), [csv, model, 'PrivateTest', batch, 'raw255', 'NCHW'])
+        const m = await measure(path.join(ROOT, 'tools', 'bench', 'lib', 'rawEval.mjs'), [csv, model, 'PrivateTest', batch, 'raw255', 'NCHW'])
         if (m.code !== 0) throw new Error(`script exited ${m.code}: ${m.stderr.slice(-2000)}`)
         const out = JSON.parse(m.stdout)
         if (accuracy !== undefined && out.accuracy !== accuracy) throw new Error(`ferbench and the script disagree on the accuracy (${accuracy} vs ${out.accuracy})`)
@@ -60,7 +60,7 @@ for (const [label, csv] of Object.entries(files)) {
         runs.raw.push(m.wallSeconds)
         console.error(`${label} round ${r + 1} script: ${m.wallSeconds.toFixed(2)} s`)
       } else {
-        const m = await measure(path.join(ROOT, 'bench', 'lib', 'bareLoop.mjs'), [csv, model, 'PrivateTest', batch])
+        const m = await measure(path.join(ROOT, 'tools', 'bench', 'lib', 'bareLoop.mjs'), [csv, model, 'PrivateTest', batch])
         if (m.code !== 0) throw new Error(`bare loop exited ${m.code}: ${m.stderr.slice(-2000)}`)
         runs.bare.push(JSON.parse(m.stdout).loopMs)
       }

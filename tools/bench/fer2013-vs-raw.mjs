@@ -33,7 +33,7 @@ console.error('synthesising fer2013.csv (first run only) ...')
 const csv = await synthFer2013Csv(OUT)
 const contenders = {
   ferbench: () => measure(path.join(ROOT, 'bin', 'run.js'), ['eval', '--model', ORACLE, '--data', csv, '--split', split, '--batch', batch, '--concurrency', concurrency, '--json']),
-  raw: () => measure(path.join(ROOT, 'bench', 'lib', 'rawEval.mjs'), [csv, ORACLE, split, batch, MODELS[modelName].scale, MODELS[modelName].layout]),
+  raw: () => measure(path.join(ROOT, 'tools', 'bench', 'lib', 'rawEval.mjs'), [csv, ORACLE, split, batch, MODELS[modelName].scale, MODELS[modelName].layout]),
 }
 const runs = { ferbench: [], raw: [] }
 const accuracy = {}
