@@ -14,3 +14,9 @@ export const signed = (x: number, digits = 2): string => `${x >= 0 ? '+' : ''}${
 
 /** A p-value: two significant digits, in exponent form below 10⁻⁴ (`0.032`, `3.2e-7`). */
 export const pValue = (p: number): string => (p < 1e-4 ? p.toExponential(1) : p.toPrecision(2))
+
+/** A p-value in a sentence, a chart note or an HTML cell: two significant digits as `toPrecision` writes them (`0.032`, `3.2e-7`). */
+export const pValueBrief = (p: number): string => p.toPrecision(2)
+
+/** A p-value in the doctor's table: two significant digits down to 0.001, below that the order of magnitude only (`1e-5`). */
+export const pValueCoarse = (p: number): string => (p >= 0.001 ? p.toPrecision(2) : p.toExponential(0))

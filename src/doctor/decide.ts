@@ -2,7 +2,7 @@ import type { Emotion } from '../labels/emotions.js'
 import { analyseScores, labelTies, pairedTest, samplesToSeparate, type CandidateAnalysis } from './analyse.js'
 import { candidateName, differingFields, specCard, type CandidateSpec } from './candidates.js'
 import type { DoctorCandidate, DoctorCard, DoctorResult, DoctorTie } from '../documents/doctorDocument.js'
-import { percent } from '../base/format.js'
+import { percent, pValueBrief } from '../base/format.js'
 
 /** Two candidates are told apart when McNemar's exact test on the sample gives p below this. */
 export const DOCTOR_ALPHA = 0.01
@@ -107,7 +107,7 @@ export function decide(list: readonly Evaluated[], datasetLabels: readonly Emoti
       blocking: true,
       detail:
         `${topName} (${pct(top.analysis.best.accuracy)}) and ${candidateName(first.spec)} (${pct(first.analysis.best.accuracy)}) disagree on ` +
-        `${t.b01 + t.b10} of ${n} samples, each right where the other is wrong ${t.b10} vs ${t.b01} times (McNemar p=${t.pValue.toPrecision(2)} ≥ ${DOCTOR_ALPHA}); ` +
+        `${t.b01 + t.b10} of ${n} samples, each right where the other is wrong ${t.b10} vs ${t.b01} times (McNemar p=${pValueBrief(t.pValue)} ≥ ${DOCTOR_ALPHA}); ` +
         (needed !== undefined
           ? `about ${needed} samples of this kind would separate a difference this size (--samples ${needed})`
           : 'more samples of the same kind would not separate them: they need images on which these fields change the prediction'),
@@ -136,7 +136,7 @@ export function decide(list: readonly Evaluated[], datasetLabels: readonly Emoti
       detail: tie.absent
         ? `the label order of ${a} and ${b} cannot be told apart: ${context.dataset} has no samples of either; a dataset with ${a} and ${b} images would separate them (this dataset's accuracy does not depend on it)`
         : `the label order of classes ${a} and ${b} cannot be told apart on this sample: swapping them turns ${tie.lost} right predictions wrong and ${tie.gained} wrong ones right ` +
-          `(McNemar p=${tie.pValue.toPrecision(2)}); more ${a} and ${b} images on which the model separates the two would settle it`,
+          `(McNemar p=${pValueBrief(tie.pValue)}); more ${a} and ${b} images on which the model separates the two would settle it`,
     })
   }
   const blocking = ties.some((t) => t.blocking)

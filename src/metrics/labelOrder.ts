@@ -23,7 +23,7 @@
  */
 import type { Emotion } from '../labels/emotions.js'
 import { mcnemarExact } from './stats.js'
-import { percent } from '../base/format.js'
+import { percent, pValueBrief } from '../base/format.js'
 
 const LABEL_ORDER_MIN_GAIN = 0.05
 const LABEL_ORDER_ALPHA = 0.01
@@ -233,9 +233,9 @@ export function checkLabelOrder(
     if (moves.length > 0 && best.gain > 0) {
       const why = supported === null
         ? `no moved class is both below chance (${pct(chance)}) under its own name and mostly predicted (≥ ${pct(minPermutedRecall)}) under one other`
-        : `the moves with that evidence gain ${pct(supported.gain)} (McNemar p=${supported.pValue.toPrecision(2)}), not more than ${pct(LABEL_ORDER_MIN_GAIN)} with p < ${LABEL_ORDER_ALPHA}`
+        : `the moves with that evidence gain ${pct(supported.gain)} (McNemar p=${pValueBrief(supported.pValue)}), not more than ${pct(LABEL_ORDER_MIN_GAIN)} with p < ${LABEL_ORDER_ALPHA}`
       check.note =
-        `a relabelling would raise accuracy from ${pct(accuracy)} to ${pct(best.accuracy)} (McNemar p=${best.pValue.toPrecision(2)}) by moving ${describe(moves)}; ` +
+        `a relabelling would raise accuracy from ${pct(accuracy)} to ${pct(best.accuracy)} (McNemar p=${pValueBrief(best.pValue)}) by moving ${describe(moves)}; ` +
         `${why}: read as confusion between classes, not as a mislabelled card`
     }
     return { check }
@@ -247,7 +247,7 @@ export function checkLabelOrder(
   check.suggestedCardLabels = suggested
   const warning =
     `label order check: relabelling the model's outputs would raise accuracy from ${pct(accuracy)} to ${pct(supported.accuracy)} ` +
-    `(McNemar p=${supported.pValue.toPrecision(2)}); ${describe(moves.filter((m) => m.mislabelled))}: the card's label order is probably wrong. ` +
+    `(McNemar p=${pValueBrief(supported.pValue)}); ${describe(moves.filter((m) => m.mislabelled))}: the card's label order is probably wrong. ` +
     `Best-matching card labels: ${JSON.stringify(suggested)} (card has ${JSON.stringify(cardLabels)})`
   return { check, warning }
 }

@@ -1,5 +1,5 @@
 import { escapeXml } from './escape.js'
-import { percent, percentFigure } from './format.js'
+import { percent, percentFigure, pValueBrief } from './format.js'
 import type { Calibration, Slices } from './beyondRows.js'
 import { FONT, svgOpen } from './svg.js'
 
@@ -72,7 +72,7 @@ export function sliceBarsSvg(attribute: string, slice: Slices[string]): string {
     )
   })
   const gap = slice.maxGap
-  const note = gap ? `largest gap ${percentFigure(gap.difference)} pts, ${gap.a} vs ${gap.b}, Fisher p = ${gap.pValue.toPrecision(2)}` : `no gap ranked (groups need ≥ ${slice.minSamples} samples)`
+  const note = gap ? `largest gap ${percentFigure(gap.difference)} pts, ${gap.a} vs ${gap.b}, Fisher p = ${pValueBrief(gap.pValue)}` : `no gap ranked (groups need ≥ ${slice.minSamples} samples)`
   parts.push(
     `<text x="${left}" y="${height - 26}" ${FONT} font-size="11" fill="#555">${escapeXml(note)}</text>`,
     `<text x="${left}" y="${height - 10}" ${FONT} font-size="11" fill="#555">line = 95% Wilson interval; grey = not ranked</text>`,

@@ -1,10 +1,9 @@
 import type { DoctorResult } from '../documents/doctorDocument.js'
 import Table from './table.js'
 import { fitText } from './fit.js'
-import { percentFigure } from './format.js'
+import { percentFigure, pValueCoarse } from './format.js'
 
 const pct = (x: number): string => percentFigure(x, 1)
-const pValue = (p: number): string => (p >= 0.001 ? p.toPrecision(2) : p.toExponential(0))
 const withInterval = (x: number, ci: readonly [number, number]): string => `${pct(x)} [${pct(ci[0])}–${pct(ci[1])}]`
 
 /** Candidate names without the words every candidate shares (e.g. the layout when the shape settles it). */
@@ -41,7 +40,7 @@ export function renderDoctor(result: DoctorResult): string {
   out.push(`candidates${common.length > 0 ? ` (all: ${common.join(' ')})` : ''}, accuracy % [95% Wilson interval]:`)
   const table = new Table({ head: ['#', 'candidate', 'declared order', 'best labels', 'output', 'vs #1'] })
   result.candidates.forEach((c, i) => {
-    const vs = c.vsBest === null ? '—' : c.verdict === 'equivalent' ? 'identical' : `${c.verdict} p=${pValue(c.vsBest.pValue)}`
+    const vs = c.vsBest === null ? '—' : c.verdict === 'equivalent' ? 'identical' : `${c.verdict} p=${pValueCoarse(c.vsBest.pValue)}`
     table.push([String(i + 1), short[i]!, withInterval(c.accuracy, c.accuracyCI95), withInterval(c.bestAssignment.accuracy, c.bestAssignment.accuracyCI95), c.output === 'probabilities' ? 'probs' : 'logits', vs])
   })
   out.push(table.toString())

@@ -4,7 +4,7 @@
  */
 import { percent, pValue, signed } from '../base/format.js'
 
-export { percent, percentFigure, pValue, signed } from '../base/format.js'
+export { percent, percentFigure, pValue, pValueBrief, pValueCoarse, signed } from '../base/format.js'
 
 /** A p-value cell: the p-value, or `–` when the check ran no test. */
 export const pValueCell = (p: number | undefined): string => (p === undefined ? '–' : pValue(p))

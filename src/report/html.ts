@@ -7,7 +7,7 @@ import { confusionHeatmapSvg, perClassBarsSvg } from './svg.js'
 import { CV_FOLD_HEAD, cvFoldRows, cvSummaryRows, type CvView } from './cvReport.js'
 import { calibrationRows, SLICE_HEAD, sliceGapLines, sliceRows } from './beyondRows.js'
 import { reliabilityDiagramSvg, sliceBarsSvg } from './beyondSvg.js'
-import { accuracyRows, perClassCells } from './format.js'
+import { accuracyRows, perClassCells, pValueBrief } from './format.js'
 
 /**
  * Self-contained HTML pages: inline CSS and inline SVG only — no scripts, fonts, images or links
@@ -86,7 +86,7 @@ export function gateHtml(result: GateResult): string {
   const title = `ferbench gate: ${result.passed ? 'passed' : 'FAILED'}`
   const rows = result.checks.map((c) =>
     tr(
-      [esc(c.name), c.baseline.toFixed(c.unit === 'ratio' ? 3 : 2), c.current.toFixed(c.unit === 'ratio' ? 3 : 2), c.change.toFixed(2), String(c.threshold), c.pValue === undefined ? '–' : c.pValue.toPrecision(2), c.passed ? '<span class="pass">pass</span>' : '<span class="fail">FAIL</span>', esc(c.detail)],
+      [esc(c.name), c.baseline.toFixed(c.unit === 'ratio' ? 3 : 2), c.current.toFixed(c.unit === 'ratio' ? 3 : 2), c.change.toFixed(2), String(c.threshold), c.pValue === undefined ? '–' : pValueBrief(c.pValue), c.passed ? '<span class="pass">pass</span>' : '<span class="fail">FAIL</span>', esc(c.detail)],
       [false, true, true, true, true, true, false, false],
     ),
   )
