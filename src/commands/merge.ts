@@ -4,7 +4,7 @@ import { outputFlag } from '../cli/flags/output.js'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { checkOutputs } from '../cli/outputs.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
-import { expandShardInputs, mergeShards, readShardFile } from '../eval/merge.js'
+import { expandShardInputs, mergeShards, readShardInput } from '../eval/merge.js'
 import type { EvalResult } from '../documents/evalDocument.js'
 import { renderEvalTables } from '../report/evalTable.js'
 import { robustTable } from '../report/robustViews.js'
@@ -32,15 +32,15 @@ export default class Merge extends FerbenchCommand {
 
   async run(): Promise<EvalResult | RobustResult> {
     const { argv, flags } = await this.parse(Merge)
-    const files = expandShardInputs(argv.map(String))
-    checkOutputs([{ flag: '--output', file: flags.output }], files.map((file) => ({ flag: 'shard', file })))
-    if (files.length > 0 && isRobustFile(files[0]!)) {
-      const robust = mergeRobustShards(files.map(readRobustShard))
+    const shards = expandShardInputs(argv.map(String))
+    checkOutputs([{ flag: '--output', file: flags.output }], shards.map(({ file }) => ({ flag: 'shard', file })))
+    if (shards.length > 0 && isRobustFile(shards[0]!.file)) {
+      const robust = mergeRobustShards(shards.map(({ file }) => readRobustShard(file)))
       if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(robust, null, 2)}\n`)
       if (!this.jsonEnabled()) this.log(robustTable(robust))
       return robust
     }
-    const result = mergeShards(files.map(readShardFile))
+    const result = mergeShards(shards.map(readShardInput))
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
     if (!this.jsonEnabled()) this.log(renderEvalTables(result))
     if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code

@@ -89,7 +89,11 @@ export function readScoredDocument(file: string, what: string): ScoredDocument {
  * the same reader, with what was expected in the messages.
  */
 export function readEvalDocumentFor(file: string, expected: string): EvalResult {
-  const raw = readJsonDocument(file, expected)
+  return evalDocumentFrom(readJsonDocument(file, expected), file, expected)
+}
+
+/** An eval document from JSON already read from `file` (see readEvalDocumentFor). */
+export function evalDocumentFrom(raw: unknown, file: string, expected: string): EvalResult {
   const schema = schemaOf(raw)
   if (schema !== EVAL_SCHEMA) throw dataError(`${file}: field 'schema' is ${JSON.stringify(schema)}; expected '${EVAL_SCHEMA}' (${expected})`)
   return parseDocument(raw, evalDocumentSchema, file, EVAL_SCHEMA)

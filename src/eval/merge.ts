@@ -7,7 +7,7 @@ import { SliceAccumulator } from '../metrics/slices.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import type { ModelCard } from '../card/schema.js'
 import { EVAL_SCHEMA, type EvalResult } from '../documents/evalDocument.js'
-import { readEvalDocumentFor, readJsonDocument, schemaOf } from '../documents/readDocument.js'
+import { evalDocumentFrom, readEvalDocumentFor, readJsonDocument, schemaOf } from '../documents/readDocument.js'
 import { canonicalJson, checkEvalDocument } from './documentChecks.js'
 import { DatasetDigest } from '../identity/datasetDigest.js'
 import { decodePredictions, encodePredictions } from '../documents/predictions.js'
@@ -18,37 +18,53 @@ export interface ShardFile {
   result: EvalResult
 }
 
+const SHARD_EXPECTED = 'a shard result of `ferbench eval --shard i/n --output ...`'
+
+/** A shard to merge: its file, and its JSON when the folder scan already read it. */
+export interface ShardInput {
+  file: string
+  parsed?: unknown
+}
+
 /**
  * Reads one shard result with the one document reader: schema-validated, then checked for
- * consistency (checkEvalDocument); any problem is exit 3 naming the file and the field.
+ * consistency (checkEvalDocument); any problem is exit 3 naming the file and the field. JSON the
+ * folder scan already read is not read again.
  */
-export function readShardFile(file: string): ShardFile {
-  const result: EvalResult = readEvalDocumentFor(file, 'a shard result of `ferbench eval --shard i/n --output ...`')
+export function readShardInput({ file, parsed }: ShardInput): ShardFile {
+  const result = parsed === undefined ? readEvalDocumentFor(file, SHARD_EXPECTED) : evalDocumentFrom(parsed, file, SHARD_EXPECTED)
   checkEvalDocument(result, file)
   return { file, result }
 }
 
+/** Reads one named shard result file (see readShardInput). */
+export function readShardFile(file: string): ShardFile {
+  return readShardInput({ file })
+}
+
 /**
- * The shard files to merge: named files as they are; a named folder contributes its *.json files
- * that are eval documents with a dataset.shard (other JSON there is ignored), in name order.
+ * The shards to merge: named files as they are (read later); a named folder contributes its *.json
+ * files that are eval documents with a dataset.shard (other JSON there is ignored), in name order,
+ * with the JSON the scan read.
  */
-export function expandShardInputs(inputs: readonly string[]): string[] {
-  return inputs.flatMap((input) => {
-    if (!existsSync(input) || !statSync(input).isDirectory()) return [input]
-    const files = readdirSync(input)
+export function expandShardInputs(inputs: readonly string[]): ShardInput[] {
+  return inputs.flatMap((input): ShardInput[] => {
+    if (!existsSync(input) || !statSync(input).isDirectory()) return [{ file: input }]
+    const shards = readdirSync(input)
       .filter((n) => n.endsWith('.json'))
       .sort()
-      .map((n) => path.join(input, n))
-      .filter((file) => {
+      .flatMap((n): ShardInput[] => {
+        const file = path.join(input, n)
         try {
-          const doc = readJsonDocument(file, `a shard result (${EVAL_SCHEMA} with dataset.shard)`)
-          return schemaOf(doc) === EVAL_SCHEMA && (doc as { dataset?: { shard?: unknown } }).dataset?.shard !== undefined
+          const parsed = readJsonDocument(file, `a shard result (${EVAL_SCHEMA} with dataset.shard)`)
+          const isShard = schemaOf(parsed) === EVAL_SCHEMA && (parsed as { dataset?: { shard?: unknown } }).dataset?.shard !== undefined
+          return isShard ? [{ file, parsed }] : []
         } catch {
-          return false // not a shard result: skipped, as the folder rule says
+          return [] // not a shard result: skipped, as the folder rule says
         }
       })
-    if (files.length === 0) throw dataError(`${input}: folder holds no shard results (${EVAL_SCHEMA} documents with dataset.shard)`)
-    return files
+    if (shards.length === 0) throw dataError(`${input}: folder holds no shard results (${EVAL_SCHEMA} documents with dataset.shard)`)
+    return shards
   })
 }
 
