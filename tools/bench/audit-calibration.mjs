@@ -20,18 +20,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { bandFace, copiesOf, seededRandom, synthFace } from './lib/audit-pairs.mjs'
+import { ROOT, opt } from './lib/cli.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const { imageViews, hamming } = await import(path.join(ROOT, 'dist/audit/imageSignature.js'))
 const { NearDuplicateIndex, NEAR_MAX_DISTANCE, NEAR_MIN_SIMILARITY } = await import(path.join(ROOT, 'dist/audit/nearDuplicates.js'))
 
-const args = process.argv.slice(2)
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? args[i + 1] : fallback
-}
 const faces = Number(opt('faces', '300'))
 const maxDistance = Number(opt('max-distance', String(NEAR_MAX_DISTANCE)))
 const minSimilarity = Number(opt('min-similarity', String(NEAR_MIN_SIMILARITY)))

@@ -16,17 +16,11 @@ import { execFileSync } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { jpegRoundTrip, seededRandom, shift, synthFace } from './lib/audit-pairs.mjs'
+import { ROOT, opt } from './lib/cli.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const { auditDataset } = await import(path.join(ROOT, 'dist/audit/auditDataset.js'))
 const { machineInfo } = await import(path.join(ROOT, 'dist/identity/provenance.js'))
-const args = process.argv.slice(2)
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? args[i + 1] : fallback
-}
 const rows = Number(opt('rows', '35887'))
 const OUT = path.join(ROOT, 'tools', 'bench', 'out', 'audit-speed')
 mkdirSync(OUT, { recursive: true })

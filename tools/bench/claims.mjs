@@ -10,19 +10,13 @@
 // machine), with the machine. Writes tools/bench/out/claims.{json,md}.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { ROOT, opt } from './lib/cli.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const { benchmark } = await import(path.join(ROOT, 'dist/speed/benchmark.js'))
 const { speedSpec } = await import(path.join(ROOT, 'dist/speed/spec.js'))
 const { REPLICAS } = await import(path.join(ROOT, 'tools/dist/tools/replicas/index.js'))
 const { writeReplicas, replicaPath } = await import(path.join(ROOT, 'tools/dist/tools/replicas/generate.js'))
 
-const args = process.argv.slice(2)
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? args[i + 1] : fallback
-}
 const threads = opt('threads', undefined)
 const iterations = Number(opt('iterations', '50'))
 const duration = Number(opt('duration', '3'))

@@ -6,14 +6,11 @@
 //   node tools/bench/concurrency.mjs [--rounds 3] [--n 4] [--images 2000]
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { measure } from './lib/measure.mjs'
 import { synthFer2013Csv, synthManifest } from './lib/synth.mjs'
+import { ROOT, opt } from './lib/cli.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const OUT = path.join(ROOT, 'tools', 'bench', 'out', 'robustness')
-const args = process.argv.slice(2)
-const opt = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback)
 const rounds = Number(opt('rounds', '3'))
 const n = opt('n', '4')
 const { machineInfo } = await import(path.join(ROOT, 'dist', 'identity', 'provenance.js'))

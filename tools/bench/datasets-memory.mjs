@@ -14,17 +14,11 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { mulberry32 as rng } from './lib/synth.mjs'
+import { ROOT, opt } from './lib/cli.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const OUT = path.join(ROOT, 'tools', 'bench', 'out')
 const DIR = path.join(OUT, 'memory')
-const args = process.argv.slice(2)
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? args[i + 1] : fallback
-}
 const ROWS = Number(opt('rows', '280000'))
 const ENTRIES = Number(opt('entries', '100000'))
 const AFFECTNET = path.join(DIR, 'affectnet')

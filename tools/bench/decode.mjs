@@ -23,18 +23,14 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { mulberry32 as rng } from './lib/synth.mjs'
 import sharp from 'sharp'
+import { ROOT, opt } from './lib/cli.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const OUT = path.join(ROOT, 'tools', 'bench', 'out')
 const DATA = path.join(OUT, 'decode', 'fer2013-jpg')
 const CLASSES = ['angry', 'disgust', 'fear', 'happy', 'neutral', 'sad', 'surprise']
 const PER_SPLIT = 3589
 
 const args = process.argv.slice(2)
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? args[i + 1] : fallback
-}
 
 async function generate() {
   const marker = path.join(DATA, '.complete')

@@ -12,6 +12,7 @@ import { evalSpec } from '../../dist/eval/spec.js'
 import { benchmark } from '../../dist/speed/benchmark.js'
 import { speedSpec } from '../../dist/speed/spec.js'
 import { bandFer2013Csv, colourBandModel, writeColourBandFolder } from '../dist/tools/fixtures/doctorFixtures.js'
+import { opt } from './lib/cli.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const out = path.join(root, 'tools', 'bench', 'out', 'degenerate')
@@ -68,8 +69,7 @@ const speedCases = [
   ['colour band, true card', false, { model: path.join(models, 'colourband.onnx'), card: path.join(models, 'colourband.card.json') }],
   ['colour band, raw255 card', true, { model: path.join(models, 'colourband.onnx'), card: path.join(out, 'raw255.json') }],
 ]
-const at = process.argv.indexOf('--replicas')
-const replicas = at > 0 ? process.argv[at + 1] : path.join(root, 'tools', 'bench', 'out', 'replicas')
+const replicas = opt('replicas', path.join(root, 'tools', 'bench', 'out', 'replicas'))
 if (existsSync(replicas)) for (const f of readdirSync(replicas).filter((f) => f.endsWith('.onnx')).sort()) speedCases.push([`replica ${f}`, false, { model: path.join(replicas, f) }])
 for (const [name, broken, o] of speedCases) {
   const r = await benchmark(speedSpec({ device: 'cpu', batches: [1], threads: [null], warmup: 0, minIterations: 1, minDurationS: 0, ...o }))

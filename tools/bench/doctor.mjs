@@ -9,11 +9,12 @@ import { fileURLToPath } from 'node:url'
 import { doctor } from '../../dist/doctor/doctor.js'
 import { LayerBuilder } from '../dist/tools/replicas/onnxLayers.js'
 import { synthFer2013Csv } from './lib/synth.mjs'
+import { opt } from './lib/cli.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const out = path.join(here, 'out', 'doctor')
 mkdirSync(out, { recursive: true })
-const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1] || 3)
+const rounds = Number(opt('rounds', 3))
 
 /** A plain CNN: 3 × (conv 3×3 + ReLU + max-pool 2), dense 192, dense 8 — about 1 M parameters, seeded weights. */
 function cnn() {

@@ -15,15 +15,12 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { cnn48Model } from './lib/cnn48.mjs'
 import { measure } from './lib/measure.mjs'
 import { synthFer2013Csv } from './lib/synth.mjs'
+import { ROOT, opt } from './lib/cli.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const OUT = path.join(ROOT, 'tools', 'bench', 'out', 'pipeline')
-const args = process.argv.slice(2)
-const opt = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback)
 const rounds = Number(opt('rounds', '5'))
 const batch = opt('batch', '64')
 if (!existsSync(path.join(ROOT, 'oclif.manifest.json'))) throw new Error('build first: npm run tools')

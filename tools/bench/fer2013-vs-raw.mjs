@@ -10,14 +10,11 @@
 // --model tinyconv uses the small CNN fixture (conv → depthwise conv → dense, NHWC, x/255).
 import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { measure } from './lib/measure.mjs'
 import { fileMiB, synthFer2013Csv } from './lib/synth.mjs'
+import { ROOT, opt } from './lib/cli.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const OUT = path.join(ROOT, 'tools', 'bench', 'out', 'robustness')
-const args = process.argv.slice(2)
-const opt = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback)
 const rounds = Number(opt('rounds', '3'))
 const split = opt('split', 'Training')
 const batch = opt('batch', '32')

@@ -22,9 +22,8 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { ROOT, opt } from './lib/cli.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const { benchmark, syntheticBatch, timeCell } = await import(path.join(ROOT, 'dist/speed/benchmark.js'))
 const { speedSpec } = await import(path.join(ROOT, 'dist/speed/spec.js'))
 const { gateDocuments } = await import(path.join(ROOT, 'dist/verdicts/gate.js'))
@@ -32,11 +31,6 @@ const { LayerBuilder } = await import(path.join(ROOT, 'tools/dist/tools/replicas
 const { createRunner } = await import(path.join(ROOT, 'dist/runners/registry.js'))
 const { machineInfo } = await import(path.join(ROOT, 'dist/identity/provenance.js'))
 
-const args = process.argv.slice(2)
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? args[i + 1] : fallback
-}
 const trials = Number(opt('trials', '12'))
 const threshold = Number(opt('threshold', '10'))
 const repeats = Number(opt('repeats', '6'))

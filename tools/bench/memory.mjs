@@ -8,14 +8,11 @@
 //   node tools/bench/memory.mjs [--images 100000] [--split Training] [--concurrency 4]
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { measure, rssProfile } from './lib/measure.mjs'
 import { fileMiB, synthFer2013Csv, synthManifest } from './lib/synth.mjs'
+import { ROOT, opt } from './lib/cli.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const OUT = path.join(ROOT, 'tools', 'bench', 'out', 'robustness')
-const args = process.argv.slice(2)
-const opt = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback)
 const images = Number(opt('images', '100000'))
 const split = opt('split', 'Training')
 const concurrency = opt('concurrency', '4')

@@ -18,21 +18,15 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import * as ort from 'onnxruntime-node'
+import { ROOT, opt } from './lib/cli.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const { syntheticBatch, timeCell } = await import(path.join(ROOT, 'dist/speed/benchmark.js'))
 const { createRunner } = await import(path.join(ROOT, 'dist/runners/registry.js'))
 const { REPLICAS } = await import(path.join(ROOT, 'tools/dist/tools/replicas/index.js'))
 const { writeReplicas, replicaPath } = await import(path.join(ROOT, 'tools/dist/tools/replicas/generate.js'))
 const { machineInfo } = await import(path.join(ROOT, 'dist/identity/provenance.js'))
 
-const args = process.argv.slice(2)
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? args[i + 1] : fallback
-}
 const ids = opt('models', REPLICAS.map((r) => r.id).join(',')).split(',')
 const batches = opt('batches', '1,32').split(',').map(Number)
 const threads = Number(opt('threads', '1'))

@@ -11,15 +11,13 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { measure } from './lib/measure.mjs'
 import { synthFer2013Csv } from './lib/synth.mjs'
+import { ROOT, opt } from './lib/cli.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const OUT = path.join(ROOT, 'tools', 'bench', 'out', 'predictions')
-const args = process.argv.slice(2)
-const rounds = Number(args.includes('--rounds') ? args[args.indexOf('--rounds') + 1] : 3)
+const rounds = Number(opt('rounds', 3))
 const BIN = path.join(ROOT, 'bin', 'run.js')
 const ORACLE = path.join(ROOT, 'fixtures', 'models', 'oracle.onnx')
 const { decodePredictions } = await import(path.join(ROOT, 'dist', 'documents', 'predictions.js'))

@@ -11,12 +11,10 @@ import { existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath } from 'node:url'
+import { ROOT, opt } from './lib/cli.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const BIN = path.join(ROOT, 'bin', 'run.js')
-const args = process.argv.slice(2)
-const rounds = Number(args.includes('--rounds') ? args[args.indexOf('--rounds') + 1] : '15')
+const rounds = Number(opt('rounds', '15'))
 if (!existsSync(path.join(ROOT, 'oclif.manifest.json'))) throw new Error('build first: npm run tools (writes oclif.manifest.json)')
 
 const CASES = {

@@ -20,9 +20,8 @@
 // on demand) with onnxruntime-node: evaluate() vs a bare session.run loop, with the per-stage split.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { ROOT, opt } from './lib/cli.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const dist = (p) => import(path.join(ROOT, 'dist', p))
 const tools = (p) => import(path.join(ROOT, 'tools', 'dist', 'tools', p))
 const tf = await import('@tensorflow/tfjs-core')
@@ -43,14 +42,14 @@ const { writeReplicas, replicaPath } = await tools('replicas/generate.js')
 const { REPLICAS } = await tools('replicas/index.js')
 
 const args = process.argv.slice(2)
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? Number(args[i + 1]) : fallback
+const num = (name, fallback) => {
+  const value = opt(name, undefined)
+  return value === undefined ? fallback : Number(value)
 }
-const samples = opt('samples', 3000)
-const batch = opt('batch', 32)
-const rounds = opt('rounds', 3)
-const concurrency = opt('concurrency', undefined)
+const samples = num('samples', 3000)
+const batch = num('batch', 32)
+const rounds = num('rounds', 3)
+const concurrency = num('concurrency', undefined)
 const withOnnx = !args.includes('--no-onnx')
 const withTfjs = !args.includes('--no-tfjs')
 const SIDE = 64

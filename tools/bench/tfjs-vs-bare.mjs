@@ -16,9 +16,8 @@
 // samples (35,887 = all of FER2013) of runner.run calls: live tensors and RSS before/after.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { ROOT, opt } from './lib/cli.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const dist = (p) => import(path.join(ROOT, 'dist', p))
 const tools = (p) => import(path.join(ROOT, 'tools', 'dist', 'tools', p))
 const tf = await import('@tensorflow/tfjs-core')
@@ -31,16 +30,15 @@ const { evaluate } = await dist('eval/evaluate.js')
 const { evalSpec } = await dist('eval/spec.js')
 const { machineInfo } = await dist('identity/provenance.js')
 
-const args = process.argv.slice(2)
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? Number(args[i + 1]) : fallback
+const num = (name, fallback) => {
+  const value = opt(name, undefined)
+  return value === undefined ? fallback : Number(value)
 }
-const batch = opt('batch', 32)
-const nBatches = opt('batches', 40)
-const rounds = opt('rounds', 6)
-const samples = opt('samples', 2000)
-const memorySamples = opt('memory-samples', 35887)
+const batch = num('batch', 32)
+const nBatches = num('batches', 40)
+const rounds = num('rounds', 6)
+const samples = num('samples', 2000)
+const memorySamples = num('memory-samples', 35887)
 const side = 64
 
 const OUT = path.join(ROOT, 'tools', 'bench', 'out', 'tfjs')

@@ -2,9 +2,8 @@
 // the audit speed benchmark: copies of one picture that must be found (re-encoded, brighter,
 // shifted, rescaled, mirrored) and different faces that must not.
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { ROOT } from './cli.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 const { seededRandom } = await import(path.join(ROOT, 'dist/base/prng.js'))
 const { synthFace } = await import(path.join(ROOT, 'tools/dist/tools/fixtures/synthFace.js'))
 const { bandFace } = await import(path.join(ROOT, 'tools/dist/tools/fixtures/imageFixture.js'))
