@@ -5,7 +5,13 @@ import { assignFolds, FOLD_RULE } from '../datasets/folds.js'
 import { PREFIX_SPLITS, prefixSplitOf } from '../datasets/folder.js'
 import { createDataset, datasetFactory } from '../datasets/registry.js'
 import type { DatasetOptions, Sample } from '../datasets/types.js'
-import { AUDIT_SCHEMA, type AuditItem, type AuditResult, type NearDuplicatePair, type SubjectConflict } from '../documents/auditDocument.js'
+import {
+  AUDIT_SCHEMA,
+  type AuditItem,
+  type AuditResult,
+  type NearDuplicatePair,
+  type SubjectConflict,
+} from '../documents/auditDocument.js'
 import { FerbenchError, messageOf } from '../base/errors.js'
 import { contentHash } from '../identity/datasetDigest.js'
 import { imageViews } from './imageSignature.js'
@@ -28,7 +34,11 @@ export interface AuditOptions extends Omit<DatasetOptions, 'fold'> {
 }
 
 /** Datasets with subjects and folds (CK+, JAFFE, or --folds): each item's fold by the documented rule. */
-function assignSubjectFolds(dataset: string, items: AuditItem[], foldsOption: number | undefined): { folds: number; rule: string } | undefined {
+function assignSubjectFolds(
+  dataset: string,
+  items: AuditItem[],
+  foldsOption: number | undefined,
+): { folds: number; rule: string } | undefined {
   const subjects = items.flatMap((i) => (i.subject !== undefined ? [i.subject] : []))
   const wanted = foldsOption ?? datasetFactory(dataset).info.defaultFolds
   if (subjects.length === 0 || wanted === undefined) return undefined
@@ -38,8 +48,10 @@ function assignSubjectFolds(dataset: string, items: AuditItem[], foldsOption: nu
   return { folds, rule: FOLD_RULE }
 }
 
-
-const itemOrder = (splits: readonly string[]) => (a: AuditItem, b: AuditItem): number => splits.indexOf(a.split) - splits.indexOf(b.split) || naturalCompare(a.id, b.id)
+const itemOrder =
+  (splits: readonly string[]) =>
+  (a: AuditItem, b: AuditItem): number =>
+    splits.indexOf(a.split) - splits.indexOf(b.split) || naturalCompare(a.id, b.id)
 
 /**
  * Decodes every sample of every split (bounded concurrency), groups identical pixels and finds
@@ -49,15 +61,32 @@ const itemOrder = (splits: readonly string[]) => (a: AuditItem, b: AuditItem): n
  * folds it spans.
  */
 export async function auditDataset(options: AuditOptions): Promise<AuditResult> {
-  const { dataset, concurrency = 4, maxDistance, minSimilarity, onProgress, folds: foldsOption, ...datasetOptions } = options
+  const {
+    dataset,
+    concurrency = 4,
+    maxDistance,
+    minSimilarity,
+    onProgress,
+    folds: foldsOption,
+    ...datasetOptions
+  } = options
   const adapter = createDataset(dataset, datasetOptions)
   const adapterSplits = options.split ? [options.split] : [...adapter.splits()]
-  const index = new NearDuplicateIndex({ ...(maxDistance !== undefined ? { maxDistance } : {}), ...(minSimilarity !== undefined ? { minSimilarity } : {}) })
+  const index = new NearDuplicateIndex({
+    ...(maxDistance !== undefined ? { maxDistance } : {}),
+    ...(minSimilarity !== undefined ? { minSimilarity } : {}),
+  })
   const items: AuditItem[] = []
   /** Exact hash → first item index (the one the near search uses); items[i] → its exact group's first. */
   const firstOfHash = new Map<string, number>()
   const groupOf: number[] = []
-  const matches: Array<{ item: number; other: number; kind: 'near' | 'mirrored'; distance: number; similarity: number }> = []
+  const matches: Array<{
+    item: number
+    other: number
+    kind: 'near' | 'mirrored'
+    distance: number
+    similarity: number
+  }> = []
   const failures: AuditResult['failures'] = []
   const decodeSlots = pLimit(DECODE_SLOTS)
   /** Position in the near-duplicate index → item index. */
@@ -81,7 +110,11 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
         return
       }
       const i = items.length
-      items.push({ split: splitOf(split, s), id: s.id, ...(s.subject !== undefined && s.subject !== '' ? { subject: s.subject } : {}) })
+      items.push({
+        split: splitOf(split, s),
+        id: s.id,
+        ...(s.subject !== undefined && s.subject !== '' ? { subject: s.subject } : {}),
+      })
       const first = firstOfHash.get(analysed.exact)
       if (first !== undefined) groupOf.push(first)
       else {
@@ -90,7 +123,14 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
         const { signature, views } = analysed.views ?? { signature: undefined, views: [] }
         if (!signature) throw new Error('internal: an image new to the audit has no signature')
         representatives.push(i)
-        for (const m of index.add(signature, views)) matches.push({ item: i, other: representatives[m.other]!, kind: m.kind, distance: m.distance, similarity: m.similarity })
+        for (const m of index.add(signature, views))
+          matches.push({
+            item: i,
+            other: representatives[m.other]!,
+            kind: m.kind,
+            distance: m.distance,
+            similarity: m.similarity,
+          })
       }
       onProgress?.(items.length + failures.length)
     }
@@ -102,7 +142,9 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
     await Promise.all(inFlight)
   }
 
-  const splits = [...new Set(adapterSplits.flatMap((s) => (dataset === 'folder' ? [...PREFIX_SPLITS, s] : [s])))].filter((s) => items.some((i) => i.split === s))
+  const splits = [
+    ...new Set(adapterSplits.flatMap((s) => (dataset === 'folder' ? [...PREFIX_SPLITS, s] : [s]))),
+  ].filter((s) => items.some((i) => i.split === s))
   const folds = assignSubjectFolds(dataset, items, foldsOption)
   const order = itemOrder(splits)
 
@@ -129,31 +171,50 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
   for (const g of exactDuplicates) conflict('exact', g.items)
   for (const p of nearDuplicates) conflict(p.kind, [p.a, p.b])
 
-  const pairKey = (x: string, y: string): string => JSON.stringify(splits.indexOf(x) <= splits.indexOf(y) ? [x, y] : [y, x])
+  const pairKey = (x: string, y: string): string =>
+    JSON.stringify(splits.indexOf(x) <= splits.indexOf(y) ? [x, y] : [y, x])
   const perPair = new Map<string, AuditResult['splitPairs'][number]>()
   const bump = (x: string, y: string, field: 'exactGroups' | 'nearPairs' | 'mirroredPairs'): void => {
     const key = pairKey(x, y)
-    const entry = perPair.get(key) ?? { splits: JSON.parse(key) as [string, string], exactGroups: 0, nearPairs: 0, mirroredPairs: 0 }
+    const entry = perPair.get(key) ?? {
+      splits: JSON.parse(key) as [string, string],
+      exactGroups: 0,
+      nearPairs: 0,
+      mirroredPairs: 0,
+    }
     entry[field] += 1
     perPair.set(key, entry)
   }
   for (const g of exactDuplicates) {
     const present = splits.filter((s) => g.items.some((i) => i.split === s))
-    for (let i = 0; i < present.length; i++) for (let j = i; j < present.length; j++) if (i !== j || g.items.filter((x) => x.split === present[i]).length > 1) bump(present[i]!, present[j]!, 'exactGroups')
+    for (let i = 0; i < present.length; i++)
+      for (let j = i; j < present.length; j++)
+        if (i !== j || g.items.filter((x) => x.split === present[i]).length > 1)
+          bump(present[i]!, present[j]!, 'exactGroups')
   }
   for (const p of nearDuplicates) bump(p.a.split, p.b.split, p.kind === 'near' ? 'nearPairs' : 'mirroredPairs')
-  const splitPairs = [...perPair.values()].sort((x, y) => splits.indexOf(x.splits[0]) - splits.indexOf(y.splits[0]) || splits.indexOf(x.splits[1]) - splits.indexOf(y.splits[1]))
+  const splitPairs = [...perPair.values()].sort(
+    (x, y) =>
+      splits.indexOf(x.splits[0]) - splits.indexOf(y.splits[0]) ||
+      splits.indexOf(x.splits[1]) - splits.indexOf(y.splits[1]),
+  )
 
   const warnings = [...adapter.warnings]
   const crossSplitExact = exactDuplicates.filter((g) => g.crossSplit).length
   const crossSplitNear = nearDuplicates.filter((p) => p.crossSplit).length
-  if (crossSplitExact > 0) warnings.push(`${crossSplitExact} group(s) of identical images span splits: test images also in another split inflate accuracy`)
+  if (crossSplitExact > 0)
+    warnings.push(
+      `${crossSplitExact} group(s) of identical images span splits: test images also in another split inflate accuracy`,
+    )
   if (crossSplitNear > 0) warnings.push(`${crossSplitNear} re-saved or mirrored cop(ies) of one picture span splits`)
   const crossFold = subjectConflicts.filter((c) => c.crossFold).length
   if (subjectConflicts.length > 0) {
-    warnings.push(`${subjectConflicts.length} picture(s) appear under two subject ids${folds ? `; ${crossFold} of them in two folds, so those folds are not subject-independent` : ''}`)
+    warnings.push(
+      `${subjectConflicts.length} picture(s) appear under two subject ids${folds ? `; ${crossFold} of them in two folds, so those folds are not subject-independent` : ''}`,
+    )
   }
-  if (splits.length < 2 && !folds) warnings.push(`${dataset} has one split here (${splits.join(', ')}): duplicates listed are within it`)
+  if (splits.length < 2 && !folds)
+    warnings.push(`${dataset} has one split here (${splits.join(', ')}): duplicates listed are within it`)
   return {
     schema: AUDIT_SCHEMA,
     dataset,

@@ -76,12 +76,33 @@ function cachedWeights(inSize: number, from: number, to: number, outSize: number
 }
 
 /** Area-averaged resample of the rectangle `rect` of a one-channel image to outW × outH (floats). */
-function areaResize(data: Float32Array, width: number, height: number, rect: Rect, outW: number, outH: number): Float32Array {
-  return resampleInto(data, width, cachedWeights(width, rect.x0, rect.x1, outW), cachedWeights(height, rect.y0, rect.y1, outH), new Float32Array(outW * outH), new Float32Array(outW))
+function areaResize(
+  data: Float32Array,
+  width: number,
+  height: number,
+  rect: Rect,
+  outW: number,
+  outH: number,
+): Float32Array {
+  return resampleInto(
+    data,
+    width,
+    cachedWeights(width, rect.x0, rect.x1, outW),
+    cachedWeights(height, rect.y0, rect.y1, outH),
+    new Float32Array(outW * outH),
+    new Float32Array(outW),
+  )
 }
 
 /** The resample with precomputed weights into `out` (zeroed here), `row` a scratch buffer of the output width. */
-function resampleInto(data: Float32Array, width: number, wx: Weights, wy: Weights, out: Float32Array, row: Float32Array): Float32Array {
+function resampleInto(
+  data: Float32Array,
+  width: number,
+  wx: Weights,
+  wy: Weights,
+  out: Float32Array,
+  row: Float32Array,
+): Float32Array {
   const outW = wx.offsets.length - 1
   const outH = wy.offsets.length - 1
   out.fill(0)
@@ -141,21 +162,50 @@ function mirrorThumb(t: Float32Array): Float32Array {
 /** The 32×32 intermediate every view is cut from. */
 function baseOf(image: RawImage): Float32Array {
   const gray = toGray(image)
-  return areaResize(Float32Array.from(gray.data), gray.width, gray.height, { x0: 0, y0: 0, x1: gray.width, y1: gray.height }, BASE_SIDE, BASE_SIDE)
+  return areaResize(
+    Float32Array.from(gray.data),
+    gray.width,
+    gray.height,
+    { x0: 0, y0: 0, x1: gray.width, y1: gray.height },
+    BASE_SIDE,
+    BASE_SIDE,
+  )
 }
 
 /** The views besides the image itself and its mirror: name, source rectangle in the 32×32 base, and the view that undoes it. */
 const VIEW_DEFS: ReadonlyArray<{ name: string; rect: Rect; inverse: string }> = (() => {
-  const defs: Array<{ name: string; rect: Rect; inverse: string }> = [{ name: 'identity', rect: { x0: 0, y0: 0, x1: BASE_SIDE, y1: BASE_SIDE }, inverse: 'identity' }]
+  const defs: Array<{ name: string; rect: Rect; inverse: string }> = [
+    { name: 'identity', rect: { x0: 0, y0: 0, x1: BASE_SIDE, y1: BASE_SIDE }, inverse: 'identity' },
+  ]
   for (const steps of [0.5, 1]) {
     const d = steps * VIEW_SHIFT * BASE_SIDE
-    for (const [sx, sy] of [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [1, -1], [-1, 1], [-1, -1]] as const) {
-      defs.push({ name: `shift(${sx * steps},${sy * steps})`, rect: { x0: -sx * d, y0: -sy * d, x1: BASE_SIDE - sx * d, y1: BASE_SIDE - sy * d }, inverse: `shift(${-sx * steps},${-sy * steps})` })
+    for (const [sx, sy] of [
+      [1, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+      [1, 1],
+      [1, -1],
+      [-1, 1],
+      [-1, -1],
+    ] as const) {
+      defs.push({
+        name: `shift(${sx * steps},${sy * steps})`,
+        rect: { x0: -sx * d, y0: -sy * d, x1: BASE_SIDE - sx * d, y1: BASE_SIDE - sy * d },
+        inverse: `shift(${-sx * steps},${-sy * steps})`,
+      })
     }
   }
-  for (const [scale, inverse] of [[VIEW_SCALES[0], VIEW_SCALES[1]], [VIEW_SCALES[1], VIEW_SCALES[0]]] as const) {
+  for (const [scale, inverse] of [
+    [VIEW_SCALES[0], VIEW_SCALES[1]],
+    [VIEW_SCALES[1], VIEW_SCALES[0]],
+  ] as const) {
     const half = BASE_SIDE / 2 / scale
-    defs.push({ name: `zoom ${scale}`, rect: { x0: BASE_SIDE / 2 - half, y0: BASE_SIDE / 2 - half, x1: BASE_SIDE / 2 + half, y1: BASE_SIDE / 2 + half }, inverse: `zoom ${inverse}` })
+    defs.push({
+      name: `zoom ${scale}`,
+      rect: { x0: BASE_SIDE / 2 - half, y0: BASE_SIDE / 2 - half, x1: BASE_SIDE / 2 + half, y1: BASE_SIDE / 2 + half },
+      inverse: `zoom ${inverse}`,
+    })
   }
   return defs
 })()
@@ -163,7 +213,10 @@ const DEF_BY_NAME = new Map(VIEW_DEFS.map((d) => [d.name, d]))
 /** Per view: the weights of its 9×8 grid and of its thumbnail, computed once. */
 const VIEW_WEIGHTS = VIEW_DEFS.map((d) => ({
   grid: [areaWeights(BASE_SIDE, d.rect.x0, d.rect.x1, 9), areaWeights(BASE_SIDE, d.rect.y0, d.rect.y1, 8)] as const,
-  thumb: [areaWeights(BASE_SIDE, d.rect.x0, d.rect.x1, THUMB_SIDE), areaWeights(BASE_SIDE, d.rect.y0, d.rect.y1, THUMB_SIDE)] as const,
+  thumb: [
+    areaWeights(BASE_SIDE, d.rect.x0, d.rect.x1, THUMB_SIDE),
+    areaWeights(BASE_SIDE, d.rect.y0, d.rect.y1, THUMB_SIDE),
+  ] as const,
 }))
 const gridScratch = new Float32Array(72)
 const rowScratch = new Float32Array(THUMB_SIDE)
@@ -191,14 +244,27 @@ export function imageViews(image: RawImage): { signature: ImageSignature; views:
   const views: View[] = VIEW_DEFS.map((def, k) => {
     let thumb: Float32Array | undefined
     const w = VIEW_WEIGHTS[k]!
-    const thumbOf = (): Float32Array => (thumb ??= normalise(resampleInto(base, BASE_SIDE, w.thumb[0], w.thumb[1], new Float32Array(THUMB_SIDE * THUMB_SIDE), rowScratch)))
-    return { name: def.name, hash: dHashOfGrid(resampleInto(base, BASE_SIDE, w.grid[0], w.grid[1], gridScratch, rowScratch), false), thumb: thumbOf }
+    const thumbOf = (): Float32Array =>
+      (thumb ??= normalise(
+        resampleInto(base, BASE_SIDE, w.thumb[0], w.thumb[1], new Float32Array(THUMB_SIDE * THUMB_SIDE), rowScratch),
+      ))
+    return {
+      name: def.name,
+      hash: dHashOfGrid(resampleInto(base, BASE_SIDE, w.grid[0], w.grid[1], gridScratch, rowScratch), false),
+      thumb: thumbOf,
+    }
   })
   const identity = views[0]!
   let mirrored: Float32Array | undefined
-  const mirrorHash = dHashOfGrid(resampleInto(base, BASE_SIDE, VIEW_WEIGHTS[0]!.grid[0], VIEW_WEIGHTS[0]!.grid[1], gridScratch, rowScratch), true)
+  const mirrorHash = dHashOfGrid(
+    resampleInto(base, BASE_SIDE, VIEW_WEIGHTS[0]!.grid[0], VIEW_WEIGHTS[0]!.grid[1], gridScratch, rowScratch),
+    true,
+  )
   views.push({ name: 'mirrored', hash: mirrorHash, thumb: () => (mirrored ??= mirrorThumb(identity.thumb())) })
-  return { signature: { hash: identity.hash, thumb: identity.thumb(), base: Uint8Array.from(base, (v) => Math.round(v)) }, views }
+  return {
+    signature: { hash: identity.hash, thumb: identity.thumb(), base: Uint8Array.from(base, (v) => Math.round(v)) },
+    views,
+  }
 }
 
 export function popcount32(v: number): number {

@@ -3,7 +3,11 @@ import { createDataset, datasetFactory } from '../datasets/registry.js'
 import type { DatasetOptions } from '../datasets/types.js'
 import { byCodePoint } from '../base/naturalOrder.js'
 import { FOLD_RULE, FoldAdapter } from '../datasets/folds.js'
-import { DATASET_INSPECT_SCHEMA, type DatasetInspectResult, type DatasetInspectSplit } from '../documents/datasetInspectDocument.js'
+import {
+  DATASET_INSPECT_SCHEMA,
+  type DatasetInspectResult,
+  type DatasetInspectSplit,
+} from '../documents/datasetInspectDocument.js'
 
 export interface InspectOptions extends Omit<DatasetOptions, 'fold'> {
   dataset: string
@@ -12,7 +16,8 @@ export interface InspectOptions extends Omit<DatasetOptions, 'fold'> {
 /** Canonical counts, adjusted where an option changes the protocol (CK+ with neutral: 981 + 327 first frames). */
 function canonicalCounts(options: InspectOptions): Readonly<Record<string, number>> | undefined {
   const counts = datasetFactory(options.dataset).info.canonicalCounts
-  if (options.dataset === 'ckplus' && options.ckplusNeutral && counts?.all !== undefined) return { all: counts.all + 327 }
+  if (options.dataset === 'ckplus' && options.ckplusNeutral && counts?.all !== undefined)
+    return { all: counts.all + 327 }
   return counts
 }
 
@@ -46,9 +51,17 @@ export async function inspectDataset(options: InspectOptions): Promise<DatasetIn
     }
     const expected = canonical?.[name]
     if (expected !== undefined && expected !== samples) {
-      warnings.push(`${dataset} ${name}: ${samples} samples, but the full dataset has ${expected} (docs/datasets.md): a partial copy, another release, or a reading problem`)
+      warnings.push(
+        `${dataset} ${name}: ${samples} samples, but the full dataset has ${expected} (docs/datasets.md): a partial copy, another release, or a reading problem`,
+      )
     }
-    splits.push({ name, samples, classes, subjects: [...subjects].sort(byCodePoint), ...(expected !== undefined ? { canonicalSamples: expected } : {}) })
+    splits.push({
+      name,
+      samples,
+      classes,
+      subjects: [...subjects].sort(byCodePoint),
+      ...(expected !== undefined ? { canonicalSamples: expected } : {}),
+    })
   }
   for (const w of adapter.warnings) if (!warnings.includes(w)) warnings.push(w)
   return {
@@ -60,7 +73,9 @@ export async function inspectDataset(options: InspectOptions): Promise<DatasetIn
     classes: total,
     subjects: allSubjects.size,
     splits,
-    ...(adapter instanceof FoldAdapter ? { folds: { folds: adapter.folds, split: adapter.baseSplit, rule: FOLD_RULE } } : {}),
+    ...(adapter instanceof FoldAdapter
+      ? { folds: { folds: adapter.folds, split: adapter.baseSplit, rule: FOLD_RULE } }
+      : {}),
     warnings,
   }
 }

@@ -45,7 +45,8 @@ function masksWithin(radius: number): Uint16Array {
   return Uint16Array.from(masks)
 }
 
-const chunkOf = (hash: readonly [number, number], c: number): number => (c < 2 ? hash[0] >>> (16 * (1 - c)) : hash[1] >>> (16 * (3 - c))) & 0xffff
+const chunkOf = (hash: readonly [number, number], c: number): number =>
+  (c < 2 ? hash[0] >>> (16 * (1 - c)) : hash[1] >>> (16 * (3 - c))) & 0xffff
 
 /** An index that grows one image at a time and answers: which stored images is this one a near duplicate of? */
 export class NearDuplicateIndex {
@@ -57,7 +58,10 @@ export class NearDuplicateIndex {
   private readonly masks: Uint16Array
   private readonly viewMasks: Uint16Array
   /** Per chunk, per 16-bit key: the stored images whose hash has that key there. */
-  private readonly buckets: Array<Array<number[] | undefined>> = Array.from({ length: CHUNKS }, () => new Array<number[] | undefined>(1 << 16))
+  private readonly buckets: Array<Array<number[] | undefined>> = Array.from(
+    { length: CHUNKS },
+    () => new Array<number[] | undefined>(1 << 16),
+  )
   private readonly stored: ImageSignature[] = []
   private hi = new Uint32Array(1024)
   private lo = new Uint32Array(1024)
@@ -77,7 +81,12 @@ export class NearDuplicateIndex {
   }
 
   /** The stored images within `limit` bits of one hash (each once), with their distance. */
-  private probe(hash: readonly [number, number], masks: Uint16Array, limit: number, visit: (j: number, distance: number) => void): void {
+  private probe(
+    hash: readonly [number, number],
+    masks: Uint16Array,
+    limit: number,
+    visit: (j: number, distance: number) => void,
+  ): void {
     const stamp = ++this.stamp
     const [qh, ql] = hash
     for (let c = 0; c < CHUNKS; c++) {
@@ -111,9 +120,21 @@ export class NearDuplicateIndex {
         // both ways: this image's view against the stored image, and this image against the stored image's inverse view
         // (a copy that was zoomed in or shifted lost a border, which only the original's view reproduces)
         let sim = similarity(view.thumb(), stored.thumb, this.minSimilarity)
-        if (kind === 'near' && view.name !== 'identity' && sim < this.minSimilarity && sim > this.minSimilarity - INVERSE_MARGIN) sim = Math.max(sim, similarity(views[0]!.thumb(), viewThumb(stored.base, inverseView(view.name)), this.minSimilarity))
+        if (
+          kind === 'near' &&
+          view.name !== 'identity' &&
+          sim < this.minSimilarity &&
+          sim > this.minSimilarity - INVERSE_MARGIN
+        )
+          sim = Math.max(
+            sim,
+            similarity(views[0]!.thumb(), viewThumb(stored.base, inverseView(view.name)), this.minSimilarity),
+          )
         // the best view decides; a pair confirmed as it is beats a mirrored one
-        if (sim >= this.minSimilarity && (!previous || (kind === 'near' && previous.kind === 'mirrored') || sim > previous.similarity)) {
+        if (
+          sim >= this.minSimilarity &&
+          (!previous || (kind === 'near' && previous.kind === 'mirrored') || sim > previous.similarity)
+        ) {
           best.set(j, { other: j, kind, distance, similarity: sim, view: view.name })
         }
       })

@@ -1,4 +1,20 @@
-import { accessSync, closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync, writeFileSync } from 'node:fs'
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+  writeFileSync,
+} from 'node:fs'
 import path from 'node:path'
 import { FerbenchError, messageOf } from './errors.js'
 
@@ -10,10 +26,13 @@ export interface WriteTarget {
   direct: boolean
 }
 
-const outputError = (file: string, what: string): FerbenchError => new FerbenchError('output', `${file}: could not write: ${what}`)
+const outputError = (file: string, what: string): FerbenchError =>
+  new FerbenchError('output', `${file}: could not write: ${what}`)
 
 function code(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as { code: unknown }).code)
+    : undefined
 }
 
 /** Follows a chain of symlinks whose last target may not exist yet (a dangling link is written through, creating its target). */
@@ -48,7 +67,8 @@ export function writeTarget(file: string): WriteTarget {
     st = statSync(abs)
   } catch (error) {
     if (code(error) === 'ENOENT') return { path: followLinks(abs), direct: false }
-    if (code(error) === 'ENOTDIR') throw outputError(file, `a parent of it is a file, not a directory (${notADirectory(abs)})`)
+    if (code(error) === 'ENOTDIR')
+      throw outputError(file, `a parent of it is a file, not a directory (${notADirectory(abs)})`)
     throw outputError(file, messageOf(error))
   }
   if (st.isDirectory()) throw outputError(file, 'it is a directory; expected a file name')
@@ -72,7 +92,8 @@ function notADirectory(file: string): string {
 }
 
 /** The temp-file name pattern of writeFileAtomic, and the pid in it. */
-const TEMP_NAME = (base: string): RegExp => new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.\\d+\\.tmp$`)
+const TEMP_NAME = (base: string): RegExp =>
+  new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.\\d+\\.tmp$`)
 
 function processAlive(pid: number): boolean {
   try {
@@ -156,7 +177,12 @@ export function writeFileAtomic(file: string, contents: string | Uint8Array): vo
   try {
     mkdirSync(dir, { recursive: true })
   } catch (error) {
-    throw outputError(file, code(error) === 'EEXIST' || code(error) === 'ENOTDIR' ? `a parent of it is a file, not a directory (${notADirectory(target.path)})` : messageOf(error))
+    throw outputError(
+      file,
+      code(error) === 'EEXIST' || code(error) === 'ENOTDIR'
+        ? `a parent of it is a file, not a directory (${notADirectory(target.path)})`
+        : messageOf(error),
+    )
   }
   removeStaleTemps(target.path)
   try {

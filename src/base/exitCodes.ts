@@ -6,11 +6,22 @@ export const EXIT_CODES = {
   ok: { code: 0, meaning: 'success (for gate: every check passed)' },
   internal: { code: 1, meaning: 'unexpected internal error (a bug: please report it with the message)' },
   usage: { code: 2, meaning: 'bad command line: unknown flag, missing or conflicting value' },
-  data: { code: 3, meaning: 'dataset input is missing or malformed (file, row or sample named in the message); for compare/gate/report/merge/`eval --resume`: a result document is missing, malformed or not comparable (different test sets, models or shards; pixels changed between the runs or since a partial result)' },
-  model: { code: 4, meaning: 'model file missing or unusable, its input/output shape does not match the card, or (`eval --resume`) one of its files changed since the partial result' },
+  data: {
+    code: 3,
+    meaning:
+      'dataset input is missing or malformed (file, row or sample named in the message); for compare/gate/report/merge/`eval --resume`: a result document is missing, malformed or not comparable (different test sets, models or shards; pixels changed between the runs or since a partial result)',
+  },
+  model: {
+    code: 4,
+    meaning:
+      'model file missing or unusable, its input/output shape does not match the card, or (`eval --resume`) one of its files changed since the partial result',
+  },
   card: { code: 5, meaning: 'model card invalid or incomplete (field and value named in the message)' },
   runner: { code: 6, meaning: 'requested runner, backend or device is not available here' },
-  incomplete: { code: 7, meaning: 'run finished but some samples failed (listed in the result\'s failures); metrics cover the rest' },
+  incomplete: {
+    code: 7,
+    meaning: "run finished but some samples failed (listed in the result's failures); metrics cover the rest",
+  },
   regression: { code: 8, meaning: 'gate: at least one check failed (a regression)' },
   interrupted: { code: 9, meaning: 'interrupted (SIGINT/SIGTERM): a partial result marked complete:false was written' },
   output: { code: 10, meaning: 'could not write an output file' },

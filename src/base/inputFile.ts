@@ -56,7 +56,8 @@ export function requireRegularFile(file: string, check: RegularFileCheck): numbe
   } catch (error) {
     throw check.fail(`${file}: ${errnoReason(error, check.missing)} (expected ${check.what})`)
   }
-  if (!stats.isFile()) throw check.fail(`${file}: is ${describeKind(stats)}, not a regular file (expected ${check.what})`)
+  if (!stats.isFile())
+    throw check.fail(`${file}: is ${describeKind(stats)}, not a regular file (expected ${check.what})`)
   try {
     accessSync(file, constants.R_OK) // stat needs no read permission: a file we may not read fails here, not in a stream later
   } catch (error) {
@@ -73,7 +74,11 @@ export function requireRegularFile(file: string, check: RegularFileCheck): numbe
  * checks on the open descriptor that it is a regular file of at most `maxBytes`. Throws a plain
  * Error naming the file (a per-sample failure for images). The caller closes the handle.
  */
-export async function openRegularFile(file: string, maxBytes: number, what: string): Promise<{ handle: FileHandle; size: number }> {
+export async function openRegularFile(
+  file: string,
+  maxBytes: number,
+  what: string,
+): Promise<{ handle: FileHandle; size: number }> {
   let handle: FileHandle
   try {
     handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK)
@@ -83,7 +88,8 @@ export async function openRegularFile(file: string, maxBytes: number, what: stri
   try {
     const stats = await handle.stat()
     if (!stats.isFile()) throw new Error(`${file}: is ${describeKind(stats)}, not a regular file (expected ${what})`)
-    if (stats.size > maxBytes) throw new Error(`${file}: ${stats.size} bytes is over the ${maxBytes}-byte limit for ${what}`)
+    if (stats.size > maxBytes)
+      throw new Error(`${file}: ${stats.size} bytes is over the ${maxBytes}-byte limit for ${what}`)
     return { handle, size: stats.size }
   } catch (error) {
     await handle.close()
@@ -93,7 +99,12 @@ export async function openRegularFile(file: string, maxBytes: number, what: stri
 
 /** A model file (ONNX, tfjs model.json or weight shard): regular, not empty, at most MAX_MODEL_BYTES. Errors are exit 4. */
 export function requireModelFile(file: string, what = 'a model file: .onnx, or a tfjs model.json'): number {
-  const size = requireRegularFile(file, { what, fail: modelError, maxBytes: MAX_MODEL_BYTES, missing: 'model file not found' })
+  const size = requireRegularFile(file, {
+    what,
+    fail: modelError,
+    maxBytes: MAX_MODEL_BYTES,
+    missing: 'model file not found',
+  })
   if (size === 0) throw modelError(`${file}: model file is empty (expected ${what})`)
   return size
 }

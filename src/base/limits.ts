@@ -29,7 +29,12 @@ export const LIMITS = {
  * Refuses an inference call whose input tensor would exceed LIMITS.batchTensorBytes. `rows` is
  * samples × views (or the model's fixed batch); the error is raised as `kind` and names `what`.
  */
-export function checkBatchTensor(rows: number, input: { height: number; width: number; channels: number }, kind: 'usage' | 'model' | 'card', what: string): void {
+export function checkBatchTensor(
+  rows: number,
+  input: { height: number; width: number; channels: number },
+  kind: 'usage' | 'model' | 'card',
+  what: string,
+): void {
   const bytes = rows * input.height * input.width * input.channels * 4
   if (bytes > LIMITS.batchTensorBytes) {
     throw new FerbenchError(

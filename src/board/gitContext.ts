@@ -13,7 +13,11 @@ type Env = Readonly<Record<string, string | undefined>>
 const CI_VARIABLES: ReadonlyArray<{ ci: string; commit: string; branch: readonly string[] }> = [
   // GitHub Actions: on pull requests GITHUB_HEAD_REF is the source branch, GITHUB_REF_NAME is "N/merge".
   { ci: 'GitHub Actions', commit: 'GITHUB_SHA', branch: ['GITHUB_HEAD_REF', 'GITHUB_REF_NAME'] },
-  { ci: 'GitLab CI', commit: 'CI_COMMIT_SHA', branch: ['CI_COMMIT_BRANCH', 'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME', 'CI_COMMIT_REF_NAME'] },
+  {
+    ci: 'GitLab CI',
+    commit: 'CI_COMMIT_SHA',
+    branch: ['CI_COMMIT_BRANCH', 'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME', 'CI_COMMIT_REF_NAME'],
+  },
   { ci: 'CircleCI', commit: 'CIRCLE_SHA1', branch: ['CIRCLE_BRANCH'] },
   { ci: 'Buildkite', commit: 'BUILDKITE_COMMIT', branch: ['BUILDKITE_BRANCH'] },
   { ci: 'Jenkins', commit: 'GIT_COMMIT', branch: ['BRANCH_NAME', 'GIT_BRANCH'] },

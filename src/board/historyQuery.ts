@@ -16,7 +16,8 @@ export interface TrendPoint {
   change: number | null
 }
 
-const matchesModel = (e: HistoryEntry, model: string): boolean => e.model.name === model || e.model.sha256.startsWith(model.toLowerCase())
+const matchesModel = (e: HistoryEntry, model: string): boolean =>
+  e.model.name === model || e.model.sha256.startsWith(model.toLowerCase())
 
 /** The entries that carry the metric, filtered, oldest first, with the change from the previous point of the same series. */
 export function trend(entries: readonly HistoryEntry[], filter: HistoryFilter): TrendPoint[] {
@@ -47,13 +48,19 @@ export function historyBaseline(store: string, branch: string, current: BoardDoc
   const entries = readHistory(store).filter((e) => e.branch === branch && e.kind === current.kind)
   const comparable = entries.filter((e) => {
     if (current.kind === 'eval') return e.dataset === current.doc.dataset.name && e.split === current.doc.dataset.split
-    if (current.kind === 'cv') return e.dataset === current.doc.dataset.name && e.split === `${current.doc.protocol.folds}-fold`
+    if (current.kind === 'cv')
+      return e.dataset === current.doc.dataset.name && e.split === `${current.doc.protocol.folds}-fold`
     return true
   })
   const last = comparable.at(-1)
   if (!last) {
-    const what = current.kind === 'eval' ? `${current.kind} document of ${current.doc.dataset.name} ${current.doc.dataset.split}` : `${current.kind} document`
-    throw dataError(`history:${branch}: no ${what} recorded on branch '${branch}' in ${store} (${entries.length} entries of that kind on the branch); record one with ferbench history add <doc> --branch ${branch}`)
+    const what =
+      current.kind === 'eval'
+        ? `${current.kind} document of ${current.doc.dataset.name} ${current.doc.dataset.split}`
+        : `${current.kind} document`
+    throw dataError(
+      `history:${branch}: no ${what} recorded on branch '${branch}' in ${store} (${entries.length} entries of that kind on the branch); record one with ferbench history add <doc> --branch ${branch}`,
+    )
   }
   return storedDocumentPath(store, last)
 }

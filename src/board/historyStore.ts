@@ -46,7 +46,10 @@ function newId(now: Date): string {
 
 function modelOf(entry: BoardDocument): { sha256: string; name: string } {
   if (entry.kind === 'eval' || entry.kind === 'speed' || entry.kind === 'robust') {
-    return { sha256: entry.doc.model.sha256, name: presetOrFileName(entry.doc.model.path, entry.doc.model.card.origin.source) }
+    return {
+      sha256: entry.doc.model.sha256,
+      name: presetOrFileName(entry.doc.model.path, entry.doc.model.card.origin.source),
+    }
   }
   return { sha256: entry.doc.folds[0]!.model.sha256, name: path.basename(entry.doc.folds[0]!.model.path) }
 }
@@ -55,7 +58,13 @@ function modelOf(entry: BoardDocument): { sha256: string; name: string } {
 function entryMetrics(entry: BoardDocument): Record<string, number> {
   if (entry.kind === 'eval' || entry.kind === 'cv') {
     const m = entry.doc.metrics
-    return { accuracy: m.accuracy, accuracyLow: m.accuracyCI95[0], accuracyHigh: m.accuracyCI95[1], macroF1: m.macroF1, balancedAccuracy: m.balancedAccuracy }
+    return {
+      accuracy: m.accuracy,
+      accuracyLow: m.accuracyCI95[0],
+      accuracyHigh: m.accuracyCI95[1],
+      macroF1: m.macroF1,
+      balancedAccuracy: m.balancedAccuracy,
+    }
   }
   if (entry.kind === 'robust') return { meanCorruptionAccuracy: entry.doc.meanCorruptionAccuracy }
   const speed = speedFigures(entry.file, entry.doc)
@@ -91,7 +100,12 @@ export function addToHistory(entry: BoardDocument, options: AddOptions): History
     document: documentPath,
     model: modelOf(entry),
     dataset: entry.kind === 'speed' ? null : entry.doc.dataset.name,
-    split: entry.kind === 'eval' || entry.kind === 'robust' ? entry.doc.dataset.split : entry.kind === 'cv' ? `${entry.doc.protocol.folds}-fold` : null,
+    split:
+      entry.kind === 'eval' || entry.kind === 'robust'
+        ? entry.doc.dataset.split
+        : entry.kind === 'cv'
+          ? `${entry.doc.protocol.folds}-fold`
+          : null,
     metrics: entryMetrics(entry),
   }
   mkdirSync(path.join(options.store, 'documents'), { recursive: true })
@@ -108,14 +122,21 @@ export function readHistory(store: string): HistoryEntry[] {
   try {
     names = readdirSync(dir)
   } catch {
-    throw usageError(`${store}: not a ferbench history store (no index/ folder); record a document first with ferbench history add <doc> --store ${store}`)
+    throw usageError(
+      `${store}: not a ferbench history store (no index/ folder); record a document first with ferbench history add <doc> --store ${store}`,
+    )
   }
   return names
     .filter((n) => n.endsWith('.json') && ID.test(n.slice(0, -5)))
     .sort()
     .map((n) => {
       const file = path.join(dir, n)
-      return parseDocument(readJsonDocument(file, 'a ferbench history index entry'), historyEntrySchema, file, 'history entry')
+      return parseDocument(
+        readJsonDocument(file, 'a ferbench history index entry'),
+        historyEntrySchema,
+        file,
+        'history entry',
+      )
     })
 }
 

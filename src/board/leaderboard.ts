@@ -51,13 +51,23 @@ interface SpeedFigures {
 }
 
 type Scores = Pick<Scored, 'accuracy' | 'accuracyCI95' | 'macroF1' | 'balancedAccuracy' | 'samples'>
-const scores = (m: Scores): Scores => ({ accuracy: m.accuracy, accuracyCI95: m.accuracyCI95, macroF1: m.macroF1, balancedAccuracy: m.balancedAccuracy, samples: m.samples })
+const scores = (m: Scores): Scores => ({
+  accuracy: m.accuracy,
+  accuracyCI95: m.accuracyCI95,
+  macroF1: m.macroF1,
+  balancedAccuracy: m.balancedAccuracy,
+  samples: m.samples,
+})
 
 function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefined {
   if (entry.kind === 'eval') {
     const d = entry.doc
-    if (!d.complete) return void warnings.push(`${entry.file}: an interrupted (complete: false) result; resume it first — left out`)
-    if (d.dataset.shard && !d.merged) return void warnings.push(`${entry.file}: shard ${d.dataset.shard.index}/${d.dataset.shard.count} of a split; merge the shards first — left out`)
+    if (!d.complete)
+      return void warnings.push(`${entry.file}: an interrupted (complete: false) result; resume it first — left out`)
+    if (d.dataset.shard && !d.merged)
+      return void warnings.push(
+        `${entry.file}: shard ${d.dataset.shard.index}/${d.dataset.shard.count} of a split; merge the shards first — left out`,
+      )
     const fold = d.dataset.fold
     return {
       file: entry.file,
@@ -76,9 +86,13 @@ function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefine
   }
   if (entry.kind === 'cv') {
     const d = entry.doc
-    if (!d.complete) return void warnings.push(`${entry.file}: an interrupted cross-validation (complete: false) — left out`)
+    if (!d.complete)
+      return void warnings.push(`${entry.file}: an interrupted cross-validation (complete: false) — left out`)
     const shas = [...new Set(d.folds.map((f) => f.model.sha256))]
-    if (shas.length > 1) return void warnings.push(`${entry.file}: a different model per fold (${d.protocol.model}); a leaderboard row needs one model — left out`)
+    if (shas.length > 1)
+      return void warnings.push(
+        `${entry.file}: a different model per fold (${d.protocol.model}); a leaderboard row needs one model — left out`,
+      )
     return {
       file: entry.file,
       createdAt: d.createdAt,
@@ -101,7 +115,9 @@ function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefine
 export function speedFigures(file: string, d: SpeedResult): SpeedFigures {
   const batch1 = d.results.filter((c) => c.batch === 1)
   const fastest = batch1.length ? batch1.reduce((a, b) => (b.latencyMs.p50 < a.latencyMs.p50 ? b : a)) : undefined
-  const busiest = d.results.length ? d.results.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a)) : undefined
+  const busiest = d.results.length
+    ? d.results.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a))
+    : undefined
   return {
     file,
     createdAt: d.createdAt,
@@ -117,8 +133,13 @@ export function speedFigures(file: string, d: SpeedResult): SpeedFigures {
 }
 
 function newest<T extends { createdAt: string; file: string }>(items: T[], what: string, warnings: string[]): T {
-  const sorted = [...items].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.file.localeCompare(b.file)))
-  if (sorted.length > 1) warnings.push(`${what}: ${sorted.length} documents (${sorted.map((s) => s.file).join(', ')}); the newest, ${sorted[0]!.file}, is used`)
+  const sorted = [...items].sort((a, b) =>
+    a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.file.localeCompare(b.file),
+  )
+  if (sorted.length > 1)
+    warnings.push(
+      `${what}: ${sorted.length} documents (${sorted.map((s) => s.file).join(', ')}); the newest, ${sorted[0]!.file}, is used`,
+    )
   return sorted[0]!
 }
 
@@ -135,7 +156,10 @@ function claimedFor(s: Scored, claims: readonly Claim[], warnings: string[]): Le
   if (matching.length === 0) return undefined
   const claimed: NonNullable<LeaderboardRow['claimed']> = { claimIds: matching.map((c) => c.id) }
   const accuracyClaims = matching.filter((c) => c.metric === 'accuracy')
-  if (accuracyClaims.length > 1) warnings.push(`${s.name}: ${accuracyClaims.length} accuracy claims match its preset ${s.preset} (${accuracyClaims.map((c) => `${c.id} ${c.value}%`).join(', ')}); none is drawn as its claim`)
+  if (accuracyClaims.length > 1)
+    warnings.push(
+      `${s.name}: ${accuracyClaims.length} accuracy claims match its preset ${s.preset} (${accuracyClaims.map((c) => `${c.id} ${c.value}%`).join(', ')}); none is drawn as its claim`,
+    )
   for (const c of matching) {
     if (c.metric === 'accuracy' && accuracyClaims.length === 1) claimed.accuracy = c.value / 100
     if (c.metric === 'modelBytes') claimed.modelBytes = c.value * MEGA
@@ -169,8 +193,12 @@ export function buildLeaderboard(collected: Collected, now: Date = new Date()): 
       if (s) scored.push(s)
     }
   }
-  const speedOf = new Map([...speeds].map(([sha, list]) => [sha, newest(list, `speed of model ${sha.slice(0, 12)}`, warnings)]))
-  const robustOf = new Map([...robust].map(([sha, list]) => [sha, newest(list, `robustness of model ${sha.slice(0, 12)}`, warnings)]))
+  const speedOf = new Map(
+    [...speeds].map(([sha, list]) => [sha, newest(list, `speed of model ${sha.slice(0, 12)}`, warnings)]),
+  )
+  const robustOf = new Map(
+    [...robust].map(([sha, list]) => [sha, newest(list, `robustness of model ${sha.slice(0, 12)}`, warnings)]),
+  )
 
   const groups = new Map<string, Scored[]>()
   for (const s of scored) {
@@ -182,7 +210,9 @@ export function buildLeaderboard(collected: Collected, now: Date = new Date()): 
     const first = members[0]!
     const bySha = new Map<string, Scored[]>()
     for (const m of members) bySha.set(m.sha256, [...(bySha.get(m.sha256) ?? []), m])
-    const picked = [...bySha.entries()].map(([sha, list]) => newest(list, `model ${sha.slice(0, 12)} on ${first.dataset} ${first.split}`, warnings))
+    const picked = [...bySha.entries()].map(([sha, list]) =>
+      newest(list, `model ${sha.slice(0, 12)} on ${first.dataset} ${first.split}`, warnings),
+    )
     const rows: LeaderboardRow[] = picked.map((s) => {
       const speed = speedOf.get(s.sha256)
       const claimed = claimedFor(s, claims, warnings)
@@ -208,11 +238,18 @@ export function buildLeaderboard(collected: Collected, now: Date = new Date()): 
       }
     })
     rows.sort((a, b) => b.accuracy - a.accuracy || a.model.name.localeCompare(b.model.name))
-    const latency = paretoStandings(rows.map((r) => ({ accuracy: r.accuracy, accuracyCI95: r.accuracyCI95, cost: r.latencyP50Ms })))
-    const size = paretoStandings(rows.map((r) => ({ accuracy: r.accuracy, accuracyCI95: r.accuracyCI95, cost: r.bytes })))
+    const latency = paretoStandings(
+      rows.map((r) => ({ accuracy: r.accuracy, accuracyCI95: r.accuracyCI95, cost: r.latencyP50Ms })),
+    )
+    const size = paretoStandings(
+      rows.map((r) => ({ accuracy: r.accuracy, accuracyCI95: r.accuracyCI95, cost: r.bytes })),
+    )
     rows.forEach((r, i) => (r.pareto = { accuracyLatency: latency[i]!, accuracySize: size[i]! }))
     const machines = new Set(rows.flatMap((r) => (r.machine ? [r.machine] : [])))
-    if (machines.size > 1) warnings.push(`${first.dataset} ${first.split}: latencies were measured on ${machines.size} different machines (${[...machines].join('; ')}); compare them with care`)
+    if (machines.size > 1)
+      warnings.push(
+        `${first.dataset} ${first.split}: latencies were measured on ${machines.size} different machines (${[...machines].join('; ')}); compare them with care`,
+      )
     return {
       dataset: first.dataset,
       split: first.split,
@@ -237,5 +274,12 @@ export function buildLeaderboard(collected: Collected, now: Date = new Date()): 
       sources: [s.file],
     }))
     .sort((a, b) => a.model.name.localeCompare(b.model.name))
-  return { schema: LEADERBOARD_SCHEMA, createdAt: now.toISOString(), tool: { name: 'ferbench', version: toolVersion() }, protocols, speedOnly, warnings }
+  return {
+    schema: LEADERBOARD_SCHEMA,
+    createdAt: now.toISOString(),
+    tool: { name: 'ferbench', version: toolVersion() },
+    protocols,
+    speedOnly,
+    warnings,
+  }
 }

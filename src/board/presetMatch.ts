@@ -6,8 +6,26 @@ import { presetOfSource } from './modelName.js'
 type RecordedCard = EvalResult['model']['card']
 
 /** The card fields that decide what a model sees and says, as comparable text. */
-function essence(card: { input?: { height?: number; width?: number; channels?: number }; scale?: unknown; resize?: unknown; crop?: { size?: number } | undefined; tta?: unknown; labels?: unknown; output?: unknown }): string {
-  return JSON.stringify([card.input?.height, card.input?.width, card.input?.channels, card.scale, card.resize, card.crop?.size, card.tta ?? 'none', card.labels, card.output])
+function essence(card: {
+  input?: { height?: number; width?: number; channels?: number }
+  scale?: unknown
+  resize?: unknown
+  crop?: { size?: number } | undefined
+  tta?: unknown
+  labels?: unknown
+  output?: unknown
+}): string {
+  return JSON.stringify([
+    card.input?.height,
+    card.input?.width,
+    card.input?.channels,
+    card.scale,
+    card.resize,
+    card.crop?.size,
+    card.tta ?? 'none',
+    card.labels,
+    card.output,
+  ])
 }
 
 /**

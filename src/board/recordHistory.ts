@@ -15,7 +15,10 @@ export interface Recorded {
  * Records result documents (files or folders of them) in the history store with their commit and
  * branch: the ones given, else the CI's or git's. Refuses (usage error) when no document is found.
  */
-export function recordInHistory(files: readonly string[], options: { store: string; commit?: string | undefined; branch?: string | undefined }): Recorded {
+export function recordInHistory(
+  files: readonly string[],
+  options: { store: string; commit?: string | undefined; branch?: string | undefined },
+): Recorded {
   const { documents } = collectDocuments(files)
   if (documents.length === 0) throw usageError(`${files.join(', ')}: no result documents to record`)
   const git = gitContext()

@@ -11,7 +11,12 @@ export interface CardChoice {
 }
 
 function readCardFile(file: string): CardFile {
-  const raw = readJsonFile(file, { what: 'a model card JSON file', fail: cardError, missing: 'model card not found', notJson: 'model card is not valid JSON' })
+  const raw = readJsonFile(file, {
+    what: 'a model card JSON file',
+    fail: cardError,
+    missing: 'model card not found',
+    notJson: 'model card is not valid JSON',
+  })
   return parseCard(raw, file)
 }
 
@@ -35,12 +40,21 @@ function noCard(modelPath: string): never {
  * sidecar beside the model, else `orElse()` — by default an error naming what is missing.
  */
 export function loadCard(modelPath: string, choice: CardChoice): { card: CardFile; source: string }
-export function loadCard<T>(modelPath: string, choice: CardChoice, orElse: () => T): { card: CardFile; source: string } | T
-export function loadCard<T>(modelPath: string, choice: CardChoice, orElse: () => T = () => noCard(modelPath)): { card: CardFile; source: string } | T {
+export function loadCard<T>(
+  modelPath: string,
+  choice: CardChoice,
+  orElse: () => T,
+): { card: CardFile; source: string } | T
+export function loadCard<T>(
+  modelPath: string,
+  choice: CardChoice,
+  orElse: () => T = () => noCard(modelPath),
+): { card: CardFile; source: string } | T {
   if (choice.card) return { card: readCardFile(choice.card), source: choice.card }
   if (choice.preset) {
     const card = presetCard(choice.preset)
-    if (!card) throw cardError(`--preset ${choice.preset}: unknown preset; known: ${presetNames().join(', ') || '(none)'}`)
+    if (!card)
+      throw cardError(`--preset ${choice.preset}: unknown preset; known: ${presetNames().join(', ') || '(none)'}`)
     return { card, source: `preset:${choice.preset}` }
   }
   const sidecar = sidecarCandidates(modelPath).find((p) => existsSync(p))

@@ -25,7 +25,8 @@ const RAW_PRESETS: Record<string, unknown> = {
   // output (1,8) scores, softmax applied afterwards; emotion_table order neutral, happiness, surprise,
   // sadness, anger, disgust, fear, contempt. The published graph fixes the batch at 1.
   ferplus: {
-    $comment: 'FER+ emotion model (ONNX model zoo emotion_ferplus): 1×1×64×64 gray, raw 0–255, FER+ label order, batch fixed at 1.',
+    $comment:
+      'FER+ emotion model (ONNX model zoo emotion_ferplus): 1×1×64×64 gray, raw 0–255, FER+ label order, batch fixed at 1.',
     input: { height: 64, width: 64, channels: 1, layout: 'NCHW' },
     scale: 'raw255',
     resize: 'bilinear',
@@ -40,7 +41,8 @@ const RAW_PRESETS: Record<string, unknown> = {
   // labels from src/utils/datasets.py get_labels('fer2013'): angry, disgust, fear, happy, sad, surprise, neutral;
   // final layer Activation('softmax') → probabilities.
   'mini-xception': {
-    $comment: 'mini-Xception (oarriaga/face_classification): 64×64×1 NHWC, (x/255 − 0.5)·2, FER2013 order, softmax output.',
+    $comment:
+      'mini-Xception (oarriaga/face_classification): 64×64×1 NHWC, (x/255 − 0.5)·2, FER2013 order, softmax output.',
     input: { height: 64, width: 64, channels: 1, layout: 'NHWC' },
     scale: 'symmetric',
     resize: 'bilinear',
@@ -53,13 +55,15 @@ const RAW_PRESETS: Record<string, unknown> = {
   // (→ 0–1, 'unit', NCHW), and the ten crops' outputs are averaged as logits
   // (outputs.view(bs, ncrops, -1).mean(1)); class order Angry, Disgust, Fear, Happy, Sad, Surprise, Neutral.
   'vgg19-fer2013': {
-    $comment: 'VGG19 on FER2013 (github.com/WuJie1010/Facial-Expression-Recognition.Pytorch, docs/claims.md): gray → 3 channels, ten 44×44 crops of the 48×48 image (4 corners + center, each flipped), unit scale, logits averaged.',
+    $comment:
+      'VGG19 on FER2013 (github.com/WuJie1010/Facial-Expression-Recognition.Pytorch, docs/claims.md): gray → 3 channels, ten 44×44 crops of the 48×48 image (4 corners + center, each flipped), unit scale, logits averaged.',
     ...FER2013_TENCROP_44,
     source: 'https://github.com/WuJie1010/Facial-Expression-Recognition.Pytorch (mainpro_FER.py, PrivateTest)',
   },
   // Same repository and test transform as vgg19-fer2013 (ResNet18 row of its results table).
   'resnet18-fer2013': {
-    $comment: 'ResNet18 on FER2013 (same repo and protocol as vgg19-fer2013): gray → 3 channels, ten 44×44 crops of 48×48, unit scale, logits averaged.',
+    $comment:
+      'ResNet18 on FER2013 (same repo and protocol as vgg19-fer2013): gray → 3 channels, ten 44×44 crops of 48×48, unit scale, logits averaged.',
     ...FER2013_TENCROP_44,
     source: 'https://github.com/WuJie1010/Facial-Expression-Recognition.Pytorch (mainpro_FER.py)',
   },
@@ -68,7 +72,8 @@ const RAW_PRESETS: Record<string, unknown> = {
   // 2 contempt, 3 disgust, 4 fear, 5 happy, 6 sadness, 7 surprise. The paper does not state the pixel
   // scale or layout: 'unit' is an ASSUMPTION (give a card if your export differs); layout is read from the model.
   microexpnet: {
-    $comment: 'MicroExpNet (arXiv:1711.07011): 84×84 gray, 8 CK+ classes in CK+ code order. Pixel scale not published: unit (x/255) assumed.',
+    $comment:
+      'MicroExpNet (arXiv:1711.07011): 84×84 gray, 8 CK+ classes in CK+ code order. Pixel scale not published: unit (x/255) assumed.',
     input: { height: 84, width: 84, channels: 1 },
     scale: 'unit',
     resize: 'bilinear',
@@ -127,8 +132,12 @@ export function presetSummaries(): PresetSummary[] {
     return {
       name,
       input: `${size}×${channels ?? '?'} ${layout ?? '(layout from model)'}${card.batch ? `, batch ${card.batch}` : ''}`,
-      scale: card.scale === 'meanstd' ? `meanstd mean=[${card.mean!.join(', ')}] std=[${card.std!.join(', ')}]` : card.scale,
-      tta: (card.tta ?? CARD_DEFAULTS.tta) === 'none' ? 'none' : `${card.tta}${card.crop ? ` (${card.crop.size} from ${card.crop.from ?? 'image'})` : ''}, average ${card.ttaAverage ?? card.output ?? CARD_DEFAULTS.output}`,
+      scale:
+        card.scale === 'meanstd' ? `meanstd mean=[${card.mean!.join(', ')}] std=[${card.std!.join(', ')}]` : card.scale,
+      tta:
+        (card.tta ?? CARD_DEFAULTS.tta) === 'none'
+          ? 'none'
+          : `${card.tta}${card.crop ? ` (${card.crop.size} from ${card.crop.from ?? 'image'})` : ''}, average ${card.ttaAverage ?? card.output ?? CARD_DEFAULTS.output}`,
       labels: card.labels,
       output: card.output ?? CARD_DEFAULTS.output,
       source: card.source ?? '',

@@ -9,7 +9,8 @@ export interface ModelInputInfo {
 }
 
 /** A dimension the model fixes (a positive number); undefined for a symbolic or −1 one. */
-export const knownDim = (d: number | string | undefined): number | undefined => (typeof d === 'number' && d > 0 ? d : undefined)
+export const knownDim = (d: number | string | undefined): number | undefined =>
+  typeof d === 'number' && d > 0 ? d : undefined
 
 /** The layout a 4-D input shape settles by itself: 1 or 3 channels at one end only; undefined when it does not. */
 export function shapeLayout(shape: ReadonlyArray<number | string>): 'NCHW' | 'NHWC' | undefined {
@@ -24,12 +25,25 @@ export function shapeLayout(shape: ReadonlyArray<number | string>): 'NCHW' | 'NH
  * The two readings side by side: what the card expects (`NCHW 1×64×64`, in its layout's order) and
  * what the model's shape is when read in the layout it settles by itself (`NHWC 48×48×1`).
  */
-function shapeMismatch(card: CardFile, layout: 'NCHW' | 'NHWC', shape: ReadonlyArray<number | string>, source: string): string {
+function shapeMismatch(
+  card: CardFile,
+  layout: 'NCHW' | 'NHWC',
+  shape: ReadonlyArray<number | string>,
+  source: string,
+): string {
   const dim = (d: number | string | undefined): string => String(knownDim(d) ?? '?')
   const i = card.input
-  const expects = layout === 'NCHW' ? `NCHW ${dim(i.channels)}×${dim(i.height)}×${dim(i.width)}` : `NHWC ${dim(i.height)}×${dim(i.width)}×${dim(i.channels)}`
+  const expects =
+    layout === 'NCHW'
+      ? `NCHW ${dim(i.channels)}×${dim(i.height)}×${dim(i.width)}`
+      : `NHWC ${dim(i.height)}×${dim(i.width)}×${dim(i.channels)}`
   const own = shapeLayout(shape)
-  const model = own === 'NHWC' ? `NHWC ${dim(shape[1])}×${dim(shape[2])}×${dim(shape[3])}` : own === 'NCHW' ? `NCHW ${dim(shape[1])}×${dim(shape[2])}×${dim(shape[3])}` : `[${shape.join(', ')}]`
+  const model =
+    own === 'NHWC'
+      ? `NHWC ${dim(shape[1])}×${dim(shape[2])}×${dim(shape[3])}`
+      : own === 'NCHW'
+        ? `NCHW ${dim(shape[1])}×${dim(shape[2])}×${dim(shape[3])}`
+        : `[${shape.join(', ')}]`
   return `${source} expects ${expects} (${layout === 'NCHW' ? 'channels×height×width' : 'height×width×channels'}) and the model is ${model}: this card is not for this model`
 }
 
@@ -54,27 +68,40 @@ export function resolveCard(card: CardFile, input: ModelInputInfo, source: strin
   let layout = card.input.layout
   if (!layout) {
     layout = shapeLayout(shape)
-    if (!layout) throw cardError(`${source}: input.layout is missing and ${where} does not settle it; add "layout": "NCHW" or "NHWC"`)
+    if (!layout)
+      throw cardError(
+        `${source}: input.layout is missing and ${where} does not settle it; add "layout": "NCHW" or "NHWC"`,
+      )
     inferred.push('input.layout')
   }
   const [cDim, hDim, wDim] = layout === 'NCHW' ? [shape[1], shape[2], shape[3]] : [shape[3], shape[1], shape[2]]
-  const pick = (field: 'height' | 'width' | 'channels', fromCard: number | undefined, dim: number | string | undefined): number => {
+  const pick = (
+    field: 'height' | 'width' | 'channels',
+    fromCard: number | undefined,
+    dim: number | string | undefined,
+  ): number => {
     const fromModel = knownDim(dim)
     if (fromModel !== undefined && fromModel > LIMITS.inputSide) {
-      throw modelError(`${where}: input ${field} ${fromModel} is over ferbench's limit of ${LIMITS.inputSide} (expected a face-image model input)`)
+      throw modelError(
+        `${where}: input ${field} ${fromModel} is over ferbench's limit of ${LIMITS.inputSide} (expected a face-image model input)`,
+      )
     }
     if (fromCard !== undefined) {
       if (fromModel !== undefined && fromModel !== fromCard) {
-        throw modelError(`${where}: card says input.${field} ${fromCard} but the model's ${layout} shape has ${fromModel}; ${shapeMismatch(card, layout!, shape, source)}`)
+        throw modelError(
+          `${where}: card says input.${field} ${fromCard} but the model's ${layout} shape has ${fromModel}; ${shapeMismatch(card, layout!, shape, source)}`,
+        )
       }
       return fromCard
     }
-    if (fromModel === undefined) throw cardError(`${source}: input.${field} is missing and ${where} leaves it dynamic; add it to the card`)
+    if (fromModel === undefined)
+      throw cardError(`${source}: input.${field} is missing and ${where} leaves it dynamic; add it to the card`)
     inferred.push(`input.${field}`)
     return fromModel
   }
   const channels = pick('channels', card.input.channels, cDim)
-  if (channels !== 1 && channels !== 3) throw modelError(`${where}: ${channels} input channels; ferbench feeds 1 (gray) or 3 (RGB)`)
+  if (channels !== 1 && channels !== 3)
+    throw modelError(`${where}: ${channels} input channels; ferbench feeds 1 (gray) or 3 (RGB)`)
   const height = pick('height', card.input.height, hDim)
   const width = pick('width', card.input.width, wDim)
   if (card.input.name && card.input.name !== input.name) {
@@ -82,20 +109,27 @@ export function resolveCard(card: CardFile, input: ModelInputInfo, source: strin
   }
   const channelOrder = card.input.channelOrder
   if (channelOrder !== undefined && channelOrder !== 'gray' && channels === 1) {
-    throw cardError(`${source}: input.channelOrder '${channelOrder}' needs a 3-channel input; ${where} takes 1 channel (gray)`)
+    throw cardError(
+      `${source}: input.channelOrder '${channelOrder}' needs a 3-channel input; ${where} takes 1 channel (gray)`,
+    )
   }
   const batchDim = knownDim(shape[0])
-  if (batchDim !== undefined && batchDim > LIMITS.batch) throw modelError(`${where}: fixed batch ${batchDim} is over ferbench's limit of ${LIMITS.batch}`)
+  if (batchDim !== undefined && batchDim > LIMITS.batch)
+    throw modelError(`${where}: fixed batch ${batchDim} is over ferbench's limit of ${LIMITS.batch}`)
   if (card.batch !== undefined && batchDim !== undefined && card.batch !== batchDim) {
     throw modelError(`${where}: card says batch ${card.batch} but the model fixes batch ${batchDim}`)
   }
   const perChannel = (values: number[] | undefined, field: string): number[] | undefined => {
     if (!values) return undefined
     if (values.length === 1) return Array.from({ length: channels }, () => values[0]!)
-    if (values.length !== channels) throw cardError(`${source}: ${field} has ${values.length} values for ${channels} channel(s)`)
+    if (values.length !== channels)
+      throw cardError(`${source}: ${field} has ${values.length} values for ${channels} channel(s)`)
     return values
   }
-  const withDefault = <K extends keyof typeof CARD_DEFAULTS>(field: K, given: CardFile[K]): NonNullable<CardFile[K]> => {
+  const withDefault = <K extends keyof typeof CARD_DEFAULTS>(
+    field: K,
+    given: CardFile[K],
+  ): NonNullable<CardFile[K]> => {
     if (given !== undefined) return given as NonNullable<CardFile[K]>
     inferred.push(`${field}=${CARD_DEFAULTS[field]} (default)`)
     return CARD_DEFAULTS[field] as NonNullable<CardFile[K]>
@@ -119,14 +153,20 @@ export function resolveCard(card: CardFile, input: ModelInputInfo, source: strin
   if (card.crop) {
     // The crop window is the model input: resize to from×from, then crop size×size.
     if (card.crop.size !== height || card.crop.size !== width) {
-      throw cardError(`${source}: crop.size ${card.crop.size} must equal the input size ${height}×${width} (the crop is what the model sees)`)
+      throw cardError(
+        `${source}: crop.size ${card.crop.size} must equal the input size ${height}×${width} (the crop is what the model sees)`,
+      )
     }
     if (card.crop.from !== undefined && card.crop.from < card.crop.size) {
-      throw cardError(`${source}: crop.from ${card.crop.from} is smaller than crop.size ${card.crop.size}; from is the side the image is resized to before cropping`)
+      throw cardError(
+        `${source}: crop.from ${card.crop.from} is smaller than crop.size ${card.crop.size}; from is the side the image is resized to before cropping`,
+      )
     }
     resolved.crop = card.crop
   } else if (card.tta === 'tencrop') {
-    throw cardError(`${source}: tta 'tencrop' needs "crop": {"size": ${width}, "from": <larger side>} (ten-crop windows are cut from a larger image)`)
+    throw cardError(
+      `${source}: tta 'tencrop' needs "crop": {"size": ${width}, "from": <larger side>} (ten-crop windows are cut from a larger image)`,
+    )
   }
   const fixedBatch = card.batch ?? batchDim
   if (fixedBatch !== undefined) resolved.fixedBatch = fixedBatch

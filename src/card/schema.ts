@@ -69,13 +69,17 @@ const cardFileFields = {
 }
 
 /** What no single field can say: meanstd needs mean and std; a label appears once. */
-function checkCard(card: { scale: ScaleKind; mean?: number[] | undefined; std?: number[] | undefined; labels: Emotion[] }, ctx: z.RefinementCtx): void {
+function checkCard(
+  card: { scale: ScaleKind; mean?: number[] | undefined; std?: number[] | undefined; labels: Emotion[] },
+  ctx: z.RefinementCtx,
+): void {
   if (card.scale === 'meanstd' && (!card.mean || !card.std)) {
     ctx.addIssue({ code: 'custom', path: ['scale'], message: "scale 'meanstd' needs both 'mean' and 'std' arrays" })
   }
   const seen = new Set<Emotion>()
   card.labels.forEach((label, i) => {
-    if (seen.has(label)) ctx.addIssue({ code: 'custom', path: ['labels', i], message: `label '${label}' appears twice` })
+    if (seen.has(label))
+      ctx.addIssue({ code: 'custom', path: ['labels', i], message: `label '${label}' appears twice` })
     seen.add(label)
   })
 }
@@ -128,7 +132,9 @@ export type ModelCard = z.infer<typeof modelCardSchema>
  * What a card that leaves these fields out gets. resolveCard applies them and lists each applied
  * one in the resolved card's origin.inferred (`resize=bilinear (default)`); eval and speed say so once.
  */
-export const CARD_DEFAULTS = { resize: 'bilinear', tta: 'none', output: 'logits' } as const satisfies Partial<Record<keyof CardFile, string>>
+export const CARD_DEFAULTS = { resize: 'bilinear', tta: 'none', output: 'logits' } as const satisfies Partial<
+  Record<keyof CardFile, string>
+>
 export type ScaleKind = (typeof scaleKinds)[number]
 export type ResizeKind = (typeof resizeKinds)[number]
 export type TtaKind = (typeof ttaKinds)[number]
@@ -141,7 +147,8 @@ function describeIssues(error: z.ZodError, raw: unknown): string {
       const path = issue.path.map(String).join('.') || '(card)'
       let value: unknown = raw
       for (const key of issue.path) {
-        value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[String(key)] : undefined
+        value =
+          value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[String(key)] : undefined
       }
       const received = value === undefined ? 'missing' : JSON.stringify(value)
       return `${path}: ${issue.message} (received: ${received})`

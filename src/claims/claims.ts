@@ -11,7 +11,9 @@ export function allClaims(): Claim[] {
   cache = CLAIMS_DATA.map((raw, i) => {
     const parsed = claimSchema.safeParse(raw)
     if (!parsed.success) {
-      throw new Error(`claims table entry ${i} (${raw.id}): ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`)
+      throw new Error(
+        `claims table entry ${i} (${raw.id}): ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`,
+      )
     }
     if (seen.has(parsed.data.id)) throw new Error(`claims table: id '${parsed.data.id}' appears twice`)
     seen.add(parsed.data.id)
@@ -22,6 +24,11 @@ export function allClaims(): Claim[] {
 
 export function findClaim(id: string): Claim {
   const claim = allClaims().find((c) => c.id === id)
-  if (!claim) throw usageError(`claim '${id}' not found; known claims: ${allClaims().map((c) => c.id).join(', ')} (see ferbench claims)`)
+  if (!claim)
+    throw usageError(
+      `claim '${id}' not found; known claims: ${allClaims()
+        .map((c) => c.id)
+        .join(', ')} (see ferbench claims)`,
+    )
   return claim
 }

@@ -6,7 +6,8 @@ import type { ClaimInput } from './schema.js'
  * claimSchema when loaded (src/claims/claims.ts) and in tests.
  */
 const DEEPCNN = 'https://github.com/WuJie1010/Facial-Expression-Recognition.Pytorch (README results table)'
-const DEEPCNN_PROTOCOL = '48×48 gray replicated to 3 channels, ten 44×44 crops (+ flips), logits averaged; the checkpoint was picked on the test split (optimistic)'
+const DEEPCNN_PROTOCOL =
+  '48×48 gray replicated to 3 channels, ten 44×44 crops (+ flips), logits averaged; the checkpoint was picked on the test split (optimistic)'
 
 export const CLAIMS_DATA: ClaimInput[] = [
   {
@@ -19,8 +20,14 @@ export const CLAIMS_DATA: ClaimInput[] = [
     unit: 'MB',
     comparator: '<',
     source: 'arXiv:1711.07011',
-    protocol: { kind: 'unspecified', tta: 'unspecified', input: { height: 84, width: 84, channels: 1 }, preset: 'microexpnet' },
-    protocolNotes: 'model file under 1 MB; 84×84 grayscale input, 8 classes (CK+ incl. neutral and contempt), TensorFlow',
+    protocol: {
+      kind: 'unspecified',
+      tta: 'unspecified',
+      input: { height: 84, width: 84, channels: 1 },
+      preset: 'microexpnet',
+    },
+    protocolNotes:
+      'model file under 1 MB; 84×84 grayscale input, 8 classes (CK+ incl. neutral and contempt), TensorFlow',
   },
   {
     id: 'microexpnet-fps',
@@ -31,8 +38,15 @@ export const CLAIMS_DATA: ClaimInput[] = [
     value: 1408,
     unit: 'FPS',
     source: 'arXiv:1711.07011',
-    protocol: { kind: 'unspecified', tta: 'unspecified', input: { height: 84, width: 84, channels: 1 }, preset: 'microexpnet', hardware: 'Intel i7 CPU (model not stated)' },
-    protocolNotes: '1408 FPS on an i7 CPU; batch, threads and timing method not stated. Reported as a ratio on this machine, never pass/fail',
+    protocol: {
+      kind: 'unspecified',
+      tta: 'unspecified',
+      input: { height: 84, width: 84, channels: 1 },
+      preset: 'microexpnet',
+      hardware: 'Intel i7 CPU (model not stated)',
+    },
+    protocolNotes:
+      '1408 FPS on an i7 CPU; batch, threads and timing method not stated. Reported as a ratio on this machine, never pass/fail',
   },
   ...(['PublicTest', 'PrivateTest'] as const).flatMap((split): ClaimInput[] => [
     {
@@ -44,7 +58,13 @@ export const CLAIMS_DATA: ClaimInput[] = [
       value: split === 'PublicTest' ? 72.596 : 73.212,
       unit: '%',
       source: DEEPCNN,
-      protocol: { kind: 'split', split, tta: 'tencrop', input: { height: 44, width: 44, channels: 3 }, preset: 'vgg19-fer2013' },
+      protocol: {
+        kind: 'split',
+        split,
+        tta: 'tencrop',
+        input: { height: 44, width: 44, channels: 3 },
+        preset: 'vgg19-fer2013',
+      },
       protocolNotes: DEEPCNN_PROTOCOL,
     },
     {
@@ -56,7 +76,13 @@ export const CLAIMS_DATA: ClaimInput[] = [
       value: split === 'PublicTest' ? 72.29 : 72.975,
       unit: '%',
       source: DEEPCNN,
-      protocol: { kind: 'split', split, tta: 'tencrop', input: { height: 44, width: 44, channels: 3 }, preset: 'resnet18-fer2013' },
+      protocol: {
+        kind: 'split',
+        split,
+        tta: 'tencrop',
+        input: { height: 44, width: 44, channels: 3 },
+        preset: 'resnet18-fer2013',
+      },
       protocolNotes: DEEPCNN_PROTOCOL,
     },
     {
@@ -68,24 +94,44 @@ export const CLAIMS_DATA: ClaimInput[] = [
       value: split === 'PublicTest' ? 72.124 : 72.5,
       unit: '%',
       source: DEEPCNN,
-      protocol: { kind: 'split', split, tta: 'tencrop', input: { height: 44, width: 44, channels: 3 }, preset: 'vgg19-fer2013' },
+      protocol: {
+        kind: 'split',
+        split,
+        tta: 'tencrop',
+        input: { height: 44, width: 44, channels: 3 },
+        preset: 'vgg19-fer2013',
+      },
       protocolNotes: `channel pruning at 50%, then fine-tuning; ${DEEPCNN_PROTOCOL}`,
     },
   ]),
-  ...([['vgg19', 94.646], ['resnet18', 94.04]] as const).map(([family, value]): ClaimInput => ({
-    id: `${family}-ckplus-10fold`,
-    system: `${family === 'vgg19' ? 'VGG19' : 'ResNet18'} on CK+ (Facial_expression_recognition_DeepCNN_Light)`,
-    modelFamily: family === 'vgg19' ? 'VGG19' : 'ResNet18',
-    dataset: 'ckplus',
-    metric: 'accuracy',
-    value,
-    unit: '%',
-    source: DEEPCNN,
-    protocol: { kind: 'kfold', folds: 10, subjectIndependent: false, tta: 'tencrop', input: { height: 44, width: 44, channels: 3 } },
-    protocolNotes: '10-fold; 981 images (last 3 frames of 327 sequences); the upstream folds are NOT subject-independent (frames of one person in train and test)',
-    cannotRun:
-      'the upstream folds put frames of one subject in both train and test; ferbench folds are subject-independent, and reproduce evaluates one trained model, not ten fold models',
-  })),
+  ...(
+    [
+      ['vgg19', 94.646],
+      ['resnet18', 94.04],
+    ] as const
+  ).map(
+    ([family, value]): ClaimInput => ({
+      id: `${family}-ckplus-10fold`,
+      system: `${family === 'vgg19' ? 'VGG19' : 'ResNet18'} on CK+ (Facial_expression_recognition_DeepCNN_Light)`,
+      modelFamily: family === 'vgg19' ? 'VGG19' : 'ResNet18',
+      dataset: 'ckplus',
+      metric: 'accuracy',
+      value,
+      unit: '%',
+      source: DEEPCNN,
+      protocol: {
+        kind: 'kfold',
+        folds: 10,
+        subjectIndependent: false,
+        tta: 'tencrop',
+        input: { height: 44, width: 44, channels: 3 },
+      },
+      protocolNotes:
+        '10-fold; 981 images (last 3 frames of 327 sequences); the upstream folds are NOT subject-independent (frames of one person in train and test)',
+      cannotRun:
+        'the upstream folds put frames of one subject in both train and test; ferbench folds are subject-independent, and reproduce evaluates one trained model, not ten fold models',
+    }),
+  ),
   {
     id: 'vgg19-slimmed-size-ratio',
     system: 'VGG19 after network slimming (Facial_expression_recognition_DeepCNN_Light)',
@@ -97,7 +143,8 @@ export const CLAIMS_DATA: ClaimInput[] = [
     source: DEEPCNN,
     protocol: { kind: 'unspecified', tta: 'unspecified' },
     protocolNotes: '"5 times smaller" than the unpruned VGG19',
-    cannotRun: 'a size ratio needs both the pruned and the unpruned model; compare `ferbench speed` model sizes of the two instead',
+    cannotRun:
+      'a size ratio needs both the pruned and the unpruned model; compare `ferbench speed` model sizes of the two instead',
   },
   {
     id: 'ferplus-size',
@@ -108,7 +155,12 @@ export const CLAIMS_DATA: ClaimInput[] = [
     value: 32.4,
     unit: 'MB',
     source: 'https://github.com/onnx/models (validated/vision/body_analysis/emotion_ferplus)',
-    protocol: { kind: 'unspecified', tta: 'unspecified', input: { height: 64, width: 64, channels: 1 }, preset: 'ferplus' },
+    protocol: {
+      kind: 'unspecified',
+      tta: 'unspecified',
+      input: { height: 64, width: 64, channels: 1 },
+      preset: 'ferplus',
+    },
     protocolNotes: '32.4 MB download (emotion-ferplus-8.onnx)',
   },
   {
@@ -120,32 +172,57 @@ export const CLAIMS_DATA: ClaimInput[] = [
     value: 84.5,
     unit: '%',
     source: 'arXiv:1608.01041 (about 84–85% on the FER+ test set; the midpoint is recorded)',
-    protocol: { kind: 'split', split: 'PrivateTest', tta: 'none', input: { height: 64, width: 64, channels: 1 }, preset: 'ferplus' },
-    protocolNotes: 'input N×1×64×64 grayscale, raw 0–255; output 8 scores; majority labels; the paper reports about 84–85% (a range: the recorded 84.5 is its midpoint)',
+    protocol: {
+      kind: 'split',
+      split: 'PrivateTest',
+      tta: 'none',
+      input: { height: 64, width: 64, channels: 1 },
+      preset: 'ferplus',
+    },
+    protocolNotes:
+      'input N×1×64×64 grayscale, raw 0–255; output 8 scores; majority labels; the paper reports about 84–85% (a range: the recorded 84.5 is its midpoint)',
   },
-  ...([
-    ['rafdb', 88.36, 'test'],
-    ['caer-s', 85.87, undefined],
-    ['affectnet-7', 63.7, undefined],
-    ['affectnet-8', 59.89, undefined],
-  ] as const).map(([dataset, value, split]): ClaimInput => ({
-    id: `efficientface-${dataset}`,
-    system: 'EfficientFace (Zhao, Liu, Zhou, AAAI 2021)',
-    modelFamily: 'EfficientFace',
-    dataset: dataset === 'rafdb' ? 'rafdb' : dataset,
-    metric: 'accuracy',
-    value,
-    unit: '%',
-    source: 'AAAI 2021, "Robust Lightweight Facial Expression Recognition Network with Label Distribution Training"; https://github.com/zengqunzhao/EfficientFace',
-    protocol: split
-      ? { kind: 'split', split, tta: 'none', input: { height: 224, width: 224, channels: 3 }, preset: 'efficientface' }
-      : { kind: 'unspecified', tta: 'none', input: { height: 224, width: 224, channels: 3 }, preset: 'efficientface' },
-    protocolNotes: '224×224 RGB, dataset mean/std, no TTA; labels 0 Neutral … 6 Anger (EfficientFace order)',
-    ...(dataset === 'caer-s' ? { cannotRun: 'ferbench has no CAER-S adapter' } : {}),
-    ...(dataset.startsWith('affectnet')
-      ? { cannotRun: `the ${dataset} evaluation set (validation split with ${dataset === 'affectnet-7' ? 'contempt dropped' : 'all 8 classes'}) is not encoded as a claim protocol yet: run ferbench eval --dataset affectnet --split validation and compare by hand` }
-      : {}),
-  })),
+  ...(
+    [
+      ['rafdb', 88.36, 'test'],
+      ['caer-s', 85.87, undefined],
+      ['affectnet-7', 63.7, undefined],
+      ['affectnet-8', 59.89, undefined],
+    ] as const
+  ).map(
+    ([dataset, value, split]): ClaimInput => ({
+      id: `efficientface-${dataset}`,
+      system: 'EfficientFace (Zhao, Liu, Zhou, AAAI 2021)',
+      modelFamily: 'EfficientFace',
+      dataset: dataset === 'rafdb' ? 'rafdb' : dataset,
+      metric: 'accuracy',
+      value,
+      unit: '%',
+      source:
+        'AAAI 2021, "Robust Lightweight Facial Expression Recognition Network with Label Distribution Training"; https://github.com/zengqunzhao/EfficientFace',
+      protocol: split
+        ? {
+            kind: 'split',
+            split,
+            tta: 'none',
+            input: { height: 224, width: 224, channels: 3 },
+            preset: 'efficientface',
+          }
+        : {
+            kind: 'unspecified',
+            tta: 'none',
+            input: { height: 224, width: 224, channels: 3 },
+            preset: 'efficientface',
+          },
+      protocolNotes: '224×224 RGB, dataset mean/std, no TTA; labels 0 Neutral … 6 Anger (EfficientFace order)',
+      ...(dataset === 'caer-s' ? { cannotRun: 'ferbench has no CAER-S adapter' } : {}),
+      ...(dataset.startsWith('affectnet')
+        ? {
+            cannotRun: `the ${dataset} evaluation set (validation split with ${dataset === 'affectnet-7' ? 'contempt dropped' : 'all 8 classes'}) is not encoded as a claim protocol yet: run ferbench eval --dataset affectnet --split validation and compare by hand`,
+          }
+        : {}),
+    }),
+  ),
   {
     id: 'autofernet-fer2013',
     system: 'Auto-FERNet (Li et al., IEEE TNSE 2021)',
@@ -182,8 +259,10 @@ export const CLAIMS_DATA: ClaimInput[] = [
     unit: '%',
     source: 'IEEE TNSE 2021, Auto-FERNet, text (10-fold)',
     protocol: { kind: 'kfold', folds: 10, tta: 'unspecified', input: { height: 48, width: 48, channels: 1 } },
-    protocolNotes: '98.89% over 10 folds in the text, disagreeing with the table\'s 99.37% (autofernet-ck48-table); subject independence not stated',
-    cannotRun: 'reproduce evaluates one trained model, not ten fold models, and the paper does not say whether its folds are subject-independent',
+    protocolNotes:
+      "98.89% over 10 folds in the text, disagreeing with the table's 99.37% (autofernet-ck48-table); subject independence not stated",
+    cannotRun:
+      'reproduce evaluates one trained model, not ten fold models, and the paper does not say whether its folds are subject-independent',
   },
   {
     id: 'autofernet-jaffe',
@@ -220,9 +299,16 @@ export const CLAIMS_DATA: ClaimInput[] = [
     value: 66,
     unit: '%',
     source: 'arXiv:1710.07557; https://github.com/oarriaga/face_classification',
-    protocol: { kind: 'unspecified', tta: 'none', input: { height: 64, width: 64, channels: 1 }, preset: 'mini-xception' },
-    protocolNotes: 'its "test" set was the last 20% of fer2013.csv rows (not a Usage split), which also chose the checkpoint',
-    cannotRun: 'the evaluation set is the last 20% of fer2013.csv rows, not one of FER2013\'s Usage splits; ferbench evaluates Usage splits',
+    protocol: {
+      kind: 'unspecified',
+      tta: 'none',
+      input: { height: 64, width: 64, channels: 1 },
+      preset: 'mini-xception',
+    },
+    protocolNotes:
+      'its "test" set was the last 20% of fer2013.csv rows (not a Usage split), which also chose the checkpoint',
+    cannotRun:
+      "the evaluation set is the last 20% of fer2013.csv rows, not one of FER2013's Usage splits; ferbench evaluates Usage splits",
   },
   // Fixture claims: the oracle model on the miniature fer2013.csv (fixtures/), so `ferbench reproduce` runs end to end offline.
   {
@@ -233,9 +319,11 @@ export const CLAIMS_DATA: ClaimInput[] = [
     metric: 'accuracy',
     value: (24 / 28) * 100,
     unit: '%',
-    source: 'tools/fixtures/fer2013Fixture.ts: PrivateTest holds 21 clean images, 3 contempt traps (right with contempt dropped) and 4 mislabelled rows: 24/28',
+    source:
+      'tools/fixtures/fer2013Fixture.ts: PrivateTest holds 21 clean images, 3 contempt traps (right with contempt dropped) and 4 mislabelled rows: 24/28',
     protocol: { kind: 'split', split: 'PrivateTest', tta: 'none', input: { height: 48, width: 48, channels: 1 } },
-    protocolNotes: 'fixture: the oracle model (fixtures/models/oracle.onnx) on fixtures/fer2013/fer2013.csv, contempt excluded from the argmax',
+    protocolNotes:
+      'fixture: the oracle model (fixtures/models/oracle.onnx) on fixtures/fer2013/fer2013.csv, contempt excluded from the argmax',
     fixture: true,
   },
   {

@@ -74,7 +74,8 @@ function notComparable(claim: Claim, reasons: string[], warnings: string[] = [])
 }
 
 function requireFile(flag: string, file: string | undefined, claim: Claim): string {
-  if (file === undefined) throw usageError(`reproduce ${claim.id}: needs ${flag} (${claim.metric} claim on ${claim.dataset})`)
+  if (file === undefined)
+    throw usageError(`reproduce ${claim.id}: needs ${flag} (${claim.metric} claim on ${claim.dataset})`)
   return file
 }
 
@@ -91,10 +92,17 @@ async function reproduceSize(claim: Claim, options: ReproduceOptions): Promise<R
   const mb = bytes / 1e6
   const run = { model: { path: model, sha256, bytes }, machine: machineInfo() }
   const ok = claim.comparator === '<' ? mb < claim.value : Math.abs(mb - claim.value) <= publishedTolerance(claim.value)
-  const rule = claim.comparator === '<' ? `file must be under ${claim.value} MB` : `file must be within ±${publishedTolerance(claim.value)} MB of ${claim.value} MB`
+  const rule =
+    claim.comparator === '<'
+      ? `file must be under ${claim.value} MB`
+      : `file must be within ±${publishedTolerance(claim.value)} MB of ${claim.value} MB`
   return {
     ...base(claim),
-    measured: { value: mb, unit: 'MB', detail: `${bytes} bytes (MB = 10^6 bytes; ${(bytes / 2 ** 20).toFixed(3)} MiB)` },
+    measured: {
+      value: mb,
+      unit: 'MB',
+      detail: `${bytes} bytes (MB = 10^6 bytes; ${(bytes / 2 ** 20).toFixed(3)} MiB)`,
+    },
     difference: mb - claim.value,
     verdict: ok ? 'reproduced' : 'not reproduced',
     reasons: [`${rule}: measured ${mb.toFixed(3)} MB`],
@@ -110,7 +118,13 @@ async function reproduceSpeed(claim: Claim, options: ReproduceOptions): Promise<
   const result = await benchmark(
     speedSpec({
       model,
-      ...(options.card ? { card: options.card } : options.preset ? { preset: options.preset } : claim.protocol.preset ? { preset: claim.protocol.preset } : {}),
+      ...(options.card
+        ? { card: options.card }
+        : options.preset
+          ? { preset: options.preset }
+          : claim.protocol.preset
+            ? { preset: claim.protocol.preset }
+            : {}),
       runner: options.runner,
       device: options.device,
       batches: [1],
@@ -119,30 +133,56 @@ async function reproduceSpeed(claim: Claim, options: ReproduceOptions): Promise<
     }),
   )
   const cell = result.results[0]
-  if (!cell) return notComparable(claim, [`the model could not be timed at batch 1: ${result.skipped.map((s) => s.reason).join('; ')}`], result.warnings)
+  if (!cell)
+    return notComparable(
+      claim,
+      [`the model could not be timed at batch 1: ${result.skipped.map((s) => s.reason).join('; ')}`],
+      result.warnings,
+    )
   const fps = cell.imagesPerSecond
   return {
     ...base(claim),
-    measured: { value: fps, unit: 'FPS', detail: `batch 1, ${cell.threads ?? 'default'} threads, mean latency ${cell.latencyMs.mean.toFixed(3)} ms over ${cell.iterations} calls` },
+    measured: {
+      value: fps,
+      unit: 'FPS',
+      detail: `batch 1, ${cell.threads ?? 'default'} threads, mean latency ${cell.latencyMs.mean.toFixed(3)} ms over ${cell.iterations} calls`,
+    },
     difference: fps - claim.value,
     ratio: fps / claim.value,
     verdict: 'not comparable',
     reasons: [
       `speed claimed on ${claim.protocol.hardware ?? 'unstated hardware'}, measured on ${result.machine.cpu} × ${result.machine.cores} (${result.machine.os}): reported as a ratio (${(fps / claim.value).toFixed(3)}× the claim), never as pass/fail`,
     ],
-    run: { model: { path: model, sha256: result.model.sha256, bytes: result.model.bytes }, card: result.model.card.origin.source, machine: result.machine },
+    run: {
+      model: { path: model, sha256: result.model.sha256, bytes: result.model.bytes },
+      card: result.model.card.origin.source,
+      machine: result.machine,
+    },
     warnings: result.warnings,
   }
 }
 
 async function reproduceAccuracy(claim: Claim, options: ReproduceOptions): Promise<ReproduceResult> {
   const p = claim.protocol
-  if (p.kind !== 'split' || !p.split) return notComparable(claim, [`the claim's protocol is ${p.kind === 'kfold' ? `${p.folds}-fold cross-validation` : 'not stated'}; reproduce runs one named split`])
-  if (!datasetNames().includes(claim.dataset)) return notComparable(claim, [`ferbench has no '${claim.dataset}' dataset adapter (known: ${datasetNames().join(', ')})`])
+  if (p.kind !== 'split' || !p.split)
+    return notComparable(claim, [
+      `the claim's protocol is ${p.kind === 'kfold' ? `${p.folds}-fold cross-validation` : 'not stated'}; reproduce runs one named split`,
+    ])
+  if (!datasetNames().includes(claim.dataset))
+    return notComparable(claim, [
+      `ferbench has no '${claim.dataset}' dataset adapter (known: ${datasetNames().join(', ')})`,
+    ])
   const model = requireFile('--model', options.model, claim)
   const data = requireFile('--data', options.data, claim)
-  if (!existsSync(data)) throw new FerbenchError('data', `${data}: not found (the ${claim.dataset} data for claim ${claim.id})`)
-  const card = options.card ? { card: options.card } : options.preset ? { preset: options.preset } : p.preset ? { preset: p.preset } : {}
+  if (!existsSync(data))
+    throw new FerbenchError('data', `${data}: not found (the ${claim.dataset} data for claim ${claim.id})`)
+  const card = options.card
+    ? { card: options.card }
+    : options.preset
+      ? { preset: options.preset }
+      : p.preset
+        ? { preset: p.preset }
+        : {}
   let result
   try {
     const spec = evalSpec({
@@ -170,28 +210,46 @@ async function reproduceAccuracy(claim: Claim, options: ReproduceOptions): Promi
   const ci: [number, number] = [m.accuracyCI95[0] * 100, m.accuracyCI95[1] * 100]
   const used = result.model.card
   const differences: string[] = []
-  if (p.input && (p.input.height !== used.input.height || p.input.width !== used.input.width || p.input.channels !== used.input.channels)) {
-    differences.push(`input: claim ${p.input.height}×${p.input.width}×${p.input.channels}, measured ${used.input.height}×${used.input.width}×${used.input.channels} (card ${used.origin.source})`)
+  if (
+    p.input &&
+    (p.input.height !== used.input.height ||
+      p.input.width !== used.input.width ||
+      p.input.channels !== used.input.channels)
+  ) {
+    differences.push(
+      `input: claim ${p.input.height}×${p.input.width}×${p.input.channels}, measured ${used.input.height}×${used.input.width}×${used.input.channels} (card ${used.origin.source})`,
+    )
   }
   if (p.tta !== 'unspecified' && p.tta !== used.tta) differences.push(`TTA: claim ${p.tta}, measured ${used.tta}`)
   if (p.preset && (options.card || options.preset) && used.origin.source !== `preset:${p.preset}`) {
     // not a difference by itself, but worth saying: the claim's preprocessing was replaced
     result.warnings.push(`the claim's preset '${p.preset}' was replaced by ${used.origin.source}`)
   }
-  if (result.failures.length > 0) differences.push(`${result.failures.length} sample(s) failed to load and are not scored`)
+  if (result.failures.length > 0)
+    differences.push(`${result.failures.length} sample(s) failed to load and are not scored`)
   const inside = claim.value >= ci[0] && claim.value <= ci[1]
   const verdict: Verdict = differences.length > 0 ? 'not comparable' : inside ? 'reproduced' : 'not reproduced'
   const rule = `claimed ${claim.value.toFixed(2)}% is ${inside ? 'inside' : 'outside'} the measured 95% Wilson interval ${ci[0].toFixed(2)}–${ci[1].toFixed(2)}% (${m.correct}/${m.samples})`
   return {
     ...base(claim),
-    measured: { value: measured, unit: '%', ci95: ci, detail: `${m.correct}/${m.samples} correct on ${result.dataset.name} ${result.dataset.split}` },
+    measured: {
+      value: measured,
+      unit: '%',
+      ci95: ci,
+      detail: `${m.correct}/${m.samples} correct on ${result.dataset.name} ${result.dataset.split}`,
+    },
     difference: measured - claim.value,
     verdict,
     reasons: differences.length > 0 ? differences.map((d) => `protocol differs: ${d}`) : [rule],
     run: {
       model: { path: result.model.path, sha256: result.model.sha256, bytes: result.model.bytes },
       card: used.origin.source,
-      dataset: { name: result.dataset.name, split: result.dataset.split, samples: result.dataset.samples, digest: result.dataset.digest },
+      dataset: {
+        name: result.dataset.name,
+        split: result.dataset.split,
+        samples: result.dataset.samples,
+        digest: result.dataset.digest,
+      },
       tta: used.tta,
       input: `${used.input.height}×${used.input.width}×${used.input.channels}`,
       machine: result.machine,

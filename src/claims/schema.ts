@@ -30,7 +30,13 @@ export const claimSchema = z
       subjectIndependent: z.boolean().optional(),
       tta: z.enum(['none', 'flip', 'tencrop', 'unspecified']),
       /** Model input as published (after any crop). */
-      input: z.strictObject({ height: z.number().int().positive(), width: z.number().int().positive(), channels: z.union([z.literal(1), z.literal(3)]) }).optional(),
+      input: z
+        .strictObject({
+          height: z.number().int().positive(),
+          width: z.number().int().positive(),
+          channels: z.union([z.literal(1), z.literal(3)]),
+        })
+        .optional(),
       /** A ferbench preset that encodes the published preprocessing and label order. */
       preset: z.string().optional(),
       /** Hardware the claim was measured on (speed claims). */
@@ -44,8 +50,14 @@ export const claimSchema = z
     fixture: z.boolean().default(false),
   })
   .superRefine((c, ctx) => {
-    if (c.protocol.kind === 'split' && !c.protocol.split) ctx.addIssue({ code: 'custom', path: ['protocol', 'split'], message: "protocol kind 'split' needs a split name" })
-    if (c.protocol.kind === 'kfold' && !c.protocol.folds) ctx.addIssue({ code: 'custom', path: ['protocol', 'folds'], message: "protocol kind 'kfold' needs a number of folds" })
+    if (c.protocol.kind === 'split' && !c.protocol.split)
+      ctx.addIssue({ code: 'custom', path: ['protocol', 'split'], message: "protocol kind 'split' needs a split name" })
+    if (c.protocol.kind === 'kfold' && !c.protocol.folds)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['protocol', 'folds'],
+        message: "protocol kind 'kfold' needs a number of folds",
+      })
   })
 
 export type Claim = z.output<typeof claimSchema>

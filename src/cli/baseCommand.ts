@@ -28,7 +28,12 @@ export abstract class FerbenchCommand extends Command {
 
   /** This command's output, for the layers that print (src/cli/terminal.ts). */
   protected terminal(): Terminal {
-    return { json: this.jsonEnabled(), log: (text) => this.log(text), note: (text) => this.logToStderr(text), warn: (text) => this.warnToStderr(text) }
+    return {
+      json: this.jsonEnabled(),
+      log: (text) => this.log(text),
+      note: (text) => this.logToStderr(text),
+      warn: (text) => this.warnToStderr(text),
+    }
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {

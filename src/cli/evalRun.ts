@@ -35,11 +35,44 @@ export interface EvalOutputs {
 }
 
 /** The eval flags that fix what is evaluated: taken from the partial result under --resume, never given again. */
-export const FIXED_BY_RESUME = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'tta', 'extra-classes', 'embed-predictions', 'strict', 'shard', 'shard-count', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold', 'max-pixels', 'allow-outside-root', 'slice-by', 'slice-min-samples', 'calibrate', 'calibration-split']
+export const FIXED_BY_RESUME = [
+  'model',
+  'card',
+  'preset',
+  'dataset',
+  'data',
+  'split',
+  'batch',
+  'threads',
+  'device',
+  'runner',
+  'tta',
+  'extra-classes',
+  'embed-predictions',
+  'strict',
+  'shard',
+  'shard-count',
+  'labels',
+  'class-map',
+  'ckplus-neutral',
+  'classes',
+  'folds',
+  'fold',
+  'max-pixels',
+  'allow-outside-root',
+  'slice-by',
+  'slice-min-samples',
+  'calibrate',
+  'calibration-split',
+]
 
 /** The output paths of an eval command line, main result first. */
 function outputPaths(o: EvalOutputs): NamedPath[] {
-  return [{ flag: '--output', file: o.output }, { flag: '--predictions', file: o.predictions }, ...(o.report ?? []).map((file) => ({ flag: '--report', file }))]
+  return [
+    { flag: '--output', file: o.output },
+    { flag: '--predictions', file: o.predictions },
+    ...(o.report ?? []).map((file) => ({ flag: '--report', file })),
+  ]
 }
 
 /** The input paths of an evaluation (never overwritten by an output). */
@@ -57,7 +90,11 @@ function inputPaths(spec: EvalSpec): NamedPath[] {
  * predictions lose their scores), then the embedded predictions without those scores, or none
  * with --no-embed-predictions. A partial result keeps all it has, for --resume.
  */
-function settlePredictions(result: EvalResult, csv: string | undefined, embed: boolean): SamplePrediction[] | undefined {
+function settlePredictions(
+  result: EvalResult,
+  csv: string | undefined,
+  embed: boolean,
+): SamplePrediction[] | undefined {
   if (!result.complete) return undefined
   const rows = csv !== undefined && result.predictions ? decodePredictions(result.predictions) : undefined
   if (!embed) delete result.predictions
@@ -100,13 +137,18 @@ export class EvalSession {
     reportFormats('eval', outputs.format, outputs.report ?? []) // each --report file's format, checked before the run
     const progress = progressOnStderr(!this.term.json, 'evaluating')
     const counting = progress.active
-      ? countInBackground(progress, { dataset: spec.dataset, datasetOptions: { ...spec.datasetOptions, data: spec.data, split: spec.split }, shard: spec.shard })
+      ? countInBackground(progress, {
+          dataset: spec.dataset,
+          datasetOptions: { ...spec.datasetOptions, data: spec.data, split: spec.split },
+          shard: spec.shard,
+        })
       : undefined
     let result: EvalResult
     try {
       result = await evaluate(spec, { signal: this.signal, onProgress: (done) => progress.update(done), resumeFrom })
     } catch (error) {
-      if (error instanceof PartialResultError) this.keepPartial(error.partial, outputs, `${error.partial.resume?.settled ?? 0} sample(s)`)
+      if (error instanceof PartialResultError)
+        this.keepPartial(error.partial, outputs, `${error.partial.resume?.settled ?? 0} sample(s)`)
       throw error
     } finally {
       counting?.abort()
@@ -122,12 +164,26 @@ export class EvalSession {
     const progress = progressOnStderr(!this.term.json, 'cross-validating')
     // every sample of the split is in exactly one fold: the split's count is the total over all folds
     const { folds: _folds, fold: _fold, ...unfolded } = spec.datasetOptions ?? {}
-    const counting = progress.active ? countInBackground(progress, { dataset: spec.dataset, datasetOptions: { ...unfolded, data: spec.data, split: spec.split } }) : undefined
+    const counting = progress.active
+      ? countInBackground(progress, {
+          dataset: spec.dataset,
+          datasetOptions: { ...unfolded, data: spec.data, split: spec.split },
+        })
+      : undefined
     let result: CvResult
     try {
-      result = await crossValidate(spec, { signal: this.signal, onProgress: (done) => progress.update(done), resumeFrom })
+      result = await crossValidate(spec, {
+        signal: this.signal,
+        onProgress: (done) => progress.update(done),
+        resumeFrom,
+      })
     } catch (error) {
-      if (error instanceof CvPartialError) this.keepPartial(error.partial, outputs, `${error.partial.folds.length} of ${error.partial.protocol.folds} fold(s)`)
+      if (error instanceof CvPartialError)
+        this.keepPartial(
+          error.partial,
+          outputs,
+          `${error.partial.folds.length} of ${error.partial.protocol.folds} fold(s)`,
+        )
       throw error
     } finally {
       counting?.abort()
@@ -147,7 +203,10 @@ export class EvalSession {
     await writeOutputs([
       outputs.output !== undefined && (() => writeFileAtomic(outputs.output!, `${JSON.stringify(result, null, 2)}\n`)),
       async () => {
-        text = await writeReports({ kind: 'cv', result }, { format: outputs.format, files: outputs.report, json: this.term.json })
+        text = await writeReports(
+          { kind: 'cv', result },
+          { format: outputs.format, files: outputs.report, json: this.term.json },
+        )
       },
     ])
     if (text !== undefined) this.term.log(text)
@@ -160,7 +219,12 @@ export class EvalSession {
    * `concurrency` from now; the result replaces the partial unless --output is given. `given`:
    * the flags of the command line that the partial result fixes (a usage error).
    */
-  async resume(file: string, given: readonly string[], concurrency: number, outputs: EvalOutputs): Promise<EvalResult | CvResult> {
+  async resume(
+    file: string,
+    given: readonly string[],
+    concurrency: number,
+    outputs: EvalOutputs,
+  ): Promise<EvalResult | CvResult> {
     if (given.length > 0) {
       throw usageError(
         `--resume ${file}: ${given.map((flag) => `--${flag}`).join(', ')} cannot be given with --resume; the partial result fixes them ` +
@@ -170,7 +234,8 @@ export class EvalSession {
     const to = { ...outputs, output: outputs.output ?? file }
     const document = readJsonDocument(file, 'a partial result written by an interrupted `ferbench eval`')
     if (schemaOf(document) === CV_SCHEMA) {
-      if (outputs.predictions !== undefined) throw usageError('--predictions is not available for an all-fold run (--folds without --fold)')
+      if (outputs.predictions !== undefined)
+        throw usageError('--predictions is not available for an all-fold run (--folds without --fold)')
       const { spec, resumeFrom } = cvResumeFromPartial(file, readCvPartial(file, document), concurrency)
       return this.allFolds(spec, to, resumeFrom)
     }
@@ -191,7 +256,9 @@ export class EvalSession {
     } catch (error) {
       if (!(error instanceof FerbenchError) || file === DEFAULT_PARTIAL_FILE) throw error
       writeFileAtomic(DEFAULT_PARTIAL_FILE, text)
-      this.term.note(`ferbench eval: ${error.message}; the partial result was written to ${DEFAULT_PARTIAL_FILE} instead`)
+      this.term.note(
+        `ferbench eval: ${error.message}; the partial result was written to ${DEFAULT_PARTIAL_FILE} instead`,
+      )
       return DEFAULT_PARTIAL_FILE
     }
   }
@@ -200,7 +267,11 @@ export class EvalSession {
    * Writes the result (a partial one too, then exit code 9), then the side outputs (predictions
    * CSV, reports), each failure named (exit 10), and prints the tables.
    */
-  private async finish(result: EvalResult, outputs: EvalOutputs, predictions: SamplePrediction[] | undefined): Promise<EvalResult> {
+  private async finish(
+    result: EvalResult,
+    outputs: EvalOutputs,
+    predictions: SamplePrediction[] | undefined,
+  ): Promise<EvalResult> {
     if (!result.complete) {
       const file = this.writePartial(result, outputs.output)
       this.term.note(
@@ -218,13 +289,17 @@ export class EvalSession {
       outputs.output !== undefined && (() => writeFileAtomic(outputs.output!, `${JSON.stringify(result, null, 2)}\n`)),
       outputs.predictions !== undefined && (() => writePredictionsCsv(outputs.predictions!, predictions ?? [])),
       async () => {
-        text = await writeReports({ kind: 'eval', result }, { format: outputs.format, files: outputs.report, json: this.term.json })
+        text = await writeReports(
+          { kind: 'eval', result },
+          { format: outputs.format, files: outputs.report, json: this.term.json },
+        )
       },
     ])
     const writeMs = performance.now() - writeStarted
     if (text !== undefined) this.term.log(text)
     // On stderr even with --json (stdout stays the document).
-    if (outputs.timings && result.timing.split) process.stderr.write(`${stageTimingsText(result.timing.split, writeMs, performance.now())}\n`)
+    if (outputs.timings && result.timing.split)
+      process.stderr.write(`${stageTimingsText(result.timing.split, writeMs, performance.now())}\n`)
     if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
     return result
   }

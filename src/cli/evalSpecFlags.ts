@@ -44,14 +44,25 @@ export interface SpecChoices {
  * The spec of one evaluation from the command line, built once: with neither --model nor --data,
  * the bundled demo (its model, data and dataset).
  */
-export function evalSpecFromFlags(command: 'eval' | 'robust', flags: EvalSpecFlags, extras: SpecExtras, choices: SpecChoices = {}): EvalSpec {
+export function evalSpecFromFlags(
+  command: 'eval' | 'robust',
+  flags: EvalSpecFlags,
+  extras: SpecExtras,
+  choices: SpecChoices = {},
+): EvalSpec {
   const demo = flags.model === undefined && flags.data === undefined
   if (!demo && (flags.model === undefined || flags.data === undefined)) {
-    throw usageError(`${command} needs both --model and --data (or neither, for the bundled demo); missing ${flags.model === undefined ? '--model' : '--data'}`)
+    throw usageError(
+      `${command} needs both --model and --data (or neither, for the bundled demo); missing ${flags.model === undefined ? '--model' : '--data'}`,
+    )
   }
   const model = flags.model ?? DEMO.model
   const { announceShard } = choices
-  const shard = !flags.shard ? undefined : announceShard ? shardFromFlags(flags.shard, flags['shard-count'], announceShard) : parseShard(flags.shard)
+  const shard = !flags.shard
+    ? undefined
+    : announceShard
+      ? shardFromFlags(flags.shard, flags['shard-count'], announceShard)
+      : parseShard(flags.shard)
   return evalSpec({
     model: choices.foldModel && flags.fold !== undefined ? modelForFold(model, flags.fold) : model,
     card: flags.card,
@@ -77,13 +88,17 @@ export function evalSpecFromFlags(command: 'eval' | 'robust', flags: EvalSpecFla
 
 /** --slice-by, --slice-min-samples, --calibrate and --calibration-split, each checked against the others. */
 function sliceAndCalibration(flags: EvalSpecFlags): Pick<EvalSpecInput, 'sliceBy' | 'sliceMinSamples' | 'calibrate'> {
-  if (flags.calibrate !== undefined && flags['calibration-split'] === undefined) throw usageError('--calibrate temperature needs --calibration-split <split> (a split other than the one scored)')
-  if (flags.calibrate === undefined && flags['calibration-split'] !== undefined) throw usageError('--calibration-split needs --calibrate temperature')
-  if (flags['slice-min-samples'] !== undefined && flags['slice-by'] === undefined) throw usageError('--slice-min-samples needs --slice-by <attribute>')
+  if (flags.calibrate !== undefined && flags['calibration-split'] === undefined)
+    throw usageError('--calibrate temperature needs --calibration-split <split> (a split other than the one scored)')
+  if (flags.calibrate === undefined && flags['calibration-split'] !== undefined)
+    throw usageError('--calibration-split needs --calibrate temperature')
+  if (flags['slice-min-samples'] !== undefined && flags['slice-by'] === undefined)
+    throw usageError('--slice-min-samples needs --slice-by <attribute>')
   return {
     sliceBy: flags['slice-by'],
     sliceMinSamples: flags['slice-min-samples'],
-    calibrate: flags.calibrate !== undefined ? { method: 'temperature', split: flags['calibration-split']! } : undefined,
+    calibrate:
+      flags.calibrate !== undefined ? { method: 'temperature', split: flags['calibration-split']! } : undefined,
   }
 }
 
@@ -99,9 +114,14 @@ function shardFromFlags(text: string, shardCount: number | undefined, announce: 
 }
 
 /** `--folds N` without `--fold`: every fold (the --model pattern may contain {fold}); refuses the flags an all-fold run cannot honour. */
-export function allFoldSpecFromFlags(flags: EvalSpecFlags & { predictions?: string | undefined; 'embed-predictions'?: boolean | undefined }): EvalSpec {
-  if (flags.model === undefined || flags.data === undefined) throw usageError(`--folds without --fold evaluates every fold and needs --model and --data`)
-  for (const flag of ['shard', 'predictions', 'slice-by', 'calibrate'] as const) if (flags[flag] !== undefined) throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
+export function allFoldSpecFromFlags(
+  flags: EvalSpecFlags & { predictions?: string | undefined; 'embed-predictions'?: boolean | undefined },
+): EvalSpec {
+  if (flags.model === undefined || flags.data === undefined)
+    throw usageError(`--folds without --fold evaluates every fold and needs --model and --data`)
+  for (const flag of ['shard', 'predictions', 'slice-by', 'calibrate'] as const)
+    if (flags[flag] !== undefined)
+      throw usageError(`--${flag} is not available for an all-fold run (--folds without --fold)`)
   const embed = flags['embed-predictions'] !== false
   return evalSpecFromFlags('eval', flags, { predictions: embed, embedPredictions: embed })
 }

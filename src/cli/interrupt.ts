@@ -20,7 +20,9 @@ export function watchInterrupts(): InterruptWatch {
       process.stderr.write(`ferbench: second ${signal}: exiting now without writing a partial result\n`)
       process.exit(EXIT_CODES.interrupted.code)
     }
-    process.stderr.write(`ferbench: ${signal} received: finishing the batch in flight, then writing a partial result (send it again to exit at once)\n`)
+    process.stderr.write(
+      `ferbench: ${signal} received: finishing the batch in flight, then writing a partial result (send it again to exit at once)\n`,
+    )
     controller.abort(signal)
   }
   process.on('SIGINT', handler)

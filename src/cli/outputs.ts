@@ -41,9 +41,13 @@ export function checkOutputs(outputs: readonly NamedPath[], inputs: readonly Nam
   for (const o of given) {
     const id = identity(o.file)
     const input = inputIds.get(id)
-    if (input !== undefined) throw usageError(`${o.flag} ${o.file} is the same file as ${input}: ferbench never overwrites its input; choose another output path`)
+    if (input !== undefined)
+      throw usageError(
+        `${o.flag} ${o.file} is the same file as ${input}: ferbench never overwrites its input; choose another output path`,
+      )
     const earlier = seen.get(id)
-    if (earlier !== undefined && isFileOrMissing(o.file)) throw usageError(`${o.flag} ${o.file} is the same file as ${earlier}: give each output its own path`)
+    if (earlier !== undefined && isFileOrMissing(o.file))
+      throw usageError(`${o.flag} ${o.file} is the same file as ${earlier}: give each output its own path`)
     seen.set(id, `${o.flag} ${o.file}`)
   }
   for (const o of given) assertWritable(o.file)
@@ -66,5 +70,9 @@ export async function writeOutputs(steps: ReadonlyArray<(() => unknown) | undefi
     }
   }
   if (failed.length === 1) throw failed[0]!
-  if (failed.length > 1) throw new FerbenchError('output', `${failed.length} output files could not be written: ${failed.map((e) => e.message).join('; ')}`)
+  if (failed.length > 1)
+    throw new FerbenchError(
+      'output',
+      `${failed.length} output files could not be written: ${failed.map((e) => e.message).join('; ')}`,
+    )
 }

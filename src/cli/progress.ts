@@ -30,7 +30,13 @@ export function formatSeconds(seconds: number): string {
  * One progress line. With a total: a bar, done/total, the rate, the elapsed time and the time left
  * at the rate so far. Without one: a spinner, done, the rate and the elapsed time.
  */
-export function progressLine(p: { label: string; unit: string; done: number; total: number | undefined; elapsedS: number }): string {
+export function progressLine(p: {
+  label: string
+  unit: string
+  done: number
+  total: number | undefined
+  elapsedS: number
+}): string {
   const rate = p.elapsedS > 0 ? p.done / p.elapsedS : 0
   const rateText = `${rate >= 100 ? rate.toFixed(0) : rate.toFixed(1)} ${p.unit}/s`
   if (p.total === undefined || p.total <= 0) {
@@ -48,7 +54,14 @@ export function progressLine(p: { label: string; unit: string; done: number; tot
  * the total is unknown, then done/total, rate and ETA once `setTotal` gives it.
  */
 export function progressOnStderr(enabled: boolean, label: string, unit = 'samples'): Progress {
-  if (!enabled || !process.stderr.isTTY) return { active: false, update: () => undefined, setTotal: () => undefined, note: () => undefined, stop: () => undefined }
+  if (!enabled || !process.stderr.isTTY)
+    return {
+      active: false,
+      update: () => undefined,
+      setTotal: () => undefined,
+      note: () => undefined,
+      stop: () => undefined,
+    }
   // loaded here, on a TTY only: --json and piped runs never import it
   const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress')
   const started = performance.now()
@@ -61,7 +74,14 @@ export function progressOnStderr(enabled: boolean, label: string, unit = 'sample
     clearOnComplete: true,
     // redraws the spinner and clock between updates too
     synchronousUpdate: false,
-    format: () => progressLine({ label: detail ? `${label} (${detail})` : label, unit, done, total, elapsedS: (performance.now() - started) / 1000 }),
+    format: () =>
+      progressLine({
+        label: detail ? `${label} (${detail})` : label,
+        unit,
+        done,
+        total,
+        elapsedS: (performance.now() - started) / 1000,
+      }),
   })
   bar.start(0, 0)
   return {
@@ -98,7 +118,9 @@ export function countInBackground(progress: Progress, options: Omit<CountOptions
  * Progress over passes of one split (robust: the clean pass, then one per condition), cumulative:
  * every pass settles as many samples as the first did, so the total is known after it.
  */
-export function passProgress(progress: Progress): (condition: string, pass: number, passes: number, done: number) => void {
+export function passProgress(
+  progress: Progress,
+): (condition: string, pass: number, passes: number, done: number) => void {
   const current = { pass: 1, done: 0, base: 0 }
   return (condition, pass, passes, done) => {
     if (pass !== current.pass) {

@@ -24,7 +24,8 @@ export interface SpeedFlags {
 
 function intList(flag: string, value: string): number[] {
   const parts = value.split(',').map((s) => s.trim())
-  if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) throw usageError(`--${flag} ${value}: expected positive integers separated by commas, e.g. 1,8,32`)
+  if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1))
+    throw usageError(`--${flag} ${value}: expected positive integers separated by commas, e.g. 1,8,32`)
   return parts.map(Number)
 }
 

@@ -10,8 +10,16 @@ import { fileURLToPath } from 'node:url'
 import { Plugin } from '@oclif/core'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const plugin = new Plugin({ root, type: 'core', ignoreManifest: true, errorOnManifestCreate: true, respectNoCacheDefault: true })
+const plugin = new Plugin({
+  root,
+  type: 'core',
+  ignoreManifest: true,
+  errorOnManifestCreate: true,
+  respectNoCacheDefault: true,
+})
 await plugin.load()
 const target = path.join(root, 'oclif.manifest.json')
 writeFileSync(target, `${JSON.stringify(plugin.manifest, null, 2)}\n`)
-console.log(`wrote ${path.relative(process.cwd(), target) || target}: ${Object.keys(plugin.manifest.commands).length} commands`)
+console.log(
+  `wrote ${path.relative(process.cwd(), target) || target}: ${Object.keys(plugin.manifest.commands).length} commands`,
+)

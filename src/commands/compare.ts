@@ -7,11 +7,12 @@ import { compareFiles } from '../verdicts/compare.js'
 import type { CompareResult } from '../documents/compareDocument.js'
 
 export default class Compare extends FerbenchCommand {
-  static override summary = 'Compare two eval (or cross-validation) results on the same test set: metric and per-class recall deltas, McNemar\'s exact test.'
+  static override summary =
+    "Compare two eval (or cross-validation) results on the same test set: metric and per-class recall deltas, McNemar's exact test."
   static override description =
     'Reads two eval or cross-validation documents (ferbench eval --output/--json, eval --folds N); never re-runs a model. Refuses (exit 3) when they scored different pictures or labels, ' +
     'and says so when the same sample ids carry different pixels (the data changed). When both carry per-sample predictions (embedded by default), pairs them by pixel content ' +
-    '(a test-only CSV and the full fer2013.csv pair up) and runs McNemar\'s exact test on the accuracy difference. Cross-validation documents are compared on their pooled metrics.'
+    "(a test-only CSV and the full fer2013.csv pair up) and runs McNemar's exact test on the accuracy difference. Cross-validation documents are compared on their pooled metrics."
   static override examples = [
     '<%= config.bin %> compare base.json cur.json',
     '<%= config.bin %> compare base.json cur.json --json',
@@ -27,14 +28,30 @@ export default class Compare extends FerbenchCommand {
 
   static override flags = {
     format: formatFlag(),
-    output: outputFlag({ description: 'write the comparison to this file (format from --format or the extension: .md, .json, .txt)', multiple: true }),
+    output: outputFlag({
+      description: 'write the comparison to this file (format from --format or the extension: .md, .json, .txt)',
+      multiple: true,
+    }),
   }
 
   async run(): Promise<CompareResult> {
     const { args, flags } = await this.parse(Compare)
-    checkOutputs((flags.output ?? []).map((file) => ({ flag: '--output', file })), [{ flag: 'a', file: args.a }, { flag: 'b', file: args.b }])
+    checkOutputs(
+      (flags.output ?? []).map((file) => ({ flag: '--output', file })),
+      [
+        { flag: 'a', file: args.a },
+        { flag: 'b', file: args.b },
+      ],
+    )
     const result = compareFiles(args.a, args.b)
-    const text = await writeReports({ kind: 'compare', result }, { ...(flags.format ? { format: flags.format } : {}), ...(flags.output ? { files: flags.output } : {}), json: this.jsonEnabled() })
+    const text = await writeReports(
+      { kind: 'compare', result },
+      {
+        ...(flags.format ? { format: flags.format } : {}),
+        ...(flags.output ? { files: flags.output } : {}),
+        json: this.jsonEnabled(),
+      },
+    )
     if (text !== undefined) this.log(text)
     return result
   }

@@ -13,7 +13,8 @@ import { EvalSession, FIXED_BY_RESUME } from '../cli/evalRun.js'
 import { allFoldSpecFromFlags, evalSpecFromFlags } from '../cli/evalSpecFlags.js'
 
 export default class Eval extends FerbenchCommand {
-  static override summary = 'Evaluate a model on a dataset: accuracy with a 95% interval, per-class metrics, confusion matrix.'
+  static override summary =
+    'Evaluate a model on a dataset: accuracy with a 95% interval, per-class metrics, confusion matrix.'
   static override description =
     'With no --model and no --data, runs the bundled demo (an oracle model on a miniature fer2013.csv). ' +
     'The model card (--card, --preset or <model>.ferbench.json) says how to preprocess and which label each output is.'
@@ -31,28 +32,52 @@ export default class Eval extends FerbenchCommand {
     ...scoringFlags,
     output: outputFlag(),
     'embed-predictions': Flags.boolean({
-      description: 'embed per-sample predictions (compact columns: ids, truth, prediction, pixel-content key) in the result JSON, which compare and gate need for McNemar\'s test (default; --no-embed-predictions omits them)',
+      description:
+        "embed per-sample predictions (compact columns: ids, truth, prediction, pixel-content key) in the result JSON, which compare and gate need for McNemar's test (default; --no-embed-predictions omits them)",
       allowNo: true,
       default: true,
     }),
-    predictions: Flags.string({ description: 'write per-sample predictions to this CSV (id, truth, predicted, correct, top-3 labels with scores), atomically' }),
+    predictions: Flags.string({
+      description:
+        'write per-sample predictions to this CSV (id, truth, predicted, correct, top-3 labels with scores), atomically',
+    }),
     format: formatFlag(),
     report: reportFlag(),
     strict: strictFlag,
     ...adapterFlags,
     ...foldFlags,
     concurrency: concurrencyFlag,
-    timings: Flags.boolean({ description: 'print on stderr where the time went: start-up, read, decode, preprocess, infer, metrics, write (also in the JSON as timing.split)' }),
+    timings: Flags.boolean({
+      description:
+        'print on stderr where the time went: start-up, read, decode, preprocess, infer, metrics, write (also in the JSON as timing.split)',
+    }),
     ...imageLimitFlags,
-    shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`. `auto`: i/n from the engine running it (Kubernetes Indexed Job, SLURM array, GitLab/CircleCI/Buildkite parallel)' }),
-    'shard-count': Flags.integer({ description: 'with --shard auto: the number of shards where the engine gives only an index (Kubernetes: .spec.completions)', min: 1 }),
+    shard: Flags.string({
+      description:
+        'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`. `auto`: i/n from the engine running it (Kubernetes Indexed Job, SLURM array, GitLab/CircleCI/Buildkite parallel)',
+    }),
+    'shard-count': Flags.integer({
+      description:
+        'with --shard auto: the number of shards where the engine gives only an index (Kubernetes: .spec.completions)',
+      min: 1,
+    }),
     'slice-by': Flags.string({
-      description: 'per-group metrics by this attribute (repeatable): rafdb gender, race, age (from basic/Annotation/manual); subject (CK+, JAFFE, a manifest subject column); a manifest\'s extra columns',
+      description:
+        "per-group metrics by this attribute (repeatable): rafdb gender, race, age (from basic/Annotation/manual); subject (CK+, JAFFE, a manifest subject column); a manifest's extra columns",
       multiple: true,
     }),
-    'slice-min-samples': Flags.integer({ description: `groups with fewer samples are reported but not ranked for the largest gap (default ${DEFAULT_SLICE_MIN_SAMPLES})`, min: 1 }),
-    calibrate: Flags.option({ description: 'fit a calibration on --calibration-split and report calibration before and after: temperature (one scalar dividing the logits)', options: ['temperature'] as const })(),
-    'calibration-split': Flags.string({ description: 'the split the --calibrate temperature is fitted on (never the scored split)' }),
+    'slice-min-samples': Flags.integer({
+      description: `groups with fewer samples are reported but not ranked for the largest gap (default ${DEFAULT_SLICE_MIN_SAMPLES})`,
+      min: 1,
+    }),
+    calibrate: Flags.option({
+      description:
+        'fit a calibration on --calibration-split and report calibration before and after: temperature (one scalar dividing the logits)',
+      options: ['temperature'] as const,
+    })(),
+    'calibration-split': Flags.string({
+      description: 'the split the --calibrate temperature is fitted on (never the scored split)',
+    }),
     resume: Flags.string({
       description: `continue an interrupted run from its partial result (written on SIGINT/SIGTERM to --output, else ./${DEFAULT_PARTIAL_FILE}); the final result replaces it unless --output is given`,
     }),
@@ -62,17 +87,36 @@ export default class Eval extends FerbenchCommand {
     const { flags, raw } = await this.parse(Eval)
     const term = this.terminal()
     const session = new EvalSession(term)
-    const outputs = { output: flags.output, predictions: flags.predictions, format: flags.format, report: flags.report, timings: flags.timings }
+    const outputs = {
+      output: flags.output,
+      predictions: flags.predictions,
+      format: flags.format,
+      report: flags.report,
+      timings: flags.timings,
+    }
     try {
-      if (flags.folds !== undefined && flags.fold === undefined && !flags.resume) return await session.allFolds(allFoldSpecFromFlags(flags), outputs)
+      if (flags.folds !== undefined && flags.fold === undefined && !flags.resume)
+        return await session.allFolds(allFoldSpecFromFlags(flags), outputs)
       if (flags.resume) {
-        const given = raw.flatMap((r) => (r.type === 'flag' && r.flag !== undefined && FIXED_BY_RESUME.includes(r.flag) ? [r.flag] : []))
+        const given = raw.flatMap((r) =>
+          r.type === 'flag' && r.flag !== undefined && FIXED_BY_RESUME.includes(r.flag) ? [r.flag] : [],
+        )
         return await session.resume(flags.resume, given, flags.concurrency, outputs)
       }
-      if (flags.model === undefined && flags.data === undefined && !term.json) term.note('ferbench eval: no --model/--data given, running the bundled demo (oracle model on fixtures/fer2013/fer2013.csv)')
+      if (flags.model === undefined && flags.data === undefined && !term.json)
+        term.note(
+          'ferbench eval: no --model/--data given, running the bundled demo (oracle model on fixtures/fer2013/fer2013.csv)',
+        )
       const embed = flags['embed-predictions'] === true // an absent boolean flag is undefined
-      const keep = { predictions: embed || flags.predictions !== undefined, predictionScores: flags.predictions !== undefined, embedPredictions: embed }
-      const spec = evalSpecFromFlags('eval', flags, keep, { foldModel: true, announceShard: (line) => !term.json && term.note(line) })
+      const keep = {
+        predictions: embed || flags.predictions !== undefined,
+        predictionScores: flags.predictions !== undefined,
+        embedPredictions: embed,
+      }
+      const spec = evalSpecFromFlags('eval', flags, keep, {
+        foldModel: true,
+        announceShard: (line) => !term.json && term.note(line),
+      })
       return await session.single(spec, outputs)
     } finally {
       session.dispose()

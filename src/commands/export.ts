@@ -6,7 +6,8 @@ import { outputFlag } from '../cli/flags/output.js'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 
 export default class Export extends FerbenchCommand {
-  static override summary = 'Export result documents to the formats dashboards read: Bencher (BMF), github-action-benchmark, JUnit, CSV.'
+  static override summary =
+    'Export result documents to the formats dashboards read: Bencher (BMF), github-action-benchmark, JUnit, CSV.'
   static override description =
     'bmf: Bencher Metric Format JSON, one benchmark per model/dataset/split (accuracy with its 95% interval as lower/upper, macro-F1, balanced accuracy) ' +
     'and per model/batch/threads (latency p50 and p99 in ms, throughput in images/s). github-action-benchmark: the customBiggerIsBetter array ' +
@@ -20,10 +21,19 @@ export default class Export extends FerbenchCommand {
     '<%= config.bin %> eval --output result.json && <%= config.bin %> export --format csv result.json --output results.csv',
     '<%= config.bin %> eval --output result.json && <%= config.bin %> export --format bmf result.json --output bencher.json',
   ]
-  static override args = { inputs: Args.string({ description: 'result documents (eval, cv, robust, speed JSON) or folders of them', required: true }) }
+  static override args = {
+    inputs: Args.string({
+      description: 'result documents (eval, cv, robust, speed JSON) or folders of them',
+      required: true,
+    }),
+  }
   static override flags = {
     format: Flags.option({ description: 'output format', options: EXPORT_FORMATS, required: true })(),
-    direction: Flags.option({ description: 'github-action-benchmark only: which measures (the action takes one direction per step)', options: GAB_DIRECTIONS, default: 'bigger' })(),
+    direction: Flags.option({
+      description: 'github-action-benchmark only: which measures (the action takes one direction per step)',
+      options: GAB_DIRECTIONS,
+      default: 'bigger',
+    })(),
     output: outputFlag({ description: 'write to this file (atomically) instead of stdout' }),
   }
 

@@ -18,14 +18,15 @@ function number(flag: string, value: string | undefined): number | undefined {
 }
 
 export default class Gate extends FerbenchCommand {
-  static override summary = 'Fail CI on a regression: compare a current result with a baseline, check by check, with significance.'
+  static override summary =
+    'Fail CI on a regression: compare a current result with a baseline, check by check, with significance.'
   static override description =
     `Exit ${EXIT_CODES.ok.code} when every check passes, ${EXIT_CODES.regression.code} when at least one fails (a regression). ` +
     'Eval and cross-validation (eval --folds N) documents: accuracy (and per-class recall, pooled over folds) may not drop by more than the threshold in percentage points; ' +
-    'when both results carry per-sample predictions (embedded by default) a drop fails only if McNemar\'s exact test also finds it significant (p < alpha); ' +
+    "when both results carry per-sample predictions (embedded by default) a drop fails only if McNemar's exact test also finds it significant (p < alpha); " +
     'without them the gate says so and judges on the threshold alone. Samples are paired by pixel content, so results read from different files of the same pictures compare. ' +
     'Speed documents (ferbench speed --reference <model>): the latency ratio to the reference model, timed in the same run, may not grow by more than --max-latency-increase percent; ' +
-    'a cell fails only when the whole 95% interval of the change (from both runs\' ABBA blocks) lies above it, so noise alone does not fail the gate (docs/detectors.md). Absolute times are never compared across machines.'
+    "a cell fails only when the whole 95% interval of the change (from both runs' ABBA blocks) lies above it, so noise alone does not fail the gate (docs/detectors.md). Absolute times are never compared across machines."
   static override examples = [
     '<%= config.bin %> gate --baseline base.json --current cur.json --max-accuracy-drop 1',
     '<%= config.bin %> gate --baseline base.json --current cur.json --max-class-recall-drop 5 --output gate.xml --output gate.md',
@@ -37,16 +38,34 @@ export default class Gate extends FerbenchCommand {
   ]
 
   static override flags = {
-    baseline: Flags.string({ description: 'baseline result document (eval, cross-validation or speed JSON), or history:<branch> for the last comparable document recorded on that branch (ferbench history add)', required: true }),
+    baseline: Flags.string({
+      description:
+        'baseline result document (eval, cross-validation or speed JSON), or history:<branch> for the last comparable document recorded on that branch (ferbench history add)',
+      required: true,
+    }),
     store: storeFlag({ description: 'history store for --baseline history:<branch>' }),
     current: Flags.string({ description: 'current result document of the same kind', required: true }),
-    'max-accuracy-drop': Flags.string({ description: `largest allowed accuracy drop, percentage points (eval documents; default ${DEFAULT_MAX_ACCURACY_DROP})` }),
-    'max-class-recall-drop': Flags.string({ description: 'largest allowed drop of any class\'s recall, percentage points (eval documents; off unless given)' }),
-    'max-group-gap': Flags.string({ description: 'largest allowed growth, in points, of the accuracy gap between groups of an eval --slice-by attribute; fails only when the current gap is also significant (Fisher exact p < alpha)' }),
-    'max-latency-increase': Flags.string({ description: 'largest allowed increase of the latency ratio to the reference model, percent (speed documents): fails when the 95% interval\'s low end is above it' }),
-    alpha: Flags.string({ description: 'significance level of McNemar\'s exact test', default: '0.05' }),
+    'max-accuracy-drop': Flags.string({
+      description: `largest allowed accuracy drop, percentage points (eval documents; default ${DEFAULT_MAX_ACCURACY_DROP})`,
+    }),
+    'max-class-recall-drop': Flags.string({
+      description: "largest allowed drop of any class's recall, percentage points (eval documents; off unless given)",
+    }),
+    'max-group-gap': Flags.string({
+      description:
+        'largest allowed growth, in points, of the accuracy gap between groups of an eval --slice-by attribute; fails only when the current gap is also significant (Fisher exact p < alpha)',
+    }),
+    'max-latency-increase': Flags.string({
+      description:
+        "largest allowed increase of the latency ratio to the reference model, percent (speed documents): fails when the 95% interval's low end is above it",
+    }),
+    alpha: Flags.string({ description: "significance level of McNemar's exact test", default: '0.05' }),
     format: formatFlag(),
-    output: outputFlag({ description: 'write the gate report to this file (format from --format or the extension: .xml = JUnit, .md, .html, .json, .txt); repeatable', multiple: true }),
+    output: outputFlag({
+      description:
+        'write the gate report to this file (format from --format or the extension: .xml = JUnit, .md, .html, .json, .txt); repeatable',
+      multiple: true,
+    }),
   }
 
   async run(): Promise<GateResult> {
@@ -55,7 +74,13 @@ export default class Gate extends FerbenchCommand {
     const maxClassRecallDrop = number('max-class-recall-drop', flags['max-class-recall-drop'])
     const maxLatencyIncrease = number('max-latency-increase', flags['max-latency-increase'])
     const maxGroupGap = number('max-group-gap', flags['max-group-gap'])
-    checkOutputs((flags.output ?? []).map((file) => ({ flag: '--output', file })), [{ flag: '--baseline', file: flags.baseline }, { flag: '--current', file: flags.current }])
+    checkOutputs(
+      (flags.output ?? []).map((file) => ({ flag: '--output', file })),
+      [
+        { flag: '--baseline', file: flags.baseline },
+        { flag: '--current', file: flags.current },
+      ],
+    )
     const result = gateFiles({
       baseline: resolveBaseline(flags.baseline, flags.current, flags.store),
       current: flags.current,
@@ -65,7 +90,14 @@ export default class Gate extends FerbenchCommand {
       ...(maxLatencyIncrease !== undefined ? { maxLatencyIncrease } : {}),
       ...(maxGroupGap !== undefined ? { maxGroupGap } : {}),
     })
-    const text = await writeReports({ kind: 'gate', result }, { ...(flags.format ? { format: flags.format } : {}), ...(flags.output ? { files: flags.output } : {}), json: this.jsonEnabled() })
+    const text = await writeReports(
+      { kind: 'gate', result },
+      {
+        ...(flags.format ? { format: flags.format } : {}),
+        ...(flags.output ? { files: flags.output } : {}),
+        json: this.jsonEnabled(),
+      },
+    )
     if (text !== undefined) this.log(text)
     if (!result.passed) process.exitCode = EXIT_CODES.regression.code
     return result

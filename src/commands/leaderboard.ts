@@ -8,7 +8,8 @@ import { renderLeaderboardTables } from '../report/leaderboardTable.js'
 import type { LeaderboardDocument } from '../documents/leaderboardDocument.js'
 
 export default class Leaderboard extends FerbenchCommand {
-  static override summary = 'Size–speed–accuracy leaderboard of many result documents, grouped by protocol, with the Pareto front.'
+  static override summary =
+    'Size–speed–accuracy leaderboard of many result documents, grouped by protocol, with the Pareto front.'
   static override description =
     'Joins eval, cv, robust and speed documents by model sha256. Rows are grouped by protocol (dataset, split or fold protocol, TTA, label set) ' +
     'and never ranked across protocols. Each row: accuracy with its 95% interval, macro-F1, balanced accuracy, params, MACs, bytes, batch-1 ' +
@@ -22,7 +23,12 @@ export default class Leaderboard extends FerbenchCommand {
     '<%= config.bin %> eval --output result.json && <%= config.bin %> leaderboard result.json',
     '<%= config.bin %> eval --output result.json && <%= config.bin %> speed --model fixtures/models/oracle.onnx --duration 0.2 --output speed.json && <%= config.bin %> leaderboard result.json speed.json --html board.html',
   ]
-  static override args = { inputs: Args.string({ description: 'result documents (eval, cv, robust, speed JSON) or folders of them', required: true }) }
+  static override args = {
+    inputs: Args.string({
+      description: 'result documents (eval, cv, robust, speed JSON) or folders of them',
+      required: true,
+    }),
+  }
   static override flags = {
     output: outputFlag({ description: 'write the leaderboard JSON (ferbench/leaderboard@1) to this file' }),
     html: Flags.string({ description: 'write a self-contained HTML page (scatters and sortable tables, no network)' }),
@@ -32,7 +38,11 @@ export default class Leaderboard extends FerbenchCommand {
   async run(): Promise<LeaderboardDocument> {
     const { argv, flags } = await this.parse(Leaderboard)
     const doc = buildLeaderboard(collectDocuments(argv.map(String)))
-    await writeLeaderboardOutputs(doc, { ...(flags.output ? { json: flags.output } : {}), ...(flags.html ? { html: flags.html } : {}), ...(flags.png ? { png: flags.png } : {}) })
+    await writeLeaderboardOutputs(doc, {
+      ...(flags.output ? { json: flags.output } : {}),
+      ...(flags.html ? { html: flags.html } : {}),
+      ...(flags.png ? { png: flags.png } : {}),
+    })
     if (!this.jsonEnabled()) this.log(renderLeaderboardTables(doc))
     return doc
   }

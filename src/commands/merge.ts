@@ -12,10 +12,11 @@ import type { RobustResult } from '../documents/robustDocument.js'
 import { isRobustFile, mergeRobustShards, readRobustShard } from '../robust/mergeRobust.js'
 
 export default class Merge extends FerbenchCommand {
-  static override summary = 'Merge the results of `eval --shard i/n` (or `robust --shard i/n`), i = 1..n, into the result of the unsharded run.'
+  static override summary =
+    'Merge the results of `eval --shard i/n` (or `robust --shard i/n`), i = 1..n, into the result of the unsharded run.'
   static override description =
-    'Adds the shards\' confusion counts and recomputes every metric and interval from them; the dataset digest of the merge equals ' +
-    'the unsharded run\'s. Refuses shards of different models, cards, datasets, splits or shard counts, a shard given twice, a missing ' +
+    "Adds the shards' confusion counts and recomputes every metric and interval from them; the dataset digest of the merge equals " +
+    "the unsharded run's. Refuses shards of different models, cards, datasets, splits or shard counts, a shard given twice, a missing " +
     'shard and partial (interrupted) shards.'
   static override strict = false
   static override examples = [
@@ -25,7 +26,12 @@ export default class Merge extends FerbenchCommand {
     '<%= config.bin %> eval --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv --shard 1/2 --output shard-1.json && <%= config.bin %> eval --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv --shard 2/2 --output shard-2.json && <%= config.bin %> merge shard-1.json shard-2.json --output result.json',
     '<%= config.bin %> eval --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv --shard 1/3 --output shard-1.json && <%= config.bin %> eval --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv --shard 2/3 --output shard-2.json && <%= config.bin %> eval --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv --shard 3/3 --output shard-3.json && <%= config.bin %> merge shard-1.json shard-2.json shard-3.json --json',
   ]
-  static override args = { shards: Args.string({ description: 'shard result files (ferbench eval --shard i/n --output ...), or a folder holding them', required: true }) }
+  static override args = {
+    shards: Args.string({
+      description: 'shard result files (ferbench eval --shard i/n --output ...), or a folder holding them',
+      required: true,
+    }),
+  }
   static override flags = {
     output: outputFlag({ description: 'write the merged result JSON to this file (atomically)' }),
   }
@@ -33,7 +39,10 @@ export default class Merge extends FerbenchCommand {
   async run(): Promise<EvalResult | RobustResult> {
     const { argv, flags } = await this.parse(Merge)
     const shards = expandShardInputs(argv.map(String))
-    checkOutputs([{ flag: '--output', file: flags.output }], shards.map(({ file }) => ({ flag: 'shard', file })))
+    checkOutputs(
+      [{ flag: '--output', file: flags.output }],
+      shards.map(({ file }) => ({ flag: 'shard', file })),
+    )
     if (shards.length > 0 && isRobustFile(shards[0]!.file)) {
       const robust = mergeRobustShards(shards.map(({ file }) => readRobustShard(file)))
       if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(robust, null, 2)}\n`)

@@ -9,7 +9,8 @@ import { reproduceClaim, type ReproduceResult } from '../claims/reproduce.js'
 import { renderReproduce } from '../report/reproduceView.js'
 
 export default class Reproduce extends FerbenchCommand {
-  static override summary = 'Check a published claim: run its protocol and print claimed vs measured, the difference, the 95% interval and a verdict.'
+  static override summary =
+    'Check a published claim: run its protocol and print claimed vs measured, the difference, the 95% interval and a verdict.'
   static override description =
     'Verdicts: "reproduced" (accuracy: the claimed value lies inside the measured 95% Wilson interval; size: within the claimed bound), ' +
     '"not reproduced", or "not comparable" (the protocol differs — each difference named —, ferbench cannot run it, or a speed claim on other hardware, ' +
@@ -24,9 +25,9 @@ export default class Reproduce extends FerbenchCommand {
 
   static override flags = {
     model: modelFlag({ description: 'the model to check' }),
-    data: dataFlag({ description: 'the claim\'s dataset, as downloaded (accuracy claims)' }),
-    card: cardFlag({ description: 'model card (default: the claim\'s preset, else the sidecar)' }),
-    preset: presetFlag({ description: 'a built-in model card instead of the claim\'s preset' }),
+    data: dataFlag({ description: "the claim's dataset, as downloaded (accuracy claims)" }),
+    card: cardFlag({ description: "model card (default: the claim's preset, else the sidecar)" }),
+    preset: presetFlag({ description: "a built-in model card instead of the claim's preset" }),
     batch: batchFlag(),
     threads: threadsFlag(`intra-op threads (1–${LIMITS.threads})`),
     device: deviceFlag(),

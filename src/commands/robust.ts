@@ -18,18 +18,29 @@ import { CORRUPTIONS, SEVERITIES, type Corruption } from '../documents/robustDoc
 import { DEFAULT_ROBUST_SEED, robust } from '../robust/robust.js'
 
 /** Comma-separated values of a list flag, each checked against the allowed ones. */
-function list<T extends string | number>(flag: string, text: string | undefined, allowed: readonly T[], parse: (s: string) => T): T[] {
+function list<T extends string | number>(
+  flag: string,
+  text: string | undefined,
+  allowed: readonly T[],
+  parse: (s: string) => T,
+): T[] {
   if (text === undefined) return [...allowed]
-  const values = text.split(',').map((s) => s.trim()).filter((s) => s !== '').map(parse)
+  const values = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(parse)
   const bad = values.filter((v) => !allowed.includes(v))
-  if (values.length === 0 || bad.length > 0) throw usageError(`--${flag} ${text}: expected a comma-separated subset of ${allowed.join(', ')}`)
+  if (values.length === 0 || bad.length > 0)
+    throw usageError(`--${flag} ${text}: expected a comma-separated subset of ${allowed.join(', ')}`)
   return allowed.filter((a) => values.includes(a))
 }
 
 export default class Robust extends FerbenchCommand {
-  static override summary = 'Accuracy under seeded image corruptions (noise, blur, JPEG, low resolution, brightness, contrast, rotation, occlusion) at severities 1–5.'
+  static override summary =
+    'Accuracy under seeded image corruptions (noise, blur, JPEG, low resolution, brightness, contrast, rotation, occlusion) at severities 1–5.'
   static override description =
-    'Evaluates the model on the clean split, then once per corruption × severity, each decoded image corrupted before the card\'s preprocessing. ' +
+    "Evaluates the model on the clean split, then once per corruption × severity, each decoded image corrupted before the card's preprocessing. " +
     'Every corrupted image is seeded by the sample id and --seed: two runs give identical documents (ferbench/robust@1), whatever --concurrency. ' +
     'Definitions and parameters: docs/beyond-accuracy.md.'
   static override examples = [
@@ -48,24 +59,39 @@ export default class Robust extends FerbenchCommand {
     strict: strictFlag,
     concurrency: concurrencyFlag,
     ...imageLimitFlags,
-    shard: Flags.string({ description: 'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id, under every condition; combine with `ferbench merge`' }),
+    shard: Flags.string({
+      description:
+        'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id, under every condition; combine with `ferbench merge`',
+    }),
     corruptions: Flags.string({ description: `comma-separated subset of: ${CORRUPTIONS.join(', ')} (default: all)` }),
     severities: Flags.string({ description: 'comma-separated subset of 1,2,3,4,5 (default: all)' }),
-    seed: Flags.integer({ description: 'seed of the random parts (noise, motion direction, rotation sign); with the sample id it fixes every corrupted image', default: DEFAULT_ROBUST_SEED }),
+    seed: Flags.integer({
+      description:
+        'seed of the random parts (noise, motion direction, rotation sign); with the sample id it fixes every corrupted image',
+      default: DEFAULT_ROBUST_SEED,
+    }),
     output: outputFlag({ description: 'write the ferbench/robust@1 JSON to this file (atomically)' }),
     format: formatFlag(),
-    report: reportFlag({ description: 'write a report file (.md, .html, .png with a line chart per corruption, .json, .txt); repeatable' }),
+    report: reportFlag({
+      description: 'write a report file (.md, .html, .png with a line chart per corruption, .json, .txt); repeatable',
+    }),
   }
 
   async run(): Promise<RobustResult> {
     const { flags } = await this.parse(Robust)
     const spec = evalSpecFromFlags('robust', flags, {})
-    if (flags.folds !== undefined && flags.fold === undefined) throw usageError('robust evaluates one split or one fold: give --fold with --folds')
+    if (flags.folds !== undefined && flags.fold === undefined)
+      throw usageError('robust evaluates one split or one fold: give --fold with --folds')
     const corruptions = list<Corruption>('corruptions', flags.corruptions, CORRUPTIONS, (s) => s as Corruption)
     const severities = list<number>('severities', flags.severities, SEVERITIES, Number)
     checkOutputs(
       [{ flag: '--output', file: flags.output }, ...(flags.report ?? []).map((file) => ({ flag: '--report', file }))],
-      [{ flag: '--model', file: flags.model }, { flag: '--card', file: flags.card }, { flag: '--data', file: flags.data }, { flag: '--labels', file: flags.labels }],
+      [
+        { flag: '--model', file: flags.model },
+        { flag: '--card', file: flags.card },
+        { flag: '--data', file: flags.data },
+        { flag: '--labels', file: flags.labels },
+      ],
     )
     reportFormats('robust', flags.format, flags.report ?? []) // each --report file's format, checked before the run
     const progress = progressOnStderr(!this.jsonEnabled(), 'robust')
@@ -76,9 +102,13 @@ export default class Robust extends FerbenchCommand {
       progress.stop()
     }
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
-    const text = await writeReports({ kind: 'robust', result }, { format: flags.format, files: flags.report, json: this.jsonEnabled() })
+    const text = await writeReports(
+      { kind: 'robust', result },
+      { format: flags.format, files: flags.report, json: this.jsonEnabled() },
+    )
     if (text !== undefined) this.log(text)
-    if (result.clean.failures > 0 || result.results.some((r) => r.failures > 0)) process.exitCode = EXIT_CODES.incomplete.code
+    if (result.clean.failures > 0 || result.results.some((r) => r.failures > 0))
+      process.exitCode = EXIT_CODES.incomplete.code
     return result
   }
 }

@@ -15,7 +15,8 @@ import { dataFlag, datasetFlag, splitFlag } from '../cli/flags/dataset.js'
 import { outputFlag } from '../cli/flags/output.js'
 
 export default class Speed extends FerbenchCommand {
-  static override summary = 'Measure latency and throughput: session creation, first inference, and warmed latency statistics per batch × threads.'
+  static override summary =
+    'Measure latency and throughput: session creation, first inference, and warmed latency statistics per batch × threads.'
   static override description =
     'Times the runner call only, on a synthetic batch shaped by the model card (or the model input shape). Each cell runs at least ' +
     '--iterations calls AND --duration seconds after --warmup calls. Latency: mean, std, min, p50, p90, p95, p99 (nearest rank), max. ' +
@@ -33,19 +34,47 @@ export default class Speed extends FerbenchCommand {
 
   static override flags = {
     model: modelFlag({ required: true }),
-    card: cardFlag({ description: 'model card JSON (default: <model>.ferbench.json; without any card the input shape is read from the model)' }),
+    card: cardFlag({
+      description:
+        'model card JSON (default: <model>.ferbench.json; without any card the input shape is read from the model)',
+    }),
     preset: presetFlag({ description: 'a built-in model card by name' }),
     runner: runnerFlag(),
     device: deviceFlag(),
-    batch: Flags.string({ char: 'b', description: 'images per call, comma-separated: one cell each', default: SPEED_DEFAULTS.batches.join(',') }),
-    threads: Flags.string({ description: 'intra-op threads, comma-separated: one session each (default: the engine decides)' }),
+    batch: Flags.string({
+      char: 'b',
+      description: 'images per call, comma-separated: one cell each',
+      default: SPEED_DEFAULTS.batches.join(','),
+    }),
+    threads: Flags.string({
+      description: 'intra-op threads, comma-separated: one session each (default: the engine decides)',
+    }),
     warmup: Flags.integer({ description: 'untimed calls before each cell', default: SPEED_DEFAULTS.warmup, min: 0 }),
-    iterations: Flags.integer({ description: 'minimum timed calls per cell', default: SPEED_DEFAULTS.minIterations, min: 1 }),
-    duration: Flags.string({ description: 'minimum seconds per cell (both minimums must be met)', default: String(SPEED_DEFAULTS.minDurationS) }),
-    reference: Flags.string({ description: 'a reference model timed in the same run and cells, interleaved in ABBA blocks; each cell gets latencyRatio (median call latency / the reference\'s, geometric mean over blocks) and latencyRatioCI95' }),
-    repeats: Flags.integer({ description: 'with --reference: ABBA blocks per cell (the --iterations and --duration minimums are split over them)', default: DEFAULT_REPEATS, min: 1 }),
-    'reference-card': Flags.string({ description: 'model card of the reference (default: its sidecar, else its input shape)' }),
-    e2e: Flags.boolean({ description: 'also time the whole pipeline (read → decode → preprocess → infer → metrics) on --dataset/--data' }),
+    iterations: Flags.integer({
+      description: 'minimum timed calls per cell',
+      default: SPEED_DEFAULTS.minIterations,
+      min: 1,
+    }),
+    duration: Flags.string({
+      description: 'minimum seconds per cell (both minimums must be met)',
+      default: String(SPEED_DEFAULTS.minDurationS),
+    }),
+    reference: Flags.string({
+      description:
+        "a reference model timed in the same run and cells, interleaved in ABBA blocks; each cell gets latencyRatio (median call latency / the reference's, geometric mean over blocks) and latencyRatioCI95",
+    }),
+    repeats: Flags.integer({
+      description:
+        'with --reference: ABBA blocks per cell (the --iterations and --duration minimums are split over them)',
+      default: DEFAULT_REPEATS,
+      min: 1,
+    }),
+    'reference-card': Flags.string({
+      description: 'model card of the reference (default: its sidecar, else its input shape)',
+    }),
+    e2e: Flags.boolean({
+      description: 'also time the whole pipeline (read → decode → preprocess → infer → metrics) on --dataset/--data',
+    }),
     dataset: datasetFlag({ description: 'with --e2e: dataset adapter', default: 'fer2013' }),
     data: dataFlag({ description: 'with --e2e: the dataset file or folder' }),
     split: splitFlag({ description: 'with --e2e: split' }),
@@ -55,22 +84,30 @@ export default class Speed extends FerbenchCommand {
   async run(): Promise<SpeedResult> {
     const { flags } = await this.parse(Speed)
     const spec = speedSpecFromFlags(flags)
-    checkOutputs([{ flag: '--output', file: flags.output }], [
-      { flag: '--model', file: flags.model },
-      { flag: '--card', file: flags.card },
-      { flag: '--reference', file: flags.reference },
-      { flag: '--reference-card', file: flags['reference-card'] },
-      { flag: '--data', file: flags.data },
-    ])
+    checkOutputs(
+      [{ flag: '--output', file: flags.output }],
+      [
+        { flag: '--model', file: flags.model },
+        { flag: '--card', file: flags.card },
+        { flag: '--reference', file: flags.reference },
+        { flag: '--reference-card', file: flags['reference-card'] },
+        { flag: '--data', file: flags.data },
+      ],
+    )
     // one timed cell per batch × threads (and as many end-to-end runs with --e2e): done/total and ETA
     const progress = progressOnStderr(!this.jsonEnabled(), 'ferbench speed', 'cells')
     let result: SpeedResult
     try {
-      result = await benchmark(spec, { onProgress: progress.active ? cellProgress(progress, spec.batches.length * spec.threads.length * (spec.e2e ? 2 : 1)) : undefined })
+      result = await benchmark(spec, {
+        onProgress: progress.active
+          ? cellProgress(progress, spec.batches.length * spec.threads.length * (spec.e2e ? 2 : 1))
+          : undefined,
+      })
     } finally {
       progress.stop()
     }
-    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) this.warnToStderr(`ferbench speed: warning: ${w}`)
+    for (const w of result.warnings)
+      if (w.startsWith(DEGENERATE_PREFIX)) this.warnToStderr(`ferbench speed: warning: ${w}`)
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
     if (!this.jsonEnabled()) this.log(renderSpeedTables(result))
     return result

@@ -9,7 +9,16 @@ import { csvRecords } from './lines.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'
 
 /** AffectNet expression codes 0–7 in canonical names; 8 None, 9 Uncertain, 10 No-Face are not emotions. */
-export const AFFECTNET_LABELS: readonly Emotion[] = ['neutral', 'happiness', 'sadness', 'surprise', 'fear', 'disgust', 'anger', 'contempt']
+export const AFFECTNET_LABELS: readonly Emotion[] = [
+  'neutral',
+  'happiness',
+  'sadness',
+  'surprise',
+  'fear',
+  'disgust',
+  'anger',
+  'contempt',
+]
 const NON_EMOTION: Readonly<Record<number, string>> = { 8: 'None', 9: 'Uncertain', 10: 'No-Face' }
 const LISTS = 'Manually_Annotated_file_lists'
 const IMAGES = 'Manually_Annotated_Images'
@@ -18,7 +27,8 @@ const COLUMNS = ['subDirectory_filePath', 'face_x', 'face_y', 'face_width', 'fac
 
 export const affectnetInfo: DatasetInfo = {
   name: 'affectnet',
-  description: 'AffectNet manually annotated lists (training.csv, validation.csv), face-box crop, --classes 7|8; codes 8–10 dropped',
+  description:
+    'AffectNet manually annotated lists (training.csv, validation.csv), face-box crop, --classes 7|8; codes 8–10 dropped',
   labels: AFFECTNET_LABELS,
   splits: ['training', 'validation'],
   dataHint: `--data <folder holding ${LISTS}/ and ${IMAGES}/> [--classes 7|8]`,
@@ -37,10 +47,13 @@ export class AffectnetAdapter implements DatasetAdapter {
   constructor(options: DatasetOptions) {
     this.limits = decodeLimitsOf(options)
     this.classes = options.classes ?? 8
-    if (this.classes !== 7 && this.classes !== 8) throw usageError(`--classes ${String(options.classes)}: AffectNet is read with 7 or 8 classes`)
+    if (this.classes !== 7 && this.classes !== 8)
+      throw usageError(`--classes ${String(options.classes)}: AffectNet is read with 7 or 8 classes`)
     this.root = isFile(options.data) ? path.dirname(path.dirname(options.data)) : options.data
     if (!isDirectory(path.join(this.root, LISTS))) {
-      throw dataError(`${options.data}: no ${LISTS}/ folder (expected the AffectNet folder holding ${LISTS}/ and ${IMAGES}/)`)
+      throw dataError(
+        `${options.data}: no ${LISTS}/ folder (expected the AffectNet folder holding ${LISTS}/ and ${IMAGES}/)`,
+      )
     }
     this.labels = this.classes === 8 ? AFFECTNET_LABELS : AFFECTNET_LABELS.slice(0, 7)
     this.rule = rootRule(path.join(this.root, IMAGES), options)
@@ -67,7 +80,8 @@ export class AffectnetAdapter implements DatasetAdapter {
       if (!cols) {
         const names = record.map((h) => h.trim())
         const missing = COLUMNS.filter((c) => !names.includes(c))
-        if (missing.length > 0) throw dataError(`${list}: header lacks ${missing.join(', ')} (got: ${record.slice(0, 9).join(',')})`)
+        if (missing.length > 0)
+          throw dataError(`${list}: header lacks ${missing.join(', ')} (got: ${record.slice(0, 9).join(',')})`)
         cols = Object.fromEntries(COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<(typeof COLUMNS)[number], number>
         continue
       }
@@ -86,15 +100,20 @@ export class AffectnetAdapter implements DatasetAdapter {
         drop('7 Contempt (--classes 7)')
         continue
       }
-      const box = ['face_x', 'face_y', 'face_width', 'face_height'].map((c) => Number(get(c as (typeof COLUMNS)[number])))
-      if (box.some((v) => !Number.isInteger(v))) throw dataError(`${where}: face box '${box.join(',')}' is not four whole numbers`)
+      const box = ['face_x', 'face_y', 'face_width', 'face_height'].map((c) =>
+        Number(get(c as (typeof COLUMNS)[number])),
+      )
+      if (box.some((v) => !Number.isInteger(v)))
+        throw dataError(`${where}: face box '${box.join(',')}' is not four whole numbers`)
       const relative = get('subDirectory_filePath')
       if (relative === '') throw dataError(`${where}: empty subDirectory_filePath`)
       const file = resolveListedPath(this.rule, relative, where)
       const before = listed.get(file)
       if (before === undefined) listed.set(file, [code, row])
       else if (before[0] !== code) {
-        throw dataError(`${where}: '${relative}' has expression ${code}, but row ${before[1]} lists the same image with ${before[0]} (expected one label per image)`)
+        throw dataError(
+          `${where}: '${relative}' has expression ${code}, but row ${before[1]} lists the same image with ${before[0]} (expected one label per image)`,
+        )
       } else {
         duplicates += 1
         if (duplicateExamples.length < 5) duplicateExamples.push(`'${relative}' (rows ${before[1]} and ${row})`)
@@ -105,15 +124,22 @@ export class AffectnetAdapter implements DatasetAdapter {
         id: relative,
         label: AFFECTNET_LABELS[code]!,
         source: `${where} (${file})`,
-        load: async () => cropBox(await decodeImageFile(file, this.limits), { left, top, width, height }, `${where} (${relative})`),
+        load: async () =>
+          cropBox(await decodeImageFile(file, this.limits), { left, top, width, height }, `${where} (${relative})`),
       }
     }
     if (!cols) throw dataError(`${list}: no header row (expected '${COLUMNS.join(',')},…')`)
-    if (duplicates > 0) warnOnce(this.warnings, `affectnet ${split}: ${duplicates} row(s) repeat an image already listed with the same label; counted once: ${duplicateExamples.join(', ')}`)
+    if (duplicates > 0)
+      warnOnce(
+        this.warnings,
+        `affectnet ${split}: ${duplicates} row(s) repeat an image already listed with the same label; counted once: ${duplicateExamples.join(', ')}`,
+      )
     if (dropped.size > 0) {
       const detail = [...dropped].map(([what, n]) => `${n} × code ${what}`).join(', ')
-      warnOnce(this.warnings, `affectnet ${split}: ${[...dropped.values()].reduce((a, b) => a + b, 0)} row(s) dropped (not among the ${this.classes} classes): ${detail}`)
+      warnOnce(
+        this.warnings,
+        `affectnet ${split}: ${[...dropped.values()].reduce((a, b) => a + b, 0)} row(s) dropped (not among the ${this.classes} classes): ${detail}`,
+      )
     }
   }
 }
-

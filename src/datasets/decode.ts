@@ -31,7 +31,8 @@ function bmpToRaw(buffer: Buffer): RawImage {
   // bmp-ts returns 4 bytes per pixel in A, B, G, R order (its default layout); alpha is dropped.
   const bmp = decodeBmp(buffer)
   const n = bmp.width * bmp.height
-  if (!(n > 0) || bmp.data.length < n * 4) throw new Error(`BMP header says ${bmp.width}×${bmp.height} but the pixel data is short`)
+  if (!(n > 0) || bmp.data.length < n * 4)
+    throw new Error(`BMP header says ${bmp.width}×${bmp.height} but the pixel data is short`)
   const out = new Uint8Array(n * 3)
   for (let i = 0, j = 0; i < n; i++, j += 4) {
     out[i * 3] = bmp.data[j + 3]!
@@ -72,13 +73,20 @@ export function sniffFormat(head: Uint8Array): RasterFormat | { not: string } {
   const at = (i: number, ...bytes: number[]): boolean => bytes.every((b, k) => head[i + k] === b)
   if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'png'
   if (at(0, 0xff, 0xd8, 0xff)) return 'jpeg'
-  if (at(0, 0x49, 0x49, 0x2a, 0x00) || at(0, 0x4d, 0x4d, 0x00, 0x2a) || at(0, 0x49, 0x49, 0x2b, 0x00) || at(0, 0x4d, 0x4d, 0x00, 0x2b)) return 'tiff'
+  if (
+    at(0, 0x49, 0x49, 0x2a, 0x00) ||
+    at(0, 0x4d, 0x4d, 0x00, 0x2a) ||
+    at(0, 0x49, 0x49, 0x2b, 0x00) ||
+    at(0, 0x4d, 0x4d, 0x00, 0x2b)
+  )
+    return 'tiff'
   if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return 'webp'
   if (at(0, 0x42, 0x4d)) return 'bmp'
   if (head.length === 0) return { not: 'an empty file' }
   const text = Buffer.from(head).toString('latin1').trimStart().toLowerCase()
   if (text.startsWith('%pdf')) return { not: 'a PDF document' }
-  if (text.startsWith('<svg') || text.startsWith('<?xml') || text.startsWith('<!--')) return { not: 'an SVG/XML document' }
+  if (text.startsWith('<svg') || text.startsWith('<?xml') || text.startsWith('<!--'))
+    return { not: 'an SVG/XML document' }
   if (at(0, 0x47, 0x49, 0x46, 0x38)) return { not: 'a GIF image' }
   if (at(4, 0x66, 0x74, 0x79, 0x70)) return { not: 'a HEIF/AVIF image' }
   return { not: 'not a recognised image' }
@@ -103,9 +111,17 @@ function pixelLimitError(file: string, width: number, height: number, limits: De
 async function decodeJpegFast(file: string, limits: DecodeLimits): Promise<RawImage | undefined> {
   try {
     const sharp = await loadSharp()
-    const { data, info } = await sharp(file, { limitInputPixels: limits.maxPixels }).raw().toBuffer({ resolveWithObject: true })
-    if ((info.channels !== 1 && info.channels !== 3) || data.length !== info.width * info.height * info.channels) return undefined
-    return collapseGray({ data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels })
+    const { data, info } = await sharp(file, { limitInputPixels: limits.maxPixels })
+      .raw()
+      .toBuffer({ resolveWithObject: true })
+    if ((info.channels !== 1 && info.channels !== 3) || data.length !== info.width * info.height * info.channels)
+      return undefined
+    return collapseGray({
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+      channels: info.channels,
+    })
   } catch {
     return undefined
   }
@@ -139,11 +155,14 @@ export async function decodeImageFile(file: string, limits: DecodeLimits = DEFAU
     const head = Buffer.alloc(Math.min(size, 16))
     await handle.read(head, 0, head.length, 0)
     const sniffed = sniffFormat(head)
-    if (typeof sniffed !== 'string') throw new Error(`${file}: ${sniffed.not}; ferbench decodes ${FORMATS_READ} files only`)
+    if (typeof sniffed !== 'string')
+      throw new Error(`${file}: ${sniffed.not}; ferbench decodes ${FORMATS_READ} files only`)
     format = sniffed
     buffer = format === 'jpeg' ? Buffer.alloc(0) : await readAll(handle, size)
   } catch (error) {
-    throw error instanceof Error && error.message.startsWith(file) ? error : new Error(`${file}: cannot read image file (${messageOf(error)})`)
+    throw error instanceof Error && error.message.startsWith(file)
+      ? error
+      : new Error(`${file}: cannot read image file (${messageOf(error)})`)
   } finally {
     await handle.close()
   }
@@ -167,16 +186,24 @@ export async function decodeImageFile(file: string, limits: DecodeLimits = DEFAU
     const sharp = await loadSharp()
     const meta = await sharp(buffer, { limitInputPixels: false }).metadata()
     if (meta.format !== format) {
-      throw new Error(`${file}: starts like ${format.toUpperCase()} but decodes as '${meta.format}'; ferbench decodes ${FORMATS_READ} files only`)
+      throw new Error(
+        `${file}: starts like ${format.toUpperCase()} but decodes as '${meta.format}'; ferbench decodes ${FORMATS_READ} files only`,
+      )
     }
-    if ((meta.width ?? 0) * (meta.height ?? 0) > limits.maxPixels) throw pixelLimitError(file, meta.width ?? 0, meta.height ?? 0, limits)
+    if ((meta.width ?? 0) * (meta.height ?? 0) > limits.maxPixels)
+      throw pixelLimitError(file, meta.width ?? 0, meta.height ?? 0, limits)
     const gray = (meta.space === 'b-w' || meta.space === 'grey16') && (meta.channels ?? 3) <= 2
     const input = sharp(buffer, { limitInputPixels: limits.maxPixels })
     const pipeline = gray ? input.toColourspace('b-w') : input.removeAlpha().toColourspace('srgb')
     const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true })
     const channels = info.channels === 1 || info.channels === 3 ? info.channels : undefined
     if (channels === undefined) throw new Error(`decoded to ${info.channels} channels; expected 1 or 3`)
-    const image: RawImage = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels }
+    const image: RawImage = {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+      channels,
+    }
     return collapseGray(image)
   } catch (error) {
     const reason = messageOf(error)

@@ -16,7 +16,11 @@ export interface Box {
  * box's larger side (a 10% margin on each side of the larger dimension), rounded to whole pixels,
  * shifted to lie inside the image and shrunk only when the image is smaller than the square.
  */
-export function landmarkSquare(points: ReadonlyArray<readonly [number, number]>, imageWidth: number, imageHeight: number): Box {
+export function landmarkSquare(
+  points: ReadonlyArray<readonly [number, number]>,
+  imageWidth: number,
+  imageHeight: number,
+): Box {
   let x0 = Infinity
   let y0 = Infinity
   let x1 = -Infinity
@@ -38,9 +42,19 @@ export function landmarkSquare(points: ReadonlyArray<readonly [number, number]>,
 /** Crops `box`; throws (naming `where`) when the box is empty or not inside the image. */
 export function cropBox(image: RawImage, box: Box, where: string): RawImage {
   const { left, top, width, height } = box
-  const inside = Number.isInteger(left) && Number.isInteger(top) && width >= 1 && height >= 1 && left >= 0 && top >= 0 && left + width <= image.width && top + height <= image.height
+  const inside =
+    Number.isInteger(left) &&
+    Number.isInteger(top) &&
+    width >= 1 &&
+    height >= 1 &&
+    left >= 0 &&
+    top >= 0 &&
+    left + width <= image.width &&
+    top + height <= image.height
   if (!inside) {
-    throw new Error(`${where}: face box x=${left} y=${top} w=${width} h=${height} is not inside the ${image.width}×${image.height} image`)
+    throw new Error(
+      `${where}: face box x=${left} y=${top} w=${width} h=${height} is not inside the ${image.width}×${image.height} image`,
+    )
   }
   return crop(image, left, top, width, height)
 }

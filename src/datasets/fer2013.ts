@@ -6,7 +6,15 @@ import type { DatasetAdapter, DatasetInfo, Sample } from './types.js'
 import type { RawImage } from '../base/image.js'
 
 /** FER2013 emotion codes 0–6 in canonical names (docs/datasets.md). */
-export const FER2013_LABELS: readonly Emotion[] = ['anger', 'disgust', 'fear', 'happiness', 'sadness', 'surprise', 'neutral']
+export const FER2013_LABELS: readonly Emotion[] = [
+  'anger',
+  'disgust',
+  'fear',
+  'happiness',
+  'sadness',
+  'surprise',
+  'neutral',
+]
 export const FER2013_SPLITS = ['Training', 'PublicTest', 'PrivateTest'] as const
 const SIDE_PX = 48
 const PIXELS = SIDE_PX * SIDE_PX

@@ -44,13 +44,22 @@ function columnsOf(headerLine: string, file: string): Columns {
   } catch (error) {
     throw dataError(`${file}: malformed CSV header (${(error as Error).message}); expected 'emotion,pixels,Usage'`)
   }
-  const names = header.map((h) => h.trim().replace(/^\uFEFF/, '').toLowerCase())
+  const names = header.map((h) =>
+    h
+      .trim()
+      .replace(/^\uFEFF/, '')
+      .toLowerCase(),
+  )
   const find = (name: string): number => {
     const at = names.indexOf(name)
     if (at >= 0) return at
     const delimiter = [';', '\t', '|'].find((d) => headerLine.includes(d) && !headerLine.includes(','))
-    const hint = delimiter ? `; the file seems to use '${delimiter === '\t' ? '\\t' : delimiter}' as delimiter, FER2013 uses ','` : ''
-    throw dataError(`${file}: header has no '${name}' column (got: ${headerLine.slice(0, 80)}); expected 'emotion,pixels,Usage'${hint}`)
+    const hint = delimiter
+      ? `; the file seems to use '${delimiter === '\t' ? '\\t' : delimiter}' as delimiter, FER2013 uses ','`
+      : ''
+    throw dataError(
+      `${file}: header has no '${name}' column (got: ${headerLine.slice(0, 80)}); expected 'emotion,pixels,Usage'${hint}`,
+    )
   }
   const emotion = find('emotion')
   const pixels = find('pixels')
@@ -59,9 +68,16 @@ function columnsOf(headerLine: string, file: string): Columns {
 }
 
 class Row implements Fer2013Row {
-  constructor(readonly row: number, readonly emotion: string, readonly usage: string, readonly pixelBytes: Uint8Array) {}
+  constructor(
+    readonly row: number,
+    readonly emotion: string,
+    readonly usage: string,
+    readonly pixelBytes: Uint8Array,
+  ) {}
   get pixels(): string {
-    return Buffer.from(this.pixelBytes.buffer, this.pixelBytes.byteOffset, this.pixelBytes.byteLength).toString('latin1')
+    return Buffer.from(this.pixelBytes.buffer, this.pixelBytes.byteOffset, this.pixelBytes.byteLength).toString(
+      'latin1',
+    )
   }
 }
 
@@ -90,12 +106,14 @@ function fieldsOf(buf: Buffer, start: number, end: number, file: string, row: nu
   }
 }
 
-const text = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').trim()
+const text = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').trim()
 
 /** Streams the data rows of a fer2013.csv-shaped file; the header decides the column order. */
 export async function* readFer2013Rows(file: string): AsyncGenerator<Fer2013Row> {
   const size = requireRegularFile(file, { what: "FER2013's fer2013.csv", fail: dataError })
-  if (size === 0) throw dataError(`${file}: file is empty (expected FER2013's fer2013.csv with header 'emotion,pixels,Usage')`)
+  if (size === 0)
+    throw dataError(`${file}: file is empty (expected FER2013's fer2013.csv with header 'emotion,pixels,Usage')`)
   let cols: Columns | undefined
   let row = 0
   let carry: Buffer = Buffer.alloc(0)
@@ -129,7 +147,11 @@ export async function* readFer2013Rows(file: string): AsyncGenerator<Fer2013Row>
     while (!done) {
       const next = await chunks.next()
       done = next.done === true
-      const buf: Buffer = done ? carry : carry.length > 0 ? Buffer.concat([carry, next.value as Buffer]) : (next.value as Buffer)
+      const buf: Buffer = done
+        ? carry
+        : carry.length > 0
+          ? Buffer.concat([carry, next.value as Buffer])
+          : (next.value as Buffer)
       for (const [start, rawEnd] of lineOf(buf, done)) {
         const end = rawEnd > start && buf[rawEnd - 1] === CR ? rawEnd - 1 : rawEnd
         if (!cols) {
@@ -140,7 +162,9 @@ export async function* readFer2013Rows(file: string): AsyncGenerator<Fer2013Row>
         row += 1
         const fields = fieldsOf(buf, start, end, file, row)
         if (fields.length < cols.width) {
-          throw dataError(`${file} row ${row}: expected ${cols.width} comma-separated columns (emotion, pixels, Usage), got ${fields.length}`)
+          throw dataError(
+            `${file} row ${row}: expected ${cols.width} comma-separated columns (emotion, pixels, Usage), got ${fields.length}`,
+          )
         }
         yield new Row(row, text(fields[cols.emotion]!), text(fields[cols.usage]!), fields[cols.pixels]!)
       }

@@ -10,11 +10,16 @@ import type { RawImage } from '../base/image.js'
 
 /** fer2013new.csv vote columns after `Usage,Image name`: the 8 emotions in FER+ order, then unknown and NF. */
 const FERPLUS_VOTE_COLUMNS = [...EMOTIONS, 'unknown', 'NF'] as const
-const FERPLUS_ALIASES: Readonly<Record<string, string>> = { FER2013Train: 'Training', FER2013Valid: 'PublicTest', FER2013Test: 'PrivateTest' }
+const FERPLUS_ALIASES: Readonly<Record<string, string>> = {
+  FER2013Train: 'Training',
+  FER2013Valid: 'PublicTest',
+  FER2013Test: 'PrivateTest',
+}
 
 export const ferplusInfo: DatasetInfo = {
   name: 'ferplus',
-  description: 'FER+ votes fer2013new.csv read row by row with fer2013.csv; majority protocol of the FER+ paper; 8 classes',
+  description:
+    'FER+ votes fer2013new.csv read row by row with fer2013.csv; majority protocol of the FER+ paper; 8 classes',
   labels: EMOTIONS,
   splits: FER2013_SPLITS,
   dataHint: '--data fer2013.csv [--labels fer2013new.csv] (or --data the folder holding both)',
@@ -26,7 +31,8 @@ export const ferplusInfo: DatasetInfo = {
  * label is the first index holding m if m > s/2; no label, unknown or NF ⇒ dropped.
  */
 export function ferplusMajority(votes: readonly number[]): Emotion | undefined {
-  if (votes.length !== FERPLUS_VOTE_COLUMNS.length) throw new RangeError(`expected ${FERPLUS_VOTE_COLUMNS.length} vote counts, got ${votes.length}`)
+  if (votes.length !== FERPLUS_VOTE_COLUMNS.length)
+    throw new RangeError(`expected ${FERPLUS_VOTE_COLUMNS.length} vote counts, got ${votes.length}`)
   const kept = votes.map((v) => (v <= 1 ? 0 : v))
   const sum = kept.reduce((a, b) => a + b, 0)
   const max = Math.max(...kept)
@@ -56,9 +62,15 @@ export async function* readFerplusRows(file: string): AsyncGenerator<FerplusRow>
       usageCol = names.indexOf('Usage')
       nameCol = names.indexOf('Image name')
       cols = FERPLUS_VOTE_COLUMNS.map((c) => names.indexOf(c))
-      const missing = [...(usageCol < 0 ? ['Usage'] : []), ...(nameCol < 0 ? ['Image name'] : []), ...FERPLUS_VOTE_COLUMNS.filter((_, i) => cols![i]! < 0)]
+      const missing = [
+        ...(usageCol < 0 ? ['Usage'] : []),
+        ...(nameCol < 0 ? ['Image name'] : []),
+        ...FERPLUS_VOTE_COLUMNS.filter((_, i) => cols![i]! < 0),
+      ]
       if (missing.length > 0) {
-        throw dataError(`${file}: header lacks ${missing.join(', ')} (got: ${record.join(',')}); expected 'Usage,Image name,${FERPLUS_VOTE_COLUMNS.join(',')}'`)
+        throw dataError(
+          `${file}: header lacks ${missing.join(', ')} (got: ${record.join(',')}); expected 'Usage,Image name,${FERPLUS_VOTE_COLUMNS.join(',')}'`,
+        )
       }
       continue
     }
@@ -66,7 +78,8 @@ export async function* readFerplusRows(file: string): AsyncGenerator<FerplusRow>
     const votes = cols.map((c, i) => {
       const text = (record[c] ?? '').trim()
       const v = /^\d+$/.test(text) ? Number(text) : NaN
-      if (!Number.isFinite(v)) throw dataError(`${file} row ${row}: ${FERPLUS_VOTE_COLUMNS[i]} votes '${text}' is not a whole number`)
+      if (!Number.isFinite(v))
+        throw dataError(`${file} row ${row}: ${FERPLUS_VOTE_COLUMNS[i]} votes '${text}' is not a whole number`)
       return v
     })
     yield { row, usage: (record[usageCol] ?? '').trim(), imageName: (record[nameCol] ?? '').trim(), votes }
@@ -76,7 +89,10 @@ export async function* readFerplusRows(file: string): AsyncGenerator<FerplusRow>
 
 function resolveFiles(options: DatasetOptions): { images: string; votes: string } {
   if (isDirectory(options.data)) {
-    return { images: path.join(options.data, 'fer2013.csv'), votes: options.labels ?? path.join(options.data, 'fer2013new.csv') }
+    return {
+      images: path.join(options.data, 'fer2013.csv'),
+      votes: options.labels ?? path.join(options.data, 'fer2013new.csv'),
+    }
   }
   return { images: options.data, votes: options.labels ?? path.join(path.dirname(options.data), 'fer2013new.csv') }
 }
@@ -102,7 +118,9 @@ export class FerplusAdapter implements DatasetAdapter {
   async *samples(requested: string): AsyncIterable<Sample> {
     const split = FERPLUS_ALIASES[requested] ?? requested
     if (!(FER2013_SPLITS as readonly string[]).includes(split)) {
-      throw usageError(`--split ${requested}: FER+ splits are ${FER2013_SPLITS.join(', ')} (or FER2013Train, FER2013Valid, FER2013Test)`)
+      throw usageError(
+        `--split ${requested}: FER+ splits are ${FER2013_SPLITS.join(', ')} (or FER2013Train, FER2013Valid, FER2013Test)`,
+      )
     }
     const votes = readFerplusRows(this.votes)[Symbol.asyncIterator]()
     let unnamed = 0
@@ -111,13 +129,17 @@ export class FerplusAdapter implements DatasetAdapter {
     for await (const r of readFer2013Rows(this.images)) {
       const v = await votes.next()
       if (v.done) {
-        throw dataError(`${this.votes} ends after ${r.row - 1} data rows but ${this.images} has a row ${r.row}: the files must be row-aligned (first differing row: ${r.row})`)
+        throw dataError(
+          `${this.votes} ends after ${r.row - 1} data rows but ${this.images} has a row ${r.row}: the files must be row-aligned (first differing row: ${r.row})`,
+        )
       }
       const f = v.value
       lastRow = r.row
       checkUsage(r.usage, `${this.images} row ${r.row}`)
       if (f.usage !== r.usage) {
-        throw dataError(`${this.images} row ${r.row} has Usage '${r.usage}' but ${this.votes} row ${f.row} has Usage '${f.usage}': the files must be row-aligned (first differing row: ${r.row})`)
+        throw dataError(
+          `${this.images} row ${r.row} has Usage '${r.usage}' but ${this.votes} row ${f.row} has Usage '${f.usage}': the files must be row-aligned (first differing row: ${r.row})`,
+        )
       }
       if (r.usage !== split) continue
       if (f.imageName === '') {
@@ -136,9 +158,21 @@ export class FerplusAdapter implements DatasetAdapter {
     }
     const extra = await votes.next()
     if (!extra.done) {
-      throw dataError(`${this.votes} has a data row ${extra.value.row} but ${this.images} ends after ${lastRow} data rows: the files must be row-aligned (first differing row: ${lastRow + 1})`)
+      throw dataError(
+        `${this.votes} has a data row ${extra.value.row} but ${this.images} ends after ${lastRow} data rows: the files must be row-aligned (first differing row: ${lastRow + 1})`,
+      )
     }
-    warnOnce(this.warnings, unnamed > 0 ? `ferplus ${split}: ${unnamed} row(s) with an empty Image name skipped (dropped by FER+)` : undefined)
-    warnOnce(this.warnings, dropped > 0 ? `ferplus ${split}: ${dropped} row(s) dropped by the majority protocol (no majority, or unknown/NF)` : undefined)
+    warnOnce(
+      this.warnings,
+      unnamed > 0
+        ? `ferplus ${split}: ${unnamed} row(s) with an empty Image name skipped (dropped by FER+)`
+        : undefined,
+    )
+    warnOnce(
+      this.warnings,
+      dropped > 0
+        ? `ferplus ${split}: ${dropped} row(s) dropped by the majority protocol (no majority, or unknown/NF)`
+        : undefined,
+    )
   }
 }

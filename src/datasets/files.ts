@@ -6,7 +6,6 @@ import { dataError } from '../base/errors.js'
 import { isInside } from '../base/inputFile.js'
 import { isImagePath } from './decode.js'
 
-
 export function isDirectory(p: string): boolean {
   try {
     return statSync(p).isDirectory()
@@ -36,8 +35,8 @@ export function rootRule(root: string, options: { allowOutsideRoot?: boolean | u
   return { root, allowOutside: options.allowOutsideRoot === true }
 }
 
-
-const OUTSIDE_HINT = 'paths are relative to the dataset root and must stay inside it; --allow-outside-root reads them anyway'
+const OUTSIDE_HINT =
+  'paths are relative to the dataset root and must stay inside it; --allow-outside-root reads them anyway'
 
 /**
  * A path from a list file (manifest, AffectNet list), resolved against the dataset root. An
@@ -62,7 +61,9 @@ function isLinkedFolder(link: string, rule: RootRule): boolean {
     return false // a broken link: not a folder
   }
   if (rule.allowOutside || isInside(realpathSync(rule.root), target)) return true
-  throw dataError(`${link}: symlinked folder points to ${target}, outside the dataset root ${rule.root} (${OUTSIDE_HINT})`)
+  throw dataError(
+    `${link}: symlinked folder points to ${target}, outside the dataset root ${rule.root} (${OUTSIDE_HINT})`,
+  )
 }
 
 /**
@@ -71,7 +72,12 @@ function isLinkedFolder(link: string, rule: RootRule): boolean {
  */
 export function subfolders(dir: string, rule: RootRule): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => !d.name.startsWith('.') && d.name !== '__MACOSX' && (d.isDirectory() || (d.isSymbolicLink() && isLinkedFolder(path.join(dir, d.name), rule))))
+    .filter(
+      (d) =>
+        !d.name.startsWith('.') &&
+        d.name !== '__MACOSX' &&
+        (d.isDirectory() || (d.isSymbolicLink() && isLinkedFolder(path.join(dir, d.name), rule))),
+    )
     .map((d) => d.name)
     .sort(byCodePoint)
 }

@@ -6,7 +6,8 @@ import type { DatasetAdapter, DatasetInfo, DatasetOptions } from './types.js'
 export function foldCount(info: DatasetInfo, options: Pick<DatasetOptions, 'folds' | 'fold'>): number | undefined {
   if (options.folds === undefined && options.fold === undefined) return undefined
   const folds = options.folds ?? info.defaultFolds
-  if (folds === undefined) throw usageError(`--fold ${options.fold}: ${info.name} has no default number of folds; give --folds N`)
+  if (folds === undefined)
+    throw usageError(`--fold ${options.fold}: ${info.name} has no default number of folds; give --folds N`)
   return folds
 }
 
@@ -15,5 +16,11 @@ export function withFolds(adapter: DatasetAdapter, info: DatasetInfo, options: D
   const folds = foldCount(info, options)
   if (folds === undefined) return adapter
   if (!Number.isInteger(folds) || folds < 2) throw usageError(`--folds ${folds}: need an integer ≥ 2`)
-  return new FoldAdapter(adapter, options.split ?? adapter.defaultSplit, folds, options.fold, options.folds === undefined)
+  return new FoldAdapter(
+    adapter,
+    options.split ?? adapter.defaultSplit,
+    folds,
+    options.fold,
+    options.folds === undefined,
+  )
 }

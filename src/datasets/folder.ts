@@ -3,7 +3,16 @@ import { dataError, usageError } from '../base/errors.js'
 import { parseEmotion, type Emotion } from '../labels/emotions.js'
 import { parseClassMap } from './classMap.js'
 import { decodeImageFile, decodeLimitsOf, type DecodeLimits } from './decode.js'
-import { relativeId, requireDirectory, rootRule, SkippedFiles, subfolders, walkImages, warnOnce, type RootRule } from './files.js'
+import {
+  relativeId,
+  requireDirectory,
+  rootRule,
+  SkippedFiles,
+  subfolders,
+  walkImages,
+  warnOnce,
+  type RootRule,
+} from './files.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'
 
 /** Split names that FER2013 JPEG copies keep as a file-name prefix (`PrivateTest_10077120.jpg`). */
@@ -42,9 +51,14 @@ export class FolderAdapter implements DatasetAdapter {
     this.rule = rootRule(this.root, options)
     const map = options.classMap ? new Map(parseClassMap(options.classMap)) : undefined
     this.classOf = map ? (name) => map.get(name) : (name) => parseEmotion(name)
-    const hint = map ? `--class-map names: ${[...map.keys()].join(', ')}` : "emotion names or synonyms; for numeric folders pass --class-map '0=neutral,1=happiness,…'"
+    const hint = map
+      ? `--class-map names: ${[...map.keys()].join(', ')}`
+      : "emotion names or synonyms; for numeric folders pass --class-map '0=neutral,1=happiness,…'"
     const top = subfolders(this.root, this.rule)
-    if (top.length === 0) throw dataError(`${this.root}: empty folder (expected class folders such as happy/, sad/ … or split folders train/, test/)`)
+    if (top.length === 0)
+      throw dataError(
+        `${this.root}: empty folder (expected class folders such as happy/, sad/ … or split folders train/, test/)`,
+      )
     this.splitDirs = new Map()
     const seen: string[] = []
     if (top.some((d) => this.classOf(d) !== undefined)) {
@@ -58,7 +72,8 @@ export class FolderAdapter implements DatasetAdapter {
         seen.push(...classes)
       }
       // Folders of images whose names are not classes (e.g. 0/ … 6/): class folders that need a mapping.
-      if (this.splitDirs.size === 0) throw usageError(`${this.root}: folder(s) ${top.join(', ')} are not classes (${hint})`)
+      if (this.splitDirs.size === 0)
+        throw usageError(`${this.root}: folder(s) ${top.join(', ')} are not classes (${hint})`)
     }
     const unknown = [...new Set(seen.filter((d) => this.classOf(d) === undefined))]
     if (unknown.length > 0) throw usageError(`${this.root}: folder(s) ${unknown.join(', ')} are not classes (${hint})`)
@@ -98,7 +113,8 @@ export class FolderAdapter implements DatasetAdapter {
     }
     warnOnce(this.warnings, skipped.message(this.root))
     if (prefix) {
-      if (count === 0) throw usageError(`--split ${split}: no folder of that name and no files named ${prefix}* under ${this.root}`)
+      if (count === 0)
+        throw usageError(`--split ${split}: no folder of that name and no files named ${prefix}* under ${this.root}`)
     }
   }
 }

@@ -23,7 +23,9 @@ export function assignFolds(subjects: Iterable<string>, folds: number): Map<stri
 /** The subject of a sample, or a data error naming the sample: folds need subjects. */
 function subjectOf(sample: Sample, dataset: string): string {
   if (sample.subject === undefined || sample.subject === '') {
-    throw dataError(`${sample.source}: sample ${sample.id} has no subject id; ${dataset} folds are made over subjects (use a manifest with a subject column)`)
+    throw dataError(
+      `${sample.source}: sample ${sample.id} has no subject id; ${dataset} folds are made over subjects (use a manifest with a subject column)`,
+    )
   }
   return sample.subject
 }
@@ -39,8 +41,12 @@ function checkFoldCount(folds: number, subjects: number, dataset: string, split:
   if (!Number.isInteger(folds) || folds < 2) throw usageError(`--folds ${folds}: need an integer ≥ 2`)
   if (subjects === 0) throw dataError(`${dataset} split ${split}: no samples, so no subjects to make folds from`)
   if (folds > subjects) {
-    const given = foldsDefaulted ? `--fold without --folds uses ${dataset}'s default of ${folds} folds, but` : `--folds ${folds}:`
-    throw usageError(`${given} ${dataset} split ${split} has only ${subjects} subject(s); folds are subject-independent, so give --folds ${subjects} or fewer`)
+    const given = foldsDefaulted
+      ? `--fold without --folds uses ${dataset}'s default of ${folds} folds, but`
+      : `--folds ${folds}:`
+    throw usageError(
+      `${given} ${dataset} split ${split} has only ${subjects} subject(s); folds are subject-independent, so give --folds ${subjects} or fewer`,
+    )
   }
 }
 
@@ -96,11 +102,14 @@ export class FoldAdapter implements DatasetAdapter {
   async *samples(split: string): AsyncIterable<Sample> {
     const k = split === this.baseSplit && this.testFold !== undefined ? this.testFold : foldNumber(split)
     if (k === undefined || k < 1 || k > this.folds) {
-      throw usageError(`split ${split}: with --folds ${this.folds} the splits are fold-1 … fold-${this.folds} of ${this.baseSplit}`)
+      throw usageError(
+        `split ${split}: with --folds ${this.folds} the splits are fold-1 … fold-${this.folds} of ${this.baseSplit}`,
+      )
     }
     const assignment = await this.assignmentOf()
     const subjects = [...assignment].filter(([, f]) => f === k).map(([s]) => s)
-    if (this.testFold === k) this.fold = { fold: k, folds: this.folds, split: this.baseSplit, rule: FOLD_RULE, subjects }
+    if (this.testFold === k)
+      this.fold = { fold: k, folds: this.folds, split: this.baseSplit, rule: FOLD_RULE, subjects }
     for await (const s of this.inner.samples(this.baseSplit)) {
       if (assignment.get(subjectOf(s, this.name)) === k) yield s
     }

@@ -7,7 +7,13 @@ import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './type
 
 /** JAFFE expression codes in canonical names. */
 export const JAFFE_CODES: Readonly<Record<string, Emotion>> = {
-  NE: 'neutral', HA: 'happiness', SA: 'sadness', SU: 'surprise', AN: 'anger', DI: 'disgust', FE: 'fear',
+  NE: 'neutral',
+  HA: 'happiness',
+  SA: 'sadness',
+  SU: 'surprise',
+  AN: 'anger',
+  DI: 'disgust',
+  FE: 'fear',
 }
 /** JAFFE's native order (as its codes are usually listed): NE HA SA SU AN DI FE. */
 const JAFFE_LABELS: readonly Emotion[] = Object.values(JAFFE_CODES)
@@ -57,7 +63,8 @@ export class JaffeAdapter implements DatasetAdapter {
   }
 
   async *samples(split: string): AsyncIterable<Sample> {
-    if (split !== 'all') throw usageError(`--split ${split}: JAFFE has one split, 'all' (use --folds/--fold for leave-one-subject-out)`)
+    if (split !== 'all')
+      throw usageError(`--split ${split}: JAFFE has one split, 'all' (use --folds/--fold for leave-one-subject-out)`)
     const root = this.options.data
     const skipped = new SkippedFiles()
     const unparsed: string[] = []
@@ -70,11 +77,20 @@ export class JaffeAdapter implements DatasetAdapter {
       }
       count += 1
       const id = path.basename(file, path.extname(file))
-      yield { id, subject: parsed.subject, label: JAFFE_CODES[parsed.code]!, source: file, load: () => decodeImageFile(file, this.limits) }
+      yield {
+        id,
+        subject: parsed.subject,
+        label: JAFFE_CODES[parsed.code]!,
+        source: file,
+        load: () => decodeImageFile(file, this.limits),
+      }
     }
     warnOnce(this.warnings, skipped.message(root))
     if (unparsed.length > 0) {
-      warnOnce(this.warnings, `jaffe: ${unparsed.length} image name(s) do not parse as subject.EXPRn.id (e.g. KA.AN1.39.tiff): skipped: ${unparsed.slice(0, 10).join(', ')}`)
+      warnOnce(
+        this.warnings,
+        `jaffe: ${unparsed.length} image name(s) do not parse as subject.EXPRn.id (e.g. KA.AN1.39.tiff): skipped: ${unparsed.slice(0, 10).join(', ')}`,
+      )
     }
     if (count === 0) throw dataError(`${root}: no JAFFE images found (expected names like KA.AN1.39.tiff)`)
   }

@@ -10,7 +10,11 @@ const MAX_LIST_LINE_BYTES = 64 * 1024
  * and a line longer than `maxLineBytes` is a data error after reading at most that much more.
  * Line ends \n, \r\n and a lone \r (old Mac files) all end a line.
  */
-export function forEachLineSync(file: string, onLine: (line: string, lineNo: number) => void, maxLineBytes = MAX_LIST_LINE_BYTES): void {
+export function forEachLineSync(
+  file: string,
+  onLine: (line: string, lineNo: number) => void,
+  maxLineBytes = MAX_LIST_LINE_BYTES,
+): void {
   const fd = openSync(file, 'r')
   try {
     const chunk = Buffer.alloc(1 << 16)
@@ -27,7 +31,9 @@ export function forEachLineSync(file: string, onLine: (line: string, lineNo: num
       rest = lines.pop()! + (heldCr ? '\r' : '')
       for (const l of lines) onLine(l, ++lineNo)
       if (Buffer.byteLength(rest) > maxLineBytes) {
-        throw dataError(`${file} line ${lineNo + 1}: longer than ${maxLineBytes} bytes without a line end (expected one short CSV row per line)`)
+        throw dataError(
+          `${file} line ${lineNo + 1}: longer than ${maxLineBytes} bytes without a line end (expected one short CSV row per line)`,
+        )
       }
     }
     const last = rest.replace(/\r$/, '')
@@ -44,12 +50,16 @@ export function forEachLineSync(file: string, onLine: (line: string, lineNo: num
  */
 export async function* csvRecords(file: string, expected: string): AsyncGenerator<string[]> {
   const stream = createReadStream(file)
-  const parser = stream.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_LIST_LINE_BYTES }))
+  const parser = stream.pipe(
+    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_LIST_LINE_BYTES }),
+  )
   try {
     for await (const record of parser as AsyncIterable<string[]>) yield record
   } catch (error) {
     if (error instanceof FerbenchError) throw error
-    throw dataError(`${file}: malformed CSV (${messageOf(error)}); expected ${expected}, each line under ${MAX_LIST_LINE_BYTES} bytes`)
+    throw dataError(
+      `${file}: malformed CSV (${messageOf(error)}); expected ${expected}, each line under ${MAX_LIST_LINE_BYTES} bytes`,
+    )
   } finally {
     stream.destroy()
   }

@@ -92,15 +92,22 @@ export class ManifestAdapter implements DatasetAdapter {
           label: names.indexOf('label'),
           subject: names.indexOf('subject'),
           split: names.indexOf('split'),
-          extra: fields.map((name, index) => ({ name, index })).filter((c) => !['path', 'label', 'subject', 'split'].includes(c.name.toLowerCase()) && c.name !== ''),
+          extra: fields
+            .map((name, index) => ({ name, index }))
+            .filter((c) => !['path', 'label', 'subject', 'split'].includes(c.name.toLowerCase()) && c.name !== ''),
         }
-        if (cols.path < 0 || cols.label < 0) throw dataError(`${this.file} line ${lineNo}: header must name columns path,label[,subject][,split]; got '${line.slice(0, 80)}'`)
+        if (cols.path < 0 || cols.label < 0)
+          throw dataError(
+            `${this.file} line ${lineNo}: header must name columns path,label[,subject][,split]; got '${line.slice(0, 80)}'`,
+          )
         return
       }
       const text = fields[cols.label] ?? ''
       const label = this.labelOf(text)
       if (!label) {
-        throw dataError(`${this.file} line ${lineNo}: label '${text}' is not an emotion (${EMOTIONS.join(', ')} or synonyms${map ? ', or a --class-map name' : "; numeric labels need --class-map '0=neutral,…'"})`)
+        throw dataError(
+          `${this.file} line ${lineNo}: label '${text}' is not an emotion (${EMOTIONS.join(', ')} or synonyms${map ? ', or a --class-map name' : "; numeric labels need --class-map '0=neutral,…'"})`,
+        )
       }
       present.add(label)
       if (cols.split >= 0) splits.add(fields[cols.split] ?? '')
@@ -110,7 +117,9 @@ export class ManifestAdapter implements DatasetAdapter {
       const before = listed.get(file)
       if (before === undefined) listed.set(file, [label, lineNo])
       else if (before[0] !== label) {
-        throw dataError(`${this.file} line ${lineNo}: '${rel}' is labelled ${label}, but line ${before[1]} lists the same image as ${before[0]} (expected one label per image)`)
+        throw dataError(
+          `${this.file} line ${lineNo}: '${rel}' is labelled ${label}, but line ${before[1]} lists the same image as ${before[0]} (expected one label per image)`,
+        )
       }
       const key = `${cols.split >= 0 ? (fields[cols.split] ?? '') : ''}\0${file}`
       if (inSplit.has(key)) {
@@ -119,13 +128,16 @@ export class ManifestAdapter implements DatasetAdapter {
       } else inSplit.add(key)
     })
     if (this.duplicateLines.size > 0) {
-      warnOnce(this.warnings, `manifest: ${this.duplicateLines.size} row(s) repeat an image already listed in the same split with the same label; each image is counted once: ${duplicateExamples.join(', ')}`)
+      warnOnce(
+        this.warnings,
+        `manifest: ${this.duplicateLines.size} row(s) repeat an image already listed in the same split with the same label; each image is counted once: ${duplicateExamples.join(', ')}`,
+      )
     }
     if (!cols) throw dataError(`${this.file}: empty manifest (expected header path,label[,subject][,split])`)
     this.cols = cols
     this.labels = map ? [...map.values()].filter((e) => present.has(e)) : EMOTIONS.filter((e) => present.has(e))
     this.splitNames = cols.split >= 0 ? [...splits].sort(byCodePoint) : ['all']
-    this.defaultSplit = this.splitNames.includes('test') ? 'test' : this.splitNames[0] ?? 'all'
+    this.defaultSplit = this.splitNames.includes('test') ? 'test' : (this.splitNames[0] ?? 'all')
   }
 
   splits(): readonly string[] {
@@ -138,7 +150,8 @@ export class ManifestAdapter implements DatasetAdapter {
   }
 
   async *samples(split: string): AsyncIterable<Sample> {
-    if (!this.splitNames.includes(split)) throw usageError(`--split ${split}: ${this.file} has split(s) ${this.splitNames.join(', ')}`)
+    if (!this.splitNames.includes(split))
+      throw usageError(`--split ${split}: ${this.file} has split(s) ${this.splitNames.join(', ')}`)
     const lines = createInterface({ input: createReadStream(this.file), crlfDelay: Infinity })
     let lineNo = 0
     let header = true

@@ -10,14 +10,31 @@ import { isDirectory, isFile, relativeId, rootRule, SkippedFiles, subfolders, wa
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'
 
 /** RAF-DB basic codes 1–7 in canonical names (index 0 = code 1). */
-export const RAFDB_LABELS: readonly Emotion[] = ['surprise', 'fear', 'disgust', 'happiness', 'sadness', 'anger', 'neutral']
+export const RAFDB_LABELS: readonly Emotion[] = [
+  'surprise',
+  'fear',
+  'disgust',
+  'happiness',
+  'sadness',
+  'anger',
+  'neutral',
+]
 /** The EfficientFace folder layout's order, folders 0–6. */
-export const EFFICIENTFACE_LABELS: readonly Emotion[] = ['neutral', 'happiness', 'sadness', 'surprise', 'fear', 'disgust', 'anger']
+export const EFFICIENTFACE_LABELS: readonly Emotion[] = [
+  'neutral',
+  'happiness',
+  'sadness',
+  'surprise',
+  'fear',
+  'disgust',
+  'anger',
+]
 const LIST = path.join('EmoLabel', 'list_patition_label.txt')
 
 export const rafdbInfo: DatasetInfo = {
   name: 'rafdb',
-  description: 'RAF-DB basic: EmoLabel/list_patition_label.txt + Image/aligned/*_aligned.jpg, or the EfficientFace layout {train,test}/{0..6}/',
+  description:
+    'RAF-DB basic: EmoLabel/list_patition_label.txt + Image/aligned/*_aligned.jpg, or the EfficientFace layout {train,test}/{0..6}/',
   labels: RAFDB_LABELS,
   splits: ['train', 'test'],
   canonicalCounts: { train: 12271, test: 3068 },
@@ -28,12 +45,17 @@ type Layout = { kind: 'official'; root: string } | { kind: 'efficientface'; root
 
 function detectLayout(data: string, options: DatasetOptions): Layout {
   const rule = rootRule(data, options)
-  if (isFile(data) && path.basename(data) === 'list_patition_label.txt') return { kind: 'official', root: path.dirname(path.dirname(data)) }
-  for (const root of [data, path.join(data, 'basic')]) if (isFile(path.join(root, LIST))) return { kind: 'official', root }
+  if (isFile(data) && path.basename(data) === 'list_patition_label.txt')
+    return { kind: 'official', root: path.dirname(path.dirname(data)) }
+  for (const root of [data, path.join(data, 'basic')])
+    if (isFile(path.join(root, LIST))) return { kind: 'official', root }
   if (!isDirectory(data)) throw dataError(`${data}: no such folder (expected RAF-DB's basic/ folder)`)
   const splits = subfolders(data, rule).filter((s) => s === 'train' || s === 'test')
-  if (splits.length > 0 && splits.every((s) => subfolders(path.join(data, s), rule).some((c) => /^[0-6]$/.test(c)))) return { kind: 'efficientface', root: data }
-  throw dataError(`${data}: no ${LIST} (official RAF-DB layout) and no train/0..6 or test/0..6 folders (EfficientFace layout)`)
+  if (splits.length > 0 && splits.every((s) => subfolders(path.join(data, s), rule).some((c) => /^[0-6]$/.test(c))))
+    return { kind: 'efficientface', root: data }
+  throw dataError(
+    `${data}: no ${LIST} (official RAF-DB layout) and no train/0..6 or test/0..6 folders (EfficientFace layout)`,
+  )
 }
 
 export class RafdbAdapter implements DatasetAdapter {
@@ -54,7 +76,10 @@ export class RafdbAdapter implements DatasetAdapter {
     this.root = layout.root
     this.labels = layout.kind === 'official' ? RAFDB_LABELS : EFFICIENTFACE_LABELS
     if (layout.kind === 'efficientface') {
-      warnOnce(this.warnings, `rafdb: EfficientFace folder layout: folders 0–6 read as ${EFFICIENTFACE_LABELS.join(', ')} (not RAF-DB's list codes)`)
+      warnOnce(
+        this.warnings,
+        `rafdb: EfficientFace folder layout: folders 0–6 read as ${EFFICIENTFACE_LABELS.join(', ')} (not RAF-DB's list codes)`,
+      )
     }
   }
 
@@ -64,7 +89,9 @@ export class RafdbAdapter implements DatasetAdapter {
 
   /** gender, race, age when the official layout has basic/Annotation/manual/. */
   sliceAttributes(): readonly string[] {
-    return this.layout === 'official' && isDirectory(path.join(this.root, RAFDB_MANUAL_DIR)) ? RAFDB_ATTRIBUTE_NAMES : []
+    return this.layout === 'official' && isDirectory(path.join(this.root, RAFDB_MANUAL_DIR))
+      ? RAFDB_ATTRIBUTE_NAMES
+      : []
   }
 
   samples(split: string): AsyncIterable<Sample> {
@@ -90,11 +117,15 @@ export class RafdbAdapter implements DatasetAdapter {
       const m = /^((train|test)_\d+)\.(jpg|jpeg|png)\s+(\d+)$/i.exec(line)
       const code = m ? Number(m[4]) : NaN
       if (!m || !(code >= 1 && code <= 7)) {
-        throw dataError(`${list} line ${lineNo}: expected '<train|test>_NNNNN.jpg <code 1–7>', got '${line.slice(0, 60)}'`)
+        throw dataError(
+          `${list} line ${lineNo}: expected '<train|test>_NNNNN.jpg <code 1–7>', got '${line.slice(0, 60)}'`,
+        )
       }
       const before = listed.get(m[1]!.toLowerCase())
       if (before && before[0] !== code) {
-        throw dataError(`${list} line ${lineNo}: ${m[1]} has code ${code}, but line ${before[1]} lists it with code ${before[0]} (expected one label per image)`)
+        throw dataError(
+          `${list} line ${lineNo}: ${m[1]} has code ${code}, but line ${before[1]} lists it with code ${before[0]} (expected one label per image)`,
+        )
       }
       if (before) {
         duplicates += 1
@@ -111,13 +142,20 @@ export class RafdbAdapter implements DatasetAdapter {
         label: RAFDB_LABELS[code - 1]!,
         source: file,
         load: async () => {
-          if (!existsSync(file)) throw new Error(`${file}: listed in ${where} but missing (expected the aligned image ${stem}_aligned.${m[3]})`)
+          if (!existsSync(file))
+            throw new Error(
+              `${file}: listed in ${where} but missing (expected the aligned image ${stem}_aligned.${m[3]})`,
+            )
           return decodeImageFile(file, this.limits)
         },
         attributes: () => readRafdbAttributes(this.root, stem),
       }
     }
-    if (duplicates > 0) warnOnce(this.warnings, `rafdb: ${duplicates} line(s) of ${list} repeat an image with the same code; counted once: ${duplicateExamples.join(', ')}`)
+    if (duplicates > 0)
+      warnOnce(
+        this.warnings,
+        `rafdb: ${duplicates} line(s) of ${list} repeat an image with the same code; counted once: ${duplicateExamples.join(', ')}`,
+      )
   }
 
   private async *efficientFaceSamples(split: string): AsyncIterable<Sample> {

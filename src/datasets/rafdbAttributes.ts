@@ -24,17 +24,27 @@ function rafdbAttributeFile(root: string, stem: string): string {
 
 /** Parses one attribute file's text; the message names the file and line when it does not parse. */
 function parseRafdbAttributes(text: string, file: string): Record<RafdbAttribute, string> {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '')
-  if (lines.length < 8) throw new Error(`${file}: ${lines.length} non-empty line(s); expected 5 landmark lines, then gender, race and age codes`)
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+  if (lines.length < 8)
+    throw new Error(
+      `${file}: ${lines.length} non-empty line(s); expected 5 landmark lines, then gender, race and age codes`,
+    )
   for (let i = 0; i < 5; i++) {
-    if (!/^-?\d+(\.\d+)?\s+-?\d+(\.\d+)?$/.test(lines[i]!)) throw new Error(`${file} line ${i + 1}: expected a landmark 'x y', got '${lines[i]!.slice(0, 40)}'`)
+    if (!/^-?\d+(\.\d+)?\s+-?\d+(\.\d+)?$/.test(lines[i]!))
+      throw new Error(`${file} line ${i + 1}: expected a landmark 'x y', got '${lines[i]!.slice(0, 40)}'`)
   }
   const out = {} as Record<RafdbAttribute, string>
   RAFDB_ATTRIBUTE_NAMES.forEach((name, k) => {
     const text = lines[5 + k]!
     const names: readonly string[] = RAFDB_ATTRIBUTES[name]
     const code = /^\d+$/.test(text) ? Number(text) : NaN
-    if (!(code >= 0 && code < names.length)) throw new Error(`${file} line ${6 + k}: ${name} code '${text.slice(0, 20)}'; expected 0–${names.length - 1} (${names.map((n, i) => `${i} ${n}`).join(', ')})`)
+    if (!(code >= 0 && code < names.length))
+      throw new Error(
+        `${file} line ${6 + k}: ${name} code '${text.slice(0, 20)}'; expected 0–${names.length - 1} (${names.map((n, i) => `${i} ${n}`).join(', ')})`,
+      )
     out[name] = names[code]!
   })
   return out

@@ -29,7 +29,12 @@ export function looksLikeProbabilities(scores: Float32Array, classes: number): b
  * Accuracy when the outputs are labelled `labels`, scored as `ferbench eval` scores by default
  * (model classes the dataset lacks are left out of the argmax).
  */
-function outcomeUnder(scores: Float32Array, truth: readonly Emotion[], labels: readonly Emotion[], datasetLabels: readonly Emotion[]): LabelledOutcome {
+function outcomeUnder(
+  scores: Float32Array,
+  truth: readonly Emotion[],
+  labels: readonly Emotion[],
+  datasetLabels: readonly Emotion[],
+): LabelledOutcome {
   const classes = labels.length
   const mapping = mapLabels(labels, datasetLabels, 'drop')
   const n = truth.length
@@ -44,7 +49,14 @@ function outcomeUnder(scores: Float32Array, truth: readonly Emotion[], labels: r
       correct += 1
     }
   }
-  return { labels: [...labels], correct, accuracy: n === 0 ? 0 : correct / n, accuracyCI95: wilsonInterval(correct, n), right, predicted }
+  return {
+    labels: [...labels],
+    correct,
+    accuracy: n === 0 ? 0 : correct / n,
+    accuracyCI95: wilsonInterval(correct, n),
+    right,
+    predicted,
+  }
 }
 
 /** counts[i][e]: samples of canonical class EMOTIONS[e] whose highest output (over all outputs) is output i. */
@@ -79,13 +91,23 @@ export interface CandidateAnalysis {
   confusion: number[][]
 }
 
-export function analyseScores(scores: Float32Array, truth: readonly Emotion[], declared: readonly Emotion[], datasetLabels: readonly Emotion[]): CandidateAnalysis {
+export function analyseScores(
+  scores: Float32Array,
+  truth: readonly Emotion[],
+  declared: readonly Emotion[],
+  datasetLabels: readonly Emotion[],
+): CandidateAnalysis {
   const classes = declared.length
   const confusion = argmaxConfusion(scores, classes, truth)
   const given = outcomeUnder(scores, truth, declared, datasetLabels)
   const assigned = bestLabels(confusion, declared)
   const candidate = outcomeUnder(scores, truth, assigned, datasetLabels)
-  return { output: looksLikeProbabilities(scores, classes) ? 'probabilities' : 'logits', given, best: candidate.correct > given.correct ? candidate : given, confusion }
+  return {
+    output: looksLikeProbabilities(scores, classes) ? 'probabilities' : 'logits',
+    given,
+    best: candidate.correct > given.correct ? candidate : given,
+    confusion,
+  }
 }
 
 /** Two outputs whose labels the sample cannot order: swapping them changes no significant number of predictions. */
@@ -102,7 +124,12 @@ export interface LabelTie {
  * Pairs of outputs whose labels could be swapped without a significant loss (McNemar's exact test
  * on the samples the swap changes, p ≥ alpha): the sample cannot tell their label order.
  */
-export function labelTies(confusion: readonly (readonly number[])[], labels: readonly Emotion[], datasetLabels: readonly Emotion[], alpha: number): LabelTie[] {
+export function labelTies(
+  confusion: readonly (readonly number[])[],
+  labels: readonly Emotion[],
+  datasetLabels: readonly Emotion[],
+  alpha: number,
+): LabelTie[] {
   const ties: LabelTie[] = []
   const col = (e: Emotion): number => EMOTIONS.indexOf(e)
   for (let i = 0; i < labels.length; i++) {
@@ -120,7 +147,10 @@ export function labelTies(confusion: readonly (readonly number[])[], labels: rea
 }
 
 /** McNemar on two candidates' per-sample correctness: b01 = b right where a was wrong. */
-export function pairedTest(a: LabelledOutcome, b: LabelledOutcome): { b01: number; b10: number; pValue: number; identical: boolean } {
+export function pairedTest(
+  a: LabelledOutcome,
+  b: LabelledOutcome,
+): { b01: number; b10: number; pValue: number; identical: boolean } {
   let b01 = 0
   let b10 = 0
   let identical = true
@@ -143,7 +173,8 @@ export function samplesToSeparate(b01: number, b10: number, n: number, alpha: nu
   if (discordant === 0 || b01 === b10 || n === 0) return undefined
   const minority = Math.min(b01, b10) / discordant
   for (let d = discordant; d <= 1_000_000; d = Math.ceil(d * 1.05) + 1) {
-    if (mcnemarExact(Math.round(d * minority), d - Math.round(d * minority)).pValue < alpha) return Math.ceil((d * n) / discordant)
+    if (mcnemarExact(Math.round(d * minority), d - Math.round(d * minority)).pValue < alpha)
+      return Math.ceil((d * n) / discordant)
   }
   return undefined
 }

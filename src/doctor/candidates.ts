@@ -42,9 +42,16 @@ export interface InputChoice {
  * declared card, else (height/width) from the sampled images' most common size, else (channels)
  * both 1 and 3 are tried; both layouts are tried when the shape does not settle it.
  */
-export function inputChoices(input: ModelInputInfo, declared: CardFile['input'] | undefined, imageSize: { width: number; height: number }): InputChoice[] {
+export function inputChoices(
+  input: ModelInputInfo,
+  declared: CardFile['input'] | undefined,
+  imageSize: { width: number; height: number },
+): InputChoice[] {
   const shape = input.shape
-  if (shape.length !== 4) throw modelError(`model input '${input.name}' with shape [${shape.join(', ')}]: expected a 4-D image input (N,C,H,W or N,H,W,C)`)
+  if (shape.length !== 4)
+    throw modelError(
+      `model input '${input.name}' with shape [${shape.join(', ')}]: expected a 4-D image input (N,C,H,W or N,H,W,C)`,
+    )
   const own = shapeLayout(shape)
   const layouts: Array<'NCHW' | 'NHWC'> = declared?.layout ? [declared.layout] : own ? [own] : ['NCHW', 'NHWC']
   const settled: string[] = []
@@ -53,20 +60,45 @@ export function inputChoices(input: ModelInputInfo, declared: CardFile['input'] 
   for (const layout of layouts) {
     const [c, h, w] = layout === 'NCHW' ? [shape[1], shape[2], shape[3]] : [shape[3], shape[1], shape[2]]
     const fixed = known(c)
-    const channelsList: Array<1 | 3> = fixed === 1 || fixed === 3 ? [fixed] : declared?.channels ? [declared.channels] : fixed === undefined ? [1, 3] : []
+    const channelsList: Array<1 | 3> =
+      fixed === 1 || fixed === 3
+        ? [fixed]
+        : declared?.channels
+          ? [declared.channels]
+          : fixed === undefined
+            ? [1, 3]
+            : []
     const height = known(h) ?? declared?.height ?? imageSize.height
     const width = known(w) ?? declared?.width ?? imageSize.width
-    const here = [...settled, ...(known(c) ? ['input.channels'] : []), ...(known(h) ? ['input.height'] : []), ...(known(w) ? ['input.width'] : [])]
+    const here = [
+      ...settled,
+      ...(known(c) ? ['input.channels'] : []),
+      ...(known(h) ? ['input.height'] : []),
+      ...(known(w) ? ['input.width'] : []),
+    ]
     for (const channels of channelsList) out.push({ layout, channels, height, width, settled: here })
   }
-  if (out.length === 0) throw modelError(`model input '${input.name}' with shape [${shape.join(', ')}]: ferbench feeds 1 (gray) or 3 (RGB) channels`)
+  if (out.length === 0)
+    throw modelError(
+      `model input '${input.name}' with shape [${shape.join(', ')}]: ferbench feeds 1 (gray) or 3 (RGB) channels`,
+    )
   return out
 }
 
 /** The scales tried for an input: raw 0–255, 0–1, −1…1, and mean/std (ImageNet for 3 channels, its gray average for 1). */
 function scales(channels: 1 | 3, channelOrder: ChannelOrder): Array<Pick<CandidateSpec, 'scale' | 'mean' | 'std'>> {
-  const meanstd = channels === 1 ? GRAY_MEANSTD : channelOrder === 'BGR' ? { mean: [...IMAGENET_MEANSTD.mean].reverse(), std: [...IMAGENET_MEANSTD.std].reverse() } : IMAGENET_MEANSTD
-  return [{ scale: 'raw255' }, { scale: 'unit' }, { scale: 'symmetric' }, { scale: 'meanstd', mean: meanstd.mean, std: meanstd.std }]
+  const meanstd =
+    channels === 1
+      ? GRAY_MEANSTD
+      : channelOrder === 'BGR'
+        ? { mean: [...IMAGENET_MEANSTD.mean].reverse(), std: [...IMAGENET_MEANSTD.std].reverse() }
+        : IMAGENET_MEANSTD
+  return [
+    { scale: 'raw255' },
+    { scale: 'unit' },
+    { scale: 'symmetric' },
+    { scale: 'meanstd', mean: meanstd.mean, std: meanstd.std },
+  ]
 }
 
 /**
@@ -79,7 +111,15 @@ export function stage1Specs(choices: readonly InputChoice[], colourData: boolean
     const orders: ChannelOrder[] = choice.channels === 1 ? ['gray'] : colourData ? ['RGB', 'BGR', 'gray'] : ['RGB']
     for (const channelOrder of orders) {
       for (const s of scales(choice.channels, channelOrder)) {
-        specs.push({ layout: choice.layout, channels: choice.channels, channelOrder, height: choice.height, width: choice.width, ...s, resize: 'bilinear' })
+        specs.push({
+          layout: choice.layout,
+          channels: choice.channels,
+          channelOrder,
+          height: choice.height,
+          width: choice.width,
+          ...s,
+          resize: 'bilinear',
+        })
       }
     }
   }
@@ -109,18 +149,23 @@ export function stage2Specs(best: CandidateSpec, resizes: boolean): CandidateSpe
 
 /** The candidate a declared card describes (so it is always among those tried), or undefined when it does not fit the shape. */
 export function specOfCard(card: CardFile, choices: readonly InputChoice[]): CandidateSpec | undefined {
-  const choice = choices.find((c) => (!card.input.layout || c.layout === card.input.layout) && (!card.input.channels || c.channels === card.input.channels))
+  const choice = choices.find(
+    (c) =>
+      (!card.input.layout || c.layout === card.input.layout) &&
+      (!card.input.channels || c.channels === card.input.channels),
+  )
   if (!choice) return undefined
   const spec: CandidateSpec = {
     layout: choice.layout,
     channels: choice.channels,
-    channelOrder: choice.channels === 1 ? 'gray' : card.input.channelOrder ?? 'RGB',
+    channelOrder: choice.channels === 1 ? 'gray' : (card.input.channelOrder ?? 'RGB'),
     height: card.input.height ?? choice.height,
     width: card.input.width ?? choice.width,
     scale: card.scale,
     resize: card.resize ?? CARD_DEFAULTS.resize,
   }
-  const perChannel = (values: number[] | undefined): number[] | undefined => (values ? (values.length === 1 ? Array.from({ length: choice.channels }, () => values[0]!) : values) : undefined)
+  const perChannel = (values: number[] | undefined): number[] | undefined =>
+    values ? (values.length === 1 ? Array.from({ length: choice.channels }, () => values[0]!) : values) : undefined
   const mean = perChannel(card.mean)
   const std = perChannel(card.std)
   if (card.scale === 'meanstd' && mean && std) Object.assign(spec, { mean, std })
@@ -133,23 +178,41 @@ const sameNumbers = (a: readonly number[] | undefined, b: readonly number[] | un
 
 export function sameSpec(a: CandidateSpec, b: CandidateSpec): boolean {
   return (
-    a.layout === b.layout && a.channels === b.channels && a.channelOrder === b.channelOrder && a.height === b.height && a.width === b.width &&
-    a.scale === b.scale && sameNumbers(a.mean, b.mean) && sameNumbers(a.std, b.std) && a.resize === b.resize &&
-    a.crop?.size === b.crop?.size && a.crop?.from === b.crop?.from
+    a.layout === b.layout &&
+    a.channels === b.channels &&
+    a.channelOrder === b.channelOrder &&
+    a.height === b.height &&
+    a.width === b.width &&
+    a.scale === b.scale &&
+    sameNumbers(a.mean, b.mean) &&
+    sameNumbers(a.std, b.std) &&
+    a.resize === b.resize &&
+    a.crop?.size === b.crop?.size &&
+    a.crop?.from === b.crop?.from
   )
 }
 
 /** The scale as it reads in a table: meanstd says which mean/std. */
 function scaleName(spec: CandidateSpec): string {
   if (spec.scale !== 'meanstd') return spec.scale
-  if (sameNumbers(spec.mean, GRAY_MEANSTD.mean) || spec.mean?.every((m) => m === GRAY_MEANSTD.mean[0])) return 'meanstd-gray'
-  if (sameNumbers(spec.mean, IMAGENET_MEANSTD.mean) || sameNumbers(spec.mean, [...IMAGENET_MEANSTD.mean].reverse())) return 'meanstd-imagenet'
+  if (sameNumbers(spec.mean, GRAY_MEANSTD.mean) || spec.mean?.every((m) => m === GRAY_MEANSTD.mean[0]))
+    return 'meanstd-gray'
+  if (sameNumbers(spec.mean, IMAGENET_MEANSTD.mean) || sameNumbers(spec.mean, [...IMAGENET_MEANSTD.mean].reverse()))
+    return 'meanstd-imagenet'
   return `meanstd(${spec.mean?.join(',')})`
 }
 
 /** Short name of a candidate, e.g. `unit BGR NCHW bilinear`, `raw255 gray NHWC bicubic crop48/55`. */
 export function candidateName(spec: CandidateSpec): string {
-  return [scaleName(spec), spec.channels === 1 ? 'gray1' : spec.channelOrder, spec.layout, spec.resize, spec.crop ? `crop${spec.crop.size}/${spec.crop.from}` : ''].filter(Boolean).join(' ')
+  return [
+    scaleName(spec),
+    spec.channels === 1 ? 'gray1' : spec.channelOrder,
+    spec.layout,
+    spec.resize,
+    spec.crop ? `crop${spec.crop.size}/${spec.crop.from}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ')
 }
 
 /** The fields where two candidates differ, in card field names. */
@@ -165,9 +228,19 @@ export function differingFields(a: CandidateSpec, b: CandidateSpec): string[] {
 }
 
 /** A card file for a candidate with these labels and output kind. */
-export function specCard(spec: CandidateSpec, labels: readonly Emotion[], output: 'logits' | 'probabilities'): DoctorCard {
+export function specCard(
+  spec: CandidateSpec,
+  labels: readonly Emotion[],
+  output: 'logits' | 'probabilities',
+): DoctorCard {
   return {
-    input: { height: spec.height, width: spec.width, channels: spec.channels, layout: spec.layout, ...(spec.channels === 3 ? { channelOrder: spec.channelOrder } : {}) },
+    input: {
+      height: spec.height,
+      width: spec.width,
+      channels: spec.channels,
+      layout: spec.layout,
+      ...(spec.channels === 3 ? { channelOrder: spec.channelOrder } : {}),
+    },
     scale: spec.scale,
     ...(spec.mean ? { mean: [...spec.mean] } : {}),
     ...(spec.std ? { std: [...spec.std] } : {}),
@@ -180,7 +253,12 @@ export function specCard(spec: CandidateSpec, labels: readonly Emotion[], output
 }
 
 /** The resolved card the pipeline runs a candidate with. */
-export function specModelCard(spec: CandidateSpec, labels: readonly Emotion[], inputName: string, fixedBatch: number | undefined): ModelCard {
+export function specModelCard(
+  spec: CandidateSpec,
+  labels: readonly Emotion[],
+  inputName: string,
+  fixedBatch: number | undefined,
+): ModelCard {
   const card: ModelCard = {
     input: { height: spec.height, width: spec.width, channels: spec.channels, layout: spec.layout, name: inputName },
     scale: spec.scale,

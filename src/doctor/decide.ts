@@ -17,7 +17,16 @@ export interface Evaluated {
   order: number
 }
 
-export function evaluated(spec: CandidateSpec, stage: 1 | 2, scores: Float32Array, truth: readonly Emotion[], declaredLabels: readonly Emotion[], datasetLabels: readonly Emotion[], declared: boolean, order: number): Evaluated {
+export function evaluated(
+  spec: CandidateSpec,
+  stage: 1 | 2,
+  scores: Float32Array,
+  truth: readonly Emotion[],
+  declaredLabels: readonly Emotion[],
+  datasetLabels: readonly Emotion[],
+  declared: boolean,
+  order: number,
+): Evaluated {
   return { spec, stage, analysis: analyseScores(scores, truth, declaredLabels, datasetLabels), declared, order }
 }
 
@@ -62,7 +71,11 @@ interface Decision {
  * nothing ties with it and no two of its outputs tie on their label order (outputs of classes the
  * dataset lacks excepted).
  */
-export function decide(list: readonly Evaluated[], datasetLabels: readonly Emotion[], context: DecideContext): Decision {
+export function decide(
+  list: readonly Evaluated[],
+  datasetLabels: readonly Emotion[],
+  context: DecideContext,
+): Decision {
   const ranked = rank(list)
   const top = ranked[0]!
   const n = context.samples
@@ -153,7 +166,16 @@ function recommendation(
   const a = top.analysis
   const base = specCard(top.spec, a.best.labels, a.output)
   const undetermined = union([...equivalent.map((e) => differingFields(top.spec, e.spec)), context.untried])
-  const inferred = ['input.layout', 'input.channels', 'input.channelOrder', 'scale', 'resize', 'crop', 'labels', 'output'].filter((f) => !undetermined.includes(f) && (f !== 'input.channelOrder' || top.spec.channels === 3))
+  const inferred = [
+    'input.layout',
+    'input.channels',
+    'input.channelOrder',
+    'scale',
+    'resize',
+    'crop',
+    'labels',
+    'output',
+  ].filter((f) => !undetermined.includes(f) && (f !== 'input.channelOrder' || top.spec.channels === 3))
   const card: DoctorCard = {
     $comment: `Written by ferbench models doctor from ${context.samples} ${context.dataset} ${context.split} images; origin says which fields it inferred and on what evidence.`,
     ...base,
@@ -168,10 +190,23 @@ function recommendation(
         candidate: candidateName(top.spec),
         accuracy: a.best.accuracy,
         accuracyCI95: a.best.accuracyCI95,
-        runnerUp: runnerUp ? { candidate: candidateName(runnerUp.e.spec), accuracy: runnerUp.e.analysis.best.accuracy, b01: runnerUp.b01, b10: runnerUp.b10, pValue: runnerUp.pValue } : null,
+        runnerUp: runnerUp
+          ? {
+              candidate: candidateName(runnerUp.e.spec),
+              accuracy: runnerUp.e.analysis.best.accuracy,
+              b01: runnerUp.b01,
+              b10: runnerUp.b10,
+              pValue: runnerUp.pValue,
+            }
+          : null,
         rule: `McNemar exact test against every other candidate, p < ${DOCTOR_ALPHA}`,
         undetermined,
-        keptFrom: undetermined.length === 0 ? null : top.declared ? context.declaredSource : 'the first candidate tried (ferbench defaults)',
+        keptFrom:
+          undetermined.length === 0
+            ? null
+            : top.declared
+              ? context.declaredSource
+              : 'the first candidate tried (ferbench defaults)',
       },
     },
   }

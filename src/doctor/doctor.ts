@@ -10,7 +10,15 @@ import { createRunner } from '../runners/registry.js'
 import type { Device } from '../runners/types.js'
 import { cardError, dataError, modelError } from '../base/errors.js'
 import { fileBytes, machineInfo, sha256File, toolVersion } from '../identity/provenance.js'
-import { candidateName, inputChoices, sameSpec, specOfCard, stage1Specs, stage2Specs, type CandidateSpec } from './candidates.js'
+import {
+  candidateName,
+  inputChoices,
+  sameSpec,
+  specOfCard,
+  stage1Specs,
+  stage2Specs,
+  type CandidateSpec,
+} from './candidates.js'
 import { DOCTOR_ALPHA, decide, evaluated, rank, type Evaluated } from './decide.js'
 import { DOCTOR_SCHEMA, type DoctorResult } from '../documents/doctorDocument.js'
 import { runCandidates, type RunStats } from './runCandidates.js'
@@ -55,7 +63,8 @@ function hasColour(images: readonly RawImage[]): boolean {
 
 function commonSize(images: readonly RawImage[]): { width: number; height: number } {
   const counts = new Map<string, number>()
-  for (const img of images) counts.set(`${img.width}x${img.height}`, (counts.get(`${img.width}x${img.height}`) ?? 0) + 1)
+  for (const img of images)
+    counts.set(`${img.width}x${img.height}`, (counts.get(`${img.width}x${img.height}`) ?? 0) + 1)
   const [key] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]!
   const [width, height] = key.split('x').map(Number) as [number, number]
   return { width, height }
@@ -76,7 +85,11 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
   const warnings: string[] = []
   const requested = options.samples ?? DOCTOR_DEFAULT_SAMPLES
   const seed = options.seed ?? DOCTOR_DEFAULT_SEED
-  const { adapter, split } = openDataset(options.dataset, { ...options.datasetOptions, data: options.data, split: options.split })
+  const { adapter, split } = openDataset(options.dataset, {
+    ...options.datasetOptions,
+    data: options.data,
+    split: options.split,
+  })
   const declared = declaredCard(options)
   const runner = await createRunner(options.model, {
     device: options.device ?? 'cpu',
@@ -90,8 +103,10 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
     const decodeSeconds = (performance.now() - t0) / 1000
     warnings.push(...adapter.warnings)
     for (const failure of sample.failures) warnings.push(`sample skipped (could not be decoded): ${failure}`)
-    if (sample.images.length === 0) throw dataError(`${options.data}: split ${split} gave no decodable samples to try the model on`)
-    if (sample.images.length < requested) warnings.push(`${sample.images.length} samples in split ${split} (asked for ${requested})`)
+    if (sample.images.length === 0)
+      throw dataError(`${options.data}: split ${split} gave no decodable samples to try the model on`)
+    if (sample.images.length < requested)
+      warnings.push(`${sample.images.length} samples in split ${split} (asked for ${requested})`)
     const images = sample.images.map((s) => s.image)
     const truth = sample.images.map((s) => s.label)
     const datasetLabels = [...adapter.labels]
@@ -99,10 +114,18 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
     const outShape = runner.outputs[0]?.shape ?? []
     const outDim = outShape[outShape.length - 1]
     const classes = typeof outDim === 'number' && outDim > 0 ? outDim : declared?.card.labels.length
-    if (classes === undefined) throw cardError(`${options.model}: the output's class count is dynamic; give a card (--card) whose labels say how many outputs there are`)
-    if (classes < 2 || classes > EMOTIONS.length) throw cardError(`${options.model}: ${classes} outputs per sample; the doctor labels 2 to ${EMOTIONS.length} emotion outputs`)
+    if (classes === undefined)
+      throw cardError(
+        `${options.model}: the output's class count is dynamic; give a card (--card) whose labels say how many outputs there are`,
+      )
+    if (classes < 2 || classes > EMOTIONS.length)
+      throw cardError(
+        `${options.model}: ${classes} outputs per sample; the doctor labels 2 to ${EMOTIONS.length} emotion outputs`,
+      )
     if (declared && declared.card.labels.length !== classes) {
-      throw cardError(`${declared.source}: lists ${declared.card.labels.length} labels but ${options.model} has ${classes} outputs per sample`)
+      throw cardError(
+        `${declared.source}: lists ${declared.card.labels.length} labels but ${options.model} has ${classes} outputs per sample`,
+      )
     }
     const declaredLabels = declared ? [...declared.card.labels] : defaultLabels(datasetLabels, classes)
     const declaredSource = declared ? declared.source : `${adapter.name} label order (no card given)`
@@ -110,14 +133,27 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
     const size = commonSize(images)
     const choices = inputChoices(runner.input, declared?.card.input, size)
     const shapeOpen = runner.input.shape.slice(1).some((d) => typeof d !== 'number' || d <= 0)
-    if (shapeOpen) warnings.push(`the model input [${runner.input.shape.join(', ')}] leaves dimensions open; tried ${choices.map((c) => `${c.layout} ${c.channels}×${c.height}×${c.width}`).join(', ')}`)
+    if (shapeOpen)
+      warnings.push(
+        `the model input [${runner.input.shape.join(', ')}] leaves dimensions open; tried ${choices.map((c) => `${c.layout} ${c.channels}×${c.height}×${c.width}`).join(', ')}`,
+      )
     const colour = hasColour(images)
-    if (!colour && choices.some((c) => c.channels === 3)) warnings.push('the sampled images are gray: RGB, BGR and gray channel orders give the same input, so channel order is not tried')
+    if (!colour && choices.some((c) => c.channels === 3))
+      warnings.push(
+        'the sampled images are gray: RGB, BGR and gray channel orders give the same input, so channel order is not tried',
+      )
     const declaredSpec = declared ? specOfCard(declared.card, choices) : undefined
-    const fixedBatch = typeof runner.input.shape[0] === 'number' && runner.input.shape[0] > 0 ? runner.input.shape[0] : undefined
+    const fixedBatch =
+      typeof runner.input.shape[0] === 'number' && runner.input.shape[0] > 0 ? runner.input.shape[0] : undefined
     const stats: RunStats = { inferMs: 0, preprocessMs: 0, rows: 0 }
     let done = 0
-    const runOptions = { batch: options.batch ?? 32, fixedBatch, modelPath: options.model, stats, onCandidate: () => options.onProgress?.(++done) }
+    const runOptions = {
+      batch: options.batch ?? 32,
+      fixedBatch,
+      modelPath: options.model,
+      stats,
+      onCandidate: () => options.onProgress?.(++done),
+    }
     const all: Evaluated[] = []
     const failed: Array<{ name: string; error: string }> = []
     const runStage = async (specs: CandidateSpec[], stage: 1 | 2): Promise<void> => {
@@ -132,7 +168,10 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
         const isDeclared = declaredSpec !== undefined && sameSpec(spec, declaredSpec)
         all.push(evaluated(spec, stage, got, truth, declaredLabels, datasetLabels, isDeclared, all.length))
       })
-      if (all.length === 0) throw modelError(`${options.model}: the model ran under none of the candidate cards; ${failed[0]?.name}: ${failed[0]?.error}`)
+      if (all.length === 0)
+        throw modelError(
+          `${options.model}: the model ran under none of the candidate cards; ${failed[0]?.name}: ${failed[0]?.error}`,
+        )
     }
     const stage1 = stage1Specs(choices, colour)
     if (declaredSpec && !stage1.some((s) => sameSpec(s, declaredSpec))) stage1.push(declaredSpec)
@@ -140,11 +179,24 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
     const best1 = rank(all)[0]!.spec
     const resizes = images.some((img) => img.width !== best1.width || img.height !== best1.height)
     await runStage(stage2Specs(best1, resizes), 2)
-    if (!resizes) warnings.push(`the sampled images are already ${best1.width}×${best1.height}: no resizing happens, so the resize kernel is not tried`)
+    if (!resizes)
+      warnings.push(
+        `the sampled images are already ${best1.width}×${best1.height}: no resizing happens, so the resize kernel is not tried`,
+      )
 
     for (const f of failed) warnings.push(`candidate ${f.name} did not run (the model rejects that input): ${f.error}`)
-    const untried = [...(resizes ? [] : ['resize']), ...(!colour && choices.some((c) => c.channels === 3) ? ['input.channelOrder'] : [])]
-    const decision = decide(all, datasetLabels, { declaredSource, samples: images.length, dataset: adapter.name, split, seed, untried })
+    const untried = [
+      ...(resizes ? [] : ['resize']),
+      ...(!colour && choices.some((c) => c.channels === 3) ? ['input.channelOrder'] : []),
+    ]
+    const decision = decide(all, datasetLabels, {
+      declaredSource,
+      samples: images.length,
+      dataset: adapter.name,
+      split,
+      seed,
+      untried,
+    })
     const top = decision.candidates[0]!
     const chance = 1 / Object.keys(sample.perClass).length
     if (top.bestAssignment.accuracyCI95[0] <= chance) {
@@ -157,7 +209,16 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
       schema: DOCTOR_SCHEMA,
       createdAt: new Date().toISOString(),
       tool: { name: 'ferbench', version: toolVersion() },
-      model: { path: path.resolve(options.model), sha256: await sha256File(options.model), bytes: fileBytes(options.model), input: { name: runner.input.name, shape: runner.input.shape.map((d) => (typeof d === 'number' && d > 0 ? d : -1)) }, outputs: classes },
+      model: {
+        path: path.resolve(options.model),
+        sha256: await sha256File(options.model),
+        bytes: fileBytes(options.model),
+        input: {
+          name: runner.input.name,
+          shape: runner.input.shape.map((d) => (typeof d === 'number' && d > 0 ? d : -1)),
+        },
+        outputs: classes,
+      },
       dataset: { name: adapter.name, path: path.resolve(options.data), split, labels: datasetLabels },
       samples: images.length,
       sampling: {
@@ -168,11 +229,19 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
         rule: 'per class, the samples with the smallest sha256(seed, id), in equal shares (a class with fewer gives the rest to the others)',
       },
       declared: { labels: declaredLabels, source: declaredSource },
-      rule: { test: "McNemar's exact test on the samples where exactly one of two candidates is right (each under its best label assignment)", alpha: DOCTOR_ALPHA },
+      rule: {
+        test: "McNemar's exact test on the samples where exactly one of two candidates is right (each under its best label assignment)",
+        alpha: DOCTOR_ALPHA,
+      },
       candidates: decision.candidates,
       recommended: decision.recommended,
       ties: decision.ties,
-      runner: { name: runner.info.name, backend: runner.info.backend, device: runner.info.device, version: runner.info.version },
+      runner: {
+        name: runner.info.name,
+        backend: runner.info.backend,
+        device: runner.info.device,
+        version: runner.info.version,
+      },
       machine: machineInfo(),
       timing: {
         wallSeconds: (performance.now() - started) / 1000,

@@ -15,7 +15,14 @@ export interface RunStats {
 
 /** Candidates that see the same pixels (channels, size, resize, crop) share one preprocessing pass. */
 function geometryKey(spec: CandidateSpec): string {
-  return [spec.channels, spec.channelOrder, spec.width, spec.height, spec.resize, spec.crop ? `${spec.crop.size}/${spec.crop.from}` : ''].join('|')
+  return [
+    spec.channels,
+    spec.channelOrder,
+    spec.width,
+    spec.height,
+    spec.resize,
+    spec.crop ? `${spec.crop.size}/${spec.crop.from}` : '',
+  ].join('|')
 }
 
 /**
@@ -28,7 +35,13 @@ export async function runCandidates(
   specs: readonly CandidateSpec[],
   images: readonly RawImage[],
   labels: readonly Emotion[],
-  options: { batch: number; fixedBatch: number | undefined; modelPath: string; stats: RunStats; onCandidate?: () => void },
+  options: {
+    batch: number
+    fixedBatch: number | undefined
+    modelPath: string
+    stats: RunStats
+    onCandidate?: () => void
+  },
 ): Promise<Array<Float32Array | string>> {
   const classes = labels.length
   const out = new Array<Float32Array | string>(specs.length)
@@ -45,7 +58,13 @@ export async function runCandidates(
     options.stats.preprocessMs += performance.now() - t0
     for (const i of indices) {
       try {
-        out[i] = await runOne(runner, specModelCard(specs[i]!, labels, runner.input.name, options.fixedBatch), views, classes, options)
+        out[i] = await runOne(
+          runner,
+          specModelCard(specs[i]!, labels, runner.input.name, options.fixedBatch),
+          views,
+          classes,
+          options,
+        )
       } catch (error) {
         out[i] = messageOf(error)
       }
@@ -82,7 +101,9 @@ async function runOne(
     options.stats.inferMs += performance.now() - t2
     options.stats.rows += callRows
     if (result.length !== callRows * classes) {
-      throw modelError(`${options.modelPath}: returned ${result.length} scores for ${callRows} rows; expected ${callRows}×${classes}`)
+      throw modelError(
+        `${options.modelPath}: returned ${result.length} scores for ${callRows} rows; expected ${callRows}×${classes}`,
+      )
     }
     scores.set(result.subarray(0, rows * classes), start * classes)
   }

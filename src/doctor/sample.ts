@@ -33,7 +33,10 @@ function sampleKey(seed: number, id: string): string {
  */
 export function allocate(available: readonly number[], requested: number): number[] {
   const take = available.map(() => 0)
-  let left = Math.min(requested, available.reduce((a, b) => a + b, 0))
+  let left = Math.min(
+    requested,
+    available.reduce((a, b) => a + b, 0),
+  )
   for (;;) {
     const open = available.map((n, i) => i).filter((i) => take[i]! < available[i]!)
     if (left <= 0 || open.length === 0) return take
@@ -52,7 +55,12 @@ export function allocate(available: readonly number[], requested: number): numbe
  * sha256(seed, id), in equal shares (see allocate). Streams the split once and holds at most
  * `requested` candidates per class; each chosen image is decoded once.
  */
-export async function stratifiedSample(adapter: DatasetAdapter, split: string, requested: number, seed: number): Promise<StratifiedSample> {
+export async function stratifiedSample(
+  adapter: DatasetAdapter,
+  split: string,
+  requested: number,
+  seed: number,
+): Promise<StratifiedSample> {
   const kept = new Map<Emotion, Array<{ key: string; sample: Sample }>>()
   const available = new Map<Emotion, number>()
   for await (const sample of adapter.samples(split)) {
@@ -66,7 +74,10 @@ export async function stratifiedSample(adapter: DatasetAdapter, split: string, r
     }
   }
   const labels = adapter.labels.filter((l) => available.has(l))
-  const take = allocate(labels.map((l) => available.get(l)!), requested)
+  const take = allocate(
+    labels.map((l) => available.get(l)!),
+    requested,
+  )
   const chosen: Array<{ key: string; sample: Sample }> = []
   labels.forEach((label, i) => {
     const list = kept.get(label)!.sort((a, b) => (a.key < b.key ? -1 : 1))

@@ -61,7 +61,9 @@ export const auditDocumentSchema = z.object({
   crossSplitExact: count,
   crossSplitNear: count,
   /** Per pair of splits (the same split twice: within it): exact groups, near and mirrored pairs. */
-  splitPairs: z.array(z.object({ splits: z.tuple([z.string(), z.string()]), exactGroups: count, nearPairs: count, mirroredPairs: count })),
+  splitPairs: z.array(
+    z.object({ splits: z.tuple([z.string(), z.string()]), exactGroups: count, nearPairs: count, mirroredPairs: count }),
+  ),
   /** Datasets with subjects: one picture under two subject ids. */
   subjectConflicts: z.array(subjectConflictSchema),
   warnings: z.array(z.string()),

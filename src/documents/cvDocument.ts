@@ -57,7 +57,14 @@ export const cvDocumentSchema = z
     complete: z.boolean(),
     createdAt: z.string(),
     tool: z.object({ name: z.literal('ferbench'), version: z.string() }),
-    protocol: z.object({ folds: z.number().int().positive(), rule: z.string(), split: z.string(), model: z.string(), sameModelEveryFold: z.boolean(), note: z.string() }),
+    protocol: z.object({
+      folds: z.number().int().positive(),
+      rule: z.string(),
+      split: z.string(),
+      model: z.string(),
+      sameModelEveryFold: z.boolean(),
+      note: z.string(),
+    }),
     dataset: z.object({
       name: z.string(),
       path: z.string(),
@@ -87,7 +94,10 @@ export const cvDocumentSchema = z
     /** Only in a partial result (an interrupted all-fold run): what `eval --resume` needs (src/eval/cvResume.ts checks it). */
     resume: z.looseObject({ signal: z.string() }).optional(),
   })
-  .meta({ title: 'ferbench cross-validation result', description: `schema ${CV_SCHEMA}: one model (or one per fold) tested on every subject-independent fold of a split` })
+  .meta({
+    title: 'ferbench cross-validation result',
+    description: `schema ${CV_SCHEMA}: one model (or one per fold) tested on every subject-independent fold of a split`,
+  })
 
 export type CvResult = z.infer<typeof cvDocumentSchema>
 export type CvResumePoint = z.infer<typeof cvResumePointSchema>

@@ -59,19 +59,36 @@ export const doctorDocumentSchema = z
     dataset: z.object({ name: z.string(), path: z.string(), split: z.string(), labels: z.array(emotion) }),
     /** Images sampled and decoded. */
     samples: count,
-    sampling: z.object({ seed: z.number().int(), requested: count, perClass: z.record(z.string(), count), available: z.record(z.string(), count), rule: z.string() }),
+    sampling: z.object({
+      seed: z.number().int(),
+      requested: count,
+      perClass: z.record(z.string(), count),
+      available: z.record(z.string(), count),
+      rule: z.string(),
+    }),
     declared: z.object({ labels: z.array(emotion), source: z.string() }),
     /** The separation rule, in words. */
     rule: z.object({ test: z.string(), alpha: fraction }),
     candidates: z.array(doctorCandidateSchema),
-    recommended: z.object({ name: z.string(), card: statedCardSchema, accuracy: fraction, accuracyCI95: interval }).nullable(),
+    recommended: z
+      .object({ name: z.string(), card: statedCardSchema, accuracy: fraction, accuracyCI95: interval })
+      .nullable(),
     ties: z.array(doctorTieSchema),
     runner: z.object({ name: z.string(), backend: z.string(), device: z.string(), version: z.string() }),
     machine: machineSchema,
-    timing: z.object({ wallSeconds: z.number(), decodeSeconds: z.number(), preprocessSeconds: z.number(), inferSeconds: z.number(), rowsRun: count }),
+    timing: z.object({
+      wallSeconds: z.number(),
+      decodeSeconds: z.number(),
+      preprocessSeconds: z.number(),
+      inferSeconds: z.number(),
+      rowsRun: count,
+    }),
     warnings: z.array(z.string()),
   })
-  .meta({ title: 'ferbench models doctor result', description: `schema ${DOCTOR_SCHEMA}: which model card a model wants, tried on a sample of a labelled dataset` })
+  .meta({
+    title: 'ferbench models doctor result',
+    description: `schema ${DOCTOR_SCHEMA}: which model card a model wants, tried on a sample of a labelled dataset`,
+  })
 
 export type DoctorResult = z.infer<typeof doctorDocumentSchema>
 /** A card the doctor writes (src/card/schema.ts statedCardSchema): a card file stating resize, tta and output, with `origin` saying which values it inferred and on what evidence. */

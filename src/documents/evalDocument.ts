@@ -21,7 +21,13 @@ const fraction = z.number().min(0).max(1)
 /** One file of a model (src/identity/modelFiles.ts): path relative to the model file's folder. */
 const modelFileSchema = z.object({ path: z.string(), bytes: count, sha256: z.string() })
 
-const perClassSchema = z.object({ label: z.string(), precision: fraction, recall: fraction, f1: fraction, support: count })
+const perClassSchema = z.object({
+  label: z.string(),
+  precision: fraction,
+  recall: fraction,
+  f1: fraction,
+  support: count,
+})
 
 export const classificationMetricsSchema = z.object({
   samples: count,
@@ -43,7 +49,17 @@ const calibrationCoreSchema = z.object({
   nllSum: z.number().nonnegative(),
   brierSum: z.number().nonnegative(),
   bins: z
-    .array(z.object({ low: fraction, high: fraction, samples: count, confidence: fraction, accuracy: fraction, correct: count, confidenceSum: z.number().nonnegative() }))
+    .array(
+      z.object({
+        low: fraction,
+        high: fraction,
+        samples: count,
+        confidence: fraction,
+        accuracy: fraction,
+        correct: count,
+        confidenceSum: z.number().nonnegative(),
+      }),
+    )
     .length(CALIBRATION_BINS),
 })
 
@@ -69,9 +85,25 @@ const slicesSchema = z.record(
     minSamples: count,
     groups: z.record(
       z.string(),
-      z.object({ samples: count, correct: count, accuracy: fraction, accuracyCI95: z.tuple([fraction, fraction]), macroF1: fraction, ranked: z.boolean(), counts: z.array(z.array(count)) }),
+      z.object({
+        samples: count,
+        correct: count,
+        accuracy: fraction,
+        accuracyCI95: z.tuple([fraction, fraction]),
+        macroF1: fraction,
+        ranked: z.boolean(),
+        counts: z.array(z.array(count)),
+      }),
     ),
-    maxGap: z.object({ a: z.string(), b: z.string(), difference: z.number().min(-1).max(1), pValue: fraction, test: z.literal('fisher-exact') }).nullable(),
+    maxGap: z
+      .object({
+        a: z.string(),
+        b: z.string(),
+        difference: z.number().min(-1).max(1),
+        pValue: fraction,
+        test: z.literal('fisher-exact'),
+      })
+      .nullable(),
   }),
 )
 
@@ -113,13 +145,22 @@ const outputCheckSchema = z.object({
   softmaxStdMax: z.number().nonnegative(),
   topPrediction: z.object({ label: z.string(), share: fraction }).nullable(),
   chanceAccuracy: fraction,
-  flags: z.array(z.enum(['one-class', 'constant-outputs', 'chance-accuracy', 'probabilities-as-logits', 'logits-as-probabilities'])),
+  flags: z.array(
+    z.enum(['one-class', 'constant-outputs', 'chance-accuracy', 'probabilities-as-logits', 'logits-as-probabilities']),
+  ),
 })
 
 /** A dataset digest: 64 lowercase hex digits (checked, with the file and field named, by src/eval/documentChecks.ts). */
 export const digestHex = z.string()
 
-export const machineSchema = z.object({ cpu: z.string(), cores: count, memoryBytes: count, os: z.string(), arch: z.string(), node: z.string() })
+export const machineSchema = z.object({
+  cpu: z.string(),
+  cores: count,
+  memoryBytes: count,
+  os: z.string(),
+  arch: z.string(),
+  node: z.string(),
+})
 
 /** A sample that could not be read, decoded or run: it is left out of the metrics and listed. */
 export const sampleFailureSchema = z.object({ id: z.string(), source: z.string(), error: z.string() })
@@ -150,11 +191,17 @@ const resumePointSchema = z.object({
 
 /** `timing.split` of an eval result: this segment's time per stage, in ms. */
 const stageSplitSchema = z.object({
-  startupMs: z.number().nonnegative().describe('process start until the first sample is requested: Node, modules, card, model load and session'),
+  startupMs: z
+    .number()
+    .nonnegative()
+    .describe('process start until the first sample is requested: Node, modules, card, model load and session'),
   readMs: z.number().nonnegative().describe('reading the dataset: file bytes, rows, directory listing'),
   decodeMs: z.number().nonnegative().describe('stored pixels into images: FER2013 pixel text, image file decoding'),
   preprocessMs: z.number().nonnegative(),
-  inferMs: z.number().nonnegative().describe('the engine running batches (on its worker thread when it has one: overlaps the stages before it)'),
+  inferMs: z
+    .number()
+    .nonnegative()
+    .describe('the engine running batches (on its worker thread when it has one: overlaps the stages before it)'),
   metricsMs: z.number().nonnegative(),
 })
 
@@ -167,7 +214,13 @@ export const evalDocumentSchema = z
     createdAt: z.string(),
     tool: z.object({ name: z.literal('ferbench'), version: z.string() }),
     /** sha256 and bytes cover every file of the model (src/identity/modelFiles.ts, docs/identity.md); `files` lists them. */
-    model: z.object({ path: z.string(), sha256: z.string(), bytes: count, files: z.array(modelFileSchema).optional(), card: modelCardSchema }),
+    model: z.object({
+      path: z.string(),
+      sha256: z.string(),
+      bytes: count,
+      files: z.array(modelFileSchema).optional(),
+      card: modelCardSchema,
+    }),
     dataset: z.object({
       name: z.string(),
       path: z.string(),
@@ -189,7 +242,13 @@ export const evalDocumentSchema = z
       shard: shardSchema.extend({ hash: z.string() }).optional(),
       /** Present when the run evaluated one subject-independent fold (--folds N --fold k); rule in src/datasets/folds.ts. */
       fold: z
-        .object({ fold: z.number().int().positive(), folds: z.number().int().positive(), split: z.string(), rule: z.string(), subjects: z.array(z.string()) })
+        .object({
+          fold: z.number().int().positive(),
+          folds: z.number().int().positive(),
+          split: z.string(),
+          rule: z.string(),
+          subjects: z.array(z.string()),
+        })
         .optional(),
     }),
     labelMapping: z.object({
@@ -217,7 +276,10 @@ export const evalDocumentSchema = z
     machine: machineSchema,
     versions: z.record(z.string(), z.string()),
     /** calibration: absent only in results of older versions; slices: one entry per `--slice-by` attribute. */
-    metrics: classificationMetricsSchema.extend({ calibration: calibrationSchema.optional(), slices: slicesSchema.optional() }),
+    metrics: classificationMetricsSchema.extend({
+      calibration: calibrationSchema.optional(),
+      slices: slicesSchema.optional(),
+    }),
     /** Would another order of the card's labels fit much better? (src/metrics/labelOrder.ts) */
     labelOrderCheck: labelOrderCheckSchema.optional(),
     /** The degenerate-output check (src/metrics/degenerate.ts): output statistics and the flags raised. */
@@ -231,7 +293,9 @@ export const evalDocumentSchema = z
       segments: z.number().int().positive().optional(),
       split: stageSplitSchema
         .optional()
-        .describe('where this run segment spent its time, ms; stages overlap, so they can sum to more than the wall time'),
+        .describe(
+          'where this run segment spent its time, ms; stages overlap, so they can sum to more than the wall time',
+        ),
     }),
     warnings: z.array(z.string()),
     failures: z.array(sampleFailureSchema),
@@ -243,12 +307,23 @@ export const evalDocumentSchema = z
     merged: z
       .object({
         shards: z.array(
-          z.object({ index: z.number().int(), count: z.number().int(), file: z.string(), samples: count, failures: count, machine: machineSchema, wallSeconds: z.number() }),
+          z.object({
+            index: z.number().int(),
+            count: z.number().int(),
+            file: z.string(),
+            samples: count,
+            failures: count,
+            machine: machineSchema,
+            wallSeconds: z.number(),
+          }),
         ),
       })
       .optional(),
   })
-  .meta({ title: 'ferbench eval result', description: `schema ${EVAL_SCHEMA}: one evaluation of one model on one dataset split` })
+  .meta({
+    title: 'ferbench eval result',
+    description: `schema ${EVAL_SCHEMA}: one evaluation of one model on one dataset split`,
+  })
 
 export type EvalResult = z.infer<typeof evalDocumentSchema>
 export type SampleFailure = z.infer<typeof sampleFailureSchema>

@@ -35,12 +35,20 @@ export const gateDocumentSchema = z
     alpha: z.number(),
     /** Eval/cv documents: McNemar's exact test on the paired samples, or 'none' with the reason (drops then judged on the threshold alone). */
     significance: z
-      .object({ test: z.enum(['mcnemar', 'none']), pairs: z.number().int().nonnegative().optional(), pairedBy: z.enum(['content', 'id']).optional(), reason: z.string().optional() })
+      .object({
+        test: z.enum(['mcnemar', 'none']),
+        pairs: z.number().int().nonnegative().optional(),
+        pairedBy: z.enum(['content', 'id']).optional(),
+        reason: z.string().optional(),
+      })
       .optional(),
     checks: z.array(gateCheckSchema),
     notes: z.array(z.string()),
   })
-  .meta({ title: 'ferbench gate result', description: `schema ${GATE_SCHEMA}: regression checks of a current result against a baseline` })
+  .meta({
+    title: 'ferbench gate result',
+    description: `schema ${GATE_SCHEMA}: regression checks of a current result against a baseline`,
+  })
 
 export type GateResult = z.infer<typeof gateDocumentSchema>
 export type GateCheck = z.infer<typeof gateCheckSchema>

@@ -33,8 +33,16 @@ const leaderboardRowSchema = z.object({
   params: nullableCount,
   macs: nullableCount,
   bytes: nullableCount,
-  latencyP50Ms: z.number().nonnegative().nullable().meta({ description: 'median latency of one image (batch 1) from the newest speed document of this model' }),
-  imagesPerSecond: z.number().nonnegative().nullable().meta({ description: 'the highest throughput among that speed document\'s cells' }),
+  latencyP50Ms: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .meta({ description: 'median latency of one image (batch 1) from the newest speed document of this model' }),
+  imagesPerSecond: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .meta({ description: "the highest throughput among that speed document's cells" }),
   throughputBatch: z.number().int().positive().nullable(),
   machine: z.string().nullable().meta({ description: 'CPU of the machine the speed figures were measured on' }),
   meanCorruptionAccuracy: fraction.nullable().optional(),
@@ -46,7 +54,9 @@ const leaderboardRowSchema = z.object({
 const leaderboardProtocolSchema = z.object({
   dataset: z.string(),
   split: z.string(),
-  protocol: z.string().meta({ description: 'fold protocol or single split, TTA and label set: rows are ranked only within one protocol' }),
+  protocol: z.string().meta({
+    description: 'fold protocol or single split, TTA and label set: rows are ranked only within one protocol',
+  }),
   labels: z.array(z.string()),
   tta: z.string(),
   rows: z.array(leaderboardRowSchema),
@@ -74,7 +84,10 @@ export const leaderboardDocumentSchema = z
       .meta({ description: 'models with a speed document but no accuracy document: listed, never ranked' }),
     warnings: z.array(z.string()),
   })
-  .meta({ title: 'ferbench leaderboard', description: `schema ${LEADERBOARD_SCHEMA}: size, speed and accuracy of many models, grouped by protocol` })
+  .meta({
+    title: 'ferbench leaderboard',
+    description: `schema ${LEADERBOARD_SCHEMA}: size, speed and accuracy of many models, grouped by protocol`,
+  })
 
 export type LeaderboardDocument = z.infer<typeof leaderboardDocumentSchema>
 export type LeaderboardRow = z.infer<typeof leaderboardRowSchema>

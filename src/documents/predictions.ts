@@ -48,17 +48,23 @@ const KEY_DIGITS = 16
 const NO_CONTENT = '-'.repeat(KEY_DIGITS)
 
 function coder(labels: readonly string[]): (label: string) => string {
-  if (labels.length > CODES.length) throw new RangeError(`${labels.length} labels: at most ${CODES.length} can be coded`)
+  if (labels.length > CODES.length)
+    throw new RangeError(`${labels.length} labels: at most ${CODES.length} can be coded`)
   const index = new Map(labels.map((l, i) => [l, CODES[i]!]))
   return (label) => {
     const code = index.get(label)
-    if (code === undefined) throw new RangeError(`label '${label}' is not among the prediction labels [${labels.join(', ')}]`)
+    if (code === undefined)
+      throw new RangeError(`label '${label}' is not among the prediction labels [${labels.join(', ')}]`)
     return code
   }
 }
 
 /** Encodes predictions over `labels` (the confusion-matrix columns); `withScores` keeps each sample's top classes and scores. */
-export function encodePredictions(rows: readonly SamplePrediction[], labels: readonly string[], withScores = false): CompactPredictions {
+export function encodePredictions(
+  rows: readonly SamplePrediction[],
+  labels: readonly string[],
+  withScores = false,
+): CompactPredictions {
   const code = coder(labels)
   const out: CompactPredictions = {
     encoding: PREDICTIONS_ENCODING,
@@ -66,7 +72,9 @@ export function encodePredictions(rows: readonly SamplePrediction[], labels: rea
     ids: rows.map((r) => r.id),
     truth: rows.map((r) => code(r.truth)).join(''),
     predicted: rows.map((r) => code(r.predicted)).join(''),
-    content: rows.map((r) => (r.content && r.content.length >= KEY_DIGITS ? r.content.slice(0, KEY_DIGITS) : NO_CONTENT)).join(''),
+    content: rows
+      .map((r) => (r.content && r.content.length >= KEY_DIGITS ? r.content.slice(0, KEY_DIGITS) : NO_CONTENT))
+      .join(''),
   }
   if (withScores) {
     const k = rows.reduce((m, r) => Math.max(m, r.top.length), 0)
@@ -89,15 +97,19 @@ export function decodePredictions(field: PredictionsField): SamplePrediction[] {
   if (Array.isArray(field)) return field
   const n = field.ids.length
   if (field.truth.length !== n || field.predicted.length !== n || field.content.length !== n * KEY_DIGITS) {
-    throw new RangeError(`predictions: ${n} ids but ${field.truth.length} truth codes, ${field.predicted.length} predicted codes and ${field.content.length / KEY_DIGITS} content keys`)
+    throw new RangeError(
+      `predictions: ${n} ids but ${field.truth.length} truth codes, ${field.predicted.length} predicted codes and ${field.content.length / KEY_DIGITS} content keys`,
+    )
   }
   const label = (c: string): string => {
     const l = field.labels[CODES.indexOf(c)]
-    if (l === undefined) throw new RangeError(`predictions: code '${c}' names no label (labels: ${field.labels.join(', ')})`)
+    if (l === undefined)
+      throw new RangeError(`predictions: code '${c}' names no label (labels: ${field.labels.join(', ')})`)
     return l
   }
   const top = field.top
-  if (top && (top.labels.length !== n * top.k || top.scores.length !== n * top.k)) throw new RangeError(`predictions.top: expected ${n * top.k} labels and scores`)
+  if (top && (top.labels.length !== n * top.k || top.scores.length !== n * top.k))
+    throw new RangeError(`predictions.top: expected ${n * top.k} labels and scores`)
   return field.ids.map((id, i) => {
     const content = field.content.slice(i * KEY_DIGITS, (i + 1) * KEY_DIGITS)
     const row: SamplePrediction = { id, truth: label(field.truth[i]!), predicted: label(field.predicted[i]!), top: [] }

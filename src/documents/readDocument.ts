@@ -5,7 +5,10 @@ import { EVAL_SCHEMA, evalDocumentSchema, type EvalResult } from './evalDocument
 import { SPEED_SCHEMA, speedDocumentSchema, type SpeedResult } from './speedDocument.js'
 import { CV_SCHEMA, cvDocumentSchema, type CvResult } from './cvDocument.js'
 
-export type ResultDocument = { kind: 'eval'; file: string; doc: EvalResult } | { kind: 'cv'; file: string; doc: CvResult } | { kind: 'speed'; file: string; doc: SpeedResult }
+export type ResultDocument =
+  | { kind: 'eval'; file: string; doc: EvalResult }
+  | { kind: 'cv'; file: string; doc: CvResult }
+  | { kind: 'speed'; file: string; doc: SpeedResult }
 
 /** An eval or cross-validation document: what report, compare and gate read scores from. */
 export type ScoredDocument = Extract<ResultDocument, { kind: 'eval' | 'cv' }>
@@ -35,11 +38,15 @@ export function readJsonDocument(file: string, expected: string): unknown {
     size = st.size
   } catch (error) {
     if (error instanceof FerbenchError) throw error
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') throw dataError(`${file}: no such file (expected ${expected})`)
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT')
+      throw dataError(`${file}: no such file (expected ${expected})`)
     throw dataError(`${file}: cannot be read (${messageOf(error)}); expected ${expected}`)
   }
   if (size === 0) throw dataError(`${file}: file is empty; expected ${expected}`)
-  if (size > MAX_DOCUMENT_BYTES) throw dataError(`${file}: ${size} bytes, more than the ${MAX_DOCUMENT_BYTES} a result document can have; expected ${expected}`)
+  if (size > MAX_DOCUMENT_BYTES)
+    throw dataError(
+      `${file}: ${size} bytes, more than the ${MAX_DOCUMENT_BYTES} a result document can have; expected ${expected}`,
+    )
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -55,7 +62,9 @@ export function readJsonDocument(file: string, expected: string): unknown {
 
 /** The document's `schema` field, when it has one. */
 export function schemaOf(raw: unknown): unknown {
-  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'schema' in raw ? (raw as { schema: unknown }).schema : undefined
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'schema' in raw
+    ? (raw as { schema: unknown }).schema
+    : undefined
 }
 
 /** Validates a parsed document with its zod schema: the first issues, by field path, name what is wrong (exit 3). */
@@ -69,9 +78,11 @@ export function parseDocument<T>(raw: unknown, schema: z.ZodType<T>, file: strin
 export function readResultDocument(file: string): ResultDocument {
   const raw = readJsonDocument(file, `a ferbench result document (${EVAL_SCHEMA}, ${CV_SCHEMA} or ${SPEED_SCHEMA})`)
   const schema = schemaOf(raw)
-  if (schema === EVAL_SCHEMA) return { kind: 'eval', file, doc: parseDocument(raw, evalDocumentSchema, file, EVAL_SCHEMA) }
+  if (schema === EVAL_SCHEMA)
+    return { kind: 'eval', file, doc: parseDocument(raw, evalDocumentSchema, file, EVAL_SCHEMA) }
   if (schema === CV_SCHEMA) return { kind: 'cv', file, doc: parseDocument(raw, cvDocumentSchema, file, CV_SCHEMA) }
-  if (schema === SPEED_SCHEMA) return { kind: 'speed', file, doc: parseDocument(raw, speedDocumentSchema, file, SPEED_SCHEMA) }
+  if (schema === SPEED_SCHEMA)
+    return { kind: 'speed', file, doc: parseDocument(raw, speedDocumentSchema, file, SPEED_SCHEMA) }
   throw dataError(
     `${file}: field 'schema' is ${JSON.stringify(schema)}; expected '${EVAL_SCHEMA}' (ferbench eval --json/--output), '${CV_SCHEMA}' (ferbench eval --folds N) or '${SPEED_SCHEMA}' (ferbench speed)`,
   )
@@ -80,7 +91,10 @@ export function readResultDocument(file: string): ResultDocument {
 /** Reads an eval or cross-validation document; a speed document is a data error naming the file. */
 export function readScoredDocument(file: string, what: string): ScoredDocument {
   const read = readResultDocument(file)
-  if (read.kind === 'speed') throw dataError(`${file}: ${what} needs an eval (${EVAL_SCHEMA}) or cross-validation (${CV_SCHEMA}) document; this is a ${read.doc.schema} document`)
+  if (read.kind === 'speed')
+    throw dataError(
+      `${file}: ${what} needs an eval (${EVAL_SCHEMA}) or cross-validation (${CV_SCHEMA}) document; this is a ${read.doc.schema} document`,
+    )
   return read
 }
 
@@ -95,6 +109,7 @@ export function readEvalDocumentFor(file: string, expected: string): EvalResult 
 /** An eval document from JSON already read from `file` (see readEvalDocumentFor). */
 export function evalDocumentFrom(raw: unknown, file: string, expected: string): EvalResult {
   const schema = schemaOf(raw)
-  if (schema !== EVAL_SCHEMA) throw dataError(`${file}: field 'schema' is ${JSON.stringify(schema)}; expected '${EVAL_SCHEMA}' (${expected})`)
+  if (schema !== EVAL_SCHEMA)
+    throw dataError(`${file}: field 'schema' is ${JSON.stringify(schema)}; expected '${EVAL_SCHEMA}' (${expected})`)
   return parseDocument(raw, evalDocumentSchema, file, EVAL_SCHEMA)
 }

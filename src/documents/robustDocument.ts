@@ -22,7 +22,13 @@ export const ROBUST_SCHEMA = 'ferbench/robust@1'
 const count = z.number().int().nonnegative()
 const fraction = z.number().min(0).max(1)
 
-const outcome = z.object({ accuracy: fraction, accuracyCI95: z.tuple([fraction, fraction]), samples: count, correct: count, failures: count })
+const outcome = z.object({
+  accuracy: fraction,
+  accuracyCI95: z.tuple([fraction, fraction]),
+  samples: count,
+  correct: count,
+  failures: count,
+})
 
 /**
  * `ferbench robust` (src/robust/robust.ts): accuracy on the clean split and under each seeded
@@ -41,7 +47,9 @@ export const robustDocumentSchema = z
       split: z.string(),
       samples: count,
       digest: z.string(),
-      shard: z.object({ index: z.number().int().positive(), count: z.number().int().positive(), hash: z.string() }).optional(),
+      shard: z
+        .object({ index: z.number().int().positive(), count: z.number().int().positive(), hash: z.string() })
+        .optional(),
     }),
     runner: z.object({ name: z.string(), backend: z.string(), device: z.string(), version: z.string() }),
     machine: machineSchema,
@@ -55,9 +63,18 @@ export const robustDocumentSchema = z
     relativeRobustness: z.number().nonnegative(),
     timing: z.object({ wallSeconds: z.number().nonnegative() }),
     warnings: z.array(z.string()),
-    merged: z.object({ shards: z.array(z.object({ index: z.number().int(), count: z.number().int(), file: z.string(), samples: count })) }).optional(),
+    merged: z
+      .object({
+        shards: z.array(
+          z.object({ index: z.number().int(), count: z.number().int(), file: z.string(), samples: count }),
+        ),
+      })
+      .optional(),
   })
-  .meta({ title: 'ferbench robust result', description: `schema ${ROBUST_SCHEMA}: accuracy under seeded image corruptions at severities 1–5` })
+  .meta({
+    title: 'ferbench robust result',
+    description: `schema ${ROBUST_SCHEMA}: accuracy under seeded image corruptions at severities 1–5`,
+  })
 
 export type RobustResult = z.infer<typeof robustDocumentSchema>
 export type RobustOutcome = z.infer<typeof outcome>

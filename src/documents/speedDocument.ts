@@ -41,8 +41,14 @@ const speedCellSchema = z.object({
   imagesPerSecond: z.number().nonnegative(),
   /** With --reference: the model's median call latency / the reference's, per interleaved ABBA block, geometric mean over the blocks. */
   latencyRatio: z.number().positive().optional(),
-  latencyRatioCI95: z.tuple([z.number().positive(), z.number().positive()]).optional().meta({ description: '95% interval of latencyRatio from the ABBA blocks (log scale, Student t)' }),
-  latencyRatioBlocks: z.array(z.number().positive()).optional().meta({ description: 'the latency ratio of each interleaved ABBA block, in order' }),
+  latencyRatioCI95: z
+    .tuple([z.number().positive(), z.number().positive()])
+    .optional()
+    .meta({ description: '95% interval of latencyRatio from the ABBA blocks (log scale, Student t)' }),
+  latencyRatioBlocks: z
+    .array(z.number().positive())
+    .optional()
+    .meta({ description: 'the latency ratio of each interleaved ABBA block, in order' }),
 })
 
 /** Session creation and first inference of one threads value, timed apart from the warmed cells. */
@@ -70,7 +76,11 @@ const modelSizeSchema = z.object({
 })
 
 /** A cell that was not run, and why (e.g. the model fixes its batch dimension). */
-const skippedCellSchema = z.object({ batch: z.number().int(), threads: z.number().int().nullable(), reason: z.string() })
+const skippedCellSchema = z.object({
+  batch: z.number().int(),
+  threads: z.number().int().nullable(),
+  reason: z.string(),
+})
 
 /** End-to-end pipeline time (read → decode → preprocess → infer → metrics), from `ferbench eval`'s own stage timers. */
 const e2eCellSchema = z.object({
@@ -113,17 +123,25 @@ export const speedDocumentSchema = z
     results: z.array(speedCellSchema),
     skipped: z.array(skippedCellSchema),
     reference: z
-      .object({ model: modelSizeSchema, runner: runnerSchema, sessions: z.array(sessionTimingSchema), results: z.array(speedCellSchema) })
+      .object({
+        model: modelSizeSchema,
+        runner: runnerSchema,
+        sessions: z.array(sessionTimingSchema),
+        results: z.array(speedCellSchema),
+      })
       .optional(),
     e2e: z.array(e2eCellSchema).optional(),
     /** Peak resident set size of the whole ferbench process (all sessions, reference included). */
     peakRssBytes: z.number().int().nonnegative(),
-    loadAverage: z
-      .object({ before: z.array(z.number()), after: z.array(z.number()) })
-      .meta({ description: '1, 5 and 15 minute load averages (os.loadavg) before and after timing: how busy the machine was' }),
+    loadAverage: z.object({ before: z.array(z.number()), after: z.array(z.number()) }).meta({
+      description: '1, 5 and 15 minute load averages (os.loadavg) before and after timing: how busy the machine was',
+    }),
     warnings: z.array(z.string()),
   })
-  .meta({ title: 'ferbench speed result', description: `schema ${SPEED_SCHEMA}: latency, throughput and size of one model (and optionally a reference model timed in the same run)` })
+  .meta({
+    title: 'ferbench speed result',
+    description: `schema ${SPEED_SCHEMA}: latency, throughput and size of one model (and optionally a reference model timed in the same run)`,
+  })
 
 export type SpeedResult = z.infer<typeof speedDocumentSchema>
 export type SpeedCell = z.infer<typeof speedCellSchema>

@@ -17,7 +17,6 @@ import { storedSpec, type EvalSpec } from './spec.js'
 import { modelIdentity } from '../identity/modelFiles.js'
 import { machineInfo, toolVersion } from '../identity/provenance.js'
 
-
 const LABEL_ORDER_WARNING = 'label order check'
 const SAME_MODEL_NOTE =
   'one model tested on every fold: this is cross-dataset testing of that model on subject-independent parts of the data, not k-fold training'
@@ -34,7 +33,6 @@ export interface CvRun extends Pick<EvalRun, 'signal' | 'onProgress'> {
   resumeFrom?: { file: string; point: CvResumePoint; wallSeconds: number } | undefined
 }
 
-
 /**
  * Evaluates every subject-independent fold (--folds N without --fold): fold k's test samples with
  * the model for fold k, then per-fold metrics, mean ± std of accuracy, and the pooled confusion matrix.
@@ -43,7 +41,8 @@ export async function crossValidate(spec: EvalSpec, run: CvRun = {}): Promise<Cv
   const started = performance.now()
   const info = datasetFactory(spec.dataset).info
   const folds = foldCount(info, { folds: spec.datasetOptions?.folds, fold: 1 })!
-  if (spec.datasetOptions?.fold !== undefined) throw usageError('crossValidate runs every fold; --fold selects one (use evaluate)')
+  if (spec.datasetOptions?.fold !== undefined)
+    throw usageError('crossValidate runs every fold; --fold selects one (use evaluate)')
   const sameModel = !spec.model.includes('{fold}')
   const { resumeFrom } = run
   const results: EvalResult[] = []
@@ -65,7 +64,11 @@ export async function crossValidate(spec: EvalSpec, run: CvRun = {}): Promise<Cv
     try {
       result = await evaluate(
         { ...spec, model: modelForFold(spec.model, k), datasetOptions: { ...spec.datasetOptions, folds, fold: k } },
-        { signal: run.signal, onProgress, resumeFrom: resumeFold ? { file: resumeFrom!.file, result: resumeFold } : undefined },
+        {
+          signal: run.signal,
+          onProgress,
+          resumeFrom: resumeFold ? { file: resumeFrom!.file, result: resumeFold } : undefined,
+        },
       )
     } catch (error) {
       // an error in fold k keeps the folds done (and what fold k settled): the caller writes them as a partial result
@@ -89,22 +92,35 @@ export async function crossValidate(spec: EvalSpec, run: CvRun = {}): Promise<Cv
   for (const [i, r] of results.entries()) {
     const m = r.metrics.confusionMatrix
     if (m.labels.join(',') !== labels.join(',')) {
-      throw modelError(`fold ${i + 1}: confusion columns [${m.labels.join(', ')}] differ from fold 1's [${labels.join(', ')}]; every fold's model must have the same labels`)
+      throw modelError(
+        `fold ${i + 1}: confusion columns [${m.labels.join(', ')}] differ from fold 1's [${labels.join(', ')}]; every fold's model must have the same labels`,
+      )
     }
     m.counts.forEach((row, t) => row.forEach((n, p) => (pooled[t]![p]! += n)))
   }
   // spread over folds: population standard deviation (ddof 0, numpy's default)
-  const { mean, variance } = meanVariance(results.map((r) => r.metrics.accuracy), 0)
+  const { mean, variance } = meanVariance(
+    results.map((r) => r.metrics.accuracy),
+    0,
+  )
   const std = Math.sqrt(variance)
   // the label-order check runs once, on the pooled matrix: a per-fold check sees few samples and contradicts itself across folds
   const perFoldWarnings = (r: EvalResult): string[] => r.warnings.filter((w) => !w.startsWith(LABEL_ORDER_WARNING))
   const pooledMatrix = { labels, counts: pooled }
   const labelOrder = checkLabelOrderOfMapping(pooledMatrix, first.labelMapping)
-  const drivingFold = drivingPart(labelOrder.check, results.map((r) => r.metrics.confusionMatrix))
+  const drivingFold = drivingPart(
+    labelOrder.check,
+    results.map((r) => r.metrics.confusionMatrix),
+  )
   const warnings = [...new Set(results.flatMap(perFoldWarnings))]
   warnings.unshift(sameModel ? SAME_MODEL_NOTE : PER_FOLD_MODEL_NOTE)
   if (labelOrder.warning) {
-    warnings.push(labelOrder.warning.replace(LABEL_ORDER_WARNING, `${LABEL_ORDER_WARNING} (pooled over ${results.length} folds; fold ${drivingFold} gains most)`))
+    warnings.push(
+      labelOrder.warning.replace(
+        LABEL_ORDER_WARNING,
+        `${LABEL_ORDER_WARNING} (pooled over ${results.length} folds; fold ${drivingFold} gains most)`,
+      ),
+    )
   }
   const complete = results.length === folds
   const cv: CvResult = {
@@ -112,7 +128,14 @@ export async function crossValidate(spec: EvalSpec, run: CvRun = {}): Promise<Cv
     complete,
     createdAt: new Date().toISOString(),
     tool: { name: 'ferbench', version: toolVersion() },
-    protocol: { folds, rule: FOLD_RULE, split: first.dataset.fold?.split ?? first.dataset.split, model: spec.model, sameModelEveryFold: sameModel, note: sameModel ? SAME_MODEL_NOTE : PER_FOLD_MODEL_NOTE },
+    protocol: {
+      folds,
+      rule: FOLD_RULE,
+      split: first.dataset.fold?.split ?? first.dataset.split,
+      model: spec.model,
+      sameModelEveryFold: sameModel,
+      note: sameModel ? SAME_MODEL_NOTE : PER_FOLD_MODEL_NOTE,
+    },
     dataset: {
       name: first.dataset.name,
       path: path.resolve(spec.data),
@@ -142,7 +165,14 @@ export async function crossValidate(spec: EvalSpec, run: CvRun = {}): Promise<Cv
     timing: { wallSeconds: (resumeFrom?.wallSeconds ?? 0) + (performance.now() - started) / 1000 },
     warnings,
     failures: results.flatMap((r, i) => r.failures.map((f) => ({ ...f, fold: i + 1 }))),
-    ...(results.length > 0 && results.every((r) => r.predictions) ? { predictions: encodePredictions(results.flatMap((r) => decodePredictions(r.predictions!)), labels) } : {}),
+    ...(results.length > 0 && results.every((r) => r.predictions)
+      ? {
+          predictions: encodePredictions(
+            results.flatMap((r) => decodePredictions(r.predictions!)),
+            labels,
+          ),
+        }
+      : {}),
     ...(complete
       ? {}
       : {
@@ -163,16 +193,25 @@ export class CvPartialError extends PartialResultError<CvResult> {}
 
 /** A fold a partial all-fold result finished: it must be that fold, complete, and its model file unchanged since. */
 async function checkFinishedFold(file: string, done: EvalResult, k: number, model: string): Promise<void> {
-  if (done.dataset.fold?.fold !== k || !done.complete) throw dataError(`--resume ${file}: resume.folds.${k - 1} is not the finished result of fold ${k}`)
+  if (done.dataset.fold?.fold !== k || !done.complete)
+    throw dataError(`--resume ${file}: resume.folds.${k - 1} is not the finished result of fold ${k}`)
   const { sha256 } = await modelIdentity(model) // every file of the model (docs/identity.md)
   if (sha256 !== done.model.sha256) {
-    throw modelError(`--resume ${file}: the model of fold ${k} (${model}) changed since the partial result (sha256 ${done.model.sha256.slice(0, 12)}… then, ${sha256.slice(0, 12)}… now); run again without --resume`)
+    throw modelError(
+      `--resume ${file}: the model of fold ${k} (${model}) changed since the partial result (sha256 ${done.model.sha256.slice(0, 12)}… then, ${sha256.slice(0, 12)}… now); run again without --resume`,
+    )
   }
 }
 
 /** The folds' three digests added up (each is an additive multiset hash; docs/identity.md). */
-function foldDigests(results: readonly EvalResult[]): Pick<CvResult['dataset'], 'digest' | 'contentDigest' | 'idDigest'> {
-  if (results.length === 0 || results.some((r) => r.dataset.contentDigest === undefined || r.dataset.idDigest === undefined)) return {}
+function foldDigests(
+  results: readonly EvalResult[],
+): Pick<CvResult['dataset'], 'digest' | 'contentDigest' | 'idDigest'> {
+  if (
+    results.length === 0 ||
+    results.some((r) => r.dataset.contentDigest === undefined || r.dataset.idDigest === undefined)
+  )
+    return {}
   return {
     digest: DatasetDigest.combine(results.map((r) => r.dataset.digest)),
     contentDigest: DatasetDigest.combine(results.map((r) => r.dataset.contentDigest!)),

@@ -30,7 +30,8 @@ export function readCvPartial(file: string, raw: unknown): { point: CvResumePoin
   parseDocument(raw, cvDocumentSchema, file, 'ferbench/cv@1') // the document as a whole, by its own schema
   const doc = parseDocument(raw, cvPartialSchema, file, 'partial ferbench/cv@1')
   const evalDoc = (value: unknown, field: string): EvalResult => {
-    if (typeof value !== 'object' || value === null || (value as { schema?: unknown }).schema !== EVAL_SCHEMA) throw dataError(`${file}: ${field} is not a ${EVAL_SCHEMA} document`)
+    if (typeof value !== 'object' || value === null || (value as { schema?: unknown }).schema !== EVAL_SCHEMA)
+      throw dataError(`${file}: ${field} is not a ${EVAL_SCHEMA} document`)
     return parseDocument(value, evalDocumentSchema, `${file} ${field}`, EVAL_SCHEMA)
   }
   const folds = doc.resume.folds.map((value, i) => {
@@ -42,15 +43,30 @@ export function readCvPartial(file: string, raw: unknown): { point: CvResumePoin
   let current: EvalResult | undefined
   if (doc.resume.current !== undefined) {
     current = evalDoc(doc.resume.current, 'resume.current')
-    if (current.complete) throw dataError(`${file}: resume.current is complete (complete:true); expected the partial result of the fold in progress`)
+    if (current.complete)
+      throw dataError(
+        `${file}: resume.current is complete (complete:true); expected the partial result of the fold in progress`,
+      )
     checkPartialResult(current, `${file} resume.current`)
   }
-  const point: CvResumePoint = { signal: doc.resume.signal, options: doc.resume.options, folds, ...(current ? { current } : {}) }
+  const point: CvResumePoint = {
+    signal: doc.resume.signal,
+    options: doc.resume.options,
+    folds,
+    ...(current ? { current } : {}),
+  }
   return { point, wallSeconds: doc.timing.wallSeconds }
 }
 
 /** The all-fold run a partial result continues: its stored spec (paths resolved), with `concurrency` the only setting taken from now. */
-export function cvResumeFromPartial(file: string, read: { point: CvResumePoint; wallSeconds: number }, concurrency: number): { spec: EvalSpec; resumeFrom: CvRun['resumeFrom'] } {
+export function cvResumeFromPartial(
+  file: string,
+  read: { point: CvResumePoint; wallSeconds: number },
+  concurrency: number,
+): { spec: EvalSpec; resumeFrom: CvRun['resumeFrom'] } {
   const { split, shard: _shard, ...spec } = specFromStored(file, read.point.options, concurrency)
-  return { spec: { ...spec, split: split || undefined }, resumeFrom: { file, point: read.point, wallSeconds: read.wallSeconds } }
+  return {
+    spec: { ...spec, split: split || undefined },
+    resumeFrom: { file, point: read.point, wallSeconds: read.wallSeconds },
+  }
 }

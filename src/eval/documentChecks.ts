@@ -7,7 +7,9 @@ import { dataError, messageOf } from '../base/errors.js'
 /** Sorted-key JSON, so that comparisons ignore key order. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   )
 }
 
@@ -23,19 +25,32 @@ const HEX64 = /^[0-9a-f]{64}$/
  */
 export function checkEvalDocument(doc: EvalResult, file: string): void {
   const fail = (field: string, what: string): never => {
-    throw dataError(`${file}: ${field} ${what}; the document was changed after ferbench wrote it (or damaged): run again`)
+    throw dataError(
+      `${file}: ${field} ${what}; the document was changed after ferbench wrote it (or damaged): run again`,
+    )
   }
   const { labels, counts } = doc.metrics.confusionMatrix
-  if (labels.join(',') !== doc.labelMapping.columns.join(',')) fail('metrics.confusionMatrix.labels', `[${labels.join(', ')}] differ from labelMapping.columns [${doc.labelMapping.columns.join(', ')}]`)
-  if (counts.length !== labels.length) fail('metrics.confusionMatrix.counts', `has ${counts.length} rows for ${labels.length} labels`)
+  if (labels.join(',') !== doc.labelMapping.columns.join(','))
+    fail(
+      'metrics.confusionMatrix.labels',
+      `[${labels.join(', ')}] differ from labelMapping.columns [${doc.labelMapping.columns.join(', ')}]`,
+    )
+  if (counts.length !== labels.length)
+    fail('metrics.confusionMatrix.counts', `has ${counts.length} rows for ${labels.length} labels`)
   counts.forEach((row, i) => {
-    if (row.length !== labels.length) fail(`metrics.confusionMatrix.counts.${i}`, `has ${row.length} columns for ${labels.length} labels`)
+    if (row.length !== labels.length)
+      fail(`metrics.confusionMatrix.counts.${i}`, `has ${row.length} columns for ${labels.length} labels`)
   })
   const total = counts.reduce((n, row) => n + row.reduce((a, b) => a + b, 0), 0)
-  if (doc.dataset.samples !== total) fail('dataset.samples', `is ${doc.dataset.samples} but the confusion matrix counts ${total} samples`)
+  if (doc.dataset.samples !== total)
+    fail('dataset.samples', `is ${doc.dataset.samples} but the confusion matrix counts ${total} samples`)
   const recomputed = classificationMetrics(labels, counts)
   for (const key of Object.keys(recomputed) as Array<keyof typeof recomputed>) {
-    if (canonicalJson(recomputed[key]) !== canonicalJson(doc.metrics[key])) fail(`metrics.${key}`, `is ${JSON.stringify(doc.metrics[key])} but the confusion matrix gives ${JSON.stringify(recomputed[key])}`)
+    if (canonicalJson(recomputed[key]) !== canonicalJson(doc.metrics[key]))
+      fail(
+        `metrics.${key}`,
+        `is ${JSON.stringify(doc.metrics[key])} but the confusion matrix gives ${JSON.stringify(recomputed[key])}`,
+      )
   }
   for (const field of ['digest', 'contentDigest', 'idDigest'] as const) {
     const hex = doc.dataset[field]
@@ -49,16 +64,22 @@ export function checkEvalDocument(doc: EvalResult, file: string): void {
   }
   checkOutputNumbers(doc, fail)
   if (predictions) {
-    if (predictions.length !== total) fail('predictions', `has ${predictions.length} entries for ${total} scored samples`)
+    if (predictions.length !== total)
+      fail('predictions', `has ${predictions.length} entries for ${total} scored samples`)
     const column = new Map(labels.map((l, i) => [l, i]))
     const fromPredictions = labels.map(() => new Array<number>(labels.length).fill(0))
     predictions.forEach((p, i) => {
       const t = column.get(p.truth)
       const q = column.get(p.predicted)
-      if (t === undefined || q === undefined) return fail(`predictions.${i}`, `has truth '${p.truth}' / predicted '${p.predicted}' outside the columns [${labels.join(', ')}]`)
+      if (t === undefined || q === undefined)
+        return fail(
+          `predictions.${i}`,
+          `has truth '${p.truth}' / predicted '${p.predicted}' outside the columns [${labels.join(', ')}]`,
+        )
       fromPredictions[t]![q]! += 1
     })
-    if (canonicalJson(fromPredictions) !== canonicalJson(counts)) fail('predictions', 'do not add up to the confusion matrix')
+    if (canonicalJson(fromPredictions) !== canonicalJson(counts))
+      fail('predictions', 'do not add up to the confusion matrix')
   }
 }
 
@@ -70,19 +91,41 @@ export function checkEvalDocument(doc: EvalResult, file: string): void {
  */
 function checkOutputNumbers(doc: EvalResult, fail: (field: string, what: string) => never): void {
   const classes = doc.labelMapping.modelLabels.length
-  const arrays = (prefix: string, record: Record<string, unknown>, names: readonly string[], nonNegative: readonly string[]): void => {
+  const arrays = (
+    prefix: string,
+    record: Record<string, unknown>,
+    names: readonly string[],
+    nonNegative: readonly string[],
+  ): void => {
     for (const name of names) {
       const values = record[name]
       if (!Array.isArray(values)) continue
-      if (values.length !== classes) fail(`${prefix}.${name}`, `has ${values.length} values for ${classes} model outputs`)
+      if (values.length !== classes)
+        fail(`${prefix}.${name}`, `has ${values.length} values for ${classes} model outputs`)
       values.forEach((v: unknown, i) => {
-        if (typeof v !== 'number' || !Number.isFinite(v) || (nonNegative.includes(name) && v < 0)) fail(`${prefix}.${name}.${i}`, `is ${String(v)}; expected a finite number${nonNegative.includes(name) ? ' ≥ 0' : ''}`)
+        if (typeof v !== 'number' || !Number.isFinite(v) || (nonNegative.includes(name) && v < 0))
+          fail(
+            `${prefix}.${name}.${i}`,
+            `is ${String(v)}; expected a finite number${nonNegative.includes(name) ? ' ≥ 0' : ''}`,
+          )
       })
     }
   }
-  if (doc.outputCheck) arrays('outputCheck', doc.outputCheck as unknown as Record<string, unknown>, ['softmaxMean', 'softmaxStd', 'rawMean', 'rawStd'], ['softmaxStd', 'rawStd'])
+  if (doc.outputCheck)
+    arrays(
+      'outputCheck',
+      doc.outputCheck as unknown as Record<string, unknown>,
+      ['softmaxMean', 'softmaxStd', 'rawMean', 'rawStd'],
+      ['softmaxStd', 'rawStd'],
+    )
   const stats = doc.resume?.outputStats
-  if (stats) arrays('resume.outputStats', stats as unknown as Record<string, unknown>, ['mean', 'm2', 'rawMean', 'rawM2'], ['m2', 'rawM2'])
+  if (stats)
+    arrays(
+      'resume.outputStats',
+      stats as unknown as Record<string, unknown>,
+      ['mean', 'm2', 'rawMean', 'rawM2'],
+      ['m2', 'rawM2'],
+    )
 }
 
 /**
@@ -93,7 +136,10 @@ function checkOutputNumbers(doc: EvalResult, fail: (field: string, what: string)
  */
 export function checkPartialResult(doc: EvalResult, file: string): void {
   const resume = doc.resume
-  if (!resume) throw dataError(`${file}: field 'resume' is missing; a partial result written by an interrupted \`ferbench eval\` has it`)
+  if (!resume)
+    throw dataError(
+      `${file}: field 'resume' is missing; a partial result written by an interrupted \`ferbench eval\` has it`,
+    )
   checkEvalDocument(doc, file)
   const expected = doc.dataset.samples + doc.failures.length
   if (resume.settled !== expected) {
@@ -106,12 +152,21 @@ export function checkPartialResult(doc: EvalResult, file: string): void {
   if (stats) {
     const classes = doc.model.card.labels.length
     for (const key of ['mean', 'm2', 'rawMean', 'rawM2'] as const) {
-      if (stats[key].length !== classes) throw dataError(`${file}: resume.outputStats.${key} has ${stats[key].length} entries for the card's ${classes} labels`)
+      if (stats[key].length !== classes)
+        throw dataError(
+          `${file}: resume.outputStats.${key} has ${stats[key].length} entries for the card's ${classes} labels`,
+        )
     }
-    if (stats.rows < 2 && [...stats.m2, ...stats.rawM2].some((v) => v !== 0)) throw dataError(`${file}: resume.outputStats.m2 is not 0 for ${stats.rows} row(s); the document was changed after ferbench wrote it (or damaged)`)
+    if (stats.rows < 2 && [...stats.m2, ...stats.rawM2].some((v) => v !== 0))
+      throw dataError(
+        `${file}: resume.outputStats.m2 is not 0 for ${stats.rows} row(s); the document was changed after ferbench wrote it (or damaged)`,
+      )
   }
-  if (!HEX64.test(resume.settledDigest)) throw dataError(`${file}: resume.settledDigest '${resume.settledDigest}' is not 64 lowercase hex digits`)
+  if (!HEX64.test(resume.settledDigest))
+    throw dataError(`${file}: resume.settledDigest '${resume.settledDigest}' is not 64 lowercase hex digits`)
   if (doc.failures.length === 0 && resume.settledDigest !== doc.dataset.digest) {
-    throw dataError(`${file}: resume.settledDigest differs from dataset.digest although no sample failed; the document was changed after ferbench wrote it (or damaged): run again without --resume`)
+    throw dataError(
+      `${file}: resume.settledDigest differs from dataset.digest although no sample failed; the document was changed after ferbench wrote it (or damaged): run again without --resume`,
+    )
   }
 }

@@ -68,12 +68,22 @@ async function* timed<T>(source: AsyncIterable<T>, state: EvalState): AsyncGener
 
 /** A sample ready for inference (its views), or one whose image could not be loaded. */
 type Prepared =
-  | { sample: Sample; views: RawImage[]; content: string; readMs: number; preprocessMs: number; attributes?: Record<string, string> }
+  | {
+      sample: Sample
+      views: RawImage[]
+      content: string
+      readMs: number
+      preprocessMs: number
+      attributes?: Record<string, string>
+    }
   | { sample: Sample; error: unknown; readMs: number }
 
 /** The attributes of one sample that slicing can use: the subject, then the adapter's own. */
 async function sampleAttributes(sample: Sample): Promise<Record<string, string>> {
-  return { ...(sample.subject !== undefined ? { subject: sample.subject } : {}), ...(sample.attributes ? await sample.attributes() : {}) }
+  return {
+    ...(sample.subject !== undefined ? { subject: sample.subject } : {}),
+    ...(sample.attributes ? await sample.attributes() : {}),
+  }
 }
 
 async function prepare(sample: Sample, input: LoopInput): Promise<Prepared> {
@@ -92,7 +102,14 @@ async function prepare(sample: Sample, input: LoopInput): Promise<Prepared> {
   const t1 = performance.now()
   const views = await prepareViews(image, input.card)
   if (DEBUG_DELAY_MS > 0) await sleep(DEBUG_DELAY_MS)
-  return { sample, views, content, readMs: t1 - t0, preprocessMs: performance.now() - t1, ...(attributes ? { attributes } : {}) }
+  return {
+    sample,
+    views,
+    content,
+    readMs: t1 - t0,
+    preprocessMs: performance.now() - t1,
+    ...(attributes ? { attributes } : {}),
+  }
 }
 
 /** The content hash of a sample's decoded pixels, or UNREADABLE when it does not decode. */
@@ -135,7 +152,9 @@ async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator
   }
   if (streamed === 0) throw usageError(emptySplitMessage(input))
   if (skip && index < skip.settled) {
-    throw dataError(`${input.data}: split ${input.split} has ${index} samples but the partial result ${skip.from} already settled ${skip.settled}: the dataset changed since; run again without --resume`)
+    throw dataError(
+      `${input.data}: split ${input.split} has ${index} samples but the partial result ${skip.from} already settled ${skip.settled}: the dataset changed since; run again without --resume`,
+    )
   }
 }
 
@@ -171,7 +190,8 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
   const classes = card.labels.length
   const { height, width, channels, layout } = card.input
   const rowFloats = height * width * channels
-  const dims = layout === 'NCHW' ? [input.rowsPerCall, channels, height, width] : [input.rowsPerCall, height, width, channels]
+  const dims =
+    layout === 'NCHW' ? [input.rowsPerCall, channels, height, width] : [input.rowsPerCall, height, width, channels]
   const buffer = new Float32Array(input.rowsPerCall * rowFloats)
   // A runner off the main thread has copied the batch when run() returns: the next batch is read
   // and preprocessed while this one runs, and a group of samples is scored when the next is sent.
@@ -193,7 +213,9 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
     const t0 = performance.now()
     const call = runner.run(batch, [callRows, ...dims.slice(1)]).then((out) => {
       if (out.length !== callRows * classes) {
-        throw modelError(`${input.modelPath}: returned ${out.length} scores for ${callRows} rows; expected ${callRows}×${classes} (card labels)`)
+        throw modelError(
+          `${input.modelPath}: returned ${out.length} scores for ${callRows} rows; expected ${callRows}×${classes} (card labels)`,
+        )
       }
       return out.slice(0, used * classes)
     })
@@ -229,7 +251,11 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
       const predicted = predictColumn(combined, 0, mapping)
       state.score(identity, p.column, predicted)
       state.calibration.add(columnProbabilities(combined, mapping, card.output, 1, probabilities), p.column)
-      if (state.scaled) state.scaled.calibration.add(columnProbabilities(combined, mapping, card.output, state.scaled.temperature, probabilities), p.column)
+      if (state.scaled)
+        state.scaled.calibration.add(
+          columnProbabilities(combined, mapping, card.output, state.scaled.temperature, probabilities),
+          p.column,
+        )
       input.onScores?.(combined, p.column)
       state.slices?.add(p.attributes, p.column, predicted)
       state.predictions?.push({
@@ -261,14 +287,19 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
   let stopped = false
   const decodeSlots = pLimit(DECODE_SLOTS)
   try {
-    for await (const outcome of prefetch(samplesToRun(input, state), input.concurrency, (s) => decodeSlots(() => prepare(s, input)))) {
+    for await (const outcome of prefetch(samplesToRun(input, state), input.concurrency, (s) =>
+      decodeSlots(() => prepare(s, input)),
+    )) {
       if (!outcome.ok) throw outcome.error // preprocessing bug or card problem: not a per-sample failure
       const item = outcome.value
       const column = mapping.columns.indexOf(item.sample.label)
       state.stagesMs.read += item.readMs
       state.loadMs += item.readMs
       if ('error' in item) {
-        if (input.strict || item.error instanceof FerbenchError) throw item.error instanceof FerbenchError ? item.error : dataError(`${item.sample.source}: ${messageOf(item.error)} (--strict)`)
+        if (input.strict || item.error instanceof FerbenchError)
+          throw item.error instanceof FerbenchError
+            ? item.error
+            : dataError(`${item.sample.source}: ${messageOf(item.error)} (--strict)`)
         group.pending.push({ sample: item.sample, content: UNREADABLE, column, views: 0, error: item.error })
       } else {
         state.stagesMs.preprocess += item.preprocessMs
@@ -277,7 +308,13 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
           writeTensor(view, card, buffer, rows * rowFloats)
           rows += 1
         }
-        group.pending.push({ sample: item.sample, content: item.content, column, views: item.views.length, ...(item.attributes ? { attributes: item.attributes } : {}) })
+        group.pending.push({
+          sample: item.sample,
+          content: item.content,
+          column,
+          views: item.views.length,
+          ...(item.attributes ? { attributes: item.attributes } : {}),
+        })
       }
       if (rows === input.rowsPerCall && group.pending.length >= input.batch) {
         await flushRows()

@@ -50,7 +50,12 @@ export class EvalState {
   /** Keep each prediction's top-3 classes and scores (only a --predictions CSV needs them). */
   readonly keepScores: boolean
 
-  constructor(columns: number, keepPredictions: boolean, sliceBy?: { attributes: readonly string[]; minSamples: number }, keepScores = false) {
+  constructor(
+    columns: number,
+    keepPredictions: boolean,
+    sliceBy?: { attributes: readonly string[]; minSamples: number },
+    keepScores = false,
+  ) {
     this.keepScores = keepScores
     this.counts = emptyConfusion(columns)
     this.digests = new SampleDigests()
@@ -62,7 +67,10 @@ export class EvalState {
     this.stagesMs = { read: 0, preprocess: 0, infer: 0, metrics: 0 }
     this.priorWallSeconds = 0
     this.segments = 1
-    this.slices = sliceBy && sliceBy.attributes.length > 0 ? new SliceAccumulator(sliceBy.attributes, columns, sliceBy.minSamples) : undefined
+    this.slices =
+      sliceBy && sliceBy.attributes.length > 0
+        ? new SliceAccumulator(sliceBy.attributes, columns, sliceBy.minSamples)
+        : undefined
     this.scaled = undefined
   }
 
@@ -72,12 +80,21 @@ export class EvalState {
     if (saved) savedPart('metrics.calibration', () => this.scaled!.calibration.addSaved(saved))
   }
 
-  static restore(saved: SavedState, columns: number, sliceBy?: { attributes: readonly string[]; minSamples: number }, keepScores = false): EvalState {
+  static restore(
+    saved: SavedState,
+    columns: number,
+    sliceBy?: { attributes: readonly string[]; minSamples: number },
+    keepScores = false,
+  ): EvalState {
     const state = new EvalState(columns, saved.predictions !== undefined, sliceBy, keepScores)
     if (saved.calibration) savedPart('metrics.calibration', () => state.calibration.addSaved(saved.calibration!))
-    else if (saved.scored > 0) throw dataError('the partial result has no metrics.calibration (written by an older ferbench); run again without --resume')
+    else if (saved.scored > 0)
+      throw dataError(
+        'the partial result has no metrics.calibration (written by an older ferbench); run again without --resume',
+      )
     if (state.slices) {
-      if (!saved.slices) throw dataError('the partial result has no metrics.slices for --slice-by; run again without --resume')
+      if (!saved.slices)
+        throw dataError('the partial result has no metrics.slices for --slice-by; run again without --resume')
       savedPart('metrics.slices', () => state.slices!.addSaved(saved.slices!))
     }
     if (saved.counts.length !== columns || saved.counts.some((row) => row.length !== columns)) {
@@ -137,7 +154,10 @@ function savedPart(field: string, restore: () => void): void {
   try {
     restore()
   } catch (error) {
-    if (error instanceof RangeError) throw dataError(`the partial result's ${field} does not fit this run (${error.message}); the document was changed after ferbench wrote it (or damaged): run again without --resume`)
+    if (error instanceof RangeError)
+      throw dataError(
+        `the partial result's ${field} does not fit this run (${error.message}); the document was changed after ferbench wrote it (or damaged): run again without --resume`,
+      )
     throw error
   }
 }

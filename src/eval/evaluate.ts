@@ -65,7 +65,9 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     const outShape = runner.outputs[0]?.shape ?? []
     const outClasses = outShape[outShape.length - 1]
     if (typeof outClasses === 'number' && outClasses !== classes) {
-      throw modelError(`${spec.model}: output '${runner.outputs[0]!.name}' has ${outClasses} scores per sample but the card (${cardSource.source}) lists ${classes} labels`)
+      throw modelError(
+        `${spec.model}: output '${runner.outputs[0]!.name}' has ${outClasses} scores per sample but the card (${cardSource.source}) lists ${classes} labels`,
+      )
     }
     const mapping = mapLabels(card.labels, adapter.labels, spec.extraClasses)
     if (mapping.extraModelClasses.length > 0) {
@@ -76,27 +78,55 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
       )
     }
     if (mapping.missingModelClasses.length > 0) {
-      warnings.push(`${adapter.name} classes the model cannot output (their samples always count as wrong): ${mapping.missingModelClasses.join(', ')}`)
+      warnings.push(
+        `${adapter.name} classes the model cannot output (their samples always count as wrong): ${mapping.missingModelClasses.join(', ')}`,
+      )
     }
 
     const views = viewCount(card)
     const rowsPerCall = card.fixedBatch ?? spec.batch * views
-    checkBatchTensor(rowsPerCall, card.input, card.fixedBatch !== undefined ? 'model' : 'usage', card.fixedBatch !== undefined ? `${spec.model}: fixed batch ${card.fixedBatch}` : `--batch ${spec.batch} (× ${views} view(s))`)
+    checkBatchTensor(
+      rowsPerCall,
+      card.input,
+      card.fixedBatch !== undefined ? 'model' : 'usage',
+      card.fixedBatch !== undefined
+        ? `${spec.model}: fixed batch ${card.fixedBatch}`
+        : `--batch ${spec.batch} (× ${views} view(s))`,
+    )
     if (card.fixedBatch !== undefined && card.fixedBatch !== spec.batch * views) {
-      warnings.push(`model fixes its batch dimension at ${card.fixedBatch}: running ${card.fixedBatch} row(s) per call (--batch ${spec.batch} not used)`)
+      warnings.push(
+        `model fixes its batch dimension at ${card.fixedBatch}: running ${card.fixedBatch} row(s) per call (--batch ${spec.batch} not used)`,
+      )
     }
     const sliceBy = spec.sliceBy ?? []
     if (sliceBy.length > 0) {
       const available = adapter.sliceAttributes?.() ?? []
       for (const a of sliceBy) {
-        if (!available.includes(a)) throw usageError(`--slice-by ${a}: ${adapter.name} data ${spec.data} has ${available.length > 0 ? `attribute(s) ${available.join(', ')}` : 'no per-sample attributes'}`)
+        if (!available.includes(a))
+          throw usageError(
+            `--slice-by ${a}: ${adapter.name} data ${spec.data} has ${available.length > 0 ? `attribute(s) ${available.join(', ')}` : 'no per-sample attributes'}`,
+          )
       }
-      if (new Set(sliceBy).size !== sliceBy.length) throw usageError(`--slice-by: an attribute is given twice (${sliceBy.join(', ')})`)
+      if (new Set(sliceBy).size !== sliceBy.length)
+        throw usageError(`--slice-by: an attribute is given twice (${sliceBy.join(', ')})`)
     }
-    const slicing = sliceBy.length > 0 ? { attributes: sliceBy, minSamples: spec.sliceMinSamples ?? DEFAULT_SLICE_MIN_SAMPLES } : undefined
+    const slicing =
+      sliceBy.length > 0
+        ? { attributes: sliceBy, minSamples: spec.sliceMinSamples ?? DEFAULT_SLICE_MIN_SAMPLES }
+        : undefined
     const identity = await modelIdentity(spec.model)
     const state = run.resumeFrom
-      ? restoreState(run.resumeFrom, { modelSha256: identity.sha256, files: identity.files, card, columns: mapping.columns, keepScores: spec.predictionScores }, slicing)
+      ? restoreState(
+          run.resumeFrom,
+          {
+            modelSha256: identity.sha256,
+            files: identity.files,
+            card,
+            columns: mapping.columns,
+            keepScores: spec.predictionScores,
+          },
+          slicing,
+        )
       : new EvalState(mapping.columns.length, spec.predictions, slicing, spec.predictionScores)
     state.outputs = OutputStats.restore(classes, run.resumeFrom?.result.resume?.outputStats)
     const loopBase = {
@@ -114,7 +144,10 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     }
     let temperatureFit: Omit<TemperatureScaling, 'after'> | undefined
     if (spec.calibrate) {
-      if (spec.calibrate.split === split) throw usageError(`--calibration-split ${split}: the temperature must be fitted on another split than the one scored (${split})`)
+      if (spec.calibrate.split === split)
+        throw usageError(
+          `--calibration-split ${split}: the temperature must be fitted on another split than the one scored (${split})`,
+        )
       const saved = run.resumeFrom?.result.metrics.calibration?.temperatureScaling
       if (saved) {
         const { after, ...fit } = saved // a resumed run keeps the temperature fitted before the interruption
@@ -131,22 +164,27 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     const startupMs = performance.now()
     try {
       finished = await runEvalLoop(
-      {
-        ...loopBase,
-        split,
-        sliceBy: slicing?.attributes,
-        shard: spec.shard,
-        skip: run.resumeFrom?.result.resume
-          ? { settled: run.resumeFrom.result.resume.settled, settledDigest: run.resumeFrom.result.resume.settledDigest, from: run.resumeFrom.file }
-          : undefined,
-        signal: run.signal,
-        onProgress: run.onProgress,
-      },
-      state,
+        {
+          ...loopBase,
+          split,
+          sliceBy: slicing?.attributes,
+          shard: spec.shard,
+          skip: run.resumeFrom?.result.resume
+            ? {
+                settled: run.resumeFrom.result.resume.settled,
+                settledDigest: run.resumeFrom.result.resume.settledDigest,
+                from: run.resumeFrom.file,
+              }
+            : undefined,
+          signal: run.signal,
+          onProgress: run.onProgress,
+        },
+        state,
       )
     } catch (error) {
       // An error after progress keeps what was settled: the caller writes it as a partial result.
-      if (!(error instanceof FerbenchError) || state.settled === (run.resumeFrom?.result.resume?.settled ?? 0)) throw error
+      if (!(error instanceof FerbenchError) || state.settled === (run.resumeFrom?.result.resume?.settled ?? 0))
+        throw error
       stoppedBy = error
     }
     const stopReason = stoppedBy ? `${stoppedBy.kind} error` : String(run.signal?.reason ?? 'abort')
@@ -157,14 +195,20 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     if (failures.length > 0) warnings.push(`${failures.length} sample(s) failed and are not scored; see failures`)
     if (scored === 0) warnings.push(`no samples were scored from ${spec.data} split ${split}`)
     if (stoppedBy) {
-      warnings.push(`stopped by an error after ${state.settled} sample(s): ${stoppedBy.message}; partial result: fix the input, then continue with \`ferbench eval --resume <this file>\``)
+      warnings.push(
+        `stopped by an error after ${state.settled} sample(s): ${stoppedBy.message}; partial result: fix the input, then continue with \`ferbench eval --resume <this file>\``,
+      )
     } else if (!finished) {
-      warnings.push(`interrupted (${stopReason}) after ${state.settled} sample(s): partial result; continue with \`ferbench eval --resume <this file>\``)
+      warnings.push(
+        `interrupted (${stopReason}) after ${state.settled} sample(s): partial result; continue with \`ferbench eval --resume <this file>\``,
+      )
     }
     const wallSeconds = state.priorWallSeconds + (performance.now() - started) / 1000
     const calibration: CalibrationReport = {
       ...state.calibration.metrics(),
-      ...(temperatureFit && state.scaled ? { temperatureScaling: { ...temperatureFit, after: state.scaled.calibration.metrics() } } : {}),
+      ...(temperatureFit && state.scaled
+        ? { temperatureScaling: { ...temperatureFit, after: state.scaled.calibration.metrics() } }
+        : {}),
     }
     const metrics: EvalResult['metrics'] = {
       ...classificationMetrics(mapping.columns, state.counts),
@@ -173,10 +217,20 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     }
     const labelOrder = checkLabelOrder(metrics.confusionMatrix, card.labels, mapping.modelToColumn)
     if (labelOrder.warning) warnings.push(labelOrder.warning)
-    if (temperatureFit && (temperatureFit.temperature <= TEMPERATURE_RANGE[0] * 1.001 || temperatureFit.temperature >= TEMPERATURE_RANGE[1] * 0.999)) {
-      warnings.push(`--calibrate temperature: the fitted temperature ${temperatureFit.temperature.toFixed(4)} lies at the edge of the searched range ${TEMPERATURE_RANGE.join('–')} (the NLL on ${temperatureFit.split} keeps falling that way, e.g. every sample already right with confidence near 1)`)
+    if (
+      temperatureFit &&
+      (temperatureFit.temperature <= TEMPERATURE_RANGE[0] * 1.001 ||
+        temperatureFit.temperature >= TEMPERATURE_RANGE[1] * 0.999)
+    ) {
+      warnings.push(
+        `--calibrate temperature: the fitted temperature ${temperatureFit.temperature.toFixed(4)} lies at the edge of the searched range ${TEMPERATURE_RANGE.join('–')} (the NLL on ${temperatureFit.split} keeps falling that way, e.g. every sample already right with confidence near 1)`,
+      )
     }
-    const outputs = checkOutputs(state.outputs, metrics.confusionMatrix, metrics.accuracyCI95, card.output, { model: spec.model, dataset: spec.dataset, data: spec.data })
+    const outputs = checkOutputs(state.outputs, metrics.confusionMatrix, metrics.accuracyCI95, card.output, {
+      model: spec.model,
+      dataset: spec.dataset,
+      data: spec.data,
+    })
     if (finished) warnings.push(...outputs.warnings)
     const result: EvalResult = {
       schema: EVAL_SCHEMA,
@@ -184,7 +238,13 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
       demo: spec.demo,
       createdAt: new Date().toISOString(),
       tool: { name: 'ferbench', version: toolVersion() },
-      model: { path: path.resolve(spec.model), sha256: identity.sha256, bytes: identity.bytes, files: identity.files, card },
+      model: {
+        path: path.resolve(spec.model),
+        sha256: identity.sha256,
+        bytes: identity.bytes,
+        files: identity.files,
+        card,
+      },
       dataset: {
         name: adapter.name,
         path: path.resolve(spec.data),
@@ -215,7 +275,16 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
         fixedBatch: card.fixedBatch !== undefined,
       },
       machine: machineInfo(),
-      versions: { ferbench: toolVersion(), ...packageVersions(['onnxruntime-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', 'sharp', 'csv-parse']) },
+      versions: {
+        ferbench: toolVersion(),
+        ...packageVersions([
+          'onnxruntime-node',
+          '@tensorflow/tfjs-core',
+          '@tensorflow/tfjs-backend-wasm',
+          'sharp',
+          'csv-parse',
+        ]),
+      },
       metrics,
       labelOrderCheck: labelOrder.check,
       outputCheck: outputs.check,
@@ -231,7 +300,15 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
       ...(predictions ? { predictions: encodePredictions(predictions, mapping.columns, spec.predictionScores) } : {}),
       ...(finished
         ? {}
-        : { resume: { settled: state.settled, settledDigest: state.settledDigest.hex(), signal: stopReason, outputStats: state.outputs.state(), options: storedSpec(spec, split) } }),
+        : {
+            resume: {
+              settled: state.settled,
+              settledDigest: state.settledDigest.hex(),
+              signal: stopReason,
+              outputStats: state.outputs.state(),
+              options: storedSpec(spec, split),
+            },
+          }),
     }
     if (stoppedBy) throw new PartialResultError(stoppedBy, result)
     return result

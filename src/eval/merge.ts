@@ -32,7 +32,8 @@ export interface ShardInput {
  * folder scan already read is not read again.
  */
 export function readShardInput({ file, parsed }: ShardInput): ShardFile {
-  const result = parsed === undefined ? readEvalDocumentFor(file, SHARD_EXPECTED) : evalDocumentFrom(parsed, file, SHARD_EXPECTED)
+  const result =
+    parsed === undefined ? readEvalDocumentFor(file, SHARD_EXPECTED) : evalDocumentFrom(parsed, file, SHARD_EXPECTED)
   checkEvalDocument(result, file)
   return { file, result }
 }
@@ -57,32 +58,45 @@ export function expandShardInputs(inputs: readonly string[]): ShardInput[] {
         const file = path.join(input, n)
         try {
           const parsed = readJsonDocument(file, `a shard result (${EVAL_SCHEMA} with dataset.shard)`)
-          const isShard = schemaOf(parsed) === EVAL_SCHEMA && (parsed as { dataset?: { shard?: unknown } }).dataset?.shard !== undefined
+          const isShard =
+            schemaOf(parsed) === EVAL_SCHEMA &&
+            (parsed as { dataset?: { shard?: unknown } }).dataset?.shard !== undefined
           return isShard ? [{ file, parsed }] : []
         } catch {
           return [] // not a shard result: skipped, as the folder rule says
         }
       })
-    if (shards.length === 0) throw dataError(`${input}: folder holds no shard results (${EVAL_SCHEMA} documents with dataset.shard)`)
+    if (shards.length === 0)
+      throw dataError(`${input}: folder holds no shard results (${EVAL_SCHEMA} documents with dataset.shard)`)
     return shards
   })
 }
 
-
 const cardWithoutOrigin = (card: ModelCard): unknown => ({ ...card, origin: undefined })
 
 /** Warnings that describe one shard's samples: recomputed for the merge instead of copied. */
-const PER_RUN_WARNINGS = [/sample\(s\) failed and are not scored/, /^no samples were scored/, /^label order check: /, /^degenerate output: /]
+const PER_RUN_WARNINGS = [
+  /sample\(s\) failed and are not scored/,
+  /^no samples were scored/,
+  /^label order check: /,
+  /^degenerate output: /,
+]
 
 /** The shards' digests added up (each is an additive multiset hash); older shards have only `digest`. */
-function combinedDigests(datasets: ReadonlyArray<EvalResult['dataset']>): Pick<EvalResult['dataset'], 'digest' | 'contentDigest' | 'idDigest'> {
+function combinedDigests(
+  datasets: ReadonlyArray<EvalResult['dataset']>,
+): Pick<EvalResult['dataset'], 'digest' | 'contentDigest' | 'idDigest'> {
   const sum = (pick: (d: EvalResult['dataset']) => string | undefined): string | undefined => {
     const hexes = datasets.map(pick)
     return hexes.every((h) => h !== undefined) ? DatasetDigest.combine(hexes as string[]) : undefined
   }
   const contentDigest = sum((d) => d.contentDigest)
   const idDigest = sum((d) => d.idDigest)
-  return { digest: sum((d) => d.digest)!, ...(contentDigest ? { contentDigest } : {}), ...(idDigest ? { idDigest } : {}) }
+  return {
+    digest: sum((d) => d.digest)!,
+    ...(contentDigest ? { contentDigest } : {}),
+    ...(idDigest ? { idDigest } : {}),
+  }
 }
 
 /**
@@ -96,8 +110,14 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   if (shards.length === 0) throw dataError('merge: no shard files given')
   const described = shards.map(({ file, result }) => {
     const shard = result.dataset.shard
-    if (!shard) throw dataError(`${file}: not a shard result (no dataset.shard); merge takes the results of \`ferbench eval --shard i/n\``)
-    if (!result.complete) throw dataError(`${file}: shard ${shard.index}/${shard.count} is partial (complete:false); finish it with \`ferbench eval --resume ${file}\` first`)
+    if (!shard)
+      throw dataError(
+        `${file}: not a shard result (no dataset.shard); merge takes the results of \`ferbench eval --shard i/n\``,
+      )
+    if (!result.complete)
+      throw dataError(
+        `${file}: shard ${shard.index}/${shard.count} is partial (complete:false); finish it with \`ferbench eval --resume ${file}\` first`,
+      )
     return { file, result, shard }
   })
   const first = described[0]!
@@ -106,7 +126,10 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
     const expected = canonicalJson(pick(first.result))
     for (const d of described) {
       const got = canonicalJson(pick(d.result))
-      if (got !== expected) throw dataError(`merge: ${d.file} has a different ${what} than ${first.file} (${got} vs ${expected}); shards must come from the same evaluation`)
+      if (got !== expected)
+        throw dataError(
+          `merge: ${d.file} has a different ${what} than ${first.file} (${got} vs ${expected}); shards must come from the same evaluation`,
+        )
     }
   }
   same('digest definition (dataset.contentDigest present: pixels hashed)', (r) => r.dataset.contentDigest !== undefined)
@@ -120,11 +143,20 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   const byIndex = new Map<number, string>()
   for (const d of described) {
     const earlier = byIndex.get(d.shard.index)
-    if (earlier !== undefined) throw dataError(`merge: shard ${d.shard.index}/${count} is given twice (${earlier} and ${d.file}); shards must not overlap`)
+    if (earlier !== undefined)
+      throw dataError(
+        `merge: shard ${d.shard.index}/${count} is given twice (${earlier} and ${d.file}); shards must not overlap`,
+      )
     byIndex.set(d.shard.index, d.file)
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i))
-  if (missing.length > 0) throw dataError(`merge: missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}; got ${[...byIndex.keys()].sort((a, b) => a - b).map((i) => `${i}/${count}`).join(', ')}`)
+  if (missing.length > 0)
+    throw dataError(
+      `merge: missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}; got ${[...byIndex.keys()]
+        .sort((a, b) => a - b)
+        .map((i) => `${i}/${count}`)
+        .join(', ')}`,
+    )
   const ordered = [...described].sort((a, b) => a.shard.index - b.shard.index)
 
   const labels = first.result.metrics.confusionMatrix.labels
@@ -132,11 +164,22 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   for (const { result } of ordered) {
     result.metrics.confusionMatrix.counts.forEach((row, t) => row.forEach((n, p) => (counts[t]![p]! += n)))
   }
-  const metrics: EvalResult['metrics'] = { ...classificationMetrics(labels, counts), ...mergedCalibrationAndSlices(ordered, labels) }
+  const metrics: EvalResult['metrics'] = {
+    ...classificationMetrics(labels, counts),
+    ...mergedCalibrationAndSlices(ordered, labels),
+  }
   const labelOrder = checkLabelOrderOfMapping(metrics.confusionMatrix, first.result.labelMapping)
   const shardOutputs = ordered.map((d) => d.result.outputCheck)
   const outputs = shardOutputs.every((o) => o !== undefined)
-    ? checkOutputs(OutputStats.pool(first.result.labelMapping.modelLabels.length, shardOutputs as NonNullable<(typeof shardOutputs)[number]>[]), metrics.confusionMatrix, metrics.accuracyCI95, first.result.model.card.output)
+    ? checkOutputs(
+        OutputStats.pool(
+          first.result.labelMapping.modelLabels.length,
+          shardOutputs as NonNullable<(typeof shardOutputs)[number]>[],
+        ),
+        metrics.confusionMatrix,
+        metrics.accuracyCI95,
+        first.result.model.card.output,
+      )
     : undefined
   const samples = ordered.reduce((n, d) => n + d.result.dataset.samples, 0)
   const failures = ordered.flatMap((d) => d.result.failures)
@@ -144,21 +187,26 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   const addWarning = (w: string): void => {
     if (!warnings.includes(w)) warnings.push(w)
   }
-  for (const d of ordered) for (const w of d.result.warnings) if (!PER_RUN_WARNINGS.some((re) => re.test(w))) addWarning(w)
+  for (const d of ordered)
+    for (const w of d.result.warnings) if (!PER_RUN_WARNINGS.some((re) => re.test(w))) addWarning(w)
   const backends = [...new Set(ordered.map((d) => `${d.result.runner.backend} (${d.result.runner.version})`))]
-  if (backends.length > 1) addWarning(`shards ran on different runners: ${backends.join(', ')}; scores may differ in the last digits`)
+  if (backends.length > 1)
+    addWarning(`shards ran on different runners: ${backends.join(', ')}; scores may differ in the last digits`)
   const tools = [...new Set(ordered.map((d) => d.result.tool.version))]
   if (tools.length > 1) addWarning(`shards were made by different ferbench versions: ${tools.join(', ')}`)
   if (failures.length > 0) addWarning(`${failures.length} sample(s) failed and are not scored; see failures`)
   if (labelOrder.warning) addWarning(labelOrder.warning)
   for (const w of outputs?.warnings ?? []) addWarning(w)
-  if (samples === 0) addWarning(`no samples were scored from ${first.result.dataset.path} split ${first.result.dataset.split}`)
+  if (samples === 0)
+    addWarning(`no samples were scored from ${first.result.dataset.path} split ${first.result.dataset.split}`)
   const withPredictions = ordered.filter((d) => d.result.predictions !== undefined).length
-  if (withPredictions > 0 && withPredictions < ordered.length) addWarning('only some shards embed predictions; the merged result has none')
+  if (withPredictions > 0 && withPredictions < ordered.length)
+    addWarning('only some shards embed predictions; the merged result has none')
 
   const wallSeconds = Math.max(...ordered.map((d) => d.result.timing.wallSeconds))
   const stagesMs = { read: 0, preprocess: 0, infer: 0, metrics: 0 }
-  for (const d of ordered) for (const k of Object.keys(stagesMs) as Array<keyof typeof stagesMs>) stagesMs[k] += d.result.timing.stagesMs[k]
+  for (const d of ordered)
+    for (const k of Object.keys(stagesMs) as Array<keyof typeof stagesMs>) stagesMs[k] += d.result.timing.stagesMs[k]
   const { shard: _shard, ...dataset } = first.result.dataset
   const base = first.result
   const merged: EvalResult = {
@@ -186,7 +234,11 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
   }
   delete merged.predictions
   if (!outputs) delete merged.outputCheck
-  if (withPredictions === ordered.length) merged.predictions = encodePredictions(ordered.flatMap((d) => decodePredictions(d.result.predictions!)), labels)
+  if (withPredictions === ordered.length)
+    merged.predictions = encodePredictions(
+      ordered.flatMap((d) => decodePredictions(d.result.predictions!)),
+      labels,
+    )
   return merged
 }
 
@@ -196,7 +248,10 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
  * must carry them (and the same temperature and slice attributes); floating-point sums are added
  * in shard order, so ECE, NLL and Brier can differ from an unsharded run's in the last digits.
  */
-function mergedCalibrationAndSlices(ordered: ReadonlyArray<{ file: string; result: EvalResult }>, labels: readonly string[]): Pick<EvalResult['metrics'], 'calibration' | 'slices'> {
+function mergedCalibrationAndSlices(
+  ordered: ReadonlyArray<{ file: string; result: EvalResult }>,
+  labels: readonly string[],
+): Pick<EvalResult['metrics'], 'calibration' | 'slices'> {
   const out: Pick<EvalResult['metrics'], 'calibration' | 'slices'> = {}
   const withCalibration = ordered.filter((d) => d.result.metrics.calibration !== undefined)
   if (withCalibration.length === ordered.length) {
@@ -208,7 +263,9 @@ function mergedCalibrationAndSlices(ordered: ReadonlyArray<{ file: string; resul
     if (first) {
       for (const [i, t] of scalings.entries()) {
         if (!t || t.temperature !== first.temperature || t.split !== first.split) {
-          throw dataError(`merge: ${ordered[i]!.file} has ${t ? `temperature ${t.temperature} fitted on ${t.split}` : 'no temperature scaling'}, ${ordered[0]!.file} ${first.temperature} on ${first.split}; shards must come from the same evaluation`)
+          throw dataError(
+            `merge: ${ordered[i]!.file} has ${t ? `temperature ${t.temperature} fitted on ${t.split}` : 'no temperature scaling'}, ${ordered[0]!.file} ${first.temperature} on ${first.split}; shards must come from the same evaluation`,
+          )
         }
       }
       const after = new CalibrationAccumulator()
@@ -220,7 +277,10 @@ function mergedCalibrationAndSlices(ordered: ReadonlyArray<{ file: string; resul
   const attributes = Object.keys(ordered[0]!.result.metrics.slices ?? {})
   for (const d of ordered) {
     const mine = Object.keys(d.result.metrics.slices ?? {})
-    if (mine.join('\n') !== attributes.join('\n')) throw dataError(`merge: ${d.file} is sliced by [${mine.join(', ')}], ${ordered[0]!.file} by [${attributes.join(', ')}]; shards must come from the same evaluation`)
+    if (mine.join('\n') !== attributes.join('\n'))
+      throw dataError(
+        `merge: ${d.file} is sliced by [${mine.join(', ')}], ${ordered[0]!.file} by [${attributes.join(', ')}]; shards must come from the same evaluation`,
+      )
   }
   if (attributes.length > 0) {
     const minSamples = ordered[0]!.result.metrics.slices![attributes[0]!]!.minSamples

@@ -17,7 +17,11 @@ const settle = <T>(work: () => Promise<T>): Promise<Settled<T>> =>
  * An error from `source` itself is thrown at its place in the order; an error from `prepare` is
  * yielded as a failed outcome. Stopping early (break/return) closes `source`.
  */
-export async function* prefetch<S, T>(source: AsyncIterable<S>, ahead: number, prepare: (item: S) => Promise<T>): AsyncGenerator<Settled<T>> {
+export async function* prefetch<S, T>(
+  source: AsyncIterable<S>,
+  ahead: number,
+  prepare: (item: S) => Promise<T>,
+): AsyncGenerator<Settled<T>> {
   const iterator = source[Symbol.asyncIterator]()
   let pulls: Promise<unknown> = Promise.resolve()
   let ended = false
@@ -26,7 +30,9 @@ export async function* prefetch<S, T>(source: AsyncIterable<S>, ahead: number, p
     pulls = pull.catch(() => undefined)
     return pull.then(
       (next): Promise<Entry<T>> | Entry<T> =>
-        next.done ? { kind: 'end' } : settle(() => prepare(next.value)).then((settled) => ({ kind: 'item', settled }) as const),
+        next.done
+          ? { kind: 'end' }
+          : settle(() => prepare(next.value)).then((settled) => ({ kind: 'item', settled }) as const),
       (error: unknown): Entry<T> => ({ kind: 'sourceError', error }),
     )
   }

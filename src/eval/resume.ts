@@ -20,7 +20,8 @@ const PARTIAL_EXPECTED = 'a partial result written by an interrupted `ferbench e
  */
 function readPartialResult(file: string): EvalResult {
   const doc: EvalResult = readEvalDocumentFor(file, PARTIAL_EXPECTED)
-  if (doc.complete) throw dataError(`--resume ${file}: this result is complete (complete:true); there is nothing to resume`)
+  if (doc.complete)
+    throw dataError(`--resume ${file}: this result is complete (complete:true); there is nothing to resume`)
   checkPartialResult(doc, file)
   return doc
 }
@@ -40,7 +41,13 @@ function changedFiles(then: readonly ModelFileEntry[] | undefined, now: readonly
  */
 export function restoreState(
   from: { file: string; result: EvalResult },
-  current: { modelSha256: string; files?: readonly ModelFileEntry[]; card: ModelCard; columns: readonly string[]; keepScores?: boolean },
+  current: {
+    modelSha256: string
+    files?: readonly ModelFileEntry[]
+    card: ModelCard
+    columns: readonly string[]
+    keepScores?: boolean
+  },
   sliceBy?: { attributes: readonly string[]; minSamples: number },
 ): EvalState {
   const { file, result } = from
@@ -58,11 +65,15 @@ export function restoreState(
   }
   const strip = (card: ModelCard): unknown => ({ ...card, origin: undefined })
   if (canonicalJson(strip(result.model.card)) !== canonicalJson(strip(current.card))) {
-    throw cardError(`--resume ${file}: the model card resolves differently now than in the partial result; run again without --resume`)
+    throw cardError(
+      `--resume ${file}: the model card resolves differently now than in the partial result; run again without --resume`,
+    )
   }
   const columns = result.metrics.confusionMatrix.labels
   if (columns.join(',') !== current.columns.join(',')) {
-    throw dataError(`--resume ${file}: confusion-matrix columns were [${columns.join(', ')}], now [${current.columns.join(', ')}]`)
+    throw dataError(
+      `--resume ${file}: confusion-matrix columns were [${columns.join(', ')}], now [${current.columns.join(', ')}]`,
+    )
   }
   return EvalState.restore(
     {
@@ -91,7 +102,10 @@ export function restoreState(
  * What `eval --resume <file>` runs: the spec the partial result stores (validated by its schema,
  * paths resolved), with `concurrency` the only setting taken from now, and the partial to continue.
  */
-export function resumeFromPartial(file: string, concurrency: number): { spec: EvalSpec; resumeFrom: { file: string; result: EvalResult } } {
+export function resumeFromPartial(
+  file: string,
+  concurrency: number,
+): { spec: EvalSpec; resumeFrom: { file: string; result: EvalResult } } {
   const result = readPartialResult(file)
   return { spec: specFromStored(file, result.resume!.options, concurrency), resumeFrom: { file, result } }
 }

@@ -2,12 +2,17 @@ import { softmaxRow } from '../metrics/softmax.js'
 import type { LabelMapping } from '../labels/mapping.js'
 import type { ModelCard } from '../card/schema.js'
 
-
 /**
  * Averages one sample's view rows into one score row: TTA averages probabilities or logits as
  * the card says (a probability model's outputs are averaged as they are).
  */
-export function combineViews(scores: Float32Array, firstRow: number, views: number, classes: number, card: ModelCard): Float32Array {
+export function combineViews(
+  scores: Float32Array,
+  firstRow: number,
+  views: number,
+  classes: number,
+  card: ModelCard,
+): Float32Array {
   const out = new Float32Array(classes)
   if (views === 1) return scores.slice(firstRow * classes, (firstRow + 1) * classes)
   const soft = card.output === 'logits' && card.ttaAverage === 'probabilities'
@@ -21,7 +26,12 @@ export function combineViews(scores: Float32Array, firstRow: number, views: numb
 }
 
 /** The best `k` classes among those the argmax considers, with their scores. */
-export function topScores(row: Float32Array, columnsOfModel: number[], labels: readonly string[], k: number): Array<{ label: string; score: number }> {
+export function topScores(
+  row: Float32Array,
+  columnsOfModel: number[],
+  labels: readonly string[],
+  k: number,
+): Array<{ label: string; score: number }> {
   return columnsOfModel
     .map((column, i) => ({ column, i }))
     .filter((x) => x.column >= 0)
@@ -38,7 +48,8 @@ export function nonFiniteScores(row: Float32Array, mapping: LabelMapping): strin
   const bad: string[] = []
   for (let i = 0; i < row.length; i++) {
     const s = row[i]!
-    if (!Number.isFinite(s)) bad.push(`${mapping.modelLabels[i] ?? `output ${i}`}=${Number.isNaN(s) ? 'NaN' : s > 0 ? 'Inf' : '-Inf'}`)
+    if (!Number.isFinite(s))
+      bad.push(`${mapping.modelLabels[i] ?? `output ${i}`}=${Number.isNaN(s) ? 'NaN' : s > 0 ? 'Inf' : '-Inf'}`)
   }
   if (bad.length === 0) return undefined
   return `model output is not finite (${bad.join(', ')}); expected finite scores; sample not scored and not counted as any class`
@@ -51,7 +62,13 @@ export function nonFiniteScores(row: Float32Array, mapping: LabelMapping): strin
  * column (an excluded extra class's share is spread over the rest). A column no model output
  * maps to gets 0. An all-zero probability row gives equal shares.
  */
-export function columnProbabilities(row: Float32Array, mapping: LabelMapping, output: ModelCard['output'], temperature = 1, out = new Float64Array(mapping.columns.length)): Float64Array {
+export function columnProbabilities(
+  row: Float32Array,
+  mapping: LabelMapping,
+  output: ModelCard['output'],
+  temperature = 1,
+  out = new Float64Array(mapping.columns.length),
+): Float64Array {
   out.fill(0)
   const m = mapping.modelToColumn
   let max = -Infinity
@@ -60,7 +77,12 @@ export function columnProbabilities(row: Float32Array, mapping: LabelMapping, ou
   for (let i = 0; i < m.length; i++) {
     const column = m[i]!
     if (column < 0) continue
-    const v = output === 'logits' ? Math.exp(row[i]! / temperature - max) : temperature === 1 ? Math.max(0, row[i]!) : Math.max(0, row[i]!) ** (1 / temperature)
+    const v =
+      output === 'logits'
+        ? Math.exp(row[i]! / temperature - max)
+        : temperature === 1
+          ? Math.max(0, row[i]!)
+          : Math.max(0, row[i]!) ** (1 / temperature)
     out[column] = v
     sum += v
   }

@@ -16,7 +16,8 @@ export function parseShard(text: string): Shard {
   if (!m) throw usageError(`--shard ${text}: expected i/n with 1 ≤ i ≤ n, e.g. --shard 2/4`)
   const index = Number(m[1])
   const count = Number(m[2])
-  if (count < 1 || index < 1 || index > count) throw usageError(`--shard ${text}: expected i/n with 1 ≤ i ≤ n (got i=${index}, n=${count})`)
+  if (count < 1 || index < 1 || index > count)
+    throw usageError(`--shard ${text}: expected i/n with 1 ≤ i ≤ n (got i=${index}, n=${count})`)
   return { index, count }
 }
 
@@ -29,4 +30,5 @@ export function shardOf(id: string, count: number): number {
   return (createHash('sha256').update(id).digest().readUInt32BE(0) % count) + 1
 }
 
-export const inShard = (id: string, shard: Shard): boolean => shard.count === 1 || shardOf(id, shard.count) === shard.index
+export const inShard = (id: string, shard: Shard): boolean =>
+  shard.count === 1 || shardOf(id, shard.count) === shard.index

@@ -21,12 +21,14 @@ const SHARD_ENGINES = [
 function integer(env: Env, name: string): number | undefined {
   const text = env[name]
   if (text === undefined || text.trim() === '') return undefined
-  if (!/^\s*\d+\s*$/.test(text)) throw usageError(`--shard auto: ${name}=${JSON.stringify(text)} is not a non-negative integer`)
+  if (!/^\s*\d+\s*$/.test(text))
+    throw usageError(`--shard auto: ${name}=${JSON.stringify(text)} is not a non-negative integer`)
   return Number(text)
 }
 
 function checked(index: number, count: number, source: string): AutoShard {
-  if (count < 1 || index < 1 || index > count) throw usageError(`--shard auto: ${source} gives shard ${index}/${count}; expected 1 ≤ i ≤ n`)
+  if (count < 1 || index < 1 || index > count)
+    throw usageError(`--shard auto: ${source} gives shard ${index}/${count}; expected 1 ≤ i ≤ n`)
   return { shard: { index, count }, source }
 }
 
@@ -37,12 +39,16 @@ function checked(index: number, count: number, source: string): AutoShard {
  */
 export function shardFromEnvironment(env: Env, shardCount?: number): AutoShard {
   const agree = (count: number, source: string): number => {
-    if (shardCount !== undefined && shardCount !== count) throw usageError(`--shard-count ${shardCount} disagrees with ${source}, which says ${count} shards`)
+    if (shardCount !== undefined && shardCount !== count)
+      throw usageError(`--shard-count ${shardCount} disagrees with ${source}, which says ${count} shards`)
     return count
   }
   const k8s = integer(env, 'JOB_COMPLETION_INDEX')
   if (k8s !== undefined) {
-    if (shardCount === undefined) throw usageError('--shard auto in a Kubernetes Indexed Job: JOB_COMPLETION_INDEX gives the index only; pass --shard-count with the Job\'s .spec.completions')
+    if (shardCount === undefined)
+      throw usageError(
+        "--shard auto in a Kubernetes Indexed Job: JOB_COMPLETION_INDEX gives the index only; pass --shard-count with the Job's .spec.completions",
+      )
     return checked(k8s + 1, shardCount, `Kubernetes Indexed Job (JOB_COMPLETION_INDEX=${k8s})`)
   }
   const slurmId = integer(env, 'SLURM_ARRAY_TASK_ID')
@@ -50,10 +56,15 @@ export function shardFromEnvironment(env: Env, shardCount?: number): AutoShard {
     const min = integer(env, 'SLURM_ARRAY_TASK_MIN') ?? 0
     const step = integer(env, 'SLURM_ARRAY_TASK_STEP') ?? 1
     const max = integer(env, 'SLURM_ARRAY_TASK_MAX')
-    const total = integer(env, 'SLURM_ARRAY_TASK_COUNT') ?? (max !== undefined ? Math.floor((max - min) / step) + 1 : undefined)
+    const total =
+      integer(env, 'SLURM_ARRAY_TASK_COUNT') ?? (max !== undefined ? Math.floor((max - min) / step) + 1 : undefined)
     const source = `SLURM job array (SLURM_ARRAY_TASK_ID=${slurmId}, min ${min}, step ${step})`
-    if (total === undefined && shardCount === undefined) throw usageError('--shard auto in a SLURM array: neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MAX is set; pass --shard-count')
-    if ((slurmId - min) % step !== 0) throw usageError(`--shard auto: ${source}: the task id is not on the array's step`)
+    if (total === undefined && shardCount === undefined)
+      throw usageError(
+        '--shard auto in a SLURM array: neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MAX is set; pass --shard-count',
+      )
+    if ((slurmId - min) % step !== 0)
+      throw usageError(`--shard auto: ${source}: the task id is not on the array's step`)
     return checked((slurmId - min) / step + 1, total === undefined ? shardCount! : agree(total, source), source)
   }
   const gitlab = integer(env, 'CI_NODE_INDEX')
@@ -74,5 +85,7 @@ export function shardFromEnvironment(env: Env, shardCount?: number): AutoShard {
     const source = `${engine} (${indexVar}=${index}, ${totalVar}=${total})`
     return checked(index + 1, agree(total, source), source)
   }
-  throw usageError(`--shard auto: no sharding engine found in the environment. Looked for: ${SHARD_ENGINES.join('; ')}. On GitHub Actions pass --shard \${{ matrix.shard }}/N explicitly.`)
+  throw usageError(
+    `--shard auto: no sharding engine found in the environment. Looked for: ${SHARD_ENGINES.join('; ')}. On GitHub Actions pass --shard \${{ matrix.shard }}/N explicitly.`,
+  )
 }

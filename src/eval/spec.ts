@@ -49,7 +49,9 @@ const evalSpecSchema = z
     embedPredictions: embedPredictions ?? spec.predictions,
     // no adapter option given (flags left out are undefined): none stored
     ...(datasetOptions && Object.values(datasetOptions).some((v) => v !== undefined) ? { datasetOptions } : {}),
-    ...(sliceBy && sliceBy.length > 0 ? { sliceBy, sliceMinSamples: sliceMinSamples ?? DEFAULT_SLICE_MIN_SAMPLES } : {}),
+    ...(sliceBy && sliceBy.length > 0
+      ? { sliceBy, sliceMinSamples: sliceMinSamples ?? DEFAULT_SLICE_MIN_SAMPLES }
+      : {}),
   }))
 
 export type EvalSpec = z.output<typeof evalSpecSchema>
@@ -77,7 +79,9 @@ export function storedSpec(spec: EvalSpec, split: string): StoredSpec {
     card: spec.card ? path.resolve(spec.card) : undefined,
     data: path.resolve(spec.data),
     split,
-    ...(spec.datasetOptions && labels !== undefined ? { datasetOptions: { ...spec.datasetOptions, labels: path.resolve(labels) } } : {}),
+    ...(spec.datasetOptions && labels !== undefined
+      ? { datasetOptions: { ...spec.datasetOptions, labels: path.resolve(labels) } }
+      : {}),
   }
 }
 

@@ -83,7 +83,10 @@ export const UNREADABLE = 'unreadable'
  * row, a PNG copy) give the same hash; a lossy re-encoding (JPEG) does not.
  */
 export function contentHash(image: { width: number; height: number; channels: number; data: Uint8Array }): string {
-  return createHash('sha256').update(`${image.width}x${image.height}x${image.channels}\n`).update(image.data).digest('hex')
+  return createHash('sha256')
+    .update(`${image.width}x${image.height}x${image.channels}\n`)
+    .update(image.data)
+    .digest('hex')
 }
 
 /** The first 16 hex digits of a content hash: the key per-sample predictions carry to pair samples across files. */
@@ -91,7 +94,8 @@ export const contentKey = (content: string): string => content.slice(0, 16)
 
 /** Node's one-shot crypto.hash (Node ≥ 20.12; about twice as fast on short texts), else createHash. */
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, outputEncoding: 'buffer') => Buffer }).hash
-const sha = (text: string): Buffer => (oneShot ? oneShot('sha256', text, 'buffer') : createHash('sha256').update(text).digest())
+const sha = (text: string): Buffer =>
+  oneShot ? oneShot('sha256', text, 'buffer') : createHash('sha256').update(text).digest()
 
 /**
  * The three hashes one sample adds:

@@ -45,7 +45,9 @@ function tfjsWeightFiles(model: string): string[] {
   }
   const dir = path.dirname(model)
   const manifest = Array.isArray(json?.weightsManifest) ? json.weightsManifest : []
-  const paths = manifest.flatMap((group) => (Array.isArray(group?.paths) ? group.paths.filter((p): p is string => typeof p === 'string') : []))
+  const paths = manifest.flatMap((group) =>
+    Array.isArray(group?.paths) ? group.paths.filter((p): p is string => typeof p === 'string') : [],
+  )
   return [...new Set(paths.map((p) => path.resolve(dir, p)))]
 }
 
@@ -81,7 +83,8 @@ export async function modelIdentity(model: string): Promise<ModelIdentity> {
   const dir = path.dirname(path.resolve(model))
   const files: ModelFileEntry[] = []
   for (const file of [path.resolve(model), ...companions]) {
-    if (!existsSync(file)) throw modelError(`${model}: '${relative(dir, file)}', a file the model loads, is missing (looked for ${file})`)
+    if (!existsSync(file))
+      throw modelError(`${model}: '${relative(dir, file)}', a file the model loads, is missing (looked for ${file})`)
     files.push({ path: relative(dir, file), bytes: statSync(file).size, sha256: await sha256File(file) })
   }
   return { sha256: combinedSha256(files), bytes: files.reduce((n, f) => n + f.bytes, 0), files }

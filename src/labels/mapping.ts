@@ -20,7 +20,11 @@ export interface LabelMapping {
   missingModelClasses: Emotion[]
 }
 
-export function mapLabels(modelLabels: readonly Emotion[], datasetLabels: readonly Emotion[], policy: ExtraClassPolicy): LabelMapping {
+export function mapLabels(
+  modelLabels: readonly Emotion[],
+  datasetLabels: readonly Emotion[],
+  policy: ExtraClassPolicy,
+): LabelMapping {
   const extra = modelLabels.filter((l) => !datasetLabels.includes(l))
   const missing = datasetLabels.filter((l) => !modelLabels.includes(l))
   const columns = policy === 'keep' ? [...datasetLabels, ...extra] : [...datasetLabels]

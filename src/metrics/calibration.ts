@@ -74,7 +74,8 @@ export class CalibrationAccumulator {
 
   /** Adds the sums stored in a result's metrics.calibration (a resumed run's or a shard's). */
   addSaved(saved: CalibrationMetrics): void {
-    if (saved.bins.length !== CALIBRATION_BINS) throw new RangeError(`calibration has ${saved.bins.length} bins; expected ${CALIBRATION_BINS}`)
+    if (saved.bins.length !== CALIBRATION_BINS)
+      throw new RangeError(`calibration has ${saved.bins.length} bins; expected ${CALIBRATION_BINS}`)
     saved.bins.forEach((b, m) => {
       this.counts[m]! += b.samples
       this.correct[m]! += b.correct
@@ -97,9 +98,26 @@ export class CalibrationAccumulator {
         ece += (samples / n) * gap
         mce = Math.max(mce, gap)
       }
-      return { low: m / CALIBRATION_BINS, high: (m + 1) / CALIBRATION_BINS, samples, confidence, accuracy, correct: this.correct[m]!, confidenceSum: this.confidenceSums[m]! }
+      return {
+        low: m / CALIBRATION_BINS,
+        high: (m + 1) / CALIBRATION_BINS,
+        samples,
+        confidence,
+        accuracy,
+        correct: this.correct[m]!,
+        confidenceSum: this.confidenceSums[m]!,
+      }
     })
-    return { samples: n, ece, mce, nll: n === 0 ? 0 : this.nllSum / n, brier: n === 0 ? 0 : this.brierSum / n, nllSum: this.nllSum, brierSum: this.brierSum, bins }
+    return {
+      samples: n,
+      ece,
+      mce,
+      nll: n === 0 ? 0 : this.nllSum / n,
+      brier: n === 0 ? 0 : this.brierSum / n,
+      nllSum: this.nllSum,
+      brierSum: this.brierSum,
+      bins,
+    }
   }
 }
 

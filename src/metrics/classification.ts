@@ -53,7 +53,10 @@ export function wilsonInterval(successes: number, trials: number, z = 1.95996398
 
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b)
 
-export function classificationMetrics(labels: readonly string[], counts: readonly (readonly number[])[]): ClassificationMetrics {
+export function classificationMetrics(
+  labels: readonly string[],
+  counts: readonly (readonly number[])[],
+): ClassificationMetrics {
   const k = labels.length
   if (counts.length !== k || counts.some((row) => row.length !== k)) {
     throw new RangeError(`confusion matrix must be ${k}×${k} for labels [${labels.join(', ')}]`)

@@ -29,7 +29,12 @@ const CONSTANT_RELATIVE_STD = 0.01
 const CONSTANT_SOFTMAX_STD = 1e-4
 const MIN_SAMPLES = 20
 
-export type DegenerateFlag = 'one-class' | 'constant-outputs' | 'chance-accuracy' | 'probabilities-as-logits' | 'logits-as-probabilities'
+export type DegenerateFlag =
+  | 'one-class'
+  | 'constant-outputs'
+  | 'chance-accuracy'
+  | 'probabilities-as-logits'
+  | 'logits-as-probabilities'
 
 /** Running statistics of the output rows (Welford per class, on the softmax or the probabilities as they are). */
 export class OutputStats {
@@ -93,7 +98,8 @@ export class OutputStats {
   relativeRawStd(): number {
     const std = this.std(this.rawM2)
     let meanSquare = 0
-    for (let i = 0; i < this.classes; i++) meanSquare += (this.rawMean[i]! ** 2 + (this.rows > 1 ? this.rawM2[i]! / this.rows : 0)) / this.classes
+    for (let i = 0; i < this.classes; i++)
+      meanSquare += (this.rawMean[i]! ** 2 + (this.rows > 1 ? this.rawM2[i]! / this.rows : 0)) / this.classes
     const rms = Math.sqrt(meanSquare)
     return rms === 0 ? 0 : Math.max(...std) / rms
   }
@@ -142,7 +148,12 @@ export class OutputStats {
     for (const p of parts) {
       if (p.softmaxMean.length !== classes || p.rows === 0) continue
       const n = out.rows + p.rows
-      const combine = (mean: Float64Array, m2: Float64Array, pMean: readonly number[], pStd: readonly number[]): void => {
+      const combine = (
+        mean: Float64Array,
+        m2: Float64Array,
+        pMean: readonly number[],
+        pStd: readonly number[],
+      ): void => {
         for (let i = 0; i < classes; i++) {
           const m2b = p.rows > 1 ? pStd[i]! ** 2 * (p.rows - 1) : 0
           const d = pMean[i]! - mean[i]!
@@ -160,7 +171,8 @@ export class OutputStats {
   }
 }
 
-const significant = (x: number, digits: number): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(digits)))
+const significant = (x: number, digits: number): number =>
+  x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(digits))
 
 /** Exact Welford accumulators (partial results only). */
 export interface OutputStatsState {
@@ -203,7 +215,9 @@ const pct = (x: number): string => percent(x, 1)
 
 /** Where every warning points: the doctor command for this run, when known. */
 function doctorHint(run?: { model: string; dataset?: string; data?: string }): string {
-  const args = run ? `--model ${run.model} --dataset ${run.dataset ?? '<dataset>'} --data ${run.data ?? '<path>'}` : '--model <model> --dataset <dataset> --data <path>'
+  const args = run
+    ? `--model ${run.model} --dataset ${run.dataset ?? '<dataset>'} --data ${run.data ?? '<path>'}`
+    : '--model <model> --dataset <dataset> --data <path>'
   return `run \`ferbench models doctor ${args}\` to find the card the model wants (docs/doctor.md)`
 }
 
@@ -244,7 +258,10 @@ export function checkOutputs(
   }
   if (samples >= MIN_SAMPLES) {
     if (topShare >= ONE_CLASS_SHARE && truth[top]! / samples < ONE_CLASS_MAX_TRUTH_SHARE) {
-      say('one-class', `the model predicts ${labels[top]} for ${pct(topShare)} of the samples (${pct(truth[top]! / samples)} of the truth): it is probably not seeing the faces as it was trained to — check the card's scale, channel order (RGB/BGR), layout and resize`)
+      say(
+        'one-class',
+        `the model predicts ${labels[top]} for ${pct(topShare)} of the samples (${pct(truth[top]! / samples)} of the truth): it is probably not seeing the faces as it was trained to — check the card's scale, channel order (RGB/BGR), layout and resize`,
+      )
     }
     const relative = stats.relativeRawStd()
     const soft = stats.maxSoftmaxStd()
@@ -256,17 +273,33 @@ export function checkOutputs(
       )
     }
     if (accuracyCI95[0] <= chance) {
-      say('chance-accuracy', `accuracy is not above chance: its 95% interval [${pct(accuracyCI95[0])}, ${pct(accuracyCI95[1])}] reaches the ${pct(chance)} of always answering the most frequent class — check the card's label order and preprocessing`)
+      say(
+        'chance-accuracy',
+        `accuracy is not above chance: its 95% interval [${pct(accuracyCI95[0])}, ${pct(accuracyCI95[1])}] reaches the ${pct(chance)} of always answering the most frequent class — check the card's label order and preprocessing`,
+      )
     }
   }
   if (stats.rows > 0 && output === 'logits' && stats.probabilityRows === stats.rows) {
-    say('probabilities-as-logits', `every output row is a probability vector (values in [0,1] summing to 1) but the card says "output": "logits": set "output": "probabilities" (it changes TTA averaging and calibration, not the argmax)`)
+    say(
+      'probabilities-as-logits',
+      `every output row is a probability vector (values in [0,1] summing to 1) but the card says "output": "logits": set "output": "probabilities" (it changes TTA averaging and calibration, not the argmax)`,
+    )
   }
   if (stats.rows > 0 && output === 'probabilities' && stats.probabilityRows < stats.rows) {
-    say('logits-as-probabilities', `${stats.rows - stats.probabilityRows} of ${stats.rows} output rows are not probability vectors but the card says "output": "probabilities": set "output": "logits" (or check the model's last layer)`)
+    say(
+      'logits-as-probabilities',
+      `${stats.rows - stats.probabilityRows} of ${stats.rows} output rows are not probability vectors but the card says "output": "probabilities": set "output": "logits" (or check the model's last layer)`,
+    )
   }
   return {
-    check: { ...stats.snapshot(), relativeStd: significant(stats.relativeRawStd(), 4), softmaxStdMax: significant(stats.maxSoftmaxStd(), 4), topPrediction: samples === 0 ? null : { label: labels[top]!, share: topShare }, chanceAccuracy: chance, flags },
+    check: {
+      ...stats.snapshot(),
+      relativeStd: significant(stats.relativeRawStd(), 4),
+      softmaxStdMax: significant(stats.maxSoftmaxStd(), 4),
+      topPrediction: samples === 0 ? null : { label: labels[top]!, share: topShare },
+      chanceAccuracy: chance,
+      flags,
+    },
     warnings,
   }
 }
@@ -281,10 +314,14 @@ export function checkSyntheticOutputs(model: string, scores: Float32Array): stri
     else if (v === 0) zeros += 1
   }
   if (nonFinite > 0) {
-    return [`${DEGENERATE_PREFIX}${model}: ${nonFinite} of ${scores.length} outputs on the synthetic input are NaN or infinite: check the card's scale and the model file (the timings still stand); ${hint}`]
+    return [
+      `${DEGENERATE_PREFIX}${model}: ${nonFinite} of ${scores.length} outputs on the synthetic input are NaN or infinite: check the card's scale and the model file (the timings still stand); ${hint}`,
+    ]
   }
   if (scores.length > 0 && zeros === scores.length) {
-    return [`${DEGENERATE_PREFIX}${model}: every output on the synthetic input is exactly 0: check the card's scale and layout (the timings still stand); ${hint}`]
+    return [
+      `${DEGENERATE_PREFIX}${model}: every output on the synthetic input is exactly 0: check the card's scale and layout (the timings still stand); ${hint}`,
+    ]
   }
   return []
 }

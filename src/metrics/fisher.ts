@@ -5,8 +5,14 @@
  * log space, so tables of any size neither overflow nor underflow.
  */
 export function fisherExact(a: number, b: number, c: number, d: number): number {
-  for (const [name, v] of [['a', a], ['b', b], ['c', c], ['d', d]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`Fisher exact test: cell ${name} must be a non-negative integer; got ${v}`)
+  for (const [name, v] of [
+    ['a', a],
+    ['b', b],
+    ['c', c],
+    ['d', d],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0)
+      throw new RangeError(`Fisher exact test: cell ${name} must be a non-negative integer; got ${v}`)
   }
   const row1 = a + b
   const row2 = c + d

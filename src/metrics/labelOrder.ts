@@ -78,7 +78,10 @@ export interface LabelOrderCheck {
  */
 export function maxWeightAssignment(weight: readonly (readonly number[])[]): number[] {
   const n = weight.length
-  if (weight.some((row) => row.length !== n)) throw new RangeError(`assignment needs a square matrix; got ${n} rows of lengths ${weight.map((r) => r.length).join(', ')}`)
+  if (weight.some((row) => row.length !== n))
+    throw new RangeError(
+      `assignment needs a square matrix; got ${n} rows of lengths ${weight.map((r) => r.length).join(', ')}`,
+    )
   const INF = Number.POSITIVE_INFINITY
   // 1-based arrays as in the classic formulation.
   const u = new Array<number>(n + 1).fill(0)
@@ -207,7 +210,14 @@ export function checkLabelOrder(
     if (mislabelled) supportedColumns.push(...cycle)
     cycle.forEach((c, i) => {
       const x = classes[i]!
-      moves.push({ predicted: labels[c]!, bestMatch: labels[x.t]!, support: support[x.t]!, declaredRecall: x.declared, permutedRecall: x.permuted, mislabelled })
+      moves.push({
+        predicted: labels[c]!,
+        bestMatch: labels[x.t]!,
+        support: support[x.t]!,
+        declaredRecall: x.declared,
+        permutedRecall: x.permuted,
+        mislabelled,
+      })
     })
   }
   const accuracy = total === 0 ? 0 : correct / total
@@ -228,12 +238,18 @@ export function checkLabelOrder(
     moves,
   }
   const describe = (ms: readonly LabelOrderMove[]): string =>
-    ms.map((m) => `${m.bestMatch} (declared recall ${pct(m.declaredRecall)}, as '${m.predicted}' ${pct(m.permutedRecall)}, n=${m.support})`).join(', ')
+    ms
+      .map(
+        (m) =>
+          `${m.bestMatch} (declared recall ${pct(m.declaredRecall)}, as '${m.predicted}' ${pct(m.permutedRecall)}, n=${m.support})`,
+      )
+      .join(', ')
   if (!suspicious) {
     if (moves.length > 0 && best.gain > 0) {
-      const why = supported === null
-        ? `no moved class is both below chance (${pct(chance)}) under its own name and mostly predicted (≥ ${pct(minPermutedRecall)}) under one other`
-        : `the moves with that evidence gain ${pct(supported.gain)} (McNemar p=${pValueBrief(supported.pValue)}), not more than ${pct(LABEL_ORDER_MIN_GAIN)} with p < ${LABEL_ORDER_ALPHA}`
+      const why =
+        supported === null
+          ? `no moved class is both below chance (${pct(chance)}) under its own name and mostly predicted (≥ ${pct(minPermutedRecall)}) under one other`
+          : `the moves with that evidence gain ${pct(supported.gain)} (McNemar p=${pValueBrief(supported.pValue)}), not more than ${pct(LABEL_ORDER_MIN_GAIN)} with p < ${LABEL_ORDER_ALPHA}`
       check.note =
         `a relabelling would raise accuracy from ${pct(accuracy)} to ${pct(best.accuracy)} (McNemar p=${pValueBrief(best.pValue)}) by moving ${describe(moves)}; ` +
         `${why}: read as confusion between classes, not as a mislabelled card`
@@ -257,14 +273,21 @@ export function checkLabelOrderOfMapping(
   confusion: { labels: readonly string[]; counts: readonly (readonly number[])[] },
   mapping: { modelLabels: readonly Emotion[]; columns: readonly string[] },
 ): { check: LabelOrderCheck; warning?: string } {
-  return checkLabelOrder(confusion, mapping.modelLabels, mapping.modelLabels.map((l) => mapping.columns.indexOf(l)))
+  return checkLabelOrder(
+    confusion,
+    mapping.modelLabels,
+    mapping.modelLabels.map((l) => mapping.columns.indexOf(l)),
+  )
 }
 
 /**
  * Of several confusion matrices summed into `pooled` (cross-validation folds), the one whose samples
  * the check's moves (the supported ones when there are any) gain most on (1-based), or null without moves.
  */
-export function drivingPart(check: LabelOrderCheck, parts: ReadonlyArray<{ labels: readonly string[]; counts: readonly (readonly number[])[] }>): number | null {
+export function drivingPart(
+  check: LabelOrderCheck,
+  parts: ReadonlyArray<{ labels: readonly string[]; counts: readonly (readonly number[])[] }>,
+): number | null {
   const moves = check.moves.filter((m) => (check.supported ? m.mislabelled : true))
   if (moves.length === 0) return null
   let best: number | null = null

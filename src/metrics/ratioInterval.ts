@@ -14,7 +14,8 @@ import { meanVariance } from './spread.js'
 const logs = (ratios: readonly number[]): number[] => ratios.map((r) => Math.log(r))
 
 /** Mean and sample variance (ddof 1) of the log ratios. */
-const logMeanVar = (ratios: readonly number[]): { mean: number; variance: number; n: number } => meanVariance(logs(ratios), 1)
+const logMeanVar = (ratios: readonly number[]): { mean: number; variance: number; n: number } =>
+  meanVariance(logs(ratios), 1)
 
 /** Geometric mean of the block ratios: the run's latency ratio. */
 export function ratioEstimate(blockRatios: readonly number[]): number {
@@ -35,7 +36,10 @@ export function ratioCI95(blockRatios: readonly number[]): [number, number] | un
  * 95 % interval of current / baseline (geometric-mean ratios of two independent runs' blocks),
  * Welch's t; undefined when either run has fewer than 2 blocks.
  */
-export function ratioChangeCI95(current: readonly number[], baseline: readonly number[]): { estimate: number; interval: [number, number]; df: number } | undefined {
+export function ratioChangeCI95(
+  current: readonly number[],
+  baseline: readonly number[],
+): { estimate: number; interval: [number, number]; df: number } | undefined {
   if (current.length < 2 || baseline.length < 2) return undefined
   const c = logMeanVar(current)
   const b = logMeanVar(baseline)

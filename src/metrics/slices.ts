@@ -92,7 +92,11 @@ export class SliceAccumulator {
 }
 
 /** One attribute's groups and largest gap, from per-group confusion counts. */
-export function sliceOf(labels: readonly string[], groupCounts: ReadonlyMap<string, number[][]>, minSamples: number): Slice {
+export function sliceOf(
+  labels: readonly string[],
+  groupCounts: ReadonlyMap<string, number[][]>,
+  minSamples: number,
+): Slice {
   const groups: Record<string, SliceGroup> = {}
   for (const value of [...groupCounts.keys()].sort(byCodePoint)) {
     const m = classificationMetrics(labels, groupCounts.get(value)!)
@@ -121,5 +125,11 @@ function maxGapOf(groups: Readonly<Record<string, SliceGroup>>): SliceGap | null
   if (best === worst) worst = ranked.find((e) => e !== best)!
   const [a, ga] = best
   const [b, gb] = worst
-  return { a, b, difference: ga.accuracy - gb.accuracy, pValue: fisherExact(ga.correct, ga.samples - ga.correct, gb.correct, gb.samples - gb.correct), test: 'fisher-exact' }
+  return {
+    a,
+    b,
+    difference: ga.accuracy - gb.accuracy,
+    pValue: fisherExact(ga.correct, ga.samples - ga.correct, gb.correct, gb.samples - gb.correct),
+    test: 'fisher-exact',
+  }
 }

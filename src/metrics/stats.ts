@@ -22,7 +22,8 @@ export interface McNemarResult {
 }
 
 function checkCount(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer; got ${value}`)
+  if (!Number.isInteger(value) || value < 0)
+    throw new RangeError(`${name} must be a non-negative integer; got ${value}`)
 }
 
 /** log(exp(a) + exp(b)) without overflow. */

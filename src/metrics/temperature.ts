@@ -9,13 +9,20 @@ import { NLL_FLOOR } from './calibration.js'
 export const TEMPERATURE_RANGE: readonly [number, number] = [0.05, 20]
 
 /** Mean NLL at temperature T; `probabilityOf(i, T)` is sample i's probability of its truth class. */
-function meanNll(samples: number, probabilityOf: (i: number, temperature: number) => number, temperature: number): number {
+function meanNll(
+  samples: number,
+  probabilityOf: (i: number, temperature: number) => number,
+  temperature: number,
+): number {
   let sum = 0
   for (let i = 0; i < samples; i++) sum += -Math.log(Math.max(probabilityOf(i, temperature), NLL_FLOOR))
   return samples === 0 ? 0 : sum / samples
 }
 
-export function fitTemperature(samples: number, probabilityOf: (i: number, temperature: number) => number): { temperature: number; nllBefore: number; nllAfter: number } {
+export function fitTemperature(
+  samples: number,
+  probabilityOf: (i: number, temperature: number) => number,
+): { temperature: number; nllBefore: number; nllAfter: number } {
   const f = (lnT: number): number => meanNll(samples, probabilityOf, Math.exp(lnT))
   let lo = Math.log(TEMPERATURE_RANGE[0])
   let hi = Math.log(TEMPERATURE_RANGE[1])

@@ -45,15 +45,21 @@ export interface InspectResult {
   warnings: string[]
 }
 
-function applicableCard(modelPath: string, choice: CardChoice, input: TensorDescription | undefined): Pick<InspectResult, 'card' | 'cardKind' | 'cardNote'> {
+function applicableCard(
+  modelPath: string,
+  choice: CardChoice,
+  input: TensorDescription | undefined,
+): Pick<InspectResult, 'card' | 'cardKind' | 'cardNote'> {
   const kind: InspectResult['cardKind'] = choice.card ? 'given' : choice.preset ? 'preset' : 'sidecar'
   try {
     const source = loadCard(modelPath, choice)
-    if (!input) return { card: null, cardKind: kind, cardNote: 'the model has no tensor input to resolve the card against' }
+    if (!input)
+      return { card: null, cardKind: kind, cardNote: 'the model has no tensor input to resolve the card against' }
     return { card: resolveCard(source.card, input, source.source), cardKind: kind }
   } catch (error) {
     // No card is a normal answer for inspect; a card given explicitly that does not fit is an error.
-    if (error instanceof FerbenchError && kind === 'sidecar') return { card: null, cardKind: null, cardNote: error.message }
+    if (error instanceof FerbenchError && kind === 'sidecar')
+      return { card: null, cardKind: null, cardNote: error.message }
     throw error
   }
 }
@@ -62,7 +68,11 @@ function applicableCard(modelPath: string, choice: CardChoice, input: TensorDesc
  * Reads a model file's format, inputs, outputs, bytes, parameters and MACs, and the card that
  * applies; with `cardSkeleton`, also the card fields the model settles and those left to fill.
  */
-export async function inspectModel(modelPath: string, choice: CardChoice = {}, options: { cardSkeleton?: boolean } = {}): Promise<InspectResult> {
+export async function inspectModel(
+  modelPath: string,
+  choice: CardChoice = {},
+  options: { cardSkeleton?: boolean } = {},
+): Promise<InspectResult> {
   const result = await inspectModelFile(modelPath, choice)
   if (options.cardSkeleton && result.inputs[0]) result.cardSkeleton = cardSkeleton(result.inputs[0], result.outputs[0])
   return result
@@ -91,7 +101,8 @@ async function inspectModelFile(modelPath: string, choice: CardChoice): Promise<
       warnings: stats.warnings,
     }
   }
-  if (!isTfjsModelPath(modelPath)) throw usageError(`${modelPath}: ferbench inspects .onnx files and TensorFlow.js model.json files`)
+  if (!isTfjsModelPath(modelPath))
+    throw usageError(`${modelPath}: ferbench inspects .onnx files and TensorFlow.js model.json files`)
   const file = readTfjsModelJson(modelPath)
   await chooseTfjsBackend('cpu')
   const model = await loadTfjsModel(modelPath)
@@ -100,7 +111,11 @@ async function inspectModelFile(modelPath: string, choice: CardChoice): Promise<
   model.dispose()
   const cardPart = applicableCard(modelPath, choice, inputs[0])
   const card = cardPart.card
-  const fromCard = card ? (card.input.layout === 'NHWC' ? [1, card.input.height, card.input.width, card.input.channels] : undefined) : undefined
+  const fromCard = card
+    ? card.input.layout === 'NHWC'
+      ? [1, card.input.height, card.input.width, card.input.channels]
+      : undefined
+    : undefined
   const stats = await tfjsModelStats(modelPath, fromCard)
   return {
     schema: INSPECT_SCHEMA,

@@ -52,18 +52,22 @@ export interface OnnxModelStats {
   warnings: string[]
 }
 
-const num = (x: Int64 | null | undefined): number => (x === null || x === undefined ? 0 : typeof x === 'number' ? x : x.toNumber())
+const num = (x: Int64 | null | undefined): number =>
+  x === null || x === undefined ? 0 : typeof x === 'number' ? x : x.toNumber()
 
 const DT = onnx.TensorProto.DataType
 const FLOAT_BYTES: Record<number, number> = { [DT.FLOAT]: 4, [DT.FLOAT16]: 2, [DT.DOUBLE]: 8, [DT.BFLOAT16]: 2 }
-const elemTypeName = (t: number | null | undefined): string => (t === null || t === undefined ? 'unknown' : (DT[t] ?? `type${t}`).toLowerCase())
+const elemTypeName = (t: number | null | undefined): string =>
+  t === null || t === undefined ? 'unknown' : (DT[t] ?? `type${t}`).toLowerCase()
 
 function signature(info: IValueInfo): TensorSignature {
   const tt = info.type?.tensorType
   const dims = tt?.shape?.dim ?? []
   return {
     name: info.name ?? '',
-    shape: dims.map((d) => (d.dimParam ? d.dimParam : d.dimValue !== null && d.dimValue !== undefined ? num(d.dimValue) : '?')),
+    shape: dims.map((d) =>
+      d.dimParam ? d.dimParam : d.dimValue !== null && d.dimValue !== undefined ? num(d.dimValue) : '?',
+    ),
     elemType: elemTypeName(tt?.elemType),
   }
 }
@@ -91,7 +95,8 @@ function tensorInts(t: ITensor): number[] | undefined {
   const raw = t.rawData
   if (!raw || raw.length === 0) return t.dims && t.dims.map(num).reduce((a, b) => a * b, 1) === 0 ? [] : undefined
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength)
-  if (t.dataType === DT.INT64) return Array.from({ length: raw.length / 8 }, (_, i) => Number(view.getBigInt64(i * 8, true)))
+  if (t.dataType === DT.INT64)
+    return Array.from({ length: raw.length / 8 }, (_, i) => Number(view.getBigInt64(i * 8, true)))
   if (t.dataType === DT.INT32) return Array.from({ length: raw.length / 4 }, (_, i) => view.getInt32(i * 4, true))
   return undefined
 }
@@ -167,7 +172,12 @@ function inferNode(node: INode, ctx: Context, opset: number): { out: Shape[]; ma
       const outPad = attrInts(node, 'output_padding') ?? kernel.map(() => 0)
       const dil = attrInts(node, 'dilations') ?? kernel.map(() => 1)
       const given = attrInts(node, 'output_shape')
-      const spatial = given ?? kernel.map((k, i) => strides[i]! * (x[2 + i]! - 1) + outPad[i]! + (k - 1) * dil[i]! + 1 - pads[i]! - pads[i + kernel.length]!)
+      const spatial =
+        given ??
+        kernel.map(
+          (k, i) =>
+            strides[i]! * (x[2 + i]! - 1) + outPad[i]! + (k - 1) * dil[i]! + 1 - pads[i]! - pads[i + kernel.length]!,
+        )
       // each input element scatters into (C_out / group) · prod(kernel) outputs
       return { out: [[x[0]!, w[1]! * group, ...spatial]], macs: prod(x) * w[1]! * prod(kernel) }
     }
@@ -282,10 +292,42 @@ function inferNode(node: INode, ctx: Context, opset: number): { out: Shape[]; ma
 }
 
 const PASS_THROUGH = new Set([
-  'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Elu', 'Selu', 'Softmax', 'LogSoftmax', 'Softplus', 'Softsign', 'HardSigmoid',
-  'HardSwish', 'Mish', 'Gelu', 'Clip', 'Dropout', 'Identity', 'BatchNormalization', 'InstanceNormalization',
-  'LayerNormalization', 'LRN', 'Cast', 'Sqrt', 'Exp', 'Log', 'Neg', 'Abs', 'Erf', 'Reciprocal', 'Floor', 'Ceil', 'Round',
-  'Not', 'Sign', 'QuantizeLinear', 'DequantizeLinear',
+  'Relu',
+  'LeakyRelu',
+  'Sigmoid',
+  'Tanh',
+  'Elu',
+  'Selu',
+  'Softmax',
+  'LogSoftmax',
+  'Softplus',
+  'Softsign',
+  'HardSigmoid',
+  'HardSwish',
+  'Mish',
+  'Gelu',
+  'Clip',
+  'Dropout',
+  'Identity',
+  'BatchNormalization',
+  'InstanceNormalization',
+  'LayerNormalization',
+  'LRN',
+  'Cast',
+  'Sqrt',
+  'Exp',
+  'Log',
+  'Neg',
+  'Abs',
+  'Erf',
+  'Reciprocal',
+  'Floor',
+  'Ceil',
+  'Round',
+  'Not',
+  'Sign',
+  'QuantizeLinear',
+  'DequantizeLinear',
 ])
 
 /** MAC-counting op types. */
@@ -325,7 +367,8 @@ export function onnxModelStatsFromBytes(bytes: Uint8Array, label: string): Omit<
   // BatchNormalization running mean (input 3) and variance (input 4) are statistics, not trained weights.
   const bnStats = new Set<string>()
   for (const node of graph.node ?? []) {
-    if (node.opType === 'BatchNormalization') for (const i of [3, 4]) if (node.input?.[i] && initNames.has(node.input[i]!)) bnStats.add(node.input[i]!)
+    if (node.opType === 'BatchNormalization')
+      for (const i of [3, 4]) if (node.input?.[i] && initNames.has(node.input[i]!)) bnStats.add(node.input[i]!)
   }
   let bnParams = 0
   for (const name of bnStats) bnParams += prod(ctx.initDims.get(name) ?? [])
@@ -341,7 +384,8 @@ export function onnxModelStatsFromBytes(bytes: Uint8Array, label: string): Omit<
   const recorded = new Map<string, number[]>()
   for (const info of [...(graph.valueInfo ?? []), ...(graph.output ?? [])]) {
     const s = signature(info)
-    if (s.shape.length > 0 && s.shape.every((d) => typeof d === 'number' && d > 0)) recorded.set(s.name, s.shape as number[])
+    if (s.shape.length > 0 && s.shape.every((d) => typeof d === 'number' && d > 0))
+      recorded.set(s.name, s.shape as number[])
   }
 
   let macs = 0

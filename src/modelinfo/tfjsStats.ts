@@ -44,7 +44,9 @@ function layersStats(tfl: Tfjs['layers'], model: tfl.LayersModel): TfjsModelStat
     const perSample = (outShape as Array<number | null>).slice(1)
     if (!['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense', 'Conv1D'].includes(className)) return
     if (perSample.some((d) => d === null)) {
-      warnings.push(`${layer.name} (${className}): output shape [${outShape.join(', ')}] has dynamic dimensions; not counted`)
+      warnings.push(
+        `${layer.name} (${className}): output shape [${outShape.join(', ')}] has dynamic dimensions; not counted`,
+      )
       return
     }
     const outElements = prod(perSample as number[])
@@ -62,7 +64,14 @@ function layersStats(tfl: Tfjs['layers'], model: tfl.LayersModel): TfjsModelStat
     }
   }
   for (const layer of model.layers) visit(layer)
-  return { kind: 'layers', params: model.countParams(), macs: Object.values(byOp).reduce((a, b) => a + b, 0), macsComplete: warnings.length === 0, macsByOp: byOp, warnings }
+  return {
+    kind: 'layers',
+    params: model.countParams(),
+    macs: Object.values(byOp).reduce((a, b) => a + b, 0),
+    macsComplete: warnings.length === 0,
+    macsByOp: byOp,
+    warnings,
+  }
 }
 
 interface GraphNode {
@@ -72,12 +81,28 @@ interface GraphNode {
   attr?: Record<string, { b?: boolean }>
 }
 
-const COUNTED_GRAPH_OPS = ['Conv2D', '_FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2dNative', 'MatMul', '_FusedMatMul', 'BatchMatMul', 'BatchMatMulV2']
+const COUNTED_GRAPH_OPS = [
+  'Conv2D',
+  '_FusedConv2D',
+  'DepthwiseConv2dNative',
+  'FusedDepthwiseConv2dNative',
+  'MatMul',
+  '_FusedMatMul',
+  'BatchMatMul',
+  'BatchMatMulV2',
+]
 
-function graphStats(tf: Tfjs['core'], file: string, model: tfconv.GraphModel, inputShape: number[] | undefined): TfjsModelStats {
+function graphStats(
+  tf: Tfjs['core'],
+  file: string,
+  model: tfconv.GraphModel,
+  inputShape: number[] | undefined,
+): TfjsModelStats {
   const { json } = readTfjsModelJson(file)
   const specs = new Map((json.weightsManifest ?? []).flatMap((g) => g.weights).map((w) => [w.name, w]))
-  const params = [...specs.values()].filter((w) => w.dtype === 'float32' || w.quantization?.dtype !== undefined).reduce((n, w) => n + prod(w.shape), 0)
+  const params = [...specs.values()]
+    .filter((w) => w.dtype === 'float32' || w.quantization?.dtype !== undefined)
+    .reduce((n, w) => n + prod(w.shape), 0)
   const nodes = ((json.modelTopology as { node?: GraphNode[] }).node ?? []) as GraphNode[]
   const byName = new Map(nodes.map((n) => [n.name, n]))
   /** The weight behind a node input, following Identity nodes. */
@@ -101,7 +126,10 @@ function graphStats(tf: Tfjs['core'], file: string, model: tfconv.GraphModel, in
     return { kind: 'graph', params, macs: 0, macsComplete: false, macsByOp: byOp, warnings }
   }
   const shapes = tf.tidy(() => {
-    const outs = model.execute(tf.zeros([1, ...inputShape.slice(1)]), counted.map((n) => n.name))
+    const outs = model.execute(
+      tf.zeros([1, ...inputShape.slice(1)]),
+      counted.map((n) => n.name),
+    )
     return (Array.isArray(outs) ? outs : [outs]).map((t) => t.shape)
   })
   counted.forEach((node, i) => {
@@ -119,7 +147,14 @@ function graphStats(tf: Tfjs['core'], file: string, model: tfconv.GraphModel, in
       add(byOp, 'MatMul', outElements * inner)
     }
   })
-  return { kind: 'graph', params, macs: Object.values(byOp).reduce((a, b) => a + b, 0), macsComplete: warnings.length === 0, macsByOp: byOp, warnings }
+  return {
+    kind: 'graph',
+    params,
+    macs: Object.values(byOp).reduce((a, b) => a + b, 0),
+    macsComplete: warnings.length === 0,
+    macsByOp: byOp,
+    warnings,
+  }
 }
 
 /**

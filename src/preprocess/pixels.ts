@@ -61,7 +61,9 @@ export async function resize(image: RawImage, width: number, height: number, ker
   if (image.width === width && image.height === height) return image
   if (kernel !== 'lanczos3') return resample(image, width, height, kernel)
   const sharp = await loadSharp()
-  let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }).resize(width, height, {
+  let pipeline = sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+  }).resize(width, height, {
     kernel: 'lanczos3',
     fit: 'fill',
   })
@@ -69,7 +71,12 @@ export async function resize(image: RawImage, width: number, height: number, ker
   if (image.channels === 1) pipeline = pipeline.extractChannel(0)
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true })
   if (info.channels !== image.channels) throw new Error(`resize changed channels ${image.channels} → ${info.channels}`)
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height, channels: image.channels }
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width,
+    height,
+    channels: image.channels,
+  }
 }
 
 function roundHalfEven(x: number): number {
@@ -78,10 +85,15 @@ function roundHalfEven(x: number): number {
 }
 
 /** The window (left, top) of side `size` at one of the five ten-crop positions. */
-export function cropWindow(image: RawImage, size: number, at: 'center' | 'tl' | 'tr' | 'bl' | 'br'): { left: number; top: number } {
+export function cropWindow(
+  image: RawImage,
+  size: number,
+  at: 'center' | 'tl' | 'tr' | 'bl' | 'br',
+): { left: number; top: number } {
   const maxLeft = image.width - size
   const maxTop = image.height - size
-  if (maxLeft < 0 || maxTop < 0) throw new Error(`crop ${size}×${size} is larger than the ${image.width}×${image.height} image`)
+  if (maxLeft < 0 || maxTop < 0)
+    throw new Error(`crop ${size}×${size} is larger than the ${image.width}×${image.height} image`)
   switch (at) {
     case 'center':
       // torchvision center_crop: int(round(margin / 2.0)) with Python's round-half-to-even.

@@ -10,7 +10,9 @@ import { crop, cropWindow, flipHorizontal, resize, toInputChannels } from './pix
 export function writeTensor(image: RawImage, card: ModelCard, out: Float32Array, offset: number): void {
   const { height, width, channels, layout } = card.input
   if (image.width !== width || image.height !== height || image.channels !== channels) {
-    throw new Error(`internal: image ${image.width}×${image.height}×${image.channels} does not match input ${width}×${height}×${channels}`)
+    throw new Error(
+      `internal: image ${image.width}×${image.height}×${image.channels} does not match input ${width}×${height}×${channels}`,
+    )
   }
   const mul = new Float32Array(channels)
   const add = new Float32Array(channels)
@@ -82,7 +84,9 @@ export async function prepareViews(image: RawImage, card: ModelCard): Promise<Ra
   const { size, from } = card.crop
   const source = from !== undefined ? await resize(converted, from, from, card.resize) : converted
   if (source.width < size || source.height < size) {
-    throw dataError(`image ${source.width}×${source.height} is smaller than the card's ${size}×${size} crop; set crop.from to resize it first`)
+    throw dataError(
+      `image ${source.width}×${source.height} is smaller than the card's ${size}×${size} crop; set crop.from to resize it first`,
+    )
   }
   const positions = card.tta === 'tencrop' ? (['tl', 'tr', 'bl', 'br', 'center'] as const) : (['center'] as const)
   const views: RawImage[] = []

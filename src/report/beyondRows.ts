@@ -9,7 +9,6 @@ type Metrics = EvalResult['metrics']
 export type Calibration = NonNullable<Metrics['calibration']>
 export type Slices = NonNullable<Metrics['slices']>
 
-
 /** [metric, value] rows: ECE, MCE, NLL, Brier, and the temperature scaling when fitted. */
 export function calibrationRows(c: Calibration): string[][] {
   const rows = [
@@ -21,7 +20,10 @@ export function calibrationRows(c: Calibration): string[][] {
   const t = c.temperatureScaling
   if (t) {
     rows.push(
-      [`temperature (fitted on ${t.split}, ${t.samples} samples)`, `T = ${t.temperature.toFixed(4)}; NLL there ${t.fitNllBefore.toFixed(4)} → ${t.fitNllAfter.toFixed(4)}`],
+      [
+        `temperature (fitted on ${t.split}, ${t.samples} samples)`,
+        `T = ${t.temperature.toFixed(4)}; NLL there ${t.fitNllBefore.toFixed(4)} → ${t.fitNllAfter.toFixed(4)}`,
+      ],
       ['after scaling: ECE / MCE', `${pct(t.after.ece)} / ${pct(t.after.mce)}`],
       ['after scaling: NLL / Brier', `${t.after.nll.toFixed(4)} / ${t.after.brier.toFixed(4)}`],
     )
@@ -34,7 +36,15 @@ export const SLICE_HEAD = ['attribute', 'group', 'samples', 'accuracy', '95% CI 
 /** One row per attribute and group. */
 export function sliceRows(slices: Slices): string[][] {
   return Object.entries(slices).flatMap(([attribute, s]) =>
-    Object.entries(s.groups).map(([value, g]) => [attribute, value, String(g.samples), pct(g.accuracy), `${pct(g.accuracyCI95[0])} – ${pct(g.accuracyCI95[1])}`, g.macroF1.toFixed(3), g.ranked ? 'yes' : `no (< ${s.minSamples})`]),
+    Object.entries(s.groups).map(([value, g]) => [
+      attribute,
+      value,
+      String(g.samples),
+      pct(g.accuracy),
+      `${pct(g.accuracyCI95[0])} – ${pct(g.accuracyCI95[1])}`,
+      g.macroF1.toFixed(3),
+      g.ranked ? 'yes' : `no (< ${s.minSamples})`,
+    ]),
   )
 }
 

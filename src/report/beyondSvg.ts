@@ -59,7 +59,9 @@ export function sliceBarsSvg(attribute: string, slice: Slices[string]): string {
   const width = left + scale + 90
   const height = top + groups.length * (barH + 8) + 56
   const parts = svgOpen(width, height, `Accuracy by ${attribute}`)
-  parts.push(`<text x="${left}" y="22" ${FONT} font-size="15" font-weight="bold" fill="#111">${escapeXml(`Accuracy by ${attribute}`)}</text>`)
+  parts.push(
+    `<text x="${left}" y="22" ${FONT} font-size="15" font-weight="bold" fill="#111">${escapeXml(`Accuracy by ${attribute}`)}</text>`,
+  )
   groups.forEach(([value, g], i) => {
     const yy = top + i * (barH + 8)
     const fill = g.ranked ? '#54a24b' : '#bdbdbd'
@@ -72,7 +74,9 @@ export function sliceBarsSvg(attribute: string, slice: Slices[string]): string {
     )
   })
   const gap = slice.maxGap
-  const note = gap ? `largest gap ${percentFigure(gap.difference)} pts, ${gap.a} vs ${gap.b}, Fisher p = ${pValueBrief(gap.pValue)}` : `no gap ranked (groups need ≥ ${slice.minSamples} samples)`
+  const note = gap
+    ? `largest gap ${percentFigure(gap.difference)} pts, ${gap.a} vs ${gap.b}, Fisher p = ${pValueBrief(gap.pValue)}`
+    : `no gap ranked (groups need ≥ ${slice.minSamples} samples)`
   parts.push(
     `<text x="${left}" y="${height - 26}" ${FONT} font-size="11" fill="#555">${escapeXml(note)}</text>`,
     `<text x="${left}" y="${height - 10}" ${FONT} font-size="11" fill="#555">line = 95% Wilson interval; grey = not ranked</text>`,
@@ -102,5 +106,10 @@ export function tileSvgs(figures: readonly string[], maxWidth = 1400): string {
     rowHeight = Math.max(rowHeight, h)
   }
   const height = y + rowHeight
-  return [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`, `<rect width="${width}" height="${height}" fill="#ffffff"/>`, ...placed, '</svg>'].join('\n')
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    ...placed,
+    '</svg>',
+  ].join('\n')
 }

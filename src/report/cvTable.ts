@@ -9,10 +9,18 @@ export function renderCvTables(result: CvView): string {
   const m = result.metrics
   const summary = new Table({ head: ['metric', 'value'] })
   summary.push(...cvSummaryRows(result))
-  const lines = [perFold.toString(), summary.toString(), 'Pooled confusion matrix (rows = truth, columns = prediction):', confusionTable(m.confusionMatrix)]
+  const lines = [
+    perFold.toString(),
+    summary.toString(),
+    'Pooled confusion matrix (rows = truth, columns = prediction):',
+    confusionTable(m.confusionMatrix),
+  ]
   if (result.warnings.length > 0) lines.push('Warnings:', ...result.warnings.map((w) => `  - ${w}`))
   if (result.failures.length > 0) {
-    lines.push(`Failures (${result.failures.length}):`, ...result.failures.slice(0, 20).map((f) => `  - fold ${f.fold}: ${f.id} (${f.source}): ${f.error}`))
+    lines.push(
+      `Failures (${result.failures.length}):`,
+      ...result.failures.slice(0, 20).map((f) => `  - fold ${f.fold}: ${f.id} (${f.source}): ${f.error}`),
+    )
   }
   return fitText(lines.join('\n'))
 }

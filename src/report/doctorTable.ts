@@ -33,15 +33,35 @@ export function renderDoctor(result: DoctorResult): string {
   const names = result.candidates.map((c) => c.name)
   const short = shortNames(names)
   const common = names[0]!.split(' ').filter((w) => !short.some((s) => s.split(' ').includes(w)))
-  out.push(`model ${result.model.path}: input [${result.model.input.shape.join(', ')}], ${result.model.outputs} outputs`)
-  out.push(`${result.dataset.name} ${result.dataset.split}: ${result.samples} samples (seed ${result.sampling.seed}, ${Object.entries(result.sampling.perClass).map(([k, v]) => `${k} ${v}`).join(', ')})`)
+  out.push(
+    `model ${result.model.path}: input [${result.model.input.shape.join(', ')}], ${result.model.outputs} outputs`,
+  )
+  out.push(
+    `${result.dataset.name} ${result.dataset.split}: ${result.samples} samples (seed ${result.sampling.seed}, ${Object.entries(
+      result.sampling.perClass,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})`,
+  )
   out.push(`declared label order (${result.declared.source}):`)
   out.push(wrap(result.declared.labels, 100, '  '))
   out.push(`candidates${common.length > 0 ? ` (all: ${common.join(' ')})` : ''}, accuracy % [95% Wilson interval]:`)
   const table = new Table({ head: ['#', 'candidate', 'declared order', 'best labels', 'output', 'vs #1'] })
   result.candidates.forEach((c, i) => {
-    const vs = c.vsBest === null ? '—' : c.verdict === 'equivalent' ? 'identical' : `${c.verdict} p=${pValueCoarse(c.vsBest.pValue)}`
-    table.push([String(i + 1), short[i]!, withInterval(c.accuracy, c.accuracyCI95), withInterval(c.bestAssignment.accuracy, c.bestAssignment.accuracyCI95), c.output === 'probabilities' ? 'probs' : 'logits', vs])
+    const vs =
+      c.vsBest === null
+        ? '—'
+        : c.verdict === 'equivalent'
+          ? 'identical'
+          : `${c.verdict} p=${pValueCoarse(c.vsBest.pValue)}`
+    table.push([
+      String(i + 1),
+      short[i]!,
+      withInterval(c.accuracy, c.accuracyCI95),
+      withInterval(c.bestAssignment.accuracy, c.bestAssignment.accuracyCI95),
+      c.output === 'probabilities' ? 'probs' : 'logits',
+      vs,
+    ])
   })
   out.push(table.toString())
   out.push(`best labels of #1 (model output order):`)
@@ -51,17 +71,29 @@ export function renderDoctor(result: DoctorResult): string {
   const shown = labelTies.length > 3 ? result.ties.filter((t) => !labelTies.includes(t)) : result.ties
   if (result.ties.length > 0) {
     out.push('ties (✗ keeps the doctor from recommending; · does not):')
-    for (const tie of shown) out.push(wrap(`${tie.blocking ? '✗' : '·'} ${tie.kind}: ${tie.detail}`.split(' '), 100, '  '))
+    for (const tie of shown)
+      out.push(wrap(`${tie.blocking ? '✗' : '·'} ${tie.kind}: ${tie.detail}`.split(' '), 100, '  '))
     if (labelTies.length > 3) {
       const pairs = labelTies.map((t) => `${t.labels![0]}/${t.labels![1]}`)
-      out.push(wrap(`✗ labels: the label order of ${labelTies.length} pairs of classes cannot be told apart on this sample: ${pairs.join(', ')}; more images per class (--samples) would separate them (details in --json)`.split(' '), 100, '  '))
+      out.push(
+        wrap(
+          `✗ labels: the label order of ${labelTies.length} pairs of classes cannot be told apart on this sample: ${pairs.join(', ')}; more images per class (--samples) would separate them (details in --json)`.split(
+            ' ',
+          ),
+          100,
+          '  ',
+        ),
+      )
     }
   }
   if (result.recommended) {
-    out.push(`recommended: ${result.recommended.name}, ${withInterval(result.recommended.accuracy, result.recommended.accuracyCI95)} (write it with --write-card <file>)`)
+    out.push(
+      `recommended: ${result.recommended.name}, ${withInterval(result.recommended.accuracy, result.recommended.accuracyCI95)} (write it with --write-card <file>)`,
+    )
   } else {
     out.push('recommended: none — the candidates marked ✗ above tie; see what would separate them')
   }
-  if (result.warnings.length > 0) out.push(['warnings:', ...result.warnings.map((w) => wrap(`- ${w}`.split(' '), 100, '  '))].join('\n'))
+  if (result.warnings.length > 0)
+    out.push(['warnings:', ...result.warnings.map((w) => wrap(`- ${w}`.split(' '), 100, '  '))].join('\n'))
   return fitText(out.join('\n'))
 }

@@ -10,7 +10,9 @@ const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2
 
 function visible(c: string): string {
   const code = c.charCodeAt(0)
-  return code > 0xff ? `\\u${code.toString(16).toUpperCase().padStart(4, '0')}` : `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`
+  return code > 0xff
+    ? `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`
+    : `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`
 }
 
 /** Control characters shown as `\xHH` (tab and newline kept). */

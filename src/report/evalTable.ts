@@ -10,15 +10,32 @@ export function renderEvalTables(result: EvalResult): string {
   const summary = new Table({ head: ['metric', 'value'] })
   summary.push(
     ['model', `${result.model.path} (${result.model.bytes} bytes, sha256 ${result.model.sha256.slice(0, 12)}…)`],
-    ['card', result.model.card.origin.source + (result.model.card.origin.inferred.length ? ` (inferred: ${result.model.card.origin.inferred.join(', ')})` : '')],
-    ['dataset', `${result.dataset.name} ${result.dataset.split} (${result.dataset.samples} samples, digest ${result.dataset.digest.slice(0, 12)}…)`],
-    ['runner', `${result.runner.backend} ${result.runner.version}, ${result.runner.rowsPerCall} row(s)/call${result.runner.fixedBatch ? ' (fixed by model)' : ''}`],
+    [
+      'card',
+      result.model.card.origin.source +
+        (result.model.card.origin.inferred.length
+          ? ` (inferred: ${result.model.card.origin.inferred.join(', ')})`
+          : ''),
+    ],
+    [
+      'dataset',
+      `${result.dataset.name} ${result.dataset.split} (${result.dataset.samples} samples, digest ${result.dataset.digest.slice(0, 12)}…)`,
+    ],
+    [
+      'runner',
+      `${result.runner.backend} ${result.runner.version}, ${result.runner.rowsPerCall} row(s)/call${result.runner.fixedBatch ? ' (fixed by model)' : ''}`,
+    ],
     ...accuracyRows(m),
     ['time', `${result.timing.wallSeconds.toFixed(2)} s, ${result.timing.imagesPerSecond.toFixed(1)} images/s`],
   )
   const perClass = new Table({ head: ['class', 'precision', 'recall', 'f1', 'support'] })
   for (const c of m.perClass) perClass.push([c.label, ...perClassCells(c)])
-  const lines = [summary.toString(), perClass.toString(), 'Confusion matrix (rows = truth, columns = prediction):', confusionTable(m.confusionMatrix)]
+  const lines = [
+    summary.toString(),
+    perClass.toString(),
+    'Confusion matrix (rows = truth, columns = prediction):',
+    confusionTable(m.confusionMatrix),
+  ]
   if (m.calibration) {
     const calibration = new Table({ head: ['calibration', 'value'] })
     calibration.push(...calibrationRows(m.calibration))
@@ -31,7 +48,10 @@ export function renderEvalTables(result: EvalResult): string {
   }
   if (result.warnings.length > 0) lines.push('Warnings:', ...result.warnings.map((w) => `  - ${w}`))
   if (result.failures.length > 0) {
-    lines.push(`Failures (${result.failures.length}):`, ...result.failures.slice(0, 20).map((f) => `  - ${f.id} (${f.source}): ${f.error}`))
+    lines.push(
+      `Failures (${result.failures.length}):`,
+      ...result.failures.slice(0, 20).map((f) => `  - ${f.id} (${f.source}): ${f.error}`),
+    )
   }
   return fitText(lines.join('\n'))
 }

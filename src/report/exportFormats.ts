@@ -25,12 +25,23 @@ export interface Measure {
 function measuresOf(entry: BoardDocument): Measure[] {
   if (entry.kind === 'eval' || entry.kind === 'cv') {
     const d = entry.doc
-    const model = entry.kind === 'eval' ? presetOrFile(entry.doc.model.path, entry.doc.model.card.origin.source) : path.basename(entry.doc.folds[0]!.model.path)
+    const model =
+      entry.kind === 'eval'
+        ? presetOrFile(entry.doc.model.path, entry.doc.model.card.origin.source)
+        : path.basename(entry.doc.folds[0]!.model.path)
     const split = entry.kind === 'eval' ? entry.doc.dataset.split : `${entry.doc.protocol.folds}-fold`
     const benchmark = `${model}/${d.dataset.name}/${split}`
     const m = d.metrics
     return [
-      { benchmark, measure: 'accuracy', unit: '%', value: m.accuracy * 100, lower: m.accuracyCI95[0] * 100, upper: m.accuracyCI95[1] * 100, biggerIsBetter: true },
+      {
+        benchmark,
+        measure: 'accuracy',
+        unit: '%',
+        value: m.accuracy * 100,
+        lower: m.accuracyCI95[0] * 100,
+        upper: m.accuracyCI95[1] * 100,
+        biggerIsBetter: true,
+      },
       { benchmark, measure: 'macro-f1', unit: 'F1', value: m.macroF1, biggerIsBetter: true },
       { benchmark, measure: 'balanced-accuracy', unit: '%', value: m.balancedAccuracy * 100, biggerIsBetter: true },
     ]
@@ -39,7 +50,13 @@ function measuresOf(entry: BoardDocument): Measure[] {
     const d = entry.doc
     const benchmark = `${presetOrFile(d.model.path, d.model.card.origin.source)}/${d.dataset.name}/${d.dataset.split}/robust`
     return [
-      { benchmark, measure: 'mean-corruption-accuracy', unit: '%', value: d.meanCorruptionAccuracy * 100, biggerIsBetter: true },
+      {
+        benchmark,
+        measure: 'mean-corruption-accuracy',
+        unit: '%',
+        value: d.meanCorruptionAccuracy * 100,
+        biggerIsBetter: true,
+      },
       { benchmark, measure: 'relative-robustness', unit: 'ratio', value: d.relativeRobustness, biggerIsBetter: true },
     ]
   }
@@ -56,11 +73,17 @@ function measuresOf(entry: BoardDocument): Measure[] {
 }
 
 /** Bencher Metric Format: { benchmark: { measure: { value, lower_value?, upper_value? } } }. */
-function toBmf(measures: readonly Measure[]): Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>> {
+function toBmf(
+  measures: readonly Measure[],
+): Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>> {
   const out: Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>> = {}
   for (const m of measures) {
     out[m.benchmark] ??= {}
-    out[m.benchmark]![m.measure] = { value: m.value, ...(m.lower !== undefined ? { lower_value: m.lower } : {}), ...(m.upper !== undefined ? { upper_value: m.upper } : {}) }
+    out[m.benchmark]![m.measure] = {
+      value: m.value,
+      ...(m.lower !== undefined ? { lower_value: m.lower } : {}),
+      ...(m.upper !== undefined ? { upper_value: m.upper } : {}),
+    }
   }
   return out
 }
@@ -84,7 +107,9 @@ function toGithubActionBenchmark(measures: readonly Measure[], direction: GabDir
       name: `${m.benchmark} ${m.measure}`,
       unit: m.unit,
       value: m.value,
-      ...(m.lower !== undefined && m.upper !== undefined ? { range: `${m.lower.toPrecision(4)}–${m.upper.toPrecision(4)}` } : {}),
+      ...(m.lower !== undefined && m.upper !== undefined
+        ? { range: `${m.lower.toPrecision(4)}–${m.upper.toPrecision(4)}` }
+        : {}),
     }))
 }
 
@@ -94,18 +119,33 @@ export function csvCell(value: string | number | null | undefined): string {
   return typeof value === 'number' ? String(value) : csvTextCell(value)
 }
 
-const CSV_COLUMNS = ['file', 'kind', 'benchmark', 'measure', 'unit', 'value', 'lower', 'upper', 'bigger_is_better'] as const
+const CSV_COLUMNS = [
+  'file',
+  'kind',
+  'benchmark',
+  'measure',
+  'unit',
+  'value',
+  'lower',
+  'upper',
+  'bigger_is_better',
+] as const
 
 /** One row per measure: every document flattened for spreadsheets. */
 function toCsv(rows: ReadonlyArray<{ file: string; kind: string; measure: Measure }>): string {
   const lines = [CSV_COLUMNS.join(',')]
   for (const { file, kind, measure: m } of rows) {
-    lines.push([file, kind, m.benchmark, m.measure, m.unit, m.value, m.lower, m.upper, m.biggerIsBetter ? 'true' : 'false'].map(csvCell).join(','))
+    lines.push(
+      [file, kind, m.benchmark, m.measure, m.unit, m.value, m.lower, m.upper, m.biggerIsBetter ? 'true' : 'false']
+        .map(csvCell)
+        .join(','),
+    )
   }
   return `${lines.join('\n')}\n`
 }
 
-const xml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+const xml = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 /**
  * JUnit XML: one testsuite per document, one testcase per measure (its value as a property). A testcase
@@ -114,7 +154,12 @@ const xml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, 
 function toJunit(entries: ReadonlyArray<{ entry: BoardDocument; measures: Measure[] }>): string {
   const suites = entries.map(({ entry, measures }) => {
     const doc = entry.doc as { complete?: boolean; failures?: unknown[] }
-    const problem = doc.complete === false ? 'the run was interrupted (complete: false)' : Array.isArray(doc.failures) && doc.failures.length > 0 ? `${doc.failures.length} samples failed` : undefined
+    const problem =
+      doc.complete === false
+        ? 'the run was interrupted (complete: false)'
+        : Array.isArray(doc.failures) && doc.failures.length > 0
+          ? `${doc.failures.length} samples failed`
+          : undefined
     const cases = measures.map(
       (m) =>
         `    <testcase classname="${xml(m.benchmark)}" name="${xml(m.measure)}">\n      <properties><property name="value" value="${m.value}"/><property name="unit" value="${xml(m.unit)}"/></properties>\n${problem ? `      <failure message="${xml(problem)}"/>\n` : ''}    </testcase>`,
@@ -124,11 +169,18 @@ function toJunit(entries: ReadonlyArray<{ entry: BoardDocument; measures: Measur
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ferbench export">\n${suites.join('\n')}\n</testsuites>\n`
 }
 
-export function exportDocuments(documents: readonly BoardDocument[], format: ExportFormat, direction: GabDirection = 'bigger'): string {
+export function exportDocuments(
+  documents: readonly BoardDocument[],
+  format: ExportFormat,
+  direction: GabDirection = 'bigger',
+): string {
   const perDoc = documents.map((entry) => ({ entry, measures: measuresOf(entry) }))
   const all = perDoc.flatMap((d) => d.measures)
   if (format === 'bmf') return `${JSON.stringify(toBmf(all), null, 2)}\n`
-  if (format === 'github-action-benchmark') return `${JSON.stringify(toGithubActionBenchmark(all, direction), null, 2)}\n`
+  if (format === 'github-action-benchmark')
+    return `${JSON.stringify(toGithubActionBenchmark(all, direction), null, 2)}\n`
   if (format === 'junit') return toJunit(perDoc)
-  return toCsv(perDoc.flatMap((d) => d.measures.map((measure) => ({ file: d.entry.file, kind: d.entry.kind, measure }))))
+  return toCsv(
+    perDoc.flatMap((d) => d.measures.map((measure) => ({ file: d.entry.file, kind: d.entry.kind, measure }))),
+  )
 }

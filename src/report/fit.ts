@@ -15,7 +15,13 @@ const NBSP = '\u00a0'
 const widest = (text: string): number => Math.max(0, ...text.split('\n').map(textWidth))
 /** A short bracketed group (an interval such as [+1.20, +3.40]) joined by no-break spaces, to stay on one line. */
 const holdGroups = (text: string): string => text.replace(/\[[^\]\n]{0,40}\]/g, (group) => group.replace(/ /g, NBSP))
-const longestWord = (text: string): number => Math.max(0, ...holdGroups(text).split(/[ \n\t]+/).map(textWidth))
+const longestWord = (text: string): number =>
+  Math.max(
+    0,
+    ...holdGroups(text)
+      .split(/[ \n\t]+/)
+      .map(textWidth),
+  )
 
 /** A word longer than `width`, cut after punctuation where one falls in the line, else at the width. */
 function breakWord(word: string, width: number): string[] {
@@ -72,7 +78,11 @@ const MAX_WORD_COLUMN = 16
  * column, where `keep` columns hold their full width and the others share the rest by water-filling
  * (in proportion to the width each still wants; wide ones wrap); 'transpose' when not even that fits.
  */
-export function fitColumns(rows: readonly (readonly string[])[], maxColumns: number, keep: readonly number[]): 'natural' | 'transpose' | number[] {
+export function fitColumns(
+  rows: readonly (readonly string[])[],
+  maxColumns: number,
+  keep: readonly number[],
+): 'natural' | 'transpose' | number[] {
   const n = Math.max(0, ...rows.map((r) => r.length))
   const natural = Array.from({ length: n }, (_, c) => Math.max(1, ...rows.map((r) => widest(r[c] ?? ''))))
   const available = maxColumns - (3 * n + 1)

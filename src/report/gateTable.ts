@@ -5,12 +5,12 @@ import type { GateResult } from '../documents/gateDocument.js'
 import { fitText } from './fit.js'
 import { compareCells, pValue, pValueCell, signed } from './format.js'
 
-
 /** One line on the significance test the eval checks used, or why they ran without one; undefined for speed gates. */
 export function significanceLine(result: GateResult): string | undefined {
   const s = result.significance
   if (!s) return undefined
-  if (s.test === 'mcnemar') return `significance: McNemar's exact test on ${s.pairs} samples paired by ${s.pairedBy === 'content' ? 'pixel content and label' : 'sample id'} (α = ${result.alpha})`
+  if (s.test === 'mcnemar')
+    return `significance: McNemar's exact test on ${s.pairs} samples paired by ${s.pairedBy === 'content' ? 'pixel content and label' : 'sample id'} (α = ${result.alpha})`
   return `significance: NONE — McNemar's test could not run: ${s.reason}; drops were judged on the threshold alone`
 }
 
@@ -24,7 +24,9 @@ export function renderGateTable(result: GateResult): string {
       c.name,
       ratio ? c.baseline.toFixed(3) : `${c.baseline.toFixed(2)}${gap ? ' pts' : '%'}`,
       ratio ? c.current.toFixed(3) : `${c.current.toFixed(2)}${gap ? ' pts' : '%'}`,
-      ratio ? `${signed(c.change)}%${c.changeCI95 ? ` [${signed(c.changeCI95[0])}, ${signed(c.changeCI95[1])}]` : ''}` : `${signed(c.change)} pts`,
+      ratio
+        ? `${signed(c.change)}%${c.changeCI95 ? ` [${signed(c.changeCI95[0])}, ${signed(c.changeCI95[1])}]` : ''}`
+        : `${signed(c.change)} pts`,
       ratio ? `max +${c.threshold}%` : gap ? `max +${c.threshold} pts` : `max drop ${c.threshold} pts`,
       pValueCell(c.pValue),
       c.passed ? 'pass' : 'FAIL',
@@ -35,7 +37,11 @@ export function renderGateTable(result: GateResult): string {
   const significance = significanceLine(result)
   if (significance) lines.push(significance)
   if (result.notes.length > 0) lines.push(...result.notes.map((n) => `note: ${n}`))
-  lines.push(result.passed ? `gate passed (${result.checks.length} checks)` : `gate FAILED: ${failed.map((c) => c.name).join(', ')}`)
+  lines.push(
+    result.passed
+      ? `gate passed (${result.checks.length} checks)`
+      : `gate FAILED: ${failed.map((c) => c.name).join(', ')}`,
+  )
   return fitText(lines.join('\n'))
 }
 
@@ -45,7 +51,8 @@ export function renderCompareTable(result: CompareResult): string {
   for (const [name, v] of Object.entries(result.metrics)) t.push([name, ...compareCells(v, shownAsPercent(name))])
   for (const [name, v] of Object.entries(result.perClassRecall)) t.push([`recall ${name}`, ...compareCells(v, true)])
   for (const [attribute, s] of Object.entries(result.slices ?? {})) {
-    for (const [value, v] of Object.entries(s.groups)) t.push([`${attribute}=${value} accuracy`, ...compareCells(v, true)])
+    for (const [value, v] of Object.entries(s.groups))
+      t.push([`${attribute}=${value} accuracy`, ...compareCells(v, true)])
     t.push([`${attribute} largest gap`, ...compareCells(s.maxGap, true)])
   }
   const lines = [
@@ -56,7 +63,9 @@ export function renderCompareTable(result: CompareResult): string {
   ]
   if (result.mcnemar) {
     const m = result.mcnemar
-    lines.push(`McNemar exact test on ${m.pairs} samples paired by ${m.pairedBy === 'id' ? 'sample id' : 'pixel content and label'}: b01 (a wrong, b right) = ${m.b01}, b10 (a right, b wrong) = ${m.b10}, p = ${pValue(m.pValue)}`)
+    lines.push(
+      `McNemar exact test on ${m.pairs} samples paired by ${m.pairedBy === 'id' ? 'sample id' : 'pixel content and label'}: b01 (a wrong, b right) = ${m.b01}, b10 (a right, b wrong) = ${m.b10}, p = ${pValue(m.pValue)}`,
+    )
   }
   lines.push(...result.notes.map((n) => `note: ${n}`))
   return fitText(lines.join('\n'))

@@ -4,7 +4,13 @@ import type { VegaLiteSpec } from './leaderboardChart.js'
 
 /** A metric over time, one line per series (model on a dataset split), points labelled with the short commit. */
 export function trendChartSpec(points: readonly TrendPoint[], metric: string): VegaLiteSpec {
-  const values = points.map((p) => ({ time: p.entry.recordedAt, value: p.value, series: seriesKey(p.entry), commit: p.entry.commit?.slice(0, 8) ?? 'no commit', branch: p.entry.branch ?? '' }))
+  const values = points.map((p) => ({
+    time: p.entry.recordedAt,
+    value: p.value,
+    series: seriesKey(p.entry),
+    commit: p.entry.commit?.slice(0, 8) ?? 'no commit',
+    branch: p.entry.branch ?? '',
+  }))
   const x = { field: 'time', type: 'temporal', title: 'recorded' }
   const y = { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } }
   return {
@@ -14,7 +20,15 @@ export function trendChartSpec(points: readonly TrendPoint[], metric: string): V
     height: 300,
     data: { values },
     layer: [
-      { mark: { type: 'line', point: true }, encoding: { x, y, color: { field: 'series', type: 'nominal', title: 'series' }, tooltip: [{ field: 'series' }, { field: 'commit' }, { field: 'branch' }, { field: 'value' }] } },
+      {
+        mark: { type: 'line', point: true },
+        encoding: {
+          x,
+          y,
+          color: { field: 'series', type: 'nominal', title: 'series' },
+          tooltip: [{ field: 'series' }, { field: 'commit' }, { field: 'branch' }, { field: 'value' }],
+        },
+      },
       { mark: { type: 'text', dy: -10, fontSize: 9 }, encoding: { x, y, text: { field: 'commit' } } },
     ],
     config: { font: 'sans-serif', background: 'white' },

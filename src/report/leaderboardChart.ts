@@ -14,7 +14,15 @@ interface Point {
   standing: string
 }
 
-const AXES: Record<ChartAxis, { title: string; cost: (r: LeaderboardRow) => number | null; claimedCost: (r: LeaderboardRow) => number | null; pareto: (r: LeaderboardRow) => string | null }> = {
+const AXES: Record<
+  ChartAxis,
+  {
+    title: string
+    cost: (r: LeaderboardRow) => number | null
+    claimedCost: (r: LeaderboardRow) => number | null
+    pareto: (r: LeaderboardRow) => string | null
+  }
+> = {
   latency: {
     title: 'batch-1 latency p50 (ms, log scale)',
     cost: (r) => r.latencyP50Ms,
@@ -42,13 +50,26 @@ function scatterSpec(protocol: LeaderboardProtocol, axis: ChartAxis, index = 0):
   const id = (layer: string): string => `${layer}_${axis}_${index}`
   const points: Point[] = protocol.rows.flatMap((r) => {
     const cost = a.cost(r)
-    return cost === null || cost <= 0 ? [] : [{ name: r.model.name, cost, accuracy: r.accuracy * 100, low: r.accuracyCI95[0] * 100, high: r.accuracyCI95[1] * 100, standing: a.pareto(r) ?? 'unknown' }]
+    return cost === null || cost <= 0
+      ? []
+      : [
+          {
+            name: r.model.name,
+            cost,
+            accuracy: r.accuracy * 100,
+            low: r.accuracyCI95[0] * 100,
+            high: r.accuracyCI95[1] * 100,
+            standing: a.pareto(r) ?? 'unknown',
+          },
+        ]
   })
   const front = points.filter((p) => p.standing === 'front').sort((x, y) => x.cost - y.cost)
   const claimed = protocol.rows.flatMap((r) => {
     const cost = a.claimedCost(r)
     const accuracy = r.claimed?.accuracy ?? (r.claimed && cost !== a.cost(r) ? r.accuracy : undefined)
-    return r.claimed && accuracy !== undefined && cost !== null && cost > 0 ? [{ name: `${r.model.name} (claimed)`, cost, accuracy: accuracy * 100 }] : []
+    return r.claimed && accuracy !== undefined && cost !== null && cost > 0
+      ? [{ name: `${r.model.name} (claimed)`, cost, accuracy: accuracy * 100 }]
+      : []
   })
   const x = { field: 'cost', type: 'quantitative', title: a.title, scale: { type: 'log' } }
   const y = { field: 'accuracy', type: 'quantitative', title: 'accuracy (%)', scale: { zero: false } }
@@ -57,8 +78,18 @@ function scatterSpec(protocol: LeaderboardProtocol, axis: ChartAxis, index = 0):
     height: 260,
     title: { text: `accuracy vs ${axis}`, fontSize: 13 },
     layer: [
-      { name: id('intervals'), data: { values: points }, mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, y: { field: 'low', type: 'quantitative', scale: { zero: false } }, y2: { field: 'high' } } },
-      { name: id('front'), data: { values: front }, mark: { type: 'line', strokeDash: [4, 3], color: '#2a7' }, encoding: { x, y, order: { field: 'cost' } } },
+      {
+        name: id('intervals'),
+        data: { values: points },
+        mark: { type: 'rule', strokeWidth: 1.5 },
+        encoding: { x, y: { field: 'low', type: 'quantitative', scale: { zero: false } }, y2: { field: 'high' } },
+      },
+      {
+        name: id('front'),
+        data: { values: front },
+        mark: { type: 'line', strokeDash: [4, 3], color: '#2a7' },
+        encoding: { x, y, order: { field: 'cost' } },
+      },
       {
         name: id('measured'),
         data: { values: points },
@@ -66,12 +97,32 @@ function scatterSpec(protocol: LeaderboardProtocol, axis: ChartAxis, index = 0):
         encoding: {
           x,
           y,
-          color: { field: 'standing', type: 'nominal', title: 'Pareto', scale: { domain: [...STANDINGS, 'unknown'], range: ['#1b9e4b', '#e6a700', '#888888', '#bbbbbb'] } },
-          tooltip: [{ field: 'name' }, { field: 'accuracy', format: '.2f' }, { field: 'cost', title: axis }, { field: 'standing' }],
+          color: {
+            field: 'standing',
+            type: 'nominal',
+            title: 'Pareto',
+            scale: { domain: [...STANDINGS, 'unknown'], range: ['#1b9e4b', '#e6a700', '#888888', '#bbbbbb'] },
+          },
+          tooltip: [
+            { field: 'name' },
+            { field: 'accuracy', format: '.2f' },
+            { field: 'cost', title: axis },
+            { field: 'standing' },
+          ],
         },
       },
-      { name: id('claimed'), data: { values: claimed }, mark: { type: 'point', shape: 'cross', size: 90, color: '#c33' }, encoding: { x, y, tooltip: [{ field: 'name' }, { field: 'accuracy', format: '.2f' }] } },
-      { name: id('labels'), data: { values: points }, mark: { type: 'text', align: 'left', dx: 6, dy: -6, fontSize: 10 }, encoding: { x, y, text: { field: 'name' } } },
+      {
+        name: id('claimed'),
+        data: { values: claimed },
+        mark: { type: 'point', shape: 'cross', size: 90, color: '#c33' },
+        encoding: { x, y, tooltip: [{ field: 'name' }, { field: 'accuracy', format: '.2f' }] },
+      },
+      {
+        name: id('labels'),
+        data: { values: points },
+        mark: { type: 'text', align: 'left', dx: 6, dy: -6, fontSize: 10 },
+        encoding: { x, y, text: { field: 'name' } },
+      },
     ],
   }
 }
@@ -90,7 +141,11 @@ export function protocolChartSpec(protocol: LeaderboardProtocol): VegaLiteSpec {
 export function leaderboardChartSpec(protocols: readonly LeaderboardProtocol[]): VegaLiteSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    vconcat: protocols.map((p, i) => ({ title: { text: `${p.dataset} — ${p.protocol}`, fontSize: 14 }, hconcat: [scatterSpec(p, 'latency', i), scatterSpec(p, 'size', i)], resolve: { scale: { x: 'independent', y: 'independent' } } })),
+    vconcat: protocols.map((p, i) => ({
+      title: { text: `${p.dataset} — ${p.protocol}`, fontSize: 14 },
+      hconcat: [scatterSpec(p, 'latency', i), scatterSpec(p, 'size', i)],
+      resolve: { scale: { x: 'independent', y: 'independent' } },
+    })),
     resolve: { scale: { x: 'independent', y: 'independent' } },
     config: { font: 'sans-serif', background: 'white' },
   }

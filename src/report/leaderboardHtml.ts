@@ -67,7 +67,23 @@ function rowHtml(r: LeaderboardRow): string {
   ].join('')}</tr>`
 }
 
-const HEAD = ['model', 'accuracy', '95% CI', 'macro-F1', 'balanced acc.', 'params', 'MACs', 'bytes', 'p50 ms (batch 1)', 'images/s', 'Pareto (latency)', 'Pareto (size)', 'claimed', 'machine', 'sha256']
+const HEAD = [
+  'model',
+  'accuracy',
+  '95% CI',
+  'macro-F1',
+  'balanced acc.',
+  'params',
+  'MACs',
+  'bytes',
+  'p50 ms (batch 1)',
+  'images/s',
+  'Pareto (latency)',
+  'Pareto (size)',
+  'claimed',
+  'machine',
+  'sha256',
+]
 
 export async function leaderboardHtml(doc: LeaderboardDocument): Promise<string> {
   const sections: string[] = []
@@ -84,11 +100,16 @@ export async function leaderboardHtml(doc: LeaderboardDocument): Promise<string>
     sections.push(
       '<h2>Speed only (no accuracy document; not ranked)</h2>',
       `<table class="sortable"><thead><tr>${['model', 'params', 'bytes', 'p50 ms', 'images/s', 'machine'].map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${doc.speedOnly
-        .map((s) => `<tr>${[cell(s.model.name, s.model.name), cell(String(s.params ?? 'n/a'), s.params, true), cell(String(s.bytes ?? 'n/a'), s.bytes, true), cell(num(s.latencyP50Ms, 3), s.latencyP50Ms, true), cell(num(s.imagesPerSecond, 1), s.imagesPerSecond, true), cell(s.machine, s.machine)].join('')}</tr>`)
+        .map(
+          (s) =>
+            `<tr>${[cell(s.model.name, s.model.name), cell(String(s.params ?? 'n/a'), s.params, true), cell(String(s.bytes ?? 'n/a'), s.bytes, true), cell(num(s.latencyP50Ms, 3), s.latencyP50Ms, true), cell(num(s.imagesPerSecond, 1), s.imagesPerSecond, true), cell(s.machine, s.machine)].join('')}</tr>`,
+        )
         .join('')}</tbody></table>`,
     )
   }
-  const warnings = doc.warnings.length ? `<div class="warn"><strong>Warnings</strong><ul>${doc.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>` : ''
+  const warnings = doc.warnings.length
+    ? `<div class="warn"><strong>Warnings</strong><ul>${doc.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>`
+    : ''
   const title = 'ferbench leaderboard'
   return [
     '<!DOCTYPE html>',

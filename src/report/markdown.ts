@@ -13,8 +13,13 @@ import { accuracyRows, compareCells, perClassCells, pValue, pValueCell, signed }
 
 /** A table cell: text (escaped) or markdown ferbench wrote itself ({ md }). Every value from a document is text. */
 type Cell = string | { md: string }
-const row = (cells: readonly Cell[]): string => `| ${cells.map((c) => (typeof c === 'string' ? t(c) : c.md)).join(' | ')} |`
-const table = (head: readonly Cell[], rows: readonly (readonly Cell[])[]): string[] => [row(head), row(head.map(() => ({ md: '---' }))), ...rows.map(row)]
+const row = (cells: readonly Cell[]): string =>
+  `| ${cells.map((c) => (typeof c === 'string' ? t(c) : c.md)).join(' | ')} |`
+const table = (head: readonly Cell[], rows: readonly (readonly Cell[])[]): string[] => [
+  row(head),
+  row(head.map(() => ({ md: '---' }))),
+  ...rows.map(row),
+]
 
 export function evalMarkdown(result: EvalView): string {
   const m = result.metrics
@@ -27,8 +32,14 @@ export function evalMarkdown(result: EvalView): string {
         ...accuracyRows(m),
         ['model', `${result.model.path} (${result.model.bytes} bytes, sha256 ${result.model.sha256.slice(0, 12)}…)`],
         ['card', result.model.card.origin.source],
-        ['dataset', `${result.dataset.name} ${result.dataset.split}, ${result.dataset.samples} samples, digest ${result.dataset.digest.slice(0, 12)}…`],
-        ['runner', `${result.runner.backend} ${result.runner.version} on ${result.runner.device}, ${result.runner.rowsPerCall} row(s)/call`],
+        [
+          'dataset',
+          `${result.dataset.name} ${result.dataset.split}, ${result.dataset.samples} samples, digest ${result.dataset.digest.slice(0, 12)}…`,
+        ],
+        [
+          'runner',
+          `${result.runner.backend} ${result.runner.version} on ${result.runner.device}, ${result.runner.rowsPerCall} row(s)/call`,
+        ],
         ['machine', `${result.machine.cpu} × ${result.machine.cores}, ${result.machine.os}`],
         ['complete', result.complete ? 'yes' : 'NO (partial result)'],
       ],
@@ -36,20 +47,56 @@ export function evalMarkdown(result: EvalView): string {
     '',
     '### Per class',
     '',
-    ...table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, ...perClassCells(c)])),
+    ...table(
+      ['class', 'precision', 'recall', 'F1', 'support'],
+      m.perClass.map((c) => [c.label, ...perClassCells(c)]),
+    ),
     '',
     '### Confusion matrix (rows = truth, columns = prediction)',
     '',
-    ...table(['truth \\ predicted', ...m.confusionMatrix.labels], m.confusionMatrix.counts.map((r, i) => [m.confusionMatrix.labels[i]!, ...r.map((n, j) => (i === j ? { md: `**${n}**` } : String(n)))])),
+    ...table(
+      ['truth \\ predicted', ...m.confusionMatrix.labels],
+      m.confusionMatrix.counts.map((r, i) => [
+        m.confusionMatrix.labels[i]!,
+        ...r.map((n, j) => (i === j ? { md: `**${n}**` } : String(n))),
+      ]),
+    ),
   ]
   if (m.calibration) {
     lines.push('', '### Calibration', '', ...table(['metric', 'value'], calibrationRows(m.calibration)))
-    lines.push('', ...table(['confidence bin', 'samples', 'mean confidence', 'accuracy'], m.calibration.bins.filter((b) => b.samples > 0).map((b) => [`${b.low.toFixed(3)}–${b.high.toFixed(3)}`, String(b.samples), b.confidence.toFixed(3), b.accuracy.toFixed(3)])))
+    lines.push(
+      '',
+      ...table(
+        ['confidence bin', 'samples', 'mean confidence', 'accuracy'],
+        m.calibration.bins
+          .filter((b) => b.samples > 0)
+          .map((b) => [
+            `${b.low.toFixed(3)}–${b.high.toFixed(3)}`,
+            String(b.samples),
+            b.confidence.toFixed(3),
+            b.accuracy.toFixed(3),
+          ]),
+      ),
+    )
   }
-  if (m.slices) lines.push('', '### Per group', '', ...table(SLICE_HEAD, sliceRows(m.slices)), '', ...sliceGapLines(m.slices).map((l) => `- ${t(l)}`))
+  if (m.slices)
+    lines.push(
+      '',
+      '### Per group',
+      '',
+      ...table(SLICE_HEAD, sliceRows(m.slices)),
+      '',
+      ...sliceGapLines(m.slices).map((l) => `- ${t(l)}`),
+    )
   if (result.warnings.length > 0) lines.push('', '### Warnings', '', ...result.warnings.map((w) => `- ${w}`))
   if (result.warnings.length > 0) lines.push('', '### Warnings', '', ...result.warnings.map((w) => `- ${t(w)}`))
-  if (result.failures.length > 0) lines.push('', `### Failures (${result.failures.length})`, '', ...result.failures.slice(0, 20).map((f) => `- ${t(f.id)} (${t(f.source)}): ${t(f.error)}`))
+  if (result.failures.length > 0)
+    lines.push(
+      '',
+      `### Failures (${result.failures.length})`,
+      '',
+      ...result.failures.slice(0, 20).map((f) => `- ${t(f.id)} (${t(f.source)}): ${t(f.error)}`),
+    )
   return `${lines.join('\n')}\n`
 }
 
@@ -66,20 +113,47 @@ export function cvMarkdown(result: CvView): string {
     '',
     '### Pooled per class',
     '',
-    ...table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, ...perClassCells(c)])),
+    ...table(
+      ['class', 'precision', 'recall', 'F1', 'support'],
+      m.perClass.map((c) => [c.label, ...perClassCells(c)]),
+    ),
     '',
     '### Pooled confusion matrix (rows = truth, columns = prediction)',
     '',
-    ...table(['truth \\ predicted', ...m.confusionMatrix.labels], m.confusionMatrix.counts.map((r, i) => [m.confusionMatrix.labels[i]!, ...r.map((n, j) => (i === j ? `**${n}**` : String(n)))])),
+    ...table(
+      ['truth \\ predicted', ...m.confusionMatrix.labels],
+      m.confusionMatrix.counts.map((r, i) => [
+        m.confusionMatrix.labels[i]!,
+        ...r.map((n, j) => (i === j ? `**${n}**` : String(n))),
+      ]),
+    ),
   ]
   if (result.warnings.length > 0) lines.push('', '### Warnings', '', ...result.warnings.map((w) => `- ${w}`))
-  if (result.failures.length > 0) lines.push('', `### Failures (${result.failures.length})`, '', ...result.failures.slice(0, 20).map((f) => `- fold ${f.fold}: \`${f.id}\` (${f.source}): ${f.error}`))
+  if (result.failures.length > 0)
+    lines.push(
+      '',
+      `### Failures (${result.failures.length})`,
+      '',
+      ...result.failures.slice(0, 20).map((f) => `- fold ${f.fold}: \`${f.id}\` (${f.source}): ${f.error}`),
+    )
   return `${lines.join('\n')}\n`
 }
 
 function checkFigures(c: GateCheck): [string, string, string, string] {
-  if (c.unit === 'gap') return [`${c.baseline.toFixed(2)} pts`, `${c.current.toFixed(2)} pts`, `${signed(c.change)} pts`, `max +${c.threshold} pts`]
-  if (c.unit === 'percent') return [`${c.baseline.toFixed(2)}%`, `${c.current.toFixed(2)}%`, `${signed(c.change)} pts`, `max drop ${c.threshold} pts`]
+  if (c.unit === 'gap')
+    return [
+      `${c.baseline.toFixed(2)} pts`,
+      `${c.current.toFixed(2)} pts`,
+      `${signed(c.change)} pts`,
+      `max +${c.threshold} pts`,
+    ]
+  if (c.unit === 'percent')
+    return [
+      `${c.baseline.toFixed(2)}%`,
+      `${c.current.toFixed(2)}%`,
+      `${signed(c.change)} pts`,
+      `max drop ${c.threshold} pts`,
+    ]
   const ci = c.changeCI95 ? ` [${signed(c.changeCI95[0])}, ${signed(c.changeCI95[1])}]` : ''
   return [c.baseline.toFixed(3), c.current.toFixed(3), `${signed(c.change)}%${ci}`, `max +${c.threshold}% (low end)`]
 }
@@ -91,8 +165,13 @@ export function gateMarkdown(result: GateResult): string {
     '',
     `Baseline ${t(result.baseline.file)} vs current ${t(result.current.file)} (α = ${result.alpha}).`,
     '',
-    ...(significanceLine(result) ? [`**${significanceLine(result)!.replace(/^significance: /, 'Significance: ')}**`, ''] : []),
-    ...table(['check', 'baseline', 'current', 'change', 'threshold', 'p-value', 'result'], result.checks.map((c) => [c.name, ...checkFigures(c), pValueCell(c.pValue), c.passed ? '✅ pass' : '❌ FAIL'])),
+    ...(significanceLine(result)
+      ? [`**${significanceLine(result)!.replace(/^significance: /, 'Significance: ')}**`, '']
+      : []),
+    ...table(
+      ['check', 'baseline', 'current', 'change', 'threshold', 'p-value', 'result'],
+      result.checks.map((c) => [c.name, ...checkFigures(c), pValueCell(c.pValue), c.passed ? '✅ pass' : '❌ FAIL']),
+    ),
     '',
     '<details><summary>Details</summary>',
     '',
@@ -110,11 +189,17 @@ export function compareMarkdown(result: CompareResult): string {
     '',
     `a = ${t(result.a.file)} (${t(path.basename(result.a.model.path))}), b = ${t(result.b.file)} (${t(path.basename(result.b.model.path))}); delta = b − a.`,
     '',
-    ...table(['metric', 'a', 'b', 'delta'], Object.entries(result.metrics).map(([name, d]) => [name, ...compareCells(d, shownAsPercent(name))])),
+    ...table(
+      ['metric', 'a', 'b', 'delta'],
+      Object.entries(result.metrics).map(([name, d]) => [name, ...compareCells(d, shownAsPercent(name))]),
+    ),
     '',
     '### Per-class recall',
     '',
-    ...table(['class', 'a', 'b', 'delta'], Object.entries(result.perClassRecall).map(([name, d]) => [name, ...compareCells(d, true)])),
+    ...table(
+      ['class', 'a', 'b', 'delta'],
+      Object.entries(result.perClassRecall).map(([name, d]) => [name, ...compareCells(d, true)]),
+    ),
   ]
   if (result.slices) {
     const rows = Object.entries(result.slices).flatMap(([attribute, s]) => [
@@ -125,7 +210,10 @@ export function compareMarkdown(result: CompareResult): string {
   }
   if (result.mcnemar) {
     const { b01, b10, pValue: p, pairs, pairedBy } = result.mcnemar
-    lines.push('', `McNemar's exact test on ${pairs} samples paired by ${pairedBy === 'id' ? 'sample id' : 'pixel content and label'}: b01 (a wrong, b right) = ${b01}, b10 (a right, b wrong) = ${b10}, p = ${pValue(p)}.`)
+    lines.push(
+      '',
+      `McNemar's exact test on ${pairs} samples paired by ${pairedBy === 'id' ? 'sample id' : 'pixel content and label'}: b01 (a wrong, b right) = ${b01}, b10 (a right, b wrong) = ${b10}, p = ${pValue(p)}.`,
+    )
   }
   if (result.notes.length > 0) lines.push('', ...result.notes.map((n) => `> ${t(n)}`))
   return `${lines.join('\n')}\n`

@@ -19,7 +19,21 @@ export const REPORT_FORMATS = ['table', 'json', 'markdown', 'junit', 'html', 'pn
 export type ReportFormat = (typeof REPORT_FORMATS)[number]
 
 /** What the eval views (Markdown, HTML) read of an eval document. */
-export type EvalView = Pick<EvalResult, 'schema' | 'complete' | 'demo' | 'createdAt' | 'tool' | 'model' | 'dataset' | 'runner' | 'machine' | 'metrics' | 'warnings' | 'failures'>
+export type EvalView = Pick<
+  EvalResult,
+  | 'schema'
+  | 'complete'
+  | 'demo'
+  | 'createdAt'
+  | 'tool'
+  | 'model'
+  | 'dataset'
+  | 'runner'
+  | 'machine'
+  | 'metrics'
+  | 'warnings'
+  | 'failures'
+>
 
 export type ReportSubject =
   | { kind: 'eval'; result: EvalResult }
@@ -37,7 +51,16 @@ const FORMATS_OF: Record<ReportSubject['kind'], readonly ReportFormat[]> = {
   robust: ['table', 'json', 'markdown', 'html', 'png'],
 }
 
-const EXTENSIONS: Record<string, ReportFormat> = { '.md': 'markdown', '.markdown': 'markdown', '.xml': 'junit', '.html': 'html', '.htm': 'html', '.png': 'png', '.json': 'json', '.txt': 'table' }
+const EXTENSIONS: Record<string, ReportFormat> = {
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.xml': 'junit',
+  '.html': 'html',
+  '.htm': 'html',
+  '.png': 'png',
+  '.json': 'json',
+  '.txt': 'table',
+}
 
 /**
  * The format for an output file: its extension's, or --format's; both given and disagreeing (markdown
@@ -45,17 +68,23 @@ const EXTENSIONS: Record<string, ReportFormat> = { '.md': 'markdown', '.markdown
  * known extension needs --format.
  */
 export function formatFor(format: string | undefined, output: string | undefined): ReportFormat {
-  if (format !== undefined && !(REPORT_FORMATS as readonly string[]).includes(format)) throw usageError(`--format ${format}: expected one of ${REPORT_FORMATS.join(', ')}`)
+  if (format !== undefined && !(REPORT_FORMATS as readonly string[]).includes(format))
+    throw usageError(`--format ${format}: expected one of ${REPORT_FORMATS.join(', ')}`)
   if (output === undefined) return (format as ReportFormat | undefined) ?? 'table'
   const ext = path.extname(output).toLowerCase()
   const fromExt = EXTENSIONS[ext]
   if (format !== undefined) {
     if (fromExt !== undefined && fromExt !== format) {
-      throw usageError(`--format ${format} but ${output} is named as ${fromExt} (${ext}): drop --format and let the extension choose, or name the file for ${format}`)
+      throw usageError(
+        `--format ${format} but ${output} is named as ${fromExt} (${ext}): drop --format and let the extension choose, or name the file for ${format}`,
+      )
     }
     return format as ReportFormat
   }
-  if (!fromExt) throw usageError(`${output}: cannot tell the report format from the extension; give --format (${REPORT_FORMATS.join(', ')})`)
+  if (!fromExt)
+    throw usageError(
+      `${output}: cannot tell the report format from the extension; give --format (${REPORT_FORMATS.join(', ')})`,
+    )
   return fromExt
 }
 
@@ -67,11 +96,16 @@ export function checkFormatFor(kind: ReportSubject['kind'], format: ReportFormat
       `${what} is not available for ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} result; choose one of ${FORMATS_OF[kind].join(', ')}${format === 'junit' ? ' (JUnit has one test case per gate check: use it with ferbench gate)' : ''}`,
     )
   }
-  if (format === 'png' && output === undefined) throw usageError('--format png needs --output <file.png> (a PNG is not printed to the terminal)')
+  if (format === 'png' && output === undefined)
+    throw usageError('--format png needs --output <file.png> (a PNG is not printed to the terminal)')
 }
 
 /** The format of every report file, each checked against the document kind before anything is written. */
-export function reportFormats(kind: ReportSubject['kind'], format: string | undefined, files: readonly string[]): ReportFormat[] {
+export function reportFormats(
+  kind: ReportSubject['kind'],
+  format: string | undefined,
+  files: readonly string[],
+): ReportFormat[] {
   return files.map((file) => {
     const f = formatFor(format, file)
     checkFormatFor(kind, f, file)
@@ -113,8 +147,13 @@ async function renderReport(subject: ReportSubject, format: ReportFormat): Promi
  * Writes a report to `output` atomically, or returns the text to print when no output is given
  * (png needs a file).
  */
-export async function emitReport(subject: ReportSubject, format: ReportFormat, output: string | undefined): Promise<string | undefined> {
-  if (format === 'png' && output === undefined) throw usageError('--format png needs --output <file.png> (a PNG is not printed to the terminal)')
+export async function emitReport(
+  subject: ReportSubject,
+  format: ReportFormat,
+  output: string | undefined,
+): Promise<string | undefined> {
+  if (format === 'png' && output === undefined)
+    throw usageError('--format png needs --output <file.png> (a PNG is not printed to the terminal)')
   const rendered = await renderReport(subject, format)
   if (output !== undefined) {
     writeFileAtomic(output, rendered)

@@ -14,10 +14,16 @@ import { FONT, svgOpen } from './svg.js'
 function summaryRows(r: RobustResult): string[][] {
   return [
     ['model', `${r.model.path} (sha256 ${r.model.sha256.slice(0, 12)}…)`],
-    ['dataset', `${r.dataset.name} ${r.dataset.split}, ${r.dataset.samples} samples${r.dataset.shard ? `, shard ${r.dataset.shard.index}/${r.dataset.shard.count}` : ''}`],
+    [
+      'dataset',
+      `${r.dataset.name} ${r.dataset.split}, ${r.dataset.samples} samples${r.dataset.shard ? `, shard ${r.dataset.shard.index}/${r.dataset.shard.count}` : ''}`,
+    ],
     ['runner', `${r.runner.backend} ${r.runner.version} on ${r.runner.device}`],
     ['seed', String(r.seed)],
-    ['clean accuracy', `${pct(r.clean.accuracy)} (${r.clean.correct}/${r.clean.samples}), 95% CI ${pct(r.clean.accuracyCI95[0])} – ${pct(r.clean.accuracyCI95[1])}`],
+    [
+      'clean accuracy',
+      `${pct(r.clean.accuracy)} (${r.clean.correct}/${r.clean.samples}), 95% CI ${pct(r.clean.accuracyCI95[0])} – ${pct(r.clean.accuracyCI95[1])}`,
+    ],
     ['mean corruption accuracy', pct(r.meanCorruptionAccuracy)],
     ['relative robustness (mCA / clean)', r.relativeRobustness.toFixed(3)],
   ]
@@ -29,10 +35,14 @@ function robustGrid(r: RobustResult): { head: string[]; rows: string[][] } {
   const rows = r.corruptions.map((c) => {
     const mine = r.results.filter((x) => x.corruption === c)
     const mean = mine.reduce((s, x) => s + x.accuracy, 0) / Math.max(1, mine.length)
-    return [c, ...r.severities.map((s) => {
-      const x = mine.find((m) => m.severity === s)
-      return x ? pct(x.accuracy) : '–'
-    }), pct(mean)]
+    return [
+      c,
+      ...r.severities.map((s) => {
+        const x = mine.find((m) => m.severity === s)
+        return x ? pct(x.accuracy) : '–'
+      }),
+      pct(mean),
+    ]
   })
   return { head, rows }
 }
@@ -83,10 +93,21 @@ function robustLineChartSvg(r: RobustResult, corruption: string): string {
     `<rect x="${left}" y="${top}" width="${w}" height="${h}" fill="#f6f8fa" stroke="#d0d7de"/>`,
     `<line x1="${left}" y1="${y(r.clean.accuracy)}" x2="${left + w}" y2="${y(r.clean.accuracy)}" stroke="#54a24b" stroke-dasharray="5 3"><title>clean ${pct(r.clean.accuracy)}</title></line>`,
   ]
-  for (const t of [0, 0.5, 1]) parts.push(`<text x="${left - 6}" y="${y(t) + 4}" ${FONT} font-size="10" fill="#555" text-anchor="end">${t * 100}%</text>`)
-  for (let s = 1; s <= 5; s++) parts.push(`<text x="${x(s)}" y="${top + h + 14}" ${FONT} font-size="10" fill="#555" text-anchor="middle">${s}</text>`)
-  parts.push(`<text x="${left + w / 2}" y="${height - 6}" ${FONT} font-size="10" fill="#333" text-anchor="middle">severity (dashed: clean accuracy)</text>`)
-  if (points.length > 1) parts.push(`<polyline points="${points.map((p) => `${x(p.severity)},${y(p.accuracy)}`).join(' ')}" fill="none" stroke="#4c78a8" stroke-width="2"/>`)
+  for (const t of [0, 0.5, 1])
+    parts.push(
+      `<text x="${left - 6}" y="${y(t) + 4}" ${FONT} font-size="10" fill="#555" text-anchor="end">${t * 100}%</text>`,
+    )
+  for (let s = 1; s <= 5; s++)
+    parts.push(
+      `<text x="${x(s)}" y="${top + h + 14}" ${FONT} font-size="10" fill="#555" text-anchor="middle">${s}</text>`,
+    )
+  parts.push(
+    `<text x="${left + w / 2}" y="${height - 6}" ${FONT} font-size="10" fill="#333" text-anchor="middle">severity (dashed: clean accuracy)</text>`,
+  )
+  if (points.length > 1)
+    parts.push(
+      `<polyline points="${points.map((p) => `${x(p.severity)},${y(p.accuracy)}`).join(' ')}" fill="none" stroke="#4c78a8" stroke-width="2"/>`,
+    )
   for (const p of points) {
     parts.push(
       `<line x1="${x(p.severity)}" y1="${y(p.accuracyCI95[0])}" x2="${x(p.severity)}" y2="${y(p.accuracyCI95[1])}" stroke="#4c78a8" stroke-width="1"/>`,
@@ -102,8 +123,12 @@ export function robustHtml(r: RobustResult): string {
   const { head, rows } = robustGrid(r)
   const body = [
     `<h1>${esc(title)}</h1>`,
-    r.warnings.length > 0 ? `<div class="warn"><strong>Warnings</strong><ul>${r.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>` : '',
-    `<table>${summaryRows(r).map(([k, v]) => `<tr><th>${esc(k!)}</th><td>${esc(v!)}</td></tr>`).join('')}</table>`,
+    r.warnings.length > 0
+      ? `<div class="warn"><strong>Warnings</strong><ul>${r.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>`
+      : '',
+    `<table>${summaryRows(r)
+      .map(([k, v]) => `<tr><th>${esc(k!)}</th><td>${esc(v!)}</td></tr>`)
+      .join('')}</table>`,
     '<h2>Accuracy by corruption and severity</h2>',
     `<table><tr>${head.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>${rows.map((cells) => `<tr>${cells.map((c, i) => `<td${i > 0 ? ' class="num"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>`,
     `<div class="figures">${r.corruptions.map((c) => robustLineChartSvg(r, c)).join('')}</div>`,
@@ -114,5 +139,15 @@ export function robustHtml(r: RobustResult): string {
 
 export async function robustPng(r: RobustResult): Promise<Buffer> {
   const sharp = await loadSharp()
-  return sharp(Buffer.from(tileSvgs(r.corruptions.map((c) => robustLineChartSvg(r, c)), 1450)), { density: 144 }).png().toBuffer()
+  return sharp(
+    Buffer.from(
+      tileSvgs(
+        r.corruptions.map((c) => robustLineChartSvg(r, c)),
+        1450,
+      ),
+    ),
+    { density: 144 },
+  )
+    .png()
+    .toBuffer()
 }

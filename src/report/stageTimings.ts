@@ -17,6 +17,12 @@ export function stageTimingsText(split: StageSplit, writeMs: number, processMs: 
     ['write', writeMs],
   ]
   const width = Math.max(...stages.map(([name]) => name.length))
-  const lines = stages.map(([name, ms]) => `  ${name.padEnd(width)}  ${ms.toFixed(1).padStart(9)} ms  ${wallMs > 0 ? ((100 * ms) / wallMs).toFixed(1).padStart(5) : '    -'} %`)
-  return [`timings (process wall ${wallMs.toFixed(1)} ms; inference on its worker thread overlaps the stages before it):`, ...lines].join('\n')
+  const lines = stages.map(
+    ([name, ms]) =>
+      `  ${name.padEnd(width)}  ${ms.toFixed(1).padStart(9)} ms  ${wallMs > 0 ? ((100 * ms) / wallMs).toFixed(1).padStart(5) : '    -'} %`,
+  )
+  return [
+    `timings (process wall ${wallMs.toFixed(1)} ms; inference on its worker thread overlaps the stages before it):`,
+    ...lines,
+  ].join('\n')
 }

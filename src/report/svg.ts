@@ -40,11 +40,15 @@ export function confusionHeatmapSvg(metrics: Metrics, title = 'Confusion matrix'
   ]
   labels.forEach((label, j) => {
     const x = left + j * cell + cell / 2
-    parts.push(`<text x="${x}" y="${top - 8}" ${FONT} font-size="12" fill="#222" text-anchor="start" transform="rotate(-45 ${x} ${top - 8})">${escapeXml(label)}</text>`)
+    parts.push(
+      `<text x="${x}" y="${top - 8}" ${FONT} font-size="12" fill="#222" text-anchor="start" transform="rotate(-45 ${x} ${top - 8})">${escapeXml(label)}</text>`,
+    )
   })
   counts.forEach((row, i) => {
     const rowTotal = row.reduce((a, b) => a + b, 0)
-    parts.push(`<text x="${left - 8}" y="${top + i * cell + cell / 2 + 4}" ${FONT} font-size="12" fill="#222" text-anchor="end">${escapeXml(labels[i]!)}</text>`)
+    parts.push(
+      `<text x="${left - 8}" y="${top + i * cell + cell / 2 + 4}" ${FONT} font-size="12" fill="#222" text-anchor="end">${escapeXml(labels[i]!)}</text>`,
+    )
     row.forEach((n, j) => {
       const share = rowTotal === 0 ? 0 : n / rowTotal
       const x = left + j * cell
@@ -58,7 +62,10 @@ export function confusionHeatmapSvg(metrics: Metrics, title = 'Confusion matrix'
     })
   })
   // the diagonal (correct predictions) outlined last, so no neighbouring cell paints over it
-  for (let i = 0; i < k; i++) parts.push(`<rect x="${left + i * cell + 1}" y="${top + i * cell + 1}" width="${cell - 2}" height="${cell - 2}" fill="none" stroke="#e4572e" stroke-width="2"/>`)
+  for (let i = 0; i < k; i++)
+    parts.push(
+      `<rect x="${left + i * cell + 1}" y="${top + i * cell + 1}" width="${cell - 2}" height="${cell - 2}" fill="none" stroke="#e4572e" stroke-width="2"/>`,
+    )
   parts.push(
     `<text x="${left}" y="${height - 30}" ${FONT} font-size="11" fill="#555">rows = truth, columns = prediction, shade = share of the row</text>`,
     `<text x="${left}" y="${height - 14}" ${FONT} font-size="11" fill="#555">accuracy ${percent(metrics.accuracy)} (${metrics.correct}/${metrics.samples})</text>`,
@@ -93,7 +100,9 @@ export function perClassBarsSvg(metrics: Metrics): string {
   })
   metrics.perClass.forEach((c, g) => {
     const y0 = top + g * group
-    parts.push(`<text x="${left - 8}" y="${y0 + (series.length * barH) / 2 + 4}" ${FONT} font-size="12" fill="#222" text-anchor="end">${escapeXml(c.label)} (${c.support})</text>`)
+    parts.push(
+      `<text x="${left - 8}" y="${y0 + (series.length * barH) / 2 + 4}" ${FONT} font-size="12" fill="#222" text-anchor="end">${escapeXml(c.label)} (${c.support})</text>`,
+    )
     series.forEach((s, i) => {
       const v = c[s.key]
       const y = y0 + i * barH

@@ -46,7 +46,12 @@ export default class Table extends CliTable {
 }
 
 /** Each row as a table of (header, value) pairs, the value wrapped to what is left of the width. */
-function transposed(head: readonly string[], rows: readonly (readonly string[])[], maxColumns: number, options: CliTable.TableConstructorOptions): string {
+function transposed(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  maxColumns: number,
+  options: CliTable.TableConstructorOptions,
+): string {
   const keyWidth = Math.min(Math.max(...head.map(textWidth)), Math.floor(maxColumns / 3))
   const valueWidth = Math.max(8, maxColumns - keyWidth - 7)
   return rows
@@ -74,7 +79,12 @@ export function abbreviations(labels: readonly string[]): string[] {
  * A table whose last columns are one per label (counts per class): headed by the full labels when
  * the table fits `maxColumns`, else by abbreviations, with a legend line below the table.
  */
-export function labelColumnsTable(head: readonly string[], labels: readonly string[], rows: readonly (readonly string[])[], maxColumns = terminalColumns()): string {
+export function labelColumnsTable(
+  head: readonly string[],
+  labels: readonly string[],
+  rows: readonly (readonly string[])[],
+  maxColumns = terminalColumns(),
+): string {
   const build = (heads: readonly string[]): Table => {
     const t = new Table({ head: [...head, ...heads], fit: { maxColumns } })
     for (const r of rows) t.push([...r])
@@ -82,7 +92,13 @@ export function labelColumnsTable(head: readonly string[], labels: readonly stri
   }
   if (fitColumns([[...head, ...labels], ...rows], maxColumns, []) === 'natural') return build(labels).toString()
   const short = abbreviations(labels)
-  return [build(short).toString(), ...legend(short.map((s, i) => `${s} = ${labels[i]}`), maxColumns)].join('\n')
+  return [
+    build(short).toString(),
+    ...legend(
+      short.map((s, i) => `${s} = ${labels[i]}`),
+      maxColumns,
+    ),
+  ].join('\n')
 }
 
 /** "columns: a = b, c = d, …" packed into lines of at most `maxColumns`, never splitting an entry. */
@@ -101,6 +117,14 @@ function legend(entries: readonly string[], maxColumns: number): string[] {
 }
 
 /** The confusion matrix as a table: rows = truth, columns = prediction (see labelColumnsTable). */
-export function confusionTable(matrix: { labels: readonly string[]; counts: readonly (readonly number[])[] }, maxColumns = terminalColumns()): string {
-  return labelColumnsTable(['truth \\ predicted'], matrix.labels, matrix.counts.map((row, i) => [matrix.labels[i]!, ...row.map(String)]), maxColumns)
+export function confusionTable(
+  matrix: { labels: readonly string[]; counts: readonly (readonly number[])[] },
+  maxColumns = terminalColumns(),
+): string {
+  return labelColumnsTable(
+    ['truth \\ predicted'],
+    matrix.labels,
+    matrix.counts.map((row, i) => [matrix.labels[i]!, ...row.map(String)]),
+    maxColumns,
+  )
 }

@@ -18,7 +18,10 @@ export async function writeLeaderboardOutputs(doc: LeaderboardDocument, outputs:
   const seen = new Map<string, string>()
   for (const [kind, file] of targets) {
     const key = path.resolve(file)
-    if (seen.has(key)) throw usageError(`--${seen.get(key) === 'json' ? 'output' : seen.get(key)} and --${kind === 'json' ? 'output' : kind} name the same file ${file}`)
+    if (seen.has(key))
+      throw usageError(
+        `--${seen.get(key) === 'json' ? 'output' : seen.get(key)} and --${kind === 'json' ? 'output' : kind} name the same file ${file}`,
+      )
     seen.set(key, kind)
   }
   const contents: Array<[string, string | Buffer]> = []

@@ -17,16 +17,41 @@ import { seededRandom } from '../base/prng.js'
 
 /** The parameter of each corruption per severity 1–5 (index 0 = severity 1). */
 export const CORRUPTION_PARAMETERS: Record<Corruption, { values: readonly number[]; meaning: string }> = {
-  'gaussian-noise': { values: [0.08, 0.12, 0.18, 0.26, 0.38], meaning: 'σ of added N(0, σ²) noise, in units of the 0–255 range (ImageNet-C)' },
-  'gaussian-blur': { values: [1.5, 2, 3, 4, 6], meaning: 'σ = value · s / 100 pixels (at least 0.6: libvips leaves an image unchanged below about 0.5), sharp blur' },
-  'motion-blur': { values: [4, 7, 10, 14, 19], meaning: 'line kernel of length max(2, round(value · s / 100)) pixels at a seeded angle in [−45°, 45°], sharp convolve' },
+  'gaussian-noise': {
+    values: [0.08, 0.12, 0.18, 0.26, 0.38],
+    meaning: 'σ of added N(0, σ²) noise, in units of the 0–255 range (ImageNet-C)',
+  },
+  'gaussian-blur': {
+    values: [1.5, 2, 3, 4, 6],
+    meaning: 'σ = value · s / 100 pixels (at least 0.6: libvips leaves an image unchanged below about 0.5), sharp blur',
+  },
+  'motion-blur': {
+    values: [4, 7, 10, 14, 19],
+    meaning:
+      'line kernel of length max(2, round(value · s / 100)) pixels at a seeded angle in [−45°, 45°], sharp convolve',
+  },
   jpeg: { values: [25, 18, 15, 10, 7], meaning: 'JPEG quality (ImageNet-C), encoded and decoded by sharp' },
-  'low-resolution': { values: [1.5, 2, 3, 4, 6], meaning: 'down-sampled by this factor (sharp lanczos3), then up to the original size (sharp linear)' },
-  brightness: { values: [0.1, 0.2, 0.3, 0.4, 0.5], meaning: 'value · 255 added to every channel, clipped (ImageNet-C brightness shift)' },
+  'low-resolution': {
+    values: [1.5, 2, 3, 4, 6],
+    meaning: 'down-sampled by this factor (sharp lanczos3), then up to the original size (sharp linear)',
+  },
+  brightness: {
+    values: [0.1, 0.2, 0.3, 0.4, 0.5],
+    meaning: 'value · 255 added to every channel, clipped (ImageNet-C brightness shift)',
+  },
   contrast: { values: [0.4, 0.3, 0.2, 0.1, 0.05], meaning: 'x → (x − mean) · value + mean per channel (ImageNet-C)' },
-  rotation: { values: [5, 10, 15, 20, 25], meaning: 'rotated by ± value degrees (sign seeded), same size, corners filled with the image mean, sharp rotate' },
-  'occlusion-eyes': { values: [0.1, 0.14, 0.18, 0.22, 0.26], meaning: 'black box of height value · h centred on row 0.42 · h, columns 0.1 · w to 0.9 · w' },
-  'occlusion-mouth': { values: [0.1, 0.14, 0.18, 0.22, 0.26], meaning: 'black box of height value · h centred on row 0.75 · h, width (0.3 + (value − 0.1) · 1.5) · w centred' },
+  rotation: {
+    values: [5, 10, 15, 20, 25],
+    meaning: 'rotated by ± value degrees (sign seeded), same size, corners filled with the image mean, sharp rotate',
+  },
+  'occlusion-eyes': {
+    values: [0.1, 0.14, 0.18, 0.22, 0.26],
+    meaning: 'black box of height value · h centred on row 0.42 · h, columns 0.1 · w to 0.9 · w',
+  },
+  'occlusion-mouth': {
+    values: [0.1, 0.14, 0.18, 0.22, 0.26],
+    meaning: 'black box of height value · h centred on row 0.75 · h, width (0.3 + (value − 0.1) · 1.5) · w centred',
+  },
 }
 
 /** Row of the eye band and of the mouth, as a share of the height of an aligned face (RAF-DB aligned, FER2013 crops). */
@@ -44,24 +69,40 @@ export function corruptionRandom(seed: number, corruption: Corruption, sampleId:
 }
 
 /** A box [x0, y0, x1, y1) in pixels: the documented occlusion region of a corruption at a severity. */
-export function occlusionBox(corruption: 'occlusion-eyes' | 'occlusion-mouth', severity: number, width: number, height: number): [number, number, number, number] {
+export function occlusionBox(
+  corruption: 'occlusion-eyes' | 'occlusion-mouth',
+  severity: number,
+  width: number,
+  height: number,
+): [number, number, number, number] {
   const v = CORRUPTION_PARAMETERS[corruption].values[severity - 1]!
   const centreY = (corruption === 'occlusion-eyes' ? EYE_ROW : MOUTH_ROW) * height
   const boxH = v * height
   const boxW = corruption === 'occlusion-eyes' ? 0.8 * width : (0.3 + (v - 0.1) * 1.5) * width
   const x0 = Math.round(width / 2 - boxW / 2)
   const y0 = Math.round(centreY - boxH / 2)
-  return [Math.max(0, x0), Math.max(0, y0), Math.min(width, x0 + Math.round(boxW)), Math.min(height, y0 + Math.round(boxH))]
+  return [
+    Math.max(0, x0),
+    Math.max(0, y0),
+    Math.min(width, x0 + Math.round(boxW)),
+    Math.min(height, y0 + Math.round(boxH)),
+  ]
 }
 
 function pipeline(sharp: typeof SharpModule, image: RawImage): Sharp {
-  return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw: { width: image.width, height: image.height, channels: image.channels } })
+  return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+  })
 }
 
 /** Runs a sharp pipeline back to a raw image with the input's channel count and (unless resized) size. */
 async function back(p: Sharp, channels: 1 | 3): Promise<RawImage> {
-  const { data, info } = await p.toColourspace(channels === 1 ? 'b-w' : 'srgb').raw().toBuffer({ resolveWithObject: true })
-  if (info.channels === channels) return { data: new Uint8Array(data), width: info.width, height: info.height, channels }
+  const { data, info } = await p
+    .toColourspace(channels === 1 ? 'b-w' : 'srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  if (info.channels === channels)
+    return { data: new Uint8Array(data), width: info.width, height: info.height, channels }
   // drop an alpha channel sharp added (rotate's background): keep the first `channels` of each pixel
   const n = info.width * info.height
   const out = new Uint8Array(n * channels)
@@ -80,12 +121,16 @@ function channelMeans(image: RawImage): number[] {
  * counts with scale = their sum (libvips rounds a fractional mask on 8-bit images, so the kernel
  * is kept in integers and normalised by the scale).
  */
-function motionKernel(length: number, angle: number): { width: number; height: number; kernel: number[]; scale: number } {
+function motionKernel(
+  length: number,
+  angle: number,
+): { width: number; height: number; kernel: number[]; scale: number } {
   const half = Math.floor(length / 2)
   const size = 2 * half + 1
   const kernel = new Array<number>(size * size).fill(0)
   // one hit per pixel step t = −⌊L/2⌋ … L − 1 − ⌊L/2⌋ along the line, rounded to the grid
-  for (let t = -half; t < length - half; t++) kernel[(half + Math.round(t * Math.sin(angle))) * size + half + Math.round(t * Math.cos(angle))]! += 1
+  for (let t = -half; t < length - half; t++)
+    kernel[(half + Math.round(t * Math.sin(angle))) * size + half + Math.round(t * Math.cos(angle))]! += 1
   return { width: size, height: size, kernel, scale: kernel.reduce((a, b) => a + b, 0) }
 }
 
@@ -96,9 +141,15 @@ function gaussian(random: () => number): number {
 }
 
 /** Applies one corruption at one severity (0 = identity) to a decoded image. */
-export async function corrupt(image: RawImage, corruption: Corruption, severity: number, random: () => number): Promise<RawImage> {
+export async function corrupt(
+  image: RawImage,
+  corruption: Corruption,
+  severity: number,
+  random: () => number,
+): Promise<RawImage> {
   if (severity === 0) return image
-  if (!Number.isInteger(severity) || severity < 1 || severity > 5) throw new RangeError(`severity ${severity}: expected 0–5`)
+  if (!Number.isInteger(severity) || severity < 1 || severity > 5)
+    throw new RangeError(`severity ${severity}: expected 0–5`)
   const v = CORRUPTION_PARAMETERS[corruption].values[severity - 1]!
   const side = Math.min(image.width, image.height)
   const sharp = await loadSharp()
@@ -106,7 +157,8 @@ export async function corrupt(image: RawImage, corruption: Corruption, severity:
   switch (corruption) {
     case 'gaussian-noise': {
       const out = new Uint8Array(image.data.length)
-      for (let i = 0; i < out.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(image.data[i]! + v * 255 * gaussian(random))))
+      for (let i = 0; i < out.length; i++)
+        out[i] = Math.min(255, Math.max(0, Math.round(image.data[i]! + v * 255 * gaussian(random))))
       return { ...image, data: out }
     }
     case 'gaussian-blur':
@@ -130,13 +182,22 @@ export async function corrupt(image: RawImage, corruption: Corruption, severity:
       return back(pipeline(sharp, image).linear(1, v * 255), channels)
     case 'contrast': {
       const means = channelMeans(image)
-      return back(pipeline(sharp, image).linear(new Array<number>(channels).fill(v), means.map((m) => m * (1 - v))), channels)
+      return back(
+        pipeline(sharp, image).linear(
+          new Array<number>(channels).fill(v),
+          means.map((m) => m * (1 - v)),
+        ),
+        channels,
+      )
     }
     case 'rotation': {
       const angle = random() < 0.5 ? -v : v
       const mean = channelMeans(image)
       const grey = Math.round(mean.reduce((a, b) => a + b, 0) / mean.length)
-      const rgb = channels === 1 ? { r: grey, g: grey, b: grey } : { r: Math.round(mean[0]!), g: Math.round(mean[1]!), b: Math.round(mean[2]!) }
+      const rgb =
+        channels === 1
+          ? { r: grey, g: grey, b: grey }
+          : { r: Math.round(mean[0]!), g: Math.round(mean[1]!), b: Math.round(mean[2]!) }
       const rotated = await back(pipeline(sharp, image).rotate(angle, { background: { ...rgb, alpha: 1 } }), channels)
       const left = Math.floor((rotated.width - image.width) / 2)
       const top = Math.floor((rotated.height - image.height) / 2)

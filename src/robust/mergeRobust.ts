@@ -25,9 +25,15 @@ export function isRobustFile(file: string): boolean {
 }
 
 /** Reads and validates a robust document; every problem is a data error naming the file (exit 3). */
-export function readRobustDocument(file: string, expected = `a ${ROBUST_SCHEMA} document (ferbench robust --output)`): RobustResult {
+export function readRobustDocument(
+  file: string,
+  expected = `a ${ROBUST_SCHEMA} document (ferbench robust --output)`,
+): RobustResult {
   const raw = readJsonDocument(file, expected)
-  if (schemaOf(raw) !== ROBUST_SCHEMA) throw dataError(`${file}: field 'schema' is ${JSON.stringify(schemaOf(raw))}; expected '${ROBUST_SCHEMA}' (${expected})`)
+  if (schemaOf(raw) !== ROBUST_SCHEMA)
+    throw dataError(
+      `${file}: field 'schema' is ${JSON.stringify(schemaOf(raw))}; expected '${ROBUST_SCHEMA}' (${expected})`,
+    )
   return parseDocument(raw, robustDocumentSchema, file, ROBUST_SCHEMA)
 }
 
@@ -45,14 +51,30 @@ export function mergeRobustShards(shards: ReadonlyArray<{ file: string; result: 
   if (shards.length === 0) throw dataError('merge: no shard files given')
   const first = shards[0]!
   const key = (r: RobustResult): string =>
-    JSON.stringify([r.model.sha256, r.dataset.name, r.dataset.split, r.seed, r.corruptions, r.severities, r.dataset.shard?.count ?? null, r.dataset.shard?.hash ?? null])
+    JSON.stringify([
+      r.model.sha256,
+      r.dataset.name,
+      r.dataset.split,
+      r.seed,
+      r.corruptions,
+      r.severities,
+      r.dataset.shard?.count ?? null,
+      r.dataset.shard?.hash ?? null,
+    ])
   const seen = new Map<number, string>()
   for (const s of shards) {
     const shard = s.result.dataset.shard
-    if (!shard) throw dataError(`${s.file}: not a shard result (no dataset.shard); merge takes the results of \`ferbench robust --shard i/n\``)
-    if (key(s.result) !== key(first.result)) throw dataError(`merge: ${s.file} has a different model, dataset, seed, corruptions, severities or shard count than ${first.file}; shards must come from the same robust run`)
+    if (!shard)
+      throw dataError(
+        `${s.file}: not a shard result (no dataset.shard); merge takes the results of \`ferbench robust --shard i/n\``,
+      )
+    if (key(s.result) !== key(first.result))
+      throw dataError(
+        `merge: ${s.file} has a different model, dataset, seed, corruptions, severities or shard count than ${first.file}; shards must come from the same robust run`,
+      )
     const earlier = seen.get(shard.index)
-    if (earlier !== undefined) throw dataError(`merge: shard ${shard.index}/${shard.count} is given twice (${earlier} and ${s.file})`)
+    if (earlier !== undefined)
+      throw dataError(`merge: shard ${shard.index}/${shard.count} is given twice (${earlier} and ${s.file})`)
     seen.set(shard.index, s.file)
   }
   const count = first.result.dataset.shard!.count
@@ -70,19 +92,34 @@ export function mergeRobustShards(shards: ReadonlyArray<{ file: string; result: 
     return outcomeFromCounts(t.correct, t.samples, t.failures)
   }
   const clean = sum((r) => r.clean)
-  const results = first.result.results.map((c, i) => ({ corruption: c.corruption, severity: c.severity, ...sum((r) => r.results[i]!) }))
+  const results = first.result.results.map((c, i) => ({
+    corruption: c.corruption,
+    severity: c.severity,
+    ...sum((r) => r.results[i]!),
+  }))
   const { shard: _shard, ...dataset } = first.result.dataset
   const warnings: string[] = []
   for (const s of ordered) for (const w of s.result.warnings) if (!warnings.includes(w)) warnings.push(w)
   return {
     ...first.result,
     createdAt: new Date().toISOString(),
-    dataset: { ...dataset, samples: clean.samples, digest: DatasetDigest.combine(ordered.map((s) => s.result.dataset.digest)) },
+    dataset: {
+      ...dataset,
+      samples: clean.samples,
+      digest: DatasetDigest.combine(ordered.map((s) => s.result.dataset.digest)),
+    },
     clean,
     results,
     ...summarise(clean, results),
     timing: { wallSeconds: Math.max(...ordered.map((s) => s.result.timing.wallSeconds)) },
     warnings,
-    merged: { shards: ordered.map((s) => ({ index: s.result.dataset.shard!.index, count, file: s.file, samples: s.result.dataset.samples })) },
+    merged: {
+      shards: ordered.map((s) => ({
+        index: s.result.dataset.shard!.index,
+        count,
+        file: s.file,
+        samples: s.result.dataset.samples,
+      })),
+    },
   }
 }

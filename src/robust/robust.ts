@@ -22,18 +22,36 @@ export const DEFAULT_ROBUST_SEED = 15
 /** One condition's outcome from its eval result (a failed sample is neither right nor wrong: it is counted apart). */
 function outcomeOf(result: Pick<EvalResult, 'metrics' | 'failures'>): RobustOutcome {
   const { correct, samples } = result.metrics
-  return { accuracy: samples === 0 ? 0 : correct / samples, accuracyCI95: wilsonInterval(correct, samples), samples, correct, failures: result.failures.length }
+  return {
+    accuracy: samples === 0 ? 0 : correct / samples,
+    accuracyCI95: wilsonInterval(correct, samples),
+    samples,
+    correct,
+    failures: result.failures.length,
+  }
 }
 
 /** Outcome from summed counts (merge). */
 export function outcomeFromCounts(correct: number, samples: number, failures: number): RobustOutcome {
-  return { accuracy: samples === 0 ? 0 : correct / samples, accuracyCI95: wilsonInterval(correct, samples), samples, correct, failures }
+  return {
+    accuracy: samples === 0 ? 0 : correct / samples,
+    accuracyCI95: wilsonInterval(correct, samples),
+    samples,
+    correct,
+    failures,
+  }
 }
 
 /** meanCorruptionAccuracy and relativeRobustness (definitions in the schema and docs/beyond-accuracy.md). */
-export function summarise(clean: RobustOutcome, results: readonly RobustOutcome[]): { meanCorruptionAccuracy: number; relativeRobustness: number } {
+export function summarise(
+  clean: RobustOutcome,
+  results: readonly RobustOutcome[],
+): { meanCorruptionAccuracy: number; relativeRobustness: number } {
   const meanCorruptionAccuracy = results.length === 0 ? 0 : results.reduce((s, r) => s + r.accuracy, 0) / results.length
-  return { meanCorruptionAccuracy, relativeRobustness: clean.accuracy === 0 ? 0 : meanCorruptionAccuracy / clean.accuracy }
+  return {
+    meanCorruptionAccuracy,
+    relativeRobustness: clean.accuracy === 0 ? 0 : meanCorruptionAccuracy / clean.accuracy,
+  }
 }
 
 /**
@@ -56,8 +74,13 @@ export async function robust(spec: EvalSpec, conditions: RobustConditions): Prom
   const results: RobustResult['results'] = []
   for (const corruption of corruptions) {
     for (const severity of severities) {
-      const r = await run(`${corruption} ${severity}`, (image, sample) => corrupt(image, corruption, severity, corruptionRandom(seed, corruption, sample.id)))
-      if (r.dataset.digest !== clean.dataset.digest) warnings.push(`${corruption} severity ${severity}: ${r.failures.length} sample(s) failed to load or to corrupt; its accuracy covers ${r.metrics.samples} samples`)
+      const r = await run(`${corruption} ${severity}`, (image, sample) =>
+        corrupt(image, corruption, severity, corruptionRandom(seed, corruption, sample.id)),
+      )
+      if (r.dataset.digest !== clean.dataset.digest)
+        warnings.push(
+          `${corruption} severity ${severity}: ${r.failures.length} sample(s) failed to load or to corrupt; its accuracy covers ${r.metrics.samples} samples`,
+        )
       results.push({ corruption, severity, ...outcomeOf(r) })
     }
   }
@@ -67,8 +90,20 @@ export async function robust(spec: EvalSpec, conditions: RobustConditions): Prom
     createdAt: new Date().toISOString(),
     tool: { name: 'ferbench', version: toolVersion() },
     model: clean.model,
-    dataset: { name: clean.dataset.name, path: clean.dataset.path, split: clean.dataset.split, samples: clean.dataset.samples, digest: clean.dataset.digest, ...(clean.dataset.shard ? { shard: clean.dataset.shard } : {}) },
-    runner: { name: clean.runner.name, backend: clean.runner.backend, device: clean.runner.device, version: clean.runner.version },
+    dataset: {
+      name: clean.dataset.name,
+      path: clean.dataset.path,
+      split: clean.dataset.split,
+      samples: clean.dataset.samples,
+      digest: clean.dataset.digest,
+      ...(clean.dataset.shard ? { shard: clean.dataset.shard } : {}),
+    },
+    runner: {
+      name: clean.runner.name,
+      backend: clean.runner.backend,
+      device: clean.runner.device,
+      version: clean.runner.version,
+    },
     machine: machineInfo(),
     versions: clean.versions,
     seed,

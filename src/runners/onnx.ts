@@ -42,7 +42,8 @@ class OnnxRunner implements Runner {
       )
     }
     const first = result[this.outputs[0]!.name] as ort.Tensor
-    if (first.type !== 'float32') throw modelError(`${this.modelPath}: output '${this.outputs[0]!.name}' is ${first.type}, expected float32 scores`)
+    if (first.type !== 'float32')
+      throw modelError(`${this.modelPath}: output '${this.outputs[0]!.name}' is ${first.type}, expected float32 scores`)
     return first.data as Float32Array
   }
 
@@ -51,17 +52,26 @@ class OnnxRunner implements Runner {
   }
 }
 
-async function createSession(modelPath: string, options: RunnerOptions): Promise<{ session: ort.InferenceSession; backend: string; notes: string[] }> {
+async function createSession(
+  modelPath: string,
+  options: RunnerOptions,
+): Promise<{ session: ort.InferenceSession; backend: string; notes: string[] }> {
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: options.graphOptimization ?? 'all',
     // Off the main thread, idle engine threads sleep instead of spinning: the main thread needs the cores meanwhile.
-    ...(options.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
+    ...(options.spinning === false
+      ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }
+      : {}),
     ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
   }
   const ort = await loadOnnxRuntime()
   const notes: string[] = []
   if (options.device === 'cpu') {
-    return { session: await ort.InferenceSession.create(modelPath, { ...base, executionProviders: ['cpu'] }), backend: 'onnxruntime-node/cpu', notes }
+    return {
+      session: await ort.InferenceSession.create(modelPath, { ...base, executionProviders: ['cpu'] }),
+      backend: 'onnxruntime-node/cpu',
+      notes,
+    }
   }
   const failures: string[] = []
   for (const provider of ['cuda', 'webgpu'] as const) {
@@ -77,7 +87,9 @@ async function createSession(modelPath: string, options: RunnerOptions): Promise
       return { session, backend: `onnxruntime-node/${provider}`, notes }
     } catch (error) {
       const message = messageOf(error)
-      failures.push(`${provider}: ${/Failed to get a WebGPU adapter[^.\n]*/.exec(message)?.[0] ?? message.split('\n')[0]}`)
+      failures.push(
+        `${provider}: ${/Failed to get a WebGPU adapter[^.\n]*/.exec(message)?.[0] ?? message.split('\n')[0]}`,
+      )
     }
   }
   throw runnerError(
@@ -105,12 +117,16 @@ export const onnxRunnerFactory: RunnerFactory = {
       created = await createSession(modelPath, options)
     } catch (error) {
       if (error instanceof Error && error.name === 'FerbenchError') throw error
-      throw modelError(`${modelPath}: onnxruntime could not load it as an ONNX model: ${messageOf(error).split('\n')[0]}`)
+      throw modelError(
+        `${modelPath}: onnxruntime could not load it as an ONNX model: ${messageOf(error).split('\n')[0]}`,
+      )
     }
     const { session, backend, notes } = created
     const inputs = session.inputMetadata.filter((m) => m.isTensor)
     if (inputs.length !== 1) {
-      throw modelError(`${modelPath}: expected one image input, found ${inputs.length} (${session.inputNames.join(', ')})`)
+      throw modelError(
+        `${modelPath}: expected one image input, found ${inputs.length} (${session.inputNames.join(', ')})`,
+      )
     }
     const inputMeta = inputs[0]!
     const outputs = session.outputMetadata.map((m) => ({ name: m.name, shape: tensorShape(m) }))
@@ -123,6 +139,13 @@ export const onnxRunnerFactory: RunnerFactory = {
       notes,
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
     }
-    return new OnnxRunner(await loadOnnxRuntime(), session, info, { name: inputMeta.name, shape: tensorShape(inputMeta) }, outputs, modelPath)
+    return new OnnxRunner(
+      await loadOnnxRuntime(),
+      session,
+      info,
+      { name: inputMeta.name, shape: tensorShape(inputMeta) },
+      outputs,
+      modelPath,
+    )
   },
 }

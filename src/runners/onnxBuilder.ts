@@ -5,7 +5,6 @@ const { onnx } = onnxProto
 type Dim = number | string
 export type AttrValue = number | number[] | string | { float: number }
 
-
 function valueInfo(name: string, shape: readonly Dim[]): onnxProto.onnx.IValueInfoProto {
   return {
     name,
@@ -39,7 +38,10 @@ export class OnnxGraphBuilder {
   /** Parameters: the number of float weights stored as initializers (shape constants excluded). */
   params = 0
 
-  constructor(private readonly graphName: string, private readonly opset = 13) {}
+  constructor(
+    private readonly graphName: string,
+    private readonly opset = 13,
+  ) {}
 
   fresh(prefix: string): string {
     this.counter += 1
@@ -60,7 +62,12 @@ export class OnnxGraphBuilder {
     const expected = dims.reduce((a, b) => a * b, 1)
     if (values.length !== expected) throw new Error(`${prefix}: ${values.length} values for dims [${dims.join(', ')}]`)
     const name = this.fresh(prefix)
-    this.initializers.push({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)) })
+    this.initializers.push({
+      name,
+      dims: [...dims],
+      dataType: onnx.TensorProto.DataType.FLOAT,
+      rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)),
+    })
     this.params += expected
     return name
   }
@@ -68,7 +75,12 @@ export class OnnxGraphBuilder {
   /** An int64 constant (shapes, axes); not counted in params. */
   int64(prefix: string, values: readonly number[]): string {
     const name = this.fresh(prefix)
-    this.initializers.push({ name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: [...values] })
+    this.initializers.push({
+      name,
+      dims: [values.length],
+      dataType: onnx.TensorProto.DataType.INT64,
+      int64Data: [...values],
+    })
     return name
   }
 
@@ -91,7 +103,13 @@ export class OnnxGraphBuilder {
       producerVersion: '1',
       docString,
       opsetImport: [{ domain: '', version: this.opset }],
-      graph: { name: this.graphName, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
+      graph: {
+        name: this.graphName,
+        node: this.nodes,
+        initializer: this.initializers,
+        input: this.inputs,
+        output: this.outputs,
+      },
     }
     return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish()
   }

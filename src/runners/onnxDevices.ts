@@ -10,16 +10,24 @@ const require = createRequire(import.meta.url)
  * What to run to get the CUDA execution provider. package.json's allowScripts keeps onnxruntime-node's
  * install script (which downloads these binaries) from running; docs/runners.md "GPU" explains.
  */
-export const CUDA_INSTALL_HINT = 'ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js (in the folder holding node_modules; needs Linux x64, an NVIDIA GPU, CUDA 12 + cuDNN 9, and network; see docs/runners.md)'
+export const CUDA_INSTALL_HINT =
+  'ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js (in the folder holding node_modules; needs Linux x64, an NVIDIA GPU, CUDA 12 + cuDNN 9, and network; see docs/runners.md)'
 
 /** The folder onnxruntime-node loads its native binding and provider libraries from. */
 function onnxBinDir(): string {
-  return path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch)
+  return path.join(
+    path.dirname(require.resolve('onnxruntime-node/package.json')),
+    'bin',
+    'napi-v6',
+    process.platform,
+    process.arch,
+  )
 }
 
 /** true when the CUDA provider's shared libraries are installed, else why not (checked before asking onnxruntime, which prints native errors). */
 function cudaProviderInstalled(ort: OnnxRuntime): true | string {
-  if (!ort.listSupportedBackends().some((b) => b.name === 'cuda')) return 'this onnxruntime-node build has no CUDA provider'
+  if (!ort.listSupportedBackends().some((b) => b.name === 'cuda'))
+    return 'this onnxruntime-node build has no CUDA provider'
   if (process.platform !== 'linux' && process.platform !== 'win32') return `no CUDA provider for ${process.platform}`
   const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'
   const dir = onnxBinDir()
@@ -33,12 +41,14 @@ function cudaProviderInstalled(ort: OnnxRuntime): true | string {
  * loader (process.dlopen: "did not self-register" means the library loaded, it is just not a Node addon).
  */
 function webgpuPrerequisite(ort: OnnxRuntime): true | string {
-  if (!ort.listSupportedBackends().some((b) => b.name === 'webgpu')) return 'this onnxruntime-node build has no WebGPU provider'
+  if (!ort.listSupportedBackends().some((b) => b.name === 'webgpu'))
+    return 'this onnxruntime-node build has no WebGPU provider'
   if (process.platform !== 'linux') return true
   try {
     process.dlopen({ exports: {} }, 'libvulkan.so.1')
   } catch (error) {
-    if (/cannot open shared object/.test(messageOf(error))) return 'the Vulkan loader (libvulkan.so.1) is not installed (WebGPU on Linux runs on Vulkan)'
+    if (/cannot open shared object/.test(messageOf(error)))
+      return 'the Vulkan loader (libvulkan.so.1) is not installed (WebGPU on Linux runs on Vulkan)'
   }
   return true
 }

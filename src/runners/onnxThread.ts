@@ -19,7 +19,10 @@ function workerEntry(): URL {
  */
 class OnnxThreadRunner implements Runner {
   private nextId = 0
-  private readonly waiting = new Map<number, { resolve: (scores: Float32Array) => void; reject: (error: Error) => void }>()
+  private readonly waiting = new Map<
+    number,
+    { resolve: (scores: Float32Array) => void; reject: (error: Error) => void }
+  >()
   private failure: Error | undefined
   /** Milliseconds the worker spent in session.run so far. */
   busyMs = 0
@@ -80,11 +83,15 @@ export async function createOnnxThreadRunner(modelPath: string, options: RunnerO
   const first = await new Promise<WorkerReply>((resolve, reject) => {
     worker.once('message', resolve)
     worker.once('error', reject)
-    worker.once('exit', (code) => reject(new Error(`ONNX worker thread exited (code ${code}) before its session was ready`)))
+    worker.once('exit', (code) =>
+      reject(new Error(`ONNX worker thread exited (code ${code}) before its session was ready`)),
+    )
   })
   worker.removeAllListeners('error')
   worker.removeAllListeners('exit')
   if (first.kind === 'ready') return new OnnxThreadRunner(worker, first.info, first.input, first.outputs)
   await worker.terminate()
-  throw first.kind === 'failed' ? deserializeError(first.error) : new Error(`ONNX worker thread: unexpected first reply '${first.kind}'`)
+  throw first.kind === 'failed'
+    ? deserializeError(first.error)
+    : new Error(`ONNX worker thread: unexpected first reply '${first.kind}'`)
 }

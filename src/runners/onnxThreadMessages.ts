@@ -12,7 +12,12 @@ export interface SerializedError {
 }
 
 export type WorkerReply =
-  | { kind: 'ready'; info: RunnerInfo; input: ModelInputInfo; outputs: ReadonlyArray<{ name: string; shape: ReadonlyArray<number | string> }> }
+  | {
+      kind: 'ready'
+      info: RunnerInfo
+      input: ModelInputInfo
+      outputs: ReadonlyArray<{ name: string; shape: ReadonlyArray<number | string> }>
+    }
   | { kind: 'failed'; error: SerializedError }
   | { kind: 'scores'; id: number; scores: Float32Array; busyMs: number }
   | { kind: 'error'; id: number; error: SerializedError; busyMs: number }

@@ -17,7 +17,12 @@ const port = parentPort!
 let runner: Runner | undefined
 try {
   runner = await onnxRunnerFactory.create(modelPath, options)
-  port.postMessage({ kind: 'ready', info: runner.info, input: runner.input, outputs: runner.outputs } satisfies WorkerReply)
+  port.postMessage({
+    kind: 'ready',
+    info: runner.info,
+    input: runner.input,
+    outputs: runner.outputs,
+  } satisfies WorkerReply)
 } catch (error) {
   port.postMessage({ kind: 'failed', error: serializeError(error) } satisfies WorkerReply)
 }
@@ -35,8 +40,15 @@ port.on('message', async (request: WorkerRequest) => {
     const busyMs = performance.now() - t0
     // The scores may view a larger engine buffer: send exactly these floats.
     const out = scores.byteOffset === 0 && scores.byteLength === scores.buffer.byteLength ? scores : scores.slice()
-    port.postMessage({ kind: 'scores', id: request.id, scores: out, busyMs } satisfies WorkerReply, [out.buffer as ArrayBuffer])
+    port.postMessage({ kind: 'scores', id: request.id, scores: out, busyMs } satisfies WorkerReply, [
+      out.buffer as ArrayBuffer,
+    ])
   } catch (error) {
-    port.postMessage({ kind: 'error', id: request.id, error: serializeError(error), busyMs: performance.now() - t0 } satisfies WorkerReply)
+    port.postMessage({
+      kind: 'error',
+      id: request.id,
+      error: serializeError(error),
+      busyMs: performance.now() - t0,
+    } satisfies WorkerReply)
   }
 })

@@ -21,7 +21,9 @@ function candidateRunners(modelPath: string, name?: string): RunnerFactory[] {
   }
   const accepting = FACTORIES.filter((f) => f.accepts(modelPath))
   if (accepting.length === 0) {
-    throw usageError(`${modelPath}: no runner takes this file type (onnx takes .onnx, tfjs takes model.json); rename it or use --runner ${FACTORIES.map((f) => f.name).join('|')}`)
+    throw usageError(
+      `${modelPath}: no runner takes this file type (onnx takes .onnx, tfjs takes model.json); rename it or use --runner ${FACTORIES.map((f) => f.name).join('|')}`,
+    )
   }
   return accepting
 }
@@ -40,7 +42,9 @@ export async function createRunner(modelPath: string, options: RunnerOptions & {
       continue
     }
     if (options.runner && !factory.accepts(modelPath)) {
-      failures.push(`${factory.name}: does not read this file type (${factory.name === 'onnx' ? 'needs a .onnx file' : 'needs a tfjs model.json'})`)
+      failures.push(
+        `${factory.name}: does not read this file type (${factory.name === 'onnx' ? 'needs a .onnx file' : 'needs a tfjs model.json'})`,
+      )
       continue
     }
     const available = await factory.available(options.device)

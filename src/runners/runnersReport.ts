@@ -31,7 +31,9 @@ export interface RunnersReport {
 }
 
 const status = (backend: string, device: Device, ok: true | string, hint?: string): BackendStatus =>
-  ok === true ? { backend, device, available: true } : { backend, device, available: false, reason: hint ? `${ok}; ${hint}` : ok }
+  ok === true
+    ? { backend, device, available: true }
+    : { backend, device, available: false, reason: hint ? `${ok}; ${hint}` : ok }
 
 /** Every runner, backend and device, each tried for real (a session or backend start), with the reason when unavailable. */
 export async function runnersReport(): Promise<RunnersReport> {
@@ -45,7 +47,12 @@ export async function runnersReport(): Promise<RunnersReport> {
         backends: [
           status('onnxruntime-node/cpu', 'cpu', await probeProvider('cpu')),
           status('onnxruntime-node/cuda', 'gpu', await probeProvider('cuda'), `install: ${CUDA_INSTALL_HINT}`),
-          status('onnxruntime-node/webgpu', 'gpu', await probeProvider('webgpu'), 'needs a GPU driver with Vulkan (Linux) or D3D12/Metal'),
+          status(
+            'onnxruntime-node/webgpu',
+            'gpu',
+            await probeProvider('webgpu'),
+            'needs a GPU driver with Vulkan (Linux) or D3D12/Metal',
+          ),
         ],
       })
     } else if (factory.name === 'tfjs') {
@@ -58,10 +65,16 @@ export async function runnersReport(): Promise<RunnersReport> {
           backends.push(status(probe.candidate.label, device, probe.available, hint))
         }
       }
-      runners.push({ name: 'tfjs', version: `@tensorflow/tfjs-core ${tfjsVersion()}`, accepts: 'model.json (graph or layers model) + weight shards', backends })
+      runners.push({
+        name: 'tfjs',
+        version: `@tensorflow/tfjs-core ${tfjsVersion()}`,
+        accepts: 'model.json (graph or layers model) + weight shards',
+        backends,
+      })
     } else {
       const backends: BackendStatus[] = []
-      for (const device of factory.devices) backends.push(status(`${factory.name}/${device}`, device, await factory.available(device)))
+      for (const device of factory.devices)
+        backends.push(status(`${factory.name}/${device}`, device, await factory.available(device)))
       runners.push({ name: factory.name, version: 'unknown', accepts: 'see the runner', backends })
     }
   }

@@ -38,11 +38,18 @@ interface SignatureEntry {
 /** Node name → shape and dtype from a graph model's `signature` (TensorFlow SignatureDef JSON). */
 function signatureTensors(signature: unknown): Map<string, { shape: Dim[]; dtype: string }> {
   const out = new Map<string, { shape: Dim[]; dtype: string }>()
-  const sig = signature as { inputs?: Record<string, SignatureEntry>; outputs?: Record<string, SignatureEntry> } | undefined
+  const sig = signature as
+    | { inputs?: Record<string, SignatureEntry>; outputs?: Record<string, SignatureEntry> }
+    | undefined
   for (const entry of [...Object.values(sig?.inputs ?? {}), ...Object.values(sig?.outputs ?? {})]) {
     if (!entry.name) continue
     const shape = (entry.tensorShape?.dim ?? []).map((d) => Number(d.size ?? -1)).map((d) => (d >= 0 ? d : -1))
-    const dtype = entry.dtype === 'DT_FLOAT' ? 'float32' : entry.dtype === 'DT_INT32' ? 'int32' : (entry.dtype ?? 'unknown').toLowerCase()
+    const dtype =
+      entry.dtype === 'DT_FLOAT'
+        ? 'float32'
+        : entry.dtype === 'DT_INT32'
+          ? 'int32'
+          : (entry.dtype ?? 'unknown').toLowerCase()
     out.set(entry.name.replace(/:\d+$/, ''), { shape, dtype })
   }
   return out
@@ -121,7 +128,8 @@ class TfjsRunner implements Runner {
       )
     }
     try {
-      if (y.dtype !== 'float32') throw modelError(`${this.modelPath}: output '${this.outputs[0]?.name}' is ${y.dtype}, expected float32 scores`)
+      if (y.dtype !== 'float32')
+        throw modelError(`${this.modelPath}: output '${this.outputs[0]?.name}' is ${y.dtype}, expected float32 scores`)
       return (await y.data()) as Float32Array
     } finally {
       y.dispose()
@@ -153,7 +161,9 @@ export const tfjsRunnerFactory: RunnerFactory = {
     const model = await loadTfjsModel(modelPath)
     if (model.inputs.length !== 1) {
       model.dispose()
-      throw modelError(`${modelPath}: expected one image input, found ${model.inputs.length} (${model.inputs.map((i) => i.name).join(', ')})`)
+      throw modelError(
+        `${modelPath}: expected one image input, found ${model.inputs.length} (${model.inputs.map((i) => i.name).join(', ')})`,
+      )
     }
     const info: RunnerInfo = {
       name: 'tfjs',

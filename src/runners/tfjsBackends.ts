@@ -21,7 +21,8 @@ export interface TfjsBackendCandidate {
 
 /** Candidates in priority order for a device (onnxruntime js/common style: first that initialises wins). */
 export function tfjsBackendCandidates(device: Device): TfjsBackendCandidate[] {
-  if (device === 'gpu') return [{ name: 'tensorflow', packageName: '@tensorflow/tfjs-node-gpu', label: 'tfjs/tensorflow-gpu', device }]
+  if (device === 'gpu')
+    return [{ name: 'tensorflow', packageName: '@tensorflow/tfjs-node-gpu', label: 'tfjs/tensorflow-gpu', device }]
   return [
     { name: 'tensorflow', packageName: '@tensorflow/tfjs-node', label: 'tfjs/tensorflow', device },
     { name: 'wasm', packageName: '@tensorflow/tfjs-backend-wasm', label: 'tfjs/wasm', device },
@@ -72,7 +73,8 @@ async function initialise(candidate: TfjsBackendCandidate, threads: number | und
     return `${candidate.packageName} failed to load: ${messageOf(error).split('\n')[0]}`
   }
   const tf = (await loadTfjs()).core
-  if (tf.findBackendFactory(candidate.name) === null) return `${candidate.packageName} loaded but registered no '${candidate.name}' backend`
+  if (tf.findBackendFactory(candidate.name) === null)
+    return `${candidate.packageName} loaded but registered no '${candidate.name}' backend`
   try {
     const ok = await tf.setBackend(candidate.name)
     if (!ok) return `backend '${candidate.name}' failed to initialise`
@@ -99,7 +101,10 @@ export async function chooseTfjsBackend(device: Device, threads?: number): Promi
       failures.push(`${candidate.label}: ${ok}`)
       continue
     }
-    const notes = failures.length > 0 ? [`tfjs: faster backend(s) unavailable (${failures.join('; ')}); running on ${candidate.label}`] : []
+    const notes =
+      failures.length > 0
+        ? [`tfjs: faster backend(s) unavailable (${failures.join('; ')}); running on ${candidate.label}`]
+        : []
     let used: number | undefined
     if (candidate.name === 'wasm') {
       const wasm = await import('@tensorflow/tfjs-backend-wasm')
@@ -118,8 +123,11 @@ export async function chooseTfjsBackend(device: Device, threads?: number): Promi
 }
 
 /** Availability of every candidate for the `runners` listing, without changing the active backend for long. */
-export async function probeTfjsBackends(device: Device): Promise<Array<{ candidate: TfjsBackendCandidate; available: true | string }>> {
+export async function probeTfjsBackends(
+  device: Device,
+): Promise<Array<{ candidate: TfjsBackendCandidate; available: true | string }>> {
   const out: Array<{ candidate: TfjsBackendCandidate; available: true | string }> = []
-  for (const candidate of tfjsBackendCandidates(device)) out.push({ candidate, available: await initialise(candidate, undefined) })
+  for (const candidate of tfjsBackendCandidates(device))
+    out.push({ candidate, available: await initialise(candidate, undefined) })
   return out
 }

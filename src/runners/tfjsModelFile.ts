@@ -30,12 +30,19 @@ export function tfjsModelKind(json: tf.io.ModelJSON, file: string): TfjsModelKin
   if (json.format === 'layers-model') return 'layers'
   const topology = json.modelTopology as Record<string, unknown> | undefined
   if (topology && Array.isArray(topology.node)) return 'graph'
-  if (topology && (typeof topology.class_name === 'string' || typeof topology.model_config === 'object')) return 'layers'
-  throw modelError(`${file}: not a TensorFlow.js model.json (no "format" of graph-model/layers-model and no recognisable modelTopology)`)
+  if (topology && (typeof topology.class_name === 'string' || typeof topology.model_config === 'object'))
+    return 'layers'
+  throw modelError(
+    `${file}: not a TensorFlow.js model.json (no "format" of graph-model/layers-model and no recognisable modelTopology)`,
+  )
 }
 
 export function readTfjsModelJson(file: string): TfjsModelJson {
-  const json = readJsonFile(file, { what: 'a TensorFlow.js model.json', fail: modelError, missing: 'model file not found' }) as tf.io.ModelJSON
+  const json = readJsonFile(file, {
+    what: 'a TensorFlow.js model.json',
+    fail: modelError,
+    missing: 'model file not found',
+  }) as tf.io.ModelJSON
   if (json === null || typeof json !== 'object' || json.modelTopology === undefined) {
     throw modelError(`${file}: not a TensorFlow.js model.json (missing "modelTopology")`)
   }
@@ -50,10 +57,15 @@ export function readTfjsModelJson(file: string): TfjsModelJson {
  * an absolute path or one with `../` that leaves it is refused (exit 4), never read.
  */
 function shardPath(file: string, dir: string, listed: unknown): string {
-  if (typeof listed !== 'string' || listed === '') throw modelError(`${file}: weightsManifest path ${JSON.stringify(listed)} is not a file name (expected shard files beside model.json)`)
+  if (typeof listed !== 'string' || listed === '')
+    throw modelError(
+      `${file}: weightsManifest path ${JSON.stringify(listed)} is not a file name (expected shard files beside model.json)`,
+    )
   const resolved = path.resolve(dir, listed)
   if (path.isAbsolute(listed) || path.win32.isAbsolute(listed) || !isInside(dir, resolved)) {
-    throw modelError(`${file}: weightsManifest path '${listed}' lies outside the model's folder ${path.resolve(dir)} (weight shards must be files inside the folder of model.json)`)
+    throw modelError(
+      `${file}: weightsManifest path '${listed}' lies outside the model's folder ${path.resolve(dir)} (weight shards must be files inside the folder of model.json)`,
+    )
   }
   return resolved
 }
@@ -81,12 +93,21 @@ function readWeights(file: string, manifest: tf.io.WeightsManifestConfig): [tf.i
   for (const spec of specs) {
     const elements = spec.shape.reduce((a, b) => a * b, 1)
     const quant = spec.quantization
-    const width = quant ? (quant.dtype === 'float16' ? 2 : quant.dtype === 'uint16' ? 2 : 1) : bytesPerElement[spec.dtype]
-    if (width === undefined) throw modelError(`${file}: weight '${spec.name}' has dtype '${spec.dtype}', which ferbench does not read`)
+    const width = quant
+      ? quant.dtype === 'float16'
+        ? 2
+        : quant.dtype === 'uint16'
+          ? 2
+          : 1
+      : bytesPerElement[spec.dtype]
+    if (width === undefined)
+      throw modelError(`${file}: weight '${spec.name}' has dtype '${spec.dtype}', which ferbench does not read`)
     needed += elements * width
   }
   if (all.byteLength < needed) {
-    throw modelError(`${file}: weight shards hold ${all.byteLength} bytes but the manifest's ${specs.length} weights need ${needed}`)
+    throw modelError(
+      `${file}: weight shards hold ${all.byteLength} bytes but the manifest's ${specs.length} weights need ${needed}`,
+    )
   }
   return [specs, all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer]
 }

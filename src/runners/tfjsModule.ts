@@ -12,8 +12,10 @@ let loaded: Promise<Tfjs> | undefined
 
 /** tfjs core, converter and layers, imported on first use: together they cost ~0.2 s of start-up that ONNX runs and --help should not pay. */
 export function loadTfjs(): Promise<Tfjs> {
-  loaded ??= Promise.all([import('@tensorflow/tfjs-core'), import('@tensorflow/tfjs-converter'), import('@tensorflow/tfjs-layers')]).then(
-    ([core, converter, layers]) => ({ core, converter, layers }),
-  )
+  loaded ??= Promise.all([
+    import('@tensorflow/tfjs-core'),
+    import('@tensorflow/tfjs-converter'),
+    import('@tensorflow/tfjs-layers'),
+  ]).then(([core, converter, layers]) => ({ core, converter, layers }))
   return loaded
 }

@@ -19,7 +19,15 @@ import { onnxModelStats } from '../modelinfo/onnxStats.js'
 import { seededRandom } from '../base/prng.js'
 import { resolveCard } from '../card/resolve.js'
 import { writeTensor } from '../preprocess/tensor.js'
-import { SPEED_SCHEMA, type E2eCell, type ModelSize, type SessionTiming, type SkippedCell, type SpeedCell, type SpeedResult } from '../documents/speedDocument.js'
+import {
+  SPEED_SCHEMA,
+  type E2eCell,
+  type ModelSize,
+  type SessionTiming,
+  type SkippedCell,
+  type SpeedCell,
+  type SpeedResult,
+} from '../documents/speedDocument.js'
 import { createRunner as createRegisteredRunner } from '../runners/registry.js'
 import type { Runner, RunnerOptions } from '../runners/types.js'
 import { checkSyntheticOutputs } from '../metrics/degenerate.js'
@@ -42,10 +50,20 @@ const msSince = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1
  * The card the synthetic input is shaped by: --card / --preset / sidecar as in eval. Without any
  * card, speed can still run: the input is read from the model's input shape, with a warning.
  */
-function cardSourceFor(model: string, card: string | undefined, preset: string | undefined, warnings: string[]): { card: CardFile; source: string } {
+function cardSourceFor(
+  model: string,
+  card: string | undefined,
+  preset: string | undefined,
+  warnings: string[],
+): { card: CardFile; source: string } {
   return loadCard(model, { card, preset }, (): { card: CardFile; source: string } => {
-    warnings.push(`${model}: no model card; synthetic input shaped from the model's input shape, pixel scale raw 0–255 (speed does not depend on the labels)`)
-    return { card: { input: {}, scale: 'raw255', resize: 'bilinear', tta: 'none', labels: [...EMOTIONS], output: 'logits' }, source: 'none (input shape from the model)' }
+    warnings.push(
+      `${model}: no model card; synthetic input shaped from the model's input shape, pixel scale raw 0–255 (speed does not depend on the labels)`,
+    )
+    return {
+      card: { input: {}, scale: 'raw255', resize: 'bilinear', tta: 'none', labels: [...EMOTIONS], output: 'logits' },
+      source: 'none (input shape from the model)',
+    }
   })
 }
 
@@ -56,18 +74,37 @@ async function modelSize(model: string, warnings: string[]): Promise<ModelSize> 
     // tfjs and other formats: what `ferbench models inspect` reads (bytes incl. weight shards, params, MACs)
     try {
       const info = await inspectModel(model)
-      return { ...base, bytes: info.bytes, params: info.params, trainableParams: null, macs: info.macs, macsComplete: info.macsComplete, opset: null }
+      return {
+        ...base,
+        bytes: info.bytes,
+        params: info.params,
+        trainableParams: null,
+        macs: info.macs,
+        macsComplete: info.macsComplete,
+        opset: null,
+      }
     } catch (error) {
       warnings.push(`${model}: parameters and MACs not counted (${messageOf(error)})`)
       return { ...base, params: null, trainableParams: null, macs: null, macsComplete: null, opset: null }
     }
   }
   const stats = onnxModelStats(model)
-  return { ...base, params: stats.params, trainableParams: stats.trainableParams, macs: stats.macs, macsComplete: stats.macsComplete, opset: stats.opset }
+  return {
+    ...base,
+    params: stats.params,
+    trainableParams: stats.trainableParams,
+    macs: stats.macs,
+    macsComplete: stats.macsComplete,
+    opset: stats.opset,
+  }
 }
 
 /** A deterministic synthetic batch of `batch` images scaled as the card says, allocated once per cell. */
-export function syntheticBatch(card: ModelCard, batch: number, seed = SPEED_INPUT_SEED): { data: Float32Array; dims: number[] } {
+export function syntheticBatch(
+  card: ModelCard,
+  batch: number,
+  seed = SPEED_INPUT_SEED,
+): { data: Float32Array; dims: number[] } {
   const { height, width, channels, layout } = card.input
   const rowFloats = height * width * channels
   const data = new Float32Array(batch * rowFloats)
@@ -153,7 +190,11 @@ export async function timeInterleaved(
   b: { runner: Runner; input: { data: Float32Array; dims: readonly number[] } },
   settings: { warmup: number; minIterations: number; minDurationS: number },
   repeats: number,
-): Promise<{ a: { latenciesMs: Float64Array; durationS: number }; b: { latenciesMs: Float64Array; durationS: number }; blockRatios: number[] }> {
+): Promise<{
+  a: { latenciesMs: Float64Array; durationS: number }
+  b: { latenciesMs: Float64Array; durationS: number }
+  blockRatios: number[]
+}> {
   for (const x of [a, b]) for (let i = 0; i < settings.warmup; i++) await x.runner.run(x.input.data, x.input.dims)
   const segmentIterations = Math.max(1, Math.ceil(settings.minIterations / (2 * repeats)))
   const segmentMs = (settings.minDurationS * 1000) / (2 * repeats)
@@ -176,7 +217,11 @@ export async function timeInterleaved(
   }
 }
 
-function cellOf(batch: number, threads: number | null, timed: { latenciesMs: Float64Array; durationS: number }): SpeedCell {
+function cellOf(
+  batch: number,
+  threads: number | null,
+  timed: { latenciesMs: Float64Array; durationS: number },
+): SpeedCell {
   const iterations = timed.latenciesMs.length
   return {
     batch,
@@ -209,13 +254,19 @@ async function open(
   const sessionCreateMs = msSince(t0)
   try {
     const card = resolveCard(cardSource.card, runner.input, cardSource.source)
-    for (const batch of card.fixedBatch !== undefined ? [card.fixedBatch] : batches) checkBatchTensor(batch, card.input, 'usage', `--batch ${batch} for ${model}`)
+    for (const batch of card.fixedBatch !== undefined ? [card.fixedBatch] : batches)
+      checkBatchTensor(batch, card.input, 'usage', `--batch ${batch} for ${model}`)
     const firstBatch = card.fixedBatch ?? batches[0]!
     const input = syntheticBatch(card, firstBatch)
     const t1 = process.hrtime.bigint()
     const firstOutput = await runner.run(input.data, input.dims)
     const firstInferenceMs = msSince(t1)
-    return { runner, card, timing: { threads, sessionCreateMs, firstInferenceMs, firstInferenceBatch: firstBatch }, outputWarnings: checkSyntheticOutputs(model, firstOutput) }
+    return {
+      runner,
+      card,
+      timing: { threads, sessionCreateMs, firstInferenceMs, firstInferenceBatch: firstBatch },
+      outputWarnings: checkSyntheticOutputs(model, firstOutput),
+    }
   } catch (error) {
     await runner.release()
     throw error
@@ -236,7 +287,9 @@ export async function benchmark(spec: SpeedSpec, hooks: SpeedHooks = {}): Promis
   for (const file of [spec.model, ...(spec.reference ? [spec.reference] : [])]) requireModelFile(file)
   const repeats = spec.repeats ?? DEFAULT_REPEATS
   const cardSource = cardSourceFor(spec.model, spec.card, spec.preset, warnings)
-  const refCardSource = spec.reference ? cardSourceFor(spec.reference, spec.referenceCard, undefined, warnings) : undefined
+  const refCardSource = spec.reference
+    ? cardSourceFor(spec.reference, spec.referenceCard, undefined, warnings)
+    : undefined
   const model = await modelSize(spec.model, warnings)
   const reference = spec.reference ? await modelSize(spec.reference, warnings) : undefined
 
@@ -259,7 +312,13 @@ export async function benchmark(spec: SpeedSpec, hooks: SpeedHooks = {}): Promis
         warnings.push(...main.runner.info.notes, ...main.outputWarnings)
         card = main.card
         const i = main.runner.info
-        runnerInfo = { name: i.name, backend: i.backend, device: i.device, version: i.version, graphOptimization: i.graphOptimization ?? null }
+        runnerInfo = {
+          name: i.name,
+          backend: i.backend,
+          device: i.device,
+          version: i.version,
+          graphOptimization: i.graphOptimization ?? null,
+        }
       }
       sessions.push(main.timing)
       if (spec.reference && refCardSource) {
@@ -274,12 +333,19 @@ export async function benchmark(spec: SpeedSpec, hooks: SpeedHooks = {}): Promis
       for (const batch of spec.batches) {
         const fixed = [main.card.fixedBatch, ref?.card.fixedBatch].find((f) => f !== undefined && f !== batch)
         if (fixed !== undefined) {
-          const who = main.card.fixedBatch !== undefined && main.card.fixedBatch !== batch ? spec.model : spec.reference!
-          skipped.push({ batch, threads, reason: `${who} fixes its batch dimension at ${fixed}; batch ${batch} cannot run (not run at ${fixed} in its place)` })
+          const who =
+            main.card.fixedBatch !== undefined && main.card.fixedBatch !== batch ? spec.model : spec.reference!
+          skipped.push({
+            batch,
+            threads,
+            reason: `${who} fixes its batch dimension at ${fixed}; batch ${batch} cannot run (not run at ${fixed} in its place)`,
+          })
           continue
         }
         if (ref) {
-          hooks.onProgress?.(`threads ${threadsLabel}, batch ${batch}: timing model and reference in ${repeats} ABBA block(s)`)
+          hooks.onProgress?.(
+            `threads ${threadsLabel}, batch ${batch}: timing model and reference in ${repeats} ABBA block(s)`,
+          )
           const timed = await timeInterleaved(
             { runner: main.runner, input: syntheticBatch(main.card, batch) },
             { runner: ref.runner, input: syntheticBatch(ref.card, batch) },
@@ -305,7 +371,9 @@ export async function benchmark(spec: SpeedSpec, hooks: SpeedHooks = {}): Promis
     }
   }
   if (results.length === 0) {
-    throw usageError(`no cell could run: ${skipped.map((s) => `batch ${s.batch}: ${s.reason}`).join('; ')}. Use --batch ${card?.fixedBatch ?? 1}`)
+    throw usageError(
+      `no cell could run: ${skipped.map((s) => `batch ${s.batch}: ${s.reason}`).join('; ')}. Use --batch ${card?.fixedBatch ?? 1}`,
+    )
   }
   for (const s of skipped) warnings.push(`batch ${s.batch}, threads ${s.threads ?? 'default'} skipped: ${s.reason}`)
 
@@ -344,7 +412,10 @@ export async function benchmark(spec: SpeedSpec, hooks: SpeedHooks = {}): Promis
           stagesMs,
           stageShare,
         })
-        if (run.failures.length > 0) warnings.push(`end to end (batch ${batch}): ${run.failures.length} sample(s) failed to load and were not timed`)
+        if (run.failures.length > 0)
+          warnings.push(
+            `end to end (batch ${batch}): ${run.failures.length} sample(s) failed to load and were not timed`,
+          )
       }
     }
   }
@@ -358,14 +429,20 @@ export async function benchmark(spec: SpeedSpec, hooks: SpeedHooks = {}): Promis
     runner: runnerInfo!,
     machine: machineInfo(),
     loadAverage: { before: loadBefore, after: os.loadavg() },
-    versions: { ferbench: toolVersion(), node: process.version, ...packageVersions(['onnxruntime-node', '@tensorflow/tfjs-core']) },
+    versions: {
+      ferbench: toolVersion(),
+      node: process.version,
+      ...packageVersions(['onnxruntime-node', '@tensorflow/tfjs-core']),
+    },
     settings: { ...settings, ...(spec.reference ? { repeats } : {}), input: 'synthetic', inputSeed: SPEED_INPUT_SEED },
     sessionCreateMs: first.sessionCreateMs,
     firstInferenceMs: first.firstInferenceMs,
     sessions,
     results,
     skipped,
-    ...(reference && refRunnerInfo ? { reference: { model: reference, runner: refRunnerInfo, sessions: refSessions, results: refResults } } : {}),
+    ...(reference && refRunnerInfo
+      ? { reference: { model: reference, runner: refRunnerInfo, sessions: refSessions, results: refResults } }
+      : {}),
     ...(e2e ? { e2e } : {}),
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     warnings,

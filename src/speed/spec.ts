@@ -41,7 +41,10 @@ export const speedSpecSchema = z
     /** Also time the whole pipeline on a dataset (via evaluate()). */
     e2e: z.object({ dataset: z.string(), data: z.string(), split: z.string().optional() }).optional(),
   })
-  .transform(({ repeats, ...spec }) => ({ ...spec, repeats: spec.reference !== undefined ? (repeats ?? DEFAULT_REPEATS) : undefined }))
+  .transform(({ repeats, ...spec }) => ({
+    ...spec,
+    repeats: spec.reference !== undefined ? (repeats ?? DEFAULT_REPEATS) : undefined,
+  }))
 
 export type SpeedSpec = z.output<typeof speedSpecSchema>
 export type SpeedSpecInput = z.input<typeof speedSpecSchema>
@@ -52,15 +55,24 @@ function checkRanges(spec: SpeedSpec): void {
     throw usageError(`${flag} ${String(value)}: expected ${want}`)
   }
   if (spec.batches.length === 0) bad('--batch', '(empty)', 'one or more positive integers, e.g. 1,8,32')
-  for (const b of spec.batches) if (!Number.isInteger(b) || b < 1 || b > LIMITS.batch) bad('--batch', b, `integers 1–${LIMITS.batch}, e.g. 1,8,32`)
+  for (const b of spec.batches)
+    if (!Number.isInteger(b) || b < 1 || b > LIMITS.batch) bad('--batch', b, `integers 1–${LIMITS.batch}, e.g. 1,8,32`)
   if (spec.threads.length === 0) bad('--threads', '(empty)', 'one or more positive integers, e.g. 1,2')
-  for (const t of spec.threads) if (t !== null && (!Number.isInteger(t) || t < 1 || t > LIMITS.threads)) bad('--threads', t, `integers 1–${LIMITS.threads}, e.g. 1,2`)
-  if (!Number.isInteger(spec.warmup) || spec.warmup < 0 || spec.warmup > LIMITS.warmup) bad('--warmup', spec.warmup, `an integer 0–${LIMITS.warmup}`)
+  for (const t of spec.threads)
+    if (t !== null && (!Number.isInteger(t) || t < 1 || t > LIMITS.threads))
+      bad('--threads', t, `integers 1–${LIMITS.threads}, e.g. 1,2`)
+  if (!Number.isInteger(spec.warmup) || spec.warmup < 0 || spec.warmup > LIMITS.warmup)
+    bad('--warmup', spec.warmup, `an integer 0–${LIMITS.warmup}`)
   if (!Number.isInteger(spec.minIterations) || spec.minIterations < 1 || spec.minIterations > LIMITS.iterations) {
     bad('--iterations', spec.minIterations, `an integer 1–${LIMITS.iterations}`)
   }
-  if (!(spec.minDurationS >= 0) || !(spec.minDurationS <= LIMITS.durationS)) bad('--duration', spec.minDurationS, `seconds 0–${LIMITS.durationS}`)
-  if (spec.repeats !== undefined && (!Number.isInteger(spec.repeats) || spec.repeats < 1 || spec.repeats > LIMITS.repeats)) bad('--repeats', spec.repeats, `an integer 1–${LIMITS.repeats}`)
+  if (!(spec.minDurationS >= 0) || !(spec.minDurationS <= LIMITS.durationS))
+    bad('--duration', spec.minDurationS, `seconds 0–${LIMITS.durationS}`)
+  if (
+    spec.repeats !== undefined &&
+    (!Number.isInteger(spec.repeats) || spec.repeats < 1 || spec.repeats > LIMITS.repeats)
+  )
+    bad('--repeats', spec.repeats, `an integer 1–${LIMITS.repeats}`)
 }
 
 /** The spec of a speed run: defaults resolved, every setting checked (a usage error naming its flag). */

@@ -28,7 +28,8 @@ function sliceDeltas(a: ScoredView, b: ScoredView): CompareResult['slices'] {
     const ga = sa[attribute]!.groups
     const gb = sb[attribute]!.groups
     const groups: Record<string, MetricDelta> = {}
-    for (const value of [...new Set([...Object.keys(ga), ...Object.keys(gb)])].sort()) groups[value] = d(ga[value]?.accuracy, gb[value]?.accuracy)
+    for (const value of [...new Set([...Object.keys(ga), ...Object.keys(gb)])].sort())
+      groups[value] = d(ga[value]?.accuracy, gb[value]?.accuracy)
     out[attribute] = { groups, maxGap: d(sa[attribute]!.maxGap?.difference, sb[attribute]!.maxGap?.difference) }
   }
   return Object.keys(out).length > 0 ? out : undefined
@@ -46,10 +47,12 @@ function compareDocuments(a: ScoredView, b: ScoredView): CompareResult {
     metrics.accuracyFoldMean = d(mean(a), mean(b))
   }
   if (a.metrics.calibration && b.metrics.calibration) {
-    for (const name of COMPARED_CALIBRATION) metrics[`calibration.${name}`] = d(a.metrics.calibration[name], b.metrics.calibration[name])
+    for (const name of COMPARED_CALIBRATION)
+      metrics[`calibration.${name}`] = d(a.metrics.calibration[name], b.metrics.calibration[name])
   }
   const slices = sliceDeltas(a, b)
-  const recall = (doc: ScoredView): Map<string, number> => new Map(doc.metrics.perClass.filter((c) => c.support > 0).map((c) => [c.label, c.recall]))
+  const recall = (doc: ScoredView): Map<string, number> =>
+    new Map(doc.metrics.perClass.filter((c) => c.support > 0).map((c) => [c.label, c.recall]))
   const ra = recall(a)
   const rb = recall(b)
   const perClassRecall: Record<string, MetricDelta> = {}
@@ -59,7 +62,8 @@ function compareDocuments(a: ScoredView, b: ScoredView): CompareResult {
   let mcnemar: CompareResult['mcnemar']
   if (pairing.unavailable) notes.push(`McNemar's test not run: ${pairing.unavailable}`)
   else mcnemar = { ...mcnemarFromPairs(pairing.pairs), pairs: pairing.pairs.length, pairedBy: pairing.pairedBy! }
-  if (a.kind === 'cv' || b.kind === 'cv') notes.push('cross-validation: metrics pooled over all folds; McNemar on the pooled per-sample predictions')
+  if (a.kind === 'cv' || b.kind === 'cv')
+    notes.push('cross-validation: metrics pooled over all folds; McNemar on the pooled per-sample predictions')
   if (!a.complete || !b.complete) notes.push('at least one result is partial (complete: false)')
   return {
     ...compareHead(a, aFile, b, bFile),
@@ -72,6 +76,10 @@ function compareDocuments(a: ScoredView, b: ScoredView): CompareResult {
 }
 
 export function compareFiles(aFile: string, bFile: string): CompareResult {
-  if (isRobustFile(aFile) && isRobustFile(bFile)) return compareRobust(readRobustDocument(aFile), aFile, readRobustDocument(bFile), bFile)
-  return compareDocuments(scoredView(readScoredDocument(aFile, 'compare')), scoredView(readScoredDocument(bFile, 'compare')))
+  if (isRobustFile(aFile) && isRobustFile(bFile))
+    return compareRobust(readRobustDocument(aFile), aFile, readRobustDocument(bFile), bFile)
+  return compareDocuments(
+    scoredView(readScoredDocument(aFile, 'compare')),
+    scoredView(readScoredDocument(bFile, 'compare')),
+  )
 }

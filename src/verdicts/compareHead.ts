@@ -11,15 +11,36 @@ type Side = {
   kind?: 'eval' | 'cv'
   model: { path: string; sha256: string }
   createdAt: string
-  dataset: { name: string; split: string; samples: number; digest?: string | undefined; contentDigest?: string | undefined }
+  dataset: {
+    name: string
+    split: string
+    samples: number
+    digest?: string | undefined
+    contentDigest?: string | undefined
+  }
 }
 
 /** The parts of a compare document that name the two results and their (common) test set. */
-export function compareHead(a: Side, aFile: string, b: Side, bFile: string): Pick<CompareResult, 'schema' | 'a' | 'b' | 'dataset'> {
+export function compareHead(
+  a: Side,
+  aFile: string,
+  b: Side,
+  bFile: string,
+): Pick<CompareResult, 'schema' | 'a' | 'b' | 'dataset'> {
   return {
     schema: COMPARE_SCHEMA,
-    a: { file: aFile, ...(a.kind ? { kind: a.kind } : {}), model: { path: a.model.path, sha256: a.model.sha256 }, createdAt: a.createdAt },
-    b: { file: bFile, ...(b.kind ? { kind: b.kind } : {}), model: { path: b.model.path, sha256: b.model.sha256 }, createdAt: b.createdAt },
+    a: {
+      file: aFile,
+      ...(a.kind ? { kind: a.kind } : {}),
+      model: { path: a.model.path, sha256: a.model.sha256 },
+      createdAt: a.createdAt,
+    },
+    b: {
+      file: bFile,
+      ...(b.kind ? { kind: b.kind } : {}),
+      model: { path: b.model.path, sha256: b.model.sha256 },
+      createdAt: b.createdAt,
+    },
     dataset: {
       name: a.dataset.name,
       split: a.dataset.split,

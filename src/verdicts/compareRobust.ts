@@ -22,9 +22,13 @@ export function compareRobust(a: RobustResult, aFile: string, b: RobustResult, b
   const rb = new Map(b.results.map((r) => [key(r), r.accuracy]))
   for (const k of new Set([...ra.keys(), ...rb.keys()])) metrics[k] = d(ra.get(k), rb.get(k))
   const notes: string[] = []
-  if (a.seed !== b.seed) notes.push(`the two runs used different seeds (${a.seed}, ${b.seed}): their corrupted images differ`)
+  if (a.seed !== b.seed)
+    notes.push(`the two runs used different seeds (${a.seed}, ${b.seed}): their corrupted images differ`)
   const aSet = a.results.map(key).join(',')
-  if (aSet !== b.results.map(key).join(',')) notes.push('the two runs ran different corruptions or severities: their mean corruption accuracies average different sets')
+  if (aSet !== b.results.map(key).join(','))
+    notes.push(
+      'the two runs ran different corruptions or severities: their mean corruption accuracies average different sets',
+    )
   return {
     ...compareHead(a, aFile, b, bFile),
     metrics,

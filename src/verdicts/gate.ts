@@ -50,25 +50,47 @@ function dropCheck(
   const change = points(current) - points(baseline)
   const drop = -change
   const exceeds = drop > threshold + 1e-9
-  const base = { name, unit: 'percent' as const, baseline: points(baseline), current: points(current), change, threshold }
+  const base = {
+    name,
+    unit: 'percent' as const,
+    baseline: points(baseline),
+    current: points(current),
+    change,
+    threshold,
+  }
   const figures = `${percent(baseline)} → ${percent(current)} (${signed(change)} points; allowed drop ${threshold} points)`
   if (pairs === undefined) {
-    return { ...base, passed: !exceeds, detail: `${figures}; ${exceeds ? 'drop above threshold' : 'within threshold'}; threshold only: ${unpairedReason}` }
+    return {
+      ...base,
+      passed: !exceeds,
+      detail: `${figures}; ${exceeds ? 'drop above threshold' : 'within threshold'}; threshold only: ${unpairedReason}`,
+    }
   }
   const { b01, b10, pValue } = mcnemarFromPairs(pairs)
   const significant = pValue < alpha
   const passed = !exceeds || !significant
   const test = `McNemar exact p=${pv(pValue)} (b01=${b01}, b10=${b10}, α=${alpha})`
-  const verdict = !exceeds ? 'within threshold' : significant ? 'drop above threshold and significant' : 'drop above threshold but not significant'
+  const verdict = !exceeds
+    ? 'within threshold'
+    : significant
+      ? 'drop above threshold and significant'
+      : 'drop above threshold but not significant'
   return { ...base, pValue, passed, detail: `${figures}; ${verdict}; ${test}` }
 }
 
 /** Which significance test the eval checks used, or why none could run. */
 type Significance = GateResult['significance']
 
-function gateEval(b: ScoredView, c: ScoredView, options: GateOptions, notes: string[]): { checks: GateCheck[]; significance: Significance } {
+function gateEval(
+  b: ScoredView,
+  c: ScoredView,
+  options: GateOptions,
+  notes: string[],
+): { checks: GateCheck[]; significance: Significance } {
   if (options.maxLatencyIncrease !== undefined) {
-    throw usageError(`--max-latency-increase needs two speed documents (ferbench speed --reference <model>); ${b.file} and ${c.file} are ${b.kind} and ${c.kind} documents`)
+    throw usageError(
+      `--max-latency-increase needs two speed documents (ferbench speed --reference <model>); ${b.file} and ${c.file} are ${b.kind} and ${c.kind} documents`,
+    )
   }
   const testSet = requireSameDataset(b, c, 'gate')
   notes.push(...testSet.notes)
@@ -76,21 +98,44 @@ function gateEval(b: ScoredView, c: ScoredView, options: GateOptions, notes: str
   const significance: Significance = pairing.unavailable
     ? { test: 'none', reason: pairing.unavailable }
     : { test: 'mcnemar', pairs: pairing.pairs.length, pairedBy: pairing.pairedBy! }
-  if (pairing.unavailable) notes.push(`ran WITHOUT McNemar's test: ${pairing.unavailable}; drops are judged on the threshold alone`)
-  if (b.kind === 'cv' || c.kind === 'cv') notes.push('cross-validation: accuracy and recall pooled over all folds; McNemar on the pooled per-sample predictions')
+  if (pairing.unavailable)
+    notes.push(`ran WITHOUT McNemar's test: ${pairing.unavailable}; drops are judged on the threshold alone`)
+  if (b.kind === 'cv' || c.kind === 'cv')
+    notes.push(
+      'cross-validation: accuracy and recall pooled over all folds; McNemar on the pooled per-sample predictions',
+    )
   const pairs = pairing.unavailable ? undefined : pairing.pairs
   const checks = [
-    dropCheck('accuracy', b.metrics.accuracy, c.metrics.accuracy, options.maxAccuracyDrop ?? DEFAULT_MAX_ACCURACY_DROP, options.alpha, pairs, pairing.unavailable),
+    dropCheck(
+      'accuracy',
+      b.metrics.accuracy,
+      c.metrics.accuracy,
+      options.maxAccuracyDrop ?? DEFAULT_MAX_ACCURACY_DROP,
+      options.alpha,
+      pairs,
+      pairing.unavailable,
+    ),
   ]
   if (options.maxClassRecallDrop !== undefined) {
     const currentRecall = new Map(c.metrics.perClass.map((p) => [p.label, p.recall]))
     for (const cls of b.metrics.perClass) {
       if (cls.support === 0) continue
       const classPairs = pairs?.filter((_, i) => pairing.truths[i] === cls.label)
-      checks.push(dropCheck(`recall:${cls.label}`, cls.recall, currentRecall.get(cls.label) ?? 0, options.maxClassRecallDrop, options.alpha, classPairs, pairing.unavailable))
+      checks.push(
+        dropCheck(
+          `recall:${cls.label}`,
+          cls.recall,
+          currentRecall.get(cls.label) ?? 0,
+          options.maxClassRecallDrop,
+          options.alpha,
+          classPairs,
+          pairing.unavailable,
+        ),
+      )
     }
   }
-  if (options.maxGroupGap !== undefined) checks.push(...groupGapChecks(b, b.file, c, c.file, options.maxGroupGap, options.alpha, notes))
+  if (options.maxGroupGap !== undefined)
+    checks.push(...groupGapChecks(b, b.file, c, c.file, options.maxGroupGap, options.alpha, notes))
   return { checks, significance }
 }
 
@@ -100,9 +145,19 @@ function gateEval(b: ScoredView, c: ScoredView, options: GateOptions, notes: str
  * in the baseline (its own largest gap when either group is absent or unranked there). Fails when
  * the gap grew by more than the threshold AND the current gap is significant (Fisher exact p < alpha).
  */
-function groupGapChecks(b: Pick<ScoredView, 'metrics'>, bFile: string, c: Pick<ScoredView, 'metrics'>, cFile: string, threshold: number, alpha: number, notes: string[]): GateCheck[] {
+function groupGapChecks(
+  b: Pick<ScoredView, 'metrics'>,
+  bFile: string,
+  c: Pick<ScoredView, 'metrics'>,
+  cFile: string,
+  threshold: number,
+  alpha: number,
+  notes: string[],
+): GateCheck[] {
   if (!c.metrics.slices || Object.keys(c.metrics.slices).length === 0) {
-    throw dataError(`--max-group-gap: ${cFile} has no per-group metrics (metrics.slices); evaluate with --slice-by <attribute>`)
+    throw dataError(
+      `--max-group-gap: ${cFile} has no per-group metrics (metrics.slices); evaluate with --slice-by <attribute>`,
+    )
   }
   const checks: GateCheck[] = []
   for (const [attribute, slice] of Object.entries(c.metrics.slices)) {
@@ -113,7 +168,9 @@ function groupGapChecks(b: Pick<ScoredView, 'metrics'>, bFile: string, c: Pick<S
     }
     const gap = slice.maxGap
     if (!gap) {
-      notes.push(`groupGap:${attribute} not checked: ${cFile} has fewer than two groups of at least ${slice.minSamples} samples`)
+      notes.push(
+        `groupGap:${attribute} not checked: ${cFile} has fewer than two groups of at least ${slice.minSamples} samples`,
+      )
       continue
     }
     const ga = base.groups[gap.a]
@@ -124,7 +181,11 @@ function groupGapChecks(b: Pick<ScoredView, 'metrics'>, bFile: string, c: Pick<S
     const change = current - baseline
     const exceeds = change > threshold + 1e-9
     const significant = gap.pValue < alpha
-    const verdict = !exceeds ? 'within threshold' : significant ? 'gap grew above threshold and is significant' : 'gap grew above threshold but is not significant'
+    const verdict = !exceeds
+      ? 'within threshold'
+      : significant
+        ? 'gap grew above threshold and is significant'
+        : 'gap grew above threshold but is not significant'
     checks.push({
       name: `groupGap:${attribute}`,
       unit: 'gap',
@@ -149,44 +210,83 @@ const signedPct = (x: number): string => `${signed(x)}%`
  * 95 % interval of the change (Welch, log scale; src/metrics/ratioInterval.ts) decides: the check
  * fails only when its LOW end exceeds the allowed increase, so noise alone does not fail a gate.
  */
-function latencyCheck(key: string, base: SpeedCell, cell: SpeedCell, threshold: number, pointOnly: string[]): GateCheck {
+function latencyCheck(
+  key: string,
+  base: SpeedCell,
+  cell: SpeedCell,
+  threshold: number,
+  pointOnly: string[],
+): GateCheck {
   const change = (cell.latencyRatio! / base.latencyRatio! - 1) * 100
   const name = `latencyRatio:${key}`
   const figures = `latency / reference latency ${base.latencyRatio!.toFixed(3)} → ${cell.latencyRatio!.toFixed(3)} (${signedPct(change)}; allowed increase ${threshold}%)`
-  const common = { name, unit: 'ratio' as const, baseline: base.latencyRatio!, current: cell.latencyRatio!, change, threshold }
+  const common = {
+    name,
+    unit: 'ratio' as const,
+    baseline: base.latencyRatio!,
+    current: cell.latencyRatio!,
+    change,
+    threshold,
+  }
   const ci = ratioChangeCI95(cell.latencyRatioBlocks ?? [], base.latencyRatioBlocks ?? [])
   if (!ci) {
     pointOnly.push(name)
     const passed = change <= threshold + 1e-9
-    return { ...common, passed, detail: `${figures}; ${passed ? 'within' : 'above'} the allowed increase (point estimate only: no per-block ratios)` }
+    return {
+      ...common,
+      passed,
+      detail: `${figures}; ${passed ? 'within' : 'above'} the allowed increase (point estimate only: no per-block ratios)`,
+    }
   }
   const changeCI95: [number, number] = [(ci.interval[0] - 1) * 100, (ci.interval[1] - 1) * 100]
   const passed = changeCI95[0] <= threshold + 1e-9
   const interval = `95% interval of the change [${signedPct(changeCI95[0])}, ${signedPct(changeCI95[1])}] from ${base.latencyRatioBlocks!.length} + ${cell.latencyRatioBlocks!.length} ABBA blocks`
   const verdict = passed
-    ? changeCI95[1] > threshold ? 'not shown to exceed the allowed increase (the interval straddles it)' : 'within the allowed increase'
+    ? changeCI95[1] > threshold
+      ? 'not shown to exceed the allowed increase (the interval straddles it)'
+      : 'within the allowed increase'
     : 'slower beyond the allowed increase (the whole interval is above it)'
   return { ...common, changeCI95, passed, detail: `${figures}; ${interval}; ${verdict}` }
 }
 
 const cellKey = (cell: SpeedCell): string => `batch=${cell.batch},threads=${cell.threads ?? 'default'}`
 
-function gateSpeed(b: SpeedResult, bFile: string, c: SpeedResult, cFile: string, options: GateOptions, notes: string[]): GateCheck[] {
-  if (options.maxAccuracyDrop !== undefined || options.maxClassRecallDrop !== undefined || options.maxGroupGap !== undefined) {
-    throw usageError('--max-accuracy-drop, --max-class-recall-drop and --max-group-gap need eval documents; the baseline and current are speed documents')
+function gateSpeed(
+  b: SpeedResult,
+  bFile: string,
+  c: SpeedResult,
+  cFile: string,
+  options: GateOptions,
+  notes: string[],
+): GateCheck[] {
+  if (
+    options.maxAccuracyDrop !== undefined ||
+    options.maxClassRecallDrop !== undefined ||
+    options.maxGroupGap !== undefined
+  ) {
+    throw usageError(
+      '--max-accuracy-drop, --max-class-recall-drop and --max-group-gap need eval documents; the baseline and current are speed documents',
+    )
   }
   if (options.maxLatencyIncrease === undefined) {
     throw usageError('gate on speed documents needs --max-latency-increase <percent>: there is nothing else to check')
   }
-  for (const [doc, file] of [[b, bFile], [c, cFile]] as const) {
+  for (const [doc, file] of [
+    [b, bFile],
+    [c, cFile],
+  ] as const) {
     if (!doc.reference) {
-      throw dataError(`${file}: speed document has no 'reference': absolute latencies are not compared across machines; run ferbench speed --reference <model> so the gate can compare latency ratios`)
+      throw dataError(
+        `${file}: speed document has no 'reference': absolute latencies are not compared across machines; run ferbench speed --reference <model> so the gate can compare latency ratios`,
+      )
     }
   }
   const refB = b.reference!
   const refC = c.reference!
   if (refB.model.sha256 !== refC.model.sha256) {
-    throw dataError(`the reference models differ (${bFile}: ${refB.model.path} sha256 ${refB.model.sha256.slice(0, 12)}…, ${cFile}: ${refC.model.path} sha256 ${refC.model.sha256.slice(0, 12)}…): latency ratios to different references are not comparable`)
+    throw dataError(
+      `the reference models differ (${bFile}: ${refB.model.path} sha256 ${refB.model.sha256.slice(0, 12)}…, ${cFile}: ${refC.model.path} sha256 ${refC.model.sha256.slice(0, 12)}…): latency ratios to different references are not comparable`,
+    )
   }
   const baseCells = new Map(b.results.filter((r) => r.latencyRatio !== undefined).map((r) => [cellKey(r), r]))
   const checks: GateCheck[] = []
@@ -210,12 +310,20 @@ function gateSpeed(b: SpeedResult, bFile: string, c: SpeedResult, cFile: string,
 }
 
 export function gateDocuments(baseline: ResultDocument, current: ResultDocument, options: GateOptions): GateResult {
-  if (!(options.alpha > 0 && options.alpha < 1)) throw usageError(`--alpha must be between 0 and 1 (exclusive); got ${options.alpha}`)
-  for (const [flag, value] of [['--max-accuracy-drop', options.maxAccuracyDrop], ['--max-class-recall-drop', options.maxClassRecallDrop], ['--max-latency-increase', options.maxLatencyIncrease], ['--max-group-gap', options.maxGroupGap]] as const) {
+  if (!(options.alpha > 0 && options.alpha < 1))
+    throw usageError(`--alpha must be between 0 and 1 (exclusive); got ${options.alpha}`)
+  for (const [flag, value] of [
+    ['--max-accuracy-drop', options.maxAccuracyDrop],
+    ['--max-class-recall-drop', options.maxClassRecallDrop],
+    ['--max-latency-increase', options.maxLatencyIncrease],
+    ['--max-group-gap', options.maxGroupGap],
+  ] as const) {
     if (value !== undefined && !(value >= 0)) throw usageError(`${flag} must be a number ≥ 0; got ${value}`)
   }
   if ((baseline.kind === 'speed') !== (current.kind === 'speed')) {
-    throw dataError(`gate compares documents of one kind: ${baseline.file} is a ${baseline.kind} document, ${current.file} is a ${current.kind} document`)
+    throw dataError(
+      `gate compares documents of one kind: ${baseline.file} is a ${baseline.kind} document, ${current.file} is a ${current.kind} document`,
+    )
   }
   const notes: string[] = []
   if (baseline.kind !== 'speed' && current.kind !== 'speed') {
@@ -235,7 +343,14 @@ export function gateDocuments(baseline: ResultDocument, current: ResultDocument,
       notes,
     }
   }
-  const checks = gateSpeed(baseline.doc as SpeedResult, baseline.file, current.doc as SpeedResult, current.file, options, notes)
+  const checks = gateSpeed(
+    baseline.doc as SpeedResult,
+    baseline.file,
+    current.doc as SpeedResult,
+    current.file,
+    options,
+    notes,
+  )
   return {
     schema: GATE_SCHEMA,
     passed: checks.every((c) => c.passed),

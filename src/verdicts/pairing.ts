@@ -16,7 +16,14 @@ export interface ScoredView {
   complete: boolean
   createdAt: string
   model: { path: string; sha256: string }
-  dataset: { name: string; split: string; samples: number; digest?: string | undefined; contentDigest?: string | undefined; idDigest?: string | undefined }
+  dataset: {
+    name: string
+    split: string
+    samples: number
+    digest?: string | undefined
+    contentDigest?: string | undefined
+    idDigest?: string | undefined
+  }
   metrics: EvalResult['metrics']
   predictions?: PredictionsField | undefined
   /** Cross-validation only: each fold's accuracy. */
@@ -26,12 +33,24 @@ export interface ScoredView {
 export function scoredView(read: ScoredDocument): ScoredView {
   if (read.kind === 'eval') {
     const d = read.doc
-    return { kind: 'eval', file: read.file, complete: d.complete, createdAt: d.createdAt, model: { path: d.model.path, sha256: d.model.sha256 }, dataset: d.dataset, metrics: d.metrics, predictions: d.predictions }
+    return {
+      kind: 'eval',
+      file: read.file,
+      complete: d.complete,
+      createdAt: d.createdAt,
+      model: { path: d.model.path, sha256: d.model.sha256 },
+      dataset: d.dataset,
+      metrics: d.metrics,
+      predictions: d.predictions,
+    }
   }
   const d = read.doc
   const shas = [...new Set(d.folds.map((f) => f.model.sha256))]
   // one model on every fold: its hash; one model per fold: the sha256sum-style hash over the fold models
-  const sha256 = shas.length === 1 ? shas[0]! : combinedSha256(d.folds.map((f) => ({ path: `fold${f.fold}`, bytes: 0, sha256: f.model.sha256 })))
+  const sha256 =
+    shas.length === 1
+      ? shas[0]!
+      : combinedSha256(d.folds.map((f) => ({ path: `fold${f.fold}`, bytes: 0, sha256: f.model.sha256 })))
   return {
     kind: 'cv',
     file: read.file,
@@ -52,7 +71,8 @@ const short = (hex: string | undefined): string => (hex === undefined ? 'none' :
 /** What the test-set rule reads of a result (eval, cross-validation or robust): its file and dataset identity. */
 export type TestSetView = Pick<ScoredView, 'file' | 'dataset'>
 
-const describe = (v: TestSetView): string => `${v.file} scored ${v.dataset.name} ${v.dataset.split} (${v.dataset.samples} samples)`
+const describe = (v: TestSetView): string =>
+  `${v.file} scored ${v.dataset.name} ${v.dataset.split} (${v.dataset.samples} samples)`
 
 /**
  * Same test set, or a data error (exit 3) that says what differs:
@@ -74,10 +94,19 @@ export function requireSameDataset(a: TestSetView, b: TestSetView, what: string)
   const cb = b.dataset.contentDigest
   if (ca !== undefined && cb !== undefined) {
     if (ca === cb && a.dataset.samples === b.dataset.samples) {
-      const notes = a.dataset.digest === b.dataset.digest ? [] : ['the same pictures and labels were read from differently numbered data (sample ids differ, e.g. a test-only CSV and the full fer2013.csv): samples are paired by pixel content']
+      const notes =
+        a.dataset.digest === b.dataset.digest
+          ? []
+          : [
+              'the same pictures and labels were read from differently numbered data (sample ids differ, e.g. a test-only CSV and the full fer2013.csv): samples are paired by pixel content',
+            ]
       return { pairBy: 'content', notes }
     }
-    if (a.dataset.idDigest !== undefined && a.dataset.idDigest === b.dataset.idDigest && a.dataset.samples === b.dataset.samples) {
+    if (
+      a.dataset.idDigest !== undefined &&
+      a.dataset.idDigest === b.dataset.idDigest &&
+      a.dataset.samples === b.dataset.samples
+    ) {
       throw dataError(
         `${what}: the data changed between the two runs: ${a.file} and ${b.file} scored the same ${a.dataset.samples} sample ids with the same labels, ` +
           `but the pixels differ (content digest ${short(ca)} vs ${short(cb)}). A difference in the metrics would come from the data, not the model; evaluate both models on the same files.`,
@@ -86,14 +115,18 @@ export function requireSameDataset(a: TestSetView, b: TestSetView, what: string)
     return differ(`Content digests: ${short(ca)} vs ${short(cb)}. `)
   }
   // At least one document was made before pixels were hashed: compare ids and labels only.
-  const idsOf = (v: TestSetView): string | undefined => (v.dataset.contentDigest === undefined ? v.dataset.digest : v.dataset.idDigest)
+  const idsOf = (v: TestSetView): string | undefined =>
+    v.dataset.contentDigest === undefined ? v.dataset.digest : v.dataset.idDigest
   const ia = idsOf(a)
   const ib = idsOf(b)
-  if (ia === undefined || ib === undefined || ia !== ib || a.dataset.samples !== b.dataset.samples) return differ(`Digests of ids and labels: ${short(ia)} vs ${short(ib)}. `)
+  if (ia === undefined || ib === undefined || ia !== ib || a.dataset.samples !== b.dataset.samples)
+    return differ(`Digests of ids and labels: ${short(ia)} vs ${short(ib)}. `)
   const older = [a, b].filter((v) => v.dataset.contentDigest === undefined).map((v) => v.file)
   return {
     pairBy: 'id',
-    notes: [`${older.join(' and ')} ${older.length > 1 ? 'were' : 'was'} made by an older ferbench that did not hash pixels: the test set is matched on sample ids and labels only, so a change of the images themselves cannot be detected`],
+    notes: [
+      `${older.join(' and ')} ${older.length > 1 ? 'were' : 'was'} made by an older ferbench that did not hash pixels: the test set is matched on sample ids and labels only, so a change of the images themselves cannot be detected`,
+    ],
   }
 }
 
@@ -135,7 +168,9 @@ function pairingKeys(rows: readonly SamplePrediction[], by: PairBy): Map<string,
 
 /** Pairs per-sample predictions (embedded by default; absent with --no-embed-predictions). */
 export function pairPredictions(a: ScoredView, b: ScoredView, by: PairBy): Pairing {
-  const missing = [a.predictions ? undefined : a.file, b.predictions ? undefined : b.file].filter((f) => f !== undefined)
+  const missing = [a.predictions ? undefined : a.file, b.predictions ? undefined : b.file].filter(
+    (f) => f !== undefined,
+  )
   if (missing.length > 0) {
     return {
       pairs: [],
@@ -145,7 +180,8 @@ export function pairPredictions(a: ScoredView, b: ScoredView, by: PairBy): Pairi
   }
   const rowsA = decodePredictions(a.predictions!)
   const rowsB = decodePredictions(b.predictions!)
-  const pairBy: PairBy = by === 'content' && [...rowsA, ...rowsB].every((r) => r.content !== undefined) ? 'content' : 'id'
+  const pairBy: PairBy =
+    by === 'content' && [...rowsA, ...rowsB].every((r) => r.content !== undefined) ? 'content' : 'id'
   const keysA = pairingKeys(rowsA, pairBy)
   const keysB = pairingKeys(rowsB, pairBy)
   const pairs: PairedOutcome[] = []

@@ -29,12 +29,18 @@ function sourceFiles(dir: string): string[] {
 /** Every relative module specifier in a file: static imports and re-exports (type-only included) and dynamic import(). */
 function relativeImports(text: string): string[] {
   const specs: string[] = []
-  const pattern = /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)|^import\s+['"](\.{1,2}\/[^'"]+)['"]/gm
+  const pattern =
+    /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)|^import\s+['"](\.{1,2}\/[^'"]+)['"]/gm
   for (const m of text.matchAll(pattern)) specs.push((m[1] ?? m[2] ?? m[3])!)
   return specs
 }
 
-interface Edge { from: string; to: string; file: string; target: string }
+interface Edge {
+  from: string
+  to: string
+  file: string
+  target: string
+}
 
 function folderEdges(): Edge[] {
   const edges: Edge[] = []
@@ -63,7 +69,9 @@ describe('architecture: one layer per folder, imports point down the README list
       "import '../e/side.js'",
       "import x from 'node:fs'",
     ].join('\n')
-    expect(new Set(relativeImports(text))).toEqual(new Set(['./a.js', '../b/b.js', '../c/c.js', '../d/d.js', '../e/side.js']))
+    expect(new Set(relativeImports(text))).toEqual(
+      new Set(['./a.js', '../b/b.js', '../c/c.js', '../d/d.js', '../e/side.js']),
+    )
     expect(edges.some((e) => e.from === 'commands' && e.to === 'eval')).toBe(true)
   })
 
@@ -80,7 +88,10 @@ describe('architecture: one layer per folder, imports point down the README list
     const rank = new Map(layers.map((name, i) => [name, i]))
     const upward = edges
       .filter((e) => !rank.has(e.to) || rank.get(e.to)! > rank.get(e.from)!)
-      .map((e) => `${e.file} imports ${e.target} (${e.from} is layer ${rank.get(e.from)! + 1}, ${e.to} is ${rank.has(e.to) ? `layer ${rank.get(e.to)! + 1}` : 'not a layer'})`)
+      .map(
+        (e) =>
+          `${e.file} imports ${e.target} (${e.from} is layer ${rank.get(e.from)! + 1}, ${e.to} is ${rank.has(e.to) ? `layer ${rank.get(e.to)! + 1}` : 'not a layer'})`,
+      )
     expect(upward).toEqual([])
   })
 

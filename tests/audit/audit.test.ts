@@ -54,7 +54,15 @@ beforeAll(async () => {
 describe('datasets audit on realistic faces (FER2013 layout)', () => {
   it('reports exactly the planted exact group, in natural id order (row-343 before row-1017)', () => {
     expect(result.samples).toBe(ROWS)
-    expect(result.exactDuplicates).toEqual(EXACT.map(([a, b]) => ({ crossSplit: true, items: [{ split: usageOf(a), id: `row-${a}` }, { split: usageOf(b), id: `row-${b}` }] })))
+    expect(result.exactDuplicates).toEqual(
+      EXACT.map(([a, b]) => ({
+        crossSplit: true,
+        items: [
+          { split: usageOf(a), id: `row-${a}` },
+          { split: usageOf(b), id: `row-${b}` },
+        ],
+      })),
+    )
     expect(result.crossSplitExact).toBe(1)
   })
 
@@ -71,14 +79,20 @@ describe('datasets audit on realistic faces (FER2013 layout)', () => {
 
   it('the old rule (dHash distance ≤ 10 alone) floods on the same faces', () => {
     // independent of the audit: identity dHashes of every pair of the 1,100 images
-    const hashes = faces.slice(1).map((g) => imageViews({ data: g.data, width: g.width, height: g.height, channels: 1 }).signature.hash)
+    const hashes = faces
+      .slice(1)
+      .map((g) => imageViews({ data: g.data, width: g.width, height: g.height, channels: 1 }).signature.hash)
     let close = 0
-    for (let i = 0; i < hashes.length; i++) for (let j = i + 1; j < hashes.length; j++) if (hamming(hashes[i]!, hashes[j]!) <= 10) close += 1
+    for (let i = 0; i < hashes.length; i++)
+      for (let j = i + 1; j < hashes.length; j++) if (hamming(hashes[i]!, hashes[j]!) <= 10) close += 1
     expect(close).toBeGreaterThan(100 * (PLANTED.length + EXACT.length))
   })
 
   it('counts per pair of splits', () => {
-    const count = (x: string, y: string): { exactGroups: number; nearPairs: number; mirroredPairs: number } | undefined => {
+    const count = (
+      x: string,
+      y: string,
+    ): { exactGroups: number; nearPairs: number; mirroredPairs: number } | undefined => {
       const e = result.splitPairs.find((p) => p.splits[0] === x && p.splits[1] === y)
       return e && { exactGroups: e.exactGroups, nearPairs: e.nearPairs, mirroredPairs: e.mirroredPairs }
     }
@@ -90,7 +104,9 @@ describe('datasets audit on realistic faces (FER2013 layout)', () => {
 
   it('the flags tune the rule: --min-similarity 1 drops the shifted, re-encoded copy in Training; --max-distance 0 searches fewer candidates', async () => {
     const pairsOf = (r: AuditResult): string[][] => r.nearDuplicates.map((p) => [p.a.id, p.b.id])
-    expect(pairsOf(await auditDataset({ dataset: 'fer2013', data: csv, split: 'Training' }))).toEqual([['row-600', 'row-700']])
+    expect(pairsOf(await auditDataset({ dataset: 'fer2013', data: csv, split: 'Training' }))).toEqual([
+      ['row-600', 'row-700'],
+    ])
     const strict = await auditDataset({ dataset: 'fer2013', data: csv, split: 'Training', minSimilarity: 1 })
     expect(strict.nearDuplicates).toEqual([])
     expect(strict.method.nearMinSimilarity).toBe(1)
@@ -99,7 +115,18 @@ describe('datasets audit on realistic faces (FER2013 layout)', () => {
   })
 
   it('the terminal shows a summary with the closest pairs, not every pair; bad --min-similarity is exit 2', () => {
-    const run = runCli(['datasets', 'audit', '--dataset', 'fer2013', '--data', csv, '--split', 'Training', '--top', '1'])
+    const run = runCli([
+      'datasets',
+      'audit',
+      '--dataset',
+      'fer2013',
+      '--data',
+      csv,
+      '--split',
+      'Training',
+      '--top',
+      '1',
+    ])
     expect(run.status).toBe(0)
     expect(run.stdout).toMatch(/within Training/)
     expect(run.stdout).toMatch(/Closest near pairs \(1 of 1\)/)
@@ -109,7 +136,15 @@ describe('datasets audit on realistic faces (FER2013 layout)', () => {
 
 describe('natural id order', () => {
   it('orders digit runs by value', () => {
-    expect(['row-1017', 'row-343', 'row-34', 'img10.png', 'img2.png', 'a/b9', 'a/b10'].sort(naturalCompare)).toEqual(['a/b9', 'a/b10', 'img2.png', 'img10.png', 'row-34', 'row-343', 'row-1017'])
+    expect(['row-1017', 'row-343', 'row-34', 'img10.png', 'img2.png', 'a/b9', 'a/b10'].sort(naturalCompare)).toEqual([
+      'a/b9',
+      'a/b10',
+      'img2.png',
+      'img10.png',
+      'row-34',
+      'row-343',
+      'row-1017',
+    ])
   })
 })
 
@@ -125,8 +160,20 @@ describe('splits and subjects', () => {
     const r = await auditDataset({ dataset: 'folder', data: root })
     expect(r.splits).toEqual(['Training', 'PublicTest', 'PrivateTest'])
     expect(r.exactDuplicates).toEqual([
-      { crossSplit: true, items: [{ split: 'Training', id: 'train/happy/Training_00001.png' }, { split: 'PrivateTest', id: 'test/sad/PrivateTest_00341.png' }] },
-      { crossSplit: true, items: [{ split: 'PublicTest', id: 'test/happy/PublicTest_00012.png' }, { split: 'PrivateTest', id: 'test/sad/PrivateTest_00340.png' }] },
+      {
+        crossSplit: true,
+        items: [
+          { split: 'Training', id: 'train/happy/Training_00001.png' },
+          { split: 'PrivateTest', id: 'test/sad/PrivateTest_00341.png' },
+        ],
+      },
+      {
+        crossSplit: true,
+        items: [
+          { split: 'PublicTest', id: 'test/happy/PublicTest_00012.png' },
+          { split: 'PrivateTest', id: 'test/sad/PrivateTest_00340.png' },
+        ],
+      },
     ])
   })
 
@@ -134,7 +181,8 @@ describe('splits and subjects', () => {
     const root = tempDir('ferbench-audit-ck-')
     const random = seededRandom(11)
     const subjects = ['S010', 'S011', 'S022', 'S034']
-    for (const [i, s] of subjects.entries()) put(path.join(root, 'happy', `${s}_001_0000001${i}.png`), await png(synthFace(random)))
+    for (const [i, s] of subjects.entries())
+      put(path.join(root, 'happy', `${s}_001_0000001${i}.png`), await png(synthFace(random)))
     const shared = synthFace(random)
     put(path.join(root, 'sadness', 'S022_004_00000017.png'), await png(shared))
     put(path.join(root, 'surprise', 'S034_002_00000009.png'), await png(await jpegRoundTrip(shared, 80)))
@@ -157,11 +205,23 @@ describe('splits and subjects', () => {
   })
 
   it('the JSON keeps exactDuplicates, nearDuplicates (pairs), crossSplitExact and crossSplitNear', () => {
-    const run = runJson<AuditResult>(['datasets', 'audit', '--dataset', 'fer2013', '--data', csv, '--split', 'PublicTest', '--json'])
+    const run = runJson<AuditResult>([
+      'datasets',
+      'audit',
+      '--dataset',
+      'fer2013',
+      '--data',
+      csv,
+      '--split',
+      'PublicTest',
+      '--json',
+    ])
     expect(run.status).toBe(0)
     // the document's zod schema holds every field it prints (parsing drops and changes nothing)
     expect(auditDocumentSchema.parse(run.json)).toStrictEqual(run.json)
-    expect(Object.keys(run.json)).toEqual(expect.arrayContaining(['exactDuplicates', 'nearDuplicates', 'crossSplitExact', 'crossSplitNear']))
+    expect(Object.keys(run.json)).toEqual(
+      expect.arrayContaining(['exactDuplicates', 'nearDuplicates', 'crossSplitExact', 'crossSplitNear']),
+    )
     expect(Array.isArray(run.json.nearDuplicates)).toBe(true)
   })
 })

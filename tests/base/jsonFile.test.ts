@@ -33,19 +33,27 @@ describe('readJsonFile (plain JSON inputs: tfjs model.json, cards)', () => {
     expect(error?.kind).toBe('model')
     expect(error?.exitCode).toBe(4)
     expect(error?.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON: .+`))
-    const asCard = failureOf(() => readJsonFile(file, { what: 'a model card JSON file', fail: cardError, notJson: 'model card is not valid JSON' }))
+    const asCard = failureOf(() =>
+      readJsonFile(file, { what: 'a model card JSON file', fail: cardError, notJson: 'model card is not valid JSON' }),
+    )
     expect(asCard?.exitCode).toBe(5)
     expect(asCard?.message).toContain(`${file}: model card is not valid JSON: `)
   })
 
   it('a missing file, a folder and a file over the limit are refused by name before reading', () => {
     const missing = failureOf(() => readJsonFile(path.join(dir, 'nope.json'), check))
-    expect(missing?.message).toBe(`${path.join(dir, 'nope.json')}: model file not found (expected a TensorFlow.js model.json)`)
+    expect(missing?.message).toBe(
+      `${path.join(dir, 'nope.json')}: model file not found (expected a TensorFlow.js model.json)`,
+    )
     const folder = path.join(dir, 'folder.json')
     mkdirSync(folder)
-    expect(failureOf(() => readJsonFile(folder, check))?.message).toBe(`${folder}: is a folder, not a regular file (expected a TensorFlow.js model.json)`)
+    expect(failureOf(() => readJsonFile(folder, check))?.message).toBe(
+      `${folder}: is a folder, not a regular file (expected a TensorFlow.js model.json)`,
+    )
     const big = path.join(dir, 'big.json')
     writeFileSync(big, '[1, 2, 3, 4]')
-    expect(failureOf(() => readJsonFile(big, { ...check, maxBytes: 4 }))?.message).toBe(`${big}: 12 bytes is over the 4-byte limit for a TensorFlow.js model.json`)
+    expect(failureOf(() => readJsonFile(big, { ...check, maxBytes: 4 }))?.message).toBe(
+      `${big}: 12 bytes is over the 4-byte limit for a TensorFlow.js model.json`,
+    )
   })
 })

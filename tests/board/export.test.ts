@@ -17,7 +17,11 @@ const BMF_SCHEMA = {
     '.+': {
       type: 'object',
       patternProperties: {
-        '.+': { type: 'object', properties: { value: { type: 'number' }, lower_value: { type: 'number' }, upper_value: { type: 'number' } }, required: ['value'] },
+        '.+': {
+          type: 'object',
+          properties: { value: { type: 'number' }, lower_value: { type: 'number' }, upper_value: { type: 'number' } },
+          required: ['value'],
+        },
       },
     },
   },
@@ -28,7 +32,13 @@ const GAB_SCHEMA = {
   type: 'array',
   items: {
     type: 'object',
-    properties: { name: { type: 'string' }, unit: { type: 'string' }, value: { type: 'number' }, range: { type: 'string' }, extra: { type: 'string' } },
+    properties: {
+      name: { type: 'string' },
+      unit: { type: 'string' },
+      value: { type: 'number' },
+      range: { type: 'string' },
+      extra: { type: 'string' },
+    },
     required: ['name', 'unit', 'value'],
     additionalProperties: false,
   },
@@ -50,7 +60,10 @@ beforeAll(() => {
 
 describe('ferbench export', () => {
   it('bmf: valid against the published schema; accuracy with its interval, speed per batch/threads cell; measure slugs ≤ 64 chars', () => {
-    const bmf = JSON.parse(exportDocuments(collectDocuments(files).documents, 'bmf')) as Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>>
+    const bmf = JSON.parse(exportDocuments(collectDocuments(files).documents, 'bmf')) as Record<
+      string,
+      Record<string, { value: number; lower_value?: number; upper_value?: number }>
+    >
     const ajv = new Ajv()
     expect(ajv.validate(BMF_SCHEMA, bmf), JSON.stringify(ajv.errors)).toBe(true)
     const acc = bmf['oracle.onnx/fer2013/PrivateTest']!.accuracy!
@@ -62,14 +75,21 @@ describe('ferbench export', () => {
       expect(bench['latency-p99']!.value).toBe(cell.latencyMs.p99)
       expect(bench.throughput!.value).toBe(cell.imagesPerSecond)
     }
-    for (const measures of Object.values(bmf)) for (const slug of Object.keys(measures)) expect(slug.length).toBeLessThanOrEqual(64)
+    for (const measures of Object.values(bmf))
+      for (const slug of Object.keys(measures)) expect(slug.length).toBeLessThanOrEqual(64)
   })
 
   it('github-action-benchmark: bigger and smaller arrays valid against the custom-tool shape, split by direction', () => {
     const ajv = new Ajv()
     const docs = collectDocuments(files).documents
-    const bigger = JSON.parse(exportDocuments(docs, 'github-action-benchmark', 'bigger')) as Array<{ name: string; unit: string }>
-    const smaller = JSON.parse(exportDocuments(docs, 'github-action-benchmark', 'smaller')) as Array<{ name: string; unit: string }>
+    const bigger = JSON.parse(exportDocuments(docs, 'github-action-benchmark', 'bigger')) as Array<{
+      name: string
+      unit: string
+    }>
+    const smaller = JSON.parse(exportDocuments(docs, 'github-action-benchmark', 'smaller')) as Array<{
+      name: string
+      unit: string
+    }>
     expect(ajv.validate(GAB_SCHEMA, bigger), JSON.stringify(ajv.errors)).toBe(true)
     expect(ajv.validate(GAB_SCHEMA, smaller), JSON.stringify(ajv.errors)).toBe(true)
     expect(smaller.every((e) => e.unit === 'ms')).toBe(true)

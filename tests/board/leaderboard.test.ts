@@ -26,7 +26,14 @@ function put(name: string, doc: unknown): string {
 }
 
 /** A copy of an eval document posing as another model with the given accuracy and interval. */
-function variant(doc: EvalResult, sha: string, name: string, accuracy: number, ci: [number, number], createdAt = doc.createdAt): EvalResult {
+function variant(
+  doc: EvalResult,
+  sha: string,
+  name: string,
+  accuracy: number,
+  ci: [number, number],
+  createdAt = doc.createdAt,
+): EvalResult {
   const c = clone(doc)
   c.model.sha256 = sha
   c.model.path = `/models/${name}`
@@ -70,22 +77,60 @@ describe('leaderboard over real documents', () => {
 
   it('a robust document of the same model adds its mean corruption accuracy; export and history read it', () => {
     const robustFile = path.join(dir, 'robust', 'oracle-robust.json')
-    const run = runCli(['robust', '--model', ORACLE, '--dataset', 'fer2013', '--data', FER_CSV, '--split', 'PrivateTest', '--corruptions', 'gaussian-noise,jpeg', '--severities', '1,3', '--output', robustFile])
+    const run = runCli([
+      'robust',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'fer2013',
+      '--data',
+      FER_CSV,
+      '--split',
+      'PrivateTest',
+      '--corruptions',
+      'gaussian-noise,jpeg',
+      '--severities',
+      '1,3',
+      '--output',
+      robustFile,
+    ])
     expect(run.status, run.stderr).toBe(0)
-    const robust = JSON.parse(readFileSync(robustFile, 'utf8')) as { meanCorruptionAccuracy: number; relativeRobustness: number }
+    const robust = JSON.parse(readFileSync(robustFile, 'utf8')) as {
+      meanCorruptionAccuracy: number
+      relativeRobustness: number
+    }
     const doc = buildLeaderboard(collectDocuments([path.join(dir, 'real'), path.join(dir, 'robust')]))
     const row = doc.protocols[0]!.rows.find((r) => r.model.sha256 === oracleEval.model.sha256)!
     expect(row.meanCorruptionAccuracy).toBe(robust.meanCorruptionAccuracy)
     expect(row.sources).toContain(robustFile)
-    const bmf = JSON.parse(exportDocuments(collectDocuments([robustFile]).documents, 'bmf')) as Record<string, Record<string, { value: number }>>
+    const bmf = JSON.parse(exportDocuments(collectDocuments([robustFile]).documents, 'bmf')) as Record<
+      string,
+      Record<string, { value: number }>
+    >
     expect(bmf['oracle.onnx/fer2013/PrivateTest/robust']!['relative-robustness']!.value).toBe(robust.relativeRobustness)
   })
 
   it('a cross-validation document is its own fold protocol, scored by its pooled metrics', () => {
     const cvFile = path.join(dir, 'cv', 'oracle-ck48.json')
-    const run = runCli(['eval', '--model', ORACLE, '--dataset', 'ckplus', '--data', path.join(FIXTURES, 'ckplus', 'CK+48'), '--folds', '3', '--output', cvFile])
+    const run = runCli([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'ckplus',
+      '--data',
+      path.join(FIXTURES, 'ckplus', 'CK+48'),
+      '--folds',
+      '3',
+      '--output',
+      cvFile,
+    ])
     expect(run.status, run.stderr).toBe(0)
-    const cv = JSON.parse(readFileSync(cvFile, 'utf8')) as { schema: string; metrics: { accuracy: number; accuracyCI95: [number, number] }; protocol: { folds: number } }
+    const cv = JSON.parse(readFileSync(cvFile, 'utf8')) as {
+      schema: string
+      metrics: { accuracy: number; accuracyCI95: [number, number] }
+      protocol: { folds: number }
+    }
     expect(cv.schema).toBe('ferbench/cv@1')
     const doc = buildLeaderboard(collectDocuments([path.join(dir, 'cv'), path.join(dir, 'real', 'oracle-speed.json')]))
     expect(doc.protocols).toHaveLength(1)
@@ -98,7 +143,16 @@ describe('leaderboard over real documents', () => {
 
   it('the CLI writes JSON, HTML and PNG; --json prints the same document', () => {
     const json = path.join(dir, 'out', 'board.json')
-    const run = runJson<{ schema: string; protocols: unknown[] }>(['leaderboard', path.join(dir, 'real'), '--output', json, '--html', path.join(dir, 'out', 'board.html'), '--png', path.join(dir, 'out', 'board.png')])
+    const run = runJson<{ schema: string; protocols: unknown[] }>([
+      'leaderboard',
+      path.join(dir, 'real'),
+      '--output',
+      json,
+      '--html',
+      path.join(dir, 'out', 'board.html'),
+      '--png',
+      path.join(dir, 'out', 'board.png'),
+    ])
     expect(run.status).toBe(0)
     expect(run.json.schema).toBe('ferbench/leaderboard@1')
     expect(JSON.parse(readFileSync(json, 'utf8')).protocols).toEqual(run.json.protocols)
@@ -155,7 +209,14 @@ describe('leaderboard rules on constructed documents', () => {
     partial.complete = false
     const older = variant(oracleEval, 'f'.repeat(64), 'twice.onnx', 0.5, [0.4, 0.6], '2020-01-01T00:00:00.000Z')
     const newer = variant(oracleEval, 'f'.repeat(64), 'twice.onnx', 0.7, [0.6, 0.8], '2021-01-01T00:00:00.000Z')
-    const doc = buildLeaderboard(collectDocuments([put('rules/shard.json', shard), put('rules/partial.json', partial), put('rules/older.json', older), put('rules/newer.json', newer)]))
+    const doc = buildLeaderboard(
+      collectDocuments([
+        put('rules/shard.json', shard),
+        put('rules/partial.json', partial),
+        put('rules/older.json', older),
+        put('rules/newer.json', newer),
+      ]),
+    )
     expect(doc.protocols[0]!.rows.map((r) => [r.model.name, r.accuracy])).toEqual([['twice.onnx', 0.7]])
     expect(doc.warnings.filter((w) => /shard 1\/2|interrupted|newest/.test(w))).toHaveLength(3)
   })
@@ -177,16 +238,27 @@ describe('leaderboard rules on constructed documents', () => {
     vgg.model.card.tta = 'tencrop'
     const doc = buildLeaderboard(collectDocuments([put('claims/resnet.json', resnet), put('claims/vgg.json', vgg)]))
     const rows = Object.fromEntries(doc.protocols[0]!.rows.map((r) => [r.model.name, r.claimed]))
-    expect(rows['resnet18-fer2013']).toEqual({ claimIds: ['resnet18-fer2013-privatetest'], accuracy: findClaim('resnet18-fer2013-privatetest').value / 100 })
+    expect(rows['resnet18-fer2013']).toEqual({
+      claimIds: ['resnet18-fer2013-privatetest'],
+      accuracy: findClaim('resnet18-fer2013-privatetest').value / 100,
+    })
     expect(rows['vgg19-fer2013']!.claimIds).toEqual(['vgg19-fer2013-privatetest', 'vgg19-slimmed-fer2013-privatetest'])
     expect(rows['vgg19-fer2013']!.accuracy).toBeUndefined()
     expect(doc.warnings.some((w) => w.includes('2 accuracy claims match its preset vgg19-fer2013'))).toBe(true)
   })
 
-  it('a model file named after a preset matches it only when its card equals the preset\'s', () => {
+  it("a model file named after a preset matches it only when its card equals the preset's", () => {
     const replica = variant(oracleEval, '4'.repeat(64), 'resnet18-fer2013.onnx', 0.2, [0.1, 0.3])
     const preset = presetCard('resnet18-fer2013')!
-    Object.assign(replica.model.card, { input: { ...replica.model.card.input, ...preset.input }, scale: preset.scale, crop: preset.crop, tta: preset.tta, labels: preset.labels, output: preset.output, resize: preset.resize })
+    Object.assign(replica.model.card, {
+      input: { ...replica.model.card.input, ...preset.input },
+      scale: preset.scale,
+      crop: preset.crop,
+      tta: preset.tta,
+      labels: preset.labels,
+      output: preset.output,
+      resize: preset.resize,
+    })
     replica.model.card.origin.source = '/models/resnet18-fer2013.onnx.ferbench.json'
     const other = clone(replica)
     other.model.sha256 = '5'.repeat(64)

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { paretoStandings, type ParetoPoint } from '../../src/board/pareto.js'
 
-const p = (accuracy: number, halfWidth: number, cost: number | null): ParetoPoint => ({ accuracy, accuracyCI95: [accuracy - halfWidth, accuracy + halfWidth], cost })
+const p = (accuracy: number, halfWidth: number, cost: number | null): ParetoPoint => ({
+  accuracy,
+  accuracyCI95: [accuracy - halfWidth, accuracy + halfWidth],
+  cost,
+})
 
 describe('Pareto standings with interval ties', () => {
   it('marks the front, a certain loser and a statistical tie', () => {
@@ -25,13 +29,17 @@ describe('Pareto standings with interval ties', () => {
 
   it('brute force: a front point is never dominated by another point', () => {
     let seed = 7
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     const points = Array.from({ length: 40 }, () => p(rnd(), rnd() * 0.1, 1 + Math.floor(rnd() * 20)))
     const standings = paretoStandings(points)
     points.forEach((b, i) => {
-      const dominators = points.filter((a, j) => j !== i && a.cost! <= b.cost! && a.accuracy >= b.accuracy && (a.cost! < b.cost! || a.accuracy > b.accuracy))
+      const dominators = points.filter(
+        (a, j) =>
+          j !== i && a.cost! <= b.cost! && a.accuracy >= b.accuracy && (a.cost! < b.cost! || a.accuracy > b.accuracy),
+      )
       if (dominators.length === 0) expect(standings[i]).toBe('front')
-      else expect(standings[i]).toBe(dominators.some((a) => a.accuracyCI95[0] > b.accuracyCI95[1]) ? 'dominated' : 'tie')
+      else
+        expect(standings[i]).toBe(dominators.some((a) => a.accuracyCI95[0] > b.accuracyCI95[1]) ? 'dominated' : 'tie')
     })
   })
 })

@@ -6,7 +6,14 @@ import { parseCard } from '../../src/card/schema.js'
 
 describe('presets', () => {
   it('has the six published models, each valid under the card schema and citing a source', () => {
-    expect(presetNames().sort()).toEqual(['efficientface', 'ferplus', 'microexpnet', 'mini-xception', 'resnet18-fer2013', 'vgg19-fer2013'])
+    expect(presetNames().sort()).toEqual([
+      'efficientface',
+      'ferplus',
+      'microexpnet',
+      'mini-xception',
+      'resnet18-fer2013',
+      'vgg19-fer2013',
+    ])
     for (const name of presetNames()) {
       const card = presetCard(name)!
       expect(card.source, name).toMatch(/github\.com|arxiv\.org/)
@@ -16,15 +23,46 @@ describe('presets', () => {
 
   it('encode the published protocols', () => {
     const ferplus = resolveCard(presetCard('ferplus')!, { name: 'Input3', shape: [1, 1, 64, 64] }, 'preset:ferplus')
-    expect([ferplus.input.height, ferplus.input.channels, ferplus.input.layout, ferplus.scale, ferplus.fixedBatch]).toEqual([64, 1, 'NCHW', 'raw255', 1])
-    expect(ferplus.labels).toEqual(['neutral', 'happiness', 'surprise', 'sadness', 'anger', 'disgust', 'fear', 'contempt'])
-    const vgg = resolveCard(presetCard('vgg19-fer2013')!, { name: 'x', shape: ['N', 3, 44, 44] }, 'preset:vgg19-fer2013')
-    expect([vgg.crop, vgg.tta, vgg.ttaAverage, vgg.scale, vgg.input.channels]).toEqual([{ size: 44, from: 48 }, 'tencrop', 'logits', 'unit', 3])
+    expect([
+      ferplus.input.height,
+      ferplus.input.channels,
+      ferplus.input.layout,
+      ferplus.scale,
+      ferplus.fixedBatch,
+    ]).toEqual([64, 1, 'NCHW', 'raw255', 1])
+    expect(ferplus.labels).toEqual([
+      'neutral',
+      'happiness',
+      'surprise',
+      'sadness',
+      'anger',
+      'disgust',
+      'fear',
+      'contempt',
+    ])
+    const vgg = resolveCard(
+      presetCard('vgg19-fer2013')!,
+      { name: 'x', shape: ['N', 3, 44, 44] },
+      'preset:vgg19-fer2013',
+    )
+    expect([vgg.crop, vgg.tta, vgg.ttaAverage, vgg.scale, vgg.input.channels]).toEqual([
+      { size: 44, from: 48 },
+      'tencrop',
+      'logits',
+      'unit',
+      3,
+    ])
     const mini = presetCard('mini-xception')!
     expect([mini.scale, mini.output, mini.input.layout]).toEqual(['symmetric', 'probabilities', 'NHWC'])
     expect(mini.labels).toEqual(['anger', 'disgust', 'fear', 'happiness', 'sadness', 'surprise', 'neutral'])
     const ef = presetCard('efficientface')!
-    expect([ef.scale, ef.mean, ef.std, ef.labels[0], ef.labels[6]]).toEqual(['meanstd', [0.485, 0.456, 0.406], [0.229, 0.224, 0.225], 'neutral', 'anger'])
+    expect([ef.scale, ef.mean, ef.std, ef.labels[0], ef.labels[6]]).toEqual([
+      'meanstd',
+      [0.485, 0.456, 0.406],
+      [0.229, 0.224, 0.225],
+      'neutral',
+      'anger',
+    ])
     expect(presetCard('microexpnet')!.labels).toHaveLength(8)
   })
 

@@ -49,7 +49,14 @@ describe('claims table', () => {
 
 describe('ferbench reproduce', () => {
   it('reproduces the fixture claim end to end: claimed vs measured, difference, 95% interval', () => {
-    const { status, json } = runJson<ReproduceJson>(['reproduce', 'fixture-oracle-fer2013-privatetest', '--model', model, '--data', data])
+    const { status, json } = runJson<ReproduceJson>([
+      'reproduce',
+      'fixture-oracle-fer2013-privatetest',
+      '--model',
+      model,
+      '--data',
+      data,
+    ])
     expect(status).toBe(0)
     const acc = oracleAccuracy()
     expect(json.measured!.value).toBeCloseTo(acc.pct, 9)
@@ -64,7 +71,14 @@ describe('ferbench reproduce', () => {
   })
 
   it('says "not reproduced" when the claimed value is outside the measured interval', () => {
-    const { json } = runJson<ReproduceJson>(['reproduce', 'fixture-oracle-fer2013-overclaimed', '--model', model, '--data', data])
+    const { json } = runJson<ReproduceJson>([
+      'reproduce',
+      'fixture-oracle-fer2013-overclaimed',
+      '--model',
+      model,
+      '--data',
+      data,
+    ])
     const acc = oracleAccuracy()
     expect(wilson(acc.right, acc.n)[1]).toBeLessThan(99)
     expect(json.verdict).toBe('not reproduced')
@@ -72,7 +86,14 @@ describe('ferbench reproduce', () => {
   })
 
   it('says "not comparable" naming the protocol difference, or why ferbench cannot run it', () => {
-    const { json } = runJson<ReproduceJson>(['reproduce', 'fixture-oracle-fer2013-64px', '--model', model, '--data', data])
+    const { json } = runJson<ReproduceJson>([
+      'reproduce',
+      'fixture-oracle-fer2013-64px',
+      '--model',
+      model,
+      '--data',
+      data,
+    ])
     expect(json.verdict).toBe('not comparable')
     expect(json.reasons.join(' ')).toMatch(/input: claim 64×64×1, measured 48×48×1/)
     const folds = runJson<ReproduceJson>(['reproduce', 'vgg19-ckplus-10fold'])

@@ -14,7 +14,14 @@ describe('shell completion (@oclif/plugin-autocomplete)', () => {
     const script = path.join(cache, 'ferbench', 'autocomplete', 'functions', 'bash', 'ferbench.bash')
     // what bash offers after `ferbench <words…><TAB>`
     const complete = (...words: string[]): string[] => {
-      const run = spawnSync('bash', ['-c', `source '${script}'; COMP_WORDS=(ferbench ${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length}; COMP_LINE="ferbench ${words.join(' ')}"; _ferbench_autocomplete; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' })
+      const run = spawnSync(
+        'bash',
+        [
+          '-c',
+          `source '${script}'; COMP_WORDS=(ferbench ${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length}; COMP_LINE="ferbench ${words.join(' ')}"; _ferbench_autocomplete; printf '%s\\n' "\${COMPREPLY[@]}"`,
+        ],
+        { encoding: 'utf8' },
+      )
       return run.stdout.split('\n').filter(Boolean)
     }
     expect(complete('ev')).toEqual(['eval'])
@@ -23,7 +30,10 @@ describe('shell completion (@oclif/plugin-autocomplete)', () => {
   })
 
   it('prints how to install it', () => {
-    const run = spawnSync(process.execPath, [BIN, 'autocomplete', 'bash'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: tempDir('ferbench-completion-') } })
+    const run = spawnSync(process.execPath, [BIN, 'autocomplete', 'bash'], {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CACHE_HOME: tempDir('ferbench-completion-') },
+    })
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout).toMatch(/ferbench autocomplete/)
   })

@@ -4,9 +4,27 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { EvalResult } from '../../src/documents/evalDocument.js'
 import { FIXTURES, runCli, tempDir } from '../helpers/cli.js'
-import { CANONICAL, FER2013_ORDER, bandMeans, expectedConfusion, oraclePredict, readFixtureCsv } from '../helpers/oracle.js'
+import {
+  CANONICAL,
+  FER2013_ORDER,
+  bandMeans,
+  expectedConfusion,
+  oraclePredict,
+  readFixtureCsv,
+} from '../helpers/oracle.js'
 import { runAndInterrupt, runCliAsync } from '../helpers/robustnessDocs.js'
-import { PDF_TEXT, SVG_TEXT, blankPng, grayPng, hugePngHeader, infModel, nanModel, oracleWithInput, sixOutputModel, writeModel } from '../helpers/builders.js'
+import {
+  PDF_TEXT,
+  SVG_TEXT,
+  blankPng,
+  grayPng,
+  hugePngHeader,
+  infModel,
+  nanModel,
+  oracleWithInput,
+  sixOutputModel,
+  writeModel,
+} from '../helpers/builders.js'
 import { decodePredictions } from '../../src/documents/predictions.js'
 
 const CSV = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
@@ -42,7 +60,13 @@ function csvCase(name: string, contents: string | Buffer, message: RegExp, settl
   }
 }
 
-function modelCase(name: string, bytes: Uint8Array | string, exit: number, message: RegExp, card: object = ORACLE_CARD): Case {
+function modelCase(
+  name: string,
+  bytes: Uint8Array | string,
+  exit: number,
+  message: RegExp,
+  card: object = ORACLE_CARD,
+): Case {
   return {
     name,
     setup: (dir) => {
@@ -68,13 +92,24 @@ function cardCase(name: string, card: string, message: RegExp): Case {
 }
 
 /** A case for a flag or an input the message names by its flag or file. */
-function argsCase(name: string, build: (dir: string) => { args: string[]; names: string }, exit: number, message: RegExp): Case {
+function argsCase(
+  name: string,
+  build: (dir: string) => { args: string[]; names: string },
+  exit: number,
+  message: RegExp,
+): Case {
   return { name, setup: build, exit, message }
 }
 
 function testOnlyCsv(dir: string): string {
   const file = path.join(dir, 'fer2013.csv')
-  writeFileSync(file, `${HEADER}\n${privateRows.slice(0, 5).map((r) => line(r)).join('\n')}\n`)
+  writeFileSync(
+    file,
+    `${HEADER}\n${privateRows
+      .slice(0, 5)
+      .map((r) => line(r))
+      .join('\n')}\n`,
+  )
   return file
 }
 
@@ -83,7 +118,14 @@ function tfjsWithShard(dir: string, shard: string): string {
   mkdirSync(modelDir)
   writeFileSync(path.join(dir, 'secret.bin'), Buffer.alloc(64))
   const file = path.join(modelDir, 'model.json')
-  writeFileSync(file, JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [{ paths: [shard], weights: [] }] }))
+  writeFileSync(
+    file,
+    JSON.stringify({
+      format: 'graph-model',
+      modelTopology: { node: [] },
+      weightsManifest: [{ paths: [shard], weights: [] }],
+    }),
+  )
   writeFileSync(path.join(modelDir, 'model.ferbench.json'), JSON.stringify(ORACLE_CARD))
   return file
 }
@@ -93,78 +135,225 @@ const cases: Case[] = [
   // CSV: exit 3, file and row named
   csvCase('zero-byte file', '', /file is empty \(expected FER2013's fer2013.csv/),
   csvCase('whitespace only', '\n\n   \n', /no header row|header has no 'emotion' column/),
-  csvCase("';' delimiter", `emotion;pixels;Usage\n${good.replace(/,/g, ';')}\n`, /seems to use ';' as delimiter, FER2013 uses ','/),
+  csvCase(
+    "';' delimiter",
+    `emotion;pixels;Usage\n${good.replace(/,/g, ';')}\n`,
+    /seems to use ';' as delimiter, FER2013 uses ','/,
+  ),
   csvCase('tab delimiter', `emotion\tpixels\tUsage\n${good.replace(/,/g, '\t')}\n`, /seems to use '\\t' as delimiter/),
   csvCase('header without a pixels column', `emotion,pixel,Usage\n${good}\n`, /header has no 'pixels' column/),
-  csvCase('truncated last row (file cut inside the pixels)', `${HEADER}\n${good}\n${good.slice(0, 1000)}`, /row 2: .*(expected 3 comma-separated columns|expected 2304 pixel values)/, 1),
-  csvCase('row with two columns', `${HEADER}\n${good}\n3,1 2 3\n`, /row 2: expected 3 comma-separated columns \(emotion, pixels, Usage\), got 2/, 1),
-  csvCase('pixel row one value short', `${HEADER}\n${good.replace(/ \d+,PrivateTest$/, ',PrivateTest')}\n`, /row 1: expected 2304 pixel values \(48×48\), got 2303/),
-  csvCase('non-numeric pixel', `${HEADER}\n${good.replace(/^(\d),(\d+)/, '$1,x$2')}\n`, /row 1: pixel 1 is not an integer 0–255 \(found 'x'\)/),
-  csvCase('negative pixel', `${HEADER}\n${good.replace(/^(\d),(\d+)/, '$1,-$2')}\n`, /row 1: pixel 1 is not an integer 0–255 \(found '-'\)/),
+  csvCase(
+    'truncated last row (file cut inside the pixels)',
+    `${HEADER}\n${good}\n${good.slice(0, 1000)}`,
+    /row 2: .*(expected 3 comma-separated columns|expected 2304 pixel values)/,
+    1,
+  ),
+  csvCase(
+    'row with two columns',
+    `${HEADER}\n${good}\n3,1 2 3\n`,
+    /row 2: expected 3 comma-separated columns \(emotion, pixels, Usage\), got 2/,
+    1,
+  ),
+  csvCase(
+    'pixel row one value short',
+    `${HEADER}\n${good.replace(/ \d+,PrivateTest$/, ',PrivateTest')}\n`,
+    /row 1: expected 2304 pixel values \(48×48\), got 2303/,
+  ),
+  csvCase(
+    'non-numeric pixel',
+    `${HEADER}\n${good.replace(/^(\d),(\d+)/, '$1,x$2')}\n`,
+    /row 1: pixel 1 is not an integer 0–255 \(found 'x'\)/,
+  ),
+  csvCase(
+    'negative pixel',
+    `${HEADER}\n${good.replace(/^(\d),(\d+)/, '$1,-$2')}\n`,
+    /row 1: pixel 1 is not an integer 0–255 \(found '-'\)/,
+  ),
   csvCase('pixel above 255', `${HEADER}\n${good.replace(/^(\d),(\d+)/, '$1,256')}\n`, /row 1: pixel 1 is above 255/),
-  csvCase('emotion code outside 0–6', `${HEADER}\n${good.replace(/^\d/, '9')}\n`, /row 1: emotion '9' is not a FER2013 code 0–6/),
-  csvCase('unknown Usage', `${HEADER}\n${good.replace(/PrivateTest$/, 'Validation')}\n`, /row 1: Usage 'Validation' is not one of Training, PublicTest, PrivateTest/),
-  csvCase('unclosed quote in the header (found by the fuzz test)', `"emotion,pixels,Usage\n${good}\n`, /malformed CSV header .*expected 'emotion,pixels,Usage'/),
+  csvCase(
+    'emotion code outside 0–6',
+    `${HEADER}\n${good.replace(/^\d/, '9')}\n`,
+    /row 1: emotion '9' is not a FER2013 code 0–6/,
+  ),
+  csvCase(
+    'unknown Usage',
+    `${HEADER}\n${good.replace(/PrivateTest$/, 'Validation')}\n`,
+    /row 1: Usage 'Validation' is not one of Training, PublicTest, PrivateTest/,
+  ),
+  csvCase(
+    'unclosed quote in the header (found by the fuzz test)',
+    `"emotion,pixels,Usage\n${good}\n`,
+    /malformed CSV header .*expected 'emotion,pixels,Usage'/,
+  ),
   csvCase('unterminated quote', `${HEADER}\n${good}\n3,"1 2 3\n`, /row 2: malformed CSV|row 2: expected/, 1),
   // images (manifest adapter): per-sample failures, exit 7, named in failures (checked below)
   // models: exit 4
-  modelCase('random bytes as a model', Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 37) % 256)), 4, /onnxruntime could not load it as an ONNX model/),
+  modelCase(
+    'random bytes as a model',
+    Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 37) % 256)),
+    4,
+    /onnxruntime could not load it as an ONNX model/,
+  ),
   modelCase('a text file as a model', 'this is not a model\n', 4, /onnxruntime could not load it as an ONNX model/),
   modelCase('zero-byte model', new Uint8Array(), 4, /model file is empty/),
   modelCase('3-D input (not an image model)', oracleWithInput(['N', 48, 48]), 4, /expected a 4-D image input/),
-  modelCase('fixed 64×64 input against a 48×48 card', oracleWithInput(['N', 1, 64, 64], 64 * 64), 4, /card says input.height 48 but the model's NCHW shape has 64/),
-  modelCase('6 outputs for 8 card labels', sixOutputModel(), 4, /output 'scores' has 6 scores per sample but the card .* lists 8 labels/),
-  modelCase('dynamic height/width and a card without the size', oracleWithInput(['N', 1, 'H', 'W']), 5, /input.height is missing and model input 'image' with shape \[N, 1, H, W\] leaves it dynamic/, {
-    scale: 'raw255',
-    labels: CANONICAL,
-  }),
+  modelCase(
+    'fixed 64×64 input against a 48×48 card',
+    oracleWithInput(['N', 1, 64, 64], 64 * 64),
+    4,
+    /card says input.height 48 but the model's NCHW shape has 64/,
+  ),
+  modelCase(
+    '6 outputs for 8 card labels',
+    sixOutputModel(),
+    4,
+    /output 'scores' has 6 scores per sample but the card .* lists 8 labels/,
+  ),
+  modelCase(
+    'dynamic height/width and a card without the size',
+    oracleWithInput(['N', 1, 'H', 'W']),
+    5,
+    /input.height is missing and model input 'image' with shape \[N, 1, H, W\] leaves it dynamic/,
+    {
+      scale: 'raw255',
+      labels: CANONICAL,
+    },
+  ),
   // cards: exit 5
-  cardCase('unknown label', JSON.stringify({ ...ORACLE_CARD, labels: [...SEVEN, 'boredom'] }), /labels\.7: 'boredom' is not an emotion/),
-  cardCase('label listed twice', JSON.stringify({ ...ORACLE_CARD, labels: [...SEVEN, 'fear'] }), /labels\.7: label 'fear' appears twice/),
+  cardCase(
+    'unknown label',
+    JSON.stringify({ ...ORACLE_CARD, labels: [...SEVEN, 'boredom'] }),
+    /labels\.7: 'boredom' is not an emotion/,
+  ),
+  cardCase(
+    'label listed twice',
+    JSON.stringify({ ...ORACLE_CARD, labels: [...SEVEN, 'fear'] }),
+    /labels\.7: label 'fear' appears twice/,
+  ),
   cardCase('card that is not JSON', '{ "scale": raw255 ', /model card is not valid JSON/),
   cardCase('unknown scale', JSON.stringify({ ...ORACLE_CARD, scale: 'minmax' }), /scale: .*\(received: "minmax"\)/),
-  cardCase('labels not an array', JSON.stringify({ ...ORACLE_CARD, labels: 'neutral' }), /labels: .*\(received: "neutral"\)/),
+  cardCase(
+    'labels not an array',
+    JSON.stringify({ ...ORACLE_CARD, labels: 'neutral' }),
+    /labels: .*\(received: "neutral"\)/,
+  ),
   // hostile and unlucky inputs (docs/bad-input.md, "Hostile and unlucky inputs")
-  argsCase('a folder as the model (-m dir.onnx)', (dir) => {
-    const model = path.join(dir, 'dir.onnx')
-    mkdirSync(model)
-    return { args: ['--model', model, '--data', CSV], names: model }
-  }, 4, /dir\.onnx: is a folder, not a regular file \(expected a model file: \.onnx, or a tfjs model\.json\)/),
-  argsCase('a FIFO as the model (would block the read)', (dir) => {
-    const model = path.join(dir, 'fifo.onnx')
-    execFileSync('mkfifo', [model])
-    return { args: ['--model', model, '--card', `${ORACLE}.ferbench.json`, '--data', CSV], names: model }
-  }, 4, /fifo\.onnx: is a FIFO \(named pipe\), not a regular file/),
-  argsCase('/dev/zero as the model (would never end)', () => ({ args: ['--model', '/dev/zero', '--runner', 'onnx', '--card', `${ORACLE}.ferbench.json`, '--data', CSV], names: '/dev/zero' }), 4, /is a character device, not a regular file/),
-  argsCase('a folder as --data for fer2013', (dir) => ({ args: ['--model', ORACLE, '--data', dir], names: dir }), 3, /: is a folder, not a regular file \(expected FER2013's fer2013\.csv\)/),
-  argsCase('--batch 1000000000', () => ({ args: ['--model', ORACLE, '--data', CSV, '--batch', '1000000000'], names: '--batch' }), 2, /Expected an integer less than or equal to 4096 but received: 1000000000/),
-  argsCase('--concurrency 1000000000', () => ({ args: ['--model', ORACLE, '--data', CSV, '--concurrency', '1000000000'], names: '--concurrency' }), 2, /Expected an integer less than or equal to 64 but received: 1000000000/),
-  argsCase('--threads 100000 (onnxruntime would start 100,000 threads)', () => ({ args: ['--model', ORACLE, '--data', CSV, '--threads', '100000'], names: '--threads' }), 2, /Expected an integer less than or equal to 256 but received: 100000/),
-  argsCase('--max-pixels above sharp\'s own limit', () => ({ args: ['--model', ORACLE, '--data', CSV, '--max-pixels', '999999999999'], names: '--max-pixels' }), 2, /Expected an integer less than or equal to 268402689/),
-  cardCase('card batch 1e8', JSON.stringify({ ...ORACLE_CARD, batch: 1e8 }), /batch: Too big: expected number to be <=4096 \(received: 100000000\)/),
-  cardCase('card crop.from 1e5', JSON.stringify({ ...ORACLE_CARD, crop: { size: 48, from: 1e5 } }), /crop\.from: Too big: expected number to be <=4096 \(received: 100000\)/),
-  argsCase('tfjs weightsManifest path with ../', (dir) => {
-    const model = tfjsWithShard(dir, '../secret.bin')
-    return { args: ['--model', model, '--data', CSV], names: model }
-  }, 4, /weightsManifest path '\.\.\/secret\.bin' lies outside the model's folder .*\/model \(weight shards must be files inside the folder of model\.json\)/),
-  argsCase('tfjs weightsManifest with an absolute path (/etc/passwd)', (dir) => {
-    const model = tfjsWithShard(dir, '/etc/passwd')
-    return { args: ['--model', model, '--data', CSV], names: model }
-  }, 4, /weightsManifest path '\/etc\/passwd' lies outside the model's folder/),
-  argsCase('manifest path with ../', (dir) => {
-    const manifest = path.join(dir, 'manifest.csv')
-    writeFileSync(manifest, 'path,label\n../../etc/hosts.png,happy\n')
-    return { args: ['--model', ORACLE, '--dataset', 'manifest', '--data', manifest], names: manifest }
-  }, 3, /manifest\.csv line 2: path '\.\.\/\.\.\/etc\/hosts\.png' is outside the dataset root .*--allow-outside-root reads them anyway/),
-  argsCase('manifest listing one image with two labels', (dir) => {
-    const manifest = path.join(dir, 'manifest.csv')
-    writeFileSync(manifest, 'path,label\na.png,happy\nb.png,sad\na.png,fear\n')
-    return { args: ['--model', ORACLE, '--dataset', 'manifest', '--data', manifest], names: manifest }
-  }, 3, /manifest\.csv line 4: 'a\.png' is labelled fear, but line 2 lists the same image as happiness \(expected one label per image\)/),
-  argsCase('--split Training on a file with only PrivateTest rows', (dir) => {
-    const file = testOnlyCsv(dir)
-    return { args: ['--model', ORACLE, '--data', file, '--split', 'Training'], names: file }
-  }, 2, /--split Training: .* has no fer2013 samples in split Training; splits present: PrivateTest \(5 rows\)/),
+  argsCase(
+    'a folder as the model (-m dir.onnx)',
+    (dir) => {
+      const model = path.join(dir, 'dir.onnx')
+      mkdirSync(model)
+      return { args: ['--model', model, '--data', CSV], names: model }
+    },
+    4,
+    /dir\.onnx: is a folder, not a regular file \(expected a model file: \.onnx, or a tfjs model\.json\)/,
+  ),
+  argsCase(
+    'a FIFO as the model (would block the read)',
+    (dir) => {
+      const model = path.join(dir, 'fifo.onnx')
+      execFileSync('mkfifo', [model])
+      return { args: ['--model', model, '--card', `${ORACLE}.ferbench.json`, '--data', CSV], names: model }
+    },
+    4,
+    /fifo\.onnx: is a FIFO \(named pipe\), not a regular file/,
+  ),
+  argsCase(
+    '/dev/zero as the model (would never end)',
+    () => ({
+      args: ['--model', '/dev/zero', '--runner', 'onnx', '--card', `${ORACLE}.ferbench.json`, '--data', CSV],
+      names: '/dev/zero',
+    }),
+    4,
+    /is a character device, not a regular file/,
+  ),
+  argsCase(
+    'a folder as --data for fer2013',
+    (dir) => ({ args: ['--model', ORACLE, '--data', dir], names: dir }),
+    3,
+    /: is a folder, not a regular file \(expected FER2013's fer2013\.csv\)/,
+  ),
+  argsCase(
+    '--batch 1000000000',
+    () => ({ args: ['--model', ORACLE, '--data', CSV, '--batch', '1000000000'], names: '--batch' }),
+    2,
+    /Expected an integer less than or equal to 4096 but received: 1000000000/,
+  ),
+  argsCase(
+    '--concurrency 1000000000',
+    () => ({ args: ['--model', ORACLE, '--data', CSV, '--concurrency', '1000000000'], names: '--concurrency' }),
+    2,
+    /Expected an integer less than or equal to 64 but received: 1000000000/,
+  ),
+  argsCase(
+    '--threads 100000 (onnxruntime would start 100,000 threads)',
+    () => ({ args: ['--model', ORACLE, '--data', CSV, '--threads', '100000'], names: '--threads' }),
+    2,
+    /Expected an integer less than or equal to 256 but received: 100000/,
+  ),
+  argsCase(
+    "--max-pixels above sharp's own limit",
+    () => ({ args: ['--model', ORACLE, '--data', CSV, '--max-pixels', '999999999999'], names: '--max-pixels' }),
+    2,
+    /Expected an integer less than or equal to 268402689/,
+  ),
+  cardCase(
+    'card batch 1e8',
+    JSON.stringify({ ...ORACLE_CARD, batch: 1e8 }),
+    /batch: Too big: expected number to be <=4096 \(received: 100000000\)/,
+  ),
+  cardCase(
+    'card crop.from 1e5',
+    JSON.stringify({ ...ORACLE_CARD, crop: { size: 48, from: 1e5 } }),
+    /crop\.from: Too big: expected number to be <=4096 \(received: 100000\)/,
+  ),
+  argsCase(
+    'tfjs weightsManifest path with ../',
+    (dir) => {
+      const model = tfjsWithShard(dir, '../secret.bin')
+      return { args: ['--model', model, '--data', CSV], names: model }
+    },
+    4,
+    /weightsManifest path '\.\.\/secret\.bin' lies outside the model's folder .*\/model \(weight shards must be files inside the folder of model\.json\)/,
+  ),
+  argsCase(
+    'tfjs weightsManifest with an absolute path (/etc/passwd)',
+    (dir) => {
+      const model = tfjsWithShard(dir, '/etc/passwd')
+      return { args: ['--model', model, '--data', CSV], names: model }
+    },
+    4,
+    /weightsManifest path '\/etc\/passwd' lies outside the model's folder/,
+  ),
+  argsCase(
+    'manifest path with ../',
+    (dir) => {
+      const manifest = path.join(dir, 'manifest.csv')
+      writeFileSync(manifest, 'path,label\n../../etc/hosts.png,happy\n')
+      return { args: ['--model', ORACLE, '--dataset', 'manifest', '--data', manifest], names: manifest }
+    },
+    3,
+    /manifest\.csv line 2: path '\.\.\/\.\.\/etc\/hosts\.png' is outside the dataset root .*--allow-outside-root reads them anyway/,
+  ),
+  argsCase(
+    'manifest listing one image with two labels',
+    (dir) => {
+      const manifest = path.join(dir, 'manifest.csv')
+      writeFileSync(manifest, 'path,label\na.png,happy\nb.png,sad\na.png,fear\n')
+      return { args: ['--model', ORACLE, '--dataset', 'manifest', '--data', manifest], names: manifest }
+    },
+    3,
+    /manifest\.csv line 4: 'a\.png' is labelled fear, but line 2 lists the same image as happiness \(expected one label per image\)/,
+  ),
+  argsCase(
+    '--split Training on a file with only PrivateTest rows',
+    (dir) => {
+      const file = testOnlyCsv(dir)
+      return { args: ['--model', ORACLE, '--data', file, '--split', 'Training'], names: file }
+    },
+    2,
+    /--split Training: .* has no fer2013 samples in split Training; splits present: PrivateTest \(5 rows\)/,
+  ),
 ]
 
 describe('bad input: each case exits with the table code and names the file, row or field', () => {
@@ -176,11 +365,15 @@ describe('bad input: each case exits with the table code and names the file, row
     expect(run.stderr).toMatch(c.message)
     expect(run.stderr).toContain(names)
     expect(run.status).toBe(c.exit)
-    if (c.settledBefore === undefined) expect(() => readFileSync(out)).toThrow() // nothing written for a run that could not start
+    if (c.settledBefore === undefined)
+      expect(() => readFileSync(out)).toThrow() // nothing written for a run that could not start
     else {
       // the rows read before the bad one are kept: a partial result to fix the input and --resume
       const partial = JSON.parse(readFileSync(out, 'utf8')) as EvalResult
-      expect({ complete: partial.complete, settled: partial.resume?.settled }).toEqual({ complete: false, settled: c.settledBefore })
+      expect({ complete: partial.complete, settled: partial.resume?.settled }).toEqual({
+        complete: false,
+        settled: c.settledBefore,
+      })
     }
     expect(run.stderr).not.toMatch(/\n\s+at /) // no stack trace
   })
@@ -229,7 +422,10 @@ describe('bad images: recorded per sample (exit 7), the rest scored', () => {
   it('corrupt, zero-byte, huge-header and missing images in a manifest', () => {
     const dir = tempDir()
     const { goodRows, lines } = goodManifestRows(dir, 4)
-    writeFileSync(path.join(dir, 'img', 'corrupt.png'), Buffer.concat([grayPng(48, 48, new Uint8Array(2304)).subarray(0, 40), Buffer.from('garbage')]))
+    writeFileSync(
+      path.join(dir, 'img', 'corrupt.png'),
+      Buffer.concat([grayPng(48, 48, new Uint8Array(2304)).subarray(0, 40), Buffer.from('garbage')]),
+    )
     writeFileSync(path.join(dir, 'img', 'empty.png'), new Uint8Array())
     writeFileSync(path.join(dir, 'img', 'huge.png'), hugePngHeader())
     lines.push('img/corrupt.png,happiness', 'img/empty.png,sadness', 'img/huge.png,anger', 'img/missing.png,fear')
@@ -239,12 +435,19 @@ describe('bad images: recorded per sample (exit 7), the rest scored', () => {
     expect(run.status).toBe(7)
     const doc = JSON.parse(run.stdout) as EvalResult
     expect(doc.dataset.samples).toBe(goodRows.length)
-    expect(doc.failures.map((f) => f.id).sort()).toEqual(['img/corrupt.png', 'img/empty.png', 'img/huge.png', 'img/missing.png'])
+    expect(doc.failures.map((f) => f.id).sort()).toEqual([
+      'img/corrupt.png',
+      'img/empty.png',
+      'img/huge.png',
+      'img/missing.png',
+    ])
     for (const f of doc.failures) {
       expect(f.source).toContain(manifest)
       expect(f.error).toContain(path.join(dir, f.id))
     }
-    expect(doc.failures.find((f) => f.id === 'img/huge.png')!.error).toMatch(/pixel limit|exceeds|too large|dimensions/i)
+    expect(doc.failures.find((f) => f.id === 'img/huge.png')!.error).toMatch(
+      /pixel limit|exceeds|too large|dimensions/i,
+    )
     expect(doc.warnings.join('\n')).toMatch(/4 sample\(s\) failed/)
   })
 })
@@ -269,7 +472,8 @@ describe('non-finite model outputs: reported per sample, never counted as a clas
     expect(failing.length).toBeGreaterThan(0)
     expect(failing.length).toBeLessThan(privateRows.length)
     expect(doc.failures.map((f) => f.id)).toEqual(failing.map((r) => `row-${r.row}`))
-    for (const f of doc.failures) expect(f.error).toMatch(/model output is not finite \(.*=(NaN|Inf|-Inf).*\); expected finite scores/)
+    for (const f of doc.failures)
+      expect(f.error).toMatch(/model output is not finite \(.*=(NaN|Inf|-Inf).*\); expected finite scores/)
     const scoredRows = rows.filter((r) => r.usage !== 'PrivateTest' || !failing.includes(r))
     expect(doc.metrics.confusionMatrix.counts).toEqual(expectedConfusion(scoredRows, 'PrivateTest', SEVEN))
     expect(doc.dataset.samples).toBe(privateRows.length - failing.length)
@@ -291,16 +495,35 @@ describe('hostile images: special files, non-raster formats and decompression bo
       'img/zero.png': /is a character device, not a regular file/,
       'img/vector.png': /an SVG\/XML document; ferbench decodes PNG, JPEG, TIFF, WebP or BMP files only/,
       'img/document.png': /a PDF document; ferbench decodes PNG, JPEG, TIFF, WebP or BMP files only/,
-      ...Object.fromEntries([0, 1, 2, 3].map((i) => [`img/bomb${i}.png`, /16000×16000 = 256000000 pixels is over the pixel limit of 16777216 .*--max-pixels/])),
+      ...Object.fromEntries(
+        [0, 1, 2, 3].map((i) => [
+          `img/bomb${i}.png`,
+          /16000×16000 = 256000000 pixels is over the pixel limit of 16777216 .*--max-pixels/,
+        ]),
+      ),
     }
     lines.push(...Object.keys(bad).map((p) => `${p},${FER2013_ORDER[goodRows[0]!.emotion]}`))
     const manifest = path.join(dir, 'manifest.csv')
     writeFileSync(manifest, `${lines.join('\n')}\n`)
-    const run = await runCliAsync(['eval', '--model', ORACLE, '--dataset', 'manifest', '--data', manifest, '--concurrency', '4', '--embed-predictions', '--json'])
+    const run = await runCliAsync([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'manifest',
+      '--data',
+      manifest,
+      '--concurrency',
+      '4',
+      '--embed-predictions',
+      '--json',
+    ])
     expect(run.status).toBe(7)
     const doc = JSON.parse(run.stdout) as EvalResult
     expect(doc.dataset.samples).toBe(goodRows.length)
-    expect(decodePredictions(doc.predictions!).map((p) => [p.id, p.predicted])).toEqual(goodRows.map((r, i) => [`img/good${i}.png`, oraclePredict(r.pixels, doc.dataset.labels)]))
+    expect(decodePredictions(doc.predictions!).map((p) => [p.id, p.predicted])).toEqual(
+      goodRows.map((r, i) => [`img/good${i}.png`, oraclePredict(r.pixels, doc.dataset.labels)]),
+    )
     expect(doc.failures.map((f) => f.id).sort()).toEqual(Object.keys(bad).sort())
     for (const f of doc.failures) {
       expect(f.error).toContain(path.join(dir, f.id))
@@ -323,7 +546,24 @@ describe('hostile images: special files, non-raster formats and decompression bo
     const manifest = path.join(dir, 'manifest.csv')
     writeFileSync(manifest, `${lines.join('\n')}\n`)
     const out = path.join(dir, 'out.json')
-    const run = await runAndInterrupt(['eval', '--model', ORACLE, '--dataset', 'manifest', '--data', manifest, '--batch', '2', '--concurrency', '4', '--output', out], 'SIGINT')
+    const run = await runAndInterrupt(
+      [
+        'eval',
+        '--model',
+        ORACLE,
+        '--dataset',
+        'manifest',
+        '--data',
+        manifest,
+        '--batch',
+        '2',
+        '--concurrency',
+        '4',
+        '--output',
+        out,
+      ],
+      'SIGINT',
+    )
     expect(run.status, run.stderr).toBe(9)
     const partial = JSON.parse(readFileSync(out, 'utf8')) as EvalResult
     expect(partial.complete).toBe(false)
@@ -361,11 +601,25 @@ describe('hostile images: special files, non-raster formats and decompression bo
     cpSync(path.join(FIXTURES, 'affectnet'), root, { recursive: true })
     const list = path.join(root, 'Manually_Annotated_file_lists', 'validation.csv')
     const text = readFileSync(list, 'utf8')
-    const before = text.trim().split('\n').slice(1).filter((l) => Number(/,(\d+),[^,]*,[^,]*$/.exec(l)![1]) <= 7).length
+    const before = text
+      .trim()
+      .split('\n')
+      .slice(1)
+      .filter((l) => Number(/,(\d+),[^,]*,[^,]*$/.exec(l)![1]) <= 7).length
     const badRow = text.trim().split('\n').length // 1-based data row of the appended line
     writeFileSync(list, `${text.trimEnd()}\n../../../etc/hosts.jpg,0,0,48,48,"1;2",1,0,0\n`)
     const out = path.join(root, '..', 'out.json')
-    const run = await runCliAsync(['eval', '--model', ORACLE, '--dataset', 'affectnet', '--data', root, '--output', out])
+    const run = await runCliAsync([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'affectnet',
+      '--data',
+      root,
+      '--output',
+      out,
+    ])
     expect(run.status).toBe(3)
     expect(run.stderr).toContain(`${list} row ${badRow}: path '../../../etc/hosts.jpg' is outside the dataset root`)
     const partial = JSON.parse(readFileSync(out, 'utf8')) as EvalResult

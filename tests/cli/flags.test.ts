@@ -14,7 +14,30 @@ import { formatFlag } from '../../src/cli/flags/output.js'
 
 describe('shared flags: declared once in src/cli/flags/, spread into each command', () => {
   it('robust takes the very flags eval declares for the model, data, runner, scoring and adapter options', () => {
-    const shared = ['model', 'card', 'preset', 'dataset', 'data', 'split', 'batch', 'threads', 'device', 'runner', 'tta', 'extra-classes', 'labels', 'class-map', 'ckplus-neutral', 'classes', 'folds', 'fold', 'strict', 'concurrency', 'max-pixels', 'allow-outside-root'] as const
+    const shared = [
+      'model',
+      'card',
+      'preset',
+      'dataset',
+      'data',
+      'split',
+      'batch',
+      'threads',
+      'device',
+      'runner',
+      'tta',
+      'extra-classes',
+      'labels',
+      'class-map',
+      'ckplus-neutral',
+      'classes',
+      'folds',
+      'fold',
+      'strict',
+      'concurrency',
+      'max-pixels',
+      'allow-outside-root',
+    ] as const
     for (const name of shared) expect(Robust.flags[name], name).toBe(Eval.flags[name])
     // --format is one definition, made into a flag per command
     expect(Robust.flags.format.options).toEqual(['table', 'json', 'markdown', 'junit', 'html', 'png'])
@@ -47,15 +70,30 @@ describe('shared flags: declared once in src/cli/flags/, spread into each comman
 
   it('option flags parse to their typed values and refuse anything else with the choices named', async () => {
     const flags = { ...runnerFlags, ...scoringFlags, classes: adapterFlags.classes, format: formatFlag() }
-    const parsed = await Parser.parse(['--device', 'gpu', '--runner', 'tfjs', '--tta', 'flip', '--classes', '7', '--format', 'markdown'], { flags })
-    expect(parsed.flags).toMatchObject({ device: 'gpu', runner: 'tfjs', tta: 'flip', 'extra-classes': 'drop', classes: '7', format: 'markdown', batch: 32 })
+    const parsed = await Parser.parse(
+      ['--device', 'gpu', '--runner', 'tfjs', '--tta', 'flip', '--classes', '7', '--format', 'markdown'],
+      { flags },
+    )
+    expect(parsed.flags).toMatchObject({
+      device: 'gpu',
+      runner: 'tfjs',
+      tta: 'flip',
+      'extra-classes': 'drop',
+      classes: '7',
+      format: 'markdown',
+      batch: 32,
+    })
     // the types come from the option lists: no cast needed where the values are used
     expectTypeOf(parsed.flags.device).toEqualTypeOf<'cpu' | 'gpu'>()
     expectTypeOf(parsed.flags.runner).toEqualTypeOf<'onnx' | 'tfjs' | undefined>()
     expectTypeOf(parsed.flags.tta).toEqualTypeOf<'none' | 'flip' | 'tencrop' | undefined>()
     expectTypeOf(parsed.flags['extra-classes']).toEqualTypeOf<'drop' | 'keep'>()
     expectTypeOf(parsed.flags.classes).toEqualTypeOf<'7' | '8' | undefined>()
-    await expect(Parser.parse(['--device', 'tpu'], { flags })).rejects.toThrow('Expected --device=tpu to be one of: cpu, gpu')
-    await expect(Parser.parse(['--extra-classes', 'ignore'], { flags })).rejects.toThrow('Expected --extra-classes=ignore to be one of: drop, keep')
+    await expect(Parser.parse(['--device', 'tpu'], { flags })).rejects.toThrow(
+      'Expected --device=tpu to be one of: cpu, gpu',
+    )
+    await expect(Parser.parse(['--extra-classes', 'ignore'], { flags })).rejects.toThrow(
+      'Expected --extra-classes=ignore to be one of: drop, keep',
+    )
   })
 })

@@ -59,7 +59,9 @@ describe('interrupt and resume', () => {
     const final = path.join(dir, 'final.json')
     expect(runCli(['eval', '--resume', partialFile, '--output', final], { cwd: dir }).status).toBe(0)
     const uninterrupted = runJson<EvalResult>([...evalArgs, '--split', 'Training']).json
-    expect(JSON.stringify(withoutTiming(JSON.parse(readFileSync(final, 'utf8')) as EvalResult))).toBe(JSON.stringify(withoutTiming(uninterrupted)))
+    expect(JSON.stringify(withoutTiming(JSON.parse(readFileSync(final, 'utf8')) as EvalResult))).toBe(
+      JSON.stringify(withoutTiming(uninterrupted)),
+    )
   })
 
   it('--resume refuses flags that would change the run, complete results, and data that changed since', async () => {
@@ -67,7 +69,10 @@ describe('interrupt and resume', () => {
     const data = path.join(dir, 'fer2013.csv')
     copyFileSync(CSV, data)
     const out = path.join(dir, 'partial.json')
-    const run = await runAndInterrupt(['eval', '--model', ORACLE, '--data', data, '--batch', '2', '--concurrency', '1', '--output', out], 'SIGINT')
+    const run = await runAndInterrupt(
+      ['eval', '--model', ORACLE, '--data', data, '--batch', '2', '--concurrency', '1', '--output', out],
+      'SIGINT',
+    )
     expect(run.status, run.stderr).toBe(9)
     const saved = readFileSync(out, 'utf8')
 
@@ -86,7 +91,9 @@ describe('interrupt and resume', () => {
     writeFileSync(data, lines.join('\n'))
     const changed = runCli(['eval', '--resume', out])
     expect(changed.status, changed.stderr).toBe(3)
-    expect(changed.stderr).toMatch(/the first \d+ samples of split PrivateTest are not those the partial result .*partial.json settled/)
+    expect(changed.stderr).toMatch(
+      /the first \d+ samples of split PrivateTest are not those the partial result .*partial.json settled/,
+    )
     expect(readFileSync(out, 'utf8')).toBe(saved) // the partial result is kept
 
     copyFileSync(CSV, data)
@@ -111,14 +118,18 @@ describe('interrupt and resume', () => {
     const run = runCli(args)
     expect(run.status, run.stderr).toBe(3)
     expect(run.stderr).toContain(`${data} row ${bad.row}: pixel 2305 is above 255`)
-    expect(run.stderr).toMatch(/stopped by an error after \d+ sample\(s\); partial result \(complete:false\) written to/)
+    expect(run.stderr).toMatch(
+      /stopped by an error after \d+ sample\(s\); partial result \(complete:false\) written to/,
+    )
     const partial = JSON.parse(readFileSync(out, 'utf8')) as EvalResult
     expect(partial.complete).toBe(false)
     expect(partial.resume!.signal).toBe('data error')
     const k = partial.resume!.settled
     expect(k).toBeGreaterThan(0)
     expect(k).toBeLessThanOrEqual(12)
-    expect(partial.metrics.confusionMatrix.counts).toEqual(expectedConfusion(privateRows.slice(0, k), 'PrivateTest', SEVEN))
+    expect(partial.metrics.confusionMatrix.counts).toEqual(
+      expectedConfusion(privateRows.slice(0, k), 'PrivateTest', SEVEN),
+    )
 
     lines[bad.row] = good
     writeFileSync(data, lines.join('\n'))

@@ -7,16 +7,34 @@ import { BIN, FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
 const JAFFE = path.join(FIXTURES, 'jaffe', 'jaffe')
-const cvArgs = ['eval', '--model', ORACLE, '--dataset', 'jaffe', '--data', JAFFE, '--folds', '3', '--batch', '2', '--concurrency', '1']
+const cvArgs = [
+  'eval',
+  '--model',
+  ORACLE,
+  '--dataset',
+  'jaffe',
+  '--data',
+  JAFFE,
+  '--folds',
+  '3',
+  '--batch',
+  '2',
+  '--concurrency',
+  '1',
+]
 
 /**
  * Runs an all-fold evaluation slowed by the test hook and sends SIGINT once the second fold has
  * settled its first batch (the settled count, reported per fold, drops); then, once the partial
  * result is reported written, a second SIGINT.
  */
-function interruptInSecondFold(args: string[]): Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function interruptInSecondFold(
+  args: string[],
+): Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', FERBENCH_DEBUG_SAMPLE_DELAY_MS: '40' } })
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, NO_COLOR: '1', FERBENCH_DEBUG_SAMPLE_DELAY_MS: '40' },
+    })
     let stderr = ''
     let last = 0
     let first = false
@@ -78,17 +96,31 @@ describe('SIGINT during an all-fold run (--folds without --fold)', () => {
 })
 
 describe('an error in a later fold of an all-fold run', () => {
-  it('keeps the folds done: the error\'s exit code, a partial result of them, and --resume after the fix gives the uninterrupted result', () => {
+  it("keeps the folds done: the error's exit code, a partial result of them, and --resume after the fix gives the uninterrupted result", () => {
     const dir = tempDir()
     const card = `${ORACLE}.ferbench.json`
     copyFileSync(ORACLE, path.join(dir, 'fold1.onnx'))
     copyFileSync(ORACLE, path.join(dir, 'fold2.onnx')) // fold3.onnx is missing
-    const args = ['eval', '--model', path.join(dir, 'fold{fold}.onnx'), '--card', card, '--dataset', 'jaffe', '--data', JAFFE, '--folds', '3']
+    const args = [
+      'eval',
+      '--model',
+      path.join(dir, 'fold{fold}.onnx'),
+      '--card',
+      card,
+      '--dataset',
+      'jaffe',
+      '--data',
+      JAFFE,
+      '--folds',
+      '3',
+    ]
     const out = path.join(dir, 'cv.json')
     const run = runCli([...args, '--output', out])
     expect(run.status, run.stderr).toBe(4)
     expect(run.stderr).toContain(path.join(dir, 'fold3.onnx'))
-    expect(run.stderr).toMatch(/stopped by an error after 2 of 3 fold\(s\); partial result \(complete:false\) written to/)
+    expect(run.stderr).toMatch(
+      /stopped by an error after 2 of 3 fold\(s\); partial result \(complete:false\) written to/,
+    )
     const partial = JSON.parse(readFileSync(out, 'utf8')) as CvResult
     expect(partial.complete).toBe(false)
     expect(partial.folds.map((f) => f.fold)).toEqual([1, 2])
@@ -98,6 +130,8 @@ describe('an error in a later fold of an all-fold run', () => {
     const resumed = runCli(['eval', '--resume', out])
     expect(resumed.status, resumed.stderr).toBe(0)
     const uninterrupted = runJson<CvResult>(args).json
-    expect(JSON.stringify(withoutTiming(JSON.parse(readFileSync(out, 'utf8')) as CvResult))).toBe(JSON.stringify(withoutTiming(uninterrupted)))
+    expect(JSON.stringify(withoutTiming(JSON.parse(readFileSync(out, 'utf8')) as CvResult))).toBe(
+      JSON.stringify(withoutTiming(uninterrupted)),
+    )
   })
 })

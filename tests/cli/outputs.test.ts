@@ -1,5 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeOutputs } from '../../src/cli/outputs.js'
@@ -46,7 +56,9 @@ describe('--output that is a symlink, a FIFO or a device: written through, never
     const run = runCli([...evalArgs, '--output', link])
     expect(run.status, run.stderr).toBe(0)
     expect(lstatSync(link).isSymbolicLink()).toBe(true)
-    expect((JSON.parse(readFileSync(path.join(dir, 'made.json'), 'utf8')) as EvalResult).metrics.confusionMatrix.counts).toEqual(EXPECTED)
+    expect(
+      (JSON.parse(readFileSync(path.join(dir, 'made.json'), 'utf8')) as EvalResult).metrics.confusionMatrix.counts,
+    ).toEqual(EXPECTED)
   })
 
   it('a FIFO: the document goes through the pipe to its reader, the FIFO stays a FIFO', async () => {
@@ -97,7 +109,9 @@ describe('unwritable outputs: exit 10 naming the path, before anything is measur
     const out = path.join(dir, 'afile', 'result.json')
     const run = runCli([...evalArgs, '--output', out])
     expect(run.status, run.stderr).toBe(10)
-    expect(run.stderr).toContain(`${out}: could not write: a parent of it is a file, not a directory (${path.join(dir, 'afile')} is a file)`)
+    expect(run.stderr).toContain(
+      `${out}: could not write: a parent of it is a file, not a directory (${path.join(dir, 'afile')} is a file)`,
+    )
     expect(run.stderr).not.toMatch(/\n\s+at /)
   })
 
@@ -131,18 +145,26 @@ describe('unwritable outputs: exit 10 naming the path, before anything is measur
     }
     const bad1 = path.join(dir, 'afile', 'p.csv')
     const bad2 = path.join(dir, 'afile', 'r.md')
-    const error = await writeOutputs([write('main', path.join(dir, 'main.json')), write('predictions', bad1), undefined, write('report', bad2), write('html', path.join(dir, 'r.html'))]).catch((e: unknown) => e)
+    const error = await writeOutputs([
+      write('main', path.join(dir, 'main.json')),
+      write('predictions', bad1),
+      undefined,
+      write('report', bad2),
+      write('html', path.join(dir, 'r.html')),
+    ]).catch((e: unknown) => e)
     expect(order).toEqual(['main', 'predictions', 'report', 'html'])
     expect(error).toBeInstanceOf(FerbenchError)
     expect((error as FerbenchError).exitCode).toBe(10)
-    expect((error as FerbenchError).message).toMatch(new RegExp(`^2 output files could not be written: ${bad1}: .*; ${bad2}: `))
+    expect((error as FerbenchError).message).toMatch(
+      new RegExp(`^2 output files could not be written: ${bad1}: .*; ${bad2}: `),
+    )
     expect(readFileSync(path.join(dir, 'main.json'), 'utf8')).toBe('main')
     expect(readFileSync(path.join(dir, 'r.html'), 'utf8')).toBe('html')
   })
 })
 
 describe('SIGKILL during an atomic write leaves a temp file: the next write over the same output removes it', () => {
-  it('stale temp files of dead processes are removed, a live writer\'s is kept, other files are untouched', () => {
+  it("stale temp files of dead processes are removed, a live writer's is kept, other files are untouched", () => {
     const dir = tempDir()
     const out = path.join(dir, 'result.json')
     const stale = path.join(dir, `.result.json.${deadPid()}.1700000000000.tmp`)

@@ -22,7 +22,9 @@ const dir = tempDir('ferbench-pathflags-')
 chmodSync(dir, 0o755)
 const RESULT = path.join(dir, 'result.json')
 const SHARD = path.join(dir, 'shard-1.json')
-const DOCUMENT_CODES: number[] = Object.values(EXIT_CODES).map((e) => e.code).filter((c) => c !== EXIT_CODES.internal.code && c !== EXIT_CODES.ok.code)
+const DOCUMENT_CODES: number[] = Object.values(EXIT_CODES)
+  .map((e) => e.code)
+  .filter((c) => c !== EXIT_CODES.internal.code && c !== EXIT_CODES.ok.code)
 
 /** One path-taking flag (or argument) of one command: the arguments with `P` where the path goes. */
 interface PathUse {
@@ -40,14 +42,44 @@ const uses: PathUse[] = [
   { name: 'eval --model', args: ['eval', '--model', P, '--card', CARD, '--data', CSV] },
   { name: 'eval --card', args: ['eval', '--model', ORACLE, '--card', P, '--data', CSV] },
   { name: 'eval --data', args: ['eval', '--model', ORACLE, '--data', P] },
-  { name: 'eval --data (folder dataset)', args: ['eval', '--model', ORACLE, '--dataset', 'jaffe', '--data', P], folder: true },
+  {
+    name: 'eval --data (folder dataset)',
+    args: ['eval', '--model', ORACLE, '--dataset', 'jaffe', '--data', P],
+    folder: true,
+  },
   { name: 'eval --labels', args: ['eval', '--model', ORACLE, '--dataset', 'ferplus', '--data', CSV, '--labels', P] },
   { name: 'eval --resume', args: ['eval', '--resume', P] },
   { name: 'speed --model', args: ['speed', '--model', P, '--iterations', '1', '--warmup', '0', '--duration', '0'] },
-  { name: 'speed --card', args: ['speed', '--model', ORACLE, '--card', P, '--iterations', '1', '--warmup', '0', '--duration', '0'] },
-  { name: 'speed --reference', args: ['speed', '--model', ORACLE, '--reference', P, '--iterations', '1', '--warmup', '0', '--duration', '0'] },
-  { name: 'speed --reference-card', args: ['speed', '--model', ORACLE, '--reference', ORACLE, '--reference-card', P, '--iterations', '1', '--warmup', '0', '--duration', '0'] },
-  { name: 'speed --e2e --data', args: ['speed', '--model', ORACLE, '--e2e', '--data', P, '--iterations', '1', '--warmup', '0', '--duration', '0'] },
+  {
+    name: 'speed --card',
+    args: ['speed', '--model', ORACLE, '--card', P, '--iterations', '1', '--warmup', '0', '--duration', '0'],
+  },
+  {
+    name: 'speed --reference',
+    args: ['speed', '--model', ORACLE, '--reference', P, '--iterations', '1', '--warmup', '0', '--duration', '0'],
+  },
+  {
+    name: 'speed --reference-card',
+    args: [
+      'speed',
+      '--model',
+      ORACLE,
+      '--reference',
+      ORACLE,
+      '--reference-card',
+      P,
+      '--iterations',
+      '1',
+      '--warmup',
+      '0',
+      '--duration',
+      '0',
+    ],
+  },
+  {
+    name: 'speed --e2e --data',
+    args: ['speed', '--model', ORACLE, '--e2e', '--data', P, '--iterations', '1', '--warmup', '0', '--duration', '0'],
+  },
   { name: 'compare a', args: ['compare', P, RESULT] },
   { name: 'compare b', args: ['compare', RESULT, P] },
   { name: 'gate --baseline', args: ['gate', '--baseline', P, '--current', RESULT] },
@@ -58,7 +90,10 @@ const uses: PathUse[] = [
   { name: 'export', args: ['export', '--format', 'csv', P], okFor: ['directory'] },
   { name: 'leaderboard', args: ['leaderboard', P], okFor: ['directory'] },
   { name: 'datasets inspect --data', args: ['datasets', 'inspect', '--dataset', 'fer2013', '--data', P] },
-  { name: 'datasets inspect --labels', args: ['datasets', 'inspect', '--dataset', 'ferplus', '--data', CSV, '--labels', P] },
+  {
+    name: 'datasets inspect --labels',
+    args: ['datasets', 'inspect', '--dataset', 'ferplus', '--data', CSV, '--labels', P],
+  },
   { name: 'datasets audit --data', args: ['datasets', 'audit', '--dataset', 'jaffe', '--data', P], folder: true },
   { name: 'models inspect --model', args: ['models', 'inspect', '--model', P] },
   { name: 'models inspect --card', args: ['models', 'inspect', '--model', ORACLE, '--card', P] },
@@ -102,11 +137,18 @@ function run(args: string[], variant: Variant): Promise<CliRun> {
       [BIN, ...args],
       {
         cwd: asNobody ? nobodyHome : ROOT,
-        env: { ...process.env, NO_COLOR: '1', ...(asNobody ? { HOME: nobodyHome, XDG_CONFIG_HOME: nobodyHome, XDG_CACHE_HOME: nobodyHome, XDG_DATA_HOME: nobodyHome } : {}) },
+        env: {
+          ...process.env,
+          NO_COLOR: '1',
+          ...(asNobody
+            ? { HOME: nobodyHome, XDG_CONFIG_HOME: nobodyHome, XDG_CACHE_HOME: nobodyHome, XDG_DATA_HOME: nobodyHome }
+            : {}),
+        },
         encoding: 'utf8',
         ...(asNobody ? { uid: 65534, gid: 65534 } : {}),
       },
-      (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
     )
   })
 }
@@ -125,7 +167,10 @@ describe('every path flag fed a directory, an empty file, a binary file and an u
   const rows = uses.flatMap((use) => VARIANTS.map((variant) => [`${use.name}: ${variant}`, use, variant, n++] as const))
   it.concurrent.each(rows)('%s', async (_name, use, variant, i) => {
     const file = makePath(variant, i, use.folder)
-    const result = await run(use.args.map((a) => (a === P ? file : a)), variant)
+    const result = await run(
+      use.args.map((a) => (a === P ? file : a)),
+      variant,
+    )
     const shown = `${use.args.join(' ')} → exit ${result.status}\n${result.stderr.slice(0, 600)}`
     if (use.okFor?.includes(variant) && result.status === 0) return
     expect(DOCUMENT_CODES, shown).toContain(result.status)

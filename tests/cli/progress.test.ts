@@ -16,7 +16,9 @@ describe('progress line', () => {
   })
 
   it('without a total: a spinner, done and the rate', () => {
-    expect(progressLine({ label: 'evaluating', unit: 'samples', done: 4500, total: undefined, elapsedS: 30 })).toMatch(/^evaluating . 4500 samples \| 150 samples\/s \| 30s$/)
+    expect(progressLine({ label: 'evaluating', unit: 'samples', done: 4500, total: undefined, elapsedS: 30 })).toMatch(
+      /^evaluating . 4500 samples \| 150 samples\/s \| 30s$/,
+    )
   })
 
   it('formats durations', () => {
@@ -28,7 +30,15 @@ describe('sample counts for progress totals (no image decoded)', () => {
   // fixture counts from the FER2013 fixture's own definition: Training 14, PublicTest 17, PrivateTest 28
   it('counts the split, each shard, and every split', async () => {
     expect(await countSamples({ dataset: 'fer2013', datasetOptions: { data: csv, split: 'PrivateTest' } })).toBe(28)
-    const shards = await Promise.all([1, 2, 3].map((index) => countSamples({ dataset: 'fer2013', datasetOptions: { data: csv, split: 'PrivateTest' }, shard: { index, count: 3 } })))
+    const shards = await Promise.all(
+      [1, 2, 3].map((index) =>
+        countSamples({
+          dataset: 'fer2013',
+          datasetOptions: { data: csv, split: 'PrivateTest' },
+          shard: { index, count: 3 },
+        }),
+      ),
+    )
     expect(shards.reduce((a, b) => a! + b!, 0)).toBe(28)
     expect(await countSamples({ dataset: 'fer2013', datasetOptions: { data: csv }, splits: 'all' })).toBe(14 + 17 + 28)
   })
@@ -37,18 +47,33 @@ describe('sample counts for progress totals (no image decoded)', () => {
     expect(await countSamples({ dataset: 'fer2013', datasetOptions: { data: '/nonexistent.csv' } })).toBeUndefined()
     const controller = new AbortController()
     controller.abort()
-    expect(await countSamples({ dataset: 'fer2013', datasetOptions: { data: csv }, signal: controller.signal })).toBeUndefined()
+    expect(
+      await countSamples({ dataset: 'fer2013', datasetOptions: { data: csv }, signal: controller.signal }),
+    ).toBeUndefined()
   })
 })
 
 const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0
 
 describe('on a terminal', () => {
-  it.skipIf(!hasScript)('eval shows done/total and ETA on stderr; nothing when stderr is not a TTY', () => {
-    const cmd = `'${process.execPath}' '${BIN}' eval --model '${path.join(FIXTURES, 'models', 'oracle.onnx')}' --data '${csv}' >/dev/null`
-    const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
-    expect(tty.stdout).toMatch(/evaluating \[[█░]+\] \d+\/28 samples \(\d+%\) \| [\d.]+ samples\/s \| \d+s elapsed, ETA/)
-    const piped = spawnSync(process.execPath, [BIN, 'eval', '--model', path.join(FIXTURES, 'models', 'oracle.onnx'), '--data', csv], { encoding: 'utf8' })
-    expect(piped.stderr).not.toMatch(/samples\/s/)
-  }, 60_000)
+  it.skipIf(!hasScript)(
+    'eval shows done/total and ETA on stderr; nothing when stderr is not a TTY',
+    () => {
+      const cmd = `'${process.execPath}' '${BIN}' eval --model '${path.join(FIXTURES, 'models', 'oracle.onnx')}' --data '${csv}' >/dev/null`
+      const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      })
+      expect(tty.stdout).toMatch(
+        /evaluating \[[█░]+\] \d+\/28 samples \(\d+%\) \| [\d.]+ samples\/s \| \d+s elapsed, ETA/,
+      )
+      const piped = spawnSync(
+        process.execPath,
+        [BIN, 'eval', '--model', path.join(FIXTURES, 'models', 'oracle.onnx'), '--data', csv],
+        { encoding: 'utf8' },
+      )
+      expect(piped.stderr).not.toMatch(/samples\/s/)
+    },
+    60_000,
+  )
 })

@@ -8,7 +8,19 @@ import { BIN, ROOT, tempDir } from '../helpers/cli.js'
 const PRELOAD = path.join(ROOT, 'tests', 'helpers', 'loadedModules.mjs')
 
 /** Packages with native bindings or large module graphs that only the code paths using them may import. */
-const HEAVY = ['onnxruntime-node', 'onnxruntime-common', '@tensorflow/', 'sharp', '@img/', 'zod', 'onnx-proto', 'protobufjs', 'csv-parse', 'cli-table3', 'cli-progress']
+const HEAVY = [
+  'onnxruntime-node',
+  'onnxruntime-common',
+  '@tensorflow/',
+  'sharp',
+  '@img/',
+  'zod',
+  'onnx-proto',
+  'protobufjs',
+  'csv-parse',
+  'cli-table3',
+  'cli-progress',
+]
 
 /** Runs the built CLI with the module-recording preload; returns its stdout and the code files it loaded (package.json reads excluded). */
 function loadedBy(args: readonly string[]): { status: number | null; stdout: string; modules: string[] } {
@@ -80,7 +92,10 @@ describe('start-up: what --version, --help and listing commands import', () => {
 
 describe('oclif.manifest.json', () => {
   it('lists exactly the commands built into dist/commands, at the package version', () => {
-    const manifest = JSON.parse(readFileSync(path.join(ROOT, 'oclif.manifest.json'), 'utf8')) as { version: string; commands: Record<string, unknown> }
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, 'oclif.manifest.json'), 'utf8')) as {
+      version: string
+      commands: Record<string, unknown>
+    }
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }
     expect(manifest.version).toBe(pkg.version)
     const dir = path.join(ROOT, 'dist', 'commands')

@@ -50,9 +50,24 @@ describe('an unreadable file (EACCES) is a named error with its documented code,
   }
 
   it.each([
-    ['fer2013.csv (exit 3)', () => readFer2013Rows(file('DENIED.csv')).next(), EXIT_CODES.data.code, "permission denied (EACCES) (expected FER2013's fer2013.csv)"],
-    ['a model file (exit 4)', () => requireModelFile(file('DENIED.onnx')), EXIT_CODES.model.code, 'permission denied (EACCES) (expected a model file: .onnx, or a tfjs model.json)'],
-    ['a card (exit 5)', () => loadCard('model.onnx', { card: file('DENIED.json') }), EXIT_CODES.card.code, 'permission denied (EACCES) (expected a model card JSON file)'],
+    [
+      'fer2013.csv (exit 3)',
+      () => readFer2013Rows(file('DENIED.csv')).next(),
+      EXIT_CODES.data.code,
+      "permission denied (EACCES) (expected FER2013's fer2013.csv)",
+    ],
+    [
+      'a model file (exit 4)',
+      () => requireModelFile(file('DENIED.onnx')),
+      EXIT_CODES.model.code,
+      'permission denied (EACCES) (expected a model file: .onnx, or a tfjs model.json)',
+    ],
+    [
+      'a card (exit 5)',
+      () => loadCard('model.onnx', { card: file('DENIED.json') }),
+      EXIT_CODES.card.code,
+      'permission denied (EACCES) (expected a model card JSON file)',
+    ],
   ] as const)('%s', async (_name, fn, exitCode, message) => {
     const error = await caught(fn)
     expect(error).toBeInstanceOf(FerbenchError)

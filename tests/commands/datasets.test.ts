@@ -1,4 +1,13 @@
-import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync, appendFileSync } from 'node:fs'
+import {
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  copyFileSync,
+  appendFileSync,
+} from 'node:fs'
 import path from 'node:path'
 import sharp from 'sharp'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -8,13 +17,28 @@ import { oraclePredict } from '../helpers/oracle.js'
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
 const JAFFE = path.join(FIXTURES, 'jaffe', 'jaffe')
 const JAFFE_CLASSES = ['neutral', 'happiness', 'sadness', 'surprise', 'anger', 'disgust', 'fear']
-const CODES: Record<string, string> = { NE: 'neutral', HA: 'happiness', SA: 'sadness', SU: 'surprise', AN: 'anger', DI: 'disgust', FE: 'fear' }
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => (statSync(path.join(dir, n)).isDirectory() ? filesUnder(path.join(dir, n)) : [path.join(dir, n)]))
+const CODES: Record<string, string> = {
+  NE: 'neutral',
+  HA: 'happiness',
+  SA: 'sadness',
+  SU: 'surprise',
+  AN: 'anger',
+  DI: 'disgust',
+  FE: 'fear',
 }
 
-interface Metrics { accuracy: number; samples: number; correct: number; confusionMatrix: { labels: string[]; counts: number[][] } }
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) =>
+    statSync(path.join(dir, n)).isDirectory() ? filesUnder(path.join(dir, n)) : [path.join(dir, n)],
+  )
+}
+
+interface Metrics {
+  accuracy: number
+  samples: number
+  correct: number
+  confusionMatrix: { labels: string[]; counts: number[][] }
+}
 interface Cv {
   schema: string
   folds: Array<{ fold: number; subjects: string[]; samples: number; metrics: Metrics; model: { path: string } }>
@@ -44,7 +68,17 @@ describe('cross-validation through the CLI', () => {
   })
 
   it('JAFFE --folds 10: leave-one-subject-out, per-fold metrics, mean ± std, pooled matrix', () => {
-    const { status, json } = runJson<Cv>(['eval', '--model', ORACLE, '--dataset', 'jaffe', '--data', JAFFE, '--folds', '10'])
+    const { status, json } = runJson<Cv>([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'jaffe',
+      '--data',
+      JAFFE,
+      '--folds',
+      '10',
+    ])
     expect(status).toBe(0)
     expect(json.schema).toBe('ferbench/cv@1')
     const subjects = [...truth.keys()].sort()
@@ -59,16 +93,20 @@ describe('cross-validation through the CLI', () => {
     const correct = [...truth.values()].reduce((a, [c]) => a + c, 0)
     const total = [...truth.values()].reduce((a, [, n]) => a + n, 0)
     expect([json.metrics.correct, json.metrics.samples]).toEqual([correct, total])
-    const pooled = json.folds.reduce((acc, f) => acc.map((row, t) => row.map((v, p) => v + f.metrics.confusionMatrix.counts[t]![p]!)), json.folds[0]!.metrics.confusionMatrix.counts.map((r) => r.map(() => 0)))
+    const pooled = json.folds.reduce(
+      (acc, f) => acc.map((row, t) => row.map((v, p) => v + f.metrics.confusionMatrix.counts[t]![p]!)),
+      json.folds[0]!.metrics.confusionMatrix.counts.map((r) => r.map(() => 0)),
+    )
     expect(json.metrics.confusionMatrix.counts).toEqual(pooled)
     expect(json.protocol.sameModelEveryFold).toBe(true)
     expect(json.warnings[0]).toMatch(/cross-dataset testing/)
   })
 
   it('--fold k evaluates that fold only and records it', () => {
-    const { status, json } = runJson<{ dataset: { fold: { fold: number; folds: number; subjects: string[] } }; metrics: Metrics }>(
-      ['eval', '--model', ORACLE, '--dataset', 'jaffe', '--data', JAFFE, '--fold', '3'],
-    )
+    const { status, json } = runJson<{
+      dataset: { fold: { fold: number; folds: number; subjects: string[] } }
+      metrics: Metrics
+    }>(['eval', '--model', ORACLE, '--dataset', 'jaffe', '--data', JAFFE, '--fold', '3'])
     expect(status).toBe(0)
     const third = [...truth.keys()].sort()[2]!
     expect(json.dataset.fold).toMatchObject({ fold: 3, folds: 10, subjects: [third] })
@@ -82,11 +120,26 @@ describe('cross-validation through the CLI', () => {
       copyFileSync(`${ORACLE}.ferbench.json`, path.join(dir, `m${k}.onnx.ferbench.json`))
     }
     const manifest = path.join(FIXTURES, 'manifest', 'manifest.csv')
-    const { status, json } = runJson<Cv>(['eval', '--model', path.join(dir, 'm{fold}.onnx'), '--dataset', 'manifest', '--data', manifest, '--split', 'test', '--folds', '2'])
+    const { status, json } = runJson<Cv>([
+      'eval',
+      '--model',
+      path.join(dir, 'm{fold}.onnx'),
+      '--dataset',
+      'manifest',
+      '--data',
+      manifest,
+      '--split',
+      'test',
+      '--folds',
+      '2',
+    ])
     expect(status).toBe(0)
     expect(json.protocol.sameModelEveryFold).toBe(false)
     expect(json.folds.map((f) => path.basename(f.model.path))).toEqual(['m1.onnx', 'm2.onnx'])
-    expect(json.folds.map((f) => f.subjects)).toEqual([['p01', 'p03'], ['p02', 'p04']])
+    expect(json.folds.map((f) => f.subjects)).toEqual([
+      ['p01', 'p03'],
+      ['p02', 'p04'],
+    ])
   })
 })
 
@@ -94,28 +147,55 @@ describe('datasets commands', () => {
   it('list names every adapter with its native order', () => {
     const { status, json } = runJson<{ datasets: Array<{ name: string; labels: string[] }> }>(['datasets', 'list'])
     expect(status).toBe(0)
-    expect(json.datasets.map((d) => d.name)).toEqual(expect.arrayContaining(['fer2013', 'ferplus', 'ckplus', 'jaffe', 'rafdb', 'affectnet', 'folder', 'manifest']))
+    expect(json.datasets.map((d) => d.name)).toEqual(
+      expect.arrayContaining(['fer2013', 'ferplus', 'ckplus', 'jaffe', 'rafdb', 'affectnet', 'folder', 'manifest']),
+    )
     expect(json.datasets.find((d) => d.name === 'rafdb')!.labels[0]).toBe('surprise')
   })
 
   it('inspect counts per split and warns where the canonical count differs', () => {
-    const { status, json } = runJson<{ samples: number; classes: Record<string, number>; subjects: number; splits: Array<{ name: string; samples: number; subjects: string[] }>; warnings: string[] }>(
-      ['datasets', 'inspect', '--dataset', 'ckplus', '--data', path.join(FIXTURES, 'ckplus', 'CK+48')],
-    )
+    const { status, json } = runJson<{
+      samples: number
+      classes: Record<string, number>
+      subjects: number
+      splits: Array<{ name: string; samples: number; subjects: string[] }>
+      warnings: string[]
+    }>(['datasets', 'inspect', '--dataset', 'ckplus', '--data', path.join(FIXTURES, 'ckplus', 'CK+48')])
     expect(status).toBe(0)
     const pngs = filesUnder(path.join(FIXTURES, 'ckplus', 'CK+48')).filter((f) => f.endsWith('.png'))
     expect(json.samples).toBe(pngs.length)
     expect(json.classes.happiness).toBe(pngs.filter((f) => f.includes(`${path.sep}happy${path.sep}`)).length)
     expect(json.subjects).toBe(new Set(pngs.map((f) => path.basename(f).slice(0, 4))).size)
     expect(json.warnings.join('\n')).toMatch(new RegExp(`${pngs.length} samples, but the full dataset has 981`))
-    const fer = runJson<{ splits: Array<{ name: string; samples: number }>; warnings: string[] }>(['datasets', 'inspect', '--dataset', 'fer2013', '--data', path.join(FIXTURES, 'fer2013', 'fer2013.csv')])
-    const rows = readFileSync(path.join(FIXTURES, 'fer2013', 'fer2013.csv'), 'utf8').trim().split('\n').slice(1)
-    expect(fer.json.splits.find((s) => s.name === 'PrivateTest')!.samples).toBe(rows.filter((r) => r.endsWith(',PrivateTest')).length)
+    const fer = runJson<{ splits: Array<{ name: string; samples: number }>; warnings: string[] }>([
+      'datasets',
+      'inspect',
+      '--dataset',
+      'fer2013',
+      '--data',
+      path.join(FIXTURES, 'fer2013', 'fer2013.csv'),
+    ])
+    const rows = readFileSync(path.join(FIXTURES, 'fer2013', 'fer2013.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+    expect(fer.json.splits.find((s) => s.name === 'PrivateTest')!.samples).toBe(
+      rows.filter((r) => r.endsWith(',PrivateTest')).length,
+    )
     expect(fer.json.warnings.join('\n')).toMatch(/has 3589/)
   })
 
   it('inspect --folds lists folds with their subject ids', () => {
-    const { status, json } = runJson<{ splits: Array<{ name: string; subjects: string[] }> }>(['datasets', 'inspect', '--dataset', 'jaffe', '--data', JAFFE, '--folds', '5'])
+    const { status, json } = runJson<{ splits: Array<{ name: string; subjects: string[] }> }>([
+      'datasets',
+      'inspect',
+      '--dataset',
+      'jaffe',
+      '--data',
+      JAFFE,
+      '--folds',
+      '5',
+    ])
     expect(status).toBe(0)
     expect(json.splits.map((s) => s.name)).toEqual(['fold-1', 'fold-2', 'fold-3', 'fold-4', 'fold-5'])
     // the documented rule, applied here: subjects sorted by code point, i-th subject → fold (i mod 5) + 1
@@ -124,12 +204,23 @@ describe('datasets commands', () => {
   })
 
   it('audit finds the planted exact and near duplicates across RAF-DB splits', () => {
-    const { status, json } = runJson<{ exactDuplicates: Array<{ crossSplit: boolean; items: Array<{ split: string; id: string }> }>; nearDuplicates: Array<{ crossSplit: boolean; a: { id: string }; b: { id: string } }> }>(
-      ['datasets', 'audit', '--dataset', 'rafdb', '--data', path.join(FIXTURES, 'rafdb', 'basic')],
-    )
+    const { status, json } = runJson<{
+      exactDuplicates: Array<{ crossSplit: boolean; items: Array<{ split: string; id: string }> }>
+      nearDuplicates: Array<{ crossSplit: boolean; a: { id: string }; b: { id: string } }>
+    }>(['datasets', 'audit', '--dataset', 'rafdb', '--data', path.join(FIXTURES, 'rafdb', 'basic')])
     expect(status).toBe(0)
-    expect(json.exactDuplicates).toEqual([{ crossSplit: true, items: [{ split: 'train', id: 'train_00001' }, { split: 'test', id: 'test_0001' }] }])
-    expect(json.nearDuplicates.filter((p) => p.crossSplit).map((p) => [p.a.id, p.b.id])).toEqual([['train_00002', 'test_0002']])
+    expect(json.exactDuplicates).toEqual([
+      {
+        crossSplit: true,
+        items: [
+          { split: 'train', id: 'train_00001' },
+          { split: 'test', id: 'test_0001' },
+        ],
+      },
+    ])
+    expect(json.nearDuplicates.filter((p) => p.crossSplit).map((p) => [p.a.id, p.b.id])).toEqual([
+      ['train_00002', 'test_0002'],
+    ])
   })
 })
 
@@ -139,11 +230,28 @@ describe('bad inputs', () => {
     cpSync(JAFFE, dir, { recursive: true })
     const broken = path.join(dir, 'KA.HA9.99.tiff')
     writeFileSync(broken, Buffer.from('II*\u0000garbage'))
-    const run = runJson<{ failures: Array<{ id: string; error: string }>; metrics: Metrics }>(['eval', '--model', ORACLE, '--dataset', 'jaffe', '--data', dir])
+    const run = runJson<{ failures: Array<{ id: string; error: string }>; metrics: Metrics }>([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'jaffe',
+      '--data',
+      dir,
+    ])
     expect(run.status).toBe(7)
     expect(run.json.failures).toHaveLength(1)
     expect(run.json.failures[0]!.error).toContain(broken)
-    const strict = runJson<{ error: { message: string } }>(['eval', '--model', ORACLE, '--dataset', 'jaffe', '--data', dir, '--strict'])
+    const strict = runJson<{ error: { message: string } }>([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'jaffe',
+      '--data',
+      dir,
+      '--strict',
+    ])
     expect(strict.status).toBe(3)
     expect(strict.json.error.message).toContain(broken)
   })
@@ -152,7 +260,15 @@ describe('bad inputs', () => {
     const dir = tempDir()
     cpSync(path.join(FIXTURES, 'rafdb', 'basic'), dir, { recursive: true })
     appendFileSync(path.join(dir, 'EmoLabel', 'list_patition_label.txt'), 'test_9999.jpg 4\n')
-    const run = runJson<{ failures: Array<{ id: string; error: string }> }>(['eval', '--model', ORACLE, '--dataset', 'rafdb', '--data', dir])
+    const run = runJson<{ failures: Array<{ id: string; error: string }> }>([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'rafdb',
+      '--data',
+      dir,
+    ])
     expect(run.status).toBe(7)
     expect(run.json.failures.map((f) => f.id)).toEqual(['test_9999'])
     expect(run.json.failures[0]!.error).toMatch(/test_9999_aligned\.jpg.*missing/)
@@ -167,7 +283,15 @@ describe('bad inputs', () => {
     f[1] = '70' // face_x 70 + width 64 > 80
     lines[1] = f.join(',')
     writeFileSync(csv, lines.join('\n') + '\n')
-    const run = runJson<{ failures: Array<{ id: string; error: string }> }>(['eval', '--model', ORACLE, '--dataset', 'affectnet', '--data', dir])
+    const run = runJson<{ failures: Array<{ id: string; error: string }> }>([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'affectnet',
+      '--data',
+      dir,
+    ])
     expect(run.status).toBe(7)
     expect(run.json.failures).toHaveLength(1)
     expect(run.json.failures[0]!.error).toMatch(/row 1 .*face box x=70.*not inside the 80×80 image/)
@@ -175,12 +299,26 @@ describe('bad inputs', () => {
 
   it('a FER+ file with another row count exits 3 naming both files', () => {
     const dir = tempDir()
-    const votes = readFileSync(path.join(FIXTURES, 'ferplus', 'fer2013new.csv'), 'utf8').trim().split('\n')
+    const votes = readFileSync(path.join(FIXTURES, 'ferplus', 'fer2013new.csv'), 'utf8')
+      .trim()
+      .split('\n')
     const short = path.join(dir, 'fer2013new.csv')
     writeFileSync(short, votes.slice(0, -1).join('\n') + '\n')
     const fer = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
     const out = path.join(dir, 'out.json')
-    const run = runJson<{ error: { message: string } }>(['eval', '--model', ORACLE, '--dataset', 'ferplus', '--data', fer, '--labels', short, '--output', out])
+    const run = runJson<{ error: { message: string } }>([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'ferplus',
+      '--data',
+      fer,
+      '--labels',
+      short,
+      '--output',
+      out,
+    ])
     expect(run.status).toBe(3)
     expect(run.json.error.message).toContain(short)
     expect(run.json.error.message).toContain(fer)
@@ -193,7 +331,15 @@ describe('bad inputs', () => {
   it('an empty folder exits 3; an unparseable JAFFE name is reported in warnings', () => {
     const empty = tempDir()
     mkdirSync(path.join(empty, 'nothing'), { recursive: true })
-    const run = runJson<{ error: { message: string } }>(['eval', '--model', ORACLE, '--dataset', 'folder', '--data', path.join(empty, 'nothing')])
+    const run = runJson<{ error: { message: string } }>([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'folder',
+      '--data',
+      path.join(empty, 'nothing'),
+    ])
     expect(run.status).toBe(3)
     expect(run.json.error.message).toMatch(/empty folder/)
     const jaffe = runJson<{ warnings: string[] }>(['eval', '--model', ORACLE, '--dataset', 'jaffe', '--data', JAFFE])

@@ -5,7 +5,11 @@ import { createDataset } from '../../src/datasets/registry.js'
 import type { Sample } from '../../src/datasets/types.js'
 import { FIXTURES } from '../helpers/cli.js'
 
-async function all(dataset: string, options: Record<string, unknown> & { data: string }, split?: string): Promise<{ samples: Sample[]; warnings: string[]; labels: readonly string[] }> {
+async function all(
+  dataset: string,
+  options: Record<string, unknown> & { data: string },
+  split?: string,
+): Promise<{ samples: Sample[]; warnings: string[]; labels: readonly string[] }> {
   const adapter = createDataset(dataset, options)
   const samples: Sample[] = []
   for await (const s of adapter.samples(split ?? adapter.defaultSplit)) samples.push(s)
@@ -13,7 +17,9 @@ async function all(dataset: string, options: Record<string, unknown> & { data: s
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => (statSync(path.join(dir, n)).isDirectory() ? filesUnder(path.join(dir, n)) : [path.join(dir, n)]))
+  return readdirSync(dir).flatMap((n) =>
+    statSync(path.join(dir, n)).isDirectory() ? filesUnder(path.join(dir, n)) : [path.join(dir, n)],
+  )
 }
 
 const CK_CODES = ['neutral', 'anger', 'contempt', 'disgust', 'fear', 'happiness', 'sadness', 'surprise']
@@ -27,13 +33,22 @@ describe('ckplus original layout', () => {
       const stem = path.basename(f).replace('_emotion.txt', '')
       const [subject, seq, frame] = stem.split('_') as [string, string, string]
       const label = CK_CODES[Math.round(Number(readFileSync(f, 'utf8').trim()))]!
-      return [2, 1, 0].map((back) => ({ id: `${subject}_${seq}_${String(Number(frame) - back).padStart(8, '0')}`, subject, label }))
+      return [2, 1, 0].map((back) => ({
+        id: `${subject}_${seq}_${String(Number(frame) - back).padStart(8, '0')}`,
+        subject,
+        label,
+      }))
     })
-    expect(samples.map((s) => ({ id: s.id, subject: s.subject, label: s.label })).sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(expected.sort((a, b) => (a.id < b.id ? -1 : 1)))
+    expect(
+      samples.map((s) => ({ id: s.id, subject: s.subject, label: s.label })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    ).toEqual(expected.sort((a, b) => (a.id < b.id ? -1 : 1)))
     expect(labels).toEqual(CK_CODES.slice(1))
     expect(warnings.join('\n')).toMatch(/1 sequence\(s\) without an emotion file/)
     // crop: 1.2 × the landmarks' larger side, centred on their box
-    const lm = readFileSync(path.join(root, 'Landmarks', 'S005', '001', 'S005_001_00000004_landmarks.txt'), 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number))
+    const lm = readFileSync(path.join(root, 'Landmarks', 'S005', '001', 'S005_001_00000004_landmarks.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/).map(Number))
     const xs = lm.map((p) => p[0]!)
     const ys = lm.map((p) => p[1]!)
     const side = Math.round(1.2 * Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)))
@@ -70,12 +85,22 @@ describe('jaffe', () => {
   const root = path.join(FIXTURES, 'jaffe', 'jaffe')
   it('finds images recursively, parses subject.EXPRn.id, reports names that do not parse and junk', async () => {
     const { samples, warnings } = await all('jaffe', { data: root })
-    const codes: Record<string, string> = { NE: 'neutral', HA: 'happiness', SA: 'sadness', SU: 'surprise', AN: 'anger', DI: 'disgust', FE: 'fear' }
+    const codes: Record<string, string> = {
+      NE: 'neutral',
+      HA: 'happiness',
+      SA: 'sadness',
+      SU: 'surprise',
+      AN: 'anger',
+      DI: 'disgust',
+      FE: 'fear',
+    }
     const parsed = filesUnder(root)
       .map((f) => /^([A-Z]{2})\.([A-Z]{2})\d+\.\d+\.(tiff?|png|jpg)$/.exec(path.basename(f)))
       .filter((m): m is RegExpExecArray => m !== null)
     expect(samples.length).toBe(parsed.length)
-    expect(samples.map((s) => `${s.subject} ${s.label}`).sort()).toEqual(parsed.map((m) => `${m[1]} ${codes[m[2]!]}`).sort())
+    expect(samples.map((s) => `${s.subject} ${s.label}`).sort()).toEqual(
+      parsed.map((m) => `${m[1]} ${codes[m[2]!]}`).sort(),
+    )
     expect(new Set(samples.map((s) => s.subject)).size).toBe(10)
     expect(warnings.join('\n')).toContain('scan_0001.tiff')
     expect(warnings.join('\n')).toMatch(/skipped 2 non-image file/)
@@ -86,10 +111,15 @@ describe('rafdb', () => {
   it('official list: codes 1–7, aligned images, train/test by prefix', async () => {
     const root = path.join(FIXTURES, 'rafdb', 'basic')
     const order = ['surprise', 'fear', 'disgust', 'happiness', 'sadness', 'anger', 'neutral']
-    const lines = readFileSync(path.join(root, 'EmoLabel', 'list_patition_label.txt'), 'utf8').trim().split('\n').map((l) => l.split(' '))
+    const lines = readFileSync(path.join(root, 'EmoLabel', 'list_patition_label.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '))
     for (const split of ['train', 'test']) {
       const { samples } = await all('rafdb', { data: root }, split)
-      const expected = lines.filter(([f]) => f!.startsWith(split)).map(([f, c]) => ({ id: f!.replace('.jpg', ''), label: order[Number(c) - 1] }))
+      const expected = lines
+        .filter(([f]) => f!.startsWith(split))
+        .map(([f, c]) => ({ id: f!.replace('.jpg', ''), label: order[Number(c) - 1] }))
       expect(samples.map((s) => ({ id: s.id, label: s.label }))).toEqual(expected)
       const image = await samples[0]!.load()
       expect([image.width, image.height]).toEqual([64, 64])
@@ -108,7 +138,10 @@ describe('rafdb', () => {
 
 describe('affectnet', () => {
   const root = path.join(FIXTURES, 'affectnet')
-  const rows = readFileSync(path.join(root, 'Manually_Annotated_file_lists', 'validation.csv'), 'utf8').trim().split('\n').slice(1)
+  const rows = readFileSync(path.join(root, 'Manually_Annotated_file_lists', 'validation.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
   const codeOf = (r: string): number => Number(r.split(',').at(-3))
   it('--classes 8 keeps codes 0–7, drops 8–10 and counts them', async () => {
     const { samples, warnings } = await all('affectnet', { data: root })
@@ -137,7 +170,10 @@ describe('folder', () => {
   it('numeric folders need --class-map', async () => {
     const root = path.join(FIXTURES, 'folder', 'numeric')
     expect(() => createDataset('folder', { data: root })).toThrow(/--class-map/)
-    const { samples, labels } = await all('folder', { data: root, classMap: '0=neutral,1=happy,2=surprise,3=sad,4=angry,5=disgust,6=fear' })
+    const { samples, labels } = await all('folder', {
+      data: root,
+      classMap: '0=neutral,1=happy,2=surprise,3=sad,4=angry,5=disgust,6=fear',
+    })
     expect(labels).toEqual(['neutral', 'happiness', 'surprise', 'sadness', 'anger', 'disgust', 'fear'])
     expect(samples.length).toBe(21)
   })
@@ -146,7 +182,11 @@ describe('folder', () => {
 describe('manifest', () => {
   it('reads path,label,subject,split relative to the manifest', async () => {
     const file = path.join(FIXTURES, 'manifest', 'manifest.csv')
-    const rows = readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','))
+    const rows = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','))
     const { samples } = await all('manifest', { data: file }, 'test')
     expect(samples.map((s) => [s.id, s.subject])).toEqual(rows.filter((r) => r[3] === 'test').map((r) => [r[0], r[2]]))
     const image = await samples[0]!.load()

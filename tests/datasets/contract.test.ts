@@ -14,16 +14,34 @@ import { oraclePredict } from '../helpers/oracle.js'
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
 const MANIFEST = path.join(FIXTURES, 'manifest', 'manifest.csv')
 /** The manifest fixture's label words → canonical names (written out here, not taken from parseEmotion). */
-const CANON: Record<string, string> = { neutral: 'neutral', sad: 'sadness', fearful: 'fear', surprised: 'surprise', disgust: 'disgust', happy: 'happiness', angry: 'anger' }
+const CANON: Record<string, string> = {
+  neutral: 'neutral',
+  sad: 'sadness',
+  fearful: 'fear',
+  surprised: 'surprise',
+  disgust: 'disgust',
+  happy: 'happiness',
+  angry: 'anger',
+}
 const ORDER = ['neutral', 'happiness', 'surprise', 'sadness', 'anger', 'disgust', 'fear', 'contempt']
 
-interface Row { path: string; label: string; subject: string; split: string }
-const rows: Row[] = readFileSync(MANIFEST, 'utf8').trim().split('\n').slice(1).map((l) => {
-  const [p, label, subject, split] = l.split(',') as [string, string, string, string]
-  return { path: p, label: CANON[label]!, subject, split }
-})
+interface Row {
+  path: string
+  label: string
+  subject: string
+  split: string
+}
+const rows: Row[] = readFileSync(MANIFEST, 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((l) => {
+    const [p, label, subject, split] = l.split(',') as [string, string, string, string]
+    return { path: p, label: CANON[label]!, subject, split }
+  })
 const present = ORDER.filter((c) => rows.some((r) => r.label === c))
-const countClasses = (rs: Row[]): Record<string, number> => Object.fromEntries(present.map((c) => [c, rs.filter((r) => r.label === c).length]))
+const countClasses = (rs: Row[]): Record<string, number> =>
+  Object.fromEntries(present.map((c) => [c, rs.filter((r) => r.label === c).length]))
 const subjectsOf = (rs: Row[]): string[] => [...new Set(rs.map((r) => r.subject))].sort()
 
 type InspectJson = DatasetInspectResult
@@ -49,7 +67,18 @@ describe('inspect JSON contract', () => {
   })
 
   it('manifest --split test --folds 2: splits are fold-1, fold-2 by the documented rule', () => {
-    const { status, json } = runJson<InspectJson>(['datasets', 'inspect', '--dataset', 'manifest', '--data', MANIFEST, '--split', 'test', '--folds', '2'])
+    const { status, json } = runJson<InspectJson>([
+      'datasets',
+      'inspect',
+      '--dataset',
+      'manifest',
+      '--data',
+      MANIFEST,
+      '--split',
+      'test',
+      '--folds',
+      '2',
+    ])
     expect(status).toBe(0)
     expect(datasetInspectDocumentSchema.parse(json)).toStrictEqual(json)
     const test = rows.filter((r) => r.split === 'test')
@@ -68,13 +97,21 @@ describe('inspect JSON contract', () => {
   })
 })
 
-interface Metrics { accuracy: number; samples: number; correct: number; confusionMatrix: { labels: string[]; counts: number[][] } }
+interface Metrics {
+  accuracy: number
+  samples: number
+  correct: number
+  confusionMatrix: { labels: string[]; counts: number[][] }
+}
 
 describe('eval JSON contract for folds', () => {
   const predicted = new Map<string, string>()
   beforeAll(async () => {
     for (const r of rows) {
-      const { data } = await sharp(path.join(path.dirname(MANIFEST), r.path)).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true })
+      const { data } = await sharp(path.join(path.dirname(MANIFEST), r.path))
+        .toColourspace('b-w')
+        .raw()
+        .toBuffer({ resolveWithObject: true })
       predicted.set(r.path, oraclePredict(Array.from(data), present))
     }
   })
@@ -84,9 +121,10 @@ describe('eval JSON contract for folds', () => {
   const accuracyOf = (rs: Row[]): number => rs.filter((r) => predicted.get(r.path) === r.label).length / rs.length
 
   it('all folds: folds[] with per-fold metrics, metrics pooled + accuracyFoldMean/Std', () => {
-    const { status, json } = runJson<{ folds: Array<{ fold: number; samples: number; subjects: string[]; metrics: Metrics }>; metrics: Metrics & { accuracyFoldMean: number; accuracyFoldStd: number } }>(
-      ['eval', '--model', ORACLE, '--dataset', 'manifest', '--data', MANIFEST, '--split', 'test', '--folds', '2'],
-    )
+    const { status, json } = runJson<{
+      folds: Array<{ fold: number; samples: number; subjects: string[]; metrics: Metrics }>
+      metrics: Metrics & { accuracyFoldMean: number; accuracyFoldStd: number }
+    }>(['eval', '--model', ORACLE, '--dataset', 'manifest', '--data', MANIFEST, '--split', 'test', '--folds', '2'])
     expect(status).toBe(0)
     expect(json.folds.map((f) => f.fold)).toEqual([1, 2])
     const accuracies = [1, 2].map((k) => accuracyOf(foldRows(k)))
@@ -103,14 +141,31 @@ describe('eval JSON contract for folds', () => {
     expect(json.metrics.samples).toBe(test.length)
     expect(json.metrics.accuracy).toBeCloseTo(accuracyOf(test), 12)
     const labels = json.metrics.confusionMatrix.labels
-    const expected = labels.map((t) => labels.map((p) => test.filter((r) => r.label === t && predicted.get(r.path) === p).length))
+    const expected = labels.map((t) =>
+      labels.map((p) => test.filter((r) => r.label === t && predicted.get(r.path) === p).length),
+    )
     expect(json.metrics.confusionMatrix.counts).toEqual(expected)
   })
 
   it('--fold 2: dataset.fold names the fold and its subjects', () => {
-    const { status, json } = runJson<{ dataset: { split: string; fold: { fold: number; folds: number; split: string; subjects: string[] } }; metrics: Metrics }>(
-      ['eval', '--model', ORACLE, '--dataset', 'manifest', '--data', MANIFEST, '--split', 'test', '--folds', '2', '--fold', '2'],
-    )
+    const { status, json } = runJson<{
+      dataset: { split: string; fold: { fold: number; folds: number; split: string; subjects: string[] } }
+      metrics: Metrics
+    }>([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'manifest',
+      '--data',
+      MANIFEST,
+      '--split',
+      'test',
+      '--folds',
+      '2',
+      '--fold',
+      '2',
+    ])
     expect(status).toBe(0)
     expect(json.dataset.fold).toMatchObject({ fold: 2, folds: 2, split: 'test', subjects: subjectsOf(foldRows(2)) })
     expect(json.metrics.samples).toBe(foldRows(2).length)
@@ -118,7 +173,9 @@ describe('eval JSON contract for folds', () => {
 })
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => (statSync(path.join(dir, n)).isDirectory() ? filesUnder(path.join(dir, n)) : [path.join(dir, n)]))
+  return readdirSync(dir).flatMap((n) =>
+    statSync(path.join(dir, n)).isDirectory() ? filesUnder(path.join(dir, n)) : [path.join(dir, n)],
+  )
 }
 
 describe('folder: FER2013 split from file-name prefixes is announced', () => {
@@ -126,9 +183,17 @@ describe('folder: FER2013 split from file-name prefixes is announced', () => {
   const privateFiles = filesUnder(root).filter((f) => path.basename(f).startsWith('PrivateTest_'))
 
   it('eval --split PrivateTest uses only PrivateTest_* files and says so in warnings', () => {
-    const { status, json } = runJson<{ dataset: { split: string; samples: number }; warnings: string[] }>(
-      ['eval', '--model', ORACLE, '--dataset', 'folder', '--data', root, '--split', 'PrivateTest'],
-    )
+    const { status, json } = runJson<{ dataset: { split: string; samples: number }; warnings: string[] }>([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'folder',
+      '--data',
+      root,
+      '--split',
+      'PrivateTest',
+    ])
     expect(status).toBe(0)
     expect(json.dataset.split).toBe('PrivateTest')
     expect(json.dataset.samples).toBe(privateFiles.length)
@@ -136,11 +201,29 @@ describe('folder: FER2013 split from file-name prefixes is announced', () => {
   })
 
   it('inspect --split PrivateTest counts them and says so; a real split folder is not announced', () => {
-    const { status, json } = runJson<InspectJson>(['datasets', 'inspect', '--dataset', 'folder', '--data', root, '--split', 'PrivateTest'])
+    const { status, json } = runJson<InspectJson>([
+      'datasets',
+      'inspect',
+      '--dataset',
+      'folder',
+      '--data',
+      root,
+      '--split',
+      'PrivateTest',
+    ])
     expect(status).toBe(0)
     expect(json.splits.map((s) => [s.name, s.samples])).toEqual([['PrivateTest', privateFiles.length]])
     expect(json.warnings.join('\n')).toMatch(/file-name prefixes/)
-    const plain = runJson<InspectJson>(['datasets', 'inspect', '--dataset', 'folder', '--data', root, '--split', 'test'])
+    const plain = runJson<InspectJson>([
+      'datasets',
+      'inspect',
+      '--dataset',
+      'folder',
+      '--data',
+      root,
+      '--split',
+      'test',
+    ])
     expect(plain.json.warnings.join('\n')).not.toMatch(/file-name prefixes/)
   })
 
@@ -148,7 +231,16 @@ describe('folder: FER2013 split from file-name prefixes is announced', () => {
     const dir = tempDir()
     mkdirSync(path.join(dir, 'test', 'happy'), { recursive: true })
     copyFileSync(privateFiles[0]!, path.join(dir, 'test', 'happy', 'face.jpg'))
-    const { status, json } = runJson<{ error: { kind: string; message: string } }>(['datasets', 'inspect', '--dataset', 'folder', '--data', dir, '--split', 'PrivateTest'])
+    const { status, json } = runJson<{ error: { kind: string; message: string } }>([
+      'datasets',
+      'inspect',
+      '--dataset',
+      'folder',
+      '--data',
+      dir,
+      '--split',
+      'PrivateTest',
+    ])
     expect(status).toBe(2)
     expect(json.error.message).toContain(dir)
     expect(json.error.message).toMatch(/no files named PrivateTest_\*/)

@@ -25,7 +25,11 @@ describe('decodeImageFile', () => {
       const file = path.join(dir, name)
       writeFileSync(file, await make())
       const image = await decodeImageFile(file)
-      expect({ width: image.width, height: image.height, channels: image.channels }).toEqual({ width: W, height: H, channels: 1 })
+      expect({ width: image.width, height: image.height, channels: image.channels }).toEqual({
+        width: W,
+        height: H,
+        channels: 1,
+      })
       expect(Array.from(image.data)).toEqual(Array.from(pixels))
     })
   }

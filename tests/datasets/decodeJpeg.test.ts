@@ -17,17 +17,25 @@ describe('decodeImageFile: JPEG fast path', () => {
 
   it('a gray JPEG comes back as one channel, equal to libvips b-w decoding', async () => {
     const file = path.join(dir, 'gray.jpg')
-    await sharp(Buffer.from(gray), { raw: { width: W, height: H, channels: 1 } }).jpeg({ quality: 80 }).toFile(file)
+    await sharp(Buffer.from(gray), { raw: { width: W, height: H, channels: 1 } })
+      .jpeg({ quality: 80 })
+      .toFile(file)
     const expected = await sharp(file).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true })
     expect(expected.info.channels).toBe(1)
     const image = await decodeImageFile(file)
-    expect({ width: image.width, height: image.height, channels: image.channels }).toEqual({ width: W, height: H, channels: 1 })
+    expect({ width: image.width, height: image.height, channels: image.channels }).toEqual({
+      width: W,
+      height: H,
+      channels: 1,
+    })
     expect(Array.from(image.data)).toEqual(Array.from(expected.data))
   })
 
   it('a colour JPEG comes back as three sRGB channels', async () => {
     const file = path.join(dir, 'colour.jpeg')
-    await sharp(Buffer.from(rgb), { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 90 }).toFile(file)
+    await sharp(Buffer.from(rgb), { raw: { width: W, height: H, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toFile(file)
     const expected = await sharp(file).toColourspace('srgb').raw().toBuffer()
     const image = await decodeImageFile(file)
     expect(image.channels).toBe(3)

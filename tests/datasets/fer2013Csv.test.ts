@@ -24,7 +24,9 @@ async function collect(file: string, split: string): Promise<Array<{ id: string;
 
 describe('fer2013.csv reader', () => {
   it('reads BOM + CRLF + quoted pixel fields + blank lines exactly like the plain file', async () => {
-    const plain = write(`emotion,pixels,Usage\n3,${pixels(1).join(' ')},PrivateTest\n0,${pixels(2).join(' ')},Training\n6,${pixels(3).join(' ')},PrivateTest\n`)
+    const plain = write(
+      `emotion,pixels,Usage\n3,${pixels(1).join(' ')},PrivateTest\n0,${pixels(2).join(' ')},Training\n6,${pixels(3).join(' ')},PrivateTest\n`,
+    )
     const messy = write(
       `\uFEFFemotion,pixels,Usage\r\n3,"${pixels(1).join(' ')}",PrivateTest\r\n\r\n0,${pixels(2).join(' ')},Training\r\n"6",${pixels(3).join(' ')},"PrivateTest"`,
     )
@@ -61,7 +63,9 @@ describe('fer2013.csv reader', () => {
   it('does not parse the pixels of rows outside the requested split', async () => {
     // a Training row with garbage pixels must not stop a PrivateTest evaluation
     const file = write(`emotion,pixels,Usage\n3,not pixels at all,Training\n4,${pixels(5).join(' ')},PrivateTest\n`)
-    expect(await collect(file, 'PrivateTest')).toEqual([{ id: 'row-2', label: 'sadness', first: pixels(5).slice(0, 4) }])
+    expect(await collect(file, 'PrivateTest')).toEqual([
+      { id: 'row-2', label: 'sadness', first: pixels(5).slice(0, 4) },
+    ])
     await expect(collect(file, 'Training')).rejects.toThrow(/row 1: pixel 1 is not an integer/)
   })
 })

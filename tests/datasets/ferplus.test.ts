@@ -44,7 +44,11 @@ describe('FER+ majority protocol', () => {
 })
 
 describe('ferplus adapter on the fixture', () => {
-  const lines = readFileSync(NEW, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','))
+  const lines = readFileSync(NEW, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','))
   for (const split of ['Training', 'PublicTest', 'PrivateTest']) {
     it(`${split}: labels follow the protocol, empty Image names are skipped`, async () => {
       const expected: Array<{ id: string; label: string }> = []
@@ -55,7 +59,9 @@ describe('ferplus adapter on the fixture', () => {
       })
       const adapter = new FerplusAdapter({ data: FER, labels: NEW })
       expect(await collect(adapter, split)).toEqual(expected)
-      expect(adapter.warnings.some((w) => w.includes('empty Image name'))).toBe(lines.some((f) => f[0] === split && f[1] === ''))
+      expect(adapter.warnings.some((w) => w.includes('empty Image name'))).toBe(
+        lines.some((f) => f[0] === split && f[1] === ''),
+      )
     })
   }
   it('accepts the FER+ split names and a folder holding both files', async () => {
@@ -73,7 +79,9 @@ describe('ferplus adapter on the fixture', () => {
     writeFileSync(short, all.slice(0, -2).join('\n') + '\n')
     const rows = all.length - 1
     await expect(collect(new FerplusAdapter({ data: FER, labels: short }), 'Training')).rejects.toThrow(
-      new RegExp(`${short.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*${FER.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*first differing row: ${rows - 1}`),
+      new RegExp(
+        `${short.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*${FER.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*first differing row: ${rows - 1}`,
+      ),
     )
   })
   it('a Usage mismatch names both files and the row', async () => {

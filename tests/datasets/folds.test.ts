@@ -45,15 +45,27 @@ describe('subject-independent folds', () => {
 
   it('refuse more folds than subjects, and datasets without subjects', async () => {
     const rafdb = createDataset('rafdb', { data: path.join(FIXTURES, 'rafdb', 'basic'), folds: 2, fold: 1 })
-    await expect((async () => { for await (const _ of rafdb.samples('test')) void _ })()).rejects.toThrow(/no subject id/)
+    await expect(
+      (async () => {
+        for await (const _ of rafdb.samples('test')) void _
+      })(),
+    ).rejects.toThrow(/no subject id/)
     const jaffe = createDataset('jaffe', { data: path.join(FIXTURES, 'jaffe', 'jaffe'), folds: 11, fold: 1 })
-    await expect((async () => { for await (const _ of jaffe.samples('all')) void _ })()).rejects.toThrow(/--folds 11: jaffe split all has only 10 subject\(s\).*give --folds 10 or fewer/)
+    await expect(
+      (async () => {
+        for await (const _ of jaffe.samples('all')) void _
+      })(),
+    ).rejects.toThrow(/--folds 11: jaffe split all has only 10 subject\(s\).*give --folds 10 or fewer/)
   })
 
   it('--fold alone on too few subjects names the default fold count it used and what to give', async () => {
     // The CK+ fixture holds 6 subjects; CK+'s default is 10 folds.
     const ckplus = createDataset('ckplus', { data: path.join(FIXTURES, 'ckplus', 'CK+48'), fold: 3 })
-    await expect((async () => { for await (const _ of ckplus.samples('all')) void _ })()).rejects.toThrow(
+    await expect(
+      (async () => {
+        for await (const _ of ckplus.samples('all')) void _
+      })(),
+    ).rejects.toThrow(
       "--fold without --folds uses ckplus's default of 10 folds, but ckplus split all has only 6 subject(s); folds are subject-independent, so give --folds 6 or fewer",
     )
   })

@@ -25,8 +25,26 @@ const piece = fc.oneof(
   fc.constant('emotion,pixels,Usage'),
   fc.constant('emotion, Usage, pixels'),
   fc.integer({ min: 0, max: 255 }).map((v) => `3,${pixelsOf(2304, v)},PrivateTest`),
-  fc.tuple(fc.integer({ min: 0, max: 2400 }), fc.integer({ min: 0, max: 255 })).map(([n, v]) => `${n % 9},${pixelsOf(n, v)},PrivateTest`),
-  fc.constantFrom('"', '""', ',', ';', '\t', '\r', '\uFEFF', '\u0000', ' ', '-1', '256', 'nan', 'Training', 'PublicTest', '"3","1 2"'),
+  fc
+    .tuple(fc.integer({ min: 0, max: 2400 }), fc.integer({ min: 0, max: 255 }))
+    .map(([n, v]) => `${n % 9},${pixelsOf(n, v)},PrivateTest`),
+  fc.constantFrom(
+    '"',
+    '""',
+    ',',
+    ';',
+    '\t',
+    '\r',
+    '\uFEFF',
+    '\u0000',
+    ' ',
+    '-1',
+    '256',
+    'nan',
+    'Training',
+    'PublicTest',
+    '"3","1 2"',
+  ),
   fc.string({ maxLength: 40 }),
 )
 
@@ -35,17 +53,24 @@ describe('fuzz: the FER2013 CSV reader never crashes with anything but a Ferbenc
     const dir = tempDir('ferbench-fuzz-')
     let n = 0
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(piece, { maxLength: 4 }).map((p) => p.join('')), { maxLength: 8 }), fc.constantFrom('\n', '\r\n'), async (lines, eol) => {
-        const file = path.join(dir, `f${n++}.csv`)
-        writeFileSync(file, lines.join(eol))
-        await onlyFerbenchErrors(async () => {
-          const adapter = new Fer2013Adapter(file)
-          for await (const sample of adapter.samples('PrivateTest')) {
-            const image = await sample.load()
-            expect(image.data.length).toBe(48 * 48)
-          }
-        })
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.array(piece, { maxLength: 4 }).map((p) => p.join('')),
+          { maxLength: 8 },
+        ),
+        fc.constantFrom('\n', '\r\n'),
+        async (lines, eol) => {
+          const file = path.join(dir, `f${n++}.csv`)
+          writeFileSync(file, lines.join(eol))
+          await onlyFerbenchErrors(async () => {
+            const adapter = new Fer2013Adapter(file)
+            for await (const sample of adapter.samples('PrivateTest')) {
+              const image = await sample.load()
+              expect(image.data.length).toBe(48 * 48)
+            }
+          })
+        },
+      ),
       { numRuns: 200, seed: 7 },
     )
   })
@@ -75,7 +100,19 @@ describe('fuzz: the card parser never crashes with anything but a FerbenchError 
   })
 
   it('valid cards with one field replaced by anything (200 runs)', () => {
-    const fields = [...Object.keys(validCard), 'mean', 'std', 'crop', 'tta', 'ttaAverage', 'batch', 'input.height', 'input.channels', 'input.layout', 'labels.0']
+    const fields = [
+      ...Object.keys(validCard),
+      'mean',
+      'std',
+      'crop',
+      'tta',
+      'ttaAverage',
+      'batch',
+      'input.height',
+      'input.channels',
+      'input.layout',
+      'labels.0',
+    ]
     fc.assert(
       fc.property(fc.constantFrom(...fields), fc.anything(), (field, value) => {
         const card = structuredClone(validCard) as Record<string, unknown>
@@ -97,11 +134,17 @@ describe('fuzz: the card parser never crashes with anything but a FerbenchError 
     const dir = tempDir('ferbench-fuzz-card-')
     let n = 0
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 200 }), fc.jsonValue().map((v) => JSON.stringify(v))), async (text) => {
-        const file = path.join(dir, `c${n++}.json`)
-        writeFileSync(file, text)
-        await onlyFerbenchErrors(() => loadCard('model.onnx', { card: file }))
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        async (text) => {
+          const file = path.join(dir, `c${n++}.json`)
+          writeFileSync(file, text)
+          await onlyFerbenchErrors(() => loadCard('model.onnx', { card: file }))
+        },
+      ),
       { numRuns: 200, seed: 17 },
     )
   })

@@ -43,16 +43,24 @@ const png48 = (): Buffer => grayPng(48, 48, new Uint8Array(48 * 48).fill(128))
 
 describe('special files: only regular files are read, nothing blocks', () => {
   it.each([
-    ['a symlink to /dev/zero named .png', (f: string) => symlinkSync('/dev/zero', f), /is a character device, not a regular file/],
+    [
+      'a symlink to /dev/zero named .png',
+      (f: string) => symlinkSync('/dev/zero', f),
+      /is a character device, not a regular file/,
+    ],
     ['a FIFO named .png', mkfifo, /is a FIFO \(named pipe\), not a regular file/],
     ['a folder named .png', (f: string) => mkdirSync(f), /is a folder, not a regular file/],
     ['a FIFO named .jpg (the JPEG fast path)', mkfifo, /is a FIFO/],
-  ] as const)('%s: a per-sample error naming the file, at once', async (name, make, message) => {
-    const file = path.join(tempDir(), name.includes('.jpg') ? 'face.jpg' : 'face.png')
-    make(file)
-    await expect(decodeImageFile(file)).rejects.toThrow(message)
-    await expect(decodeImageFile(file)).rejects.toThrow(file)
-  }, 10_000)
+  ] as const)(
+    '%s: a per-sample error naming the file, at once',
+    async (name, make, message) => {
+      const file = path.join(tempDir(), name.includes('.jpg') ? 'face.jpg' : 'face.png')
+      make(file)
+      await expect(decodeImageFile(file)).rejects.toThrow(message)
+      await expect(decodeImageFile(file)).rejects.toThrow(file)
+    },
+    10_000,
+  )
 
   it('CK+: an emotion file that is a FIFO is a data error; a landmarks file that is a FIFO fails its sample', async () => {
     const root = path.join(tempDir(), 'ckplus')
@@ -64,7 +72,10 @@ describe('special files: only regular files are read, nothing blocks', () => {
     expect(error.exitCode).toBe(EXIT_CODES.data.code)
     expect(error.message).toBe(`${emotion}: is a FIFO (named pipe), not a regular file (expected a CK+ emotion file)`)
     rmSync(emotion)
-    cpSync(path.join(FIXTURES, 'ckplus', 'original', 'Emotion', 'S010', '004', 'S010_004_00000004_emotion.txt'), emotion)
+    cpSync(
+      path.join(FIXTURES, 'ckplus', 'original', 'Emotion', 'S010', '004', 'S010_004_00000004_emotion.txt'),
+      emotion,
+    )
     const landmarks = path.join(root, 'Landmarks', 'S010', '006', 'S010_006_00000003_landmarks.txt')
     rmSync(landmarks)
     mkfifo(landmarks)
@@ -72,14 +83,23 @@ describe('special files: only regular files are read, nothing blocks', () => {
     for await (const sample of new CkplusAdapter({ data: root }).samples('all')) {
       await sample.load().catch((e: Error) => failures.push(e.message))
     }
-    expect(failures).toEqual([`${landmarks}: is a FIFO (named pipe), not a regular file (expected a CK+ landmarks file (CK+ faces are cropped from the landmarks' box))`])
+    expect(failures).toEqual([
+      `${landmarks}: is a FIFO (named pipe), not a regular file (expected a CK+ landmarks file (CK+ faces are cropped from the landmarks' box))`,
+    ])
   }, 20_000)
 
   it('a tfjs model.json whose weight shard is a FIFO is refused as a model error', async () => {
     const dir = tempDir()
     mkfifo(path.join(dir, 'shard.bin'))
     const file = path.join(dir, 'model.json')
-    writeFileSync(file, JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [{ paths: ['shard.bin'], weights: [] }] }))
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'graph-model',
+        modelTopology: { node: [] },
+        weightsManifest: [{ paths: ['shard.bin'], weights: [] }],
+      }),
+    )
     const { tfjsModelBytes } = await import('../../src/runners/tfjsModelFile.js')
     const error = await ferbenchError(() => tfjsModelBytes(file, readTfjsModelJson(file)))
     expect(error.exitCode).toBe(EXIT_CODES.model.code)
@@ -111,7 +131,9 @@ describe('only the raster formats ferbench documents are decoded; a pixel limit 
   it('--max-pixels lowers (or raises) the limit: a 48×48 image against 2000 and 2304 pixels', async () => {
     const file = path.join(tempDir(), 'face.png')
     writeFileSync(file, png48())
-    await expect(decodeImageFile(file, { maxPixels: 2000 })).rejects.toThrow(/48×48 = 2304 pixels is over the pixel limit of 2000/)
+    await expect(decodeImageFile(file, { maxPixels: 2000 })).rejects.toThrow(
+      /48×48 = 2304 pixels is over the pixel limit of 2000/,
+    )
     expect((await decodeImageFile(file, { maxPixels: 2304 })).width).toBe(48)
   })
 })
@@ -134,7 +156,9 @@ describe('list files: paths are relative to the dataset root and stay inside it'
     const error = await ferbenchError(() => manifest(['img/a.png,happy', `${listed},sad`]))
     expect(error.exitCode).toBe(EXIT_CODES.data.code)
     expect(error.message).toContain(`manifest.csv line 3: path '${listed}' is outside the dataset root `)
-    expect(error.message).toContain('(paths are relative to the dataset root and must stay inside it; --allow-outside-root reads them anyway)')
+    expect(error.message).toContain(
+      '(paths are relative to the dataset root and must stay inside it; --allow-outside-root reads them anyway)',
+    )
   })
 
   it('manifest: --allow-outside-root reads such a path', async () => {
@@ -145,22 +169,30 @@ describe('list files: paths are relative to the dataset root and stay inside it'
   it('manifest: a repeated row is a warning and counted once; the same image with two labels is an error naming both lines', async () => {
     const adapter = manifest(['img/a.png,happy', 'img/b.png,sad', './img/a.png,happy'])
     expect(await ids(adapter, 'all')).toEqual(['img/a.png:happiness', 'img/b.png:sadness'])
-    expect(adapter.warnings.join('\n')).toMatch(/1 row\(s\) repeat an image already listed in the same split with the same label; each image is counted once: '\.\/img\/a\.png' \(line 4\)/)
+    expect(adapter.warnings.join('\n')).toMatch(
+      /1 row\(s\) repeat an image already listed in the same split with the same label; each image is counted once: '\.\/img\/a\.png' \(line 4\)/,
+    )
     const error = await ferbenchError(() => manifest(['img/a.png,happy', 'img/b.png,sad', 'img/a.png,angry']))
     expect(error.exitCode).toBe(EXIT_CODES.data.code)
-    expect(error.message).toMatch(/manifest\.csv line 4: 'img\/a\.png' is labelled anger, but line 2 lists the same image as happiness/)
+    expect(error.message).toMatch(
+      /manifest\.csv line 4: 'img\/a\.png' is labelled anger, but line 2 lists the same image as happiness/,
+    )
   })
 
   function affectnet(rows: string[], options: Partial<DatasetOptions> = {}): AffectnetAdapter {
     const root = tempDir()
     mkdirSync(path.join(root, 'Manually_Annotated_file_lists'))
     mkdirSync(path.join(root, 'Manually_Annotated_Images', '1'), { recursive: true })
-    const header = 'subDirectory_filePath,face_x,face_y,face_width,face_height,facial_landmarks,expression,valence,arousal'
+    const header =
+      'subDirectory_filePath,face_x,face_y,face_width,face_height,facial_landmarks,expression,valence,arousal'
     const lines = rows.map((r) => {
       const [file, code] = r.split(',')
       return `${file},0,0,48,48,"1;2",${code},0,0`
     })
-    writeFileSync(path.join(root, 'Manually_Annotated_file_lists', 'validation.csv'), `${header}\n${lines.join('\n')}\n`)
+    writeFileSync(
+      path.join(root, 'Manually_Annotated_file_lists', 'validation.csv'),
+      `${header}\n${lines.join('\n')}\n`,
+    )
     return new AffectnetAdapter({ data: root, ...options })
   }
 
@@ -171,15 +203,22 @@ describe('list files: paths are relative to the dataset root and stay inside it'
       expect(error.exitCode).toBe(EXIT_CODES.data.code)
       expect(error.message).toContain(`validation.csv row 2: path '${listed}' is outside the dataset root `)
     }
-    expect(await ids(affectnet(['1/a.jpg,1', '../../x.jpg,2'], { allowOutsideRoot: true }), 'validation')).toEqual(['1/a.jpg:happiness', '../../x.jpg:sadness'])
+    expect(await ids(affectnet(['1/a.jpg,1', '../../x.jpg,2'], { allowOutsideRoot: true }), 'validation')).toEqual([
+      '1/a.jpg:happiness',
+      '../../x.jpg:sadness',
+    ])
   })
 
   it('AffectNet: a repeated row is counted once with a warning; conflicting codes are an error naming both rows', async () => {
     const adapter = affectnet(['1/a.jpg,1', '1/b.jpg,2', '1/a.jpg,1'])
     expect(await ids(adapter, 'validation')).toEqual(['1/a.jpg:happiness', '1/b.jpg:sadness'])
-    expect(adapter.warnings.join('\n')).toMatch(/affectnet validation: 1 row\(s\) repeat an image .*'1\/a\.jpg' \(rows 1 and 3\)/)
+    expect(adapter.warnings.join('\n')).toMatch(
+      /affectnet validation: 1 row\(s\) repeat an image .*'1\/a\.jpg' \(rows 1 and 3\)/,
+    )
     const error = await ferbenchError(() => ids(affectnet(['1/a.jpg,1', '1/a.jpg,6']), 'validation'))
-    expect(error.message).toMatch(/validation\.csv row 2: '1\/a\.jpg' has expression 6, but row 1 lists the same image with 1/)
+    expect(error.message).toMatch(
+      /validation\.csv row 2: '1\/a\.jpg' has expression 6, but row 1 lists the same image with 1/,
+    )
   })
 
   it('RAF-DB list: a repeated line is counted once with a warning; conflicting codes are an error naming both lines', async () => {
@@ -189,10 +228,14 @@ describe('list files: paths are relative to the dataset root and stay inside it'
     writeFileSync(list, 'test_0001.jpg 4\ntest_0002.jpg 5\ntest_0001.jpg 4\n')
     const adapter = new RafdbAdapter({ data: root })
     expect(await ids(adapter, 'test')).toEqual(['test_0001:happiness', 'test_0002:sadness'])
-    expect(adapter.warnings.join('\n')).toMatch(/rafdb: 1 line\(s\) of .* repeat an image with the same code; counted once: test_0001 \(lines 1 and 3\)/)
+    expect(adapter.warnings.join('\n')).toMatch(
+      /rafdb: 1 line\(s\) of .* repeat an image with the same code; counted once: test_0001 \(lines 1 and 3\)/,
+    )
     writeFileSync(list, 'test_0001.jpg 4\ntest_0001.jpg 7\n')
     const error = await ferbenchError(() => ids(new RafdbAdapter({ data: root }), 'test'))
-    expect(error.message).toMatch(/list_patition_label\.txt line 2: test_0001 has code 7, but line 1 lists it with code 4/)
+    expect(error.message).toMatch(
+      /list_patition_label\.txt line 2: test_0001 has code 7, but line 1 lists it with code 4/,
+    )
   })
 })
 
@@ -220,8 +263,13 @@ describe('symlinked class folders: followed inside the root, refused outside it 
     symlinkSync(outside, path.join(root, 'angry'))
     const error = await ferbenchError(() => new FolderAdapter({ data: root }))
     expect(error.exitCode).toBe(EXIT_CODES.data.code)
-    expect(error.message).toContain(`${path.join(root, 'angry')}: symlinked folder points to ${outside}, outside the dataset root ${root}`)
-    expect(await ids(new FolderAdapter({ data: root, allowOutsideRoot: true }), 'all')).toEqual(['angry/a.png:anger', 'happy/h.png:happiness'])
+    expect(error.message).toContain(
+      `${path.join(root, 'angry')}: symlinked folder points to ${outside}, outside the dataset root ${root}`,
+    )
+    expect(await ids(new FolderAdapter({ data: root, allowOutsideRoot: true }), 'all')).toEqual([
+      'angry/a.png:anger',
+      'happy/h.png:happiness',
+    ])
   })
 })
 
@@ -251,21 +299,33 @@ describe('fer2013.csv: line ends and line lengths', () => {
     truncateSync(file, 8 * 1024 ** 3) // zeros to 8 GiB: reading it all (or quadratically) would not finish in the test's time
     const error = await ferbenchError(() => rows(file))
     expect(error.exitCode).toBe(EXIT_CODES.data.code)
-    expect(error.message).toBe(`${file} row 1: a line longer than 1048576 bytes (a FER2013 row is about 9 KB); expected one 'emotion,pixels,Usage' row per line`)
+    expect(error.message).toBe(
+      `${file} row 1: a line longer than 1048576 bytes (a FER2013 row is about 9 KB); expected one 'emotion,pixels,Usage' row per line`,
+    )
   }, 20_000)
 
   it('FER+ votes and an AffectNet list with a line with no end: errors after a bounded read (found beside the FER2013 reader)', async () => {
     const votes = path.join(tempDir(), 'fer2013new.csv')
-    writeFileSync(votes, 'Usage,Image name,neutral,happiness,surprise,sadness,anger,disgust,fear,contempt,unknown,NF\nTraining,')
+    writeFileSync(
+      votes,
+      'Usage,Image name,neutral,happiness,surprise,sadness,anger,disgust,fear,contempt,unknown,NF\nTraining,',
+    )
     truncateSync(votes, 8 * 1024 ** 3)
     const ferplusError = await ferbenchError(async () => {
       for await (const _row of readFerplusRows(votes)) void _row
     })
-    expect(ferplusError.message).toMatch(new RegExp(`^${votes.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: malformed CSV \\(Max Record Size.*at line 2\\); expected one row of vote counts per image, each line under 65536 bytes$`))
+    expect(ferplusError.message).toMatch(
+      new RegExp(
+        `^${votes.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: malformed CSV \\(Max Record Size.*at line 2\\); expected one row of vote counts per image, each line under 65536 bytes$`,
+      ),
+    )
     const root = tempDir()
     mkdirSync(path.join(root, 'Manually_Annotated_file_lists'))
     const list = path.join(root, 'Manually_Annotated_file_lists', 'validation.csv')
-    writeFileSync(list, 'subDirectory_filePath,face_x,face_y,face_width,face_height,facial_landmarks,expression\n1/a.jpg,')
+    writeFileSync(
+      list,
+      'subDirectory_filePath,face_x,face_y,face_width,face_height,facial_landmarks,expression\n1/a.jpg,',
+    )
     truncateSync(list, 8 * 1024 ** 3)
     const affectnetError = await ferbenchError(() => ids(new AffectnetAdapter({ data: root }), 'validation'))
     expect(affectnetError.exitCode).toBe(EXIT_CODES.data.code)
@@ -277,7 +337,9 @@ describe('fer2013.csv: line ends and line lengths', () => {
     writeFileSync(file, 'path,label\nimg/a.png,')
     truncateSync(file, 8 * 1024 ** 3)
     const error = await ferbenchError(() => new ManifestAdapter({ data: file }))
-    expect(error.message).toBe(`${file} line 2: longer than 65536 bytes without a line end (expected one short CSV row per line)`)
+    expect(error.message).toBe(
+      `${file} line 2: longer than 65536 bytes without a line end (expected one short CSV row per line)`,
+    )
   }, 20_000)
 })
 
@@ -287,7 +349,9 @@ describe('reads are bounded by a size limit', () => {
     const image = path.join(dir, 'huge.png')
     writeFileSync(image, png48())
     truncateSync(image, 64 * 1024 * 1024 + 1)
-    await expect(decodeImageFile(image)).rejects.toThrow(`${image}: 67108865 bytes is over the 67108864-byte limit for an image file`)
+    await expect(decodeImageFile(image)).rejects.toThrow(
+      `${image}: 67108865 bytes is over the 67108864-byte limit for an image file`,
+    )
     const card = path.join(dir, 'card.json')
     writeFileSync(card, '{')
     truncateSync(card, 64 * 1024 * 1024 + 1)
@@ -300,19 +364,34 @@ describe('reads are bounded by a size limit', () => {
     const input = { height: 1024, width: 1024, channels: 3 }
     const error = await ferbenchError(() => checkBatchTensor(32 * 10, input, 'usage', '--batch 32 (× 10 view(s))'))
     expect(error.exitCode).toBe(EXIT_CODES.usage.code)
-    expect(error.message).toBe('--batch 32 (× 10 view(s)): 320 row(s) × 1024×1024×3 float32 = 4026531840 bytes per inference call, over the 1073741824-byte limit; use a smaller batch')
+    expect(error.message).toBe(
+      '--batch 32 (× 10 view(s)): 320 row(s) × 1024×1024×3 float32 = 4026531840 bytes per inference call, over the 1073741824-byte limit; use a smaller batch',
+    )
     expect(() => checkBatchTensor(85, input, 'usage', '--batch 85')).not.toThrow() // 85 × 12 MiB = 1020 MiB
-    expect((await ferbenchError(() => checkBatchTensor(86, input, 'model', 'm.onnx: fixed batch 86'))).exitCode).toBe(EXIT_CODES.model.code)
+    expect((await ferbenchError(() => checkBatchTensor(86, input, 'model', 'm.onnx: fixed batch 86'))).exitCode).toBe(
+      EXIT_CODES.model.code,
+    )
   })
 })
 
 describe('sizes that would overflow: card and model bounds', () => {
-  const card = JSON.parse(readFileSync(path.join(FIXTURES, 'models', 'oracle.onnx.ferbench.json'), 'utf8')) as Record<string, unknown>
+  const card = JSON.parse(readFileSync(path.join(FIXTURES, 'models', 'oracle.onnx.ferbench.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >
 
   it.each([
     ['batch 1e8', { batch: 1e8 }, /batch: Too big: expected number to be <=4096 \(received: 100000000\)/],
-    ['crop.from 1e5', { input: { height: 48, width: 48, channels: 1, layout: 'NCHW' }, crop: { size: 48, from: 1e5 } }, /crop\.from: Too big: expected number to be <=4096 \(received: 100000\)/],
-    ['input 100000²', { input: { height: 100000, width: 100000, channels: 1, layout: 'NCHW' } }, /input\.height: Too big: expected number to be <=4096 \(received: 100000\)/],
+    [
+      'crop.from 1e5',
+      { input: { height: 48, width: 48, channels: 1, layout: 'NCHW' }, crop: { size: 48, from: 1e5 } },
+      /crop\.from: Too big: expected number to be <=4096 \(received: 100000\)/,
+    ],
+    [
+      'input 100000²',
+      { input: { height: 100000, width: 100000, channels: 1, layout: 'NCHW' } },
+      /input\.height: Too big: expected number to be <=4096 \(received: 100000\)/,
+    ],
   ])('card %s: exit 5 naming the field, the bound and the value', async (_name, fields, message) => {
     const error = await ferbenchError(() => parseCard({ ...card, ...fields }, 'card.json'))
     expect(error.exitCode).toBe(EXIT_CODES.card.code)
@@ -321,9 +400,13 @@ describe('sizes that would overflow: card and model bounds', () => {
 
   it('a model whose input is 100000×100000, or whose batch is fixed at 1e8: exit 4 naming the shape and the limit', async () => {
     const parsed = parseCard({ scale: 'raw255', labels: ['happy', 'sad'] }, 'card.json')
-    const big = await ferbenchError(() => resolveCard(parsed, { name: 'x', shape: ['N', 1, 100000, 100000] }, 'card.json'))
+    const big = await ferbenchError(() =>
+      resolveCard(parsed, { name: 'x', shape: ['N', 1, 100000, 100000] }, 'card.json'),
+    )
     expect(big.exitCode).toBe(EXIT_CODES.model.code)
-    expect(big.message).toBe("model input 'x' with shape [N, 1, 100000, 100000]: input height 100000 is over ferbench's limit of 4096 (expected a face-image model input)")
+    expect(big.message).toBe(
+      "model input 'x' with shape [N, 1, 100000, 100000]: input height 100000 is over ferbench's limit of 4096 (expected a face-image model input)",
+    )
     const batch = await ferbenchError(() => resolveCard(parsed, { name: 'x', shape: [1e8, 1, 48, 48] }, 'card.json'))
     expect(batch.message).toMatch(/fixed batch 100000000 is over ferbench's limit of 4096/)
   })
@@ -339,7 +422,14 @@ describe('tfjs weightsManifest paths must lie inside the model folder (exit 4)',
     mkdirSync(dir)
     writeFileSync(path.join(base, 'outside.bin'), Buffer.alloc(16))
     const file = path.join(dir, 'model.json')
-    writeFileSync(file, JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [{ paths: ['group1-shard1of1.bin', shard], weights: [] }] }))
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'graph-model',
+        modelTopology: { node: [] },
+        weightsManifest: [{ paths: ['group1-shard1of1.bin', shard], weights: [] }],
+      }),
+    )
     let error: unknown
     try {
       readTfjsModelJson(file)
@@ -348,6 +438,8 @@ describe('tfjs weightsManifest paths must lie inside the model folder (exit 4)',
     }
     expect(error).toBeInstanceOf(FerbenchError)
     expect((error as FerbenchError).exitCode).toBe(EXIT_CODES.model.code)
-    expect((error as FerbenchError).message).toBe(`${file}: weightsManifest path '${shard}' lies outside the model's folder ${dir} (weight shards must be files inside the folder of model.json)`)
+    expect((error as FerbenchError).message).toBe(
+      `${file}: weightsManifest path '${shard}' lies outside the model's folder ${dir} (weight shards must be files inside the folder of model.json)`,
+    )
   })
 })

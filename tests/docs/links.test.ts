@@ -6,13 +6,19 @@ import { ROOT } from '../helpers/cli.js'
 
 /** README.md and every docs/*.md, as [path relative to the repo, text]. */
 function userDocs(): Array<[string, string]> {
-  const docs = readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f))
+  const docs = readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.join('docs', f))
   return ['README.md', ...docs].map((f) => [f, readFileSync(path.join(ROOT, f), 'utf8')])
 }
 
 /** GitHub's anchor for a heading: lower case, punctuation other than - and _ dropped, spaces → -. */
 function anchor(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-')
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-')
 }
 
 function anchorsOf(text: string): Set<string> {

@@ -9,7 +9,8 @@ import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 import { CANONICAL } from '../helpers/oracle.js'
 
 const MODELS = path.join(FIXTURES, 'models')
-const readJson = (file: string): Record<string, unknown> => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+const readJson = (file: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
 
 /** The card fields a doctor's recommendation must match (the ones that change what the model sees or how it is scored). */
 function essentials(card: Record<string, unknown>): Record<string, unknown> {
@@ -17,7 +18,7 @@ function essentials(card: Record<string, unknown>): Record<string, unknown> {
   return {
     channels: input.channels,
     layout: input.layout,
-    channelOrder: input.channels === 3 ? input.channelOrder ?? 'RGB' : undefined,
+    channelOrder: input.channels === 3 ? (input.channelOrder ?? 'RGB') : undefined,
     scale: card.scale,
     labels: card.labels,
     output: card.output ?? 'logits',
@@ -39,14 +40,21 @@ describe('models doctor', () => {
   })
 
   it('recovers the colour band model’s card (unit, BGR, permuted labels) exactly from 320 images, with no card given', async () => {
-    const result = await doctor({ model: path.join(MODELS, 'colourband.onnx'), dataset: 'folder', data: colour, samples: 320 })
+    const result = await doctor({
+      model: path.join(MODELS, 'colourband.onnx'),
+      dataset: 'folder',
+      data: colour,
+      samples: 320,
+    })
     expect(result.samples).toBe(320)
     expect(Object.values(result.sampling.perClass)).toEqual(new Array(8).fill(40))
     expect(result.recommended).not.toBeNull()
     const truth = readJson(path.join(MODELS, 'colourband.card.json'))
     expect(essentials(result.recommended!.card as unknown as Record<string, unknown>)).toEqual(essentials(truth))
     expect(result.recommended!.accuracy).toBe(1)
-    expect(result.recommended!.card.origin?.inferred).toEqual(expect.arrayContaining(['scale', 'input.channelOrder', 'labels']))
+    expect(result.recommended!.card.origin?.inferred).toEqual(
+      expect.arrayContaining(['scale', 'input.channelOrder', 'labels']),
+    )
     // RGB and gray orders, and the other scales, are significantly worse
     for (const c of result.candidates.slice(1)) expect(c.verdict).toBe('worse')
     expect(result.ties.filter((t) => t.blocking)).toEqual([])
@@ -60,19 +68,31 @@ describe('models doctor', () => {
     expect(tried.has('NCHW/3')).toBe(true)
     // the graph reduces over axis 3 and expects 3×48 rows: NHWC and 1-channel inputs fail to run, said per candidate
     expect(result.warnings.some((w) => /^candidate .*NHWC.* did not run/.test(w))).toBe(true)
-    expect(result.warnings.some((w) => /open; tried NCHW 1×48×48, NCHW 3×48×48, NHWC 1×48×48, NHWC 3×48×48/.test(w))).toBe(true)
-    expect(essentials(result.recommended!.card as unknown as Record<string, unknown>)).toEqual(essentials(readJson(path.join(MODELS, 'colourband.card.json'))))
+    expect(
+      result.warnings.some((w) => /open; tried NCHW 1×48×48, NCHW 3×48×48, NHWC 1×48×48, NHWC 3×48×48/.test(w)),
+    ).toBe(true)
+    expect(essentials(result.recommended!.card as unknown as Record<string, unknown>)).toEqual(
+      essentials(readJson(path.join(MODELS, 'colourband.card.json'))),
+    )
   })
 
   it('decodes each sampled image once, however many candidates it runs', async () => {
     const loads = new Map<string, number>()
     const samples = FolderAdapter.prototype.samples
-    const counting = vi.spyOn(FolderAdapter.prototype, 'samples').mockImplementation(async function* (this: FolderAdapter, split: string) {
+    const counting = vi.spyOn(FolderAdapter.prototype, 'samples').mockImplementation(async function* (
+      this: FolderAdapter,
+      split: string,
+    ) {
       for await (const s of samples.call(this, split)) {
         yield { ...s, load: () => (loads.set(s.id, (loads.get(s.id) ?? 0) + 1), s.load()) }
       }
     })
-    const result = await doctor({ model: path.join(MODELS, 'colourband.onnx'), dataset: 'folder', data: colour, samples: 80 }).finally(() => counting.mockRestore())
+    const result = await doctor({
+      model: path.join(MODELS, 'colourband.onnx'),
+      dataset: 'folder',
+      data: colour,
+      samples: 80,
+    }).finally(() => counting.mockRestore())
     expect(result.candidates.length).toBeGreaterThan(10)
     expect(result.samples).toBe(80)
     expect(loads.size).toBe(80)
@@ -80,7 +100,12 @@ describe('models doctor', () => {
   })
 
   it('reports two classes the model never separates as a label tie and recommends nothing', async () => {
-    const result = await doctor({ model: path.join(MODELS, 'colourband-merged.onnx'), dataset: 'folder', data: colour, samples: 320 })
+    const result = await doctor({
+      model: path.join(MODELS, 'colourband-merged.onnx'),
+      dataset: 'folder',
+      data: colour,
+      samples: 320,
+    })
     expect(result.recommended).toBeNull()
     const labelTies = result.ties.filter((t) => t.kind === 'labels' && t.blocking)
     expect(labelTies.map((t) => [...t.labels!].sort())).toEqual([['fear', 'sadness']])
@@ -96,7 +121,12 @@ describe('models doctor', () => {
     ['tinyconv-graph/model.json', 'tinyconv-graph/model.ferbench.json'],
     ['tinyconv-layers/model.json', 'tinyconv-layers/model.ferbench.json'],
   ])('confirms the card of fixture model %s on 350 band images', async (model, card) => {
-    const result = await doctor({ model: path.join(MODELS, model), dataset: 'fer2013', data: bands, split: 'PrivateTest' })
+    const result = await doctor({
+      model: path.join(MODELS, model),
+      dataset: 'fer2013',
+      data: bands,
+      split: 'PrivateTest',
+    })
     expect(result.recommended).not.toBeNull()
     const sidecar = readJson(path.join(MODELS, card))
     const got = essentials(result.recommended!.card as unknown as Record<string, unknown>)
@@ -121,19 +151,51 @@ describe('models doctor', () => {
 
   it('writes the card with --write-card, and eval reads it', () => {
     const cardFile = path.join(dir, 'written.card.json')
-    const run = runJson<DoctorResult>(['models', 'doctor', '--model', path.join(MODELS, 'colourband.onnx'), '--dataset', 'folder', '--data', colour, '--write-card', cardFile])
+    const run = runJson<DoctorResult>([
+      'models',
+      'doctor',
+      '--model',
+      path.join(MODELS, 'colourband.onnx'),
+      '--dataset',
+      'folder',
+      '--data',
+      colour,
+      '--write-card',
+      cardFile,
+    ])
     expect(run.status).toBe(0)
     expect(run.json.schema).toBe('ferbench/doctor@1')
     const written = readJson(cardFile)
     expect(written.origin).toMatchObject({ inferred: expect.any(Array), evidence: { samples: 320, dataset: 'folder' } })
-    const evalRun = runJson<{ metrics: { accuracy: number } }>(['eval', '--model', path.join(MODELS, 'colourband.onnx'), '--card', cardFile, '--dataset', 'folder', '--data', colour])
+    const evalRun = runJson<{ metrics: { accuracy: number } }>([
+      'eval',
+      '--model',
+      path.join(MODELS, 'colourband.onnx'),
+      '--card',
+      cardFile,
+      '--dataset',
+      'folder',
+      '--data',
+      colour,
+    ])
     expect(evalRun.status).toBe(0)
     expect(evalRun.json.metrics.accuracy).toBe(1)
   })
 
   it('writes nothing when the candidates tie', () => {
     const cardFile = path.join(dir, 'not-written.json')
-    const run = runCli(['models', 'doctor', '--model', path.join(MODELS, 'colourband-merged.onnx'), '--dataset', 'folder', '--data', colour, '--write-card', cardFile])
+    const run = runCli([
+      'models',
+      'doctor',
+      '--model',
+      path.join(MODELS, 'colourband-merged.onnx'),
+      '--dataset',
+      'folder',
+      '--data',
+      colour,
+      '--write-card',
+      cardFile,
+    ])
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('recommended: none')
     expect(run.stderr).toContain('no card written')

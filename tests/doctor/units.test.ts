@@ -53,7 +53,11 @@ describe('card input.channelOrder', () => {
 
   it('feeds RGB by default, BGR swapped, gray as the BT.601 luma in all three channels', async () => {
     const views = async (channelOrder?: string): Promise<number[]> => {
-      const card = resolveCard(parseCard({ ...base, input: channelOrder ? { channelOrder } : {} }, 'test'), rgbShape, 'test')
+      const card = resolveCard(
+        parseCard({ ...base, input: channelOrder ? { channelOrder } : {} }, 'test'),
+        rgbShape,
+        'test',
+      )
       return Array.from((await prepareViews(image, card))[0]!.data)
     }
     expect(await views()).toEqual([10, 20, 30, 40, 50, 60])
@@ -65,16 +69,28 @@ describe('card input.channelOrder', () => {
   })
 
   it('refuses BGR on a 1-channel input, naming the field', () => {
-    expect(() => resolveCard(parseCard({ ...base, input: { channelOrder: 'BGR' } }, 'c.json'), { name: 'image', shape: ['N', 1, 4, 4] }, 'c.json')).toThrow(
-      /input\.channelOrder 'BGR' needs a 3-channel input/,
-    )
+    expect(() =>
+      resolveCard(
+        parseCard({ ...base, input: { channelOrder: 'BGR' } }, 'c.json'),
+        { name: 'image', shape: ['N', 1, 4, 4] },
+        'c.json',
+      ),
+    ).toThrow(/input\.channelOrder 'BGR' needs a 3-channel input/)
   })
 
   it('the committed colour band fixtures are what the seeded generator writes', async () => {
     const dir = tempDir('ferbench-fixtures-')
     await generateFixtures(dir, ['colour band models (models doctor)'])
-    for (const file of ['colourband.onnx', 'colourband.card.json', 'colourband-merged.onnx', 'colourband-merged.card.json']) {
-      expect(readFileSync(path.join(dir, 'models', file)).equals(readFileSync(path.join(FIXTURES, 'models', file))), file).toBe(true)
+    for (const file of [
+      'colourband.onnx',
+      'colourband.card.json',
+      'colourband-merged.onnx',
+      'colourband-merged.card.json',
+    ]) {
+      expect(
+        readFileSync(path.join(dir, 'models', file)).equals(readFileSync(path.join(FIXTURES, 'models', file))),
+        file,
+      ).toBe(true)
     }
   })
 })
@@ -82,7 +98,12 @@ describe('card input.channelOrder', () => {
 describe('card skeleton', () => {
   it('settles what the input shape says and lists the rest with allowed values', () => {
     const s = cardSkeleton({ name: 'image', shape: ['N', 3, 48, 48] }, { shape: ['N', 8] })
-    expect(s.settled.map((f) => [f.field, f.value])).toEqual([['input.layout', 'NCHW'], ['input.channels', 3], ['input.height', 48], ['input.width', 48]])
+    expect(s.settled.map((f) => [f.field, f.value])).toEqual([
+      ['input.layout', 'NCHW'],
+      ['input.channels', 3],
+      ['input.height', 48],
+      ['input.width', 48],
+    ])
     expect(s.toFill.map((f) => f.field)).toEqual(['input.channelOrder', 'scale', 'resize', 'crop', 'labels', 'output'])
     expect(s.toFill.find((f) => f.field === 'scale')!.allowed).toEqual(['raw255', 'unit', 'symmetric', 'meanstd'])
     expect((s.template.labels as string[]).length).toBe(8)
@@ -91,18 +112,47 @@ describe('card skeleton', () => {
   it('asks for the layout and sizes when the shape leaves them open; a 1-channel input needs no channel order', () => {
     const open = cardSkeleton({ name: 'x', shape: ['N', 'C', 'H', 'W'] }, undefined)
     expect(open.settled).toEqual([])
-    expect(open.toFill.slice(0, 4).map((f) => f.field)).toEqual(['input.layout', 'input.channels', 'input.height', 'input.width'])
+    expect(open.toFill.slice(0, 4).map((f) => f.field)).toEqual([
+      'input.layout',
+      'input.channels',
+      'input.height',
+      'input.width',
+    ])
     const gray = cardSkeleton({ name: 'x', shape: [1, 64, 64, 1] }, { shape: [1, 7] })
-    expect(gray.settled.map((f) => f.field)).toEqual(['input.layout', 'input.channels', 'input.height', 'input.width', 'batch'])
+    expect(gray.settled.map((f) => f.field)).toEqual([
+      'input.layout',
+      'input.channels',
+      'input.height',
+      'input.width',
+      'batch',
+    ])
     expect(gray.toFill.map((f) => f.field)).not.toContain('input.channelOrder')
   })
 
   it('models inspect --card-skeleton prints it; with --data it runs the doctor', () => {
     const model = path.join(FIXTURES, 'models', 'oracle.onnx')
-    const inspect = runJson<{ cardSkeleton: { settled: Array<{ field: string }> } }>(['models', 'inspect', '--model', model, '--card-skeleton'])
+    const inspect = runJson<{ cardSkeleton: { settled: Array<{ field: string }> } }>([
+      'models',
+      'inspect',
+      '--model',
+      model,
+      '--card-skeleton',
+    ])
     expect(inspect.status).toBe(0)
     expect(inspect.json.cardSkeleton.settled.map((f) => f.field)).toContain('input.layout')
-    const doctored = runJson<{ schema: string; samples: number }>(['models', 'inspect', '--model', model, '--card-skeleton', '--dataset', 'fer2013', '--data', path.join(FIXTURES, 'fer2013', 'fer2013.csv'), '--split', 'PrivateTest'])
+    const doctored = runJson<{ schema: string; samples: number }>([
+      'models',
+      'inspect',
+      '--model',
+      model,
+      '--card-skeleton',
+      '--dataset',
+      'fer2013',
+      '--data',
+      path.join(FIXTURES, 'fer2013', 'fer2013.csv'),
+      '--split',
+      'PrivateTest',
+    ])
     expect(doctored.status).toBe(0)
     expect(doctored.json).toMatchObject({ schema: 'ferbench/doctor@1', samples: 28 })
   })

@@ -16,14 +16,29 @@ const CSV = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
 const SEVEN = CANONICAL.filter((l) => l !== 'contempt')
 const EXPECTED = expectedConfusion(readFixtureCsv(CSV), 'PrivateTest', SEVEN)
-const BASE: EvalSpecInput = { model: ORACLE, dataset: 'fer2013', data: CSV, split: 'PrivateTest', batch: 4, device: 'cpu', extraClasses: 'drop', predictions: true, concurrency: 1 }
+const BASE: EvalSpecInput = {
+  model: ORACLE,
+  dataset: 'fer2013',
+  data: CSV,
+  split: 'PrivateTest',
+  batch: 4,
+  device: 'cpu',
+  extraClasses: 'drop',
+  predictions: true,
+  concurrency: 1,
+}
 
 /** The committed (closed) JSON Schema of eval documents: what every document ferbench writes must pass. */
 function evalSchemaErrors(): (doc: unknown) => string[] {
   const ajv = new Ajv2020({ allErrors: true, strict: true })
   ajv.addKeyword('x-ferbench-schema')
-  const validate = ajv.compile(JSON.parse(readFileSync(path.join(ROOT, 'schemas', 'eval.schema.json'), 'utf8')) as object)
-  return (doc) => (validate(JSON.parse(JSON.stringify(doc))) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`))
+  const validate = ajv.compile(
+    JSON.parse(readFileSync(path.join(ROOT, 'schemas', 'eval.schema.json'), 'utf8')) as object,
+  )
+  return (doc) =>
+    validate(JSON.parse(JSON.stringify(doc)))
+      ? []
+      : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
@@ -33,12 +48,16 @@ type PathKey = string | number
 function pathsOf(value: Json, at: PathKey[] = [], out: PathKey[][] = []): PathKey[][] {
   out.push(at)
   if (Array.isArray(value)) value.forEach((v, i) => pathsOf(v, [...at, i], out))
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) pathsOf(v, [...at, k], out)
+  else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) pathsOf(v, [...at, k], out)
   return out
 }
 
 /** One random change to a document: a value replaced (often a near miss of the old one), a field deleted, or the file cut short. */
-type Mutation = { kind: 'set'; at: number; value: Json | 'bump' | 'negate' } | { kind: 'delete'; at: number } | { kind: 'truncate'; at: number }
+type Mutation =
+  | { kind: 'set'; at: number; value: Json | 'bump' | 'negate' }
+  | { kind: 'delete'; at: number }
+  | { kind: 'truncate'; at: number }
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   {
@@ -76,14 +95,27 @@ function mutate(text: string, m: Mutation): { text: string; what: string } {
     return { text: JSON.stringify(doc), what: `deleted ${at.join('.')}` }
   }
   const old = parent[key]!
-  const value = m.value === 'bump' ? (typeof old === 'number' ? old + 1 : `${String(old)}!`) : m.value === 'negate' ? (typeof old === 'number' ? -old - 1 : !old) : m.value
+  const value =
+    m.value === 'bump'
+      ? typeof old === 'number'
+        ? old + 1
+        : `${String(old)}!`
+      : m.value === 'negate'
+        ? typeof old === 'number'
+          ? -old - 1
+          : !old
+        : m.value
   parent[key] = value
-  return { text: JSON.stringify(doc), what: `set ${at.join('.')} = ${JSON.stringify(value)} (was ${JSON.stringify(old)})` }
+  return {
+    text: JSON.stringify(doc),
+    what: `set ${at.join('.')} = ${JSON.stringify(value)} (was ${JSON.stringify(old)})`,
+  }
 }
 
 /** A rejection must be a documented error naming something, never a crash (exit 1). */
 function expectDocumentedRejection(error: unknown, what: string): void {
-  if (!(error instanceof FerbenchError)) throw new Error(`${what}: not a FerbenchError: ${String(error)}`, { cause: error })
+  if (!(error instanceof FerbenchError))
+    throw new Error(`${what}: not a FerbenchError: ${String(error)}`, { cause: error })
   expect(error.exitCode, `${what}: ${error.message}`).not.toBe(1)
   expect(error.message.length).toBeGreaterThan(0)
 }
@@ -135,7 +167,10 @@ describe('property: a mutated partial result is rejected with a documented code 
 
   beforeAll(async () => {
     const stop = new AbortController()
-    const partial = await evaluate(evalSpec(BASE), { signal: stop.signal, onProgress: (done) => done >= 8 && stop.abort('SIGINT') })
+    const partial = await evaluate(evalSpec(BASE), {
+      signal: stop.signal,
+      onProgress: (done) => done >= 8 && stop.abort('SIGINT'),
+    })
     expect(partial.complete).toBe(false)
     text = JSON.stringify(partial)
   })

@@ -46,22 +46,72 @@ describe('--resume on a tampered partial result: exit 3 naming the file and fiel
 
   const cases: Array<[string, (d: Doc) => unknown, RegExp]> = [
     ['settled −5', (d) => (d.resume!.settled = -5), /resume\.settled: Too small: expected number to be >=0/],
-    ['settled 0', (d) => (d.resume!.settled = 0), new RegExp(`resume\\.settled is 0 but the result holds ${k} scored and 0 failed samples`)],
-    ['settled more than the samples held', (d) => (d.resume!.settled = k + 3), new RegExp(`resume\\.settled is ${k + 3} but the result holds ${k} scored`)],
-    ['settled as a string', (d) => ((d.resume as unknown as Record<string, unknown>).settled = String(k)), /resume\.settled: Invalid input: expected number, received string/],
-    ['a count changed', (d) => (d.metrics.confusionMatrix.counts[0]![0]! += 1), /dataset\.samples is \d+ but the confusion matrix counts \d+ samples/],
-    ['a count moved within its row', (d) => {
-      const row = d.metrics.confusionMatrix.counts.find((r) => r[0]! > 0 || r[1]! > 0)!
-      if (row[0]! > 0) { row[0]! -= 1; row[1]! += 1 } else { row[1]! -= 1; row[0]! += 1 }
-    }, /metrics\.\w+ is .* but the confusion matrix gives/],
-    ['a negative count', (d) => (d.metrics.confusionMatrix.counts[1]![2] = -1), /metrics\.confusionMatrix\.counts\.1\.2: Too small/],
-    ['samples as null', (d) => ((d.dataset as unknown as Record<string, unknown>).samples = null), /dataset\.samples: Invalid input: expected number, received null/],
-    ['a digest that is not a digest', (d) => (d.dataset.digest = 'abc'), /dataset\.digest 'abc' is not 64 lowercase hex digits/],
-    ['settledDigest changed', (d) => (d.resume!.settledDigest = '0'.repeat(64)), /resume\.settledDigest differs from dataset\.digest although no sample failed/],
+    [
+      'settled 0',
+      (d) => (d.resume!.settled = 0),
+      new RegExp(`resume\\.settled is 0 but the result holds ${k} scored and 0 failed samples`),
+    ],
+    [
+      'settled more than the samples held',
+      (d) => (d.resume!.settled = k + 3),
+      new RegExp(`resume\\.settled is ${k + 3} but the result holds ${k} scored`),
+    ],
+    [
+      'settled as a string',
+      (d) => ((d.resume as unknown as Record<string, unknown>).settled = String(k)),
+      /resume\.settled: Invalid input: expected number, received string/,
+    ],
+    [
+      'a count changed',
+      (d) => (d.metrics.confusionMatrix.counts[0]![0]! += 1),
+      /dataset\.samples is \d+ but the confusion matrix counts \d+ samples/,
+    ],
+    [
+      'a count moved within its row',
+      (d) => {
+        const row = d.metrics.confusionMatrix.counts.find((r) => r[0]! > 0 || r[1]! > 0)!
+        if (row[0]! > 0) {
+          row[0]! -= 1
+          row[1]! += 1
+        } else {
+          row[1]! -= 1
+          row[0]! += 1
+        }
+      },
+      /metrics\.\w+ is .* but the confusion matrix gives/,
+    ],
+    [
+      'a negative count',
+      (d) => (d.metrics.confusionMatrix.counts[1]![2] = -1),
+      /metrics\.confusionMatrix\.counts\.1\.2: Too small/,
+    ],
+    [
+      'samples as null',
+      (d) => ((d.dataset as unknown as Record<string, unknown>).samples = null),
+      /dataset\.samples: Invalid input: expected number, received null/,
+    ],
+    [
+      'a digest that is not a digest',
+      (d) => (d.dataset.digest = 'abc'),
+      /dataset\.digest 'abc' is not 64 lowercase hex digits/,
+    ],
+    [
+      'settledDigest changed',
+      (d) => (d.resume!.settledDigest = '0'.repeat(64)),
+      /resume\.settledDigest differs from dataset\.digest although no sample failed/,
+    ],
     ['batch 0', (d) => (d.resume!.options.batch = 0), /resume\.options\.batch: Too small/],
-    ['an unknown device', (d) => ((d.resume!.options as Record<string, unknown>).device = 'tpu'), /resume\.options\.device: Invalid option/],
+    [
+      'an unknown device',
+      (d) => ((d.resume!.options as Record<string, unknown>).device = 'tpu'),
+      /resume\.options\.device: Invalid option/,
+    ],
     ['no resume section', (d) => delete d.resume, /field 'resume' is missing/],
-    ['the schema field', (d) => (d.schema = 'ferbench/eval@0' as Doc['schema']), /field 'schema' is "ferbench\/eval@0"; expected 'ferbench\/eval@1'/],
+    [
+      'the schema field',
+      (d) => (d.schema = 'ferbench/eval@0' as Doc['schema']),
+      /field 'schema' is "ferbench\/eval@0"; expected 'ferbench\/eval@1'/,
+    ],
   ]
 
   it.each(cases)('%s', (_name, mutate, message) => {
@@ -78,7 +128,10 @@ describe('--resume on a tampered partial result: exit 3 naming the file and fiel
   })
 
   it('a truncated partial result, and one that is not JSON at all', () => {
-    for (const [name, text] of [['cut.json', original.slice(0, original.length >> 1)], ['binary.json', '\u0000\u0001\u00ff PNG']] as const) {
+    for (const [name, text] of [
+      ['cut.json', original.slice(0, original.length >> 1)],
+      ['binary.json', '\u0000\u0001\u00ff PNG'],
+    ] as const) {
       const file = path.join(dir, name)
       writeFileSync(file, text)
       const run = runCli(['eval', '--resume', file])
@@ -109,7 +162,11 @@ describe('--resume from another working directory', () => {
       .map((l, i) => (i === 0 || l === '' ? l : l.replace(/^([^,]*,[^,]*),(\d+),(\d+),/, '$1,$3,$2,')))
       .join('\n')
     writeFileSync(path.join(b, 'data', 'votes.csv'), otherVotes)
-    const { out, args } = partialRun(path.join(a, 'data'), ['--dataset', 'ferplus', '--labels', path.join('data', 'votes.csv')], a)
+    const { out, args } = partialRun(
+      path.join(a, 'data'),
+      ['--dataset', 'ferplus', '--labels', path.join('data', 'votes.csv')],
+      a,
+    )
     copyFileSync(path.join(a, 'data', 'fer2013.csv'), path.join(b, 'data', 'fer2013.csv'))
     const partial = JSON.parse(readFileSync(out, 'utf8')) as EvalResult
     expect(partial.resume!.options.data).toBe(path.join(a, 'data', 'fer2013.csv'))
@@ -118,20 +175,42 @@ describe('--resume from another working directory', () => {
     const resumed = runCli(['eval', '--resume', out], { cwd: b })
     expect(resumed.status, resumed.stderr).toBe(0)
     const uninterrupted = runJson<EvalResult>(args, { cwd: a }).json
-    expect(JSON.stringify(withoutTiming(JSON.parse(readFileSync(out, 'utf8')) as EvalResult))).toBe(JSON.stringify(withoutTiming(uninterrupted)))
+    expect(JSON.stringify(withoutTiming(JSON.parse(readFileSync(out, 'utf8')) as EvalResult))).toBe(
+      JSON.stringify(withoutTiming(uninterrupted)),
+    )
   })
 })
 
 describe('merge on tampered shards: exit 3 naming the file and field, nothing written', () => {
   const dir = tempDir('ferbench-tamper-shards-')
   const shards = [1, 2].map((i) => path.join(dir, `shard-${i}.json`))
-  shards.forEach((file, i) => expect(runCli(['eval', '--model', ORACLE, '--data', CSV, '--shard', `${i + 1}/2`, '--output', file]).status).toBe(0))
+  shards.forEach((file, i) =>
+    expect(runCli(['eval', '--model', ORACLE, '--data', CSV, '--shard', `${i + 1}/2`, '--output', file]).status).toBe(
+      0,
+    ),
+  )
 
   const cases: Array<[string, (d: Doc) => unknown, RegExp]> = [
-    ['a count raised (the merge would count a sample twice)', (d) => (d.metrics.confusionMatrix.counts[0]![0]! += 1), /shard-2-t\.json: dataset\.samples is \d+ but the confusion matrix counts \d+ samples/],
-    ['accuracy edited', (d) => (d.metrics.accuracy = 1), /shard-2-t\.json: metrics\.accuracy is 1 but the confusion matrix gives/],
-    ['a negative count', (d) => (d.metrics.confusionMatrix.counts[0]![1] = -3), /shard-2-t\.json: not a valid ferbench\/eval@1 document: metrics\.confusionMatrix\.counts\.0\.1: Too small/],
-    ['samples as a string', (d) => ((d.dataset as unknown as Record<string, unknown>).samples = '7'), /dataset\.samples: Invalid input: expected number, received string/],
+    [
+      'a count raised (the merge would count a sample twice)',
+      (d) => (d.metrics.confusionMatrix.counts[0]![0]! += 1),
+      /shard-2-t\.json: dataset\.samples is \d+ but the confusion matrix counts \d+ samples/,
+    ],
+    [
+      'accuracy edited',
+      (d) => (d.metrics.accuracy = 1),
+      /shard-2-t\.json: metrics\.accuracy is 1 but the confusion matrix gives/,
+    ],
+    [
+      'a negative count',
+      (d) => (d.metrics.confusionMatrix.counts[0]![1] = -3),
+      /shard-2-t\.json: not a valid ferbench\/eval@1 document: metrics\.confusionMatrix\.counts\.0\.1: Too small/,
+    ],
+    [
+      'samples as a string',
+      (d) => ((d.dataset as unknown as Record<string, unknown>).samples = '7'),
+      /dataset\.samples: Invalid input: expected number, received string/,
+    ],
   ]
   it.each(cases)('%s', (_name, mutate, message) => {
     const doc = JSON.parse(readFileSync(shards[1]!, 'utf8')) as Doc

@@ -23,7 +23,10 @@ function oracleProbabilities(pixels: number[], temperature = 1): number[] {
 }
 
 /** ECE (15 bins, (m/15, (m+1)/15]), NLL and Brier written out from their definitions. */
-function expectedCalibration(split: string, temperature = 1): { ece: number; nll: number; brier: number; binSamples: number[] } {
+function expectedCalibration(
+  split: string,
+  temperature = 1,
+): { ece: number; nll: number; brier: number; binSamples: number[] } {
   const bins = Array.from({ length: 15 }, () => ({ n: 0, conf: 0, right: 0 }))
   let nll = 0
   let brier = 0
@@ -38,7 +41,10 @@ function expectedCalibration(split: string, temperature = 1): { ece: number; nll
     nll -= Math.log(Math.max(q[r.emotion]!, 1e-15))
     brier += q.reduce((s, p, c) => s + (p - (c === r.emotion ? 1 : 0)) ** 2, 0)
   }
-  const ece = bins.reduce((s, b) => s + (b.n === 0 ? 0 : (b.n / mine.length) * Math.abs(b.right / b.n - b.conf / b.n)), 0)
+  const ece = bins.reduce(
+    (s, b) => s + (b.n === 0 ? 0 : (b.n / mine.length) * Math.abs(b.right / b.n - b.conf / b.n)),
+    0,
+  )
   return { ece, nll: nll / mine.length, brier: brier / mine.length, binSamples: bins.map((b) => b.n) }
 }
 
@@ -56,7 +62,19 @@ describe('calibration in eval (oracle on the FER2013 fixture)', () => {
   })
 
   it('--calibrate temperature: T minimises the NLL on the calibration split; "after" is the scored split at that T', () => {
-    const { status, json } = runJson<EvalResult>(['eval', '--model', ORACLE, '--data', CSV, '--split', 'PrivateTest', '--calibrate', 'temperature', '--calibration-split', 'Training'])
+    const { status, json } = runJson<EvalResult>([
+      'eval',
+      '--model',
+      ORACLE,
+      '--data',
+      CSV,
+      '--split',
+      'PrivateTest',
+      '--calibrate',
+      'temperature',
+      '--calibration-split',
+      'Training',
+    ])
     expect(status).toBe(0)
     const t = json.metrics.calibration!.temperatureScaling!
     expect(t.split).toBe('Training')
@@ -73,7 +91,19 @@ describe('calibration in eval (oracle on the FER2013 fixture)', () => {
 
   it('--calibrate with --shard: every shard fits the same temperature on the whole calibration split; merge adds the "after" sums', () => {
     const dir = tempDir('ferbench-temperature-shards-')
-    const args = ['eval', '--model', ORACLE, '--data', CSV, '--split', 'Training', '--calibrate', 'temperature', '--calibration-split', 'PublicTest']
+    const args = [
+      'eval',
+      '--model',
+      ORACLE,
+      '--data',
+      CSV,
+      '--split',
+      'Training',
+      '--calibrate',
+      'temperature',
+      '--calibration-split',
+      'PublicTest',
+    ]
     const full = runJson<EvalResult>(args).json.metrics.calibration!.temperatureScaling!
     const files = [1, 2].map((i) => path.join(dir, `t${i}.json`))
     files.forEach((f, i) => expect(runCli([...args, '--shard', `${i + 1}/2`, '--output', f]).status).toBe(0))
@@ -86,7 +116,19 @@ describe('calibration in eval (oracle on the FER2013 fixture)', () => {
   })
 
   it('--calibration-split equal to the scored split is refused (exit 2)', () => {
-    const run = runCli(['eval', '--model', ORACLE, '--data', CSV, '--split', 'PrivateTest', '--calibrate', 'temperature', '--calibration-split', 'PrivateTest'])
+    const run = runCli([
+      'eval',
+      '--model',
+      ORACLE,
+      '--data',
+      CSV,
+      '--split',
+      'PrivateTest',
+      '--calibrate',
+      'temperature',
+      '--calibration-split',
+      'PrivateTest',
+    ])
     expect(run.status).toBe(2)
     expect(run.stderr).toMatch(/another split than the one scored/)
   })
@@ -94,7 +136,11 @@ describe('calibration in eval (oracle on the FER2013 fixture)', () => {
 
 /** The attribute files read naively: line 6 gender, 7 race, 8 age, codes as RAF-DB's readme defines them. */
 function attributeOf(stem: string, attribute: 'gender' | 'race' | 'age'): string {
-  const names = { gender: ['male', 'female', 'unsure'], race: ['caucasian', 'african-american', 'asian'], age: ['0-3', '4-19', '20-39', '40-69', '70+'] }
+  const names = {
+    gender: ['male', 'female', 'unsure'],
+    race: ['caucasian', 'african-american', 'asian'],
+    age: ['0-3', '4-19', '20-39', '40-69', '70+'],
+  }
   const file = path.join(RAFDB, 'Annotation', 'manual', `${stem}_manu_attri.txt`)
   let lines: string[]
   try {
@@ -107,7 +153,24 @@ function attributeOf(stem: string, attribute: 'gender' | 'race' | 'age'): string
 
 describe('eval --slice-by', () => {
   it('RAF-DB gender/race/age groups equal a count from the attribute files and the per-sample predictions', () => {
-    const { status, json } = runJson<EvalResult>(['eval', '--model', ORACLE, '--dataset', 'rafdb', '--data', RAFDB, '--slice-by', 'gender', '--slice-by', 'race', '--slice-by', 'age', '--slice-min-samples', '3', '--embed-predictions'])
+    const { status, json } = runJson<EvalResult>([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'rafdb',
+      '--data',
+      RAFDB,
+      '--slice-by',
+      'gender',
+      '--slice-by',
+      'race',
+      '--slice-by',
+      'age',
+      '--slice-min-samples',
+      '3',
+      '--embed-predictions',
+    ])
     expect(status).toBe(0)
     expect(readdirSync(path.join(RAFDB, 'Annotation', 'manual')).length).toBe(27) // 28 listed images, one left without a file
     for (const attribute of ['gender', 'race', 'age'] as const) {
@@ -132,7 +195,9 @@ describe('eval --slice-by', () => {
 
   it("a manifest's extra column; the largest gap between ranked groups with its Fisher exact p-value", () => {
     const dir = tempDir('ferbench-slices-')
-    const manifest = readFileSync(path.join(FIXTURES, 'manifest', 'manifest.csv'), 'utf8').trim().split('\n')
+    const manifest = readFileSync(path.join(FIXTURES, 'manifest', 'manifest.csv'), 'utf8')
+      .trim()
+      .split('\n')
     const images = path.relative(dir, path.join(FIXTURES, 'manifest'))
     // glasses = yes on every other row; the images stay in fixtures/ (--allow-outside-root)
     let i = 0
@@ -142,7 +207,23 @@ describe('eval --slice-by', () => {
     })
     const file = path.join(dir, 'manifest.csv')
     writeFileSync(file, [`${manifest[0]},glasses`, ...body].join('\n') + '\n')
-    const { status, json } = runJson<EvalResult>(['eval', '--model', ORACLE, '--dataset', 'manifest', '--data', file, '--slice-by', 'glasses', '--slice-by', 'subject', '--slice-min-samples', '1', '--embed-predictions', '--allow-outside-root'])
+    const { status, json } = runJson<EvalResult>([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'manifest',
+      '--data',
+      file,
+      '--slice-by',
+      'glasses',
+      '--slice-by',
+      'subject',
+      '--slice-min-samples',
+      '1',
+      '--embed-predictions',
+      '--allow-outside-root',
+    ])
     expect(status).toBe(0)
     const glasses = json.metrics.slices!.glasses!
     const acc = (g: string): number => glasses.groups[g]!.accuracy
@@ -153,23 +234,52 @@ describe('eval --slice-by', () => {
     expect(glasses.maxGap!.difference).toBeCloseTo(acc(a!) - acc(b!), 12)
     const ga = glasses.groups[a!]!
     const gb = glasses.groups[b!]!
-    expect(glasses.maxGap!.pValue).toBeCloseTo(fisherBrute(ga.correct, ga.samples - ga.correct, gb.correct, gb.samples - gb.correct), 12)
+    expect(glasses.maxGap!.pValue).toBeCloseTo(
+      fisherBrute(ga.correct, ga.samples - ga.correct, gb.correct, gb.samples - gb.correct),
+      12,
+    )
     // the groups follow the column: every other test row has glasses
     expect(ga.samples + gb.samples).toBe(json.dataset.samples)
     expect(json.metrics.slices!.subject).toBeDefined()
-    const run = runCli(['eval', '--model', ORACLE, '--dataset', 'manifest', '--data', file, '--slice-by', 'hat', '--allow-outside-root'])
+    const run = runCli([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'manifest',
+      '--data',
+      file,
+      '--slice-by',
+      'hat',
+      '--allow-outside-root',
+    ])
     expect(run.status).toBe(2)
     expect(run.stderr).toMatch(/--slice-by hat: .*attribute\(s\) subject, glasses/)
   })
 
   it('CK+ subjects: one group per subject id of the file names, with its samples and accuracy', () => {
     const root = path.join(FIXTURES, 'ckplus', 'CK+48')
-    const { status, json } = runJson<EvalResult>(['eval', '--model', ORACLE, '--dataset', 'ckplus', '--data', root, '--slice-by', 'subject', '--slice-min-samples', '1', '--embed-predictions'])
+    const { status, json } = runJson<EvalResult>([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'ckplus',
+      '--data',
+      root,
+      '--slice-by',
+      'subject',
+      '--slice-min-samples',
+      '1',
+      '--embed-predictions',
+    ])
     expect(status).toBe(0)
     // subject = the S### prefix of S010_004_00000017.png, read here from the folders
     const expected = new Map<string, { n: number; right: number }>()
     const predicted = new Map(decodePredictions(json.predictions!).map((p) => [p.id, p.predicted === p.truth]))
-    for (const folder of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
+    for (const folder of readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)) {
       for (const file of readdirSync(path.join(root, folder))) {
         const m = /^(S\d+)_\d+_\d+\./.exec(file)
         if (!m) continue
@@ -189,7 +299,21 @@ describe('eval --slice-by', () => {
 
   it('shards merge to the unsharded slices and calibration', () => {
     const dir = tempDir('ferbench-slices-shards-')
-    const args = ['eval', '--model', ORACLE, '--dataset', 'rafdb', '--data', RAFDB, '--split', 'train', '--slice-by', 'gender', '--slice-min-samples', '2']
+    const args = [
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'rafdb',
+      '--data',
+      RAFDB,
+      '--split',
+      'train',
+      '--slice-by',
+      'gender',
+      '--slice-min-samples',
+      '2',
+    ]
     const full = runJson<EvalResult>(args).json
     const files = [1, 2].map((i) => path.join(dir, `s${i}.json`))
     files.forEach((f, i) => expect(runCli([...args, '--shard', `${i + 1}/2`, '--output', f]).status).toBe(0))

@@ -37,7 +37,15 @@ let md: string
 beforeAll(() => {
   dir = tempDir('ferbench-cv-')
   cvFile = path.join(dir, 'cv.json')
-  const run = runCli([...cvArgs, '--output', cvFile, '--report', path.join(dir, 'cv.html'), '--report', path.join(dir, 'cv.md')])
+  const run = runCli([
+    ...cvArgs,
+    '--output',
+    cvFile,
+    '--report',
+    path.join(dir, 'cv.html'),
+    '--report',
+    path.join(dir, 'cv.md'),
+  ])
   expect(run.status, run.stderr).toBe(0)
   cv = JSON.parse(readFileSync(cvFile, 'utf8')) as CvResult
   html = readFileSync(path.join(dir, 'cv.html'), 'utf8')
@@ -61,15 +69,29 @@ describe('cross-validation documents are first-class', () => {
     expect(html).not.toMatch(/<script|<link|(src|href)="http/)
   })
 
-  it('the cv document carries the folds\' digests added up and the pooled predictions', () => {
+  it("the cv document carries the folds' digests added up and the pooled predictions", () => {
     expect(predictionsOf(cv as unknown as EvalDoc)).toHaveLength(cv.metrics.samples)
     expect(cv.dataset.contentDigest).toMatch(/^[0-9a-f]{64}$/)
     // the same samples evaluated without folds have the same digests
-    const all = runJson<EvalDoc>(['eval', '--model', ORACLE, '--dataset', 'jaffe', '--data', JAFFE, '--split', 'all']).json
+    const all = runJson<EvalDoc>([
+      'eval',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'jaffe',
+      '--data',
+      JAFFE,
+      '--split',
+      'all',
+    ]).json
     expect(all.dataset.digest).toBe(cv.dataset.digest)
     expect(all.dataset.contentDigest).toBe(cv.dataset.contentDigest)
     const allFile = write(dir, 'all.json', all)
-    const { status, json } = runJson<{ mcnemar: { b01: number; b10: number; pairs: number } }>(['compare', allFile, cvFile])
+    const { status, json } = runJson<{ mcnemar: { b01: number; b10: number; pairs: number } }>([
+      'compare',
+      allFile,
+      cvFile,
+    ])
     expect(status).toBe(0)
     expect(json.mcnemar).toMatchObject({ b01: 0, b10: 0, pairs: cv.metrics.samples })
   })
@@ -88,17 +110,30 @@ describe('cross-validation documents are first-class', () => {
   it('compare: pooled deltas, the fold-mean delta, McNemar on the pooled per-sample predictions', () => {
     const k = 3
     const cur = write(dir, 'cv-degraded.json', degradeCv(cv, k))
-    const { status, json } = runJson<{ metrics: Record<string, { a: number; b: number; delta: number }>; mcnemar: { b01: number; b10: number; pValue: number; pairs: number } }>(['compare', cvFile, cur])
+    const { status, json } = runJson<{
+      metrics: Record<string, { a: number; b: number; delta: number }>
+      mcnemar: { b01: number; b10: number; pValue: number; pairs: number }
+    }>(['compare', cvFile, cur])
     expect(status).toBe(0)
     const n = cv.metrics.samples
     expect(json.metrics.accuracy!.delta).toBeCloseTo(-k / n, 12)
     expect(json.metrics.accuracyFoldMean!.a).toBeCloseTo(cv.metrics.accuracyFoldMean, 12)
-    expect(json.mcnemar).toEqual({ b01: 0, b10: k, pValue: expect.closeTo(2 * 0.5 ** k, 12), pairs: n, pairedBy: 'content' })
+    expect(json.mcnemar).toEqual({
+      b01: 0,
+      b10: k,
+      pValue: expect.closeTo(2 * 0.5 ** k, 12),
+      pairs: n,
+      pairedBy: 'content',
+    })
   })
 
   it('gate: a significant pooled drop fails (exit 8); without predictions it says it ran without McNemar', () => {
     const cur = write(dir, 'cv-big-drop.json', degradeCv(cv, 8))
-    const { status, json } = runJson<{ passed: boolean; significance: { test: string; pairs: number }; checks: Array<{ name: string; pValue: number; passed: boolean }> }>(['gate', '--baseline', cvFile, '--current', cur])
+    const { status, json } = runJson<{
+      passed: boolean
+      significance: { test: string; pairs: number }
+      checks: Array<{ name: string; pValue: number; passed: boolean }>
+    }>(['gate', '--baseline', cvFile, '--current', cur])
     expect(status).toBe(8)
     expect(json.significance).toMatchObject({ test: 'mcnemar', pairs: cv.metrics.samples })
     expect(json.checks[0]).toMatchObject({ name: 'accuracy', passed: false, pValue: expect.closeTo(2 * 0.5 ** 8, 12) })
@@ -107,6 +142,8 @@ describe('cross-validation documents are first-class', () => {
     expect(runCli([...cvArgs, '--no-embed-predictions', '--output', bare]).status).toBe(0)
     const run = runCli(['gate', '--baseline', bare, '--current', cvFile])
     expect(run.status, run.stderr).toBe(0)
-    expect(run.stdout.replace(/\s+/g, ' ')).toMatch(/significance: NONE — McNemar's test could not run: .*cv-bare\.json carries no per-sample predictions \(made with --no-embed-predictions/)
+    expect(run.stdout.replace(/\s+/g, ' ')).toMatch(
+      /significance: NONE — McNemar's test could not run: .*cv-bare\.json carries no per-sample predictions \(made with --no-embed-predictions/,
+    )
   })
 })

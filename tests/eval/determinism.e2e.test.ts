@@ -11,7 +11,6 @@ import { decodePredictions } from '../../src/documents/predictions.js'
 const CSV = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
 
-
 describe('determinism', () => {
   const args = ['eval', '--model', ORACLE, '--data', CSV, '--split', 'Training', '--embed-predictions', '--batch', '4']
 
@@ -51,7 +50,20 @@ describe('concurrency over decoded images', () => {
     const manifest = path.join(dir, 'manifest.csv')
     writeFileSync(manifest, `${lines.join('\n')}\n`)
     const run = (n: number): EvalResult => {
-      const r = runJson<EvalResult>(['eval', '--model', ORACLE, '--dataset', 'manifest', '--data', manifest, '--batch', '3', '--embed-predictions', '--concurrency', String(n)])
+      const r = runJson<EvalResult>([
+        'eval',
+        '--model',
+        ORACLE,
+        '--dataset',
+        'manifest',
+        '--data',
+        manifest,
+        '--batch',
+        '3',
+        '--embed-predictions',
+        '--concurrency',
+        String(n),
+      ])
       expect(r.status).toBe(7)
       return r.json
     }

@@ -17,24 +17,37 @@ function trace(counts: number[][]): number {
 }
 
 describe('ferbench eval on the oracle fixtures', () => {
-  it.each(['PrivateTest', 'PublicTest', 'Training'])('%s: exact confusion matrix and accuracy computed independently from the pixels', (split) => {
-    const expected = expectedConfusion(rows, split, SEVEN)
-    const { status, json } = runJson<EvalResult>(['eval', '--model', ORACLE, '--data', CSV, '--split', split, '--batch', '5'])
-    expect(status).toBe(0)
-    expect(json.schema).toBe('ferbench/eval@1')
-    expect(json.metrics.confusionMatrix.labels).toEqual(FER2013_ORDER)
-    expect(json.metrics.confusionMatrix.counts).toEqual(expected)
-    const total = rows.filter((r) => r.usage === split).length
-    expect(json.dataset.samples).toBe(total)
-    expect(json.metrics.accuracy).toBeCloseTo(trace(expected) / total, 12)
-    // Wilson interval by its textbook formula
-    const p = trace(expected) / total
-    const z = 1.959963984540054
-    const centre = (p + (z * z) / (2 * total)) / (1 + (z * z) / total)
-    const half = (z / (1 + (z * z) / total)) * Math.sqrt((p * (1 - p)) / total + (z * z) / (4 * total * total))
-    expect(json.metrics.accuracyCI95[0]).toBeCloseTo(centre - half, 12)
-    expect(json.metrics.accuracyCI95[1]).toBeCloseTo(centre + half, 12)
-  })
+  it.each(['PrivateTest', 'PublicTest', 'Training'])(
+    '%s: exact confusion matrix and accuracy computed independently from the pixels',
+    (split) => {
+      const expected = expectedConfusion(rows, split, SEVEN)
+      const { status, json } = runJson<EvalResult>([
+        'eval',
+        '--model',
+        ORACLE,
+        '--data',
+        CSV,
+        '--split',
+        split,
+        '--batch',
+        '5',
+      ])
+      expect(status).toBe(0)
+      expect(json.schema).toBe('ferbench/eval@1')
+      expect(json.metrics.confusionMatrix.labels).toEqual(FER2013_ORDER)
+      expect(json.metrics.confusionMatrix.counts).toEqual(expected)
+      const total = rows.filter((r) => r.usage === split).length
+      expect(json.dataset.samples).toBe(total)
+      expect(json.metrics.accuracy).toBeCloseTo(trace(expected) / total, 12)
+      // Wilson interval by its textbook formula
+      const p = trace(expected) / total
+      const z = 1.959963984540054
+      const centre = (p + (z * z) / (2 * total)) / (1 + (z * z) / total)
+      const half = (z / (1 + (z * z) / total)) * Math.sqrt((p * (1 - p)) / total + (z * z) / (4 * total * total))
+      expect(json.metrics.accuracyCI95[0]).toBeCloseTo(centre - half, 12)
+      expect(json.metrics.accuracyCI95[1]).toBeCloseTo(centre + half, 12)
+    },
+  )
 
   it('the PrivateTest fixture really contains mislabelled rows and contempt traps (so the test can fail)', () => {
     const expected = expectedConfusion(rows, 'PrivateTest', SEVEN)
@@ -94,7 +107,9 @@ describe('ferbench eval on the oracle fixtures', () => {
     const keep = runJson<EvalResult>(['eval', '--model', ORACLE, '--data', CSV, '--extra-classes', 'keep'])
     expect(keep.status).toBe(0)
     expect(keep.json.metrics.confusionMatrix.labels).toEqual([...FER2013_ORDER, 'contempt'])
-    expect(keep.json.metrics.confusionMatrix.counts).toEqual(expectedConfusion(rows, 'PrivateTest', CANONICAL, [...FER2013_ORDER, 'contempt']))
+    expect(keep.json.metrics.confusionMatrix.counts).toEqual(
+      expectedConfusion(rows, 'PrivateTest', CANONICAL, [...FER2013_ORDER, 'contempt']),
+    )
   })
 
   it('records provenance: model hash and bytes, dataset digest, runner, machine, versions', () => {
@@ -144,20 +159,39 @@ describe('ferbench eval rejects bad input with a named place and a documented ex
   }
 
   it.each([
-    ['a row with 2,303 pixels', `3,${good.pixels.slice(1).join(' ')},PrivateTest`, /row 2: expected 2304 pixel values \(48×48\), got 2303/],
+    [
+      'a row with 2,303 pixels',
+      `3,${good.pixels.slice(1).join(' ')},PrivateTest`,
+      /row 2: expected 2304 pixel values \(48×48\), got 2303/,
+    ],
     ['a label outside 0–6', `7,${good.pixels.join(' ')},PrivateTest`, /row 2: emotion '7' is not a FER2013 code 0–6/],
-    ['an unknown Usage', `3,${good.pixels.join(' ')},Validation`, /row 2: Usage 'Validation' is not one of Training, PublicTest, PrivateTest/],
-    ['a non-numeric pixel', `3,${good.pixels.slice(1).join(' ')} x,PrivateTest`, /row 2: pixel 2304 is not an integer 0–255/],
-  ])('%s: exit 3 naming the file and row; the good row before it is kept in a partial result', (_name, line, message) => {
-    const file = csvWith([goodLine, line])
-    const out = path.join(path.dirname(file), 'out.json')
-    const run = runCli(['eval', '--model', ORACLE, '--data', file, '--output', out])
-    expect(run.status).toBe(3)
-    expect(run.stderr).toContain(file)
-    expect(run.stderr).toMatch(message)
-    const partial = JSON.parse(readFileSync(out, 'utf8')) as EvalResult
-    expect({ complete: partial.complete, settled: partial.resume?.settled, samples: partial.dataset.samples }).toEqual({ complete: false, settled: 1, samples: 1 })
-  })
+    [
+      'an unknown Usage',
+      `3,${good.pixels.join(' ')},Validation`,
+      /row 2: Usage 'Validation' is not one of Training, PublicTest, PrivateTest/,
+    ],
+    [
+      'a non-numeric pixel',
+      `3,${good.pixels.slice(1).join(' ')} x,PrivateTest`,
+      /row 2: pixel 2304 is not an integer 0–255/,
+    ],
+  ])(
+    '%s: exit 3 naming the file and row; the good row before it is kept in a partial result',
+    (_name, line, message) => {
+      const file = csvWith([goodLine, line])
+      const out = path.join(path.dirname(file), 'out.json')
+      const run = runCli(['eval', '--model', ORACLE, '--data', file, '--output', out])
+      expect(run.status).toBe(3)
+      expect(run.stderr).toContain(file)
+      expect(run.stderr).toMatch(message)
+      const partial = JSON.parse(readFileSync(out, 'utf8')) as EvalResult
+      expect({
+        complete: partial.complete,
+        settled: partial.resume?.settled,
+        samples: partial.dataset.samples,
+      }).toEqual({ complete: false, settled: 1, samples: 1 })
+    },
+  )
 
   it('a missing data file: exit 3 naming it', () => {
     const run = runCli(['eval', '--model', ORACLE, '--data', '/nonexistent/fer2013.csv'])
@@ -166,7 +200,15 @@ describe('ferbench eval rejects bad input with a named place and a documented ex
   })
 
   it('a missing model file: exit 4 naming it', () => {
-    const run = runCli(['eval', '--model', '/nonexistent/m.onnx', '--card', path.join(FIXTURES, 'models', 'oracle.onnx.ferbench.json'), '--data', CSV])
+    const run = runCli([
+      'eval',
+      '--model',
+      '/nonexistent/m.onnx',
+      '--card',
+      path.join(FIXTURES, 'models', 'oracle.onnx.ferbench.json'),
+      '--data',
+      CSV,
+    ])
     expect(run.status).toBe(4)
     expect(run.stderr).toMatch(/\/nonexistent\/m.onnx: model file not found/)
   })
@@ -174,10 +216,19 @@ describe('ferbench eval rejects bad input with a named place and a documented ex
   it('a card whose input size does not match the model: exit 4 naming the tensor and both shapes', () => {
     const dir = tempDir()
     const card = path.join(dir, 'card.json')
-    writeFileSync(card, JSON.stringify({ input: { height: 64, width: 64, channels: 1, layout: 'NCHW' }, scale: 'raw255', labels: CANONICAL }))
+    writeFileSync(
+      card,
+      JSON.stringify({
+        input: { height: 64, width: 64, channels: 1, layout: 'NCHW' },
+        scale: 'raw255',
+        labels: CANONICAL,
+      }),
+    )
     const run = runCli(['eval', '--model', ORACLE, '--card', card, '--data', CSV])
     expect(run.status).toBe(4)
-    expect(run.stderr).toMatch(/model input 'image' with shape \[N, 1, 48, 48\]: card says input.height 64 but the model's NCHW shape has 48/)
+    expect(run.stderr).toMatch(
+      /model input 'image' with shape \[N, 1, 48, 48\]: card says input.height 64 but the model's NCHW shape has 48/,
+    )
   })
 
   it('a card with fewer labels than the model outputs: exit 4', () => {

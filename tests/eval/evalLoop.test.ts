@@ -35,7 +35,9 @@ describe('eval loop: failed samples are settled as they come, in stream order', 
       { onProgress: (n) => progress.push(n) },
     )
     expect(progress.slice(0, 10)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
-    expect(result.failures.map((f) => f.id)).toEqual(Array.from({ length: 10 }, (_, i) => `img/${String(i).padStart(2, '0')}.png`))
+    expect(result.failures.map((f) => f.id)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `img/${String(i).padStart(2, '0')}.png`),
+    )
     expect(result.dataset.samples).toBe(2)
     expect(result.complete).toBe(true)
   })

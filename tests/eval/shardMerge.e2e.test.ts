@@ -25,7 +25,20 @@ describe('--shard i/n and ferbench merge', () => {
   beforeAll(() => {
     full = runJson<EvalResult>(['eval', '--model', ORACLE, '--data', CSV, '--split', 'Training']).json
     shardFiles.forEach((file, i) => {
-      const run = runCli(['eval', '--model', ORACLE, '--data', CSV, '--split', 'Training', '--shard', `${i + 1}/${N}`, '--output', file, '--json'])
+      const run = runCli([
+        'eval',
+        '--model',
+        ORACLE,
+        '--data',
+        CSV,
+        '--split',
+        'Training',
+        '--shard',
+        `${i + 1}/${N}`,
+        '--output',
+        file,
+        '--json',
+      ])
       expect(run.status).toBe(0)
     })
     const m = runJson<EvalResult>(['merge', ...shardFiles, '--output', path.join(dir, 'merged.json')])
@@ -65,7 +78,12 @@ describe('--shard i/n and ferbench merge', () => {
   })
 
   it.each([
-    ['a shard given twice', () => [shardFiles[0]!, shardFiles[0]!, shardFiles[1]!, shardFiles[2]!], 3, /shard 1\/3 is given twice/],
+    [
+      'a shard given twice',
+      () => [shardFiles[0]!, shardFiles[0]!, shardFiles[1]!, shardFiles[2]!],
+      3,
+      /shard 1\/3 is given twice/,
+    ],
     ['a missing shard', () => [shardFiles[0]!, shardFiles[2]!], 3, /missing shard\(s\) 2\/3/],
     [
       'shards of a different model',
@@ -82,7 +100,10 @@ describe('--shard i/n and ferbench merge', () => {
       'different shard counts',
       () => {
         const other = path.join(dir, 'of4.json')
-        expect(runCli(['eval', '--model', ORACLE, '--data', CSV, '--split', 'Training', '--shard', '2/4', '--output', other]).status).toBe(0)
+        expect(
+          runCli(['eval', '--model', ORACLE, '--data', CSV, '--split', 'Training', '--shard', '2/4', '--output', other])
+            .status,
+        ).toBe(0)
         return [shardFiles[0]!, other, shardFiles[2]!]
       },
       3,
@@ -92,7 +113,21 @@ describe('--shard i/n and ferbench merge', () => {
       'a different split',
       () => {
         const other = path.join(dir, 'public.json')
-        expect(runCli(['eval', '--model', ORACLE, '--data', CSV, '--split', 'PublicTest', '--shard', '2/3', '--output', other]).status).toBe(0)
+        expect(
+          runCli([
+            'eval',
+            '--model',
+            ORACLE,
+            '--data',
+            CSV,
+            '--split',
+            'PublicTest',
+            '--shard',
+            '2/3',
+            '--output',
+            other,
+          ]).status,
+        ).toBe(0)
         return [shardFiles[0]!, other, shardFiles[2]!]
       },
       3,
@@ -137,7 +172,11 @@ describe('--shard i/n and ferbench merge', () => {
 
   it('a model with a fixed batch of 1 shards and merges the same way', () => {
     const files = [1, 2].map((i) => path.join(dir, `b1-${i}.json`))
-    files.forEach((f, i) => expect(runCli(['eval', '--model', ORACLE_B1, '--data', CSV, '--shard', `${i + 1}/2`, '--output', f]).status).toBe(0))
+    files.forEach((f, i) =>
+      expect(runCli(['eval', '--model', ORACLE_B1, '--data', CSV, '--shard', `${i + 1}/2`, '--output', f]).status).toBe(
+        0,
+      ),
+    )
     const m = runJson<EvalResult>(['merge', ...files])
     expect(m.json.metrics.confusionMatrix.counts).toEqual(expectedConfusion(rows, 'PrivateTest', SEVEN))
   })

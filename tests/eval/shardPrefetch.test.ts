@@ -10,7 +10,7 @@ describe('shards: first 4 bytes of sha256(id), big-endian, mod n, plus 1', () =>
     const ids = Array.from({ length: 300 }, (_, i) => `row-${i + 1}`)
     for (const id of ids.slice(0, 20)) {
       const h = createHash('sha256').update(id).digest()
-      expect(shardOf(id, 7)).toBe((((h[0]! << 24) >>> 0) + (h[1]! << 16) + (h[2]! << 8) + h[3]!) % 7 + 1)
+      expect(shardOf(id, 7)).toBe(((((h[0]! << 24) >>> 0) + (h[1]! << 16) + (h[2]! << 8) + h[3]!) % 7) + 1)
     }
     const parts = [1, 2, 3, 4].map((i) => ids.filter((id) => shardOf(id, 4) === i))
     expect(parts.reduce((n, p) => n + p.length, 0)).toBe(ids.length)

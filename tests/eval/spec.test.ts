@@ -32,7 +32,12 @@ describe('EvalSpec: one spec per run, defaults resolved once', () => {
   })
 
   it('leaves out what was not given: no adapter option, an empty --slice-by', () => {
-    const spec = evalSpec({ ...given, datasetOptions: { labels: undefined, folds: undefined }, sliceBy: [], sliceMinSamples: 5 })
+    const spec = evalSpec({
+      ...given,
+      datasetOptions: { labels: undefined, folds: undefined },
+      sliceBy: [],
+      sliceMinSamples: 5,
+    })
     expect('datasetOptions' in spec).toBe(false)
     expect('sliceBy' in spec).toBe(false)
     expect('sliceMinSamples' in spec).toBe(false)
@@ -50,7 +55,14 @@ describe('EvalSpec: one spec per run, defaults resolved once', () => {
 })
 
 describe('the spec a partial result stores, and --resume reading it back', () => {
-  const spec = evalSpec({ ...given, card: 'cards/m.json', datasetOptions: { labels: 'data/votes.csv', folds: 5, fold: 2 }, batch: 8, predictions: true, concurrency: 2 })
+  const spec = evalSpec({
+    ...given,
+    card: 'cards/m.json',
+    datasetOptions: { labels: 'data/votes.csv', folds: 5, fold: 2 },
+    batch: 8,
+    predictions: true,
+    concurrency: 2,
+  })
 
   it('stores paths resolved, the split resolved, the working directory, and no --concurrency; the document schema accepts it', () => {
     const stored = storedSpec(spec, 'PrivateTest')
@@ -78,7 +90,21 @@ describe('the spec a partial result stores, and --resume reading it back', () =>
   })
 
   it('reads a spec stored by an older ferbench: paths relative to its working directory, no predictionScores', () => {
-    const old = { cwd: '/runs/a', model: 'm.onnx', dataset: 'ferplus', data: 'd/fer2013.csv', split: 'PublicTest', batch: 4, device: 'cpu' as const, datasetOptions: { labels: 'd/votes.csv' }, extraClasses: 'keep' as const, predictions: true, embedPredictions: false, strict: true, demo: false }
+    const old = {
+      cwd: '/runs/a',
+      model: 'm.onnx',
+      dataset: 'ferplus',
+      data: 'd/fer2013.csv',
+      split: 'PublicTest',
+      batch: 4,
+      device: 'cpu' as const,
+      datasetOptions: { labels: 'd/votes.csv' },
+      extraClasses: 'keep' as const,
+      predictions: true,
+      embedPredictions: false,
+      strict: true,
+      demo: false,
+    }
     expect(specFromStored('old.json', old, 1)).toStrictEqual({
       model: '/runs/a/m.onnx',
       dataset: 'ferplus',

@@ -4,7 +4,11 @@ import { EvalState } from '../../src/eval/evalState.js'
 const sliceBy = { attributes: ['gender'], minSamples: 1 }
 
 /** Scores samples into a state the way the eval loop does: confusion, calibration, slices. */
-function feed(state: EvalState, rows: ReadonlyArray<{ q: number[]; truth: number; gender: string }>, from: number): void {
+function feed(
+  state: EvalState,
+  rows: ReadonlyArray<{ q: number[]; truth: number; gender: string }>,
+  from: number,
+): void {
   rows.forEach((r, i) => {
     const predicted = r.q.indexOf(Math.max(...r.q))
     state.score({ id: `s${from + i}`, label: 'x', content: 'c' }, r.truth, predicted)
@@ -52,7 +56,18 @@ describe('partial-result state carries calibration sums and slice counts', () =>
 
   it('a partial result without the slices a resumed --slice-by run needs is refused', () => {
     const first = new EvalState(2, false)
-    const saved = { counts: first.counts, ...first.digests.fields(), settledDigest: first.settledDigest.hex(), scored: 0, settled: 0, failures: [], stagesMs: first.stagesMs, wallSeconds: 0, segments: 1, calibration: first.calibration.metrics() }
+    const saved = {
+      counts: first.counts,
+      ...first.digests.fields(),
+      settledDigest: first.settledDigest.hex(),
+      scored: 0,
+      settled: 0,
+      failures: [],
+      stagesMs: first.stagesMs,
+      wallSeconds: 0,
+      segments: 1,
+      calibration: first.calibration.metrics(),
+    }
     expect(() => EvalState.restore(saved, 2, sliceBy)).toThrow(/no metrics\.slices/)
   })
 })

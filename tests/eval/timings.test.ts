@@ -7,10 +7,23 @@ const STAGES = ['start-up', 'read', 'decode', 'preprocess', 'infer', 'metrics', 
 
 describe('eval: where the time went', () => {
   it('the JSON records the stage split of the run (timing.split), every stage measured', () => {
-    const run = runJson<EvalResult>(['eval', '--model', path.join(FIXTURES, 'models', 'oracle.onnx'), '--data', path.join(FIXTURES, 'fer2013', 'fer2013.csv')])
+    const run = runJson<EvalResult>([
+      'eval',
+      '--model',
+      path.join(FIXTURES, 'models', 'oracle.onnx'),
+      '--data',
+      path.join(FIXTURES, 'fer2013', 'fer2013.csv'),
+    ])
     expect(run.status).toBe(0)
     const split = run.json.timing.split!
-    expect(Object.keys(split).sort()).toEqual(['decodeMs', 'inferMs', 'metricsMs', 'preprocessMs', 'readMs', 'startupMs'])
+    expect(Object.keys(split).sort()).toEqual([
+      'decodeMs',
+      'inferMs',
+      'metricsMs',
+      'preprocessMs',
+      'readMs',
+      'startupMs',
+    ])
     for (const [stage, ms] of Object.entries(split)) expect(ms, stage).toBeGreaterThanOrEqual(0)
     // Samples were scored, so their pixels were decoded and a batch ran.
     expect(run.json.dataset.samples).toBeGreaterThan(0)

@@ -23,7 +23,21 @@ export function realEval(dir: string, name: string, model: string, split: string
 /** A real, short speed document written by the CLI (few iterations: the figures are not the point). */
 export function realSpeed(dir: string, name: string, model: string): { file: string; doc: SpeedResult } {
   const file = path.join(dir, name)
-  run(['speed', '--model', model, '--batch', '1,4', '--warmup', '1', '--iterations', '5', '--duration', '0.05', '--output', file])
+  run([
+    'speed',
+    '--model',
+    model,
+    '--batch',
+    '1,4',
+    '--warmup',
+    '1',
+    '--iterations',
+    '5',
+    '--duration',
+    '0.05',
+    '--output',
+    file,
+  ])
   return { file, doc: JSON.parse(readFileSync(file, 'utf8')) as SpeedResult }
 }
 

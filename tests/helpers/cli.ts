@@ -33,7 +33,8 @@ const IN_PROCESS_LIMIT_MS = 300_000
  * (runCliProcess) when `cwd` is given (a worker cannot change directory) or FERBENCH_TEST_SPAWN=1.
  */
 export function runCli(args: readonly string[], options: CliOptions = {}): CliRun {
-  const inProcess = process.env.FERBENCH_TEST_SPAWN !== '1' && (options.cwd === undefined || path.resolve(options.cwd) === ROOT)
+  const inProcess =
+    process.env.FERBENCH_TEST_SPAWN !== '1' && (options.cwd === undefined || path.resolve(options.cwd) === ROOT)
   return inProcess ? runInProcess(args, options.env ?? {}) : runCliProcess(args, options)
 }
 
@@ -49,7 +50,10 @@ export function runCliProcess(args: readonly string[], options: CliOptions = {})
 }
 
 /** Runs with --json and parses stdout; fails the test with stderr when stdout is not JSON. */
-export function runJson<T>(args: readonly string[], options: CliOptions = {}): { status: number | null; json: T; stderr: string } {
+export function runJson<T>(
+  args: readonly string[],
+  options: CliOptions = {},
+): { status: number | null; json: T; stderr: string } {
   const run = runCli([...args, '--json'], options)
   try {
     return { status: run.status, json: JSON.parse(run.stdout) as T, stderr: run.stderr }
@@ -94,7 +98,9 @@ function runInProcess(args: readonly string[], env: NodeJS.ProcessEnv): CliRun {
   if (Atomics.wait(signal, 0, 0, IN_PROCESS_LIMIT_MS) === 'timed-out') {
     void cli.worker.terminate()
     cli = undefined
-    throw new Error(`ferbench ${args.join(' ')}: no answer from the in-process run within ${IN_PROCESS_LIMIT_MS / 1000} s`)
+    throw new Error(
+      `ferbench ${args.join(' ')}: no answer from the in-process run within ${IN_PROCESS_LIMIT_MS / 1000} s`,
+    )
   }
   const answer = receiveMessageOnPort(port)
   if (!answer) throw new Error(`ferbench ${args.join(' ')}: the in-process run signalled but sent no result`)

@@ -17,7 +17,10 @@ function brokenCsv(): string {
 
 /** Everything a user sees, with the temp paths and run-dependent numbers masked. */
 function visible(run: CliRun): CliRun {
-  const mask = (s: string) => s.replace(/\(node:\d+\)/g, '(node:PID)').replace(/"(createdAt|wallMs|[a-zA-Z]*Ms|durationSeconds|hostname)": ?[^,}\n]+/g, '"$1": X')
+  const mask = (s: string) =>
+    s
+      .replace(/\(node:\d+\)/g, '(node:PID)')
+      .replace(/"(createdAt|wallMs|[a-zA-Z]*Ms|durationSeconds|hostname)": ?[^,}\n]+/g, '"$1": X')
   return { status: run.status, stdout: mask(run.stdout), stderr: mask(run.stderr) }
 }
 

@@ -15,4 +15,3 @@ export function fisherBrute(a: number, b: number, c: number, d: number): number 
   const den = choose(r1 + r2, c1)
   return Number((num * 10n ** 15n) / den) / 1e15
 }
-

@@ -64,7 +64,13 @@ export function recompute(doc: EvalDoc): EvalDoc {
     const col = counts.reduce((a, row) => a + row[i]!, 0)
     const recall = support ? counts[i]![i]! / support : 0
     const precision = col ? counts[i]![i]! / col : 0
-    return { label, support, recall, precision, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0 }
+    return {
+      label,
+      support,
+      recall,
+      precision,
+      f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
+    }
   })
   return doc
 }

@@ -49,7 +49,12 @@ export function readFixtureCsv(file: string): CsvRow[] {
 }
 
 /** Expected confusion matrix (rows = truth, columns = prediction, FER2013 order) for one split. */
-export function expectedConfusion(rows: readonly CsvRow[], split: string, allowed: readonly string[], columns: readonly string[] = FER2013_ORDER): number[][] {
+export function expectedConfusion(
+  rows: readonly CsvRow[],
+  split: string,
+  allowed: readonly string[],
+  columns: readonly string[] = FER2013_ORDER,
+): number[][] {
   const counts = columns.map(() => columns.map(() => 0))
   for (const r of rows.filter((x) => x.usage === split)) {
     const truth = FER2013_ORDER[r.emotion]!

@@ -20,9 +20,16 @@ export async function runCliAsync(args: readonly string[], options: CliOptions =
  * Runs the CLI slowed down by the test hook (FERBENCH_DEBUG_SAMPLE_DELAY_MS) and sends `signal`
  * once it reports its first settled batch, i.e. after partial progress.
  */
-export function runAndInterrupt(args: string[], signal: NodeJS.Signals, cwd?: string): Promise<{ status: number | null; stderr: string; stdout: string }> {
+export function runAndInterrupt(
+  args: string[],
+  signal: NodeJS.Signals,
+  cwd?: string,
+): Promise<{ status: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1', FERBENCH_DEBUG_SAMPLE_DELAY_MS: '60' } })
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: cwd ?? process.cwd(),
+      env: { ...process.env, NO_COLOR: '1', FERBENCH_DEBUG_SAMPLE_DELAY_MS: '60' },
+    })
     let stderr = ''
     let stdout = ''
     let sent = false
@@ -38,4 +45,3 @@ export function runAndInterrupt(args: string[], signal: NodeJS.Signals, cwd?: st
     child.on('close', (status) => resolve({ status, stderr, stdout }))
   })
 }
-

@@ -13,9 +13,30 @@ export interface DocCommand {
 }
 
 /** Flags whose value is a file ferbench writes (it need not exist before). */
-export const OUTPUT_FLAGS = new Set(['--output', '-o', '--report', '--predictions', '--write-card', '--html', '--png', '--store'])
+export const OUTPUT_FLAGS = new Set([
+  '--output',
+  '-o',
+  '--report',
+  '--predictions',
+  '--write-card',
+  '--html',
+  '--png',
+  '--store',
+])
 /** Flags whose value is a file or folder ferbench reads: it must be bundled (or written by an earlier step). */
-const INPUT_FLAGS = new Set(['--data', '-d', '--model', '-m', '--card', '--labels', '--reference', '--reference-card', '--baseline', '--current', '--resume'])
+const INPUT_FLAGS = new Set([
+  '--data',
+  '-d',
+  '--model',
+  '-m',
+  '--card',
+  '--labels',
+  '--reference',
+  '--reference-card',
+  '--baseline',
+  '--current',
+  '--resume',
+])
 
 /** Words of a command line: blanks split, single and double quotes group (enough for the docs). */
 export function words(line: string): string[] {
@@ -41,14 +62,20 @@ export function notRunnable(cmd: DocCommand, cwd: string): string | undefined {
   // `history show` reads a store (--store, default .ferbench-history) that an earlier step must have written
   if (w[start + 1] === 'history' && w[start + 2] === 'show') {
     const store = w[w.indexOf('--store') + 1] ?? '.ferbench-history'
-    if (!existsSync(path.join(cwd, w.includes('--store') ? store : '.ferbench-history'))) return 'reads a history store that is not there'
+    if (!existsSync(path.join(cwd, w.includes('--store') ? store : '.ferbench-history')))
+      return 'reads a history store that is not there'
   }
   for (let i = start + 1; i < w.length; i++) {
     if (OUTPUT_FLAGS.has(w[i - 1]!)) continue
     const word = w[i]!
     const isInput = INPUT_FLAGS.has(w[i - 1]!)
     // a shard (`1/2`) or a `key=value` map is not a path
-    if (word.startsWith('-') || /^\d+\/\d+$/.test(word) || (!isInput && !/\/|\.(onnx|csv|json|md|html|png|xml|txt|tiff?)$/.test(word))) continue
+    if (
+      word.startsWith('-') ||
+      /^\d+\/\d+$/.test(word) ||
+      (!isInput && !/\/|\.(onnx|csv|json|md|html|png|xml|txt|tiff?)$/.test(word))
+    )
+      continue
     if (!existsSync(path.join(cwd, word))) return `input ${word} is not bundled`
   }
   return undefined
@@ -66,4 +93,3 @@ export function runIn(cwd: string, cmd: DocCommand): Promise<{ status: number | 
     child.on('close', (status) => resolve({ status, output }))
   })
 }
-

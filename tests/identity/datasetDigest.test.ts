@@ -1,16 +1,27 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { DatasetDigest, SampleDigests, contentHash, sampleHashes, type SampleIdentity } from '../../src/identity/datasetDigest.js'
+import {
+  DatasetDigest,
+  SampleDigests,
+  contentHash,
+  sampleHashes,
+  type SampleIdentity,
+} from '../../src/identity/datasetDigest.js'
 
 /** The documented digest, computed here with BigInt arithmetic from its definition: sum mod 2^256 of sha256(`id\tlabel\tcontent\n`). */
 function digestByDefinition(samples: SampleIdentity[]): string {
   let sum = 0n
-  for (const { id, label, content } of samples) sum += BigInt(`0x${createHash('sha256').update(`${id}\t${label}\t${content}\n`).digest('hex')}`)
+  for (const { id, label, content } of samples)
+    sum += BigInt(`0x${createHash('sha256').update(`${id}\t${label}\t${content}\n`).digest('hex')}`)
   return (sum % (1n << 256n)).toString(16).padStart(64, '0')
 }
 
 describe('dataset digest: sum mod 2^256 of sha256(id\\tlabel\\tcontent\\n)', () => {
-  const samples: SampleIdentity[] = Array.from({ length: 50 }, (_, i) => ({ id: `row-${i + 1}`, label: ['anger', 'fear', 'neutral'][i % 3]!, content: createHash('sha256').update(`pixels ${i}`).digest('hex') }))
+  const samples: SampleIdentity[] = Array.from({ length: 50 }, (_, i) => ({
+    id: `row-${i + 1}`,
+    label: ['anger', 'fear', 'neutral'][i % 3]!,
+    content: createHash('sha256').update(`pixels ${i}`).digest('hex'),
+  }))
 
   it('equals its definition and does not depend on order', () => {
     const a = new DatasetDigest()
@@ -38,7 +49,9 @@ describe('dataset digest: sum mod 2^256 of sha256(id\\tlabel\\tcontent\\n)', () 
   it('changes when a label or the pixels change; idDigest sees labels only, contentDigest ignores ids', () => {
     const relabelled = samples.map((s, i) => (i === 7 ? { ...s, label: 'happiness' } : s))
     expect(digestByDefinition(relabelled)).not.toBe(digestByDefinition(samples))
-    const inverted = samples.map((s, i) => (i === 7 ? { ...s, content: createHash('sha256').update('inverted').digest('hex') } : s))
+    const inverted = samples.map((s, i) =>
+      i === 7 ? { ...s, content: createHash('sha256').update('inverted').digest('hex') } : s,
+    )
     expect(digestByDefinition(inverted)).not.toBe(digestByDefinition(samples))
     const digests = (list: SampleIdentity[]): ReturnType<SampleDigests['fields']> => {
       const d = new SampleDigests()

@@ -17,7 +17,11 @@ const privateRows = rows.filter((r) => r.usage === 'PrivateTest')
 const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex')
 
 /** The fixture CSV with only some of its rows (header kept), and optionally their pixels rewritten. */
-function csvOf(file: string, keep: (row: number, usage: string) => boolean, pixels?: (p: number[]) => number[]): string {
+function csvOf(
+  file: string,
+  keep: (row: number, usage: string) => boolean,
+  pixels?: (p: number[]) => number[],
+): string {
   const lines = readFileSync(CSV, 'utf8').trim().split('\n')
   const out = [lines[0]!]
   for (const r of rows) {
@@ -36,9 +40,19 @@ function flipByte(file: string, at: number): void {
 }
 
 /** An eval run stopped by a malformed PrivateTest row after progress: a partial result to --resume (no signals needed). */
-function partialRun(dir: string, model: string, data: string, badPrivateIndex: number): { out: string; fixedLine: () => void } {
+function partialRun(
+  dir: string,
+  model: string,
+  data: string,
+  badPrivateIndex: number,
+): { out: string; fixedLine: () => void } {
   const lines = readFileSync(data, 'utf8').split('\n')
-  const bad = lines.findIndex((l, i) => i > 0 && l.endsWith(',PrivateTest') && lines.slice(1, i).filter((x) => x.endsWith(',PrivateTest')).length === badPrivateIndex)
+  const bad = lines.findIndex(
+    (l, i) =>
+      i > 0 &&
+      l.endsWith(',PrivateTest') &&
+      lines.slice(1, i).filter((x) => x.endsWith(',PrivateTest')).length === badPrivateIndex,
+  )
   const good = lines[bad]!
   lines[bad] = good.replace(/,PrivateTest$/, ' 300,PrivateTest')
   writeFileSync(data, lines.join('\n'))
@@ -73,11 +87,24 @@ describe('model identity covers every file of the model', () => {
 
   it('ONNX: one file keeps its own sha256; external data files are included', async () => {
     const single = await modelIdentity(ORACLE)
-    expect(single).toEqual({ sha256: sha256(readFileSync(ORACLE)), bytes: statSync(ORACLE).size, files: [{ path: 'oracle.onnx', bytes: statSync(ORACLE).size, sha256: sha256(readFileSync(ORACLE)) }] })
+    expect(single).toEqual({
+      sha256: sha256(readFileSync(ORACLE)),
+      bytes: statSync(ORACLE).size,
+      files: [{ path: 'oracle.onnx', bytes: statSync(ORACLE).size, sha256: sha256(readFileSync(ORACLE)) }],
+    })
 
     const dir = tempDir('ferbench-onnx-external-')
     const { onnx } = onnxProto
-    const tensor = { name: 'w', dims: [2], dataType: onnx.TensorProto.DataType.FLOAT, dataLocation: onnx.TensorProto.DataLocation.EXTERNAL, externalData: [{ key: 'location', value: 'weights/w.bin' }, { key: 'length', value: '8' }] }
+    const tensor = {
+      name: 'w',
+      dims: [2],
+      dataType: onnx.TensorProto.DataType.FLOAT,
+      dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+      externalData: [
+        { key: 'location', value: 'weights/w.bin' },
+        { key: 'length', value: '8' },
+      ],
+    }
     const model = onnx.ModelProto.encode({ irVersion: 8, graph: { name: 'g', initializer: [tensor] } }).finish()
     writeFileSync(path.join(dir, 'm.onnx'), model)
     mkdirSync(path.join(dir, 'weights'))
@@ -130,7 +157,11 @@ describe('the dataset digest covers the pixels', () => {
   beforeAll(() => {
     dir = tempDir('ferbench-identity-')
     testOnly = csvOf(path.join(dir, 'test.csv'), (_, usage) => usage === 'PrivateTest')
-    inverted = csvOf(path.join(dir, 'inverted.csv'), (_, usage) => usage === 'PrivateTest', (p) => p.map((v) => 255 - v))
+    inverted = csvOf(
+      path.join(dir, 'inverted.csv'),
+      (_, usage) => usage === 'PrivateTest',
+      (p) => p.map((v) => 255 - v),
+    )
     const run = (name: string, data: string): { file: string; doc: EvalResult } => {
       const file = path.join(dir, name)
       const r = runCli(['eval', '--model', ORACLE, '--data', data, '--output', file])
@@ -150,10 +181,17 @@ describe('the dataset digest covers the pixels', () => {
   })
 
   it('inverted pixels: compare and gate refuse (exit 3) saying the data changed', () => {
-    for (const args of [['compare', test.file, inv.file], ['gate', '--baseline', test.file, '--current', inv.file]]) {
+    for (const args of [
+      ['compare', test.file, inv.file],
+      ['gate', '--baseline', test.file, '--current', inv.file],
+    ]) {
       const run = runCli(args)
       expect(run.status, run.stderr).toBe(3)
-      expect(run.stderr).toMatch(new RegExp(`the data changed between the two runs: .*same ${privateRows.length} sample ids with the same labels, but the pixels differ`))
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `the data changed between the two runs: .*same ${privateRows.length} sample ids with the same labels, but the pixels differ`,
+        ),
+      )
     }
   })
 
@@ -166,7 +204,9 @@ describe('the dataset digest covers the pixels', () => {
     cpSync(inverted, data) // same rows, ids and labels; every pixel inverted (and the bad row repaired)
     const resumed = runCli(['eval', '--resume', out])
     expect(resumed.status, resumed.stderr).toBe(3)
-    expect(resumed.stderr).toMatch(/are not those the partial result .*settled \(their ids, labels or pixels differ\): the dataset changed since/)
+    expect(resumed.stderr).toMatch(
+      /are not those the partial result .*settled \(their ids, labels or pixels differ\): the dataset changed since/,
+    )
     expect(readFileSync(out, 'utf8')).toBe(saved)
   })
 
@@ -181,10 +221,15 @@ describe('the dataset digest covers the pixels', () => {
     for (const p of flipped) p.predicted = labels.find((l) => l !== p.truth)!
     setPredictions(cur, preds)
     const curFile = write(dir, 'test-degraded.json', cur)
-    const { status, json } = runJson<{ mcnemar: { b01: number; b10: number; pairs: number; pairedBy: string }; notes: string[] }>(['compare', full.file, curFile])
+    const { status, json } = runJson<{
+      mcnemar: { b01: number; b10: number; pairs: number; pairedBy: string }
+      notes: string[]
+    }>(['compare', full.file, curFile])
     expect(status).toBe(0)
     expect(json.mcnemar).toMatchObject({ b01: 0, b10: 3, pairs: privateRows.length, pairedBy: 'content' })
-    expect(json.notes.join(' ')).toMatch(/sample ids differ, e\.g\. a test-only CSV and the full fer2013\.csv\): samples are paired by pixel content/)
+    expect(json.notes.join(' ')).toMatch(
+      /sample ids differ, e\.g\. a test-only CSV and the full fer2013\.csv\): samples are paired by pixel content/,
+    )
     // the people-facing ids stay the file's own row numbers
     expect(predictionsOf(test.doc).map((p) => p.id)).toEqual(privateRows.map((_, i) => `row-${i + 1}`))
     expect(predictionsOf(full.doc).map((p) => p.id)).toEqual(privateRows.map((r) => `row-${r.row}`))
@@ -197,12 +242,18 @@ describe('the dataset digest covers the pixels', () => {
     for (const r of privateRows) {
       const file = path.join(root, 'test', FER[r.emotion]!, `PrivateTest_${r.row}.png`)
       mkdirSync(path.dirname(file), { recursive: true })
-      await sharp(Buffer.from(r.pixels), { raw: { width: 48, height: 48, channels: 1 } }).png().toFile(file)
+      await sharp(Buffer.from(r.pixels), { raw: { width: 48, height: 48, channels: 1 } })
+        .png()
+        .toFile(file)
     }
     const folderFile = path.join(dir, 'folder.json')
     const run = runCli(['eval', '--model', ORACLE, '--dataset', 'folder', '--data', root, '--output', folderFile])
     expect(run.status, run.stderr).toBe(0)
-    const { status, json } = runJson<{ mcnemar: { b01: number; b10: number; pairs: number; pairedBy: string } }>(['compare', full.file, folderFile])
+    const { status, json } = runJson<{ mcnemar: { b01: number; b10: number; pairs: number; pairedBy: string } }>([
+      'compare',
+      full.file,
+      folderFile,
+    ])
     expect(status).toBe(0)
     expect(json.mcnemar).toMatchObject({ b01: 0, b10: 0, pairs: privateRows.length, pairedBy: 'content' })
   })
@@ -214,9 +265,15 @@ describe('the dataset digest covers the pixels', () => {
     delete old.dataset.idDigest
     old.predictions = predictionsOf(old).map(({ content: _content, ...p }) => ({ ...p, top: [] }))
     const oldFile = write(dir, 'old.json', old)
-    const { status, json } = runJson<{ passed: boolean; notes: string[]; significance: { test: string; pairedBy: string } }>(['gate', '--baseline', oldFile, '--current', full.file])
+    const { status, json } = runJson<{
+      passed: boolean
+      notes: string[]
+      significance: { test: string; pairedBy: string }
+    }>(['gate', '--baseline', oldFile, '--current', full.file])
     expect(status).toBe(0)
     expect(json.significance).toMatchObject({ test: 'mcnemar', pairedBy: 'id' })
-    expect(json.notes.join(' ')).toMatch(/old\.json was made by an older ferbench that did not hash pixels: the test set is matched on sample ids and labels only/)
+    expect(json.notes.join(' ')).toMatch(
+      /old\.json was made by an older ferbench that did not hash pixels: the test set is matched on sample ids and labels only/,
+    )
   })
 })

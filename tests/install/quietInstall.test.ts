@@ -18,7 +18,12 @@ function preventableWarnings(output: string): string[] {
 }
 
 function npm(args: string[], cwd: string): { status: number | null; output: string } {
-  const run = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 })
+  const run = spawnSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  })
   return { status: run.status, output: `${run.stdout}\n${run.stderr}` }
 }
 
@@ -41,7 +46,11 @@ describe('a clean install and start print no preventable npm warning', () => {
     expect(run.status, run.output).toBe(0)
     expect(preventableWarnings(run.output), run.output).toEqual([])
     // onnxruntime-node's CPU provider is bundled: it loads without its (denied) install script.
-    const load = spawnSync(process.execPath, ['-e', "require('onnxruntime-node').listSupportedBackends().some((b) => b.name === 'cpu') || process.exit(3)"], { cwd: dir, encoding: 'utf8' })
+    const load = spawnSync(
+      process.execPath,
+      ['-e', "require('onnxruntime-node').listSupportedBackends().some((b) => b.name === 'cpu') || process.exit(3)"],
+      { cwd: dir, encoding: 'utf8' },
+    )
     expect(load.status, load.stderr).toBe(0)
   }, 600_000)
 

@@ -14,6 +14,8 @@ describe('label mapping', () => {
   })
 
   it('reports dataset classes the model cannot output', () => {
-    expect(mapLabels(['neutral', 'happiness'], ['happiness', 'neutral', 'fear'], 'drop').missingModelClasses).toEqual(['fear'])
+    expect(mapLabels(['neutral', 'happiness'], ['happiness', 'neutral', 'fear'], 'drop').missingModelClasses).toEqual([
+      'fear',
+    ])
   })
 })

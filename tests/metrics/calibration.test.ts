@@ -38,7 +38,10 @@ describe('calibration metrics on a hand-computed table', () => {
   })
 
   it('NLL is the mean of −ln q[truth]; Brier the mean squared distance to the one-hot truth', () => {
-    expect(c.nll).toBeCloseTo(-(Math.log(0.9) + Math.log(0.04) + Math.log(0.55) + Math.log(0.2) + Math.log(0.95)) / 5, 12)
+    expect(c.nll).toBeCloseTo(
+      -(Math.log(0.9) + Math.log(0.04) + Math.log(0.55) + Math.log(0.2) + Math.log(0.95)) / 5,
+      12,
+    )
     // 0.015 + 1.7696 + 0.305 + 0.98 + 0.00375, each worked out by hand
     expect(c.brier).toBeCloseTo((0.015 + 1.7696 + 0.305 + 0.98 + 0.00375) / 5, 12)
     expect(c.samples).toBe(5)

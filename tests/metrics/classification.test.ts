@@ -6,7 +6,11 @@ describe('classification metrics', () => {
     // truth:     a a a a b b b c c c
     // predicted: a a b c b b a c c b
     const counts = confusionFromPairs([0, 0, 0, 0, 1, 1, 1, 2, 2, 2], [0, 0, 1, 2, 1, 1, 0, 2, 2, 1], 3)
-    expect(counts).toEqual([[2, 1, 1], [1, 2, 0], [0, 1, 2]])
+    expect(counts).toEqual([
+      [2, 1, 1],
+      [1, 2, 0],
+      [0, 1, 2],
+    ])
     const m = classificationMetrics(['a', 'b', 'c'], counts)
     expect(m.accuracy).toBe(6 / 10)
     expect(m.perClass.map((c) => c.precision)).toEqual([2 / 3, 2 / 4, 2 / 3])
@@ -18,7 +22,13 @@ describe('classification metrics', () => {
   })
 
   it('never yields NaN for a class with no support or no predictions', () => {
-    const m = classificationMetrics(['a', 'b'], [[3, 0], [0, 0]])
+    const m = classificationMetrics(
+      ['a', 'b'],
+      [
+        [3, 0],
+        [0, 0],
+      ],
+    )
     expect(m.perClass[1]).toEqual({ label: 'b', precision: 0, recall: 0, f1: 0, support: 0 })
     expect(m.balancedAccuracy).toBe(1)
   })
@@ -32,6 +42,14 @@ describe('classification metrics', () => {
   })
 
   it('rejects a non-square matrix naming the expected size', () => {
-    expect(() => classificationMetrics(['a', 'b'], [[1, 2, 3], [1, 2, 3]])).toThrow(/2×2/)
+    expect(() =>
+      classificationMetrics(
+        ['a', 'b'],
+        [
+          [1, 2, 3],
+          [1, 2, 3],
+        ],
+      ),
+    ).toThrow(/2×2/)
   })
 })

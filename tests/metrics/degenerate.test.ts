@@ -22,7 +22,8 @@ describe('degenerate-output detector', () => {
     writeFileSync(file, JSON.stringify({ ...trueCard, ...changes }))
     return file
   }
-  const run = (options: Partial<EvalSpecInput>) => evaluate(evalSpec({ ...base, model: COLOUR_MODEL, dataset: 'folder', data: colour, ...options }))
+  const run = (options: Partial<EvalSpecInput>) =>
+    evaluate(evalSpec({ ...base, model: COLOUR_MODEL, dataset: 'folder', data: colour, ...options }))
 
   beforeAll(async () => {
     dir = tempDir('ferbench-degenerate-')
@@ -36,7 +37,15 @@ describe('degenerate-output detector', () => {
     expect(good.outputCheck?.flags).toEqual([])
     expect(good.warnings.filter((w) => w.startsWith('degenerate output'))).toEqual([])
     for (const model of ['oracle.onnx', 'tinyconv.onnx']) {
-      const r = await evaluate(evalSpec({ ...base, model: path.join(MODELS, model), dataset: 'fer2013', data: path.join(FIXTURES, 'fer2013', 'fer2013.csv'), split: 'PrivateTest' }))
+      const r = await evaluate(
+        evalSpec({
+          ...base,
+          model: path.join(MODELS, model),
+          dataset: 'fer2013',
+          data: path.join(FIXTURES, 'fer2013', 'fer2013.csv'),
+          split: 'PrivateTest',
+        }),
+      )
       expect(r.outputCheck?.flags, model).toEqual([])
     }
   })
@@ -48,7 +57,8 @@ describe('degenerate-output detector', () => {
     expect(r.outputCheck?.flags).toEqual(['one-class', 'constant-outputs', 'chance-accuracy'])
     const warnings = r.warnings.filter((w) => w.startsWith('degenerate output'))
     expect(warnings).toHaveLength(3)
-    for (const w of warnings) expect(w).toContain(`ferbench models doctor --model ${COLOUR_MODEL} --dataset folder --data ${colour}`)
+    for (const w of warnings)
+      expect(w).toContain(`ferbench models doctor --model ${COLOUR_MODEL} --dataset folder --data ${colour}`)
     expect(warnings[0]).toMatch(/predicts \w+ for 100\.0% of the samples \(12\.5% of the truth\).*scale, channel order/)
   })
 
@@ -71,7 +81,18 @@ describe('degenerate-output detector', () => {
   })
 
   it('says it on stderr too, also with --json', () => {
-    const cli = runCli(['eval', '--model', COLOUR_MODEL, '--card', card('raw255-cli', { scale: 'raw255' }), '--dataset', 'folder', '--data', colour, '--json'])
+    const cli = runCli([
+      'eval',
+      '--model',
+      COLOUR_MODEL,
+      '--card',
+      card('raw255-cli', { scale: 'raw255' }),
+      '--dataset',
+      'folder',
+      '--data',
+      colour,
+      '--json',
+    ])
     expect(cli.status).toBe(0)
     expect(cli.stderr).toMatch(/ferbench eval: warning: degenerate output: the model predicts/)
     expect(JSON.parse(cli.stdout).outputCheck.flags).toContain('one-class')
@@ -79,12 +100,27 @@ describe('degenerate-output detector', () => {
 
   it('speed: flags all-zero outputs on the synthetic input, not a working model', async () => {
     const speed = (cardFile: string) =>
-      benchmark(speedSpec({ model: COLOUR_MODEL, card: cardFile, device: 'cpu', batches: [2], threads: [null], warmup: 0, minIterations: 1, minDurationS: 0 }))
+      benchmark(
+        speedSpec({
+          model: COLOUR_MODEL,
+          card: cardFile,
+          device: 'cpu',
+          batches: [2],
+          threads: [null],
+          warmup: 0,
+          minIterations: 1,
+          minDurationS: 0,
+        }),
+      )
     const bad = await speed(card('raw255-speed', { scale: 'raw255' }))
-    expect(bad.warnings.filter((w) => w.startsWith('degenerate output'))).toEqual([expect.stringContaining('every output on the synthetic input is exactly 0')])
+    expect(bad.warnings.filter((w) => w.startsWith('degenerate output'))).toEqual([
+      expect.stringContaining('every output on the synthetic input is exactly 0'),
+    ])
     const good = await speed(path.join(MODELS, 'colourband.card.json'))
     expect(good.warnings.filter((w) => w.startsWith('degenerate output'))).toEqual([])
-    expect(checkSyntheticOutputs('m', Float32Array.of(0.5, Number.NaN))[0]).toContain('1 of 2 outputs on the synthetic input are NaN or infinite')
+    expect(checkSyntheticOutputs('m', Float32Array.of(0.5, Number.NaN))[0]).toContain(
+      '1 of 2 outputs on the synthetic input are NaN or infinite',
+    )
     expect(checkSyntheticOutputs('m', Float32Array.of(0.5, 0))).toEqual([])
   })
 
@@ -100,7 +136,9 @@ describe('degenerate-output detector', () => {
     const expected = whole.snapshot()
     expect(pooled.rows).toBe(9)
     for (const key of ['softmaxMean', 'softmaxStd', 'rawMean', 'rawStd'] as const) {
-      pooled[key].forEach((v, i) => expect(Math.abs(v - expected[key][i]!)).toBeLessThanOrEqual(1e-5 * Math.abs(expected[key][i]!)))
+      pooled[key].forEach((v, i) =>
+        expect(Math.abs(v - expected[key][i]!)).toBeLessThanOrEqual(1e-5 * Math.abs(expected[key][i]!)),
+      )
     }
     const resumed = OutputStats.restore(3, a.state())
     resumed.addRows(rows.subarray(12), 5)

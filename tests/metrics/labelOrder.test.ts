@@ -25,7 +25,12 @@ describe('optimal assignment (Hungarian)', () => {
   it('matches an exhaustive search over permutations', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 6 }).chain((n) => fc.array(fc.array(fc.integer({ min: 0, max: 30 }), { minLength: n, maxLength: n }), { minLength: n, maxLength: n })),
+        fc.integer({ min: 1, max: 6 }).chain((n) =>
+          fc.array(fc.array(fc.integer({ min: 0, max: 30 }), { minLength: n, maxLength: n }), {
+            minLength: n,
+            maxLength: n,
+          }),
+        ),
         (w) => {
           const assign = maxWeightAssignment(w)
           expect(new Set(assign).size).toBe(w.length)
@@ -37,11 +42,32 @@ describe('optimal assignment (Hungarian)', () => {
   })
 
   it('does not flag a good diagonal or a small noisy evaluation', () => {
-    const good = checkLabelOrder({ labels: ['a', 'b', 'c'], counts: [[9, 1, 0], [1, 8, 1], [0, 2, 8]] }, ['anger', 'fear', 'sadness'], [0, 1, 2])
+    const good = checkLabelOrder(
+      {
+        labels: ['a', 'b', 'c'],
+        counts: [
+          [9, 1, 0],
+          [1, 8, 1],
+          [0, 2, 8],
+        ],
+      },
+      ['anger', 'fear', 'sadness'],
+      [0, 1, 2],
+    )
     expect(good.check.suspicious).toBe(false)
     expect(good.check.gain).toBe(0)
     // swapping the two columns gains 2 of 6 samples (33 points) but b01 = 4, b10 = 2: p = 2·(1+6+15)/64 = 0.6875 — not flagged
-    const noisy = checkLabelOrder({ labels: ['a', 'b'], counts: [[1, 2], [2, 1]] }, ['anger', 'fear'], [0, 1])
+    const noisy = checkLabelOrder(
+      {
+        labels: ['a', 'b'],
+        counts: [
+          [1, 2],
+          [2, 1],
+        ],
+      },
+      ['anger', 'fear'],
+      [0, 1],
+    )
     expect(noisy.check.gain).toBeCloseTo(2 / 6, 12)
     expect(noisy.check.pValue).toBeCloseTo(0.6875, 12)
     expect(noisy.check.suspicious).toBe(false)
@@ -63,7 +89,17 @@ describe('label-order check after eval (oracle model, permuted card)', () => {
   })
 
   it('warns, records the check and prints the best-matching card labels', () => {
-    const { status, json } = runJson<EvalDoc>(['eval', '--model', model, '--card', path.join(dir, 'permuted.json'), '--data', data, '--split', 'PrivateTest'])
+    const { status, json } = runJson<EvalDoc>([
+      'eval',
+      '--model',
+      model,
+      '--card',
+      path.join(dir, 'permuted.json'),
+      '--data',
+      data,
+      '--split',
+      'PrivateTest',
+    ])
     expect(status).toBe(0)
     // expected figures from the oracle rule and the fixture file, independently of ferbench
     const rows = readFixtureCsv(data).filter((r) => r.usage === 'PrivateTest')

@@ -17,12 +17,34 @@ import { CANONICAL } from '../helpers/oracle.js'
 const FER: Emotion[] = ['anger', 'disgust', 'fear', 'happiness', 'sadness', 'surprise', 'neutral']
 const CK: Emotion[] = ['anger', 'contempt', 'disgust', 'fear', 'happiness', 'sadness', 'surprise']
 /** FER2013 PrivateTest class counts and CK+48's. */
-const FER_SUPPORT: Record<string, number> = { anger: 491, disgust: 55, fear: 528, happiness: 879, sadness: 594, surprise: 416, neutral: 626 }
-const CK_SUPPORT: Record<string, number> = { anger: 135, contempt: 54, disgust: 177, fear: 75, happiness: 207, sadness: 84, surprise: 249 }
+const FER_SUPPORT: Record<string, number> = {
+  anger: 491,
+  disgust: 55,
+  fear: 528,
+  happiness: 879,
+  sadness: 594,
+  surprise: 416,
+  neutral: 626,
+}
+const CK_SUPPORT: Record<string, number> = {
+  anger: 135,
+  contempt: 54,
+  disgust: 177,
+  fear: 75,
+  happiness: 207,
+  sadness: 84,
+  surprise: 249,
+}
 
 type Rates = Partial<Record<Emotion, Partial<Record<Emotion, number>>>>
 
-function matrix(columns: readonly Emotion[], predictable: readonly Emotion[], support: Record<string, number>, rates: Rates, scale = 1): number[][] {
+function matrix(
+  columns: readonly Emotion[],
+  predictable: readonly Emotion[],
+  support: Record<string, number>,
+  rates: Rates,
+  scale = 1,
+): number[][] {
   return columns.map((t) => {
     const n = Math.round(support[t]! * scale)
     const row = new Array<number>(columns.length).fill(0)
@@ -37,7 +59,8 @@ function matrix(columns: readonly Emotion[], predictable: readonly Emotion[], su
     for (const p of rest) if (p !== t) row[columns.indexOf(p)] = each
     const filled = row.reduce((a, b) => a + b, 0)
     // leftovers to the diagonal when the model can predict the class, else to its most frequent wrong column
-    const target = predictable.includes(t) && named[t] === undefined ? columns.indexOf(t) : row.indexOf(Math.max(...row))
+    const target =
+      predictable.includes(t) && named[t] === undefined ? columns.indexOf(t) : row.indexOf(Math.max(...row))
     row[target]! += n - filled
     return row
   })
@@ -83,7 +106,13 @@ describe('label-order check: domain shift is not a mislabelled card', () => {
             contempt: { sadness: 0.45, happiness: 0.25 },
             sadness: { sadness: 0.25, anger: 0.2 },
           }
-          const counts = matrix(CK, CK.filter((l) => l !== 'contempt'), CK_SUPPORT, rates, scale)
+          const counts = matrix(
+            CK,
+            CK.filter((l) => l !== 'contempt'),
+            CK_SUPPORT,
+            rates,
+            scale,
+          )
           const { check, warning } = checkLabelOrder({ labels: CK, counts }, FER, modelToColumn)
           cases += 1
           expect(warning).toBeUndefined()
@@ -104,8 +133,18 @@ describe('label-order check: domain shift is not a mislabelled card', () => {
   it('the same confusions on FER2013 itself (7 shared classes) at 3,589 and 300 samples do not warn', () => {
     for (const scale of [1, 300 / 3589]) {
       for (const r of [0.2, 0.3, 0.4]) {
-        const rates: Rates = { ...GOOD, anger: { anger: 0.25, disgust: r }, disgust: { disgust: 0.2, anger: r }, fear: { fear: 0.25, surprise: r }, surprise: { surprise: 0.3, fear: r } }
-        const { check, warning } = checkLabelOrder({ labels: FER, counts: matrix(FER, FER, FER_SUPPORT, rates, scale) }, FER, identity)
+        const rates: Rates = {
+          ...GOOD,
+          anger: { anger: 0.25, disgust: r },
+          disgust: { disgust: 0.2, anger: r },
+          fear: { fear: 0.25, surprise: r },
+          surprise: { surprise: 0.3, fear: r },
+        }
+        const { check, warning } = checkLabelOrder(
+          { labels: FER, counts: matrix(FER, FER, FER_SUPPORT, rates, scale) },
+          FER,
+          identity,
+        )
         expect(warning).toBeUndefined()
         expect(check.suspicious).toBe(false)
       }
@@ -116,7 +155,10 @@ describe('label-order check: domain shift is not a mislabelled card', () => {
 describe('label-order check: a mislabelled card warns', () => {
   const cases: Array<[string, Emotion[]]> = [
     ['a 2-class swap (anger ↔ fear)', FER.map((l) => (l === 'anger' ? 'fear' : l === 'fear' ? 'anger' : l))],
-    ['a 3-class rotation (happiness → sadness → neutral → happiness)', FER.map((l) => (l === 'happiness' ? 'sadness' : l === 'sadness' ? 'neutral' : l === 'neutral' ? 'happiness' : l))],
+    [
+      'a 3-class rotation (happiness → sadness → neutral → happiness)',
+      FER.map((l) => (l === 'happiness' ? 'sadness' : l === 'sadness' ? 'neutral' : l === 'neutral' ? 'happiness' : l)),
+    ],
   ]
   for (const [name, card] of cases) {
     for (const scale of [1, 300 / 3589]) {
@@ -152,7 +194,12 @@ describe('label-order check: a mislabelled card warns', () => {
     const counts = underCard(matrix(FER, FER, FER_SUPPORT, rates), swapped)
     const { check } = checkLabelOrder({ labels: FER, counts }, swapped, columnsOf(swapped))
     expect(check.suspicious).toBe(true)
-    expect(check.moves.filter((m) => !m.mislabelled).map((m) => m.bestMatch).sort()).toEqual(['fear', 'surprise'])
+    expect(
+      check.moves
+        .filter((m) => !m.mislabelled)
+        .map((m) => m.bestMatch)
+        .sort(),
+    ).toEqual(['fear', 'surprise'])
     expect(check.suggestedCardLabels).toEqual(FER)
     expect(check.supported!.gain).toBeLessThan(check.gain)
   })
@@ -178,20 +225,31 @@ describe('cross-validation: one label-order check on the pooled matrix', () => {
     // the card swaps the oracle's happiness and sadness outputs
     const card = CANONICAL.map((l) => (l === 'happiness' ? 'sadness' : l === 'sadness' ? 'happiness' : l))
     const cardFile = path.join(root, 'card.json')
-    put(cardFile, JSON.stringify({ input: { height: 48, width: 48, channels: 1, layout: 'NCHW' }, scale: 'raw255', resize: 'bilinear', labels: card, output: 'logits' }))
-    const result = await crossValidate(evalSpec({
-      model: path.join(FIXTURES, 'models', 'oracle.onnx'),
-      card: cardFile,
-      dataset: 'manifest',
-      data: path.join(root, 'manifest.csv'),
-      split: 'test',
-      datasetOptions: { folds: 3 },
-      batch: 8,
-      device: 'cpu',
-      extraClasses: 'drop',
-      strict: false,
-      concurrency: 4,
-    }))
+    put(
+      cardFile,
+      JSON.stringify({
+        input: { height: 48, width: 48, channels: 1, layout: 'NCHW' },
+        scale: 'raw255',
+        resize: 'bilinear',
+        labels: card,
+        output: 'logits',
+      }),
+    )
+    const result = await crossValidate(
+      evalSpec({
+        model: path.join(FIXTURES, 'models', 'oracle.onnx'),
+        card: cardFile,
+        dataset: 'manifest',
+        data: path.join(root, 'manifest.csv'),
+        split: 'test',
+        datasetOptions: { folds: 3 },
+        batch: 8,
+        device: 'cpu',
+        extraClasses: 'drop',
+        strict: false,
+        concurrency: 4,
+      }),
+    )
     const labelWarnings = result.warnings.filter((w) => w.startsWith('label order check'))
     expect(labelWarnings).toHaveLength(1)
     for (const f of result.folds) expect(f.warnings.some((w) => w.startsWith('label order check'))).toBe(false)

@@ -53,7 +53,13 @@ describe('per-group metrics', () => {
   })
 
   it('maxGap: best and worst ranked groups, their difference and Fisher p', () => {
-    expect(slice.maxGap).toEqual({ a: 'A', b: 'B', difference: expect.closeTo(0.3, 12), pValue: expect.closeTo(fisherBrute(40, 10, 25, 25), 12), test: 'fisher-exact' })
+    expect(slice.maxGap).toEqual({
+      a: 'A',
+      b: 'B',
+      difference: expect.closeTo(0.3, 12),
+      pValue: expect.closeTo(fisherBrute(40, 10, 25, 25), 12),
+      test: 'fisher-exact',
+    })
   })
 
   it('accumulates per sample and adds saved counts', () => {
@@ -76,7 +82,16 @@ describe('per-group metrics', () => {
 })
 
 function docWithSlice(a: [number, number], b: [number, number]): EvalResult {
-  const slices = { gender: sliceOf(['x', 'y'], new Map([['female', counts(...a)], ['male', counts(...b)]]), 30) }
+  const slices = {
+    gender: sliceOf(
+      ['x', 'y'],
+      new Map([
+        ['female', counts(...a)],
+        ['male', counts(...b)],
+      ]),
+      30,
+    ),
+  }
   const n = a[0] + a[1] + b[0] + b[1]
   return {
     schema: 'ferbench/eval@1',
@@ -89,7 +104,11 @@ function docWithSlice(a: [number, number], b: [number, number]): EvalResult {
 
 describe('gate --max-group-gap', () => {
   const run = (base: EvalResult, cur: EvalResult, gap = 5) =>
-    gateDocuments({ kind: 'eval', file: 'base.json', doc: base }, { kind: 'eval', file: 'cur.json', doc: cur }, { baseline: 'base.json', current: 'cur.json', alpha: 0.05, maxAccuracyDrop: 100, maxGroupGap: gap })
+    gateDocuments(
+      { kind: 'eval', file: 'base.json', doc: base },
+      { kind: 'eval', file: 'cur.json', doc: cur },
+      { baseline: 'base.json', current: 'cur.json', alpha: 0.05, maxAccuracyDrop: 100, maxGroupGap: gap },
+    )
 
   it('fails when the gap grew beyond the threshold and the current gap is significant', () => {
     const result = run(docWithSlice([45, 5], [44, 6]), docWithSlice([45, 5], [25, 25]))
@@ -102,12 +121,18 @@ describe('gate --max-group-gap', () => {
   })
 
   it('passes a growth above the threshold that is not significant, and a growth within it', () => {
-    const grown = run(docWithSlice([45, 5], [44, 6]), docWithSlice([45, 5], [40, 10])).checks.find((c) => c.name === 'groupGap:gender')!
+    const grown = run(docWithSlice([45, 5], [44, 6]), docWithSlice([45, 5], [40, 10])).checks.find(
+      (c) => c.name === 'groupGap:gender',
+    )!
     expect(grown.change).toBeCloseTo(8, 9)
     expect(grown.pValue).toBeGreaterThan(0.05)
     expect(grown.passed).toBe(true)
     expect(grown.detail).toMatch(/not significant/)
-    expect(run(docWithSlice([45, 5], [44, 6]), docWithSlice([45, 5], [42, 8]), 10).checks.find((c) => c.name === 'groupGap:gender')!.passed).toBe(true)
+    expect(
+      run(docWithSlice([45, 5], [44, 6]), docWithSlice([45, 5], [42, 8]), 10).checks.find(
+        (c) => c.name === 'groupGap:gender',
+      )!.passed,
+    ).toBe(true)
   })
 
   it('a current result without slices is an error naming the file', () => {

@@ -33,7 +33,13 @@ describe('McNemar exact test', () => {
   })
 
   it('agrees with a BigInt reference for larger counts', () => {
-    for (const [a, b] of [[10, 30], [100, 150], [400, 520], [0, 60], [1500, 1400]] as const) {
+    for (const [a, b] of [
+      [10, 30],
+      [100, 150],
+      [400, 520],
+      [0, 60],
+      [1500, 1400],
+    ] as const) {
       const p = mcnemarExact(a, b).pValue
       const ref = exactReference(a, b)
       expect(Math.abs(p - ref)).toBeLessThan(1e-12 + ref * 1e-9)

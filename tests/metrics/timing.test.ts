@@ -33,7 +33,16 @@ describe('timing statistics (pure functions)', () => {
   })
 
   it('a single value is every statistic', () => {
-    expect(summarizeLatencies([7.5])).toEqual({ mean: 7.5, std: 0, min: 7.5, p50: 7.5, p90: 7.5, p95: 7.5, p99: 7.5, max: 7.5 })
+    expect(summarizeLatencies([7.5])).toEqual({
+      mean: 7.5,
+      std: 0,
+      min: 7.5,
+      p50: 7.5,
+      p90: 7.5,
+      p95: 7.5,
+      p99: 7.5,
+      max: 7.5,
+    })
   })
 
   it('rejects empty input and out-of-range p with a message naming the argument', () => {

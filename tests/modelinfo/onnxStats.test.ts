@@ -12,7 +12,10 @@ describe('onnxModelStats: parameters and multiply-accumulates of hand-built grap
   it('conv (pad), depthwise (stride), grouped 1×1, BN, ceil-mode pool, Flatten, Gemm, Reshape, MatMul', () => {
     const g = new OnnxGraphBuilder('t1')
     const x = g.input('image', ['N', 3, 10, 10])
-    let y = g.node('Conv', [x, g.weight('w', [8, 3, 3, 3], zeros(8, 3, 3, 3)), g.weight('b', [8], zeros(8))], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] })
+    let y = g.node('Conv', [x, g.weight('w', [8, 3, 3, 3], zeros(8, 3, 3, 3)), g.weight('b', [8], zeros(8))], {
+      kernel_shape: [3, 3],
+      pads: [1, 1, 1, 1],
+    })
     y = g.node('Conv', [y, g.weight('dw', [8, 1, 3, 3], zeros(8, 1, 3, 3))], { group: 8, strides: [2, 2] })
     y = g.node('Conv', [y, g.weight('gw', [4, 4, 1, 1], zeros(4, 4, 1, 1))], { group: 2 })
     y = g.node('BatchNormalization', [y, ...['s', 'bb', 'm', 'v'].map((n) => g.weight(n, [4], zeros(4)))])
@@ -40,8 +43,14 @@ describe('onnxModelStats: parameters and multiply-accumulates of hand-built grap
   it('two branches joined by Concat and Add, global pooling, auto_pad SAME_UPPER', () => {
     const g = new OnnxGraphBuilder('t2')
     const x = g.input('x', [1, 2, 7, 7])
-    const a = g.node('Conv', [x, g.weight('a', [3, 2, 1, 1], zeros(3, 2, 1, 1))], { auto_pad: 'SAME_UPPER', strides: [2, 2] }) // 7 → ceil(7/2) = 4
-    const b = g.node('Conv', [x, g.weight('b', [5, 2, 3, 3], zeros(5, 2, 3, 3))], { auto_pad: 'SAME_UPPER', strides: [2, 2] })
+    const a = g.node('Conv', [x, g.weight('a', [3, 2, 1, 1], zeros(3, 2, 1, 1))], {
+      auto_pad: 'SAME_UPPER',
+      strides: [2, 2],
+    }) // 7 → ceil(7/2) = 4
+    const b = g.node('Conv', [x, g.weight('b', [5, 2, 3, 3], zeros(5, 2, 3, 3))], {
+      auto_pad: 'SAME_UPPER',
+      strides: [2, 2],
+    })
     let y = g.node('Concat', [a, b], { axis: 1 }) // [1, 8, 4, 4]
     y = g.node('Add', [y, y])
     y = g.node('GlobalAveragePool', [y])

@@ -22,7 +22,9 @@ describe('presets', () => {
   it('a preset for another layout says what it expects and what the model is (ferplus on the 48×48 NHWC tinyconv)', () => {
     const run = runCli(['models', 'inspect', '--model', path.join(MODELS, 'tinyconv.onnx'), '--preset', 'ferplus'])
     expect(run.status).toBe(4)
-    expect(run.stderr).toContain('preset:ferplus expects NCHW 1×64×64 (channels×height×width) and the model is NHWC 48×48×1: this card is not for this model')
+    expect(run.stderr).toContain(
+      'preset:ferplus expects NCHW 1×64×64 (channels×height×width) and the model is NHWC 48×48×1: this card is not for this model',
+    )
   })
 })
 
@@ -32,9 +34,23 @@ describe('ferbench models inspect', () => {
   const params = 6 * 6 * 1 * 4 + 4 + 3 * 3 * 4 + 4 + 256 * 8 + 8
   const macs = 8 * 8 * 4 * (6 * 6) + 8 * 8 * 4 * 9 + 8 * 256
 
-  for (const [file, format] of [['tinyconv.onnx', 'onnx'], ['tinyconv-graph/model.json', 'tfjs-graph'], ['tinyconv-layers/model.json', 'tfjs-layers']] as const) {
+  for (const [file, format] of [
+    ['tinyconv.onnx', 'onnx'],
+    ['tinyconv-graph/model.json', 'tfjs-graph'],
+    ['tinyconv-layers/model.json', 'tfjs-layers'],
+  ] as const) {
     it(`${format}: format, shapes, params, MACs and the sidecar card`, () => {
-      const run = runJson<{ format: string; inputs: Array<{ name: string; shape: Array<number | string>; dtype: string }>; outputs: Array<{ shape: Array<number | string> }>; bytes: number; params: number; macs: number; macsComplete: boolean; card: { input: { layout: string } } | null; cardKind: string }>(['models', 'inspect', '--model', path.join(MODELS, file)])
+      const run = runJson<{
+        format: string
+        inputs: Array<{ name: string; shape: Array<number | string>; dtype: string }>
+        outputs: Array<{ shape: Array<number | string> }>
+        bytes: number
+        params: number
+        macs: number
+        macsComplete: boolean
+        card: { input: { layout: string } } | null
+        cardKind: string
+      }>(['models', 'inspect', '--model', path.join(MODELS, file)])
       expect(run.status, run.stderr).toBe(0)
       const j = run.json
       expect(j.format).toBe(format)

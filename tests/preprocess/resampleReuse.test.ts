@@ -8,7 +8,12 @@ import { resample } from '../../src/preprocess/resample.js'
  * computed point by point (cv2 half-pixel rule, separable float sum) in the test.
  */
 function image(width: number, height: number, channels: 1 | 3, seed: number): RawImage {
-  return { data: Uint8Array.from({ length: width * height * channels }, (_, i) => (i * 131 + seed * 17) % 256), width, height, channels }
+  return {
+    data: Uint8Array.from({ length: width * height * channels }, (_, i) => (i * 131 + seed * 17) % 256),
+    width,
+    height,
+    channels,
+  }
 }
 
 function bilinearAxis(d: number, src: number, dst: number): [number, number, number] {
@@ -50,7 +55,10 @@ describe('resample: cache and buffer reuse', () => {
     ]
     for (let round = 0; round < 2; round++) {
       for (const [img, W, H] of cases) {
-        expect(Array.from(resample(img, W, H, 'bilinear').data), `${img.width}×${img.height}×${img.channels} → ${W}×${H}`).toEqual(expected(img, W, H))
+        expect(
+          Array.from(resample(img, W, H, 'bilinear').data),
+          `${img.width}×${img.height}×${img.channels} → ${W}×${H}`,
+        ).toEqual(expected(img, W, H))
       }
     }
   })

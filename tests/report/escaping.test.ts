@@ -37,7 +37,21 @@ describe('hostile names in what ferbench writes and prints', () => {
   const out = path.join(dir, 'result.json')
   const predictions = path.join(dir, 'p.csv')
   const report = path.join(dir, 'report.md')
-  const run = runCli(['eval', '--model', ORACLE, '--dataset', 'manifest', '--data', manifest, '--output', out, '--predictions', predictions, '--report', report])
+  const run = runCli([
+    'eval',
+    '--model',
+    ORACLE,
+    '--dataset',
+    'manifest',
+    '--data',
+    manifest,
+    '--output',
+    out,
+    '--predictions',
+    predictions,
+    '--report',
+    report,
+  ])
 
   it('the run scores the good images and lists the two missing ones (exit 7)', () => {
     expect(run.status, run.stderr).toBe(7)
@@ -92,11 +106,15 @@ describe('escape functions', () => {
   })
 
   it('escapeMarkdownText neutralises HTML, links, code and table syntax', () => {
-    expect(escapeMarkdownText('<!-- x --> [l](u) `c` a|b *e* &amp;\nnext')).toBe('\\<\\!-- x --\\> \\[l\\](u) \\`c\\` a\\|b \\*e\\* \\&amp; next')
+    expect(escapeMarkdownText('<!-- x --> [l](u) `c` a|b *e* &amp;\nnext')).toBe(
+      '\\<\\!-- x --\\> \\[l\\](u) \\`c\\` a\\|b \\*e\\* \\&amp; next',
+    )
   })
 
   it('predictionsCsv: formula prefixes on text cells only; scores stay numbers', () => {
-    const csv = predictionsCsv([{ id: '=HYPERLINK("http://x")', truth: 'anger', predicted: 'fear', top: [{ label: 'fear', score: -1.5 }] }])
+    const csv = predictionsCsv([
+      { id: '=HYPERLINK("http://x")', truth: 'anger', predicted: 'fear', top: [{ label: 'fear', score: -1.5 }] },
+    ])
     expect(csv.split('\n')[1]).toBe(`"'=HYPERLINK(""http://x"")",anger,fear,0,fear,-1.5,,,,`)
   })
 })

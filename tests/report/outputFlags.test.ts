@@ -13,11 +13,15 @@ describe('--format and the file extension', () => {
   })
 
   it('disagreeing is a usage error naming both', () => {
-    expect(() => formatFor('markdown', 'flip.html')).toThrow('--format markdown but flip.html is named as html (.html): drop --format and let the extension choose, or name the file for markdown')
+    expect(() => formatFor('markdown', 'flip.html')).toThrow(
+      '--format markdown but flip.html is named as html (.html): drop --format and let the extension choose, or name the file for markdown',
+    )
   })
 
   it('every file is checked against the document kind before any is written', () => {
-    expect(() => reportFormats('compare', undefined, ['c.md', 'c.html'])).toThrow('c.html: html is not available for a compare result; choose one of table, json, markdown')
+    expect(() => reportFormats('compare', undefined, ['c.md', 'c.html'])).toThrow(
+      'c.html: html is not available for a compare result; choose one of table, json, markdown',
+    )
     expect(reportFormats('gate', undefined, ['g.md', 'g.xml', 'g.html'])).toEqual(['markdown', 'junit', 'html'])
   })
 })
@@ -29,7 +33,19 @@ describe('on the command line: nothing is written when one output is refused', (
   it('eval --format markdown --report flip.html: exit 2 before the run, no file', () => {
     const dir = tempDir()
     const out = path.join(dir, 'flip.html')
-    const run = runCli(['eval', '--model', oracle, '--data', csv, '--format', 'markdown', '--report', out, '--output', path.join(dir, 'r.json')])
+    const run = runCli([
+      'eval',
+      '--model',
+      oracle,
+      '--data',
+      csv,
+      '--format',
+      'markdown',
+      '--report',
+      out,
+      '--output',
+      path.join(dir, 'r.json'),
+    ])
     expect(run.status, run.stderr).toBe(2)
     expect(run.stderr).toContain(`--format markdown but ${out} is named as html`)
     expect(existsSync(out) || existsSync(path.join(dir, 'r.json'))).toBe(false)
@@ -39,7 +55,15 @@ describe('on the command line: nothing is written when one output is refused', (
     const dir = tempDir()
     const result = path.join(dir, 'r.json')
     expect(runCli(['eval', '--model', oracle, '--data', csv, '--output', result]).status).toBe(0)
-    const run = runCli(['compare', result, result, '--output', path.join(dir, 'c.md'), '--output', path.join(dir, 'c.html')])
+    const run = runCli([
+      'compare',
+      result,
+      result,
+      '--output',
+      path.join(dir, 'c.md'),
+      '--output',
+      path.join(dir, 'c.html'),
+    ])
     expect(run.status, run.stderr).toBe(2)
     expect(run.stderr).toContain('c.html: html is not available for a compare result')
     expect(existsSync(path.join(dir, 'c.md'))).toBe(false)

@@ -12,7 +12,15 @@ let csv: string
 beforeAll(() => {
   dir = tempDir('ferbench-reports-')
   csv = path.join(dir, 'pred.csv')
-  base = evalDoc(dir, 'result.json', ['--predictions', csv, '--no-embed-predictions', '--report', path.join(dir, 'eval.html'), '--report', path.join(dir, 'eval.md')])
+  base = evalDoc(dir, 'result.json', [
+    '--predictions',
+    csv,
+    '--no-embed-predictions',
+    '--report',
+    path.join(dir, 'eval.html'),
+    '--report',
+    path.join(dir, 'eval.md'),
+  ])
 })
 
 describe('eval --predictions', () => {
@@ -37,7 +45,10 @@ describe('reports', () => {
     const md = readFileSync(path.join(dir, 'eval.md'), 'utf8')
     const m = base.doc.metrics
     expect(md).toContain(`| accuracy | ${(m.accuracy * 100).toFixed(2)}% (${m.correct}/${m.samples}) |`)
-    for (const c of m.perClass) expect(md).toContain(`| ${c.label} | ${c.precision.toFixed(3)} | ${c.recall.toFixed(3)} | ${c.f1.toFixed(3)} | ${c.support} |`)
+    for (const c of m.perClass)
+      expect(md).toContain(
+        `| ${c.label} | ${c.precision.toFixed(3)} | ${c.recall.toFixed(3)} | ${c.f1.toFixed(3)} | ${c.support} |`,
+      )
     const labels = m.confusionMatrix.labels
     expect(md).toContain(`| truth \\\\ predicted | ${labels.join(' | ')} |`)
   })
@@ -47,16 +58,23 @@ describe('reports', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true)
     expect(html).not.toMatch(/<script|<link|<img|@import|url\(/i)
     // the only URL is the SVG namespace
-    expect([...html.matchAll(/https?:\/\/[^"\s]+/g)].map((x) => x[0]).filter((u) => u !== 'http://www.w3.org/2000/svg')).toEqual([])
+    expect(
+      [...html.matchAll(/https?:\/\/[^"\s]+/g)].map((x) => x[0]).filter((u) => u !== 'http://www.w3.org/2000/svg'),
+    ).toEqual([])
     // heatmap, per-class bars, reliability diagram
     expect(html.match(/<svg /g)!.length).toBe(3)
     expect(html).toContain('aria-label="Reliability diagram"')
     const filled = base.doc.metrics.calibration!.bins.filter((b) => b.samples > 0)
-    for (const b of filled) expect(html).toContain(`${b.samples} samples, accuracy ${b.accuracy.toFixed(3)}, mean confidence ${b.confidence.toFixed(3)}`)
+    for (const b of filled)
+      expect(html).toContain(
+        `${b.samples} samples, accuracy ${b.accuracy.toFixed(3)}, mean confidence ${b.confidence.toFixed(3)}`,
+      )
     const counts = base.doc.metrics.confusionMatrix.counts
     const labels = base.doc.metrics.confusionMatrix.labels
     // each cell carries a tooltip with its count
-    counts.forEach((row, i) => row.forEach((n, j) => expect(html).toContain(`<title>${labels[i]} → ${labels[j]}: ${n} (`)))
+    counts.forEach((row, i) =>
+      row.forEach((n, j) => expect(html).toContain(`<title>${labels[i]} → ${labels[j]}: ${n} (`)),
+    )
     for (const c of base.doc.metrics.perClass) expect(html).toContain(`${c.label} recall ${c.recall.toFixed(3)}`)
   })
 

@@ -30,7 +30,8 @@ function highFrequencyEnergy(img: RawImage): number {
   return e
 }
 
-const run = (img: RawImage, c: Corruption, s: number, id = 'row-1', seed = 15): Promise<RawImage> => corrupt(img, c, s, corruptionRandom(seed, c, id))
+const run = (img: RawImage, c: Corruption, s: number, id = 'row-1', seed = 15): Promise<RawImage> =>
+  corrupt(img, c, s, corruptionRandom(seed, c, id))
 
 describe('corruptions', () => {
   it.each(CORRUPTIONS)('%s: severity 0 is the identity; severities 1–5 keep size and channels', async (c) => {
@@ -40,18 +41,26 @@ describe('corruptions', () => {
       expect(Buffer.from(same.data).equals(Buffer.from(img.data))).toBe(true)
       for (const s of [1, 3, 5]) {
         const out = await run(img, c, s)
-        expect([out.width, out.height, out.channels, out.data.length]).toEqual([img.width, img.height, channels, img.data.length])
+        expect([out.width, out.height, out.channels, out.data.length]).toEqual([
+          img.width,
+          img.height,
+          channels,
+          img.data.length,
+        ])
       }
     }
   })
 
-  it.each(CORRUPTIONS)('%s: the same (seed, sample) gives the same bytes; corrupted images differ from the clean one at severity 5', async (c) => {
-    const img = testImage()
-    const a = await run(img, c, 5, 'row-7')
-    const b = await run(img, c, 5, 'row-7')
-    expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(true)
-    expect(Buffer.from(a.data).equals(Buffer.from(img.data))).toBe(false)
-  })
+  it.each(CORRUPTIONS)(
+    '%s: the same (seed, sample) gives the same bytes; corrupted images differ from the clean one at severity 5',
+    async (c) => {
+      const img = testImage()
+      const a = await run(img, c, 5, 'row-7')
+      const b = await run(img, c, 5, 'row-7')
+      expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(true)
+      expect(Buffer.from(a.data).equals(Buffer.from(img.data))).toBe(false)
+    },
+  )
 
   it('gaussian noise depends on the sample id and the seed', async () => {
     const img = testImage()
@@ -64,7 +73,12 @@ describe('corruptions', () => {
   /** A seeded random texture (white noise around a gradient). */
   const texture = (): RawImage => {
     const random = corruptionRandom(2, 'gaussian-noise', 'texture')
-    return { data: new Uint8Array(48 * 48).map((_, i) => Math.round(40 + (i % 48) * 2 + 80 * random())), width: 48, height: 48, channels: 1 }
+    return {
+      data: new Uint8Array(48 * 48).map((_, i) => Math.round(40 + (i % 48) * 2 + 80 * random())),
+      width: 48,
+      height: 48,
+      channels: 1,
+    }
   }
 
   it('motion blur lowers the high-frequency energy at every severity, and severity 5 below severity 1', async () => {
@@ -91,7 +105,8 @@ describe('corruptions', () => {
 
   it('low resolution removes high-frequency energy at every severity', async () => {
     const img = testImage()
-    for (let s = 1; s <= 5; s++) expect(highFrequencyEnergy(await run(img, 'low-resolution', s))).toBeLessThan(highFrequencyEnergy(img) / 2)
+    for (let s = 1; s <= 5; s++)
+      expect(highFrequencyEnergy(await run(img, 'low-resolution', s))).toBeLessThan(highFrequencyEnergy(img) / 2)
   })
 
   it('JPEG: the documented quality per severity (25, 18, 15, 10, 7) gives fewer bytes at each higher severity', async () => {
@@ -100,7 +115,13 @@ describe('corruptions', () => {
     const texture = new Uint8Array(96 * 96).map((_, i) => Math.round(128 + 60 * Math.sin(i / 7) + 50 * random()))
     const bytes: number[] = []
     for (const q of CORRUPTION_PARAMETERS.jpeg.values) {
-      bytes.push((await sharp(Buffer.from(texture), { raw: { width: 96, height: 96, channels: 1 } }).jpeg({ quality: q }).toBuffer()).length)
+      bytes.push(
+        (
+          await sharp(Buffer.from(texture), { raw: { width: 96, height: 96, channels: 1 } })
+            .jpeg({ quality: q })
+            .toBuffer()
+        ).length,
+      )
     }
     expect(CORRUPTION_PARAMETERS.jpeg.values).toEqual([25, 18, 15, 10, 7])
     for (let i = 1; i < bytes.length; i++) expect(bytes[i]!).toBeLessThan(bytes[i - 1]!)
@@ -113,19 +134,22 @@ describe('corruptions', () => {
     expect(await err(5)).toBeGreaterThan(await err(1))
   })
 
-  it.each(['occlusion-eyes', 'occlusion-mouth'] as const)('%s: black exactly inside the documented box, untouched outside', async (c) => {
-    const img = testImage()
-    for (let s = 1; s <= 5; s++) {
-      const out = await run(img, c, s)
-      const [x0, y0, x1, y1] = occlusionBox(c, s, 48, 48)
-      for (let y = 0; y < 48; y++) {
-        for (let x = 0; x < 48; x++) {
-          const inside = x >= x0 && x < x1 && y >= y0 && y < y1
-          expect(out.data[y * 48 + x]).toBe(inside ? 0 : img.data[y * 48 + x])
+  it.each(['occlusion-eyes', 'occlusion-mouth'] as const)(
+    '%s: black exactly inside the documented box, untouched outside',
+    async (c) => {
+      const img = testImage()
+      for (let s = 1; s <= 5; s++) {
+        const out = await run(img, c, s)
+        const [x0, y0, x1, y1] = occlusionBox(c, s, 48, 48)
+        for (let y = 0; y < 48; y++) {
+          for (let x = 0; x < 48; x++) {
+            const inside = x >= x0 && x < x1 && y >= y0 && y < y1
+            expect(out.data[y * 48 + x]).toBe(inside ? 0 : img.data[y * 48 + x])
+          }
         }
       }
-    }
-  })
+    },
+  )
 
   it('occlusion boxes: eye band centred on row 0.42·h across 0.1–0.9 of the width; mouth centred on row 0.75·h', () => {
     // severity 5, 100×100 (RAF-DB aligned): eyes 26 rows centred on 42 → rows 29..54, columns 10..89

@@ -36,7 +36,19 @@ describe('ferbench robust', () => {
   })
 
   it('occluding the eye band at severity 5 changes the oracle on RAF-DB (the boxes reach the model)', () => {
-    const { status, json } = runJson<RobustResult>(['robust', '--model', ORACLE, '--dataset', 'rafdb', '--data', RAFDB, '--corruptions', 'occlusion-eyes,occlusion-mouth', '--severities', '5'])
+    const { status, json } = runJson<RobustResult>([
+      'robust',
+      '--model',
+      ORACLE,
+      '--dataset',
+      'rafdb',
+      '--data',
+      RAFDB,
+      '--corruptions',
+      'occlusion-eyes,occlusion-mouth',
+      '--severities',
+      '5',
+    ])
     expect(status).toBe(0)
     expect(json.clean.accuracy).toBe(1)
     // the oracle scores class k by the brightness of rows 6k..6k+5 (of 48): a black band over rows
@@ -46,7 +58,19 @@ describe('ferbench robust', () => {
 
   it('shards merge into the unsharded document (counts, accuracy, mCA, digest)', () => {
     const dir = tempDir('ferbench-robust-shards-')
-    const args = ['robust', '--corruptions', 'jpeg,rotation', '--severities', '2,5', '--split', 'Training', '--data', path.join(FIXTURES, 'fer2013', 'fer2013.csv'), '--model', ORACLE]
+    const args = [
+      'robust',
+      '--corruptions',
+      'jpeg,rotation',
+      '--severities',
+      '2,5',
+      '--split',
+      'Training',
+      '--data',
+      path.join(FIXTURES, 'fer2013', 'fer2013.csv'),
+      '--model',
+      ORACLE,
+    ]
     const full = runJson<RobustResult>(args).json
     const files = [1, 2, 3].map((i) => path.join(dir, `r${i}.json`))
     files.forEach((f, i) => expect(runCli([...args, '--shard', `${i + 1}/3`, '--output', f]).status).toBe(0))
@@ -66,22 +90,38 @@ describe('ferbench robust', () => {
     const a = path.join(dir, 'a.json')
     const b = path.join(dir, 'b.json')
     expect(runCli(['robust', '--corruptions', 'rotation', '--severities', '1,5', '--output', a]).status).toBe(0)
-    expect(runCli(['robust', '--corruptions', 'rotation', '--severities', '1,5', '--seed', '3', '--output', b]).status).toBe(0)
+    expect(
+      runCli(['robust', '--corruptions', 'rotation', '--severities', '1,5', '--seed', '3', '--output', b]).status,
+    ).toBe(0)
     const ra = JSON.parse(readFileSync(a, 'utf8')) as RobustResult
     const rb = JSON.parse(readFileSync(b, 'utf8')) as RobustResult
-    const { status, json } = runJson<{ metrics: Record<string, { a: number; b: number; delta: number }>; notes: string[] }>(['compare', a, b])
+    const { status, json } = runJson<{
+      metrics: Record<string, { a: number; b: number; delta: number }>
+      notes: string[]
+    }>(['compare', a, b])
     expect(status).toBe(0)
-    expect(Object.keys(json.metrics)).toEqual(['robust.clean', 'robust.meanCorruptionAccuracy', 'robust.relativeRobustness', 'robust.rotation@1', 'robust.rotation@5'])
+    expect(Object.keys(json.metrics)).toEqual([
+      'robust.clean',
+      'robust.meanCorruptionAccuracy',
+      'robust.relativeRobustness',
+      'robust.rotation@1',
+      'robust.rotation@5',
+    ])
     expect(json.metrics['robust.rotation@5']!.delta).toBeCloseTo(rb.results[1]!.accuracy - ra.results[1]!.accuracy, 12)
     expect(json.notes.join(' ')).toMatch(/different seeds \(15, 3\)/)
     const md = runCli(['report', a, '--format', 'markdown'])
     expect(md.status).toBe(0)
-    expect(md.stdout).toContain(`| rotation | ${(ra.results[0]!.accuracy * 100).toFixed(2)}% | ${(ra.results[1]!.accuracy * 100).toFixed(2)}% |`)
+    expect(md.stdout).toContain(
+      `| rotation | ${(ra.results[0]!.accuracy * 100).toFixed(2)}% | ${(ra.results[1]!.accuracy * 100).toFixed(2)}% |`,
+    )
     const html = path.join(dir, 'r.html')
     expect(runCli(['report', a, '--output', html]).status).toBe(0)
     const page = readFileSync(html, 'utf8')
     expect(page).toContain('aria-label="accuracy under rotation"')
-    for (const x of ra.results) expect(page).toContain(`rotation severity ${x.severity}: ${(x.accuracy * 100).toFixed(2)}% (${x.correct}/${x.samples})`)
+    for (const x of ra.results)
+      expect(page).toContain(
+        `rotation severity ${x.severity}: ${(x.accuracy * 100).toFixed(2)}% (${x.correct}/${x.samples})`,
+      )
     const png = path.join(dir, 'r.png')
     expect(runCli(['report', a, '--output', png]).status).toBe(0)
     expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG')
@@ -90,7 +130,9 @@ describe('ferbench robust', () => {
   it('bad --corruptions / --severities values are usage errors (exit 2) listing the allowed ones', () => {
     const run = runCli(['robust', '--corruptions', 'fog'])
     expect(run.status).toBe(2)
-    expect(run.stderr).toMatch(/--corruptions fog: expected a comma-separated subset of gaussian-noise, .*occlusion-mouth/)
+    expect(run.stderr).toMatch(
+      /--corruptions fog: expected a comma-separated subset of gaussian-noise, .*occlusion-mouth/,
+    )
     expect(runCli(['robust', '--severities', '0,6']).status).toBe(2)
   })
 })

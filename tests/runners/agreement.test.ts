@@ -19,14 +19,17 @@ const CSV = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
  * 3×3 same, flatten NHWC, dense), reading the weights straight from the graph model's manifest.
  */
 function naiveTinyConv(pixels: number[]): number[] {
-  const json = JSON.parse(readFileSync(GRAPH, 'utf8')) as { weightsManifest: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[]; dtype: string }> }> }
+  const json = JSON.parse(readFileSync(GRAPH, 'utf8')) as {
+    weightsManifest: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[]; dtype: string }> }>
+  }
   const bin = readFileSync(path.join(path.dirname(GRAPH), json.weightsManifest[0]!.paths[0]!))
   const w: Record<string, number[]> = {}
   let at = 0
   for (const spec of json.weightsManifest[0]!.weights) {
     const n = spec.shape.reduce((a, b) => a * b, 1)
     const values: number[] = []
-    for (let i = 0; i < n; i++) values.push(spec.dtype === 'int32' ? bin.readInt32LE(at + 4 * i) : bin.readFloatLE(at + 4 * i))
+    for (let i = 0; i < n; i++)
+      values.push(spec.dtype === 'int32' ? bin.readInt32LE(at + 4 * i) : bin.readFloatLE(at + 4 * i))
     w[spec.name] = values
     at += 4 * n
   }
@@ -34,22 +37,29 @@ function naiveTinyConv(pixels: number[]): number[] {
   const F = 4
   const grid = 8
   const conv: number[] = new Array(grid * grid * F).fill(0)
-  for (let gy = 0; gy < grid; gy++) for (let gx = 0; gx < grid; gx++) for (let f = 0; f < F; f++) {
-    let sum = w['conv1/bias']![f]!
-    for (let ky = 0; ky < 6; ky++) for (let kx = 0; kx < 6; kx++) sum += (pixels[(gy * 6 + ky) * side + gx * 6 + kx]! / 255) * w['conv1/kernel']![(ky * 6 + kx) * F + f]!
-    conv[(gy * grid + gx) * F + f] = Math.max(0, sum)
-  }
+  for (let gy = 0; gy < grid; gy++)
+    for (let gx = 0; gx < grid; gx++)
+      for (let f = 0; f < F; f++) {
+        let sum = w['conv1/bias']![f]!
+        for (let ky = 0; ky < 6; ky++)
+          for (let kx = 0; kx < 6; kx++)
+            sum += (pixels[(gy * 6 + ky) * side + gx * 6 + kx]! / 255) * w['conv1/kernel']![(ky * 6 + kx) * F + f]!
+        conv[(gy * grid + gx) * F + f] = Math.max(0, sum)
+      }
   const dw: number[] = new Array(grid * grid * F).fill(0)
-  for (let gy = 0; gy < grid; gy++) for (let gx = 0; gx < grid; gx++) for (let f = 0; f < F; f++) {
-    let sum = w['dw/bias']![f]!
-    for (let ky = -1; ky <= 1; ky++) for (let kx = -1; kx <= 1; kx++) {
-      const y = gy + ky
-      const x = gx + kx
-      if (y < 0 || x < 0 || y >= grid || x >= grid) continue
-      sum += conv[(y * grid + x) * F + f]! * w['dw/depthwise_kernel']![((ky + 1) * 3 + (kx + 1)) * F + f]!
-    }
-    dw[(gy * grid + gx) * F + f] = sum
-  }
+  for (let gy = 0; gy < grid; gy++)
+    for (let gx = 0; gx < grid; gx++)
+      for (let f = 0; f < F; f++) {
+        let sum = w['dw/bias']![f]!
+        for (let ky = -1; ky <= 1; ky++)
+          for (let kx = -1; kx <= 1; kx++) {
+            const y = gy + ky
+            const x = gx + kx
+            if (y < 0 || x < 0 || y >= grid || x >= grid) continue
+            sum += conv[(y * grid + x) * F + f]! * w['dw/depthwise_kernel']![((ky + 1) * 3 + (kx + 1)) * F + f]!
+          }
+        dw[(gy * grid + gx) * F + f] = sum
+      }
   const logits: number[] = []
   for (let k = 0; k < 8; k++) {
     let sum = w['dense/bias']![k]!
@@ -74,7 +84,11 @@ describe('cross-runner agreement (tinyconv as ONNX, tfjs graph, tfjs layers)', (
   const runners: Record<string, Runner> = {}
 
   beforeAll(async () => {
-    for (const [name, file] of [['onnx', ONNX], ['graph', GRAPH], ['layers', LAYERS]] as const) {
+    for (const [name, file] of [
+      ['onnx', ONNX],
+      ['graph', GRAPH],
+      ['layers', LAYERS],
+    ] as const) {
       runners[name] = await createRunner(file, { device: 'cpu' })
       outputs[name] = (await runners[name]!.run(batch, dims)).slice()
     }
@@ -107,7 +121,14 @@ describe('cross-runner agreement (tinyconv as ONNX, tfjs graph, tfjs layers)', (
 
   it('eval gives identical per-sample predictions through the CLI for all three files', () => {
     const predictions = [ONNX, GRAPH, LAYERS].map((model) => {
-      const run = runJson<{ runner: { name: string }; predictions: PredictionsField }>(['eval', '--model', model, '--data', CSV, '--embed-predictions'])
+      const run = runJson<{ runner: { name: string }; predictions: PredictionsField }>([
+        'eval',
+        '--model',
+        model,
+        '--data',
+        CSV,
+        '--embed-predictions',
+      ])
       expect(run.status).toBe(0)
       return { runner: run.json.runner, predictions: decodePredictions(run.json.predictions) }
     })

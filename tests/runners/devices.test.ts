@@ -6,7 +6,10 @@ const MODELS = path.join(FIXTURES, 'models')
 const CSV = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
 
 interface RunnersJson {
-  runners: Array<{ name: string; backends: Array<{ backend: string; device: string; available: boolean; reason?: string }> }>
+  runners: Array<{
+    name: string
+    backends: Array<{ backend: string; device: string; available: boolean; reason?: string }>
+  }>
 }
 
 describe('runners and devices', () => {
@@ -37,7 +40,15 @@ describe('runners and devices', () => {
 
   it('tfjs --device gpu without tfjs-node-gpu: exit 6 naming the package', (ctx) => {
     if (backend('tfjs/tensorflow-gpu').available) ctx.skip()
-    const run = runCli(['eval', '--model', path.join(MODELS, 'tinyconv-graph', 'model.json'), '--data', CSV, '--device', 'gpu'])
+    const run = runCli([
+      'eval',
+      '--model',
+      path.join(MODELS, 'tinyconv-graph', 'model.json'),
+      '--data',
+      CSV,
+      '--device',
+      'gpu',
+    ])
     expect(run.status).toBe(6)
     expect(run.stderr).toContain('@tensorflow/tfjs-node-gpu')
   })
@@ -49,10 +60,17 @@ describe('runners and devices', () => {
   })
 
   it('the tfjs result records its backend and warns when a faster one was unavailable', () => {
-    const run = runJson<{ runner: { name: string; backend: string }; warnings: string[] }>(['eval', '--model', path.join(MODELS, 'tinyconv-layers', 'model.json'), '--data', CSV])
+    const run = runJson<{ runner: { name: string; backend: string }; warnings: string[] }>([
+      'eval',
+      '--model',
+      path.join(MODELS, 'tinyconv-layers', 'model.json'),
+      '--data',
+      CSV,
+    ])
     expect(run.status).toBe(0)
     expect(run.json.runner.name).toBe('tfjs')
     expect(run.json.runner.backend).toMatch(/^tfjs\/(tensorflow|wasm|cpu)$/)
-    if (run.json.runner.backend !== 'tfjs/tensorflow') expect(run.json.warnings.join('\n')).toMatch(/faster backend\(s\) unavailable .*tfjs-node/)
+    if (run.json.runner.backend !== 'tfjs/tensorflow')
+      expect(run.json.warnings.join('\n')).toMatch(/faster backend\(s\) unavailable .*tfjs-node/)
   })
 })

@@ -36,7 +36,8 @@ describe('ONNX runner on a worker thread (eval on the CPU)', () => {
       reused.fill(0)
       const got = await Promise.all(pending)
       expect(got[0]).toEqual(expected0)
-      for (const [i, b] of batches.slice(1).entries()) expect(got[i + 1]).toEqual(await main.run(b, [b.length / 2304, 1, 48, 48]))
+      for (const [i, b] of batches.slice(1).entries())
+        expect(got[i + 1]).toEqual(await main.run(b, [b.length / 2304, 1, 48, 48]))
       // The oracle's rule, computed here: score k = mean of rows 6k..6k+5.
       const first = Array.from(mulberry32Floats(2304, 101))
       const means = bandMeans(first)

@@ -1,6 +1,13 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { benchmark, syntheticBatch, timeCell, timeInterleaved, type CreateRunner, type SpeedHooks } from '../../src/speed/benchmark.js'
+import {
+  benchmark,
+  syntheticBatch,
+  timeCell,
+  timeInterleaved,
+  type CreateRunner,
+  type SpeedHooks,
+} from '../../src/speed/benchmark.js'
 import { speedSpec, type SpeedSpec, type SpeedSpecInput } from '../../src/speed/spec.js'
 import { FerbenchError } from '../../src/base/errors.js'
 import type { SpeedCell } from '../../src/documents/speedDocument.js'
@@ -17,7 +24,15 @@ type SpeedOptions = SpeedSpecInput & Pick<SpeedSpec, 'minIterations' | 'minDurat
 /** A speed run as `ferbench speed` makes it: the spec (validated, defaults resolved), then the benchmark; a bad setting rejects. */
 const run = async (input: SpeedSpecInput, hooks?: SpeedHooks) => benchmark(speedSpec(input), hooks)
 
-const base: SpeedOptions = { model: ORACLE, device: 'cpu', batches: [1, 4], threads: [1], warmup: 2, minIterations: 25, minDurationS: 0.05 }
+const base: SpeedOptions = {
+  model: ORACLE,
+  device: 'cpu',
+  batches: [1, 4],
+  threads: [1],
+  warmup: 2,
+  minIterations: 25,
+  minDurationS: 0.05,
+}
 
 /** A runner that waits `delayMs` before each real call: a deliberately slowed runner. */
 function slowed(delayMs: number): CreateRunner {
@@ -56,7 +71,12 @@ describe('benchmark() on the oracle model', () => {
     const options: SpeedOptions = { ...base, threads: [1, 2] }
     const r = await run(options)
     expect(r.schema).toBe('ferbench/speed@1')
-    expect(r.results.map((c) => [c.batch, c.threads])).toEqual([[1, 1], [4, 1], [1, 2], [4, 2]])
+    expect(r.results.map((c) => [c.batch, c.threads])).toEqual([
+      [1, 1],
+      [4, 1],
+      [1, 2],
+      [4, 2],
+    ])
     for (const cell of r.results) expectWellFormed(cell, options)
     expect(r.sessions.map((s) => s.threads)).toEqual([1, 2])
     for (const s of r.sessions) {
@@ -106,13 +126,20 @@ describe('benchmark() on the oracle model', () => {
   it('a model with a fixed batch of 1: batch > 1 cells are skipped and said, never run at 1', async () => {
     const r = await run({ ...base, model: ORACLE_B1, batches: [1, 8] })
     expect(r.results.map((c) => c.batch)).toEqual([1])
-    expect(r.skipped).toEqual([{ batch: 8, threads: 1, reason: expect.stringMatching(/fixes its batch dimension at 1/) }])
+    expect(r.skipped).toEqual([
+      { batch: 8, threads: 1, reason: expect.stringMatching(/fixes its batch dimension at 1/) },
+    ])
     expect(r.warnings.join('\n')).toMatch(/batch 8, threads 1 skipped/)
     await expect(run({ ...base, model: ORACLE_B1, batches: [8] })).rejects.toThrow(/no cell could run.*Use --batch 1/)
   })
 
   it('bad settings are usage errors (exit 2) naming the flag', async () => {
-    for (const [patch, flag] of [[{ batches: [0] }, '--batch'], [{ threads: [0] }, '--threads'], [{ minIterations: 0 }, '--iterations'], [{ minDurationS: -1 }, '--duration']] as const) {
+    for (const [patch, flag] of [
+      [{ batches: [0] }, '--batch'],
+      [{ threads: [0] }, '--threads'],
+      [{ minIterations: 0 }, '--iterations'],
+      [{ minDurationS: -1 }, '--duration'],
+    ] as const) {
       const error = await run({ ...base, ...patch }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(FerbenchError)
       expect((error as FerbenchError).exitCode).toBe(2)
@@ -168,8 +195,16 @@ describe('timeCell: the timed loop', () => {
 
   it('timeInterleaved: per block A B B A segments, each at least its share of the minimum iterations, one ratio per block', async () => {
     const order: string[] = []
-    const named = (name: string): Runner => ({ ...counting().runner, run: async () => (order.push(name), new Float32Array(2)) })
-    const timed = await timeInterleaved({ runner: named('A'), input }, { runner: named('B'), input }, { warmup: 2, minIterations: 12, minDurationS: 0 }, 3)
+    const named = (name: string): Runner => ({
+      ...counting().runner,
+      run: async () => (order.push(name), new Float32Array(2)),
+    })
+    const timed = await timeInterleaved(
+      { runner: named('A'), input },
+      { runner: named('B'), input },
+      { warmup: 2, minIterations: 12, minDurationS: 0 },
+      3,
+    )
     // warm-up 2 + 2, then 3 blocks of A B B A segments of ceil(12 / 6) = 2 calls each
     expect(order.join('')).toBe(`AABB${'AABBBBAA'.repeat(3)}`)
     expect(timed.a.latenciesMs.length).toBe(12)
@@ -178,7 +213,11 @@ describe('timeCell: the timed loop', () => {
     // each block ratio is the median A call over the median B call of that block (4 calls each)
     const median4 = (xs: Float64Array): number => [...xs].sort((x, y) => x - y)[1]!
     timed.blockRatios.forEach((ratio, k) => {
-      expect(ratio).toBeCloseTo(median4(timed.a.latenciesMs.subarray(4 * k, 4 * k + 4)) / median4(timed.b.latenciesMs.subarray(4 * k, 4 * k + 4)), 12)
+      expect(ratio).toBeCloseTo(
+        median4(timed.a.latenciesMs.subarray(4 * k, 4 * k + 4)) /
+          median4(timed.b.latenciesMs.subarray(4 * k, 4 * k + 4)),
+        12,
+      )
     })
   })
 })

@@ -5,7 +5,16 @@ import { DEFAULT_REPEATS, speedSpec } from '../../src/speed/spec.js'
 
 describe('SpeedSpec: one spec per speed run, defaults resolved once', () => {
   it('fills the defaults of `ferbench speed`: batch 1, engine threads, cpu, 10 warm-up calls, 50 calls and 2 s per cell, no reference', () => {
-    expect(speedSpec({ model: 'm.onnx' })).toStrictEqual({ model: 'm.onnx', device: 'cpu', batches: [1], threads: [null], warmup: 10, minIterations: 50, minDurationS: 2, repeats: undefined })
+    expect(speedSpec({ model: 'm.onnx' })).toStrictEqual({
+      model: 'm.onnx',
+      device: 'cpu',
+      batches: [1],
+      threads: [null],
+      warmup: 10,
+      minIterations: 50,
+      minDurationS: 2,
+      repeats: undefined,
+    })
   })
 
   it('ABBA blocks only with a reference, DEFAULT_REPEATS unless given', () => {

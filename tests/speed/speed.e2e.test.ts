@@ -12,7 +12,16 @@ const FAST = ['--warmup', '2', '--iterations', '20', '--duration', '0.05']
 
 describe('ferbench speed (CLI)', () => {
   it('--json on the oracle: the contract fields, one cell per batch × threads', () => {
-    const { status, json } = runJson<SpeedResult>(['speed', '--model', ORACLE, '--batch', '1,8', '--threads', '1,2', ...FAST])
+    const { status, json } = runJson<SpeedResult>([
+      'speed',
+      '--model',
+      ORACLE,
+      '--batch',
+      '1,8',
+      '--threads',
+      '1,2',
+      ...FAST,
+    ])
     expect(status).toBe(0)
     expect(json.schema).toBe('ferbench/speed@1')
     expect(json.model).toMatchObject({ path: ORACLE, bytes: readFileSync(ORACLE).length, params: 18432, macs: 18432 })
@@ -62,21 +71,44 @@ describe('ferbench speed (CLI)', () => {
     expect(json.reference!.model.path).toBe(ORACLE_B1)
     const blocks = json.results[0]!.latencyRatioBlocks!
     expect(blocks.length).toBe(json.settings.repeats)
-    expect(json.results[0]!.latencyRatio).toBeCloseTo(Math.exp(blocks.reduce((a, b) => a + Math.log(b), 0) / blocks.length), 9)
+    expect(json.results[0]!.latencyRatio).toBeCloseTo(
+      Math.exp(blocks.reduce((a, b) => a + Math.log(b), 0) / blocks.length),
+      9,
+    )
   })
 
   it('--e2e times the whole pipeline per stage on a dataset', () => {
-    const { status, json } = runJson<SpeedResult>(['speed', '--model', ORACLE, ...FAST, '--e2e', '--data', CSV, '--split', 'PublicTest', '--batch', '4'])
+    const { status, json } = runJson<SpeedResult>([
+      'speed',
+      '--model',
+      ORACLE,
+      ...FAST,
+      '--e2e',
+      '--data',
+      CSV,
+      '--split',
+      'PublicTest',
+      '--batch',
+      '4',
+    ])
     expect(status).toBe(0)
     const e = json.e2e![0]!
-    const csvRows = readFileSync(CSV, 'utf8').trim().split('\n').filter((l) => l.endsWith(',PublicTest')).length
+    const csvRows = readFileSync(CSV, 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => l.endsWith(',PublicTest')).length
     expect(e.samples).toBe(csvRows)
     expect(Object.keys(e.stagesMs).sort()).toEqual(['infer', 'metrics', 'preprocess', 'read'])
     expect(Object.values(e.stageShare).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9)
   })
 
   it('a tfjs model: timed on the tfjs runner, size and MACs as `models inspect` reads them (equal to its ONNX twin)', () => {
-    const tfjs = runJson<SpeedResult>(['speed', '--model', path.join(FIXTURES, 'models', 'tinyconv-graph', 'model.json'), ...FAST])
+    const tfjs = runJson<SpeedResult>([
+      'speed',
+      '--model',
+      path.join(FIXTURES, 'models', 'tinyconv-graph', 'model.json'),
+      ...FAST,
+    ])
     const onnx = onnxModelStats(path.join(FIXTURES, 'models', 'tinyconv.onnx'))
     expect(tfjs.status).toBe(0)
     expect(tfjs.json.runner.name).toBe('tfjs')
@@ -92,7 +124,9 @@ describe('ferbench speed (CLI)', () => {
   })
 
   it('bad flags: exit 2 naming the flag', () => {
-    expect(runCli(['speed', '--model', ORACLE, '--batch', '1,x']).stderr).toMatch(/--batch 1,x: expected positive integers/)
+    expect(runCli(['speed', '--model', ORACLE, '--batch', '1,x']).stderr).toMatch(
+      /--batch 1,x: expected positive integers/,
+    )
     expect(runCli(['speed', '--model', ORACLE, '--e2e']).status).toBe(2)
   })
 })

@@ -12,24 +12,41 @@ const BENCH = path.join(ROOT, 'tools', 'bench')
 function sourceOf(target: string): string {
   const rel = path.relative(ROOT, target)
   if (rel.startsWith(`dist${path.sep}`)) return path.join(ROOT, 'src', rel.slice(5).replace(/\.js$/, '.ts'))
-  if (rel.startsWith(path.join('tools', 'dist', 'tools') + path.sep)) return path.join(ROOT, 'tools', rel.slice(17).replace(/\.js$/, '.ts'))
+  if (rel.startsWith(path.join('tools', 'dist', 'tools') + path.sep))
+    return path.join(ROOT, 'tools', rel.slice(17).replace(/\.js$/, '.ts'))
   return target
 }
 
 function importsOf(file: string): Array<{ names: string[]; target: string }> {
   const text = readFileSync(file, 'utf8')
   const found: Array<{ names: string[]; target: string }> = []
-  const names = (list: string) => list.split(',').map((n) => n.trim().split(/\s+as\s+|\s*:\s*/)[0]!.trim()).filter(Boolean)
-  for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'(\.[^']+)'/g)) found.push({ names: names(m[1]!), target: path.resolve(path.dirname(file), m[2]!) })
-  for (const m of text.matchAll(/const\s*\{([^}]*)\}\s*=\s*await\s+import\(path\.join\(ROOT,\s*'([^']+)'\)\)/g)) found.push({ names: names(m[1]!), target: path.join(ROOT, m[2]!) })
+  const names = (list: string) =>
+    list
+      .split(',')
+      .map((n) =>
+        n
+          .trim()
+          .split(/\s+as\s+|\s*:\s*/)[0]!
+          .trim(),
+      )
+      .filter(Boolean)
+  for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'(\.[^']+)'/g))
+    found.push({ names: names(m[1]!), target: path.resolve(path.dirname(file), m[2]!) })
+  for (const m of text.matchAll(/const\s*\{([^}]*)\}\s*=\s*await\s+import\(path\.join\(ROOT,\s*'([^']+)'\)\)/g))
+    found.push({ names: names(m[1]!), target: path.join(ROOT, m[2]!) })
   for (const m of text.matchAll(/const\s*\{([^}]*)\}\s*=\s*await\s+(dist|tools)\('([^']+)'\)/g)) {
-    found.push({ names: names(m[1]!), target: path.join(ROOT, ...(m[2] === 'dist' ? ['dist'] : ['tools', 'dist', 'tools']), m[3]!) })
+    found.push({
+      names: names(m[1]!),
+      target: path.join(ROOT, ...(m[2] === 'dist' ? ['dist'] : ['tools', 'dist', 'tools']), m[3]!),
+    })
   }
   return found
 }
 
 const exported = (source: string, name: string) =>
-  new RegExp(`export\\s+(async\\s+)?(function\\*?|const|let|class|interface|type)\\s+${name}\\b|export\\s*\\{[^}]*\\b${name}\\b[^}]*\\}`).test(source)
+  new RegExp(
+    `export\\s+(async\\s+)?(function\\*?|const|let|class|interface|type)\\s+${name}\\b|export\\s*\\{[^}]*\\b${name}\\b[^}]*\\}`,
+  ).test(source)
 
 describe('tools/bench: every imported name exists', () => {
   const files = readdirSync(BENCH, { recursive: true, encoding: 'utf8' })

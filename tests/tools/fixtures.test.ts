@@ -8,7 +8,13 @@ describe('fixtures', () => {
   it('the committed fer2013 fixtures and oracle models are exactly what the seeded script writes', async () => {
     const dir = tempDir()
     await generateFixtures(dir, ['oracle models', 'fer2013'])
-    for (const file of ['fer2013/fer2013.csv', 'fer2013/icml_face_data.csv', 'models/oracle.onnx', 'models/oracle-batch1.onnx', 'models/oracle.onnx.ferbench.json']) {
+    for (const file of [
+      'fer2013/fer2013.csv',
+      'fer2013/icml_face_data.csv',
+      'models/oracle.onnx',
+      'models/oracle-batch1.onnx',
+      'models/oracle.onnx.ferbench.json',
+    ]) {
       expect(readFileSync(path.join(dir, file)).equals(readFileSync(path.join(FIXTURES, file))), file).toBe(true)
     }
   })

@@ -87,10 +87,18 @@ function resnet18(): Expected {
   let total = conv(3, 64, 3, false) + 4 * 64
   let trainable = conv(3, 64, 3, false) + 2 * 64
   let inPlanes = 64
-  for (const [planes, stride] of [[64, 1], [128, 2], [256, 2], [512, 2]]) {
+  for (const [planes, stride] of [
+    [64, 1],
+    [128, 2],
+    [256, 2],
+    [512, 2],
+  ]) {
     for (const s of [stride, 1]) {
       const shortcut = s !== 1 || inPlanes !== planes
-      const w = conv(inPlanes, planes!, 3, false) + conv(planes!, planes!, 3, false) + (shortcut ? conv(inPlanes, planes!, 1, false) : 0)
+      const w =
+        conv(inPlanes, planes!, 3, false) +
+        conv(planes!, planes!, 3, false) +
+        (shortcut ? conv(inPlanes, planes!, 1, false) : 0)
       const bns = shortcut ? 3 : 2
       total += w + bns * 4 * planes!
       trainable += w + bns * 2 * planes!
@@ -120,23 +128,28 @@ describe('architecture replicas', () => {
     }
   })
 
-  it.each(REPLICAS.map((r) => [r.id]))('%s: parameters and MACs equal the hand count from the published layer list; it runs at batch 2', async (id) => {
-    const replica = replicaById(id)!
-    const bytes = replica.build()
-    const stats = onnxModelStatsFromBytes(bytes, id)
-    const expected = EXPECTED[id]!()
-    expect(stats.params).toBe(expected.total)
-    expect(stats.trainableParams).toBe(expected.trainable)
-    if (expected.macs !== undefined) expect(stats.macs).toBe(expected.macs)
-    expect(stats.macsComplete).toBe(true)
-    // the same bytes twice: weights are seeded
-    expect(Buffer.from(replica.build()).equals(Buffer.from(bytes))).toBe(true)
-    const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'basic' })
-    const [c, h, w] = replica.input
-    const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', new Float32Array(2 * c * h * w), [2, c, h, w]) })
-    expect(out[session.outputNames[0]!]!.dims).toEqual([2, replica.classes])
-    await session.release()
-  })
+  it.each(REPLICAS.map((r) => [r.id]))(
+    '%s: parameters and MACs equal the hand count from the published layer list; it runs at batch 2',
+    async (id) => {
+      const replica = replicaById(id)!
+      const bytes = replica.build()
+      const stats = onnxModelStatsFromBytes(bytes, id)
+      const expected = EXPECTED[id]!()
+      expect(stats.params).toBe(expected.total)
+      expect(stats.trainableParams).toBe(expected.trainable)
+      if (expected.macs !== undefined) expect(stats.macs).toBe(expected.macs)
+      expect(stats.macsComplete).toBe(true)
+      // the same bytes twice: weights are seeded
+      expect(Buffer.from(replica.build()).equals(Buffer.from(bytes))).toBe(true)
+      const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'basic' })
+      const [c, h, w] = replica.input
+      const out = await session.run({
+        [session.inputNames[0]!]: new ort.Tensor('float32', new Float32Array(2 * c * h * w), [2, c, h, w]),
+      })
+      expect(out[session.outputNames[0]!]!.dims).toEqual([2, replica.classes])
+      await session.release()
+    },
+  )
 
   it('checks against the numbers the papers state', () => {
     const mini = replicaById('mini-xception')!

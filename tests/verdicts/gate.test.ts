@@ -7,7 +7,16 @@ import { degrade, evalDoc, write, withoutPredictions, type EvalDoc } from '../he
 
 interface GateJson {
   passed: boolean
-  checks: Array<{ name: string; baseline: number; current: number; threshold: number; pValue?: number; passed: boolean; change: number; detail: string }>
+  checks: Array<{
+    name: string
+    baseline: number
+    current: number
+    threshold: number
+    pValue?: number
+    passed: boolean
+    change: number
+    detail: string
+  }>
   notes: string[]
 }
 
@@ -37,7 +46,15 @@ describe('ferbench gate on eval documents', () => {
   it('fails with exit 8 on a drop above threshold that is significant', () => {
     const cur = degrade(base.doc, 8)
     const file = write(dir, 'cur-big-drop.json', cur)
-    const { status, json } = runJson<GateJson>(['gate', '--baseline', base.file, '--current', file, '--max-accuracy-drop', '2'])
+    const { status, json } = runJson<GateJson>([
+      'gate',
+      '--baseline',
+      base.file,
+      '--current',
+      file,
+      '--max-accuracy-drop',
+      '2',
+    ])
     expect(status).toBe(8)
     expect(json.passed).toBe(false)
     const acc = json.checks.find((c) => c.name === 'accuracy')!
@@ -51,7 +68,15 @@ describe('ferbench gate on eval documents', () => {
 
   it('passes a drop above threshold that is not significant', () => {
     const file = write(dir, 'cur-small-drop.json', degrade(base.doc, 3))
-    const { status, json } = runJson<GateJson>(['gate', '--baseline', base.file, '--current', file, '--max-accuracy-drop', '2'])
+    const { status, json } = runJson<GateJson>([
+      'gate',
+      '--baseline',
+      base.file,
+      '--current',
+      file,
+      '--max-accuracy-drop',
+      '2',
+    ])
     const acc = json.checks[0]!
     expect(-acc.change).toBeCloseTo((100 * 3) / base.doc.metrics.samples, 9) // 10.7 points > 2
     expect(acc.pValue).toBeCloseTo(pAllOneWay(3), 12) // 0.25
@@ -66,14 +91,29 @@ describe('ferbench gate on eval documents', () => {
     const { status, json } = runJson<GateJson>(['gate', '--baseline', b, '--current', c, '--max-accuracy-drop', '2'])
     expect(status).toBe(8)
     expect(json.checks[0]!.pValue).toBeUndefined()
-    expect(json.notes.join(' ')).toMatch(/ran WITHOUT McNemar's test: .*carry no per-sample predictions \(made with --no-embed-predictions/)
-    expect((json as GateJson & { significance: unknown }).significance).toEqual({ test: 'none', reason: expect.stringMatching(/no per-sample predictions/) })
+    expect(json.notes.join(' ')).toMatch(
+      /ran WITHOUT McNemar's test: .*carry no per-sample predictions \(made with --no-embed-predictions/,
+    )
+    expect((json as GateJson & { significance: unknown }).significance).toEqual({
+      test: 'none',
+      reason: expect.stringMatching(/no per-sample predictions/),
+    })
   })
 
   it('checks per-class recall with McNemar on that class', () => {
     const anger = base.doc.metrics.perClass.find((c) => c.label === 'anger')!
     const cur = write(dir, 'cur-anger.json', degrade(base.doc, 2, 'anger'))
-    const args = ['gate', '--baseline', base.file, '--current', cur, '--max-accuracy-drop', '50', '--max-class-recall-drop', '5']
+    const args = [
+      'gate',
+      '--baseline',
+      base.file,
+      '--current',
+      cur,
+      '--max-accuracy-drop',
+      '50',
+      '--max-class-recall-drop',
+      '5',
+    ]
     const loose = runJson<GateJson>(args)
     const check = loose.json.checks.find((c) => c.name === 'recall:anger')!
     expect(check.baseline).toBeCloseTo(anger.recall * 100, 9)
@@ -86,7 +126,14 @@ describe('ferbench gate on eval documents', () => {
   })
 
   it('refuses results on different datasets (exit 3)', () => {
-    const other = evalDoc(dir, 'public.json', ['--model', path.join(FIXTURES, 'models', 'oracle.onnx'), '--data', path.join(FIXTURES, 'fer2013', 'fer2013.csv'), '--split', 'PublicTest'])
+    const other = evalDoc(dir, 'public.json', [
+      '--model',
+      path.join(FIXTURES, 'models', 'oracle.onnx'),
+      '--data',
+      path.join(FIXTURES, 'fer2013', 'fer2013.csv'),
+      '--split',
+      'PublicTest',
+    ])
     const run = runCli(['gate', '--baseline', base.file, '--current', other.file])
     expect(run.status).toBe(3)
     expect(run.stderr).toMatch(/datasets differ/)
@@ -98,14 +145,28 @@ describe('ferbench gate on eval documents', () => {
     expect(run.status).toBe(3)
     expect(run.stderr).toContain('bad.json')
     expect(runCli(['gate', '--baseline', base.file, '--current', base.file, '--alpha', '2']).status).toBe(2)
-    expect(runCli(['gate', '--baseline', base.file, '--current', base.file, '--max-latency-increase', '5']).status).toBe(2)
+    expect(
+      runCli(['gate', '--baseline', base.file, '--current', base.file, '--max-latency-increase', '5']).status,
+    ).toBe(2)
   })
 
   it('writes JUnit (one test case per check) and markdown reports', () => {
     const cur = write(dir, 'cur-junit.json', degrade(base.doc, 8))
     const xml = path.join(dir, 'gate.xml')
     const md = path.join(dir, 'gate.md')
-    const run = runCli(['gate', '--baseline', base.file, '--current', cur, '--max-class-recall-drop', '5', '--output', xml, '--output', md])
+    const run = runCli([
+      'gate',
+      '--baseline',
+      base.file,
+      '--current',
+      cur,
+      '--max-class-recall-drop',
+      '5',
+      '--output',
+      xml,
+      '--output',
+      md,
+    ])
     expect(run.status).toBe(8)
     const json = gateFiles({ baseline: base.file, current: cur, maxClassRecallDrop: 5, alpha: 0.05 })
     const junit = readFileSync(xml, 'utf8')

@@ -6,13 +6,28 @@ import { write } from '../helpers/gateDocs.js'
 
 interface SpeedDoc {
   schema: string
-  results: Array<{ batch: number; threads: number | null; latencyRatio?: number; latencyRatioCI95?: [number, number]; latencyRatioBlocks?: number[] }>
+  results: Array<{
+    batch: number
+    threads: number | null
+    latencyRatio?: number
+    latencyRatioCI95?: [number, number]
+    latencyRatioBlocks?: number[]
+  }>
   reference?: { model: { path: string; sha256: string } }
   [key: string]: unknown
 }
 interface GateJson {
   passed: boolean
-  checks: Array<{ name: string; baseline: number; current: number; change: number; changeCI95?: [number, number]; threshold: number; passed: boolean; detail: string }>
+  checks: Array<{
+    name: string
+    baseline: number
+    current: number
+    change: number
+    changeCI95?: [number, number]
+    threshold: number
+    passed: boolean
+    detail: string
+  }>
   notes: string[]
 }
 
@@ -24,7 +39,25 @@ beforeAll(() => {
   dir = tempDir('ferbench-speedgate-')
   const model = path.join(FIXTURES, 'models', 'oracle.onnx')
   const file = path.join(dir, 'speed.json')
-  const run = runCli(['speed', '--model', model, '--reference', model, '--batch', '1,2', '--warmup', '1', '--iterations', '3', '--duration', '0', '--repeats', '4', '--output', file])
+  const run = runCli([
+    'speed',
+    '--model',
+    model,
+    '--reference',
+    model,
+    '--batch',
+    '1,2',
+    '--warmup',
+    '1',
+    '--iterations',
+    '3',
+    '--duration',
+    '0',
+    '--repeats',
+    '4',
+    '--output',
+    file,
+  ])
   if (run.status !== 0) throw new Error(`speed failed: ${run.stderr}`)
   template = JSON.parse(readFileSync(file, 'utf8')) as SpeedDoc
 })
@@ -102,7 +135,15 @@ describe('ferbench gate on speed documents (latency ratios)', () => {
   it('two identical runs pass even when the point estimate moved past the threshold', () => {
     const a = [0.98, 1.12, 0.93, 1.06, 1.01, 0.95]
     const b = [1.21, 1.02, 1.19, 0.99, 1.27, 1.05] // geometric mean about 11 % above a's
-    const run = runJson<GateJson>(['gate', '--baseline', write(dir, 'id-a.json', withBlocks([a, a])), '--current', write(dir, 'id-b.json', withBlocks([b, a])), '--max-latency-increase', '10'])
+    const run = runJson<GateJson>([
+      'gate',
+      '--baseline',
+      write(dir, 'id-a.json', withBlocks([a, a])),
+      '--current',
+      write(dir, 'id-b.json', withBlocks([b, a])),
+      '--max-latency-increase',
+      '10',
+    ])
     expect(run.json.checks[0]!.change).toBeGreaterThan(10)
     expect(run.json.checks[0]!.changeCI95![0]).toBeLessThan(10)
     expect(run.status).toBe(0)
@@ -114,11 +155,16 @@ describe('ferbench gate on speed documents (latency ratios)', () => {
     const slow = write(dir, 'slow.json', withRatios([1.5, 2.5])) // 0 %, +25 %
     const pass = runJson<GateJson>(['gate', '--baseline', base, '--current', ok, '--max-latency-increase', '10'])
     expect(pass.status).toBe(0)
-    expect(pass.json.checks.map((c) => c.change)).toEqual([expect.closeTo((1.6 / 1.5 - 1) * 100, 9), expect.closeTo(5, 9)])
+    expect(pass.json.checks.map((c) => c.change)).toEqual([
+      expect.closeTo((1.6 / 1.5 - 1) * 100, 9),
+      expect.closeTo(5, 9),
+    ])
     const fail = runJson<GateJson>(['gate', '--baseline', base, '--current', slow, '--max-latency-increase', '10'])
     expect(fail.status).toBe(8)
     expect(fail.json.checks.map((c) => c.passed)).toEqual([true, false])
-    expect(fail.json.checks[1]!.name).toBe(`latencyRatio:batch=${template.results[1]!.batch},threads=${template.results[1]!.threads ?? 'default'}`)
+    expect(fail.json.checks[1]!.name).toBe(
+      `latencyRatio:batch=${template.results[1]!.batch},threads=${template.results[1]!.threads ?? 'default'}`,
+    )
     expect(fail.json.checks[1]!.change).toBeCloseTo(25, 9)
     expect(fail.json.checks[1]!.changeCI95).toBeUndefined()
     expect(fail.json.notes.join('\n')).toMatch(/no interval for latencyRatio:.*point estimate/)
@@ -140,7 +186,15 @@ describe('ferbench gate on speed documents (latency ratios)', () => {
     const a = withRatios([1, 1])
     const b = withRatios([1, 1])
     b.reference!.model.sha256 = '0'.repeat(64)
-    const run = runCli(['gate', '--baseline', write(dir, 'ra.json', a), '--current', write(dir, 'rb.json', b), '--max-latency-increase', '10'])
+    const run = runCli([
+      'gate',
+      '--baseline',
+      write(dir, 'ra.json', a),
+      '--current',
+      write(dir, 'rb.json', b),
+      '--max-latency-increase',
+      '10',
+    ])
     expect(run.status).toBe(3)
     expect(run.stderr).toMatch(/reference models differ/)
   })

@@ -24,7 +24,9 @@ import { bandFace, copiesOf, seededRandom, synthFace } from './lib/audit-pairs.m
 import { ROOT, opt } from './lib/cli.mjs'
 
 const { imageViews, hamming } = await import(path.join(ROOT, 'dist/audit/imageSignature.js'))
-const { NearDuplicateIndex, NEAR_MAX_DISTANCE, NEAR_MIN_SIMILARITY } = await import(path.join(ROOT, 'dist/audit/nearDuplicates.js'))
+const { NearDuplicateIndex, NEAR_MAX_DISTANCE, NEAR_MIN_SIMILARITY } = await import(
+  path.join(ROOT, 'dist/audit/nearDuplicates.js')
+)
 
 const faces = Number(opt('faces', '300'))
 const maxDistance = Number(opt('max-distance', String(NEAR_MAX_DISTANCE)))
@@ -36,7 +38,9 @@ const q = (xs, p) => {
 }
 
 const started = Date.now()
-console.log(`load ${os.loadavg()[0].toFixed(2)}; ${faces} faces per generator; max distance ${maxDistance}, min similarity ${minSimilarity}`)
+console.log(
+  `load ${os.loadavg()[0].toFixed(2)}; ${faces} faces per generator; max distance ${maxDistance}, min similarity ${minSimilarity}`,
+)
 const generators = {
   'synthetic faces': (r) => synthFace(r),
   'fixture band faces': (r) => bandFace(r, 48, Math.floor(r() * 7)),
@@ -63,21 +67,52 @@ for (const [name, make] of Object.entries(generators)) {
   }
   // different faces: every pair, through the index
   let oldFlood = 0
-  for (let i = 0; i < originals.length; i++) for (let j = i + 1; j < originals.length; j++) if (hamming(analysed[i].signature.hash, analysed[j].signature.hash) <= 10) oldFlood += 1
+  for (let i = 0; i < originals.length; i++)
+    for (let j = i + 1; j < originals.length; j++)
+      if (hamming(analysed[i].signature.hash, analysed[j].signature.hash) <= 10) oldFlood += 1
   const index = new NearDuplicateIndex({ maxDistance, minSimilarity })
   const falsePairs = []
   for (const a of analysed) falsePairs.push(...index.add(a.signature, a.views))
   const pairs = (faces * (faces - 1)) / 2
   console.log(`\n${name}: ${pairs} pairs of different faces`)
-  console.log(`  old rule (dHash ≤ 10 alone): ${oldFlood} pairs reported (${((100 * oldFlood) / pairs).toFixed(2)} % of all pairs)`)
-  console.log(`  audit rule: ${index.candidates} candidates, ${falsePairs.filter((m) => m.kind === 'near').length} false near pairs, ${falsePairs.filter((m) => m.kind === 'mirrored').length} false mirrored pairs; similarities ${falsePairs.map((m) => m.similarity.toFixed(3)).join(' ')}`)
-  for (const [kind, k] of Object.entries(kinds)) console.log(`  ${kind.padEnd(40)} found ${k.found}/${k.of} (old rule ${k.foundByOldRule})`)
+  console.log(
+    `  old rule (dHash ≤ 10 alone): ${oldFlood} pairs reported (${((100 * oldFlood) / pairs).toFixed(2)} % of all pairs)`,
+  )
+  console.log(
+    `  audit rule: ${index.candidates} candidates, ${falsePairs.filter((m) => m.kind === 'near').length} false near pairs, ${falsePairs.filter((m) => m.kind === 'mirrored').length} false mirrored pairs; similarities ${falsePairs.map((m) => m.similarity.toFixed(3)).join(' ')}`,
+  )
+  for (const [kind, k] of Object.entries(kinds))
+    console.log(`  ${kind.padEnd(40)} found ${k.found}/${k.of} (old rule ${k.foundByOldRule})`)
   const totalCopies = Object.values(kinds).reduce((a, k) => a + k.of, 0)
   const totalFound = Object.values(kinds).reduce((a, k) => a + k.found, 0)
-  report[name] = { pairs, oldRulePairs: oldFlood, falsePairs: falsePairs.length, candidates: index.candidates, copies: totalCopies, found: totalFound, recall: totalFound / totalCopies, precision: totalFound / (totalFound + falsePairs.length), kinds }
-  console.log(`  recall ${totalFound}/${totalCopies}; precision ${(report[name].precision * 100).toFixed(2)} % (copies found / (found + false pairs))`)
+  report[name] = {
+    pairs,
+    oldRulePairs: oldFlood,
+    falsePairs: falsePairs.length,
+    candidates: index.candidates,
+    copies: totalCopies,
+    found: totalFound,
+    recall: totalFound / totalCopies,
+    precision: totalFound / (totalFound + falsePairs.length),
+    kinds,
+  }
+  console.log(
+    `  recall ${totalFound}/${totalCopies}; precision ${(report[name].precision * 100).toFixed(2)} % (copies found / (found + false pairs))`,
+  )
 }
-const summary = { maxDistance, minSimilarity, faces, load: os.loadavg()[0], wallSeconds: (Date.now() - started) / 1000, report }
+const summary = {
+  maxDistance,
+  minSimilarity,
+  faces,
+  load: os.loadavg()[0],
+  wallSeconds: (Date.now() - started) / 1000,
+  report,
+}
 mkdirSync(path.join(ROOT, 'tools', 'bench', 'out'), { recursive: true })
-writeFileSync(path.join(ROOT, 'tools', 'bench', 'out', 'audit-calibration.json'), `${JSON.stringify(summary, null, 2)}\n`)
-console.log(`\n${JSON.stringify({ ...summary, report: Object.fromEntries(Object.entries(report).map(([k, v]) => [k, { ...v, kinds: undefined }])) })}`)
+writeFileSync(
+  path.join(ROOT, 'tools', 'bench', 'out', 'audit-calibration.json'),
+  `${JSON.stringify(summary, null, 2)}\n`,
+)
+console.log(
+  `\n${JSON.stringify({ ...summary, report: Object.fromEntries(Object.entries(report).map(([k, v]) => [k, { ...v, kinds: undefined }])) })}`,
+)

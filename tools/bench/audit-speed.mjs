@@ -61,12 +61,18 @@ const cpu = process.cpuUsage(cpu0)
 const inProcessCpuS = (cpu.user + cpu.system) / 1e6
 load.push(os.loadavg()[0])
 t0 = performance.now()
-execFileSync(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'datasets', 'audit', '--dataset', 'fer2013', '--data', file, '--json'], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'inherit'] })
+execFileSync(
+  process.execPath,
+  [path.join(ROOT, 'bin', 'run.js'), 'datasets', 'audit', '--dataset', 'fer2013', '--data', file, '--json'],
+  { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'inherit'] },
+)
 const cliS = (performance.now() - t0) / 1000
 load.push(os.loadavg()[0])
 
 const want = new Set(Array.from({ length: PLANTS }, (_, k) => `row-${(k + 1) * step} row-${plantedCopyRow(k)}`))
-const exactFound = result.exactDuplicates.filter((g) => g.items.length === 2 && want.has(`${g.items[0].id} ${g.items[1].id}`)).length
+const exactFound = result.exactDuplicates.filter(
+  (g) => g.items.length === 2 && want.has(`${g.items[0].id} ${g.items[1].id}`),
+).length
 const nearFound = result.nearDuplicates.filter((p) => want.has(`${p.a.id} ${p.b.id}`)).length
 const summary = {
   rows,

@@ -16,7 +16,12 @@ const n = opt('n', '4')
 const { machineInfo } = await import(path.join(ROOT, 'dist', 'identity', 'provenance.js'))
 const ORACLE = path.join(ROOT, 'fixtures', 'models', 'oracle.onnx')
 const cases = {
-  [`manifest of ${opt('images', '2000')} PNGs`]: ['--dataset', 'manifest', '--data', synthManifest(OUT, Number(opt('images', '2000')))],
+  [`manifest of ${opt('images', '2000')} PNGs`]: [
+    '--dataset',
+    'manifest',
+    '--data',
+    synthManifest(OUT, Number(opt('images', '2000'))),
+  ],
   'fer2013.csv PrivateTest (3,589 rows of 35,887)': ['--data', await synthFer2013Csv(OUT), '--split', 'PrivateTest'],
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
@@ -25,16 +30,33 @@ for (const [name, dataArgs] of Object.entries(cases)) {
   const wall = { 1: [], [n]: [] }
   for (let r = 0; r < rounds; r++) {
     for (const c of r % 2 === 0 ? ['1', n] : [n, '1']) {
-      const m = await measure(path.join(ROOT, 'bin', 'run.js'), ['eval', '--model', ORACLE, ...dataArgs, '--concurrency', c, '--json'])
-      if (m.code !== 0 && m.code !== 7) throw new Error(`${name} --concurrency ${c}: exit ${m.code}: ${m.stderr.slice(-1000)}`)
+      const m = await measure(path.join(ROOT, 'bin', 'run.js'), [
+        'eval',
+        '--model',
+        ORACLE,
+        ...dataArgs,
+        '--concurrency',
+        c,
+        '--json',
+      ])
+      if (m.code !== 0 && m.code !== 7)
+        throw new Error(`${name} --concurrency ${c}: exit ${m.code}: ${m.stderr.slice(-1000)}`)
       wall[c].push(m.wallSeconds)
     }
   }
   rows.push({ name, serial: median(wall[1]), parallel: median(wall[n]), wall })
 }
-writeFileSync(path.join(OUT, 'concurrency.json'), `${JSON.stringify({ machine: machineInfo(), n: Number(n), rounds, rows }, null, 2)}\n`)
+writeFileSync(
+  path.join(OUT, 'concurrency.json'),
+  `${JSON.stringify({ machine: machineInfo(), n: Number(n), rounds, rows }, null, 2)}\n`,
+)
 const m = machineInfo()
-console.log(`machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}; median of ${rounds} alternating runs (whole process)\n`)
+console.log(
+  `machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}; median of ${rounds} alternating runs (whole process)\n`,
+)
 console.log(`| data | --concurrency 1 (s) | --concurrency ${n} (s) | speed-up |`)
 console.log('| --- | ---: | ---: | ---: |')
-for (const r of rows) console.log(`| ${r.name} | ${r.serial.toFixed(2)} | ${r.parallel.toFixed(2)} | ${(r.serial / r.parallel).toFixed(2)}× |`)
+for (const r of rows)
+  console.log(
+    `| ${r.name} | ${r.serial.toFixed(2)} | ${r.parallel.toFixed(2)} | ${(r.serial / r.parallel).toFixed(2)}× |`,
+  )

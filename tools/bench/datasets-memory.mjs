@@ -24,7 +24,6 @@ const ENTRIES = Number(opt('entries', '100000'))
 const AFFECTNET = path.join(DIR, 'affectnet')
 const MANIFEST = path.join(DIR, 'manifest', 'manifest.csv')
 
-
 /** Writes lines through a stream with backpressure. */
 async function writeLines(file, header, count, line) {
   mkdirSync(path.dirname(file), { recursive: true })
@@ -38,12 +37,13 @@ async function writeLines(file, header, count, line) {
 async function generate() {
   const random = rng(280)
   const lists = path.join(AFFECTNET, 'Manually_Annotated_file_lists')
-  const header = 'subDirectory_filePath,face_x,face_y,face_width,face_height,facial_landmarks,expression,valence,arousal'
+  const header =
+    'subDirectory_filePath,face_x,face_y,face_width,face_height,facial_landmarks,expression,valence,arousal'
   const row = (i) => {
     const side = 200 + Math.floor(random() * 600)
     const landmarks = Array.from({ length: 136 }, () => (random() * side).toFixed(2)).join(';')
     const code = Math.floor(random() * 11)
-    return `${1 + (i % 1000)}/${(i * 2654435761 >>> 0).toString(16)}${i}.jpg,${Math.floor(side * 0.15)},${Math.floor(side * 0.15)},${Math.floor(side * 0.7)},${Math.floor(side * 0.7)},${landmarks},${code},${(random() * 2 - 1).toFixed(6)},${(random() * 2 - 1).toFixed(6)}`
+    return `${1 + (i % 1000)}/${((i * 2654435761) >>> 0).toString(16)}${i}.jpg,${Math.floor(side * 0.15)},${Math.floor(side * 0.15)},${Math.floor(side * 0.7)},${Math.floor(side * 0.7)},${landmarks},${code},${(random() * 2 - 1).toFixed(6)},${(random() * 2 - 1).toFixed(6)}`
   }
   const training = path.join(lists, 'training.csv')
   if (!existsSync(training) || sizeMarker(training) !== ROWS) {
@@ -53,7 +53,13 @@ async function generate() {
   }
   const classes = ['neutral', 'happy', 'sad', 'surprise', 'fear', 'disgust', 'angry', 'contempt']
   if (!existsSync(MANIFEST) || sizeMarker(MANIFEST) !== ENTRIES) {
-    await writeLines(MANIFEST, 'path,label,subject,split', ENTRIES, (i) => `images/s${String(i % 5000).padStart(4, '0')}/img_${String(i).padStart(6, '0')}.png,${classes[i % 8]},s${String(i % 5000).padStart(4, '0')},${i % 10 === 0 ? 'test' : 'train'}`)
+    await writeLines(
+      MANIFEST,
+      'path,label,subject,split',
+      ENTRIES,
+      (i) =>
+        `images/s${String(i % 5000).padStart(4, '0')}/img_${String(i).padStart(6, '0')}.png,${classes[i % 8]},s${String(i % 5000).padStart(4, '0')},${i % 10 === 0 ? 'test' : 'train'}`,
+    )
     writeFileSync(`${MANIFEST}.rows`, String(ENTRIES))
   }
 }
@@ -70,7 +76,8 @@ function sizeMarker(file) {
 function timeV(cmd, cmdArgs) {
   const r = spawnSync('/usr/bin/time', ['-v', cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 26 })
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)
-  if (r.status !== 0 || !m) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`)
+  if (r.status !== 0 || !m)
+    throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`)
   return { peakMB: Number(m[1]) / 1024, stdout: r.stdout }
 }
 
@@ -86,16 +93,41 @@ async function main() {
   const { machineInfo } = await import(path.join(ROOT, 'dist/identity/provenance.js'))
   await generate()
   const cases = [
-    { name: `affectnet (training.csv ${ROWS.toLocaleString('en')} rows + validation.csv 5,500)`, dataset: 'affectnet', data: AFFECTNET, file: path.join(AFFECTNET, 'Manually_Annotated_file_lists', 'training.csv') },
+    {
+      name: `affectnet (training.csv ${ROWS.toLocaleString('en')} rows + validation.csv 5,500)`,
+      dataset: 'affectnet',
+      data: AFFECTNET,
+      file: path.join(AFFECTNET, 'Manually_Annotated_file_lists', 'training.csv'),
+    },
     { name: `manifest (${ENTRIES.toLocaleString('en')} entries)`, dataset: 'manifest', data: MANIFEST, file: MANIFEST },
   ]
   const bare = timeV(process.execPath, ['-e', ''])
   const rows = []
   for (const c of cases) {
-    const cli = timeV(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'datasets', 'inspect', '--dataset', c.dataset, '--data', c.data, '--json'])
+    const cli = timeV(process.execPath, [
+      path.join(ROOT, 'bin', 'run.js'),
+      'datasets',
+      'inspect',
+      '--dataset',
+      c.dataset,
+      '--data',
+      c.data,
+      '--json',
+    ])
     const listed = JSON.parse(cli.stdout).samples
-    const inproc = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', IN_PROCESS, c.dataset, c.data], { encoding: 'utf8' }))
-    rows.push({ ...c, fileMB: statSync(c.file).size / 2 ** 20, samples: listed, cliPeakMB: cli.peakMB, inProcessMaxRssMB: inproc.maxRssMB, inProcessSeconds: inproc.seconds })
+    const inproc = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', IN_PROCESS, c.dataset, c.data], {
+        encoding: 'utf8',
+      }),
+    )
+    rows.push({
+      ...c,
+      fileMB: statSync(c.file).size / 2 ** 20,
+      samples: listed,
+      cliPeakMB: cli.peakMB,
+      inProcessMaxRssMB: inproc.maxRssMB,
+      inProcessSeconds: inproc.seconds,
+    })
     process.stderr.write(`${c.name}: ${listed} samples, CLI peak ${cli.peakMB.toFixed(0)} MB\n`)
   }
   const machine = machineInfo()
@@ -104,10 +136,16 @@ async function main() {
     '',
     '| list | file size | samples listed | `ferbench datasets inspect --json` peak RSS (/usr/bin/time -v) | inspectDataset() in-process maxRSS | listing time |',
     '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${r.fileMB.toFixed(0)} MB | ${r.samples.toLocaleString('en')} | ${r.cliPeakMB.toFixed(0)} MB | ${r.inProcessMaxRssMB.toFixed(0)} MB | ${r.inProcessSeconds.toFixed(1)} s |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.fileMB.toFixed(0)} MB | ${r.samples.toLocaleString('en')} | ${r.cliPeakMB.toFixed(0)} MB | ${r.inProcessMaxRssMB.toFixed(0)} MB | ${r.inProcessSeconds.toFixed(1)} s |`,
+    ),
   ]
   mkdirSync(OUT, { recursive: true })
-  writeFileSync(path.join(OUT, 'datasets-memory.json'), JSON.stringify({ machine, bareNodePeakMB: bare.peakMB, rows }, null, 2))
+  writeFileSync(
+    path.join(OUT, 'datasets-memory.json'),
+    JSON.stringify({ machine, bareNodePeakMB: bare.peakMB, rows }, null, 2),
+  )
   writeFileSync(path.join(OUT, 'datasets-memory.md'), lines.join('\n') + '\n')
   process.stdout.write(lines.join('\n') + '\n')
 }

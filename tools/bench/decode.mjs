@@ -45,8 +45,11 @@ async function generate() {
       // a smooth gradient plus noise: JPEG sizes like FER2013's (~1.5 KB)
       const px = Buffer.alloc(48 * 48)
       const base = Math.floor(random() * 160)
-      for (let y = 0; y < 48; y++) for (let x = 0; x < 48; x++) px[y * 48 + x] = Math.min(255, base + y * 1.5 + x * 0.5 + random() * 40)
-      await sharp(px, { raw: { width: 48, height: 48, channels: 1 } }).jpeg({ quality: 90 }).toFile(path.join(dir, `${split}_${10000000 + n}.jpg`))
+      for (let y = 0; y < 48; y++)
+        for (let x = 0; x < 48; x++) px[y * 48 + x] = Math.min(255, base + y * 1.5 + x * 0.5 + random() * 40)
+      await sharp(px, { raw: { width: 48, height: 48, channels: 1 } })
+        .jpeg({ quality: 90 })
+        .toFile(path.join(dir, `${split}_${10000000 + n}.jpg`))
       n += 1
     }
   }
@@ -56,7 +59,8 @@ async function generate() {
 function listFiles() {
   const out = []
   const test = path.join(DATA, 'test')
-  for (const cls of readdirSync(test).sort()) for (const f of readdirSync(path.join(test, cls)).sort()) out.push(path.join(test, cls, f))
+  for (const cls of readdirSync(test).sort())
+    for (const f of readdirSync(path.join(test, cls)).sort()) out.push(path.join(test, cls, f))
   return out
 }
 
@@ -117,7 +121,20 @@ async function child() {
   const cpu = { plain: [], ferbench: [] }
   let check
   for (let r = 0; r < rounds; r++) {
-    const order = r % 2 === 0 ? [['plain', plain], ['ferbench', ferbench], ['ferbench', ferbench], ['plain', plain]] : [['ferbench', ferbench], ['plain', plain], ['plain', plain], ['ferbench', ferbench]]
+    const order =
+      r % 2 === 0
+        ? [
+            ['plain', plain],
+            ['ferbench', ferbench],
+            ['ferbench', ferbench],
+            ['plain', plain],
+          ]
+        : [
+            ['ferbench', ferbench],
+            ['plain', plain],
+            ['plain', plain],
+            ['ferbench', ferbench],
+          ]
     for (const [name, fn] of order) {
       const m = await fn()
       times[name].push(m.ms)
@@ -132,10 +149,16 @@ async function child() {
     }
   }
   // plain sharp() output is sRGB (3 bytes/pixel) even for gray JPEGs; ferbench keeps gray as 1 channel
-  if (check.plain.images !== check.ferbench.images) throw new Error(`contenders disagree: plain ${check.plain.images} images, ferbench ${check.ferbench.images}`)
+  if (check.plain.images !== check.ferbench.images)
+    throw new Error(`contenders disagree: plain ${check.plain.images} images, ferbench ${check.ferbench.images}`)
   const stat = (xs) => {
     const sorted = [...xs].sort((a, b) => a - b)
-    return { runs: xs.length, medianMs: sorted[Math.floor(sorted.length / 2)], minMs: sorted[0], meanMs: xs.reduce((a, b) => a + b, 0) / xs.length }
+    return {
+      runs: xs.length,
+      medianMs: sorted[Math.floor(sorted.length / 2)],
+      minMs: sorted[0],
+      meanMs: xs.reduce((a, b) => a + b, 0) / xs.length,
+    }
   }
   process.stdout.write(
     JSON.stringify({
@@ -143,7 +166,10 @@ async function child() {
       sharpConcurrency: sharp.concurrency(),
       concurrency,
       images: check.plain.images,
-      bytesPerImage: { plain: check.plain.bytes / check.plain.images, ferbench: check.ferbench.bytes / check.ferbench.images },
+      bytesPerImage: {
+        plain: check.plain.bytes / check.plain.images,
+        ferbench: check.ferbench.bytes / check.ferbench.images,
+      },
       plain: { ...stat(times.plain), cpuMedianMs: stat(cpu.plain).medianMs },
       ferbench: { ...stat(times.ferbench), cpuMedianMs: stat(cpu.ferbench).medianMs },
       ...(withEval ? { eval: { ...stat(times.eval), stagesMs: check.eval.stagesMs } } : {}),
@@ -160,10 +186,16 @@ async function main() {
     const env = { ...process.env }
     if (pool === 'default') delete env.UV_THREADPOOL_SIZE
     else env.UV_THREADPOOL_SIZE = pool
-    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', ...args], { env, encoding: 'utf8', maxBuffer: 1 << 24 })
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', ...args], {
+      env,
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    })
     const row = JSON.parse(out)
     rows.push(row)
-    process.stderr.write(`UV_THREADPOOL_SIZE=${row.uvThreadpoolSize}: plain ${row.plain.medianMs.toFixed(0)} ms, ferbench ${row.ferbench.medianMs.toFixed(0)} ms\n`)
+    process.stderr.write(
+      `UV_THREADPOOL_SIZE=${row.uvThreadpoolSize}: plain ${row.plain.medianMs.toFixed(0)} ms, ferbench ${row.ferbench.medianMs.toFixed(0)} ms\n`,
+    )
   }
   const machine = machineInfo()
   const fmt = (ms, n) => `${ms.toFixed(0)} ms (${((n / ms) * 1000).toFixed(0)} img/s)`
@@ -171,7 +203,9 @@ async function main() {
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB, ${machine.os}, Node ${machine.node}, sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips})`,
     `Data: ${rows[0].images} grayscale 48×48 JPEGs in test/<class>/ (tools/bench/out/decode); median of ${rows[0].plain.runs} interleaved runs each`,
     '',
-    '| UV_THREADPOOL_SIZE | sharp.concurrency() | plain `for` loop over sharp(): wall (CPU) | ferbench folder adapter + prefetch (concurrency ' + rows[0].concurrency + '): wall (CPU) | speed-up (plain wall / ferbench wall) | whole `evaluate()` (oracle model) |',
+    '| UV_THREADPOOL_SIZE | sharp.concurrency() | plain `for` loop over sharp(): wall (CPU) | ferbench folder adapter + prefetch (concurrency ' +
+      rows[0].concurrency +
+      '): wall (CPU) | speed-up (plain wall / ferbench wall) | whole `evaluate()` (oracle model) |',
     '|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>

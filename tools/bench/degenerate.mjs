@@ -36,26 +36,127 @@ const colourEval = (model, cardFile) => ({ model, card: cardFile, dataset: 'fold
 const rotated = [...oracleCard.labels.slice(1, 7), oracleCard.labels[0], oracleCard.labels[7]]
 
 const evalCases = [
-  ['oracle, demo fer2013.csv PrivateTest', false, { model: path.join(models, 'oracle.onnx'), dataset: 'fer2013', data: fer, split: 'PrivateTest' }],
-  ['oracle, fixture Training split', false, { model: path.join(models, 'oracle.onnx'), dataset: 'fer2013', data: fer, split: 'Training' }],
-  ['oracle, 350 band images', false, { model: path.join(models, 'oracle.onnx'), dataset: 'fer2013', data: bands, split: 'PrivateTest' }],
-  ['oracle batch 1, demo', false, { model: path.join(models, 'oracle-batch1.onnx'), dataset: 'fer2013', data: fer, split: 'PrivateTest' }],
-  ['tinyconv onnx, demo', false, { model: path.join(models, 'tinyconv.onnx'), dataset: 'fer2013', data: fer, split: 'PrivateTest' }],
-  ['tinyconv onnx, 350 band images', false, { model: path.join(models, 'tinyconv.onnx'), dataset: 'fer2013', data: bands, split: 'PrivateTest' }],
-  ['tinyconv tfjs graph, 350 band images', false, { model: path.join(models, 'tinyconv-graph', 'model.json'), dataset: 'fer2013', data: bands, split: 'PrivateTest' }],
-  ['tinyconv tfjs layers, 350 band images', false, { model: path.join(models, 'tinyconv-layers', 'model.json'), dataset: 'fer2013', data: bands, split: 'PrivateTest' }],
-  ['colour band, true card (unit, BGR)', false, colourEval(path.join(models, 'colourband.onnx'), path.join(models, 'colourband.card.json'))],
-  ['colour band + softmax, probabilities card', false, colourEval(softmaxModel, card('softmax-probs', trueCard, { output: 'probabilities' }))],
-  ['colour band, never separates fear/sadness (true card)', false, colourEval(path.join(models, 'colourband-merged.onnx'), path.join(models, 'colourband.card.json'))],
-  ['colour band fed raw255', true, colourEval(path.join(models, 'colourband.onnx'), card('raw255', trueCard, { scale: 'raw255' }))],
-  ['colour band fed symmetric', true, colourEval(path.join(models, 'colourband.onnx'), card('symmetric', trueCard, { scale: 'symmetric' }))],
-  ['colour band fed ImageNet mean/std', true, colourEval(path.join(models, 'colourband.onnx'), card('meanstd', trueCard, { scale: 'meanstd', mean: [0.406, 0.456, 0.485], std: [0.225, 0.224, 0.229] }))],
-  ['colour band fed RGB', true, colourEval(path.join(models, 'colourband.onnx'), card('rgb', trueCard, { input: { ...trueCard.input, channelOrder: 'RGB' } }))],
-  ['colour band fed gray', true, colourEval(path.join(models, 'colourband.onnx'), card('gray', trueCard, { input: { ...trueCard.input, channelOrder: 'gray' } }))],
-  ['colour band, dataset-order labels', true, colourEval(path.join(models, 'colourband.onnx'), card('labels', trueCard, { labels: ['anger', 'contempt', 'disgust', 'fear', 'happiness', 'neutral', 'sadness', 'surprise'] }))],
+  [
+    'oracle, demo fer2013.csv PrivateTest',
+    false,
+    { model: path.join(models, 'oracle.onnx'), dataset: 'fer2013', data: fer, split: 'PrivateTest' },
+  ],
+  [
+    'oracle, fixture Training split',
+    false,
+    { model: path.join(models, 'oracle.onnx'), dataset: 'fer2013', data: fer, split: 'Training' },
+  ],
+  [
+    'oracle, 350 band images',
+    false,
+    { model: path.join(models, 'oracle.onnx'), dataset: 'fer2013', data: bands, split: 'PrivateTest' },
+  ],
+  [
+    'oracle batch 1, demo',
+    false,
+    { model: path.join(models, 'oracle-batch1.onnx'), dataset: 'fer2013', data: fer, split: 'PrivateTest' },
+  ],
+  [
+    'tinyconv onnx, demo',
+    false,
+    { model: path.join(models, 'tinyconv.onnx'), dataset: 'fer2013', data: fer, split: 'PrivateTest' },
+  ],
+  [
+    'tinyconv onnx, 350 band images',
+    false,
+    { model: path.join(models, 'tinyconv.onnx'), dataset: 'fer2013', data: bands, split: 'PrivateTest' },
+  ],
+  [
+    'tinyconv tfjs graph, 350 band images',
+    false,
+    { model: path.join(models, 'tinyconv-graph', 'model.json'), dataset: 'fer2013', data: bands, split: 'PrivateTest' },
+  ],
+  [
+    'tinyconv tfjs layers, 350 band images',
+    false,
+    {
+      model: path.join(models, 'tinyconv-layers', 'model.json'),
+      dataset: 'fer2013',
+      data: bands,
+      split: 'PrivateTest',
+    },
+  ],
+  [
+    'colour band, true card (unit, BGR)',
+    false,
+    colourEval(path.join(models, 'colourband.onnx'), path.join(models, 'colourband.card.json')),
+  ],
+  [
+    'colour band + softmax, probabilities card',
+    false,
+    colourEval(softmaxModel, card('softmax-probs', trueCard, { output: 'probabilities' })),
+  ],
+  [
+    'colour band, never separates fear/sadness (true card)',
+    false,
+    colourEval(path.join(models, 'colourband-merged.onnx'), path.join(models, 'colourband.card.json')),
+  ],
+  [
+    'colour band fed raw255',
+    true,
+    colourEval(path.join(models, 'colourband.onnx'), card('raw255', trueCard, { scale: 'raw255' })),
+  ],
+  [
+    'colour band fed symmetric',
+    true,
+    colourEval(path.join(models, 'colourband.onnx'), card('symmetric', trueCard, { scale: 'symmetric' })),
+  ],
+  [
+    'colour band fed ImageNet mean/std',
+    true,
+    colourEval(
+      path.join(models, 'colourband.onnx'),
+      card('meanstd', trueCard, { scale: 'meanstd', mean: [0.406, 0.456, 0.485], std: [0.225, 0.224, 0.229] }),
+    ),
+  ],
+  [
+    'colour band fed RGB',
+    true,
+    colourEval(
+      path.join(models, 'colourband.onnx'),
+      card('rgb', trueCard, { input: { ...trueCard.input, channelOrder: 'RGB' } }),
+    ),
+  ],
+  [
+    'colour band fed gray',
+    true,
+    colourEval(
+      path.join(models, 'colourband.onnx'),
+      card('gray', trueCard, { input: { ...trueCard.input, channelOrder: 'gray' } }),
+    ),
+  ],
+  [
+    'colour band, dataset-order labels',
+    true,
+    colourEval(
+      path.join(models, 'colourband.onnx'),
+      card('labels', trueCard, {
+        labels: ['anger', 'contempt', 'disgust', 'fear', 'happiness', 'neutral', 'sadness', 'surprise'],
+      }),
+    ),
+  ],
   ['colour band + softmax, logits card', true, colourEval(softmaxModel, path.join(models, 'colourband.card.json'))],
-  ['colour band (logits), probabilities card', true, colourEval(path.join(models, 'colourband.onnx'), card('says-probs', trueCard, { output: 'probabilities' }))],
-  ['oracle, rotated label order, 350 band images', true, { model: path.join(models, 'oracle.onnx'), card: card('oracle-rotated', oracleCard, { labels: rotated }), dataset: 'fer2013', data: bands, split: 'PrivateTest' }],
+  [
+    'colour band (logits), probabilities card',
+    true,
+    colourEval(path.join(models, 'colourband.onnx'), card('says-probs', trueCard, { output: 'probabilities' })),
+  ],
+  [
+    'oracle, rotated label order, 350 band images',
+    true,
+    {
+      model: path.join(models, 'oracle.onnx'),
+      card: card('oracle-rotated', oracleCard, { labels: rotated }),
+      dataset: 'fer2013',
+      data: bands,
+      split: 'PrivateTest',
+    },
+  ],
 ]
 
 const rows = []
@@ -66,17 +167,39 @@ for (const [name, broken, o] of evalCases) {
 const speedCases = [
   ['oracle', false, { model: path.join(models, 'oracle.onnx') }],
   ['tinyconv onnx', false, { model: path.join(models, 'tinyconv.onnx') }],
-  ['colour band, true card', false, { model: path.join(models, 'colourband.onnx'), card: path.join(models, 'colourband.card.json') }],
-  ['colour band, raw255 card', true, { model: path.join(models, 'colourband.onnx'), card: path.join(out, 'raw255.json') }],
+  [
+    'colour band, true card',
+    false,
+    { model: path.join(models, 'colourband.onnx'), card: path.join(models, 'colourband.card.json') },
+  ],
+  [
+    'colour band, raw255 card',
+    true,
+    { model: path.join(models, 'colourband.onnx'), card: path.join(out, 'raw255.json') },
+  ],
 ]
 const replicas = opt('replicas', path.join(root, 'tools', 'bench', 'out', 'replicas'))
-if (existsSync(replicas)) for (const f of readdirSync(replicas).filter((f) => f.endsWith('.onnx')).sort()) speedCases.push([`replica ${f}`, false, { model: path.join(replicas, f) }])
+if (existsSync(replicas))
+  for (const f of readdirSync(replicas)
+    .filter((f) => f.endsWith('.onnx'))
+    .sort())
+    speedCases.push([`replica ${f}`, false, { model: path.join(replicas, f) }])
 for (const [name, broken, o] of speedCases) {
-  const r = await benchmark(speedSpec({ device: 'cpu', batches: [1], threads: [null], warmup: 0, minIterations: 1, minDurationS: 0, ...o }))
-  rows.push({ kind: 'speed', name, broken, flags: r.warnings.some((w) => w.startsWith('degenerate output')) ? ['synthetic-zero-or-nan'] : [] })
+  const r = await benchmark(
+    speedSpec({ device: 'cpu', batches: [1], threads: [null], warmup: 0, minIterations: 1, minDurationS: 0, ...o }),
+  )
+  rows.push({
+    kind: 'speed',
+    name,
+    broken,
+    flags: r.warnings.some((w) => w.startsWith('degenerate output')) ? ['synthetic-zero-or-nan'] : [],
+  })
 }
 
-let tp = 0, fp = 0, fn = 0, tn = 0
+let tp = 0,
+  fp = 0,
+  fn = 0,
+  tn = 0
 console.log('| run | case | broken | flags | accuracy |')
 console.log('| --- | --- | --- | --- | ---: |')
 for (const r of rows) {
@@ -85,7 +208,11 @@ for (const r of rows) {
   else if (fired) fp++
   else if (r.broken) fn++
   else tn++
-  console.log(`| ${r.kind} | ${r.name} | ${r.broken ? 'yes' : 'no'} | ${r.flags.join(', ') || '—'} | ${r.accuracy === undefined ? '' : (100 * r.accuracy).toFixed(1)} |`)
+  console.log(
+    `| ${r.kind} | ${r.name} | ${r.broken ? 'yes' : 'no'} | ${r.flags.join(', ') || '—'} | ${r.accuracy === undefined ? '' : (100 * r.accuracy).toFixed(1)} |`,
+  )
 }
 console.log(`\nalarms: ${tp} true, ${fp} false; missed ${fn}; quiet on ${tn} correct runs`)
-console.log(`precision ${(tp / Math.max(1, tp + fp)).toFixed(2)}, recall ${(tp / Math.max(1, tp + fn)).toFixed(2)}; ${execSync('uptime').toString().trim()}`)
+console.log(
+  `precision ${(tp / Math.max(1, tp + fp)).toFixed(2)}, recall ${(tp / Math.max(1, tp + fn)).toFixed(2)}; ${execSync('uptime').toString().trim()}`,
+)

@@ -32,7 +32,9 @@ const modelFile = path.join(out, 'cnn48.onnx')
 writeFileSync(modelFile, model.bytes)
 const csv = await synthFer2013Csv(out)
 const uptime = () => execSync('uptime').toString().trim()
-console.log(`model: ${model.params.toLocaleString('en-US')} params, 48×48×1; data: ${csv}; machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, Node ${process.version}`)
+console.log(
+  `model: ${model.params.toLocaleString('en-US')} params, 48×48×1; data: ${csv}; machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, Node ${process.version}`,
+)
 console.log(`before: ${uptime()}`)
 const walls = []
 for (let r = 0; r < rounds; r++) {

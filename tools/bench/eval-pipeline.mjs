@@ -39,25 +39,52 @@ for (const [label, csv] of Object.entries(files)) {
   for (let r = 0; r < rounds; r++) {
     for (const name of r % 2 === 0 ? ['ferbench', 'raw', 'bare'] : ['bare', 'raw', 'ferbench']) {
       if (name === 'ferbench') {
-        const m = await measure(BIN, ['eval', '--model', model, '--data', csv, '--split', 'PrivateTest', '--batch', batch, '--json'])
+        const m = await measure(BIN, [
+          'eval',
+          '--model',
+          model,
+          '--data',
+          csv,
+          '--split',
+          'PrivateTest',
+          '--batch',
+          batch,
+          '--json',
+        ])
         if (m.code !== 0) throw new Error(`ferbench exited ${m.code}: ${m.stderr.slice(-2000)}`)
         const doc = JSON.parse(m.stdout)
-        if (accuracy !== undefined && doc.metrics.accuracy !== accuracy) throw new Error('ferbench and the script disagree on the accuracy')
+        if (accuracy !== undefined && doc.metrics.accuracy !== accuracy)
+          throw new Error('ferbench and the script disagree on the accuracy')
         accuracy = doc.metrics.accuracy
         runs.ferbench.push(m.wallSeconds)
         runs.inferMs.push(doc.timing.split.inferMs)
         runs.split.push(doc.timing.split)
-        console.error(`${label} round ${r + 1} ferbench: ${m.wallSeconds.toFixed(2)} s, infer ${doc.timing.split.inferMs.toFixed(0)} ms, peak RSS ${m.peakRssMiB.toFixed(0)} MiB`)
+        console.error(
+          `${label} round ${r + 1} ferbench: ${m.wallSeconds.toFixed(2)} s, infer ${doc.timing.split.inferMs.toFixed(0)} ms, peak RSS ${m.peakRssMiB.toFixed(0)} MiB`,
+        )
       } else if (name === 'raw') {
-        const m = await measure(path.join(ROOT, 'tools', 'bench', 'lib', 'rawEval.mjs'), [csv, model, 'PrivateTest', batch, 'raw255', 'NCHW'])
+        const m = await measure(path.join(ROOT, 'tools', 'bench', 'lib', 'rawEval.mjs'), [
+          csv,
+          model,
+          'PrivateTest',
+          batch,
+          'raw255',
+          'NCHW',
+        ])
         if (m.code !== 0) throw new Error(`script exited ${m.code}: ${m.stderr.slice(-2000)}`)
         const out = JSON.parse(m.stdout)
-        if (accuracy !== undefined && out.accuracy !== accuracy) throw new Error(`ferbench and the script disagree on the accuracy (${accuracy} vs ${out.accuracy})`)
+        if (accuracy !== undefined && out.accuracy !== accuracy)
+          throw new Error(`ferbench and the script disagree on the accuracy (${accuracy} vs ${out.accuracy})`)
         accuracy = out.accuracy
         runs.raw.push(m.wallSeconds)
         console.error(`${label} round ${r + 1} script: ${m.wallSeconds.toFixed(2)} s`)
       } else {
-        const m = await measure(path.join(ROOT, 'tools', 'bench', 'lib', 'bareLoop.mjs'), [csv, model, 'PrivateTest', batch])
+        const m = await measure(path.join(ROOT, 'tools', 'bench', 'lib', 'bareLoop.mjs'), [
+          csv,
+          model,
+          'PrivateTest',
+          batch,
+        ])
         if (m.code !== 0) throw new Error(`bare loop exited ${m.code}: ${m.stderr.slice(-2000)}`)
         runs.bare.push(JSON.parse(m.stdout).loopMs)
       }
@@ -72,20 +99,55 @@ for (const [label, csv] of Object.entries(files)) {
     inferMs: median(runs.inferMs),
     bareLoopMs: median(runs.bare),
     inferRatio: median(runs.inferMs) / median(runs.bare),
-    split: Object.fromEntries(['startupMs', 'readMs', 'decodeMs', 'preprocessMs', 'inferMs', 'metricsMs'].map((k) => [k, stage(k)])),
+    split: Object.fromEntries(
+      ['startupMs', 'readMs', 'decodeMs', 'preprocessMs', 'inferMs', 'metricsMs'].map((k) => [k, stage(k)]),
+    ),
     runs,
   }
 }
-const big = await measure(BIN, ['eval', '--model', model, '--data', files['35,887 rows'], '--split', 'Training', '--batch', batch, '--json'])
+const big = await measure(BIN, [
+  'eval',
+  '--model',
+  model,
+  '--data',
+  files['35,887 rows'],
+  '--split',
+  'Training',
+  '--batch',
+  batch,
+  '--json',
+])
 if (big.code !== 0) throw new Error(`ferbench (Training) exited ${big.code}: ${big.stderr.slice(-2000)}`)
-const report = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, loadAtStart, loadAtEnd: os.loadavg(), rounds, batch: Number(batch), results, trainingPeakRssMiB: big.peakRssMiB, trainingWallSeconds: big.wallSeconds }
+const report = {
+  cpu: os.cpus()[0]?.model,
+  cores: os.cpus().length,
+  node: process.version,
+  loadAtStart,
+  loadAtEnd: os.loadavg(),
+  rounds,
+  batch: Number(batch),
+  results,
+  trainingPeakRssMiB: big.peakRssMiB,
+  trainingWallSeconds: big.wallSeconds,
+}
 writeFileSync(path.join(OUT, 'eval-pipeline.json'), `${JSON.stringify(report, null, 2)}\n`)
-console.log(`${report.cpu} ×${report.cores}, Node ${report.node}; load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ${report.loadAtEnd.map((l) => l.toFixed(1)).join(' ')} at end; median of ${rounds} alternating runs, batch ${batch}, PrivateTest (3,589 rows)\n`)
+console.log(
+  `${report.cpu} ×${report.cores}, Node ${report.node}; load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ${report.loadAtEnd.map((l) => l.toFixed(1)).join(' ')} at end; median of ${rounds} alternating runs, batch ${batch}, PrivateTest (3,589 rows)\n`,
+)
 console.log('| file | ferbench eval s | script s | ratio | infer stage ms | bare session.run loop ms | ratio |')
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
 for (const [label, x] of Object.entries(results)) {
-  console.log(`| ${label} | ${x.ferbenchWallSeconds.toFixed(2)} | ${x.scriptWallSeconds.toFixed(2)} | ${x.wallRatio.toFixed(2)} | ${x.inferMs.toFixed(0)} | ${x.bareLoopMs.toFixed(0)} | ${x.inferRatio.toFixed(2)} |`)
+  console.log(
+    `| ${label} | ${x.ferbenchWallSeconds.toFixed(2)} | ${x.scriptWallSeconds.toFixed(2)} | ${x.wallRatio.toFixed(2)} | ${x.inferMs.toFixed(0)} | ${x.bareLoopMs.toFixed(0)} | ${x.inferRatio.toFixed(2)} |`,
+  )
 }
 console.log('\nferbench stage split (medians, ms):')
-for (const [label, x] of Object.entries(results)) console.log(`  ${label}: ${Object.entries(x.split).map(([k, v]) => `${k.replace(/Ms$/, '')} ${v.toFixed(0)}`).join(', ')}`)
-console.log(`\npeak RSS, ferbench eval --split Training (28,709 rows of 35,887): ${big.peakRssMiB.toFixed(0)} MiB (${big.wallSeconds.toFixed(1)} s)`)
+for (const [label, x] of Object.entries(results))
+  console.log(
+    `  ${label}: ${Object.entries(x.split)
+      .map(([k, v]) => `${k.replace(/Ms$/, '')} ${v.toFixed(0)}`)
+      .join(', ')}`,
+  )
+console.log(
+  `\npeak RSS, ferbench eval --split Training (28,709 rows of 35,887): ${big.peakRssMiB.toFixed(0)} MiB (${big.wallSeconds.toFixed(1)} s)`,
+)

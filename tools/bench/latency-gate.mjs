@@ -39,7 +39,13 @@ const replayOld = opt('old', '1') === '1'
 
 const OUT = path.join(ROOT, 'tools', 'bench', 'out', 'latency-gate')
 mkdirSync(OUT, { recursive: true })
-const CARD = { input: { height: 48, width: 48, channels: 1, layout: 'NCHW' }, scale: 'unit', resize: 'bilinear', labels: ['anger', 'disgust', 'fear', 'happiness', 'sadness', 'surprise', 'neutral'], output: 'logits' }
+const CARD = {
+  input: { height: 48, width: 48, channels: 1, layout: 'NCHW' },
+  scale: 'unit',
+  resize: 'bilinear',
+  labels: ['anger', 'disgust', 'fear', 'happiness', 'sadness', 'surprise', 'neutral'],
+  output: 'logits',
+}
 
 function build(file, deepConvs) {
   const l = new LayerBuilder('latency_gate_model', 4848)
@@ -63,9 +69,14 @@ if (!existsSync(REF)) {
 }
 
 const settings = { device: 'cpu', batches: [1], threads: [null], warmup: 10, minIterations: 50, minDurationS: duration }
-const speed = async (model) => ({ kind: 'speed', file: path.basename(model), doc: await benchmark(speedSpec({ ...settings, model, reference: REF, repeats })) })
+const speed = async (model) => ({
+  kind: 'speed',
+  file: path.basename(model),
+  doc: await benchmark(speedSpec({ ...settings, model, reference: REF, repeats })),
+})
 const gate = (base, cur) => gateDocuments(base, cur, { maxLatencyIncrease: threshold, alpha: 0.05 })
-const pointFails = (base, cur) => (cur.doc.results[0].latencyRatio / base.doc.results[0].latencyRatio - 1) * 100 > threshold
+const pointFails = (base, cur) =>
+  (cur.doc.results[0].latencyRatio / base.doc.results[0].latencyRatio - 1) * 100 > threshold
 
 /** The old scheme: the model's whole cell, then the reference's (no interleaving); returns the ratio of means. */
 async function oldRatio(model) {
@@ -95,8 +106,18 @@ for (let i = 0; i < trials; i++) {
   const g2 = gate(base, slower)
   const row = {
     trial: i + 1,
-    same: { change: g1.checks[0].change, ci: g1.checks[0].changeCI95, fails: !g1.passed, pointFails: pointFails(base, same) },
-    slower: { change: g2.checks[0].change, ci: g2.checks[0].changeCI95, fails: !g2.passed, pointFails: pointFails(base, slower) },
+    same: {
+      change: g1.checks[0].change,
+      ci: g1.checks[0].changeCI95,
+      fails: !g1.passed,
+      pointFails: pointFails(base, same),
+    },
+    slower: {
+      change: g2.checks[0].change,
+      ci: g2.checks[0].changeCI95,
+      fails: !g2.passed,
+      pointFails: pointFails(base, slower),
+    },
     slowdownVsA: slower.doc.results[0].latencyRatio / same.doc.results[0].latencyRatio,
   }
   if (replayOld) {
@@ -125,11 +146,22 @@ const summary = {
   detections: count((r) => r.slower.fails),
   pointRuleFalseAlarms: count((r) => r.same.pointFails),
   pointRuleDetections: count((r) => r.slower.pointFails),
-  ...(replayOld ? { oldSchemeFalseAlarms: count((r) => r.old.sameChange > threshold), oldSchemeDetections: count((r) => r.old.slowerChange > threshold) } : {}),
-  slowdownOfSlowModel: { min: Math.min(...rows.map((r) => r.slowdownVsA)), median: rows.map((r) => r.slowdownVsA).sort((a, b) => a - b)[Math.floor(rows.length / 2)] },
+  ...(replayOld
+    ? {
+        oldSchemeFalseAlarms: count((r) => r.old.sameChange > threshold),
+        oldSchemeDetections: count((r) => r.old.slowerChange > threshold),
+      }
+    : {}),
+  slowdownOfSlowModel: {
+    min: Math.min(...rows.map((r) => r.slowdownVsA)),
+    median: rows.map((r) => r.slowdownVsA).sort((a, b) => a - b)[Math.floor(rows.length / 2)],
+  },
   loadAverage1m: { min: Math.min(...load), max: Math.max(...load) },
   wallSeconds: (Date.now() - t0) / 1000,
   machine: machineInfo(),
 }
-writeFileSync(path.join(ROOT, 'tools', 'bench', 'out', 'latency-gate.json'), `${JSON.stringify({ summary, rows }, null, 2)}\n`)
+writeFileSync(
+  path.join(ROOT, 'tools', 'bench', 'out', 'latency-gate.json'),
+  `${JSON.stringify({ summary, rows }, null, 2)}\n`,
+)
 console.log(JSON.stringify(summary, null, 2))

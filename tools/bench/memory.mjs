@@ -24,10 +24,28 @@ mkdirSync(OUT, { recursive: true })
 
 async function evalRun(name, evalArgs) {
   const output = path.join(OUT, `${name}.result.json`)
-  const r = await measure(BIN, ['eval', '--model', ORACLE, ...evalArgs, '--concurrency', concurrency, '--output', output, '--json'])
+  const r = await measure(BIN, [
+    'eval',
+    '--model',
+    ORACLE,
+    ...evalArgs,
+    '--concurrency',
+    concurrency,
+    '--output',
+    output,
+    '--json',
+  ])
   if (r.code !== 0 && r.code !== 7) throw new Error(`${name}: eval exited ${r.code}\n${r.stderr.slice(-2000)}`)
   const doc = JSON.parse(r.stdout)
-  return { name, exitCode: r.code, samples: doc.dataset.samples, wallSeconds: r.wallSeconds, peakRssMiB: r.peakRssMiB, rssOverTime: rssProfile(r.samples), imagesPerSecond: doc.dataset.samples / r.wallSeconds }
+  return {
+    name,
+    exitCode: r.code,
+    samples: doc.dataset.samples,
+    wallSeconds: r.wallSeconds,
+    peakRssMiB: r.peakRssMiB,
+    rssOverTime: rssProfile(r.samples),
+    imagesPerSecond: doc.dataset.samples / r.wallSeconds,
+  }
 }
 
 console.error(`synthesising data under ${path.relative(ROOT, OUT)} (first run only) ...`)
@@ -35,14 +53,22 @@ const csv = await synthFer2013Csv(OUT)
 const manifest = synthManifest(OUT, images)
 const results = []
 console.error(`eval on ${path.basename(csv)} (${fileMiB(csv).toFixed(0)} MiB), split ${split} ...`)
-results.push({ ...(await evalRun('fer2013-csv', ['--data', csv, '--split', split])), data: `fer2013.csv, 35,887 rows (${fileMiB(csv).toFixed(0)} MiB), split ${split}` })
+results.push({
+  ...(await evalRun('fer2013-csv', ['--data', csv, '--split', split])),
+  data: `fer2013.csv, 35,887 rows (${fileMiB(csv).toFixed(0)} MiB), split ${split}`,
+})
 console.error(`eval on a ${images}-image manifest ...`)
-results.push({ ...(await evalRun('manifest', ['--dataset', 'manifest', '--data', manifest])), data: `manifest of ${images} PNGs 48×48` })
+results.push({
+  ...(await evalRun('manifest', ['--dataset', 'manifest', '--data', manifest])),
+  data: `manifest of ${images} PNGs 48×48`,
+})
 
 const report = { machine: machineInfo(), node: process.version, concurrency: Number(concurrency), results }
 writeFileSync(path.join(OUT, 'memory.json'), `${JSON.stringify(report, null, 2)}\n`)
 const m = report.machine
-console.log(`machine: ${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, ${m.os}, Node ${m.node}; --concurrency ${concurrency}\n`)
+console.log(
+  `machine: ${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, ${m.os}, Node ${m.node}; --concurrency ${concurrency}\n`,
+)
 console.log('| data | samples | wall s | images/s | peak RSS MiB | RSS first 10% → last 10% of run (MiB) |')
 console.log('| --- | ---: | ---: | ---: | ---: | --- |')
 for (const r of results) {

@@ -37,7 +37,11 @@ const withCli = cliRuns > 0
 const WARMUP = 1
 
 const missing = REPLICAS.filter((r) => ids.includes(r.id) && !existsSync(replicaPath(r)))
-if (missing.length > 0) writeReplicas(undefined, missing.map((r) => r.id))
+if (missing.length > 0)
+  writeReplicas(
+    undefined,
+    missing.map((r) => r.id),
+  )
 
 async function rawLoop(session, input, iterations, warmup = WARMUP) {
   const tensor = new ort.Tensor('float32', input.data, input.dims)
@@ -63,11 +67,20 @@ for (const id of ids) {
   const replica = REPLICAS.find((r) => r.id === id)
   if (!replica) throw new Error(`unknown replica ${id}`)
   const model = replicaPath(replica)
-  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: threads })
+  const session = await ort.InferenceSession.create(model, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: threads,
+  })
   for (const batch of batches) {
     const [c, h, w] = replica.input
     const dims = [batch, c, h, w]
-    const card = { input: { height: h, width: w, channels: c, layout: 'NCHW', name: session.inputNames[0] }, scale: replica.card.scale, mean: undefined, std: undefined }
+    const card = {
+      input: { height: h, width: w, channels: c, layout: 'NCHW', name: session.inputNames[0] },
+      scale: replica.card.scale,
+      mean: undefined,
+      std: undefined,
+    }
     const input = syntheticBatch(card, batch)
     if (input.dims.join() !== dims.join()) throw new Error('shape mismatch')
     // probe: iterations so that one block lasts about blockS seconds
@@ -84,22 +97,52 @@ for (const id of ids) {
         const c0 = process.cpuUsage()
         const latencies = await rawLoop(session, input, iterations, warmup)
         const cpu = process.cpuUsage(c0)
-        samples.raw.push({ mean: latencies.reduce((a, b) => a + b, 0) / latencies.length, n: latencies.length, cpuMs: (cpu.user + cpu.system) / 1000 / (latencies.length + warmup) })
+        samples.raw.push({
+          mean: latencies.reduce((a, b) => a + b, 0) / latencies.length,
+          n: latencies.length,
+          cpuMs: (cpu.user + cpu.system) / 1000 / (latencies.length + warmup),
+        })
       },
       core: async () => {
         const c0 = process.cpuUsage()
         const timed = await timeCell(runner, input, { warmup, minIterations: iterations, minDurationS: 0 })
         const cpu = process.cpuUsage(c0)
         const n = timed.latenciesMs.length
-        samples.core.push({ mean: timed.latenciesMs.reduce((a, b) => a + b, 0) / n, n, cpuMs: (cpu.user + cpu.system) / 1000 / (n + warmup) })
+        samples.core.push({
+          mean: timed.latenciesMs.reduce((a, b) => a + b, 0) / n,
+          n,
+          cpuMs: (cpu.user + cpu.system) / 1000 / (n + warmup),
+        })
       },
       cli: async () => {
-        const out = execFileSync(process.execPath, [path.join(ROOT, 'bin/run.js'), 'speed', '--model', model, '--batch', String(batch), '--threads', String(threads), '--warmup', String(warmup > 0 ? 5 : 1), '--iterations', String(Math.max(2, iterations * 2)), '--duration', '0', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 })
+        const out = execFileSync(
+          process.execPath,
+          [
+            path.join(ROOT, 'bin/run.js'),
+            'speed',
+            '--model',
+            model,
+            '--batch',
+            String(batch),
+            '--threads',
+            String(threads),
+            '--warmup',
+            String(warmup > 0 ? 5 : 1),
+            '--iterations',
+            String(Math.max(2, iterations * 2)),
+            '--duration',
+            '0',
+            '--json',
+          ],
+          { encoding: 'utf8', maxBuffer: 1 << 26 },
+        )
         const cell = JSON.parse(out).results[0]
         samples.cli.push({ mean: cell.latencyMs.mean, n: cell.iterations })
       },
     }
-    const cliAt = new Set(Array.from({ length: cliRuns }, (_, i) => Math.floor(((i + 0.5) * cellRounds) / Math.max(1, cliRuns))))
+    const cliAt = new Set(
+      Array.from({ length: cliRuns }, (_, i) => Math.floor(((i + 0.5) * cellRounds) / Math.max(1, cliRuns))),
+    )
     for (let round = 0; round < cellRounds; round++) {
       const order = round % 2 === 0 ? ['core', 'raw'] : ['raw', 'core']
       for (const k of order) await contenders[k]()
@@ -128,22 +171,45 @@ for (const id of ids) {
       ...(withCli ? { cliMeanMs: pooled(samples.cli), cliRatio: pooled(samples.cli) / rawMean } : {}),
     }
     rows.push(row)
-    process.stderr.write(`\r${id} batch ${batch}: raw ${rawMean.toFixed(3)} ms, core ×${row.coreRatio.toFixed(3)} (paired median ×${row.pairedMedianRatio.toFixed(3)}, CPU ×${row.cpuRatio.toFixed(3)})${withCli ? `, cli ×${row.cliRatio.toFixed(3)}` : ''}\n`)
+    process.stderr.write(
+      `\r${id} batch ${batch}: raw ${rawMean.toFixed(3)} ms, core ×${row.coreRatio.toFixed(3)} (paired median ×${row.pairedMedianRatio.toFixed(3)}, CPU ×${row.cpuRatio.toFixed(3)})${withCli ? `, cli ×${row.cliRatio.toFixed(3)}` : ''}\n`,
+    )
   }
   await session.release()
 }
 
 const m = machineInfo()
-const machine = `${m.cpu}, ${m.cores} cores (${os.loadavg()[0].toFixed(2)} load at end), ${m.os}, Node ${m.node}, onnxruntime-node ${ort.env.versions?.node ?? ''}`.replace(/, onnxruntime-node $/, '')
+const machine =
+  `${m.cpu}, ${m.cores} cores (${os.loadavg()[0].toFixed(2)} load at end), ${m.os}, Node ${m.node}, onnxruntime-node ${ort.env.versions?.node ?? ''}`.replace(
+    /, onnxruntime-node $/,
+    '',
+  )
 const fmt = (x) => (x >= 100 ? x.toFixed(1) : x >= 10 ? x.toFixed(2) : x.toFixed(3))
 const pct = (r) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`
-const head = ['model', 'batch', 'threads', 'calls × blocks', 'raw ort ms', 'ferbench ms', 'ferbench vs raw (means)', 'median of paired blocks', 'CPU ms/call raw → ferbench', 'CPU vs raw', ...(withCli ? ['CLI ms (coarse)', 'CLI vs raw'] : [])]
+const head = [
+  'model',
+  'batch',
+  'threads',
+  'calls × blocks',
+  'raw ort ms',
+  'ferbench ms',
+  'ferbench vs raw (means)',
+  'median of paired blocks',
+  'CPU ms/call raw → ferbench',
+  'CPU vs raw',
+  ...(withCli ? ['CLI ms (coarse)', 'CLI vs raw'] : []),
+]
 const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`]
 for (const r of rows) {
-  lines.push(`| ${[r.model, r.batch, r.threads, `${r.iterationsPerBlock} × ${r.rounds}`, fmt(r.rawMeanMs), fmt(r.coreMeanMs), pct(r.coreRatio), pct(r.pairedMedianRatio), `${fmt(r.rawCpuMs)} → ${fmt(r.coreCpuMs)}`, pct(r.cpuRatio), ...(withCli ? [fmt(r.cliMeanMs), pct(r.cliRatio)] : [])].join(' | ')} |`)
+  lines.push(
+    `| ${[r.model, r.batch, r.threads, `${r.iterationsPerBlock} × ${r.rounds}`, fmt(r.rawMeanMs), fmt(r.coreMeanMs), pct(r.coreRatio), pct(r.pairedMedianRatio), `${fmt(r.rawCpuMs)} → ${fmt(r.coreCpuMs)}`, pct(r.cpuRatio), ...(withCli ? [fmt(r.cliMeanMs), pct(r.cliRatio)] : [])].join(' | ')} |`,
+  )
 }
 const markdown = `Machine: ${machine}\n\n${lines.join('\n')}\n`
 console.log(markdown)
 mkdirSync(path.join(ROOT, 'tools', 'bench', 'out'), { recursive: true })
-writeFileSync(path.join(ROOT, 'tools', 'bench', 'out', 'overhead.json'), `${JSON.stringify({ machine: m, rows }, null, 2)}\n`)
+writeFileSync(
+  path.join(ROOT, 'tools', 'bench', 'out', 'overhead.json'),
+  `${JSON.stringify({ machine: m, rows }, null, 2)}\n`,
+)
 writeFileSync(path.join(ROOT, 'tools', 'bench', 'out', 'overhead.md'), markdown)

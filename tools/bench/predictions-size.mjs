@@ -26,7 +26,18 @@ mkdirSync(OUT, { recursive: true })
 const csv = await synthFer2013Csv(OUT, { PrivateTest: 35887 })
 const run = async (name, extra) => {
   const output = path.join(OUT, `${name}.json`)
-  const r = await measure(BIN, ['eval', '--model', ORACLE, '--data', csv, '--split', 'PrivateTest', '--output', output, ...extra])
+  const r = await measure(BIN, [
+    'eval',
+    '--model',
+    ORACLE,
+    '--data',
+    csv,
+    '--split',
+    'PrivateTest',
+    '--output',
+    output,
+    ...extra,
+  ])
   if (r.code !== 0) throw new Error(`${name}: exit ${r.code}\n${r.stderr.slice(-2000)}`)
   return { output, wallSeconds: r.wallSeconds, peakRssMiB: r.peakRssMiB }
 }
@@ -48,11 +59,30 @@ const size = (file) => statSync(file).size
 const doc = JSON.parse(readFileSync(embedded, 'utf8'))
 const legacy = { ...doc, predictions: decodePredictions(doc.predictions).map(({ content: _c, ...p }) => p) }
 // the older form also carried each sample's top-3 scores: take them from a run with a predictions CSV
-const withScores = await measure(BIN, ['eval', '--model', ORACLE, '--data', csv, '--split', 'PrivateTest', '--predictions', path.join(OUT, 'p.csv'), '--output', path.join(OUT, 'scores.json'), '--json'])
-const top = new Map(readFileSync(path.join(OUT, 'p.csv'), 'utf8').trim().split('\n').slice(1).map((line) => {
-  const c = line.split(',')
-  return [c[0], [1, 2, 3].map((k) => ({ label: c[2 + 2 * k], score: Number(c[3 + 2 * k]) })).filter((t) => t.label)]
-}))
+const withScores = await measure(BIN, [
+  'eval',
+  '--model',
+  ORACLE,
+  '--data',
+  csv,
+  '--split',
+  'PrivateTest',
+  '--predictions',
+  path.join(OUT, 'p.csv'),
+  '--output',
+  path.join(OUT, 'scores.json'),
+  '--json',
+])
+const top = new Map(
+  readFileSync(path.join(OUT, 'p.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => {
+      const c = line.split(',')
+      return [c[0], [1, 2, 3].map((k) => ({ label: c[2 + 2 * k], score: Number(c[3 + 2 * k]) })).filter((t) => t.label)]
+    }),
+)
 for (const p of legacy.predictions) p.top = top.get(p.id) ?? []
 const legacyText = `${JSON.stringify(legacy, null, 2)}\n`
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
@@ -63,8 +93,18 @@ const rows = [
   ['with predictions (default, columns)', size(embedded), gzipSync(readFileSync(embedded)).length],
   ['older array form with top-3 scores (for comparison)', Buffer.byteLength(legacyText), gzipSync(legacyText).length],
 ]
-console.log(`samples: ${doc.dataset.samples}; machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; commit ${execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']).toString().trim()}`)
+console.log(
+  `samples: ${doc.dataset.samples}; machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, load ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}; commit ${execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']).toString().trim()}`,
+)
 console.log('| document | bytes | gzip | per sample |\n| --- | ---: | ---: | ---: |')
-for (const [name, bytes, gz] of rows) console.log(`| ${name} | ${mib(bytes)} | ${kib(gz)} | ${((bytes - size(omitted)) / doc.dataset.samples).toFixed(1)} B over the bare document |`)
-console.log(`median of ${rounds} alternating runs: wall s embedded ${median(walls.embedded).toFixed(2)}, omitted ${median(walls.omitted).toFixed(2)}; peak RSS MiB embedded ${median(rss.embedded).toFixed(0)}, omitted ${median(rss.omitted).toFixed(0)}`)
+for (const [name, bytes, gz] of rows)
+  console.log(
+    `| ${name} | ${mib(bytes)} | ${kib(gz)} | ${((bytes - size(omitted)) / doc.dataset.samples).toFixed(1)} B over the bare document |`,
+  )
+console.log(
+  `median of ${rounds} alternating runs: wall s embedded ${median(walls.embedded).toFixed(2)}, omitted ${median(walls.omitted).toFixed(2)}; peak RSS MiB embedded ${median(rss.embedded).toFixed(0)}, omitted ${median(rss.omitted).toFixed(0)}`,
+)
 if (withScores.code !== 0) throw new Error(`run with --predictions CSV: exit ${withScores.code}`)

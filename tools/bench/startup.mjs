@@ -15,7 +15,8 @@ import { ROOT, opt } from './lib/cli.mjs'
 
 const BIN = path.join(ROOT, 'bin', 'run.js')
 const rounds = Number(opt('rounds', '15'))
-if (!existsSync(path.join(ROOT, 'oclif.manifest.json'))) throw new Error('build first: npm run tools (writes oclif.manifest.json)')
+if (!existsSync(path.join(ROOT, 'oclif.manifest.json')))
+  throw new Error('build first: npm run tools (writes oclif.manifest.json)')
 
 const CASES = {
   'node -e 0': ['-e', '0'],
@@ -28,14 +29,24 @@ const times = Object.fromEntries(Object.keys(CASES).map((k) => [k, []]))
 for (let r = 0; r < rounds + 1; r++) {
   for (const [name, argv] of Object.entries(CASES)) {
     const t0 = performance.now()
-    const run = spawnSync(process.execPath, argv, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] })
+    const run = spawnSync(process.execPath, argv, {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
     const seconds = (performance.now() - t0) / 1000
     if (run.status !== 0) throw new Error(`${name} exited ${run.status}: ${run.stderr}`)
     if (r > 0) times[name].push(seconds) // round 0 warms the file cache
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-console.log(`start-up, ${rounds} alternating runs each; ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, Node ${process.version}`)
+console.log(
+  `start-up, ${rounds} alternating runs each; ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}, Node ${process.version}`,
+)
 console.log('| command | median s | min s |')
 console.log('| --- | ---: | ---: |')
-for (const [name, xs] of Object.entries(times)) console.log(`| \`${name}\` | ${median(xs).toFixed(3)} | ${Math.min(...xs).toFixed(3)} |`)
+for (const [name, xs] of Object.entries(times))
+  console.log(`| \`${name}\` | ${median(xs).toFixed(3)} | ${Math.min(...xs).toFixed(3)} |`)

@@ -99,9 +99,13 @@ const card = {
   let x = bnRelu(L.conv2d({ filters: 8, kernelSize: 3, padding: 'valid', useBias: false }).apply(input))
   x = bnRelu(L.conv2d({ filters: 8, kernelSize: 3, padding: 'valid', useBias: false }).apply(x))
   for (const c of [16, 32, 64, 128]) {
-    const residual = L.batchNormalization().apply(L.conv2d({ filters: c, kernelSize: 1, strides: 2, padding: 'same', useBias: false }).apply(x))
+    const residual = L.batchNormalization().apply(
+      L.conv2d({ filters: c, kernelSize: 1, strides: 2, padding: 'same', useBias: false }).apply(x),
+    )
     x = bnRelu(L.separableConv2d({ filters: c, kernelSize: 3, padding: 'same', useBias: false }).apply(x))
-    x = L.batchNormalization().apply(L.separableConv2d({ filters: c, kernelSize: 3, padding: 'same', useBias: false }).apply(x))
+    x = L.batchNormalization().apply(
+      L.separableConv2d({ filters: c, kernelSize: 3, padding: 'same', useBias: false }).apply(x),
+    )
     x = L.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }).apply(x)
     x = L.add().apply([x, residual])
   }
@@ -116,7 +120,13 @@ const card = {
       const name = w.originalName ?? w.name
       const fanIn = w.shape.length === 4 ? w.shape[0] * w.shape[1] * (name.includes('depthwise') ? 1 : w.shape[2]) : 1
       const values = Float32Array.from({ length: n }, () =>
-        name.includes('gamma') ? 1 + u(0.1) : name.includes('moving_variance') ? 1 + u(0.2) : name.includes('beta') || name.includes('moving_mean') || name.includes('bias') ? u(0.1) : u(Math.sqrt(6 / fanIn)),
+        name.includes('gamma')
+          ? 1 + u(0.1)
+          : name.includes('moving_variance')
+            ? 1 + u(0.2)
+            : name.includes('beta') || name.includes('moving_mean') || name.includes('bias')
+              ? u(0.1)
+              : u(Math.sqrt(6 / fanIn)),
       )
       return tf.tensor(values, w.shape)
     }),
@@ -124,7 +134,9 @@ const card = {
   const SHARD = 'group1-shard1of1.bin'
   await model.save({
     async save(artifacts) {
-      const data = Array.isArray(artifacts.weightData) ? tf.io.concatenateArrayBuffers(artifacts.weightData) : artifacts.weightData
+      const data = Array.isArray(artifacts.weightData)
+        ? tf.io.concatenateArrayBuffers(artifacts.weightData)
+        : artifacts.weightData
       writeTfjsFiles(
         modelDir,
         {
@@ -173,7 +185,18 @@ async function compare(label, modelPath, bareFactory, layoutDims) {
   const bare = await bareFactory()
   const runFerbench = async (ahead = concurrency) => {
     const t0 = performance.now()
-    const r = await evaluate(evalSpec({ model: modelPath, dataset: 'fer2013', data: csv, split: 'PrivateTest', batch, device: 'cpu', extraClasses: 'drop', ...(ahead ? { concurrency: ahead } : {}) }))
+    const r = await evaluate(
+      evalSpec({
+        model: modelPath,
+        dataset: 'fer2013',
+        data: csv,
+        split: 'PrivateTest',
+        batch,
+        device: 'cpu',
+        extraClasses: 'drop',
+        ...(ahead ? { concurrency: ahead } : {}),
+      }),
+    )
     return { ms: performance.now() - t0, result: r }
   }
   const runBare = async () => {
@@ -209,7 +232,9 @@ async function compare(label, modelPath, bareFactory, layoutDims) {
   // time spent waiting behind inference on the one JS thread, so they overlap and overstate).
   const serial = await runFerbench(1)
   await bare.dispose()
-  console.error(`${label}: runs in order (ms): ${perRunMs.map(([w, t]) => `${w} ${t}`).join(', ')}; serial ${Math.round(serial.ms)}`)
+  console.error(
+    `${label}: runs in order (ms): ${perRunMs.map(([w, t]) => `${w} ${t}`).join(', ')}; serial ${Math.round(serial.ms)}`,
+  )
   const runs = rounds * 2
   const images = runs * last.dataset.samples
   const throughput = { ferbench: images / (ms.ferbench / 1000), bare: images / (ms.bare / 1000) }
@@ -224,32 +249,37 @@ async function compare(label, modelPath, bareFactory, layoutDims) {
     throughput,
     ratio: throughput.ferbench / throughput.bare,
     stagesMsPerRun: perRun,
-    serial: { wallMs: serial.ms, imagesPerSecond: serial.result.dataset.samples / (serial.ms / 1000), stagesMs: serial.result.timing.stagesMs },
+    serial: {
+      wallMs: serial.ms,
+      imagesPerSecond: serial.result.dataset.samples / (serial.ms / 1000),
+      stagesMs: serial.result.timing.stagesMs,
+    },
     accuracy: last.metrics.accuracy,
   }
 }
 
 const results = []
-if (withTfjs) results.push(
-  await compare(
-    'mini-Xception tfjs layers 64×64',
-    modelJson,
-    async () => {
-      const model = await tfl.loadLayersModel(fileLoadHandler(modelJson))
-      return {
-        async run(data, dims) {
-          const x = tf.tensor(data, dims, 'float32')
-          const y = model.predict(x)
-          await y.data()
-          x.dispose()
-          y.dispose()
-        },
-        dispose: () => model.dispose(),
-      }
-    },
-    [SIDE, SIDE, 1],
-  ),
-)
+if (withTfjs)
+  results.push(
+    await compare(
+      'mini-Xception tfjs layers 64×64',
+      modelJson,
+      async () => {
+        const model = await tfl.loadLayersModel(fileLoadHandler(modelJson))
+        return {
+          async run(data, dims) {
+            const x = tf.tensor(data, dims, 'float32')
+            const y = model.predict(x)
+            await y.data()
+            x.dispose()
+            y.dispose()
+          },
+          dispose: () => model.dispose(),
+        }
+      },
+      [SIDE, SIDE, 1],
+    ),
+  )
 
 if (withOnnx) {
   const replica = REPLICAS.find((r) => r.id === 'mini-xception')
@@ -275,7 +305,15 @@ if (withOnnx) {
 }
 
 const machine = machineInfo()
-const report = { machine, samples, batch, rounds, concurrency: concurrency ?? 'default', tfjsBackend: chosen.candidate.label, results }
+const report = {
+  machine,
+  samples,
+  batch,
+  rounds,
+  concurrency: concurrency ?? 'default',
+  tfjsBackend: chosen.candidate.label,
+  results,
+}
 writeFileSync(path.join(OUT, 'tfjs-eval.json'), `${JSON.stringify(report, null, 2)}\n`)
 const lines = [
   `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.os} ${machine.arch}, Node ${machine.node}; ${samples} PrivateTest rows, batch ${batch}, ${rounds * 2} runs of each, interleaved`,
@@ -287,7 +325,10 @@ const lines = [
       `| ${r.label} (${r.backend}) | ${f(r.throughput.ferbench)} | ${f(r.throughput.bare)} | ${r.ratio.toFixed(2)} | ${f(r.stagesMsPerRun.read)} | ${f(r.stagesMsPerRun.preprocess)} | ${f(r.stagesMsPerRun.infer)} | ${f(r.stagesMsPerRun.metrics)} | ${f(r.msPerRun.ferbench)} |`,
   ),
 ]
-lines.push('', `\\* ms per run, per-sample clocks summed with the prefetch on (--concurrency ${concurrency ?? 'default'}): they include waits behind inference, so they overlap.`)
+lines.push(
+  '',
+  `\\* ms per run, per-sample clocks summed with the prefetch on (--concurrency ${concurrency ?? 'default'}): they include waits behind inference, so they overlap.`,
+)
 const pct = (r, k) => `${f(r.serial.stagesMs[k])} (${f((100 * r.serial.stagesMs[k]) / r.serial.wallMs, 1)}%)`
 lines.push(
   '',
@@ -295,7 +336,10 @@ lines.push(
   '',
   '| model (backend) | images/s | read ms | preprocess ms | infer ms | metrics ms | evaluate() wall ms |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...results.map((r) => `| ${r.label} (${r.backend}) | ${f(r.serial.imagesPerSecond)} | ${pct(r, 'read')} | ${pct(r, 'preprocess')} | ${pct(r, 'infer')} | ${pct(r, 'metrics')} | ${f(r.serial.wallMs)} |`),
+  ...results.map(
+    (r) =>
+      `| ${r.label} (${r.backend}) | ${f(r.serial.imagesPerSecond)} | ${pct(r, 'read')} | ${pct(r, 'preprocess')} | ${pct(r, 'infer')} | ${pct(r, 'metrics')} | ${f(r.serial.wallMs)} |`,
+  ),
 )
 writeFileSync(path.join(OUT, 'tfjs-eval.md'), `${lines.join('\n')}\n`)
 console.log(lines.join('\n'))

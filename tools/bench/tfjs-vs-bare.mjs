@@ -49,7 +49,9 @@ const modelJson = path.join(modelDir, 'model.json')
 // The same batches for both contenders: seeded values in 0–1.
 const random = seededRandom(64)
 const dims = [batch, side, side, 1]
-const batches = Array.from({ length: nBatches }, () => Float32Array.from({ length: batch * side * side }, () => random()))
+const batches = Array.from({ length: nBatches }, () =>
+  Float32Array.from({ length: batch * side * side }, () => random()),
+)
 
 const runner = await createRunner(modelJson, { device: 'cpu' })
 const bare = await tfconv.loadGraphModel(fileLoadHandler(modelJson))
@@ -88,12 +90,20 @@ const ratio = throughput.runner / throughput.bare
 const tensorsBefore = tf.memory().numTensors
 const rssBefore = process.memoryUsage().rss
 for (let done = 0, i = 0; done < memorySamples; done += batch, i++) await runner.run(batches[i % nBatches], dims)
-const memory = { samples: memorySamples, tensorsBefore, tensorsAfter: tf.memory().numTensors, rssBeforeMB: rssBefore / 2 ** 20, rssAfterMB: process.memoryUsage().rss / 2 ** 20 }
+const memory = {
+  samples: memorySamples,
+  tensorsBefore,
+  tensorsAfter: tf.memory().numTensors,
+  rssBeforeMB: rssBefore / 2 ** 20,
+  rssAfterMB: process.memoryUsage().rss / 2 ** 20,
+}
 await runner.release()
 bare.dispose()
 
 // Per-stage split of whole eval runs on a larger fer2013.csv (the fixture rows repeated).
-const fixtureCsv = readFileSync(path.join(ROOT, 'fixtures', 'fer2013', 'fer2013.csv'), 'utf8').trim().split('\n')
+const fixtureCsv = readFileSync(path.join(ROOT, 'fixtures', 'fer2013', 'fer2013.csv'), 'utf8')
+  .trim()
+  .split('\n')
 const body = fixtureCsv.slice(1).map((line) => line.replace(/,(Training|PublicTest)\s*$/, ',PrivateTest'))
 const rows = Array.from({ length: samples }, (_, i) => body[i % body.length])
 const csv = path.join(OUT, 'fer2013-bench.csv')
@@ -103,12 +113,40 @@ for (const [label, model] of [
   ['tfjs graph 64×64 (resize 48→64)', modelJson],
   ['onnx tinyconv 48×48', path.join(ROOT, 'fixtures', 'models', 'tinyconv.onnx')],
 ]) {
-  const result = await evaluate(evalSpec({ model, dataset: 'fer2013', data: csv, split: 'PrivateTest', batch, device: 'cpu', extraClasses: 'drop' }))
-  evals.push({ label, backend: result.runner.backend, samples: result.dataset.samples, imagesPerSecond: result.timing.imagesPerSecond, stagesMs: result.timing.stagesMs })
+  const result = await evaluate(
+    evalSpec({
+      model,
+      dataset: 'fer2013',
+      data: csv,
+      split: 'PrivateTest',
+      batch,
+      device: 'cpu',
+      extraClasses: 'drop',
+    }),
+  )
+  evals.push({
+    label,
+    backend: result.runner.backend,
+    samples: result.dataset.samples,
+    imagesPerSecond: result.timing.imagesPerSecond,
+    stagesMs: result.timing.stagesMs,
+  })
 }
 
 const machine = machineInfo()
-const report = { machine, backend: runner.info.backend, batch, batchesPerBlock: nBatches, rounds, images, ms, throughput, ratio, memory, evals }
+const report = {
+  machine,
+  backend: runner.info.backend,
+  batch,
+  batchesPerBlock: nBatches,
+  rounds,
+  images,
+  ms,
+  throughput,
+  ratio,
+  memory,
+  evals,
+}
 mkdirSync(OUT, { recursive: true })
 writeFileSync(path.join(OUT, 'tfjs-vs-bare.json'), `${JSON.stringify(report, null, 2)}\n`)
 const f = (x, d = 0) => x.toFixed(d)
@@ -124,7 +162,10 @@ const lines = [
   '',
   '| eval run | samples | images/s | read ms | preprocess ms | infer ms | metrics ms |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...evals.map((e) => `| ${e.label} (${e.backend}) | ${e.samples} | ${f(e.imagesPerSecond)} | ${f(e.stagesMs.read)} | ${f(e.stagesMs.preprocess)} | ${f(e.stagesMs.infer)} | ${f(e.stagesMs.metrics)} |`),
+  ...evals.map(
+    (e) =>
+      `| ${e.label} (${e.backend}) | ${e.samples} | ${f(e.imagesPerSecond)} | ${f(e.stagesMs.read)} | ${f(e.stagesMs.preprocess)} | ${f(e.stagesMs.infer)} | ${f(e.stagesMs.metrics)} |`,
+  ),
 ]
 writeFileSync(path.join(OUT, 'tfjs-vs-bare.md'), `${lines.join('\n')}\n`)
 console.log(lines.join('\n'))

@@ -10,7 +10,8 @@ import type { Replica } from './types.js'
 export const ferplusVgg13: Replica = {
   id: 'ferplus-vgg13',
   title: 'FER+ VGG13 (64×64)',
-  source: 'Barsoum et al. 2016, arXiv:1608.01041; github.com/microsoft/FERPlus src/models.py VGG13; ONNX model zoo emotion_ferplus',
+  source:
+    'Barsoum et al. 2016, arXiv:1608.01041; github.com/microsoft/FERPlus src/models.py VGG13; ONNX model zoo emotion_ferplus',
   layers: [
     'input 1×64×64 (gray, raw 0–255)',
     '2× [conv 3×3 64, pad 1, bias, ReLU], maxpool 2 → 64×32×32 (dropout 0.25 at training)',
@@ -22,7 +23,8 @@ export const ferplusVgg13: Replica = {
   input: [1, 64, 64],
   classes: 8,
   card: {
-    $comment: 'Architecture replica of the FER+ VGG13 with random weights: for size and speed only, never for accuracy.',
+    $comment:
+      'Architecture replica of the FER+ VGG13 with random weights: for size and speed only, never for accuracy.',
     input: { height: 64, width: 64, channels: 1, layout: 'NCHW' },
     scale: 'raw255',
     resize: 'bilinear',
@@ -34,7 +36,12 @@ export const ferplusVgg13: Replica = {
   build() {
     const l = new LayerBuilder('ferplus_vgg13_replica', 13)
     let x = l.input('Input3', [1, 64, 64])
-    for (const [channels, convs] of [[64, 2], [128, 2], [256, 3], [256, 3]] as const) {
+    for (const [channels, convs] of [
+      [64, 2],
+      [128, 2],
+      [256, 3],
+      [256, 3],
+    ] as const) {
       for (let i = 0; i < convs; i++) x = l.relu(l.conv(x, { out: channels, kernel: 3, pad: 1 }))
       x = l.maxPool(x, 2)
     }

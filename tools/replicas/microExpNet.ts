@@ -28,7 +28,12 @@ export const microExpNet: Replica = {
     labels: ['neutral', 'anger', 'contempt', 'disgust', 'fear', 'happiness', 'sadness', 'surprise'],
     output: 'logits',
   },
-  claim: { text: 'under 1 MB; 1408 FPS on an i7 CPU', sizeBytes: 1_000_000, fps: 1408, machine: 'Intel i7 (model not stated), TensorFlow' },
+  claim: {
+    text: 'under 1 MB; 1408 FPS on an i7 CPU',
+    sizeBytes: 1_000_000,
+    fps: 1408,
+    machine: 'Intel i7 (model not stated), TensorFlow',
+  },
   build() {
     const l = new LayerBuilder('microexpnet_replica', 1711)
     let x = l.input('image', [1, 84, 84])

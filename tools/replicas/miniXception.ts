@@ -11,7 +11,8 @@ import { FER2013_LABELS } from '../../src/datasets/fer2013.js'
 export const miniXception: Replica = {
   id: 'mini-xception',
   title: 'mini-Xception (64×64)',
-  source: 'Arriaga et al. 2017, arXiv:1710.07557; github.com/oarriaga/face_classification src/models/cnn.py mini_XCEPTION',
+  source:
+    'Arriaga et al. 2017, arXiv:1710.07557; github.com/oarriaga/face_classification src/models/cnn.py mini_XCEPTION',
   layers: [
     'input 1×64×64 (gray, (x/255 − 0.5)·2)',
     'conv 3×3 8, valid, no bias, BN, ReLU → 8×62×62; conv 3×3 8, valid, no bias, BN, ReLU → 8×60×60',

@@ -27,7 +27,13 @@ export function samePadding(size: number, kernel: number, stride: number): [numb
   return [begin, total - begin]
 }
 
-function resolvePads(pad: Padding, h: number, w: number, kernel: number, stride: number): [number, number, number, number] {
+function resolvePads(
+  pad: Padding,
+  h: number,
+  w: number,
+  kernel: number,
+  stride: number,
+): [number, number, number, number] {
   if (pad === 'valid') return [0, 0, 0, 0]
   if (pad === 'same') {
     const [t, b] = samePadding(h, kernel, stride)
@@ -37,7 +43,8 @@ function resolvePads(pad: Padding, h: number, w: number, kernel: number, stride:
   return typeof pad === 'number' ? [pad, pad, pad, pad] : pad
 }
 
-const outSize = (size: number, kernel: number, stride: number, begin: number, end: number): number => Math.floor((size + begin + end - kernel) / stride) + 1
+const outSize = (size: number, kernel: number, stride: number, begin: number, end: number): number =>
+  Math.floor((size + begin + end - kernel) / stride) + 1
 
 /**
  * Layer helpers over OnnxGraphBuilder for the architecture replicas: NCHW convolutions (grouped and
@@ -69,16 +76,36 @@ export class LayerBuilder {
     const [c, h, w] = x.shape as [number, number, number]
     const stride = spec.stride ?? 1
     const group = spec.group ?? 1
-    if (c % group !== 0 || spec.out % group !== 0) throw new Error(`conv: ${c} → ${spec.out} channels not divisible by group ${group}`)
+    if (c % group !== 0 || spec.out % group !== 0)
+      throw new Error(`conv: ${c} → ${spec.out} channels not divisible by group ${group}`)
     const pads = resolvePads(spec.pad ?? 0, h, w, spec.kernel, stride)
     const fanIn = (c / group) * spec.kernel * spec.kernel
     const fanOut = (spec.out / group) * spec.kernel * spec.kernel
     const wDims = [spec.out, c / group, spec.kernel, spec.kernel]
-    const weight = this.g.weight('conv_w', wDims, this.uniform(wDims.reduce((a, b) => a * b, 1), Math.sqrt(6 / (fanIn + fanOut))))
+    const weight = this.g.weight(
+      'conv_w',
+      wDims,
+      this.uniform(
+        wDims.reduce((a, b) => a * b, 1),
+        Math.sqrt(6 / (fanIn + fanOut)),
+      ),
+    )
     const inputs = [x.name, weight]
     if (spec.bias ?? true) inputs.push(this.g.weight('conv_b', [spec.out], this.uniform(spec.out, 0.05)))
-    const name = this.g.node('Conv', inputs, { kernel_shape: [spec.kernel, spec.kernel], strides: [stride, stride], pads, group })
-    return { name, shape: [spec.out, outSize(h, spec.kernel, stride, pads[0], pads[2]), outSize(w, spec.kernel, stride, pads[1], pads[3])] }
+    const name = this.g.node('Conv', inputs, {
+      kernel_shape: [spec.kernel, spec.kernel],
+      strides: [stride, stride],
+      pads,
+      group,
+    })
+    return {
+      name,
+      shape: [
+        spec.out,
+        outSize(h, spec.kernel, stride, pads[0], pads[2]),
+        outSize(w, spec.kernel, stride, pads[1], pads[3]),
+      ],
+    }
   }
 
   /** Depthwise 3×3 (group = channels) then pointwise 1×1: Keras SeparableConv2D with depth_multiplier 1. */
@@ -90,22 +117,47 @@ export class LayerBuilder {
   /** BatchNormalization with scale, bias, running mean and variance (4 tensors of C). */
   batchNorm(x: LayerTensor): LayerTensor {
     const c = x.shape[0]!
-    const scale = this.g.weight('bn_scale', [c], Float32Array.from(this.uniform(c, 0.1), (v) => 1 + v))
+    const scale = this.g.weight(
+      'bn_scale',
+      [c],
+      Float32Array.from(this.uniform(c, 0.1), (v) => 1 + v),
+    )
     const bias = this.g.weight('bn_bias', [c], this.uniform(c, 0.1))
     const mean = this.g.weight('bn_mean', [c], this.uniform(c, 0.1))
-    const variance = this.g.weight('bn_var', [c], Float32Array.from(this.uniform(c, 0.1), (v) => 1 + v))
-    return { name: this.g.node('BatchNormalization', [x.name, scale, bias, mean, variance], { epsilon: { float: 1e-5 } }), shape: [...x.shape] }
+    const variance = this.g.weight(
+      'bn_var',
+      [c],
+      Float32Array.from(this.uniform(c, 0.1), (v) => 1 + v),
+    )
+    return {
+      name: this.g.node('BatchNormalization', [x.name, scale, bias, mean, variance], { epsilon: { float: 1e-5 } }),
+      shape: [...x.shape],
+    }
   }
 
   relu(x: LayerTensor): LayerTensor {
     return { name: this.g.node('Relu', [x.name]), shape: [...x.shape] }
   }
 
-  private pool(op: 'MaxPool' | 'AveragePool', x: LayerTensor, kernel: number, stride: number, pad: Padding): LayerTensor {
+  private pool(
+    op: 'MaxPool' | 'AveragePool',
+    x: LayerTensor,
+    kernel: number,
+    stride: number,
+    pad: Padding,
+  ): LayerTensor {
     const [c, h, w] = x.shape as [number, number, number]
     const pads = resolvePads(pad, h, w, kernel, stride)
-    const attrs = { kernel_shape: [kernel, kernel], strides: [stride, stride], pads, ...(op === 'AveragePool' ? { count_include_pad: 0 } : {}) }
-    return { name: this.g.node(op, [x.name], attrs), shape: [c, outSize(h, kernel, stride, pads[0], pads[2]), outSize(w, kernel, stride, pads[1], pads[3])] }
+    const attrs = {
+      kernel_shape: [kernel, kernel],
+      strides: [stride, stride],
+      pads,
+      ...(op === 'AveragePool' ? { count_include_pad: 0 } : {}),
+    }
+    return {
+      name: this.g.node(op, [x.name], attrs),
+      shape: [c, outSize(h, kernel, stride, pads[0], pads[2]), outSize(w, kernel, stride, pads[1], pads[3])],
+    }
   }
 
   maxPool(x: LayerTensor, kernel: number, stride = kernel, pad: Padding = 0): LayerTensor {
@@ -121,7 +173,8 @@ export class LayerBuilder {
   }
 
   add(a: LayerTensor, b: LayerTensor): LayerTensor {
-    if (a.shape.join() !== b.shape.join()) throw new Error(`add: shapes [${a.shape.join(', ')}] and [${b.shape.join(', ')}] differ`)
+    if (a.shape.join() !== b.shape.join())
+      throw new Error(`add: shapes [${a.shape.join(', ')}] and [${b.shape.join(', ')}] differ`)
     return { name: this.g.node('Add', [a.name, b.name]), shape: [...a.shape] }
   }
 

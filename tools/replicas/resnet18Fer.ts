@@ -10,7 +10,8 @@ import type { Replica } from './types.js'
 export const resnet18Fer: Replica = {
   id: 'resnet18-fer2013',
   title: 'ResNet18 (FER2013, 44×44)',
-  source: 'Facial-Expression-Recognition.Pytorch models/resnet.py (ResNet18 = BasicBlock [2,2,2,2], Linear(512, 7)); He et al. 2015, arXiv:1512.03385',
+  source:
+    'Facial-Expression-Recognition.Pytorch models/resnet.py (ResNet18 = BasicBlock [2,2,2,2], Linear(512, 7)); He et al. 2015, arXiv:1512.03385',
   layers: [
     'input 3×44×44',
     'conv 3×3 64, stride 1, pad 1, no bias, BN, ReLU → 64×44×44',
@@ -24,7 +25,8 @@ export const resnet18Fer: Replica = {
   classes: 7,
   card: {
     ...presetCard('resnet18-fer2013')!,
-    $comment: 'Architecture replica of the FER2013 ResNet18 with random weights: for size and speed only, never for accuracy.',
+    $comment:
+      'Architecture replica of the FER2013 ResNet18 with random weights: for size and speed only, never for accuracy.',
   },
   claim: { text: 'PublicTest 72.290%, PrivateTest 72.975% (accuracy only; no size or speed claim)' },
   build() {
@@ -32,12 +34,20 @@ export const resnet18Fer: Replica = {
     const block = (x: LayerTensor, planes: number, stride: number): LayerTensor => {
       let out = l.relu(l.batchNorm(l.conv(x, { out: planes, kernel: 3, stride, pad: 1, bias: false })))
       out = l.batchNorm(l.conv(out, { out: planes, kernel: 3, pad: 1, bias: false }))
-      const shortcut = stride !== 1 || x.shape[0] !== planes ? l.batchNorm(l.conv(x, { out: planes, kernel: 1, stride, bias: false })) : x
+      const shortcut =
+        stride !== 1 || x.shape[0] !== planes
+          ? l.batchNorm(l.conv(x, { out: planes, kernel: 1, stride, bias: false }))
+          : x
       return l.relu(l.add(out, shortcut))
     }
     let x = l.input('image', [3, 44, 44])
     x = l.relu(l.batchNorm(l.conv(x, { out: 64, kernel: 3, pad: 1, bias: false })))
-    for (const [planes, stride] of [[64, 1], [128, 2], [256, 2], [512, 2]] as const) {
+    for (const [planes, stride] of [
+      [64, 1],
+      [128, 2],
+      [256, 2],
+      [512, 2],
+    ] as const) {
       x = block(x, planes, stride)
       x = block(x, planes, 1)
     }

@@ -7,22 +7,39 @@ import { datasetNames } from '../../datasets/registry.js'
  * Which dataset, where, and the adapter options: each flag declared once here, as eval words it;
  * a command that narrows a flag's meaning passes its own description (`splitFlag({ description })`).
  */
-export const datasetFlag = Flags.custom<string>({ char: 'd', description: `dataset adapter (${datasetNames().join(', ')}, ...)` })
+export const datasetFlag = Flags.custom<string>({
+  char: 'd',
+  description: `dataset adapter (${datasetNames().join(', ')}, ...)`,
+})
 
 export const dataFlag = Flags.custom<string>({ description: 'the dataset file or folder as downloaded' })
 
-export const splitFlag = Flags.custom<string>({ char: 's', description: 'split to evaluate (fer2013: Training, PublicTest, PrivateTest; default PrivateTest)' })
+export const splitFlag = Flags.custom<string>({
+  char: 's',
+  description: 'split to evaluate (fer2013: Training, PublicTest, PrivateTest; default PrivateTest)',
+})
 
-const labelsFlag = Flags.custom<string>({ description: 'ferplus: the fer2013new.csv votes file (default: fer2013new.csv beside --data)' })
+const labelsFlag = Flags.custom<string>({
+  description: 'ferplus: the fer2013new.csv votes file (default: fer2013new.csv beside --data)',
+})
 
-const classMapFlag = Flags.custom<string>({ description: "folder/manifest: class names → emotions, e.g. '0=neutral,1=happiness,2=surprise'" })
+const classMapFlag = Flags.custom<string>({
+  description: "folder/manifest: class names → emotions, e.g. '0=neutral,1=happiness,2=surprise'",
+})
 
-const ckplusNeutralFlag = Flags.boolean({ description: 'ckplus (original layout): add the first frame of each labelled sequence as neutral' })
+const ckplusNeutralFlag = Flags.boolean({
+  description: 'ckplus (original layout): add the first frame of each labelled sequence as neutral',
+})
 
-const classesFlag = Flags.option({ description: 'affectnet: 8 classes, or 7 (contempt dropped)', options: ['7', '8'] as const })
+const classesFlag = Flags.option({
+  description: 'affectnet: 8 classes, or 7 (contempt dropped)',
+  options: ['7', '8'] as const,
+})
 
 /** --folds: subject-independent folds (at least 2). */
-export function foldsFlag(description = 'subject-independent folds of the split (CK+ and JAFFE default to 10); without --fold, every fold is evaluated (--model may contain {fold})') {
+export function foldsFlag(
+  description = 'subject-independent folds of the split (CK+ and JAFFE default to 10); without --fold, every fold is evaluated (--model may contain {fold})',
+) {
   return Flags.integer({ description, min: 2 })
 }
 
@@ -30,7 +47,8 @@ const foldFlag = Flags.integer({ description: 'evaluate only this fold (1-based)
 
 /** --allow-outside-root: the dataset-root rule's escape hatch (docs/bad-input.md). */
 const allowOutsideRootFlag = Flags.boolean({
-  description: 'read image paths (manifest/AffectNet list entries, symlinked class folders) that lie outside the dataset root; by default they are refused',
+  description:
+    'read image paths (manifest/AffectNet list entries, symlinked class folders) that lie outside the dataset root; by default they are refused',
 })
 
 /** --max-pixels: the per-image pixel limit, checked from the header before decoding. */

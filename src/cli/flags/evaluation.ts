@@ -8,11 +8,13 @@ import { EXTRA_CLASS_POLICIES } from '../../labels/mapping.js'
 /** How an evaluation scores (eval and robust): --tta over the card's, and what to do with the model's extra classes. */
 export const scoringFlags = {
   tta: Flags.option({
-    description: "test-time augmentation, overriding the card's: none, flip (image + mirror), tencrop (4 corners + center, each mirrored; needs the card's crop)",
+    description:
+      "test-time augmentation, overriding the card's: none, flip (image + mirror), tencrop (4 corners + center, each mirrored; needs the card's crop)",
     options: ttaKinds,
   })(),
   'extra-classes': Flags.option({
-    description: 'model classes the dataset lacks (e.g. contempt on FER2013): drop = exclude from the argmax, keep = count as wrong',
+    description:
+      'model classes the dataset lacks (e.g. contempt on FER2013): drop = exclude from the argmax, keep = count as wrong',
     options: EXTRA_CLASS_POLICIES,
     default: 'drop',
   })(),

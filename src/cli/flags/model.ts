@@ -7,9 +7,13 @@ import { Flags } from '@oclif/core'
  */
 export const modelFlag = Flags.custom<string>({ char: 'm', description: 'model file (.onnx, or a tfjs model.json)' })
 
-export const cardFlag = Flags.custom<string>({ description: 'model card JSON (default: <model>.ferbench.json beside the model)' })
+export const cardFlag = Flags.custom<string>({
+  description: 'model card JSON (default: <model>.ferbench.json beside the model)',
+})
 
-export const presetFlag = Flags.custom<string>({ description: 'a built-in model card by name (see `ferbench models presets`)' })
+export const presetFlag = Flags.custom<string>({
+  description: 'a built-in model card by name (see `ferbench models presets`)',
+})
 
 /** The model and its card, as eval and robust take them. */
 export const modelFlags = {

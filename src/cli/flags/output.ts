@@ -2,7 +2,10 @@ import { Flags } from '@oclif/core'
 import { REPORT_FORMATS } from '../../report/render.js'
 
 /** --output (-o): where the result goes; each command says what it writes (`outputFlag({ description })`), some take it repeatedly. */
-export const outputFlag = Flags.custom<string>({ char: 'o', description: 'write the result JSON to this file (atomically)' })
+export const outputFlag = Flags.custom<string>({
+  char: 'o',
+  description: 'write the result JSON to this file (atomically)',
+})
 
 /** --format: how a result is shown on stdout (or written to each report file). */
 export const formatFlag = Flags.option({

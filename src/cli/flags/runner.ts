@@ -7,7 +7,10 @@ import { DEFAULT_DEVICE, DEVICES, RUNNER_NAMES } from '../../runners/types.js'
 export const deviceFlag = Flags.option({ description: 'device to run on', options: DEVICES, default: DEFAULT_DEVICE })
 
 /** --runner: onnx or tfjs; absent = chosen from the model file type. */
-export const runnerFlag = Flags.option({ description: 'runner (default: chosen from the model file type)', options: RUNNER_NAMES })
+export const runnerFlag = Flags.option({
+  description: 'runner (default: chosen from the model file type)',
+  options: RUNNER_NAMES,
+})
 
 /** --batch (-b): samples per inference call, 1–LIMITS.batch, default 32. */
 export function batchFlag(description = `samples per inference call (1–${LIMITS.batch})`) {
@@ -15,7 +18,9 @@ export function batchFlag(description = `samples per inference call (1–${LIMIT
 }
 
 /** --threads: the runner's intra-op threads, 1–LIMITS.threads; absent = the engine decides. */
-export function threadsFlag(description = `intra-op threads for the runner, 1–${LIMITS.threads} (default: engine decides)`) {
+export function threadsFlag(
+  description = `intra-op threads for the runner, 1–${LIMITS.threads} (default: engine decides)`,
+) {
   return Flags.integer({ description, min: 1, max: LIMITS.threads })
 }
 

@@ -16,7 +16,8 @@ import { NEAR_MAX_DISTANCE, NEAR_MIN_SIMILARITY } from '../../audit/nearDuplicat
 import { renderAudit } from '../../report/datasetTables.js'
 
 export default class DatasetsAudit extends FerbenchCommand {
-  static override summary = 'Find exact duplicate images (same decoded pixels) and re-saved or mirrored copies across splits, folds and subjects.'
+  static override summary =
+    'Find exact duplicate images (same decoded pixels) and re-saved or mirrored copies across splits, folds and subjects.'
   static override description =
     'A test image that also sits in training inflates accuracy. Exact: sha256 of the decoded pixels. Near: perceptual-hash candidates (dHash of the image and of ' +
     `its shifted, zoomed and mirrored views within --max-distance bits, default ${NEAR_MAX_DISTANCE}, found through an index) confirmed by thumbnail correlation ≥ --min-similarity (default ${NEAR_MIN_SIMILARITY}). ` +
@@ -32,11 +33,26 @@ export default class DatasetsAudit extends FerbenchCommand {
   static override flags = {
     ...datasetSelectionFlags,
     split: splitFlag({ description: 'only this split (default: every split, which is what finds leaks between them)' }),
-    folds: foldsFlag('datasets with subjects: the subject-independent folds to check (default: the dataset\'s own, e.g. CK+ 10)'),
-    'max-distance': Flags.integer({ description: `near candidates: dHash Hamming distance of some view at most this (0–64; larger finds more, slower)`, default: NEAR_MAX_DISTANCE, min: 0, max: 64 }),
-    'min-similarity': Flags.string({ description: `near confirmation: thumbnail correlation at least this (−1 to 1; lower reports more pairs)`, default: String(NEAR_MIN_SIMILARITY) }),
+    folds: foldsFlag(
+      "datasets with subjects: the subject-independent folds to check (default: the dataset's own, e.g. CK+ 10)",
+    ),
+    'max-distance': Flags.integer({
+      description: `near candidates: dHash Hamming distance of some view at most this (0–64; larger finds more, slower)`,
+      default: NEAR_MAX_DISTANCE,
+      min: 0,
+      max: 64,
+    }),
+    'min-similarity': Flags.string({
+      description: `near confirmation: thumbnail correlation at least this (−1 to 1; lower reports more pairs)`,
+      default: String(NEAR_MIN_SIMILARITY),
+    }),
     top: Flags.integer({ description: 'closest pairs shown in the terminal summary', default: 10, min: 0 }),
-    concurrency: Flags.integer({ description: `images hashed at once (1–${LIMITS.concurrency}; at most ${DECODE_SLOTS} are decoded at a time)`, default: 4, min: 1, max: LIMITS.concurrency }),
+    concurrency: Flags.integer({
+      description: `images hashed at once (1–${LIMITS.concurrency}; at most ${DECODE_SLOTS} are decoded at a time)`,
+      default: 4,
+      min: 1,
+      max: LIMITS.concurrency,
+    }),
     'max-pixels': maxPixelsFlag,
     output: outputFlag({ description: 'write the full audit JSON to this file (atomically)' }),
   }
@@ -44,11 +60,30 @@ export default class DatasetsAudit extends FerbenchCommand {
   async run(): Promise<AuditResult> {
     const { flags } = await this.parse(DatasetsAudit)
     const minSimilarity = Number(flags['min-similarity'])
-    if (flags['min-similarity'].trim() === '' || !(minSimilarity >= -1 && minSimilarity <= 1)) throw usageError(`--min-similarity ${flags['min-similarity']}: expected a correlation between -1 and 1, e.g. ${NEAR_MIN_SIMILARITY}`)
-    checkOutputs([{ flag: '--output', file: flags.output }], [{ flag: '--data', file: flags.data }, { flag: '--labels', file: flags.labels }])
+    if (flags['min-similarity'].trim() === '' || !(minSimilarity >= -1 && minSimilarity <= 1))
+      throw usageError(
+        `--min-similarity ${flags['min-similarity']}: expected a correlation between -1 and 1, e.g. ${NEAR_MIN_SIMILARITY}`,
+      )
+    checkOutputs(
+      [{ flag: '--output', file: flags.output }],
+      [
+        { flag: '--data', file: flags.data },
+        { flag: '--labels', file: flags.labels },
+      ],
+    )
     const progress = progressOnStderr(!this.jsonEnabled(), 'auditing', 'images')
-    const datasetOptions = { data: flags.data, ...(flags.split ? { split: flags.split } : {}), ...evalDatasetOptions(flags) }
-    const counting = progress.active ? countInBackground(progress, { dataset: flags.dataset, datasetOptions, ...(flags.split ? {} : { splits: 'all' as const }) }) : undefined
+    const datasetOptions = {
+      data: flags.data,
+      ...(flags.split ? { split: flags.split } : {}),
+      ...evalDatasetOptions(flags),
+    }
+    const counting = progress.active
+      ? countInBackground(progress, {
+          dataset: flags.dataset,
+          datasetOptions,
+          ...(flags.split ? {} : { splits: 'all' as const }),
+        })
+      : undefined
     let result: AuditResult
     try {
       result = await auditDataset({

@@ -6,8 +6,10 @@ import type { DatasetInspectResult } from '../../documents/datasetInspectDocumen
 import { renderInspect } from '../../report/datasetTables.js'
 
 export default class DatasetsInspect extends FerbenchCommand {
-  static override summary = 'Count samples, classes and subjects per split (or per subject-independent fold), compared with the canonical counts.'
-  static override description = 'Reads labels and file lists only (no image is decoded). A count that differs from the canonical count in docs/datasets.md is a warning.'
+  static override summary =
+    'Count samples, classes and subjects per split (or per subject-independent fold), compared with the canonical counts.'
+  static override description =
+    'Reads labels and file lists only (no image is decoded). A count that differs from the canonical count in docs/datasets.md is a warning.'
   static override examples = [
     '<%= config.bin %> datasets inspect --dataset fer2013 --data fer2013.csv',
     '<%= config.bin %> datasets inspect --dataset ckplus --data CK+48 --folds 10 --json',

@@ -15,7 +15,11 @@ export default class HistoryShow extends FerbenchCommand {
   ]
   static override flags = {
     store: storeFlag(),
-    metric: Flags.string({ description: 'accuracy, macroF1, balancedAccuracy, latencyP50Ms, imagesPerSecond, modelBytes or meanCorruptionAccuracy', default: 'accuracy' }),
+    metric: Flags.string({
+      description:
+        'accuracy, macroF1, balancedAccuracy, latencyP50Ms, imagesPerSecond, modelBytes or meanCorruptionAccuracy',
+      default: 'accuracy',
+    }),
     model: Flags.string({ description: 'only this model (name or sha256 prefix)' }),
     branch: Flags.string({ description: 'only this branch' }),
     dataset: Flags.string({ description: 'only this dataset' }),

@@ -12,10 +12,11 @@ import type { DoctorResult } from '../../documents/doctorDocument.js'
 import { renderDoctor } from '../../report/doctorTable.js'
 
 export default class ModelsDoctor extends FerbenchCommand {
-  static override summary = 'Find the card a model wants: try every scale, channel order, layout, resize and crop its input allows on a labelled sample.'
+  static override summary =
+    'Find the card a model wants: try every scale, channel order, layout, resize and crop its input allows on a labelled sample.'
   static override description =
     'Takes a seeded stratified sample of the split, decodes each image once, runs the model under every candidate card and ranks them ' +
-    'by accuracy under the best label assignment. Recommends a card only when McNemar\'s exact test separates it from every other ' +
+    "by accuracy under the best label assignment. Recommends a card only when McNemar's exact test separates it from every other " +
     'candidate (p < 0.01); otherwise lists the ties and what data would separate them. See docs/doctor.md.'
   static override examples = [
     '<%= config.bin %> models doctor --model m.onnx --dataset fer2013 --data fer2013.csv --split PublicTest',
@@ -29,11 +30,22 @@ export default class ModelsDoctor extends FerbenchCommand {
     model: modelFlag({ required: true }),
     ...datasetSelectionFlags,
     split: splitFlag({ description: "split to sample (default: the adapter's default split)" }),
-    samples: Flags.integer({ char: 'n', description: 'images to sample, in equal shares per class', default: DOCTOR_DEFAULT_SAMPLES, min: 1 }),
+    samples: Flags.integer({
+      char: 'n',
+      description: 'images to sample, in equal shares per class',
+      default: DOCTOR_DEFAULT_SAMPLES,
+      min: 1,
+    }),
     seed: Flags.integer({ description: 'sampling seed', default: DOCTOR_DEFAULT_SEED }),
-    card: cardFlag({ description: 'a card to check: its labels are the declared order and its values win ties (default: the sidecar, if any)' }),
+    card: cardFlag({
+      description:
+        'a card to check: its labels are the declared order and its values win ties (default: the sidecar, if any)',
+    }),
     preset: presetFlag({ description: 'a built-in card to check (see `ferbench models presets`)' }),
-    'write-card': Flags.string({ description: 'write the recommended card here (atomically), with origin {inferred, evidence}; nothing is written when candidates tie' }),
+    'write-card': Flags.string({
+      description:
+        'write the recommended card here (atomically), with origin {inferred, evidence}; nothing is written when candidates tie',
+    }),
     device: deviceFlag(),
     runner: runnerFlag(),
     threads: threadsFlag(),
@@ -71,7 +83,9 @@ export default class ModelsDoctor extends FerbenchCommand {
         writeFileAtomic(target, `${JSON.stringify(result.recommended.card, null, 2)}\n`)
         this.logToStderr(`ferbench models doctor: wrote the recommended card (${result.recommended.name}) to ${target}`)
       } else {
-        this.logToStderr(`ferbench models doctor: no card written to ${target}: no candidate is separated from the others (see ties)`)
+        this.logToStderr(
+          `ferbench models doctor: no card written to ${target}: no candidate is separated from the others (see ties)`,
+        )
       }
     }
     return result

@@ -9,7 +9,9 @@ const { synthFace } = await import(path.join(ROOT, 'tools/dist/tools/fixtures/sy
 const { bandFace } = await import(path.join(ROOT, 'tools/dist/tools/fixtures/imageFixture.js'))
 export { seededRandom, synthFace, bandFace }
 
-const { brightness, contrast, mirror, shift, rescale, jpegRoundTrip } = await import(path.join(ROOT, 'tools/dist/tools/fixtures/imageTransforms.js'))
+const { brightness, contrast, mirror, shift, rescale, jpegRoundTrip } = await import(
+  path.join(ROOT, 'tools/dist/tools/fixtures/imageTransforms.js')
+)
 export { brightness, contrast, mirror, shift, rescale, jpegRoundTrip }
 
 /** The copies of one picture the audit must find, by name. Mirrored copies are their own kind. */

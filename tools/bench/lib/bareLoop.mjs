@@ -10,7 +10,8 @@ import { parseFer2013Pixels, readFer2013Rows } from '../../../dist/datasets/fer2
 const [csv, model, split, batchText] = process.argv.slice(2)
 const batch = Number(batchText)
 const images = []
-for await (const r of readFer2013Rows(csv)) if (r.usage === split) images.push(parseFer2013Pixels(r.pixelBytes, `row ${r.row}`))
+for await (const r of readFer2013Rows(csv))
+  if (r.usage === split) images.push(parseFer2013Pixels(r.pixelBytes, `row ${r.row}`))
 const batches = []
 for (let at = 0; at < images.length; at += batch) {
   const n = Math.min(batch, images.length - at)

@@ -13,7 +13,10 @@ export async function measure(script, args, { cwd, env = {} } = {}) {
   const rssFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'ferbench-rss-')), 'rss.json')
   const t0 = performance.now()
   const { code, stdout, stderr } = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', PROBE, script, ...args], { cwd, env: { ...process.env, ...env, FERBENCH_RSS_OUT: rssFile } })
+    const child = spawn(process.execPath, ['--import', PROBE, script, ...args], {
+      cwd,
+      env: { ...process.env, ...env, FERBENCH_RSS_OUT: rssFile },
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
@@ -23,7 +26,15 @@ export async function measure(script, args, { cwd, env = {} } = {}) {
   })
   const wallSeconds = (performance.now() - t0) / 1000
   const rss = JSON.parse(readFileSync(rssFile, 'utf8'))
-  return { code, stdout, stderr, wallSeconds, cpuSeconds: rss.cpuSeconds, peakRssMiB: rss.peakRssBytes / 2 ** 20, samples: rss.samples.map(([ms, b]) => [ms, b / 2 ** 20]) }
+  return {
+    code,
+    stdout,
+    stderr,
+    wallSeconds,
+    cpuSeconds: rss.cpuSeconds,
+    peakRssMiB: rss.peakRssBytes / 2 ** 20,
+    samples: rss.samples.map(([ms, b]) => [ms, b / 2 ** 20]),
+  }
 }
 
 /** Quartiles of the RSS samples taken after the first `skipMs` (start-up), in MiB. */
@@ -33,5 +44,11 @@ export function rssProfile(samples, skipMs = 2000) {
   const n = xs.length
   const tenth = Math.max(1, Math.floor(n / 10))
   const mean = (a) => a.reduce((s, x) => s + x, 0) / a.length
-  return { samples: n, firstTenthMeanMiB: mean(xs.slice(0, tenth)), lastTenthMeanMiB: mean(xs.slice(n - tenth)), maxMiB: Math.max(...xs), minMiB: Math.min(...xs) }
+  return {
+    samples: n,
+    firstTenthMeanMiB: mean(xs.slice(0, tenth)),
+    lastTenthMeanMiB: mean(xs.slice(n - tenth)),
+    maxMiB: Math.max(...xs),
+    minMiB: Math.min(...xs),
+  }
 }

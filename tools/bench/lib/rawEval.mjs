@@ -22,7 +22,9 @@ async function flush() {
   const n = truths.length
   if (n === 0) return
   const dims = layout === 'NHWC' ? [n, 48, 48, 1] : [n, 1, 48, 48]
-  const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', input.subarray(0, n * 2304), dims) })
+  const out = await session.run({
+    [session.inputNames[0]]: new ort.Tensor('float32', input.subarray(0, n * 2304), dims),
+  })
   const scores = out[session.outputNames[0]].data
   for (let i = 0; i < n; i++) {
     let best = -1

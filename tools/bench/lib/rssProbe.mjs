@@ -14,6 +14,13 @@ if (out) {
   process.on('exit', () => {
     sample()
     const usage = process.resourceUsage()
-    writeFileSync(out, JSON.stringify({ peakRssBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, samples }))
+    writeFileSync(
+      out,
+      JSON.stringify({
+        peakRssBytes: usage.maxRSS * 1024,
+        cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
+        samples,
+      }),
+    )
   })
 }
