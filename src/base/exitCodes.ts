@@ -14,7 +14,7 @@ export const EXIT_CODES = {
   model: {
     code: 4,
     meaning:
-      'model file missing or unusable, its input/output shape does not match the card, or (`eval --resume`) one of its files changed since the partial result',
+      'model file missing or unusable, its input/output shape does not match the card, an inference call ran past `--batch-timeout`, or (`eval --resume`) one of its files changed since the partial result',
   },
   card: { code: 5, meaning: 'model card invalid or incomplete (field and value named in the message)' },
   runner: { code: 6, meaning: 'requested runner, backend or device is not available here' },
@@ -23,7 +23,11 @@ export const EXIT_CODES = {
     meaning: "run finished but some samples failed (listed in the result's failures); metrics cover the rest",
   },
   regression: { code: 8, meaning: 'gate: at least one check failed (a regression)' },
-  interrupted: { code: 9, meaning: 'interrupted (SIGINT/SIGTERM): a partial result marked complete:false was written' },
+  interrupted: {
+    code: 9,
+    meaning:
+      'interrupted (SIGINT/SIGTERM): a partial result marked complete:false was written (`robust` keeps none and writes nothing)',
+  },
   output: { code: 10, meaning: 'could not write an output file' },
 } as const
 

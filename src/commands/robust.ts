@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { evalSpecFromFlags } from '../cli/evalSpecFlags.js'
 import { checkOutputs } from '../cli/outputs.js'
+import { watchInterrupts } from '../cli/interrupt.js'
 import { passProgress, progressOnStderr } from '../cli/progress.js'
 import { reportFormats } from '../report/render.js'
 import { writeReports } from '../cli/reportFlags.js'
@@ -95,10 +96,19 @@ export default class Robust extends FerbenchCommand {
     )
     reportFormats('robust', flags.format, flags.report ?? []) // each --report file's format, checked before the run
     const progress = progressOnStderr(!this.jsonEnabled(), 'robust')
+    const interrupts = watchInterrupts('then exiting with code 9 without writing (robust keeps no partial result)')
     let result: RobustResult
     try {
-      result = await robust(spec, { corruptions, severities, seed: flags.seed, onProgress: passProgress(progress) })
+      result = await robust(spec, {
+        corruptions,
+        severities,
+        seed: flags.seed,
+        onProgress: passProgress(progress),
+        batchTimeoutMs: flags['batch-timeout'] * 1000,
+        signal: interrupts.signal,
+      })
     } finally {
+      interrupts.dispose()
       progress.stop()
     }
     if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)

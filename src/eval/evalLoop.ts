@@ -21,6 +21,17 @@ import { inShard, type Shard } from './shard.js'
  */
 const DEBUG_DELAY_MS = Number(process.env.FERBENCH_DEBUG_SAMPLE_DELAY_MS ?? 0)
 
+/**
+ * After a stop signal, how long the inference calls in flight may still run. Then the engine is
+ * stopped where the runner can stop it (ONNX on the CPU: its child process is killed, even inside
+ * native code) and those calls' samples stay unsettled, so the partial result is written within a
+ * few seconds of the signal even when a batch never returns.
+ */
+export const SIGNAL_GRACE_MS = 3000
+
+/** The reason the calls still in flight were given up after a stop signal (never a failure of the run). */
+class InferenceAbandoned extends Error {}
+
 export interface LoopInput {
   adapter: DatasetAdapter
   split: string
@@ -198,6 +209,24 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
   const overlap = runner.busyMs !== undefined
   const busyAtStart = runner.busyMs ?? 0
   let rows = 0
+  // A stop signal gives the calls in flight SIGNAL_GRACE_MS, then gives them up: every call races this.
+  let giveUp: (reason: InferenceAbandoned) => void = () => undefined
+  const givenUp = new Promise<never>((_, reject) => {
+    giveUp = reject
+  })
+  givenUp.catch(() => undefined)
+  let graceTimer: NodeJS.Timeout | undefined
+  const onStop = (): void => {
+    graceTimer = setTimeout(() => {
+      const reason = new InferenceAbandoned(
+        `inference calls still running ${SIGNAL_GRACE_MS / 1000} s after ${String(input.signal?.reason ?? 'the stop signal')}: stopped`,
+      )
+      runner.abandon?.(reason)
+      giveUp(reason)
+    }, SIGNAL_GRACE_MS)
+  }
+  if (input.signal?.aborted) onStop()
+  else input.signal?.addEventListener('abort', onStop, { once: true })
   let group: Group = { pending: [], calls: [] }
   /** Closed groups not yet scored, in stream order (at most one, running, when overlapping). */
   const unscored: Group[] = []
@@ -211,7 +240,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
     if (card.fixedBatch !== undefined && rows < card.fixedBatch) batch.fill(0, rows * rowFloats)
     rows = 0
     const t0 = performance.now()
-    const call = runner.run(batch, [callRows, ...dims.slice(1)]).then((out) => {
+    const call = Promise.race([runner.run(batch, [callRows, ...dims.slice(1)]), givenUp]).then((out) => {
       if (out.length !== callRows * classes) {
         throw modelError(
           `${input.modelPath}: returned ${out.length} scores for ${callRows} rows; expected ${callRows}×${classes} (card labels)`,
@@ -344,8 +373,12 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
     } catch {
       // that group's inference failed too: the samples before it stay settled
     }
+    // Stopped by a signal with calls that never returned: the samples settled so far are the partial result.
+    if (error instanceof InferenceAbandoned) return false
     throw error
   } finally {
+    clearTimeout(graceTimer)
+    input.signal?.removeEventListener('abort', onStop)
     if (overlap) state.stagesMs.infer += (runner.busyMs ?? 0) - busyAtStart
   }
   return !stopped

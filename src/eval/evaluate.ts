@@ -38,6 +38,14 @@ export interface EvalRun {
   resumeFrom?: { file: string; result: EvalResult } | undefined
   /** Applied to each decoded image before preprocessing (ferbench robust). */
   transform?: LoopInput['transform'] | undefined
+  /** Milliseconds one inference call may run (ONNX on the CPU, whose session runs in a child process); absent: no limit. */
+  batchTimeoutMs?: number | undefined
+  /**
+   * One runner for several evaluations of the same model and run settings (robust's conditions):
+   * created by the first, which stores it here; every evaluation leaves it open and the caller
+   * releases it. Absent: each evaluation creates and releases its own.
+   */
+  sharedRunner?: { runner?: Runner } | undefined
 }
 
 export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalResult> {
@@ -47,13 +55,18 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
   const { adapter, split } = openDataset(spec.dataset, { ...spec.datasetOptions, data: spec.data, split: spec.split })
   requireModelFile(spec.model) // before the card: a folder, FIFO or device named as a model is a model error (exit 4)
   const cardSource = loadCard(spec.model, { card: spec.card, preset: spec.preset })
-  const runner: Runner = await createRunner(spec.model, {
-    device: spec.device,
-    threads: spec.threads,
-    runner: spec.runner,
-    // ONNX on the CPU runs on a worker thread, so reading and preprocessing overlap inference.
-    offThread: spec.device === 'cpu',
-  })
+  const runner: Runner =
+    run.sharedRunner?.runner ??
+    (await createRunner(spec.model, {
+      device: spec.device,
+      threads: spec.threads,
+      runner: spec.runner,
+      // ONNX on the CPU runs in a child process, so reading and preprocessing overlap inference, and a
+      // batch stuck in native code can be stopped (--batch-timeout, a signal).
+      offThread: spec.device === 'cpu',
+      ...(run.batchTimeoutMs !== undefined ? { batchTimeoutMs: run.batchTimeoutMs } : {}),
+    }))
+  if (run.sharedRunner) run.sharedRunner.runner = runner
   try {
     warnings.push(...runner.info.notes)
     const cardAsGiven = withModelPath(spec.model, () => resolveCard(cardSource.card, runner.input, cardSource.source))
@@ -313,7 +326,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     if (stoppedBy) throw new PartialResultError(stoppedBy, result)
     return result
   } finally {
-    await runner.release()
+    if (!run.sharedRunner) await runner.release()
   }
 }
 

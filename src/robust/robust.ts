@@ -1,7 +1,9 @@
+import { FerbenchError } from '../base/errors.js'
 import { performance } from 'node:perf_hooks'
 import { wilsonInterval } from '../metrics/classification.js'
 import { ROBUST_SCHEMA, type RobustOutcome, type RobustResult } from '../documents/robustDocument.js'
 import type { EvalResult } from '../documents/evalDocument.js'
+import type { Runner } from '../runners/types.js'
 import { evaluate, type EvalRun } from '../eval/evaluate.js'
 import type { EvalSpec } from '../eval/spec.js'
 import { machineInfo, toolVersion } from '../identity/provenance.js'
@@ -15,6 +17,10 @@ export interface RobustConditions {
   seed: number
   /** Called with the condition being run ('clean' or '<corruption> <severity>'), the pass number and the samples done in it. */
   onProgress?: (condition: string, pass: number, passes: number, samplesDone: number) => void
+  /** --batch-timeout in milliseconds (src/eval/evaluate.ts EvalRun). */
+  batchTimeoutMs?: number | undefined
+  /** SIGINT/SIGTERM: the condition running stops (src/eval/evaluate.ts EvalRun) and robust ends with exit 9. */
+  signal?: AbortSignal | undefined
 }
 
 export const DEFAULT_ROBUST_SEED = 15
@@ -67,22 +73,42 @@ export async function robust(spec: EvalSpec, conditions: RobustConditions): Prom
   const run = async (condition: string, transform?: EvalRun['transform']): Promise<EvalResult> => {
     pass += 1
     const p = pass
-    return evaluate(spec, { transform, onProgress: (done) => onProgress?.(condition, p, passes, done) })
-  }
-  const clean = await run('clean')
-  const warnings = [...clean.warnings]
-  const results: RobustResult['results'] = []
-  for (const corruption of corruptions) {
-    for (const severity of severities) {
-      const r = await run(`${corruption} ${severity}`, (image, sample) =>
-        corrupt(image, corruption, severity, corruptionRandom(seed, corruption, sample.id)),
+    const result = await evaluate(spec, {
+      transform,
+      sharedRunner,
+      onProgress: (done) => onProgress?.(condition, p, passes, done),
+      batchTimeoutMs: conditions.batchTimeoutMs,
+      signal: conditions.signal,
+    })
+    if (!result.complete)
+      throw new FerbenchError(
+        'interrupted',
+        `robust: interrupted (${result.resume?.signal ?? 'signal'}) in condition ${p} of ${passes} (${condition}); nothing written (robust keeps no partial result)`,
       )
-      if (r.dataset.digest !== clean.dataset.digest)
-        warnings.push(
-          `${corruption} severity ${severity}: ${r.failures.length} sample(s) failed to load or to corrupt; its accuracy covers ${r.metrics.samples} samples`,
+    return result
+  }
+  // one session for every condition (starting one per condition would cost a process start each)
+  const sharedRunner: { runner?: Runner } = {}
+  let clean: EvalResult
+  const results: RobustResult['results'] = []
+  const warnings: string[] = []
+  try {
+    clean = await run('clean')
+    warnings.push(...clean.warnings)
+    for (const corruption of corruptions) {
+      for (const severity of severities) {
+        const r = await run(`${corruption} ${severity}`, (image, sample) =>
+          corrupt(image, corruption, severity, corruptionRandom(seed, corruption, sample.id)),
         )
-      results.push({ corruption, severity, ...outcomeOf(r) })
+        if (r.dataset.digest !== clean.dataset.digest)
+          warnings.push(
+            `${corruption} severity ${severity}: ${r.failures.length} sample(s) failed to load or to corrupt; its accuracy covers ${r.metrics.samples} samples`,
+          )
+        results.push({ corruption, severity, ...outcomeOf(r) })
+      }
     }
+  } finally {
+    await sharedRunner.runner?.release()
   }
   const cleanOutcome = outcomeOf(clean)
   return {
