@@ -38,7 +38,7 @@ export function allocate(available: readonly number[], requested: number): numbe
     available.reduce((a, b) => a + b, 0),
   )
   for (;;) {
-    const open = available.map((n, i) => i).filter((i) => take[i]! < available[i]!)
+    const open = available.map((_, i) => i).filter((i) => take[i]! < available[i]!)
     if (left <= 0 || open.length === 0) return take
     const share = Math.max(1, Math.floor(left / open.length))
     for (const i of open) {

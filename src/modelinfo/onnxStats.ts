@@ -417,7 +417,7 @@ export function onnxModelStatsFromBytes(bytes: Uint8Array, label: string): Omit<
     ;(node.output ?? []).forEach((name, i) => {
       if (!name) return
       const shape = out[i] ?? recorded.get(name)
-      ctx.shapes.set(name, shape && shape.every((d) => Number.isFinite(d) && d >= 0) ? shape : recorded.get(name))
+      ctx.shapes.set(name, shape?.every((d) => Number.isFinite(d) && d >= 0) ? shape : recorded.get(name))
     })
     if (MAC_OPS.has(op)) {
       if (nodeMacs === undefined) {

@@ -112,7 +112,7 @@ function graphStats(
       const spec = specs.get(name)
       if (spec) return spec.shape
       const node = byName.get(name)
-      if (!node || node.op !== 'Identity') return undefined
+      if (node?.op !== 'Identity') return undefined
       name = node.input?.[0]?.replace(/:\d+$/, '')
     }
     return undefined
@@ -177,7 +177,7 @@ export async function tfjsModelStats(file: string, inputShape?: number[]): Promi
     const model = await tfconv.loadGraphModel(fileLoadHandler(file))
     try {
       const declared = model.inputs[0]?.shape?.map((d) => (d === null || d < 0 ? -1 : d))
-      const shape = declared && declared.slice(1).every((d) => d > 0) ? declared : inputShape
+      const shape = declared?.slice(1).every((d) => d > 0) ? declared : inputShape
       return graphStats(tf, file, model, shape)
     } finally {
       model.dispose()
