@@ -49,6 +49,31 @@ const PROBES: { rule: string; file: string; line: number; text: string }[] = [
     line: 2,
     text: 'export function f(): number {\n  const left = 2\n  return 1\n}\n',
   },
+  // The project's own plugin (biome.json plugins, tools/lint/textKeyedObjects.grit): plain objects keyed by text.
+  {
+    rule: 'plugin',
+    file: 'recordAccumulator.ts',
+    line: 2,
+    text: 'export function count(names: string[]): Record<string, number> {\n  const out: Record<string, number> = {}\n  for (const n of names) out[n] = (out[n] ?? 0) + 1\n  return out\n}\n',
+  },
+  {
+    rule: 'plugin',
+    file: 'lookupTable.ts',
+    line: 1,
+    text: 'const CODES: Readonly<Record<string, number>> = { ne: 0, ha: 1 }\nexport const codeOf = (name: string): number | undefined => CODES[name]\n',
+  },
+  {
+    rule: 'plugin',
+    file: 'castRecord.ts',
+    line: 1,
+    text: 'export const empty = {} as Record<string, string>\n',
+  },
+  {
+    rule: 'plugin',
+    file: 'inCheck.ts',
+    line: 2,
+    text: "export function known(name: string, table: object): boolean {\n  return name in table\n}\nexport const hasError = (x: object): boolean => 'error' in x\n",
+  },
   {
     rule: 'lint/suspicious/useIterableCallbackReturn',
     file: 'mapReturn.ts',
@@ -85,8 +110,12 @@ describe('linter rules (biome.json)', () => {
     const dir = tempDir('ferbench-lint-')
     dirs.push(dir)
     const config = JSON.parse(readFileSync(path.join(ROOT, 'biome.json'), 'utf8')) as Record<string, unknown>
-    const { $schema: _schema, files: _files, vcs: _vcs, ...rest } = config
-    writeFileSync(path.join(dir, 'biome.json'), JSON.stringify({ ...rest, files: { includes: ['src/**/*.ts'] } }))
+    const { $schema: _schema, files: _files, vcs: _vcs, plugins, ...rest } = config
+    const absolute = (plugins as string[] | undefined)?.map((p) => path.resolve(ROOT, p))
+    writeFileSync(
+      path.join(dir, 'biome.json'),
+      JSON.stringify({ ...rest, ...(absolute ? { plugins: absolute } : {}), files: { includes: ['src/**/*.ts'] } }),
+    )
     mkdirSync(path.join(dir, 'src'))
     for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, 'src', name), text)
     return dir
@@ -96,7 +125,7 @@ describe('linter rules (biome.json)', () => {
     const files: Record<string, string> = { 'lib.ts': LIB }
     for (const p of PROBES) files[p.file] = p.text
     const found = lint(project(files))
-      .filter((d) => d.category.startsWith('lint/'))
+      .filter((d) => d.category.startsWith('lint/') || d.category === 'plugin')
       .map((d) => `${path.basename(d.location.path)}:${d.location.start.line} ${d.category} ${d.severity}`)
       .sort()
     const want = PROBES.map((p) => `${p.file}:${p.line} ${p.rule} error`).sort()
