@@ -26,6 +26,21 @@ function summaryRows(r: RobustResult): string[][] {
     ],
     ['mean corruption accuracy', pct(r.meanCorruptionAccuracy)],
     ['relative robustness (mCA / clean)', r.relativeRobustness.toFixed(3)],
+    ...referenceRows(r),
+  ]
+}
+
+const ratio = (v: number | null): string => (v === null ? 'undefined' : `${(v * 100).toFixed(1)}%`)
+
+/** ImageNet-C's mCE and relative mCE, when the run had a reference (robust --reference). */
+function referenceRows(r: RobustResult): string[][] {
+  const e = r.referenceErrors
+  if (!e) return []
+  const reference = `${path.basename(e.model.path)} (sha256 ${e.model.sha256.slice(0, 12)}…)`
+  return [
+    ['mCE reference model', reference],
+    ['mCE (ImageNet-C)', ratio(e.meanCorruptionError)],
+    ['relative mCE (ImageNet-C)', ratio(e.relativeMeanCorruptionError)],
   ]
 }
 

@@ -6,7 +6,7 @@ import { evaluate, type EvalRun } from '../eval/evaluate.js'
 import type { EvalSpec } from '../eval/spec.js'
 import { machineInfo, toolVersion } from '../identity/provenance.js'
 import { corrupt, corruptionRandom } from './corruptions.js'
-import { type Corruption } from '../documents/robustDocument.js'
+import type { Corruption } from '../documents/robustDocument.js'
 
 /** What robust runs beyond the spec of its clean pass. */
 export interface RobustConditions {
