@@ -51,8 +51,8 @@ async function attempt(
   opts: TransferOptions,
 ) {
   const have = sizeOf(part) ?? 0
-  const headers: Record<string, string> = { 'user-agent': 'ferbench (models pull)' }
-  if (have > 0) headers.range = `bytes=${have}-`
+  const headers = new Headers({ 'user-agent': 'ferbench (models pull)' })
+  if (have > 0) headers.set('range', `bytes=${have}-`)
   const res = await fetch(url, { headers, dispatcher: agent, redirect: 'follow' })
   if (res.status === 416 && have > 0) {
     await res.body?.cancel()
