@@ -24,11 +24,6 @@ export function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key
   return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined
 }
 
-/** Whether `key` is stored in `record` itself (not inherited: `constructor`, `toString` are not in `{}`). */
-export function hasOwnKey(record: object | undefined, key: string): boolean {
-  return record !== undefined && Object.hasOwn(record, key)
-}
-
 /**
  * The path (`metrics.slices.gender.groups`) of the first object in parsed JSON that has an own
  * `__proto__` key, or undefined. JSON.parse keeps such a key as an own property, but zod records

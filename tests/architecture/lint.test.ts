@@ -9,6 +9,7 @@ import { tempDir } from '../helpers/cli.js'
 // README's development section names is reported, on the line where it was planted.
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
 const BIOME = path.join(ROOT, 'node_modules', '@biomejs', 'biome', 'bin', 'biome')
+const KNIP = path.join(ROOT, 'node_modules', 'knip', 'bin', 'knip.js')
 
 interface Diagnostic {
   category: string
@@ -135,11 +136,47 @@ describe('linter rules (biome.json)', () => {
     expect(lint(project({ 'lib.ts': LIB, 'clean.ts': CLEAN }))).toEqual([])
   })
 
-  it('npm test runs the linter first, and the linter fails on warnings too', () => {
+  it('knip (the settings of knip.json) reports an export nobody imports and a file nobody reaches', () => {
+    const dir = tempDir('ferbench-knip-')
+    dirs.push(dir)
+    const settings = JSON.parse(readFileSync(path.join(ROOT, 'knip.json'), 'utf8')) as Record<string, unknown>
+    const own = {
+      ignoreExportsUsedInFile: settings.ignoreExportsUsedInFile,
+      entry: ['src/main.ts'],
+      project: ['src/**/*.ts'],
+    }
+    writeFileSync(path.join(dir, 'knip.json'), JSON.stringify(own))
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'probe', type: 'module', private: true }))
+    mkdirSync(path.join(dir, 'src'))
+    writeFileSync(path.join(dir, 'src', 'main.ts'), "import { used } from './lib.js'\nconsole.log(used)\n")
+    writeFileSync(path.join(dir, 'src', 'lib.ts'), 'export const used = 1\nexport const unused = 2\n')
+    writeFileSync(path.join(dir, 'src', 'orphan.ts'), 'export const alone = 1\n')
+    let status = 0
+    let out = ''
+    try {
+      out = execFileSync(process.execPath, [KNIP, '--no-progress', '--reporter', 'json'], {
+        cwd: dir,
+        encoding: 'utf8',
+      })
+    } catch (error) {
+      status = (error as { status: number }).status
+      out = String((error as { stdout?: string }).stdout ?? '')
+    }
+    expect(status).toBe(1)
+    const issues = (JSON.parse(out) as { issues: { file: string; exports: { name: string }[]; files: unknown[] }[] })
+      .issues
+    const found = issues.flatMap((i) => [
+      ...i.exports.map((e) => `${i.file} export ${e.name}`),
+      ...(i.files.length > 0 ? [`${i.file} file`] : []),
+    ])
+    expect(found.sort()).toEqual(['src/lib.ts export unused', 'src/orphan.ts file'])
+  })
+
+  it('npm test runs the linter first; it fails on warnings too and on unused exports', () => {
     const scripts = (
       JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
     ).scripts
-    expect(scripts.lint).toMatch(/^biome ci --error-on-warnings \./)
+    expect(scripts.lint).toBe('biome ci --error-on-warnings . && knip --no-progress')
     expect(scripts.test).toMatch(/^npm run lint && /)
   })
 })
