@@ -17,6 +17,8 @@ import type { RobustResult } from '../documents/robustDocument.js'
 import { CORRUPTIONS, ROBUST_SCHEMA, SEVERITIES, type Corruption } from '../documents/robustDocument.js'
 import { DEFAULT_ROBUST_SEED, robust, type RobustResumeFrom } from '../robust/robust.js'
 import { DEFAULT_ROBUST_PARTIAL_FILE, robustResumeFromPartial } from '../robust/robustResume.js'
+import { readRobustDocument } from '../robust/mergeRobust.js'
+import { checkReferenceCovers, referenceErrors } from '../robust/imagenetC.js'
 import { debugPauseAfterPartial, watchInterrupts } from '../cli/interrupt.js'
 import { FIXED_BY_RESUME } from '../cli/evalRun.js'
 import { PartialResultError } from '../eval/partialResult.js'
@@ -52,6 +54,7 @@ export default class Robust extends FerbenchCommand {
     '<%= config.bin %> robust',
     '<%= config.bin %> robust --model m.onnx --data fer2013.csv --corruptions gaussian-noise,jpeg --severities 1,3,5 --output robust.json --report robust.html',
     '<%= config.bin %> robust --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv --corruptions gaussian-noise --severities 1,3',
+    '<%= config.bin %> robust --corruptions jpeg,contrast --severities 1,5 --output ref.json && <%= config.bin %> robust --model fixtures/models/tinyconv.onnx --data fixtures/fer2013/fer2013.csv --corruptions jpeg,contrast --severities 1,5 --reference ref.json',
   ]
 
   static override flags = {
@@ -74,6 +77,10 @@ export default class Robust extends FerbenchCommand {
       description:
         'seed of the random parts (noise, motion direction, rotation sign); with the sample id it fixes every corrupted image',
       default: DEFAULT_ROBUST_SEED,
+    }),
+    reference: Flags.string({
+      description:
+        "a reference model's ferbench/robust@1 document on the same samples, corruptions, severities and seed: adds ImageNet-C's mCE and relative mCE (referenceErrors)",
     }),
     output: outputFlag({ description: 'write the ferbench/robust@1 JSON to this file (atomically)' }),
     resume: Flags.string({
@@ -128,6 +135,8 @@ export default class Robust extends FerbenchCommand {
       ],
     )
     reportFormats('robust', flags.format, flags.report ?? []) // each --report file's format, checked before the run
+    const reference = flags.reference === undefined ? undefined : readRobustDocument(flags.reference)
+    if (reference && flags.reference) checkReferenceCovers(reference, flags.reference, conditions)
     const progress = progressOnStderr(!this.jsonEnabled(), 'robust')
     const interrupts = watchInterrupts()
     try {
@@ -160,6 +169,9 @@ export default class Robust extends FerbenchCommand {
         await debugPauseAfterPartial()
         return result
       }
+      if (reference && flags.reference)
+        result = { ...result, referenceErrors: referenceErrors(result, reference, flags.reference) }
+      for (const why of result.referenceErrors?.undefinedBecause ?? []) this.logToStderr(`warning: ${why}`)
       if (output) writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)
       const text = await writeReports(
         { kind: 'robust', result },
