@@ -139,7 +139,7 @@ async function contentOf(sample: Sample): Promise<string> {
  * skipped and checked: its samples are decoded again (not run through the model) so that their
  * ids, labels and pixels can be checked against the partial result's settled digest.
  */
-async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator<Sample> {
+export async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator<Sample> {
   let index = 0
   let streamed = 0
   const seen = new DatasetDigest()

@@ -39,6 +39,11 @@ export interface EvalRun {
   resumeFrom?: { file: string; result: EvalResult } | undefined
   /** Applied to each decoded image before preprocessing (ferbench robust). */
   transform?: LoopInput['transform'] | undefined
+  /**
+   * Runs the samples in place of the eval loop (runEvalLoop), settling them into `state` the same
+   * way: ferbench robust scores the clean split and every corrupted condition in one pass.
+   */
+  loop?: ((input: LoopInput, state: EvalState) => Promise<boolean>) | undefined
 }
 
 export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalResult> {
@@ -168,7 +173,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     const before = { ...state.stagesMs }
     const startupMs = performance.now()
     try {
-      finished = await runEvalLoop(
+      finished = await (run.loop ?? runEvalLoop)(
         {
           ...loopBase,
           split,
