@@ -23,11 +23,7 @@ export const EXIT_CODES = {
     meaning: "run finished but some samples failed (listed in the result's failures); metrics cover the rest",
   },
   regression: { code: 8, meaning: 'gate: at least one check failed (a regression)' },
-  interrupted: {
-    code: 9,
-    meaning:
-      'interrupted (SIGINT/SIGTERM): a partial result marked complete:false was written (`robust` keeps none and writes nothing)',
-  },
+  interrupted: { code: 9, meaning: 'interrupted (SIGINT/SIGTERM): a partial result marked complete:false was written' },
   output: { code: 10, meaning: 'could not write an output file' },
 } as const
 

@@ -1,5 +1,5 @@
 import { EXIT_CODES } from '../base/exitCodes.js'
-import { SIGNAL_GRACE_MS } from '../eval/evalLoop.js'
+import { SIGNAL_GRACE_MS } from '../eval/stopGrace.js'
 
 export interface InterruptWatch {
   /** Aborted (reason: the signal name) at the first SIGINT or SIGTERM. */

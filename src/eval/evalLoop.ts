@@ -10,27 +10,18 @@ import { prepareViews, writeTensor } from '../preprocess/tensor.js'
 import type { Runner } from '../runners/types.js'
 import { DatasetDigest, UNREADABLE, contentHash, contentKey } from '../identity/datasetDigest.js'
 import { FerbenchError, dataError, messageOf, modelError, usageError } from '../base/errors.js'
+import { PROTO_KEY } from '../base/textKeys.js'
 import type { EvalState } from './evalState.js'
 import { prefetch } from './prefetch.js'
 import { columnProbabilities, combineViews, nonFiniteScores, topScores } from './scoring.js'
 import { inShard, type Shard } from './shard.js'
+import { InferenceAbandoned, stopGrace } from './stopGrace.js'
 
 /**
  * Test hook: FERBENCH_DEBUG_SAMPLE_DELAY_MS slows each sample's preparation by that many ms and
  * reports settled counts on stderr, so tests can interrupt a run part-way. Not a user setting.
  */
 const DEBUG_DELAY_MS = Number(process.env.FERBENCH_DEBUG_SAMPLE_DELAY_MS ?? 0)
-
-/**
- * After a stop signal, how long the inference calls in flight may still run. Then the engine is
- * stopped where the runner can stop it (ONNX on the CPU: its child process is killed, even inside
- * native code) and those calls' samples stay unsettled, so the partial result is written within a
- * few seconds of the signal even when a batch never returns.
- */
-export const SIGNAL_GRACE_MS = 3000
-
-/** The reason the calls still in flight were given up after a stop signal (never a failure of the run). */
-class InferenceAbandoned extends Error {}
 
 export interface LoopInput {
   adapter: DatasetAdapter
@@ -85,28 +76,40 @@ type Prepared =
       content: string
       readMs: number
       preprocessMs: number
-      attributes?: Record<string, string>
+      attributes?: ReadonlyMap<string, string>
     }
   | { sample: Sample; error: unknown; readMs: number }
 
-/** The attributes of one sample that slicing can use: the subject, then the adapter's own. */
-async function sampleAttributes(sample: Sample): Promise<Record<string, string>> {
-  return {
-    ...(sample.subject !== undefined ? { subject: sample.subject } : {}),
-    ...(sample.attributes ? await sample.attributes() : {}),
+/**
+ * The values of one sample's sliced attributes (the subject, then the adapter's own). A value
+ * `__proto__` is a data error naming the sample: it would be a group key of the result document that
+ * no JSON reader keeps (src/base/textKeys.ts), so its samples would vanish from the groups on reading.
+ */
+async function sampleAttributes(sample: Sample, sliceBy: readonly string[]): Promise<ReadonlyMap<string, string>> {
+  const own = sample.attributes ? await sample.attributes() : undefined
+  const out = new Map<string, string>()
+  for (const name of sliceBy) {
+    const value = own?.get(name) ?? (name === 'subject' ? sample.subject : undefined)
+    if (value === undefined) continue
+    if (value === PROTO_KEY)
+      throw dataError(
+        `${sample.source}: ${name} '${PROTO_KEY}' cannot name a group of --slice-by ${name} (a JSON key the result document cannot keep); rename that value`,
+      )
+    out.set(name, value)
   }
+  return out
 }
 
 async function prepare(sample: Sample, input: LoopInput): Promise<Prepared> {
   const t0 = performance.now()
   let image: RawImage
   let content: string
-  let attributes: Record<string, string> | undefined
+  let attributes: ReadonlyMap<string, string> | undefined
   try {
     image = await sample.load()
     content = contentHash(image) // the decoded pixels as read, before any transform or preprocessing
     if (input.transform) image = await input.transform(image, sample)
-    if (input.sliceBy && input.sliceBy.length > 0) attributes = await sampleAttributes(sample)
+    if (input.sliceBy && input.sliceBy.length > 0) attributes = await sampleAttributes(sample, input.sliceBy)
   } catch (error) {
     return { sample, error, readMs: performance.now() - t0 }
   }
@@ -137,7 +140,7 @@ async function contentOf(sample: Sample): Promise<string> {
  * skipped and checked: its samples are decoded again (not run through the model) so that their
  * ids, labels and pixels can be checked against the partial result's settled digest.
  */
-async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator<Sample> {
+export async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator<Sample> {
   let index = 0
   let streamed = 0
   const seen = new DatasetDigest()
@@ -188,7 +191,7 @@ interface Pending {
   /** Rows this sample fills, or 0 for a sample that failed to load. */
   views: number
   error?: unknown
-  attributes?: Record<string, string>
+  attributes?: ReadonlyMap<string, string>
 }
 
 /**
@@ -209,24 +212,8 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
   const overlap = runner.busyMs !== undefined
   const busyAtStart = runner.busyMs ?? 0
   let rows = 0
-  // A stop signal gives the calls in flight SIGNAL_GRACE_MS, then gives them up: every call races this.
-  let giveUp: (reason: InferenceAbandoned) => void = () => undefined
-  const givenUp = new Promise<never>((_, reject) => {
-    giveUp = reject
-  })
-  givenUp.catch(() => undefined)
-  let graceTimer: NodeJS.Timeout | undefined
-  const onStop = (): void => {
-    graceTimer = setTimeout(() => {
-      const reason = new InferenceAbandoned(
-        `inference calls still running ${SIGNAL_GRACE_MS / 1000} s after ${String(input.signal?.reason ?? 'the stop signal')}: stopped`,
-      )
-      runner.abandon?.(reason)
-      giveUp(reason)
-    }, SIGNAL_GRACE_MS)
-  }
-  if (input.signal?.aborted) onStop()
-  else input.signal?.addEventListener('abort', onStop, { once: true })
+  // A stop signal gives the calls in flight SIGNAL_GRACE_MS, then gives them up.
+  const grace = stopGrace(input.signal, runner)
   let group: Group = { pending: [], calls: [] }
   /** Closed groups not yet scored, in stream order (at most one, running, when overlapping). */
   const unscored: Group[] = []
@@ -240,7 +227,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
     if (card.fixedBatch !== undefined && rows < card.fixedBatch) batch.fill(0, rows * rowFloats)
     rows = 0
     const t0 = performance.now()
-    const call = Promise.race([runner.run(batch, [callRows, ...dims.slice(1)]), givenUp]).then((out) => {
+    const call = grace.race(runner.run(batch, [callRows, ...dims.slice(1)])).then((out) => {
       if (out.length !== callRows * classes) {
         throw modelError(
           `${input.modelPath}: returned ${out.length} scores for ${callRows} rows; expected ${callRows}×${classes} (card labels)`,
@@ -377,8 +364,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
     if (error instanceof InferenceAbandoned) return false
     throw error
   } finally {
-    clearTimeout(graceTimer)
-    input.signal?.removeEventListener('abort', onStop)
+    grace.dispose()
     if (overlap) state.stagesMs.infer += (runner.busyMs ?? 0) - busyAtStart
   }
   return !stopped

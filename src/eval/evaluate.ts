@@ -17,6 +17,7 @@ import { EVAL_SCHEMA, type EvalResult, type StageSplit } from '../documents/eval
 import { createRunner } from '../runners/registry.js'
 import type { Runner } from '../runners/types.js'
 import { FerbenchError, modelError, usageError } from '../base/errors.js'
+import { PROTO_KEY } from '../base/textKeys.js'
 import { runEvalLoop, type LoopInput } from './evalLoop.js'
 import { fitTemperatureOnSplit } from './temperatureFit.js'
 import { checkBatchTensor } from '../base/limits.js'
@@ -41,11 +42,10 @@ export interface EvalRun {
   /** Milliseconds one inference call may run (ONNX on the CPU, whose session runs in a child process); absent: no limit. */
   batchTimeoutMs?: number | undefined
   /**
-   * One runner for several evaluations of the same model and run settings (robust's conditions):
-   * created by the first, which stores it here; every evaluation leaves it open and the caller
-   * releases it. Absent: each evaluation creates and releases its own.
+   * Runs the samples in place of the eval loop (runEvalLoop), settling them into `state` the same
+   * way: ferbench robust scores the clean split and every corrupted condition in one pass.
    */
-  sharedRunner?: { runner?: Runner } | undefined
+  loop?: ((input: LoopInput, state: EvalState) => Promise<boolean>) | undefined
 }
 
 export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalResult> {
@@ -55,18 +55,15 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
   const { adapter, split } = openDataset(spec.dataset, { ...spec.datasetOptions, data: spec.data, split: spec.split })
   requireModelFile(spec.model) // before the card: a folder, FIFO or device named as a model is a model error (exit 4)
   const cardSource = loadCard(spec.model, { card: spec.card, preset: spec.preset })
-  const runner: Runner =
-    run.sharedRunner?.runner ??
-    (await createRunner(spec.model, {
-      device: spec.device,
-      threads: spec.threads,
-      runner: spec.runner,
-      // ONNX on the CPU runs in a child process, so reading and preprocessing overlap inference, and a
-      // batch stuck in native code can be stopped (--batch-timeout, a signal).
-      offThread: spec.device === 'cpu',
-      ...(run.batchTimeoutMs !== undefined ? { batchTimeoutMs: run.batchTimeoutMs } : {}),
-    }))
-  if (run.sharedRunner) run.sharedRunner.runner = runner
+  const runner: Runner = await createRunner(spec.model, {
+    device: spec.device,
+    threads: spec.threads,
+    runner: spec.runner,
+    // ONNX on the CPU runs in a child process, so reading and preprocessing overlap inference, and a
+    // batch stuck in native code can be stopped (--batch-timeout, a signal).
+    offThread: spec.device === 'cpu',
+    ...(run.batchTimeoutMs !== undefined ? { batchTimeoutMs: run.batchTimeoutMs } : {}),
+  })
   try {
     warnings.push(...runner.info.notes)
     const cardAsGiven = withModelPath(spec.model, () => resolveCard(cardSource.card, runner.input, cardSource.source))
@@ -115,6 +112,10 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     if (sliceBy.length > 0) {
       const available = adapter.sliceAttributes?.() ?? []
       for (const a of sliceBy) {
+        if (a === PROTO_KEY)
+          throw usageError(
+            `--slice-by ${PROTO_KEY}: an attribute of that name cannot be a key of the result document (JSON readers drop it); rename the column`,
+          )
         if (!available.includes(a))
           throw usageError(
             `--slice-by ${a}: ${adapter.name} data ${spec.data} has ${available.length > 0 ? `attribute(s) ${available.join(', ')}` : 'no per-sample attributes'}`,
@@ -176,7 +177,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     const before = { ...state.stagesMs }
     const startupMs = performance.now()
     try {
-      finished = await runEvalLoop(
+      finished = await (run.loop ?? runEvalLoop)(
         {
           ...loopBase,
           split,
@@ -326,7 +327,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     if (stoppedBy) throw new PartialResultError(stoppedBy, result)
     return result
   } finally {
-    if (!run.sharedRunner) await runner.release()
+    await runner.release()
   }
 }
 
