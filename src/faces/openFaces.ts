@@ -1,7 +1,7 @@
 import type { DatasetAdapter, DatasetOptions } from '../datasets/types.js'
 import { loadBlazeFace } from './blazeface.js'
 import { DEFAULT_FACE_MARGIN, type FaceCropRule } from './faceCrop.js'
-import { FaceStats, withDetectedFaces } from './detectedFaces.js'
+import { type FaceCropper, faceCropper, FaceStats, withDetectedFaces } from './detectedFaces.js'
 
 /** `--faces`: the boxes or landmarks a dataset ships (`dataset`), a face detector (`detect`), or whole images (`none`). */
 export const FACE_MODES = ['dataset', 'detect', 'none'] as const
@@ -28,6 +28,8 @@ export interface FacesSummary {
 
 export interface FaceRun {
   adapter: DatasetAdapter
+  /** The crop step alone, for a caller that decodes the images itself (`datasets inspect --faces detect`); undefined unless detecting. */
+  crop?: FaceCropper
   summary(correct: number): FacesSummary
   release(): void
 }
@@ -48,8 +50,10 @@ export async function openFaces(adapter: DatasetAdapter, options: DatasetOptions
     faceIndex: options.faceIndex ?? 0,
   }
   const stats = new FaceStats()
+  const crop = faceCropper(detector, rule, stats)
   return {
-    adapter: withDetectedFaces(adapter, detector, rule, stats),
+    adapter: withDetectedFaces(adapter, crop),
+    crop,
     summary: (correct) => ({
       mode,
       detector: detector.name,
