@@ -76,7 +76,8 @@ export async function inspectFaces(
   try {
     for (const split of splits) {
       for await (const sample of adapter.samples(split)) {
-        const counts = (perClass[sample.label] ??= { samples: 0, detected: 0 })
+        const counts = perClass[sample.label] ?? { samples: 0, detected: 0 }
+        perClass[sample.label] = counts
         counts.samples += 1
         let image: RawImage
         try {
