@@ -20,6 +20,7 @@ const FER2013_TENCROP_44 = {
   output: 'logits',
 }
 
+// biome-ignore lint/plugin: read only through Object.hasOwn in rawPreset (a --preset name is user text)
 const RAW_PRESETS: Record<string, unknown> = {
   // ONNX model zoo, validated/vision/body_analysis/emotion_ferplus (Barsoum et al. 2016, arXiv:1608.01041):
   // README "Preprocessing": gray 64×64, input shape (1,1,64,64), pixel values 0–255 not normalised;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { FerbenchError, usageError } from '../base/errors.js'
 import { evaluate } from '../eval/evaluate.js'
+import type { EvalResult } from '../documents/evalDocument.js'
 import { evalSpec } from '../eval/spec.js'
 import { requireModelFile } from '../base/inputFile.js'
 import { modelIdentity } from '../identity/modelFiles.js'
@@ -183,7 +184,7 @@ async function reproduceAccuracy(claim: Claim, options: ReproduceOptions): Promi
       : p.preset
         ? { preset: p.preset }
         : {}
-  let result
+  let result: EvalResult
   try {
     const spec = evalSpec({
       model,
