@@ -96,6 +96,7 @@ const RAW_PRESETS: Record<string, unknown> = {
     input: { height: 112, width: 112, channels: 3, layout: 'NCHW', channelOrder: 'RGB' },
     scale: 'symmetric',
     resize: 'bilinear',
+    tta: 'none',
     labels: ['anger', 'disgust', 'fear', 'happiness', 'neutral', 'sadness', 'surprise'],
     output: 'logits',
     source: 'https://github.com/opencv/opencv_zoo (models/facial_expression_recognition/facial_fer_model.py)',

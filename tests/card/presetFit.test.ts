@@ -21,6 +21,7 @@ const STATED: Record<string, { h: number; w: number; c: number; layout?: 'NCHW' 
   'resnet18-fer2013': { h: 44, w: 44, c: 3, layout: 'NCHW' },
   microexpnet: { h: 84, w: 84, c: 1 },
   efficientface: { h: 224, w: 224, c: 3, layout: 'NCHW' },
+  'progressive-teacher': { h: 112, w: 112, c: 3, layout: 'NCHW' },
 }
 
 /** The presets an input shape fits, by the hand-copied table: a preset fits when some layout it allows reads the shape as its own h×w×c. */
@@ -62,6 +63,7 @@ describe('presets that fit a model input', () => {
     [['N', 1, 84, 84]],
     [['N', 84, 84, 1]],
     [[1, 3, 224, 224]],
+    [['N', 3, 112, 112]],
     [['N', 1, 48, 48]],
     [['N', 'C', 'H', 'W']],
     [['N', 'C', 64, 64]],
