@@ -180,6 +180,8 @@ const facesSchema = z.object({
   multipleFaces: count.optional(),
   /** Correct over every image the detector saw: a missed face counts as wrong (the headline accuracy covers detected faces). */
   accuracyCountingMisses: z.number().optional(),
+  /** The box cache (docs/faces.md): its file, images whose boxes it gave, images it gained. */
+  cache: z.object({ path: z.string(), hits: count, stored: count }).optional(),
 })
 
 export const sampleFailureSchema = z.object({ id: z.string(), source: z.string(), error: z.string() })

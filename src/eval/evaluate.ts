@@ -214,7 +214,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     const { failures, predictions, stagesMs } = state
     const scored = state.scored
 
-    warnings.push(...adapter.warnings)
+    warnings.push(...adapter.warnings, ...(faces?.notes() ?? []))
     if (failures.length > 0) warnings.push(`${failures.length} sample(s) failed and are not scored; see failures`)
     if (scored === 0) warnings.push(`no samples were scored from ${spec.data} split ${split}`)
     if (stoppedBy) {

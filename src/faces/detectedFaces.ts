@@ -1,6 +1,7 @@
 import type { RawImage } from '../base/image.js'
 import type { DatasetAdapter, Sample } from '../datasets/types.js'
 import type { DetectedFace, FaceDetector } from './blazeface.js'
+import { FaceBoxCache } from './boxCache.js'
 import { cropFace, type FaceCropRule } from './faceCrop.js'
 
 /** What `--faces detect` did over a run, for the result's `dataset.faces`. */
@@ -22,7 +23,12 @@ export type FaceCropper = (image: RawImage, source: string) => Promise<RawImage>
  * faces: the largest (or the one asked for), counted. Detections run one at a time (the detector
  * shares one tfjs backend).
  */
-export function faceCropper(detector: FaceDetector, rule: FaceCropRule, stats: FaceStats): FaceCropper {
+export function faceCropper(
+  detector: FaceDetector,
+  rule: FaceCropRule,
+  stats: FaceStats,
+  cache?: FaceBoxCache,
+): FaceCropper {
   let queue: Promise<unknown> = Promise.resolve()
   const detect = (image: RawImage, source: string): Promise<DetectedFace[]> => {
     const next = queue.then(() => detector.detect(image))
@@ -33,7 +39,13 @@ export function faceCropper(detector: FaceDetector, rule: FaceCropRule, stats: F
   }
   return async (image, source) => {
     stats.samples += 1
-    const faces = [...(await detect(image, source))].sort((a, b) => area(b) - area(a))
+    const key = cache ? FaceBoxCache.keyOf(image) : ''
+    let found = cache?.get(key)
+    if (!found) {
+      found = await detect(image, source)
+      cache?.put(key, found)
+    }
+    const faces = [...found].sort((a, b) => area(b) - area(a))
     if (faces.length > 1) stats.multipleFaces += 1
     const face = faces[rule.faceIndex]
     if (!face) {

@@ -1,4 +1,7 @@
+import path from 'node:path'
 import type { DatasetAdapter, DatasetOptions } from '../datasets/types.js'
+import { cacheRoot } from '../zoo/cache.js'
+import { FaceBoxCache } from './boxCache.js'
 import { loadBlazeFace } from './blazeface.js'
 import { DEFAULT_FACE_MARGIN, type FaceCropRule } from './faceCrop.js'
 import { type FaceCropper, faceCropper, FaceStats, withDetectedFaces } from './detectedFaces.js'
@@ -24,6 +27,8 @@ export interface FacesSummary {
   multipleFaces?: number
   /** Correct predictions over every image the detector saw, a missed face counting as wrong. */
   accuracyCountingMisses?: number
+  /** The box cache: its file, the images whose boxes came from it, and those added by this run. */
+  cache?: { path: string; hits: number; stored: number }
 }
 
 export interface FaceRun {
@@ -32,6 +37,8 @@ export interface FaceRun {
   crop?: FaceCropper
   summary(correct: number): FacesSummary
   release(): void
+  /** Fallbacks taken (the box cache could not be written), each said once. */
+  notes(): string[]
 }
 
 /**
@@ -42,7 +49,7 @@ export interface FaceRun {
 export async function openFaces(adapter: DatasetAdapter, options: DatasetOptions): Promise<FaceRun | undefined> {
   const mode = options.faces
   if (mode === undefined) return undefined
-  if (mode !== 'detect') return { adapter, summary: () => ({ mode }), release: () => undefined }
+  if (mode !== 'detect') return { adapter, summary: () => ({ mode }), release: () => undefined, notes: () => [] }
   const detector = await loadBlazeFace()
   const rule: FaceCropRule = {
     margin: options.faceMargin ?? DEFAULT_FACE_MARGIN,
@@ -50,7 +57,9 @@ export async function openFaces(adapter: DatasetAdapter, options: DatasetOptions
     faceIndex: options.faceIndex ?? 0,
   }
   const stats = new FaceStats()
-  const crop = faceCropper(detector, rule, stats)
+  // boxes per image and detector, so that another run skips detection (docs/faces.md)
+  const cache = new FaceBoxCache(path.join(cacheRoot(), 'faces', `${detector.sha256}.jsonl`))
+  const crop = faceCropper(detector, rule, stats, cache)
   return {
     adapter: withDetectedFaces(adapter, crop),
     crop,
@@ -67,7 +76,9 @@ export async function openFaces(adapter: DatasetAdapter, options: DatasetOptions
       detectionRate: stats.samples > 0 ? stats.detected / stats.samples : 0,
       multipleFaces: stats.multipleFaces,
       accuracyCountingMisses: stats.samples > 0 ? correct / stats.samples : 0,
+      cache: { path: cache.file, hits: cache.hits, stored: cache.stored },
     }),
     release: () => detector.dispose(),
+    notes: () => (cache.failure ? [cache.failure] : []),
   }
 }

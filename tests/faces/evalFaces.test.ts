@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { FIXTURES, runJson } from '../helpers/cli.js'
+import { FIXTURES, runJson, tempDir } from '../helpers/cli.js'
 
 const FRAMES = path.join(FIXTURES, 'jaffe-frames')
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
@@ -26,6 +26,7 @@ interface EvalJson {
       multipleFaces?: number
       accuracyCountingMisses?: number
       crop?: { margin: number; align: boolean; faceIndex: number }
+      cache?: { path: string; hits: number; stored: number }
     }
   }
   metrics: { accuracy: number }
@@ -34,17 +35,9 @@ interface EvalJson {
 
 describe('eval --faces', () => {
   it('detect: crops the found faces, fails each frame without one (named, exit 7), records the detector and the rates', () => {
-    const { status, json } = runJson<EvalJson>([
-      'eval',
-      '--model',
-      ORACLE,
-      '--dataset',
-      'jaffe',
-      '--data',
-      FRAMES,
-      '--faces',
-      'detect',
-    ])
+    const env = { FERBENCH_CACHE_DIR: tempDir('ferbench-cache-') }
+    const args = ['eval', '--model', ORACLE, '--dataset', 'jaffe', '--data', FRAMES, '--faces', 'detect']
+    const { status, json } = runJson<EvalJson>(args, { env })
     expect(status).toBe(7)
     const faces = json.dataset.faces!
     expect(faces.mode).toBe('detect')
@@ -64,6 +57,13 @@ describe('eval --faces', () => {
     // a missed face counts as wrong: correct answers over all 10 frames
     const correct = Math.round(json.metrics.accuracy * json.dataset.samples)
     expect(faces.accuracyCountingMisses).toBeCloseTo(correct / 10, 12)
+    // every image's boxes were cached; a second run takes all 10 from the cache and measures the same
+    expect(faces.cache).toMatchObject({ hits: 0, stored: 10 })
+    const again = runJson<EvalJson>(args, { env })
+    expect(again.json.dataset.faces!.cache).toMatchObject({ hits: 10, stored: 0 })
+    expect(again.json.dataset.digest).toBe(json.dataset.digest)
+    expect(again.json.metrics).toEqual(json.metrics)
+    expect(again.json.failures).toEqual(json.failures)
   })
 
   it('none and dataset are recorded; on CK+ none feeds whole frames instead of the landmarks crop (another digest)', () => {
