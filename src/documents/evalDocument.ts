@@ -81,30 +81,39 @@ const calibrationSchema = calibrationCoreSchema.extend({
 /** metrics.slices (src/metrics/slices.ts): per attribute, per value, and the largest ranked gap. */
 const slicesSchema = z.record(
   z.string(),
-  z.object({
-    minSamples: count,
-    groups: z.record(
-      z.string(),
-      z.object({
-        samples: count,
-        correct: count,
-        accuracy: fraction,
-        accuracyCI95: z.tuple([fraction, fraction]),
-        macroF1: fraction,
-        ranked: z.boolean(),
-        counts: z.array(z.array(count)),
-      }),
-    ),
-    maxGap: z
-      .object({
-        a: z.string(),
-        b: z.string(),
-        difference: z.number().min(-1).max(1),
-        pValue: fraction,
-        test: z.literal('fisher-exact'),
-      })
-      .nullable(),
-  }),
+  z
+    .object({
+      minSamples: count,
+      groups: z.record(
+        z.string(),
+        z.object({
+          samples: count,
+          correct: count,
+          accuracy: fraction,
+          accuracyCI95: z.tuple([fraction, fraction]),
+          macroF1: fraction,
+          ranked: z.boolean(),
+          counts: z.array(z.array(count)),
+        }),
+      ),
+      maxGap: z
+        .object({
+          a: z.string(),
+          b: z.string(),
+          difference: z.number().min(-1).max(1),
+          pValue: fraction,
+          test: z.literal('fisher-exact'),
+        })
+        .nullable(),
+    })
+    .superRefine((slice, ctx) => {
+      // maxGap names two of the groups (own keys: a name like 'constructor' must be a group, not Object's)
+      for (const side of ['a', 'b'] as const) {
+        const name = slice.maxGap?.[side]
+        if (name !== undefined && !Object.hasOwn(slice.groups, name))
+          ctx.addIssue({ code: 'custom', path: ['maxGap', side], message: `'${name}' is not one of the groups` })
+      }
+    }),
 )
 
 export const labelOrderCheckSchema = z.object({
