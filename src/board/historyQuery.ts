@@ -2,6 +2,7 @@ import { dataError } from '../base/errors.js'
 import type { BoardDocument } from './collect.js'
 import { readHistory, storedDocumentPath, type HistoryEntry } from './historyStore.js'
 import { DEFAULT_PICK, type PickRule, questionOf, runnerLabel } from './select.js'
+import { ownValue } from '../base/textKeys.js'
 
 export interface HistoryFilter {
   metric: string
@@ -40,7 +41,7 @@ export function trend(
 ): { points: TrendPoint[]; warnings: string[] } {
   const pick = filter.pick ?? DEFAULT_PICK
   const kept = entries.filter((entry) => {
-    if (entry.metrics[filter.metric] === undefined) return false
+    if (ownValue(entry.metrics, filter.metric) === undefined) return false
     if (filter.model && !matchesModel(entry, filter.model)) return false
     if (filter.branch && entry.branch !== filter.branch) return false
     if (filter.dataset && entry.dataset !== filter.dataset) return false
@@ -61,7 +62,7 @@ export function trend(
       const when = (e: HistoryEntry): string => e.createdAt ?? e.recordedAt
       const ranked = [...group].sort((a, b) => {
         if (pick === 'best') {
-          const d = sign * (b.metrics[filter.metric]! - a.metrics[filter.metric]!)
+          const d = sign * (ownValue(b.metrics, filter.metric)! - ownValue(a.metrics, filter.metric)!)
           if (d !== 0) return d
         }
         return when(a) < when(b) ? 1 : when(a) > when(b) ? -1 : a.id < b.id ? 1 : -1
@@ -76,7 +77,7 @@ export function trend(
   const points: TrendPoint[] = []
   for (const entry of kept) {
     if (dropped.has(entry.id)) continue
-    const value = entry.metrics[filter.metric]!
+    const value = ownValue(entry.metrics, filter.metric)!
     const series = seriesKey(entry)
     const before = previous.get(series)
     points.push({ entry, value, change: before === undefined ? null : value - before })

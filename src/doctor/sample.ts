@@ -3,6 +3,7 @@ import type { DatasetAdapter, Sample } from '../datasets/types.js'
 import type { RawImage } from '../base/image.js'
 import type { Emotion } from '../labels/emotions.js'
 import { messageOf } from '../base/errors.js'
+import { textRecord } from '../base/textKeys.js'
 
 /** One sampled image, decoded once and reused by every candidate card. */
 export interface SampledImage {
@@ -86,7 +87,7 @@ export async function stratifiedSample(
   chosen.sort((a, b) => (a.key < b.key ? -1 : 1))
   const images: SampledImage[] = []
   const failures: string[] = []
-  const perClass: Record<string, number> = {}
+  const perClass = textRecord<number>()
   for (const { sample } of chosen) {
     try {
       const image = await sample.load()

@@ -94,6 +94,17 @@ export const robustDocumentSchema = z
     referenceErrors: referenceErrorsSchema.optional(),
     timing: z.object({ wallSeconds: z.number().nonnegative() }),
     warnings: z.array(z.string()),
+    /** false for a partial result (an interrupted run): outcomes cover `dataset.samples` samples so far; absent when complete. */
+    complete: z.literal(false).optional(),
+    /** What `ferbench robust --resume` continues from (partial results only). */
+    resume: z
+      .object({
+        /** The clean pass as a partial ferbench/eval@1 result (its resume part: settled samples, stored spec). */
+        clean: z.record(z.string(), z.unknown()),
+        /** Per (corruption, severity) result, in `results` order: the digest of the samples it scored. */
+        digests: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
+      })
+      .optional(),
     merged: z
       .object({
         shards: z.array(

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { textRecord } from '../base/textKeys.js'
 
 const require = createRequire(import.meta.url)
 
@@ -73,7 +74,7 @@ function readManifest(file: string): { name?: unknown; version?: unknown } | und
  * (found from its resolved entry point by packageDirectory); 'not installed' when it does not resolve.
  */
 export function packageVersions(names: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {}
+  const out = textRecord<string>()
   for (const name of names) {
     const dir = packageDirectory(name)
     const version = dir === undefined ? undefined : readManifest(path.join(dir, 'package.json'))?.version

@@ -70,9 +70,6 @@ export function escapeMarkdownText(text: string): string {
     .replace(/[\\`*_[\]<>|~&!#]/g, '\\$&')
 }
 
-/** Escapes text for a markdown table cell (the same as running text). */
-export const escapeMarkdownCell = escapeMarkdownText
-
 /** Spreadsheet formula prefixes: a cell starting with one is run as a formula by Excel, LibreOffice, Google Sheets. */
 const FORMULA_START = /^[=+\-@\t\r]/
 

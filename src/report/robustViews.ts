@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { loadSharp } from '../base/sharpModule.js'
-import { escapeMarkdownCell, escapeXml as esc } from './escape.js'
+import { escapeMarkdownText, escapeXml as esc } from './escape.js'
 import { page } from './html.js'
 import { tileSvgs } from './beyondSvg.js'
 import type { RobustResult } from '../documents/robustDocument.js'
@@ -72,7 +72,7 @@ export function robustTable(r: RobustResult): string {
 }
 
 export function robustMarkdown(r: RobustResult): string {
-  const row = (cells: readonly string[]): string => `| ${cells.map(escapeMarkdownCell).join(' | ')} |`
+  const row = (cells: readonly string[]): string => `| ${cells.map(escapeMarkdownText).join(' | ')} |`
   const { head, rows } = robustGrid(r)
   const lines = [
     `## ferbench robust: ${path.basename(r.model.path)} on ${r.dataset.name} ${r.dataset.split}`,

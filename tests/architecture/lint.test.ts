@@ -9,6 +9,7 @@ import { tempDir } from '../helpers/cli.js'
 // README's development section names is reported, on the line where it was planted.
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
 const BIOME = path.join(ROOT, 'node_modules', '@biomejs', 'biome', 'bin', 'biome')
+const KNIP = path.join(ROOT, 'node_modules', 'knip', 'bin', 'knip.js')
 
 interface Diagnostic {
   category: string
@@ -48,6 +49,31 @@ const PROBES: { rule: string; file: string; line: number; text: string }[] = [
     line: 2,
     text: 'export function f(): number {\n  const left = 2\n  return 1\n}\n',
   },
+  // The project's own plugin (biome.json plugins, tools/lint/textKeyedObjects.grit): plain objects keyed by text.
+  {
+    rule: 'plugin',
+    file: 'recordAccumulator.ts',
+    line: 2,
+    text: 'export function count(names: string[]): Record<string, number> {\n  const out: Record<string, number> = {}\n  for (const n of names) out[n] = (out[n] ?? 0) + 1\n  return out\n}\n',
+  },
+  {
+    rule: 'plugin',
+    file: 'lookupTable.ts',
+    line: 1,
+    text: 'const CODES: Readonly<Record<string, number>> = { ne: 0, ha: 1 }\nexport const codeOf = (name: string): number | undefined => CODES[name]\n',
+  },
+  {
+    rule: 'plugin',
+    file: 'castRecord.ts',
+    line: 1,
+    text: 'export const empty = {} as Record<string, string>\n',
+  },
+  {
+    rule: 'plugin',
+    file: 'inCheck.ts',
+    line: 2,
+    text: "export function known(name: string, table: object): boolean {\n  return name in table\n}\nexport const hasError = (x: object): boolean => 'error' in x\n",
+  },
   {
     rule: 'lint/suspicious/useIterableCallbackReturn',
     file: 'mapReturn.ts',
@@ -84,8 +110,12 @@ describe('linter rules (biome.json)', () => {
     const dir = tempDir('ferbench-lint-')
     dirs.push(dir)
     const config = JSON.parse(readFileSync(path.join(ROOT, 'biome.json'), 'utf8')) as Record<string, unknown>
-    const { $schema: _schema, files: _files, vcs: _vcs, ...rest } = config
-    writeFileSync(path.join(dir, 'biome.json'), JSON.stringify({ ...rest, files: { includes: ['src/**/*.ts'] } }))
+    const { $schema: _schema, files: _files, vcs: _vcs, plugins, ...rest } = config
+    const absolute = (plugins as string[] | undefined)?.map((p) => path.resolve(ROOT, p))
+    writeFileSync(
+      path.join(dir, 'biome.json'),
+      JSON.stringify({ ...rest, ...(absolute ? { plugins: absolute } : {}), files: { includes: ['src/**/*.ts'] } }),
+    )
     mkdirSync(path.join(dir, 'src'))
     for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, 'src', name), text)
     return dir
@@ -95,7 +125,7 @@ describe('linter rules (biome.json)', () => {
     const files: Record<string, string> = { 'lib.ts': LIB }
     for (const p of PROBES) files[p.file] = p.text
     const found = lint(project(files))
-      .filter((d) => d.category.startsWith('lint/'))
+      .filter((d) => d.category.startsWith('lint/') || d.category === 'plugin')
       .map((d) => `${path.basename(d.location.path)}:${d.location.start.line} ${d.category} ${d.severity}`)
       .sort()
     const want = PROBES.map((p) => `${p.file}:${p.line} ${p.rule} error`).sort()
@@ -106,11 +136,47 @@ describe('linter rules (biome.json)', () => {
     expect(lint(project({ 'lib.ts': LIB, 'clean.ts': CLEAN }))).toEqual([])
   })
 
-  it('npm test runs the linter first, and the linter fails on warnings too', () => {
+  it('knip (the settings of knip.json) reports an export nobody imports and a file nobody reaches', () => {
+    const dir = tempDir('ferbench-knip-')
+    dirs.push(dir)
+    const settings = JSON.parse(readFileSync(path.join(ROOT, 'knip.json'), 'utf8')) as Record<string, unknown>
+    const own = {
+      ignoreExportsUsedInFile: settings.ignoreExportsUsedInFile,
+      entry: ['src/main.ts'],
+      project: ['src/**/*.ts'],
+    }
+    writeFileSync(path.join(dir, 'knip.json'), JSON.stringify(own))
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'probe', type: 'module', private: true }))
+    mkdirSync(path.join(dir, 'src'))
+    writeFileSync(path.join(dir, 'src', 'main.ts'), "import { used } from './lib.js'\nconsole.log(used)\n")
+    writeFileSync(path.join(dir, 'src', 'lib.ts'), 'export const used = 1\nexport const unused = 2\n')
+    writeFileSync(path.join(dir, 'src', 'orphan.ts'), 'export const alone = 1\n')
+    let status = 0
+    let out = ''
+    try {
+      out = execFileSync(process.execPath, [KNIP, '--no-progress', '--reporter', 'json'], {
+        cwd: dir,
+        encoding: 'utf8',
+      })
+    } catch (error) {
+      status = (error as { status: number }).status
+      out = String((error as { stdout?: string }).stdout ?? '')
+    }
+    expect(status).toBe(1)
+    const issues = (JSON.parse(out) as { issues: { file: string; exports: { name: string }[]; files: unknown[] }[] })
+      .issues
+    const found = issues.flatMap((i) => [
+      ...i.exports.map((e) => `${i.file} export ${e.name}`),
+      ...(i.files.length > 0 ? [`${i.file} file`] : []),
+    ])
+    expect(found.sort()).toEqual(['src/lib.ts export unused', 'src/orphan.ts file'])
+  })
+
+  it('npm test runs the linter first; it fails on warnings too and on unused exports', () => {
     const scripts = (
       JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
     ).scripts
-    expect(scripts.lint).toMatch(/^biome ci --error-on-warnings \./)
+    expect(scripts.lint).toBe('biome ci --error-on-warnings . && knip --no-progress')
     expect(scripts.test).toMatch(/^npm run lint && /)
   })
 })
