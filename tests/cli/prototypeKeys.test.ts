@@ -46,6 +46,14 @@ function expectNamedError(run: CliRun, code: number, ...names: string[]): void {
   expect(said).not.toMatch(/TypeError|is not a function|Cannot read properties/)
 }
 
+/** The fixture manifest with its split column replaced: row i in split `splits[i % splits.length]`. */
+function manifestSplits(splits: readonly string[]): string {
+  const out = file('splits.csv')
+  const rows = MANIFEST_ROWS.map((r, i) => `${r.slice(0, r.lastIndexOf(','))},${splits[i % splits.length]}`)
+  writeFileSync(out, `path,label,subject,split\n${rows.join('\n')}\n`)
+  return out
+}
+
 /** Images in a folder (a fixture class folder also holds a Thumbs.db, which is skipped). */
 const filesIn = (folder: string): number => readdirSync(folder).filter((f) => f.endsWith('.jpg')).length
 
@@ -378,5 +386,64 @@ describe('presets, card labels, claim ids, splits and history filters named afte
       expect([0, 7], run.stderr).toContain(run.status)
       expect(readDoc(output).dataset.samples).toBe(expected)
     }
+  })
+
+  it('manifest split values named after them: datasets audit, robust and models doctor read each as a split', () => {
+    const manifest = manifestSplits(HOSTILE)
+    const inSplit = (name: string): number =>
+      MANIFEST_ROWS.filter((_, i) => HOSTILE[i % HOSTILE.length] === name).length
+    const audit = runCli(['datasets', 'audit', '--dataset', 'manifest', '--data', manifest, '--json'])
+    expect(audit.status, audit.stderr).toBe(0)
+    const audited = JSON.parse(audit.stdout) as { splits: string[]; samples: number }
+    expect([...audited.splits].sort()).toEqual([...HOSTILE].sort())
+    expect(audited.samples).toBe(MANIFEST_ROWS.length)
+
+    const robustDocs = ['__proto__', 'constructor'].map((split) => {
+      const output = file('robust.json')
+      const robust = runCli([
+        'robust',
+        '-m',
+        ORACLE,
+        '--dataset',
+        'manifest',
+        '--data',
+        manifest,
+        '--split',
+        split,
+        '--corruptions',
+        'jpeg',
+        '--severities',
+        '1',
+        '-o',
+        output,
+      ])
+      expect(robust.status, robust.stderr).toBe(0)
+      const doc = JSON.parse(readFileSync(output, 'utf8')) as { clean: { samples: number }; dataset: { split: string } }
+      expect(doc.dataset.split).toBe(split)
+      expect(doc.clean.samples).toBe(inSplit(split))
+      const report = runCli(['report', output, '--json'])
+      expect(report.status, report.stderr).toBe(0)
+      return output
+    })
+    // different splits: compare refuses them as different test sets (exit 3), by name
+    expectNamedError(runCli(['compare', ...robustDocs]), 3, robustDocs[0]!)
+
+    const doctor = runCli([
+      'models',
+      'doctor',
+      '-m',
+      ORACLE,
+      '--dataset',
+      'manifest',
+      '--data',
+      manifest,
+      '--split',
+      'toString',
+      '--json',
+    ])
+    expect(doctor.status, doctor.stderr).toBe(0)
+    const doctored = JSON.parse(doctor.stdout) as { dataset: { split: string }; samples: number }
+    expect(doctored.dataset.split).toBe('toString')
+    expect(doctored.samples).toBe(inSplit('toString'))
   })
 })
