@@ -47,7 +47,7 @@ export function questionOf(entry: BoardDocument): Question {
       dataset: d.dataset.name,
       split: `${fold ? `fold ${fold.fold} of ${fold.folds}` : d.dataset.split}${shard}`,
       datasetDigest: d.dataset.digest,
-      protocol: `TTA ${d.model.card.tta} · ${d.labelMapping.columns.length} classes`,
+      protocol: `TTA ${d.model.card.tta} · ${d.labelMapping.columns.length} classes${d.dataset.faces && d.dataset.faces.mode !== 'dataset' ? ` · faces ${d.dataset.faces.mode}` : ''}`,
       runner,
     }
   }
