@@ -1,23 +1,8 @@
-import { type ChildProcess, fork } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
-import { deserializeError, type WorkerReply } from './onnxThreadMessages.js'
-import type { StartRequest } from './onnxProcessEntry.js'
+import type { ChildProcess } from 'node:child_process'
+import { deserializeError } from './onnxThreadMessages.js'
 import { RemoteOnnxRunner, type SessionHost } from './onnxRemote.js'
-import { builtSibling } from './onnxThread.js'
+import { startOnnxProcess, takePrestartedWorker, untrack } from './onnxPrestart.js'
 import type { Runner, RunnerOptions } from './types.js'
-
-/** Children still running, killed when this process exits for any reason (a second signal's process.exit too). */
-const running = new Set<ChildProcess>()
-let exitHook = false
-function track(child: ChildProcess): void {
-  running.add(child)
-  child.once('exit', () => running.delete(child))
-  if (exitHook) return
-  exitHook = true
-  process.once('exit', () => {
-    for (const c of running) c.kill('SIGKILL')
-  })
-}
 
 function childHost(child: ChildProcess): SessionHost {
   let killed = false
@@ -65,23 +50,11 @@ function childHost(child: ChildProcess): SessionHost {
  * killed when ferbench exits. Resolves when its session is ready (or rejects with its error).
  */
 export async function createOnnxProcessRunner(modelPath: string, options: RunnerOptions): Promise<Runner> {
-  const child = fork(fileURLToPath(builtSibling('onnxProcessEntry.js')), [], {
-    serialization: 'advanced',
-    execArgv: [],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
-  track(child)
-  const first = await new Promise<WorkerReply>((resolve, reject) => {
-    child.once('message', resolve)
-    child.once('error', reject)
-    child.once('exit', (code, signal) =>
-      reject(new Error(`ONNX runner process exited (${signal ?? `code ${code}`}) before its session was ready`)),
-    )
-    child.send({ kind: 'start', modelPath, options } satisfies StartRequest)
-  })
+  const { child, first: firstReply } = takePrestartedWorker(modelPath, options) ?? startOnnxProcess(modelPath, options)
+  const first = await firstReply
   child.removeAllListeners('error')
   child.removeAllListeners('exit')
-  child.once('exit', () => running.delete(child))
+  child.once('exit', () => untrack(child))
   const host = childHost(child)
   if (first.kind === 'ready') {
     const runner = new RemoteOnnxRunner(host, first.info, first.input, first.outputs, modelPath, options.batchTimeoutMs)
