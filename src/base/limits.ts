@@ -25,6 +25,13 @@ export const LIMITS = {
   repeats: 1000,
   /** --batch-timeout (eval, robust): seconds one inference call may run. */
   batchTimeoutS: 86_400,
+  /**
+   * A document read back (result, partial result, shard, history entry, a file given to report,
+   * compare, gate, merge, leaderboard, export, history): refused from its size before it is read.
+   * A 35,887-sample eval result with embedded predictions is 1,329,019 bytes; parsing 64 MiB of the
+   * worst JSON (one array of 33.5M zeros) peaks at about 0.9 GB.
+   */
+  documentBytes: 64 * 1024 * 1024,
 } as const
 
 /**
