@@ -1,3 +1,5 @@
+import { dataError } from '../base/errors.js'
+import { LIMITS } from '../base/limits.js'
 import { byCodePoint } from '../base/naturalOrder.js'
 import { ownValue, textRecord } from '../base/textKeys.js'
 import { classificationMetrics, emptyConfusion, wilsonInterval } from './classification.js'
@@ -67,6 +69,10 @@ export class SliceAccumulator {
     const groups = this.counts.get(attribute)!
     let m = groups.get(value)
     if (!m) {
+      if (groups.size >= LIMITS.sliceGroups)
+        throw dataError(
+          `--slice-by ${attribute}: more than ${LIMITS.sliceGroups} distinct values (groups); slice by an attribute with fewer values`,
+        )
       m = emptyConfusion(this.columns)
       groups.set(value, m)
     }
