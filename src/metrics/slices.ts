@@ -69,10 +69,6 @@ export class SliceAccumulator {
     const groups = this.counts.get(attribute)!
     let m = groups.get(value)
     if (!m) {
-      if (groups.size >= LIMITS.sliceGroups)
-        throw dataError(
-          `--slice-by ${attribute}: more than ${LIMITS.sliceGroups} distinct values (groups); slice by an attribute with fewer values`,
-        )
       m = emptyConfusion(this.columns)
       groups.set(value, m)
     }
@@ -80,6 +76,14 @@ export class SliceAccumulator {
   }
 
   add(values: ReadonlyMap<string, string> | undefined, truthColumn: number, predictedColumn: number): void {
+    // Checked for every attribute before any count changes: a refused sample leaves no trace.
+    for (const a of this.attributes) {
+      const groups = this.counts.get(a)!
+      if (groups.size >= LIMITS.sliceGroups && !groups.has(values?.get(a) ?? MISSING_GROUP))
+        throw dataError(
+          `--slice-by ${a}: more than ${LIMITS.sliceGroups} distinct values (groups); slice by an attribute with fewer values`,
+        )
+    }
     for (const a of this.attributes)
       this.matrix(a, values?.get(a) ?? MISSING_GROUP)[truthColumn]![predictedColumn]! += 1
   }
