@@ -2,6 +2,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { openDataset } from '../datasets/registry.js'
 import type { DatasetOptions } from '../datasets/types.js'
+import { DecodeTally } from '../datasets/decodeTally.js'
 import type { RawImage } from '../base/image.js'
 import { EMOTIONS, type Emotion } from '../labels/emotions.js'
 import type { CardFile } from '../card/schema.js'
@@ -103,6 +104,10 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
     const decodeSeconds = (performance.now() - t0) / 1000
     warnings.push(...adapter.warnings)
     for (const failure of sample.failures) warnings.push(`sample skipped (could not be decoded): ${failure}`)
+    const decoded = new DecodeTally()
+    for (const s of sample.images) decoded.add(s.image, s.source)
+    warnings.push(...decoded.warnings())
+    const imagesSummary = decoded.summary()
     if (sample.images.length === 0)
       throw dataError(`${options.data}: split ${split} gave no decodable samples to try the model on`)
     if (sample.images.length < requested)
@@ -219,7 +224,13 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
         },
         outputs: classes,
       },
-      dataset: { name: adapter.name, path: path.resolve(options.data), split, labels: datasetLabels },
+      dataset: {
+        name: adapter.name,
+        path: path.resolve(options.data),
+        split,
+        labels: datasetLabels,
+        ...(imagesSummary ? { images: imagesSummary } : {}),
+      },
       samples: images.length,
       sampling: {
         seed,

@@ -16,6 +16,9 @@ export const datasetOptionsSchema = z.object({
   folds: z.number().int().min(2).optional(),
   fold: z.number().int().positive().optional(),
   maxPixels: z.number().int().positive().optional(),
+  maxSide: z.number().int().positive().optional(),
+  maxAspect: z.number().positive().optional(),
+  ignoreExifOrientation: z.boolean().optional(),
   allowOutsideRoot: z.boolean().optional(),
 })
 

@@ -96,6 +96,7 @@ export async function robust(spec: EvalSpec, conditions: RobustConditions): Prom
       split: clean.dataset.split,
       samples: clean.dataset.samples,
       digest: clean.dataset.digest,
+      ...(clean.dataset.images ? { images: clean.dataset.images } : {}),
       ...(clean.dataset.shard ? { shard: clean.dataset.shard } : {}),
     },
     runner: {

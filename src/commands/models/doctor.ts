@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { LIMITS } from '../../base/limits.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
-import { datasetSelectionFlags, splitFlag } from '../../cli/flags/dataset.js'
+import { datasetSelectionFlags, ignoreExifOrientationFlag, splitFlag } from '../../cli/flags/dataset.js'
 import { cardFlag, modelFlag, presetFlag } from '../../cli/flags/model.js'
 import { batchFlag, deviceFlag, runnerFlag, threadsFlag } from '../../cli/flags/runner.js'
 import { evalDatasetOptions } from '../../cli/datasetFlags.js'
@@ -46,6 +46,7 @@ export default class ModelsDoctor extends FerbenchCommand {
       description:
         'write the recommended card here (atomically), with origin {inferred, evidence}; nothing is written when candidates tie',
     }),
+    'ignore-exif-orientation': ignoreExifOrientationFlag,
     device: deviceFlag(),
     runner: runnerFlag(),
     threads: threadsFlag(),
