@@ -19,6 +19,7 @@ const FER2013_TENCROP_44 = {
   output: 'logits',
 }
 
+// biome-ignore lint/plugin: read only through Object.hasOwn in rawPreset (a --preset name is user text)
 const RAW_PRESETS: Record<string, unknown> = {
   // ONNX model zoo, validated/vision/body_analysis/emotion_ferplus (Barsoum et al. 2016, arXiv:1608.01041):
   // README "Preprocessing": gray 64×64, input shape (1,1,64,64), pixel values 0–255 not normalised;
@@ -85,6 +86,16 @@ const RAW_PRESETS: Record<string, unknown> = {
   // Distribution Training", github.com/zengqunzhao/EfficientFace: test transform Resize((224, 224)),
   // ToTensor, Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225]); RGB, NCHW; no TTA;
   // RAF-DB labels 0 Neutral, 1 Happy, 2 Sad, 3 Surprise, 4 Fear, 5 Disgust, 6 Anger.
+  'progressive-teacher': {
+    $comment:
+      'Progressive Teacher, MobileFaceNet backbone (OpenCV model zoo facial_expression_recognition_mobilefacenet_2022july): 112×112 RGB NCHW, (x/255 − 0.5)/0.5, labels angry, disgust, fearful, happy, neutral, sad, surprised. Output kind not stated (argmax only): logits assumed.',
+    input: { height: 112, width: 112, channels: 3, layout: 'NCHW', channelOrder: 'RGB' },
+    scale: 'symmetric',
+    resize: 'bilinear',
+    labels: ['anger', 'disgust', 'fear', 'happiness', 'neutral', 'sadness', 'surprise'],
+    output: 'logits',
+    source: 'https://github.com/opencv/opencv_zoo (models/facial_expression_recognition/facial_fer_model.py)',
+  },
   efficientface: {
     $comment: 'EfficientFace (AAAI 2021): 224×224 RGB, ImageNet mean/std, no TTA, EfficientFace (RAF-DB) label order.',
     input: { height: 224, width: 224, channels: 3, layout: 'NCHW' },

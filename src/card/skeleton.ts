@@ -1,6 +1,7 @@
 import { EMOTIONS } from '../labels/emotions.js'
 import { knownDim, shapeLayout } from './resolve.js'
 import { channelOrders, resizeKinds, scaleKinds } from './schema.js'
+import { textRecord } from '../base/textKeys.js'
 
 /** One card field: settled by the model file, or to be filled by the user from the allowed values. */
 export interface SkeletonField {
@@ -33,8 +34,8 @@ export function cardSkeleton(
   const toFill: SkeletonField[] = []
   const shape = input.shape
   const layout = shapeLayout(shape)
-  const template: Record<string, unknown> = {}
-  const input_: Record<string, unknown> = {}
+  const template = textRecord<unknown>()
+  const input_ = textRecord<unknown>()
   if (layout)
     settled.push({
       field: 'input.layout',

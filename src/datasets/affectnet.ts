@@ -22,7 +22,10 @@ export const AFFECTNET_LABELS: readonly Emotion[] = [
 const NON_EMOTION: Readonly<Record<number, string>> = { 8: 'None', 9: 'Uncertain', 10: 'No-Face' }
 const LISTS = 'Manually_Annotated_file_lists'
 const IMAGES = 'Manually_Annotated_Images'
-const SPLIT_FILES: Readonly<Record<string, string>> = { training: 'training.csv', validation: 'validation.csv' }
+const SPLIT_FILES: ReadonlyMap<string, string> = new Map([
+  ['training', 'training.csv'],
+  ['validation', 'validation.csv'],
+])
 const COLUMNS = ['subDirectory_filePath', 'face_x', 'face_y', 'face_width', 'face_height', 'expression'] as const
 
 export const affectnetInfo: DatasetInfo = {
@@ -64,7 +67,7 @@ export class AffectnetAdapter implements DatasetAdapter {
   }
 
   async *samples(split: string): AsyncIterable<Sample> {
-    const fileName = SPLIT_FILES[split]
+    const fileName = SPLIT_FILES.get(split)
     if (!fileName) throw usageError(`--split ${split}: AffectNet splits are training, validation`)
     const list = path.join(this.root, LISTS, fileName)
     requireRegularFile(list, { what: `AffectNet's ${split} list`, fail: dataError })

@@ -13,9 +13,10 @@ export interface Sample {
   load(): Promise<RawImage>
   /**
    * Per-sample attributes for `eval --slice-by` beyond the subject (RAF-DB's gender/race/age,
-   * a manifest's extra columns); read only when slicing. Missing ones are absent keys.
+   * a manifest's extra columns); read only when slicing. Missing ones are absent keys. A Map: the
+   * names and values are text from the dataset (src/base/textKeys.ts).
    */
-  attributes?(): Promise<Record<string, string>>
+  attributes?(): Promise<ReadonlyMap<string, string>>
 }
 
 export interface DatasetOptions {

@@ -3,6 +3,7 @@ import type { DatasetAdapter, Sample } from '../datasets/types.js'
 import type { RawImage } from '../base/image.js'
 import type { Emotion } from '../labels/emotions.js'
 import { messageOf } from '../base/errors.js'
+import { textRecord } from '../base/textKeys.js'
 
 /** One sampled image, decoded once and reused by every candidate card. */
 export interface SampledImage {
@@ -38,7 +39,7 @@ export function allocate(available: readonly number[], requested: number): numbe
     available.reduce((a, b) => a + b, 0),
   )
   for (;;) {
-    const open = available.map((n, i) => i).filter((i) => take[i]! < available[i]!)
+    const open = available.map((_, i) => i).filter((i) => take[i]! < available[i]!)
     if (left <= 0 || open.length === 0) return take
     const share = Math.max(1, Math.floor(left / open.length))
     for (const i of open) {
@@ -86,7 +87,7 @@ export async function stratifiedSample(
   chosen.sort((a, b) => (a.key < b.key ? -1 : 1))
   const images: SampledImage[] = []
   const failures: string[] = []
-  const perClass: Record<string, number> = {}
+  const perClass = textRecord<number>()
   for (const { sample } of chosen) {
     try {
       const image = await sample.load()

@@ -17,6 +17,7 @@ import { EVAL_SCHEMA, type EvalResult, type StageSplit } from '../documents/eval
 import { createRunner } from '../runners/registry.js'
 import type { Runner } from '../runners/types.js'
 import { FerbenchError, modelError, usageError } from '../base/errors.js'
+import { PROTO_KEY } from '../base/textKeys.js'
 import { runEvalLoop, type LoopInput } from './evalLoop.js'
 import { fitTemperatureOnSplit } from './temperatureFit.js'
 import { checkBatchTensor } from '../base/limits.js'
@@ -38,6 +39,11 @@ export interface EvalRun {
   resumeFrom?: { file: string; result: EvalResult } | undefined
   /** Applied to each decoded image before preprocessing (ferbench robust). */
   transform?: LoopInput['transform'] | undefined
+  /**
+   * Runs the samples in place of the eval loop (runEvalLoop), settling them into `state` the same
+   * way: ferbench robust scores the clean split and every corrupted condition in one pass.
+   */
+  loop?: ((input: LoopInput, state: EvalState) => Promise<boolean>) | undefined
 }
 
 export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalResult> {
@@ -102,6 +108,10 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     if (sliceBy.length > 0) {
       const available = adapter.sliceAttributes?.() ?? []
       for (const a of sliceBy) {
+        if (a === PROTO_KEY)
+          throw usageError(
+            `--slice-by ${PROTO_KEY}: an attribute of that name cannot be a key of the result document (JSON readers drop it); rename the column`,
+          )
         if (!available.includes(a))
           throw usageError(
             `--slice-by ${a}: ${adapter.name} data ${spec.data} has ${available.length > 0 ? `attribute(s) ${available.join(', ')}` : 'no per-sample attributes'}`,
@@ -163,7 +173,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     const before = { ...state.stagesMs }
     const startupMs = performance.now()
     try {
-      finished = await runEvalLoop(
+      finished = await (run.loop ?? runEvalLoop)(
         {
           ...loopBase,
           split,

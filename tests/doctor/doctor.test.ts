@@ -84,7 +84,13 @@ describe('models doctor', () => {
       split: string,
     ) {
       for await (const s of samples.call(this, split)) {
-        yield { ...s, load: () => (loads.set(s.id, (loads.get(s.id) ?? 0) + 1), s.load()) }
+        yield {
+          ...s,
+          load: () => {
+            loads.set(s.id, (loads.get(s.id) ?? 0) + 1)
+            return s.load()
+          },
+        }
       }
     })
     const result = await doctor({

@@ -32,10 +32,6 @@ const faces = Number(opt('faces', '300'))
 const maxDistance = Number(opt('max-distance', String(NEAR_MAX_DISTANCE)))
 const minSimilarity = Number(opt('min-similarity', String(NEAR_MIN_SIMILARITY)))
 const gray = (g) => ({ data: g.data, width: g.width, height: g.height, channels: 1 })
-const q = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
-}
 
 const started = Date.now()
 console.log(
@@ -59,7 +55,8 @@ for (const [name, make] of Object.entries(generators)) {
       const c = imageViews(gray(copy))
       const matches = index.add(c.signature, c.views)
       const want = kind.startsWith('mirrored') ? 'mirrored' : 'near'
-      const k = (kinds[kind] ??= { found: 0, of: 0, foundByOldRule: 0 })
+      kinds[kind] ??= { found: 0, of: 0, foundByOldRule: 0 }
+      const k = kinds[kind]
       k.of += 1
       if (matches.some((m) => m.kind === want)) k.found += 1
       if (hamming(analysed[i].signature.hash, c.signature.hash) <= 10) k.foundByOldRule += 1
