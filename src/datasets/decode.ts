@@ -14,10 +14,10 @@ import {
   SHRINK_ABOVE_PIXELS,
   shrinkTarget,
 } from './decodeLimits.js'
+import { readJpegHeader } from './jpegHeader.js'
 import { applyOrientation } from './orientation.js'
 
 export {
-  DEFAULT_DECODE_LIMITS,
   DEFAULT_MAX_ASPECT,
   DEFAULT_MAX_PIXELS,
   DEFAULT_MAX_SIDE,
@@ -97,6 +97,8 @@ export function sniffFormat(head: Uint8Array): RasterFormat | { not: string } {
 
 const FORMATS_READ = 'PNG, JPEG, TIFF, WebP or BMP'
 
+const JPEG_HEAD_BYTES = 64 * 1024
+
 /** Reads the whole (already size-checked) file through its handle: at most `size` bytes. */
 async function readAll(handle: FileHandle, size: number): Promise<Buffer> {
   const buffer = Buffer.alloc(size)
@@ -118,6 +120,24 @@ interface Header {
   frames?: number
 }
 
+/** The size checks, and the refusal of a whole-image (interlaced, progressive) decode over SHRINK_ABOVE_PIXELS. */
+function checkHeader(
+  file: string,
+  width: number,
+  height: number,
+  progressive: boolean,
+  format: RasterFormat,
+  limits: DecodeLimits,
+): void {
+  checkImageSize(file, width, height, limits)
+  if (width * height > SHRINK_ABOVE_PIXELS && progressive) {
+    throw new ImageRefusal(
+      `${file}: ${width}×${height} is ${format === 'png' ? 'an interlaced PNG' : 'a progressive JPEG'} over ${SHRINK_ABOVE_PIXELS} pixels: ` +
+        'such a file is decoded whole, not in bands, so it is not decoded (save it non-interlaced, or smaller)',
+    )
+  }
+}
+
 /** The header (sharp metadata, no pixels decoded) checked against the limits and the sniffed format. */
 async function readHeader(
   sharp: Awaited<ReturnType<typeof loadSharp>>,
@@ -134,13 +154,7 @@ async function readHeader(
   }
   const width = meta.width ?? 0
   const height = meta.height ?? 0
-  checkImageSize(file, width, height, limits)
-  if (width * height > SHRINK_ABOVE_PIXELS && meta.isProgressive === true) {
-    throw new ImageRefusal(
-      `${file}: ${width}×${height} is ${format === 'png' ? 'an interlaced PNG' : 'a progressive JPEG'} over ${SHRINK_ABOVE_PIXELS} pixels: ` +
-        'such a file is decoded whole, not in bands, so it is not decoded (save it non-interlaced, or smaller)',
-    )
-  }
+  checkHeader(file, width, height, meta.isProgressive === true, format, limits)
   return {
     width,
     height,
@@ -164,9 +178,10 @@ async function sharpDecode(
   file: string,
   format: RasterFormat,
   limits: DecodeLimits,
+  known?: Header,
 ): Promise<{ image: RawImage; header: Header } | undefined> {
   const sharp = await loadSharp()
-  const header = await readHeader(sharp, input, file, format, limits)
+  const header = known ?? (await readHeader(sharp, input, file, format, limits))
   const target = shrinkTarget(header.width, header.height)
   const jpegFast = typeof input === 'string'
   if (jpegFast && target) return undefined
@@ -244,14 +259,18 @@ export async function decodeImageFile(file: string, limits: DecodeLimits = DEFAU
   const { handle, size } = await openRegularFile(file, MAX_IMAGE_BYTES, 'an image file')
   let buffer: Buffer
   let format: RasterFormat
+  let jpegHead: Buffer = Buffer.alloc(0)
   try {
-    const head = Buffer.alloc(Math.min(size, 16))
-    await handle.read(head, 0, head.length, 0)
-    const sniffed = sniffFormat(head)
+    // 64 KiB: enough for a JPEG's header (EXIF included) in one read; 16 bytes tell the format
+    const head = Buffer.alloc(Math.min(size, JPEG_HEAD_BYTES))
+    const { bytesRead } = await handle.read(head, 0, head.length, 0)
+    jpegHead = head.subarray(0, bytesRead)
+    const sniffed = sniffFormat(head.subarray(0, 16))
     if (typeof sniffed !== 'string')
       throw new Error(`${file}: ${sniffed.not}; ferbench decodes ${FORMATS_READ} files only`)
     format = sniffed
-    buffer = format === 'jpeg' ? Buffer.alloc(0) : await readAll(handle, size)
+    // a file no larger than the head is already read whole
+    buffer = format === 'jpeg' ? Buffer.alloc(0) : bytesRead === size ? head : await readAll(handle, size)
   } catch (error) {
     throw error instanceof Error && error.message.startsWith(file)
       ? error
@@ -262,8 +281,16 @@ export async function decodeImageFile(file: string, limits: DecodeLimits = DEFAU
   try {
     if (format === 'bmp') return decodeBmp(file, buffer, limits)
     if (format === 'jpeg') {
-      // The fast path: sharp reads the file itself. A sharp failure here is retried below.
-      const fast = await withSharp(() => sharpDecode(file, file, 'jpeg', limits)).catch((error: unknown) => {
+      // The fast path: the header read here, sharp reads the file itself. A sharp failure is retried below.
+      const known = readJpegHeader(jpegHead)
+      if (known) checkHeader(file, known.width, known.height, known.progressive, 'jpeg', limits)
+      const header: Header | undefined = known && {
+        width: known.width,
+        height: known.height,
+        gray: false,
+        ...(known.orientation !== undefined && known.orientation >= 2 ? { orientation: known.orientation } : {}),
+      }
+      const fast = await withSharp(() => sharpDecode(file, file, 'jpeg', limits, header)).catch((error: unknown) => {
         if (error instanceof ImageRefusal) throw error
         return undefined
       })

@@ -12,7 +12,7 @@ export const DEFAULT_MAX_ASPECT = 16
  * (sharp resizes while it decodes, in bands) to at most this many pixels, keeping their aspect, so no
  * decoded image exceeds 4096² pixels. Images at or under it are decoded exactly as stored.
  */
-export const SHRINK_ABOVE_PIXELS = DEFAULT_MAX_PIXELS
+export const SHRINK_ABOVE_PIXELS = 4096 * 4096
 
 /** Limits and choices applied to every image file before its pixels are decoded (docs/bad-input.md). */
 export interface DecodeLimits {

@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { decodeImageFile } from '../../src/datasets/decode.js'
 import { decodeLimitsOf } from '../../src/datasets/decodeLimits.js'
 import { DecodeTally } from '../../src/datasets/decodeTally.js'
+import { readJpegHeader } from '../../src/datasets/jpegHeader.js'
 import { tempDir } from '../helpers/cli.js'
 
 const dir = tempDir()
@@ -62,28 +63,35 @@ describe('EXIF orientation', () => {
     expect(image.notes).toEqual({ orientationApplied: false, exifOrientation: 6 })
   })
 
-  it('every orientation 1–8 gives exactly the pixels of sharp’s own autoOrient on a non-symmetric image', async () => {
+  it('every orientation 1–8, PNG and JPEG (baseline and progressive), gives exactly the pixels of sharp’s own autoOrient', async () => {
     const W = 7
     const H = 5
     const rgb = Buffer.alloc(W * H * 3)
     for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 53 + 17) % 256
-    for (let orientation = 1; orientation <= 8; orientation++) {
-      const file = path.join(dir, `noise-${orientation}.png`)
-      writeFileSync(
-        file,
-        await sharp(rgb, { raw: { width: W, height: H, channels: 3 } })
-          .png()
-          .withMetadata({ orientation })
-          .toBuffer(),
-      )
-      const image = await decodeImageFile(file)
-      const expected = await sharp(file).autoOrient().raw().toBuffer({ resolveWithObject: true })
-      expect([image.width, image.height], `orientation ${orientation}`).toEqual([
-        expected.info.width,
-        expected.info.height,
-      ])
-      expect(Buffer.from(image.data).equals(expected.data), `orientation ${orientation}`).toBe(true)
-    }
+    for (const kind of ['png', 'jpg', 'progressive.jpg'] as const)
+      for (let orientation = 1; orientation <= 8; orientation++) {
+        const file = path.join(dir, `noise-${orientation}.${kind}`)
+        const pipeline = sharp(rgb, { raw: { width: W, height: H, channels: 3 } })
+        const encoded = kind === 'png' ? pipeline.png() : pipeline.jpeg({ progressive: kind !== 'jpg' })
+        writeFileSync(file, await encoded.withMetadata({ orientation }).toBuffer())
+        // the JPEG header read in JavaScript agrees with sharp's metadata
+        if (kind !== 'png') {
+          const meta = await sharp(file).metadata()
+          expect(readJpegHeader(readFileSync(file)), file).toEqual({
+            width: meta.width,
+            height: meta.height,
+            progressive: meta.isProgressive,
+            ...(meta.orientation !== undefined ? { orientation: meta.orientation } : {}),
+          })
+        }
+        const image = await decodeImageFile(file)
+        const expected = await sharp(file).autoOrient().raw().toBuffer({ resolveWithObject: true })
+        expect([image.width, image.height], `orientation ${orientation}`).toEqual([
+          expected.info.width,
+          expected.info.height,
+        ])
+        expect(Buffer.from(image.data).equals(expected.data), `${kind} orientation ${orientation}`).toBe(true)
+      }
   })
 
   it('an animated WebP gives its first frame; the tally names the file and counts tags', async () => {
