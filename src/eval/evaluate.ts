@@ -8,7 +8,8 @@ import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
 import { TEMPERATURE_RANGE } from '../metrics/temperature.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
-import { loadCard } from '../card/load.js'
+import { loadCard, noCardError } from '../card/load.js'
+import { modelInputOf } from '../modelinfo/modelInput.js'
 import { cardDefaultsNote, resolveCard } from '../card/resolve.js'
 import { withTta } from '../preprocess/tta.js'
 import { viewCount } from '../preprocess/tensor.js'
@@ -52,7 +53,14 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
 
   const { adapter, split } = openDataset(spec.dataset, { ...spec.datasetOptions, data: spec.data, split: spec.split })
   requireModelFile(spec.model) // before the card: a folder, FIFO or device named as a model is a model error (exit 4)
-  const cardSource = loadCard(spec.model, { card: spec.card, preset: spec.preset })
+  const found = loadCard(spec.model, { card: spec.card, preset: spec.preset }, () => undefined)
+  if (!found)
+    throw noCardError(spec.model, await modelInputOf(spec.model), {
+      dataset: spec.dataset,
+      data: spec.data,
+      split: spec.split,
+    })
+  const cardSource = found
   const runner: Runner = await createRunner(spec.model, {
     device: spec.device,
     threads: spec.threads,

@@ -10,6 +10,13 @@ import { writeFileAtomic } from '../../base/atomicWrite.js'
 import { doctor, DOCTOR_DEFAULT_SAMPLES, DOCTOR_DEFAULT_SEED } from '../../doctor/doctor.js'
 import type { DoctorResult } from '../../documents/doctorDocument.js'
 import { renderDoctor } from '../../report/doctorTable.js'
+import { EXIT_CODES } from '../../base/exitCodes.js'
+
+/** The card fields the blocking ties leave open, for the message when no card is written. */
+function undecidedFields(result: DoctorResult): string {
+  const fields = [...new Set(result.ties.filter((t) => t.blocking).flatMap((t) => t.fields))]
+  return fields.length > 0 ? fields.join(', ') : 'the card'
+}
 
 export default class ModelsDoctor extends FerbenchCommand {
   static override summary =
@@ -23,7 +30,8 @@ export default class ModelsDoctor extends FerbenchCommand {
     '<%= config.bin %> models doctor --model m.onnx --dataset rafdb --data RAF-DB/basic --write-card m.onnx.ferbench.json',
     '<%= config.bin %> models doctor --model m.onnx --card m.card.json --dataset folder --data faces/ --json',
     '<%= config.bin %> models doctor --model fixtures/models/oracle.onnx --dataset fer2013 --data fixtures/fer2013/fer2013.csv --split PrivateTest',
-    '<%= config.bin %> models doctor --model fixtures/models/oracle.onnx --dataset fer2013 --data fixtures/fer2013/fer2013.csv --split PrivateTest --write-card card.json',
+    '<%= config.bin %> models doctor --model fixtures/models/oracle.onnx --dataset fer2013 --data fixtures/fer2013/fer2013.csv --split PrivateTest --other-splits --json',
+    '<%= config.bin %> models doctor --model m.onnx --dataset fer2013 --data fer2013.csv --write-card m.onnx.ferbench.json && <%= config.bin %> eval --model m.onnx --data fer2013.csv',
   ]
 
   static override flags = {
@@ -37,14 +45,17 @@ export default class ModelsDoctor extends FerbenchCommand {
       min: 1,
     }),
     seed: Flags.integer({ description: 'sampling seed', default: DOCTOR_DEFAULT_SEED }),
+    'other-splits': Flags.boolean({
+      description:
+        "when a tie blocks the card even on every labelled image of --split, let the sample grow into the dataset's other splits (the model may have been trained on them)",
+    }),
     card: cardFlag({
       description:
         'a card to check: its labels are the declared order and its values win ties (default: the sidecar, if any)',
     }),
     preset: presetFlag({ description: 'a built-in card to check (see `ferbench models presets`)' }),
     'write-card': Flags.string({
-      description:
-        'write the recommended card here (atomically), with origin {inferred, evidence}; nothing is written when candidates tie',
+      description: `write the recommended card here (atomically), with origin {inferred, evidence}; when the sample leaves a scale, channel order, layout or label order open nothing is written and the exit code is ${EXIT_CODES.undecided.code}`,
     }),
     'ignore-exif-orientation': ignoreExifOrientationFlag,
     device: deviceFlag(),
@@ -65,6 +76,7 @@ export default class ModelsDoctor extends FerbenchCommand {
         ...(flags.split ? { split: flags.split } : {}),
         samples: flags.samples,
         seed: flags.seed,
+        otherSplits: flags['other-splits'],
         ...(flags.card ? { card: flags.card } : {}),
         ...(flags.preset ? { preset: flags.preset } : {}),
         device: flags.device,
@@ -85,8 +97,9 @@ export default class ModelsDoctor extends FerbenchCommand {
         this.logToStderr(`ferbench models doctor: wrote the recommended card (${result.recommended.name}) to ${target}`)
       } else {
         this.logToStderr(
-          `ferbench models doctor: no card written to ${target}: no candidate is separated from the others (see ties)`,
+          `ferbench models doctor: no card written to ${target}: the sample leaves ${undecidedFields(result)} open (see ties); exit ${EXIT_CODES.undecided.code}`,
         )
+        process.exitCode = EXIT_CODES.undecided.code
       }
     }
     return result
