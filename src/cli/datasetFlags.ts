@@ -13,6 +13,10 @@ export interface DatasetFlagValues {
   'max-aspect'?: number | undefined
   'ignore-exif-orientation'?: boolean | undefined
   'allow-outside-root'?: boolean | undefined
+  faces?: 'dataset' | 'detect' | 'none' | undefined
+  'face-margin'?: number | undefined
+  'face-index'?: number | undefined
+  align?: boolean | undefined
 }
 
 /** The adapter options these flags give (an absent flag is undefined, an unset switch too). */
@@ -29,5 +33,9 @@ export function evalDatasetOptions(flags: DatasetFlagValues): Omit<DatasetOption
     maxAspect: flags['max-aspect'],
     ignoreExifOrientation: flags['ignore-exif-orientation'] || undefined,
     allowOutsideRoot: flags['allow-outside-root'] || undefined,
+    faces: flags.faces,
+    faceMargin: flags['face-margin'],
+    faceIndex: flags['face-index'],
+    faceAlign: flags.align || undefined,
   }
 }

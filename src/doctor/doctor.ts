@@ -21,7 +21,7 @@ import {
   stage2Specs,
   type CandidateSpec,
 } from './candidates.js'
-import { DOCTOR_ALPHA, decide, evaluated, rank, type Evaluated } from './decide.js'
+import { DOCTOR_ALPHA, SECOND_ORDER_FIELDS, decide, evaluated, rank, type Evaluated } from './decide.js'
 import { DOCTOR_SCHEMA, type DoctorResult } from '../documents/doctorDocument.js'
 import { runCandidates, type RunStats } from './runCandidates.js'
 import { growSample, stratifiedSample, type StratifiedSample } from './sample.js'
@@ -40,7 +40,7 @@ export interface DoctorOptions {
   split?: string
   samples?: number
   seed?: number
-  /** A card to check (its labels are the declared order; its values win ties); else --preset, else the sidecar. */
+  /** A card to check (its labels are the declared order; its resize/crop win second-order ties, its values win among identical predictions); else --preset, else the sidecar. */
   card?: string
   preset?: string
   device?: Device
@@ -218,7 +218,12 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
 
     let outcome = await tryAll(sample)
     const blockingFields = (): string[] => [
-      ...new Set(outcome.decision.ties.filter((t) => t.blocking).flatMap((t) => t.fields)),
+      ...new Set(
+        outcome.decision.ties
+          .filter((t) => t.blocking)
+          .flatMap((t) => t.fields)
+          .filter((f) => !(SECOND_ORDER_FIELDS as readonly string[]).includes(f)),
+      ),
     ]
     rounds.push({ samples: sample.images.length, splits: [...usedSplits], blocking: blockingFields() })
     const bytesPerImage = sample.images.reduce((n, s) => n + s.image.data.length, 0) / Math.max(1, sample.images.length)

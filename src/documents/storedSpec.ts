@@ -20,6 +20,10 @@ export const datasetOptionsSchema = z.object({
   maxAspect: z.number().positive().optional(),
   ignoreExifOrientation: z.boolean().optional(),
   allowOutsideRoot: z.boolean().optional(),
+  faces: z.enum(['dataset', 'detect', 'none']).optional(),
+  faceMargin: z.number().positive().optional(),
+  faceIndex: z.number().int().nonnegative().optional(),
+  faceAlign: z.boolean().optional(),
 })
 
 /**

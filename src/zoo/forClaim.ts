@@ -36,9 +36,11 @@ export async function zooModelForClaim(
         `its model is in the registry as ${entry.name} (${(entryBytes(entry) / 1e6).toFixed(1)} MB, licence ${entry.licence.name}): ` +
         `pass --pull to download it, or run \`ferbench models pull ${entry.name}\``,
     }
+  const mirror = process.env.FERBENCH_MIRROR
   const pulled = await pullModel({
     entry,
     cacheDir: root,
+    ...(mirror ? { mirror } : {}),
     from: [],
     timeoutS: options.timeoutS,
     attempts: options.attempts,

@@ -270,10 +270,27 @@ describe('document keys named after Object.prototype', () => {
       manifest,
       '--slice-by',
       'grp',
+      '--slice-min-samples',
+      '1',
       '-o',
       result,
     ])
     expect(run.status, run.stderr).toBe(0)
+  })
+
+  it.each(HOSTILE)('a largest gap naming group %s, which the groups lack: exit 3 naming the field', (name) => {
+    const doc = JSON.parse(readFileSync(result, 'utf8')) as EvalResult
+    const slice = doc.metrics.slices!.grp!
+    expect(slice.maxGap).not.toBeNull()
+    slice.maxGap!.b = name
+    const out = file('gap.json')
+    writeFileSync(out, JSON.stringify(doc))
+    for (const args of [
+      ['report', out],
+      ['report', out, '--format', 'markdown'],
+      ['compare', result, out],
+    ])
+      expectNamedError(runCli(args), 3, `metrics.slices.grp.maxGap.b: '${name}' is not one of the groups`)
   })
 
   const PLACES = ['', 'dataset', 'model', 'metrics', 'metrics.slices', 'metrics.slices.grp.groups', 'labelMapping']

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
@@ -95,5 +95,32 @@ describe('ferbench models list / pull and --model zoo:<name>', () => {
     expect(status).toBe(0)
     // this claim cannot be run (its test set is not a FER2013 split): the verdict says so
     expect(json.verdict).toBe('not comparable')
+  })
+})
+
+describe('reproduce --pull', () => {
+  it('pulls the claim model (here from a folder mirror, as an air-gapped site would) and then runs the claim', () => {
+    const cache = tempDir('ferbench-zoo-')
+    const mirror = tempDir('ferbench-mirror-')
+    for (const file of ['emotion.json', 'emotion.bin'])
+      copyFileSync(path.join(HUMAN, file), path.join(mirror, sha(path.join(HUMAN, file))))
+    const env = { FERBENCH_MIRROR: mirror }
+    const without = runCli(['reproduce', 'mini-xception-fer2013', '--cache-dir', cache], { env })
+    // never a download without --pull: the claim cannot run, and nothing was fetched
+    expect(
+      runJson<ListJson>(['models', 'list', '--cache-dir', cache]).json.models.find((m) => m.name === 'human-emotion')!
+        .cached,
+    ).toBe('no')
+    expect(without.status).toBe(0)
+    const { status, json } = runJson<{ verdict: string }>(
+      ['reproduce', 'mini-xception-fer2013', '--pull', '--cache-dir', cache],
+      { env },
+    )
+    expect(status).toBe(0)
+    expect(json.verdict).toBe('not comparable')
+    expect(
+      runJson<ListJson>(['models', 'list', '--cache-dir', cache]).json.models.find((m) => m.name === 'human-emotion')!
+        .cached,
+    ).toBe('yes')
   })
 })

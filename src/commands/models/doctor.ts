@@ -12,9 +12,16 @@ import type { DoctorResult } from '../../documents/doctorDocument.js'
 import { renderDoctor } from '../../report/doctorTable.js'
 import { EXIT_CODES } from '../../base/exitCodes.js'
 
-/** The card fields the blocking ties leave open, for the message when no card is written. */
+/** The first-order card fields the blocking ties leave open (resize and crop never block), for the message when no card is written. */
 function undecidedFields(result: DoctorResult): string {
-  const fields = [...new Set(result.ties.filter((t) => t.blocking).flatMap((t) => t.fields))]
+  const fields = [
+    ...new Set(
+      result.ties
+        .filter((t) => t.blocking)
+        .flatMap((t) => t.fields)
+        .filter((f) => f !== 'resize' && f !== 'crop'),
+    ),
+  ]
   return fields.length > 0 ? fields.join(', ') : 'the card'
 }
 
@@ -23,8 +30,10 @@ export default class ModelsDoctor extends FerbenchCommand {
     'Find the card a model wants: try every scale, channel order, layout, resize and crop its input allows on a labelled sample.'
   static override description =
     'Takes a seeded stratified sample of the split, decodes each image once, runs the model under every candidate card and ranks them ' +
-    "by accuracy under the best label assignment. Recommends a card only when McNemar's exact test separates it from every other " +
-    'candidate (p < 0.01); otherwise lists the ties and what data would separate them. See docs/doctor.md.'
+    "by accuracy under the best label assignment (the output count from one probe inference when the graph leaves it dynamic). McNemar's " +
+    'exact test (p < 0.01) must separate the top card from every candidate that differs in scale, channel order, layout or labels; a tie in ' +
+    "resize or crop only takes the given card's value, else bilinear and no crop, listed in origin.evidence.unsettled. While a tie blocks " +
+    'the card the sample grows (the whole split, then other splits with --other-splits). See docs/doctor.md.'
   static override examples = [
     '<%= config.bin %> models doctor --model m.onnx --dataset fer2013 --data fer2013.csv --split PublicTest',
     '<%= config.bin %> models doctor --model m.onnx --dataset rafdb --data RAF-DB/basic --write-card m.onnx.ferbench.json',
@@ -51,7 +60,7 @@ export default class ModelsDoctor extends FerbenchCommand {
     }),
     card: cardFlag({
       description:
-        'a card to check: its labels are the declared order and its values win ties (default: the sidecar, if any)',
+        'a card to check: its labels are the declared order; its resize and crop win ties in those fields, its values win among identical predictions (default: the sidecar, if any)',
     }),
     preset: presetFlag({ description: 'a built-in card to check (see `ferbench models presets`)' }),
     'write-card': Flags.string({
