@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { EXIT_CODES } from '../../src/base/exitCodes.js'
-import { BIN, FIXTURES, ROOT, runCli, tempDir, type CliRun } from '../helpers/cli.js'
+import { BIN, FIXTURES, runCli, tempDir, type CliRun } from '../helpers/cli.js'
 
 /**
  * Every path a command reads, fed a directory, an empty file, a binary file and an unreadable file:
@@ -127,23 +127,27 @@ function makePath(variant: Variant, n: number, folder = false): string {
   }
 }
 
+/** In process (tests/helpers/cli.ts), except the unreadable variant as root: a child process run as `nobody`. */
 function run(args: string[], variant: Variant): Promise<CliRun> {
   const asNobody = variant === 'unreadable file' && asRoot
+  if (!asNobody) return Promise.resolve(runCli(args))
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
       {
-        cwd: asNobody ? nobodyHome : ROOT,
+        cwd: nobodyHome,
         env: {
           ...process.env,
           NO_COLOR: '1',
-          ...(asNobody
-            ? { HOME: nobodyHome, XDG_CONFIG_HOME: nobodyHome, XDG_CACHE_HOME: nobodyHome, XDG_DATA_HOME: nobodyHome }
-            : {}),
+          HOME: nobodyHome,
+          XDG_CONFIG_HOME: nobodyHome,
+          XDG_CACHE_HOME: nobodyHome,
+          XDG_DATA_HOME: nobodyHome,
         },
         encoding: 'utf8',
-        ...(asNobody ? { uid: 65534, gid: 65534 } : {}),
+        uid: 65534,
+        gid: 65534,
       },
       (error, stdout, stderr) =>
         resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
