@@ -171,7 +171,7 @@ export default class Robust extends FerbenchCommand {
       }
       if (reference && flags.reference)
         result = { ...result, referenceErrors: referenceErrors(result, reference, flags.reference) }
-      for (const why of result.referenceErrors?.undefinedBecause ?? []) this.logToStderr(`warning: ${why}`)
+      for (const why of result.referenceErrors?.undefinedBecause ?? []) this.warnToStderr(`warning: ${why}`)
       if (output) writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)
       const text = await writeReports(
         { kind: 'robust', result },

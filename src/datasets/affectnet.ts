@@ -46,9 +46,12 @@ export class AffectnetAdapter implements DatasetAdapter {
   private readonly root: string
   private readonly classes: 7 | 8
   private readonly rule: RootRule
+  /** --faces none or detect: whole images, not the list's face box. */
+  private readonly wholeFrames: boolean
 
   constructor(options: DatasetOptions) {
     this.limits = decodeLimitsOf(options)
+    this.wholeFrames = options.faces === 'none' || options.faces === 'detect'
     this.classes = options.classes ?? 8
     if (this.classes !== 7 && this.classes !== 8)
       throw usageError(`--classes ${String(options.classes)}: AffectNet is read with 7 or 8 classes`)
@@ -128,7 +131,9 @@ export class AffectnetAdapter implements DatasetAdapter {
         label: AFFECTNET_LABELS[code]!,
         source: `${where} (${file})`,
         load: async () =>
-          cropBox(await decodeImageFile(file, this.limits), { left, top, width, height }, `${where} (${relative})`),
+          this.wholeFrames
+            ? decodeImageFile(file, this.limits)
+            : cropBox(await decodeImageFile(file, this.limits), { left, top, width, height }, `${where} (${relative})`),
       }
     }
     if (!cols) throw dataError(`${list}: no header row (expected '${COLUMNS.join(',')},…')`)

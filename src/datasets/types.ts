@@ -39,6 +39,15 @@ export interface DatasetOptions {
   maxPixels?: number
   /** --allow-outside-root: list-based adapters may read image paths outside the dataset root. */
   allowOutsideRoot?: boolean
+  /**
+   * --faces: `dataset` crops with the boxes or landmarks the dataset ships (the default; whole images
+   * where it ships none), `none` feeds whole images, `detect` crops detected faces (src/faces/, applied by the engine).
+   */
+  faces?: 'dataset' | 'detect' | 'none'
+  /** --face-margin, --face-index, --align: the crop rule of `--faces detect` (src/faces/faceCrop.ts). */
+  faceMargin?: number
+  faceIndex?: number
+  faceAlign?: boolean
 }
 
 /** Which fold of which split an adapter yields (set by the fold wrapper in folds.ts). */

@@ -61,6 +61,8 @@ export async function stratifiedSample(
   split: string,
   requested: number,
   seed: number,
+  /** Images decoded by an earlier, smaller sample (keyed by split and id): reused, not decoded again. */
+  decoded?: Map<string, RawImage>,
 ): Promise<StratifiedSample> {
   const kept = new Map<Emotion, Array<{ key: string; sample: Sample }>>()
   const available = new Map<Emotion, number>()
@@ -90,7 +92,9 @@ export async function stratifiedSample(
   const perClass = textRecord<number>()
   for (const { sample } of chosen) {
     try {
-      const image = await sample.load()
+      const key = `${split}\u0000${sample.id}`
+      const image = decoded?.get(key) ?? (await sample.load())
+      decoded?.set(key, image)
       images.push({ id: sample.id, label: sample.label, source: sample.source, image })
       perClass[sample.label] = (perClass[sample.label] ?? 0) + 1
     } catch (error) {
@@ -98,4 +102,32 @@ export async function stratifiedSample(
     }
   }
   return { images, perClass, available: Object.fromEntries(labels.map((l) => [l, available.get(l)!])), failures }
+}
+
+/**
+ * A larger sample when a tie blocks the card: every labelled image of `splits` (in that order) up to
+ * `limit` images in all; a split that does not fit whole is sampled as stratifiedSample does with
+ * what is left. Images already decoded are reused.
+ */
+export async function growSample(
+  adapter: DatasetAdapter,
+  splits: readonly string[],
+  limit: number,
+  seed: number,
+  decoded: Map<string, RawImage>,
+): Promise<StratifiedSample> {
+  const images: SampledImage[] = []
+  const perClass = textRecord<number>()
+  const available = textRecord<number>()
+  const failures: string[] = []
+  for (const split of splits) {
+    const left = limit - images.length
+    if (left <= 0) break
+    const part = await stratifiedSample(adapter, split, left, seed, decoded)
+    images.push(...part.images)
+    failures.push(...part.failures)
+    for (const [k, v] of Object.entries(part.perClass)) perClass[k] = (perClass[k] ?? 0) + v
+    for (const [k, v] of Object.entries(part.available)) available[k] = (available[k] ?? 0) + v
+  }
+  return { images, perClass, available, failures }
 }

@@ -5,11 +5,11 @@ import type { EvalResult } from '../documents/evalDocument.js'
 import { evaluate } from '../eval/evaluate.js'
 import type { EvalSpec } from '../eval/spec.js'
 import { machineInfo, toolVersion } from '../identity/provenance.js'
-import { corrupt, corruptionRandom } from './corruptions.js'
 import type { Corruption } from '../documents/robustDocument.js'
 import { FerbenchError } from '../base/errors.js'
 import { PartialResultError } from '../eval/partialResult.js'
-import { type Condition, ConditionTally, type CorruptAll, robustLoop } from './robustLoop.js'
+import { type Condition, ConditionTally, type CorruptMany, robustLoop } from './robustLoop.js'
+import { corruptBatch } from './corruptBatch.js'
 
 /** What robust runs beyond the spec of its clean pass. */
 export interface RobustConditions {
@@ -90,14 +90,12 @@ export async function robust(spec: EvalSpec, conditions: RobustConditions, run: 
   if (resumeFrom && resumeFrom.tallies.length !== list.length)
     throw new RangeError(`a partial result with ${resumeFrom.tallies.length} conditions for ${list.length}`)
   const tallies = list.map((_, i) => new ConditionTally(resumeFrom?.tallies[i]))
-  const corruptAll: CorruptAll = (image, sample, wanted) =>
-    Promise.all(
-      wanted.map((c) =>
-        corrupt(image, c.corruption, c.severity, corruptionRandom(seed, c.corruption, sample.id)).then(
-          (corrupted) => ({ image: corrupted }),
-          (error: unknown) => ({ error }),
-        ),
-      ),
+  const corruptMany: CorruptMany = (images, samples, wanted) =>
+    corruptBatch(
+      images,
+      samples.map((s) => s.id),
+      wanted,
+      seed,
     )
   const label = list.length > 0 ? `clean + ${list.length} corrupted` : 'clean'
   let clean: EvalResult
@@ -106,7 +104,7 @@ export async function robust(spec: EvalSpec, conditions: RobustConditions, run: 
       signal: run.signal,
       onProgress: (done) => onProgress?.(label, 1, 1, done),
       resumeFrom: resumeFrom ? { file: resumeFrom.file, result: resumeFrom.clean } : undefined,
-      loop: robustLoop(list, tallies, corruptAll),
+      loop: robustLoop(list, tallies, corruptMany),
     })
   } catch (error) {
     if (error instanceof PartialResultError && error.cause instanceof FerbenchError)

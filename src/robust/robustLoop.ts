@@ -39,14 +39,19 @@ export class ConditionTally {
 }
 
 /**
- * Corrupts one decoded image under every condition (in the order given); an entry is the
- * corrupted image or the error corrupting it failed with.
+ * Corrupts decoded images under every condition: result[i][c] is image i under condition c, or the
+ * error corrupting it failed with (src/robust/corruptBatch.ts).
  */
-export type CorruptAll = (
-  image: RawImage,
-  sample: Sample,
+export type CorruptMany = (
+  images: readonly RawImage[],
+  samples: readonly Sample[],
   conditions: readonly Condition[],
-) => Promise<Array<{ image: RawImage } | { error: unknown }>>
+) => Promise<Array<Array<{ image: RawImage } | { error: unknown }>>>
+
+/** Decoded bytes (all conditions together) one batch of samples may hold while being corrupted. */
+const CHUNK_BYTES = 16 * 2 ** 20
+/** Samples corrupted together at most (the images of one sharp call per filter). */
+const CHUNK_SAMPLES = 32
 
 /** The scores of one (sample, condition): its views' rows, filled as the batches holding them return. */
 interface Item {
@@ -80,7 +85,7 @@ type Prepared =
 export function robustLoop(
   conditions: readonly Condition[],
   tallies: readonly ConditionTally[],
-  corruptAll: CorruptAll,
+  corruptMany: CorruptMany,
 ): (input: LoopInput, state: EvalState) => Promise<boolean> {
   return async (input, state) => {
     const { runner, card, mapping } = input
@@ -189,76 +194,122 @@ export function robustLoop(
       if (!overlap) state.stagesMs.infer += performance.now() - t0
     }
 
-    const prepare = async (sample: Sample): Promise<Prepared> => {
-      const t0 = performance.now()
-      let image: RawImage
-      let content: string
-      try {
-        image = await sample.load()
-        content = contentHash(image) // the decoded pixels as read, before any corruption or preprocessing
-      } catch (loadError) {
-        return { sample, loadError, readMs: performance.now() - t0 }
-      }
-      const t1 = performance.now()
-      const corrupted = await corruptAll(image, sample, conditions)
-      const views: RawImage[][] = [await prepareViews(image, card)]
-      const errors: unknown[] = [undefined]
-      for (const c of corrupted) {
-        if ('error' in c) {
-          views.push([])
-          errors.push(c.error)
-        } else {
-          views.push(await prepareViews(c.image, card))
-          errors.push(undefined)
+    /** Samples per chunk: CHUNK_SAMPLES, fewer for large images (set from the first decoded image). */
+    let chunkSamples = DEBUG_DELAY_MS > 0 ? 1 : CHUNK_SAMPLES
+    async function* chunks(source: AsyncIterable<Sample>): AsyncGenerator<Sample[]> {
+      let chunk: Sample[] = []
+      for await (const sample of source) {
+        chunk.push(sample)
+        if (chunk.length >= chunkSamples) {
+          yield chunk
+          chunk = []
         }
       }
-      if (DEBUG_DELAY_MS > 0) await sleep(DEBUG_DELAY_MS)
-      return { sample, content, views, errors, readMs: t1 - t0, preprocessMs: performance.now() - t1 }
+      if (chunk.length > 0) yield chunk
+    }
+
+    const slots = pLimit(DECODE_SLOTS)
+    const load = async (
+      sample: Sample,
+    ): Promise<{ sample: Sample; image: RawImage; content: string } | { sample: Sample; loadError: unknown }> => {
+      try {
+        const image = await sample.load()
+        // the decoded pixels as read, before any corruption or preprocessing
+        return { sample, image, content: contentHash(image) }
+      } catch (loadError) {
+        return { sample, loadError }
+      }
+    }
+
+    /** Decodes a chunk of samples, corrupts them together under every condition, preprocesses every image. */
+    const prepare = async (samples: readonly Sample[]): Promise<Prepared[]> => {
+      const t0 = performance.now()
+      const loaded = await Promise.all(samples.map((s) => slots(() => load(s))))
+      const t1 = performance.now()
+      const readMs = (t1 - t0) / samples.length
+      const ok = loaded.flatMap((l) => ('image' in l ? [l] : []))
+      if (ok.length > 0) {
+        const { width, height, channels } = ok[0]!.image
+        const bytes = width * height * channels * (1 + conditions.length)
+        if (DEBUG_DELAY_MS <= 0) chunkSamples = Math.max(1, Math.min(CHUNK_SAMPLES, Math.floor(CHUNK_BYTES / bytes)))
+      }
+      const corrupted = await corruptMany(
+        ok.map((l) => l.image),
+        ok.map((l) => l.sample),
+        conditions,
+      )
+      const prepared: Prepared[] = []
+      let k = 0
+      for (const l of loaded) {
+        if (!('image' in l)) {
+          prepared.push({ sample: l.sample, loadError: l.loadError, readMs })
+          continue
+        }
+        const views: RawImage[][] = [await prepareViews(l.image, card)]
+        const errors: unknown[] = [undefined]
+        for (const c of corrupted[k++]!) {
+          if ('error' in c) {
+            views.push([])
+            errors.push(c.error)
+          } else {
+            views.push(await prepareViews(c.image, card))
+            errors.push(undefined)
+          }
+        }
+        prepared.push({ sample: l.sample, content: l.content, views, errors, readMs, preprocessMs: 0 })
+      }
+      const each = (performance.now() - t1) / samples.length
+      for (const p of prepared) if ('views' in p) p.preprocessMs = each
+      if (DEBUG_DELAY_MS > 0) await sleep(DEBUG_DELAY_MS * samples.length)
+      return prepared
     }
 
     const strictError = (sample: Sample, error: unknown): FerbenchError =>
       error instanceof FerbenchError ? error : dataError(`${sample.source}: ${messageOf(error)} (--strict)`)
 
     let stopped = false
-    const slots = pLimit(DECODE_SLOTS)
     try {
-      for await (const outcome of prefetch(samplesToRun(input, state), input.concurrency, (s) =>
-        slots(() => prepare(s)),
+      // a chunk is decoded and corrupted while the one before it is in inference
+      chunkLoop: for await (const outcome of prefetch(
+        chunks(samplesToRun(input, state)),
+        Math.min(2, input.concurrency),
+        prepare,
       )) {
         if (!outcome.ok) throw outcome.error // preprocessing bug or card problem: not a per-sample failure
-        const p = outcome.value
-        state.stagesMs.read += p.readMs
-        state.loadMs += p.readMs
-        const column = mapping.columns.indexOf(p.sample.label)
-        if ('loadError' in p) {
-          if (input.strict || p.loadError instanceof FerbenchError) throw strictError(p.sample, p.loadError)
-          open.push({ sample: p.sample, content: UNREADABLE, column, loadError: p.loadError, items: [], rowsLeft: 0 })
-        } else {
-          state.stagesMs.preprocess += p.preprocessMs
-          const failed = p.errors.find((e) => e !== undefined)
-          if (failed !== undefined && (input.strict || failed instanceof FerbenchError))
-            throw strictError(p.sample, failed)
-          const work: Work = { sample: p.sample, content: p.content, column, items: [], rowsLeft: 0 }
-          open.push(work)
-          p.views.forEach((views, i) => {
-            const item: Item = { views: views.length, scores: new Float32Array(views.length * classes), filled: 0 }
-            if (p.errors[i] !== undefined) item.error = p.errors[i]
-            work.items.push(item)
-            work.rowsLeft += views.length
-          })
-          for (let i = 0; i < p.views.length; i++) {
-            for (const view of p.views[i]!) {
-              if (tags.length === input.rowsPerCall) await flush()
-              writeTensor(view, card, buffer, tags.length * rowFloats)
-              tags.push({ work, item: work.items[i]! })
+        for (const p of outcome.value) {
+          state.stagesMs.read += p.readMs
+          state.loadMs += p.readMs
+          const column = mapping.columns.indexOf(p.sample.label)
+          if ('loadError' in p) {
+            if (input.strict || p.loadError instanceof FerbenchError) throw strictError(p.sample, p.loadError)
+            open.push({ sample: p.sample, content: UNREADABLE, column, loadError: p.loadError, items: [], rowsLeft: 0 })
+          } else {
+            state.stagesMs.preprocess += p.preprocessMs
+            const failed = p.errors.find((e) => e !== undefined)
+            if (failed !== undefined && (input.strict || failed instanceof FerbenchError))
+              throw strictError(p.sample, failed)
+            const work: Work = { sample: p.sample, content: p.content, column, items: [], rowsLeft: 0 }
+            open.push(work)
+            p.views.forEach((views, i) => {
+              const item: Item = { views: views.length, scores: new Float32Array(views.length * classes), filled: 0 }
+              if (p.errors[i] !== undefined) item.error = p.errors[i]
+              work.items.push(item)
+              work.rowsLeft += views.length
+            })
+            for (let i = 0; i < p.views.length; i++) {
+              for (const view of p.views[i]!) {
+                if (tags.length === input.rowsPerCall) await flush()
+                writeTensor(view, card, buffer, tags.length * rowFloats)
+                tags.push({ work, item: work.items[i]! })
+              }
             }
           }
-        }
-        if (tags.length === input.rowsPerCall) await flush()
-        settleReady() // samples with no rows (failed to load) settle as soon as those before them have
-        if (input.signal?.aborted) {
-          stopped = true
-          break
+          if (tags.length === input.rowsPerCall) await flush()
+          settleReady() // samples with no rows (failed to load) settle as soon as those before them have
+          if (input.signal?.aborted) {
+            stopped = true
+            break chunkLoop
+          }
         }
       }
       await flush()

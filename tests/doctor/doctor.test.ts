@@ -188,7 +188,7 @@ describe('models doctor', () => {
     expect(evalRun.json.metrics.accuracy).toBe(1)
   })
 
-  it('writes nothing when the candidates tie', () => {
+  it('writes nothing when the candidates tie, and exits 11 so `doctor && eval` stops there', () => {
     const cardFile = path.join(dir, 'not-written.json')
     const run = runCli([
       'models',
@@ -202,9 +202,9 @@ describe('models doctor', () => {
       '--write-card',
       cardFile,
     ])
-    expect(run.status).toBe(0)
+    expect(run.status).toBe(11)
     expect(run.stdout).toContain('recommended: none')
-    expect(run.stderr).toContain('no card written')
+    expect(run.stderr).toContain(`no card written to ${cardFile}: the sample leaves labels open (see ties); exit 11`)
     expect(() => readFileSync(cardFile)).toThrow()
   })
 })
