@@ -3,7 +3,7 @@
 # 150+ characters with spaces and non-ASCII names (as CI runners' workspaces can be), with a temp
 # folder as long, and one of 5 characters. The copy is the working tree's tracked and unignored files
 # as they are, plus the built dist/ and oclif.manifest.json; node_modules is linked, not copied.
-# Usage: bash tools/ci/elsewhere.sh [vitest arguments…]   (.ci/run calls it after npm test)
+# Usage: bash tools/ci/elsewhere.sh [test files…]   (.ci/run calls it after npm test; files given replace the slice)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SLICE=(
@@ -17,6 +17,7 @@ SLICE=(
   tests/documents/documents.test.ts      # --resume from another working directory
   tests/install/quietInstall.test.ts     # npm ci and npx ferbench in a folder of that path
 )
+if [ $# -gt 0 ]; then SLICE=("$@"); fi
 
 copy_to() {
   local dest=$1
@@ -33,12 +34,14 @@ run_at() {
   copy_to "$dest"
   mkdir -p "$tmp"
   echo "elsewhere: ${#dest} characters: $dest"
-  (cd "$dest" && TMPDIR="$tmp" node_modules/.bin/vitest run --config tests/vitest.config.ts "${SLICE[@]}" "$@")
+  (cd "$dest" && TMPDIR="$tmp" node_modules/.bin/vitest run --config tests/vitest.config.ts "${SLICE[@]}")
 }
 
 BASE=$(mktemp -d)
 SHORT=$(mktemp -d /XXXX 2>/dev/null || mktemp -d /tmp/XXX)
 trap 'rm -rf "$BASE" "$SHORT"' EXIT
+# readable by others, like a usual checkout: tests/cli/pathFlags.test.ts runs the CLI as `nobody`
+chmod 755 "$BASE" "$SHORT"
 LONG="$BASE/builds/ferbench group — équipe de test/sub group with spaces/checkout 日本語 ünïcode/$(printf 'w%.0s' {1..40})/ferbench"
-run_at "$LONG" "$BASE/tmp folder — ünïcode with spaces/$(printf 't%.0s' {1..40})" "$@"
-run_at "$SHORT" "${TMPDIR:-/tmp}" "$@"
+run_at "$LONG" "$BASE/tmp folder — ünïcode with spaces/$(printf 't%.0s' {1..40})"
+run_at "$SHORT" "${TMPDIR:-/tmp}"
