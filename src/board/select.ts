@@ -32,7 +32,8 @@ export interface Question {
   runner: { name: string; backend: string; device: string }
 }
 
-export const runnerLabel = (r: Question['runner']): string => `${r.name} ${r.backend}/${r.device}`
+/** How views name a runner: its backend (which names the engine, e.g. onnxruntime-node/cpu) and device. */
+export const runnerLabel = (r: Question['runner']): string => `${r.backend} on ${r.device}`
 
 /** The question a result document answers. */
 export function questionOf(entry: BoardDocument): Question {
@@ -78,9 +79,19 @@ export function questionOf(entry: BoardDocument): Question {
 }
 
 export const questionKey = (q: Question): string =>
-  JSON.stringify([q.kind, q.sha256, q.datasetDigest, q.dataset, q.split, q.protocol, runnerLabel(q.runner)])
+  JSON.stringify([
+    q.kind,
+    q.sha256,
+    q.datasetDigest,
+    q.dataset,
+    q.split,
+    q.protocol,
+    q.runner.name,
+    q.runner.backend,
+    q.runner.device,
+  ])
 
-/** "eval of tinyconv.onnx (sha256 839d56ee2688) on fer2013 PrivateTest, TTA none · 7 classes, onnxruntime-node cpu/cpu" */
+/** "eval of tinyconv.onnx (sha256 839d56ee2688) on fer2013 PrivateTest, TTA none · 7 classes, onnxruntime-node/cpu on cpu" */
 export function describeQuestion(q: Question): string {
   const data = q.dataset === null ? '' : ` on ${q.dataset} ${q.split}`
   return `${q.kind} of ${q.model} (sha256 ${q.sha256.slice(0, 12)})${data}, ${q.protocol}, ${runnerLabel(q.runner)}`

@@ -1,3 +1,4 @@
+import { runnerLabel } from '../board/select.js'
 import type { LeaderboardDocument, LeaderboardRow, ParetoStanding } from '../documents/leaderboardDocument.js'
 import Table from './table.js'
 import { fitText } from './fit.js'
@@ -41,7 +42,7 @@ export function renderLeaderboardTables(doc: LeaderboardDocument): string {
     for (const r of p.rows) {
       table.push([
         r.model.name,
-        r.runner ? `${r.runner.name} ${r.runner.backend}/${r.runner.device}` : 'n/a',
+        r.runner ? runnerLabel(r.runner) : 'n/a',
         `${percentFigure(r.accuracy)} (${percentFigure(r.accuracyCI95[0], 1)}–${percentFigure(r.accuracyCI95[1], 1)})`,
         siCount(r.params),
         mb(r.bytes),
@@ -75,7 +76,7 @@ export function renderLeaderboardTables(doc: LeaderboardDocument): string {
     for (const s of doc.speedOnly)
       table.push([
         s.model.name,
-        s.runner ? `${s.runner.name} ${s.runner.backend}/${s.runner.device}` : 'n/a',
+        s.runner ? runnerLabel(s.runner) : 'n/a',
         siCount(s.params),
         mb(s.bytes),
         ms(s.latencyP50Ms),

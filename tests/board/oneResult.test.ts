@@ -208,7 +208,7 @@ describe('one result per question, the same in every view', () => {
     expect(new Set(rows.map((r) => r.latencyFront)).size).toBe(2)
     expect(board.warnings.join('\n')).toMatch(/2 different runners or machines.*its own accuracy–latency front/)
     const table = runCli(['leaderboard', path.join(dir, 'runners')]).stdout
-    expect(table).toContain('tfjs wasm/cpu')
+    expect(table).toContain('wasm on cpu')
     expect(table).toMatch(/one latency front \(L\) each/)
     // the oracle's only speed document measured tfjs: not attached to its onnxruntime row
     const tfjsSpeed = clone(speed)
@@ -217,7 +217,7 @@ describe('one result per question, the same in every view', () => {
     const mismatch = write('runner-mismatch', 'speed-tfjs.json', tfjsSpeed)
     const other = runJson<LeaderboardDocument>(['leaderboard', path.join(dir, 'runner-mismatch')]).json
     expect(other.protocols[0]!.rows[0]!.latencyP50Ms).toBeNull()
-    expect(other.warnings.join('\n')).toContain(`${mismatch}: tfjs wasm/cpu`)
+    expect(other.warnings.join('\n')).toContain(`${mismatch}: wasm on cpu`)
   })
 
   it('gate --baseline history:<branch> refuses another model (exit 3, naming it) and names the entry it compares with', () => {
