@@ -104,7 +104,7 @@ export default class Robust extends FerbenchCommand {
       if (given.length > 0)
         throw usageError(
           `--resume ${flags.resume}: ${given.map((flag) => `--${flag}`).join(', ')} cannot be given with --resume; the partial result fixes them ` +
-            '(only --concurrency and the output flags --output, --report, --format, --json may be given)',
+            '(only --concurrency, --batch-timeout and the output flags --output, --report, --format, --json may be given)',
         )
       const partial = robustResumeFromPartial(flags.resume, flags.concurrency)
       spec = partial.spec
@@ -145,7 +145,7 @@ export default class Robust extends FerbenchCommand {
         result = await robust(
           spec,
           { ...conditions, onProgress: passProgress(progress) },
-          { signal: interrupts.signal, resumeFrom },
+          { signal: interrupts.signal, resumeFrom, batchTimeoutMs: flags['batch-timeout'] * 1000 },
         )
       } catch (error) {
         if (error instanceof PartialResultError && isRobustPartial(error.partial)) {

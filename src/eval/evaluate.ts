@@ -41,6 +41,8 @@ export interface EvalRun {
   resumeFrom?: { file: string; result: EvalResult } | undefined
   /** Applied to each decoded image before preprocessing (ferbench robust). */
   transform?: LoopInput['transform'] | undefined
+  /** Milliseconds one inference call may run (ONNX on the CPU, whose session runs in a child process); absent: no limit. */
+  batchTimeoutMs?: number | undefined
   /**
    * Runs the samples in place of the eval loop (runEvalLoop), settling them into `state` the same
    * way: ferbench robust scores the clean split and every corrupted condition in one pass.
@@ -70,8 +72,10 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     device: spec.device,
     threads: spec.threads,
     runner: spec.runner,
-    // ONNX on the CPU runs on a worker thread, so reading and preprocessing overlap inference.
+    // ONNX on the CPU runs in a child process, so reading and preprocessing overlap inference, and a
+    // batch stuck in native code can be stopped (--batch-timeout, a signal).
     offThread: spec.device === 'cpu',
+    ...(run.batchTimeoutMs !== undefined ? { batchTimeoutMs: run.batchTimeoutMs } : {}),
   })
   try {
     warnings.push(...runner.info.notes)
@@ -215,6 +219,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     const scored = state.scored
 
     warnings.push(...adapter.warnings, ...(faces?.notes() ?? []))
+    warnings.push(...state.images.warnings())
     if (failures.length > 0) warnings.push(`${failures.length} sample(s) failed and are not scored; see failures`)
     if (scored === 0) warnings.push(`no samples were scored from ${spec.data} split ${split}`)
     if (stoppedBy) {
@@ -227,6 +232,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
       )
     }
     const wallSeconds = state.priorWallSeconds + (performance.now() - started) / 1000
+    const imagesSummary = state.images.summary()
     const calibration: CalibrationReport = {
       ...state.calibration.metrics(),
       ...(temperatureFit && state.scaled
@@ -277,6 +283,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
         labels: [...adapter.labels],
         ...(spec.shard ? { shard: { ...spec.shard, hash: SHARD_HASH } } : {}),
         ...(adapter.fold ? { fold: adapter.fold } : {}),
+        ...(imagesSummary ? { images: imagesSummary } : {}),
         ...(faces ? { faces: faces.summary(correctCount(metrics.confusionMatrix.counts)) } : {}),
       },
       labelMapping: {
