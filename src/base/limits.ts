@@ -15,6 +15,10 @@ export const LIMITS = {
   inputSide: 4096,
   /** --max-pixels can raise the decode limit up to sharp's own default (0x3FFF × 0x3FFF). */
   maxPixels: 0x3fff * 0x3fff,
+  /** --max-side: a stored image side (JPEG's own largest side is 65,535). */
+  maxSide: 65_535,
+  /** --max-aspect: longer side / shorter side of a stored image. */
+  maxAspect: 65_535,
   /** One inference call's input tensor (rows × height × width × channels float32). */
   batchTensorBytes: 1024 * 1024 * 1024,
   /** speed --warmup, --iterations, --duration (seconds). */
@@ -25,6 +29,31 @@ export const LIMITS = {
   repeats: 1000,
   /** --batch-timeout (eval, robust): seconds one inference call may run. */
   batchTimeoutS: 86_400,
+  /**
+   * A document read back (result, partial result, shard, history entry, a file given to report,
+   * compare, gate, merge, leaderboard, export, history): refused from its size before it is read.
+   * A 35,887-sample eval result with embedded predictions is 1,329,019 bytes; parsing 64 MiB of the
+   * worst JSON (one array of 33.5M zeros) peaks at about 0.9 GB.
+   */
+  documentBytes: 64 * 1024 * 1024,
+  /** --shard i/n, --shard-count and the count --shard auto reads from a scheduler's variables. */
+  shardCount: 10_000,
+  /** --folds (eval, robust, datasets inspect/audit) and --fold. */
+  folds: 1000,
+  /** --slice-by attributes of one run. */
+  sliceAttributes: 16,
+  /** Distinct values (groups) of one --slice-by attribute; more is a data error naming the attribute. */
+  sliceGroups: 10_000,
+  /** --slice-min-samples. */
+  sliceMinSamples: 1_000_000,
+  /** --seed (robust, models doctor): an unsigned 32-bit integer. */
+  seed: 0xffff_ffff,
+  /** models doctor --samples. */
+  doctorSamples: 100_000,
+  /** datasets audit --top: closest pairs listed in the terminal. */
+  auditTop: 10_000,
+  /** speed --batch / --threads: values in each list (cells = batches × threads). */
+  speedListValues: 64,
 } as const
 
 /**

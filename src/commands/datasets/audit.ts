@@ -1,6 +1,14 @@
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
-import { datasetSelectionFlags, foldsFlag, maxPixelsFlag, splitFlag } from '../../cli/flags/dataset.js'
+import {
+  datasetSelectionFlags,
+  foldsFlag,
+  ignoreExifOrientationFlag,
+  maxAspectFlag,
+  maxPixelsFlag,
+  maxSideFlag,
+  splitFlag,
+} from '../../cli/flags/dataset.js'
 import { outputFlag } from '../../cli/flags/output.js'
 import { LIMITS } from '../../base/limits.js'
 import { DECODE_SLOTS } from '../../datasets/decode.js'
@@ -46,7 +54,12 @@ export default class DatasetsAudit extends FerbenchCommand {
       description: `near confirmation: thumbnail correlation at least this (−1 to 1; lower reports more pairs)`,
       default: String(NEAR_MIN_SIMILARITY),
     }),
-    top: Flags.integer({ description: 'closest pairs shown in the terminal summary', default: 10, min: 0 }),
+    top: Flags.integer({
+      description: 'closest pairs shown in the terminal summary',
+      default: 10,
+      min: 0,
+      max: LIMITS.auditTop,
+    }),
     concurrency: Flags.integer({
       description: `images hashed at once (1–${LIMITS.concurrency}; at most ${DECODE_SLOTS} are decoded at a time)`,
       default: 4,
@@ -54,6 +67,9 @@ export default class DatasetsAudit extends FerbenchCommand {
       max: LIMITS.concurrency,
     }),
     'max-pixels': maxPixelsFlag,
+    'max-side': maxSideFlag,
+    'max-aspect': maxAspectFlag,
+    'ignore-exif-orientation': ignoreExifOrientationFlag,
     output: outputFlag({ description: 'write the full audit JSON to this file (atomically)' }),
   }
 

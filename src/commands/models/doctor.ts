@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { LIMITS } from '../../base/limits.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
-import { datasetSelectionFlags, splitFlag } from '../../cli/flags/dataset.js'
+import { datasetSelectionFlags, ignoreExifOrientationFlag, splitFlag } from '../../cli/flags/dataset.js'
 import { cardFlag, modelFlag, presetFlag } from '../../cli/flags/model.js'
 import { batchFlag, deviceFlag, runnerFlag, threadsFlag } from '../../cli/flags/runner.js'
 import { evalDatasetOptions } from '../../cli/datasetFlags.js'
@@ -52,8 +52,9 @@ export default class ModelsDoctor extends FerbenchCommand {
       description: 'images to sample, in equal shares per class',
       default: DOCTOR_DEFAULT_SAMPLES,
       min: 1,
+      max: LIMITS.doctorSamples,
     }),
-    seed: Flags.integer({ description: 'sampling seed', default: DOCTOR_DEFAULT_SEED }),
+    seed: Flags.integer({ description: 'sampling seed', default: DOCTOR_DEFAULT_SEED, min: 0, max: LIMITS.seed }),
     'other-splits': Flags.boolean({
       description:
         "when a tie blocks the card even on every labelled image of --split, let the sample grow into the dataset's other splits (the model may have been trained on them)",
@@ -66,6 +67,7 @@ export default class ModelsDoctor extends FerbenchCommand {
     'write-card': Flags.string({
       description: `write the recommended card here (atomically), with origin {inferred, evidence}; when the sample leaves a scale, channel order, layout or label order open nothing is written and the exit code is ${EXIT_CODES.undecided.code}`,
     }),
+    'ignore-exif-orientation': ignoreExifOrientationFlag,
     device: deviceFlag(),
     runner: runnerFlag(),
     threads: threadsFlag(),
