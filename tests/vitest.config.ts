@@ -1,4 +1,6 @@
+import { mkdtempSync } from 'node:fs'
 import os from 'node:os'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
@@ -13,5 +15,7 @@ export default defineConfig({
     // browser), so more workers than cores shortens the run: on the 2-core test machine, idle,
     // 4 workers took 134 s against 182 s with vitest's default (one per core); 6 gave nothing more.
     maxWorkers: Math.max(4, os.availableParallelism()),
+    // ferbench's caches (pulled models, face boxes) go to a folder of this run, never the user's ~/.cache
+    env: { FERBENCH_CACHE_DIR: mkdtempSync(path.join(os.tmpdir(), 'ferbench-test-cache-')) },
   },
 })

@@ -3,6 +3,7 @@ import { createDataset, datasetFactory } from '../datasets/registry.js'
 import type { DatasetOptions } from '../datasets/types.js'
 import { byCodePoint } from '../base/naturalOrder.js'
 import { FOLD_RULE, FoldAdapter } from '../datasets/folds.js'
+import { ownValue } from '../base/textKeys.js'
 import {
   DATASET_INSPECT_SCHEMA,
   type DatasetInspectResult,
@@ -49,7 +50,7 @@ export async function inspectDataset(options: InspectOptions): Promise<DatasetIn
         allSubjects.add(s.subject)
       }
     }
-    const expected = canonical?.[name]
+    const expected = ownValue(canonical, name) // split names can be folder names
     if (expected !== undefined && expected !== samples) {
       warnings.push(
         `${dataset} ${name}: ${samples} samples, but the full dataset has ${expected} (docs/datasets.md): a partial copy, another release, or a reading problem`,

@@ -14,6 +14,7 @@ import {
   statSync,
   writeSync,
   writeFileSync,
+  type Stats,
 } from 'node:fs'
 import path from 'node:path'
 import { FerbenchError, messageOf } from './errors.js'
@@ -39,7 +40,7 @@ function code(error: unknown): string | undefined {
 function followLinks(file: string): string {
   let at = file
   for (let hops = 0; hops < 40; hops++) {
-    let st
+    let st: Stats
     try {
       st = lstatSync(at)
     } catch {
@@ -62,7 +63,7 @@ const PROCESS_STREAM = /^\/(dev\/(stdin|stdout|stderr|fd\/\d+)|proc\/(self|threa
  */
 export function writeTarget(file: string): WriteTarget {
   const abs = path.resolve(file)
-  let st
+  let st: Stats
   try {
     st = statSync(abs)
   } catch (error) {
@@ -216,7 +217,7 @@ export function assertWritable(file: string): void {
   }
   let dir = path.dirname(target.path)
   for (;;) {
-    let st
+    let st: Stats
     try {
       st = statSync(dir)
     } catch {

@@ -25,6 +25,11 @@ export const EXIT_CODES = {
   regression: { code: 8, meaning: 'gate: at least one check failed (a regression)' },
   interrupted: { code: 9, meaning: 'interrupted (SIGINT/SIGTERM): a partial result marked complete:false was written' },
   output: { code: 10, meaning: 'could not write an output file' },
+  undecided: {
+    code: 11,
+    meaning:
+      '`models doctor --write-card`: no card written, because the sample leaves a scale, channel order, layout or label order open (the ties are listed)',
+  },
 } as const
 
 export type ExitCodeName = keyof typeof EXIT_CODES

@@ -1,4 +1,5 @@
 import { readdirSync, statSync } from 'node:fs'
+import type { z } from 'zod'
 import path from 'node:path'
 import { dataError, messageOf } from '../base/errors.js'
 import { EVAL_SCHEMA, evalDocumentSchema, type EvalResult } from '../documents/evalDocument.js'
@@ -13,12 +14,16 @@ export type BoardDocument =
   | { kind: 'cv'; file: string; doc: CvResult }
   | { kind: 'robust'; file: string; doc: RobustResult }
 
-const SCHEMAS = {
-  [EVAL_SCHEMA]: { kind: 'eval', schema: evalDocumentSchema },
-  [SPEED_SCHEMA]: { kind: 'speed', schema: speedDocumentSchema },
-  [CV_SCHEMA]: { kind: 'cv', schema: cvDocumentSchema },
-  [ROBUST_SCHEMA]: { kind: 'robust', schema: robustDocumentSchema },
-} as const
+/** By the document's `schema` field, text from the file: a Map, so `"schema": "constructor"` finds nothing. */
+const SCHEMAS: ReadonlyMap<string, { kind: BoardDocument['kind']; schema: z.ZodType }> = new Map<
+  string,
+  { kind: BoardDocument['kind']; schema: z.ZodType }
+>([
+  [EVAL_SCHEMA, { kind: 'eval', schema: evalDocumentSchema }],
+  [SPEED_SCHEMA, { kind: 'speed', schema: speedDocumentSchema }],
+  [CV_SCHEMA, { kind: 'cv', schema: cvDocumentSchema }],
+  [ROBUST_SCHEMA, { kind: 'robust', schema: robustDocumentSchema }],
+])
 
 export interface Collected {
   documents: BoardDocument[]
@@ -35,8 +40,8 @@ function readOne(file: string): BoardDocument | string {
     return messageOf(error).replace(`${file}: `, '')
   }
   const tag = schemaOf(raw)
-  const entry = typeof tag === 'string' && tag in SCHEMAS ? SCHEMAS[tag as keyof typeof SCHEMAS] : undefined
-  if (!entry) return `field 'schema' is ${JSON.stringify(tag)}; expected one of ${Object.keys(SCHEMAS).join(', ')}`
+  const entry = typeof tag === 'string' ? SCHEMAS.get(tag) : undefined
+  if (!entry) return `field 'schema' is ${JSON.stringify(tag)}; expected one of ${[...SCHEMAS.keys()].join(', ')}`
   const parsed = entry.schema.safeParse(raw)
   if (!parsed.success) return `not a valid ${String(tag)} document: ${describeIssues(parsed.error)}`
   return { kind: entry.kind, file, doc: parsed.data } as BoardDocument

@@ -1,6 +1,7 @@
 import { dataError } from '../base/errors.js'
 import type { BoardDocument } from './collect.js'
 import { readHistory, storedDocumentPath, type HistoryEntry } from './historyStore.js'
+import { ownValue } from '../base/textKeys.js'
 
 export interface HistoryFilter {
   metric: string
@@ -24,7 +25,7 @@ export function trend(entries: readonly HistoryEntry[], filter: HistoryFilter): 
   const previous = new Map<string, number>()
   const out: TrendPoint[] = []
   for (const entry of entries) {
-    const value = entry.metrics[filter.metric]
+    const value = ownValue(entry.metrics, filter.metric)
     if (value === undefined) continue
     if (filter.model && !matchesModel(entry, filter.model)) continue
     if (filter.branch && entry.branch !== filter.branch) continue

@@ -59,6 +59,11 @@ const scores = (m: Scores): Scores => ({
   samples: m.samples,
 })
 
+/** How the faces were found, for the protocol name: nothing for the dataset's own crops (the default). */
+function facesTag(mode: 'dataset' | 'detect' | 'none' | undefined): string {
+  return mode === 'detect' ? ' · faces detected' : mode === 'none' ? ' · whole images' : ''
+}
+
 function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefined {
   if (entry.kind === 'eval') {
     const d = entry.doc
@@ -76,7 +81,8 @@ function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefine
       name: rowModelName(d.model.path, d.model.card.origin.source),
       preset: presetFor(d.model.path, d.model.card),
       dataset: d.dataset.name,
-      split: fold ? `fold ${fold.fold} of ${fold.folds}` : d.dataset.split,
+      // detected, dataset-cropped and whole-frame faces are different protocols: never ranked together
+      split: (fold ? `fold ${fold.fold} of ${fold.folds}` : d.dataset.split) + facesTag(d.dataset.faces?.mode),
       claimKind: { kind: 'split', split: d.dataset.split },
       tta: d.model.card.tta,
       labels: d.labelMapping.columns,

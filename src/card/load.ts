@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
-import { cardError } from '../base/errors.js'
+import { cardError, type FerbenchError } from '../base/errors.js'
 import { readJsonFile } from '../base/jsonFile.js'
-import { presetCard, presetNames } from './presets.js'
+import { presetCard, presetNames, presetsFittingInput } from './presets.js'
+import type { ModelInputInfo } from './resolve.js'
 import { parseCard, type CardFile } from './schema.js'
 
 /** The card the user chose: a card file (--card) or a preset (--preset); neither means the sidecar beside the model. */
@@ -26,12 +27,33 @@ function sidecarCandidates(modelPath: string): string[] {
   return [`${modelPath}.ferbench.json`, `${withoutExt}.ferbench.json`]
 }
 
-function noCard(modelPath: string): never {
-  throw cardError(
+/**
+ * The error for a model with no card (exit 5): where a card can come from, the built-in presets
+ * whose input fits the model's input shape (when the caller knows it), and the two commands that
+ * find or list the rest (`models doctor`, on the command's own data when given; `models inspect --card-skeleton`).
+ */
+export function noCardError(
+  modelPath: string,
+  input?: ModelInputInfo,
+  data?: { dataset: string; data: string; split?: string | undefined },
+): FerbenchError {
+  const fitting = input ? presetsFittingInput(input) : []
+  const presets = !input
+    ? ''
+    : fitting.length > 0
+      ? ` Built-in presets whose input fits this model's input [${input.shape.join(', ')}]: ${fitting.join(', ')} (a fit of the input size only: check the preset's scale and labels are this model's, \`ferbench models presets\`).`
+      : ` No built-in preset's input fits this model's input [${input.shape.join(', ')}].`
+  return cardError(
     `${modelPath}: no model card. The model file cannot say its label order or pixel scale; ` +
       `give --card <file.json> or --preset <name>, or put a card at ${sidecarCandidates(modelPath)[0]} ` +
-      `(needs at least "labels" and "scale"; input size, channels and layout are read from the model where unambiguous)`,
+      `(needs at least "labels" and "scale"; input size, channels and layout are read from the model where unambiguous).${presets} ` +
+      `To find the card from labelled images: \`ferbench models doctor --model ${modelPath} ${data ? `--dataset ${data.dataset} --data ${data.data}${data.split ? ` --split ${data.split}` : ''}` : '--dataset <name> --data <path>'} --write-card ${sidecarCandidates(modelPath)[0]}\`; ` +
+      `to list the fields the model settles and those to fill: \`ferbench models inspect --model ${modelPath} --card-skeleton\` (docs/doctor.md)`,
   )
+}
+
+function noCard(modelPath: string): never {
+  throw noCardError(modelPath)
 }
 
 /**

@@ -1,3 +1,4 @@
+import { knownDim, shapeLayout, type ModelInputInfo } from './resolve.js'
 import { CARD_DEFAULTS, parseCard, type CardFile } from './schema.js'
 
 /**
@@ -19,6 +20,7 @@ const FER2013_TENCROP_44 = {
   output: 'logits',
 }
 
+// biome-ignore lint/plugin: read only through Object.hasOwn in rawPreset (a --preset name is user text)
 const RAW_PRESETS: Record<string, unknown> = {
   // ONNX model zoo, validated/vision/body_analysis/emotion_ferplus (Barsoum et al. 2016, arXiv:1608.01041):
   // README "Preprocessing": gray 64×64, input shape (1,1,64,64), pixel values 0–255 not normalised;
@@ -30,6 +32,7 @@ const RAW_PRESETS: Record<string, unknown> = {
     input: { height: 64, width: 64, channels: 1, layout: 'NCHW' },
     scale: 'raw255',
     resize: 'bilinear',
+    tta: 'none',
     labels: ['neutral', 'happiness', 'surprise', 'sadness', 'anger', 'disgust', 'fear', 'contempt'],
     output: 'logits',
     batch: 1,
@@ -46,6 +49,7 @@ const RAW_PRESETS: Record<string, unknown> = {
     input: { height: 64, width: 64, channels: 1, layout: 'NHWC' },
     scale: 'symmetric',
     resize: 'bilinear',
+    tta: 'none',
     labels: ['anger', 'disgust', 'fear', 'happiness', 'sadness', 'surprise', 'neutral'],
     output: 'probabilities',
     source: 'https://github.com/oarriaga/face_classification (src/utils/preprocessor.py, src/utils/datasets.py)',
@@ -77,6 +81,7 @@ const RAW_PRESETS: Record<string, unknown> = {
     input: { height: 84, width: 84, channels: 1 },
     scale: 'unit',
     resize: 'bilinear',
+    tta: 'none',
     labels: ['neutral', 'anger', 'contempt', 'disgust', 'fear', 'happiness', 'sadness', 'surprise'],
     output: 'logits',
     source: 'https://arxiv.org/abs/1711.07011; https://github.com/cuguilke/microexpnet',
@@ -85,6 +90,17 @@ const RAW_PRESETS: Record<string, unknown> = {
   // Distribution Training", github.com/zengqunzhao/EfficientFace: test transform Resize((224, 224)),
   // ToTensor, Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225]); RGB, NCHW; no TTA;
   // RAF-DB labels 0 Neutral, 1 Happy, 2 Sad, 3 Surprise, 4 Fear, 5 Disgust, 6 Anger.
+  'progressive-teacher': {
+    $comment:
+      'Progressive Teacher, MobileFaceNet backbone (OpenCV model zoo facial_expression_recognition_mobilefacenet_2022july): 112×112 RGB NCHW, (x/255 − 0.5)/0.5, labels angry, disgust, fearful, happy, neutral, sad, surprised. Output kind not stated (argmax only): logits assumed.',
+    input: { height: 112, width: 112, channels: 3, layout: 'NCHW', channelOrder: 'RGB' },
+    scale: 'symmetric',
+    resize: 'bilinear',
+    tta: 'none',
+    labels: ['anger', 'disgust', 'fear', 'happiness', 'neutral', 'sadness', 'surprise'],
+    output: 'logits',
+    source: 'https://github.com/opencv/opencv_zoo (models/facial_expression_recognition/facial_fer_model.py)',
+  },
   efficientface: {
     $comment: 'EfficientFace (AAAI 2021): 224×224 RGB, ImageNet mean/std, no TTA, EfficientFace (RAF-DB) label order.',
     input: { height: 224, width: 224, channels: 3, layout: 'NCHW' },
@@ -92,6 +108,7 @@ const RAW_PRESETS: Record<string, unknown> = {
     mean: [0.485, 0.456, 0.406],
     std: [0.229, 0.224, 0.225],
     resize: 'bilinear',
+    tta: 'none',
     labels: ['neutral', 'happiness', 'sadness', 'surprise', 'fear', 'disgust', 'anger'],
     output: 'logits',
     source: 'https://github.com/zengqunzhao/EfficientFace (main.py test transforms, RAF-DB dataset loader)',
@@ -111,6 +128,48 @@ export function rawPreset(name: string): unknown {
 export function presetCard(name: string): CardFile | undefined {
   const raw = rawPreset(name)
   return raw === undefined ? undefined : parseCard(raw, `preset:${name}`)
+}
+
+/**
+ * Whether a card's input fields fit a model input shape: every size, channel count and layout the
+ * card states agrees with a dimension the shape fixes (in the card's layout, else the layout the
+ * shape settles by itself; both are tried when neither says). A fit says nothing about the card's
+ * scale or labels: a preset that fits is a candidate to check, not an answer.
+ */
+export function cardFitsInput(card: CardFile, input: ModelInputInfo, options: { sizeFixed?: boolean } = {}): boolean {
+  const shape = input.shape
+  if (shape.length !== 4) return false
+  const own = shapeLayout(shape)
+  const layouts: Array<'NCHW' | 'NHWC'> = card.input.layout ? [card.input.layout] : own ? [own] : ['NCHW', 'NHWC']
+  return layouts.some((layout) => {
+    const [c, h, w] = layout === 'NCHW' ? [shape[1], shape[2], shape[3]] : [shape[3], shape[1], shape[2]]
+    const agrees = (fromCard: number | undefined, dim: number | string | undefined): boolean => {
+      const fixed = knownDim(dim)
+      return fromCard === undefined || fixed === undefined || fixed === fromCard
+    }
+    const channels = knownDim(c)
+    if (card.input.channels === undefined && channels !== undefined && channels !== 1 && channels !== 3) return false
+    const batch = knownDim(shape[0])
+    if (card.batch !== undefined && batch !== undefined && card.batch !== batch) return false
+    if (options.sizeFixed && (knownDim(h) === undefined || knownDim(w) === undefined)) return false
+    return agrees(card.input.channels, c) && agrees(card.input.height, h) && agrees(card.input.width, w)
+  })
+}
+
+/**
+ * The built-in presets whose input (size, channels, layout) fits a model's input shape, in preset
+ * order. Only a shape that fixes height and width is matched, and only against presets that state
+ * a size (anything else fits every shape and says nothing).
+ */
+export function presetsFittingInput(input: ModelInputInfo): string[] {
+  return presetNames().filter((name) => {
+    const card = presetCard(name)!
+    return (
+      card.input.height !== undefined &&
+      card.input.width !== undefined &&
+      cardFitsInput(card, input, { sizeFixed: true })
+    )
+  })
 }
 
 export interface PresetSummary {

@@ -1,6 +1,7 @@
 import { EMOTIONS } from '../labels/emotions.js'
 import { knownDim, shapeLayout } from './resolve.js'
-import { channelOrders, resizeKinds, scaleKinds } from './schema.js'
+import { channelOrders, resizeKinds, scaleKinds, ttaKinds } from './schema.js'
+import { textRecord } from '../base/textKeys.js'
 
 /** One card field: settled by the model file, or to be filled by the user from the allowed values. */
 export interface SkeletonField {
@@ -33,8 +34,8 @@ export function cardSkeleton(
   const toFill: SkeletonField[] = []
   const shape = input.shape
   const layout = shapeLayout(shape)
-  const template: Record<string, unknown> = {}
-  const input_: Record<string, unknown> = {}
+  const template = textRecord<unknown>()
+  const input_ = textRecord<unknown>()
   if (layout)
     settled.push({
       field: 'input.layout',
@@ -94,6 +95,13 @@ export function cardSkeleton(
     allowed: '{"size": <input side>, "from": <side resized to first>} or leave out',
     note: 'a centre crop after resizing, if the model was evaluated that way',
   })
+  toFill.push({
+    field: 'tta',
+    allowed: [...ttaKinds],
+    default: 'none',
+    note: 'test-time augmentation: none, flip (average with the mirrored image) or tencrop (needs crop)',
+  })
+  template.tta = 'none'
   const classes = knownDim(output?.shape[output.shape.length - 1])
   toFill.push({
     field: 'labels',

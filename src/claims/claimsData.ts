@@ -291,6 +291,25 @@ export const CLAIMS_DATA: ClaimInput[] = [
     cannotRun: 'the unit is ambiguous ("Params(MB)"): compare `ferbench speed` params and model bytes by hand',
   },
   {
+    id: 'progressive-teacher-rafdb',
+    system: 'Progressive Teacher, MobileFaceNet backbone (Jiang et al. 2021; OpenCV model zoo, 2022 July)',
+    modelFamily: 'MobileFaceNet',
+    dataset: 'rafdb',
+    metric: 'accuracy',
+    value: 88.27,
+    unit: '%',
+    source: 'https://github.com/opencv/opencv_zoo (models/facial_expression_recognition/README.md, results table)',
+    protocol: {
+      kind: 'split',
+      split: 'test',
+      tta: 'none',
+      input: { height: 112, width: 112, channels: 3 },
+      preset: 'progressive-teacher',
+    },
+    protocolNotes:
+      "RAF-DB basic test set (3,068 images), 7 classes; the publisher aligns faces to 112×112 with 5 landmarks (YuNet detector), ferbench feeds RAF-DB's own aligned 100×100 faces resized to 112×112: a different alignment, so a small gap is expected",
+  },
+  {
     id: 'mini-xception-fer2013',
     system: 'mini-Xception (Arriaga et al. 2017, face_classification)',
     modelFamily: 'mini-Xception',

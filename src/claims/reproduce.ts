@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { FerbenchError, usageError } from '../base/errors.js'
 import { evaluate } from '../eval/evaluate.js'
+import type { EvalResult } from '../documents/evalDocument.js'
 import { evalSpec } from '../eval/spec.js'
 import { requireModelFile } from '../base/inputFile.js'
 import { modelIdentity } from '../identity/modelFiles.js'
@@ -28,6 +29,8 @@ export type Verdict = 'reproduced' | 'not reproduced' | 'not comparable'
 export interface ReproduceOptions {
   claimId: string
   model?: string
+  /** Said when --model is missing: e.g. that the claim's model is in the registry and how to pull it. */
+  modelHint?: string
   data?: string
   card?: string
   preset?: string
@@ -73,9 +76,11 @@ function notComparable(claim: Claim, reasons: string[], warnings: string[] = [])
   return { ...base(claim), measured: null, difference: null, verdict: 'not comparable', reasons, warnings }
 }
 
-function requireFile(flag: string, file: string | undefined, claim: Claim): string {
+function requireFile(flag: string, file: string | undefined, claim: Claim, hint?: string): string {
   if (file === undefined)
-    throw usageError(`reproduce ${claim.id}: needs ${flag} (${claim.metric} claim on ${claim.dataset})`)
+    throw usageError(
+      `reproduce ${claim.id}: needs ${flag} (${claim.metric} claim on ${claim.dataset})${hint ? `; ${hint}` : ''}`,
+    )
   return file
 }
 
@@ -86,7 +91,7 @@ function publishedTolerance(value: number): number {
 }
 
 async function reproduceSize(claim: Claim, options: ReproduceOptions): Promise<ReproduceResult> {
-  const model = requireFile('--model', options.model, claim)
+  const model = requireFile('--model', options.model, claim, options.modelHint)
   requireModelFile(model)
   const { sha256, bytes } = await modelIdentity(model) // every file of the model (tfjs shards, ONNX external data)
   const mb = bytes / 1e6
@@ -112,7 +117,7 @@ async function reproduceSize(claim: Claim, options: ReproduceOptions): Promise<R
 }
 
 async function reproduceSpeed(claim: Claim, options: ReproduceOptions): Promise<ReproduceResult> {
-  const model = requireFile('--model', options.model, claim)
+  const model = requireFile('--model', options.model, claim, options.modelHint)
   const { benchmark } = await import('../speed/benchmark.js')
   const { speedSpec } = await import('../speed/spec.js')
   const result = await benchmark(
@@ -172,7 +177,7 @@ async function reproduceAccuracy(claim: Claim, options: ReproduceOptions): Promi
     return notComparable(claim, [
       `ferbench has no '${claim.dataset}' dataset adapter (known: ${datasetNames().join(', ')})`,
     ])
-  const model = requireFile('--model', options.model, claim)
+  const model = requireFile('--model', options.model, claim, options.modelHint)
   const data = requireFile('--data', options.data, claim)
   if (!existsSync(data))
     throw new FerbenchError('data', `${data}: not found (the ${claim.dataset} data for claim ${claim.id})`)
@@ -183,7 +188,7 @@ async function reproduceAccuracy(claim: Claim, options: ReproduceOptions): Promi
       : p.preset
         ? { preset: p.preset }
         : {}
-  let result
+  let result: EvalResult
   try {
     const spec = evalSpec({
       model,

@@ -1,6 +1,5 @@
 import { Command, Errors } from '@oclif/core'
 import { FerbenchError } from '../base/errors.js'
-import { EXIT_CODES } from '../base/exitCodes.js'
 import { plainOutput, terminalText } from '../report/escape.js'
 import type { Terminal } from './terminal.js'
 
@@ -50,5 +49,3 @@ export abstract class FerbenchCommand extends Command {
     throw new Errors.ExitError(failure.exitCode)
   }
 }
-
-export { EXIT_CODES }

@@ -10,6 +10,10 @@ export interface DatasetFlagValues {
   fold?: number | undefined
   'max-pixels'?: number | undefined
   'allow-outside-root'?: boolean | undefined
+  faces?: 'dataset' | 'detect' | 'none' | undefined
+  'face-margin'?: number | undefined
+  'face-index'?: number | undefined
+  align?: boolean | undefined
 }
 
 /** The adapter options these flags give (an absent flag is undefined, an unset switch too). */
@@ -23,5 +27,9 @@ export function evalDatasetOptions(flags: DatasetFlagValues): Omit<DatasetOption
     fold: flags.fold,
     maxPixels: flags['max-pixels'],
     allowOutsideRoot: flags['allow-outside-root'] || undefined,
+    faces: flags.faces,
+    faceMargin: flags['face-margin'],
+    faceIndex: flags['face-index'],
+    faceAlign: flags.align || undefined,
   }
 }

@@ -4,10 +4,10 @@
  * without importing any command module (and with them sharp, onnxruntime-node, tfjs, zod schemas).
  * Run after tsc: the manifest describes dist/ and must be regenerated whenever dist/ changes.
  */
-import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Plugin } from '@oclif/core'
+import { writeFileAtomic } from '../base/atomicWrite.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const plugin = new Plugin({
@@ -19,7 +19,8 @@ const plugin = new Plugin({
 })
 await plugin.load()
 const target = path.join(root, 'oclif.manifest.json')
-writeFileSync(target, `${JSON.stringify(plugin.manifest, null, 2)}\n`)
+// atomically: a CLI started meanwhile reads the old manifest or the new one, never half of one
+writeFileAtomic(target, `${JSON.stringify(plugin.manifest, null, 2)}\n`)
 console.log(
   `wrote ${path.relative(process.cwd(), target) || target}: ${Object.keys(plugin.manifest.commands).length} commands`,
 )

@@ -5,7 +5,7 @@ import type { EvalResult } from '../documents/evalDocument.js'
 import type { CvResult } from '../documents/cvDocument.js'
 import { modelFlags } from '../cli/flags/model.js'
 import { runnerFlags } from '../cli/flags/runner.js'
-import { adapterFlags, dataFlags, foldFlags, imageLimitFlags } from '../cli/flags/dataset.js'
+import { adapterFlags, dataFlags, faceFlags, foldFlags, imageLimitFlags } from '../cli/flags/dataset.js'
 import { concurrencyFlag, scoringFlags, strictFlag } from '../cli/flags/evaluation.js'
 import { formatFlag, outputFlag, reportFlag } from '../cli/flags/output.js'
 import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
@@ -52,6 +52,7 @@ export default class Eval extends FerbenchCommand {
         'print on stderr where the time went: start-up, read, decode, preprocess, infer, metrics, write (also in the JSON as timing.split)',
     }),
     ...imageLimitFlags,
+    ...faceFlags,
     shard: Flags.string({
       description:
         'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`. `auto`: i/n from the engine running it (Kubernetes Indexed Job, SLURM array, GitLab/CircleCI/Buildkite parallel)',

@@ -1,5 +1,7 @@
 import { LIMITS } from '../base/limits.js'
-import { Args } from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
+import { cacheDirFlag } from '../cli/flags/zoo.js'
+import { zooModelForClaim } from '../zoo/forClaim.js'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { progressOnStderr } from '../cli/progress.js'
 import { cardFlag, modelFlag, presetFlag } from '../cli/flags/model.js'
@@ -19,6 +21,7 @@ export default class Reproduce extends FerbenchCommand {
     '<%= config.bin %> reproduce vgg19-fer2013-privatetest --model vgg19.onnx --data fer2013.csv',
     '<%= config.bin %> reproduce fixture-oracle-fer2013-privatetest --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv',
     '<%= config.bin %> reproduce fixture-oracle-fer2013-64px --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv',
+    '<%= config.bin %> reproduce ferplus-ferplus-privatetest --pull --data fer2013.csv',
   ]
 
   static override args = { claim: Args.string({ description: 'claim id (see ferbench claims)', required: true }) }
@@ -32,6 +35,11 @@ export default class Reproduce extends FerbenchCommand {
     threads: threadsFlag(`intra-op threads (1–${LIMITS.threads})`),
     device: deviceFlag(),
     runner: runnerFlag({ description: 'runner' }),
+    pull: Flags.boolean({
+      description:
+        "without --model: download the claim's model from the registry first (`ferbench models list`), verified by sha256; never without this flag",
+    }),
+    'cache-dir': cacheDirFlag(),
   }
 
   async run(): Promise<ReproduceResult> {
@@ -39,9 +47,19 @@ export default class Reproduce extends FerbenchCommand {
     const progress = progressOnStderr(!this.jsonEnabled(), 'reproducing')
     let result: ReproduceResult
     try {
+      const zoo = flags.model
+        ? {}
+        : await zooModelForClaim(args.claim, {
+            ...(flags['cache-dir'] ? { cacheDir: flags['cache-dir'] } : {}),
+            pull: flags.pull,
+            timeoutS: 30,
+            attempts: 5,
+          })
+      const model = flags.model ?? zoo.path
       result = await reproduceClaim({
         claimId: args.claim,
-        ...(flags.model ? { model: flags.model } : {}),
+        ...(model ? { model } : {}),
+        ...(zoo.hint ? { modelHint: zoo.hint } : {}),
         ...(flags.data ? { data: flags.data } : {}),
         ...(flags.card ? { card: flags.card } : {}),
         ...(flags.preset ? { preset: flags.preset } : {}),

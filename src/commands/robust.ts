@@ -14,8 +14,15 @@ import { writeFileAtomic } from '../base/atomicWrite.js'
 import { usageError } from '../base/errors.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
 import type { RobustResult } from '../documents/robustDocument.js'
-import { CORRUPTIONS, SEVERITIES, type Corruption } from '../documents/robustDocument.js'
-import { DEFAULT_ROBUST_SEED, robust } from '../robust/robust.js'
+import { CORRUPTIONS, ROBUST_SCHEMA, SEVERITIES, type Corruption } from '../documents/robustDocument.js'
+import { DEFAULT_ROBUST_SEED, robust, type RobustResumeFrom } from '../robust/robust.js'
+import { DEFAULT_ROBUST_PARTIAL_FILE, robustResumeFromPartial } from '../robust/robustResume.js'
+import { readRobustDocument } from '../robust/mergeRobust.js'
+import { checkReferenceCovers, referenceErrors } from '../robust/imagenetC.js'
+import { debugPauseAfterPartial, watchInterrupts } from '../cli/interrupt.js'
+import { FIXED_BY_RESUME } from '../cli/evalRun.js'
+import { PartialResultError } from '../eval/partialResult.js'
+import type { EvalSpec } from '../eval/spec.js'
 
 /** Comma-separated values of a list flag, each checked against the allowed ones. */
 function list<T extends string | number>(
@@ -47,6 +54,7 @@ export default class Robust extends FerbenchCommand {
     '<%= config.bin %> robust',
     '<%= config.bin %> robust --model m.onnx --data fer2013.csv --corruptions gaussian-noise,jpeg --severities 1,3,5 --output robust.json --report robust.html',
     '<%= config.bin %> robust --model fixtures/models/oracle.onnx --data fixtures/fer2013/fer2013.csv --corruptions gaussian-noise --severities 1,3',
+    '<%= config.bin %> robust --corruptions jpeg,contrast --severities 1,5 --output ref.json && <%= config.bin %> robust --model fixtures/models/tinyconv.onnx --data fixtures/fer2013/fer2013.csv --corruptions jpeg,contrast --severities 1,5 --reference ref.json',
   ]
 
   static override flags = {
@@ -70,7 +78,14 @@ export default class Robust extends FerbenchCommand {
         'seed of the random parts (noise, motion direction, rotation sign); with the sample id it fixes every corrupted image',
       default: DEFAULT_ROBUST_SEED,
     }),
+    reference: Flags.string({
+      description:
+        "a reference model's ferbench/robust@1 document on the same samples, corruptions, severities and seed: adds ImageNet-C's mCE and relative mCE (referenceErrors)",
+    }),
     output: outputFlag({ description: 'write the ferbench/robust@1 JSON to this file (atomically)' }),
+    resume: Flags.string({
+      description: `continue an interrupted run from its partial result (written on SIGINT/SIGTERM to --output, else ./${DEFAULT_ROBUST_PARTIAL_FILE}); the final result replaces it unless --output is given`,
+    }),
     format: formatFlag(),
     report: reportFlag({
       description: 'write a report file (.md, .html, .png with a line chart per corruption, .json, .txt); repeatable',
@@ -78,37 +93,110 @@ export default class Robust extends FerbenchCommand {
   }
 
   async run(): Promise<RobustResult> {
-    const { flags } = await this.parse(Robust)
-    const spec = evalSpecFromFlags('robust', flags, {})
-    if (flags.folds !== undefined && flags.fold === undefined)
-      throw usageError('robust evaluates one split or one fold: give --fold with --folds')
-    const corruptions = list<Corruption>('corruptions', flags.corruptions, CORRUPTIONS, (s) => s as Corruption)
-    const severities = list<number>('severities', flags.severities, SEVERITIES, Number)
+    const { flags, raw } = await this.parse(Robust)
+    let spec: EvalSpec
+    let conditions: { corruptions: Corruption[]; severities: number[]; seed: number }
+    let resumeFrom: RobustResumeFrom | undefined
+    if (flags.resume) {
+      const given = raw.flatMap((r) =>
+        r.type === 'flag' && r.flag !== undefined && FIXED_BY_ROBUST_RESUME.includes(r.flag) ? [r.flag] : [],
+      )
+      if (given.length > 0)
+        throw usageError(
+          `--resume ${flags.resume}: ${given.map((flag) => `--${flag}`).join(', ')} cannot be given with --resume; the partial result fixes them ` +
+            '(only --concurrency and the output flags --output, --report, --format, --json may be given)',
+        )
+      const partial = robustResumeFromPartial(flags.resume, flags.concurrency)
+      spec = partial.spec
+      conditions = {
+        corruptions: partial.document.corruptions,
+        severities: partial.document.severities,
+        seed: partial.document.seed,
+      }
+      resumeFrom = partial.resumeFrom
+    } else {
+      spec = evalSpecFromFlags('robust', flags, {})
+      if (flags.folds !== undefined && flags.fold === undefined)
+        throw usageError('robust evaluates one split or one fold: give --fold with --folds')
+      conditions = {
+        corruptions: list<Corruption>('corruptions', flags.corruptions, CORRUPTIONS, (s) => s as Corruption),
+        severities: list<number>('severities', flags.severities, SEVERITIES, Number),
+        seed: flags.seed,
+      }
+    }
+    const output = flags.output ?? flags.resume
     checkOutputs(
-      [{ flag: '--output', file: flags.output }, ...(flags.report ?? []).map((file) => ({ flag: '--report', file }))],
+      [{ flag: '--output', file: output }, ...(flags.report ?? []).map((file) => ({ flag: '--report', file }))],
       [
-        { flag: '--model', file: flags.model },
-        { flag: '--card', file: flags.card },
-        { flag: '--data', file: flags.data },
-        { flag: '--labels', file: flags.labels },
+        { flag: '--model', file: spec.model },
+        { flag: '--card', file: spec.card },
+        { flag: '--data', file: spec.data },
+        { flag: '--labels', file: spec.datasetOptions?.labels },
       ],
     )
     reportFormats('robust', flags.format, flags.report ?? []) // each --report file's format, checked before the run
+    const reference = flags.reference === undefined ? undefined : readRobustDocument(flags.reference)
+    if (reference && flags.reference) checkReferenceCovers(reference, flags.reference, conditions)
     const progress = progressOnStderr(!this.jsonEnabled(), 'robust')
-    let result: RobustResult
+    const interrupts = watchInterrupts()
     try {
-      result = await robust(spec, { corruptions, severities, seed: flags.seed, onProgress: passProgress(progress) })
+      let result: RobustResult
+      try {
+        result = await robust(
+          spec,
+          { ...conditions, onProgress: passProgress(progress) },
+          { signal: interrupts.signal, resumeFrom },
+        )
+      } catch (error) {
+        if (error instanceof PartialResultError && isRobustPartial(error.partial)) {
+          const file = this.writePartial(error.partial, output)
+          this.terminal().note(
+            `ferbench robust: stopped by an error after ${error.partial.dataset.samples + error.partial.clean.failures} sample(s); partial result (complete:false) written to ${file}; ` +
+              `fix the input, then continue with: ferbench robust --resume ${file}`,
+          )
+        }
+        throw error
+      } finally {
+        progress.stop()
+      }
+      if (result.complete === false) {
+        const file = this.writePartial(result, output)
+        this.terminal().note(
+          `ferbench robust: interrupted after ${result.clean.samples + result.clean.failures} sample(s); partial result (complete:false) written to ${file}; ` +
+            `continue with: ferbench robust --resume ${file}`,
+        )
+        process.exitCode = EXIT_CODES.interrupted.code
+        await debugPauseAfterPartial()
+        return result
+      }
+      if (reference && flags.reference)
+        result = { ...result, referenceErrors: referenceErrors(result, reference, flags.reference) }
+      for (const why of result.referenceErrors?.undefinedBecause ?? []) this.logToStderr(`warning: ${why}`)
+      if (output) writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)
+      const text = await writeReports(
+        { kind: 'robust', result },
+        { format: flags.format, files: flags.report, json: this.jsonEnabled() },
+      )
+      if (text !== undefined) this.log(text)
+      if (result.clean.failures > 0 || result.results.some((r) => r.failures > 0))
+        process.exitCode = EXIT_CODES.incomplete.code
+      return result
     } finally {
-      progress.stop()
+      interrupts.dispose()
     }
-    if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
-    const text = await writeReports(
-      { kind: 'robust', result },
-      { format: flags.format, files: flags.report, json: this.jsonEnabled() },
-    )
-    if (text !== undefined) this.log(text)
-    if (result.clean.failures > 0 || result.results.some((r) => r.failures > 0))
-      process.exitCode = EXIT_CODES.incomplete.code
-    return result
   }
+
+  /** Writes a partial result to `output` (else ./ferbench-robust.partial.json); returns the file written. */
+  private writePartial(result: RobustResult, output: string | undefined): string {
+    const file = output ?? DEFAULT_ROBUST_PARTIAL_FILE
+    writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`)
+    return file
+  }
+}
+
+/** The robust flags that fix what is evaluated: taken from the partial result under --resume, never given again. */
+const FIXED_BY_ROBUST_RESUME = [...FIXED_BY_RESUME, 'corruptions', 'severities', 'seed']
+
+function isRobustPartial(partial: unknown): partial is RobustResult {
+  return typeof partial === 'object' && partial !== null && 'schema' in partial && partial.schema === ROBUST_SCHEMA
 }

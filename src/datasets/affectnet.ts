@@ -22,7 +22,10 @@ export const AFFECTNET_LABELS: readonly Emotion[] = [
 const NON_EMOTION: Readonly<Record<number, string>> = { 8: 'None', 9: 'Uncertain', 10: 'No-Face' }
 const LISTS = 'Manually_Annotated_file_lists'
 const IMAGES = 'Manually_Annotated_Images'
-const SPLIT_FILES: Readonly<Record<string, string>> = { training: 'training.csv', validation: 'validation.csv' }
+const SPLIT_FILES: ReadonlyMap<string, string> = new Map([
+  ['training', 'training.csv'],
+  ['validation', 'validation.csv'],
+])
 const COLUMNS = ['subDirectory_filePath', 'face_x', 'face_y', 'face_width', 'face_height', 'expression'] as const
 
 export const affectnetInfo: DatasetInfo = {
@@ -43,9 +46,12 @@ export class AffectnetAdapter implements DatasetAdapter {
   private readonly root: string
   private readonly classes: 7 | 8
   private readonly rule: RootRule
+  /** --faces none or detect: whole images, not the list's face box. */
+  private readonly wholeFrames: boolean
 
   constructor(options: DatasetOptions) {
     this.limits = decodeLimitsOf(options)
+    this.wholeFrames = options.faces === 'none' || options.faces === 'detect'
     this.classes = options.classes ?? 8
     if (this.classes !== 7 && this.classes !== 8)
       throw usageError(`--classes ${String(options.classes)}: AffectNet is read with 7 or 8 classes`)
@@ -64,7 +70,7 @@ export class AffectnetAdapter implements DatasetAdapter {
   }
 
   async *samples(split: string): AsyncIterable<Sample> {
-    const fileName = SPLIT_FILES[split]
+    const fileName = SPLIT_FILES.get(split)
     if (!fileName) throw usageError(`--split ${split}: AffectNet splits are training, validation`)
     const list = path.join(this.root, LISTS, fileName)
     requireRegularFile(list, { what: `AffectNet's ${split} list`, fail: dataError })
@@ -125,7 +131,9 @@ export class AffectnetAdapter implements DatasetAdapter {
         label: AFFECTNET_LABELS[code]!,
         source: `${where} (${file})`,
         load: async () =>
-          cropBox(await decodeImageFile(file, this.limits), { left, top, width, height }, `${where} (${relative})`),
+          this.wholeFrames
+            ? decodeImageFile(file, this.limits)
+            : cropBox(await decodeImageFile(file, this.limits), { left, top, width, height }, `${where} (${relative})`),
       }
     }
     if (!cols) throw dataError(`${list}: no header row (expected '${COLUMNS.join(',')},…')`)

@@ -103,6 +103,8 @@ export class CkplusAdapter implements DatasetAdapter {
   private readonly root: string
   private readonly rule: RootRule
   private readonly neutral: boolean
+  /** --faces none or detect: whole frames, not the landmarks' crop. */
+  private readonly wholeFrames: boolean
 
   constructor(options: DatasetOptions) {
     this.limits = decodeLimitsOf(options)
@@ -111,6 +113,7 @@ export class CkplusAdapter implements DatasetAdapter {
     this.root = layout.root
     this.rule = rootRule(layout.root, options)
     this.neutral = options.ckplusNeutral === true
+    this.wholeFrames = options.faces === 'none' || options.faces === 'detect'
     if (layout.kind === 'ck48') {
       const classes = subfolders(layout.root, this.rule).map((d) => parseEmotion(d))
       this.labels = classes.includes('neutral') ? CKPLUS_CODES : CKPLUS_LABELS
@@ -217,6 +220,7 @@ export class CkplusAdapter implements DatasetAdapter {
             source: file,
             load: async () => {
               const image = await decodeImageFile(file, this.limits)
+              if (this.wholeFrames) return image
               let text: string
               try {
                 text = await readSmallTextFile(

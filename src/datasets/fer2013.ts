@@ -4,6 +4,7 @@ import { dataError, usageError } from '../base/errors.js'
 import type { Emotion } from '../labels/emotions.js'
 import type { DatasetAdapter, DatasetInfo, Sample } from './types.js'
 import type { RawImage } from '../base/image.js'
+import { textRecord } from '../base/textKeys.js'
 
 /** FER2013 emotion codes 0–6 in canonical names (docs/datasets.md). */
 export const FER2013_LABELS: readonly Emotion[] = [
@@ -89,7 +90,7 @@ export class Fer2013Adapter implements DatasetAdapter {
     if (!(FER2013_SPLITS as readonly string[]).includes(split)) {
       throw usageError(`--split ${split}: FER2013 splits are ${FER2013_SPLITS.join(', ')}`)
     }
-    const found: Record<string, number> = {}
+    const found = textRecord<number>()
     for await (const r of readFer2013Rows(this.file)) {
       const where = `${this.file} row ${r.row}`
       checkUsage(r.usage, where)

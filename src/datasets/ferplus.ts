@@ -10,11 +10,11 @@ import type { RawImage } from '../base/image.js'
 
 /** fer2013new.csv vote columns after `Usage,Image name`: the 8 emotions in FER+ order, then unknown and NF. */
 const FERPLUS_VOTE_COLUMNS = [...EMOTIONS, 'unknown', 'NF'] as const
-const FERPLUS_ALIASES: Readonly<Record<string, string>> = {
-  FER2013Train: 'Training',
-  FER2013Valid: 'PublicTest',
-  FER2013Test: 'PrivateTest',
-}
+const FERPLUS_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['FER2013Train', 'Training'],
+  ['FER2013Valid', 'PublicTest'],
+  ['FER2013Test', 'PrivateTest'],
+])
 
 export const ferplusInfo: DatasetInfo = {
   name: 'ferplus',
@@ -116,7 +116,7 @@ export class FerplusAdapter implements DatasetAdapter {
   }
 
   async *samples(requested: string): AsyncIterable<Sample> {
-    const split = FERPLUS_ALIASES[requested] ?? requested
+    const split = FERPLUS_ALIASES.get(requested) ?? requested
     if (!(FER2013_SPLITS as readonly string[]).includes(split)) {
       throw usageError(
         `--split ${requested}: FER+ splits are ${FER2013_SPLITS.join(', ')} (or FER2013Train, FER2013Valid, FER2013Test)`,

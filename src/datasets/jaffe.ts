@@ -6,17 +6,17 @@ import { requireDirectory, SkippedFiles, walkImages, warnOnce, relativeId } from
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'
 
 /** JAFFE expression codes in canonical names. */
-export const JAFFE_CODES: Readonly<Record<string, Emotion>> = {
-  NE: 'neutral',
-  HA: 'happiness',
-  SA: 'sadness',
-  SU: 'surprise',
-  AN: 'anger',
-  DI: 'disgust',
-  FE: 'fear',
-}
+export const JAFFE_CODES: ReadonlyMap<string, Emotion> = new Map<string, Emotion>([
+  ['NE', 'neutral'],
+  ['HA', 'happiness'],
+  ['SA', 'sadness'],
+  ['SU', 'surprise'],
+  ['AN', 'anger'],
+  ['DI', 'disgust'],
+  ['FE', 'fear'],
+])
 /** JAFFE's native order (as its codes are usually listed): NE HA SA SU AN DI FE. */
-const JAFFE_LABELS: readonly Emotion[] = Object.values(JAFFE_CODES)
+const JAFFE_LABELS: readonly Emotion[] = [...JAFFE_CODES.values()]
 
 export const jaffeInfo: DatasetInfo = {
   name: 'jaffe',
@@ -38,7 +38,7 @@ export interface JaffeName {
 /** `KA.AN1.39.tiff` → {subject KA, code AN, index 1, imageId 39}; undefined when the name does not parse. */
 function parseJaffeName(fileName: string): JaffeName | undefined {
   const m = /^([A-Za-z]{2})\.([A-Za-z]{2})(\d+)\.(\d+)\.[A-Za-z]+$/.exec(fileName)
-  if (!m || JAFFE_CODES[m[2]!.toUpperCase()] === undefined) return undefined
+  if (!m || !JAFFE_CODES.has(m[2]!.toUpperCase())) return undefined
   return { subject: m[1]!.toUpperCase(), code: m[2]!.toUpperCase(), index: Number(m[3]), imageId: Number(m[4]) }
 }
 
@@ -80,7 +80,7 @@ export class JaffeAdapter implements DatasetAdapter {
       yield {
         id,
         subject: parsed.subject,
-        label: JAFFE_CODES[parsed.code]!,
+        label: JAFFE_CODES.get(parsed.code)!,
         source: file,
         load: () => decodeImageFile(file, this.limits),
       }

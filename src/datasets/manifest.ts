@@ -182,11 +182,11 @@ export class ManifestAdapter implements DatasetAdapter {
 }
 
 /** A row's extra-column values by header name; empty cells are absent (the '(none)' group). */
-function extraAttributes(fields: readonly string[], extra: Columns['extra']): Record<string, string> {
-  const out: Record<string, string> = {}
+function extraAttributes(fields: readonly string[], extra: Columns['extra']): ReadonlyMap<string, string> {
+  const out = new Map<string, string>()
   for (const c of extra) {
     const v = fields[c.index] ?? ''
-    if (v !== '') out[c.name] = v
+    if (v !== '') out.set(c.name, v)
   }
   return out
 }

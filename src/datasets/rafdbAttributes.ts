@@ -50,9 +50,10 @@ function parseRafdbAttributes(text: string, file: string): Record<RafdbAttribute
   return out
 }
 
-/** The attributes of one image; {} when its file is absent (the sample counts in the '(none)' group). */
-export async function readRafdbAttributes(root: string, stem: string): Promise<Record<string, string>> {
+/** The attributes of one image; none when its file is absent (the sample counts in the '(none)' group). */
+export async function readRafdbAttributes(root: string, stem: string): Promise<ReadonlyMap<string, string>> {
   const file = rafdbAttributeFile(root, stem)
-  if (!existsSync(file)) return {}
-  return parseRafdbAttributes(await readFile(file, 'utf8'), file)
+  if (!existsSync(file)) return new Map()
+  const parsed = parseRafdbAttributes(await readFile(file, 'utf8'), file)
+  return new Map(RAFDB_ATTRIBUTE_NAMES.map((name) => [name, parsed[name]]))
 }

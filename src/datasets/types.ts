@@ -13,9 +13,10 @@ export interface Sample {
   load(): Promise<RawImage>
   /**
    * Per-sample attributes for `eval --slice-by` beyond the subject (RAF-DB's gender/race/age,
-   * a manifest's extra columns); read only when slicing. Missing ones are absent keys.
+   * a manifest's extra columns); read only when slicing. Missing ones are absent keys. A Map: the
+   * names and values are text from the dataset (src/base/textKeys.ts).
    */
-  attributes?(): Promise<Record<string, string>>
+  attributes?(): Promise<ReadonlyMap<string, string>>
 }
 
 export interface DatasetOptions {
@@ -38,6 +39,15 @@ export interface DatasetOptions {
   maxPixels?: number
   /** --allow-outside-root: list-based adapters may read image paths outside the dataset root. */
   allowOutsideRoot?: boolean
+  /**
+   * --faces: `dataset` crops with the boxes or landmarks the dataset ships (the default; whole images
+   * where it ships none), `none` feeds whole images, `detect` crops detected faces (src/faces/, applied by the engine).
+   */
+  faces?: 'dataset' | 'detect' | 'none'
+  /** --face-margin, --face-index, --align: the crop rule of `--faces detect` (src/faces/faceCrop.ts). */
+  faceMargin?: number
+  faceIndex?: number
+  faceAlign?: boolean
 }
 
 /** Which fold of which split an adapter yields (set by the fold wrapper in folds.ts). */

@@ -55,6 +55,49 @@ export interface DecideContext {
   seed: number
   /** Card fields the sample could not test (e.g. resize when no image needs resizing, channel order on gray images). */
   untried: string[]
+  /** The candidate the declared card describes, if any: its resize and crop win second-order ties. */
+  declaredSpec?: CandidateSpec | undefined
+  /** Labelled images the sample could have been drawn from (the split, plus other splits when allowed), for the advice. */
+  available: number
+  /** Other splits of the dataset the sample may still grow into with --other-splits (empty when used or none). */
+  otherSplits: string[]
+}
+
+/**
+ * First-order fields change what the model is fed in kind (pixel scale, channel order, layout,
+ * which output is which emotion): a tie among them blocks the card. Second-order fields (resize
+ * kernel, crop) change it by a few pixels: a tie among them is settled by the declared card's value,
+ * else ferbench's default (bilinear, no crop), and listed in the card's origin.evidence.unsettled.
+ */
+export const SECOND_ORDER_FIELDS = ['resize', 'crop'] as const
+const secondOrderOnly = (fields: readonly string[]): boolean =>
+  fields.length > 0 && fields.every((f) => (SECOND_ORDER_FIELDS as readonly string[]).includes(f))
+
+/** One second-order field the sample leaves open: the value written, why, and the candidates that tie with it. */
+export interface UnsettledField {
+  field: 'resize' | 'crop'
+  /** The value written into the card (crop: null for no crop). */
+  value: unknown
+  /** Why that value: the declared card's, ferbench's default, or the best candidate's. */
+  from: string
+  /** Each candidate that ties with the written card and has another value here: McNemar against the written card. */
+  alternatives: Array<{ candidate: string; value: unknown; b01: number; b10: number; pValue: number }>
+}
+
+function fieldValue(spec: CandidateSpec, field: 'resize' | 'crop'): unknown {
+  return field === 'resize' ? spec.resize : spec.crop ? { ...spec.crop } : null
+}
+
+/**
+ * The member of a second-order tie group whose resize and crop are preferred: the declared card's
+ * values, else bilinear and no crop; among equally preferred ones the best ranked (the list is ranked).
+ */
+function preferredMember(group: readonly Evaluated[], declared: CandidateSpec | undefined): Evaluated {
+  const resize = declared?.resize ?? 'bilinear'
+  const crop = declared?.crop
+  const score = (e: Evaluated): number =>
+    Number(e.spec.resize === resize) + Number(e.spec.crop?.size === crop?.size && e.spec.crop?.from === crop?.from)
+  return group.reduce((best, e) => (score(e) > score(best) ? e : best), group[0]!)
 }
 
 interface Decision {
@@ -67,9 +110,11 @@ interface Decision {
  * The ranked table, the ties and the recommendation. A candidate ties with the top one when
  * McNemar's exact test on the samples where exactly one of them is right gives p ≥ alpha; one
  * with identical predictions on every sample is "equivalent" (the sample cannot tell the fields
- * apart, and any of them scores this data the same). The top candidate is recommended only when
- * nothing ties with it and no two of its outputs tie on their label order (outputs of classes the
- * dataset lacks excepted).
+ * apart, and any of them scores this data the same). A tie blocks the card only when the tied
+ * candidates differ in a first-order field (scale, channel order, layout); a tie in resize or crop
+ * only is settled by the declared card's values, else bilinear and no crop (preferredMember), and
+ * listed as unsettled. The chosen card is recommended unless such a first-order tie exists or two of
+ * its outputs tie on their label order (outputs of classes the dataset lacks excepted).
  */
 export function decide(
   list: readonly Evaluated[],
@@ -82,7 +127,6 @@ export function decide(
   const candidates: DoctorCandidate[] = []
   const tied: Evaluated[] = []
   const equivalent: Evaluated[] = []
-  let runnerUp: { e: Evaluated; b01: number; b10: number; pValue: number } | undefined
   for (const e of ranked) {
     const a = e.analysis
     let vsBest: DoctorCandidate['vsBest'] = null
@@ -93,7 +137,6 @@ export function decide(
       verdict = t.identical ? 'equivalent' : t.pValue >= DOCTOR_ALPHA ? 'tied' : 'worse'
       if (verdict === 'tied') tied.push(e)
       if (verdict === 'equivalent') equivalent.push(e)
-      if (!t.identical && !runnerUp) runnerUp = { e, ...t }
     }
     candidates.push({
       name: candidateName(e.spec),
@@ -109,21 +152,44 @@ export function decide(
   }
   const ties: DoctorTie[] = []
   const topName = candidateName(top.spec)
-  if (tied.length > 0) {
-    const first = tied[0]!
+  const firstOrder = tied.filter((e) => !secondOrderOnly(differingFields(top.spec, e.spec)))
+  const secondOrder = tied.filter((e) => secondOrderOnly(differingFields(top.spec, e.spec)))
+  if (firstOrder.length > 0) {
+    const first = firstOrder[0]!
     const t = pairedTest(top.analysis.best, first.analysis.best)
-    const needed = samplesToSeparate(t.b01, t.b10, n, DOCTOR_ALPHA)
     ties.push({
       kind: 'candidates',
-      candidates: [topName, ...tied.map((e) => candidateName(e.spec))],
-      fields: union(tied.map((e) => differingFields(top.spec, e.spec))),
+      candidates: [topName, ...firstOrder.map((e) => candidateName(e.spec))],
+      fields: union(firstOrder.map((e) => differingFields(top.spec, e.spec))),
       blocking: true,
       detail:
         `${topName} (${pct(top.analysis.best.accuracy)}) and ${candidateName(first.spec)} (${pct(first.analysis.best.accuracy)}) disagree on ` +
         `${t.b01 + t.b10} of ${n} samples, each right where the other is wrong ${t.b10} vs ${t.b01} times (McNemar p=${pValueBrief(t.pValue)} ≥ ${DOCTOR_ALPHA}); ` +
-        (needed !== undefined
-          ? `about ${needed} samples of this kind would separate a difference this size (--samples ${needed})`
-          : 'more samples of the same kind would not separate them: they need images on which these fields change the prediction'),
+        separationAdvice(t.b01, t.b10, context),
+    })
+  }
+  // Second-order ties: the card takes the declared card's resize/crop, else bilinear and no crop.
+  const sameFirstOrder = equivalent.filter((e) => secondOrderOnly(differingFields(top.spec, e.spec)))
+  const chosen = preferredMember([top, ...secondOrder, ...sameFirstOrder], context.declaredSpec)
+  const unsettled = unsettledFields(chosen, [top, ...secondOrder], context)
+  if (secondOrder.length > 0) {
+    const fields = union(secondOrder.map((e) => differingFields(top.spec, e.spec)))
+    const secondOrderTest = pairedTest(top.analysis.best, secondOrder[0]!.analysis.best)
+    ties.push({
+      kind: 'candidates',
+      candidates: [topName, ...secondOrder.map((e) => candidateName(e.spec))],
+      fields,
+      blocking: false,
+      detail:
+        `${fields.join(' and ')} only (second-order fields): ${[top, ...secondOrder]
+          .filter((e) => e !== chosen)
+          .map((e) => {
+            const t = pairedTest(chosen.analysis.best, e.analysis.best)
+            return `${candidateName(e.spec)} ${pct(e.analysis.best.accuracy)} (McNemar p=${pValueBrief(t.pValue)})`
+          })
+          .join(', ')} against ${candidateName(chosen.spec)} ${pct(chosen.analysis.best.accuracy)}; ` +
+        `the card takes ${unsettled.map((u) => `${u.field} ${JSON.stringify(u.value)} (${u.from})`).join(' and ')} and lists ${unsettled.length === 1 ? 'it' : 'them'} in origin.evidence.unsettled; ` +
+        separationAdvice(secondOrderTest.b01, secondOrderTest.b10, context),
     })
   }
   if (equivalent.length > 0) {
@@ -135,11 +201,11 @@ export function decide(
       blocking: false,
       detail:
         `identical predictions on every sampled image: this model's predictions on this data do not depend on ${fields.join(', ')}; ` +
-        `any of these scores it the same. Kept ${topName} (${top.declared ? `from the declared card, ${context.declaredSource}` : 'the first tried'}); ` +
+        `any of these scores it the same. Kept ${candidateName(chosen.spec)} (${chosen.declared ? `from the declared card, ${context.declaredSource}` : chosen === top ? 'the first tried' : "the declared card's resize and crop, else ferbench's defaults"}); ` +
         'images on which these fields change the prediction would separate them',
     })
   }
-  for (const tie of labelTies(top.analysis.confusion, top.analysis.best.labels, datasetLabels, DOCTOR_ALPHA)) {
+  for (const tie of labelTies(chosen.analysis.confusion, chosen.analysis.best.labels, datasetLabels, DOCTOR_ALPHA)) {
     const [a, b] = tie.labels
     ties.push({
       kind: 'labels',
@@ -153,19 +219,86 @@ export function decide(
     })
   }
   const blocking = ties.some((t) => t.blocking)
-  const recommended = blocking ? null : recommendation(top, runnerUp, equivalent, context)
+  const recommended = blocking
+    ? null
+    : recommendation(chosen, top, runnerUpOf(chosen, ranked), equivalent, unsettled, context)
   return { candidates, ties, recommended }
 }
 
+/** The best-ranked other candidate whose predictions differ from the chosen one's, with McNemar against it. */
+function runnerUpOf(
+  chosen: Evaluated,
+  ranked: readonly Evaluated[],
+): { e: Evaluated; b01: number; b10: number; pValue: number } | undefined {
+  for (const e of ranked) {
+    if (e === chosen) continue
+    const t = pairedTest(chosen.analysis.best, e.analysis.best)
+    if (!t.identical) return { e, b01: t.b01, b10: t.b10, pValue: t.pValue }
+  }
+  return undefined
+}
+
+/** What would separate two tied candidates, never asking for more images than the data holds. */
+function separationAdvice(b01: number, b10: number, context: DecideContext): string {
+  const n = context.samples
+  const needed = samplesToSeparate(b01, b10, n, DOCTOR_ALPHA)
+  if (needed === undefined)
+    return 'more samples of the same kind would not separate them: they need images on which these fields change the prediction'
+  if (needed <= context.available)
+    return `about ${needed} samples of this kind would separate a difference this size (--samples ${needed}; ${context.available} labelled images are available)`
+  const more =
+    context.otherSplits.length > 0
+      ? `--other-splits adds ${context.otherSplits.join(', ')} (images the model may have been trained on)`
+      : 'only a larger labelled dataset could'
+  return `about ${needed} samples of this kind would separate a difference this size, more than the ${context.available} labelled images available${n >= context.available ? ' (all used)' : ''}; ${more}`
+}
+
+/** The second-order fields a tie leaves open, each with the value written and the tied alternatives' p-values. */
+function unsettledFields(chosen: Evaluated, group: readonly Evaluated[], context: DecideContext): UnsettledField[] {
+  const out: UnsettledField[] = []
+  for (const field of SECOND_ORDER_FIELDS) {
+    const value = fieldValue(chosen.spec, field)
+    const alternatives = group
+      .filter((e) => e !== chosen && JSON.stringify(fieldValue(e.spec, field)) !== JSON.stringify(value))
+      .map((e) => {
+        const t = pairedTest(chosen.analysis.best, e.analysis.best)
+        return {
+          candidate: candidateName(e.spec),
+          value: fieldValue(e.spec, field),
+          b01: t.b01,
+          b10: t.b10,
+          pValue: t.pValue,
+        }
+      })
+    if (alternatives.length === 0) continue
+    const declared = context.declaredSpec ? fieldValue(context.declaredSpec, field) : undefined
+    const fallback = field === 'resize' ? 'bilinear' : null
+    const from =
+      declared !== undefined && JSON.stringify(declared) === JSON.stringify(value)
+        ? `the declared card, ${context.declaredSource}`
+        : JSON.stringify(value) === JSON.stringify(fallback)
+          ? "ferbench's default"
+          : 'the best candidate (the preferred value is significantly worse)'
+    out.push({ field, value, from, alternatives })
+  }
+  return out
+}
+
 function recommendation(
+  chosen: Evaluated,
   top: Evaluated,
   runnerUp: { e: Evaluated; b01: number; b10: number; pValue: number } | undefined,
   equivalent: readonly Evaluated[],
+  unsettled: readonly UnsettledField[],
   context: DecideContext,
 ): NonNullable<DoctorResult['recommended']> {
-  const a = top.analysis
-  const base = specCard(top.spec, a.best.labels, a.output)
-  const undetermined = union([...equivalent.map((e) => differingFields(top.spec, e.spec)), context.untried])
+  const a = chosen.analysis
+  const base = specCard(chosen.spec, a.best.labels, a.output)
+  const undetermined = union([
+    ...equivalent.filter((e) => e !== chosen).map((e) => differingFields(chosen.spec, e.spec)),
+    context.untried,
+  ]).filter((f) => !unsettled.some((u) => u.field === f))
+  const open = [...undetermined, ...unsettled.map((u) => u.field)]
   const inferred = [
     'input.layout',
     'input.channels',
@@ -175,7 +308,7 @@ function recommendation(
     'crop',
     'labels',
     'output',
-  ].filter((f) => !undetermined.includes(f) && (f !== 'input.channelOrder' || top.spec.channels === 3))
+  ].filter((f) => !open.includes(f) && (f !== 'input.channelOrder' || chosen.spec.channels === 3))
   const card: DoctorCard = {
     $comment: `Written by ferbench models doctor from ${context.samples} ${context.dataset} ${context.split} images; origin says which fields it inferred and on what evidence.`,
     ...base,
@@ -187,7 +320,8 @@ function recommendation(
         split: context.split,
         samples: context.samples,
         seed: context.seed,
-        candidate: candidateName(top.spec),
+        candidate: candidateName(chosen.spec),
+        ...(chosen !== top ? { bestRanked: candidateName(top.spec) } : {}),
         accuracy: a.best.accuracy,
         accuracyCI95: a.best.accuracyCI95,
         runnerUp: runnerUp
@@ -204,11 +338,12 @@ function recommendation(
         keptFrom:
           undetermined.length === 0
             ? null
-            : top.declared
+            : chosen.declared
               ? context.declaredSource
               : 'the first candidate tried (ferbench defaults)',
+        unsettled: unsettled.map((u) => ({ ...u, alternatives: u.alternatives.map((x) => ({ ...x })) })),
       },
     },
   }
-  return { name: candidateName(top.spec), card, accuracy: a.best.accuracy, accuracyCI95: a.best.accuracyCI95 }
+  return { name: candidateName(chosen.spec), card, accuracy: a.best.accuracy, accuracyCI95: a.best.accuracyCI95 }
 }

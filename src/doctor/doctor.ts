@@ -9,7 +9,8 @@ import { loadCard } from '../card/load.js'
 import { createRunner } from '../runners/registry.js'
 import type { Device } from '../runners/types.js'
 import { cardError, dataError, modelError } from '../base/errors.js'
-import { fileBytes, machineInfo, sha256File, toolVersion } from '../identity/provenance.js'
+import { machineInfo, toolVersion } from '../identity/provenance.js'
+import { modelIdentity } from '../identity/modelFiles.js'
 import {
   candidateName,
   inputChoices,
@@ -19,14 +20,17 @@ import {
   stage2Specs,
   type CandidateSpec,
 } from './candidates.js'
-import { DOCTOR_ALPHA, decide, evaluated, rank, type Evaluated } from './decide.js'
+import { DOCTOR_ALPHA, SECOND_ORDER_FIELDS, decide, evaluated, rank, type Evaluated } from './decide.js'
 import { DOCTOR_SCHEMA, type DoctorResult } from '../documents/doctorDocument.js'
 import { runCandidates, type RunStats } from './runCandidates.js'
-import { stratifiedSample } from './sample.js'
+import { growSample, stratifiedSample, type StratifiedSample } from './sample.js'
+import { probeOutputLength } from './probe.js'
 import { percent, percentFigure } from '../base/format.js'
 
 export const DOCTOR_DEFAULT_SAMPLES = 350
 export const DOCTOR_DEFAULT_SEED = 1
+/** Decoded pixels a grown sample may hold (the memory bound of adaptive sampling). */
+export const DOCTOR_MAX_SAMPLE_BYTES = 1024 ** 3
 
 export interface DoctorOptions {
   model: string
@@ -35,7 +39,7 @@ export interface DoctorOptions {
   split?: string
   samples?: number
   seed?: number
-  /** A card to check (its labels are the declared order; its values win ties); else --preset, else the sidecar. */
+  /** A card to check (its labels are the declared order; its resize/crop win second-order ties, its values win among identical predictions); else --preset, else the sidecar. */
   card?: string
   preset?: string
   device?: Device
@@ -43,6 +47,8 @@ export interface DoctorOptions {
   threads?: number
   batch?: number
   datasetOptions?: Omit<DatasetOptions, 'data' | 'split'>
+  /** When the split cannot settle a blocking tie, let the sample grow into the dataset's other splits too. */
+  otherSplits?: boolean
   onProgress?: (candidatesDone: number) => void
 }
 
@@ -74,11 +80,19 @@ function declaredCard(options: DoctorOptions): { card: CardFile; source: string 
   return loadCard(options.model, { card: options.card, preset: options.preset }, () => undefined)
 }
 
+/** One sampling round: what was sampled and whether its ties still blocked the card. */
+interface Round {
+  samples: number
+  splits: string[]
+  blocking: string[]
+}
+
 /**
  * `ferbench models doctor`: which card does this model want? Samples the split (stratified,
  * seeded), decodes each image once, runs every candidate card the input shape allows, and ranks
  * them by accuracy under the best label assignment (src/doctor/decide.ts says when one is
- * recommended).
+ * recommended). When a tie blocks the card, the sample grows: to every labelled image of the split,
+ * then (with otherSplits) the dataset's other splits, until the tie is settled or the data runs out.
  */
 export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
   const started = performance.now()
@@ -98,26 +112,36 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
   })
   try {
     warnings.push(...runner.info.notes)
+    const decoded = new Map<string, RawImage>()
     const t0 = performance.now()
-    const sample = await stratifiedSample(adapter, split, requested, seed)
-    const decodeSeconds = (performance.now() - t0) / 1000
+    let sample = await stratifiedSample(adapter, split, requested, seed, decoded)
+    let decodeSeconds = (performance.now() - t0) / 1000
     warnings.push(...adapter.warnings)
-    for (const failure of sample.failures) warnings.push(`sample skipped (could not be decoded): ${failure}`)
+    const failures = new Set(sample.failures)
     if (sample.images.length === 0)
       throw dataError(`${options.data}: split ${split} gave no decodable samples to try the model on`)
     if (sample.images.length < requested)
       warnings.push(`${sample.images.length} samples in split ${split} (asked for ${requested})`)
-    const images = sample.images.map((s) => s.image)
-    const truth = sample.images.map((s) => s.label)
+    const splitTotal = Object.values(sample.available).reduce((a, b) => a + b, 0)
     const datasetLabels = [...adapter.labels]
 
-    const outShape = runner.outputs[0]?.shape ?? []
-    const outDim = outShape[outShape.length - 1]
-    const classes = typeof outDim === 'number' && outDim > 0 ? outDim : declared?.card.labels.length
-    if (classes === undefined)
-      throw cardError(
-        `${options.model}: the output's class count is dynamic; give a card (--card) whose labels say how many outputs there are`,
+    const size = commonSize(sample.images.map((s) => s.image))
+    const choices = inputChoices(runner.input, declared?.card.input, size)
+    const shapeOpen = runner.input.shape.slice(1).some((d) => typeof d !== 'number' || d <= 0)
+    if (shapeOpen)
+      warnings.push(
+        `the model input [${runner.input.shape.join(', ')}] leaves dimensions open; tried ${choices.map((c) => `${c.layout} ${c.channels}×${c.height}×${c.width}`).join(', ')}`,
       )
+    const fixedBatch =
+      typeof runner.input.shape[0] === 'number' && runner.input.shape[0] > 0 ? runner.input.shape[0] : undefined
+    const outputLength = await probeOutputLength(runner, choices, fixedBatch, options.model)
+    const classes = outputLength.classes
+    if (outputLength.from === 'probe') {
+      const shape = runner.outputs[0]?.shape ?? []
+      warnings.push(
+        `the model's output ${shape.length > 0 ? `[${shape.join(', ')}]` : '(no shape recorded)'} leaves the class count dynamic: one inference (${outputLength.probedWith}) returned ${classes} scores per sample`,
+      )
+    }
     if (classes < 2 || classes > EMOTIONS.length)
       throw cardError(
         `${options.model}: ${classes} outputs per sample; the doctor labels 2 to ${EMOTIONS.length} emotion outputs`,
@@ -129,22 +153,7 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
     }
     const declaredLabels = declared ? [...declared.card.labels] : defaultLabels(datasetLabels, classes)
     const declaredSource = declared ? declared.source : `${adapter.name} label order (no card given)`
-
-    const size = commonSize(images)
-    const choices = inputChoices(runner.input, declared?.card.input, size)
-    const shapeOpen = runner.input.shape.slice(1).some((d) => typeof d !== 'number' || d <= 0)
-    if (shapeOpen)
-      warnings.push(
-        `the model input [${runner.input.shape.join(', ')}] leaves dimensions open; tried ${choices.map((c) => `${c.layout} ${c.channels}×${c.height}×${c.width}`).join(', ')}`,
-      )
-    const colour = hasColour(images)
-    if (!colour && choices.some((c) => c.channels === 3))
-      warnings.push(
-        'the sampled images are gray: RGB, BGR and gray channel orders give the same input, so channel order is not tried',
-      )
     const declaredSpec = declared ? specOfCard(declared.card, choices) : undefined
-    const fixedBatch =
-      typeof runner.input.shape[0] === 'number' && runner.input.shape[0] > 0 ? runner.input.shape[0] : undefined
     const stats: RunStats = { inferMs: 0, preprocessMs: 0, rows: 0 }
     let done = 0
     const runOptions = {
@@ -154,49 +163,110 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
       stats,
       onCandidate: () => options.onProgress?.(++done),
     }
-    const all: Evaluated[] = []
-    const failed: Array<{ name: string; error: string }> = []
-    const runStage = async (specs: CandidateSpec[], stage: 1 | 2): Promise<void> => {
-      const fresh = specs.filter((s) => !all.some((e) => sameSpec(e.spec, s)))
-      const scores = await runCandidates(runner, fresh, images, declaredLabels, runOptions)
-      fresh.forEach((spec, i) => {
-        const got = scores[i]!
-        if (typeof got === 'string') {
-          failed.push({ name: candidateName(spec), error: got })
-          return
-        }
-        const isDeclared = declaredSpec !== undefined && sameSpec(spec, declaredSpec)
-        all.push(evaluated(spec, stage, got, truth, declaredLabels, datasetLabels, isDeclared, all.length))
+    const otherSplits = adapter.splits().filter((s) => s !== split)
+    const rounds: Round[] = []
+    let usedSplits = [split]
+
+    /** Every candidate on one sample, and the decision. */
+    const tryAll = async (current: StratifiedSample) => {
+      const images = current.images.map((s) => s.image)
+      const truth = current.images.map((s) => s.label)
+      const colour = hasColour(images)
+      const all: Evaluated[] = []
+      const failed: Array<{ name: string; error: string }> = []
+      const runStage = async (specs: CandidateSpec[], stage: 1 | 2): Promise<void> => {
+        const fresh = specs.filter((s) => !all.some((e) => sameSpec(e.spec, s)))
+        const scores = await runCandidates(runner, fresh, images, declaredLabels, runOptions)
+        fresh.forEach((spec, i) => {
+          const got = scores[i]!
+          if (typeof got === 'string') {
+            failed.push({ name: candidateName(spec), error: got })
+            return
+          }
+          const isDeclared = declaredSpec !== undefined && sameSpec(spec, declaredSpec)
+          all.push(evaluated(spec, stage, got, truth, declaredLabels, datasetLabels, isDeclared, all.length))
+        })
+        if (all.length === 0)
+          throw modelError(
+            `${options.model}: the model ran under none of the candidate cards; ${failed[0]?.name}: ${failed[0]?.error}`,
+          )
+      }
+      const stage1 = stage1Specs(choices, colour)
+      if (declaredSpec && !stage1.some((s) => sameSpec(s, declaredSpec))) stage1.push(declaredSpec)
+      await runStage(stage1, 1)
+      const best1 = rank(all)[0]!.spec
+      const resizes = images.some((img) => img.width !== best1.width || img.height !== best1.height)
+      await runStage(stage2Specs(best1, resizes), 2)
+      const untried = [
+        ...(resizes ? [] : ['resize']),
+        ...(!colour && choices.some((c) => c.channels === 3) ? ['input.channelOrder'] : []),
+      ]
+      const decision = decide(all, datasetLabels, {
+        declaredSource,
+        samples: images.length,
+        dataset: adapter.name,
+        split: usedSplits.join('+'),
+        seed,
+        untried,
+        declaredSpec,
+        available: usedSplits.length > 1 ? Object.values(current.available).reduce((a, b) => a + b, 0) : splitTotal,
+        otherSplits: options.otherSplits ? [] : otherSplits,
       })
-      if (all.length === 0)
-        throw modelError(
-          `${options.model}: the model ran under none of the candidate cards; ${failed[0]?.name}: ${failed[0]?.error}`,
-        )
+      return { decision, colour, resizes, failed, best1, perClass: current.perClass }
     }
-    const stage1 = stage1Specs(choices, colour)
-    if (declaredSpec && !stage1.some((s) => sameSpec(s, declaredSpec))) stage1.push(declaredSpec)
-    await runStage(stage1, 1)
-    const best1 = rank(all)[0]!.spec
-    const resizes = images.some((img) => img.width !== best1.width || img.height !== best1.height)
-    await runStage(stage2Specs(best1, resizes), 2)
+
+    let outcome = await tryAll(sample)
+    const blockingFields = (): string[] => [
+      ...new Set(
+        outcome.decision.ties
+          .filter((t) => t.blocking)
+          .flatMap((t) => t.fields)
+          .filter((f) => !(SECOND_ORDER_FIELDS as readonly string[]).includes(f)),
+      ),
+    ]
+    rounds.push({ samples: sample.images.length, splits: [...usedSplits], blocking: blockingFields() })
+    const bytesPerImage = sample.images.reduce((n, s) => n + s.image.data.length, 0) / Math.max(1, sample.images.length)
+    const limit = Math.max(sample.images.length, Math.floor(DOCTOR_MAX_SAMPLE_BYTES / Math.max(1, bytesPerImage)))
+    const growths: string[][] = [
+      [split],
+      ...(options.otherSplits && otherSplits.length > 0 ? [[split, ...otherSplits]] : []),
+    ]
+    for (const splits of growths) {
+      if (outcome.decision.recommended !== null) break
+      const t1 = performance.now()
+      const grown = await growSample(adapter, splits, limit, seed, decoded)
+      decodeSeconds += (performance.now() - t1) / 1000
+      for (const f of grown.failures) failures.add(f)
+      if (grown.images.length <= sample.images.length) continue // nothing more to draw from these splits
+      const total = Object.values(grown.available).reduce((a, b) => a + b, 0)
+      if (grown.images.length < total)
+        warnings.push(
+          `the grown sample holds ${grown.images.length} of the ${total} labelled images of ${splits.join(', ')} (decoded pixels kept under ${DOCTOR_MAX_SAMPLE_BYTES / 1024 ** 3} GiB)`,
+        )
+      warnings.push(
+        `a tie on ${blockingFields().join(', ')} blocked the card at ${sample.images.length} samples: the sample grew to ${grown.images.length} (${splits.join(', ')})`,
+      )
+      sample = grown
+      usedSplits = [...splits]
+      outcome = await tryAll(sample)
+      rounds.push({ samples: sample.images.length, splits: [...usedSplits], blocking: blockingFields() })
+    }
+    if (outcome.decision.recommended === null && !options.otherSplits && otherSplits.length > 0)
+      warnings.push(
+        `no card: a tie on ${blockingFields().join(', ')} remains with every labelled image of ${split}; --other-splits lets the sample grow into ${otherSplits.join(', ')} (images the model may have been trained on)`,
+      )
+    const { decision, colour, resizes, failed, best1 } = outcome
+    const images = sample.images.map((s) => s.image)
+    for (const failure of failures) warnings.push(`sample skipped (could not be decoded): ${failure}`)
+    if (!colour && choices.some((c) => c.channels === 3))
+      warnings.push(
+        'the sampled images are gray: RGB, BGR and gray channel orders give the same input, so channel order is not tried',
+      )
     if (!resizes)
       warnings.push(
         `the sampled images are already ${best1.width}×${best1.height}: no resizing happens, so the resize kernel is not tried`,
       )
-
     for (const f of failed) warnings.push(`candidate ${f.name} did not run (the model rejects that input): ${f.error}`)
-    const untried = [
-      ...(resizes ? [] : ['resize']),
-      ...(!colour && choices.some((c) => c.channels === 3) ? ['input.channelOrder'] : []),
-    ]
-    const decision = decide(all, datasetLabels, {
-      declaredSource,
-      samples: images.length,
-      dataset: adapter.name,
-      split,
-      seed,
-      untried,
-    })
     const top = decision.candidates[0]!
     const chance = 1 / Object.keys(sample.perClass).length
     if (top.bestAssignment.accuracyCI95[0] <= chance) {
@@ -205,19 +275,21 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
           `[${top.bestAssignment.accuracyCI95.map((x) => percentFigure(x, 1)).join(', ')}]. Check that the images are face crops like the model's training data and that the file is the trained model`,
       )
     }
+    const identity = await modelIdentity(options.model)
     return {
       schema: DOCTOR_SCHEMA,
       createdAt: new Date().toISOString(),
       tool: { name: 'ferbench', version: toolVersion() },
       model: {
         path: path.resolve(options.model),
-        sha256: await sha256File(options.model),
-        bytes: fileBytes(options.model),
+        sha256: identity.sha256,
+        bytes: identity.bytes,
         input: {
           name: runner.input.name,
           shape: runner.input.shape.map((d) => (typeof d === 'number' && d > 0 ? d : -1)),
         },
         outputs: classes,
+        outputsFrom: outputLength.from,
       },
       dataset: { name: adapter.name, path: path.resolve(options.data), split, labels: datasetLabels },
       samples: images.length,
@@ -227,6 +299,8 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
         perClass: sample.perClass,
         available: sample.available,
         rule: 'per class, the samples with the smallest sha256(seed, id), in equal shares (a class with fewer gives the rest to the others)',
+        splits: usedSplits,
+        rounds,
       },
       declared: { labels: declaredLabels, source: declaredSource },
       rule: {

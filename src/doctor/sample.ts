@@ -3,6 +3,7 @@ import type { DatasetAdapter, Sample } from '../datasets/types.js'
 import type { RawImage } from '../base/image.js'
 import type { Emotion } from '../labels/emotions.js'
 import { messageOf } from '../base/errors.js'
+import { textRecord } from '../base/textKeys.js'
 
 /** One sampled image, decoded once and reused by every candidate card. */
 export interface SampledImage {
@@ -38,7 +39,7 @@ export function allocate(available: readonly number[], requested: number): numbe
     available.reduce((a, b) => a + b, 0),
   )
   for (;;) {
-    const open = available.map((n, i) => i).filter((i) => take[i]! < available[i]!)
+    const open = available.map((_, i) => i).filter((i) => take[i]! < available[i]!)
     if (left <= 0 || open.length === 0) return take
     const share = Math.max(1, Math.floor(left / open.length))
     for (const i of open) {
@@ -60,6 +61,8 @@ export async function stratifiedSample(
   split: string,
   requested: number,
   seed: number,
+  /** Images decoded by an earlier, smaller sample (keyed by split and id): reused, not decoded again. */
+  decoded?: Map<string, RawImage>,
 ): Promise<StratifiedSample> {
   const kept = new Map<Emotion, Array<{ key: string; sample: Sample }>>()
   const available = new Map<Emotion, number>()
@@ -86,10 +89,12 @@ export async function stratifiedSample(
   chosen.sort((a, b) => (a.key < b.key ? -1 : 1))
   const images: SampledImage[] = []
   const failures: string[] = []
-  const perClass: Record<string, number> = {}
+  const perClass = textRecord<number>()
   for (const { sample } of chosen) {
     try {
-      const image = await sample.load()
+      const key = `${split}\u0000${sample.id}`
+      const image = decoded?.get(key) ?? (await sample.load())
+      decoded?.set(key, image)
       images.push({ id: sample.id, label: sample.label, source: sample.source, image })
       perClass[sample.label] = (perClass[sample.label] ?? 0) + 1
     } catch (error) {
@@ -97,4 +102,32 @@ export async function stratifiedSample(
     }
   }
   return { images, perClass, available: Object.fromEntries(labels.map((l) => [l, available.get(l)!])), failures }
+}
+
+/**
+ * A larger sample when a tie blocks the card: every labelled image of `splits` (in that order) up to
+ * `limit` images in all; a split that does not fit whole is sampled as stratifiedSample does with
+ * what is left. Images already decoded are reused.
+ */
+export async function growSample(
+  adapter: DatasetAdapter,
+  splits: readonly string[],
+  limit: number,
+  seed: number,
+  decoded: Map<string, RawImage>,
+): Promise<StratifiedSample> {
+  const images: SampledImage[] = []
+  const perClass = textRecord<number>()
+  const available = textRecord<number>()
+  const failures: string[] = []
+  for (const split of splits) {
+    const left = limit - images.length
+    if (left <= 0) break
+    const part = await stratifiedSample(adapter, split, left, seed, decoded)
+    images.push(...part.images)
+    failures.push(...part.failures)
+    for (const [k, v] of Object.entries(part.perClass)) perClass[k] = (perClass[k] ?? 0) + v
+    for (const [k, v] of Object.entries(part.available)) available[k] = (available[k] ?? 0) + v
+  }
+  return { images, perClass, available, failures }
 }

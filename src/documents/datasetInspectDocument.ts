@@ -31,6 +31,27 @@ export const datasetInspectDocumentSchema = z.object({
   subjects: count,
   splits: z.array(datasetInspectSplitSchema),
   folds: z.object({ folds: z.number().int().positive(), split: z.string(), rule: z.string() }).optional(),
+  /** `--faces detect`: the detector's rate over the inspected splits, per class, the images without a face, the contact sheet. */
+  faces: z
+    .object({
+      detector: z.string(),
+      sha256: z.string(),
+      thresholds: z.object({ minScore: z.number(), nmsIou: z.number() }),
+      crop: z.object({
+        shape: z.literal('square'),
+        margin: z.number(),
+        align: z.boolean(),
+        faceIndex: z.number().int(),
+      }),
+      samples: count,
+      detected: count,
+      detectionRate: z.number(),
+      multipleFaces: count,
+      perClass: z.array(z.object({ label: z.string(), samples: count, detected: count, detectionRate: z.number() })),
+      missed: z.array(z.object({ id: z.string(), source: z.string(), error: z.string() })),
+      contactSheet: z.object({ path: z.string(), crops: count, missed: count }).optional(),
+    })
+    .optional(),
   warnings: z.array(z.string()),
 })
 

@@ -55,6 +55,8 @@ export const doctorDocumentSchema = z
       /** Dimensions of the model input; −1 where the model leaves one dynamic (a symbolic name). */
       input: z.object({ name: z.string(), shape: z.array(z.number().int()) }),
       outputs: z.number().int().positive(),
+      /** shape: the graph states the output length (one inference agreed); probe: the graph leaves it dynamic and one inference measured it. */
+      outputsFrom: z.enum(['shape', 'probe']).optional(),
     }),
     dataset: z.object({ name: z.string(), path: z.string(), split: z.string(), labels: z.array(emotion) }),
     /** Images sampled and decoded. */
@@ -65,6 +67,12 @@ export const doctorDocumentSchema = z
       perClass: z.record(z.string(), count),
       available: z.record(z.string(), count),
       rule: z.string(),
+      /** The splits the final sample was drawn from: the split asked for, plus the others when --other-splits let it grow. */
+      splits: z.array(z.string()).optional(),
+      /** Each sampling round: a tie that blocks the card grows the sample (all of the split, then other splits with --other-splits). */
+      rounds: z
+        .array(z.object({ samples: count, splits: z.array(z.string()), blocking: z.array(z.string()) }))
+        .optional(),
     }),
     declared: z.object({ labels: z.array(emotion), source: z.string() }),
     /** The separation rule, in words. */

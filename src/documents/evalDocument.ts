@@ -81,30 +81,39 @@ const calibrationSchema = calibrationCoreSchema.extend({
 /** metrics.slices (src/metrics/slices.ts): per attribute, per value, and the largest ranked gap. */
 const slicesSchema = z.record(
   z.string(),
-  z.object({
-    minSamples: count,
-    groups: z.record(
-      z.string(),
-      z.object({
-        samples: count,
-        correct: count,
-        accuracy: fraction,
-        accuracyCI95: z.tuple([fraction, fraction]),
-        macroF1: fraction,
-        ranked: z.boolean(),
-        counts: z.array(z.array(count)),
-      }),
-    ),
-    maxGap: z
-      .object({
-        a: z.string(),
-        b: z.string(),
-        difference: z.number().min(-1).max(1),
-        pValue: fraction,
-        test: z.literal('fisher-exact'),
-      })
-      .nullable(),
-  }),
+  z
+    .object({
+      minSamples: count,
+      groups: z.record(
+        z.string(),
+        z.object({
+          samples: count,
+          correct: count,
+          accuracy: fraction,
+          accuracyCI95: z.tuple([fraction, fraction]),
+          macroF1: fraction,
+          ranked: z.boolean(),
+          counts: z.array(z.array(count)),
+        }),
+      ),
+      maxGap: z
+        .object({
+          a: z.string(),
+          b: z.string(),
+          difference: z.number().min(-1).max(1),
+          pValue: fraction,
+          test: z.literal('fisher-exact'),
+        })
+        .nullable(),
+    })
+    .superRefine((slice, ctx) => {
+      // maxGap names two of the groups (own keys: a name like 'constructor' must be a group, not Object's)
+      for (const side of ['a', 'b'] as const) {
+        const name = slice.maxGap?.[side]
+        if (name !== undefined && !Object.hasOwn(slice.groups, name))
+          ctx.addIssue({ code: 'custom', path: ['maxGap', side], message: `'${name}' is not one of the groups` })
+      }
+    }),
 )
 
 export const labelOrderCheckSchema = z.object({
@@ -163,6 +172,27 @@ export const machineSchema = z.object({
 })
 
 /** A sample that could not be read, decoded or run: it is left out of the metrics and listed. */
+/** `dataset.faces`: the face mode, and for `detect` the detector, its thresholds, the crop rule and the counts. */
+const facesSchema = z.object({
+  mode: z.enum(['dataset', 'detect', 'none']),
+  detector: z.string().optional(),
+  sha256: z.string().optional(),
+  backend: z.string().optional(),
+  thresholds: z.object({ minScore: z.number(), nmsIou: z.number() }).optional(),
+  crop: z
+    .object({ shape: z.literal('square'), margin: z.number(), align: z.boolean(), faceIndex: z.number().int() })
+    .optional(),
+  samples: count.optional(),
+  detected: count.optional(),
+  missed: count.optional(),
+  detectionRate: z.number().optional(),
+  multipleFaces: count.optional(),
+  /** Correct over every image the detector saw: a missed face counts as wrong (the headline accuracy covers detected faces). */
+  accuracyCountingMisses: z.number().optional(),
+  /** The box cache (docs/faces.md): its file, images whose boxes it gave, images it gained. */
+  cache: z.object({ path: z.string(), hits: count, stored: count }).optional(),
+})
+
 export const sampleFailureSchema = z.object({ id: z.string(), source: z.string(), error: z.string() })
 
 /** Only in a partial result (complete:false): where to continue from. */
@@ -250,6 +280,8 @@ export const evalDocumentSchema = z
           subjects: z.array(z.string()),
         })
         .optional(),
+      /** Present when the run was given --faces (docs/faces.md): how faces were found and cropped, and how often. */
+      faces: facesSchema.optional(),
     }),
     labelMapping: z.object({
       policy: z.enum(['drop', 'keep']),

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import type { z } from 'zod'
 import { FerbenchError, dataError, messageOf } from '../base/errors.js'
+import { PROTO_KEY, protoKeyPath } from '../base/textKeys.js'
 import { EVAL_SCHEMA, evalDocumentSchema, type EvalResult } from './evalDocument.js'
 import { SPEED_SCHEMA, speedDocumentSchema, type SpeedResult } from './speedDocument.js'
 import { CV_SCHEMA, cvDocumentSchema, type CvResult } from './cvDocument.js'
@@ -53,11 +54,18 @@ export function readJsonDocument(file: string, expected: string): unknown {
   } catch (error) {
     throw dataError(`${file}: cannot be read (${messageOf(error)}); expected ${expected}`)
   }
+  let parsed: unknown
   try {
-    return JSON.parse(text) as unknown
+    parsed = JSON.parse(text) as unknown
   } catch (error) {
     throw dataError(`${file}: not a JSON document (${messageOf(error)}); expected ${expected}`)
   }
+  const protoAt = protoKeyPath(parsed)
+  if (protoAt !== undefined)
+    throw dataError(
+      `${file}: field '${protoAt}' is named ${PROTO_KEY}, which no ferbench document has (a JSON reader drops it, so what it holds would be lost); expected ${expected}`,
+    )
+  return parsed
 }
 
 /** The document's `schema` field, when it has one. */

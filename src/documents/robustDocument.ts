@@ -31,9 +31,39 @@ const outcome = z.object({
 })
 
 /**
+ * ImageNet-C's corruption errors against a reference model's robust result on the same samples
+ * (`robust --reference`; src/robust/imagenetC.ts): per corruption CE and relative CE, and their means.
+ */
+const referenceErrorsSchema = z.object({
+  file: z.string().meta({ description: 'the reference ferbench/robust@1 document, as given' }),
+  model: z.object({ path: z.string(), sha256: z.string() }),
+  cleanAccuracy: fraction,
+  corruptions: z.array(
+    z.object({
+      corruption: z.enum(CORRUPTIONS),
+      corruptionError: z.number().nonnegative().nullable().meta({
+        description: 'CE_c = Σ_s E_{s,c} / Σ_s E^ref_{s,c} (E = 1 − accuracy); null when the reference made no error',
+      }),
+      relativeCorruptionError: z.number().nullable().meta({
+        description: 'Σ_s (E_{s,c} − E_clean) / Σ_s (E^ref_{s,c} − E^ref_clean); null when the denominator is ≤ 0',
+      }),
+    }),
+  ),
+  meanCorruptionError: z.number().nonnegative().nullable().meta({ description: 'mCE: mean of the defined CE_c' }),
+  relativeMeanCorruptionError: z
+    .number()
+    .nullable()
+    .meta({ description: 'relative mCE: mean of the defined relative CE_c' }),
+  undefinedBecause: z.array(z.string()),
+})
+export type ReferenceErrors = z.infer<typeof referenceErrorsSchema>
+
+/**
  * `ferbench robust` (src/robust/robust.ts): accuracy on the clean split and under each seeded
- * corruption × severity. meanCorruptionAccuracy = mean accuracy over every (corruption, severity)
- * result; relativeRobustness = meanCorruptionAccuracy / clean accuracy (0 when clean accuracy is 0).
+ * corruption × severity. meanCorruptionAccuracy (mCA) = mean accuracy over every (corruption,
+ * severity) result; relativeRobustness = mCA / clean accuracy (0 when clean accuracy is 0): the
+ * share of the clean accuracy kept, not ImageNet-C's relative mCE. `referenceErrors` (only with
+ * `robust --reference`) holds ImageNet-C's mCE and relative mCE against a reference model.
  */
 export const robustDocumentSchema = z
   .object({
@@ -61,8 +91,20 @@ export const robustDocumentSchema = z
     results: z.array(outcome.extend({ corruption: z.enum(CORRUPTIONS), severity: z.number().int().min(1).max(5) })),
     meanCorruptionAccuracy: fraction,
     relativeRobustness: z.number().nonnegative(),
+    referenceErrors: referenceErrorsSchema.optional(),
     timing: z.object({ wallSeconds: z.number().nonnegative() }),
     warnings: z.array(z.string()),
+    /** false for a partial result (an interrupted run): outcomes cover `dataset.samples` samples so far; absent when complete. */
+    complete: z.literal(false).optional(),
+    /** What `ferbench robust --resume` continues from (partial results only). */
+    resume: z
+      .object({
+        /** The clean pass as a partial ferbench/eval@1 result (its resume part: settled samples, stored spec). */
+        clean: z.record(z.string(), z.unknown()),
+        /** Per (corruption, severity) result, in `results` order: the digest of the samples it scored. */
+        digests: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
+      })
+      .optional(),
     merged: z
       .object({
         shards: z.array(

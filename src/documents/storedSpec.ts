@@ -17,6 +17,10 @@ export const datasetOptionsSchema = z.object({
   fold: z.number().int().positive().optional(),
   maxPixels: z.number().int().positive().optional(),
   allowOutsideRoot: z.boolean().optional(),
+  faces: z.enum(['dataset', 'detect', 'none']).optional(),
+  faceMargin: z.number().positive().optional(),
+  faceIndex: z.number().int().nonnegative().optional(),
+  faceAlign: z.boolean().optional(),
 })
 
 /**

@@ -10,6 +10,7 @@ import { prepareViews, writeTensor } from '../preprocess/tensor.js'
 import type { Runner } from '../runners/types.js'
 import { DatasetDigest, UNREADABLE, contentHash, contentKey } from '../identity/datasetDigest.js'
 import { FerbenchError, dataError, messageOf, modelError, usageError } from '../base/errors.js'
+import { PROTO_KEY } from '../base/textKeys.js'
 import type { EvalState } from './evalState.js'
 import { prefetch } from './prefetch.js'
 import { columnProbabilities, combineViews, nonFiniteScores, topScores } from './scoring.js'
@@ -74,28 +75,40 @@ type Prepared =
       content: string
       readMs: number
       preprocessMs: number
-      attributes?: Record<string, string>
+      attributes?: ReadonlyMap<string, string>
     }
   | { sample: Sample; error: unknown; readMs: number }
 
-/** The attributes of one sample that slicing can use: the subject, then the adapter's own. */
-async function sampleAttributes(sample: Sample): Promise<Record<string, string>> {
-  return {
-    ...(sample.subject !== undefined ? { subject: sample.subject } : {}),
-    ...(sample.attributes ? await sample.attributes() : {}),
+/**
+ * The values of one sample's sliced attributes (the subject, then the adapter's own). A value
+ * `__proto__` is a data error naming the sample: it would be a group key of the result document that
+ * no JSON reader keeps (src/base/textKeys.ts), so its samples would vanish from the groups on reading.
+ */
+async function sampleAttributes(sample: Sample, sliceBy: readonly string[]): Promise<ReadonlyMap<string, string>> {
+  const own = sample.attributes ? await sample.attributes() : undefined
+  const out = new Map<string, string>()
+  for (const name of sliceBy) {
+    const value = own?.get(name) ?? (name === 'subject' ? sample.subject : undefined)
+    if (value === undefined) continue
+    if (value === PROTO_KEY)
+      throw dataError(
+        `${sample.source}: ${name} '${PROTO_KEY}' cannot name a group of --slice-by ${name} (a JSON key the result document cannot keep); rename that value`,
+      )
+    out.set(name, value)
   }
+  return out
 }
 
 async function prepare(sample: Sample, input: LoopInput): Promise<Prepared> {
   const t0 = performance.now()
   let image: RawImage
   let content: string
-  let attributes: Record<string, string> | undefined
+  let attributes: ReadonlyMap<string, string> | undefined
   try {
     image = await sample.load()
     content = contentHash(image) // the decoded pixels as read, before any transform or preprocessing
     if (input.transform) image = await input.transform(image, sample)
-    if (input.sliceBy && input.sliceBy.length > 0) attributes = await sampleAttributes(sample)
+    if (input.sliceBy && input.sliceBy.length > 0) attributes = await sampleAttributes(sample, input.sliceBy)
   } catch (error) {
     return { sample, error, readMs: performance.now() - t0 }
   }
@@ -126,7 +139,7 @@ async function contentOf(sample: Sample): Promise<string> {
  * skipped and checked: its samples are decoded again (not run through the model) so that their
  * ids, labels and pixels can be checked against the partial result's settled digest.
  */
-async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator<Sample> {
+export async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGenerator<Sample> {
   let index = 0
   let streamed = 0
   const seen = new DatasetDigest()
@@ -177,7 +190,7 @@ interface Pending {
   /** Rows this sample fills, or 0 for a sample that failed to load. */
   views: number
   error?: unknown
-  attributes?: Record<string, string>
+  attributes?: ReadonlyMap<string, string>
 }
 
 /**

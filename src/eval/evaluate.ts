@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { openDataset } from '../datasets/registry.js'
+import { openFaces } from '../faces/openFaces.js'
 import { mapLabels } from '../labels/mapping.js'
 import type { CalibrationReport, TemperatureScaling } from '../metrics/calibration.js'
 import { classificationMetrics } from '../metrics/classification.js'
@@ -8,7 +9,8 @@ import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
 import { TEMPERATURE_RANGE } from '../metrics/temperature.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
-import { loadCard } from '../card/load.js'
+import { loadCard, noCardError } from '../card/load.js'
+import { modelInputOf } from '../modelinfo/modelInput.js'
 import { cardDefaultsNote, resolveCard } from '../card/resolve.js'
 import { withTta } from '../preprocess/tta.js'
 import { viewCount } from '../preprocess/tensor.js'
@@ -17,6 +19,7 @@ import { EVAL_SCHEMA, type EvalResult, type StageSplit } from '../documents/eval
 import { createRunner } from '../runners/registry.js'
 import type { Runner } from '../runners/types.js'
 import { FerbenchError, modelError, usageError } from '../base/errors.js'
+import { PROTO_KEY } from '../base/textKeys.js'
 import { runEvalLoop, type LoopInput } from './evalLoop.js'
 import { fitTemperatureOnSplit } from './temperatureFit.js'
 import { checkBatchTensor } from '../base/limits.js'
@@ -38,15 +41,31 @@ export interface EvalRun {
   resumeFrom?: { file: string; result: EvalResult } | undefined
   /** Applied to each decoded image before preprocessing (ferbench robust). */
   transform?: LoopInput['transform'] | undefined
+  /**
+   * Runs the samples in place of the eval loop (runEvalLoop), settling them into `state` the same
+   * way: ferbench robust scores the clean split and every corrupted condition in one pass.
+   */
+  loop?: ((input: LoopInput, state: EvalState) => Promise<boolean>) | undefined
 }
 
 export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalResult> {
   const started = performance.now()
   const warnings: string[] = []
 
-  const { adapter, split } = openDataset(spec.dataset, { ...spec.datasetOptions, data: spec.data, split: spec.split })
+  const opened = openDataset(spec.dataset, { ...spec.datasetOptions, data: spec.data, split: spec.split })
+  const { split } = opened
+  // --faces detect: every image replaced by its detected face (src/faces/), recorded as dataset.faces
+  const faces = await openFaces(opened.adapter, { ...spec.datasetOptions, data: spec.data })
+  const adapter = faces?.adapter ?? opened.adapter
   requireModelFile(spec.model) // before the card: a folder, FIFO or device named as a model is a model error (exit 4)
-  const cardSource = loadCard(spec.model, { card: spec.card, preset: spec.preset })
+  const found = loadCard(spec.model, { card: spec.card, preset: spec.preset }, () => undefined)
+  if (!found)
+    throw noCardError(spec.model, await modelInputOf(spec.model), {
+      dataset: spec.dataset,
+      data: spec.data,
+      split: spec.split,
+    })
+  const cardSource = found
   const runner: Runner = await createRunner(spec.model, {
     device: spec.device,
     threads: spec.threads,
@@ -102,6 +121,10 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     if (sliceBy.length > 0) {
       const available = adapter.sliceAttributes?.() ?? []
       for (const a of sliceBy) {
+        if (a === PROTO_KEY)
+          throw usageError(
+            `--slice-by ${PROTO_KEY}: an attribute of that name cannot be a key of the result document (JSON readers drop it); rename the column`,
+          )
         if (!available.includes(a))
           throw usageError(
             `--slice-by ${a}: ${adapter.name} data ${spec.data} has ${available.length > 0 ? `attribute(s) ${available.join(', ')}` : 'no per-sample attributes'}`,
@@ -163,7 +186,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     const before = { ...state.stagesMs }
     const startupMs = performance.now()
     try {
-      finished = await runEvalLoop(
+      finished = await (run.loop ?? runEvalLoop)(
         {
           ...loopBase,
           split,
@@ -191,7 +214,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     const { failures, predictions, stagesMs } = state
     const scored = state.scored
 
-    warnings.push(...adapter.warnings)
+    warnings.push(...adapter.warnings, ...(faces?.notes() ?? []))
     if (failures.length > 0) warnings.push(`${failures.length} sample(s) failed and are not scored; see failures`)
     if (scored === 0) warnings.push(`no samples were scored from ${spec.data} split ${split}`)
     if (stoppedBy) {
@@ -254,6 +277,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
         labels: [...adapter.labels],
         ...(spec.shard ? { shard: { ...spec.shard, hash: SHARD_HASH } } : {}),
         ...(adapter.fold ? { fold: adapter.fold } : {}),
+        ...(faces ? { faces: faces.summary(correctCount(metrics.confusionMatrix.counts)) } : {}),
       },
       labelMapping: {
         policy: mapping.policy,
@@ -313,6 +337,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     if (stoppedBy) throw new PartialResultError(stoppedBy, result)
     return result
   } finally {
+    faces?.release()
     await runner.release()
   }
 }
@@ -339,4 +364,9 @@ function withModelPath<T>(model: string, fn: () => T): T {
     }
     throw error
   }
+}
+
+/** Correct predictions: the confusion matrix's diagonal. */
+function correctCount(matrix: readonly (readonly number[])[]): number {
+  return matrix.reduce((sum, row, i) => sum + (row[i] ?? 0), 0)
 }

@@ -16,7 +16,16 @@ export async function fitTemperatureOnSplit(
   const rows: Float32Array[] = []
   const truths: number[] = []
   const state = new EvalState(input.mapping.columns.length, false)
-  await runEvalLoop({ ...input, onScores: (row, truth) => (rows.push(row.slice()), truths.push(truth)) }, state)
+  await runEvalLoop(
+    {
+      ...input,
+      onScores: (row, truth) => {
+        rows.push(row.slice())
+        truths.push(truth)
+      },
+    },
+    state,
+  )
   if (rows.length === 0)
     throw dataError(
       `--calibration-split ${input.split}: no samples of ${input.data} split ${input.split} were scored; cannot fit a temperature`,

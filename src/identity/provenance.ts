@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto'
-import { createReadStream, statSync } from 'node:fs'
+import { createReadStream, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { textRecord } from '../base/textKeys.js'
 
 const require = createRequire(import.meta.url)
 
@@ -30,15 +33,52 @@ export function toolVersion(): string {
   return (require('../../package.json') as { version: string }).version
 }
 
-/** Versions of the packages a result depends on, read from their package.json files. */
-export function packageVersions(names: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const name of names) {
+/**
+ * The directory of the installed package `name`: its entry point resolved as Node resolves it
+ * (require conditions first, then import conditions, for ESM-only packages), then the nearest folder
+ * above that holds a package.json whose `name` is `name`. A package's `exports` may hide
+ * `<name>/package.json` (sharp and csv-parse do), and a nested package.json (csv-parse's
+ * dist/cjs/package.json holds only `type`) is not the package's own, so neither is read.
+ */
+export function packageDirectory(name: string): string | undefined {
+  let entry: string | undefined
+  try {
+    entry = require.resolve(name)
+  } catch {
     try {
-      out[name] = (require(`${name}/package.json`) as { version: string }).version
+      const url = import.meta.resolve(name)
+      entry = url.startsWith('file:') ? fileURLToPath(url) : undefined
     } catch {
-      out[name] = 'not installed'
+      entry = undefined
     }
+  }
+  if (entry === undefined) return undefined
+  for (let dir = path.dirname(entry); ; dir = path.dirname(dir)) {
+    const manifest = readManifest(path.join(dir, 'package.json'))
+    if (manifest?.name === name) return dir
+    if (path.dirname(dir) === dir) return undefined
+  }
+}
+
+function readManifest(file: string): { name?: unknown; version?: unknown } | undefined {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'))
+    return typeof parsed === 'object' && parsed !== null ? (parsed as { name?: unknown; version?: unknown }) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Versions of the packages a result depends on, each read from the package's own package.json
+ * (found from its resolved entry point by packageDirectory); 'not installed' when it does not resolve.
+ */
+export function packageVersions(names: readonly string[]): Record<string, string> {
+  const out = textRecord<string>()
+  for (const name of names) {
+    const dir = packageDirectory(name)
+    const version = dir === undefined ? undefined : readManifest(path.join(dir, 'package.json'))?.version
+    out[name] = typeof version === 'string' ? version : 'not installed'
   }
   return out
 }
@@ -47,8 +87,4 @@ export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256')
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
   return hash.digest('hex')
-}
-
-export function fileBytes(file: string): number {
-  return statSync(file).size
 }

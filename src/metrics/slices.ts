@@ -1,4 +1,5 @@
 import { byCodePoint } from '../base/naturalOrder.js'
+import { ownValue, textRecord } from '../base/textKeys.js'
 import { classificationMetrics, emptyConfusion, wilsonInterval } from './classification.js'
 import { fisherExact } from './fisher.js'
 
@@ -12,6 +13,10 @@ import { fisherExact } from './fisher.js'
  * ranked:false and never ranked, as is the MISSING_GROUP), a = the group with the highest accuracy, b = the one with the
  * lowest (ties: first by code point), difference = accuracy(a) − accuracy(b) (a fraction), and the
  * two-sided Fisher exact test of the 2×2 table [[correct a, wrong a], [correct b, wrong b]].
+ *
+ * Attribute names and values are text from the dataset: they are Map keys here, and the records of
+ * the result (SliceMetrics, groups) have a null prototype, so `constructor` or `toString` is a group
+ * like any other (src/base/textKeys.ts).
  */
 
 export const MISSING_GROUP = '(none)'
@@ -68,14 +73,15 @@ export class SliceAccumulator {
     return m
   }
 
-  add(values: Readonly<Record<string, string>> | undefined, truthColumn: number, predictedColumn: number): void {
-    for (const a of this.attributes) this.matrix(a, values?.[a] ?? MISSING_GROUP)[truthColumn]![predictedColumn]! += 1
+  add(values: ReadonlyMap<string, string> | undefined, truthColumn: number, predictedColumn: number): void {
+    for (const a of this.attributes)
+      this.matrix(a, values?.get(a) ?? MISSING_GROUP)[truthColumn]![predictedColumn]! += 1
   }
 
   /** Adds the counts stored in a result's metrics.slices (a resumed run's or a shard's). */
   addSaved(saved: SliceMetrics): void {
     for (const a of this.attributes) {
-      const slice = saved[a]
+      const slice = ownValue(saved, a)
       if (!slice) throw new RangeError(`saved slices lack attribute '${a}'`)
       for (const [value, group] of Object.entries(slice.groups)) {
         const m = this.matrix(a, value)
@@ -85,9 +91,7 @@ export class SliceAccumulator {
   }
 
   metrics(labels: readonly string[]): SliceMetrics {
-    const out: SliceMetrics = {}
-    for (const a of this.attributes) out[a] = sliceOf(labels, this.counts.get(a)!, this.minSamples)
-    return out
+    return textRecord(this.attributes.map((a) => [a, sliceOf(labels, this.counts.get(a)!, this.minSamples)]))
   }
 }
 
@@ -97,19 +101,23 @@ export function sliceOf(
   groupCounts: ReadonlyMap<string, number[][]>,
   minSamples: number,
 ): Slice {
-  const groups: Record<string, SliceGroup> = {}
-  for (const value of [...groupCounts.keys()].sort(byCodePoint)) {
-    const m = classificationMetrics(labels, groupCounts.get(value)!)
-    groups[value] = {
-      samples: m.samples,
-      correct: m.correct,
-      accuracy: m.accuracy,
-      accuracyCI95: wilsonInterval(m.correct, m.samples),
-      macroF1: m.macroF1,
-      ranked: m.samples >= minSamples && value !== MISSING_GROUP,
-      counts: m.confusionMatrix.counts,
-    }
-  }
+  const groups = textRecord(
+    [...groupCounts.keys()].sort(byCodePoint).map((value): [string, SliceGroup] => {
+      const m = classificationMetrics(labels, groupCounts.get(value)!)
+      return [
+        value,
+        {
+          samples: m.samples,
+          correct: m.correct,
+          accuracy: m.accuracy,
+          accuracyCI95: wilsonInterval(m.correct, m.samples),
+          macroF1: m.macroF1,
+          ranked: m.samples >= minSamples && value !== MISSING_GROUP,
+          counts: m.confusionMatrix.counts,
+        },
+      ]
+    }),
+  )
   return { minSamples, groups, maxGap: maxGapOf(groups) }
 }
 

@@ -4,7 +4,8 @@ import { requireModelFile } from '../base/inputFile.js'
 import { loadTfjsModel } from '../runners/tfjs.js'
 import { chooseTfjsBackend } from '../runners/tfjsBackends.js'
 import type { ModelCard } from '../card/schema.js'
-import { loadCard, type CardChoice } from '../card/load.js'
+import { loadCard, noCardError, type CardChoice } from '../card/load.js'
+import { presetsFittingInput } from '../card/presets.js'
 import { cardSkeleton, type CardSkeleton } from '../card/skeleton.js'
 import { onnxModelStats } from './onnxStats.js'
 import { resolveCard } from '../card/resolve.js'
@@ -40,6 +41,8 @@ export interface InspectResult {
   /** Where the card came from: `given` (--card), `preset`, `sidecar` (found beside the model). */
   cardKind: 'given' | 'preset' | 'sidecar' | null
   cardNote?: string
+  /** Built-in presets whose input (size, channels, layout) fits the model's input shape (src/card/presets.ts presetsFittingInput); a fit of the input only. */
+  fittingPresets: string[]
   /** With --card-skeleton: the card fields the model settles and those to fill (src/card/skeleton.ts). */
   cardSkeleton?: CardSkeleton
   warnings: string[]
@@ -52,7 +55,9 @@ function applicableCard(
 ): Pick<InspectResult, 'card' | 'cardKind' | 'cardNote'> {
   const kind: InspectResult['cardKind'] = choice.card ? 'given' : choice.preset ? 'preset' : 'sidecar'
   try {
-    const source = loadCard(modelPath, choice)
+    const source = loadCard(modelPath, choice, () => {
+      throw noCardError(modelPath, input)
+    })
     if (!input)
       return { card: null, cardKind: kind, cardNote: 'the model has no tensor input to resolve the card against' }
     return { card: resolveCard(source.card, input, source.source), cardKind: kind }
@@ -98,6 +103,7 @@ async function inspectModelFile(modelPath: string, choice: CardChoice): Promise<
       macsComplete: stats.macsComplete,
       macsByOp: stats.macsByOp,
       ...applicableCard(modelPath, choice, inputs[0]),
+      fittingPresets: inputs[0] ? presetsFittingInput(inputs[0]) : [],
       warnings: stats.warnings,
     }
   }
@@ -130,6 +136,7 @@ async function inspectModelFile(modelPath: string, choice: CardChoice): Promise<
     macsComplete: stats.macsComplete,
     macsByOp: stats.macsByOp,
     ...cardPart,
+    fittingPresets: inputs[0] ? presetsFittingInput(inputs[0]) : [],
     warnings: stats.warnings,
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs'
 import onnxProto from 'onnx-proto'
 import { messageOf, modelError } from '../base/errors.js'
 import { requireModelFile } from '../base/inputFile.js'
+import { textRecord } from '../base/textKeys.js'
 
 const { onnx } = onnxProto
 type INode = onnxProto.onnx.INodeProto
@@ -390,8 +391,9 @@ export function onnxModelStatsFromBytes(bytes: Uint8Array, label: string): Omit<
 
   let macs = 0
   let macsComplete = true
-  const macsByOp: Record<string, number> = {}
-  const opCounts: Record<string, number> = {}
+  // Op types are text from the model file: null-prototype records (src/base/textKeys.ts).
+  const macsByOp = textRecord<number>()
+  const opCounts = textRecord<number>()
   for (const node of graph.node ?? []) {
     const op = node.opType ?? '?'
     opCounts[op] = (opCounts[op] ?? 0) + 1
@@ -417,7 +419,7 @@ export function onnxModelStatsFromBytes(bytes: Uint8Array, label: string): Omit<
     ;(node.output ?? []).forEach((name, i) => {
       if (!name) return
       const shape = out[i] ?? recorded.get(name)
-      ctx.shapes.set(name, shape && shape.every((d) => Number.isFinite(d) && d >= 0) ? shape : recorded.get(name))
+      ctx.shapes.set(name, shape?.every((d) => Number.isFinite(d) && d >= 0) ? shape : recorded.get(name))
     })
     if (MAC_OPS.has(op)) {
       if (nodeMacs === undefined) {

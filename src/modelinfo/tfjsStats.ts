@@ -4,6 +4,7 @@ import { messageOf, modelError } from '../base/errors.js'
 import { chooseTfjsBackend } from '../runners/tfjsBackends.js'
 import { loadTfjs, type Tfjs } from '../runners/tfjsModule.js'
 import { fileLoadHandler, readTfjsModelJson, type TfjsModelKind } from '../runners/tfjsModelFile.js'
+import { textRecord } from '../base/textKeys.js'
 
 /**
  * Parameters and multiply-accumulates of a TensorFlow.js model at batch 1, with the same
@@ -31,7 +32,7 @@ function add(byOp: Record<string, number>, op: string, macs: number): void {
 }
 
 function layersStats(tfl: Tfjs['layers'], model: tfl.LayersModel): TfjsModelStats {
-  const byOp: Record<string, number> = {}
+  const byOp = textRecord<number>() // layer and op names come from the model file
   const warnings: string[] = []
   const visit = (layer: tfl.layers.Layer): void => {
     const className = layer.getClassName()
@@ -112,13 +113,13 @@ function graphStats(
       const spec = specs.get(name)
       if (spec) return spec.shape
       const node = byName.get(name)
-      if (!node || node.op !== 'Identity') return undefined
+      if (node?.op !== 'Identity') return undefined
       name = node.input?.[0]?.replace(/:\d+$/, '')
     }
     return undefined
   }
   const counted = nodes.filter((n) => COUNTED_GRAPH_OPS.includes(n.op))
-  const byOp: Record<string, number> = {}
+  const byOp = textRecord<number>() // layer and op names come from the model file
   const warnings: string[] = []
   if (counted.length === 0) return { kind: 'graph', params, macs: 0, macsComplete: true, macsByOp: byOp, warnings }
   if (!inputShape) {
@@ -177,7 +178,7 @@ export async function tfjsModelStats(file: string, inputShape?: number[]): Promi
     const model = await tfconv.loadGraphModel(fileLoadHandler(file))
     try {
       const declared = model.inputs[0]?.shape?.map((d) => (d === null || d < 0 ? -1 : d))
-      const shape = declared && declared.slice(1).every((d) => d > 0) ? declared : inputShape
+      const shape = declared?.slice(1).every((d) => d > 0) ? declared : inputShape
       return graphStats(tf, file, model, shape)
     } finally {
       model.dispose()

@@ -41,8 +41,29 @@ export function renderInspect(result: DatasetInspectResult): string {
   const withSubjects = result.splits.filter((s) => s.subjects.length > 0)
   if (withSubjects.length > 0)
     lines.push('Subjects:', ...wrapProse(withSubjects.map((s) => `  ${s.name}: ${s.subjects.join(' ')}`)))
+  if (result.faces) lines.push(...facesLines(result.faces))
   if (result.warnings.length > 0) lines.push('Warnings:', ...wrapProse(result.warnings.map((w) => `  - ${w}`)))
   return fitText(lines.join('\n'))
+}
+
+/** `datasets inspect --faces detect`: the rate per class, the images without a face, the contact sheet. */
+function facesLines(faces: NonNullable<DatasetInspectResult['faces']>): string[] {
+  const rate = (r: number) => `${(r * 100).toFixed(1)}%`
+  const table = new Table({ head: ['class', 'images', 'faces found', 'rate'] })
+  for (const c of faces.perClass) table.push([c.label, String(c.samples), String(c.detected), rate(c.detectionRate)])
+  table.push(['all', String(faces.samples), String(faces.detected), rate(faces.detectionRate)])
+  return [
+    ...wrapProse([
+      `Faces: ${faces.detector}, score ≥ ${faces.thresholds.minScore}; crop: square, ${faces.crop.margin} × the box${faces.crop.align ? ', eyes levelled' : ''}; ${faces.multipleFaces} image(s) with several faces (the largest used)`,
+    ]),
+    table.toString(),
+    ...(faces.missed.length > 0 ? ['Without a face:', ...wrapProse(faces.missed.map((m) => `  - ${m.error}`))] : []),
+    ...(faces.contactSheet
+      ? wrapProse([
+          `contact sheet: ${faces.contactSheet.path} (${faces.contactSheet.crops} crops, then ${faces.contactSheet.missed} image(s) without a face in red)`,
+        ])
+      : []),
+  ]
 }
 
 const item = (i: AuditItem): string =>

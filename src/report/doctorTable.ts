@@ -77,7 +77,7 @@ export function renderDoctor(result: DoctorResult): string {
       const pairs = labelTies.map((t) => `${t.labels![0]}/${t.labels![1]}`)
       out.push(
         wrap(
-          `✗ labels: the label order of ${labelTies.length} pairs of classes cannot be told apart on this sample: ${pairs.join(', ')}; more images per class (--samples) would separate them (details in --json)`.split(
+          `✗ labels: the label order of ${labelTies.length} pairs of classes cannot be told apart on this sample: ${pairs.join(', ')}; more images of these classes on which the model separates them would (details in --json)`.split(
             ' ',
           ),
           100,
@@ -86,10 +86,37 @@ export function renderDoctor(result: DoctorResult): string {
       )
     }
   }
+  const rounds = result.sampling.rounds ?? []
+  if (rounds.length > 1)
+    out.push(
+      wrap(
+        `sample grew while a tie blocked the card: ${rounds.map((r) => `${r.samples} (${r.splits.join('+')}${r.blocking.length > 0 ? `; open: ${r.blocking.join(', ')}` : '; settled'})`).join(' → ')}`.split(
+          ' ',
+        ),
+        100,
+        '',
+      ),
+    )
   if (result.recommended) {
     out.push(
       `recommended: ${result.recommended.name}, ${withInterval(result.recommended.accuracy, result.recommended.accuracyCI95)} (write it with --write-card <file>)`,
     )
+    const unsettled = (result.recommended.card.origin?.evidence.unsettled ?? []) as Array<{
+      field: string
+      value: unknown
+      from: string
+      alternatives: Array<{ candidate: string; pValue: number }>
+    }>
+    for (const u of unsettled)
+      out.push(
+        wrap(
+          `  unsettled ${u.field}: ${JSON.stringify(u.value)} from ${u.from}; ties with ${u.alternatives.map((a) => `${a.candidate} (p=${pValueCoarse(a.pValue)})`).join(', ')}`.split(
+            ' ',
+          ),
+          100,
+          '  ',
+        ),
+      )
   } else {
     out.push('recommended: none — the candidates marked ✗ above tie; see what would separate them')
   }

@@ -6,6 +6,7 @@
  */
 
 /** C0 and C1 control characters except tab and newline, DEL, and the bidirectional embedding/override/isolate marks. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters it escapes
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g
 
 function visible(c: string): string {
@@ -26,6 +27,7 @@ export function plainOutput(): boolean {
 }
 
 /** Colour sequences (SGR) that ferbench's own tables emit on a colour terminal. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape that starts a colour sequence
 const SGR = /(\u001b\[[0-9;]*m)/
 
 /**
@@ -42,6 +44,7 @@ export function terminalText(text: string, keepColours: boolean): string {
 }
 
 /** Characters XML 1.0 does not allow at all, not even as character references. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters XML refuses
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g
 
 /** Escapes text for XML/HTML element content and attribute values (characters XML forbids shown as `\xHH`). */
@@ -66,9 +69,6 @@ export function escapeMarkdownText(text: string): string {
     .replace(/\r?\n/g, ' ')
     .replace(/[\\`*_[\]<>|~&!#]/g, '\\$&')
 }
-
-/** Escapes text for a markdown table cell (the same as running text). */
-export const escapeMarkdownCell = escapeMarkdownText
 
 /** Spreadsheet formula prefixes: a cell starting with one is run as a formula by Excel, LibreOffice, Google Sheets. */
 const FORMULA_START = /^[=+\-@\t\r]/

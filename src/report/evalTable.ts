@@ -26,6 +26,7 @@ export function renderEvalTables(result: EvalResult): string {
       `${result.runner.backend} ${result.runner.version}, ${result.runner.rowsPerCall} row(s)/call${result.runner.fixedBatch ? ' (fixed by model)' : ''}`,
     ],
     ...accuracyRows(m),
+    ...facesRows(result.dataset.faces),
     ['time', `${result.timing.wallSeconds.toFixed(2)} s, ${result.timing.imagesPerSecond.toFixed(1)} images/s`],
   )
   const perClass = new Table({ head: ['class', 'precision', 'recall', 'f1', 'support'] })
@@ -54,4 +55,27 @@ export function renderEvalTables(result: EvalResult): string {
     )
   }
   return fitText(lines.join('\n'))
+}
+
+/** --faces: the mode, and for `detect` how many faces were found and the accuracy with each miss counted wrong. */
+function facesRows(faces: EvalResult['dataset']['faces']): Array<[string, string]> {
+  if (!faces) return []
+  if (faces.mode !== 'detect')
+    return [
+      [
+        'faces',
+        faces.mode === 'none' ? 'whole images (--faces none)' : "the dataset's own boxes/landmarks (--faces dataset)",
+      ],
+    ]
+  const pct = (x: number | undefined) => `${((x ?? 0) * 100).toFixed(2)}%`
+  return [
+    [
+      'faces',
+      `detected in ${faces.detected}/${faces.samples} images (${pct(faces.detectionRate)}) by ${faces.detector?.split(' ')[0]}, score ≥ ${faces.thresholds?.minScore}; ${faces.multipleFaces} with several faces (largest used)`,
+    ],
+    [
+      'accuracy, misses wrong',
+      `${pct(faces.accuracyCountingMisses)} over all ${faces.samples} images (the accuracy above covers detected faces)`,
+    ],
+  ]
 }

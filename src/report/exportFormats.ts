@@ -2,6 +2,7 @@ import path from 'node:path'
 import { csvTextCell } from './escape.js'
 import type { BoardDocument } from '../board/collect.js'
 import { presetOrFileName as presetOrFile } from '../board/modelName.js'
+import { textRecord } from '../base/textKeys.js'
 
 /** The formats `ferbench export` writes: dashboards' own input formats and a flat CSV. */
 export const EXPORT_FORMATS = ['bmf', 'github-action-benchmark', 'junit', 'csv'] as const
@@ -76,9 +77,10 @@ function measuresOf(entry: BoardDocument): Measure[] {
 function toBmf(
   measures: readonly Measure[],
 ): Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>> {
-  const out: Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>> = {}
+  // Benchmark names carry model and file names: null-prototype records, so 'constructor' is a name like any other.
+  const out = textRecord<Record<string, { value: number; lower_value?: number; upper_value?: number }>>()
   for (const m of measures) {
-    out[m.benchmark] ??= {}
+    out[m.benchmark] ??= textRecord()
     out[m.benchmark]![m.measure] = {
       value: m.value,
       ...(m.lower !== undefined ? { lower_value: m.lower } : {}),

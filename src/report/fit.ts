@@ -7,7 +7,7 @@ export function terminalColumns(): number {
 
 /** Columns a string takes on a terminal (colour codes take none; one column per code point). */
 export function textWidth(text: string): number {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: colour sequences take no columns
   return [...text.replace(/\u001b\[[0-9;]*m/g, '')].length
 }
 

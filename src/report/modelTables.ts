@@ -51,6 +51,12 @@ export function renderModelInspect(result: InspectResult): string {
           ? 'none: see the card skeleton below'
           : `none (${result.cardNote ?? ''})`,
     ],
+    [
+      'presets that fit',
+      result.fittingPresets.length > 0
+        ? `${result.fittingPresets.join(', ')} (input size, channels and layout fit; check scale and labels: \`ferbench models presets\`)`
+        : 'none of the built-in presets fits this input',
+    ],
   )
   if (result.card) {
     const c = result.card

@@ -51,16 +51,16 @@ const FORMATS_OF: Record<ReportSubject['kind'], readonly ReportFormat[]> = {
   robust: ['table', 'json', 'markdown', 'html', 'png'],
 }
 
-const EXTENSIONS: Record<string, ReportFormat> = {
-  '.md': 'markdown',
-  '.markdown': 'markdown',
-  '.xml': 'junit',
-  '.html': 'html',
-  '.htm': 'html',
-  '.png': 'png',
-  '.json': 'json',
-  '.txt': 'table',
-}
+const EXTENSIONS: ReadonlyMap<string, ReportFormat> = new Map<string, ReportFormat>([
+  ['.md', 'markdown'],
+  ['.markdown', 'markdown'],
+  ['.xml', 'junit'],
+  ['.html', 'html'],
+  ['.htm', 'html'],
+  ['.png', 'png'],
+  ['.json', 'json'],
+  ['.txt', 'table'],
+])
 
 /**
  * The format for an output file: its extension's, or --format's; both given and disagreeing (markdown
@@ -72,7 +72,7 @@ export function formatFor(format: string | undefined, output: string | undefined
     throw usageError(`--format ${format}: expected one of ${REPORT_FORMATS.join(', ')}`)
   if (output === undefined) return (format as ReportFormat | undefined) ?? 'table'
   const ext = path.extname(output).toLowerCase()
-  const fromExt = EXTENSIONS[ext]
+  const fromExt = EXTENSIONS.get(ext)
   if (format !== undefined) {
     if (fromExt !== undefined && fromExt !== format) {
       throw usageError(

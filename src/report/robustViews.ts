@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { loadSharp } from '../base/sharpModule.js'
-import { escapeMarkdownCell, escapeXml as esc } from './escape.js'
+import { escapeMarkdownText, escapeXml as esc } from './escape.js'
 import { page } from './html.js'
 import { tileSvgs } from './beyondSvg.js'
 import type { RobustResult } from '../documents/robustDocument.js'
@@ -26,6 +26,21 @@ function summaryRows(r: RobustResult): string[][] {
     ],
     ['mean corruption accuracy', pct(r.meanCorruptionAccuracy)],
     ['relative robustness (mCA / clean)', r.relativeRobustness.toFixed(3)],
+    ...referenceRows(r),
+  ]
+}
+
+const ratio = (v: number | null): string => (v === null ? 'undefined' : `${(v * 100).toFixed(1)}%`)
+
+/** ImageNet-C's mCE and relative mCE, when the run had a reference (robust --reference). */
+function referenceRows(r: RobustResult): string[][] {
+  const e = r.referenceErrors
+  if (!e) return []
+  const reference = `${path.basename(e.model.path)} (sha256 ${e.model.sha256.slice(0, 12)}…)`
+  return [
+    ['mCE reference model', reference],
+    ['mCE (ImageNet-C)', ratio(e.meanCorruptionError)],
+    ['relative mCE (ImageNet-C)', ratio(e.relativeMeanCorruptionError)],
   ]
 }
 
@@ -57,7 +72,7 @@ export function robustTable(r: RobustResult): string {
 }
 
 export function robustMarkdown(r: RobustResult): string {
-  const row = (cells: readonly string[]): string => `| ${cells.map(escapeMarkdownCell).join(' | ')} |`
+  const row = (cells: readonly string[]): string => `| ${cells.map(escapeMarkdownText).join(' | ')} |`
   const { head, rows } = robustGrid(r)
   const lines = [
     `## ferbench robust: ${path.basename(r.model.path)} on ${r.dataset.name} ${r.dataset.split}`,

@@ -2,7 +2,7 @@ import CliTable from 'cli-table3'
 import { plainOutput } from './escape.js'
 import { fitColumns, terminalColumns, textWidth, wrapCell } from './fit.js'
 
-export { terminalColumns, wrapProse } from './fit.js'
+export { wrapProse } from './fit.js'
 
 export interface FitOptions {
   /** Widest line allowed, in columns (default: the terminal's width on a TTY, else 100). */

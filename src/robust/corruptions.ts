@@ -89,14 +89,14 @@ export function occlusionBox(
   ]
 }
 
-function pipeline(sharp: typeof SharpModule, image: RawImage): Sharp {
+export function pipeline(sharp: typeof SharpModule, image: RawImage): Sharp {
   return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
     raw: { width: image.width, height: image.height, channels: image.channels },
   })
 }
 
 /** Runs a sharp pipeline back to a raw image with the input's channel count and (unless resized) size. */
-async function back(p: Sharp, channels: 1 | 3): Promise<RawImage> {
+export async function back(p: Sharp, channels: 1 | 3): Promise<RawImage> {
   const { data, info } = await p
     .toColourspace(channels === 1 ? 'b-w' : 'srgb')
     .raw()
@@ -111,8 +111,13 @@ async function back(p: Sharp, channels: 1 | 3): Promise<RawImage> {
 }
 
 function channelMeans(image: RawImage): number[] {
-  const sums = new Array<number>(image.channels).fill(0)
-  for (let i = 0; i < image.data.length; i++) sums[i % image.channels]! += image.data[i]!
+  const { channels, data } = image
+  const sums = new Array<number>(channels).fill(0)
+  for (let c = 0; c < channels; c++) {
+    let sum = 0 // integers: exact in any order
+    for (let i = c; i < data.length; i += channels) sum += data[i]!
+    sums[c] = sum
+  }
   return sums.map((s) => s / (image.width * image.height))
 }
 
@@ -121,7 +126,7 @@ function channelMeans(image: RawImage): number[] {
  * counts with scale = their sum (libvips rounds a fractional mask on 8-bit images, so the kernel
  * is kept in integers and normalised by the scale).
  */
-function motionKernel(
+export function motionKernel(
   length: number,
   angle: number,
 ): { width: number; height: number; kernel: number[]; scale: number } {
@@ -132,6 +137,17 @@ function motionKernel(
   for (let t = -half; t < length - half; t++)
     kernel[(half + Math.round(t * Math.sin(angle))) * size + half + Math.round(t * Math.cos(angle))]! += 1
   return { width: size, height: size, kernel, scale: kernel.reduce((a, b) => a + b, 0) }
+}
+
+/** The `width`×`height` window at (left, top) of a raw image (what sharp's extract copies). */
+function extract(image: RawImage, left: number, top: number, width: number, height: number): RawImage {
+  const { channels } = image
+  const out = new Uint8Array(width * height * channels)
+  for (let y = 0; y < height; y++) {
+    const from = ((top + y) * image.width + left) * channels
+    out.set(image.data.subarray(from, from + width * channels), y * width * channels)
+  }
+  return { data: out, width, height, channels }
 }
 
 function gaussian(random: () => number): number {
@@ -157,8 +173,9 @@ export async function corrupt(
   switch (corruption) {
     case 'gaussian-noise': {
       const out = new Uint8Array(image.data.length)
+      const sigma = v * 255 // v * 255 * g is (v * 255) * g: the same product
       for (let i = 0; i < out.length; i++)
-        out[i] = Math.min(255, Math.max(0, Math.round(image.data[i]! + v * 255 * gaussian(random))))
+        out[i] = Math.min(255, Math.max(0, Math.round(image.data[i]! + sigma * gaussian(random))))
       return { ...image, data: out }
     }
     case 'gaussian-blur':
@@ -201,7 +218,7 @@ export async function corrupt(
       const rotated = await back(pipeline(sharp, image).rotate(angle, { background: { ...rgb, alpha: 1 } }), channels)
       const left = Math.floor((rotated.width - image.width) / 2)
       const top = Math.floor((rotated.height - image.height) / 2)
-      return back(pipeline(sharp, rotated).extract({ left, top, width: image.width, height: image.height }), channels)
+      return extract(rotated, left, top, image.width, image.height)
     }
     case 'occlusion-eyes':
     case 'occlusion-mouth': {

@@ -63,6 +63,10 @@ export function mergeRobustShards(shards: ReadonlyArray<{ file: string; result: 
     ])
   const seen = new Map<number, string>()
   for (const s of shards) {
+    if (s.result.complete === false)
+      throw dataError(
+        `${s.file}: a partial result (complete:false) of an interrupted robust run; finish it first with \`ferbench robust --resume ${s.file}\``,
+      )
     const shard = s.result.dataset.shard
     if (!shard)
       throw dataError(

@@ -2,11 +2,14 @@ import { performance } from 'node:perf_hooks'
 import { wilsonInterval } from '../metrics/classification.js'
 import { ROBUST_SCHEMA, type RobustOutcome, type RobustResult } from '../documents/robustDocument.js'
 import type { EvalResult } from '../documents/evalDocument.js'
-import { evaluate, type EvalRun } from '../eval/evaluate.js'
+import { evaluate } from '../eval/evaluate.js'
 import type { EvalSpec } from '../eval/spec.js'
 import { machineInfo, toolVersion } from '../identity/provenance.js'
-import { corrupt, corruptionRandom } from './corruptions.js'
-import { type Corruption } from '../documents/robustDocument.js'
+import type { Corruption } from '../documents/robustDocument.js'
+import { FerbenchError } from '../base/errors.js'
+import { PartialResultError } from '../eval/partialResult.js'
+import { type Condition, ConditionTally, type CorruptMany, robustLoop } from './robustLoop.js'
+import { corruptBatch } from './corruptBatch.js'
 
 /** What robust runs beyond the spec of its clean pass. */
 export interface RobustConditions {
@@ -54,37 +57,93 @@ export function summarise(
   }
 }
 
+/** A partial robust result to continue (`robust --resume`): its file, the clean pass's partial eval result and each condition's tally. */
+export interface RobustResumeFrom {
+  file: string
+  clean: EvalResult
+  tallies: ReadonlyArray<{ correct: number; samples: number; failures: number; digest: string }>
+}
+
+/** What a run adds to its spec and conditions: the stop signal and the partial result it continues. */
+export interface RobustRun {
+  signal?: AbortSignal | undefined
+  resumeFrom?: RobustResumeFrom | undefined
+}
+
+/** Every (corruption, severity) in the order of the document's results. */
+export function conditionList(corruptions: readonly Corruption[], severities: readonly number[]): Condition[] {
+  return corruptions.flatMap((corruption) => severities.map((severity) => ({ corruption, severity })))
+}
+
 /**
- * Evaluates the model on the clean split, then once per corruption × severity with each decoded
- * image corrupted (seeded by sample id, so identical on every run and at any --concurrency) before
- * the card's preprocessing.
+ * Evaluates the model on the clean split and under every corruption × severity in one pass over
+ * the data (src/robust/robustLoop.ts): each image is decoded once, corrupted under every condition
+ * (seeded by sample id, so identical on every run and at any --concurrency) before the card's
+ * preprocessing, and the clean and corrupted rows share full inference batches. Interrupted (the
+ * signal), it returns a partial result (complete:false) that `resume` continues.
  */
-export async function robust(spec: EvalSpec, conditions: RobustConditions): Promise<RobustResult> {
+export async function robust(spec: EvalSpec, conditions: RobustConditions, run: RobustRun = {}): Promise<RobustResult> {
   const started = performance.now()
   const { corruptions, severities, seed, onProgress } = conditions
-  const passes = 1 + corruptions.length * severities.length
-  let pass = 0
-  const run = async (condition: string, transform?: EvalRun['transform']): Promise<EvalResult> => {
-    pass += 1
-    const p = pass
-    return evaluate(spec, { transform, onProgress: (done) => onProgress?.(condition, p, passes, done) })
+  const list = conditionList(corruptions, severities)
+  const { resumeFrom } = run
+  if (resumeFrom && resumeFrom.tallies.length !== list.length)
+    throw new RangeError(`a partial result with ${resumeFrom.tallies.length} conditions for ${list.length}`)
+  const tallies = list.map((_, i) => new ConditionTally(resumeFrom?.tallies[i]))
+  const corruptMany: CorruptMany = (images, samples, wanted) =>
+    corruptBatch(
+      images,
+      samples.map((s) => s.id),
+      wanted,
+      seed,
+    )
+  const label = list.length > 0 ? `clean + ${list.length} corrupted` : 'clean'
+  let clean: EvalResult
+  try {
+    clean = await evaluate(spec, {
+      signal: run.signal,
+      onProgress: (done) => onProgress?.(label, 1, 1, done),
+      resumeFrom: resumeFrom ? { file: resumeFrom.file, result: resumeFrom.clean } : undefined,
+      loop: robustLoop(list, tallies, corruptMany),
+    })
+  } catch (error) {
+    if (error instanceof PartialResultError && error.cause instanceof FerbenchError)
+      throw new PartialResultError(error.cause, robustDocument(error.partial, conditions, tallies, started, resumeFrom))
+    throw error
   }
-  const clean = await run('clean')
-  const warnings = [...clean.warnings]
-  const results: RobustResult['results'] = []
-  for (const corruption of corruptions) {
-    for (const severity of severities) {
-      const r = await run(`${corruption} ${severity}`, (image, sample) =>
-        corrupt(image, corruption, severity, corruptionRandom(seed, corruption, sample.id)),
-      )
-      if (r.dataset.digest !== clean.dataset.digest)
+  return robustDocument(clean, conditions, tallies, started, resumeFrom)
+}
+
+/** The robust document from the clean pass's eval result and each condition's tally (a partial one when the clean pass is). */
+function robustDocument(
+  clean: EvalResult,
+  conditions: RobustConditions,
+  tallies: readonly ConditionTally[],
+  started: number,
+  resumeFrom: RobustResumeFrom | undefined,
+): RobustResult {
+  const { corruptions, severities, seed } = conditions
+  const list = conditionList(corruptions, severities)
+  const results: RobustResult['results'] = list.map(({ corruption, severity }, i) => ({
+    corruption,
+    severity,
+    ...outcomeFromCounts(tallies[i]!.correct, tallies[i]!.scored, tallies[i]!.failures),
+  }))
+  const warnings = clean.complete
+    ? [...clean.warnings]
+    : [
+        `interrupted after ${clean.resume?.settled ?? 0} sample(s): partial result; continue with \`ferbench robust --resume <this file>\``,
+      ]
+  if (clean.complete)
+    list.forEach(({ corruption, severity }, i) => {
+      const tally = tallies[i]!
+      if (tally.digest.hex() !== clean.dataset.digest)
         warnings.push(
-          `${corruption} severity ${severity}: ${r.failures.length} sample(s) failed to load or to corrupt; its accuracy covers ${r.metrics.samples} samples`,
+          `${corruption} severity ${severity}: ${tally.failures} sample(s) failed to load or to corrupt; its accuracy covers ${tally.scored} samples`,
         )
-      results.push({ corruption, severity, ...outcomeOf(r) })
-    }
-  }
+    })
   const cleanOutcome = outcomeOf(clean)
+  const priorWallSeconds = resumeFrom?.clean.timing.wallSeconds ?? 0
   return {
     schema: ROBUST_SCHEMA,
     createdAt: new Date().toISOString(),
@@ -112,7 +171,10 @@ export async function robust(spec: EvalSpec, conditions: RobustConditions): Prom
     clean: cleanOutcome,
     results,
     ...summarise(cleanOutcome, results),
-    timing: { wallSeconds: (performance.now() - started) / 1000 },
+    timing: { wallSeconds: priorWallSeconds + (performance.now() - started) / 1000 },
     warnings,
+    ...(clean.complete
+      ? {}
+      : { complete: false as const, resume: { clean: { ...clean }, digests: tallies.map((t) => t.digest.hex()) } }),
   }
 }

@@ -1,15 +1,8 @@
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import type { ModelInputInfo } from '../card/resolve.js'
 import { deserializeError, type WorkerReply, type WorkerRequest } from './onnxThreadMessages.js'
 import type { Runner, RunnerInfo, RunnerOptions } from './types.js'
-
-/** The compiled worker entry beside this module; from the TypeScript sources (tests), the built one in dist/. */
-function workerEntry(): URL {
-  const sibling = new URL('./onnxWorker.js', import.meta.url)
-  return existsSync(fileURLToPath(sibling)) ? sibling : new URL('../../dist/runners/onnxWorker.js', import.meta.url)
-}
+import { startOnnxWorker, takePrestartedWorker } from './onnxPrestart.js'
 
 /**
  * The ONNX runner with its session on a worker thread (src/runners/onnxWorker.ts): run() copies the
@@ -79,14 +72,8 @@ class OnnxThreadRunner implements Runner {
 
 /** Starts the worker, which creates the ONNX runner; resolves when its session is ready (or rejects with its error). */
 export async function createOnnxThreadRunner(modelPath: string, options: RunnerOptions): Promise<Runner> {
-  const worker = new Worker(workerEntry(), { workerData: { modelPath, options } })
-  const first = await new Promise<WorkerReply>((resolve, reject) => {
-    worker.once('message', resolve)
-    worker.once('error', reject)
-    worker.once('exit', (code) =>
-      reject(new Error(`ONNX worker thread exited (code ${code}) before its session was ready`)),
-    )
-  })
+  const { worker, first: firstReply } = takePrestartedWorker(modelPath, options) ?? startOnnxWorker(modelPath, options)
+  const first = await firstReply
   worker.removeAllListeners('error')
   worker.removeAllListeners('exit')
   if (first.kind === 'ready') return new OnnxThreadRunner(worker, first.info, first.input, first.outputs)

@@ -88,7 +88,13 @@ function readWeights(file: string, manifest: tf.io.WeightsManifestConfig): [tf.i
     }
   }
   const all = Buffer.concat(buffers)
-  const bytesPerElement: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 }
+  const bytesPerElement = new Map([
+    ['float32', 4],
+    ['int32', 4],
+    ['bool', 1],
+    ['uint8', 1],
+    ['float16', 2],
+  ])
   let needed = 0
   for (const spec of specs) {
     const elements = spec.shape.reduce((a, b) => a * b, 1)
@@ -99,7 +105,7 @@ function readWeights(file: string, manifest: tf.io.WeightsManifestConfig): [tf.i
         : quant.dtype === 'uint16'
           ? 2
           : 1
-      : bytesPerElement[spec.dtype]
+      : bytesPerElement.get(spec.dtype)
     if (width === undefined)
       throw modelError(`${file}: weight '${spec.name}' has dtype '${spec.dtype}', which ferbench does not read`)
     needed += elements * width

@@ -31,6 +31,7 @@ import {
 import { createRunner as createRegisteredRunner } from '../runners/registry.js'
 import type { Runner, RunnerOptions } from '../runners/types.js'
 import { checkSyntheticOutputs } from '../metrics/degenerate.js'
+import { textRecord } from '../base/textKeys.js'
 
 export type CreateRunner = (modelPath: string, options: RunnerOptions & { runner?: string }) => Promise<Runner>
 
@@ -398,7 +399,7 @@ export async function benchmark(spec: SpeedSpec, hooks: SpeedHooks = {}): Promis
             runner: spec.runner,
           }),
         )
-        const stagesMs: Record<string, number> = { ...run.timing.stagesMs }
+        const stagesMs = textRecord(Object.entries(run.timing.stagesMs))
         const total = Object.values(stagesMs).reduce((a, b) => a + b, 0)
         const stageShare = Object.fromEntries(Object.entries(stagesMs).map(([k, v]) => [k, total > 0 ? v / total : 0]))
         e2e.push({

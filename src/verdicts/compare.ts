@@ -4,6 +4,7 @@ import type { CompareResult, MetricDelta } from '../documents/compareDocument.js
 import { pairPredictions, requireSameDataset, scoredView, type ScoredView } from './pairing.js'
 import { compareHead, metricDelta } from './compareHead.js'
 import { compareRobust } from './compareRobust.js'
+import { ownValue, textRecord } from '../base/textKeys.js'
 import { isRobustFile, readRobustDocument } from '../robust/mergeRobust.js'
 
 const d = metricDelta
@@ -23,14 +24,19 @@ function sliceDeltas(a: ScoredView, b: ScoredView): CompareResult['slices'] {
   const sa = a.metrics.slices
   const sb = b.metrics.slices
   if (!sa || !sb) return undefined
-  const out: NonNullable<CompareResult['slices']> = {}
-  for (const attribute of Object.keys(sa).filter((k) => sb[k] !== undefined)) {
-    const ga = sa[attribute]!.groups
-    const gb = sb[attribute]!.groups
-    const groups: Record<string, MetricDelta> = {}
-    for (const value of [...new Set([...Object.keys(ga), ...Object.keys(gb)])].sort())
-      groups[value] = d(ga[value]?.accuracy, gb[value]?.accuracy)
-    out[attribute] = { groups, maxGap: d(sa[attribute]!.maxGap?.difference, sb[attribute]!.maxGap?.difference) }
+  // Attribute and group names are dataset text ('constructor' is a group like any other): own keys only.
+  const out: NonNullable<CompareResult['slices']> = textRecord()
+  for (const [attribute, slice] of Object.entries(sa)) {
+    const other = ownValue(sb, attribute)
+    if (other === undefined) continue
+    const values = [...new Set([...Object.keys(slice.groups), ...Object.keys(other.groups)])].sort()
+    const groups = textRecord(
+      values.map((value) => [
+        value,
+        d(ownValue(slice.groups, value)?.accuracy, ownValue(other.groups, value)?.accuracy),
+      ]),
+    )
+    out[attribute] = { groups, maxGap: d(slice.maxGap?.difference, other.maxGap?.difference) }
   }
   return Object.keys(out).length > 0 ? out : undefined
 }
@@ -40,7 +46,7 @@ function compareDocuments(a: ScoredView, b: ScoredView): CompareResult {
   const aFile = a.file
   const bFile = b.file
   const testSet = requireSameDataset(a, b, 'compare')
-  const metrics: Record<string, MetricDelta> = {}
+  const metrics: Record<string, MetricDelta> = textRecord()
   for (const name of COMPARED_METRICS) metrics[name] = d(a.metrics[name], b.metrics[name])
   if (a.folds && b.folds) {
     const mean = (v: ScoredView): number => v.folds!.reduce((s, f) => s + f.accuracy, 0) / Math.max(1, v.folds!.length)
@@ -55,8 +61,9 @@ function compareDocuments(a: ScoredView, b: ScoredView): CompareResult {
     new Map(doc.metrics.perClass.filter((c) => c.support > 0).map((c) => [c.label, c.recall]))
   const ra = recall(a)
   const rb = recall(b)
-  const perClassRecall: Record<string, MetricDelta> = {}
-  for (const label of new Set([...ra.keys(), ...rb.keys()])) perClassRecall[label] = d(ra.get(label), rb.get(label))
+  const perClassRecall = textRecord(
+    [...new Set([...ra.keys(), ...rb.keys()])].map((label) => [label, d(ra.get(label), rb.get(label))]),
+  )
   const notes: string[] = [...testSet.notes]
   const pairing = pairPredictions(a, b, testSet.pairBy)
   let mcnemar: CompareResult['mcnemar']

@@ -2,6 +2,7 @@ import { requireSameDataset } from './pairing.js'
 import { compareHead, metricDelta } from './compareHead.js'
 import type { CompareResult, MetricDelta } from '../documents/compareDocument.js'
 import type { RobustResult } from '../documents/robustDocument.js'
+import { textRecord } from '../base/textKeys.js'
 
 const d = metricDelta
 
@@ -12,11 +13,12 @@ const d = metricDelta
  */
 export function compareRobust(a: RobustResult, aFile: string, b: RobustResult, bFile: string): CompareResult {
   requireSameDataset({ file: aFile, dataset: a.dataset }, { file: bFile, dataset: b.dataset }, 'compare')
-  const metrics: Record<string, MetricDelta> = {
-    'robust.clean': d(a.clean.accuracy, b.clean.accuracy),
-    'robust.meanCorruptionAccuracy': d(a.meanCorruptionAccuracy, b.meanCorruptionAccuracy),
-    'robust.relativeRobustness': d(a.relativeRobustness, b.relativeRobustness),
-  }
+  // Keys carry corruption names read from the documents: a null-prototype record.
+  const metrics = textRecord<MetricDelta>([
+    ['robust.clean', d(a.clean.accuracy, b.clean.accuracy)],
+    ['robust.meanCorruptionAccuracy', d(a.meanCorruptionAccuracy, b.meanCorruptionAccuracy)],
+    ['robust.relativeRobustness', d(a.relativeRobustness, b.relativeRobustness)],
+  ])
   const key = (r: { corruption: string; severity: number }): string => `robust.${r.corruption}@${r.severity}`
   const ra = new Map(a.results.map((r) => [key(r), r.accuracy]))
   const rb = new Map(b.results.map((r) => [key(r), r.accuracy]))

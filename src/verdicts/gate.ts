@@ -6,6 +6,7 @@ import type { SpeedCell, SpeedResult } from '../documents/speedDocument.js'
 import { dataError, usageError } from '../base/errors.js'
 import { percent, pValue as pv, signed } from '../base/format.js'
 import { pairPredictions, requireSameDataset, scoredView, type ScoredView } from './pairing.js'
+import { ownValue } from '../base/textKeys.js'
 
 /**
  * The regression gate. Rules (docs/results-and-gates.md, "Compare and gate"):
@@ -161,7 +162,7 @@ function groupGapChecks(
   }
   const checks: GateCheck[] = []
   for (const [attribute, slice] of Object.entries(c.metrics.slices)) {
-    const base = b.metrics.slices?.[attribute]
+    const base = ownValue(b.metrics.slices, attribute)
     if (!base) {
       notes.push(`groupGap:${attribute} not checked: ${bFile} is not sliced by ${attribute}`)
       continue

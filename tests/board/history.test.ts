@@ -40,7 +40,7 @@ function concurrentWriters(store: string, writers: number, each: number): Promis
   )
 }
 
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 describe('history store', () => {
   it('parallel writers lose no entry: 6 processes × 15 appends = 90 entries, each with its document', async () => {
@@ -72,14 +72,14 @@ describe('history store', () => {
     expect(() => readHistory(store)).toThrow(
       expect.objectContaining({
         exitCode: 3,
-        message: expect.stringMatching(new RegExp(`^${escape(file)}: not a JSON document`)),
+        message: expect.stringMatching(new RegExp(`^${escapeRegExp(file)}: not a JSON document`)),
       }),
     )
     writeFileSync(file, '{ "id": 7 }')
     expect(() => readHistory(store)).toThrow(
       expect.objectContaining({
         exitCode: 3,
-        message: expect.stringMatching(new RegExp(`^${escape(file)}: not a valid history entry document: id: `)),
+        message: expect.stringMatching(new RegExp(`^${escapeRegExp(file)}: not a valid history entry document: id: `)),
       }),
     )
   })

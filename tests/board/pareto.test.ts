@@ -29,7 +29,10 @@ describe('Pareto standings with interval ties', () => {
 
   it('brute force: a front point is never dominated by another point', () => {
     let seed = 7
-    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed / 2 ** 31
+    }
     const points = Array.from({ length: 40 }, () => p(rnd(), rnd() * 0.1, 1 + Math.floor(rnd() * 20)))
     const standings = paretoStandings(points)
     points.forEach((b, i) => {

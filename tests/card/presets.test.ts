@@ -5,12 +5,13 @@ import { resolveCard } from '../../src/card/resolve.js'
 import { parseCard } from '../../src/card/schema.js'
 
 describe('presets', () => {
-  it('has the six published models, each valid under the card schema and citing a source', () => {
+  it('has the seven published models, each valid under the card schema and citing a source', () => {
     expect(presetNames().sort()).toEqual([
       'efficientface',
       'ferplus',
       'microexpnet',
       'mini-xception',
+      'progressive-teacher',
       'resnet18-fer2013',
       'vgg19-fer2013',
     ])

@@ -16,8 +16,6 @@ import { BIN, FIXTURES, ROOT, runCli, tempDir, type CliRun } from '../helpers/cl
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
 const CARD = `${ORACLE}.ferbench.json`
 const CSV = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
-const VOTES = path.join(FIXTURES, 'ferplus', 'fer2013new.csv')
-const JAFFE = path.join(FIXTURES, 'jaffe', 'jaffe')
 const dir = tempDir('ferbench-pathflags-')
 chmodSync(dir, 0o755)
 const RESULT = path.join(dir, 'result.json')

@@ -282,7 +282,7 @@ describe('bad inputs', () => {
     const f = lines[1]!.split(',')
     f[1] = '70' // face_x 70 + width 64 > 80
     lines[1] = f.join(',')
-    writeFileSync(csv, lines.join('\n') + '\n')
+    writeFileSync(csv, `${lines.join('\n')}\n`)
     const run = runJson<{ failures: Array<{ id: string; error: string }> }>([
       'eval',
       '--model',
@@ -303,7 +303,7 @@ describe('bad inputs', () => {
       .trim()
       .split('\n')
     const short = path.join(dir, 'fer2013new.csv')
-    writeFileSync(short, votes.slice(0, -1).join('\n') + '\n')
+    writeFileSync(short, `${votes.slice(0, -1).join('\n')}\n`)
     const fer = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
     const out = path.join(dir, 'out.json')
     const run = runJson<{ error: { message: string } }>([

@@ -76,7 +76,7 @@ describe('ferplus adapter on the fixture', () => {
     const dir = tempDir()
     const all = readFileSync(NEW, 'utf8').trim().split('\n')
     const short = path.join(dir, 'short.csv')
-    writeFileSync(short, all.slice(0, -2).join('\n') + '\n')
+    writeFileSync(short, `${all.slice(0, -2).join('\n')}\n`)
     const rows = all.length - 1
     await expect(collect(new FerplusAdapter({ data: FER, labels: short }), 'Training')).rejects.toThrow(
       new RegExp(
@@ -92,7 +92,7 @@ describe('ferplus adapter on the fixture', () => {
     f[0] = f[0] === 'Training' ? 'PublicTest' : 'Training'
     all[row] = f.join(',')
     const bad = path.join(dir, 'bad.csv')
-    writeFileSync(bad, all.join('\n') + '\n')
+    writeFileSync(bad, `${all.join('\n')}\n`)
     const error = await collect(new FerplusAdapter({ data: FER, labels: bad }), 'PrivateTest').catch((e: Error) => e)
     expect(error).toBeInstanceOf(Error)
     expect((error as Error).message).toContain(FER)

@@ -84,7 +84,13 @@ describe('models doctor', () => {
       split: string,
     ) {
       for await (const s of samples.call(this, split)) {
-        yield { ...s, load: () => (loads.set(s.id, (loads.get(s.id) ?? 0) + 1), s.load()) }
+        yield {
+          ...s,
+          load: () => {
+            loads.set(s.id, (loads.get(s.id) ?? 0) + 1)
+            return s.load()
+          },
+        }
       }
     })
     const result = await doctor({
@@ -182,7 +188,7 @@ describe('models doctor', () => {
     expect(evalRun.json.metrics.accuracy).toBe(1)
   })
 
-  it('writes nothing when the candidates tie', () => {
+  it('writes nothing when the candidates tie, and exits 11 so `doctor && eval` stops there', () => {
     const cardFile = path.join(dir, 'not-written.json')
     const run = runCli([
       'models',
@@ -196,9 +202,9 @@ describe('models doctor', () => {
       '--write-card',
       cardFile,
     ])
-    expect(run.status).toBe(0)
+    expect(run.status).toBe(11)
     expect(run.stdout).toContain('recommended: none')
-    expect(run.stderr).toContain('no card written')
+    expect(run.stderr).toContain(`no card written to ${cardFile}: the sample leaves labels open (see ties); exit 11`)
     expect(() => readFileSync(cardFile)).toThrow()
   })
 })

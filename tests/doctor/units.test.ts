@@ -104,7 +104,15 @@ describe('card skeleton', () => {
       ['input.height', 48],
       ['input.width', 48],
     ])
-    expect(s.toFill.map((f) => f.field)).toEqual(['input.channelOrder', 'scale', 'resize', 'crop', 'labels', 'output'])
+    expect(s.toFill.map((f) => f.field)).toEqual([
+      'input.channelOrder',
+      'scale',
+      'resize',
+      'crop',
+      'tta',
+      'labels',
+      'output',
+    ])
     expect(s.toFill.find((f) => f.field === 'scale')!.allowed).toEqual(['raw255', 'unit', 'symmetric', 'meanstd'])
     expect((s.template.labels as string[]).length).toBe(8)
   })

@@ -170,7 +170,7 @@ describe('--resume from another working directory', () => {
     copyFileSync(path.join(a, 'data', 'fer2013.csv'), path.join(b, 'data', 'fer2013.csv'))
     const partial = JSON.parse(readFileSync(out, 'utf8')) as EvalResult
     expect(partial.resume!.options.data).toBe(path.join(a, 'data', 'fer2013.csv'))
-    expect(partial.resume!.options.datasetOptions?.['labels']).toBe(path.join(a, 'data', 'votes.csv'))
+    expect(partial.resume!.options.datasetOptions?.labels).toBe(path.join(a, 'data', 'votes.csv'))
 
     const resumed = runCli(['eval', '--resume', out], { cwd: b })
     expect(resumed.status, resumed.stderr).toBe(0)

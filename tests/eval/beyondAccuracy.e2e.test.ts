@@ -206,7 +206,7 @@ describe('eval --slice-by', () => {
       return [path.join(images, p!), ...rest, i++ % 2 === 0 ? 'yes' : 'no'].join(',')
     })
     const file = path.join(dir, 'manifest.csv')
-    writeFileSync(file, [`${manifest[0]},glasses`, ...body].join('\n') + '\n')
+    writeFileSync(file, `${[`${manifest[0]},glasses`, ...body].join('\n')}\n`)
     const { status, json } = runJson<EvalResult>([
       'eval',
       '--model',

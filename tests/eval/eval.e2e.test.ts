@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { EvalResult } from '../../src/documents/evalDocument.js'
@@ -154,7 +154,7 @@ describe('ferbench eval rejects bad input with a named place and a documented ex
   function csvWith(lines: string[]): string {
     const dir = tempDir()
     const file = path.join(dir, 'fer2013.csv')
-    writeFileSync(file, [header, ...lines].join('\n') + '\n')
+    writeFileSync(file, `${[header, ...lines].join('\n')}\n`)
     return file
   }
 

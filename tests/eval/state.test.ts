@@ -13,7 +13,7 @@ function feed(
     const predicted = r.q.indexOf(Math.max(...r.q))
     state.score({ id: `s${from + i}`, label: 'x', content: 'c' }, r.truth, predicted)
     state.calibration.add(r.q, r.truth)
-    state.slices!.add({ gender: r.gender }, r.truth, predicted)
+    state.slices!.add(new Map([['gender', r.gender]]), r.truth, predicted)
   })
 }
 

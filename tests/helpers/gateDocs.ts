@@ -6,7 +6,6 @@ import { decodePredictions, encodePredictions } from '../../src/documents/predic
 import { runCli } from './cli.js'
 
 /** The eval document as ferbench writes it (the code's own type, so the tests follow it). */
-export type { SamplePrediction as Prediction } from '../../src/documents/predictions.js'
 export type EvalDoc = EvalResult
 
 /** The document's per-sample predictions, one record per sample (decoded from the embedded columns). */

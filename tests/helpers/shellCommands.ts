@@ -65,6 +65,10 @@ export function notRunnable(cmd: DocCommand, cwd: string): string | undefined {
     if (!existsSync(path.join(cwd, w.includes('--store') ? store : '.ferbench-history')))
       return 'reads a history store that is not there'
   }
+  // `models pull` fetches from the internet unless its files come from --from or a mirror folder
+  if (w[start + 1] === 'models' && w[start + 2] === 'pull' && !w.includes('--from') && !w.includes('--mirror'))
+    return 'downloads from the internet'
+  if (w.includes('--pull')) return 'downloads from the internet'
   for (let i = start + 1; i < w.length; i++) {
     if (OUTPUT_FLAGS.has(w[i - 1]!)) continue
     const word = w[i]!

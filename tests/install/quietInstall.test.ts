@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ROOT, tempDir } from '../helpers/cli.js'
@@ -54,11 +54,38 @@ describe('a clean install and start print no preventable npm warning', () => {
     expect(load.status, load.stderr).toBe(0)
   }, 600_000)
 
-  it('npx ferbench --version in the repository', () => {
-    const run = npm(['exec', '--offline', '--', 'ferbench', '--version'], ROOT)
-    expect(run.status, run.output).toBe(0)
-    expect(run.output).toMatch(/^ferbench\/\d+\.\d+\.\d+ /m)
-    expect(preventableWarnings(run.output), run.output).toEqual([])
+  it('npx ferbench --version in the repository, with a cold npx cache (as on a fresh CI machine)', () => {
+    // With a cold cache, `npm exec` installs the project from its own folder into the npx cache and
+    // runs its `prepare` (`npm run build`) there. Run in the repository, that rebuilt the dist/ every
+    // other test runs. So: a copy of what npm reads (package.json, lockfile, .npmrc, bin/) in a temp
+    // folder whose `build` only leaves a mark, and an npm cache of the test's own, always empty.
+    const repo = tempDir('ferbench-npx-')
+    const cache = tempDir('ferbench-npx-cache-')
+    try {
+      for (const file of ['package-lock.json', '.npmrc']) {
+        if (existsSync(path.join(ROOT, file))) copyFileSync(path.join(ROOT, file), path.join(repo, file))
+      }
+      mkdirSync(path.join(repo, 'bin'))
+      copyFileSync(path.join(ROOT, 'bin', 'run.js'), path.join(repo, 'bin', 'run.js'))
+      const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>
+      }
+      expect(pkg.scripts.prepare).toBe('npm run build')
+      pkg.scripts.build = `node -e "require('node:fs').writeFileSync('built', '')"`
+      writeFileSync(path.join(repo, 'package.json'), JSON.stringify(pkg, null, 2))
+      const distBefore = statSync(path.join(ROOT, 'dist')).ino
+
+      const run = npm(['exec', '--offline', '--cache', cache, '--', 'ferbench', '--version'], repo)
+      expect(run.status, run.output).toBe(0)
+      expect(run.output).toMatch(/^ferbench\/\d+\.\d+\.\d+ /m)
+      expect(preventableWarnings(run.output), run.output).toEqual([])
+      // the cold path was taken: `prepare` ran the (marking) build, so its output was checked too
+      expect(existsSync(path.join(repo, 'built'))).toBe(true)
+      expect(statSync(path.join(ROOT, 'dist')).ino).toBe(distBefore)
+    } finally {
+      rmSync(repo, { recursive: true, force: true })
+      rmSync(cache, { recursive: true, force: true })
+    }
   })
 
   it('the filter is not blind: an unknown project config is caught', () => {

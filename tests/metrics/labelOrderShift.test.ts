@@ -221,7 +221,7 @@ describe('cross-validation: one label-order check on the pooled matrix', () => {
         }
       }
     }
-    put(path.join(root, 'manifest.csv'), rows.join('\n') + '\n')
+    put(path.join(root, 'manifest.csv'), `${rows.join('\n')}\n`)
     // the card swaps the oracle's happiness and sadness outputs
     const card = CANONICAL.map((l) => (l === 'happiness' ? 'sadness' : l === 'sadness' ? 'happiness' : l))
     const cardFile = path.join(root, 'card.json')

@@ -64,9 +64,9 @@ describe('per-group metrics', () => {
 
   it('accumulates per sample and adds saved counts', () => {
     const acc = new SliceAccumulator(['gender'], 2, 1)
-    acc.add({ gender: 'female' }, 0, 0)
-    acc.add({ gender: 'female' }, 0, 1)
-    acc.add({}, 1, 1)
+    acc.add(new Map([['gender', 'female']]), 0, 0)
+    acc.add(new Map([['gender', 'female']]), 0, 1)
+    acc.add(new Map(), 1, 1)
     acc.add(undefined, 1, 0)
     const m = acc.metrics(['x', 'y'])
     expect(m.gender!.groups.female!.counts).toEqual(counts(1, 1))

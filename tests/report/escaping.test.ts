@@ -68,6 +68,7 @@ describe('hostile names in what ferbench writes and prints', () => {
   })
 
   it('terminal output: the escape sequence in a file name is shown as \\x1B…, never sent to the terminal', () => {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters must not reach the output
     expect(run.stdout + run.stderr).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F]/)
     expect(run.stdout).toContain('esc\\x1B]0;pwned\\x07.png')
   })
@@ -77,6 +78,7 @@ describe('hostile names in what ferbench writes and prints', () => {
     expect(md).not.toContain('<!--')
     expect(md).toContain('\\<\\!--hide.png')
     expect(md).toContain('esc\\\\x1B\\]0;pwned\\\\x07.png') // renders as esc\x1B]0;pwned\x07.png
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters must not reach the output
     expect(md).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F]/)
   })
 

@@ -197,7 +197,10 @@ describe('timeCell: the timed loop', () => {
     const order: string[] = []
     const named = (name: string): Runner => ({
       ...counting().runner,
-      run: async () => (order.push(name), new Float32Array(2)),
+      run: async () => {
+        order.push(name)
+        return new Float32Array(2)
+      },
     })
     const timed = await timeInterleaved(
       { runner: named('A'), input },

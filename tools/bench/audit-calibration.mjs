@@ -66,14 +66,8 @@ for (const { g, source } of originals) {
     index.add(original.signature)
     const matches = index.add(c.signature, c.views)
     copyCount += 1
-    const k = (classes[name] ??= {
-      strength: resave.strength,
-      of: 0,
-      found: 0,
-      classRight: 0,
-      real: [0, 0],
-      similarities: [],
-    })
+    classes[name] ??= { strength: resave.strength, of: 0, found: 0, classRight: 0, real: [0, 0], similarities: [] }
+    const k = classes[name]
     k.of += 1
     if (source === 'real') k.real[1] += 1
     const m = matches[0]

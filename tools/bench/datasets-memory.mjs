@@ -29,8 +29,8 @@ async function writeLines(file, header, count, line) {
   mkdirSync(path.dirname(file), { recursive: true })
   const out = createWriteStream(file)
   const write = (s) => (out.write(s) ? undefined : new Promise((r) => out.once('drain', r)))
-  await write(header + '\n')
-  for (let i = 0; i < count; i++) await write(line(i) + '\n')
+  await write(`${header}\n`)
+  for (let i = 0; i < count; i++) await write(`${line(i)}\n`)
   await new Promise((r, j) => out.end((e) => (e ? j(e) : r())))
 }
 
@@ -146,8 +146,8 @@ async function main() {
     path.join(OUT, 'datasets-memory.json'),
     JSON.stringify({ machine, bareNodePeakMB: bare.peakMB, rows }, null, 2),
   )
-  writeFileSync(path.join(OUT, 'datasets-memory.md'), lines.join('\n') + '\n')
-  process.stdout.write(lines.join('\n') + '\n')
+  writeFileSync(path.join(OUT, 'datasets-memory.md'), `${lines.join('\n')}\n`)
+  process.stdout.write(`${lines.join('\n')}\n`)
 }
 
 await main()

@@ -214,8 +214,8 @@ async function main() {
   ]
   mkdirSync(OUT, { recursive: true })
   writeFileSync(path.join(OUT, 'decode.json'), JSON.stringify({ machine, rows }, null, 2))
-  writeFileSync(path.join(OUT, 'decode.md'), lines.join('\n') + '\n')
-  process.stdout.write(lines.join('\n') + '\n')
+  writeFileSync(path.join(OUT, 'decode.md'), `${lines.join('\n')}\n`)
+  process.stdout.write(`${lines.join('\n')}\n`)
 }
 
 if (args.includes('--child')) await child()

@@ -43,7 +43,7 @@ for (let r = 0; r < rounds; r++) {
   walls.push(t.wallSeconds)
   console.log(
     `round ${r + 1}: ${t.wallSeconds.toFixed(2)} s wall (decode+sample ${t.decodeSeconds.toFixed(2)} s, preprocess ${t.preprocessSeconds.toFixed(2)} s, ` +
-      `infer ${t.inferSeconds.toFixed(2)} s); ${result.candidates.length} candidates × ${result.samples} samples = ${t.rowsRun} rows`,
+      `infer ${t.inferSeconds.toFixed(2)} s); ${result.candidates.length} candidates; samples per round ${(result.sampling.rounds ?? []).map((x) => `${x.samples}${x.blocking.length > 0 ? ` (open: ${x.blocking.join(', ')})` : ''}`).join(' → ')}; ${t.rowsRun} rows run; card ${result.recommended ? 'written' : 'not written'}`,
   )
 }
 walls.sort((a, b) => a - b)

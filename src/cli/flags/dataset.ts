@@ -79,6 +79,29 @@ export const foldFlags = {
   fold: foldFlag,
 }
 
+/** --faces and the crop rule of --faces detect (docs/faces.md). */
+export const faceFlags = {
+  faces: Flags.option({
+    options: ['dataset', 'detect', 'none'] as const,
+    description:
+      'dataset: crop with the boxes or landmarks the dataset ships (CK+ landmarks, AffectNet boxes; whole images where it ships none); detect: crop the face BlazeFace finds (an image without one is a failed sample); none: whole images (default: dataset)',
+  })(),
+  'face-margin': Flags.custom<number>({
+    description: 'with --faces detect: the square crop is this many times the detected box (default 1.4)',
+    parse: async (text) => {
+      const value = Number(text)
+      if (!(value >= 1 && value <= 4)) throw new Error(`--face-margin ${text}: expected a number from 1 to 4`)
+      return value
+    },
+  })(),
+  'face-index': Flags.integer({
+    description: 'with --faces detect: which face when there are several, by size (0 = the largest, the default)',
+    min: 0,
+    max: 64,
+  }),
+  align: Flags.boolean({ description: 'with --faces detect: turn each crop so the eyes are level' }),
+}
+
 /** What a decoded image may be: its pixel count and where its file may lie. */
 export const imageLimitFlags = {
   'max-pixels': maxPixelsFlag,

@@ -1,11 +1,17 @@
 import { Flags } from '@oclif/core'
+import { resolveModelArgument } from '../../zoo/resolveModel.js'
 
 /**
  * --model, --card, --preset: which model, and the card that says how to feed it. Each is an oclif
  * flag definition: `modelFlag()` as eval words it, `modelFlag({ required: true })` or
  * `cardFlag({ description })` where a command narrows its meaning.
  */
-export const modelFlag = Flags.custom<string>({ char: 'm', description: 'model file (.onnx, or a tfjs model.json)' })
+export const modelFlag = Flags.custom<string>({
+  char: 'm',
+  description: 'model file (.onnx, or a tfjs model.json), or zoo:<name> for a model pulled with `ferbench models pull`',
+  // zoo:<name> (or a bare registry name that is no file here) becomes the verified cached file; its card is the sidecar beside it
+  parse: (value) => resolveModelArgument(value),
+})
 
 export const cardFlag = Flags.custom<string>({
   description: 'model card JSON (default: <model>.ferbench.json beside the model)',

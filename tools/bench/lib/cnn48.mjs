@@ -8,8 +8,6 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { LayerBuilder } from '../../dist/tools/replicas/onnxLayers.js'
 
-export const CNN48_PARAMS = 80 + 1168 + 4640 + (1152 * 720 + 720) + (720 * 8 + 8)
-
 export function cnn48Model(dir) {
   mkdirSync(dir, { recursive: true })
   const file = path.join(dir, 'cnn48.onnx')

@@ -1,0 +1,238 @@
+import type { Sharp } from 'sharp'
+import { loadSharp } from '../base/sharpModule.js'
+import type { RawImage } from '../base/image.js'
+import { CORRUPTION_PARAMETERS, back, corrupt, corruptionRandom, motionKernel, pipeline } from './corruptions.js'
+import type { Condition } from './robustLoop.js'
+
+/** A corrupted image, or the error corrupting it failed with. */
+export type Corrupted = { image: RawImage } | { error: unknown }
+
+/**
+ * Corrupts many decoded images under every condition: result[i][c] is image i under condition c,
+ * exactly what `corrupt(images[i], …, corruptionRandom(seed, corruption, ids[i]))` gives.
+ *
+ * A sharp (libvips) pipeline costs far more to set up than to run on a 48×48 face, so the
+ * corruptions that are the same filter everywhere in the image run once per group of images of
+ * one size: the images stacked into one tall image, each between rows copied from its own top and
+ * bottom edge (libvips extends an image's edges by copying them, so every pixel of a tile sees the
+ * neighbourhood it sees alone), the filter run once, the tiles cut out again. That holds for the
+ * Gaussian blur, the motion blur (grouped by kernel: its direction is drawn per sample) and, for
+ * one-channel images, JPEG (8×8 blocks coded independently; each tile starts on a block row and
+ * its last block row is filled by repeating its last row, as the encoder does alone), brightness
+ * (the same shift for every pixel; the stack keeps the image's width, so each row runs through
+ * libvips exactly as it does alone) and low resolution (each tile padded so that it starts on a
+ * whole row before and after resizing; a reduction by 4 or more, which begins with a box shrink,
+ * goes down one image at a time).
+ * tests/robust/corruptionsBatch.test.ts compares every corruption with the one-image path. The
+ * others run per image: noise and the occlusion boxes are computed in JavaScript, rotation (the
+ * direction is drawn per sample; the crop back to size is done here) and contrast (its shift is
+ * each image's mean) go through sharp one image at a time. All the work of a
+ * batch is started at once, so sharp's thread pool keeps every core busy.
+ */
+export async function corruptBatch(
+  images: readonly RawImage[],
+  ids: readonly string[],
+  conditions: readonly Condition[],
+  seed: number,
+): Promise<Corrupted[][]> {
+  const out: Corrupted[][] = images.map(() => new Array<Corrupted>(conditions.length))
+  const perImage = (c: number, i: number): Promise<void> => {
+    const { corruption, severity } = conditions[c]!
+    return corrupt(images[i]!, corruption, severity, corruptionRandom(seed, corruption, ids[i]!)).then(
+      (image) => {
+        out[i]![c] = { image }
+      },
+      (error: unknown) => {
+        out[i]![c] = { error }
+      },
+    )
+  }
+  const tiled = async (
+    c: number,
+    indexes: readonly number[],
+    layout: Layout,
+    op: (p: Sharp) => Sharp | Promise<Sharp>,
+  ): Promise<void> => {
+    try {
+      const tiles = await mosaic(
+        indexes.map((i) => images[i]!),
+        layout,
+        op,
+      )
+      indexes.forEach((i, k) => {
+        out[i]![c] = { image: tiles[k]! }
+      })
+    } catch (error) {
+      for (const i of indexes) out[i]![c] = { error }
+    }
+  }
+  const work: Array<Promise<void>> = []
+  conditions.forEach(({ corruption, severity }, c) => {
+    const v = CORRUPTION_PARAMETERS[corruption].values[severity - 1]!
+    const all = images.map((_, i) => i)
+    if (corruption === 'gaussian-blur') {
+      for (const group of groupBy(all, (i) => sizeKey(images[i]!)).values()) {
+        const image = images[group[0]!]!
+        const sigma = Math.max(0.6, (v * Math.min(image.width, image.height)) / 100)
+        const margin = Math.ceil(3 * sigma) + 2
+        work.push(tiled(c, group, { above: margin, below: margin }, (p) => p.blur(sigma)))
+      }
+    } else if (corruption === 'motion-blur') {
+      const kernels = all.map((i) => {
+        const image = images[i]!
+        const angle = (corruptionRandom(seed, corruption, ids[i]!)() - 0.5) * (Math.PI / 2)
+        return motionKernel(Math.max(2, Math.round((v * Math.min(image.width, image.height)) / 100)), angle)
+      })
+      const groups = groupBy(all, (i) => `${sizeKey(images[i]!)} ${kernels[i]!.kernel.join(',')}`)
+      for (const group of groups.values()) {
+        const kernel = kernels[group[0]!]!
+        const margin = (kernel.height - 1) / 2 + 1
+        work.push(tiled(c, group, { above: margin, below: margin }, (p) => p.convolve(kernel)))
+      }
+    } else if (corruption === 'jpeg') {
+      for (const group of groupBy(all, (i) => sizeKey(images[i]!)).values()) {
+        const image = images[group[0]!]!
+        if (image.channels !== 1) {
+          for (const i of group) work.push(perImage(c, i))
+          continue
+        }
+        work.push(
+          tiled(c, group, { above: 0, below: (8 - (image.height % 8)) % 8 }, async (p) =>
+            (await loadSharp())(await p.jpeg({ quality: v }).toBuffer()),
+          ),
+        )
+      }
+    } else if (corruption === 'brightness') {
+      for (const group of groupBy(all, (i) => sizeKey(images[i]!)).values())
+        work.push(tiled(c, group, { above: 0, below: 0 }, (p) => p.linear(1, v * 255)))
+    } else if (corruption === 'low-resolution') {
+      for (const group of groupBy(all, (i) => sizeKey(images[i]!)).values()) {
+        const image = images[group[0]!]!
+        const w = Math.max(1, Math.round(image.width / v))
+        const h = Math.max(1, Math.round(image.height / v))
+        const down = resizePads(image.height, h, 4)
+        const up = resizePads(h, image.height, 4)
+        work.push(
+          (async () => {
+            try {
+              // Down-sampling by 4 or more starts with a box shrink that does not stack (a stacked
+              // run differs in a few pixels): those images go down one at a time, and up together.
+              const small =
+                image.height / h < 4 && image.width / w < 4
+                  ? await mosaic(
+                      group.map((i) => images[i]!),
+                      { above: down.fromPad, below: down.fromPad },
+                      (p) => p.resize(w, group.length * (h + 2 * down.toPad), { fit: 'fill' }),
+                      { width: w, height: h, above: down.toPad, below: down.toPad },
+                    )
+                  : await Promise.all(
+                      group.map(async (i) =>
+                        back(pipeline(await loadSharp(), images[i]!).resize(w, h, { fit: 'fill' }), image.channels),
+                      ),
+                    )
+              const restored = await mosaic(
+                small,
+                { above: up.fromPad, below: up.fromPad },
+                (p) =>
+                  p.resize(image.width, group.length * (image.height + 2 * up.toPad), {
+                    fit: 'fill',
+                    kernel: 'linear',
+                  }),
+                { width: image.width, height: image.height, above: up.toPad, below: up.toPad },
+              )
+              group.forEach((i, k) => {
+                out[i]![c] = { image: restored[k]! }
+              })
+            } catch (error) {
+              for (const i of group) out[i]![c] = { error }
+            }
+          })(),
+        )
+      }
+    } else for (const i of all) work.push(perImage(c, i))
+  })
+  await Promise.all(work)
+  return out
+}
+
+/** Rows copied from a tile's own edge above and below it in the stacked image. */
+interface Layout {
+  above: number
+  below: number
+}
+
+function sizeKey(image: RawImage): string {
+  return `${image.width}x${image.height}x${image.channels}`
+}
+
+function groupBy(indexes: readonly number[], key: (i: number) => string): Map<string, number[]> {
+  const groups = new Map<string, number[]>()
+  for (const i of indexes) {
+    const k = key(i)
+    const group = groups.get(k)
+    if (group) group.push(i)
+    else groups.set(k, [i])
+  }
+  return groups
+}
+
+/**
+ * Stacks images of one size vertically, each with `above` copies of its first row over it and
+ * `below` copies of its last row under it, runs `op` on the stack and cuts the images out again.
+ * The result keeps each tile's place: by default the same size; `out` gives the tile layout of a
+ * resized result (its width, and each tile's rows above, own height and rows below).
+ */
+async function mosaic(
+  images: readonly RawImage[],
+  { above, below }: Layout,
+  op: (p: Sharp) => Sharp | Promise<Sharp>,
+  out?: Layout & { width: number; height: number },
+): Promise<RawImage[]> {
+  const { width, height, channels } = images[0]!
+  const row = width * channels
+  const pitch = above + height + below
+  const stack = new Uint8Array(images.length * pitch * row)
+  images.forEach((image, k) => {
+    for (let y = -above; y < height + below; y++) {
+      const from = Math.min(height - 1, Math.max(0, y)) * row
+      stack.set(image.data.subarray(from, from + row), (k * pitch + above + y) * row)
+    }
+  })
+  const sharp = await loadSharp()
+  const result = await back(
+    await op(pipeline(sharp, { data: stack, width, height: images.length * pitch, channels })),
+    channels,
+  )
+  const tile = out ?? { width, height, above, below }
+  const outPitch = tile.above + tile.height + tile.below
+  const outRow = tile.width * channels
+  if (result.width !== tile.width || result.height !== images.length * outPitch)
+    throw new Error(
+      `corruption made the stacked image ${result.width}×${result.height}; expected ${tile.width}×${images.length * outPitch}`,
+    )
+  return images.map((_, k) => ({
+    data: result.data.slice((k * outPitch + tile.above) * outRow, (k * outPitch + tile.above + tile.height) * outRow),
+    width: tile.width,
+    height: tile.height,
+    channels,
+  }))
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b)
+}
+
+/**
+ * Rows to put above and below each tile when a stack of `from`-row tiles is resized to `to`-row
+ * tiles: the stack must scale by exactly from/to and every tile start on a whole row on both
+ * sides, so the rows added on the small side are a multiple of to/gcd (at least `least`), and
+ * scaled by from/to on the large side.
+ */
+function resizePads(from: number, to: number, least: number): { fromPad: number; toPad: number } {
+  const g = gcd(from, to)
+  const [big, small] = from >= to ? [from, to] : [to, from]
+  const unit = small / g
+  const smallPad = Math.ceil(least / unit) * unit
+  const bigPad = (smallPad * big) / small
+  return from >= to ? { fromPad: bigPad, toPad: smallPad } : { fromPad: smallPad, toPad: bigPad }
+}

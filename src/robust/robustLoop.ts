@@ -1,0 +1,330 @@
+import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
+import pLimit from 'p-limit'
+import { DECODE_SLOTS } from '../datasets/decode.js'
+import type { Sample } from '../datasets/types.js'
+import type { RawImage } from '../base/image.js'
+import { predictColumn } from '../labels/mapping.js'
+import { prepareViews, writeTensor } from '../preprocess/tensor.js'
+import { DatasetDigest, UNREADABLE, contentHash, contentKey, sampleHashes } from '../identity/datasetDigest.js'
+import { FerbenchError, dataError, messageOf, modelError } from '../base/errors.js'
+import type { Corruption } from '../documents/robustDocument.js'
+import type { EvalState } from '../eval/evalState.js'
+import { samplesToRun, type LoopInput } from '../eval/evalLoop.js'
+import { prefetch } from '../eval/prefetch.js'
+import { columnProbabilities, combineViews, nonFiniteScores, topScores } from '../eval/scoring.js'
+
+/** Test hook, as in src/eval/evalLoop.ts: FERBENCH_DEBUG_SAMPLE_DELAY_MS slows each sample and reports settled counts on stderr. Not a user setting. */
+const DEBUG_DELAY_MS = Number(process.env.FERBENCH_DEBUG_SAMPLE_DELAY_MS ?? 0)
+
+/** One corrupted condition: a corruption at a severity (1–5). */
+export interface Condition {
+  corruption: Corruption
+  severity: number
+}
+
+/** What one condition has settled: scored and correct samples, failures, and the digest of the scored ones. */
+export class ConditionTally {
+  correct: number
+  scored: number
+  failures: number
+  readonly digest: DatasetDigest
+
+  constructor(saved?: { correct: number; samples: number; failures: number; digest: string }) {
+    this.correct = saved?.correct ?? 0
+    this.scored = saved?.samples ?? 0
+    this.failures = saved?.failures ?? 0
+    this.digest = new DatasetDigest(saved?.digest)
+  }
+}
+
+/**
+ * Corrupts decoded images under every condition: result[i][c] is image i under condition c, or the
+ * error corrupting it failed with (src/robust/corruptBatch.ts).
+ */
+export type CorruptMany = (
+  images: readonly RawImage[],
+  samples: readonly Sample[],
+  conditions: readonly Condition[],
+) => Promise<Array<Array<{ image: RawImage } | { error: unknown }>>>
+
+/** Decoded bytes (all conditions together) one batch of samples may hold while being corrupted. */
+const CHUNK_BYTES = 16 * 2 ** 20
+/** Samples corrupted together at most (the images of one sharp call per filter). */
+const CHUNK_SAMPLES = 32
+
+/** The scores of one (sample, condition): its views' rows, filled as the batches holding them return. */
+interface Item {
+  views: number
+  scores: Float32Array
+  filled: number
+  error?: unknown
+}
+
+/** One sample in flight: its clean item (index 0) and one item per condition, settled together. */
+interface Work {
+  sample: Sample
+  content: string
+  column: number
+  loadError?: unknown
+  items: Item[]
+  rowsLeft: number
+}
+
+type Prepared =
+  | { sample: Sample; content: string; views: RawImage[][]; errors: unknown[]; readMs: number; preprocessMs: number }
+  | { sample: Sample; loadError: unknown; readMs: number }
+
+/**
+ * The loop of `ferbench robust`, in place of eval's (EvalRun.loop): one pass over the samples in
+ * which each image is decoded once, corrupted under every condition, and all its rows (clean and
+ * corrupted) go into the same full batches. A sample is settled, in stream order, when every one
+ * of its rows has been scored: the clean outcome into `state` exactly as the eval loop would
+ * settle it, each condition's into its tally. Returns false when stopped by the signal.
+ */
+export function robustLoop(
+  conditions: readonly Condition[],
+  tallies: readonly ConditionTally[],
+  corruptMany: CorruptMany,
+): (input: LoopInput, state: EvalState) => Promise<boolean> {
+  return async (input, state) => {
+    const { runner, card, mapping } = input
+    const classes = card.labels.length
+    const { height, width, channels, layout } = card.input
+    const rowFloats = height * width * channels
+    const dims =
+      layout === 'NCHW' ? [input.rowsPerCall, channels, height, width] : [input.rowsPerCall, height, width, channels]
+    const buffer = new Float32Array(input.rowsPerCall * rowFloats)
+    const overlap = runner.busyMs !== undefined
+    const busyAtStart = runner.busyMs ?? 0
+    const probabilities = new Float64Array(mapping.columns.length)
+    /** The sample and item of each row in the buffer, and of each call in flight. */
+    let tags: Array<{ work: Work; item: Item }> = []
+    const inFlight: Array<{ call: Promise<Float32Array>; tags: typeof tags }> = []
+    /** Samples not yet settled, in stream order. */
+    const open: Work[] = []
+
+    const settle = (work: Work): void => {
+      const t0 = performance.now()
+      const { sample } = work
+      const identity = { id: sample.id, label: sample.label, content: work.content }
+      if (work.loadError !== undefined) {
+        state.fail(identity, { id: sample.id, source: sample.source, error: messageOf(work.loadError) })
+        for (const tally of tallies) tally.failures += 1
+      } else {
+        const clean = work.items[0]!
+        state.outputs?.addRows(clean.scores, clean.views)
+        const combined = combineViews(clean.scores, 0, clean.views, classes, card)
+        const notFinite = nonFiniteScores(combined, mapping)
+        if (notFinite) state.fail(identity, { id: sample.id, source: sample.source, error: notFinite })
+        else {
+          const predicted = predictColumn(combined, 0, mapping)
+          state.score(identity, work.column, predicted)
+          state.calibration.add(columnProbabilities(combined, mapping, card.output, 1, probabilities), work.column)
+          state.predictions?.push({
+            id: sample.id,
+            truth: sample.label,
+            predicted: mapping.columns[predicted]!,
+            content: contentKey(work.content),
+            top: state.keepScores ? topScores(combined, mapping.modelToColumn, mapping.columns, 3) : [],
+          })
+        }
+        const digest = sampleHashes(identity).digest
+        for (let c = 0; c < tallies.length; c++) {
+          const item = work.items[c + 1]!
+          const tally = tallies[c]!
+          if (item.error !== undefined) {
+            tally.failures += 1
+            continue
+          }
+          const scores = combineViews(item.scores, 0, item.views, classes, card)
+          if (nonFiniteScores(scores, mapping)) {
+            tally.failures += 1
+            continue
+          }
+          tally.scored += 1
+          if (predictColumn(scores, 0, mapping) === work.column) tally.correct += 1
+          tally.digest.addHash(digest)
+        }
+      }
+      state.stagesMs.metrics += performance.now() - t0
+    }
+
+    const settleReady = (): void => {
+      let settledAny = false
+      while (open.length > 0 && open[0]!.rowsLeft === 0) {
+        settle(open.shift()!)
+        settledAny = true
+      }
+      if (!settledAny) return
+      input.onProgress?.(state.settled)
+      if (DEBUG_DELAY_MS > 0) process.stderr.write(`ferbench debug: ${state.settled} samples settled\n`)
+    }
+
+    const receive = async (entry: (typeof inFlight)[number]): Promise<void> => {
+      const out = await entry.call
+      entry.tags.forEach(({ work, item }, row) => {
+        item.scores.set(out.subarray(row * classes, (row + 1) * classes), item.filled * classes)
+        item.filled += 1
+        work.rowsLeft -= 1
+      })
+      settleReady()
+    }
+
+    const flush = async (): Promise<void> => {
+      const rows = tags.length
+      if (rows === 0) return
+      const callRows = card.fixedBatch ?? rows
+      const batch = buffer.length === callRows * rowFloats ? buffer : buffer.subarray(0, callRows * rowFloats)
+      if (card.fixedBatch !== undefined && rows < card.fixedBatch) batch.fill(0, rows * rowFloats)
+      const t0 = performance.now()
+      const call = runner.run(batch, [callRows, ...dims.slice(1)]).then((out) => {
+        if (out.length !== callRows * classes) {
+          throw modelError(
+            `${input.modelPath}: returned ${out.length} scores for ${callRows} rows; expected ${callRows}×${classes} (card labels)`,
+          )
+        }
+        return out
+      })
+      call.catch(() => undefined) // awaited (and thrown) by receive
+      inFlight.push({ call, tags })
+      tags = []
+      // Off the main thread the buffer was copied: keep two batches queued so the engine never waits on us.
+      while (inFlight.length > (overlap ? 2 : 0)) await receive(inFlight.shift()!)
+      if (!overlap) state.stagesMs.infer += performance.now() - t0
+    }
+
+    /** Samples per chunk: CHUNK_SAMPLES, fewer for large images (set from the first decoded image). */
+    let chunkSamples = DEBUG_DELAY_MS > 0 ? 1 : CHUNK_SAMPLES
+    async function* chunks(source: AsyncIterable<Sample>): AsyncGenerator<Sample[]> {
+      let chunk: Sample[] = []
+      for await (const sample of source) {
+        chunk.push(sample)
+        if (chunk.length >= chunkSamples) {
+          yield chunk
+          chunk = []
+        }
+      }
+      if (chunk.length > 0) yield chunk
+    }
+
+    const slots = pLimit(DECODE_SLOTS)
+    const load = async (
+      sample: Sample,
+    ): Promise<{ sample: Sample; image: RawImage; content: string } | { sample: Sample; loadError: unknown }> => {
+      try {
+        const image = await sample.load()
+        // the decoded pixels as read, before any corruption or preprocessing
+        return { sample, image, content: contentHash(image) }
+      } catch (loadError) {
+        return { sample, loadError }
+      }
+    }
+
+    /** Decodes a chunk of samples, corrupts them together under every condition, preprocesses every image. */
+    const prepare = async (samples: readonly Sample[]): Promise<Prepared[]> => {
+      const t0 = performance.now()
+      const loaded = await Promise.all(samples.map((s) => slots(() => load(s))))
+      const t1 = performance.now()
+      const readMs = (t1 - t0) / samples.length
+      const ok = loaded.flatMap((l) => ('image' in l ? [l] : []))
+      if (ok.length > 0) {
+        const { width, height, channels } = ok[0]!.image
+        const bytes = width * height * channels * (1 + conditions.length)
+        if (DEBUG_DELAY_MS <= 0) chunkSamples = Math.max(1, Math.min(CHUNK_SAMPLES, Math.floor(CHUNK_BYTES / bytes)))
+      }
+      const corrupted = await corruptMany(
+        ok.map((l) => l.image),
+        ok.map((l) => l.sample),
+        conditions,
+      )
+      const prepared: Prepared[] = []
+      let k = 0
+      for (const l of loaded) {
+        if (!('image' in l)) {
+          prepared.push({ sample: l.sample, loadError: l.loadError, readMs })
+          continue
+        }
+        const views: RawImage[][] = [await prepareViews(l.image, card)]
+        const errors: unknown[] = [undefined]
+        for (const c of corrupted[k++]!) {
+          if ('error' in c) {
+            views.push([])
+            errors.push(c.error)
+          } else {
+            views.push(await prepareViews(c.image, card))
+            errors.push(undefined)
+          }
+        }
+        prepared.push({ sample: l.sample, content: l.content, views, errors, readMs, preprocessMs: 0 })
+      }
+      const each = (performance.now() - t1) / samples.length
+      for (const p of prepared) if ('views' in p) p.preprocessMs = each
+      if (DEBUG_DELAY_MS > 0) await sleep(DEBUG_DELAY_MS * samples.length)
+      return prepared
+    }
+
+    const strictError = (sample: Sample, error: unknown): FerbenchError =>
+      error instanceof FerbenchError ? error : dataError(`${sample.source}: ${messageOf(error)} (--strict)`)
+
+    let stopped = false
+    try {
+      // a chunk is decoded and corrupted while the one before it is in inference
+      chunkLoop: for await (const outcome of prefetch(
+        chunks(samplesToRun(input, state)),
+        Math.min(2, input.concurrency),
+        prepare,
+      )) {
+        if (!outcome.ok) throw outcome.error // preprocessing bug or card problem: not a per-sample failure
+        for (const p of outcome.value) {
+          state.stagesMs.read += p.readMs
+          state.loadMs += p.readMs
+          const column = mapping.columns.indexOf(p.sample.label)
+          if ('loadError' in p) {
+            if (input.strict || p.loadError instanceof FerbenchError) throw strictError(p.sample, p.loadError)
+            open.push({ sample: p.sample, content: UNREADABLE, column, loadError: p.loadError, items: [], rowsLeft: 0 })
+          } else {
+            state.stagesMs.preprocess += p.preprocessMs
+            const failed = p.errors.find((e) => e !== undefined)
+            if (failed !== undefined && (input.strict || failed instanceof FerbenchError))
+              throw strictError(p.sample, failed)
+            const work: Work = { sample: p.sample, content: p.content, column, items: [], rowsLeft: 0 }
+            open.push(work)
+            p.views.forEach((views, i) => {
+              const item: Item = { views: views.length, scores: new Float32Array(views.length * classes), filled: 0 }
+              if (p.errors[i] !== undefined) item.error = p.errors[i]
+              work.items.push(item)
+              work.rowsLeft += views.length
+            })
+            for (let i = 0; i < p.views.length; i++) {
+              for (const view of p.views[i]!) {
+                if (tags.length === input.rowsPerCall) await flush()
+                writeTensor(view, card, buffer, tags.length * rowFloats)
+                tags.push({ work, item: work.items[i]! })
+              }
+            }
+          }
+          if (tags.length === input.rowsPerCall) await flush()
+          settleReady() // samples with no rows (failed to load) settle as soon as those before them have
+          if (input.signal?.aborted) {
+            stopped = true
+            break chunkLoop
+          }
+        }
+      }
+      await flush()
+      while (inFlight.length > 0) await receive(inFlight.shift()!)
+    } catch (error) {
+      // Settle what already ran before the error ends the run.
+      try {
+        while (inFlight.length > 0) await receive(inFlight.shift()!)
+      } catch {
+        // that batch failed too: the samples before it stay settled
+      }
+      throw error
+    } finally {
+      if (overlap) state.stagesMs.infer += (runner.busyMs ?? 0) - busyAtStart
+    }
+    return !stopped
+  }
+}
