@@ -65,15 +65,15 @@ function sampleInto(base: Uint8Array, a: Alignment, out: Float32Array): Float32A
     const sy = half + a.scale * Y + a.dy - 0.5
     const y0 = Math.floor(sy)
     const fy = sy - y0
-    const ra = (y0 < 0 ? 0 : y0 > last ? last : y0) * BASE_SIDE
-    const rb = (y0 + 1 < 0 ? 0 : y0 + 1 > last ? last : y0 + 1) * BASE_SIDE
+    const ra = (y0 < 0 ? 0 : Math.min(y0, last)) * BASE_SIDE
+    const rb = (y0 + 1 < 0 ? 0 : Math.min(y0 + 1, last)) * BASE_SIDE
     for (let i = 0; i < GRID; i++) {
       const X = ((i + 0.5) / GRID - 0.5) * BASE_SIDE * COVER
       const sx = half + sign * a.scale * X + a.dx - 0.5
       const x0 = Math.floor(sx)
       const fx = sx - x0
-      const xa = x0 < 0 ? 0 : x0 > last ? last : x0
-      const xb = x0 + 1 < 0 ? 0 : x0 + 1 > last ? last : x0 + 1
+      const xa = x0 < 0 ? 0 : Math.min(x0, last)
+      const xb = x0 + 1 < 0 ? 0 : Math.min(x0 + 1, last)
       out[j * GRID + i] =
         (base[ra + xa]! * (1 - fx) + base[ra + xb]! * fx) * (1 - fy) +
         (base[rb + xa]! * (1 - fx) + base[rb + xb]! * fx) * fy

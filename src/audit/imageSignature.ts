@@ -282,13 +282,13 @@ function sampleGrid(
   for (let j = 0; j < ys.index.length; j++) {
     const y0 = ys.index[j]!
     const fy = ys.frac[j]!
-    const ra = (y0 < 0 ? 0 : y0 > last ? last : y0) * BASE_SIDE
-    const rb = (y0 + 1 < 0 ? 0 : y0 + 1 > last ? last : y0 + 1) * BASE_SIDE
+    const ra = (y0 < 0 ? 0 : Math.min(y0, last)) * BASE_SIDE
+    const rb = (y0 + 1 < 0 ? 0 : Math.min(y0 + 1, last)) * BASE_SIDE
     for (let i = 0; i < w; i++) {
       const x0 = xs.index[i]!
       const fx = xs.frac[i]!
-      const xa = x0 < 0 ? 0 : x0 > last ? last : x0
-      const xb = x0 + 1 < 0 ? 0 : x0 + 1 > last ? last : x0 + 1
+      const xa = x0 < 0 ? 0 : Math.min(x0, last)
+      const xb = x0 + 1 < 0 ? 0 : Math.min(x0 + 1, last)
       const top = b[ra + xa]! + (b[ra + xb]! - b[ra + xa]!) * fx
       const bottom = b[rb + xa]! + (b[rb + xb]! - b[rb + xa]!) * fx
       out[j * w + i] = top + (bottom - top) * fy
@@ -321,7 +321,7 @@ export interface ImageSignature {
 export function imageViews(image: RawImage): { signature: ImageSignature; views: ViewSet } {
   const base = baseOf(image)
   const forGrid = blurred(base, GRID_BLUR)
-  const forThumb = blurred(base, THUMB_BLUR)
+  let forThumb: Float32Array | undefined
   const n = VIEW_DEFS.length
   const hashes = new Uint32Array(4 * n)
   for (let k = 0; k < n; k++) {
@@ -337,6 +337,7 @@ export function imageViews(image: RawImage): { signature: ImageSignature; views:
       if (k >= n) t = mirrorThumb(thumb(k - n))
       else {
         const p = VIEW_POINTS[k]!
+        forThumb ??= blurred(base, THUMB_BLUR)
         t = normalise(sampleGrid(forThumb, p.thumbX, p.thumbY, new Float32Array(THUMB_SIDE * THUMB_SIDE)))
       }
       thumbs[k] = t

@@ -23,7 +23,7 @@ import {
 } from './imageSignature.js'
 
 /** Candidate rule: dHash Hamming distance of the image (or its mirror) at most this many bits … */
-export const NEAR_MAX_DISTANCE = 7
+export const NEAR_MAX_DISTANCE = 3
 /** … or of one of its shifted, zoomed or mirrored views at most this many (a view that undoes a copy's shift or zoom lands within a few bits; 3 bits means one 16-bit chunk matches exactly, which keeps the index probes few). */
 const NEAR_VIEW_MAX_DISTANCE = 3
 /** Confirmation rule: correlation after alignment and tone mapping (src/audit/alignPair.ts) at least this. */
