@@ -2,8 +2,9 @@
 // `ferbench --version` prints oclif's user agent (name/version platform-arch node-version) without
 // loading oclif, so CI scripts that ask for it pay only Node's start-up; the text is the one oclif
 // prints (tests/cli/startup.test.ts compares them). Everything else goes through oclif.
-// `ferbench eval --model m.onnx` on the CPU first starts the ONNX worker thread, so onnxruntime's
-// load and the session's creation overlap the loading of oclif and the command
+// `ferbench eval --model m.onnx` on the CPU first starts the ONNX runner process (a worker thread
+// there holds the session), so onnxruntime's load and the session's creation overlap the loading of
+// oclif and the command
 // (src/runners/onnxPrestart.ts; the eval uses it only if its model and options are the same).
 import { readFileSync, statSync } from 'node:fs'
 import os from 'node:os'

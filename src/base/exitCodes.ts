@@ -14,7 +14,7 @@ export const EXIT_CODES = {
   model: {
     code: 4,
     meaning:
-      'model file missing or unusable, its input/output shape does not match the card, or (`eval --resume`) one of its files changed since the partial result',
+      'model file missing or unusable, its input/output shape does not match the card, an inference call ran past `--batch-timeout`, or (`eval --resume`) one of its files changed since the partial result',
   },
   card: { code: 5, meaning: 'model card invalid or incomplete (field and value named in the message)' },
   runner: { code: 6, meaning: 'requested runner, backend or device is not available here' },

@@ -23,6 +23,8 @@ export const LIMITS = {
   durationS: 3600,
   /** speed --repeats (interleaved blocks per cell with --reference). */
   repeats: 1000,
+  /** --batch-timeout (eval, robust): seconds one inference call may run. */
+  batchTimeoutS: 86_400,
 } as const
 
 /**

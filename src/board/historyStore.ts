@@ -6,7 +6,8 @@ import { writeFileAtomic } from '../base/atomicWrite.js'
 import { usageError } from '../base/errors.js'
 import { parseDocument, readJsonDocument } from '../documents/readDocument.js'
 import type { BoardDocument } from './collect.js'
-import { presetOrFileName } from './modelName.js'
+import { documentModelName, documentModelSha } from './modelName.js'
+import { questionOf } from './select.js'
 import { speedFigures } from './leaderboard.js'
 
 /**
@@ -34,6 +35,11 @@ const historyEntrySchema = z.object({
   dataset: z.string().nullable(),
   split: z.string().nullable(),
   metrics: z.record(z.string(), z.number()),
+  /** The question the document answers (src/board/select.ts); absent in entries recorded by older versions. */
+  createdAt: z.string().optional().meta({ description: "the document's createdAt" }),
+  datasetDigest: z.string().nullable().optional(),
+  protocol: z.string().optional(),
+  runner: z.object({ name: z.string(), backend: z.string(), device: z.string() }).optional(),
 })
 export type HistoryEntry = z.infer<typeof historyEntrySchema>
 
@@ -44,14 +50,9 @@ function newId(now: Date): string {
   return `${stamp}-${randomBytes(8).toString('hex')}`
 }
 
+/** The model as every view names it (src/board/modelName.ts). */
 function modelOf(entry: BoardDocument): { sha256: string; name: string } {
-  if (entry.kind === 'eval' || entry.kind === 'speed' || entry.kind === 'robust') {
-    return {
-      sha256: entry.doc.model.sha256,
-      name: presetOrFileName(entry.doc.model.path, entry.doc.model.card.origin.source),
-    }
-  }
-  return { sha256: entry.doc.folds[0]!.model.sha256, name: path.basename(entry.doc.folds[0]!.model.path) }
+  return { sha256: documentModelSha(entry), name: documentModelName(entry) }
 }
 
 /** The scalar metrics an entry keeps for trends: accuracy-like values as fractions, latencies in ms. */
@@ -88,6 +89,7 @@ export function addToHistory(entry: BoardDocument, options: AddOptions): History
   const now = options.now ?? new Date()
   const id = newId(now)
   const documentPath = path.join('documents', `${id}.json`)
+  const question = questionOf(entry)
   const record: HistoryEntry = {
     id,
     recordedAt: now.toISOString(),
@@ -107,6 +109,10 @@ export function addToHistory(entry: BoardDocument, options: AddOptions): History
           ? `${entry.doc.protocol.folds}-fold`
           : null,
     metrics: entryMetrics(entry),
+    createdAt: entry.doc.createdAt,
+    datasetDigest: question.datasetDigest,
+    protocol: question.protocol,
+    runner: question.runner,
   }
   mkdirSync(path.join(options.store, 'documents'), { recursive: true })
   mkdirSync(path.join(options.store, 'index'), { recursive: true })

@@ -1,4 +1,3 @@
-import path from 'node:path'
 import { allClaims } from '../claims/claims.js'
 import type { Claim } from '../claims/schema.js'
 import { toolVersion } from '../identity/provenance.js'
@@ -10,7 +9,8 @@ import {
 } from '../documents/leaderboardDocument.js'
 import type { SpeedResult } from '../documents/speedDocument.js'
 import type { BoardDocument, Collected } from './collect.js'
-import { rowModelName } from './modelName.js'
+import { modelDisplayName } from './modelName.js'
+import { DEFAULT_PICK, describeQuestion, type PickRule, type Question, runnerLabel, selectResults } from './select.js'
 import { paretoStandings } from './pareto.js'
 import { presetFor } from './presetMatch.js'
 
@@ -19,6 +19,7 @@ const MEGA = 1_000_000
 
 interface Scored {
   file: string
+  question: Question
   createdAt: string
   sha256: string
   name: string
@@ -48,6 +49,8 @@ interface SpeedFigures {
   throughputBatch: number | null
   machine: string
   name: string
+  sha256: string
+  runner: { name: string; backend: string; device: string }
 }
 
 type Scores = Pick<Scored, 'accuracy' | 'accuracyCI95' | 'macroF1' | 'balancedAccuracy' | 'samples'>
@@ -64,7 +67,7 @@ function facesTag(mode: 'dataset' | 'detect' | 'none' | undefined): string {
   return mode === 'detect' ? ' · faces detected' : mode === 'none' ? ' · whole images' : ''
 }
 
-function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefined {
+function scoredFrom(entry: BoardDocument, question: Question, warnings: string[]): Scored | undefined {
   if (entry.kind === 'eval') {
     const d = entry.doc
     if (!d.complete)
@@ -76,9 +79,10 @@ function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefine
     const fold = d.dataset.fold
     return {
       file: entry.file,
+      question,
       createdAt: d.createdAt,
       sha256: d.model.sha256,
-      name: rowModelName(d.model.path, d.model.card.origin.source),
+      name: modelDisplayName(d.model.path, d.model.card.origin.source),
       preset: presetFor(d.model.path, d.model.card),
       dataset: d.dataset.name,
       // detected, dataset-cropped and whole-frame faces are different protocols: never ranked together
@@ -101,9 +105,10 @@ function scoredFrom(entry: BoardDocument, warnings: string[]): Scored | undefine
       )
     return {
       file: entry.file,
+      question,
       createdAt: d.createdAt,
       sha256: shas[0]!,
-      name: path.basename(d.folds[0]!.model.path),
+      name: modelDisplayName(d.folds[0]!.model.path, ''),
       preset: undefined,
       dataset: d.dataset.name,
       split: `${d.protocol.folds}-fold subject-independent (${d.protocol.split})`,
@@ -134,19 +139,10 @@ export function speedFigures(file: string, d: SpeedResult): SpeedFigures {
     imagesPerSecond: busiest ? busiest.imagesPerSecond : null,
     throughputBatch: busiest ? busiest.batch : null,
     machine: d.machine.cpu,
-    name: rowModelName(d.model.path, d.model.card.origin.source),
+    sha256: d.model.sha256,
+    name: modelDisplayName(d.model.path, d.model.card.origin.source),
+    runner: { name: d.runner.name, backend: d.runner.backend, device: d.runner.device },
   }
-}
-
-function newest<T extends { createdAt: string; file: string }>(items: T[], what: string, warnings: string[]): T {
-  const sorted = [...items].sort((a, b) =>
-    a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.file.localeCompare(b.file),
-  )
-  if (sorted.length > 1)
-    warnings.push(
-      `${what}: ${sorted.length} documents (${sorted.map((s) => s.file).join(', ')}); the newest, ${sorted[0]!.file}, is used`,
-    )
-  return sorted[0]!
 }
 
 function claimedFor(s: Scored, claims: readonly Claim[], warnings: string[]): LeaderboardRow['claimed'] {
@@ -175,36 +171,90 @@ function claimedFor(s: Scored, claims: readonly Claim[], warnings: string[]): Le
   return claimed
 }
 
+const sameRunner = (a: Question['runner'], b: Question['runner']): boolean =>
+  a.name === b.name && a.backend === b.backend && a.device === b.device
+
 /**
- * Joins result documents by model sha256 into one table per protocol (dataset, split or fold
- * protocol, TTA, label set). Rows are never ranked across protocols; speed figures come from the
- * newest speed document of the same model; Pareto standings are computed within a protocol.
+ * The one result of `kind` for a row, among the selected ones: the candidates `fits` accepts; when
+ * several remain (e.g. speed on two machines), the first by the pick rule's order, with a warning.
  */
-export function buildLeaderboard(collected: Collected, now: Date = new Date()): LeaderboardDocument {
+function attach<T extends { file: string }>(candidates: readonly T[], what: string, warnings: string[]): T | undefined {
+  if (candidates.length > 1)
+    warnings.push(
+      `${what}: ${candidates.length} results fit (${candidates.map((c) => c.file).join(', ')}); the first by the pick rule, ${candidates[0]!.file}, is used`,
+    )
+  return candidates[0]
+}
+
+/** What a row is built from and why other documents of its model were not attached. */
+interface Attached {
+  speed: SpeedFigures | undefined
+  robust: { file: string; value: number } | undefined
+}
+
+/**
+ * Joins result documents into one table per protocol (dataset, split or fold protocol, TTA, label
+ * set). One row per question (model sha256, dataset digest, protocol, runner/backend/device; the
+ * rule of src/board/select.ts picks one result per question, `pick` newest or best). Speed figures
+ * are attached only from a speed document of the same model and runner/backend/device, robustness
+ * only from a robust document of the same model on the same samples (dataset digest). Pareto
+ * standings are computed within a protocol; the latency front within one runner and machine.
+ */
+export function buildLeaderboard(
+  collected: Collected,
+  now: Date = new Date(),
+  pick: Exclude<PickRule, 'all'> = DEFAULT_PICK as Exclude<PickRule, 'all'>,
+): LeaderboardDocument {
   const warnings = collected.skipped.map((s) => `skipped ${s}`)
+  const selection = selectResults(collected.documents, pick)
+  warnings.push(...selection.warnings)
   const scored: Scored[] = []
-  const speeds = new Map<string, SpeedFigures[]>()
-  const robust = new Map<string, Array<{ file: string; createdAt: string; value: number }>>()
-  for (const entry of collected.documents) {
-    if (entry.kind === 'speed') {
-      const list = speeds.get(entry.doc.model.sha256) ?? []
-      list.push(speedFigures(entry.file, entry.doc))
-      speeds.set(entry.doc.model.sha256, list)
-    } else if (entry.kind === 'robust') {
-      const list = robust.get(entry.doc.model.sha256) ?? []
-      list.push({ file: entry.file, createdAt: entry.doc.createdAt, value: entry.doc.meanCorruptionAccuracy })
-      robust.set(entry.doc.model.sha256, list)
+  const speeds: SpeedFigures[] = []
+  const robusts: Array<{ file: string; sha256: string; digest: string; where: string; value: number }> = []
+  for (const { entry, question } of selection.selected) {
+    if (entry.kind === 'speed') speeds.push(speedFigures(entry.file, entry.doc))
+    else if (entry.kind === 'robust') {
+      if (entry.doc.dataset.shard && !entry.doc.merged) {
+        warnings.push(`${entry.file}: a robust shard; merge the shards first — not attached`)
+        continue
+      }
+      robusts.push({
+        file: entry.file,
+        sha256: entry.doc.model.sha256,
+        digest: entry.doc.dataset.digest,
+        where: `${entry.doc.dataset.name} ${entry.doc.dataset.split}`,
+        value: entry.doc.meanCorruptionAccuracy,
+      })
     } else {
-      const s = scoredFrom(entry, warnings)
+      const s = scoredFrom(entry, question, warnings)
       if (s) scored.push(s)
     }
   }
-  const speedOf = new Map(
-    [...speeds].map(([sha, list]) => [sha, newest(list, `speed of model ${sha.slice(0, 12)}`, warnings)]),
-  )
-  const robustOf = new Map(
-    [...robust].map(([sha, list]) => [sha, newest(list, `robustness of model ${sha.slice(0, 12)}`, warnings)]),
-  )
+  const usedRobust = new Set<string>()
+  const attachedTo = (s: Scored): Attached => {
+    const ofModel = speeds.filter((x) => x.sha256 === s.sha256)
+    const speed = attach(
+      ofModel.filter((x) => sameRunner(x.runner, s.question.runner)),
+      `speed of ${describeQuestion(s.question)}`,
+      warnings,
+    )
+    if (!speed && ofModel.length > 0)
+      warnings.push(
+        `${s.name} on ${s.dataset} ${s.split} ran on ${runnerLabel(s.question.runner)}; its speed documents (${ofModel.map((x) => `${x.file}: ${runnerLabel(x.runner)}`).join(', ')}) measured another runner — not attached`,
+      )
+    const robustOfModel = robusts.filter((x) => x.sha256 === s.sha256)
+    const robust = attach(
+      robustOfModel.filter((x) => x.digest === s.question.datasetDigest),
+      `robustness of ${describeQuestion(s.question)}`,
+      warnings,
+    )
+    if (!robust && robustOfModel.length > 0)
+      warnings.push(
+        `${s.name} on ${s.dataset} ${s.split}: its robust documents (${robustOfModel.map((x) => `${x.file}: ${x.where}`).join(', ')}) were run on other samples (another dataset digest) — not attached`,
+      )
+    if (robust) usedRobust.add(robust.file)
+    return { speed, robust }
+  }
 
   const groups = new Map<string, Scored[]>()
   for (const s of scored) {
@@ -214,17 +264,12 @@ export function buildLeaderboard(collected: Collected, now: Date = new Date()): 
   const claims = allClaims()
   const protocols: LeaderboardProtocol[] = [...groups.values()].map((members) => {
     const first = members[0]!
-    const bySha = new Map<string, Scored[]>()
-    for (const m of members) bySha.set(m.sha256, [...(bySha.get(m.sha256) ?? []), m])
-    const picked = [...bySha.entries()].map(([sha, list]) =>
-      newest(list, `model ${sha.slice(0, 12)} on ${first.dataset} ${first.split}`, warnings),
-    )
-    const rows: LeaderboardRow[] = picked.map((s) => {
-      const speed = speedOf.get(s.sha256)
+    const rows: LeaderboardRow[] = members.map((s) => {
+      const { speed, robust: robustness } = attachedTo(s)
       const claimed = claimedFor(s, claims, warnings)
-      const robustness = robustOf.get(s.sha256)
       return {
         model: { sha256: s.sha256, name: s.name },
+        runner: s.question.runner,
         accuracy: s.accuracy,
         accuracyCI95: s.accuracyCI95,
         macroF1: s.macroF1,
@@ -237,24 +282,41 @@ export function buildLeaderboard(collected: Collected, now: Date = new Date()): 
         imagesPerSecond: speed?.imagesPerSecond ?? null,
         throughputBatch: speed?.throughputBatch ?? null,
         machine: speed?.machine ?? null,
+        latencyFront: speed ? `${runnerLabel(speed.runner)} on ${speed.machine}` : null,
         ...(robustness ? { meanCorruptionAccuracy: robustness.value } : {}),
         pareto: { accuracyLatency: null, accuracySize: null },
         ...(claimed ? { claimed } : {}),
         sources: [s.file, ...(speed ? [speed.file] : []), ...(robustness ? [robustness.file] : [])],
       }
     })
-    rows.sort((a, b) => b.accuracy - a.accuracy || a.model.name.localeCompare(b.model.name))
-    const latency = paretoStandings(
-      rows.map((r) => ({ accuracy: r.accuracy, accuracyCI95: r.accuracyCI95, cost: r.latencyP50Ms })),
+    rows.sort(
+      (a, b) =>
+        b.accuracy - a.accuracy ||
+        a.model.name.localeCompare(b.model.name) ||
+        runnerLabel(a.runner!).localeCompare(runnerLabel(b.runner!)),
     )
+    // latencies compare only within one runner/backend/device and machine: one front per such group
+    const fronts = new Map<string, number[]>()
+    rows.forEach((r, i) => {
+      if (r.latencyFront) fronts.set(r.latencyFront, [...(fronts.get(r.latencyFront) ?? []), i])
+    })
+    for (const indices of fronts.values()) {
+      const standings = paretoStandings(
+        indices.map((i) => ({
+          accuracy: rows[i]!.accuracy,
+          accuracyCI95: rows[i]!.accuracyCI95,
+          cost: rows[i]!.latencyP50Ms,
+        })),
+      )
+      indices.forEach((i, k) => (rows[i]!.pareto.accuracyLatency = standings[k]!))
+    }
     const size = paretoStandings(
       rows.map((r) => ({ accuracy: r.accuracy, accuracyCI95: r.accuracyCI95, cost: r.bytes })),
     )
-    rows.forEach((r, i) => (r.pareto = { accuracyLatency: latency[i]!, accuracySize: size[i]! }))
-    const machines = new Set(rows.flatMap((r) => (r.machine ? [r.machine] : [])))
-    if (machines.size > 1)
+    rows.forEach((r, i) => (r.pareto.accuracySize = size[i]!))
+    if (fronts.size > 1)
       warnings.push(
-        `${first.dataset} ${first.split}: latencies were measured on ${machines.size} different machines (${[...machines].join('; ')}); compare them with care`,
+        `${first.dataset} ${first.split}: latencies were measured with ${fronts.size} different runners or machines (${[...fronts.entries()].map(([k, v]) => `${k}: ${v.length} row${v.length === 1 ? '' : 's'}`).join('; ')}); each has its own accuracy–latency front (latencyFront), never one across them`,
       )
     return {
       dataset: first.dataset,
@@ -267,10 +329,11 @@ export function buildLeaderboard(collected: Collected, now: Date = new Date()): 
   })
   protocols.sort((a, b) => a.dataset.localeCompare(b.dataset) || a.protocol.localeCompare(b.protocol))
   const scoredShas = new Set(scored.map((s) => s.sha256))
-  const speedOnly = [...speedOf.entries()]
-    .filter(([sha]) => !scoredShas.has(sha))
-    .map(([sha, s]) => ({
-      model: { sha256: sha, name: s.name },
+  const speedOnly = speeds
+    .filter((s) => !scoredShas.has(s.sha256))
+    .map((s) => ({
+      model: { sha256: s.sha256, name: s.name },
+      runner: s.runner,
       params: s.params,
       macs: s.macs,
       bytes: s.bytes,
@@ -280,6 +343,9 @@ export function buildLeaderboard(collected: Collected, now: Date = new Date()): 
       sources: [s.file],
     }))
     .sort((a, b) => a.model.name.localeCompare(b.model.name))
+  for (const r of robusts)
+    if (!usedRobust.has(r.file) && !scoredShas.has(r.sha256))
+      warnings.push(`${r.file}: a robust result of a model with no accuracy row — not shown`)
   return {
     schema: LEADERBOARD_SCHEMA,
     createdAt: now.toISOString(),

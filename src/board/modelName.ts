@@ -1,4 +1,5 @@
 import path from 'node:path'
+import type { BoardDocument } from './collect.js'
 
 const PRESET_PREFIX = 'preset:'
 
@@ -6,12 +7,25 @@ const PRESET_PREFIX = 'preset:'
 export const presetOfSource = (source: string): string | undefined =>
   source.startsWith(PRESET_PREFIX) ? source.slice(PRESET_PREFIX.length) : undefined
 
-/** How export and history name a model: its preset, else its file name. */
-export const presetOrFileName = (modelPath: string, source: string): string =>
-  presetOfSource(source) ?? path.basename(modelPath)
+/**
+ * The one name every view (leaderboard, export, history, gate) gives a model: its preset when the
+ * run used one, else its file name, except a tfjs `model.json`, named by its folder (every tfjs
+ * model's file is called model.json). `source` is the card's origin.source ('' when unrecorded).
+ */
+export function modelDisplayName(modelPath: string, source: string): string {
+  const preset = presetOfSource(source)
+  if (preset !== undefined) return preset
+  const base = path.basename(modelPath)
+  return base === 'model.json' ? path.basename(path.dirname(modelPath)) : base
+}
 
-/** How a leaderboard row names a model: as presetOrFileName, but a tfjs `model.json` by its folder's name. */
-export function rowModelName(modelPath: string, source: string): string {
-  const name = presetOrFileName(modelPath, source)
-  return presetOfSource(source) === undefined && name === 'model.json' ? path.basename(path.dirname(modelPath)) : name
+/** The display name of a document's model (a cross-validation document records no card: its first fold's file). */
+export function documentModelName(entry: BoardDocument): string {
+  if (entry.kind === 'cv') return modelDisplayName(entry.doc.folds[0]!.model.path, '')
+  return modelDisplayName(entry.doc.model.path, entry.doc.model.card.origin.source)
+}
+
+/** The model's sha256 (a cross-validation document: its first fold's). */
+export function documentModelSha(entry: BoardDocument): string {
+  return entry.kind === 'cv' ? entry.doc.folds[0]!.model.sha256 : entry.doc.model.sha256
 }

@@ -115,7 +115,11 @@ export class EvalSession {
   /** SIGINT/SIGTERM for the whole command, watched from the first run on: the first stops the run, a later one exits 9. */
   private interrupts: InterruptWatch | undefined
 
-  constructor(private readonly term: Terminal) {}
+  /** `batchTimeoutMs`: --batch-timeout, a setting of this run only (never stored, so a resumed run may raise it). */
+  constructor(
+    private readonly term: Terminal,
+    private readonly runSettings: { batchTimeoutMs?: number | undefined } = {},
+  ) {}
 
   private get signal(): AbortSignal {
     this.interrupts ??= watchInterrupts()
@@ -149,7 +153,12 @@ export class EvalSession {
       : undefined
     let result: EvalResult
     try {
-      result = await evaluate(spec, { signal: this.signal, onProgress: (done) => progress.update(done), resumeFrom })
+      result = await evaluate(spec, {
+        signal: this.signal,
+        onProgress: (done) => progress.update(done),
+        resumeFrom,
+        batchTimeoutMs: this.runSettings.batchTimeoutMs,
+      })
     } catch (error) {
       if (error instanceof PartialResultError)
         this.keepPartial(error.partial, outputs, `${error.partial.resume?.settled ?? 0} sample(s)`)
@@ -180,6 +189,7 @@ export class EvalSession {
         signal: this.signal,
         onProgress: (done) => progress.update(done),
         resumeFrom,
+        batchTimeoutMs: this.runSettings.batchTimeoutMs,
       })
     } catch (error) {
       if (error instanceof CvPartialError)
@@ -232,7 +242,7 @@ export class EvalSession {
     if (given.length > 0) {
       throw usageError(
         `--resume ${file}: ${given.map((flag) => `--${flag}`).join(', ')} cannot be given with --resume; the partial result fixes them ` +
-          '(only --concurrency and the output flags --output, --predictions, --report, --format, --json may be given)',
+          '(only --concurrency, --batch-timeout and the output flags --output, --predictions, --report, --format, --json may be given)',
       )
     }
     const to = { ...outputs, output: outputs.output ?? file }

@@ -1,4 +1,5 @@
 import { EXIT_CODES } from '../base/exitCodes.js'
+import { SIGNAL_GRACE_MS } from '../eval/stopGrace.js'
 
 export interface InterruptWatch {
   /** Aborted (reason: the signal name) at the first SIGINT or SIGTERM. */
@@ -8,12 +9,13 @@ export interface InterruptWatch {
 
 /**
  * Turns the first SIGINT/SIGTERM into an abort, so that the run stops after the batch in flight
- * and its partial result can be written; a second signal exits at once with exit code 9 (a
+ * (or, when that batch does not return within SIGNAL_GRACE_MS, stops it: src/eval/evalLoop.ts) and
+ * its partial result can be written (`then` says what happens next, for the message); a second signal exits at once with exit code 9 (a
  * partial result already written stays as written; before that, nothing more is written). The
  * command keeps the watch until it has written everything, so no signal falls through to
  * Node's default (exit 130, nothing written).
  */
-export function watchInterrupts(): InterruptWatch {
+export function watchInterrupts(then = 'then writing a partial result'): InterruptWatch {
   const controller = new AbortController()
   const handler = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
@@ -21,7 +23,7 @@ export function watchInterrupts(): InterruptWatch {
       process.exit(EXIT_CODES.interrupted.code)
     }
     process.stderr.write(
-      `ferbench: ${signal} received: finishing the batch in flight, then writing a partial result (send it again to exit at once)\n`,
+      `ferbench: ${signal} received: finishing the batch in flight (at most ${SIGNAL_GRACE_MS / 1000} s), ${then} (send it again to exit at once)\n`,
     )
     controller.abort(signal)
   }

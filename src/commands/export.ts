@@ -4,6 +4,8 @@ import { EXPORT_FORMATS, exportDocuments, GAB_DIRECTIONS } from '../report/expor
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { outputFlag } from '../cli/flags/output.js'
 import { writeFileAtomic } from '../base/atomicWrite.js'
+import { usageError } from '../base/errors.js'
+import { DEFAULT_PICK, describeQuestion, PICKS, selectResults } from '../board/select.js'
 
 export default class Export extends FerbenchCommand {
   static override summary =
@@ -12,7 +14,10 @@ export default class Export extends FerbenchCommand {
     'bmf: Bencher Metric Format JSON, one benchmark per model/dataset/split (accuracy with its 95% interval as lower/upper, macro-F1, balanced accuracy) ' +
     'and per model/batch/threads (latency p50 and p99 in ms, throughput in images/s). github-action-benchmark: the customBiggerIsBetter array ' +
     '(--direction bigger: accuracy, F1, throughput) or customSmallerIsBetter (--direction smaller: latencies). junit: a testsuite per document. ' +
-    'csv: one row per measure, spreadsheet-safe.'
+    'csv: one row per measure, spreadsheet-safe. ' +
+    'One result per question (model sha256, dataset digest, protocol, runner/backend/device), picked by --pick as leaderboard and history do ' +
+    '(docs/results-across-runs.md#one-result-per-question); every question with several results is warned about, naming the file used. ' +
+    'Benchmark names are unique: where two results would share one, the runner, model hash or protocol that tells them apart is appended.'
   static override strict = false
   static override examples = [
     '<%= config.bin %> export --format bmf results/ --output bencher.json',
@@ -34,16 +39,44 @@ export default class Export extends FerbenchCommand {
       options: GAB_DIRECTIONS,
       default: 'bigger',
     })(),
+    pick: Flags.option({
+      description:
+        'which result answers a question that several documents answer: newest (createdAt), best (accuracy, mCA, lowest latency), or all (csv and junit only)',
+      options: PICKS,
+      default: DEFAULT_PICK,
+    })(),
     output: outputFlag({ description: 'write to this file (atomically) instead of stdout' }),
   }
 
-  async run(): Promise<{ format: string; documents: number; text: string }> {
+  async run(): Promise<{
+    format: string
+    documents: number
+    selected: Array<{ file: string; question: string; leftOut: string[] }>
+    warnings: string[]
+    text: string
+  }> {
     const { argv, flags } = await this.parse(Export)
+    if (flags.pick === 'all' && (flags.format === 'bmf' || flags.format === 'github-action-benchmark'))
+      throw usageError(
+        `--pick all with --format ${flags.format}: a dashboard series takes one value per benchmark and run; use --pick newest or best (or --format csv/junit for every result)`,
+      )
     const { documents, skipped } = collectDocuments(argv.map(String))
-    for (const s of skipped) this.logToStderr(`warning: skipped ${s}`)
-    const text = exportDocuments(documents, flags.format, flags.direction)
+    const { selected, warnings } = selectResults(documents, flags.pick)
+    const allWarnings = [...skipped.map((s) => `skipped ${s}`), ...warnings]
+    for (const w of allWarnings) this.warnToStderr(`warning: ${w}`)
+    const text = exportDocuments(selected, flags.format, flags.direction)
     if (flags.output) writeFileAtomic(flags.output, text)
     else if (!this.jsonEnabled()) process.stdout.write(text)
-    return { format: flags.format, documents: documents.length, text }
+    return {
+      format: flags.format,
+      documents: documents.length,
+      selected: selected.map((s) => ({
+        file: s.entry.file,
+        question: describeQuestion(s.question),
+        leftOut: s.leftOut,
+      })),
+      warnings: allWarnings,
+      text,
+    }
   }
 }

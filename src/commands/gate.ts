@@ -40,7 +40,7 @@ export default class Gate extends FerbenchCommand {
   static override flags = {
     baseline: Flags.string({
       description:
-        'baseline result document (eval, cross-validation or speed JSON), or history:<branch> for the last comparable document recorded on that branch (ferbench history add)',
+        'baseline result document (eval, cross-validation or speed JSON), or history:<branch>: the newest entry on that branch of the same kind, model (name or sha256) and data (ferbench history add); the entry used is printed on stderr and recorded in the result, and none is exit 3 naming what the branch holds',
       required: true,
     }),
     store: storeFlag({ description: 'history store for --baseline history:<branch>' }),
@@ -81,8 +81,10 @@ export default class Gate extends FerbenchCommand {
         { flag: '--current', file: flags.current },
       ],
     )
-    const result = gateFiles({
-      baseline: resolveBaseline(flags.baseline, flags.current, flags.store),
+    const baseline = resolveBaseline(flags.baseline, flags.current, flags.store)
+    if (baseline.description) this.warnToStderr(`baseline: ${baseline.description}`)
+    const gated = gateFiles({
+      baseline: baseline.file,
       current: flags.current,
       alpha: number('alpha', flags.alpha)!,
       ...(maxAccuracyDrop !== undefined ? { maxAccuracyDrop } : {}),
@@ -90,6 +92,9 @@ export default class Gate extends FerbenchCommand {
       ...(maxLatencyIncrease !== undefined ? { maxLatencyIncrease } : {}),
       ...(maxGroupGap !== undefined ? { maxGroupGap } : {}),
     })
+    const result: GateResult = baseline.description
+      ? { ...gated, baseline: { ...gated.baseline, history: baseline.description } }
+      : gated
     const text = await writeReports(
       { kind: 'gate', result },
       {

@@ -104,7 +104,7 @@ export default class Robust extends FerbenchCommand {
       if (given.length > 0)
         throw usageError(
           `--resume ${flags.resume}: ${given.map((flag) => `--${flag}`).join(', ')} cannot be given with --resume; the partial result fixes them ` +
-            '(only --concurrency and the output flags --output, --report, --format, --json may be given)',
+            '(only --concurrency, --batch-timeout and the output flags --output, --report, --format, --json may be given)',
         )
       const partial = robustResumeFromPartial(flags.resume, flags.concurrency)
       spec = partial.spec
@@ -145,7 +145,7 @@ export default class Robust extends FerbenchCommand {
         result = await robust(
           spec,
           { ...conditions, onProgress: passProgress(progress) },
-          { signal: interrupts.signal, resumeFrom },
+          { signal: interrupts.signal, resumeFrom, batchTimeoutMs: flags['batch-timeout'] * 1000 },
         )
       } catch (error) {
         if (error instanceof PartialResultError && isRobustPartial(error.partial)) {
@@ -171,7 +171,7 @@ export default class Robust extends FerbenchCommand {
       }
       if (reference && flags.reference)
         result = { ...result, referenceErrors: referenceErrors(result, reference, flags.reference) }
-      for (const why of result.referenceErrors?.undefinedBecause ?? []) this.logToStderr(`warning: ${why}`)
+      for (const why of result.referenceErrors?.undefinedBecause ?? []) this.warnToStderr(`warning: ${why}`)
       if (output) writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)
       const text = await writeReports(
         { kind: 'robust', result },

@@ -30,7 +30,13 @@ export const gateDocumentSchema = z
     schema: z.literal(GATE_SCHEMA),
     passed: z.boolean(),
     kind: z.enum(['eval', 'cv', 'speed']),
-    baseline: z.object({ file: z.string(), model: z.string() }),
+    baseline: z.object({
+      file: z.string(),
+      model: z.string(),
+      history: z.string().optional().meta({
+        description: 'with --baseline history:<branch>: the entry compared against (id, model, data, commit, time)',
+      }),
+    }),
     current: z.object({ file: z.string(), model: z.string() }),
     alpha: z.number(),
     /** Eval/cv documents: McNemar's exact test on the paired samples, or 'none' with the reason (drops then judged on the threshold alone). */

@@ -23,8 +23,13 @@ const claimedValuesSchema = z.object({
   params: z.number().nonnegative().optional(),
 })
 
+const runnerSchema = z.object({ name: z.string(), backend: z.string(), device: z.string() })
+
 const leaderboardRowSchema = z.object({
   model: z.object({ sha256: z.string(), name: z.string() }),
+  runner: runnerSchema.optional().meta({
+    description: 'runner, backend and device of the accuracy run: one row per model, test set, protocol and runner',
+  }),
   accuracy: fraction,
   accuracyCI95: z.tuple([fraction, fraction]),
   macroF1: fraction,
@@ -33,11 +38,10 @@ const leaderboardRowSchema = z.object({
   params: nullableCount,
   macs: nullableCount,
   bytes: nullableCount,
-  latencyP50Ms: z
-    .number()
-    .nonnegative()
-    .nullable()
-    .meta({ description: 'median latency of one image (batch 1) from the newest speed document of this model' }),
+  latencyP50Ms: z.number().nonnegative().nullable().meta({
+    description:
+      'median latency of one image (batch 1), from a speed document of this model with the same runner, backend and device',
+  }),
   imagesPerSecond: z
     .number()
     .nonnegative()
@@ -45,6 +49,10 @@ const leaderboardRowSchema = z.object({
     .meta({ description: "the highest throughput among that speed document's cells" }),
   throughputBatch: z.number().int().positive().nullable(),
   machine: z.string().nullable().meta({ description: 'CPU of the machine the speed figures were measured on' }),
+  latencyFront: z.string().nullable().optional().meta({
+    description:
+      'the runner/backend/device and machine of the latency figures: pareto.accuracyLatency compares only rows with the same latencyFront',
+  }),
   meanCorruptionAccuracy: fraction.nullable().optional(),
   pareto: z.object({ accuracyLatency: paretoStanding, accuracySize: paretoStanding }),
   claimed: claimedValuesSchema.optional(),
@@ -72,6 +80,7 @@ export const leaderboardDocumentSchema = z
       .array(
         z.object({
           model: z.object({ sha256: z.string(), name: z.string() }),
+          runner: runnerSchema.optional(),
           params: nullableCount,
           macs: nullableCount,
           bytes: nullableCount,

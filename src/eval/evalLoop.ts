@@ -15,6 +15,7 @@ import type { EvalState } from './evalState.js'
 import { prefetch } from './prefetch.js'
 import { columnProbabilities, combineViews, nonFiniteScores, topScores } from './scoring.js'
 import { inShard, type Shard } from './shard.js'
+import { InferenceAbandoned, stopGrace } from './stopGrace.js'
 
 /**
  * Test hook: FERBENCH_DEBUG_SAMPLE_DELAY_MS slows each sample's preparation by that many ms and
@@ -211,6 +212,8 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
   const overlap = runner.busyMs !== undefined
   const busyAtStart = runner.busyMs ?? 0
   let rows = 0
+  // A stop signal gives the calls in flight SIGNAL_GRACE_MS, then gives them up.
+  const grace = stopGrace(input.signal, runner)
   let group: Group = { pending: [], calls: [] }
   /** Closed groups not yet scored, in stream order (at most one, running, when overlapping). */
   const unscored: Group[] = []
@@ -224,7 +227,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
     if (card.fixedBatch !== undefined && rows < card.fixedBatch) batch.fill(0, rows * rowFloats)
     rows = 0
     const t0 = performance.now()
-    const call = runner.run(batch, [callRows, ...dims.slice(1)]).then((out) => {
+    const call = grace.race(runner.run(batch, [callRows, ...dims.slice(1)])).then((out) => {
       if (out.length !== callRows * classes) {
         throw modelError(
           `${input.modelPath}: returned ${out.length} scores for ${callRows} rows; expected ${callRows}×${classes} (card labels)`,
@@ -357,8 +360,11 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
     } catch {
       // that group's inference failed too: the samples before it stay settled
     }
+    // Stopped by a signal with calls that never returned: the samples settled so far are the partial result.
+    if (error instanceof InferenceAbandoned) return false
     throw error
   } finally {
+    grace.dispose()
     if (overlap) state.stagesMs.infer += (runner.busyMs ?? 0) - busyAtStart
   }
   return !stopped

@@ -41,6 +41,8 @@ export interface EvalRun {
   resumeFrom?: { file: string; result: EvalResult } | undefined
   /** Applied to each decoded image before preprocessing (ferbench robust). */
   transform?: LoopInput['transform'] | undefined
+  /** Milliseconds one inference call may run (ONNX on the CPU, whose session runs in a child process); absent: no limit. */
+  batchTimeoutMs?: number | undefined
   /**
    * Runs the samples in place of the eval loop (runEvalLoop), settling them into `state` the same
    * way: ferbench robust scores the clean split and every corrupted condition in one pass.
@@ -70,8 +72,10 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     device: spec.device,
     threads: spec.threads,
     runner: spec.runner,
-    // ONNX on the CPU runs on a worker thread, so reading and preprocessing overlap inference.
+    // ONNX on the CPU runs in a child process, so reading and preprocessing overlap inference, and a
+    // batch stuck in native code can be stopped (--batch-timeout, a signal).
     offThread: spec.device === 'cpu',
+    ...(run.batchTimeoutMs !== undefined ? { batchTimeoutMs: run.batchTimeoutMs } : {}),
   })
   try {
     warnings.push(...runner.info.notes)

@@ -1,7 +1,6 @@
-import path from 'node:path'
 import { csvTextCell } from './escape.js'
 import type { BoardDocument } from '../board/collect.js'
-import { presetOrFileName as presetOrFile } from '../board/modelName.js'
+import { runnerLabel, type Question, type Selected } from '../board/select.js'
 import { textRecord } from '../base/textKeys.js'
 
 /** The formats `ferbench export` writes: dashboards' own input formats and a flat CSV. */
@@ -22,16 +21,53 @@ export interface Measure {
   biggerIsBetter: boolean
 }
 
-/** The measures of one document; the benchmark name is `model/dataset/split` (eval, cv, robust) or `model/batch-B/threads-T` (speed). */
-function measuresOf(entry: BoardDocument): Measure[] {
+/** A benchmark name's first part: `model/dataset/split` (eval, cv), `…/robust`, or the model alone (speed: cells follow). */
+function baseName(entry: BoardDocument, q: Question): string {
+  if (entry.kind === 'eval') return `${q.model}/${entry.doc.dataset.name}/${entry.doc.dataset.split}`
+  if (entry.kind === 'cv') return `${q.model}/${entry.doc.dataset.name}/${entry.doc.protocol.folds}-fold`
+  if (entry.kind === 'robust') return `${q.model}/${entry.doc.dataset.name}/${entry.doc.dataset.split}/robust`
+  return q.model
+}
+
+const slug = (text: string): string => text.replace(/[\s/]+/g, '-')
+
+/** What can tell two selected results with one base name apart, in the order they are added to the name. */
+const QUALIFIERS: ReadonlyArray<(s: Selected) => string> = [
+  (s) => slug(runnerLabel(s.question.runner)),
+  (s) => `sha-${s.question.sha256.slice(0, 12)}`,
+  (s) => slug(`${s.question.split ?? ''} ${s.question.protocol}`),
+  (s) => `data-${(s.question.datasetDigest ?? 'none').slice(0, 12)}`,
+  (s) => slug(s.entry.doc.createdAt),
+  (s) => slug(s.entry.file),
+]
+
+/**
+ * Unique benchmark names: each result's base name, plus, where several results share one, the
+ * qualifiers that differ among them (runner, model sha256, protocol, dataset digest, then time and
+ * file for --pick all), so no dashboard gets two values under one name.
+ */
+export function benchmarkNames(selected: readonly Selected[]): string[] {
+  const bases = selected.map((s) => `${s.entry.kind === 'speed' ? 'speed:' : ''}${baseName(s.entry, s.question)}`)
+  const names = selected.map((s) => baseName(s.entry, s.question))
+  const byBase = new Map<string, number[]>()
+  bases.forEach((b, i) => byBase.set(b, [...(byBase.get(b) ?? []), i]))
+  for (const indices of byBase.values()) {
+    if (indices.length < 2) continue
+    for (const qualifier of QUALIFIERS) {
+      const distinct = new Set(indices.map((i) => names[i]))
+      if (distinct.size === indices.length) break
+      const values = indices.map((i) => qualifier(selected[i]!))
+      if (new Set(values).size > 1) indices.forEach((i, k) => (names[i] = `${names[i]}/${values[k]}`))
+    }
+  }
+  return names
+}
+
+/** The measures of one document; the benchmark name is `<name>` (eval, cv, robust) or `<name>/batch-B/threads-T` (speed). */
+function measuresOf(entry: BoardDocument, benchmarkName: string): Measure[] {
   if (entry.kind === 'eval' || entry.kind === 'cv') {
     const d = entry.doc
-    const model =
-      entry.kind === 'eval'
-        ? presetOrFile(entry.doc.model.path, entry.doc.model.card.origin.source)
-        : path.basename(entry.doc.folds[0]!.model.path)
-    const split = entry.kind === 'eval' ? entry.doc.dataset.split : `${entry.doc.protocol.folds}-fold`
-    const benchmark = `${model}/${d.dataset.name}/${split}`
+    const benchmark = benchmarkName
     const m = d.metrics
     return [
       {
@@ -49,7 +85,7 @@ function measuresOf(entry: BoardDocument): Measure[] {
   }
   if (entry.kind === 'robust') {
     const d = entry.doc
-    const benchmark = `${presetOrFile(d.model.path, d.model.card.origin.source)}/${d.dataset.name}/${d.dataset.split}/robust`
+    const benchmark = benchmarkName
     return [
       {
         benchmark,
@@ -59,12 +95,33 @@ function measuresOf(entry: BoardDocument): Measure[] {
         biggerIsBetter: true,
       },
       { benchmark, measure: 'relative-robustness', unit: 'ratio', value: d.relativeRobustness, biggerIsBetter: true },
+      ...(d.referenceErrors?.meanCorruptionError != null
+        ? [
+            {
+              benchmark,
+              measure: 'mce',
+              unit: 'ratio',
+              value: d.referenceErrors.meanCorruptionError,
+              biggerIsBetter: false,
+            },
+          ]
+        : []),
+      ...(d.referenceErrors?.relativeMeanCorruptionError != null
+        ? [
+            {
+              benchmark,
+              measure: 'relative-mce',
+              unit: 'ratio',
+              value: d.referenceErrors.relativeMeanCorruptionError,
+              biggerIsBetter: false,
+            },
+          ]
+        : []),
     ]
   }
   const d = entry.doc
-  const model = presetOrFile(d.model.path, d.model.card.origin.source)
   return d.results.flatMap((c): Measure[] => {
-    const benchmark = `${model}/batch-${c.batch}/threads-${c.threads ?? 'default'}`
+    const benchmark = `${benchmarkName}/batch-${c.batch}/threads-${c.threads ?? 'default'}`
     return [
       { benchmark, measure: 'latency-p50', unit: 'ms', value: c.latencyMs.p50, biggerIsBetter: false },
       { benchmark, measure: 'latency-p99', unit: 'ms', value: c.latencyMs.p99, biggerIsBetter: false },
@@ -171,12 +228,14 @@ function toJunit(entries: ReadonlyArray<{ entry: BoardDocument; measures: Measur
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ferbench export">\n${suites.join('\n')}\n</testsuites>\n`
 }
 
+/** The selected results (src/board/select.ts: one per question unless --pick all) in a dashboard's format. */
 export function exportDocuments(
-  documents: readonly BoardDocument[],
+  selected: readonly Selected[],
   format: ExportFormat,
   direction: GabDirection = 'bigger',
 ): string {
-  const perDoc = documents.map((entry) => ({ entry, measures: measuresOf(entry) }))
+  const names = benchmarkNames(selected)
+  const perDoc = selected.map((s, i) => ({ entry: s.entry, measures: measuresOf(s.entry, names[i]!) }))
   const all = perDoc.flatMap((d) => d.measures)
   if (format === 'bmf') return `${JSON.stringify(toBmf(all), null, 2)}\n`
   if (format === 'github-action-benchmark')

@@ -12,6 +12,8 @@ interface Point {
   low: number
   high: number
   standing: string
+  /** The front the point belongs to: latency fronts are per runner and machine (latencyFront); one size front. */
+  front: string
 }
 
 const AXES: Record<
@@ -21,6 +23,7 @@ const AXES: Record<
     cost: (r: LeaderboardRow) => number | null
     claimedCost: (r: LeaderboardRow) => number | null
     pareto: (r: LeaderboardRow) => string | null
+    front: (r: LeaderboardRow) => string
   }
 > = {
   latency: {
@@ -28,12 +31,14 @@ const AXES: Record<
     cost: (r) => r.latencyP50Ms,
     claimedCost: (r) => (r.claimed?.imagesPerSecond ? 1000 / r.claimed.imagesPerSecond : r.latencyP50Ms),
     pareto: (r) => r.pareto.accuracyLatency,
+    front: (r) => r.latencyFront ?? '',
   },
   size: {
     title: 'model size (bytes, log scale)',
     cost: (r) => r.bytes,
     claimedCost: (r) => r.claimed?.modelBytes ?? r.bytes,
     pareto: (r) => r.pareto.accuracySize,
+    front: () => 'size',
   },
 }
 
@@ -60,10 +65,12 @@ function scatterSpec(protocol: LeaderboardProtocol, axis: ChartAxis, index = 0):
             low: r.accuracyCI95[0] * 100,
             high: r.accuracyCI95[1] * 100,
             standing: a.pareto(r) ?? 'unknown',
+            front: a.front(r),
           },
         ]
   })
   const front = points.filter((p) => p.standing === 'front').sort((x, y) => x.cost - y.cost)
+  const separateFronts = new Set(front.map((p) => p.front)).size > 1
   const claimed = protocol.rows.flatMap((r) => {
     const cost = a.claimedCost(r)
     const accuracy = r.claimed?.accuracy ?? (r.claimed && cost !== a.cost(r) ? r.accuracy : undefined)
@@ -88,7 +95,8 @@ function scatterSpec(protocol: LeaderboardProtocol, axis: ChartAxis, index = 0):
         name: id('front'),
         data: { values: front },
         mark: { type: 'line', strokeDash: [4, 3], color: '#2a7' },
-        encoding: { x, y, order: { field: 'cost' } },
+        // one line per front: latencies of different runners or machines are never joined
+        encoding: { x, y, order: { field: 'cost' }, detail: { field: 'front', type: 'nominal' } },
       },
       {
         name: id('measured'),
@@ -108,6 +116,7 @@ function scatterSpec(protocol: LeaderboardProtocol, axis: ChartAxis, index = 0):
             { field: 'accuracy', format: '.2f' },
             { field: 'cost', title: axis },
             { field: 'standing' },
+            ...(separateFronts ? [{ field: 'front', title: 'front (runner, machine)' }] : []),
           ],
         },
       },

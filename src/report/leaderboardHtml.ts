@@ -1,3 +1,4 @@
+import { runnerLabel } from '../board/select.js'
 import { escapeXml as esc } from './escape.js'
 import { protocolChartSpec } from './leaderboardChart.js'
 import type { LeaderboardDocument, LeaderboardRow } from '../documents/leaderboardDocument.js'
@@ -46,6 +47,8 @@ const cell = (text: string, sortValue: string | number | null, numeric = false, 
   `<td${numeric ? ' class="num"' : cls ? ` class="${cls}"` : ''} data-v="${esc(String(sortValue ?? ''))}">${esc(text)}</td>`
 const num = (x: number | null, digits: number): string => (x === null ? 'n/a' : x.toFixed(digits))
 
+const runnerText = (r: LeaderboardRow['runner']): string => (r ? runnerLabel(r) : 'n/a')
+
 function rowHtml(r: LeaderboardRow): string {
   const claimed = claimedValues(r)
   return `<tr>${[
@@ -62,6 +65,7 @@ function rowHtml(r: LeaderboardRow): string {
     cell(r.pareto.accuracyLatency ?? 'n/a', r.pareto.accuracyLatency, false, r.pareto.accuracyLatency ?? ''),
     cell(r.pareto.accuracySize ?? 'n/a', r.pareto.accuracySize, false, r.pareto.accuracySize ?? ''),
     cell(claimed, claimed),
+    cell(runnerText(r.runner), runnerText(r.runner)),
     cell(r.machine ?? 'n/a', r.machine),
     cell(r.model.sha256.slice(0, 12), r.model.sha256),
   ].join('')}</tr>`
@@ -81,6 +85,7 @@ const HEAD = [
   'Pareto (latency)',
   'Pareto (size)',
   'claimed',
+  'runner',
   'machine',
   'sha256',
 ]

@@ -1,3 +1,4 @@
+import { runnerLabel } from '../board/select.js'
 import type { LeaderboardDocument, LeaderboardRow, ParetoStanding } from '../documents/leaderboardDocument.js'
 import Table from './table.js'
 import { fitText } from './fit.js'
@@ -10,7 +11,7 @@ const MARK: Record<NonNullable<ParetoStanding>, string> = { front: '*', tie: '~'
 const mark = (s: ParetoStanding): string => (s === null ? '?' : MARK[s])
 
 const LEADERBOARD_LEGEND =
-  'L = Pareto on accuracy vs latency, S = on accuracy vs size:\n  * on the front, ~ tied with it within the accuracy intervals, ? cost unknown'
+  'L = Pareto on accuracy vs latency (among rows timed with one runner and machine), S = on accuracy vs size:\n  * on the front, ~ tied with it within the accuracy intervals, ? cost unknown'
 
 /** The published claims of a row (accuracy, FPS, MB), comma-separated; empty when there are none or they disagree. */
 export function claimedValues(r: LeaderboardRow): string {
@@ -35,10 +36,13 @@ export function renderLeaderboardTables(doc: LeaderboardDocument): string {
   const out: string[] = []
   for (const p of doc.protocols) {
     out.push(`${p.dataset} — ${p.protocol}`)
-    const table = new Table({ head: ['model', 'accuracy % (95% CI)', 'params', 'MB', 'p50 ms', 'img/s', 'L', 'S'] })
+    const table = new Table({
+      head: ['model', 'runner', 'accuracy % (95% CI)', 'params', 'MB', 'p50 ms', 'img/s', 'L', 'S'],
+    })
     for (const r of p.rows) {
       table.push([
         r.model.name,
+        r.runner ? runnerLabel(r.runner) : 'n/a',
         `${percentFigure(r.accuracy)} (${percentFigure(r.accuracyCI95[0], 1)}–${percentFigure(r.accuracyCI95[1], 1)})`,
         siCount(r.params),
         mb(r.bytes),
@@ -51,15 +55,28 @@ export function renderLeaderboardTables(doc: LeaderboardDocument): string {
     out.push(table.toString())
     for (const r of p.rows)
       if (r.claimed) out.push(`claimed for ${r.model.name}: ${claimedText(r)} (${r.claimed.claimIds.join(', ')})`)
-    const machines = [...new Set(p.rows.flatMap((r) => (r.machine ? [r.machine] : [])))]
-    if (machines.length) out.push(`speed measured on: ${machines.join('; ')}`)
+    const fronts = [...new Set(p.rows.flatMap((r) => (r.latencyFront ? [r.latencyFront] : [])))]
+    if (fronts.length === 1) out.push(`speed measured with ${fronts[0]}`)
+    if (fronts.length > 1)
+      out.push(
+        `speed measured with ${fronts.length} runners or machines, one latency front (L) each: ${fronts
+          .map(
+            (f) =>
+              `${f}: ${p.rows
+                .filter((r) => r.latencyFront === f)
+                .map((r) => r.model.name)
+                .join(', ')}`,
+          )
+          .join('; ')}`,
+      )
   }
   if (doc.speedOnly.length) {
     out.push('Speed only (no accuracy document; not ranked)')
-    const table = new Table({ head: ['model', 'params', 'MB', 'p50 ms', 'img/s', 'machine'] })
+    const table = new Table({ head: ['model', 'runner', 'params', 'MB', 'p50 ms', 'img/s', 'machine'] })
     for (const s of doc.speedOnly)
       table.push([
         s.model.name,
+        s.runner ? runnerLabel(s.runner) : 'n/a',
         siCount(s.params),
         mb(s.bytes),
         ms(s.latencyP50Ms),

@@ -67,6 +67,8 @@ export interface RobustResumeFrom {
 /** What a run adds to its spec and conditions: the stop signal and the partial result it continues. */
 export interface RobustRun {
   signal?: AbortSignal | undefined
+  /** --batch-timeout in milliseconds (src/eval/evaluate.ts EvalRun). */
+  batchTimeoutMs?: number | undefined
   resumeFrom?: RobustResumeFrom | undefined
 }
 
@@ -102,6 +104,7 @@ export async function robust(spec: EvalSpec, conditions: RobustConditions, run: 
   try {
     clean = await evaluate(spec, {
       signal: run.signal,
+      batchTimeoutMs: run.batchTimeoutMs,
       onProgress: (done) => onProgress?.(label, 1, 1, done),
       resumeFrom: resumeFrom ? { file: resumeFrom.file, result: resumeFrom.clean } : undefined,
       loop: robustLoop(list, tallies, corruptMany),

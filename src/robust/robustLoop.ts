@@ -13,6 +13,7 @@ import type { EvalState } from '../eval/evalState.js'
 import { samplesToRun, type LoopInput } from '../eval/evalLoop.js'
 import { prefetch } from '../eval/prefetch.js'
 import { columnProbabilities, combineViews, nonFiniteScores, topScores } from '../eval/scoring.js'
+import { InferenceAbandoned, stopGrace } from '../eval/stopGrace.js'
 
 /** Test hook, as in src/eval/evalLoop.ts: FERBENCH_DEBUG_SAMPLE_DELAY_MS slows each sample and reports settled counts on stderr. Not a user setting. */
 const DEBUG_DELAY_MS = Number(process.env.FERBENCH_DEBUG_SAMPLE_DELAY_MS ?? 0)
@@ -97,6 +98,8 @@ export function robustLoop(
     const buffer = new Float32Array(input.rowsPerCall * rowFloats)
     const overlap = runner.busyMs !== undefined
     const busyAtStart = runner.busyMs ?? 0
+    // A stop signal gives the calls in flight SIGNAL_GRACE_MS, then gives them up (src/eval/stopGrace.ts).
+    const grace = stopGrace(input.signal, runner)
     const probabilities = new Float64Array(mapping.columns.length)
     /** The sample and item of each row in the buffer, and of each call in flight. */
     let tags: Array<{ work: Work; item: Item }> = []
@@ -178,7 +181,7 @@ export function robustLoop(
       const batch = buffer.length === callRows * rowFloats ? buffer : buffer.subarray(0, callRows * rowFloats)
       if (card.fixedBatch !== undefined && rows < card.fixedBatch) batch.fill(0, rows * rowFloats)
       const t0 = performance.now()
-      const call = runner.run(batch, [callRows, ...dims.slice(1)]).then((out) => {
+      const call = grace.race(runner.run(batch, [callRows, ...dims.slice(1)])).then((out) => {
         if (out.length !== callRows * classes) {
           throw modelError(
             `${input.modelPath}: returned ${out.length} scores for ${callRows} rows; expected ${callRows}×${classes} (card labels)`,
@@ -321,8 +324,11 @@ export function robustLoop(
       } catch {
         // that batch failed too: the samples before it stay settled
       }
+      // Stopped by a signal with calls that never returned: the samples settled so far are the partial result.
+      if (error instanceof InferenceAbandoned) return false
       throw error
     } finally {
+      grace.dispose()
       if (overlap) state.stagesMs.infer += (runner.busyMs ?? 0) - busyAtStart
     }
     return !stopped

@@ -4,7 +4,7 @@ import { modelError, runnerError, messageOf } from '../base/errors.js'
 import { requireModelFile } from '../base/inputFile.js'
 import { CUDA_INSTALL_HINT, providerPrerequisite } from './onnxDevices.js'
 import { loadOnnxRuntime, type OnnxRuntime } from './onnxModule.js'
-import { createOnnxThreadRunner } from './onnxThread.js'
+import { createOnnxProcessRunner } from './onnxProcess.js'
 import type { Runner, RunnerFactory, RunnerInfo, RunnerOptions } from './types.js'
 
 const require = createRequire(import.meta.url)
@@ -111,7 +111,7 @@ export const onnxRunnerFactory: RunnerFactory = {
   },
   async create(modelPath, options) {
     requireModelFile(modelPath, 'an ONNX model file')
-    if (options.offThread) return createOnnxThreadRunner(modelPath, { ...options, offThread: false, spinning: false })
+    if (options.offThread) return createOnnxProcessRunner(modelPath, { ...options, offThread: false, spinning: false })
     let created: Awaited<ReturnType<typeof createSession>>
     try {
       created = await createSession(modelPath, options)

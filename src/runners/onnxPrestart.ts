@@ -1,34 +1,50 @@
-import { existsSync } from 'node:fs'
+import { type ChildProcess, fork } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import type { StartRequest } from './onnxProcessEntry.js'
 import type { WorkerReply } from './onnxThreadMessages.js'
+import { builtSibling } from './onnxThread.js'
 import type { RunnerOptions } from './types.js'
 
-/** The compiled worker entry beside this module; from the TypeScript sources (tests), the built one in dist/. */
-export function onnxWorkerEntry(): URL {
-  const sibling = new URL('./onnxWorker.js', import.meta.url)
-  return existsSync(fileURLToPath(sibling)) ? sibling : new URL('../../dist/runners/onnxWorker.js', import.meta.url)
+/** Children still running, killed when this process exits for any reason (a second signal's process.exit too). */
+const running = new Set<ChildProcess>()
+let exitHook = false
+function track(child: ChildProcess): void {
+  running.add(child)
+  child.once('exit', () => running.delete(child))
+  if (exitHook) return
+  exitHook = true
+  process.once('exit', () => {
+    for (const c of running) c.kill('SIGKILL')
+  })
 }
 
-/** A worker thread and its first reply ('ready' with the session, or 'failed'), listened for from its start. */
-export interface StartedWorker {
-  worker: Worker
+export const untrack = (child: ChildProcess): boolean => running.delete(child)
+
+/** A runner process and its first reply ('ready' with the session, or 'failed'), listened for from its start. */
+export interface StartedProcess {
+  child: ChildProcess
   first: Promise<WorkerReply>
 }
 
-/** Starts the ONNX worker for a model: it loads onnxruntime and creates the session at once. */
-export function startOnnxWorker(modelPath: string, options: RunnerOptions): StartedWorker {
-  const worker = new Worker(onnxWorkerEntry(), { workerData: { modelPath, options } })
+/** Starts the runner process for a model: it loads onnxruntime and creates the session at once. */
+export function startOnnxProcess(modelPath: string, options: RunnerOptions): StartedProcess {
+  const child = fork(fileURLToPath(builtSibling('onnxProcessEntry.js')), [], {
+    serialization: 'advanced',
+    execArgv: [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  track(child)
   const first = new Promise<WorkerReply>((resolve, reject) => {
-    worker.once('message', resolve)
-    worker.once('error', reject)
-    worker.once('exit', (code) =>
-      reject(new Error(`ONNX worker thread exited (code ${code}) before its session was ready`)),
+    child.once('message', resolve)
+    child.once('error', reject)
+    child.once('exit', (code, signal) =>
+      reject(new Error(`ONNX runner process exited (${signal ?? `code ${code}`}) before its session was ready`)),
     )
   })
-  first.catch(() => undefined) // read (and thrown) by whoever takes the worker
-  return { worker, first }
+  first.catch(() => undefined) // read (and thrown) by whoever takes the process
+  child.send({ kind: 'start', modelPath, options } satisfies StartRequest)
+  return { child, first }
 }
 
 const keyOf = (modelPath: string, o: RunnerOptions): string =>
@@ -40,29 +56,32 @@ const keyOf = (modelPath: string, o: RunnerOptions): string =>
     o.spinning ?? null,
   ])
 
-let early: { key: string; started: StartedWorker } | undefined
+let early: { key: string; started: StartedProcess } | undefined
 
 /**
- * `ferbench eval` on an ONNX model on the CPU starts its worker before the command's modules load
- * (bin/run.js), so onnxruntime's load and the session's creation overlap them. The worker does not
- * keep the process alive until the eval takes it; a run that asks for another model or other
- * options ends it and starts its own, so the result never depends on this.
+ * `ferbench eval` on an ONNX model on the CPU starts its runner process (src/runners/onnxProcess.ts)
+ * before the command's modules load (bin/run.js), so onnxruntime's load and the session's creation
+ * overlap them. The process does not keep ferbench alive until the eval takes it (and is killed
+ * when ferbench exits); a run that asks for another model or other options ends it and starts its
+ * own, so the result never depends on this.
  */
 export function prestartOnnxWorker(modelPath: string, options: RunnerOptions): void {
-  const started = startOnnxWorker(modelPath, options)
-  started.worker.unref()
+  const started = startOnnxProcess(modelPath, options)
+  started.child.unref()
+  started.child.channel?.unref()
   early = { key: keyOf(modelPath, options), started }
 }
 
-/** The worker started early for exactly this model and these options, if any (once); any other is ended. */
-export function takePrestartedWorker(modelPath: string, options: RunnerOptions): StartedWorker | undefined {
+/** The process started early for exactly this model and these options, if any (once); any other is ended. */
+export function takePrestartedWorker(modelPath: string, options: RunnerOptions): StartedProcess | undefined {
   const found = early
   early = undefined
   if (!found) return undefined
   if (found.key !== keyOf(modelPath, options)) {
-    void found.started.worker.terminate()
+    found.started.child.kill('SIGKILL')
     return undefined
   }
-  found.started.worker.ref()
+  found.started.child.ref()
+  found.started.child.channel?.ref()
   return found.started
 }

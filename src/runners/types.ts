@@ -15,8 +15,14 @@ export interface RunnerOptions {
   threads?: number
   /** Engine graph optimisation level, recorded in results. */
   graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all'
-  /** Run the engine on a worker thread where the runner can (ONNX), so run() returns while the batch runs. */
+  /**
+   * Run the engine off the main thread where the runner can (ONNX: in a child process, on a worker
+   * thread there), so run() returns while the batch runs, and a batch stuck in native code can be
+   * ended (batchTimeoutMs, abandon()).
+   */
   offThread?: boolean
+  /** Off the main thread: a batch running longer than this ends the engine and fails with a model error (exit 4). */
+  batchTimeoutMs?: number
   /** false: the engine's idle threads sleep instead of spinning (set by the off-thread ONNX runner). */
   spinning?: boolean
 }
@@ -43,6 +49,11 @@ export interface Runner {
   /** Runs one batch: `batch` holds dims.reduce(*) floats; returns the first output, row-major [N, classes]. */
   run(batch: Float32Array, dims: readonly number[]): Promise<Float32Array>
   release(): Promise<void>
+  /**
+   * Where the engine runs off the main thread: ends it at once, even inside native code; every call
+   * in flight, and every later one, rejects with `reason`. Absent where the runner cannot.
+   */
+  abandon?(reason: Error): void
   /** Milliseconds the engine itself spent running batches so far, where it runs off the main thread (waits in its queue excluded). */
   readonly busyMs?: number
 }

@@ -4,6 +4,7 @@ import { Ajv } from 'ajv'
 import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { collectDocuments } from '../../src/board/collect.js'
+import { selectResults } from '../../src/board/select.js'
 import { csvCell, exportDocuments } from '../../src/report/exportFormats.js'
 import type { EvalResult } from '../../src/documents/evalDocument.js'
 import type { SpeedResult } from '../../src/documents/speedDocument.js'
@@ -44,6 +45,9 @@ const GAB_SCHEMA = {
   },
 }
 
+/** The results export writes: one per question, newest first (src/board/select.ts). */
+const picked = (inputs: string[]) => selectResults(collectDocuments(inputs).documents, 'newest').selected
+
 let dir: string
 let evalDoc: EvalResult
 let speedDoc: SpeedResult
@@ -60,7 +64,7 @@ beforeAll(() => {
 
 describe('ferbench export', () => {
   it('bmf: valid against the published schema; accuracy with its interval, speed per batch/threads cell; measure slugs ≤ 64 chars', () => {
-    const bmf = JSON.parse(exportDocuments(collectDocuments(files).documents, 'bmf')) as Record<
+    const bmf = JSON.parse(exportDocuments(picked(files), 'bmf')) as Record<
       string,
       Record<string, { value: number; lower_value?: number; upper_value?: number }>
     >
@@ -81,7 +85,7 @@ describe('ferbench export', () => {
 
   it('github-action-benchmark: bigger and smaller arrays valid against the custom-tool shape, split by direction', () => {
     const ajv = new Ajv()
-    const docs = collectDocuments(files).documents
+    const docs = picked(files)
     const bigger = JSON.parse(exportDocuments(docs, 'github-action-benchmark', 'bigger')) as Array<{
       name: string
       unit: string
@@ -99,7 +103,7 @@ describe('ferbench export', () => {
   })
 
   it('csv: one row per measure, parseable, formula-like cells neutralised', () => {
-    const text = exportDocuments(collectDocuments(files).documents, 'csv')
+    const text = exportDocuments(picked(files), 'csv')
     const rows = parse(text, { columns: true }) as Array<Record<string, string>>
     expect(rows).toHaveLength(3 + 3 * speedDoc.results.length)
     expect(Number(rows.find((r) => r.measure === 'accuracy')!.value)).toBeCloseTo(evalDoc.metrics.accuracy * 100, 10)

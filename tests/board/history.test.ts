@@ -99,7 +99,7 @@ describe('history store', () => {
         now: new Date(Date.UTC(2026, 0, 1 + i)),
       })
     })
-    const points = trend(readHistory(store), { metric: 'accuracy' })
+    const { points } = trend(readHistory(store), { metric: 'accuracy' })
     expect(
       points.map((p) => [p.entry.commit, p.value, p.change === null ? null : Number(p.change.toFixed(10))]),
     ).toEqual([
@@ -145,13 +145,15 @@ describe('history store', () => {
       now: new Date(Date.UTC(2026, 0, 3)),
     })
     const baseline = historyBaseline(store, 'main', doc!)
-    expect(JSON.parse(readFileSync(baseline, 'utf8')).metrics.accuracy).toBe(w.metrics.accuracy)
+    expect(JSON.parse(readFileSync(baseline.file, 'utf8')).metrics.accuracy).toBe(w.metrics.accuracy)
     // The current run is 10 points below the last main entry: the gate fails (exit 8).
     expect(runCli(['gate', '--baseline', 'history:main', '--current', evalFile, '--store', store]).status).toBe(8)
     expect(runCli(['gate', '--baseline', 'history:feature', '--current', evalFile, '--store', store]).status).toBe(0)
     const missing = runCli(['gate', '--baseline', 'history:nope', '--current', evalFile, '--store', store])
     expect(missing.status).toBe(3)
-    expect(missing.stderr).toMatch(/no eval document of fer2013 PrivateTest recorded on branch 'nope'/)
+    expect(missing.stderr).toMatch(
+      /no eval result of oracle\.onnx \(sha256 [0-9a-f]{12}\) on fer2013 PrivateTest recorded on branch 'nope'/,
+    )
   })
 
   it('commit and branch come from CI variables first, then git', () => {

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildLeaderboard } from '../../src/board/leaderboard.js'
 import { collectDocuments } from '../../src/board/collect.js'
+import { selectResults } from '../../src/board/select.js'
 import { leaderboardDocumentSchema } from '../../src/documents/leaderboardDocument.js'
 import { presetCard } from '../../src/card/presets.js'
 import { findClaim } from '../../src/claims/claims.js'
@@ -103,10 +104,9 @@ describe('leaderboard over real documents', () => {
     const row = doc.protocols[0]!.rows.find((r) => r.model.sha256 === oracleEval.model.sha256)!
     expect(row.meanCorruptionAccuracy).toBe(robust.meanCorruptionAccuracy)
     expect(row.sources).toContain(robustFile)
-    const bmf = JSON.parse(exportDocuments(collectDocuments([robustFile]).documents, 'bmf')) as Record<
-      string,
-      Record<string, { value: number }>
-    >
+    const bmf = JSON.parse(
+      exportDocuments(selectResults(collectDocuments([robustFile]).documents, 'newest').selected, 'bmf'),
+    ) as Record<string, Record<string, { value: number }>>
     expect(bmf['oracle.onnx/fer2013/PrivateTest/robust']!['relative-robustness']!.value).toBe(robust.relativeRobustness)
   })
 

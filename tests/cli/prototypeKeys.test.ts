@@ -398,6 +398,7 @@ describe('presets, card labels, claim ids, splits and history filters named afte
     for (const [i, name] of HOSTILE.entries()) {
       const expected = filesIn(path.join(root, name, JPG_CLASSES[i]!))
       expect(splits.find((s) => s.name === name)?.samples).toBe(expected)
+      if (name !== '__proto__' && name !== 'constructor') continue // eval reads the same adapter: two names suffice
       const output = file('split.json')
       const run = runCli(['eval', '-m', ORACLE, '--dataset', 'folder', '--data', root, '--split', name, '-o', output])
       expect([0, 7], run.stderr).toContain(run.status)

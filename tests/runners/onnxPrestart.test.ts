@@ -7,7 +7,7 @@ import { FIXTURES } from '../helpers/cli.js'
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
 const WORKER_OPTIONS = { device: 'cpu', offThread: false, spinning: false } as const
 
-describe('ONNX worker started before the command loads (bin/run.js, eval on the CPU)', () => {
+describe('ONNX runner process started before the command loads (bin/run.js, eval on the CPU)', () => {
   it('is taken only for the same model and options, once; another request ends it', async () => {
     prestartOnnxWorker(ORACLE, WORKER_OPTIONS)
     expect(takePrestartedWorker(ORACLE, { ...WORKER_OPTIONS, threads: 1 })).toBeUndefined()
@@ -18,7 +18,7 @@ describe('ONNX worker started before the command loads (bin/run.js, eval on the 
     expect(taken).toBeDefined()
     expect((await taken!.first).kind).toBe('ready')
     expect(takePrestartedWorker(ORACLE, WORKER_OPTIONS)).toBeUndefined()
-    await taken!.worker.terminate()
+    taken!.child.kill('SIGKILL')
   })
 
   it('the eval runner uses the started worker and scores as a fresh one does', async () => {

@@ -61,12 +61,13 @@ for (let r = 0; r < rounds; r++) {
     ferbenchPeakRssMiB: f.peakRssMiB,
     bareLoopSeconds: bare.loopMs / 1000,
     bareProcessSeconds: b.wallSeconds,
+    bareProcessCpuSeconds: b.cpuSeconds,
     ratio: f.wallSeconds / (bare.loopMs / 1000),
     loadAverage1m: [load, os.loadavg()[0]],
   }
   rows.push(row)
   console.error(
-    `round ${row.round}: ferbench robust ${row.ferbenchWallSeconds.toFixed(2)} s (CPU ${row.ferbenchCpuSeconds.toFixed(1)} s), bare loop ${row.bareLoopSeconds.toFixed(2)} s: ratio ${row.ratio.toFixed(2)} (load ${row.loadAverage1m.map((x) => x.toFixed(1)).join(' → ')})`,
+    `round ${row.round}: ferbench robust ${row.ferbenchWallSeconds.toFixed(2)} s (CPU ${row.ferbenchCpuSeconds.toFixed(1)} s), bare loop ${row.bareLoopSeconds.toFixed(2)} s (process CPU ${row.bareProcessCpuSeconds.toFixed(1)} s): ratio ${row.ratio.toFixed(2)} (load ${row.loadAverage1m.map((x) => x.toFixed(1)).join(' → ')})`,
   )
 }
 const ratios = rows.map((x) => x.ratio)

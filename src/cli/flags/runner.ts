@@ -24,10 +24,24 @@ export function threadsFlag(
   return Flags.integer({ description, min: 1, max: LIMITS.threads })
 }
 
-/** How the model runs, as eval and robust take it: batch, threads, device, runner. */
+/** Seconds one inference call may run when --batch-timeout is not given (generous: a large model and batch on a slow CPU). */
+export const DEFAULT_BATCH_TIMEOUT_S = 600
+
+/** --batch-timeout: seconds one inference call (one batch) may run, 1–LIMITS.batchTimeoutS. */
+export const batchTimeoutFlag = Flags.integer({
+  description:
+    `seconds one inference call (one batch) may run before the run stops with exit 4 naming the call (1–${LIMITS.batchTimeoutS}); ` +
+    'ONNX on the CPU only, where the model runs in a child process that can be stopped',
+  default: DEFAULT_BATCH_TIMEOUT_S,
+  min: 1,
+  max: LIMITS.batchTimeoutS,
+})
+
+/** How the model runs, as eval and robust take it: batch, threads, device, runner, batch timeout. */
 export const runnerFlags = {
   batch: batchFlag(),
   threads: threadsFlag(),
   device: deviceFlag(),
   runner: runnerFlag(),
+  'batch-timeout': batchTimeoutFlag,
 }

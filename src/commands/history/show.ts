@@ -5,6 +5,7 @@ import { FerbenchCommand } from '../../cli/baseCommand.js'
 import { renderTrend } from '../../report/historyTable.js'
 import { writeTrendCharts } from '../../report/writeTrend.js'
 import { storeFlag } from '../../cli/flags/history.js'
+import { DEFAULT_PICK, PICKS } from '../../board/select.js'
 
 export default class HistoryShow extends FerbenchCommand {
   static override summary = 'Show how a metric moved across recorded commits, as a table and an HTML/PNG trend chart.'
@@ -23,20 +24,28 @@ export default class HistoryShow extends FerbenchCommand {
     model: Flags.string({ description: 'only this model (name or sha256 prefix)' }),
     branch: Flags.string({ description: 'only this branch' }),
     dataset: Flags.string({ description: 'only this dataset' }),
+    pick: Flags.option({
+      description:
+        'which entry stands for a series at a commit where several were recorded: newest (document createdAt), best (the metric), or all',
+      options: PICKS,
+      default: DEFAULT_PICK,
+    })(),
     html: Flags.string({ description: 'write the trend chart as a self-contained HTML page' }),
     png: Flags.string({ description: 'write the trend chart as a PNG' }),
   }
 
-  async run(): Promise<{ metric: string; points: TrendPoint[] }> {
+  async run(): Promise<{ metric: string; points: TrendPoint[]; warnings: string[] }> {
     const { flags } = await this.parse(HistoryShow)
-    const points = trend(readHistory(flags.store), {
+    const { points, warnings } = trend(readHistory(flags.store), {
       metric: flags.metric,
+      pick: flags.pick,
       ...(flags.model ? { model: flags.model } : {}),
       ...(flags.branch ? { branch: flags.branch } : {}),
       ...(flags.dataset ? { dataset: flags.dataset } : {}),
     })
+    for (const w of warnings) this.warnToStderr(`warning: ${w}`)
     await writeTrendCharts(points, flags.metric, { html: flags.html, png: flags.png })
     if (!this.jsonEnabled()) this.log(renderTrend(points, flags.metric, flags.store))
-    return { metric: flags.metric, points }
+    return { metric: flags.metric, points, warnings }
   }
 }

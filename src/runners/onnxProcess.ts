@@ -1,0 +1,68 @@
+import type { ChildProcess } from 'node:child_process'
+import { deserializeError } from './onnxThreadMessages.js'
+import { RemoteOnnxRunner, type SessionHost } from './onnxRemote.js'
+import { startOnnxProcess, takePrestartedWorker, untrack } from './onnxPrestart.js'
+import type { Runner, RunnerOptions } from './types.js'
+
+function childHost(child: ChildProcess): SessionHost {
+  let killed = false
+  const kill = (): void => {
+    if (killed) return
+    killed = true
+    child.kill('SIGKILL')
+  }
+  return {
+    name: `child process ${child.pid}`,
+    // The IPC channel copies (the V8 serializer keeps typed arrays typed); nothing to transfer.
+    post: (request) => {
+      if (child.connected) child.send(request)
+    },
+    onReply: (listener) => child.on('message', listener),
+    offReply: (listener) => child.off('message', listener),
+    onFailure: (listener) =>
+      child.once('exit', (code, signal) =>
+        listener(new Error(`ONNX runner process exited (${signal ?? `code ${code}`}) while a batch was running`)),
+      ),
+    busy: (waiting) => {
+      // An idle child must not keep ferbench alive; one with a batch in flight must.
+      if (waiting) child.channel?.ref()
+      else child.channel?.unref()
+    },
+    kill,
+    close: async () => {
+      child.removeAllListeners('exit')
+      if (child.exitCode !== null || child.signalCode !== null) return
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve())
+        if (child.connected) child.disconnect()
+        else kill()
+      })
+    },
+  }
+}
+
+/**
+ * The ONNX runner with its session in a child process (src/runners/onnxProcessEntry.ts, which runs
+ * it on a worker thread there): as the worker-thread runner, run() returns at once and batches run
+ * in order, with the same session options, checks, messages and results. Unlike a worker thread, a
+ * process can be ended while onnxruntime is stuck in native code (a model that loops without end):
+ * the per-batch timeout (`options.batchTimeoutMs`) and abandon() kill it with SIGKILL, and it is
+ * killed when ferbench exits. Resolves when its session is ready (or rejects with its error).
+ */
+export async function createOnnxProcessRunner(modelPath: string, options: RunnerOptions): Promise<Runner> {
+  const { child, first: firstReply } = takePrestartedWorker(modelPath, options) ?? startOnnxProcess(modelPath, options)
+  const first = await firstReply
+  child.removeAllListeners('error')
+  child.removeAllListeners('exit')
+  child.once('exit', () => untrack(child))
+  const host = childHost(child)
+  if (first.kind === 'ready') {
+    const runner = new RemoteOnnxRunner(host, first.info, first.input, first.outputs, modelPath, options.batchTimeoutMs)
+    host.busy(false)
+    return runner
+  }
+  host.kill()
+  throw first.kind === 'failed'
+    ? deserializeError(first.error)
+    : new Error(`ONNX runner process: unexpected first reply '${first.kind}'`)
+}

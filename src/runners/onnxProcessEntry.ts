@@ -1,0 +1,45 @@
+/**
+ * Child-process entry of the ONNX runner used by eval on the CPU (src/runners/onnxProcess.ts). It
+ * relays messages between its parent (IPC) and a worker thread that owns the session
+ * (src/runners/onnxWorker.ts), so this process's main thread stays free while the session runs:
+ * when the parent goes away (its IPC channel closes, even when it was killed), this process kills
+ * itself at once, also while the worker is stuck inside onnxruntime's native code. Signals sent to
+ * the whole process group (Ctrl-C in a terminal) are left to the parent, which decides.
+ */
+import { Worker } from 'node:worker_threads'
+import { builtSibling } from './onnxThread.js'
+import type { WorkerReply, WorkerRequest } from './onnxThreadMessages.js'
+import type { RunnerOptions } from './types.js'
+
+export type StartRequest = { kind: 'start'; modelPath: string; options: RunnerOptions }
+
+const send = (reply: WorkerReply): void => {
+  process.send?.(reply)
+}
+const dieNow = (): void => {
+  process.kill(process.pid, 'SIGKILL')
+}
+
+process.on('SIGINT', () => undefined)
+process.on('SIGTERM', () => undefined)
+process.on('disconnect', dieNow)
+
+let worker: Worker | undefined
+process.on('message', (message: StartRequest | WorkerRequest) => {
+  if (message.kind === 'start') {
+    worker = new Worker(builtSibling('onnxWorker.js'), {
+      workerData: { modelPath: message.modelPath, options: message.options },
+    })
+    worker.on('message', (reply: WorkerReply) => {
+      send(reply)
+      if (reply.kind === 'released') process.disconnect()
+    })
+    worker.on('error', (error) => {
+      send({ kind: 'failed', error: { message: `ONNX worker thread failed: ${error.message}` } })
+      dieNow()
+    })
+    return
+  }
+  // Copied, never transferred: a typed array read from the IPC channel may view the channel's own buffer.
+  worker?.postMessage(message)
+})

@@ -1,0 +1,140 @@
+import type { ModelInputInfo } from '../card/resolve.js'
+import { FerbenchError } from '../base/errors.js'
+import { deserializeError, type WorkerReply, type WorkerRequest } from './onnxThreadMessages.js'
+import type { Runner, RunnerInfo } from './types.js'
+
+/** Where the ONNX session runs: a worker thread (src/runners/onnxThread.ts) or a child process (src/runners/onnxProcess.ts). */
+export interface SessionHost {
+  /** Sends a request; `transfer` lists buffers the host may take over (a worker) or copy (a process). */
+  post(request: WorkerRequest, transfer: ArrayBuffer[]): void
+  onReply(listener: (reply: WorkerReply) => void): void
+  offReply(listener: (reply: WorkerReply) => void): void
+  /** Called once when the host ends or fails on its own. */
+  onFailure(listener: (error: Error) => void): void
+  /** Whether requests are outstanding: a child process keeps the event loop alive only then. */
+  busy(waiting: boolean): void
+  /** Ends the host at once, even while it is inside native code where it can be (a process: SIGKILL). */
+  kill(): void
+  /** Ends the host after a clean release. */
+  close(): Promise<void>
+  /** Words for messages: `worker thread`, `child process 1234`. */
+  readonly name: string
+}
+
+/** The words of the limit in messages: `--batch-timeout 600 s`. */
+export function batchTimeoutText(ms: number): string {
+  return `--batch-timeout ${ms / 1000} s`
+}
+
+/**
+ * The ONNX runner whose session runs elsewhere (src/runners/onnxWorker.ts owns it there): run()
+ * copies the batch to the host and returns at once, so the caller can prepare the next batch while
+ * this one runs; batches run in the order given. With a per-batch timeout, a batch that has been
+ * at the head of the queue longer than the limit ends the host (its calls reject with a model
+ * error naming the call and the limit); abandon() ends it at once.
+ */
+export class RemoteOnnxRunner implements Runner {
+  private nextId = 0
+  private readonly waiting = new Map<
+    number,
+    { resolve: (scores: Float32Array) => void; reject: (error: Error) => void; dims: number[] }
+  >()
+  private failure: Error | undefined
+  private timer: NodeJS.Timeout | undefined
+  /** Called once when the host fails or is abandoned (a release waiting for its reply ends then). */
+  private readonly onFail: Array<() => void> = []
+  /** Milliseconds the host spent in session.run so far. */
+  busyMs = 0
+
+  constructor(
+    private readonly host: SessionHost,
+    readonly info: RunnerInfo,
+    readonly input: ModelInputInfo,
+    readonly outputs: ReadonlyArray<{ name: string; shape: ReadonlyArray<number | string> }>,
+    private readonly modelPath: string,
+    private readonly batchTimeoutMs: number | undefined,
+  ) {
+    host.onReply((reply) => {
+      if (reply.kind !== 'scores' && reply.kind !== 'error') return
+      this.busyMs += reply.busyMs
+      const waiter = this.waiting.get(reply.id)
+      this.waiting.delete(reply.id)
+      this.armTimer()
+      if (reply.kind === 'scores') waiter?.resolve(reply.scores)
+      else waiter?.reject(deserializeError(reply.error))
+    })
+    host.onFailure((error) => this.fail(error))
+  }
+
+  /** Rejects every call in flight and every later one with `error`; the host is gone. */
+  private fail(error: Error): void {
+    if (this.failure) return
+    this.failure = error
+    clearTimeout(this.timer)
+    this.timer = undefined
+    for (const waiter of this.waiting.values()) waiter.reject(error)
+    this.waiting.clear()
+    this.host.busy(false)
+    for (const listener of this.onFail.splice(0)) listener()
+  }
+
+  /** The timer of the oldest call in flight (the one running now), started when it reaches the head. */
+  private armTimer(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    const head = this.waiting.entries().next()
+    this.host.busy(!head.done)
+    if (head.done || this.batchTimeoutMs === undefined) return
+    const [id, { dims }] = head.value
+    const limitMs = this.batchTimeoutMs
+    this.timer = setTimeout(() => {
+      this.host.kill()
+      this.fail(
+        new FerbenchError(
+          'model',
+          `${this.modelPath}: inference call ${id + 1} (input [${dims.join(', ')}]) did not return within ${batchTimeoutText(limitMs)}; ` +
+            `the onnxruntime ${this.host.name} running it was stopped. The model may loop without end on this batch, ` +
+            'or the batch is too slow for this machine: lower --batch or raise --batch-timeout',
+        ),
+      )
+    }, limitMs)
+  }
+
+  run(batch: Float32Array, dims: readonly number[]): Promise<Float32Array> {
+    if (this.failure) return Promise.reject(this.failure)
+    const id = this.nextId++
+    return new Promise<Float32Array>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject, dims: [...dims] })
+      if (this.waiting.size === 1) this.armTimer()
+      // The batch is copied now and the copy handed over: the caller may refill its buffer at once.
+      const copy = batch.slice()
+      this.host.post({ kind: 'run', id, batch: copy, dims: [...dims] }, [copy.buffer])
+    })
+  }
+
+  abandon(reason: Error): void {
+    if (this.failure) return
+    this.host.kill()
+    this.fail(reason)
+  }
+
+  async release(): Promise<void> {
+    if (this.failure) return
+    // Released after the calls in flight have run (their timer still applies), or when the host fails meanwhile.
+    const released = await new Promise<boolean>((resolve) => {
+      const onReply = (reply: WorkerReply): void => {
+        if (reply.kind !== 'released') return
+        this.host.offReply(onReply)
+        resolve(true)
+      }
+      this.onFail.push(() => resolve(false))
+      this.host.onReply(onReply)
+      this.host.busy(true)
+      this.host.post({ kind: 'release' }, [])
+    })
+    if (!released) return
+    this.failure = new Error('ONNX runner released')
+    clearTimeout(this.timer)
+    await this.host.close()
+  }
+}
