@@ -5,11 +5,13 @@
  * distance D agree to within ⌊D/4⌋ bits on at least one chunk, so probing every 16-bit key within
  * that radius of each chunk finds every stored hash within D. Images are added one by one; each
  * new image queries the index with every view of itself (as it is, shifted, zoomed, mirrored:
- * src/audit/imageSignature.ts) before it is stored, so every pair is met once. Each candidate
- * within D is then CONFIRMED by the correlation of the view's thumbnail with the stored image's,
- * which is what tells a re-saved copy of one picture from a different face with the same layout.
- * Pairs found through the mirrored view are reported as their own kind. Thresholds and their
- * calibration: docs/detectors.md (tools/bench/audit-calibration.mjs).
+ * src/audit/imageSignature.ts) before it is stored, so every pair is met once. A candidate whose
+ * view thumbnail correlates with the stored image's at NEAR_PREFILTER or more is ALIGNED and
+ * tone-mapped (src/audit/alignPair.ts) and CONFIRMED by the correlation after that and a bound on
+ * how local the remaining difference is, which is what tells a re-saved copy of one picture from a
+ * different face with the same layout. Pairs of mirror images are reported as their own kind; every
+ * pair carries its transformation class. Thresholds and their calibration: docs/detectors.md
+ * (tools/bench/audit-calibration.mjs).
  */
 import { alignPair, transformationOf, type Alignment, type Transformation } from './alignPair.js'
 import {
