@@ -15,7 +15,7 @@ import {
   rescale,
   shift,
 } from '../../tools/fixtures/imageTransforms.js'
-import { randomIdentity, randomShot, renderRealisticFace } from '../../tools/fixtures/realisticFace.js'
+import { otherShot, randomIdentity, randomShot, realisticFace } from '../../tools/fixtures/realisticFace.js'
 
 // Re-saves of realistic synthetic faces (tools/fixtures/realisticFace.ts) at the ends of the strengths the audit
 // is calibrated for (docs/detectors.md): each must be found, with the class it was made with; different people
@@ -55,8 +55,7 @@ let faces: GrayImage[]
 beforeAll(async () => {
   const random = seededRandom(2125)
   faces = []
-  for (let i = 0; i < 40; i++)
-    faces.push(await jpegRoundTrip(renderRealisticFace(randomIdentity(random), randomShot(random), random), 85))
+  for (let i = 0; i < 40; i++) faces.push(await jpegRoundTrip(realisticFace(random), 85))
 })
 
 describe('near duplicates: re-saves of realistic faces, one class each', () => {
@@ -136,5 +135,22 @@ describe('alignPair and the transformation classes', () => {
     expect(transformationOf(m(2, 1.02, false, 9))).toBe('shift')
     expect(transformationOf(m(0.5, 1.02, false, 9))).toBe('photometric')
     expect(transformationOf(m(0.5, 0.98, false, 3))).toBe('jpeg/blur')
+  })
+})
+
+describe('the realistic face generator (tools/fixtures/realisticFace.ts)', () => {
+  it("a person's other shot changes the mouth (smile by ≥ 0.8 or the mouth opened or closed) and the brows or the eyes", () => {
+    const random = seededRandom(7)
+    for (let i = 0; i < 50; i++) {
+      randomIdentity(random)
+      const shot = randomShot(random)
+      const next = otherShot(shot, random)
+      const mouth = Math.abs(next.smile - shot.smile) >= 0.8 || next.mouthOpen > 0 !== shot.mouthOpen > 0
+      const brows =
+        Math.abs(next.browRaise - shot.browRaise) >= 0.06 && Math.abs(next.browFrown - shot.browFrown) >= 0.2
+      const eyes = Math.abs(next.eyeOpen - shot.eyeOpen) >= 0.3
+      expect(mouth).toBe(true)
+      expect(brows || eyes).toBe(true)
+    }
   })
 })
