@@ -1,6 +1,7 @@
 import path from 'node:path'
 import pLimit from 'p-limit'
 import { DECODE_SLOTS } from '../datasets/decode.js'
+import { DecodeTally } from '../datasets/decodeTally.js'
 import { assignFolds, FOLD_RULE } from '../datasets/folds.js'
 import { PREFIX_SPLITS, prefixSplitOf } from '../datasets/folder.js'
 import { createDataset, datasetFactory } from '../datasets/registry.js'
@@ -107,6 +108,7 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
   const sizes: Array<[number, number]> = []
   const failures: AuditResult['failures'] = []
   const decodeSlots = pLimit(DECODE_SLOTS)
+  const decoded = new DecodeTally()
   /** Position in the near-duplicate index → item index. */
   const representatives: number[] = []
   const splitOf = (split: string, s: Sample): string => (dataset === 'folder' ? (prefixSplitOf(s.id) ?? split) : split)
@@ -118,6 +120,7 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
         // a decoded image is held only inside a slot: memory stays bounded whatever --concurrency is
         analysed = await decodeSlots(async () => {
           const image = await s.load()
+          decoded.add(image, s.source)
           const exact = contentHash(image)
           return {
             exact,
@@ -243,7 +246,8 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
       splits.indexOf(x.splits[1]) - splits.indexOf(y.splits[1]),
   )
 
-  const warnings = [...adapter.warnings]
+  const warnings = [...adapter.warnings, ...decoded.warnings()]
+  const images = decoded.summary()
   const crossSplitExact = exactDuplicates.filter((g) => g.crossSplit).length
   const crossSplitNear = nearDuplicates.filter((p) => p.crossSplit).length
   if (crossSplitExact > 0)
@@ -283,6 +287,7 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
     crossSplitNear,
     splitPairs,
     subjectConflicts,
+    ...(images ? { images } : {}),
     warnings,
     failures,
   }

@@ -15,6 +15,10 @@ export const LIMITS = {
   inputSide: 4096,
   /** --max-pixels can raise the decode limit up to sharp's own default (0x3FFF × 0x3FFF). */
   maxPixels: 0x3fff * 0x3fff,
+  /** --max-side: a stored image side (JPEG's own largest side is 65,535). */
+  maxSide: 65_535,
+  /** --max-aspect: longer side / shorter side of a stored image. */
+  maxAspect: 65_535,
   /** One inference call's input tensor (rows × height × width × channels float32). */
   batchTensorBytes: 1024 * 1024 * 1024,
   /** speed --warmup, --iterations, --duration (seconds). */

@@ -9,6 +9,9 @@ export interface DatasetFlagValues {
   folds?: number | undefined
   fold?: number | undefined
   'max-pixels'?: number | undefined
+  'max-side'?: number | undefined
+  'max-aspect'?: number | undefined
+  'ignore-exif-orientation'?: boolean | undefined
   'allow-outside-root'?: boolean | undefined
   faces?: 'dataset' | 'detect' | 'none' | undefined
   'face-margin'?: number | undefined
@@ -26,6 +29,9 @@ export function evalDatasetOptions(flags: DatasetFlagValues): Omit<DatasetOption
     folds: flags.folds,
     fold: flags.fold,
     maxPixels: flags['max-pixels'],
+    maxSide: flags['max-side'],
+    maxAspect: flags['max-aspect'],
+    ignoreExifOrientation: flags['ignore-exif-orientation'] || undefined,
     allowOutsideRoot: flags['allow-outside-root'] || undefined,
     faces: flags.faces,
     faceMargin: flags['face-margin'],

@@ -1,10 +1,29 @@
 import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
-import { decode as decodeBmp } from 'bmp-ts'
+import { decode as decodeBmpPixels } from 'bmp-ts'
 import { messageOf } from '../base/errors.js'
 import { MAX_IMAGE_BYTES, openRegularFile } from '../base/inputFile.js'
 import { loadSharp } from '../base/sharpModule.js'
-import type { RawImage } from '../base/image.js'
+import { withSharp, withSharpAlone } from '../base/sharpGate.js'
+import type { DecodeNotes, RawImage } from '../base/image.js'
+import {
+  checkImageSize,
+  DEFAULT_DECODE_LIMITS,
+  type DecodeLimits,
+  ImageRefusal,
+  SHRINK_ABOVE_PIXELS,
+  shrinkTarget,
+} from './decodeLimits.js'
+import { readJpegHeader } from './jpegHeader.js'
+import { applyOrientation } from './orientation.js'
+
+export {
+  DEFAULT_MAX_ASPECT,
+  DEFAULT_MAX_PIXELS,
+  DEFAULT_MAX_SIDE,
+  type DecodeLimits,
+  decodeLimitsOf,
+} from './decodeLimits.js'
 
 /** File extensions ferbench decodes as images (case-insensitive). */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp'] as const
@@ -29,7 +48,7 @@ export function collapseGray(image: RawImage): RawImage {
 
 function bmpToRaw(buffer: Buffer): RawImage {
   // bmp-ts returns 4 bytes per pixel in A, B, G, R order (its default layout); alpha is dropped.
-  const bmp = decodeBmp(buffer)
+  const bmp = decodeBmpPixels(buffer)
   const n = bmp.width * bmp.height
   if (!(n > 0) || bmp.data.length < n * 4)
     throw new Error(`BMP header says ${bmp.width}×${bmp.height} but the pixel data is short`)
@@ -40,22 +59,6 @@ function bmpToRaw(buffer: Buffer): RawImage {
     out[i * 3 + 2] = bmp.data[j + 1]!
   }
   return { data: out, width: bmp.width, height: bmp.height, channels: 3 }
-}
-
-/** The default --max-pixels: 4096 × 4096. Face images are far smaller (FER2013 48², RAF-DB 100², CK+ 640×490). */
-export const DEFAULT_MAX_PIXELS = 4096 * 4096
-
-/** Limits applied to every image before its pixels are decoded (docs/bad-input.md). */
-export interface DecodeLimits {
-  /** Width × height above which an image is a per-sample failure, decided from its header. */
-  maxPixels: number
-}
-
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: DEFAULT_MAX_PIXELS }
-
-/** The decode limits an adapter applies, from its options (--max-pixels). */
-export function decodeLimitsOf(options: { maxPixels?: number | undefined }): DecodeLimits {
-  return options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : DEFAULT_DECODE_LIMITS
 }
 
 /**
@@ -94,38 +97,7 @@ export function sniffFormat(head: Uint8Array): RasterFormat | { not: string } {
 
 const FORMATS_READ = 'PNG, JPEG, TIFF, WebP or BMP'
 
-function pixelLimitError(file: string, width: number, height: number, limits: DecodeLimits): Error {
-  return new Error(
-    `${file}: ${width}×${height} = ${width * height} pixels is over the pixel limit of ${limits.maxPixels} ` +
-      '(face images are far smaller; raise the limit with --max-pixels); not decoded',
-  )
-}
-
-/**
- * The fast path for JPEG files (most FER folder copies): one sharp pipeline that reads the file on
- * libuv's threadpool, no metadata pass and no Node-side read. JPEG is 8-bit; sharp returns gray as
- * R = G = B, which collapseGray turns back into one channel, so the pixels equal the general path's.
- * Returns undefined (the caller takes the general path, which also names the file in its error)
- * when the file fails here or is not an 8-bit 1- or 3-channel image (e.g. CMYK).
- */
-async function decodeJpegFast(file: string, limits: DecodeLimits): Promise<RawImage | undefined> {
-  try {
-    const sharp = await loadSharp()
-    const { data, info } = await sharp(file, { limitInputPixels: limits.maxPixels })
-      .raw()
-      .toBuffer({ resolveWithObject: true })
-    if ((info.channels !== 1 && info.channels !== 3) || data.length !== info.width * info.height * info.channels)
-      return undefined
-    return collapseGray({
-      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-      width: info.width,
-      height: info.height,
-      channels: info.channels,
-    })
-  } catch {
-    return undefined
-  }
-}
+const JPEG_HEAD_BYTES = 64 * 1024
 
 /** Reads the whole (already size-checked) file through its handle: at most `size` bytes. */
 async function readAll(handle: FileHandle, size: number): Promise<Buffer> {
@@ -139,26 +111,166 @@ async function readAll(handle: FileHandle, size: number): Promise<Buffer> {
   return at === size ? buffer : buffer.subarray(0, at)
 }
 
+/** What the header pass found: enough to refuse, shrink, orient and pick the channel path. */
+interface Header {
+  width: number
+  height: number
+  gray: boolean
+  orientation?: number
+  frames?: number
+}
+
+/** The size checks, and the refusal of a whole-image (interlaced, progressive) decode over SHRINK_ABOVE_PIXELS. */
+function checkHeader(
+  file: string,
+  width: number,
+  height: number,
+  progressive: boolean,
+  format: RasterFormat,
+  limits: DecodeLimits,
+): void {
+  checkImageSize(file, width, height, limits)
+  if (width * height > SHRINK_ABOVE_PIXELS && progressive) {
+    throw new ImageRefusal(
+      `${file}: ${width}×${height} is ${format === 'png' ? 'an interlaced PNG' : 'a progressive JPEG'} over ${SHRINK_ABOVE_PIXELS} pixels: ` +
+        'such a file is decoded whole, not in bands, so it is not decoded (save it non-interlaced, or smaller)',
+    )
+  }
+}
+
+/** The header (sharp metadata, no pixels decoded) checked against the limits and the sniffed format. */
+async function readHeader(
+  sharp: Awaited<ReturnType<typeof loadSharp>>,
+  input: string | Buffer,
+  file: string,
+  format: RasterFormat,
+  limits: DecodeLimits,
+): Promise<Header> {
+  const meta = await sharp(input, { limitInputPixels: false }).metadata()
+  if (meta.format !== format) {
+    throw new ImageRefusal(
+      `${file}: starts like ${format.toUpperCase()} but decodes as '${meta.format}'; ferbench decodes ${FORMATS_READ} files only`,
+    )
+  }
+  const width = meta.width ?? 0
+  const height = meta.height ?? 0
+  checkHeader(file, width, height, meta.isProgressive === true, format, limits)
+  return {
+    width,
+    height,
+    gray: (meta.space === 'b-w' || meta.space === 'grey16') && (meta.channels ?? 3) <= 2,
+    ...(meta.orientation !== undefined && meta.orientation >= 2 && meta.orientation <= 8
+      ? { orientation: meta.orientation }
+      : {}),
+    ...(meta.pages !== undefined && meta.pages > 1 ? { frames: meta.pages } : {}),
+  }
+}
+
+/**
+ * One decode with sharp: header pass, then one pipeline that reads the first frame, shrinks an image
+ * over SHRINK_ABOVE_PIXELS while decoding, and gives 8-bit gray or sRGB. `jpegFast` is the path for
+ * JPEG files read by sharp itself (no Node-side read; the pipeline as before, gray returned as
+ * R = G = B); it returns undefined for a file it does not take (not 1 or 3 channels, e.g. CMYK; or
+ * one to shrink, which goes through the one-at-a-time path).
+ */
+async function sharpDecode(
+  input: string | Buffer,
+  file: string,
+  format: RasterFormat,
+  limits: DecodeLimits,
+  known?: Header,
+): Promise<{ image: RawImage; header: Header } | undefined> {
+  const sharp = await loadSharp()
+  const header = known ?? (await readHeader(sharp, input, file, format, limits))
+  const target = shrinkTarget(header.width, header.height)
+  const jpegFast = typeof input === 'string'
+  if (jpegFast && target) return undefined
+  let pipeline = sharp(input, { limitInputPixels: limits.maxPixels })
+  if (target) pipeline = pipeline.resize(target.width, target.height, { fit: 'fill' })
+  if (!jpegFast) pipeline = header.gray ? pipeline.toColourspace('b-w') : pipeline.removeAlpha().toColourspace('srgb')
+  const { data, info } = await (jpegFast ? pipeline.raw() : pipeline.raw({ depth: 'uchar' })).toBuffer({
+    resolveWithObject: true,
+  })
+  const channels = info.channels === 1 || info.channels === 3 ? info.channels : undefined
+  if (channels === undefined || data.length !== info.width * info.height * info.channels) {
+    if (jpegFast) return undefined
+    throw new Error(`decoded to ${info.channels} channels; expected 1 or 3`)
+  }
+  const image: RawImage = {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width: info.width,
+    height: info.height,
+    channels,
+  }
+  return { image, header }
+}
+
+/** The decoded image turned upright (unless the limits say not to), with what was done noted. */
+function finish(image: RawImage, header: Header | undefined, limits: DecodeLimits): RawImage {
+  const gray = collapseGray(image)
+  const apply = limits.applyExifOrientation && header?.orientation !== undefined
+  const oriented = apply ? applyOrientation(gray, header!.orientation!) : gray
+  const notes: DecodeNotes = {
+    orientationApplied: limits.applyExifOrientation,
+    ...(header?.orientation !== undefined ? { exifOrientation: header.orientation } : {}),
+    ...(header?.frames !== undefined ? { frames: header.frames } : {}),
+    ...(header && (header.width !== image.width || header.height !== image.height)
+      ? { shrunkFrom: { width: header.width, height: header.height } }
+      : {}),
+  }
+  return { ...oriented, notes }
+}
+
+/** Reads a file through the regular-file check (size ≤ MAX_IMAGE_BYTES). */
+async function readImageFile(file: string): Promise<Buffer> {
+  const { handle, size } = await openRegularFile(file, MAX_IMAGE_BYTES, 'an image file')
+  try {
+    return await readAll(handle, size)
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Images over SHRINK_ABOVE_PIXELS (only with --max-pixels raised) are decoded one at a time:
+ * libvips holds a few hundred MB while it shrinks one of 16000² pixels.
+ */
+let largeDecode: Promise<unknown> = Promise.resolve()
+
+async function oneLargeAtATime<T>(large: boolean, work: () => Promise<T>): Promise<T> {
+  if (!large) return work()
+  const run = largeDecode.then(work, work)
+  largeDecode = run.catch(() => undefined)
+  return run
+}
+
 /**
  * Decodes PNG, JPEG, TIFF (palette and 16-bit included), WebP (sharp) and BMP (bmp-ts, since
  * sharp/libvips has no BMP reader) into 8-bit pixels: gray images (and colour images whose pixels
  * are all gray) as 1 channel, others as 3 (alpha dropped). 16-bit samples are reduced to 8 bits by
  * sharp. Only regular files of at most MAX_IMAGE_BYTES are read; the format is told from the first
- * bytes (an SVG or PDF named .png is refused, never rasterised); an image over `limits.maxPixels`
- * is refused from its header. Throws an Error naming the file when it cannot be decoded.
+ * bytes (an SVG or PDF named .png is refused, never rasterised); an image over the pixel, side or
+ * aspect limit is refused from its header (checkImageSize). The EXIF orientation is applied (unless
+ * `limits.applyExifOrientation` is false); an animated file gives its first frame; an image over
+ * SHRINK_ABOVE_PIXELS is shrunk while decoding. `notes` on the result say which of these happened.
+ * Throws an Error naming the file (and only this file's decode error) when it cannot be decoded.
  */
 export async function decodeImageFile(file: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<RawImage> {
   const { handle, size } = await openRegularFile(file, MAX_IMAGE_BYTES, 'an image file')
   let buffer: Buffer
   let format: RasterFormat
+  let jpegHead: Buffer = Buffer.alloc(0)
   try {
-    const head = Buffer.alloc(Math.min(size, 16))
-    await handle.read(head, 0, head.length, 0)
-    const sniffed = sniffFormat(head)
+    // 64 KiB: enough for a JPEG's header (EXIF included) in one read; 16 bytes tell the format
+    const head = Buffer.alloc(Math.min(size, JPEG_HEAD_BYTES))
+    const { bytesRead } = await handle.read(head, 0, head.length, 0)
+    jpegHead = head.subarray(0, bytesRead)
+    const sniffed = sniffFormat(head.subarray(0, 16))
     if (typeof sniffed !== 'string')
       throw new Error(`${file}: ${sniffed.not}; ferbench decodes ${FORMATS_READ} files only`)
     format = sniffed
-    buffer = format === 'jpeg' ? Buffer.alloc(0) : await readAll(handle, size)
+    // a file no larger than the head is already read whole
+    buffer = format === 'jpeg' ? Buffer.alloc(0) : bytesRead === size ? head : await readAll(handle, size)
   } catch (error) {
     throw error instanceof Error && error.message.startsWith(file)
       ? error
@@ -166,47 +278,63 @@ export async function decodeImageFile(file: string, limits: DecodeLimits = DEFAU
   } finally {
     await handle.close()
   }
-  if (format === 'jpeg') {
-    const image = await decodeJpegFast(file, limits)
-    if (image) return image
-    const again = await openRegularFile(file, MAX_IMAGE_BYTES, 'an image file')
-    try {
-      buffer = await readAll(again.handle, again.size)
-    } finally {
-      await again.handle.close()
-    }
-  }
   try {
-    if (format === 'bmp') {
-      const width = buffer.length >= 26 ? Math.abs(buffer.readInt32LE(18)) : 0
-      const height = buffer.length >= 26 ? Math.abs(buffer.readInt32LE(22)) : 0
-      if (width * height > limits.maxPixels) throw pixelLimitError(file, width, height, limits)
-      return collapseGray(bmpToRaw(buffer))
+    if (format === 'bmp') return decodeBmp(file, buffer, limits)
+    if (format === 'jpeg') {
+      // The fast path: the header read here, sharp reads the file itself. A sharp failure is retried below.
+      const known = readJpegHeader(jpegHead)
+      if (known) checkHeader(file, known.width, known.height, known.progressive, 'jpeg', limits)
+      const header: Header | undefined = known && {
+        width: known.width,
+        height: known.height,
+        gray: false,
+        ...(known.orientation !== undefined && known.orientation >= 2 ? { orientation: known.orientation } : {}),
+      }
+      const fast = await withSharp(() => sharpDecode(file, file, 'jpeg', limits, header)).catch((error: unknown) => {
+        if (error instanceof ImageRefusal) throw error
+        return undefined
+      })
+      if (fast) return finish(fast.image, fast.header, limits)
+      buffer = await readImageFile(file)
     }
-    const sharp = await loadSharp()
-    const meta = await sharp(buffer, { limitInputPixels: false }).metadata()
-    if (meta.format !== format) {
-      throw new Error(
-        `${file}: starts like ${format.toUpperCase()} but decodes as '${meta.format}'; ferbench decodes ${FORMATS_READ} files only`,
-      )
+    const input = buffer
+    const decodeOnce = async (): Promise<RawImage> => {
+      const decoded = await sharpDecode(input, file, format, limits)
+      return finish(decoded!.image, decoded!.header, limits)
     }
-    if ((meta.width ?? 0) * (meta.height ?? 0) > limits.maxPixels)
-      throw pixelLimitError(file, meta.width ?? 0, meta.height ?? 0, limits)
-    const gray = (meta.space === 'b-w' || meta.space === 'grey16') && (meta.channels ?? 3) <= 2
-    const input = sharp(buffer, { limitInputPixels: limits.maxPixels })
-    const pipeline = gray ? input.toColourspace('b-w') : input.removeAlpha().toColourspace('srgb')
-    const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true })
-    const channels = info.channels === 1 || info.channels === 3 ? info.channels : undefined
-    if (channels === undefined) throw new Error(`decoded to ${info.channels} channels; expected 1 or 3`)
-    const image: RawImage = {
-      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-      width: info.width,
-      height: info.height,
-      channels,
-    }
-    return collapseGray(image)
+    const large = await isLarge(input, limits)
+    return await oneLargeAtATime(large, async () => {
+      try {
+        return await withSharp(decodeOnce)
+      } catch (error) {
+        if (error instanceof ImageRefusal) throw error
+        // libvips's error text is process-wide: decode again with no other sharp call in flight,
+        // so that the message is this file's own (src/base/sharpGate.ts).
+        return await withSharpAlone(decodeOnce)
+      }
+    })
   } catch (error) {
     const reason = messageOf(error)
     throw reason.startsWith(file) ? error : new Error(`${file}: cannot decode image (${reason})`)
   }
+}
+
+/** Whether the header says more than SHRINK_ABOVE_PIXELS (a header that fails to read is not large: the decode names the error). */
+async function isLarge(input: Buffer, limits: DecodeLimits): Promise<boolean> {
+  if (limits.maxPixels <= SHRINK_ABOVE_PIXELS) return false
+  const sharp = await loadSharp()
+  const meta = await withSharp(() => sharp(input, { limitInputPixels: false }).metadata()).catch(() => undefined)
+  return meta !== undefined && (meta.width ?? 0) * (meta.height ?? 0) > SHRINK_ABOVE_PIXELS
+}
+
+/** BMP through bmp-ts (whole-image decoder): refused from its header over the limits or over SHRINK_ABOVE_PIXELS. */
+function decodeBmp(file: string, buffer: Buffer, limits: DecodeLimits): RawImage {
+  const width = buffer.length >= 26 ? Math.abs(buffer.readInt32LE(18)) : 0
+  const height = buffer.length >= 26 ? Math.abs(buffer.readInt32LE(22)) : 0
+  checkImageSize(file, width, height, limits)
+  if (width * height > SHRINK_ABOVE_PIXELS)
+    throw new ImageRefusal(
+      `${file}: ${width}×${height} BMP is over ${SHRINK_ABOVE_PIXELS} pixels: BMP is decoded whole, not in bands, so it is not decoded`,
+    )
+  return finish(bmpToRaw(buffer), undefined, limits)
 }

@@ -37,6 +37,12 @@ export interface DatasetOptions {
   fold?: number
   /** --max-pixels: images larger than this (width × height, from the header) are per-sample failures. */
   maxPixels?: number
+  /** --max-side: images with a side over this (from the header) are per-sample failures. */
+  maxSide?: number
+  /** --max-aspect: images whose longer side is over this many times the shorter are per-sample failures. */
+  maxAspect?: number
+  /** --ignore-exif-orientation: use the stored pixels as stored, whatever the EXIF orientation tag says. */
+  ignoreExifOrientation?: boolean
   /** --allow-outside-root: list-based adapters may read image paths outside the dataset root. */
   allowOutsideRoot?: boolean
   /**

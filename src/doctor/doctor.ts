@@ -2,6 +2,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { openDataset } from '../datasets/registry.js'
 import type { DatasetOptions } from '../datasets/types.js'
+import { DecodeTally } from '../datasets/decodeTally.js'
 import type { RawImage } from '../base/image.js'
 import { EMOTIONS, type Emotion } from '../labels/emotions.js'
 import type { CardFile } from '../card/schema.js'
@@ -258,6 +259,10 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
     const { decision, colour, resizes, failed, best1 } = outcome
     const images = sample.images.map((s) => s.image)
     for (const failure of failures) warnings.push(`sample skipped (could not be decoded): ${failure}`)
+    const imageTally = new DecodeTally()
+    for (const s of sample.images) imageTally.add(s.image, s.source)
+    warnings.push(...imageTally.warnings())
+    const imagesSummary = imageTally.summary()
     if (!colour && choices.some((c) => c.channels === 3))
       warnings.push(
         'the sampled images are gray: RGB, BGR and gray channel orders give the same input, so channel order is not tried',
@@ -291,7 +296,13 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
         outputs: classes,
         outputsFrom: outputLength.from,
       },
-      dataset: { name: adapter.name, path: path.resolve(options.data), split, labels: datasetLabels },
+      dataset: {
+        name: adapter.name,
+        path: path.resolve(options.data),
+        split,
+        labels: datasetLabels,
+        ...(imagesSummary ? { images: imagesSummary } : {}),
+      },
       samples: images.length,
       sampling: {
         seed,

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { sampleFailureSchema } from './evalDocument.js'
+import { imagesSummarySchema, sampleFailureSchema } from './evalDocument.js'
 
 /**
  * The dataset audit (`ferbench datasets audit --json`, src/audit/auditDataset.ts) as a zod schema,
@@ -84,6 +84,8 @@ export const auditDocumentSchema = z.object({
   ),
   /** Datasets with subjects: one picture under two subject ids. */
   subjectConflicts: z.array(subjectConflictSchema),
+  /** Present when images were decoded from files: EXIF orientation applied or not, and counts (as eval's dataset.images). */
+  images: imagesSummarySchema.optional(),
   warnings: z.array(z.string()),
   failures: z.array(sampleFailureSchema.extend({ split: z.string() })),
 })

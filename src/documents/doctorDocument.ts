@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { EMOTIONS } from '../labels/emotions.js'
 import { statedCardSchema } from '../card/schema.js'
-import { machineSchema } from './evalDocument.js'
+import { imagesSummarySchema, machineSchema } from './evalDocument.js'
 
 export const DOCTOR_SCHEMA = 'ferbench/doctor@1'
 
@@ -58,7 +58,14 @@ export const doctorDocumentSchema = z
       /** shape: the graph states the output length (one inference agreed); probe: the graph leaves it dynamic and one inference measured it. */
       outputsFrom: z.enum(['shape', 'probe']).optional(),
     }),
-    dataset: z.object({ name: z.string(), path: z.string(), split: z.string(), labels: z.array(emotion) }),
+    dataset: z.object({
+      name: z.string(),
+      path: z.string(),
+      split: z.string(),
+      labels: z.array(emotion),
+      /** As eval's dataset.images: EXIF orientation applied or not, and counts. Absent in older documents. */
+      images: imagesSummarySchema.optional(),
+    }),
     /** Images sampled and decoded. */
     samples: count,
     sampling: z.object({

@@ -16,6 +16,18 @@ export const EVAL_SCHEMA = 'ferbench/eval@1'
  */
 const emotion = z.enum(EMOTIONS)
 const count = z.number().int().nonnegative()
+
+/**
+ * What the image-file decoder did to a run's images (src/datasets/decodeTally.ts): whether EXIF
+ * orientation tags were applied, and how many images carried one, were animated (first frame
+ * used) or were shrunk while decoding (over 4096² pixels, only with --max-pixels raised).
+ */
+export const imagesSummarySchema = z.object({
+  exifOrientation: z.enum(['applied', 'ignored']),
+  exifOrientationTagged: count,
+  animated: count,
+  shrunk: count,
+})
 const fraction = z.number().min(0).max(1)
 
 /** One file of a model (src/identity/modelFiles.ts): path relative to the model file's folder. */
@@ -280,6 +292,8 @@ export const evalDocumentSchema = z
           subjects: z.array(z.string()),
         })
         .optional(),
+      /** Present when images were decoded from files: what the decoder did to them (src/datasets/decodeTally.ts). Absent in older documents. */
+      images: imagesSummarySchema.optional(),
       /** Present when the run was given --faces (docs/faces.md): how faces were found and cropped, and how often. */
       faces: facesSchema.optional(),
     }),

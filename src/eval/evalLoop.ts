@@ -73,6 +73,8 @@ type Prepared =
   | {
       sample: Sample
       views: RawImage[]
+      /** The decoded image's size and decoder notes (before any transform). */
+      loaded: Pick<RawImage, 'notes' | 'width' | 'height'>
       content: string
       readMs: number
       preprocessMs: number
@@ -103,10 +105,12 @@ async function sampleAttributes(sample: Sample, sliceBy: readonly string[]): Pro
 async function prepare(sample: Sample, input: LoopInput): Promise<Prepared> {
   const t0 = performance.now()
   let image: RawImage
+  let loaded: Pick<RawImage, 'notes' | 'width' | 'height'>
   let content: string
   let attributes: ReadonlyMap<string, string> | undefined
   try {
     image = await sample.load()
+    loaded = { width: image.width, height: image.height, ...(image.notes ? { notes: image.notes } : {}) }
     content = contentHash(image) // the decoded pixels as read, before any transform or preprocessing
     if (input.transform) image = await input.transform(image, sample)
     if (input.sliceBy && input.sliceBy.length > 0) attributes = await sampleAttributes(sample, input.sliceBy)
@@ -119,6 +123,7 @@ async function prepare(sample: Sample, input: LoopInput): Promise<Prepared> {
   return {
     sample,
     views,
+    loaded,
     content,
     readMs: t1 - t0,
     preprocessMs: performance.now() - t1,
@@ -126,10 +131,12 @@ async function prepare(sample: Sample, input: LoopInput): Promise<Prepared> {
   }
 }
 
-/** The content hash of a sample's decoded pixels, or UNREADABLE when it does not decode. */
-async function contentOf(sample: Sample): Promise<string> {
+/** The content hash of a sample's decoded pixels, or UNREADABLE when it does not decode (its decoder notes are tallied). */
+async function contentOf(sample: Sample, state: EvalState): Promise<string> {
   try {
-    return contentHash(await sample.load())
+    const image = await sample.load()
+    state.images.add(image, sample.source)
+    return contentHash(image)
   } catch {
     return UNREADABLE
   }
@@ -151,7 +158,7 @@ export async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGe
     if (streamed === 0) throw usageError(emptySplitMessage(input))
     if (skip && index < skip.settled) {
       const t0 = performance.now()
-      seen.add({ id: sample.id, label: sample.label, content: await contentOf(sample) })
+      seen.add({ id: sample.id, label: sample.label, content: await contentOf(sample, state) })
       state.stagesMs.read += performance.now() - t0
       index += 1
       if (index === skip.settled && seen.hex() !== skip.settledDigest) {
@@ -319,6 +326,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
         group.pending.push({ sample: item.sample, content: UNREADABLE, column, views: 0, error: item.error })
       } else {
         state.stagesMs.preprocess += item.preprocessMs
+        state.images.add(item.loaded, item.sample.source)
         for (const view of item.views) {
           if (rows === input.rowsPerCall) await flushRows()
           writeTensor(view, card, buffer, rows * rowFloats)

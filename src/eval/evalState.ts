@@ -6,6 +6,7 @@ import { decodePredictions, type PredictionsField, type SamplePrediction } from 
 import { DatasetDigest, SampleDigests, sampleHashes, type SampleIdentity } from '../identity/datasetDigest.js'
 import { dataError } from '../base/errors.js'
 import type { OutputStats } from '../metrics/degenerate.js'
+import { DecodeTally } from '../datasets/decodeTally.js'
 
 /** Stage times in milliseconds, summed over samples (they overlap when --concurrency > 1). */
 export interface StagesMs {
@@ -43,6 +44,8 @@ export class EvalState {
   scaled: { temperature: number; calibration: CalibrationAccumulator } | undefined
   /** Statistics of the raw output rows, for the degenerate-output check (set by evaluate). */
   outputs?: OutputStats
+  /** What the decoder did to the settled images (orientation, frames, shrinking): `dataset.images`. */
+  readonly images = new DecodeTally()
   /** This segment only (not saved): ms waiting on the dataset stream, and in sample.load(). */
   streamMs = 0
   loadMs = 0

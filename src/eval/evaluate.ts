@@ -219,6 +219,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     const scored = state.scored
 
     warnings.push(...adapter.warnings, ...(faces?.notes() ?? []))
+    warnings.push(...state.images.warnings())
     if (failures.length > 0) warnings.push(`${failures.length} sample(s) failed and are not scored; see failures`)
     if (scored === 0) warnings.push(`no samples were scored from ${spec.data} split ${split}`)
     if (stoppedBy) {
@@ -231,6 +232,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
       )
     }
     const wallSeconds = state.priorWallSeconds + (performance.now() - started) / 1000
+    const imagesSummary = state.images.summary()
     const calibration: CalibrationReport = {
       ...state.calibration.metrics(),
       ...(temperatureFit && state.scaled
@@ -281,6 +283,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
         labels: [...adapter.labels],
         ...(spec.shard ? { shard: { ...spec.shard, hash: SHARD_HASH } } : {}),
         ...(adapter.fold ? { fold: adapter.fold } : {}),
+        ...(imagesSummary ? { images: imagesSummary } : {}),
         ...(faces ? { faces: faces.summary(correctCount(metrics.confusionMatrix.counts)) } : {}),
       },
       labelMapping: {

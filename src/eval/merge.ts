@@ -99,6 +99,22 @@ function combinedDigests(
   }
 }
 
+/** The shards' `dataset.images` counts added up (absent when no shard has them). */
+function combinedImages(
+  summaries: ReadonlyArray<EvalResult['dataset']['images']>,
+): Pick<EvalResult['dataset'], 'images'> | Record<never, never> {
+  const present = summaries.filter((s) => s !== undefined)
+  if (present.length === 0) return {}
+  return {
+    images: {
+      exifOrientation: present[0]!.exifOrientation,
+      exifOrientationTagged: present.reduce((n, s) => n + s.exifOrientationTagged, 0),
+      animated: present.reduce((n, s) => n + s.animated, 0),
+      shrunk: present.reduce((n, s) => n + s.shrunk, 0),
+    },
+  }
+}
+
 /**
  * Merges the results of `eval --shard i/n` for i = 1..n into the result of the unsharded run:
  * confusion counts are added and every metric is recomputed from them; dataset digests add up
@@ -213,7 +229,12 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
     ...base,
     complete: true,
     createdAt: new Date().toISOString(),
-    dataset: { ...dataset, samples, ...combinedDigests(ordered.map((d) => d.result.dataset)) },
+    dataset: {
+      ...dataset,
+      samples,
+      ...combinedDigests(ordered.map((d) => d.result.dataset)),
+      ...combinedImages(ordered.map((d) => d.result.dataset.images)),
+    },
     metrics,
     labelOrderCheck: labelOrder.check,
     ...(outputs ? { outputCheck: outputs.check } : {}),

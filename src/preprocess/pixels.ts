@@ -1,4 +1,5 @@
 import { loadSharp } from '../base/sharpModule.js'
+import { withSharp } from '../base/sharpGate.js'
 import type { RawImage } from '../base/image.js'
 import type { ResizeKind } from '../card/schema.js'
 import { resample } from './resample.js'
@@ -69,7 +70,7 @@ export async function resize(image: RawImage, width: number, height: number, ker
   })
   // libvips widens a one-band raw image to sRGB on output; keep the single band.
   if (image.channels === 1) pipeline = pipeline.extractChannel(0)
-  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true })
+  const { data, info } = await withSharp(() => pipeline.raw().toBuffer({ resolveWithObject: true }))
   if (info.channels !== image.channels) throw new Error(`resize changed channels ${image.channels} → ${info.channels}`)
   return {
     data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),

@@ -85,13 +85,50 @@ function cachedTaps(srcLen: number, dstLen: number, kernel: ResampleKernel): Tap
   return taps
 }
 
-/** Scratch for the horizontal pass, reused across calls (one resample runs at a time: it is synchronous). */
-let scratch = new Float64Array(0)
+/**
+ * Rows of the horizontal pass, reused across calls (one resample runs at a time: it is synchronous).
+ * Only the source rows an output row reads are computed, and only `taps` of them are held: memory
+ * is taps × output row, whatever the source height (a 1 × 16,000,000 image needs 2 rows of 48).
+ */
+let rowStore = new Float64Array(0)
+
+/** The horizontal pass of source row `y`: `width` columns × `c` channels, float64, into `mid`. */
+function horizontalRow(
+  d: Uint8Array,
+  y: number,
+  sw: number,
+  c: number,
+  width: number,
+  hx: Taps,
+  mid: Float64Array,
+  base: number,
+): void {
+  const xIndex = hx.index
+  const xWeight = hx.weight
+  const xTaps = hx.taps
+  if (xTaps === 2 && c === 1) {
+    const srcRow = y * sw
+    for (let x = 0, at = 0; x < width; x++, at += 2) {
+      mid[base + x] = 0 + d[srcRow + xIndex[at]!]! * xWeight[at]! + d[srcRow + xIndex[at + 1]!]! * xWeight[at + 1]!
+    }
+    return
+  }
+  const srcRow = y * sw * c
+  for (let x = 0; x < width; x++) {
+    const at = x * xTaps
+    for (let k = 0; k < c; k++) {
+      let sum = 0
+      for (let t = 0; t < xTaps; t++) sum += d[srcRow + xIndex[at + t]! * c + k]! * xWeight[at + t]!
+      mid[base + x * c + k] = sum
+    }
+  }
+}
 
 /**
  * The separable resample. Each output value is the same float64 sum, in the same tap order, as a
  * plain per-pixel loop (`sum = 0; sum += src·w` per tap) computes; the loops only hoist the tap
- * tables and index arithmetic, unroll the 2-tap (bilinear) case and reuse the intermediate buffer.
+ * tables and index arithmetic, unroll the 2-tap (bilinear) case and reuse the intermediate rows.
+ * Allocation is proportional to the output: the tap tables, `taps` intermediate rows, the result.
  */
 export function resample(image: RawImage, width: number, height: number, kernel: ResampleKernel): RawImage {
   const c = image.channels
@@ -101,45 +138,37 @@ export function resample(image: RawImage, width: number, height: number, kernel:
   const hy = cachedTaps(sh, height, kernel)
   const d = image.data
   const rowLen = width * c
-  // Horizontal pass: sh rows × width columns, float64.
-  if (scratch.length < sh * rowLen) scratch = new Float64Array(sh * rowLen)
-  const mid = scratch
-  const xIndex = hx.index
-  const xWeight = hx.weight
-  const xTaps = hx.taps
-  if (xTaps === 2 && c === 1) {
-    for (let y = 0; y < sh; y++) {
-      const srcRow = y * sw
-      const midRow = y * rowLen
-      for (let x = 0, at = 0; x < width; x++, at += 2) {
-        mid[midRow + x] = 0 + d[srcRow + xIndex[at]!]! * xWeight[at]! + d[srcRow + xIndex[at + 1]!]! * xWeight[at + 1]!
-      }
+  const yTaps = hy.taps
+  // Slot k holds the horizontal pass of source row slotRow[k]. Source rows are read in
+  // non-decreasing order (each output row's taps are consecutive and move forward), so the slot of
+  // the lowest row is the one to reuse.
+  if (rowStore.length < yTaps * rowLen) rowStore = new Float64Array(yTaps * rowLen)
+  const mid = rowStore
+  const slotRow = new Int32Array(yTaps).fill(-1)
+  const rowAt = (y: number): number => {
+    let lowest = 0
+    for (let k = 0; k < yTaps; k++) {
+      if (slotRow[k] === y) return k * rowLen
+      if (slotRow[k]! < slotRow[lowest]!) lowest = k
     }
-  } else {
-    for (let y = 0; y < sh; y++) {
-      const srcRow = y * sw * c
-      const midRow = y * rowLen
-      for (let x = 0; x < width; x++) {
-        const at = x * xTaps
-        for (let k = 0; k < c; k++) {
-          let sum = 0
-          for (let t = 0; t < xTaps; t++) sum += d[srcRow + xIndex[at + t]! * c + k]! * xWeight[at + t]!
-          mid[midRow + x * c + k] = sum
-        }
-      }
-    }
+    slotRow[lowest] = y
+    horizontalRow(d, y, sw, c, width, hx, mid, lowest * rowLen)
+    return lowest * rowLen
   }
-  // Vertical pass: every value of an output row takes the same rows of `mid` with the same weights.
+  // Vertical pass: every value of an output row takes the same intermediate rows with the same weights.
   const out = new Uint8Array(height * rowLen)
   const yIndex = hy.index
   const yWeight = hy.weight
-  const yTaps = hy.taps
+  const rows = new Int32Array(yTaps)
   for (let y = 0; y < height; y++) {
     const at = y * yTaps
     const outRow = y * rowLen
+    // Fetch every tap's row before reading any: a fetch may reuse a slot, never one this row needs
+    // (the row's taps are at most yTaps distinct rows, and older rows are evicted first).
+    for (let t = 0; t < yTaps; t++) rows[t] = rowAt(yIndex[at + t]!)
     if (yTaps === 2) {
-      const r0 = yIndex[at]! * rowLen
-      const r1 = yIndex[at + 1]! * rowLen
+      const r0 = rows[0]!
+      const r1 = rows[1]!
       const w0 = yWeight[at]!
       const w1 = yWeight[at + 1]!
       for (let i = 0; i < rowLen; i++) {
@@ -150,7 +179,7 @@ export function resample(image: RawImage, width: number, height: number, kernel:
     }
     for (let i = 0; i < rowLen; i++) {
       let sum = 0
-      for (let t = 0; t < yTaps; t++) sum += mid[yIndex[at + t]! * rowLen + i]! * yWeight[at + t]!
+      for (let t = 0; t < yTaps; t++) sum += mid[rows[t]! + i]! * yWeight[at + t]!
       out[outRow + i] = sum <= 0 ? 0 : sum >= 255 ? 255 : Math.round(sum)
     }
   }

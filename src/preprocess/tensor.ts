@@ -70,19 +70,22 @@ export function viewCount(card: ModelCard): number {
  *    then take size×size windows (size = the input side, checked by resolveCard): the center, or
  *    for tencrop the 4 corners + center, each also mirrored (torchvision TenCrop order:
  *    tl, tr, bl, br, center, then the same five flipped); flip = center + its mirror.
- * Returned as pixel images; writeTensor turns each into floats.
+ * Returned as pixel images; writeTensor turns each into floats. Besides the channel conversion of
+ * the image to resize, everything allocated is the size of what is produced (rows of the output, the
+ * crops, their mirrors).
  */
 export async function prepareViews(image: RawImage, card: ModelCard): Promise<RawImage[]> {
   const { width, height } = card.input
-  const converted = toInputChannels(image, card.input)
   if (!card.crop) {
-    const resized = await resize(converted, width, height, card.resize)
+    const resized = await resize(toInputChannels(image, card.input), width, height, card.resize)
     if (card.tta === 'none') return [resized]
     if (card.tta === 'flip') return [resized, flipHorizontal(resized)]
     throw cardError(`tta 'tencrop' needs "crop": {"size": <input side>, "from": <side to resize to first>} in the card`)
   }
   const { size, from } = card.crop
-  const source = from !== undefined ? await resize(converted, from, from, card.resize) : converted
+  // Without crop.from the windows are cut first and converted after (per-pixel, so the same values):
+  // no full-size copy of a large image is made.
+  const source = from !== undefined ? await resize(toInputChannels(image, card.input), from, from, card.resize) : image
   if (source.width < size || source.height < size) {
     throw dataError(
       `image ${source.width}×${source.height} is smaller than the card's ${size}×${size} crop; set crop.from to resize it first`,
@@ -92,7 +95,7 @@ export async function prepareViews(image: RawImage, card: ModelCard): Promise<Ra
   const views: RawImage[] = []
   for (const at of positions) {
     const { left, top } = cropWindow(source, size, at)
-    views.push(crop(source, left, top, width, height))
+    views.push(toInputChannels(crop(source, left, top, width, height), card.input))
   }
   if (card.tta === 'none') return views
   return card.tta === 'tencrop' ? [...views, ...views.map(flipHorizontal)] : [views[0]!, flipHorizontal(views[0]!)]

@@ -7,7 +7,7 @@ export function renderCvTables(result: CvView): string {
   const perFold = new Table({ head: CV_FOLD_HEAD })
   for (const row of cvFoldRows(result)) perFold.push(row)
   const m = result.metrics
-  const summary = new Table({ head: ['metric', 'value'] })
+  const summary = new Table({ head: ['metric', 'value'], fit: { keep: [0] } })
   summary.push(...cvSummaryRows(result))
   const lines = [
     perFold.toString(),

@@ -1,6 +1,6 @@
 import type { DoctorResult } from '../documents/doctorDocument.js'
 import Table from './table.js'
-import { fitText } from './fit.js'
+import { fitText, terminalColumns } from './fit.js'
 import { percentFigure, pValueCoarse } from './format.js'
 
 const pct = (x: number): string => percentFigure(x, 1)
@@ -44,7 +44,7 @@ export function renderDoctor(result: DoctorResult): string {
       .join(', ')})`,
   )
   out.push(`declared label order (${result.declared.source}):`)
-  out.push(wrap(result.declared.labels, 100, '  '))
+  out.push(wrap(result.declared.labels, terminalColumns(), '  '))
   out.push(`candidates${common.length > 0 ? ` (all: ${common.join(' ')})` : ''}, accuracy % [95% Wilson interval]:`)
   const table = new Table({ head: ['#', 'candidate', 'declared order', 'best labels', 'output', 'vs #1'] })
   result.candidates.forEach((c, i) => {
@@ -65,14 +65,16 @@ export function renderDoctor(result: DoctorResult): string {
   })
   out.push(table.toString())
   out.push(`best labels of #1 (model output order):`)
-  out.push(wrap(result.candidates[0]!.bestAssignment.labels, 100, '  '))
-  out.push(wrap(`rule: ${result.rule.test}; told apart when p < ${result.rule.alpha}`.split(' '), 100, ''))
+  out.push(wrap(result.candidates[0]!.bestAssignment.labels, terminalColumns(), '  '))
+  out.push(
+    wrap(`rule: ${result.rule.test}; told apart when p < ${result.rule.alpha}`.split(' '), terminalColumns(), ''),
+  )
   const labelTies = result.ties.filter((t) => t.kind === 'labels' && t.blocking)
   const shown = labelTies.length > 3 ? result.ties.filter((t) => !labelTies.includes(t)) : result.ties
   if (result.ties.length > 0) {
     out.push('ties (✗ keeps the doctor from recommending; · does not):')
     for (const tie of shown)
-      out.push(wrap(`${tie.blocking ? '✗' : '·'} ${tie.kind}: ${tie.detail}`.split(' '), 100, '  '))
+      out.push(wrap(`${tie.blocking ? '✗' : '·'} ${tie.kind}: ${tie.detail}`.split(' '), terminalColumns(), '  '))
     if (labelTies.length > 3) {
       const pairs = labelTies.map((t) => `${t.labels![0]}/${t.labels![1]}`)
       out.push(
@@ -80,7 +82,7 @@ export function renderDoctor(result: DoctorResult): string {
           `✗ labels: the label order of ${labelTies.length} pairs of classes cannot be told apart on this sample: ${pairs.join(', ')}; more images of these classes on which the model separates them would (details in --json)`.split(
             ' ',
           ),
-          100,
+          terminalColumns(),
           '  ',
         ),
       )
@@ -121,6 +123,8 @@ export function renderDoctor(result: DoctorResult): string {
     out.push('recommended: none — the candidates marked ✗ above tie; see what would separate them')
   }
   if (result.warnings.length > 0)
-    out.push(['warnings:', ...result.warnings.map((w) => wrap(`- ${w}`.split(' '), 100, '  '))].join('\n'))
+    out.push(
+      ['warnings:', ...result.warnings.map((w) => wrap(`- ${w}`.split(' '), terminalColumns(), '  '))].join('\n'),
+    )
   return fitText(out.join('\n'))
 }

@@ -7,7 +7,7 @@ import { accuracyRows, perClassCells } from './format.js'
 /** Human view of an eval result: summary, per-class metrics and the confusion matrix. */
 export function renderEvalTables(result: EvalResult): string {
   const m = result.metrics
-  const summary = new Table({ head: ['metric', 'value'] })
+  const summary = new Table({ head: ['metric', 'value'], fit: { keep: [0] } })
   summary.push(
     ['model', `${result.model.path} (${result.model.bytes} bytes, sha256 ${result.model.sha256.slice(0, 12)}…)`],
     [
@@ -38,7 +38,7 @@ export function renderEvalTables(result: EvalResult): string {
     confusionTable(m.confusionMatrix),
   ]
   if (m.calibration) {
-    const calibration = new Table({ head: ['calibration', 'value'] })
+    const calibration = new Table({ head: ['calibration', 'value'], fit: { keep: [0] } })
     calibration.push(...calibrationRows(m.calibration))
     lines.push(calibration.toString())
   }

@@ -1,14 +1,17 @@
 /** Fitting text tables into a terminal's width: measuring, wrapping and sharing out columns. */
+import stringWidth from 'string-width'
 
 /** The width tables fit: the terminal's columns on a TTY, else 100 (pipes, files, CI logs). */
 export function terminalColumns(): number {
   return process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 100
 }
 
-/** Columns a string takes on a terminal (colour codes take none; one column per code point). */
+/**
+ * Columns a string takes on a terminal, measured as cli-table3 measures its cells (string-width):
+ * colour codes and combining marks take none, East Asian wide characters (日本語) two, others one.
+ */
 export function textWidth(text: string): number {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: colour sequences take no columns
-  return [...text.replace(/\u001b\[[0-9;]*m/g, '')].length
+  return stringWidth(text)
 }
 
 const NBSP = '\u00a0'
@@ -23,20 +26,30 @@ const longestWord = (text: string): number =>
       .map(textWidth),
   )
 
-/** A word longer than `width`, cut after punctuation where one falls in the line, else at the width. */
+/** How many of `chars` fit in `width` columns (at least one, so a piece is never empty). */
+function fitting(chars: readonly string[], width: number): number {
+  let used = 0
+  for (let i = 0; i < chars.length; i++) {
+    used += textWidth(chars[i]!)
+    if (used > width) return Math.max(1, i)
+  }
+  return chars.length
+}
+
+/** A word wider than `width` columns, cut after a `/` (else other punctuation) in the second half of the line, else at the width. */
 function breakWord(word: string, width: number): string[] {
   const parts: string[] = []
   let rest = [...word]
-  while (rest.length > width) {
-    const window = rest.slice(0, width)
-    let cut = -1
-    for (let i = window.length - 1; i > width / 2; i--) {
-      if ('/-_,.;:=)'.includes(window[i]!)) {
-        cut = i + 1
-        break
-      }
+  while (textWidth(rest.join('')) > width) {
+    const fit = fitting(rest, width)
+    // after a path separator if one falls in the second half of the line, else other punctuation
+    const after = (marks: string): number => {
+      for (let i = fit - 1; i > fit / 2; i--) if (marks.includes(rest[i]!)) return i + 1
+      return -1
     }
-    if (cut < 0) cut = width
+    const separator = after('/\\')
+    const punctuation = after('-_,.;:=)')
+    const cut = separator > 0 ? separator : punctuation > 0 ? punctuation : fit
     parts.push(rest.slice(0, cut).join(''))
     rest = rest.slice(cut)
   }
@@ -111,14 +124,16 @@ export function fitColumns(
 
 /**
  * Prose lines (warnings, lists) wrapped at spaces to the width, continuation lines indented like the
- * first line's text; table lines (which already fit) and words longer than the width are left whole.
+ * first line's text; a word longer than the line (a path, a URL) is cut after a `/` or other
+ * punctuation, as table cells are, so a long checkout or temp path never widens the output. Table
+ * lines (which already fit) are left alone.
  */
 export function wrapProse(lines: readonly string[], maxColumns = terminalColumns()): string[] {
   return lines.flatMap((line) => {
     if (textWidth(line) <= maxColumns || /^[│┌└├┬┴┼─]/.test(line)) return [line]
     // continuation lines start under the text: after a list dash, or after a short `key   ` column
     const indent = /^(\s*- |\S.{0,14}? {2,}|\s*)/.exec(line)![0].length
-    const wrapped = wrapCell(line.slice(indent), Math.max(20, maxColumns - indent), false).split('\n')
+    const wrapped = wrapCell(line.slice(indent), Math.max(20, maxColumns - indent)).split('\n')
     return wrapped.map((w, i) => (i === 0 ? line.slice(0, indent) : ' '.repeat(indent)) + w)
   })
 }

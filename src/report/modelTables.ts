@@ -31,7 +31,7 @@ function renderSkeleton(skeleton: CardSkeleton): string {
 
 /** `ferbench models inspect` for the terminal: the model's fields and card, then the card skeleton (if asked for) and the warnings. */
 export function renderModelInspect(result: InspectResult): string {
-  const table = new Table({ head: ['field', 'value'] })
+  const table = new Table({ head: ['field', 'value'], fit: { keep: [0] } })
   table.push(
     ['model', result.path],
     ['format', result.format + (result.opset !== null ? ` (opset ${result.opset})` : '')],

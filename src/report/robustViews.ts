@@ -63,7 +63,7 @@ function robustGrid(r: RobustResult): { head: string[]; rows: string[][] } {
 }
 
 export function robustTable(r: RobustResult): string {
-  const summary = new Table({ head: ['robust', 'value'] })
+  const summary = new Table({ head: ['robust', 'value'], fit: { keep: [0] } })
   summary.push(...summaryRows(r))
   const { head, rows } = robustGrid(r)
   const grid = new Table({ head })

@@ -53,7 +53,7 @@ function percentileTable(cells: readonly SpeedCell[]): string {
 /** Human view of a speed result: model size, sessions, the latency table and the machine. */
 export function renderSpeedTables(result: SpeedResult): string {
   const m = result.model
-  const summary = new Table({ head: ['', 'value'] })
+  const summary = new Table({ head: ['', 'value'], fit: { keep: [0] } })
   summary.push(
     ['model', `${m.path}`],
     ['size', `${mb(m.bytes)} (${m.bytes} bytes), sha256 ${m.sha256.slice(0, 12)}…`],

@@ -1,5 +1,6 @@
 import type { Sharp } from 'sharp'
 import { loadSharp } from '../base/sharpModule.js'
+import { withSharp } from '../base/sharpGate.js'
 import type { RawImage } from '../base/image.js'
 import { CORRUPTION_PARAMETERS, back, corrupt, corruptionRandom, motionKernel, pipeline } from './corruptions.js'
 import type { Condition } from './robustLoop.js'
@@ -199,9 +200,9 @@ async function mosaic(
     }
   })
   const sharp = await loadSharp()
-  const result = await back(
-    await op(pipeline(sharp, { data: stack, width, height: images.length * pitch, channels })),
-    channels,
+  // through the gate that keeps decode error messages apart (src/base/sharpGate.ts)
+  const result = await withSharp(async () =>
+    back(await op(pipeline(sharp, { data: stack, width, height: images.length * pitch, channels })), channels),
   )
   const tile = out ?? { width, height, above, below }
   const outPitch = tile.above + tile.height + tile.below

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import type SharpModule from 'sharp'
 import type { Sharp } from 'sharp'
 import { loadSharp } from '../base/sharpModule.js'
+import { withSharp } from '../base/sharpGate.js'
 import type { RawImage } from '../base/image.js'
 import { seededRandom } from '../base/prng.js'
 
@@ -156,7 +157,10 @@ function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
 }
 
-/** Applies one corruption at one severity (0 = identity) to a decoded image. */
+/**
+ * Applies one corruption at one severity (0 = identity) to a decoded image. Its sharp calls go
+ * through the gate that keeps decode error messages apart (src/base/sharpGate.ts).
+ */
 export async function corrupt(
   image: RawImage,
   corruption: Corruption,
@@ -166,6 +170,15 @@ export async function corrupt(
   if (severity === 0) return image
   if (!Number.isInteger(severity) || severity < 1 || severity > 5)
     throw new RangeError(`severity ${severity}: expected 0–5`)
+  return withSharp(() => corruptNow(image, corruption, severity, random))
+}
+
+async function corruptNow(
+  image: RawImage,
+  corruption: Corruption,
+  severity: number,
+  random: () => number,
+): Promise<RawImage> {
   const v = CORRUPTION_PARAMETERS[corruption].values[severity - 1]!
   const side = Math.min(image.width, image.height)
   const sharp = await loadSharp()

@@ -158,6 +158,7 @@ function robustDocument(
       split: clean.dataset.split,
       samples: clean.dataset.samples,
       digest: clean.dataset.digest,
+      ...(clean.dataset.images ? { images: clean.dataset.images } : {}),
       ...(clean.dataset.shard ? { shard: clean.dataset.shard } : {}),
     },
     runner: {

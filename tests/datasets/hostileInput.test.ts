@@ -7,7 +7,7 @@ import { EXIT_CODES } from '../../src/base/exitCodes.js'
 import { checkBatchTensor } from '../../src/base/limits.js'
 import { AffectnetAdapter } from '../../src/datasets/affectnet.js'
 import { CkplusAdapter } from '../../src/datasets/ckplus.js'
-import { decodeImageFile } from '../../src/datasets/decode.js'
+import { decodeImageFile, decodeLimitsOf } from '../../src/datasets/decode.js'
 import { readFer2013Rows } from '../../src/datasets/fer2013Csv.js'
 import { readFerplusRows } from '../../src/datasets/ferplus.js'
 import { FolderAdapter } from '../../src/datasets/folder.js'
@@ -131,10 +131,10 @@ describe('only the raster formats ferbench documents are decoded; a pixel limit 
   it('--max-pixels lowers (or raises) the limit: a 48×48 image against 2000 and 2304 pixels', async () => {
     const file = path.join(tempDir(), 'face.png')
     writeFileSync(file, png48())
-    await expect(decodeImageFile(file, { maxPixels: 2000 })).rejects.toThrow(
+    await expect(decodeImageFile(file, decodeLimitsOf({ maxPixels: 2000 }))).rejects.toThrow(
       /48×48 = 2304 pixels is over the pixel limit of 2000/,
     )
-    expect((await decodeImageFile(file, { maxPixels: 2304 })).width).toBe(48)
+    expect((await decodeImageFile(file, decodeLimitsOf({ maxPixels: 2304 }))).width).toBe(48)
   })
 })
 

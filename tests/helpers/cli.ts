@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
+import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const FIXTURES = path.join(ROOT, 'fixtures')
@@ -29,13 +29,24 @@ const IN_PROCESS_LIMIT_MS = 300_000
  * and stdout/stderr not a terminal. By default the command runs in process: in a worker thread of
  * this test file (tests/helpers/cliWorker.mjs) through oclif's run() and error handler, as bin/run.js
  * does, without paying Node's and oclif's start-up for every case; process-global state (exit code,
- * argv, environment, signal listeners) is reset between runs. It runs as a child process instead
- * (runCliProcess) when `cwd` is given (a worker cannot change directory) or FERBENCH_TEST_SPAWN=1.
+ * argv, environment, signal listeners) is reset between runs. A `cwd` is honoured in process too:
+ * a worker cannot change directory, but it shares its process's, so the test thread changes
+ * directory around the run — while it blocks on the answer, so no other code of this file runs in
+ * between — and changes back. It runs as a child process instead (runCliProcess) with
+ * FERBENCH_TEST_SPAWN=1, or given a `cwd` where the test itself runs in a worker thread.
  */
 export function runCli(args: readonly string[], options: CliOptions = {}): CliRun {
-  const inProcess =
-    process.env.FERBENCH_TEST_SPAWN !== '1' && (options.cwd === undefined || path.resolve(options.cwd) === ROOT)
-  return inProcess ? runInProcess(args, options.env ?? {}) : runCliProcess(args, options)
+  if (process.env.FERBENCH_TEST_SPAWN === '1') return runCliProcess(args, options)
+  const cwd = path.resolve(options.cwd ?? ROOT)
+  const here = process.cwd()
+  if (cwd === here) return runInProcess(args, options.env ?? {})
+  if (!isMainThread) return runCliProcess(args, options)
+  process.chdir(cwd)
+  try {
+    return runInProcess(args, options.env ?? {})
+  } finally {
+    process.chdir(here)
+  }
 }
 
 /** Runs the CLI as a child process (`node bin/run.js …`): for what needs a real process (signals, exit, stdin, cwd). */

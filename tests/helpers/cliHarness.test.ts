@@ -43,6 +43,21 @@ describe('tests/helpers/cli.ts: in-process runs behave as the installed bin', ()
     })
   }
 
+  it('with a cwd: relative paths resolve there, in process as in a child process, and the directory is restored', () => {
+    const dir = tempDir()
+    const csv = brokenCsv()
+    writeFileSync(path.join(dir, 'fer2013.csv'), readFileSync(csv))
+    const args = ['eval', '--model', MODEL, '--data', 'fer2013.csv', '--output', 'out.json']
+    const before = process.cwd()
+    const inProcess = runCli(args, { cwd: dir })
+    expect(process.cwd()).toBe(before)
+    const child = runCliProcess(args, { cwd: dir })
+    expect(inProcess.status).toBe(3)
+    // the broken file of that folder was read (the repository's root has no fer2013.csv)
+    expect(inProcess.stderr).toMatch(/^Error: fer2013\.csv row 1: expected 2304 pixel values/)
+    expect(visible(inProcess)).toEqual(visible(child))
+  })
+
   it('no state leaks from one run into the next: exit code, environment', () => {
     const failed = runCli(['eval', '--model', MODEL, '--data', brokenCsv()])
     expect(failed.status).toBe(3)

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { BIN } from './cli.js'
+import { runCli } from './cli.js'
 
 /** A command from a fenced `sh` block of the user docs. */
 export interface DocCommand {
@@ -85,15 +84,12 @@ export function notRunnable(cmd: DocCommand, cwd: string): string | undefined {
   return undefined
 }
 
-export function runIn(cwd: string, cmd: DocCommand): Promise<{ status: number | null; output: string }> {
+/**
+ * Runs a documented command line in `cwd` (in process, see runCli), its output as stdout then
+ * stderr; a promise so that tables of cases can run it with it.concurrent.
+ */
+export async function runIn(cwd: string, cmd: DocCommand): Promise<{ status: number | null; output: string }> {
   const w = words(cmd.text)
-  const args = w.slice(w[0] === 'npx' ? 2 : 1)
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } })
-    let output = ''
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()))
-    child.on('error', reject)
-    child.on('close', (status) => resolve({ status, output }))
-  })
+  const run = runCli(w.slice(w[0] === 'npx' ? 2 : 1), { cwd })
+  return { status: run.status, output: `${run.stdout}${run.stderr}` }
 }

@@ -77,6 +77,28 @@ describe('wrapping and fitting', () => {
     expect(out.at(-1)).toBe('│ a │')
   })
 
+  it('a path longer than the line is cut after a /, in prose as in cells; nothing dropped', () => {
+    const file = `/home/runner/work/${'ci-job-workspace/'.repeat(6)}models/oracle.onnx`
+    const out = wrapProse([`model ${file}: input [1, 1, 48, 48], 8 outputs`], 60)
+    expect(Math.max(...out.map(textWidth))).toBeLessThanOrEqual(60)
+    expect(words(out.join(' '))).toBe(words(`model ${file}: input [1, 1, 48, 48], 8 outputs`))
+    // the path's pieces end at a /
+    expect(out.slice(1, -2).every((l) => l.endsWith('/'))).toBe(true)
+    expect(out.length).toBeGreaterThan(3)
+  })
+
+  it('wide characters take two columns, as the table library counts them', () => {
+    expect(textWidth('日本語')).toBe(6)
+    expect(textWidth('équipe ünïcode')).toBe(14)
+    expect(textWidth('e\u0301')).toBe(1)
+    const text = `/tmp/${'日本語/'.repeat(12)}oracle.onnx`
+    for (const width of [9, 20, 33]) {
+      const wrapped = wrapCell(text, width)
+      expect(widest(wrapped)).toBeLessThanOrEqual(width)
+      expect(words(wrapped)).toBe(words(text))
+    }
+  })
+
   describe('terminal width', () => {
     const saved = { isTTY: process.stdout.isTTY, columns: process.stdout.columns }
     afterAll(() => Object.assign(process.stdout, saved))

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { LIMITS } from '../../base/limits.js'
-import { DEFAULT_MAX_PIXELS } from '../../datasets/decode.js'
+import { DEFAULT_MAX_ASPECT, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SIDE } from '../../datasets/decode.js'
 import { datasetNames } from '../../datasets/registry.js'
 
 /**
@@ -58,6 +58,26 @@ export const maxPixelsFlag = Flags.integer({
   max: LIMITS.maxPixels,
 })
 
+/** --max-side: the per-image side limit, checked from the header before decoding. */
+export const maxSideFlag = Flags.integer({
+  description: `images with a width or height over this are per-sample failures, refused from the header (default ${DEFAULT_MAX_SIDE}, max ${LIMITS.maxSide})`,
+  min: 1,
+  max: LIMITS.maxSide,
+})
+
+/** --max-aspect: the per-image aspect limit (longer side / shorter side), checked from the header. */
+export const maxAspectFlag = Flags.integer({
+  description: `images whose longer side is over this many times the shorter are per-sample failures, refused from the header (default ${DEFAULT_MAX_ASPECT}, max ${LIMITS.maxAspect})`,
+  min: 1,
+  max: LIMITS.maxAspect,
+})
+
+/** --ignore-exif-orientation: keep the stored pixels of images with an EXIF orientation tag. */
+export const ignoreExifOrientationFlag = Flags.boolean({
+  description:
+    'use the stored pixels of images whose EXIF orientation tag says to rotate or mirror them (by default they are turned upright before preprocessing); for datasets whose models were trained ignoring the tag',
+})
+
 /** --dataset (default fer2013), --data, --split: what eval and robust score. */
 export const dataFlags = {
   dataset: datasetFlag({ default: 'fer2013' }),
@@ -105,6 +125,9 @@ export const faceFlags = {
 /** What a decoded image may be: its pixel count and where its file may lie. */
 export const imageLimitFlags = {
   'max-pixels': maxPixelsFlag,
+  'max-side': maxSideFlag,
+  'max-aspect': maxAspectFlag,
+  'ignore-exif-orientation': ignoreExifOrientationFlag,
   'allow-outside-root': allowOutsideRootFlag,
 }
 

@@ -1,6 +1,14 @@
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
-import { datasetSelectionFlags, foldsFlag, maxPixelsFlag, splitFlag } from '../../cli/flags/dataset.js'
+import {
+  datasetSelectionFlags,
+  foldsFlag,
+  ignoreExifOrientationFlag,
+  maxAspectFlag,
+  maxPixelsFlag,
+  maxSideFlag,
+  splitFlag,
+} from '../../cli/flags/dataset.js'
 import { outputFlag } from '../../cli/flags/output.js'
 import { LIMITS } from '../../base/limits.js'
 import { DECODE_SLOTS } from '../../datasets/decode.js'
@@ -55,6 +63,9 @@ export default class DatasetsAudit extends FerbenchCommand {
       max: LIMITS.concurrency,
     }),
     'max-pixels': maxPixelsFlag,
+    'max-side': maxSideFlag,
+    'max-aspect': maxAspectFlag,
+    'ignore-exif-orientation': ignoreExifOrientationFlag,
     output: outputFlag({ description: 'write the full audit JSON to this file (atomically)' }),
   }
 

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { LIMITS } from '../../base/limits.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
-import { datasetSelectionFlags, splitFlag } from '../../cli/flags/dataset.js'
+import { datasetSelectionFlags, ignoreExifOrientationFlag, splitFlag } from '../../cli/flags/dataset.js'
 import { cardFlag, modelFlag, presetFlag } from '../../cli/flags/model.js'
 import { batchFlag, deviceFlag, runnerFlag, threadsFlag } from '../../cli/flags/runner.js'
 import { evalDatasetOptions } from '../../cli/datasetFlags.js'
@@ -66,6 +66,7 @@ export default class ModelsDoctor extends FerbenchCommand {
     'write-card': Flags.string({
       description: `write the recommended card here (atomically), with origin {inferred, evidence}; when the sample leaves a scale, channel order, layout or label order open nothing is written and the exit code is ${EXIT_CODES.undecided.code}`,
     }),
+    'ignore-exif-orientation': ignoreExifOrientationFlag,
     device: deviceFlag(),
     runner: runnerFlag(),
     threads: threadsFlag(),
