@@ -29,6 +29,31 @@ export const LIMITS = {
   repeats: 1000,
   /** --batch-timeout (eval, robust): seconds one inference call may run. */
   batchTimeoutS: 86_400,
+  /**
+   * A document read back (result, partial result, shard, history entry, a file given to report,
+   * compare, gate, merge, leaderboard, export, history): refused from its size before it is read.
+   * A 35,887-sample eval result with embedded predictions is 1,329,019 bytes; parsing 64 MiB of the
+   * worst JSON (one array of 33.5M zeros) peaks at about 0.9 GB.
+   */
+  documentBytes: 64 * 1024 * 1024,
+  /** --shard i/n, --shard-count and the count --shard auto reads from a scheduler's variables. */
+  shardCount: 10_000,
+  /** --folds (eval, robust, datasets inspect/audit) and --fold. */
+  folds: 1000,
+  /** --slice-by attributes of one run. */
+  sliceAttributes: 16,
+  /** Distinct values (groups) of one --slice-by attribute; more is a data error naming the attribute. */
+  sliceGroups: 10_000,
+  /** --slice-min-samples. */
+  sliceMinSamples: 1_000_000,
+  /** --seed (robust, models doctor): an unsigned 32-bit integer. */
+  seed: 0xffff_ffff,
+  /** models doctor --samples. */
+  doctorSamples: 100_000,
+  /** datasets audit --top: closest pairs listed in the terminal. */
+  auditTop: 10_000,
+  /** speed --batch / --threads: values in each list (cells = batches × threads). */
+  speedListValues: 64,
 } as const
 
 /**

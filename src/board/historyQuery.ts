@@ -100,8 +100,9 @@ const describeEntry = (e: HistoryEntry): string =>
 /**
  * `gate --baseline history:<branch>`: the newest entry on that branch for the same question as far as
  * a baseline can share it: the same kind, the same model (display name or sha256: the weights
- * change between commits, the model's name does not), and the same data (dataset and split, and
- * the same dataset digest where the entry records one). None: exit 3, naming what the branch holds.
+ * change between commits, the model's name does not), the same data (dataset and split, and the
+ * same dataset digest where the entry records one) and the same protocol (TTA and label set, where
+ * the entry records it; speed: any machine, as the speed gate compares ratios to a reference). None: exit 3, naming what the branch holds.
  */
 export function historyBaseline(store: string, branch: string, current: BoardDocument): HistoryBaseline {
   const q = questionOf(current)
@@ -115,11 +116,12 @@ export function historyBaseline(store: string, branch: string, current: BoardDoc
   const sameData = (e: HistoryEntry): boolean =>
     e.dataset === q.dataset &&
     e.split === split &&
-    (e.datasetDigest === undefined || e.datasetDigest === null || e.datasetDigest === q.datasetDigest)
+    (e.datasetDigest === undefined || e.datasetDigest === null || e.datasetDigest === q.datasetDigest) &&
+    (q.kind === 'speed' || e.protocol === undefined || e.protocol === q.protocol)
   const sameModel = (e: HistoryEntry): boolean => e.model.name === q.model || e.model.sha256 === q.sha256
   const matching = onBranch.filter((e) => e.kind === q.kind && sameData(e) && sameModel(e))
   const last = matching.at(-1)
-  const wanted = `${q.kind} result of ${q.model} (sha256 ${q.sha256.slice(0, 12)})${q.dataset ? ` on ${q.dataset} ${split}` : ''}`
+  const wanted = `${q.kind} result of ${q.model} (sha256 ${q.sha256.slice(0, 12)})${q.dataset ? ` on ${q.dataset} ${split}, ${q.protocol}` : ''}`
   if (!last) {
     const sameKind = onBranch.filter((e) => e.kind === q.kind)
     const listed = sameKind.slice(-5).reverse().map(describeEntry)

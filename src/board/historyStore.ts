@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readdirSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { usageError } from '../base/errors.js'
+import { ensureStoreDir } from '../base/storeDir.js'
 import { parseDocument, readJsonDocument } from '../documents/readDocument.js'
 import type { BoardDocument } from './collect.js'
 import { documentModelName, documentModelSha } from './modelName.js'
@@ -114,8 +115,9 @@ export function addToHistory(entry: BoardDocument, options: AddOptions): History
     protocol: question.protocol,
     runner: question.runner,
   }
-  mkdirSync(path.join(options.store, 'documents'), { recursive: true })
-  mkdirSync(path.join(options.store, 'index'), { recursive: true })
+  ensureStoreDir(options.store, 'the history store (--store)')
+  ensureStoreDir(path.join(options.store, 'documents'), "the history store's documents folder")
+  ensureStoreDir(path.join(options.store, 'index'), "the history store's index folder")
   writeFileAtomic(path.join(options.store, documentPath), `${JSON.stringify(entry.doc, null, 2)}\n`)
   writeFileAtomic(path.join(options.store, 'index', `${id}.json`), `${JSON.stringify(record)}\n`)
   return record

@@ -1,3 +1,4 @@
+import { LIMITS } from '../base/limits.js'
 import { usageError } from '../base/errors.js'
 import { DEMO } from '../base/paths.js'
 import { modelForFold } from '../eval/crossValidate.js'
@@ -92,6 +93,8 @@ function sliceAndCalibration(flags: EvalSpecFlags): Pick<EvalSpecInput, 'sliceBy
     throw usageError('--calibrate temperature needs --calibration-split <split> (a split other than the one scored)')
   if (flags.calibrate === undefined && flags['calibration-split'] !== undefined)
     throw usageError('--calibration-split needs --calibrate temperature')
+  if ((flags['slice-by']?.length ?? 0) > LIMITS.sliceAttributes)
+    throw usageError(`--slice-by: at most ${LIMITS.sliceAttributes} attributes (got ${flags['slice-by']!.length})`)
   if (flags['slice-min-samples'] !== undefined && flags['slice-by'] === undefined)
     throw usageError('--slice-min-samples needs --slice-by <attribute>')
   return {

@@ -1,3 +1,4 @@
+import { LIMITS } from '../base/limits.js'
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { DEFAULT_PARTIAL_FILE } from '../eval/resume.js'
@@ -58,9 +59,9 @@ export default class Eval extends FerbenchCommand {
         'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id; combine with `ferbench merge`. `auto`: i/n from the engine running it (Kubernetes Indexed Job, SLURM array, GitLab/CircleCI/Buildkite parallel)',
     }),
     'shard-count': Flags.integer({
-      description:
-        'with --shard auto: the number of shards where the engine gives only an index (Kubernetes: .spec.completions)',
+      description: `with --shard auto: the number of shards where the engine gives only an index (Kubernetes: .spec.completions), 1–${LIMITS.shardCount}`,
       min: 1,
+      max: LIMITS.shardCount,
     }),
     'slice-by': Flags.string({
       description:
@@ -68,8 +69,9 @@ export default class Eval extends FerbenchCommand {
       multiple: true,
     }),
     'slice-min-samples': Flags.integer({
-      description: `groups with fewer samples are reported but not ranked for the largest gap (default ${DEFAULT_SLICE_MIN_SAMPLES})`,
+      description: `groups with fewer samples are reported but not ranked for the largest gap (default ${DEFAULT_SLICE_MIN_SAMPLES}, max ${LIMITS.sliceMinSamples})`,
       min: 1,
+      max: LIMITS.sliceMinSamples,
     }),
     calibrate: Flags.option({
       description:

@@ -1,3 +1,4 @@
+import { LIMITS } from '../base/limits.js'
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { evalSpecFromFlags } from '../cli/evalSpecFlags.js'
@@ -77,6 +78,8 @@ export default class Robust extends FerbenchCommand {
       description:
         'seed of the random parts (noise, motion direction, rotation sign); with the sample id it fixes every corrupted image',
       default: DEFAULT_ROBUST_SEED,
+      min: 0,
+      max: LIMITS.seed,
     }),
     reference: Flags.string({
       description:

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import type { z } from 'zod'
 import { FerbenchError, dataError, messageOf } from '../base/errors.js'
+import { LIMITS } from '../base/limits.js'
 import { PROTO_KEY, protoKeyPath } from '../base/textKeys.js'
 import { EVAL_SCHEMA, evalDocumentSchema, type EvalResult } from './evalDocument.js'
 import { SPEED_SCHEMA, speedDocumentSchema, type SpeedResult } from './speedDocument.js'
@@ -13,9 +14,6 @@ export type ResultDocument =
 
 /** An eval or cross-validation document: what report, compare and gate read scores from. */
 export type ScoredDocument = Extract<ResultDocument, { kind: 'eval' | 'cv' }>
-
-/** Larger than any result document ferbench writes (a 300,000-sample run with embedded predictions is about 100 MB). */
-const MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
 
 /** The first few schema issues as `path.to.field: message`, for error messages. */
 export function describeIssues(error: z.ZodError): string {
@@ -44,9 +42,10 @@ export function readJsonDocument(file: string, expected: string): unknown {
     throw dataError(`${file}: cannot be read (${messageOf(error)}); expected ${expected}`)
   }
   if (size === 0) throw dataError(`${file}: file is empty; expected ${expected}`)
-  if (size > MAX_DOCUMENT_BYTES)
+  if (size > LIMITS.documentBytes)
     throw dataError(
-      `${file}: ${size} bytes, more than the ${MAX_DOCUMENT_BYTES} a result document can have; expected ${expected}`,
+      `${file}: ${size} bytes, over the ${LIMITS.documentBytes}-byte (${LIMITS.documentBytes / 2 ** 20} MiB) limit of a document ferbench reads back ` +
+        `(a 35,887-sample result with embedded predictions is about 1.3 MB); not read; expected ${expected}`,
     )
   let text: string
   try {

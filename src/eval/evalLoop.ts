@@ -272,6 +272,8 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
         continue
       }
       const predicted = predictColumn(combined, 0, mapping)
+      // first: a sample its slice refuses (too many groups) is not scored either
+      state.slices?.add(p.attributes, p.column, predicted)
       state.score(identity, p.column, predicted)
       state.calibration.add(columnProbabilities(combined, mapping, card.output, 1, probabilities), p.column)
       if (state.scaled)
@@ -280,7 +282,6 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
           p.column,
         )
       input.onScores?.(combined, p.column)
-      state.slices?.add(p.attributes, p.column, predicted)
       state.predictions?.push({
         id: sample.id,
         truth: sample.label,

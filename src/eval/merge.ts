@@ -165,14 +165,14 @@ export function mergeShards(shards: readonly ShardFile[]): EvalResult {
       )
     byIndex.set(d.shard.index, d.file)
   }
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i))
-  if (missing.length > 0)
+  if (byIndex.size < count) {
+    const got = [...byIndex.keys()].sort((a, b) => a - b)
+    const missing = count - got.length
     throw dataError(
-      `merge: missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}; got ${[...byIndex.keys()]
-        .sort((a, b) => a - b)
-        .map((i) => `${i}/${count}`)
-        .join(', ')}`,
+      `merge: missing ${missing.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} shards: ${rangesText(complementRanges(got, count))}; ` +
+        `got ${got.length.toLocaleString('en-US')}: ${rangesText(runsOf(got))}`,
     )
+  }
   const ordered = [...described].sort((a, b) => a.shard.index - b.shard.index)
 
   const labels = first.result.metrics.confusionMatrix.labels
@@ -310,4 +310,34 @@ function mergedCalibrationAndSlices(
     out.slices = slices.metrics(labels)
   }
   return out
+}
+
+/** The ranges [from, to] of 1..count not in `present` (sorted, distinct), in order. */
+function complementRanges(present: readonly number[], count: number): Array<[number, number]> {
+  const ranges: Array<[number, number]> = []
+  let next = 1
+  for (const i of present) {
+    if (i > next) ranges.push([next, i - 1])
+    next = i + 1
+  }
+  if (next <= count) ranges.push([next, count])
+  return ranges
+}
+
+/** The runs of consecutive numbers in `present` (sorted, distinct), as ranges [from, to]. */
+function runsOf(present: readonly number[]): Array<[number, number]> {
+  const ranges: Array<[number, number]> = []
+  for (const i of present) {
+    const last = ranges[ranges.length - 1]
+    if (last && last[1] === i - 1) last[1] = i
+    else ranges.push([i, i])
+  }
+  return ranges
+}
+
+/** `1–4, 6–20,000,000`, at most 20 ranges (then `… and N more ranges`). */
+function rangesText(ranges: ReadonlyArray<[number, number]>): string {
+  const n = (x: number): string => x.toLocaleString('en-US')
+  const shown = ranges.slice(0, 20).map(([a, b]) => (a === b ? n(a) : `${n(a)}–${n(b)}`))
+  return ranges.length > 20 ? `${shown.join(', ')} … and ${ranges.length - 20} more ranges` : shown.join(', ') || 'none'
 }

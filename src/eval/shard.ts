@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { usageError } from '../base/errors.js'
+import { LIMITS } from '../base/limits.js'
 
 /** One part of a sharded run: `index` is 1-based, 1 ≤ index ≤ count. */
 export interface Shard {
@@ -16,6 +17,8 @@ export function parseShard(text: string): Shard {
   if (!m) throw usageError(`--shard ${text}: expected i/n with 1 ≤ i ≤ n, e.g. --shard 2/4`)
   const index = Number(m[1])
   const count = Number(m[2])
+  if (count > LIMITS.shardCount)
+    throw usageError(`--shard ${text}: at most ${LIMITS.shardCount} shards (got n=${m[2]})`)
   if (count < 1 || index < 1 || index > count)
     throw usageError(`--shard ${text}: expected i/n with 1 ≤ i ≤ n (got i=${index}, n=${count})`)
   return { index, count }

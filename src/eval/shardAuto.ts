@@ -1,4 +1,5 @@
 import { usageError } from '../base/errors.js'
+import { LIMITS } from '../base/limits.js'
 import type { Shard } from './shard.js'
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -23,10 +24,23 @@ function integer(env: Env, name: string): number | undefined {
   if (text === undefined || text.trim() === '') return undefined
   if (!/^\s*\d+\s*$/.test(text))
     throw usageError(`--shard auto: ${name}=${JSON.stringify(text)} is not a non-negative integer`)
-  return Number(text)
+  const value = Number(text)
+  // No scheduler numbers its tasks past this (SLURM's MaxArraySize is at most 4,000,001); larger is not a shard.
+  if (value > MAX_TASK_NUMBER)
+    throw usageError(
+      `--shard auto: ${name}=${text.trim()} is over ${MAX_TASK_NUMBER}, more than any scheduler numbers its tasks; ferbench takes at most ${LIMITS.shardCount} shards`,
+    )
+  return value
 }
 
-function checked(index: number, count: number, source: string): AutoShard {
+/** The largest task number (index, id, min, max, step, count) a scheduler variable may hold. */
+const MAX_TASK_NUMBER = 4_000_000
+
+function checked(index: number, count: number, source: string, countFrom: string): AutoShard {
+  if (count > LIMITS.shardCount)
+    throw usageError(
+      `--shard auto: ${source} gives ${count} shards (from ${countFrom}); at most ${LIMITS.shardCount} shards`,
+    )
   if (count < 1 || index < 1 || index > count)
     throw usageError(`--shard auto: ${source} gives shard ${index}/${count}; expected 1 ≤ i ≤ n`)
   return { shard: { index, count }, source }
@@ -49,7 +63,7 @@ export function shardFromEnvironment(env: Env, shardCount?: number): AutoShard {
       throw usageError(
         "--shard auto in a Kubernetes Indexed Job: JOB_COMPLETION_INDEX gives the index only; pass --shard-count with the Job's .spec.completions",
       )
-    return checked(k8s + 1, shardCount, `Kubernetes Indexed Job (JOB_COMPLETION_INDEX=${k8s})`)
+    return checked(k8s + 1, shardCount, `Kubernetes Indexed Job (JOB_COMPLETION_INDEX=${k8s})`, '--shard-count')
   }
   const slurmId = integer(env, 'SLURM_ARRAY_TASK_ID')
   if (slurmId !== undefined) {
@@ -65,14 +79,25 @@ export function shardFromEnvironment(env: Env, shardCount?: number): AutoShard {
       )
     if ((slurmId - min) % step !== 0)
       throw usageError(`--shard auto: ${source}: the task id is not on the array's step`)
-    return checked((slurmId - min) / step + 1, total === undefined ? shardCount! : agree(total, source), source)
+    const countFrom =
+      total === undefined
+        ? '--shard-count'
+        : env.SLURM_ARRAY_TASK_COUNT !== undefined && env.SLURM_ARRAY_TASK_COUNT.trim() !== ''
+          ? 'SLURM_ARRAY_TASK_COUNT'
+          : 'SLURM_ARRAY_TASK_MAX, SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_STEP'
+    return checked(
+      (slurmId - min) / step + 1,
+      total === undefined ? shardCount! : agree(total, source),
+      source,
+      countFrom,
+    )
   }
   const gitlab = integer(env, 'CI_NODE_INDEX')
   if (gitlab !== undefined) {
     const total = integer(env, 'CI_NODE_TOTAL')
     if (total === undefined) throw usageError('--shard auto: CI_NODE_INDEX is set but CI_NODE_TOTAL is not')
     const source = `GitLab CI parallel (CI_NODE_INDEX=${gitlab}, CI_NODE_TOTAL=${total})`
-    return checked(gitlab, agree(total, source), source)
+    return checked(gitlab, agree(total, source), source, 'CI_NODE_TOTAL')
   }
   for (const [engine, indexVar, totalVar] of [
     ['CircleCI parallelism', 'CIRCLE_NODE_INDEX', 'CIRCLE_NODE_TOTAL'],
@@ -83,7 +108,7 @@ export function shardFromEnvironment(env: Env, shardCount?: number): AutoShard {
     const total = integer(env, totalVar)
     if (total === undefined) throw usageError(`--shard auto: ${indexVar} is set but ${totalVar} is not`)
     const source = `${engine} (${indexVar}=${index}, ${totalVar}=${total})`
-    return checked(index + 1, agree(total, source), source)
+    return checked(index + 1, agree(total, source), source, totalVar)
   }
   throw usageError(
     `--shard auto: no sharding engine found in the environment. Looked for: ${SHARD_ENGINES.join('; ')}. On GitHub Actions pass --shard \${{ matrix.shard }}/N explicitly.`,

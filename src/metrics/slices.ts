@@ -1,3 +1,5 @@
+import { dataError } from '../base/errors.js'
+import { LIMITS } from '../base/limits.js'
 import { byCodePoint } from '../base/naturalOrder.js'
 import { ownValue, textRecord } from '../base/textKeys.js'
 import { classificationMetrics, emptyConfusion, wilsonInterval } from './classification.js'
@@ -74,6 +76,14 @@ export class SliceAccumulator {
   }
 
   add(values: ReadonlyMap<string, string> | undefined, truthColumn: number, predictedColumn: number): void {
+    // Checked for every attribute before any count changes: a refused sample leaves no trace.
+    for (const a of this.attributes) {
+      const groups = this.counts.get(a)!
+      if (groups.size >= LIMITS.sliceGroups && !groups.has(values?.get(a) ?? MISSING_GROUP))
+        throw dataError(
+          `--slice-by ${a}: more than ${LIMITS.sliceGroups} distinct values (groups); slice by an attribute with fewer values`,
+        )
+    }
     for (const a of this.attributes)
       this.matrix(a, values?.get(a) ?? MISSING_GROUP)[truthColumn]![predictedColumn]! += 1
   }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
-import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs'
+import { createReadStream, existsSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { FerbenchError, messageOf } from '../base/errors.js'
+import { ensureStoreDir } from '../base/storeDir.js'
 import type { ZooEntry, ZooFile } from './schema.js'
 
 /**
@@ -25,13 +25,7 @@ export const partialPath = (root: string, sha256: string): string => path.join(r
 
 /** A directory of the cache, made if missing; a path that is a file or cannot be made is exit 10, named. */
 export function ensureCacheDir(dir: string): string {
-  try {
-    mkdirSync(dir, { recursive: true })
-  } catch (error) {
-    throw new FerbenchError('output', `${dir}: cannot use it as the model cache (${messageOf(error)})`)
-  }
-  if (!statSync(dir).isDirectory()) throw new FerbenchError('output', `${dir}: the model cache path is not a directory`)
-  return dir
+  return ensureStoreDir(dir, 'the model cache (--cache-dir, FERBENCH_CACHE_DIR)')
 }
 
 export async function sha256OfFile(file: string): Promise<string> {

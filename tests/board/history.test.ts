@@ -152,7 +152,7 @@ describe('history store', () => {
     const missing = runCli(['gate', '--baseline', 'history:nope', '--current', evalFile, '--store', store])
     expect(missing.status).toBe(3)
     expect(missing.stderr).toMatch(
-      /no eval result of oracle\.onnx \(sha256 [0-9a-f]{12}\) on fer2013 PrivateTest recorded on branch 'nope'/,
+      /no eval result of oracle\.onnx \(sha256 [0-9a-f]{12}\) on fer2013 PrivateTest, TTA none · \d+ classes recorded on branch 'nope'/,
     )
   })
 

@@ -226,8 +226,18 @@ describe('one result per question, the same in every view', () => {
     expect(runCli(['history', 'add', other, '--store', store, '--commit', 'c1', '--branch', 'main']).status).toBe(0)
     const refused = runCli(['gate', '--baseline', 'history:main', '--current', baseFile, '--store', store])
     expect(refused.status).toBe(3)
-    expect(refused.stderr).toMatch(/no eval result of oracle\.onnx .* on fer2013 PrivateTest recorded on branch 'main'/)
+    expect(refused.stderr).toMatch(
+      /no eval result of oracle\.onnx .* on fer2013 PrivateTest, TTA none · 7 classes recorded on branch 'main'/,
+    )
     expect(refused.stderr).toMatch(/eval of other\.onnx \(sha256 eeeeeeeeeeee\) on fer2013 PrivateTest/)
+    // the same model under another protocol (flip TTA) is not its baseline either
+    const flipped = clone(base)
+    flipped.model.card.tta = 'flip'
+    const flippedFile = write('gate', 'flipped.json', flipped)
+    expect(
+      runCli(['history', 'add', flippedFile, '--store', store, '--commit', 'c1b', '--branch', 'main']).status,
+    ).toBe(0)
+    expect(runCli(['gate', '--baseline', 'history:main', '--current', baseFile, '--store', store]).status).toBe(3)
     expect(runCli(['history', 'add', baseFile, '--store', store, '--commit', 'c2', '--branch', 'main']).status).toBe(0)
     expect(runCli(['history', 'add', other, '--store', store, '--commit', 'c3', '--branch', 'main']).status).toBe(0)
     const gated = runJson<GateResult>(['gate', '--baseline', 'history:main', '--current', baseFile, '--store', store])

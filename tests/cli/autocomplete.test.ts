@@ -4,11 +4,14 @@ import { describe, expect, it } from 'vitest'
 import { BIN, tempDir } from '../helpers/cli.js'
 
 const hasBash = spawnSync('bash', ['--version']).status === 0
+// FERBENCH_CACHE_DIR (oclif's own cache-dir variable, which ferbench's caches share) would move the
+// completion scripts away from XDG_CACHE_HOME: the test setup sets it, so these runs leave it out
+const { FERBENCH_CACHE_DIR: _cacheDir, ...baseEnv } = process.env
 
 describe('shell completion (@oclif/plugin-autocomplete)', () => {
   it.skipIf(!hasBash)('builds the bash completion, which completes topics, subcommands and flags', () => {
     const cache = tempDir('ferbench-completion-')
-    const env = { ...process.env, XDG_CACHE_HOME: cache }
+    const env = { ...baseEnv, XDG_CACHE_HOME: cache }
     const build = spawnSync(process.execPath, [BIN, 'autocomplete', '--refresh-cache'], { encoding: 'utf8', env })
     expect(build.status, build.stderr).toBe(0)
     const script = path.join(cache, 'ferbench', 'autocomplete', 'functions', 'bash', 'ferbench.bash')
@@ -32,7 +35,7 @@ describe('shell completion (@oclif/plugin-autocomplete)', () => {
   it('prints how to install it', () => {
     const run = spawnSync(process.execPath, [BIN, 'autocomplete', 'bash'], {
       encoding: 'utf8',
-      env: { ...process.env, XDG_CACHE_HOME: tempDir('ferbench-completion-') },
+      env: { ...baseEnv, XDG_CACHE_HOME: tempDir('ferbench-completion-') },
     })
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout).toMatch(/ferbench autocomplete/)

@@ -84,7 +84,7 @@ describe('--shard i/n and ferbench merge', () => {
       3,
       /shard 1\/3 is given twice/,
     ],
-    ['a missing shard', () => [shardFiles[0]!, shardFiles[2]!], 3, /missing shard\(s\) 2\/3/],
+    ['a missing shard', () => [shardFiles[0]!, shardFiles[2]!], 3, /missing 1 of 3 shards: 2; got 2: 1, 3/],
     [
       'shards of a different model',
       () => {

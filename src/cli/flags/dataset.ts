@@ -40,10 +40,14 @@ const classesFlag = Flags.option({
 export function foldsFlag(
   description = 'subject-independent folds of the split (CK+ and JAFFE default to 10); without --fold, every fold is evaluated (--model may contain {fold})',
 ) {
-  return Flags.integer({ description, min: 2 })
+  return Flags.integer({ description: `${description}; 2–${LIMITS.folds}`, min: 2, max: LIMITS.folds })
 }
 
-const foldFlag = Flags.integer({ description: 'evaluate only this fold (1-based) of --folds', min: 1 })
+const foldFlag = Flags.integer({
+  description: 'evaluate only this fold (1-based) of --folds',
+  min: 1,
+  max: LIMITS.folds,
+})
 
 /** --allow-outside-root: the dataset-root rule's escape hatch (docs/bad-input.md). */
 const allowOutsideRootFlag = Flags.boolean({

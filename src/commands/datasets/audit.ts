@@ -55,7 +55,12 @@ export default class DatasetsAudit extends FerbenchCommand {
       description: `near confirmation: correlation after alignment and tone mapping at least this (−1 to 1; lower reports more pairs)`,
       default: String(NEAR_MIN_SIMILARITY),
     }),
-    top: Flags.integer({ description: 'closest pairs shown in the terminal summary', default: 10, min: 0 }),
+    top: Flags.integer({
+      description: 'closest pairs shown in the terminal summary',
+      default: 10,
+      min: 0,
+      max: LIMITS.auditTop,
+    }),
     concurrency: Flags.integer({
       description: `images hashed at once (1–${LIMITS.concurrency}; at most ${DECODE_SLOTS} are decoded at a time)`,
       default: 4,

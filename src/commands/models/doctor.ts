@@ -52,8 +52,9 @@ export default class ModelsDoctor extends FerbenchCommand {
       description: 'images to sample, in equal shares per class',
       default: DOCTOR_DEFAULT_SAMPLES,
       min: 1,
+      max: LIMITS.doctorSamples,
     }),
-    seed: Flags.integer({ description: 'sampling seed', default: DOCTOR_DEFAULT_SEED }),
+    seed: Flags.integer({ description: 'sampling seed', default: DOCTOR_DEFAULT_SEED, min: 0, max: LIMITS.seed }),
     'other-splits': Flags.boolean({
       description:
         "when a tie blocks the card even on every labelled image of --split, let the sample grow into the dataset's other splits (the model may have been trained on them)",
