@@ -17,12 +17,21 @@ import { FerbenchError, messageOf } from '../base/errors.js'
 import { contentHash } from '../identity/datasetDigest.js'
 import { imageViews } from './imageSignature.js'
 import { naturalCompare } from '../base/naturalOrder.js'
-import { NearDuplicateIndex } from './nearDuplicates.js'
+import { NEAR_PREFILTER, NearDuplicateIndex } from './nearDuplicates.js'
+import { BASE_SIDE, type Alignment, type Transformation } from './alignPair.js'
+import { TRANSFORMATION_CLASSES } from '../documents/auditDocument.js'
 
 const EXACT_METHOD = 'sha256 of the decoded 8-bit pixels with their width, height and channels'
 const nearMethod = (maxDistance: number, minSimilarity: number): string =>
-  `candidates: 64-bit dHash (gray, area-averaged to 9×8, bit = left < right) of the image or of one of its views (shifted 1 or 2 px per 48, zoomed 0.9 or 1.1, mirrored) within ${maxDistance} bits of the other image's, found through a multi-index hash (no all-pairs scan); ` +
-  `confirmed when the 16×16 area-averaged thumbnails correlate at ≥ ${minSimilarity} (Pearson, best over ±1 thumbnail pixel); pairs through the mirrored view are kind 'mirrored'; copies inside an exact group are represented by its first item`
+  `candidates: 64-bit dHash (gray, area-averaged to 9×8, bit = left < right) of the image or of one of its views (shifted 1, 2 or 3 px per 48, zoomed 0.9, 0.95, 1.05 or 1.1, mirrored) within ${maxDistance} bits of the other image's, found through a multi-index hash (no all-pairs scan), kept when the view's 16×16 thumbnail correlates at ≥ ${NEAR_PREFILTER} with the other's; ` +
+  `confirmed when, after aligning the newer image to the earlier (shift, scale, mirror searched from the view down to 1/8 px) and mapping its gray levels onto the earlier's by a fitted monotone curve, the central 84 % of the two correlate at ≥ ${minSimilarity} (Pearson, 16×16 grid); ` +
+  `each pair carries its transformation class (mirror, scale, shift, photometric, jpeg/blur); pairs of mirror images are kind 'mirrored'; copies inside an exact group are represented by its first item`
+
+/** The alignment of a pair seen from its other side (b on a ↔ a on b), in base pixels. */
+function inverted(a: Alignment): Alignment {
+  const sx = a.mirrored ? 1 : -1
+  return { dx: (sx * a.dx) / a.scale, dy: -a.dy / a.scale, scale: 1 / a.scale, mirrored: a.mirrored }
+}
 
 export interface AuditOptions extends Omit<DatasetOptions, 'fold'> {
   dataset: string
@@ -48,6 +57,9 @@ function assignSubjectFolds(
   for (const item of items) if (item.subject !== undefined) item.fold = assignment.get(item.subject)!
   return { folds, rule: FOLD_RULE }
 }
+
+/** Rounded for the document: shifts to 1/100 px, scales to 1/1000, tone changes to 1/10 level. */
+const round2 = (v: number, per = 100): number => Math.round(v * per) / per
 
 const itemOrder =
   (splits: readonly string[]) =>
@@ -87,7 +99,13 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
     kind: 'near' | 'mirrored'
     distance: number
     similarity: number
+    transformation: Transformation
+    /** The newer image (item) on the earlier (other), base pixels. */
+    alignment: Alignment
+    toneChange: number
   }> = []
+  /** Per item: its image's width and height (alignments are reported in the pixels of the pair's first image). */
+  const sizes: Array<[number, number]> = []
   const failures: AuditResult['failures'] = []
   const decodeSlots = pLimit(DECODE_SLOTS)
   const decoded = new DecodeTally()
@@ -97,14 +115,18 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
   for (const split of adapterSplits) {
     const inFlight = new Set<Promise<void>>()
     const hashOne = async (s: Sample): Promise<void> => {
-      let analysed: { exact: string; views: ReturnType<typeof imageViews> | undefined }
+      let analysed: { exact: string; size: [number, number]; views: ReturnType<typeof imageViews> | undefined }
       try {
         // a decoded image is held only inside a slot: memory stays bounded whatever --concurrency is
         analysed = await decodeSlots(async () => {
           const image = await s.load()
           decoded.add(image, s.source)
           const exact = contentHash(image)
-          return { exact, views: firstOfHash.has(exact) ? undefined : imageViews(image) }
+          return {
+            exact,
+            size: [image.width, image.height] as [number, number],
+            views: firstOfHash.has(exact) ? undefined : imageViews(image),
+          }
         })
       } catch (error) {
         if (error instanceof FerbenchError) throw error
@@ -113,6 +135,7 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
         return
       }
       const i = items.length
+      sizes.push(analysed.size)
       items.push({
         split: splitOf(split, s),
         id: s.id,
@@ -123,7 +146,7 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
       else {
         firstOfHash.set(analysed.exact, i)
         groupOf.push(i)
-        const { signature, views } = analysed.views ?? { signature: undefined, views: [] }
+        const { signature, views } = analysed.views ?? { signature: undefined, views: undefined }
         if (!signature) throw new Error('internal: an image new to the audit has no signature')
         representatives.push(i)
         for (const m of index.add(signature, views))
@@ -133,6 +156,9 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
             kind: m.kind,
             distance: m.distance,
             similarity: m.similarity,
+            transformation: m.transformation,
+            alignment: m.alignment,
+            toneChange: m.toneChange,
           })
       }
       onProgress?.(items.length + failures.length)
@@ -160,8 +186,26 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
     .map((g) => ({ crossSplit: new Set(g.map((i) => i.split)).size > 1, items: g }))
   const nearDuplicates: NearDuplicatePair[] = matches
     .map((m) => {
-      const [a, b] = [items[m.other]!, items[m.item]!].sort(order) as [AuditItem, AuditItem]
-      return { crossSplit: a.split !== b.split, kind: m.kind, distance: m.distance, similarity: m.similarity, a, b }
+      const swapped = order(items[m.other]!, items[m.item]!) > 0
+      const [ia, ib] = swapped ? [m.item, m.other] : [m.other, m.item]
+      const alignment = swapped ? inverted(m.alignment) : m.alignment
+      const [width, height] = sizes[ia]!
+      return {
+        crossSplit: items[ia]!.split !== items[ib]!.split,
+        kind: m.kind,
+        distance: m.distance,
+        similarity: m.similarity,
+        transformation: m.transformation,
+        alignment: {
+          dxPx: round2((alignment.dx * width) / BASE_SIDE),
+          dyPx: round2((alignment.dy * height) / BASE_SIDE),
+          scale: round2(alignment.scale, 1000),
+          mirrored: alignment.mirrored,
+        },
+        toneChangeLevels: round2(m.toneChange, 10),
+        a: items[ia]!,
+        b: items[ib]!,
+      }
     })
     .sort((x, y) => y.similarity - x.similarity || order(x.a, y.a) || order(x.b, y.b))
 
@@ -231,6 +275,10 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
       nearMaxDistance: index.maxDistance,
       nearMinSimilarity: index.minSimilarity,
       nearCandidates: index.candidates,
+      nearAligned: index.aligned,
+      nearPairsByTransformation: Object.fromEntries(
+        TRANSFORMATION_CLASSES.map((c) => [c, nearDuplicates.filter((p) => p.transformation === c).length]),
+      ) as Record<Transformation, number>,
       ...(folds ? { folds } : {}),
     },
     exactDuplicates,

@@ -1,32 +1,34 @@
 /**
  * What the duplicate audit computes of each image (src/audit/nearDuplicates.ts), in plain
  * JavaScript from the decoded pixels (no resampling library, so every machine gets the same bits):
- *   - a 64-bit difference hash (dHash): gray (BT.601), area-averaged to 9×8, bit = left < right
- *     neighbour;
- *   - a THUMB_SIDE × THUMB_SIDE area-averaged thumbnail, normalised to zero mean and unit length,
- *     so that correlations ignore brightness and contrast;
- * of the image as it is and of its VIEWS: the image shifted by 1/48 and 2/48 of its side (8 directions each),
- * zoomed by 0.9 and 1.1 about the centre, and mirrored. A re-saved copy that was shifted or
- * rescaled matches one view of the original closely, where a hash of the original alone drifts.
- * Every view is an area average over a source rectangle of a 32×32 intermediate (edges replicated).
+ *   - a 32×32 area-averaged gray (BT.601) BASE, kept (rounded) for the pair alignment (src/audit/alignPair.ts);
+ *   - a 64-bit difference hash (dHash): a 9×8 grid, bit = left < right neighbour;
+ *   - a THUMB_SIDE × THUMB_SIDE thumbnail, normalised to zero mean and unit length, so that
+ *     correlations ignore brightness and contrast;
+ * of the image as it is and of its VIEWS: the image shifted by every whole (dx, dy) of up to 3/48 of its side,
+ * zoomed by 0.9, 0.925, 0.95, 1.05, 1.075 and 1.1 about the centre, zoomed by 0.9, 0.925 or 0.95 and shifted by 1.5/48 or
+ * 3/48 (8 directions: a crop resized back),
+ * and each of these mirrored. A re-saved copy that was shifted or rescaled matches one view of the
+ * original closely, where a hash of the original alone drifts. The grids and thumbnails of views are
+ * bilinear samples, at the cell centres of the view's source rectangle, of the base blurred to about
+ * the cell size (edges replicated): one blur per image, then a few reads per cell.
  */
 import type { RawImage } from '../base/image.js'
 import { toGray } from '../preprocess/pixels.js'
+import { BASE_SIDE, type Alignment } from './alignPair.js'
 
 /** Side of the confirmation thumbnail (pixels). */
 const THUMB_SIDE = 16
-/** Side of the intermediate every view is cut from. */
-const BASE_SIDE = 32
-/** Shift of the shifted views, as a fraction of the side (2 px of a 48 px face). */
-const VIEW_SHIFT = 2 / 48
-const VIEW_SCALES = [0.9, 1.1] as const
+/** Step of the shifted views, as a fraction of the side (1 px of a 48 px face). */
+const VIEW_SHIFT = 1 / 48
+const VIEW_SCALES = [0.9, 0.925, 0.95, 1.05, 1.075, 1.1] as const
+const VIEW_CROP_SCALES = [0.9, 0.925, 0.95] as const
 
-export interface View {
-  /** 'identity', 'shift(dx,dy)' in view-shift steps, 'zoom 0.9', 'mirrored'. */
-  name: string
-  hash: [number, number]
-  /** Computed on demand (only views with a candidate need one). */
-  thumb: () => Float32Array
+/** The views of one image: their dHashes (two 32-bit words each, in VIEW_NAMES order) and their thumbnails on demand. */
+export interface ViewSet {
+  readonly hashes: Uint32Array
+  /** The normalised thumbnail of view k (computed once, on demand: only views with a candidate need one). */
+  thumb(k: number): Float32Array
 }
 
 export interface Rect {
@@ -121,8 +123,8 @@ function resampleInto(
   return out
 }
 
-/** dHash of a 9 × 8 grid, optionally read mirrored. */
-function dHashOfGrid(grid: Float32Array, mirrored: boolean): [number, number] {
+/** dHash of a 9 × 8 grid, optionally read mirrored, into out[at] (bits 0–31) and out[at + 1] (bits 32–63). */
+function dHashInto(grid: Float32Array, mirrored: boolean, out: Uint32Array, at: number): void {
   let hi = 0
   let lo = 0
   for (let y = 0; y < 8; y++) {
@@ -135,7 +137,8 @@ function dHashOfGrid(grid: Float32Array, mirrored: boolean): [number, number] {
       else lo = (lo | (bit << (63 - i))) >>> 0
     }
   }
-  return [hi, lo]
+  out[at] = hi
+  out[at + 1] = lo
 }
 
 /** Zero mean, unit length (in place); a flat image stays all zeros. */
@@ -159,7 +162,7 @@ function mirrorThumb(t: Float32Array): Float32Array {
   return Float32Array.from(t, (_, i) => t[Math.floor(i / s) * s + (s - 1 - (i % s))]!)
 }
 
-/** The 32×32 intermediate every view is cut from. */
+/** The 32×32 base: the image area-averaged, gray. */
 function baseOf(image: RawImage): Float32Array {
   const gray = toGray(image)
   return areaResize(
@@ -172,64 +175,140 @@ function baseOf(image: RawImage): Float32Array {
   )
 }
 
-/** The views besides the image itself and its mirror: name, source rectangle in the 32×32 base, and the view that undoes it. */
-const VIEW_DEFS: ReadonlyArray<{ name: string; rect: Rect; inverse: string }> = (() => {
-  const defs: Array<{ name: string; rect: Rect; inverse: string }> = [
-    { name: 'identity', rect: { x0: 0, y0: 0, x1: BASE_SIDE, y1: BASE_SIDE }, inverse: 'identity' },
+/** Separable blur of the base with a symmetric kernel (edges replicated). */
+function blurred(base: Float32Array, kernel: readonly number[]): Float32Array {
+  const r = (kernel.length - 1) / 2
+  const s = BASE_SIDE
+  const tmp = new Float32Array(s * s)
+  const out = new Float32Array(s * s)
+  for (let y = 0; y < s; y++)
+    for (let x = 0; x < s; x++) {
+      let v = 0
+      for (let k = -r; k <= r; k++) v += base[y * s + Math.min(s - 1, Math.max(0, x + k))]! * kernel[k + r]!
+      tmp[y * s + x] = v
+    }
+  for (let y = 0; y < s; y++)
+    for (let x = 0; x < s; x++) {
+      let v = 0
+      for (let k = -r; k <= r; k++) v += tmp[Math.min(s - 1, Math.max(0, y + k)) * s + x]! * kernel[k + r]!
+      out[y * s + x] = v
+    }
+  return out
+}
+/** About the width of a 9×8 grid cell (3.6 base pixels) and of a thumbnail cell (2). */
+const GRID_BLUR = [0.5 / 4, 1 / 4, 1 / 4, 1 / 4, 0.5 / 4] as const
+const THUMB_BLUR = [0.25, 0.5, 0.25] as const
+
+/** The views of an image (each is also read mirrored): name and source rectangle in the 32×32 base. */
+const VIEW_DEFS: ReadonlyArray<{ name: string; rect: Rect }> = (() => {
+  const defs: Array<{ name: string; rect: Rect }> = [
+    { name: 'identity', rect: { x0: 0, y0: 0, x1: BASE_SIDE, y1: BASE_SIDE } },
   ]
-  for (const steps of [0.5, 1]) {
-    const d = steps * VIEW_SHIFT * BASE_SIDE
-    for (const [sx, sy] of [
-      [1, 0],
-      [-1, 0],
-      [0, 1],
-      [0, -1],
-      [1, 1],
-      [1, -1],
-      [-1, 1],
-      [-1, -1],
-    ] as const) {
-      defs.push({
-        name: `shift(${sx * steps},${sy * steps})`,
-        rect: { x0: -sx * d, y0: -sy * d, x1: BASE_SIDE - sx * d, y1: BASE_SIDE - sy * d },
-        inverse: `shift(${-sx * steps},${-sy * steps})`,
-      })
+  const directions = [
+    [1, 0],
+    [-1, 0],
+    [0, 1],
+    [0, -1],
+    [1, 1],
+    [1, -1],
+    [-1, 1],
+    [-1, -1],
+  ] as const
+  // every whole-pixel shift up to 3 px of a 48 px face, in both directions
+  const px = VIEW_SHIFT * BASE_SIDE
+  for (let sy = -3; sy <= 3; sy++)
+    for (let sx = -3; sx <= 3; sx++)
+      if (sx !== 0 || sy !== 0)
+        defs.push({
+          name: `shift(${sx},${sy})`,
+          rect: { x0: -sx * px, y0: -sy * px, x1: BASE_SIDE - sx * px, y1: BASE_SIDE - sy * px },
+        })
+  const zoom = (scale: number, dx: number, dy: number): Rect => {
+    const half = BASE_SIDE / 2 / scale
+    return {
+      x0: BASE_SIDE / 2 - half - dx,
+      y0: BASE_SIDE / 2 - half - dy,
+      x1: BASE_SIDE / 2 + half - dx,
+      y1: BASE_SIDE / 2 + half - dy,
     }
   }
-  for (const [scale, inverse] of [
-    [VIEW_SCALES[0], VIEW_SCALES[1]],
-    [VIEW_SCALES[1], VIEW_SCALES[0]],
-  ] as const) {
-    const half = BASE_SIDE / 2 / scale
-    defs.push({
-      name: `zoom ${scale}`,
-      rect: { x0: BASE_SIDE / 2 - half, y0: BASE_SIDE / 2 - half, x1: BASE_SIDE / 2 + half, y1: BASE_SIDE / 2 + half },
-      inverse: `zoom ${inverse}`,
-    })
-  }
+  for (const scale of VIEW_SCALES) defs.push({ name: `zoom ${scale}`, rect: zoom(scale, 0, 0) })
+  // a crop resized back is a zoom-in and a shift together: the zoomed-out views also move by 1.5 px per 48
+  for (const scale of VIEW_CROP_SCALES)
+    for (const step of [1.5, 3])
+      for (const [sx, sy] of directions) {
+        const d = step * VIEW_SHIFT * BASE_SIDE
+        defs.push({ name: `zoom ${scale} shift(${sx * step},${sy * step})`, rect: zoom(scale, sx * d, sy * d) })
+      }
   return defs
 })()
 const DEF_BY_NAME = new Map(VIEW_DEFS.map((d) => [d.name, d]))
-/** Per view: the weights of its 9×8 grid and of its thumbnail, computed once. */
-const VIEW_WEIGHTS = VIEW_DEFS.map((d) => ({
-  grid: [areaWeights(BASE_SIDE, d.rect.x0, d.rect.x1, 9), areaWeights(BASE_SIDE, d.rect.y0, d.rect.y1, 8)] as const,
-  thumb: [
-    areaWeights(BASE_SIDE, d.rect.x0, d.rect.x1, THUMB_SIDE),
-    areaWeights(BASE_SIDE, d.rect.y0, d.rect.y1, THUMB_SIDE),
-  ] as const,
-}))
-const gridScratch = new Float32Array(72)
-const rowScratch = new Float32Array(THUMB_SIDE)
+/** Every view's name: the views of VIEW_DEFS, then the same read mirrored ('mirrored' is the image's mirror image). */
+export const VIEW_NAMES: readonly string[] = [
+  ...VIEW_DEFS.map((d) => d.name),
+  ...VIEW_DEFS.map((d) => (d.name === 'identity' ? 'mirrored' : `mirrored ${d.name}`)),
+]
+/** Index of the mirrored image among VIEW_NAMES. */
+export const MIRRORED_VIEW = VIEW_DEFS.length
 
-/** The thumbnail of a named view (not 'mirrored') of a stored 32×32 base. */
-export function viewThumb(base: Uint8Array, name: string): Float32Array {
-  const def = DEF_BY_NAME.get(name)
-  if (!def) throw new Error(`internal: no view named ${name}`)
-  return normalise(areaResize(Float32Array.from(base), BASE_SIDE, BASE_SIDE, def.rect, THUMB_SIDE, THUMB_SIDE))
+/** Bilinear sample points along one axis: `cells` cell centres of [from, to) in base pixels (lower index, weight of the upper). */
+function axisPoints(from: number, to: number, cells: number): { index: Int32Array; frac: Float32Array } {
+  const index = new Int32Array(cells)
+  const frac = new Float32Array(cells)
+  for (let c = 0; c < cells; c++) {
+    const at = from + ((c + 0.5) * (to - from)) / cells - 0.5
+    const i = Math.floor(at)
+    index[c] = i
+    frac[c] = at - i
+  }
+  return { index, frac }
+}
+const VIEW_POINTS = VIEW_DEFS.map((d) => ({
+  gridX: axisPoints(d.rect.x0, d.rect.x1, 9),
+  gridY: axisPoints(d.rect.y0, d.rect.y1, 8),
+  thumbX: axisPoints(d.rect.x0, d.rect.x1, THUMB_SIDE),
+  thumbY: axisPoints(d.rect.y0, d.rect.y1, THUMB_SIDE),
+}))
+
+/** Bilinear samples of a blurred base at the product of two axes' points, into `out` (edges replicated). */
+function sampleGrid(
+  b: Float32Array,
+  xs: { index: Int32Array; frac: Float32Array },
+  ys: { index: Int32Array; frac: Float32Array },
+  out: Float32Array,
+): Float32Array {
+  const last = BASE_SIDE - 1
+  const w = xs.index.length
+  for (let j = 0; j < ys.index.length; j++) {
+    const y0 = ys.index[j]!
+    const fy = ys.frac[j]!
+    const ra = (y0 < 0 ? 0 : Math.min(y0, last)) * BASE_SIDE
+    const rb = (y0 + 1 < 0 ? 0 : Math.min(y0 + 1, last)) * BASE_SIDE
+    for (let i = 0; i < w; i++) {
+      const x0 = xs.index[i]!
+      const fx = xs.frac[i]!
+      const xa = x0 < 0 ? 0 : Math.min(x0, last)
+      const xb = x0 + 1 < 0 ? 0 : Math.min(x0 + 1, last)
+      const top = b[ra + xa]! + (b[ra + xb]! - b[ra + xa]!) * fx
+      const bottom = b[rb + xa]! + (b[rb + xb]! - b[rb + xa]!) * fx
+      out[j * w + i] = top + (bottom - top) * fy
+    }
+  }
+  return out
 }
 
-/** The view that undoes a named view ('zoom 0.9' ↔ 'zoom 1.1', shifts reversed). */
-export const inverseView = (name: string): string => DEF_BY_NAME.get(name)?.inverse ?? name
+const gridScratch = new Float32Array(72)
+
+/** Where a named view of an image samples it, as an alignment (the start of the pair's alignment search, src/audit/alignPair.ts). */
+export function viewAlignment(name: string): Alignment {
+  const mirrored = name.startsWith('mirrored')
+  const plain = name === 'mirrored' ? 'identity' : mirrored ? name.slice('mirrored '.length) : name
+  const rect = DEF_BY_NAME.get(plain)?.rect ?? { x0: 0, y0: 0, x1: BASE_SIDE, y1: BASE_SIDE }
+  const scale = (rect.x1 - rect.x0) / BASE_SIDE
+  const half = BASE_SIDE / 2
+  // read mirrored, the view's frame point X shows its point 32 − X: the same offset with the mirror flag
+  return { dx: rect.x0 + half * scale - half, dy: rect.y0 + half * scale - half, scale, mirrored }
+}
 
 /** The image as it is: its dHash and thumbnail, and its 32×32 base (rounded), from which any view of it can be cut again. */
 export interface ImageSignature {
@@ -238,32 +317,40 @@ export interface ImageSignature {
   base: Uint8Array
 }
 
-/** The image's own signature and every view to query the index with (identity first, mirrored last). */
-export function imageViews(image: RawImage): { signature: ImageSignature; views: View[] } {
+/** The image's own signature and every view to query the index with (VIEW_NAMES order). */
+export function imageViews(image: RawImage): { signature: ImageSignature; views: ViewSet } {
   const base = baseOf(image)
-  const views: View[] = VIEW_DEFS.map((def, k) => {
-    let thumb: Float32Array | undefined
-    const w = VIEW_WEIGHTS[k]!
-    const thumbOf = (): Float32Array =>
-      (thumb ??= normalise(
-        resampleInto(base, BASE_SIDE, w.thumb[0], w.thumb[1], new Float32Array(THUMB_SIDE * THUMB_SIDE), rowScratch),
-      ))
-    return {
-      name: def.name,
-      hash: dHashOfGrid(resampleInto(base, BASE_SIDE, w.grid[0], w.grid[1], gridScratch, rowScratch), false),
-      thumb: thumbOf,
+  const forGrid = blurred(base, GRID_BLUR)
+  let forThumb: Float32Array | undefined
+  const n = VIEW_DEFS.length
+  const hashes = new Uint32Array(4 * n)
+  for (let k = 0; k < n; k++) {
+    const p = VIEW_POINTS[k]!
+    const grid = sampleGrid(forGrid, p.gridX, p.gridY, gridScratch)
+    dHashInto(grid, false, hashes, 2 * k)
+    dHashInto(grid, true, hashes, 2 * (n + k))
+  }
+  const thumbs: Array<Float32Array | undefined> = new Array(2 * n)
+  const thumb = (k: number): Float32Array => {
+    let t = thumbs[k]
+    if (!t) {
+      if (k >= n) t = mirrorThumb(thumb(k - n))
+      else {
+        const p = VIEW_POINTS[k]!
+        forThumb ??= blurred(base, THUMB_BLUR)
+        t = normalise(sampleGrid(forThumb, p.thumbX, p.thumbY, new Float32Array(THUMB_SIDE * THUMB_SIDE)))
+      }
+      thumbs[k] = t
     }
-  })
-  const identity = views[0]!
-  let mirrored: Float32Array | undefined
-  const mirrorHash = dHashOfGrid(
-    resampleInto(base, BASE_SIDE, VIEW_WEIGHTS[0]!.grid[0], VIEW_WEIGHTS[0]!.grid[1], gridScratch, rowScratch),
-    true,
-  )
-  views.push({ name: 'mirrored', hash: mirrorHash, thumb: () => (mirrored ??= mirrorThumb(identity.thumb())) })
+    return t
+  }
   return {
-    signature: { hash: identity.hash, thumb: identity.thumb(), base: Uint8Array.from(base, (v) => Math.round(v)) },
-    views,
+    signature: {
+      hash: [hashes[0]!, hashes[1]!],
+      thumb: thumb(0),
+      base: Uint8Array.from(base, (v) => Math.round(v)),
+    },
+    views: { hashes, thumb },
   }
 }
 

@@ -5,20 +5,35 @@
  * distance D agree to within ⌊D/4⌋ bits on at least one chunk, so probing every 16-bit key within
  * that radius of each chunk finds every stored hash within D. Images are added one by one; each
  * new image queries the index with every view of itself (as it is, shifted, zoomed, mirrored:
- * src/audit/imageSignature.ts) before it is stored, so every pair is met once. Each candidate
- * within D is then CONFIRMED by the correlation of the view's thumbnail with the stored image's,
- * which is what tells a re-saved copy of one picture from a different face with the same layout.
- * Pairs found through the mirrored view are reported as their own kind. Thresholds and their
- * calibration: docs/detectors.md (tools/bench/audit-calibration.mjs).
+ * src/audit/imageSignature.ts) before it is stored, so every pair is met once. A candidate whose
+ * view thumbnail correlates with the stored image's at NEAR_PREFILTER or more is ALIGNED and
+ * tone-mapped (src/audit/alignPair.ts) and CONFIRMED by the correlation after that and a bound on
+ * how local the remaining difference is, which is what tells a re-saved copy of one picture from a
+ * different face with the same layout. Pairs of mirror images are reported as their own kind; every
+ * pair carries its transformation class. Thresholds and their calibration: docs/detectors.md
+ * (tools/bench/audit-calibration.mjs).
  */
-import { inverseView, popcount32, similarity, viewThumb, type ImageSignature, type View } from './imageSignature.js'
+import { alignPair, transformationOf, type Alignment, type Transformation } from './alignPair.js'
+import {
+  MIRRORED_VIEW,
+  VIEW_NAMES,
+  popcount32,
+  similarity,
+  viewAlignment,
+  type ImageSignature,
+  type ViewSet,
+} from './imageSignature.js'
 
 /** Candidate rule: dHash Hamming distance of the image (or its mirror) at most this many bits … */
-export const NEAR_MAX_DISTANCE = 7
-/** … or of one of its shifted or zoomed views at most this many (a view that undoes a copy's shift or zoom lands within a few bits). */
+export const NEAR_MAX_DISTANCE = 3
+/** … or of one of its shifted, zoomed or mirrored views at most this many (a view that undoes a copy's shift or zoom lands within a few bits; 3 bits means one 16-bit chunk matches exactly, which keeps the index probes few). */
 const NEAR_VIEW_MAX_DISTANCE = 3
-/** Confirmation rule: thumbnail correlation (best over ±1 thumbnail-pixel shifts) at least this. */
-export const NEAR_MIN_SIMILARITY = 0.995
+/** Confirmation rule: correlation after alignment and tone mapping (src/audit/alignPair.ts) at least this. */
+export const NEAR_MIN_SIMILARITY = 0.99
+/** … and no 3×3-cell window of what is left after alignment and tone mapping holds more than this share of the earlier image's variance (a changed mouth or brow is local; a re-save's loss is spread). */
+export const NEAR_MAX_LOCAL_RESIDUAL = 0.25
+/** A candidate is aligned only when its view's thumbnail correlation (best over ±1 thumbnail pixel) reaches this: the cheap filter before the search. */
+export const NEAR_PREFILTER = 0.93
 
 export interface NearMatch {
   /** Index of the earlier image (order of add()). */
@@ -28,11 +43,13 @@ export interface NearMatch {
   distance: number
   similarity: number
   view: string
+  transformation: Transformation
+  /** How the newer image lies on the earlier one (base pixels: BASE_SIDE across). */
+  alignment: Alignment
+  toneChange: number
 }
 
 const CHUNKS = 4
-/** The inverse-view check runs only for pairs whose forward similarity is within this of the bar (the two differ by a lost border). */
-const INVERSE_MARGIN = 0.1
 
 /** The 16-bit masks with at most `radius` bits set. */
 function masksWithin(radius: number): Uint16Array {
@@ -55,6 +72,8 @@ export class NearDuplicateIndex {
   readonly minSimilarity: number
   /** Candidate pairs within the distance (each confirmed or not). */
   candidates = 0
+  /** Candidates that passed the cheap filter and were aligned. */
+  aligned = 0
   private readonly masks: Uint16Array
   private readonly viewMasks: Uint16Array
   /** Per chunk, per 16-bit key: the stored images whose hash has that key there. */
@@ -82,15 +101,15 @@ export class NearDuplicateIndex {
 
   /** The stored images within `limit` bits of one hash (each once), with their distance. */
   private probe(
-    hash: readonly [number, number],
+    qh: number,
+    ql: number,
     masks: Uint16Array,
     limit: number,
     visit: (j: number, distance: number) => void,
   ): void {
     const stamp = ++this.stamp
-    const [qh, ql] = hash
     for (let c = 0; c < CHUNKS; c++) {
-      const key = chunkOf(hash, c)
+      const key = (c < 2 ? qh >>> (16 * (1 - c)) : ql >>> (16 * (3 - c))) & 0xffff
       const table = this.buckets[c]!
       for (const m of masks) {
         const bucket = table[key ^ m]
@@ -105,37 +124,41 @@ export class NearDuplicateIndex {
     }
   }
 
-  /** Matches of a new image among the stored ones (the most similar view per stored image), then stores it. */
-  add(signature: ImageSignature, views: readonly View[]): NearMatch[] {
+  /** Matches of a new image among the stored ones (the best alignment per stored image), then stores it; without views it is only stored. */
+  add(signature: ImageSignature, views?: ViewSet): NearMatch[] {
     const best = new Map<number, NearMatch>()
-    for (const view of views) {
-      const kind = view.name === 'mirrored' ? 'mirrored' : 'near'
-      const whole = view.name === 'identity' || view.name === 'mirrored'
+    /** Per stored image: the best view thumbnail correlation already aligned (a view no closer is not aligned again). */
+    const tried = new Map<number, number>()
+    const count = views ? VIEW_NAMES.length : 0
+    for (let k = 0; k < count; k++) {
+      const v = views!
+      const whole = k === 0 || k === MIRRORED_VIEW
       const limit = whole ? this.maxDistance : this.viewMaxDistance
-      this.probe(view.hash, whole ? this.masks : this.viewMasks, limit, (j, distance) => {
-        const previous = best.get(j)
-        if (previous?.kind === 'near' && kind === 'mirrored') return
+      this.probe(v.hashes[2 * k]!, v.hashes[2 * k + 1]!, whole ? this.masks : this.viewMasks, limit, (j, distance) => {
+        if ((best.get(j)?.similarity ?? -2) >= 0.999) return
         this.candidates += 1
         const stored = this.stored[j]!
-        // both ways: this image's view against the stored image, and this image against the stored image's inverse view
-        // (a copy that was zoomed in or shifted lost a border, which only the original's view reproduces)
-        let sim = similarity(view.thumb(), stored.thumb, this.minSimilarity)
+        const quick = similarity(v.thumb(k), stored.thumb, NEAR_PREFILTER)
+        if (quick < Math.min(NEAR_PREFILTER, this.minSimilarity) || quick <= (tried.get(j) ?? -2)) return
+        tried.set(j, quick)
+        this.aligned += 1
+        const match = alignPair(stored.base, signature.base, viewAlignment(VIEW_NAMES[k]!))
+        const previous = best.get(j)
         if (
-          kind === 'near' &&
-          view.name !== 'identity' &&
-          sim < this.minSimilarity &&
-          sim > this.minSimilarity - INVERSE_MARGIN
-        )
-          sim = Math.max(
-            sim,
-            similarity(views[0]!.thumb(), viewThumb(stored.base, inverseView(view.name)), this.minSimilarity),
-          )
-        // the best view decides; a pair confirmed as it is beats a mirrored one
-        if (
-          sim >= this.minSimilarity &&
-          (!previous || (kind === 'near' && previous.kind === 'mirrored') || sim > previous.similarity)
+          match.similarity >= this.minSimilarity &&
+          match.localResidual <= NEAR_MAX_LOCAL_RESIDUAL &&
+          (!previous || match.similarity > previous.similarity)
         ) {
-          best.set(j, { other: j, kind, distance, similarity: sim, view: view.name })
+          best.set(j, {
+            other: j,
+            kind: match.alignment.mirrored ? 'mirrored' : 'near',
+            distance,
+            similarity: match.similarity,
+            view: VIEW_NAMES[k]!,
+            transformation: transformationOf(match),
+            alignment: match.alignment,
+            toneChange: match.toneChange,
+          })
         }
       })
     }

@@ -19,14 +19,28 @@ const auditItemSchema = z.object({
   fold: z.number().int().positive().optional(),
 })
 
+/**
+ * What was done to the newer image of a near pair, the strongest that applies in this order (src/audit/alignPair.ts,
+ * docs/detectors.md): 'mirror' (left-right mirrored), 'scale' (zoomed or cropped and resized, ≥ 3 %), 'shift'
+ * (moved by ≥ 0.75 px of a 48 px face), 'photometric' (brightness, contrast or gamma: the fitted tone curve is ≥ 4
+ * gray levels from the identity), 'jpeg/blur' (none of these: re-encoded, softened or otherwise re-saved).
+ */
+export const TRANSFORMATION_CLASSES = ['mirror', 'scale', 'shift', 'photometric', 'jpeg/blur'] as const
+
 const nearDuplicatePairSchema = z.object({
   crossSplit: z.boolean(),
   /** 'near': the same picture re-saved (re-encoded, brighter, shifted, rescaled); 'mirrored': a left-right mirrored copy. */
   kind: z.enum(['near', 'mirrored']),
   /** dHash Hamming distance of the view that matched. */
   distance: count,
-  /** Thumbnail correlation that confirmed the pair. */
+  /** Correlation that confirmed the pair (after aligning b to a and mapping b's tone onto a's). */
   similarity: z.number(),
+  /** The transformation class b matched a through (documents written before this field have none). */
+  transformation: z.enum(TRANSFORMATION_CLASSES).optional(),
+  /** How b lies on a: b's content is shifted by (dxPx, dyPx) pixels of a and zoomed by `scale`; mirrored: b is a's mirror image. */
+  alignment: z.object({ dxPx: z.number(), dyPx: z.number(), scale: z.number(), mirrored: z.boolean() }).optional(),
+  /** Mean absolute change of the tone curve that maps b's gray levels onto a's (8-bit levels). */
+  toneChangeLevels: z.number().optional(),
   a: auditItemSchema,
   b: auditItemSchema,
 })
@@ -52,6 +66,10 @@ export const auditDocumentSchema = z.object({
     nearMaxDistance: count,
     nearMinSimilarity: z.number(),
     nearCandidates: count,
+    /** Candidates that passed the cheap thumbnail filter and were aligned (documents before this field have none). */
+    nearAligned: count.optional(),
+    /** Per transformation class: confirmed near pairs. */
+    nearPairsByTransformation: z.record(z.enum(TRANSFORMATION_CLASSES), count).optional(),
     folds: z.object({ folds: z.number().int().positive(), rule: z.string() }).optional(),
   }),
   /** Groups of samples with identical decoded pixels (crossSplit: the group spans more than one split), items in natural id order. */

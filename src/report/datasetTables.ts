@@ -78,6 +78,14 @@ export function renderAudit(result: AuditResult, top = 10, output?: string): str
     `near duplicates: ${result.nearDuplicates.length - mirrored} re-saved and ${mirrored} mirrored cop(ies), ${result.crossSplitNear} across splits ` +
       `(${result.method.nearCandidates} candidates within ${result.method.nearMaxDistance} bits, confirmed at similarity ≥ ${result.method.nearMinSimilarity})`,
   ]
+  const byClass = result.method.nearPairsByTransformation
+  if (byClass && result.nearDuplicates.length > 0)
+    lines.push(
+      `near pairs by transformation: ${Object.entries(byClass)
+        .filter(([, n]) => n > 0)
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', ')}`,
+    )
   if (result.splitPairs.length > 0) {
     const table = new Table({ head: ['splits', 'exact groups', 'near pairs', 'mirrored pairs'] })
     for (const p of result.splitPairs)
@@ -104,7 +112,7 @@ export function renderAudit(result: AuditResult, top = 10, output?: string): str
       `Closest near pairs (${near.length} of ${result.nearDuplicates.length}):`,
       ...near.map(
         (p) =>
-          `  ${p.crossSplit ? '[cross-split] ' : ''}${item(p.a)}  ${p.kind === 'mirrored' ? '~mirror~' : '~'}  ${item(p.b)}  (similarity ${p.similarity.toFixed(3)}, ${p.distance} bits)`,
+          `  ${p.crossSplit ? '[cross-split] ' : ''}${item(p.a)}  ${p.kind === 'mirrored' ? '~mirror~' : '~'}  ${item(p.b)}  (similarity ${p.similarity.toFixed(3)}${p.transformation ? `, ${p.transformation}` : ''}, ${p.distance} bits)`,
       ),
     )
   }

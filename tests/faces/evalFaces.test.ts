@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FIXTURES, runJson, tempDir } from '../helpers/cli.js'
@@ -64,6 +64,29 @@ describe('eval --faces', () => {
     expect(again.json.dataset.digest).toBe(json.dataset.digest)
     expect(again.json.metrics).toEqual(json.metrics)
     expect(again.json.failures).toEqual(json.failures)
+  })
+
+  it('a folder of full-frame photos (class folders) is evaluated on detected faces, each frame without one named', () => {
+    const folder = tempDir('ferbench-photos-')
+    const frames = Object.keys(
+      JSON.parse(readFileSync(path.join(FRAMES, 'boxes.json'), 'utf8')) as Record<string, unknown>,
+    )
+    frames.forEach((file, i) => {
+      const label = i % 2 === 0 ? 'happy' : 'neutral'
+      mkdirSync(path.join(folder, 'test', label), { recursive: true })
+      copyFileSync(path.join(FRAMES, file), path.join(folder, 'test', label, file.replace('.tiff', '.tif')))
+    })
+    const { status, json } = runJson<EvalJson>(
+      ['eval', '--model', ORACLE, '--dataset', 'folder', '--data', folder, '--faces', 'detect'],
+      { env: { FERBENCH_CACHE_DIR: tempDir('ferbench-cache-') } },
+    )
+    expect(status).toBe(7)
+    expect(json.dataset.faces!.samples).toBe(frames.length)
+    expect(json.dataset.samples + json.failures.length).toBe(frames.length)
+    for (const file of NO_FACE)
+      expect(json.failures.find((f) => f.source.endsWith(file.replace('.tiff', '.tif')))?.error, file).toMatch(
+        /no face detected/,
+      )
   })
 
   it('none and dataset are recorded; on CK+ none feeds whole frames instead of the landmarks crop (another digest)', () => {

@@ -101,19 +101,34 @@ function startWorker(): InProcessCli {
   return { worker, port: port1, signal }
 }
 
+let lastRequest = 0
+
+/**
+ * Posts the command to the worker and blocks until the answer with its id arrives. The worker bumps
+ * `signal` after each answer it posts; answers to an earlier request (one that gave up) are dropped,
+ * so a late answer can never be taken for the next command's.
+ */
 function runInProcess(args: readonly string[], env: NodeJS.ProcessEnv): CliRun {
   cli ??= startWorker()
   const { port, signal } = cli
-  Atomics.store(signal, 0, 0)
-  port.postMessage({ args: [...args], env: { NO_COLOR: '1', ...env } })
-  if (Atomics.wait(signal, 0, 0, IN_PROCESS_LIMIT_MS) === 'timed-out') {
-    void cli.worker.terminate()
-    cli = undefined
-    throw new Error(
-      `ferbench ${args.join(' ')}: no answer from the in-process run within ${IN_PROCESS_LIMIT_MS / 1000} s`,
-    )
+  const id = ++lastRequest
+  let seen = Atomics.load(signal, 0)
+  port.postMessage({ id, args: [...args], env: { NO_COLOR: '1', ...env } })
+  const deadline = performance.now() + IN_PROCESS_LIMIT_MS
+  for (;;) {
+    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+      const answer = m.message as { id: number; run: CliRun }
+      if (answer.id === id) return answer.run
+    }
+    const left = deadline - performance.now()
+    if (left <= 0) {
+      void cli.worker.terminate()
+      cli = undefined
+      throw new Error(
+        `ferbench ${args.join(' ')}: no answer from the in-process run within ${IN_PROCESS_LIMIT_MS / 1000} s`,
+      )
+    }
+    Atomics.wait(signal, 0, seen, left)
+    seen = Atomics.load(signal, 0)
   }
-  const answer = receiveMessageOnPort(port)
-  if (!answer) throw new Error(`ferbench ${args.join(' ')}: the in-process run signalled but sent no result`)
-  return answer.message as CliRun
 }

@@ -1,7 +1,7 @@
 // The worker thread behind tests/helpers/cli.ts runCli: runs the built CLI (dist/, through oclif's
 // run() and handle(), as bin/run.js does) in process, one command at a time, and answers each
-// request with its exit status, stdout and stderr. The test thread blocks on `signal` (Atomics.wait)
-// until the answer is posted, so runCli stays synchronous. Process-global state a command may touch
+// request with its id, exit status, stdout and stderr. The test thread blocks on `signal` (Atomics.wait,
+// bumped after each answer) until the answer is posted, so runCli stays synchronous. Process-global state a command may touch
 // is reset around every run: process.exitCode, process.argv, environment, signal and exit listeners.
 import { createRequire } from 'node:module'
 import { workerData } from 'node:worker_threads'
@@ -81,7 +81,7 @@ async function runOnce({ args, env }) {
 
 port.on('message', async (request) => {
   const result = await runOnce(request)
-  port.postMessage(result)
-  Atomics.store(signal, 0, 1)
+  port.postMessage({ id: request.id, run: result })
+  Atomics.add(signal, 0, 1)
   Atomics.notify(signal, 0)
 })

@@ -1,52 +1,62 @@
 #!/usr/bin/env node
-// Speed of `ferbench datasets audit` on a FER2013-sized file: 35,887 rows (28,709 Training, 3,589
-// PublicTest, 3,589 PrivateTest) of realistic synthetic 48×48 faces (tools/fixtures/synthFace.ts:
-// one layout, smooth shading — more alike than real FER2013 faces: 1.5 % of their pairs are within
-// dHash distance 10, against about 0.25 % on a real FER2013 test file), with 100 exact and 100
-// re-saved (JPEG 75 + 1 px shift) copies planted across splits. Build first (`npm run tools`).
+// Speed and recall of `ferbench datasets audit` together, on a FER2013-sized file: 35,887 rows (28,709 Training,
+// 3,589 PublicTest, 3,589 PrivateTest) of realistic synthetic 48×48 faces, one person per row
+// (tools/bench/lib/audit-resaves.mjs: 3-D shading, 1/f texture, hair, pose, light, JPEG as FER2013's), with
+// copies of Training rows planted in the test rows: 100 exact copies and, per transformation class
+// (photometric, shift, scale, jpeg/blur, mirror, combined, each at the strength the calibration states), 50
+// re-saves. Build first (`npm run tools`).
 //
-//   node tools/bench/audit-speed.mjs [--rows 35887]
+//   node tools/bench/audit-speed.mjs [--rows 35887] [--seed 35887] [--no-cli]
 //
-// Times auditDataset() (what the command runs: CSV read, decode, sha256, views, index, confirmation)
-// in this process (wall and CPU seconds: on a shared machine the CPU time is what the audit costs),
-// and `ferbench datasets audit --json` as a child process; prints the wall times,
-// the candidate and pair counts, whether every planted copy was found and how many other pairs were
-// reported, and the load average. The CSV is written once to tools/bench/out/audit-speed/ (git-ignored).
+// Times auditDataset() (what the command runs: CSV read, decode, sha256, views, index, alignment) in this
+// process (wall and CPU seconds: on a shared machine the CPU time is what the audit costs), and
+// `ferbench datasets audit --json` as a child process; prints the wall times, candidate and aligned counts,
+// the planted copies found per class (and with the right class), the other pairs reported (every row is
+// another person: each is a false pair), and the load average. The CSV is written once to
+// tools/bench/out/audit-speed/ (git-ignored).
 import { execFileSync } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { jpegRoundTrip, seededRandom, shift, synthFace } from './lib/audit-pairs.mjs'
+import { RESAVES, seededRandom, syntheticFace } from './lib/audit-resaves.mjs'
 import { ROOT, opt } from './lib/cli.mjs'
 
 const { auditDataset } = await import(path.join(ROOT, 'dist/audit/auditDataset.js'))
 const { machineInfo } = await import(path.join(ROOT, 'dist/identity/provenance.js'))
 const rows = Number(opt('rows', '35887'))
+const seed = Number(opt('seed', '35887'))
 const OUT = path.join(ROOT, 'tools', 'bench', 'out', 'audit-speed')
 mkdirSync(OUT, { recursive: true })
-const file = path.join(OUT, `fer2013-faces-${rows}.csv`)
-const usage = (row) => (row <= rows * 0.8 ? 'Training' : row <= rows * 0.9 ? 'PublicTest' : 'PrivateTest')
-// planted: row k·step (Training) copied to a test row
-const PLANTS = 200
-const step = Math.floor((rows * 0.8) / PLANTS)
-const plantedCopyRow = (k) => Math.floor(rows * 0.8) + 1 + k * Math.floor((rows * 0.2) / PLANTS)
+const file = path.join(OUT, `fer2013-realistic-${rows}-${seed}.csv`)
+const trainingRows = Math.floor(rows * 0.8)
+const usage = (row) => (row <= trainingRows ? 'Training' : row <= Math.floor(rows * 0.9) ? 'PublicTest' : 'PrivateTest')
+
+// planted: copy k of kind K takes Training row source(k) into test row target(k)
+const kinds = ['exact', ...Object.keys(RESAVES)]
+const perKind = (kind) => (kind === 'exact' ? 100 : 50)
+const plants = kinds.flatMap((kind) => Array.from({ length: perKind(kind) }, () => kind))
+const testRows = rows - trainingRows
+const step = Math.floor(trainingRows / plants.length)
+const targetStep = Math.floor(testRows / plants.length)
+const planted = plants.map((kind, k) => ({ kind, source: 1 + k * step, target: trainingRows + 1 + k * targetStep }))
 
 if (!existsSync(file)) {
-  const random = seededRandom(35_887)
-  const faces = new Map()
+  const random = seededRandom(seed)
+  const bySource = new Map(planted.map((p) => [p.source, p]))
+  const byTarget = new Map(planted.map((p) => [p.target, p]))
+  const kept = new Map()
   const out = createWriteStream(`${file}.tmp`)
   const write = (s) => (out.write(s) ? Promise.resolve() : new Promise((r) => out.once('drain', r)))
   await write('emotion,pixels,Usage\n')
-  const copies = new Map(Array.from({ length: PLANTS }, (_, k) => [plantedCopyRow(k), (k + 1) * step]))
   for (let row = 1; row <= rows; row++) {
-    let face
-    const source = copies.get(row)
-    if (source !== undefined) {
-      const original = faces.get(source)
-      face = source / step <= PLANTS / 2 ? original : await jpegRoundTrip(shift(original, 1, 0), 75)
-    } else face = synthFace(random)
-    if ([...copies.values()].includes(row)) faces.set(row, face)
-    await write(`${row % 7},${face.data.join(' ')},${usage(row)}\n`)
+    const p = byTarget.get(row)
+    const face = p
+      ? p.kind === 'exact'
+        ? kept.get(p.source)
+        : await RESAVES[p.kind].make(kept.get(p.source), random)
+      : await syntheticFace(random)
+    if (bySource.has(row)) kept.set(row, face)
+    await write(`${row % 7},${Array.from(face.data).join(' ')},${usage(row)}\n`)
   }
   await new Promise((r) => out.end(r))
   renameSync(`${file}.tmp`, file)
@@ -56,37 +66,53 @@ const load = [os.loadavg()[0]]
 let t0 = performance.now()
 const cpu0 = process.cpuUsage()
 const result = await auditDataset({ dataset: 'fer2013', data: file })
-const inProcessS = (performance.now() - t0) / 1000
+const inProcessSeconds = (performance.now() - t0) / 1000
 const cpu = process.cpuUsage(cpu0)
-const inProcessCpuS = (cpu.user + cpu.system) / 1e6
+const inProcessCpuSeconds = (cpu.user + cpu.system) / 1e6
 load.push(os.loadavg()[0])
-t0 = performance.now()
-execFileSync(
-  process.execPath,
-  [path.join(ROOT, 'bin', 'run.js'), 'datasets', 'audit', '--dataset', 'fer2013', '--data', file, '--json'],
-  { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'inherit'] },
-)
-const cliS = (performance.now() - t0) / 1000
-load.push(os.loadavg()[0])
+let cliSeconds
+if (!process.argv.includes('--no-cli')) {
+  t0 = performance.now()
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'bin', 'run.js'), 'datasets', 'audit', '--dataset', 'fer2013', '--data', file, '--json'],
+    { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  cliSeconds = (performance.now() - t0) / 1000
+  load.push(os.loadavg()[0])
+}
 
-const want = new Set(Array.from({ length: PLANTS }, (_, k) => `row-${(k + 1) * step} row-${plantedCopyRow(k)}`))
-const exactFound = result.exactDuplicates.filter(
-  (g) => g.items.length === 2 && want.has(`${g.items[0].id} ${g.items[1].id}`),
-).length
-const nearFound = result.nearDuplicates.filter((p) => want.has(`${p.a.id} ${p.b.id}`)).length
+const key = (a, b) => `${a} ${b}`
+const want = new Map(planted.map((p) => [key(`row-${p.source}`, `row-${p.target}`), p]))
+const found = Object.fromEntries(kinds.map((k) => [k, { found: 0, of: perKind(k), classRight: 0 }]))
+for (const g of result.exactDuplicates) {
+  const p = g.items.length === 2 && want.get(key(g.items[0].id, g.items[1].id))
+  if (p && p.kind === 'exact') found.exact.found += 1
+}
+let otherNearPairs = 0
+for (const pair of result.nearDuplicates) {
+  const p = want.get(key(pair.a.id, pair.b.id))
+  if (!p || p.kind === 'exact') {
+    otherNearPairs += 1
+    continue
+  }
+  found[p.kind].found += 1
+  if (p.kind === 'combined' || pair.transformation === p.kind) found[p.kind].classRight += 1
+}
 const summary = {
   rows,
+  seed,
   samples: result.samples,
-  inProcessSeconds: inProcessS,
-  inProcessCpuSeconds: inProcessCpuS,
-  cliSeconds: cliS,
+  inProcessSeconds,
+  inProcessCpuSeconds,
+  cliSeconds,
   nearCandidates: result.method.nearCandidates,
+  nearAligned: result.method.nearAligned,
   exactGroups: result.exactDuplicates.length,
   nearPairs: result.nearDuplicates.length,
-  plantedExactFound: `${exactFound}/${PLANTS / 2}`,
-  plantedNearFound: `${nearFound}/${PLANTS / 2}`,
-  otherExactGroups: result.exactDuplicates.length - exactFound,
-  otherNearPairs: result.nearDuplicates.length - nearFound,
+  planted: found,
+  otherExactGroups: result.exactDuplicates.length - found.exact.found,
+  otherNearPairs,
   loadAverage1m: load,
   machine: machineInfo(),
 }

@@ -28,7 +28,8 @@ export default class DatasetsAudit extends FerbenchCommand {
     'Find exact duplicate images (same decoded pixels) and re-saved or mirrored copies across splits, folds and subjects.'
   static override description =
     'A test image that also sits in training inflates accuracy. Exact: sha256 of the decoded pixels. Near: perceptual-hash candidates (dHash of the image and of ' +
-    `its shifted, zoomed and mirrored views within --max-distance bits, default ${NEAR_MAX_DISTANCE}, found through an index) confirmed by thumbnail correlation ≥ --min-similarity (default ${NEAR_MIN_SIMILARITY}). ` +
+    `its shifted, zoomed and mirrored views within --max-distance bits, default ${NEAR_MAX_DISTANCE}, found through an index), aligned (shift, scale, mirror) and tone-mapped, ` +
+    `confirmed by correlation ≥ --min-similarity (default ${NEAR_MIN_SIMILARITY}); each pair names its transformation class (mirror, scale, shift, photometric, jpeg/blur). ` +
     'The terminal shows a summary (counts per pair of splits, the closest pairs); --json and --output carry the full lists. Calibrated precision and recall: docs/detectors.md. ' +
     'Images that fail to decode are listed in failures (exit code 7).'
   static override examples = [
@@ -45,13 +46,13 @@ export default class DatasetsAudit extends FerbenchCommand {
       "datasets with subjects: the subject-independent folds to check (default: the dataset's own, e.g. CK+ 10)",
     ),
     'max-distance': Flags.integer({
-      description: `near candidates: dHash Hamming distance of some view at most this (0–64; larger finds more, slower)`,
+      description: `near candidates: dHash Hamming distance of the image or its mirror at most this (0–64; larger finds more, slower; other views: at most 3)`,
       default: NEAR_MAX_DISTANCE,
       min: 0,
       max: 64,
     }),
     'min-similarity': Flags.string({
-      description: `near confirmation: thumbnail correlation at least this (−1 to 1; lower reports more pairs)`,
+      description: `near confirmation: correlation after alignment and tone mapping at least this (−1 to 1; lower reports more pairs)`,
       default: String(NEAR_MIN_SIMILARITY),
     }),
     top: Flags.integer({
