@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium } from 'playwright-core'
@@ -34,7 +35,14 @@ describe.skipIf(!CHROMIUM)(
   `leaderboard HTML in a real headless browser (${CHROMIUM ?? 'chromium not installed: apt-get install chromium'})`,
   () => {
     it('loads offline with no console errors, one measured mark per row and axis, sortable table; screenshot taken', async () => {
-      const browser = await chromium.launch({ executablePath: CHROMIUM!, args: ['--no-sandbox'] })
+      // Chromium puts a unix socket (at most 107 bytes of path) under TMPDIR: from a long temp folder
+      // (tools/ci/elsewhere.sh) it aborts at start, so it gets /tmp there; the page is what is tested
+      const tmp = os.tmpdir().length > 60 && existsSync('/tmp') ? '/tmp' : os.tmpdir()
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM!,
+        args: ['--no-sandbox'],
+        env: { ...process.env, TMPDIR: tmp },
+      })
       try {
         const page = await browser.newPage({ viewport: { width: 1300, height: 900 } })
         const problems: string[] = []
