@@ -8,7 +8,7 @@ import { reportFormats } from '../report/render.js'
 import { writeReports } from '../cli/reportFlags.js'
 import { modelFlags } from '../cli/flags/model.js'
 import { runnerFlags } from '../cli/flags/runner.js'
-import { adapterFlags, dataFlags, foldFlags, imageLimitFlags } from '../cli/flags/dataset.js'
+import { adapterFlags, dataFlags, faceFlags, foldFlags, imageLimitFlags } from '../cli/flags/dataset.js'
 import { concurrencyFlag, scoringFlags, strictFlag } from '../cli/flags/evaluation.js'
 import { formatFlag, outputFlag, reportFlag } from '../cli/flags/output.js'
 import { writeFileAtomic } from '../base/atomicWrite.js'
@@ -68,6 +68,7 @@ export default class Robust extends FerbenchCommand {
     strict: strictFlag,
     concurrency: concurrencyFlag,
     ...imageLimitFlags,
+    ...faceFlags,
     shard: Flags.string({
       description:
         'evaluate one part i/n (1-based) of the split, chosen by a hash of the sample id, under every condition; combine with `ferbench merge`',

@@ -185,7 +185,7 @@ export const machineSchema = z.object({
 
 /** A sample that could not be read, decoded or run: it is left out of the metrics and listed. */
 /** `dataset.faces`: the face mode, and for `detect` the detector, its thresholds, the crop rule and the counts. */
-const facesSchema = z.object({
+export const facesSchema = z.object({
   mode: z.enum(['dataset', 'detect', 'none']),
   detector: z.string().optional(),
   sha256: z.string().optional(),

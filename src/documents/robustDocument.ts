@@ -15,7 +15,7 @@ export const CORRUPTIONS = [
 ] as const
 export type Corruption = (typeof CORRUPTIONS)[number]
 export const SEVERITIES = [1, 2, 3, 4, 5] as const
-import { evalDocumentSchema, imagesSummarySchema, machineSchema } from './evalDocument.js'
+import { evalDocumentSchema, facesSchema, imagesSummarySchema, machineSchema } from './evalDocument.js'
 
 export const ROBUST_SCHEMA = 'ferbench/robust@1'
 
@@ -79,6 +79,8 @@ export const robustDocumentSchema = z
       digest: z.string(),
       /** As the clean pass's eval dataset.images: what the decoder did to the images. Absent in older documents. */
       images: imagesSummarySchema.optional(),
+      /** As the clean pass's eval dataset.faces (--faces): how faces were found, and how often. */
+      faces: facesSchema.optional(),
       shard: z
         .object({ index: z.number().int().positive(), count: z.number().int().positive(), hash: z.string() })
         .optional(),

@@ -159,6 +159,7 @@ function robustDocument(
       samples: clean.dataset.samples,
       digest: clean.dataset.digest,
       ...(clean.dataset.images ? { images: clean.dataset.images } : {}),
+      ...(clean.dataset.faces ? { faces: clean.dataset.faces } : {}),
       ...(clean.dataset.shard ? { shard: clean.dataset.shard } : {}),
     },
     runner: {

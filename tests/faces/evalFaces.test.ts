@@ -89,6 +89,37 @@ describe('eval --faces', () => {
       )
   })
 
+  it('robust --faces detect corrupts the detected crops and records the same faces summary as eval', () => {
+    const env = { FERBENCH_CACHE_DIR: tempDir('ferbench-cache-') }
+    const { status, json } = runJson<{
+      dataset: EvalJson['dataset']
+      clean: { samples: number }
+      results: unknown[]
+    }>(
+      [
+        'robust',
+        '--model',
+        ORACLE,
+        '--dataset',
+        'jaffe',
+        '--data',
+        FRAMES,
+        '--faces',
+        'detect',
+        '--corruptions',
+        'gaussian-blur,jpeg',
+        '--severities',
+        '1,5',
+      ],
+      { env },
+    )
+    expect(status).toBe(7)
+    const faces = json.dataset.faces!
+    expect(faces).toMatchObject({ mode: 'detect', samples: 10, detected: 7, missed: 3 })
+    expect(json.clean.samples).toBe(faces.detected)
+    expect(json.results).toHaveLength(4)
+  })
+
   it('none and dataset are recorded; on CK+ none feeds whole frames instead of the landmarks crop (another digest)', () => {
     const data = path.join(FIXTURES, 'ckplus', 'original')
     const base = ['eval', '--model', ORACLE, '--dataset', 'ckplus', '--data', data]
