@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto'
-import { createReadStream, existsSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { ensureStoreDir } from '../base/storeDir.js'
@@ -26,12 +25,6 @@ export const partialPath = (root: string, sha256: string): string => path.join(r
 /** A directory of the cache, made if missing; a path that is a file or cannot be made is exit 10, named. */
 export function ensureCacheDir(dir: string): string {
   return ensureStoreDir(dir, 'the model cache (--cache-dir, FERBENCH_CACHE_DIR)')
-}
-
-export async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
 }
 
 export function sizeOf(file: string): number | undefined {

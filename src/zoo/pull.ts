@@ -1,9 +1,10 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { writeFileAtomic } from '../base/atomicWrite.js'
+import { sha256File } from '../identity/provenance.js'
 import { FerbenchError, messageOf } from '../base/errors.js'
 import { rawPreset } from '../card/presets.js'
-import { cachedFilePath, ensureCacheDir, entryDir, partialPath, sha256OfFile, sizeOf } from './cache.js'
+import { cachedFilePath, ensureCacheDir, entryDir, partialPath, sizeOf } from './cache.js'
 import { entryBytes, modelFileOf } from './registry.js'
 import type { ZooEntry, ZooFile } from './schema.js'
 import { describeFailure, TransferRefused, transferFile } from './transfer.js'
@@ -66,7 +67,7 @@ async function settle(part: string, target: string, file: ZooFile, origin: strin
       `${origin}: ${size ?? 0} bytes where the registry pins ${file.bytes} for ${file.name}; nothing was kept`,
     )
   }
-  const actual = await sha256OfFile(part)
+  const actual = await sha256File(part)
   if (actual !== file.sha256) {
     rmSync(part, { force: true })
     throw new FerbenchError(
@@ -95,7 +96,7 @@ async function matchImports(entry: ZooEntry, from: readonly string[]): Promise<M
   for (const file of from) {
     if (sizeOf(file) === undefined)
       throw new FerbenchError('model', `${file}: --from file not found (or not a regular file)`)
-    const sha = await sha256OfFile(file)
+    const sha = await sha256File(file)
     if (!entry.files.some((f) => f.sha256 === sha)) {
       const expected = entry.files.map((f) => `${f.name} sha256 ${f.sha256} (${f.bytes} bytes)`).join('; ')
       throw new FerbenchError(
@@ -135,7 +136,7 @@ export async function pullModel(spec: PullSpec): Promise<PullResult> {
     const part = partialPath(spec.cacheDir, file.sha256)
     let source: FileSource
     let origin: string
-    const cached = sizeOf(target) === file.bytes && (await sha256OfFile(target)) === file.sha256
+    const cached = sizeOf(target) === file.bytes && (await sha256File(target)) === file.sha256
     if (cached) {
       source = 'cache'
       origin = target

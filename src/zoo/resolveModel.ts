@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
+import { sha256File } from '../identity/provenance.js'
 import { FerbenchError } from '../base/errors.js'
 import { writeFileAtomic } from '../base/atomicWrite.js'
-import { cacheRoot, cachedFilePath, cachedState, sha256OfFile } from './cache.js'
+import { cacheRoot, cachedFilePath, cachedState } from './cache.js'
 import { entryBytes, findZooEntry, modelFileOf, requireZooEntry } from './registry.js'
 import { sidecarCard, sidecarPath } from './pull.js'
 
@@ -33,7 +34,7 @@ export async function resolveModelArgument(value: string, env: NodeJS.ProcessEnv
     )
   for (const file of entry.files) {
     const cached = cachedFilePath(root, entry, file)
-    const actual = await sha256OfFile(cached)
+    const actual = await sha256File(cached)
     if (actual !== file.sha256)
       throw new FerbenchError(
         'model',

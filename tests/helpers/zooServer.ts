@@ -1,6 +1,20 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import net, { type AddressInfo } from 'node:net'
 
+/** Listens on a free loopback port; returns its URL and a close() that ends open connections too. */
+async function listen(server: http.Server): Promise<{ url: string; close(): Promise<void> }> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
 /** A loopback HTTP server for the model-pull tests: each request is recorded, then answered by `handle`. */
 export interface TestServer {
   url: string
@@ -16,17 +30,7 @@ export async function startServer(
     requests.push({ path: req.url ?? '', range: req.headers.range })
     handle(req, res, requests.length)
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  return { ...(await listen(server)), requests }
 }
 
 /** Answers a GET for `body`, honouring `Range: bytes=N-` with a 206. */
@@ -72,15 +76,5 @@ export async function startProxy(): Promise<{ url: string; seen: string[]; close
     upstream.on('error', () => client.destroy())
     client.on('error', () => upstream.destroy())
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  return { ...(await listen(server)), seen }
 }
