@@ -4,6 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import { ISOLATED } from './isolated.js'
+import SlowFirstSequencer from './sequencer.js'
 
 // Kept under tests/ so the repository's top level stays as the design card fixes it.
 export default defineConfig({
@@ -24,6 +25,8 @@ export default defineConfig({
     // the in-process CLI (tests/helpers/cli.ts) starts once per worker, not once per file. That
     // shares what one file's tests already share with each other: no test file sets process-wide
     // state (tests/architecture/isolation.test.ts checks that the ones that do are listed in tests/isolated.ts).
+    // the longest files first, whether or not vitest has durations of an earlier run (tests/sequencer.ts)
+    sequence: { sequencer: SlowFirstSequencer },
     projects: [
       { extends: true, test: { name: 'isolated', include: [...ISOLATED], isolate: true } },
       {
