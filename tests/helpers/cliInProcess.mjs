@@ -42,6 +42,12 @@ export async function runOnce({ args, env }) {
   const envBefore = { ...process.env }
   const argvBefore = process.argv
   const listenersBefore = new Map(LISTENED.map((e) => [e, process.listeners(e)]))
+  // what the run leaves on stdout and stderr (oclif's flush() adds a 'drain' listener that stays
+  // when the write it waits for returns at once): removed after it, or they pile up run after run
+  const streamListenersBefore = [process.stdout, process.stderr].map((stream) => ({
+    stream,
+    before: new Map(stream.eventNames().map((e) => [e, stream.listeners(e)])),
+  }))
   const restoreOut = capture(process.stdout, stdout)
   const restoreErr = capture(process.stderr, stderr)
   let status
@@ -76,6 +82,12 @@ export async function runOnce({ args, env }) {
     Object.assign(process.env, envBefore)
     for (const [event, before] of listenersBefore) {
       for (const listener of process.listeners(event)) if (!before.includes(listener)) process.removeListener(event, listener)
+    }
+    for (const { stream, before } of streamListenersBefore) {
+      for (const event of stream.eventNames()) {
+        const kept = before.get(event) ?? []
+        for (const listener of stream.listeners(event)) if (!kept.includes(listener)) stream.removeListener(event, listener)
+      }
     }
   }
   return { status: typeof status === 'number' ? status : Number(status), stdout: stdout.join(''), stderr: stderr.join('') }
