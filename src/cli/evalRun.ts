@@ -118,10 +118,10 @@ export class EvalSession {
   /** SIGINT/SIGTERM for the whole command, watched from the first run on: the first stops the run, a later one exits 9. */
   private interrupts: InterruptWatch | undefined
 
-  /** `batchTimeoutMs`: --batch-timeout, a setting of this run only (never stored, so a resumed run may raise it). */
+  /** `batchTimeoutMs`: --batch-timeout, `workers`: --workers; settings of this run only (never stored, so a resumed run may change them). */
   constructor(
     private readonly term: Terminal,
-    private readonly runSettings: { batchTimeoutMs?: number | undefined } = {},
+    private readonly runSettings: { batchTimeoutMs?: number | undefined; workers?: number | undefined } = {},
   ) {}
 
   private get signal(): AbortSignal {
@@ -161,6 +161,7 @@ export class EvalSession {
         onProgress: (done) => progress.update(done),
         resumeFrom,
         batchTimeoutMs: this.runSettings.batchTimeoutMs,
+        workers: this.runSettings.workers,
       })
     } catch (error) {
       if (error instanceof PartialResultError)
@@ -193,6 +194,7 @@ export class EvalSession {
         onProgress: (done) => progress.update(done),
         resumeFrom,
         batchTimeoutMs: this.runSettings.batchTimeoutMs,
+        workers: this.runSettings.workers,
       })
     } catch (error) {
       if (error instanceof CvPartialError)
@@ -245,7 +247,7 @@ export class EvalSession {
     if (given.length > 0) {
       throw usageError(
         `--resume ${file}: ${given.map((flag) => `--${flag}`).join(', ')} cannot be given with --resume; the partial result fixes them ` +
-          '(only --concurrency, --batch-timeout and the output flags --output, --predictions, --report, --format, --json may be given)',
+          '(only --concurrency, --batch-timeout, --workers and the output flags --output, --predictions, --report, --format, --json may be given)',
       )
     }
     const to = { ...outputs, output: outputs.output ?? file }

@@ -28,7 +28,7 @@ export function modelForFold(pattern: string, fold: number): string {
 }
 
 /** What an all-fold run adds to its spec: the stop signal, progress over all folds, the partial result it continues. */
-export interface CvRun extends Pick<EvalRun, 'signal' | 'onProgress' | 'batchTimeoutMs'> {
+export interface CvRun extends Pick<EvalRun, 'signal' | 'onProgress' | 'batchTimeoutMs' | 'workers'> {
   /** Continue an interrupted all-fold run from its partial result (src/eval/cvResume.ts). */
   resumeFrom?: { file: string; point: CvResumePoint; wallSeconds: number } | undefined
 }
@@ -67,6 +67,7 @@ export async function crossValidate(spec: EvalSpec, run: CvRun = {}): Promise<Cv
         {
           signal: run.signal,
           batchTimeoutMs: run.batchTimeoutMs,
+          workers: run.workers,
           onProgress,
           resumeFrom: resumeFold ? { file: resumeFrom!.file, result: resumeFold } : undefined,
         },
