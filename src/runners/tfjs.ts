@@ -4,7 +4,7 @@ import type * as tfl from '@tensorflow/tfjs-layers'
 import { messageOf, modelError } from '../base/errors.js'
 import { fileLoadHandler, isTfjsModelPath, readTfjsModelJson, type TfjsModelKind } from './tfjsModelFile.js'
 import { chooseTfjsBackend, packageVersion, tfjsBackendCandidates } from './tfjsBackends.js'
-import { loadTfjs, type Tfjs } from './tfjsModule.js'
+import { loadTfjs, loadTfjsGraph, type Tfjs } from './tfjsModule.js'
 import { createTfjsPool, defaultTfjsWorkers } from './tfjsPool.js'
 import type { Runner, RunnerFactory, RunnerInfo, RunnerOptions } from './types.js'
 
@@ -59,7 +59,7 @@ function signatureTensors(signature: unknown): Map<string, { shape: Dim[]; dtype
 /** Loads a graph or layers model.json and its shards from disk with ferbench's file IOHandler. */
 export async function loadTfjsModel(modelPath: string): Promise<LoadedModel> {
   const { kind } = readTfjsModelJson(modelPath)
-  const { core, converter: tfconv, layers: tfl } = await loadTfjs()
+  const { core, converter: tfconv } = await loadTfjsGraph()
   if (kind === 'graph') {
     let model: tfconv.GraphModel
     try {
@@ -86,6 +86,7 @@ export async function loadTfjsModel(modelPath: string): Promise<LoadedModel> {
       dispose: () => model.dispose(),
     }
   }
+  const tfl = (await loadTfjs()).layers
   let model: tfl.LayersModel
   try {
     model = await tfl.loadLayersModel(fileLoadHandler(modelPath))
@@ -176,7 +177,7 @@ export const tfjsRunnerFactory: RunnerFactory = {
       notes: typeof pool === 'string' ? [pool, ...chosen.notes] : chosen.notes,
       ...(chosen.threads !== undefined ? { threads: chosen.threads } : {}),
     }
-    return new TfjsRunner((await loadTfjs()).core, model, info, modelPath)
+    return new TfjsRunner((await loadTfjsGraph()).core, model, info, modelPath)
   },
 }
 

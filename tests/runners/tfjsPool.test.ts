@@ -74,6 +74,22 @@ describe('tfjs on worker threads: the same scores as the main thread, whatever t
     expect(pool.busyMs!).toBeGreaterThan(busyBefore)
   })
 
+  it('a batch running past the batch timeout stops its worker and fails with a model error naming the call', async () => {
+    const timed = await tfjsRunnerFactory.create(MODEL, { device: 'cpu', workers: 1, batchTimeoutMs: 1 })
+    try {
+      const error = await timed.run(batchOf(64, 7), [64, 64, 64, 1]).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(FerbenchError)
+      expect((error as FerbenchError).kind).toBe('model')
+      expect((error as FerbenchError).message).toMatch(
+        /inference call 1 \(input \[64, 64, 64, 1\]\) did not return within --batch-timeout 0\.001 s; the tfjs worker thread 1 of 1 running it was stopped/,
+      )
+      // later calls fail the same way instead of waiting on a stopped worker
+      await expect(timed.run(batchOf(1, 8), [1, 64, 64, 1])).rejects.toBe(error)
+    } finally {
+      await timed.release()
+    }
+  })
+
   it('a model tfjs cannot load fails in the workers with the main thread’s error and exit kind', async () => {
     const dir = tempDir()
     const modelDir = path.join(dir, 'broken')
