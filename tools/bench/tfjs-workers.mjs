@@ -8,15 +8,17 @@
 // model, 64×64×1, card = preset mini-xception). Backend: whatever the tfjs runner picks (tfjs/wasm
 // without tfjs-node); every variant runs on that backend. Data: a synthetic fer2013.csv of
 // --samples PrivateTest rows (48×48, seeded smooth faces + noise), resized 48→64 by the card.
-// Variants, each timed around the whole call, interleaved (the order reversed every other round):
-//   ferbench w0   : evaluate() with workers 0 — the model on the main thread, as before --workers
-//   ferbench w1   : evaluate() with one worker thread
-//   ferbench wN   : evaluate() with the default, one worker per core (N = os.availableParallelism())
+// Variants, interleaved (the order reversed every other round):
+//   ferbench w0   : `ferbench eval --workers 0 --json` as a whole process (wall from spawn to exit, CPU
+//                   of all its threads): the model on the main thread, as before --workers
+//   ferbench w1   : the same with --workers 1
+//   ferbench wN   : the same with no --workers: the default, one worker per core (N = os.availableParallelism())
 //   bare 1        : the same batches preprocessed beforehand with ferbench's own functions; a loop of
 //                   tf.tensor + GraphModel.execute + await data() + dispose on the main thread
 //   bare N        : the same loop on N worker threads (each its own backend and model), batches dealt
 //                   round-robin, N in flight: the most N engines can give without any pipeline
-// images/s = samples × runs / summed wall time; CPU = process user+system (all threads) per run.
+// images/s = samples × runs / summed wall time; CPU = user+system of all threads per run (the
+// bare loops: of this process during the loop).
 // Then (unless --no-sweep) the bare loop at batch 8, 32 and 128, and what creating and disposing
 // one batch's input tensor costs beside its inference (the "tensor reuse" question).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
@@ -25,6 +27,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { isMainThread, parentPort, Worker } from 'node:worker_threads'
 import { ROOT, opt } from './lib/cli.mjs'
+import { measure } from './lib/measure.mjs'
 
 const dist = (p) => import(path.join(ROOT, 'dist', p))
 const MODEL = path.join(ROOT, 'fixtures', 'models', 'human-emotion', 'emotion.json')
@@ -66,8 +69,6 @@ if (!isMainThread) {
 
 async function main() {
   const { seededRandom } = await dist('base/prng.js')
-  const { evaluate } = await dist('eval/evaluate.js')
-  const { evalSpec } = await dist('eval/spec.js')
   const { machineInfo } = await dist('identity/provenance.js')
   const { createDataset } = await dist('datasets/registry.js')
   const { loadCard } = await dist('card/load.js')
@@ -149,12 +150,26 @@ async function main() {
 
   let lastResult
   const ferbench = (workers) => async () => {
-    const result = await evaluate(
-      evalSpec({ model: MODEL, preset: 'mini-xception', dataset: 'fer2013', data: csv, split: 'PrivateTest', batch }),
-      workers === undefined ? {} : { workers },
-    )
-    lastResult = result
-    return result
+    const m = await measure(path.join(ROOT, 'bin', 'run.js'), [
+      'eval',
+      '--model',
+      MODEL,
+      '--preset',
+      'mini-xception',
+      '--data',
+      csv,
+      '--split',
+      'PrivateTest',
+      '--batch',
+      String(batch),
+      '--json',
+      ...(workers === undefined ? [] : ['--workers', String(workers)]),
+    ])
+    if (m.code !== 0) throw new Error(`ferbench eval exited ${m.code}: ${m.stderr}`)
+    lastResult = JSON.parse(m.stdout)
+    if (lastResult.dataset.samples !== samples)
+      throw new Error(`expected ${samples} samples, got ${lastResult.dataset.samples}`)
+    return { ms: m.wallSeconds * 1000, cpuMs: m.cpuSeconds * 1000 }
   }
   const variants = [
     { name: 'ferbench w0 (main thread, as before)', run: ferbench(0) },
@@ -178,10 +193,12 @@ async function main() {
       },
     },
   ]
+  /** Wall and CPU ms of one variant: what a CLI variant measured in its own process, else this process around the call. */
   const timed = async (fn) => {
     const c0 = process.cpuUsage()
     const t0 = performance.now()
-    await fn()
+    const own = await fn()
+    if (own) return own
     const ms = performance.now() - t0
     const c = process.cpuUsage(c0)
     return { ms, cpuMs: (c.user + c.system) / 1000 }
