@@ -5,9 +5,8 @@ import { EXIT_CODES } from '../base/exitCodes.js'
 import type { EvalResult } from '../documents/evalDocument.js'
 import { decodePredictions, type SamplePrediction } from '../documents/predictions.js'
 import { readJsonDocument, schemaOf } from '../documents/readDocument.js'
-import { CvPartialError, crossValidate, type CvRun } from '../eval/crossValidate.js'
+import type { CvRun } from '../eval/crossValidate.js'
 import { CV_SCHEMA, type CvResult } from '../documents/cvDocument.js'
-import { cvResumeFromPartial, readCvPartial } from '../eval/cvResume.js'
 import { evaluate, type EvalRun } from '../eval/evaluate.js'
 import { PartialResultError } from '../eval/partialResult.js'
 import { DEFAULT_PARTIAL_FILE, resumeFromPartial } from '../eval/resume.js'
@@ -178,6 +177,8 @@ export class EvalSession {
   async allFolds(spec: EvalSpec, outputs: EvalOutputs, resumeFrom?: CvRun['resumeFrom']): Promise<CvResult> {
     checkOutputs(outputPaths(outputs), inputPaths(spec))
     reportFormats('cv', outputs.format, outputs.report ?? []) // each --report file's format, checked before the run
+    // the all-fold modules load only for an all-fold run: a single eval never needs them
+    const { CvPartialError, crossValidate } = await import('../eval/crossValidate.js')
     const progress = progressOnStderr(!this.term.json, 'cross-validating')
     // every sample of the split is in exactly one fold: the split's count is the total over all folds
     const { folds: _folds, fold: _fold, ...unfolded } = spec.datasetOptions ?? {}
@@ -255,6 +256,8 @@ export class EvalSession {
     if (schemaOf(document) === CV_SCHEMA) {
       if (outputs.predictions !== undefined)
         throw usageError('--predictions is not available for an all-fold run (--folds without --fold)')
+      // the all-fold modules load only for an all-fold run
+      const { cvResumeFromPartial, readCvPartial } = await import('../eval/cvResume.js')
       const { spec, resumeFrom } = cvResumeFromPartial(file, readCvPartial(file, document), concurrency)
       return this.allFolds(spec, to, resumeFrom)
     }

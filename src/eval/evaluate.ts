@@ -56,7 +56,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
   const started = performance.now()
   const warnings: string[] = []
 
-  const opened = openDataset(spec.dataset, { ...spec.datasetOptions, data: spec.data, split: spec.split })
+  const opened = await openDataset(spec.dataset, { ...spec.datasetOptions, data: spec.data, split: spec.split })
   const { split } = opened
   // --faces detect: every image replaced by its detected face (src/faces/), recorded as dataset.faces
   const faces = await openFaces(opened.adapter, { ...spec.datasetOptions, data: spec.data })

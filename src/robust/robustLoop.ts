@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pLimit from 'p-limit'
-import { DECODE_SLOTS } from '../datasets/decode.js'
+import { DECODE_SLOTS } from '../datasets/decodeLimits.js'
 import type { Sample } from '../datasets/types.js'
 import type { RawImage } from '../base/image.js'
 import { predictColumn } from '../labels/mapping.js'

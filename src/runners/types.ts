@@ -75,5 +75,11 @@ export interface RunnerFactory {
   accepts(modelPath: string): boolean
   /** true, or the reason it cannot run here. */
   available(device: Device): Promise<true | string>
+  /**
+   * Whether create() finds out itself, elsewhere, if the engine runs (the ONNX runner process on the
+   * CPU loads onnxruntime there): createRunner then skips available(), which would load the engine
+   * on this thread too.
+   */
+  availableOnCreate?(options: RunnerOptions): boolean
   create(modelPath: string, options: RunnerOptions): Promise<Runner>
 }
