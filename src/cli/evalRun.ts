@@ -117,10 +117,10 @@ export class EvalSession {
   /** SIGINT/SIGTERM for the whole command, watched from the first run on: the first stops the run, a later one exits 9. */
   private interrupts: InterruptWatch | undefined
 
-  /** `batchTimeoutMs`: --batch-timeout, a setting of this run only (never stored, so a resumed run may raise it). */
+  /** `batchTimeoutMs`: --batch-timeout, `workers`: --workers; settings of this run only (never stored, so a resumed run may change them). */
   constructor(
     private readonly term: Terminal,
-    private readonly runSettings: { batchTimeoutMs?: number | undefined } = {},
+    private readonly runSettings: { batchTimeoutMs?: number | undefined; workers?: number | undefined } = {},
   ) {}
 
   private get signal(): AbortSignal {
@@ -160,6 +160,7 @@ export class EvalSession {
         onProgress: (done) => progress.update(done),
         resumeFrom,
         batchTimeoutMs: this.runSettings.batchTimeoutMs,
+        workers: this.runSettings.workers,
       })
     } catch (error) {
       if (error instanceof PartialResultError)
@@ -194,6 +195,7 @@ export class EvalSession {
         onProgress: (done) => progress.update(done),
         resumeFrom,
         batchTimeoutMs: this.runSettings.batchTimeoutMs,
+        workers: this.runSettings.workers,
       })
     } catch (error) {
       if (error instanceof CvPartialError)
@@ -246,7 +248,7 @@ export class EvalSession {
     if (given.length > 0) {
       throw usageError(
         `--resume ${file}: ${given.map((flag) => `--${flag}`).join(', ')} cannot be given with --resume; the partial result fixes them ` +
-          '(only --concurrency, --batch-timeout and the output flags --output, --predictions, --report, --format, --json may be given)',
+          '(only --concurrency, --batch-timeout, --workers and the output flags --output, --predictions, --report, --format, --json may be given)',
       )
     }
     const to = { ...outputs, output: outputs.output ?? file }

@@ -23,7 +23,7 @@ const SAME_MODEL_NOTE =
 const PER_FOLD_MODEL_NOTE = 'each fold k was tested with the model trained for it (--model pattern with {fold})'
 
 /** What an all-fold run adds to its spec: the stop signal, progress over all folds, the partial result it continues. */
-export interface CvRun extends Pick<EvalRun, 'signal' | 'onProgress' | 'batchTimeoutMs'> {
+export interface CvRun extends Pick<EvalRun, 'signal' | 'onProgress' | 'batchTimeoutMs' | 'workers'> {
   /** Continue an interrupted all-fold run from its partial result (src/eval/cvResume.ts). */
   resumeFrom?: { file: string; point: CvResumePoint; wallSeconds: number } | undefined
 }
@@ -62,6 +62,7 @@ export async function crossValidate(spec: EvalSpec, run: CvRun = {}): Promise<Cv
         {
           signal: run.signal,
           batchTimeoutMs: run.batchTimeoutMs,
+          workers: run.workers,
           onProgress,
           resumeFrom: resumeFold ? { file: resumeFrom!.file, result: resumeFold } : undefined,
         },
