@@ -1,6 +1,6 @@
 import path from 'node:path'
 import pLimit from 'p-limit'
-import { DECODE_SLOTS } from '../datasets/decode.js'
+import { DECODE_SLOTS } from '../datasets/decodeLimits.js'
 import { DecodeTally } from '../datasets/decodeTally.js'
 import { assignFolds, FOLD_RULE } from '../datasets/folds.js'
 import { PREFIX_SPLITS, prefixSplitOf } from '../datasets/folder.js'
@@ -45,12 +45,12 @@ export interface AuditOptions extends Omit<DatasetOptions, 'fold'> {
 
 /** Datasets with subjects and folds (CK+, JAFFE, or --folds): each item's fold by the documented rule. */
 function assignSubjectFolds(
-  dataset: string,
+  defaultFolds: number | undefined,
   items: AuditItem[],
   foldsOption: number | undefined,
 ): { folds: number; rule: string } | undefined {
   const subjects = items.flatMap((i) => (i.subject !== undefined ? [i.subject] : []))
-  const wanted = foldsOption ?? datasetFactory(dataset).info.defaultFolds
+  const wanted = foldsOption ?? defaultFolds
   if (subjects.length === 0 || wanted === undefined) return undefined
   const folds = Math.min(wanted, new Set(subjects).size)
   const assignment = assignFolds(subjects, folds)
@@ -83,7 +83,7 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
     folds: foldsOption,
     ...datasetOptions
   } = options
-  const adapter = createDataset(dataset, datasetOptions)
+  const adapter = await createDataset(dataset, datasetOptions)
   const adapterSplits = options.split ? [options.split] : [...adapter.splits()]
   const index = new NearDuplicateIndex({
     ...(maxDistance !== undefined ? { maxDistance } : {}),
@@ -174,7 +174,7 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
   const splits = [
     ...new Set(adapterSplits.flatMap((s) => (dataset === 'folder' ? [...PREFIX_SPLITS, s] : [s]))),
   ].filter((s) => items.some((i) => i.split === s))
-  const folds = assignSubjectFolds(dataset, items, foldsOption)
+  const folds = assignSubjectFolds((await datasetFactory(dataset)).info.defaultFolds, items, foldsOption)
   const order = itemOrder(splits)
 
   const groups = new Map<number, AuditItem[]>()

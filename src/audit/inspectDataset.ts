@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { createDataset, datasetFactory } from '../datasets/registry.js'
-import type { DatasetOptions } from '../datasets/types.js'
+import type { DatasetInfo, DatasetOptions } from '../datasets/types.js'
 import { byCodePoint } from '../base/naturalOrder.js'
 import { FOLD_RULE, FoldAdapter } from '../datasets/folds.js'
 import { ownValue } from '../base/textKeys.js'
@@ -15,8 +15,8 @@ export interface InspectOptions extends Omit<DatasetOptions, 'fold'> {
 }
 
 /** Canonical counts, adjusted where an option changes the protocol (CK+ with neutral: 981 + 327 first frames). */
-function canonicalCounts(options: InspectOptions): Readonly<Record<string, number>> | undefined {
-  const counts = datasetFactory(options.dataset).info.canonicalCounts
+function canonicalCounts(options: InspectOptions, info: DatasetInfo): Readonly<Record<string, number>> | undefined {
+  const counts = info.canonicalCounts
   if (options.dataset === 'ckplus' && options.ckplusNeutral && counts?.all !== undefined)
     return { all: counts.all + 327 }
   return counts
@@ -28,7 +28,7 @@ function canonicalCounts(options: InspectOptions): Readonly<Record<string, numbe
  */
 export async function inspectDataset(options: InspectOptions): Promise<DatasetInspectResult> {
   const { dataset, ...datasetOptions } = options
-  const adapter = createDataset(dataset, datasetOptions)
+  const adapter = await createDataset(dataset, datasetOptions)
   const names = options.folds !== undefined ? adapter.splits() : options.split ? [options.split] : adapter.splits()
   const labels = [...adapter.labels]
   const zero = (): Record<string, number> => Object.fromEntries(labels.map((l) => [l, 0]))
@@ -36,7 +36,8 @@ export async function inspectDataset(options: InspectOptions): Promise<DatasetIn
   const allSubjects = new Set<string>()
   const splits: DatasetInspectSplit[] = []
   const warnings: string[] = []
-  const canonical = options.folds === undefined ? canonicalCounts(options) : undefined
+  const canonical =
+    options.folds === undefined ? canonicalCounts(options, (await datasetFactory(options.dataset)).info) : undefined
   for (const name of names) {
     const classes = zero()
     const subjects = new Set<string>()

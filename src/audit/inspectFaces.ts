@@ -65,7 +65,7 @@ export async function inspectFaces(
   options: Omit<DatasetOptions, 'fold'> & { dataset: string; contactSheet?: string },
 ): Promise<FacesInspection> {
   const { dataset, contactSheet, ...datasetOptions } = options
-  const adapter = createDataset(dataset, { ...datasetOptions, faces: 'detect' })
+  const adapter = await createDataset(dataset, { ...datasetOptions, faces: 'detect' })
   const run = await openFaces(adapter, { ...datasetOptions, faces: 'detect' })
   if (!run) throw new Error('inspectFaces: --faces detect gave no face run')
   const splits = options.split ? [options.split] : adapter.splits()

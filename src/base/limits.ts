@@ -11,6 +11,8 @@ export const LIMITS = {
   threads: 256,
   /** --concurrency (eval, audit): samples prepared ahead of inference. */
   concurrency: 64,
+  /** --workers (eval, robust): tfjs worker threads, each holding a copy of the model. */
+  workers: 64,
   /** A model input's height or width, a card's crop.size / crop.from. */
   inputSide: 4096,
   /** --max-pixels can raise the decode limit up to sharp's own default (0x3FFF × 0x3FFF). */

@@ -5,9 +5,8 @@ import { EXIT_CODES } from '../base/exitCodes.js'
 import type { EvalResult } from '../documents/evalDocument.js'
 import { decodePredictions, type SamplePrediction } from '../documents/predictions.js'
 import { readJsonDocument, schemaOf } from '../documents/readDocument.js'
-import { CvPartialError, crossValidate, type CvRun } from '../eval/crossValidate.js'
+import type { CvRun } from '../eval/crossValidate.js'
 import { CV_SCHEMA, type CvResult } from '../documents/cvDocument.js'
-import { cvResumeFromPartial, readCvPartial } from '../eval/cvResume.js'
 import { evaluate, type EvalRun } from '../eval/evaluate.js'
 import { PartialResultError } from '../eval/partialResult.js'
 import { DEFAULT_PARTIAL_FILE, resumeFromPartial } from '../eval/resume.js'
@@ -118,10 +117,10 @@ export class EvalSession {
   /** SIGINT/SIGTERM for the whole command, watched from the first run on: the first stops the run, a later one exits 9. */
   private interrupts: InterruptWatch | undefined
 
-  /** `batchTimeoutMs`: --batch-timeout, a setting of this run only (never stored, so a resumed run may raise it). */
+  /** `batchTimeoutMs`: --batch-timeout, `workers`: --workers; settings of this run only (never stored, so a resumed run may change them). */
   constructor(
     private readonly term: Terminal,
-    private readonly runSettings: { batchTimeoutMs?: number | undefined } = {},
+    private readonly runSettings: { batchTimeoutMs?: number | undefined; workers?: number | undefined } = {},
   ) {}
 
   private get signal(): AbortSignal {
@@ -161,6 +160,7 @@ export class EvalSession {
         onProgress: (done) => progress.update(done),
         resumeFrom,
         batchTimeoutMs: this.runSettings.batchTimeoutMs,
+        workers: this.runSettings.workers,
       })
     } catch (error) {
       if (error instanceof PartialResultError)
@@ -177,6 +177,8 @@ export class EvalSession {
   async allFolds(spec: EvalSpec, outputs: EvalOutputs, resumeFrom?: CvRun['resumeFrom']): Promise<CvResult> {
     checkOutputs(outputPaths(outputs), inputPaths(spec))
     reportFormats('cv', outputs.format, outputs.report ?? []) // each --report file's format, checked before the run
+    // the all-fold modules load only for an all-fold run: a single eval never needs them
+    const { CvPartialError, crossValidate } = await import('../eval/crossValidate.js')
     const progress = progressOnStderr(!this.term.json, 'cross-validating')
     // every sample of the split is in exactly one fold: the split's count is the total over all folds
     const { folds: _folds, fold: _fold, ...unfolded } = spec.datasetOptions ?? {}
@@ -193,6 +195,7 @@ export class EvalSession {
         onProgress: (done) => progress.update(done),
         resumeFrom,
         batchTimeoutMs: this.runSettings.batchTimeoutMs,
+        workers: this.runSettings.workers,
       })
     } catch (error) {
       if (error instanceof CvPartialError)
@@ -245,7 +248,7 @@ export class EvalSession {
     if (given.length > 0) {
       throw usageError(
         `--resume ${file}: ${given.map((flag) => `--${flag}`).join(', ')} cannot be given with --resume; the partial result fixes them ` +
-          '(only --concurrency, --batch-timeout and the output flags --output, --predictions, --report, --format, --json may be given)',
+          '(only --concurrency, --batch-timeout, --workers and the output flags --output, --predictions, --report, --format, --json may be given)',
       )
     }
     const to = { ...outputs, output: outputs.output ?? file }
@@ -253,6 +256,8 @@ export class EvalSession {
     if (schemaOf(document) === CV_SCHEMA) {
       if (outputs.predictions !== undefined)
         throw usageError('--predictions is not available for an all-fold run (--folds without --fold)')
+      // the all-fold modules load only for an all-fold run
+      const { cvResumeFromPartial, readCvPartial } = await import('../eval/cvResume.js')
       const { spec, resumeFrom } = cvResumeFromPartial(file, readCvPartial(file, document), concurrency)
       return this.allFolds(spec, to, resumeFrom)
     }

@@ -1,10 +1,9 @@
 import { LIMITS } from '../base/limits.js'
 import { usageError } from '../base/errors.js'
 import { DEMO } from '../base/paths.js'
-import { modelForFold } from '../eval/crossValidate.js'
 import { parseShard, type Shard } from '../eval/shard.js'
 import { shardFromEnvironment } from '../eval/shardAuto.js'
-import { evalSpec, type EvalSpec, type EvalSpecInput } from '../eval/spec.js'
+import { evalSpec, modelForFold, type EvalSpec, type EvalSpecInput } from '../eval/spec.js'
 import { evalDatasetOptions, type DatasetFlagValues } from './datasetFlags.js'
 
 /** The flags of `eval` and `robust` that say what is evaluated. */

@@ -89,7 +89,7 @@ export default class Eval extends FerbenchCommand {
   async run(): Promise<EvalResult | CvResult> {
     const { flags, raw } = await this.parse(Eval)
     const term = this.terminal()
-    const session = new EvalSession(term, { batchTimeoutMs: flags['batch-timeout'] * 1000 })
+    const session = new EvalSession(term, { batchTimeoutMs: flags['batch-timeout'] * 1000, workers: flags.workers })
     const outputs = {
       output: flags.output,
       predictions: flags.predictions,

@@ -108,7 +108,7 @@ export default class Robust extends FerbenchCommand {
       if (given.length > 0)
         throw usageError(
           `--resume ${flags.resume}: ${given.map((flag) => `--${flag}`).join(', ')} cannot be given with --resume; the partial result fixes them ` +
-            '(only --concurrency, --batch-timeout and the output flags --output, --report, --format, --json may be given)',
+            '(only --concurrency, --batch-timeout, --workers and the output flags --output, --report, --format, --json may be given)',
         )
       const partial = robustResumeFromPartial(flags.resume, flags.concurrency)
       spec = partial.spec
@@ -149,7 +149,12 @@ export default class Robust extends FerbenchCommand {
         result = await robust(
           spec,
           { ...conditions, onProgress: passProgress(progress) },
-          { signal: interrupts.signal, resumeFrom, batchTimeoutMs: flags['batch-timeout'] * 1000 },
+          {
+            signal: interrupts.signal,
+            resumeFrom,
+            batchTimeoutMs: flags['batch-timeout'] * 1000,
+            workers: flags.workers,
+          },
         )
       } catch (error) {
         if (error instanceof PartialResultError && isRobustPartial(error.partial)) {

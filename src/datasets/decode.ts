@@ -17,13 +17,7 @@ import {
 import { readJpegHeader } from './jpegHeader.js'
 import { applyOrientation } from './orientation.js'
 
-export {
-  DEFAULT_MAX_ASPECT,
-  DEFAULT_MAX_PIXELS,
-  DEFAULT_MAX_SIDE,
-  type DecodeLimits,
-  decodeLimitsOf,
-} from './decodeLimits.js'
+export { type DecodeLimits, decodeLimitsOf } from './decodeLimits.js'
 
 /** File extensions ferbench decodes as images (case-insensitive). */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp'] as const
@@ -60,13 +54,6 @@ function bmpToRaw(buffer: Buffer): RawImage {
   }
   return { data: out, width: bmp.width, height: bmp.height, channels: 3 }
 }
-
-/**
- * Images decoded and preprocessed at once, whatever --concurrency says (--concurrency sets how
- * many prepared samples wait for inference). With sharp on libuv's 4 threads more would not run
- * in parallel anyway; this keeps memory at most this many decoded images (each ≤ --max-pixels).
- */
-export const DECODE_SLOTS = 4
 
 /** The raster formats ferbench decodes, told apart by their first bytes (never by the file name). */
 export type RasterFormat = 'png' | 'jpeg' | 'tiff' | 'webp' | 'bmp'

@@ -1,3 +1,11 @@
+/**
+ * Images decoded and preprocessed at once, whatever --concurrency says (--concurrency sets how
+ * many prepared samples wait for inference). With sharp on libuv's 4 threads more would not run
+ * in parallel anyway; this keeps memory at most this many decoded images (each ≤ --max-pixels).
+ * Here, not in decode.ts, so that flags and loops read it without loading the decoders.
+ */
+export const DECODE_SLOTS = 4
+
 /** The default --max-pixels: 4096 × 4096. Face images are far smaller (FER2013 48², RAF-DB 100², CK+ 640×490). */
 export const DEFAULT_MAX_PIXELS = 4096 * 4096
 

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { readFer2013Rows } from './fer2013Csv.js'
+import { rowsOnWorker, useRowsWorker } from './fer2013Rows.js'
 import { dataError, usageError } from '../base/errors.js'
 import type { Emotion } from '../labels/emotions.js'
 import type { DatasetAdapter, DatasetInfo, Sample } from './types.js'
@@ -68,6 +69,39 @@ export function checkUsage(usage: string, where: string): void {
   }
 }
 
+/** One row of the split asked for, its pixels parsed. */
+export interface Fer2013SplitRow {
+  /** 1-based data row number (the header is row 0). */
+  row: number
+  label: Emotion
+  pixels: Uint8Array
+}
+
+/**
+ * The rows of one split of a fer2013.csv, in file order, each checked as the adapter checks it (a
+ * Usage outside the three splits, an emotion outside 0–6, pixel text that is not 2,304 values 0–255:
+ * a data error naming the file and row). Every row's Usage is counted in `found`; pixels of other
+ * splits are never parsed. The time spent parsing pixel text is added to `timing.decodeMs`.
+ */
+export async function* fer2013SplitRows(
+  file: string,
+  split: string,
+  found: Record<string, number>,
+  timing: { decodeMs: number },
+): AsyncGenerator<Fer2013SplitRow> {
+  for await (const r of readFer2013Rows(file)) {
+    const where = `${file} row ${r.row}`
+    checkUsage(r.usage, where)
+    found[r.usage] = (found[r.usage] ?? 0) + 1
+    if (r.usage !== split) continue // pixels of other splits are never parsed
+    const label = fer2013Label(r.emotion, where)
+    const t0 = performance.now()
+    const pixels = parseFer2013Pixels(r.pixelBytes, where)
+    timing.decodeMs += performance.now() - t0
+    yield { row: r.row, label, pixels }
+  }
+}
+
 export class Fer2013Adapter implements DatasetAdapter {
   readonly name = 'fer2013'
   readonly labels = FER2013_LABELS
@@ -76,7 +110,11 @@ export class Fer2013Adapter implements DatasetAdapter {
   private found: Record<string, number> | undefined
   decodeMs = 0
 
-  constructor(private readonly file: string) {}
+  /** `rowsOnWorker`: read and parse on a worker thread (src/datasets/fer2013Rows.ts) always, never, or for files of 8 MiB and more. */
+  constructor(
+    private readonly file: string,
+    private readonly rowsOnWorker: 'auto' | 'always' | 'never' = 'auto',
+  ) {}
 
   splitsFound(): Readonly<Record<string, number>> | undefined {
     return this.found
@@ -91,17 +129,12 @@ export class Fer2013Adapter implements DatasetAdapter {
       throw usageError(`--split ${split}: FER2013 splits are ${FER2013_SPLITS.join(', ')}`)
     }
     const found = textRecord<number>()
-    for await (const r of readFer2013Rows(this.file)) {
-      const where = `${this.file} row ${r.row}`
-      checkUsage(r.usage, where)
-      found[r.usage] = (found[r.usage] ?? 0) + 1
-      if (r.usage !== split) continue // pixels of other splits are never parsed
-      const label = fer2013Label(r.emotion, where)
-      const t0 = performance.now()
-      const pixels = parseFer2013Pixels(r.pixelBytes, where)
-      this.decodeMs += performance.now() - t0
-      const image: RawImage = { data: pixels, width: SIDE_PX, height: SIDE_PX, channels: 1 }
-      yield { id: `row-${r.row}`, label, source: where, load: async () => image }
+    const rows = useRowsWorker(this.file, this.rowsOnWorker)
+      ? rowsOnWorker(this.file, split, found, this)
+      : fer2013SplitRows(this.file, split, found, this)
+    for await (const r of rows) {
+      const image: RawImage = { data: r.pixels, width: SIDE_PX, height: SIDE_PX, channels: 1 }
+      yield { id: `row-${r.row}`, label: r.label, source: `${this.file} row ${r.row}`, load: async () => image }
     }
     this.found = found
   }

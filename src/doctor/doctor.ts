@@ -100,7 +100,7 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
   const warnings: string[] = []
   const requested = options.samples ?? DOCTOR_DEFAULT_SAMPLES
   const seed = options.seed ?? DOCTOR_DEFAULT_SEED
-  const { adapter, split } = openDataset(options.dataset, {
+  const { adapter, split } = await openDataset(options.dataset, {
     ...options.datasetOptions,
     data: options.data,
     split: options.split,

@@ -311,6 +311,8 @@ export const evalDocumentSchema = z
       device: z.string(),
       version: z.string(),
       threads: z.number().int().nullable(),
+      /** Worker threads that ran the model side by side, each with its own backend (tfjs on the CPU, --workers); absent: one engine. */
+      workers: z.number().int().positive().optional(),
       graphOptimization: z.string().nullable(),
       /** Samples per inference call requested. */
       batch: z.number().int().positive(),

@@ -85,7 +85,14 @@ export const robustDocumentSchema = z
         .object({ index: z.number().int().positive(), count: z.number().int().positive(), hash: z.string() })
         .optional(),
     }),
-    runner: z.object({ name: z.string(), backend: z.string(), device: z.string(), version: z.string() }),
+    runner: z.object({
+      name: z.string(),
+      backend: z.string(),
+      device: z.string(),
+      version: z.string(),
+      /** Worker threads that ran the model side by side (tfjs on the CPU, --workers); absent: one engine. */
+      workers: z.number().int().positive().optional(),
+    }),
     machine: machineSchema,
     versions: z.record(z.string(), z.string()),
     seed: z.number().int(),

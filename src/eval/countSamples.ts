@@ -19,7 +19,7 @@ export interface CountOptions {
  */
 export async function countSamples(options: CountOptions): Promise<number | undefined> {
   try {
-    const { adapter, split } = openDataset(options.dataset, options.datasetOptions)
+    const { adapter, split } = await openDataset(options.dataset, options.datasetOptions)
     let n = 0
     const splits = options.splits === 'all' ? adapter.splits() : [split]
     for (const split of splits) {

@@ -13,7 +13,7 @@ import { DatasetDigest } from '../identity/datasetDigest.js'
 import { FerbenchError, dataError, modelError, usageError } from '../base/errors.js'
 import { PartialResultError } from './partialResult.js'
 import { evaluate, type EvalRun } from './evaluate.js'
-import { storedSpec, type EvalSpec } from './spec.js'
+import { modelForFold, storedSpec, type EvalSpec } from './spec.js'
 import { modelIdentity } from '../identity/modelFiles.js'
 import { machineInfo, toolVersion } from '../identity/provenance.js'
 
@@ -22,13 +22,8 @@ const SAME_MODEL_NOTE =
   'one model tested on every fold: this is cross-dataset testing of that model on subject-independent parts of the data, not k-fold training'
 const PER_FOLD_MODEL_NOTE = 'each fold k was tested with the model trained for it (--model pattern with {fold})'
 
-/** `models/fold{fold}.onnx` → `models/fold3.onnx`; a path without `{fold}` is returned as it is. */
-export function modelForFold(pattern: string, fold: number): string {
-  return pattern.split('{fold}').join(String(fold))
-}
-
 /** What an all-fold run adds to its spec: the stop signal, progress over all folds, the partial result it continues. */
-export interface CvRun extends Pick<EvalRun, 'signal' | 'onProgress' | 'batchTimeoutMs'> {
+export interface CvRun extends Pick<EvalRun, 'signal' | 'onProgress' | 'batchTimeoutMs' | 'workers'> {
   /** Continue an interrupted all-fold run from its partial result (src/eval/cvResume.ts). */
   resumeFrom?: { file: string; point: CvResumePoint; wallSeconds: number } | undefined
 }
@@ -39,7 +34,7 @@ export interface CvRun extends Pick<EvalRun, 'signal' | 'onProgress' | 'batchTim
  */
 export async function crossValidate(spec: EvalSpec, run: CvRun = {}): Promise<CvResult> {
   const started = performance.now()
-  const info = datasetFactory(spec.dataset).info
+  const info = (await datasetFactory(spec.dataset)).info
   const folds = foldCount(info, { folds: spec.datasetOptions?.folds, fold: 1 })!
   if (spec.datasetOptions?.fold !== undefined)
     throw usageError('crossValidate runs every fold; --fold selects one (use evaluate)')
@@ -67,6 +62,7 @@ export async function crossValidate(spec: EvalSpec, run: CvRun = {}): Promise<Cv
         {
           signal: run.signal,
           batchTimeoutMs: run.batchTimeoutMs,
+          workers: run.workers,
           onProgress,
           resumeFrom: resumeFold ? { file: resumeFrom!.file, result: resumeFold } : undefined,
         },

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pLimit from 'p-limit'
-import { DECODE_SLOTS } from '../datasets/decode.js'
+import { DECODE_SLOTS } from '../datasets/decodeLimits.js'
 import type { DatasetAdapter, Sample } from '../datasets/types.js'
 import type { RawImage } from '../base/image.js'
 import { predictColumn, type LabelMapping } from '../labels/mapping.js'
@@ -222,7 +222,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
   // A stop signal gives the calls in flight SIGNAL_GRACE_MS, then gives them up.
   const grace = stopGrace(input.signal, runner)
   let group: Group = { pending: [], calls: [] }
-  /** Closed groups not yet scored, in stream order (at most one, running, when overlapping). */
+  /** Closed groups not yet scored, in stream order (when overlapping, at most one per engine: runner.parallelCalls). */
   const unscored: Group[] = []
   const probabilities = new Float64Array(mapping.columns.length)
 
@@ -305,7 +305,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
   const closeGroup = async (): Promise<void> => {
     unscored.push(group)
     group = { pending: [], calls: [] }
-    while (unscored.length > (overlap ? 1 : 0)) await scoreOldest()
+    while (unscored.length > (overlap ? (runner.parallelCalls ?? 1) : 0)) await scoreOldest()
   }
 
   let stopped = false

@@ -43,6 +43,8 @@ export interface EvalRun {
   transform?: LoopInput['transform'] | undefined
   /** Milliseconds one inference call may run (ONNX on the CPU, whose session runs in a child process); absent: no limit. */
   batchTimeoutMs?: number | undefined
+  /** tfjs on the CPU: worker threads running the model side by side (0 = the main thread; absent: one per core). Never stored: results do not depend on it. */
+  workers?: number | undefined
   /**
    * Runs the samples in place of the eval loop (runEvalLoop), settling them into `state` the same
    * way: ferbench robust scores the clean split and every corrupted condition in one pass.
@@ -54,7 +56,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
   const started = performance.now()
   const warnings: string[] = []
 
-  const opened = openDataset(spec.dataset, { ...spec.datasetOptions, data: spec.data, split: spec.split })
+  const opened = await openDataset(spec.dataset, { ...spec.datasetOptions, data: spec.data, split: spec.split })
   const { split } = opened
   // --faces detect: every image replaced by its detected face (src/faces/), recorded as dataset.faces
   const faces = await openFaces(opened.adapter, { ...spec.datasetOptions, data: spec.data })
@@ -76,9 +78,14 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     // batch stuck in native code can be stopped (--batch-timeout, a signal).
     offThread: spec.device === 'cpu',
     ...(run.batchTimeoutMs !== undefined ? { batchTimeoutMs: run.batchTimeoutMs } : {}),
+    ...(run.workers !== undefined ? { workers: run.workers } : {}),
   })
   try {
     warnings.push(...runner.info.notes)
+    if (run.workers !== undefined && runner.info.workers === undefined && runner.info.name !== 'tfjs')
+      warnings.push(
+        `--workers ${run.workers}: only the tfjs runner uses worker threads; ${runner.info.backend} ran one session (--threads sets its threads)`,
+      )
     const cardAsGiven = withModelPath(spec.model, () => resolveCard(cardSource.card, runner.input, cardSource.source))
     const card = withTta(cardAsGiven, spec.tta)
     if (card !== cardAsGiven) warnings.push(`--tta ${card.tta} overrides the card's tta '${cardAsGiven.tta}'`)
@@ -300,6 +307,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
         device: runner.info.device,
         version: runner.info.version,
         threads: runner.info.threads ?? null,
+        ...(runner.info.workers !== undefined ? { workers: runner.info.workers } : {}),
         graphOptimization: runner.info.graphOptimization ?? null,
         batch: spec.batch,
         rowsPerCall,

@@ -107,3 +107,8 @@ export function specFromStored(file: string, options: StoredSpec, concurrency: n
   if (!parsed.success) throw dataError(`${file}: resume.options: ${describeIssues(parsed.error)}`)
   return parsed.data
 }
+
+/** `models/fold{fold}.onnx` → `models/fold3.onnx`; a path without `{fold}` is returned as it is. */
+export function modelForFold(pattern: string, fold: number): string {
+  return pattern.split('{fold}').join(String(fold))
+}

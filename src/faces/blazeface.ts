@@ -9,7 +9,7 @@ import { toRgb } from '../preprocess/pixels.js'
 import { resample } from '../preprocess/resample.js'
 import { chooseTfjsBackend } from '../runners/tfjsBackends.js'
 import { fileLoadHandler } from '../runners/tfjsModelFile.js'
-import { loadTfjs } from '../runners/tfjsModule.js'
+import { loadTfjsGraph } from '../runners/tfjsModule.js'
 
 /**
  * BlazeFace (MediaPipe, the 256×256 "back" model), the face detector behind `--faces detect`
@@ -115,7 +115,7 @@ export async function loadBlazeFace(
   const minScore = options.minScore ?? DEFAULT_MIN_SCORE
   const nmsIou = options.nmsIou ?? DEFAULT_NMS_IOU
   const chosen = await chooseTfjsBackend('cpu')
-  const { core, converter } = await loadTfjs()
+  const { core, converter } = await loadTfjsGraph()
   let model: tfconv.GraphModel
   try {
     model = await converter.loadGraphModel(fileLoadHandler(modelPath))

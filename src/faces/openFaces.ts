@@ -1,10 +1,8 @@
 import path from 'node:path'
 import type { DatasetAdapter, DatasetOptions } from '../datasets/types.js'
 import { cacheRoot } from '../zoo/cache.js'
-import { FaceBoxCache } from './boxCache.js'
-import { loadBlazeFace } from './blazeface.js'
 import { DEFAULT_FACE_MARGIN, type FaceCropRule } from './faceCrop.js'
-import { type FaceCropper, faceCropper, FaceStats, withDetectedFaces } from './detectedFaces.js'
+import type { FaceCropper } from './detectedFaces.js'
 
 /** `--faces`: the boxes or landmarks a dataset ships (`dataset`), a face detector (`detect`), or whole images (`none`). */
 export const FACE_MODES = ['dataset', 'detect', 'none'] as const
@@ -50,6 +48,12 @@ export async function openFaces(adapter: DatasetAdapter, options: DatasetOptions
   const mode = options.faces
   if (mode === undefined) return undefined
   if (mode !== 'detect') return { adapter, summary: () => ({ mode }), release: () => undefined, notes: () => [] }
+  // the detector (and tfjs behind it) loads only when asked for: `--faces dataset|none` needs none of it
+  const [{ loadBlazeFace }, { FaceBoxCache }, { faceCropper, FaceStats, withDetectedFaces }] = await Promise.all([
+    import('./blazeface.js'),
+    import('./boxCache.js'),
+    import('./detectedFaces.js'),
+  ])
   const detector = await loadBlazeFace()
   const rule: FaceCropRule = {
     margin: options.faceMargin ?? DEFAULT_FACE_MARGIN,

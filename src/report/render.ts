@@ -1,18 +1,10 @@
 import path from 'node:path'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { usageError } from '../base/errors.js'
-import { renderEvalTables } from './evalTable.js'
-import { compareMarkdown, cvMarkdown, evalMarkdown, gateMarkdown } from './markdown.js'
-import { cvHtml, evalHtml, gateHtml } from './html.js'
-import { renderCvTables } from './cvTable.js'
 import type { CvView } from './cvReport.js'
-import { gateJunit } from './junit.js'
-import { heatmapPng } from './png.js'
 import type { CompareResult } from '../documents/compareDocument.js'
 import type { EvalResult } from '../documents/evalDocument.js'
 import type { GateResult } from '../documents/gateDocument.js'
-import { renderCompareTable, renderGateTable } from './gateTable.js'
-import { robustHtml, robustMarkdown, robustPng, robustTable } from './robustViews.js'
 import type { RobustResult } from '../documents/robustDocument.js'
 
 export const REPORT_FORMATS = ['table', 'json', 'markdown', 'junit', 'html', 'png'] as const
@@ -113,33 +105,40 @@ export function reportFormats(
   })
 }
 
-/** Renders a document in a format; png is binary, the rest text. */
+/**
+ * Renders a document in a format; png is binary, the rest text. Each renderer is imported when it
+ * is used, so a run that prints JSON (or one table) loads none of the others (nor robust's views).
+ */
 async function renderReport(subject: ReportSubject, format: ReportFormat): Promise<string | Buffer> {
   if (!FORMATS_OF[subject.kind].includes(format)) checkFormatFor(subject.kind, format, undefined)
   if (format === 'json') return `${JSON.stringify(subject.result, null, 2)}\n`
   switch (subject.kind) {
     case 'eval':
-      if (format === 'markdown') return evalMarkdown(subject.result)
-      if (format === 'html') return evalHtml(subject.result)
-      if (format === 'png') return heatmapPng(subject.result)
-      return renderEvalTables(subject.result)
+      if (format === 'markdown') return (await import('./markdown.js')).evalMarkdown(subject.result)
+      if (format === 'html') return (await import('./html.js')).evalHtml(subject.result)
+      if (format === 'png') return (await import('./png.js')).heatmapPng(subject.result)
+      return (await import('./evalTable.js')).renderEvalTables(subject.result)
     case 'cv':
-      if (format === 'markdown') return cvMarkdown(subject.result)
-      if (format === 'html') return cvHtml(subject.result)
-      if (format === 'png') return heatmapPng(subject.result)
-      return renderCvTables(subject.result)
+      if (format === 'markdown') return (await import('./markdown.js')).cvMarkdown(subject.result)
+      if (format === 'html') return (await import('./html.js')).cvHtml(subject.result)
+      if (format === 'png') return (await import('./png.js')).heatmapPng(subject.result)
+      return (await import('./cvTable.js')).renderCvTables(subject.result)
     case 'compare':
-      return format === 'markdown' ? compareMarkdown(subject.result) : renderCompareTable(subject.result)
+      return format === 'markdown'
+        ? (await import('./markdown.js')).compareMarkdown(subject.result)
+        : (await import('./gateTable.js')).renderCompareTable(subject.result)
     case 'gate':
-      if (format === 'markdown') return gateMarkdown(subject.result)
-      if (format === 'junit') return gateJunit(subject.result)
-      if (format === 'html') return gateHtml(subject.result)
-      return renderGateTable(subject.result)
-    case 'robust':
-      if (format === 'markdown') return robustMarkdown(subject.result)
-      if (format === 'html') return robustHtml(subject.result)
-      if (format === 'png') return robustPng(subject.result)
-      return robustTable(subject.result)
+      if (format === 'markdown') return (await import('./markdown.js')).gateMarkdown(subject.result)
+      if (format === 'junit') return (await import('./junit.js')).gateJunit(subject.result)
+      if (format === 'html') return (await import('./html.js')).gateHtml(subject.result)
+      return (await import('./gateTable.js')).renderGateTable(subject.result)
+    case 'robust': {
+      const views = await import('./robustViews.js')
+      if (format === 'markdown') return views.robustMarkdown(subject.result)
+      if (format === 'html') return views.robustHtml(subject.result)
+      if (format === 'png') return views.robustPng(subject.result)
+      return views.robustTable(subject.result)
+    }
   }
 }
 

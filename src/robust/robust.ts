@@ -69,6 +69,8 @@ export interface RobustRun {
   signal?: AbortSignal | undefined
   /** --batch-timeout in milliseconds (src/eval/evaluate.ts EvalRun). */
   batchTimeoutMs?: number | undefined
+  /** --workers (src/eval/evaluate.ts EvalRun). */
+  workers?: number | undefined
   resumeFrom?: RobustResumeFrom | undefined
 }
 
@@ -105,6 +107,7 @@ export async function robust(spec: EvalSpec, conditions: RobustConditions, run: 
     clean = await evaluate(spec, {
       signal: run.signal,
       batchTimeoutMs: run.batchTimeoutMs,
+      workers: run.workers,
       onProgress: (done) => onProgress?.(label, 1, 1, done),
       resumeFrom: resumeFrom ? { file: resumeFrom.file, result: resumeFrom.clean } : undefined,
       loop: robustLoop(list, tallies, corruptMany),
@@ -167,6 +170,7 @@ function robustDocument(
       backend: clean.runner.backend,
       device: clean.runner.device,
       version: clean.runner.version,
+      ...(clean.runner.workers !== undefined ? { workers: clean.runner.workers } : {}),
     },
     machine: machineInfo(),
     versions: clean.versions,

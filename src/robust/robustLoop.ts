@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pLimit from 'p-limit'
-import { DECODE_SLOTS } from '../datasets/decode.js'
+import { DECODE_SLOTS } from '../datasets/decodeLimits.js'
 import type { Sample } from '../datasets/types.js'
 import type { RawImage } from '../base/image.js'
 import { predictColumn } from '../labels/mapping.js'
@@ -192,8 +192,9 @@ export function robustLoop(
       call.catch(() => undefined) // awaited (and thrown) by receive
       inFlight.push({ call, tags })
       tags = []
-      // Off the main thread the buffer was copied: keep two batches queued so the engine never waits on us.
-      while (inFlight.length > (overlap ? 2 : 0)) await receive(inFlight.shift()!)
+      // Off the main thread the buffer was copied: keep one batch queued per engine (worker) beyond
+      // those running, so no engine waits on us.
+      while (inFlight.length > (overlap ? 1 + (runner.parallelCalls ?? 1) : 0)) await receive(inFlight.shift()!)
       if (!overlap) state.stagesMs.infer += performance.now() - t0
     }
 

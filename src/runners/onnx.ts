@@ -109,6 +109,8 @@ export const onnxRunnerFactory: RunnerFactory = {
     const gpu = backends.filter((b) => b === 'cuda' || b === 'webgpu')
     return gpu.length > 0 ? true : `no GPU provider in this onnxruntime-node build (has: ${backends.join(', ')})`
   },
+  // The runner process loads onnxruntime (every build has the CPU provider) and says why when it cannot.
+  availableOnCreate: (options) => options.offThread === true && options.device === 'cpu',
   async create(modelPath, options) {
     requireModelFile(modelPath, 'an ONNX model file')
     if (options.offThread) return createOnnxProcessRunner(modelPath, { ...options, offThread: false, spinning: false })

@@ -12,7 +12,7 @@ function childHost(child: ChildProcess): SessionHost {
     child.kill('SIGKILL')
   }
   return {
-    name: `child process ${child.pid}`,
+    name: `onnxruntime child process ${child.pid}`,
     // The IPC channel copies (the V8 serializer keeps typed arrays typed); nothing to transfer.
     post: (request) => {
       if (child.connected) child.send(request)

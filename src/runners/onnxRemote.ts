@@ -17,7 +17,7 @@ export interface SessionHost {
   kill(): void
   /** Ends the host after a clean release. */
   close(): Promise<void>
-  /** Words for messages: `worker thread`, `child process 1234`. */
+  /** Words for messages: `onnxruntime child process 1234`, `tfjs worker thread 1 of 2`. */
   readonly name: string
 }
 
@@ -93,7 +93,7 @@ export class RemoteOnnxRunner implements Runner {
         new FerbenchError(
           'model',
           `${this.modelPath}: inference call ${id + 1} (input [${dims.join(', ')}]) did not return within ${batchTimeoutText(limitMs)}; ` +
-            `the onnxruntime ${this.host.name} running it was stopped. The model may loop without end on this batch, ` +
+            `the ${this.host.name} running it was stopped. The model may loop without end on this batch, ` +
             'or the batch is too slow for this machine: lower --batch or raise --batch-timeout',
         ),
       )

@@ -47,7 +47,7 @@ export async function createRunner(modelPath: string, options: RunnerOptions & {
       )
       continue
     }
-    const available = await factory.available(options.device)
+    const available = factory.availableOnCreate?.(options) ? true : await factory.available(options.device)
     if (available !== true) {
       failures.push(`${factory.name}: ${available}`)
       continue

@@ -4,7 +4,8 @@ import type * as tfl from '@tensorflow/tfjs-layers'
 import { messageOf, modelError } from '../base/errors.js'
 import { fileLoadHandler, isTfjsModelPath, readTfjsModelJson, type TfjsModelKind } from './tfjsModelFile.js'
 import { chooseTfjsBackend, packageVersion, tfjsBackendCandidates } from './tfjsBackends.js'
-import { loadTfjs, type Tfjs } from './tfjsModule.js'
+import { loadTfjs, loadTfjsGraph, type Tfjs } from './tfjsModule.js'
+import { createTfjsPool, defaultTfjsWorkers } from './tfjsPool.js'
 import type { Runner, RunnerFactory, RunnerInfo, RunnerOptions } from './types.js'
 
 type Dim = number | string
@@ -58,7 +59,7 @@ function signatureTensors(signature: unknown): Map<string, { shape: Dim[]; dtype
 /** Loads a graph or layers model.json and its shards from disk with ferbench's file IOHandler. */
 export async function loadTfjsModel(modelPath: string): Promise<LoadedModel> {
   const { kind } = readTfjsModelJson(modelPath)
-  const { core, converter: tfconv, layers: tfl } = await loadTfjs()
+  const { core, converter: tfconv } = await loadTfjsGraph()
   if (kind === 'graph') {
     let model: tfconv.GraphModel
     try {
@@ -85,6 +86,7 @@ export async function loadTfjsModel(modelPath: string): Promise<LoadedModel> {
       dispose: () => model.dispose(),
     }
   }
+  const tfl = (await loadTfjs()).layers
   let model: tfl.LayersModel
   try {
     model = await tfl.loadLayersModel(fileLoadHandler(modelPath))
@@ -157,6 +159,8 @@ export const tfjsRunnerFactory: RunnerFactory = {
   async create(modelPath: string, options: RunnerOptions) {
     // Read the JSON first so a bad file is a model error (exit 4) before any backend question.
     readTfjsModelJson(modelPath)
+    const pool = await poolOrWhyNot(modelPath, options)
+    if (pool !== undefined && typeof pool !== 'string') return pool
     const chosen = await chooseTfjsBackend(options.device, options.threads)
     const model = await loadTfjsModel(modelPath)
     if (model.inputs.length !== 1) {
@@ -170,9 +174,32 @@ export const tfjsRunnerFactory: RunnerFactory = {
       backend: chosen.candidate.label,
       device: options.device,
       version: tfjsVersion(),
-      notes: chosen.notes,
+      notes: typeof pool === 'string' ? [pool, ...chosen.notes] : chosen.notes,
       ...(chosen.threads !== undefined ? { threads: chosen.threads } : {}),
     }
-    return new TfjsRunner((await loadTfjs()).core, model, info, modelPath)
+    return new TfjsRunner((await loadTfjsGraph()).core, model, info, modelPath)
   },
+}
+
+/**
+ * Off the main thread on the CPU (eval, robust): the worker pool (src/runners/tfjsPool.ts), as
+ * many workers as --workers says (default one per core). Returns undefined where the main thread
+ * runs as asked, or the note announcing why the pool could not be used.
+ */
+async function poolOrWhyNot(modelPath: string, options: RunnerOptions): Promise<Runner | string | undefined> {
+  const asked = options.workers
+  if (asked === 0 || (asked === undefined && !options.offThread)) return undefined
+  const workers = asked ?? defaultTfjsWorkers()
+  if (options.device !== 'cpu')
+    return asked === undefined
+      ? undefined
+      : `--workers ${asked}: the tfjs runner uses worker threads on the CPU only; --device ${options.device} runs on the main thread`
+  if (packageVersion('@tensorflow/tfjs-node') !== undefined)
+    return asked === undefined
+      ? undefined
+      : `--workers ${asked}: tfjs/tensorflow (@tensorflow/tfjs-node) uses every core itself; running it on the main thread`
+  const pool = await createTfjsPool(modelPath, options, workers)
+  if ('unavailable' in pool)
+    return `tfjs: ${workers} worker thread(s) could not start (${pool.unavailable}); running on the main thread`
+  return pool
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { messageOf, runnerError } from '../base/errors.js'
-import { loadTfjs } from './tfjsModule.js'
+import { loadTfjsGraph } from './tfjsModule.js'
 import type { Device } from './types.js'
 
 const require = createRequire(import.meta.url)
@@ -72,7 +72,7 @@ async function initialise(candidate: TfjsBackendCandidate, threads: number | und
   } catch (error) {
     return `${candidate.packageName} failed to load: ${messageOf(error).split('\n')[0]}`
   }
-  const tf = (await loadTfjs()).core
+  const tf = (await loadTfjsGraph()).core
   if (tf.findBackendFactory(candidate.name) === null)
     return `${candidate.packageName} loaded but registered no '${candidate.name}' backend`
   try {

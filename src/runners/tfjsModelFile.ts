@@ -4,7 +4,7 @@ import type * as tf from '@tensorflow/tfjs-core'
 import { modelError } from '../base/errors.js'
 import { isInside, requireModelFile } from '../base/inputFile.js'
 import { readJsonFile } from '../base/jsonFile.js'
-import { loadTfjs } from './tfjsModule.js'
+import { loadTfjsGraph } from './tfjsModule.js'
 
 /**
  * TensorFlow.js model files on disk: `model.json` (a graph model as tfjs-converter emits it, or a
@@ -123,7 +123,7 @@ export function fileLoadHandler(file: string): tf.io.IOHandler {
   return {
     async load(): Promise<tf.io.ModelArtifacts> {
       const { json } = readTfjsModelJson(file)
-      const { core } = await loadTfjs()
+      const { core } = await loadTfjsGraph()
       return core.io.getModelArtifactsForJSON(json, async (manifest) => readWeights(file, manifest))
     },
   }

@@ -25,6 +25,12 @@ export interface RunnerOptions {
   batchTimeoutMs?: number
   /** false: the engine's idle threads sleep instead of spinning (set by the off-thread ONNX runner). */
   spinning?: boolean
+  /**
+   * tfjs on the CPU, off the main thread: worker threads, each with its own backend and copy of the
+   * model, batches dealt round-robin (src/runners/tfjsPool.ts); 0 = on the main thread. Absent: one
+   * per core. The other runners ignore it (their engines use the cores through --threads).
+   */
+  workers?: number
 }
 
 export interface RunnerInfo {
@@ -35,6 +41,8 @@ export interface RunnerInfo {
   device: Device
   version: string
   threads?: number
+  /** Worker threads that ran the model side by side, each with its own engine (tfjs); absent: one engine. */
+  workers?: number
   graphOptimization?: string
   /** Fallbacks taken while creating the runner, each said out loud. */
   notes: string[]
@@ -54,8 +62,10 @@ export interface Runner {
    * in flight, and every later one, rejects with `reason`. Absent where the runner cannot.
    */
   abandon?(reason: Error): void
-  /** Milliseconds the engine itself spent running batches so far, where it runs off the main thread (waits in its queue excluded). */
+  /** Milliseconds the engine itself spent running batches so far, where it runs off the main thread (waits in its queue excluded; summed over its workers). */
   readonly busyMs?: number
+  /** Calls the runner runs at the same time (its worker threads); a caller keeps that many in flight. Absent: 1. */
+  readonly parallelCalls?: number
 }
 
 export interface RunnerFactory {
@@ -65,5 +75,11 @@ export interface RunnerFactory {
   accepts(modelPath: string): boolean
   /** true, or the reason it cannot run here. */
   available(device: Device): Promise<true | string>
+  /**
+   * Whether create() finds out itself, elsewhere, if the engine runs (the ONNX runner process on the
+   * CPU loads onnxruntime there): createRunner then skips available(), which would load the engine
+   * on this thread too.
+   */
+  availableOnCreate?(options: RunnerOptions): boolean
   create(modelPath: string, options: RunnerOptions): Promise<Runner>
 }

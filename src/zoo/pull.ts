@@ -7,7 +7,6 @@ import { rawPreset } from '../card/presets.js'
 import { cachedFilePath, ensureCacheDir, entryDir, partialPath, sizeOf } from './cache.js'
 import { entryBytes, modelFileOf } from './registry.js'
 import type { ZooEntry, ZooFile } from './schema.js'
-import { describeFailure, TransferRefused, transferFile } from './transfer.js'
 
 /**
  * `ferbench models pull`: every file of a registry entry into the cache, each verified (size, then
@@ -156,6 +155,8 @@ export async function pullModel(spec: PullSpec): Promise<PullResult> {
       } else {
         source = spec.mirror ? 'mirror' : 'download'
         origin = spec.mirror ? `${spec.mirror.replace(/\/+$/, '')}/${file.sha256}` : file.url
+        // the HTTP client (undici) loads only when a file is downloaded: an eval of a cached model never needs it
+        const { describeFailure, TransferRefused, transferFile } = await import('./transfer.js')
         try {
           await transferFile(origin, part, file.bytes, {
             timeoutS: spec.timeoutS,

@@ -81,12 +81,48 @@ describe('start-up: what --version, --help and listing commands import', () => {
     expect(heavyIn(run.modules).filter((m) => /onnxruntime|@tensorflow|sharp|@img/.test(m))).toEqual([])
   })
 
-  it('an ONNX eval imports onnxruntime but not tfjs', () => {
+  it('an ONNX eval on the CPU runs onnxruntime in its runner process: the command process imports neither it nor tfjs', () => {
     const run = loadedBy(['eval', '--json'])
     expect(run.status).toBe(0)
+    const doc = JSON.parse(run.stdout) as { runner: { name: string; backend: string }; dataset: { samples: number } }
+    expect(doc.runner).toMatchObject({ name: 'onnx', backend: 'onnxruntime-node/cpu' })
+    expect(doc.dataset.samples).toBeGreaterThan(0)
     const heavy = heavyIn(run.modules)
-    expect(heavy.some((m) => m.includes('/node_modules/onnxruntime-node/'))).toBe(true)
-    expect(heavy.filter((m) => m.includes('/node_modules/@tensorflow/'))).toEqual([])
+    expect(heavy.filter((m) => /\/node_modules\/(onnxruntime-node|@tensorflow)\//.test(m))).toEqual([])
+  })
+
+  it('an ONNX eval of a FER2013 CSV loads its adapter and nothing for other datasets, formats, folds or downloads', () => {
+    // The demo is an ONNX model on a fer2013.csv; --json prints the document, so no renderer is needed.
+    const run = loadedBy(['eval', '--json'])
+    expect(run.status).toBe(0)
+    const own = ownCode(run.modules).map((m) => m.replace(/^file:\/\//, '').slice(path.join(ROOT, 'dist').length + 1))
+    expect(own).toContain('datasets/fer2013.js')
+    expect(own).toContain('runners/onnxProcess.js')
+    const notNeeded = [
+      // other adapters, and the image decoders only they use
+      ...['affectnet', 'ckplus', 'ferplus', 'folder', 'jaffe', 'manifest', 'rafdb', 'decode', 'files', 'lines'].map(
+        (m) => `datasets/${m}.js`,
+      ),
+      // report renderers (and robust's views behind them)
+      ...['evalTable', 'cvTable', 'gateTable', 'markdown', 'html', 'png', 'junit', 'robustViews', 'svg'].map(
+        (m) => `report/${m}.js`,
+      ),
+      'eval/crossValidate.js',
+      'eval/cvResume.js',
+      'zoo/transfer.js',
+      'faces/blazeface.js',
+      'faces/detectedFaces.js',
+    ]
+    expect(own.filter((m) => notNeeded.includes(m) || m.startsWith('robust/') || m.startsWith('verdicts/'))).toEqual([])
+    expect(run.modules.filter((m) => /\/node_modules\/(undici|bmp-ts|@tensorflow)\//.test(m))).toEqual([])
+  })
+
+  it('an eval that prints its table loads the table renderer and no other', () => {
+    const run = loadedBy(['eval'])
+    expect(run.status).toBe(0)
+    const own = ownCode(run.modules)
+    expect(own.some((m) => m.endsWith('/dist/report/evalTable.js'))).toBe(true)
+    expect(own.filter((m) => /\/dist\/report\/(html|png|markdown|junit|robustViews)\.js$/.test(m))).toEqual([])
   })
 })
 

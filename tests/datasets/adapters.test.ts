@@ -10,7 +10,7 @@ async function all(
   options: Record<string, unknown> & { data: string },
   split?: string,
 ): Promise<{ samples: Sample[]; warnings: string[]; labels: readonly string[] }> {
-  const adapter = createDataset(dataset, options)
+  const adapter = await createDataset(dataset, options)
   const samples: Sample[] = []
   for await (const s of adapter.samples(split ?? adapter.defaultSplit)) samples.push(s)
   return { samples, warnings: adapter.warnings, labels: adapter.labels }
@@ -169,7 +169,7 @@ describe('folder', () => {
   })
   it('numeric folders need --class-map', async () => {
     const root = path.join(FIXTURES, 'folder', 'numeric')
-    expect(() => createDataset('folder', { data: root })).toThrow(/--class-map/)
+    await expect(createDataset('folder', { data: root })).rejects.toThrow(/--class-map/)
     const { samples, labels } = await all('folder', {
       data: root,
       classMap: '0=neutral,1=happy,2=surprise,3=sad,4=angry,5=disgust,6=fear',

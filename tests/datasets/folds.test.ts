@@ -18,11 +18,11 @@ describe('subject-independent folds', () => {
   it('put every image of a subject in one fold and cover every sample once (CK+48)', async () => {
     const data = path.join(FIXTURES, 'ckplus', 'CK+48')
     const all: string[] = []
-    for await (const s of createDataset('ckplus', { data }).samples('all')) all.push(`${s.subject}/${s.id}`)
+    for await (const s of (await createDataset('ckplus', { data })).samples('all')) all.push(`${s.subject}/${s.id}`)
     const seen: string[] = []
     const foldOfSubject = new Map<string, number>()
     for (let k = 1; k <= 3; k++) {
-      for await (const s of createDataset('ckplus', { data, folds: 3 }).samples(`fold-${k}`)) {
+      for await (const s of (await createDataset('ckplus', { data, folds: 3 })).samples(`fold-${k}`)) {
         seen.push(`${s.subject}/${s.id}`)
         expect(foldOfSubject.get(s.subject!) ?? k).toBe(k)
         foldOfSubject.set(s.subject!, k)
@@ -35,7 +35,7 @@ describe('subject-independent folds', () => {
     const data = path.join(FIXTURES, 'jaffe', 'jaffe')
     const subjects = ['KA', 'KL', 'KM', 'KR', 'MK', 'NA', 'NM', 'TM', 'UY', 'YM']
     for (const [i, subject] of subjects.entries()) {
-      const adapter = createDataset('jaffe', { data, fold: i + 1 })
+      const adapter = await createDataset('jaffe', { data, fold: i + 1 })
       const got = new Set<string>()
       for await (const s of adapter.samples('all')) got.add(s.subject!)
       expect([...got]).toEqual([subject])
@@ -44,13 +44,13 @@ describe('subject-independent folds', () => {
   })
 
   it('refuse more folds than subjects, and datasets without subjects', async () => {
-    const rafdb = createDataset('rafdb', { data: path.join(FIXTURES, 'rafdb', 'basic'), folds: 2, fold: 1 })
+    const rafdb = await createDataset('rafdb', { data: path.join(FIXTURES, 'rafdb', 'basic'), folds: 2, fold: 1 })
     await expect(
       (async () => {
         for await (const _ of rafdb.samples('test')) void _
       })(),
     ).rejects.toThrow(/no subject id/)
-    const jaffe = createDataset('jaffe', { data: path.join(FIXTURES, 'jaffe', 'jaffe'), folds: 11, fold: 1 })
+    const jaffe = await createDataset('jaffe', { data: path.join(FIXTURES, 'jaffe', 'jaffe'), folds: 11, fold: 1 })
     await expect(
       (async () => {
         for await (const _ of jaffe.samples('all')) void _
@@ -60,7 +60,7 @@ describe('subject-independent folds', () => {
 
   it('--fold alone on too few subjects names the default fold count it used and what to give', async () => {
     // The CK+ fixture holds 6 subjects; CK+'s default is 10 folds.
-    const ckplus = createDataset('ckplus', { data: path.join(FIXTURES, 'ckplus', 'CK+48'), fold: 3 })
+    const ckplus = await createDataset('ckplus', { data: path.join(FIXTURES, 'ckplus', 'CK+48'), fold: 3 })
     await expect(
       (async () => {
         for await (const _ of ckplus.samples('all')) void _

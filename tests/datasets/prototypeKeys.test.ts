@@ -46,7 +46,7 @@ describe('manifest: hostile labels, splits, columns and values', () => {
         )
         let refused: unknown
         try {
-          createDataset('manifest', { data: file })
+          await createDataset('manifest', { data: file })
         } catch (error) {
           refused = error
         }
@@ -54,7 +54,7 @@ describe('manifest: hostile labels, splits, columns and values', () => {
         expect((refused as FerbenchError).exitCode).toBe(3)
         expect((refused as FerbenchError).message).toContain(`line 2: label '${labels[0]}' is not an emotion`)
 
-        const adapter = createDataset('manifest', { data: file, classMap: CLASS_MAP })
+        const adapter = await createDataset('manifest', { data: file, classMap: CLASS_MAP })
         const samples = await collect(adapter.samples('all'))
         expect(samples.map((s) => s.label)).toEqual(labels.map((l) => EMOTION_FOR.get(l)))
         expect([...adapter.labels].sort()).toEqual([...new Set(labels.map((l) => EMOTION_FOR.get(l)!))].sort())
@@ -74,7 +74,7 @@ describe('manifest: hostile labels, splits, columns and values', () => {
             `path,label,split,${column}`,
             rows.map(([split, , value], i) => `img${i}.png,happy,${split},${value}`),
           )
-          const adapter = createDataset('manifest', { data: file })
+          const adapter = await createDataset('manifest', { data: file })
           const splits = [...new Set(rows.map(([split]) => split))].sort()
           expect([...adapter.splits()].sort()).toEqual(splits)
           expect(adapter.sliceAttributes?.()).toEqual([column])
@@ -104,7 +104,7 @@ describe('folder: hostile class and split folder names', () => {
     })
     let refused: unknown
     try {
-      createDataset('folder', { data: root })
+      await createDataset('folder', { data: root })
     } catch (error) {
       refused = error
     }
@@ -112,7 +112,7 @@ describe('folder: hostile class and split folder names', () => {
     expect((refused as FerbenchError).exitCode).toBe(2)
     for (const name of HOSTILE) expect((refused as FerbenchError).message).toContain(name)
 
-    const adapter = createDataset('folder', { data: root, classMap: CLASS_MAP })
+    const adapter = await createDataset('folder', { data: root, classMap: CLASS_MAP })
     const samples = await collect(adapter.samples('all'))
     const counts = new Map<string, number>()
     for (const s of samples) counts.set(s.label, (counts.get(s.label) ?? 0) + 1)
@@ -126,7 +126,7 @@ describe('folder: hostile class and split folder names', () => {
       mkdirSync(path.join(root, name, 'happy'), { recursive: true })
       for (let k = 0; k <= i; k++) writeFileSync(path.join(root, name, 'happy', `x${k}.png`), 'not decoded here')
     })
-    const adapter = createDataset('folder', { data: root })
+    const adapter = await createDataset('folder', { data: root })
     expect([...adapter.splits()].sort()).toEqual([...HOSTILE].sort())
     for (const [i, name] of HOSTILE.entries()) {
       const samples = await collect(adapter.samples(name))

@@ -23,6 +23,16 @@ describe('determinism', () => {
     expect(decodePredictions(a.json.predictions!)).toHaveLength(a.json.dataset.samples)
   })
 
+  it('a fer2013.csv read on a worker thread gives the document read on the main thread, apart from timing fields', () => {
+    // FERBENCH_DEBUG_ROWS_WORKER forces the choice (files of 8 MiB and more are read on a worker thread)
+    const worker = runJson<EvalResult>(args, { env: { FERBENCH_DEBUG_ROWS_WORKER: 'always' } })
+    const main = runJson<EvalResult>(args, { env: { FERBENCH_DEBUG_ROWS_WORKER: 'never' } })
+    expect(worker.status).toBe(0)
+    expect(main.status).toBe(0)
+    expect(main.json.dataset.samples).toBeGreaterThan(0)
+    expect(JSON.stringify(withoutTiming(worker.json))).toBe(JSON.stringify(withoutTiming(main.json)))
+  })
+
   it.each([2, 16])('--concurrency %i gives the same document as a serial run (--concurrency 1)', (n) => {
     const serial = runJson<EvalResult>([...args, '--concurrency', '1'])
     const parallel = runJson<EvalResult>([...args, '--concurrency', String(n)])

@@ -88,7 +88,7 @@ async function child() {
   const ferbench = async () => {
     const c0 = process.cpuUsage()
     const t0 = performance.now()
-    const adapter = createDataset('folder', { data: DATA })
+    const adapter = await createDataset('folder', { data: DATA })
     let images = 0
     let bytes = 0
     for await (const outcome of prefetch(adapter.samples('test'), concurrency, (s) => s.load())) {

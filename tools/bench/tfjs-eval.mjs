@@ -160,7 +160,7 @@ const card = {
 // ---- the same batches, preprocessed beforehand with ferbench's own functions ------------------
 async function preparedBatches(modelPath, layoutDims) {
   const source = loadCard(modelPath, {})
-  const adapter = createDataset('fer2013', { data: csv })
+  const adapter = await createDataset('fer2013', { data: csv })
   const list = []
   for await (const s of adapter.samples('PrivateTest')) list.push(s)
   const resolved = resolveCard(source.card, { name: 'image', shape: [-1, ...layoutDims] }, source.source)

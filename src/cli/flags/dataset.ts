@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { LIMITS } from '../../base/limits.js'
-import { DEFAULT_MAX_ASPECT, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SIDE } from '../../datasets/decode.js'
+import { DEFAULT_MAX_ASPECT, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SIDE } from '../../datasets/decodeLimits.js'
 import { datasetNames } from '../../datasets/registry.js'
 
 /**

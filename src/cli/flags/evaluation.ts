@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { LIMITS } from '../../base/limits.js'
 import { ttaKinds } from '../../card/schema.js'
-import { DECODE_SLOTS } from '../../datasets/decode.js'
+import { DECODE_SLOTS } from '../../datasets/decodeLimits.js'
 import { DEFAULT_CONCURRENCY } from '../../eval/spec.js'
 import { EXTRA_CLASS_POLICIES } from '../../labels/mapping.js'
 

@@ -31,17 +31,27 @@ export const DEFAULT_BATCH_TIMEOUT_S = 600
 export const batchTimeoutFlag = Flags.integer({
   description:
     `seconds one inference call (one batch) may run before the run stops with exit 4 naming the call (1–${LIMITS.batchTimeoutS}); ` +
-    'ONNX on the CPU only, where the model runs in a child process that can be stopped',
+    'ONNX on the CPU and tfjs on worker threads, where the model runs in a child process or worker thread that can be stopped',
   default: DEFAULT_BATCH_TIMEOUT_S,
   min: 1,
   max: LIMITS.batchTimeoutS,
 })
 
-/** How the model runs, as eval and robust take it: batch, threads, device, runner, batch timeout. */
+/** --workers: tfjs on the CPU, worker threads each running its own copy of the model; absent = one per core. */
+export const workersFlag = Flags.integer({
+  description:
+    `tfjs runner on the CPU: worker threads, each with its own backend and copy of the model, batches dealt in turn (0 = the main thread, max ${LIMITS.workers}; default: one per core); ` +
+    'results are identical for every value; the ONNX runner ignores it (--threads)',
+  min: 0,
+  max: LIMITS.workers,
+})
+
+/** How the model runs, as eval and robust take it: batch, threads, device, runner, batch timeout, workers. */
 export const runnerFlags = {
   batch: batchFlag(),
   threads: threadsFlag(),
   device: deviceFlag(),
   runner: runnerFlag(),
   'batch-timeout': batchTimeoutFlag,
+  workers: workersFlag,
 }

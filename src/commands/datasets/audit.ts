@@ -11,7 +11,7 @@ import {
 } from '../../cli/flags/dataset.js'
 import { outputFlag } from '../../cli/flags/output.js'
 import { LIMITS } from '../../base/limits.js'
-import { DECODE_SLOTS } from '../../datasets/decode.js'
+import { DECODE_SLOTS } from '../../datasets/decodeLimits.js'
 import { evalDatasetOptions } from '../../cli/datasetFlags.js'
 import { checkOutputs } from '../../cli/outputs.js'
 import { countInBackground, progressOnStderr } from '../../cli/progress.js'

@@ -9,7 +9,7 @@ export default class DatasetsList extends FerbenchCommand {
 
   async run(): Promise<{ datasets: DatasetInfo[] }> {
     await this.parse(DatasetsList)
-    const datasets = datasetNames().map((n) => datasetFactory(n).info)
+    const datasets = await Promise.all(datasetNames().map(async (n) => (await datasetFactory(n)).info))
     if (!this.jsonEnabled()) this.log(renderDatasetList(datasets))
     return { datasets }
   }
