@@ -27,13 +27,73 @@ export interface StartedProcess {
   first: Promise<WorkerReply>
 }
 
+/**
+ * Test seam, off in the product: runner processes released cleanly wait here for the next runner
+ * of this thread instead of exiting (tests/helpers/cliInProcess.mjs turns it on, so the hundreds of
+ * in-process test commands do not start Node for each eval). A spare has ended its worker thread
+ * and session; it still ends when its parent goes away (its IPC channel closes).
+ */
+let spares: ChildProcess[] | undefined
+/** How long a spare waits for the next runner before it ends. */
+const SPARE_IDLE_MS = 1000
+const idleTimers = new Map<ChildProcess, NodeJS.Timeout>()
+
+/** Turns the test seam above on for this thread. */
+export function reuseRunnerProcesses(): void {
+  spares ??= []
+}
+
+/** After a clean release: keeps the (idle) child as a spare when the seam is on; false when it is off. */
+export function keepSpare(child: ChildProcess): boolean {
+  if (!spares || !child.connected) return false
+  child.removeAllListeners('message')
+  child.removeAllListeners('exit')
+  child.removeAllListeners('error')
+  child.unref()
+  child.channel?.unref()
+  spares.push(child)
+  child.once('exit', () => {
+    spares = spares?.filter((c) => c !== child)
+    clearTimeout(idleTimers.get(child))
+    idleTimers.delete(child)
+    running.delete(child)
+  })
+  // An idle spare ends soon (its IPC channel closed: it exits), so it does not outlive its parent's
+  // work: the parent, still running, collects its exit and the CPU it used.
+  const idle = setTimeout(() => {
+    if (spares?.includes(child)) {
+      spares = spares.filter((c) => c !== child)
+      if (child.connected) child.disconnect()
+    }
+  }, SPARE_IDLE_MS)
+  idle.unref()
+  idleTimers.set(child, idle)
+  return true
+}
+
+function takeSpare(): ChildProcess | undefined {
+  for (let child = spares?.pop(); child; child = spares?.pop()) {
+    clearTimeout(idleTimers.get(child))
+    idleTimers.delete(child)
+    if (!child.connected) continue
+    child.removeAllListeners('exit')
+    child.ref()
+    child.channel?.ref()
+    running.add(child)
+    return child
+  }
+  return undefined
+}
+
 /** Starts the runner process for a model: it loads onnxruntime and creates the session at once. */
 export function startOnnxProcess(modelPath: string, options: RunnerOptions): StartedProcess {
-  const child = fork(fileURLToPath(builtSibling('onnxProcessEntry.js')), [], {
-    serialization: 'advanced',
-    execArgv: [],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
+  const child =
+    takeSpare() ??
+    fork(fileURLToPath(builtSibling('onnxProcessEntry.js')), [], {
+      serialization: 'advanced',
+      execArgv: [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
   track(child)
   const first = new Promise<WorkerReply>((resolve, reject) => {
     child.once('message', resolve)
@@ -43,7 +103,7 @@ export function startOnnxProcess(modelPath: string, options: RunnerOptions): Sta
     )
   })
   first.catch(() => undefined) // read (and thrown) by whoever takes the process
-  child.send({ kind: 'start', modelPath, options } satisfies StartRequest)
+  child.send({ kind: 'start', modelPath, options, keep: spares !== undefined } satisfies StartRequest)
   return { child, first }
 }
 

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { deserializeError } from './onnxThreadMessages.js'
 import { RemoteOnnxRunner, type SessionHost } from './onnxRemote.js'
-import { startOnnxProcess, takePrestartedWorker, untrack } from './onnxPrestart.js'
+import { keepSpare, startOnnxProcess, takePrestartedWorker, untrack } from './onnxPrestart.js'
 import type { Runner, RunnerOptions } from './types.js'
 
 function childHost(child: ChildProcess): SessionHost {
@@ -34,6 +34,7 @@ function childHost(child: ChildProcess): SessionHost {
     close: async () => {
       child.removeAllListeners('exit')
       if (child.exitCode !== null || child.signalCode !== null) return
+      if (keepSpare(child)) return
       await new Promise<void>((resolve) => {
         child.once('exit', () => resolve())
         if (child.connected) child.disconnect()

@@ -11,7 +11,8 @@ import { builtSibling } from './onnxThread.js'
 import type { WorkerReply, WorkerRequest } from './onnxThreadMessages.js'
 import type { RunnerOptions } from './types.js'
 
-export type StartRequest = { kind: 'start'; modelPath: string; options: RunnerOptions }
+/** `keep`: after a release, end the worker thread only and wait for the next start (a test seam, src/runners/onnxPrestart.ts). */
+export type StartRequest = { kind: 'start'; modelPath: string; options: RunnerOptions; keep?: boolean }
 
 const send = (reply: WorkerReply): void => {
   process.send?.(reply)
@@ -30,7 +31,12 @@ process.on('message', (message: StartRequest | WorkerRequest) => {
     worker = new Worker(builtSibling('onnxWorker.js'), {
       workerData: { modelPath: message.modelPath, options: message.options },
     })
+    const started = worker
     worker.on('message', (reply: WorkerReply) => {
+      if (reply.kind === 'released' && message.keep) {
+        void started.terminate().then(() => send(reply))
+        return
+      }
       send(reply)
       if (reply.kind === 'released') process.disconnect()
     })

@@ -56,8 +56,10 @@ describe('test files that set process-wide state run in a process of their own (
   })
 
   it('the globs match as vitest matches them, and the patterns catch each kind', () => {
-    expect(isolated('tests/cli/interrupt.e2e.test.ts')).toBe(true)
-    expect(isolated('tests/install/quietInstall.test.ts')).toBe(true)
+    expect(isolated('tests/zoo/pull.test.ts')).toBe(true)
+    // globs (as vitest's include takes them) match as vitest matches them
+    expect(globRegExp('tests/**/*.e2e.test.ts').test('tests/cli/interrupt.e2e.test.ts')).toBe(true)
+    expect(globRegExp('tests/install/**/*.test.ts').test('tests/install/quietInstall.test.ts')).toBe(true)
     expect(isolated('tests/cli/badInput.test.ts')).toBe(false)
     expect(isolated('tests/cli/unreadable.test.tsx')).toBe(false)
     expect(reasons("vi.mock('node:fs', () => ({}))")).toHaveLength(1)

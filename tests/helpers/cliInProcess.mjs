@@ -12,6 +12,13 @@ const require = createRequire(bin)
 const { Config, run, flush } = require('@oclif/core')
 const { handle, Exit } = require('@oclif/core/handle')
 
+// Evals on the CPU run their ONNX session in a child process: here a released one waits for the
+// next run's eval instead of exiting, so the runs of a test file do not start Node and onnxruntime
+// for each eval (a test seam of src/runners/onnxPrestart.ts, off in the product; the *.e2e tests
+// and FERBENCH_TEST_SPAWN=1 run the real binary, where every eval starts its own).
+const { reuseRunnerProcesses } = await import(new URL('../../dist/runners/onnxPrestart.js', import.meta.url).href)
+reuseRunnerProcesses()
+
 // oclif's error handler ends with Exit.exit(code) (process.exit in a real process, where the first
 // call ends it): record the first code of the run instead.
 let exitCalled
