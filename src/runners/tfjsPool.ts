@@ -4,11 +4,11 @@ import { FerbenchError, messageOf } from '../base/errors.js'
 import { builtSibling } from './onnxThread.js'
 import { deserializeError, type WorkerReply } from './onnxThreadMessages.js'
 import { RemoteOnnxRunner, type SessionHost } from './onnxRemote.js'
-import type { Runner, RunnerInfo, RunnerOptions } from './types.js'
+import { DEFAULT_TFJS_WORKERS_MAX, type Runner, type RunnerInfo, type RunnerOptions } from './types.js'
 
-/** Worker threads when --workers is not given: one per core this process may use. */
+/** Worker threads when --workers is not given: one per core this process may use, at most DEFAULT_TFJS_WORKERS_MAX. */
 export function defaultTfjsWorkers(): number {
-  return availableParallelism()
+  return Math.min(availableParallelism(), DEFAULT_TFJS_WORKERS_MAX)
 }
 
 function threadHost(worker: Worker, name: string): SessionHost {
