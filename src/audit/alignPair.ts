@@ -110,14 +110,19 @@ function score(reference: Float32Array, copy: Uint8Array, a: Alignment): number 
   return dot
 }
 
+/** The correlation the best point of the alignment grid must reach for the search to go on (calibration: docs/detectors.md). */
+const ALIGN_GRID_MIN = 0.97
+
 /** One base pixel in units of a 48-pixel face: the search steps below are set in those. */
 const PX48 = BASE_SIDE / 48
 
 /**
  * The best alignment of `copy` to `stored` near `hint` (a grid of ±1 px and ±3 % around it, then
  * a descent down to 1/8 px and 0.5 %), the tone curve at that alignment, and the similarity after both.
+ * When the grid's best correlation is below ALIGN_GRID_MIN (or `minSimilarity`, the confirmation bar, when
+ * that is lower) the search stops there: the grid's best is returned with localResidual 1 (no copy).
  */
-export function alignPair(stored: Uint8Array, copy: Uint8Array, hint: Alignment): PairMatch {
+export function alignPair(stored: Uint8Array, copy: Uint8Array, hint: Alignment, minSimilarity = 1): PairMatch {
   const reference = normalise(sampleInto(stored, identity, new Float32Array(GRID * GRID)))
   let best = hint
   let bestScore = -2
@@ -131,6 +136,9 @@ export function alignPair(stored: Uint8Array, copy: Uint8Array, hint: Alignment)
           best = a
         }
       }
+  // a pair this far apart at the best grid point is no copy: the descent and the tone curve do not bring it to the bar
+  if (bestScore < Math.min(ALIGN_GRID_MIN, minSimilarity))
+    return { similarity: bestScore, alignment: best, toneChange: 0, localResidual: 1 }
   for (const step of [0.5, 0.25, 0.125]) {
     for (let round = 0; round < 4; round++) {
       let moved = false

@@ -17,13 +17,13 @@ import { FerbenchError, messageOf } from '../base/errors.js'
 import { contentHash } from '../identity/datasetDigest.js'
 import { imageViews } from './imageSignature.js'
 import { naturalCompare } from '../base/naturalOrder.js'
-import { NEAR_PREFILTER, NearDuplicateIndex } from './nearDuplicates.js'
+import { NEAR_GRID_PREFILTER, NEAR_PREFILTER, NearDuplicateIndex, nearViewMaxDistance } from './nearDuplicates.js'
 import { BASE_SIDE, type Alignment, type Transformation } from './alignPair.js'
 import { TRANSFORMATION_CLASSES } from '../documents/auditDocument.js'
 
 const EXACT_METHOD = 'sha256 of the decoded 8-bit pixels with their width, height and channels'
 const nearMethod = (maxDistance: number, minSimilarity: number): string =>
-  `candidates: 64-bit dHash (gray, area-averaged to 9×8, bit = left < right) of the image or of one of its views (shifted 1, 2 or 3 px per 48, zoomed 0.9, 0.95, 1.05 or 1.1, mirrored) within ${maxDistance} bits of the other image's, found through a multi-index hash (no all-pairs scan), kept when the view's 16×16 thumbnail correlates at ≥ ${NEAR_PREFILTER} with the other's; ` +
+  `candidates: 64-bit dHash (gray, area-averaged to 9×8, bit = left < right) of the image or its mirror within ${maxDistance} bits of the other image's, or of one of its views (shifted up to 3 px per 48, zoomed 0.9–1.1, cropped and resized back, mirrored) within ${nearViewMaxDistance(maxDistance)} bits with one of three chunks of the hash equal or one uncertain bit from it, found through a multi-index hash (no all-pairs scan); per pair the view whose 9×8 grid correlates best is kept when that correlation is ≥ ${NEAR_GRID_PREFILTER} and its 16×16 thumbnail correlates at ≥ ${NEAR_PREFILTER} with the other's; ` +
   `confirmed when, after aligning the newer image to the earlier (shift, scale, mirror searched from the view down to 1/8 px) and mapping its gray levels onto the earlier's by a fitted monotone curve, the central 84 % of the two correlate at ≥ ${minSimilarity} (Pearson, 16×16 grid); ` +
   `each pair carries its transformation class (mirror, scale, shift, photometric, jpeg/blur); pairs of mirror images are kind 'mirrored'; copies inside an exact group are represented by its first item`
 

@@ -27,6 +27,10 @@ const VIEW_CROP_SCALES = [0.9, 0.925, 0.95] as const
 /** The views of one image: their dHashes (two 32-bit words each, in VIEW_NAMES order) and their thumbnails on demand. */
 export interface ViewSet {
   readonly hashes: Uint32Array
+  /** Per view (VIEW_NAMES order), per chunk of the index (HASH_CHUNK_ENDS), WEAK_BITS masks: each flips one of the chunk's least certain bits (smallest left–right difference), as a chunk key. */
+  readonly weak: Int32Array
+  /** Each plain view's 9×8 hash grid, normalised (zero mean, unit length): GRID_CELLS floats per view of VIEW_DEFS; a mirrored view's grid is the plain one read mirrored. */
+  readonly grids: Float32Array
   /** The normalised thumbnail of view k (computed once, on demand: only views with a candidate need one). */
   thumb(k: number): Float32Array
 }
@@ -123,24 +127,6 @@ function resampleInto(
   return out
 }
 
-/** dHash of a 9 × 8 grid, optionally read mirrored, into out[at] (bits 0–31) and out[at + 1] (bits 32–63). */
-function dHashInto(grid: Float32Array, mirrored: boolean, out: Uint32Array, at: number): void {
-  let hi = 0
-  let lo = 0
-  for (let y = 0; y < 8; y++) {
-    for (let x = 0; x < 8; x++) {
-      const left = grid[y * 9 + (mirrored ? 8 - x : x)]!
-      const right = grid[y * 9 + (mirrored ? 7 - x : x + 1)]!
-      const bit = left < right ? 1 : 0
-      const i = y * 8 + x
-      if (i < 32) hi = (hi | (bit << (31 - i))) >>> 0
-      else lo = (lo | (bit << (63 - i))) >>> 0
-    }
-  }
-  out[at] = hi
-  out[at + 1] = lo
-}
-
 /** Zero mean, unit length (in place); a flat image stays all zeros. */
 function normalise(v: Float32Array): Float32Array {
   let mean = 0
@@ -155,6 +141,22 @@ function normalise(v: Float32Array): Float32Array {
   if (norm > 1e-6) for (let i = 0; i < v.length; i++) v[i]! /= norm
   else v.fill(0)
   return v
+}
+
+/** normalise() of v[at … at + length − 1], in place. */
+function normaliseRange(v: Float32Array, at: number, length: number): void {
+  let mean = 0
+  for (let i = at; i < at + length; i++) mean += v[i]!
+  mean /= length
+  let norm = 0
+  for (let i = at; i < at + length; i++) {
+    const d = v[i]! - mean
+    v[i] = d
+    norm += d * d
+  }
+  norm = Math.sqrt(norm)
+  if (norm > 1e-6) for (let i = at; i < at + length; i++) v[i]! /= norm
+  else v.fill(0, at, at + length)
 }
 
 function mirrorThumb(t: Float32Array): Float32Array {
@@ -175,29 +177,46 @@ function baseOf(image: RawImage): Float32Array {
   )
 }
 
+/** Per kernel radius: for every base coordinate and tap, the coordinate read (edges replicated). */
+const clampedTaps = new Map<number, Int32Array>()
+function tapsOf(r: number): Int32Array {
+  let taps = clampedTaps.get(r)
+  if (!taps) {
+    const s = BASE_SIDE
+    const k = 2 * r + 1
+    taps = new Int32Array(s * k)
+    for (let x = 0; x < s; x++) for (let t = 0; t < k; t++) taps[x * k + t] = Math.min(s - 1, Math.max(0, x + t - r))
+    clampedTaps.set(r, taps)
+  }
+  return taps
+}
+
 /** Separable blur of the base with a symmetric kernel (edges replicated). */
-function blurred(base: Float32Array, kernel: readonly number[]): Float32Array {
-  const r = (kernel.length - 1) / 2
+function blurred(base: Float32Array, kernel: Float64Array): Float32Array {
+  const k = kernel.length
+  const taps = tapsOf((k - 1) / 2)
   const s = BASE_SIDE
   const tmp = new Float32Array(s * s)
   const out = new Float32Array(s * s)
-  for (let y = 0; y < s; y++)
+  for (let y = 0; y < s; y++) {
+    const row = y * s
     for (let x = 0; x < s; x++) {
       let v = 0
-      for (let k = -r; k <= r; k++) v += base[y * s + Math.min(s - 1, Math.max(0, x + k))]! * kernel[k + r]!
-      tmp[y * s + x] = v
+      for (let t = 0; t < k; t++) v += base[row + taps[x * k + t]!]! * kernel[t]!
+      tmp[row + x] = v
     }
+  }
   for (let y = 0; y < s; y++)
-    for (let x = 0; x < s; x++) {
-      let v = 0
-      for (let k = -r; k <= r; k++) v += tmp[Math.min(s - 1, Math.max(0, y + k)) * s + x]! * kernel[k + r]!
-      out[y * s + x] = v
+    for (let t = 0; t < k; t++) {
+      const from = taps[y * k + t]! * s
+      const w = kernel[t]!
+      for (let x = 0; x < s; x++) out[y * s + x]! += tmp[from + x]! * w
     }
   return out
 }
 /** About the width of a 9×8 grid cell (3.6 base pixels) and of a thumbnail cell (2). */
-const GRID_BLUR = [0.5 / 4, 1 / 4, 1 / 4, 1 / 4, 0.5 / 4] as const
-const THUMB_BLUR = [0.25, 0.5, 0.25] as const
+const GRID_BLUR = Float64Array.of(0.5 / 4, 1 / 4, 1 / 4, 1 / 4, 0.5 / 4)
+const THUMB_BLUR = Float64Array.of(0.25, 0.5, 0.25)
 
 /** The views of an image (each is also read mirrored): name and source rectangle in the 32×32 base. */
 const VIEW_DEFS: ReadonlyArray<{ name: string; rect: Rect }> = (() => {
@@ -243,13 +262,32 @@ const VIEW_DEFS: ReadonlyArray<{ name: string; rect: Rect }> = (() => {
   return defs
 })()
 const DEF_BY_NAME = new Map(VIEW_DEFS.map((d) => [d.name, d]))
-/** Every view's name: the views of VIEW_DEFS, then the same read mirrored ('mirrored' is the image's mirror image). */
+/**
+ * The views read mirrored: the image itself, its shifts of up to 2 px per 48 and its zooms by 0.95 and 1.05 (a mirrored
+ * copy that was also moved or zoomed much further is rare; each mirrored view costs as much as a plain one).
+ */
+const MIRRORED_DEFS: readonly number[] = VIEW_DEFS.flatMap((d, k) => {
+  const m = /^shift\((-?\d+),(-?\d+)\)$/.exec(d.name)
+  const small = m ? Math.abs(Number(m[1])) <= 2 && Math.abs(Number(m[2])) <= 2 : false
+  return d.name === 'identity' || small || d.name === 'zoom 0.95' || d.name === 'zoom 1.05' ? [k] : []
+})
+/** Every view's name: the views of VIEW_DEFS, then those of MIRRORED_DEFS read mirrored ('mirrored' is the image's mirror image). */
 export const VIEW_NAMES: readonly string[] = [
   ...VIEW_DEFS.map((d) => d.name),
-  ...VIEW_DEFS.map((d) => (d.name === 'identity' ? 'mirrored' : `mirrored ${d.name}`)),
+  ...MIRRORED_DEFS.map((k) => (k === 0 ? 'mirrored' : `mirrored ${VIEW_DEFS[k]!.name}`)),
 ]
 /** Index of the mirrored image among VIEW_NAMES. */
 export const MIRRORED_VIEW = VIEW_DEFS.length
+/** Per view of VIEW_NAMES: the view of VIEW_DEFS it reads (mirrored or not). */
+export const VIEW_SOURCE: Int32Array = Int32Array.from([...VIEW_DEFS.keys(), ...MIRRORED_DEFS])
+/** Per view of VIEW_DEFS: its position among the mirrored views, or −1. */
+const MIRROR_SLOT: Int32Array = (() => {
+  const slots = new Int32Array(VIEW_DEFS.length).fill(-1)
+  MIRRORED_DEFS.forEach((k, i) => {
+    slots[k] = i
+  })
+  return slots
+})()
 
 /** Bilinear sample points along one axis: `cells` cell centres of [from, to) in base pixels (lower index, weight of the upper). */
 function axisPoints(from: number, to: number, cells: number): { index: Int32Array; frac: Float32Array } {
@@ -269,6 +307,97 @@ const VIEW_POINTS = VIEW_DEFS.map((d) => ({
   thumbX: axisPoints(d.rect.x0, d.rect.x1, THUMB_SIDE),
   thumbY: axisPoints(d.rect.y0, d.rect.y1, THUMB_SIDE),
 }))
+
+/** Per view, its 72 grid samples' four bilinear taps: base index (edges replicated) and weight. */
+const GRID_TAP_INDEX = new Int32Array(VIEW_DEFS.length * 72 * 4)
+const GRID_TAP_WEIGHT = new Float32Array(VIEW_DEFS.length * 72 * 4)
+{
+  const last = BASE_SIDE - 1
+  const clamp = (v: number): number => (v < 0 ? 0 : Math.min(v, last))
+  VIEW_POINTS.forEach((p, k) => {
+    for (let j = 0; j < 8; j++)
+      for (let i = 0; i < 9; i++) {
+        const at = ((k * 72 + j * 9 + i) * 4) | 0
+        const y0 = p.gridY.index[j]!
+        const fy = p.gridY.frac[j]!
+        const x0 = p.gridX.index[i]!
+        const fx = p.gridX.frac[i]!
+        const taps: Array<[number, number]> = [
+          [clamp(y0) * BASE_SIDE + clamp(x0), (1 - fx) * (1 - fy)],
+          [clamp(y0) * BASE_SIDE + clamp(x0 + 1), fx * (1 - fy)],
+          [clamp(y0 + 1) * BASE_SIDE + clamp(x0), (1 - fx) * fy],
+          [clamp(y0 + 1) * BASE_SIDE + clamp(x0 + 1), fx * fy],
+        ]
+        taps.forEach(([index, weight], t) => {
+          GRID_TAP_INDEX[at + t] = index
+          GRID_TAP_WEIGHT[at + t] = weight
+        })
+      }
+  })
+}
+
+/**
+ * View k's 9×8 grid (into grids at 72·k), its dHash and, when it is read mirrored too, its mirror image's (hashes at 2k
+ * and 2(n + slot)), and the weak-bit masks of both (weak at per·k and per·(n + slot)). Read mirrored, comparison (y, x) is (y, 7 − x) of the plain grid with
+ * the sides swapped: its bit is set when the plain difference there is negative, and it is as certain.
+ */
+function viewInto(
+  b: Float32Array,
+  k: number,
+  n: number,
+  grids: Float32Array,
+  hashes: Uint32Array,
+  weak: Int32Array,
+): void {
+  const g = 72 * k
+  for (let s = 0, t = g * 4; s < 72; s++, t += 4)
+    grids[g + s] =
+      b[GRID_TAP_INDEX[t]!]! * GRID_TAP_WEIGHT[t]! +
+      b[GRID_TAP_INDEX[t + 1]!]! * GRID_TAP_WEIGHT[t + 1]! +
+      b[GRID_TAP_INDEX[t + 2]!]! * GRID_TAP_WEIGHT[t + 2]! +
+      b[GRID_TAP_INDEX[t + 3]!]! * GRID_TAP_WEIGHT[t + 3]!
+  const diff = diffScratch
+  for (let y = 0; y < 8; y++)
+    for (let x = 0; x < 8; x++) diff[y * 8 + x] = grids[g + y * 9 + x + 1]! - grids[g + y * 9 + x]!
+  const per = HASH_CHUNK_ENDS.length * WEAK_BITS
+  for (let m = 0; m < 2; m++) {
+    if (m === 1 && MIRROR_SLOT[k]! < 0) break
+    const view = m === 0 ? k : n + MIRROR_SLOT[k]!
+    let hi = 0
+    let lo = 0
+    let start = 0
+    let o = per * view
+    for (const end of HASH_CHUNK_ENDS) {
+      let b1 = start
+      let b2 = start
+      let w1 = Infinity
+      let w2 = Infinity
+      for (let i = start; i <= end; i++) {
+        const d = m === 0 ? diff[i]! : -diff[(i & ~7) + 7 - (i & 7)]!
+        if (d > 0) {
+          if (i < 32) hi |= 1 << (31 - i)
+          else lo |= 1 << (63 - i)
+        }
+        const w = d < 0 ? -d : d
+        if (w < w1) {
+          b2 = b1
+          w2 = w1
+          b1 = i
+          w1 = w
+        } else if (w < w2) {
+          b2 = i
+          w2 = w
+        }
+      }
+      weak[o++] = 1 << (end - b1)
+      weak[o++] = 1 << (end - b2)
+      start = end + 1
+    }
+    hashes[2 * view] = hi >>> 0
+    hashes[2 * view + 1] = lo >>> 0
+  }
+}
+const diffScratch = new Float32Array(64)
 
 /** Bilinear samples of a blurred base at the product of two axes' points, into `out` (edges replicated). */
 function sampleGrid(
@@ -297,7 +426,18 @@ function sampleGrid(
   return out
 }
 
-const gridScratch = new Float32Array(72)
+/** The index's chunks of the 64-bit hash end at these bit numbers (bit i = y·8 + x of the 8×8 comparisons); a chunk's key holds bit i at position end − i. */
+export const HASH_CHUNK_ENDS = [21, 42, 63] as const
+/** How many of each chunk's least certain bits a view's weak masks flip. */
+export const WEAK_BITS = 2
+
+/** Cells of the 9×8 hash grid. */
+export const GRID_CELLS = 72
+
+/** A 9×8 grid read mirrored (x → 8 − x). */
+export function mirrorGrid(g: Float32Array): Float32Array {
+  return Float32Array.from(g, (_, i) => g[Math.floor(i / 9) * 9 + (8 - (i % 9))]!)
+}
 
 /** Where a named view of an image samples it, as an alignment (the start of the pair's alignment search, src/audit/alignPair.ts). */
 export function viewAlignment(name: string): Alignment {
@@ -314,6 +454,8 @@ export function viewAlignment(name: string): Alignment {
 export interface ImageSignature {
   hash: [number, number]
   thumb: Float32Array
+  /** The 9×8 hash grid, normalised (zero mean, unit length). */
+  grid: Float32Array
   base: Uint8Array
 }
 
@@ -323,18 +465,20 @@ export function imageViews(image: RawImage): { signature: ImageSignature; views:
   const forGrid = blurred(base, GRID_BLUR)
   let forThumb: Float32Array | undefined
   const n = VIEW_DEFS.length
-  const hashes = new Uint32Array(4 * n)
+  const total = VIEW_NAMES.length
+  const hashes = new Uint32Array(2 * total)
+  const grids = new Float32Array(GRID_CELLS * n)
+  const per = HASH_CHUNK_ENDS.length * WEAK_BITS
+  const weak = new Int32Array(total * per)
   for (let k = 0; k < n; k++) {
-    const p = VIEW_POINTS[k]!
-    const grid = sampleGrid(forGrid, p.gridX, p.gridY, gridScratch)
-    dHashInto(grid, false, hashes, 2 * k)
-    dHashInto(grid, true, hashes, 2 * (n + k))
+    viewInto(forGrid, k, n, grids, hashes, weak)
+    normaliseRange(grids, GRID_CELLS * k, GRID_CELLS)
   }
-  const thumbs: Array<Float32Array | undefined> = new Array(2 * n)
+  const thumbs: Array<Float32Array | undefined> = new Array(total)
   const thumb = (k: number): Float32Array => {
     let t = thumbs[k]
     if (!t) {
-      if (k >= n) t = mirrorThumb(thumb(k - n))
+      if (k >= n) t = mirrorThumb(thumb(VIEW_SOURCE[k]!))
       else {
         const p = VIEW_POINTS[k]!
         forThumb ??= blurred(base, THUMB_BLUR)
@@ -348,9 +492,10 @@ export function imageViews(image: RawImage): { signature: ImageSignature; views:
     signature: {
       hash: [hashes[0]!, hashes[1]!],
       thumb: thumb(0),
+      grid: grids.slice(0, GRID_CELLS),
       base: Uint8Array.from(base, (v) => Math.round(v)),
     },
-    views: { hashes, thumb },
+    views: { hashes, weak, grids, thumb },
   }
 }
 
@@ -362,50 +507,4 @@ export function popcount32(v: number): number {
 
 export function hamming(a: readonly [number, number], b: readonly [number, number]): number {
   return popcount32((a[0] ^ b[0]) >>> 0) + popcount32((a[1] ^ b[1]) >>> 0)
-}
-
-/** How much a one-thumbnail-pixel shift can raise the correlation of a copy over the unshifted one, at most, in the calibration (copies that need more are met through a shifted view). */
-const SHIFT_RESCUE = 0.15
-
-/**
- * Pearson correlation of two normalised thumbnails, the best over shifts of up to one thumbnail
- * pixel (overlapping part only, re-normalised). With `atLeast`, pairs whose unshifted correlation
- * is more than SHIFT_RESCUE below it return that correlation without the shift search.
- */
-export function similarity(a: Float32Array, b: Float32Array, atLeast = -1): number {
-  // both are zero-mean and unit-length: the unshifted correlation is their dot product; a pair far
-  // below the bar there is not rescued by a one-pixel shift (calibrated: docs/detectors.md)
-  let dot = 0
-  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!
-  if (dot < atLeast - SHIFT_RESCUE) return dot
-  const s = Math.round(Math.sqrt(a.length))
-  let best = -1
-  for (let dy = -1; dy <= 1; dy++) {
-    for (let dx = -1; dx <= 1; dx++) {
-      let sa = 0
-      let sb = 0
-      let saa = 0
-      let sbb = 0
-      let sab = 0
-      let n = 0
-      for (let y = Math.max(0, -dy); y < Math.min(s, s - dy); y++) {
-        const ra = y * s
-        const rb = (y + dy) * s + dx
-        for (let x = Math.max(0, -dx); x < Math.min(s, s - dx); x++) {
-          const va = a[ra + x]!
-          const vb = b[rb + x]!
-          sa += va
-          sb += vb
-          saa += va * va
-          sbb += vb * vb
-          sab += va * vb
-          n += 1
-        }
-      }
-      const den = Math.sqrt((saa - (sa * sa) / n) * (sbb - (sb * sb) / n))
-      const r = den > 1e-9 ? (sab - (sa * sb) / n) / den : 0
-      if (r > best) best = r
-    }
-  }
-  return best
 }

@@ -1,24 +1,31 @@
 /**
  * Near-duplicate pairs without an n² scan: candidates from a multi-index hash of the 64-bit dHashes
  * (Norouzi, Punjani, Fleet, "Fast search in Hamming space with multi-index hashing", CVPR 2012):
- * the hash is cut into 4 chunks of 16 bits, each with a direct-address table; two hashes within
- * distance D agree to within ⌊D/4⌋ bits on at least one chunk, so probing every 16-bit key within
- * that radius of each chunk finds every stored hash within D. Images are added one by one; each
- * new image queries the index with every view of itself (as it is, shifted, zoomed, mirrored:
- * src/audit/imageSignature.ts) before it is stored, so every pair is met once. A candidate whose
- * view thumbnail correlates with the stored image's at NEAR_PREFILTER or more is ALIGNED and
- * tone-mapped (src/audit/alignPair.ts) and CONFIRMED by the correlation after that and a bound on
- * how local the remaining difference is, which is what tells a re-saved copy of one picture from a
- * different face with the same layout. Pairs of mirror images are reported as their own kind; every
- * pair carries its transformation class. Thresholds and their calibration: docs/detectors.md
+ * the hash is cut into 3 chunks of 22, 21 and 21 bits, each with a hash table; two hashes within
+ * distance D agree to within ⌊D/3⌋ bits on at least one chunk, so probing every key within that
+ * radius of each chunk finds every stored hash within D. Images are added one by one; each new image
+ * queries the index with its own hash and its mirror image's within D, and with every view of itself
+ * (shifted, zoomed, cropped, mirrored: src/audit/imageSignature.ts) through one exact chunk at a
+ * distance of at most NEAR_VIEW_MAX_DISTANCE (a copy's best view lands within a few bits, and its
+ * errors rarely spread over all three chunks), before it is stored, so every pair is met once. Per
+ * stored image only the view that came closest is kept; when that view's 16×16 thumbnail correlates
+ * with the stored image's at NEAR_PREFILTER or more the pair is ALIGNED and tone-mapped
+ * (src/audit/alignPair.ts) and CONFIRMED by the correlation after that and a bound on how local the
+ * remaining difference is, which is what tells a re-saved copy of one picture from a different face
+ * with the same layout. Pairs of mirror images are reported as their own kind; every pair carries
+ * its transformation class. Thresholds and their calibration: docs/detectors.md
  * (tools/bench/audit-calibration.mjs).
  */
 import { alignPair, transformationOf, type Alignment, type Transformation } from './alignPair.js'
 import {
+  GRID_CELLS,
+  HASH_CHUNK_ENDS,
   MIRRORED_VIEW,
+  WEAK_BITS,
   VIEW_NAMES,
+  VIEW_SOURCE,
+  mirrorGrid,
   popcount32,
-  similarity,
   viewAlignment,
   type ImageSignature,
   type ViewSet,
@@ -26,14 +33,20 @@ import {
 
 /** Candidate rule: dHash Hamming distance of the image (or its mirror) at most this many bits … */
 export const NEAR_MAX_DISTANCE = 3
-/** … or of one of its shifted, zoomed or mirrored views at most this many (a view that undoes a copy's shift or zoom lands within a few bits; 3 bits means one 16-bit chunk matches exactly, which keeps the index probes few). */
-const NEAR_VIEW_MAX_DISTANCE = 3
+/** … or of one of its shifted, zoomed, cropped or mirrored views at most this many, with one of the three chunks equal (a view that undoes a copy's shift or zoom lands within a few bits). */
+const NEAR_VIEW_MAX_DISTANCE = 6
+/** The views' limit for a given --max-distance: a distance below the default narrows the views too. */
+export function nearViewMaxDistance(maxDistance: number): number {
+  return maxDistance < NEAR_MAX_DISTANCE ? maxDistance : NEAR_VIEW_MAX_DISTANCE
+}
 /** Confirmation rule: correlation after alignment and tone mapping (src/audit/alignPair.ts) at least this. */
 export const NEAR_MIN_SIMILARITY = 0.99
 /** … and no 3×3-cell window of what is left after alignment and tone mapping holds more than this share of the earlier image's variance (a changed mouth or brow is local; a re-save's loss is spread). */
 export const NEAR_MAX_LOCAL_RESIDUAL = 0.25
-/** A candidate is aligned only when its view's thumbnail correlation (best over ±1 thumbnail pixel) reaches this: the cheap filter before the search. */
-export const NEAR_PREFILTER = 0.93
+/** A candidate is aligned only when the closest view's 16×16 thumbnail correlates with the stored image's at this or more: the cheap filter before the search. */
+export const NEAR_PREFILTER = 0.92
+/** … after the best correlation of the 9×8 hash grids of the views that hit it reached this (computed for every hit). */
+export const NEAR_GRID_PREFILTER = 0.95
 
 export interface NearMatch {
   /** Index of the earlier image (order of add()). */
@@ -47,78 +60,181 @@ export interface NearMatch {
   /** How the newer image lies on the earlier one (base pixels: BASE_SIDE across). */
   alignment: Alignment
   toneChange: number
+  /** The worst 3×3-cell window of what is left, as a share of the earlier image's variance (src/audit/alignPair.ts). */
+  localResidual: number
 }
 
-const CHUNKS = 4
+/** Bits of the three chunks of the 64-bit hash (bits 0–31 are the first word, most significant first). */
+const CHUNK_BITS = HASH_CHUNK_ENDS.map((end, c) => end + 1 - (c === 0 ? 0 : HASH_CHUNK_ENDS[c - 1]! + 1))
+const CHUNKS = CHUNK_BITS.length
 
-/** The 16-bit masks with at most `radius` bits set. */
-function masksWithin(radius: number): Uint16Array {
-  const masks: number[] = []
-  for (let m = 0; m < 1 << 16; m++) {
-    let bits = 0
-    for (let v = m; v; v &= v - 1) bits += 1
-    if (bits <= radius) masks.push(m)
+/** The chunk keys of a hash (hi: bits 0–31, lo: bits 32–63). */
+function chunkKey(hi: number, lo: number, c: number): number {
+  if (c === 0) return hi >>> 10
+  if (c === 1) return ((hi & 0x3ff) << 11) | (lo >>> 21)
+  return lo & 0x1fffff
+}
+
+/** The masks of `bits` bits with at most `radius` set (every key within that radius of a chunk). */
+function masksWithin(bits: number, radius: number): Int32Array {
+  const masks: number[] = [0]
+  let frontier = [0]
+  for (let r = 1; r <= radius; r++) {
+    const next: number[] = []
+    for (const m of frontier) {
+      // add a bit above the highest one set, so each mask is made once
+      const top = m === 0 ? -1 : 31 - Math.clz32(m)
+      for (let b = top + 1; b < bits; b++) next.push(m | (1 << b))
+    }
+    masks.push(...next)
+    frontier = next
   }
-  return Uint16Array.from(masks)
+  return Int32Array.from(masks)
 }
 
-const chunkOf = (hash: readonly [number, number], c: number): number =>
-  (c < 2 ? hash[0] >>> (16 * (1 - c)) : hash[1] >>> (16 * (3 - c))) & 0xffff
+/** Beyond this many masks per chunk a whole-image query scans every stored hash instead (same answer). */
+const MAX_MASKS = 4096
+
+/** Buckets of one chunk: chained hash of the chunk keys (TABLE_BITS-bit heads), each entry a stored image with its key. */
+const TABLE_BITS = 18
+class ChunkTable {
+  readonly head = new Int32Array(1 << TABLE_BITS).fill(-1)
+  key: Int32Array = new Int32Array(1024)
+  item: Int32Array = new Int32Array(1024)
+  next: Int32Array = new Int32Array(1024)
+  size = 0
+
+  static slot(key: number): number {
+    return Math.imul(key, 0x9e3779b1) >>> (32 - TABLE_BITS)
+  }
+
+  add(key: number, item: number): void {
+    if (this.size === this.key.length) {
+      const grow = (a: Int32Array): Int32Array => {
+        const b = new Int32Array(a.length * 2)
+        b.set(a)
+        return b
+      }
+      this.key = grow(this.key)
+      this.item = grow(this.item)
+      this.next = grow(this.next)
+    }
+    const e = this.size++
+    const slot = ChunkTable.slot(key)
+    this.key[e] = key
+    this.item[e] = item
+    this.next[e] = this.head[slot]!
+    this.head[slot] = e
+  }
+}
 
 /** An index that grows one image at a time and answers: which stored images is this one a near duplicate of? */
 export class NearDuplicateIndex {
   readonly maxDistance: number
   readonly viewMaxDistance: number
   readonly minSimilarity: number
-  /** Candidate pairs within the distance (each confirmed or not). */
+  /** Candidate pairs (a new image and a stored one within the distance through some view; each confirmed or not). */
   candidates = 0
   /** Candidates that passed the cheap filter and were aligned. */
   aligned = 0
-  private readonly masks: Uint16Array
-  private readonly viewMasks: Uint16Array
-  /** Per chunk, per 16-bit key: the stored images whose hash has that key there. */
-  private readonly buckets: Array<Array<number[] | undefined>> = Array.from(
-    { length: CHUNKS },
-    () => new Array<number[] | undefined>(1 << 16),
-  )
+  /** Per chunk, the masks of a whole-image query (undefined: scan every stored hash). */
+  private readonly masks: Array<Int32Array | undefined>
+  private readonly tables: ChunkTable[] = Array.from({ length: CHUNKS }, () => new ChunkTable())
   private readonly stored: ImageSignature[] = []
   private hi = new Uint32Array(1024)
   private lo = new Uint32Array(1024)
+  /** Per stored image, for the current query: the query stamp, the closest view's distance and index. */
   private seen = new Int32Array(1024).fill(-1)
+  private bestDistance = new Int32Array(1024)
+  private bestView = new Int32Array(1024)
+  /** Per stored image, for the current query: the best grid correlation of a view that hit it. */
+  private bestGrid = new Float32Array(1024)
+  /** Per stored image: its normalised 9×8 grid, then the same read mirrored (2 × GRID_CELLS floats each). */
+  private grids = new Float32Array(1024 * 2 * GRID_CELLS)
+  /** The current query's view grids. */
+  private queryGrids: Float32Array = new Float32Array(0)
   private stamp = 0
 
   constructor(options: { maxDistance?: number; minSimilarity?: number } = {}) {
     this.maxDistance = options.maxDistance ?? NEAR_MAX_DISTANCE
     this.minSimilarity = options.minSimilarity ?? NEAR_MIN_SIMILARITY
-    this.viewMaxDistance = Math.min(this.maxDistance, NEAR_VIEW_MAX_DISTANCE)
-    this.masks = masksWithin(Math.floor(this.maxDistance / CHUNKS))
-    this.viewMasks = masksWithin(Math.floor(this.viewMaxDistance / CHUNKS))
+    this.viewMaxDistance = nearViewMaxDistance(this.maxDistance)
+    const radius = Math.floor(this.maxDistance / CHUNKS)
+    this.masks = CHUNK_BITS.map((bits) => {
+      // C(bits, ≤ radius) masks: past MAX_MASKS a linear scan is cheaper and finds the same
+      let count = 1
+      let term = 1
+      for (let r = 1; r <= radius; r++) {
+        term = (term * (bits - r + 1)) / r
+        count += term
+      }
+      return count <= MAX_MASKS ? masksWithin(bits, radius) : undefined
+    })
   }
 
   get size(): number {
     return this.stored.length
   }
 
-  /** The stored images within `limit` bits of one hash (each once), with their distance. */
+  /** Correlation of view k's 9×8 grid with stored image j's (a mirrored view: the plain view's grid with j's read mirrored). */
+  private gridCorrelation(j: number, k: number): number {
+    const n = MIRRORED_VIEW
+    const q = this.queryGrids
+    const qo = GRID_CELLS * VIEW_SOURCE[k]!
+    const so = 2 * GRID_CELLS * j + (k < n ? 0 : GRID_CELLS)
+    const g = this.grids
+    let s = 0
+    for (let i = 0; i < GRID_CELLS; i++) s += q[qo + i]! * g[so + i]!
+    return s
+  }
+
+  /** Records stored image j at `distance` through view k for the current query (the view whose grid correlates best wins; ties: the first). */
+  private note(j: number, distance: number, k: number, hits: number[]): void {
+    const r = this.gridCorrelation(j, k)
+    if (this.seen[j] !== this.stamp) {
+      this.seen[j] = this.stamp
+      this.bestDistance[j] = distance
+      this.bestView[j] = k
+      this.bestGrid[j] = r
+      hits.push(j)
+    } else if (r > this.bestGrid[j]!) {
+      this.bestDistance[j] = distance
+      this.bestView[j] = k
+      this.bestGrid[j] = r
+    }
+  }
+
+  /** Stored images within `limit` bits of view k's hash, probing each chunk's keys within the masks (without masks: the exact key and the keys with one of the view's least certain bits flipped). */
   private probe(
     qh: number,
     ql: number,
-    masks: Uint16Array,
+    k: number,
     limit: number,
-    visit: (j: number, distance: number) => void,
+    masks: Array<Int32Array | undefined> | undefined,
+    weak: Int32Array,
+    hits: number[],
   ): void {
-    const stamp = ++this.stamp
+    const n = this.stored.length
+    if (masks?.some((m) => m === undefined)) {
+      for (let j = 0; j < n; j++) {
+        const distance = popcount32((qh ^ this.hi[j]!) >>> 0) + popcount32((ql ^ this.lo[j]!) >>> 0)
+        if (distance <= limit) this.note(j, distance, k, hits)
+      }
+      return
+    }
     for (let c = 0; c < CHUNKS; c++) {
-      const key = (c < 2 ? qh >>> (16 * (1 - c)) : ql >>> (16 * (3 - c))) & 0xffff
-      const table = this.buckets[c]!
-      for (const m of masks) {
-        const bucket = table[key ^ m]
-        if (!bucket) continue
-        for (const j of bucket) {
-          if (this.seen[j] === stamp) continue
-          this.seen[j] = stamp
+      const key = chunkKey(qh, ql, c)
+      const table = this.tables[c]!
+      const chunkMasks = masks?.[c]
+      const probes = chunkMasks ? chunkMasks.length : 1 + WEAK_BITS
+      const weakAt = (k * CHUNKS + c) * WEAK_BITS - 1
+      for (let p = 0; p < probes; p++) {
+        const want = chunkMasks ? key ^ chunkMasks[p]! : p === 0 ? key : key ^ weak[weakAt + p]!
+        for (let e = table.head[ChunkTable.slot(want)]!; e >= 0; e = table.next[e]!) {
+          if (table.key[e] !== want) continue
+          const j = table.item[e]!
           const distance = popcount32((qh ^ this.hi[j]!) >>> 0) + popcount32((ql ^ this.lo[j]!) >>> 0)
-          if (distance <= limit) visit(j, distance)
+          if (distance <= limit) this.note(j, distance, k, hits)
         }
       }
     }
@@ -126,30 +242,37 @@ export class NearDuplicateIndex {
 
   /** Matches of a new image among the stored ones (the best alignment per stored image), then stores it; without views it is only stored. */
   add(signature: ImageSignature, views?: ViewSet): NearMatch[] {
-    const best = new Map<number, NearMatch>()
-    /** Per stored image: the best view thumbnail correlation already aligned (a view no closer is not aligned again). */
-    const tried = new Map<number, number>()
-    const count = views ? VIEW_NAMES.length : 0
-    for (let k = 0; k < count; k++) {
-      const v = views!
-      const whole = k === 0 || k === MIRRORED_VIEW
-      const limit = whole ? this.maxDistance : this.viewMaxDistance
-      this.probe(v.hashes[2 * k]!, v.hashes[2 * k + 1]!, whole ? this.masks : this.viewMasks, limit, (j, distance) => {
-        if ((best.get(j)?.similarity ?? -2) >= 0.999) return
+    const matches: NearMatch[] = []
+    if (views) {
+      this.stamp += 1
+      this.queryGrids = views.grids
+      const hits: number[] = []
+      const count = VIEW_NAMES.length
+      for (let k = 0; k < count; k++) {
+        const whole = k === 0 || k === MIRRORED_VIEW
+        // the image and its mirror within --max-distance (every key within the radius); other views: one chunk equal
+        this.probe(
+          views.hashes[2 * k]!,
+          views.hashes[2 * k + 1]!,
+          k,
+          whole ? Math.max(this.maxDistance, this.viewMaxDistance) : this.viewMaxDistance,
+          whole ? this.masks : undefined,
+          views.weak,
+          hits,
+        )
+      }
+      hits.sort((a, b) => a - b)
+      for (const j of hits) {
+        const k = this.bestView[j]!
+        const distance = this.bestDistance[j]!
         this.candidates += 1
         const stored = this.stored[j]!
-        const quick = similarity(v.thumb(k), stored.thumb, NEAR_PREFILTER)
-        if (quick < Math.min(NEAR_PREFILTER, this.minSimilarity) || quick <= (tried.get(j) ?? -2)) return
-        tried.set(j, quick)
+        if (this.bestGrid[j]! < NEAR_GRID_PREFILTER) continue
+        if (dot(views.thumb(k), stored.thumb) < Math.min(NEAR_PREFILTER, this.minSimilarity)) continue
         this.aligned += 1
-        const match = alignPair(stored.base, signature.base, viewAlignment(VIEW_NAMES[k]!))
-        const previous = best.get(j)
-        if (
-          match.similarity >= this.minSimilarity &&
-          match.localResidual <= NEAR_MAX_LOCAL_RESIDUAL &&
-          (!previous || match.similarity > previous.similarity)
-        ) {
-          best.set(j, {
+        const match = alignPair(stored.base, signature.base, viewAlignment(VIEW_NAMES[k]!), this.minSimilarity)
+        if (match.similarity >= this.minSimilarity && match.localResidual <= NEAR_MAX_LOCAL_RESIDUAL)
+          matches.push({
             other: j,
             kind: match.alignment.mirrored ? 'mirrored' : 'near',
             distance,
@@ -158,32 +281,49 @@ export class NearDuplicateIndex {
             transformation: transformationOf(match),
             alignment: match.alignment,
             toneChange: match.toneChange,
+            localResidual: match.localResidual,
           })
-        }
-      })
+      }
     }
+    this.store(signature)
+    return matches
+  }
+
+  private store(signature: ImageSignature): void {
     const index = this.stored.length
     this.stored.push(signature)
     if (index >= this.seen.length) {
-      const grown = new Int32Array(this.seen.length * 2).fill(-1)
-      grown.set(this.seen)
-      this.seen = grown
-      const hi = new Uint32Array(this.seen.length)
-      const lo = new Uint32Array(this.seen.length)
-      hi.set(this.hi)
-      lo.set(this.lo)
-      this.hi = hi
-      this.lo = lo
+      const size = this.seen.length * 2
+      const grow = <T extends Int32Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+        const b = make(size)
+        b.set(a)
+        return b
+      }
+      this.seen = grow(this.seen, (n) => new Int32Array(n).fill(-1))
+      this.bestDistance = grow(this.bestDistance, (n) => new Int32Array(n))
+      this.bestView = grow(this.bestView, (n) => new Int32Array(n))
+      const grids = new Float32Array(size * 2 * GRID_CELLS)
+      grids.set(this.grids)
+      this.grids = grids
+      const bestGrid = new Float32Array(size)
+      bestGrid.set(this.bestGrid)
+      this.bestGrid = bestGrid
+      this.hi = grow(this.hi, (n) => new Uint32Array(n))
+      this.lo = grow(this.lo, (n) => new Uint32Array(n))
     }
+    this.grids.set(signature.grid, 2 * GRID_CELLS * index)
+    this.grids.set(mirrorGrid(signature.grid), 2 * GRID_CELLS * index + GRID_CELLS)
     this.hi[index] = signature.hash[0]
     this.lo[index] = signature.hash[1]
     for (let c = 0; c < CHUNKS; c++) {
-      const key = chunkOf(signature.hash, c)
-      const table = this.buckets[c]!
-      const bucket = table[key]
-      if (bucket) bucket.push(index)
-      else table[key] = [index]
+      this.tables[c]!.add(chunkKey(signature.hash[0], signature.hash[1], c), index)
     }
-    return [...best.values()]
   }
+}
+
+/** Dot product of two normalised thumbnails: their Pearson correlation. */
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!
+  return s
 }

@@ -1,13 +1,13 @@
 import { createReadStream } from 'node:fs'
-import { parse as parseCsvLine } from 'csv-parse/sync'
 import { dataError } from '../base/errors.js'
 import { requireRegularFile } from '../base/inputFile.js'
 
 /**
  * Streaming reader of fer2013.csv-shaped files (one image per line). The hot path splits lines
  * and fields on the raw bytes, because a full CSV tokenizer costs several seconds on the 290 MB
- * file; any line holding a quote character, and the header, go through csv-parse, so quoted fields
- * are read exactly as CSV defines them. Pixel text stays bytes until a caller asks for it.
+ * file; any line holding a quote character (or a header holding a quote or a carriage return)
+ * goes through csv-parse, so quoted fields are read exactly as CSV defines them; csv-parse is loaded
+ * only when such a line comes. Pixel text stays bytes until a caller asks for it.
  */
 export interface Fer2013Row {
   /** 1-based data row number (the header is row 0). */
@@ -37,10 +37,24 @@ const QUOTE = 34
  */
 export const MAX_ROW_BYTES = 1 << 20
 
-function columnsOf(headerLine: string, file: string): Columns {
+type CsvParse = typeof import('csv-parse/sync')['parse']
+let csvParse: CsvParse | undefined
+/** csv-parse's synchronous parser, imported the first time a line needs it. */
+async function loadCsvParse(): Promise<CsvParse> {
+  csvParse ??= (await import('csv-parse/sync')).parse
+  return csvParse
+}
+
+/** Whether csv-parse must read the header: it holds a quote, or a carriage return (a record end to csv-parse). */
+const headerNeedsCsv = (headerLine: string): boolean => headerLine.includes('"') || headerLine.includes('\r')
+
+function columnsOf(headerLine: string, file: string, parseCsvLine: CsvParse | undefined): Columns {
   let header: string[]
   try {
-    header = (parseCsvLine(headerLine, { bom: true, relax_column_count: true }) as string[][])[0] ?? []
+    // Without quotes or carriage returns, CSV fields are the text between commas (csv-parse's reading too).
+    header = parseCsvLine
+      ? ((parseCsvLine(headerLine, { bom: true, relax_column_count: true }) as string[][])[0] ?? [])
+      : headerLine.replace(/^\uFEFF/, '').split(',')
   } catch (error) {
     throw dataError(`${file}: malformed CSV header (${(error as Error).message}); expected 'emotion,pixels,Usage'`)
   }
@@ -82,9 +96,15 @@ class Row implements Fer2013Row {
 }
 
 /** Splits one line (bytes start..end, no newline) into fields; quoted lines go through csv-parse. */
-function fieldsOf(buf: Buffer, start: number, end: number, file: string, row: number): Array<Uint8Array> {
-  const quote = buf.indexOf(QUOTE, start)
-  if (quote >= 0 && quote < end) {
+function fieldsOf(
+  buf: Buffer,
+  start: number,
+  end: number,
+  file: string,
+  row: number,
+  parseCsvLine: CsvParse | undefined,
+): Array<Uint8Array> {
+  if (parseCsvLine) {
     let record: string[]
     try {
       record = (parseCsvLine(buf.toString('utf8', start, end), { relax_column_count: true }) as string[][])[0] ?? []
@@ -155,12 +175,21 @@ export async function* readFer2013Rows(file: string): AsyncGenerator<Fer2013Row>
       for (const [start, rawEnd] of lineOf(buf, done)) {
         const end = rawEnd > start && buf[rawEnd - 1] === CR ? rawEnd - 1 : rawEnd
         if (!cols) {
-          cols = columnsOf(buf.toString('utf8', start, end), file)
+          const headerLine = buf.toString('utf8', start, end)
+          cols = columnsOf(headerLine, file, headerNeedsCsv(headerLine) ? await loadCsvParse() : undefined)
           continue
         }
         if (end === start) continue // blank line
         row += 1
-        const fields = fieldsOf(buf, start, end, file, row)
+        const quote = buf.indexOf(QUOTE, start)
+        const fields = fieldsOf(
+          buf,
+          start,
+          end,
+          file,
+          row,
+          quote >= 0 && quote < end ? await loadCsvParse() : undefined,
+        )
         if (fields.length < cols.width) {
           throw dataError(
             `${file} row ${row}: expected ${cols.width} comma-separated columns (emotion, pixels, Usage), got ${fields.length}`,

@@ -12,7 +12,7 @@
 // process (wall and CPU seconds: on a shared machine the CPU time is what the audit costs), and
 // `ferbench datasets audit --json` as a child process; prints the wall times, candidate and aligned counts,
 // the planted copies found per class (and with the right class), the other pairs reported (every row is
-// another person: each is a false pair), and the load average. The CSV is written once to
+// another person: each is a false pair; the first 10 are listed), and the load average. The CSV is written once to
 // tools/bench/out/audit-speed/ (git-ignored).
 import { execFileSync } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
@@ -90,10 +90,18 @@ for (const g of result.exactDuplicates) {
   if (p && p.kind === 'exact') found.exact.found += 1
 }
 let otherNearPairs = 0
+const otherNearPairList = []
 for (const pair of result.nearDuplicates) {
   const p = want.get(key(pair.a.id, pair.b.id))
   if (!p || p.kind === 'exact') {
     otherNearPairs += 1
+    if (otherNearPairList.length < 10)
+      otherNearPairList.push({
+        a: pair.a.id,
+        b: pair.b.id,
+        similarity: pair.similarity,
+        transformation: pair.transformation,
+      })
     continue
   }
   found[p.kind].found += 1
@@ -113,6 +121,7 @@ const summary = {
   planted: found,
   otherExactGroups: result.exactDuplicates.length - found.exact.found,
   otherNearPairs,
+  otherNearPairList,
   loadAverage1m: load,
   machine: machineInfo(),
 }

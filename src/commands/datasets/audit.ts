@@ -20,15 +20,15 @@ import { auditDataset } from '../../audit/auditDataset.js'
 import type { AuditResult } from '../../documents/auditDocument.js'
 import { usageError } from '../../base/errors.js'
 import { EXIT_CODES } from '../../base/exitCodes.js'
-import { NEAR_MAX_DISTANCE, NEAR_MIN_SIMILARITY } from '../../audit/nearDuplicates.js'
+import { NEAR_MAX_DISTANCE, NEAR_MIN_SIMILARITY, nearViewMaxDistance } from '../../audit/nearDuplicates.js'
 import { renderAudit } from '../../report/datasetTables.js'
 
 export default class DatasetsAudit extends FerbenchCommand {
   static override summary =
     'Find exact duplicate images (same decoded pixels) and re-saved or mirrored copies across splits, folds and subjects.'
   static override description =
-    'A test image that also sits in training inflates accuracy. Exact: sha256 of the decoded pixels. Near: perceptual-hash candidates (dHash of the image and of ' +
-    `its shifted, zoomed and mirrored views within --max-distance bits, default ${NEAR_MAX_DISTANCE}, found through an index), aligned (shift, scale, mirror) and tone-mapped, ` +
+    'A test image that also sits in training inflates accuracy. Exact: sha256 of the decoded pixels. Near: perceptual-hash candidates (dHash of the image and its mirror ' +
+    `within --max-distance bits, default ${NEAR_MAX_DISTANCE}, and of its shifted, zoomed, cropped and mirrored views within ${nearViewMaxDistance(NEAR_MAX_DISTANCE)}, found through an index), aligned (shift, scale, mirror) and tone-mapped, ` +
     `confirmed by correlation ≥ --min-similarity (default ${NEAR_MIN_SIMILARITY}); each pair names its transformation class (mirror, scale, shift, photometric, jpeg/blur). ` +
     'The terminal shows a summary (counts per pair of splits, the closest pairs); --json and --output carry the full lists. Calibrated precision and recall: docs/detectors.md. ' +
     'Images that fail to decode are listed in failures (exit code 7).'
@@ -46,7 +46,7 @@ export default class DatasetsAudit extends FerbenchCommand {
       "datasets with subjects: the subject-independent folds to check (default: the dataset's own, e.g. CK+ 10)",
     ),
     'max-distance': Flags.integer({
-      description: `near candidates: dHash Hamming distance of the image or its mirror at most this (0–64; larger finds more, slower; other views: at most 3)`,
+      description: `near candidates: dHash Hamming distance of the image or its mirror at most this (0–64; larger finds more, slower; other views: at most ${nearViewMaxDistance(NEAR_MAX_DISTANCE)}, or this when it is below ${NEAR_MAX_DISTANCE})`,
       default: NEAR_MAX_DISTANCE,
       min: 0,
       max: 64,
