@@ -3,12 +3,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { ISOLATED } from './isolated.js'
+import SlowFirstSequencer from './sequencer.js'
 
 // Kept under tests/ so the repository's top level stays as the design card fixes it.
 export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
-    include: ['tests/**/*.test.ts'],
     // A guard against a hang, not a speed check: on a loaded 2-core machine (load average 40 seen
     // while eight people test) a test of a few seconds idle took over 60 s.
     testTimeout: 600_000,
@@ -19,5 +20,19 @@ export default defineConfig({
     maxWorkers: Math.max(4, os.availableParallelism()),
     // ferbench's caches (pulled models, face boxes) go to a folder of this run, never the user's ~/.cache
     env: { FERBENCH_CACHE_DIR: mkdtempSync(path.join(os.tmpdir(), 'ferbench-test-cache-')) },
+    // Every other file runs in a worker process that earlier files of the run have used
+    // (isolate: false): the modules it imports are loaded once per worker, not once per file, and
+    // the in-process CLI (tests/helpers/cli.ts) starts once per worker, not once per file. That
+    // shares what one file's tests already share with each other: no test file sets process-wide
+    // state (tests/architecture/isolation.test.ts checks that the ones that do are listed in tests/isolated.ts).
+    // the longest files first, whether or not vitest has durations of an earlier run (tests/sequencer.ts)
+    sequence: { sequencer: SlowFirstSequencer },
+    projects: [
+      { extends: true, test: { name: 'isolated', include: [...ISOLATED], isolate: true } },
+      {
+        extends: true,
+        test: { name: 'shared', include: ['tests/**/*.test.ts'], exclude: [...ISOLATED], isolate: false },
+      },
+    ],
   },
 })

@@ -15,7 +15,8 @@ import {
 } from '../documents/auditDocument.js'
 import { FerbenchError, messageOf } from '../base/errors.js'
 import { contentHash } from '../identity/datasetDigest.js'
-import { imageViews } from './imageSignature.js'
+import { viewsOf, type ViewParts } from './imageSignature.js'
+import { defaultViewWorkers, ViewsPool } from './viewsPool.js'
 import { naturalCompare } from '../base/naturalOrder.js'
 import { NEAR_GRID_PREFILTER, NEAR_PREFILTER, NearDuplicateIndex, nearViewMaxDistance } from './nearDuplicates.js'
 import { BASE_SIDE, type Alignment, type Transformation } from './alignPair.js'
@@ -37,6 +38,8 @@ export interface AuditOptions extends Omit<DatasetOptions, 'fold'> {
   dataset: string
   /** Images decoded at once. */
   concurrency?: number
+  /** Worker threads computing the images' views (default: defaultViewWorkers(); 0: on the calling thread). The answer is the same for every number. */
+  viewWorkers?: number
   maxDistance?: number
   minSimilarity?: number
   /** Called with the number of images settled (hashed and searched, or failed) so far. */
@@ -77,6 +80,7 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
   const {
     dataset,
     concurrency = 4,
+    viewWorkers,
     maxDistance,
     minSimilarity,
     onProgress,
@@ -112,63 +116,82 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
   /** Position in the near-duplicate index → item index. */
   const representatives: number[] = []
   const splitOf = (split: string, s: Sample): string => (dataset === 'folder' ? (prefixSplitOf(s.id) ?? split) : split)
-  for (const split of adapterSplits) {
-    const inFlight = new Set<Promise<void>>()
-    const hashOne = async (s: Sample): Promise<void> => {
-      let analysed: { exact: string; size: [number, number]; views: ReturnType<typeof imageViews> | undefined }
-      try {
-        // a decoded image is held only inside a slot: memory stays bounded whatever --concurrency is
-        analysed = await decodeSlots(async () => {
-          const image = await s.load()
-          decoded.add(image, s.source)
-          const exact = contentHash(image)
-          return {
-            exact,
-            size: [image.width, image.height] as [number, number],
-            views: firstOfHash.has(exact) ? undefined : imageViews(image),
-          }
-        })
-      } catch (error) {
-        if (error instanceof FerbenchError) throw error
-        failures.push({ split, id: s.id, source: s.source, error: messageOf(error) })
-        onProgress?.(items.length + failures.length)
-        return
-      }
-      const i = items.length
-      sizes.push(analysed.size)
-      items.push({
-        split: splitOf(split, s),
-        id: s.id,
-        ...(s.subject !== undefined && s.subject !== '' ? { subject: s.subject } : {}),
-      })
-      const first = firstOfHash.get(analysed.exact)
-      if (first !== undefined) groupOf.push(first)
-      else {
-        firstOfHash.set(analysed.exact, i)
-        groupOf.push(i)
-        const { signature, views } = analysed.views ?? { signature: undefined, views: undefined }
-        if (!signature) throw new Error('internal: an image new to the audit has no signature')
-        representatives.push(i)
-        for (const m of index.add(signature, views))
-          matches.push({
-            item: i,
-            other: representatives[m.other]!,
-            kind: m.kind,
-            distance: m.distance,
-            similarity: m.similarity,
-            transformation: m.transformation,
-            alignment: m.alignment,
-            toneChange: m.toneChange,
+  const pool = new ViewsPool(viewWorkers ?? defaultViewWorkers())
+  try {
+    for (const split of adapterSplits) {
+      type Analysed = { exact: string; size: [number, number]; parts: ViewParts | undefined }
+      /** Decodes, hashes and (on the pool) computes the views of one sample; failures come back as a value. */
+      const analyse = async (s: Sample): Promise<Analysed | { error: unknown }> => {
+        try {
+          // a decoded image is held only inside a slot: memory stays bounded whatever --concurrency is
+          return await decodeSlots(async () => {
+            const image = await s.load()
+            decoded.add(image, s.source)
+            const exact = contentHash(image)
+            return {
+              exact,
+              size: [image.width, image.height] as [number, number],
+              parts: firstOfHash.has(exact) ? undefined : await pool.compute(image),
+            }
           })
+        } catch (error) {
+          return { error }
+        }
       }
-      onProgress?.(items.length + failures.length)
+      /** Enters one analysed sample into the items and the index: in the order the dataset lists them, whatever finished first. */
+      const commit = (s: Sample, analysed: Analysed | { error: unknown }): void => {
+        if ('error' in analysed) {
+          if (analysed.error instanceof FerbenchError) throw analysed.error
+          failures.push({ split, id: s.id, source: s.source, error: messageOf(analysed.error) })
+          onProgress?.(items.length + failures.length)
+          return
+        }
+        const i = items.length
+        sizes.push(analysed.size)
+        items.push({
+          split: splitOf(split, s),
+          id: s.id,
+          ...(s.subject !== undefined && s.subject !== '' ? { subject: s.subject } : {}),
+        })
+        const first = firstOfHash.get(analysed.exact)
+        if (first !== undefined) groupOf.push(first)
+        else {
+          firstOfHash.set(analysed.exact, i)
+          groupOf.push(i)
+          if (!analysed.parts) throw new Error('internal: an image new to the audit has no view parts')
+          const { signature, views } = viewsOf(analysed.parts)
+          representatives.push(i)
+          for (const m of index.add(signature, views))
+            matches.push({
+              item: i,
+              other: representatives[m.other]!,
+              kind: m.kind,
+              distance: m.distance,
+              similarity: m.similarity,
+              transformation: m.transformation,
+              alignment: m.alignment,
+              toneChange: m.toneChange,
+            })
+        }
+        onProgress?.(items.length + failures.length)
+      }
+      const inFlight = new Set<Promise<void>>()
+      let previous: Promise<void> = Promise.resolve()
+      for await (const s of adapter.samples(split)) {
+        const analysis = analyse(s)
+        const p: Promise<void> = previous.then(async () => commit(s, await analysis))
+        previous = p
+        inFlight.add(p)
+        void p.then(
+          () => inFlight.delete(p),
+          () => inFlight.delete(p),
+        )
+        if (inFlight.size >= concurrency) await Promise.race(inFlight)
+      }
+      await previous
     }
-    for await (const s of adapter.samples(split)) {
-      const p = hashOne(s).finally(() => inFlight.delete(p))
-      inFlight.add(p)
-      if (inFlight.size >= concurrency) await Promise.race(inFlight)
-    }
-    await Promise.all(inFlight)
+  } finally {
+    await pool.close()
   }
 
   const splits = [

@@ -459,11 +459,19 @@ export interface ImageSignature {
   base: Uint8Array
 }
 
-/** The image's own signature and every view to query the index with (VIEW_NAMES order). */
-export function imageViews(image: RawImage): { signature: ImageSignature; views: ViewSet } {
+/** What computing an image's views yields (the costly part, run on a worker thread by the audit: src/audit/viewsPool.ts). */
+export interface ViewParts {
+  /** The 32×32 base (floats). */
+  base: Float32Array
+  hashes: Uint32Array
+  weak: Int32Array
+  grids: Float32Array
+}
+
+/** The base of an image, its views' hashes, weak-bit masks and normalised grids. */
+export function viewParts(image: RawImage): ViewParts {
   const base = baseOf(image)
   const forGrid = blurred(base, GRID_BLUR)
-  let forThumb: Float32Array | undefined
   const n = VIEW_DEFS.length
   const total = VIEW_NAMES.length
   const hashes = new Uint32Array(2 * total)
@@ -474,7 +482,15 @@ export function imageViews(image: RawImage): { signature: ImageSignature; views:
     viewInto(forGrid, k, n, grids, hashes, weak)
     normaliseRange(grids, GRID_CELLS * k, GRID_CELLS)
   }
-  const thumbs: Array<Float32Array | undefined> = new Array(total)
+  return { base, hashes, weak, grids }
+}
+
+/** The image's own signature and every view to query the index with (VIEW_NAMES order), from its view parts. */
+export function viewsOf(parts: ViewParts): { signature: ImageSignature; views: ViewSet } {
+  const { base, hashes, weak, grids } = parts
+  const n = VIEW_DEFS.length
+  let forThumb: Float32Array | undefined
+  const thumbs: Array<Float32Array | undefined> = new Array(VIEW_NAMES.length)
   const thumb = (k: number): Float32Array => {
     let t = thumbs[k]
     if (!t) {
@@ -497,6 +513,11 @@ export function imageViews(image: RawImage): { signature: ImageSignature; views:
     },
     views: { hashes, weak, grids, thumb },
   }
+}
+
+/** The image's own signature and every view to query the index with (VIEW_NAMES order). */
+export function imageViews(image: RawImage): { signature: ImageSignature; views: ViewSet } {
+  return viewsOf(viewParts(image))
 }
 
 export function popcount32(v: number): number {

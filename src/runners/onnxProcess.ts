@@ -13,10 +13,12 @@ function childHost(child: ChildProcess): SessionHost {
   }
   return {
     name: `onnxruntime child process ${child.pid}`,
-    // The IPC channel copies (the V8 serializer keeps typed arrays typed); nothing to transfer.
+    // The IPC channel copies (the V8 serializer keeps typed arrays typed, writing a view's bytes
+    // only) before send() returns; nothing to transfer.
     post: (request) => {
       if (child.connected) child.send(request)
     },
+    copiesOnPost: true,
     onReply: (listener) => child.on('message', listener),
     offReply: (listener) => child.off('message', listener),
     onFailure: (listener) =>

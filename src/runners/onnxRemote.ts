@@ -7,6 +7,12 @@ import type { Runner, RunnerInfo } from './types.js'
 export interface SessionHost {
   /** Sends a request; `transfer` lists buffers the host may take over (a worker) or copy (a process). */
   post(request: WorkerRequest, transfer: ArrayBuffer[]): void
+  /**
+   * true when post() has copied the request's typed arrays by the time it returns (a process's IPC
+   * channel serializes the message at once): run() then sends the caller's batch as it is, without
+   * a copy of its own.
+   */
+  readonly copiesOnPost?: boolean
   onReply(listener: (reply: WorkerReply) => void): void
   offReply(listener: (reply: WorkerReply) => void): void
   /** Called once when the host ends or fails on its own. */
@@ -106,7 +112,11 @@ export class RemoteOnnxRunner implements Runner {
     return new Promise<Float32Array>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject, dims: [...dims] })
       if (this.waiting.size === 1) this.armTimer()
-      // The batch is copied now and the copy handed over: the caller may refill its buffer at once.
+      // The batch is copied now (by the host, or here and the copy handed over): the caller may refill its buffer at once.
+      if (this.host.copiesOnPost) {
+        this.host.post({ kind: 'run', id, batch, dims: [...dims] }, [])
+        return
+      }
       const copy = batch.slice()
       this.host.post({ kind: 'run', id, batch: copy, dims: [...dims] }, [copy.buffer])
     })

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -172,11 +172,55 @@ describe('linter rules (biome.json)', () => {
     expect(found.sort()).toEqual(['src/lib.ts export unused', 'src/orphan.ts file'])
   })
 
-  it('npm test runs the linter first; it fails on warnings too and on unused exports', () => {
+  it('npm test runs the linter, the type-check and vitest; it fails on warnings too and on unused exports', () => {
     const scripts = (
       JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
     ).scripts
     expect(scripts.lint).toBe('biome ci --error-on-warnings . && knip --no-progress')
-    expect(scripts.test).toMatch(/^npm run lint && /)
+    expect(scripts.test).toBe('node tools/ci/test.mjs')
+    const runner = readFileSync(path.join(ROOT, 'tools', 'ci', 'test.mjs'), 'utf8')
+    expect(runner).toContain("['npm', 'run', '--silent', 'lint']")
+    expect(runner).toContain("[bin('tsc'), '-p', 'tests/tsconfig.json']")
+    expect(runner).toContain("[bin('vitest'), 'run', '--config', 'tests/vitest.config.ts']")
+  })
+
+  it('npm test (tools/ci/test.mjs) fails when any phase fails, and says which, its output after vitest’s', () => {
+    const node = (code: number, text: string): string[] => [
+      process.execPath,
+      '-e',
+      `process.stdout.write(${JSON.stringify(text)}); process.exit(${code})`,
+      '--', // what follows is the script's (npm test's arguments are passed on to vitest)
+    ]
+    const run = (phases: { lint: string[][]; typeCheck: string[][]; vitest: string[] }) =>
+      spawnSync(process.execPath, [path.join(ROOT, 'tools', 'ci', 'test.mjs'), '--extra'], {
+        encoding: 'utf8',
+        env: { ...process.env, FERBENCH_TEST_PHASES: JSON.stringify(phases) },
+      })
+    const ok = node(0, '')
+    const lintFails = run({
+      lint: [ok, node(3, 'knip found an unused export\n')],
+      typeCheck: [ok],
+      vitest: node(0, 'VITEST\n'),
+    })
+    expect(lintFails.status).toBe(3)
+    expect(lintFails.stdout).toMatch(
+      /VITEST\n[\s\S]*── lint .*: FAILED \(exit 3\) ──\n[\s\S]*knip found an unused export/,
+    )
+    expect(lintFails.stdout).toMatch(/^FAILED {2}lint/m)
+    expect(lintFails.stdout).toMatch(/^passed {2}vitest/m)
+    const typeFails = run({ lint: [ok], typeCheck: [node(2, 'error TS2322\n')], vitest: node(0, '') })
+    expect(typeFails.status).toBe(2)
+    expect(typeFails.stdout).toMatch(/── type-check .*: FAILED \(exit 2\) ──\n[\s\S]*error TS2322/)
+    // vitest gets npm test's arguments (`npm test -- tests/cli`)
+    const vitestFails = run({
+      lint: [ok],
+      typeCheck: [ok],
+      vitest: [process.execPath, '-e', 'process.exit(process.argv.includes("--extra") ? 1 : 9)', '--'],
+    })
+    expect(vitestFails.status).toBe(1)
+    expect(vitestFails.stdout).toMatch(/^FAILED {2}vitest/m)
+    const allPass = run({ lint: [ok], typeCheck: [ok], vitest: ok })
+    expect(allPass.status).toBe(0)
+    expect(allPass.stdout).not.toMatch(/FAILED/)
   })
 })

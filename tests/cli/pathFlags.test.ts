@@ -1,9 +1,9 @@
-import { execFile, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { EXIT_CODES } from '../../src/base/exitCodes.js'
-import { BIN, FIXTURES, runCli, tempDir, type CliRun } from '../helpers/cli.js'
+import { BIN, FIXTURES, runCli, runCliBatch, tempDir, type CliRun } from '../helpers/cli.js'
 
 /**
  * Every path a command reads, fed a directory, an empty file, a binary file and an unreadable file:
@@ -143,27 +143,6 @@ function makePath(variant: Variant, n: number, folder = false): string {
   }
 }
 
-/** In process (tests/helpers/cli.ts), except the unreadable variant as root: a child process run as `nobody`. */
-function run(args: string[], variant: Variant): Promise<CliRun> {
-  const asNobody = variant === 'unreadable file' && asRoot
-  if (!asNobody) return Promise.resolve(runCli(args))
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      {
-        cwd: nobodyHome,
-        env: nobodyEnv,
-        encoding: 'utf8',
-        uid: 65534,
-        gid: 65534,
-      },
-      (error, stdout, stderr) =>
-        resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
-    )
-  })
-}
-
 describe('every path flag fed a directory, an empty file, a binary file and an unreadable file: a documented code other than 1, the path named', () => {
   const setup = runCli(['eval', '--model', ORACLE, '--data', CSV, '--output', RESULT])
   const shard = runCli(['eval', '--model', ORACLE, '--data', CSV, '--shard', '1/1', '--output', SHARD])
@@ -179,12 +158,21 @@ describe('every path flag fed a directory, an empty file, a binary file and an u
 
   let n = 0
   const rows = uses.flatMap((use) => VARIANTS.map((variant) => [`${use.name}: ${variant}`, use, variant, n++] as const))
-  it.concurrent.each(rows)('%s', async (_name, use, variant, i) => {
-    const file = makePath(variant, i, use.folder)
-    const result = await run(
-      use.args.map((a) => (a === P ? file : a)),
-      variant,
-    )
+  // In process (tests/helpers/cli.ts), except the unreadable variant as root: run as `nobody`, all of
+  // those in one child process (runCliBatch), its paths made here.
+  const asNobody = rows.filter(([, , variant]) => variant === 'unreadable file' && asRoot)
+  const nobodyFiles = new Map(asNobody.map(([, use, variant, i]) => [i, makePath(variant, i, use.folder)]))
+  const nobodyRuns = new Map<number, CliRun>()
+  const answers = runCliBatch(
+    asNobody.map(([, use, , i]) => use.args.map((a) => (a === P ? nobodyFiles.get(i)! : a))),
+    { cwd: nobodyHome, env: nobodyEnv, uid: 65534, gid: 65534 },
+  )
+  asNobody.forEach(([, , , i], k) => nobodyRuns.set(i, answers[k]!))
+
+  it.concurrent.each(rows)('%s', (_name, use, variant, i) => {
+    const file = nobodyFiles.get(i) ?? makePath(variant, i, use.folder)
+    const args = use.args.map((a) => (a === P ? file : a))
+    const result = nobodyRuns.get(i) ?? runCli(args)
     const shown = `${use.args.join(' ')} → exit ${result.status}\n${result.stderr.slice(0, 600)}`
     if (use.okFor?.includes(variant) && result.status === 0) return
     expect(DOCUMENT_CODES, shown).toContain(result.status)

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
@@ -60,6 +60,48 @@ export function runCliProcess(args: readonly string[], options: CliOptions = {})
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
+export interface BatchOptions extends CliOptions {
+  /** Run the child process as this user and group (e.g. 65534, nobody); the test must run as root. */
+  uid?: number
+  gid?: number
+}
+
+/**
+ * Runs several commands in ONE child process, one after the other, each in process there as runCli
+ * runs them (tests/helpers/cliBatch.mjs): for commands that need a process of their own (another
+ * user, as for unreadable files when the tests run as root) without a Node and oclif start-up each.
+ * `options.env` is the child's whole environment (NO_COLOR=1 is added per command). One answer per
+ * command, in order; throws with the child's stderr when it gives no answers.
+ */
+export function runCliBatch(commands: ReadonlyArray<readonly string[]>, options: BatchOptions = {}): CliRun[] {
+  if (commands.length === 0) return []
+  const dir = tempDir('ferbench-batch-')
+  chmodSync(dir, 0o755) // another user reads the requests
+  try {
+    const requests = path.join(dir, 'requests.json')
+    writeFileSync(requests, JSON.stringify(commands.map((args) => ({ args }))), { mode: 0o644 })
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'tests', 'helpers', 'cliBatch.mjs'), requests], {
+      cwd: options.cwd ?? ROOT,
+      env: options.env ?? process.env,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      ...(options.uid !== undefined ? { uid: options.uid } : {}),
+      ...(options.gid !== undefined ? { gid: options.gid } : {}),
+    })
+    try {
+      const answers = JSON.parse(result.stdout) as CliRun[]
+      if (answers.length === commands.length) return answers
+    } catch {
+      // reported below
+    }
+    throw new Error(
+      `the batch of ${commands.length} commands gave no answers (exit ${result.status}):\n${result.stderr}`,
+    )
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 /** Runs with --json and parses stdout; fails the test with stderr when stdout is not JSON. */
 export function runJson<T>(
   args: readonly string[],
@@ -92,7 +134,7 @@ function startWorker(): InProcessCli {
   const { port1, port2 } = new MessageChannel()
   const signal = new Int32Array(new SharedArrayBuffer(4))
   const worker = new Worker(new URL('./cliWorker.mjs', import.meta.url), {
-    workerData: { port: port2, signal, bin: BIN },
+    workerData: { port: port2, signal },
     transferList: [port2],
     stdout: true,
     stderr: true,

@@ -67,4 +67,9 @@ describe('tests/helpers/cli.ts: in-process runs behave as the installed bin', ()
     expect(runCli(['datasets', 'list'], { env: { NO_COLOR: '1', FERBENCH_HARNESS_PROBE: 'x' } }).status).toBe(0)
     expect(process.env.FERBENCH_HARNESS_PROBE).toBeUndefined()
   })
+
+  it('no listener piles up on stdout over many runs (the worker is shared by the files of a vitest worker)', () => {
+    // oclif's flush() leaves a 'drain' listener per run; an 11th one made Node warn on stderr
+    for (let i = 0; i < 12; i++) expect(runCli(['models', 'presets', '--json']).stderr, `run ${i + 1}`).toBe('')
+  })
 })

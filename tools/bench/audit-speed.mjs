@@ -6,10 +6,12 @@
 // (photometric, shift, scale, jpeg/blur, mirror, combined, each at the strength the calibration states), 50
 // re-saves. Build first (`npm run tools`).
 //
-//   node tools/bench/audit-speed.mjs [--rows 35887] [--seed 35887] [--no-cli]
+//   node tools/bench/audit-speed.mjs [--rows 35887] [--seed 35887] [--view-workers N] [--no-cli]
 //
 // Times auditDataset() (what the command runs: CSV read, decode, sha256, views, index, alignment) in this
-// process (wall and CPU seconds: on a shared machine the CPU time is what the audit costs), and
+// process (wall and CPU seconds of the whole process, its view worker threads included — --view-workers, default
+// the audit's own: one fewer than the cores, 0 = all on the main thread; on a shared machine the CPU time is what
+// the audit costs), and
 // `ferbench datasets audit --json` as a child process; prints the wall times, candidate and aligned counts,
 // the planted copies found per class (and with the right class), the other pairs reported (every row is
 // another person: each is a false pair; the first 10 are listed), and the load average. The CSV is written once to
@@ -23,6 +25,8 @@ import { ROOT, opt } from './lib/cli.mjs'
 
 const { auditDataset } = await import(path.join(ROOT, 'dist/audit/auditDataset.js'))
 const { machineInfo } = await import(path.join(ROOT, 'dist/identity/provenance.js'))
+const { defaultViewWorkers } = await import(path.join(ROOT, 'dist/audit/viewsPool.js'))
+const viewWorkers = Number(opt('view-workers', String(defaultViewWorkers())))
 const rows = Number(opt('rows', '35887'))
 const seed = Number(opt('seed', '35887'))
 const OUT = path.join(ROOT, 'tools', 'bench', 'out', 'audit-speed')
@@ -65,7 +69,7 @@ if (!existsSync(file)) {
 const load = [os.loadavg()[0]]
 let t0 = performance.now()
 const cpu0 = process.cpuUsage()
-const result = await auditDataset({ dataset: 'fer2013', data: file })
+const result = await auditDataset({ dataset: 'fer2013', data: file, viewWorkers })
 const inProcessSeconds = (performance.now() - t0) / 1000
 const cpu = process.cpuUsage(cpu0)
 const inProcessCpuSeconds = (cpu.user + cpu.system) / 1e6
@@ -111,6 +115,7 @@ const summary = {
   rows,
   seed,
   samples: result.samples,
+  viewWorkers,
   inProcessSeconds,
   inProcessCpuSeconds,
   cliSeconds,
