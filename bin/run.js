@@ -5,7 +5,8 @@
 // `ferbench eval --model m.onnx` on the CPU first starts the ONNX runner process (a worker thread
 // there holds the session), so onnxruntime's load and the session's creation overlap the loading of
 // oclif and the command
-// (src/runners/onnxPrestart.ts; the eval uses it only if its model and options are the same); for a
+// (src/runners/onnxPrestart.ts; the eval uses it only if its model and options are the same); on a
+// tfjs model.json it starts the tfjs worker threads the same way (src/runners/tfjsPool.ts); for a
 // fer2013.csv of 8 MiB or more it also starts reading the split on a worker thread
 // (src/datasets/fer2013Rows.ts; used only if the eval reads the same file and split).
 import { readFileSync, statSync } from 'node:fs'
@@ -27,18 +28,33 @@ async function prestartEval(argv) {
   if (argv.some((a) => a === '--help' || a === '-h' || a.startsWith('--resume') || a.startsWith('--folds'))) return
   const model = flagValue(argv, 'model', 'm')
   const device = flagValue(argv, 'device') ?? 'cpu'
-  const runner = flagValue(argv, 'runner') ?? 'onnx'
   const threadsText = flagValue(argv, 'threads')
   const threads = threadsText === undefined ? undefined : Number(threadsText)
-  if (typeof model !== 'string' || !/\.onnx$/i.test(model) || device !== 'cpu' || runner !== 'onnx') return
+  if (typeof model !== 'string' || device !== 'cpu') return
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) return
+  const tfjsFile = /\.json$/i.test(model) && !/\.ferbench\.json$/i.test(model)
+  const runner = flagValue(argv, 'runner') ?? (tfjsFile ? 'tfjs' : 'onnx')
+  const workersText = flagValue(argv, 'workers')
+  const workers = workersText === undefined ? undefined : Number(workersText)
+  const onnx = runner === 'onnx' && /\.onnx$/i.test(model)
+  // tfjs: its worker threads (src/runners/tfjsPool.ts), unless --workers 0 keeps the model on the main thread
+  const tfjs =
+    runner === 'tfjs' &&
+    tfjsFile &&
+    (workers === undefined || (Number.isInteger(workers) && workers > 0 && workers <= 64))
+  if (!onnx && !tfjs) return
   try {
     if (!statSync(model).isFile()) return
   } catch {
     return // the eval names the problem
   }
-  const { prestartOnnxWorker } = await import('../dist/runners/onnxPrestart.js')
-  prestartOnnxWorker(model, { device: 'cpu', threads, offThread: false, spinning: false })
+  if (onnx) {
+    const { prestartOnnxWorker } = await import('../dist/runners/onnxPrestart.js')
+    prestartOnnxWorker(model, { device: 'cpu', threads, offThread: false, spinning: false })
+  } else {
+    const { prestartTfjsPool } = await import('../dist/runners/tfjsPool.js')
+    prestartTfjsPool(model, { device: 'cpu', threads }, workers)
+  }
   // A fer2013.csv (8 MiB or more): its split is read and parsed on a worker thread meanwhile too
   const dataset = flagValue(argv, 'dataset', 'd') ?? 'fer2013'
   const data = flagValue(argv, 'data')

@@ -36,10 +36,16 @@ export interface PairMatch {
   toneChange: number
   /** The worst 3×3-cell window of what is left after alignment and tone mapping, as a share of the stored image's variance. */
   localResidual: number
+  /** The worst 4×4-cell window of what is left, as a share of the stored image's own variance in that window (floored at DETAIL_FLOOR of its whole variance): a feature drawn differently (eyes, brows) weighs by its own contrast. */
+  detailResidual: number
 }
 
 /** The transformation classes a confirmed pair is put in (the strongest that applies, in this order). */
 export type Transformation = (typeof TRANSFORMATION_CLASSES)[number]
+
+/** Side (cells) of the detail residual's window, and the floor of the window's variance as a share of the image's. */
+const DETAIL_WINDOW = 4
+const DETAIL_FLOOR = 0.05
 
 /** Class boundaries: a scale off by at least this, a shift of at least this fraction of the side, a tone curve this many gray levels from the identity. */
 export const SCALE_CLASS_MIN = 0.03
@@ -138,7 +144,7 @@ export function alignPair(stored: Uint8Array, copy: Uint8Array, hint: Alignment,
       }
   // a pair this far apart at the best grid point is no copy: the descent and the tone curve do not bring it to the bar
   if (bestScore < Math.min(ALIGN_GRID_MIN, minSimilarity))
-    return { similarity: bestScore, alignment: best, toneChange: 0, localResidual: 1 }
+    return { similarity: bestScore, alignment: best, toneChange: 0, localResidual: 1, detailResidual: 1 }
   for (const step of [0.5, 0.25, 0.125]) {
     for (let round = 0; round < 4; round++) {
       let moved = false
@@ -174,7 +180,7 @@ function toneMapped(
   stored: Uint8Array,
   copy: Uint8Array,
   a: Alignment,
-): { similarity: number; toneChange: number; localResidual: number } {
+): { similarity: number; toneChange: number; localResidual: number; detailResidual: number } {
   const s = sampleInto(stored, identity, new Float32Array(GRID * GRID))
   const c = sampleInto(copy, a, new Float32Array(GRID * GRID))
   const n = s.length
@@ -245,5 +251,29 @@ function toneMapped(
     similarity: sst > 1e-9 ? Math.sqrt(Math.max(0, 1 - sse / sst)) : 0,
     toneChange: change / n,
     localResidual: sst > 1e-9 ? worst / 9 / (sst / n) : 0,
+    detailResidual: sst > 1e-9 ? worstDetail(residual, s, sst / n) : 0,
   }
+}
+
+/** The worst DETAIL_WINDOW-cell window's residual energy over the stored image's variance energy in it (floored at DETAIL_FLOOR × `variance` per cell). */
+function worstDetail(residual: Float32Array, s: Float32Array, variance: number): number {
+  const w = DETAIL_WINDOW
+  const floor = DETAIL_FLOOR * variance * w * w
+  let worst = 0
+  for (let y = 0; y + w <= GRID; y++)
+    for (let x = 0; x + w <= GRID; x++) {
+      let energy = 0
+      let mean = 0
+      for (let v = y; v < y + w; v++)
+        for (let u = x; u < x + w; u++) {
+          energy += residual[v * GRID + u]! ** 2
+          mean += s[v * GRID + u]!
+        }
+      mean /= w * w
+      let spread = 0
+      for (let v = y; v < y + w; v++) for (let u = x; u < x + w; u++) spread += (s[v * GRID + u]! - mean) ** 2
+      const share = energy / Math.max(spread, floor)
+      if (share > worst) worst = share
+    }
+  return worst
 }

@@ -18,14 +18,21 @@ import { contentHash } from '../identity/datasetDigest.js'
 import { viewsOf, type ViewParts } from './imageSignature.js'
 import { defaultViewWorkers, ViewsPool } from './viewsPool.js'
 import { naturalCompare } from '../base/naturalOrder.js'
-import { NEAR_GRID_PREFILTER, NEAR_PREFILTER, NearDuplicateIndex, nearViewMaxDistance } from './nearDuplicates.js'
+import {
+  NEAR_GRID_PREFILTER,
+  NEAR_MAX_DETAIL_RESIDUAL,
+  NEAR_MAX_LOCAL_RESIDUAL,
+  NEAR_PREFILTER,
+  NearDuplicateIndex,
+  nearViewMaxDistance,
+} from './nearDuplicates.js'
 import { BASE_SIDE, type Alignment, type Transformation } from './alignPair.js'
 import { TRANSFORMATION_CLASSES } from '../documents/auditDocument.js'
 
 const EXACT_METHOD = 'sha256 of the decoded 8-bit pixels with their width, height and channels'
 const nearMethod = (maxDistance: number, minSimilarity: number): string =>
   `candidates: 64-bit dHash (gray, area-averaged to 9×8, bit = left < right) of the image or its mirror within ${maxDistance} bits of the other image's, or of one of its views (shifted up to 3 px per 48, zoomed 0.9–1.1, cropped and resized back, mirrored) within ${nearViewMaxDistance(maxDistance)} bits with one of three chunks of the hash equal or one uncertain bit from it, found through a multi-index hash (no all-pairs scan); per pair the view whose 9×8 grid correlates best is kept when that correlation is ≥ ${NEAR_GRID_PREFILTER} and its 16×16 thumbnail correlates at ≥ ${NEAR_PREFILTER} with the other's; ` +
-  `confirmed when, after aligning the newer image to the earlier (shift, scale, mirror searched from the view down to 1/8 px) and mapping its gray levels onto the earlier's by a fitted monotone curve, the central 84 % of the two correlate at ≥ ${minSimilarity} (Pearson, 16×16 grid); ` +
+  `confirmed when, after aligning the newer image to the earlier (shift, scale, mirror searched from the view down to 1/8 px) and mapping its gray levels onto the earlier's by a fitted monotone curve, the central 84 % of the two correlate at ≥ ${minSimilarity} (Pearson, 16×16 grid) and no window of what is left holds more than ${NEAR_MAX_LOCAL_RESIDUAL} of the earlier image's variance (3×3 cells) nor more than ${NEAR_MAX_DETAIL_RESIDUAL} of its own variance in that window (4×4 cells); ` +
   `each pair carries its transformation class (mirror, scale, shift, photometric, jpeg/blur); pairs of mirror images are kind 'mirrored'; copies inside an exact group are represented by its first item`
 
 /** The alignment of a pair seen from its other side (b on a ↔ a on b), in base pixels. */

@@ -43,6 +43,8 @@ export function nearViewMaxDistance(maxDistance: number): number {
 export const NEAR_MIN_SIMILARITY = 0.99
 /** … and no 3×3-cell window of what is left after alignment and tone mapping holds more than this share of the earlier image's variance (a changed mouth or brow is local; a re-save's loss is spread). */
 export const NEAR_MAX_LOCAL_RESIDUAL = 0.25
+/** … and no 4×4-cell window holds a residual above this share of the earlier image's own variance there (floored at 5 % of its whole variance): two people whose eyes or brows are drawn differently fail here even when the face outline makes the whole correlate (docs/detectors.md). */
+export const NEAR_MAX_DETAIL_RESIDUAL = 0.7
 /** A candidate is aligned only when the closest view's 16×16 thumbnail correlates with the stored image's at this or more: the cheap filter before the search. */
 export const NEAR_PREFILTER = 0.92
 /** … after the best correlation of the 9×8 hash grids of the views that hit it reached this (computed for every hit). */
@@ -62,6 +64,8 @@ export interface NearMatch {
   toneChange: number
   /** The worst 3×3-cell window of what is left, as a share of the earlier image's variance (src/audit/alignPair.ts). */
   localResidual: number
+  /** The worst 4×4-cell window of what is left, as a share of the earlier image's variance in that window (src/audit/alignPair.ts). */
+  detailResidual: number
 }
 
 /** Bits of the three chunks of the 64-bit hash (bits 0–31 are the first word, most significant first). */
@@ -271,7 +275,11 @@ export class NearDuplicateIndex {
         if (dot(views.thumb(k), stored.thumb) < Math.min(NEAR_PREFILTER, this.minSimilarity)) continue
         this.aligned += 1
         const match = alignPair(stored.base, signature.base, viewAlignment(VIEW_NAMES[k]!), this.minSimilarity)
-        if (match.similarity >= this.minSimilarity && match.localResidual <= NEAR_MAX_LOCAL_RESIDUAL)
+        if (
+          match.similarity >= this.minSimilarity &&
+          match.localResidual <= NEAR_MAX_LOCAL_RESIDUAL &&
+          match.detailResidual <= NEAR_MAX_DETAIL_RESIDUAL
+        )
           matches.push({
             other: j,
             kind: match.alignment.mirrored ? 'mirrored' : 'near',
@@ -282,6 +290,7 @@ export class NearDuplicateIndex {
             alignment: match.alignment,
             toneChange: match.toneChange,
             localResidual: match.localResidual,
+            detailResidual: match.detailResidual,
           })
       }
     }

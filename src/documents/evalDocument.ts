@@ -243,7 +243,9 @@ const stageSplitSchema = z.object({
   inferMs: z
     .number()
     .nonnegative()
-    .describe('the engine running batches (on its worker thread when it has one: overlaps the stages before it)'),
+    .describe(
+      'the engine running batches (on its worker thread when it has one: overlaps the stages before it; with tfjs worker threads, summed over them)',
+    ),
   metricsMs: z.number().nonnegative(),
 })
 

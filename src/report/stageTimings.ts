@@ -22,7 +22,7 @@ export function stageTimingsText(split: StageSplit, writeMs: number, processMs: 
       `  ${name.padEnd(width)}  ${ms.toFixed(1).padStart(9)} ms  ${wallMs > 0 ? ((100 * ms) / wallMs).toFixed(1).padStart(5) : '    -'} %`,
   )
   return [
-    `timings (process wall ${wallMs.toFixed(1)} ms; inference on its worker thread overlaps the stages before it):`,
+    `timings (process wall ${wallMs.toFixed(1)} ms; inference on its worker thread overlaps the stages before it; on tfjs worker threads it is summed over them):`,
     ...lines,
   ].join('\n')
 }

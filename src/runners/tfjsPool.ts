@@ -1,14 +1,16 @@
 import { availableParallelism } from 'node:os'
+import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { FerbenchError, messageOf } from '../base/errors.js'
 import { builtSibling } from './onnxThread.js'
+import { packageVersion } from './tfjsBackends.js'
 import { deserializeError, type WorkerReply } from './onnxThreadMessages.js'
 import { RemoteOnnxRunner, type SessionHost } from './onnxRemote.js'
-import type { Runner, RunnerInfo, RunnerOptions } from './types.js'
+import { DEFAULT_TFJS_WORKERS_MAX, type Runner, type RunnerInfo, type RunnerOptions } from './types.js'
 
-/** Worker threads when --workers is not given: one per core this process may use. */
+/** Worker threads when --workers is not given: one per core this process may use, at most DEFAULT_TFJS_WORKERS_MAX. */
 export function defaultTfjsWorkers(): number {
-  return availableParallelism()
+  return Math.min(availableParallelism(), DEFAULT_TFJS_WORKERS_MAX)
 }
 
 function threadHost(worker: Worker, name: string): SessionHost {
@@ -37,13 +39,22 @@ function threadHost(worker: Worker, name: string): SessionHost {
   }
 }
 
+type StartedWorker = { worker: Worker; first: WorkerReply }
+
 /** Starts one worker (src/runners/tfjsWorker.ts) and waits for its first reply: ready, or the error that stopped it. */
 async function startWorker(
   modelPath: string,
   options: RunnerOptions,
   name: string,
-): Promise<{ worker: Worker; first: WorkerReply }> {
-  const worker = new Worker(builtSibling('tfjsWorker.js'), { workerData: { modelPath, options } })
+  onCreated?: (worker: Worker) => void,
+): Promise<StartedWorker> {
+  // What the worker's own (main-thread style) runner needs; the rest is this side's.
+  const engine: RunnerOptions = {
+    device: options.device,
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+  }
+  const worker = new Worker(builtSibling('tfjsWorker.js'), { workerData: { modelPath, options: engine } })
+  onCreated?.(worker)
   const first = await new Promise<WorkerReply>((resolve) => {
     worker.once('message', resolve)
     worker.once('error', (error) => resolve({ kind: 'failed', error: { message: `${name} failed: ${error.message}` } }))
@@ -55,6 +66,50 @@ async function startWorker(
   worker.removeAllListeners('error')
   worker.removeAllListeners('exit')
   return { worker, first }
+}
+
+const workerNames = (workers: number): string[] =>
+  Array.from({ length: workers }, (_, i) => `tfjs worker thread ${i + 1} of ${workers}`)
+
+const keyOf = (modelPath: string, options: RunnerOptions, workers: number): string =>
+  JSON.stringify([path.resolve(modelPath), options.device, options.threads ?? null, workers])
+
+let early: { key: string; workers: Worker[]; started: Array<Promise<StartedWorker>> } | undefined
+
+/**
+ * `ferbench eval` on a tfjs model on the CPU starts its worker threads before the command's modules
+ * load (bin/run.js), so each worker's tfjs import and model load overlap them. They do not keep
+ * ferbench alive until the eval takes them; a run that asks for another model, other options or
+ * another number of workers ends them and starts its own, so the result never depends on this.
+ */
+export function prestartTfjsPool(modelPath: string, options: RunnerOptions, workers = defaultTfjsWorkers()): void {
+  if (packageVersion('@tensorflow/tfjs-node') !== undefined) return // tfjs/tensorflow runs on the main thread
+  const created: Worker[] = []
+  const started = workerNames(workers).map((name) =>
+    startWorker(modelPath, options, name, (worker) => {
+      worker.unref()
+      created.push(worker)
+    }),
+  )
+  for (const s of started) s.catch(() => undefined) // read (and thrown) by whoever takes them
+  early = { key: keyOf(modelPath, options, workers), workers: created, started }
+}
+
+/** The workers started early for exactly this model, these options and this many workers, if any (once); any others are ended. */
+function takePrestarted(
+  modelPath: string,
+  options: RunnerOptions,
+  workers: number,
+): Array<Promise<StartedWorker>> | undefined {
+  const found = early
+  early = undefined
+  if (!found) return undefined
+  if (found.key !== keyOf(modelPath, options, workers)) {
+    for (const w of found.workers) void w.terminate()
+    return undefined
+  }
+  for (const w of found.workers) w.ref()
+  return found.started
 }
 
 /**
@@ -113,10 +168,12 @@ export async function createTfjsPool(
   options: RunnerOptions,
   workers: number,
 ): Promise<Runner | { unavailable: string }> {
-  const names = Array.from({ length: workers }, (_, i) => `tfjs worker thread ${i + 1} of ${workers}`)
-  let started: Array<{ worker: Worker; first: WorkerReply }>
+  const names = workerNames(workers)
+  let started: StartedWorker[]
   try {
-    started = await Promise.all(names.map((name) => startWorker(modelPath, options, name)))
+    started = await Promise.all(
+      takePrestarted(modelPath, options, workers) ?? names.map((name) => startWorker(modelPath, options, name)),
+    )
   } catch (error) {
     return { unavailable: `worker threads could not start: ${messageOf(error).split('\n')[0]}` }
   }

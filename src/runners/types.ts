@@ -6,6 +6,9 @@ export type Device = (typeof DEVICES)[number]
 /** Every command that runs a model runs it on the CPU unless told otherwise. */
 export const DEFAULT_DEVICE: Device = 'cpu'
 
+/** The most tfjs worker threads started when --workers is not given (one per core up to this): each holds its own copy of the model. */
+export const DEFAULT_TFJS_WORKERS_MAX = 8
+
 /** The runners by name (`--runner`): `onnx` (onnxruntime-node), `tfjs` (TensorFlow.js). */
 export const RUNNER_NAMES = ['onnx', 'tfjs'] as const
 

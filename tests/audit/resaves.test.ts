@@ -1,7 +1,13 @@
+import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { alignPair, BASE_SIDE, transformationOf, type PairMatch } from '../../src/audit/alignPair.js'
 import { hamming, imageViews, MIRRORED_VIEW, VIEW_NAMES, viewAlignment } from '../../src/audit/imageSignature.js'
-import { NEAR_MIN_SIMILARITY, NearDuplicateIndex, type NearMatch } from '../../src/audit/nearDuplicates.js'
+import {
+  NEAR_MAX_DETAIL_RESIDUAL,
+  NEAR_MIN_SIMILARITY,
+  NearDuplicateIndex,
+  type NearMatch,
+} from '../../src/audit/nearDuplicates.js'
 import { seededRandom } from '../../src/base/prng.js'
 import type { GrayImage } from '../../tools/fixtures/imageFixture.js'
 import {
@@ -164,12 +170,41 @@ describe('alignPair and the transformation classes', () => {
       alignment: { dx: (dx * BASE_SIDE) / 48, dy: 0, scale, mirrored },
       toneChange,
       localResidual: 0,
+      detailResidual: 0,
     })
     expect(transformationOf(m(2, 1.05, true, 9))).toBe('mirror')
     expect(transformationOf(m(2, 1.05, false, 9))).toBe('scale')
     expect(transformationOf(m(2, 1.02, false, 9))).toBe('shift')
     expect(transformationOf(m(0.5, 1.02, false, 9))).toBe('photometric')
     expect(transformationOf(m(0.5, 0.98, false, 3))).toBe('jpeg/blur')
+  })
+})
+
+describe('two different people whose outlines align at a 7 % zoom', () => {
+  // rows 18057 and 22701 of tools/bench/audit-speed.mjs's file: two synthetic identities (no copy of each other)
+  // whose whole 16×16 grids correlate at 0.992 after a 0.93 zoom and a tone curve; the eyes differ
+  const [a, b] = readFileSync(new URL('../../fixtures/audit/different-people-scale.csv', import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => ({ data: Uint8Array.from(line.split(',')[1]!.split(' ').map(Number)), width: 48, height: 48 }))
+
+  it('pass the correlation bar but fail the detail residual bound, so they are not paired', () => {
+    const sa = imageViews(gray(a!)).signature
+    const sb = imageViews(gray(b!)).signature
+    const match = alignPair(sa.base, sb.base, viewAlignment('zoom 1.05'), NEAR_MIN_SIMILARITY)
+    expect(match.similarity).toBeGreaterThanOrEqual(NEAR_MIN_SIMILARITY)
+    expect(Math.abs(match.alignment.scale - 1)).toBeGreaterThan(0.03)
+    expect(match.detailResidual).toBeGreaterThan(NEAR_MAX_DETAIL_RESIDUAL)
+    expect(matchOf(a!, b!)).toEqual([])
+  })
+
+  it("while each one's own 7 % zoom is still found, as a scale copy", () => {
+    for (const g of [a!, b!]) {
+      const found = matchOf(g, rescale(g, 1.07))
+      expect(found.map((m) => m.transformation)).toEqual(['scale'])
+      expect(found[0]!.detailResidual).toBeLessThan(NEAR_MAX_DETAIL_RESIDUAL)
+    }
   })
 })
 

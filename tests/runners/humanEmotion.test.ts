@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRunner } from '../../src/runners/registry.js'
@@ -128,6 +129,7 @@ describe('the real @vladmandic/human emotion model (tfjs graph, dynamic output)'
     const run = runJson<{
       model: { sha256: string; card: Record<string, unknown> & { origin: { inferred: string[] } } }
       metrics: { accuracy: number }
+      runner: { backend: string; workers?: number }
       warnings: string[]
     }>(['eval', '--model', MODEL, '--preset', 'mini-xception', '--data', path.join(FIXTURES, 'fer2013', 'fer2013.csv')])
     expect(run.status).toBe(0)
@@ -142,6 +144,9 @@ describe('the real @vladmandic/human emotion model (tfjs graph, dynamic output)'
     })
     expect(card.origin.inferred).toEqual([])
     expect(run.json.warnings.filter((w) => w.includes('leaves out'))).toEqual([])
+    // eval on the CPU runs a tfjs model on one worker thread per core, at most 8 (docs/runners.md)
+    if (run.json.runner.backend !== 'tfjs/tensorflow')
+      expect(run.json.runner.workers).toBe(Math.min(availableParallelism(), 8))
   })
 
   it("the doctor's probe finds its 7 outputs (the graph leaves them dynamic)", async () => {

@@ -6,6 +6,7 @@ import type { EvalResult } from '../../src/documents/evalDocument.js'
 import { evaluate } from '../../src/eval/evaluate.js'
 import { evalSpec } from '../../src/eval/spec.js'
 import { tfjsRunnerFactory } from '../../src/runners/tfjs.js'
+import { prestartTfjsPool } from '../../src/runners/tfjsPool.js'
 import type { Runner } from '../../src/runners/types.js'
 import { FIXTURES, runCli, tempDir } from '../helpers/cli.js'
 
@@ -72,6 +73,26 @@ describe('tfjs on worker threads: the same scores as the main thread, whatever t
       expect(bytes(got[i]!).equals(bytes(expected)), `batch ${i}`).toBe(true)
     }
     expect(pool.busyMs!).toBeGreaterThan(busyBefore)
+  })
+
+  it('workers started early (bin/run.js) serve a run with the same model and count; a run asking for another count starts its own', async () => {
+    const input = batchOf(3, 77)
+    const expected = await main.run(input, [3, 64, 64, 1])
+    prestartTfjsPool(MODEL, { device: 'cpu' }, 1) // not what the next run asks for: ended
+    const other = await tfjsRunnerFactory.create(MODEL, { device: 'cpu', workers: 2 })
+    prestartTfjsPool(MODEL, { device: 'cpu' }, 2)
+    const same = await tfjsRunnerFactory.create(MODEL, { device: 'cpu', workers: 2 })
+    try {
+      expect(other.info.workers).toBe(2)
+      expect(same.info.workers).toBe(2)
+      for (const runner of [other, same, same]) {
+        const got = await runner.run(input, [3, 64, 64, 1])
+        expect(bytes(got).equals(bytes(expected))).toBe(true)
+      }
+    } finally {
+      await other.release()
+      await same.release()
+    }
   })
 
   it('a batch running past the batch timeout stops its worker and fails with a model error naming the call', async () => {

@@ -110,7 +110,8 @@ async function main() {
   const source = loadCard(MODEL, { preset: 'mini-xception' })
   const resolved = resolveCard(source.card, { name: 'input_1', shape: [-1, SIDE, SIDE, 1] }, source.source)
   const list = []
-  for await (const s of createDataset('fer2013', { data: csv }).samples('PrivateTest')) list.push(s)
+  const adapter = await createDataset('fer2013', { data: csv })
+  for await (const s of adapter.samples('PrivateTest')) list.push(s)
   const prepared = async (size) => {
     const out = []
     for (let i = 0; i < list.length; i += size) {

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { LIMITS } from '../../base/limits.js'
 import { DEFAULT_BATCH } from '../../eval/spec.js'
-import { DEFAULT_DEVICE, DEVICES, RUNNER_NAMES } from '../../runners/types.js'
+import { DEFAULT_DEVICE, DEFAULT_TFJS_WORKERS_MAX, DEVICES, RUNNER_NAMES } from '../../runners/types.js'
 
 /** --device: cpu (default) or gpu; typed `Device` by its options. */
 export const deviceFlag = Flags.option({ description: 'device to run on', options: DEVICES, default: DEFAULT_DEVICE })
@@ -40,7 +40,7 @@ export const batchTimeoutFlag = Flags.integer({
 /** --workers: tfjs on the CPU, worker threads each running its own copy of the model; absent = one per core. */
 export const workersFlag = Flags.integer({
   description:
-    `tfjs runner on the CPU: worker threads, each with its own backend and copy of the model, batches dealt in turn (0 = the main thread, max ${LIMITS.workers}; default: one per core); ` +
+    `tfjs runner on the CPU: worker threads, each with its own backend and copy of the model, batches dealt in turn (0 = the main thread, max ${LIMITS.workers}; default: one per core, at most ${DEFAULT_TFJS_WORKERS_MAX}); ` +
     'results are identical for every value; the ONNX runner ignores it (--threads)',
   min: 0,
   max: LIMITS.workers,
