@@ -24,9 +24,11 @@ import {
   NEAR_MAX_LOCAL_RESIDUAL,
   NEAR_PREFILTER,
   NearDuplicateIndex,
+  nearMatchOf,
   nearViewMaxDistance,
+  type NearCandidate,
 } from './nearDuplicates.js'
-import { BASE_SIDE, type Alignment, type Transformation } from './alignPair.js'
+import { BASE_SIDE, type Alignment, type PairMatch, type Transformation } from './alignPair.js'
 import { TRANSFORMATION_CLASSES } from '../documents/auditDocument.js'
 
 const EXACT_METHOD = 'sha256 of the decoded 8-bit pixels with their width, height and channels'
@@ -124,6 +126,8 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
   const representatives: number[] = []
   const splitOf = (split: string, s: Sample): string => (dataset === 'folder' ? (prefixSplitOf(s.id) ?? split) : split)
   const pool = new ViewsPool(viewWorkers ?? defaultViewWorkers())
+  /** Per image with candidates: its alignments, in the order the images were entered. */
+  const confirmations: Array<Promise<{ item: number; found: NearCandidate[]; results: PairMatch[] }>> = []
   try {
     for (const split of adapterSplits) {
       type Analysed = { exact: string; size: [number, number]; parts: ViewParts | undefined }
@@ -168,17 +172,19 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
           if (!analysed.parts) throw new Error('internal: an image new to the audit has no view parts')
           const { signature, views } = viewsOf(analysed.parts)
           representatives.push(i)
-          for (const m of index.add(signature, views))
-            matches.push({
-              item: i,
-              other: representatives[m.other]!,
-              kind: m.kind,
-              distance: m.distance,
-              similarity: m.similarity,
-              transformation: m.transformation,
-              alignment: m.alignment,
-              toneChange: m.toneChange,
-            })
+          const found = index.search(signature, views)
+          if (found.length > 0) {
+            // aligned on the pool while the index goes on (nothing the index does waits for a confirmation)
+            const aligned = pool.align(
+              signature.base,
+              found.map((c) => ({ stored: index.baseOf(c.other), hint: c.hint })),
+              index.minSimilarity,
+            )
+            const confirmation = aligned.then((results) => ({ item: i, found, results }))
+            // awaited after the last image; a failure before that (the pool failed) is not left unhandled
+            confirmation.catch(() => undefined)
+            confirmations.push(confirmation)
+          }
         }
         onProgress?.(items.length + failures.length)
       }
@@ -197,6 +203,22 @@ export async function auditDataset(options: AuditOptions): Promise<AuditResult> 
       }
       await previous
     }
+    // confirmations in the order the images were entered: the document is the same whatever finished first
+    for (const { item, found, results } of await Promise.all(confirmations))
+      found.forEach((c, t) => {
+        const m = nearMatchOf(c, results[t]!, index.minSimilarity)
+        if (m)
+          matches.push({
+            item,
+            other: representatives[m.other]!,
+            kind: m.kind,
+            distance: m.distance,
+            similarity: m.similarity,
+            transformation: m.transformation,
+            alignment: m.alignment,
+            toneChange: m.toneChange,
+          })
+      })
   } finally {
     await pool.close()
   }

@@ -466,9 +466,15 @@ export interface ViewParts {
   hashes: Uint32Array
   weak: Int32Array
   grids: Float32Array
+  /** The base blurred for the thumbnails (THUMB_BLUR), from which a view's thumbnail is sampled on demand. */
+  forThumb: Float32Array
+  /** The image's own normalised thumbnail (view 0). */
+  thumb: Float32Array
+  /** The base rounded to 8 bits (the signature's, for the pair alignment). */
+  rounded: Uint8Array
 }
 
-/** The base of an image, its views' hashes, weak-bit masks and normalised grids. */
+/** The base of an image, its views' hashes, weak-bit masks and normalised grids, and its own thumbnail. */
 export function viewParts(image: RawImage): ViewParts {
   const base = baseOf(image)
   const forGrid = blurred(base, GRID_BLUR)
@@ -482,24 +488,28 @@ export function viewParts(image: RawImage): ViewParts {
     viewInto(forGrid, k, n, grids, hashes, weak)
     normaliseRange(grids, GRID_CELLS * k, GRID_CELLS)
   }
-  return { base, hashes, weak, grids }
+  const forThumb = blurred(base, THUMB_BLUR)
+  const rounded = new Uint8Array(base.length)
+  for (let i = 0; i < base.length; i++) rounded[i] = Math.round(base[i]!)
+  return { base, hashes, weak, grids, forThumb, thumb: viewThumb(forThumb, 0), rounded }
+}
+
+/** The normalised thumbnail of plain view k (of VIEW_DEFS) from the base blurred for thumbnails. */
+function viewThumb(forThumb: Float32Array, k: number): Float32Array {
+  const p = VIEW_POINTS[k]!
+  return normalise(sampleGrid(forThumb, p.thumbX, p.thumbY, new Float32Array(THUMB_SIDE * THUMB_SIDE)))
 }
 
 /** The image's own signature and every view to query the index with (VIEW_NAMES order), from its view parts. */
 export function viewsOf(parts: ViewParts): { signature: ImageSignature; views: ViewSet } {
-  const { base, hashes, weak, grids } = parts
+  const { hashes, weak, grids, forThumb } = parts
   const n = VIEW_DEFS.length
-  let forThumb: Float32Array | undefined
   const thumbs: Array<Float32Array | undefined> = new Array(VIEW_NAMES.length)
+  thumbs[0] = parts.thumb
   const thumb = (k: number): Float32Array => {
     let t = thumbs[k]
     if (!t) {
-      if (k >= n) t = mirrorThumb(thumb(VIEW_SOURCE[k]!))
-      else {
-        const p = VIEW_POINTS[k]!
-        forThumb ??= blurred(base, THUMB_BLUR)
-        t = normalise(sampleGrid(forThumb, p.thumbX, p.thumbY, new Float32Array(THUMB_SIDE * THUMB_SIDE)))
-      }
+      t = k >= n ? mirrorThumb(thumb(VIEW_SOURCE[k]!)) : viewThumb(forThumb, k)
       thumbs[k] = t
     }
     return t
@@ -507,9 +517,9 @@ export function viewsOf(parts: ViewParts): { signature: ImageSignature; views: V
   return {
     signature: {
       hash: [hashes[0]!, hashes[1]!],
-      thumb: thumb(0),
+      thumb: parts.thumb,
       grid: grids.slice(0, GRID_CELLS),
-      base: Uint8Array.from(base, (v) => Math.round(v)),
+      base: parts.rounded,
     },
     views: { hashes, weak, grids, thumb },
   }

@@ -16,7 +16,7 @@
  * its transformation class. Thresholds and their calibration: docs/detectors.md
  * (tools/bench/audit-calibration.mjs).
  */
-import { alignPair, transformationOf, type Alignment, type Transformation } from './alignPair.js'
+import { alignPair, transformationOf, type Alignment, type PairMatch, type Transformation } from './alignPair.js'
 import {
   GRID_CELLS,
   HASH_CHUNK_ENDS,
@@ -66,6 +66,36 @@ export interface NearMatch {
   localResidual: number
   /** The worst 4×4-cell window of what is left, as a share of the earlier image's variance in that window (src/audit/alignPair.ts). */
   detailResidual: number
+}
+
+/** A stored image that a new one is to be aligned with: through which view, at what Hamming distance, from where the alignment search starts. */
+export interface NearCandidate {
+  /** Index of the earlier image (order of add()). */
+  other: number
+  distance: number
+  view: string
+  hint: Alignment
+}
+
+/** The match of a candidate whose alignment (alignPair of the earlier image's base and the newer's) passes the confirmation rule; otherwise undefined. */
+export function nearMatchOf(c: NearCandidate, match: PairMatch, minSimilarity: number): NearMatch | undefined {
+  const confirmed =
+    match.similarity >= minSimilarity &&
+    match.localResidual <= NEAR_MAX_LOCAL_RESIDUAL &&
+    match.detailResidual <= NEAR_MAX_DETAIL_RESIDUAL
+  if (!confirmed) return undefined
+  return {
+    other: c.other,
+    kind: match.alignment.mirrored ? 'mirrored' : 'near',
+    distance: c.distance,
+    similarity: match.similarity,
+    view: c.view,
+    transformation: transformationOf(match),
+    alignment: match.alignment,
+    toneChange: match.toneChange,
+    localResidual: match.localResidual,
+    detailResidual: match.detailResidual,
+  }
 }
 
 /** Bits of the three chunks of the 64-bit hash (bits 0–31 are the first word, most significant first). */
@@ -153,6 +183,9 @@ export class NearDuplicateIndex {
   private bestView = new Int32Array(1024)
   /** Per stored image, for the current query: the best grid correlation of a view that hit it. */
   private bestGrid = new Float32Array(1024)
+  /** Per stored image: the stamp of the last view query that met it (a hash met again through another chunk or probe of the same view is skipped: same distance, same grid correlation). */
+  private visited = new Int32Array(1024).fill(-1)
+  private viewStamp = 0
   /** Per stored image: its normalised 9×8 grid, then the same read mirrored (2 × GRID_CELLS floats each). */
   private grids = new Float32Array(1024 * 2 * GRID_CELLS)
   /** The current query's view grids. */
@@ -219,6 +252,8 @@ export class NearDuplicateIndex {
     hits: number[],
   ): void {
     const n = this.stored.length
+    const stamp = ++this.viewStamp
+    const visited = this.visited
     if (masks?.some((m) => m === undefined)) {
       for (let j = 0; j < n; j++) {
         const distance = popcount32((qh ^ this.hi[j]!) >>> 0) + popcount32((ql ^ this.lo[j]!) >>> 0)
@@ -237,6 +272,8 @@ export class NearDuplicateIndex {
         for (let e = table.head[ChunkTable.slot(want)]!; e >= 0; e = table.next[e]!) {
           if (table.key[e] !== want) continue
           const j = table.item[e]!
+          if (visited[j] === stamp) continue
+          visited[j] = stamp
           const distance = popcount32((qh ^ this.hi[j]!) >>> 0) + popcount32((ql ^ this.lo[j]!) >>> 0)
           if (distance <= limit) this.note(j, distance, k, hits)
         }
@@ -246,7 +283,28 @@ export class NearDuplicateIndex {
 
   /** Matches of a new image among the stored ones (the best alignment per stored image), then stores it; without views it is only stored. */
   add(signature: ImageSignature, views?: ViewSet): NearMatch[] {
-    const matches: NearMatch[] = []
+    const found = this.search(signature, views)
+    return found.flatMap((c) => {
+      const match = nearMatchOf(
+        c,
+        alignPair(this.baseOf(c.other), signature.base, c.hint, this.minSimilarity),
+        this.minSimilarity,
+      )
+      return match ? [match] : []
+    })
+  }
+
+  /** The stored image j's 32×32 base (rounded). */
+  baseOf(j: number): Uint8Array {
+    return this.stored[j]!.base
+  }
+
+  /**
+   * The candidates of a new image that pass the cheap filters (in stored order: each to be aligned with alignPair and
+   * judged by nearMatchOf, on any thread: neither depends on the index), then stores the image; without views it is only stored.
+   */
+  search(signature: ImageSignature, views?: ViewSet): NearCandidate[] {
+    const found: NearCandidate[] = []
     if (views) {
       this.stamp += 1
       this.queryGrids = views.grids
@@ -268,34 +326,17 @@ export class NearDuplicateIndex {
       hits.sort((a, b) => a - b)
       for (const j of hits) {
         const k = this.bestView[j]!
-        const distance = this.bestDistance[j]!
         this.candidates += 1
         const stored = this.stored[j]!
         if (this.bestGrid[j]! < NEAR_GRID_PREFILTER) continue
         if (dot(views.thumb(k), stored.thumb) < Math.min(NEAR_PREFILTER, this.minSimilarity)) continue
         this.aligned += 1
-        const match = alignPair(stored.base, signature.base, viewAlignment(VIEW_NAMES[k]!), this.minSimilarity)
-        if (
-          match.similarity >= this.minSimilarity &&
-          match.localResidual <= NEAR_MAX_LOCAL_RESIDUAL &&
-          match.detailResidual <= NEAR_MAX_DETAIL_RESIDUAL
-        )
-          matches.push({
-            other: j,
-            kind: match.alignment.mirrored ? 'mirrored' : 'near',
-            distance,
-            similarity: match.similarity,
-            view: VIEW_NAMES[k]!,
-            transformation: transformationOf(match),
-            alignment: match.alignment,
-            toneChange: match.toneChange,
-            localResidual: match.localResidual,
-            detailResidual: match.detailResidual,
-          })
+        const view = VIEW_NAMES[k]!
+        found.push({ other: j, distance: this.bestDistance[j]!, view, hint: viewAlignment(view) })
       }
     }
     this.store(signature)
-    return matches
+    return found
   }
 
   private store(signature: ImageSignature): void {
@@ -309,6 +350,7 @@ export class NearDuplicateIndex {
         return b
       }
       this.seen = grow(this.seen, (n) => new Int32Array(n).fill(-1))
+      this.visited = grow(this.visited, (n) => new Int32Array(n).fill(-1))
       this.bestDistance = grow(this.bestDistance, (n) => new Int32Array(n))
       this.bestView = grow(this.bestView, (n) => new Int32Array(n))
       const grids = new Float32Array(size * 2 * GRID_CELLS)

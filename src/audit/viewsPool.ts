@@ -3,23 +3,36 @@
  * grids), the costly part of the duplicate audit that does not depend on the index, so that the main thread
  * can probe and align while they hash. Each image goes to the worker with the fewest images waiting (ties: the
  * first); a view part is a pure function of the image, so the answers do not depend on the number of workers.
+ * They also align candidate pairs (src/audit/alignPair.ts: a pure function of the two bases), which the index
+ * does not wait for, so the main thread goes on probing meanwhile.
  */
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { RawImage } from '../base/image.js'
+import { alignPair, type Alignment, type PairMatch } from './alignPair.js'
 import { viewParts, type ViewParts } from './imageSignature.js'
 
-export interface ViewsRequest {
-  id: number
-  data: Uint8Array
-  width: number
-  height: number
-  channels: 1 | 3
+export type ViewsRequest =
+  | { kind: 'views'; id: number; data: Uint8Array; width: number; height: number; channels: 1 | 3 }
+  | { kind: 'align'; id: number; copy: Uint8Array; pairs: AlignJob[]; minSimilarity: number }
+
+/** One pair to align: the earlier image's base and where the search starts (the newer image's base is the request's copy). */
+export interface AlignJob {
+  stored: Uint8Array
+  hint: Alignment
 }
 
-export type ViewsReply = { id: number; parts: ViewParts } | { id: number; error: string }
+export type ViewsReply =
+  | { id: number; parts: ViewParts }
+  | { id: number; matches: PairMatch[] }
+  | { id: number; error: string }
+
+/** alignPair of each job against the copy, in order. */
+export function alignJobs(copy: Uint8Array, pairs: readonly AlignJob[], minSimilarity: number): PairMatch[] {
+  return pairs.map((p) => alignPair(p.stored, copy, p.hint, minSimilarity))
+}
 
 /** Worker threads when not told: one fewer than the cores this process may use (the main thread probes and aligns), at most 3. */
 export function defaultViewWorkers(): number {
@@ -32,7 +45,7 @@ function workerUrl(): URL {
 }
 
 interface Pending {
-  resolve: (parts: ViewParts) => void
+  resolve: (reply: ViewsReply) => void
   reject: (error: Error) => void
 }
 
@@ -52,8 +65,8 @@ export class ViewsPool {
         const p = this.pending.get(reply.id)
         this.pending.delete(reply.id)
         if (!p) return
-        if ('error' in reply) p.reject(new Error(`computing an image's views failed: ${reply.error}`))
-        else p.resolve(reply.parts)
+        if ('error' in reply) p.reject(new Error(`computing an image's views or alignments failed: ${reply.error}`))
+        else p.resolve(reply)
       })
       worker.on('error', (error) => this.fail(error))
       worker.on('exit', (code) => {
@@ -76,18 +89,35 @@ export class ViewsPool {
   }
 
   /** The view parts of one image (its pixels are copied to the worker). */
-  compute(image: RawImage): Promise<ViewParts> {
-    if (this.workers.length === 0) return Promise.resolve(viewParts(image))
+  async compute(image: RawImage): Promise<ViewParts> {
+    if (this.workers.length === 0) return viewParts(image)
+    const data = image.data.slice()
+    const reply = await this.send(
+      { kind: 'views', id: 0, data, width: image.width, height: image.height, channels: image.channels },
+      [data.buffer as ArrayBuffer],
+    )
+    if (!('parts' in reply)) throw new Error('internal: a view worker answered a views request with no view parts')
+    return reply.parts
+  }
+
+  /** alignPair of each job against `copy`, in order (on a worker: the bases are copied). */
+  async align(copy: Uint8Array, pairs: AlignJob[], minSimilarity: number): Promise<PairMatch[]> {
+    if (this.workers.length === 0) return alignJobs(copy, pairs, minSimilarity)
+    const reply = await this.send({ kind: 'align', id: 0, copy, pairs, minSimilarity }, [])
+    if (!('matches' in reply)) throw new Error('internal: a view worker answered an align request with no matches')
+    return reply.matches
+  }
+
+  /** Sends a request to the worker with the fewest waiting (ties: the first). */
+  private send(request: ViewsRequest, transfer: ArrayBuffer[]): Promise<ViewsReply> {
     if (this.failure) return Promise.reject(this.failure)
     let w = 0
     for (let i = 1; i < this.workers.length; i++) if (this.waiting[i]! < this.waiting[w]!) w = i
     const id = this.nextId++
-    const data = image.data.slice()
-    const request: ViewsRequest = { id, data, width: image.width, height: image.height, channels: image.channels }
-    return new Promise<ViewParts>((resolve, reject) => {
+    return new Promise<ViewsReply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
       this.waiting[w]! += 1
-      this.workers[w]!.postMessage(request, [data.buffer])
+      this.workers[w]!.postMessage({ ...request, id }, transfer)
     })
   }
 

@@ -112,7 +112,7 @@ describe('datasets audit on realistic faces (FER2013 layout)', () => {
     expect(close).toBeGreaterThan(100 * (PLANTED.length + EXACT.length))
   })
 
-  it('the same answer whatever the number of view worker threads (0: on the main thread, 2) and decode concurrency', async () => {
+  it('the same answer whatever the number of view worker threads (views and alignments; 0: on the main thread, 2) and decode concurrency', async () => {
     const serial = await auditDataset({ dataset: 'fer2013', data: csv, viewWorkers: 0, concurrency: 1 })
     const two = await auditDataset({ dataset: 'fer2013', data: csv, viewWorkers: 2, concurrency: 16 })
     expect(serial.nearDuplicates.length).toBe(PLANTED.length)
