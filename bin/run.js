@@ -10,6 +10,7 @@
 // fer2013.csv of 8 MiB or more it also starts reading the split on a worker thread
 // (src/datasets/fer2013Rows.ts; used only if the eval reads the same file and split).
 import { readFileSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import os from 'node:os'
 
 /** The value of `--name value`, `--name=value` or `-s value` in argv, if given once. */
@@ -63,6 +64,33 @@ async function prestartEval(argv) {
   prestartRows(data, flagValue(argv, 'split') || 'PrivateTest')
 }
 
+/**
+ * oclif's index checks on load that Node satisfies its `engines.node`, and loads the semver package
+ * (47 modules, about a tenth of an eval's start-up) only for that. When the range is a plain
+ * `>=X.Y.Z`, the same check is made here with the same warning, and oclif is told to skip its own
+ * (OCLIF_DISABLE_ENGINE_WARNING, unset again once oclif is loaded). Any other range, or a user who set
+ * the variable, leaves it to oclif. Returns whether the variable was set here.
+ */
+function checkOclifEngine() {
+  if (process.env.OCLIF_DISABLE_ENGINE_WARNING !== undefined) return false
+  let range
+  try {
+    const oclifPkg = createRequire(import.meta.url).resolve('@oclif/core/package.json')
+    range = JSON.parse(readFileSync(oclifPkg, 'utf8')).engines?.node
+  } catch {
+    return false // oclif checks
+  }
+  const min = typeof range === 'string' ? /^>=\s*(\d+)\.(\d+)\.(\d+)$/.exec(range.trim()) : null
+  const have = /^(\d+)\.(\d+)\.(\d+)/.exec(process.versions.node)
+  if (!min || !have) return false
+  let order = 0
+  for (let i = 1; i <= 3 && order === 0; i++) order = Math.sign(Number(have[i]) - Number(min[i]))
+  if (order < 0)
+    process.emitWarning(`Node version must be ${range} to use this CLI. Current node version: ${process.versions.node}`)
+  process.env.OCLIF_DISABLE_ENGINE_WARNING = '1'
+  return true
+}
+
 const wsl = os.platform() === 'linux' && /microsoft/i.test(os.release()) // oclif says `wsl` there: let it
 if (process.argv.length === 3 && process.argv[2] === '--version' && !wsl) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
@@ -71,6 +99,8 @@ if (process.argv.length === 3 && process.argv[2] === '--version' && !wsl) {
   )
 } else {
   await prestartEval(process.argv.slice(2))
+  const engineChecked = checkOclifEngine()
   const { execute } = await import('@oclif/core')
+  if (engineChecked) delete process.env.OCLIF_DISABLE_ENGINE_WARNING // read only while oclif loads
   await execute({ dir: import.meta.url })
 }

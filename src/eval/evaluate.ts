@@ -10,7 +10,6 @@ import { TEMPERATURE_RANGE } from '../metrics/temperature.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import { loadCard, noCardError } from '../card/load.js'
-import { modelInputOf } from '../modelinfo/modelInput.js'
 import { cardDefaultsNote, resolveCard } from '../card/resolve.js'
 import { withTta } from '../preprocess/tta.js'
 import { viewCount } from '../preprocess/tensor.js'
@@ -63,12 +62,15 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
   const adapter = faces?.adapter ?? opened.adapter
   requireModelFile(spec.model) // before the card: a folder, FIFO or device named as a model is a model error (exit 4)
   const found = loadCard(spec.model, { card: spec.card, preset: spec.preset }, () => undefined)
-  if (!found)
+  if (!found) {
+    // Loaded only here: it reads the model with the ONNX protobuf decoder or tfjs, which a run with a card never needs.
+    const { modelInputOf } = await import('../modelinfo/modelInput.js')
     throw noCardError(spec.model, await modelInputOf(spec.model), {
       dataset: spec.dataset,
       data: spec.data,
       split: spec.split,
     })
+  }
   const cardSource = found
   const runner: Runner = await createRunner(spec.model, {
     device: spec.device,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { Config } from '@oclif/core'
 import { describe, expect, it } from 'vitest'
@@ -115,6 +115,37 @@ describe('start-up: what --version, --help and listing commands import', () => {
     ]
     expect(own.filter((m) => notNeeded.includes(m) || m.startsWith('robust/') || m.startsWith('verdicts/'))).toEqual([])
     expect(run.modules.filter((m) => /\/node_modules\/(undici|bmp-ts|@tensorflow)\//.test(m))).toEqual([])
+    // The model's input shape is read (protobuf decoder) only for the message of a model without a card;
+    // oclif's Node-version check is made by bin/run.js, so semver is not loaded either.
+    expect(own.filter((m) => m.startsWith('modelinfo/'))).toEqual([])
+    expect(run.modules.filter((m) => /\/node_modules\/(onnx-proto|protobufjs|semver)\//.test(m))).toEqual([])
+  })
+
+  it("oclif's Node-version check: bin/run.js warns as oclif would, and a user's OCLIF_DISABLE_ENGINE_WARNING is left to oclif", () => {
+    const warnFor = (env: Record<string, string>, ...preload: string[]) =>
+      spawnSync(process.execPath, [...preload, BIN, 'datasets', 'list', '--json'], {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1', ...env },
+        encoding: 'utf8',
+      })
+    // A preload that makes Node report an old version: both checks must then print the warning.
+    const old = path.join(tempDir('ferbench-engine-'), 'oldNode.mjs')
+    writeFileSync(old, "Object.defineProperty(process.versions, 'node', { value: '17.9.1' })\n")
+    const engines = (
+      JSON.parse(readFileSync(path.join(ROOT, 'node_modules', '@oclif', 'core', 'package.json'), 'utf8')) as {
+        engines: { node: string }
+      }
+    ).engines.node
+    const expected = `Node version must be ${engines} to use this CLI. Current node version: 17.9.1`
+    const ours = warnFor({}, '--import', old)
+    expect(ours.status).toBe(0)
+    expect(ours.stderr).toContain(expected)
+    expect(ours.stderr.split(expected).length - 1).toBe(1) // once: oclif's own check was skipped
+    const oclifs = warnFor({ OCLIF_DISABLE_ENGINE_WARNING: 'no' }, '--import', old)
+    expect(oclifs.stderr.split(expected).length - 1).toBe(1) // 'no' is not truthy: oclif checks, we do not
+    const current = warnFor({})
+    expect(current.status).toBe(0)
+    expect(current.stderr).not.toContain('Node version must be')
   })
 
   it('an eval that prints its table loads the table renderer and no other', () => {
