@@ -11,13 +11,14 @@
 // Times auditDataset() (what the command runs: CSV read, decode, sha256, views, index, alignment) in this
 // process (wall and CPU seconds of the whole process, its view worker threads included — --view-workers, default
 // the audit's own: one fewer than the cores, 0 = all on the main thread; on a shared machine the CPU time is what
-// the audit costs), and
+// the audit costs; threadCpuSeconds splits it per thread: the main thread's and the others', busiest first, the view
+// worker being the busiest of those), and
 // `ferbench datasets audit --json` as a child process; prints the wall times, candidate and aligned counts,
 // the planted copies found per class (and with the right class), the other pairs reported (every row is
 // another person: each is a false pair; the first 10 are listed), and the load average. The CSV is written once to
 // tools/bench/out/audit-speed/ (git-ignored).
 import { execFileSync } from 'node:child_process'
-import { createWriteStream, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { RESAVES, seededRandom, syntheticFace } from './lib/audit-resaves.mjs'
@@ -66,10 +67,49 @@ if (!existsSync(file)) {
   renameSync(`${file}.tmp`, file)
 }
 
+/**
+ * CPU seconds per thread of this process (Linux: utime + stime of /proc/self/task/<tid>/stat, sampled every 50 ms
+ * so threads that end are kept), busiest first: the busiest thread's CPU is about the least wall time the audit can
+ * take however idle the machine is, whatever the load now. Undefined where /proc is missing.
+ */
+function threadCpuSampler() {
+  if (!existsSync('/proc/self/task')) return () => undefined
+  const seconds = new Map()
+  const sample = () => {
+    for (const tid of readdirSync('/proc/self/task')) {
+      try {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        seconds.set(tid, (Number(fields[11]) + Number(fields[12])) / 100)
+      } catch {
+        // the thread ended between the listing and the read: its last sample stands
+      }
+    }
+  }
+  sample()
+  const before = new Map(seconds)
+  const timer = setInterval(sample, 50)
+  return () => {
+    clearInterval(timer)
+    sample()
+    const main = String(process.pid)
+    const all = [...seconds].map(([tid, s]) => ({ tid, s: s - (before.get(tid) ?? 0) }))
+    return {
+      mainThread: Math.round((all.find((t) => t.tid === main)?.s ?? 0) * 100) / 100,
+      otherThreads: all
+        .filter((t) => t.tid !== main && t.s >= 0.05)
+        .map((t) => Math.round(t.s * 100) / 100)
+        .sort((a, b) => b - a),
+    }
+  }
+}
+
 const load = [os.loadavg()[0]]
 let t0 = performance.now()
 const cpu0 = process.cpuUsage()
+const stopThreads = threadCpuSampler()
 const result = await auditDataset({ dataset: 'fer2013', data: file, viewWorkers })
+const threadCpuSeconds = stopThreads()
 const inProcessSeconds = (performance.now() - t0) / 1000
 const cpu = process.cpuUsage(cpu0)
 const inProcessCpuSeconds = (cpu.user + cpu.system) / 1e6
@@ -118,6 +158,7 @@ const summary = {
   viewWorkers,
   inProcessSeconds,
   inProcessCpuSeconds,
+  threadCpuSeconds,
   cliSeconds,
   nearCandidates: result.method.nearCandidates,
   nearAligned: result.method.nearAligned,
