@@ -107,6 +107,8 @@ describe('start-up: what --version, --help and listing commands import', () => {
       ...['evalTable', 'cvTable', 'gateTable', 'markdown', 'html', 'png', 'junit', 'robustViews', 'svg'].map(
         (m) => `report/${m}.js`,
       ),
+      // document schemas: a run writes its document without building them; they load for --resume
+      ...['readDocument', 'evalDocument', 'cvDocument', 'speedDocument'].map((m) => `documents/${m}.js`),
       'eval/crossValidate.js',
       'eval/cvResume.js',
       'zoo/transfer.js',
