@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Config } from '@oclif/core'
 import { describe, expect, it } from 'vitest'
 import { BIN, ROOT, tempDir } from '../helpers/cli.js'
@@ -33,6 +34,8 @@ function loadedBy(args: readonly string[]): { status: number | null; stdout: str
   const modules = readFileSync(out, 'utf8')
     .split('\n')
     .filter((m) => m !== '' && !m.endsWith('/package.json'))
+    // ES modules come as file: URLs, percent-encoded (a checkout path with spaces or non-ASCII names): as paths
+    .map((m) => (m.startsWith('file:') ? fileURLToPath(m) : m))
   return { status: run.status, stdout: run.stdout, modules }
 }
 
