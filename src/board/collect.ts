@@ -5,7 +5,8 @@ import { dataError, messageOf } from '../base/errors.js'
 import { EVAL_SCHEMA, evalDocumentSchema, type EvalResult } from '../documents/evalDocument.js'
 import { SPEED_SCHEMA, speedDocumentSchema, type SpeedResult } from '../documents/speedDocument.js'
 import { CV_SCHEMA, cvDocumentSchema, type CvResult } from '../documents/cvDocument.js'
-import { describeIssues, readJsonDocument, schemaOf } from '../documents/readDocument.js'
+import { describeIssues } from '../documents/describeIssues.js'
+import { readJsonDocument, schemaOf } from '../documents/readDocument.js'
 import { ROBUST_SCHEMA, robustDocumentSchema, type RobustResult } from '../documents/robustDocument.js'
 
 export type BoardDocument =

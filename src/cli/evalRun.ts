@@ -4,9 +4,8 @@ import { FerbenchError, usageError } from '../base/errors.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
 import type { EvalResult } from '../documents/evalDocument.js'
 import { decodePredictions, type SamplePrediction } from '../documents/predictions.js'
-import { readJsonDocument, schemaOf } from '../documents/readDocument.js'
 import type { CvRun } from '../eval/crossValidate.js'
-import { CV_SCHEMA, type CvResult } from '../documents/cvDocument.js'
+import type { CvResult } from '../documents/cvDocument.js'
 import { evaluate, type EvalRun } from '../eval/evaluate.js'
 import { PartialResultError } from '../eval/partialResult.js'
 import { DEFAULT_PARTIAL_FILE, resumeFromPartial } from '../eval/resume.js'
@@ -252,6 +251,9 @@ export class EvalSession {
       )
     }
     const to = { ...outputs, output: outputs.output ?? file }
+    // the document reader and its schemas load only for --resume
+    const { readJsonDocument, schemaOf } = await import('../documents/readDocument.js')
+    const { CV_SCHEMA } = await import('../documents/cvDocument.js')
     const document = readJsonDocument(file, 'a partial result written by an interrupted `ferbench eval`')
     if (schemaOf(document) === CV_SCHEMA) {
       if (outputs.predictions !== undefined)
@@ -261,7 +263,7 @@ export class EvalSession {
       const { spec, resumeFrom } = cvResumeFromPartial(file, readCvPartial(file, document), concurrency)
       return this.allFolds(spec, to, resumeFrom)
     }
-    const { spec, resumeFrom } = resumeFromPartial(file, concurrency)
+    const { spec, resumeFrom } = await resumeFromPartial(file, concurrency)
     return this.single(spec, to, resumeFrom)
   }
 

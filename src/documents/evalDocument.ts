@@ -5,7 +5,9 @@ import { modelCardSchema } from '../card/schema.js'
 import { predictionsFieldSchema } from './predictions.js'
 import { shardSchema, storedSpecSchema } from './storedSpec.js'
 
-export const EVAL_SCHEMA = 'ferbench/eval@1'
+import { EVAL_SCHEMA } from './evalSchemaId.js'
+
+export { EVAL_SCHEMA }
 
 /**
  * The eval document ('ferbench/eval@1') as a zod schema, and its TypeScript type inferred from it:

@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import { FerbenchError, dataError, messageOf } from '../base/errors.js'
 import { LIMITS } from '../base/limits.js'
 import { PROTO_KEY, protoKeyPath } from '../base/textKeys.js'
+import { describeIssues } from './describeIssues.js'
 import { EVAL_SCHEMA, evalDocumentSchema, type EvalResult } from './evalDocument.js'
 import { SPEED_SCHEMA, speedDocumentSchema, type SpeedResult } from './speedDocument.js'
 import { CV_SCHEMA, cvDocumentSchema, type CvResult } from './cvDocument.js'
@@ -14,14 +15,6 @@ export type ResultDocument =
 
 /** An eval or cross-validation document: what report, compare and gate read scores from. */
 export type ScoredDocument = Extract<ResultDocument, { kind: 'eval' | 'cv' }>
-
-/** The first few schema issues as `path.to.field: message`, for error messages. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`)
-    .join('; ')
-}
 
 /**
  * Reads and parses a JSON document ferbench reads back (a result, a partial result, a shard);

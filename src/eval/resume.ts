@@ -2,7 +2,6 @@ import type { ModelCard } from '../card/schema.js'
 import type { ModelFileEntry } from '../identity/modelFiles.js'
 import type { EvalResult } from '../documents/evalDocument.js'
 import { specFromStored, type EvalSpec } from './spec.js'
-import { readEvalDocumentFor } from '../documents/readDocument.js'
 import { canonicalJson, checkPartialResult } from './documentChecks.js'
 import { cardError, dataError, modelError } from '../base/errors.js'
 import { EvalState } from './evalState.js'
@@ -18,7 +17,9 @@ const PARTIAL_EXPECTED = 'a partial result written by an interrupted `ferbench e
  * field is named), then checked for consistency (checkPartialResult); any problem is exit 3
  * naming the file.
  */
-function readPartialResult(file: string): EvalResult {
+async function readPartialResult(file: string): Promise<EvalResult> {
+  // the document reader and its schemas load only for --resume
+  const { readEvalDocumentFor } = await import('../documents/readDocument.js')
   const doc: EvalResult = readEvalDocumentFor(file, PARTIAL_EXPECTED)
   if (doc.complete)
     throw dataError(`--resume ${file}: this result is complete (complete:true); there is nothing to resume`)
@@ -102,10 +103,10 @@ export function restoreState(
  * What `eval --resume <file>` runs: the spec the partial result stores (validated by its schema,
  * paths resolved), with `concurrency` the only setting taken from now, and the partial to continue.
  */
-export function resumeFromPartial(
+export async function resumeFromPartial(
   file: string,
   concurrency: number,
-): { spec: EvalSpec; resumeFrom: { file: string; result: EvalResult } } {
-  const result = readPartialResult(file)
+): Promise<{ spec: EvalSpec; resumeFrom: { file: string; result: EvalResult } }> {
+  const result = await readPartialResult(file)
   return { spec: specFromStored(file, result.resume!.options, concurrency), resumeFrom: { file, result } }
 }

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { dataError, usageError } from '../base/errors.js'
 import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
 import { datasetOptionsSchema, storedSpecSchema, type StoredSpec } from '../documents/storedSpec.js'
-import { describeIssues } from '../documents/readDocument.js'
+import { describeIssues } from '../documents/describeIssues.js'
 import { DEFAULT_DEVICE } from '../runners/types.js'
 
 /** Samples per inference call when --batch is not given. */

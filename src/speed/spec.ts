@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { usageError } from '../base/errors.js'
 import { LIMITS } from '../base/limits.js'
-import { describeIssues } from '../documents/readDocument.js'
+import { describeIssues } from '../documents/describeIssues.js'
 import { DEFAULT_DEVICE, DEVICES } from '../runners/types.js'
 
 /** ABBA blocks per cell with --reference (docs/detectors.md: false-alarm and detection rates at this setting). */

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Config } from '@oclif/core'
 import { describe, expect, it } from 'vitest'
 import { BIN, ROOT, tempDir } from '../helpers/cli.js'
@@ -33,6 +34,8 @@ function loadedBy(args: readonly string[]): { status: number | null; stdout: str
   const modules = readFileSync(out, 'utf8')
     .split('\n')
     .filter((m) => m !== '' && !m.endsWith('/package.json'))
+    // ES modules come as file: URLs, percent-encoded (a checkout path with spaces or non-ASCII names): as paths
+    .map((m) => (m.startsWith('file:') ? fileURLToPath(m) : m))
   return { status: run.status, stdout: run.stdout, modules }
 }
 
@@ -107,6 +110,8 @@ describe('start-up: what --version, --help and listing commands import', () => {
       ...['evalTable', 'cvTable', 'gateTable', 'markdown', 'html', 'png', 'junit', 'robustViews', 'svg'].map(
         (m) => `report/${m}.js`,
       ),
+      // document schemas: a run writes its document without building them; they load for --resume
+      ...['readDocument', 'evalDocument', 'cvDocument', 'speedDocument'].map((m) => `documents/${m}.js`),
       'eval/crossValidate.js',
       'eval/cvResume.js',
       'zoo/transfer.js',

@@ -184,7 +184,7 @@ describe('property: a mutated partial result is rejected with a documented code 
         writeFileSync(file, mutated)
         let result: EvalResult
         try {
-          const { spec, resumeFrom } = resumeFromPartial(file, 1)
+          const { spec, resumeFrom } = await resumeFromPartial(file, 1)
           result = await evaluate(spec, { resumeFrom })
         } catch (error) {
           expectDocumentedRejection(error, what)
