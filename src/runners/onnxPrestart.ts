@@ -103,7 +103,13 @@ export function startOnnxProcess(modelPath: string, options: RunnerOptions): Sta
     )
   })
   first.catch(() => undefined) // read (and thrown) by whoever takes the process
-  child.send({ kind: 'start', modelPath, options, keep: spares !== undefined } satisfies StartRequest)
+  child.send({
+    kind: 'start',
+    modelPath,
+    options,
+    keep: spares !== undefined,
+    cwd: process.cwd(),
+  } satisfies StartRequest)
   return { child, first }
 }
 

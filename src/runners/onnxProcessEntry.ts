@@ -11,8 +11,13 @@ import { builtSibling } from './onnxThread.js'
 import type { WorkerReply, WorkerRequest } from './onnxThreadMessages.js'
 import type { RunnerOptions } from './types.js'
 
-/** `keep`: after a release, end the worker thread only and wait for the next start (a test seam, src/runners/onnxPrestart.ts). */
-export type StartRequest = { kind: 'start'; modelPath: string; options: RunnerOptions; keep?: boolean }
+/**
+ * `keep`: after a release, end the worker thread only and wait for the next start (a test seam,
+ * src/runners/onnxPrestart.ts). `cwd`: the parent's working directory at this start; a kept process
+ * may have been forked in a folder that is gone since (a test's temp folder), where starting a worker
+ * thread fails (uv_cwd: ENOENT), so it moves to the folder of the run it now serves.
+ */
+export type StartRequest = { kind: 'start'; modelPath: string; options: RunnerOptions; keep?: boolean; cwd: string }
 
 const send = (reply: WorkerReply): void => {
   process.send?.(reply)
@@ -28,6 +33,11 @@ process.on('disconnect', dieNow)
 let worker: Worker | undefined
 process.on('message', (message: StartRequest | WorkerRequest) => {
   if (message.kind === 'start') {
+    try {
+      process.chdir(message.cwd)
+    } catch {
+      // the parent's folder is gone too: the worker's start says what failed
+    }
     worker = new Worker(builtSibling('onnxWorker.js'), {
       workerData: { modelPath: message.modelPath, options: message.options },
     })
