@@ -21,6 +21,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { ROOT, opt } from './lib/cli.mjs'
+import { blobFacesCsv } from './lib/synth.mjs'
 
 const dist = (p) => import(path.join(ROOT, 'dist', p))
 const tools = (p) => import(path.join(ROOT, 'tools', 'dist', 'tools', p))
@@ -59,25 +60,7 @@ const OUT = path.join(ROOT, 'tools', 'bench', 'out', 'tfjs-eval')
 mkdirSync(OUT, { recursive: true })
 
 // ---- synthetic FER2013 CSV -------------------------------------------------------------------
-const csv = path.join(OUT, `fer2013-synthetic-${samples}.csv`)
-if (!existsSync(csv)) {
-  const random = seededRandom(2013)
-  const lines = ['emotion,pixels,Usage']
-  for (let i = 0; i < samples; i++) {
-    const cx = 20 + random() * 8
-    const cy = 20 + random() * 8
-    const px = new Array(48 * 48)
-    for (let y = 0; y < 48; y++) {
-      for (let x = 0; x < 48; x++) {
-        const r = Math.hypot(x - cx, y - cy)
-        const v = 200 - r * 4 + (random() - 0.5) * 40
-        px[y * 48 + x] = Math.max(0, Math.min(255, Math.round(v)))
-      }
-    }
-    lines.push(`${Math.floor(random() * 7)},${px.join(' ')},PrivateTest`)
-  }
-  writeFileSync(csv, `${lines.join('\n')}\n`)
-}
+const csv = blobFacesCsv(path.join(OUT, `fer2013-synthetic-${samples}.csv`), samples)
 
 // ---- mini-Xception as a tfjs layers model ----------------------------------------------------
 const chosen = await chooseTfjsBackend('cpu')

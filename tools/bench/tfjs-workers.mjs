@@ -21,12 +21,13 @@
 // bare loops: of this process during the loop).
 // Then (unless --no-sweep) the bare loop at batch 8, 32 and 128, and what creating and disposing
 // one batch's input tensor costs beside its inference (the "tensor reuse" question).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { isMainThread, parentPort, Worker } from 'node:worker_threads'
 import { ROOT, opt } from './lib/cli.mjs'
+import { blobFacesCsv } from './lib/synth.mjs'
 import { measure } from './lib/measure.mjs'
 
 const dist = (p) => import(path.join(ROOT, 'dist', p))
@@ -68,7 +69,6 @@ if (!isMainThread) {
 }
 
 async function main() {
-  const { seededRandom } = await dist('base/prng.js')
   const { machineInfo } = await dist('identity/provenance.js')
   const { createDataset } = await dist('datasets/registry.js')
   const { loadCard } = await dist('card/load.js')
@@ -87,24 +87,7 @@ async function main() {
 
   const OUT = path.join(ROOT, 'tools', 'bench', 'out', 'tfjs-workers')
   mkdirSync(OUT, { recursive: true })
-  const csv = path.join(OUT, `fer2013-synthetic-${samples}.csv`)
-  if (!existsSync(csv)) {
-    const random = seededRandom(2013)
-    const lines = ['emotion,pixels,Usage']
-    for (let i = 0; i < samples; i++) {
-      const cx = 20 + random() * 8
-      const cy = 20 + random() * 8
-      const px = new Array(48 * 48)
-      for (let y = 0; y < 48; y++) {
-        for (let x = 0; x < 48; x++) {
-          const v = 200 - Math.hypot(x - cx, y - cy) * 4 + (random() - 0.5) * 40
-          px[y * 48 + x] = Math.max(0, Math.min(255, Math.round(v)))
-        }
-      }
-      lines.push(`${Math.floor(random() * 7)},${px.join(' ')},PrivateTest`)
-    }
-    writeFileSync(csv, `${lines.join('\n')}\n`)
-  }
+  const csv = blobFacesCsv(path.join(OUT, `fer2013-synthetic-${samples}.csv`), samples)
 
   // ---- the same batches, preprocessed beforehand with ferbench's own functions ----
   const source = loadCard(MODEL, { preset: 'mini-xception' })

@@ -1,5 +1,5 @@
 // Synthetic FER2013-shaped data for the memory and speed benchmarks (seeded, deterministic),
-// written under tools/bench/out/ (git-ignored). Shared by tools/bench/memory.mjs and tools/bench/fer2013-vs-raw.mjs.
+// written under tools/bench/out/ (git-ignored). Shared by tools/bench/memory.mjs, fer2013-vs-raw.mjs, tfjs-eval.mjs and tfjs-workers.mjs.
 import { createWriteStream, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { deflateSync } from 'node:zlib'
@@ -104,3 +104,28 @@ export function synthManifest(dir, count = 100_000) {
 }
 
 export const fileMiB = (file) => statSync(file).size / 2 ** 20
+
+/**
+ * Writes `samples` PrivateTest rows of 48×48 blob faces (a bright disc at a random centre with
+ * noise, random labels; seed 2013) to `file` unless it is already there; the tfjs benchmarks
+ * (tools/bench/tfjs-eval.mjs, tools/bench/tfjs-workers.mjs) evaluate on it. Returns the path.
+ */
+export function blobFacesCsv(file, samples) {
+  if (existsSync(file)) return file
+  const random = mulberry32(2013)
+  const lines = ['emotion,pixels,Usage']
+  for (let i = 0; i < samples; i++) {
+    const cx = 20 + random() * 8
+    const cy = 20 + random() * 8
+    const px = new Array(48 * 48)
+    for (let y = 0; y < 48; y++) {
+      for (let x = 0; x < 48; x++) {
+        const v = 200 - Math.hypot(x - cx, y - cy) * 4 + (random() - 0.5) * 40
+        px[y * 48 + x] = Math.max(0, Math.min(255, Math.round(v)))
+      }
+    }
+    lines.push(`${Math.floor(random() * 7)},${px.join(' ')},PrivateTest`)
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`)
+  return file
+}
