@@ -12,7 +12,7 @@ const SLOW_FIRST = [
   'tests/install/quietInstall.test.ts',
   'tests/cli/interruptHang.e2e.test.ts',
   'tests/doctor/doctor.test.ts',
-  'tests/eval/eval.e2e.test.ts',
+  'tests/engine/eval.e2e.test.ts',
   'tests/cli/interrupt.e2e.test.ts',
   'tests/cli/interruptFolds.e2e.test.ts',
   'tests/cli/badInput.test.ts',

@@ -10,7 +10,7 @@
  * replicated pixels). The alignment and the curve also say what was done to the copy: the
  * transformation class (docs/detectors.md).
  */
-import type { TRANSFORMATION_CLASSES } from '../documents/auditDocument.js'
+import type { TRANSFORMATION_CLASSES } from '../results/auditDocument.js'
 
 /** Side of the base every comparison samples from. */
 export const BASE_SIDE = 32

@@ -12,9 +12,9 @@ import {
   type AuditResult,
   type NearDuplicatePair,
   type SubjectConflict,
-} from '../documents/auditDocument.js'
+} from '../results/auditDocument.js'
 import { FerbenchError, messageOf } from '../base/errors.js'
-import { contentHash } from '../identity/datasetDigest.js'
+import { contentHash } from '../base/datasetDigest.js'
 import { viewsOf, type ViewParts } from './imageSignature.js'
 import { defaultViewWorkers, ViewsPool } from './viewsPool.js'
 import { naturalCompare } from '../base/naturalOrder.js'
@@ -29,7 +29,7 @@ import {
   type NearCandidate,
 } from './nearDuplicates.js'
 import { BASE_SIDE, type Alignment, type PairMatch, type Transformation } from './alignPair.js'
-import { TRANSFORMATION_CLASSES } from '../documents/auditDocument.js'
+import { TRANSFORMATION_CLASSES } from '../results/auditDocument.js'
 
 const EXACT_METHOD = 'sha256 of the decoded 8-bit pixels with their width, height and channels'
 const nearMethod = (maxDistance: number, minSimilarity: number): string =>

@@ -14,7 +14,7 @@
  * the cell size (edges replicated): one blur per image, then a few reads per cell.
  */
 import type { RawImage } from '../base/image.js'
-import { toGray } from '../preprocess/pixels.js'
+import { toGray } from '../card/pixels.js'
 import { BASE_SIDE, type Alignment } from './alignPair.js'
 
 /** Side of the confirmation thumbnail (pixels). */

@@ -8,7 +8,7 @@ import {
   DATASET_INSPECT_SCHEMA,
   type DatasetInspectResult,
   type DatasetInspectSplit,
-} from '../documents/datasetInspectDocument.js'
+} from '../results/datasetInspectDocument.js'
 
 export interface InspectOptions extends Omit<DatasetOptions, 'fold'> {
   dataset: string

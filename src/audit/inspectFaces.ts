@@ -6,8 +6,8 @@ import { textRecord } from '../base/textKeys.js'
 import { createDataset } from '../datasets/registry.js'
 import type { DatasetOptions } from '../datasets/types.js'
 import { openFaces } from '../faces/openFaces.js'
-import { toRgb } from '../preprocess/pixels.js'
-import { resample } from '../preprocess/resample.js'
+import { toRgb } from '../card/pixels.js'
+import { resample } from '../card/resample.js'
 
 /** Side of one contact-sheet tile, in pixels; tiles per row. */
 const TILE = 64

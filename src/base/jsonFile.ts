@@ -9,7 +9,7 @@ export interface JsonFileCheck extends RegularFileCheck {
 
 /**
  * Reads a JSON input file that is not a ferbench document (a tfjs model.json, a model card;
- * documents go through src/documents/readDocument.ts, which validates them): a regular file of at
+ * documents go through src/results/readDocument.ts, which validates them): a regular file of at
  * most `maxBytes` (default MAX_JSON_BYTES), parsed. Every failure throws `check.fail` (its kind
  * gives the exit code) with a message naming the file: missing, not a regular file, too large,
  * unreadable, or `<file>: not valid JSON: <reason>`.

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { cardError } from '../base/errors.js'
 import { LIMITS } from '../base/limits.js'
-import { EMOTIONS, parseEmotion, type Emotion } from '../labels/emotions.js'
+import { EMOTIONS, parseEmotion, type Emotion } from '../base/emotions.js'
 
 /**
  * The model card: how a model wants its input and what its outputs mean. A JSON sidecar

@@ -1,4 +1,4 @@
-import { EMOTIONS } from '../labels/emotions.js'
+import { EMOTIONS } from '../base/emotions.js'
 import { knownDim, shapeLayout } from './resolve.js'
 import { channelOrders, resizeKinds, scaleKinds, ttaKinds } from './schema.js'
 import { textRecord } from '../base/textKeys.js'

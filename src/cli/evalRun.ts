@@ -2,14 +2,14 @@ import { performance } from 'node:perf_hooks'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { FerbenchError, usageError } from '../base/errors.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
-import type { EvalResult } from '../documents/evalDocument.js'
-import { decodePredictions, type SamplePrediction } from '../documents/predictions.js'
-import type { CvRun } from '../eval/crossValidate.js'
-import type { CvResult } from '../documents/cvDocument.js'
-import { evaluate, type EvalRun } from '../eval/evaluate.js'
-import { PartialResultError } from '../eval/partialResult.js'
-import { DEFAULT_PARTIAL_FILE, resumeFromPartial } from '../eval/resume.js'
-import type { EvalSpec } from '../eval/spec.js'
+import type { EvalResult } from '../results/evalDocument.js'
+import { decodePredictions, type SamplePrediction } from '../results/predictions.js'
+import type { CvRun } from '../engine/crossValidate.js'
+import type { CvResult } from '../results/cvDocument.js'
+import { evaluate, type EvalRun } from '../engine/evaluate.js'
+import { PartialResultError } from '../engine/partialResult.js'
+import { DEFAULT_PARTIAL_FILE, resumeFromPartial } from '../engine/resume.js'
+import type { EvalSpec } from '../engine/spec.js'
 import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
 import { writePredictionsCsv } from '../report/predictionsCsv.js'
 import { reportFormats } from '../report/render.js'
@@ -177,7 +177,7 @@ export class EvalSession {
     checkOutputs(outputPaths(outputs), inputPaths(spec))
     reportFormats('cv', outputs.format, outputs.report ?? []) // each --report file's format, checked before the run
     // the all-fold modules load only for an all-fold run: a single eval never needs them
-    const { CvPartialError, crossValidate } = await import('../eval/crossValidate.js')
+    const { CvPartialError, crossValidate } = await import('../engine/crossValidate.js')
     const progress = progressOnStderr(!this.term.json, 'cross-validating')
     // every sample of the split is in exactly one fold: the split's count is the total over all folds
     const { folds: _folds, fold: _fold, ...unfolded } = spec.datasetOptions ?? {}
@@ -252,14 +252,14 @@ export class EvalSession {
     }
     const to = { ...outputs, output: outputs.output ?? file }
     // the document reader and its schemas load only for --resume
-    const { readJsonDocument, schemaOf } = await import('../documents/readDocument.js')
-    const { CV_SCHEMA } = await import('../documents/cvDocument.js')
+    const { readJsonDocument, schemaOf } = await import('../results/readDocument.js')
+    const { CV_SCHEMA } = await import('../results/cvDocument.js')
     const document = readJsonDocument(file, 'a partial result written by an interrupted `ferbench eval`')
     if (schemaOf(document) === CV_SCHEMA) {
       if (outputs.predictions !== undefined)
         throw usageError('--predictions is not available for an all-fold run (--folds without --fold)')
       // the all-fold modules load only for an all-fold run
-      const { cvResumeFromPartial, readCvPartial } = await import('../eval/cvResume.js')
+      const { cvResumeFromPartial, readCvPartial } = await import('../engine/cvResume.js')
       const { spec, resumeFrom } = cvResumeFromPartial(file, readCvPartial(file, document), concurrency)
       return this.allFolds(spec, to, resumeFrom)
     }

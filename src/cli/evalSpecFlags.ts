@@ -1,10 +1,10 @@
 import { LIMITS } from '../base/limits.js'
 import { usageError } from '../base/errors.js'
 import { DEMO } from '../base/paths.js'
-import { parseShard, type Shard } from '../eval/shard.js'
-import { shardFromEnvironment } from '../eval/shardAuto.js'
-import { evalSpec, modelForFold, type EvalSpec, type EvalSpecInput } from '../eval/spec.js'
-import { evalDatasetOptions, type DatasetFlagValues } from './datasetFlags.js'
+import { parseShard, type Shard } from '../engine/shard.js'
+import { shardFromEnvironment } from '../engine/shardAuto.js'
+import { evalSpec, modelForFold, type EvalSpec, type EvalSpecInput } from '../engine/spec.js'
+import { evalDatasetOptions, type DatasetFlagValues } from './flags/dataset.js'
 
 /** The flags of `eval` and `robust` that say what is evaluated. */
 export interface EvalSpecFlags extends DatasetFlagValues {

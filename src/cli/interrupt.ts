@@ -1,5 +1,5 @@
 import { EXIT_CODES } from '../base/exitCodes.js'
-import { SIGNAL_GRACE_MS } from '../eval/stopGrace.js'
+import { SIGNAL_GRACE_MS } from '../engine/stopGrace.js'
 
 export interface InterruptWatch {
   /** Aborted (reason: the signal name) at the first SIGINT or SIGTERM. */
@@ -9,7 +9,7 @@ export interface InterruptWatch {
 
 /**
  * Turns the first SIGINT/SIGTERM into an abort, so that the run stops after the batch in flight
- * (or, when that batch does not return within SIGNAL_GRACE_MS, stops it: src/eval/evalLoop.ts) and
+ * (or, when that batch does not return within SIGNAL_GRACE_MS, stops it: src/engine/evalLoop.ts) and
  * its partial result can be written (`then` says what happens next, for the message); a second signal exits at once with exit code 9 (a
  * partial result already written stays as written; before that, nothing more is written). The
  * command keeps the watch until it has written everything, so no signal falls through to

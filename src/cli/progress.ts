@@ -1,6 +1,6 @@
 import type { SingleBar } from 'cli-progress'
 import { createRequire } from 'node:module'
-import { countSamples, type CountOptions } from '../eval/countSamples.js'
+import { countSamples, type CountOptions } from '../engine/countSamples.js'
 import { percent } from '../base/format.js'
 
 export interface Progress {

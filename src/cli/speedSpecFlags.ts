@@ -1,5 +1,5 @@
 import { usageError } from '../base/errors.js'
-import { speedSpec, type SpeedSpec } from '../speed/spec.js'
+import { speedSpec, type SpeedSpec } from '../engine/speedSpec.js'
 
 /** The flags of `ferbench speed`, as oclif gives them. */
 export interface SpeedFlags {
@@ -29,7 +29,7 @@ function intList(flag: string, value: string): number[] {
   return parts.map(Number)
 }
 
-/** The spec of a speed run from its command line, built once (src/speed/spec.ts resolves the defaults and checks the ranges). */
+/** The spec of a speed run from its command line, built once (src/engine/speedSpec.ts resolves the defaults and checks the ranges). */
 export function speedSpecFromFlags(flags: SpeedFlags): SpeedSpec {
   const duration = Number(flags.duration)
   if (!Number.isFinite(duration) || duration < 0) throw usageError(`--duration ${flags.duration}: expected seconds ≥ 0`)

@@ -1,14 +1,14 @@
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { renderClaims } from '../report/claimsTable.js'
-import { allClaims } from '../claims/claims.js'
-import type { Claim } from '../claims/schema.js'
+import { allClaims } from '../compare/claims.js'
+import type { Claim } from '../compare/claimsSchema.js'
 
 export default class Claims extends FerbenchCommand {
   static override summary =
     'List the published claims ferbench can check (system, dataset, protocol, metric, value, source).'
   static override description =
-    'The claims table is data in the repository (src/claims/claimsData.ts). Check one with `ferbench reproduce <claim-id> --model … --data …`. ' +
+    'The claims table is data in the repository (src/compare/claimsData.ts). Check one with `ferbench reproduce <claim-id> --model … --data …`. ' +
     'Claims that disagree (e.g. Auto-FERNet on CK+) are listed each with its source.'
   static override examples = [
     '<%= config.bin %> claims',

@@ -3,8 +3,8 @@ import { FerbenchCommand } from '../cli/baseCommand.js'
 import { writeReports } from '../cli/reportFlags.js'
 import { formatFlag, outputFlag } from '../cli/flags/output.js'
 import { checkOutputs } from '../cli/outputs.js'
-import { compareFiles } from '../verdicts/compare.js'
-import type { CompareResult } from '../documents/compareDocument.js'
+import { compareFiles } from '../compare/compare.js'
+import type { CompareResult } from '../results/compareDocument.js'
 
 export default class Compare extends FerbenchCommand {
   static override summary =

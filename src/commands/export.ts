@@ -1,11 +1,11 @@
 import { Args, Flags } from '@oclif/core'
-import { collectDocuments } from '../board/collect.js'
+import { collectDocuments } from '../leaderboard/collect.js'
 import { EXPORT_FORMATS, exportDocuments, GAB_DIRECTIONS } from '../report/exportFormats.js'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { outputFlag } from '../cli/flags/output.js'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { usageError } from '../base/errors.js'
-import { DEFAULT_PICK, describeQuestion, PICKS, selectResults } from '../board/select.js'
+import { DEFAULT_PICK, describeQuestion, PICKS, selectResults } from '../leaderboard/select.js'
 
 export default class Export extends FerbenchCommand {
   static override summary =

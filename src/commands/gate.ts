@@ -5,10 +5,10 @@ import { formatFlag, outputFlag } from '../cli/flags/output.js'
 import { checkOutputs } from '../cli/outputs.js'
 import { usageError } from '../base/errors.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
-import { DEFAULT_MAX_ACCURACY_DROP, gateFiles } from '../verdicts/gate.js'
-import { resolveBaseline } from '../board/resolveBaseline.js'
+import { DEFAULT_MAX_ACCURACY_DROP, gateFiles } from '../compare/gate.js'
+import { resolveBaseline } from '../leaderboard/resolveBaseline.js'
 import { storeFlag } from '../cli/flags/history.js'
-import type { GateResult } from '../documents/gateDocument.js'
+import type { GateResult } from '../results/gateDocument.js'
 
 function number(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined

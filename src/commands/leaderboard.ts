@@ -1,12 +1,12 @@
 import { Args, Flags } from '@oclif/core'
-import { buildLeaderboard } from '../board/leaderboard.js'
-import { collectDocuments } from '../board/collect.js'
+import { buildLeaderboard } from '../leaderboard/leaderboard.js'
+import { collectDocuments } from '../leaderboard/collect.js'
 import { writeLeaderboardOutputs } from '../report/writeLeaderboard.js'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { outputFlag } from '../cli/flags/output.js'
 import { renderLeaderboardTables } from '../report/leaderboardTable.js'
-import type { LeaderboardDocument } from '../documents/leaderboardDocument.js'
-import { DEFAULT_PICK } from '../board/select.js'
+import type { LeaderboardDocument } from '../results/leaderboardDocument.js'
+import { DEFAULT_PICK } from '../leaderboard/select.js'
 
 export default class Leaderboard extends FerbenchCommand {
   static override summary =

@@ -7,7 +7,7 @@ import { progressOnStderr } from '../cli/progress.js'
 import { cardFlag, modelFlag, presetFlag } from '../cli/flags/model.js'
 import { dataFlag } from '../cli/flags/dataset.js'
 import { batchFlag, deviceFlag, runnerFlag, threadsFlag } from '../cli/flags/runner.js'
-import { reproduceClaim, type ReproduceResult } from '../claims/reproduce.js'
+import { reproduceClaim, type ReproduceResult } from '../compare/reproduce.js'
 import { renderReproduce } from '../report/reproduceView.js'
 
 export default class Reproduce extends FerbenchCommand {

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { dataError, usageError } from '../base/errors.js'
 import { requireRegularFile } from '../base/inputFile.js'
-import type { Emotion } from '../labels/emotions.js'
+import type { Emotion } from '../base/emotions.js'
 import { decodeImageFile, decodeLimitsOf, type DecodeLimits } from './decode.js'
 import { cropBox } from './faceCrop.js'
 import { isDirectory, isFile, resolveListedPath, rootRule, warnOnce, type RootRule } from './files.js'

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { dataError, messageOf, usageError } from '../base/errors.js'
 import { readSmallTextFile } from '../base/inputFile.js'
-import { parseEmotion, type Emotion } from '../labels/emotions.js'
+import { parseEmotion, type Emotion } from '../base/emotions.js'
 import { decodeImageFile, decodeLimitsOf, isImagePath, type DecodeLimits } from './decode.js'
 import { cropBox, landmarkSquare } from './faceCrop.js'
 import {

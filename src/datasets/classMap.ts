@@ -1,5 +1,5 @@
 import { usageError } from '../base/errors.js'
-import { EMOTIONS, parseEmotion, type Emotion } from '../labels/emotions.js'
+import { EMOTIONS, parseEmotion, type Emotion } from '../base/emotions.js'
 
 /** `--class-map '0=neutral,1=happiness,…'` → ordered entries (folder or label name → emotion). */
 export function parseClassMap(text: string): Array<[string, Emotion]> {

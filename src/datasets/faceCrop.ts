@@ -1,4 +1,4 @@
-import { crop } from '../preprocess/pixels.js'
+import { crop } from '../card/pixels.js'
 import type { RawImage } from '../base/image.js'
 
 /** CK+ crop margin: the square side is this many times the larger side of the landmarks' box. */

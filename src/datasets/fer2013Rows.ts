@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { FerbenchError } from '../base/errors.js'
 import type { ExitCodeName } from '../base/exitCodes.js'
-import type { Emotion } from '../labels/emotions.js'
+import type { Emotion } from '../base/emotions.js'
 import type { Fer2013SplitRow } from './fer2013.js'
 
 /** Files this large or larger are read on a worker thread: about 900 rows; below it the thread's start costs more than it saves. */

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { FerbenchError } from '../base/errors.js'
 import { textRecord } from '../base/textKeys.js'
-import type { Emotion } from '../labels/emotions.js'
+import type { Emotion } from '../base/emotions.js'
 import { fer2013SplitRows } from './fer2013.js'
 import type { RowsMessage, RowsStart } from './fer2013Rows.js'
 

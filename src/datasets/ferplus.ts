@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { dataError, usageError } from '../base/errors.js'
 import { requireRegularFile } from '../base/inputFile.js'
-import { EMOTIONS, type Emotion } from '../labels/emotions.js'
+import { EMOTIONS, type Emotion } from '../base/emotions.js'
 import { checkUsage, FER2013_SPLITS, parseFer2013Pixels, readFer2013Rows } from './fer2013.js'
 import { isDirectory, warnOnce } from './files.js'
 import { csvRecords } from './lines.js'

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { dataError, usageError } from '../base/errors.js'
-import { parseEmotion, type Emotion } from '../labels/emotions.js'
+import { parseEmotion, type Emotion } from '../base/emotions.js'
 import { parseClassMap } from './classMap.js'
 import { decodeImageFile, decodeLimitsOf, type DecodeLimits } from './decode.js'
 import {

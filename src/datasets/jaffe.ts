@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { dataError, usageError } from '../base/errors.js'
-import type { Emotion } from '../labels/emotions.js'
+import type { Emotion } from '../base/emotions.js'
 import { decodeImageFile, decodeLimitsOf, type DecodeLimits } from './decode.js'
 import { requireDirectory, SkippedFiles, walkImages, warnOnce, relativeId } from './files.js'
 import type { DatasetAdapter, DatasetInfo, DatasetOptions, Sample } from './types.js'

@@ -1,5 +1,5 @@
 import type { RawImage } from '../base/image.js'
-import type { Emotion } from '../labels/emotions.js'
+import type { Emotion } from '../base/emotions.js'
 
 /** Decoded pixels, interleaved (HWC), 8 bits per channel. */
 export interface Sample {

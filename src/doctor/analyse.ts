@@ -1,5 +1,5 @@
-import { EMOTIONS, type Emotion } from '../labels/emotions.js'
-import { mapLabels, predictColumn } from '../labels/mapping.js'
+import { EMOTIONS, type Emotion } from '../base/emotions.js'
+import { mapLabels, predictColumn } from '../base/labelMapping.js'
 import { wilsonInterval } from '../metrics/classification.js'
 import { maxWeightAssignment } from '../metrics/labelOrder.js'
 import { mcnemarExact } from '../metrics/stats.js'

@@ -1,7 +1,7 @@
 import type { CardFile, ChannelOrder, ModelCard, ResizeKind, ScaleKind } from '../card/schema.js'
 import { knownDim as known, shapeLayout, type ModelInputInfo } from '../card/resolve.js'
-import type { Emotion } from '../labels/emotions.js'
-import type { DoctorCard } from '../documents/doctorDocument.js'
+import type { Emotion } from '../base/emotions.js'
+import type { DoctorCard } from '../results/doctorDocument.js'
 import { modelError } from '../base/errors.js'
 import { CARD_DEFAULTS } from '../card/schema.js'
 

@@ -1,7 +1,7 @@
-import type { Emotion } from '../labels/emotions.js'
+import type { Emotion } from '../base/emotions.js'
 import { analyseScores, labelTies, pairedTest, samplesToSeparate, type CandidateAnalysis } from './analyse.js'
 import { candidateName, differingFields, specCard, type CandidateSpec } from './candidates.js'
-import type { DoctorCandidate, DoctorCard, DoctorResult, DoctorTie } from '../documents/doctorDocument.js'
+import type { DoctorCandidate, DoctorCard, DoctorResult, DoctorTie } from '../results/doctorDocument.js'
 import { percent, pValueBrief } from '../base/format.js'
 
 /** Two candidates are told apart when McNemar's exact test on the sample gives p below this. */

@@ -4,14 +4,14 @@ import { openDataset } from '../datasets/registry.js'
 import type { DatasetOptions } from '../datasets/types.js'
 import { DecodeTally } from '../datasets/decodeTally.js'
 import type { RawImage } from '../base/image.js'
-import { EMOTIONS, type Emotion } from '../labels/emotions.js'
+import { EMOTIONS, type Emotion } from '../base/emotions.js'
 import type { CardFile } from '../card/schema.js'
 import { loadCard } from '../card/load.js'
 import { createRunner } from '../runners/registry.js'
 import type { Device } from '../runners/types.js'
 import { cardError, dataError, modelError } from '../base/errors.js'
-import { machineInfo, toolVersion } from '../identity/provenance.js'
-import { modelIdentity } from '../identity/modelFiles.js'
+import { machineInfo, toolVersion } from '../base/provenance.js'
+import { modelIdentity } from '../base/modelFiles.js'
 import {
   candidateName,
   inputChoices,
@@ -22,7 +22,7 @@ import {
   type CandidateSpec,
 } from './candidates.js'
 import { DOCTOR_ALPHA, SECOND_ORDER_FIELDS, decide, evaluated, rank, type Evaluated } from './decide.js'
-import { DOCTOR_SCHEMA, type DoctorResult } from '../documents/doctorDocument.js'
+import { DOCTOR_SCHEMA, type DoctorResult } from '../results/doctorDocument.js'
 import { runCandidates, type RunStats } from './runCandidates.js'
 import { growSample, stratifiedSample, type StratifiedSample } from './sample.js'
 import { probeOutputLength } from './probe.js'

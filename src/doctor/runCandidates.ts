@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
-import type { Emotion } from '../labels/emotions.js'
-import { prepareViews, writeTensor } from '../preprocess/tensor.js'
+import type { Emotion } from '../base/emotions.js'
+import { prepareViews, writeTensor } from '../card/tensor.js'
 import type { RawImage } from '../base/image.js'
 import type { Runner } from '../runners/types.js'
 import { messageOf, modelError } from '../base/errors.js'

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { DatasetAdapter, Sample } from '../datasets/types.js'
 import type { RawImage } from '../base/image.js'
-import type { Emotion } from '../labels/emotions.js'
+import type { Emotion } from '../base/emotions.js'
 import { messageOf } from '../base/errors.js'
 import { textRecord } from '../base/textKeys.js'
 

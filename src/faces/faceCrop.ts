@@ -1,5 +1,5 @@
 import type { RawImage } from '../base/image.js'
-import { crop } from '../preprocess/pixels.js'
+import { crop } from '../card/pixels.js'
 import type { DetectedFace } from './blazeface.js'
 
 /**

@@ -21,7 +21,7 @@
  * most a `note` in the check with the numbers. Calibration: tests/metrics/labelOrder.test.ts and
  * docs/detectors.md.
  */
-import type { Emotion } from '../labels/emotions.js'
+import type { Emotion } from '../base/emotions.js'
 import { mcnemarExact } from './stats.js'
 import { percent, pValueBrief } from '../base/format.js'
 

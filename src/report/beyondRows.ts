@@ -1,4 +1,4 @@
-import type { EvalResult } from '../documents/evalDocument.js'
+import type { EvalResult } from '../results/evalDocument.js'
 import { percent as pct, percentFigure, pValue } from './format.js'
 
 /**

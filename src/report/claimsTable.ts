@@ -1,4 +1,4 @@
-import type { Claim } from '../claims/schema.js'
+import type { Claim } from '../compare/claimsSchema.js'
 import { fitText } from './fit.js'
 import Table from './table.js'
 

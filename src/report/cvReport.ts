@@ -1,4 +1,4 @@
-import type { CvResult } from '../documents/cvDocument.js'
+import type { CvResult } from '../results/cvDocument.js'
 import { percent as pct } from './format.js'
 
 /** What the cross-validation views read: a cv document as written or as parsed from a file. */

@@ -1,6 +1,6 @@
 import Table, { labelColumnsTable, wrapProse } from './table.js'
-import type { AuditItem, AuditResult } from '../documents/auditDocument.js'
-import type { DatasetInspectResult } from '../documents/datasetInspectDocument.js'
+import type { AuditItem, AuditResult } from '../results/auditDocument.js'
+import type { DatasetInspectResult } from '../results/datasetInspectDocument.js'
 import type { DatasetInfo } from '../datasets/types.js'
 import { fitText } from './fit.js'
 

@@ -1,4 +1,4 @@
-import type { DoctorResult } from '../documents/doctorDocument.js'
+import type { DoctorResult } from '../results/doctorDocument.js'
 import Table from './table.js'
 import { fitText, terminalColumns } from './fit.js'
 import { percentFigure, pValueCoarse } from './format.js'

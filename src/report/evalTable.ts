@@ -1,5 +1,5 @@
 import Table, { confusionTable } from './table.js'
-import type { EvalResult } from '../documents/evalDocument.js'
+import type { EvalResult } from '../results/evalDocument.js'
 import { calibrationRows, SLICE_HEAD, sliceGapLines, sliceRows } from './beyondRows.js'
 import { fitText } from './fit.js'
 import { accuracyRows, perClassCells } from './format.js'

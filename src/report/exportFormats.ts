@@ -1,6 +1,6 @@
 import { csvTextCell } from './escape.js'
-import type { BoardDocument } from '../board/collect.js'
-import { runnerLabel, type Question, type Selected } from '../board/select.js'
+import type { BoardDocument } from '../leaderboard/collect.js'
+import { runnerLabel, type Question, type Selected } from '../leaderboard/select.js'
 import { textRecord } from '../base/textKeys.js'
 
 /** The formats `ferbench export` writes: dashboards' own input formats and a flat CSV. */
@@ -228,7 +228,7 @@ function toJunit(entries: ReadonlyArray<{ entry: BoardDocument; measures: Measur
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ferbench export">\n${suites.join('\n')}\n</testsuites>\n`
 }
 
-/** The selected results (src/board/select.ts: one per question unless --pick all) in a dashboard's format. */
+/** The selected results (src/leaderboard/select.ts: one per question unless --pick all) in a dashboard's format. */
 export function exportDocuments(
   selected: readonly Selected[],
   format: ExportFormat,

@@ -1,7 +1,7 @@
 import Table from './table.js'
-import { shownAsPercent } from '../verdicts/compare.js'
-import type { CompareResult } from '../documents/compareDocument.js'
-import type { GateResult } from '../documents/gateDocument.js'
+import { shownAsPercent } from '../compare/compare.js'
+import type { CompareResult } from '../results/compareDocument.js'
+import type { GateResult } from '../results/gateDocument.js'
 import { fitText } from './fit.js'
 import { compareCells, pValue, pValueCell, signed } from './format.js'
 

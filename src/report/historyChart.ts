@@ -1,5 +1,5 @@
-import type { TrendPoint } from '../board/historyQuery.js'
-import { seriesKey } from '../board/historyQuery.js'
+import type { TrendPoint } from '../leaderboard/historyQuery.js'
+import { seriesKey } from '../leaderboard/historyQuery.js'
 import type { VegaLiteSpec } from './leaderboardChart.js'
 
 /** A metric over time, one line per series (model on a dataset split), points labelled with the short commit. */

@@ -1,4 +1,4 @@
-import type { TrendPoint } from '../board/historyQuery.js'
+import type { TrendPoint } from '../leaderboard/historyQuery.js'
 import Table from './table.js'
 import { percent, signed } from './format.js'
 

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { EvalView } from './render.js'
-import type { GateResult } from '../documents/gateDocument.js'
+import type { GateResult } from '../results/gateDocument.js'
 import { escapeXml as esc } from './escape.js'
 import { significanceLine } from './gateTable.js'
 import { confusionHeatmapSvg, perClassBarsSvg } from './svg.js'

@@ -1,4 +1,4 @@
-import type { GateResult } from '../documents/gateDocument.js'
+import type { GateResult } from '../results/gateDocument.js'
 import { escapeXml } from './escape.js'
 
 /**

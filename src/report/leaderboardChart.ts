@@ -1,4 +1,4 @@
-import type { LeaderboardProtocol, LeaderboardRow } from '../documents/leaderboardDocument.js'
+import type { LeaderboardProtocol, LeaderboardRow } from '../results/leaderboardDocument.js'
 
 /** A Vega-Lite specification (plain JSON); compiled and rendered offline by src/report/vegaRender.ts. */
 export type VegaLiteSpec = Record<string, unknown>

@@ -1,5 +1,5 @@
-import { runnerLabel } from '../board/select.js'
-import type { LeaderboardDocument, LeaderboardRow, ParetoStanding } from '../documents/leaderboardDocument.js'
+import { runnerLabel } from '../leaderboard/select.js'
+import type { LeaderboardDocument, LeaderboardRow, ParetoStanding } from '../results/leaderboardDocument.js'
 import Table from './table.js'
 import { fitText } from './fit.js'
 import { megabytes, percent, percentFigure, siCount } from './format.js'

@@ -1,5 +1,5 @@
 import type { CardSkeleton } from '../card/skeleton.js'
-import type { InspectResult } from '../modelinfo/inspect.js'
+import type { InspectResult } from '../model/inspect.js'
 import { fitText } from './fit.js'
 import Table from './table.js'
 

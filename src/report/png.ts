@@ -1,5 +1,5 @@
 import { loadSharp } from '../base/sharpModule.js'
-import type { EvalResult } from '../documents/evalDocument.js'
+import type { EvalResult } from '../results/evalDocument.js'
 import { reliabilityDiagramSvg, sliceBarsSvg, tileSvgs } from './beyondSvg.js'
 import { confusionHeatmapSvg } from './svg.js'
 

@@ -1,6 +1,6 @@
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { csvTextCell } from './escape.js'
-import type { SamplePrediction } from '../documents/predictions.js'
+import type { SamplePrediction } from '../results/predictions.js'
 
 const PREDICTIONS_CSV_HEADER = [
   'id',

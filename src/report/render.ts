@@ -2,10 +2,10 @@ import path from 'node:path'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { usageError } from '../base/errors.js'
 import type { CvView } from './cvReport.js'
-import type { CompareResult } from '../documents/compareDocument.js'
-import type { EvalResult } from '../documents/evalDocument.js'
-import type { GateResult } from '../documents/gateDocument.js'
-import type { RobustResult } from '../documents/robustDocument.js'
+import type { CompareResult } from '../results/compareDocument.js'
+import type { EvalResult } from '../results/evalDocument.js'
+import type { GateResult } from '../results/gateDocument.js'
+import type { RobustResult } from '../results/robustDocument.js'
 
 export const REPORT_FORMATS = ['table', 'json', 'markdown', 'junit', 'html', 'png'] as const
 export type ReportFormat = (typeof REPORT_FORMATS)[number]

@@ -1,4 +1,4 @@
-import type { ReproduceResult } from '../claims/reproduce.js'
+import type { ReproduceResult } from '../compare/reproduce.js'
 import { fitText } from './fit.js'
 
 /** The terminal view of a reproduction: claim, source, protocol, claimed vs measured, difference, verdict and reasons. */

@@ -1,5 +1,5 @@
 import Table from './table.js'
-import type { SpeedCell, SpeedResult } from '../documents/speedDocument.js'
+import type { SpeedCell, SpeedResult } from '../results/speedDocument.js'
 import { fitText } from './fit.js'
 import { megabytes, percent, siCount } from './format.js'
 

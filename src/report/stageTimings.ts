@@ -1,4 +1,4 @@
-import type { StageSplit } from '../documents/evalDocument.js'
+import type { StageSplit } from '../results/evalDocument.js'
 
 /**
  * `eval --timings`: where the process's time went, one stage per line (ms and share of the process wall time).

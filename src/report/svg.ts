@@ -1,4 +1,4 @@
-import type { EvalResult } from '../documents/evalDocument.js'
+import type { EvalResult } from '../results/evalDocument.js'
 import { escapeXml } from './escape.js'
 import { percent } from './format.js'
 

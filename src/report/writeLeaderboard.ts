@@ -2,7 +2,7 @@ import { writeFileAtomic } from '../base/atomicWrite.js'
 import { usageError } from '../base/errors.js'
 import { leaderboardChartSpec } from './leaderboardChart.js'
 import { leaderboardHtml } from './leaderboardHtml.js'
-import type { LeaderboardDocument } from '../documents/leaderboardDocument.js'
+import type { LeaderboardDocument } from '../results/leaderboardDocument.js'
 import { renderPng } from './vegaRender.js'
 import path from 'node:path'
 

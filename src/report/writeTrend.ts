@@ -1,4 +1,4 @@
-import type { TrendPoint } from '../board/historyQuery.js'
+import type { TrendPoint } from '../leaderboard/historyQuery.js'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { escapeXml } from './escape.js'
 import { trendChartSpec } from './historyChart.js'

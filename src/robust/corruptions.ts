@@ -1,4 +1,4 @@
-import type { Corruption } from '../documents/robustDocument.js'
+import type { Corruption } from '../results/robustDocument.js'
 import { createHash } from 'node:crypto'
 import type SharpModule from 'sharp'
 import type { Sharp } from 'sharp'

@@ -1,5 +1,5 @@
 import { dataError } from '../base/errors.js'
-import type { ReferenceErrors, RobustResult } from '../documents/robustDocument.js'
+import type { ReferenceErrors, RobustResult } from '../results/robustDocument.js'
 
 /**
  * ImageNet-C's corruption errors (Hendrycks & Dietterich 2019, §3), normalised by a reference

@@ -1,8 +1,8 @@
 import { closeSync, openSync, readSync } from 'node:fs'
-import { DatasetDigest } from '../identity/datasetDigest.js'
+import { DatasetDigest } from '../base/datasetDigest.js'
 import { dataError } from '../base/errors.js'
-import { parseDocument, readJsonDocument, schemaOf } from '../documents/readDocument.js'
-import { ROBUST_SCHEMA, robustDocumentSchema, type RobustResult } from '../documents/robustDocument.js'
+import { parseDocument, readJsonDocument, schemaOf } from '../results/readDocument.js'
+import { ROBUST_SCHEMA, robustDocumentSchema, type RobustResult } from '../results/robustDocument.js'
 import { outcomeFromCounts, summarise } from './robust.js'
 
 /**

@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks'
 import { wilsonInterval } from '../metrics/classification.js'
-import { ROBUST_SCHEMA, type RobustOutcome, type RobustResult } from '../documents/robustDocument.js'
-import type { EvalResult } from '../documents/evalDocument.js'
-import { evaluate } from '../eval/evaluate.js'
-import type { EvalSpec } from '../eval/spec.js'
-import { machineInfo, toolVersion } from '../identity/provenance.js'
-import type { Corruption } from '../documents/robustDocument.js'
+import { ROBUST_SCHEMA, type RobustOutcome, type RobustResult } from '../results/robustDocument.js'
+import type { EvalResult } from '../results/evalDocument.js'
+import { evaluate } from '../engine/evaluate.js'
+import type { EvalSpec } from '../engine/spec.js'
+import { machineInfo, toolVersion } from '../base/provenance.js'
+import type { Corruption } from '../results/robustDocument.js'
 import { FerbenchError } from '../base/errors.js'
-import { PartialResultError } from '../eval/partialResult.js'
+import { PartialResultError } from '../engine/partialResult.js'
 import { type Condition, ConditionTally, type CorruptMany, robustLoop } from './robustLoop.js'
 import { corruptBatch } from './corruptBatch.js'
 
@@ -67,9 +67,9 @@ export interface RobustResumeFrom {
 /** What a run adds to its spec and conditions: the stop signal and the partial result it continues. */
 export interface RobustRun {
   signal?: AbortSignal | undefined
-  /** --batch-timeout in milliseconds (src/eval/evaluate.ts EvalRun). */
+  /** --batch-timeout in milliseconds (src/engine/evaluate.ts EvalRun). */
   batchTimeoutMs?: number | undefined
-  /** --workers (src/eval/evaluate.ts EvalRun). */
+  /** --workers (src/engine/evaluate.ts EvalRun). */
   workers?: number | undefined
   resumeFrom?: RobustResumeFrom | undefined
 }

@@ -4,18 +4,18 @@ import pLimit from 'p-limit'
 import { DECODE_SLOTS } from '../datasets/decodeLimits.js'
 import type { Sample } from '../datasets/types.js'
 import type { RawImage } from '../base/image.js'
-import { predictColumn } from '../labels/mapping.js'
-import { prepareViews, writeTensor } from '../preprocess/tensor.js'
-import { DatasetDigest, UNREADABLE, contentHash, contentKey, sampleHashes } from '../identity/datasetDigest.js'
+import { predictColumn } from '../base/labelMapping.js'
+import { prepareViews, writeTensor } from '../card/tensor.js'
+import { DatasetDigest, UNREADABLE, contentHash, contentKey, sampleHashes } from '../base/datasetDigest.js'
 import { FerbenchError, dataError, messageOf, modelError } from '../base/errors.js'
-import type { Corruption } from '../documents/robustDocument.js'
-import type { EvalState } from '../eval/evalState.js'
-import { samplesToRun, type LoopInput } from '../eval/evalLoop.js'
-import { prefetch } from '../eval/prefetch.js'
-import { columnProbabilities, combineViews, nonFiniteScores, topScores } from '../eval/scoring.js'
-import { InferenceAbandoned, stopGrace } from '../eval/stopGrace.js'
+import type { Corruption } from '../results/robustDocument.js'
+import type { EvalState } from '../engine/evalState.js'
+import { samplesToRun, type LoopInput } from '../engine/evalLoop.js'
+import { prefetch } from '../engine/prefetch.js'
+import { columnProbabilities, combineViews, nonFiniteScores, topScores } from '../engine/scoring.js'
+import { InferenceAbandoned, stopGrace } from '../engine/stopGrace.js'
 
-/** Test hook, as in src/eval/evalLoop.ts: FERBENCH_DEBUG_SAMPLE_DELAY_MS slows each sample and reports settled counts on stderr. Not a user setting. */
+/** Test hook, as in src/engine/evalLoop.ts: FERBENCH_DEBUG_SAMPLE_DELAY_MS slows each sample and reports settled counts on stderr. Not a user setting. */
 const DEBUG_DELAY_MS = Number(process.env.FERBENCH_DEBUG_SAMPLE_DELAY_MS ?? 0)
 
 /** One corrupted condition: a corruption at a severity (1–5). */
@@ -98,7 +98,7 @@ export function robustLoop(
     const buffer = new Float32Array(input.rowsPerCall * rowFloats)
     const overlap = runner.busyMs !== undefined
     const busyAtStart = runner.busyMs ?? 0
-    // A stop signal gives the calls in flight SIGNAL_GRACE_MS, then gives them up (src/eval/stopGrace.ts).
+    // A stop signal gives the calls in flight SIGNAL_GRACE_MS, then gives them up (src/engine/stopGrace.ts).
     const grace = stopGrace(input.signal, runner)
     const probabilities = new Float64Array(mapping.columns.length)
     /** The sample and item of each row in the buffer, and of each call in flight. */

@@ -1,8 +1,8 @@
 import { dataError } from '../base/errors.js'
-import { evalDocumentFrom } from '../documents/readDocument.js'
-import type { RobustResult } from '../documents/robustDocument.js'
-import { checkPartialResult } from '../eval/documentChecks.js'
-import { specFromStored, type EvalSpec } from '../eval/spec.js'
+import { evalDocumentFrom } from '../results/readDocument.js'
+import type { RobustResult } from '../results/robustDocument.js'
+import { checkPartialResult } from '../engine/documentChecks.js'
+import { specFromStored, type EvalSpec } from '../engine/spec.js'
 import { readRobustDocument } from './mergeRobust.js'
 import type { RobustResumeFrom } from './robust.js'
 

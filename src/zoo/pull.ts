@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { writeFileAtomic } from '../base/atomicWrite.js'
-import { sha256File } from '../identity/provenance.js'
+import { sha256File } from '../base/provenance.js'
 import { FerbenchError, messageOf } from '../base/errors.js'
 import { rawPreset } from '../card/presets.js'
 import { cachedFilePath, ensureCacheDir, entryDir, partialPath, sizeOf } from './cache.js'

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { sha256File } from '../identity/provenance.js'
+import { sha256File } from '../base/provenance.js'
 import { FerbenchError } from '../base/errors.js'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { cacheRoot, cachedFilePath, cachedState } from './cache.js'

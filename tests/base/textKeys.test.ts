@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ownValue, PROTO_KEY, protoKeyPath, textRecord } from '../../src/base/textKeys.js'
-import { parseEmotion } from '../../src/labels/emotions.js'
+import { parseEmotion } from '../../src/base/emotions.js'
 import { HOSTILE } from '../helpers/hostileNames.js'
 
 /** A key: one of the hostile names, an ordinary word, or any string. */

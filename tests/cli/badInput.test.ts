@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { EvalResult } from '../../src/documents/evalDocument.js'
+import type { EvalResult } from '../../src/results/evalDocument.js'
 import { FIXTURES, runCli, tempDir } from '../helpers/cli.js'
 import {
   CANONICAL,
@@ -25,7 +25,7 @@ import {
   sixOutputModel,
   writeModel,
 } from '../helpers/builders.js'
-import { decodePredictions } from '../../src/documents/predictions.js'
+import { decodePredictions } from '../../src/results/predictions.js'
 
 const CSV = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import type { EvalResult } from '../../src/documents/evalDocument.js'
+import type { EvalResult } from '../../src/results/evalDocument.js'
 import { FIXTURES, runJson, tempDir } from '../helpers/cli.js'
 
 /**

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { copyFileSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { cvResumePointSchema, type CvResult } from '../../src/documents/cvDocument.js'
+import { cvResumePointSchema, type CvResult } from '../../src/results/cvDocument.js'
 import { BIN, FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')

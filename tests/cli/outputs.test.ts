@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest'
 import { writeOutputs } from '../../src/cli/outputs.js'
 import { removeStaleTemps, writeFileAtomic, writeTarget } from '../../src/base/atomicWrite.js'
 import { FerbenchError } from '../../src/base/errors.js'
-import type { EvalResult } from '../../src/documents/evalDocument.js'
+import type { EvalResult } from '../../src/results/evalDocument.js'
 import { FIXTURES, runCli, tempDir } from '../helpers/cli.js'
 import { CANONICAL, expectedConfusion, readFixtureCsv } from '../helpers/oracle.js'
 

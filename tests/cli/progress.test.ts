@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { formatSeconds, progressLine } from '../../src/cli/progress.js'
-import { countSamples } from '../../src/eval/countSamples.js'
+import { countSamples } from '../../src/engine/countSamples.js'
 import { BIN, FIXTURES } from '../helpers/cli.js'
 
 const csv = path.join(FIXTURES, 'fer2013', 'fer2013.csv')

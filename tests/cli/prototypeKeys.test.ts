@@ -2,7 +2,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'no
 import path from 'node:path'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { EvalResult } from '../../src/documents/evalDocument.js'
+import type { EvalResult } from '../../src/results/evalDocument.js'
 import { FIXTURES, runCli, tempDir, type CliRun } from '../helpers/cli.js'
 import { HOSTILE, HOSTILE_KEYS } from '../helpers/hostileNames.js'
 

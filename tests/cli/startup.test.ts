@@ -111,18 +111,20 @@ describe('start-up: what --version, --help and listing commands import', () => {
         (m) => `report/${m}.js`,
       ),
       // document schemas: a run writes its document without building them; they load for --resume
-      ...['readDocument', 'evalDocument', 'cvDocument', 'speedDocument'].map((m) => `documents/${m}.js`),
-      'eval/crossValidate.js',
-      'eval/cvResume.js',
+      ...['readDocument', 'evalDocument', 'cvDocument', 'speedDocument'].map((m) => `results/${m}.js`),
+      'engine/crossValidate.js',
+      'engine/cvResume.js',
       'zoo/transfer.js',
       'faces/blazeface.js',
       'faces/detectedFaces.js',
     ]
-    expect(own.filter((m) => notNeeded.includes(m) || m.startsWith('robust/') || m.startsWith('verdicts/'))).toEqual([])
+    expect(own.filter((m) => notNeeded.includes(m) || m.startsWith('robust/') || m.startsWith('compare/'))).toEqual([])
     expect(run.modules.filter((m) => /\/node_modules\/(undici|bmp-ts|@tensorflow)\//.test(m))).toEqual([])
     // The model's input shape is read (protobuf decoder) only for the message of a model without a card;
     // oclif's Node-version check is made by bin/run.js, so semver is not loaded either.
-    expect(own.filter((m) => m.startsWith('modelinfo/'))).toEqual([])
+    expect(
+      own.filter((m) => ['inspect', 'modelInput', 'onnxStats', 'tfjsStats'].some((f) => m === `model/${f}.js`)),
+    ).toEqual([])
     expect(run.modules.filter((m) => /\/node_modules\/(onnx-proto|protobufjs|semver)\//.test(m))).toEqual([])
   })
 

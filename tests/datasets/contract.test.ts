@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'no
 import path from 'node:path'
 import sharp from 'sharp'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { datasetInspectDocumentSchema, type DatasetInspectResult } from '../../src/documents/datasetInspectDocument.js'
+import { datasetInspectDocumentSchema, type DatasetInspectResult } from '../../src/results/datasetInspectDocument.js'
 import { FIXTURES, runJson, tempDir } from '../helpers/cli.js'
 import { oraclePredict } from '../helpers/oracle.js'
 

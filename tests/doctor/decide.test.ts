@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { decide, evaluated, type DecideContext, type Evaluated } from '../../src/doctor/decide.js'
 import { sameSpec, type CandidateSpec } from '../../src/doctor/candidates.js'
-import type { Emotion } from '../../src/labels/emotions.js'
+import type { Emotion } from '../../src/base/emotions.js'
 
 /**
  * The decision on hand-made scores: 100 samples, 2 classes (anger for samples 0–49, happiness for

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { EvalResult } from '../../src/documents/evalDocument.js'
-import type { SpeedResult } from '../../src/documents/speedDocument.js'
+import type { EvalResult } from '../../src/results/evalDocument.js'
+import type { SpeedResult } from '../../src/results/speedDocument.js'
 import { FIXTURES, runCli } from './cli.js'
 
 export const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { EvalResult } from '../../src/documents/evalDocument.js'
-import type { SamplePrediction } from '../../src/documents/predictions.js'
-import { decodePredictions, encodePredictions } from '../../src/documents/predictions.js'
+import type { EvalResult } from '../../src/results/evalDocument.js'
+import type { SamplePrediction } from '../../src/results/predictions.js'
+import { decodePredictions, encodePredictions } from '../../src/results/predictions.js'
 import { runCli } from './cli.js'
 
 /** The eval document as ferbench writes it (the code's own type, so the tests follow it). */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import type { EvalResult } from '../../src/documents/evalDocument.js'
+import type { EvalResult } from '../../src/results/evalDocument.js'
 import { BIN, runCli, type CliOptions, type CliRun } from './cli.js'
 
 /** The document without its timing fields (createdAt and timing.*), the only parts allowed to differ between equal runs. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { mapLabels } from '../../src/labels/mapping.js'
+import { mapLabels } from '../../src/base/labelMapping.js'
 import { binOf, CalibrationAccumulator, calibrationOf } from '../../src/metrics/calibration.js'
 import { fitTemperature } from '../../src/metrics/temperature.js'
-import { columnProbabilities } from '../../src/eval/scoring.js'
+import { columnProbabilities } from '../../src/engine/scoring.js'
 
 /** Five samples, three classes; confidences kept away from the bin edges (k/15). */
 const TABLE = [

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { fisherExact } from '../../src/metrics/fisher.js'
 import { MISSING_GROUP, SliceAccumulator, sliceOf } from '../../src/metrics/slices.js'
-import { gateDocuments } from '../../src/verdicts/gate.js'
-import type { EvalResult } from '../../src/documents/evalDocument.js'
+import { gateDocuments } from '../../src/compare/gate.js'
+import type { EvalResult } from '../../src/results/evalDocument.js'
 import { fisherBrute } from '../helpers/fisher.js'
 
 describe('Fisher exact test', () => {

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fitColumns, terminalColumns, textWidth, wrapCell, wrapProse } from '../../src/report/fit.js'
 import Table, { abbreviations, confusionTable } from '../../src/report/table.js'
-import { allClaims } from '../../src/claims/claims.js'
+import { allClaims } from '../../src/compare/claims.js'
 import { FIXTURES, tempDir } from '../helpers/cli.js'
 import { runCliAsync } from '../helpers/robustnessDocs.js'
 

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { LeaderboardDocument } from '../../src/documents/leaderboardDocument.js'
+import type { LeaderboardDocument } from '../../src/results/leaderboardDocument.js'
 import { runJson, tempDir } from '../helpers/cli.js'
 import { ORACLE, realEval, realSpeed, TINYCONV } from '../helpers/boardDocs.js'
 

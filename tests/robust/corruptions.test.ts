@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import sharp from 'sharp'
 import type { RawImage } from '../../src/base/image.js'
 import { CORRUPTION_PARAMETERS, corrupt, corruptionRandom, occlusionBox } from '../../src/robust/corruptions.js'
-import { CORRUPTIONS, type Corruption } from '../../src/documents/robustDocument.js'
+import { CORRUPTIONS, type Corruption } from '../../src/results/robustDocument.js'
 
 /** A 48×48 gray face-like test image: a smooth gradient with a fine checkerboard (high frequencies) on top. */
 function testImage(channels: 1 | 3 = 1): RawImage {

@@ -1,7 +1,7 @@
 import sharp, { type Sharp } from 'sharp'
 import { describe, expect, it } from 'vitest'
 import type { RawImage } from '../../src/base/image.js'
-import { CORRUPTIONS } from '../../src/documents/robustDocument.js'
+import { CORRUPTIONS } from '../../src/results/robustDocument.js'
 import { corruptBatch } from '../../src/robust/corruptBatch.js'
 import { CORRUPTION_PARAMETERS, corrupt, corruptionRandom } from '../../src/robust/corruptions.js'
 

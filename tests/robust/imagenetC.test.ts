@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { RobustResult } from '../../src/documents/robustDocument.js'
+import type { RobustResult } from '../../src/results/robustDocument.js'
 import { referenceErrors } from '../../src/robust/imagenetC.js'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { RobustResult } from '../../src/documents/robustDocument.js'
+import type { RobustResult } from '../../src/results/robustDocument.js'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 
 const RAFDB = path.join(FIXTURES, 'rafdb', 'basic')

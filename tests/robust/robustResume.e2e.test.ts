@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { RobustResult } from '../../src/documents/robustDocument.js'
+import type { RobustResult } from '../../src/results/robustDocument.js'
 import { FIXTURES, runCli, tempDir } from '../helpers/cli.js'
 import { runAndInterrupt } from '../helpers/robustnessDocs.js'
 

@@ -6,7 +6,7 @@ import { createRunner } from '../../src/runners/registry.js'
 import type { Runner } from '../../src/runners/types.js'
 import { FIXTURES, runJson } from '../helpers/cli.js'
 import { readFixtureCsv } from '../helpers/oracle.js'
-import { decodePredictions, type PredictionsField } from '../../src/documents/predictions.js'
+import { decodePredictions, type PredictionsField } from '../../src/results/predictions.js'
 
 const MODELS = path.join(FIXTURES, 'models')
 const ONNX = path.join(MODELS, 'tinyconv.onnx')

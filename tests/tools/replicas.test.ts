@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node'
 import { describe, expect, it } from 'vitest'
 import { parseCard } from '../../src/card/schema.js'
-import { onnxModelStatsFromBytes } from '../../src/modelinfo/onnxStats.js'
+import { onnxModelStatsFromBytes } from '../../src/model/onnxStats.js'
 import { REPLICAS, replicaById } from '../../tools/replicas/index.js'
 
 // Independent hand formulas: weights of a k×k conv, BatchNorm (4 tensors, 2 trainable), dense layer.

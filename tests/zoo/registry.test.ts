@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { presetCard } from '../../src/card/presets.js'
-import { allClaims } from '../../src/claims/claims.js'
+import { allClaims } from '../../src/compare/claims.js'
 import { ZOO_DATA } from '../../src/zoo/registryData.js'
 import { zooEntries } from '../../src/zoo/registry.js'
 import { zooEntrySchema } from '../../src/zoo/schema.js'

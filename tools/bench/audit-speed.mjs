@@ -25,7 +25,7 @@ import { RESAVES, seededRandom, syntheticFace } from './lib/audit-resaves.mjs'
 import { ROOT, opt } from './lib/cli.mjs'
 
 const { auditDataset } = await import(path.join(ROOT, 'dist/audit/auditDataset.js'))
-const { machineInfo } = await import(path.join(ROOT, 'dist/identity/provenance.js'))
+const { machineInfo } = await import(path.join(ROOT, 'dist/base/provenance.js'))
 const { defaultViewWorkers } = await import(path.join(ROOT, 'dist/audit/viewsPool.js'))
 const viewWorkers = Number(opt('view-workers', String(defaultViewWorkers())))
 const rows = Number(opt('rows', '35887'))

@@ -5,15 +5,15 @@
 //   node tools/bench/claims.mjs [--threads 1] [--iterations 50] [--duration 3]
 //
 // Runs benchmark() (what `ferbench speed` runs) at batch 1 on each replica and prints a markdown
-// table: claim (src/claims/claimsData.ts, docs/claims.md) beside the measured file size, parameters, MACs, batch-1
+// table: claim (src/compare/claimsData.ts, docs/claims.md) beside the measured file size, parameters, MACs, batch-1
 // latency and FPS (= 1000 / mean latency; 1000 / p50 beside it, less sensitive to a busy shared
 // machine), with the machine. Writes tools/bench/out/claims.{json,md}.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { ROOT, opt } from './lib/cli.mjs'
 
-const { benchmark } = await import(path.join(ROOT, 'dist/speed/benchmark.js'))
-const { speedSpec } = await import(path.join(ROOT, 'dist/speed/spec.js'))
+const { benchmark } = await import(path.join(ROOT, 'dist/engine/speedBenchmark.js'))
+const { speedSpec } = await import(path.join(ROOT, 'dist/engine/speedSpec.js'))
 const { REPLICAS } = await import(path.join(ROOT, 'tools/dist/tools/replicas/index.js'))
 const { writeReplicas, replicaPath } = await import(path.join(ROOT, 'tools/dist/tools/replicas/generate.js'))
 

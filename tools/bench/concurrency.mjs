@@ -13,7 +13,7 @@ import { ROOT, opt } from './lib/cli.mjs'
 const OUT = path.join(ROOT, 'tools', 'bench', 'out', 'robustness')
 const rounds = Number(opt('rounds', '3'))
 const n = opt('n', '4')
-const { machineInfo } = await import(path.join(ROOT, 'dist', 'identity', 'provenance.js'))
+const { machineInfo } = await import(path.join(ROOT, 'dist', 'base', 'provenance.js'))
 const ORACLE = path.join(ROOT, 'fixtures', 'models', 'oracle.onnx')
 const cases = {
   [`manifest of ${opt('images', '2000')} PNGs`]: [

@@ -90,7 +90,7 @@ process.stdout.write(JSON.stringify({ samples: r.samples, seconds: (performance.
 `
 
 async function main() {
-  const { machineInfo } = await import(path.join(ROOT, 'dist/identity/provenance.js'))
+  const { machineInfo } = await import(path.join(ROOT, 'dist/base/provenance.js'))
   await generate()
   const cases = [
     {

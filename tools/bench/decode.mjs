@@ -3,7 +3,7 @@
 // + 3,589 PrivateTest_*, 48×48 grayscale, test/<class>/<Split>_<n>.jpg) decoded by
 //   plain    : a `for` loop awaiting `sharp(file).raw().toBuffer()` per file (the baseline);
 //   ferbench : the folder adapter's samples of split `test`, each `load()`ed through the eval loop's
-//              bounded prefetch (dist/eval/prefetch.js) with evaluate()'s default --concurrency,
+//              bounded prefetch (dist/engine/prefetch.js) with evaluate()'s default --concurrency,
 //              i.e. exactly the read/decode stage `ferbench eval --dataset folder` runs;
 //   eval     : (once per round) evaluate() on the same folder with the oracle model and its card,
 //              wall time of the whole run (listing + decode + preprocess + inference + metrics).
@@ -66,9 +66,9 @@ function listFiles() {
 
 async function child() {
   const { createDataset } = await import(path.join(ROOT, 'dist/datasets/registry.js'))
-  const { prefetch } = await import(path.join(ROOT, 'dist/eval/prefetch.js'))
-  const { evaluate } = await import(path.join(ROOT, 'dist/eval/evaluate.js'))
-  const { evalSpec, DEFAULT_CONCURRENCY } = await import(path.join(ROOT, 'dist/eval/spec.js'))
+  const { prefetch } = await import(path.join(ROOT, 'dist/engine/prefetch.js'))
+  const { evaluate } = await import(path.join(ROOT, 'dist/engine/evaluate.js'))
+  const { evalSpec, DEFAULT_CONCURRENCY } = await import(path.join(ROOT, 'dist/engine/spec.js'))
   const rounds = Number(opt('rounds', '3'))
   const concurrency = Number(opt('concurrency', String(DEFAULT_CONCURRENCY)))
   const withEval = opt('eval', '1') !== '0'
@@ -178,7 +178,7 @@ async function child() {
 }
 
 async function main() {
-  const { machineInfo } = await import(path.join(ROOT, 'dist/identity/provenance.js'))
+  const { machineInfo } = await import(path.join(ROOT, 'dist/base/provenance.js'))
   await generate()
   const pools = opt('pools', 'default,2,8').split(',')
   const rows = []

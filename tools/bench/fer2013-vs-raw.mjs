@@ -20,7 +20,7 @@ const split = opt('split', 'Training')
 const batch = opt('batch', '32')
 const concurrency = opt('concurrency', '4')
 if (!existsSync(path.join(ROOT, 'dist', 'commands', 'eval.js'))) throw new Error('build first: npm run tools')
-const { machineInfo } = await import(path.join(ROOT, 'dist', 'identity', 'provenance.js'))
+const { machineInfo } = await import(path.join(ROOT, 'dist', 'base', 'provenance.js'))
 const modelName = opt('model', 'oracle')
 const MODELS = {
   oracle: { file: 'oracle.onnx', scale: 'raw255', layout: 'NCHW' },

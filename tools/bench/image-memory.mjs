@@ -31,7 +31,7 @@ const SHAPES = {
 }
 const caseNames = opt('cases', Object.keys(SHAPES).join(',')).split(',')
 if (!existsSync(path.join(ROOT, 'dist', 'commands', 'eval.js'))) throw new Error('build first: npm run build')
-const { machineInfo } = await import(path.join(ROOT, 'dist', 'identity', 'provenance.js'))
+const { machineInfo } = await import(path.join(ROOT, 'dist', 'base', 'provenance.js'))
 mkdirSync(OUT, { recursive: true })
 
 async function makePng(file, width, height, background) {
@@ -123,7 +123,7 @@ for (const name of caseNames) {
 const RESAMPLE_CHILD = path.join(OUT, 'resample-child.mjs')
 writeFileSync(
   RESAMPLE_CHILD,
-  `import { resample } from ${JSON.stringify(path.join(ROOT, 'dist', 'preprocess', 'resample.js'))}
+  `import { resample } from ${JSON.stringify(path.join(ROOT, 'dist', 'card', 'resample.js'))}
 const image = { data: new Uint8Array(16_000_000 * 3).fill(90), width: 1, height: 16_000_000, channels: 3 }
 for (const kernel of ['nearest', 'bilinear', 'bicubic']) resample(image, 48, 48, kernel)
 `,

@@ -24,12 +24,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { ROOT, opt } from './lib/cli.mjs'
 
-const { benchmark, syntheticBatch, timeCell } = await import(path.join(ROOT, 'dist/speed/benchmark.js'))
-const { speedSpec } = await import(path.join(ROOT, 'dist/speed/spec.js'))
-const { gateDocuments } = await import(path.join(ROOT, 'dist/verdicts/gate.js'))
+const { benchmark, syntheticBatch, timeCell } = await import(path.join(ROOT, 'dist/engine/speedBenchmark.js'))
+const { speedSpec } = await import(path.join(ROOT, 'dist/engine/speedSpec.js'))
+const { gateDocuments } = await import(path.join(ROOT, 'dist/compare/gate.js'))
 const { LayerBuilder } = await import(path.join(ROOT, 'tools/dist/tools/replicas/onnxLayers.js'))
 const { createRunner } = await import(path.join(ROOT, 'dist/runners/registry.js'))
-const { machineInfo } = await import(path.join(ROOT, 'dist/identity/provenance.js'))
+const { machineInfo } = await import(path.join(ROOT, 'dist/base/provenance.js'))
 
 const trials = Number(opt('trials', '12'))
 const threshold = Number(opt('threshold', '10'))

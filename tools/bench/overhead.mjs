@@ -21,11 +21,11 @@ import path from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { ROOT, opt } from './lib/cli.mjs'
 
-const { syntheticBatch, timeCell } = await import(path.join(ROOT, 'dist/speed/benchmark.js'))
+const { syntheticBatch, timeCell } = await import(path.join(ROOT, 'dist/engine/speedBenchmark.js'))
 const { createRunner } = await import(path.join(ROOT, 'dist/runners/registry.js'))
 const { REPLICAS } = await import(path.join(ROOT, 'tools/dist/tools/replicas/index.js'))
 const { writeReplicas, replicaPath } = await import(path.join(ROOT, 'tools/dist/tools/replicas/generate.js'))
-const { machineInfo } = await import(path.join(ROOT, 'dist/identity/provenance.js'))
+const { machineInfo } = await import(path.join(ROOT, 'dist/base/provenance.js'))
 
 const ids = opt('models', REPLICAS.map((r) => r.id).join(',')).split(',')
 const batches = opt('batches', '1,32').split(',').map(Number)

@@ -20,7 +20,7 @@ const OUT = path.join(ROOT, 'tools', 'bench', 'out', 'predictions')
 const rounds = Number(opt('rounds', 3))
 const BIN = path.join(ROOT, 'bin', 'run.js')
 const ORACLE = path.join(ROOT, 'fixtures', 'models', 'oracle.onnx')
-const { decodePredictions } = await import(path.join(ROOT, 'dist', 'documents', 'predictions.js'))
+const { decodePredictions } = await import(path.join(ROOT, 'dist', 'results', 'predictions.js'))
 mkdirSync(OUT, { recursive: true })
 
 const csv = await synthFer2013Csv(OUT, { PrivateTest: 35887 })

@@ -26,9 +26,9 @@ const { createRunner } = await dist('runners/registry.js')
 const { fileLoadHandler } = await dist('runners/tfjsModelFile.js')
 const { tinyConvWeights, tinyConvGraphModel, tinyConvCard, writeTfjsFiles } = await tools('fixtures/tfjsFixture.js')
 const { seededRandom } = await dist('base/prng.js')
-const { evaluate } = await dist('eval/evaluate.js')
-const { evalSpec } = await dist('eval/spec.js')
-const { machineInfo } = await dist('identity/provenance.js')
+const { evaluate } = await dist('engine/evaluate.js')
+const { evalSpec } = await dist('engine/spec.js')
+const { machineInfo } = await dist('base/provenance.js')
 
 const num = (name, fallback) => {
   const value = opt(name, undefined)

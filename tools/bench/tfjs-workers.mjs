@@ -69,11 +69,11 @@ if (!isMainThread) {
 }
 
 async function main() {
-  const { machineInfo } = await dist('identity/provenance.js')
+  const { machineInfo } = await dist('base/provenance.js')
   const { createDataset } = await dist('datasets/registry.js')
   const { loadCard } = await dist('card/load.js')
   const { resolveCard } = await dist('card/resolve.js')
-  const { prepareViews, writeTensor } = await dist('preprocess/tensor.js')
+  const { prepareViews, writeTensor } = await dist('card/tensor.js')
 
   const num = (name, fallback) => {
     const value = opt(name, undefined)

@@ -8,13 +8,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SLICE=(
   tests/report                           # every human output fits its width; long paths wrap
-  tests/eval/cvDocuments.test.ts         # cross-validation report beside a long model path
+  tests/engine/cvDocuments.test.ts         # cross-validation report beside a long model path
   tests/doctor                           # models doctor prints the model path
   tests/docs                             # README/docs commands and --help examples, run where they say
   tests/cli/pathFlags.test.ts            # every path flag, paths named in messages
   tests/cli/startup.test.ts              # the installed bin from its folder
   tests/helpers                          # in-process and child-process runs agree
-  tests/documents/documents.test.ts      # --resume from another working directory
+  tests/results/documents.test.ts      # --resume from another working directory
   tests/install/quietInstall.test.ts     # npm ci and npx ferbench in a folder of that path
 )
 if [ $# -gt 0 ]; then SLICE=("$@"); fi

@@ -1,4 +1,4 @@
-import { EMOTIONS } from '../../src/labels/emotions.js'
+import { EMOTIONS } from '../../src/base/emotions.js'
 import { LayerBuilder } from './onnxLayers.js'
 import type { Replica } from './types.js'
 

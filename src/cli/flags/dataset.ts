@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core'
 import { LIMITS } from '../../base/limits.js'
 import { DEFAULT_MAX_ASPECT, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SIDE } from '../../datasets/decodeLimits.js'
 import { datasetNames } from '../../datasets/registry.js'
+import type { DatasetOptions } from '../../datasets/types.js'
 
 /**
  * Which dataset, where, and the adapter options: each flag declared once here, as eval words it;
@@ -145,4 +146,44 @@ export const datasetSelectionFlags = {
   'ckplus-neutral': ckplusNeutralFlag,
   classes: classesFlag(),
   'allow-outside-root': allowOutsideRootFlag,
+}
+
+/** The eval flags that reach the dataset adapter (beyond --data and --split). */
+export interface DatasetFlagValues {
+  labels?: string | undefined
+  'class-map'?: string | undefined
+  'ckplus-neutral'?: boolean | undefined
+  classes?: '7' | '8' | undefined
+  folds?: number | undefined
+  fold?: number | undefined
+  'max-pixels'?: number | undefined
+  'max-side'?: number | undefined
+  'max-aspect'?: number | undefined
+  'ignore-exif-orientation'?: boolean | undefined
+  'allow-outside-root'?: boolean | undefined
+  faces?: 'dataset' | 'detect' | 'none' | undefined
+  'face-margin'?: number | undefined
+  'face-index'?: number | undefined
+  align?: boolean | undefined
+}
+
+/** The adapter options these flags give (an absent flag is undefined, an unset switch too). */
+export function evalDatasetOptions(flags: DatasetFlagValues): Omit<DatasetOptions, 'data' | 'split'> {
+  return {
+    labels: flags.labels,
+    classMap: flags['class-map'],
+    ckplusNeutral: flags['ckplus-neutral'] || undefined,
+    classes: flags.classes === undefined ? undefined : flags.classes === '7' ? 7 : 8,
+    folds: flags.folds,
+    fold: flags.fold,
+    maxPixels: flags['max-pixels'],
+    maxSide: flags['max-side'],
+    maxAspect: flags['max-aspect'],
+    ignoreExifOrientation: flags['ignore-exif-orientation'] || undefined,
+    allowOutsideRoot: flags['allow-outside-root'] || undefined,
+    faces: flags.faces,
+    faceMargin: flags['face-margin'],
+    faceIndex: flags['face-index'],
+    faceAlign: flags.align || undefined,
+  }
 }

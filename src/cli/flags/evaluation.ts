@@ -2,8 +2,8 @@ import { Flags } from '@oclif/core'
 import { LIMITS } from '../../base/limits.js'
 import { ttaKinds } from '../../card/schema.js'
 import { DECODE_SLOTS } from '../../datasets/decodeLimits.js'
-import { DEFAULT_CONCURRENCY } from '../../eval/spec.js'
-import { EXTRA_CLASS_POLICIES } from '../../labels/mapping.js'
+import { DEFAULT_CONCURRENCY } from '../../engine/spec.js'
+import { EXTRA_CLASS_POLICIES } from '../../base/labelMapping.js'
 
 /** How an evaluation scores (eval and robust): --tta over the card's, and what to do with the model's extra classes. */
 export const scoringFlags = {

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { LIMITS } from '../../base/limits.js'
-import { DEFAULT_BATCH } from '../../eval/spec.js'
+import { DEFAULT_BATCH } from '../../engine/spec.js'
 import { DEFAULT_DEVICE, DEFAULT_TFJS_WORKERS_MAX, DEVICES, RUNNER_NAMES } from '../../runners/types.js'
 
 /** --device: cpu (default) or gpu; typed `Device` by its options. */

@@ -4,9 +4,9 @@ import { datasetSelectionFlags, faceFlags, foldsFlag } from '../../cli/flags/dat
 import { inspectFaces } from '../../audit/inspectFaces.js'
 import { usageError } from '../../base/errors.js'
 import { assertWritable } from '../../base/atomicWrite.js'
-import { evalDatasetOptions } from '../../cli/datasetFlags.js'
+import { evalDatasetOptions } from '../../cli/flags/dataset.js'
 import { inspectDataset } from '../../audit/inspectDataset.js'
-import type { DatasetInspectResult } from '../../documents/datasetInspectDocument.js'
+import type { DatasetInspectResult } from '../../results/datasetInspectDocument.js'
 import { renderInspect } from '../../report/datasetTables.js'
 
 export default class DatasetsInspect extends FerbenchCommand {

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core'
-import type { HistoryEntry } from '../../board/historyStore.js'
-import { recordInHistory } from '../../board/recordHistory.js'
+import type { HistoryEntry } from '../../leaderboard/historyStore.js'
+import { recordInHistory } from '../../leaderboard/recordHistory.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
 import { storeFlag } from '../../cli/flags/history.js'
 

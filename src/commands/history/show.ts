@@ -1,11 +1,11 @@
 import { Flags } from '@oclif/core'
-import { trend, type TrendPoint } from '../../board/historyQuery.js'
-import { readHistory } from '../../board/historyStore.js'
+import { trend, type TrendPoint } from '../../leaderboard/historyQuery.js'
+import { readHistory } from '../../leaderboard/historyStore.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
 import { renderTrend } from '../../report/historyTable.js'
 import { writeTrendCharts } from '../../report/writeTrend.js'
 import { storeFlag } from '../../cli/flags/history.js'
-import { DEFAULT_PICK, PICKS } from '../../board/select.js'
+import { DEFAULT_PICK, PICKS } from '../../leaderboard/select.js'
 
 export default class HistoryShow extends FerbenchCommand {
   static override summary = 'Show how a metric moved across recorded commits, as a table and an HTML/PNG trend chart.'

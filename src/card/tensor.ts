@@ -1,0 +1,102 @@
+import { cardError, dataError } from '../base/errors.js'
+import type { RawImage } from '../base/image.js'
+import type { ModelCard } from './schema.js'
+import { crop, cropWindow, flipHorizontal, resize, toInputChannels } from './pixels.js'
+
+/**
+ * Writes one image into `out` at `offset` as the card says: scale mode, then layout.
+ *  raw255: x · unit: x/255 · symmetric: (x/255 − 0.5)·2 · meanstd: (x/255 − mean[c]) / std[c]
+ */
+export function writeTensor(image: RawImage, card: ModelCard, out: Float32Array, offset: number): void {
+  const { height, width, channels, layout } = card.input
+  if (image.width !== width || image.height !== height || image.channels !== channels) {
+    throw new Error(
+      `internal: image ${image.width}×${image.height}×${image.channels} does not match input ${width}×${height}×${channels}`,
+    )
+  }
+  const mul = new Float32Array(channels)
+  const add = new Float32Array(channels)
+  for (let c = 0; c < channels; c++) {
+    switch (card.scale) {
+      case 'raw255':
+        mul[c] = 1
+        add[c] = 0
+        break
+      case 'unit':
+        mul[c] = 1 / 255
+        add[c] = 0
+        break
+      case 'symmetric':
+        mul[c] = 2 / 255
+        add[c] = -1
+        break
+      case 'meanstd': {
+        const mean = card.mean![c]!
+        const std = card.std![c]!
+        mul[c] = 1 / (255 * std)
+        add[c] = -mean / std
+        break
+      }
+    }
+  }
+  const plane = width * height
+  const d = image.data
+  if (channels === 1) {
+    // One channel: NHWC and NCHW are the same order (the same arithmetic, without the per-value channel lookup).
+    const m = mul[0]!
+    const a = add[0]!
+    for (let i = 0; i < plane; i++) out[offset + i] = d[i]! * m + a
+  } else if (layout === 'NHWC') {
+    for (let i = 0, n = plane * channels; i < n; i++) {
+      const c = i % channels
+      out[offset + i] = d[i]! * mul[c]! + add[c]!
+    }
+  } else {
+    for (let p = 0; p < plane; p++) {
+      for (let c = 0; c < channels; c++) out[offset + c * plane + p] = d[p * channels + c]! * mul[c]! + add[c]!
+    }
+  }
+}
+
+/** Number of views one sample becomes under the card's test-time augmentation. */
+export function viewCount(card: ModelCard): number {
+  return card.tta === 'tencrop' ? 10 : card.tta === 'flip' ? 2 : 1
+}
+
+/**
+ * The model-ready views of one image: channel conversion (gray, RGB, BGR), resize, optional crop, and TTA views.
+ *  - no crop: resize to the input size; flip adds the mirror image.
+ *  - crop {size, from}: resize to from×from (or keep the image as given when `from` is absent),
+ *    then take size×size windows (size = the input side, checked by resolveCard): the center, or
+ *    for tencrop the 4 corners + center, each also mirrored (torchvision TenCrop order:
+ *    tl, tr, bl, br, center, then the same five flipped); flip = center + its mirror.
+ * Returned as pixel images; writeTensor turns each into floats. Besides the channel conversion of
+ * the image to resize, everything allocated is the size of what is produced (rows of the output, the
+ * crops, their mirrors).
+ */
+export async function prepareViews(image: RawImage, card: ModelCard): Promise<RawImage[]> {
+  const { width, height } = card.input
+  if (!card.crop) {
+    const resized = await resize(toInputChannels(image, card.input), width, height, card.resize)
+    if (card.tta === 'none') return [resized]
+    if (card.tta === 'flip') return [resized, flipHorizontal(resized)]
+    throw cardError(`tta 'tencrop' needs "crop": {"size": <input side>, "from": <side to resize to first>} in the card`)
+  }
+  const { size, from } = card.crop
+  // Without crop.from the windows are cut first and converted after (per-pixel, so the same values):
+  // no full-size copy of a large image is made.
+  const source = from !== undefined ? await resize(toInputChannels(image, card.input), from, from, card.resize) : image
+  if (source.width < size || source.height < size) {
+    throw dataError(
+      `image ${source.width}×${source.height} is smaller than the card's ${size}×${size} crop; set crop.from to resize it first`,
+    )
+  }
+  const positions = card.tta === 'tencrop' ? (['tl', 'tr', 'bl', 'br', 'center'] as const) : (['center'] as const)
+  const views: RawImage[] = []
+  for (const at of positions) {
+    const { left, top } = cropWindow(source, size, at)
+    views.push(toInputChannels(crop(source, left, top, width, height), card.input))
+  }
+  if (card.tta === 'none') return views
+  return card.tta === 'tencrop' ? [...views, ...views.map(flipHorizontal)] : [views[0]!, flipHorizontal(views[0]!)]
+}
