@@ -32,45 +32,6 @@ export interface EvalOutputs {
   timings?: boolean | undefined
 }
 
-/** The eval flags that fix what is evaluated: taken from the partial result under --resume, never given again. */
-export const FIXED_BY_RESUME = [
-  'model',
-  'card',
-  'preset',
-  'dataset',
-  'data',
-  'split',
-  'batch',
-  'threads',
-  'device',
-  'runner',
-  'tta',
-  'extra-classes',
-  'embed-predictions',
-  'strict',
-  'shard',
-  'shard-count',
-  'labels',
-  'class-map',
-  'ckplus-neutral',
-  'classes',
-  'folds',
-  'fold',
-  'max-pixels',
-  'max-side',
-  'max-aspect',
-  'ignore-exif-orientation',
-  'allow-outside-root',
-  'faces',
-  'face-margin',
-  'face-index',
-  'align',
-  'slice-by',
-  'slice-min-samples',
-  'calibrate',
-  'calibration-split',
-]
-
 /** The output paths of an eval command line, main result first. */
 function outputPaths(o: EvalOutputs): NamedPath[] {
   return [
