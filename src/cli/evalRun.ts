@@ -11,13 +11,13 @@ import { PartialResultError } from '../engine/partialResult.js'
 import { DEFAULT_PARTIAL_FILE, resumeFromPartial } from '../engine/resume.js'
 import type { EvalSpec } from '../engine/spec.js'
 import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
-import { writePredictionsCsv } from '../report/predictionsCsv.js'
 import { reportFormats } from '../report/render.js'
 import { stageTimingsText } from '../report/stageTimings.js'
 import { debugPauseAfterPartial, watchInterrupts, type InterruptWatch } from './interrupt.js'
-import { checkOutputs, writeOutputs, type NamedPath } from './outputs.js'
+import { checkOutputs, type NamedPath } from './outputs.js'
+import { writeOutputs } from '../base/writeOutputs.js'
 import { countInBackground, progressOnStderr } from './progress.js'
-import { writeReports } from './reportFlags.js'
+import { writePredictionsCsv, writeReports } from '../report/writeReports.js'
 import type { Terminal } from './terminal.js'
 
 /** Where an eval command line sends its results. */
@@ -31,45 +31,6 @@ export interface EvalOutputs {
   /** --timings: where the time went, on stderr. */
   timings?: boolean | undefined
 }
-
-/** The eval flags that fix what is evaluated: taken from the partial result under --resume, never given again. */
-export const FIXED_BY_RESUME = [
-  'model',
-  'card',
-  'preset',
-  'dataset',
-  'data',
-  'split',
-  'batch',
-  'threads',
-  'device',
-  'runner',
-  'tta',
-  'extra-classes',
-  'embed-predictions',
-  'strict',
-  'shard',
-  'shard-count',
-  'labels',
-  'class-map',
-  'ckplus-neutral',
-  'classes',
-  'folds',
-  'fold',
-  'max-pixels',
-  'max-side',
-  'max-aspect',
-  'ignore-exif-orientation',
-  'allow-outside-root',
-  'faces',
-  'face-margin',
-  'face-index',
-  'align',
-  'slice-by',
-  'slice-min-samples',
-  'calibrate',
-  'calibration-split',
-]
 
 /** The output paths of an eval command line, main result first. */
 function outputPaths(o: EvalOutputs): NamedPath[] {

@@ -10,7 +10,8 @@ import { adapterFlags, dataFlags, faceFlags, foldFlags, imageLimitFlags } from '
 import { concurrencyFlag, scoringFlags, strictFlag } from '../cli/flags/evaluation.js'
 import { formatFlag, outputFlag, reportFlag } from '../cli/flags/output.js'
 import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
-import { EvalSession, FIXED_BY_RESUME } from '../cli/evalRun.js'
+import { EvalSession } from '../cli/evalRun.js'
+import { EVAL_FIXED_BY_RESUME } from '../engine/spec.js'
 import { allFoldSpecFromFlags, evalSpecFromFlags } from '../cli/evalSpecFlags.js'
 
 export default class Eval extends FerbenchCommand {
@@ -102,7 +103,7 @@ export default class Eval extends FerbenchCommand {
         return await session.allFolds(allFoldSpecFromFlags(flags), outputs)
       if (flags.resume) {
         const given = raw.flatMap((r) =>
-          r.type === 'flag' && r.flag !== undefined && FIXED_BY_RESUME.includes(r.flag) ? [r.flag] : [],
+          r.type === 'flag' && r.flag !== undefined && EVAL_FIXED_BY_RESUME.includes(r.flag) ? [r.flag] : [],
         )
         return await session.resume(flags.resume, given, flags.concurrency, outputs)
       }

@@ -5,7 +5,7 @@ import { evalSpecFromFlags } from '../cli/evalSpecFlags.js'
 import { checkOutputs } from '../cli/outputs.js'
 import { passProgress, progressOnStderr } from '../cli/progress.js'
 import { reportFormats } from '../report/render.js'
-import { writeReports } from '../cli/reportFlags.js'
+import { writeReports } from '../report/writeReports.js'
 import { modelFlags } from '../cli/flags/model.js'
 import { runnerFlags } from '../cli/flags/runner.js'
 import { adapterFlags, dataFlags, faceFlags, foldFlags, imageLimitFlags } from '../cli/flags/dataset.js'
@@ -17,11 +17,10 @@ import { EXIT_CODES } from '../base/exitCodes.js'
 import type { RobustResult } from '../results/robustDocument.js'
 import { CORRUPTIONS, ROBUST_SCHEMA, SEVERITIES, type Corruption } from '../results/robustDocument.js'
 import { DEFAULT_ROBUST_SEED, robust, type RobustResumeFrom } from '../robust/robust.js'
-import { DEFAULT_ROBUST_PARTIAL_FILE, robustResumeFromPartial } from '../robust/robustResume.js'
+import { DEFAULT_ROBUST_PARTIAL_FILE, ROBUST_FIXED_BY_RESUME, robustResumeFromPartial } from '../robust/robustResume.js'
 import { readRobustDocument } from '../robust/mergeRobust.js'
 import { checkReferenceCovers, referenceErrors } from '../robust/imagenetC.js'
 import { debugPauseAfterPartial, watchInterrupts } from '../cli/interrupt.js'
-import { FIXED_BY_RESUME } from '../cli/evalRun.js'
 import { PartialResultError } from '../engine/partialResult.js'
 import type { EvalSpec } from '../engine/spec.js'
 
@@ -103,7 +102,7 @@ export default class Robust extends FerbenchCommand {
     let resumeFrom: RobustResumeFrom | undefined
     if (flags.resume) {
       const given = raw.flatMap((r) =>
-        r.type === 'flag' && r.flag !== undefined && FIXED_BY_ROBUST_RESUME.includes(r.flag) ? [r.flag] : [],
+        r.type === 'flag' && r.flag !== undefined && ROBUST_FIXED_BY_RESUME.includes(r.flag) ? [r.flag] : [],
       )
       if (given.length > 0)
         throw usageError(
@@ -202,9 +201,6 @@ export default class Robust extends FerbenchCommand {
     return file
   }
 }
-
-/** The robust flags that fix what is evaluated: taken from the partial result under --resume, never given again. */
-const FIXED_BY_ROBUST_RESUME = [...FIXED_BY_RESUME, 'corruptions', 'severities', 'seed']
 
 function isRobustPartial(partial: unknown): partial is RobustResult {
   return typeof partial === 'object' && partial !== null && 'schema' in partial && partial.schema === ROBUST_SCHEMA

@@ -4,6 +4,7 @@ import { dataError, usageError } from '../base/errors.js'
 import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
 import { datasetOptionsSchema, storedSpecSchema, type StoredSpec } from '../results/storedSpec.js'
 import { describeIssues } from '../results/describeIssues.js'
+import { flagsMarked, markedFields, overridable, type MarkedField } from '../results/resumeMarks.js'
 import { DEFAULT_DEVICE } from '../runners/types.js'
 
 /** Samples per inference call when --batch is not given. */
@@ -22,7 +23,7 @@ const stored = storedSpecSchema.shape
  * DEFAULT_SLICE_MIN_SAMPLES samples not ranked. `split` absent: the dataset's default split,
  * which only the adapter knows (it may depend on the data, e.g. a folder's `test`; openDataset).
  */
-const evalSpecSchema = z
+const evalSpecFields = z
   .object(stored)
   .omit({ cwd: true })
   .extend({
@@ -41,10 +42,12 @@ const evalSpecSchema = z
     strict: z.boolean().default(false),
     demo: z.boolean().default(false),
     /** Samples decoded and preprocessed ahead of inference (1 = serial); results do not depend on it. */
-    concurrency: z.number().int().positive().default(DEFAULT_CONCURRENCY),
+    concurrency: overridable(z.number().int().positive(), 'concurrency').default(DEFAULT_CONCURRENCY),
     sliceMinSamples: z.number().int().min(1).optional(),
   })
-  .transform(({ embedPredictions, datasetOptions, sliceBy, sliceMinSamples, ...spec }) => ({
+
+const evalSpecSchema = evalSpecFields.transform(
+  ({ embedPredictions, datasetOptions, sliceBy, sliceMinSamples, ...spec }) => ({
     ...spec,
     embedPredictions: embedPredictions ?? spec.predictions,
     // no adapter option given (flags left out are undefined): none stored
@@ -52,7 +55,8 @@ const evalSpecSchema = z
     ...(sliceBy && sliceBy.length > 0
       ? { sliceBy, sliceMinSamples: sliceMinSamples ?? DEFAULT_SLICE_MIN_SAMPLES }
       : {}),
-  }))
+  }),
+)
 
 export type EvalSpec = z.output<typeof evalSpecSchema>
 export type EvalSpecInput = z.input<typeof evalSpecSchema>
@@ -112,3 +116,16 @@ export function specFromStored(file: string, options: StoredSpec, concurrency: n
 export function modelForFold(pattern: string, fold: number): string {
   return pattern.split('{fold}').join(String(fold))
 }
+
+/**
+ * Every field of an eval's spec with what `--resume` does with it: the stored spec's fields as
+ * they are marked where declared (src/results/storedSpec.ts), then the spec's own fields that a
+ * partial result does not store (--concurrency, marked above).
+ */
+export function resumeFields(): MarkedField[] {
+  const own = markedFields(evalSpecFields).filter((f) => !Object.hasOwn(stored, f.path.split('.')[0]!))
+  return [...markedFields(storedSpecSchema), ...own]
+}
+
+/** The eval flags that fix what is evaluated: taken from the partial result under --resume, never given again. */
+export const EVAL_FIXED_BY_RESUME: readonly string[] = flagsMarked(resumeFields(), 'fixed')

@@ -16,6 +16,7 @@ export const CORRUPTIONS = [
 export type Corruption = (typeof CORRUPTIONS)[number]
 export const SEVERITIES = [1, 2, 3, 4, 5] as const
 import { evalDocumentSchema, facesSchema, imagesSummarySchema, machineSchema } from './evalDocument.js'
+import { fixed } from './resumeMarks.js'
 
 export const ROBUST_SCHEMA = 'ferbench/robust@1'
 
@@ -59,6 +60,17 @@ const referenceErrorsSchema = z.object({
 export type ReferenceErrors = z.infer<typeof referenceErrorsSchema>
 
 /**
+ * What robust runs beyond its clean pass's spec (the stored spec, src/results/storedSpec.ts), as
+ * its document stores them; each field marked, as the stored spec's are, with the flags that set
+ * it: `robust --resume` takes them from the partial result and refuses those flags.
+ */
+export const robustConditionsSchema = z.object({
+  seed: fixed(z.number().int(), 'seed'),
+  corruptions: fixed(z.array(z.enum(CORRUPTIONS)), 'corruptions'),
+  severities: fixed(z.array(z.number().int().min(1).max(5)), 'severities'),
+})
+
+/**
  * `ferbench robust` (src/robust/robust.ts): accuracy on the clean split and under each seeded
  * corruption × severity. meanCorruptionAccuracy (mCA) = mean accuracy over every (corruption,
  * severity) result; relativeRobustness = mCA / clean accuracy (0 when clean accuracy is 0): the
@@ -95,9 +107,7 @@ export const robustDocumentSchema = z
     }),
     machine: machineSchema,
     versions: z.record(z.string(), z.string()),
-    seed: z.number().int(),
-    corruptions: z.array(z.enum(CORRUPTIONS)),
-    severities: z.array(z.number().int().min(1).max(5)),
+    ...robustConditionsSchema.shape,
     clean: outcome,
     results: z.array(outcome.extend({ corruption: z.enum(CORRUPTIONS), severity: z.number().int().min(1).max(5) })),
     meanCorruptionAccuracy: fraction,

@@ -1,8 +1,9 @@
 import { dataError } from '../base/errors.js'
 import { evalDocumentFrom } from '../results/readDocument.js'
-import type { RobustResult } from '../results/robustDocument.js'
+import { robustConditionsSchema, type RobustResult } from '../results/robustDocument.js'
+import { flagsMarked, markedFields } from '../results/resumeMarks.js'
 import { checkPartialResult } from '../engine/documentChecks.js'
-import { specFromStored, type EvalSpec } from '../engine/spec.js'
+import { EVAL_FIXED_BY_RESUME, specFromStored, type EvalSpec } from '../engine/spec.js'
 import { readRobustDocument } from './mergeRobust.js'
 import type { RobustResumeFrom } from './robust.js'
 
@@ -10,6 +11,12 @@ import type { RobustResumeFrom } from './robust.js'
 export const DEFAULT_ROBUST_PARTIAL_FILE = 'ferbench-robust.partial.json'
 
 const EXPECTED = 'a partial result written by an interrupted `ferbench robust`'
+
+/** The robust flags that fix what is evaluated: eval's (EVAL_FIXED_BY_RESUME) and those of the conditions, from their marks. */
+export const ROBUST_FIXED_BY_RESUME: readonly string[] = [
+  ...EVAL_FIXED_BY_RESUME,
+  ...flagsMarked(markedFields(robustConditionsSchema), 'fixed'),
+]
 
 /**
  * What `robust --resume <file>` runs: the spec, corruptions, severities and seed the partial result
