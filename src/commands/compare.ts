@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
-import { writeReports } from '../cli/reportFlags.js'
+import { writeReports } from '../report/writeReports.js'
 import { formatFlag, outputFlag } from '../cli/flags/output.js'
 import { checkOutputs } from '../cli/outputs.js'
 import { compareFiles } from '../compare/compare.js'

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { collectDocuments } from '../leaderboard/collect.js'
-import { EXPORT_FORMATS, exportDocuments, GAB_DIRECTIONS } from '../report/exportFormats.js'
+import { GAB_DIRECTIONS } from '../report/exportFormats.js'
+import { formatsOf, renderText } from '../report/registry.js'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { outputFlag } from '../cli/flags/output.js'
 import { writeFileAtomic } from '../base/atomicWrite.js'
@@ -33,7 +34,7 @@ export default class Export extends FerbenchCommand {
     }),
   }
   static override flags = {
-    format: Flags.option({ description: 'output format', options: EXPORT_FORMATS, required: true })(),
+    format: Flags.option({ description: 'output format', options: formatsOf('export'), required: true })(),
     direction: Flags.option({
       description: 'github-action-benchmark only: which measures (the action takes one direction per step)',
       options: GAB_DIRECTIONS,
@@ -64,7 +65,7 @@ export default class Export extends FerbenchCommand {
     const { selected, warnings } = selectResults(documents, flags.pick)
     const allWarnings = [...skipped.map((s) => `skipped ${s}`), ...warnings]
     for (const w of allWarnings) this.warnToStderr(`warning: ${w}`)
-    const text = exportDocuments(selected, flags.format, flags.direction)
+    const text = await renderText({ kind: 'export', result: { selected, direction: flags.direction } }, flags.format)
     if (flags.output) writeFileAtomic(flags.output, text)
     else if (!this.jsonEnabled()) process.stdout.write(text)
     return {

@@ -1,10 +1,10 @@
 import { Args, Flags } from '@oclif/core'
 import { buildLeaderboard } from '../leaderboard/leaderboard.js'
 import { collectDocuments } from '../leaderboard/collect.js'
-import { writeLeaderboardOutputs } from '../report/writeLeaderboard.js'
+import { writeLeaderboardOutputs } from '../report/writeReports.js'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { outputFlag } from '../cli/flags/output.js'
-import { renderLeaderboardTables } from '../report/leaderboardTable.js'
+import { renderText } from '../report/registry.js'
 import type { LeaderboardDocument } from '../results/leaderboardDocument.js'
 import { DEFAULT_PICK } from '../leaderboard/select.js'
 
@@ -52,7 +52,7 @@ export default class Leaderboard extends FerbenchCommand {
       ...(flags.html ? { html: flags.html } : {}),
       ...(flags.png ? { png: flags.png } : {}),
     })
-    if (!this.jsonEnabled()) this.log(renderLeaderboardTables(doc))
+    if (!this.jsonEnabled()) this.log(await renderText({ kind: 'leaderboard', result: doc }, 'table'))
     return doc
   }
 }

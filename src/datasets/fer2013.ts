@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { readFer2013Rows } from './fer2013Csv.js'
-import { rowsOnWorker, useRowsWorker } from './fer2013Rows.js'
+import { type Fer2013SplitRow, rowsOnWorker, useRowsWorker } from './fer2013Rows.js'
 import { dataError, usageError } from '../base/errors.js'
 import type { Emotion } from '../base/emotions.js'
 import type { DatasetAdapter, DatasetInfo, Sample } from './types.js'
@@ -67,14 +67,6 @@ export function checkUsage(usage: string, where: string): void {
   if (!(FER2013_SPLITS as readonly string[]).includes(usage)) {
     throw dataError(`${where}: Usage '${usage}' is not one of ${FER2013_SPLITS.join(', ')}`)
   }
-}
-
-/** One row of the split asked for, its pixels parsed. */
-export interface Fer2013SplitRow {
-  /** 1-based data row number (the header is row 0). */
-  row: number
-  label: Emotion
-  pixels: Uint8Array
 }
 
 /**

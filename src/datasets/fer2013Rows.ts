@@ -4,7 +4,14 @@ import { Worker } from 'node:worker_threads'
 import { FerbenchError } from '../base/errors.js'
 import type { ExitCodeName } from '../base/exitCodes.js'
 import type { Emotion } from '../base/emotions.js'
-import type { Fer2013SplitRow } from './fer2013.js'
+
+/** One row of the split asked for, its pixels parsed. */
+export interface Fer2013SplitRow {
+  /** 1-based data row number (the header is row 0). */
+  row: number
+  label: Emotion
+  pixels: Uint8Array
+}
 
 /** Files this large or larger are read on a worker thread: about 900 rows; below it the thread's start costs more than it saves. */
 export const ROWS_WORKER_MIN_BYTES = 8 * 1024 * 1024

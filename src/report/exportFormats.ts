@@ -1,11 +1,9 @@
 import { csvTextCell } from './escape.js'
+import { junitXml } from './junit.js'
 import type { BoardDocument } from '../leaderboard/collect.js'
 import { runnerLabel, type Question, type Selected } from '../leaderboard/select.js'
 import { textRecord } from '../base/textKeys.js'
 
-/** The formats `ferbench export` writes: dashboards' own input formats and a flat CSV. */
-export const EXPORT_FORMATS = ['bmf', 'github-action-benchmark', 'junit', 'csv'] as const
-export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 export const GAB_DIRECTIONS = ['bigger', 'smaller'] as const
 export type GabDirection = (typeof GAB_DIRECTIONS)[number]
 
@@ -203,45 +201,67 @@ function toCsv(rows: ReadonlyArray<{ file: string; kind: string; measure: Measur
   return `${lines.join('\n')}\n`
 }
 
-const xml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-
 /**
- * JUnit XML: one testsuite per document, one testcase per measure (its value as a property). A testcase
- * fails when the document is incomplete (interrupted) or recorded failed samples.
+ * JUnit XML (src/report/junit.ts): one testsuite per document, one testcase per measure (its value as a
+ * property). A testcase fails when the document is incomplete (interrupted) or recorded failed samples.
  */
 function toJunit(entries: ReadonlyArray<{ entry: BoardDocument; measures: Measure[] }>): string {
-  const suites = entries.map(({ entry, measures }) => {
-    const doc = entry.doc as { complete?: boolean; failures?: unknown[] }
-    const problem =
-      doc.complete === false
-        ? 'the run was interrupted (complete: false)'
-        : Array.isArray(doc.failures) && doc.failures.length > 0
-          ? `${doc.failures.length} samples failed`
-          : undefined
-    const cases = measures.map(
-      (m) =>
-        `    <testcase classname="${xml(m.benchmark)}" name="${xml(m.measure)}">\n      <properties><property name="value" value="${m.value}"/><property name="unit" value="${xml(m.unit)}"/></properties>\n${problem ? `      <failure message="${xml(problem)}"/>\n` : ''}    </testcase>`,
-    )
-    return `  <testsuite name="${xml(entry.file)}" tests="${measures.length}" failures="${problem ? measures.length : 0}">\n${cases.join('\n')}\n  </testsuite>`
+  return junitXml({
+    name: 'ferbench export',
+    suites: entries.map(({ entry, measures }) => {
+      const doc = entry.doc as { complete?: boolean; failures?: unknown[] }
+      const problem =
+        doc.complete === false
+          ? 'the run was interrupted (complete: false)'
+          : Array.isArray(doc.failures) && doc.failures.length > 0
+            ? `${doc.failures.length} samples failed`
+            : undefined
+      return {
+        name: entry.file,
+        tests: measures.length,
+        failures: problem ? measures.length : 0,
+        cases: measures.map((m) => ({
+          classname: m.benchmark,
+          name: m.measure,
+          properties: [
+            { name: 'value', value: m.value },
+            { name: 'unit', value: m.unit },
+          ],
+          ...(problem ? { failure: { message: problem } } : {}),
+        })),
+      }
+    }),
   })
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ferbench export">\n${suites.join('\n')}\n</testsuites>\n`
 }
 
-/** The selected results (src/leaderboard/select.ts: one per question unless --pick all) in a dashboard's format. */
-export function exportDocuments(
-  selected: readonly Selected[],
-  format: ExportFormat,
-  direction: GabDirection = 'bigger',
-): string {
+/** The selected results (src/leaderboard/select.ts: one per question unless --pick all), each with its measures under a unique benchmark name. */
+function measuresPerDocument(selected: readonly Selected[]): Array<{ entry: BoardDocument; measures: Measure[] }> {
   const names = benchmarkNames(selected)
-  const perDoc = selected.map((s, i) => ({ entry: s.entry, measures: measuresOf(s.entry, names[i]!) }))
-  const all = perDoc.flatMap((d) => d.measures)
-  if (format === 'bmf') return `${JSON.stringify(toBmf(all), null, 2)}\n`
-  if (format === 'github-action-benchmark')
-    return `${JSON.stringify(toGithubActionBenchmark(all, direction), null, 2)}\n`
-  if (format === 'junit') return toJunit(perDoc)
-  return toCsv(
-    perDoc.flatMap((d) => d.measures.map((measure) => ({ file: d.entry.file, kind: d.entry.kind, measure }))),
-  )
+  return selected.map((s, i) => ({ entry: s.entry, measures: measuresOf(s.entry, names[i]!) }))
 }
+
+/** `export --format bmf`. */
+export const exportBmf = (selected: readonly Selected[]): string =>
+  `${JSON.stringify(toBmf(measuresPerDocument(selected).flatMap((d) => d.measures)), null, 2)}\n`
+
+/** `export --format github-action-benchmark --direction …`. */
+export const exportGithubActionBenchmark = (selected: readonly Selected[], direction: GabDirection): string =>
+  `${JSON.stringify(
+    toGithubActionBenchmark(
+      measuresPerDocument(selected).flatMap((d) => d.measures),
+      direction,
+    ),
+    null,
+    2,
+  )}\n`
+
+/** `export --format junit`. */
+export const exportJunit = (selected: readonly Selected[]): string => toJunit(measuresPerDocument(selected))
+
+/** `export --format csv`. */
+export const exportCsv = (selected: readonly Selected[]): string =>
+  toCsv(
+    measuresPerDocument(selected).flatMap((d) =>
+      d.measures.map((measure) => ({ file: d.entry.file, kind: d.entry.kind, measure })),
+    ),
+  )

@@ -1,5 +1,6 @@
 import type { TrendPoint } from '../leaderboard/historyQuery.js'
 import { seriesKey } from '../leaderboard/historyQuery.js'
+import { escapeXml } from './escape.js'
 import type { VegaLiteSpec } from './leaderboardChart.js'
 
 /** A metric over time, one line per series (model on a dataset split), points labelled with the short commit. */
@@ -34,3 +35,7 @@ export function trendChartSpec(points: readonly TrendPoint[], metric: string): V
     config: { font: 'sans-serif', background: 'white' },
   }
 }
+
+/** The trend chart's SVG as a self-contained HTML page (`history show --html`). */
+export const trendHtml = (metric: string, svg: string): string =>
+  `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>ferbench history: ${escapeXml(metric)}</title></head><body>${svg}</body></html>\n`

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { CompareResult } from '../results/compareDocument.js'
-import type { EvalView } from './render.js'
+import type { EvalView } from './renderer.js'
 import type { GateCheck, GateResult } from '../results/gateDocument.js'
 import { escapeMarkdownText as t } from './escape.js'
 import { significanceLine } from './gateTable.js'

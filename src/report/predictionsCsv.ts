@@ -1,4 +1,3 @@
-import { writeFileAtomic } from '../base/atomicWrite.js'
 import { csvTextCell } from './escape.js'
 import type { SamplePrediction } from '../results/predictions.js'
 
@@ -37,8 +36,4 @@ export function predictionsCsv(predictions: readonly SamplePrediction[]): string
     lines.push(cells.join(','))
   }
   return `${lines.join('\n')}\n`
-}
-
-export function writePredictionsCsv(file: string, predictions: readonly SamplePrediction[]): void {
-  writeFileAtomic(file, predictionsCsv(predictions))
 }

@@ -1,7 +1,6 @@
 import path from 'node:path'
-import { loadSharp } from '../base/sharpModule.js'
 import { escapeMarkdownText, escapeXml as esc } from './escape.js'
-import { page } from './html.js'
+import { page } from './htmlPage.js'
 import { tileSvgs } from './beyondSvg.js'
 import type { RobustResult } from '../results/robustDocument.js'
 import Table from './table.js'
@@ -152,17 +151,10 @@ export function robustHtml(r: RobustResult): string {
   return page(title, body.filter((b) => b !== '').join('\n'))
 }
 
-export async function robustPng(r: RobustResult): Promise<Buffer> {
-  const sharp = await loadSharp()
-  return sharp(
-    Buffer.from(
-      tileSvgs(
-        r.corruptions.map((c) => robustLineChartSvg(r, c)),
-        1450,
-      ),
-    ),
-    { density: 144 },
+/** The line charts of every corruption, tiled: the figure `--report robust.png` rasterises. */
+export function robustFiguresSvg(r: RobustResult): string {
+  return tileSvgs(
+    r.corruptions.map((c) => robustLineChartSvg(r, c)),
+    1450,
   )
-    .png()
-    .toBuffer()
 }

@@ -14,10 +14,3 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
     view.finalize()
   }
 }
-
-/** The SVG rasterised to PNG (sharp/librsvg, 2× density), as the eval reports' PNGs are. */
-export async function renderPng(spec: VegaLiteSpec): Promise<Buffer> {
-  const svg = await renderSvg(spec)
-  const { default: sharp } = await import('sharp')
-  return sharp(Buffer.from(svg), { density: 144 }).png().toBuffer()
-}

@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { relativeImports, ROOT, SRC, sourceFiles } from './imports.js'
 
 // The tiers are written once, in the README's Architecture table; this test reads them there.
-const ROOT = path.resolve(import.meta.dirname, '..', '..')
-const SRC = path.join(ROOT, 'src')
 
 /** folder → tier, in the README's order. */
 function declaredTiers(): Map<string, number> {
@@ -22,21 +21,6 @@ function declaredTiers(): Map<string, number> {
     }
   }
   return tiers
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'))
-    .map((e) => path.join(e.parentPath, e.name))
-}
-
-/** Every relative module specifier in a file: static imports and re-exports (type-only included) and dynamic import(). */
-function relativeImports(text: string): string[] {
-  const specs: string[] = []
-  const pattern =
-    /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)|^import\s+['"](\.{1,2}\/[^'"]+)['"]/gm
-  for (const m of text.matchAll(pattern)) specs.push((m[1] ?? m[2] ?? m[3])!)
-  return specs
 }
 
 interface Edge {

@@ -12,7 +12,7 @@ import {
 } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { writeOutputs } from '../../src/cli/outputs.js'
+import { writeOutputs } from '../../src/base/writeOutputs.js'
 import { removeStaleTemps, writeFileAtomic, writeTarget } from '../../src/base/atomicWrite.js'
 import { FerbenchError } from '../../src/base/errors.js'
 import type { EvalResult } from '../../src/results/evalDocument.js'

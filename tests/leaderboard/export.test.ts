@@ -4,8 +4,9 @@ import { Ajv } from 'ajv'
 import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { collectDocuments } from '../../src/leaderboard/collect.js'
-import { selectResults } from '../../src/leaderboard/select.js'
-import { csvCell, exportDocuments } from '../../src/report/exportFormats.js'
+import { type Selected, selectResults } from '../../src/leaderboard/select.js'
+import { csvCell, type GabDirection } from '../../src/report/exportFormats.js'
+import { renderText } from '../../src/report/registry.js'
 import type { EvalResult } from '../../src/results/evalDocument.js'
 import type { SpeedResult } from '../../src/results/speedDocument.js'
 import { runCli, tempDir } from '../helpers/cli.js'
@@ -53,6 +54,10 @@ let evalDoc: EvalResult
 let speedDoc: SpeedResult
 let files: string[]
 
+/** The selected results in an export format, through the renderer registry as `ferbench export` renders them. */
+const exported = (selected: readonly Selected[], format: string, direction: GabDirection = 'bigger'): Promise<string> =>
+  renderText({ kind: 'export', result: { selected, direction } }, format)
+
 beforeAll(() => {
   dir = tempDir('ferbench-export-')
   const e = realEval(dir, 'eval.json', ORACLE, 'PrivateTest')
@@ -63,8 +68,8 @@ beforeAll(() => {
 }, 120_000)
 
 describe('ferbench export', () => {
-  it('bmf: valid against the published schema; accuracy with its interval, speed per batch/threads cell; measure slugs ≤ 64 chars', () => {
-    const bmf = JSON.parse(exportDocuments(picked(files), 'bmf')) as Record<
+  it('bmf: valid against the published schema; accuracy with its interval, speed per batch/threads cell; measure slugs ≤ 64 chars', async () => {
+    const bmf = JSON.parse(await exported(picked(files), 'bmf')) as Record<
       string,
       Record<string, { value: number; lower_value?: number; upper_value?: number }>
     >
@@ -83,14 +88,14 @@ describe('ferbench export', () => {
       for (const slug of Object.keys(measures)) expect(slug.length).toBeLessThanOrEqual(64)
   })
 
-  it('github-action-benchmark: bigger and smaller arrays valid against the custom-tool shape, split by direction', () => {
+  it('github-action-benchmark: bigger and smaller arrays valid against the custom-tool shape, split by direction', async () => {
     const ajv = new Ajv()
     const docs = picked(files)
-    const bigger = JSON.parse(exportDocuments(docs, 'github-action-benchmark', 'bigger')) as Array<{
+    const bigger = JSON.parse(await exported(docs, 'github-action-benchmark', 'bigger')) as Array<{
       name: string
       unit: string
     }>
-    const smaller = JSON.parse(exportDocuments(docs, 'github-action-benchmark', 'smaller')) as Array<{
+    const smaller = JSON.parse(await exported(docs, 'github-action-benchmark', 'smaller')) as Array<{
       name: string
       unit: string
     }>
@@ -102,8 +107,8 @@ describe('ferbench export', () => {
     expect(bigger.filter((e) => e.unit === 'images/s')).toHaveLength(speedDoc.results.length)
   })
 
-  it('csv: one row per measure, parseable, formula-like cells neutralised', () => {
-    const text = exportDocuments(picked(files), 'csv')
+  it('csv: one row per measure, parseable, formula-like cells neutralised', async () => {
+    const text = await exported(picked(files), 'csv')
     const rows = parse(text, { columns: true }) as Array<Record<string, string>>
     expect(rows).toHaveLength(3 + 3 * speedDoc.results.length)
     expect(Number(rows.find((r) => r.measure === 'accuracy')!.value)).toBeCloseTo(evalDoc.metrics.accuracy * 100, 10)

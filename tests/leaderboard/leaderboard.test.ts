@@ -11,7 +11,7 @@ import type { EvalResult } from '../../src/results/evalDocument.js'
 import type { SpeedResult } from '../../src/results/speedDocument.js'
 import { FIXTURES, runCli, runJson, tempDir } from '../helpers/cli.js'
 import { clone, FER_CSV, ORACLE, realEval, realSpeed, TINYCONV } from '../helpers/boardDocs.js'
-import { exportDocuments } from '../../src/report/exportFormats.js'
+import { renderText } from '../../src/report/registry.js'
 
 let dir: string
 let oracleEval: EvalResult
@@ -76,7 +76,7 @@ describe('leaderboard over real documents', () => {
     expect(doc.protocols[1]!.rows[0]!.latencyP50Ms).toBe(oracleRow.latencyP50Ms)
   })
 
-  it('a robust document of the same model adds its mean corruption accuracy; export and history read it', () => {
+  it('a robust document of the same model adds its mean corruption accuracy; export and history read it', async () => {
     const robustFile = path.join(dir, 'robust', 'oracle-robust.json')
     const run = runCli([
       'robust',
@@ -105,7 +105,16 @@ describe('leaderboard over real documents', () => {
     expect(row.meanCorruptionAccuracy).toBe(robust.meanCorruptionAccuracy)
     expect(row.sources).toContain(robustFile)
     const bmf = JSON.parse(
-      exportDocuments(selectResults(collectDocuments([robustFile]).documents, 'newest').selected, 'bmf'),
+      await renderText(
+        {
+          kind: 'export',
+          result: {
+            selected: selectResults(collectDocuments([robustFile]).documents, 'newest').selected,
+            direction: 'bigger',
+          },
+        },
+        'bmf',
+      ),
     ) as Record<string, Record<string, { value: number }>>
     expect(bmf['oracle.onnx/fer2013/PrivateTest/robust']!['relative-robustness']!.value).toBe(robust.relativeRobustness)
   })

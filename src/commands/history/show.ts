@@ -2,8 +2,8 @@ import { Flags } from '@oclif/core'
 import { trend, type TrendPoint } from '../../leaderboard/historyQuery.js'
 import { readHistory } from '../../leaderboard/historyStore.js'
 import { FerbenchCommand } from '../../cli/baseCommand.js'
-import { renderTrend } from '../../report/historyTable.js'
-import { writeTrendCharts } from '../../report/writeTrend.js'
+import { renderText } from '../../report/registry.js'
+import { writeTrendCharts } from '../../report/writeReports.js'
 import { storeFlag } from '../../cli/flags/history.js'
 import { DEFAULT_PICK, PICKS } from '../../leaderboard/select.js'
 
@@ -44,8 +44,9 @@ export default class HistoryShow extends FerbenchCommand {
       ...(flags.dataset ? { dataset: flags.dataset } : {}),
     })
     for (const w of warnings) this.warnToStderr(`warning: ${w}`)
-    await writeTrendCharts(points, flags.metric, { html: flags.html, png: flags.png })
-    if (!this.jsonEnabled()) this.log(renderTrend(points, flags.metric, flags.store))
+    const chart = { points, metric: flags.metric, store: flags.store }
+    await writeTrendCharts(chart, { html: flags.html, png: flags.png })
+    if (!this.jsonEnabled()) this.log(await renderText({ kind: 'trend', result: chart }, 'table'))
     return { metric: flags.metric, points, warnings }
   }
 }
