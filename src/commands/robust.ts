@@ -15,13 +15,19 @@ import { writeFileAtomic } from '../base/atomicWrite.js'
 import { usageError } from '../base/errors.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
 import type { RobustResult } from '../results/robustDocument.js'
-import { CORRUPTIONS, ROBUST_SCHEMA, SEVERITIES, type Corruption } from '../results/robustDocument.js'
+import { CORRUPTIONS, SEVERITIES, type Corruption } from '../results/robustDocument.js'
 import { DEFAULT_ROBUST_SEED, robust, type RobustResumeFrom } from '../robust/robust.js'
-import { DEFAULT_ROBUST_PARTIAL_FILE, ROBUST_FIXED_BY_RESUME, robustResumeFromPartial } from '../robust/robustResume.js'
+import {
+  DEFAULT_ROBUST_PARTIAL_FILE,
+  ROBUST_FIXED_BY_RESUME,
+  ROBUST_RUN,
+  robustResumeFromPartial,
+} from '../robust/robustResume.js'
 import { readRobustDocument } from '../robust/mergeRobust.js'
 import { checkReferenceCovers, referenceErrors } from '../robust/imagenetC.js'
-import { debugPauseAfterPartial, watchInterrupts } from '../cli/interrupt.js'
-import { PartialResultError } from '../engine/partialResult.js'
+import { debugPauseAfterPartial, watchInterruptsFromFirstRun } from '../cli/interrupt.js'
+import { flagsGiven } from '../cli/flagsGiven.js'
+import { EvalSession, refuseFixedFlags } from '../engine/evalSession.js'
 import type { EvalSpec } from '../engine/spec.js'
 
 /** Comma-separated values of a list flag, each checked against the allowed ones. */
@@ -101,14 +107,11 @@ export default class Robust extends FerbenchCommand {
     let conditions: { corruptions: Corruption[]; severities: number[]; seed: number }
     let resumeFrom: RobustResumeFrom | undefined
     if (flags.resume) {
-      const given = raw.flatMap((r) =>
-        r.type === 'flag' && r.flag !== undefined && ROBUST_FIXED_BY_RESUME.includes(r.flag) ? [r.flag] : [],
+      refuseFixedFlags(
+        flags.resume,
+        flagsGiven(raw, ROBUST_FIXED_BY_RESUME),
+        '--concurrency, --batch-timeout, --workers and the output flags --output, --report, --format, --json',
       )
-      if (given.length > 0)
-        throw usageError(
-          `--resume ${flags.resume}: ${given.map((flag) => `--${flag}`).join(', ')} cannot be given with --resume; the partial result fixes them ` +
-            '(only --concurrency, --batch-timeout, --workers and the output flags --output, --report, --format, --json may be given)',
-        )
       const partial = robustResumeFromPartial(flags.resume, flags.concurrency)
       spec = partial.spec
       conditions = {
@@ -141,38 +144,23 @@ export default class Robust extends FerbenchCommand {
     const reference = flags.reference === undefined ? undefined : readRobustDocument(flags.reference)
     if (reference && flags.reference) checkReferenceCovers(reference, flags.reference, conditions)
     const progress = progressOnStderr(!this.jsonEnabled(), 'robust')
-    const interrupts = watchInterrupts()
+    // SIGINT/SIGTERM watched from the run on: the first stops it, a later one exits 9
+    const interrupts = watchInterruptsFromFirstRun()
+    const session = new EvalSession({
+      signal: interrupts.signal,
+      batchTimeoutMs: flags['batch-timeout'] * 1000,
+      workers: flags.workers,
+      note: (line) => this.terminal().note(line),
+    })
     try {
-      let result: RobustResult
-      try {
-        result = await robust(
-          spec,
-          { ...conditions, onProgress: passProgress(progress) },
-          {
-            signal: interrupts.signal,
-            resumeFrom,
-            batchTimeoutMs: flags['batch-timeout'] * 1000,
-            workers: flags.workers,
-          },
-        )
-      } catch (error) {
-        if (error instanceof PartialResultError && isRobustPartial(error.partial)) {
-          const file = this.writePartial(error.partial, output)
-          this.terminal().note(
-            `ferbench robust: stopped by an error after ${error.partial.dataset.samples + error.partial.clean.failures} sample(s); partial result (complete:false) written to ${file}; ` +
-              `fix the input, then continue with: ferbench robust --resume ${file}`,
-          )
-        }
-        throw error
-      } finally {
-        progress.stop()
-      }
-      if (result.complete === false) {
-        const file = this.writePartial(result, output)
-        this.terminal().note(
-          `ferbench robust: interrupted after ${result.clean.samples + result.clean.failures} sample(s); partial result (complete:false) written to ${file}; ` +
-            `continue with: ferbench robust --resume ${file}`,
-        )
+      const end = await session.run(
+        ROBUST_RUN,
+        output,
+        (control) => robust(spec, { ...conditions, onProgress: passProgress(progress) }, { ...control, resumeFrom }),
+        () => progress.stop(),
+      )
+      let result = end.result
+      if (end.partialFile !== undefined) {
         process.exitCode = EXIT_CODES.interrupted.code
         await debugPauseAfterPartial()
         return result
@@ -193,15 +181,4 @@ export default class Robust extends FerbenchCommand {
       interrupts.dispose()
     }
   }
-
-  /** Writes a partial result to `output` (else ./ferbench-robust.partial.json); returns the file written. */
-  private writePartial(result: RobustResult, output: string | undefined): string {
-    const file = output ?? DEFAULT_ROBUST_PARTIAL_FILE
-    writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`)
-    return file
-  }
-}
-
-function isRobustPartial(partial: unknown): partial is RobustResult {
-  return typeof partial === 'object' && partial !== null && 'schema' in partial && partial.schema === ROBUST_SCHEMA
 }
