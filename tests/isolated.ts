@@ -10,4 +10,5 @@ export const ISOLATED: readonly string[] = [
   'tests/doctor/doctor.test.ts', // vi.spyOn on an adapter's prototype
   'tests/zoo/pull.test.ts', // sets HTTP_PROXY / NO_PROXY in process.env
   'tests/runners/spareCwd.test.ts', // process.chdir, and turns the runner-process reuse seam on
+  'tests/cli/runCommand.test.ts', // reads and restores process.exitCode, which runCommand sets
 ]

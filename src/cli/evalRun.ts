@@ -1,27 +1,37 @@
 import { performance } from 'node:perf_hooks'
 import { writeFileAtomic } from '../base/atomicWrite.js'
-import { FerbenchError, usageError } from '../base/errors.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
 import type { EvalResult } from '../results/evalDocument.js'
-import { decodePredictions, type SamplePrediction } from '../results/predictions.js'
-import type { CvRun } from '../engine/crossValidate.js'
+import type { SamplePrediction } from '../results/predictions.js'
 import type { CvResult } from '../results/cvDocument.js'
-import { evaluate, type EvalRun } from '../engine/evaluate.js'
-import { PartialResultError } from '../engine/partialResult.js'
-import { DEFAULT_PARTIAL_FILE, resumeFromPartial } from '../engine/resume.js'
+import { EvalSession, planResume, refuseFixedFlags, type RunEnd } from '../engine/evalSession.js'
 import type { EvalSpec } from '../engine/spec.js'
 import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
 import { reportFormats } from '../report/render.js'
 import { stageTimingsText } from '../report/stageTimings.js'
-import { debugPauseAfterPartial, watchInterrupts, type InterruptWatch } from './interrupt.js'
+import { allFoldSpecFromFlags, evalSpecFromFlags, type EvalSpecFlags } from './evalSpecFlags.js'
+import { debugPauseAfterPartial, watchInterruptsFromFirstRun } from './interrupt.js'
 import { checkOutputs, type NamedPath } from './outputs.js'
 import { writeOutputs } from '../base/writeOutputs.js'
 import { countInBackground, progressOnStderr } from './progress.js'
 import { writePredictionsCsv, writeReports } from '../report/writeReports.js'
 import type { Terminal } from './terminal.js'
 
+/** The flags of `ferbench eval` that this file reads beyond the spec's. */
+export interface EvalFlags extends EvalSpecFlags {
+  output?: string | undefined
+  predictions?: string | undefined
+  format?: string | undefined
+  report?: string[] | undefined
+  timings?: boolean | undefined
+  resume?: string | undefined
+  'embed-predictions'?: boolean | undefined
+  'batch-timeout': number
+  workers?: number | undefined
+}
+
 /** Where an eval command line sends its results. */
-export interface EvalOutputs {
+interface EvalOutputs {
   /** The result JSON (and a partial result when the run stops). */
   output?: string | undefined
   /** --predictions: the per-sample CSV. */
@@ -30,6 +40,66 @@ export interface EvalOutputs {
   report?: string[] | undefined
   /** --timings: where the time went, on stderr. */
   timings?: boolean | undefined
+}
+
+/** What `eval --resume` lets a command line give (the usage error lists them). */
+const MAY_GIVE_WITH_RESUME =
+  '--concurrency, --batch-timeout, --workers and the output flags --output, --predictions, --report, --format, --json'
+
+/**
+ * `ferbench eval` from its parsed flags: every fold (--folds without --fold), the run a partial
+ * result stores (--resume; `fixedGiven`: the flags given that it fixes), or one split (the bundled
+ * demo without --model and --data). The engine's session (src/engine/evalSession.ts) runs it.
+ */
+export async function runEval(
+  term: Terminal,
+  flags: EvalFlags,
+  fixedGiven: readonly string[],
+): Promise<EvalResult | CvResult> {
+  // SIGINT/SIGTERM for the whole command, watched from the first run on: the first stops the run, a later one exits 9
+  const interrupts = watchInterruptsFromFirstRun()
+  const session = new EvalSession({
+    signal: interrupts.signal,
+    batchTimeoutMs: flags['batch-timeout'] * 1000,
+    workers: flags.workers,
+    note: (line) => term.note(line),
+  })
+  const outputs: EvalOutputs = {
+    output: flags.output,
+    predictions: flags.predictions,
+    format: flags.format,
+    report: flags.report,
+    timings: flags.timings,
+  }
+  try {
+    if (flags.folds !== undefined && flags.fold === undefined && !flags.resume)
+      return await allFolds(term, session, allFoldSpecFromFlags(flags), outputs)
+    if (flags.resume) {
+      refuseFixedFlags(flags.resume, fixedGiven, MAY_GIVE_WITH_RESUME)
+      const to = { ...outputs, output: outputs.output ?? flags.resume }
+      const plan = await planResume(flags.resume, flags.concurrency, outputs.predictions !== undefined)
+      return plan.kind === 'cv'
+        ? await allFolds(term, session, plan.spec, to, plan.resumeFrom)
+        : await single(term, session, plan.spec, to, plan.resumeFrom)
+    }
+    if (flags.model === undefined && flags.data === undefined && !term.json)
+      term.note(
+        'ferbench eval: no --model/--data given, running the bundled demo (oracle model on fixtures/fer2013/fer2013.csv)',
+      )
+    const embed = flags['embed-predictions'] === true // an absent boolean flag is undefined
+    const keep = {
+      predictions: embed || flags.predictions !== undefined,
+      predictionScores: flags.predictions !== undefined,
+      embedPredictions: embed,
+    }
+    const spec = evalSpecFromFlags('eval', flags, keep, {
+      foldModel: true,
+      announceShard: (line) => !term.json && term.note(line),
+    })
+    return await single(term, session, spec, outputs)
+  } finally {
+    interrupts.dispose()
+  }
 }
 
 /** The output paths of an eval command line, main result first. */
@@ -51,241 +121,118 @@ function inputPaths(spec: EvalSpec): NamedPath[] {
   ]
 }
 
-/**
- * What a finished run keeps: the rows for a --predictions CSV (decoded before the embedded
- * predictions lose their scores), then the embedded predictions without those scores, or none
- * with --no-embed-predictions. A partial result keeps all it has, for --resume.
- */
-function settlePredictions(
-  result: EvalResult,
-  csv: string | undefined,
-  embed: boolean,
-): SamplePrediction[] | undefined {
-  if (!result.complete) return undefined
-  const rows = csv !== undefined && result.predictions ? decodePredictions(result.predictions) : undefined
-  if (!embed) delete result.predictions
-  else if (result.predictions && !Array.isArray(result.predictions)) delete result.predictions.top
-  return rows
+/** A run that was interrupted: its partial result is written (by the session); exit code 9. */
+async function interrupted<R>(end: RunEnd<R>): Promise<R> {
+  process.exitCode = EXIT_CODES.interrupted.code
+  await debugPauseAfterPartial()
+  return end.result
+}
+
+/** One split (or one fold, or one shard) on the terminal: outputs checked, progress on stderr, then the result written and shown. */
+async function single(
+  term: Terminal,
+  session: EvalSession,
+  spec: EvalSpec,
+  outputs: EvalOutputs,
+  resumeFrom?: Parameters<EvalSession['single']>[1]['resumeFrom'],
+): Promise<EvalResult> {
+  checkOutputs(outputPaths(outputs), inputPaths(spec))
+  reportFormats('eval', outputs.format, outputs.report ?? []) // each --report file's format, checked before the run
+  const progress = progressOnStderr(!term.json, 'evaluating')
+  const counting = progress.active
+    ? countInBackground(progress, {
+        dataset: spec.dataset,
+        datasetOptions: { ...spec.datasetOptions, data: spec.data, split: spec.split },
+        shard: spec.shard,
+      })
+    : undefined
+  const end = await session.single(spec, {
+    output: outputs.output,
+    predictionsCsv: outputs.predictions !== undefined,
+    resumeFrom,
+    onProgress: (done) => progress.update(done),
+    stopped: () => {
+      counting?.abort()
+      progress.stop()
+    },
+  })
+  if (end.partialFile !== undefined) return interrupted(end)
+  return finish(term, end.result, outputs, end.predictions)
+}
+
+/** Every fold on the terminal (schema ferbench/cv@1): outputs checked, progress over all folds, then the result written and shown. */
+async function allFolds(
+  term: Terminal,
+  session: EvalSession,
+  spec: EvalSpec,
+  outputs: EvalOutputs,
+  resumeFrom?: Parameters<EvalSession['allFolds']>[1]['resumeFrom'],
+): Promise<CvResult> {
+  checkOutputs(outputPaths(outputs), inputPaths(spec))
+  reportFormats('cv', outputs.format, outputs.report ?? []) // each --report file's format, checked before the run
+  const progress = progressOnStderr(!term.json, 'cross-validating')
+  // every sample of the split is in exactly one fold: the split's count is the total over all folds
+  const { folds: _folds, fold: _fold, ...unfolded } = spec.datasetOptions ?? {}
+  const counting = progress.active
+    ? countInBackground(progress, {
+        dataset: spec.dataset,
+        datasetOptions: { ...unfolded, data: spec.data, split: spec.split },
+      })
+    : undefined
+  const end = await session.allFolds(spec, {
+    output: outputs.output,
+    resumeFrom,
+    onProgress: (done) => progress.update(done),
+    stopped: () => {
+      counting?.abort()
+      progress.stop()
+    },
+  })
+  if (end.partialFile !== undefined) return interrupted(end)
+  const result = end.result
+  let text: string | undefined
+  await writeOutputs([
+    outputs.output !== undefined && (() => writeFileAtomic(outputs.output!, `${JSON.stringify(result, null, 2)}\n`)),
+    async () => {
+      text = await writeReports(
+        { kind: 'cv', result },
+        { format: outputs.format, files: outputs.report, json: term.json },
+      )
+    },
+  ])
+  if (text !== undefined) term.log(text)
+  if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
+  return result
 }
 
 /**
- * One `ferbench eval` on the terminal: checks the outputs, shows progress on stderr, turns
- * SIGINT/SIGTERM (and an error after progress) into a partial result written for --resume, writes
- * the result and its side outputs, prints the tables, sets the exit code.
+ * Writes a finished result, then the side outputs (predictions CSV, reports), each failure named
+ * (exit 10), and prints the tables.
  */
-export class EvalSession {
-  /** SIGINT/SIGTERM for the whole command, watched from the first run on: the first stops the run, a later one exits 9. */
-  private interrupts: InterruptWatch | undefined
-
-  /** `batchTimeoutMs`: --batch-timeout, `workers`: --workers; settings of this run only (never stored, so a resumed run may change them). */
-  constructor(
-    private readonly term: Terminal,
-    private readonly runSettings: { batchTimeoutMs?: number | undefined; workers?: number | undefined } = {},
-  ) {}
-
-  private get signal(): AbortSignal {
-    this.interrupts ??= watchInterrupts()
-    return this.interrupts.signal
-  }
-
-  dispose(): void {
-    this.interrupts?.dispose()
-  }
-
-  /** A run stopped by an error keeps what it settled: writes the partial result and says how to continue. */
-  private keepPartial(partial: EvalResult | CvResult, outputs: EvalOutputs, settled: string): void {
-    const file = this.writePartial(partial, outputs.output)
-    this.term.note(
-      `ferbench eval: stopped by an error after ${settled}; partial result (complete:false) written to ${file}; ` +
-        `fix the input, then continue with: ferbench eval --resume ${file}`,
-    )
-  }
-
-  /** One split (or one fold, or one shard) of one model. */
-  async single(spec: EvalSpec, outputs: EvalOutputs, resumeFrom?: EvalRun['resumeFrom']): Promise<EvalResult> {
-    checkOutputs(outputPaths(outputs), inputPaths(spec))
-    reportFormats('eval', outputs.format, outputs.report ?? []) // each --report file's format, checked before the run
-    const progress = progressOnStderr(!this.term.json, 'evaluating')
-    const counting = progress.active
-      ? countInBackground(progress, {
-          dataset: spec.dataset,
-          datasetOptions: { ...spec.datasetOptions, data: spec.data, split: spec.split },
-          shard: spec.shard,
-        })
-      : undefined
-    let result: EvalResult
-    try {
-      result = await evaluate(spec, {
-        signal: this.signal,
-        onProgress: (done) => progress.update(done),
-        resumeFrom,
-        batchTimeoutMs: this.runSettings.batchTimeoutMs,
-        workers: this.runSettings.workers,
-      })
-    } catch (error) {
-      if (error instanceof PartialResultError)
-        this.keepPartial(error.partial, outputs, `${error.partial.resume?.settled ?? 0} sample(s)`)
-      throw error
-    } finally {
-      counting?.abort()
-      progress.stop()
-    }
-    return this.finish(result, outputs, settlePredictions(result, outputs.predictions, spec.embedPredictions))
-  }
-
-  /** --folds N without --fold: every fold, per-fold metrics, mean ± std and the pooled confusion matrix (schema ferbench/cv@1). */
-  async allFolds(spec: EvalSpec, outputs: EvalOutputs, resumeFrom?: CvRun['resumeFrom']): Promise<CvResult> {
-    checkOutputs(outputPaths(outputs), inputPaths(spec))
-    reportFormats('cv', outputs.format, outputs.report ?? []) // each --report file's format, checked before the run
-    // the all-fold modules load only for an all-fold run: a single eval never needs them
-    const { CvPartialError, crossValidate } = await import('../engine/crossValidate.js')
-    const progress = progressOnStderr(!this.term.json, 'cross-validating')
-    // every sample of the split is in exactly one fold: the split's count is the total over all folds
-    const { folds: _folds, fold: _fold, ...unfolded } = spec.datasetOptions ?? {}
-    const counting = progress.active
-      ? countInBackground(progress, {
-          dataset: spec.dataset,
-          datasetOptions: { ...unfolded, data: spec.data, split: spec.split },
-        })
-      : undefined
-    let result: CvResult
-    try {
-      result = await crossValidate(spec, {
-        signal: this.signal,
-        onProgress: (done) => progress.update(done),
-        resumeFrom,
-        batchTimeoutMs: this.runSettings.batchTimeoutMs,
-        workers: this.runSettings.workers,
-      })
-    } catch (error) {
-      if (error instanceof CvPartialError)
-        this.keepPartial(
-          error.partial,
-          outputs,
-          `${error.partial.folds.length} of ${error.partial.protocol.folds} fold(s)`,
-        )
-      throw error
-    } finally {
-      counting?.abort()
-      progress.stop()
-    }
-    if (!result.complete) {
-      const file = this.writePartial(result, outputs.output)
-      this.term.note(
-        `ferbench eval: interrupted after ${result.folds.length} of ${result.protocol.folds} fold(s); partial result (complete:false) written to ${file}; ` +
-          `continue with: ferbench eval --resume ${file}`,
+async function finish(
+  term: Terminal,
+  result: EvalResult,
+  outputs: EvalOutputs,
+  predictions: SamplePrediction[] | undefined,
+): Promise<EvalResult> {
+  for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) term.warn(`ferbench eval: warning: ${w}`)
+  const writeStarted = performance.now()
+  let text: string | undefined
+  await writeOutputs([
+    outputs.output !== undefined && (() => writeFileAtomic(outputs.output!, `${JSON.stringify(result, null, 2)}\n`)),
+    outputs.predictions !== undefined && (() => writePredictionsCsv(outputs.predictions!, predictions ?? [])),
+    async () => {
+      text = await writeReports(
+        { kind: 'eval', result },
+        { format: outputs.format, files: outputs.report, json: term.json },
       )
-      process.exitCode = EXIT_CODES.interrupted.code
-      await debugPauseAfterPartial()
-      return result
-    }
-    let text: string | undefined
-    await writeOutputs([
-      outputs.output !== undefined && (() => writeFileAtomic(outputs.output!, `${JSON.stringify(result, null, 2)}\n`)),
-      async () => {
-        text = await writeReports(
-          { kind: 'cv', result },
-          { format: outputs.format, files: outputs.report, json: this.term.json },
-        )
-      },
-    ])
-    if (text !== undefined) this.term.log(text)
-    if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
-    return result
-  }
-
-  /**
-   * `--resume file`: the run a partial result stores (one split, or every fold), continued with
-   * `concurrency` from now; the result replaces the partial unless --output is given. `given`:
-   * the flags of the command line that the partial result fixes (a usage error).
-   */
-  async resume(
-    file: string,
-    given: readonly string[],
-    concurrency: number,
-    outputs: EvalOutputs,
-  ): Promise<EvalResult | CvResult> {
-    if (given.length > 0) {
-      throw usageError(
-        `--resume ${file}: ${given.map((flag) => `--${flag}`).join(', ')} cannot be given with --resume; the partial result fixes them ` +
-          '(only --concurrency, --batch-timeout, --workers and the output flags --output, --predictions, --report, --format, --json may be given)',
-      )
-    }
-    const to = { ...outputs, output: outputs.output ?? file }
-    // the document reader and its schemas load only for --resume
-    const { readJsonDocument, schemaOf } = await import('../results/readDocument.js')
-    const { CV_SCHEMA } = await import('../results/cvDocument.js')
-    const document = readJsonDocument(file, 'a partial result written by an interrupted `ferbench eval`')
-    if (schemaOf(document) === CV_SCHEMA) {
-      if (outputs.predictions !== undefined)
-        throw usageError('--predictions is not available for an all-fold run (--folds without --fold)')
-      // the all-fold modules load only for an all-fold run
-      const { cvResumeFromPartial, readCvPartial } = await import('../engine/cvResume.js')
-      const { spec, resumeFrom } = cvResumeFromPartial(file, readCvPartial(file, document), concurrency)
-      return this.allFolds(spec, to, resumeFrom)
-    }
-    const { spec, resumeFrom } = await resumeFromPartial(file, concurrency)
-    return this.single(spec, to, resumeFrom)
-  }
-
-  /**
-   * Writes a partial result to `output` (else ./ferbench-eval.partial.json); when that cannot be
-   * written, to ./ferbench-eval.partial.json, so that what was scored is not lost. Returns the file written.
-   */
-  private writePartial(result: EvalResult | CvResult, output: string | undefined): string {
-    const text = `${JSON.stringify(result, null, 2)}\n`
-    const file = output ?? DEFAULT_PARTIAL_FILE
-    try {
-      writeFileAtomic(file, text)
-      return file
-    } catch (error) {
-      if (!(error instanceof FerbenchError) || file === DEFAULT_PARTIAL_FILE) throw error
-      writeFileAtomic(DEFAULT_PARTIAL_FILE, text)
-      this.term.note(
-        `ferbench eval: ${error.message}; the partial result was written to ${DEFAULT_PARTIAL_FILE} instead`,
-      )
-      return DEFAULT_PARTIAL_FILE
-    }
-  }
-
-  /**
-   * Writes the result (a partial one too, then exit code 9), then the side outputs (predictions
-   * CSV, reports), each failure named (exit 10), and prints the tables.
-   */
-  private async finish(
-    result: EvalResult,
-    outputs: EvalOutputs,
-    predictions: SamplePrediction[] | undefined,
-  ): Promise<EvalResult> {
-    if (!result.complete) {
-      const file = this.writePartial(result, outputs.output)
-      this.term.note(
-        `ferbench eval: interrupted after ${result.resume?.settled ?? 0} sample(s); partial result (complete:false) written to ${file}; ` +
-          `continue with: ferbench eval --resume ${file}`,
-      )
-      process.exitCode = EXIT_CODES.interrupted.code
-      await debugPauseAfterPartial()
-      return result
-    }
-    for (const w of result.warnings) if (w.startsWith(DEGENERATE_PREFIX)) this.term.warn(`ferbench eval: warning: ${w}`)
-    const writeStarted = performance.now()
-    let text: string | undefined
-    await writeOutputs([
-      outputs.output !== undefined && (() => writeFileAtomic(outputs.output!, `${JSON.stringify(result, null, 2)}\n`)),
-      outputs.predictions !== undefined && (() => writePredictionsCsv(outputs.predictions!, predictions ?? [])),
-      async () => {
-        text = await writeReports(
-          { kind: 'eval', result },
-          { format: outputs.format, files: outputs.report, json: this.term.json },
-        )
-      },
-    ])
-    const writeMs = performance.now() - writeStarted
-    if (text !== undefined) this.term.log(text)
-    // On stderr even with --json (stdout stays the document).
-    if (outputs.timings && result.timing.split)
-      process.stderr.write(`${stageTimingsText(result.timing.split, writeMs, performance.now())}\n`)
-    if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
-    return result
-  }
+    },
+  ])
+  const writeMs = performance.now() - writeStarted
+  if (text !== undefined) term.log(text)
+  // On stderr even with --json (stdout stays the document).
+  if (outputs.timings && result.timing.split)
+    process.stderr.write(`${stageTimingsText(result.timing.split, writeMs, performance.now())}\n`)
+  if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
+  return result
 }

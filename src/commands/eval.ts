@@ -10,9 +10,9 @@ import { adapterFlags, dataFlags, faceFlags, foldFlags, imageLimitFlags } from '
 import { concurrencyFlag, scoringFlags, strictFlag } from '../cli/flags/evaluation.js'
 import { formatFlag, outputFlag, reportFlag } from '../cli/flags/output.js'
 import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
-import { EvalSession } from '../cli/evalRun.js'
+import { runEval } from '../cli/evalRun.js'
+import { flagsGiven } from '../cli/flagsGiven.js'
 import { EVAL_FIXED_BY_RESUME } from '../engine/spec.js'
-import { allFoldSpecFromFlags, evalSpecFromFlags } from '../cli/evalSpecFlags.js'
 
 export default class Eval extends FerbenchCommand {
   static override summary =
@@ -89,41 +89,6 @@ export default class Eval extends FerbenchCommand {
 
   async run(): Promise<EvalResult | CvResult> {
     const { flags, raw } = await this.parse(Eval)
-    const term = this.terminal()
-    const session = new EvalSession(term, { batchTimeoutMs: flags['batch-timeout'] * 1000, workers: flags.workers })
-    const outputs = {
-      output: flags.output,
-      predictions: flags.predictions,
-      format: flags.format,
-      report: flags.report,
-      timings: flags.timings,
-    }
-    try {
-      if (flags.folds !== undefined && flags.fold === undefined && !flags.resume)
-        return await session.allFolds(allFoldSpecFromFlags(flags), outputs)
-      if (flags.resume) {
-        const given = raw.flatMap((r) =>
-          r.type === 'flag' && r.flag !== undefined && EVAL_FIXED_BY_RESUME.includes(r.flag) ? [r.flag] : [],
-        )
-        return await session.resume(flags.resume, given, flags.concurrency, outputs)
-      }
-      if (flags.model === undefined && flags.data === undefined && !term.json)
-        term.note(
-          'ferbench eval: no --model/--data given, running the bundled demo (oracle model on fixtures/fer2013/fer2013.csv)',
-        )
-      const embed = flags['embed-predictions'] === true // an absent boolean flag is undefined
-      const keep = {
-        predictions: embed || flags.predictions !== undefined,
-        predictionScores: flags.predictions !== undefined,
-        embedPredictions: embed,
-      }
-      const spec = evalSpecFromFlags('eval', flags, keep, {
-        foldModel: true,
-        announceShard: (line) => !term.json && term.note(line),
-      })
-      return await session.single(spec, outputs)
-    } finally {
-      session.dispose()
-    }
+    return runEval(this.terminal(), flags, flagsGiven(raw, EVAL_FIXED_BY_RESUME))
   }
 }

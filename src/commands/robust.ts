@@ -2,8 +2,8 @@ import { LIMITS } from '../base/limits.js'
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { evalSpecFromFlags } from '../cli/evalSpecFlags.js'
-import { checkOutputs } from '../cli/outputs.js'
-import { passProgress, progressOnStderr } from '../cli/progress.js'
+import { passProgress } from '../cli/progress.js'
+import { runCommand } from '../cli/runCommand.js'
 import { reportFormats } from '../report/render.js'
 import { writeReports } from '../report/writeReports.js'
 import { modelFlags } from '../cli/flags/model.js'
@@ -11,17 +11,21 @@ import { runnerFlags } from '../cli/flags/runner.js'
 import { adapterFlags, dataFlags, faceFlags, foldFlags, imageLimitFlags } from '../cli/flags/dataset.js'
 import { concurrencyFlag, scoringFlags, strictFlag } from '../cli/flags/evaluation.js'
 import { formatFlag, outputFlag, reportFlag } from '../cli/flags/output.js'
-import { writeFileAtomic } from '../base/atomicWrite.js'
 import { usageError } from '../base/errors.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
 import type { RobustResult } from '../results/robustDocument.js'
-import { CORRUPTIONS, ROBUST_SCHEMA, SEVERITIES, type Corruption } from '../results/robustDocument.js'
+import { CORRUPTIONS, SEVERITIES, type Corruption } from '../results/robustDocument.js'
 import { DEFAULT_ROBUST_SEED, robust, type RobustResumeFrom } from '../robust/robust.js'
-import { DEFAULT_ROBUST_PARTIAL_FILE, ROBUST_FIXED_BY_RESUME, robustResumeFromPartial } from '../robust/robustResume.js'
+import {
+  DEFAULT_ROBUST_PARTIAL_FILE,
+  ROBUST_FIXED_BY_RESUME,
+  ROBUST_RUN,
+  robustResumeFromPartial,
+} from '../robust/robustResume.js'
 import { readRobustDocument } from '../robust/mergeRobust.js'
 import { checkReferenceCovers, referenceErrors } from '../robust/imagenetC.js'
-import { debugPauseAfterPartial, watchInterrupts } from '../cli/interrupt.js'
-import { PartialResultError } from '../engine/partialResult.js'
+import { flagsGiven } from '../cli/flagsGiven.js'
+import { EvalSession, refuseFixedFlags } from '../engine/evalSession.js'
 import type { EvalSpec } from '../engine/spec.js'
 
 /** Comma-separated values of a list flag, each checked against the allowed ones. */
@@ -101,14 +105,11 @@ export default class Robust extends FerbenchCommand {
     let conditions: { corruptions: Corruption[]; severities: number[]; seed: number }
     let resumeFrom: RobustResumeFrom | undefined
     if (flags.resume) {
-      const given = raw.flatMap((r) =>
-        r.type === 'flag' && r.flag !== undefined && ROBUST_FIXED_BY_RESUME.includes(r.flag) ? [r.flag] : [],
+      refuseFixedFlags(
+        flags.resume,
+        flagsGiven(raw, ROBUST_FIXED_BY_RESUME),
+        '--concurrency, --batch-timeout, --workers and the output flags --output, --report, --format, --json',
       )
-      if (given.length > 0)
-        throw usageError(
-          `--resume ${flags.resume}: ${given.map((flag) => `--${flag}`).join(', ')} cannot be given with --resume; the partial result fixes them ` +
-            '(only --concurrency, --batch-timeout, --workers and the output flags --output, --report, --format, --json may be given)',
-        )
       const partial = robustResumeFromPartial(flags.resume, flags.concurrency)
       spec = partial.spec
       conditions = {
@@ -128,80 +129,54 @@ export default class Robust extends FerbenchCommand {
       }
     }
     const output = flags.output ?? flags.resume
-    checkOutputs(
-      [{ flag: '--output', file: output }, ...(flags.report ?? []).map((file) => ({ flag: '--report', file }))],
-      [
+    let reference: RobustResult | undefined
+    return runCommand(this.terminal(), {
+      outputs: [
+        { flag: '--output', file: output },
+        ...(flags.report ?? []).map((file) => ({ flag: '--report', file })),
+      ],
+      inputs: [
         { flag: '--model', file: spec.model },
         { flag: '--card', file: spec.card },
         { flag: '--data', file: spec.data },
         { flag: '--labels', file: spec.datasetOptions?.labels },
       ],
-    )
-    reportFormats('robust', flags.format, flags.report ?? []) // each --report file's format, checked before the run
-    const reference = flags.reference === undefined ? undefined : readRobustDocument(flags.reference)
-    if (reference && flags.reference) checkReferenceCovers(reference, flags.reference, conditions)
-    const progress = progressOnStderr(!this.jsonEnabled(), 'robust')
-    const interrupts = watchInterrupts()
-    try {
-      let result: RobustResult
-      try {
-        result = await robust(
-          spec,
-          { ...conditions, onProgress: passProgress(progress) },
-          {
-            signal: interrupts.signal,
-            resumeFrom,
-            batchTimeoutMs: flags['batch-timeout'] * 1000,
-            workers: flags.workers,
-          },
+      before: () => {
+        reportFormats('robust', flags.format, flags.report ?? []) // each --report file's format, checked before the run
+        reference = flags.reference === undefined ? undefined : readRobustDocument(flags.reference)
+        if (reference && flags.reference) checkReferenceCovers(reference, flags.reference, conditions)
+      },
+      progress: { label: 'robust' },
+      run: async ({ progress, stopProgress, signal }) => {
+        // SIGINT/SIGTERM watched from the run on: the first stops it (a partial result kept), a later one exits 9
+        const session = new EvalSession({
+          signal,
+          batchTimeoutMs: flags['batch-timeout'] * 1000,
+          workers: flags.workers,
+          note: (line) => this.terminal().note(line),
+        })
+        const { result } = await session.run(
+          ROBUST_RUN,
+          output,
+          (control) => robust(spec, { ...conditions, onProgress: passProgress(progress) }, { ...control, resumeFrom }),
+          stopProgress,
         )
-      } catch (error) {
-        if (error instanceof PartialResultError && isRobustPartial(error.partial)) {
-          const file = this.writePartial(error.partial, output)
-          this.terminal().note(
-            `ferbench robust: stopped by an error after ${error.partial.dataset.samples + error.partial.clean.failures} sample(s); partial result (complete:false) written to ${file}; ` +
-              `fix the input, then continue with: ferbench robust --resume ${file}`,
-          )
-        }
-        throw error
-      } finally {
-        progress.stop()
-      }
-      if (result.complete === false) {
-        const file = this.writePartial(result, output)
-        this.terminal().note(
-          `ferbench robust: interrupted after ${result.clean.samples + result.clean.failures} sample(s); partial result (complete:false) written to ${file}; ` +
-            `continue with: ferbench robust --resume ${file}`,
-        )
-        process.exitCode = EXIT_CODES.interrupted.code
-        await debugPauseAfterPartial()
-        return result
-      }
-      if (reference && flags.reference)
-        result = { ...result, referenceErrors: referenceErrors(result, reference, flags.reference) }
-      for (const why of result.referenceErrors?.undefinedBecause ?? []) this.warnToStderr(`warning: ${why}`)
-      if (output) writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)
-      const text = await writeReports(
-        { kind: 'robust', result },
-        { format: flags.format, files: flags.report, json: this.jsonEnabled() },
-      )
-      if (text !== undefined) this.log(text)
-      if (result.clean.failures > 0 || result.results.some((r) => r.failures > 0))
-        process.exitCode = EXIT_CODES.incomplete.code
-      return result
-    } finally {
-      interrupts.dispose()
-    }
+        return result.complete !== false && reference && flags.reference
+          ? { ...result, referenceErrors: referenceErrors(result, reference, flags.reference) }
+          : result
+      },
+      stopped: (result) => !ROBUST_RUN.complete(result),
+      warnings: (result) => (result.referenceErrors?.undefinedBecause ?? []).map((why) => `warning: ${why}`),
+      output,
+      reports: (result) =>
+        writeReports(
+          { kind: 'robust', result },
+          { format: flags.format, files: flags.report, json: this.jsonEnabled() },
+        ),
+      exitCode: (result) =>
+        result.clean.failures > 0 || result.results.some((r) => r.failures > 0)
+          ? EXIT_CODES.incomplete.code
+          : undefined,
+    })
   }
-
-  /** Writes a partial result to `output` (else ./ferbench-robust.partial.json); returns the file written. */
-  private writePartial(result: RobustResult, output: string | undefined): string {
-    const file = output ?? DEFAULT_ROBUST_PARTIAL_FILE
-    writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`)
-    return file
-  }
-}
-
-function isRobustPartial(partial: unknown): partial is RobustResult {
-  return typeof partial === 'object' && partial !== null && 'schema' in partial && partial.schema === ROBUST_SCHEMA
 }

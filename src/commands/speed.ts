@@ -1,14 +1,13 @@
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
-import { writeFileAtomic } from '../base/atomicWrite.js'
-import { checkOutputs } from '../cli/outputs.js'
+import { runCommand } from '../cli/runCommand.js'
 import { benchmark } from '../engine/speedBenchmark.js'
 import { DEFAULT_REPEATS, SPEED_DEFAULTS } from '../engine/speedSpec.js'
 import { speedSpecFromFlags } from '../cli/speedSpecFlags.js'
 import type { SpeedResult } from '../results/speedDocument.js'
 import { renderSpeedTables } from '../report/speedTable.js'
 import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
-import { cellProgress, progressOnStderr } from '../cli/progress.js'
+import { cellProgress } from '../cli/progress.js'
 import { cardFlag, modelFlag, presetFlag } from '../cli/flags/model.js'
 import { deviceFlag, runnerFlag } from '../cli/flags/runner.js'
 import { dataFlag, datasetFlag, splitFlag } from '../cli/flags/dataset.js'
@@ -84,32 +83,27 @@ export default class Speed extends FerbenchCommand {
   async run(): Promise<SpeedResult> {
     const { flags } = await this.parse(Speed)
     const spec = speedSpecFromFlags(flags)
-    checkOutputs(
-      [{ flag: '--output', file: flags.output }],
-      [
+    return runCommand(this.terminal(), {
+      outputs: [{ flag: '--output', file: flags.output }],
+      inputs: [
         { flag: '--model', file: flags.model },
         { flag: '--card', file: flags.card },
         { flag: '--reference', file: flags.reference },
         { flag: '--reference-card', file: flags['reference-card'] },
         { flag: '--data', file: flags.data },
       ],
-    )
-    // one timed cell per batch × threads (and as many end-to-end runs with --e2e): done/total and ETA
-    const progress = progressOnStderr(!this.jsonEnabled(), 'ferbench speed', 'cells')
-    let result: SpeedResult
-    try {
-      result = await benchmark(spec, {
-        onProgress: progress.active
-          ? cellProgress(progress, spec.batches.length * spec.threads.length * (spec.e2e ? 2 : 1))
-          : undefined,
-      })
-    } finally {
-      progress.stop()
-    }
-    for (const w of result.warnings)
-      if (w.startsWith(DEGENERATE_PREFIX)) this.warnToStderr(`ferbench speed: warning: ${w}`)
-    if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
-    if (!this.jsonEnabled()) this.log(renderSpeedTables(result))
-    return result
+      // one timed cell per batch × threads (and as many end-to-end runs with --e2e): done/total and ETA
+      progress: { label: 'ferbench speed', unit: 'cells' },
+      run: ({ progress }) =>
+        benchmark(spec, {
+          onProgress: progress.active
+            ? cellProgress(progress, spec.batches.length * spec.threads.length * (spec.e2e ? 2 : 1))
+            : undefined,
+        }),
+      warnings: (result) =>
+        result.warnings.filter((w) => w.startsWith(DEGENERATE_PREFIX)).map((w) => `ferbench speed: warning: ${w}`),
+      output: flags.output,
+      view: renderSpeedTables,
+    })
   }
 }

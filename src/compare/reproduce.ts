@@ -3,8 +3,7 @@ import { FerbenchError, usageError } from '../base/errors.js'
 import { evaluate } from '../engine/evaluate.js'
 import type { EvalResult } from '../results/evalDocument.js'
 import { evalSpec } from '../engine/spec.js'
-import { requireModelFile } from '../base/inputFile.js'
-import { modelIdentity } from '../base/modelFiles.js'
+import { modelFile } from '../model/openModel.js'
 import { machineInfo, type MachineInfo } from '../base/provenance.js'
 import { datasetNames } from '../datasets/registry.js'
 import type { Device } from '../runners/types.js'
@@ -92,8 +91,8 @@ function publishedTolerance(value: number): number {
 
 async function reproduceSize(claim: Claim, options: ReproduceOptions): Promise<ReproduceResult> {
   const model = requireFile('--model', options.model, claim, options.modelHint)
-  requireModelFile(model)
-  const { sha256, bytes } = await modelIdentity(model) // every file of the model (tfjs shards, ONNX external data)
+  // the file checked (src/model/openModel.ts), then every file of the model hashed (tfjs shards, ONNX external data)
+  const { sha256, bytes } = await modelFile(model).identity()
   const mb = bytes / 1e6
   const run = { model: { path: model, sha256, bytes }, machine: machineInfo() }
   const ok = claim.comparator === '<' ? mb < claim.value : Math.abs(mb - claim.value) <= publishedTolerance(claim.value)

@@ -5,13 +5,10 @@ import type { DatasetOptions } from '../datasets/types.js'
 import { DecodeTally } from '../datasets/decodeTally.js'
 import type { RawImage } from '../base/image.js'
 import { EMOTIONS, type Emotion } from '../base/emotions.js'
-import type { CardFile } from '../card/schema.js'
-import { loadCard } from '../card/load.js'
-import { createRunner } from '../runners/registry.js'
 import type { Device } from '../runners/types.js'
+import { openModel } from '../model/openModel.js'
 import { cardError, dataError, modelError } from '../base/errors.js'
 import { machineInfo, toolVersion } from '../base/provenance.js'
-import { modelIdentity } from '../base/modelFiles.js'
 import {
   candidateName,
   inputChoices,
@@ -77,10 +74,6 @@ function commonSize(images: readonly RawImage[]): { width: number; height: numbe
   return { width, height }
 }
 
-function declaredCard(options: DoctorOptions): { card: CardFile; source: string } | undefined {
-  return loadCard(options.model, { card: options.card, preset: options.preset }, () => undefined)
-}
-
 /** One sampling round: what was sampled and whether its ties still blocked the card. */
 interface Round {
   samples: number
@@ -105,11 +98,23 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
     data: options.data,
     split: options.split,
   })
-  const declared = declaredCard(options)
-  const runner = await createRunner(options.model, {
-    device: options.device ?? 'cpu',
-    ...(options.threads !== undefined ? { threads: options.threads } : {}),
-    ...(options.runner ? { runner: options.runner } : {}),
+  // the card to check, if any (no card is the normal case: the doctor finds one), then the runner;
+  // the file is checked by the runner (src/model/openModel.ts)
+  const {
+    file: model,
+    card: declared,
+    runner,
+  } = await openModel({
+    model: options.model,
+    card: options.card,
+    preset: options.preset,
+    check: 'by the runner',
+    withoutCard: { kind: 'none' },
+    runner: {
+      device: options.device ?? 'cpu',
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      ...(options.runner ? { runner: options.runner } : {}),
+    },
   })
   try {
     warnings.push(...runner.info.notes)
@@ -280,7 +285,7 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
           `[${top.bestAssignment.accuracyCI95.map((x) => percentFigure(x, 1)).join(', ')}]. Check that the images are face crops like the model's training data and that the file is the trained model`,
       )
     }
-    const identity = await modelIdentity(options.model)
+    const identity = await model.identity()
     return {
       schema: DOCTOR_SCHEMA,
       createdAt: new Date().toISOString(),

@@ -9,23 +9,19 @@ import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
 import { TEMPERATURE_RANGE } from '../metrics/temperature.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
-import { loadCard, noCardError } from '../card/load.js'
-import { cardDefaultsNote, resolveCard } from '../card/resolve.js'
+import { cardDefaultsNote } from '../card/resolve.js'
+import { openModel } from '../model/openModel.js'
 import { withTta } from '../card/tta.js'
 import { viewCount } from '../card/tensor.js'
 import { encodePredictions } from '../results/predictions.js'
 import type { EvalResult, StageSplit } from '../results/evalDocument.js'
 import { EVAL_SCHEMA } from '../results/evalSchemaId.js'
-import { createRunner } from '../runners/registry.js'
-import type { Runner } from '../runners/types.js'
 import { FerbenchError, modelError, usageError } from '../base/errors.js'
 import { PROTO_KEY } from '../base/textKeys.js'
 import { runEvalLoop, type LoopInput } from './evalLoop.js'
 import { fitTemperatureOnSplit } from './temperatureFit.js'
 import { checkBatchTensor } from '../base/limits.js'
-import { requireModelFile } from '../base/inputFile.js'
 import { EvalState, type StagesMs } from './evalState.js'
-import { modelIdentity } from '../base/modelFiles.js'
 import { machineInfo, packageVersions, toolVersion } from '../base/provenance.js'
 import { PartialResultError } from './partialResult.js'
 import { restoreState } from './resume.js'
@@ -61,27 +57,22 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
   // --faces detect: every image replaced by its detected face (src/faces/), recorded as dataset.faces
   const faces = await openFaces(opened.adapter, { ...spec.datasetOptions, data: spec.data })
   const adapter = faces?.adapter ?? opened.adapter
-  requireModelFile(spec.model) // before the card: a folder, FIFO or device named as a model is a model error (exit 4)
-  const found = loadCard(spec.model, { card: spec.card, preset: spec.preset }, () => undefined)
-  if (!found) {
-    // Loaded only here: it reads the model with the ONNX protobuf decoder or tfjs, which a run with a card never needs.
-    const { modelInputOf } = await import('../model/modelInput.js')
-    throw noCardError(spec.model, await modelInputOf(spec.model), {
-      dataset: spec.dataset,
-      data: spec.data,
-      split: spec.split,
-    })
-  }
-  const cardSource = found
-  const runner: Runner = await createRunner(spec.model, {
-    device: spec.device,
-    threads: spec.threads,
-    runner: spec.runner,
-    // ONNX on the CPU runs in a child process, so reading and preprocessing overlap inference, and a
-    // batch stuck in native code can be stopped (--batch-timeout, a signal).
-    offThread: spec.device === 'cpu',
-    ...(run.batchTimeoutMs !== undefined ? { batchTimeoutMs: run.batchTimeoutMs } : {}),
-    ...(run.workers !== undefined ? { workers: run.workers } : {}),
+  // file (a folder, FIFO or device named as a model is exit 4, before the card), card, runner: src/model/openModel.ts
+  const { file: model, runner } = await openModel({
+    model: spec.model,
+    card: spec.card,
+    preset: spec.preset,
+    withoutCard: { kind: 'error', data: { dataset: spec.dataset, data: spec.data, split: spec.split } },
+    runner: {
+      device: spec.device,
+      threads: spec.threads,
+      runner: spec.runner,
+      // ONNX on the CPU runs in a child process, so reading and preprocessing overlap inference, and a
+      // batch stuck in native code can be stopped (--batch-timeout, a signal).
+      offThread: spec.device === 'cpu',
+      ...(run.batchTimeoutMs !== undefined ? { batchTimeoutMs: run.batchTimeoutMs } : {}),
+      ...(run.workers !== undefined ? { workers: run.workers } : {}),
+    },
   })
   try {
     warnings.push(...runner.info.notes)
@@ -89,7 +80,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
       warnings.push(
         `--workers ${run.workers}: only the tfjs runner uses worker threads; ${runner.info.backend} ran one session (--threads sets its threads)`,
       )
-    const cardAsGiven = withModelPath(spec.model, () => resolveCard(cardSource.card, runner.input, cardSource.source))
+    const cardAsGiven = model.resolveCard(runner.input, { namingModel: true })
     const card = withTta(cardAsGiven, spec.tta)
     if (card !== cardAsGiven) warnings.push(`--tta ${card.tta} overrides the card's tta '${cardAsGiven.tta}'`)
     const defaultsNote = cardDefaultsNote(cardAsGiven)
@@ -99,7 +90,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     const outClasses = outShape[outShape.length - 1]
     if (typeof outClasses === 'number' && outClasses !== classes) {
       throw modelError(
-        `${spec.model}: output '${runner.outputs[0]!.name}' has ${outClasses} scores per sample but the card (${cardSource.source}) lists ${classes} labels`,
+        `${spec.model}: output '${runner.outputs[0]!.name}' has ${outClasses} scores per sample but the card (${cardAsGiven.origin.source}) lists ${classes} labels`,
       )
     }
     const mapping = mapLabels(card.labels, adapter.labels, spec.extraClasses)
@@ -151,7 +142,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
       sliceBy.length > 0
         ? { attributes: sliceBy, minSamples: spec.sliceMinSamples ?? DEFAULT_SLICE_MIN_SAMPLES }
         : undefined
-    const identity = await modelIdentity(spec.model)
+    const identity = await model.identity()
     const state = run.resumeFrom
       ? restoreState(
           run.resumeFrom,
@@ -369,18 +360,6 @@ function stageSplit(state: EvalState, before: StagesMs, startupMs: number, adapt
     preprocessMs: state.stagesMs.preprocess - before.preprocess,
     inferMs: state.stagesMs.infer - before.infer,
     metricsMs: state.stagesMs.metrics - before.metrics,
-  }
-}
-
-/** Runs `fn`; a model-shape error that does not name the model file gets its path in front. */
-function withModelPath<T>(model: string, fn: () => T): T {
-  try {
-    return fn()
-  } catch (error) {
-    if (error instanceof FerbenchError && error.kind === 'model' && !error.message.includes(model)) {
-      throw new FerbenchError(error.kind, `${model}: ${error.message}`, { cause: error })
-    }
-    throw error
   }
 }
 

@@ -6,18 +6,15 @@ import { evalSpec } from './spec.js'
 import { DEFAULT_REPEATS, type SpeedSpec } from './speedSpec.js'
 import { messageOf, usageError } from '../base/errors.js'
 import { checkBatchTensor } from '../base/limits.js'
-import { requireModelFile } from '../base/inputFile.js'
-import { modelIdentity } from '../base/modelFiles.js'
 import { machineInfo, packageVersions, toolVersion } from '../base/provenance.js'
 import { EMOTIONS } from '../base/emotions.js'
 import { ratioCI95, ratioEstimate } from '../metrics/ratioInterval.js'
 import { percentile, summarizeLatencies } from '../metrics/timing.js'
-import type { CardFile, ModelCard } from '../card/schema.js'
-import { loadCard } from '../card/load.js'
+import type { ModelCard } from '../card/schema.js'
+import { modelFile, type CreateRunner, type ModelFile, type WithoutCard } from '../model/openModel.js'
 import { inspectModel } from '../model/inspect.js'
 import { onnxModelStats } from '../model/onnxStats.js'
 import { seededRandom } from '../base/prng.js'
-import { resolveCard } from '../card/resolve.js'
 import { writeTensor } from '../card/tensor.js'
 import {
   SPEED_SCHEMA,
@@ -28,12 +25,11 @@ import {
   type SpeedCell,
   type SpeedResult,
 } from '../results/speedDocument.js'
-import { createRunner as createRegisteredRunner } from '../runners/registry.js'
-import type { Runner, RunnerOptions } from '../runners/types.js'
+import type { Runner } from '../runners/types.js'
 import { checkSyntheticOutputs } from '../metrics/degenerate.js'
 import { textRecord } from '../base/textKeys.js'
 
-export type CreateRunner = (modelPath: string, options: RunnerOptions & { runner?: string }) => Promise<Runner>
+export type { CreateRunner } from '../model/openModel.js'
 
 /** What a speed run adds to its spec: progress messages, and the runner factory (tests inject a slowed or fake runner). */
 export interface SpeedHooks {
@@ -51,25 +47,20 @@ const msSince = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1
  * The card the synthetic input is shaped by: --card / --preset / sidecar as in eval. Without any
  * card, speed can still run: the input is read from the model's input shape, with a warning.
  */
-function cardSourceFor(
-  model: string,
-  card: string | undefined,
-  preset: string | undefined,
-  warnings: string[],
-): { card: CardFile; source: string } {
-  return loadCard(model, { card, preset }, (): { card: CardFile; source: string } => {
-    warnings.push(
-      `${model}: no model card; synthetic input shaped from the model's input shape, pixel scale raw 0–255 (speed does not depend on the labels)`,
-    )
-    return {
+function standInCard(model: string): WithoutCard {
+  return {
+    kind: 'stand-in',
+    note: `${model}: no model card; synthetic input shaped from the model's input shape, pixel scale raw 0–255 (speed does not depend on the labels)`,
+    card: {
       card: { input: {}, scale: 'raw255', resize: 'bilinear', tta: 'none', labels: [...EMOTIONS], output: 'logits' },
       source: 'none (input shape from the model)',
-    }
-  })
+    },
+  }
 }
 
-async function modelSize(model: string, warnings: string[]): Promise<ModelSize> {
-  const identity = await modelIdentity(model)
+async function modelSize(file: ModelFile, warnings: string[]): Promise<ModelSize> {
+  const model = file.path
+  const identity = await file.identity()
   const base = { path: path.resolve(model), sha256: identity.sha256, bytes: identity.bytes }
   if (!/\.onnx$/i.test(model)) {
     // tfjs and other formats: what `ferbench models inspect` reads (bytes incl. weight shards, params, MACs)
@@ -243,18 +234,21 @@ interface Opened {
 }
 
 async function open(
-  create: CreateRunner,
-  model: string,
-  cardSource: { card: CardFile; source: string },
+  create: CreateRunner | undefined,
+  file: ModelFile,
   spec: SpeedSpec,
   threads: number | null,
   batches: readonly number[],
 ): Promise<Opened> {
+  const model = file.path
   const t0 = process.hrtime.bigint()
-  const runner = await create(model, { device: spec.device, threads: threads ?? undefined, runner: spec.runner })
+  const runner = await file.createRunner(
+    { device: spec.device, threads: threads ?? undefined, runner: spec.runner },
+    create,
+  )
   const sessionCreateMs = msSince(t0)
   try {
-    const card = resolveCard(cardSource.card, runner.input, cardSource.source)
+    const card = file.resolveCard(runner.input)
     for (const batch of card.fixedBatch !== undefined ? [card.fixedBatch] : batches)
       checkBatchTensor(batch, card.input, 'usage', `--batch ${batch} for ${model}`)
     const firstBatch = card.fixedBatch ?? batches[0]!
@@ -282,17 +276,21 @@ async function open(
  */
 export async function benchmark(spec: SpeedSpec, hooks: SpeedHooks = {}): Promise<SpeedResult> {
   const loadBefore = os.loadavg()
-  const create = hooks.createRunner ?? createRegisteredRunner
+  const create = hooks.createRunner
   const warnings: string[] = []
   const settings = { warmup: spec.warmup, minIterations: spec.minIterations, minDurationS: spec.minDurationS }
-  for (const file of [spec.model, ...(spec.reference ? [spec.reference] : [])]) requireModelFile(file)
+  // both files checked before either card (src/model/openModel.ts: file, card, runner, resolve, identity)
+  const modelToTime = modelFile(spec.model)
+  const referenceToTime = spec.reference ? modelFile(spec.reference) : undefined
   const repeats = spec.repeats ?? DEFAULT_REPEATS
-  const cardSource = cardSourceFor(spec.model, spec.card, spec.preset, warnings)
-  const refCardSource = spec.reference
-    ? cardSourceFor(spec.reference, spec.referenceCard, undefined, warnings)
-    : undefined
-  const model = await modelSize(spec.model, warnings)
-  const reference = spec.reference ? await modelSize(spec.reference, warnings) : undefined
+  await modelToTime.chooseCard({ card: spec.card, preset: spec.preset }, standInCard(modelToTime.path))
+  warnings.push(...modelToTime.notes)
+  if (referenceToTime) {
+    await referenceToTime.chooseCard({ card: spec.referenceCard }, standInCard(referenceToTime.path))
+    warnings.push(...referenceToTime.notes)
+  }
+  const model = await modelSize(modelToTime, warnings)
+  const reference = referenceToTime ? await modelSize(referenceToTime, warnings) : undefined
 
   const sessions: SessionTiming[] = []
   const refSessions: SessionTiming[] = []
@@ -306,7 +304,7 @@ export async function benchmark(spec: SpeedSpec, hooks: SpeedHooks = {}): Promis
   for (const threads of spec.threads) {
     const threadsLabel = threads === null ? 'engine default' : String(threads)
     hooks.onProgress?.(`threads ${threadsLabel}: creating session`)
-    const main = await open(create, spec.model, cardSource, spec, threads, spec.batches)
+    const main = await open(create, modelToTime, spec, threads, spec.batches)
     let ref: Opened | undefined
     try {
       if (!runnerInfo) {
@@ -322,8 +320,8 @@ export async function benchmark(spec: SpeedSpec, hooks: SpeedHooks = {}): Promis
         }
       }
       sessions.push(main.timing)
-      if (spec.reference && refCardSource) {
-        ref = await open(create, spec.reference, refCardSource, spec, threads, spec.batches)
+      if (referenceToTime) {
+        ref = await open(create, referenceToTime, spec, threads, spec.batches)
         refSessions.push(ref.timing)
         if (!refRunnerInfo) {
           warnings.push(...ref.outputWarnings)

@@ -1,14 +1,13 @@
 import path from 'node:path'
 import { FerbenchError, usageError } from '../base/errors.js'
-import { requireModelFile } from '../base/inputFile.js'
 import { loadTfjsModel } from '../runners/tfjs.js'
 import { chooseTfjsBackend } from '../runners/tfjsBackends.js'
 import type { ModelCard } from '../card/schema.js'
-import { loadCard, noCardError, type CardChoice } from '../card/load.js'
+import type { CardChoice } from '../card/load.js'
+import { modelFile, type ModelFile } from './openModel.js'
 import { presetsFittingInput } from '../card/presets.js'
 import { cardSkeleton, type CardSkeleton } from '../card/skeleton.js'
 import { onnxModelStats } from './onnxStats.js'
-import { resolveCard } from '../card/resolve.js'
 import { isTfjsModelPath, readTfjsModelJson, tfjsModelBytes } from '../runners/tfjsModelFile.js'
 import { tfjsModelStats } from './tfjsStats.js'
 
@@ -48,19 +47,17 @@ export interface InspectResult {
   warnings: string[]
 }
 
-function applicableCard(
-  modelPath: string,
+async function applicableCard(
+  file: ModelFile,
   choice: CardChoice,
   input: TensorDescription | undefined,
-): Pick<InspectResult, 'card' | 'cardKind' | 'cardNote'> {
+): Promise<Pick<InspectResult, 'card' | 'cardKind' | 'cardNote'>> {
   const kind: InspectResult['cardKind'] = choice.card ? 'given' : choice.preset ? 'preset' : 'sidecar'
   try {
-    const source = loadCard(modelPath, choice, () => {
-      throw noCardError(modelPath, input)
-    })
+    await file.chooseCard(choice, { kind: 'error', modelInput: async () => input })
     if (!input)
       return { card: null, cardKind: kind, cardNote: 'the model has no tensor input to resolve the card against' }
-    return { card: resolveCard(source.card, input, source.source), cardKind: kind }
+    return { card: file.resolveCard(input), cardKind: kind }
   } catch (error) {
     // No card is a normal answer for inspect; a card given explicitly that does not fit is an error.
     if (error instanceof FerbenchError && kind === 'sidecar')
@@ -84,7 +81,7 @@ export async function inspectModel(
 }
 
 async function inspectModelFile(modelPath: string, choice: CardChoice): Promise<InspectResult> {
-  requireModelFile(modelPath)
+  const toInspect = modelFile(modelPath)
   const resolved = path.resolve(modelPath)
   if (/\.onnx$/i.test(modelPath)) {
     const stats = onnxModelStats(modelPath)
@@ -102,7 +99,7 @@ async function inspectModelFile(modelPath: string, choice: CardChoice): Promise<
       macs: stats.macs,
       macsComplete: stats.macsComplete,
       macsByOp: stats.macsByOp,
-      ...applicableCard(modelPath, choice, inputs[0]),
+      ...(await applicableCard(toInspect, choice, inputs[0])),
       fittingPresets: inputs[0] ? presetsFittingInput(inputs[0]) : [],
       warnings: stats.warnings,
     }
@@ -115,7 +112,7 @@ async function inspectModelFile(modelPath: string, choice: CardChoice): Promise<
   const inputs = model.inputs
   const outputs = model.outputs
   model.dispose()
-  const cardPart = applicableCard(modelPath, choice, inputs[0])
+  const cardPart = await applicableCard(toInspect, choice, inputs[0])
   const card = cardPart.card
   const fromCard = card
     ? card.input.layout === 'NHWC'

@@ -45,7 +45,11 @@ export type SubjectOf<K extends SubjectKind> = Extract<RenderSubject, { kind: K 
 export const REPORT_KINDS = ['eval', 'cv', 'compare', 'gate', 'robust'] as const
 export type ReportSubject = Extract<RenderSubject, { kind: (typeof REPORT_KINDS)[number] }>
 
-/** How a format escapes text that came from outside (src/report/escape.ts), or `binary` for an image. */
+/**
+ * How a format escapes text that came from outside (src/report/escape.ts): `markdown` escapeMarkdownText,
+ * `xml` escapeXml (HTML, SVG, JUnit), `csv` csvTextCell, `json` JSON.stringify, `terminal` terminalText where
+ * the table is printed (src/cli/baseCommand.ts); `binary` for an image.
+ */
 export type Escaping = 'terminal' | 'markdown' | 'xml' | 'csv' | 'json' | 'binary'
 
 /** One format's view of one kind of subject: text, or bytes for an image. */

@@ -1,8 +1,10 @@
 import { dataError } from '../base/errors.js'
 import { evalDocumentFrom } from '../results/readDocument.js'
-import { robustConditionsSchema, type RobustResult } from '../results/robustDocument.js'
+import { ROBUST_SCHEMA, robustConditionsSchema, type RobustResult } from '../results/robustDocument.js'
 import { flagsMarked, markedFields } from '../results/resumeMarks.js'
 import { checkPartialResult } from '../engine/documentChecks.js'
+import type { Resumable } from '../engine/evalSession.js'
+import { PartialResultError } from '../engine/partialResult.js'
 import { EVAL_FIXED_BY_RESUME, specFromStored, type EvalSpec } from '../engine/spec.js'
 import { readRobustDocument } from './mergeRobust.js'
 import type { RobustResumeFrom } from './robust.js'
@@ -11,6 +13,22 @@ import type { RobustResumeFrom } from './robust.js'
 export const DEFAULT_ROBUST_PARTIAL_FILE = 'ferbench-robust.partial.json'
 
 const EXPECTED = 'a partial result written by an interrupted `ferbench robust`'
+
+function isRobustPartial(partial: unknown): partial is RobustResult {
+  return typeof partial === 'object' && partial !== null && 'schema' in partial && partial.schema === ROBUST_SCHEMA
+}
+
+/** A robust run as the engine's session (src/engine/evalSession.ts) stops, keeps and resumes it; a partial result --output cannot take is an error. */
+export const ROBUST_RUN: Resumable<RobustResult> = {
+  command: 'robust',
+  partialFile: DEFAULT_ROBUST_PARTIAL_FILE,
+  fallBack: false,
+  complete: (result) => result.complete !== false,
+  partialOf: (error) =>
+    error instanceof PartialResultError && isRobustPartial(error.partial) ? error.partial : undefined,
+  settled: (partial, stoppedBy) =>
+    `${(stoppedBy === 'error' ? partial.dataset.samples : partial.clean.samples) + partial.clean.failures} sample(s)`,
+}
 
 /** The robust flags that fix what is evaluated: eval's (EVAL_FIXED_BY_RESUME) and those of the conditions, from their marks. */
 export const ROBUST_FIXED_BY_RESUME: readonly string[] = [

@@ -13,9 +13,8 @@ import { outputFlag } from '../../cli/flags/output.js'
 import { LIMITS } from '../../base/limits.js'
 import { DECODE_SLOTS } from '../../datasets/decodeLimits.js'
 import { evalDatasetOptions } from '../../cli/flags/dataset.js'
-import { checkOutputs } from '../../cli/outputs.js'
-import { countInBackground, progressOnStderr } from '../../cli/progress.js'
-import { writeFileAtomic } from '../../base/atomicWrite.js'
+import { runCommand } from '../../cli/runCommand.js'
+import { countInBackground } from '../../cli/progress.js'
 import { auditDataset } from '../../audit/auditDataset.js'
 import type { AuditResult } from '../../results/auditDocument.js'
 import { usageError } from '../../base/errors.js'
@@ -81,44 +80,43 @@ export default class DatasetsAudit extends FerbenchCommand {
       throw usageError(
         `--min-similarity ${flags['min-similarity']}: expected a correlation between -1 and 1, e.g. ${NEAR_MIN_SIMILARITY}`,
       )
-    checkOutputs(
-      [{ flag: '--output', file: flags.output }],
-      [
+    return runCommand(this.terminal(), {
+      outputs: [{ flag: '--output', file: flags.output }],
+      inputs: [
         { flag: '--data', file: flags.data },
         { flag: '--labels', file: flags.labels },
       ],
-    )
-    const progress = progressOnStderr(!this.jsonEnabled(), 'auditing', 'images')
-    const datasetOptions = {
-      data: flags.data,
-      ...(flags.split ? { split: flags.split } : {}),
-      ...evalDatasetOptions(flags),
-    }
-    const counting = progress.active
-      ? countInBackground(progress, {
-          dataset: flags.dataset,
-          datasetOptions,
-          ...(flags.split ? {} : { splits: 'all' as const }),
-        })
-      : undefined
-    let result: AuditResult
-    try {
-      result = await auditDataset({
-        dataset: flags.dataset,
-        ...datasetOptions,
-        concurrency: flags.concurrency,
-        maxDistance: flags['max-distance'],
-        minSimilarity,
-        onProgress: (done) => progress.update(done),
-        ...(flags.folds !== undefined ? { folds: flags.folds } : {}),
-      })
-    } finally {
-      counting?.abort()
-      progress.stop()
-    }
-    if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
-    if (!this.jsonEnabled()) this.log(renderAudit(result, flags.top, flags.output))
-    if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
-    return result
+      progress: { label: 'auditing', unit: 'images' },
+      run: async ({ progress }) => {
+        const datasetOptions = {
+          data: flags.data,
+          ...(flags.split ? { split: flags.split } : {}),
+          ...evalDatasetOptions(flags),
+        }
+        const counting = progress.active
+          ? countInBackground(progress, {
+              dataset: flags.dataset,
+              datasetOptions,
+              ...(flags.split ? {} : { splits: 'all' as const }),
+            })
+          : undefined
+        try {
+          return await auditDataset({
+            dataset: flags.dataset,
+            ...datasetOptions,
+            concurrency: flags.concurrency,
+            maxDistance: flags['max-distance'],
+            minSimilarity,
+            onProgress: (done) => progress.update(done),
+            ...(flags.folds !== undefined ? { folds: flags.folds } : {}),
+          })
+        } finally {
+          counting?.abort()
+        }
+      },
+      output: flags.output,
+      view: (result) => renderAudit(result, flags.top, flags.output),
+      exitCode: (result) => (result.failures.length > 0 ? EXIT_CODES.incomplete.code : undefined),
+    })
   }
 }
