@@ -149,6 +149,35 @@ function eightSettled(stderr) {
 
 const SLOW = { FERBENCH_DEBUG_SAMPLE_DELAY_MS: '40' }
 
+/** Bad models and cards, for the open-a-model errors of every command that opens one. */
+function badModels(dir) {
+  const card = JSON.parse(readFileSync(path.join(dir, 'fixtures', 'models', 'oracle.onnx.ferbench.json'), 'utf8'))
+  writeFileSync(path.join(dir, 'garbage.onnx'), 'not an onnx model\n')
+  writeFileSync(path.join(dir, 'garbage.onnx.ferbench.json'), JSON.stringify(card))
+  copyFileSync(path.join(dir, 'fixtures', 'models', 'oracle.onnx'), path.join(dir, 'bare.onnx'))
+  const { scale: _scale, ...noScale } = card
+  writeFileSync(path.join(dir, 'no-scale.json'), JSON.stringify(noScale))
+}
+
+/** One command's open-a-model failures: missing, unreadable, no card, invalid card, unavailable runner and device, missing model and data together. */
+function openModelErrors(prefix, dataArgs, { runnerFlags = true } = {}) {
+  return [
+    cmd(...prefix, '--model', 'missing.onnx', ...dataArgs),
+    cmd(...prefix, '--model', 'garbage.onnx', ...dataArgs),
+    cmd(...prefix, '--model', 'bare.onnx', ...dataArgs),
+    cmd(...prefix, '--model', ORACLE, '--card', 'no-scale.json', ...dataArgs),
+    cmd(...prefix, '--model', ORACLE, '--card', 'missing.card.json', ...dataArgs),
+    cmd(...prefix, '--model', ORACLE, '--preset', 'no-such-preset', ...dataArgs),
+    ...(runnerFlags
+      ? [
+          cmd(...prefix, '--model', ORACLE, '--runner', 'tfjs', ...dataArgs),
+          cmd(...prefix, '--model', ORACLE, '--device', 'gpu', ...dataArgs),
+        ]
+      : []),
+    cmd(...prefix, '--model', 'missing.onnx', ...dataArgs.map((a) => (a === FER ? 'missing.csv' : a))),
+  ]
+}
+
 export const CASES = [
   // ---- eval, one per dataset adapter and layout ----
   {
@@ -1197,6 +1226,41 @@ export const CASES = [
     steps: [
       cmd('models', 'pull', 'emotion-ferplus-8', '--cache-dir', 'models-cache', '--from', ORACLE),
       cmd('autocomplete', 'bash'),
+    ],
+  },
+  // ---- opening a model: the same checks, in the same order, in every command that opens one ----
+  {
+    name: 'open-model-errors',
+    about:
+      'missing / unreadable / card-less / bad-card models, unavailable runner and device, in eval, robust, speed, doctor, inspect and reproduce',
+    // speed runs the model that needs no card: its table carries timings
+    volatile: { timing: true },
+    setup: ({ dir }) => badModels(dir),
+    steps: [
+      ...openModelErrors(['eval'], ['--data', FER]),
+      ...openModelErrors(['robust'], ['--data', FER, '--corruptions', 'jpeg', '--severities', '1']),
+      ...openModelErrors(['speed'], ['--duration', '0.05', '--warmup', '1', '--iterations', '2']),
+      ...openModelErrors(['models', 'doctor'], ['--dataset', 'fer2013', '--data', FER]),
+      ...openModelErrors(['models', 'inspect'], [], { runnerFlags: false }),
+      ...openModelErrors(['reproduce', 'fixture-oracle-fer2013-privatetest'], ['--data', FER]),
+    ],
+  },
+  {
+    name: 'formats-stdout',
+    about: '--format to stdout for each command that has it, including the refused ones',
+    steps: [
+      ...twoResults,
+      cmd('eval', ...FER_ARGS, '--format', 'junit'),
+      cmd('eval', ...FER_ARGS, '--format', 'table', '--report', 'r.html', '--report', 'r.json'),
+      cmd('eval', ...FER_ARGS, '--json', '--format', 'markdown'),
+      cmd('robust', ...FER_ARGS, '--corruptions', 'jpeg', '--severities', '1', '--format', 'markdown'),
+      cmd('robust', ...FER_ARGS, '--corruptions', 'jpeg', '--severities', '1', '--format', 'junit'),
+      cmd('gate', '--baseline', 'base.json', '--current', 'cur.json', '--format', 'junit'),
+      cmd('gate', '--baseline', 'base.json', '--current', 'cur.json', '--format', 'html'),
+      cmd('compare', 'base.json', 'cur.json', '--format', 'json'),
+      cmd('compare', 'base.json', 'cur.json', '--format', 'html'),
+      cmd('report', 'base.json', '--format', 'table', '--output', 'report.png'),
+      cmd('export', '--format', 'csv', 'base.json', '--output', 'export.txt'),
     ],
   },
 ]
