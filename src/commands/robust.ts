@@ -2,8 +2,8 @@ import { LIMITS } from '../base/limits.js'
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { evalSpecFromFlags } from '../cli/evalSpecFlags.js'
-import { checkOutputs } from '../cli/outputs.js'
-import { passProgress, progressOnStderr } from '../cli/progress.js'
+import { runCommand } from '../cli/runCommand.js'
+import { passProgress } from '../cli/progress.js'
 import { reportFormats } from '../report/render.js'
 import { writeReports } from '../report/writeReports.js'
 import { modelFlags } from '../cli/flags/model.js'
@@ -11,7 +11,6 @@ import { runnerFlags } from '../cli/flags/runner.js'
 import { adapterFlags, dataFlags, faceFlags, foldFlags, imageLimitFlags } from '../cli/flags/dataset.js'
 import { concurrencyFlag, scoringFlags, strictFlag } from '../cli/flags/evaluation.js'
 import { formatFlag, outputFlag, reportFlag } from '../cli/flags/output.js'
-import { writeFileAtomic } from '../base/atomicWrite.js'
 import { usageError } from '../base/errors.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
 import type { RobustResult } from '../results/robustDocument.js'
@@ -25,7 +24,6 @@ import {
 } from '../robust/robustResume.js'
 import { readRobustDocument } from '../robust/mergeRobust.js'
 import { checkReferenceCovers, referenceErrors } from '../robust/imagenetC.js'
-import { debugPauseAfterPartial, watchInterruptsFromFirstRun } from '../cli/interrupt.js'
 import { flagsGiven } from '../cli/flagsGiven.js'
 import { EvalSession, refuseFixedFlags } from '../engine/evalSession.js'
 import type { EvalSpec } from '../engine/spec.js'
@@ -131,54 +129,52 @@ export default class Robust extends FerbenchCommand {
       }
     }
     const output = flags.output ?? flags.resume
-    checkOutputs(
-      [{ flag: '--output', file: output }, ...(flags.report ?? []).map((file) => ({ flag: '--report', file }))],
-      [
+    const session = new EvalSession({
+      batchTimeoutMs: flags['batch-timeout'] * 1000,
+      workers: flags.workers,
+      note: (line) => this.terminal().note(line),
+    })
+    let reference: RobustResult | undefined
+    return runCommand<RobustResult>(this.terminal(), {
+      outputs: [
+        { flag: '--output', file: output },
+        ...(flags.report ?? []).map((file) => ({ flag: '--report', file })),
+      ],
+      inputs: [
         { flag: '--model', file: spec.model },
         { flag: '--card', file: spec.card },
         { flag: '--data', file: spec.data },
         { flag: '--labels', file: spec.datasetOptions?.labels },
       ],
-    )
-    reportFormats('robust', flags.format, flags.report ?? []) // each --report file's format, checked before the run
-    const reference = flags.reference === undefined ? undefined : readRobustDocument(flags.reference)
-    if (reference && flags.reference) checkReferenceCovers(reference, flags.reference, conditions)
-    const progress = progressOnStderr(!this.jsonEnabled(), 'robust')
-    // SIGINT/SIGTERM watched from the run on: the first stops it, a later one exits 9
-    const interrupts = watchInterruptsFromFirstRun()
-    const session = new EvalSession({
-      signal: interrupts.signal,
-      batchTimeoutMs: flags['batch-timeout'] * 1000,
-      workers: flags.workers,
-      note: (line) => this.terminal().note(line),
+      before: () => {
+        reportFormats('robust', flags.format, flags.report ?? []) // each --report file's format, checked before the run
+        reference = flags.reference === undefined ? undefined : readRobustDocument(flags.reference)
+        if (reference && flags.reference) checkReferenceCovers(reference, flags.reference, conditions)
+      },
+      progress: { label: 'robust' },
+      interrupts: true,
+      run: async ({ progress, signal }) => {
+        const result = await session.run(ROBUST_RUN, { signal, output }, (control) =>
+          robust(spec, { ...conditions, onProgress: passProgress(progress) }, { ...control, resumeFrom }),
+        )
+        if (result.complete === false || !reference || !flags.reference) return result
+        return { ...result, referenceErrors: referenceErrors(result, reference, flags.reference) }
+      },
+      partial: {
+        stopped: (result) => result.complete === false,
+        keep: (result) => session.keepInterrupted(ROBUST_RUN, result, output),
+      },
+      warnings: (result) => (result.referenceErrors?.undefinedBecause ?? []).map((why) => `warning: ${why}`),
+      output,
+      reports: (result) =>
+        writeReports(
+          { kind: 'robust', result },
+          { format: flags.format, files: flags.report, json: this.jsonEnabled() },
+        ),
+      exitCode: (result) =>
+        result.clean.failures > 0 || result.results.some((r) => r.failures > 0)
+          ? EXIT_CODES.incomplete.code
+          : undefined,
     })
-    try {
-      const end = await session.run(
-        ROBUST_RUN,
-        output,
-        (control) => robust(spec, { ...conditions, onProgress: passProgress(progress) }, { ...control, resumeFrom }),
-        () => progress.stop(),
-      )
-      let result = end.result
-      if (end.partialFile !== undefined) {
-        process.exitCode = EXIT_CODES.interrupted.code
-        await debugPauseAfterPartial()
-        return result
-      }
-      if (reference && flags.reference)
-        result = { ...result, referenceErrors: referenceErrors(result, reference, flags.reference) }
-      for (const why of result.referenceErrors?.undefinedBecause ?? []) this.warnToStderr(`warning: ${why}`)
-      if (output) writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`)
-      const text = await writeReports(
-        { kind: 'robust', result },
-        { format: flags.format, files: flags.report, json: this.jsonEnabled() },
-      )
-      if (text !== undefined) this.log(text)
-      if (result.clean.failures > 0 || result.results.some((r) => r.failures > 0))
-        process.exitCode = EXIT_CODES.incomplete.code
-      return result
-    } finally {
-      interrupts.dispose()
-    }
   }
 }
