@@ -3,7 +3,7 @@ import { EXIT_CODES } from '../base/exitCodes.js'
 import type { EvalResult } from '../results/evalDocument.js'
 import type { SamplePrediction } from '../results/predictions.js'
 import type { CvResult } from '../results/cvDocument.js'
-import { ALL_FOLDS, EvalSession, ONE_SPLIT, planResume, refuseFixedFlags } from '../engine/evalSession.js'
+import { EvalSession, planResume, refuseFixedFlags, type SessionSettings } from '../engine/evalSession.js'
 import type { EvalSpec } from '../engine/spec.js'
 import { DEGENERATE_PREFIX } from '../metrics/degenerate.js'
 import { reportFormats } from '../report/render.js'
@@ -54,11 +54,6 @@ export async function runEval(
   flags: EvalFlags,
   fixedGiven: readonly string[],
 ): Promise<EvalResult | CvResult> {
-  const session = new EvalSession({
-    batchTimeoutMs: flags['batch-timeout'] * 1000,
-    workers: flags.workers,
-    note: (line) => term.note(line),
-  })
   const outputs: EvalOutputs = {
     output: flags.output,
     predictions: flags.predictions,
@@ -66,7 +61,15 @@ export async function runEval(
     report: flags.report,
     timings: flags.timings,
   }
-  const line: EvalCommandLine = { term, session, outputs }
+  const line: EvalCommandLine = {
+    term,
+    outputs,
+    settings: {
+      batchTimeoutMs: flags['batch-timeout'] * 1000,
+      workers: flags.workers,
+      note: (text) => term.note(text),
+    },
+  }
   if (flags.folds !== undefined && flags.fold === undefined && !flags.resume)
     return allFolds(line, allFoldSpecFromFlags(flags))
   if (flags.resume) {
@@ -113,16 +116,16 @@ function inputPaths(spec: EvalSpec): NamedPath[] {
   ]
 }
 
-/** The flags and views of one eval command line, shared by its runs. */
+/** What the runs of one eval command line share: where they print, their outputs, their run settings. */
 interface EvalCommandLine {
   term: Terminal
-  session: EvalSession
   outputs: EvalOutputs
+  settings: Omit<SessionSettings, 'signal'>
 }
 
-/** One split (or one fold, or one shard) on the terminal (src/cli/runCommand.ts): outputs checked, progress on stderr, the session's run, then the result written and shown. */
+/** One split (or one fold, or one shard) on the terminal (src/cli/runCommand.ts): outputs checked, progress on stderr, the engine's session runs it, then the result written and shown. */
 async function single(
-  { term, session, outputs }: EvalCommandLine,
+  { term, outputs, settings }: EvalCommandLine,
   spec: EvalSpec,
   resumeFrom?: Parameters<EvalSession['single']>[1]['resumeFrom'],
 ): Promise<EvalResult> {
@@ -132,8 +135,7 @@ async function single(
     inputs: inputPaths(spec),
     before: () => reportFormats('eval', outputs.format, outputs.report ?? []), // each --report file's format, checked before the run
     progress: { label: 'evaluating' },
-    interrupts: true,
-    run: async ({ progress, signal }) => {
+    run: async ({ progress, stopProgress, signal }) => {
       const counting = progress.active
         ? countInBackground(progress, {
             dataset: spec.dataset,
@@ -141,24 +143,20 @@ async function single(
             shard: spec.shard,
           })
         : undefined
-      try {
-        const end = await session.single(spec, {
-          signal,
-          output: outputs.output,
-          predictionsCsv: outputs.predictions !== undefined,
-          resumeFrom,
-          onProgress: (done) => progress.update(done),
-        })
-        predictions = end.predictions
-        return end.result
-      } finally {
-        counting?.abort()
-      }
+      const end = await new EvalSession({ ...settings, signal }).single(spec, {
+        output: outputs.output,
+        predictionsCsv: outputs.predictions !== undefined,
+        resumeFrom,
+        onProgress: (done) => progress.update(done),
+        stopped: () => {
+          counting?.abort()
+          stopProgress()
+        },
+      })
+      predictions = end.predictions
+      return end.result
     },
-    partial: {
-      stopped: (result) => !result.complete,
-      keep: (result) => session.keepInterrupted(ONE_SPLIT, result, outputs.output),
-    },
+    stopped: (result) => !result.complete, // its partial result written by the session
     warnings: (result) =>
       result.warnings.filter((w) => w.startsWith(DEGENERATE_PREFIX)).map((w) => `ferbench eval: warning: ${w}`),
     output: outputs.output,
@@ -177,9 +175,9 @@ async function single(
   })
 }
 
-/** Every fold on the terminal (schema ferbench/cv@1; src/cli/runCommand.ts): outputs checked, progress over all folds, the session's run, then the result written and shown. */
+/** Every fold on the terminal (schema ferbench/cv@1; src/cli/runCommand.ts): outputs checked, progress over all folds, the engine's session runs it, then the result written and shown. */
 async function allFolds(
-  { term, session, outputs }: EvalCommandLine,
+  { term, outputs, settings }: EvalCommandLine,
   spec: EvalSpec,
   resumeFrom?: Parameters<EvalSession['allFolds']>[1]['resumeFrom'],
 ): Promise<CvResult> {
@@ -188,8 +186,7 @@ async function allFolds(
     inputs: inputPaths(spec),
     before: () => reportFormats('cv', outputs.format, outputs.report ?? []), // each --report file's format, checked before the run
     progress: { label: 'cross-validating' },
-    interrupts: true,
-    run: async ({ progress, signal }) => {
+    run: async ({ progress, stopProgress, signal }) => {
       // every sample of the split is in exactly one fold: the split's count is the total over all folds
       const { folds: _folds, fold: _fold, ...unfolded } = spec.datasetOptions ?? {}
       const counting = progress.active
@@ -198,21 +195,18 @@ async function allFolds(
             datasetOptions: { ...unfolded, data: spec.data, split: spec.split },
           })
         : undefined
-      try {
-        return await session.allFolds(spec, {
-          signal,
-          output: outputs.output,
-          resumeFrom,
-          onProgress: (done) => progress.update(done),
-        })
-      } finally {
-        counting?.abort()
-      }
+      const end = await new EvalSession({ ...settings, signal }).allFolds(spec, {
+        output: outputs.output,
+        resumeFrom,
+        onProgress: (done) => progress.update(done),
+        stopped: () => {
+          counting?.abort()
+          stopProgress()
+        },
+      })
+      return end.result
     },
-    partial: {
-      stopped: (result) => !result.complete,
-      keep: (result) => session.keepInterrupted(ALL_FOLDS, result, outputs.output),
-    },
+    stopped: (result) => !result.complete, // its partial result written by the session
     output: outputs.output,
     writeFailures: 'each',
     reports: (result) =>

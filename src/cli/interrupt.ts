@@ -38,6 +38,18 @@ export function watchInterrupts(then = 'then writing a partial result'): Interru
   }
 }
 
+/** An interrupt watch started when its signal is first asked for (when the first run starts), kept until disposed. */
+export function watchInterruptsFromFirstRun(): { signal: () => AbortSignal; dispose: () => void } {
+  let watch: InterruptWatch | undefined
+  return {
+    signal: () => {
+      watch ??= watchInterrupts()
+      return watch.signal
+    },
+    dispose: () => watch?.dispose(),
+  }
+}
+
 /**
  * Test hook (FERBENCH_DEBUG_SAMPLE_DELAY_MS set, as for the per-sample delay in evalLoop.ts): after
  * a partial result is written, say so on stderr and wait a second, so that a test can send the

@@ -1,16 +1,23 @@
 import { performance } from 'node:perf_hooks'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
-import { debugPauseAfterPartial, watchInterrupts } from './interrupt.js'
+import { debugPauseAfterPartial, watchInterruptsFromFirstRun } from './interrupt.js'
 import { writeOutputs } from '../base/writeOutputs.js'
 import { checkOutputs, type NamedPath } from './outputs.js'
 import { progressOnStderr, type Progress } from './progress.js'
 import type { Terminal } from './terminal.js'
 
-/** What the run step gets: the progress line, and (with `interrupts`) the signal that stops the run at SIGINT/SIGTERM. */
+/** What the run step gets. */
 export interface RunContext {
+  /** The progress line (inactive with --json or off a terminal). */
   progress: Progress
-  signal: AbortSignal | undefined
+  /** Stops the progress line now (before a partial result is written); the skeleton stops it after the run in any case. */
+  stopProgress: () => void
+  /**
+   * The signal that stops the run at the first SIGINT/SIGTERM: asking for it starts the watch, which
+   * lasts until everything is written (a later signal exits 9 at once, src/cli/interrupt.ts).
+   */
+  signal: () => AbortSignal
 }
 
 /**
@@ -26,11 +33,12 @@ export interface CommandSteps<R> {
   before?: (() => void) | undefined
   /** The progress line on stderr (shown on a terminal, never with --json). */
   progress: { label: string; unit?: string | undefined }
-  /** Watch SIGINT/SIGTERM from the start of the run until everything is written (src/cli/interrupt.ts). */
-  interrupts?: boolean | undefined
   run: (context: RunContext) => Promise<R>
-  /** A run that stopped early (complete:false): `keep` writes its partial result and returns the note to print; the command then exits 9. */
-  partial?: { stopped: (result: R) => boolean; keep: (result: R) => string } | undefined
+  /**
+   * Whether the run stopped early (complete:false), its partial result already written and named by
+   * the run step (src/engine/evalSession.ts): the command then exits 9 and writes nothing else.
+   */
+  stopped?: ((result: R) => boolean) | undefined
   /** Warnings shown on stderr (with --json too), before anything is written. */
   warnings?: ((result: R) => readonly string[]) | undefined
   /** Where the JSON document goes (atomically); undefined: stdout only. */
@@ -53,7 +61,7 @@ export interface CommandSteps<R> {
 }
 
 /**
- * One command, start to end: check outputs → progress → run → (a partial result kept, exit 9) →
+ * One command, start to end: check outputs → progress → run → (stopped early: exit 9) →
  * warnings → write the JSON atomically → tables or reports → `after` → exit code. Returns the result, which
  * oclif prints with --json.
  */
@@ -61,16 +69,20 @@ export async function runCommand<R>(term: Terminal, steps: CommandSteps<R>): Pro
   checkOutputs(steps.outputs, steps.inputs)
   steps.before?.()
   const progress = progressOnStderr(!term.json, steps.progress.label, steps.progress.unit)
-  const interrupts = steps.interrupts ? watchInterrupts() : undefined
+  let progressShown = true
+  const stopProgress = (): void => {
+    if (progressShown) progress.stop()
+    progressShown = false
+  }
+  const interrupts = watchInterruptsFromFirstRun()
   try {
     let result: R
     try {
-      result = await steps.run({ progress, signal: interrupts?.signal })
+      result = await steps.run({ progress, stopProgress, signal: interrupts.signal })
     } finally {
-      progress.stop()
+      stopProgress()
     }
-    if (steps.partial?.stopped(result)) {
-      term.note(steps.partial.keep(result))
+    if (steps.stopped?.(result)) {
       process.exitCode = EXIT_CODES.interrupted.code
       await debugPauseAfterPartial()
       return result
@@ -98,6 +110,6 @@ export async function runCommand<R>(term: Terminal, steps: CommandSteps<R>): Pro
     if (code !== undefined) process.exitCode = code
     return result
   } finally {
-    interrupts?.dispose()
+    interrupts.dispose()
   }
 }

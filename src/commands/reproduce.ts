@@ -3,7 +3,7 @@ import { Args, Flags } from '@oclif/core'
 import { cacheDirFlag } from '../cli/flags/zoo.js'
 import { zooModelForClaim } from '../zoo/forClaim.js'
 import { FerbenchCommand } from '../cli/baseCommand.js'
-import { progressOnStderr } from '../cli/progress.js'
+import { runCommand } from '../cli/runCommand.js'
 import { cardFlag, modelFlag, presetFlag } from '../cli/flags/model.js'
 import { dataFlag } from '../cli/flags/dataset.js'
 import { batchFlag, deviceFlag, runnerFlag, threadsFlag } from '../cli/flags/runner.js'
@@ -44,35 +44,36 @@ export default class Reproduce extends FerbenchCommand {
 
   async run(): Promise<ReproduceResult> {
     const { args, flags } = await this.parse(Reproduce)
-    const progress = progressOnStderr(!this.jsonEnabled(), 'reproducing')
-    let result: ReproduceResult
-    try {
-      const zoo = flags.model
-        ? {}
-        : await zooModelForClaim(args.claim, {
-            ...(flags['cache-dir'] ? { cacheDir: flags['cache-dir'] } : {}),
-            pull: flags.pull,
-            timeoutS: 30,
-            attempts: 5,
-          })
-      const model = flags.model ?? zoo.path
-      result = await reproduceClaim({
-        claimId: args.claim,
-        ...(model ? { model } : {}),
-        ...(zoo.hint ? { modelHint: zoo.hint } : {}),
-        ...(flags.data ? { data: flags.data } : {}),
-        ...(flags.card ? { card: flags.card } : {}),
-        ...(flags.preset ? { preset: flags.preset } : {}),
-        batch: flags.batch,
-        ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
-        device: flags.device,
-        ...(flags.runner ? { runner: flags.runner } : {}),
-        onProgress: (done) => progress.update(done),
-      })
-    } finally {
-      progress.stop()
-    }
-    if (!this.jsonEnabled()) this.log(renderReproduce(result))
-    return result
+    return runCommand(this.terminal(), {
+      // no output file: the result goes to stdout (--json) or the table
+      outputs: [],
+      inputs: [],
+      progress: { label: 'reproducing' },
+      run: async ({ progress }) => {
+        const zoo = flags.model
+          ? {}
+          : await zooModelForClaim(args.claim, {
+              ...(flags['cache-dir'] ? { cacheDir: flags['cache-dir'] } : {}),
+              pull: flags.pull,
+              timeoutS: 30,
+              attempts: 5,
+            })
+        const model = flags.model ?? zoo.path
+        return reproduceClaim({
+          claimId: args.claim,
+          ...(model ? { model } : {}),
+          ...(zoo.hint ? { modelHint: zoo.hint } : {}),
+          ...(flags.data ? { data: flags.data } : {}),
+          ...(flags.card ? { card: flags.card } : {}),
+          ...(flags.preset ? { preset: flags.preset } : {}),
+          batch: flags.batch,
+          ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
+          device: flags.device,
+          ...(flags.runner ? { runner: flags.runner } : {}),
+          onProgress: (done) => progress.update(done),
+        })
+      },
+      view: renderReproduce,
+    })
   }
 }

@@ -2,8 +2,8 @@ import { LIMITS } from '../base/limits.js'
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { evalSpecFromFlags } from '../cli/evalSpecFlags.js'
-import { runCommand } from '../cli/runCommand.js'
 import { passProgress } from '../cli/progress.js'
+import { runCommand } from '../cli/runCommand.js'
 import { reportFormats } from '../report/render.js'
 import { writeReports } from '../report/writeReports.js'
 import { modelFlags } from '../cli/flags/model.js'
@@ -129,13 +129,8 @@ export default class Robust extends FerbenchCommand {
       }
     }
     const output = flags.output ?? flags.resume
-    const session = new EvalSession({
-      batchTimeoutMs: flags['batch-timeout'] * 1000,
-      workers: flags.workers,
-      note: (line) => this.terminal().note(line),
-    })
     let reference: RobustResult | undefined
-    return runCommand<RobustResult>(this.terminal(), {
+    return runCommand(this.terminal(), {
       outputs: [
         { flag: '--output', file: output },
         ...(flags.report ?? []).map((file) => ({ flag: '--report', file })),
@@ -152,18 +147,25 @@ export default class Robust extends FerbenchCommand {
         if (reference && flags.reference) checkReferenceCovers(reference, flags.reference, conditions)
       },
       progress: { label: 'robust' },
-      interrupts: true,
-      run: async ({ progress, signal }) => {
-        const result = await session.run(ROBUST_RUN, { signal, output }, (control) =>
-          robust(spec, { ...conditions, onProgress: passProgress(progress) }, { ...control, resumeFrom }),
+      run: async ({ progress, stopProgress, signal }) => {
+        // SIGINT/SIGTERM watched from the run on: the first stops it (a partial result kept), a later one exits 9
+        const session = new EvalSession({
+          signal,
+          batchTimeoutMs: flags['batch-timeout'] * 1000,
+          workers: flags.workers,
+          note: (line) => this.terminal().note(line),
+        })
+        const { result } = await session.run(
+          ROBUST_RUN,
+          output,
+          (control) => robust(spec, { ...conditions, onProgress: passProgress(progress) }, { ...control, resumeFrom }),
+          stopProgress,
         )
-        if (result.complete === false || !reference || !flags.reference) return result
-        return { ...result, referenceErrors: referenceErrors(result, reference, flags.reference) }
+        return result.complete !== false && reference && flags.reference
+          ? { ...result, referenceErrors: referenceErrors(result, reference, flags.reference) }
+          : result
       },
-      partial: {
-        stopped: (result) => result.complete === false,
-        keep: (result) => session.keepInterrupted(ROBUST_RUN, result, output),
-      },
+      stopped: (result) => !ROBUST_RUN.complete(result),
       warnings: (result) => (result.referenceErrors?.undefinedBecause ?? []).map((why) => `warning: ${why}`),
       output,
       reports: (result) =>

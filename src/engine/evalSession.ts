@@ -9,8 +9,10 @@ import { PartialResultError } from './partialResult.js'
 import { DEFAULT_PARTIAL_FILE, resumeFromPartial } from './resume.js'
 import type { EvalSpec } from './spec.js'
 
-/** The settings of one command line that every run of its session is given, and where the session's notes go. */
+/** What every run of a session is given, and where the session's messages go. */
 export interface SessionSettings {
+  /** The signal that stops a run (SIGINT/SIGTERM), asked for when the first run starts. */
+  signal: () => AbortSignal
   /** --batch-timeout in milliseconds: a setting of this command line only (never stored, so a resumed run may change it). */
   batchTimeoutMs?: number | undefined
   /** --workers: a setting of this command line only. */
@@ -20,50 +22,46 @@ export interface SessionSettings {
 }
 
 /** What a run is given by its session: the stop signal and the settings of this command line. */
-export type RunControl = Pick<EvalRun, 'signal' | 'batchTimeoutMs' | 'workers'>
+export type RunControl = Required<Pick<EvalRun, 'signal'>> & Pick<EvalRun, 'batchTimeoutMs' | 'workers'>
 
-/** How a kind of run keeps a partial result: one split, every fold, robust. */
-export interface PartialKind<R> {
+/** One kind of run that a session stops, keeps and resumes: one split, every fold, robust. */
+export interface Resumable<R> {
   /** The command that continues it: `ferbench <command> --resume <file>`. */
   command: 'eval' | 'robust'
   /** Where its partial result goes when no --output is given (in the working directory). */
   partialFile: string
   /** When --output cannot take the partial result: write it to `partialFile` instead (eval), or fail (robust). */
   fallBack: boolean
-  /** What a partial result settled, for the note: `12 sample(s)`, `2 of 5 fold(s)`. */
+  complete(result: R): boolean
+  /** The partial result an error carries, when it is one of this kind's. */
+  partialOf(error: unknown): R | undefined
+  /** What a partial result settled, for the message: `12 sample(s)`, `2 of 5 fold(s)`. */
   settled(partial: R, stoppedBy: 'error' | 'interrupt'): string
 }
 
-/** A kind of run, and how to find its partial result in an error that stopped it. */
-export interface Resumable<R> extends PartialKind<R> {
-  partialOf(error: unknown): R | undefined
+/** How a run ended: its result, and where its partial result was written when it was interrupted. */
+export interface RunEnd<R> {
+  result: R
+  partialFile?: string | undefined
 }
 
-/** What a caller adds to a run: the signal that stops it, where its result goes, the partial result it continues, progress. */
+/** What a caller adds to a run: the partial result it continues, progress, and what to do when the run stops (before a partial result is kept). */
 export interface RunOptions<From> {
-  /** SIGINT/SIGTERM (src/cli/interrupt.ts): the run stops after the batch in flight and returns a partial result. */
-  signal?: AbortSignal | undefined
   /** The result JSON, and where a partial result goes (else the kind's `partialFile`). */
   output?: string | undefined
   resumeFrom?: From | undefined
   onProgress?: ((done: number) => void) | undefined
+  /** Runs once the run has stopped, whatever the outcome (the caller's progress line). */
+  stopped?: (() => void) | undefined
 }
 
-/** One split (or one fold, or one shard) of `eval`. */
-export const ONE_SPLIT: Resumable<EvalResult> = {
+const ONE_SPLIT: Resumable<EvalResult> = {
   command: 'eval',
   partialFile: DEFAULT_PARTIAL_FILE,
   fallBack: true,
+  complete: (result) => result.complete,
   partialOf: (error) => (error instanceof PartialResultError ? (error.partial as EvalResult) : undefined),
   settled: (partial) => `${partial.resume?.settled ?? 0} sample(s)`,
-}
-
-/** Every fold of `eval --folds N` (the error that carries its partial result is known once crossValidate is loaded). */
-export const ALL_FOLDS: PartialKind<CvResult> = {
-  command: 'eval',
-  partialFile: DEFAULT_PARTIAL_FILE,
-  fallBack: true,
-  settled: (partial) => `${partial.folds.length} of ${partial.protocol.folds} fold(s)`,
 }
 
 /**
@@ -80,51 +78,56 @@ function settlePredictions(result: EvalResult, csv: boolean, embed: boolean): Sa
 }
 
 /**
- * The runs of one command line, as the engine sees them: each run is given its stop signal and
- * this command line's settings; a run stopped by an error after it settled samples leaves a
- * partial result (complete:false), written to --output (else the kind's file) and named in a note
- * with the command that continues it; a run stopped by the signal returns its partial result,
- * which `keepInterrupted` writes; `planResume` reads a partial result back and says which run it
- * continues. Single-split eval, all-fold eval and robust run through it.
+ * The runs of one command line, as the engine sees them: each run is given the stop signal and
+ * this command line's settings; a run stopped by the signal, or by an error after it settled
+ * samples, leaves a partial result (complete:false), written to --output (else the kind's file)
+ * and named in a note with the command that continues it; `--resume` reads a partial result back
+ * and continues the run it stores. Single-split eval, all-fold eval and robust run through it.
  */
 export class EvalSession {
+  private signal: AbortSignal | undefined
+
   constructor(private readonly settings: SessionSettings) {}
 
+  private control(): RunControl {
+    this.signal ??= this.settings.signal()
+    return { signal: this.signal, batchTimeoutMs: this.settings.batchTimeoutMs, workers: this.settings.workers }
+  }
+
   /**
-   * Runs `start` with its stop signal and the session's settings. An error carrying a partial
-   * result of this kind has it written and named, then goes on up.
+   * Runs `start` with the session's control. An error carrying a partial result of this kind has
+   * it written and named (then goes on up); `stopped` runs next, whatever the outcome; an
+   * interrupted run's partial result is written after it, and its file returned.
    */
   async run<R>(
     kind: Resumable<R>,
-    options: Pick<RunOptions<unknown>, 'signal' | 'output'>,
+    output: string | undefined,
     start: (control: RunControl) => Promise<R>,
-  ): Promise<R> {
+    stopped?: () => void,
+  ): Promise<RunEnd<R>> {
+    let result: R
     try {
-      return await start({
-        signal: options.signal,
-        batchTimeoutMs: this.settings.batchTimeoutMs,
-        workers: this.settings.workers,
-      })
+      result = await start(this.control())
     } catch (error) {
       const partial = kind.partialOf(error)
       if (partial !== undefined) {
-        const file = this.keep(kind, partial, options.output)
+        const file = this.keep(kind, partial, output)
         this.settings.note(
           `ferbench ${kind.command}: stopped by an error after ${kind.settled(partial, 'error')}; partial result (complete:false) written to ${file}; ` +
             `fix the input, then continue with: ferbench ${kind.command} --resume ${file}`,
         )
       }
       throw error
+    } finally {
+      stopped?.()
     }
-  }
-
-  /** Writes an interrupted run's partial result (to `output`, else the kind's file) and returns the note that says where it went and how to continue. */
-  keepInterrupted<R>(kind: PartialKind<R>, partial: R, output: string | undefined): string {
-    const file = this.keep(kind, partial, output)
-    return (
-      `ferbench ${kind.command}: interrupted after ${kind.settled(partial, 'interrupt')}; partial result (complete:false) written to ${file}; ` +
-      `continue with: ferbench ${kind.command} --resume ${file}`
+    if (kind.complete(result)) return { result }
+    const file = this.keep(kind, result, output)
+    this.settings.note(
+      `ferbench ${kind.command}: interrupted after ${kind.settled(result, 'interrupt')}; partial result (complete:false) written to ${file}; ` +
+        `continue with: ferbench ${kind.command} --resume ${file}`,
     )
+    return { result, partialFile: file }
   }
 
   /**
@@ -134,31 +137,46 @@ export class EvalSession {
   async single(
     spec: EvalSpec,
     options: RunOptions<EvalRun['resumeFrom']> & { predictionsCsv?: boolean },
-  ): Promise<{ result: EvalResult; predictions: SamplePrediction[] | undefined }> {
+  ): Promise<RunEnd<EvalResult> & { predictions?: SamplePrediction[] | undefined }> {
     const { resumeFrom, onProgress } = options
-    const result = await this.run(ONE_SPLIT, options, (control) =>
-      evaluate(spec, { ...control, onProgress, resumeFrom }),
+    const end = await this.run(
+      ONE_SPLIT,
+      options.output,
+      (control) => evaluate(spec, { ...control, onProgress, resumeFrom }),
+      options.stopped,
     )
-    return { result, predictions: settlePredictions(result, options.predictionsCsv ?? false, spec.embedPredictions) }
+    return {
+      ...end,
+      predictions: settlePredictions(end.result, options.predictionsCsv ?? false, spec.embedPredictions),
+    }
   }
 
   /** --folds N without --fold: every fold, per-fold metrics, mean ± std and the pooled confusion matrix (schema ferbench/cv@1). */
-  async allFolds(spec: EvalSpec, options: RunOptions<CvRun['resumeFrom']>): Promise<CvResult> {
+  async allFolds(spec: EvalSpec, options: RunOptions<CvRun['resumeFrom']>): Promise<RunEnd<CvResult>> {
     // the all-fold modules load only for an all-fold run: a single eval never needs them
     const { CvPartialError, crossValidate } = await import('./crossValidate.js')
-    const kind: Resumable<CvResult> = {
-      ...ALL_FOLDS,
+    const allFolds: Resumable<CvResult> = {
+      command: 'eval',
+      partialFile: DEFAULT_PARTIAL_FILE,
+      fallBack: true,
+      complete: (result) => result.complete,
       partialOf: (error) => (error instanceof CvPartialError ? error.partial : undefined),
+      settled: (partial) => `${partial.folds.length} of ${partial.protocol.folds} fold(s)`,
     }
     const { resumeFrom, onProgress } = options
-    return this.run(kind, options, (control) => crossValidate(spec, { ...control, onProgress, resumeFrom }))
+    return this.run(
+      allFolds,
+      options.output,
+      (control) => crossValidate(spec, { ...control, onProgress, resumeFrom }),
+      options.stopped,
+    )
   }
 
   /**
    * Writes a partial result to `output` (else the kind's file); when that cannot be written and
    * the kind falls back, to the kind's file, so that what was settled is not lost. Returns the file written.
    */
-  private keep<R>(kind: PartialKind<R>, partial: R, output: string | undefined): string {
+  private keep<R>(kind: Resumable<R>, partial: R, output: string | undefined): string {
     const text = `${JSON.stringify(partial, null, 2)}\n`
     const file = output ?? kind.partialFile
     try {

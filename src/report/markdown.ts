@@ -88,7 +88,6 @@ export function evalMarkdown(result: EvalView): string {
       '',
       ...sliceGapLines(m.slices).map((l) => `- ${t(l)}`),
     )
-  if (result.warnings.length > 0) lines.push('', '### Warnings', '', ...result.warnings.map((w) => `- ${w}`))
   if (result.warnings.length > 0) lines.push('', '### Warnings', '', ...result.warnings.map((w) => `- ${t(w)}`))
   if (result.failures.length > 0)
     lines.push(
@@ -103,7 +102,7 @@ export function evalMarkdown(result: EvalView): string {
 export function cvMarkdown(result: CvView): string {
   const m = result.metrics
   const lines = [
-    `## ferbench cross-validation: ${path.basename(result.protocol.model)} on ${result.dataset.name} ${result.dataset.split}, ${result.protocol.folds} folds`,
+    `## ferbench cross-validation: ${t(path.basename(result.protocol.model))} on ${t(result.dataset.name)} ${t(result.dataset.split)}, ${result.protocol.folds} folds`,
     '',
     ...table(['metric', 'value'], cvSummaryRows(result)),
     '',
@@ -124,17 +123,17 @@ export function cvMarkdown(result: CvView): string {
       ['truth \\ predicted', ...m.confusionMatrix.labels],
       m.confusionMatrix.counts.map((r, i) => [
         m.confusionMatrix.labels[i]!,
-        ...r.map((n, j) => (i === j ? `**${n}**` : String(n))),
+        ...r.map((n, j) => (i === j ? { md: `**${n}**` } : String(n))),
       ]),
     ),
   ]
-  if (result.warnings.length > 0) lines.push('', '### Warnings', '', ...result.warnings.map((w) => `- ${w}`))
+  if (result.warnings.length > 0) lines.push('', '### Warnings', '', ...result.warnings.map((w) => `- ${t(w)}`))
   if (result.failures.length > 0)
     lines.push(
       '',
       `### Failures (${result.failures.length})`,
       '',
-      ...result.failures.slice(0, 20).map((f) => `- fold ${f.fold}: \`${f.id}\` (${f.source}): ${f.error}`),
+      ...result.failures.slice(0, 20).map((f) => `- fold ${f.fold}: ${t(f.id)} (${t(f.source)}): ${t(f.error)}`),
     )
   return `${lines.join('\n')}\n`
 }

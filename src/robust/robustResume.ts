@@ -23,6 +23,7 @@ export const ROBUST_RUN: Resumable<RobustResult> = {
   command: 'robust',
   partialFile: DEFAULT_ROBUST_PARTIAL_FILE,
   fallBack: false,
+  complete: (result) => result.complete !== false,
   partialOf: (error) =>
     error instanceof PartialResultError && isRobustPartial(error.partial) ? error.partial : undefined,
   settled: (partial, stoppedBy) =>

@@ -156,7 +156,7 @@ describe('runCommand: check outputs → progress → run → write → render �
     process.exitCode = exitBefore
   })
 
-  it('a run that stopped early keeps its partial result, says where, exits 9, and writes nothing else', async () => {
+  it('a run that stopped early (its partial result kept by the run step) exits 9 and writes nothing else', async () => {
     const { term, said } = recorder(false)
     const output = path.join(tmp, 'never.json')
     await runCommand(
@@ -164,25 +164,22 @@ describe('runCommand: check outputs → progress → run → write → render �
       steps(
         {
           output,
-          run: async () => ({ complete: false, failures: 0, warnings: ['w'] }),
-          partial: {
-            stopped: (doc) => !doc.complete,
-            keep: () => {
-              said.push('keep')
-              return 'partial kept'
-            },
+          run: async () => {
+            said.push('run keeps its partial result')
+            return { complete: false, failures: 0, warnings: ['w'] }
           },
+          stopped: (doc) => !doc.complete,
           exitCode: () => 7,
         },
         said,
       ),
     )
-    expect(said).toEqual(['keep', 'note partial kept'])
+    expect(said).toEqual(['run keeps its partial result'])
     expect(process.exitCode).toBe(9)
     expect(existsSync(output)).toBe(false)
   })
 
-  it('a failed run writes nothing; with interrupts the run gets a live signal', async () => {
+  it('a failed run writes nothing; the run may ask for the interrupt signal, and stop the progress line early', async () => {
     const { term, said } = recorder(false)
     const output = path.join(tmp, 'failed.json')
     let signal: AbortSignal | undefined
@@ -193,9 +190,10 @@ describe('runCommand: check outputs → progress → run → write → render �
         steps(
           {
             output,
-            interrupts: true,
             run: async (context) => {
-              signal = context.signal
+              signal = context.signal()
+              expect(context.signal()).toBe(signal)
+              context.stopProgress()
               throw new FerbenchError('data', 'bad row 3')
             },
           },

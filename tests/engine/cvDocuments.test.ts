@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { CvResult } from '../../src/results/cvDocument.js'
@@ -105,6 +105,27 @@ describe('cross-validation documents are first-class', () => {
     const png = path.join(dir, 'cv.png')
     expect(runCli(['report', cvFile, '--output', png]).status).toBe(0)
     expect(readFileSync(png).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  })
+
+  it('markdown: the pooled confusion diagonal is bold, and every text from the document is escaped', () => {
+    const { labels, counts } = cv.metrics.confusionMatrix
+    const diagonal = labels.map(
+      (l, i) => `| ${l} | ${counts[i]!.map((n, j) => (i === j ? `**${n}**` : n)).join(' | ')} |`,
+    )
+    for (const line of diagonal) expect(md).toContain(line)
+    const doc = JSON.parse(JSON.stringify(cv)) as CvResult
+    doc.protocol.model = path.join(dir, '<!--m_1.onnx')
+    doc.warnings = ['a <!-- warning *x*']
+    doc.failures = [{ fold: 1, id: 'img/`a`|b.png', source: 'img/`a`|b.png', error: 'bad <b>file</b>' }]
+    const hostile = path.join(dir, 'hostile-cv.json')
+    writeFileSync(hostile, JSON.stringify(doc))
+    const run = runCli(['report', hostile, '--format', 'markdown'])
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout).not.toContain('<!--')
+    expect(run.stdout).toContain('## ferbench cross-validation: \\<\\!--m\\_1.onnx on jaffe')
+    expect(run.stdout).toContain('- a \\<\\!-- warning \\*x\\*')
+    expect(run.stdout).toContain('- fold 1: img/\\`a\\`\\|b.png (img/\\`a\\`\\|b.png): bad \\<b\\>file\\</b\\>')
+    expect(run.stdout.split('\n').filter((l) => l === '### Warnings')).toHaveLength(1)
   })
 
   it('compare: pooled deltas, the fold-mean delta, McNemar on the pooled per-sample predictions', () => {

@@ -82,6 +82,21 @@ describe('hostile names in what ferbench writes and prints', () => {
     expect(md).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F]/)
   })
 
+  it('markdown report: one Warnings section, each warning escaped', () => {
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as EvalResult
+    doc.warnings = ['first <!-- one', 'second *two*']
+    const tampered = path.join(dir, 'warned.json')
+    writeFileSync(tampered, JSON.stringify(doc))
+    const r = runCli(['report', tampered, '--format', 'markdown'])
+    expect(r.status, r.stderr).toBe(0)
+    const lines = r.stdout.split('\n')
+    expect(lines.filter((l) => l === '### Warnings')).toHaveLength(1)
+    expect(lines.filter((l) => l.startsWith('- first') || l.startsWith('- second'))).toEqual([
+      '- first \\<\\!-- one',
+      '- second \\*two\\*',
+    ])
+  })
+
   it('PNG report of a document with a control character in a field: rendered (exit 0), the character shown escaped', () => {
     const doc = JSON.parse(readFileSync(out, 'utf8')) as EvalResult
     doc.dataset.split = 'Private\u0001Test\u001b[2J'

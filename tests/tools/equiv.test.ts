@@ -167,18 +167,20 @@ describe('tools/equiv/capture.mjs', () => {
   it('captures a case of this build (exit codes, streams, command lines), and a capture equals itself', () => {
     const root = tempDir('ferbench-equiv-')
     const out = path.join(root, 'cap')
-    const run = spawnSync(process.execPath, [CAPTURE, '--repo', ROOT, '--out', out, '--only', '^exit-2-usage$'], {
+    const run = spawnSync(process.execPath, [CAPTURE, '--repo', ROOT, '--out', out, '--only', '^exit-5-card$'], {
       encoding: 'utf8',
     })
     expect(run.stderr).toBe('')
-    expect(run.stdout).toMatch(/^captured 1 case\(s\), 7 command line\(s\)/)
+    expect(run.stdout).toMatch(/^captured 1 case\(s\), 4 command line\(s\)/)
     expect(run.status).toBe(0)
-    const steps = path.join(out, 'cases', 'exit-2-usage', 'steps')
-    for (let i = 1; i <= 7; i++) expect(readFileSync(path.join(steps, `${i}.code`), 'utf8')).toBe('2\n')
-    expect(readFileSync(path.join(steps, '1.cmd'), 'utf8')).toBe('ferbench eval --no-such-flag\n')
-    expect(readFileSync(path.join(steps, '1.stderr'), 'utf8')).toContain('--no-such-flag')
+    const steps = path.join(out, 'cases', 'exit-5-card', 'steps')
+    for (let i = 1; i <= 4; i++) expect(readFileSync(path.join(steps, `${i}.code`), 'utf8')).toBe('5\n')
+    expect(readFileSync(path.join(steps, '1.cmd'), 'utf8')).toBe(
+      'ferbench eval --model fixtures/models/oracle.onnx --card no-scale.json --data fixtures/fer2013/fer2013.csv\n',
+    )
+    expect(readFileSync(path.join(steps, '1.stderr'), 'utf8')).toContain('scale')
     const self = diff(out, out)
-    expect(self.stdout).toContain('identical: 1 cases, 7 command lines')
+    expect(self.stdout).toContain('identical: 1 cases, 4 command lines')
     expect(self.status).toBe(0)
   })
 })

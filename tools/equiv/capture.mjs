@@ -20,7 +20,7 @@ import path from 'node:path'
 import { CASES } from './cases.mjs'
 
 function parseArgs(argv) {
-  const args = { repo: process.cwd(), jobs: 2, only: undefined, out: undefined, keep: false }
+  const args = { repo: process.cwd(), jobs: 3, only: undefined, out: undefined, keep: false }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const next = () => {
