@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import { writeFileAtomic } from '../base/atomicWrite.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
 import { debugPauseAfterPartial, watchInterruptsFromFirstRun } from './interrupt.js'
@@ -53,6 +54,8 @@ export interface CommandSteps<R> {
   view?: ((result: R) => string) | undefined
   /** Instead of `view`: writes the report files and returns what stdout shows (undefined with --json). */
   reports?: ((result: R) => Promise<string | undefined>) | undefined
+  /** After the tables: what the command adds on stderr, given how long the writes took (eval --timings). */
+  after?: ((result: R, writeMs: number) => void) | undefined
   /** The exit code of a finished run when not 0 (e.g. 7: some samples failed). */
   exitCode?: ((result: R) => number | undefined) | undefined
 }
@@ -68,7 +71,7 @@ const NO_PROGRESS: Progress = {
 
 /**
  * One command, start to end: check outputs → progress → run → (stopped early: exit 9) →
- * warnings → write the JSON atomically → tables or reports → exit code. Returns the result, which
+ * warnings → write the JSON atomically → tables or reports → `after` → exit code. Returns the result, which
  * oclif prints with --json.
  */
 export async function runCommand<R>(term: Terminal, steps: CommandSteps<R>): Promise<R> {
@@ -108,10 +111,13 @@ export async function runCommand<R>(term: Terminal, steps: CommandSteps<R>): Pro
           }
         : undefined,
     ]
+    const writeStarted = performance.now()
     if (steps.writeFailures === 'each') await writeOutputs(writes)
     else for (const write of writes) if (write) await write()
+    const writeMs = performance.now() - writeStarted
     if (!reports && steps.view && !term.json) text = steps.view(result)
     if (text !== undefined) term.log(text)
+    steps.after?.(result, writeMs)
     const code = steps.exitCode?.(result)
     if (code !== undefined) process.exitCode = code
     return result

@@ -48,8 +48,8 @@ function fakeCapture(
   return dir
 }
 
-function diff(a: string, b: string): { status: number | null; stdout: string } {
-  const run = spawnSync(process.execPath, [DIFF, a, b], { encoding: 'utf8' })
+function diff(a: string, b: string, ...options: string[]): { status: number | null; stdout: string } {
+  const run = spawnSync(process.execPath, [DIFF, a, b, ...options], { encoding: 'utf8' })
   return { status: run.status, stdout: run.stdout + run.stderr }
 }
 
@@ -118,6 +118,33 @@ describe('tools/equiv/diff.mjs', () => {
     expect(run.stdout).toContain('case run: file r.json differs')
     expect(run.stdout).toMatch(/line 8 A: ".*\\"accuracy\\": 0\.857"/)
     expect(run.stdout).toMatch(/line 8 B: ".*\\"accuracy\\": 0\.5"/)
+  })
+
+  it('--accept: a pinned difference is listed with its reason and does not count; a different change to the same output does', () => {
+    const root = tempDir('ferbench-equiv-')
+    const step = (stdout: string) => ({ help: { steps: [{ cmd: 'ferbench claims --help', code: 0, stdout }] } })
+    const a = fakeCapture(root, 'a', step('data in src/claims/claimsData.ts\n'))
+    const b = fakeCapture(root, 'b', step('data in src/compare/claimsData.ts\n'))
+    const c = fakeCapture(root, 'c', step('data in src/elsewhere/claimsData.ts\n'))
+    const accept = path.join(root, 'accepted.json')
+    writeFileSync(
+      accept,
+      JSON.stringify([
+        {
+          difference: 'case help: step 1 `ferbench claims --help`: stdout differs',
+          lines: ['line 1 B: "data in src/compare/claimsData.ts"'],
+          why: 'the file moved',
+        },
+      ]),
+    )
+    const ab = diff(a, b, '--accept', accept)
+    expect(ab.stdout).toContain('identical apart from 1 accepted difference(s)')
+    expect(ab.stdout).toContain('case help: step 1 `ferbench claims --help`: stdout differs: the file moved')
+    expect(ab.status).toBe(0)
+    const ac = diff(a, c, '--accept', accept)
+    expect(ac.stdout).toContain('1 difference(s)')
+    expect(ac.stdout).toContain('line 1 B: "data in src/elsewhere/claimsData.ts"')
+    expect(ac.status).toBe(1)
   })
 
   it('reports a --help line that changed, a file written by one side only and a case run by one side only', () => {
