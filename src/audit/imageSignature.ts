@@ -341,47 +341,71 @@ function viewInto(
       b[GRID_TAP_INDEX[t + 2]!]! * GRID_TAP_WEIGHT[t + 2]! +
       b[GRID_TAP_INDEX[t + 3]!]! * GRID_TAP_WEIGHT[t + 3]!
   const diff = diffScratch
+  const size = magnitudeScratch
   for (let y = 0; y < 8; y++)
-    for (let x = 0; x < 8; x++) diff[y * 8 + x] = grids[g + y * 9 + x + 1]! - grids[g + y * 9 + x]!
-  const per = HASH_CHUNK_ENDS.length * WEAK_BITS
-  for (let m = 0; m < 2; m++) {
-    if (m === 1 && MIRROR_SLOT[k]! < 0) break
-    const view = m === 0 ? k : n + MIRROR_SLOT[k]!
-    let hi = 0
-    let lo = 0
-    let start = 0
-    let o = per * view
-    for (const end of HASH_CHUNK_ENDS) {
-      let b1 = start
-      let b2 = start
-      let w1 = Infinity
-      let w2 = Infinity
-      for (let i = start; i <= end; i++) {
-        const d = m === 0 ? diff[i]! : -diff[(i & ~7) + 7 - (i & 7)]!
-        if (d > 0) {
-          if (i < 32) hi |= 1 << (31 - i)
-          else lo |= 1 << (63 - i)
-        }
-        const w = d < 0 ? -d : d
-        if (w < w1) {
-          b2 = b1
-          w2 = w1
-          b1 = i
-          w1 = w
-        } else if (w < w2) {
-          b2 = i
-          w2 = w
-        }
-      }
-      weak[o++] = 1 << (end - b1)
-      weak[o++] = 1 << (end - b2)
-      start = end + 1
+    for (let x = 0; x < 8; x++) {
+      diff[y * 8 + x] = grids[g + y * 9 + x + 1]! - grids[g + y * 9 + x]!
+      size[y * 8 + x] = Math.abs(diff[y * 8 + x]!)
     }
-    hashes[2 * view] = hi >>> 0
-    hashes[2 * view + 1] = lo >>> 0
+  const per = HASH_CHUNK_ENDS.length * WEAK_BITS
+  hashInto(diff, size, IN_ORDER, 1, k, per, hashes, weak)
+  if (MIRROR_SLOT[k]! >= 0) hashInto(diff, size, MIRRORED_ORDER, -1, n + MIRROR_SLOT[k]!, per, hashes, weak)
+}
+
+/** The comparisons in hash-bit order, read as they are and read mirrored ((y, x) → (y, 7 − x)). */
+const IN_ORDER = Int32Array.from({ length: 64 }, (_, i) => i)
+const MIRRORED_ORDER = Int32Array.from({ length: 64 }, (_, i) => (i & ~7) + 7 - (i & 7))
+
+/**
+ * The dHash of one view (bit i set when sign × the difference read at order[i] is positive) and its weak-bit masks: per
+ * chunk, the bits of the smallest and second smallest magnitude (ties: the first).
+ */
+function hashInto(
+  diff: Float32Array,
+  size: Float32Array,
+  order: Int32Array,
+  sign: 1 | -1,
+  view: number,
+  per: number,
+  hashes: Uint32Array,
+  weak: Int32Array,
+): void {
+  let hi = 0
+  let lo = 0
+  let start = 0
+  let o = per * view
+  for (let c = 0; c < HASH_CHUNK_ENDS.length; c++) {
+    const end = HASH_CHUNK_ENDS[c]!
+    let b1 = start
+    let b2 = start
+    let w1 = Infinity
+    let w2 = Infinity
+    for (let i = start; i <= end; i++) {
+      const at = order[i]!
+      if (sign * diff[at]! > 0) {
+        if (i < 32) hi |= 1 << (31 - i)
+        else lo |= 1 << (63 - i)
+      }
+      const w = size[at]!
+      if (w < w1) {
+        b2 = b1
+        w2 = w1
+        b1 = i
+        w1 = w
+      } else if (w < w2) {
+        b2 = i
+        w2 = w
+      }
+    }
+    weak[o++] = 1 << (end - b1)
+    weak[o++] = 1 << (end - b2)
+    start = end + 1
   }
+  hashes[2 * view] = hi >>> 0
+  hashes[2 * view + 1] = lo >>> 0
 }
 const diffScratch = new Float32Array(64)
+const magnitudeScratch = new Float32Array(64)
 
 /** Bilinear samples of a blurred base at the product of two axes' points, into `out` (edges replicated). */
 function sampleGrid(

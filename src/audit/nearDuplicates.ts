@@ -256,6 +256,14 @@ export class NearDuplicateIndex {
   private bestView = new Int32Array(1024)
   /** Per stored image, for the current query: the best grid correlation of a view that hit it. */
   private bestGrid = new Float32Array(1024)
+  /** The current query's meetings (a view within the distance of a stored image): view, distance, next of the same image (−1: last). */
+  private meetView: Int32Array = new Int32Array(1024)
+  private meetDistance: Int32Array = new Int32Array(1024)
+  private meetNext: Int32Array = new Int32Array(1024)
+  private meets = 0
+  /** Per stored image met by the current query: its first and last meeting. */
+  private firstMeet = new Int32Array(1024)
+  private lastMeet = new Int32Array(1024)
   /** Per stored image: the stamp of the last view query that met it (a hash met again through another chunk or probe of the same view is skipped: same distance, same grid correlation). */
   private visited = new Int32Array(1024).fill(-1)
   private viewStamp = 0
@@ -298,19 +306,47 @@ export class NearDuplicateIndex {
     return s
   }
 
-  /** Records stored image j at `distance` through view k for the current query (the view whose grid correlates best wins; ties: the first). */
+  /** Records that view k met stored image j at `distance` in the current query (judged by settle(), after every view). */
   private note(j: number, distance: number, k: number, hits: number[]): void {
-    const r = this.gridCorrelation(j, k)
+    const t = this.meets++
+    if (t === this.meetView.length) {
+      const grow = (a: Int32Array): Int32Array => {
+        const b = new Int32Array(a.length * 2)
+        b.set(a)
+        return b
+      }
+      this.meetView = grow(this.meetView)
+      this.meetDistance = grow(this.meetDistance)
+      this.meetNext = grow(this.meetNext)
+    }
+    this.meetView[t] = k
+    this.meetDistance[t] = distance
+    this.meetNext[t] = -1
     if (this.seen[j] !== this.stamp) {
       this.seen[j] = this.stamp
-      this.bestDistance[j] = distance
-      this.bestView[j] = k
-      this.bestGrid[j] = r
+      this.firstMeet[j] = t
       hits.push(j)
-    } else if (r > this.bestGrid[j]!) {
-      this.bestDistance[j] = distance
-      this.bestView[j] = k
-      this.bestGrid[j] = r
+    } else this.meetNext[this.lastMeet[j]!] = t
+    this.lastMeet[j] = t
+  }
+
+  /**
+   * Stored image j's view for the current query: of the views that met it, in view order, the one whose grid
+   * correlates best (ties: the first). Judged per image after every view has probed, so that the image's grid is
+   * read while it is at hand.
+   */
+  private settle(j: number): void {
+    let t = this.firstMeet[j]!
+    this.bestDistance[j] = this.meetDistance[t]!
+    this.bestView[j] = this.meetView[t]!
+    this.bestGrid[j] = this.gridCorrelation(j, this.meetView[t]!)
+    for (t = this.meetNext[t]!; t >= 0; t = this.meetNext[t]!) {
+      const r = this.gridCorrelation(j, this.meetView[t]!)
+      if (r > this.bestGrid[j]!) {
+        this.bestDistance[j] = this.meetDistance[t]!
+        this.bestView[j] = this.meetView[t]!
+        this.bestGrid[j] = r
+      }
     }
   }
 
@@ -348,7 +384,7 @@ export class NearDuplicateIndex {
         const from = table.start[slot]! * PACKED
         const to = from + table.count[slot]! * PACKED
         for (let at = from; at < to; at += PACKED) {
-          const distance = popcount32((qh ^ packed[at + 1]!) >>> 0) + popcount32((ql ^ packed[at + 2]!) >>> 0)
+          const distance = bitCount(qh ^ packed[at + 1]!) + bitCount(ql ^ packed[at + 2]!)
           if (distance > limit) continue
           const j = packed[at]!
           if (visited[j] === stamp) continue
@@ -358,7 +394,7 @@ export class NearDuplicateIndex {
         const linked = table.linked
         for (let e = table.heads[slot]!; e >= 0; e = linked[e * LINKED]!) {
           const at = e * LINKED
-          const distance = popcount32((qh ^ linked[at + 2]!) >>> 0) + popcount32((ql ^ linked[at + 3]!) >>> 0)
+          const distance = bitCount(qh ^ linked[at + 2]!) + bitCount(ql ^ linked[at + 3]!)
           if (distance > limit) continue
           const j = linked[at + 1]!
           if (visited[j] === stamp) continue
@@ -395,6 +431,7 @@ export class NearDuplicateIndex {
     const found: NearCandidate[] = []
     if (views) {
       this.stamp += 1
+      this.meets = 0
       this.queryGrids = views.grids
       const hits: number[] = []
       const count = VIEW_NAMES.length
@@ -413,6 +450,7 @@ export class NearDuplicateIndex {
       }
       hits.sort((a, b) => a - b)
       for (const j of hits) {
+        this.settle(j)
         const k = this.bestView[j]!
         this.candidates += 1
         const stored = this.stored[j]!
@@ -441,6 +479,8 @@ export class NearDuplicateIndex {
       this.visited = grow(this.visited, (n) => new Int32Array(n).fill(-1))
       this.bestDistance = grow(this.bestDistance, (n) => new Int32Array(n))
       this.bestView = grow(this.bestView, (n) => new Int32Array(n))
+      this.firstMeet = grow(this.firstMeet, (n) => new Int32Array(n))
+      this.lastMeet = grow(this.lastMeet, (n) => new Int32Array(n))
       const grids = new Float32Array(size * 2 * GRID_CELLS)
       grids.set(this.grids)
       this.grids = grids
@@ -463,6 +503,14 @@ export class NearDuplicateIndex {
       )
     }
   }
+}
+
+/** Set bits of a 32-bit word (popcount32 of src/audit/imageSignature.ts, here so that the probe loops inline it). */
+function bitCount(word: number): number {
+  let v = word >>> 0
+  v = v - ((v >>> 1) & 0x55555555)
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333)
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
 }
 
 /** Dot product of two normalised thumbnails: their Pearson correlation. */
