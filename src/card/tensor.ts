@@ -2,60 +2,15 @@ import { cardError, dataError } from '../base/errors.js'
 import type { RawImage } from '../base/image.js'
 import type { ModelCard } from './schema.js'
 import { crop, cropWindow, flipHorizontal, resize, toInputChannels } from './pixels.js'
+import { checkInputSize, pixelScale, writePixels } from './pixelTensor.js'
 
 /**
  * Writes one image into `out` at `offset` as the card says: scale mode, then layout.
  *  raw255: x · unit: x/255 · symmetric: (x/255 − 0.5)·2 · meanstd: (x/255 − mean[c]) / std[c]
  */
 export function writeTensor(image: RawImage, card: ModelCard, out: Float32Array, offset: number): void {
-  const { height, width, channels, layout } = card.input
-  if (image.width !== width || image.height !== height || image.channels !== channels) {
-    throw new Error(
-      `internal: image ${image.width}×${image.height}×${image.channels} does not match input ${width}×${height}×${channels}`,
-    )
-  }
-  const mul = new Float32Array(channels)
-  const add = new Float32Array(channels)
-  for (let c = 0; c < channels; c++) {
-    switch (card.scale) {
-      case 'raw255':
-        mul[c] = 1
-        add[c] = 0
-        break
-      case 'unit':
-        mul[c] = 1 / 255
-        add[c] = 0
-        break
-      case 'symmetric':
-        mul[c] = 2 / 255
-        add[c] = -1
-        break
-      case 'meanstd': {
-        const mean = card.mean![c]!
-        const std = card.std![c]!
-        mul[c] = 1 / (255 * std)
-        add[c] = -mean / std
-        break
-      }
-    }
-  }
-  const plane = width * height
-  const d = image.data
-  if (channels === 1) {
-    // One channel: NHWC and NCHW are the same order (the same arithmetic, without the per-value channel lookup).
-    const m = mul[0]!
-    const a = add[0]!
-    for (let i = 0; i < plane; i++) out[offset + i] = d[i]! * m + a
-  } else if (layout === 'NHWC') {
-    for (let i = 0, n = plane * channels; i < n; i++) {
-      const c = i % channels
-      out[offset + i] = d[i]! * mul[c]! + add[c]!
-    }
-  } else {
-    for (let p = 0; p < plane; p++) {
-      for (let c = 0; c < channels; c++) out[offset + c * plane + p] = d[p * channels + c]! * mul[c]! + add[c]!
-    }
-  }
+  checkInputSize(image, card)
+  writePixels(image.data, pixelScale(card), out, offset)
 }
 
 /** Number of views one sample becomes under the card's test-time augmentation. */

@@ -2,7 +2,7 @@ import { Args } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { writeReports } from '../report/writeReports.js'
 import { formatFlag, outputFlag } from '../cli/flags/output.js'
-import { checkOutputs } from '../cli/outputs.js'
+import { runCommand } from '../cli/runCommand.js'
 import { compareFiles } from '../compare/compare.js'
 import type { CompareResult } from '../results/compareDocument.js'
 
@@ -36,23 +36,22 @@ export default class Compare extends FerbenchCommand {
 
   async run(): Promise<CompareResult> {
     const { args, flags } = await this.parse(Compare)
-    checkOutputs(
-      (flags.output ?? []).map((file) => ({ flag: '--output', file })),
-      [
+    return runCommand(this.terminal(), {
+      outputs: (flags.output ?? []).map((file) => ({ flag: '--output', file })),
+      inputs: [
         { flag: 'a', file: args.a },
         { flag: 'b', file: args.b },
       ],
-    )
-    const result = compareFiles(args.a, args.b)
-    const text = await writeReports(
-      { kind: 'compare', result },
-      {
-        ...(flags.format ? { format: flags.format } : {}),
-        ...(flags.output ? { files: flags.output } : {}),
-        json: this.jsonEnabled(),
-      },
-    )
-    if (text !== undefined) this.log(text)
-    return result
+      run: async () => compareFiles(args.a, args.b),
+      reports: (result) =>
+        writeReports(
+          { kind: 'compare', result },
+          {
+            ...(flags.format ? { format: flags.format } : {}),
+            ...(flags.output ? { files: flags.output } : {}),
+            json: this.jsonEnabled(),
+          },
+        ),
+    })
   }
 }

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { writeReports } from '../report/writeReports.js'
 import { formatFlag, outputFlag } from '../cli/flags/output.js'
-import { checkOutputs } from '../cli/outputs.js'
+import { runCommand } from '../cli/runCommand.js'
 import { usageError } from '../base/errors.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
 import { DEFAULT_MAX_ACCURACY_DROP, gateFiles } from '../compare/gate.js'
@@ -74,37 +74,38 @@ export default class Gate extends FerbenchCommand {
     const maxClassRecallDrop = number('max-class-recall-drop', flags['max-class-recall-drop'])
     const maxLatencyIncrease = number('max-latency-increase', flags['max-latency-increase'])
     const maxGroupGap = number('max-group-gap', flags['max-group-gap'])
-    checkOutputs(
-      (flags.output ?? []).map((file) => ({ flag: '--output', file })),
-      [
+    return runCommand(this.terminal(), {
+      outputs: (flags.output ?? []).map((file) => ({ flag: '--output', file })),
+      inputs: [
         { flag: '--baseline', file: flags.baseline },
         { flag: '--current', file: flags.current },
       ],
-    )
-    const baseline = resolveBaseline(flags.baseline, flags.current, flags.store)
-    if (baseline.description) this.warnToStderr(`baseline: ${baseline.description}`)
-    const gated = gateFiles({
-      baseline: baseline.file,
-      current: flags.current,
-      alpha: number('alpha', flags.alpha)!,
-      ...(maxAccuracyDrop !== undefined ? { maxAccuracyDrop } : {}),
-      ...(maxClassRecallDrop !== undefined ? { maxClassRecallDrop } : {}),
-      ...(maxLatencyIncrease !== undefined ? { maxLatencyIncrease } : {}),
-      ...(maxGroupGap !== undefined ? { maxGroupGap } : {}),
-    })
-    const result: GateResult = baseline.description
-      ? { ...gated, baseline: { ...gated.baseline, history: baseline.description } }
-      : gated
-    const text = await writeReports(
-      { kind: 'gate', result },
-      {
-        ...(flags.format ? { format: flags.format } : {}),
-        ...(flags.output ? { files: flags.output } : {}),
-        json: this.jsonEnabled(),
+      run: async (): Promise<GateResult> => {
+        const baseline = resolveBaseline(flags.baseline, flags.current, flags.store)
+        if (baseline.description) this.warnToStderr(`baseline: ${baseline.description}`)
+        const gated = gateFiles({
+          baseline: baseline.file,
+          current: flags.current,
+          alpha: number('alpha', flags.alpha)!,
+          ...(maxAccuracyDrop !== undefined ? { maxAccuracyDrop } : {}),
+          ...(maxClassRecallDrop !== undefined ? { maxClassRecallDrop } : {}),
+          ...(maxLatencyIncrease !== undefined ? { maxLatencyIncrease } : {}),
+          ...(maxGroupGap !== undefined ? { maxGroupGap } : {}),
+        })
+        return baseline.description
+          ? { ...gated, baseline: { ...gated.baseline, history: baseline.description } }
+          : gated
       },
-    )
-    if (text !== undefined) this.log(text)
-    if (!result.passed) process.exitCode = EXIT_CODES.regression.code
-    return result
+      reports: (result) =>
+        writeReports(
+          { kind: 'gate', result },
+          {
+            ...(flags.format ? { format: flags.format } : {}),
+            ...(flags.output ? { files: flags.output } : {}),
+            json: this.jsonEnabled(),
+          },
+        ),
+      exitCode: (result) => (result.passed ? undefined : EXIT_CODES.regression.code),
+    })
   }
 }

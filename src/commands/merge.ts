@@ -1,14 +1,13 @@
 import { Args } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
 import { outputFlag } from '../cli/flags/output.js'
-import { writeFileAtomic } from '../base/atomicWrite.js'
-import { checkOutputs } from '../cli/outputs.js'
+import { runCommand } from '../cli/runCommand.js'
 import { EXIT_CODES } from '../base/exitCodes.js'
 import { expandShardInputs, mergeShards, readShardInput } from '../engine/merge.js'
 import type { EvalResult } from '../results/evalDocument.js'
 import { renderEvalTables } from '../report/evalTable.js'
 import { robustTable } from '../report/robustViews.js'
-import type { RobustResult } from '../results/robustDocument.js'
+import { ROBUST_SCHEMA, type RobustResult } from '../results/robustDocument.js'
 import { isRobustFile, mergeRobustShards, readRobustShard } from '../robust/mergeRobust.js'
 
 export default class Merge extends FerbenchCommand {
@@ -39,20 +38,17 @@ export default class Merge extends FerbenchCommand {
   async run(): Promise<EvalResult | RobustResult> {
     const { argv, flags } = await this.parse(Merge)
     const shards = expandShardInputs(argv.map(String))
-    checkOutputs(
-      [{ flag: '--output', file: flags.output }],
-      shards.map(({ file }) => ({ flag: 'shard', file })),
-    )
-    if (shards.length > 0 && isRobustFile(shards[0]!.file)) {
-      const robust = mergeRobustShards(shards.map(({ file }) => readRobustShard(file)))
-      if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(robust, null, 2)}\n`)
-      if (!this.jsonEnabled()) this.log(robustTable(robust))
-      return robust
-    }
-    const result = mergeShards(shards.map(readShardInput))
-    if (flags.output) writeFileAtomic(flags.output, `${JSON.stringify(result, null, 2)}\n`)
-    if (!this.jsonEnabled()) this.log(renderEvalTables(result))
-    if (result.failures.length > 0) process.exitCode = EXIT_CODES.incomplete.code
-    return result
+    return runCommand<EvalResult | RobustResult>(this.terminal(), {
+      outputs: [{ flag: '--output', file: flags.output }],
+      inputs: shards.map(({ file }) => ({ flag: 'shard', file })),
+      run: async () =>
+        shards.length > 0 && isRobustFile(shards[0]!.file)
+          ? mergeRobustShards(shards.map(({ file }) => readRobustShard(file)))
+          : mergeShards(shards.map(readShardInput)),
+      output: flags.output,
+      view: (result) => (result.schema === ROBUST_SCHEMA ? robustTable(result) : renderEvalTables(result)),
+      exitCode: (result) =>
+        result.schema !== ROBUST_SCHEMA && result.failures.length > 0 ? EXIT_CODES.incomplete.code : undefined,
+    })
   }
 }

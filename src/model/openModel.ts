@@ -16,7 +16,9 @@ import type { Runner, RunnerOptions } from '../runners/types.js'
  * 4. the card resolved against the model's input (exit 4 or 5, naming the field);
  * 5. the identity: every file of the model hashed (src/base/modelFiles.ts), once.
  * `openModel` runs steps 1–3 for a run; `modelFile` gives step 1's handle to callers that take
- * the later steps apart (speed checks its model and reference files before either card).
+ * the later steps apart (speed checks its model and reference files before either card). One
+ * exception, kept as it was: models doctor leaves step 1 to the runner, so its message names the
+ * runner's file type ("expected an ONNX model file") and a bad card is reported first.
  */
 
 /** A card as loaded, and where it came from: its file, `preset:<name>`, or a stand-in's own words. */
@@ -53,7 +55,7 @@ async function modelInputFromFile(model: string): Promise<ModelInputInfo | undef
   return modelInputOf(model)
 }
 
-/** A model file that passed step 1; the later steps in their order. */
+/** A model file past step 1 (or left to its runner); the later steps in their order. */
 export class ModelFile {
   private chosen: CardSource | undefined
   private hashed: Promise<ModelIdentity> | undefined

@@ -2,7 +2,16 @@ import type { Sharp } from 'sharp'
 import { loadSharp } from '../base/sharpModule.js'
 import { withSharp } from '../base/sharpGate.js'
 import type { RawImage } from '../base/image.js'
-import { CORRUPTION_PARAMETERS, back, corrupt, corruptionRandom, motionKernel, pipeline } from './corruptions.js'
+import {
+  CORRUPTION_PARAMETERS,
+  addNoise,
+  back,
+  corrupt,
+  corruptionRandom,
+  motionKernel,
+  noiseDraws,
+  pipeline,
+} from './corruptions.js'
 import type { Condition } from './robustLoop.js'
 
 /** A corrupted image, or the error corrupting it failed with. */
@@ -68,10 +77,18 @@ export async function corruptBatch(
     }
   }
   const work: Array<Promise<void>> = []
+  /** Each image's Gaussian noise draws, drawn once for all severities (they do not depend on it). */
+  const draws: Array<Float64Array | undefined> = []
   conditions.forEach(({ corruption, severity }, c) => {
     const v = CORRUPTION_PARAMETERS[corruption].values[severity - 1]!
     const all = images.map((_, i) => i)
-    if (corruption === 'gaussian-blur') {
+    if (corruption === 'gaussian-noise' && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
+      for (const i of all) {
+        const image = images[i]!
+        draws[i] ??= noiseDraws(image.data.length, corruptionRandom(seed, corruption, ids[i]!))
+        out[i]![c] = { image: addNoise(image, severity, draws[i]!) }
+      }
+    } else if (corruption === 'gaussian-blur') {
       for (const group of groupBy(all, (i) => sizeKey(images[i]!)).values()) {
         const image = images[group[0]!]!
         const sigma = Math.max(0.6, (v * Math.min(image.width, image.height)) / 100)

@@ -158,6 +158,43 @@ function gaussian(random: () => number): number {
 }
 
 /**
+ * The standard normal draws of Gaussian noise for one sample, one per value in pixel order. They do
+ * not depend on the severity (its seed leaves it out), so one set serves every severity.
+ */
+export function noiseDraws(values: number, random: () => number): Float64Array {
+  const draws = new Float64Array(values)
+  for (let i = 0; i < values; i++) draws[i] = gaussian(random)
+  return draws
+}
+
+/** Gaussian noise at a severity from a sample's draws (noiseDraws): x + σ·g, rounded and clipped. */
+export function addNoise(image: RawImage, severity: number, draws: Float64Array): RawImage {
+  const sigma = CORRUPTION_PARAMETERS['gaussian-noise'].values[severity - 1]! * 255 // v * 255 * g is (v * 255) * g: the same product
+  const data = image.data
+  const out = new Uint8Array(data.length)
+  for (let i = 0; i < out.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(data[i]! + sigma * draws[i]!)))
+  return { ...image, data: out }
+}
+
+/**
+ * Contrast of a one-channel image in JavaScript, byte for byte what sharp's `linear(v, mean·(1 − v))`
+ * gives on 8-bit pixels: libvips computes a·x + b in single precision (a and b rounded to floats)
+ * and truncates toward zero (tests/robust/corruptionsBatch.test.ts compares it with sharp on many
+ * images). Colour images go through sharp (its three-band path rounds differently in a few pixels).
+ */
+function grayContrast(image: RawImage, v: number, mean: number): RawImage {
+  const a = Math.fround(v)
+  const b = Math.fround(mean * (1 - v))
+  const data = image.data
+  const out = new Uint8Array(data.length)
+  for (let i = 0; i < data.length; i++) {
+    const t = Math.fround(Math.fround(a * data[i]!) + b)
+    out[i] = Math.min(255, Math.max(0, t)) // stored in a Uint8Array: truncated toward zero
+  }
+  return { ...image, data: out }
+}
+
+/**
  * Applies one corruption at one severity (0 = identity) to a decoded image. Its sharp calls go
  * through the gate that keeps decode error messages apart (src/base/sharpGate.ts).
  */
@@ -170,6 +207,9 @@ export async function corrupt(
   if (severity === 0) return image
   if (!Number.isInteger(severity) || severity < 1 || severity > 5)
     throw new RangeError(`severity ${severity}: expected 0–5`)
+  if (corruption === 'gaussian-noise') return addNoise(image, severity, noiseDraws(image.data.length, random))
+  if (corruption === 'contrast' && image.channels === 1)
+    return grayContrast(image, CORRUPTION_PARAMETERS.contrast.values[severity - 1]!, channelMeans(image)[0]!)
   return withSharp(() => corruptNow(image, corruption, severity, random))
 }
 
@@ -184,13 +224,8 @@ async function corruptNow(
   const sharp = await loadSharp()
   const { channels } = image
   switch (corruption) {
-    case 'gaussian-noise': {
-      const out = new Uint8Array(image.data.length)
-      const sigma = v * 255 // v * 255 * g is (v * 255) * g: the same product
-      for (let i = 0; i < out.length; i++)
-        out[i] = Math.min(255, Math.max(0, Math.round(image.data[i]! + sigma * gaussian(random))))
-      return { ...image, data: out }
-    }
+    case 'gaussian-noise':
+      return addNoise(image, severity, noiseDraws(image.data.length, random))
     case 'gaussian-blur':
       return back(pipeline(sharp, image).blur(Math.max(0.6, (v * side) / 100)), channels)
     case 'motion-blur': {

@@ -5,7 +5,8 @@ import { DECODE_SLOTS } from '../datasets/decodeLimits.js'
 import type { Sample } from '../datasets/types.js'
 import type { RawImage } from '../base/image.js'
 import { predictColumn } from '../base/labelMapping.js'
-import { prepareViews, writeTensor } from '../card/tensor.js'
+import { prepareViews } from '../card/tensor.js'
+import { checkInputSize, pixelScale, pixelsToBatch } from '../card/pixelTensor.js'
 import { DatasetDigest, UNREADABLE, contentHash, contentKey, sampleHashes } from '../base/datasetDigest.js'
 import { FerbenchError, dataError, messageOf, modelError } from '../base/errors.js'
 import type { Corruption } from '../results/robustDocument.js'
@@ -95,7 +96,10 @@ export function robustLoop(
     const rowFloats = height * width * channels
     const dims =
       layout === 'NCHW' ? [input.rowsPerCall, channels, height, width] : [input.rowsPerCall, height, width, channels]
-    const buffer = new Float32Array(input.rowsPerCall * rowFloats)
+    // Rows are gathered as pixels; the runner process makes them floats where it can (runPixels:
+    // a quarter of the bytes through its IPC channel), else they are made floats here.
+    const pixels = new Uint8Array(input.rowsPerCall * rowFloats)
+    const scale = pixelScale(card)
     const overlap = runner.busyMs !== undefined
     const busyAtStart = runner.busyMs ?? 0
     // A stop signal gives the calls in flight SIGNAL_GRACE_MS, then gives them up (src/engine/stopGrace.ts).
@@ -178,10 +182,13 @@ export function robustLoop(
       const rows = tags.length
       if (rows === 0) return
       const callRows = card.fixedBatch ?? rows
-      const batch = buffer.length === callRows * rowFloats ? buffer : buffer.subarray(0, callRows * rowFloats)
-      if (card.fixedBatch !== undefined && rows < card.fixedBatch) batch.fill(0, rows * rowFloats)
+      const callDims = [callRows, ...dims.slice(1)]
+      const rowPixels = pixels.subarray(0, rows * rowFloats)
       const t0 = performance.now()
-      const call = grace.race(runner.run(batch, [callRows, ...dims.slice(1)])).then((out) => {
+      const run = runner.runPixels
+        ? runner.runPixels(rowPixels, rows, scale, callDims)
+        : runner.run(pixelsToBatch(rowPixels, rows, scale, callRows * rowFloats), callDims)
+      const call = grace.race(run).then((out) => {
         if (out.length !== callRows * classes) {
           throw modelError(
             `${input.modelPath}: returned ${out.length} scores for ${callRows} rows; expected ${callRows}×${classes} (card labels)`,
@@ -303,7 +310,8 @@ export function robustLoop(
             for (let i = 0; i < p.views.length; i++) {
               for (const view of p.views[i]!) {
                 if (tags.length === input.rowsPerCall) await flush()
-                writeTensor(view, card, buffer, tags.length * rowFloats)
+                checkInputSize(view, card)
+                pixels.set(view.data.subarray(0, rowFloats), tags.length * rowFloats)
                 tags.push({ work, item: work.items[i]! })
               }
             }

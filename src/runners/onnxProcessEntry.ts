@@ -8,7 +8,7 @@
  */
 import { Worker } from 'node:worker_threads'
 import { builtSibling } from './onnxThread.js'
-import type { WorkerReply, WorkerRequest } from './onnxThreadMessages.js'
+import { pixelRequestBatch, type WorkerReply, type WorkerRequest } from './onnxThreadMessages.js'
 import type { RunnerOptions } from './types.js'
 
 /**
@@ -54,6 +54,15 @@ process.on('message', (message: StartRequest | WorkerRequest) => {
       send({ kind: 'failed', error: { message: `ONNX worker thread failed: ${error.message}` } })
       dieNow()
     })
+    return
+  }
+  // A batch of pixels becomes floats here, on this process's main thread, in a buffer of its own,
+  // handed over to the worker without a copy.
+  if (message.kind === 'runPixels') {
+    const batch = pixelRequestBatch(message)
+    worker?.postMessage({ kind: 'run', id: message.id, batch, dims: message.dims } satisfies WorkerRequest, [
+      batch.buffer as ArrayBuffer,
+    ])
     return
   }
   // Copied, never transferred: a typed array read from the IPC channel may view the channel's own buffer.

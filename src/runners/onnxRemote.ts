@@ -1,4 +1,5 @@
 import type { ModelInputInfo } from '../card/resolve.js'
+import type { PixelScale } from '../card/pixelTensor.js'
 import { FerbenchError } from '../base/errors.js'
 import { deserializeError, type WorkerReply, type WorkerRequest } from './onnxThreadMessages.js'
 import type { Runner, RunnerInfo } from './types.js'
@@ -107,18 +108,33 @@ export class RemoteOnnxRunner implements Runner {
   }
 
   run(batch: Float32Array, dims: readonly number[]): Promise<Float32Array> {
+    return this.send(dims, (id, copy) => {
+      if (!copy) return [{ kind: 'run', id, batch, dims: [...dims] }, []]
+      const sent = batch.slice()
+      return [{ kind: 'run', id, batch: sent, dims: [...dims] }, [sent.buffer]]
+    })
+  }
+
+  runPixels(pixels: Uint8Array, rows: number, scale: PixelScale, dims: readonly number[]): Promise<Float32Array> {
+    return this.send(dims, (id, copy) => {
+      if (!copy) return [{ kind: 'runPixels', id, pixels, rows, scale, dims: [...dims] }, []]
+      const sent = pixels.slice()
+      return [{ kind: 'runPixels', id, pixels: sent, rows, scale, dims: [...dims] }, [sent.buffer]]
+    })
+  }
+
+  /** Queues one call; `request` builds its message, copying the caller's buffer when `copy` (the host does not copy on post). */
+  private send(
+    dims: readonly number[],
+    request: (id: number, copy: boolean) => [WorkerRequest, ArrayBuffer[]],
+  ): Promise<Float32Array> {
     if (this.failure) return Promise.reject(this.failure)
     const id = this.nextId++
     return new Promise<Float32Array>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject, dims: [...dims] })
       if (this.waiting.size === 1) this.armTimer()
       // The batch is copied now (by the host, or here and the copy handed over): the caller may refill its buffer at once.
-      if (this.host.copiesOnPost) {
-        this.host.post({ kind: 'run', id, batch, dims: [...dims] }, [])
-        return
-      }
-      const copy = batch.slice()
-      this.host.post({ kind: 'run', id, batch: copy, dims: [...dims] }, [copy.buffer])
+      this.host.post(...request(id, !this.host.copiesOnPost))
     })
   }
 

@@ -1,10 +1,33 @@
 import { FerbenchError } from '../base/errors.js'
 import type { ExitCodeName } from '../base/exitCodes.js'
 import type { ModelInputInfo } from '../card/resolve.js'
+import { type PixelScale, pixelsToBatch } from '../card/pixelTensor.js'
 import type { RunnerInfo } from './types.js'
 
-/** Messages between the off-thread ONNX runner and its worker (src/runners/onnxWorker.ts). */
-export type WorkerRequest = { kind: 'run'; id: number; batch: Float32Array; dims: number[] } | { kind: 'release' }
+/**
+ * Messages between the off-thread ONNX runner and its worker (src/runners/onnxWorker.ts). `runPixels`
+ * is a batch given as 8-bit pixels and the scale that makes them floats (src/card/pixelTensor.ts):
+ * the runner process or worker writes the floats (pixelsToBatch) and runs them as `run` would.
+ */
+export type WorkerRequest =
+  | { kind: 'run'; id: number; batch: Float32Array; dims: number[] }
+  | { kind: 'runPixels'; id: number; pixels: Uint8Array; rows: number; scale: PixelScale; dims: number[] }
+  | { kind: 'release' }
+
+/** The float batch of a `runPixels` request, as a `run` request would carry it. */
+export function pixelRequestBatch(request: {
+  pixels: Uint8Array
+  rows: number
+  scale: PixelScale
+  dims: number[]
+}): Float32Array {
+  return pixelsToBatch(
+    request.pixels,
+    request.rows,
+    request.scale,
+    request.dims.reduce((a, b) => a * b, 1),
+  )
+}
 
 export interface SerializedError {
   ferbench?: ExitCodeName

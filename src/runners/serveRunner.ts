@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { parentPort, workerData } from 'node:worker_threads'
-import { serializeError, type WorkerReply, type WorkerRequest } from './onnxThreadMessages.js'
+import { pixelRequestBatch, serializeError, type WorkerReply, type WorkerRequest } from './onnxThreadMessages.js'
 import type { Runner, RunnerOptions } from './types.js'
 
 /** The worker's own runner, made from what its parent passed as workerData. */
@@ -37,7 +37,8 @@ export async function serveRunner(create: CreateRunner): Promise<void> {
     }
     const t0 = performance.now()
     try {
-      const scores = await runner!.run(request.batch, request.dims)
+      const batch = request.kind === 'run' ? request.batch : pixelRequestBatch(request)
+      const scores = await runner!.run(batch, request.dims)
       const busyMs = performance.now() - t0
       // The scores may view a larger engine buffer: send exactly these floats.
       const out = scores.byteOffset === 0 && scores.byteLength === scores.buffer.byteLength ? scores : scores.slice()

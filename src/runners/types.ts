@@ -1,4 +1,5 @@
 import type { ModelInputInfo } from '../card/resolve.js'
+import type { PixelScale } from '../card/pixelTensor.js'
 
 /** The devices a runner can be asked for (`--device`). */
 export const DEVICES = ['cpu', 'gpu'] as const
@@ -59,6 +60,13 @@ export interface Runner {
   readonly outputs: ReadonlyArray<{ name: string; shape: ReadonlyArray<number | string> }>
   /** Runs one batch: `batch` holds dims.reduce(*) floats; returns the first output, row-major [N, classes]. */
   run(batch: Float32Array, dims: readonly number[]): Promise<Float32Array>
+  /**
+   * run() for a batch given as 8-bit pixels (`rows` images of the model's input size, one after
+   * another) and the scale that makes them floats (src/card/pixelTensor.ts), where the runner makes
+   * the floats itself, off this thread: the same scores as run() on pixelsToBatch(...). Absent:
+   * the caller writes the floats and calls run().
+   */
+  runPixels?(pixels: Uint8Array, rows: number, scale: PixelScale, dims: readonly number[]): Promise<Float32Array>
   release(): Promise<void>
   /**
    * Where the engine runs off the main thread: ends it at once, even inside native code; every call

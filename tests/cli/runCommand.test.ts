@@ -124,6 +124,38 @@ describe('runCommand: check outputs → progress → run → write → render �
     }
   })
 
+  it('`after` runs once the view is printed, with the result and how long the writes took (at least the slow side output), before the exit code', async () => {
+    const { term, said } = recorder(false)
+    const output = path.join(tmp, 'after.json')
+    let writeMs = -1
+    await runCommand(
+      term,
+      steps(
+        {
+          output,
+          sideOutputs: () => [() => new Promise((resolve) => setTimeout(resolve, 30))],
+          after: (doc, ms) => {
+            said.push(
+              `after (${doc.failures} failure(s), output written: ${existsSync(output)}, exit ${process.exitCode})`,
+            )
+            writeMs = ms
+          },
+          exitCode: () => 7,
+        },
+        said,
+      ),
+    )
+    expect(said).toEqual([
+      'run',
+      'warn warning: w1',
+      'log view of 0 failure(s)',
+      `after (0 failure(s), output written: true, exit ${exitBefore})`,
+    ])
+    expect(writeMs).toBeGreaterThanOrEqual(25) // the 30 ms side output is inside the measured writes (timer slack allowed)
+    expect(process.exitCode).toBe(7)
+    process.exitCode = exitBefore
+  })
+
   it('a run that stopped early (its partial result kept by the run step) exits 9 and writes nothing else', async () => {
     const { term, said } = recorder(false)
     const output = path.join(tmp, 'never.json')

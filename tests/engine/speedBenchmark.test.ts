@@ -1,3 +1,5 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
@@ -131,6 +133,34 @@ describe('benchmark() on the oracle model', () => {
     ])
     expect(r.warnings.join('\n')).toMatch(/batch 8, threads 1 skipped/)
     await expect(run({ ...base, model: ORACLE_B1, batches: [8] })).rejects.toThrow(/no cell could run.*Use --batch 1/)
+  })
+
+  it('opens as before: both model files checked before either card, then the stand-in card said once per model', async () => {
+    const missingCard = path.join(FIXTURES, 'no-such-card.json')
+    const missingReference = path.join(FIXTURES, 'no-such-reference.onnx')
+    // a missing reference file (exit 4) is named before the model's missing card (exit 5)
+    const error = await run({ ...base, card: missingCard, reference: missingReference }).catch((e: unknown) => e)
+    expect((error as FerbenchError).exitCode).toBe(4)
+    expect((error as FerbenchError).message).toBe(
+      `${missingReference}: model file not found (expected a model file: .onnx, or a tfjs model.json)`,
+    )
+    const cardError = await run({ ...base, card: missingCard }).catch((e: unknown) => e)
+    expect((cardError as FerbenchError).exitCode).toBe(5)
+    expect((cardError as FerbenchError).message).toContain(missingCard)
+    // no card beside a copy of the oracle: a stand-in shaped by the model, said once however many sessions open
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ferbench-speed-'))
+    try {
+      const bare = path.join(dir, 'bare.onnx')
+      copyFileSync(ORACLE, bare)
+      const r = await run({ ...base, model: bare, threads: [1, 2], batches: [1], minIterations: 2, minDurationS: 0 })
+      const note = `${bare}: no model card; synthetic input shaped from the model's input shape, pixel scale raw 0–255 (speed does not depend on the labels)`
+      expect(r.warnings.filter((w) => w === note)).toHaveLength(1)
+      expect(r.sessions).toHaveLength(2)
+      expect(r.model.card.origin.source).toBe('none (input shape from the model)')
+      expect(r.model.card.input).toMatchObject({ height: 48, width: 48, channels: 1, layout: 'NCHW' })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('bad settings are usage errors (exit 2) naming the flag', async () => {

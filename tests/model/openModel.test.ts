@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { FerbenchError } from '../../src/base/errors.js'
+import { inspectModel } from '../../src/model/inspect.js'
 import { modelFile, openModel, type CardSource, type OpenModelRequest } from '../../src/model/openModel.js'
 import { FIXTURES } from '../helpers/cli.js'
 
@@ -148,6 +149,19 @@ describe('openModel: file, card, runner, in that order', () => {
     expect(plain.exitCode).toBe(4)
     expect(plain.message).toMatch(/^model input 'input' with shape \[1, 1, 48, 48\]: card says input.height 64/)
     expect(named.message).toBe(`${ORACLE}: ${plain.message}`)
+  })
+
+  it('models inspect reads the file before the card, and shows a missing sidecar card as a note', async () => {
+    const garbage = path.join(tmp, 'garbage.onnx')
+    writeFileSync(garbage, 'not a protobuf at all')
+    const error = await failure(inspectModel(garbage, { card: path.join(tmp, 'nocard.json') }))
+    expect(error.exitCode).toBe(4)
+    expect(error.message).toContain(garbage)
+    const bare = await inspectModel(BARE)
+    expect(bare.card).toBeNull()
+    expect(bare.cardKind).toBeNull()
+    expect(bare.cardNote).toContain(`${BARE}: no model card.`)
+    expect(bare.cardNote).toContain('--dataset <name> --data <path>')
   })
 
   it('hashes the model once: sha256 and bytes of the file', async () => {

@@ -86,6 +86,52 @@ describe('rotation without a second sharp call gives what sharp gives', () => {
   })
 })
 
+describe('the corruptions computed in JavaScript give the bytes of their definition', () => {
+  it('contrast of a gray image: what sharp linear(v, mean·(1 − v)) gives, for many sizes, value ranges and every severity', async () => {
+    let s = 99
+    const next = (): number => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0
+      return s >>> 8
+    }
+    for (let k = 0; k < 120; k++) {
+      const width = 17 + (next() % 50)
+      const height = 13 + (next() % 50)
+      const low = next() % 200
+      const span = 1 + (next() % (256 - low))
+      const data = new Uint8Array(width * height)
+      for (let i = 0; i < data.length; i++) data[i] = low + (next() % span)
+      const image: RawImage = { data, width, height, channels: 1 }
+      const m = mean(image, 0)
+      for (const severity of [1, 2, 3, 4, 5]) {
+        const v = CORRUPTION_PARAMETERS.contrast.values[severity - 1]!
+        const got = await corrupt(image, 'contrast', severity, () => 0.5)
+        const expected = await viaSharp(image, (p) => p.linear(v, m * (1 - v)))
+        expect(
+          Buffer.from(got.data).equals(Buffer.from(expected)),
+          `image ${k} ${width}×${height} severity ${severity}`,
+        ).toBe(true)
+      }
+    }
+  }, 60_000)
+
+  it('gaussian noise: x + σ·g per value, g drawn by Box–Muller from the sample’s seeded stream, rounded and clipped', async () => {
+    for (const image of [...images(48, 48, 1, 2, 11), ...images(31, 17, 3, 2, 12)]) {
+      for (const severity of [1, 3, 5]) {
+        const random = corruptionRandom(4, 'gaussian-noise', 'row-9')
+        const sigma = CORRUPTION_PARAMETERS['gaussian-noise'].values[severity - 1]! * 255
+        const expected = new Uint8Array(image.data.length)
+        for (let i = 0; i < expected.length; i++) {
+          const u = Math.max(random(), 1e-12)
+          const g = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random())
+          expected[i] = Math.min(255, Math.max(0, Math.round(image.data[i]! + sigma * g)))
+        }
+        const got = await corrupt(image, 'gaussian-noise', severity, corruptionRandom(4, 'gaussian-noise', 'row-9'))
+        expect(Buffer.from(got.data).equals(Buffer.from(expected))).toBe(true)
+      }
+    }
+  })
+})
+
 describe('corruptBatch: many images at once give what corrupt() gives one image at a time', () => {
   it('every corruption at every severity, for gray 48×48, odd-sized gray and colour images', async () => {
     const set = [

@@ -49,6 +49,31 @@ describe('ONNX runner on a worker thread (eval on the CPU)', () => {
     }
   })
 
+  it('runPixels: a batch sent as pixels gives bit-identical scores to run() on its floats (runner process)', async () => {
+    const main = await onnxRunnerFactory.create(ORACLE, { device: 'cpu' })
+    const remote = await onnxRunnerFactory.create(ORACLE, { device: 'cpu', offThread: true })
+    try {
+      expect(remote.runPixels).toBeDefined()
+      const scale = { mul: [Math.fround(1 / 255)], add: [0], channels: 1, plane: 2304, layout: 'NCHW' as const }
+      const pixels = Uint8Array.from({ length: 3 * 2304 }, (_, i) => (i * 7919) % 256)
+      // 3 rows in a call of 4 (a fixed batch): the fourth row is zeros
+      const pending = remote.runPixels!(pixels, 3, scale, [4, 1, 48, 48])
+      pixels.fill(0) // copied at once: the caller may refill its buffer
+      const floats = new Float32Array(4 * 2304)
+      for (let i = 0; i < 3 * 2304; i++) floats[i] = ((i * 7919) % 256) * Math.fround(1 / 255)
+      const got = await pending
+      expect(got).toEqual(await main.run(floats, [4, 1, 48, 48]))
+      // The oracle's rule, computed here: score k = mean of rows 6k..6k+5 of the image.
+      const means = bandMeans(Array.from(floats.subarray(0, 2304)))
+      for (let k = 0; k < 8; k++) expect(got[k]).toBeCloseTo(means[k]!, 3)
+      const last = bandMeans(Array.from(floats.subarray(3 * 2304)))
+      for (let k = 0; k < 8; k++) expect(got[3 * 8 + k]).toBeCloseTo(last[k]!, 3)
+    } finally {
+      await main.release()
+      await remote.release()
+    }
+  })
+
   it('reports the same errors, with the same kinds (exit codes), as the main-thread runner', async () => {
     const missing = path.join(tempDir(), 'missing.onnx')
     const a = await errorOf(onnxRunnerFactory.create(missing, { device: 'cpu' }))

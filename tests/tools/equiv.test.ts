@@ -48,8 +48,8 @@ function fakeCapture(
   return dir
 }
 
-function diff(a: string, b: string): { status: number | null; stdout: string } {
-  const run = spawnSync(process.execPath, [DIFF, a, b], { encoding: 'utf8' })
+function diff(a: string, b: string, ...options: string[]): { status: number | null; stdout: string } {
+  const run = spawnSync(process.execPath, [DIFF, a, b, ...options], { encoding: 'utf8' })
   return { status: run.status, stdout: run.stdout + run.stderr }
 }
 
@@ -120,6 +120,33 @@ describe('tools/equiv/diff.mjs', () => {
     expect(run.stdout).toMatch(/line 8 B: ".*\\"accuracy\\": 0\.5"/)
   })
 
+  it('--accept: a pinned difference is listed with its reason and does not count; a different change to the same output does', () => {
+    const root = tempDir('ferbench-equiv-')
+    const step = (stdout: string) => ({ help: { steps: [{ cmd: 'ferbench claims --help', code: 0, stdout }] } })
+    const a = fakeCapture(root, 'a', step('data in src/claims/claimsData.ts\n'))
+    const b = fakeCapture(root, 'b', step('data in src/compare/claimsData.ts\n'))
+    const c = fakeCapture(root, 'c', step('data in src/elsewhere/claimsData.ts\n'))
+    const accept = path.join(root, 'accepted.json')
+    writeFileSync(
+      accept,
+      JSON.stringify([
+        {
+          difference: 'case help: step 1 `ferbench claims --help`: stdout differs',
+          lines: ['line 1 B: "data in src/compare/claimsData.ts"'],
+          why: 'the file moved',
+        },
+      ]),
+    )
+    const ab = diff(a, b, '--accept', accept)
+    expect(ab.stdout).toContain('identical apart from 1 accepted difference(s)')
+    expect(ab.stdout).toContain('case help: step 1 `ferbench claims --help`: stdout differs: the file moved')
+    expect(ab.status).toBe(0)
+    const ac = diff(a, c, '--accept', accept)
+    expect(ac.stdout).toContain('1 difference(s)')
+    expect(ac.stdout).toContain('line 1 B: "data in src/elsewhere/claimsData.ts"')
+    expect(ac.status).toBe(1)
+  })
+
   it('reports a --help line that changed, a file written by one side only and a case run by one side only', () => {
     const root = tempDir('ferbench-equiv-')
     const a = fakeCapture(root, 'a', {
@@ -167,18 +194,20 @@ describe('tools/equiv/capture.mjs', () => {
   it('captures a case of this build (exit codes, streams, command lines), and a capture equals itself', () => {
     const root = tempDir('ferbench-equiv-')
     const out = path.join(root, 'cap')
-    const run = spawnSync(process.execPath, [CAPTURE, '--repo', ROOT, '--out', out, '--only', '^exit-2-usage$'], {
+    const run = spawnSync(process.execPath, [CAPTURE, '--repo', ROOT, '--out', out, '--only', '^exit-5-card$'], {
       encoding: 'utf8',
     })
     expect(run.stderr).toBe('')
-    expect(run.stdout).toMatch(/^captured 1 case\(s\), 7 command line\(s\)/)
+    expect(run.stdout).toMatch(/^captured 1 case\(s\), 4 command line\(s\)/)
     expect(run.status).toBe(0)
-    const steps = path.join(out, 'cases', 'exit-2-usage', 'steps')
-    for (let i = 1; i <= 7; i++) expect(readFileSync(path.join(steps, `${i}.code`), 'utf8')).toBe('2\n')
-    expect(readFileSync(path.join(steps, '1.cmd'), 'utf8')).toBe('ferbench eval --no-such-flag\n')
-    expect(readFileSync(path.join(steps, '1.stderr'), 'utf8')).toContain('--no-such-flag')
+    const steps = path.join(out, 'cases', 'exit-5-card', 'steps')
+    for (let i = 1; i <= 4; i++) expect(readFileSync(path.join(steps, `${i}.code`), 'utf8')).toBe('5\n')
+    expect(readFileSync(path.join(steps, '1.cmd'), 'utf8')).toBe(
+      'ferbench eval --model fixtures/models/oracle.onnx --card no-scale.json --data fixtures/fer2013/fer2013.csv\n',
+    )
+    expect(readFileSync(path.join(steps, '1.stderr'), 'utf8')).toContain('scale')
     const self = diff(out, out)
-    expect(self.stdout).toContain('identical: 1 cases, 7 command lines')
+    expect(self.stdout).toContain('identical: 1 cases, 4 command lines')
     expect(self.status).toBe(0)
   })
 })

@@ -10,8 +10,8 @@
 // printed in a table pads it the same way whichever checkout is captured; node_modules is linked.
 // Each case runs in its own folder holding a `fixtures` link, with a fixed environment (HOME in the
 // temp folder, TZ=UTC, NO_COLOR, no CI variables). Paths of the temp folder are written as <WORK>.
-// The checkout's own path still shows where node_modules is named (runners): diff.mjs masks it, and
-// two checkouts whose paths have the same length pad those table cells alike.
+// Node runs with --preserve-symlinks, so node_modules too is named inside the temp folder (runners,
+// device errors), whatever the checkout's path; diff.mjs masks the checkout's path should it show.
 import { spawn } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { lstatSync, realpathSync } from 'node:fs'
@@ -20,7 +20,7 @@ import path from 'node:path'
 import { CASES } from './cases.mjs'
 
 function parseArgs(argv) {
-  const args = { repo: process.cwd(), jobs: 2, only: undefined, out: undefined, keep: false }
+  const args = { repo: process.cwd(), jobs: 3, only: undefined, out: undefined, keep: false }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const next = () => {
@@ -58,6 +58,8 @@ function environment(work) {
     LANG: 'C.UTF-8',
     LC_ALL: 'C.UTF-8',
     NO_COLOR: '1',
+    // module paths stay under WORK/pkg/node_modules (not the checkout's), in worker threads and child processes too
+    NODE_OPTIONS: '--preserve-symlinks --preserve-symlinks-main',
   }
 }
 

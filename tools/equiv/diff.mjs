@@ -3,15 +3,22 @@
 // and prints a short report: "identical" with the counts compared, or each difference with its case,
 // command line and first differing lines. Exit 0 when identical, 1 on a difference, 2 on bad usage.
 //
-//   node tools/equiv/diff.mjs A B [--lines N]
+//   node tools/equiv/diff.mjs A B [--lines N] [--accept FILE]
+//
+// --accept FILE: a JSON list of differences known and intended, each { "difference": the heading line
+// this report prints for it, "lines": strings its first differing lines must all contain, "why" }.
+// A difference that matches one is listed as accepted, with its reason, and does not count.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { looseText, maskJson, maskName, maskText } from './mask.mjs'
 
+const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'))
+
 function parseArgs(argv) {
-  const args = { dirs: [], lines: 3 }
+  const args = { dirs: [], lines: 3, accept: [] }
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--lines') args.lines = Number(argv[++i])
+    else if (argv[i] === '--accept') args.accept = readJson(argv[++i])
     else if (argv[i].startsWith('--')) throw new Error(`unknown option ${argv[i]}`)
     else args.dirs.push(argv[i])
   }
@@ -22,8 +29,6 @@ function parseArgs(argv) {
   if (!Number.isInteger(args.lines) || args.lines < 1) throw new Error('--lines: expected a positive integer')
   return args
 }
-
-const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'))
 
 function listFiles(dir) {
   if (!existsSync(dir)) return []
@@ -202,11 +207,23 @@ function main() {
   }
   const head = `A: ${metaA.commit.slice(0, 60)} (${metaA.capturedAt})\nB: ${metaB.commit.slice(0, 60)} (${metaB.capturedAt})`
   const compared = `${counts.cases} cases, ${counts.lines} command lines (exit code, stdout, stderr), ${counts.files} output files: ${counts.bytes} byte-identical, ${counts.masked} identical after masking, ${counts.loose} equal up to timing figures, ${counts.volatile} volatile (not compared)`
-  if (differences.length === 0) {
-    process.stdout.write(`${head}\nidentical: ${compared}\n`)
+  const accepted = []
+  const open = differences.filter((d) => {
+    const [heading, ...detail] = d.split('\n')
+    const known = args.accept.find(
+      (a) => a.difference === heading && (a.lines ?? []).every((l) => detail.some((line) => line.includes(l))),
+    )
+    if (known) accepted.push(`  ${heading}: ${known.why}`)
+    return !known
+  })
+  const acceptedNote = accepted.length ? `\naccepted (${accepted.length}, intended):\n${accepted.join('\n')}` : ''
+  if (open.length === 0) {
+    process.stdout.write(
+      `${head}\nidentical${accepted.length ? ` apart from ${accepted.length} accepted difference(s)` : ''}: ${compared}${acceptedNote}\n`,
+    )
     return 0
   }
-  process.stdout.write(`${head}\n${differences.length} difference(s) over ${compared}\n${differences.join('\n')}\n`)
+  process.stdout.write(`${head}\n${open.length} difference(s) over ${compared}\n${open.join('\n')}${acceptedNote}\n`)
   return 1
 }
 

@@ -10,6 +10,7 @@ const TEXT_MASKS = [
   [/\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b/g, '<CLOCK>'],
   [/(?:\/private)?\/(?:tmp|var\/folders)\/[^\s"'<>`),;]+/g, '<TMP>'],
   [/\bpid[ =:]\d+/gi, 'pid <PID>'],
+  [/\b\d+(?:\.\d+)? before, \d+(?:\.\d+)? after\b/g, '<LOAD> before, <LOAD> after'],
   [/\bload(?: average)?:? \d+(?:\.\d+)?(?:\s*(?:,|→|->|to)\s*\d+(?:\.\d+)?)*/gi, 'load <LOAD>'],
   [/\b\d+(?:[.,]\d+)*(?:\.\d+)?\s?(?:images|img|samples|rows|inferences|it|iterations)\/s\b/g, '<RATE>'],
   [/\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\s?(?:ns|µs|us|ms|s|sec|seconds|min)\b/g, '<DUR>'],

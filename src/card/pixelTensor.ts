@@ -1,0 +1,90 @@
+import type { RawImage } from '../base/image.js'
+import type { ModelCard } from './schema.js'
+
+/**
+ * How 8-bit pixels of the model's input size become its input floats: x · mul[c] + add[c] per
+ * channel (single-precision constants), written in the card's layout. Plain data, so it can travel
+ * with a batch of pixels to the runner process (src/runners/onnxProcessEntry.ts), which then writes
+ * the floats itself: a quarter of the bytes through the IPC channel.
+ */
+export interface PixelScale {
+  mul: number[]
+  add: number[]
+  channels: number
+  /** height × width */
+  plane: number
+  layout: 'NCHW' | 'NHWC'
+}
+
+/** The scale of a card (its `scale` mode: raw255 x · unit x/255 · symmetric (x/255 − 0.5)·2 · meanstd (x/255 − mean[c]) / std[c]). */
+export function pixelScale(card: ModelCard): PixelScale {
+  const { height, width, channels, layout } = card.input
+  const mul = new Float32Array(channels)
+  const add = new Float32Array(channels)
+  for (let c = 0; c < channels; c++) {
+    switch (card.scale) {
+      case 'raw255':
+        mul[c] = 1
+        add[c] = 0
+        break
+      case 'unit':
+        mul[c] = 1 / 255
+        add[c] = 0
+        break
+      case 'symmetric':
+        mul[c] = 2 / 255
+        add[c] = -1
+        break
+      case 'meanstd': {
+        const mean = card.mean![c]!
+        const std = card.std![c]!
+        mul[c] = 1 / (255 * std)
+        add[c] = -mean / std
+        break
+      }
+    }
+  }
+  return { mul: Array.from(mul), add: Array.from(add), channels, plane: width * height, layout }
+}
+
+/** Throws when a view is not of the card's input size (a preprocessing bug, not bad data). */
+export function checkInputSize(image: RawImage, card: ModelCard): void {
+  const { height, width, channels } = card.input
+  if (image.width !== width || image.height !== height || image.channels !== channels) {
+    throw new Error(
+      `internal: image ${image.width}×${image.height}×${image.channels} does not match input ${width}×${height}×${channels}`,
+    )
+  }
+}
+
+/** Writes one image's pixels (`d`, plane × channels values, channels interleaved) into `out` at `offset` as floats. */
+export function writePixels(d: Uint8Array, scale: PixelScale, out: Float32Array, offset: number): void {
+  const { mul, add, channels, plane, layout } = scale
+  if (channels === 1) {
+    // One channel: NHWC and NCHW are the same order (the same arithmetic, without the per-value channel lookup).
+    const m = mul[0]!
+    const a = add[0]!
+    for (let i = 0; i < plane; i++) out[offset + i] = d[i]! * m + a
+  } else if (layout === 'NHWC') {
+    for (let i = 0, n = plane * channels; i < n; i++) {
+      const c = i % channels
+      out[offset + i] = d[i]! * mul[c]! + add[c]!
+    }
+  } else {
+    for (let p = 0; p < plane; p++) {
+      for (let c = 0; c < channels; c++) out[offset + c * plane + p] = d[p * channels + c]! * mul[c]! + add[c]!
+    }
+  }
+}
+
+/**
+ * The floats of a batch given as pixels: `rows` images of `scale`'s size one after another in
+ * `pixels`, in a batch of `floats` values (rows past `rows`, a fixed batch's padding, stay 0).
+ */
+export function pixelsToBatch(pixels: Uint8Array, rows: number, scale: PixelScale, floats: number): Float32Array {
+  const batch = new Float32Array(floats)
+  const rowValues = scale.plane * scale.channels
+  for (let r = 0; r < rows; r++)
+    writePixels(pixels.subarray(r * rowValues, (r + 1) * rowValues), scale, batch, r * rowValues)
+  return batch
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import type { RawImage } from '../../src/base/image.js'
+import { pixelScale, pixelsToBatch } from '../../src/card/pixelTensor.js'
+import type { ModelCard } from '../../src/card/schema.js'
+import { writeTensor } from '../../src/card/tensor.js'
+
+function card(scale: ModelCard['scale'], layout: 'NCHW' | 'NHWC', channels: 1 | 3): ModelCard {
+  return {
+    input: { height: 3, width: 4, channels, layout, name: 'x' },
+    scale,
+    mean: [0.5, 0.4, 0.3].slice(0, channels),
+    std: [0.2, 0.25, 0.5].slice(0, channels),
+    resize: 'bilinear',
+    tta: 'none',
+    ttaAverage: 'logits',
+    labels: ['neutral', 'happiness'],
+    output: 'logits',
+    origin: { source: 'test', inferred: [] },
+  }
+}
+
+describe('pixelsToBatch: a batch given as pixels becomes the floats writeTensor writes', () => {
+  for (const scale of ['raw255', 'unit', 'symmetric', 'meanstd'] as const)
+    for (const layout of ['NCHW', 'NHWC'] as const)
+      for (const channels of [1, 3] as const)
+        it(`${scale} ${layout} ${channels} channel(s): rows in order, bit for bit; padding rows 0`, () => {
+          const c = card(scale, layout, channels)
+          const rowValues = 12 * channels
+          const images: RawImage[] = [0, 1, 2].map((k) => ({
+            data: Uint8Array.from({ length: rowValues }, (_, i) => (i * 37 + k * 101) % 256),
+            width: 4,
+            height: 3,
+            channels,
+          }))
+          const pixels = new Uint8Array(images.length * rowValues)
+          images.forEach((image, k) => pixels.set(image.data, k * rowValues))
+          // a fixed batch of 5 rows holding 3 images
+          const got = pixelsToBatch(pixels, 3, pixelScale(c), 5 * rowValues)
+          const expected = new Float32Array(5 * rowValues)
+          images.forEach((image, k) => writeTensor(image, c, expected, k * rowValues))
+          expect(got.length).toBe(expected.length)
+          expect(Buffer.from(got.buffer).equals(Buffer.from(expected.buffer))).toBe(true)
+          expect(got.subarray(3 * rowValues).every((v) => v === 0)).toBe(true)
+          expect(got.subarray(0, 3 * rowValues).some((v) => v !== 0)).toBe(true)
+        })
+})
