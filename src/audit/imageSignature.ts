@@ -148,15 +148,22 @@ function mirrorThumb(t: Float32Array): Float32Array {
 /** The 32×32 base: the image area-averaged, gray (into `out`). */
 function baseOf(image: RawImage, out: Float32Array): Float32Array {
   const gray = toGray(image)
+  if (grayScratch.length < gray.data.length) grayScratch = new Float32Array(gray.data.length)
+  grayScratch.set(gray.data)
   return resampleInto(
-    Float32Array.from(gray.data),
+    grayScratch,
     gray.width,
     cachedWeights(gray.width, 0, gray.width, BASE_SIDE),
     cachedWeights(gray.height, 0, gray.height, BASE_SIDE),
     out,
-    new Float32Array(BASE_SIDE),
+    rowScratch,
   )
 }
+/** Scratch of baseOf and blurred (each call fills what it reads): one allocation per image fewer each. */
+let grayScratch = new Float32Array(0)
+const rowScratch = new Float32Array(BASE_SIDE)
+const blurScratch = new Float32Array(BASE_SIDE * BASE_SIDE)
+const gridBlurScratch = new Float32Array(BASE_SIDE * BASE_SIDE)
 
 /** Per kernel radius: for every base coordinate and tap, the coordinate read (edges replicated). */
 const clampedTaps = new Map<number, Int32Array>()
@@ -181,7 +188,8 @@ function blurred(
   const k = kernel.length
   const taps = tapsOf((k - 1) / 2)
   const s = BASE_SIDE
-  const tmp = new Float32Array(s * s)
+  // every element of the first pass is written before it is read
+  const tmp = blurScratch
   for (let y = 0; y < s; y++) {
     const row = y * s
     for (let x = 0; x < s; x++) {
@@ -509,7 +517,7 @@ export function viewParts(image: RawImage): ViewParts {
   const forThumb = floats(area)
   const thumb = floats(thumbArea)
   const rounded = carve((b, o, l) => new Uint8Array(b, o, l), area, 1)
-  const forGrid = blurred(base, GRID_BLUR)
+  const forGrid = blurred(base, GRID_BLUR, gridBlurScratch.fill(0))
   for (let k = 0; k < n; k++) {
     viewInto(forGrid, k, n, grids, hashes, weak)
     normaliseRange(grids, GRID_CELLS * k, GRID_CELLS)
