@@ -7,6 +7,7 @@ import { packageVersion } from './tfjsBackends.js'
 import { deserializeError, type WorkerReply } from './onnxThreadMessages.js'
 import { RemoteOnnxRunner, type SessionHost } from './onnxRemote.js'
 import { DEFAULT_TFJS_WORKERS_MAX, type Runner, type RunnerInfo, type RunnerOptions } from './types.js'
+import type { PixelScale } from '../card/pixelTensor.js'
 
 /** Worker threads when --workers is not given: one per core this process may use, at most DEFAULT_TFJS_WORKERS_MAX. */
 export function defaultTfjsWorkers(): number {
@@ -147,6 +148,12 @@ class TfjsPoolRunner implements Runner {
     const member = this.members[this.next]!
     this.next = (this.next + 1) % this.members.length
     return member.run(batch, dims)
+  }
+
+  runPixels(pixels: Uint8Array, rows: number, scale: PixelScale, dims: readonly number[]): Promise<Float32Array> {
+    const member = this.members[this.next]!
+    this.next = (this.next + 1) % this.members.length
+    return member.runPixels(pixels, rows, scale, dims)
   }
 
   abandon(reason: Error): void {

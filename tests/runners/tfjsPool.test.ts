@@ -55,6 +55,21 @@ describe('tfjs on worker threads: the same scores as the main thread, whatever t
     expect(pool.info.notes).toEqual(main.info.notes)
   })
 
+  it('runPixels: batches sent as pixels, made floats on the workers, score byte-identical to the main thread on the same floats', async () => {
+    // the card's symmetric scale: x · (2/255) − 1 in single precision
+    const scale = { mul: [Math.fround(2 / 255)], add: [-1], channels: 1, plane: ROW, layout: 'NCHW' as const }
+    const sizes = [4, 2, 3]
+    const pixels = sizes.map((rows, k) => Uint8Array.from({ length: rows * ROW }, (_, i) => (i * 31 + k * 7) % 256))
+    const pending = pixels.map((p, k) => pool.runPixels!(p, sizes[k]!, scale, [sizes[k]!, 64, 64, 1]))
+    for (const p of pixels) p.fill(0) // copied at once: the caller may refill its buffers
+    const got = await Promise.all(pending)
+    for (const [k, rows] of sizes.entries()) {
+      const floats = new Float32Array(rows * ROW)
+      for (let i = 0; i < floats.length; i++) floats[i] = ((i * 31 + k * 7) % 256) * Math.fround(2 / 255) - 1
+      expect(bytes(got[k]!)).toEqual(bytes(await main.run(floats, [rows, 64, 64, 1])))
+    }
+  })
+
   it('batches sent at once, dealt over both workers, come back byte-identical to the main thread, each to its call', async () => {
     const sizes = [8, 5, 8, 1, 3]
     const inputs = sizes.map((rows, i) => batchOf(rows, 100 + i))

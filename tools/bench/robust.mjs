@@ -5,7 +5,8 @@
 // `session.run` loop doing the same 50,031 inferences on images decoded beforehand
 // (tools/bench/lib/bareRobustLoop.mjs, same batch). Numerator and denominator run back to back in
 // each round; the ratio is ferbench's whole-process wall time over the bare loop's `session.run`
-// time (its decoding and session creation not counted). Build first (npm run tools).
+// time (its decoding and session creation not counted). CPU seconds: of the command process alone,
+// and with its runner process (GNU time). Build first (npm run tools).
 //
 //   node tools/bench/robust.mjs [--rounds 3] [--batch 32] [--output file.json]
 import { writeFileSync } from 'node:fs'
@@ -26,20 +27,11 @@ const rows = []
 for (let r = 0; r < rounds; r++) {
   const load = os.loadavg()[0]
   const doc = path.join(OUT, 'robust.json')
-  const f = await measure(BIN, [
-    'robust',
-    '--model',
-    model,
-    '--dataset',
-    'ckplus',
-    '--data',
-    data,
-    '--batch',
-    batch,
-    '--output',
-    doc,
-    '--json',
-  ])
+  const f = await measure(
+    BIN,
+    ['robust', '--model', model, '--dataset', 'ckplus', '--data', data, '--batch', batch, '--output', doc, '--json'],
+    { withChildren: true },
+  )
   if (f.code !== 0) throw new Error(`ferbench robust exited ${f.code}: ${f.stderr.slice(-2000)}`)
   const result = JSON.parse(f.stdout)
   const inferences = result.clean.samples * (1 + result.results.length)
@@ -58,6 +50,8 @@ for (let r = 0; r < rounds; r++) {
     inferences,
     ferbenchWallSeconds: f.wallSeconds,
     ferbenchCpuSeconds: f.cpuSeconds,
+    // the command and its runner process together (GNU time; absent without /usr/bin/time)
+    ferbenchCpuSecondsWithRunner: f.cpuSecondsWithChildren,
     ferbenchPeakRssMiB: f.peakRssMiB,
     bareLoopSeconds: bare.loopMs / 1000,
     bareProcessSeconds: b.wallSeconds,
@@ -67,7 +61,7 @@ for (let r = 0; r < rounds; r++) {
   }
   rows.push(row)
   console.error(
-    `round ${row.round}: ferbench robust ${row.ferbenchWallSeconds.toFixed(2)} s (CPU ${row.ferbenchCpuSeconds.toFixed(1)} s), bare loop ${row.bareLoopSeconds.toFixed(2)} s (process CPU ${row.bareProcessCpuSeconds.toFixed(1)} s): ratio ${row.ratio.toFixed(2)} (load ${row.loadAverage1m.map((x) => x.toFixed(1)).join(' → ')})`,
+    `round ${row.round}: ferbench robust ${row.ferbenchWallSeconds.toFixed(2)} s (CPU ${row.ferbenchCpuSeconds.toFixed(1)} s${row.ferbenchCpuSecondsWithRunner === undefined ? '' : `, ${row.ferbenchCpuSecondsWithRunner.toFixed(1)} s with its runner process`}), bare loop ${row.bareLoopSeconds.toFixed(2)} s (process CPU ${row.bareProcessCpuSeconds.toFixed(1)} s): ratio ${row.ratio.toFixed(2)} (load ${row.loadAverage1m.map((x) => x.toFixed(1)).join(' → ')})`,
   )
 }
 const ratios = rows.map((x) => x.ratio)
