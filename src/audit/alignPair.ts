@@ -61,25 +61,36 @@ export function transformationOf(match: PairMatch): Transformation {
   return 'jpeg/blur'
 }
 
+/** The lattice's frame coordinates, the same along both axes (base pixels from the centre). */
+const LATTICE = Float64Array.from({ length: GRID }, (_, i) => ((i + 0.5) / GRID - 0.5) * BASE_SIDE * COVER)
+/** Per lattice column of the current sample: the two pixel columns read (edges replicated) and the weight of the second. */
+const columnA = new Int32Array(GRID)
+const columnB = new Int32Array(GRID)
+const columnWeight = new Float64Array(GRID)
+
 /** Bilinear samples of a base on a GRID × GRID lattice over the central COVER of the frame, placed by an alignment (edges replicated). */
 function sampleInto(base: Uint8Array, a: Alignment, out: Float32Array): Float32Array {
   const half = BASE_SIDE / 2
   const last = BASE_SIDE - 1
   const sign = a.mirrored ? -1 : 1
+  // the columns are the same for every row: placed once
+  for (let i = 0; i < GRID; i++) {
+    const sx = half + sign * a.scale * LATTICE[i]! + a.dx - 0.5
+    const x0 = Math.floor(sx)
+    columnWeight[i] = sx - x0
+    columnA[i] = x0 < 0 ? 0 : Math.min(x0, last)
+    columnB[i] = x0 + 1 < 0 ? 0 : Math.min(x0 + 1, last)
+  }
   for (let j = 0; j < GRID; j++) {
-    const Y = ((j + 0.5) / GRID - 0.5) * BASE_SIDE * COVER
-    const sy = half + a.scale * Y + a.dy - 0.5
+    const sy = half + a.scale * LATTICE[j]! + a.dy - 0.5
     const y0 = Math.floor(sy)
     const fy = sy - y0
     const ra = (y0 < 0 ? 0 : Math.min(y0, last)) * BASE_SIDE
     const rb = (y0 + 1 < 0 ? 0 : Math.min(y0 + 1, last)) * BASE_SIDE
     for (let i = 0; i < GRID; i++) {
-      const X = ((i + 0.5) / GRID - 0.5) * BASE_SIDE * COVER
-      const sx = half + sign * a.scale * X + a.dx - 0.5
-      const x0 = Math.floor(sx)
-      const fx = sx - x0
-      const xa = x0 < 0 ? 0 : Math.min(x0, last)
-      const xb = x0 + 1 < 0 ? 0 : Math.min(x0 + 1, last)
+      const fx = columnWeight[i]!
+      const xa = columnA[i]!
+      const xb = columnB[i]!
       out[j * GRID + i] =
         (base[ra + xa]! * (1 - fx) + base[ra + xb]! * fx) * (1 - fy) +
         (base[rb + xa]! * (1 - fx) + base[rb + xb]! * fx) * fy

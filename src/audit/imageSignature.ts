@@ -81,25 +81,6 @@ function cachedWeights(inSize: number, from: number, to: number, outSize: number
   return w
 }
 
-/** Area-averaged resample of the rectangle `rect` of a one-channel image to outW × outH (floats). */
-function areaResize(
-  data: Float32Array,
-  width: number,
-  height: number,
-  rect: Rect,
-  outW: number,
-  outH: number,
-): Float32Array {
-  return resampleInto(
-    data,
-    width,
-    cachedWeights(width, rect.x0, rect.x1, outW),
-    cachedWeights(height, rect.y0, rect.y1, outH),
-    new Float32Array(outW * outH),
-    new Float32Array(outW),
-  )
-}
-
 /** The resample with precomputed weights into `out` (zeroed here), `row` a scratch buffer of the output width. */
 function resampleInto(
   data: Float32Array,
@@ -164,18 +145,25 @@ function mirrorThumb(t: Float32Array): Float32Array {
   return Float32Array.from(t, (_, i) => t[Math.floor(i / s) * s + (s - 1 - (i % s))]!)
 }
 
-/** The 32×32 base: the image area-averaged, gray. */
-function baseOf(image: RawImage): Float32Array {
+/** The 32×32 base: the image area-averaged, gray (into `out`). */
+function baseOf(image: RawImage, out: Float32Array): Float32Array {
   const gray = toGray(image)
-  return areaResize(
-    Float32Array.from(gray.data),
+  if (grayScratch.length < gray.data.length) grayScratch = new Float32Array(gray.data.length)
+  grayScratch.set(gray.data)
+  return resampleInto(
+    grayScratch,
     gray.width,
-    gray.height,
-    { x0: 0, y0: 0, x1: gray.width, y1: gray.height },
-    BASE_SIDE,
-    BASE_SIDE,
+    cachedWeights(gray.width, 0, gray.width, BASE_SIDE),
+    cachedWeights(gray.height, 0, gray.height, BASE_SIDE),
+    out,
+    rowScratch,
   )
 }
+/** Scratch of baseOf and blurred (each call fills what it reads): one allocation per image fewer each. */
+let grayScratch = new Float32Array(0)
+const rowScratch = new Float32Array(BASE_SIDE)
+const blurScratch = new Float32Array(BASE_SIDE * BASE_SIDE)
+const gridBlurScratch = new Float32Array(BASE_SIDE * BASE_SIDE)
 
 /** Per kernel radius: for every base coordinate and tap, the coordinate read (edges replicated). */
 const clampedTaps = new Map<number, Int32Array>()
@@ -191,13 +179,17 @@ function tapsOf(r: number): Int32Array {
   return taps
 }
 
-/** Separable blur of the base with a symmetric kernel (edges replicated). */
-function blurred(base: Float32Array, kernel: Float64Array): Float32Array {
+/** Separable blur of the base with a symmetric kernel (edges replicated), into `out` (zeros). */
+function blurred(
+  base: Float32Array,
+  kernel: Float64Array,
+  out: Float32Array = new Float32Array(BASE_SIDE * BASE_SIDE),
+): Float32Array {
   const k = kernel.length
   const taps = tapsOf((k - 1) / 2)
   const s = BASE_SIDE
-  const tmp = new Float32Array(s * s)
-  const out = new Float32Array(s * s)
+  // every element of the first pass is written before it is read
+  const tmp = blurScratch
   for (let y = 0; y < s; y++) {
     const row = y * s
     for (let x = 0; x < s; x++) {
@@ -357,47 +349,71 @@ function viewInto(
       b[GRID_TAP_INDEX[t + 2]!]! * GRID_TAP_WEIGHT[t + 2]! +
       b[GRID_TAP_INDEX[t + 3]!]! * GRID_TAP_WEIGHT[t + 3]!
   const diff = diffScratch
+  const size = magnitudeScratch
   for (let y = 0; y < 8; y++)
-    for (let x = 0; x < 8; x++) diff[y * 8 + x] = grids[g + y * 9 + x + 1]! - grids[g + y * 9 + x]!
-  const per = HASH_CHUNK_ENDS.length * WEAK_BITS
-  for (let m = 0; m < 2; m++) {
-    if (m === 1 && MIRROR_SLOT[k]! < 0) break
-    const view = m === 0 ? k : n + MIRROR_SLOT[k]!
-    let hi = 0
-    let lo = 0
-    let start = 0
-    let o = per * view
-    for (const end of HASH_CHUNK_ENDS) {
-      let b1 = start
-      let b2 = start
-      let w1 = Infinity
-      let w2 = Infinity
-      for (let i = start; i <= end; i++) {
-        const d = m === 0 ? diff[i]! : -diff[(i & ~7) + 7 - (i & 7)]!
-        if (d > 0) {
-          if (i < 32) hi |= 1 << (31 - i)
-          else lo |= 1 << (63 - i)
-        }
-        const w = d < 0 ? -d : d
-        if (w < w1) {
-          b2 = b1
-          w2 = w1
-          b1 = i
-          w1 = w
-        } else if (w < w2) {
-          b2 = i
-          w2 = w
-        }
-      }
-      weak[o++] = 1 << (end - b1)
-      weak[o++] = 1 << (end - b2)
-      start = end + 1
+    for (let x = 0; x < 8; x++) {
+      diff[y * 8 + x] = grids[g + y * 9 + x + 1]! - grids[g + y * 9 + x]!
+      size[y * 8 + x] = Math.abs(diff[y * 8 + x]!)
     }
-    hashes[2 * view] = hi >>> 0
-    hashes[2 * view + 1] = lo >>> 0
+  const per = HASH_CHUNK_ENDS.length * WEAK_BITS
+  hashInto(diff, size, IN_ORDER, 1, k, per, hashes, weak)
+  if (MIRROR_SLOT[k]! >= 0) hashInto(diff, size, MIRRORED_ORDER, -1, n + MIRROR_SLOT[k]!, per, hashes, weak)
+}
+
+/** The comparisons in hash-bit order, read as they are and read mirrored ((y, x) → (y, 7 − x)). */
+const IN_ORDER = Int32Array.from({ length: 64 }, (_, i) => i)
+const MIRRORED_ORDER = Int32Array.from({ length: 64 }, (_, i) => (i & ~7) + 7 - (i & 7))
+
+/**
+ * The dHash of one view (bit i set when sign × the difference read at order[i] is positive) and its weak-bit masks: per
+ * chunk, the bits of the smallest and second smallest magnitude (ties: the first).
+ */
+function hashInto(
+  diff: Float32Array,
+  size: Float32Array,
+  order: Int32Array,
+  sign: 1 | -1,
+  view: number,
+  per: number,
+  hashes: Uint32Array,
+  weak: Int32Array,
+): void {
+  let hi = 0
+  let lo = 0
+  let start = 0
+  let o = per * view
+  for (let c = 0; c < HASH_CHUNK_ENDS.length; c++) {
+    const end = HASH_CHUNK_ENDS[c]!
+    let b1 = start
+    let b2 = start
+    let w1 = Infinity
+    let w2 = Infinity
+    for (let i = start; i <= end; i++) {
+      const at = order[i]!
+      if (sign * diff[at]! > 0) {
+        if (i < 32) hi |= 1 << (31 - i)
+        else lo |= 1 << (63 - i)
+      }
+      const w = size[at]!
+      if (w < w1) {
+        b2 = b1
+        w2 = w1
+        b1 = i
+        w1 = w
+      } else if (w < w2) {
+        b2 = i
+        w2 = w
+      }
+    }
+    weak[o++] = 1 << (end - b1)
+    weak[o++] = 1 << (end - b2)
+    start = end + 1
   }
+  hashes[2 * view] = hi >>> 0
+  hashes[2 * view + 1] = lo >>> 0
 }
 const diffScratch = new Float32Array(64)
+const magnitudeScratch = new Float32Array(64)
 
 /** Bilinear samples of a blurred base at the product of two axes' points, into `out` (edges replicated). */
 function sampleGrid(
@@ -476,28 +492,49 @@ export interface ViewParts {
 
 /** The base of an image, its views' hashes, weak-bit masks and normalised grids, and its own thumbnail. */
 export function viewParts(image: RawImage): ViewParts {
-  const base = baseOf(image)
-  const forGrid = blurred(base, GRID_BLUR)
   const n = VIEW_DEFS.length
   const total = VIEW_NAMES.length
-  const hashes = new Uint32Array(2 * total)
-  const grids = new Float32Array(GRID_CELLS * n)
   const per = HASH_CHUNK_ENDS.length * WEAK_BITS
-  const weak = new Int32Array(total * per)
+  const area = BASE_SIDE * BASE_SIDE
+  const thumbArea = THUMB_SIDE * THUMB_SIDE
+  // every part in one buffer (one transfer from a worker thread): the 4-byte arrays first, the bytes last
+  const buffer = new ArrayBuffer(4 * (area + 2 * total + total * per + GRID_CELLS * n + area + thumbArea) + area)
+  let at = 0
+  const carve = <T>(
+    make: (buffer: ArrayBuffer, offset: number, length: number) => T,
+    length: number,
+    bytes: number,
+  ): T => {
+    const part = make(buffer, at, length)
+    at += length * bytes
+    return part
+  }
+  const floats = (length: number): Float32Array => carve((b, o, l) => new Float32Array(b, o, l), length, 4)
+  const base = baseOf(image, floats(area))
+  const hashes = carve((b, o, l) => new Uint32Array(b, o, l), 2 * total, 4)
+  const weak = carve((b, o, l) => new Int32Array(b, o, l), total * per, 4)
+  const grids = floats(GRID_CELLS * n)
+  const forThumb = floats(area)
+  const thumb = floats(thumbArea)
+  const rounded = carve((b, o, l) => new Uint8Array(b, o, l), area, 1)
+  const forGrid = blurred(base, GRID_BLUR, gridBlurScratch.fill(0))
   for (let k = 0; k < n; k++) {
     viewInto(forGrid, k, n, grids, hashes, weak)
     normaliseRange(grids, GRID_CELLS * k, GRID_CELLS)
   }
-  const forThumb = blurred(base, THUMB_BLUR)
-  const rounded = new Uint8Array(base.length)
+  blurred(base, THUMB_BLUR, forThumb)
   for (let i = 0; i < base.length; i++) rounded[i] = Math.round(base[i]!)
-  return { base, hashes, weak, grids, forThumb, thumb: viewThumb(forThumb, 0), rounded }
+  return { base, hashes, weak, grids, forThumb, thumb: viewThumb(forThumb, 0, thumb), rounded }
 }
 
-/** The normalised thumbnail of plain view k (of VIEW_DEFS) from the base blurred for thumbnails. */
-function viewThumb(forThumb: Float32Array, k: number): Float32Array {
+/** The normalised thumbnail of plain view k (of VIEW_DEFS) from the base blurred for thumbnails (into `out`). */
+function viewThumb(
+  forThumb: Float32Array,
+  k: number,
+  out: Float32Array = new Float32Array(THUMB_SIDE * THUMB_SIDE),
+): Float32Array {
   const p = VIEW_POINTS[k]!
-  return normalise(sampleGrid(forThumb, p.thumbX, p.thumbY, new Float32Array(THUMB_SIDE * THUMB_SIDE)))
+  return normalise(sampleGrid(forThumb, p.thumbX, p.thumbY, out))
 }
 
 /** The image's own signature and every view to query the index with (VIEW_NAMES order), from its view parts. */
@@ -515,11 +552,12 @@ export function viewsOf(parts: ViewParts): { signature: ImageSignature; views: V
     return t
   }
   return {
+    // the index keeps the signature: copies, so that the parts' buffer is not kept with it
     signature: {
       hash: [hashes[0]!, hashes[1]!],
-      thumb: parts.thumb,
+      thumb: parts.thumb.slice(),
       grid: grids.slice(0, GRID_CELLS),
-      base: parts.rounded,
+      base: parts.rounded.slice(),
     },
     views: { hashes, weak, grids, thumb },
   }

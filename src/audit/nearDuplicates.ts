@@ -129,36 +129,109 @@ function masksWithin(bits: number, radius: number): Int32Array {
 /** Beyond this many masks per chunk a whole-image query scans every stored hash instead (same answer). */
 const MAX_MASKS = 4096
 
-/** Buckets of one chunk: chained hash of the chunk keys (TABLE_BITS-bit heads), each entry a stored image with its key. */
-const TABLE_BITS = 18
+/**
+ * Buckets of one chunk: an open-addressed table of the distinct chunk keys (TABLE_BITS-bit slots, grown at half full),
+ * each key holding the stored images with that key, with each image's whole hash beside it, so a probe walks only
+ * the images whose chunk equals the key it asks for and reads each one's distance from the bucket itself. The images
+ * of a key lie side by side (PACKED ints each: item, hi, lo) up to the last repacking, the ones added since in a chain
+ * (LINKED ints each: next, item, hi, lo); the table repacks when the chained ones outnumber the packed.
+ */
+const TABLE_BITS = 16
+const PACKED = 3
+const LINKED = 4
 class ChunkTable {
-  readonly head = new Int32Array(1 << TABLE_BITS).fill(-1)
-  key: Int32Array = new Int32Array(1024)
-  item: Int32Array = new Int32Array(1024)
-  next: Int32Array = new Int32Array(1024)
-  size = 0
+  private bits = TABLE_BITS
+  /** Per slot: its key (when used), where its packed images start and how many, and the first of its chain (−1: none). */
+  private keys = new Int32Array(1 << TABLE_BITS)
+  private used = new Uint8Array(1 << TABLE_BITS)
+  start = new Int32Array(1 << TABLE_BITS)
+  count = new Int32Array(1 << TABLE_BITS)
+  heads = new Int32Array(1 << TABLE_BITS).fill(-1)
+  private distinct = 0
+  packed: Int32Array = new Int32Array(0)
+  linked: Int32Array = new Int32Array(1024 * LINKED)
+  private packedSize = 0
+  private linkedSize = 0
 
-  static slot(key: number): number {
-    return Math.imul(key, 0x9e3779b1) >>> (32 - TABLE_BITS)
+  /** The slot of `key`: its own, or the empty one where it would go. */
+  slotOf(key: number): number {
+    const mask = (1 << this.bits) - 1
+    let slot = Math.imul(key, 0x9e3779b1) >>> (32 - this.bits)
+    while (this.used[slot] === 1 && this.keys[slot] !== key) slot = (slot + 1) & mask
+    return slot
   }
 
-  add(key: number, item: number): void {
-    if (this.size === this.key.length) {
-      const grow = (a: Int32Array): Int32Array => {
-        const b = new Int32Array(a.length * 2)
-        b.set(a)
-        return b
-      }
-      this.key = grow(this.key)
-      this.item = grow(this.item)
-      this.next = grow(this.next)
+  add(key: number, item: number, hi: number, lo: number): void {
+    if (this.linkedSize >= 1024 && this.linkedSize > this.packedSize) this.repack()
+    if ((this.linkedSize + 1) * LINKED > this.linked.length) {
+      const grown = new Int32Array(this.linked.length * 2)
+      grown.set(this.linked)
+      this.linked = grown
     }
-    const e = this.size++
-    const slot = ChunkTable.slot(key)
-    this.key[e] = key
-    this.item[e] = item
-    this.next[e] = this.head[slot]!
-    this.head[slot] = e
+    let slot = this.slotOf(key)
+    if (this.used[slot] === 0) {
+      if (2 * (this.distinct + 1) > 1 << this.bits) {
+        this.grow()
+        slot = this.slotOf(key)
+      }
+      this.distinct += 1
+      this.used[slot] = 1
+      this.keys[slot] = key
+    }
+    const e = this.linkedSize++
+    const at = e * LINKED
+    this.linked[at] = this.heads[slot]!
+    this.linked[at + 1] = item
+    this.linked[at + 2] = hi
+    this.linked[at + 3] = lo
+    this.heads[slot] = e
+  }
+
+  /** Every image of each key side by side (the packed ones, then the chained ones); the chains emptied. */
+  private repack(): void {
+    const packed = new Int32Array((this.packedSize + this.linkedSize) * PACKED)
+    let size = 0
+    for (let slot = 0; slot < this.keys.length; slot++) {
+      if (this.used[slot] === 0) continue
+      const from = this.start[slot]! * PACKED
+      const length = this.count[slot]! * PACKED
+      this.start[slot] = size
+      packed.set(this.packed.subarray(from, from + length), size * PACKED)
+      size += this.count[slot]!
+      for (let e = this.heads[slot]!; e >= 0; e = this.linked[e * LINKED]!) {
+        const at = e * LINKED
+        packed[size * PACKED] = this.linked[at + 1]!
+        packed[size * PACKED + 1] = this.linked[at + 2]!
+        packed[size * PACKED + 2] = this.linked[at + 3]!
+        size += 1
+      }
+      this.count[slot] = size - this.start[slot]!
+      this.heads[slot] = -1
+    }
+    this.packed = packed
+    this.packedSize = size
+    this.linkedSize = 0
+  }
+
+  /** Twice the slots (the keys placed again). */
+  private grow(): void {
+    const { keys, used, start, count, heads } = this
+    this.bits += 1
+    const slots = 1 << this.bits
+    this.keys = new Int32Array(slots)
+    this.used = new Uint8Array(slots)
+    this.start = new Int32Array(slots)
+    this.count = new Int32Array(slots)
+    this.heads = new Int32Array(slots).fill(-1)
+    for (let s = 0; s < keys.length; s++) {
+      if (used[s] === 0) continue
+      const slot = this.slotOf(keys[s]!)
+      this.used[slot] = 1
+      this.keys[slot] = keys[s]!
+      this.start[slot] = start[s]!
+      this.count[slot] = count[s]!
+      this.heads[slot] = heads[s]!
+    }
   }
 }
 
@@ -183,6 +256,14 @@ export class NearDuplicateIndex {
   private bestView = new Int32Array(1024)
   /** Per stored image, for the current query: the best grid correlation of a view that hit it. */
   private bestGrid = new Float32Array(1024)
+  /** The current query's meetings (a view within the distance of a stored image): view, distance, next of the same image (−1: last). */
+  private meetView: Int32Array = new Int32Array(1024)
+  private meetDistance: Int32Array = new Int32Array(1024)
+  private meetNext: Int32Array = new Int32Array(1024)
+  private meets = 0
+  /** Per stored image met by the current query: its first and last meeting. */
+  private firstMeet = new Int32Array(1024)
+  private lastMeet = new Int32Array(1024)
   /** Per stored image: the stamp of the last view query that met it (a hash met again through another chunk or probe of the same view is skipped: same distance, same grid correlation). */
   private visited = new Int32Array(1024).fill(-1)
   private viewStamp = 0
@@ -225,19 +306,47 @@ export class NearDuplicateIndex {
     return s
   }
 
-  /** Records stored image j at `distance` through view k for the current query (the view whose grid correlates best wins; ties: the first). */
+  /** Records that view k met stored image j at `distance` in the current query (judged by settle(), after every view). */
   private note(j: number, distance: number, k: number, hits: number[]): void {
-    const r = this.gridCorrelation(j, k)
+    const t = this.meets++
+    if (t === this.meetView.length) {
+      const grow = (a: Int32Array): Int32Array => {
+        const b = new Int32Array(a.length * 2)
+        b.set(a)
+        return b
+      }
+      this.meetView = grow(this.meetView)
+      this.meetDistance = grow(this.meetDistance)
+      this.meetNext = grow(this.meetNext)
+    }
+    this.meetView[t] = k
+    this.meetDistance[t] = distance
+    this.meetNext[t] = -1
     if (this.seen[j] !== this.stamp) {
       this.seen[j] = this.stamp
-      this.bestDistance[j] = distance
-      this.bestView[j] = k
-      this.bestGrid[j] = r
+      this.firstMeet[j] = t
       hits.push(j)
-    } else if (r > this.bestGrid[j]!) {
-      this.bestDistance[j] = distance
-      this.bestView[j] = k
-      this.bestGrid[j] = r
+    } else this.meetNext[this.lastMeet[j]!] = t
+    this.lastMeet[j] = t
+  }
+
+  /**
+   * Stored image j's view for the current query: of the views that met it, in view order, the one whose grid
+   * correlates best (ties: the first). Judged per image after every view has probed, so that the image's grid is
+   * read while it is at hand.
+   */
+  private settle(j: number): void {
+    let t = this.firstMeet[j]!
+    this.bestDistance[j] = this.meetDistance[t]!
+    this.bestView[j] = this.meetView[t]!
+    this.bestGrid[j] = this.gridCorrelation(j, this.meetView[t]!)
+    for (t = this.meetNext[t]!; t >= 0; t = this.meetNext[t]!) {
+      const r = this.gridCorrelation(j, this.meetView[t]!)
+      if (r > this.bestGrid[j]!) {
+        this.bestDistance[j] = this.meetDistance[t]!
+        this.bestView[j] = this.meetView[t]!
+        this.bestGrid[j] = r
+      }
     }
   }
 
@@ -269,13 +378,28 @@ export class NearDuplicateIndex {
       const weakAt = (k * CHUNKS + c) * WEAK_BITS - 1
       for (let p = 0; p < probes; p++) {
         const want = chunkMasks ? key ^ chunkMasks[p]! : p === 0 ? key : key ^ weak[weakAt + p]!
-        for (let e = table.head[ChunkTable.slot(want)]!; e >= 0; e = table.next[e]!) {
-          if (table.key[e] !== want) continue
-          const j = table.item[e]!
+        // every image of the slot has this key; an image met again (another chunk or probe of this view) is at the same distance
+        const slot = table.slotOf(want)
+        const packed = table.packed
+        const from = table.start[slot]! * PACKED
+        const to = from + table.count[slot]! * PACKED
+        for (let at = from; at < to; at += PACKED) {
+          const distance = bitCount(qh ^ packed[at + 1]!) + bitCount(ql ^ packed[at + 2]!)
+          if (distance > limit) continue
+          const j = packed[at]!
           if (visited[j] === stamp) continue
           visited[j] = stamp
-          const distance = popcount32((qh ^ this.hi[j]!) >>> 0) + popcount32((ql ^ this.lo[j]!) >>> 0)
-          if (distance <= limit) this.note(j, distance, k, hits)
+          this.note(j, distance, k, hits)
+        }
+        const linked = table.linked
+        for (let e = table.heads[slot]!; e >= 0; e = linked[e * LINKED]!) {
+          const at = e * LINKED
+          const distance = bitCount(qh ^ linked[at + 2]!) + bitCount(ql ^ linked[at + 3]!)
+          if (distance > limit) continue
+          const j = linked[at + 1]!
+          if (visited[j] === stamp) continue
+          visited[j] = stamp
+          this.note(j, distance, k, hits)
         }
       }
     }
@@ -307,6 +431,7 @@ export class NearDuplicateIndex {
     const found: NearCandidate[] = []
     if (views) {
       this.stamp += 1
+      this.meets = 0
       this.queryGrids = views.grids
       const hits: number[] = []
       const count = VIEW_NAMES.length
@@ -325,6 +450,7 @@ export class NearDuplicateIndex {
       }
       hits.sort((a, b) => a - b)
       for (const j of hits) {
+        this.settle(j)
         const k = this.bestView[j]!
         this.candidates += 1
         const stored = this.stored[j]!
@@ -353,6 +479,8 @@ export class NearDuplicateIndex {
       this.visited = grow(this.visited, (n) => new Int32Array(n).fill(-1))
       this.bestDistance = grow(this.bestDistance, (n) => new Int32Array(n))
       this.bestView = grow(this.bestView, (n) => new Int32Array(n))
+      this.firstMeet = grow(this.firstMeet, (n) => new Int32Array(n))
+      this.lastMeet = grow(this.lastMeet, (n) => new Int32Array(n))
       const grids = new Float32Array(size * 2 * GRID_CELLS)
       grids.set(this.grids)
       this.grids = grids
@@ -367,9 +495,22 @@ export class NearDuplicateIndex {
     this.hi[index] = signature.hash[0]
     this.lo[index] = signature.hash[1]
     for (let c = 0; c < CHUNKS; c++) {
-      this.tables[c]!.add(chunkKey(signature.hash[0], signature.hash[1], c), index)
+      this.tables[c]!.add(
+        chunkKey(signature.hash[0], signature.hash[1], c),
+        index,
+        signature.hash[0],
+        signature.hash[1],
+      )
     }
   }
+}
+
+/** Set bits of a 32-bit word (popcount32 of src/audit/imageSignature.ts, here so that the probe loops inline it). */
+function bitCount(word: number): number {
+  let v = word >>> 0
+  v = v - ((v >>> 1) & 0x55555555)
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333)
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
 }
 
 /** Dot product of two normalised thumbnails: their Pearson correlation. */

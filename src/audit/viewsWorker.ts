@@ -14,7 +14,10 @@ port.on('message', (m: ViewsRequest) => {
     const parts = viewParts({ data: m.data, width: m.width, height: m.height, channels: m.channels })
     const reply: ViewsReply = { id: m.id, parts }
     const { base, hashes, weak, grids, forThumb, thumb, rounded } = parts
-    const buffers = [base, hashes, weak, grids, forThumb, thumb, rounded].map((a) => a.buffer) as ArrayBuffer[]
+    // the parts share one buffer (src/audit/imageSignature.ts): each distinct buffer is transferred once
+    const buffers = [
+      ...new Set([base, hashes, weak, grids, forThumb, thumb, rounded].map((a) => a.buffer)),
+    ] as ArrayBuffer[]
     port.postMessage(reply, buffers)
   } catch (error) {
     const reply: ViewsReply = { id: m.id, error: error instanceof Error ? error.message : String(error) }

@@ -6,13 +6,14 @@
 // (photometric, shift, scale, jpeg/blur, mirror, combined, each at the strength the calibration states), 50
 // re-saves. Build first (`npm run tools`).
 //
-//   node tools/bench/audit-speed.mjs [--rows 35887] [--seed 35887] [--view-workers N] [--no-cli]
+//   node tools/bench/audit-speed.mjs [--rows 35887] [--seed 35887] [--view-workers N] [--rounds 1] [--no-cli]
 //
 // Times auditDataset() (what the command runs: CSV read, decode, sha256, views, index, alignment) in this
 // process (wall and CPU seconds of the whole process, its view worker threads included — --view-workers, default
 // the audit's own: one fewer than the cores, 0 = all on the main thread; on a shared machine the CPU time is what
 // the audit costs; threadCpuSeconds splits it per thread: the main thread's and the others', busiest first, the view
-// worker being the busiest of those), and
+// worker being the busiest of those; --rounds N times it N times in a row, each round's figures in `rounds`, and
+// documentsIdentical says whether every round gave the same document), and
 // `ferbench datasets audit --json` as a child process; prints the wall times, candidate and aligned counts,
 // the planted copies found per class (and with the right class), the other pairs reported (every row is
 // another person: each is a false pair; the first 10 are listed), and the load average. The CSV is written once to
@@ -28,6 +29,7 @@ const { auditDataset } = await import(path.join(ROOT, 'dist/audit/auditDataset.j
 const { machineInfo } = await import(path.join(ROOT, 'dist/base/provenance.js'))
 const { defaultViewWorkers } = await import(path.join(ROOT, 'dist/audit/viewsPool.js'))
 const viewWorkers = Number(opt('view-workers', String(defaultViewWorkers())))
+const roundCount = Number(opt('rounds', '1'))
 const rows = Number(opt('rows', '35887'))
 const seed = Number(opt('seed', '35887'))
 const OUT = path.join(ROOT, 'tools', 'bench', 'out', 'audit-speed')
@@ -105,15 +107,25 @@ function threadCpuSampler() {
 }
 
 const load = [os.loadavg()[0]]
-let t0 = performance.now()
-const cpu0 = process.cpuUsage()
-const stopThreads = threadCpuSampler()
-const result = await auditDataset({ dataset: 'fer2013', data: file, viewWorkers })
-const threadCpuSeconds = stopThreads()
-const inProcessSeconds = (performance.now() - t0) / 1000
-const cpu = process.cpuUsage(cpu0)
-const inProcessCpuSeconds = (cpu.user + cpu.system) / 1e6
-load.push(os.loadavg()[0])
+let t0
+/** Each round: auditDataset() again on the same file (wall, CPU, per-thread CPU, load after it); the figures below the rounds are the last round's. */
+const rounds = []
+let result
+let documentsIdentical = true
+for (let round = 0; round < roundCount; round++) {
+  t0 = performance.now()
+  const cpu0 = process.cpuUsage()
+  const stopThreads = threadCpuSampler()
+  const audit = await auditDataset({ dataset: 'fer2013', data: file, viewWorkers })
+  const threadCpuSeconds = stopThreads()
+  const seconds = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(cpu0)
+  load.push(os.loadavg()[0])
+  rounds.push({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, threadCpuSeconds, loadAverage1m: load.at(-1) })
+  if (result && JSON.stringify(audit) !== JSON.stringify(result)) documentsIdentical = false
+  result = audit
+}
+const { seconds: inProcessSeconds, cpuSeconds: inProcessCpuSeconds, threadCpuSeconds } = rounds.at(-1)
 let cliSeconds
 if (!process.argv.includes('--no-cli')) {
   t0 = performance.now()
@@ -159,6 +171,8 @@ const summary = {
   inProcessSeconds,
   inProcessCpuSeconds,
   threadCpuSeconds,
+  rounds,
+  documentsIdentical,
   cliSeconds,
   nearCandidates: result.method.nearCandidates,
   nearAligned: result.method.nearAligned,
