@@ -346,6 +346,15 @@ const cases: Case[] = [
     /manifest\.csv line 4: 'a\.png' is labelled fear, but line 2 lists the same image as happiness \(expected one label per image\)/,
   ),
   argsCase(
+    '--face-margin outside 1 to 4 is a usage error',
+    () => ({
+      args: ['--model', ORACLE, '--data', CSV, '--faces', 'detect', '--face-margin', '0.2'],
+      names: '--face-margin 0.2',
+    }),
+    2,
+    /--face-margin 0\.2: expected a number from 1 to 4/,
+  ),
+  argsCase(
     '--split Training on a file with only PrivateTest rows',
     (dir) => {
       const file = testOnlyCsv(dir)

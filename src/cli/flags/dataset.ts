@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core'
+import { usageError } from '../../base/errors.js'
 import { LIMITS } from '../../base/limits.js'
 import { DEFAULT_MAX_ASPECT, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SIDE } from '../../datasets/decodeLimits.js'
 import { datasetNames } from '../../datasets/registry.js'
@@ -115,7 +116,7 @@ export const faceFlags = {
     description: 'with --faces detect: the square crop is this many times the detected box (default 1.4)',
     parse: async (text) => {
       const value = Number(text)
-      if (!(value >= 1 && value <= 4)) throw new Error(`--face-margin ${text}: expected a number from 1 to 4`)
+      if (!(value >= 1 && value <= 4)) throw usageError(`--face-margin ${text}: expected a number from 1 to 4`)
       return value
     },
   })(),
