@@ -6,6 +6,7 @@ import { loadSharp } from '../base/sharpModule.js'
 import { withSharp } from '../base/sharpGate.js'
 import type { RawImage } from '../base/image.js'
 import { seededRandom } from '../base/prng.js'
+import { lowResolution } from './lowResolution.js'
 
 /**
  * Seeded image corruptions at severities 1–5 (0 = the image unchanged), applied to the decoded
@@ -210,6 +211,11 @@ export async function corrupt(
   if (corruption === 'gaussian-noise') return addNoise(image, severity, noiseDraws(image.data.length, random))
   if (corruption === 'contrast' && image.channels === 1)
     return grayContrast(image, CORRUPTION_PARAMETERS.contrast.values[severity - 1]!, channelMeans(image)[0]!)
+  if (corruption === 'low-resolution') {
+    // sharp's two resizes reproduced in JavaScript (src/robust/lowResolution.ts); sharp for what it does not cover
+    const done = lowResolution(image, CORRUPTION_PARAMETERS['low-resolution'].values[severity - 1]!)
+    if (done) return done
+  }
   return withSharp(() => corruptNow(image, corruption, severity, random))
 }
 
