@@ -33,10 +33,10 @@ export type Corrupted = { image: RawImage } | { error: unknown }
  * (the same shift for every pixel; the stack keeps the image's width, so each row runs through
  * libvips exactly as it does alone).
  * tests/robust/corruptionsBatch.test.ts compares every corruption with the one-image path. The
- * others run per image: noise, the occlusion boxes and low resolution (sharp's two resizes
- * reproduced byte for byte, src/robust/lowResolution.ts) are computed in JavaScript, rotation (the
- * direction is drawn per sample; the crop back to size is done here) and contrast (its shift is
- * each image's mean) go through sharp one image at a time. All the work of a
+ * others run per image: noise, the occlusion boxes, rotation (src/robust/rotate.ts) and low
+ * resolution (sharp's two resizes reproduced byte for byte, src/robust/lowResolution.ts) are
+ * computed in JavaScript, and contrast (its shift is each image's mean) goes through sharp one
+ * image at a time. All the work of a
  * batch is started at once, so sharp's thread pool keeps every core busy.
  */
 export async function corruptBatch(

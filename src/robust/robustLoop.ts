@@ -50,10 +50,16 @@ export type CorruptMany = (
   conditions: readonly Condition[],
 ) => Promise<Array<Array<{ image: RawImage } | { error: unknown }>>>
 
-/** Decoded bytes (all conditions together) one batch of samples may hold while being corrupted. */
-const CHUNK_BYTES = 16 * 2 ** 20
-/** Samples corrupted together at most (the images of one sharp call per filter). */
-const CHUNK_SAMPLES = 32
+/** Decoded bytes (all conditions together) one chunk of samples may hold while being corrupted. */
+const CHUNK_BYTES = 32 * 2 ** 20
+/**
+ * Samples in the first chunk, and at most in any (the images of one sharp call per filter). A chunk
+ * is corrupted while the one before it is in inference: the first is small, so inference starts
+ * soon; each next one doubles (once the first image's size is known), since a sharp call costs far
+ * more to set up than to run on a few more faces.
+ */
+const FIRST_CHUNK_SAMPLES = 32
+const MAX_CHUNK_SAMPLES = 256
 
 /** The scores of one (sample, condition): its views' rows, filled as the batches holding them return. */
 interface Item {
@@ -205,8 +211,9 @@ export function robustLoop(
       if (!overlap) state.stagesMs.infer += performance.now() - t0
     }
 
-    /** Samples per chunk: CHUNK_SAMPLES, fewer for large images (set from the first decoded image). */
-    let chunkSamples = DEBUG_DELAY_MS > 0 ? 1 : CHUNK_SAMPLES
+    /** Samples per chunk so far, and at most: fewer for large images (set from the first decoded image). */
+    let chunkSamples = DEBUG_DELAY_MS > 0 ? 1 : FIRST_CHUNK_SAMPLES
+    let chunkCap: number | undefined
     async function* chunks(source: AsyncIterable<Sample>): AsyncGenerator<Sample[]> {
       let chunk: Sample[] = []
       for await (const sample of source) {
@@ -214,6 +221,7 @@ export function robustLoop(
         if (chunk.length >= chunkSamples) {
           yield chunk
           chunk = []
+          if (chunkCap !== undefined) chunkSamples = Math.min(chunkSamples * 2, chunkCap)
         }
       }
       if (chunk.length > 0) yield chunk
@@ -242,7 +250,10 @@ export function robustLoop(
       if (ok.length > 0) {
         const { width, height, channels } = ok[0]!.image
         const bytes = width * height * channels * (1 + conditions.length)
-        if (DEBUG_DELAY_MS <= 0) chunkSamples = Math.max(1, Math.min(CHUNK_SAMPLES, Math.floor(CHUNK_BYTES / bytes)))
+        if (DEBUG_DELAY_MS <= 0 && chunkCap === undefined) {
+          chunkCap = Math.max(1, Math.min(MAX_CHUNK_SAMPLES, Math.floor(CHUNK_BYTES / bytes)))
+          chunkSamples = Math.min(chunkSamples, chunkCap)
+        }
       }
       const corrupted = await corruptMany(
         ok.map((l) => l.image),

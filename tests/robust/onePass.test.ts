@@ -118,4 +118,31 @@ describe('robust in one pass gives what one evaluate() per condition gives', () 
     expect(got.warnings).toEqual(expected.warnings)
     expect(got.dataset).toEqual(expected.dataset)
   }, 120_000)
+
+  it('more samples than one chunk (chunks of 32, then 64, then the rest): grouped filters across chunk boundaries', async () => {
+    const dir = tempDir()
+    mkdirSync(path.join(dir, 'img'))
+    const lines = ['path,label']
+    const emotions = ['neutral', 'happiness', 'surprise', 'sadness', 'anger', 'disgust', 'fear']
+    for (let i = 0; i < 110; i++) {
+      const name = `img/${i}.png`
+      const pixels = new Uint8Array(24 * 24)
+      for (let p = 0; p < pixels.length; p++)
+        pixels[p] = Math.floor(p / 24 / 3) === i % 7 ? 230 : (p * 53 + i * 11) % 120
+      writeFileSync(path.join(dir, name), grayPng(24, 24, pixels))
+      lines.push(`${name},${emotions[i % 7]}`)
+    }
+    writeFileSync(path.join(dir, 'manifest.csv'), `${lines.join('\n')}\n`)
+    const { expected, got } = await both(
+      { model: ORACLE, dataset: 'manifest', data: path.join(dir, 'manifest.csv'), batch: 16, concurrency: 2 },
+      ['motion-blur', 'gaussian-blur', 'rotation', 'low-resolution', 'occlusion-eyes'],
+      [3, 5],
+    )
+    expect(got.clean.samples).toBe(110)
+    expect(got.results.some((r) => r.correct !== got.clean.correct)).toBe(true)
+    expect(got.clean).toEqual(expected.clean)
+    expect(got.results).toEqual(expected.results)
+    expect(got.warnings).toEqual(expected.warnings)
+    expect(got.dataset).toEqual(expected.dataset)
+  }, 120_000)
 })
