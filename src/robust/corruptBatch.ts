@@ -34,9 +34,8 @@ export type Corrupted = { image: RawImage } | { error: unknown }
  * whole row before and after resizing; a reduction by 4 or more, which begins with a box shrink,
  * goes down one image at a time).
  * tests/robust/corruptionsBatch.test.ts compares every corruption with the one-image path. The
- * others run per image: noise and the occlusion boxes are computed in JavaScript, rotation (the
- * direction is drawn per sample; the crop back to size is done here) and contrast (its shift is
- * each image's mean) go through sharp one image at a time. All the work of a
+ * others run per image: noise, the occlusion boxes and rotation (src/robust/rotate.ts) are computed
+ * in JavaScript, and contrast (its shift is each image's mean) goes through sharp one image at a time. All the work of a
  * batch is started at once, so sharp's thread pool keeps every core busy.
  */
 export async function corruptBatch(

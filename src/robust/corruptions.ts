@@ -6,14 +6,16 @@ import { loadSharp } from '../base/sharpModule.js'
 import { withSharp } from '../base/sharpGate.js'
 import type { RawImage } from '../base/image.js'
 import { seededRandom } from '../base/prng.js'
+import { rotateCentreCrop } from './rotate.js'
 
 /**
  * Seeded image corruptions at severities 1–5 (0 = the image unchanged), applied to the decoded
  * image before the model card's preprocessing. Parameters follow ImageNet-C (Hendrycks & Dietterich
  * 2019) where it defines the corruption (noise σ, JPEG quality, contrast factor, brightness shift);
  * sizes in pixels are relative to the image's shorter side s, so a 48×48 FER2013 face and a
- * 100×100 RAF-DB face get the same relative damage. sharp (libvips) does blur, convolution, JPEG,
- * resizing and rotation; noise and occlusion boxes are written here.
+ * 100×100 RAF-DB face get the same relative damage. sharp (libvips) does blur, convolution, JPEG
+ * and resizing; noise, occlusion boxes and rotation (byte for byte sharp's, src/robust/rotate.ts)
+ * are written here.
  */
 
 /** The parameter of each corruption per severity 1–5 (index 0 = severity 1). */
@@ -210,12 +212,53 @@ export async function corrupt(
   if (corruption === 'gaussian-noise') return addNoise(image, severity, noiseDraws(image.data.length, random))
   if (corruption === 'contrast' && image.channels === 1)
     return grayContrast(image, CORRUPTION_PARAMETERS.contrast.values[severity - 1]!, channelMeans(image)[0]!)
+  if (corruption === 'rotation') {
+    const { angle, rgb } = rotationParameters(image, severity, random)
+    // in JavaScript, the bytes sharp gives (src/robust/rotate.ts); sharp itself for what the
+    // kernel leaves out: an oblong whose rotated canvas is narrower or shorter than itself
+    return rotateCentreCrop(image, angle, rgb) ?? withSharp(() => sharpRotation(image, angle, rgb))
+  }
   return withSharp(() => corruptNow(image, corruption, severity, random))
+}
+
+/**
+ * The rotation corruption's angle (± the severity's value in degrees, the sign seeded) and
+ * background: the rounded mean grey for one channel, the rounded channel means for three.
+ */
+function rotationParameters(
+  image: RawImage,
+  severity: number,
+  random: () => number,
+): { angle: number; rgb: [number, number, number] } {
+  const v = CORRUPTION_PARAMETERS.rotation.values[severity - 1]!
+  const angle = random() < 0.5 ? -v : v
+  const mean = channelMeans(image)
+  const grey = Math.round(mean.reduce((a, b) => a + b, 0) / mean.length)
+  const rgb: [number, number, number] =
+    image.channels === 1 ? [grey, grey, grey] : [Math.round(mean[0]!), Math.round(mean[1]!), Math.round(mean[2]!)]
+  return { angle, rgb }
+}
+
+/** The rotation by sharp: rotated on its enlarged canvas, then the centre window cut back to the input size. */
+async function sharpRotation(
+  image: RawImage,
+  angle: number,
+  rgb: readonly [number, number, number],
+): Promise<RawImage> {
+  const sharp = await loadSharp()
+  const [r, g, b] = rgb
+  const rotated = await back(
+    pipeline(sharp, image).rotate(angle, { background: { r, g, b, alpha: 1 } }),
+    image.channels,
+  )
+  const left = Math.floor((rotated.width - image.width) / 2)
+  const top = Math.floor((rotated.height - image.height) / 2)
+  return extract(rotated, left, top, image.width, image.height)
 }
 
 async function corruptNow(
   image: RawImage,
-  corruption: Corruption,
+  corruption: Exclude<Corruption, 'rotation'>,
   severity: number,
   random: () => number,
 ): Promise<RawImage> {
@@ -254,19 +297,6 @@ async function corruptNow(
         ),
         channels,
       )
-    }
-    case 'rotation': {
-      const angle = random() < 0.5 ? -v : v
-      const mean = channelMeans(image)
-      const grey = Math.round(mean.reduce((a, b) => a + b, 0) / mean.length)
-      const rgb =
-        channels === 1
-          ? { r: grey, g: grey, b: grey }
-          : { r: Math.round(mean[0]!), g: Math.round(mean[1]!), b: Math.round(mean[2]!) }
-      const rotated = await back(pipeline(sharp, image).rotate(angle, { background: { ...rgb, alpha: 1 } }), channels)
-      const left = Math.floor((rotated.width - image.width) / 2)
-      const top = Math.floor((rotated.height - image.height) / 2)
-      return extract(rotated, left, top, image.width, image.height)
     }
     case 'occlusion-eyes':
     case 'occlusion-mouth': {

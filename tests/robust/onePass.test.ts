@@ -127,7 +127,8 @@ describe('robust in one pass gives what one evaluate() per condition gives', () 
     for (let i = 0; i < 110; i++) {
       const name = `img/${i}.png`
       const pixels = new Uint8Array(24 * 24)
-      for (let p = 0; p < pixels.length; p++) pixels[p] = Math.floor(p / 24 / 3) === i % 7 ? 230 : (p * 53 + i * 11) % 120
+      for (let p = 0; p < pixels.length; p++)
+        pixels[p] = Math.floor(p / 24 / 3) === i % 7 ? 230 : (p * 53 + i * 11) % 120
       writeFileSync(path.join(dir, name), grayPng(24, 24, pixels))
       lines.push(`${name},${emotions[i % 7]}`)
     }

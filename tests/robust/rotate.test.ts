@@ -1,0 +1,211 @@
+import sharp from 'sharp'
+import { describe, expect, it } from 'vitest'
+import type { RawImage } from '../../src/base/image.js'
+import { CORRUPTION_PARAMETERS, corrupt } from '../../src/robust/corruptions.js'
+import { rotateCentreCrop, rotationInk } from '../../src/robust/rotate.js'
+
+/** A seeded linear congruential generator of bytes. */
+function bytes(seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0
+    return (s >>> 16) & 255
+  }
+}
+
+/** Uniform noise: every level likely, neighbours unrelated, so every interpolation weight shows. */
+function noiseImage(width: number, height: number, channels: 1 | 3, seed: number): RawImage {
+  const next = bytes(seed)
+  const data = new Uint8Array(width * height * channels)
+  for (let i = 0; i < data.length; i++) data[i] = next()
+  return { data, width, height, channels }
+}
+
+/** A face-like image: a shaded oval on a darker ground, two eyes and a mouth, a little noise. */
+function faceImage(width: number, height: number, channels: 1 | 3, seed: number): RawImage {
+  const next = bytes(seed)
+  const data = new Uint8Array(width * height * channels)
+  const cx = width / 2
+  const cy = height / 2
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const u = (x + 0.5 - cx) / (0.4 * width)
+      const v = (y + 0.5 - cy) / (0.48 * height)
+      let level = u * u + v * v < 1 ? 150 + 60 * (1 - v * v) : 40 + (30 * y) / height
+      const eye = (ex: number): boolean => Math.hypot(x - ex * width, y - 0.42 * height) < 0.06 * width
+      if (eye(0.33) || eye(0.67)) level = 20
+      if (Math.abs(y - 0.75 * height) < 0.04 * height && Math.abs(x - cx) < 0.18 * width) level = 70
+      for (let c = 0; c < channels; c++)
+        data[(y * width + x) * channels + c] = Math.min(
+          255,
+          Math.max(0, Math.round(level * (1 - 0.1 * c) + (next() >> 4) - 8)),
+        )
+    }
+  return { data, width, height, channels }
+}
+
+/** Extreme contrast: a 0/255 checkerboard of `cell`-pixel cells (every interpolation at full swing). */
+function checkerImage(width: number, height: number, channels: 1 | 3, cell: number): RawImage {
+  const data = new Uint8Array(width * height * channels)
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      data.fill(
+        (Math.floor(x / cell) + Math.floor(y / cell)) % 2 ? 255 : 0,
+        (y * width + x) * channels,
+        (y * width + x + 1) * channels,
+      )
+  return { data, width, height, channels }
+}
+
+/**
+ * The oracle: the rotation as src/robust/corruptions.ts did it with sharp alone — sharp rotate
+ * with the background colour, back to the image's colourspace as raw pixels, then the centre
+ * window cut out at ⌊(rotated − input) / 2⌋.
+ */
+async function sharpRotation(
+  image: RawImage,
+  angle: number,
+  rgb: readonly [number, number, number],
+): Promise<Uint8Array> {
+  const { data, info } = await sharp(Buffer.from(image.data), {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+  })
+    .rotate(angle, { background: { r: rgb[0], g: rgb[1], b: rgb[2], alpha: 1 } })
+    .toColourspace(image.channels === 1 ? 'b-w' : 'srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  expect(info.channels).toBe(image.channels)
+  const { width, height, channels } = image
+  const left = Math.floor((info.width - width) / 2)
+  const top = Math.floor((info.height - height) / 2)
+  const out = new Uint8Array(width * height * channels)
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      for (let c = 0; c < channels; c++)
+        out[(y * width + x) * channels + c] = data[((top + y) * info.width + left + x) * channels + c]!
+  return out
+}
+
+/** The first differing byte as a readable line, or '' when equal. */
+function firstDifference(got: Uint8Array, want: Uint8Array): string {
+  if (got.length !== want.length) return `length ${got.length} vs ${want.length}`
+  for (let i = 0; i < got.length; i++) if (got[i] !== want[i]) return `byte ${i}: ${got[i]} vs sharp ${want[i]}`
+  return ''
+}
+
+const CORRUPTION_ANGLES = CORRUPTION_PARAMETERS.rotation.values.flatMap((v) => [v, -v])
+const OTHER_ANGLES = [0.5, -1.25, 7.3, -33, 45, 60.7, -89, 135, -170]
+
+async function expectSameAsSharp(
+  images: readonly RawImage[],
+  angles: readonly number[],
+  backgrounds: (image: RawImage) => readonly [number, number, number],
+): Promise<number> {
+  let compared = 0
+  for (const image of images)
+    for (const angle of angles) {
+      const rgb = backgrounds(image)
+      const got = rotateCentreCrop(image, angle, rgb)
+      const label = `${image.width}×${image.height}×${image.channels} at ${angle}°, background ${rgb.join(',')}`
+      expect(got, label).toBeDefined()
+      expect(firstDifference(got!.data, await sharpRotation(image, angle, rgb)), label).toBe('')
+      compared++
+    }
+  return compared
+}
+
+const SIZES: readonly [number, number][] = [
+  [48, 48],
+  [100, 100],
+  [37, 53],
+  [53, 37],
+  [1, 1],
+  [2, 3],
+  [3, 2],
+  [7, 5],
+]
+
+describe('rotateCentreCrop gives the bytes sharp gives', () => {
+  for (const channels of [1, 3] as const)
+    it(`${channels}-channel seeded noise, face-like and checkerboard images of many sizes, every corruption angle`, async () => {
+      let seed = channels * 1000
+      const images = SIZES.flatMap(([w, h]) => [
+        noiseImage(w, h, channels, seed++),
+        noiseImage(w, h, channels, seed++),
+        faceImage(w, h, channels, seed++),
+        checkerImage(w, h, channels, 1 + (seed++ % 4)),
+      ])
+      const next = bytes(seed)
+      const compared = await expectSameAsSharp(images, CORRUPTION_ANGLES, () => [next(), next(), next()])
+      expect(compared).toBe(SIZES.length * 4 * CORRUPTION_ANGLES.length)
+    })
+
+  it('other angles, small to steep, both channel counts', async () => {
+    const squares = [noiseImage(48, 48, 1, 11), faceImage(48, 48, 3, 14), noiseImage(2, 2, 1, 15)]
+    await expectSameAsSharp(squares, OTHER_ANGLES, () => [128, 64, 200])
+    // an oblong's canvas turned past about 45° is shorter than the oblong: those are left to sharp (below)
+    const oblongs = [faceImage(41, 60, 1, 12), noiseImage(30, 22, 3, 13)]
+    await expectSameAsSharp(
+      oblongs,
+      OTHER_ANGLES.filter((a) => Math.abs(a) <= 45),
+      () => [128, 64, 200],
+    )
+  })
+
+  it('canvases wider than one 128-pixel tile of libvips', async () => {
+    const images = [noiseImage(130, 90, 1, 21), noiseImage(160, 140, 3, 22), faceImage(200, 120, 1, 23)]
+    await expectSameAsSharp(images, [5, -13, 25, -25, 41.5], () => [90, 90, 90])
+  })
+
+  it('every grey background level becomes the pixel sharp paints', async () => {
+    const image = noiseImage(9, 9, 1, 31)
+    for (let g = 0; g < 256; g += 1) {
+      const got = rotateCentreCrop(image, 20, [g, g, g])!
+      // a corner pixel of a 20° rotation of a 9×9 image lies outside the input: the background
+      expect(got.data[0]).toBe(rotationInk(1, [g, g, g])[0])
+      if (g % 17 === 0) expect(firstDifference(got.data, await sharpRotation(image, 20, [g, g, g]))).toBe('')
+    }
+    expect(rotationInk(1, [10, 200, 30])[0]).toBe(Math.trunc(0.2126 * 10 + 0.7152 * 200 + 0.0722 * 30))
+  })
+})
+
+describe('the rotation corruption uses the kernel and keeps sharp for what it does not cover', () => {
+  const mean = (image: RawImage, c: number): number => {
+    let sum = 0
+    for (let i = c; i < image.data.length; i += image.channels) sum += image.data[i]!
+    return sum / (image.width * image.height)
+  }
+  /** The background corruptions.ts documents: the rounded mean grey (one channel) or rounded channel means. */
+  const background = (image: RawImage): [number, number, number] => {
+    const means = Array.from({ length: image.channels }, (_, c) => mean(image, c))
+    if (image.channels === 3) return [Math.round(means[0]!), Math.round(means[1]!), Math.round(means[2]!)]
+    const grey = Math.round(means[0]!)
+    return [grey, grey, grey]
+  }
+
+  it('corrupt() at every severity and sign equals the sharp pipeline', async () => {
+    const images = [
+      faceImage(48, 48, 1, 41),
+      noiseImage(37, 53, 3, 42),
+      faceImage(100, 100, 3, 43),
+      noiseImage(1, 1, 1, 44),
+    ]
+    for (const image of images)
+      for (let severity = 1; severity <= 5; severity++)
+        for (const draw of [0.25, 0.75]) {
+          const v = CORRUPTION_PARAMETERS.rotation.values[severity - 1]!
+          const got = await corrupt(image, 'rotation', severity, () => draw)
+          const want = await sharpRotation(image, draw < 0.5 ? -v : v, background(image))
+          expect(firstDifference(got.data, want), `${image.width}×${image.height} severity ${severity}`).toBe('')
+        }
+  })
+
+  it('a strip whose rotated canvas is narrower than itself is left to sharp, and corrupt() still gives sharp bytes', async () => {
+    const strip = noiseImage(100, 1, 1, 51)
+    expect(rotateCentreCrop(strip, 25, [100, 100, 100])).toBeUndefined()
+    // the old pipeline on such a strip: what corrupt() gives must not change
+    const got = await corrupt(strip, 'rotation', 5, () => 0.9)
+    expect(got.width).toBe(100)
+    expect(got.height).toBe(1)
+  })
+})
