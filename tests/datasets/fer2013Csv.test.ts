@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { Fer2013Adapter } from '../../src/datasets/fer2013.js'
+import { seededRandom } from '../../src/base/prng.js'
+import { Fer2013Adapter, parseFer2013Pixels } from '../../src/datasets/fer2013.js'
 import { readFer2013Rows } from '../../src/datasets/fer2013Csv.js'
 import { tempDir } from '../helpers/cli.js'
 
@@ -67,5 +68,91 @@ describe('fer2013.csv reader', () => {
       { id: 'row-2', label: 'sadness', first: pixels(5).slice(0, 4) },
     ])
     await expect(collect(file, 'Training')).rejects.toThrow(/row 1: pixel 1 is not an integer/)
+  })
+})
+
+describe('fer2013.csv reader: quoted lines among many plain ones', () => {
+  it('reads quoted lines anywhere in a file of several read chunks exactly like the plain file', async () => {
+    // 300 rows of about 9 KB: about 2.6 MiB, so lines cross the reader's 1 MiB chunks; every 37th
+    // row (and the last) quotes its pixels or Usage field
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      emotion: String(i % 7),
+      pixels: Array.from({ length: 2304 }, (_, k) => (k * 31 + i * 17) % 256).join(' '),
+      usage: i % 3 === 0 ? 'PrivateTest' : 'Training',
+    }))
+    const plain = write(`emotion,pixels,Usage\n${rows.map((r) => `${r.emotion},${r.pixels},${r.usage}`).join('\n')}\n`)
+    const quoted = write(
+      `emotion,pixels,Usage\n${rows
+        .map((r, i) =>
+          i % 37 === 5 || i === 299
+            ? `${r.emotion},"${r.pixels}",${r.usage}`
+            : i % 37 === 20
+              ? `${r.emotion},${r.pixels},"${r.usage}"`
+              : `${r.emotion},${r.pixels},${r.usage}`,
+        )
+        .join('\n')}\n`,
+    )
+    const read = async (file: string) => {
+      const out: Array<[number, string, string, string]> = []
+      for await (const r of readFer2013Rows(file)) out.push([r.row, r.emotion, r.usage, r.pixels])
+      return out
+    }
+    const expected = rows.map((r, i): [number, string, string, string] => [i + 1, r.emotion, r.usage, r.pixels])
+    expect(await read(plain)).toEqual(expected)
+    expect(await read(quoted)).toEqual(expected)
+  })
+})
+
+/**
+ * An independent reading of a pixels field: tokens between blanks (space, tab, CR, LF), each read
+ * digit by digit; the first problem in field order is the one named.
+ */
+function referencePixels(field: string): number[] | string {
+  const values: number[] = []
+  for (const token of field.split(/[ \t\r\n]+/).filter((t) => t.length > 0)) {
+    let value = 0
+    for (const ch of token) {
+      if (ch < '0' || ch > '9') return `pixel ${values.length + 1} is not an integer 0–255 (found '${ch}')`
+      value = value * 10 + Number(ch)
+      if (value > 255) return `pixel ${values.length + 1} is above 255`
+    }
+    if (values.length === 2304) return 'expected 2304 pixel values (48×48), got more'
+    values.push(value)
+  }
+  return values.length === 2304 ? values : `expected 2304 pixel values (48×48), got ${values.length}`
+}
+
+describe('FER2013 pixel text', () => {
+  it('reads every shape of field as an independent reading does: values, or the first problem named', () => {
+    const random = seededRandom(25)
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!
+    const shapes = ['plain', 'blanks', 'zeros', 'tab', 'crlf', 'four', 'over', 'letter', 'short', 'long'] as const
+    let plain = 0
+    for (let n = 0; n < 400; n++) {
+      const shape = pick(shapes)
+      const values = Array.from({ length: shape === 'short' ? 2303 : shape === 'long' ? 2305 : 2304 }, () =>
+        Math.floor(random() * 256),
+      )
+      const tokens = values.map(String)
+      const at = Math.floor(random() * tokens.length)
+      if (shape === 'zeros') tokens[at] = `00${tokens[at]}`.slice(-3)
+      if (shape === 'four') tokens[at] = `0${tokens[at]!.padStart(3, '0')}`
+      if (shape === 'over') tokens[at] = String(256 + Math.floor(random() * 744))
+      if (shape === 'letter') tokens[at] = `${tokens[at]}${pick(['x', '.', '-', ','])}`
+      let field = tokens.join(' ')
+      if (shape === 'blanks') field = ` ${tokens.join('  ')} `
+      if (shape === 'tab') field = tokens.join(random() < 0.5 ? '\t' : ' \t')
+      if (shape === 'crlf') field = `${field}\r\n`
+      if (shape === 'plain') plain += 1
+      const expected = referencePixels(field)
+      for (const input of [field, Buffer.from(field, 'latin1')]) {
+        if (typeof expected === 'string') {
+          expect(() => parseFer2013Pixels(input, 'f.csv row 9')).toThrow(`f.csv row 9: ${expected}`)
+        } else {
+          expect(Array.from(parseFer2013Pixels(input, 'f.csv row 9'))).toEqual(expected)
+        }
+      }
+    }
+    expect(plain).toBeGreaterThan(20)
   })
 })
