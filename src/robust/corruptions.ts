@@ -6,6 +6,7 @@ import { loadSharp } from '../base/sharpModule.js'
 import { withSharp } from '../base/sharpGate.js'
 import type { RawImage } from '../base/image.js'
 import { seededRandom } from '../base/prng.js'
+import { lowResolution } from './lowResolution.js'
 import { rotateCanvas, rotateCentreCrop } from './rotate.js'
 
 /**
@@ -212,6 +213,11 @@ export async function corrupt(
   if (corruption === 'gaussian-noise') return addNoise(image, severity, noiseDraws(image.data.length, random))
   if (corruption === 'contrast' && image.channels === 1)
     return grayContrast(image, CORRUPTION_PARAMETERS.contrast.values[severity - 1]!, channelMeans(image)[0]!)
+  if (corruption === 'low-resolution') {
+    // sharp's two resizes reproduced in JavaScript (src/robust/lowResolution.ts); sharp for what it does not cover
+    const done = lowResolution(image, CORRUPTION_PARAMETERS['low-resolution'].values[severity - 1]!)
+    if (done) return done
+  }
   if (corruption === 'rotation') {
     const { angle, rgb } = rotationParameters(image, severity, random)
     // in JavaScript, the bytes sharp's rotate gives (src/robust/rotate.ts), then the centre window
