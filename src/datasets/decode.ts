@@ -16,6 +16,7 @@ import {
 } from './decodeLimits.js'
 import { readJpegHeader } from './jpegHeader.js'
 import { applyOrientation } from './orientation.js'
+import { decodeSimplePng } from './pngDecode.js'
 
 export { type DecodeLimits, decodeLimitsOf } from './decodeLimits.js'
 
@@ -284,6 +285,15 @@ export async function decodeImageFile(file: string, limits: DecodeLimits = DEFAU
       if (fast) return finish(fast.image, fast.header, limits)
       buffer = await readImageFile(file)
     }
+    if (format === 'png') {
+      // A simple PNG (src/datasets/pngDecode.ts) is decoded in JavaScript, to the same pixels as sharp's;
+      // any other PNG, and one to refuse or shrink, goes to sharp below as before.
+      const simple = decodeSimplePng(buffer, (width, height) => decodedAsStored(file, width, height, limits))
+      if (simple) {
+        const { width, height } = simple.image
+        return finish(simple.image, { width, height, gray: simple.gray }, limits)
+      }
+    }
     const input = buffer
     const decodeOnce = async (): Promise<RawImage> => {
       const decoded = await sharpDecode(input, file, format, limits)
@@ -303,6 +313,17 @@ export async function decodeImageFile(file: string, limits: DecodeLimits = DEFAU
   } catch (error) {
     const reason = messageOf(error)
     throw reason.startsWith(file) ? error : new Error(`${file}: cannot decode image (${reason})`)
+  }
+}
+
+/** Whether an image of this size passes the size checks and is decoded as stored (not shrunk). */
+function decodedAsStored(file: string, width: number, height: number, limits: DecodeLimits): boolean {
+  if (width * height > SHRINK_ABOVE_PIXELS) return false
+  try {
+    checkImageSize(file, width, height, limits)
+    return true
+  } catch {
+    return false
   }
 }
 
