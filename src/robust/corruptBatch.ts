@@ -12,6 +12,7 @@ import {
   noiseDraws,
   pipeline,
 } from './corruptions.js'
+import { lowResolution } from './lowResolution.js'
 import type { Condition } from './robustLoop.js'
 
 /** A corrupted image, or the error corrupting it failed with. */
@@ -30,12 +31,12 @@ export type Corrupted = { image: RawImage } | { error: unknown }
  * one-channel images, JPEG (8×8 blocks coded independently; each tile starts on a block row and
  * its last block row is filled by repeating its last row, as the encoder does alone), brightness
  * (the same shift for every pixel; the stack keeps the image's width, so each row runs through
- * libvips exactly as it does alone) and low resolution (each tile padded so that it starts on a
- * whole row before and after resizing; a reduction by 4 or more, which begins with a box shrink,
- * goes down one image at a time).
+ * libvips exactly as it does alone).
  * tests/robust/corruptionsBatch.test.ts compares every corruption with the one-image path. The
- * others run per image: noise, the occlusion boxes and rotation (src/robust/rotate.ts) are computed
- * in JavaScript, and contrast (its shift is each image's mean) goes through sharp one image at a time. All the work of a
+ * others run per image: noise, the occlusion boxes, rotation (src/robust/rotate.ts) and low
+ * resolution (sharp's two resizes reproduced byte for byte, src/robust/lowResolution.ts) are
+ * computed in JavaScript, and contrast (its shift is each image's mean) goes through sharp one
+ * image at a time. All the work of a
  * batch is started at once, so sharp's thread pool keeps every core busy.
  */
 export async function corruptBatch(
@@ -122,49 +123,12 @@ export async function corruptBatch(
     } else if (corruption === 'brightness') {
       for (const group of groupBy(all, (i) => sizeKey(images[i]!)).values())
         work.push(tiled(c, group, { above: 0, below: 0 }, (p) => p.linear(1, v * 255)))
-    } else if (corruption === 'low-resolution') {
-      for (const group of groupBy(all, (i) => sizeKey(images[i]!)).values()) {
-        const image = images[group[0]!]!
-        const w = Math.max(1, Math.round(image.width / v))
-        const h = Math.max(1, Math.round(image.height / v))
-        const down = resizePads(image.height, h, 4)
-        const up = resizePads(h, image.height, 4)
-        work.push(
-          (async () => {
-            try {
-              // Down-sampling by 4 or more starts with a box shrink that does not stack (a stacked
-              // run differs in a few pixels): those images go down one at a time, and up together.
-              const small =
-                image.height / h < 4 && image.width / w < 4
-                  ? await mosaic(
-                      group.map((i) => images[i]!),
-                      { above: down.fromPad, below: down.fromPad },
-                      (p) => p.resize(w, group.length * (h + 2 * down.toPad), { fit: 'fill' }),
-                      { width: w, height: h, above: down.toPad, below: down.toPad },
-                    )
-                  : await Promise.all(
-                      group.map(async (i) =>
-                        back(pipeline(await loadSharp(), images[i]!).resize(w, h, { fit: 'fill' }), image.channels),
-                      ),
-                    )
-              const restored = await mosaic(
-                small,
-                { above: up.fromPad, below: up.fromPad },
-                (p) =>
-                  p.resize(image.width, group.length * (image.height + 2 * up.toPad), {
-                    fit: 'fill',
-                    kernel: 'linear',
-                  }),
-                { width: image.width, height: image.height, above: up.toPad, below: up.toPad },
-              )
-              group.forEach((i, k) => {
-                out[i]![c] = { image: restored[k]! }
-              })
-            } catch (error) {
-              for (const i of group) out[i]![c] = { error }
-            }
-          })(),
-        )
+    } else if (corruption === 'low-resolution' && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
+      // sharp's two resizes reproduced in JavaScript (src/robust/lowResolution.ts); sharp for what it does not cover
+      for (const i of all) {
+        const image = lowResolution(images[i]!, v)
+        if (image) out[i]![c] = { image }
+        else work.push(perImage(c, i))
       }
     } else for (const i of all) work.push(perImage(c, i))
   })
@@ -196,14 +160,12 @@ function groupBy(indexes: readonly number[], key: (i: number) => string): Map<st
 /**
  * Stacks images of one size vertically, each with `above` copies of its first row over it and
  * `below` copies of its last row under it, runs `op` on the stack and cuts the images out again.
- * The result keeps each tile's place: by default the same size; `out` gives the tile layout of a
- * resized result (its width, and each tile's rows above, own height and rows below).
+ * The result keeps each tile's place and size.
  */
 async function mosaic(
   images: readonly RawImage[],
   { above, below }: Layout,
   op: (p: Sharp) => Sharp | Promise<Sharp>,
-  out?: Layout & { width: number; height: number },
 ): Promise<RawImage[]> {
   const { width, height, channels } = images[0]!
   const row = width * channels
@@ -220,36 +182,14 @@ async function mosaic(
   const result = await withSharp(async () =>
     back(await op(pipeline(sharp, { data: stack, width, height: images.length * pitch, channels })), channels),
   )
-  const tile = out ?? { width, height, above, below }
-  const outPitch = tile.above + tile.height + tile.below
-  const outRow = tile.width * channels
-  if (result.width !== tile.width || result.height !== images.length * outPitch)
+  if (result.width !== width || result.height !== images.length * pitch)
     throw new Error(
-      `corruption made the stacked image ${result.width}×${result.height}; expected ${tile.width}×${images.length * outPitch}`,
+      `corruption made the stacked image ${result.width}×${result.height}; expected ${width}×${images.length * pitch}`,
     )
   return images.map((_, k) => ({
-    data: result.data.slice((k * outPitch + tile.above) * outRow, (k * outPitch + tile.above + tile.height) * outRow),
-    width: tile.width,
-    height: tile.height,
+    data: result.data.slice((k * pitch + above) * row, (k * pitch + above + height) * row),
+    width,
+    height,
     channels,
   }))
-}
-
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b)
-}
-
-/**
- * Rows to put above and below each tile when a stack of `from`-row tiles is resized to `to`-row
- * tiles: the stack must scale by exactly from/to and every tile start on a whole row on both
- * sides, so the rows added on the small side are a multiple of to/gcd (at least `least`), and
- * scaled by from/to on the large side.
- */
-function resizePads(from: number, to: number, least: number): { fromPad: number; toPad: number } {
-  const g = gcd(from, to)
-  const [big, small] = from >= to ? [from, to] : [to, from]
-  const unit = small / g
-  const smallPad = Math.ceil(least / unit) * unit
-  const bigPad = (smallPad * big) / small
-  return from >= to ? { fromPad: bigPad, toPad: smallPad } : { fromPad: smallPad, toPad: bigPad }
 }

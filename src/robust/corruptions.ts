@@ -6,7 +6,8 @@ import { loadSharp } from '../base/sharpModule.js'
 import { withSharp } from '../base/sharpGate.js'
 import type { RawImage } from '../base/image.js'
 import { seededRandom } from '../base/prng.js'
-import { rotateCentreCrop } from './rotate.js'
+import { lowResolution } from './lowResolution.js'
+import { rotateCanvas, rotateCentreCrop } from './rotate.js'
 
 /**
  * Seeded image corruptions at severities 1–5 (0 = the image unchanged), applied to the decoded
@@ -212,11 +213,15 @@ export async function corrupt(
   if (corruption === 'gaussian-noise') return addNoise(image, severity, noiseDraws(image.data.length, random))
   if (corruption === 'contrast' && image.channels === 1)
     return grayContrast(image, CORRUPTION_PARAMETERS.contrast.values[severity - 1]!, channelMeans(image)[0]!)
+  if (corruption === 'low-resolution') {
+    // sharp's two resizes reproduced in JavaScript (src/robust/lowResolution.ts); sharp for what it does not cover
+    const done = lowResolution(image, CORRUPTION_PARAMETERS['low-resolution'].values[severity - 1]!)
+    if (done) return done
+  }
   if (corruption === 'rotation') {
     const { angle, rgb } = rotationParameters(image, severity, random)
-    // in JavaScript, the bytes sharp gives (src/robust/rotate.ts); sharp itself for what the
-    // kernel leaves out: an oblong whose rotated canvas is narrower or shorter than itself
-    return rotateCentreCrop(image, angle, rgb) ?? withSharp(() => sharpRotation(image, angle, rgb))
+    // in JavaScript, the bytes sharp's rotate gives (src/robust/rotate.ts), then the centre window
+    return rotateCentreCrop(image, angle, rgb) ?? centreWindow(rotateCanvas(image, angle, rgb), image)
   }
   return withSharp(() => corruptNow(image, corruption, severity, random))
 }
@@ -239,18 +244,12 @@ function rotationParameters(
   return { angle, rgb }
 }
 
-/** The rotation by sharp: rotated on its enlarged canvas, then the centre window cut back to the input size. */
-async function sharpRotation(
-  image: RawImage,
-  angle: number,
-  rgb: readonly [number, number, number],
-): Promise<RawImage> {
-  const sharp = await loadSharp()
-  const [r, g, b] = rgb
-  const rotated = await back(
-    pipeline(sharp, image).rotate(angle, { background: { r, g, b, alpha: 1 } }),
-    image.channels,
-  )
+/**
+ * The input-sized window at ⌊(canvas − size) / 2⌋ of a rotated canvas, cut as the rotation always
+ * cut it (`extract`) — also where the canvas is narrower or shorter than the input (an oblong turned
+ * far), whose window starts left of or above the canvas.
+ */
+function centreWindow(rotated: RawImage, image: RawImage): RawImage {
   const left = Math.floor((rotated.width - image.width) / 2)
   const top = Math.floor((rotated.height - image.height) / 2)
   return extract(rotated, left, top, image.width, image.height)

@@ -54,15 +54,43 @@ export function rotationInk(channels: 1 | 3, rgb: readonly [number, number, numb
 /**
  * `image` rotated clockwise by `angleDegrees` on libvips' enlarged canvas with `rgb` as the
  * background, then its centre `width`×`height` window (offset ⌊(canvas − size) / 2⌋) — or
- * undefined when the rotated canvas is narrower or shorter than the input (very elongated images),
- * a case this kernel leaves to sharp.
+ * undefined when the rotated canvas is narrower or shorter than the input (an oblong turned far,
+ * e.g. 100×1 by 25°): then the window is not inside the canvas (see rotateCanvas).
  */
 export function rotateCentreCrop(
   image: RawImage,
   angleDegrees: number,
   rgb: readonly [number, number, number],
 ): RawImage | undefined {
-  const { width, height, channels, data } = image
+  const { width, height, channels } = image
+  const geometry = rotation(width, height, angleDegrees)
+  if (geometry.areaWidth < width || geometry.areaHeight < height) return undefined
+  const left = Math.floor((geometry.areaWidth - width) / 2)
+  const top = Math.floor((geometry.areaHeight - height) / 2)
+  return { data: render(image, geometry, rgb, left, top, width, height), width, height, channels }
+}
+
+/** The whole canvas libvips' rotate returns for `image` (its size follows from the size and angle). */
+export function rotateCanvas(image: RawImage, angleDegrees: number, rgb: readonly [number, number, number]): RawImage {
+  const geometry = rotation(image.width, image.height, angleDegrees)
+  const { areaWidth, areaHeight } = geometry
+  const data = render(image, geometry, rgb, 0, 0, areaWidth, areaHeight)
+  return { data, width: areaWidth, height: areaHeight, channels: image.channels }
+}
+
+/** libvips' inverse matrix and output area for a rotation of a `width`×`height` image. */
+interface Rotation {
+  ia: number
+  ib: number
+  ic: number
+  id: number
+  areaLeft: number
+  areaTop: number
+  areaWidth: number
+  areaHeight: number
+}
+
+function rotation(width: number, height: number, angleDegrees: number): Rotation {
   const radians = (angleDegrees / 360) * 2 * Math.PI
   const a = Math.cos(radians)
   const b = -Math.sin(radians)
@@ -70,10 +98,6 @@ export function rotateCentreCrop(
   const d = a
   const det = a * d - b * c
   const tmp = 1 / det
-  const ia = tmp * d
-  const ib = -tmp * b
-  const ic = -tmp * c
-  const id = tmp * a
 
   // output area: the forward-mapped corners' bounding box (transform_rect)
   const xs = [0, 0, width, width]
@@ -90,13 +114,30 @@ export function rotateCentreCrop(
     top = Math.min(top, oy)
     bottom = Math.max(bottom, oy)
   }
-  const areaLeft = roundInt(left)
-  const areaTop = roundInt(top)
-  const areaWidth = roundInt(right - left)
-  const areaHeight = roundInt(bottom - top)
-  if (areaWidth < width || areaHeight < height) return undefined
-  const cropLeft = Math.floor((areaWidth - width) / 2)
-  const cropTop = Math.floor((areaHeight - height) / 2)
+  return {
+    ia: tmp * d,
+    ib: -tmp * b,
+    ic: -tmp * c,
+    id: tmp * a,
+    areaLeft: roundInt(left),
+    areaTop: roundInt(top),
+    areaWidth: roundInt(right - left),
+    areaHeight: roundInt(bottom - top),
+  }
+}
+
+/** The `windowWidth`×`windowHeight` window at (windowLeft, windowTop) of the rotated canvas. */
+function render(
+  image: RawImage,
+  geometry: Rotation,
+  rgb: readonly [number, number, number],
+  windowLeft: number,
+  windowTop: number,
+  windowWidth: number,
+  windowHeight: number,
+): Uint8Array {
+  const { width, height, channels, data } = image
+  const { ia, ib, ic, id, areaLeft, areaTop } = geometry
 
   // the input embedded in the background: 1 pixel left/top, 2 right/bottom
   const ink = rotationInk(channels, rgb)
@@ -108,23 +149,23 @@ export function rotateCentreCrop(
   for (let y = 0; y < height; y++)
     padded.set(data.subarray(y * width * channels, (y + 1) * width * channels), ((y + 1) * paddedWidth + 1) * channels)
 
-  const out = new Uint8Array(width * height * channels)
+  const out = new Uint8Array(windowWidth * windowHeight * channels)
   const rowStride = paddedWidth * channels
   const inputOffsetX = -1 // libvips' idx after the 1-pixel border: subtracted below
   const inputOffsetY = -1
-  const cropRight = cropLeft + width
-  for (let row = 0; row < height; row++) {
-    const oy = row + cropTop + areaTop
-    let q = row * width * channels
-    for (let tileLeft = cropLeft - (cropLeft % TILE_WIDTH); tileLeft < cropRight; tileLeft += TILE_WIDTH) {
+  const windowRight = windowLeft + windowWidth
+  for (let row = 0; row < windowHeight; row++) {
+    const oy = row + windowTop + areaTop
+    let q = row * windowWidth * channels
+    for (let tileLeft = windowLeft - (windowLeft % TILE_WIDTH); tileLeft < windowRight; tileLeft += TILE_WIDTH) {
       const ox = tileLeft + areaLeft
       let ix = ia * ox + ib * oy
       let iy = ic * ox + id * oy
       ix -= inputOffsetX
       iy -= inputOffsetY
-      const tileRight = Math.min(tileLeft + TILE_WIDTH, cropRight)
+      const tileRight = Math.min(tileLeft + TILE_WIDTH, windowRight)
       // the tile's pixels left of the window only advance the position, one addition each as in libvips
-      const first = Math.max(cropLeft, tileLeft)
+      const first = Math.max(windowLeft, tileLeft)
       for (let x = tileLeft; x < first; x++) {
         ix += ia
         iy += ic
@@ -165,5 +206,5 @@ export function rotateCentreCrop(
       }
     }
   }
-  return { data: out, width, height, channels }
+  return out
 }

@@ -2,7 +2,7 @@ import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import type { RawImage } from '../../src/base/image.js'
 import { CORRUPTION_PARAMETERS, corrupt } from '../../src/robust/corruptions.js'
-import { rotateCentreCrop, rotationInk } from '../../src/robust/rotate.js'
+import { rotateCanvas, rotateCentreCrop, rotationInk } from '../../src/robust/rotate.js'
 
 /** A seeded linear congruential generator of bytes. */
 function bytes(seed: number): () => number {
@@ -57,16 +57,8 @@ function checkerImage(width: number, height: number, channels: 1 | 3, cell: numb
   return { data, width, height, channels }
 }
 
-/**
- * The oracle: the rotation as src/robust/corruptions.ts did it with sharp alone — sharp rotate
- * with the background colour, back to the image's colourspace as raw pixels, then the centre
- * window cut out at ⌊(rotated − input) / 2⌋.
- */
-async function sharpRotation(
-  image: RawImage,
-  angle: number,
-  rgb: readonly [number, number, number],
-): Promise<Uint8Array> {
+/** sharp's rotation of a raw image: its whole canvas, back in the image's colourspace as raw pixels. */
+async function sharpCanvas(image: RawImage, angle: number, rgb: readonly [number, number, number]): Promise<RawImage> {
   const { data, info } = await sharp(Buffer.from(image.data), {
     raw: { width: image.width, height: image.height, channels: image.channels },
   })
@@ -75,14 +67,28 @@ async function sharpRotation(
     .raw()
     .toBuffer({ resolveWithObject: true })
   expect(info.channels).toBe(image.channels)
+  return { data: new Uint8Array(data), width: info.width, height: info.height, channels: image.channels }
+}
+
+/**
+ * The oracle: the rotation as src/robust/corruptions.ts did it with sharp alone — sharp's canvas,
+ * then the input-sized window at ⌊(rotated − input) / 2⌋ copied row by row with the old code's
+ * `subarray` (whatever that gives where the window starts left of or above the canvas).
+ */
+async function sharpRotation(
+  image: RawImage,
+  angle: number,
+  rgb: readonly [number, number, number],
+): Promise<Uint8Array> {
+  const rotated = await sharpCanvas(image, angle, rgb)
   const { width, height, channels } = image
-  const left = Math.floor((info.width - width) / 2)
-  const top = Math.floor((info.height - height) / 2)
+  const left = Math.floor((rotated.width - width) / 2)
+  const top = Math.floor((rotated.height - height) / 2)
   const out = new Uint8Array(width * height * channels)
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++)
-      for (let c = 0; c < channels; c++)
-        out[(y * width + x) * channels + c] = data[((top + y) * info.width + left + x) * channels + c]!
+  for (let y = 0; y < height; y++) {
+    const from = ((top + y) * rotated.width + left) * channels
+    out.set(rotated.data.subarray(from, from + width * channels), y * width * channels)
+  }
   return out
 }
 
@@ -143,7 +149,7 @@ describe('rotateCentreCrop gives the bytes sharp gives', () => {
   it('other angles, small to steep, both channel counts', async () => {
     const squares = [noiseImage(48, 48, 1, 11), faceImage(48, 48, 3, 14), noiseImage(2, 2, 1, 15)]
     await expectSameAsSharp(squares, OTHER_ANGLES, () => [128, 64, 200])
-    // an oblong's canvas turned past about 45° is shorter than the oblong: those are left to sharp (below)
+    // an oblong's canvas turned past about 45° is shorter than the oblong: rotateCanvas covers those (below)
     const oblongs = [faceImage(41, 60, 1, 12), noiseImage(30, 22, 3, 13)]
     await expectSameAsSharp(
       oblongs,
@@ -169,7 +175,7 @@ describe('rotateCentreCrop gives the bytes sharp gives', () => {
   })
 })
 
-describe('the rotation corruption uses the kernel and keeps sharp for what it does not cover', () => {
+describe('the rotation corruption computed in JavaScript gives what the sharp pipeline gave', () => {
   const mean = (image: RawImage, c: number): number => {
     let sum = 0
     for (let i = c; i < image.data.length; i += image.channels) sum += image.data[i]!
@@ -200,12 +206,44 @@ describe('the rotation corruption uses the kernel and keeps sharp for what it do
         }
   })
 
-  it('a strip whose rotated canvas is narrower than itself is left to sharp, and corrupt() still gives sharp bytes', async () => {
-    const strip = noiseImage(100, 1, 1, 51)
-    expect(rotateCentreCrop(strip, 25, [100, 100, 100])).toBeUndefined()
-    // the old pipeline on such a strip: what corrupt() gives must not change
-    const got = await corrupt(strip, 'rotation', 5, () => 0.9)
-    expect(got.width).toBe(100)
-    expect(got.height).toBe(1)
+  it('oblongs turned so far that the canvas is narrower or shorter than the input: the whole canvas and the window as before', async () => {
+    let degenerate = 0
+    const oblongs = [
+      noiseImage(100, 1, 1, 51),
+      noiseImage(60, 3, 3, 52),
+      faceImage(12, 40, 1, 53),
+      noiseImage(1, 9, 3, 54),
+    ]
+    for (const image of oblongs)
+      for (const angle of [25, -25, 20, -60, 89]) {
+        const rgb = background(image)
+        const canvas = rotateCanvas(image, angle, rgb)
+        const want = await sharpCanvas(image, angle, rgb)
+        const label = `${image.width}×${image.height}×${image.channels} at ${angle}°`
+        expect([canvas.width, canvas.height], label).toEqual([want.width, want.height])
+        expect(firstDifference(canvas.data, want.data), label).toBe('')
+        const shorter = canvas.width < image.width || canvas.height < image.height
+        if (shorter) degenerate++
+        expect(rotateCentreCrop(image, angle, rgb) === undefined, label).toBe(shorter)
+      }
+    expect(degenerate).toBeGreaterThanOrEqual(12)
+    for (const image of oblongs)
+      for (let severity = 1; severity <= 5; severity++) {
+        const v = CORRUPTION_PARAMETERS.rotation.values[severity - 1]!
+        const got = await corrupt(image, 'rotation', severity, () => 0.9)
+        const want = await sharpRotation(image, v, background(image))
+        expect(firstDifference(got.data, want), `${image.width}×${image.height} severity ${severity}`).toBe('')
+      }
+  })
+
+  it('whole canvases of square and oblong images equal what sharp returns', async () => {
+    const images = [faceImage(48, 48, 1, 61), noiseImage(37, 53, 3, 62), noiseImage(130, 20, 1, 63)]
+    for (const image of images)
+      for (const angle of [...CORRUPTION_ANGLES, 33.3, -71]) {
+        const canvas = rotateCanvas(image, angle, [40, 50, 60])
+        const want = await sharpCanvas(image, angle, [40, 50, 60])
+        expect([canvas.width, canvas.height]).toEqual([want.width, want.height])
+        expect(firstDifference(canvas.data, want.data), `${image.width}×${image.height} at ${angle}°`).toBe('')
+      }
   })
 })

@@ -1,0 +1,320 @@
+import type { RawImage } from '../base/image.js'
+
+/**
+ * The low-resolution corruption in JavaScript, byte for byte what sharp 0.35.5 (libvips 8.18.7)
+ * gives for `resize(w, h, { fit: 'fill' })` (lanczos3) followed by
+ * `resize(W, H, { fit: 'fill', kernel: 'linear' })` on 8-bit images of 1 or 3 channels.
+ *
+ * What libvips does there (libvips/resample/resize.c, reducev.cpp, reduceh.cpp, shrinkv.c,
+ * shrinkh.c, templates.h, affine.c, interpolate.c):
+ * - down: sharp asks vips_resize for scales 1/(W/w) and 1/(H/h); vips_resize reduces vertically
+ *   first, then horizontally. A reduction by in/out ≥ 4 (twice the default `gap` of 2) starts
+ *   with a box shrink by ⌊in/out/2⌋ (the mean of that many pixels, rounded through a 2³²
+ *   fixed-point reciprocal; the last box filled by repeating the edge); then a lanczos3 filter of
+ *   2·rint(3·f′)+1 taps for the residual factor f′, its weights truncated to 12-bit fixed point
+ *   in 65 tables of sub-pixel phase, edges extended by copying;
+ * - up: an affine transform with the bilinear interpolator, 12-bit fixed-point weights, input
+ *   displaced by half a pixel, edges extended by copying.
+ * libvips sums a reduction's sub-pixel positions in double precision from the first row (column)
+ * of each region it computes, so for some sizes a tap's phase depends on where regions start:
+ * this follows the regions libvips uses in these pipelines (full-width strips of 16 rows;
+ * 128×128 tiles when a vertical box shrink is in the pipeline, their rows asked for 16 at a time
+ * when a horizontal box shrink follows). What this does not reproduce (an output size libvips
+ * would round differently; none for sides up to 1,200 pixels at the five severities) returns
+ * undefined and the caller uses sharp.
+ * tests/robust/lowResolution.test.ts compares this with sharp on many images, sizes and factors.
+ */
+
+const TRANSFORM_SCALE = 64
+const INTERPOLATE_SHIFT = 12
+const INTERPOLATE_HALF = 1 << (INTERPOLATE_SHIFT - 1)
+/** libvips' tile geometry (libvips/include/vips/private.h, vips_get_tile_size). */
+const FATSTRIP_HEIGHT = 16
+const TILE_SIZE = 128
+/** vips_resize's default reducing gap (sharp does not set it). */
+const GAP = 2
+
+/** C's rint in the default rounding mode: halves to even. */
+function rint(x: number): number {
+  const r = Math.round(x)
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r
+}
+
+function lanczos3(x: number): number {
+  if (x < -3 || x > 3) return 0
+  return sinc(x) * sinc(x / 3)
+}
+
+function sinc(x: number): number {
+  if (x === 0) return 1
+  const px = x * Math.PI
+  return Math.sin(px) / px
+}
+
+/** libvips' calculate_coefficients for lanczos3 at phase x, then truncated to 12-bit fixed point. */
+function fixedMask(points: number, shrink: number, x: number): Int32Array {
+  const half = x + points / 2 - 1
+  const c = new Float64Array(points)
+  let sum = 0
+  for (let i = 0; i < points; i++) {
+    const l = lanczos3((i - half) / shrink)
+    c[i] = l
+    sum += l
+  }
+  const out = new Int32Array(points)
+  for (let i = 0; i < points; i++) out[i] = Math.trunc((c[i]! / sum) * (1 << INTERPOLATE_SHIFT))
+  return out
+}
+
+/** One axis of a lanczos3 reduction: the box shrink before it and, per output index, its taps. */
+interface ReducePlan {
+  /** The box shrink factor (1: none) and the length after it. */
+  box: number
+  boxLength: number
+  outLength: number
+  /** 0 when the box shrink alone gives the output. */
+  points: number
+  /** Per output index: the input index of its first tap (may be < 0: edges are copied). */
+  first: Int32Array
+  /** Per output index: its weights (points of them). */
+  masks: Int32Array[]
+}
+
+/** The box shrink a reduction by `shrink` starts with (1: none): ⌊in / out / gap⌋. */
+function boxFactor(inLength: number, shrink: number): number {
+  const outLength = Math.trunc(inLength / shrink + 0.5)
+  return outLength > 0 ? Math.max(1, Math.floor(inLength / outLength / GAP)) : 1
+}
+
+const plans = new Map<string, ReducePlan | null>()
+const MAX_PLANS = 256
+
+/**
+ * The reduction of one axis of `inLength` pixels by `shrink` (as vips_reducev/reduceh get it),
+ * with positions summed from the start of each tile of `tile` pixels along the axis, or null
+ * where libvips' output length would differ.
+ */
+function reducePlan(inLength: number, shrink: number, tile: number): ReducePlan | null {
+  const key = `${inLength} ${shrink} ${tile}`
+  const known = plans.get(key)
+  if (known !== undefined) return known
+  const plan = makeReducePlan(inLength, shrink, tile)
+  if (plans.size >= MAX_PLANS) plans.clear() // images of many sizes: keep memory bounded
+  plans.set(key, plan)
+  return plan
+}
+
+function makeReducePlan(inLength: number, shrink: number, tile: number): ReducePlan | null {
+  const outLength = Math.trunc(inLength / shrink + 0.5)
+  if (outLength <= 0) return null
+  let extra = outLength * shrink - inLength
+  let residual = shrink
+  const box = boxFactor(inLength, shrink)
+  if (box > 1) {
+    extra /= box
+    residual /= box
+  }
+  const boxLength = box > 1 ? Math.ceil(inLength / box) : inLength
+  if (residual === 1) {
+    if (boxLength !== outLength) return null
+    return { box, boxLength, outLength, points: 0, first: new Int32Array(0), masks: [] }
+  }
+  const points = 2 * rint(3 * residual) + 1
+  const offset = (1 + extra) / 2 - 1
+  const tables: Int32Array[] = []
+  for (let t = 0; t <= TRANSFORM_SCALE; t++) tables.push(fixedMask(points, residual, t / TRANSFORM_SCALE))
+  const edge = Math.ceil(points / 2) - 1
+  const first = new Int32Array(outLength)
+  const phases = new Int32Array(outLength)
+  // positions are summed from the first index of each region libvips computes (tile rows/columns)
+  let position = 0
+  for (let j = 0; j < outLength; j++) {
+    if (j % tile === 0) position = (j + 0.5) * residual - 0.5 - offset
+    const index = Math.trunc(position)
+    first[j] = index - edge
+    phases[j] = ((Math.trunc(position * TRANSFORM_SCALE * 2) & (TRANSFORM_SCALE * 2 - 1)) + 1) >> 1
+    position += residual
+  }
+  return { box, boxLength, outLength, points, first, masks: Array.from(phases, (p) => tables[p]!) }
+}
+
+/** The box shrink of libvips (shrinkv/shrinkh, ceil mode) along one axis, as a pixel operation. */
+function boxMean(sum: number, box: number): number {
+  const multiplier = Math.floor(2 ** 32 / (256 * box))
+  return Math.floor(((sum + (box >> 1)) * multiplier) / 2 ** 24)
+}
+
+/** Reduces a `width`×`height` image (`channels` interleaved) along one axis by a plan. */
+function reduceAxis(
+  data: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  vertical: boolean,
+  plan: ReducePlan,
+): Uint8Array {
+  let src = data
+  let srcWidth = width
+  let srcHeight = height
+  if (plan.box > 1) {
+    const outW = vertical ? width : plan.boxLength
+    const outH = vertical ? plan.boxLength : height
+    const out = new Uint8Array(outW * outH * channels)
+    const rowIn = width * channels
+    const rowOut = outW * channels
+    const b = plan.box
+    for (let y = 0; y < outH; y++)
+      for (let x = 0; x < outW; x++)
+        for (let c = 0; c < channels; c++) {
+          let sum = 0
+          for (let i = 0; i < b; i++) {
+            const sx = vertical ? x : Math.min(width - 1, x * b + i)
+            const sy = vertical ? Math.min(height - 1, y * b + i) : y
+            sum += data[sy * rowIn + sx * channels + c]!
+          }
+          out[y * rowOut + x * channels + c] = boxMean(sum, b)
+        }
+    src = out
+    srcWidth = outW
+    srcHeight = outH
+  }
+  if (plan.points === 0) return src
+  const { points, first, masks, outLength } = plan
+  const outW = vertical ? srcWidth : outLength
+  const outH = vertical ? outLength : srcHeight
+  const out = new Uint8Array(outW * outH * channels)
+  const rowIn = srcWidth * channels
+  const rowOut = outW * channels
+  const last = (vertical ? srcHeight : srcWidth) - 1
+  const taps = new Int32Array(points)
+  if (vertical) {
+    for (let y = 0; y < outH; y++) {
+      const mask = masks[y]!
+      for (let i = 0; i < points; i++) taps[i] = Math.min(last, Math.max(0, first[y]! + i)) * rowIn
+      const o = y * rowOut
+      for (let z = 0; z < rowIn; z++) {
+        let sum = INTERPOLATE_HALF
+        for (let i = 0; i < points; i++) sum += src[taps[i]! + z]! * mask[i]!
+        const v = sum >> INTERPOLATE_SHIFT
+        out[o + z] = Math.max(0, Math.min(255, v))
+      }
+    }
+  } else {
+    for (let x = 0; x < outW; x++) {
+      const mask = masks[x]!
+      for (let i = 0; i < points; i++) taps[i] = Math.min(last, Math.max(0, first[x]! + i)) * channels
+      for (let y = 0; y < outH; y++) {
+        const rowStart = y * rowIn
+        const o = y * rowOut + x * channels
+        for (let c = 0; c < channels; c++) {
+          let sum = INTERPOLATE_HALF
+          for (let i = 0; i < points; i++) sum += src[rowStart + taps[i]! + c]! * mask[i]!
+          const v = sum >> INTERPOLATE_SHIFT
+          out[o + c] = Math.max(0, Math.min(255, v))
+        }
+      }
+    }
+  }
+  return out
+}
+
+/** sharp's `resize(w, h, { fit: 'fill' })` (lanczos3) for a reduction on both axes, or undefined. */
+function down(image: RawImage, w: number, h: number): RawImage | undefined {
+  const { width, height, channels } = image
+  // sharp: shrink factors W/w and H/h, passed to vips_resize as scales 1/f; vips_resize keeps
+  // each axis at least 1 pixel and hands reducev/reduceh the factor 1/scale
+  const hscale = Math.max(1 / (width / w), 1 / width)
+  const vscale = Math.max(1 / (height / h), 1 / height)
+  if (hscale > 1 || vscale > 1) return undefined
+  let data = image.data
+  let curHeight = height
+  // libvips computes the output in tiles: full-width strips of 16 rows, or 128×128 tiles once a
+  // vertical box shrink is in the pipeline (shrinkv asks for small tiles); a horizontal box
+  // shrink (after the vertical reduction) asks for its input 16 rows at a time
+  const smallTiles = vscale < 1 && boxFactor(height, 1 / vscale) > 1
+  const horizontalBox = hscale < 1 && boxFactor(width, 1 / hscale) > 1
+  if (vscale < 1) {
+    const plan = reducePlan(height, 1 / vscale, smallTiles && !horizontalBox ? TILE_SIZE : FATSTRIP_HEIGHT)
+    if (!plan || plan.outLength !== h) return undefined
+    data = reduceAxis(data, width, height, channels, true, plan)
+    curHeight = plan.outLength
+  } else if (height !== h) return undefined
+  if (hscale < 1) {
+    const plan = reducePlan(width, 1 / hscale, smallTiles ? TILE_SIZE : Number.POSITIVE_INFINITY)
+    if (!plan || plan.outLength !== w) return undefined
+    data = reduceAxis(data, width, curHeight, channels, false, plan)
+  } else if (width !== w) return undefined
+  return { data: data === image.data ? new Uint8Array(data) : data, width: w, height: h, channels }
+}
+
+/** sharp's `resize(W, H, { fit: 'fill', kernel: 'linear' })` for an enlargement, or undefined. */
+function up(image: RawImage, W: number, H: number): RawImage | undefined {
+  const { width: w, height: h, channels, data } = image
+  const hscale = Math.max(1 / (w / W), 1 / w)
+  const vscale = Math.max(1 / (h / H), 1 / h)
+  if (hscale < 1 || vscale < 1) return undefined
+  if (hscale === 1 && vscale === 1) return { ...image, data: new Uint8Array(data) }
+  // vips_affine with matrix [a 0; 0 d] (a scale of 1 passed as 1): its inverse, output area and
+  // input displacement
+  const a = hscale
+  const d = vscale
+  const inverse = 1 / (a * d)
+  const ia = inverse * d
+  const id = inverse * a
+  if (Math.trunc(a * w + 0.5) !== W || Math.trunc(d * h + 0.5) !== H) return undefined
+  const out = new Uint8Array(W * H * channels)
+  const row = w * channels
+  // per output column: its two input columns (element offsets) and 12-bit weight
+  const x0 = new Int32Array(W)
+  const x1 = new Int32Array(W)
+  const fx = new Int32Array(W)
+  let ix = 0.5 // ia·0 − idx, idx = 0.5 − 1 after the one-pixel border affine adds
+  for (let x = 0; x < W; x++) {
+    const i = Math.trunc(ix)
+    fx[x] = Math.trunc((ix - i) * (1 << INTERPOLATE_SHIFT))
+    // the input is embedded with a one-pixel border of copied edges: column e is e − 1
+    x0[x] = Math.min(w - 1, Math.max(0, i - 1)) * channels
+    x1[x] = Math.min(w - 1, Math.max(0, i)) * channels
+    ix += ia
+  }
+  for (let y = 0; y < H; y++) {
+    const iy = id * y + 0.5
+    const j = Math.trunc(iy)
+    const Y = Math.trunc((iy - j) * (1 << INTERPOLATE_SHIFT))
+    const r0 = Math.min(h - 1, Math.max(0, j - 1)) * row
+    const r1 = Math.min(h - 1, Math.max(0, j)) * row
+    const Yd = (1 << INTERPOLATE_SHIFT) - Y
+    const o = y * W * channels
+    for (let x = 0; x < W; x++) {
+      const X = fx[x]!
+      const c4 = (Y * X) >> INTERPOLATE_SHIFT
+      const c2 = (Yd * X) >> INTERPOLATE_SHIFT
+      const c3 = Y - c4
+      const c1 = Yd - c2
+      const p1 = r0 + x0[x]!
+      const p2 = r0 + x1[x]!
+      const p3 = r1 + x0[x]!
+      const p4 = r1 + x1[x]!
+      for (let c = 0; c < channels; c++)
+        out[o + x * channels + c] =
+          (c1 * data[p1 + c]! + c2 * data[p2 + c]! + c3 * data[p3 + c]! + c4 * data[p4 + c]! + INTERPOLATE_HALF) >>
+          INTERPOLATE_SHIFT
+    }
+  }
+  return { data: out, width: W, height: H, channels }
+}
+
+/**
+ * The low-resolution corruption of an 8-bit image by factor `v`: down to
+ * max(1, round(W/v)) × max(1, round(H/v)) with lanczos3, back up with linear, exactly as the
+ * sharp pipeline in src/robust/corruptions.ts does it. Undefined where this does not reproduce
+ * libvips (see above); the caller then runs sharp.
+ */
+export function lowResolution(image: RawImage, v: number): RawImage | undefined {
+  const w = Math.max(1, Math.round(image.width / v))
+  const h = Math.max(1, Math.round(image.height / v))
+  if (w > image.width || h > image.height) return undefined
+  const small = w === image.width && h === image.height ? image : down(image, w, h)
+  if (!small) return undefined
+  return up(small, image.width, image.height)
+}
