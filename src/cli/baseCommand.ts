@@ -1,6 +1,7 @@
-import { Command, Errors } from '@oclif/core'
+import { Command, Errors, ux } from '@oclif/core'
 import { FerbenchError } from '../base/errors.js'
 import { plainOutput, terminalText } from '../report/escape.js'
+import { plainJsonText } from './jsonText.js'
 import type { Terminal } from './terminal.js'
 
 /**
@@ -23,6 +24,13 @@ export abstract class FerbenchCommand extends Command {
   /** A warning on stderr that shows with --json too (oclif's logToStderr is silent then): stdout stays the JSON document. */
   warnToStderr(message: string): void {
     process.stderr.write(`${terminalText(message, false)}\n`)
+  }
+
+  /** As oclif's logJson prints it (src/cli/jsonText.ts), without tokenizing a document no theme colours. */
+  override logJson(json: unknown): void {
+    const text = plainJsonText(json, this.config.theme?.json)
+    if (text === undefined) super.logJson(json)
+    else ux.stdout(text)
   }
 
   /** This command's output, for the layers that print (src/cli/terminal.ts). */

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { dataError } from '../base/errors.js'
 import { requireRegularFile } from '../base/inputFile.js'
 
@@ -36,6 +36,8 @@ const QUOTE = 34
  * of 1 MiB without a line end is not a row; it is an error after reading at most about 2 MiB.
  */
 export const MAX_ROW_BYTES = 1 << 20
+/** Bytes read at a time. */
+const READ_BYTES = 1 << 20
 
 type CsvParse = typeof import('csv-parse/sync')['parse']
 let csvParse: CsvParse | undefined
@@ -160,18 +162,17 @@ export async function* readFer2013Rows(file: string): AsyncGenerator<Fer2013Row>
       start = nl + 1
     }
   }
-  const stream = createReadStream(file, { highWaterMark: 1 << 20 })
+  const handle = await open(file, 'r')
   let done = false
-  const chunks = stream[Symbol.asyncIterator]()
   try {
     while (!done) {
-      const next = await chunks.next()
-      done = next.done === true
-      const buf: Buffer = done
-        ? carry
-        : carry.length > 0
-          ? Buffer.concat([carry, next.value as Buffer])
-          : (next.value as Buffer)
+      // The unread end of the last read, then the next read, in one buffer: only the carried part is
+      // copied (joining each read to it cost a copy of the whole file, and a stream its own buffers).
+      const read = Buffer.allocUnsafe(carry.length + READ_BYTES)
+      carry.copy(read)
+      const { bytesRead } = await handle.read(read, carry.length, READ_BYTES, null)
+      done = bytesRead === 0
+      const buf = read.subarray(0, carry.length + bytesRead)
       // The first quote at or after the line being read (-1: none in the rest of this buffer), found
       // once per quote: searching from every line to the buffer's end cost a scan of half a MiB per row.
       let nextQuote = -2
@@ -203,7 +204,7 @@ export async function* readFer2013Rows(file: string): AsyncGenerator<Fer2013Row>
       }
     }
   } finally {
-    stream.destroy() // an error part-way (a line over the limit) stops reading the file
+    await handle.close() // an error part-way (a line over the limit) stops reading the file
   }
   if (!cols) throw dataError(`${file}: no header row (expected 'emotion,pixels,Usage')`)
 }

@@ -9,9 +9,11 @@ import type { RawImage } from '../base/image.js'
  * and ending exactly where the IDAT data ends, the inflated data exactly height × (1 + row bytes) with
  * filter types 0–4, every palette index inside the palette, at most MAX_SIMPLE_PNG_BYTES decoded, and
  * only these chunks: IHDR, PLTE (palette images only, before IDAT), consecutive IDATs, IEND (empty,
- * the file's last bytes), pHYs (once, before IDAT, unit 0 or 1), tIME (once, a valid date) and at most
- * MAX_TEXT_CHUNKS tEXt (keyword of 1–79 bytes, not XMP or a raw EXIF profile). Anything else (tRNS,
- * iCCP, gAMA, sRGB, cHRM, sBIT, bKGD, eXIf, zTXt, iTXt, acTL, an unknown chunk, bytes after IEND, …)
+ * the file's last bytes), pHYs (once, before IDAT, unit 0 or 1), tIME (once, a valid date), gAMA, cHRM
+ * and sRGB (once each, before PLTE and IDAT, valid values: libpng stores them, and libvips asks for
+ * no transform that would use them), bKGD (once, before IDAT, valid: only noted by libvips) and at
+ * most MAX_TEXT_CHUNKS tEXt (keyword of 1–79 bytes, not XMP or a raw EXIF profile). Anything else
+ * (tRNS, iCCP, sBIT, eXIf, zTXt, iTXt, acTL, an unknown chunk, bytes after IEND, …)
  * gives undefined, and the caller decodes the file with sharp as before, so every error, refusal and
  * note stays sharp's.
  */
@@ -78,6 +80,21 @@ function validTime(data: Uint8Array): boolean {
   return month! >= 1 && month! <= 12 && day! >= 1 && day! <= 31 && hour! <= 23 && minute! <= 59 && second! <= 60
 }
 
+/** A gAMA, cHRM or sRGB chunk libpng keeps without a warning: its length, no value over 2³¹ − 1, intent 0–3. */
+function validColourChunk(type: 'gAMA' | 'cHRM' | 'sRGB', data: Uint8Array): boolean {
+  if (type === 'sRGB') return data.length === 1 && data[0]! <= 3
+  if (data.length !== (type === 'gAMA' ? 4 : 32)) return false
+  for (let i = 0; i < data.length; i += 4) if (data[i]! >= 0x80) return false
+  return true
+}
+
+/** A bKGD libpng keeps without a warning: a palette index inside the (earlier) PLTE, or 8-bit gray / RGB values. */
+function validBackground(data: Uint8Array, colourType: number, palette: Uint8Array | undefined): boolean {
+  if (colourType === 3) return palette !== undefined && data.length === 1 && data[0]! < palette.length / 3
+  if (colourType === 0) return data.length === 2 && data[0] === 0
+  return data.length === 6 && data[0] === 0 && data[2] === 0 && data[4] === 0
+}
+
 /** The header fields of a file this path takes, or undefined. */
 interface Layout {
   width: number
@@ -124,6 +141,12 @@ function layoutOf(buffer: Uint8Array, chunks: Chunk[]): Layout | undefined {
       if (idat.length > 0 || chunk.length !== 9 || data[8]! > 1) return undefined
     } else if (chunk.type === 'tIME') {
       if (chunk.length !== 7 || !validTime(data)) return undefined
+    } else if (chunk.type === 'gAMA' || chunk.type === 'cHRM' || chunk.type === 'sRGB') {
+      // stored by libpng and never applied (libvips asks for no gamma or colour transform)
+      if (idat.length > 0 || palette !== undefined || !validColourChunk(chunk.type, data)) return undefined
+    } else if (chunk.type === 'bKGD') {
+      // only noted by libvips ("background"), never applied to an image without alpha
+      if (idat.length > 0 || !validBackground(data, colourType, palette)) return undefined
     } else return undefined
   }
   if (idat.length === 0 || (colourType === 3 && palette === undefined)) return undefined
@@ -199,6 +222,20 @@ function unfilter(raw: Uint8Array, out: Uint8Array, height: number, stride: numb
 }
 
 /**
+ * A first look at IHDR (bytes 8–32, before any CRC is computed): 8-bit, gray/RGB/palette, not interlaced,
+ * at most MAX_SIMPLE_PNG_BYTES decoded. Large or other PNGs go to sharp without the whole file being read here.
+ */
+function plausibleHeader(buffer: Uint8Array): boolean {
+  if (buffer.length < 33 || buffer[11] !== 13 || buffer[8]! + buffer[9]! + buffer[10]! !== 0) return false
+  if (String.fromCharCode(buffer[12]!, buffer[13]!, buffer[14]!, buffer[15]!) !== IHDR) return false
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+  const colourType = buffer[25]
+  const channels = colourType === 0 ? 1 : colourType === 2 || colourType === 3 ? 3 : 0
+  const bytes = view.getUint32(16) * view.getUint32(20) * channels
+  return buffer[24] === 8 && buffer[28] === 0 && bytes > 0 && bytes <= MAX_SIMPLE_PNG_BYTES
+}
+
+/**
  * The file's pixels (1 channel for gray, 3 for RGB and palette) when it is a simple PNG as described
  * on SimplePng and `fits(width, height)` says its size is one the caller decodes as stored; otherwise
  * undefined, and the caller goes to sharp. Never throws for any input.
@@ -207,6 +244,7 @@ export function decodeSimplePng(
   buffer: Uint8Array,
   fits: (width: number, height: number) => boolean,
 ): SimplePng | undefined {
+  if (!plausibleHeader(buffer)) return undefined
   const chunks = readChunks(buffer)
   const layout = chunks && layoutOf(buffer, chunks)
   if (!layout || !fits(layout.width, layout.height)) return undefined

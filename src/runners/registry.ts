@@ -1,9 +1,19 @@
 import { FerbenchError, messageOf, runnerError, usageError } from '../base/errors.js'
 import { onnxRunnerFactory } from './onnx.js'
-import { tfjsRunnerFactory } from './tfjs.js'
+import { isTfjsModelPath } from './tfjsModelFile.js'
 import type { Device, Runner, RunnerFactory, RunnerOptions } from './types.js'
 
-const FACTORIES: readonly RunnerFactory[] = [onnxRunnerFactory, tfjsRunnerFactory]
+/** The tfjs runner (src/runners/tfjs.ts), whose modules load only when it is asked whether it can run or to run. */
+const tfjs = async (): Promise<RunnerFactory> => (await import('./tfjs.js')).tfjsRunnerFactory
+export const lazyTfjsRunnerFactory: RunnerFactory = {
+  name: 'tfjs',
+  devices: ['cpu', 'gpu'],
+  accepts: (modelPath) => isTfjsModelPath(modelPath),
+  available: async (device) => (await tfjs()).available(device),
+  create: async (modelPath, options) => (await tfjs()).create(modelPath, options),
+}
+
+const FACTORIES: readonly RunnerFactory[] = [onnxRunnerFactory, lazyTfjsRunnerFactory]
 
 export function runnerFactories(): readonly RunnerFactory[] {
   return FACTORIES

@@ -117,6 +117,9 @@ describe('start-up: what --version, --help and listing commands import', () => {
       'zoo/transfer.js',
       'faces/blazeface.js',
       'faces/detectedFaces.js',
+      // the model registry (and its schemas) for a --model that is a path; the tfjs runner for an ONNX model
+      ...['resolveModel', 'registry', 'registryData', 'schema', 'pull'].map((m) => `zoo/${m}.js`),
+      ...['tfjs', 'tfjsPool', 'tfjsBackends'].map((m) => `runners/${m}.js`),
     ]
     expect(own.filter((m) => notNeeded.includes(m) || m.startsWith('robust/') || m.startsWith('compare/'))).toEqual([])
     expect(run.modules.filter((m) => /\/node_modules\/(undici|bmp-ts|@tensorflow)\//.test(m))).toEqual([])
@@ -126,6 +129,24 @@ describe('start-up: what --version, --help and listing commands import', () => {
       own.filter((m) => ['inspect', 'modelInput', 'onnxStats', 'tfjsStats'].some((f) => m === `model/${f}.js`)),
     ).toEqual([])
     expect(run.modules.filter((m) => /\/node_modules\/(onnx-proto|protobufjs|semver)\//.test(m))).toEqual([])
+  })
+
+  it('an eval of a model given by its path loads neither the model registry nor the tfjs runner', () => {
+    const run = loadedBy([
+      'eval',
+      '--model',
+      path.join('fixtures', 'models', 'tinyconv.onnx'),
+      '--data',
+      path.join('fixtures', 'fer2013', 'fer2013.csv'),
+      '--split',
+      'PublicTest',
+      '--json',
+    ])
+    expect(run.status).toBe(0)
+    const own = ownCode(run.modules).map((m) => m.replace(/^file:\/\//, '').slice(path.join(ROOT, 'dist').length + 1))
+    expect(own).toContain('runners/registry.js')
+    expect(own.filter((m) => /^zoo\/(resolveModel|registry|registryData|schema|pull)\.js$/.test(m))).toEqual([])
+    expect(own.filter((m) => /^runners\/(tfjs|tfjsPool|tfjsBackends)\.js$/.test(m))).toEqual([])
   })
 
   it("oclif's Node-version check: bin/run.js warns as oclif would, and a user's OCLIF_DISABLE_ENGINE_WARNING is left to oclif", () => {

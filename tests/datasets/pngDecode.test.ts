@@ -322,6 +322,95 @@ describe('decodeSimplePng: byte-equal to the sharp path for simple PNGs', () => 
     await expectTakenAndEqual(png, 'text chunks')
   })
 
+  it('gAMA, cHRM, sRGB and bKGD (as ImageMagick writes them, and extreme valid values) change nothing', async () => {
+    const random = mulberry32(17)
+    const u32 = (...values: number[]): Buffer => {
+      const b = Buffer.alloc(values.length * 4)
+      values.forEach((v, i) => b.writeUInt32BE(v, i * 4))
+      return b
+    }
+    const gama = (v: number): Buffer => chunk('gAMA', u32(v))
+    const chrm = (...v: number[]): Buffer => chunk('cHRM', u32(...v))
+    const srgb = (intent: number): Buffer => chunk('sRGB', Buffer.from([intent]))
+    const bkgd = (...bytes: number[]): Buffer => chunk('bKGD', Buffer.from(bytes))
+    const standard = chrm(31270, 32900, 64000, 33000, 30000, 60000, 15000, 6000)
+    const dates = [text('date:create', '2026-12-07T00:00:00+00:00'), text('date:modify', '2026-12-07T00:00:00+00:00')]
+    const gray = samplesOf(random, 37 * 53, 'smooth')
+    const rgb = samplesOf(random, 37 * 53 * 3, 'noise')
+    const palette = samplesOf(random, 16 * 3, 'noise')
+    const indices = samplesOf(random, 37 * 53, 'noise').map((v) => v % 16)
+    const base = { width: 37, height: 53, filterOf: (y: number) => y % 5 }
+    const cases: Array<[string, Encode]> = [
+      [
+        'gray, ImageMagick set',
+        { ...base, colourType: 0, samples: gray, before: [gama(45455), standard, bkgd(0, 255), time(), ...dates] },
+      ],
+      [
+        'RGB, ImageMagick set',
+        {
+          ...base,
+          colourType: 2,
+          samples: rgb,
+          before: [srgb(0), gama(45455), standard, bkgd(0, 255, 0, 255, 0, 255), ...dates],
+        },
+      ],
+      [
+        'palette, colour chunks before PLTE',
+        { ...base, colourType: 3, samples: indices, palette, before: [gama(45455), srgb(1), standard], after: [] },
+      ],
+      [
+        'gray, extreme values',
+        { ...base, colourType: 0, samples: gray, before: [gama(1), srgb(3), chrm(0, 0, 0, 0, 0, 0, 0, 0), bkgd(0, 0)] },
+      ],
+      [
+        'RGB, gAMA 2³¹ − 1, cHRM at its maximum',
+        {
+          ...base,
+          colourType: 2,
+          samples: rgb,
+          before: [gama(0x7fffffff), chrm(...Array<number>(8).fill(0x7fffffff))],
+        },
+      ],
+      ['gray, gAMA and sRGB that disagree', { ...base, colourType: 0, samples: gray, before: [srgb(2), gama(100000)] }],
+    ]
+    for (const [label, e] of cases) await expectTakenAndEqual(encodePng(e), label)
+    // bKGD of a palette image comes after PLTE: written by hand
+    const png = encodePng({ ...base, colourType: 3, samples: indices, palette })
+    const idatAt = png.indexOf('IDAT') - 4
+    await expectTakenAndEqual(
+      Buffer.concat([png.subarray(0, idatAt), bkgd(15), png.subarray(idatAt)]),
+      'palette bKGD 15 of 16',
+    )
+    await expectFallback(
+      Buffer.concat([png.subarray(0, idatAt), bkgd(16), png.subarray(idatAt)]),
+      'palette bKGD 16 of 16',
+    )
+    const plteAt = png.indexOf('PLTE') - 4
+    await expectFallback(
+      Buffer.concat([png.subarray(0, plteAt), bkgd(3), png.subarray(plteAt)]),
+      'palette bKGD before PLTE',
+    )
+    await expectFallback(Buffer.concat([png.subarray(0, idatAt), gama(45455), png.subarray(idatAt)]), 'gAMA after PLTE')
+    const fallbacks: Array<[string, Buffer[], Buffer[]?]> = [
+      ['gAMA 2³¹', [gama(0x80000000)]],
+      ['gAMA short', [chunk('gAMA', Buffer.from([0, 0, 1]))]],
+      ['two gAMA', [gama(45455), gama(45455)]],
+      ['gAMA after IDAT', [], [gama(45455)]],
+      ['sRGB intent 4', [srgb(4)]],
+      ['cHRM negative', [chrm(31270, 32900, 64000, 33000, 30000, 60000, 15000, 0xfffffff0)]],
+      ['cHRM short', [chunk('cHRM', u32(1, 2, 3, 4, 5, 6, 7))]],
+      ['bKGD gray over 255', [bkgd(1, 0)]],
+      ['bKGD of RGB length on gray', [bkgd(0, 1, 0, 2, 0, 3)]],
+      ['bKGD after IDAT', [], [bkgd(0, 9)]],
+    ]
+    for (const [label, before, after] of fallbacks)
+      await expectFallback(encodePng({ ...base, colourType: 0, samples: gray, before, after: after ?? [] }), label)
+    await expectFallback(
+      encodePng({ ...base, colourType: 2, samples: rgb, before: [bkgd(0, 1, 1, 2, 0, 3)] }),
+      'bKGD RGB over 255',
+    )
+  })
+
   it('PNGs written by sharp (libpng): adaptive filtering or none, compression levels, palette', async () => {
     const random = mulberry32(11)
     for (const [width, height] of SIZES) {
@@ -379,7 +468,7 @@ describe('decodeSimplePng: every other PNG goes to sharp, which answers as befor
     await expectFallback(Buffer.concat([png, Buffer.from('junk')]), 'after IEND')
   })
 
-  it('16-bit, 1/2/4-bit, gray+alpha, RGBA, interlaced, tRNS, iCCP, gAMA, sRGB, eXIf, zTXt, an unknown chunk', async () => {
+  it('16-bit, 1/2/4-bit, gray+alpha, RGBA, interlaced, tRNS, iCCP, sBIT, eXIf, zTXt, an unknown chunk', async () => {
     const header = (depth: number, colourType: number, interlace = 0): Buffer => {
       const png = good()
       return Buffer.concat([png.subarray(0, 8), ihdr(W, H, depth, colourType, interlace), png.subarray(33)])
@@ -421,8 +510,7 @@ describe('decodeSimplePng: every other PNG goes to sharp, which answers as befor
     await expectFallback(header(8, 0, 1), 'interlace flag')
     await expectFallback(header(8, 4), 'gray+alpha header')
     await expectFallback(good({ before: [chunk('tRNS', Buffer.from([0, 7]))] }), 'gray tRNS')
-    await expectFallback(good({ before: [chunk('gAMA', Buffer.from([0, 0, 0xb1, 0x8f]))] }), 'gAMA')
-    await expectFallback(good({ before: [chunk('sRGB', Buffer.from([0]))] }), 'sRGB')
+    await expectFallback(good({ before: [chunk('sBIT', Buffer.from([5]))] }), 'sBIT')
     await expectFallback(good({ before: [chunk('eXIf', Buffer.from('MM\0*\0\0\0\x08\0\0', 'latin1'))] }), 'eXIf')
     await expectFallback(
       good({ before: [chunk('zTXt', Buffer.concat([Buffer.from('Title\0\0'), deflateSync('hello')]))] }),

@@ -1,5 +1,11 @@
 import { Flags } from '@oclif/core'
-import { resolveModelArgument } from '../../zoo/resolveModel.js'
+
+/**
+ * Whether a --model value may name a registry model: `zoo:<name>`, or a bare name without a folder
+ * separator (src/zoo/resolveModel.ts decides). A path with a separator never does, so the registry
+ * and its schemas load only for values that may.
+ */
+const mayNameZooModel = (value: string): boolean => value.startsWith('zoo:') || !/[\\/]/.test(value)
 
 /**
  * --model, --card, --preset: which model, and the card that says how to feed it. Each is an oclif
@@ -10,7 +16,8 @@ export const modelFlag = Flags.custom<string>({
   char: 'm',
   description: 'model file (.onnx, or a tfjs model.json), or zoo:<name> for a model pulled with `ferbench models pull`',
   // zoo:<name> (or a bare registry name that is no file here) becomes the verified cached file; its card is the sidecar beside it
-  parse: (value) => resolveModelArgument(value),
+  parse: async (value) =>
+    mayNameZooModel(value) ? (await import('../../zoo/resolveModel.js')).resolveModelArgument(value) : value,
 })
 
 export const cardFlag = Flags.custom<string>({
