@@ -185,32 +185,41 @@ function reduceAxis(
   const out = new Uint8Array(outW * outH * channels)
   const rowIn = srcWidth * channels
   const rowOut = outW * channels
-  const last = (vertical ? srcHeight : srcWidth) - 1
-  const taps = new Int32Array(points)
   if (vertical) {
+    // per output row: the weighted input rows summed into one accumulator row
+    const sums = new Int32Array(rowIn)
     for (let y = 0; y < outH; y++) {
       const mask = masks[y]!
-      for (let i = 0; i < points; i++) taps[i] = Math.min(last, Math.max(0, first[y]! + i)) * rowIn
-      const o = y * rowOut
-      for (let z = 0; z < rowIn; z++) {
-        let sum = INTERPOLATE_HALF
-        for (let i = 0; i < points; i++) sum += src[taps[i]! + z]! * mask[i]!
-        const v = sum >> INTERPOLATE_SHIFT
-        out[o + z] = Math.max(0, Math.min(255, v))
+      sums.fill(INTERPOLATE_HALF)
+      for (let i = 0; i < points; i++) {
+        const weight = mask[i]!
+        if (weight === 0) continue
+        const from = Math.min(srcHeight - 1, Math.max(0, first[y]! + i)) * rowIn
+        for (let z = 0; z < rowIn; z++) sums[z]! += src[from + z]! * weight
       }
+      const o = y * rowOut
+      for (let z = 0; z < rowIn; z++) out[o + z] = Math.max(0, Math.min(255, sums[z]! >> INTERPOLATE_SHIFT))
     }
   } else {
-    for (let x = 0; x < outW; x++) {
-      const mask = masks[x]!
-      for (let i = 0; i < points; i++) taps[i] = Math.min(last, Math.max(0, first[x]! + i)) * channels
-      for (let y = 0; y < outH; y++) {
-        const rowStart = y * rowIn
-        const o = y * rowOut + x * channels
+    // each input row copied between `pad` copies of its edge pixels, so that no tap needs clamping
+    const pad = Math.max(0, -first[0]!, first[outLength - 1]! + points - srcWidth)
+    const padded = new Uint8Array((srcWidth + 2 * pad) * channels)
+    for (let y = 0; y < outH; y++) {
+      const rowStart = y * rowIn
+      padded.set(src.subarray(rowStart, rowStart + rowIn), pad * channels)
+      for (let k = 0; k < pad; k++)
+        for (let c = 0; c < channels; c++) {
+          padded[k * channels + c] = src[rowStart + c]!
+          padded[(pad + srcWidth + k) * channels + c] = src[rowStart + rowIn - channels + c]!
+        }
+      const o = y * rowOut
+      for (let x = 0; x < outW; x++) {
+        const mask = masks[x]!
+        const base = (first[x]! + pad) * channels
         for (let c = 0; c < channels; c++) {
           let sum = INTERPOLATE_HALF
-          for (let i = 0; i < points; i++) sum += src[rowStart + taps[i]! + c]! * mask[i]!
-          const v = sum >> INTERPOLATE_SHIFT
-          out[o + c] = Math.max(0, Math.min(255, v))
+          for (let i = 0, at = base + c; i < points; i++, at += channels) sum += padded[at]! * mask[i]!
+          out[o + x * channels + c] = Math.max(0, Math.min(255, sum >> INTERPOLATE_SHIFT))
         }
       }
     }
