@@ -2,7 +2,7 @@
 // `ferbench --version` prints oclif's user agent (name/version platform-arch node-version) without
 // loading oclif, so CI scripts that ask for it pay only Node's start-up; the text is the one oclif
 // prints (tests/cli/startup.test.ts compares them). Everything else goes through oclif.
-// `ferbench eval --model m.onnx` on the CPU first starts the ONNX runner process (a worker thread
+// `ferbench eval --model m.onnx` (and `robust`) on the CPU first starts the ONNX runner process (a worker thread
 // there holds the session), so onnxruntime's load and the session's creation overlap the loading of
 // oclif and the command
 // (src/runners/onnxPrestart.ts; the eval uses it only if its model and options are the same); on a
@@ -25,7 +25,7 @@ function flagValue(argv, name, short) {
 }
 
 async function prestartEval(argv) {
-  if (argv[0] !== 'eval') return
+  if (argv[0] !== 'eval' && argv[0] !== 'robust') return
   if (argv.some((a) => a === '--help' || a === '-h' || a.startsWith('--resume') || a.startsWith('--folds'))) return
   const model = flagValue(argv, 'model', 'm')
   const device = flagValue(argv, 'device') ?? 'cpu'
@@ -43,7 +43,7 @@ async function prestartEval(argv) {
     runner === 'tfjs' &&
     tfjsFile &&
     (workers === undefined || (Number.isInteger(workers) && workers > 0 && workers <= 64))
-  if (!onnx && !tfjs) return
+  if (!onnx && !(tfjs && argv[0] === 'eval')) return
   try {
     if (!statSync(model).isFile()) return
   } catch {
@@ -56,7 +56,8 @@ async function prestartEval(argv) {
     const { prestartTfjsPool } = await import('../dist/runners/tfjsPool.js')
     prestartTfjsPool(model, { device: 'cpu', threads }, workers)
   }
-  // A fer2013.csv (8 MiB or more): its split is read and parsed on a worker thread meanwhile too
+  // A fer2013.csv (8 MiB or more): its split is read and parsed on a worker thread meanwhile too (eval only)
+  if (argv[0] !== 'eval') return
   const dataset = flagValue(argv, 'dataset', 'd') ?? 'fer2013'
   const data = flagValue(argv, 'data')
   if (dataset !== 'fer2013' || typeof data !== 'string' || argv.some((a) => a.startsWith('--fold'))) return

@@ -60,6 +60,13 @@ const CHUNK_BYTES = 32 * 2 ** 20
  */
 const FIRST_CHUNK_SAMPLES = 32
 const MAX_CHUNK_SAMPLES = 256
+/**
+ * Pixels of the batches queued at an off-thread runner at most. Corrupting a chunk holds the main
+ * thread for a while (the JavaScript filters run there), and a runner that finishes its queue
+ * meanwhile waits: 16 MiB is about 7,000 rows of 48×48 gray, a few hundred milliseconds of inference,
+ * so it keeps working (the runner process holds them as floats: 64 MiB).
+ */
+const QUEUED_PIXEL_BYTES = 16 * 2 ** 20
 
 /** The scores of one (sample, condition): its views' rows, filled as the batches holding them return. */
 interface Item {
@@ -107,13 +114,28 @@ export function robustLoop(
     const pixels = new Uint8Array(input.rowsPerCall * rowFloats)
     const scale = pixelScale(card)
     const overlap = runner.busyMs !== undefined
+    const maxQueued = overlap
+      ? Math.max(1 + (runner.parallelCalls ?? 1), Math.floor(QUEUED_PIXEL_BYTES / (input.rowsPerCall * rowFloats)))
+      : 0
     const busyAtStart = runner.busyMs ?? 0
     // A stop signal gives the calls in flight SIGNAL_GRACE_MS, then gives them up (src/engine/stopGrace.ts).
     const grace = stopGrace(input.signal, runner)
     const probabilities = new Float64Array(mapping.columns.length)
     /** The sample and item of each row in the buffer, and of each call in flight. */
     let tags: Array<{ work: Work; item: Item }> = []
-    const inFlight: Array<{ call: Promise<Float32Array>; tags: typeof tags }> = []
+    type Call = { call: Promise<Float32Array>; tags: typeof tags }
+    /**
+     * Each call's scores are taken in as soon as it returns, in the order the calls were made (so
+     * samples settle, and progress moves, while the main thread waits for the next chunk): `done`
+     * holds, per call not yet taken in, the promise of its intake; `received`, the intake of the last
+     * call made; `failure`, the first call that failed (thrown by the loop at its next wait).
+     */
+    const done: Array<Promise<void>> = []
+    let received: Promise<void> = Promise.resolve()
+    let failure: { error: unknown } | undefined
+    const rethrow = (): void => {
+      if (failure) throw failure.error
+    }
     /** Samples not yet settled, in stream order. */
     const open: Work[] = []
 
@@ -174,7 +196,7 @@ export function robustLoop(
       if (DEBUG_DELAY_MS > 0) process.stderr.write(`ferbench debug: ${state.settled} samples settled\n`)
     }
 
-    const receive = async (entry: (typeof inFlight)[number]): Promise<void> => {
+    const receive = async (entry: Call): Promise<void> => {
       const out = await entry.call
       entry.tags.forEach(({ work, item }, row) => {
         item.scores.set(out.subarray(row * classes, (row + 1) * classes), item.filled * classes)
@@ -203,11 +225,18 @@ export function robustLoop(
         return out
       })
       call.catch(() => undefined) // awaited (and thrown) by receive
-      inFlight.push({ call, tags })
+      const entry: Call = { call, tags }
+      received = received.then(() =>
+        receive(entry).catch((error: unknown) => {
+          failure ??= { error }
+        }),
+      )
+      done.push(received)
       tags = []
-      // Off the main thread the buffer was copied: keep one batch queued per engine (worker) beyond
-      // those running, so no engine waits on us.
-      while (inFlight.length > (overlap ? 1 + (runner.parallelCalls ?? 1) : 0)) await receive(inFlight.shift()!)
+      // Off the main thread the buffer was copied: keep batches queued beyond those running (up to
+      // QUEUED_PIXEL_BYTES, at least one per engine), so no engine waits on us.
+      while (done.length > maxQueued) await done.shift()!
+      rethrow()
       if (!overlap) state.stagesMs.infer += performance.now() - t0
     }
 
@@ -336,14 +365,12 @@ export function robustLoop(
         }
       }
       await flush()
-      while (inFlight.length > 0) await receive(inFlight.shift()!)
+      await received
+      rethrow()
     } catch (error) {
       // Settle what already ran before the error ends the run.
-      try {
-        while (inFlight.length > 0) await receive(inFlight.shift()!)
-      } catch {
-        // that batch failed too: the samples before it stay settled
-      }
+      // (a batch that failed too leaves the samples before it settled)
+      await received
       // Stopped by a signal with calls that never returned: the samples settled so far are the partial result.
       if (error instanceof InferenceAbandoned) return false
       throw error
