@@ -4,11 +4,12 @@ import { withSharp } from '../base/sharpGate.js'
 import type { RawImage } from '../base/image.js'
 import {
   CORRUPTION_PARAMETERS,
+  JAVASCRIPT_FILTERS,
   addNoise,
   back,
   corrupt,
   corruptionRandom,
-  motionKernel,
+  filterInJavaScript,
   noiseDraws,
   pipeline,
 } from './corruptions.js'
@@ -22,22 +23,16 @@ export type Corrupted = { image: RawImage } | { error: unknown }
  * Corrupts many decoded images under every condition: result[i][c] is image i under condition c,
  * exactly what `corrupt(images[i], …, corruptionRandom(seed, corruption, ids[i]))` gives.
  *
- * A sharp (libvips) pipeline costs far more to set up than to run on a 48×48 face, so the
- * corruptions that are the same filter everywhere in the image run once per group of images of
- * one size: the images stacked into one tall image, each between rows copied from its own top and
- * bottom edge (libvips extends an image's edges by copying them, so every pixel of a tile sees the
- * neighbourhood it sees alone), the filter run once, the tiles cut out again. That holds for the
- * Gaussian blur, the motion blur (grouped by kernel: its direction is drawn per sample) and, for
- * one-channel images, JPEG (8×8 blocks coded independently; each tile starts on a block row and
- * its last block row is filled by repeating its last row, as the encoder does alone), brightness
- * (the same shift for every pixel; the stack keeps the image's width, so each row runs through
- * libvips exactly as it does alone).
- * tests/robust/corruptionsBatch.test.ts compares every corruption with the one-image path. The
- * others run per image: noise, the occlusion boxes, rotation (src/robust/rotate.ts) and low
- * resolution (sharp's two resizes reproduced byte for byte, src/robust/lowResolution.ts) are
- * computed in JavaScript, and contrast (its shift is each image's mean) goes through sharp one
- * image at a time. All the work of a
- * batch is started at once, so sharp's thread pool keeps every core busy.
+ * Most corruptions are computed in JavaScript, image by image: noise, the occlusion boxes and,
+ * byte for byte what sharp gives, rotation (src/robust/rotate.ts), low resolution
+ * (src/robust/lowResolution.ts), Gaussian and motion blur (src/robust/convolve.ts), brightness and
+ * contrast (src/robust/linear.ts). JPEG goes through sharp, whose pipeline costs far more to set
+ * up than to run on a 48×48 face, so one-channel images of one size are stacked into one tall
+ * image and encoded once: each tile starts on an 8×8 block row and its last block row is filled
+ * by repeating its last row, as the encoder does alone (blocks are coded independently), then
+ * the tiles are cut out again; three-channel images go one at a time.
+ * tests/robust/corruptionsBatch.test.ts compares every corruption with the one-image path. All the
+ * sharp work of a batch is started at once, so sharp's thread pool keeps every core busy.
  */
 export async function corruptBatch(
   images: readonly RawImage[],
@@ -88,24 +83,12 @@ export async function corruptBatch(
         draws[i] ??= noiseDraws(image.data.length, corruptionRandom(seed, corruption, ids[i]!))
         out[i]![c] = { image: addNoise(image, severity, draws[i]!) }
       }
-    } else if (corruption === 'gaussian-blur') {
-      for (const group of groupBy(all, (i) => sizeKey(images[i]!)).values()) {
-        const image = images[group[0]!]!
-        const sigma = Math.max(0.6, (v * Math.min(image.width, image.height)) / 100)
-        const margin = Math.ceil(3 * sigma) + 2
-        work.push(tiled(c, group, { above: margin, below: margin }, (p) => p.blur(sigma)))
-      }
-    } else if (corruption === 'motion-blur') {
-      const kernels = all.map((i) => {
-        const image = images[i]!
-        const angle = (corruptionRandom(seed, corruption, ids[i]!)() - 0.5) * (Math.PI / 2)
-        return motionKernel(Math.max(2, Math.round((v * Math.min(image.width, image.height)) / 100)), angle)
-      })
-      const groups = groupBy(all, (i) => `${sizeKey(images[i]!)} ${kernels[i]!.kernel.join(',')}`)
-      for (const group of groups.values()) {
-        const kernel = kernels[group[0]!]!
-        const margin = (kernel.height - 1) / 2 + 1
-        work.push(tiled(c, group, { above: margin, below: margin }, (p) => p.convolve(kernel)))
+    } else if (JAVASCRIPT_FILTERS.has(corruption) && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
+      // sharp's blur, convolve and linear reproduced in JavaScript (src/robust/convolve.ts, linear.ts)
+      for (const i of all) {
+        const image = filterInJavaScript(images[i]!, corruption, severity, corruptionRandom(seed, corruption, ids[i]!))
+        if (image) out[i]![c] = { image }
+        else work.push(perImage(c, i))
       }
     } else if (corruption === 'jpeg') {
       for (const group of groupBy(all, (i) => sizeKey(images[i]!)).values()) {
@@ -120,9 +103,6 @@ export async function corruptBatch(
           ),
         )
       }
-    } else if (corruption === 'brightness') {
-      for (const group of groupBy(all, (i) => sizeKey(images[i]!)).values())
-        work.push(tiled(c, group, { above: 0, below: 0 }, (p) => p.linear(1, v * 255)))
     } else if (corruption === 'low-resolution' && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
       // sharp's two resizes reproduced in JavaScript (src/robust/lowResolution.ts); sharp for what it does not cover
       for (const i of all) {

@@ -6,6 +6,8 @@ import { loadSharp } from '../base/sharpModule.js'
 import { withSharp } from '../base/sharpGate.js'
 import type { RawImage } from '../base/image.js'
 import { seededRandom } from '../base/prng.js'
+import { convolveFloat, gaussianBlur } from './convolve.js'
+import { linear } from './linear.js'
 import { lowResolution } from './lowResolution.js'
 import { rotateCanvas, rotateCentreCrop } from './rotate.js'
 
@@ -14,9 +16,11 @@ import { rotateCanvas, rotateCentreCrop } from './rotate.js'
  * image before the model card's preprocessing. Parameters follow ImageNet-C (Hendrycks & Dietterich
  * 2019) where it defines the corruption (noise σ, JPEG quality, contrast factor, brightness shift);
  * sizes in pixels are relative to the image's shorter side s, so a 48×48 FER2013 face and a
- * 100×100 RAF-DB face get the same relative damage. sharp (libvips) does blur, convolution, JPEG
- * and resizing; noise, occlusion boxes and rotation (byte for byte sharp's, src/robust/rotate.ts)
- * are written here.
+ * 100×100 RAF-DB face get the same relative damage. sharp (libvips) does JPEG; noise and the
+ * occlusion boxes are written here, and the corruptions defined by a sharp operation are computed
+ * in JavaScript byte for byte as sharp computes them: rotation (src/robust/rotate.ts), low
+ * resolution (src/robust/lowResolution.ts), Gaussian and motion blur (src/robust/convolve.ts),
+ * brightness and contrast (src/robust/linear.ts).
  */
 
 /** The parameter of each corruption per severity 1–5 (index 0 = severity 1). */
@@ -180,24 +184,6 @@ export function addNoise(image: RawImage, severity: number, draws: Float64Array)
 }
 
 /**
- * Contrast of a one-channel image in JavaScript, byte for byte what sharp's `linear(v, mean·(1 − v))`
- * gives on 8-bit pixels: libvips computes a·x + b in single precision (a and b rounded to floats)
- * and truncates toward zero (tests/robust/corruptionsBatch.test.ts compares it with sharp on many
- * images). Colour images go through sharp (its three-band path rounds differently in a few pixels).
- */
-function grayContrast(image: RawImage, v: number, mean: number): RawImage {
-  const a = Math.fround(v)
-  const b = Math.fround(mean * (1 - v))
-  const data = image.data
-  const out = new Uint8Array(data.length)
-  for (let i = 0; i < data.length; i++) {
-    const t = Math.fround(Math.fround(a * data[i]!) + b)
-    out[i] = Math.min(255, Math.max(0, t)) // stored in a Uint8Array: truncated toward zero
-  }
-  return { ...image, data: out }
-}
-
-/**
  * Applies one corruption at one severity (0 = identity) to a decoded image. Its sharp calls go
  * through the gate that keeps decode error messages apart (src/base/sharpGate.ts).
  */
@@ -211,8 +197,10 @@ export async function corrupt(
   if (!Number.isInteger(severity) || severity < 1 || severity > 5)
     throw new RangeError(`severity ${severity}: expected 0–5`)
   if (corruption === 'gaussian-noise') return addNoise(image, severity, noiseDraws(image.data.length, random))
-  if (corruption === 'contrast' && image.channels === 1)
-    return grayContrast(image, CORRUPTION_PARAMETERS.contrast.values[severity - 1]!, channelMeans(image)[0]!)
+  const filtered = filterInJavaScript(image, corruption, severity, random)
+  if (filtered) return filtered
+  if (corruption === 'motion-blur' || corruption === 'brightness' || corruption === 'contrast')
+    throw new Error(`${corruption}: filterInJavaScript computes every ${corruption}`) // not reached
   if (corruption === 'low-resolution') {
     // sharp's two resizes reproduced in JavaScript (src/robust/lowResolution.ts); sharp for what it does not cover
     const done = lowResolution(image, CORRUPTION_PARAMETERS['low-resolution'].values[severity - 1]!)
@@ -224,6 +212,52 @@ export async function corrupt(
     return rotateCentreCrop(image, angle, rgb) ?? centreWindow(rotateCanvas(image, angle, rgb), image)
   }
   return withSharp(() => corruptNow(image, corruption, severity, random))
+}
+
+/** The corruptions filterInJavaScript computes (for any severity 1–5, any size, 1 or 3 channels). */
+export const JAVASCRIPT_FILTERS: ReadonlySet<Corruption> = new Set<Corruption>([
+  'gaussian-blur',
+  'motion-blur',
+  'brightness',
+  'contrast',
+])
+
+/**
+ * Gaussian blur, motion blur, brightness and contrast at a severity 1–5 in JavaScript: the bytes
+ * sharp's `blur`, `convolve` and `linear` give (src/robust/convolve.ts, src/robust/linear.ts;
+ * tests/robust/convolve.test.ts and linear.test.ts compare them with sharp). Undefined for any
+ * other corruption, and for a blur whose Gaussian mask libvips refuses (σ over about 2,780 pixels,
+ * images over about 46,000 pixels a side): that goes through sharp, which gives its error.
+ * Motion blur draws its angle from `random`.
+ */
+export function filterInJavaScript(
+  image: RawImage,
+  corruption: Corruption,
+  severity: number,
+  random: () => number,
+): RawImage | undefined {
+  const v = CORRUPTION_PARAMETERS[corruption].values[severity - 1]!
+  const side = Math.min(image.width, image.height)
+  switch (corruption) {
+    case 'gaussian-blur':
+      return gaussianBlur(image, Math.max(0.6, (v * side) / 100))
+    case 'motion-blur': {
+      const angle = (random() - 0.5) * (Math.PI / 2)
+      return convolveFloat(image, motionKernel(Math.max(2, Math.round((v * side) / 100)), angle))
+    }
+    case 'brightness':
+      return linear(image, [1], [v * 255])
+    case 'contrast': {
+      const means = channelMeans(image)
+      return linear(
+        image,
+        means.map(() => v),
+        means.map((m) => m * (1 - v)),
+      )
+    }
+    default:
+      return undefined
+  }
 }
 
 /**
@@ -257,7 +291,7 @@ function centreWindow(rotated: RawImage, image: RawImage): RawImage {
 
 async function corruptNow(
   image: RawImage,
-  corruption: Exclude<Corruption, 'rotation'>,
+  corruption: Exclude<Corruption, 'rotation' | 'motion-blur' | 'brightness' | 'contrast'>,
   severity: number,
   random: () => number,
 ): Promise<RawImage> {
@@ -269,12 +303,8 @@ async function corruptNow(
     case 'gaussian-noise':
       return addNoise(image, severity, noiseDraws(image.data.length, random))
     case 'gaussian-blur':
+      // only where filterInJavaScript leaves it: a Gaussian mask libvips refuses (sharp gives the error)
       return back(pipeline(sharp, image).blur(Math.max(0.6, (v * side) / 100)), channels)
-    case 'motion-blur': {
-      const angle = (random() - 0.5) * (Math.PI / 2)
-      const k = motionKernel(Math.max(2, Math.round((v * side) / 100)), angle)
-      return back(pipeline(sharp, image).convolve(k), channels)
-    }
     case 'jpeg': {
       const encoded = await pipeline(sharp, image).jpeg({ quality: v }).toBuffer()
       return back(sharp(encoded), channels)
@@ -284,18 +314,6 @@ async function corruptNow(
       const h = Math.max(1, Math.round(image.height / v))
       const small = await back(pipeline(sharp, image).resize(w, h, { fit: 'fill' }), channels)
       return back(pipeline(sharp, small).resize(image.width, image.height, { fit: 'fill', kernel: 'linear' }), channels)
-    }
-    case 'brightness':
-      return back(pipeline(sharp, image).linear(1, v * 255), channels)
-    case 'contrast': {
-      const means = channelMeans(image)
-      return back(
-        pipeline(sharp, image).linear(
-          new Array<number>(channels).fill(v),
-          means.map((m) => m * (1 - v)),
-        ),
-        channels,
-      )
     }
     case 'occlusion-eyes':
     case 'occlusion-mouth': {

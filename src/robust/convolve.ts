@@ -1,0 +1,373 @@
+import type { RawImage } from '../base/image.js'
+
+/**
+ * The blur corruptions in JavaScript, byte for byte what sharp 0.35 (libvips 8.18) gives on raw
+ * 8-bit images (any number of bands, each filtered on its own). Both extend the image by copying
+ * its edge pixels (libvips' `vips_embed` with VIPS_EXTEND_COPY), so a tap outside the image reads
+ * the nearest edge pixel: done here by filtering a copy of the image padded with its edges.
+ * tests/robust/convolve.test.ts compares both with sharp.
+ */
+
+/** A convolution mask: `width`×`height` coefficients row by row, the sum divided by `scale`. */
+export interface Mask {
+  width: number
+  height: number
+  kernel: readonly number[]
+  scale: number
+}
+
+/**
+ * The image with `padX` copies of its first and last column on either side and `padY` copies of
+ * its first and last row above and below, in a buffer reused from call to call (the functions
+ * here are synchronous and keep nothing).
+ */
+function padded(image: RawImage, padX: number, padY: number): Uint8Array {
+  const { width, height, channels, data } = image
+  const row = width * channels
+  const paddedRow = (width + 2 * padX) * channels
+  const length = (height + 2 * padY) * paddedRow
+  if (padBuffer.length < length) padBuffer = new Uint8Array(length)
+  const out = padBuffer
+  for (let y = 0; y < height; y++) {
+    const at = (padY + y) * paddedRow
+    out.set(data.subarray(y * row, (y + 1) * row), at + padX * channels)
+    for (let c = 0; c < channels; c++) {
+      const first = data[y * row + c]!
+      const last = data[(y + 1) * row - channels + c]!
+      for (let k = 0; k < padX; k++) {
+        out[at + k * channels + c] = first
+        out[at + (padX + width + k) * channels + c] = last
+      }
+    }
+  }
+  for (let k = 0; k < padY; k++) {
+    out.copyWithin(k * paddedRow, padY * paddedRow, (padY + 1) * paddedRow)
+    out.copyWithin((padY + height + k) * paddedRow, (padY + height - 1) * paddedRow, (padY + height) * paddedRow)
+  }
+  return out
+}
+
+let padBuffer = new Uint8Array(8192)
+
+/**
+ * sharp's `convolve(mask)`: libvips' `vips_conv` at its default (float) precision, i.e. `vips_convf`.
+ * The coefficients divided by the scale in double precision; per output value a double sum that
+ * starts at the offset (0) and adds coefficient × pixel over the mask's non-zero coefficients in
+ * row order (the mask is not flipped: a correlation centred on ⌊size / 2⌋); the sum stored as a
+ * float; sharp's cast to uchar clips to 0–255 and truncates toward zero.
+ */
+export function convolveFloat(image: RawImage, mask: Mask): RawImage {
+  const { width, height, channels } = image
+  const padX = Math.floor(mask.width / 2)
+  const padY = Math.floor(mask.height / 2)
+  const paddedRow = (width + 2 * padX) * channels
+  const coefficients: number[] = []
+  const offsets: number[] = []
+  for (let i = 0; i < mask.width * mask.height; i++) {
+    const coefficient = mask.kernel[i]! / mask.scale
+    if (coefficient === 0) continue
+    coefficients.push(coefficient)
+    // from the output value's own place in the padded image to the tap's
+    offsets.push((Math.floor(i / mask.width) - padY) * paddedRow + ((i % mask.width) - padX) * channels)
+  }
+  if (coefficients.length === 0) {
+    coefficients.push(0) // libvips keeps one zero coefficient
+    offsets.push(0)
+  }
+  const source = padded(image, padX, padY)
+  const taps = coefficients.length
+  const tapCoefficients = Float64Array.from(coefficients)
+  const tapOffsets = Int32Array.from(offsets)
+  const out = new Uint8Array(image.data.length)
+  const row = width * channels
+  for (let y = 0; y < height; y++) {
+    const from = (padY + y) * paddedRow + padX * channels
+    const to = y * row
+    for (let x = 0; x < row; x++) {
+      const at = from + x
+      let sum = 0
+      for (let t = 0; t < taps; t++) sum += tapCoefficients[t]! * source[at + tapOffsets[t]!]!
+      const v = Math.fround(sum)
+      out[to + x] = Math.min(255, Math.max(0, v)) // a Uint8Array store truncates toward zero
+    }
+  }
+  return { ...image, data: out }
+}
+
+/** C's rint() in the default rounding mode: to the nearest integer, halves to even. */
+function rint(v: number): number {
+  const r = Math.round(v) // halves up
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r
+}
+
+/** libvips' MASK_SANITY: the largest Gaussian mask radius vips_gaussmat makes. */
+const MASK_SANITY = 5000
+
+/**
+ * libvips' `vips_gaussmat(sigma, minAmpl, separable, precision integer)`: the one-row mask
+ * rint(20 · exp(−x² / 2σ²)) for x out to the last x whose exp(…) reaches minAmpl, scale = its sum.
+ * Undefined where libvips refuses (a radius of 5,000 or more).
+ */
+export function gaussianMask(sigma: number, minAmpl: number): Mask | undefined {
+  const sig2 = 2 * sigma * sigma
+  const maxX = Math.trunc(Math.max(0, Math.min(MASK_SANITY, 8 * sigma)))
+  let x = 0
+  for (; x < maxX; x++) if (Math.exp(-(x * x) / sig2) < minAmpl) break
+  if (x >= MASK_SANITY) return undefined
+  const width = 2 * Math.max(x - 1, 0) + 1
+  const kernel: number[] = []
+  let sum = 0
+  for (let i = 0; i < width; i++) {
+    const xo = i - Math.floor(width / 2)
+    const v = rint(20 * Math.exp(-(xo * xo) / sig2))
+    kernel.push(v)
+    sum += v
+  }
+  return { width, height: 1, kernel, scale: sum === 0 ? 1 : sum }
+}
+
+/**
+ * One pass of libvips' `vips_convi` on uchar with a symmetric one-dimensional mask of 2·half + 1
+ * integer coefficients: value = clip(((start + Σ coefficient · pixel) >> shift)) on the vector
+ * path (divisor 0), clip(trunc((Σ coefficient · pixel + rounding) / divisor)) on the C path.
+ */
+interface IntegerPass {
+  /** coefficients[k] weighs the pixels k before and k after (coefficients[0] the centre). */
+  coefficients: Int32Array
+  half: number
+  start: number
+  shift: number
+  divisor: number
+  rounding: number
+}
+
+/**
+ * How `vips_convi` convolves uchar pixels with a symmetric one-dimensional mask. libvips built
+ * with Highway (sharp's is) takes its vector path when `vips_convi_intize` accepts the mask: the
+ * coefficients divided by the scale, all sharing the exponent shift = ⌈log2(max) + 1⌉, each made
+ * an 8-bit mantissa rint(128 · c · 2^−shift); a value is (2^(exp−1) + Σ mantissa · pixel) >> exp
+ * with exp = 7 − shift, clipped to 0–255 (integer arithmetic, the same in its vector and scalar
+ * loops). It refuses a shift outside −24…6, more than 1,024 coefficients, a mantissa outside
+ * −128…127 or a sum more than 2 levels off; then the C path: the coefficients rounded to
+ * integers, the scale adjusted by `vips__image_intize`, (Σ + ⌊scale / 2⌋) / scale truncated.
+ * Zero coefficients, which libvips leaves out, add nothing to a sum here.
+ */
+function integerPass(mask: Mask): IntegerPass {
+  return vectorPass(mask) ?? dividedPass(mask)
+}
+
+/** `vips_convi_intize`'s 8-bit mantissas, or undefined where it refuses the mask. */
+function vectorPass(mask: Mask): IntegerPass | undefined {
+  const n = mask.width * mask.height
+  const scaled = mask.kernel.map((k) => k / mask.scale)
+  const mx = Math.max(...scaled)
+  // a maximum ≤ 0 makes libvips' shift out of range; ⌈log2(n)⌉ ≤ 10: at most 1,024 coefficients
+  if (!(mx > 0) || n > 1024) return undefined
+  // shift = ceil(log2(mx) + 1): the least integer s with mx ≤ 2^(s − 1), found exactly
+  let shift = Math.ceil(Math.log2(mx) + 1)
+  while (mx <= 2 ** (shift - 2)) shift--
+  while (mx > 2 ** (shift - 1)) shift++
+  if (shift > 6 || shift < -24) return undefined
+  const exp = 7 - shift
+  const mantissas = scaled.map((s) => rint(128 * s * 2 ** -shift))
+  if (mantissas.some((m) => m < -128 || m > 127)) return undefined
+  let trueSum = 0
+  let intSum = 0
+  mantissas.forEach((m, i) => {
+    if (m === 0) return
+    trueSum += 128 * scaled[i]!
+    intSum += 128 * m
+  })
+  const trueValue = Math.trunc(Math.max(0, Math.min(255, trueSum)))
+  const intValue = Math.max(0, Math.min(255, (intSum + 2 ** (exp - 1)) >> exp))
+  if (Math.abs(trueValue - intValue) > 2) return undefined
+  const half = Math.floor(n / 2)
+  return {
+    coefficients: Int32Array.from(mantissas.slice(half)),
+    half,
+    start: 2 ** (exp - 1),
+    shift: exp,
+    divisor: 0,
+    rounding: 0,
+  }
+}
+
+/** The C path: `vips__image_intize`'s integer coefficients and adjusted scale, then (sum + rounding) / scale. */
+function dividedPass(mask: Mask): IntegerPass {
+  const ints = mask.kernel.map(rint)
+  let scale = rint(mask.scale) || 1
+  const doubleResult = mask.kernel.reduce((a, b) => a + b, 0) / mask.scale
+  let intResult = 0
+  for (const v of ints) intResult = Math.trunc(intResult + v)
+  intResult = Math.trunc(intResult / scale)
+  scale = rint(scale + (intResult - doubleResult)) || 1
+  const half = Math.floor(ints.length / 2)
+  return {
+    coefficients: Int32Array.from(ints.slice(half)),
+    half,
+    start: 0,
+    shift: 0,
+    divisor: scale,
+    rounding: Math.trunc(scale / 2),
+  }
+}
+
+/** Pairs of taps summed in straight-line code before a second sweep adds the rest (the source is padded for them). */
+const UNROLLED = 3
+
+/**
+ * One pass over `rows` rows of `row` values: out[to + x] from source[from + x ± k · step] (the
+ * source padded by at least max(half, UNROLLED) steps, so every tap is inside it), rows
+ * `sourceRow` and `outRow` apart. Integer sums in any order are the same sums, so on the vector
+ * path the taps are added in whatever order runs fastest: one pair, up to UNROLLED pairs (zero
+ * coefficients past the mask's half add nothing), or UNROLLED pairs and then a sweep per further pair.
+ */
+function runPass(
+  pass: IntegerPass,
+  source: Uint8Array,
+  from: number,
+  sourceRow: number,
+  out: Uint8Array,
+  to: number,
+  outRow: number,
+  rows: number,
+  row: number,
+  step: number,
+): void {
+  if (pass.divisor !== 0) {
+    runDividedPass(pass, source, from, sourceRow, out, to, outRow, rows, row, step)
+    return
+  }
+  const { half, start, shift } = pass
+  const c = new Int32Array(Math.max(half, UNROLLED) + 1)
+  c.set(pass.coefficients)
+  const [c0, c1, c2, c3] = [c[0]!, c[1]!, c[2]!, c[3]!]
+  const [o1, o2, o3] = [step, 2 * step, 3 * step]
+  if (half <= 1) {
+    for (let y = 0; y < rows; y++) {
+      const a = from + y * sourceRow
+      const b = to + y * outRow
+      for (let x = 0; x < row; x++) {
+        const at = a + x
+        const v = (start + c0 * source[at]! + c1 * (source[at - o1]! + source[at + o1]!)) >> shift
+        out[b + x] = Math.min(255, Math.max(0, v))
+      }
+    }
+    return
+  }
+  if (half <= UNROLLED) {
+    for (let y = 0; y < rows; y++) {
+      const a = from + y * sourceRow
+      const b = to + y * outRow
+      for (let x = 0; x < row; x++) {
+        const at = a + x
+        const v =
+          (start +
+            c0 * source[at]! +
+            c1 * (source[at - o1]! + source[at + o1]!) +
+            c2 * (source[at - o2]! + source[at + o2]!) +
+            c3 * (source[at - o3]! + source[at + o3]!)) >>
+          shift
+        out[b + x] = Math.min(255, Math.max(0, v))
+      }
+    }
+    return
+  }
+  if (sumBuffer.length < row) sumBuffer = new Int32Array(row)
+  const sums = sumBuffer
+  for (let y = 0; y < rows; y++) {
+    const a = from + y * sourceRow
+    const b = to + y * outRow
+    for (let x = 0; x < row; x++) {
+      const at = a + x
+      sums[x] =
+        start +
+        c0 * source[at]! +
+        c1 * (source[at - o1]! + source[at + o1]!) +
+        c2 * (source[at - o2]! + source[at + o2]!) +
+        c3 * (source[at - o3]! + source[at + o3]!)
+    }
+    for (let k = UNROLLED + 1; k <= half; k++) {
+      const ck = c[k]!
+      const lo = a - k * step
+      const hi = a + k * step
+      for (let x = 0; x < row; x++) sums[x]! += ck * (source[lo + x]! + source[hi + x]!)
+    }
+    for (let x = 0; x < row; x++) {
+      const v = sums[x]! >> shift
+      out[b + x] = Math.min(255, Math.max(0, v))
+    }
+  }
+}
+
+/** runPass on the C path: (Σ coefficient · pixel + rounding) / divisor, truncated and clipped. */
+function runDividedPass(
+  pass: IntegerPass,
+  source: Uint8Array,
+  from: number,
+  sourceRow: number,
+  out: Uint8Array,
+  to: number,
+  outRow: number,
+  rows: number,
+  row: number,
+  step: number,
+): void {
+  const { coefficients, half, divisor, rounding } = pass
+  for (let y = 0; y < rows; y++) {
+    const a = from + y * sourceRow
+    const b = to + y * outRow
+    for (let x = 0; x < row; x++) {
+      const at = a + x
+      let sum = coefficients[0]! * source[at]!
+      for (let k = 1, o = step; k <= half; k++, o += step) sum += coefficients[k]! * (source[at - o]! + source[at + o]!)
+      const v = Math.trunc((sum + rounding) / divisor)
+      out[b + x] = Math.min(255, Math.max(0, v))
+    }
+  }
+}
+
+let sumBuffer = new Int32Array(1024)
+
+/** The last few σ's passes (a robust run asks for the same five σ for every image of a size). */
+const passes = new Map<string, IntegerPass>()
+
+let middleBuffer = new Uint8Array(8192)
+
+/**
+ * sharp's `blur(sigma)` (precision integer, minimum amplitude 0.2): libvips' `vips_gaussblur`, a
+ * one-row integer Gaussian mask from `gaussianMask`, run by `vips_convsep` as two `vips_convi`
+ * passes, along the rows and then along the columns, each back to uchar. Below σ = 0.2 libvips
+ * copies the image. Undefined where libvips refuses the mask (a radius over 5,000: σ over about
+ * 2,780; sharp takes σ up to 1,000).
+ */
+export function gaussianBlur(image: RawImage, sigma: number, minAmpl = 0.2): RawImage | undefined {
+  if (sigma < 0.2) return { ...image, data: new Uint8Array(image.data) }
+  const key = `${sigma} ${minAmpl}`
+  let pass = passes.get(key)
+  if (!pass) {
+    const mask = gaussianMask(sigma, minAmpl)
+    if (!mask) return undefined
+    pass = integerPass(mask)
+    if (passes.size >= 64) passes.clear()
+    passes.set(key, pass)
+  }
+  const { width, height, channels } = image
+  const pad = Math.max(pass.half, UNROLLED)
+  const row = width * channels
+  // along the rows of the image padded at its sides, into the middle of a column-padded image
+  const wide = padded(image, pad, 0)
+  const wideRow = (width + 2 * pad) * channels
+  const length = (height + 2 * pad) * row
+  if (middleBuffer.length < length) middleBuffer = new Uint8Array(length)
+  const middle = middleBuffer
+  runPass(pass, wide, pad * channels, wideRow, middle, pad * row, row, height, row, channels)
+  for (let k = 0; k < pad; k++) {
+    middle.copyWithin(k * row, pad * row, (pad + 1) * row)
+    middle.copyWithin((pad + height + k) * row, (pad + height - 1) * row, (pad + height) * row)
+  }
+  // then along the columns
+  const out = new Uint8Array(image.data.length)
+  runPass(pass, middle, pad * row, row, out, 0, row, height, row, row)
+  return { ...image, data: out }
+}

@@ -1,0 +1,42 @@
+import type { RawImage } from '../base/image.js'
+
+/**
+ * a·x + b per band on an 8-bit image, byte for byte what sharp 0.35 (libvips 8.18) gives for
+ * `linear(a, b)` on raw 8-bit pixels (libvips' `vips_linear` with uchar output):
+ *
+ * - when every band has the same a and the same b (one value each, or equal values), libvips
+ *   computes in single precision: a and b rounded to floats, a·x rounded, + b rounded;
+ * - otherwise in double precision per band;
+ * - either way the result is clipped to 0–255 and truncated toward zero (a C cast to uchar).
+ *
+ * `a` and `b` have one value or one per band. tests/robust/linear.test.ts compares it with sharp.
+ */
+export function linear(image: RawImage, a: readonly number[], b: readonly number[]): RawImage {
+  const { channels, data } = image
+  const out = new Uint8Array(data.length)
+  const single = a.every((v) => v === a[0]) && b.every((v) => v === b[0])
+  if (single) {
+    const a1 = Math.fround(a[0]!)
+    const b1 = Math.fround(b[0]!)
+    // one table per image: 256 inputs, the same float arithmetic libvips does per pixel
+    const table = new Uint8Array(256)
+    for (let x = 0; x < 256; x++) table[x] = clipTruncate(Math.fround(Math.fround(a1 * x) + b1))
+    for (let i = 0; i < data.length; i++) out[i] = table[data[i]!]!
+    return { ...image, data: out }
+  }
+  const tables = Array.from({ length: channels }, (_, k) => {
+    const ak = a[Math.min(k, a.length - 1)]!
+    const bk = b[Math.min(k, b.length - 1)]!
+    const table = new Uint8Array(256)
+    for (let x = 0; x < 256; x++) table[x] = clipTruncate(ak * x + bk)
+    return table
+  })
+  for (let i = 0; i < data.length; i += channels)
+    for (let k = 0; k < channels; k++) out[i + k] = tables[k]![data[i + k]!]!
+  return { ...image, data: out }
+}
+
+/** libvips' VIPS_FCLIP(0, t, 255) stored in a uchar: clipped, then truncated toward zero. */
+function clipTruncate(t: number): number {
+  return Math.trunc(Math.min(255, Math.max(0, t)))
+}
