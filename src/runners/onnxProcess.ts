@@ -60,7 +60,15 @@ export async function createOnnxProcessRunner(modelPath: string, options: Runner
   child.once('exit', () => untrack(child))
   const host = childHost(child)
   if (first.kind === 'ready') {
-    const runner = new RemoteOnnxRunner(host, first.info, first.input, first.outputs, modelPath, options.batchTimeoutMs)
+    const runner = new RemoteOnnxRunner(
+      host,
+      first.info,
+      first.input,
+      first.outputs,
+      modelPath,
+      options.batchTimeoutMs,
+      first.engines ?? 1,
+    )
     host.busy(false)
     return runner
   }

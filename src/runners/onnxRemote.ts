@@ -50,8 +50,10 @@ export class RemoteOnnxRunner implements Runner {
   private timer: NodeJS.Timeout | undefined
   /** Called once when the host fails or is abandoned (a release waiting for its reply ends then). */
   private readonly onFail: Array<() => void> = []
-  /** Milliseconds the host spent in session.run so far. */
+  /** Milliseconds the host spent in session.run so far (summed over its engines). */
   busyMs = 0
+  /** The call whose timer runs (the oldest in flight), if any. */
+  private timedId: number | undefined
 
   constructor(
     private readonly host: SessionHost,
@@ -60,6 +62,8 @@ export class RemoteOnnxRunner implements Runner {
     readonly outputs: ReadonlyArray<{ name: string; shape: ReadonlyArray<number | string> }>,
     private readonly modelPath: string,
     private readonly batchTimeoutMs: number | undefined,
+    /** Calls the host runs side by side (its engines). */
+    readonly parallelCalls = 1,
   ) {
     host.onReply((reply) => {
       if (reply.kind !== 'scores' && reply.kind !== 'error') return
@@ -79,20 +83,27 @@ export class RemoteOnnxRunner implements Runner {
     this.failure = error
     clearTimeout(this.timer)
     this.timer = undefined
+    this.timedId = undefined
     for (const waiter of this.waiting.values()) waiter.reject(error)
     this.waiting.clear()
     this.host.busy(false)
     for (const listener of this.onFail.splice(0)) listener()
   }
 
-  /** The timer of the oldest call in flight (the one running now), started when it reaches the head. */
+  /**
+   * The timer of the oldest call in flight (running now), started when it reaches the head and kept
+   * while it stays there (with several engines, younger calls may return first).
+   */
   private armTimer(): void {
-    clearTimeout(this.timer)
-    this.timer = undefined
     const head = this.waiting.entries().next()
     this.host.busy(!head.done)
+    if (!head.done && head.value[0] === this.timedId && this.timer !== undefined) return
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.timedId = undefined
     if (head.done || this.batchTimeoutMs === undefined) return
     const [id, { dims }] = head.value
+    this.timedId = id
     const limitMs = this.batchTimeoutMs
     this.timer = setTimeout(() => {
       this.host.kill()

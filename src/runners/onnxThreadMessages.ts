@@ -40,6 +40,8 @@ export type WorkerReply =
       info: RunnerInfo
       input: ModelInputInfo
       outputs: ReadonlyArray<{ name: string; shape: ReadonlyArray<number | string> }>
+      /** Sessions that run calls side by side (the runner process's engines, src/runners/onnxEngines.ts); absent: 1. */
+      engines?: number
     }
   | { kind: 'failed'; error: SerializedError }
   | { kind: 'scores'; id: number; scores: Float32Array; busyMs: number }
