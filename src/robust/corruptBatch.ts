@@ -86,7 +86,10 @@ export async function corruptBatch(
     } else if (JAVASCRIPT_FILTERS.has(corruption) && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
       // sharp's blur, convolve and linear reproduced in JavaScript (src/robust/convolve.ts, linear.ts)
       for (const i of all) {
-        const image = filterInJavaScript(images[i]!, corruption, severity, corruptionRandom(seed, corruption, ids[i]!))
+        // only the motion blur draws (its angle): the sample's stream is made when first asked for
+        let stream: (() => number) | undefined
+        const random = (): number => (stream ??= corruptionRandom(seed, corruption, ids[i]!))()
+        const image = filterInJavaScript(images[i]!, corruption, severity, random)
         if (image) out[i]![c] = { image }
         else work.push(perImage(c, i))
       }
