@@ -43,4 +43,32 @@ describe('pixelsToBatch: a batch given as pixels becomes the floats writeTensor 
           expect(got.subarray(3 * rowValues).every((v) => v === 0)).toBe(true)
           expect(got.subarray(0, 3 * rowValues).some((v) => v !== 0)).toBe(true)
         })
+
+  it('every pixel value 0–255 of every channel, each scale and layout: the float of v · mul[c] + add[c], computed here per value', () => {
+    for (const scale of ['raw255', 'unit', 'symmetric', 'meanstd'] as const)
+      for (const layout of ['NCHW', 'NHWC'] as const)
+        for (const channels of [1, 3] as const) {
+          const c = { ...card(scale, layout, channels), input: { height: 16, width: 16, channels, layout, name: 'x' } }
+          const s = pixelScale(c)
+          const plane = 256
+          // two rows; in the second each channel's values run backwards
+          const pixels = new Uint8Array(2 * plane * channels)
+          for (let r = 0; r < 2; r++)
+            for (let p = 0; p < plane; p++)
+              for (let k = 0; k < channels; k++)
+                pixels[(r * plane + p) * channels + k] = r === 0 ? (p + 85 * k) % 256 : 255 - ((p + 85 * k) % 256)
+          const got = pixelsToBatch(pixels, 2, s, 2 * plane * channels)
+          const expected = new Float32Array(2 * plane * channels)
+          for (let r = 0; r < 2; r++)
+            for (let p = 0; p < plane; p++)
+              for (let k = 0; k < channels; k++) {
+                const at =
+                  layout === 'NCHW' || channels === 1
+                    ? r * plane * channels + k * plane + p
+                    : (r * plane + p) * channels + k
+                expected[at] = pixels[(r * plane + p) * channels + k]! * s.mul[k]! + s.add[k]!
+              }
+          expect(Buffer.from(got.buffer).equals(Buffer.from(expected.buffer))).toBe(true)
+        }
+  })
 })
