@@ -88,7 +88,10 @@ export async function corruptBatch(
       for (const i of all) {
         // only the motion blur draws (its angle): the sample's stream is made when first asked for
         let stream: (() => number) | undefined
-        const random = (): number => (stream ??= corruptionRandom(seed, corruption, ids[i]!))()
+        const random = (): number => {
+          stream ??= corruptionRandom(seed, corruption, ids[i]!)
+          return stream()
+        }
         const image = filterInJavaScript(images[i]!, corruption, severity, random)
         if (image) out[i]![c] = { image }
         else work.push(perImage(c, i))
