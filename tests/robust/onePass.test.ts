@@ -119,12 +119,12 @@ describe('robust in one pass gives what one evaluate() per condition gives', () 
     expect(got.dataset).toEqual(expected.dataset)
   }, 120_000)
 
-  it('more samples than one chunk (chunks of 32, then 64, then the rest): grouped filters across chunk boundaries', async () => {
+  it('more samples than one chunk (a chunk of 32, then a larger one): filters across chunk boundaries', async () => {
     const dir = tempDir()
     mkdirSync(path.join(dir, 'img'))
     const lines = ['path,label']
     const emotions = ['neutral', 'happiness', 'surprise', 'sadness', 'anger', 'disgust', 'fear']
-    for (let i = 0; i < 110; i++) {
+    for (let i = 0; i < 70; i++) {
       const name = `img/${i}.png`
       const pixels = new Uint8Array(24 * 24)
       for (let p = 0; p < pixels.length; p++)
@@ -135,10 +135,10 @@ describe('robust in one pass gives what one evaluate() per condition gives', () 
     writeFileSync(path.join(dir, 'manifest.csv'), `${lines.join('\n')}\n`)
     const { expected, got } = await both(
       { model: ORACLE, dataset: 'manifest', data: path.join(dir, 'manifest.csv'), batch: 16, concurrency: 2 },
-      ['motion-blur', 'gaussian-blur', 'rotation', 'low-resolution', 'occlusion-eyes'],
-      [3, 5],
+      ['motion-blur', 'jpeg', 'occlusion-eyes'],
+      [5],
     )
-    expect(got.clean.samples).toBe(110)
+    expect(got.clean.samples).toBe(70)
     expect(got.results.some((r) => r.correct !== got.clean.correct)).toBe(true)
     expect(got.clean).toEqual(expected.clean)
     expect(got.results).toEqual(expected.results)
