@@ -31,17 +31,26 @@ process.on('SIGINT', () => undefined)
 process.on('SIGTERM', () => undefined)
 process.on('disconnect', dieNow)
 
+/**
+ * Engine 0's busy time after which the other engines of the layout start (src/runners/onnxEngines.ts):
+ * a short run (a few batches) never pays for more sessions than it can use. Test hook:
+ * FERBENCH_DEBUG_ENGINES_AFTER_MS sets it (tests/runners/onnxEngines.test.ts). Not a user setting.
+ */
+const EXTRA_ENGINES_AFTER_BUSY_MS = Number(process.env.FERBENCH_DEBUG_ENGINES_AFTER_MS ?? 100)
+
 /** The engines of the current start (src/runners/onnxEngines.ts): one worker thread and session each. */
-let workers: Worker[] = []
-/** Calls sent to each engine and not answered yet (a call goes to the engine with the fewest). */
+let workers: Array<Worker | undefined> = []
+/** Engines whose session is ready: the ones calls go to. */
+let active: number[] = []
+/** Calls sent to each engine and not answered yet (a call goes to the ready engine with the fewest). */
 let outstanding: number[] = []
 /** The engine of each call in flight. */
 const engineOf = new Map<number, number>()
 
-/** Posts a call to the least busy engine (the first of those tied). */
+/** Posts a call to the least busy ready engine (the first of those tied). */
 function dispatch(request: WorkerRequest & { id: number }, transfer: ArrayBuffer[]): void {
-  let engine = 0
-  for (let e = 1; e < workers.length; e++) if (outstanding[e]! < outstanding[engine]!) engine = e
+  let engine = active[0] ?? 0
+  for (const e of active) if (outstanding[e]! < outstanding[engine]!) engine = e
   outstanding[engine]! += 1
   engineOf.set(request.id, engine)
   workers[engine]?.postMessage(request, transfer)
@@ -56,29 +65,49 @@ process.on('message', (message: StartRequest | WorkerRequest) => {
     }
     const { engines, threads } = engineLayout(message.modelPath, message.options)
     const options = { ...message.options, ...(threads !== undefined ? { threads } : {}) }
-    const started = Array.from(
-      { length: engines },
-      () => new Worker(builtSibling('onnxWorker.js'), { workerData: { modelPath: message.modelPath, options } }),
-    )
-    workers = started
-    outstanding = started.map(() => 0)
+    workers = []
+    active = []
+    outstanding = []
     engineOf.clear()
-    let ready = 0
     let released = 0
     let failed = false
-    for (const worker of started) {
+    let firstBusyMs = 0
+    const running = (): Worker[] => workers.filter((w): w is Worker => w !== undefined)
+    /** Answers the release once every engine still there has released its session. */
+    const settleRelease = (reply: WorkerReply): void => {
+      if (released < running().length) return
+      if (message.keep) {
+        void Promise.all(running().map((w) => w.terminate())).then(() => send(reply))
+        return
+      }
+      send(reply)
+      process.disconnect()
+    }
+    /** Starts engine `e`; engine 0's answer is the runner's, another's only adds it to the ready ones. */
+    const startEngine = (e: number): void => {
+      const worker = new Worker(builtSibling('onnxWorker.js'), {
+        workerData: { modelPath: message.modelPath, options },
+      })
+      workers[e] = worker
+      outstanding[e] = 0
       worker.on('message', (reply: WorkerReply) => {
         if (failed) return
         if (reply.kind === 'ready') {
-          // every engine answers alike: the last one's words, once all are ready, with the threads
-          // the run asked for (the layout is this process's own, as its results do not depend on it)
-          ready += 1
-          if (ready < engines) return
+          active.push(e)
+          if (e > 0) return
+          // the threads the run asked for: the layout is this process's own, as its results do not depend on it
           const { threads: _engineThreads, ...asked } = reply.info
           send({ ...reply, info: engines > 1 ? asked : reply.info, engines })
           return
         }
         if (reply.kind === 'failed') {
+          if (e > 0) {
+            // an extra engine that cannot start is left out: the others run every call, with the same scores
+            workers[e] = undefined
+            void worker.terminate()
+            if (released > 0) settleRelease({ kind: 'released' })
+            return
+          }
           failed = true
           send(reply)
           return
@@ -87,28 +116,27 @@ process.on('message', (message: StartRequest | WorkerRequest) => {
           const engine = engineOf.get(reply.id)
           engineOf.delete(reply.id)
           if (engine !== undefined) outstanding[engine]! -= 1
+          if (e === 0 && engines > 1 && workers.length === 1) {
+            firstBusyMs += reply.busyMs
+            if (firstBusyMs >= EXTRA_ENGINES_AFTER_BUSY_MS) for (let x = 1; x < engines; x++) startEngine(x)
+          }
           send(reply)
           return
         }
-        // 'released': once every engine has released its session
+        // 'released': once every engine started has released its session
         released += 1
-        if (released < engines) return
-        if (message.keep) {
-          void Promise.all(started.map((w) => w.terminate())).then(() => send(reply))
-          return
-        }
-        send(reply)
-        process.disconnect()
+        settleRelease(reply)
       })
       worker.on('error', (error) => {
         send({ kind: 'failed', error: { message: `ONNX worker thread failed: ${error.message}` } })
         dieNow()
       })
     }
+    startEngine(0)
     return
   }
   if (message.kind === 'release') {
-    for (const worker of workers) worker.postMessage(message)
+    for (const worker of workers) worker?.postMessage(message)
     return
   }
   // A batch of pixels becomes floats here, on this process's main thread, in a buffer of its own,

@@ -10,6 +10,18 @@ const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
 const CPU = { device: 'cpu' } as const
 
 describe('the ONNX runner process: one single-threaded session per core for a small CPU model', () => {
+  it('a short run (the others start only after the first session has been busy 100 ms): the scores, and a release with one session started', async () => {
+    const main = await onnxRunnerFactory.create(ORACLE, CPU)
+    const remote = await onnxRunnerFactory.create(ORACLE, { ...CPU, offThread: true })
+    try {
+      const batch = mulberry32Floats(3 * 48 * 48, 650)
+      expect(await remote.run(batch, [3, 1, 48, 48])).toEqual(await main.run(batch, [3, 1, 48, 48]))
+    } finally {
+      await remote.release()
+      await main.release()
+    }
+  })
+
   it('lays out engines only without --threads, on the CPU, for a small model on several cores', () => {
     expect(engineLayout(ORACLE, CPU, 2)).toEqual({ engines: 2, threads: 1 })
     expect(engineLayout(ORACLE, CPU, 3)).toEqual({ engines: 3, threads: 1 })
@@ -35,8 +47,14 @@ describe('the ONNX runner process: one single-threaded session per core for a sm
   it('scores many batches in flight bit for bit as one main-thread session does, in call order, with the same info', async () => {
     const { engines } = engineLayout(ORACLE, CPU)
     const main = await onnxRunnerFactory.create(ORACLE, CPU)
+    // the extra engines start after the first reply (the runner process reads the hook at its start)
+    process.env.FERBENCH_DEBUG_ENGINES_AFTER_MS = '0'
     const remote = await onnxRunnerFactory.create(ORACLE, { ...CPU, offThread: true })
+    delete process.env.FERBENCH_DEBUG_ENGINES_AFTER_MS
     try {
+      const first = mulberry32Floats(2 * 48 * 48, 699)
+      expect(await remote.run(first, [2, 1, 48, 48])).toEqual(await main.run(first, [2, 1, 48, 48]))
+      await new Promise((resolve) => setTimeout(resolve, 500)) // the others' sessions get ready meanwhile
       expect(remote.parallelCalls).toBe(engines)
       expect(remote.info).toEqual(main.info)
       const sizes = [5, 1, 8, 3, 8, 2, 7, 4, 6, 1, 8, 8]
