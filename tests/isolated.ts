@@ -11,4 +11,5 @@ export const ISOLATED: readonly string[] = [
   'tests/zoo/pull.test.ts', // sets HTTP_PROXY / NO_PROXY in process.env
   'tests/runners/spareCwd.test.ts', // process.chdir, and turns the runner-process reuse seam on
   'tests/cli/runCommand.test.ts', // reads and restores process.exitCode, which runCommand sets
+  'tests/runners/onnxEngines.test.ts', // sets FERBENCH_DEBUG_ENGINES_AFTER_MS in process.env for a runner process it starts
 ]
