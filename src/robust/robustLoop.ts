@@ -51,15 +51,17 @@ export type CorruptMany = (
 ) => Promise<Array<Array<{ image: RawImage } | { error: unknown }>>>
 
 /** Decoded bytes (all conditions together) one chunk of samples may hold while being corrupted. */
-const CHUNK_BYTES = 32 * 2 ** 20
+const CHUNK_BYTES = 16 * 2 ** 20
 /**
- * Samples in the first chunk, and at most in any (the images of one sharp call per filter). A chunk
- * is corrupted while the one before it is in inference: the first is small, so inference starts
- * soon; each next one doubles (once the first image's size is known), since a sharp call costs far
- * more to set up than to run on a few more faces.
+ * Samples in the first chunk, and at most in any. A chunk is corrupted while the one before it is
+ * in inference: the first is small, so inference starts soon; each next one doubles (once the first
+ * image's size is known) up to MAX_CHUNK_SAMPLES, for gray JPEG, the one filter still run by sharp,
+ * once per chunk on its faces stacked. Larger chunks gave nothing more once the other filters ran in
+ * JavaScript (the bench's 981 faces: 4.8–5.2 s wall at 32, 64, 128 or 256) and held more memory
+ * (peak RSS 267–283 MB at 32, 274–281 at 64, 310–368 at 256).
  */
 const FIRST_CHUNK_SAMPLES = 32
-const MAX_CHUNK_SAMPLES = 256
+const MAX_CHUNK_SAMPLES = 64
 /**
  * Pixels of the batches queued at an off-thread runner at most. Corrupting a chunk holds the main
  * thread for a while (the JavaScript filters run there), and a runner that finishes its queue
