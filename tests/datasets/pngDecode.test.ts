@@ -4,6 +4,7 @@ import { crc32, deflateSync, type ZlibOptions } from 'node:zlib'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import type { RawImage } from '../../src/base/image.js'
+import { seededRandom } from '../../src/base/prng.js'
 import { collapseGray, decodeImageFile } from '../../src/datasets/decode.js'
 import { DEFAULT_DECODE_LIMITS, DEFAULT_MAX_PIXELS } from '../../src/datasets/decodeLimits.js'
 import { decodeSimplePng, MAX_SIMPLE_PNG_BYTES } from '../../src/datasets/pngDecode.js'
@@ -14,17 +15,6 @@ import { tempDir } from '../helpers/cli.js'
 // to 8-bit b-w (gray files) or sRGB with alpha removed, then collapseGray. PNGs are written by an
 // encoder in this file (every filter type, chosen per row; IDAT split; zlib levels, strategies and
 // window sizes), and by sharp (libpng, adaptive filtering, palette).
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type Oracle = { image: RawImage; notes: object } | { error: string }
 
@@ -231,7 +221,7 @@ async function expectFallback(buffer: Buffer, label: string): Promise<Oracle> {
 
 describe('decodeSimplePng: byte-equal to the sharp path for simple PNGs', () => {
   it('gray, RGB and palette images of every size, each filter type on every row and mixed per row', async () => {
-    const random = mulberry32(25)
+    const random = seededRandom(25)
     let n = 0
     for (const [width, height] of SIZES) {
       for (const colourType of [0, 2, 3] as const) {
@@ -260,7 +250,7 @@ describe('decodeSimplePng: byte-equal to the sharp path for simple PNGs', () => 
   })
 
   it('a palette of gray entries becomes one channel, a palette of 256 colours three', async () => {
-    const random = mulberry32(3)
+    const random = seededRandom(3)
     const grayPalette = new Uint8Array(256 * 3).map((_, i) => Math.floor(i / 3))
     const samples = samplesOf(random, 30 * 20, 'noise')
     await expectTakenAndEqual(
@@ -276,7 +266,7 @@ describe('decodeSimplePng: byte-equal to the sharp path for simple PNGs', () => 
   })
 
   it('zlib levels, strategies and window sizes; IDAT split into several chunks, empty ones included', async () => {
-    const random = mulberry32(99)
+    const random = seededRandom(99)
     const options: ZlibOptions[] = [
       { level: 0 },
       { level: 1 },
@@ -308,7 +298,7 @@ describe('decodeSimplePng: byte-equal to the sharp path for simple PNGs', () => 
   })
 
   it('tEXt, pHYs and tIME chunks before and after IDAT change nothing', async () => {
-    const random = mulberry32(7)
+    const random = seededRandom(7)
     const samples = samplesOf(random, 48 * 48, 'smooth')
     const png = encodePng({
       width: 48,
@@ -323,7 +313,7 @@ describe('decodeSimplePng: byte-equal to the sharp path for simple PNGs', () => 
   })
 
   it('gAMA, cHRM, sRGB and bKGD (as ImageMagick writes them, and extreme valid values) change nothing', async () => {
-    const random = mulberry32(17)
+    const random = seededRandom(17)
     const u32 = (...values: number[]): Buffer => {
       const b = Buffer.alloc(values.length * 4)
       values.forEach((v, i) => b.writeUInt32BE(v, i * 4))
@@ -412,7 +402,7 @@ describe('decodeSimplePng: byte-equal to the sharp path for simple PNGs', () => 
   })
 
   it('PNGs written by sharp (libpng): adaptive filtering or none, compression levels, palette', async () => {
-    const random = mulberry32(11)
+    const random = seededRandom(11)
     for (const [width, height] of SIZES) {
       for (const channels of [1, 3] as const) {
         const raw = Buffer.from(samplesOf(random, width * height * channels, channels === 1 ? 'smooth' : 'noise'))
@@ -437,7 +427,7 @@ describe('decodeSimplePng: byte-equal to the sharp path for simple PNGs', () => 
 })
 
 describe('decodeSimplePng: every other PNG goes to sharp, which answers as before', () => {
-  const random = mulberry32(5)
+  const random = seededRandom(5)
   const W = 20
   const H = 12
   const grayPixels = samplesOf(random, W * H, 'smooth')

@@ -5,7 +5,7 @@ import type { RawImage } from '../../src/base/image.js'
 /** Seeded test images for the filter corruptions (tests/robust/linear.test.ts, convolve.test.ts). */
 
 /** A seeded linear congruential generator of bytes. */
-function bytes(seed: number): () => number {
+export function bytes(seed: number): () => number {
   let s = seed >>> 0
   return () => {
     s = (Math.imul(s, 1103515245) + 12345) >>> 0

@@ -3,59 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { RawImage } from '../../src/base/image.js'
 import { CORRUPTION_PARAMETERS, corrupt } from '../../src/robust/corruptions.js'
 import { rotateCanvas, rotateCentreCrop, rotationInk } from '../../src/robust/rotate.js'
-
-/** A seeded linear congruential generator of bytes. */
-function bytes(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0
-    return (s >>> 16) & 255
-  }
-}
-
-/** Uniform noise: every level likely, neighbours unrelated, so every interpolation weight shows. */
-function noiseImage(width: number, height: number, channels: 1 | 3, seed: number): RawImage {
-  const next = bytes(seed)
-  const data = new Uint8Array(width * height * channels)
-  for (let i = 0; i < data.length; i++) data[i] = next()
-  return { data, width, height, channels }
-}
-
-/** A face-like image: a shaded oval on a darker ground, two eyes and a mouth, a little noise. */
-function faceImage(width: number, height: number, channels: 1 | 3, seed: number): RawImage {
-  const next = bytes(seed)
-  const data = new Uint8Array(width * height * channels)
-  const cx = width / 2
-  const cy = height / 2
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const u = (x + 0.5 - cx) / (0.4 * width)
-      const v = (y + 0.5 - cy) / (0.48 * height)
-      let level = u * u + v * v < 1 ? 150 + 60 * (1 - v * v) : 40 + (30 * y) / height
-      const eye = (ex: number): boolean => Math.hypot(x - ex * width, y - 0.42 * height) < 0.06 * width
-      if (eye(0.33) || eye(0.67)) level = 20
-      if (Math.abs(y - 0.75 * height) < 0.04 * height && Math.abs(x - cx) < 0.18 * width) level = 70
-      for (let c = 0; c < channels; c++)
-        data[(y * width + x) * channels + c] = Math.min(
-          255,
-          Math.max(0, Math.round(level * (1 - 0.1 * c) + (next() >> 4) - 8)),
-        )
-    }
-  return { data, width, height, channels }
-}
-
-/** Extreme contrast: a 0/255 checkerboard of `cell`-pixel cells (every interpolation at full swing). */
-function checkerImage(width: number, height: number, channels: 1 | 3, cell: number): RawImage {
-  const data = new Uint8Array(width * height * channels)
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++)
-      data.fill(
-        (Math.floor(x / cell) + Math.floor(y / cell)) % 2 ? 255 : 0,
-        (y * width + x) * channels,
-        (y * width + x + 1) * channels,
-      )
-  return { data, width, height, channels }
-}
+import { bytes, checkerImage, faceImage, firstDifference, noiseImage } from './filterImages.js'
 
 /** sharp's rotation of a raw image: its whole canvas, back in the image's colourspace as raw pixels. */
 async function sharpCanvas(image: RawImage, angle: number, rgb: readonly [number, number, number]): Promise<RawImage> {
@@ -90,13 +38,6 @@ async function sharpRotation(
     out.set(rotated.data.subarray(from, from + width * channels), y * width * channels)
   }
   return out
-}
-
-/** The first differing byte as a readable line, or '' when equal. */
-function firstDifference(got: Uint8Array, want: Uint8Array): string {
-  if (got.length !== want.length) return `length ${got.length} vs ${want.length}`
-  for (let i = 0; i < got.length; i++) if (got[i] !== want[i]) return `byte ${i}: ${got[i]} vs sharp ${want[i]}`
-  return ''
 }
 
 const CORRUPTION_ANGLES = CORRUPTION_PARAMETERS.rotation.values.flatMap((v) => [v, -v])
