@@ -15,12 +15,11 @@
 //
 //   node tools/bench/corrupt-filters.mjs [--rounds 3] [--chunk 256] [--colour] [--baseline DIR]
 //                                        [--corruptions gaussian-blur,motion-blur,brightness,contrast]
-import { existsSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { ckplus48 } from './lib/ckplus48.mjs'
+import { batched, benchFaces, loadCorruptBatch } from './lib/corruptBench.mjs'
 import { ROOT, opt } from './lib/cli.mjs'
 
 const rounds = Number(opt('rounds', '3'))
@@ -30,39 +29,23 @@ const colour = process.argv.includes('--colour')
 const corruptions = opt('corruptions', 'gaussian-blur,motion-blur,brightness,contrast').split(',')
 const sharp = createRequire(path.join(ROOT, 'package.json'))('sharp')
 
-const load = async (dir) => {
-  const file = path.join(dir, 'dist', 'robust', 'corruptBatch.js')
-  if (!existsSync(file)) throw new Error(`${dir}: build first (npm run build)`)
-  return (await import(pathToFileURL(file).href)).corruptBatch
-}
 const { CORRUPTION_PARAMETERS, corruptionRandom, motionKernel } = await import(
   pathToFileURL(path.join(ROOT, 'dist', 'robust', 'corruptions.js')).href
 )
-const folder = ckplus48(path.join(ROOT, 'tools', 'bench', 'out', 'robust'))
-const files = readdirSync(folder)
-  .sort()
-  .flatMap((d) =>
-    readdirSync(path.join(folder, d))
-      .sort()
-      .filter((f) => f.endsWith('.png'))
-      .map((f) => path.join(folder, d, f)),
-  )
-const images = []
-for (const f of files) {
-  const gray = new Uint8Array(await sharp(f).greyscale().raw().toBuffer())
-  if (!colour) {
-    images.push({ data: gray, width: 48, height: 48, channels: 1 })
-    continue
-  }
-  const data = new Uint8Array(gray.length * 3)
-  for (let i = 0; i < gray.length; i++) {
-    data[3 * i] = gray[i]
-    data[3 * i + 1] = Math.round(gray[i] * 0.9)
-    data[3 * i + 2] = Math.min(255, gray[i] + 12)
-  }
-  images.push({ data, width: 48, height: 48, channels: 3 })
-}
-const ids = files.map((f) => path.basename(f))
+const faces = await benchFaces(sharp)
+const { ids } = faces
+// --colour: three bands, each tinted differently from the gray face
+const images = colour
+  ? faces.images.map(({ data: gray }) => {
+      const data = new Uint8Array(gray.length * 3)
+      for (let i = 0; i < gray.length; i++) {
+        data[3 * i] = gray[i]
+        data[3 * i + 1] = Math.round(gray[i] * 0.9)
+        data[3 * i + 2] = Math.min(255, gray[i] + 12)
+      }
+      return { data, width: 48, height: 48, channels: 3 }
+    })
+  : faces.images
 
 /** The corruption's definition through sharp, one image at a time (what corrupt() did before convolve.ts and linear.ts). */
 async function viaSharp(image, corruption, severity, id) {
@@ -94,23 +77,9 @@ async function viaSharp(image, corruption, severity, id) {
   return new Uint8Array(data)
 }
 
-const batched = (corruptBatch, conditions) => async () => {
-  const out = []
-  for (let at = 0; at < images.length; at += chunk) {
-    const cells = await corruptBatch(images.slice(at, at + chunk), ids.slice(at, at + chunk), conditions, 0)
-    for (const row of cells)
-      out.push(
-        row.map((cell) => {
-          if (!('image' in cell)) throw cell.error
-          return cell.image.data
-        }),
-      )
-  }
-  return out
-}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
-const mine = await load(ROOT)
-const theirs = baseline ? await load(path.resolve(baseline)) : undefined
+const mine = await loadCorruptBatch(ROOT)
+const theirs = baseline ? await loadCorruptBatch(path.resolve(baseline)) : undefined
 console.log(
   `${images.length} ${colour ? 'three-band' : 'gray'} 48×48 images × 5 severities per corruption, chunks of ${chunk}, ${rounds} rounds; ${os.cpus().length} cores, load ${os
     .loadavg()
@@ -121,7 +90,7 @@ let failed = false
 for (const corruption of corruptions) {
   const conditions = [1, 2, 3, 4, 5].map((severity) => ({ corruption, severity }))
   const variants = {
-    'this checkout': batched(mine, conditions),
+    'this checkout': batched(mine, images, ids, conditions, chunk),
     'sharp per image': async () => {
       const out = []
       for (let at = 0; at < images.length; at += chunk) {
@@ -136,7 +105,7 @@ for (const corruption of corruptions) {
       }
       return out
     },
-    ...(theirs ? { baseline: batched(theirs, conditions) } : {}),
+    ...(theirs ? { baseline: batched(theirs, images, ids, conditions, chunk) } : {}),
   }
   const times = Object.fromEntries(Object.keys(variants).map((k) => [k, { wallMs: [], cpuMs: [] }]))
   const results = {}

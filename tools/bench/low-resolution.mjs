@@ -12,12 +12,10 @@
 // "sharp per image"; any difference fails the run. Build first: npm run tools.
 //
 //   node tools/bench/low-resolution.mjs [--rounds 3] [--baseline DIR] [--chunk 32]
-import { existsSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { ckplus48 } from './lib/ckplus48.mjs'
+import { batched, benchFaces, loadCorruptBatch } from './lib/corruptBench.mjs'
 import { ROOT, opt } from './lib/cli.mjs'
 
 const rounds = Number(opt('rounds', '3'))
@@ -25,24 +23,7 @@ const chunk = Number(opt('chunk', '32'))
 const baseline = opt('baseline', undefined)
 const sharp = createRequire(path.join(ROOT, 'package.json'))('sharp')
 
-const load = async (dir) => {
-  const file = path.join(dir, 'dist', 'robust', 'corruptBatch.js')
-  if (!existsSync(file)) throw new Error(`${dir}: build first (npm run build)`)
-  return (await import(pathToFileURL(file).href)).corruptBatch
-}
-const folder = ckplus48(path.join(ROOT, 'tools', 'bench', 'out', 'robust'))
-const files = readdirSync(folder)
-  .sort()
-  .flatMap((d) =>
-    readdirSync(path.join(folder, d))
-      .sort()
-      .filter((f) => f.endsWith('.png'))
-      .map((f) => path.join(folder, d, f)),
-  )
-const images = []
-for (const f of files)
-  images.push({ data: new Uint8Array(await sharp(f).greyscale().raw().toBuffer()), width: 48, height: 48, channels: 1 })
-const ids = files.map((f) => path.basename(f))
+const { images, ids } = await benchFaces(sharp)
 const values = [1.5, 2, 3, 4, 6]
 const conditions = values.map((_, k) => ({ corruption: 'low-resolution', severity: k + 1 }))
 
@@ -64,22 +45,8 @@ async function viaSharp(image, v) {
   return new Uint8Array(back)
 }
 
-const batched = (corruptBatch) => async () => {
-  const out = []
-  for (let at = 0; at < images.length; at += chunk) {
-    const cells = await corruptBatch(images.slice(at, at + chunk), ids.slice(at, at + chunk), conditions, 0)
-    for (const row of cells)
-      out.push(
-        row.map((cell) => {
-          if (!('image' in cell)) throw cell.error
-          return cell.image.data
-        }),
-      )
-  }
-  return out
-}
 const variants = {
-  'this checkout': batched(await load(ROOT)),
+  'this checkout': batched(await loadCorruptBatch(ROOT), images, ids, conditions, chunk),
   'sharp per image': async () => {
     const out = []
     for (let at = 0; at < images.length; at += chunk) {
@@ -88,7 +55,9 @@ const variants = {
     }
     return out
   },
-  ...(baseline ? { baseline: batched(await load(path.resolve(baseline))) } : {}),
+  ...(baseline
+    ? { baseline: batched(await loadCorruptBatch(path.resolve(baseline)), images, ids, conditions, chunk) }
+    : {}),
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
