@@ -246,7 +246,7 @@ const stageSplitSchema = z.object({
     .number()
     .nonnegative()
     .describe(
-      'the engine running batches (on its worker thread when it has one: overlaps the stages before it; with tfjs worker threads, summed over them)',
+      'the engine running batches (on its worker thread when it has one: overlaps the stages before it; with several ONNX sessions or tfjs worker threads, summed over them)',
     ),
   metricsMs: z.number().nonnegative(),
 })
