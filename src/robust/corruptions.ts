@@ -8,6 +8,7 @@ import type { RawImage } from '../base/image.js'
 import { seededRandom } from '../base/prng.js'
 import { convolveFloat, gaussianBlur } from './convolve.js'
 import { linear } from './linear.js'
+import { jpegGray, jpegGrayCovers } from './jpegGray.js'
 import { lowResolution } from './lowResolution.js'
 import { rotateCanvas, rotateCentreCrop } from './rotate.js'
 
@@ -205,6 +206,10 @@ export async function corrupt(
     // sharp's two resizes reproduced in JavaScript (src/robust/lowResolution.ts); sharp for what it does not cover
     const done = lowResolution(image, CORRUPTION_PARAMETERS['low-resolution'].values[severity - 1]!)
     if (done) return done
+  }
+  if (corruption === 'jpeg' && jpegGrayCovers(image)) {
+    // a gray JPEG round trip reproduced in JavaScript (src/robust/jpegGray.ts); sharp for colour
+    return jpegGray(image, CORRUPTION_PARAMETERS.jpeg.values[severity - 1]!)
   }
   if (corruption === 'rotation') {
     const { angle, rgb } = rotationParameters(image, severity, random)
