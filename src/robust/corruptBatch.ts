@@ -9,8 +9,9 @@ import {
   back,
   corrupt,
   corruptionRandom,
+  corruptionSeed,
   filterInJavaScript,
-  noiseDraws,
+  noiseDrawsSeeded,
   pipeline,
 } from './corruptions.js'
 import { lowResolution } from './lowResolution.js'
@@ -80,7 +81,7 @@ export async function corruptBatch(
     if (corruption === 'gaussian-noise' && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
       for (const i of all) {
         const image = images[i]!
-        draws[i] ??= noiseDraws(image.data.length, corruptionRandom(seed, corruption, ids[i]!))
+        draws[i] ??= noiseDrawsSeeded(image.data.length, corruptionSeed(seed, corruption, ids[i]!))
         out[i]![c] = { image: addNoise(image, severity, draws[i]!) }
       }
     } else if (JAVASCRIPT_FILTERS.has(corruption) && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
