@@ -5,8 +5,9 @@ import {
   addNoise,
   corrupt,
   corruptionRandom,
+  corruptionSeed,
   filterInJavaScript,
-  noiseDraws,
+  noiseDrawsSeeded,
 } from './corruptions.js'
 import { jpegGray, jpegGrayCovers } from './jpegGray.js'
 import { lowResolution } from './lowResolution.js'
@@ -54,7 +55,7 @@ export async function corruptBatch(
     if (corruption === 'gaussian-noise' && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
       for (const i of all) {
         const image = images[i]!
-        draws[i] ??= noiseDraws(image.data.length, corruptionRandom(seed, corruption, ids[i]!))
+        draws[i] ??= noiseDrawsSeeded(image.data.length, corruptionSeed(seed, corruption, ids[i]!))
         out[i]![c] = { image: addNoise(image, severity, draws[i]!) }
       }
     } else if (JAVASCRIPT_FILTERS.has(corruption) && Number.isInteger(severity) && severity >= 1 && severity <= 5) {

@@ -73,8 +73,12 @@ const MOUTH_ROW = 0.75
  * pattern, motion direction, rotation sign) at every severity and severities differ in strength only.
  */
 export function corruptionRandom(seed: number, corruption: Corruption, sampleId: string): () => number {
-  const digest = createHash('sha256').update(`${seed}\t${corruption}\t${sampleId}`).digest()
-  return seededRandom(digest.readUInt32BE(0))
+  return seededRandom(corruptionSeed(seed, corruption, sampleId))
+}
+
+/** The 32-bit seed of corruptionRandom's generator (src/base/prng.ts) for one (seed, corruption, sample). */
+export function corruptionSeed(seed: number, corruption: Corruption, sampleId: string): number {
+  return createHash('sha256').update(`${seed}\t${corruption}\t${sampleId}`).digest().readUInt32BE(0)
 }
 
 /** A box [x0, y0, x1, y1) in pixels: the documented occlusion region of a corruption at a severity. */
@@ -121,6 +125,11 @@ export async function back(p: Sharp, channels: 1 | 3): Promise<RawImage> {
 
 function channelMeans(image: RawImage): number[] {
   const { channels, data } = image
+  if (channels === 1) {
+    let sum = 0
+    for (let i = 0; i < data.length; i++) sum += data[i]!
+    return [sum / (image.width * image.height)]
+  }
   const sums = new Array<number>(channels).fill(0)
   for (let c = 0; c < channels; c++) {
     let sum = 0 // integers: exact in any order
@@ -175,14 +184,52 @@ export function noiseDraws(values: number, random: () => number): Float64Array {
   return draws
 }
 
+/**
+ * noiseDraws(values, corruptionRandom(…)) for the generator seeded with `seed32` (corruptionSeed):
+ * the same doubles, with src/base/prng.ts's mulberry32 written out in the loop instead of called
+ * twice per draw (tests/robust/noiseDraws.test.ts compares the two).
+ */
+export function noiseDrawsSeeded(values: number, seed32: number): Float64Array {
+  const draws = new Float64Array(values)
+  let a = seed32 >>> 0
+  for (let i = 0; i < values; i++) {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    const first = ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    a = (a + 0x6d2b79f5) >>> 0
+    t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    const second = ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    // gaussian(): u = max(first, 1e-12), v = second
+    draws[i] = Math.sqrt(-2 * Math.log(Math.max(first, 1e-12))) * Math.cos(2 * Math.PI * second)
+  }
+  return draws
+}
+
 /** Gaussian noise at a severity from a sample's draws (noiseDraws): x + σ·g, rounded and clipped. */
 export function addNoise(image: RawImage, severity: number, draws: Float64Array): RawImage {
   const sigma = CORRUPTION_PARAMETERS['gaussian-noise'].values[severity - 1]! * 255 // v * 255 * g is (v * 255) * g: the same product
   const data = image.data
-  const out = new Uint8Array(data.length)
-  for (let i = 0; i < out.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(data[i]! + sigma * draws[i]!)))
+  const n = data.length
+  const out = new Uint8Array(n)
+  for (let i = 0; i < n; i++) {
+    const x = data[i]! + sigma * draws[i]!
+    // Math.round(x) without its data-dependent branch: ⌊x⌋ plus 1 where the fraction x − ⌊x⌋ (exact
+    // for x ≥ 0) is at least one half; for x < 0 both are ≤ 0 and clip to 0 alike
+    const floor = Math.floor(x)
+    const at = floor + Number(x - floor >= 0.5) + CLIP_OFFSET
+    // the clip to 0–255 as a table look-up (noise pushes many values out of range, at random)
+    out[i] = at >>> 0 < CLIP.length ? CLIP[at]! : Math.min(255, Math.max(0, Math.round(x)))
+  }
   return { ...image, data: out }
 }
+
+/** CLIP[v + CLIP_OFFSET] = v clipped to 0–255 for v in −CLIP_OFFSET … CLIP_OFFSET − 1. */
+const CLIP_OFFSET = 1024
+const CLIP = Uint8Array.from({ length: 2 * CLIP_OFFSET }, (_, k) => Math.min(255, Math.max(0, k - CLIP_OFFSET)))
 
 /**
  * Applies one corruption at one severity (0 = identity) to a decoded image. Its sharp calls go
