@@ -4,6 +4,7 @@ import {
   JAVASCRIPT_FILTERS,
   addNoise,
   corrupt,
+  corruptInJavaScript,
   corruptionRandom,
   corruptionSeed,
   filterInJavaScript,
@@ -35,18 +36,36 @@ export async function corruptBatch(
   seed: number,
 ): Promise<Corrupted[][]> {
   const out: Corrupted[][] = images.map(() => new Array<Corrupted>(conditions.length))
-  const perImage = (c: number, i: number): Promise<void> => {
+  const work: Array<Promise<void>> = []
+  /**
+   * Image i under condition c one at a time: in JavaScript at once where it can be
+   * (corruptInJavaScript), else through corrupt() and sharp, queued in `work`.
+   */
+  const perImage = (c: number, i: number): void => {
     const { corruption, severity } = conditions[c]!
-    return corrupt(images[i]!, corruption, severity, corruptionRandom(seed, corruption, ids[i]!)).then(
-      (image) => {
-        out[i]![c] = { image }
-      },
-      (error: unknown) => {
+    if (Number.isInteger(severity) && severity >= 1 && severity <= 5) {
+      try {
+        const image = corruptInJavaScript(images[i]!, corruption, severity, corruptionRandom(seed, corruption, ids[i]!))
+        if (image) {
+          out[i]![c] = { image }
+          return
+        }
+      } catch (error) {
         out[i]![c] = { error }
-      },
+        return
+      }
+    }
+    work.push(
+      corrupt(images[i]!, corruption, severity, corruptionRandom(seed, corruption, ids[i]!)).then(
+        (image) => {
+          out[i]![c] = { image }
+        },
+        (error: unknown) => {
+          out[i]![c] = { error }
+        },
+      ),
     )
   }
-  const work: Array<Promise<void>> = []
   /** Each image's Gaussian noise draws, drawn once for all severities (they do not depend on it). */
   const draws: Array<Float64Array | undefined> = []
   conditions.forEach(({ corruption, severity }, c) => {
@@ -69,23 +88,23 @@ export async function corruptBatch(
         }
         const image = filterInJavaScript(images[i]!, corruption, severity, random)
         if (image) out[i]![c] = { image }
-        else work.push(perImage(c, i))
+        else perImage(c, i)
       }
     } else if (corruption === 'jpeg') {
       // a gray JPEG round trip reproduced in JavaScript (src/robust/jpegGray.ts); sharp for colour
       for (const i of all) {
         const image = images[i]!
         if (jpegGrayCovers(image)) out[i]![c] = { image: jpegGray(image, v) }
-        else work.push(perImage(c, i))
+        else perImage(c, i)
       }
     } else if (corruption === 'low-resolution' && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
       // sharp's two resizes reproduced in JavaScript (src/robust/lowResolution.ts); sharp for what it does not cover
       for (const i of all) {
         const image = lowResolution(images[i]!, v)
         if (image) out[i]![c] = { image }
-        else work.push(perImage(c, i))
+        else perImage(c, i)
       }
-    } else for (const i of all) work.push(perImage(c, i))
+    } else for (const i of all) perImage(c, i)
   })
   await Promise.all(work)
   return out

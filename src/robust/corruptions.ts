@@ -81,6 +81,15 @@ export function corruptionSeed(seed: number, corruption: Corruption, sampleId: s
   return createHash('sha256').update(`${seed}\t${corruption}\t${sampleId}`).digest().readUInt32BE(0)
 }
 
+/** The image with its occlusion box (occlusionBox) set to black. */
+function occlude(image: RawImage, corruption: 'occlusion-eyes' | 'occlusion-mouth', severity: number): RawImage {
+  const [x0, y0, x1, y1] = occlusionBox(corruption, severity, image.width, image.height)
+  const { channels } = image
+  const out = new Uint8Array(image.data)
+  for (let y = y0; y < y1; y++) out.fill(0, (y * image.width + x0) * channels, (y * image.width + x1) * channels)
+  return { ...image, data: out }
+}
+
 /** A box [x0, y0, x1, y1) in pixels: the documented occlusion region of a corruption at a severity. */
 export function occlusionBox(
   corruption: 'occlusion-eyes' | 'occlusion-mouth',
@@ -244,6 +253,28 @@ export async function corrupt(
   if (severity === 0) return image
   if (!Number.isInteger(severity) || severity < 1 || severity > 5)
     throw new RangeError(`severity ${severity}: expected 0–5`)
+  const done = corruptInJavaScript(image, corruption, severity, random)
+  if (done) return done
+  if (
+    corruption === 'motion-blur' ||
+    corruption === 'brightness' ||
+    corruption === 'contrast' ||
+    corruption === 'rotation'
+  )
+    throw new Error(`${corruption}: corruptInJavaScript computes every ${corruption}`) // not reached
+  return withSharp(() => corruptNow(image, corruption, severity, random))
+}
+
+/**
+ * corrupt() at a severity 1–5 without sharp: the corrupted image, or undefined where only sharp
+ * computes it (colour JPEG, a Gaussian mask or resize size the JavaScript kernels leave to sharp).
+ */
+export function corruptInJavaScript(
+  image: RawImage,
+  corruption: Corruption,
+  severity: number,
+  random: () => number,
+): RawImage | undefined {
   if (corruption === 'gaussian-noise') return addNoise(image, severity, noiseDraws(image.data.length, random))
   const filtered = filterInJavaScript(image, corruption, severity, random)
   if (filtered) return filtered
@@ -263,7 +294,8 @@ export async function corrupt(
     // in JavaScript, the bytes sharp's rotate gives (src/robust/rotate.ts), then the centre window
     return rotateCentreCrop(image, angle, rgb) ?? centreWindow(rotateCanvas(image, angle, rgb), image)
   }
-  return withSharp(() => corruptNow(image, corruption, severity, random))
+  if (corruption === 'occlusion-eyes' || corruption === 'occlusion-mouth') return occlude(image, corruption, severity)
+  return undefined
 }
 
 /** The corruptions filterInJavaScript computes (for any severity 1–5, any size, 1 or 3 channels). */
@@ -368,11 +400,7 @@ async function corruptNow(
       return back(pipeline(sharp, small).resize(image.width, image.height, { fit: 'fill', kernel: 'linear' }), channels)
     }
     case 'occlusion-eyes':
-    case 'occlusion-mouth': {
-      const [x0, y0, x1, y1] = occlusionBox(corruption, severity, image.width, image.height)
-      const out = new Uint8Array(image.data)
-      for (let y = y0; y < y1; y++) out.fill(0, (y * image.width + x0) * channels, (y * image.width + x1) * channels)
-      return { ...image, data: out }
-    }
+    case 'occlusion-mouth':
+      return occlude(image, corruption, severity) // corruptInJavaScript does it: not reached
   }
 }
