@@ -1,24 +1,57 @@
 import type { ChildProcess } from 'node:child_process'
-import { deserializeError } from './onnxThreadMessages.js'
+import { deserializeError, type ProcessRequest, type WorkerRequest } from './onnxThreadMessages.js'
 import { RemoteOnnxRunner, type SessionHost } from './onnxRemote.js'
 import { keepSpare, startOnnxProcess, takePrestartedWorker, untrack } from './onnxPrestart.js'
 import type { Runner, RunnerOptions } from './types.js'
 
-function childHost(child: ChildProcess): SessionHost {
+/**
+ * Calls posted in one turn of the event loop go to the runner process together, in one IPC message
+ * of at most this many bytes of batches: each message costs both processes a fixed share of
+ * serializing, writing, reading and parsing, and `robust` posts thousands of small batches.
+ */
+export const CALLS_MESSAGE_BYTES = 1 << 20
+
+export function childHost(child: ChildProcess): SessionHost {
   let killed = false
   const kill = (): void => {
     if (killed) return
     killed = true
     child.kill('SIGKILL')
   }
+  /** Calls posted and not yet sent (the caller's buffers already copied: copiesOnPost is false), in order. */
+  let queued: WorkerRequest[] = []
+  let queuedBytes = 0
+  let scheduled = false
+  const sendQueued = (): void => {
+    const requests = queued
+    queued = []
+    queuedBytes = 0
+    if (requests.length === 0 || !child.connected) return
+    child.send(requests.length === 1 ? requests[0]! : ({ kind: 'calls', requests } satisfies ProcessRequest))
+  }
   return {
     name: `onnxruntime child process ${child.pid}`,
-    // The IPC channel copies (the V8 serializer keeps typed arrays typed, writing a view's bytes
-    // only) before send() returns; nothing to transfer.
+    // Run calls wait for the end of this turn (or a full message), then go together (sendQueued);
+    // anything else goes at once, after the calls posted before it. The V8 serializer keeps typed
+    // arrays typed, writing a view's bytes only; nothing to transfer.
     post: (request) => {
+      if (request.kind === 'run' || request.kind === 'runPixels') {
+        queued.push(request)
+        queuedBytes += request.kind === 'run' ? request.batch.byteLength : request.pixels.byteLength
+        if (queuedBytes >= CALLS_MESSAGE_BYTES) sendQueued()
+        else if (!scheduled) {
+          scheduled = true
+          setImmediate(() => {
+            scheduled = false
+            sendQueued()
+          })
+        }
+        return
+      }
+      sendQueued()
       if (child.connected) child.send(request)
     },
-    copiesOnPost: true,
+    copiesOnPost: false,
     onReply: (listener) => child.on('message', listener),
     offReply: (listener) => child.off('message', listener),
     onFailure: (listener) =>

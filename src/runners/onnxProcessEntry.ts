@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads'
 import { engineLayout } from './onnxEngines.js'
 import { builtSibling } from './onnxThread.js'
-import { pixelRequestBatch, type WorkerReply, type WorkerRequest } from './onnxThreadMessages.js'
+import { pixelRequestBatch, type ProcessRequest, type WorkerReply, type WorkerRequest } from './onnxThreadMessages.js'
 import type { RunnerOptions } from './types.js'
 
 /**
@@ -56,7 +56,13 @@ function dispatch(request: WorkerRequest & { id: number }, transfer: ArrayBuffer
   workers[engine]?.postMessage(request, transfer)
 }
 
-process.on('message', (message: StartRequest | WorkerRequest) => {
+process.on('message', onMessage)
+
+function onMessage(message: StartRequest | ProcessRequest): void {
+  if (message.kind === 'calls') {
+    for (const request of message.requests) onMessage(request)
+    return
+  }
   if (message.kind === 'start') {
     try {
       process.chdir(message.cwd)
@@ -148,4 +154,4 @@ process.on('message', (message: StartRequest | WorkerRequest) => {
   }
   // Copied, never transferred: a typed array read from the IPC channel may view the channel's own buffer.
   dispatch(message, [])
-})
+}

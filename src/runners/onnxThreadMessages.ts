@@ -14,6 +14,9 @@ export type WorkerRequest =
   | { kind: 'runPixels'; id: number; pixels: Uint8Array; rows: number; scale: PixelScale; dims: number[] }
   | { kind: 'release' }
 
+/** What the runner process's IPC channel carries (src/runners/onnxProcess.ts): a request, or several run calls in one message, in call order. */
+export type ProcessRequest = WorkerRequest | { kind: 'calls'; requests: WorkerRequest[] }
+
 /** The float batch of a `runPixels` request, as a `run` request would carry it. */
 export function pixelRequestBatch(request: {
   pixels: Uint8Array
