@@ -2,17 +2,20 @@ import type { Sharp } from 'sharp'
 import { loadSharp } from '../base/sharpModule.js'
 import { withSharp } from '../base/sharpGate.js'
 import type { RawImage } from '../base/image.js'
+import { seededRandom } from '../base/prng.js'
+import type { Corruption } from '../results/robustDocument.js'
 import {
   CORRUPTION_PARAMETERS,
   JAVASCRIPT_FILTERS,
   addNoise,
   back,
   corrupt,
-  corruptionRandom,
   corruptionSeed,
   filterInJavaScript,
   noiseDrawsSeeded,
+  occlude,
   pipeline,
+  rotateImage,
 } from './corruptions.js'
 import { lowResolution } from './lowResolution.js'
 import type { Condition } from './robustLoop.js'
@@ -42,9 +45,20 @@ export async function corruptBatch(
   seed: number,
 ): Promise<Corrupted[][]> {
   const out: Corrupted[][] = images.map(() => new Array<Corrupted>(conditions.length))
+  /** corruptionSeed per corruption and image, hashed once for all its severities (it leaves the severity out). */
+  const seeds = new Map<Corruption, number[]>()
+  const seedOf = (corruption: Corruption, i: number): number => {
+    let list = seeds.get(corruption)
+    if (!list) {
+      list = []
+      seeds.set(corruption, list)
+    }
+    list[i] ??= corruptionSeed(seed, corruption, ids[i]!)
+    return list[i]
+  }
   const perImage = (c: number, i: number): Promise<void> => {
     const { corruption, severity } = conditions[c]!
-    return corrupt(images[i]!, corruption, severity, corruptionRandom(seed, corruption, ids[i]!)).then(
+    return corrupt(images[i]!, corruption, severity, seededRandom(seedOf(corruption, i))).then(
       (image) => {
         out[i]![c] = { image }
       },
@@ -81,7 +95,7 @@ export async function corruptBatch(
     if (corruption === 'gaussian-noise' && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
       for (const i of all) {
         const image = images[i]!
-        draws[i] ??= noiseDrawsSeeded(image.data.length, corruptionSeed(seed, corruption, ids[i]!))
+        draws[i] ??= noiseDrawsSeeded(image.data.length, seedOf(corruption, i))
         out[i]![c] = { image: addNoise(image, severity, draws[i]!) }
       }
     } else if (JAVASCRIPT_FILTERS.has(corruption) && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
@@ -90,7 +104,7 @@ export async function corruptBatch(
         // only the motion blur draws (its angle): the sample's stream is made when first asked for
         let stream: (() => number) | undefined
         const random = (): number => {
-          stream ??= corruptionRandom(seed, corruption, ids[i]!)
+          stream ??= seededRandom(seedOf(corruption, i))
           return stream()
         }
         const image = filterInJavaScript(images[i]!, corruption, severity, random)
@@ -117,6 +131,26 @@ export async function corruptBatch(
         if (image) out[i]![c] = { image }
         else work.push(perImage(c, i))
       }
+    } else if (corruption === 'rotation' && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
+      // in JavaScript (src/robust/rotate.ts), without sharp: at once, an error kept per image as corrupt()'s would be
+      for (const i of all)
+        try {
+          out[i]![c] = { image: rotateImage(images[i]!, severity, seededRandom(seedOf(corruption, i))) }
+        } catch (error) {
+          out[i]![c] = { error }
+        }
+    } else if (
+      (corruption === 'occlusion-eyes' || corruption === 'occlusion-mouth') &&
+      Number.isInteger(severity) &&
+      severity >= 1 &&
+      severity <= 5
+    ) {
+      for (const i of all)
+        try {
+          out[i]![c] = { image: occlude(images[i]!, corruption, severity) }
+        } catch (error) {
+          out[i]![c] = { error }
+        }
     } else for (const i of all) work.push(perImage(c, i))
   })
   await Promise.all(work)

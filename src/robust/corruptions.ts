@@ -253,12 +253,27 @@ export async function corrupt(
     const done = lowResolution(image, CORRUPTION_PARAMETERS['low-resolution'].values[severity - 1]!)
     if (done) return done
   }
-  if (corruption === 'rotation') {
-    const { angle, rgb } = rotationParameters(image, severity, random)
-    // in JavaScript, the bytes sharp's rotate gives (src/robust/rotate.ts), then the centre window
-    return rotateCentreCrop(image, angle, rgb) ?? centreWindow(rotateCanvas(image, angle, rgb), image)
-  }
+  if (corruption === 'rotation') return rotateImage(image, severity, random)
+  if (corruption === 'occlusion-eyes' || corruption === 'occlusion-mouth') return occlude(image, corruption, severity)
   return withSharp(() => corruptNow(image, corruption, severity, random))
+}
+
+/**
+ * The rotation corruption at a severity 1–5 (its sign drawn from `random`): in JavaScript, the
+ * bytes sharp's rotate gives (src/robust/rotate.ts), then the centre window.
+ */
+export function rotateImage(image: RawImage, severity: number, random: () => number): RawImage {
+  const { angle, rgb } = rotationParameters(image, severity, random)
+  return rotateCentreCrop(image, angle, rgb) ?? centreWindow(rotateCanvas(image, angle, rgb), image)
+}
+
+/** An occlusion corruption at a severity 1–5: its box (occlusionBox) written in zeros on a copy. */
+export function occlude(image: RawImage, corruption: 'occlusion-eyes' | 'occlusion-mouth', severity: number): RawImage {
+  const { channels } = image
+  const [x0, y0, x1, y1] = occlusionBox(corruption, severity, image.width, image.height)
+  const out = new Uint8Array(image.data)
+  for (let y = y0; y < y1; y++) out.fill(0, (y * image.width + x0) * channels, (y * image.width + x1) * channels)
+  return { ...image, data: out }
 }
 
 /** The corruptions filterInJavaScript computes (for any severity 1–5, any size, 1 or 3 channels). */
@@ -338,7 +353,10 @@ function centreWindow(rotated: RawImage, image: RawImage): RawImage {
 
 async function corruptNow(
   image: RawImage,
-  corruption: Exclude<Corruption, 'rotation' | 'motion-blur' | 'brightness' | 'contrast'>,
+  corruption: Exclude<
+    Corruption,
+    'rotation' | 'motion-blur' | 'brightness' | 'contrast' | 'occlusion-eyes' | 'occlusion-mouth'
+  >,
   severity: number,
   random: () => number,
 ): Promise<RawImage> {
@@ -361,13 +379,6 @@ async function corruptNow(
       const h = Math.max(1, Math.round(image.height / v))
       const small = await back(pipeline(sharp, image).resize(w, h, { fit: 'fill' }), channels)
       return back(pipeline(sharp, small).resize(image.width, image.height, { fit: 'fill', kernel: 'linear' }), channels)
-    }
-    case 'occlusion-eyes':
-    case 'occlusion-mouth': {
-      const [x0, y0, x1, y1] = occlusionBox(corruption, severity, image.width, image.height)
-      const out = new Uint8Array(image.data)
-      for (let y = y0; y < y1; y++) out.fill(0, (y * image.width + x0) * channels, (y * image.width + x1) * channels)
-      return { ...image, data: out }
     }
   }
 }
