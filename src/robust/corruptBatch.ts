@@ -1,6 +1,3 @@
-import type { Sharp } from 'sharp'
-import { loadSharp } from '../base/sharpModule.js'
-import { withSharp } from '../base/sharpGate.js'
 import type { RawImage } from '../base/image.js'
 import { seededRandom } from '../base/prng.js'
 import type { Corruption } from '../results/robustDocument.js'
@@ -8,15 +5,13 @@ import {
   CORRUPTION_PARAMETERS,
   JAVASCRIPT_FILTERS,
   addNoise,
-  back,
   corrupt,
+  corruptInJavaScript,
   corruptionSeed,
   filterInJavaScript,
   noiseDrawsSeeded,
-  occlude,
-  pipeline,
-  rotateImage,
 } from './corruptions.js'
+import { jpegGray, jpegGrayCovers } from './jpegGray.js'
 import { lowResolution } from './lowResolution.js'
 import type { Condition } from './robustLoop.js'
 
@@ -30,13 +25,10 @@ export type Corrupted = { image: RawImage } | { error: unknown }
  * Most corruptions are computed in JavaScript, image by image: noise, the occlusion boxes and,
  * byte for byte what sharp gives, rotation (src/robust/rotate.ts), low resolution
  * (src/robust/lowResolution.ts), Gaussian and motion blur (src/robust/convolve.ts), brightness and
- * contrast (src/robust/linear.ts). JPEG goes through sharp, whose pipeline costs far more to set
- * up than to run on a 48×48 face, so one-channel images of one size are stacked into one tall
- * image and encoded once: each tile starts on an 8×8 block row and its last block row is filled
- * by repeating its last row, as the encoder does alone (blocks are coded independently), then
- * the tiles are cut out again; three-channel images go one at a time.
- * tests/robust/corruptionsBatch.test.ts compares every corruption with the one-image path. All the
- * sharp work of a batch is started at once, so sharp's thread pool keeps every core busy.
+ * contrast (src/robust/linear.ts), and gray JPEG (src/robust/jpegGray.ts). Colour JPEG, and what a
+ * kernel does not cover, goes through sharp one image at a time; all the sharp work of a batch is
+ * started at once, so sharp's thread pool keeps every core busy.
+ * tests/robust/corruptionsBatch.test.ts compares every corruption with the one-image path.
  */
 export async function corruptBatch(
   images: readonly RawImage[],
@@ -56,37 +48,47 @@ export async function corruptBatch(
     list[i] ??= corruptionSeed(seed, corruption, ids[i]!)
     return list[i]
   }
-  const perImage = (c: number, i: number): Promise<void> => {
-    const { corruption, severity } = conditions[c]!
-    return corrupt(images[i]!, corruption, severity, seededRandom(seedOf(corruption, i))).then(
-      (image) => {
-        out[i]![c] = { image }
-      },
-      (error: unknown) => {
-        out[i]![c] = { error }
-      },
-    )
-  }
-  const tiled = async (
-    c: number,
-    indexes: readonly number[],
-    layout: Layout,
-    op: (p: Sharp) => Sharp | Promise<Sharp>,
-  ): Promise<void> => {
-    try {
-      const tiles = await mosaic(
-        indexes.map((i) => images[i]!),
-        layout,
-        op,
-      )
-      indexes.forEach((i, k) => {
-        out[i]![c] = { image: tiles[k]! }
-      })
-    } catch (error) {
-      for (const i of indexes) out[i]![c] = { error }
+  /**
+   * corruptionRandom(seed, corruption, ids[i]): the same stream, made when first drawn from (only
+   * noise, motion blur, rotation and sharp's fallbacks draw) from the sample's cached seed.
+   */
+  const randomOf = (corruption: Corruption, i: number): (() => number) => {
+    let stream: (() => number) | undefined
+    return () => {
+      stream ??= seededRandom(seedOf(corruption, i))
+      return stream()
     }
   }
   const work: Array<Promise<void>> = []
+  /**
+   * Image i under condition c one at a time: in JavaScript at once where it can be
+   * (corruptInJavaScript), else through corrupt() and sharp, queued in `work`.
+   */
+  const perImage = (c: number, i: number): void => {
+    const { corruption, severity } = conditions[c]!
+    if (Number.isInteger(severity) && severity >= 1 && severity <= 5) {
+      try {
+        const image = corruptInJavaScript(images[i]!, corruption, severity, randomOf(corruption, i))
+        if (image) {
+          out[i]![c] = { image }
+          return
+        }
+      } catch (error) {
+        out[i]![c] = { error }
+        return
+      }
+    }
+    work.push(
+      corrupt(images[i]!, corruption, severity, randomOf(corruption, i)).then(
+        (image) => {
+          out[i]![c] = { image }
+        },
+        (error: unknown) => {
+          out[i]![c] = { error }
+        },
+      ),
+    )
+  }
   /** Each image's Gaussian noise draws, drawn once for all severities (they do not depend on it). */
   const draws: Array<Float64Array | undefined> = []
   conditions.forEach(({ corruption, severity }, c) => {
@@ -101,116 +103,27 @@ export async function corruptBatch(
     } else if (JAVASCRIPT_FILTERS.has(corruption) && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
       // sharp's blur, convolve and linear reproduced in JavaScript (src/robust/convolve.ts, linear.ts)
       for (const i of all) {
-        // only the motion blur draws (its angle): the sample's stream is made when first asked for
-        let stream: (() => number) | undefined
-        const random = (): number => {
-          stream ??= seededRandom(seedOf(corruption, i))
-          return stream()
-        }
-        const image = filterInJavaScript(images[i]!, corruption, severity, random)
+        // only the motion blur draws (its angle)
+        const image = filterInJavaScript(images[i]!, corruption, severity, randomOf(corruption, i))
         if (image) out[i]![c] = { image }
-        else work.push(perImage(c, i))
+        else perImage(c, i)
       }
     } else if (corruption === 'jpeg') {
-      for (const group of groupBy(all, (i) => sizeKey(images[i]!)).values()) {
-        const image = images[group[0]!]!
-        if (image.channels !== 1) {
-          for (const i of group) work.push(perImage(c, i))
-          continue
-        }
-        work.push(
-          tiled(c, group, { above: 0, below: (8 - (image.height % 8)) % 8 }, async (p) =>
-            (await loadSharp())(await p.jpeg({ quality: v }).toBuffer()),
-          ),
-        )
+      // a gray JPEG round trip reproduced in JavaScript (src/robust/jpegGray.ts); sharp for colour
+      for (const i of all) {
+        const image = images[i]!
+        if (jpegGrayCovers(image)) out[i]![c] = { image: jpegGray(image, v) }
+        else perImage(c, i)
       }
     } else if (corruption === 'low-resolution' && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
       // sharp's two resizes reproduced in JavaScript (src/robust/lowResolution.ts); sharp for what it does not cover
       for (const i of all) {
         const image = lowResolution(images[i]!, v)
         if (image) out[i]![c] = { image }
-        else work.push(perImage(c, i))
+        else perImage(c, i)
       }
-    } else if (corruption === 'rotation' && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
-      // in JavaScript (src/robust/rotate.ts), without sharp: at once, an error kept per image as corrupt()'s would be
-      for (const i of all)
-        try {
-          out[i]![c] = { image: rotateImage(images[i]!, severity, seededRandom(seedOf(corruption, i))) }
-        } catch (error) {
-          out[i]![c] = { error }
-        }
-    } else if (
-      (corruption === 'occlusion-eyes' || corruption === 'occlusion-mouth') &&
-      Number.isInteger(severity) &&
-      severity >= 1 &&
-      severity <= 5
-    ) {
-      for (const i of all)
-        try {
-          out[i]![c] = { image: occlude(images[i]!, corruption, severity) }
-        } catch (error) {
-          out[i]![c] = { error }
-        }
-    } else for (const i of all) work.push(perImage(c, i))
+    } else for (const i of all) perImage(c, i)
   })
   await Promise.all(work)
   return out
-}
-
-/** Rows copied from a tile's own edge above and below it in the stacked image. */
-interface Layout {
-  above: number
-  below: number
-}
-
-function sizeKey(image: RawImage): string {
-  return `${image.width}x${image.height}x${image.channels}`
-}
-
-function groupBy(indexes: readonly number[], key: (i: number) => string): Map<string, number[]> {
-  const groups = new Map<string, number[]>()
-  for (const i of indexes) {
-    const k = key(i)
-    const group = groups.get(k)
-    if (group) group.push(i)
-    else groups.set(k, [i])
-  }
-  return groups
-}
-
-/**
- * Stacks images of one size vertically, each with `above` copies of its first row over it and
- * `below` copies of its last row under it, runs `op` on the stack and cuts the images out again.
- * The result keeps each tile's place and size.
- */
-async function mosaic(
-  images: readonly RawImage[],
-  { above, below }: Layout,
-  op: (p: Sharp) => Sharp | Promise<Sharp>,
-): Promise<RawImage[]> {
-  const { width, height, channels } = images[0]!
-  const row = width * channels
-  const pitch = above + height + below
-  const stack = new Uint8Array(images.length * pitch * row)
-  images.forEach((image, k) => {
-    for (let y = -above; y < height + below; y++) {
-      const from = Math.min(height - 1, Math.max(0, y)) * row
-      stack.set(image.data.subarray(from, from + row), (k * pitch + above + y) * row)
-    }
-  })
-  const sharp = await loadSharp()
-  // through the gate that keeps decode error messages apart (src/base/sharpGate.ts)
-  const result = await withSharp(async () =>
-    back(await op(pipeline(sharp, { data: stack, width, height: images.length * pitch, channels })), channels),
-  )
-  if (result.width !== width || result.height !== images.length * pitch)
-    throw new Error(
-      `corruption made the stacked image ${result.width}×${result.height}; expected ${width}×${images.length * pitch}`,
-    )
-  return images.map((_, k) => ({
-    data: result.data.slice((k * pitch + above) * row, (k * pitch + above + height) * row),
-    width,
-    height,
-    channels,
-  }))
 }

@@ -8,6 +8,7 @@ import type { RawImage } from '../base/image.js'
 import { seededRandom } from '../base/prng.js'
 import { convolveFloat, gaussianBlur } from './convolve.js'
 import { linear } from './linear.js'
+import { jpegGray, jpegGrayCovers } from './jpegGray.js'
 import { lowResolution } from './lowResolution.js'
 import { rotateCanvas, rotateCentreCrop } from './rotate.js'
 
@@ -78,6 +79,15 @@ export function corruptionRandom(seed: number, corruption: Corruption, sampleId:
 /** The 32-bit seed of corruptionRandom's generator (src/base/prng.ts) for one (seed, corruption, sample). */
 export function corruptionSeed(seed: number, corruption: Corruption, sampleId: string): number {
   return createHash('sha256').update(`${seed}\t${corruption}\t${sampleId}`).digest().readUInt32BE(0)
+}
+
+/** The image with its occlusion box (occlusionBox) set to black. */
+function occlude(image: RawImage, corruption: 'occlusion-eyes' | 'occlusion-mouth', severity: number): RawImage {
+  const [x0, y0, x1, y1] = occlusionBox(corruption, severity, image.width, image.height)
+  const { channels } = image
+  const out = new Uint8Array(image.data)
+  for (let y = y0; y < y1; y++) out.fill(0, (y * image.width + x0) * channels, (y * image.width + x1) * channels)
+  return { ...image, data: out }
 }
 
 /** A box [x0, y0, x1, y1) in pixels: the documented occlusion region of a corruption at a severity. */
@@ -243,6 +253,28 @@ export async function corrupt(
   if (severity === 0) return image
   if (!Number.isInteger(severity) || severity < 1 || severity > 5)
     throw new RangeError(`severity ${severity}: expected 0–5`)
+  const done = corruptInJavaScript(image, corruption, severity, random)
+  if (done) return done
+  if (
+    corruption === 'motion-blur' ||
+    corruption === 'brightness' ||
+    corruption === 'contrast' ||
+    corruption === 'rotation'
+  )
+    throw new Error(`${corruption}: corruptInJavaScript computes every ${corruption}`) // not reached
+  return withSharp(() => corruptNow(image, corruption, severity, random))
+}
+
+/**
+ * corrupt() at a severity 1–5 without sharp: the corrupted image, or undefined where only sharp
+ * computes it (colour JPEG, a Gaussian mask or resize size the JavaScript kernels leave to sharp).
+ */
+export function corruptInJavaScript(
+  image: RawImage,
+  corruption: Corruption,
+  severity: number,
+  random: () => number,
+): RawImage | undefined {
   if (corruption === 'gaussian-noise') return addNoise(image, severity, noiseDraws(image.data.length, random))
   const filtered = filterInJavaScript(image, corruption, severity, random)
   if (filtered) return filtered
@@ -253,27 +285,17 @@ export async function corrupt(
     const done = lowResolution(image, CORRUPTION_PARAMETERS['low-resolution'].values[severity - 1]!)
     if (done) return done
   }
-  if (corruption === 'rotation') return rotateImage(image, severity, random)
+  if (corruption === 'jpeg' && jpegGrayCovers(image)) {
+    // a gray JPEG round trip reproduced in JavaScript (src/robust/jpegGray.ts); sharp for colour
+    return jpegGray(image, CORRUPTION_PARAMETERS.jpeg.values[severity - 1]!)
+  }
+  if (corruption === 'rotation') {
+    const { angle, rgb } = rotationParameters(image, severity, random)
+    // in JavaScript, the bytes sharp's rotate gives (src/robust/rotate.ts), then the centre window
+    return rotateCentreCrop(image, angle, rgb) ?? centreWindow(rotateCanvas(image, angle, rgb), image)
+  }
   if (corruption === 'occlusion-eyes' || corruption === 'occlusion-mouth') return occlude(image, corruption, severity)
-  return withSharp(() => corruptNow(image, corruption, severity, random))
-}
-
-/**
- * The rotation corruption at a severity 1–5 (its sign drawn from `random`): in JavaScript, the
- * bytes sharp's rotate gives (src/robust/rotate.ts), then the centre window.
- */
-export function rotateImage(image: RawImage, severity: number, random: () => number): RawImage {
-  const { angle, rgb } = rotationParameters(image, severity, random)
-  return rotateCentreCrop(image, angle, rgb) ?? centreWindow(rotateCanvas(image, angle, rgb), image)
-}
-
-/** An occlusion corruption at a severity 1–5: its box (occlusionBox) written in zeros on a copy. */
-export function occlude(image: RawImage, corruption: 'occlusion-eyes' | 'occlusion-mouth', severity: number): RawImage {
-  const { channels } = image
-  const [x0, y0, x1, y1] = occlusionBox(corruption, severity, image.width, image.height)
-  const out = new Uint8Array(image.data)
-  for (let y = y0; y < y1; y++) out.fill(0, (y * image.width + x0) * channels, (y * image.width + x1) * channels)
-  return { ...image, data: out }
+  return undefined
 }
 
 /** The corruptions filterInJavaScript computes (for any severity 1–5, any size, 1 or 3 channels). */
@@ -353,10 +375,7 @@ function centreWindow(rotated: RawImage, image: RawImage): RawImage {
 
 async function corruptNow(
   image: RawImage,
-  corruption: Exclude<
-    Corruption,
-    'rotation' | 'motion-blur' | 'brightness' | 'contrast' | 'occlusion-eyes' | 'occlusion-mouth'
-  >,
+  corruption: Exclude<Corruption, 'rotation' | 'motion-blur' | 'brightness' | 'contrast'>,
   severity: number,
   random: () => number,
 ): Promise<RawImage> {
@@ -380,5 +399,8 @@ async function corruptNow(
       const small = await back(pipeline(sharp, image).resize(w, h, { fit: 'fill' }), channels)
       return back(pipeline(sharp, small).resize(image.width, image.height, { fit: 'fill', kernel: 'linear' }), channels)
     }
+    case 'occlusion-eyes':
+    case 'occlusion-mouth':
+      return occlude(image, corruption, severity) // corruptInJavaScript does it: not reached
   }
 }
