@@ -10,7 +10,7 @@ import { TEMPERATURE_RANGE } from '../metrics/temperature.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import { cardDefaultsNote } from '../card/resolve.js'
-import { openModel } from '../model/openModel.js'
+import { openModel, type OpenedModel, type OpenModelRequest } from '../model/openModel.js'
 import { withTta } from '../card/tta.js'
 import { viewCount } from '../card/tensor.js'
 import { encodePredictions } from '../results/predictions.js'
@@ -19,13 +19,14 @@ import { EVAL_SCHEMA } from '../results/evalSchemaId.js'
 import { FerbenchError, modelError, usageError } from '../base/errors.js'
 import { PROTO_KEY } from '../base/textKeys.js'
 import { runEvalLoop, type LoopInput } from './evalLoop.js'
+import { ReadAhead } from './readAhead.js'
 import { fitTemperatureOnSplit } from './temperatureFit.js'
 import { checkBatchTensor } from '../base/limits.js'
 import { EvalState, type StagesMs } from './evalState.js'
 import { machineInfo, packageVersions, toolVersion } from '../base/provenance.js'
 import { PartialResultError } from './partialResult.js'
 import { restoreState } from './resume.js'
-import { SHARD_HASH } from './shard.js'
+import { SHARD_HASH, inShard } from './shard.js'
 import { storedSpec, type EvalSpec } from './spec.js'
 
 /** What a run adds to its spec: the stop signal, progress, the partial result it continues, an image transform. */
@@ -57,8 +58,22 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
   // --faces detect: every image replaced by its detected face (src/faces/), recorded as dataset.faces
   const faces = await openFaces(opened.adapter, { ...spec.datasetOptions, data: spec.data })
   const adapter = faces?.adapter ?? opened.adapter
+  // The split's samples are read, and their images loaded, while the model opens (the runner's session
+  // starts): the loop takes them over in order, with the same errors at the same place (src/engine/readAhead.ts).
+  // Not for robust (its own loop) or a calibrated run (another split is read first); not loaded ahead
+  // with --faces detect (the detector counts what it sees).
+  const shard = spec.shard
+  const detecting = adapter !== opened.adapter
+  const readAhead =
+    run.loop === undefined && run.transform === undefined && !spec.calibrate
+      ? new ReadAhead(
+          () => adapter.samples(split),
+          (sample) => !detecting && (shard === undefined || inShard(sample.id, shard)),
+          adapter.warnings,
+        )
+      : undefined
   // file (a folder, FIFO or device named as a model is exit 4, before the card), card, runner: src/model/openModel.ts
-  const { file: model, runner } = await openModel({
+  const { file: model, runner } = await openModelClosing(readAhead, {
     model: spec.model,
     card: spec.card,
     preset: spec.preset,
@@ -195,6 +210,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
         {
           ...loopBase,
           split,
+          ...(readAhead ? { samples: readAhead } : {}),
           sliceBy: slicing?.attributes,
           shard: spec.shard,
           skip: run.resumeFrom?.result.resume
@@ -219,7 +235,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     const { failures, predictions, stagesMs } = state
     const scored = state.scored
 
-    warnings.push(...adapter.warnings, ...(faces?.notes() ?? []))
+    warnings.push(...(readAhead?.warningsTaken() ?? adapter.warnings), ...(faces?.notes() ?? []))
     warnings.push(...state.images.warnings())
     if (failures.length > 0) warnings.push(`${failures.length} sample(s) failed and are not scored; see failures`)
     if (scored === 0) warnings.push(`no samples were scored from ${spec.data} split ${split}`)
@@ -346,8 +362,19 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     if (stoppedBy) throw new PartialResultError(stoppedBy, result)
     return result
   } finally {
+    await readAhead?.close()
     faces?.release()
     await runner.release()
+  }
+}
+
+/** openModel; when it fails, the samples read ahead meanwhile are dropped (and their reader ended) first. */
+async function openModelClosing(readAhead: ReadAhead | undefined, request: OpenModelRequest): Promise<OpenedModel> {
+  try {
+    return await openModel(request)
+  } catch (error) {
+    await readAhead?.close()
+    throw error
   }
 }
 
