@@ -1,12 +1,10 @@
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { openDataset } from '../datasets/registry.js'
-import { openFaces } from '../faces/openFaces.js'
 import { mapLabels } from '../base/labelMapping.js'
 import type { CalibrationReport, TemperatureScaling } from '../metrics/calibration.js'
 import { classificationMetrics } from '../metrics/classification.js'
 import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
-import { TEMPERATURE_RANGE } from '../metrics/temperature.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import { cardDefaultsNote } from '../card/resolve.js'
@@ -20,12 +18,10 @@ import { FerbenchError, modelError, usageError } from '../base/errors.js'
 import { PROTO_KEY } from '../base/textKeys.js'
 import { runEvalLoop, type LoopInput } from './evalLoop.js'
 import { ReadAhead } from './readAhead.js'
-import { fitTemperatureOnSplit } from './temperatureFit.js'
 import { checkBatchTensor } from '../base/limits.js'
 import { EvalState, type StagesMs } from './evalState.js'
 import { machineInfo, packageVersions, toolVersion } from '../base/provenance.js'
 import { PartialResultError } from './partialResult.js'
-import { restoreState } from './resume.js'
 import { SHARD_HASH, inShard } from './shard.js'
 import { storedSpec, type EvalSpec } from './spec.js'
 
@@ -56,7 +52,14 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
   const opened = await openDataset(spec.dataset, { ...spec.datasetOptions, data: spec.data, split: spec.split })
   const { split } = opened
   // --faces detect: every image replaced by its detected face (src/faces/), recorded as dataset.faces
-  const faces = await openFaces(opened.adapter, { ...spec.datasetOptions, data: spec.data })
+  // (its modules load only when --faces is given)
+  const faces =
+    spec.datasetOptions?.faces === undefined
+      ? undefined
+      : await (await import('../faces/openFaces.js')).openFaces(opened.adapter, {
+          ...spec.datasetOptions,
+          data: spec.data,
+        })
   const adapter = faces?.adapter ?? opened.adapter
   // The split's samples are read, and their images loaded, while the model opens (the runner's session
   // starts): the loop takes them over in order, with the same errors at the same place (src/engine/readAhead.ts).
@@ -158,8 +161,9 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
         ? { attributes: sliceBy, minSamples: spec.sliceMinSamples ?? DEFAULT_SLICE_MIN_SAMPLES }
         : undefined
     const identity = await model.identity()
+    // the resume modules load only for --resume
     const state = run.resumeFrom
-      ? restoreState(
+      ? (await import('./resume.js')).restoreState(
           run.resumeFrom,
           {
             modelSha256: identity.sha256,
@@ -197,6 +201,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
         temperatureFit = fit
         state.scaleBy(fit.temperature, after)
       } else {
+        const { fitTemperatureOnSplit } = await import('./temperatureFit.js') // loaded only for --calibrate
         temperatureFit = await fitTemperatureOnSplit({ ...loopBase, split: spec.calibrate.split })
         state.scaleBy(temperatureFit.temperature)
       }
@@ -263,14 +268,16 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     }
     const labelOrder = checkLabelOrder(metrics.confusionMatrix, card.labels, mapping.modelToColumn)
     if (labelOrder.warning) warnings.push(labelOrder.warning)
-    if (
-      temperatureFit &&
-      (temperatureFit.temperature <= TEMPERATURE_RANGE[0] * 1.001 ||
-        temperatureFit.temperature >= TEMPERATURE_RANGE[1] * 0.999)
-    ) {
-      warnings.push(
-        `--calibrate temperature: the fitted temperature ${temperatureFit.temperature.toFixed(4)} lies at the edge of the searched range ${TEMPERATURE_RANGE.join('–')} (the NLL on ${temperatureFit.split} keeps falling that way, e.g. every sample already right with confidence near 1)`,
-      )
+    if (temperatureFit) {
+      const { TEMPERATURE_RANGE } = await import('../metrics/temperature.js') // loaded only for --calibrate
+      if (
+        temperatureFit.temperature <= TEMPERATURE_RANGE[0] * 1.001 ||
+        temperatureFit.temperature >= TEMPERATURE_RANGE[1] * 0.999
+      ) {
+        warnings.push(
+          `--calibrate temperature: the fitted temperature ${temperatureFit.temperature.toFixed(4)} lies at the edge of the searched range ${TEMPERATURE_RANGE.join('–')} (the NLL on ${temperatureFit.split} keeps falling that way, e.g. every sample already right with confidence near 1)`,
+        )
+      }
     }
     const outputs = checkOutputs(state.outputs, metrics.confusionMatrix, metrics.accuracyCI95, card.output, {
       model: spec.model,
