@@ -8,7 +8,7 @@ import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import { cardDefaultsNote } from '../card/resolve.js'
-import { openModel, type OpenedModel, type OpenModelRequest } from '../model/openModel.js'
+import { openModel } from '../model/openModel.js'
 import { withTta } from '../card/tta.js'
 import { viewCount } from '../card/tensor.js'
 import { encodePredictions } from '../results/predictions.js'
@@ -17,7 +17,7 @@ import { EVAL_SCHEMA } from '../results/evalSchemaId.js'
 import { FerbenchError, modelError, usageError } from '../base/errors.js'
 import { PROTO_KEY } from '../base/textKeys.js'
 import { runEvalLoop, type LoopInput } from './evalLoop.js'
-import { ReadAhead } from './readAhead.js'
+import { ReadAhead, whileOpening } from './readAhead.js'
 import { checkBatchTensor } from '../base/limits.js'
 import { EvalState, type StagesMs } from './evalState.js'
 import { machineInfo, packageVersions, toolVersion } from '../base/provenance.js'
@@ -61,37 +61,45 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
           data: spec.data,
         })
   const adapter = faces?.adapter ?? opened.adapter
-  // The split's samples are read, and their images loaded, while the model opens (the runner's session
-  // starts): the loop takes them over in order, with the same errors at the same place (src/engine/readAhead.ts).
-  // Not for robust (its own loop) or a calibrated run (another split is read first); not loaded ahead
-  // with --faces detect (the detector counts what it sees).
+  // While the model opens (the runner's session starts, when it is not ready yet), the split's samples
+  // are read and their images loaded: the loop takes them over in order, with the same errors at the
+  // same place (src/engine/readAhead.ts). Not for robust (its own loop) or a calibrated run (another
+  // split is read first); not loaded ahead with --faces detect (the detector counts what it sees).
   const shard = spec.shard
   const detecting = adapter !== opened.adapter
-  const readAhead =
+  const startReadAhead =
     run.loop === undefined && run.transform === undefined && !spec.calibrate
-      ? new ReadAhead(
-          () => adapter.samples(split),
-          (sample) => !detecting && (shard === undefined || inShard(sample.id, shard)),
-          adapter.warnings,
-        )
+      ? () =>
+          new ReadAhead(
+            () => adapter.samples(split),
+            (sample) => !detecting && (shard === undefined || inShard(sample.id, shard)),
+            adapter.warnings,
+          )
       : undefined
   // file (a folder, FIFO or device named as a model is exit 4, before the card), card, runner: src/model/openModel.ts
-  const { file: model, runner } = await openModelClosing(readAhead, {
-    model: spec.model,
-    card: spec.card,
-    preset: spec.preset,
-    withoutCard: { kind: 'error', data: { dataset: spec.dataset, data: spec.data, split: spec.split } },
-    runner: {
-      device: spec.device,
-      threads: spec.threads,
-      runner: spec.runner,
-      // ONNX on the CPU runs in a child process, so reading and preprocessing overlap inference, and a
-      // batch stuck in native code can be stopped (--batch-timeout, a signal).
-      offThread: spec.device === 'cpu',
-      ...(run.batchTimeoutMs !== undefined ? { batchTimeoutMs: run.batchTimeoutMs } : {}),
-      ...(run.workers !== undefined ? { workers: run.workers } : {}),
-    },
-  })
+  const {
+    opened: { file: model, runner },
+    readAhead,
+  } = await whileOpening(
+    () =>
+      openModel({
+        model: spec.model,
+        card: spec.card,
+        preset: spec.preset,
+        withoutCard: { kind: 'error', data: { dataset: spec.dataset, data: spec.data, split: spec.split } },
+        runner: {
+          device: spec.device,
+          threads: spec.threads,
+          runner: spec.runner,
+          // ONNX on the CPU runs in a child process, so reading and preprocessing overlap inference, and a
+          // batch stuck in native code can be stopped (--batch-timeout, a signal).
+          offThread: spec.device === 'cpu',
+          ...(run.batchTimeoutMs !== undefined ? { batchTimeoutMs: run.batchTimeoutMs } : {}),
+          ...(run.workers !== undefined ? { workers: run.workers } : {}),
+        },
+      }),
+    startReadAhead,
+  )
   try {
     warnings.push(...runner.info.notes)
     if (run.workers !== undefined && runner.info.workers === undefined && runner.info.name !== 'tfjs')
@@ -372,16 +380,6 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     await readAhead?.close()
     faces?.release()
     await runner.release()
-  }
-}
-
-/** openModel; when it fails, the samples read ahead meanwhile are dropped (and their reader ended) first. */
-async function openModelClosing(readAhead: ReadAhead | undefined, request: OpenModelRequest): Promise<OpenedModel> {
-  try {
-    return await openModel(request)
-  } catch (error) {
-    await readAhead?.close()
-    throw error
   }
 }
 

@@ -139,3 +139,36 @@ export class ReadAhead implements AsyncIterable<Sample> {
     await this.iterator?.return?.(undefined)
   }
 }
+
+/** How long the model may take to open before the split is read ahead: an idle machine has the runner ready by then, and reads nothing twice. */
+const READ_AHEAD_AFTER_MS = 20
+
+/**
+ * Opens the model (`open`); when that is still under way after READ_AHEAD_AFTER_MS (the runner's
+ * session is not ready yet), `start` begins reading the split ahead meanwhile. Returns what `open`
+ * returned and the read-ahead, if one began. When `open` fails, a read-ahead is closed before its
+ * error goes on. Test hook: FERBENCH_DEBUG_READ_AHEAD=always|never reads ahead from the start or
+ * never, so tests can compare both ways. Not a user setting.
+ */
+export async function whileOpening<T>(
+  open: () => Promise<T>,
+  start: (() => ReadAhead) | undefined,
+): Promise<{ opened: T; readAhead: ReadAhead | undefined }> {
+  const mode = process.env.FERBENCH_DEBUG_READ_AHEAD
+  let readAhead: ReadAhead | undefined
+  let timer: NodeJS.Timeout | undefined
+  if (start && mode === 'always') readAhead = start()
+  else if (start && mode !== 'never')
+    timer = setTimeout(() => {
+      readAhead = start()
+    }, READ_AHEAD_AFTER_MS)
+  try {
+    const opened = await open()
+    return { opened, readAhead }
+  } catch (error) {
+    await readAhead?.close()
+    throw error
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -3,7 +3,7 @@ import type { RawImage } from '../../src/base/image.js'
 import { dataError, FerbenchError } from '../../src/base/errors.js'
 import type { Emotion } from '../../src/base/emotions.js'
 import type { Sample } from '../../src/datasets/types.js'
-import { ReadAhead } from '../../src/engine/readAhead.js'
+import { ReadAhead, whileOpening } from '../../src/engine/readAhead.js'
 
 /** A stream of `n` samples whose loads are counted per id; `failAt`: the stream throws instead of yielding that index; `warnAt`: pushes a warning before yielding it. */
 function source(n: number, options: { failAt?: number; warnAt?: number; bytes?: number } = {}) {
@@ -154,5 +154,42 @@ describe('read-ahead: the split read while the model opens, handed over to the l
     const whole = new ReadAhead(all.samples, () => true, all.warnings)
     await drain(whole, 8) // took s7
     expect(whole.warningsTaken()).toEqual(['warning at 7'])
+  })
+
+  it('whileOpening reads ahead only when the model is still opening after a moment, and closes it when opening fails', async () => {
+    const fast = source(5)
+    let started = 0
+    const quick = await whileOpening(
+      async () => 'ready',
+      () => {
+        started += 1
+        return new ReadAhead(fast.samples, () => true, fast.warnings)
+      },
+    )
+    // a model that opens at once (an idle machine, the runner already started): nothing read twice
+    expect(quick).toEqual({ opened: 'ready', readAhead: undefined })
+    expect(started).toBe(0)
+    expect(fast.state.pulled).toBe(0)
+
+    const slow = source(5)
+    const waited = await whileOpening(
+      () => new Promise((resolve) => setTimeout(() => resolve('ready'), 200)),
+      () => new ReadAhead(slow.samples, () => true, slow.warnings),
+    )
+    expect(waited.opened).toBe('ready')
+    expect(waited.readAhead).toBeInstanceOf(ReadAhead)
+    expect(slow.state.pulled).toBe(5) // read while the model opened
+    expect((await drain(waited.readAhead!)).map((s) => s.id)).toEqual(['s0', 's1', 's2', 's3', 's4'])
+
+    const failing = source(50)
+    const modelError = new FerbenchError('model', 'm.onnx: not an ONNX model')
+    await expect(
+      whileOpening(
+        () => new Promise((_, reject) => setTimeout(() => reject(modelError), 200)),
+        () => new ReadAhead(failing.samples, () => true, failing.warnings, { samples: 10, bytes: 1 << 20 }),
+      ),
+    ).rejects.toBe(modelError)
+    expect(failing.state.pulled).toBe(10)
+    expect(failing.state.closed).toBe(true) // the stream (a reader thread) was ended
   })
 })

@@ -1,12 +1,13 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FerbenchError } from '../../src/base/errors.js'
 import { evaluate } from '../../src/engine/evaluate.js'
 import { PartialResultError } from '../../src/engine/partialResult.js'
 import { evalSpec } from '../../src/engine/spec.js'
 import type { EvalResult } from '../../src/results/evalDocument.js'
 import { FIXTURES, tempDir } from '../helpers/cli.js'
+import { grayPng } from '../helpers/builders.js'
 
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
 const CSV = path.join(FIXTURES, 'fer2013', 'fer2013.csv')
@@ -40,7 +41,65 @@ async function failure(run: Promise<unknown>): Promise<FerbenchError> {
   throw new Error('expected the eval to fail')
 }
 
+/** The result without what differs between two runs (timing, creation time). */
+function comparable(result: EvalResult): Partial<EvalResult> {
+  const { timing: _timing, createdAt: _createdAt, ...rest } = result
+  return rest
+}
+
+async function evaluateReadingAhead(
+  mode: 'always' | 'never',
+  ...args: Parameters<typeof evaluate>
+): Promise<EvalResult> {
+  const before = process.env.FERBENCH_DEBUG_READ_AHEAD
+  process.env.FERBENCH_DEBUG_READ_AHEAD = mode
+  try {
+    return await evaluate(...args)
+  } finally {
+    if (before === undefined) delete process.env.FERBENCH_DEBUG_READ_AHEAD
+    else process.env.FERBENCH_DEBUG_READ_AHEAD = before
+  }
+}
+
 describe('eval reads the split while the model opens, with the errors of a serial run', () => {
+  // every eval here reads ahead from the start (the test hook), whatever the runner's speed
+  beforeAll(() => {
+    process.env.FERBENCH_DEBUG_READ_AHEAD = 'always'
+  })
+  afterAll(() => {
+    delete process.env.FERBENCH_DEBUG_READ_AHEAD
+  })
+
+  it('the same document read ahead or not: a folder of images with undecodable files, a shard', async () => {
+    const dir = tempDir()
+    const lines = ['path,label']
+    for (let i = 0; i < 30; i++) {
+      const name = `${String(i).padStart(2, '0')}.png`
+      writeFileSync(
+        path.join(dir, name),
+        i % 7 === 3 ? `broken ${i}` : grayPng(48, 48, new Uint8Array(48 * 48).fill(i * 8)),
+      )
+      lines.push(`${name},${i % 2 === 0 ? 'neutral' : 'happiness'}`)
+    }
+    const manifest = path.join(dir, 'manifest.csv')
+    writeFileSync(manifest, `${lines.join('\n')}\n`)
+    for (const shard of [undefined, { index: 2, count: 3 }]) {
+      const spec = evalSpec({
+        model: ORACLE,
+        dataset: 'manifest',
+        data: manifest,
+        device: 'cpu',
+        extraClasses: 'drop',
+        batch: 4,
+        ...(shard ? { shard } : {}),
+      })
+      const ahead = await evaluateReadingAhead('always', spec)
+      const serial = await evaluateReadingAhead('never', spec)
+      expect(ahead.failures.length).toBeGreaterThan(0)
+      expect(comparable(ahead)).toEqual(comparable(serial))
+    }
+  })
+
   it('an unusable model is exit 4 before a bad row or a bad split of the data (read meanwhile)', async () => {
     const dir = tempDir()
     const model = path.join(dir, 'm.onnx')
