@@ -1,6 +1,5 @@
-import { accessSync, constants, statSync, type Stats } from 'node:fs'
+import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs'
 import path from 'node:path'
-import { open, type FileHandle } from 'node:fs/promises'
 import { modelError, type FerbenchError } from './errors.js'
 
 /**
@@ -70,29 +69,28 @@ export function requireRegularFile(file: string, check: RegularFileCheck): numbe
 }
 
 /**
- * Opens `file` for reading without ever blocking (O_NONBLOCK: opening a FIFO returns at once) and
- * checks on the open descriptor that it is a regular file of at most `maxBytes`. Throws a plain
- * Error naming the file (a per-sample failure for images). The caller closes the handle.
+ * Opens `file` for reading without ever blocking on it (O_NONBLOCK: opening a FIFO returns at once)
+ * and checks on the open descriptor that it is a regular file of at most `maxBytes`. Throws a plain
+ * Error naming the file (a per-sample failure for images). The caller closes the descriptor
+ * (closeSync). Synchronous on purpose: for many small files (face images of a few kB) open, fstat,
+ * read and close cost a tenth of the CPU of the promise-based calls through the thread pool
+ * (`node tools/bench/png-decode.mjs --baseline <a checkout before>`).
  */
-export async function openRegularFile(
-  file: string,
-  maxBytes: number,
-  what: string,
-): Promise<{ handle: FileHandle; size: number }> {
-  let handle: FileHandle
+export function openRegularFileSync(file: string, maxBytes: number, what: string): { fd: number; size: number } {
+  let fd: number
   try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK)
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch (error) {
     throw new Error(`${file}: ${errnoReason(error)} (expected ${what})`)
   }
   try {
-    const stats = await handle.stat()
+    const stats = fstatSync(fd)
     if (!stats.isFile()) throw new Error(`${file}: is ${describeKind(stats)}, not a regular file (expected ${what})`)
     if (stats.size > maxBytes)
       throw new Error(`${file}: ${stats.size} bytes is over the ${maxBytes}-byte limit for ${what}`)
-    return { handle, size: stats.size }
+    return { fd, size: stats.size }
   } catch (error) {
-    await handle.close()
+    closeSync(fd)
     throw error
   }
 }
@@ -116,13 +114,13 @@ export function isInside(root: string, file: string): boolean {
 }
 
 /** Reads a small text file (CK+ emotion or landmarks file) without blocking on non-regular files; plain Error naming it. */
-export async function readSmallTextFile(file: string, maxBytes: number, what: string): Promise<string> {
-  const { handle, size } = await openRegularFile(file, maxBytes, what)
+export function readSmallTextFile(file: string, maxBytes: number, what: string): string {
+  const { fd, size } = openRegularFileSync(file, maxBytes, what)
   try {
     const buffer = Buffer.alloc(size)
-    const { bytesRead } = await handle.read(buffer, 0, size, 0)
+    const bytesRead = readSync(fd, buffer, 0, size, 0)
     return buffer.toString('utf8', 0, bytesRead)
   } finally {
-    await handle.close()
+    closeSync(fd)
   }
 }

@@ -193,7 +193,7 @@ export class CkplusAdapter implements DatasetAdapter {
         const emotionFile = path.join(emotionDir, emotionFiles[0]!)
         let emotionText: string
         try {
-          emotionText = await readSmallTextFile(emotionFile, CKPLUS_TEXT_BYTES, 'a CK+ emotion file')
+          emotionText = readSmallTextFile(emotionFile, CKPLUS_TEXT_BYTES, 'a CK+ emotion file')
         } catch (error) {
           throw dataError(messageOf(error))
         }
@@ -223,7 +223,7 @@ export class CkplusAdapter implements DatasetAdapter {
               if (this.wholeFrames) return image
               let text: string
               try {
-                text = await readSmallTextFile(
+                text = readSmallTextFile(
                   landmarks,
                   CKPLUS_TEXT_BYTES,
                   "a CK+ landmarks file (CK+ faces are cropped from the landmarks' box)",

@@ -1,8 +1,8 @@
-import type { FileHandle } from 'node:fs/promises'
+import { closeSync, readSync } from 'node:fs'
 import path from 'node:path'
 import { decode as decodeBmpPixels } from 'bmp-ts'
 import { messageOf } from '../base/errors.js'
-import { MAX_IMAGE_BYTES, openRegularFile } from '../base/inputFile.js'
+import { MAX_IMAGE_BYTES, openRegularFileSync } from '../base/inputFile.js'
 import { loadSharp } from '../base/sharpModule.js'
 import { withSharp, withSharpAlone } from '../base/sharpGate.js'
 import type { DecodeNotes, RawImage } from '../base/image.js'
@@ -87,12 +87,12 @@ const FORMATS_READ = 'PNG, JPEG, TIFF, WebP or BMP'
 
 const JPEG_HEAD_BYTES = 64 * 1024
 
-/** Reads the whole (already size-checked) file through its handle: at most `size` bytes. */
-async function readAll(handle: FileHandle, size: number): Promise<Buffer> {
+/** Reads the whole (already size-checked) file through its descriptor: at most `size` bytes. */
+function readAll(fd: number, size: number): Buffer {
   const buffer = Buffer.alloc(size)
   let at = 0
   while (at < size) {
-    const { bytesRead } = await handle.read(buffer, at, size - at, at)
+    const bytesRead = readSync(fd, buffer, at, size - at, at)
     if (bytesRead === 0) break
     at += bytesRead
   }
@@ -210,12 +210,12 @@ function finish(image: RawImage, header: Header | undefined, limits: DecodeLimit
 }
 
 /** Reads a file through the regular-file check (size ≤ MAX_IMAGE_BYTES). */
-async function readImageFile(file: string): Promise<Buffer> {
-  const { handle, size } = await openRegularFile(file, MAX_IMAGE_BYTES, 'an image file')
+function readImageFile(file: string): Buffer {
+  const { fd, size } = openRegularFileSync(file, MAX_IMAGE_BYTES, 'an image file')
   try {
-    return await readAll(handle, size)
+    return readAll(fd, size)
   } finally {
-    await handle.close()
+    closeSync(fd)
   }
 }
 
@@ -244,27 +244,27 @@ async function oneLargeAtATime<T>(large: boolean, work: () => Promise<T>): Promi
  * Throws an Error naming the file (and only this file's decode error) when it cannot be decoded.
  */
 export async function decodeImageFile(file: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<RawImage> {
-  const { handle, size } = await openRegularFile(file, MAX_IMAGE_BYTES, 'an image file')
+  const { fd, size } = openRegularFileSync(file, MAX_IMAGE_BYTES, 'an image file')
   let buffer: Buffer
   let format: RasterFormat
   let jpegHead: Buffer = Buffer.alloc(0)
   try {
     // 64 KiB: enough for a JPEG's header (EXIF included) in one read; 16 bytes tell the format
     const head = Buffer.alloc(Math.min(size, JPEG_HEAD_BYTES))
-    const { bytesRead } = await handle.read(head, 0, head.length, 0)
+    const bytesRead = readSync(fd, head, 0, head.length, 0)
     jpegHead = head.subarray(0, bytesRead)
     const sniffed = sniffFormat(head.subarray(0, 16))
     if (typeof sniffed !== 'string')
       throw new Error(`${file}: ${sniffed.not}; ferbench decodes ${FORMATS_READ} files only`)
     format = sniffed
     // a file no larger than the head is already read whole
-    buffer = format === 'jpeg' ? Buffer.alloc(0) : bytesRead === size ? head : await readAll(handle, size)
+    buffer = format === 'jpeg' ? Buffer.alloc(0) : bytesRead === size ? head : readAll(fd, size)
   } catch (error) {
     throw error instanceof Error && error.message.startsWith(file)
       ? error
       : new Error(`${file}: cannot read image file (${messageOf(error)})`)
   } finally {
-    await handle.close()
+    closeSync(fd)
   }
   try {
     if (format === 'bmp') return decodeBmp(file, buffer, limits)
@@ -283,7 +283,7 @@ export async function decodeImageFile(file: string, limits: DecodeLimits = DEFAU
         return undefined
       })
       if (fast) return finish(fast.image, fast.header, limits)
-      buffer = await readImageFile(file)
+      buffer = readImageFile(file)
     }
     if (format === 'png') {
       // A simple PNG (src/datasets/pngDecode.ts) is decoded in JavaScript, to the same pixels as sharp's;

@@ -1,18 +1,16 @@
-import type { Sharp } from 'sharp'
-import { loadSharp } from '../base/sharpModule.js'
-import { withSharp } from '../base/sharpGate.js'
 import type { RawImage } from '../base/image.js'
 import {
   CORRUPTION_PARAMETERS,
   JAVASCRIPT_FILTERS,
   addNoise,
-  back,
   corrupt,
+  corruptInJavaScript,
   corruptionRandom,
+  corruptionSeed,
   filterInJavaScript,
-  noiseDraws,
-  pipeline,
+  noiseDrawsSeeded,
 } from './corruptions.js'
+import { jpegGray, jpegGrayCovers } from './jpegGray.js'
 import { lowResolution } from './lowResolution.js'
 import type { Condition } from './robustLoop.js'
 
@@ -26,13 +24,10 @@ export type Corrupted = { image: RawImage } | { error: unknown }
  * Most corruptions are computed in JavaScript, image by image: noise, the occlusion boxes and,
  * byte for byte what sharp gives, rotation (src/robust/rotate.ts), low resolution
  * (src/robust/lowResolution.ts), Gaussian and motion blur (src/robust/convolve.ts), brightness and
- * contrast (src/robust/linear.ts). JPEG goes through sharp, whose pipeline costs far more to set
- * up than to run on a 48×48 face, so one-channel images of one size are stacked into one tall
- * image and encoded once: each tile starts on an 8×8 block row and its last block row is filled
- * by repeating its last row, as the encoder does alone (blocks are coded independently), then
- * the tiles are cut out again; three-channel images go one at a time.
- * tests/robust/corruptionsBatch.test.ts compares every corruption with the one-image path. All the
- * sharp work of a batch is started at once, so sharp's thread pool keeps every core busy.
+ * contrast (src/robust/linear.ts), and gray JPEG (src/robust/jpegGray.ts). Colour JPEG, and what a
+ * kernel does not cover, goes through sharp one image at a time; all the sharp work of a batch is
+ * started at once, so sharp's thread pool keeps every core busy.
+ * tests/robust/corruptionsBatch.test.ts compares every corruption with the one-image path.
  */
 export async function corruptBatch(
   images: readonly RawImage[],
@@ -41,37 +36,36 @@ export async function corruptBatch(
   seed: number,
 ): Promise<Corrupted[][]> {
   const out: Corrupted[][] = images.map(() => new Array<Corrupted>(conditions.length))
-  const perImage = (c: number, i: number): Promise<void> => {
+  const work: Array<Promise<void>> = []
+  /**
+   * Image i under condition c one at a time: in JavaScript at once where it can be
+   * (corruptInJavaScript), else through corrupt() and sharp, queued in `work`.
+   */
+  const perImage = (c: number, i: number): void => {
     const { corruption, severity } = conditions[c]!
-    return corrupt(images[i]!, corruption, severity, corruptionRandom(seed, corruption, ids[i]!)).then(
-      (image) => {
-        out[i]![c] = { image }
-      },
-      (error: unknown) => {
+    if (Number.isInteger(severity) && severity >= 1 && severity <= 5) {
+      try {
+        const image = corruptInJavaScript(images[i]!, corruption, severity, corruptionRandom(seed, corruption, ids[i]!))
+        if (image) {
+          out[i]![c] = { image }
+          return
+        }
+      } catch (error) {
         out[i]![c] = { error }
-      },
+        return
+      }
+    }
+    work.push(
+      corrupt(images[i]!, corruption, severity, corruptionRandom(seed, corruption, ids[i]!)).then(
+        (image) => {
+          out[i]![c] = { image }
+        },
+        (error: unknown) => {
+          out[i]![c] = { error }
+        },
+      ),
     )
   }
-  const tiled = async (
-    c: number,
-    indexes: readonly number[],
-    layout: Layout,
-    op: (p: Sharp) => Sharp | Promise<Sharp>,
-  ): Promise<void> => {
-    try {
-      const tiles = await mosaic(
-        indexes.map((i) => images[i]!),
-        layout,
-        op,
-      )
-      indexes.forEach((i, k) => {
-        out[i]![c] = { image: tiles[k]! }
-      })
-    } catch (error) {
-      for (const i of indexes) out[i]![c] = { error }
-    }
-  }
-  const work: Array<Promise<void>> = []
   /** Each image's Gaussian noise draws, drawn once for all severities (they do not depend on it). */
   const draws: Array<Float64Array | undefined> = []
   conditions.forEach(({ corruption, severity }, c) => {
@@ -80,7 +74,7 @@ export async function corruptBatch(
     if (corruption === 'gaussian-noise' && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
       for (const i of all) {
         const image = images[i]!
-        draws[i] ??= noiseDraws(image.data.length, corruptionRandom(seed, corruption, ids[i]!))
+        draws[i] ??= noiseDrawsSeeded(image.data.length, corruptionSeed(seed, corruption, ids[i]!))
         out[i]![c] = { image: addNoise(image, severity, draws[i]!) }
       }
     } else if (JAVASCRIPT_FILTERS.has(corruption) && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
@@ -94,88 +88,24 @@ export async function corruptBatch(
         }
         const image = filterInJavaScript(images[i]!, corruption, severity, random)
         if (image) out[i]![c] = { image }
-        else work.push(perImage(c, i))
+        else perImage(c, i)
       }
     } else if (corruption === 'jpeg') {
-      for (const group of groupBy(all, (i) => sizeKey(images[i]!)).values()) {
-        const image = images[group[0]!]!
-        if (image.channels !== 1) {
-          for (const i of group) work.push(perImage(c, i))
-          continue
-        }
-        work.push(
-          tiled(c, group, { above: 0, below: (8 - (image.height % 8)) % 8 }, async (p) =>
-            (await loadSharp())(await p.jpeg({ quality: v }).toBuffer()),
-          ),
-        )
+      // a gray JPEG round trip reproduced in JavaScript (src/robust/jpegGray.ts); sharp for colour
+      for (const i of all) {
+        const image = images[i]!
+        if (jpegGrayCovers(image)) out[i]![c] = { image: jpegGray(image, v) }
+        else perImage(c, i)
       }
     } else if (corruption === 'low-resolution' && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
       // sharp's two resizes reproduced in JavaScript (src/robust/lowResolution.ts); sharp for what it does not cover
       for (const i of all) {
         const image = lowResolution(images[i]!, v)
         if (image) out[i]![c] = { image }
-        else work.push(perImage(c, i))
+        else perImage(c, i)
       }
-    } else for (const i of all) work.push(perImage(c, i))
+    } else for (const i of all) perImage(c, i)
   })
   await Promise.all(work)
   return out
-}
-
-/** Rows copied from a tile's own edge above and below it in the stacked image. */
-interface Layout {
-  above: number
-  below: number
-}
-
-function sizeKey(image: RawImage): string {
-  return `${image.width}x${image.height}x${image.channels}`
-}
-
-function groupBy(indexes: readonly number[], key: (i: number) => string): Map<string, number[]> {
-  const groups = new Map<string, number[]>()
-  for (const i of indexes) {
-    const k = key(i)
-    const group = groups.get(k)
-    if (group) group.push(i)
-    else groups.set(k, [i])
-  }
-  return groups
-}
-
-/**
- * Stacks images of one size vertically, each with `above` copies of its first row over it and
- * `below` copies of its last row under it, runs `op` on the stack and cuts the images out again.
- * The result keeps each tile's place and size.
- */
-async function mosaic(
-  images: readonly RawImage[],
-  { above, below }: Layout,
-  op: (p: Sharp) => Sharp | Promise<Sharp>,
-): Promise<RawImage[]> {
-  const { width, height, channels } = images[0]!
-  const row = width * channels
-  const pitch = above + height + below
-  const stack = new Uint8Array(images.length * pitch * row)
-  images.forEach((image, k) => {
-    for (let y = -above; y < height + below; y++) {
-      const from = Math.min(height - 1, Math.max(0, y)) * row
-      stack.set(image.data.subarray(from, from + row), (k * pitch + above + y) * row)
-    }
-  })
-  const sharp = await loadSharp()
-  // through the gate that keeps decode error messages apart (src/base/sharpGate.ts)
-  const result = await withSharp(async () =>
-    back(await op(pipeline(sharp, { data: stack, width, height: images.length * pitch, channels })), channels),
-  )
-  if (result.width !== width || result.height !== images.length * pitch)
-    throw new Error(
-      `corruption made the stacked image ${result.width}×${result.height}; expected ${width}×${images.length * pitch}`,
-    )
-  return images.map((_, k) => ({
-    data: result.data.slice((k * pitch + above) * row, (k * pitch + above + height) * row),
-    width,
-    height,
-    channels,
-  }))
 }

@@ -8,6 +8,7 @@ import type { RawImage } from '../base/image.js'
 import { seededRandom } from '../base/prng.js'
 import { convolveFloat, gaussianBlur } from './convolve.js'
 import { linear } from './linear.js'
+import { jpegGray, jpegGrayCovers } from './jpegGray.js'
 import { lowResolution } from './lowResolution.js'
 import { rotateCanvas, rotateCentreCrop } from './rotate.js'
 
@@ -72,8 +73,21 @@ const MOUTH_ROW = 0.75
  * pattern, motion direction, rotation sign) at every severity and severities differ in strength only.
  */
 export function corruptionRandom(seed: number, corruption: Corruption, sampleId: string): () => number {
-  const digest = createHash('sha256').update(`${seed}\t${corruption}\t${sampleId}`).digest()
-  return seededRandom(digest.readUInt32BE(0))
+  return seededRandom(corruptionSeed(seed, corruption, sampleId))
+}
+
+/** The 32-bit seed of corruptionRandom's generator (src/base/prng.ts) for one (seed, corruption, sample). */
+export function corruptionSeed(seed: number, corruption: Corruption, sampleId: string): number {
+  return createHash('sha256').update(`${seed}\t${corruption}\t${sampleId}`).digest().readUInt32BE(0)
+}
+
+/** The image with its occlusion box (occlusionBox) set to black. */
+function occlude(image: RawImage, corruption: 'occlusion-eyes' | 'occlusion-mouth', severity: number): RawImage {
+  const [x0, y0, x1, y1] = occlusionBox(corruption, severity, image.width, image.height)
+  const { channels } = image
+  const out = new Uint8Array(image.data)
+  for (let y = y0; y < y1; y++) out.fill(0, (y * image.width + x0) * channels, (y * image.width + x1) * channels)
+  return { ...image, data: out }
 }
 
 /** A box [x0, y0, x1, y1) in pixels: the documented occlusion region of a corruption at a severity. */
@@ -120,6 +134,11 @@ export async function back(p: Sharp, channels: 1 | 3): Promise<RawImage> {
 
 function channelMeans(image: RawImage): number[] {
   const { channels, data } = image
+  if (channels === 1) {
+    let sum = 0
+    for (let i = 0; i < data.length; i++) sum += data[i]!
+    return [sum / (image.width * image.height)]
+  }
   const sums = new Array<number>(channels).fill(0)
   for (let c = 0; c < channels; c++) {
     let sum = 0 // integers: exact in any order
@@ -174,14 +193,52 @@ export function noiseDraws(values: number, random: () => number): Float64Array {
   return draws
 }
 
+/**
+ * noiseDraws(values, corruptionRandom(…)) for the generator seeded with `seed32` (corruptionSeed):
+ * the same doubles, with src/base/prng.ts's mulberry32 written out in the loop instead of called
+ * twice per draw (tests/robust/noiseDraws.test.ts compares the two).
+ */
+export function noiseDrawsSeeded(values: number, seed32: number): Float64Array {
+  const draws = new Float64Array(values)
+  let a = seed32 >>> 0
+  for (let i = 0; i < values; i++) {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    const first = ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    a = (a + 0x6d2b79f5) >>> 0
+    t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    const second = ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    // gaussian(): u = max(first, 1e-12), v = second
+    draws[i] = Math.sqrt(-2 * Math.log(Math.max(first, 1e-12))) * Math.cos(2 * Math.PI * second)
+  }
+  return draws
+}
+
 /** Gaussian noise at a severity from a sample's draws (noiseDraws): x + σ·g, rounded and clipped. */
 export function addNoise(image: RawImage, severity: number, draws: Float64Array): RawImage {
   const sigma = CORRUPTION_PARAMETERS['gaussian-noise'].values[severity - 1]! * 255 // v * 255 * g is (v * 255) * g: the same product
   const data = image.data
-  const out = new Uint8Array(data.length)
-  for (let i = 0; i < out.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(data[i]! + sigma * draws[i]!)))
+  const n = data.length
+  const out = new Uint8Array(n)
+  for (let i = 0; i < n; i++) {
+    const x = data[i]! + sigma * draws[i]!
+    // Math.round(x) without its data-dependent branch: ⌊x⌋ plus 1 where the fraction x − ⌊x⌋ (exact
+    // for x ≥ 0) is at least one half; for x < 0 both are ≤ 0 and clip to 0 alike
+    const floor = Math.floor(x)
+    const at = floor + Number(x - floor >= 0.5) + CLIP_OFFSET
+    // the clip to 0–255 as a table look-up (noise pushes many values out of range, at random)
+    out[i] = at >>> 0 < CLIP.length ? CLIP[at]! : Math.min(255, Math.max(0, Math.round(x)))
+  }
   return { ...image, data: out }
 }
+
+/** CLIP[v + CLIP_OFFSET] = v clipped to 0–255 for v in −CLIP_OFFSET … CLIP_OFFSET − 1. */
+const CLIP_OFFSET = 1024
+const CLIP = Uint8Array.from({ length: 2 * CLIP_OFFSET }, (_, k) => Math.min(255, Math.max(0, k - CLIP_OFFSET)))
 
 /**
  * Applies one corruption at one severity (0 = identity) to a decoded image. Its sharp calls go
@@ -196,6 +253,28 @@ export async function corrupt(
   if (severity === 0) return image
   if (!Number.isInteger(severity) || severity < 1 || severity > 5)
     throw new RangeError(`severity ${severity}: expected 0–5`)
+  const done = corruptInJavaScript(image, corruption, severity, random)
+  if (done) return done
+  if (
+    corruption === 'motion-blur' ||
+    corruption === 'brightness' ||
+    corruption === 'contrast' ||
+    corruption === 'rotation'
+  )
+    throw new Error(`${corruption}: corruptInJavaScript computes every ${corruption}`) // not reached
+  return withSharp(() => corruptNow(image, corruption, severity, random))
+}
+
+/**
+ * corrupt() at a severity 1–5 without sharp: the corrupted image, or undefined where only sharp
+ * computes it (colour JPEG, a Gaussian mask or resize size the JavaScript kernels leave to sharp).
+ */
+export function corruptInJavaScript(
+  image: RawImage,
+  corruption: Corruption,
+  severity: number,
+  random: () => number,
+): RawImage | undefined {
   if (corruption === 'gaussian-noise') return addNoise(image, severity, noiseDraws(image.data.length, random))
   const filtered = filterInJavaScript(image, corruption, severity, random)
   if (filtered) return filtered
@@ -206,12 +285,17 @@ export async function corrupt(
     const done = lowResolution(image, CORRUPTION_PARAMETERS['low-resolution'].values[severity - 1]!)
     if (done) return done
   }
+  if (corruption === 'jpeg' && jpegGrayCovers(image)) {
+    // a gray JPEG round trip reproduced in JavaScript (src/robust/jpegGray.ts); sharp for colour
+    return jpegGray(image, CORRUPTION_PARAMETERS.jpeg.values[severity - 1]!)
+  }
   if (corruption === 'rotation') {
     const { angle, rgb } = rotationParameters(image, severity, random)
     // in JavaScript, the bytes sharp's rotate gives (src/robust/rotate.ts), then the centre window
     return rotateCentreCrop(image, angle, rgb) ?? centreWindow(rotateCanvas(image, angle, rgb), image)
   }
-  return withSharp(() => corruptNow(image, corruption, severity, random))
+  if (corruption === 'occlusion-eyes' || corruption === 'occlusion-mouth') return occlude(image, corruption, severity)
+  return undefined
 }
 
 /** The corruptions filterInJavaScript computes (for any severity 1–5, any size, 1 or 3 channels). */
@@ -316,11 +400,7 @@ async function corruptNow(
       return back(pipeline(sharp, small).resize(image.width, image.height, { fit: 'fill', kernel: 'linear' }), channels)
     }
     case 'occlusion-eyes':
-    case 'occlusion-mouth': {
-      const [x0, y0, x1, y1] = occlusionBox(corruption, severity, image.width, image.height)
-      const out = new Uint8Array(image.data)
-      for (let y = y0; y < y1; y++) out.fill(0, (y * image.width + x0) * channels, (y * image.width + x1) * channels)
-      return { ...image, data: out }
-    }
+    case 'occlusion-mouth':
+      return occlude(image, corruption, severity) // corruptInJavaScript does it: not reached
   }
 }

@@ -144,7 +144,53 @@ function boxMean(sum: number, box: number): number {
   return Math.floor(((sum + (box >> 1)) * multiplier) / 2 ** 24)
 }
 
-/** Reduces a `width`×`height` image (`channels` interleaved) along one axis by a plan. */
+/** boxMean(sum, box) for every sum 0…255 · box, per box factor (a run meets a few). */
+const boxTables = new Map<number, Uint8Array>()
+
+function boxTable(box: number): Uint8Array {
+  let table = boxTables.get(box)
+  if (!table) {
+    table = new Uint8Array(255 * box + 1)
+    for (let sum = 0; sum < table.length; sum++) table[sum] = boxMean(sum, box)
+    if (boxTables.size >= MAX_PLANS) boxTables.clear()
+    boxTables.set(box, table)
+  }
+  return table
+}
+
+/**
+ * Scratch buffers for the intermediate images of one lowResolution call, one per step (the
+ * steps are synchronous and only `up`'s output leaves the module), grown as needed.
+ */
+const scratch: Uint8Array[] = [new Uint8Array(0), new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)]
+const BOX_V = 0
+const REDUCE_V = 1
+const BOX_H = 2
+const REDUCE_H = 3
+
+function scratchBytes(slot: number, length: number): Uint8Array {
+  if (scratch[slot]!.length < length) scratch[slot] = new Uint8Array(Math.max(length, 2 * scratch[slot]!.length))
+  return scratch[slot]!
+}
+
+/** An Int32 scratch row of the lanczos passes, grown as needed. */
+let sumsBuffer = new Int32Array(256)
+
+function rowSums(length: number): Int32Array {
+  if (sumsBuffer.length < length) sumsBuffer = new Int32Array(Math.max(length, 2 * sumsBuffer.length))
+  return sumsBuffer
+}
+
+/** A lanczos sum in 12-bit fixed point back to a pixel: >> 12, clipped to 0–255. */
+function clipShift(sum: number): number {
+  const v = sum >> INTERPOLATE_SHIFT
+  return Math.max(0, Math.min(255, v))
+}
+
+/**
+ * Reduces a `width`×`height` image (`channels` interleaved) along one axis by a plan, into
+ * this module's scratch buffers (the result's first outW · outH · channels values).
+ */
 function reduceAxis(
   data: Uint8Array,
   width: number,
@@ -159,21 +205,38 @@ function reduceAxis(
   if (plan.box > 1) {
     const outW = vertical ? width : plan.boxLength
     const outH = vertical ? plan.boxLength : height
-    const out = new Uint8Array(outW * outH * channels)
+    const out = scratchBytes(vertical ? BOX_V : BOX_H, outW * outH * channels)
     const rowIn = width * channels
     const rowOut = outW * channels
     const b = plan.box
-    for (let y = 0; y < outH; y++)
-      for (let x = 0; x < outW; x++)
-        for (let c = 0; c < channels; c++) {
-          let sum = 0
-          for (let i = 0; i < b; i++) {
-            const sx = vertical ? x : Math.min(width - 1, x * b + i)
-            const sy = vertical ? Math.min(height - 1, y * b + i) : y
-            sum += data[sy * rowIn + sx * channels + c]!
-          }
-          out[y * rowOut + x * channels + c] = boxMean(sum, b)
+    const table = boxTable(b)
+    if (vertical) {
+      // per output row: b input rows (the last repeated past the bottom) summed value by value
+      const sums = rowSums(rowIn)
+      for (let y = 0; y < outH; y++) {
+        sums.fill(0, 0, rowIn)
+        for (let i = 0; i < b; i++) {
+          const from = Math.min(height - 1, y * b + i) * rowIn
+          for (let z = 0; z < rowIn; z++) sums[z]! += data[from + z]!
         }
+        const o = y * rowOut
+        for (let z = 0; z < rowIn; z++) out[o + z] = table[sums[z]!]!
+      }
+    } else {
+      for (let y = 0; y < outH; y++) {
+        const r = y * rowIn
+        const o = y * rowOut
+        for (let x = 0; x < outW; x++) {
+          // b input columns, the last repeated past the right edge
+          const full = Math.min(b, width - x * b)
+          for (let c = 0; c < channels; c++) {
+            let sum = 0
+            for (let i = 0; i < b; i++) sum += data[r + (i < full ? x * b + i : width - 1) * channels + c]!
+            out[o + x * channels + c] = table[sum]!
+          }
+        }
+      }
+    }
     src = out
     srcWidth = outW
     srcHeight = outH
@@ -182,15 +245,15 @@ function reduceAxis(
   const { points, first, masks, outLength } = plan
   const outW = vertical ? srcWidth : outLength
   const outH = vertical ? outLength : srcHeight
-  const out = new Uint8Array(outW * outH * channels)
+  const out = scratchBytes(vertical ? REDUCE_V : REDUCE_H, outW * outH * channels)
   const rowIn = srcWidth * channels
   const rowOut = outW * channels
   if (vertical) {
     // per output row: the weighted input rows summed into one accumulator row
-    const sums = new Int32Array(rowIn)
+    const sums = rowSums(rowIn)
     for (let y = 0; y < outH; y++) {
       const mask = masks[y]!
-      sums.fill(INTERPOLATE_HALF)
+      sums.fill(INTERPOLATE_HALF, 0, rowIn)
       for (let i = 0; i < points; i++) {
         const weight = mask[i]!
         if (weight === 0) continue
@@ -198,12 +261,13 @@ function reduceAxis(
         for (let z = 0; z < rowIn; z++) sums[z]! += src[from + z]! * weight
       }
       const o = y * rowOut
-      for (let z = 0; z < rowIn; z++) out[o + z] = Math.max(0, Math.min(255, sums[z]! >> INTERPOLATE_SHIFT))
+      for (let z = 0; z < rowIn; z++) out[o + z] = clipShift(sums[z]!)
     }
   } else {
     // each input row copied between `pad` copies of its edge pixels, so that no tap needs clamping
     const pad = Math.max(0, -first[0]!, first[outLength - 1]! + points - srcWidth)
-    const padded = new Uint8Array((srcWidth + 2 * pad) * channels)
+    if (paddedRow.length < (srcWidth + 2 * pad) * channels) paddedRow = new Uint8Array((srcWidth + 2 * pad) * channels)
+    const padded = paddedRow
     for (let y = 0; y < outH; y++) {
       const rowStart = y * rowIn
       padded.set(src.subarray(rowStart, rowStart + rowIn), pad * channels)
@@ -213,19 +277,31 @@ function reduceAxis(
           padded[(pad + srcWidth + k) * channels + c] = src[rowStart + rowIn - channels + c]!
         }
       const o = y * rowOut
-      for (let x = 0; x < outW; x++) {
-        const mask = masks[x]!
-        const base = (first[x]! + pad) * channels
-        for (let c = 0; c < channels; c++) {
+      if (channels === 1)
+        for (let x = 0; x < outW; x++) {
+          const mask = masks[x]!
+          const base = first[x]! + pad
           let sum = INTERPOLATE_HALF
-          for (let i = 0, at = base + c; i < points; i++, at += channels) sum += padded[at]! * mask[i]!
-          out[o + x * channels + c] = Math.max(0, Math.min(255, sum >> INTERPOLATE_SHIFT))
+          for (let i = 0; i < points; i++) sum += padded[base + i]! * mask[i]!
+          out[o + x] = clipShift(sum)
         }
-      }
+      else
+        for (let x = 0; x < outW; x++) {
+          const mask = masks[x]!
+          const base = (first[x]! + pad) * channels
+          for (let c = 0; c < channels; c++) {
+            let sum = INTERPOLATE_HALF
+            for (let i = 0, at = base + c; i < points; i++, at += channels) sum += padded[at]! * mask[i]!
+            out[o + x * channels + c] = clipShift(sum)
+          }
+        }
     }
   }
   return out
 }
+
+/** The horizontal pass's input row with its edges copied out (reused: reduceAxis is synchronous). */
+let paddedRow = new Uint8Array(256)
 
 /** sharp's `resize(w, h, { fit: 'fill' })` (lanczos3) for a reduction on both axes, or undefined. */
 function down(image: RawImage, w: number, h: number): RawImage | undefined {
@@ -253,7 +329,8 @@ function down(image: RawImage, w: number, h: number): RawImage | undefined {
     if (!plan || plan.outLength !== w) return undefined
     data = reduceAxis(data, width, curHeight, channels, false, plan)
   } else if (width !== w) return undefined
-  return { data: data === image.data ? new Uint8Array(data) : data, width: w, height: h, channels }
+  // data may be one of this module's scratch buffers, longer than the image: up() reads it and writes a new one
+  return { data, width: w, height: h, channels }
 }
 
 /** sharp's `resize(W, H, { fit: 'fill', kernel: 'linear' })` for an enlargement, or undefined. */
@@ -262,7 +339,7 @@ function up(image: RawImage, W: number, H: number): RawImage | undefined {
   const hscale = Math.max(1 / (w / W), 1 / w)
   const vscale = Math.max(1 / (h / H), 1 / h)
   if (hscale < 1 || vscale < 1) return undefined
-  if (hscale === 1 && vscale === 1) return { ...image, data: new Uint8Array(data) }
+  if (hscale === 1 && vscale === 1) return { ...image, data: data.slice(0, w * h * channels) }
   // vips_affine with matrix [a 0; 0 d] (a scale of 1 passed as 1): its inverse, output area and
   // input displacement
   const a = hscale
@@ -271,9 +348,66 @@ function up(image: RawImage, W: number, H: number): RawImage | undefined {
   const ia = inverse * d
   const id = inverse * a
   if (Math.trunc(a * w + 0.5) !== W || Math.trunc(d * h + 0.5) !== H) return undefined
+  const { x0, x1, fx } = upColumns(w, W, ia, channels)
   const out = new Uint8Array(W * H * channels)
   const row = w * channels
-  // per output column: its two input columns (element offsets) and 12-bit weight
+  for (let y = 0; y < H; y++) {
+    const iy = id * y + 0.5
+    const j = Math.trunc(iy)
+    const Y = Math.trunc((iy - j) * (1 << INTERPOLATE_SHIFT))
+    const r0 = Math.min(h - 1, Math.max(0, j - 1)) * row
+    const r1 = Math.min(h - 1, Math.max(0, j)) * row
+    const Yd = (1 << INTERPOLATE_SHIFT) - Y
+    const o = y * W * channels
+    if (channels === 1)
+      for (let x = 0; x < W; x++) {
+        const X = fx[x]!
+        const c4 = (Y * X) >> INTERPOLATE_SHIFT
+        const c2 = (Yd * X) >> INTERPOLATE_SHIFT
+        const left = x0[x]!
+        const right = x1[x]!
+        out[o + x] =
+          ((Yd - c2) * data[r0 + left]! +
+            c2 * data[r0 + right]! +
+            (Y - c4) * data[r1 + left]! +
+            c4 * data[r1 + right]! +
+            INTERPOLATE_HALF) >>
+          INTERPOLATE_SHIFT
+      }
+    else
+      for (let x = 0; x < W; x++) {
+        const X = fx[x]!
+        const c4 = (Y * X) >> INTERPOLATE_SHIFT
+        const c2 = (Yd * X) >> INTERPOLATE_SHIFT
+        const c3 = Y - c4
+        const c1 = Yd - c2
+        const p1 = r0 + x0[x]!
+        const p2 = r0 + x1[x]!
+        const p3 = r1 + x0[x]!
+        const p4 = r1 + x1[x]!
+        for (let c = 0; c < channels; c++)
+          out[o + x * channels + c] =
+            (c1 * data[p1 + c]! + c2 * data[p2 + c]! + c3 * data[p3 + c]! + c4 * data[p4 + c]! + INTERPOLATE_HALF) >>
+            INTERPOLATE_SHIFT
+      }
+  }
+  return { data: out, width: W, height: H, channels }
+}
+
+/** Per output column of an enlargement: its two input columns (element offsets) and 12-bit weight. */
+interface UpColumns {
+  x0: Int32Array
+  x1: Int32Array
+  fx: Int32Array
+}
+
+/** The last enlargements' column tables (a robust run asks for the same five per image size). */
+const upPlans = new Map<string, UpColumns>()
+
+function upColumns(w: number, W: number, ia: number, channels: number): UpColumns {
+  const key = `${w} ${W} ${ia} ${channels}`
+  const known = upPlans.get(key)
+  if (known) return known
   const x0 = new Int32Array(W)
   const x1 = new Int32Array(W)
   const fx = new Int32Array(W)
@@ -286,31 +420,10 @@ function up(image: RawImage, W: number, H: number): RawImage | undefined {
     x1[x] = Math.min(w - 1, Math.max(0, i)) * channels
     ix += ia
   }
-  for (let y = 0; y < H; y++) {
-    const iy = id * y + 0.5
-    const j = Math.trunc(iy)
-    const Y = Math.trunc((iy - j) * (1 << INTERPOLATE_SHIFT))
-    const r0 = Math.min(h - 1, Math.max(0, j - 1)) * row
-    const r1 = Math.min(h - 1, Math.max(0, j)) * row
-    const Yd = (1 << INTERPOLATE_SHIFT) - Y
-    const o = y * W * channels
-    for (let x = 0; x < W; x++) {
-      const X = fx[x]!
-      const c4 = (Y * X) >> INTERPOLATE_SHIFT
-      const c2 = (Yd * X) >> INTERPOLATE_SHIFT
-      const c3 = Y - c4
-      const c1 = Yd - c2
-      const p1 = r0 + x0[x]!
-      const p2 = r0 + x1[x]!
-      const p3 = r1 + x0[x]!
-      const p4 = r1 + x1[x]!
-      for (let c = 0; c < channels; c++)
-        out[o + x * channels + c] =
-          (c1 * data[p1 + c]! + c2 * data[p2 + c]! + c3 * data[p3 + c]! + c4 * data[p4 + c]! + INTERPOLATE_HALF) >>
-          INTERPOLATE_SHIFT
-    }
-  }
-  return { data: out, width: W, height: H, channels }
+  const columns = { x0, x1, fx }
+  if (upPlans.size >= MAX_PLANS) upPlans.clear() // images of many sizes: keep memory bounded
+  upPlans.set(key, columns)
+  return columns
 }
 
 /**

@@ -67,14 +67,14 @@ export function rotateCentreCrop(
   if (geometry.areaWidth < width || geometry.areaHeight < height) return undefined
   const left = Math.floor((geometry.areaWidth - width) / 2)
   const top = Math.floor((geometry.areaHeight - height) / 2)
-  return { data: render(image, geometry, rgb, left, top, width, height), width, height, channels }
+  return { data: render(image, angleDegrees, geometry, rgb, left, top, width, height), width, height, channels }
 }
 
 /** The whole canvas libvips' rotate returns for `image` (its size follows from the size and angle). */
 export function rotateCanvas(image: RawImage, angleDegrees: number, rgb: readonly [number, number, number]): RawImage {
   const geometry = rotation(image.width, image.height, angleDegrees)
   const { areaWidth, areaHeight } = geometry
-  const data = render(image, geometry, rgb, 0, 0, areaWidth, areaHeight)
+  const data = render(image, angleDegrees, geometry, rgb, 0, 0, areaWidth, areaHeight)
   return { data, width: areaWidth, height: areaHeight, channels: image.channels }
 }
 
@@ -126,37 +126,46 @@ function rotation(width: number, height: number, angleDegrees: number): Rotation
   }
 }
 
-/** The `windowWidth`×`windowHeight` window at (windowLeft, windowTop) of the rotated canvas. */
-function render(
-  image: RawImage,
+/**
+ * Where each pixel of a window of the rotated canvas comes from, for rows `rowStart`…`rowEnd` − 1:
+ * sources[k] is the padded input's pixel index of its top-left tap (−1: the background) and
+ * weights[4k…4k + 3] its bilinear coefficients c1…c4. It depends only on the size, the angle and
+ * the window, not on the pixels, so a robust run's ten angles per size are worked out once.
+ */
+interface RenderPlan {
+  sources: Int32Array
+  weights: Int32Array
+}
+
+/** Output pixels a cached plan may cover (20 bytes each): larger windows are planned in bands of rows. */
+const MAX_PLANNED_PIXELS = 128 * 128
+const MAX_PLANS = 64
+const plans = new Map<string, RenderPlan>()
+
+/**
+ * Fills `plan` for the window's rows `rowStart`…`rowEnd` − 1 (plan index 0 = the first pixel of
+ * `rowStart`): the back-mapped positions as libvips accumulates them, per row and 128-pixel tile.
+ */
+function planRows(
+  width: number,
+  height: number,
   geometry: Rotation,
-  rgb: readonly [number, number, number],
   windowLeft: number,
   windowTop: number,
   windowWidth: number,
-  windowHeight: number,
-): Uint8Array {
-  const { width, height, channels, data } = image
+  rowStart: number,
+  rowEnd: number,
+  plan: RenderPlan,
+): void {
   const { ia, ib, ic, id, areaLeft, areaTop } = geometry
-
-  // the input embedded in the background: 1 pixel left/top, 2 right/bottom
-  const ink = rotationInk(channels, rgb)
+  const { sources, weights } = plan
   const paddedWidth = width + 3
-  const paddedHeight = height + 3
-  const padded = new Uint8Array(paddedWidth * paddedHeight * channels)
-  if (channels === 1) padded.fill(ink[0]!)
-  else for (let i = 0; i < padded.length; i += channels) padded.set(ink, i)
-  for (let y = 0; y < height; y++)
-    padded.set(data.subarray(y * width * channels, (y + 1) * width * channels), ((y + 1) * paddedWidth + 1) * channels)
-
-  const out = new Uint8Array(windowWidth * windowHeight * channels)
-  const rowStride = paddedWidth * channels
   const inputOffsetX = -1 // libvips' idx after the 1-pixel border: subtracted below
   const inputOffsetY = -1
   const windowRight = windowLeft + windowWidth
-  for (let row = 0; row < windowHeight; row++) {
+  for (let row = rowStart; row < rowEnd; row++) {
     const oy = row + windowTop + areaTop
-    let q = row * windowWidth * channels
+    let q = (row - rowStart) * windowWidth
     for (let tileLeft = windowLeft - (windowLeft % TILE_WIDTH); tileLeft < windowRight; tileLeft += TILE_WIDTH) {
       const ox = tileLeft + areaLeft
       let ix = ia * ox + ib * oy
@@ -181,30 +190,155 @@ function render(
           const fracYd = INTERPOLATE_SCALE - fracY
           const c4 = (fracY * fracX) >> INTERPOLATE_SHIFT
           const c2 = (fracYd * fracX) >> INTERPOLATE_SHIFT
-          const c3 = fracY - c4
-          const c1 = fracYd - c2
-          const p1 = fy * rowStride + fx * channels
-          const p3 = p1 + rowStride
-          if (channels === 1)
-            out[q] =
-              (c1 * padded[p1]! + c2 * padded[p1 + 1]! + c3 * padded[p3]! + c4 * padded[p3 + 1]! + HALF) >>
-              INTERPOLATE_SHIFT
-          else
-            for (let z = 0; z < channels; z++)
-              out[q + z] =
-                (c1 * padded[p1 + z]! +
-                  c2 * padded[p1 + channels + z]! +
-                  c3 * padded[p3 + z]! +
-                  c4 * padded[p3 + channels + z]! +
-                  HALF) >>
-                INTERPOLATE_SHIFT
-        } else if (channels === 1) out[q] = ink[0]!
-        else for (let z = 0; z < channels; z++) out[q + z] = ink[z]!
-        q += channels
+          sources[q] = fy * paddedWidth + fx
+          weights[4 * q] = fracYd - c2
+          weights[4 * q + 1] = c2
+          weights[4 * q + 2] = fracY - c4
+          weights[4 * q + 3] = c4
+        } else sources[q] = -1
+        q++
         ix += ia
         iy += ic
       }
     }
+  }
+}
+
+/** The cached plan of a whole window, or undefined for a window over MAX_PLANNED_PIXELS. */
+function cachedPlan(
+  width: number,
+  height: number,
+  angleDegrees: number,
+  geometry: Rotation,
+  windowLeft: number,
+  windowTop: number,
+  windowWidth: number,
+  windowHeight: number,
+): RenderPlan | undefined {
+  const pixels = windowWidth * windowHeight
+  if (pixels > MAX_PLANNED_PIXELS) return undefined
+  const key = `${width} ${height} ${angleDegrees} ${windowLeft} ${windowTop} ${windowWidth} ${windowHeight}`
+  let plan = plans.get(key)
+  if (!plan) {
+    plan = { sources: new Int32Array(pixels), weights: new Int32Array(4 * pixels) }
+    planRows(width, height, geometry, windowLeft, windowTop, windowWidth, 0, windowHeight, plan)
+    if (plans.size >= MAX_PLANS) plans.clear() // images of many sizes: keep memory bounded
+    plans.set(key, plan)
+  }
+  return plan
+}
+
+/** The input embedded in the background (1 pixel left/top, 2 right/bottom), in a buffer reused from call to call. */
+function embedded(image: RawImage, ink: Uint8Array): Uint8Array {
+  const { width, height, channels, data } = image
+  const paddedWidth = width + 3
+  const length = paddedWidth * (height + 3) * channels
+  if (paddedBuffer.length < length) paddedBuffer = new Uint8Array(length)
+  const padded = paddedBuffer.subarray(0, length)
+  if (channels === 1) padded.fill(ink[0]!)
+  else for (let i = 0; i < length; i += channels) padded.set(ink, i)
+  for (let y = 0; y < height; y++)
+    padded.set(data.subarray(y * width * channels, (y + 1) * width * channels), ((y + 1) * paddedWidth + 1) * channels)
+  return padded
+}
+
+let paddedBuffer = new Uint8Array(4096)
+
+/**
+ * Interpolates plan pixels 0…count − 1 into `out` from `at` on: bilinear for uchar in fixed
+ * point, (Σ c·p + 2048) >> 12, or the background.
+ */
+function applyPlan(
+  plan: RenderPlan,
+  count: number,
+  padded: Uint8Array,
+  rowStride: number,
+  channels: number,
+  ink: Uint8Array,
+  out: Uint8Array,
+  at: number,
+): void {
+  const { sources, weights } = plan
+  if (channels === 1) {
+    const background = ink[0]!
+    for (let k = 0; k < count; k++) {
+      const p1 = sources[k]!
+      if (p1 < 0) {
+        out[at + k] = background
+        continue
+      }
+      const p3 = p1 + rowStride
+      const w = 4 * k
+      out[at + k] =
+        (weights[w]! * padded[p1]! +
+          weights[w + 1]! * padded[p1 + 1]! +
+          weights[w + 2]! * padded[p3]! +
+          weights[w + 3]! * padded[p3 + 1]! +
+          HALF) >>
+        INTERPOLATE_SHIFT
+    }
+    return
+  }
+  for (let k = 0, q = at; k < count; k++, q += channels) {
+    const source = sources[k]!
+    if (source < 0) {
+      for (let z = 0; z < channels; z++) out[q + z] = ink[z]!
+      continue
+    }
+    const p1 = source * channels
+    const p3 = p1 + rowStride
+    const c1 = weights[4 * k]!
+    const c2 = weights[4 * k + 1]!
+    const c3 = weights[4 * k + 2]!
+    const c4 = weights[4 * k + 3]!
+    for (let z = 0; z < channels; z++)
+      out[q + z] =
+        (c1 * padded[p1 + z]! +
+          c2 * padded[p1 + channels + z]! +
+          c3 * padded[p3 + z]! +
+          c4 * padded[p3 + channels + z]! +
+          HALF) >>
+        INTERPOLATE_SHIFT
+  }
+}
+
+/** The `windowWidth`×`windowHeight` window at (windowLeft, windowTop) of the rotated canvas. */
+function render(
+  image: RawImage,
+  angleDegrees: number,
+  geometry: Rotation,
+  rgb: readonly [number, number, number],
+  windowLeft: number,
+  windowTop: number,
+  windowWidth: number,
+  windowHeight: number,
+): Uint8Array {
+  const { width, height, channels } = image
+  const ink = rotationInk(channels, rgb)
+  const padded = embedded(image, ink)
+  const rowStride = (width + 3) * channels
+  const out = new Uint8Array(windowWidth * windowHeight * channels)
+  const whole = cachedPlan(width, height, angleDegrees, geometry, windowLeft, windowTop, windowWidth, windowHeight)
+  if (whole) {
+    applyPlan(whole, windowWidth * windowHeight, padded, rowStride, channels, ink, out, 0)
+    return out
+  }
+  // a large window: planned and interpolated a band of rows at a time
+  const bandRows = Math.max(1, Math.floor(MAX_PLANNED_PIXELS / windowWidth))
+  const band = { sources: new Int32Array(bandRows * windowWidth), weights: new Int32Array(4 * bandRows * windowWidth) }
+  for (let rowStart = 0; rowStart < windowHeight; rowStart += bandRows) {
+    const rowEnd = Math.min(windowHeight, rowStart + bandRows)
+    planRows(width, height, geometry, windowLeft, windowTop, windowWidth, rowStart, rowEnd, band)
+    applyPlan(
+      band,
+      (rowEnd - rowStart) * windowWidth,
+      padded,
+      rowStride,
+      channels,
+      ink,
+      out,
+      rowStart * windowWidth * channels,
+    )
   }
   return out
 }

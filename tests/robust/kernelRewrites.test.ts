@@ -1,0 +1,154 @@
+import { describe, expect, it, vi } from 'vitest'
+import type { RawImage } from '../../src/base/image.js'
+import { seededRandom } from '../../src/base/prng.js'
+import {
+  CORRUPTION_PARAMETERS,
+  addNoise,
+  corruptionRandom,
+  corruptionSeed,
+  noiseDraws,
+  noiseDrawsSeeded,
+} from '../../src/robust/corruptions.js'
+import { faceImage, noiseImage } from './filterImages.js'
+
+/**
+ * The corruption kernels rewritten for speed give the bytes of the plain formulas they replace:
+ * they keep per-size tables and reuse scratch buffers from call to call (src/robust/rotate.ts,
+ * lowResolution.ts, convolve.ts), yet whatever ran before, a call gives the bytes it gives alone
+ * and an image returned earlier is not changed by later calls; the noise draws and the noise's
+ * rounding are computed without function calls and branches (src/robust/corruptions.ts).
+ */
+
+type Kernels = typeof import('../../src/robust/rotate.js') & typeof import('../../src/robust/lowResolution.js')
+type Job = (kernels: Kernels) => RawImage | undefined
+
+/** The kernels' modules loaded afresh: no table or scratch buffer from any call before. */
+async function freshKernels(): Promise<Kernels> {
+  vi.resetModules()
+  return { ...(await import('../../src/robust/rotate.js')), ...(await import('../../src/robust/lowResolution.js')) }
+}
+
+function run(job: Job, kernels: Kernels, label: string): RawImage {
+  const result = job(kernels)
+  if (!result) throw new Error(`${label}: a kernel left the image to sharp`)
+  return result
+}
+
+/**
+ * Each job alone in freshly loaded modules gives the bytes it gives in one module after every
+ * other job (in order, then again in a shuffled order, with the tables of the first pass kept),
+ * and no result returned earlier is changed by a later call.
+ */
+async function expectOrderIndependent(jobs: readonly Job[]): Promise<void> {
+  const alone: Uint8Array[] = []
+  for (const [i, job] of jobs.entries()) alone.push(Uint8Array.from(run(job, await freshKernels(), `job ${i}`).data))
+  const shared = await freshKernels()
+  const order = jobs.map((_, i) => i)
+  const random = seededRandom(4_711)
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    ;[order[i], order[j]] = [order[j]!, order[i]!]
+  }
+  const kept: Array<{ i: number; result: RawImage }> = []
+  for (const i of [...jobs.keys(), ...order]) {
+    const result = run(jobs[i]!, shared, `job ${i}`)
+    expect(result.data.length, `job ${i}`).toBe(result.width * result.height * result.channels)
+    expect(Buffer.from(result.data).equals(Buffer.from(alone[i]!)), `job ${i}`).toBe(true)
+    kept.push({ i, result })
+  }
+  for (const { i, result } of kept)
+    expect(Buffer.from(result.data).equals(Buffer.from(alone[i]!)), `job ${i} afterwards`).toBe(true)
+}
+
+describe('kernel tables and scratch buffers', () => {
+  it('rotation: sizes, channel counts and angles interleaved give the bytes each gives alone', async () => {
+    const images = [
+      faceImage(48, 48, 1, 1),
+      noiseImage(48, 48, 1, 2),
+      faceImage(61, 75, 3, 3),
+      noiseImage(100, 100, 1, 4),
+      noiseImage(300, 90, 1, 5), // wider than one cached plan: planned in bands of rows
+    ]
+    const jobs: Job[] = []
+    for (const image of images)
+      for (const angle of [-25, 25, -5, 5, 10, 20]) jobs.push((k) => k.rotateCentreCrop(image, angle, [90, 120, 30]))
+    jobs.push((k) => k.rotateCanvas(images[3]!, 15, [10, 10, 10]))
+    jobs.push((k) => k.rotateCanvas(images[0]!, -15, [200, 10, 10]))
+    await expectOrderIndependent(jobs)
+  })
+
+  it('low resolution: sizes, channel counts and factors interleaved give the bytes each gives alone', async () => {
+    const images = [
+      faceImage(48, 48, 1, 6),
+      noiseImage(48, 48, 3, 7),
+      noiseImage(100, 100, 1, 8),
+      faceImage(61, 75, 3, 9),
+      noiseImage(7, 300, 1, 10),
+    ]
+    const jobs: Job[] = []
+    for (const image of images) for (const v of [1.5, 2, 3, 4, 6]) jobs.push((k) => k.lowResolution(image, v))
+    await expectOrderIndependent(jobs)
+  })
+
+  it('noise draws with the generator written out are the draws of corruptionRandom, bit for bit', () => {
+    for (const id of ['S005_001_00000011.png', 'a', 'texture', '']) {
+      const seed = corruptionSeed(3, 'gaussian-noise', id)
+      const want = noiseDraws(4_801, corruptionRandom(3, 'gaussian-noise', id))
+      const got = noiseDrawsSeeded(4_801, seed)
+      expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), id).toBe(true)
+    }
+    for (const seed of [0, 1, 0x7fffffff, 0xffffffff, 123_456_789]) {
+      const got = noiseDrawsSeeded(1_000, seed)
+      const want = noiseDraws(1_000, seededRandom(seed))
+      expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), String(seed)).toBe(true)
+    }
+  })
+})
+
+/** A draw g with σ·g exactly `target` where one is a few steps of g away from target / σ, else the nearest tried. */
+function drawFor(target: number, sigma: number): number {
+  const bits = new BigInt64Array(1)
+  const value = new Float64Array(bits.buffer)
+  value[0] = target / sigma
+  const start = bits[0]!
+  for (let step = 0n; step < 64n; step++)
+    for (const candidate of [start + step, start - step]) {
+      bits[0] = candidate
+      if (sigma * value[0]! === target) return value[0]!
+    }
+  return target / sigma
+}
+
+describe('addNoise without Math.round', () => {
+  it('gives min(255, max(0, round(x + σ·g))) at halves, near halves, out of range and on seeded draws', () => {
+    const random = seededRandom(2_024)
+    const draws: number[] = []
+    for (let severity = 1; severity <= 5; severity++) {
+      const sigma = CORRUPTION_PARAMETERS['gaussian-noise'].values[severity - 1]! * 255
+      for (const target of [0.5, -0.5, 1.5, 254.5, 255.5, 0.49999999999999994, -0.49999999999999994, 2.5, 127.5])
+        for (const nudge of [0, 1e-15, -1e-15]) draws.push(drawFor(target + nudge, sigma))
+    }
+    const exact = draws.length // these are added to a pixel of 0: x is the target itself
+    for (const huge of [1e6, -1e6, 40, -40, 7.43, -7.43]) draws.push(huge)
+    while (draws.length < 4_096) draws.push((random() - 0.5) * 16)
+    const g = Float64Array.from(draws)
+    const data = new Uint8Array(g.length)
+    for (let i = exact; i < data.length; i++)
+      data[i] = i % 7 === 0 ? 0 : i % 11 === 0 ? 255 : Math.floor(random() * 256)
+    const image: RawImage = { data, width: 64, height: 64, channels: 1 }
+    for (let severity = 1; severity <= 5; severity++) {
+      const sigma = CORRUPTION_PARAMETERS['gaussian-noise'].values[severity - 1]! * 255
+      const got = addNoise(image, severity, g).data
+      for (let i = 0; i < data.length; i++) {
+        const want = Math.min(255, Math.max(0, Math.round(data[i]! + sigma * g[i]!)))
+        if (got[i] !== want) expect(`severity ${severity} value ${i}: ${got[i]}`).toBe(`want ${want}`)
+      }
+    }
+    // the ties and the largest double below one half were met exactly
+    const sums = [...g.subarray(0, exact)].map(
+      (d, k) => CORRUPTION_PARAMETERS['gaussian-noise'].values[Math.floor(k / 27)]! * 255 * d,
+    )
+    expect(sums).toContain(0.49999999999999994)
+    expect(sums).toContain(254.5)
+  })
+})
