@@ -142,7 +142,9 @@ function normaliseRange(v: Float32Array, at: number, length: number): void {
 
 function mirrorThumb(t: Float32Array): Float32Array {
   const s = THUMB_SIDE
-  return Float32Array.from(t, (_, i) => t[Math.floor(i / s) * s + (s - 1 - (i % s))]!)
+  const out = new Float32Array(s * s)
+  for (let y = 0; y < s; y++) for (let x = 0; x < s; x++) out[y * s + x] = t[y * s + s - 1 - x]!
+  return out
 }
 
 /** The 32×32 base: the image area-averaged, gray (into `out`). */
@@ -450,9 +452,9 @@ export const WEAK_BITS = 2
 /** Cells of the 9×8 hash grid. */
 export const GRID_CELLS = 72
 
-/** A 9×8 grid read mirrored (x → 8 − x). */
-export function mirrorGrid(g: Float32Array): Float32Array {
-  return Float32Array.from(g, (_, i) => g[Math.floor(i / 9) * 9 + (8 - (i % 9))]!)
+/** A 9×8 grid read mirrored (x → 8 − x), into out at `at`. */
+export function mirrorGridInto(g: Float32Array, out: Float32Array, at: number): void {
+  for (let y = 0; y < 8; y++) for (let x = 0; x < 9; x++) out[at + y * 9 + x] = g[y * 9 + 8 - x]!
 }
 
 /** Where a named view of an image samples it, as an alignment (the start of the pair's alignment search, src/audit/alignPair.ts). */

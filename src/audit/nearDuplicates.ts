@@ -24,7 +24,7 @@ import {
   WEAK_BITS,
   VIEW_NAMES,
   VIEW_SOURCE,
-  mirrorGrid,
+  mirrorGridInto,
   popcount32,
   viewAlignment,
   type ImageSignature,
@@ -132,105 +132,99 @@ const MAX_MASKS = 4096
 /**
  * Buckets of one chunk: an open-addressed table of the distinct chunk keys (TABLE_BITS-bit slots, grown at half full),
  * each key holding the stored images with that key, with each image's whole hash beside it, so a probe walks only
- * the images whose chunk equals the key it asks for and reads each one's distance from the bucket itself. The images
- * of a key lie side by side (PACKED ints each: item, hi, lo) up to the last repacking, the ones added since in a chain
- * (LINKED ints each: next, item, hi, lo); the table repacks when the chained ones outnumber the packed.
+ * the images whose chunk equals the key it asks for and reads each one's distance from the bucket itself. A slot is
+ * SLOT ints side by side (key, −1 when free; where its images start in the arena; how many; room for how many), so
+ * a probe reads one cache line; a key's images lie side by side in the arena (ENTRY ints each: item, hi, lo), and a
+ * bucket that is full moves to the arena's end with twice the room, so a probe reads them in one sweep, never
+ * following a chain (the room a bucket leaves behind, 1 + 2 + … entries, is less than what it holds: the arena
+ * stays within 4 entries per image).
  */
 const TABLE_BITS = 16
-const PACKED = 3
-const LINKED = 4
-class ChunkTable {
+const SLOT = 4
+const ENTRY = 3
+export class ChunkTable {
   private bits = TABLE_BITS
-  /** Per slot: its key (when used), where its packed images start and how many, and the first of its chain (−1: none). */
-  private keys = new Int32Array(1 << TABLE_BITS)
-  private used = new Uint8Array(1 << TABLE_BITS)
-  start = new Int32Array(1 << TABLE_BITS)
-  count = new Int32Array(1 << TABLE_BITS)
-  heads = new Int32Array(1 << TABLE_BITS).fill(-1)
+  /** Per slot: key (−1: free), start (in entries), count, capacity. */
+  slots: Int32Array = new Int32Array(SLOT << TABLE_BITS).fill(-1)
+  /** The buckets' entries: item, hi, lo. */
+  arena: Int32Array = new Int32Array(4096 * ENTRY)
   private distinct = 0
-  packed: Int32Array = new Int32Array(0)
-  linked: Int32Array = new Int32Array(1024 * LINKED)
-  private packedSize = 0
-  private linkedSize = 0
+  /** Entries of the arena claimed. */
+  private arenaSize = 0
 
-  /** The slot of `key`: its own, or the empty one where it would go. */
+  /** The slot of `key` (times SLOT): its own, or the free one where it would go. */
   slotOf(key: number): number {
     const mask = (1 << this.bits) - 1
+    const slots = this.slots
     let slot = Math.imul(key, 0x9e3779b1) >>> (32 - this.bits)
-    while (this.used[slot] === 1 && this.keys[slot] !== key) slot = (slot + 1) & mask
-    return slot
+    for (;;) {
+      const at = slot * SLOT
+      const k = slots[at]!
+      if (k === key || k === -1) return at
+      slot = (slot + 1) & mask
+    }
+  }
+
+  /** The stored images (and their hashes) of this chunk's key, in the order added. */
+  entriesOf(key: number): Array<[number, number, number]> {
+    const at = this.slotOf(key)
+    const out: Array<[number, number, number]> = []
+    if (this.slots[at] === -1) return out
+    const from = this.slots[at + 1]! * ENTRY
+    for (let e = 0; e < this.slots[at + 2]!; e++)
+      out.push([this.arena[from + e * ENTRY]!, this.arena[from + e * ENTRY + 1]!, this.arena[from + e * ENTRY + 2]!])
+    return out
   }
 
   add(key: number, item: number, hi: number, lo: number): void {
-    if (this.linkedSize >= 1024 && this.linkedSize > this.packedSize) this.repack()
-    if ((this.linkedSize + 1) * LINKED > this.linked.length) {
-      const grown = new Int32Array(this.linked.length * 2)
-      grown.set(this.linked)
-      this.linked = grown
-    }
-    let slot = this.slotOf(key)
-    if (this.used[slot] === 0) {
+    let at = this.slotOf(key)
+    if (this.slots[at] === -1) {
       if (2 * (this.distinct + 1) > 1 << this.bits) {
         this.grow()
-        slot = this.slotOf(key)
+        at = this.slotOf(key)
       }
       this.distinct += 1
-      this.used[slot] = 1
-      this.keys[slot] = key
+      this.slots[at] = key
+      this.slots[at + 1] = this.claim(1)
+      this.slots[at + 2] = 0
+      this.slots[at + 3] = 1
+    } else if (this.slots[at + 2] === this.slots[at + 3]) {
+      // full: the bucket moves to the arena's end with twice the room
+      const count = this.slots[at + 2]!
+      const to = this.claim(2 * count)
+      const from = this.slots[at + 1]!
+      this.arena.copyWithin(to * ENTRY, from * ENTRY, (from + count) * ENTRY)
+      this.slots[at + 1] = to
+      this.slots[at + 3] = 2 * count
     }
-    const e = this.linkedSize++
-    const at = e * LINKED
-    this.linked[at] = this.heads[slot]!
-    this.linked[at + 1] = item
-    this.linked[at + 2] = hi
-    this.linked[at + 3] = lo
-    this.heads[slot] = e
+    const e = (this.slots[at + 1]! + this.slots[at + 2]!) * ENTRY
+    this.arena[e] = item
+    this.arena[e + 1] = hi
+    this.arena[e + 2] = lo
+    this.slots[at + 2] += 1
   }
 
-  /** Every image of each key side by side (the packed ones, then the chained ones); the chains emptied. */
-  private repack(): void {
-    const packed = new Int32Array((this.packedSize + this.linkedSize) * PACKED)
-    let size = 0
-    for (let slot = 0; slot < this.keys.length; slot++) {
-      if (this.used[slot] === 0) continue
-      const from = this.start[slot]! * PACKED
-      const length = this.count[slot]! * PACKED
-      this.start[slot] = size
-      packed.set(this.packed.subarray(from, from + length), size * PACKED)
-      size += this.count[slot]!
-      for (let e = this.heads[slot]!; e >= 0; e = this.linked[e * LINKED]!) {
-        const at = e * LINKED
-        packed[size * PACKED] = this.linked[at + 1]!
-        packed[size * PACKED + 1] = this.linked[at + 2]!
-        packed[size * PACKED + 2] = this.linked[at + 3]!
-        size += 1
-      }
-      this.count[slot] = size - this.start[slot]!
-      this.heads[slot] = -1
+  /** Room for `entries` entries at the arena's end (grown as needed): where they start. */
+  private claim(entries: number): number {
+    const start = this.arenaSize
+    if ((start + entries) * ENTRY > this.arena.length) {
+      const grown = new Int32Array(Math.max(2 * this.arena.length, (start + entries) * ENTRY))
+      grown.set(this.arena.subarray(0, start * ENTRY))
+      this.arena = grown
     }
-    this.packed = packed
-    this.packedSize = size
-    this.linkedSize = 0
+    this.arenaSize += entries
+    return start
   }
 
   /** Twice the slots (the keys placed again). */
   private grow(): void {
-    const { keys, used, start, count, heads } = this
+    const old = this.slots
     this.bits += 1
-    const slots = 1 << this.bits
-    this.keys = new Int32Array(slots)
-    this.used = new Uint8Array(slots)
-    this.start = new Int32Array(slots)
-    this.count = new Int32Array(slots)
-    this.heads = new Int32Array(slots).fill(-1)
-    for (let s = 0; s < keys.length; s++) {
-      if (used[s] === 0) continue
-      const slot = this.slotOf(keys[s]!)
-      this.used[slot] = 1
-      this.keys[slot] = keys[s]!
-      this.start[slot] = start[s]!
-      this.count[slot] = count[s]!
-      this.heads[slot] = heads[s]!
+    this.slots = new Int32Array(SLOT << this.bits).fill(-1)
+    for (let from = 0; from < old.length; from += SLOT) {
+      if (old[from] === -1) continue
+      const at = this.slotOf(old[from]!)
+      this.slots.set(old.subarray(from, from + SLOT), at)
     }
   }
 }
@@ -269,8 +263,11 @@ export class NearDuplicateIndex {
   private viewStamp = 0
   /** Per stored image: its normalised 9×8 grid, then the same read mirrored (2 × GRID_CELLS floats each). */
   private grids = new Float32Array(1024 * 2 * GRID_CELLS)
-  /** The current query's view grids. */
+  /** Per stored image: the length of its grid's cells from GRID_SPLIT on (the same read mirrored: the same cells). */
+  private gridTails = new Float64Array(1024)
+  /** The current query's view grids, and per plain view the length of its cells from GRID_SPLIT on. */
   private queryGrids: Float32Array = new Float32Array(0)
+  private readonly queryTails = new Float64Array(MIRRORED_VIEW)
   private stamp = 0
 
   constructor(options: { maxDistance?: number; minSimilarity?: number } = {}) {
@@ -294,16 +291,18 @@ export class NearDuplicateIndex {
     return this.stored.length
   }
 
-  /** Correlation of view k's 9×8 grid with stored image j's (a mirrored view: the plain view's grid with j's read mirrored). */
-  private gridCorrelation(j: number, k: number): number {
-    const n = MIRRORED_VIEW
-    const q = this.queryGrids
-    const qo = GRID_CELLS * VIEW_SOURCE[k]!
-    const so = 2 * GRID_CELLS * j + (k < n ? 0 : GRID_CELLS)
-    const g = this.grids
-    let s = 0
-    for (let i = 0; i < GRID_CELLS; i++) s += q[qo + i]! * g[so + i]!
-    return s
+  /** Correlation of view k's 9×8 grid with stored image j's (a mirrored view: the plain view's grid with j's read mirrored), or −Infinity when it is proven below `floor` (gridCorrelationAbove). */
+  private gridCorrelation(j: number, k: number, floor: number): number {
+    const source = VIEW_SOURCE[k]!
+    return gridCorrelationAbove(
+      this.queryGrids,
+      GRID_CELLS * source,
+      this.queryTails[source]!,
+      this.grids,
+      2 * GRID_CELLS * j + (k < MIRRORED_VIEW ? 0 : GRID_CELLS),
+      this.gridTails[j]!,
+      floor,
+    )
   }
 
   /** Records that view k met stored image j at `distance` in the current query (judged by settle(), after every view). */
@@ -336,12 +335,13 @@ export class NearDuplicateIndex {
    * read while it is at hand.
    */
   private settle(j: number): void {
+    // a meeting whose correlation is proven below both the prefilter and the best so far changes nothing: not finished (gridCorrelationAbove)
     let t = this.firstMeet[j]!
     this.bestDistance[j] = this.meetDistance[t]!
     this.bestView[j] = this.meetView[t]!
-    this.bestGrid[j] = this.gridCorrelation(j, this.meetView[t]!)
+    this.bestGrid[j] = this.gridCorrelation(j, this.meetView[t]!, NEAR_GRID_PREFILTER)
     for (t = this.meetNext[t]!; t >= 0; t = this.meetNext[t]!) {
-      const r = this.gridCorrelation(j, this.meetView[t]!)
+      const r = this.gridCorrelation(j, this.meetView[t]!, Math.max(NEAR_GRID_PREFILTER, this.bestGrid[j]!))
       if (r > this.bestGrid[j]!) {
         this.bestDistance[j] = this.meetDistance[t]!
         this.bestView[j] = this.meetView[t]!
@@ -378,25 +378,17 @@ export class NearDuplicateIndex {
       const weakAt = (k * CHUNKS + c) * WEAK_BITS - 1
       for (let p = 0; p < probes; p++) {
         const want = chunkMasks ? key ^ chunkMasks[p]! : p === 0 ? key : key ^ weak[weakAt + p]!
-        // every image of the slot has this key; an image met again (another chunk or probe of this view) is at the same distance
-        const slot = table.slotOf(want)
-        const packed = table.packed
-        const from = table.start[slot]! * PACKED
-        const to = from + table.count[slot]! * PACKED
-        for (let at = from; at < to; at += PACKED) {
-          const distance = bitCount(qh ^ packed[at + 1]!) + bitCount(ql ^ packed[at + 2]!)
+        const at = table.slotOf(want)
+        const slots = table.slots
+        if (slots[at] === -1) continue
+        // every image of the bucket has this key; an image met again (another chunk or probe of this view) is at the same distance
+        const arena = table.arena
+        const from = slots[at + 1]! * ENTRY
+        const to = from + slots[at + 2]! * ENTRY
+        for (let e = from; e < to; e += ENTRY) {
+          const distance = bitCount(qh ^ arena[e + 1]!) + bitCount(ql ^ arena[e + 2]!)
           if (distance > limit) continue
-          const j = packed[at]!
-          if (visited[j] === stamp) continue
-          visited[j] = stamp
-          this.note(j, distance, k, hits)
-        }
-        const linked = table.linked
-        for (let e = table.heads[slot]!; e >= 0; e = linked[e * LINKED]!) {
-          const at = e * LINKED
-          const distance = bitCount(qh ^ linked[at + 2]!) + bitCount(ql ^ linked[at + 3]!)
-          if (distance > limit) continue
-          const j = linked[at + 1]!
+          const j = arena[e]!
           if (visited[j] === stamp) continue
           visited[j] = stamp
           this.note(j, distance, k, hits)
@@ -433,6 +425,7 @@ export class NearDuplicateIndex {
       this.stamp += 1
       this.meets = 0
       this.queryGrids = views.grids
+      for (let v = 0; v < MIRRORED_VIEW; v++) this.queryTails[v] = gridTail(views.grids, GRID_CELLS * v)
       const hits: number[] = []
       const count = VIEW_NAMES.length
       for (let k = 0; k < count; k++) {
@@ -487,11 +480,15 @@ export class NearDuplicateIndex {
       const bestGrid = new Float32Array(size)
       bestGrid.set(this.bestGrid)
       this.bestGrid = bestGrid
+      const gridTails = new Float64Array(size)
+      gridTails.set(this.gridTails)
+      this.gridTails = gridTails
       this.hi = grow(this.hi, (n) => new Uint32Array(n))
       this.lo = grow(this.lo, (n) => new Uint32Array(n))
     }
     this.grids.set(signature.grid, 2 * GRID_CELLS * index)
-    this.grids.set(mirrorGrid(signature.grid), 2 * GRID_CELLS * index + GRID_CELLS)
+    mirrorGridInto(signature.grid, this.grids, 2 * GRID_CELLS * index + GRID_CELLS)
+    this.gridTails[index] = gridTail(signature.grid, 0)
     this.hi[index] = signature.hash[0]
     this.lo[index] = signature.hash[1]
     for (let c = 0; c < CHUNKS; c++) {
@@ -503,6 +500,43 @@ export class NearDuplicateIndex {
       )
     }
   }
+}
+
+/**
+ * The first GRID_SPLIT cells of the 9×8 grid: its first three rows, the same cells whether the grid is read plain or
+ * mirrored (a mirror moves cells within their row), so one tail length serves both readings.
+ */
+const GRID_SPLIT = 27
+/** Slack of the bound: far above the rounding of 72 products summed in doubles (about 1e-14 for unit-length grids). */
+const GRID_BOUND_SLACK = 1e-9
+
+/** Length of the cells from GRID_SPLIT on of the grid at `at`. */
+function gridTail(g: Float32Array, at: number): number {
+  let s = 0
+  for (let i = at + GRID_SPLIT; i < at + GRID_CELLS; i++) s += g[i]! * g[i]!
+  return Math.sqrt(s)
+}
+
+/**
+ * The dot product of q's grid at qo with g's at go (summed in cell order, as a plain loop would), or −Infinity when,
+ * after the first GRID_SPLIT cells, what the rest can add (at most the product of the two tails' lengths, by
+ * Cauchy–Schwarz) leaves it below `floor` by more than GRID_BOUND_SLACK: an exact early exit (a value at or above
+ * `floor` is always returned in full).
+ */
+export function gridCorrelationAbove(
+  q: Float32Array,
+  qo: number,
+  qTail: number,
+  g: Float32Array,
+  go: number,
+  gTail: number,
+  floor: number,
+): number {
+  let s = 0
+  for (let i = 0; i < GRID_SPLIT; i++) s += q[qo + i]! * g[go + i]!
+  if (s + qTail * gTail + GRID_BOUND_SLACK < floor) return -Infinity
+  for (let i = GRID_SPLIT; i < GRID_CELLS; i++) s += q[qo + i]! * g[go + i]!
+  return s
 }
 
 /** Set bits of a 32-bit word (popcount32 of src/audit/imageSignature.ts, here so that the probe loops inline it). */

@@ -24,6 +24,12 @@ export interface AlignJob {
   hint: Alignment
 }
 
+/** What a view worker is started with: where it counts the requests it has finished (its index in `finished`). */
+export interface ViewsWorkerData {
+  finished: Int32Array
+  index: number
+}
+
 export type ViewsReply =
   | { id: number; parts: ViewParts }
   | { id: number; matches: PairMatch[] }
@@ -44,6 +50,9 @@ function workerUrl(): URL {
   return existsSync(fileURLToPath(sibling)) ? sibling : new URL('../../dist/audit/viewsWorker.js', import.meta.url)
 }
 
+/** Requests unfinished on each worker from which the calling thread aligns pairs itself. */
+const ALIGN_HERE_BACKLOG = 3
+
 interface Pending {
   resolve: (reply: ViewsReply) => void
   reject: (error: Error) => void
@@ -57,9 +66,14 @@ export class ViewsPool {
   private nextId = 0
   private failure: Error | undefined
 
+  /** Per worker: requests sent, and requests it has finished (counted by the worker itself, in shared memory). */
+  private readonly sent: number[] = []
+  private readonly finished: Int32Array
+
   constructor(workers: number) {
+    this.finished = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, workers)))
     for (let w = 0; w < workers; w++) {
-      const worker = new Worker(workerUrl())
+      const worker = new Worker(workerUrl(), { workerData: { finished: this.finished, index: w } })
       worker.on('message', (reply: ViewsReply) => {
         this.waiting[w]! -= 1
         const p = this.pending.get(reply.id)
@@ -75,7 +89,13 @@ export class ViewsPool {
       })
       this.workers.push(worker)
       this.waiting.push(0)
+      this.sent.push(0)
     }
+  }
+
+  /** Requests worker w has not finished yet (its own count of finished ones: not delayed by this thread's queue of replies). */
+  private unfinished(w: number): number {
+    return this.sent[w]! - Atomics.load(this.finished, w)
   }
 
   get size(): number {
@@ -100,9 +120,14 @@ export class ViewsPool {
     return reply.parts
   }
 
-  /** alignPair of each job against `copy`, in order (on a worker: the bases are copied). */
+  /**
+   * alignPair of each job against `copy`, in order: on a worker (the bases are copied), or on this thread while every
+   * worker is still working through ALIGN_HERE_BACKLOG requests or more (they are behind, so this thread would only
+   * wait for them). alignPair is a pure function of its arguments: where it runs changes no answer.
+   */
   async align(copy: Uint8Array, pairs: AlignJob[], minSimilarity: number): Promise<PairMatch[]> {
-    if (this.workers.length === 0) return alignJobs(copy, pairs, minSimilarity)
+    if (this.workers.length === 0 || this.workers.every((_, w) => this.unfinished(w) >= ALIGN_HERE_BACKLOG))
+      return alignJobs(copy, pairs, minSimilarity)
     const reply = await this.send({ kind: 'align', id: 0, copy, pairs, minSimilarity }, [])
     if (!('matches' in reply)) throw new Error('internal: a view worker answered an align request with no matches')
     return reply.matches
@@ -117,6 +142,7 @@ export class ViewsPool {
     return new Promise<ViewsReply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
       this.waiting[w]! += 1
+      this.sent[w]! += 1
       this.workers[w]!.postMessage({ ...request, id }, transfer)
     })
   }

@@ -1,10 +1,20 @@
 // Worker thread of src/audit/viewsPool.ts: computes the view parts of each image it is sent (src/audit/imageSignature.ts) and aligns the pairs it is sent (src/audit/alignPair.ts).
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
 import { viewParts } from './imageSignature.js'
-import { alignJobs, type ViewsReply, type ViewsRequest } from './viewsPool.js'
+import { alignJobs, type ViewsReply, type ViewsRequest, type ViewsWorkerData } from './viewsPool.js'
 
 const port = parentPort!
+const { finished, index } = workerData as ViewsWorkerData
 port.on('message', (m: ViewsRequest) => {
+  try {
+    answer(m)
+  } finally {
+    // counted here, not when the reply is read: the pool sees how far behind this worker is even while its own thread is busy
+    Atomics.add(finished, index, 1)
+  }
+})
+
+function answer(m: ViewsRequest): void {
   try {
     if (m.kind === 'align') {
       const reply: ViewsReply = { id: m.id, matches: alignJobs(m.copy, m.pairs, m.minSimilarity) }
@@ -23,4 +33,4 @@ port.on('message', (m: ViewsRequest) => {
     const reply: ViewsReply = { id: m.id, error: error instanceof Error ? error.message : String(error) }
     port.postMessage(reply)
   }
-})
+}
