@@ -12,4 +12,5 @@ export const ISOLATED: readonly string[] = [
   'tests/runners/spareCwd.test.ts', // process.chdir, and turns the runner-process reuse seam on
   'tests/cli/runCommand.test.ts', // reads and restores process.exitCode, which runCommand sets
   'tests/runners/onnxEngines.test.ts', // sets FERBENCH_DEBUG_ENGINES_AFTER_MS in process.env for a runner process it starts
+  'tests/engine/readAheadEval.test.ts', // sets FERBENCH_DEBUG_READ_AHEAD in process.env (read ahead always, or never)
 ]

@@ -1,7 +1,7 @@
 import { LIMITS } from '../base/limits.js'
 import { Flags } from '@oclif/core'
 import { FerbenchCommand } from '../cli/baseCommand.js'
-import { DEFAULT_PARTIAL_FILE } from '../engine/resume.js'
+import { DEFAULT_PARTIAL_FILE } from '../engine/partialResult.js'
 import type { EvalResult } from '../results/evalDocument.js'
 import type { CvResult } from '../results/cvDocument.js'
 import { modelFlags } from '../cli/flags/model.js'

@@ -43,6 +43,8 @@ export interface LoopInput {
   skip?: { settled: number; settledDigest: string; from: string }
   signal?: AbortSignal
   onProgress?: (samplesDone: number) => void
+  /** The split's samples as read ahead while the model opened (src/engine/readAhead.ts); absent: `adapter.samples(split)`. */
+  samples?: AsyncIterable<Sample>
   /** Attributes to read per sample for per-group metrics (`eval --slice-by`). */
   sliceBy?: readonly string[]
   /** Applied to each decoded image before the card's preprocessing (`ferbench robust`'s corruptions). */
@@ -153,7 +155,7 @@ export async function* samplesToRun(input: LoopInput, state: EvalState): AsyncGe
   let streamed = 0
   const seen = new DatasetDigest()
   const skip = input.skip
-  for await (const sample of timed(input.adapter.samples(input.split), state)) {
+  for await (const sample of timed(input.samples ?? input.adapter.samples(input.split), state)) {
     streamed += 1
     if (input.shard && !inShard(sample.id, input.shard)) continue
     if (streamed === 0) throw usageError(emptySplitMessage(input))

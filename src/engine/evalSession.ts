@@ -5,8 +5,7 @@ import type { EvalResult } from '../results/evalDocument.js'
 import { decodePredictions, type SamplePrediction } from '../results/predictions.js'
 import type { CvRun } from './crossValidate.js'
 import { evaluate, type EvalRun } from './evaluate.js'
-import { PartialResultError } from './partialResult.js'
-import { DEFAULT_PARTIAL_FILE, resumeFromPartial } from './resume.js'
+import { DEFAULT_PARTIAL_FILE, PartialResultError } from './partialResult.js'
 import type { EvalSpec } from './spec.js'
 
 /** What every run of a session is given, and where the session's messages go. */
@@ -226,5 +225,6 @@ export async function planResume(file: string, concurrency: number, predictionsC
     const { cvResumeFromPartial, readCvPartial } = await import('./cvResume.js')
     return { kind: 'cv', ...cvResumeFromPartial(file, readCvPartial(file, document), concurrency) }
   }
+  const { resumeFromPartial } = await import('./resume.js')
   return { kind: 'eval', ...(await resumeFromPartial(file, concurrency)) }
 }

@@ -1,12 +1,10 @@
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { openDataset } from '../datasets/registry.js'
-import { openFaces } from '../faces/openFaces.js'
 import { mapLabels } from '../base/labelMapping.js'
 import type { CalibrationReport, TemperatureScaling } from '../metrics/calibration.js'
 import { classificationMetrics } from '../metrics/classification.js'
 import { DEFAULT_SLICE_MIN_SAMPLES } from '../metrics/slices.js'
-import { TEMPERATURE_RANGE } from '../metrics/temperature.js'
 import { checkLabelOrder } from '../metrics/labelOrder.js'
 import { checkOutputs, OutputStats } from '../metrics/degenerate.js'
 import { cardDefaultsNote } from '../card/resolve.js'
@@ -19,13 +17,12 @@ import { EVAL_SCHEMA } from '../results/evalSchemaId.js'
 import { FerbenchError, modelError, usageError } from '../base/errors.js'
 import { PROTO_KEY } from '../base/textKeys.js'
 import { runEvalLoop, type LoopInput } from './evalLoop.js'
-import { fitTemperatureOnSplit } from './temperatureFit.js'
+import { ReadAhead, whileOpening } from './readAhead.js'
 import { checkBatchTensor } from '../base/limits.js'
 import { EvalState, type StagesMs } from './evalState.js'
 import { machineInfo, packageVersions, toolVersion } from '../base/provenance.js'
 import { PartialResultError } from './partialResult.js'
-import { restoreState } from './resume.js'
-import { SHARD_HASH } from './shard.js'
+import { SHARD_HASH, inShard } from './shard.js'
 import { storedSpec, type EvalSpec } from './spec.js'
 
 /** What a run adds to its spec: the stop signal, progress, the partial result it continues, an image transform. */
@@ -55,25 +52,54 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
   const opened = await openDataset(spec.dataset, { ...spec.datasetOptions, data: spec.data, split: spec.split })
   const { split } = opened
   // --faces detect: every image replaced by its detected face (src/faces/), recorded as dataset.faces
-  const faces = await openFaces(opened.adapter, { ...spec.datasetOptions, data: spec.data })
+  // (its modules load only when --faces is given)
+  const faces =
+    spec.datasetOptions?.faces === undefined
+      ? undefined
+      : await (await import('../faces/openFaces.js')).openFaces(opened.adapter, {
+          ...spec.datasetOptions,
+          data: spec.data,
+        })
   const adapter = faces?.adapter ?? opened.adapter
+  // While the model opens (the runner's session starts, when it is not ready yet), the split's samples
+  // are read and their images loaded: the loop takes them over in order, with the same errors at the
+  // same place (src/engine/readAhead.ts). Not for robust (its own loop) or a calibrated run (another
+  // split is read first); not loaded ahead with --faces detect (the detector counts what it sees).
+  const shard = spec.shard
+  const detecting = adapter !== opened.adapter
+  const startReadAhead =
+    run.loop === undefined && run.transform === undefined && !spec.calibrate
+      ? () =>
+          new ReadAhead(
+            () => adapter.samples(split),
+            (sample) => !detecting && (shard === undefined || inShard(sample.id, shard)),
+            adapter.warnings,
+          )
+      : undefined
   // file (a folder, FIFO or device named as a model is exit 4, before the card), card, runner: src/model/openModel.ts
-  const { file: model, runner } = await openModel({
-    model: spec.model,
-    card: spec.card,
-    preset: spec.preset,
-    withoutCard: { kind: 'error', data: { dataset: spec.dataset, data: spec.data, split: spec.split } },
-    runner: {
-      device: spec.device,
-      threads: spec.threads,
-      runner: spec.runner,
-      // ONNX on the CPU runs in a child process, so reading and preprocessing overlap inference, and a
-      // batch stuck in native code can be stopped (--batch-timeout, a signal).
-      offThread: spec.device === 'cpu',
-      ...(run.batchTimeoutMs !== undefined ? { batchTimeoutMs: run.batchTimeoutMs } : {}),
-      ...(run.workers !== undefined ? { workers: run.workers } : {}),
-    },
-  })
+  const {
+    opened: { file: model, runner },
+    readAhead,
+  } = await whileOpening(
+    () =>
+      openModel({
+        model: spec.model,
+        card: spec.card,
+        preset: spec.preset,
+        withoutCard: { kind: 'error', data: { dataset: spec.dataset, data: spec.data, split: spec.split } },
+        runner: {
+          device: spec.device,
+          threads: spec.threads,
+          runner: spec.runner,
+          // ONNX on the CPU runs in a child process, so reading and preprocessing overlap inference, and a
+          // batch stuck in native code can be stopped (--batch-timeout, a signal).
+          offThread: spec.device === 'cpu',
+          ...(run.batchTimeoutMs !== undefined ? { batchTimeoutMs: run.batchTimeoutMs } : {}),
+          ...(run.workers !== undefined ? { workers: run.workers } : {}),
+        },
+      }),
+    startReadAhead,
+  )
   try {
     warnings.push(...runner.info.notes)
     if (run.workers !== undefined && runner.info.workers === undefined && runner.info.name !== 'tfjs')
@@ -143,8 +169,9 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
         ? { attributes: sliceBy, minSamples: spec.sliceMinSamples ?? DEFAULT_SLICE_MIN_SAMPLES }
         : undefined
     const identity = await model.identity()
+    // the resume modules load only for --resume
     const state = run.resumeFrom
-      ? restoreState(
+      ? (await import('./resume.js')).restoreState(
           run.resumeFrom,
           {
             modelSha256: identity.sha256,
@@ -182,6 +209,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
         temperatureFit = fit
         state.scaleBy(fit.temperature, after)
       } else {
+        const { fitTemperatureOnSplit } = await import('./temperatureFit.js') // loaded only for --calibrate
         temperatureFit = await fitTemperatureOnSplit({ ...loopBase, split: spec.calibrate.split })
         state.scaleBy(temperatureFit.temperature)
       }
@@ -195,6 +223,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
         {
           ...loopBase,
           split,
+          ...(readAhead ? { samples: readAhead } : {}),
           sliceBy: slicing?.attributes,
           shard: spec.shard,
           skip: run.resumeFrom?.result.resume
@@ -219,7 +248,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     const { failures, predictions, stagesMs } = state
     const scored = state.scored
 
-    warnings.push(...adapter.warnings, ...(faces?.notes() ?? []))
+    warnings.push(...(readAhead?.warningsTaken() ?? adapter.warnings), ...(faces?.notes() ?? []))
     warnings.push(...state.images.warnings())
     if (failures.length > 0) warnings.push(`${failures.length} sample(s) failed and are not scored; see failures`)
     if (scored === 0) warnings.push(`no samples were scored from ${spec.data} split ${split}`)
@@ -247,14 +276,16 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     }
     const labelOrder = checkLabelOrder(metrics.confusionMatrix, card.labels, mapping.modelToColumn)
     if (labelOrder.warning) warnings.push(labelOrder.warning)
-    if (
-      temperatureFit &&
-      (temperatureFit.temperature <= TEMPERATURE_RANGE[0] * 1.001 ||
-        temperatureFit.temperature >= TEMPERATURE_RANGE[1] * 0.999)
-    ) {
-      warnings.push(
-        `--calibrate temperature: the fitted temperature ${temperatureFit.temperature.toFixed(4)} lies at the edge of the searched range ${TEMPERATURE_RANGE.join('–')} (the NLL on ${temperatureFit.split} keeps falling that way, e.g. every sample already right with confidence near 1)`,
-      )
+    if (temperatureFit) {
+      const { TEMPERATURE_RANGE } = await import('../metrics/temperature.js') // loaded only for --calibrate
+      if (
+        temperatureFit.temperature <= TEMPERATURE_RANGE[0] * 1.001 ||
+        temperatureFit.temperature >= TEMPERATURE_RANGE[1] * 0.999
+      ) {
+        warnings.push(
+          `--calibrate temperature: the fitted temperature ${temperatureFit.temperature.toFixed(4)} lies at the edge of the searched range ${TEMPERATURE_RANGE.join('–')} (the NLL on ${temperatureFit.split} keeps falling that way, e.g. every sample already right with confidence near 1)`,
+        )
+      }
     }
     const outputs = checkOutputs(state.outputs, metrics.confusionMatrix, metrics.accuracyCI95, card.output, {
       model: spec.model,
@@ -346,6 +377,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     if (stoppedBy) throw new PartialResultError(stoppedBy, result)
     return result
   } finally {
+    await readAhead?.close()
     faces?.release()
     await runner.release()
   }

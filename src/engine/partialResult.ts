@@ -1,6 +1,9 @@
 import type { EvalResult } from '../results/evalDocument.js'
 import { FerbenchError } from '../base/errors.js'
 
+/** Where an interrupted eval writes its partial result when no --output is given (in the working directory). */
+export const DEFAULT_PARTIAL_FILE = 'ferbench-eval.partial.json'
+
 /**
  * A run that stopped on an error after it had settled some samples: carries the error's kind,
  * message and exit code, and the partial result (complete:false) of the samples settled before

@@ -6,9 +6,6 @@ import { canonicalJson, checkPartialResult } from './documentChecks.js'
 import { cardError, dataError, modelError } from '../base/errors.js'
 import { EvalState } from './evalState.js'
 
-/** Where an interrupted eval writes its partial result when no --output is given (in the working directory). */
-export const DEFAULT_PARTIAL_FILE = 'ferbench-eval.partial.json'
-
 /** What --resume expects, for messages. */
 const PARTIAL_EXPECTED = 'a partial result written by an interrupted `ferbench eval`'
 

@@ -117,6 +117,11 @@ describe('start-up: what --version, --help and listing commands import', () => {
       'zoo/transfer.js',
       'faces/blazeface.js',
       'faces/detectedFaces.js',
+      // without --faces, --calibrate or --resume: the face crop, the temperature fit and the resume checks
+      ...['openFaces', 'faceCrop'].map((m) => `faces/${m}.js`),
+      ...['temperatureFit', 'resume', 'documentChecks'].map((m) => `engine/${m}.js`),
+      'metrics/temperature.js',
+      'zoo/cache.js',
       // the model registry (and its schemas) for a --model that is a path; the tfjs runner for an ONNX model
       ...['resolveModel', 'registry', 'registryData', 'schema', 'pull'].map((m) => `zoo/${m}.js`),
       ...['tfjs', 'tfjsPool', 'tfjsBackends'].map((m) => `runners/${m}.js`),
