@@ -61,23 +61,25 @@ export function convolveFloat(image: RawImage, mask: Mask): RawImage {
   const padX = Math.floor(mask.width / 2)
   const padY = Math.floor(mask.height / 2)
   const paddedRow = (width + 2 * padX) * channels
-  const coefficients: number[] = []
-  const offsets: number[] = []
-  for (let i = 0; i < mask.width * mask.height; i++) {
+  const size = mask.width * mask.height
+  if (tapCoefficients.length < size) {
+    tapCoefficients = new Float64Array(size)
+    tapOffsets = new Int32Array(size)
+  }
+  let taps = 0
+  for (let i = 0; i < size; i++) {
     const coefficient = mask.kernel[i]! / mask.scale
     if (coefficient === 0) continue
-    coefficients.push(coefficient)
+    tapCoefficients[taps] = coefficient
     // from the output value's own place in the padded image to the tap's
-    offsets.push((Math.floor(i / mask.width) - padY) * paddedRow + ((i % mask.width) - padX) * channels)
+    tapOffsets[taps++] = (Math.floor(i / mask.width) - padY) * paddedRow + ((i % mask.width) - padX) * channels
   }
-  if (coefficients.length === 0) {
-    coefficients.push(0) // libvips keeps one zero coefficient
-    offsets.push(0)
+  if (taps === 0) {
+    tapCoefficients[0] = 0 // libvips keeps one zero coefficient
+    tapOffsets[0] = 0
+    taps = 1
   }
   const source = padded(image, padX, padY)
-  const taps = coefficients.length
-  const tapCoefficients = Float64Array.from(coefficients)
-  const tapOffsets = Int32Array.from(offsets)
   const out = new Uint8Array(image.data.length)
   const row = width * channels
   for (let y = 0; y < height; y++) {
@@ -93,6 +95,10 @@ export function convolveFloat(image: RawImage, mask: Mask): RawImage {
   }
   return { ...image, data: out }
 }
+
+/** convolveFloat's taps: coefficients and offsets, reused from call to call (grown as needed). */
+let tapCoefficients = new Float64Array(128)
+let tapOffsets = new Int32Array(128)
 
 /** C's rint() in the default rounding mode: to the nearest integer, halves to even. */
 function rint(v: number): number {
@@ -134,6 +140,8 @@ export function gaussianMask(sigma: number, minAmpl: number): Mask | undefined {
 interface IntegerPass {
   /** coefficients[k] weighs the pixels k before and k after (coefficients[0] the centre). */
   coefficients: Int32Array
+  /** The coefficients followed by zeros up to index max(half, UNROLLED) (runPass's straight-line taps). */
+  unrolled: Int32Array
   half: number
   start: number
   shift: number
@@ -153,7 +161,14 @@ interface IntegerPass {
  * Zero coefficients, which libvips leaves out, add nothing to a sum here.
  */
 function integerPass(mask: Mask): IntegerPass {
-  return vectorPass(mask) ?? dividedPass(mask)
+  const pass = vectorPass(mask) ?? dividedPass(mask)
+  pass.unrolled.set(pass.coefficients)
+  return pass
+}
+
+/** A pass's `unrolled` before integerPass fills it. */
+function unrolledFor(half: number): Int32Array {
+  return new Int32Array(Math.max(half, UNROLLED) + 1)
 }
 
 /** `vips_convi_intize`'s 8-bit mantissas, or undefined where it refuses the mask. */
@@ -184,6 +199,7 @@ function vectorPass(mask: Mask): IntegerPass | undefined {
   const half = Math.floor(n / 2)
   return {
     coefficients: Int32Array.from(mantissas.slice(half)),
+    unrolled: unrolledFor(half),
     half,
     start: 2 ** (exp - 1),
     shift: exp,
@@ -204,6 +220,7 @@ function dividedPass(mask: Mask): IntegerPass {
   const half = Math.floor(ints.length / 2)
   return {
     coefficients: Int32Array.from(ints.slice(half)),
+    unrolled: unrolledFor(half),
     half,
     start: 0,
     shift: 0,
@@ -238,11 +255,14 @@ function runPass(
     runDividedPass(pass, source, from, sourceRow, out, to, outRow, rows, row, step)
     return
   }
-  const { half, start, shift } = pass
-  const c = new Int32Array(Math.max(half, UNROLLED) + 1)
-  c.set(pass.coefficients)
-  const [c0, c1, c2, c3] = [c[0]!, c[1]!, c[2]!, c[3]!]
-  const [o1, o2, o3] = [step, 2 * step, 3 * step]
+  const { half, start, shift, unrolled: c } = pass
+  const c0 = c[0]!
+  const c1 = c[1]!
+  const c2 = c[2]!
+  const c3 = c[3]!
+  const o1 = step
+  const o2 = 2 * step
+  const o3 = 3 * step
   if (half <= 1) {
     for (let y = 0; y < rows; y++) {
       const a = from + y * sourceRow
@@ -329,8 +349,8 @@ function runDividedPass(
 
 let sumBuffer = new Int32Array(1024)
 
-/** The last few σ's passes (a robust run asks for the same five σ for every image of a size). */
-const passes = new Map<string, IntegerPass>()
+/** The last few σ's passes per minimum amplitude (a robust run asks for the same five σ for every image of a size). */
+const passes = new Map<number, Map<number, IntegerPass>>()
 
 let middleBuffer = new Uint8Array(8192)
 
@@ -343,14 +363,18 @@ let middleBuffer = new Uint8Array(8192)
  */
 export function gaussianBlur(image: RawImage, sigma: number, minAmpl = 0.2): RawImage | undefined {
   if (sigma < 0.2) return { ...image, data: new Uint8Array(image.data) }
-  const key = `${sigma} ${minAmpl}`
-  let pass = passes.get(key)
+  let known = passes.get(minAmpl)
+  if (!known) {
+    known = new Map()
+    passes.set(minAmpl, known)
+  }
+  let pass = known.get(sigma)
   if (!pass) {
     const mask = gaussianMask(sigma, minAmpl)
     if (!mask) return undefined
     pass = integerPass(mask)
-    if (passes.size >= 64) passes.clear()
-    passes.set(key, pass)
+    if (known.size >= 64) known.clear()
+    known.set(sigma, pass)
   }
   const { width, height, channels } = image
   const pad = Math.max(pass.half, UNROLLED)

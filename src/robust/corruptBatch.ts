@@ -1,11 +1,12 @@
 import type { RawImage } from '../base/image.js'
+import { seededRandom } from '../base/prng.js'
+import type { Corruption } from '../results/robustDocument.js'
 import {
   CORRUPTION_PARAMETERS,
   JAVASCRIPT_FILTERS,
   addNoise,
   corrupt,
   corruptInJavaScript,
-  corruptionRandom,
   corruptionSeed,
   filterInJavaScript,
   noiseDrawsSeeded,
@@ -36,6 +37,28 @@ export async function corruptBatch(
   seed: number,
 ): Promise<Corrupted[][]> {
   const out: Corrupted[][] = images.map(() => new Array<Corrupted>(conditions.length))
+  /** corruptionSeed per corruption and image, hashed once for all its severities (it leaves the severity out). */
+  const seeds = new Map<Corruption, number[]>()
+  const seedOf = (corruption: Corruption, i: number): number => {
+    let list = seeds.get(corruption)
+    if (!list) {
+      list = []
+      seeds.set(corruption, list)
+    }
+    list[i] ??= corruptionSeed(seed, corruption, ids[i]!)
+    return list[i]
+  }
+  /**
+   * corruptionRandom(seed, corruption, ids[i]): the same stream, made when first drawn from (only
+   * noise, motion blur, rotation and sharp's fallbacks draw) from the sample's cached seed.
+   */
+  const randomOf = (corruption: Corruption, i: number): (() => number) => {
+    let stream: (() => number) | undefined
+    return () => {
+      stream ??= seededRandom(seedOf(corruption, i))
+      return stream()
+    }
+  }
   const work: Array<Promise<void>> = []
   /**
    * Image i under condition c one at a time: in JavaScript at once where it can be
@@ -45,7 +68,7 @@ export async function corruptBatch(
     const { corruption, severity } = conditions[c]!
     if (Number.isInteger(severity) && severity >= 1 && severity <= 5) {
       try {
-        const image = corruptInJavaScript(images[i]!, corruption, severity, corruptionRandom(seed, corruption, ids[i]!))
+        const image = corruptInJavaScript(images[i]!, corruption, severity, randomOf(corruption, i))
         if (image) {
           out[i]![c] = { image }
           return
@@ -56,7 +79,7 @@ export async function corruptBatch(
       }
     }
     work.push(
-      corrupt(images[i]!, corruption, severity, corruptionRandom(seed, corruption, ids[i]!)).then(
+      corrupt(images[i]!, corruption, severity, randomOf(corruption, i)).then(
         (image) => {
           out[i]![c] = { image }
         },
@@ -74,19 +97,14 @@ export async function corruptBatch(
     if (corruption === 'gaussian-noise' && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
       for (const i of all) {
         const image = images[i]!
-        draws[i] ??= noiseDrawsSeeded(image.data.length, corruptionSeed(seed, corruption, ids[i]!))
+        draws[i] ??= noiseDrawsSeeded(image.data.length, seedOf(corruption, i))
         out[i]![c] = { image: addNoise(image, severity, draws[i]!) }
       }
     } else if (JAVASCRIPT_FILTERS.has(corruption) && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
       // sharp's blur, convolve and linear reproduced in JavaScript (src/robust/convolve.ts, linear.ts)
       for (const i of all) {
-        // only the motion blur draws (its angle): the sample's stream is made when first asked for
-        let stream: (() => number) | undefined
-        const random = (): number => {
-          stream ??= corruptionRandom(seed, corruption, ids[i]!)
-          return stream()
-        }
-        const image = filterInJavaScript(images[i]!, corruption, severity, random)
+        // only the motion blur draws (its angle)
+        const image = filterInJavaScript(images[i]!, corruption, severity, randomOf(corruption, i))
         if (image) out[i]![c] = { image }
         else perImage(c, i)
       }

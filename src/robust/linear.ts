@@ -16,11 +16,7 @@ export function linear(image: RawImage, a: readonly number[], b: readonly number
   const out = new Uint8Array(data.length)
   const single = a.every((v) => v === a[0]) && b.every((v) => v === b[0])
   if (single) {
-    const a1 = Math.fround(a[0]!)
-    const b1 = Math.fround(b[0]!)
-    // one table per image: 256 inputs, the same float arithmetic libvips does per pixel
-    const table = new Uint8Array(256)
-    for (let x = 0; x < 256; x++) table[x] = clipTruncate(Math.fround(Math.fround(a1 * x) + b1))
+    const table = singleTable(Math.fround(a[0]!), Math.fround(b[0]!))
     for (let i = 0; i < data.length; i++) out[i] = table[data[i]!]!
     return { ...image, data: out }
   }
@@ -34,6 +30,27 @@ export function linear(image: RawImage, a: readonly number[], b: readonly number
   for (let i = 0; i < data.length; i += channels)
     for (let k = 0; k < channels; k++) out[i + k] = tables[k]![data[i + k]!]!
   return { ...image, data: out }
+}
+
+/** The single-precision tables per float a and b (a robust run's brightness asks for five, for every image). */
+const singleTables = new Map<number, Map<number, Uint8Array>>()
+
+/** 256 inputs through the float arithmetic libvips does per pixel: a·x rounded to a float, + b rounded. */
+function singleTable(a1: number, b1: number): Uint8Array {
+  let byB = singleTables.get(a1)
+  if (!byB) {
+    if (singleTables.size >= 64) singleTables.clear() // contrast: a new b per image mean; keep memory bounded
+    byB = new Map()
+    singleTables.set(a1, byB)
+  }
+  let table = byB.get(b1)
+  if (!table) {
+    table = new Uint8Array(256)
+    for (let x = 0; x < 256; x++) table[x] = clipTruncate(Math.fround(Math.fround(a1 * x) + b1))
+    if (byB.size >= 64) byB.clear()
+    byB.set(b1, table)
+  }
+  return table
 }
 
 /** libvips' VIPS_FCLIP(0, t, 255) stored in a uchar: clipped, then truncated toward zero. */
