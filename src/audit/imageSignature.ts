@@ -358,8 +358,8 @@ function viewInto(
       size[y * 8 + x] = Math.abs(diff[y * 8 + x]!)
     }
   const per = HASH_CHUNK_ENDS.length * WEAK_BITS
-  hashInto(diff, size, IN_ORDER, 1, k, per, hashes, weak)
-  if (MIRROR_SLOT[k]! >= 0) hashInto(diff, size, MIRRORED_ORDER, -1, n + MIRROR_SLOT[k]!, per, hashes, weak)
+  hashInto(diffBits, size, IN_ORDER, 1, k, per, hashes, weak)
+  if (MIRROR_SLOT[k]! >= 0) hashInto(diffBits, size, MIRRORED_ORDER, -1, n + MIRROR_SLOT[k]!, per, hashes, weak)
 }
 
 /** The comparisons in hash-bit order, read as they are and read mirrored ((y, x) → (y, 7 − x)). */
@@ -367,11 +367,11 @@ const IN_ORDER = Int32Array.from({ length: 64 }, (_, i) => i)
 const MIRRORED_ORDER = Int32Array.from({ length: 64 }, (_, i) => (i & ~7) + 7 - (i & 7))
 
 /**
- * The dHash of one view (bit i set when sign × the difference read at order[i] is positive) and its weak-bit masks: per
+ * The dHash of one view (bit i set when sign × the difference read at order[i] is positive; `bits`: the float32 differences read as int32s) and its weak-bit masks: per
  * chunk, the bits of the smallest and second smallest magnitude (ties: the first).
  */
 function hashInto(
-  diff: Float32Array,
+  bits: Int32Array,
   size: Float32Array,
   order: Int32Array,
   sign: 1 | -1,
@@ -384,6 +384,9 @@ function hashInto(
   let lo = 0
   let start = 0
   let o = per * view
+  // the bit without a branch on the difference's sign (a coin toss per comparison), from the float32's own bits read
+  // as an int32 v: the difference is > 0 when v > 0, and < 0 when v < 0 but is not −0's bits (0x80000000); grids are
+  // sums of non-negative pixels times non-negative weights, so no difference is NaN
   for (let c = 0; c < HASH_CHUNK_ENDS.length; c++) {
     const end = HASH_CHUNK_ENDS[c]!
     let b1 = start
@@ -392,10 +395,10 @@ function hashInto(
     let w2 = Infinity
     for (let i = start; i <= end; i++) {
       const at = order[i]!
-      if (sign * diff[at]! > 0) {
-        if (i < 32) hi |= 1 << (31 - i)
-        else lo |= 1 << (63 - i)
-      }
+      const v = bits[at]!
+      const set = sign > 0 ? (-v >>> 31) & ~(v >>> 31) : (((v - 1) | 0) >>> 31) & (v >>> 31)
+      if (i < 32) hi |= set << (31 - i)
+      else lo |= set << (63 - i)
       const w = size[at]!
       if (w < w1) {
         b2 = b1
@@ -415,6 +418,8 @@ function hashInto(
   hashes[2 * view + 1] = lo >>> 0
 }
 const diffScratch = new Float32Array(64)
+/** diffScratch's bits, as int32s (hashInto). */
+const diffBits = new Int32Array(diffScratch.buffer)
 const magnitudeScratch = new Float32Array(64)
 
 /** Bilinear samples of a blurred base at the product of two axes' points, into `out` (edges replicated). */

@@ -255,6 +255,9 @@ export class NearDuplicateIndex {
   private meetDistance: Int32Array = new Int32Array(1024)
   private meetNext: Int32Array = new Int32Array(1024)
   private meets = 0
+  /** The stored images the current query has met, in the order first met. */
+  private hits = new Int32Array(1024)
+  private hitCount = 0
   /** Per stored image met by the current query: its first and last meeting. */
   private firstMeet = new Int32Array(1024)
   private lastMeet = new Int32Array(1024)
@@ -306,7 +309,7 @@ export class NearDuplicateIndex {
   }
 
   /** Records that view k met stored image j at `distance` in the current query (judged by settle(), after every view). */
-  private note(j: number, distance: number, k: number, hits: number[]): void {
+  private note(j: number, distance: number, k: number): void {
     const t = this.meets++
     if (t === this.meetView.length) {
       const grow = (a: Int32Array): Int32Array => {
@@ -324,7 +327,12 @@ export class NearDuplicateIndex {
     if (this.seen[j] !== this.stamp) {
       this.seen[j] = this.stamp
       this.firstMeet[j] = t
-      hits.push(j)
+      if (this.hitCount === this.hits.length) {
+        const grown = new Int32Array(this.hits.length * 2)
+        grown.set(this.hits)
+        this.hits = grown
+      }
+      this.hits[this.hitCount++] = j
     } else this.meetNext[this.lastMeet[j]!] = t
     this.lastMeet[j] = t
   }
@@ -358,7 +366,6 @@ export class NearDuplicateIndex {
     limit: number,
     masks: Array<Int32Array | undefined> | undefined,
     weak: Int32Array,
-    hits: number[],
   ): void {
     const n = this.stored.length
     const stamp = ++this.viewStamp
@@ -366,7 +373,7 @@ export class NearDuplicateIndex {
     if (masks?.some((m) => m === undefined)) {
       for (let j = 0; j < n; j++) {
         const distance = popcount32((qh ^ this.hi[j]!) >>> 0) + popcount32((ql ^ this.lo[j]!) >>> 0)
-        if (distance <= limit) this.note(j, distance, k, hits)
+        if (distance <= limit) this.note(j, distance, k)
       }
       return
     }
@@ -391,7 +398,7 @@ export class NearDuplicateIndex {
           const j = arena[e]!
           if (visited[j] === stamp) continue
           visited[j] = stamp
-          this.note(j, distance, k, hits)
+          this.note(j, distance, k)
         }
       }
     }
@@ -426,7 +433,7 @@ export class NearDuplicateIndex {
       this.meets = 0
       this.queryGrids = views.grids
       for (let v = 0; v < MIRRORED_VIEW; v++) this.queryTails[v] = gridTail(views.grids, GRID_CELLS * v)
-      const hits: number[] = []
+      this.hitCount = 0
       const count = VIEW_NAMES.length
       for (let k = 0; k < count; k++) {
         const whole = k === 0 || k === MIRRORED_VIEW
@@ -438,11 +445,12 @@ export class NearDuplicateIndex {
           whole ? Math.max(this.maxDistance, this.viewMaxDistance) : this.viewMaxDistance,
           whole ? this.masks : undefined,
           views.weak,
-          hits,
         )
       }
-      hits.sort((a, b) => a - b)
-      for (const j of hits) {
+      // the stored images met, in stored order (a typed array sorts numerically)
+      const hits = this.hits.subarray(0, this.hitCount).sort()
+      for (let h = 0; h < hits.length; h++) {
+        const j = hits[h]!
         this.settle(j)
         const k = this.bestView[j]!
         this.candidates += 1
