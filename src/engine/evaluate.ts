@@ -168,21 +168,27 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
       sliceBy.length > 0
         ? { attributes: sliceBy, minSamples: spec.sliceMinSamples ?? DEFAULT_SLICE_MIN_SAMPLES }
         : undefined
-    const identity = await model.identity()
-    // the resume modules load only for --resume
-    const state = run.resumeFrom
-      ? (await import('./resume.js')).restoreState(
-          run.resumeFrom,
-          {
-            modelSha256: identity.sha256,
-            files: identity.files,
-            card,
-            columns: mapping.columns,
-            keepScores: spec.predictionScores,
-          },
-          slicing,
-        )
-      : new EvalState(mapping.columns.length, spec.predictions, slicing, spec.predictionScores)
+    // The model's files are hashed (src/base/modelFiles.ts) while the loop runs: the result needs the
+    // hash, a resumed run needs it first. An error of the hash (a file of the model gone) still comes
+    // before any error of the loop, as when the model was hashed first.
+    const identityPending = model.identity()
+    identityPending.catch(() => undefined) // read below: before the loop when resuming, else after it
+    let state: EvalState
+    if (run.resumeFrom) {
+      const identity = await identityPending
+      const { restoreState } = await import('./resume.js') // the resume modules load only for --resume
+      state = restoreState(
+        run.resumeFrom,
+        {
+          modelSha256: identity.sha256,
+          files: identity.files,
+          card,
+          columns: mapping.columns,
+          keepScores: spec.predictionScores,
+        },
+        slicing,
+      )
+    } else state = new EvalState(mapping.columns.length, spec.predictions, slicing, spec.predictionScores)
     state.outputs = OutputStats.restore(classes, run.resumeFrom?.result.resume?.outputStats)
     const loopBase = {
       adapter,
@@ -199,6 +205,7 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
     }
     let temperatureFit: Omit<TemperatureScaling, 'after'> | undefined
     if (spec.calibrate) {
+      await identityPending // hashed before the calibration split is read, as before
       if (spec.calibrate.split === split)
         throw usageError(
           `--calibration-split ${split}: the temperature must be fitted on another split than the one scored (${split})`,
@@ -240,10 +247,13 @@ export async function evaluate(spec: EvalSpec, run: EvalRun = {}): Promise<EvalR
       )
     } catch (error) {
       // An error after progress keeps what was settled: the caller writes it as a partial result.
-      if (!(error instanceof FerbenchError) || state.settled === (run.resumeFrom?.result.resume?.settled ?? 0))
+      if (!(error instanceof FerbenchError) || state.settled === (run.resumeFrom?.result.resume?.settled ?? 0)) {
+        await identityPending // the hash's own error goes first
         throw error
+      }
       stoppedBy = error
     }
+    const identity = await identityPending
     const stopReason = stoppedBy ? `${stoppedBy.kind} error` : String(run.signal?.reason ?? 'abort')
     const { failures, predictions, stagesMs } = state
     const scored = state.scored

@@ -235,10 +235,21 @@ function embedded(image: RawImage, ink: Uint8Array): Uint8Array {
   const length = paddedWidth * (height + 3) * channels
   if (paddedBuffer.length < length) paddedBuffer = new Uint8Array(length)
   const padded = paddedBuffer.subarray(0, length)
-  if (channels === 1) padded.fill(ink[0]!)
-  else for (let i = 0; i < length; i += channels) padded.set(ink, i)
-  for (let y = 0; y < height; y++)
-    padded.set(data.subarray(y * width * channels, (y + 1) * width * channels), ((y + 1) * paddedWidth + 1) * channels)
+  const row = width * channels
+  const paddedRow = paddedWidth * channels
+  const paint = (from: number, to: number): void => {
+    if (channels === 1) padded.fill(ink[0]!, from, to)
+    else for (let i = from; i < to; i += channels) padded.set(ink, i)
+  }
+  paint(0, paddedRow) // the row above
+  for (let y = 0; y < height; y++) {
+    const at = (y + 1) * paddedRow
+    // one background pixel left, the row, two background pixels right
+    paint(at, at + channels)
+    padded.set(data.subarray(y * row, (y + 1) * row), at + channels)
+    paint(at + channels + row, at + paddedRow)
+  }
+  paint((height + 1) * paddedRow, length) // the two rows below
   return padded
 }
 
