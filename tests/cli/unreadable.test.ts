@@ -7,7 +7,7 @@ import { tempDir } from '../helpers/cli.js'
 
 /**
  * Tests run as root, where chmod 000 does not stop a read: the file system answers EACCES here
- * for any path containing "DENIED", through the same calls ferbench makes (stat, open).
+ * for any path containing "DENIED", through the same calls ferbench makes (stat, open, openSync).
  */
 const denied = (): NodeJS.ErrnoException => Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })
 vi.mock('node:fs', async (importOriginal) => {
@@ -16,7 +16,11 @@ vi.mock('node:fs', async (importOriginal) => {
     if (String(p).includes('DENIED')) throw denied()
     return (fs.statSync as (...a: unknown[]) => unknown)(p, ...rest)
   }) as typeof fs.statSync
-  return { ...fs, default: { ...fs, statSync }, statSync }
+  const openSync = ((p: string, ...rest: unknown[]) => {
+    if (String(p).includes('DENIED')) throw denied()
+    return (fs.openSync as (...a: unknown[]) => unknown)(p, ...rest)
+  }) as typeof fs.openSync
+  return { ...fs, default: { ...fs, statSync, openSync }, statSync, openSync }
 })
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fsp = await importOriginal<typeof import('node:fs/promises')>()
