@@ -206,7 +206,9 @@ function finish(image: RawImage, header: Header | undefined, limits: DecodeLimit
       ? { shrunkFrom: { width: header.width, height: header.height } }
       : {}),
   }
-  return { ...oriented, notes }
+  // written out, not spread: every decoded image then shares one hidden class (V8 gave each spread
+  // result here a map of its own, and the kernels that take these images deoptimized on each)
+  return { data: oriented.data, width: oriented.width, height: oriented.height, channels: oriented.channels, notes }
 }
 
 /** Reads a file through the regular-file check (size ≤ MAX_IMAGE_BYTES). */
