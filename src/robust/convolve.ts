@@ -293,8 +293,7 @@ function runPass(
     }
     return
   }
-  if (sumBuffer.length < row) sumBuffer = new Int32Array(row)
-  const sums = sumBuffer
+  const sums = rowSums(row)
   for (let y = 0; y < rows; y++) {
     const a = from + y * sourceRow
     const b = to + y * outRow
@@ -349,6 +348,12 @@ function runDividedPass(
 
 let sumBuffer = new Int32Array(1024)
 
+/** The module's Int32 scratch row (runPass and motionBlurs: synchronous, neither keeps it), at least `length` long. */
+function rowSums(length: number): Int32Array {
+  if (sumBuffer.length < length) sumBuffer = new Int32Array(length)
+  return sumBuffer
+}
+
 /** The last few σ's passes per minimum amplitude (a robust run asks for the same five σ for every image of a size). */
 const passes = new Map<number, Map<number, IntegerPass>>()
 
@@ -394,4 +399,74 @@ export function gaussianBlur(image: RawImage, sigma: number, minAmpl = 0.2): Raw
   const out = new Uint8Array(image.data.length)
   runPass(pass, middle, pad * row, row, out, 0, row, height, row, row)
   return { ...image, data: out }
+}
+
+/** The longest line motionBlurs sums in integers (its scale, the line's length, stays ≤ this). */
+const MAX_LINE = 4096
+
+/**
+ * The motion blur of one image along one angle at several lengths: result[k] is exactly
+ * convolveFloat(image, motionKernel(lengths[k], angle)) (src/robust/corruptions.ts), or undefined
+ * for a length over MAX_LINE, which the caller leaves to convolveFloat.
+ *
+ * motionKernel's mask holds integer hit counts k ≥ 0 whose sum is its scale, the length L: one
+ * hit per step t = −⌊L/2⌋ … L − 1 − ⌊L/2⌋ at (round(t · sin), round(t · cos)) from the centre. For
+ * such a mask convolveFloat's double sum of (k / L) · pixel differs from S / L, S = Σ k · pixel an
+ * integer, by less than (2 · taps + 1) · 255 · 2^−53 < 2^−31; S / L is either an integer m, which
+ * the float rounding then gives back exactly (the float spacing near m ≥ 1 is at least 2^−24), or
+ * at least 1 / L ≥ 2^−12 from every integer, more than the float rounding (at most 2^−17 below
+ * 256) can cross. So its byte is ⌊S / L⌋, clipped to 255. A step t lands on the same pixel
+ * whatever the length, and a shorter line's steps are among a longer one's, so one running sum
+ * per pixel, grown step by step from the shortest line to the longest, gives every length's S:
+ * max(L) additions per pixel instead of Σ L.
+ */
+export function motionBlurs(image: RawImage, angle: number, lengths: readonly number[]): Array<RawImage | undefined> {
+  const { width, height, channels } = image
+  const levels = [...new Set(lengths.filter((length) => Number.isInteger(length) && length >= 1 && length <= MAX_LINE))]
+  levels.sort((a, b) => a - b)
+  const outputs = new Map<number, Uint8Array>()
+  if (levels.length > 0) {
+    const half = Math.floor(levels[levels.length - 1]! / 2)
+    const paddedRow = (width + 2 * half) * channels
+    const source = padded(image, half, half)
+    const row = width * channels
+    const sin = Math.sin(angle)
+    const cos = Math.cos(angle)
+    for (const length of levels) outputs.set(length, new Uint8Array(image.data.length))
+    const sums = rowSums(row)
+    for (let y = 0; y < height; y++) {
+      const from = (half + y) * paddedRow + half * channels
+      const to = y * row
+      sums.fill(0, 0, row)
+      // the steps taken so far: t from `low` to `high` inclusive (none yet)
+      let low = 0
+      let high = -1
+      for (const length of levels) {
+        const lineHalf = Math.floor(length / 2)
+        for (let t = -lineHalf; t < length - lineHalf; t++) {
+          if (t >= low && t <= high) continue
+          // as motionKernel places step t: row round(t · sin), column round(t · cos) from the centre
+          const at = from + Math.round(t * sin) * paddedRow + Math.round(t * cos) * channels
+          for (let x = 0; x < row; x++) sums[x]! += source[at + x]!
+        }
+        low = Math.min(low, -lineHalf)
+        high = Math.max(high, length - lineHalf - 1)
+        const out = outputs.get(length)!
+        // ⌊S / L⌋ as ⌊(S + ½) · (1 / L)⌋: (S + ½) / L is at least 1 / 2L from an integer, far more than
+        // the two roundings move it; S ≤ 255 · L, so it is at most 255
+        const reciprocal = 1 / length
+        // (a Uint8Array store truncates toward zero)
+        for (let x = 0; x < row; x++) out[to + x] = (sums[x]! + 0.5) * reciprocal
+      }
+    }
+  }
+  // a length asked for twice gets its own copy
+  const given = new Set<number>()
+  return lengths.map((length) => {
+    const data = outputs.get(length)
+    if (!data) return undefined
+    const fresh = given.has(length) ? new Uint8Array(data) : data
+    given.add(length)
+    return { ...image, data: fresh }
+  })
 }

@@ -9,6 +9,7 @@ import {
   corruptInJavaScript,
   corruptionSeed,
   filterInJavaScript,
+  motionBlurSeverities,
   noiseDrawsSeeded,
 } from './corruptions.js'
 import { jpegGray, jpegGrayCovers } from './jpegGray.js'
@@ -91,9 +92,22 @@ export async function corruptBatch(
   }
   /** Each image's Gaussian noise draws, drawn once for all severities (they do not depend on it). */
   const draws: Array<Float64Array | undefined> = []
+  /** The motion blur's conditions: every severity of an image from one running sum per pixel (motionBlurSeverities). */
+  const motion = conditions.flatMap(({ corruption, severity }, c) =>
+    corruption === 'motion-blur' && Number.isInteger(severity) && severity >= 1 && severity <= 5 ? [c] : [],
+  )
+  if (motion.length > 0)
+    images.forEach((image, i) => {
+      const severities = motion.map((c) => conditions[c]!.severity)
+      // its angle is the first draw of the sample's stream, whatever the severity
+      motionBlurSeverities(image, severities, randomOf('motion-blur', i)).forEach((blurred, k) => {
+        out[i]![motion[k]!] = { image: blurred }
+      })
+    })
   conditions.forEach(({ corruption, severity }, c) => {
     const v = CORRUPTION_PARAMETERS[corruption].values[severity - 1]!
     const all = images.map((_, i) => i)
+    if (motion.includes(c)) return // done above
     if (corruption === 'gaussian-noise' && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
       for (const i of all) {
         const image = images[i]!

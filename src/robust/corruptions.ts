@@ -6,7 +6,7 @@ import { loadSharp } from '../base/sharpModule.js'
 import { withSharp } from '../base/sharpGate.js'
 import type { RawImage } from '../base/image.js'
 import { seededRandom } from '../base/prng.js'
-import { convolveFloat, gaussianBlur } from './convolve.js'
+import { convolveFloat, gaussianBlur, motionBlurs } from './convolve.js'
 import { linear } from './linear.js'
 import { jpegGray, jpegGrayCovers } from './jpegGray.js'
 import { lowResolution } from './lowResolution.js'
@@ -326,8 +326,8 @@ export function filterInJavaScript(
     case 'gaussian-blur':
       return gaussianBlur(image, Math.max(0.6, (v * side) / 100))
     case 'motion-blur': {
-      const angle = (random() - 0.5) * (Math.PI / 2)
-      return convolveFloat(image, motionKernel(Math.max(2, Math.round((v * side) / 100)), angle))
+      const angle = motionAngle(random)
+      return convolveFloat(image, motionKernel(motionLength(image, severity), angle))
     }
     case 'brightness':
       return linear(image, [1], [v * 255])
@@ -342,6 +342,30 @@ export function filterInJavaScript(
     default:
       return undefined
   }
+}
+
+/** The motion blur's angle in radians, in [−45°, 45°]: the first draw of the sample's stream. */
+function motionAngle(random: () => number): number {
+  return (random() - 0.5) * (Math.PI / 2)
+}
+
+/** The motion blur's line length in pixels at a severity 1–5: max(2, round(value · s / 100)). */
+function motionLength(image: RawImage, severity: number): number {
+  const v = CORRUPTION_PARAMETERS['motion-blur'].values[severity - 1]!
+  return Math.max(2, Math.round((v * Math.min(image.width, image.height)) / 100))
+}
+
+/**
+ * The motion blur of one image at several severities 1–5, its angle drawn once from `random`:
+ * result[k] is filterInJavaScript(image, 'motion-blur', severities[k], a fresh stream of the same
+ * seed), all lengths summed in one pass (motionBlurs, src/robust/convolve.ts).
+ */
+export function motionBlurSeverities(image: RawImage, severities: readonly number[], random: () => number): RawImage[] {
+  const angle = motionAngle(random)
+  const lengths = severities.map((severity) => motionLength(image, severity))
+  return motionBlurs(image, angle, lengths).map(
+    (blurred, k) => blurred ?? convolveFloat(image, motionKernel(lengths[k]!, angle)),
+  )
 }
 
 /**

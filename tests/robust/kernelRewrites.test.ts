@@ -1,10 +1,12 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { RawImage } from '../../src/base/image.js'
 import { seededRandom } from '../../src/base/prng.js'
+import { convolveFloat, motionBlurs } from '../../src/robust/convolve.js'
 import {
   CORRUPTION_PARAMETERS,
   addNoise,
   corruptionRandom,
+  motionKernel,
   corruptionSeed,
   noiseDraws,
   noiseDrawsSeeded,
@@ -150,5 +152,58 @@ describe('addNoise without Math.round', () => {
     )
     expect(sums).toContain(0.49999999999999994)
     expect(sums).toContain(254.5)
+  })
+})
+
+describe('motionBlurs: every length of one angle from one running sum', () => {
+  it('gives convolveFloat(motionKernel(length, angle)) at each length, sizes, channels, angles and repeated lengths', () => {
+    const images = [
+      noiseImage(48, 48, 1, 21),
+      faceImage(48, 48, 1, 22),
+      noiseImage(61, 75, 3, 23),
+      noiseImage(7, 300, 1, 24),
+      noiseImage(1, 1, 1, 25),
+      noiseImage(2, 3, 3, 26),
+      // all 255: S / L an integer everywhere, where the float sums land on it or just below it
+      { data: new Uint8Array(40 * 40).fill(255), width: 40, height: 40, channels: 1 },
+      ...[1, 2, 64, 128].map((level) => ({
+        data: new Uint8Array(20 * 20).fill(level),
+        width: 20,
+        height: 20,
+        channels: 1 as const,
+      })),
+    ] satisfies RawImage[]
+    const random = seededRandom(99)
+    const angles = [
+      0,
+      Math.PI / 4,
+      -Math.PI / 4,
+      Math.PI / 8,
+      0.3,
+      -0.7,
+      ...Array.from({ length: 8 }, () => (random() - 0.5) * (Math.PI / 2)),
+    ]
+    const lengthSets = [[2, 3, 5, 7, 9], [9, 2, 5], [2, 2, 4, 4, 17], [1], [12, 30], [6, 10, 11, 13, 25, 49]]
+    let compared = 0
+    for (const image of images)
+      for (const angle of angles)
+        for (const lengths of lengthSets) {
+          const got = motionBlurs(image, angle, lengths)
+          lengths.forEach((length, k) => {
+            const want = convolveFloat(image, motionKernel(length, angle)).data
+            const label = `${image.width}×${image.height}×${image.channels} angle ${angle} length ${length}`
+            expect(Buffer.from(got[k]!.data).equals(Buffer.from(want)), label).toBe(true)
+            compared++
+          })
+          // each result its own image, even for a length asked for twice
+          expect(new Set(got.map((r) => r!.data)).size, `${lengths}`).toBe(lengths.length)
+        }
+    expect(compared).toBe(images.length * angles.length * 22)
+  })
+
+  it('leaves a line longer than 4,096 pixels to convolveFloat', () => {
+    const [short, long] = motionBlurs(noiseImage(5, 5, 1, 27), 0.2, [3, 4_097])
+    expect(short).toBeDefined()
+    expect(long).toBeUndefined()
   })
 })
