@@ -119,11 +119,28 @@ function normalise(v: Float32Array): Float32Array {
 const scratch = new Float32Array(GRID * GRID)
 const identity: Alignment = { dx: 0, dy: 0, scale: 1, mirrored: false }
 
-/** Correlation of a normalised reference grid with the copy placed by `a`. */
+/**
+ * Correlation of a normalised reference grid with the copy placed by `a`: normalise() of the samples and the dot
+ * product, the last pass of one joined with the other (each sample divided by the length and rounded to float32 as
+ * normalise() stores it, then multiplied), so the same operations in the same order give the same value.
+ */
 function score(reference: Float32Array, copy: Uint8Array, a: Alignment): number {
-  const v = normalise(sampleInto(copy, a, scratch))
+  const v = sampleInto(copy, a, scratch)
+  const n = v.length
+  let mean = 0
+  for (let i = 0; i < n; i++) mean += v[i]!
+  mean /= n
+  let norm = 0
+  for (let i = 0; i < n; i++) {
+    const d = v[i]! - mean
+    v[i] = d
+    norm += d * d
+  }
+  norm = Math.sqrt(norm)
+  // a flat grid normalises to zeros: its products sum to +0
+  if (!(norm > 1e-6)) return 0
   let dot = 0
-  for (let i = 0; i < v.length; i++) dot += v[i]! * reference[i]!
+  for (let i = 0; i < n; i++) dot += Math.fround(v[i]! / norm) * reference[i]!
   return dot
 }
 

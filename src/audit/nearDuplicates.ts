@@ -393,7 +393,7 @@ export class NearDuplicateIndex {
         const from = slots[at + 1]! * ENTRY
         const to = from + slots[at + 2]! * ENTRY
         for (let e = from; e < to; e += ENTRY) {
-          const distance = bitCount(qh ^ arena[e + 1]!) + bitCount(ql ^ arena[e + 2]!)
+          const distance = bitCount64(qh ^ arena[e + 1]!, ql ^ arena[e + 2]!)
           if (distance > limit) continue
           const j = arena[e]!
           if (visited[j] === stamp) continue
@@ -547,12 +547,18 @@ export function gridCorrelationAbove(
   return s
 }
 
-/** Set bits of a 32-bit word (popcount32 of src/audit/imageSignature.ts, here so that the probe loops inline it). */
-function bitCount(word: number): number {
-  let v = word >>> 0
-  v = v - ((v >>> 1) & 0x55555555)
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333)
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
+/**
+ * Set bits of two 32-bit words together (popcount32 of src/audit/imageSignature.ts on each, summed; here so that the
+ * probe loop inlines it): the two words' 4-bit counts are added before the bytes are summed (each byte at most 16,
+ * so nothing carries).
+ */
+export function bitCount64(x: number, y: number): number {
+  let a = x - ((x >>> 1) & 0x55555555)
+  let b = y - ((y >>> 1) & 0x55555555)
+  a = (a & 0x33333333) + ((a >>> 2) & 0x33333333)
+  b = (b & 0x33333333) + ((b >>> 2) & 0x33333333)
+  const t = a + b
+  return Math.imul((t & 0x0f0f0f0f) + ((t >>> 4) & 0x0f0f0f0f), 0x01010101) >>> 24
 }
 
 /** Dot product of two normalised thumbnails: their Pearson correlation. */

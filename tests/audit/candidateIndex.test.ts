@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ChunkTable, gridCorrelationAbove } from '../../src/audit/nearDuplicates.js'
+import { bitCount64, ChunkTable, gridCorrelationAbove } from '../../src/audit/nearDuplicates.js'
 import { seededRandom } from '../../src/base/prng.js'
 
 // The candidate index's own parts (src/audit/nearDuplicates.ts): the buckets of one chunk of the hash, whose images
@@ -65,5 +65,20 @@ describe('the grid correlation with an exact early exit', () => {
     const gs = new Float32Array(216)
     gs.set(g, 144)
     expect(gridCorrelationAbove(qs, 72, tail(q), gs, 144, tail(g), r)).toBe(r)
+  })
+})
+
+describe('the set bits of two 32-bit words', () => {
+  it('equals a bit-by-bit count, for every word from the extremes (all set, the sign bit alone) to random ones', () => {
+    const naive = (w: number): number => {
+      let n = 0
+      for (let b = 0; b < 32; b++) n += (w >>> b) & 1
+      return n
+    }
+    const random = seededRandom(17)
+    const words = [0, -1, 0x7fffffff, -0x80000000, 0x55555555, -0x55555556, 1, 0x0f0f0f0f]
+    for (let i = 0; i < 2000; i++) words.push(Math.floor(random() * 2 ** 32) | 0)
+    for (const x of words) for (const y of words.slice(0, 40)) expect(bitCount64(x, y)).toBe(naive(x) + naive(y))
+    expect(bitCount64(-1, -1)).toBe(64)
   })
 })
