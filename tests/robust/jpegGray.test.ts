@@ -31,7 +31,6 @@ function rampImage(width: number, height: number): RawImage {
 
 const SIZES: ReadonlyArray<readonly [number, number]> = [
   [48, 48],
-  [100, 100],
   [37, 53],
   [8, 8],
   [9, 7],
@@ -40,7 +39,7 @@ const SIZES: ReadonlyArray<readonly [number, number]> = [
   [5, 3],
   [64, 17],
 ]
-const QUALITIES = [...CORRUPTION_PARAMETERS.jpeg.values, 1, 3, 33, 49, 50, 51, 75, 90, 95, 100]
+const QUALITIES = [...CORRUPTION_PARAMETERS.jpeg.values, 1, 49, 50, 90, 100]
 
 function images(width: number, height: number, seed: number): RawImage[] {
   return [
