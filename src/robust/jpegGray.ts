@@ -146,64 +146,45 @@ function quantizeRoundTrip(block: Int32Array, t: Tables): void {
 
 /** jpeg_fdct_islow on the block (samples less 128): the coefficients scaled up by 8. */
 function forwardDct(d: Int32Array): void {
-  for (let r = 0; r < 64; r += 8) {
-    const tmp0 = d[r]! + d[r + 7]!
-    const tmp7 = d[r]! - d[r + 7]!
-    const tmp1 = d[r + 1]! + d[r + 6]!
-    const tmp6 = d[r + 1]! - d[r + 6]!
-    const tmp2 = d[r + 2]! + d[r + 5]!
-    const tmp5 = d[r + 2]! - d[r + 5]!
-    const tmp3 = d[r + 3]! + d[r + 4]!
-    const tmp4 = d[r + 3]! - d[r + 4]!
-    const tmp10 = tmp0 + tmp3
-    const tmp13 = tmp0 - tmp3
-    const tmp11 = tmp1 + tmp2
-    const tmp12 = tmp1 - tmp2
-    d[r] = (tmp10 + tmp11) << PASS1_BITS
-    d[r + 4] = (tmp10 - tmp11) << PASS1_BITS
-    const z1 = (tmp12 + tmp13) * FIX_0_541196100
-    const n = CONST_BITS - PASS1_BITS
-    const half = 1 << (n - 1)
-    d[r + 2] = (z1 + tmp13 * FIX_0_765366865 + half) >> n
-    d[r + 6] = (z1 - tmp12 * FIX_1_847759065 + half) >> n
-    odd(d, r, 1, tmp4, tmp5, tmp6, tmp7, n)
-  }
-  for (let c = 0; c < 8; c++) {
-    const tmp0 = d[c]! + d[c + 56]!
-    const tmp7 = d[c]! - d[c + 56]!
-    const tmp1 = d[c + 8]! + d[c + 48]!
-    const tmp6 = d[c + 8]! - d[c + 48]!
-    const tmp2 = d[c + 16]! + d[c + 40]!
-    const tmp5 = d[c + 16]! - d[c + 40]!
-    const tmp3 = d[c + 24]! + d[c + 32]!
-    const tmp4 = d[c + 24]! - d[c + 32]!
-    const tmp10 = tmp0 + tmp3
-    const tmp13 = tmp0 - tmp3
-    const tmp11 = tmp1 + tmp2
-    const tmp12 = tmp1 - tmp2
-    d[c] = (tmp10 + tmp11 + (1 << (PASS1_BITS - 1))) >> PASS1_BITS
-    d[c + 32] = (tmp10 - tmp11 + (1 << (PASS1_BITS - 1))) >> PASS1_BITS
-    const z1 = (tmp12 + tmp13) * FIX_0_541196100
-    const n = CONST_BITS + PASS1_BITS
-    const half = 1 << (n - 1)
-    d[c + 16] = (z1 + tmp13 * FIX_0_765366865 + half) >> n
-    d[c + 48] = (z1 - tmp12 * FIX_1_847759065 + half) >> n
-    odd(d, c, 8, tmp4, tmp5, tmp6, tmp7, n)
-  }
+  // pass 1, rows: the even outputs scaled up by 2^PASS1_BITS, the others descaled by CONST_BITS − PASS1_BITS
+  for (let r = 0; r < 64; r += 8) fdct1(d, r, 1, 1 << PASS1_BITS, 0, CONST_BITS - PASS1_BITS)
+  // pass 2, columns: PASS1_BITS removed (rounded), the others descaled by CONST_BITS + PASS1_BITS
+  for (let c = 0; c < 8; c++) fdct1(d, c, 8, 1, PASS1_BITS, CONST_BITS + PASS1_BITS)
 }
 
-/** The odd part of a forward-DCT pass: outputs 1, 3, 5, 7 at `at + k * step`, descaled by `n` bits. */
-function odd(
-  d: Int32Array,
-  at: number,
-  step: number,
-  tmp4: number,
-  tmp5: number,
-  tmp6: number,
-  tmp7: number,
-  n: number,
-): void {
+/**
+ * One 8-point forward DCT of d[at + k * step], k = 0..7, in place: outputs 0 and 4 times `up`, then
+ * rounded down by `down` bits; the others descaled (rounded) by `n` bits.
+ */
+function fdct1(d: Int32Array, at: number, step: number, up: number, down: number, n: number): void {
+  const i0 = d[at]!
+  const i1 = d[at + step]!
+  const i2 = d[at + 2 * step]!
+  const i3 = d[at + 3 * step]!
+  const i4 = d[at + 4 * step]!
+  const i5 = d[at + 5 * step]!
+  const i6 = d[at + 6 * step]!
+  const i7 = d[at + 7 * step]!
+  const tmp0 = i0 + i7
+  const tmp7 = i0 - i7
+  const tmp1 = i1 + i6
+  const tmp6 = i1 - i6
+  const tmp2 = i2 + i5
+  const tmp5 = i2 - i5
+  const tmp3 = i3 + i4
+  const tmp4 = i3 - i4
+  const tmp10 = tmp0 + tmp3
+  const tmp13 = tmp0 - tmp3
+  const tmp11 = tmp1 + tmp2
+  const tmp12 = tmp1 - tmp2
+  const roundDown = down > 0 ? 1 << (down - 1) : 0
+  d[at] = ((tmp10 + tmp11) * up + roundDown) >> down
+  d[at + 4 * step] = ((tmp10 - tmp11) * up + roundDown) >> down
   const half = 1 << (n - 1)
+  const e1 = (tmp12 + tmp13) * FIX_0_541196100
+  d[at + 2 * step] = (e1 + tmp13 * FIX_0_765366865 + half) >> n
+  d[at + 6 * step] = (e1 - tmp12 * FIX_1_847759065 + half) >> n
+  // the odd part
   const z5 = (tmp4 + tmp6 + tmp5 + tmp7) * FIX_1_175875602
   const z1 = (tmp4 + tmp7) * -FIX_0_899976223
   const z2 = (tmp5 + tmp6) * -FIX_2_562915447
