@@ -19,7 +19,7 @@ import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { batched, benchFaces, loadCorruptBatch } from './lib/corruptBench.mjs'
+import { batched, benchFaces, differingImages, loadCorruptBatch, median, timeAlternating } from './lib/corruptBench.mjs'
 import { ROOT, opt } from './lib/cli.mjs'
 
 const rounds = Number(opt('rounds', '3'))
@@ -77,7 +77,6 @@ async function viaSharp(image, corruption, severity, id) {
   return new Uint8Array(data)
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
 const mine = await loadCorruptBatch(ROOT)
 const theirs = baseline ? await loadCorruptBatch(path.resolve(baseline)) : undefined
 console.log(
@@ -107,28 +106,11 @@ for (const corruption of corruptions) {
     },
     ...(theirs ? { baseline: batched(theirs, images, ids, conditions, chunk) } : {}),
   }
-  const times = Object.fromEntries(Object.keys(variants).map((k) => [k, { wallMs: [], cpuMs: [] }]))
-  const results = {}
-  for (let r = 0; r < rounds; r++) {
-    const order = Object.keys(variants)
-    for (const name of r % 2 === 0 ? order : order.reverse()) {
-      const c0 = process.cpuUsage()
-      const t0 = performance.now()
-      results[name] = await variants[name]()
-      times[name].wallMs.push(performance.now() - t0)
-      const cpu = process.cpuUsage(c0)
-      times[name].cpuMs.push((cpu.user + cpu.system) / 1000)
-    }
-  }
+  const { times, results } = await timeAlternating(variants, rounds)
   const reference = results['sharp per image']
   console.log(corruption)
   for (const name of Object.keys(variants)) {
-    let differing = 0
-    results[name].forEach((row, i) =>
-      row.forEach((data, c) => {
-        if (!Buffer.from(data).equals(Buffer.from(reference[i][c]))) differing++
-      }),
-    )
+    const differing = differingImages(results[name], reference)
     failed ||= differing > 0
     console.log(
       `  ${name.padEnd(16)} wall ${median(times[name].wallMs).toFixed(0).padStart(6)} ms  cpu ${median(

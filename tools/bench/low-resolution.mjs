@@ -15,7 +15,7 @@
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
-import { batched, benchFaces, loadCorruptBatch } from './lib/corruptBench.mjs'
+import { batched, benchFaces, differingImages, loadCorruptBatch, median, timeAlternating } from './lib/corruptBench.mjs'
 import { ROOT, opt } from './lib/cli.mjs'
 
 const rounds = Number(opt('rounds', '3'))
@@ -60,32 +60,9 @@ const variants = {
     : {}),
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
-const times = Object.fromEntries(Object.keys(variants).map((k) => [k, { wallMs: [], cpuMs: [] }]))
-let reference
-const results = {}
-for (let r = 0; r < rounds; r++) {
-  const order = Object.keys(variants)
-  for (const name of r % 2 === 0 ? order : order.reverse()) {
-    const c0 = process.cpuUsage()
-    const t0 = performance.now()
-    const result = await variants[name]()
-    times[name].wallMs.push(performance.now() - t0)
-    const cpu = process.cpuUsage(c0)
-    times[name].cpuMs.push((cpu.user + cpu.system) / 1000)
-    if (name === 'sharp per image') reference ??= result
-    results[name] = result
-  }
-}
-function compare(name) {
-  let differing = 0
-  results[name].forEach((row, i) =>
-    row.forEach((data, c) => {
-      if (!Buffer.from(data).equals(Buffer.from(reference[i][c]))) differing++
-    }),
-  )
-  return differing
-}
+const { times, results } = await timeAlternating(variants, rounds)
+const reference = results['sharp per image']
+const compare = (name) => differingImages(results[name], reference)
 console.log(
   `low-resolution, ${images.length} images × 5 severities, chunks of ${chunk}, ${rounds} rounds; ${os.cpus().length} cores, load ${os
     .loadavg()

@@ -1,6 +1,6 @@
 // Shared by the corruption benchmarks (tools/bench/corrupt-filters.mjs, low-resolution.mjs): the
-// bench's 981 generated CK+48 faces, a checkout's built corruptBatch, and corruptBatch run over
-// chunks as `ferbench robust` runs it.
+// bench's 981 generated CK+48 faces, a checkout's built corruptBatch, corruptBatch run over chunks
+// as `ferbench robust` runs it, the alternating timing loop and the byte-for-byte comparison.
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -50,4 +50,38 @@ export const batched = (corruptBatch, images, ids, conditions, chunk) => async (
       )
   }
   return out
+}
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
+
+/**
+ * Runs every variant once per round, in alternating order (ABBA…), timing each run's wall and CPU
+ * milliseconds of this process; returns the times per variant and each variant's last result.
+ */
+export async function timeAlternating(variants, rounds) {
+  const times = Object.fromEntries(Object.keys(variants).map((k) => [k, { wallMs: [], cpuMs: [] }]))
+  const results = {}
+  for (let r = 0; r < rounds; r++) {
+    const order = Object.keys(variants)
+    for (const name of r % 2 === 0 ? order : order.reverse()) {
+      const c0 = process.cpuUsage()
+      const t0 = performance.now()
+      results[name] = await variants[name]()
+      times[name].wallMs.push(performance.now() - t0)
+      const cpu = process.cpuUsage(c0)
+      times[name].cpuMs.push((cpu.user + cpu.system) / 1000)
+    }
+  }
+  return { times, results }
+}
+
+/** How many images (rows of conditions) of `rows` differ byte for byte from `reference`'s. */
+export function differingImages(rows, reference) {
+  let differing = 0
+  rows.forEach((row, i) =>
+    row.forEach((data, c) => {
+      if (!Buffer.from(data).equals(Buffer.from(reference[i][c]))) differing++
+    }),
+  )
+  return differing
 }
