@@ -83,11 +83,20 @@ export function writePixels(d: Uint8Array, scale: PixelScale, out: Float32Array,
  * Bit for bit what writePixels writes for each image: a pixel value v of channel c becomes the
  * float of v · mul[c] + add[c], so the 256 floats of each channel are computed once per batch and
  * looked up (and raw 0–255 values, mul 1 and add 0, are converted by one typed-array copy).
+ * `into`, when it holds exactly `floats` values, is written instead of a new array (a buffer reused
+ * from batch to batch: fresh memory for every batch costs the kernel a page fault per 4 KiB).
  */
-export function pixelsToBatch(pixels: Uint8Array, rows: number, scale: PixelScale, floats: number): Float32Array {
-  const batch = new Float32Array(floats)
+export function pixelsToBatch(
+  pixels: Uint8Array,
+  rows: number,
+  scale: PixelScale,
+  floats: number,
+  into?: Float32Array,
+): Float32Array {
   const { mul, add, channels, plane, layout } = scale
   const values = rows * plane * channels
+  // A buffer given to reuse: its padding past `values` must read 0, as a new one's does.
+  const batch = into?.length === floats ? into.fill(0, values) : new Float32Array(floats)
   if (mul.every((m) => m === 1) && add.every((a) => a === 0) && (channels === 1 || layout === 'NHWC')) {
     batch.set(pixels.subarray(0, values))
     return batch

@@ -34,3 +34,28 @@ export function engineLayout(
   const engines = Math.min(cores, MAX_ENGINES)
   return { engines, threads: Math.floor(cores / engines) }
 }
+
+/** When the other engines of a layout start (extraEnginesDue). */
+export interface ExtraEnginesRule {
+  /** Engine 0's busy time after which they start while its backlog is at least `backlog` calls. */
+  afterBusyMs: number
+  /** Engine 0's busy time after which they start whatever its backlog. */
+  afterLoneBusyMs: number
+  /** Calls waiting behind the one engine 0 runs that make a backlog. */
+  backlog: number
+}
+
+/**
+ * Each extra engine costs a worker thread, a session and its first batches' memory (about a tenth
+ * of a second of CPU for a small CNN), paid back only by a run long enough to use it. A caller that
+ * queues many calls ahead (robust) gets them once engine 0 has been busy 100 ms; one that keeps only
+ * a few in flight (eval: one or two per engine) once engine 0 has been busy 600 ms, since an eval of
+ * a few thousand small images ends sooner, and with less CPU, on one engine than on two
+ * (docs/performance.md).
+ */
+export const EXTRA_ENGINES: ExtraEnginesRule = { afterBusyMs: 100, afterLoneBusyMs: 600, backlog: 4 }
+
+/** Whether the other engines start now: engine 0 has been busy `firstBusyMs` and has `queued` calls waiting. */
+export function extraEnginesDue(firstBusyMs: number, queued: number, rule: ExtraEnginesRule = EXTRA_ENGINES): boolean {
+  return firstBusyMs >= (queued >= rule.backlog ? rule.afterBusyMs : rule.afterLoneBusyMs)
+}

@@ -7,9 +7,15 @@
  * the whole process group (Ctrl-C in a terminal) are left to the parent, which decides.
  */
 import { Worker } from 'node:worker_threads'
-import { engineLayout } from './onnxEngines.js'
+import { EXTRA_ENGINES, type ExtraEnginesRule, engineLayout, extraEnginesDue } from './onnxEngines.js'
 import { builtSibling } from './onnxThread.js'
-import { pixelRequestBatch, type ProcessRequest, type WorkerReply, type WorkerRequest } from './onnxThreadMessages.js'
+import {
+  batchFloats,
+  pixelRequestBatch,
+  type ProcessRequest,
+  type WorkerReply,
+  type WorkerRequest,
+} from './onnxThreadMessages.js'
 import type { RunnerOptions } from './types.js'
 
 /**
@@ -32,11 +38,15 @@ process.on('SIGTERM', () => undefined)
 process.on('disconnect', dieNow)
 
 /**
- * Engine 0's busy time after which the other engines of the layout start (src/runners/onnxEngines.ts):
- * a short run (a few batches) never pays for more sessions than it can use. Test hook:
- * FERBENCH_DEBUG_ENGINES_AFTER_MS sets it (tests/runners/onnxEngines.test.ts). Not a user setting.
+ * When the other engines of the layout start: src/runners/onnxEngines.ts (extraEnginesDue). Test
+ * hook: FERBENCH_DEBUG_ENGINES_AFTER_MS sets both its busy times (tests/runners/onnxEngines.test.ts).
+ * Not a user setting.
  */
-const EXTRA_ENGINES_AFTER_BUSY_MS = Number(process.env.FERBENCH_DEBUG_ENGINES_AFTER_MS ?? 100)
+const DEBUG_ENGINES_AFTER_MS = process.env.FERBENCH_DEBUG_ENGINES_AFTER_MS
+const EXTRA_ENGINES_RULE: ExtraEnginesRule =
+  DEBUG_ENGINES_AFTER_MS === undefined
+    ? EXTRA_ENGINES
+    : { ...EXTRA_ENGINES, afterBusyMs: Number(DEBUG_ENGINES_AFTER_MS), afterLoneBusyMs: Number(DEBUG_ENGINES_AFTER_MS) }
 
 /** The engines of the current start (src/runners/onnxEngines.ts): one worker thread and session each. */
 let workers: Array<Worker | undefined> = []
@@ -46,6 +56,26 @@ let active: number[] = []
 let outstanding: number[] = []
 /** The engine of each call in flight. */
 const engineOf = new Map<number, number>()
+
+/**
+ * Float batches the engines handed back (`recycle`), to be written again: a batch in new memory
+ * each time costs the kernel a page fault per 4 KiB written. At most BATCH_POOL_SIZE are kept.
+ */
+const batchPool: Float32Array[] = []
+const BATCH_POOL_SIZE = 8
+
+/** A pooled batch of exactly `floats` values, if one is free. */
+function takeBatchBuffer(floats: number): Float32Array | undefined {
+  const at = batchPool.findIndex((b) => b.length === floats)
+  return at < 0 ? undefined : batchPool.splice(at, 1)[0]
+}
+
+/** Keeps a batch an engine handed back, unless the pool is full. */
+function recycleBatch(batch: Float32Array | undefined): void {
+  if (batch === undefined) return
+  if (batchPool.length >= BATCH_POOL_SIZE) batchPool.shift()
+  batchPool.push(batch)
+}
 
 /** Posts a call to the least busy ready engine (the first of those tied). */
 function dispatch(request: WorkerRequest & { id: number }, transfer: ArrayBuffer[]): void {
@@ -119,14 +149,17 @@ function onMessage(message: StartRequest | ProcessRequest): void {
           return
         }
         if (reply.kind === 'scores' || reply.kind === 'error') {
+          const { batch, ...forward } = reply
+          recycleBatch(batch)
           const engine = engineOf.get(reply.id)
           engineOf.delete(reply.id)
           if (engine !== undefined) outstanding[engine]! -= 1
           if (e === 0 && engines > 1 && workers.length === 1) {
             firstBusyMs += reply.busyMs
-            if (firstBusyMs >= EXTRA_ENGINES_AFTER_BUSY_MS) for (let x = 1; x < engines; x++) startEngine(x)
+            if (extraEnginesDue(firstBusyMs, outstanding[0]!, EXTRA_ENGINES_RULE))
+              for (let x = 1; x < engines; x++) startEngine(x)
           }
-          send(reply)
+          send(forward)
           return
         }
         // 'released': once every engine started has released its session
@@ -148,8 +181,8 @@ function onMessage(message: StartRequest | ProcessRequest): void {
   // A batch of pixels becomes floats here, on this process's main thread, in a buffer of its own,
   // handed over to the worker without a copy.
   if (message.kind === 'runPixels') {
-    const batch = pixelRequestBatch(message)
-    dispatch({ kind: 'run', id: message.id, batch, dims: message.dims }, [batch.buffer as ArrayBuffer])
+    const batch = pixelRequestBatch(message, takeBatchBuffer(batchFloats(message.dims)))
+    dispatch({ kind: 'run', id: message.id, batch, dims: message.dims, recycle: true }, [batch.buffer as ArrayBuffer])
     return
   }
   // Copied, never transferred: a typed array read from the IPC channel may view the channel's own buffer.

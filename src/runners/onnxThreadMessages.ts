@@ -10,7 +10,14 @@ import type { RunnerInfo } from './types.js'
  * the runner process or worker writes the floats (pixelsToBatch) and runs them as `run` would.
  */
 export type WorkerRequest =
-  | { kind: 'run'; id: number; batch: Float32Array; dims: number[] }
+  | {
+      kind: 'run'
+      id: number
+      batch: Float32Array
+      dims: number[]
+      /** The worker hands the batch's buffer back in its reply (`batch`), for the sender to reuse. */
+      recycle?: boolean
+    }
   | { kind: 'runPixels'; id: number; pixels: Uint8Array; rows: number; scale: PixelScale; dims: number[] }
   | { kind: 'release' }
 
@@ -18,19 +25,20 @@ export type WorkerRequest =
 export type ProcessRequest = WorkerRequest | { kind: 'calls'; requests: WorkerRequest[] }
 
 /** The float batch of a `runPixels` request, as a `run` request would carry it. */
-export function pixelRequestBatch(request: {
-  pixels: Uint8Array
-  rows: number
-  scale: PixelScale
-  dims: number[]
-}): Float32Array {
-  return pixelsToBatch(
-    request.pixels,
-    request.rows,
-    request.scale,
-    request.dims.reduce((a, b) => a * b, 1),
-  )
+export function pixelRequestBatch(
+  request: {
+    pixels: Uint8Array
+    rows: number
+    scale: PixelScale
+    dims: number[]
+  },
+  into?: Float32Array,
+): Float32Array {
+  return pixelsToBatch(request.pixels, request.rows, request.scale, batchFloats(request.dims), into)
 }
+
+/** The values of a batch of these dimensions. */
+export const batchFloats = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1)
 
 export interface SerializedError {
   ferbench?: ExitCodeName
@@ -47,8 +55,8 @@ export type WorkerReply =
       engines?: number
     }
   | { kind: 'failed'; error: SerializedError }
-  | { kind: 'scores'; id: number; scores: Float32Array; busyMs: number }
-  | { kind: 'error'; id: number; error: SerializedError; busyMs: number }
+  | { kind: 'scores'; id: number; scores: Float32Array; busyMs: number; batch?: Float32Array }
+  | { kind: 'error'; id: number; error: SerializedError; busyMs: number; batch?: Float32Array }
   | { kind: 'released' }
 
 export function serializeError(error: unknown): SerializedError {

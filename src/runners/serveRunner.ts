@@ -12,6 +12,13 @@ import type { Runner, RunnerOptions } from './types.js'
 /** The worker's own runner, made from what its parent passed as workerData. */
 export type CreateRunner = (modelPath: string, options: RunnerOptions) => Promise<Runner>
 
+/** The batch a `run` request asked to have back (`recycle`), when this thread owns its buffer whole. */
+function returned(request: WorkerRequest): Float32Array | undefined {
+  if (request.kind !== 'run' || request.recycle !== true) return undefined
+  const { batch } = request
+  return batch.byteOffset === 0 && batch.byteLength === batch.buffer.byteLength ? batch : undefined
+}
+
 export async function serveRunner(create: CreateRunner): Promise<void> {
   const { modelPath, options } = workerData as { modelPath: string; options: RunnerOptions }
   const port = parentPort!
@@ -28,7 +35,14 @@ export async function serveRunner(create: CreateRunner): Promise<void> {
     port.postMessage({ kind: 'failed', error: serializeError(error) } satisfies WorkerReply)
   }
 
-  port.on('message', async (request: WorkerRequest) => {
+  // Requests are served one after another: a request that arrives while another runs waits here,
+  // outside its timing (busyMs is the engine's own time, not its queue's).
+  let previous: Promise<void> = Promise.resolve()
+  port.on('message', (request: WorkerRequest) => {
+    previous = previous.then(() => serve(request))
+  })
+
+  async function serve(request: WorkerRequest): Promise<void> {
     if (request.kind === 'release') {
       await runner?.release()
       port.postMessage({ kind: 'released' } satisfies WorkerReply)
@@ -42,16 +56,23 @@ export async function serveRunner(create: CreateRunner): Promise<void> {
       const busyMs = performance.now() - t0
       // The scores may view a larger engine buffer: send exactly these floats.
       const out = scores.byteOffset === 0 && scores.byteLength === scores.buffer.byteLength ? scores : scores.slice()
-      port.postMessage({ kind: 'scores', id: request.id, scores: out, busyMs } satisfies WorkerReply, [
-        out.buffer as ArrayBuffer,
-      ])
+      const back = returned(request)
+      port.postMessage(
+        { kind: 'scores', id: request.id, scores: out, busyMs, ...(back ? { batch: back } : {}) } satisfies WorkerReply,
+        back ? [out.buffer as ArrayBuffer, back.buffer as ArrayBuffer] : [out.buffer as ArrayBuffer],
+      )
     } catch (error) {
-      port.postMessage({
-        kind: 'error',
-        id: request.id,
-        error: serializeError(error),
-        busyMs: performance.now() - t0,
-      } satisfies WorkerReply)
+      const back = returned(request)
+      port.postMessage(
+        {
+          kind: 'error',
+          id: request.id,
+          error: serializeError(error),
+          busyMs: performance.now() - t0,
+          ...(back ? { batch: back } : {}),
+        } satisfies WorkerReply,
+        back ? [back.buffer as ArrayBuffer] : [],
+      )
     }
-  })
+  }
 }

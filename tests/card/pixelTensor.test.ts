@@ -44,6 +44,25 @@ describe('pixelsToBatch: a batch given as pixels becomes the floats writeTensor 
           expect(got.subarray(0, 3 * rowValues).some((v) => v !== 0)).toBe(true)
         })
 
+  it('into: a reused buffer of the batch size is written in place, its old values (padding included) gone', () => {
+    for (const scale of ['raw255', 'meanstd'] as const) {
+      const s = pixelScale(card(scale, 'NCHW', 3))
+      const rowValues = 36
+      const pixels = Uint8Array.from({ length: 2 * rowValues }, (_, i) => (i * 53) % 256)
+      const fresh = pixelsToBatch(pixels, 2, s, 4 * rowValues)
+      const used = new Float32Array(4 * rowValues).fill(Number.NaN)
+      const got = pixelsToBatch(pixels, 2, s, 4 * rowValues, used)
+      expect(got).toBe(used)
+      expect(Buffer.from(got.buffer).equals(Buffer.from(fresh.buffer))).toBe(true)
+      expect(got.subarray(2 * rowValues).every((v) => Object.is(v, 0))).toBe(true)
+      // a buffer of another size is not used
+      const other = new Float32Array(3 * rowValues)
+      const made = pixelsToBatch(pixels, 2, s, 4 * rowValues, other)
+      expect(made).not.toBe(other)
+      expect(Buffer.from(made.buffer).equals(Buffer.from(fresh.buffer))).toBe(true)
+    }
+  })
+
   it('every pixel value 0–255 of every channel, each scale and layout: the float of v · mul[c] + add[c], computed here per value', () => {
     for (const scale of ['raw255', 'unit', 'symmetric', 'meanstd'] as const)
       for (const layout of ['NCHW', 'NHWC'] as const)

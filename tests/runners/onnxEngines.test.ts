@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, ftruncateSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { onnxRunnerFactory } from '../../src/runners/onnx.js'
-import { MAX_SPLIT_MODEL_BYTES, engineLayout } from '../../src/runners/onnxEngines.js'
+import { EXTRA_ENGINES, MAX_SPLIT_MODEL_BYTES, engineLayout, extraEnginesDue } from '../../src/runners/onnxEngines.js'
 import { FIXTURES, tempDir } from '../helpers/cli.js'
 import { mulberry32Floats } from '../helpers/threadHelpers.js'
 
@@ -10,7 +10,7 @@ const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
 const CPU = { device: 'cpu' } as const
 
 describe('the ONNX runner process: one single-threaded session per core for a small CPU model', () => {
-  it('a short run (the others start only after the first session has been busy 100 ms): the scores, and a release with one session started', async () => {
+  it('a short run (the others start only after the first session has been busy a while): the scores, and a release with one session started', async () => {
     const main = await onnxRunnerFactory.create(ORACLE, CPU)
     const remote = await onnxRunnerFactory.create(ORACLE, { ...CPU, offThread: true })
     try {
@@ -20,6 +20,16 @@ describe('the ONNX runner process: one single-threaded session per core for a sm
       await remote.release()
       await main.release()
     }
+  })
+
+  it('starts the other engines after 100 ms of engine 0 with a backlog of 4 calls or more, else after 600 ms', () => {
+    expect(EXTRA_ENGINES).toEqual({ afterBusyMs: 100, afterLoneBusyMs: 600, backlog: 4 })
+    expect(extraEnginesDue(99, 50)).toBe(false)
+    expect(extraEnginesDue(100, 4)).toBe(true)
+    expect(extraEnginesDue(100, 3)).toBe(false)
+    expect(extraEnginesDue(599, 3)).toBe(false)
+    expect(extraEnginesDue(600, 0)).toBe(true)
+    expect(extraEnginesDue(0, 0, { afterBusyMs: 0, afterLoneBusyMs: 0, backlog: 4 })).toBe(true)
   })
 
   it('lays out engines only without --threads, on the CPU, for a small model on several cores', () => {

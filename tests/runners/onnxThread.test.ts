@@ -74,6 +74,31 @@ describe('ONNX runner on a worker thread (eval on the CPU)', () => {
     }
   })
 
+  it('runPixels: float buffers the runner process reuses from call to call give each call its own scores', async () => {
+    const main = await onnxRunnerFactory.create(ORACLE, { device: 'cpu' })
+    const remote = await onnxRunnerFactory.create(ORACLE, { device: 'cpu', offThread: true })
+    try {
+      const scale = { mul: [1], add: [0], channels: 1, plane: 2304, layout: 'NCHW' as const }
+      // 20 calls of a fixed batch of 4, full and partial in turn: a reused buffer that kept a full
+      // call's rows would give a partial call's padding rows that image's scores instead of zeros'
+      const rowsOf = (c: number): number => (c % 3 === 2 ? 1 : 4)
+      const pixelsOf = (c: number): Uint8Array =>
+        Uint8Array.from({ length: rowsOf(c) * 2304 }, (_, i) => (i * 31 + c * 977) % 256)
+      // one call at a time, so each finds the buffers of the calls before it back in the pool
+      const got: Float32Array[] = []
+      for (let c = 0; c < 20; c++) got.push(await remote.runPixels!(pixelsOf(c), rowsOf(c), scale, [4, 1, 48, 48]))
+      for (let c = 0; c < 20; c++) {
+        const floats = new Float32Array(4 * 2304)
+        floats.set(pixelsOf(c))
+        expect(got[c], `call ${c}`).toEqual(await main.run(floats, [4, 1, 48, 48]))
+        if (rowsOf(c) === 1) for (let k = 0; k < 8; k++) expect(got[c]![3 * 8 + k]).toBe(0) // an all-zero image: every band mean 0
+      }
+    } finally {
+      await main.release()
+      await remote.release()
+    }
+  })
+
   it('reports the same errors, with the same kinds (exit codes), as the main-thread runner', async () => {
     const missing = path.join(tempDir(), 'missing.onnx')
     const a = await errorOf(onnxRunnerFactory.create(missing, { device: 'cpu' }))
