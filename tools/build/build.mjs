@@ -5,7 +5,16 @@
 // ferbench` whose cold npx cache reinstalls the project and so runs `prepare` again) reads either
 // the old or the new copy of a module, never a missing or half-written one.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -37,9 +46,42 @@ function run(args) {
   if (result.status !== 0) process.exit(result.status ?? 1)
 }
 
+/**
+ * zod as one module: `dist/vendor/zod.js`, bundled from node_modules/zod by rolldown, and every
+ * `import { z } from 'zod'` tsc wrote pointed at it. The package is about a hundred modules, each
+ * resolved, read and compiled on its own when a command starts (60 ms of an eval's start-up here);
+ * one file of the same code loads in 25 (docs/performance.md). Any other import of zod in the output
+ * stops the build, so no module is left loading the package a second time.
+ */
+async function vendorZod(outDir) {
+  const { rolldown } = await import('rolldown')
+  const entry = path.join(outDir, 'vendor', 'zod-entry.js')
+  mkdirSync(path.dirname(entry), { recursive: true })
+  writeFileSync(entry, "export { z } from 'zod'\n")
+  const bundle = await rolldown({ input: entry, platform: 'node', logLevel: 'warn', cwd: ROOT })
+  await bundle.write({ file: path.join(outDir, 'vendor', 'zod.js'), format: 'esm', codeSplitting: false })
+  await bundle.close()
+  rmSync(entry)
+  for (const file of filesUnder(outDir).filter((f) => f.endsWith('.js') && !f.startsWith(`vendor${path.sep}`))) {
+    const at = path.join(outDir, file)
+    const text = readFileSync(at, 'utf8')
+    if (!text.includes("'zod'")) continue
+    let target = path
+      .relative(path.dirname(at), path.join(outDir, 'vendor', 'zod.js'))
+      .split(path.sep)
+      .join('/')
+    if (!target.startsWith('.')) target = `./${target}`
+    const rewritten = text.replaceAll("import { z } from 'zod';", `import { z } from '${target}';`)
+    if (rewritten.includes("'zod'"))
+      throw new Error(`build: ${file} imports zod other than as { z }: add it to vendorZod()`)
+    writeFileSync(at, rewritten)
+  }
+}
+
 const staging = mkdtempSync(path.join(ROOT, '.dist-build-'))
 try {
   run([TSC, '-p', 'tsconfig.json', '--outDir', staging])
+  await vendorZod(staging)
   const built = filesUnder(staging)
   const keep = new Set(built)
   for (const file of built) {
