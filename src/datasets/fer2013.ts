@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import { readFer2013Rows } from './fer2013Csv.js'
+import { readFer2013RowChunks } from './fer2013Csv.js'
 import { type Fer2013SplitRow, rowsOnWorker, useRowsWorker } from './fer2013Rows.js'
 import { dataError, usageError } from '../base/errors.js'
 import type { Emotion } from '../base/emotions.js'
@@ -32,36 +32,43 @@ export const fer2013Info: DatasetInfo = {
 export { readFer2013Rows } from './fer2013Csv.js'
 
 /**
- * The common shape of a pixels field, parsed fast: values of 1–3 digits up to 255 separated by
- * spaces, exactly 2,304 of them. Returns false at anything else (tabs, line ends, 4 digits, a
- * value over 255, another character, another count), and the caller parses the field again with
- * the general loop, which names the problem: both read the same values from a field this accepts.
+ * The common shape of a pixels field, parsed fast: exactly 2,304 values of 1–3 digits up to 255,
+ * one space between each two. Returns false at anything else (other spaces, tabs, line ends, 4
+ * digits, a value over 255, another character, another count), and the caller parses the field
+ * again with the general loop, which reads any spacing and names the problem: both read the same
+ * values from a field this accepts.
  */
 function parsePlainPixels(b: Uint8Array, out: Uint8Array): boolean {
   const n = b.length
-  let count = 0
   let i = 0
-  while (i < n) {
-    let c = b[i]!
-    if (c === 32) {
-      i += 1
-      continue
-    }
-    let value = c - 48
+  for (let count = 0; count < PIXELS; count++) {
+    if (i >= n) return false
+    let value = b[i]! - 48
     if (value < 0 || value > 9) return false
-    let digits = 1
-    for (i += 1; i < n; i += 1) {
-      c = b[i]!
-      if (c === 32) break
-      const d = c - 48
-      if (d < 0 || d > 9 || digits === 3) return false
-      value = value * 10 + d
-      digits += 1
+    i += 1
+    if (i < n) {
+      let d = b[i]! - 48
+      if (d >= 0 && d <= 9) {
+        value = value * 10 + d
+        i += 1
+        if (i < n) {
+          d = b[i]! - 48
+          if (d >= 0 && d <= 9) {
+            value = value * 10 + d
+            i += 1
+            if (value > 255) return false
+          }
+        }
+      }
     }
-    if (value > 255 || count === PIXELS) return false
-    out[count++] = value
+    out[count] = value
+    // one space, then the next value (the last value ends the field)
+    if (i < n) {
+      if (b[i] !== 32 || count === PIXELS - 1) return false
+      i += 1
+    }
   }
-  return count === PIXELS
+  return i === n
 }
 
 /** Parses the 2,304 space-separated pixel values of one row (text or its ASCII bytes). */
@@ -90,10 +97,11 @@ export function parseFer2013Pixels(field: string | Uint8Array, where: string): U
   return out
 }
 
-function fer2013Label(code: string, where: string): Emotion {
-  const n = /^\d+$/.test(code) ? Number(code) : NaN
+function fer2013Label(code: string, file: string, row: number): Emotion {
+  // one digit, the common case, without the pattern; "03" is 3 as before
+  const n = code.length === 1 ? code.charCodeAt(0) - 48 : /^\d+$/.test(code) ? Number(code) : Number.NaN
   const label = FER2013_LABELS[n]
-  if (label === undefined) throw dataError(`${where}: emotion '${code}' is not a FER2013 code 0–6`)
+  if (label === undefined) throw dataError(`${file} row ${row}: emotion '${code}' is not a FER2013 code 0–6`)
   return label
 }
 
@@ -115,16 +123,38 @@ export async function* fer2013SplitRows(
   found: Record<string, number>,
   timing: { decodeMs: number },
 ): AsyncGenerator<Fer2013SplitRow> {
-  for await (const r of readFer2013Rows(file)) {
-    const where = `${file} row ${r.row}`
-    checkUsage(r.usage, where)
-    found[r.usage] = (found[r.usage] ?? 0) + 1
-    if (r.usage !== split) continue // pixels of other splits are never parsed
-    const label = fer2013Label(r.emotion, where)
+  for await (const rows of fer2013SplitRowChunks(file, split, found, timing)) yield* rows
+}
+
+/**
+ * fer2013SplitRows a read of the file at a time (see readFer2013RowChunks): one step of the async
+ * generator per read, not per row. A row that fails ends the stream after the rows before it.
+ */
+export async function* fer2013SplitRowChunks(
+  file: string,
+  split: string,
+  found: Record<string, number>,
+  timing: { decodeMs: number },
+): AsyncGenerator<Fer2013SplitRow[]> {
+  const where = (row: number): string => `${file} row ${row}`
+  for await (const rows of readFer2013RowChunks(file)) {
+    const out: Fer2013SplitRow[] = []
     const t0 = performance.now()
-    const pixels = parseFer2013Pixels(r.pixelBytes, where)
+    try {
+      for (const r of rows) {
+        if (!(FER2013_SPLITS as readonly string[]).includes(r.usage)) checkUsage(r.usage, where(r.row))
+        found[r.usage] = (found[r.usage] ?? 0) + 1
+        if (r.usage !== split) continue // pixels of other splits are never parsed
+        const label = fer2013Label(r.emotion, file, r.row)
+        out.push({ row: r.row, label, pixels: parseFer2013Pixels(r.pixelBytes, where(r.row)) })
+      }
+    } catch (error) {
+      timing.decodeMs += performance.now() - t0
+      if (out.length > 0) yield out // the rows before the one that failed, then the error
+      throw error
+    }
     timing.decodeMs += performance.now() - t0
-    yield { row: r.row, label, pixels }
+    if (out.length > 0) yield out
   }
 }
 

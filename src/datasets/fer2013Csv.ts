@@ -133,6 +133,16 @@ const text = (bytes: Uint8Array): string =>
 
 /** Streams the data rows of a fer2013.csv-shaped file; the header decides the column order. */
 export async function* readFer2013Rows(file: string): AsyncGenerator<Fer2013Row> {
+  for await (const rows of readFer2013RowChunks(file)) yield* rows
+}
+
+/**
+ * readFer2013Rows a read at a time: the rows of each read (up to 1 MiB of text), in file order. A
+ * row that fails (a line over the limit, a malformed line) ends the stream after the rows before it
+ * have been yielded, as readFer2013Rows yields them one by one. For readers that take rows by the
+ * hundred (src/datasets/fer2013.ts): one step of the async generator per read, not per row.
+ */
+export async function* readFer2013RowChunks(file: string): AsyncGenerator<Fer2013Row[]> {
   const size = requireRegularFile(file, { what: "FER2013's fer2013.csv", fail: dataError })
   if (size === 0)
     throw dataError(`${file}: file is empty (expected FER2013's fer2013.csv with header 'emotion,pixels,Usage')`)
@@ -176,32 +186,40 @@ export async function* readFer2013Rows(file: string): AsyncGenerator<Fer2013Row>
       // The first quote at or after the line being read (-1: none in the rest of this buffer), found
       // once per quote: searching from every line to the buffer's end cost a scan of half a MiB per row.
       let nextQuote = -2
-      for (const [start, rawEnd] of lineOf(buf, done)) {
-        const end = rawEnd > start && buf[rawEnd - 1] === CR ? rawEnd - 1 : rawEnd
-        if (!cols) {
-          const headerLine = buf.toString('utf8', start, end)
-          cols = columnsOf(headerLine, file, headerNeedsCsv(headerLine) ? await loadCsvParse() : undefined)
-          continue
-        }
-        if (end === start) continue // blank line
-        row += 1
-        if (nextQuote !== -1 && nextQuote < start) nextQuote = buf.indexOf(QUOTE, start)
-        const quote = nextQuote
-        const fields = fieldsOf(
-          buf,
-          start,
-          end,
-          file,
-          row,
-          quote >= 0 && quote < end ? await loadCsvParse() : undefined,
-        )
-        if (fields.length < cols.width) {
-          throw dataError(
-            `${file} row ${row}: expected ${cols.width} comma-separated columns (emotion, pixels, Usage), got ${fields.length}`,
+      let rows: Fer2013Row[] = []
+      try {
+        for (const [start, rawEnd] of lineOf(buf, done)) {
+          const end = rawEnd > start && buf[rawEnd - 1] === CR ? rawEnd - 1 : rawEnd
+          if (!cols) {
+            const headerLine = buf.toString('utf8', start, end)
+            cols = columnsOf(headerLine, file, headerNeedsCsv(headerLine) ? await loadCsvParse() : undefined)
+            continue
+          }
+          if (end === start) continue // blank line
+          row += 1
+          if (nextQuote !== -1 && nextQuote < start) nextQuote = buf.indexOf(QUOTE, start)
+          const quote = nextQuote
+          const fields = fieldsOf(
+            buf,
+            start,
+            end,
+            file,
+            row,
+            quote >= 0 && quote < end ? await loadCsvParse() : undefined,
           )
+          if (fields.length < cols.width) {
+            throw dataError(
+              `${file} row ${row}: expected ${cols.width} comma-separated columns (emotion, pixels, Usage), got ${fields.length}`,
+            )
+          }
+          rows.push(new Row(row, text(fields[cols.emotion]!), text(fields[cols.usage]!), fields[cols.pixels]!))
         }
-        yield new Row(row, text(fields[cols.emotion]!), text(fields[cols.usage]!), fields[cols.pixels]!)
+      } catch (error) {
+        if (rows.length > 0) yield rows // the rows before the one that failed, then the error
+        throw error
       }
+      if (rows.length > 0) yield rows
+      rows = []
     }
   } finally {
     await handle.close() // an error part-way (a line over the limit) stops reading the file

@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { FerbenchError } from '../base/errors.js'
 import { textRecord } from '../base/textKeys.js'
 import type { Emotion } from '../base/emotions.js'
-import { fer2013SplitRows } from './fer2013.js'
+import { fer2013SplitRowChunks } from './fer2013.js'
 import type { RowsMessage, RowsStart } from './fer2013Rows.js'
 
 const PIXELS = 48 * 48
@@ -36,14 +36,16 @@ let rows: number[] = []
 let labels: Emotion[] = []
 const pixels = new Uint8Array(start.chunkRows * PIXELS)
 try {
-  for await (const r of fer2013SplitRows(start.file, start.split, found, timing)) {
-    pixels.set(r.pixels, rows.length * PIXELS)
-    rows.push(r.row)
-    labels.push(r.label)
-    if (rows.length === start.chunkRows) {
-      await send(rows, labels, pixels)
-      rows = []
-      labels = []
+  for await (const chunk of fer2013SplitRowChunks(start.file, start.split, found, timing)) {
+    for (const r of chunk) {
+      pixels.set(r.pixels, rows.length * PIXELS)
+      rows.push(r.row)
+      labels.push(r.label)
+      if (rows.length === start.chunkRows) {
+        await send(rows, labels, pixels)
+        rows = []
+        labels = []
+      }
     }
   }
   if (rows.length > 0) await send(rows, labels, pixels)

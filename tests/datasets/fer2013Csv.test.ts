@@ -49,6 +49,38 @@ describe('fer2013.csv reader', () => {
     expect(rows[0]!.pixels).toBe(pixels(4).join(' '))
   })
 
+  it('a bad row ends the stream after every row before it, read on this thread and on the worker thread', async () => {
+    // 40 rows (in one read), every 4th Training; row 23 (PrivateTest) has a pixel of 300; row 31 a bad Usage
+    const lines = ['emotion,pixels,Usage']
+    for (let r = 1; r <= 40; r++) {
+      const values = pixels(r)
+      if (r === 23) values[100] = 300
+      lines.push(`${r % 7},${values.join(' ')},${r === 31 ? 'Validation' : r % 4 === 0 ? 'Training' : 'PrivateTest'}`)
+    }
+    const file = write(`${lines.join('\n')}\n`)
+    const expected = Array.from({ length: 22 }, (_, i) => i + 1)
+      .filter((r) => r % 4 !== 0)
+      .map((r) => `row-${r}`)
+    for (const mode of ['never', 'always'] as const) {
+      const seen: string[] = []
+      let failure: unknown
+      try {
+        for await (const s of new Fer2013Adapter(file, mode).samples('PrivateTest')) seen.push(s.id)
+      } catch (error) {
+        failure = error
+      }
+      expect(seen, mode).toEqual(expected)
+      expect(String(failure), mode).toContain(`${file} row 23: pixel 101 is above 255`)
+    }
+    const rows: number[] = []
+    await expect(
+      (async () => {
+        for await (const r of readFer2013Rows(file)) rows.push(r.row)
+      })(),
+    ).resolves.toBeUndefined() // the reader itself checks columns and line lengths only
+    expect(rows).toHaveLength(40)
+  })
+
   it('says when the delimiter is not a comma', async () => {
     const file = write(`emotion;pixels;Usage\n3;1 2 3;PrivateTest\n`)
     await expect(collect(file, 'PrivateTest')).rejects.toThrow(/seems to use ';' as delimiter/)
