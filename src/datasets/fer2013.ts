@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import { readFer2013RowChunks } from './fer2013Csv.js'
+import { type Fer2013Row, readFer2013RowChunks } from './fer2013Csv.js'
 import { type Fer2013SplitRow, rowsOnWorker, useRowsWorker } from './fer2013Rows.js'
 import { dataError, usageError } from '../base/errors.js'
 import type { Emotion } from '../base/emotions.js'
@@ -136,18 +136,11 @@ export async function* fer2013SplitRowChunks(
   found: Record<string, number>,
   timing: { decodeMs: number },
 ): AsyncGenerator<Fer2013SplitRow[]> {
-  const where = (row: number): string => `${file} row ${row}`
   for await (const rows of readFer2013RowChunks(file)) {
     const out: Fer2013SplitRow[] = []
     const t0 = performance.now()
     try {
-      for (const r of rows) {
-        if (!(FER2013_SPLITS as readonly string[]).includes(r.usage)) checkUsage(r.usage, where(r.row))
-        found[r.usage] = (found[r.usage] ?? 0) + 1
-        if (r.usage !== split) continue // pixels of other splits are never parsed
-        const label = fer2013Label(r.emotion, file, r.row)
-        out.push({ row: r.row, label, pixels: parseFer2013Pixels(r.pixelBytes, where(r.row)) })
-      }
+      splitRowsOf(rows, split, found, file, out)
     } catch (error) {
       timing.decodeMs += performance.now() - t0
       if (out.length > 0) yield out // the rows before the one that failed, then the error
@@ -155,6 +148,23 @@ export async function* fer2013SplitRowChunks(
     }
     timing.decodeMs += performance.now() - t0
     if (out.length > 0) yield out
+  }
+}
+
+/** The rows of `split` among `rows`, checked and parsed, into `out`; every Usage counted in `found`. A plain function: the hot loop. */
+function splitRowsOf(
+  rows: readonly Fer2013Row[],
+  split: string,
+  found: Record<string, number>,
+  file: string,
+  out: Fer2013SplitRow[],
+): void {
+  for (const r of rows) {
+    if (!(FER2013_SPLITS as readonly string[]).includes(r.usage)) checkUsage(r.usage, `${file} row ${r.row}`)
+    found[r.usage] = (found[r.usage] ?? 0) + 1
+    if (r.usage !== split) continue // pixels of other splits are never parsed
+    const label = fer2013Label(r.emotion, file, r.row)
+    out.push({ row: r.row, label, pixels: parseFer2013Pixels(r.pixelBytes, `${file} row ${r.row}`) })
   }
 }
 

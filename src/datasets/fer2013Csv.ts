@@ -136,6 +136,84 @@ export async function* readFer2013Rows(file: string): AsyncGenerator<Fer2013Row>
   for await (const rows of readFer2013RowChunks(file)) yield* rows
 }
 
+/** Where the reading of a file stands between two reads (readFer2013RowChunks). */
+interface ReadState {
+  file: string
+  /** The columns, once the header has been read. */
+  cols: Columns | undefined
+  /** Data rows read so far (the next is row + 1). */
+  row: number
+  /** \n (with \r\n stripped to the line) unless the first read holds a \r and no \n: an old Mac file, lines end in \r. */
+  lineEnd: number
+  /**
+   * The first quote at or after the line being read (-1: none in the rest of this buffer, -2: not
+   * searched yet), found once per quote: searching from every line to the buffer's end cost a scan
+   * of half a MiB per row.
+   */
+  nextQuote: number
+  /** The unfinished last line of the read before, read again at the start of the next. */
+  carry: Buffer
+}
+
+const NO_BYTES = Buffer.alloc(0)
+
+function tooLong(state: ReadState): Error {
+  return dataError(
+    `${state.file} ${state.cols ? `row ${state.row + 1}` : 'header'}: a line longer than ${MAX_ROW_BYTES} bytes (a FER2013 row is about 9 KB); ` +
+      "expected one 'emotion,pixels,Usage' row per line",
+  )
+}
+
+/** Where the line starting at `start` ends (its line-end byte, or the buffer's end for a last line without one); -1: it continues in the next read. */
+function lineEndAt(buf: Buffer, start: number, last: boolean, state: ReadState): number {
+  const nl = buf.indexOf(state.lineEnd, start)
+  if (nl >= 0) {
+    if (nl - start > MAX_ROW_BYTES) throw tooLong(state)
+    return nl
+  }
+  if (buf.length - start > MAX_ROW_BYTES) throw tooLong(state)
+  return last ? buf.length : -1
+}
+
+/** One data row of a line with no quote (fields between commas), checked for its column count. */
+function rowOf(buf: Buffer, start: number, end: number, state: ReadState, parseCsvLine?: CsvParse): Fer2013Row {
+  const cols = state.cols!
+  const fields = fieldsOf(buf, start, end, state.file, state.row, parseCsvLine)
+  if (fields.length < cols.width) {
+    throw dataError(
+      `${state.file} row ${state.row}: expected ${cols.width} comma-separated columns (emotion, pixels, Usage), got ${fields.length}`,
+    )
+  }
+  return new Row(state.row, text(fields[cols.emotion]!), text(fields[cols.usage]!), fields[cols.pixels]!)
+}
+
+/**
+ * The rows of the lines of `buf` from `start` on, into `rows`, up to the end of the buffer (returns
+ * -1, the unfinished last line kept as state.carry) or up to a line that needs csv-parse, loaded on
+ * first use, or the header (returns that line's start). A plain function, apart from the async
+ * generator that calls it once per read: the hot loop of reading a 290 MB file.
+ */
+function scanLines(buf: Buffer, start: number, last: boolean, state: ReadState, rows: Fer2013Row[]): number {
+  for (let at = start; at < buf.length; ) {
+    const nl = lineEndAt(buf, at, last, state)
+    if (nl < 0) {
+      state.carry = buf.subarray(at)
+      return -1
+    }
+    const end = nl > at && buf[nl - 1] === CR ? nl - 1 : nl
+    if (!state.cols) return at
+    if (end > at) {
+      if (state.nextQuote !== -1 && state.nextQuote < at) state.nextQuote = buf.indexOf(QUOTE, at)
+      if (state.nextQuote >= 0 && state.nextQuote < end) return at
+      state.row += 1
+      rows.push(rowOf(buf, at, end, state))
+    }
+    at = nl + 1
+  }
+  state.carry = NO_BYTES
+  return -1
+}
+
 /**
  * readFer2013Rows a read at a time: the rows of each read (up to 1 MiB of text), in file order. A
  * row that fails (a line over the limit, a malformed line) ends the stream after the rows before it
@@ -146,83 +224,48 @@ export async function* readFer2013RowChunks(file: string): AsyncGenerator<Fer201
   const size = requireRegularFile(file, { what: "FER2013's fer2013.csv", fail: dataError })
   if (size === 0)
     throw dataError(`${file}: file is empty (expected FER2013's fer2013.csv with header 'emotion,pixels,Usage')`)
-  let cols: Columns | undefined
-  let row = 0
-  let carry: Buffer = Buffer.alloc(0)
-  // \n (with \r\n stripped to the line) unless the first chunk holds a \r and no \n: an old Mac file, lines end in \r
-  let lineEnd = -1
-  const tooLong = (): Error =>
-    dataError(
-      `${file} ${cols ? `row ${row + 1}` : 'header'}: a line longer than ${MAX_ROW_BYTES} bytes (a FER2013 row is about 9 KB); ` +
-        "expected one 'emotion,pixels,Usage' row per line",
-    )
-  const lineOf = function* (buf: Buffer, last: boolean): Generator<[number, number]> {
-    if (lineEnd < 0) lineEnd = buf.indexOf(NEWLINE) < 0 && buf.indexOf(CR) >= 0 ? CR : NEWLINE
-    let start = 0
-    for (;;) {
-      const nl = buf.indexOf(lineEnd, start)
-      if (nl < 0) {
-        carry = last ? Buffer.alloc(0) : buf.subarray(start)
-        if (carry.length > MAX_ROW_BYTES || (last && buf.length - start > MAX_ROW_BYTES)) throw tooLong()
-        if (last && start < buf.length) yield [start, buf.length]
-        return
-      }
-      if (nl - start > MAX_ROW_BYTES) throw tooLong()
-      yield [start, nl]
-      start = nl + 1
-    }
-  }
+  const state: ReadState = { file, cols: undefined, row: 0, lineEnd: -1, nextQuote: -2, carry: NO_BYTES }
   const handle = await open(file, 'r')
   let done = false
   try {
     while (!done) {
       // The unread end of the last read, then the next read, in one buffer: only the carried part is
       // copied (joining each read to it cost a copy of the whole file, and a stream its own buffers).
-      const read = Buffer.allocUnsafe(carry.length + READ_BYTES)
-      carry.copy(read)
-      const { bytesRead } = await handle.read(read, carry.length, READ_BYTES, null)
+      const read = Buffer.allocUnsafe(state.carry.length + READ_BYTES)
+      state.carry.copy(read)
+      const { bytesRead } = await handle.read(read, state.carry.length, READ_BYTES, null)
       done = bytesRead === 0
-      const buf = read.subarray(0, carry.length + bytesRead)
-      // The first quote at or after the line being read (-1: none in the rest of this buffer), found
-      // once per quote: searching from every line to the buffer's end cost a scan of half a MiB per row.
-      let nextQuote = -2
-      let rows: Fer2013Row[] = []
+      const buf = read.subarray(0, state.carry.length + bytesRead)
+      if (state.lineEnd < 0) state.lineEnd = buf.indexOf(NEWLINE) < 0 && buf.indexOf(CR) >= 0 ? CR : NEWLINE
+      state.nextQuote = -2
+      const rows: Fer2013Row[] = []
       try {
-        for (const [start, rawEnd] of lineOf(buf, done)) {
-          const end = rawEnd > start && buf[rawEnd - 1] === CR ? rawEnd - 1 : rawEnd
-          if (!cols) {
-            const headerLine = buf.toString('utf8', start, end)
-            cols = columnsOf(headerLine, file, headerNeedsCsv(headerLine) ? await loadCsvParse() : undefined)
-            continue
+        // Plain lines in scanLines; the header and quoted lines here, where csv-parse can be loaded.
+        for (let at = scanLines(buf, 0, done, state, rows); at >= 0; at = scanLines(buf, at, done, state, rows)) {
+          const nl = lineEndAt(buf, at, done, state)
+          const end = nl > at && buf[nl - 1] === CR ? nl - 1 : nl
+          if (!state.cols) {
+            const headerLine = buf.toString('utf8', at, end)
+            state.cols = columnsOf(headerLine, file, headerNeedsCsv(headerLine) ? await loadCsvParse() : undefined)
+          } else {
+            state.row += 1
+            rows.push(rowOf(buf, at, end, state, await loadCsvParse()))
           }
-          if (end === start) continue // blank line
-          row += 1
-          if (nextQuote !== -1 && nextQuote < start) nextQuote = buf.indexOf(QUOTE, start)
-          const quote = nextQuote
-          const fields = fieldsOf(
-            buf,
-            start,
-            end,
-            file,
-            row,
-            quote >= 0 && quote < end ? await loadCsvParse() : undefined,
-          )
-          if (fields.length < cols.width) {
-            throw dataError(
-              `${file} row ${row}: expected ${cols.width} comma-separated columns (emotion, pixels, Usage), got ${fields.length}`,
-            )
+          if (nl >= buf.length) {
+            state.carry = NO_BYTES
+            break
           }
-          rows.push(new Row(row, text(fields[cols.emotion]!), text(fields[cols.usage]!), fields[cols.pixels]!))
+          at = nl + 1
         }
       } catch (error) {
         if (rows.length > 0) yield rows // the rows before the one that failed, then the error
         throw error
       }
       if (rows.length > 0) yield rows
-      rows = []
     }
   } finally {
     await handle.close() // an error part-way (a line over the limit) stops reading the file
   }
+  const cols = state.cols
   if (!cols) throw dataError(`${file}: no header row (expected 'emotion,pixels,Usage')`)
 }

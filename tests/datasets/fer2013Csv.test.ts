@@ -81,6 +81,25 @@ describe('fer2013.csv reader', () => {
     expect(rows).toHaveLength(40)
   })
 
+  it('reads lines across its 1 MiB reads, quoted ones among plain ones, blank lines and a last line without an end', async () => {
+    // ~2.7 MB: 300 rows of about 9 KB with CRLF ends; every 37th row quoted, every 50th line blank
+    const random = seededRandom(77)
+    const expected: Array<[number, string, string, string]> = []
+    const lines = ['emotion,pixels,Usage']
+    for (let r = 1; r <= 300; r++) {
+      const values = Array.from({ length: 2304 }, () => Math.floor(random() * 256)).join(' ')
+      const usage = ['Training', 'PublicTest', 'PrivateTest'][r % 3]!
+      expected.push([r, String(r % 7), usage, values])
+      lines.push(r % 37 === 0 ? `"${r % 7}","${values}",${usage}` : `${r % 7},${values},${usage}`)
+      if (r % 50 === 0) lines.push('')
+    }
+    const file = write(lines.join('\r\n')) // no line end after the last row
+    const got: Array<[number, string, string, string]> = []
+    for await (const r of readFer2013Rows(file)) got.push([r.row, r.emotion, r.usage, r.pixels])
+    expect(got.length).toBe(300)
+    expect(got).toEqual(expected)
+  })
+
   it('says when the delimiter is not a comma', async () => {
     const file = write(`emotion;pixels;Usage\n3;1 2 3;PrivateTest\n`)
     await expect(collect(file, 'PrivateTest')).rejects.toThrow(/seems to use ';' as delimiter/)
