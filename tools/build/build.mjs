@@ -6,6 +6,7 @@
 // the old or the new copy of a module, never a missing or half-written one.
 import { spawnSync } from 'node:child_process'
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -78,10 +79,90 @@ async function vendorZod(outDir) {
   }
 }
 
+/** The commands users wait on, bundled (bundleCommands). */
+const BUNDLED_COMMANDS = ['eval', 'robust']
+/**
+ * Modules bin/run.js imports itself before oclif (the prestarted runner process, FER2013 reader and
+ * tfjs workers), with everything they import: left out of the bundles and imported from dist/ as
+ * they are, so a command finds the very instances bin/run.js started (and one FerbenchError class).
+ */
+const SHARED_ENTRIES = ['runners/onnxPrestart.js', 'datasets/fer2013Rows.js', 'runners/tfjsPool.js']
+
+/** The modules `entries` import statically (relative imports only), entries included, as absolute paths. */
+function staticClosure(entries) {
+  const seen = new Set()
+  const walk = (file) => {
+    if (seen.has(file)) return
+    seen.add(file)
+    const text = readFileSync(file, 'utf8')
+    for (const m of text.matchAll(/^\s*(?:import|export)\s(?:[^;]*?\sfrom\s)?\s*'([^']+)'/gm))
+      if (m[1].startsWith('.')) walk(path.resolve(path.dirname(file), m[1]))
+  }
+  for (const entry of entries) walk(entry)
+  return seen
+}
+
+/**
+ * `eval` and `robust` as bundles in dist/bundles/ (rolldown): the command with every module it
+ * imports statically in one file (<command>-static.js), each module it imports on demand in a file
+ * of its own as before; dist/commands/<command>.js re-exports the command class. An eval otherwise
+ * resolves, reads and compiles about a hundred of its own modules one by one at start-up, while its
+ * runner process and reader compete for the same cores (docs/performance.md). Packages stay in
+ * node_modules and the modules of SHARED_ENTRIES in dist/. dist/bundles/modules.json lists the
+ * modules in each bundle file (tests/cli/startup.test.ts reads it). The build stops when a relative
+ * import of a bundle file does not resolve to a built file.
+ */
+async function bundleCommands(outDir) {
+  const { rolldown } = await import('rolldown')
+  const shared = staticClosure(SHARED_ENTRIES.map((f) => path.join(outDir, f)))
+  const bundles = path.join(outDir, 'bundles')
+  const modules = {}
+  for (const command of BUNDLED_COMMANDS) {
+    const entry = path.join(outDir, 'commands', `${command}.js`)
+    const statics = staticClosure([entry])
+    const bundle = await rolldown({
+      input: { [command]: entry },
+      platform: 'node',
+      logLevel: 'silent',
+      cwd: ROOT,
+      external: (id, importer) => {
+        if (id.startsWith('node:') || !(id.startsWith('.') || path.isAbsolute(id))) return true
+        return shared.has(importer && !path.isAbsolute(id) ? path.resolve(path.dirname(importer), id) : id)
+      },
+    })
+    const { output } = await bundle.write({
+      dir: bundles,
+      format: 'esm',
+      entryFileNames: '[name].js',
+      chunkFileNames: `${command}-[name].js`,
+      codeSplitting: { groups: [{ name: 'static', test: (id) => statics.has(id) && id !== entry }] },
+    })
+    await bundle.close()
+    for (const chunk of output) {
+      if (chunk.type !== 'chunk') continue
+      modules[`bundles/${chunk.fileName}`] = chunk.moduleIds
+        .filter((id) => path.isAbsolute(id))
+        .map((id) => path.relative(outDir, id).split(path.sep).join('/'))
+      const text = readFileSync(path.join(bundles, chunk.fileName), 'utf8')
+      for (const m of text.matchAll(/(?:from|import\()\s*"(\.[^"]+)"/g)) {
+        const target = path.resolve(bundles, m[1])
+        if (!existsSync(target))
+          throw new Error(`build: bundles/${chunk.fileName} imports ${m[1]}, which was not built`)
+      }
+    }
+    writeFileSync(
+      entry,
+      `// The command and its modules are bundled in dist/bundles/ (tools/build/build.mjs).\nexport { default } from '../bundles/${command}.js'\n`,
+    )
+  }
+  writeFileSync(path.join(bundles, 'modules.json'), `${JSON.stringify(modules, null, 2)}\n`)
+}
+
 const staging = mkdtempSync(path.join(ROOT, '.dist-build-'))
 try {
   run([TSC, '-p', 'tsconfig.json', '--outDir', staging])
   await vendorZod(staging)
+  await bundleCommands(staging)
   const built = filesUnder(staging)
   const keep = new Set(built)
   for (const file of built) {
