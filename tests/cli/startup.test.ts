@@ -40,30 +40,36 @@ function loadedBy(args: readonly string[]): { status: number | null; stdout: str
 }
 
 /**
- * Files of ferbench's own build (dist/) among the loaded modules. A file of a bundled command
- * (dist/bundles/, tools/build/build.mjs) stands for the modules bundled in it, as dist/<module>
- * paths (from dist/bundles/modules.json), so a test names modules whether they load one by one or
- * in a bundle.
+ * The loaded modules with each file of a bundled command (dist/bundles/, tools/build/build.mjs)
+ * replaced by the files bundled in it (ferbench's modules and package files, from
+ * dist/bundles/modules.json), so a test names modules whether they load one by one or in a bundle.
  */
-function ownCode(modules: readonly string[]): string[] {
-  const dist = path.join(ROOT, 'dist') + path.sep
-  const bundled = JSON.parse(readFileSync(path.join(ROOT, 'dist', 'bundles', 'modules.json'), 'utf8')) as Record<
+function expanded(modules: readonly string[]): string[] {
+  const dist = path.join(ROOT, 'dist')
+  const bundled = JSON.parse(readFileSync(path.join(dist, 'bundles', 'modules.json'), 'utf8')) as Record<
     string,
     string[]
   >
   return modules
     .map((m) => m.replace(/^file:\/\//, ''))
-    .filter((m) => m.startsWith(dist))
     .flatMap((m) => {
-      const inBundle = bundled[m.slice(dist.length).split(path.sep).join('/')]
+      const inBundle = m.startsWith(dist + path.sep)
+        ? bundled[path.relative(dist, m).split(path.sep).join('/')]
+        : undefined
       return inBundle ? inBundle.map((b) => path.join(dist, b)) : [m]
     })
 }
 
-/** The heavy packages among the loaded modules; zod counts also as dist/vendor/zod.js, its bundled copy. */
+/** Files of ferbench's own build (dist/) among the loaded modules, bundled ones included. */
+function ownCode(modules: readonly string[]): string[] {
+  const dist = path.join(ROOT, 'dist') + path.sep
+  return expanded(modules).filter((m) => m.startsWith(dist))
+}
+
+/** The heavy packages among the loaded modules, bundled ones included; zod counts also as dist/vendor/zod.js, its bundled copy. */
 function heavyIn(modules: readonly string[]): string[] {
   const vendored = path.join(ROOT, 'dist', 'vendor', 'zod.js')
-  return modules.filter((m) => HEAVY.some((pkg) => m.includes(`/node_modules/${pkg}`)) || m === vendored)
+  return expanded(modules).filter((m) => HEAVY.some((pkg) => m.includes(`/node_modules/${pkg}`)) || m === vendored)
 }
 
 describe('start-up: what --version, --help and listing commands import', () => {

@@ -63,7 +63,8 @@ async function vendorZod(outDir) {
   await bundle.write({ file: path.join(outDir, 'vendor', 'zod.js'), format: 'esm', codeSplitting: false })
   await bundle.close()
   rmSync(entry)
-  for (const file of filesUnder(outDir).filter((f) => f.endsWith('.js') && !f.startsWith(`vendor${path.sep}`))) {
+  const skip = (f) => f.startsWith(`vendor${path.sep}`) || f.startsWith(`bundles${path.sep}`)
+  for (const file of filesUnder(outDir).filter((f) => f.endsWith('.js') && !skip(f))) {
     const at = path.join(outDir, file)
     const text = readFileSync(at, 'utf8')
     if (!text.includes("'zod'")) continue
@@ -126,6 +127,7 @@ async function bundleCommands(outDir) {
       logLevel: 'silent',
       cwd: ROOT,
       external: (id, importer) => {
+        if (id === 'zod' || id.startsWith('zod/')) return false
         if (id.startsWith('node:') || !(id.startsWith('.') || path.isAbsolute(id))) return true
         return shared.has(importer && !path.isAbsolute(id) ? path.resolve(path.dirname(importer), id) : id)
       },
@@ -161,8 +163,8 @@ async function bundleCommands(outDir) {
 const staging = mkdtempSync(path.join(ROOT, '.dist-build-'))
 try {
   run([TSC, '-p', 'tsconfig.json', '--outDir', staging])
+  await bundleCommands(staging) // zod bundled in from node_modules, only what the command uses
   await vendorZod(staging)
-  await bundleCommands(staging)
   const built = filesUnder(staging)
   const keep = new Set(built)
   for (const file of built) {
