@@ -109,7 +109,8 @@ function staticClosure(entries) {
  * of its own as before; dist/commands/<command>.js re-exports the command class. An eval otherwise
  * resolves, reads and compiles about a hundred of its own modules one by one at start-up, while its
  * runner process and reader compete for the same cores (docs/performance.md). Packages stay in
- * node_modules and the modules of SHARED_ENTRIES in dist/. dist/bundles/modules.json lists the
+ * node_modules, but zod, whose parts the command uses are bundled in (tree-shaken: dist/vendor/zod.js
+ * is one namespace object, all of zod); the modules of SHARED_ENTRIES stay in dist/. dist/bundles/modules.json lists the
  * modules in each bundle file (tests/cli/startup.test.ts reads it). The build stops when a relative
  * import of a bundle file does not resolve to a built file.
  */
