@@ -138,33 +138,39 @@ export async function* fer2013SplitRowChunks(
 ): AsyncGenerator<Fer2013SplitRow[]> {
   for await (const rows of readFer2013RowChunks(file)) {
     const out: Fer2013SplitRow[] = []
-    const t0 = performance.now()
     try {
-      splitRowsOf(rows, split, found, file, out)
+      splitRowsOf(rows, split, found, file, out, timing)
     } catch (error) {
-      timing.decodeMs += performance.now() - t0
       if (out.length > 0) yield out // the rows before the one that failed, then the error
       throw error
     }
-    timing.decodeMs += performance.now() - t0
     if (out.length > 0) yield out
   }
 }
 
-/** The rows of `split` among `rows`, checked and parsed, into `out`; every Usage counted in `found`. A plain function: the hot loop. */
+/**
+ * The rows of `split` among `rows`, checked and parsed, into `out`; every Usage counted in `found`,
+ * the time spent parsing pixel text added to `timing.decodeMs`. A plain function: the hot loop.
+ */
 function splitRowsOf(
   rows: readonly Fer2013Row[],
   split: string,
   found: Record<string, number>,
   file: string,
   out: Fer2013SplitRow[],
+  timing: { decodeMs: number },
 ): void {
   for (const r of rows) {
     if (!(FER2013_SPLITS as readonly string[]).includes(r.usage)) checkUsage(r.usage, `${file} row ${r.row}`)
     found[r.usage] = (found[r.usage] ?? 0) + 1
     if (r.usage !== split) continue // pixels of other splits are never parsed
     const label = fer2013Label(r.emotion, file, r.row)
-    out.push({ row: r.row, label, pixels: parseFer2013Pixels(r.pixelBytes, `${file} row ${r.row}`) })
+    const t0 = performance.now()
+    try {
+      out.push({ row: r.row, label, pixels: parseFer2013Pixels(r.pixelBytes, `${file} row ${r.row}`) })
+    } finally {
+      timing.decodeMs += performance.now() - t0
+    }
   }
 }
 
