@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { StartRequest } from './onnxProcessEntry.js'
 import type { WorkerReply } from './onnxThreadMessages.js'
 import { builtSibling } from './onnxThread.js'
+import { closePixelFile, openPixelFile } from './pixelFile.js'
 import type { RunnerOptions } from './types.js'
 
 /** Children still running, killed when this process exits for any reason (a second signal's process.exit too). */
@@ -85,15 +86,34 @@ function takeSpare(): ChildProcess | undefined {
   return undefined
 }
 
+/** The pixel file (src/runners/pixelFile.ts) each runner process was started with: this process's descriptor of it. */
+const pixelFiles = new WeakMap<ChildProcess, number>()
+
+/** The descriptor of the pixel file `child` shares with this process, if it was started with one. */
+export const pixelFileOf = (child: ChildProcess): number | undefined => pixelFiles.get(child)
+
+/** Forks a runner process, with a pixel file as its descriptor PIXEL_FILE_FD when one can be made. */
+function forkRunner(): ChildProcess {
+  const fd = openPixelFile()
+  const child = fork(fileURLToPath(builtSibling('onnxProcessEntry.js')), [], {
+    serialization: 'advanced',
+    execArgv: [],
+    stdio: fd === undefined ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc', fd],
+  })
+  if (fd !== undefined) {
+    pixelFiles.set(child, fd)
+    // the child holds its own descriptor; this one is closed once the child has gone
+    child.once('close', () => {
+      pixelFiles.delete(child)
+      closePixelFile(fd)
+    })
+  }
+  return child
+}
+
 /** Starts the runner process for a model: it loads onnxruntime and creates the session at once. */
 export function startOnnxProcess(modelPath: string, options: RunnerOptions): StartedProcess {
-  const child =
-    takeSpare() ??
-    fork(fileURLToPath(builtSibling('onnxProcessEntry.js')), [], {
-      serialization: 'advanced',
-      execArgv: [],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    })
+  const child = takeSpare() ?? forkRunner()
   track(child)
   const first = new Promise<WorkerReply>((resolve, reject) => {
     child.once('message', resolve)

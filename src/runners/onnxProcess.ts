@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process'
 import { deserializeError, type ProcessRequest, type WorkerRequest } from './onnxThreadMessages.js'
 import { RemoteOnnxRunner, type SessionHost } from './onnxRemote.js'
-import { keepSpare, startOnnxProcess, takePrestartedWorker, untrack } from './onnxPrestart.js'
+import { keepSpare, pixelFileOf, startOnnxProcess, takePrestartedWorker, untrack } from './onnxPrestart.js'
+import { PixelSlots } from './pixelFile.js'
 import type { Runner, RunnerOptions } from './types.js'
 
 /**
@@ -18,10 +19,31 @@ export function childHost(child: ChildProcess): SessionHost {
     killed = true
     child.kill('SIGKILL')
   }
-  /** Calls posted and not yet sent (the caller's buffers already copied: copiesOnPost is false), in order. */
+  /** Calls posted and not yet sent (their buffers copied by post()), in order. */
   let queued: WorkerRequest[] = []
   let queuedBytes = 0
   let scheduled = false
+  /** The pixel file's slots (src/runners/pixelFile.ts), when the child was started with one; the slot of each call in it. */
+  const fd = pixelFileOf(child)
+  const slots = fd === undefined ? undefined : new PixelSlots(fd)
+  const slotOf = new Map<number, number>()
+  if (slots)
+    child.on('message', (reply: { kind?: string; id?: number }) => {
+      if ((reply.kind !== 'scores' && reply.kind !== 'error') || reply.id === undefined) return
+      const offset = slotOf.get(reply.id)
+      if (offset === undefined) return
+      slotOf.delete(reply.id)
+      slots.release(offset)
+    })
+  /** The call as queued: its pixels written to the pixel file where they can be, else its buffer copied. */
+  const queueable = (request: Extract<WorkerRequest, { kind: 'run' | 'runPixels' }>): WorkerRequest => {
+    if (request.kind === 'run') return { ...request, batch: request.batch.slice() }
+    const offset = slots?.write(request.pixels)
+    if (offset === undefined) return { ...request, pixels: request.pixels.slice() }
+    slotOf.set(request.id, offset)
+    const { pixels, ...rest } = request
+    return { ...rest, kind: 'runPixelFile', offset, bytes: pixels.byteLength }
+  }
   const sendQueued = (): void => {
     const requests = queued
     queued = []
@@ -36,8 +58,10 @@ export function childHost(child: ChildProcess): SessionHost {
     // arrays typed, writing a view's bytes only; nothing to transfer.
     post: (request) => {
       if (request.kind === 'run' || request.kind === 'runPixels') {
-        queued.push(request)
-        queuedBytes += request.kind === 'run' ? request.batch.byteLength : request.pixels.byteLength
+        const call = queueable(request)
+        queued.push(call)
+        queuedBytes +=
+          call.kind === 'run' ? call.batch.byteLength : call.kind === 'runPixels' ? call.pixels.byteLength : 0
         if (queuedBytes >= CALLS_MESSAGE_BYTES) sendQueued()
         else if (!scheduled) {
           scheduled = true
@@ -51,7 +75,7 @@ export function childHost(child: ChildProcess): SessionHost {
       sendQueued()
       if (child.connected) child.send(request)
     },
-    copiesOnPost: false,
+    copiesOnPost: true,
     onReply: (listener) => child.on('message', listener),
     offReply: (listener) => child.off('message', listener),
     onFailure: (listener) =>

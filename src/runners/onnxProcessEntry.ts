@@ -185,6 +185,11 @@ function onMessage(message: StartRequest | ProcessRequest): void {
     dispatch({ kind: 'run', id: message.id, batch, dims: message.dims, recycle: true }, [batch.buffer as ArrayBuffer])
     return
   }
+  // Pixels in the pixel file (src/runners/pixelFile.ts): the engine's worker thread reads them itself.
+  if (message.kind === 'runPixelFile') {
+    dispatch(message, [])
+    return
+  }
   // Copied, never transferred: a typed array read from the IPC channel may view the channel's own buffer.
   dispatch(message, [])
 }

@@ -7,7 +7,8 @@ import type { RunnerInfo } from './types.js'
 /**
  * Messages between the off-thread ONNX runner and its worker (src/runners/onnxWorker.ts). `runPixels`
  * is a batch given as 8-bit pixels and the scale that makes them floats (src/card/pixelTensor.ts):
- * the runner process or worker writes the floats (pixelsToBatch) and runs them as `run` would.
+ * the runner process or worker writes the floats (pixelsToBatch) and runs them as `run` would;
+ * `runPixelFile` is the same call with its pixels in the pixel file (src/runners/pixelFile.ts).
  */
 export type WorkerRequest =
   | {
@@ -19,6 +20,8 @@ export type WorkerRequest =
       recycle?: boolean
     }
   | { kind: 'runPixels'; id: number; pixels: Uint8Array; rows: number; scale: PixelScale; dims: number[] }
+  /** A `runPixels` call whose pixels are `bytes` bytes at `offset` of the pixel file (src/runners/pixelFile.ts). */
+  | { kind: 'runPixelFile'; id: number; offset: number; bytes: number; rows: number; scale: PixelScale; dims: number[] }
   | { kind: 'release' }
 
 /** What the runner process's IPC channel carries (src/runners/onnxProcess.ts): a request, or several run calls in one message, in call order. */

@@ -6,7 +6,14 @@
  */
 import { performance } from 'node:perf_hooks'
 import { parentPort, workerData } from 'node:worker_threads'
-import { pixelRequestBatch, serializeError, type WorkerReply, type WorkerRequest } from './onnxThreadMessages.js'
+import {
+  batchFloats,
+  pixelRequestBatch,
+  serializeError,
+  type WorkerReply,
+  type WorkerRequest,
+} from './onnxThreadMessages.js'
+import { readPixelFile } from './pixelFile.js'
 import type { Runner, RunnerOptions } from './types.js'
 
 /** The worker's own runner, made from what its parent passed as workerData. */
@@ -35,6 +42,20 @@ export async function serveRunner(create: CreateRunner): Promise<void> {
     port.postMessage({ kind: 'failed', error: serializeError(error) } satisfies WorkerReply)
   }
 
+  /**
+   * The pixels and floats of the `runPixelFile` calls, reused from call to call (requests are served
+   * one at a time, and a batch is free again once its call has returned): memory the cache still holds.
+   */
+  let filePixels = new Uint8Array(0)
+  let fileFloats: Float32Array | undefined
+  const fileBatch = (request: Extract<WorkerRequest, { kind: 'runPixelFile' }>): Float32Array => {
+    if (filePixels.length < request.bytes) filePixels = new Uint8Array(request.bytes)
+    readPixelFile(request.offset, request.bytes, filePixels)
+    const floats = batchFloats(request.dims)
+    if (fileFloats?.length !== floats) fileFloats = new Float32Array(floats)
+    return pixelRequestBatch({ ...request, pixels: filePixels.subarray(0, request.bytes) }, fileFloats)
+  }
+
   // Requests are served one after another: a request that arrives while another runs waits here,
   // outside its timing (busyMs is the engine's own time, not its queue's).
   let previous: Promise<void> = Promise.resolve()
@@ -51,7 +72,12 @@ export async function serveRunner(create: CreateRunner): Promise<void> {
     }
     const t0 = performance.now()
     try {
-      const batch = request.kind === 'run' ? request.batch : pixelRequestBatch(request)
+      const batch =
+        request.kind === 'run'
+          ? request.batch
+          : request.kind === 'runPixelFile'
+            ? fileBatch(request)
+            : pixelRequestBatch(request)
       const scores = await runner!.run(batch, request.dims)
       const busyMs = performance.now() - t0
       // The scores may view a larger engine buffer: send exactly these floats.

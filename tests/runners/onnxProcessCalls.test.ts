@@ -35,13 +35,23 @@ describe('the runner process channel sends the calls of one turn together (src/r
   it('holds calls to the end of the turn, then sends them in one message, in order', async () => {
     const { child, sent } = fakeChild()
     const host = childHost(child)
-    expect(host.copiesOnPost).toBe(false) // the caller copies its buffer: the host keeps the request
-    for (let id = 0; id < 5; id++) host.post(call(id), [])
+    expect(host.copiesOnPost).toBe(true) // the host copies the caller's buffer when it posts
+    const buffers: Uint8Array[] = []
+    for (let id = 0; id < 5; id++) {
+      const request = call(id)
+      host.post(request, [])
+      if (request.kind === 'runPixels') buffers.push(request.pixels)
+    }
+    for (const b of buffers) b.fill(99) // the caller refills its buffer at once: the held calls keep their pixels
     expect(sent).toHaveLength(0)
     await nextTurn()
     expect(sent).toHaveLength(1)
     expect(sent[0]!.kind).toBe('calls')
     expect(ids(sent[0]!)).toEqual([0, 1, 2, 3, 4])
+    const held = sent[0]!.kind === 'calls' ? sent[0]!.requests : []
+    expect(held.map((r) => (r.kind === 'runPixels' ? [...r.pixels] : []))).toEqual(
+      [0, 1, 2, 3, 4].map((id) => [id, id, id, id]),
+    )
     host.post(call(5), [])
     await nextTurn()
     expect(sent[1]).toMatchObject({ kind: 'runPixels', id: 5 }) // one call alone goes as itself
