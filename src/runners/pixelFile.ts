@@ -83,9 +83,10 @@ export function closePixelFile(fd: number): void {
 
 /**
  * The command's side of a pixel file for one runner: slots of the size of its first batch, each
- * written by write() and free again once its call has returned (free()). A batch larger than a
- * slot, or past MAX_PIXEL_FILE_BYTES of slots, is not written (the caller sends it through the
- * channel); after a failed write (a full /dev/shm) nothing more is.
+ * written by write() and free again once its call has returned (release()). A batch larger than a
+ * slot while others are in use, or past MAX_PIXEL_FILE_BYTES of slots, is not written (the caller
+ * sends it through the channel); with none in use, the slots are laid out again at its size. After
+ * a failed write (a full /dev/shm) nothing more is.
  */
 export class PixelSlots {
   private slotBytes = 0
@@ -102,8 +103,12 @@ export class PixelSlots {
   /** Writes `pixels` into a free slot; its byte offset, or undefined when the caller must send them otherwise. */
   write(pixels: Uint8Array): number | undefined {
     if (this.broken || pixels.byteLength === 0) return undefined
-    if (this.slotBytes === 0) this.slotBytes = pixels.byteLength
-    if (pixels.byteLength > this.slotBytes) return undefined
+    if (pixels.byteLength > this.slotBytes) {
+      if (this.next > this.free.length) return undefined // slots of the smaller size still in use
+      this.slotBytes = pixels.byteLength
+      this.next = 0
+      this.free.length = 0
+    }
     const reused = this.free.length > 0
     const slot = reused ? this.free.pop()! : this.next
     const offset = slot * this.slotBytes

@@ -76,13 +76,21 @@ describe('the pixel file between the command and its ONNX runner process (src/ru
       slots.release(0)
       expect(slots.write(c)).toBe(0) // the slot released, for a smaller batch too
       expect(readAt(fd, 0, 7)).toEqual(c)
-      expect(slots.write(pixels(11, 4))).toBeUndefined() // larger than a slot
+      expect(slots.write(pixels(11, 4))).toBeUndefined() // larger than a slot, with slots in use
       expect(slots.write(new Uint8Array(0))).toBeUndefined()
       slots.release(10)
       const d = pixels(10, 5)
       expect(slots.write(d)).toBe(10)
       expect(readAt(fd, 10, 10)).toEqual(d)
       expect(slots.fileBytes).toBe(20)
+      slots.release(0)
+      slots.release(10)
+      const e = pixels(12, 6) // larger, with every slot free: the slots are laid out again at its size
+      expect(slots.write(e)).toBe(0)
+      expect(slots.write(pixels(12, 7))).toBe(12)
+      expect(slots.write(pixels(12, 8))).toBeUndefined() // a third would end past 25 bytes
+      expect(readAt(fd, 0, 12)).toEqual(e)
+      expect(slots.fileBytes).toBe(24)
       expect(new PixelSlots(fd).write(new Uint8Array(MAX_PIXEL_FILE_BYTES + 1))).toBeUndefined() // past the cap at once
     } finally {
       closePixelFile(fd)
