@@ -185,11 +185,8 @@ function onMessage(message: StartRequest | ProcessRequest): void {
     dispatch({ kind: 'run', id: message.id, batch, dims: message.dims, recycle: true }, [batch.buffer as ArrayBuffer])
     return
   }
-  // Pixels in the pixel file (src/runners/pixelFile.ts): the engine's worker thread reads them itself.
-  if (message.kind === 'runPixelFile') {
-    dispatch(message, [])
-    return
-  }
   // Copied, never transferred: a typed array read from the IPC channel may view the channel's own buffer.
+  // A `runPixelFile` call carries none: the engine's worker thread reads its pixels from the pixel file
+  // itself (src/runners/pixelFile.ts).
   dispatch(message, [])
 }
