@@ -12,7 +12,7 @@ import {
   motionBlurSeverities,
   noiseDrawsSeeded,
 } from './corruptions.js'
-import { jpegGray, jpegGrayCovers } from './jpegGray.js'
+import { jpegGray, jpegGrayCovers, jpegGrayQualities } from './jpegGray.js'
 import { lowResolution } from './lowResolution.js'
 import type { Condition } from './robustLoop.js'
 
@@ -104,6 +104,19 @@ export async function corruptBatch(
         out[i]![motion[k]!] = { image: blurred }
       })
     })
+  /** The JPEG conditions: every quality of a gray image from one forward DCT per block (jpegGrayQualities). */
+  const jpeg = conditions.flatMap(({ corruption, severity }, c) =>
+    corruption === 'jpeg' && Number.isInteger(severity) && severity >= 1 && severity <= 5 ? [c] : [],
+  )
+  if (jpeg.length > 0) {
+    const qualities = jpeg.map((c) => CORRUPTION_PARAMETERS.jpeg.values[conditions[c]!.severity - 1]!)
+    images.forEach((image, i) => {
+      if (!jpegGrayCovers(image)) return // sharp's, one condition at a time below
+      jpegGrayQualities(image, qualities).forEach((done, k) => {
+        out[i]![jpeg[k]!] = { image: done }
+      })
+    })
+  }
   conditions.forEach(({ corruption, severity }, c) => {
     const v = CORRUPTION_PARAMETERS[corruption].values[severity - 1]!
     const all = images.map((_, i) => i)
@@ -126,8 +139,8 @@ export async function corruptBatch(
       // a gray JPEG round trip reproduced in JavaScript (src/robust/jpegGray.ts); sharp for colour
       for (const i of all) {
         const image = images[i]!
-        if (jpegGrayCovers(image)) out[i]![c] = { image: jpegGray(image, v) }
-        else perImage(c, i)
+        if (!jpegGrayCovers(image)) perImage(c, i)
+        else if (!jpeg.includes(c)) out[i]![c] = { image: jpegGray(image, v) } // else done above
       }
     } else if (corruption === 'low-resolution' && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
       // sharp's two resizes reproduced in JavaScript (src/robust/lowResolution.ts); sharp for what it does not cover

@@ -1,4 +1,6 @@
 import type { RawImage } from '../base/image.js'
+import { lazyKernel } from './wasm/kernelInstance.js'
+import { WASM_BASE64 } from './wasm/jpegGrayModule.js'
 
 /**
  * The JPEG corruption of a one-channel image in JavaScript: byte for byte what sharp 0.35.5 gives for
@@ -132,6 +134,51 @@ export function jpegGray(image: RawImage, quality: number): RawImage {
     }
   }
   return { data: out, width, height, channels: 1 }
+}
+
+/** src/robust/wasm/jpegGray.c: the round trip at several qualities (their tables one after another) from one forward DCT per block. */
+const wasmKernel = lazyKernel<{
+  jpeg_gray(src: number, width: number, height: number, tables: number, qualities: number, dst: number): void
+}>(WASM_BASE64)
+/** The qualities whose tables are in the kernel's memory (at its heap base), in order. */
+let tablesLoaded = ''
+
+/**
+ * jpegGray at each of `qualities`: result[k] is jpegGray(image, qualities[k]), computed by the
+ * WebAssembly kernel (one forward DCT per block for all the qualities, four lanes at a time), or by
+ * jpegGray where WebAssembly cannot run.
+ */
+export function jpegGrayQualities(image: RawImage, qualities: readonly number[]): RawImage[] {
+  const k = wasmKernel()
+  if (!k || qualities.length === 0) return qualities.map((q) => jpegGray(image, q))
+  if (image.channels !== 1) throw new Error('jpegGray: one-channel images only')
+  const { width, height } = image
+  const plane = width * height
+  const tableBytes = qualities.length * 256 * 4
+  const base = k.reserve(tableBytes + plane * (1 + qualities.length))
+  const key = qualities.join(',')
+  if (key !== tablesLoaded) {
+    const all = k.int32(base, qualities.length * 256)
+    qualities.forEach((quality, i) => {
+      const t = tables(Math.round(quality))
+      all.set(t.quant, i * 256)
+      all.set(t.recip, i * 256 + 64)
+      all.set(t.corr, i * 256 + 128)
+      all.set(t.shift, i * 256 + 192)
+    })
+    tablesLoaded = key
+  }
+  const src = base + tableBytes
+  const dst = src + plane
+  k.bytes.set(image.data.subarray(0, plane), src)
+  k.exports.jpeg_gray(src, width, height, base, qualities.length, dst)
+  const bytes = k.bytes
+  return qualities.map((_, i) => ({
+    data: bytes.slice(dst + i * plane, dst + (i + 1) * plane),
+    width,
+    height,
+    channels: 1,
+  }))
 }
 
 /** Quantizes (the encoder's reciprocal division, rounding half away from zero) and dequantizes in place. */

@@ -2,7 +2,7 @@ import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import type { RawImage } from '../../src/base/image.js'
 import { CORRUPTION_PARAMETERS, corrupt, corruptionRandom } from '../../src/robust/corruptions.js'
-import { jpegGray, jpegGrayCovers } from '../../src/robust/jpegGray.js'
+import { jpegGray, jpegGrayCovers, jpegGrayQualities } from '../../src/robust/jpegGray.js'
 import { checkerImage, faceImage, firstDifference, noiseImage } from './filterImages.js'
 
 /**
@@ -53,21 +53,30 @@ function images(width: number, height: number, seed: number): RawImage[] {
   ]
 }
 
-describe('gray JPEG round trip in JavaScript (src/robust/jpegGray.ts)', () => {
-  it('gives the bytes sharp gives, for every size, quality and kind of image', async () => {
+describe('gray JPEG round trip in JavaScript (src/robust/jpegGray.ts) and WebAssembly (src/robust/wasm/jpegGray.c)', () => {
+  it('gives the bytes sharp gives, for every size, quality and kind of image, in both', async () => {
     let compared = 0
     for (const [i, [width, height]] of SIZES.entries()) {
       for (const image of images(width, height, 100 + i)) {
-        for (const quality of QUALITIES) {
+        // the WebAssembly kernel: every quality from one forward DCT per block
+        const many = jpegGrayQualities(image, QUALITIES)
+        for (const [q, quality] of QUALITIES.entries()) {
           const want = await sharpJpeg(image, quality)
           const got = jpegGray(image, quality)
           expect([got.width, got.height, got.channels]).toEqual([width, height, 1])
           expect(firstDifference(got.data, want), `${width}×${height} q${quality}`).toBe('')
+          expect([many[q]!.width, many[q]!.height, many[q]!.channels]).toEqual([width, height, 1])
+          expect(firstDifference(many[q]!.data, want), `wasm ${width}×${height} q${quality}`).toBe('')
           compared += 1
         }
       }
     }
     expect(compared).toBe(SIZES.length * 7 * QUALITIES.length)
+    // one quality at a time, and the tables of another set of qualities loaded in between
+    const face = faceImage(37, 53, 1, 5)
+    for (const quality of [7, 100, 25]) {
+      expect(firstDifference(jpegGrayQualities(face, [quality])[0]!.data, await sharpJpeg(face, quality))).toBe('')
+    }
   })
 
   it('does damage: the round trip at the corruption qualities changes the image, more as quality falls', () => {
