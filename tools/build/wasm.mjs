@@ -26,6 +26,7 @@ export const CLANG_FLAGS = [
   '-O3',
   '-msimd128',
   '-mbulk-memory',
+  '-ffp-contract=off',
   '-nostdlib',
   '-ffreestanding',
   '-Wall',
