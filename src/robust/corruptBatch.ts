@@ -4,7 +4,7 @@ import type { Corruption } from '../results/robustDocument.js'
 import {
   CORRUPTION_PARAMETERS,
   JAVASCRIPT_FILTERS,
-  addNoise,
+  addNoiseSeverities,
   corrupt,
   corruptInJavaScript,
   corruptionSeed,
@@ -90,8 +90,6 @@ export async function corruptBatch(
       ),
     )
   }
-  /** Each image's Gaussian noise draws, drawn once for all severities (they do not depend on it). */
-  const draws: Array<Float64Array | undefined> = []
   /** The motion blur's conditions: every severity of an image from one running sum per pixel (motionBlurSeverities). */
   const motion = conditions.flatMap(({ corruption, severity }, c) =>
     corruption === 'motion-blur' && Number.isInteger(severity) && severity >= 1 && severity <= 5 ? [c] : [],
@@ -104,6 +102,19 @@ export async function corruptBatch(
         out[i]![motion[k]!] = { image: blurred }
       })
     })
+  /** The noise conditions: every severity of an image from its one set of draws (addNoiseSeverities). */
+  const noise = conditions.flatMap(({ corruption, severity }, c) =>
+    corruption === 'gaussian-noise' && Number.isInteger(severity) && severity >= 1 && severity <= 5 ? [c] : [],
+  )
+  if (noise.length > 0) {
+    const severities = noise.map((c) => conditions[c]!.severity)
+    images.forEach((image, i) => {
+      const draws = noiseDrawsSeeded(image.data.length, seedOf('gaussian-noise', i))
+      addNoiseSeverities(image, severities, draws).forEach((done, k) => {
+        out[i]![noise[k]!] = { image: done }
+      })
+    })
+  }
   /** The JPEG conditions: every quality of a gray image from one forward DCT per block (jpegGrayQualities). */
   const jpeg = conditions.flatMap(({ corruption, severity }, c) =>
     corruption === 'jpeg' && Number.isInteger(severity) && severity >= 1 && severity <= 5 ? [c] : [],
@@ -120,14 +131,8 @@ export async function corruptBatch(
   conditions.forEach(({ corruption, severity }, c) => {
     const v = CORRUPTION_PARAMETERS[corruption].values[severity - 1]!
     const all = images.map((_, i) => i)
-    if (motion.includes(c)) return // done above
-    if (corruption === 'gaussian-noise' && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
-      for (const i of all) {
-        const image = images[i]!
-        draws[i] ??= noiseDrawsSeeded(image.data.length, seedOf(corruption, i))
-        out[i]![c] = { image: addNoise(image, severity, draws[i]!) }
-      }
-    } else if (JAVASCRIPT_FILTERS.has(corruption) && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
+    if (motion.includes(c) || noise.includes(c)) return // done above
+    if (JAVASCRIPT_FILTERS.has(corruption) && Number.isInteger(severity) && severity >= 1 && severity <= 5) {
       // sharp's blur, convolve and linear reproduced in JavaScript (src/robust/convolve.ts, linear.ts)
       for (const i of all) {
         // only the motion blur draws (its angle)

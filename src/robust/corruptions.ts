@@ -11,6 +11,8 @@ import { linear } from './linear.js'
 import { jpegGray, jpegGrayCovers } from './jpegGray.js'
 import { lowResolution } from './lowResolution.js'
 import { rotateCanvas, rotateCentreCrop } from './rotate.js'
+import { lazyKernel } from './wasm/kernelInstance.js'
+import { WASM_BASE64 as NOISE_WASM } from './wasm/noiseModule.js'
 
 /**
  * Seeded image corruptions at severities 1–5 (0 = the image unchanged), applied to the decoded
@@ -234,6 +236,36 @@ export function addNoise(image: RawImage, severity: number, draws: Float64Array)
     out[i] = at >>> 0 < CLIP.length ? CLIP[at]! : Math.min(255, Math.max(0, Math.round(x)))
   }
   return { ...image, data: out }
+}
+
+/** src/robust/wasm/noise.c: addNoise at several severities from one image's draws. */
+const noiseKernel = lazyKernel<{
+  add_noise(src: number, n: number, draws: number, sigmas: number, count: number, dst: number): void
+}>(NOISE_WASM)
+
+/**
+ * addNoise at each of `severities` from the same draws: result[k] is addNoise(image, severities[k],
+ * draws), computed by the WebAssembly kernel (two values per operation), or by addNoise where
+ * WebAssembly cannot run.
+ */
+export function addNoiseSeverities(image: RawImage, severities: readonly number[], draws: Float64Array): RawImage[] {
+  const k = noiseKernel()
+  const n = image.data.length
+  if (!k || severities.length === 0 || draws.length < n) return severities.map((s) => addNoise(image, s, draws))
+  // doubles first (8-byte aligned), then the pixels (the kernel reads up to 4 bytes past them), then the outputs
+  const sigmasAt = k.reserve(8 * (severities.length + n) + 8 + n * (1 + severities.length))
+  const drawsAt = sigmasAt + 8 * severities.length
+  const src = drawsAt + 8 * n
+  const dst = src + n + 8
+  const memory = k.bytes
+  const doubles = new Float64Array(memory.buffer, sigmasAt, severities.length + n)
+  severities.forEach((severity, i) => {
+    doubles[i] = CORRUPTION_PARAMETERS['gaussian-noise'].values[severity - 1]! * 255 // as addNoise's σ
+  })
+  doubles.set(draws.subarray(0, n), severities.length)
+  memory.set(image.data, src)
+  k.exports.add_noise(src, n, drawsAt, sigmasAt, severities.length, dst)
+  return severities.map((_, i) => ({ ...image, data: memory.slice(dst + i * n, dst + (i + 1) * n) }))
 }
 
 /** CLIP[v + CLIP_OFFSET] = v clipped to 0–255 for v in −CLIP_OFFSET … CLIP_OFFSET − 1. */

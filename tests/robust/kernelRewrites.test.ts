@@ -1,10 +1,11 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { RawImage } from '../../src/base/image.js'
 import { seededRandom } from '../../src/base/prng.js'
-import { convolveFloat, motionBlurs } from '../../src/robust/convolve.js'
+import { convolveFloat, motionBlurs, motionBlursJs } from '../../src/robust/convolve.js'
 import {
   CORRUPTION_PARAMETERS,
   addNoise,
+  addNoiseSeverities,
   corruptionRandom,
   motionKernel,
   corruptionSeed,
@@ -121,7 +122,7 @@ function drawFor(target: number, sigma: number): number {
   return target / sigma
 }
 
-describe('addNoise without Math.round', () => {
+describe('addNoise without Math.round, in JavaScript and in WebAssembly (src/robust/wasm/noise.c)', () => {
   it('gives min(255, max(0, round(x + σ·g))) at halves, near halves, out of range and on seeded draws', () => {
     const random = seededRandom(2_024)
     const draws: number[] = []
@@ -138,14 +139,29 @@ describe('addNoise without Math.round', () => {
     for (let i = exact; i < data.length; i++)
       data[i] = i % 7 === 0 ? 0 : i % 11 === 0 ? 255 : Math.floor(random() * 256)
     const image: RawImage = { data, width: 64, height: 64, channels: 1 }
+    // the WebAssembly kernel: all five severities in one call, and lengths that are no multiple of its 4 lanes
+    const severities = [1, 2, 3, 4, 5]
+    const many = addNoiseSeverities(image, severities, g)
+    const short = (n: number): RawImage => ({ data: data.subarray(data.length - n), width: n, height: 1, channels: 1 })
+    const tails = [1, 2, 3, 5, 4_095].map((n) => ({
+      n,
+      out: addNoiseSeverities(short(n), [5, 1], g.subarray(g.length - n)),
+    }))
     for (let severity = 1; severity <= 5; severity++) {
       const sigma = CORRUPTION_PARAMETERS['gaussian-noise'].values[severity - 1]! * 255
       const got = addNoise(image, severity, g).data
+      const wasm = many[severity - 1]!.data
       for (let i = 0; i < data.length; i++) {
         const want = Math.min(255, Math.max(0, Math.round(data[i]! + sigma * g[i]!)))
         if (got[i] !== want) expect(`severity ${severity} value ${i}: ${got[i]}`).toBe(`want ${want}`)
+        if (wasm[i] !== want) expect(`wasm severity ${severity} value ${i}: ${wasm[i]}`).toBe(`want ${want}`)
       }
     }
+    for (const { n, out } of tails)
+      [5, 1].forEach((severity, k) => {
+        const want = addNoise(short(n), severity, g.subarray(g.length - n)).data
+        expect(Buffer.from(out[k]!.data).equals(Buffer.from(want)), `${n} values, severity ${severity}`).toBe(true)
+      })
     // the ties and the largest double below one half were met exactly
     const sums = [...g.subarray(0, exact)].map(
       (d, k) => CORRUPTION_PARAMETERS['gaussian-noise'].values[Math.floor(k / 27)]! * 255 * d,
@@ -189,14 +205,17 @@ describe('motionBlurs: every length of one angle from one running sum', () => {
       for (const angle of angles)
         for (const lengths of lengthSets) {
           const got = motionBlurs(image, angle, lengths)
+          const js = motionBlursJs(image, angle, lengths)
           lengths.forEach((length, k) => {
             const want = convolveFloat(image, motionKernel(length, angle)).data
             const label = `${image.width}×${image.height}×${image.channels} angle ${angle} length ${length}`
             expect(Buffer.from(got[k]!.data).equals(Buffer.from(want)), label).toBe(true)
+            expect(Buffer.from(js[k]!.data).equals(Buffer.from(want)), `js ${label}`).toBe(true)
             compared++
           })
           // each result its own image, even for a length asked for twice
           expect(new Set(got.map((r) => r!.data)).size, `${lengths}`).toBe(lengths.length)
+          expect(new Set(js.map((r) => r!.data)).size, `${lengths}`).toBe(lengths.length)
         }
     expect(compared).toBe(images.length * angles.length * 22)
   })

@@ -17,7 +17,7 @@ export class KernelInstance<E> {
     const exports = instance.exports as unknown as { memory: WebAssembly.Memory; __heap_base: WebAssembly.Global }
     this.exports = instance.exports as unknown as E
     this.memory = exports.memory
-    this.heapBase = Number(exports.__heap_base.value)
+    this.heapBase = Math.ceil(Number(exports.__heap_base.value) / 16) * 16 // aligned for any view
     this.view = new Uint8Array(this.memory.buffer)
   }
 
