@@ -1,4 +1,6 @@
 import type { RawImage } from '../base/image.js'
+import { WASM_BASE64 } from './wasm/convolveModule.js'
+import { lazyKernel } from './wasm/kernelInstance.js'
 
 /**
  * The blur corruptions in JavaScript, byte for byte what sharp 0.35 (libvips 8.18) gives on raw
@@ -6,6 +8,10 @@ import type { RawImage } from '../base/image.js'
  * its edge pixels (libvips' `vips_embed` with VIPS_EXTEND_COPY), so a tap outside the image reads
  * the nearest edge pixel: done here by filtering a copy of the image padded with its edges.
  * tests/robust/convolve.test.ts compares both with sharp.
+ *
+ * gaussianBlur and motionBlurs run the same arithmetic in WebAssembly SIMD (src/robust/wasm/convolve.c)
+ * where WebAssembly can run; gaussianBlurJs and motionBlursJs are the JavaScript kernels, kept as the
+ * fallback and as the reference the tests compare the WebAssembly kernel with.
  */
 
 /** A convolution mask: `width`×`height` coefficients row by row, the sum divided by `scale`. */
@@ -147,7 +153,18 @@ interface IntegerPass {
   shift: number
   divisor: number
   rounding: number
+  /**
+   * How the WebAssembly kernel runs the pass (convolve.c, tap_row): NARROW in wrapping 16-bit lanes
+   * where no sum can reach 2^16, WIDE in 32-bit lanes, DIVIDED on the C path; undefined where a
+   * coefficient does not fit 16 bits or a sum 31 (never for a Gaussian mask): then in JavaScript.
+   */
+  wasmMode: number | undefined
 }
+
+/** convolve.c's pass arithmetics (tap_row's mode). */
+const NARROW = 0
+const WIDE = 1
+const DIVIDED = 2
 
 /**
  * How `vips_convi` convolves uchar pixels with a symmetric one-dimensional mask. libvips built
@@ -163,7 +180,24 @@ interface IntegerPass {
 function integerPass(mask: Mask): IntegerPass {
   const pass = vectorPass(mask) ?? dividedPass(mask)
   pass.unrolled.set(pass.coefficients)
+  pass.wasmMode = wasmMode(pass)
   return pass
+}
+
+/**
+ * The WebAssembly arithmetic that gives a pass's int32 sums exactly: its largest sum is
+ * |start| + |rounding| + 255 · (|c0| + 2 · Σ |ck|). In 16-bit lanes, which wrap, the sums are
+ * exact where every coefficient is ≥ 0 (no sum below 0) and the largest sum is below 2^16; the
+ * shift must then be below 16 (a lane shift counts modulo 16).
+ */
+function wasmMode(pass: IntegerPass): number | undefined {
+  const { coefficients, start, shift, divisor, rounding } = pass
+  let total = Math.abs(coefficients[0]!)
+  for (let k = 1; k < coefficients.length; k++) total += 2 * Math.abs(coefficients[k]!)
+  const largest = Math.abs(start) + Math.abs(rounding) + 255 * total
+  if (coefficients.some((c) => c < -32768 || c > 32767) || largest >= 2 ** 31) return undefined
+  if (divisor !== 0) return DIVIDED
+  return coefficients.every((c) => c >= 0) && largest < 2 ** 16 && shift < 16 ? NARROW : WIDE
 }
 
 /** A pass's `unrolled` before integerPass fills it. */
@@ -205,6 +239,7 @@ function vectorPass(mask: Mask): IntegerPass | undefined {
     shift: exp,
     divisor: 0,
     rounding: 0,
+    wasmMode: undefined,
   }
 }
 
@@ -226,6 +261,7 @@ function dividedPass(mask: Mask): IntegerPass {
     shift: 0,
     divisor: scale,
     rounding: Math.trunc(scale / 2),
+    wasmMode: undefined,
   }
 }
 
@@ -357,17 +393,8 @@ function rowSums(length: number): Int32Array {
 /** The last few σ's passes per minimum amplitude (a robust run asks for the same five σ for every image of a size). */
 const passes = new Map<number, Map<number, IntegerPass>>()
 
-let middleBuffer = new Uint8Array(8192)
-
-/**
- * sharp's `blur(sigma)` (precision integer, minimum amplitude 0.2): libvips' `vips_gaussblur`, a
- * one-row integer Gaussian mask from `gaussianMask`, run by `vips_convsep` as two `vips_convi`
- * passes, along the rows and then along the columns, each back to uchar. Below σ = 0.2 libvips
- * copies the image. Undefined where libvips refuses the mask (a radius over 5,000: σ over about
- * 2,780; sharp takes σ up to 1,000).
- */
-export function gaussianBlur(image: RawImage, sigma: number, minAmpl = 0.2): RawImage | undefined {
-  if (sigma < 0.2) return { ...image, data: new Uint8Array(image.data) }
+/** gaussianBlur's pass for σ ≥ 0.2 (cached), undefined where libvips refuses the mask. */
+function passFor(sigma: number, minAmpl: number): IntegerPass | undefined {
   let known = passes.get(minAmpl)
   if (!known) {
     known = new Map()
@@ -381,6 +408,105 @@ export function gaussianBlur(image: RawImage, sigma: number, minAmpl = 0.2): Raw
     if (known.size >= 64) known.clear()
     known.set(sigma, pass)
   }
+  return pass
+}
+
+let middleBuffer = new Uint8Array(8192)
+
+/** The WebAssembly kernel (src/robust/wasm/convolve.c), undefined where WebAssembly cannot run. */
+const wasmKernel = lazyKernel<{
+  gaussian_blur(
+    src: number,
+    width: number,
+    height: number,
+    channels: number,
+    coefficients: number,
+    half: number,
+    mode: number,
+    start: number,
+    shift: number,
+    divisor: number,
+    rounding: number,
+    taps: number,
+    line: number,
+    middle: number,
+    dst: number,
+  ): void
+  motion_blurs(
+    src: number,
+    width: number,
+    height: number,
+    channels: number,
+    half: number,
+    steps: number,
+    counts: number,
+    lengths: number,
+    levels: number,
+    at: number,
+    wide: number,
+    dst: number,
+    stride: number,
+  ): void
+}>(WASM_BASE64)
+
+/** `bytes` rounded up to a multiple of 16. */
+const align = (bytes: number): number => Math.ceil(bytes / 16) * 16
+
+/**
+ * sharp's `blur(sigma)` (precision integer, minimum amplitude 0.2): libvips' `vips_gaussblur`, a
+ * one-row integer Gaussian mask from `gaussianMask`, run by `vips_convsep` as two `vips_convi`
+ * passes, along the rows and then along the columns, each back to uchar. Below σ = 0.2 libvips
+ * copies the image. Undefined where libvips refuses the mask (a radius over 5,000: σ over about
+ * 2,780; sharp takes σ up to 1,000).
+ *
+ * The passes run in the WebAssembly kernel (convolve.c, gaussian_blur: the same integer sums,
+ * sixteen values at a time), or in gaussianBlurJs where WebAssembly cannot run.
+ */
+export function gaussianBlur(image: RawImage, sigma: number, minAmpl = 0.2): RawImage | undefined {
+  const k = wasmKernel()
+  if (!k || sigma < 0.2) return gaussianBlurJs(image, sigma, minAmpl)
+  const pass = passFor(sigma, minAmpl)
+  if (!pass) return undefined
+  const mode = pass.wasmMode
+  if (mode === undefined) return gaussianBlurJs(image, sigma, minAmpl)
+  const { width, height, channels } = image
+  const { half } = pass
+  const plane = width * height * channels
+  // the scratch, each part 16-byte aligned: coefficients, tap pointers, image, padded row, middle, result
+  const taps = align(4 * (half + 1))
+  const src = taps + align(4 * (2 * half + 1))
+  const line = src + align(plane)
+  const middle = line + align((width + 2 * half) * channels + 16)
+  const dst = middle + align(plane + 16)
+  const base = k.reserve(dst + plane + 16)
+  k.int32(base, half + 1).set(pass.coefficients)
+  k.bytes.set(image.data.subarray(0, plane), base + src)
+  const { start, shift, divisor, rounding } = pass
+  k.exports.gaussian_blur(
+    base + src,
+    width,
+    height,
+    channels,
+    base,
+    half,
+    mode,
+    start,
+    shift,
+    divisor,
+    rounding,
+    base + taps,
+    base + line,
+    base + middle,
+    base + dst,
+  )
+  return { ...image, data: k.bytes.slice(base + dst, base + dst + plane) }
+}
+
+/** gaussianBlur in JavaScript. */
+export function gaussianBlurJs(image: RawImage, sigma: number, minAmpl = 0.2): RawImage | undefined {
+  if (sigma < 0.2) return { ...image, data: new Uint8Array(image.data) }
+  const pass = passFor(sigma, minAmpl)
+  if (!pass) return undefined
   const { width, height, channels } = image
   const pad = Math.max(pass.half, UNROLLED)
   const row = width * channels
@@ -419,47 +545,33 @@ const MAX_LINE = 4096
  * whatever the length, and a shorter line's steps are among a longer one's, so one running sum
  * per pixel, grown step by step from the shortest line to the longest, gives every length's S:
  * max(L) additions per pixel instead of Σ L.
+ *
+ * The sums run in the WebAssembly kernel (convolve.c, motion_blurs: the same integer sums, sixteen
+ * values at a time), or in motionBlursJs where WebAssembly cannot run.
  */
 export function motionBlurs(image: RawImage, angle: number, lengths: readonly number[]): Array<RawImage | undefined> {
-  const { width, height, channels } = image
+  const k = wasmKernel()
+  if (!k) return motionBlursJs(image, angle, lengths)
+  return motionResults(image, lengths, (levels) => wasmMotion(k, image, angle, levels))
+}
+
+/** motionBlurs in JavaScript. */
+export function motionBlursJs(image: RawImage, angle: number, lengths: readonly number[]): Array<RawImage | undefined> {
+  return motionResults(image, lengths, (levels) => jsMotion(image, angle, levels))
+}
+
+/**
+ * motionBlurs' results from `blur`, which sums the distinct lengths it is given (those up to
+ * MAX_LINE, shortest first) and returns each one's image data.
+ */
+function motionResults(
+  image: RawImage,
+  lengths: readonly number[],
+  blur: (levels: number[]) => Map<number, Uint8Array>,
+): Array<RawImage | undefined> {
   const levels = [...new Set(lengths.filter((length) => Number.isInteger(length) && length >= 1 && length <= MAX_LINE))]
   levels.sort((a, b) => a - b)
-  const outputs = new Map<number, Uint8Array>()
-  if (levels.length > 0) {
-    const half = Math.floor(levels[levels.length - 1]! / 2)
-    const paddedRow = (width + 2 * half) * channels
-    const source = padded(image, half, half)
-    const row = width * channels
-    const sin = Math.sin(angle)
-    const cos = Math.cos(angle)
-    for (const length of levels) outputs.set(length, new Uint8Array(image.data.length))
-    const sums = rowSums(row)
-    for (let y = 0; y < height; y++) {
-      const from = (half + y) * paddedRow + half * channels
-      const to = y * row
-      sums.fill(0, 0, row)
-      // the steps taken so far: t from `low` to `high` inclusive (none yet)
-      let low = 0
-      let high = -1
-      for (const length of levels) {
-        const lineHalf = Math.floor(length / 2)
-        for (let t = -lineHalf; t < length - lineHalf; t++) {
-          if (t >= low && t <= high) continue
-          // as motionKernel places step t: row round(t · sin), column round(t · cos) from the centre
-          const at = from + Math.round(t * sin) * paddedRow + Math.round(t * cos) * channels
-          for (let x = 0; x < row; x++) sums[x]! += source[at + x]!
-        }
-        low = Math.min(low, -lineHalf)
-        high = Math.max(high, length - lineHalf - 1)
-        const out = outputs.get(length)!
-        // ⌊S / L⌋ as ⌊(S + ½) · (1 / L)⌋: (S + ½) / L is at least 1 / 2L from an integer, far more than
-        // the two roundings move it; S ≤ 255 · L, so it is at most 255
-        const reciprocal = 1 / length
-        // (a Uint8Array store truncates toward zero)
-        for (let x = 0; x < row; x++) out[to + x] = (sums[x]! + 0.5) * reciprocal
-      }
-    }
-  }
+  const outputs = levels.length > 0 ? blur(levels) : new Map<number, Uint8Array>()
   // a length asked for twice gets its own copy
   const given = new Set<number>()
   return lengths.map((length) => {
@@ -469,4 +581,114 @@ export function motionBlurs(image: RawImage, angle: number, lengths: readonly nu
     given.add(length)
     return { ...image, data: fresh }
   })
+}
+
+/** The running sums in JavaScript, one Int32 row of sums at a time. */
+function jsMotion(image: RawImage, angle: number, levels: readonly number[]): Map<number, Uint8Array> {
+  const { width, height, channels } = image
+  const outputs = new Map<number, Uint8Array>()
+  const half = Math.floor(levels[levels.length - 1]! / 2)
+  const paddedRow = (width + 2 * half) * channels
+  const source = padded(image, half, half)
+  const row = width * channels
+  const sin = Math.sin(angle)
+  const cos = Math.cos(angle)
+  for (const length of levels) outputs.set(length, new Uint8Array(image.data.length))
+  const sums = rowSums(row)
+  for (let y = 0; y < height; y++) {
+    const from = (half + y) * paddedRow + half * channels
+    const to = y * row
+    sums.fill(0, 0, row)
+    // the steps taken so far: t from `low` to `high` inclusive (none yet)
+    let low = 0
+    let high = -1
+    for (const length of levels) {
+      const lineHalf = Math.floor(length / 2)
+      for (let t = -lineHalf; t < length - lineHalf; t++) {
+        if (t >= low && t <= high) continue
+        // as motionKernel places step t: row round(t · sin), column round(t · cos) from the centre
+        const at = from + Math.round(t * sin) * paddedRow + Math.round(t * cos) * channels
+        for (let x = 0; x < row; x++) sums[x]! += source[at + x]!
+      }
+      low = Math.min(low, -lineHalf)
+      high = Math.max(high, length - lineHalf - 1)
+      const out = outputs.get(length)!
+      // ⌊S / L⌋ as ⌊(S + ½) · (1 / L)⌋: (S + ½) / L is at least 1 / 2L from an integer, far more than
+      // the two roundings move it; S ≤ 255 · L, so it is at most 255
+      const reciprocal = 1 / length
+      // (a Uint8Array store truncates toward zero)
+      for (let x = 0; x < row; x++) out[to + x] = (sums[x]! + 0.5) * reciprocal
+    }
+  }
+  return outputs
+}
+
+/**
+ * The running sums in the WebAssembly kernel (convolve.c, motion_blurs): the line's steps listed
+ * here in jsMotion's order, as (row, column) offsets placed as motionKernel places them, with the
+ * number of steps each length sums; the kernel adds them sixteen values at a time and divides.
+ */
+function wasmMotion(
+  k: NonNullable<ReturnType<typeof wasmKernel>>,
+  image: RawImage,
+  angle: number,
+  levels: readonly number[],
+): Map<number, Uint8Array> {
+  const { width, height, channels } = image
+  const longest = levels[levels.length - 1]!
+  const half = Math.floor(longest / 2)
+  const plane = width * height * channels
+  // the scratch, each part 16-byte aligned: steps, counts, lengths, step offsets, image, padded image, results
+  const counts = align(8 * longest)
+  const lengthsAt = counts + align(4 * levels.length)
+  const at = lengthsAt + align(4 * levels.length)
+  const src = at + align(4 * longest)
+  const wide = src + align(plane)
+  const dst = wide + align(height * (width + 2 * half) * channels + 16)
+  const stride = align(plane + 16)
+  const base = k.reserve(dst + levels.length * stride)
+  // every step t of the longest line, each shorter line's first (they are among the longer lines' steps)
+  const steps = k.int32(base, 2 * longest)
+  const sin = Math.sin(angle)
+  const cos = Math.cos(angle)
+  const stepCounts = k.int32(base + counts, levels.length)
+  let count = 0
+  let low = 0
+  let high = -1
+  levels.forEach((length, l) => {
+    const lineHalf = Math.floor(length / 2)
+    for (let t = -lineHalf; t < length - lineHalf; t++) {
+      if (t >= low && t <= high) continue
+      steps[2 * count] = Math.round(t * sin)
+      steps[2 * count + 1] = Math.round(t * cos)
+      count++
+    }
+    low = Math.min(low, -lineHalf)
+    high = Math.max(high, length - lineHalf - 1)
+    stepCounts[l] = count
+  })
+  k.int32(base + lengthsAt, levels.length).set(levels)
+  k.bytes.set(image.data.subarray(0, plane), base + src)
+  k.exports.motion_blurs(
+    base + src,
+    width,
+    height,
+    channels,
+    half,
+    base,
+    base + counts,
+    base + lengthsAt,
+    levels.length,
+    base + at,
+    base + wide,
+    base + dst,
+    stride,
+  )
+  const bytes = k.bytes
+  const outputs = new Map<number, Uint8Array>()
+  levels.forEach((length, l) => {
+    const from = base + dst + l * stride
+    outputs.set(length, bytes.slice(from, from + plane))
+  })
+  return outputs
 }

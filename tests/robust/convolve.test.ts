@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { RawImage } from '../../src/base/image.js'
-import { gaussianBlur, gaussianMask } from '../../src/robust/convolve.js'
+import { seededRandom } from '../../src/base/prng.js'
+import {
+  convolveFloat,
+  gaussianBlur,
+  gaussianBlurJs,
+  gaussianMask,
+  motionBlurs,
+  motionBlursJs,
+} from '../../src/robust/convolve.js'
 import { CORRUPTION_PARAMETERS, corrupt, corruptionRandom, motionKernel } from '../../src/robust/corruptions.js'
 import { differing, faceImage, firstDifference, noiseImage, testImages, viaSharp } from './filterImages.js'
 
@@ -11,27 +19,50 @@ const noRandom = (): number => {
 
 const IMAGES = [...testImages(1, 7), ...testImages(3, 307)]
 
+/** The Gaussian blur's σ at a severity, as src/robust/corruptions.ts computes it. */
+function blurSigma(image: RawImage, severity: number): number {
+  const v = CORRUPTION_PARAMETERS['gaussian-blur'].values[severity - 1]!
+  return Math.max(0.6, (v * Math.min(image.width, image.height)) / 100)
+}
+
 /** The old corrupt(): the Gaussian blur through sharp, as src/robust/corruptions.ts ran it. */
 function oldBlur(image: RawImage, severity: number): Promise<Uint8Array> {
-  const v = CORRUPTION_PARAMETERS['gaussian-blur'].values[severity - 1]!
-  return viaSharp(image, (p) => p.blur(Math.max(0.6, (v * Math.min(image.width, image.height)) / 100)))
+  return viaSharp(image, (p) => p.blur(blurSigma(image, severity)))
+}
+
+/** The motion blur's line length at a severity, as src/robust/corruptions.ts computes it. */
+function motionLength(image: RawImage, severity: number): number {
+  const v = CORRUPTION_PARAMETERS['motion-blur'].values[severity - 1]!
+  return Math.max(2, Math.round((v * Math.min(image.width, image.height)) / 100))
+}
+
+/** motionBlurs and motionBlursJs at every severity (the angle drawn from `random` as corrupt() draws it). */
+function motionBoth(image: RawImage, random: () => number): { wasm: Uint8Array[]; js: Uint8Array[] } {
+  const angle = (random() - 0.5) * (Math.PI / 2)
+  const lengths = [1, 2, 3, 4, 5].map((severity) => motionLength(image, severity))
+  return {
+    wasm: motionBlurs(image, angle, lengths).map((r) => r!.data),
+    js: motionBlursJs(image, angle, lengths).map((r) => r!.data),
+  }
 }
 
 /** The old corrupt(): the motion blur's line kernel (its angle drawn from `random`) through sharp's convolve. */
 function oldMotion(image: RawImage, severity: number, random: () => number): Promise<Uint8Array> {
-  const v = CORRUPTION_PARAMETERS['motion-blur'].values[severity - 1]!
   const angle = (random() - 0.5) * (Math.PI / 2)
-  const kernel = motionKernel(Math.max(2, Math.round((v * Math.min(image.width, image.height)) / 100)), angle)
-  return viaSharp(image, (p) => p.convolve(kernel))
+  return viaSharp(image, (p) => p.convolve(motionKernel(motionLength(image, severity), angle)))
 }
 
-describe('the Gaussian blur in JavaScript gives the bytes sharp gives', () => {
+describe('the Gaussian blur in JavaScript and WebAssembly gives the bytes sharp gives', () => {
   it('corrupt() at every severity: gray and colour noise, face-like and checkerboard images from 1×1 to 300×200', async () => {
     for (const image of IMAGES)
       for (let severity = 1; severity <= 5; severity++) {
         const got = await corrupt(image, 'gaussian-blur', severity, noRandom)
         const label = `severity ${severity} on ${image.width}×${image.height}×${image.channels}`
-        expect(firstDifference(got.data, await oldBlur(image, severity)), label).toBe('')
+        const want = await oldBlur(image, severity)
+        expect(firstDifference(got.data, want), label).toBe('')
+        const sigma = blurSigma(image, severity)
+        expect(firstDifference(gaussianBlur(image, sigma)!.data, want), `wasm ${label}`).toBe('')
+        expect(firstDifference(gaussianBlurJs(image, sigma)!.data, want), `js ${label}`).toBe('')
       }
   })
 
@@ -43,26 +74,35 @@ describe('the Gaussian blur in JavaScript gives the bytes sharp gives', () => {
     for (const [k, sigma] of sigmas.entries()) {
       const image = k % 2 ? noiseImage(23, 17, k % 3 ? 1 : 3, k) : faceImage(29, 19, k % 3 ? 1 : 3, k)
       const got = gaussianBlur(image, sigma)
+      const js = gaussianBlurJs(image, sigma)
       expect(got, `σ ${sigma}`).toBeDefined()
+      expect(js, `σ ${sigma}`).toBeDefined()
       // sharp takes σ ≥ 0.3 only; libvips' own gaussblur copies the image below 0.2
-      if (sigma < 0.3) continue
-      expect(firstDifference(got!.data, await viaSharp(image, (p) => p.blur(sigma))), `σ ${sigma}`).toBe('')
+      if (sigma < 0.3) {
+        expect(firstDifference(got!.data, js!.data), `σ ${sigma}`).toBe('')
+        continue
+      }
+      const want = await viaSharp(image, (p) => p.blur(sigma))
+      expect(firstDifference(got!.data, want), `wasm σ ${sigma}`).toBe('')
+      expect(firstDifference(js!.data, want), `js σ ${sigma}`).toBe('')
     }
   })
 })
 
-describe('the motion blur in JavaScript gives the bytes sharp gives', () => {
-  it('corrupt() at every severity with each sample’s seeded angle, gray and colour images from 1×1 to 300×200', async () => {
-    for (const [k, image] of IMAGES.entries())
+describe('the motion blur in JavaScript and WebAssembly gives the bytes sharp gives', () => {
+  it('corrupt() and motionBlurs at every severity with each sample’s seeded angle, gray and colour images from 1×1 to 300×200', async () => {
+    for (const [k, image] of IMAGES.entries()) {
+      const id = `sample-${k}`
+      const all = motionBoth(image, corruptionRandom(3, 'motion-blur', id))
       for (let severity = 1; severity <= 5; severity++) {
-        const id = `sample-${k}`
         const got = await corrupt(image, 'motion-blur', severity, corruptionRandom(3, 'motion-blur', id))
         const label = `severity ${severity} on ${image.width}×${image.height}×${image.channels} (${id})`
-        expect(
-          firstDifference(got.data, await oldMotion(image, severity, corruptionRandom(3, 'motion-blur', id))),
-          label,
-        ).toBe('')
+        const want = await oldMotion(image, severity, corruptionRandom(3, 'motion-blur', id))
+        expect(firstDifference(got.data, want), label).toBe('')
+        expect(firstDifference(all.wasm[severity - 1]!, want), `wasm ${label}`).toBe('')
+        expect(firstDifference(all.js[severity - 1]!, want), `js ${label}`).toBe('')
       }
+    }
   })
 
   it('every kernel angle from −45° to 45° in 1.5° steps, every severity, on 48×48 and 100×100 faces', async () => {
@@ -73,13 +113,55 @@ describe('the motion blur in JavaScript gives the bytes sharp gives', () => {
       const image = faceImage(w, w, channels, w)
       for (let step = 0; step <= 60; step++) {
         const draw = step / 60 // (draw − 0.5) · 90°: −45° … 45°
+        const all = motionBoth(image, () => draw)
         for (let severity = 1; severity <= 5; severity++) {
           const got = await corrupt(image, 'motion-blur', severity, () => draw)
           const label = `${w}×${w}×${channels}, severity ${severity}, angle ${(draw - 0.5) * 90}°`
-          expect(firstDifference(got.data, await oldMotion(image, severity, () => draw)), label).toBe('')
+          const want = await oldMotion(image, severity, () => draw)
+          expect(firstDifference(got.data, want), label).toBe('')
+          expect(firstDifference(all.wasm[severity - 1]!, want), `wasm ${label}`).toBe('')
+          expect(firstDifference(all.js[severity - 1]!, want), `js ${label}`).toBe('')
         }
       }
     }
+  })
+})
+
+describe('the WebAssembly blurs (src/robust/wasm/convolve.c) give the JavaScript kernels’ bytes', () => {
+  it('random sizes 1×1 to 100×100, 1 and 3 channels, σ on every pass arithmetic, lines of every length', () => {
+    const random = seededRandom(2024)
+    const pick = (n: number): number => Math.floor(random() * n)
+    let compared = 0
+    for (let i = 0; i < 240; i++) {
+      const width = i < 4 ? 1 + i : 1 + pick(100)
+      const height = i < 4 ? 1 : 1 + pick(100)
+      const channels = i % 2 ? 3 : 1
+      const image = i % 3 ? noiseImage(width, height, channels, i) : faceImage(width, height, channels, i)
+      const label = `${width}×${height}×${channels}`
+      // σ 0.6 (libvips' C path, divided), the robust σ (16-bit and 32-bit sums), 150 and more (hundreds of taps)
+      const sigmas = [0.6, 0.3 + random() * 3, 3 + random() * 12, i % 40 === 0 ? 150 + random() * 100 : 1 + random()]
+      for (const sigma of sigmas) {
+        const js = gaussianBlurJs(image, sigma)!.data
+        expect(firstDifference(gaussianBlur(image, sigma)!.data, js), `${label} σ ${sigma}`).toBe('')
+        compared++
+      }
+      const angle = (random() - 0.5) * (Math.PI / 2)
+      // up to 256 in 16-bit sums, longer ones in 32-bit sums
+      const lengths = Array.from({ length: 1 + pick(5) }, () => 1 + pick(i % 20 === 0 ? 400 : 30))
+      const js = motionBlursJs(image, angle, lengths)
+      motionBlurs(image, angle, lengths).forEach((got, k) => {
+        expect(firstDifference(got!.data, js[k]!.data), `${label} angle ${angle} length ${lengths[k]}`).toBe('')
+        compared++
+      })
+    }
+    expect(compared).toBeGreaterThan(1200)
+  })
+
+  it('a line longer than 4,096 pixels left to convolveFloat, as in JavaScript', () => {
+    const image = noiseImage(5, 5, 1, 27)
+    const [short, long] = motionBlurs(image, 0.2, [3, 4_097])
+    expect(short!.data).toEqual(convolveFloat(image, motionKernel(3, 0.2)).data)
+    expect(long).toBeUndefined()
   })
 })
 
