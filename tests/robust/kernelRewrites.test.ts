@@ -89,7 +89,12 @@ describe('kernel tables and scratch buffers', () => {
       noiseImage(7, 300, 1, 10),
     ]
     const jobs: Job[] = []
-    for (const image of images) for (const v of [1.5, 2, 3, 4, 6]) jobs.push((k) => k.lowResolution(image, v))
+    for (const image of images)
+      for (const v of [1.5, 2, 3, 4, 6])
+        jobs.push(
+          (k) => k.lowResolution(image, v),
+          (k) => k.lowResolutionJs(image, v),
+        )
     await expectOrderIndependent(jobs)
   })
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { RawImage } from '../../src/base/image.js'
 import { corruptBatch } from '../../src/robust/corruptBatch.js'
 import { CORRUPTION_PARAMETERS, corrupt, corruptionRandom } from '../../src/robust/corruptions.js'
-import { lowResolution } from '../../src/robust/lowResolution.js'
+import { lowResolution, lowResolutionJs, lowResolutionWasm } from '../../src/robust/lowResolution.js'
 
 /**
  * The oracle: the low-resolution corruption as sharp computes it (the pipeline src/robust/corruptions.ts
@@ -71,22 +71,42 @@ async function faces(width: number, height: number, channels: 1 | 3): Promise<Ra
   )
 }
 
-/** Compares lowResolution with sharp; describes the cases that are not byte-equal. */
+/** Whether lowResolution keeps the image's size (a copy, which the WebAssembly kernel leaves to JavaScript). */
+function keepsSize(image: RawImage, v: number): boolean {
+  return (
+    Math.max(1, Math.round(image.width / v)) === image.width &&
+    Math.max(1, Math.round(image.height / v)) === image.height
+  )
+}
+
+/**
+ * Compares lowResolution, its JavaScript kernel and its WebAssembly kernel with sharp; describes
+ * the cases that are not byte-equal, and those the WebAssembly kernel leaves to JavaScript
+ * (other than copies).
+ */
 async function mismatches(cases: Array<{ image: RawImage; v: number }>): Promise<string[]> {
   const bad: string[] = []
   for (const { image, v } of cases) {
     const expected = await viaSharp(image, v)
-    const got = lowResolution(image, v)
+    const wasm = lowResolutionWasm(image, v)
     const label = `${image.width}×${image.height}×${image.channels} v=${v}`
-    if (!got) {
-      bad.push(`${label}: not covered`)
-      continue
+    if (wasm === 'js' && !keepsSize(image, v)) bad.push(`${label}: left to JavaScript by the WebAssembly kernel`)
+    const kernels = [
+      ['lowResolution', lowResolution(image, v)],
+      ['lowResolutionJs', lowResolutionJs(image, v)],
+      ['lowResolutionWasm', wasm === 'js' ? lowResolutionJs(image, v) : wasm],
+    ] as const
+    for (const [name, got] of kernels) {
+      if (!got) {
+        bad.push(`${label} ${name}: not covered`)
+        continue
+      }
+      expect([got.width, got.height, got.channels]).toEqual([image.width, image.height, image.channels])
+      let differing = 0
+      for (let i = 0; i < expected.length; i++) if (got.data[i] !== expected[i]) differing++
+      if (differing > 0 || got.data.length !== expected.length)
+        bad.push(`${label} ${name}: ${differing} of ${expected.length} bytes differ`)
     }
-    expect([got.width, got.height, got.channels]).toEqual([image.width, image.height, image.channels])
-    let differing = 0
-    for (let i = 0; i < expected.length; i++) if (got.data[i] !== expected[i]) differing++
-    if (differing > 0 || got.data.length !== expected.length)
-      bad.push(`${label}: ${differing} of ${expected.length} bytes differ`)
   }
   // the first few in full, then the count (a failing run can list hundreds)
   return bad.length <= 12 ? bad : [...bad.slice(0, 12), `… ${bad.length} cases in all`]
@@ -174,6 +194,36 @@ describe('lowResolution gives the bytes sharp gives', () => {
       return { image: seeded(w, h, k % 2 === 0 ? 1 : 3, k % 3 === 0 ? 'smooth' : 'noise', 5000 + k), v }
     })
     expect(await mismatches(cases)).toEqual([])
+  })
+
+  it('the WebAssembly kernel gives the JavaScript kernel’s bytes: random sizes up to 100×100, one and three channels, many factors', () => {
+    // more distinct sizes and factors than the kernel keeps tables for, so its tables are also
+    // forgotten and laid out again along the way
+    const next = generator(2_025)
+    const factors = [...SEVERITY_FACTORS, ...OTHER_FACTORS]
+    let compared = 0
+    for (let k = 0; k < 400; k++) {
+      const w = k < 16 ? 1 + (k % 4) : 1 + (((next() << 8) | next()) % 100)
+      const h = k < 16 ? 1 + (k >> 2) : 1 + (((next() << 8) | next()) % 100)
+      const channels = k % 2 === 0 ? 1 : 3
+      const v = k % 3 === 0 ? 1.05 + (next() / 255) * 14 : factors[next() % factors.length]!
+      const data = new Uint8Array(w * h * channels)
+      for (let i = 0; i < data.length; i++) data[i] = next()
+      const image: RawImage = { data, width: w, height: h, channels }
+      const label = `${w}×${h}×${channels} v=${v}`
+      const want = lowResolutionJs(image, v)
+      const got = lowResolutionWasm(image, v)
+      if (got === 'js') {
+        expect(keepsSize(image, v), label).toBe(true)
+        continue
+      }
+      expect(got === undefined, label).toBe(want === undefined)
+      if (!got || !want) continue
+      expect([got.width, got.height, got.channels], label).toEqual([w, h, channels])
+      expect(Buffer.from(got.data).equals(Buffer.from(want.data)), label).toBe(true)
+      compared++
+    }
+    expect(compared).toBeGreaterThan(350)
   })
 
   it('changes the image (so equality with sharp is not equality with the input)', async () => {
