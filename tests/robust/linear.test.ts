@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RawImage } from '../../src/base/image.js'
 import { CORRUPTION_PARAMETERS, corrupt } from '../../src/robust/corruptions.js'
-import { linear } from '../../src/robust/linear.js'
+import { linear, linearJs } from '../../src/robust/linear.js'
 import {
   channelMeans,
   differing,
@@ -46,7 +46,20 @@ describe('brightness and contrast in JavaScript give the bytes sharp gives', () 
         for (let severity = 1; severity <= 5; severity++) {
           const got = await corrupt(image, corruption, severity, noRandom)
           const label = `${corruption} ${severity} on ${image.width}×${image.height}×${image.channels}`
-          expect(firstDifference(got.data, await oldCorruption(image, corruption, severity)), label).toBe('')
+          const want = await oldCorruption(image, corruption, severity)
+          expect(firstDifference(got.data, want), label).toBe('')
+          // the same constants through the JavaScript kernel
+          const v = CORRUPTION_PARAMETERS[corruption].values[severity - 1]!
+          const means = channelMeans(image)
+          const js =
+            corruption === 'brightness'
+              ? linearJs(image, [1], [v * 255])
+              : linearJs(
+                  image,
+                  means.map(() => v),
+                  means.map((m) => m * (1 - v)),
+                )
+          expect(firstDifference(js.data, want), `js ${label}`).toBe('')
           compared++
         }
       expect(compared).toBe(IMAGES.length * 5)
@@ -65,8 +78,62 @@ describe('brightness and contrast in JavaScript give the bytes sharp gives', () 
       const a = Array.from({ length: perBand ? 3 : 1 }, () => next() * 2.2 - 0.1)
       const b = Array.from({ length: perBand ? 3 : 1 }, () => next() * 300 - 150)
       const label = `a ${a.join(',')} b ${b.join(',')} on ${channels} channels`
-      expect(firstDifference(linear(image, a, b).data, await viaSharp(image, (p) => p.linear(a, b))), label).toBe('')
+      const want = await viaSharp(image, (p) => p.linear(a, b))
+      expect(firstDifference(linear(image, a, b).data, want), label).toBe('')
+      expect(firstDifference(linearJs(image, a, b).data, want), `js ${label}`).toBe('')
     }
+  })
+})
+
+describe('the WebAssembly kernel (src/robust/wasm/linear.c) gives the bytes of the JavaScript one', () => {
+  it('runs here', () => {
+    expect(typeof WebAssembly).toBe('object')
+  })
+
+  it('seeded sizes 1×1 to 100×100, one to four bands, one constant or one per band, wide ranges of a and b', () => {
+    let s = 5
+    const next = (): number => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0
+      return s / 2 ** 32
+    }
+    const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)]!
+    let compared = 0
+    for (let k = 0; k < 400; k++) {
+      const width = k < 3 ? 1 + k : 1 + Math.floor(next() * 100)
+      const height = k < 3 ? 1 : 1 + Math.floor(next() * 100)
+      const channels = k % 2 ? 3 : 1
+      const image = k % 4 < 2 ? noiseImage(width, height, channels, k) : faceImage(width, height, channels, k)
+      // the corruptions' constants, and others: steep, negative, tiny, huge, off-grid, at pixel edges
+      const draw = (): number =>
+        pick([
+          () => next() * 4 - 2,
+          () => next() * 600 - 300,
+          () => Math.round(next() * 20) / 4 - 0.5,
+          () => (next() - 0.5) * 1e-6,
+          () => (next() - 0.5) * 1e12,
+          // 1e39: Infinity as a float, and ∞ · 0 = NaN
+          () => pick([0, 1, -1, 255, 255.5, 0.5, -0.5, 0.1, 1 / 3, 25.5, 2 ** -30, 1e39, -1e39]),
+        ])()
+      const bands = pick([1, 1, channels, 2, 4]) // a and b of other lengths: one per band, or clamped
+      const a = Array.from({ length: bands }, draw)
+      const b = Array.from({ length: pick([1, bands]) }, draw)
+      if (k % 5 === 0) a.fill(a[0]!) // equal values: the single-precision path with several entries
+      const label = `a ${a.join(',')} b ${b.join(',')} on ${width}×${height}×${channels}`
+      const got = linear(image, a, b)
+      expect(got.data.length, label).toBe(image.data.length)
+      expect(firstDifference(got.data, linearJs(image, a, b).data), label).toBe('')
+      compared++
+    }
+    // every pixel value through both paths at many constants, as a 16×16 image of 0…255
+    const ramp: RawImage = { data: Uint8Array.from({ length: 256 }, (_, i) => i), width: 16, height: 16, channels: 1 }
+    for (let k = 0; k < 200; k++) {
+      const a = [next() * 3 - 1]
+      const b = [next() * 512 - 256]
+      expect(firstDifference(linear(ramp, a, b).data, linearJs(ramp, a, b).data), `a ${a} b ${b}`).toBe('')
+      expect(firstDifference(linear(ramp, [a[0]!, 0.5], b).data, linearJs(ramp, [a[0]!, 0.5], b).data)).toBe('')
+      compared += 2
+    }
+    expect(compared).toBe(800)
   })
 })
 

@@ -2,7 +2,13 @@ import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import type { RawImage } from '../../src/base/image.js'
 import { CORRUPTION_PARAMETERS, corrupt } from '../../src/robust/corruptions.js'
-import { rotateCanvas, rotateCentreCrop, rotationInk } from '../../src/robust/rotate.js'
+import {
+  rotateCanvas,
+  rotateCanvasJs,
+  rotateCentreCrop,
+  rotateCentreCropJs,
+  rotationInk,
+} from '../../src/robust/rotate.js'
 import { bytes, checkerImage, faceImage, firstDifference, noiseImage } from './filterImages.js'
 
 /** sharp's rotation of a raw image: its whole canvas, back in the image's colourspace as raw pixels. */
@@ -52,10 +58,17 @@ async function expectSameAsSharp(
   for (const image of images)
     for (const angle of angles) {
       const rgb = backgrounds(image)
-      const got = rotateCentreCrop(image, angle, rgb)
       const label = `${image.width}×${image.height}×${image.channels} at ${angle}°, background ${rgb.join(',')}`
-      expect(got, label).toBeDefined()
-      expect(firstDifference(got!.data, await sharpRotation(image, angle, rgb)), label).toBe('')
+      const want = await sharpRotation(image, angle, rgb)
+      // the WebAssembly kernel (where it runs) and the JavaScript one
+      for (const [name, rotate] of [
+        ['wasm', rotateCentreCrop],
+        ['js', rotateCentreCropJs],
+      ] as const) {
+        const got = rotate(image, angle, rgb)
+        expect(got, `${name} ${label}`).toBeDefined()
+        expect(firstDifference(got!.data, want), `${name} ${label}`).toBe('')
+      }
       compared++
     }
   return compared
@@ -110,6 +123,7 @@ describe('rotateCentreCrop gives the bytes sharp gives', () => {
       const got = rotateCentreCrop(image, 20, [g, g, g])!
       // a corner pixel of a 20° rotation of a 9×9 image lies outside the input: the background
       expect(got.data[0]).toBe(rotationInk(1, [g, g, g])[0])
+      expect(firstDifference(got.data, rotateCentreCropJs(image, 20, [g, g, g])!.data)).toBe('')
       if (g % 17 === 0) expect(firstDifference(got.data, await sharpRotation(image, 20, [g, g, g]))).toBe('')
     }
     expect(rotationInk(1, [10, 200, 30])[0]).toBe(Math.trunc(0.2126 * 10 + 0.7152 * 200 + 0.0722 * 30))
@@ -163,9 +177,11 @@ describe('the rotation corruption computed in JavaScript gives what the sharp pi
         const label = `${image.width}×${image.height}×${image.channels} at ${angle}°`
         expect([canvas.width, canvas.height], label).toEqual([want.width, want.height])
         expect(firstDifference(canvas.data, want.data), label).toBe('')
+        expect(firstDifference(rotateCanvasJs(image, angle, rgb).data, want.data), `js ${label}`).toBe('')
         const shorter = canvas.width < image.width || canvas.height < image.height
         if (shorter) degenerate++
         expect(rotateCentreCrop(image, angle, rgb) === undefined, label).toBe(shorter)
+        expect(rotateCentreCropJs(image, angle, rgb) === undefined, label).toBe(shorter)
       }
     expect(degenerate).toBeGreaterThanOrEqual(12)
     for (const image of oblongs)
@@ -183,8 +199,65 @@ describe('the rotation corruption computed in JavaScript gives what the sharp pi
       for (const angle of [...CORRUPTION_ANGLES, 33.3, -71]) {
         const canvas = rotateCanvas(image, angle, [40, 50, 60])
         const want = await sharpCanvas(image, angle, [40, 50, 60])
+        const label = `${image.width}×${image.height} at ${angle}°`
         expect([canvas.width, canvas.height]).toEqual([want.width, want.height])
-        expect(firstDifference(canvas.data, want.data), `${image.width}×${image.height} at ${angle}°`).toBe('')
+        expect(firstDifference(canvas.data, want.data), label).toBe('')
+        expect(firstDifference(rotateCanvasJs(image, angle, [40, 50, 60]).data, want.data), `js ${label}`).toBe('')
       }
+  })
+})
+
+describe('the WebAssembly kernel (src/robust/wasm/rotate.c) gives the bytes of the JavaScript one', () => {
+  it('runs here', () => {
+    expect(typeof WebAssembly).toBe('object')
+  })
+
+  it('seeded sizes 1×1 to 100×100, odd and oblong, both channel counts, corruption and other angles and backgrounds', () => {
+    let s = 7
+    const next = (n: number): number => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0
+      return Math.floor((s / 2 ** 32) * n)
+    }
+    const angles = [...CORRUPTION_ANGLES, ...OTHER_ANGLES]
+    let compared = 0
+    for (let k = 0; k < 300; k++) {
+      const width = k < 4 ? 1 + k : 1 + next(100)
+      const height = k < 4 ? 1 + (k >> 1) : 1 + next(100)
+      const channels = k % 3 === 2 ? 3 : 1
+      const image = k % 2 ? noiseImage(width, height, channels, k) : faceImage(width, height, channels, k)
+      const angle = k % 5 === 4 ? (next(36_000) - 18_000) / 100 : angles[next(angles.length)]!
+      const rgb: [number, number, number] = [next(256), next(256), next(256)]
+      const label = `${width}×${height}×${channels} at ${angle}°, background ${rgb.join(',')}`
+      const got = rotateCentreCrop(image, angle, rgb)
+      const want = rotateCentreCropJs(image, angle, rgb)
+      expect(got === undefined, label).toBe(want === undefined)
+      if (got) expect(firstDifference(got.data, want!.data), label).toBe('')
+      const canvas = rotateCanvas(image, angle, rgb)
+      const wantCanvas = rotateCanvasJs(image, angle, rgb)
+      expect([canvas.width, canvas.height], label).toEqual([wantCanvas.width, wantCanvas.height])
+      expect(firstDifference(canvas.data, wantCanvas.data), `canvas ${label}`).toBe('')
+      compared++
+    }
+    expect(compared).toBe(300)
+  })
+
+  it('windows over one cached plan (planned in bands of rows), and more sizes than the plan cache holds', () => {
+    const same = (image: RawImage, angle: number, rgb: [number, number, number]): void => {
+      const label = `${image.width}×${image.height}×${image.channels} at ${angle}°`
+      const got = rotateCentreCrop(image, angle, rgb)
+      const want = rotateCentreCropJs(image, angle, rgb)
+      expect(got === undefined, label).toBe(want === undefined)
+      if (got) expect(firstDifference(got.data, want!.data), label).toBe('')
+      expect(firstDifference(rotateCanvas(image, angle, rgb).data, rotateCanvasJs(image, angle, rgb).data), label).toBe(
+        '',
+      )
+    }
+    const large = [noiseImage(300, 90, 1, 71), noiseImage(181, 133, 3, 72), faceImage(129, 200, 1, 73)]
+    for (const image of large) for (const angle of [5, -25, 41.5]) same(image, angle, [9, 99, 199])
+    // a window wider than a cached plan: bands of one row
+    for (const channels of [1, 3] as const) same(noiseImage(16_390, 2, channels, 74), 0.01, [50, 60, 70])
+    // 70 sizes, then the first ones again: plans dropped and made again give the same bytes
+    const small = Array.from({ length: 70 }, (_, i) => noiseImage(5 + i, 9 + (i % 7), i % 2 ? 3 : 1, 80 + i))
+    for (const image of [...small, small[0]!, small[1]!]) same(image, 10, [1, 2, 3])
   })
 })
