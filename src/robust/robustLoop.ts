@@ -5,7 +5,7 @@ import { DECODE_SLOTS } from '../datasets/decodeLimits.js'
 import type { Sample } from '../datasets/types.js'
 import type { RawImage } from '../base/image.js'
 import { predictColumn } from '../base/labelMapping.js'
-import { prepareViews } from '../card/tensor.js'
+import { prepareViews, prepareViewsNow } from '../card/tensor.js'
 import { checkInputSize, pixelScale, pixelsToBatch } from '../card/pixelTensor.js'
 import { DatasetDigest, UNREADABLE, contentHash, contentKey, sampleHashes } from '../base/datasetDigest.js'
 import { FerbenchError, dataError, messageOf, modelError } from '../base/errors.js'
@@ -58,9 +58,12 @@ const CHUNK_BYTES = 16 * 2 ** 20
  * image's size is known) up to MAX_CHUNK_SAMPLES, for gray JPEG, the one filter still run by sharp,
  * once per chunk on its faces stacked. Larger chunks gave nothing more once the other filters ran in
  * JavaScript (the bench's 981 faces: 4.8–5.2 s wall at 32, 64, 128 or 256) and held more memory
- * (peak RSS 267–283 MB at 32, 274–281 at 64, 310–368 at 256).
+ * (peak RSS 267–283 MB at 32, 274–281 at 64, 310–368 at 256). The first chunk is 8 samples since
+ * the kernels moved to WebAssembly (src/robust/wasm/): the runner's first session is ready before the
+ * command, whose first chunk is all that stands between them (the robust bench: 2.77 s against 2.82 s
+ * wall at 32, six alternated pairs).
  */
-const FIRST_CHUNK_SAMPLES = 32
+const FIRST_CHUNK_SAMPLES = 8
 const MAX_CHUNK_SAMPLES = 64
 /**
  * Pixels of the batches queued at an off-thread runner at most. Corrupting a chunk holds the main
@@ -305,7 +308,8 @@ export function robustLoop(
             views.push([])
             errors.push(c.error)
           } else {
-            views.push(await prepareViews(c.image, card))
+            // without a wait where no resize is needed (prepareViewsNow): one per image and condition
+            views.push(prepareViewsNow(c.image, card) ?? (await prepareViews(c.image, card)))
             errors.push(undefined)
           }
         }
