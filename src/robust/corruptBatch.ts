@@ -4,13 +4,12 @@ import type { Corruption } from '../results/robustDocument.js'
 import {
   CORRUPTION_PARAMETERS,
   JAVASCRIPT_FILTERS,
-  addNoiseSeverities,
+  addNoiseSeveritiesSeeded,
   corrupt,
   corruptInJavaScript,
   corruptionSeed,
   filterInJavaScript,
   motionBlurSeverities,
-  noiseDrawsSeeded,
 } from './corruptions.js'
 import { jpegGray, jpegGrayCovers, jpegGrayQualities } from './jpegGray.js'
 import { lowResolution } from './lowResolution.js'
@@ -102,15 +101,14 @@ export async function corruptBatch(
         out[i]![motion[k]!] = { image: blurred }
       })
     })
-  /** The noise conditions: every severity of an image from its one set of draws (addNoiseSeverities). */
+  /** The noise conditions: every severity of an image from its one set of draws (addNoiseSeveritiesSeeded). */
   const noise = conditions.flatMap(({ corruption, severity }, c) =>
     corruption === 'gaussian-noise' && Number.isInteger(severity) && severity >= 1 && severity <= 5 ? [c] : [],
   )
   if (noise.length > 0) {
     const severities = noise.map((c) => conditions[c]!.severity)
     images.forEach((image, i) => {
-      const draws = noiseDrawsSeeded(image.data.length, seedOf('gaussian-noise', i))
-      addNoiseSeverities(image, severities, draws).forEach((done, k) => {
+      addNoiseSeveritiesSeeded(image, severities, seedOf('gaussian-noise', i)).forEach((done, k) => {
         out[i]![noise[k]!] = { image: done }
       })
     })

@@ -197,10 +197,23 @@ export function noiseDraws(values: number, random: () => number): Float64Array {
 
 /**
  * noiseDraws(values, corruptionRandom(…)) for the generator seeded with `seed32` (corruptionSeed):
- * the same doubles, with src/base/prng.ts's mulberry32 written out in the loop instead of called
- * twice per draw (tests/robust/noiseDraws.test.ts compares the two).
+ * the same doubles, computed by src/robust/wasm/noise.c (mulberry32 and V8's fdlibm log and cos,
+ * two draws per operation) where its log and cos agree with this Node's Math.log and Math.cos
+ * (noiseDrawsKernel), else by noiseDrawsSeededJs.
  */
 export function noiseDrawsSeeded(values: number, seed32: number): Float64Array {
+  const k = noiseDrawsKernel()
+  if (!k || !Number.isInteger(values) || values <= 0) return noiseDrawsSeededJs(values, seed32)
+  const at = k.reserve(8 * values)
+  k.exports.noise_draws(seed32 >>> 0, values, at) // an i32 argument: the same 32 bits
+  return new Float64Array(k.bytes.buffer, at, values).slice()
+}
+
+/**
+ * noiseDrawsSeeded in JavaScript: src/base/prng.ts's mulberry32 written out in the loop instead of
+ * called twice per draw (tests/robust/kernelRewrites.test.ts compares it with noiseDraws).
+ */
+export function noiseDrawsSeededJs(values: number, seed32: number): Float64Array {
   const draws = new Float64Array(values)
   let a = seed32 >>> 0
   for (let i = 0; i < values; i++) {
@@ -238,10 +251,69 @@ export function addNoise(image: RawImage, severity: number, draws: Float64Array)
   return { ...image, data: out }
 }
 
-/** src/robust/wasm/noise.c: addNoise at several severities from one image's draws. */
+/** src/robust/wasm/noise.c: the draws of an image, and addNoise at several severities from them. */
 const noiseKernel = lazyKernel<{
   add_noise(src: number, n: number, draws: number, sigmas: number, count: number, dst: number): void
+  noise_draws(seed: number, n: number, draws: number): void
+  noise_seeded(src: number, n: number, seed: number, sigmas: number, count: number, dst: number, draws: number): void
+  logs(x: number, n: number, out: number): void
+  coss(x: number, n: number, out: number): void
 }>(NOISE_WASM)
+
+let drawsAgree: boolean | undefined
+
+/**
+ * noiseKernel where its draws are this Node's: noise.c computes Math.log and Math.cos as V8's fdlibm
+ * does (Node 20), but another V8 may compute them otherwise (newer ones take cos from another
+ * library), so on first use its log and cos are compared with Math.log and Math.cos on fixed
+ * arguments spread over the ranges the draws use, with the ends, the powers of two and the
+ * multiples of π/4 among them, and its draws with noiseDrawsSeededJs for a few seeds. Where one
+ * double differs the draws stay in JavaScript (the same bytes, more CPU).
+ */
+function noiseDrawsKernel(): ReturnType<typeof noiseKernel> {
+  const k = noiseKernel()
+  if (!k) return undefined
+  drawsAgree ??= noiseKernelAgrees(k)
+  return drawsAgree ? k : undefined
+}
+
+/** Whether noiseDrawsSeeded computes its draws in WebAssembly here (a test hook). */
+export function noiseDrawsInWasm(): boolean {
+  return noiseDrawsKernel() !== undefined
+}
+
+function noiseKernelAgrees(k: NonNullable<ReturnType<typeof noiseKernel>>): boolean {
+  // 32-bit generator outputs u: spread evenly (a golden-ratio stride), geometrically from 0 to 2³² (log's
+  // small arguments) and next to the powers of two and to the multiples of 2³²/8 (log's f = 0 and cos's
+  // reduction at the multiples of π/4)
+  const outputs: number[] = []
+  for (let m = 0; m < 2_048; m++) outputs.push(Math.imul(m, 0x9e3779b9) >>> 0, Math.floor(2 ** ((32 * m) / 2_048)))
+  for (let b = 0; b <= 32; b++) for (let d = -3; d <= 3; d++) outputs.push(2 ** b + d)
+  for (let e = 0; e <= 8; e++) for (let d = -3; d <= 3; d++) outputs.push(e * 2 ** 29 + d)
+  const u32 = outputs.filter((u) => u >= 0 && u < 2 ** 32)
+  const count = u32.length
+  const at = k.reserve(16 * count)
+  const args = new Float64Array(k.bytes.buffer, at, count)
+  const out = new Float64Array(k.bytes.buffer, at + 8 * count, count)
+  const same = (f: (x: number) => number) => args.every((x, i) => Object.is(out[i], f(x)))
+  u32.forEach((u, i) => {
+    args[i] = Math.max(u / 4294967296, 1e-12) // as gaussian()'s Math.log argument
+  })
+  k.exports.logs(at, count, at + 8 * count)
+  if (!same(Math.log)) return false
+  u32.forEach((u, i) => {
+    args[i] = 2 * Math.PI * (u / 4294967296) // as its Math.cos argument
+  })
+  k.exports.coss(at, count, at + 8 * count)
+  if (!same(Math.cos)) return false
+  for (const seed of [0, 1, 0xffffffff, 0x9e3779b9]) {
+    const want = noiseDrawsSeededJs(1_001, seed)
+    k.exports.noise_draws(seed, 1_001, at)
+    const got = new Float64Array(k.bytes.buffer, at, 1_001)
+    if (!want.every((g, i) => Object.is(got[i], g))) return false
+  }
+  return true
+}
 
 /**
  * addNoise at each of `severities` from the same draws: result[k] is addNoise(image, severities[k],
@@ -250,21 +322,48 @@ const noiseKernel = lazyKernel<{
  */
 export function addNoiseSeverities(image: RawImage, severities: readonly number[], draws: Float64Array): RawImage[] {
   const k = noiseKernel()
+  if (!k || severities.length === 0 || draws.length < image.data.length)
+    return severities.map((s) => addNoise(image, s, draws))
+  return noiseInWasm(k, image, severities, draws)
+}
+
+/**
+ * addNoiseSeverities(image, severities, noiseDrawsSeeded(image.data.length, seed32)): where the draws
+ * are computed in WebAssembly (noiseDrawsKernel), one call computes them into its memory and the
+ * noise from them, with no copy of the draws through JavaScript.
+ */
+export function addNoiseSeveritiesSeeded(image: RawImage, severities: readonly number[], seed32: number): RawImage[] {
+  if (severities.length === 0) return []
+  const k = noiseDrawsKernel()
+  if (!k) return addNoiseSeverities(image, severities, noiseDrawsSeededJs(image.data.length, seed32))
+  return noiseInWasm(k, image, severities, seed32 >>> 0)
+}
+
+/** noise.c's add_noise on `draws`, or its noise_seeded on the draws of the seed `from`. */
+function noiseInWasm(
+  k: NonNullable<ReturnType<typeof noiseKernel>>,
+  image: RawImage,
+  severities: readonly number[],
+  from: Float64Array | number,
+): RawImage[] {
   const n = image.data.length
-  if (!k || severities.length === 0 || draws.length < n) return severities.map((s) => addNoise(image, s, draws))
+  const count = severities.length
   // doubles first (8-byte aligned), then the pixels (the kernel reads up to 4 bytes past them), then the outputs
-  const sigmasAt = k.reserve(8 * (severities.length + n) + 8 + n * (1 + severities.length))
-  const drawsAt = sigmasAt + 8 * severities.length
+  const sigmasAt = k.reserve(8 * (count + n) + 8 + n * (1 + count))
+  const drawsAt = sigmasAt + 8 * count
   const src = drawsAt + 8 * n
   const dst = src + n + 8
   const memory = k.bytes
-  const doubles = new Float64Array(memory.buffer, sigmasAt, severities.length + n)
+  const sigmas = new Float64Array(memory.buffer, sigmasAt, count)
   severities.forEach((severity, i) => {
-    doubles[i] = CORRUPTION_PARAMETERS['gaussian-noise'].values[severity - 1]! * 255 // as addNoise's σ
+    sigmas[i] = CORRUPTION_PARAMETERS['gaussian-noise'].values[severity - 1]! * 255 // as addNoise's σ
   })
-  doubles.set(draws.subarray(0, n), severities.length)
   memory.set(image.data, src)
-  k.exports.add_noise(src, n, drawsAt, sigmasAt, severities.length, dst)
+  if (typeof from === 'number') k.exports.noise_seeded(src, n, from, sigmasAt, count, dst, drawsAt)
+  else {
+    new Float64Array(memory.buffer, drawsAt, n).set(from.subarray(0, n))
+    k.exports.add_noise(src, n, drawsAt, sigmasAt, count, dst)
+  }
   return severities.map((_, i) => ({ ...image, data: memory.slice(dst + i * n, dst + (i + 1) * n) }))
 }
 

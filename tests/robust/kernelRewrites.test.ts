@@ -6,12 +6,16 @@ import {
   CORRUPTION_PARAMETERS,
   addNoise,
   addNoiseSeverities,
+  addNoiseSeveritiesSeeded,
   corruptionRandom,
   motionKernel,
   corruptionSeed,
   noiseDraws,
+  noiseDrawsInWasm,
   noiseDrawsSeeded,
+  noiseDrawsSeededJs,
 } from '../../src/robust/corruptions.js'
+import { wasmAvailable } from '../../src/robust/wasm/kernelInstance.js'
 import { faceImage, noiseImage } from './filterImages.js'
 
 /**
@@ -101,15 +105,63 @@ describe('kernel tables and scratch buffers', () => {
   it('noise draws with the generator written out are the draws of corruptionRandom, bit for bit', () => {
     for (const id of ['S005_001_00000011.png', 'a', 'texture', '']) {
       const seed = corruptionSeed(3, 'gaussian-noise', id)
-      const want = noiseDraws(4_801, corruptionRandom(3, 'gaussian-noise', id))
-      const got = noiseDrawsSeeded(4_801, seed)
-      expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), id).toBe(true)
+      const want = Buffer.from(noiseDraws(4_801, corruptionRandom(3, 'gaussian-noise', id)).buffer)
+      expect(Buffer.from(noiseDrawsSeededJs(4_801, seed).buffer).equals(want), id).toBe(true)
+      expect(Buffer.from(noiseDrawsSeeded(4_801, seed).buffer).equals(want), `${id} (wasm)`).toBe(true)
     }
-    for (const seed of [0, 1, 0x7fffffff, 0xffffffff, 123_456_789]) {
-      const got = noiseDrawsSeeded(1_000, seed)
-      const want = noiseDraws(1_000, seededRandom(seed))
-      expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), String(seed)).toBe(true)
+  })
+})
+
+describe('noise draws in WebAssembly (src/robust/wasm/noise.c: mulberry32 and fdlibm log and cos)', () => {
+  it('are used on Node 20, whose Math.log and Math.cos are the fdlibm ports they compute', () => {
+    if (process.versions.node.startsWith('20.') && wasmAvailable()) expect(noiseDrawsInWasm()).toBe(true)
+  })
+
+  it('are noiseDraws(seededRandom(seed)) bit for bit, seeds at the ends of 32 bits, odd and long lengths', () => {
+    const random = seededRandom(77)
+    const seeds = [0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 123_456_789]
+    for (let k = 0; k < 6; k++) seeds.push(Math.floor(random() * 2 ** 32))
+    for (const seed of seeds)
+      for (const n of [1, 2, 3, 5, 7, 33, 2_304, 2_305]) {
+        const want = Buffer.from(noiseDraws(n, seededRandom(seed)).buffer)
+        expect(Buffer.from(noiseDrawsSeeded(n, seed).buffer).equals(want), `seed ${seed}, ${n} draws`).toBe(true)
+        expect(Buffer.from(noiseDrawsSeededJs(n, seed).buffer).equals(want), `seed ${seed}, ${n} draws (js)`).toBe(true)
+      }
+    for (const seed of [0, 1, 0x7fffffff, 0xffffffff]) {
+      const want = Buffer.from(noiseDraws(100_000, seededRandom(seed)).buffer)
+      expect(Buffer.from(noiseDrawsSeeded(100_000, seed).buffer).equals(want), `seed ${seed}, 100,000 draws`).toBe(true)
     }
+    expect(noiseDrawsSeeded(0, 5).length).toBe(0)
+  })
+
+  it('addNoiseSeveritiesSeeded is addNoise on noiseDrawsSeededJs at each severity, sizes 1×1 … 100×100, 1 and 3 channels', () => {
+    const random = seededRandom(78)
+    const sizes: Array<[number, number, 1 | 3]> = [
+      [1, 1, 1],
+      [1, 1, 3],
+      [2, 3, 1],
+      [3, 2, 3],
+      [7, 5, 1],
+      [48, 48, 1],
+      [47, 49, 3],
+      [100, 100, 1],
+      [99, 1, 3],
+    ]
+    for (const [w, h, channels] of sizes)
+      for (const severities of [[1, 2, 3, 4, 5], [5], [3, 1]]) {
+        const image = (w * h) % 2 === 0 ? faceImage(w, h, channels, w + h) : noiseImage(w, h, channels, w * h)
+        const seed = Math.floor(random() * 2 ** 32)
+        const draws = noiseDrawsSeededJs(image.data.length, seed)
+        const got = addNoiseSeveritiesSeeded(image, severities, seed)
+        expect(got.length).toBe(severities.length)
+        severities.forEach((severity, k) => {
+          const want = addNoise(image, severity, draws)
+          expect(got[k]!.width * got[k]!.height * got[k]!.channels).toBe(image.data.length)
+          const label = `${w}×${h}×${channels}, severity ${severity}, seed ${seed}`
+          expect(Buffer.from(got[k]!.data).equals(Buffer.from(want.data)), label).toBe(true)
+        })
+      }
+    expect(addNoiseSeveritiesSeeded(noiseImage(4, 4, 1, 1), [], 9)).toEqual([])
   })
 })
 
