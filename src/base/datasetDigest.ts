@@ -97,6 +97,11 @@ const oneShot = (crypto as { hash?: (algorithm: string, data: string, outputEnco
 const sha = (text: string): Buffer =>
   oneShot ? oneShot('sha256', text, 'buffer') : createHash('sha256').update(text).digest()
 
+/** sampleHashes(sample).digest alone (robust adds it to each condition's digest). */
+export function sampleDigestHash(sample: SampleIdentity): Buffer {
+  return sha(`${sample.id}\t${sample.label}\t${sample.content}\n`)
+}
+
 /**
  * The three hashes one sample adds:
  * - `digest` (dataset.digest, resume, merge): sha256(`id\tlabel\tcontent\n`) — ids, labels and pixels;
@@ -107,7 +112,7 @@ const sha = (text: string): Buffer =>
  */
 export function sampleHashes(sample: SampleIdentity): { digest: Buffer; content: Buffer; ids: Buffer } {
   return {
-    digest: sha(`${sample.id}\t${sample.label}\t${sample.content}\n`),
+    digest: sampleDigestHash(sample),
     content: sha(`${sample.label}\t${sample.content}\n`),
     ids: sha(`${sample.id}\t${sample.label}\n`),
   }

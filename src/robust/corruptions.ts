@@ -134,7 +134,21 @@ export async function back(p: Sharp, channels: 1 | 3): Promise<RawImage> {
   return { data: out, width: info.width, height: info.height, channels }
 }
 
-function channelMeans(image: RawImage): number[] {
+/**
+ * Each image's channel means, kept for its other conditions: contrast and rotation ask for them at every
+ * severity, ten times per image in a default robust run (keyed by the pixel array, checked on its shape).
+ */
+const meansCache = new WeakMap<Uint8Array, { channels: number; pixels: number; means: readonly number[] }>()
+
+function channelMeans(image: RawImage): readonly number[] {
+  const known = meansCache.get(image.data)
+  if (known && known.channels === image.channels && known.pixels === image.width * image.height) return known.means
+  const means = computeChannelMeans(image)
+  meansCache.set(image.data, { channels: image.channels, pixels: image.width * image.height, means })
+  return means
+}
+
+function computeChannelMeans(image: RawImage): number[] {
   const { channels, data } = image
   if (channels === 1) {
     let sum = 0

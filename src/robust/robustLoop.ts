@@ -7,7 +7,7 @@ import type { RawImage } from '../base/image.js'
 import { predictColumn } from '../base/labelMapping.js'
 import { prepareViews, prepareViewsNow } from '../card/tensor.js'
 import { checkInputSize, pixelScale, pixelsToBatch } from '../card/pixelTensor.js'
-import { DatasetDigest, UNREADABLE, contentHash, contentKey, sampleHashes } from '../base/datasetDigest.js'
+import { DatasetDigest, UNREADABLE, contentHash, contentKey, sampleDigestHash } from '../base/datasetDigest.js'
 import { FerbenchError, dataError, messageOf, modelError } from '../base/errors.js'
 import type { Corruption } from '../results/robustDocument.js'
 import type { EvalState } from '../engine/evalState.js'
@@ -169,7 +169,7 @@ export function robustLoop(
             top: state.keepScores ? topScores(combined, mapping.modelToColumn, mapping.columns, 3) : [],
           })
         }
-        const digest = sampleHashes(identity).digest
+        const digest = sampleDigestHash(identity)
         for (let c = 0; c < tallies.length; c++) {
           const item = work.items[c + 1]!
           const tally = tallies[c]!
