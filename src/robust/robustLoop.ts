@@ -73,6 +73,20 @@ const MAX_CHUNK_SAMPLES = 64
  */
 const QUEUED_PIXEL_BYTES = 16 * 2 ** 20
 
+/**
+ * Rows of the inference batches sent to an engine off the main thread in one message, where the
+ * runner takes groups (Runner.groupsBatches): each batch still runs as its own inference call, at the
+ * size asked for, but one message instead of eight wakes the runner's threads. The robust bench
+ * (981 faces × 51 conditions, batch 32): 2.45–2.50 s wall with 8 or 16 batches a message against
+ * 2.76 s with one (five alternated runs each, docs/performance.md).
+ */
+const GROUP_ROWS = 256
+/**
+ * Test hook: FERBENCH_DEBUG_NO_BATCH_GROUPS=1 sends one batch per message, as FERBENCH_DEBUG_SAMPLE_DELAY_MS
+ * does (its samples settle one by one). Not a user setting.
+ */
+const NO_GROUPS = process.env.FERBENCH_DEBUG_NO_BATCH_GROUPS === '1'
+
 /** The scores of one (sample, condition): its views' rows, filled as the batches holding them return. */
 interface Item {
   views: number
@@ -112,15 +126,25 @@ export function robustLoop(
     const classes = card.labels.length
     const { height, width, channels, layout } = card.input
     const rowFloats = height * width * channels
-    const dims =
-      layout === 'NCHW' ? [input.rowsPerCall, channels, height, width] : [input.rowsPerCall, height, width, channels]
+    const overlap = runner.busyMs !== undefined
+    // Batches per message: a group where the runner takes them (each batch still its own inference call)
+    const group =
+      overlap &&
+      runner.groupsBatches &&
+      runner.runPixels &&
+      card.fixedBatch === undefined &&
+      !NO_GROUPS &&
+      DEBUG_DELAY_MS <= 0
+        ? Math.max(1, Math.floor(GROUP_ROWS / input.rowsPerCall))
+        : 1
+    const messageRows = input.rowsPerCall * group
+    const dims = layout === 'NCHW' ? [messageRows, channels, height, width] : [messageRows, height, width, channels]
     // Rows are gathered as pixels; the runner process makes them floats where it can (runPixels:
     // a quarter of the bytes through its IPC channel), else they are made floats here.
-    const pixels = new Uint8Array(input.rowsPerCall * rowFloats)
+    const pixels = new Uint8Array(messageRows * rowFloats)
     const scale = pixelScale(card)
-    const overlap = runner.busyMs !== undefined
     const maxQueued = overlap
-      ? Math.max(1 + (runner.parallelCalls ?? 1), Math.floor(QUEUED_PIXEL_BYTES / (input.rowsPerCall * rowFloats)))
+      ? Math.max(1 + (runner.parallelCalls ?? 1), Math.floor(QUEUED_PIXEL_BYTES / (messageRows * rowFloats)))
       : 0
     const busyAtStart = runner.busyMs ?? 0
     // A stop signal gives the calls in flight SIGNAL_GRACE_MS, then gives them up (src/engine/stopGrace.ts).
@@ -219,7 +243,7 @@ export function robustLoop(
       const rowPixels = pixels.subarray(0, rows * rowFloats)
       const t0 = performance.now()
       const run = runner.runPixels
-        ? runner.runPixels(rowPixels, rows, scale, callDims)
+        ? runner.runPixels(rowPixels, rows, scale, callDims, group > 1 ? input.rowsPerCall : undefined)
         : runner.run(pixelsToBatch(rowPixels, rows, scale, callRows * rowFloats), callDims)
       const call = grace.race(run).then((out) => {
         if (out.length !== callRows * classes) {
@@ -355,14 +379,14 @@ export function robustLoop(
             })
             for (let i = 0; i < p.views.length; i++) {
               for (const view of p.views[i]!) {
-                if (tags.length === input.rowsPerCall) await flush()
+                if (tags.length === messageRows) await flush()
                 checkInputSize(view, card)
                 pixels.set(view.data.subarray(0, rowFloats), tags.length * rowFloats)
                 tags.push({ work, item: work.items[i]! })
               }
             }
           }
-          if (tags.length === input.rowsPerCall) await flush()
+          if (tags.length === messageRows) await flush()
           settleReady() // samples with no rows (failed to load) settle as soon as those before them have
           if (input.signal?.aborted) {
             stopped = true

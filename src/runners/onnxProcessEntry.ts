@@ -182,7 +182,11 @@ function onMessage(message: StartRequest | ProcessRequest): void {
   // handed over to the worker without a copy.
   if (message.kind === 'runPixels') {
     const batch = pixelRequestBatch(message, takeBatchBuffer(batchFloats(message.dims)))
-    dispatch({ kind: 'run', id: message.id, batch, dims: message.dims, recycle: true }, [batch.buffer as ArrayBuffer])
+    const { batchRows } = message
+    dispatch(
+      { kind: 'run', id: message.id, batch, dims: message.dims, recycle: true, ...(batchRows ? { batchRows } : {}) },
+      [batch.buffer as ArrayBuffer],
+    )
     return
   }
   // Copied, never transferred: a typed array read from the IPC channel may view the channel's own buffer.

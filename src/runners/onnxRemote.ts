@@ -44,8 +44,17 @@ export class RemoteOnnxRunner implements Runner {
   private nextId = 0
   private readonly waiting = new Map<
     number,
-    { resolve: (scores: Float32Array) => void; reject: (error: Error) => void; dims: number[] }
+    {
+      resolve: (scores: Float32Array) => void
+      reject: (error: Error) => void
+      dims: number[]
+      /** Inference calls in the message: its timer allows each of them the limit. */
+      calls: number
+      batchRows?: number
+    }
   >()
+  /** runPixels takes batchRows (src/runners/serveRunner.ts runs the group). */
+  readonly groupsBatches = true
   private failure: Error | undefined
   private timer: NodeJS.Timeout | undefined
   /** Called once when the host fails or is abandoned (a release waiting for its reply ends then). */
@@ -102,15 +111,15 @@ export class RemoteOnnxRunner implements Runner {
     this.timer = undefined
     this.timedId = undefined
     if (head.done || this.batchTimeoutMs === undefined) return
-    const [id, { dims }] = head.value
+    const [id, { dims, calls, batchRows }] = head.value
     this.timedId = id
-    const limitMs = this.batchTimeoutMs
+    const limitMs = this.batchTimeoutMs * calls
     this.timer = setTimeout(() => {
       this.host.kill()
       this.fail(
         new FerbenchError(
           'model',
-          `${this.modelPath}: inference call ${id + 1} (input [${dims.join(', ')}]) did not return within ${batchTimeoutText(limitMs)}; ` +
+          `${this.modelPath}: inference call ${id + 1} (input [${dims.join(', ')}]${batchRows ? ` in ${calls} calls of up to ${batchRows} rows` : ''}) did not return within ${batchTimeoutText(limitMs)}; ` +
             `the ${this.host.name} running it was stopped. The model may loop without end on this batch, ` +
             'or the batch is too slow for this machine: lower --batch or raise --batch-timeout',
         ),
@@ -126,23 +135,42 @@ export class RemoteOnnxRunner implements Runner {
     })
   }
 
-  runPixels(pixels: Uint8Array, rows: number, scale: PixelScale, dims: readonly number[]): Promise<Float32Array> {
-    return this.send(dims, (id, copy) => {
-      if (!copy) return [{ kind: 'runPixels', id, pixels, rows, scale, dims: [...dims] }, []]
-      const sent = pixels.slice()
-      return [{ kind: 'runPixels', id, pixels: sent, rows, scale, dims: [...dims] }, [sent.buffer]]
-    })
+  runPixels(
+    pixels: Uint8Array,
+    rows: number,
+    scale: PixelScale,
+    dims: readonly number[],
+    batchRows?: number,
+  ): Promise<Float32Array> {
+    const group = batchRows !== undefined && dims[0]! > batchRows ? { batchRows } : {}
+    return this.send(
+      dims,
+      (id, copy) => {
+        if (!copy) return [{ kind: 'runPixels', id, pixels, rows, scale, dims: [...dims], ...group }, []]
+        const sent = pixels.slice()
+        return [{ kind: 'runPixels', id, pixels: sent, rows, scale, dims: [...dims], ...group }, [sent.buffer]]
+      },
+      group.batchRows,
+    )
   }
 
   /** Queues one call; `request` builds its message, copying the caller's buffer when `copy` (the host does not copy on post). */
   private send(
     dims: readonly number[],
     request: (id: number, copy: boolean) => [WorkerRequest, ArrayBuffer[]],
+    batchRows?: number,
   ): Promise<Float32Array> {
     if (this.failure) return Promise.reject(this.failure)
     const id = this.nextId++
+    const calls = batchRows === undefined ? 1 : Math.ceil(dims[0]! / batchRows)
     return new Promise<Float32Array>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject, dims: [...dims] })
+      this.waiting.set(id, {
+        resolve,
+        reject,
+        dims: [...dims],
+        calls,
+        ...(batchRows === undefined ? {} : { batchRows }),
+      })
       if (this.waiting.size === 1) this.armTimer()
       // The batch is copied now (by the host, or here and the copy handed over): the caller may refill its buffer at once.
       this.host.post(...request(id, !this.host.copiesOnPost))

@@ -9,6 +9,9 @@ import type { RunnerInfo } from './types.js'
  * is a batch given as 8-bit pixels and the scale that makes them floats (src/card/pixelTensor.ts):
  * the runner process or worker writes the floats (pixelsToBatch) and runs them as `run` would;
  * `runPixelFile` is the same call with its pixels in the pixel file (src/runners/pixelFile.ts).
+ * A run call with `batchRows` is a group of inference calls in one message: its rows are run as
+ * consecutive calls of `batchRows` rows (the last may have fewer) and the scores come back together
+ * (src/runners/serveRunner.ts, runGroup).
  */
 export type WorkerRequest =
   | {
@@ -18,10 +21,28 @@ export type WorkerRequest =
       dims: number[]
       /** The worker hands the batch's buffer back in its reply (`batch`), for the sender to reuse. */
       recycle?: boolean
+      batchRows?: number
     }
-  | { kind: 'runPixels'; id: number; pixels: Uint8Array; rows: number; scale: PixelScale; dims: number[] }
+  | {
+      kind: 'runPixels'
+      id: number
+      pixels: Uint8Array
+      rows: number
+      scale: PixelScale
+      dims: number[]
+      batchRows?: number
+    }
   /** A `runPixels` call whose pixels are `bytes` bytes at `offset` of the pixel file (src/runners/pixelFile.ts). */
-  | { kind: 'runPixelFile'; id: number; offset: number; bytes: number; rows: number; scale: PixelScale; dims: number[] }
+  | {
+      kind: 'runPixelFile'
+      id: number
+      offset: number
+      bytes: number
+      rows: number
+      scale: PixelScale
+      dims: number[]
+      batchRows?: number
+    }
   | { kind: 'release' }
 
 /** What the runner process's IPC channel carries (src/runners/onnxProcess.ts): a request, or several run calls in one message, in call order. */

@@ -78,7 +78,7 @@ export async function serveRunner(create: CreateRunner): Promise<void> {
           : request.kind === 'runPixelFile'
             ? fileBatch(request)
             : pixelRequestBatch(request)
-      const scores = await runner!.run(batch, request.dims)
+      const scores = await runGroup(runner!, batch, request.dims, request.batchRows)
       const busyMs = performance.now() - t0
       // The scores may view a larger engine buffer: send exactly these floats.
       const out = scores.byteOffset === 0 && scores.byteLength === scores.buffer.byteLength ? scores : scores.slice()
@@ -101,4 +101,35 @@ export async function serveRunner(create: CreateRunner): Promise<void> {
       )
     }
   }
+}
+
+/**
+ * Runs `batch` as one inference call, or, with `batchRows` fewer than its rows, as consecutive calls
+ * of `batchRows` rows (the last may have fewer), each exactly the call it would have been on its own:
+ * their scores one after another (the caller checks their number, as for one call).
+ */
+export async function runGroup(
+  runner: Runner,
+  batch: Float32Array,
+  dims: readonly number[],
+  batchRows: number | undefined,
+): Promise<Float32Array> {
+  const rows = dims[0]!
+  if (batchRows === undefined || rows <= batchRows) return runner.run(batch, dims)
+  const rowFloats = batchFloats(dims.slice(1))
+  const parts: Float32Array[] = []
+  for (let first = 0; first < rows; first += batchRows) {
+    const n = Math.min(batchRows, rows - first)
+    // copied: a runner may hand back a view of a buffer its next call reuses
+    parts.push(
+      (await runner.run(batch.subarray(first * rowFloats, (first + n) * rowFloats), [n, ...dims.slice(1)])).slice(),
+    )
+  }
+  const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0))
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
+  }
+  return out
 }

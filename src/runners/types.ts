@@ -66,7 +66,20 @@ export interface Runner {
    * the floats itself, off this thread: the same scores as run() on pixelsToBatch(...). Absent:
    * the caller writes the floats and calls run().
    */
-  runPixels?(pixels: Uint8Array, rows: number, scale: PixelScale, dims: readonly number[]): Promise<Float32Array>
+  runPixels?(
+    pixels: Uint8Array,
+    rows: number,
+    scale: PixelScale,
+    dims: readonly number[],
+    batchRows?: number,
+  ): Promise<Float32Array>
+  /**
+   * true where runPixels takes `batchRows`: the rows then run as consecutive inference calls of
+   * `batchRows` rows (the last may have fewer), sent as one message and answered with their scores one
+   * after another, the same as that many calls. Each message to an engine off the main thread costs its
+   * threads wake-ups and its cache; robust sends its batches in groups (src/robust/robustLoop.ts).
+   */
+  readonly groupsBatches?: boolean
   release(): Promise<void>
   /**
    * Where the engine runs off the main thread: ends it at once, even inside native code; every call
