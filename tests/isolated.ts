@@ -13,4 +13,6 @@ export const ISOLATED: readonly string[] = [
   'tests/cli/runCommand.test.ts', // reads and restores process.exitCode, which runCommand sets
   'tests/runners/onnxEngines.test.ts', // sets FERBENCH_DEBUG_ENGINES_AFTER_MS in process.env for a runner process it starts
   'tests/engine/readAheadEval.test.ts', // sets FERBENCH_DEBUG_READ_AHEAD in process.env (read ahead always, or never)
+  'tests/robust/wasmKernels.test.ts', // sets FERBENCH_DEBUG_NO_WASM in process.env, spies on process.stderr.write
+  'tests/runners/batchGroups.test.ts', // spies on RemoteOnnxRunner's prototype, sets FERBENCH_DEBUG_NO_BATCH_GROUPS
 ]

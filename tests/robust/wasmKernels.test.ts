@@ -21,7 +21,7 @@ describe('the WebAssembly corruption kernels (src/robust/wasm/*.c, tools/build/w
     expect(kernels.map((k) => path.basename(k.source)).sort()).toEqual(sources.sort())
     for (const { name, source, module } of kernels) {
       const text = readFileSync(module, 'utf8')
-      const recorded = /SOURCE_SHA256 = '([0-9a-f]{64})'/.exec(text)?.[1]
+      const recorded = /^\/\/ source SHA-256: ([0-9a-f]{64})$/m.exec(text)?.[1]
       const actual = createHash('sha256').update(readFileSync(source)).digest('hex')
       expect(recorded, `${name}Module.ts is stale: run npm run build:wasm`).toBe(actual)
     }
@@ -40,7 +40,7 @@ describe('the WebAssembly corruption kernels (src/robust/wasm/*.c, tools/build/w
   })
 
   it('falls back to the JavaScript kernels where WebAssembly is off, and says so once on stderr', async () => {
-    const WASM_BASE64 = readFileSync(kernels[0]!.module, 'utf8').split("'")[3]!
+    const WASM_BASE64 = /WASM_BASE64 =\s*'([A-Za-z0-9+/=]+)'/.exec(readFileSync(kernels[0]!.module, 'utf8'))![1]!
     // a fresh copy of the module, whatever other test files of this worker did with theirs
     vi.resetModules()
     const { lazyKernel } = await import('../../src/robust/wasm/kernelInstance.js')
