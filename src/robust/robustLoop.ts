@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { setImmediate, setTimeout as sleep } from 'node:timers/promises'
 import pLimit from 'p-limit'
 import { DECODE_SLOTS } from '../datasets/decodeLimits.js'
 import type { Sample } from '../datasets/types.js'
@@ -262,6 +262,10 @@ export function robustLoop(
       )
       done.push(received)
       tags = []
+      // Out to the runner now: a call posted goes at the end of this turn of the event loop, and corrupting
+      // a chunk and gathering its rows holds the turn for tens of milliseconds (the first message of the
+      // robust bench left 70 ms later without this, and later ones in bursts while the engines waited)
+      if (overlap) await setImmediate()
       // Off the main thread the buffer was copied: keep batches queued beyond those running (up to
       // QUEUED_PIXEL_BYTES, at least one per engine), so no engine waits on us.
       while (done.length > maxQueued) await done.shift()!
