@@ -11,8 +11,12 @@ import { linear } from './linear.js'
 import { jpegGray, jpegGrayCovers } from './jpegGray.js'
 import { lowResolution } from './lowResolution.js'
 import { rotateCanvas, rotateCentreCrop } from './rotate.js'
-import { lazyKernel } from './wasm/kernelInstance.js'
-import { WASM_BASE64 as NOISE_WASM } from './wasm/noiseModule.js'
+import { CORRUPTION_PARAMETERS } from './corruptionParameters.js'
+import { noiseDrawsSeededJs } from './noiseDraws.js'
+import { noiseDrawsKernel, noiseDrawsWasm, noiseInWasm, noiseKernel } from './wasm/noiseKernel.js'
+
+export { CORRUPTION_PARAMETERS, noiseDrawsSeededJs }
+export { noiseDrawsInWasm } from './wasm/noiseKernel.js'
 
 /**
  * Seeded image corruptions at severities 1–5 (0 = the image unchanged), applied to the decoded
@@ -25,45 +29,6 @@ import { WASM_BASE64 as NOISE_WASM } from './wasm/noiseModule.js'
  * resolution (src/robust/lowResolution.ts), Gaussian and motion blur (src/robust/convolve.ts),
  * brightness and contrast (src/robust/linear.ts).
  */
-
-/** The parameter of each corruption per severity 1–5 (index 0 = severity 1). */
-export const CORRUPTION_PARAMETERS: Record<Corruption, { values: readonly number[]; meaning: string }> = {
-  'gaussian-noise': {
-    values: [0.08, 0.12, 0.18, 0.26, 0.38],
-    meaning: 'σ of added N(0, σ²) noise, in units of the 0–255 range (ImageNet-C)',
-  },
-  'gaussian-blur': {
-    values: [1.5, 2, 3, 4, 6],
-    meaning: 'σ = value · s / 100 pixels (at least 0.6: libvips leaves an image unchanged below about 0.5), sharp blur',
-  },
-  'motion-blur': {
-    values: [4, 7, 10, 14, 19],
-    meaning:
-      'line kernel of length max(2, round(value · s / 100)) pixels at a seeded angle in [−45°, 45°], sharp convolve',
-  },
-  jpeg: { values: [25, 18, 15, 10, 7], meaning: 'JPEG quality (ImageNet-C), encoded and decoded by sharp' },
-  'low-resolution': {
-    values: [1.5, 2, 3, 4, 6],
-    meaning: 'down-sampled by this factor (sharp lanczos3), then up to the original size (sharp linear)',
-  },
-  brightness: {
-    values: [0.1, 0.2, 0.3, 0.4, 0.5],
-    meaning: 'value · 255 added to every channel, clipped (ImageNet-C brightness shift)',
-  },
-  contrast: { values: [0.4, 0.3, 0.2, 0.1, 0.05], meaning: 'x → (x − mean) · value + mean per channel (ImageNet-C)' },
-  rotation: {
-    values: [5, 10, 15, 20, 25],
-    meaning: 'rotated by ± value degrees (sign seeded), same size, corners filled with the image mean, sharp rotate',
-  },
-  'occlusion-eyes': {
-    values: [0.1, 0.14, 0.18, 0.22, 0.26],
-    meaning: 'black box of height value · h centred on row 0.42 · h, columns 0.1 · w to 0.9 · w',
-  },
-  'occlusion-mouth': {
-    values: [0.1, 0.14, 0.18, 0.22, 0.26],
-    meaning: 'black box of height value · h centred on row 0.75 · h, width (0.3 + (value − 0.1) · 1.5) · w centred',
-  },
-}
 
 /** Row of the eye band and of the mouth, as a share of the height of an aligned face (RAF-DB aligned, FER2013 crops). */
 const EYE_ROW = 0.42
@@ -218,33 +183,7 @@ export function noiseDraws(values: number, random: () => number): Float64Array {
 export function noiseDrawsSeeded(values: number, seed32: number): Float64Array {
   const k = noiseDrawsKernel()
   if (!k || !Number.isInteger(values) || values <= 0) return noiseDrawsSeededJs(values, seed32)
-  const at = k.reserve(8 * values)
-  k.exports.noise_draws(seed32 >>> 0, values, at) // an i32 argument: the same 32 bits
-  return new Float64Array(k.bytes.buffer, at, values).slice()
-}
-
-/**
- * noiseDrawsSeeded in JavaScript: src/base/prng.ts's mulberry32 written out in the loop instead of
- * called twice per draw (tests/robust/kernelRewrites.test.ts compares it with noiseDraws).
- */
-export function noiseDrawsSeededJs(values: number, seed32: number): Float64Array {
-  const draws = new Float64Array(values)
-  let a = seed32 >>> 0
-  for (let i = 0; i < values; i++) {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    const first = ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    a = (a + 0x6d2b79f5) >>> 0
-    t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    const second = ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    // gaussian(): u = max(first, 1e-12), v = second
-    draws[i] = Math.sqrt(-2 * Math.log(Math.max(first, 1e-12))) * Math.cos(2 * Math.PI * second)
-  }
-  return draws
+  return noiseDrawsWasm(k, values, seed32)
 }
 
 /** Gaussian noise at a severity from a sample's draws (noiseDraws): x + σ·g, rounded and clipped. */
@@ -263,70 +202,6 @@ export function addNoise(image: RawImage, severity: number, draws: Float64Array)
     out[i] = at >>> 0 < CLIP.length ? CLIP[at]! : Math.min(255, Math.max(0, Math.round(x)))
   }
   return { ...image, data: out }
-}
-
-/** src/robust/wasm/noise.c: the draws of an image, and addNoise at several severities from them. */
-const noiseKernel = lazyKernel<{
-  add_noise(src: number, n: number, draws: number, sigmas: number, count: number, dst: number): void
-  noise_draws(seed: number, n: number, draws: number): void
-  noise_seeded(src: number, n: number, seed: number, sigmas: number, count: number, dst: number, draws: number): void
-  logs(x: number, n: number, out: number): void
-  coss(x: number, n: number, out: number): void
-}>(NOISE_WASM)
-
-let drawsAgree: boolean | undefined
-
-/**
- * noiseKernel where its draws are this Node's: noise.c computes Math.log and Math.cos as V8's fdlibm
- * does (Node 20), but another V8 may compute them otherwise (newer ones take cos from another
- * library), so on first use its log and cos are compared with Math.log and Math.cos on fixed
- * arguments spread over the ranges the draws use, with the ends, the powers of two and the
- * multiples of π/4 among them, and its draws with noiseDrawsSeededJs for a few seeds. Where one
- * double differs the draws stay in JavaScript (the same bytes, more CPU).
- */
-function noiseDrawsKernel(): ReturnType<typeof noiseKernel> {
-  const k = noiseKernel()
-  if (!k) return undefined
-  drawsAgree ??= noiseKernelAgrees(k)
-  return drawsAgree ? k : undefined
-}
-
-/** Whether noiseDrawsSeeded computes its draws in WebAssembly here (a test hook). */
-export function noiseDrawsInWasm(): boolean {
-  return noiseDrawsKernel() !== undefined
-}
-
-function noiseKernelAgrees(k: NonNullable<ReturnType<typeof noiseKernel>>): boolean {
-  // 32-bit generator outputs u: spread evenly (a golden-ratio stride), geometrically from 0 to 2³² (log's
-  // small arguments) and next to the powers of two and to the multiples of 2³²/8 (log's f = 0 and cos's
-  // reduction at the multiples of π/4)
-  const outputs: number[] = []
-  for (let m = 0; m < 2_048; m++) outputs.push(Math.imul(m, 0x9e3779b9) >>> 0, Math.floor(2 ** ((32 * m) / 2_048)))
-  for (let b = 0; b <= 32; b++) for (let d = -3; d <= 3; d++) outputs.push(2 ** b + d)
-  for (let e = 0; e <= 8; e++) for (let d = -3; d <= 3; d++) outputs.push(e * 2 ** 29 + d)
-  const u32 = outputs.filter((u) => u >= 0 && u < 2 ** 32)
-  const count = u32.length
-  const at = k.reserve(16 * count)
-  const args = new Float64Array(k.bytes.buffer, at, count)
-  const out = new Float64Array(k.bytes.buffer, at + 8 * count, count)
-  const same = (f: (x: number) => number) => args.every((x, i) => Object.is(out[i], f(x)))
-  u32.forEach((u, i) => {
-    args[i] = Math.max(u / 4294967296, 1e-12) // as gaussian()'s Math.log argument
-  })
-  k.exports.logs(at, count, at + 8 * count)
-  if (!same(Math.log)) return false
-  u32.forEach((u, i) => {
-    args[i] = 2 * Math.PI * (u / 4294967296) // as its Math.cos argument
-  })
-  k.exports.coss(at, count, at + 8 * count)
-  if (!same(Math.cos)) return false
-  for (const seed of [0, 1, 0xffffffff, 0x9e3779b9]) {
-    const want = noiseDrawsSeededJs(1_001, seed)
-    k.exports.noise_draws(seed, 1_001, at)
-    const got = new Float64Array(k.bytes.buffer, at, 1_001)
-    if (!want.every((g, i) => Object.is(got[i], g))) return false
-  }
-  return true
 }
 
 /**
@@ -351,34 +226,6 @@ export function addNoiseSeveritiesSeeded(image: RawImage, severities: readonly n
   const k = noiseDrawsKernel()
   if (!k) return addNoiseSeverities(image, severities, noiseDrawsSeededJs(image.data.length, seed32))
   return noiseInWasm(k, image, severities, seed32 >>> 0)
-}
-
-/** noise.c's add_noise on `draws`, or its noise_seeded on the draws of the seed `from`. */
-function noiseInWasm(
-  k: NonNullable<ReturnType<typeof noiseKernel>>,
-  image: RawImage,
-  severities: readonly number[],
-  from: Float64Array | number,
-): RawImage[] {
-  const n = image.data.length
-  const count = severities.length
-  // doubles first (8-byte aligned), then the pixels (the kernel reads up to 4 bytes past them), then the outputs
-  const sigmasAt = k.reserve(8 * (count + n) + 8 + n * (1 + count))
-  const drawsAt = sigmasAt + 8 * count
-  const src = drawsAt + 8 * n
-  const dst = src + n + 8
-  const memory = k.bytes
-  const sigmas = new Float64Array(memory.buffer, sigmasAt, count)
-  severities.forEach((severity, i) => {
-    sigmas[i] = CORRUPTION_PARAMETERS['gaussian-noise'].values[severity - 1]! * 255 // as addNoise's σ
-  })
-  memory.set(image.data, src)
-  if (typeof from === 'number') k.exports.noise_seeded(src, n, from, sigmasAt, count, dst, drawsAt)
-  else {
-    new Float64Array(memory.buffer, drawsAt, n).set(from.subarray(0, n))
-    k.exports.add_noise(src, n, drawsAt, sigmasAt, count, dst)
-  }
-  return severities.map((_, i) => ({ ...image, data: memory.slice(dst + i * n, dst + (i + 1) * n) }))
 }
 
 /** CLIP[v + CLIP_OFFSET] = v clipped to 0–255 for v in −CLIP_OFFSET … CLIP_OFFSET − 1. */

@@ -1,6 +1,6 @@
 import type { RawImage } from '../base/image.js'
-import { lazyKernel } from './wasm/kernelInstance.js'
-import { WASM_BASE64 } from './wasm/jpegGrayModule.js'
+import { type Tables, tables } from './jpegGrayTables.js'
+import { jpegGrayQualitiesWasm, wasmKernel } from './wasm/jpegGrayKernel.js'
 
 /**
  * The JPEG corruption of a one-channel image in JavaScript: byte for byte what sharp 0.35.5 gives for
@@ -18,12 +18,6 @@ import { WASM_BASE64 } from './wasm/jpegGrayModule.js'
  * tests/robust/jpegGray.test.ts compares it with sharp on many images, sizes and qualities.
  */
 
-const LUMINANCE = [
-  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51,
-  87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101,
-  72, 92, 95, 98, 112, 100, 103, 99,
-]
-
 const FIX_0_298631336 = 2446
 const FIX_0_390180644 = 3196
 const FIX_0_541196100 = 4433
@@ -38,50 +32,6 @@ const FIX_2_562915447 = 20995
 const FIX_3_072711026 = 25172
 const CONST_BITS = 13
 const PASS1_BITS = 2
-
-/** The quantization steps of a quality, and their reciprocals as libjpeg's encoder uses them. */
-interface Tables {
-  quant: Int32Array
-  recip: Int32Array
-  corr: Int32Array
-  shift: Int32Array
-}
-
-const tablesByQuality = new Map<number, Tables>()
-
-/** jpeg_quality_scaling: the percentage the basic table is scaled by. */
-function qualityScaling(quality: number): number {
-  const q = Math.min(100, Math.max(1, quality))
-  return q < 50 ? Math.trunc(Math.fround(5000 / q)) : 200 - q * 2
-}
-
-function tables(quality: number): Tables {
-  let t = tablesByQuality.get(quality)
-  if (t) return t
-  const scale = qualityScaling(quality)
-  t = { quant: new Int32Array(64), recip: new Int32Array(64), corr: new Int32Array(64), shift: new Int32Array(64) }
-  for (let i = 0; i < 64; i++) {
-    const q = Math.min(255, Math.max(1, Math.floor((LUMINANCE[i]! * scale + 50) / 100)))
-    t.quant[i] = q
-    // compute_reciprocal(q << 3): divisor ≥ 8, so r > 16 and the same path for SIMD and C
-    const divisor = q * 8
-    const b = 31 - Math.clz32(divisor) // flss(divisor) - 1
-    let r = 16 + b
-    let fq = Math.floor(2 ** r / divisor)
-    const fr = 2 ** r - fq * divisor
-    let c = divisor >> 1
-    if (fr === 0) {
-      fq = Math.floor(fq / 2)
-      r -= 1
-    } else if (fr <= divisor >> 1) c += 1
-    else fq += 1
-    t.recip[i] = fq
-    t.corr[i] = c
-    t.shift[i] = r
-  }
-  tablesByQuality.set(quality, t)
-  return t
-}
 
 /** libjpeg's largest side (JPEG_MAX_DIMENSION), and sharp's default limitInputPixels (0x3FFF²). */
 const MAX_SIDE = 65500
@@ -136,13 +86,6 @@ export function jpegGray(image: RawImage, quality: number): RawImage {
   return { data: out, width, height, channels: 1 }
 }
 
-/** src/robust/wasm/jpegGray.c: the round trip at several qualities (their tables one after another) from one forward DCT per block. */
-const wasmKernel = lazyKernel<{
-  jpeg_gray(src: number, width: number, height: number, tables: number, qualities: number, dst: number): void
-}>(WASM_BASE64)
-/** The qualities whose tables are in the kernel's memory (at its heap base), in order. */
-let tablesLoaded = ''
-
 /**
  * jpegGray at each of `qualities`: result[k] is jpegGray(image, qualities[k]), computed by the
  * WebAssembly kernel (one forward DCT per block for all the qualities, four lanes at a time), or by
@@ -151,34 +94,7 @@ let tablesLoaded = ''
 export function jpegGrayQualities(image: RawImage, qualities: readonly number[]): RawImage[] {
   const k = wasmKernel()
   if (!k || qualities.length === 0) return qualities.map((q) => jpegGray(image, q))
-  if (image.channels !== 1) throw new Error('jpegGray: one-channel images only')
-  const { width, height } = image
-  const plane = width * height
-  const tableBytes = qualities.length * 256 * 4
-  const base = k.reserve(tableBytes + plane * (1 + qualities.length))
-  const key = qualities.join(',')
-  if (key !== tablesLoaded) {
-    const all = k.int32(base, qualities.length * 256)
-    qualities.forEach((quality, i) => {
-      const t = tables(Math.round(quality))
-      all.set(t.quant, i * 256)
-      all.set(t.recip, i * 256 + 64)
-      all.set(t.corr, i * 256 + 128)
-      all.set(t.shift, i * 256 + 192)
-    })
-    tablesLoaded = key
-  }
-  const src = base + tableBytes
-  const dst = src + plane
-  k.bytes.set(image.data.subarray(0, plane), src)
-  k.exports.jpeg_gray(src, width, height, base, qualities.length, dst)
-  const bytes = k.bytes
-  return qualities.map((_, i) => ({
-    data: bytes.slice(dst + i * plane, dst + (i + 1) * plane),
-    width,
-    height,
-    channels: 1,
-  }))
+  return jpegGrayQualitiesWasm(k, image, qualities)
 }
 
 /** Quantizes (the encoder's reciprocal division, rounding half away from zero) and dequantizes in place. */

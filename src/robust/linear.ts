@@ -1,6 +1,5 @@
 import type { RawImage } from '../base/image.js'
-import { lazyKernel } from './wasm/kernelInstance.js'
-import { WASM_BASE64 } from './wasm/linearModule.js'
+import { linearWasm, wasmKernel } from './wasm/linearKernel.js'
 
 /**
  * a·x + b per band on an 8-bit image, byte for byte what sharp 0.35 (libvips 8.18) gives for
@@ -17,36 +16,10 @@ import { WASM_BASE64 } from './wasm/linearModule.js'
  */
 export function linear(image: RawImage, a: readonly number[], b: readonly number[]): RawImage {
   const k = wasmKernel()
-  const { channels, data } = image
+  const { channels } = image
   if (!k || channels > 4) return linearJs(image, a, b)
-  const n = data.length
-  const single = a.every((v) => v === a[0]) && b.every((v) => v === b[0])
-  // the constants (2 × 4 doubles), the pattern linear_bands fills (2 × 64), the image, the result:
-  // each block-rounded with room for the whole blocks the kernel reads and writes past n
-  const pad = 64 * channels
-  const srcAt = 8 * (8 + 128)
-  const outAt = srcAt + n + pad
-  const base = k.reserve(outAt + n + pad)
-  k.bytes.set(data, base + srcAt)
-  if (single) k.exports.linear_single(base + srcAt, n, Math.fround(a[0]!), Math.fround(b[0]!), base + outAt)
-  else {
-    const constants = new Float64Array(k.bytes.buffer, base, 8)
-    for (let c = 0; c < channels; c++) {
-      constants[c] = a[Math.min(c, a.length - 1)]!
-      constants[4 + c] = b[Math.min(c, b.length - 1)]!
-    }
-    k.exports.linear_bands(base + srcAt, n, channels, base, base + 32, base + 64, base + outAt)
-  }
-  const out = new Uint8Array(n)
-  out.set(k.bytes.subarray(base + outAt, base + outAt + n))
-  return { ...image, data: out }
+  return linearWasm(k, image, a, b)
 }
-
-/** src/robust/wasm/linear.c: single-precision a·x + b for one constant, double precision per band. */
-const wasmKernel = lazyKernel<{
-  linear_single(src: number, n: number, a: number, b: number, out: number): void
-  linear_bands(src: number, n: number, channels: number, a: number, b: number, pattern: number, out: number): void
-}>(WASM_BASE64)
 
 /** linear in JavaScript, through 256-entry tables (the reference, and the fallback without WebAssembly). */
 export function linearJs(image: RawImage, a: readonly number[], b: readonly number[]): RawImage {

@@ -1,6 +1,8 @@
 import type { RawImage } from '../base/image.js'
-import { type KernelInstance, lazyKernel } from './wasm/kernelInstance.js'
-import { WASM_BASE64 } from './wasm/lowResolutionModule.js'
+import { downPlans, INTERPOLATE_SHIFT, MAX_PLANS, type ReducePlan, upColumns, upScales } from './lowResolutionPlans.js'
+import { lowResolutionWasm } from './wasm/lowResolutionKernel.js'
+
+export { lowResolutionWasm }
 
 /**
  * The low-resolution corruption in JavaScript, byte for byte what sharp 0.35.5 (libvips 8.18.7)
@@ -25,122 +27,12 @@ import { WASM_BASE64 } from './wasm/lowResolutionModule.js'
  * would round differently; none for sides up to 1,200 pixels at the five severities) returns
  * undefined and the caller uses sharp.
  * src/robust/wasm/lowResolution.c computes the same integer steps in WebAssembly SIMD from the
- * plans and tables made here (lowResolutionWasm); lowResolutionJs is the JavaScript kernel.
+ * plans and tables of src/robust/lowResolutionPlans.ts (lowResolutionWasm, in
+ * src/robust/wasm/lowResolutionKernel.ts); lowResolutionJs is the JavaScript kernel.
  * tests/robust/lowResolution.test.ts compares both with sharp on many images, sizes and factors.
  */
 
-const TRANSFORM_SCALE = 64
-const INTERPOLATE_SHIFT = 12
 const INTERPOLATE_HALF = 1 << (INTERPOLATE_SHIFT - 1)
-/** libvips' tile geometry (libvips/include/vips/private.h, vips_get_tile_size). */
-const FATSTRIP_HEIGHT = 16
-const TILE_SIZE = 128
-/** vips_resize's default reducing gap (sharp does not set it). */
-const GAP = 2
-
-/** C's rint in the default rounding mode: halves to even. */
-function rint(x: number): number {
-  const r = Math.round(x)
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r
-}
-
-function lanczos3(x: number): number {
-  if (x < -3 || x > 3) return 0
-  return sinc(x) * sinc(x / 3)
-}
-
-function sinc(x: number): number {
-  if (x === 0) return 1
-  const px = x * Math.PI
-  return Math.sin(px) / px
-}
-
-/** libvips' calculate_coefficients for lanczos3 at phase x, then truncated to 12-bit fixed point. */
-function fixedMask(points: number, shrink: number, x: number): Int32Array {
-  const half = x + points / 2 - 1
-  const c = new Float64Array(points)
-  let sum = 0
-  for (let i = 0; i < points; i++) {
-    const l = lanczos3((i - half) / shrink)
-    c[i] = l
-    sum += l
-  }
-  const out = new Int32Array(points)
-  for (let i = 0; i < points; i++) out[i] = Math.trunc((c[i]! / sum) * (1 << INTERPOLATE_SHIFT))
-  return out
-}
-
-/** One axis of a lanczos3 reduction: the box shrink before it and, per output index, its taps. */
-interface ReducePlan {
-  /** The box shrink factor (1: none) and the length after it. */
-  box: number
-  boxLength: number
-  outLength: number
-  /** 0 when the box shrink alone gives the output. */
-  points: number
-  /** Per output index: the input index of its first tap (may be < 0: edges are copied). */
-  first: Int32Array
-  /** Per output index: its weights (points of them). */
-  masks: Int32Array[]
-}
-
-/** The box shrink a reduction by `shrink` starts with (1: none): ⌊in / out / gap⌋. */
-function boxFactor(inLength: number, shrink: number): number {
-  const outLength = Math.trunc(inLength / shrink + 0.5)
-  return outLength > 0 ? Math.max(1, Math.floor(inLength / outLength / GAP)) : 1
-}
-
-const plans = new Map<string, ReducePlan | null>()
-const MAX_PLANS = 256
-
-/**
- * The reduction of one axis of `inLength` pixels by `shrink` (as vips_reducev/reduceh get it),
- * with positions summed from the start of each tile of `tile` pixels along the axis, or null
- * where libvips' output length would differ.
- */
-function reducePlan(inLength: number, shrink: number, tile: number): ReducePlan | null {
-  const key = `${inLength} ${shrink} ${tile}`
-  const known = plans.get(key)
-  if (known !== undefined) return known
-  const plan = makeReducePlan(inLength, shrink, tile)
-  if (plans.size >= MAX_PLANS) plans.clear() // images of many sizes: keep memory bounded
-  plans.set(key, plan)
-  return plan
-}
-
-function makeReducePlan(inLength: number, shrink: number, tile: number): ReducePlan | null {
-  const outLength = Math.trunc(inLength / shrink + 0.5)
-  if (outLength <= 0) return null
-  let extra = outLength * shrink - inLength
-  let residual = shrink
-  const box = boxFactor(inLength, shrink)
-  if (box > 1) {
-    extra /= box
-    residual /= box
-  }
-  const boxLength = box > 1 ? Math.ceil(inLength / box) : inLength
-  if (residual === 1) {
-    if (boxLength !== outLength) return null
-    return { box, boxLength, outLength, points: 0, first: new Int32Array(0), masks: [] }
-  }
-  const points = 2 * rint(3 * residual) + 1
-  const offset = (1 + extra) / 2 - 1
-  const tables: Int32Array[] = []
-  for (let t = 0; t <= TRANSFORM_SCALE; t++) tables.push(fixedMask(points, residual, t / TRANSFORM_SCALE))
-  const edge = Math.ceil(points / 2) - 1
-  const first = new Int32Array(outLength)
-  const phases = new Int32Array(outLength)
-  // positions are summed from the first index of each region libvips computes (tile rows/columns)
-  let position = 0
-  for (let j = 0; j < outLength; j++) {
-    if (j % tile === 0) position = (j + 0.5) * residual - 0.5 - offset
-    const index = Math.trunc(position)
-    first[j] = index - edge
-    phases[j] = ((Math.trunc(position * TRANSFORM_SCALE * 2) & (TRANSFORM_SCALE * 2 - 1)) + 1) >> 1
-    position += residual
-  }
-  return { box, boxLength, outLength, points, first, masks: Array.from(phases, (p) => tables[p]!) }
-}
 
 /** The box shrink of libvips (shrinkv/shrinkh, ceil mode) along one axis, as a pixel operation. */
 function boxMean(sum: number, box: number): number {
@@ -317,40 +209,6 @@ function reduceAxis(
 /** The horizontal pass's input row with its edges copied out (reused: reduceAxis is synchronous). */
 let paddedRow = new Uint8Array(256)
 
-/** The reductions of sharp's `resize(w, h, { fit: 'fill' })` (lanczos3), vertical then horizontal. */
-interface DownPlans {
-  /** Undefined where the axis keeps its length. */
-  vertical: ReducePlan | undefined
-  horizontal: ReducePlan | undefined
-}
-
-/** The plans of sharp's `resize(w, h, { fit: 'fill' })` of a width × height image, or undefined. */
-function downPlans(width: number, height: number, w: number, h: number): DownPlans | undefined {
-  // sharp: shrink factors W/w and H/h, passed to vips_resize as scales 1/f; vips_resize keeps
-  // each axis at least 1 pixel and hands reducev/reduceh the factor 1/scale
-  const hscale = Math.max(1 / (width / w), 1 / width)
-  const vscale = Math.max(1 / (height / h), 1 / height)
-  if (hscale > 1 || vscale > 1) return undefined
-  // libvips computes the output in tiles: full-width strips of 16 rows, or 128×128 tiles once a
-  // vertical box shrink is in the pipeline (shrinkv asks for small tiles); a horizontal box
-  // shrink (after the vertical reduction) asks for its input 16 rows at a time
-  const smallTiles = vscale < 1 && boxFactor(height, 1 / vscale) > 1
-  const horizontalBox = hscale < 1 && boxFactor(width, 1 / hscale) > 1
-  let vertical: ReducePlan | undefined
-  let horizontal: ReducePlan | undefined
-  if (vscale < 1) {
-    const plan = reducePlan(height, 1 / vscale, smallTiles && !horizontalBox ? TILE_SIZE : FATSTRIP_HEIGHT)
-    if (!plan || plan.outLength !== h) return undefined
-    vertical = plan
-  } else if (height !== h) return undefined
-  if (hscale < 1) {
-    const plan = reducePlan(width, 1 / hscale, smallTiles ? TILE_SIZE : Number.POSITIVE_INFINITY)
-    if (!plan || plan.outLength !== w) return undefined
-    horizontal = plan
-  } else if (width !== w) return undefined
-  return { vertical, horizontal }
-}
-
 /** sharp's `resize(w, h, { fit: 'fill' })` (lanczos3) for a reduction on both axes, or undefined. */
 function down(image: RawImage, w: number, h: number): RawImage | undefined {
   const { width, height, channels } = image
@@ -365,24 +223,6 @@ function down(image: RawImage, w: number, h: number): RawImage | undefined {
   if (plans.horizontal) data = reduceAxis(data, width, curHeight, channels, false, plans.horizontal)
   // data may be one of this module's scratch buffers, longer than the image: up() reads it and writes a new one
   return { data, width: w, height: h, channels }
-}
-
-/**
- * The inverse scales of sharp's `resize(W, H, { fit: 'fill', kernel: 'linear' })` of a w × h
- * image (horizontal ia, vertical id), 'copy' where it keeps the size, or undefined.
- */
-function upScales(w: number, h: number, W: number, H: number): { ia: number; id: number } | 'copy' | undefined {
-  const hscale = Math.max(1 / (w / W), 1 / w)
-  const vscale = Math.max(1 / (h / H), 1 / h)
-  if (hscale < 1 || vscale < 1) return undefined
-  if (hscale === 1 && vscale === 1) return 'copy'
-  // vips_affine with matrix [a 0; 0 d] (a scale of 1 passed as 1): its inverse, output area and
-  // input displacement
-  const a = hscale
-  const d = vscale
-  const inverse = 1 / (a * d)
-  if (Math.trunc(a * w + 0.5) !== W || Math.trunc(d * h + 0.5) !== H) return undefined
-  return { ia: inverse * d, id: inverse * a }
 }
 
 /** sharp's `resize(W, H, { fit: 'fill', kernel: 'linear' })` for an enlargement, or undefined. */
@@ -438,38 +278,6 @@ function up(image: RawImage, W: number, H: number): RawImage | undefined {
   return { data: out, width: W, height: H, channels }
 }
 
-/** Per output column of an enlargement: its two input columns (element offsets) and 12-bit weight. */
-interface UpColumns {
-  x0: Int32Array
-  x1: Int32Array
-  fx: Int32Array
-}
-
-/** The last enlargements' column tables (a robust run asks for the same five per image size). */
-const upPlans = new Map<string, UpColumns>()
-
-function upColumns(w: number, W: number, ia: number, channels: number): UpColumns {
-  const key = `${w} ${W} ${ia} ${channels}`
-  const known = upPlans.get(key)
-  if (known) return known
-  const x0 = new Int32Array(W)
-  const x1 = new Int32Array(W)
-  const fx = new Int32Array(W)
-  let ix = 0.5 // ia·0 − idx, idx = 0.5 − 1 after the one-pixel border affine adds
-  for (let x = 0; x < W; x++) {
-    const i = Math.trunc(ix)
-    fx[x] = Math.trunc((ix - i) * (1 << INTERPOLATE_SHIFT))
-    // the input is embedded with a one-pixel border of copied edges: column e is e − 1
-    x0[x] = Math.min(w - 1, Math.max(0, i - 1)) * channels
-    x1[x] = Math.min(w - 1, Math.max(0, i)) * channels
-    ix += ia
-  }
-  const columns = { x0, x1, fx }
-  if (upPlans.size >= MAX_PLANS) upPlans.clear() // images of many sizes: keep memory bounded
-  upPlans.set(key, columns)
-  return columns
-}
-
 /** lowResolution in JavaScript: the reference of the WebAssembly kernel and its fallback. */
 export function lowResolutionJs(image: RawImage, v: number): RawImage | undefined {
   const w = Math.max(1, Math.round(image.width / v))
@@ -478,165 +286,6 @@ export function lowResolutionJs(image: RawImage, v: number): RawImage | undefine
   const small = w === image.width && h === image.height ? image : down(image, w, h)
   if (!small) return undefined
   return up(small, image.width, image.height)
-}
-
-/** src/robust/wasm/lowResolution.c: the whole corruption of one image by a job laid out below. */
-const wasmKernel = lazyKernel<{
-  low_resolution(job: number, src: number, a: number, b: number, dst: number): void
-}>(WASM_BASE64)
-
-/** The kernel's limits (lowResolution.c): box sums in 16 bits, a fixed array of lanczos taps. */
-const WASM_MAX_BOX = 256
-const WASM_MAX_POINTS = 64
-/** Slack past each image buffer of the kernel (its rows read and written 16 values at a time). */
-const WASM_SLACK = 64
-
-/**
- * Jobs by `width height channels v`: the address of each one's Job struct, laid out in the kernel's
- * memory from its heap base on (up to `tablesEnd`), 'js' where the JavaScript kernel runs (a copy, or a plan beyond the kernel's
- * limits), 'none' where lowResolutionJs gives undefined. Forgotten all at once, memory included,
- * when many sizes have come (as the JavaScript plans are).
- */
-const wasmJobs = new Map<string, number | 'js' | 'none'>()
-let tablesEnd = 0
-const MAX_TABLE_BYTES = 16 << 20
-
-const align16 = (n: number) => (n + 15) & ~15
-
-/**
- * The job of lowResolutionJs(image, v) for the kernel: the same decisions (sizes, plans, scales)
- * from the same functions, the plans and the enlargement's tables written into the kernel's memory.
- */
-function wasmJob(k: KernelInstance<unknown>, width: number, height: number, channels: number, v: number) {
-  const w = Math.max(1, Math.round(width / v))
-  const h = Math.max(1, Math.round(height / v))
-  if (w > width || h > height) return 'none'
-  if (w === width && h === height) return 'js' // a copy of the image
-  const plans = downPlans(width, height, w, h)
-  if (!plans) return 'none'
-  const scales = upScales(w, h, width, height)
-  if (scales === undefined) return 'none'
-  if (scales === 'copy') return 'js'
-  const reductions = [plans.vertical, plans.horizontal]
-  for (const plan of reductions)
-    if (
-      plan &&
-      (plan.box > WASM_MAX_BOX ||
-        plan.points > WASM_MAX_POINTS ||
-        plan.masks.some((m) => m.some((x) => x !== (x << 16) >> 16)))
-    )
-      return 'js'
-  const span = width * channels
-  // the layout: Job, then per reduction its Reduce, first and masks, then Enlarge, rows, columns, weights
-  const reduceBytes = (plan: ReducePlan | undefined) =>
-    plan ? 32 + align16(4 * plan.outLength) + align16(2 * plan.outLength * (plan.points + (plan.points & 1))) : 0
-  const chunks = 2 * Math.ceil(span / 16)
-  const bytes =
-    32 +
-    reduceBytes(plans.vertical) +
-    reduceBytes(plans.horizontal) +
-    32 +
-    align16(12 * height) +
-    align16(4 * chunks) +
-    32 * chunks
-  if (tablesEnd === 0 || wasmJobs.size >= MAX_PLANS || tablesEnd + bytes - k.heapBase > MAX_TABLE_BYTES) {
-    wasmJobs.clear()
-    tablesEnd = align16(k.heapBase)
-  }
-  k.reserve(tablesEnd + bytes - k.heapBase)
-  const memory = k.bytes.buffer
-  const i32 = new Int32Array(memory)
-  const i16 = new Int16Array(memory)
-  let at = tablesEnd
-  const take = (n: number) => {
-    const start = at
-    at += align16(n)
-    return start
-  }
-  const job = take(32)
-  const writeReduce = (plan: ReducePlan | undefined): number => {
-    if (!plan) return 0
-    const struct = take(32)
-    const first = take(4 * plan.outLength)
-    const points = plan.points + (plan.points & 1) // an odd tap count made even by a zero weight
-    const masks = take(2 * plan.outLength * points)
-    i32.set(
-      [plan.box, plan.boxLength, plan.outLength, points, Math.floor(2 ** 32 / (256 * plan.box)), first, masks],
-      struct >> 2,
-    )
-    i32.set(plan.first, first >> 2)
-    i16.fill(0, masks >> 1, (masks >> 1) + plan.outLength * points)
-    for (let o = 0; o < plan.outLength && points > 0; o++) i16.set(plan.masks[o]!, (masks >> 1) + o * points)
-    return struct
-  }
-  const vertical = writeReduce(plans.vertical)
-  const horizontal = writeReduce(plans.horizontal)
-  // the enlargement: per output row its two input rows and weight, as up() computes them
-  const enlarge = take(32)
-  const rows = take(12 * height)
-  for (let y = 0; y < height; y++) {
-    const iy = scales.id * y + 0.5
-    const j = Math.trunc(iy)
-    i32[(rows >> 2) + 3 * y] = Math.min(h - 1, Math.max(0, j - 1))
-    i32[(rows >> 2) + 3 * y + 1] = Math.min(h - 1, Math.max(0, j))
-    i32[(rows >> 2) + 3 * y + 2] = Math.trunc((iy - j) * (1 << INTERPOLATE_SHIFT))
-  }
-  // per chunk of 8 output values: the first input pixel it reads, and its values' two inputs from
-  // there (within 16 bytes for an enlargement of up to 5 channels, else the JavaScript kernel);
-  // the chunks past the row's end read the row's first value, their lanes never kept
-  const { x0, x1, fx } = upColumns(w, width, scales.ia, channels)
-  const bases = take(4 * chunks)
-  const swizzles = take(16 * chunks)
-  const weights = take(16 * chunks)
-  const memoryBytes = new Uint8Array(memory)
-  memoryBytes.fill(0, swizzles, swizzles + 16 * chunks)
-  i16.fill(0, weights >> 1, (weights >> 1) + 8 * chunks)
-  for (let chunk = 0; chunk < chunks; chunk++) {
-    let base = 0
-    for (let o = 8 * chunk; o < Math.min(span, 8 * chunk + 8); o++) {
-      const x = Math.trunc(o / channels)
-      const c = o - x * channels
-      if (o === 8 * chunk) base = x0[x]!
-      const from = x0[x]! + c - base
-      const to = x1[x]! + c - base
-      if (from < 0 || to > 15) return 'js'
-      memoryBytes[swizzles + 16 * chunk + 2 * (o - 8 * chunk)] = from
-      memoryBytes[swizzles + 16 * chunk + 2 * (o - 8 * chunk) + 1] = to
-      i16[(weights >> 1) + o] = fx[x]!
-    }
-    i32[(bases >> 2) + chunk] = base
-  }
-  i32.set([rows, bases, swizzles, weights, w * channels], enlarge >> 2)
-  i32.set([width, height, channels, vertical, horizontal, enlarge], job >> 2)
-  tablesEnd = at
-  return job
-}
-
-/**
- * lowResolutionJs(image, v) by the WebAssembly kernel (src/robust/wasm/lowResolution.c), the same
- * bytes from the same plans, or 'js' for what the kernel does not compute: WebAssembly unavailable,
- * an image kept at its size (a copy), a plan beyond the kernel's limits.
- */
-export function lowResolutionWasm(image: RawImage, v: number): RawImage | undefined | 'js' {
-  const k = wasmKernel()
-  if (!k) return 'js'
-  const { width, height, channels } = image
-  const key = `${width} ${height} ${channels} ${v}`
-  let job = wasmJobs.get(key)
-  if (job === undefined) {
-    job = wasmJob(k as KernelInstance<unknown>, width, height, channels, v)
-    wasmJobs.set(key, job)
-  }
-  if (job === 'none') return undefined
-  if (job === 'js') return 'js'
-  const n = width * height * channels
-  // the input, two scratch images and the output, each with slack, after the tables
-  const slot = align16(n) + WASM_SLACK
-  const src = align16(tablesEnd)
-  k.reserve(src + 4 * slot - k.heapBase)
-  k.bytes.set(image.data.subarray(0, n), src)
-  k.exports.low_resolution(job, src, src + slot, src + 2 * slot, src + 3 * slot)
-  return { data: k.bytes.slice(src + 3 * slot, src + 3 * slot + n), width, height, channels }
 }
 
 /**
