@@ -146,3 +146,16 @@ export const SVG_TEXT =
 
 /** The first bytes of a PDF document. */
 export const PDF_TEXT = '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'
+
+/** `n` bytes of a seeded pattern (mulberry32), different for each seed. */
+export function seededBytes(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n)
+  let a = seed >>> 0
+  for (let i = 0; i < n; i++) {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = Math.imul(a ^ (a >>> 15), a | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    out[i] = (t ^ (t >>> 14)) >>> 24
+  }
+  return out
+}

@@ -8,25 +8,13 @@ import { onnxRunnerFactory } from '../../src/runners/onnx.js'
 import { RemoteOnnxRunner } from '../../src/runners/onnxRemote.js'
 import { runGroup } from '../../src/runners/serveRunner.js'
 import type { Runner } from '../../src/runners/types.js'
+import { seededBytes } from '../helpers/builders.js'
 import { FIXTURES } from '../helpers/cli.js'
 
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
 const CPU = { device: 'cpu' } as const
 const PLANE = 48 * 48
 const SCALE: PixelScale = { mul: [1 / 255], add: [0], channels: 1, plane: PLANE, layout: 'NCHW' }
-
-/** `n` bytes of a seeded pattern (mulberry32). */
-function pixels(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n)
-  let a = seed >>> 0
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    out[i] = (t ^ (t >>> 14)) >>> 24
-  }
-  return out
-}
 
 describe('batch groups: several inference calls in one message to an engine off the main thread', () => {
   afterEach(() => {
@@ -75,7 +63,7 @@ describe('batch groups: several inference calls in one message to an engine off 
       expect(remote.groupsBatches).toBe(true)
       // groups of 7-row batches: whole groups, a partial last batch, a group of one batch or less
       const sizes = [21, 70, 7, 3, 50, 14]
-      const sent = sizes.map((n, i) => pixels(n * PLANE, 300 + i))
+      const sent = sizes.map((n, i) => seededBytes(n * PLANE, 300 + i))
       const got = await Promise.all(
         sent.map((p, i) => remote.runPixels!(p, sizes[i]!, SCALE, [sizes[i]!, 1, 48, 48], 7)),
       )

@@ -14,25 +14,13 @@ import { describe, expect, it } from 'vitest'
 import { type PixelScale, pixelsToBatch } from '../../src/card/pixelTensor.js'
 import { onnxRunnerFactory } from '../../src/runners/onnx.js'
 import { closePixelFile, MAX_PIXEL_FILE_BYTES, openPixelFile, PixelSlots } from '../../src/runners/pixelFile.js'
+import { seededBytes } from '../helpers/builders.js'
 import { FIXTURES, runCliProcess, tempDir } from '../helpers/cli.js'
 
 const ORACLE = path.join(FIXTURES, 'models', 'oracle.onnx')
 const CPU = { device: 'cpu' } as const
 const PLANE = 48 * 48
 const SCALE: PixelScale = { mul: [1], add: [0], channels: 1, plane: PLANE, layout: 'NCHW' }
-
-/** `n` bytes of a seeded pattern (mulberry32), different for each seed. */
-function pixels(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n)
-  let a = seed >>> 0
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    out[i] = (t ^ (t >>> 14)) >>> 24
-  }
-  return out
-}
 
 /** The bytes at `offset` of an open file. */
 function readAt(fd: number, offset: number, bytes: number): Uint8Array {
@@ -67,7 +55,7 @@ describe('the pixel file between the command and its ONNX runner process (src/ru
     const fd = openPixelFile()!
     try {
       const slots = new PixelSlots(fd, 25)
-      const [a, b, c] = [pixels(10, 1), pixels(10, 2), pixels(7, 3)]
+      const [a, b, c] = [seededBytes(10, 1), seededBytes(10, 2), seededBytes(7, 3)]
       expect(slots.write(a)).toBe(0)
       expect(slots.write(b)).toBe(10)
       expect(slots.write(c)).toBeUndefined() // a third slot would end past 25 bytes: through the channel
@@ -76,19 +64,19 @@ describe('the pixel file between the command and its ONNX runner process (src/ru
       slots.release(0)
       expect(slots.write(c)).toBe(0) // the slot released, for a smaller batch too
       expect(readAt(fd, 0, 7)).toEqual(c)
-      expect(slots.write(pixels(11, 4))).toBeUndefined() // larger than a slot, with slots in use
+      expect(slots.write(seededBytes(11, 4))).toBeUndefined() // larger than a slot, with slots in use
       expect(slots.write(new Uint8Array(0))).toBeUndefined()
       slots.release(10)
-      const d = pixels(10, 5)
+      const d = seededBytes(10, 5)
       expect(slots.write(d)).toBe(10)
       expect(readAt(fd, 10, 10)).toEqual(d)
       expect(slots.fileBytes).toBe(20)
       slots.release(0)
       slots.release(10)
-      const e = pixels(12, 6) // larger, with every slot free: the slots are laid out again at its size
+      const e = seededBytes(12, 6) // larger, with every slot free: the slots are laid out again at its size
       expect(slots.write(e)).toBe(0)
-      expect(slots.write(pixels(12, 7))).toBe(12)
-      expect(slots.write(pixels(12, 8))).toBeUndefined() // a third would end past 25 bytes
+      expect(slots.write(seededBytes(12, 7))).toBe(12)
+      expect(slots.write(seededBytes(12, 8))).toBeUndefined() // a third would end past 25 bytes
       expect(readAt(fd, 0, 12)).toEqual(e)
       expect(slots.fileBytes).toBe(24)
       expect(new PixelSlots(fd).write(new Uint8Array(MAX_PIXEL_FILE_BYTES + 1))).toBeUndefined() // past the cap at once
@@ -104,8 +92,8 @@ describe('the pixel file between the command and its ONNX runner process (src/ru
     const fd = openSync(file, 'r')
     try {
       const slots = new PixelSlots(fd)
-      expect(slots.write(pixels(4, 7))).toBeUndefined()
-      expect(slots.write(pixels(4, 8))).toBeUndefined()
+      expect(slots.write(seededBytes(4, 7))).toBeUndefined()
+      expect(slots.write(seededBytes(4, 8))).toBeUndefined()
       expect(readFileSync(file)).toHaveLength(0)
     } finally {
       closePixelFile(fd)
@@ -139,7 +127,7 @@ describe('the pixel file between the command and its ONNX runner process (src/ru
       expect(remote.runPixels).toBeTypeOf('function')
       // the first batch sets the slot size (5 rows): the 8-row batches go through the IPC channel
       const sizes = [5, 1, 8, 3, 8, 2, 5, 4, ...Array.from({ length: 40 }, (_, i) => 1 + (i % 5))]
-      const batches = sizes.map((n, i) => pixels(n * PLANE, 900 + i))
+      const batches = sizes.map((n, i) => seededBytes(n * PLANE, 900 + i))
       const got = await Promise.all(
         batches.map((p, i) => remote.runPixels!(p, sizes[i]!, SCALE, [sizes[i]!, 1, 48, 48])),
       )
