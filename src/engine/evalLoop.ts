@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks'
+import { concatFloats } from '../base/floatArrays.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pLimit from 'p-limit'
 import { DECODE_SLOTS } from '../datasets/decodeLimits.js'
@@ -273,7 +274,7 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
     const outs = await Promise.all(calls)
     for (const out of outs) state.outputs?.addRows(out, out.length / classes)
     const t0 = performance.now()
-    const all = outs.length === 1 ? outs[0]! : concat(outs)
+    const all = outs.length === 1 ? outs[0]! : concatFloats(outs)
     let row = 0
     for (const p of pending) {
       const { sample } = p
@@ -404,14 +405,4 @@ export async function runEvalLoop(input: LoopInput, state: EvalState): Promise<b
 interface Group {
   pending: Pending[]
   calls: Array<Promise<Float32Array>>
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
 }

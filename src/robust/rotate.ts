@@ -5,6 +5,7 @@ import {
   MAX_PLANNED_PIXELS,
   MAX_PLANS,
   planRows,
+  type RenderArgs,
   type RenderPlan,
   type Rotation,
   rotation,
@@ -222,14 +223,7 @@ function applyPlan(
 
 /** The `windowWidth`×`windowHeight` window at (windowLeft, windowTop) of the rotated canvas, in JavaScript. */
 function renderJs(
-  image: RawImage,
-  angleDegrees: number,
-  geometry: Rotation,
-  rgb: readonly [number, number, number],
-  windowLeft: number,
-  windowTop: number,
-  windowWidth: number,
-  windowHeight: number,
+  ...[image, angleDegrees, geometry, rgb, windowLeft, windowTop, windowWidth, windowHeight]: RenderArgs
 ): Uint8Array {
   const { width, height, channels } = image
   const ink = rotationInk(channels, rgb)
@@ -265,17 +259,7 @@ function renderJs(
  * The window of the rotated canvas, by the WebAssembly kernel where it runs (renderWasm), else by
  * renderJs.
  */
-function render(
-  image: RawImage,
-  angleDegrees: number,
-  geometry: Rotation,
-  rgb: readonly [number, number, number],
-  windowLeft: number,
-  windowTop: number,
-  windowWidth: number,
-  windowHeight: number,
-): Uint8Array {
+function render(...args: RenderArgs): Uint8Array {
   const k = wasmKernel()
-  if (!k) return renderJs(image, angleDegrees, geometry, rgb, windowLeft, windowTop, windowWidth, windowHeight)
-  return renderWasm(k, image, angleDegrees, geometry, rgb, windowLeft, windowTop, windowWidth, windowHeight)
+  return k ? renderWasm(k, ...args) : renderJs(...args)
 }

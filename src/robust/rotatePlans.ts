@@ -3,6 +3,7 @@
  * inverse matrix and output area, the background ink and the per-pixel taps and weights, as both
  * the JavaScript kernel and the WebAssembly glue (src/robust/wasm/rotateKernel.ts) use them.
  */
+import type { RawImage } from '../base/image.js'
 
 /** libvips' small-tile width: the region width its memory sink asks the affine for. */
 const TILE_WIDTH = 128
@@ -40,6 +41,22 @@ export interface Rotation {
   areaWidth: number
   areaHeight: number
 }
+
+/**
+ * What a renderer of a window of the rotated canvas takes (rotate.ts render and renderJs,
+ * wasm/rotateKernel.ts renderWasm): the image, the angle, its geometry, the background, and the
+ * `windowWidth`×`windowHeight` window at (windowLeft, windowTop) of the canvas.
+ */
+export type RenderArgs = [
+  image: RawImage,
+  angleDegrees: number,
+  geometry: Rotation,
+  rgb: readonly [number, number, number],
+  windowLeft: number,
+  windowTop: number,
+  windowWidth: number,
+  windowHeight: number,
+]
 
 export function rotation(width: number, height: number, angleDegrees: number): Rotation {
   const radians = (angleDegrees / 360) * 2 * Math.PI

@@ -13,6 +13,7 @@ import {
   type WorkerReply,
   type WorkerRequest,
 } from './onnxThreadMessages.js'
+import { concatFloats } from '../base/floatArrays.js'
 import { readPixelFile } from './pixelFile.js'
 import type { Runner, RunnerOptions } from './types.js'
 
@@ -125,11 +126,5 @@ export async function runGroup(
       (await runner.run(batch.subarray(first * rowFloats, (first + n) * rowFloats), [n, ...dims.slice(1)])).slice(),
     )
   }
-  const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0))
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
+  return concatFloats(parts)
 }

@@ -2,14 +2,13 @@
  * The WebAssembly glue of the rotation corruption (src/robust/wasm/rotate.c): the kernel instance,
  * the packed plans cached in its memory and renderWasm's calls into it.
  */
-import type { RawImage } from '../../base/image.js'
 import {
   INTERPOLATE_SCALE,
   MAX_PLANNED_PIXELS,
   MAX_PLANS,
   planRows,
+  type RenderArgs,
   type RenderPlan,
-  type Rotation,
   rotationInk,
 } from '../rotatePlans.js'
 import { lazyKernel } from './kernelInstance.js'
@@ -80,14 +79,7 @@ function packPlan(plan: RenderPlan, count: number, n: number, corner: number, pa
  */
 export function renderWasm(
   k: RotateKernel,
-  image: RawImage,
-  angleDegrees: number,
-  geometry: Rotation,
-  rgb: readonly [number, number, number],
-  windowLeft: number,
-  windowTop: number,
-  windowWidth: number,
-  windowHeight: number,
+  ...[image, angleDegrees, geometry, rgb, windowLeft, windowTop, windowWidth, windowHeight]: RenderArgs
 ): Uint8Array {
   const { width, height, channels, data } = image
   const ink = rotationInk(channels, rgb)
